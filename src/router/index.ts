@@ -1,0 +1,66 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+
+/** The dashboard's routes. Views are lazy so the first paint only loads what it shows. */
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    name: 'new',
+    component: () => import('@/views/NewVerificationView.vue'),
+    meta: { title: 'New verification', nav: true },
+  },
+  {
+    path: '/requests/:id',
+    name: 'request',
+    component: () => import('@/views/RequestView.vue'),
+    props: true,
+    meta: { title: 'Request' },
+  },
+  {
+    path: '/history',
+    name: 'history',
+    component: () => import('@/views/HistoryView.vue'),
+    meta: { title: 'History', nav: true },
+  },
+  {
+    path: '/lookup',
+    name: 'lookup',
+    component: () => import('@/views/LookupView.vue'),
+    meta: { title: 'Look up', nav: true },
+  },
+  {
+    path: '/handset',
+    name: 'handset',
+    component: () => import('@/views/HandsetView.vue'),
+    meta: { title: 'Handset', nav: true },
+  },
+  {
+    path: '/controls',
+    name: 'controls',
+    component: () => import('@/views/SandboxControlsView.vue'),
+    meta: { title: 'Sandbox controls', nav: true },
+  },
+  {
+    path: '/settings',
+    name: 'settings',
+    component: () => import('@/views/SettingsView.vue'),
+    meta: { title: 'Settings', nav: true },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/NotFoundView.vue'),
+    meta: { title: 'Not found' },
+  },
+]
+
+const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+})
+
+router.afterEach((to) => {
+  const title = typeof to.meta.title === 'string' ? to.meta.title : ''
+  document.title = title ? `${title} · Verify Desk` : 'Verify Desk'
+})
+
+export default router

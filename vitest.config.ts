@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig, mergeConfig } from 'vitest/config'
+import viteConfig from './vite.config'
+
+const root = fileURLToPath(new URL('./', import.meta.url))
+
+// Four suites, one command: `npm test` runs them all.
+export default mergeConfig(
+  { ...viteConfig, plugins: viteConfig.plugins?.filter((p) => !(p && 'name' in p && p.name === 'verify-desk:server')) },
+  defineConfig({
+    test: {
+      root,
+      projects: [
+        {
+          extends: true,
+          test: { name: 'unit', environment: 'node', include: ['tests/unit/**/*.test.ts'] },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'component',
+            environment: 'happy-dom',
+            include: ['tests/component/**/*.test.ts'],
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'contract',
+            environment: 'node',
+            include: ['tests/contract/**/*.test.ts'],
+            testTimeout: 20_000,
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'e2e',
+            environment: 'node',
+            include: ['tests/e2e/**/*.test.ts'],
+            globalSetup: ['tests/e2e/support/global-setup.ts'],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  }),
+)
