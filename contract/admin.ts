@@ -1,0 +1,154 @@
+/**
+ * The sandbox admin API (`/__admin/...` below the sandbox root): JSON shapes in and out.
+ * Times are ISO 8601 strings in UTC; the `date_*` fields use the API's `YYYY-MM-DD HH:MM:SS` form.
+ */
+import type { EventType, SearchStatus, VerifyEndpoint } from './types'
+
+export interface AdminEvent {
+  id: string
+  type: EventType
+  /** 0-based position in the workflow. */
+  index: number
+  sent_at: string
+  /** Whether a new PIN went out with this event. */
+  new_pin: boolean
+  price: string
+}
+
+export interface AdminCheck {
+  date_received: string
+  received_at: string
+  code: string
+  status: 'VALID' | 'INVALID'
+}
+
+/** A verification request as the sandbox sees it, PIN included. */
+export interface AdminRequest {
+  request_id: string
+  account_id: string
+  kind: 'request' | 'psd2'
+  number: string
+  /** International digits used for concurrency, pricing and the handset. */
+  normalized_number: string
+  country: string
+  brand: string
+  sender_id: string
+  payee: string
+  amount: string
+  lg: string
+  workflow_id: number
+  code_length: number
+  pin_expiry: number
+  next_event_wait: number | null
+  pin: string
+  pin_generated_at: string
+  /** Wrong codes still allowed for the current PIN. */
+  attempts_left: number
+  status: SearchStatus
+  date_submitted: string
+  date_finalized: string
+  submitted_at: string
+  finalized_at: string | null
+  /** When the next event goes out (null when none is left or the request ended). */
+  next_event_at: string | null
+  /** When the request expires if nobody enters the code (null once ended). */
+  expires_at: string | null
+  events: AdminEvent[]
+  checks: AdminCheck[]
+  price: string
+  currency: string
+  estimated_price_messages_sent: string
+}
+
+export interface AdminRequestList {
+  requests: AdminRequest[]
+  /** Number of requests matching the filter (before `limit`/`offset`). */
+  total: number
+}
+
+/** A message or call the sandbox "delivered" to the virtual handset. */
+export interface HandsetMessage {
+  id: string
+  request_id: string
+  account_id: string
+  event_id: string
+  number: string
+  channel: EventType
+  sender: string
+  /** The SMS text, or the call transcript with the digits spelled out. */
+  text: string
+  pin: string
+  /** The request's `lg`. */
+  lg: string
+  /** The language the text is written in (English when there is no translation for `lg`). */
+  language: string
+  sent_at: string
+}
+
+export interface HandsetMessageList {
+  messages: HandsetMessage[]
+  total: number
+}
+
+export interface AdminClock {
+  now: string
+  now_ms: number
+  /** How far the sandbox clock is ahead of real time, in ms. */
+  offset_ms: number
+  /** The next scheduled event or expiry, if any. */
+  next_due_at: string | null
+}
+
+/** `POST /__admin/clock` body. */
+export interface AdminClockAdvance {
+  advance_seconds: number
+}
+
+/** `POST /__admin/faults` body: the next `count` calls to `endpoint` misbehave. */
+export interface AdminFaultInput {
+  endpoint: VerifyEndpoint | 'any'
+  /** @default 1 */
+  count?: number
+  /** Answer this API status instead (e.g. "1", "5", "7", "15", "29"). */
+  status?: string
+  /** Error text to answer with; defaults to the code's usual text. */
+  error_text?: string
+  /** Answer this many ms late (the call is still processed unless `status` is set). */
+  delay_ms?: number
+  /** Drop the connection without an answer. */
+  drop?: boolean
+}
+
+export interface AdminFault {
+  id: string
+  endpoint: VerifyEndpoint | 'any'
+  remaining: number
+  status: string | null
+  error_text: string | null
+  delay_ms: number
+  drop: boolean
+}
+
+export interface TestNumber {
+  /** International digits. */
+  number: string
+  /** The PIN every verification to this number gets. */
+  pin: string
+}
+
+export interface AdminAccount {
+  api_key: string
+  account_id: string
+  pin_code_allowed: boolean
+  /** Requests per second before status 1; null when not throttled. */
+  throttle_per_second: number | null
+  is_default: boolean
+}
+
+/** Server-Sent Events of `GET /__admin/events` (event name → data). */
+export interface AdminStreamEvents {
+  request: AdminRequest
+  message: HandsetMessage
+  clock: AdminClock
+  reset: { at: string }
+}

@@ -1,0 +1,6 @@
+export * from './types'
+export * from './status'
+export * from './params'
+export * from './workflows'
+export * from './prices'
+export type * from './admin'

@@ -1,0 +1,389 @@
+/**
+ * Parameter rules of Verify v1, shared by the sandbox (which answers with them) and the dashboard form
+ * (which shows the same messages next to each field). Framework-free: the number rule is a simple
+ * E.164-style digits rule; the UI may add a richer phone-number check on top.
+ */
+import { ERROR_TEXTS } from './status'
+
+export type RequestKind = 'request' | 'psd2'
+
+/** A parameter error in the API's own terms. */
+export interface ParamError {
+  status: '2' | '3'
+  param: string
+  error_text: string
+}
+
+/** Languages accepted by `/verify/{format}` (`lg`), default `en-us`. */
+export const REQUEST_LANGUAGES = [
+  'ar-xa',
+  'cs-cz',
+  'cy-cy',
+  'cy-gb',
+  'da-dk',
+  'de-de',
+  'el-gr',
+  'en-au',
+  'en-gb',
+  'en-in',
+  'en-us',
+  'es-es',
+  'es-mx',
+  'es-us',
+  'fi-fi',
+  'fil-ph',
+  'fr-ca',
+  'fr-fr',
+  'hi-in',
+  'hu-hu',
+  'id-id',
+  'is-is',
+  'it-it',
+  'ja-jp',
+  'ko-kr',
+  'nb-no',
+  'nl-nl',
+  'pl-pl',
+  'pt-br',
+  'pt-pt',
+  'ro-ro',
+  'ru-ru',
+  'sv-se',
+  'th-th',
+  'tr-tr',
+  'vi-vn',
+  'yue-cn',
+  'zh-cn',
+  'zh-tw',
+] as const
+
+/** Languages accepted by `/verify/psd2/json` (`lg`), default `en-gb`. */
+export const PSD2_LANGUAGES = [
+  'en-gb',
+  'bg-bg',
+  'cs-cz',
+  'da-dk',
+  'de-de',
+  'ee-et',
+  'el-gr',
+  'es-es',
+  'fi-fi',
+  'fr-fr',
+  'ga-ie',
+  'hu-hu',
+  'it-it',
+  'lv-lv',
+  'lt-lt',
+  'mt-mt',
+  'nl-nl',
+  'pl-pl',
+  'sk-sk',
+  'sl-si',
+  'sv-se',
+] as const
+
+export const DEFAULT_LANGUAGE: Readonly<Record<RequestKind, string>> = {
+  request: 'en-us',
+  psd2: 'en-gb',
+}
+
+/** Limits of the numeric and text parameters. */
+export const LIMITS = {
+  brandMaxLength: 18,
+  senderIdMaxLength: 11,
+  payeeMaxLength: 18,
+  codeLengths: [4, 6] as const,
+  pinExpiry: { min: 60, max: 3600, default: 300 },
+  nextEventWait: { min: 60, max: 900 },
+  workflowId: { min: 1, max: 7, default: 1 },
+  pinCodeLength: { min: 4, max: 10 },
+  requestIdMaxLength: 32,
+  searchMaxIds: 10,
+  numberDigits: { min: 7, max: 15 },
+} as const
+
+export const CONTROL_COMMANDS = ['cancel', 'trigger_next_event'] as const
+
+/** Required parameters per endpoint, in the order the API reports them (credentials aside). */
+export const REQUIRED_PARAMS = {
+  request: ['number', 'brand'],
+  psd2: ['number', 'payee', 'amount'],
+  check: ['request_id', 'code'],
+  search: ['request_id'],
+  control: ['request_id', 'cmd'],
+} as const
+
+/** Country calling codes used to turn a national number plus `country` into an international one. */
+export const CALLING_CODES: Readonly<Record<string, string>> = {
+  US: '1',
+  CA: '1',
+  GB: '44',
+  IE: '353',
+  DE: '49',
+  FR: '33',
+  ES: '34',
+  IT: '39',
+  PT: '351',
+  NL: '31',
+  BE: '32',
+  LU: '352',
+  CH: '41',
+  AT: '43',
+  DK: '45',
+  SE: '46',
+  NO: '47',
+  FI: '358',
+  IS: '354',
+  PL: '48',
+  CZ: '420',
+  SK: '421',
+  HU: '36',
+  RO: '40',
+  BG: '359',
+  GR: '30',
+  SI: '386',
+  HR: '385',
+  EE: '372',
+  LV: '371',
+  LT: '370',
+  MT: '356',
+  CY: '357',
+  TR: '90',
+  RU: '7',
+  UA: '380',
+  IL: '972',
+  AE: '971',
+  SA: '966',
+  IN: '91',
+  CN: '86',
+  HK: '852',
+  TW: '886',
+  JP: '81',
+  KR: '82',
+  SG: '65',
+  MY: '60',
+  TH: '66',
+  VN: '84',
+  ID: '62',
+  PH: '63',
+  AU: '61',
+  NZ: '64',
+  BR: '55',
+  MX: '52',
+  AR: '54',
+  CL: '56',
+  CO: '57',
+  PE: '51',
+  ZA: '27',
+  NG: '234',
+  KE: '254',
+  EG: '20',
+  MA: '212',
+}
+
+const INTEGER = /^[0-9]+$/
+const SIGNED_INTEGER = /^-?[0-9]+$/
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value !== ''
+}
+
+function inRange(value: string, min: number, max: number): boolean {
+  if (!INTEGER.test(value)) return false
+  const n = Number(value)
+  return n >= min && n <= max
+}
+
+/** Whether a value is a two-letter country code (any case). */
+export function isCountryCode(value: string): boolean {
+  return /^[A-Za-z]{2}$/.test(value)
+}
+
+/**
+ * The number as international digits (no `+`), or `null` when it is not a phone number.
+ * Spaces, dashes, dots and parentheses are ignored; a leading `+` or `00` marks an international
+ * number; with `country`, a national number (leading `0` trunk prefix) gets the calling code.
+ * Differently written forms of the same number give the same result.
+ */
+export function normalizeNumber(number: string, country?: string): string | null {
+  let s = number.trim().replace(/[\s\-.()/]/g, '')
+  let international = false
+  if (s.startsWith('+')) {
+    s = s.slice(1)
+    international = true
+  } else if (s.startsWith('00')) {
+    s = s.slice(2)
+    international = true
+  }
+  if (!INTEGER.test(s)) return null
+  if (!international && country) {
+    const code = CALLING_CODES[country.toUpperCase()]
+    if (code) {
+      if (s.startsWith('0')) s = code + s.replace(/^0+/, '')
+      else if (!s.startsWith(code)) s = code + s
+    }
+  }
+  if (s.startsWith('0')) return null
+  if (s.length < LIMITS.numberDigits.min || s.length > LIMITS.numberDigits.max) return null
+  return s
+}
+
+/** The languages of an endpoint. */
+export function languagesFor(kind: RequestKind): readonly string[] {
+  return kind === 'psd2' ? PSD2_LANGUAGES : REQUEST_LANGUAGES
+}
+
+/** Parameters of a verification start (request or PSD2), as strings. */
+export type StartParams = Partial<Record<string, string>>
+
+/**
+ * The error text for one field of a request or PSD2 start, or `null` when the value is valid.
+ * An empty value of a required field gives the API's "missing" text. `country` is needed to
+ * judge a national `number`.
+ */
+export function fieldError(
+  kind: RequestKind,
+  param: string,
+  value: string | undefined,
+  context: { country?: string } = {},
+): ParamError | null {
+  const required: readonly string[] = REQUIRED_PARAMS[kind]
+  if (!present(value)) {
+    return required.includes(param)
+      ? { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
+      : null
+  }
+  const invalid = (text = ERROR_TEXTS.invalidParam(param)): ParamError => ({
+    status: '3',
+    param,
+    error_text: text,
+  })
+  switch (param) {
+    case 'number': {
+      const country =
+        context.country && isCountryCode(context.country) ? context.country : undefined
+      return normalizeNumber(value, country) === null ? invalid() : null
+    }
+    case 'country':
+      return isCountryCode(value) ? null : invalid()
+    case 'brand':
+      return value.length > LIMITS.brandMaxLength ? invalid(ERROR_TEXTS.paramTooLong(param)) : null
+    case 'sender_id':
+      return value.length > LIMITS.senderIdMaxLength
+        ? invalid(ERROR_TEXTS.paramTooLong(param))
+        : null
+    case 'payee':
+      return value.length > LIMITS.payeeMaxLength ? invalid(ERROR_TEXTS.paramTooLong(param)) : null
+    case 'amount':
+      return DECIMAL.test(value) && Number(value) > 0 ? null : invalid()
+    case 'code_length':
+      if (!SIGNED_INTEGER.test(value)) return invalid()
+      return Number(value) === 4 || Number(value) === 6
+        ? null
+        : invalid(ERROR_TEXTS.codeLengthAllowed)
+    case 'lg':
+      return languagesFor(kind).includes(value.toLowerCase()) ? null : invalid()
+    case 'pin_expiry':
+      return inRange(value, LIMITS.pinExpiry.min, LIMITS.pinExpiry.max) ? null : invalid()
+    case 'next_event_wait':
+      return inRange(value, LIMITS.nextEventWait.min, LIMITS.nextEventWait.max) ? null : invalid()
+    case 'workflow_id':
+      return inRange(value, LIMITS.workflowId.min, LIMITS.workflowId.max) ? null : invalid()
+    case 'pin_code':
+      if (kind === 'psd2') return null
+      return value.length >= LIMITS.pinCodeLength.min && value.length <= LIMITS.pinCodeLength.max
+        ? null
+        : invalid()
+    default:
+      return null
+  }
+}
+
+/** The order in which the API validates values of a start (after the required parameters). */
+export const VALUE_ORDER: Readonly<Record<RequestKind, readonly string[]>> = {
+  request: [
+    'number',
+    'country',
+    'brand',
+    'sender_id',
+    'code_length',
+    'lg',
+    'pin_expiry',
+    'next_event_wait',
+    'workflow_id',
+    'pin_code',
+  ],
+  psd2: [
+    'number',
+    'country',
+    'payee',
+    'amount',
+    'code_length',
+    'lg',
+    'pin_expiry',
+    'next_event_wait',
+    'workflow_id',
+  ],
+}
+
+/**
+ * The first parameter error of a request or PSD2 start, in the API's order (missing parameters
+ * first, then invalid values), or `null`. Credentials are not judged here.
+ */
+export function validateRequestParams(params: StartParams, kind: RequestKind): ParamError | null {
+  for (const param of REQUIRED_PARAMS[kind]) {
+    if (!present(params[param])) {
+      return { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
+    }
+  }
+  const country = params.country
+  for (const param of VALUE_ORDER[kind]) {
+    const error = fieldError(kind, param, params[param], { country })
+    if (error) return error
+  }
+  return null
+}
+
+/** The first error of a check, or `null`. */
+export function validateCheckParams(params: {
+  request_id?: string
+  code?: string
+}): ParamError | null {
+  if (!present(params.request_id)) {
+    return { status: '2', param: 'request_id', error_text: ERROR_TEXTS.missingParam('request_id') }
+  }
+  if (!present(params.code)) {
+    return { status: '2', param: 'code', error_text: ERROR_TEXTS.missingParam('code') }
+  }
+  if (params.request_id.length > LIMITS.requestIdMaxLength) {
+    return { status: '3', param: 'request_id', error_text: ERROR_TEXTS.invalidParam('request_id') }
+  }
+  if (!INTEGER.test(params.code)) {
+    return { status: '3', param: 'code', error_text: ERROR_TEXTS.codeInvalidCharacters }
+  }
+  return null
+}
+
+/** The first error of a control call, or `null`. */
+export function validateControlParams(params: {
+  request_id?: string
+  cmd?: string
+}): ParamError | null {
+  if (!present(params.request_id)) {
+    return { status: '2', param: 'request_id', error_text: ERROR_TEXTS.missingParam('request_id') }
+  }
+  if (!present(params.cmd)) {
+    return { status: '2', param: 'cmd', error_text: ERROR_TEXTS.missingParam('cmd') }
+  }
+  if (!(CONTROL_COMMANDS as readonly string[]).includes(params.cmd)) {
+    return { status: '3', param: 'cmd', error_text: ERROR_TEXTS.invalidCmd }
+  }
+  return null
+}
+
+/** The error of a code as typed into a form (digits only), or `null`. */
+export function codeError(code: string): string | null {
+  if (code === '') return ERROR_TEXTS.missingParam('code')
+  return INTEGER.test(code) ? null : ERROR_TEXTS.codeInvalidCharacters
+}

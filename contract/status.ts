@@ -1,0 +1,269 @@
+/**
+ * Verify v1 status codes: the exact `error_text` the sandbox answers with, and what each means for
+ * a person using the dashboard. Texts follow the API where sources agree, and the observed live texts
+ * where the documentation and the live API differ.
+ */
+import type { SearchStatus, StatusCode } from './types'
+
+/** Exact error texts, by code. Functions take the value that the API puts into the text. */
+export const ERROR_TEXTS = {
+  throttled: 'Throttled',
+  missingApiKey: 'Missing api_key',
+  missingApiSecret: 'Your request is incomplete and missing some mandatory parameters',
+  missingParam: (param: string) =>
+    `Your request is incomplete and missing the mandatory parameter: ${param}`,
+  invalidParam: (param: string) => `Invalid value for param: ${param}`,
+  paramTooLong: (param: string) => `Invalid value for param: ${param}. Parameter is too long.`,
+  codeLengthAllowed: 'Invalid value for param: code_length. The allowed values are 4 and 6.',
+  codeInvalidCharacters: 'The code contains invalid characters',
+  invalidCmd: 'Invalid parameter found: cmd',
+  /** Status 4 on request and PSD2. */
+  invalidCredentials: 'Invalid credentials were provided',
+  /** Status 4 on check, search and control. */
+  badCredentials: 'Bad credentials',
+  internalError: 'Internal Error',
+  /** Status 6 on request (routing failure). */
+  notRouted:
+    'The Vonage platform was unable to process this message for the following reason: The request could not be routed.',
+  /** Status 6 on check. */
+  checkNotFound: (requestId: string) =>
+    `The Vonage platform was unable to process this message for the following reason: Request '${requestId}' was not found or it has been verified already.`,
+  /** Status 6 on control. */
+  controlNotFound: (requestId: string) =>
+    `The requestId '${requestId}' does not exist or its no longer active.`,
+  blacklisted: 'The number you are trying to verify is blacklisted for verification.',
+  barred:
+    'The api_key you supplied is for an account that has been barred from submitting messages.',
+  quotaExceeded: 'Partner quota exceeded',
+  concurrent: 'Concurrent verifications to the same number are not allowed',
+  unsupportedNetwork: 'The destination number is not in a supported network',
+  wrongCode: 'The code provided does not match the expected value',
+  tooManyWrongCodes: 'The wrong code was provided too many times. Request terminated',
+  tooManyRequestIds: 'Too many request_ids provided',
+  cancelTooEarly: (requestId: string) =>
+    `Verification request ['${requestId}'] can't be cancelled within the first 30 seconds.`,
+  /** Two spaces after "request", as the API answers. */
+  cancelTooLate: (requestId: string) =>
+    `Verification request  ['${requestId}'] can't be cancelled now. Too many attempts to re-deliver have already been made.`,
+  noMoreEvents: (requestId: string) =>
+    `No more events are left to execute for the request ['${requestId}']`,
+  pinCodeNotAllowed: 'This account does not support the parameter: pin_code.',
+  psd2NotSupported:
+    'This account does not support the PSD2 feature. Please contact support for more information at support@nexmo.com.',
+  demoMode:
+    'Your Vonage account is still in demo mode. While in demo mode you must add target numbers to the approved list for your account. Add funds to your account to remove this limitation.',
+  noResponseFound: 'No response found',
+  unparseableJson: 'Could not parse request :: Unparseable JSON',
+} as const
+
+/** The default error text of each code (used e.g. for injected faults). */
+export const DEFAULT_ERROR_TEXT: Readonly<Record<Exclude<StatusCode, '0'>, string>> = {
+  '1': ERROR_TEXTS.throttled,
+  '2': ERROR_TEXTS.missingApiKey,
+  '3': ERROR_TEXTS.invalidParam('number'),
+  '4': ERROR_TEXTS.invalidCredentials,
+  '5': ERROR_TEXTS.internalError,
+  '6': ERROR_TEXTS.notRouted,
+  '7': ERROR_TEXTS.blacklisted,
+  '8': ERROR_TEXTS.barred,
+  '9': ERROR_TEXTS.quotaExceeded,
+  '10': ERROR_TEXTS.concurrent,
+  '15': ERROR_TEXTS.unsupportedNetwork,
+  '16': ERROR_TEXTS.wrongCode,
+  '17': ERROR_TEXTS.tooManyWrongCodes,
+  '18': ERROR_TEXTS.tooManyRequestIds,
+  '19': ERROR_TEXTS.noMoreEvents(''),
+  '20': ERROR_TEXTS.pinCodeNotAllowed,
+  '21': ERROR_TEXTS.psd2NotSupported,
+  '29': ERROR_TEXTS.demoMode,
+  '101': ERROR_TEXTS.noResponseFound,
+  '999': ERROR_TEXTS.unparseableJson,
+}
+
+/** What a status code means for a user, and what to do next. */
+export interface StatusInfo {
+  code: string
+  title: string
+  meaning: string
+  nextStep: string
+  /** Whether sending the same call again later can succeed without changing anything. */
+  retryable: boolean
+}
+
+const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
+  '0': {
+    title: 'Success',
+    meaning: 'The call was accepted.',
+    nextStep: 'Continue with the next step of the verification.',
+    retryable: false,
+  },
+  '1': {
+    title: 'Throttled',
+    meaning: 'More than the allowed number of calls per second were sent for this account.',
+    nextStep: 'Wait a second and send it again.',
+    retryable: true,
+  },
+  '2': {
+    title: 'Missing parameter',
+    meaning: 'A mandatory parameter (or the credentials) was not sent.',
+    nextStep: 'Fill in the parameter named in the error text and send it again.',
+    retryable: false,
+  },
+  '3': {
+    title: 'Invalid value',
+    meaning: 'A parameter has a value the API does not accept.',
+    nextStep: 'Correct the parameter named in the error text.',
+    retryable: false,
+  },
+  '4': {
+    title: 'Bad credentials',
+    meaning: 'The API key and secret do not match an account.',
+    nextStep: 'Check the API key and secret of the selected environment.',
+    retryable: false,
+  },
+  '5': {
+    title: 'Internal error',
+    meaning: 'The platform failed while handling the call.',
+    nextStep: 'Try again in a moment; search first if a verification may already have started.',
+    retryable: true,
+  },
+  '6': {
+    title: 'Unknown or inactive request',
+    meaning:
+      'The request could not be routed, or the request_id is unknown, already verified, cancelled, failed or expired.',
+    nextStep: 'Search the request to see its status; start a new verification if it has ended.',
+    retryable: false,
+  },
+  '7': {
+    title: 'Number blocked',
+    meaning: 'The number is blacklisted for verification (anti-fraud rules).',
+    nextStep: 'Use a different number or contact Vonage support.',
+    retryable: false,
+  },
+  '8': {
+    title: 'Account barred',
+    meaning: 'The account has been barred from submitting messages.',
+    nextStep: 'Contact Vonage support.',
+    retryable: false,
+  },
+  '9': {
+    title: 'Quota exceeded',
+    meaning: 'The account does not have sufficient credit.',
+    nextStep: 'Top up the account balance and try again.',
+    retryable: false,
+  },
+  '10': {
+    title: 'Verification already in progress',
+    meaning: 'A verification to this number is still in progress (its request_id is returned).',
+    nextStep: 'Finish or cancel the request in progress, or wait until it expires.',
+    retryable: false,
+  },
+  '15': {
+    title: 'Unsupported network',
+    meaning: 'The destination number is not in a supported network.',
+    nextStep: 'Use a different number.',
+    retryable: false,
+  },
+  '16': {
+    title: 'Wrong code',
+    meaning: 'The code does not match the PIN that was sent.',
+    nextStep: 'Enter the code again; the third wrong code ends the request.',
+    retryable: false,
+  },
+  '17': {
+    title: 'Too many wrong codes',
+    meaning: 'A wrong code was entered three times; the request is now FAILED.',
+    nextStep: 'Start a new verification.',
+    retryable: false,
+  },
+  '18': {
+    title: 'Too many request_ids',
+    meaning: 'Search accepts at most ten request_ids at once.',
+    nextStep: 'Search ten ids or fewer per call.',
+    retryable: false,
+  },
+  '19': {
+    title: 'Not possible now',
+    meaning:
+      'Cancel is only possible from 30 seconds after the start until the second event, and trigger_next_event only while an event is left.',
+    nextStep: 'Wait (cancel within the first 30 s) or let the request finish or expire.',
+    retryable: false,
+  },
+  '20': {
+    title: 'pin_code not enabled',
+    meaning: 'Custom PINs (pin_code) are not enabled for this account.',
+    nextStep: 'Remove pin_code, or have the feature enabled for the account.',
+    retryable: false,
+  },
+  '21': {
+    title: 'PSD2 not enabled',
+    meaning: 'The account does not support the PSD2 feature.',
+    nextStep: 'Contact Vonage support.',
+    retryable: false,
+  },
+  '29': {
+    title: 'Non-permitted destination',
+    meaning: 'The account is in demo mode and the number is not on its approved list.',
+    nextStep: 'Add the number to the approved list or add funds to the account.',
+    retryable: false,
+  },
+  '101': {
+    title: 'No request found',
+    meaning:
+      'The request_id is unknown, or results of a just-finished request are not available yet.',
+    nextStep: 'Check the request_id; right after completion wait a minute and search again.',
+    retryable: true,
+  },
+  '999': {
+    title: 'Unparseable JSON',
+    meaning: 'The body was sent as JSON but could not be parsed.',
+    nextStep: 'Send valid JSON or a form body.',
+    retryable: false,
+  },
+}
+
+export const STATUS_CODES = Object.keys(INFO) as StatusCode[]
+
+export function isStatusCode(code: string): code is StatusCode {
+  return Object.prototype.hasOwnProperty.call(INFO, code)
+}
+
+/** The user-facing meaning of a status code; unknown codes get a generic entry. */
+export function statusInfo(code: string | number): StatusInfo {
+  const key = String(code)
+  if (isStatusCode(key)) return { code: key, ...INFO[key] }
+  return {
+    code: key,
+    title: `Status ${key}`,
+    meaning: 'A status code this dashboard does not know.',
+    nextStep: 'See the error text of the answer.',
+    retryable: false,
+  }
+}
+
+/** What each search status means, and whether it is final. */
+export const SEARCH_STATUS_INFO: Readonly<
+  Record<SearchStatus, { title: string; meaning: string; final: boolean }>
+> = {
+  'IN PROGRESS': {
+    title: 'In progress',
+    meaning: 'The verification is still in progress; a code can be checked.',
+    final: false,
+  },
+  SUCCESS: { title: 'Verified', meaning: 'A correct code was entered.', final: true },
+  FAILED: {
+    title: 'Failed',
+    meaning: 'A wrong code was entered too many times.',
+    final: true,
+  },
+  EXPIRED: {
+    title: 'Expired',
+    meaning: 'No correct code was entered before the request expired.',
+    final: true,
+  },
+  CANCELLED: {
+    title: 'Cancelled',
+    meaning: 'The request was cancelled by a control request.',
+    final: true,
+  },
+}
