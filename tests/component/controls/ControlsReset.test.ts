@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import ControlsReset from '@/components/controls/ControlsReset.vue'
+
+describe('ControlsReset', () => {
+  it('asks for confirmation before resetting', async () => {
+    const wrapper = mount(ControlsReset, { attachTo: document.body })
+    await wrapper.get('button').trigger('click')
+    expect(wrapper.emitted('confirm')).toBeUndefined()
+    const dialog = wrapper.get('[role="alertdialog"]')
+    expect(dialog.text()).toContain('Reset the sandbox?')
+    await wrapper.get('button.danger').trigger('click')
+    expect(wrapper.emitted('confirm')).toHaveLength(1)
+    expect(wrapper.find('[role="alertdialog"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('moves focus to the confirm button, and "Keep it" resets nothing', async () => {
+    const wrapper = mount(ControlsReset, { attachTo: document.body })
+    await wrapper.get('button').trigger('click')
+    await wrapper.vm.$nextTick()
+    expect(document.activeElement?.textContent?.trim()).toBe('Yes, reset everything')
+    const keep = wrapper.findAll('button').find((b) => b.text() === 'Keep it')
+    await keep!.trigger('click')
+    expect(wrapper.emitted('confirm')).toBeUndefined()
+    expect(wrapper.get('button').text()).toContain('Reset the sandbox')
+    wrapper.unmount()
+  })
+
+  it('cannot be started while disabled', () => {
+    const wrapper = mount(ControlsReset, { props: { disabled: true } })
+    expect(wrapper.get('button').attributes('disabled')).toBeDefined()
+  })
+})
