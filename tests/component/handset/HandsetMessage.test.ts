@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import HandsetMessage from '@/components/handset/HandsetMessage.vue'
+
+const REQUEST_ID = 'abcdef0123456789abcdef0123456789'
+
+function makeRouter() {
+  return createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { template: '<p>home</p>' } },
+      { path: '/requests/:id', component: { template: '<p>request</p>' } },
+    ],
+  })
+}
+
+function mountMessage(props: Partial<InstanceType<typeof HandsetMessage>['$props']> = {}) {
+  return mount(HandsetMessage, {
+    props: {
+      channel: 'sms',
+      text: 'Your Acme Inc PIN is 4821. Valid for 5 minutes.',
+      pin: '4821',
+      sender: 'VERIFY',
+      at: '2026-11-25 20:00:05',
+      requestId: REQUEST_ID,
+      ...props,
+    },
+    global: { plugins: [makeRouter()] },
+  })
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('HandsetMessage', () => {
+  it('shows an SMS as a bubble with the PIN highlighted in the text', () => {
+    const wrapper = mountMessage()
+    const bubble = wrapper.get('.handset-message__bubble')
+    expect(bubble.text()).toBe('Your Acme Inc PIN is 4821. Valid for 5 minutes.')
+    expect(bubble.get('mark').text()).toBe('4821')
+    expect(wrapper.get('article').attributes('aria-label')).toBe('SMS from VERIFY')
+  })
+
+  it('shows a call as a transcript, the PIN still highlighted beside it', () => {
+    const wrapper = mountMessage({
+      channel: 'tts',
+      text: 'Your Acme Inc PIN is 4, 8, 2, 1. I repeat: 4, 8, 2, 1.',
+    })
+    expect(wrapper.find('.handset-message__bubble').exists()).toBe(false)
+    expect(wrapper.get('blockquote').text()).toContain('4, 8, 2, 1')
+    expect(wrapper.get('[data-testid="pin"]').text()).toBe('4821')
+    expect(wrapper.get('article').attributes('aria-label')).toBe('Voice call from VERIFY')
+  })
+
+  it('shows the time in local time with UTC on hover', () => {
+    const wrapper = mountMessage()
+    const time = wrapper.get('time')
+    expect(time.attributes('datetime')).toBe('2026-11-25T20:00:05.000Z')
+    expect(time.attributes('title')).toBe('2026-11-25 20:00:05 UTC')
+  })
+
+  it('copies the PIN to the clipboard and says so', async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined)
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } })
+    const wrapper = mountMessage()
+    await wrapper.get('button[aria-label="Copy PIN 4821"]').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('4821')
+    expect(wrapper.get('[role="status"]').text()).toBe('Copied to the clipboard.')
+  })
+
+  it('explains what to do when the clipboard is refused', async () => {
+    const writeText = vi.fn().mockRejectedValue(new Error('NotAllowedError'))
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } })
+    const wrapper = mountMessage()
+    await wrapper.get('button[aria-label="Copy PIN 4821"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[role="status"]').text()).toContain('copy it by hand')
+  })
+
+  it('links "enter on its request" to the request page with the PIN prefilled', () => {
+    const wrapper = mountMessage()
+    const link = wrapper.get('a[aria-label="Enter PIN 4821 on its request"]')
+    expect(link.attributes('href')).toBe(`/requests/${REQUEST_ID}?pin=4821`)
+  })
+
+  it('offers no PIN actions for a message without a PIN', () => {
+    const wrapper = mountMessage({ pin: '', text: 'Hello' })
+    expect(wrapper.find('button').exists()).toBe(false)
+    expect(wrapper.find('mark').exists()).toBe(false)
+  })
+})
