@@ -108,6 +108,23 @@ export default defineConfigWithVueTs(
     },
   },
   {
+    name: 'boundary/api-client',
+    files: ['src/api/client.ts'],
+    rules: {
+      // The one HTTP seam may import ky (overrides the blocks above) but still no stores or UI.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', '**/server', 'node:*'], message: 'src/ never imports server/ or Node APIs.' },
+            { group: ['@/views/*', '@/components/*', '*.vue'], message: 'Logic layers never import UI.' },
+            { group: ['@/stores/*', '@/composables/*'], message: 'The API layer never imports stores.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     name: 'boundary/server',
     files: ['server/**/*.ts'],
     rules: {

@@ -1,0 +1,343 @@
+/**
+ * The API seam: the only file that imports ky.
+ *
+ * - One ky instance with `prefixUrl` = `/api` (resolved against the page's origin), `retry: 0`
+ *   by default (a start, PSD2, check or control call is never retried: it would send a second SMS
+ *   or use up an attempt) and a timeout. Search opts in to one retry on a network error only.
+ * - Every failure (network, timeout, HTTP status, the proxy's `{"error":{code,message}}` body, an
+ *   unreadable answer) is thrown as one `ApiError { kind, httpStatus?, code?, message }`.
+ *   API-level results (HTTP 200 with a `status` other than "0") are NOT errors: they are returned.
+ * - The access token (`X-Verify-Desk-Token`) comes from `setAccessToken()`, never from a store.
+ * - Every call made is reported to `onApiCall()` listeners as an `ApiCall` (request and response as
+ *   sent and received, credentials masked), so a store can keep a log; the client imports no store.
+ * - `configureClient({ prefixUrl, fetch })` points the client elsewhere (tests: an in-process fetch).
+ *
+ * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`.
+ */
+import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
+
+/** The header the proxy reads the access token from. */
+export const TOKEN_HEADER = 'X-Verify-Desk-Token'
+/** Query parameter for the token where headers cannot be set (EventSource). */
+export const TOKEN_QUERY_PARAM = 'verify_desk_token'
+
+/** Parameter names whose values are never shown or logged. */
+const CREDENTIAL_PARAMS: Readonly<Record<string, string>> = {
+  api_key: '$VONAGE_API_KEY',
+  api_secret: '$VONAGE_API_SECRET',
+  [TOKEN_QUERY_PARAM]: '$VERIFY_DESK_TOKEN',
+}
+
+export type ApiErrorKind =
+  /** The server could not be reached (offline, connection refused, dropped). */
+  | 'network'
+  /** No answer within the timeout. */
+  | 'timeout'
+  /** The proxy answered its own error body `{"error":{code,message}}`. */
+  | 'proxy'
+  /** Any other HTTP error status. */
+  | 'http'
+  /** A 2xx answer that is not the JSON expected. */
+  | 'bad_response'
+  /** Cancelled by the caller. */
+  | 'aborted'
+
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind
+  readonly httpStatus?: number
+  /** The proxy's machine-readable code (`upstream_timeout`, `unauthorized`, …). */
+  readonly code?: string
+
+  constructor(
+    kind: ApiErrorKind,
+    message: string,
+    extra: { httpStatus?: number; code?: string } = {},
+  ) {
+    super(message)
+    this.name = 'ApiError'
+    this.kind = kind
+    this.httpStatus = extra.httpStatus
+    this.code = extra.code
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError
+}
+
+export type Params = Record<string, string | readonly string[] | undefined>
+
+/** One call as sent and received. Credentials (if any) are masked as `$VONAGE_API_KEY` etc. */
+export interface ApiCall {
+  id: number
+  method: string
+  /** Path below `/api`, without query: `sandbox/verify/json`. */
+  path: string
+  /** Query parameters as sent. */
+  query: Record<string, string | string[]>
+  /** Form body parameters as sent (`null` without a body). */
+  body: Record<string, string> | null
+  /** Epoch ms when the call was sent. */
+  startedAt: number
+  durationMs: number
+  /** HTTP status, `null` when no answer arrived. */
+  httpStatus: number | null
+  /** The parsed JSON answer (or its text when not JSON). */
+  response: unknown
+  error: { kind: ApiErrorKind; message: string; code?: string } | null
+}
+
+export type ApiCallListener = (call: ApiCall) => void
+
+export interface ClientOptions {
+  /** @default `${location.origin}/api`, or `http://localhost/api` without a page */
+  prefixUrl?: string
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch
+  /** Milliseconds before a call fails with kind `timeout`. @default 15000 */
+  timeout?: number
+}
+
+export interface RequestOptions {
+  query?: Params
+  /** Sent as an `application/x-www-form-urlencoded` body. */
+  form?: Params
+  /** Sent as a JSON body. */
+  json?: unknown
+  /** Retry once on a network error (only for calls that change nothing). @default false */
+  retryOnNetworkError?: boolean
+  signal?: AbortSignal
+}
+
+function defaultPrefixUrl(): string {
+  const origin =
+    typeof location !== 'undefined' && location.origin && location.origin !== 'null'
+      ? location.origin
+      : 'http://localhost'
+  return new URL('/api', origin).href
+}
+
+let options: Required<Omit<ClientOptions, 'fetch'>> & { fetch?: typeof fetch } = {
+  prefixUrl: defaultPrefixUrl(),
+  timeout: 15_000,
+}
+let accessToken: string | null = null
+let nextCallId = 1
+const listeners = new Set<ApiCallListener>()
+let instance: KyInstance = build()
+
+function build(): KyInstance {
+  return ky.create({
+    prefixUrl: options.prefixUrl,
+    retry: 0,
+    timeout: options.timeout,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    hooks: {
+      beforeRequest: [
+        (request) => {
+          if (accessToken) request.headers.set(TOKEN_HEADER, accessToken)
+        },
+      ],
+    },
+  })
+}
+
+/** Points the client at another base URL or fetch (tests, contract tests). */
+export function configureClient(next: ClientOptions): void {
+  options = {
+    prefixUrl: next.prefixUrl ?? options.prefixUrl,
+    timeout: next.timeout ?? options.timeout,
+    fetch: next.fetch ?? options.fetch,
+  }
+  instance = build()
+}
+
+/** The base every path is resolved against, e.g. `http://localhost:5173/api`. */
+export function apiBaseUrl(): string {
+  return options.prefixUrl.replace(/\/$/, '')
+}
+
+/** Sets (or clears with `null`) the access token sent with every call. */
+export function setAccessToken(token: string | null): void {
+  accessToken = token && token.trim() ? token.trim() : null
+}
+
+export function getAccessToken(): string | null {
+  return accessToken
+}
+
+/** Subscribes to every call made; returns the unsubscribe function. */
+export function onApiCall(listener: ApiCallListener): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+function toSearchParams(params: Params | undefined): URLSearchParams {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (value === undefined) continue
+    if (typeof value === 'string') search.append(key, value)
+    else for (const v of value) search.append(key, v)
+  }
+  return search
+}
+
+/** Parameters as a plain object with credentials masked; repeated keys become arrays. */
+export function maskParams(search: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const [key, raw] of search) {
+    const value = CREDENTIAL_PARAMS[key] ?? raw
+    const prev = out[key]
+    if (prev === undefined) out[key] = value
+    else out[key] = Array.isArray(prev) ? [...prev, value] : [prev, value]
+  }
+  return out
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function proxyError(body: unknown): { code: string; message: string } | null {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return null
+  const error = (body as { error: unknown }).error
+  if (typeof error !== 'object' || error === null) return null
+  const { code, message } = error as { code?: unknown; message?: unknown }
+  return typeof code === 'string' && typeof message === 'string' ? { code, message } : null
+}
+
+async function toApiError(
+  error: unknown,
+  signal?: AbortSignal,
+): Promise<{ error: ApiError; body: unknown }> {
+  if (error instanceof ApiError) return { error, body: null }
+  if (error instanceof HTTPError) {
+    const status = error.response.status
+    const body = parseBody(await error.response.text().catch(() => ''))
+    const proxy = proxyError(body)
+    if (proxy) {
+      return {
+        error: new ApiError('proxy', proxy.message, { httpStatus: status, code: proxy.code }),
+        body,
+      }
+    }
+    const excerpt = typeof body === 'string' && body ? `: ${body.slice(0, 120)}` : ''
+    return {
+      error: new ApiError('http', `The server answered HTTP ${status}${excerpt}`, {
+        httpStatus: status,
+      }),
+      body,
+    }
+  }
+  if (error instanceof TimeoutError) {
+    return {
+      error: new ApiError('timeout', `No answer within ${Math.round(options.timeout / 1000)} s.`),
+      body: null,
+    }
+  }
+  if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) {
+    return { error: new ApiError('aborted', 'The call was cancelled.'), body: null }
+  }
+  const detail = error instanceof Error && error.message ? ` (${error.message})` : ''
+  return {
+    error: new ApiError('network', `The server could not be reached${detail}.`),
+    body: null,
+  }
+}
+
+function emit(call: ApiCall): void {
+  for (const listener of listeners) {
+    try {
+      listener(call)
+    } catch {
+      // A listener's failure never breaks the call.
+    }
+  }
+}
+
+/**
+ * Sends one call below `/api` (path without a leading slash, e.g. `sandbox/verify/json`) and
+ * returns the parsed JSON answer. Throws `ApiError` on any failure.
+ */
+export async function apiRequest<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  request: RequestOptions = {},
+): Promise<T> {
+  const query = toSearchParams(request.query)
+  const form = request.form ? toSearchParams(request.form) : null
+  const started = Date.now()
+  const call: ApiCall = {
+    id: nextCallId++,
+    method,
+    path,
+    query: maskParams(query),
+    body: form
+      ? (Object.fromEntries(
+          Object.entries(maskParams(form)).map(([k, v]) => [k, String(v)]),
+        ) as Record<string, string>)
+      : request.json !== undefined
+        ? (request.json as Record<string, string>)
+        : null,
+    startedAt: started,
+    durationMs: 0,
+    httpStatus: null,
+    response: null,
+    error: null,
+  }
+  try {
+    const response = await instance(path, {
+      method,
+      searchParams: query,
+      ...(form ? { body: form } : {}),
+      ...(request.json !== undefined ? { json: request.json } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.retryOnNetworkError
+        ? {
+            retry: {
+              limit: 1,
+              methods: ['get'],
+              shouldRetry: ({ error }: { error: Error }) =>
+                !(error instanceof HTTPError) && !(error instanceof TimeoutError),
+            },
+          }
+        : {}),
+    })
+    call.httpStatus = response.status
+    const text = await response.text()
+    call.response = parseBody(text)
+    if (text !== '' && typeof call.response === 'string') {
+      throw new ApiError(
+        'bad_response',
+        `The server answered something that is not JSON: ${text.slice(0, 120)}`,
+        { httpStatus: response.status },
+      )
+    }
+    return call.response as T
+  } catch (raw) {
+    const { error, body } = await toApiError(raw, request.signal)
+    if (error.httpStatus !== undefined) call.httpStatus = error.httpStatus
+    if (body !== null) call.response = body
+    call.error = {
+      kind: error.kind,
+      message: error.message,
+      ...(error.code ? { code: error.code } : {}),
+    }
+    throw error
+  } finally {
+    call.durationMs = Date.now() - started
+    emit(call)
+  }
+}
+
+/** Absolute URL of a path below `/api`, with the access token as a query parameter when set. */
+export function apiUrlWithToken(path: string): string {
+  const url = new URL(`${apiBaseUrl()}/${path}`)
+  if (accessToken) url.searchParams.set(TOKEN_QUERY_PARAM, accessToken)
+  return url.href
+}

@@ -1,0 +1,132 @@
+/**
+ * The sandbox admin API through the proxy: `/api/sandbox/__admin/...` (sandbox only).
+ * Shapes come from `contract/admin.ts`. Failures throw `ApiError` (see client.ts).
+ */
+import type {
+  AdminAccount,
+  AdminClock,
+  AdminFault,
+  AdminFaultInput,
+  AdminRequest,
+  AdminRequestList,
+  AdminStreamEvents,
+  HandsetMessageList,
+  TestNumber,
+} from '@contract/admin'
+import type { SearchStatus } from '@contract/types'
+import { apiRequest, apiUrlWithToken, type Params } from './client'
+
+const ADMIN = 'sandbox/__admin'
+
+export interface AdminRequestFilter {
+  number?: string
+  status?: SearchStatus
+  account_id?: string
+  request_id?: string
+  limit?: number
+  offset?: number
+}
+
+function query(filter: object): Params {
+  const out: Params = {}
+  for (const [key, value] of Object.entries(filter) as [string, unknown][]) {
+    if (value !== undefined && value !== '') out[key] = String(value)
+  }
+  return out
+}
+
+/** Every request the sandbox knows (PIN, events, checks, status), newest first. */
+export function listAdminRequests(filter: AdminRequestFilter = {}): Promise<AdminRequestList> {
+  return apiRequest<AdminRequestList>('GET', `${ADMIN}/requests`, { query: query(filter) })
+}
+
+/** One request as the sandbox sees it, or `null` when the sandbox does not know it. */
+export async function getAdminRequest(requestId: string): Promise<AdminRequest | null> {
+  const list = await listAdminRequests({ request_id: requestId })
+  return list.requests.find((r) => r.request_id === requestId) ?? null
+}
+
+/** The handset's messages, newest first. */
+export function listMessages(
+  filter: { number?: string; request_id?: string } = {},
+): Promise<HandsetMessageList> {
+  return apiRequest<HandsetMessageList>('GET', `${ADMIN}/messages`, { query: query(filter) })
+}
+
+export function getClock(): Promise<AdminClock> {
+  return apiRequest<AdminClock>('GET', `${ADMIN}/clock`)
+}
+
+/** Moves the sandbox clock forward; everything that falls due fires in order. */
+export function advanceClock(seconds: number): Promise<AdminClock> {
+  return apiRequest<AdminClock>('POST', `${ADMIN}/clock`, { json: { advance_seconds: seconds } })
+}
+
+export function listFaults(): Promise<{ faults: AdminFault[] }> {
+  return apiRequest<{ faults: AdminFault[] }>('GET', `${ADMIN}/faults`)
+}
+
+/** The next `count` calls to `endpoint` answer a chosen status, answer late, or drop. */
+export function injectFault(fault: AdminFaultInput): Promise<AdminFault> {
+  return apiRequest<AdminFault>('POST', `${ADMIN}/faults`, { json: fault })
+}
+
+export function clearFaults(): Promise<unknown> {
+  return apiRequest<unknown>('DELETE', `${ADMIN}/faults`)
+}
+
+export function listTestNumbers(): Promise<{ test_numbers: TestNumber[] }> {
+  return apiRequest<{ test_numbers: TestNumber[] }>('GET', `${ADMIN}/test-numbers`)
+}
+
+/** Adds or replaces a test number with a fixed PIN. */
+export function saveTestNumber(testNumber: TestNumber): Promise<TestNumber> {
+  return apiRequest<TestNumber>('POST', `${ADMIN}/test-numbers`, { json: testNumber })
+}
+
+export function deleteTestNumber(number: string): Promise<unknown> {
+  return apiRequest<unknown>('DELETE', `${ADMIN}/test-numbers/${encodeURIComponent(number)}`)
+}
+
+export function listAccounts(): Promise<{ accounts: AdminAccount[] }> {
+  return apiRequest<{ accounts: AdminAccount[] }>('GET', `${ADMIN}/accounts`)
+}
+
+/** Forgets every request, message, fault and clock offset. */
+export function resetSandbox(): Promise<unknown> {
+  return apiRequest<unknown>('POST', `${ADMIN}/reset`)
+}
+
+export type SandboxEvent = {
+  [K in keyof AdminStreamEvents]: { type: K; data: AdminStreamEvents[K] }
+}[keyof AdminStreamEvents]
+
+export interface SandboxEventsHandle {
+  close(): void
+}
+
+const STREAM_EVENTS: (keyof AdminStreamEvents)[] = ['request', 'message', 'clock', 'reset']
+
+/**
+ * Opens the live stream `GET /api/sandbox/__admin/events`. `onEvent` gets each parsed event;
+ * `onError` is told when the connection drops (EventSource reconnects by itself).
+ */
+export function openSandboxEvents(
+  onEvent: (event: SandboxEvent) => void,
+  onError?: (event: Event) => void,
+): SandboxEventsHandle {
+  if (typeof EventSource === 'undefined') return { close() {} }
+  const source = new EventSource(apiUrlWithToken(`${ADMIN}/events`))
+  for (const type of STREAM_EVENTS) {
+    source.addEventListener(type, (message) => {
+      try {
+        const data = JSON.parse((message as MessageEvent<string>).data) as unknown
+        onEvent({ type, data } as SandboxEvent)
+      } catch {
+        // A malformed event is skipped; the next one still arrives.
+      }
+    })
+  }
+  if (onError) source.addEventListener('error', onError)
+  return { close: () => source.close() }
+}

@@ -1,0 +1,155 @@
+/**
+ * Verify v1 through the proxy: `/api/{env}/verify/...`. Credentials are added by the server.
+ * API-level results (any `status`) are returned as typed answers; transport failures throw `ApiError`.
+ */
+import type {
+  CheckErrorResponse,
+  CheckResponse,
+  ControlCommand,
+  ControlResponse,
+  ErrorResponse,
+  Psd2RequestParams,
+  VerificationRequest,
+  VerifyRequestErrorResponse,
+  VerifyRequestParams,
+} from '@contract/types'
+import { LIMITS } from '@contract/params'
+import { apiRequest, type Params } from './client'
+
+export type EnvironmentId = 'sandbox' | 'live'
+
+export interface Environment {
+  id: EnvironmentId
+  label: string
+  available: boolean
+  /** Masked API key of live (`ab12…`); never the secret. */
+  keyHint?: string
+  /** Why the environment is not available, when the server says so. */
+  reason?: string
+}
+
+export interface EnvironmentsResponse {
+  environments: Environment[]
+  default: EnvironmentId
+}
+
+export type StartParams = Omit<VerifyRequestParams, 'api_key' | 'api_secret'>
+export type Psd2Params = Omit<Psd2RequestParams, 'api_key' | 'api_secret'>
+
+export type StartResult = { status: '0'; request_id: string } | VerifyRequestErrorResponse
+export type CheckResult = CheckResponse | CheckErrorResponse
+export type ControlResult = ControlResponse | ErrorResponse
+
+export type SearchResult =
+  /** Found requests; `missing` lists asked ids the answer did not contain. */
+  | { kind: 'found'; requests: VerificationRequest[]; missing: string[] }
+  /** Status 101: none of the ids is known (yet: a just-finished request can take a minute). */
+  | { kind: 'not_found'; ids: string[]; error_text: string }
+  /** Any other API-level error (1 throttled, 4 bad credentials, …). */
+  | { kind: 'error'; ids: string[]; status: string; error_text: string }
+
+/** Drops empty values: an empty field is "not sent", never `param=`. */
+function compact(params: object): Params {
+  const out: Params = {}
+  for (const [key, value] of Object.entries(params) as [string, unknown][]) {
+    if (typeof value === 'string' && value !== '') out[key] = value
+  }
+  return out
+}
+
+function verifyPath(env: EnvironmentId, endpoint: string): string {
+  return `${env}/verify/${endpoint}`
+}
+
+export function getEnvironments(): Promise<EnvironmentsResponse> {
+  return apiRequest<EnvironmentsResponse>('GET', 'environments', { retryOnNetworkError: true })
+}
+
+/** `POST /verify/json`: starts a verification (sends an SMS or a call). Never retried. */
+export function startVerification(env: EnvironmentId, params: StartParams): Promise<StartResult> {
+  return apiRequest<StartResult>('POST', verifyPath(env, 'json'), { form: compact(params) })
+}
+
+/** `POST /verify/psd2/json`: starts a PSD2 payment confirmation. Never retried. */
+export function startPsd2(env: EnvironmentId, params: Psd2Params): Promise<StartResult> {
+  return apiRequest<StartResult>('POST', verifyPath(env, 'psd2/json'), { form: compact(params) })
+}
+
+/** `POST /verify/check/json`: checks a code (uses up an attempt when wrong). Never retried. */
+export function checkCode(
+  env: EnvironmentId,
+  requestId: string,
+  code: string,
+): Promise<CheckResult> {
+  return apiRequest<CheckResult>('POST', verifyPath(env, 'check/json'), {
+    form: { request_id: requestId, code },
+  })
+}
+
+function control(
+  env: EnvironmentId,
+  requestId: string,
+  cmd: ControlCommand,
+): Promise<ControlResult> {
+  return apiRequest<ControlResult>('POST', verifyPath(env, 'control/json'), {
+    form: { request_id: requestId, cmd },
+  })
+}
+
+/** `cmd=cancel`: possible from 30 s after the start until the second event. */
+export function cancelRequest(env: EnvironmentId, requestId: string): Promise<ControlResult> {
+  return control(env, requestId, 'cancel')
+}
+
+/** `cmd=trigger_next_event`: sends the next SMS or call now. */
+export function triggerNextEvent(env: EnvironmentId, requestId: string): Promise<ControlResult> {
+  return control(env, requestId, 'trigger_next_event')
+}
+
+function isRequest(value: unknown): value is VerificationRequest {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { request_id?: unknown }).request_id === 'string' &&
+    typeof (value as { status?: unknown }).status === 'string' &&
+    !('error_text' in value)
+  )
+}
+
+/**
+ * `GET /verify/search/json`: 1 id as `request_id`, 2–10 as repeated `request_ids`. The single-object
+ * and `verification_requests` shapes both come back as an array. Retried once on a network error
+ * (search changes nothing).
+ */
+export async function searchRequests(
+  env: EnvironmentId,
+  ids: readonly string[],
+): Promise<SearchResult> {
+  const unique = [...new Set(ids.map((id) => id.trim()).filter(Boolean))]
+  if (unique.length === 0) return { kind: 'found', requests: [], missing: [] }
+  if (unique.length > LIMITS.searchMaxIds) {
+    throw new RangeError(
+      `Search takes at most ${LIMITS.searchMaxIds} ids at once (got ${unique.length}).`,
+    )
+  }
+  const query: Params = unique.length === 1 ? { request_id: unique[0] } : { request_ids: unique }
+  const body = await apiRequest<unknown>('GET', verifyPath(env, 'search/json'), {
+    query,
+    retryOnNetworkError: true,
+  })
+  let requests: VerificationRequest[] | null = null
+  if (isRequest(body)) requests = [body]
+  else if (typeof body === 'object' && body !== null && 'verification_requests' in body) {
+    const list = (body as { verification_requests: unknown }).verification_requests
+    requests = Array.isArray(list) ? list.filter(isRequest) : []
+  }
+  if (requests) {
+    const found = new Set(requests.map((r) => r.request_id))
+    return { kind: 'found', requests, missing: unique.filter((id) => !found.has(id)) }
+  }
+  const error = (body ?? {}) as Partial<ErrorResponse>
+  const status = String(error.status ?? '')
+  const errorText = typeof error.error_text === 'string' ? error.error_text : 'No answer text'
+  if (status === '101') return { kind: 'not_found', ids: unique, error_text: errorText }
+  return { kind: 'error', ids: unique, status, error_text: errorText }
+}

@@ -1,0 +1,110 @@
+/**
+ * Which environments exist (sandbox, live) and which one the dashboard talks to. The choice is
+ * made on the New verification page, shown in the app chrome, and kept across reloads.
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { getEnvironments, type Environment, type EnvironmentId } from '@/api/verify'
+import { ApiError } from '@/api/client'
+
+const STORAGE_KEY = 'verify-desk:environment'
+
+/** Before the server answers, the sandbox is assumed (it is always there). */
+const FALLBACK: Environment[] = [
+  { id: 'sandbox', label: 'Sandbox', available: true },
+  { id: 'live', label: 'Live', available: false },
+]
+
+function readStored(): EnvironmentId | null {
+  try {
+    const value = globalThis.localStorage?.getItem(STORAGE_KEY)
+    return value === 'sandbox' || value === 'live' ? value : null
+  } catch {
+    return null
+  }
+}
+
+function writeStored(id: EnvironmentId): void {
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, id)
+  } catch {
+    // Storage may be disabled; the choice then lasts for this page only.
+  }
+}
+
+export const useEnvironmentsStore = defineStore('environments', () => {
+  /** The environments the server offers. */
+  const environments = ref<Environment[]>(FALLBACK)
+  /** The server's default environment. */
+  const defaultId = ref<EnvironmentId>('sandbox')
+  /** The chosen environment. */
+  const currentId = ref<EnvironmentId>(readStored() ?? 'sandbox')
+  const isLoading = ref(false)
+  const loaded = ref(false)
+  const error = ref<ApiError | null>(null)
+
+  const current = computed<Environment>(
+    () => environments.value.find((e) => e.id === currentId.value) ?? (FALLBACK[0] as Environment),
+  )
+  const isSandbox = computed(() => currentId.value === 'sandbox')
+
+  /** Why an environment cannot be chosen, or `null` when it can. */
+  function unavailableReason(env: Environment): string | null {
+    if (env.available) return null
+    if (env.reason) return env.reason
+    if (env.id === 'live') {
+      return 'Live is not configured: set VONAGE_API_KEY and VONAGE_API_SECRET on the server and restart it.'
+    }
+    return `${env.label} is not available on this server.`
+  }
+
+  let loading: Promise<void> | null = null
+
+  /** Loads the list from the server (concurrent calls share one request). */
+  function load(): Promise<void> {
+    if (loading) return loading
+    isLoading.value = true
+    error.value = null
+    loading = getEnvironments()
+      .then((answer) => {
+        environments.value = answer.environments
+        defaultId.value = answer.default
+        loaded.value = true
+        const chosen = answer.environments.find((e) => e.id === currentId.value)
+        if (!chosen?.available) currentId.value = answer.default
+      })
+      .catch((e: unknown) => {
+        error.value = e instanceof ApiError ? e : new ApiError('network', String(e))
+      })
+      .finally(() => {
+        isLoading.value = false
+        loading = null
+      })
+    return loading
+  }
+
+  /** Chooses an environment; returns false (and changes nothing) when it is not available. */
+  function select(id: EnvironmentId): boolean {
+    const env = environments.value.find((e) => e.id === id)
+    if (!env || !env.available) return false
+    currentId.value = id
+    writeStored(id)
+    return true
+  }
+
+  return {
+    environments,
+    defaultId,
+    currentId,
+    isLoading,
+    loaded,
+    error,
+    current,
+    isSandbox,
+    unavailableReason,
+    load,
+    select,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useEnvironmentsStore, import.meta.hot))

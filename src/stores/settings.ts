@@ -1,0 +1,141 @@
+/**
+ * User settings kept in this browser: defaults for new verifications, the live-status polling
+ * interval, history retention and the access token for a server that requires one.
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { ref, watch } from 'vue'
+import { setAccessToken } from '@/api/client'
+
+const STORAGE_KEY = 'verify-desk:settings'
+
+export interface VerifyDefaults {
+  brand: string
+  workflow_id: string
+  lg: string
+  code_length: string
+  /** Country (ISO 3166 alpha-2) assumed for numbers typed without a `+`. */
+  numberCountry: string
+}
+
+export interface Settings {
+  defaults: VerifyDefaults
+  /** Live-status polling interval in the sandbox, in seconds. */
+  pollSandboxSeconds: number
+  /** Live-status polling interval against live (the proxy limits search to 1/s). */
+  pollLiveSeconds: number
+  /** Days history entries are kept; 0 keeps them forever. */
+  historyRetentionDays: number
+  /** Browser notification on a change of state (if the user allowed it). */
+  notifications: boolean
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  defaults: {
+    brand: 'Verify Desk',
+    workflow_id: '1',
+    lg: 'en-us',
+    code_length: '4',
+    numberCountry: 'GB',
+  },
+  pollSandboxSeconds: 2,
+  pollLiveSeconds: 10,
+  historyRetentionDays: 0,
+  notifications: false,
+}
+
+function clone(settings: Settings): Settings {
+  return { ...settings, defaults: { ...settings.defaults } }
+}
+
+function readStored(): { settings: Settings; token: string | null } {
+  try {
+    const raw = globalThis.localStorage?.getItem(STORAGE_KEY)
+    if (!raw) return { settings: clone(DEFAULT_SETTINGS), token: null }
+    const parsed = JSON.parse(raw) as Partial<Settings> & { accessToken?: unknown }
+    const settings: Settings = {
+      ...clone(DEFAULT_SETTINGS),
+      ...parsed,
+      defaults: { ...DEFAULT_SETTINGS.defaults, ...(parsed.defaults ?? {}) },
+    }
+    const token = typeof parsed.accessToken === 'string' ? parsed.accessToken : null
+    return { settings, token }
+  } catch {
+    return { settings: clone(DEFAULT_SETTINGS), token: null }
+  }
+}
+
+export const useSettingsStore = defineStore('settings', () => {
+  const stored = readStored()
+  /** Defaults for the New verification form. */
+  const defaults = ref<VerifyDefaults>(stored.settings.defaults)
+  const pollSandboxSeconds = ref(stored.settings.pollSandboxSeconds)
+  const pollLiveSeconds = ref(stored.settings.pollLiveSeconds)
+  const historyRetentionDays = ref(stored.settings.historyRetentionDays)
+  const notifications = ref(stored.settings.notifications)
+  /** The access token the server asked for (sent as X-Verify-Desk-Token). */
+  const accessToken = ref<string | null>(stored.token)
+  setAccessToken(accessToken.value)
+
+  function persist(): void {
+    try {
+      globalThis.localStorage?.setItem(
+        STORAGE_KEY,
+        JSON.stringify({
+          defaults: defaults.value,
+          pollSandboxSeconds: pollSandboxSeconds.value,
+          pollLiveSeconds: pollLiveSeconds.value,
+          historyRetentionDays: historyRetentionDays.value,
+          notifications: notifications.value,
+          accessToken: accessToken.value,
+        }),
+      )
+    } catch {
+      // Storage may be full or disabled; settings then last for this page only.
+    }
+  }
+
+  watch(
+    [
+      defaults,
+      pollSandboxSeconds,
+      pollLiveSeconds,
+      historyRetentionDays,
+      notifications,
+      accessToken,
+    ],
+    persist,
+    { deep: true },
+  )
+  watch(accessToken, (token) => setAccessToken(token))
+
+  function updateDefaults(patch: Partial<VerifyDefaults>): void {
+    defaults.value = { ...defaults.value, ...patch }
+  }
+
+  function setToken(token: string | null): void {
+    accessToken.value = token && token.trim() ? token.trim() : null
+  }
+
+  function reset(): void {
+    const fresh = clone(DEFAULT_SETTINGS)
+    defaults.value = fresh.defaults
+    pollSandboxSeconds.value = fresh.pollSandboxSeconds
+    pollLiveSeconds.value = fresh.pollLiveSeconds
+    historyRetentionDays.value = fresh.historyRetentionDays
+    notifications.value = fresh.notifications
+  }
+
+  return {
+    defaults,
+    pollSandboxSeconds,
+    pollLiveSeconds,
+    historyRetentionDays,
+    notifications,
+    accessToken,
+    updateDefaults,
+    setToken,
+    reset,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSettingsStore, import.meta.hot))
