@@ -1,0 +1,149 @@
+/** Credential handling: strip what the browser sent, inject the server's own. Pure: no I/O. */
+
+export interface Credentials {
+  apiKey: string
+  apiSecret: string
+}
+
+/** Where the server's credentials go: the `Authorization: Basic` header, or `api_key`/`api_secret` parameters. */
+export type AuthMode = 'basic' | 'params'
+
+/** Parameter names that carry credentials on the Verify v1 API (compared case-insensitively). */
+export const CREDENTIAL_PARAMS: readonly string[] = ['api_key', 'api_secret']
+
+export type BodyKind = 'none' | 'json' | 'form' | 'other'
+
+const isCredentialParam = (name: string): boolean =>
+  CREDENTIAL_PARAMS.includes(name.trim().toLowerCase())
+
+/** Classifies a request body by its Content-Type. */
+export function bodyKind(contentType: string | undefined, length: number): BodyKind {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (type === 'application/json' || type.endsWith('+json')) return 'json'
+  if (type === 'application/x-www-form-urlencoded') return 'form'
+  if (length === 0) return 'none'
+  return 'other'
+}
+
+/** Removes credential parameters from a query string; returns how many were removed. */
+export function stripQuery(params: URLSearchParams): number {
+  const names = [...new Set(params.keys())].filter(isCredentialParam)
+  let removed = 0
+  for (const name of names) {
+    removed += params.getAll(name).length
+    params.delete(name)
+  }
+  return removed
+}
+
+export interface StrippedBody {
+  body: string
+  /** The parameters, when the body could be read as JSON object or form (for the log's request_id). */
+  params: Record<string, unknown> | undefined
+  removed: number
+}
+
+/**
+ * Removes credential fields from a JSON-object or form body. A body that is not a JSON object
+ * (unparseable, an array) is returned unchanged: the upstream cannot read credentials from it either.
+ */
+export function stripBody(body: string, kind: BodyKind): StrippedBody {
+  if (kind === 'form') {
+    const params = new URLSearchParams(body)
+    const removed = stripQuery(params)
+    return {
+      body: removed ? params.toString() : body,
+      params: Object.fromEntries(params),
+      removed,
+    }
+  }
+  if (kind === 'json') {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch {
+      return { body, params: undefined, removed: 0 }
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return { body, params: undefined, removed: 0 }
+    }
+    const record = parsed as Record<string, unknown>
+    let removed = 0
+    for (const key of Object.keys(record)) {
+      if (isCredentialParam(key)) {
+        delete record[key]
+        removed++
+      }
+    }
+    return { body: removed ? JSON.stringify(record) : body, params: record, removed }
+  }
+  return { body, params: undefined, removed: 0 }
+}
+
+/** `Authorization` header value for HTTP Basic with the API key and secret. */
+export function basicAuthorization({ apiKey, apiSecret }: Credentials): string {
+  return `Basic ${Buffer.from(`${apiKey}:${apiSecret}`, 'utf8').toString('base64')}`
+}
+
+export interface OutgoingParts {
+  query: URLSearchParams
+  body: string
+  kind: BodyKind
+  headers: Record<string, string>
+}
+
+/**
+ * Adds the server's credentials to an outgoing request whose browser credentials were stripped.
+ * `basic`: the Authorization header only. `params`: in the JSON or form body for POST, else the query.
+ */
+export function injectCredentials(
+  parts: OutgoingParts,
+  method: string,
+  credentials: Credentials,
+  mode: AuthMode,
+): OutgoingParts {
+  if (mode === 'basic') {
+    return {
+      ...parts,
+      headers: { ...parts.headers, authorization: basicAuthorization(credentials) },
+    }
+  }
+  const fields = { api_key: credentials.apiKey, api_secret: credentials.apiSecret }
+  if (method === 'POST' && parts.kind === 'json') {
+    const { params } = stripBody(parts.body, 'json')
+    if (params) return { ...parts, body: JSON.stringify({ ...params, ...fields }) }
+  }
+  if (method === 'POST' && (parts.kind === 'form' || parts.kind === 'none')) {
+    const form = new URLSearchParams(parts.body)
+    form.set('api_key', fields.api_key)
+    form.set('api_secret', fields.api_secret)
+    return {
+      ...parts,
+      kind: 'form',
+      body: form.toString(),
+      headers: { ...parts.headers, 'content-type': 'application/x-www-form-urlencoded' },
+    }
+  }
+  const query = new URLSearchParams(parts.query)
+  query.set('api_key', fields.api_key)
+  query.set('api_secret', fields.api_secret)
+  return { ...parts, query }
+}
+
+/** The masked key shown to the SPA: its first four characters and an ellipsis (`ab12…`). */
+export function maskKey(apiKey: string): string {
+  const shown = Math.min(4, Math.floor(apiKey.length / 2))
+  return `${apiKey.slice(0, shown)}…`
+}
+
+/** Replaces every occurrence of the given secrets (and their Basic/URL encodings) in a text. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length < 4) continue
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      out = out.split(form).join('[redacted]')
+    }
+  }
+  return out
+}

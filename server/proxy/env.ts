@@ -1,0 +1,111 @@
+/** Reads the server-side settings from the environment (process env and `.env*` files). Pure. */
+import type { AuthMode, Credentials } from './credentials'
+
+/** The only variable prefixes the server reads; none reaches the browser (Vite exposes `VITE_` only). */
+export const ENV_PREFIXES = ['VONAGE_', 'VERIFY_DESK_']
+
+export const DEFAULT_LIVE_HOST = 'https://api.nexmo.com'
+
+export interface LiveSettings {
+  credentials: Credentials
+  /** Base URL of the upstream, e.g. `https://api.nexmo.com`. */
+  host: string
+  auth: AuthMode
+}
+
+export interface ServerSettings {
+  live?: LiveSettings
+  token?: string
+  allowedHosts: string[]
+  /** Live searches per second, when set by VERIFY_DESK_SEARCH_RATE. */
+  liveSearchPerSecond?: number
+  /** Things worth telling whoever starts the server (half-configured live, short token). */
+  warnings: string[]
+}
+
+export interface SettingDefaults {
+  liveHost: string
+  liveAuth: AuthMode
+}
+
+/** Thrown for a setting that cannot work; the server refuses to start with this message. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SettingsError'
+  }
+}
+
+export function resolveSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: SettingDefaults,
+): ServerSettings {
+  const value = (name: string) => {
+    const raw = env[name]?.trim()
+    return raw ? raw : undefined
+  }
+  const warnings: string[] = []
+  const apiKey = value('VONAGE_API_KEY')
+  const apiSecret = value('VONAGE_API_SECRET')
+  let live: LiveSettings | undefined
+  if (apiKey && apiSecret) {
+    live = {
+      credentials: { apiKey, apiSecret },
+      host: normaliseHost(value('VONAGE_API_HOST') ?? defaults.liveHost),
+      auth: authMode(value('VONAGE_AUTH') ?? defaults.liveAuth),
+    }
+  } else if (apiKey || apiSecret) {
+    warnings.push(
+      `The live environment is off: ${apiKey ? 'VONAGE_API_SECRET' : 'VONAGE_API_KEY'} is not set (both are needed).`,
+    )
+  }
+
+  const token = value('VERIFY_DESK_TOKEN')
+  if (token && token.length < 16) {
+    warnings.push('VERIFY_DESK_TOKEN is shorter than 16 characters; use a long random value.')
+  }
+  const allowedHosts = (value('VERIFY_DESK_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+
+  let liveSearchPerSecond: number | undefined
+  const rate = value('VERIFY_DESK_SEARCH_RATE')
+  if (rate !== undefined) {
+    liveSearchPerSecond = Number(rate)
+    if (!(liveSearchPerSecond > 0 && liveSearchPerSecond <= 30)) {
+      throw new SettingsError(
+        `VERIFY_DESK_SEARCH_RATE must be a number of searches per second between 0 and 30, not "${rate}".`,
+      )
+    }
+  }
+  return { live, token, allowedHosts, liveSearchPerSecond, warnings }
+}
+
+function authMode(raw: string): AuthMode {
+  const mode = raw.toLowerCase()
+  if (mode === 'basic' || mode === 'params') return mode
+  throw new SettingsError(
+    `VONAGE_AUTH must be "basic" (Authorization header) or "params" (api_key/api_secret parameters), not "${raw}".`,
+  )
+}
+
+/** Accepts a full base URL or a bare host name (`api-eu.vonage.com`, https assumed). */
+function normaliseHost(raw: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new SettingsError(`VONAGE_API_HOST is not a valid URL or host name: "${raw}".`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new SettingsError(`VONAGE_API_HOST must use http or https, not ${url.protocol}`)
+  }
+  if (url.username || url.password) {
+    throw new SettingsError(
+      'VONAGE_API_HOST must not contain credentials; use VONAGE_API_KEY and VONAGE_API_SECRET.',
+    )
+  }
+  return url.origin + url.pathname.replace(/\/$/, '')
+}

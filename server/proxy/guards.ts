@@ -1,0 +1,115 @@
+/** Request guards: Host allowlist (DNS rebinding), cross-site refusal (CSRF), access token. Pure. */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
+
+/** Host names always accepted in the `Host` header. */
+export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]']
+
+/** The header the SPA sends the access token in (alternatively `Authorization: Bearer <token>`). */
+export const TOKEN_HEADER = 'x-verify-desk-token'
+/** Query parameter accepted for the token on GET requests (EventSource cannot set headers). */
+export const TOKEN_QUERY_PARAM = 'verify_desk_token'
+
+/** The host name of a `Host` header value, lower-cased, without port; IPv6 keeps its brackets. */
+export function hostnameOf(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined
+  const value = hostHeader.trim().toLowerCase()
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']')
+    return end > 0 ? value.slice(0, end + 1) : undefined
+  }
+  const name = value.split(':')[0] ?? ''
+  return name.replace(/\.$/, '') || undefined
+}
+
+/** Whether a configured listen host (Vite's `server.host` / `preview.host`) stays on loopback. */
+export function isLoopbackListenHost(host: string | boolean | undefined): boolean {
+  if (host === undefined || host === false) return true // Vite's default: localhost
+  if (host === true) return false // --host without value: all interfaces
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+  return name === 'localhost' || name === '::1' || /^127(?:\.\d{1,3}){3}$/.test(name)
+}
+
+/** Normalises an allowlist entry or a configured host to the form `hostnameOf` returns. */
+export function normaliseHostEntry(entry: string): string {
+  const value = entry.trim().toLowerCase()
+  if (value.includes(':') && !value.startsWith('[') && value.split(':').length > 2)
+    return `[${value}]`
+  return value
+}
+
+/**
+ * Whether a `Host` header is acceptable. Entries starting with `.` allow a domain and its
+ * subdomains (`.example.com`), like Vite's `allowedHosts`.
+ */
+export function isHostAllowed(
+  hostHeader: string | undefined,
+  allowed: ReadonlySet<string>,
+): boolean {
+  const name = hostnameOf(hostHeader)
+  if (!name) return false
+  if (allowed.has(name)) return true
+  for (const entry of allowed) {
+    if (entry.startsWith('.') && (name === entry.slice(1) || name.endsWith(entry))) return true
+  }
+  return false
+}
+
+/**
+ * Why a request counts as cross-site, or undefined when it is same-origin (or not from a browser:
+ * no `Origin`, no `Sec-Fetch-Site`). `allowedOrigins` lists extra origins (`https://desk.example`).
+ */
+export function crossSiteReason(
+  headers: IncomingHttpHeaders,
+  allowedOrigins: readonly string[] = [],
+): string | undefined {
+  const site = headerValue(headers['sec-fetch-site'])?.toLowerCase()
+  const origin = headerValue(headers.origin)
+  if (origin !== undefined) {
+    if (allowedOrigins.includes(origin)) return undefined
+    let originHost: string | undefined
+    try {
+      originHost = origin === 'null' ? undefined : new URL(origin).host.toLowerCase()
+    } catch {
+      originHost = undefined
+    }
+    if (originHost === undefined || originHost !== headerValue(headers.host)?.toLowerCase()) {
+      return `the request comes from another origin (${origin.slice(0, 100)})`
+    }
+    return undefined
+  }
+  if (site === 'cross-site' || site === 'same-site') {
+    return `the browser marked the request as ${site}`
+  }
+  return undefined
+}
+
+/** The access token a request carries, from the header, a Bearer Authorization, or (GET) the query. */
+export function tokenOf(
+  headers: IncomingHttpHeaders,
+  method: string,
+  query: URLSearchParams,
+): string | undefined {
+  const header = headerValue(headers[TOKEN_HEADER])
+  if (header) return header.trim()
+  const authorization = headerValue(headers.authorization)
+  const bearer = authorization?.match(/^Bearer\s+(.+)$/i)
+  if (bearer?.[1]) return bearer[1].trim()
+  if (method === 'GET' || method === 'HEAD') return query.get(TOKEN_QUERY_PARAM) ?? undefined
+  return undefined
+}
+
+/** Constant-time comparison of a presented token with the configured one. */
+export function tokenMatches(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false
+  const a = createHash('sha256').update(presented).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}

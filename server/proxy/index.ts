@@ -1,0 +1,618 @@
+/**
+ * The credential-safe proxy: the browser calls `/api/{sandbox|live}/verify/…`, this middleware
+ * checks the call, strips whatever credentials the browser sent, adds the server's own and forwards
+ * it to the environment's upstream, paced to the upstream's rate limits.
+ */
+import { once } from 'node:events'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  basicAuthorization,
+  bodyKind,
+  injectCredentials,
+  maskKey,
+  redact,
+  stripBody,
+  stripQuery,
+  type AuthMode,
+  type BodyKind,
+  type Credentials,
+} from './credentials'
+import { ProxyError, sendError } from './errors'
+import {
+  LOOPBACK_HOSTS,
+  TOKEN_QUERY_PARAM,
+  crossSiteReason,
+  isHostAllowed,
+  normaliseHostEntry,
+  tokenMatches,
+  tokenOf,
+} from './guards'
+import { Coalescer, QueueFullError, RateLimiter } from './limiter'
+import { matchRoute, routeLabel, type EnvironmentId, type Route } from './routes'
+import { UpstreamNetworkError, type Upstream, type UpstreamRequest } from './upstream'
+
+export { ProxyError, sendError } from './errors'
+export type { Upstream } from './upstream'
+export { fetchUpstream, httpUpstream } from './upstream'
+
+/** One environment the SPA can choose. */
+export interface ProxyEnvironment {
+  upstream: Upstream
+  credentials: Credentials
+  /** Where the credentials go on the upstream call. */
+  auth: AuthMode
+  /** Upstream searches per second (Vonage allows 1/s on live). */
+  searchPerSecond: number
+}
+
+export interface ProxyRateLimit {
+  /** Upstream calls per second per environment (Vonage: 30/s, beyond that status 1). */
+  requestsPerSecond: number
+  /** Calls allowed to wait for a slot per environment; one more answers 503 `queue_full`. */
+  maxQueue: number
+}
+
+export interface ProxyLogger {
+  info(message: string): void
+  warn(message: string): void
+}
+
+export interface ProxyOptions {
+  sandbox: ProxyEnvironment
+  /** Absent when VONAGE_API_KEY / VONAGE_API_SECRET are not set. */
+  live?: ProxyEnvironment
+  /** Accepted `Host` names besides localhost, 127.0.0.1 and [::1]; `true` accepts any. */
+  allowedHosts: readonly string[] | true
+  /** Extra origins allowed to make calls (besides the page's own origin). */
+  allowedOrigins: readonly string[]
+  /** When set, every call must carry this token. */
+  token?: string
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number
+  /** How long the upstream may take to answer, in milliseconds. */
+  timeoutMs: number
+  /** `false` disables pacing (benchmarks only). */
+  rateLimit: ProxyRateLimit | false
+  /** One line per call through `logger.info` when true. */
+  accessLog: boolean
+  logger: ProxyLogger
+}
+
+export interface EnvironmentsBody {
+  environments: Array<{ id: EnvironmentId; label: string; available: boolean; keyHint?: string }>
+  default: EnvironmentId
+}
+
+export interface Proxy {
+  /** connect-style middleware; `req.url` is relative to the mount point (`/sandbox/verify/json`). */
+  middleware: (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void
+  environments(): EnvironmentsBody
+  close(): void
+}
+
+/** The largest upstream answer read for a Verify call (search answers are a few kB). */
+const MAX_UPSTREAM_BODY = 1024 * 1024
+const EXCERPT_LENGTH = 160
+
+class UpstreamTimeoutError extends Error {
+  constructor() {
+    super('upstream timeout')
+    this.name = 'UpstreamTimeoutError'
+  }
+}
+
+interface Buffered {
+  status: number
+  headers: Record<string, string>
+  body: Buffer
+}
+
+interface EnvironmentRuntime {
+  id: EnvironmentId
+  config: ProxyEnvironment
+  overall?: RateLimiter
+  search?: RateLimiter
+  searches: Coalescer<Buffered>
+}
+
+interface CallRecord {
+  environment: string
+  endpoint: string
+  apiStatus?: string
+  requestId?: string
+  note?: string
+}
+
+export function createProxy(options: ProxyOptions): Proxy {
+  const allowedHosts =
+    options.allowedHosts === true
+      ? true
+      : new Set([...LOOPBACK_HOSTS, ...options.allowedHosts.map(normaliseHostEntry)])
+  const secrets = [options.sandbox, options.live]
+    .filter((env): env is ProxyEnvironment => env !== undefined)
+    .flatMap((env) => [
+      env.credentials.apiSecret,
+      basicAuthorization(env.credentials).slice('Basic '.length),
+    ])
+  if (options.token) secrets.push(options.token)
+
+  const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
+  for (const id of ['sandbox', 'live'] as const) {
+    const config = options[id]
+    if (!config) continue
+    const limit = options.rateLimit
+    runtimes.set(id, {
+      id,
+      config,
+      overall: limit
+        ? new RateLimiter({
+            name: `${id} upstream`,
+            ratePerSecond: limit.requestsPerSecond,
+            maxQueue: limit.maxQueue,
+          })
+        : undefined,
+      search: limit
+        ? new RateLimiter({
+            name: `${id} search`,
+            ratePerSecond: config.searchPerSecond,
+            maxQueue: limit.maxQueue,
+          })
+        : undefined,
+      searches: new Coalescer<Buffered>(),
+    })
+  }
+
+  function environments(): EnvironmentsBody {
+    const live = options.live
+    return {
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        live
+          ? {
+              id: 'live',
+              label: 'Live',
+              available: true,
+              keyHint: maskKey(live.credentials.apiKey),
+            }
+          : { id: 'live', label: 'Live', available: false },
+      ],
+      default: 'sandbox',
+    }
+  }
+
+  function accessLog(req: IncomingMessage, res: ServerResponse, started: number, call: CallRecord) {
+    if (!options.accessLog) return
+    const latency = (performance.now() - started).toFixed(1)
+    const fields = [
+      `time=${new Date().toISOString()}`,
+      `env=${call.environment}`,
+      `endpoint=${call.endpoint}`,
+      `method=${safeToken(req.method ?? '-')}`,
+      `http=${res.statusCode}`,
+      `status=${call.apiStatus === undefined ? '-' : JSON.stringify(call.apiStatus)}`,
+      `request_id=${call.requestId ?? '-'}`,
+      `latency=${latency}ms`,
+    ]
+    if (call.note) fields.push(call.note)
+    options.logger.info(redact(`[verify-desk] ${fields.join(' ')}`, secrets))
+  }
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: CallRecord,
+  ): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const url = new URL(req.url ?? '/', 'http://proxy.invalid')
+
+    if (allowedHosts !== true && !isHostAllowed(req.headers.host, allowedHosts)) {
+      throw new ProxyError(
+        403,
+        'host_not_allowed',
+        `This server does not answer for the host name "${String(req.headers.host ?? '').slice(0, 100)}". ` +
+          'Open the dashboard as http://localhost:<port>, or add the name to VERIFY_DESK_ALLOWED_HOSTS.',
+      )
+    }
+    if (
+      options.token &&
+      !tokenMatches(tokenOf(req.headers, method, url.searchParams), options.token)
+    ) {
+      throw new ProxyError(
+        401,
+        'unauthorized',
+        'This Verify Desk server needs its access token: send it in the X-Verify-Desk-Token header ' +
+          '(ask whoever runs the server for the VERIFY_DESK_TOKEN value).',
+        { 'WWW-Authenticate': 'Bearer realm="verify-desk"' },
+      )
+    }
+    const match = matchRoute(method, url.pathname)
+    if (!match.ok) {
+      throw new ProxyError(
+        match.status,
+        match.status === 404 ? 'not_found' : 'method_not_allowed',
+        match.message,
+        match.allow ? { Allow: match.allow.join(', ') } : {},
+      )
+    }
+    const route = match.route
+    call.endpoint = routeLabel(route)
+    if (route.kind !== 'environments') call.environment = route.environment
+
+    const crossSite = crossSiteReason(req.headers, options.allowedOrigins)
+    if (crossSite) {
+      throw new ProxyError(
+        403,
+        'cross_site_request',
+        `Refused: ${crossSite}. Only the Verify Desk page served by this server may use its API.`,
+      )
+    }
+
+    if (route.kind === 'environments') {
+      sendJson(res, 200, environments(), method === 'HEAD')
+      return
+    }
+    const env = runtimes.get(route.environment)
+    if (!env) {
+      throw new ProxyError(
+        503,
+        'environment_unavailable',
+        'The live environment is not configured on this server: set VONAGE_API_KEY and ' +
+          'VONAGE_API_SECRET in its environment (or .env.local) and restart it.',
+      )
+    }
+
+    const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req, options.bodyLimit)
+    const kind = bodyKind(req.headers['content-type'], Buffer.byteLength(raw))
+    if (kind === 'other') {
+      throw new ProxyError(
+        415,
+        'unsupported_media_type',
+        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded).',
+      )
+    }
+    const query = new URLSearchParams(url.searchParams)
+    query.delete(TOKEN_QUERY_PARAM)
+    const strippedQuery = stripQuery(query)
+    const stripped = stripBody(raw, kind)
+    if (strippedQuery + stripped.removed > 0) call.note = 'browser_credentials=dropped'
+    call.requestId = safeRequestId(stripped.params?.request_id ?? query.get('request_id'))
+
+    const headers: Record<string, string> = { 'user-agent': 'verify-desk-proxy' }
+    const accept = req.headers.accept
+    if (accept) headers.accept = accept
+    if (kind !== 'none' && req.headers['content-type'])
+      headers['content-type'] = req.headers['content-type']
+    const lastEventId = req.headers['last-event-id']
+    if (route.kind === 'admin' && typeof lastEventId === 'string')
+      headers['last-event-id'] = lastEventId
+
+    const outgoing = injectCredentials(
+      { query, body: stripped.body, kind, headers },
+      method,
+      env.config.credentials,
+      route.kind === 'admin' ? 'basic' : env.config.auth,
+    )
+    const search = outgoing.query.toString()
+    const upstreamRequest: UpstreamRequest = {
+      method,
+      path: route.upstreamPath + (search ? `?${search}` : ''),
+      headers: outgoing.headers,
+      body: outgoing.kind === 'none' && method !== 'POST' ? undefined : outgoing.body,
+    }
+
+    if (route.kind === 'admin') {
+      await streamAdmin(env, upstreamRequest, res)
+      return
+    }
+    const answer = await exchangeVerify(env, route, upstreamRequest, stripped.params, query, call)
+    writeVerifyAnswer(env, route, answer, res, call)
+  }
+
+  async function exchangeVerify(
+    env: EnvironmentRuntime,
+    route: Extract<Route, { kind: 'verify' }>,
+    request: UpstreamRequest,
+    bodyParams: Record<string, unknown> | undefined,
+    query: URLSearchParams,
+    call: CallRecord,
+  ): Promise<Buffered> {
+    const once = () => attempt(env.config.upstream, request)
+    const paced = () => (env.overall ? env.overall.schedule(once) : once())
+    if (route.endpoint !== 'search') return paced() // never retried: it may send an SMS or use an attempt
+
+    const key = searchKey(route, bodyParams, query)
+    const { promise, shared } = env.searches.run(key, async () => {
+      const first = () => (env.search ? env.search.schedule(paced) : paced())
+      try {
+        return await first()
+      } catch (error) {
+        if (!(error instanceof UpstreamNetworkError)) throw error
+        call.note = [call.note, 'retried=1'].filter(Boolean).join(' ')
+        return first() // searches are safe to repeat: one retry on a network error
+      }
+    })
+    if (shared) call.note = [call.note, 'coalesced'].filter(Boolean).join(' ')
+    return promise
+  }
+
+  async function attempt(upstream: Upstream, request: UpstreamRequest): Promise<Buffered> {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new UpstreamTimeoutError()), options.timeoutMs)
+    try {
+      return await abortable(
+        (async () => {
+          const response = await upstream.send(request, controller.signal)
+          try {
+            const body = await readAll(response.body, MAX_UPSTREAM_BODY)
+            return { status: response.status, headers: response.headers, body }
+          } catch (error) {
+            response.cancel()
+            throw error
+          }
+        })(),
+        controller.signal,
+      )
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  function writeVerifyAnswer(
+    env: EnvironmentRuntime,
+    route: Extract<Route, { kind: 'verify' }>,
+    answer: Buffered,
+    res: ServerResponse,
+    call: CallRecord,
+  ): void {
+    const contentType = answer.headers['content-type'] ?? ''
+    let text = answer.body.toString('utf8')
+    if (secrets.some((secret) => secret.length >= 4 && text.includes(secret))) {
+      text = redact(text, secrets)
+    }
+    const badAnswer = (what: string) =>
+      new ProxyError(
+        502,
+        'upstream_bad_response',
+        `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''}): ` +
+          `"${excerpt(text)}". Nothing was changed on this server; try again later or check VONAGE_API_HOST.`,
+      )
+    if (route.format === 'json') {
+      let parsed: unknown
+      try {
+        parsed = /json/i.test(contentType) ? JSON.parse(text) : undefined
+      } catch {
+        parsed = undefined
+      }
+      if (parsed === undefined) throw badAnswer('with something other than JSON')
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const record = parsed as Record<string, unknown>
+        if (record.status !== undefined) call.apiStatus = String(record.status).slice(0, 20)
+        call.requestId = safeRequestId(record.request_id) ?? call.requestId
+      }
+    } else if (/html/i.test(contentType) || answer.status >= 500) {
+      throw badAnswer('with an error page instead of XML')
+    }
+    const body = Buffer.from(text, 'utf8')
+    res.writeHead(answer.status, {
+      'Content-Type': contentType || (route.format === 'json' ? 'application/json' : 'text/xml'),
+      'Content-Length': body.length,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    res.end(body)
+  }
+
+  async function streamAdmin(
+    env: EnvironmentRuntime,
+    request: UpstreamRequest,
+    res: ServerResponse,
+  ) {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new UpstreamTimeoutError()), options.timeoutMs)
+    let response
+    try {
+      response = await abortable(
+        env.config.upstream.send(request, controller.signal),
+        controller.signal,
+      )
+    } finally {
+      clearTimeout(timer)
+    }
+    const contentType = response.headers['content-type']
+    const streaming = /text\/event-stream/i.test(contentType ?? '')
+    const headers: Record<string, string> = {
+      'Cache-Control': streaming ? 'no-cache' : 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    }
+    if (contentType) headers['Content-Type'] = contentType
+    if (streaming) headers['X-Accel-Buffering'] = 'no'
+    res.writeHead(response.status, headers)
+    if (streaming) res.flushHeaders()
+    const stop = () => response.cancel()
+    res.once('close', stop)
+    try {
+      for await (const chunk of response.body) {
+        if (res.destroyed) break
+        if (!res.write(chunk)) await once(res, 'drain')
+      }
+    } catch {
+      // The browser went away or the sandbox closed the stream: nothing left to answer.
+    } finally {
+      res.off('close', stop)
+      res.end()
+    }
+  }
+
+  function describe(env: EnvironmentRuntime): string {
+    return env.id === 'sandbox'
+      ? 'The embedded sandbox'
+      : `The Vonage API (${env.config.upstream.description})`
+  }
+
+  function toProxyError(error: unknown, call: CallRecord): ProxyError {
+    if (error instanceof ProxyError) return error
+    const env = runtimes.get(call.environment as EnvironmentId)
+    const who = env ? describe(env) : 'The upstream'
+    if (error instanceof UpstreamTimeoutError) {
+      const mayHaveRun = call.endpoint !== 'search' && call.endpoint !== 'admin'
+      return new ProxyError(
+        504,
+        'upstream_timeout',
+        `${who} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s.` +
+          (mayHaveRun
+            ? ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+            : ' Try again in a moment.'),
+      )
+    }
+    if (error instanceof UpstreamNetworkError) {
+      return new ProxyError(
+        502,
+        'upstream_unreachable',
+        `${who} could not be reached${error.code ? ` (${error.code})` : ''}. Check the server's network ` +
+          'connection and its VONAGE_API_HOST setting, then try again.',
+      )
+    }
+    if (error instanceof QueueFullError) {
+      return new ProxyError(
+        503,
+        'queue_full',
+        'Too many calls are already waiting for the Vonage API rate limit on this server. Wait a few seconds and try again.',
+        { 'Retry-After': '1' },
+      )
+    }
+    options.logger.warn(
+      redact(
+        `[verify-desk] proxy error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        secrets,
+      ),
+    )
+    return new ProxyError(
+      500,
+      'internal_error',
+      'The Verify Desk server failed to handle this call; see its log.',
+    )
+  }
+
+  function middleware(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now()
+    const call: CallRecord = { environment: '-', endpoint: '-' }
+    res.once('close', () => accessLog(req, res, started, call))
+    handle(req, res, call).catch((error: unknown) => {
+      const proxyError = toProxyError(error, call)
+      if (proxyError.status === 413) res.setHeader('Connection', 'close')
+      sendError(res, proxyError)
+      if (proxyError.status === 413) req.resume()
+    })
+  }
+
+  return {
+    middleware: function verifyDeskProxyMiddleware(req, res) {
+      middleware(req, res)
+    },
+    environments,
+    close() {
+      for (const runtime of runtimes.values()) {
+        runtime.overall?.close()
+        runtime.search?.close()
+        runtime.config.upstream.close()
+      }
+    },
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, head = false): void {
+  const text = JSON.stringify(value)
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  })
+  res.end(head ? undefined : text)
+}
+
+/** Reads a request body as UTF-8, refusing (413) anything larger than `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () =>
+    new ProxyError(
+      413,
+      'payload_too_large',
+      `The request body is larger than ${Math.round(limit / 1024)} KiB. Verify calls need only a few short parameters.`,
+    )
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) throw tooLarge()
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) throw tooLarge()
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > limit) throw new UpstreamNetworkError('upstream answer too large', 'ETOOLARGE')
+    chunks.push(Buffer.from(chunk))
+  }
+  return Buffer.concat(chunks)
+}
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(signal.aborted ? signal.reason : error)
+      },
+    )
+  })
+}
+
+/** Identical searches share one upstream call: same environment, format and request ids. */
+export function searchKey(
+  route: { environment: string; format: string },
+  bodyParams: Record<string, unknown> | undefined,
+  query: URLSearchParams,
+): string {
+  const ids = (name: string): string => {
+    const values = new Set<string>()
+    const add = (value: unknown) => {
+      if (Array.isArray(value)) value.forEach(add)
+      else if (value !== undefined && value !== null) values.add(String(value))
+    }
+    add(bodyParams?.[name])
+    query.getAll(name).forEach(add)
+    return [...values].sort().join(',')
+  }
+  return JSON.stringify([route.environment, route.format, ids('request_id'), ids('request_ids')])
+}
+
+function safeRequestId(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined
+  const text = String(value)
+  return /^[A-Za-z0-9_-]{1,64}$/.test(text) ? text : undefined
+}
+
+function safeToken(value: string): string {
+  return value.replace(/[^A-Za-z]/g, '').slice(0, 10) || '-'
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat
+}
+
+export type { AuthMode, BodyKind, Credentials }

@@ -1,0 +1,132 @@
+/** Which paths under `/api` the proxy forwards, and with which methods. Pure: no I/O. */
+
+export type EnvironmentId = 'sandbox' | 'live'
+export type Endpoint = 'request' | 'check' | 'search' | 'control' | 'psd2'
+export type Format = 'json' | 'xml'
+
+export type Route =
+  | { kind: 'environments' }
+  | {
+      kind: 'verify'
+      environment: EnvironmentId
+      endpoint: Endpoint
+      format: Format
+      /** Path on the upstream, e.g. `/verify/check/json`. */
+      upstreamPath: string
+      /** Starts, checks, controls and PSD2 calls send SMS/calls or use up attempts. */
+      stateChanging: boolean
+    }
+  | {
+      kind: 'admin'
+      environment: 'sandbox'
+      upstreamPath: string
+      stateChanging: boolean
+    }
+
+export type RouteMatch =
+  { ok: true; route: Route } | { ok: false; status: 404 | 405; message: string; allow?: string[] }
+
+export const ENVIRONMENT_IDS: readonly EnvironmentId[] = ['sandbox', 'live']
+
+const VERIFY_METHODS = ['GET', 'POST']
+
+/** The Verify v1 endpoints (reference §1): JSON and XML, PSD2 in JSON only. */
+export const VERIFY_ENDPOINTS: Readonly<
+  Record<string, { endpoint: Endpoint; format: Format; methods: string[] }>
+> = {
+  '/verify/json': { endpoint: 'request', format: 'json', methods: VERIFY_METHODS },
+  '/verify/xml': { endpoint: 'request', format: 'xml', methods: VERIFY_METHODS },
+  '/verify/check/json': { endpoint: 'check', format: 'json', methods: VERIFY_METHODS },
+  '/verify/check/xml': { endpoint: 'check', format: 'xml', methods: VERIFY_METHODS },
+  '/verify/search/json': { endpoint: 'search', format: 'json', methods: VERIFY_METHODS },
+  '/verify/search/xml': { endpoint: 'search', format: 'xml', methods: VERIFY_METHODS },
+  '/verify/control/json': { endpoint: 'control', format: 'json', methods: VERIFY_METHODS },
+  '/verify/control/xml': { endpoint: 'control', format: 'xml', methods: VERIFY_METHODS },
+  '/verify/psd2/json': { endpoint: 'psd2', format: 'json', methods: ['POST'] },
+}
+
+export const ADMIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+const ENVIRONMENTS_METHODS = ['GET', 'HEAD']
+const SAFE_METHODS = new Set(['GET', 'HEAD'])
+
+// One or more plain segments: no `..`, no empty segment, no encoded characters.
+const ADMIN_REST = /^(?:\/[A-Za-z0-9_\-.]+)*\/?$/
+
+const notFound = (pathname: string): RouteMatch => ({
+  ok: false,
+  status: 404,
+  message:
+    `No such API path: ${pathname.slice(0, 80)}. This server forwards only the Verify v1 endpoints ` +
+    'under /api/{sandbox|live}/verify/… and the sandbox admin API under /api/sandbox/__admin/….',
+})
+
+const notAllowed = (method: string, what: string, allow: string[]): RouteMatch => ({
+  ok: false,
+  status: 405,
+  message: `${what} does not accept ${method.slice(0, 10)} requests; use ${allow.join(' or ')}.`,
+  allow,
+})
+
+/**
+ * Matches a path relative to the API mount point (`/sandbox/verify/json`, `/environments`) and a
+ * method against the allowlist. Unknown paths answer 404, known paths with another method 405.
+ */
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const upper = method.toUpperCase()
+  if (pathname === '/environments') {
+    return ENVIRONMENTS_METHODS.includes(upper)
+      ? { ok: true, route: { kind: 'environments' } }
+      : notAllowed(upper, '/api/environments', ENVIRONMENTS_METHODS)
+  }
+  const slash = pathname.indexOf('/', 1)
+  if (slash < 0) return notFound(pathname)
+  const environment = pathname.slice(1, slash)
+  const rest = pathname.slice(slash)
+  if (!(ENVIRONMENT_IDS as readonly string[]).includes(environment)) return notFound(pathname)
+  const env = environment as EnvironmentId
+
+  const verify = Object.hasOwn(VERIFY_ENDPOINTS, rest) ? VERIFY_ENDPOINTS[rest] : undefined
+  if (verify) {
+    if (!verify.methods.includes(upper)) {
+      return notAllowed(upper, `The Verify ${verify.endpoint} endpoint`, verify.methods)
+    }
+    return {
+      ok: true,
+      route: {
+        kind: 'verify',
+        environment: env,
+        endpoint: verify.endpoint,
+        format: verify.format,
+        upstreamPath: rest,
+        stateChanging: verify.endpoint !== 'search',
+      },
+    }
+  }
+
+  if (env === 'sandbox' && (rest === '/__admin' || rest.startsWith('/__admin/'))) {
+    const adminRest = rest.slice('/__admin'.length)
+    if (!ADMIN_REST.test(adminRest) || adminRest.split('/').some((s) => s === '.' || s === '..')) {
+      return notFound(pathname)
+    }
+    if (!ADMIN_METHODS.includes(upper)) {
+      return notAllowed(upper, 'The sandbox admin API', ADMIN_METHODS)
+    }
+    return {
+      ok: true,
+      route: {
+        kind: 'admin',
+        environment: 'sandbox',
+        upstreamPath: rest,
+        stateChanging: !SAFE_METHODS.has(upper),
+      },
+    }
+  }
+  return notFound(pathname)
+}
+
+/** Label of a route for the access log: `request`, `search`, `admin` … */
+export function routeLabel(route: Route): string {
+  if (route.kind === 'verify')
+    return route.format === 'xml' ? `${route.endpoint}.xml` : route.endpoint
+  return route.kind
+}

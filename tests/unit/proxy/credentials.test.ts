@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest'
+import {
+  basicAuthorization,
+  bodyKind,
+  injectCredentials,
+  maskKey,
+  redact,
+  stripBody,
+  stripQuery,
+} from '../../../server/proxy/credentials'
+
+const creds = { apiKey: 'abcd1234', apiSecret: 'S3cretValue!' }
+
+describe('stripQuery', () => {
+  it('removes api_key and api_secret whatever their case, keeping the rest', () => {
+    const params = new URLSearchParams('request_id=r1&api_key=k&API_SECRET=s&api_key=k2&Api_Key=x')
+    expect(stripQuery(params)).toBe(4)
+    expect(params.toString()).toBe('request_id=r1')
+  })
+})
+
+describe('stripBody', () => {
+  it('removes credentials from a form body', () => {
+    const out = stripBody('number=447700900000&api_key=k&brand=Acme+Inc&api_secret=s', 'form')
+    expect(out.removed).toBe(2)
+    expect(new URLSearchParams(out.body).get('brand')).toBe('Acme Inc')
+    expect(out.body).not.toMatch(/api_/)
+    expect(out.params).toEqual({ number: '447700900000', brand: 'Acme Inc' })
+  })
+
+  it('removes credentials from a JSON object body and keeps value types', () => {
+    const out = stripBody(
+      JSON.stringify({ number: '1', code_length: 6, api_key: 'k', API_SECRET: 's' }),
+      'json',
+    )
+    expect(JSON.parse(out.body)).toEqual({ number: '1', code_length: 6 })
+    expect(out.removed).toBe(2)
+  })
+
+  it('leaves a body without credentials byte for byte unchanged', () => {
+    const body = '{"request_id":"abc",  "code":"1234"}'
+    expect(stripBody(body, 'json')).toEqual({
+      body,
+      params: { request_id: 'abc', code: '1234' },
+      removed: 0,
+    })
+  })
+
+  it('passes unparseable JSON unchanged (the upstream answers its own 999)', () => {
+    expect(stripBody('{not json', 'json')).toEqual({
+      body: '{not json',
+      params: undefined,
+      removed: 0,
+    })
+  })
+})
+
+describe('bodyKind', () => {
+  it.each([
+    ['application/json', 5, 'json'],
+    ['application/json; charset=utf-8', 5, 'json'],
+    ['application/x-www-form-urlencoded;charset=UTF-8', 5, 'form'],
+    [undefined, 0, 'none'],
+    ['text/plain', 0, 'none'],
+    ['text/plain', 3, 'other'],
+    ['multipart/form-data; boundary=x', 10, 'other'],
+  ] as const)('classifies %s (%i bytes) as %s', (type, length, kind) => {
+    expect(bodyKind(type, length)).toBe(kind)
+  })
+})
+
+describe('injectCredentials', () => {
+  const parts = {
+    query: new URLSearchParams('request_id=r1'),
+    body: '',
+    kind: 'none' as const,
+    headers: {},
+  }
+
+  it('basic mode adds only the Authorization header', () => {
+    const out = injectCredentials(parts, 'GET', creds, 'basic')
+    expect(out.headers.authorization).toBe(
+      `Basic ${Buffer.from('abcd1234:S3cretValue!').toString('base64')}`,
+    )
+    expect(out.query.toString()).toBe('request_id=r1')
+    expect(out.body).toBe('')
+  })
+
+  it('params mode puts them in the query of a GET', () => {
+    const out = injectCredentials(parts, 'GET', creds, 'params')
+    expect(Object.fromEntries(out.query)).toEqual({
+      request_id: 'r1',
+      api_key: 'abcd1234',
+      api_secret: 'S3cretValue!',
+    })
+    expect(out.headers).toEqual({})
+  })
+
+  it('params mode puts them in a JSON body of a POST', () => {
+    const out = injectCredentials(
+      { ...parts, kind: 'json', body: '{"number":"1"}' },
+      'POST',
+      creds,
+      'params',
+    )
+    expect(JSON.parse(out.body)).toEqual({
+      number: '1',
+      api_key: 'abcd1234',
+      api_secret: 'S3cretValue!',
+    })
+  })
+
+  it('params mode turns an empty POST into a form', () => {
+    const out = injectCredentials(parts, 'POST', creds, 'params')
+    expect(out.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(new URLSearchParams(out.body).get('api_secret')).toBe('S3cretValue!')
+  })
+})
+
+describe('maskKey and redact', () => {
+  it('shows only the first four characters of a key', () => {
+    expect(maskKey('ab12cd34')).toBe('ab12…')
+    expect(maskKey('abc')).toBe('a…')
+  })
+
+  it('redacts a secret and its URL encoding', () => {
+    const text = `x=S3cretValue! y=${encodeURIComponent('S3cretValue!')} ${basicAuthorization(creds)}`
+    const out = redact(text, [creds.apiSecret, basicAuthorization(creds).slice(6)])
+    expect(out).not.toContain('S3cretValue')
+    expect(out).not.toContain(basicAuthorization(creds).slice(6))
+    expect(out).toContain('[redacted]')
+  })
+})

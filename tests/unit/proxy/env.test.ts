@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { SettingsError, resolveSettings } from '../../../server/proxy/env'
+import { searchKey } from '../../../server/proxy/index'
+
+const defaults = { liveHost: 'https://api.nexmo.com', liveAuth: 'basic' as const }
+
+describe('resolveSettings', () => {
+  it('enables live only when both key and secret are set', () => {
+    expect(resolveSettings({}, defaults).live).toBeUndefined()
+    const half = resolveSettings({ VONAGE_API_KEY: 'abcd1234' }, defaults)
+    expect(half.live).toBeUndefined()
+    expect(half.warnings.join(' ')).toMatch(/VONAGE_API_SECRET is not set/)
+    expect(
+      resolveSettings({ VONAGE_API_KEY: 'k1', VONAGE_API_SECRET: 's1' }, defaults).live,
+    ).toEqual({
+      credentials: { apiKey: 'k1', apiSecret: 's1' },
+      host: 'https://api.nexmo.com',
+      auth: 'basic',
+    })
+  })
+
+  it('takes the host and auth mode from VONAGE_API_HOST and VONAGE_AUTH', () => {
+    const env = { VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's', VONAGE_AUTH: 'PARAMS' }
+    expect(
+      resolveSettings({ ...env, VONAGE_API_HOST: 'http://127.0.0.1:4010/' }, defaults).live,
+    ).toMatchObject({
+      host: 'http://127.0.0.1:4010',
+      auth: 'params',
+    })
+    expect(
+      resolveSettings({ ...env, VONAGE_API_HOST: 'api-eu.vonage.com' }, defaults).live?.host,
+    ).toBe('https://api-eu.vonage.com')
+  })
+
+  it('refuses settings that cannot work, with the variable name in the message', () => {
+    const env = { VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }
+    expect(() => resolveSettings({ ...env, VONAGE_AUTH: 'digest' }, defaults)).toThrow(
+      /VONAGE_AUTH/,
+    )
+    expect(() => resolveSettings({ ...env, VONAGE_API_HOST: 'ftp://x' }, defaults)).toThrow(
+      SettingsError,
+    )
+    expect(() => resolveSettings({ ...env, VONAGE_API_HOST: 'https://u:p@x' }, defaults)).toThrow(
+      /credentials/,
+    )
+    expect(() => resolveSettings({ VERIFY_DESK_SEARCH_RATE: 'fast' }, defaults)).toThrow(
+      /VERIFY_DESK_SEARCH_RATE/,
+    )
+  })
+
+  it('reads the token, extra allowed hosts and the live search rate', () => {
+    const settings = resolveSettings(
+      {
+        VERIFY_DESK_TOKEN: 'short',
+        VERIFY_DESK_ALLOWED_HOSTS: 'desk.lan, .corp.example ,',
+        VERIFY_DESK_SEARCH_RATE: '2',
+      },
+      defaults,
+    )
+    expect(settings.token).toBe('short')
+    expect(settings.warnings.join(' ')).toMatch(/shorter than 16/)
+    expect(settings.allowedHosts).toEqual(['desk.lan', '.corp.example'])
+    expect(settings.liveSearchPerSecond).toBe(2)
+  })
+})
+
+describe('searchKey', () => {
+  const route = { environment: 'live', format: 'json' }
+  it('is the same for the same request id in query or body, in any order', () => {
+    expect(searchKey(route, undefined, new URLSearchParams('request_id=a'))).toBe(
+      searchKey(route, { request_id: 'a' }, new URLSearchParams()),
+    )
+    expect(searchKey(route, { request_ids: ['b', 'a'] }, new URLSearchParams())).toBe(
+      searchKey(route, undefined, new URLSearchParams('request_ids=a&request_ids=b')),
+    )
+  })
+
+  it('differs by environment, format and ids', () => {
+    const q = new URLSearchParams('request_id=a')
+    const keys = new Set([
+      searchKey(route, undefined, q),
+      searchKey({ ...route, environment: 'sandbox' }, undefined, q),
+      searchKey({ ...route, format: 'xml' }, undefined, q),
+      searchKey(route, undefined, new URLSearchParams('request_id=b')),
+      searchKey(route, undefined, new URLSearchParams('request_ids=a')),
+    ])
+    expect(keys.size).toBe(5)
+  })
+})

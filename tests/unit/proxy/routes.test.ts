@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest'
+import { matchRoute, routeLabel } from '../../../server/proxy/routes'
+
+describe('matchRoute', () => {
+  it.each([
+    ['POST', '/sandbox/verify/json', 'request', 'json'],
+    ['GET', '/live/verify/xml', 'request', 'xml'],
+    ['POST', '/live/verify/check/json', 'check', 'json'],
+    ['GET', '/sandbox/verify/check/xml', 'check', 'xml'],
+    ['GET', '/live/verify/search/json', 'search', 'json'],
+    ['POST', '/live/verify/search/xml', 'search', 'xml'],
+    ['POST', '/sandbox/verify/control/json', 'control', 'json'],
+    ['POST', '/live/verify/psd2/json', 'psd2', 'json'],
+  ])('forwards %s %s as the %s endpoint (%s)', (method, path, endpoint, format) => {
+    const match = matchRoute(method, path)
+    expect(match).toMatchObject({
+      ok: true,
+      route: {
+        kind: 'verify',
+        endpoint,
+        format,
+        upstreamPath: path.slice(path.indexOf('/verify')),
+      },
+    })
+  })
+
+  it('marks every endpoint but search as state-changing', () => {
+    const changing = ['json', 'check/json', 'control/json', 'psd2/json'].map((p) =>
+      matchRoute('POST', `/live/verify/${p}`),
+    )
+    for (const match of changing)
+      expect(match).toMatchObject({ ok: true, route: { stateChanging: true } })
+    expect(matchRoute('GET', '/live/verify/search/json')).toMatchObject({
+      ok: true,
+      route: { stateChanging: false },
+    })
+  })
+
+  it.each([
+    '/',
+    '/sandbox',
+    '/sandbox/',
+    '/staging/verify/json',
+    '/live/verify/psd2/xml',
+    '/live/verify/network-unblock',
+    '/live/verify/json/',
+    '/live/verify//json',
+    '/live/verify/../verify/json',
+    '/live/account/get-balance',
+    '/live/__admin/requests',
+    '/sandbox/__admin/../verify/json',
+    '/sandbox/__admin/%2e%2e/x',
+    '/environments/',
+  ])('answers 404 for %s', (path) => {
+    expect(matchRoute('GET', path)).toMatchObject({
+      ok: false,
+      status: 404,
+      message: expect.stringMatching(/No such API path/),
+    })
+  })
+
+  it.each([
+    ['PUT', '/live/verify/json', ['GET', 'POST']],
+    ['DELETE', '/live/verify/check/json', ['GET', 'POST']],
+    ['GET', '/live/verify/psd2/json', ['POST']],
+    ['POST', '/environments', ['GET', 'HEAD']],
+    ['OPTIONS', '/sandbox/__admin/requests', ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']],
+  ])('answers 405 for %s %s with the methods it accepts', (method, path, allow) => {
+    expect(matchRoute(method, path)).toMatchObject({
+      ok: false,
+      status: 405,
+      allow,
+      message: expect.stringContaining(method),
+    })
+  })
+
+  it('forwards the sandbox admin API, including nested paths and the event stream', () => {
+    expect(matchRoute('GET', '/sandbox/__admin/events')).toMatchObject({
+      ok: true,
+      route: { kind: 'admin', upstreamPath: '/__admin/events', stateChanging: false },
+    })
+    expect(matchRoute('POST', '/sandbox/__admin/clock/advance')).toMatchObject({
+      ok: true,
+      route: { kind: 'admin', upstreamPath: '/__admin/clock/advance', stateChanging: true },
+    })
+  })
+
+  it('matches /environments for GET and HEAD', () => {
+    expect(matchRoute('GET', '/environments')).toEqual({
+      ok: true,
+      route: { kind: 'environments' },
+    })
+    expect(matchRoute('HEAD', '/environments').ok).toBe(true)
+  })
+
+  it('labels routes for the access log', () => {
+    const route = matchRoute('GET', '/live/verify/search/xml')
+    expect(route.ok && routeLabel(route.route)).toBe('search.xml')
+  })
+})
