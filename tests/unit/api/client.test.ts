@@ -1,0 +1,169 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ApiError, configureClient, onApiCall, setAccessToken, type ApiCall } from '@/api/client'
+import { checkCode, searchRequests, startVerification } from '@/api/verify'
+
+type Handler = (request: Request) => Response | Promise<Response>
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+let seen: Request[]
+let calls: ApiCall[]
+let stop: () => void
+
+function serve(handler: Handler) {
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    timeout: 200,
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init)
+      seen.push(request.clone())
+      return handler(request)
+    }) as typeof fetch,
+  })
+}
+
+beforeEach(() => {
+  seen = []
+  calls = []
+  stop = onApiCall((c) => calls.push(c))
+  setAccessToken(null)
+})
+afterEach(() => stop())
+
+describe('api client', () => {
+  it('posts a start as a form body below /api/{env} and returns the API answer', async () => {
+    serve(() => json({ request_id: 'a'.repeat(32), status: '0' }))
+    const answer = await startVerification('sandbox', {
+      number: '447700900000',
+      brand: 'Acme',
+      lg: '',
+    })
+    expect(answer).toEqual({ request_id: 'a'.repeat(32), status: '0' })
+    const request = seen[0]!
+    expect(request.method).toBe('POST')
+    expect(new URL(request.url).pathname).toBe('/api/sandbox/verify/json')
+    expect(await request.text()).toBe('number=447700900000&brand=Acme')
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      path: 'sandbox/verify/json',
+      body: { number: '447700900000', brand: 'Acme' },
+      httpStatus: 200,
+      error: null,
+    })
+  })
+
+  it('returns API-level errors (status 10) instead of throwing', async () => {
+    serve(() =>
+      json({
+        request_id: 'b'.repeat(32),
+        status: '10',
+        error_text: 'Concurrent verifications to the same number are not allowed',
+      }),
+    )
+    const answer = await startVerification('live', { number: '447700900000', brand: 'Acme' })
+    expect(answer.status).toBe('10')
+    expect(answer.request_id).toBe('b'.repeat(32))
+  })
+
+  it('never retries a call that sends a PIN, even on a network error', async () => {
+    serve(() => {
+      throw new TypeError('fetch failed')
+    })
+    await expect(checkCode('sandbox', 'x', '1234')).rejects.toMatchObject({ kind: 'network' })
+    expect(seen).toHaveLength(1)
+    expect(calls[0]?.error?.kind).toBe('network')
+  })
+
+  it('retries a search once on a network error', async () => {
+    let n = 0
+    serve(() => {
+      n += 1
+      if (n === 1) throw new TypeError('fetch failed')
+      return json({ request_id: 'c', status: 'SUCCESS', checks: [], events: [] })
+    })
+    const result = await searchRequests('sandbox', ['c'])
+    expect(seen).toHaveLength(2)
+    expect(result).toMatchObject({ kind: 'found', missing: [] })
+  })
+
+  it('maps the proxy error body to ApiError kind proxy with its code', async () => {
+    serve(() =>
+      json({ error: { code: 'upstream_timeout', message: 'Vonage did not answer in 10 s.' } }, 504),
+    )
+    const error = await startVerification('live', { number: '1', brand: 'b' }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({
+      kind: 'proxy',
+      httpStatus: 504,
+      code: 'upstream_timeout',
+      message: 'Vonage did not answer in 10 s.',
+    })
+  })
+
+  it('maps other HTTP errors, non-JSON answers and timeouts', async () => {
+    serve(() => new Response('<html>oops</html>', { status: 500 }))
+    await expect(checkCode('sandbox', 'x', '1')).rejects.toMatchObject({
+      kind: 'http',
+      httpStatus: 500,
+    })
+    serve(() => new Response('<html>ok</html>', { status: 200 }))
+    await expect(checkCode('sandbox', 'x', '1')).rejects.toMatchObject({ kind: 'bad_response' })
+    serve(
+      (request) =>
+        new Promise<Response>((_, reject) =>
+          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+        ),
+    )
+    await expect(checkCode('sandbox', 'x', '1')).rejects.toMatchObject({ kind: 'timeout' })
+  })
+
+  it('sends the access token header from the setter', async () => {
+    serve(() => json({ environments: [], default: 'sandbox' }))
+    setAccessToken('s3cret')
+    await searchRequests('sandbox', ['a', 'b'])
+    expect(seen[0]?.headers.get('x-verify-desk-token')).toBe('s3cret')
+    expect(new URL(seen[0]!.url).searchParams.getAll('request_ids')).toEqual(['a', 'b'])
+    expect(JSON.stringify(calls)).not.toContain('s3cret')
+  })
+
+  it('normalises search shapes: list, 101 and missing ids', async () => {
+    serve(() =>
+      json({
+        verification_requests: [{ request_id: 'a', status: 'EXPIRED', checks: [], events: [] }],
+      }),
+    )
+    expect(await searchRequests('sandbox', ['a', 'b'])).toMatchObject({
+      kind: 'found',
+      missing: ['b'],
+    })
+    serve(() => json({ status: '101', error_text: 'No response found' }))
+    expect(await searchRequests('sandbox', ['zz'])).toEqual({
+      kind: 'not_found',
+      ids: ['zz'],
+      error_text: 'No response found',
+    })
+    await expect(
+      searchRequests(
+        'sandbox',
+        Array.from({ length: 11 }, (_, i) => `id${i}`),
+      ),
+    ).rejects.toThrow(RangeError)
+  })
+
+  it('masks credentials in the call log', async () => {
+    serve(() => json({ status: '0' }))
+    await startVerification('sandbox', {
+      number: '1',
+      brand: 'b',
+      api_key: 'key',
+      api_secret: 'sec',
+    } as never)
+    expect(calls[0]?.body).toMatchObject({
+      api_key: '$VONAGE_API_KEY',
+      api_secret: '$VONAGE_API_SECRET',
+    })
+  })
+})
