@@ -1,0 +1,169 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, inject, type TestContext } from 'vitest'
+import { findBrowser } from './browser-path'
+import './provided'
+
+/** Where screenshots and console logs of failed tests go (git-ignored). */
+export const artifactsDir = fileURLToPath(new URL('../.artifacts/', import.meta.url))
+
+/** Flags for a headless Chromium in containers and CI: no sandbox, GPU, QUIC or background traffic. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** The base URL of the dev server the run started (see global-setup.ts). */
+export function baseURL(): string {
+  return inject('baseURL')
+}
+
+/**
+ * Launches headless Chromium (the executable the global setup found). Each launch gets a fresh,
+ * temporary user data dir that Playwright deletes on `close()`. Always close it (e.g. in `afterAll`).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  let executablePath = inject('browserPath') as string | undefined
+  if (!executablePath) {
+    const found = findBrowser()
+    if ('error' in found) throw new Error(found.error)
+    executablePath = found.path
+  }
+  return chromium.launch({ executablePath, headless: true, args: chromiumArgs })
+}
+
+export interface OpenPage {
+  page: Page
+  context: BrowserContext
+  /** Console messages, uncaught page errors and failed requests, one line each, in order. */
+  console: string[]
+  /** Uncaught exceptions thrown in the page. */
+  pageErrors: Error[]
+  close(): Promise<void>
+}
+
+/**
+ * Opens a page in a new, isolated browser context whose relative URLs resolve against `base`
+ * (the dev server by default), recording its console output.
+ */
+export async function newPage(browser: Browser, base: string = baseURL()): Promise<OpenPage> {
+  const context = await browser.newContext({ baseURL: base })
+  const page = await context.newPage()
+  const lines: string[] = []
+  const pageErrors: Error[] = []
+  page.on('console', (msg) => lines.push(`[${msg.type()}] ${msg.text()}`))
+  page.on('pageerror', (err) => {
+    pageErrors.push(err)
+    lines.push(`[pageerror] ${err.stack ?? err.message}`)
+  })
+  page.on('requestfailed', (req) =>
+    lines.push(`[requestfailed] ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`),
+  )
+  return { page, context, console: lines, pageErrors, close: () => context.close() }
+}
+
+function slug(text: string): string {
+  return text
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 100)
+}
+
+/**
+ * Saves a screenshot and the console output of `open` to tests/e2e/.artifacts/, named after the
+ * test. Returns the paths written.
+ */
+export async function saveArtifacts(open: OpenPage, ctx: TestContext): Promise<string[]> {
+  mkdirSync(artifactsDir, { recursive: true })
+  const file = basename(ctx.task.file?.name ?? 'test').replace(/\.test\.ts$/, '')
+  const stem = join(artifactsDir, `${slug(file)}--${slug(ctx.task.name)}`)
+  const written: string[] = []
+  try {
+    await open.page.screenshot({ path: `${stem}.png`, fullPage: true })
+    written.push(`${stem}.png`)
+  } catch (err) {
+    open.console.push(`[harness] screenshot failed: ${String(err)}`)
+  }
+  const errors = (ctx.task.result?.errors ?? []).map((e) => e.message).join('\n')
+  const log = [`url: ${open.page.url()}`, `error: ${errors}`, '', ...open.console].join('\n')
+  writeFileSync(`${stem}.console.log`, `${log}\n`)
+  written.push(`${stem}.console.log`)
+  return written
+}
+
+export interface BrowserFixture {
+  /** The page of the current test (a new context per test). */
+  readonly page: Page
+  /** The current page's console lines so far. */
+  readonly console: string[]
+  /** Uncaught exceptions thrown in the current page so far. */
+  readonly pageErrors: Error[]
+  /** The browser shared by the tests of this file. */
+  readonly browser: Browser
+}
+
+/**
+ * Registers hooks for the calling test file: one headless Chromium for the file, a fresh context
+ * and page per test, and on failure a screenshot + console log in tests/e2e/.artifacts/. Page and
+ * browser are closed whether the test passes or fails.
+ *
+ * ```ts
+ * const app = useBrowser()
+ * test('history', async () => {
+ *   await app.page.goto('/history')
+ * })
+ * ```
+ */
+export function useBrowser(options: { baseURL?: () => string } = {}): BrowserFixture {
+  let browser: Browser | undefined
+  let open: OpenPage | undefined
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  beforeEach(async () => {
+    if (!browser) throw new Error('the browser did not start')
+    open = await newPage(browser, options.baseURL ? options.baseURL() : baseURL())
+  })
+  afterEach(async (ctx) => {
+    const current = open
+    open = undefined
+    if (!current) return
+    try {
+      if (ctx.task.result?.state === 'fail') {
+        const paths = await saveArtifacts(current, ctx)
+        console.error(`e2e failure artifacts:\n  ${paths.join('\n  ')}`)
+      }
+    } finally {
+      await current.close()
+    }
+  })
+  afterAll(async () => {
+    await browser?.close()
+    browser = undefined
+  })
+
+  return {
+    get page() {
+      if (!open) throw new Error('no page: use it inside a test')
+      return open.page
+    },
+    get console() {
+      return open?.console ?? []
+    },
+    get pageErrors() {
+      return open?.pageErrors ?? []
+    },
+    get browser() {
+      if (!browser) throw new Error('no browser: use it inside a test')
+      return browser
+    },
+  }
+}
