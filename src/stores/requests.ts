@@ -1,0 +1,427 @@
+/**
+ * History: every request started, checked, looked up or taken from the sandbox handset.
+ * Held in memory as one non-deep-reactive array (fast at 100,000 entries) and persisted per entry
+ * in IndexedDB; changes are broadcast to other open tabs, which merge them (newer `updatedAt` wins).
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { ref, shallowRef } from 'vue'
+import type { EnvironmentId, SearchResult } from '@/api/verify'
+import { toCsv } from '@/utils/csv'
+import {
+  openHistoryDb,
+  memoryHistoryDb,
+  type DamagedRecord,
+  type HistoryDb,
+  type OpenHistoryDbOptions,
+} from '@/utils/history-db'
+import {
+  applyPatch,
+  isFinalStatus,
+  mergeEntries,
+  patchFromSearch,
+  readEntry,
+  HISTORY_SCHEMA_VERSION,
+  type HistoryEntry,
+  type HistoryPatch,
+  type HistoryStatus,
+} from '@/utils/history-entry'
+
+export type {
+  HistoryEntry,
+  HistoryPatch,
+  HistoryStatus,
+  HistoryEnvironment,
+  HistoryKind,
+  HistorySource,
+  HistorySearchSnapshot,
+  HistoryError,
+} from '@/utils/history-entry'
+
+export const HISTORY_CHANNEL = 'verify-desk-history'
+const DAY_MS = 86_400_000
+/** Problems listed in an import error before "and N more". */
+const MAX_LISTED_PROBLEMS = 20
+
+/** What one tab tells the others after a write. */
+type HistoryMessage =
+  { type: 'put'; entries: HistoryEntry[] } | { type: 'remove'; ids: string[] } | { type: 'clear' }
+
+/** A status change seen by this store (`remote`: it came from another tab). */
+export interface StatusChange {
+  entry: HistoryEntry
+  previous: HistoryStatus | undefined
+  remote: boolean
+}
+
+export interface ImportReport {
+  added: number
+  updated: number
+  unchanged: number
+}
+
+/** An import file that could not be used; `problems` says what is wrong, nothing was written. */
+export class HistoryImportError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS)
+    const more = problems.length - listed.length
+    super(`The file was not imported: ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`)
+    this.name = 'HistoryImportError'
+    this.problems = problems
+  }
+}
+
+/** Store options, set before first use (tests use a separate database name). */
+export const historyStoreOptions: OpenHistoryDbOptions & { channel?: string } = {}
+
+export const CSV_COLUMNS = [
+  'request_id',
+  'environment',
+  'kind',
+  'number',
+  'brand',
+  'payee',
+  'amount',
+  'status',
+  'created_at',
+  'updated_at',
+  'price',
+  'currency',
+  'events',
+  'checks',
+  'last_error',
+  'source',
+] as const
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+export const useRequestsStore = defineStore('requests', () => {
+  /** All entries, unordered; replaced (never mutated) on every change. */
+  const entries = shallowRef<readonly HistoryEntry[]>([])
+  const isLoading = ref(true)
+  /** The last failed action, in words. */
+  const error = ref<string | null>(null)
+  /** Set when history is kept in memory only (IndexedDB could not open). */
+  const warning = ref<string | null>(null)
+  /** Stored records that could not be read (left in place, reported here). */
+  const damaged = shallowRef<DamagedRecord[]>([])
+  /** Records migrated from an older stored shape when the database was opened. */
+  const migrated = ref(0)
+  const storage = ref<'indexeddb' | 'memory'>('indexeddb')
+
+  const byKey = new Map<string, HistoryEntry>()
+  const listeners = new Set<(change: StatusChange) => void>()
+  let db: HistoryDb = memoryHistoryDb()
+  let channel: BroadcastChannel | null = null
+
+  function publish(): void {
+    entries.value = Array.from(byKey.values())
+  }
+
+  /** Puts entries into memory (newer wins) and tells status listeners. */
+  function absorb(incoming: readonly HistoryEntry[], remote: boolean, force = false): void {
+    for (const entry of incoming) {
+      const current = byKey.get(entry.request_id)
+      const next = force ? entry : mergeEntries(current, entry)
+      byKey.set(next.request_id, next)
+      if (current?.status !== next.status) {
+        for (const listener of listeners)
+          listener({ entry: next, previous: current?.status, remote })
+      }
+    }
+    publish()
+  }
+
+  function broadcast(message: HistoryMessage): void {
+    try {
+      channel?.postMessage(message)
+    } catch {
+      // A closed channel (tab closing) loses nothing: the data is in IndexedDB.
+    }
+  }
+
+  function onMessage(event: MessageEvent<HistoryMessage>): void {
+    const message = event.data
+    if (message.type === 'put') absorb(message.entries, true)
+    else if (message.type === 'remove') {
+      for (const id of message.ids) byKey.delete(id)
+      publish()
+    } else if (message.type === 'clear') {
+      byKey.clear()
+      publish()
+    }
+  }
+
+  async function init(): Promise<void> {
+    try {
+      db = await openHistoryDb(historyStoreOptions)
+      storage.value = 'indexeddb'
+    } catch (cause) {
+      db = memoryHistoryDb()
+      storage.value = 'memory'
+      const reason = cause instanceof Error ? cause.message : String(cause)
+      warning.value =
+        `History cannot be saved in this browser (${reason}). ` +
+        'Entries are kept only while this tab is open; export them to keep them.'
+    }
+    migrated.value = db.migrated
+    try {
+      const loaded = await db.loadAll()
+      for (const entry of loaded.entries) byKey.set(entry.request_id, entry)
+      damaged.value = loaded.damaged
+      publish()
+    } catch (cause) {
+      error.value = `History could not be read: ${cause instanceof Error ? cause.message : cause}`
+    }
+    if (typeof BroadcastChannel !== 'undefined') {
+      channel = new BroadcastChannel(historyStoreOptions.channel ?? HISTORY_CHANNEL)
+      channel.onmessage = onMessage
+    }
+    isLoading.value = false
+  }
+
+  /** Resolves once stored history is loaded (every action waits for it). */
+  const ready: Promise<void> = init()
+
+  /** The entry with this request_id (reactive: re-read when history changes). */
+  function byId(id: string): HistoryEntry | undefined {
+    void entries.value
+    return byKey.get(id)
+  }
+
+  async function write(
+    id: string,
+    next: (stored: HistoryEntry | undefined) => HistoryEntry,
+  ): Promise<HistoryEntry> {
+    await ready
+    let result: HistoryEntry
+    try {
+      result = (await db.update(id, (stored) => next(mergeEntriesMaybe(stored, byKey.get(id)))))!
+      error.value = null
+    } catch (cause) {
+      // Keep the change visible in this tab even when it could not be stored.
+      result = next(byKey.get(id))
+      error.value = `History could not be saved: ${cause instanceof Error ? cause.message : cause}`
+    }
+    absorb([result], false, true)
+    broadcast({ type: 'put', entries: [result] })
+    return result
+  }
+
+  function mergeEntriesMaybe(stored: HistoryEntry | undefined, memory: HistoryEntry | undefined) {
+    if (!stored) return memory
+    return memory ? mergeEntries(memory, stored) : stored
+  }
+
+  /**
+   * Adds or updates an entry. Only the fields given change; `updatedAt` moves forward. The stored
+   * copy (maybe just written by another tab) is read in the same transaction, so nothing is lost.
+   */
+  function upsert(patch: HistoryPatch | HistoryEntry): Promise<HistoryEntry> {
+    const now = Date.now()
+    return write(patch.request_id, (base) => applyPatch(base, patch, now))
+  }
+
+  /**
+   * Records what a search answered: found requests get their status and details; ids that were
+   * not found keep their status and get `lastError` 101 (a just-finished request may reappear).
+   */
+  async function applySearchResult(env: EnvironmentId, result: SearchResult) {
+    const now = Date.now()
+    const written: HistoryEntry[] = []
+    if (result.kind === 'found') {
+      for (const request of result.requests) {
+        const existed = byKey.has(request.request_id)
+        const patch = patchFromSearch(env, request, now)
+        if (existed) delete patch.createdAt
+        written.push(await upsert(patch))
+      }
+    }
+    const failed =
+      result.kind === 'found'
+        ? { ids: result.missing, code: '101', message: 'No response found' }
+        : result.kind === 'not_found'
+          ? { ids: result.ids, code: '101', message: result.error_text }
+          : { ids: result.ids, code: result.status, message: result.error_text }
+    for (const id of failed.ids) {
+      if (!byKey.has(id)) continue
+      const lastError = { code: failed.code, message: failed.message, at: now }
+      written.push(await upsert({ request_id: id, lastError }))
+    }
+    return written
+  }
+
+  /** Marks an entry as not found for good (search answered 101 long after its last activity). */
+  function markGone(id: string, message: string): Promise<HistoryEntry> | undefined {
+    const entry = byKey.get(id)
+    if (!entry || isFinalStatus(entry.status)) return undefined
+    const at = Date.now()
+    return upsert({ request_id: id, status: 'UNKNOWN', lastError: { code: '101', message, at } })
+  }
+
+  async function remove(id: string): Promise<void> {
+    await ready
+    await db.remove([id])
+    byKey.delete(id)
+    publish()
+    broadcast({ type: 'remove', ids: [id] })
+  }
+
+  async function clear(): Promise<void> {
+    await ready
+    await db.clear()
+    byKey.clear()
+    damaged.value = []
+    publish()
+    broadcast({ type: 'clear' })
+  }
+
+  /** Removes finished entries not updated for `days` days (0 or less keeps everything). */
+  async function applyRetention(days: number, now = Date.now()): Promise<number> {
+    await ready
+    if (!(days > 0)) return 0
+    const cutoff = now - days * DAY_MS
+    const old = entries.value
+      .filter((e) => e.updatedAt < cutoff && isFinalStatus(e.status))
+      .map((e) => e.request_id)
+    if (old.length === 0) return 0
+    await db.remove(old)
+    for (const id of old) byKey.delete(id)
+    publish()
+    broadcast({ type: 'remove', ids: old })
+    return old.length
+  }
+
+  /**
+   * Imports an exported file (or a bare array of entries). Every entry is validated first: one bad
+   * entry rejects the file with a `HistoryImportError` listing each problem, and nothing is
+   * written. Valid files are merged: an id already present keeps the newer copy.
+   */
+  async function importJson(text: string): Promise<ImportReport> {
+    await ready
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch (cause) {
+      throw new HistoryImportError([
+        `it is not JSON (${cause instanceof Error ? cause.message : cause})`,
+      ])
+    }
+    const list = Array.isArray(parsed)
+      ? parsed
+      : typeof parsed === 'object' &&
+          parsed !== null &&
+          Array.isArray((parsed as { entries?: unknown }).entries)
+        ? (parsed as { entries: unknown[] }).entries
+        : null
+    if (!list) {
+      throw new HistoryImportError([
+        'expected a Verify Desk history export (an object with "entries") or an array of entries',
+      ])
+    }
+    const problems: string[] = []
+    const unique = new Map<string, HistoryEntry>()
+    list.forEach((raw, index) => {
+      const read = readEntry(raw)
+      if ('entry' in read) {
+        unique.set(
+          read.entry.request_id,
+          mergeEntries(unique.get(read.entry.request_id), read.entry),
+        )
+      } else {
+        const id =
+          typeof raw === 'object' && raw && 'request_id' in raw
+            ? ` (${String(raw.request_id)})`
+            : ''
+        problems.push(`entry ${index + 1}${id}: ${read.problems.join(', ')}`)
+      }
+    })
+    if (problems.length > 0) throw new HistoryImportError(problems)
+    const before = new Set(byKey.keys())
+    const changed = await db.mergeMany([...unique.values()])
+    absorb(changed, false, true)
+    if (changed.length > 0) broadcast({ type: 'put', entries: changed })
+    const added = changed.filter((e) => !before.has(e.request_id)).length
+    return { added, updated: changed.length - added, unchanged: unique.size - changed.length }
+  }
+
+  /** All entries as a JSON file that `importJson` reads back. */
+  function exportJson(): string {
+    return JSON.stringify(
+      {
+        format: 'verify-desk-history',
+        schemaVersion: HISTORY_SCHEMA_VERSION,
+        exportedAt: iso(Date.now()),
+        entries: entries.value,
+      },
+      null,
+      1,
+    )
+  }
+
+  /** All entries as CSV, one row per request. */
+  function exportCsv(): string {
+    return toCsv(
+      CSV_COLUMNS,
+      entries.value.map((e) => [
+        e.request_id,
+        e.environment,
+        e.kind,
+        e.number,
+        e.brand,
+        e.payee,
+        e.amount,
+        e.status,
+        iso(e.createdAt),
+        iso(e.updatedAt),
+        e.lastSearch?.price ?? '',
+        e.lastSearch?.currency ?? '',
+        e.lastSearch?.events.map((ev) => ev.type).join(' ') ?? '',
+        e.lastSearch?.checks.map((c) => `${c.status} ${c.date_received}`).join('; ') ?? '',
+        e.lastError ? `${e.lastError.code} ${e.lastError.message}` : '',
+        e.source,
+      ]),
+    )
+  }
+
+  /** Calls `listener` on every status change (this tab's and other tabs'). */
+  function onStatusChange(listener: (change: StatusChange) => void): () => void {
+    listeners.add(listener)
+    return () => listeners.delete(listener)
+  }
+
+  /** Closes the database and the tab channel (tests, HMR). */
+  async function dispose(): Promise<void> {
+    await ready
+    channel?.close()
+    channel = null
+    db.close()
+  }
+
+  return {
+    entries,
+    isLoading,
+    error,
+    warning,
+    damaged,
+    migrated,
+    storage,
+    ready,
+    byId,
+    upsert,
+    applySearchResult,
+    markGone,
+    remove,
+    clear,
+    applyRetention,
+    importJson,
+    exportJson,
+    exportCsv,
+    onStatusChange,
+    dispose,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useRequestsStore, import.meta.hot))

@@ -1,0 +1,72 @@
+/**
+ * CSV in the RFC 4180 way: comma separated, CRLF line ends, a field is quoted when it holds a comma,
+ * a quote, a line break or leading/trailing spaces, and quotes inside are doubled.
+ */
+
+export type CsvValue = string | number | boolean | null | undefined
+
+export interface CsvOptions {
+  /**
+   * Prefix a `'` to text fields a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR
+   * first), so an exported file cannot execute anything when opened.
+   * @default true
+   */
+  guardFormulas?: boolean
+}
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/** One field, escaped. */
+export function csvField(value: CsvValue, options: CsvOptions = {}): string {
+  if (value === null || value === undefined) return ''
+  let text = String(value)
+  if (typeof value === 'string' && (options.guardFormulas ?? true) && FORMULA_START.test(text)) {
+    text = `'${text}`
+  }
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** A whole document: a header row, then one row per record. */
+export function toCsv(
+  header: readonly string[],
+  rows: Iterable<readonly CsvValue[]>,
+  options: CsvOptions = {},
+): string {
+  const lines = [header.map((h) => csvField(h, options)).join(',')]
+  for (const row of rows) lines.push(row.map((v) => csvField(v, options)).join(','))
+  return lines.join('\r\n') + '\r\n'
+}
+
+/** Parses CSV (RFC 4180, as written by `toCsv`) into rows of fields. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else field += c
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field)
+    rows.push(row)
+  }
+  return rows
+}

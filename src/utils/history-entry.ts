@@ -1,0 +1,332 @@
+/**
+ * The history entry: one verification request the dashboard started, checked, looked up or saw on
+ * the sandbox handset. Pure functions only (validation, merge, migration), so the store, the
+ * IndexedDB wrapper, import and the tests share one definition.
+ */
+import type { SearchCheck, SearchEvent, SearchStatus, VerificationRequest } from '@contract/types'
+import { SEARCH_STATUSES } from '@contract/types'
+
+export type HistoryEnvironment = 'sandbox' | 'live'
+export type HistoryKind = 'request' | 'psd2'
+/** A search status, or `UNKNOWN` while search has not (or no longer) found the request. */
+export type HistoryStatus = SearchStatus | 'UNKNOWN'
+/** How the request came into history. */
+export type HistorySource = 'started' | 'checked' | 'looked-up' | 'handset'
+
+export const HISTORY_SCHEMA_VERSION = 2
+export const HISTORY_STATUSES: readonly HistoryStatus[] = [...SEARCH_STATUSES, 'UNKNOWN']
+export const HISTORY_ENVIRONMENTS: readonly HistoryEnvironment[] = ['sandbox', 'live']
+export const HISTORY_SOURCES: readonly HistorySource[] = [
+  'started',
+  'checked',
+  'looked-up',
+  'handset',
+]
+
+/** What the last successful search said about the request (wire strings kept as they came). */
+export interface HistorySearchSnapshot {
+  events: SearchEvent[]
+  checks: SearchCheck[]
+  price: string
+  currency: string
+  estimatedPrice: string
+  accountId: string
+  senderId: string
+  /** `YYYY-MM-DD HH:MM:SS` UTC, as the API answers. */
+  dateSubmitted: string
+  dateFinalized: string
+  firstEventDate: string
+  lastEventDate: string
+  /** When this answer was received (epoch ms). */
+  fetchedAt: number
+}
+
+/** The last failure seen for this request (an API status code or a network/proxy error code). */
+export interface HistoryError {
+  code: string
+  message: string
+  at: number
+}
+
+export interface HistoryEntry {
+  request_id: string
+  environment: HistoryEnvironment
+  kind: HistoryKind
+  /** E.164 digits as sent (or as search reported them). */
+  number: string
+  brand: string
+  /** PSD2 only. */
+  payee: string
+  /** PSD2 only. */
+  amount: string
+  /** Parameters as sent (credentials never included). */
+  params: Record<string, string>
+  status: HistoryStatus
+  /** Epoch ms. */
+  createdAt: number
+  /** Epoch ms of the last change; the newer side wins when two copies meet. */
+  updatedAt: number
+  /** Epoch ms of the last thing known to have happened to the request (start, check, control). */
+  lastActivityAt: number
+  lastSearch: HistorySearchSnapshot | null
+  lastError: HistoryError | null
+  source: HistorySource
+  schemaVersion: typeof HISTORY_SCHEMA_VERSION
+}
+
+/** A partial entry: `request_id` is required, everything else is filled from what is known. */
+export type HistoryPatch = Partial<Omit<HistoryEntry, 'request_id' | 'schemaVersion'>> & {
+  request_id: string
+}
+
+const REQUEST_ID = /^[0-9a-f]{32}$/i
+
+export function isRequestId(value: unknown): value is string {
+  return typeof value === 'string' && REQUEST_ID.test(value)
+}
+
+export function isFinalStatus(status: HistoryStatus): boolean {
+  return status !== 'IN PROGRESS' && status !== 'UNKNOWN'
+}
+
+/** A fresh entry with defaults, for an id seen for the first time. */
+export function emptyEntry(
+  requestId: string,
+  now: number,
+  environment: HistoryEnvironment = 'sandbox',
+): HistoryEntry {
+  return {
+    request_id: requestId,
+    environment,
+    kind: 'request',
+    number: '',
+    brand: '',
+    payee: '',
+    amount: '',
+    params: {},
+    status: 'UNKNOWN',
+    createdAt: now,
+    updatedAt: now,
+    lastActivityAt: now,
+    lastSearch: null,
+    lastError: null,
+    source: 'looked-up',
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+  }
+}
+
+/** Applies a patch to an entry (or a new one); `updatedAt` always moves forward. */
+export function applyPatch(base: HistoryEntry | undefined, patch: HistoryPatch, now: number) {
+  const start = base ?? emptyEntry(patch.request_id, patch.createdAt ?? now, patch.environment)
+  const next: HistoryEntry = { ...start }
+  for (const [key, value] of Object.entries(patch) as [keyof HistoryEntry, unknown][]) {
+    if (value === undefined || key === 'request_id') continue
+    ;(next as unknown as Record<string, unknown>)[key] = value
+  }
+  next.request_id = start.request_id
+  next.schemaVersion = HISTORY_SCHEMA_VERSION
+  next.createdAt = Math.min(start.createdAt, next.createdAt)
+  next.updatedAt = Math.max(now, start.updatedAt + 1, patch.updatedAt ?? 0)
+  return next
+}
+
+/**
+ * Merges two copies of the same request: the newer copy (by `updatedAt`) wins field by field,
+ * but what only the older copy knows (a brand, the params, a search result) is kept.
+ */
+export function mergeEntries(a: HistoryEntry | undefined, b: HistoryEntry): HistoryEntry {
+  if (!a) return b
+  const [older, newer] = a.updatedAt > b.updatedAt ? [b, a] : [a, b]
+  const merged: HistoryEntry = { ...older }
+  for (const [key, value] of Object.entries(newer) as [keyof HistoryEntry, unknown][]) {
+    if (value === '' || value === null || value === undefined) continue
+    if (key === 'params' && Object.keys(value as object).length === 0) continue
+    ;(merged as unknown as Record<string, unknown>)[key] = value
+  }
+  // A newer copy may legitimately clear the last error.
+  merged.lastError = newer.lastError
+  merged.createdAt = Math.min(a.createdAt, b.createdAt)
+  merged.lastActivityAt = Math.max(a.lastActivityAt, b.lastActivityAt)
+  return merged
+}
+
+/** Whether merging `incoming` into `current` changes anything. */
+export function sameEntry(a: HistoryEntry, b: HistoryEntry): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** The history patch that a search answer implies. */
+export function patchFromSearch(
+  environment: HistoryEnvironment,
+  request: VerificationRequest,
+  now: number,
+): HistoryPatch {
+  const snapshot: HistorySearchSnapshot = {
+    events: Array.isArray(request.events) ? request.events : [],
+    checks: Array.isArray(request.checks) ? request.checks : [],
+    price: request.price ?? '',
+    currency: request.currency ?? '',
+    estimatedPrice: request.estimated_price_messages_sent ?? '',
+    accountId: request.account_id ?? '',
+    senderId: request.sender_id ?? '',
+    dateSubmitted: request.date_submitted ?? '',
+    dateFinalized: request.date_finalized ?? '',
+    firstEventDate: request.first_event_date ?? '',
+    lastEventDate: request.last_event_date ?? '',
+    fetchedAt: now,
+  }
+  const patch: HistoryPatch = {
+    request_id: request.request_id,
+    environment,
+    status: (HISTORY_STATUSES as readonly string[]).includes(request.status)
+      ? request.status
+      : 'UNKNOWN',
+    lastSearch: snapshot,
+    lastError: null,
+  }
+  if (request.number) patch.number = request.number
+  const submitted = parseApiDate(request.date_submitted)
+  if (submitted !== null) patch.createdAt = submitted
+  return patch
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (UTC) to epoch ms; null when empty or malformed. */
+export function parseApiDate(value: string | undefined): number | null {
+  if (!value) return null
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value)
+  if (!match) return null
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[]
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation (stored records and imported files)
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return isObject(value) && Object.values(value).every((v) => typeof v === 'string')
+}
+
+function checkSnapshot(value: unknown): string | null {
+  if (value === null) return null
+  if (!isObject(value)) return 'lastSearch must be an object or null'
+  if (!Array.isArray(value.events) || !Array.isArray(value.checks)) {
+    return 'lastSearch.events and lastSearch.checks must be arrays'
+  }
+  if (!isTime(value.fetchedAt)) return 'lastSearch.fetchedAt must be a time in ms'
+  return null
+}
+
+/**
+ * Checks one stored or imported record. Returns the list of problems (empty when valid), each
+ * naming the field, so an import can say exactly what is wrong.
+ */
+export function entryProblems(value: unknown): string[] {
+  if (!isObject(value)) return ['is not an object']
+  const problems: string[] = []
+  if (!isRequestId(value.request_id)) problems.push('request_id must be 32 hexadecimal characters')
+  if (!(HISTORY_ENVIRONMENTS as readonly unknown[]).includes(value.environment)) {
+    problems.push('environment must be "sandbox" or "live"')
+  }
+  if (value.kind !== 'request' && value.kind !== 'psd2')
+    problems.push('kind must be "request" or "psd2"')
+  if (!(HISTORY_STATUSES as readonly unknown[]).includes(value.status)) {
+    problems.push(`status must be one of ${HISTORY_STATUSES.join(', ')}`)
+  }
+  if (!(HISTORY_SOURCES as readonly unknown[]).includes(value.source)) {
+    problems.push(`source must be one of ${HISTORY_SOURCES.join(', ')}`)
+  }
+  for (const field of ['number', 'brand', 'payee', 'amount'] as const) {
+    if (typeof value[field] !== 'string') problems.push(`${field} must be a string`)
+  }
+  for (const field of ['createdAt', 'updatedAt', 'lastActivityAt'] as const) {
+    if (!isTime(value[field])) problems.push(`${field} must be a time in ms`)
+  }
+  if (!isStringRecord(value.params)) problems.push('params must be an object of strings')
+  const snapshot = checkSnapshot(value.lastSearch)
+  if (snapshot) problems.push(snapshot)
+  if (value.lastError !== null && !isObject(value.lastError)) {
+    problems.push('lastError must be an object or null')
+  }
+  return problems
+}
+
+/**
+ * Reads a stored or imported record, accepting current entries and the older (v1) shape.
+ * Returns the entry, or the problems that make it unusable.
+ */
+export function readEntry(value: unknown): { entry: HistoryEntry } | { problems: string[] } {
+  const older = isObject(value) && !('request_id' in value) && 'id' in value
+  const candidate = older ? migrateV1(value) : value
+  if (candidate === null) return { problems: ['is an older history entry that cannot be read'] }
+  const problems = entryProblems(candidate)
+  if (problems.length > 0) return { problems }
+  const entry = candidate as HistoryEntry
+  return {
+    entry: {
+      ...entry,
+      lastError: entry.lastError ?? null,
+      schemaVersion: HISTORY_SCHEMA_VERSION,
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migration from the first stored shape (schema 1, IndexedDB version 1, store `requests`):
+// `{ id, env, phone, brand, status, created: ISO, updated: ISO, psd2?: { payee, amount }, result? }`
+
+/** The first stored shape of a history record. */
+export interface HistoryEntryV1 {
+  id: string
+  env: 'sandbox' | 'live'
+  phone: string
+  brand?: string
+  status: string
+  created: string
+  updated?: string
+  psd2?: { payee?: string; amount?: string }
+  params?: Record<string, string>
+  result?: VerificationRequest
+}
+
+/** Converts a schema-1 record to the current shape; null when it is not a schema-1 record. */
+export function migrateV1(value: Record<string, unknown>): HistoryEntry | null {
+  if (typeof value.id !== 'string' || typeof value.created !== 'string') return null
+  const created = Date.parse(value.created)
+  const updated = typeof value.updated === 'string' ? Date.parse(value.updated) : created
+  if (!Number.isFinite(created) || !Number.isFinite(updated)) return null
+  const psd2 = isObject(value.psd2) ? value.psd2 : null
+  const environment = value.env === 'live' ? 'live' : value.env === 'sandbox' ? 'sandbox' : null
+  if (environment === null) return null
+  let entry: HistoryEntry = {
+    ...emptyEntry(value.id, created, environment),
+    kind: psd2 ? 'psd2' : 'request',
+    number: typeof value.phone === 'string' ? value.phone : '',
+    brand: typeof value.brand === 'string' ? value.brand : '',
+    payee: psd2 && typeof psd2.payee === 'string' ? psd2.payee : '',
+    amount: psd2 && typeof psd2.amount === 'string' ? psd2.amount : '',
+    params: isStringRecord(value.params) ? value.params : {},
+    status: (HISTORY_STATUSES as readonly unknown[]).includes(value.status)
+      ? (value.status as HistoryStatus)
+      : 'UNKNOWN',
+    updatedAt: updated,
+    lastActivityAt: updated,
+    source: 'started',
+  }
+  if (isObject(value.result) && value.result.request_id === value.id) {
+    const patch = patchFromSearch(
+      environment,
+      value.result as unknown as VerificationRequest,
+      updated,
+    )
+    entry = { ...entry, lastSearch: patch.lastSearch ?? null }
+  }
+  return entry
+}
