@@ -1,0 +1,113 @@
+/**
+ * "Copy as curl" in the style of Vonage's own snippets: credentials as `$VONAGE_API_KEY` and
+ * `$VONAGE_API_SECRET`, GET with the parameters in the query, POST as a form body with one `-d` per
+ * parameter. Pure: no DOM, no store.
+ */
+
+/** The API host of live Verify. */
+export const VONAGE_API_HOST = 'https://api.nexmo.com'
+
+export const CREDENTIAL_PLACEHOLDERS = {
+  api_key: '$VONAGE_API_KEY',
+  api_secret: '$VONAGE_API_SECRET',
+} as const
+
+export interface CurlCall {
+  method: string
+  /** Path on the upstream: `/verify/json`, `/__admin/clock`. */
+  path: string
+  query?: Record<string, string | readonly string[]>
+  /** Form parameters (verify endpoints) or a JSON object (admin). */
+  body?: Record<string, unknown> | null
+}
+
+export interface CurlOptions {
+  /** Base URL the path is appended to. @default https://api.nexmo.com */
+  baseUrl?: string
+  /** Add `api_key`/`api_secret` placeholders. @default true for `/verify/` paths */
+  credentials?: boolean
+}
+
+/**
+ * Quotes text as a double-quoted shell word. `$VONAGE_…` placeholders stay expandable; every other
+ * `$`, `"`, `` ` `` and `\` is escaped.
+ */
+export function shellDoubleQuote(text: string): string {
+  return `"${text.replace(/["\\`]|\$(?!VONAGE_)/g, (c) => `\\${c}`)}"`
+}
+
+/** Escapes text as a single-quoted shell word. */
+export function shellSingleQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
+
+/** URL-encodes a value like a form would, keeping the placeholders readable. */
+function encode(value: string): string {
+  if (value === CREDENTIAL_PLACEHOLDERS.api_key || value === CREDENTIAL_PLACEHOLDERS.api_secret) {
+    return value
+  }
+  return encodeURIComponent(value)
+}
+
+/** Pairs in order, credentials first (placeholders), repeated keys expanded. */
+function pairs(
+  params: Record<string, unknown> | undefined | null,
+  credentials: boolean,
+): [string, string][] {
+  const out: [string, string][] = []
+  if (credentials) {
+    out.push(['api_key', CREDENTIAL_PLACEHOLDERS.api_key])
+    out.push(['api_secret', CREDENTIAL_PLACEHOLDERS.api_secret])
+  }
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (key === 'api_key' || key === 'api_secret') continue
+    if (Array.isArray(value)) for (const v of value) out.push([key, String(v)])
+    else if (value !== undefined && value !== null) out.push([key, String(value)])
+  }
+  return out
+}
+
+/** A curl command line for one call. */
+export function toCurl(call: CurlCall, options: CurlOptions = {}): string {
+  const base = (options.baseUrl ?? VONAGE_API_HOST).replace(/\/$/, '')
+  const isVerify = call.path.startsWith('/verify/')
+  const credentials = options.credentials ?? isVerify
+  const method = call.method.toUpperCase()
+  const isForm = isVerify || !call.body
+  if (method === 'GET' || method === 'HEAD' || method === 'DELETE') {
+    const query = pairs(call.query, credentials)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encode(v)}`)
+      .join('&')
+    const url = `${base}${call.path}${query ? `?${query}` : ''}`
+    return `curl -X ${method} ${shellDoubleQuote(url)}`
+  }
+  const lines = [`curl -X ${method} ${shellDoubleQuote(`${base}${call.path}`)}`]
+  if (isForm) {
+    const body = pairs({ ...(call.query ?? {}), ...(call.body ?? {}) }, credentials)
+    if (body.length > 0) {
+      lines.push(`-H "Content-Type: application/x-www-form-urlencoded"`)
+      for (const [k, v] of body)
+        lines.push(`-d ${shellDoubleQuote(`${encodeURIComponent(k)}=${encode(v)}`)}`)
+    }
+  } else {
+    lines.push(`-H "Content-Type: application/json"`)
+    lines.push(`-d ${shellSingleQuote(JSON.stringify(call.body))}`)
+  }
+  return lines.join(' \\\n')
+}
+
+/**
+ * Where a dashboard call (path below `/api`, e.g. `sandbox/verify/json`) goes upstream: live
+ * verify calls go to Vonage, sandbox calls to the sandbox mounted at `/sandbox` of `origin`.
+ */
+export function upstreamOf(
+  apiPath: string,
+  origin: string,
+): { baseUrl: string; path: string } | null {
+  const match = /^(sandbox|live)(\/.*)$/.exec(apiPath.replace(/^\//, ''))
+  if (!match) return null
+  const [, env, path] = match as unknown as [string, string, string]
+  return env === 'live'
+    ? { baseUrl: VONAGE_API_HOST, path }
+    : { baseUrl: `${origin.replace(/\/$/, '')}/sandbox`, path }
+}
