@@ -1,0 +1,320 @@
+/**
+ * The admin API under `/__admin/`: requests with their PINs, the handset's messages, a live event
+ * stream, the clock, injected faults, test numbers, accounts and reset. JSON in and out; bad input
+ * gets a 4xx with `{"error":{"code","message"}}`.
+ */
+import type { Call, Answer } from './http'
+import { httpError, jsonAnswer } from './http'
+import type { SandboxContext } from './context'
+import { messageView } from './handset'
+
+const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
+const MAX_LIST = 1000
+
+const ROUTES_HELP = {
+  routes: [
+    'GET /__admin/requests?number=&status=&account=&limit=&offset=',
+    'GET /__admin/requests/{request_id}',
+    'GET /__admin/messages?number=&request_id=&channel=&limit=&offset=',
+    'GET /__admin/events (Server-Sent Events)',
+    'GET /__admin/clock',
+    'POST /__admin/clock {"advance_seconds": N}',
+    'GET /__admin/faults',
+    'POST /__admin/faults {"endpoint","count","status","error_text","delay_ms","drop"}',
+    'DELETE /__admin/faults',
+    'DELETE /__admin/faults/{id}',
+    'GET /__admin/test-numbers',
+    'PUT /__admin/test-numbers {"number","pin"}',
+    'PUT /__admin/test-numbers/{number} {"pin"}',
+    'DELETE /__admin/test-numbers',
+    'DELETE /__admin/test-numbers/{number}',
+    'GET /__admin/accounts',
+    'PUT /__admin/throttle {"per_second": N|null, "api_key"?}',
+    'POST /__admin/reset {"test_numbers"?: true}',
+  ],
+}
+
+const decoder = new TextDecoder()
+
+type JsonBody = { ok: true; value: unknown } | { ok: false; answer: Answer }
+
+function readJson(call: Call, required = true): JsonBody {
+  if (call.tooLarge) {
+    return { ok: false, answer: httpError(413, 'payload_too_large', 'The body is too large.') }
+  }
+  const text = call.body ? decoder.decode(call.body).trim() : ''
+  if (text === '') {
+    return required
+      ? { ok: false, answer: httpError(400, 'invalid_json', 'A JSON body is required.') }
+      : { ok: true, value: {} }
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false, answer: httpError(400, 'invalid_json', 'The body is not valid JSON.') }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function intParam(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  max: number,
+): number | string {
+  const raw = query.get(name)
+  if (raw === null || raw === '') return fallback
+  if (!/^[0-9]+$/.test(raw)) return `${name} must be a non-negative integer.`
+  return Math.min(Number(raw), max)
+}
+
+function notAllowed(call: Call): Answer {
+  return httpError(405, 'method_not_allowed', `Method ${call.method} is not allowed here.`)
+}
+
+const PIN_RULE = /^[0-9]{4,10}$/
+
+export async function handleAdmin(ctx: SandboxContext, call: Call, path: string): Promise<Answer> {
+  const parts = path.split('/').slice(2).map(decodeURIComponent)
+  const [resource = '', sub] = parts
+  if (parts.length > 2) return httpError(404, 'not_found', `No such admin route: ${path}`)
+  const { engine } = ctx
+  switch (resource) {
+    case '':
+      return call.method === 'GET' ? jsonAnswer(200, ROUTES_HELP) : notAllowed(call)
+
+    case 'requests': {
+      if (call.method !== 'GET') return notAllowed(call)
+      engine.runDue()
+      ctx.changed()
+      if (sub !== undefined) {
+        const record = engine.getRequest(sub)
+        return record
+          ? jsonAnswer(200, engine.adminView(record))
+          : httpError(404, 'not_found', `No request ${sub}.`)
+      }
+      const limit = intParam(call.query, 'limit', 100, MAX_LIST)
+      const offset = intParam(call.query, 'offset', 0, Number.MAX_SAFE_INTEGER)
+      if (typeof limit === 'string') return httpError(400, 'invalid_value', limit)
+      if (typeof offset === 'string') return httpError(400, 'invalid_value', offset)
+      const status = call.query.get('status') ?? undefined
+      const { records, total } = engine.listRequests({
+        number: call.query.get('number') ?? undefined,
+        status,
+        account: call.query.get('account') ?? undefined,
+        limit,
+        offset,
+      })
+      return jsonAnswer(200, { requests: records.map((r) => engine.adminView(r)), total })
+    }
+
+    case 'messages': {
+      if (call.method !== 'GET') return notAllowed(call)
+      if (sub !== undefined) return httpError(404, 'not_found', `No such admin route: ${path}`)
+      engine.runDue()
+      ctx.changed()
+      const limit = intParam(call.query, 'limit', 100, MAX_LIST)
+      const offset = intParam(call.query, 'offset', 0, Number.MAX_SAFE_INTEGER)
+      if (typeof limit === 'string') return httpError(400, 'invalid_value', limit)
+      if (typeof offset === 'string') return httpError(400, 'invalid_value', offset)
+      const { messages, total } = engine.handset.list({
+        number: call.query.get('number') ?? undefined,
+        request_id: call.query.get('request_id') ?? undefined,
+        channel: call.query.get('channel') ?? undefined,
+        account: call.query.get('account') ?? undefined,
+        limit,
+        offset,
+      })
+      return jsonAnswer(200, { messages: messages.map(messageView), total })
+    }
+
+    case 'events':
+      if (call.method !== 'GET') return notAllowed(call)
+      return eventStream(ctx)
+
+    case 'clock': {
+      if (call.method === 'GET') {
+        engine.runDue()
+        ctx.changed()
+        return jsonAnswer(200, ctx.clockView())
+      }
+      if (call.method !== 'POST') return notAllowed(call)
+      const body = readJson(call)
+      if (!body.ok) return body.answer
+      const seconds = isObject(body.value) ? body.value.advance_seconds : undefined
+      if (
+        typeof seconds !== 'number' ||
+        !Number.isFinite(seconds) ||
+        seconds < 0 ||
+        seconds > MAX_ADVANCE_SECONDS
+      ) {
+        return httpError(
+          400,
+          'invalid_value',
+          `advance_seconds must be a number from 0 to ${MAX_ADVANCE_SECONDS}.`,
+        )
+      }
+      return jsonAnswer(200, ctx.advanceClock(seconds))
+    }
+
+    case 'faults': {
+      if (call.method === 'GET') {
+        if (sub !== undefined) return httpError(404, 'not_found', `No such admin route: ${path}`)
+        return jsonAnswer(200, { faults: ctx.faults.list() })
+      }
+      if (call.method === 'POST') {
+        if (sub !== undefined) return notAllowed(call)
+        const body = readJson(call)
+        if (!body.ok) return body.answer
+        const result = ctx.faults.add(body.value)
+        if ('error' in result) return httpError(400, 'invalid_value', result.error)
+        ctx.changed()
+        return jsonAnswer(201, result)
+      }
+      if (call.method === 'DELETE') {
+        if (sub !== undefined) {
+          return ctx.faults.remove(sub)
+            ? jsonAnswer(200, { faults: ctx.faults.list() })
+            : httpError(404, 'not_found', `No fault ${sub}.`)
+        }
+        ctx.faults.clear()
+        return jsonAnswer(200, { faults: [] })
+      }
+      return notAllowed(call)
+    }
+
+    case 'test-numbers': {
+      if (call.method === 'GET') return jsonAnswer(200, { test_numbers: engine.listTestNumbers() })
+      if (call.method === 'PUT' || call.method === 'POST') {
+        const body = readJson(call)
+        if (!body.ok) return body.answer
+        if (!isObject(body.value)) return httpError(400, 'invalid_value', 'Body must be an object.')
+        const number = sub ?? body.value.number
+        const pin = body.value.pin
+        if (typeof number !== 'string' || number === '') {
+          return httpError(400, 'invalid_value', 'number is required (international format).')
+        }
+        if (typeof pin !== 'string' || !PIN_RULE.test(pin)) {
+          return httpError(400, 'invalid_value', 'pin must be a string of 4 to 10 digits.')
+        }
+        const entry = engine.setTestNumber(number, pin)
+        if (!entry) return httpError(400, 'invalid_value', `${number} is not a phone number.`)
+        ctx.changed()
+        return jsonAnswer(200, entry)
+      }
+      if (call.method === 'DELETE') {
+        if (sub === undefined) {
+          engine.clearTestNumbers()
+          ctx.changed()
+          return jsonAnswer(200, { test_numbers: [] })
+        }
+        if (!engine.deleteTestNumber(sub)) {
+          return httpError(404, 'not_found', `${sub} is not a test number.`)
+        }
+        ctx.changed()
+        return jsonAnswer(200, { test_numbers: engine.listTestNumbers() })
+      }
+      return notAllowed(call)
+    }
+
+    case 'accounts':
+      if (call.method !== 'GET') return notAllowed(call)
+      return jsonAnswer(200, { accounts: engine.listAccounts() })
+
+    case 'throttle': {
+      if (call.method !== 'PUT' && call.method !== 'POST') return notAllowed(call)
+      const body = readJson(call)
+      if (!body.ok) return body.answer
+      if (!isObject(body.value) || !('per_second' in body.value)) {
+        return httpError(
+          400,
+          'invalid_value',
+          'per_second is required (a number, or null for off).',
+        )
+      }
+      const perSecond = body.value.per_second
+      const apiKey = body.value.api_key
+      if (
+        perSecond !== null &&
+        (typeof perSecond !== 'number' || !Number.isInteger(perSecond) || perSecond < 0)
+      ) {
+        return httpError(400, 'invalid_value', 'per_second must be a non-negative integer or null.')
+      }
+      if (apiKey !== undefined && typeof apiKey !== 'string') {
+        return httpError(400, 'invalid_value', 'api_key must be a string.')
+      }
+      if (!engine.setThrottle(perSecond, apiKey)) {
+        return httpError(404, 'not_found', `No account with api_key ${String(apiKey)}.`)
+      }
+      return jsonAnswer(200, { accounts: engine.listAccounts() })
+    }
+
+    case 'reset': {
+      if (call.method !== 'POST') return notAllowed(call)
+      const body = readJson(call, false)
+      if (!body.ok) return body.answer
+      const testNumbers = isObject(body.value) && body.value.test_numbers === true
+      ctx.reset({ testNumbers })
+      return jsonAnswer(200, { ok: true, clock: ctx.clockView() })
+    }
+
+    default:
+      return httpError(404, 'not_found', `No such admin route: ${path}`)
+  }
+}
+
+const encoder = new TextEncoder()
+
+/** `GET /__admin/events`: request changes, new messages, clock moves and resets, as SSE. */
+function eventStream(ctx: SandboxContext): Answer {
+  let unsubscribe: (() => void) | undefined
+  let keepAlive: ReturnType<typeof setInterval> | undefined
+  const cleanup = () => {
+    unsubscribe?.()
+    unsubscribe = undefined
+    if (keepAlive) clearInterval(keepAlive)
+    keepAlive = undefined
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text))
+        } catch {
+          cleanup()
+        }
+      }
+      send(`retry: 3000\n: connected\n\n`)
+      unsubscribe = ctx.subscribe((event, data) => {
+        if (event === '__close') {
+          cleanup()
+          try {
+            controller.close()
+          } catch {
+            // already closed
+          }
+          return
+        }
+        send(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+      })
+      keepAlive = setInterval(() => send(': keep-alive\n\n'), ctx.keepAliveMs)
+      keepAlive.unref?.()
+    },
+    cancel() {
+      cleanup()
+    },
+  })
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    },
+    body: stream,
+  }
+}

@@ -1,0 +1,37 @@
+/** What the HTTP adapter and the admin API share: the engine, the clock, faults and hooks. */
+import type { AdminClock } from '../../contract'
+import type { Engine } from './engine'
+import type { Faults } from './faults'
+
+/** The sandbox clock: real time plus an offset that only moves forward. */
+export class VirtualClock {
+  offsetMs = 0
+
+  constructor(private readonly base: () => number = Date.now) {}
+
+  now = (): number => this.base() + this.offsetMs
+
+  advance(ms: number): void {
+    this.offsetMs += ms
+  }
+}
+
+export interface SandboxContext {
+  engine: Engine
+  faults: Faults
+  clock: VirtualClock
+  bodyLimit: number
+  /** Call after anything changed: re-arms the timer, schedules a save. */
+  changed(): void
+  /** Real-time wait (for injected delays). */
+  sleep(ms: number): Promise<void>
+  /** Moves the clock forward and fires everything that falls due, in order. */
+  advanceClock(seconds: number): AdminClock
+  clockView(): AdminClock
+  /** Clears requests, messages, faults and the clock offset (test numbers too when asked). */
+  reset(options: { testNumbers: boolean }): void
+  /** Live change notifications for the admin event stream. */
+  subscribe(listener: (event: string, data: unknown) => void): () => void
+  /** Keep-alive interval of the event stream, ms. */
+  keepAliveMs: number
+}

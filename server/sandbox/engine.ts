@@ -1,0 +1,751 @@
+/**
+ * The Verify v1 state machine of the sandbox. Pure: no I/O, no timers. Time comes from an injected
+ * clock (`now()` in ms), PINs and ids from injected sources, so every rule runs in microseconds in
+ * tests. The host calls `runDue()` when the scheduler's earliest entry falls due (and every call
+ * runs due work first, so answers never depend on timer precision).
+ */
+import {
+  ERROR_TEXTS,
+  LIMITS,
+  SANDBOX_CURRENCY,
+  WORKFLOWS,
+  effectivePinExpiry,
+  formatPrice,
+  normalizeNumber,
+  priceFor,
+  validateCheckParams,
+  validateControlParams,
+  validateRequestParams,
+  workflowWaits,
+  DEFAULT_LANGUAGE,
+} from '../../contract'
+import type {
+  AdminAccount,
+  AdminRequest,
+  ErrorResponse,
+  EventType,
+  SearchStatus,
+  TestNumber,
+  VerificationRequest,
+  VerifyEndpoint,
+  WorkflowId,
+} from '../../contract'
+import { Handset, messageText } from './handset'
+import type { StoredMessage } from './handset'
+import { Scheduler } from './scheduler'
+
+/** An account of the sandbox: each API key is its own account. */
+export interface AccountConfig {
+  apiKey: string
+  apiSecret: string
+  /** Shown as `account_id` in search. @default apiKey */
+  accountId?: string
+  /** Whether `pin_code` is accepted (status 20 otherwise). @default false */
+  pinCodeAllowed?: boolean
+  /** Calls per second before status 1; `null` or 0 switches throttling off. @default engine's */
+  throttlePerSecond?: number | null
+}
+
+/** The account that works with no configuration. */
+export const DEFAULT_ACCOUNT: Readonly<Required<AccountConfig>> = {
+  apiKey: 'sandbox',
+  apiSecret: 'sandbox-secret',
+  accountId: 'sandbox',
+  pinCodeAllowed: false,
+  throttlePerSecond: 30,
+}
+
+/** A second built-in account with custom PINs (`pin_code`) enabled. */
+export const PIN_CODE_ACCOUNT: Readonly<Required<AccountConfig>> = {
+  apiKey: 'sandbox-pin',
+  apiSecret: 'sandbox-pin-secret',
+  accountId: 'sandboxpin',
+  pinCodeAllowed: true,
+  throttlePerSecond: 30,
+}
+
+export interface EngineOptions {
+  /** Clock in ms since the epoch. */
+  now: () => number
+  /** PIN source: `length` random digits. */
+  pin?: (length: number) => string
+  /** Id source: 32 lower-case hex characters, unique. */
+  id?: () => string
+  /** Accounts; the first is the default account. @default [DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT] */
+  accounts?: AccountConfig[]
+  /** Default calls per second per account before status 1; null switches it off. @default 30 */
+  throttlePerSecond?: number | null
+  /** Messages kept by the handset. @default 200000 */
+  maxMessages?: number
+}
+
+interface Account {
+  apiKey: string
+  apiSecret: string
+  accountId: string
+  pinCodeAllowed: boolean
+  throttle: number | null
+  windowStart: number
+  windowCount: number
+}
+
+export interface EventRecord {
+  id: string
+  type: EventType
+  at: number
+  newPin: boolean
+}
+
+export interface CheckRecord {
+  at: number
+  code: string
+  ok: boolean
+}
+
+/** One verification request. Kept small: 100,000 of them may be in progress. */
+export interface RequestRecord {
+  id: string
+  accountId: string
+  psd2: boolean
+  /** International digits. */
+  number: string
+  rawNumber: string
+  country: string
+  brand: string
+  /** `''` when not sent. */
+  senderId: string
+  payee: string
+  amount: string
+  lg: string
+  workflow: WorkflowId
+  codeLength: number
+  /** Effective PIN lifetime, seconds. */
+  pinExpiry: number
+  /** `0` when not sent (workflow defaults apply). */
+  nextEventWait: number
+  pin: string
+  fixedPin: boolean
+  pinAt: number
+  wrong: number
+  status: SearchStatus
+  submitted: number
+  /** `0` while in progress. */
+  finalized: number
+  /** Index of the next workflow step to send. */
+  next: number
+  /** Time of the next event, or of the expiry when no event is left. */
+  dueAt: number
+  events: EventRecord[]
+  checks: CheckRecord[]
+}
+
+export type Params = Record<string, string | string[] | undefined>
+
+export type WireBody = Record<string, unknown>
+
+export type EngineChange =
+  | { type: 'request'; record: RequestRecord }
+  | { type: 'message'; message: StoredMessage }
+  | { type: 'reset' }
+
+export interface RequestFilter {
+  number?: string
+  status?: string
+  account?: string
+  limit?: number
+  offset?: number
+}
+
+export interface EngineSnapshot {
+  version: 1
+  requests: RequestRecord[]
+  messages: StoredMessage[]
+  testNumbers: TestNumber[]
+}
+
+const CANCEL_AFTER_MS = 30_000
+const MAX_WRONG = 3
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+function randomDigits(length: number): string {
+  let s = ''
+  for (let i = 0; i < length; i++) s += Math.floor(Math.random() * 10)
+  return s
+}
+
+function randomHex(): string {
+  let s = ''
+  for (let i = 0; i < 32; i++) s += Math.floor(Math.random() * 16).toString(16)
+  return s
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC, `''` for 0. */
+export function formatDate(ms: number): string {
+  if (!ms) return ''
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+export class Engine {
+  readonly handset: Handset
+  private readonly now: () => number
+  private readonly pinSource: (length: number) => string
+  private readonly idSource: () => string
+  private readonly accounts = new Map<string, Account>()
+  private readonly defaultKey: string
+  private readonly requests = new Map<string, RequestRecord>()
+  /** account + ':' + number → in-progress request id. */
+  private readonly inFlight = new Map<string, string>()
+  private readonly scheduler = new Scheduler()
+  private readonly testNumbers = new Map<string, string>()
+  private readonly listeners = new Set<(change: EngineChange) => void>()
+
+  constructor(options: EngineOptions) {
+    this.now = options.now
+    this.pinSource = options.pin ?? randomDigits
+    this.idSource = options.id ?? randomHex
+    this.handset = new Handset(options.maxMessages)
+    const throttle = options.throttlePerSecond === undefined ? 30 : options.throttlePerSecond
+    const configs = options.accounts?.length
+      ? options.accounts
+      : [DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT]
+    for (const c of configs) {
+      const t = c.throttlePerSecond === undefined ? throttle : c.throttlePerSecond
+      this.accounts.set(c.apiKey, {
+        apiKey: c.apiKey,
+        apiSecret: c.apiSecret,
+        accountId: c.accountId ?? c.apiKey,
+        pinCodeAllowed: c.pinCodeAllowed ?? false,
+        throttle: t && t > 0 ? t : null,
+        windowStart: 0,
+        windowCount: 0,
+      })
+    }
+    this.defaultKey = (configs[0] as AccountConfig).apiKey
+  }
+
+  /** Credentials of the default account. */
+  get defaultAccount(): { apiKey: string; apiSecret: string } {
+    const a = this.accounts.get(this.defaultKey) as Account
+    return { apiKey: a.apiKey, apiSecret: a.apiSecret }
+  }
+
+  listAccounts(): AdminAccount[] {
+    return [...this.accounts.values()].map((a) => ({
+      api_key: a.apiKey,
+      account_id: a.accountId,
+      pin_code_allowed: a.pinCodeAllowed,
+      throttle_per_second: a.throttle,
+      is_default: a.apiKey === this.defaultKey,
+    }))
+  }
+
+  /** Sets the throttle of one account or (without key) of all; null switches it off. */
+  setThrottle(perSecond: number | null, apiKey?: string): boolean {
+    const value = perSecond && perSecond > 0 ? perSecond : null
+    if (apiKey !== undefined) {
+      const a = this.accounts.get(apiKey)
+      if (!a) return false
+      a.throttle = value
+      return true
+    }
+    for (const a of this.accounts.values()) a.throttle = value
+    return true
+  }
+
+  subscribe(listener: (change: EngineChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private emit(change: EngineChange): void {
+    for (const l of this.listeners) l(change)
+  }
+
+  // ---------------------------------------------------------------- API
+
+  /**
+   * One API call: authenticate, throttle, validate, act. `params` carries `api_key`/`api_secret`
+   * (the adapter adds Basic credentials there). Returns the wire body (all values strings).
+   */
+  call(endpoint: VerifyEndpoint, params: Params): WireBody {
+    this.runDue()
+    const auth = this.authenticate(endpoint, first(params.api_key), first(params.api_secret))
+    if ('status' in auth) return { ...auth }
+    if (this.throttled(auth)) return { status: '1', error_text: ERROR_TEXTS.throttled }
+    switch (endpoint) {
+      case 'request':
+        return this.start(auth, params, false)
+      case 'psd2':
+        return this.start(auth, params, true)
+      case 'check':
+        return this.check(auth, params)
+      case 'search':
+        return this.search(auth, params)
+      case 'control':
+        return this.control(auth, params)
+    }
+  }
+
+  private authenticate(
+    endpoint: VerifyEndpoint,
+    apiKey: string | undefined,
+    apiSecret: string | undefined,
+  ): Account | ErrorResponse {
+    if (!apiKey) return { status: '2', error_text: ERROR_TEXTS.missingApiKey }
+    if (!apiSecret) return { status: '2', error_text: ERROR_TEXTS.missingApiSecret }
+    const account = this.accounts.get(apiKey)
+    if (!account || account.apiSecret !== apiSecret) {
+      const text =
+        endpoint === 'request' || endpoint === 'psd2'
+          ? ERROR_TEXTS.invalidCredentials
+          : ERROR_TEXTS.badCredentials
+      return { status: '4', error_text: text }
+    }
+    return account
+  }
+
+  private throttled(account: Account): boolean {
+    if (account.throttle === null) return false
+    const window = Math.floor(this.now() / 1000)
+    if (window !== account.windowStart) {
+      account.windowStart = window
+      account.windowCount = 0
+    }
+    if (account.windowCount >= account.throttle) return true
+    account.windowCount++
+    return false
+  }
+
+  private start(account: Account, raw: Params, psd2: boolean): WireBody {
+    const p: Record<string, string | undefined> = {}
+    for (const key of Object.keys(raw)) p[key] = first(raw[key])
+    const error = validateRequestParams(p, psd2 ? 'psd2' : 'request')
+    if (error) return { status: error.status, error_text: error.error_text }
+    if (!psd2 && p.pin_code && !account.pinCodeAllowed) {
+      return { status: '20', error_text: ERROR_TEXTS.pinCodeNotAllowed }
+    }
+    const country = p.country ? p.country.toUpperCase() : ''
+    const number = normalizeNumber(p.number as string, country || undefined) as string
+    const flightKey = account.accountId + ':' + number
+    const existing = this.inFlight.get(flightKey)
+    if (existing) {
+      return { request_id: existing, status: '10', error_text: ERROR_TEXTS.concurrent }
+    }
+    const now = this.now()
+    const nextEventWait = p.next_event_wait ? Number(p.next_event_wait) : undefined
+    const pinExpiryParam = p.pin_expiry ? Number(p.pin_expiry) : undefined
+    const workflow = (p.workflow_id ? Number(p.workflow_id) : 1) as WorkflowId
+    const pinExpiry = effectivePinExpiry(pinExpiryParam, nextEventWait)
+    const fixed = (!psd2 && p.pin_code) || this.testNumbers.get(number)
+    const record: RequestRecord = {
+      id: this.newId(),
+      accountId: account.accountId,
+      psd2,
+      number,
+      rawNumber: p.number as string,
+      country,
+      brand: psd2 ? '' : (p.brand as string),
+      senderId: psd2 ? '' : (p.sender_id ?? ''),
+      payee: psd2 ? (p.payee as string) : '',
+      amount: psd2 ? (p.amount as string) : '',
+      lg: (p.lg ?? DEFAULT_LANGUAGE[psd2 ? 'psd2' : 'request']).toLowerCase(),
+      workflow,
+      codeLength: p.code_length ? Number(p.code_length) : 4,
+      pinExpiry,
+      nextEventWait: nextEventWait ?? 0,
+      pin: fixed || '',
+      fixedPin: Boolean(fixed),
+      pinAt: now,
+      wrong: 0,
+      status: 'IN PROGRESS',
+      submitted: now,
+      finalized: 0,
+      next: 0,
+      dueAt: now,
+      events: [],
+      checks: [],
+    }
+    this.requests.set(record.id, record)
+    this.inFlight.set(flightKey, record.id)
+    this.fire(record, now)
+    return { request_id: record.id, status: '0' }
+  }
+
+  private check(account: Account, raw: Params): WireBody {
+    const requestId = first(raw.request_id)
+    const code = first(raw.code)
+    const error = validateCheckParams({ request_id: requestId, code })
+    if (error) return { status: error.status, error_text: error.error_text }
+    const id = requestId as string
+    const record = this.requests.get(id)
+    if (!record || record.accountId !== account.accountId || record.status !== 'IN PROGRESS') {
+      return { request_id: id, status: '6', error_text: ERROR_TEXTS.checkNotFound(id) }
+    }
+    const now = this.now()
+    const valid = record.pin === code && now < record.pinAt + record.pinExpiry * 1000
+    record.checks.push({ at: now, code: code as string, ok: valid })
+    if (valid) {
+      this.finish(record, 'SUCCESS', now)
+      const price = priceFor(record.number)
+      const last = record.events[record.events.length - 1] as EventRecord
+      return {
+        request_id: id,
+        event_id: last.id,
+        status: '0',
+        price: price.price,
+        currency: SANDBOX_CURRENCY,
+        estimated_price_messages_sent: this.messagesPrice(record),
+      }
+    }
+    record.wrong++
+    if (record.wrong >= MAX_WRONG) {
+      this.finish(record, 'FAILED', now)
+      return { status: '17', error_text: ERROR_TEXTS.tooManyWrongCodes }
+    }
+    this.emit({ type: 'request', record })
+    return { request_id: id, status: '16', error_text: ERROR_TEXTS.wrongCode }
+  }
+
+  private search(account: Account, raw: Params): WireBody {
+    const single = first(raw.request_id)
+    if (single) return this.searchOne(account, single)
+    const list = raw.request_ids
+    const ids = (Array.isArray(list) ? list : list ? [list] : [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '')
+    if (ids.length === 0) {
+      return { status: '2', error_text: ERROR_TEXTS.missingParam('request_id') }
+    }
+    if (ids.length > LIMITS.searchMaxIds) {
+      return { status: '18', error_text: ERROR_TEXTS.tooManyRequestIds }
+    }
+    if (ids.length === 1) return this.searchOne(account, ids[0] as string)
+    const found: VerificationRequest[] = []
+    for (const id of ids) {
+      const record = this.requests.get(id)
+      if (record && record.accountId === account.accountId) found.push(this.searchView(record))
+    }
+    if (found.length === 0) return { status: '101', error_text: ERROR_TEXTS.noResponseFound }
+    return { verification_requests: found }
+  }
+
+  private searchOne(account: Account, id: string): WireBody {
+    const record = this.requests.get(id)
+    if (!record || record.accountId !== account.accountId) {
+      return { request_id: id, status: '101', error_text: ERROR_TEXTS.noResponseFound }
+    }
+    return this.searchView(record) as unknown as WireBody
+  }
+
+  private control(account: Account, raw: Params): WireBody {
+    const requestId = first(raw.request_id)
+    const cmd = first(raw.cmd)
+    const error = validateControlParams({ request_id: requestId, cmd })
+    if (error) return { status: error.status, error_text: error.error_text }
+    const id = requestId as string
+    const record = this.requests.get(id)
+    if (!record || record.accountId !== account.accountId || record.status !== 'IN PROGRESS') {
+      return { status: '6', error_text: ERROR_TEXTS.controlNotFound(id) }
+    }
+    const now = this.now()
+    if (cmd === 'cancel') {
+      if (now - record.submitted < CANCEL_AFTER_MS) {
+        return { status: '19', error_text: ERROR_TEXTS.cancelTooEarly(id) }
+      }
+      if (record.events.length >= 2) {
+        return { status: '19', error_text: ERROR_TEXTS.cancelTooLate(id) }
+      }
+      this.finish(record, 'CANCELLED', now)
+      return { status: '0', command: 'cancel' }
+    }
+    if (record.next >= WORKFLOWS[record.workflow].steps.length) {
+      return { status: '19', error_text: ERROR_TEXTS.noMoreEvents(id) }
+    }
+    this.fire(record, now)
+    return { status: '0', command: 'trigger_next_event' }
+  }
+
+  // ---------------------------------------------------------------- timeline
+
+  /** Sends the next event of a request at time `at` and schedules what follows. */
+  private fire(record: RequestRecord, at: number): void {
+    const index = record.next
+    const step = WORKFLOWS[record.workflow].steps[index]
+    if (!step) return
+    const newPin = index === 0 || at - record.pinAt >= record.pinExpiry * 1000
+    if (newPin) {
+      if (!record.fixedPin) record.pin = this.pinSource(record.codeLength)
+      record.pinAt = at
+      record.wrong = 0
+    }
+    const event: EventRecord = { id: this.newEventId(), type: step.channel, at, newPin }
+    record.events.push(event)
+    record.next = index + 1
+    const waits = this.waits(record)
+    record.dueAt = at + (waits[index] ?? 0) * 1000
+    this.scheduler.push(record.dueAt, record.id)
+    const { text, language } = messageText({
+      psd2: record.psd2,
+      channel: step.channel,
+      brand: record.brand,
+      payee: record.payee,
+      amount: record.amount,
+      pin: record.pin,
+      lg: record.lg,
+      pinExpiry: record.pinExpiry,
+    })
+    const message: StoredMessage = {
+      id: event.id,
+      requestId: record.id,
+      accountId: record.accountId,
+      number: record.number,
+      channel: step.channel,
+      sender: record.psd2 ? 'VERIFY' : record.senderId || 'VERIFY',
+      text,
+      pin: record.pin,
+      lg: record.lg,
+      language,
+      at,
+    }
+    this.handset.add(message)
+    this.emit({ type: 'message', message })
+    this.emit({ type: 'request', record })
+  }
+
+  private waits(record: RequestRecord): number[] {
+    return workflowWaits(record.workflow, {
+      pinExpiry: record.pinExpiry,
+      nextEventWait: record.nextEventWait || undefined,
+    })
+  }
+
+  private finish(record: RequestRecord, status: SearchStatus, at: number): void {
+    record.status = status
+    record.finalized = at
+    const key = record.accountId + ':' + record.number
+    if (this.inFlight.get(key) === record.id) this.inFlight.delete(key)
+    this.emit({ type: 'request', record })
+  }
+
+  /** Fires every event and expiry due at `now` (default: the clock), in time order. */
+  runDue(now = this.now()): number {
+    let fired = 0
+    for (;;) {
+      const entry = this.scheduler.popDue(now)
+      if (!entry) break
+      const record = this.requests.get(entry.id)
+      if (!record || record.status !== 'IN PROGRESS' || record.dueAt !== entry.at) continue
+      fired++
+      if (record.next < WORKFLOWS[record.workflow].steps.length) this.fire(record, entry.at)
+      else this.finish(record, 'EXPIRED', entry.at)
+    }
+    return fired
+  }
+
+  /** Clock time of the earliest scheduled entry (may be stale; running it is harmless). */
+  nextDueAt(): number | undefined {
+    return this.scheduler.peek()
+  }
+
+  get scheduledCount(): number {
+    return this.scheduler.size
+  }
+
+  private newId(): string {
+    for (;;) {
+      const id = this.idSource()
+      if (!this.requests.has(id)) return id
+    }
+  }
+
+  private newEventId(): string {
+    return this.idSource().slice(0, 16).toUpperCase()
+  }
+
+  private messagesPrice(record: RequestRecord): string {
+    const price = priceFor(record.number)
+    let sum = 0
+    for (const e of record.events) sum += Number(e.type === 'sms' ? price.sms : price.tts)
+    return formatPrice(sum)
+  }
+
+  // ---------------------------------------------------------------- views
+
+  searchView(record: RequestRecord): VerificationRequest {
+    const firstEvent = record.events[0]
+    const lastEvent = record.events[record.events.length - 1]
+    return {
+      request_id: record.id,
+      account_id: record.accountId,
+      number: record.number,
+      sender_id: record.psd2 ? 'verify' : record.senderId || 'verify',
+      date_submitted: formatDate(record.submitted),
+      date_finalized: formatDate(record.finalized),
+      checks: record.checks.map((c) => ({
+        date_received: formatDate(c.at),
+        code: c.code,
+        status: c.ok ? 'VALID' : 'INVALID',
+        ip_address: '',
+      })),
+      first_event_date: firstEvent ? formatDate(firstEvent.at) : '',
+      last_event_date: lastEvent ? formatDate(lastEvent.at) : '',
+      price: record.status === 'SUCCESS' ? priceFor(record.number).price : '0',
+      currency: SANDBOX_CURRENCY,
+      status: record.status,
+      estimated_price_messages_sent: this.messagesPrice(record),
+      events: record.events.map((e) => ({ type: e.type, id: e.id })),
+    }
+  }
+
+  adminView(record: RequestRecord): AdminRequest {
+    const inProgress = record.status === 'IN PROGRESS'
+    const steps = WORKFLOWS[record.workflow].steps.length
+    const price = priceFor(record.number)
+    let expiresAt: number | null = null
+    if (inProgress) {
+      const waits = this.waits(record)
+      expiresAt = record.dueAt
+      for (let i = record.next; i < steps; i++) expiresAt += (waits[i] ?? 0) * 1000
+    }
+    return {
+      request_id: record.id,
+      account_id: record.accountId,
+      kind: record.psd2 ? 'psd2' : 'request',
+      number: record.rawNumber,
+      normalized_number: record.number,
+      country: record.country,
+      brand: record.brand,
+      sender_id: record.senderId,
+      payee: record.payee,
+      amount: record.amount,
+      lg: record.lg,
+      workflow_id: record.workflow,
+      code_length: record.codeLength,
+      pin_expiry: record.pinExpiry,
+      next_event_wait: record.nextEventWait || null,
+      pin: record.pin,
+      pin_generated_at: iso(record.pinAt),
+      attempts_left: inProgress ? MAX_WRONG - record.wrong : 0,
+      status: record.status,
+      date_submitted: formatDate(record.submitted),
+      date_finalized: formatDate(record.finalized),
+      submitted_at: iso(record.submitted),
+      finalized_at: record.finalized ? iso(record.finalized) : null,
+      next_event_at: inProgress && record.next < steps ? iso(record.dueAt) : null,
+      expires_at: expiresAt === null ? null : iso(expiresAt),
+      events: record.events.map((e, index) => ({
+        id: e.id,
+        type: e.type,
+        index,
+        sent_at: iso(e.at),
+        new_pin: e.newPin,
+        price: e.type === 'sms' ? price.sms : price.tts,
+      })),
+      checks: record.checks.map((c) => ({
+        date_received: formatDate(c.at),
+        received_at: iso(c.at),
+        code: c.code,
+        status: c.ok ? 'VALID' : 'INVALID',
+      })),
+      price: record.status === 'SUCCESS' ? price.price : '0',
+      currency: SANDBOX_CURRENCY,
+      estimated_price_messages_sent: this.messagesPrice(record),
+    }
+  }
+
+  // ---------------------------------------------------------------- admin
+
+  getRequest(id: string): RequestRecord | undefined {
+    return this.requests.get(id)
+  }
+
+  /** Requests matching the filter, newest first. */
+  listRequests(filter: RequestFilter = {}): { records: RequestRecord[]; total: number } {
+    const number = filter.number ? (normalizeNumber(filter.number) ?? filter.number) : undefined
+    const status = filter.status?.toUpperCase().replace('_', ' ')
+    const matches: RequestRecord[] = []
+    const all = [...this.requests.values()]
+    for (let i = all.length - 1; i >= 0; i--) {
+      const r = all[i] as RequestRecord
+      if (number && r.number !== number) continue
+      if (status && r.status !== status) continue
+      if (filter.account) {
+        const acc = this.accounts.get(filter.account)
+        if (r.accountId !== filter.account && r.accountId !== acc?.accountId) continue
+      }
+      matches.push(r)
+    }
+    const offset = filter.offset ?? 0
+    const limit = filter.limit ?? 100
+    return { records: matches.slice(offset, offset + limit), total: matches.length }
+  }
+
+  get requestCount(): number {
+    return this.requests.size
+  }
+
+  listTestNumbers(): TestNumber[] {
+    return [...this.testNumbers].map(([number, pin]) => ({ number, pin }))
+  }
+
+  /** Registers a number whose verifications always get `pin`. Returns the stored entry or null. */
+  setTestNumber(number: string, pin: string): TestNumber | null {
+    const normalized = normalizeNumber(number)
+    if (!normalized) return null
+    this.testNumbers.set(normalized, pin)
+    return { number: normalized, pin }
+  }
+
+  deleteTestNumber(number: string): boolean {
+    const normalized = normalizeNumber(number) ?? number
+    return this.testNumbers.delete(normalized)
+  }
+
+  clearTestNumbers(): void {
+    this.testNumbers.clear()
+  }
+
+  /** Forgets every request and message (test numbers and accounts stay). */
+  reset(): void {
+    this.requests.clear()
+    this.inFlight.clear()
+    this.scheduler.clear()
+    this.handset.clear()
+    for (const a of this.accounts.values()) a.windowCount = 0
+    this.emit({ type: 'reset' })
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      version: 1,
+      requests: [...this.requests.values()],
+      messages: [...this.handset.all()],
+      testNumbers: this.listTestNumbers(),
+    }
+  }
+
+  /** Replaces the state with a snapshot (as written by `snapshot()`). */
+  restore(snapshot: EngineSnapshot): void {
+    this.requests.clear()
+    this.inFlight.clear()
+    this.scheduler.clear()
+    for (const r of snapshot.requests) {
+      this.requests.set(r.id, r)
+      if (r.status === 'IN PROGRESS') {
+        this.inFlight.set(r.accountId + ':' + r.number, r.id)
+        this.scheduler.push(r.dueAt, r.id)
+      }
+    }
+    this.handset.restore(snapshot.messages)
+    this.testNumbers.clear()
+    for (const t of snapshot.testNumbers) this.testNumbers.set(t.number, t.pin)
+  }
+}

@@ -1,0 +1,102 @@
+/** Injected faults: the next N calls to an endpoint answer a chosen status, answer late, or drop. */
+import { DEFAULT_ERROR_TEXT, VERIFY_ENDPOINTS, isStatusCode } from '../../contract'
+import type { AdminFault, VerifyEndpoint } from '../../contract'
+
+export const MAX_FAULT_DELAY_MS = 120_000
+
+export class Faults {
+  private faults: AdminFault[] = []
+  private seq = 0
+
+  list(): AdminFault[] {
+    return this.faults.map((f) => ({ ...f }))
+  }
+
+  /** Validates and adds a fault; returns an error message for bad input. */
+  add(input: unknown): AdminFault | { error: string } {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return { error: 'Body must be a JSON object.' }
+    }
+    const i = input as Record<string, unknown>
+    const endpoint = i.endpoint ?? 'any'
+    if (
+      typeof endpoint !== 'string' ||
+      (endpoint !== 'any' && !(VERIFY_ENDPOINTS as readonly string[]).includes(endpoint))
+    ) {
+      return { error: `endpoint must be one of any, ${VERIFY_ENDPOINTS.join(', ')}.` }
+    }
+    const count = i.count ?? 1
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 10_000) {
+      return { error: 'count must be an integer from 1 to 10000.' }
+    }
+    let status: string | null = null
+    if (i.status !== undefined && i.status !== null) {
+      status = String(i.status)
+      if (!/^[0-9]+$/.test(status) || status === '0') {
+        return {
+          error: 'status must be a non-zero API status code such as "1", "5", "7", "15", "29".',
+        }
+      }
+    }
+    const errorText = i.error_text
+    if (errorText !== undefined && errorText !== null && typeof errorText !== 'string') {
+      return { error: 'error_text must be a string.' }
+    }
+    const delay = i.delay_ms ?? 0
+    if (
+      typeof delay !== 'number' ||
+      !Number.isInteger(delay) ||
+      delay < 0 ||
+      delay > MAX_FAULT_DELAY_MS
+    ) {
+      return { error: `delay_ms must be an integer from 0 to ${MAX_FAULT_DELAY_MS}.` }
+    }
+    const drop = i.drop ?? false
+    if (typeof drop !== 'boolean') return { error: 'drop must be true or false.' }
+    if (status === null && delay === 0 && !drop) {
+      return { error: 'Give at least one of status, delay_ms or drop.' }
+    }
+    const fault: AdminFault = {
+      id: `f${++this.seq}`,
+      endpoint: endpoint as VerifyEndpoint | 'any',
+      remaining: count,
+      status,
+      error_text:
+        status === null
+          ? null
+          : typeof errorText === 'string'
+            ? errorText
+            : isStatusCode(status) && status !== '0'
+              ? DEFAULT_ERROR_TEXT[status]
+              : 'Injected fault',
+      delay_ms: delay,
+      drop,
+    }
+    this.faults.push(fault)
+    return { ...fault }
+  }
+
+  /** Takes one use of the first fault matching the endpoint, if any. */
+  take(endpoint: VerifyEndpoint): AdminFault | undefined {
+    const index = this.faults.findIndex((f) => f.endpoint === endpoint || f.endpoint === 'any')
+    if (index < 0) return undefined
+    const fault = this.faults[index] as AdminFault
+    fault.remaining--
+    if (fault.remaining <= 0) this.faults.splice(index, 1)
+    return { ...fault }
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length
+    this.faults = this.faults.filter((f) => f.id !== id)
+    return this.faults.length !== before
+  }
+
+  clear(): void {
+    this.faults = []
+  }
+
+  get size(): number {
+    return this.faults.length
+  }
+}

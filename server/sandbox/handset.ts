@@ -1,0 +1,257 @@
+/**
+ * The virtual handset: every SMS and voice call the sandbox "makes", with the text a phone would show
+ * (SMS) or the transcript of the call (TTS, digits spelled out). Texts exist in English, German,
+ * French, Spanish, Italian, Portuguese and Dutch; other languages get English with their `lg` kept.
+ */
+import type { EventType, HandsetMessage } from '../../contract'
+import { normalizeNumber } from '../../contract'
+
+export type Language = 'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl'
+
+interface Phrases {
+  digits: readonly string[]
+  seconds: string
+  minutes: string
+  sms: (v: TextVars) => string
+  psd2Sms: (v: TextVars) => string
+  tts: (v: TextVars) => string
+  psd2Tts: (v: TextVars) => string
+}
+
+export interface TextVars {
+  brand: string
+  pin: string
+  /** Validity already formatted ("5 minutes"). */
+  validity: string
+  payee: string
+  amount: string
+  /** The PIN spelled out ("one, two, three, four"). */
+  spoken: string
+}
+
+const PHRASES: Readonly<Record<Language, Phrases>> = {
+  en: {
+    digits: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'],
+    seconds: 'seconds',
+    minutes: 'minutes',
+    sms: (v) => `Your ${v.brand} PIN is: ${v.pin}. Valid for ${v.validity}.`,
+    psd2Sms: (v) =>
+      `Your code to confirm the payment of ${v.amount} EUR to ${v.payee} is: ${v.pin}. Valid for ${v.validity}.`,
+    tts: (v) => `Hello. Your ${v.brand} PIN is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
+    psd2Tts: (v) =>
+      `Hello. Your code to confirm the payment of ${v.amount} euros to ${v.payee} is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
+  },
+  de: {
+    digits: ['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun'],
+    seconds: 'Sekunden',
+    minutes: 'Minuten',
+    sms: (v) => `Ihre ${v.brand} PIN lautet: ${v.pin}. Gültig für ${v.validity}.`,
+    psd2Sms: (v) =>
+      `Ihr Code zur Bestätigung der Zahlung von ${v.amount} EUR an ${v.payee} lautet: ${v.pin}. Gültig für ${v.validity}.`,
+    tts: (v) =>
+      `Hallo. Ihre ${v.brand} PIN lautet: ${v.spoken}. Ich wiederhole: ${v.spoken}. Auf Wiederhören.`,
+    psd2Tts: (v) =>
+      `Hallo. Ihr Code zur Bestätigung der Zahlung von ${v.amount} Euro an ${v.payee} lautet: ${v.spoken}. Ich wiederhole: ${v.spoken}. Auf Wiederhören.`,
+  },
+  fr: {
+    digits: ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'],
+    seconds: 'secondes',
+    minutes: 'minutes',
+    sms: (v) => `Votre code PIN ${v.brand} est : ${v.pin}. Valable ${v.validity}.`,
+    psd2Sms: (v) =>
+      `Votre code pour confirmer le paiement de ${v.amount} EUR à ${v.payee} est : ${v.pin}. Valable ${v.validity}.`,
+    tts: (v) =>
+      `Bonjour. Votre code PIN ${v.brand} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
+    psd2Tts: (v) =>
+      `Bonjour. Votre code pour confirmer le paiement de ${v.amount} euros à ${v.payee} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
+  },
+  es: {
+    digits: ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'],
+    seconds: 'segundos',
+    minutes: 'minutos',
+    sms: (v) => `Su PIN de ${v.brand} es: ${v.pin}. Válido durante ${v.validity}.`,
+    psd2Sms: (v) =>
+      `Su código para confirmar el pago de ${v.amount} EUR a ${v.payee} es: ${v.pin}. Válido durante ${v.validity}.`,
+    tts: (v) => `Hola. Su PIN de ${v.brand} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
+    psd2Tts: (v) =>
+      `Hola. Su código para confirmar el pago de ${v.amount} euros a ${v.payee} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
+  },
+  it: {
+    digits: ['zero', 'uno', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove'],
+    seconds: 'secondi',
+    minutes: 'minuti',
+    sms: (v) => `Il tuo PIN ${v.brand} è: ${v.pin}. Valido per ${v.validity}.`,
+    psd2Sms: (v) =>
+      `Il codice per confermare il pagamento di ${v.amount} EUR a ${v.payee} è: ${v.pin}. Valido per ${v.validity}.`,
+    tts: (v) => `Salve. Il tuo PIN ${v.brand} è: ${v.spoken}. Ripeto: ${v.spoken}. Arrivederci.`,
+    psd2Tts: (v) =>
+      `Salve. Il codice per confermare il pagamento di ${v.amount} euro a ${v.payee} è: ${v.spoken}. Ripeto: ${v.spoken}. Arrivederci.`,
+  },
+  pt: {
+    digits: ['zero', 'um', 'dois', 'três', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove'],
+    seconds: 'segundos',
+    minutes: 'minutos',
+    sms: (v) => `O seu PIN ${v.brand} é: ${v.pin}. Válido por ${v.validity}.`,
+    psd2Sms: (v) =>
+      `O seu código para confirmar o pagamento de ${v.amount} EUR a ${v.payee} é: ${v.pin}. Válido por ${v.validity}.`,
+    tts: (v) => `Olá. O seu PIN ${v.brand} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
+    psd2Tts: (v) =>
+      `Olá. O seu código para confirmar o pagamento de ${v.amount} euros a ${v.payee} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
+  },
+  nl: {
+    digits: ['nul', 'een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'],
+    seconds: 'seconden',
+    minutes: 'minuten',
+    sms: (v) => `Uw ${v.brand} pincode is: ${v.pin}. Geldig gedurende ${v.validity}.`,
+    psd2Sms: (v) =>
+      `Uw code om de betaling van ${v.amount} EUR aan ${v.payee} te bevestigen is: ${v.pin}. Geldig gedurende ${v.validity}.`,
+    tts: (v) => `Hallo. Uw ${v.brand} pincode is: ${v.spoken}. Ik herhaal: ${v.spoken}. Tot ziens.`,
+    psd2Tts: (v) =>
+      `Hallo. Uw code om de betaling van ${v.amount} euro aan ${v.payee} te bevestigen is: ${v.spoken}. Ik herhaal: ${v.spoken}. Tot ziens.`,
+  },
+}
+
+export const HANDSET_LANGUAGES = Object.keys(PHRASES) as Language[]
+
+/** The language a text is written in for an `lg` (English when there is no translation). */
+export function languageFor(lg: string): Language {
+  const prefix = lg.toLowerCase().split('-')[0] as Language
+  return prefix in PHRASES ? prefix : 'en'
+}
+
+/** A PIN spelled out digit by digit ("one, two, three, four"); letters are read as letters. */
+export function spellPin(pin: string, language: Language): string {
+  const digits = PHRASES[language].digits
+  return [...pin]
+    .filter((c) => /[0-9A-Za-z]/.test(c))
+    .map((c) => (/[0-9]/.test(c) ? (digits[Number(c)] as string) : c.toUpperCase()))
+    .join(', ')
+}
+
+function validity(seconds: number, language: Language): string {
+  const p = PHRASES[language]
+  return seconds % 60 === 0 ? `${seconds / 60} ${p.minutes}` : `${seconds} ${p.seconds}`
+}
+
+export interface MessageInput {
+  psd2: boolean
+  channel: EventType
+  brand: string
+  payee: string
+  amount: string
+  pin: string
+  lg: string
+  pinExpiry: number
+}
+
+/** The text of one SMS or the transcript of one call, and the language it is in. */
+export function messageText(input: MessageInput): { text: string; language: Language } {
+  const language = languageFor(input.lg)
+  const p = PHRASES[language]
+  const vars: TextVars = {
+    brand: input.brand,
+    pin: input.pin,
+    validity: validity(input.pinExpiry, language),
+    payee: input.payee,
+    amount: input.amount,
+    spoken: spellPin(input.pin, language),
+  }
+  const text =
+    input.channel === 'sms'
+      ? input.psd2
+        ? p.psd2Sms(vars)
+        : p.sms(vars)
+      : input.psd2
+        ? p.psd2Tts(vars)
+        : p.tts(vars)
+  return { text, language }
+}
+
+/** A stored message; `at` is the clock time in ms. */
+export interface StoredMessage {
+  id: string
+  requestId: string
+  accountId: string
+  number: string
+  channel: EventType
+  sender: string
+  text: string
+  pin: string
+  lg: string
+  language: Language
+  at: number
+}
+
+export interface MessageFilter {
+  number?: string
+  request_id?: string
+  account?: string
+  channel?: string
+  limit?: number
+  offset?: number
+}
+
+/** The handset's message log, oldest first in memory, newest first when listed. */
+export class Handset {
+  private messages: StoredMessage[] = []
+
+  constructor(private readonly maxMessages = 200_000) {}
+
+  get size(): number {
+    return this.messages.length
+  }
+
+  add(message: StoredMessage): void {
+    this.messages.push(message)
+    if (this.messages.length > this.maxMessages * 1.1) {
+      this.messages.splice(0, this.messages.length - this.maxMessages)
+    }
+  }
+
+  /** Messages matching the filter, newest first. The number matches however it is written. */
+  list(filter: MessageFilter = {}): { messages: StoredMessage[]; total: number } {
+    const number = filter.number ? (normalizeNumber(filter.number) ?? filter.number) : undefined
+    const matches: StoredMessage[] = []
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const m = this.messages[i] as StoredMessage
+      if (number && m.number !== number) continue
+      if (filter.request_id && m.requestId !== filter.request_id) continue
+      if (filter.account && m.accountId !== filter.account) continue
+      if (filter.channel && m.channel !== filter.channel) continue
+      matches.push(m)
+    }
+    const offset = filter.offset ?? 0
+    const limit = filter.limit ?? matches.length
+    return { messages: matches.slice(offset, offset + limit), total: matches.length }
+  }
+
+  all(): readonly StoredMessage[] {
+    return this.messages
+  }
+
+  restore(messages: StoredMessage[]): void {
+    this.messages = messages
+  }
+
+  clear(): void {
+    this.messages = []
+  }
+}
+
+/** The admin/wire view of a stored message. */
+export function messageView(m: StoredMessage): HandsetMessage {
+  return {
+    id: m.id,
+    request_id: m.requestId,
+    account_id: m.accountId,
+    event_id: m.id,
+    number: m.number,
+    channel: m.channel,
+    sender: m.sender,
+    text: m.text,
+    pin: m.pin,
+    lg: m.lg,
+    language: m.language,
+    sent_at: new Date(m.at).toISOString(),
+  }
+}

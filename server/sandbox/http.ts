@@ -1,0 +1,187 @@
+/**
+ * The HTTP adapter of the sandbox: parses the query string, form and JSON bodies and Basic
+ * credentials, calls the engine, and renders JSON or XML. Web-standard in and out (`Call`/`Answer`
+ * are converted from and to `Request`/`Response` or node's req/res in index.ts).
+ */
+import { ERROR_TEXTS } from '../../contract'
+import type { HttpErrorBody, VerifyEndpoint } from '../../contract'
+import type { Params, WireBody } from './engine'
+import type { SandboxContext } from './context'
+import { renderXml } from './xml'
+import { handleAdmin } from './admin'
+
+/** A parsed incoming HTTP call. */
+export interface Call {
+  method: string
+  /** Path relative to the sandbox root, without the query string. */
+  path: string
+  query: URLSearchParams
+  header(name: string): string | undefined
+  /** The raw body, or null when there is none. */
+  body: Uint8Array | null
+  /** The body was larger than the limit (and was not read in full). */
+  tooLarge: boolean
+}
+
+/** What to send back; `DROP` closes the connection without an answer. */
+export type Answer =
+  | { status: number; headers: Record<string, string>; body: string | ReadableStream<Uint8Array> }
+  | typeof DROP
+
+export const DROP = Symbol('drop-connection')
+
+interface Route {
+  endpoint: VerifyEndpoint
+  format: 'json' | 'xml'
+}
+
+const ROUTES: Record<string, Route> = {
+  '/verify/json': { endpoint: 'request', format: 'json' },
+  '/verify/xml': { endpoint: 'request', format: 'xml' },
+  '/verify/check/json': { endpoint: 'check', format: 'json' },
+  '/verify/check/xml': { endpoint: 'check', format: 'xml' },
+  '/verify/search/json': { endpoint: 'search', format: 'json' },
+  '/verify/search/xml': { endpoint: 'search', format: 'xml' },
+  '/verify/control/json': { endpoint: 'control', format: 'json' },
+  '/verify/control/xml': { endpoint: 'control', format: 'xml' },
+  '/verify/psd2/json': { endpoint: 'psd2', format: 'json' },
+}
+
+export const JSON_TYPE = 'application/json'
+export const XML_TYPE = 'text/xml'
+
+export function jsonAnswer(status: number, body: unknown): Answer {
+  return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) }
+}
+
+export function httpError(status: number, code: string, message: string): Answer {
+  const body: HttpErrorBody = { error: { code, message } }
+  return jsonAnswer(status, body)
+}
+
+const decoder = new TextDecoder()
+
+/** Adds a value to params, turning repeated keys into arrays. */
+function put(params: Params, key: string, value: string): void {
+  const existing = params[key]
+  if (existing === undefined) params[key] = value
+  else if (Array.isArray(existing)) existing.push(value)
+  else params[key] = [existing, value]
+}
+
+function fromSearchParams(search: URLSearchParams): Params {
+  const params: Params = {}
+  for (const [k, v] of search) put(params, k, v)
+  return params
+}
+
+function jsonValue(value: unknown): string | string[] | undefined {
+  if (value === null || value === undefined) return undefined
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (Array.isArray(value)) {
+    return value.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')))
+  }
+  return JSON.stringify(value)
+}
+
+/** Parses the body; `null` means unparseable JSON (status 999). */
+function parseBody(call: Call): Params | null {
+  if (!call.body || call.body.length === 0) {
+    const type = (call.header('content-type') ?? '').toLowerCase()
+    // An empty body declared as JSON is not JSON.
+    return type.startsWith('application/json') && call.method === 'POST' ? null : {}
+  }
+  const type = (call.header('content-type') ?? '').toLowerCase()
+  const text = decoder.decode(call.body)
+  if (type.startsWith('application/json') || type.endsWith('+json')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      return null
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null
+    const params: Params = {}
+    for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+      const value = jsonValue(v)
+      if (value !== undefined) params[k] = value
+    }
+    return params
+  }
+  return fromSearchParams(new URLSearchParams(text))
+}
+
+/** Credentials of an `Authorization: Basic` header, if well formed. */
+export function basicCredentials(
+  header: string | undefined,
+): { key: string; secret: string } | null {
+  if (!header) return null
+  const match = /^basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header)
+  if (!match) return null
+  let decoded: string
+  try {
+    decoded = Buffer.from(match[1] as string, 'base64').toString('utf8')
+  } catch {
+    return null
+  }
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return null
+  return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
+}
+
+function render(route: Route, body: WireBody): Answer {
+  if (route.format === 'xml') {
+    return {
+      status: 200,
+      headers: { 'content-type': XML_TYPE },
+      body: renderXml(route.endpoint, body),
+    }
+  }
+  return { status: 200, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) }
+}
+
+/** Handles one call to the sandbox root (API and admin). Never throws for bad input. */
+export async function handleCall(ctx: SandboxContext, call: Call): Promise<Answer> {
+  let path = call.path
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
+  if (path === '/__admin' || path.startsWith('/__admin/')) return handleAdmin(ctx, call, path)
+  const route = ROUTES[path]
+  if (!route) {
+    return httpError(404, 'not_found', `No such endpoint: ${call.method} ${call.path}`)
+  }
+  if (call.method !== 'GET' && call.method !== 'POST') {
+    return httpError(403, 'method_not_allowed', `Method ${call.method} is not allowed here.`)
+  }
+  if (call.tooLarge) {
+    return httpError(
+      413,
+      'payload_too_large',
+      `The request body is larger than the limit of ${ctx.bodyLimit} bytes.`,
+    )
+  }
+  const fault = ctx.faults.take(route.endpoint)
+  if (fault) {
+    ctx.changed()
+    if (fault.delay_ms > 0) await ctx.sleep(fault.delay_ms)
+    if (fault.drop) return DROP
+    if (fault.status !== null) {
+      return render(route, { status: fault.status, error_text: fault.error_text ?? '' })
+    }
+  }
+  const body = call.method === 'POST' || call.body ? parseBody(call) : {}
+  if (body === null) {
+    return render(route, { status: '999', error_text: ERROR_TEXTS.unparseableJson })
+  }
+  const params: Params = fromSearchParams(call.query)
+  for (const [k, v] of Object.entries(body)) params[k] = v
+  const basic = basicCredentials(call.header('authorization'))
+  if (basic) {
+    if (params.api_key === undefined || params.api_key === '') params.api_key = basic.key
+    if (params.api_secret === undefined || params.api_secret === '')
+      params.api_secret = basic.secret
+  }
+  const result = ctx.engine.call(route.endpoint, params)
+  ctx.changed()
+  return render(route, result)
+}

@@ -1,0 +1,380 @@
+/**
+ * The Verify v1 sandbox: `createSandbox()` wires the pure engine to a virtual clock, one timer,
+ * faults, persistence and the HTTP adapter, and exposes it as a web-standard `fetch` handler and a
+ * connect/node middleware.
+ */
+import { randomBytes, randomInt } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { resolve } from 'node:path'
+import type { AdminClock } from '../../contract'
+import { messageView } from './handset'
+import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine'
+import type { AccountConfig } from './engine'
+import { Faults } from './faults'
+import { VirtualClock } from './context'
+import type { SandboxContext } from './context'
+import { DROP, handleCall } from './http'
+import type { Answer, Call } from './http'
+import { createStateWriter, loadState } from './persistence'
+import type { Logger, StateWriter } from './persistence'
+import { createTimer } from './scheduler'
+
+export { DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT }
+export type { AccountConfig }
+
+export interface SandboxOptions {
+  /**
+   * Accounts (each API key is its own account), or a string `key:secret[:pin_code],key2:secret2`.
+   * The first is the default account.
+   * @default [DEFAULT_ACCOUNT (sandbox / sandbox-secret), PIN_CODE_ACCOUNT (sandbox-pin / sandbox-pin-secret)]
+   */
+  accounts?: AccountConfig[] | string
+  /**
+   * Calls per second per account before status 1; `null` switches throttling off.
+   * @default 30
+   */
+  throttlePerSecond?: number | null
+  /**
+   * File the state is written to; `false` keeps it in memory only.
+   * @default '.data/sandbox/state.json' (relative to the working directory); in memory under Vitest
+   */
+  stateFile?: string | false
+  /**
+   * Largest accepted request body in bytes (HTTP 413 above).
+   * @default 65536
+   */
+  bodyLimit?: number
+  /**
+   * Real-time clock in ms; the sandbox clock is this plus the offset moved by the admin API.
+   * @default Date.now
+   */
+  now?: () => number
+  /** PIN source (tests). @default crypto-random digits */
+  pin?: (length: number) => string
+  /** Log sink for warnings (damaged state file...). @default console */
+  logger?: Logger
+  /** Debounce of state writes in ms. @default 250 */
+  saveDelayMs?: number
+  /** Keep-alive interval of the admin event stream in ms. @default 15000 */
+  keepAliveMs?: number
+  /** Handset messages kept. @default 200000 */
+  maxMessages?: number
+}
+
+export interface Sandbox {
+  /** Web-standard handler; paths relative to the sandbox root: '/verify/json', '/__admin/requests'. */
+  fetch(request: Request): Promise<Response>
+  /** connect/node handler for the same; req.url is relative to the mount point (connect strips it). */
+  middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void
+  /** The default account, for the proxy and the start-up banner. */
+  defaultAccount: { apiKey: string; apiSecret: string }
+  close(): Promise<void>
+}
+
+export const DEFAULT_STATE_FILE = '.data/sandbox/state.json'
+export const DEFAULT_BODY_LIMIT = 65_536
+
+/** Parses `key:secret[:pin_code],key2:secret2` into accounts. */
+export function parseAccounts(spec: string): AccountConfig[] {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [apiKey = '', apiSecret = '', ...flags] = entry.split(':')
+      if (!apiKey || !apiSecret)
+        throw new Error(`Bad sandbox account "${entry}" (want key:secret).`)
+      return { apiKey, apiSecret, pinCodeAllowed: flags.includes('pin_code') }
+    })
+}
+
+function cryptoPin(length: number): string {
+  let s = ''
+  for (let i = 0; i < length; i++) s += randomInt(10)
+  return s
+}
+
+function cryptoId(): string {
+  return randomBytes(16).toString('hex')
+}
+
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  const logger: Logger = options.logger ?? {
+    info: (m) => console.info(m),
+    warn: (m) => console.warn(m),
+  }
+  const accounts =
+    typeof options.accounts === 'string' ? parseAccounts(options.accounts) : options.accounts
+  const clock = new VirtualClock(options.now ?? Date.now)
+  const engine = new Engine({
+    now: clock.now,
+    pin: options.pin ?? cryptoPin,
+    id: cryptoId,
+    accounts,
+    throttlePerSecond: options.throttlePerSecond,
+    maxMessages: options.maxMessages,
+  })
+  const faults = new Faults()
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+  const listeners = new Set<(event: string, data: unknown) => void>()
+  const publish = (event: string, data: unknown) => {
+    for (const l of listeners) l(event, data)
+  }
+
+  const stateFile =
+    options.stateFile === undefined
+      ? process.env.VITEST
+        ? false
+        : resolve(DEFAULT_STATE_FILE)
+      : options.stateFile === false
+        ? false
+        : resolve(options.stateFile)
+
+  let writer: StateWriter | undefined
+  if (stateFile) {
+    const state = loadState(stateFile, logger)
+    if (state) {
+      try {
+        clock.offsetMs = state.clock_offset_ms
+        engine.restore(state.engine)
+      } catch (error) {
+        logger.warn(`sandbox: could not restore state (${String(error)}); starting empty.`)
+        engine.reset()
+      }
+    }
+    writer = createStateWriter(
+      stateFile,
+      () => ({
+        version: 1,
+        saved_at: new Date().toISOString(),
+        clock_offset_ms: clock.offsetMs,
+        engine: engine.snapshot(),
+      }),
+      logger,
+      options.saveDelayMs,
+    )
+  }
+
+  const timer = createTimer(clock.now, () => {
+    engine.runDue()
+    arm()
+  })
+  const arm = () => timer.arm(engine.nextDueAt())
+
+  engine.subscribe((change) => {
+    writer?.schedule()
+    if (listeners.size === 0) return
+    if (change.type === 'request') publish('request', engine.adminView(change.record))
+    else if (change.type === 'message') publish('message', messageView(change.message))
+    else publish('reset', { at: new Date(clock.now()).toISOString() })
+  })
+
+  const clockView = (): AdminClock => {
+    const now = clock.now()
+    const next = engine.nextDueAt()
+    return {
+      now: new Date(now).toISOString(),
+      now_ms: now,
+      offset_ms: clock.offsetMs,
+      next_due_at: next === undefined ? null : new Date(Math.max(next, now)).toISOString(),
+    }
+  }
+
+  const ctx: SandboxContext = {
+    engine,
+    faults,
+    clock,
+    bodyLimit,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    changed: arm,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    advanceClock(seconds) {
+      clock.advance(Math.round(seconds * 1000))
+      engine.runDue()
+      arm()
+      writer?.schedule()
+      const view = clockView()
+      publish('clock', view)
+      return view
+    },
+    clockView,
+    reset({ testNumbers }) {
+      engine.reset()
+      if (testNumbers) engine.clearTestNumbers()
+      faults.clear()
+      clock.offsetMs = 0
+      arm()
+      writer?.schedule()
+      publish('clock', clockView())
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+
+  arm()
+  const onExit = () => writer?.flushSync()
+  if (writer) process.once('exit', onExit)
+  let closed = false
+
+  async function fetchHandler(request: Request): Promise<Response> {
+    const url = new URL(request.url, 'http://sandbox.invalid')
+    let body: Uint8Array | null = null
+    let tooLarge = false
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.body) {
+      const declared = Number(request.headers.get('content-length') ?? '0')
+      if (declared > bodyLimit) {
+        tooLarge = true
+      } else {
+        const buffer = new Uint8Array(await request.arrayBuffer())
+        if (buffer.length > bodyLimit) tooLarge = true
+        else body = buffer
+      }
+    }
+    const call: Call = {
+      method: request.method.toUpperCase(),
+      path: url.pathname,
+      query: url.searchParams,
+      header: (name) => request.headers.get(name) ?? undefined,
+      body,
+      tooLarge,
+    }
+    const answer = await safeHandle(call)
+    if (answer === DROP) throw new TypeError('fetch failed: the sandbox dropped the connection')
+    return new Response(answer.body, { status: answer.status, headers: answer.headers })
+  }
+
+  async function safeHandle(call: Call): Promise<Answer> {
+    if (closed) {
+      return {
+        status: 503,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'closed', message: 'The sandbox is closed.' } }),
+      }
+    }
+    try {
+      return await handleCall(ctx, call)
+    } catch (error) {
+      logger.warn(`sandbox: internal error on ${call.method} ${call.path}: ${String(error)}`)
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: '5', error_text: 'Internal Error' }),
+      }
+    }
+  }
+
+  function middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) {
+    const raw = req.url ?? '/'
+    const q = raw.indexOf('?')
+    let path = q < 0 ? raw : raw.slice(0, q)
+    try {
+      path = decodeURI(path)
+    } catch {
+      // keep the raw path; it will not match a route
+    }
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1))
+    const method = (req.method ?? 'GET').toUpperCase()
+    const respond = (call: Call) => {
+      safeHandle(call).then(
+        (answer) => writeAnswer(req, res, answer),
+        (error: unknown) => (next ? next(error) : res.destroy()),
+      )
+    }
+    const make = (body: Uint8Array | null, tooLarge: boolean): Call => ({
+      method,
+      path,
+      query,
+      header: (name) => {
+        const v = req.headers[name.toLowerCase()]
+        return Array.isArray(v) ? v.join(', ') : v
+      },
+      body,
+      tooLarge,
+    })
+    if (method === 'GET' || method === 'HEAD') {
+      respond(make(null, false))
+      return
+    }
+    const declared = Number(req.headers['content-length'] ?? '0')
+    if (declared > bodyLimit) {
+      req.resume()
+      respond(make(null, true))
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooLarge = false
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return
+      size += chunk.length
+      if (size > bodyLimit) {
+        tooLarge = true
+        chunks.length = 0
+      } else chunks.push(chunk)
+    })
+    req.on('end', () => {
+      respond(make(tooLarge || size === 0 ? null : Buffer.concat(chunks), tooLarge))
+    })
+    req.on('error', () => res.destroy())
+  }
+
+  return {
+    fetch: fetchHandler,
+    middleware,
+    defaultAccount: engine.defaultAccount,
+    async close() {
+      if (closed) return
+      closed = true
+      timer.stop()
+      publish('__close', null)
+      listeners.clear()
+      if (writer) {
+        await writer.idle()
+        writer.flushSync()
+        writer.stop()
+        process.removeListener('exit', onExit)
+      }
+    },
+  }
+}
+
+function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
+  if (answer === DROP) {
+    req.socket.destroy()
+    return
+  }
+  if (res.headersSent) return
+  res.statusCode = answer.status
+  for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v)
+  if (typeof answer.body === 'string') {
+    res.setHeader('content-length', Buffer.byteLength(answer.body))
+    res.end(req.method === 'HEAD' ? undefined : answer.body)
+    return
+  }
+  res.flushHeaders()
+  const reader = answer.body.getReader()
+  let done = false
+  res.on('close', () => {
+    if (!done) void reader.cancel().catch(() => undefined)
+  })
+  const pump = (): void => {
+    reader.read().then(
+      (chunk) => {
+        if (chunk.done) {
+          done = true
+          res.end()
+          return
+        }
+        res.write(chunk.value)
+        pump()
+      },
+      () => {
+        done = true
+        res.end()
+      },
+    )
+  }
+  pump()
+}
