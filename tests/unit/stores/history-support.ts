@@ -1,0 +1,56 @@
+import 'fake-indexeddb/auto'
+import { IDBFactory } from 'fake-indexeddb'
+import { createPinia } from 'pinia'
+import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
+import type { HistoryEntry } from '@/utils/history-entry'
+
+let counter = 0
+
+/** A fresh IndexedDB, database name and tab channel for each test. */
+export function freshHistoryEnvironment(): void {
+  counter++
+  globalThis.indexedDB = new IDBFactory()
+  historyStoreOptions.name = `verify-desk-test-${counter}`
+  historyStoreOptions.channel = `verify-desk-history-test-${counter}`
+}
+
+const opened: ReturnType<typeof useRequestsStore>[] = []
+
+/** A history store in its own Pinia, as a freshly loaded tab would have it. */
+export async function openTab(): Promise<ReturnType<typeof useRequestsStore>> {
+  const store = useRequestsStore(createPinia())
+  opened.push(store)
+  await store.ready
+  return store
+}
+
+/** Closes every store opened by `openTab` (database connections and channels). */
+export async function closeTabs(): Promise<void> {
+  await Promise.all(opened.splice(0).map((store) => store.dispose()))
+}
+
+export function requestId(n: number): string {
+  return n.toString(16).padStart(32, '0')
+}
+
+export function entry(n: number, patch: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    request_id: requestId(n),
+    environment: 'sandbox',
+    kind: 'request',
+    number: `4477009${String(n).padStart(5, '0')}`,
+    brand: `Brand ${n}`,
+    payee: '',
+    amount: '',
+    params: { brand: `Brand ${n}` },
+    status: 'IN PROGRESS',
+    createdAt: 1_700_000_000_000 + n * 1000,
+    updatedAt: 1_700_000_000_000 + n * 1000,
+    lastActivityAt: 1_700_000_000_000 + n * 1000,
+    lastSearch: null,
+    lastError: null,
+    source: 'started',
+    schemaVersion: 2,
+    ...patch,
+  }
+}

@@ -1,0 +1,407 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { openDB } from 'idb'
+import { historyStoreOptions, HistoryImportError } from '@/stores/requests'
+import { parseCsv } from '@/utils/csv'
+import type { VerificationRequest } from '@contract/types'
+import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
+
+function searchAnswer(n: number, patch: Partial<VerificationRequest> = {}): VerificationRequest {
+  return {
+    request_id: requestId(n),
+    account_id: 'abcdef01',
+    number: '447700900001',
+    sender_id: 'verify',
+    date_submitted: '2026-01-02 03:04:05',
+    date_finalized: '2026-01-02 03:05:00',
+    checks: [
+      { date_received: '2026-01-02 03:05:00', code: '1234', status: 'VALID', ip_address: '' },
+    ],
+    first_event_date: '2026-01-02 03:04:05',
+    last_event_date: '2026-01-02 03:04:05',
+    price: '0.10000000',
+    currency: 'EUR',
+    status: 'SUCCESS',
+    estimated_price_messages_sent: '0.03330000',
+    events: [{ type: 'sms', id: 'e1' }],
+    ...patch,
+  }
+}
+
+beforeEach(() => freshHistoryEnvironment())
+afterEach(async () => {
+  await closeTabs()
+  vi.useRealTimers()
+})
+
+describe('history store: persistence', () => {
+  it('keeps entries across a reload (new pinia, same database)', async () => {
+    const tab = await openTab()
+    await tab.upsert({
+      request_id: requestId(1),
+      number: '447700900001',
+      brand: 'Acme',
+      source: 'started',
+      status: 'IN PROGRESS',
+    })
+    await tab.upsert(entry(2, { environment: 'live', kind: 'psd2', payee: 'Shop', amount: '9.99' }))
+    await tab.dispose()
+
+    const reloaded = await openTab()
+    expect(reloaded.storage).toBe('indexeddb')
+    expect(reloaded.entries).toHaveLength(2)
+    expect(reloaded.byId(requestId(1))).toMatchObject({
+      brand: 'Acme',
+      status: 'IN PROGRESS',
+      environment: 'sandbox',
+    })
+    expect(reloaded.byId(requestId(2))).toMatchObject({
+      environment: 'live',
+      kind: 'psd2',
+      payee: 'Shop',
+      amount: '9.99',
+    })
+  })
+
+  it('changes only the fields given and moves updatedAt forward', async () => {
+    const tab = await openTab()
+    const first = await tab.upsert(entry(1))
+    const second = await tab.upsert({ request_id: requestId(1), status: 'SUCCESS' })
+    expect(second).toMatchObject({ brand: 'Brand 1', number: first.number, status: 'SUCCESS' })
+    expect(second.updatedAt).toBeGreaterThan(first.updatedAt)
+    expect(second.createdAt).toBe(first.createdAt)
+  })
+
+  it('loads thousands of entries in one go', async () => {
+    const tab = await openTab()
+    await tab.importJson(JSON.stringify(Array.from({ length: 5000 }, (_, i) => entry(i + 1))))
+    await tab.dispose()
+    const reloaded = await openTab()
+    expect(reloaded.entries).toHaveLength(5000)
+    expect(reloaded.byId(requestId(4321))?.brand).toBe('Brand 4321')
+  })
+
+  it('deletes one entry and clears all, in storage too', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1))
+    await tab.upsert(entry(2))
+    await tab.upsert(entry(3))
+    await tab.remove(requestId(2))
+    expect(tab.entries.map((e) => e.request_id).sort()).toEqual([requestId(1), requestId(3)])
+    await tab.dispose()
+    const reloaded = await openTab()
+    expect(reloaded.byId(requestId(2))).toBeUndefined()
+    await reloaded.clear()
+    await reloaded.dispose()
+    expect((await openTab()).entries).toHaveLength(0)
+  })
+
+  it('drops finished entries older than the retention and keeps requests in progress', async () => {
+    const tab = await openTab()
+    const now = Date.UTC(2026, 5, 1)
+    await tab.importJson(
+      JSON.stringify([
+        entry(1, { status: 'SUCCESS', updatedAt: now - 40 * 86_400_000 }),
+        entry(2, { status: 'IN PROGRESS', updatedAt: now - 40 * 86_400_000 }),
+        entry(3, { status: 'EXPIRED', updatedAt: now - 2 * 86_400_000 }),
+      ]),
+    )
+    expect(await tab.applyRetention(0, now)).toBe(0)
+    expect(await tab.applyRetention(30, now)).toBe(1)
+    expect(tab.entries.map((e) => e.request_id).sort()).toEqual([requestId(2), requestId(3)])
+  })
+})
+
+describe('history store: search results', () => {
+  it('records status, events, checks and price of found requests', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1, { brand: 'Acme' }))
+    await tab.applySearchResult('sandbox', {
+      kind: 'found',
+      requests: [searchAnswer(1)],
+      missing: [],
+    })
+    const stored = tab.byId(requestId(1))
+    expect(stored).toMatchObject({ status: 'SUCCESS', brand: 'Acme', lastError: null })
+    expect(stored?.lastSearch).toMatchObject({
+      price: '0.10000000',
+      currency: 'EUR',
+      events: [{ type: 'sms', id: 'e1' }],
+      dateFinalized: '2026-01-02 03:05:00',
+    })
+    expect(stored?.lastSearch?.checks[0]?.status).toBe('VALID')
+  })
+
+  it('adds looked-up requests with their submission time and keeps 101 ids unchanged', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(2))
+    await tab.applySearchResult('live', {
+      kind: 'found',
+      requests: [searchAnswer(1)],
+      missing: [requestId(2)],
+    })
+    expect(tab.byId(requestId(1))).toMatchObject({
+      environment: 'live',
+      source: 'looked-up',
+      createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+    })
+    expect(tab.byId(requestId(2))).toMatchObject({
+      status: 'IN PROGRESS',
+      lastError: { code: '101' },
+    })
+
+    await tab.applySearchResult('sandbox', {
+      kind: 'not_found',
+      ids: [requestId(2), requestId(9)],
+      error_text: 'No response found',
+    })
+    expect(tab.byId(requestId(9))).toBeUndefined()
+  })
+
+  it('tells listeners about status changes', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1))
+    const seen: string[] = []
+    tab.onStatusChange(({ entry: e, previous }) => seen.push(`${previous}->${e.status}`))
+    await tab.applySearchResult('sandbox', {
+      kind: 'found',
+      requests: [searchAnswer(1, { status: 'IN PROGRESS', date_finalized: '' })],
+      missing: [],
+    })
+    await tab.applySearchResult('sandbox', {
+      kind: 'found',
+      requests: [searchAnswer(1, { status: 'EXPIRED' })],
+      missing: [],
+    })
+    expect(seen).toEqual(['IN PROGRESS->EXPIRED'])
+  })
+})
+
+describe('history store: import and export', () => {
+  it('round-trips JSON: export, clear, import gives the same entries', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1))
+    await tab.upsert(entry(2, { brand: 'Quote " and, comma' }))
+    await tab.applySearchResult('sandbox', {
+      kind: 'found',
+      requests: [searchAnswer(2)],
+      missing: [],
+    })
+    const before = [...tab.entries].sort((a, b) => a.request_id.localeCompare(b.request_id))
+    const file = tab.exportJson()
+    await tab.clear()
+    expect(tab.entries).toHaveLength(0)
+    expect(await tab.importJson(file)).toEqual({ added: 2, updated: 0, unchanged: 0 })
+    const after = [...tab.entries].sort((a, b) => a.request_id.localeCompare(b.request_id))
+    expect(after).toEqual(before)
+    expect(await tab.importJson(file)).toEqual({ added: 0, updated: 0, unchanged: 2 })
+  })
+
+  it('exports CSV with escaped fields, one row per entry', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1, { brand: 'Quote " and, comma', number: '447700900001' }))
+    await tab.upsert(entry(2, { brand: '=HYPERLINK("x")' }))
+    const rows = parseCsv(tab.exportCsv())
+    expect(rows[0]).toContain('request_id')
+    expect(rows).toHaveLength(3)
+    const byId = new Map(rows.slice(1).map((r) => [r[0], r]))
+    const brandColumn = rows[0]!.indexOf('brand')
+    expect(byId.get(requestId(1))?.[brandColumn]).toBe('Quote " and, comma')
+    expect(byId.get(requestId(2))?.[brandColumn]).toBe(`'=HYPERLINK("x")`)
+    expect(byId.get(requestId(1))?.[rows[0]!.indexOf('number')]).toBe('447700900001')
+  })
+
+  it('merges an import without duplicates: the newer copy of an id wins, nothing is lost', async () => {
+    const tab = await openTab()
+    await tab.importJson(
+      JSON.stringify([
+        entry(1, { status: 'IN PROGRESS', updatedAt: 5000 }),
+        entry(2, { brand: 'Mine', updatedAt: 9000 }),
+      ]),
+    )
+    const report = await tab.importJson(
+      JSON.stringify({
+        entries: [
+          entry(1, { status: 'SUCCESS', updatedAt: 6000 }),
+          entry(2, { brand: 'Theirs', updatedAt: 8000 }),
+          entry(3),
+          entry(3, { brand: 'Duplicate in file, newer', updatedAt: 1_800_000_000_000 }),
+        ],
+      }),
+    )
+    expect(report).toEqual({ added: 1, updated: 1, unchanged: 1 })
+    expect(tab.entries).toHaveLength(3)
+    expect(tab.byId(requestId(1))?.status).toBe('SUCCESS')
+    expect(tab.byId(requestId(2))?.brand).toBe('Mine')
+    expect(tab.byId(requestId(3))?.brand).toBe('Duplicate in file, newer')
+  })
+
+  it('rejects a bad file with every problem listed and writes nothing', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1))
+    const bad = JSON.stringify({
+      entries: [
+        entry(2),
+        { ...entry(3), status: 'DONE' },
+        { ...entry(4), request_id: 'nope', createdAt: 'yesterday' },
+      ],
+    })
+    const error = await tab.importJson(bad).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HistoryImportError)
+    const problems = (error as HistoryImportError).problems
+    expect(problems).toHaveLength(2)
+    expect(problems[0]).toMatch(/^entry 2 \(0+3\): status must be one of IN PROGRESS/)
+    expect(problems[1]).toMatch(
+      /^entry 3 \(nope\): request_id must be 32 hexadecimal characters, createdAt must be a time/,
+    )
+    expect(tab.entries.map((e) => e.request_id)).toEqual([requestId(1)])
+    await expect(tab.importJson('{"entries": [')).rejects.toThrow(/not JSON/)
+    await expect(tab.importJson('{"something": 1}')).rejects.toThrow(
+      /expected a Verify Desk history export/,
+    )
+  })
+})
+
+describe('history store: migration and recovery', () => {
+  it('migrates the first stored shape (database version 1) to the current one', async () => {
+    const name = historyStoreOptions.name!
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('requests', { keyPath: 'id' })
+      },
+    })
+    await v1.put('requests', {
+      id: requestId(1),
+      env: 'live',
+      phone: '447700900001',
+      brand: 'Old brand',
+      status: 'SUCCESS',
+      created: '2025-03-01T10:00:00.000Z',
+      updated: '2025-03-01T10:01:00.000Z',
+      result: searchAnswer(1),
+    })
+    await v1.put('requests', {
+      id: requestId(2),
+      env: 'sandbox',
+      phone: '447700900002',
+      status: 'IN PROGRESS',
+      created: '2025-03-02T10:00:00.000Z',
+      psd2: { payee: 'Shop', amount: '12.50' },
+    })
+    await v1.put('requests', { id: requestId(3), env: 'moon', created: 'never' })
+    v1.close()
+
+    const tab = await openTab()
+    expect(tab.migrated).toBe(2)
+    expect(tab.byId(requestId(1))).toMatchObject({
+      environment: 'live',
+      number: '447700900001',
+      brand: 'Old brand',
+      status: 'SUCCESS',
+      createdAt: Date.parse('2025-03-01T10:00:00.000Z'),
+      updatedAt: Date.parse('2025-03-01T10:01:00.000Z'),
+      schemaVersion: 2,
+    })
+    expect(tab.byId(requestId(1))?.lastSearch?.price).toBe('0.10000000')
+    expect(tab.byId(requestId(2))).toMatchObject({
+      kind: 'psd2',
+      payee: 'Shop',
+      amount: '12.50',
+      status: 'IN PROGRESS',
+    })
+    expect(tab.damaged).toEqual([
+      { key: requestId(3), problems: [expect.stringMatching(/older history entry/)] },
+    ])
+
+    await tab.dispose()
+    const raw = await openDB(name)
+    expect([...raw.objectStoreNames]).not.toContain('requests')
+    raw.close()
+  })
+
+  it('skips damaged records, reports them and keeps the rest', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1))
+    await tab.upsert(entry(2))
+    await tab.dispose()
+
+    const raw = await openDB(historyStoreOptions.name!)
+    await raw.put('entries', { request_id: requestId(3), status: 42 })
+    await raw.put('entries', { ...entry(4), lastSearch: 'garbage' })
+    raw.close()
+
+    const reloaded = await openTab()
+    expect(reloaded.entries.map((e) => e.request_id).sort()).toEqual([requestId(1), requestId(2)])
+    expect(reloaded.damaged.map((d) => d.key).sort()).toEqual([requestId(3), requestId(4)])
+    expect(reloaded.damaged.find((d) => d.key === requestId(4))?.problems).toEqual([
+      'lastSearch must be an object or null',
+    ])
+    // A damaged record is replaced when the request is written again.
+    await reloaded.upsert(entry(4))
+    expect(reloaded.byId(requestId(4))?.lastSearch).toBeNull()
+  })
+
+  it('falls back to memory with a warning when the database cannot open', async () => {
+    const newer = await openDB(historyStoreOptions.name!, 99)
+    newer.close()
+    const tab = await openTab()
+    expect(tab.storage).toBe('memory')
+    expect(tab.warning).toMatch(/History cannot be saved in this browser/)
+    await tab.upsert(entry(1))
+    expect(tab.byId(requestId(1))?.brand).toBe('Brand 1')
+  })
+
+  it('falls back to memory when there is no IndexedDB at all', async () => {
+    vi.stubGlobal('indexedDB', undefined)
+    try {
+      const tab = await openTab()
+      expect(tab.storage).toBe('memory')
+      expect(tab.warning).toMatch(/not available/)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+})
+
+describe('history store: two tabs', () => {
+  it('merges concurrent writes to the same entry instead of overwriting', async () => {
+    const a = await openTab()
+    const b = await openTab()
+    await a.upsert(entry(1, { brand: '' }))
+    await vi.waitFor(() => expect(b.byId(requestId(1))).toBeDefined())
+    // B has not seen A's next write yet when it writes its own field.
+    await Promise.all([
+      a.upsert({ request_id: requestId(1), brand: 'Set in A' }),
+      b.upsert({ request_id: requestId(1), status: 'SUCCESS' }),
+    ])
+    const c = await openTab()
+    expect(c.byId(requestId(1))).toMatchObject({ brand: 'Set in A', status: 'SUCCESS' })
+    await vi.waitFor(() => {
+      expect(a.byId(requestId(1))).toMatchObject({ brand: 'Set in A', status: 'SUCCESS' })
+      expect(b.byId(requestId(1))).toMatchObject({ brand: 'Set in A', status: 'SUCCESS' })
+    })
+  })
+
+  it('shows entries added, deleted and cleared in another tab', async () => {
+    const a = await openTab()
+    const b = await openTab()
+    await a.upsert(entry(1))
+    await a.upsert(entry(2))
+    await vi.waitFor(() => expect(b.entries).toHaveLength(2))
+    await b.remove(requestId(1))
+    await vi.waitFor(() => expect(a.entries.map((e) => e.request_id)).toEqual([requestId(2)]))
+    await a.importJson(JSON.stringify([entry(5), entry(6)]))
+    await vi.waitFor(() => expect(b.entries).toHaveLength(3))
+    await b.clear()
+    await vi.waitFor(() => expect(a.entries).toHaveLength(0))
+  })
+
+  it('never loses an entry written only by the other tab when importing', async () => {
+    const a = await openTab()
+    const b = await openTab()
+    await b.upsert(entry(7, { brand: 'Only in B' }))
+    await a.importJson(JSON.stringify([entry(7, { brand: '', updatedAt: 1 }), entry(8)]))
+    const c = await openTab()
+    expect(c.byId(requestId(7))?.brand).toBe('Only in B')
+    expect(c.entries).toHaveLength(2)
+  })
+})
