@@ -48,7 +48,7 @@ export async function getAdminRequest(requestId: string): Promise<AdminRequest |
 
 /** The handset's messages, newest first. */
 export function listMessages(
-  filter: { number?: string; request_id?: string } = {},
+  filter: { number?: string; request_id?: string; limit?: number; offset?: number } = {},
 ): Promise<HandsetMessageList> {
   return apiRequest<HandsetMessageList>('GET', `${ADMIN}/messages`, { query: query(filter) })
 }
@@ -109,11 +109,13 @@ const STREAM_EVENTS: (keyof AdminStreamEvents)[] = ['request', 'message', 'clock
 
 /**
  * Opens the live stream `GET /api/sandbox/__admin/events`. `onEvent` gets each parsed event;
- * `onError` is told when the connection drops (EventSource reconnects by itself).
+ * `onError` is told when the connection drops (EventSource reconnects by itself); `onOpen` when
+ * it is (re)connected, so a caller can reload what it may have missed.
  */
 export function openSandboxEvents(
   onEvent: (event: SandboxEvent) => void,
   onError?: (event: Event) => void,
+  onOpen?: () => void,
 ): SandboxEventsHandle {
   if (typeof EventSource === 'undefined') return { close() {} }
   const source = new EventSource(apiUrlWithToken(`${ADMIN}/events`))
@@ -128,5 +130,6 @@ export function openSandboxEvents(
     })
   }
   if (onError) source.addEventListener('error', onError)
+  if (onOpen) source.addEventListener('open', () => onOpen())
   return { close: () => source.close() }
 }

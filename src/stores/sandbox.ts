@@ -1,0 +1,279 @@
+/**
+ * The sandbox as the dashboard sees it: the handset's messages, every request the sandbox knows
+ * (including those made by other clients), its clock, faults and test numbers, kept current by the
+ * admin event stream. Views call `connect()` on mount and `disconnect()` on unmount; the stream is
+ * open while at least one view needs it.
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type {
+  AdminClock,
+  AdminFault,
+  AdminFaultInput,
+  AdminRequest,
+  HandsetMessage,
+  TestNumber,
+} from '@contract/admin'
+import * as admin from '@/api/sandbox'
+import { isApiError } from '@/api/client'
+
+/** How many of the newest messages and requests are loaded (the stream adds new ones). */
+export const LOAD_LIMIT = 200
+
+export type SandboxConnection = 'closed' | 'connecting' | 'open' | 'reconnecting'
+export type SandboxAction = 'clock' | 'fault' | 'test-number' | 'reset'
+
+/** A number the handset received messages on, with its newest message time. */
+export interface HandsetNumber {
+  number: string
+  count: number
+  latestAt: string
+}
+
+function describe(error: unknown): string {
+  if (isApiError(error)) {
+    if (error.kind === 'network') return `${error.message} Check that the app server is running.`
+    return error.message
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+function byNewest<T>(items: T[], at: (item: T) => string): T[] {
+  return items.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0))
+}
+
+export const useSandboxStore = defineStore('sandbox', () => {
+  /** Messages the handset received, newest first. */
+  const messages = shallowRef<HandsetMessage[]>([])
+  /** Requests the sandbox knows, newest first. */
+  const requests = shallowRef<AdminRequest[]>([])
+  const clock = ref<AdminClock | null>(null)
+  const faults = ref<AdminFault[]>([])
+  const testNumbers = ref<TestNumber[]>([])
+  const connection = ref<SandboxConnection>('closed')
+  const isLoading = ref(false)
+  /** Whether messages and requests were loaded at least once. */
+  const loaded = ref(false)
+  /** The last failure, in words with what to do. */
+  const error = ref<string | null>(null)
+  /** The action in flight (buttons show a spinner and stay disabled meanwhile). */
+  const busy = ref<SandboxAction | null>(null)
+
+  /** Numbers with messages, the most recently messaged first. */
+  const numbers = computed<HandsetNumber[]>(() => {
+    const out = new Map<string, HandsetNumber>()
+    for (const m of messages.value) {
+      const entry = out.get(m.number)
+      if (entry) entry.count++
+      else out.set(m.number, { number: m.number, count: 1, latestAt: m.sent_at })
+    }
+    return [...out.values()]
+  })
+
+  const inProgress = computed(() => requests.value.filter((r) => r.status === 'IN PROGRESS'))
+
+  function earliest(pick: (r: AdminRequest) => string | null): number | null {
+    let min: number | null = null
+    for (const r of inProgress.value) {
+      const at = pick(r)
+      const ms = at ? Date.parse(at) : NaN
+      if (!Number.isNaN(ms) && (min === null || ms < min)) min = ms
+    }
+    return min
+  }
+  /** When the next event of a request in progress falls due (epoch ms, sandbox time). */
+  const nextEventAt = computed(() => earliest((r) => r.next_event_at))
+  /** When the first request in progress expires (epoch ms, sandbox time). */
+  const nextExpiryAt = computed(() => earliest((r) => r.expires_at))
+
+  function messagesFor(number: string): HandsetMessage[] {
+    return messages.value.filter((m) => m.number === number)
+  }
+
+  function upsertRequest(request: AdminRequest): void {
+    const rest = requests.value.filter((r) => r.request_id !== request.request_id)
+    requests.value = byNewest([request, ...rest], (r) => r.submitted_at)
+  }
+
+  function addMessage(message: HandsetMessage): void {
+    if (messages.value.some((m) => m.id === message.id)) return
+    messages.value = byNewest([message, ...messages.value], (m) => m.sent_at)
+  }
+
+  let loading: Promise<void> | null = null
+  /** Loads messages, requests, clock, faults and test numbers (concurrent calls share one load). */
+  function load(): Promise<void> {
+    if (loading) return loading
+    isLoading.value = true
+    loading = Promise.all([
+      admin.listMessages({ limit: LOAD_LIMIT }),
+      admin.listAdminRequests({ limit: LOAD_LIMIT }),
+      admin.getClock(),
+      admin.listFaults(),
+      admin.listTestNumbers(),
+    ])
+      .then(([m, r, c, f, t]) => {
+        messages.value = byNewest([...m.messages], (x) => x.sent_at)
+        requests.value = byNewest([...r.requests], (x) => x.submitted_at)
+        clock.value = c
+        faults.value = f.faults
+        testNumbers.value = t.test_numbers
+        loaded.value = true
+        error.value = null
+      })
+      .catch((e: unknown) => {
+        error.value = `The sandbox could not be read: ${describe(e)}`
+      })
+      .finally(() => {
+        isLoading.value = false
+        loading = null
+      })
+    return loading
+  }
+
+  function onEvent(event: admin.SandboxEvent): void {
+    connection.value = 'open'
+    if (event.type === 'message') addMessage(event.data)
+    else if (event.type === 'request') upsertRequest(event.data)
+    else if (event.type === 'clock') clock.value = event.data
+    else if (event.type === 'reset') {
+      messages.value = []
+      requests.value = []
+      faults.value = []
+      void load()
+    }
+  }
+
+  let handle: admin.SandboxEventsHandle | null = null
+  let users = 0
+  let everOpened = false
+
+  /** Starts the live stream (and a first load); pair every call with `disconnect()`. */
+  function connect(): void {
+    users++
+    if (handle) return
+    connection.value = 'connecting'
+    everOpened = false
+    handle = admin.openSandboxEvents(
+      onEvent,
+      () => {
+        if (handle) connection.value = 'reconnecting'
+      },
+      () => {
+        connection.value = 'open'
+        // After a drop, what happened meanwhile is read again.
+        if (everOpened) void load()
+        everOpened = true
+      },
+    )
+    void load()
+  }
+
+  function disconnect(): void {
+    users = Math.max(0, users - 1)
+    if (users > 0 || !handle) return
+    handle.close()
+    handle = null
+    connection.value = 'closed'
+  }
+
+  async function run<T>(action: SandboxAction, what: string, job: () => Promise<T>) {
+    busy.value = action
+    error.value = null
+    try {
+      return await job()
+    } catch (e) {
+      error.value = `${what} failed: ${describe(e)}`
+      return undefined
+    } finally {
+      busy.value = null
+    }
+  }
+
+  /** Moves the sandbox clock forward; due events fire, then requests and messages are reread. */
+  async function advanceClock(seconds: number): Promise<void> {
+    await run('clock', 'Moving the clock', async () => {
+      clock.value = await admin.advanceClock(seconds)
+      await load()
+    })
+  }
+
+  async function injectFault(fault: AdminFaultInput): Promise<boolean> {
+    const added = await run('fault', 'Injecting the fault', () => admin.injectFault(fault))
+    if (added) faults.value = [...faults.value.filter((f) => f.id !== added.id), added]
+    return added !== undefined
+  }
+
+  async function refreshFaults(): Promise<void> {
+    const answer = await run('fault', 'Reading the faults', () => admin.listFaults())
+    if (answer) faults.value = answer.faults
+  }
+
+  async function clearFaults(): Promise<void> {
+    const done = await run('fault', 'Clearing the faults', async () => {
+      await admin.clearFaults()
+      return true
+    })
+    if (done) faults.value = []
+  }
+
+  async function saveTestNumber(entry: TestNumber): Promise<boolean> {
+    const saved = await run('test-number', 'Saving the test number', () =>
+      admin.saveTestNumber(entry),
+    )
+    if (saved) {
+      testNumbers.value = [...testNumbers.value.filter((t) => t.number !== saved.number), saved]
+    }
+    return saved !== undefined
+  }
+
+  async function removeTestNumber(number: string): Promise<void> {
+    const done = await run('test-number', 'Removing the test number', async () => {
+      await admin.deleteTestNumber(number)
+      return true
+    })
+    if (done) testNumbers.value = testNumbers.value.filter((t) => t.number !== number)
+  }
+
+  /** Forgets every request, message and fault in the sandbox, then reloads. */
+  async function reset(): Promise<boolean> {
+    const done = await run('reset', 'Resetting the sandbox', async () => {
+      await admin.resetSandbox()
+      messages.value = []
+      requests.value = []
+      await load()
+      return true
+    })
+    return done === true
+  }
+
+  return {
+    messages,
+    requests,
+    clock,
+    faults,
+    testNumbers,
+    connection,
+    isLoading,
+    loaded,
+    error,
+    busy,
+    numbers,
+    inProgress,
+    nextEventAt,
+    nextExpiryAt,
+    messagesFor,
+    load,
+    connect,
+    disconnect,
+    advanceClock,
+    injectFault,
+    refreshFaults,
+    clearFaults,
+    saveTestNumber,
+    removeTestNumber,
+    reset,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSandboxStore, import.meta.hot))
