@@ -28,7 +28,7 @@ import {
   tokenOf,
 } from './guards'
 import { Coalescer, QueueFullError, RateLimiter } from './limiter'
-import { matchRoute, routeLabel, type EnvironmentId, type Route } from './routes'
+import { ENVIRONMENT_IDS, matchRoute, routeLabel, type EnvironmentId, type Route } from './routes'
 import { UpstreamNetworkError, type Upstream, type UpstreamRequest } from './upstream'
 
 export { ProxyError, sendError } from './errors'
@@ -204,6 +204,8 @@ export function createProxy(options: ProxyOptions): Proxy {
   ): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase()
     const url = new URL(req.url ?? '/', 'http://proxy.invalid')
+    const first = url.pathname.split('/')[1] ?? ''
+    if ((ENVIRONMENT_IDS as readonly string[]).includes(first)) call.environment = first
 
     if (allowedHosts !== true && !isHostAllowed(req.headers.host, allowedHosts)) {
       throw new ProxyError(

@@ -1,0 +1,225 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LIVE, SANDBOX, basic, call, json, startProxy, startUpstream } from './support'
+
+let upstream: Awaited<ReturnType<typeof startUpstream>>
+let proxy: Awaited<ReturnType<typeof startProxy>>
+
+beforeEach(async () => {
+  upstream = await startUpstream()
+  proxy = await startProxy(upstream.url)
+})
+afterEach(async () => {
+  await proxy.close()
+  await upstream.close()
+})
+
+const BROWSER = { key: 'browserkey', secret: 'browser-secret-xyz' }
+
+function expectNoBrowserCredentials(arrival: {
+  url: string
+  body: string
+  headers: Record<string, unknown>
+}) {
+  const everything = `${arrival.url} ${arrival.body} ${JSON.stringify(arrival.headers)}`
+  expect(everything).not.toContain(BROWSER.key)
+  expect(everything).not.toContain(BROWSER.secret)
+  expect(arrival.url).not.toMatch(/api_key|api_secret/)
+  expect(arrival.body).not.toMatch(/api_key|api_secret/)
+}
+
+describe('credential injection', () => {
+  it('sends the live credentials as a correct Basic header and nothing else of them', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900000', brand: 'Acme' }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.json()).toEqual({ request_id: 'abcdef0123456789abcdef0123456789', status: '0' })
+    const [arrival] = upstream.arrivals
+    expect(arrival?.method).toBe('POST')
+    expect(arrival?.url).toBe('/verify/json')
+    expect(arrival?.headers.authorization).toBe(basic(LIVE))
+    expect(JSON.parse(arrival?.body ?? '')).toEqual({ number: '447700900000', brand: 'Acme' })
+    expect(arrival?.headers['content-type']).toBe('application/json')
+  })
+
+  it('uses the sandbox account on the sandbox environment', async () => {
+    await call(proxy.port, '/api/sandbox/verify/search/json?request_id=abc')
+    expect(upstream.arrivals[0]?.headers.authorization).toBe(basic(SANDBOX))
+    expect(upstream.arrivals[0]?.url).toBe('/verify/search/json?request_id=abc')
+  })
+
+  it('strips credentials the browser put in the query, a form, JSON and the Authorization header', async () => {
+    const creds = `api_key=${BROWSER.key}&api_secret=${BROWSER.secret}`
+    await call(proxy.port, `/api/live/verify/search/json?request_id=r1&${creds}`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${BROWSER.key}:${BROWSER.secret}`).toString('base64')}`,
+      },
+    })
+    await call(proxy.port, `/api/live/verify/check/json?API_KEY=${BROWSER.key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `request_id=r1&code=1234&${creds}`,
+    })
+    await call(proxy.port, '/api/live/verify/control/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer whatever' },
+      body: JSON.stringify({
+        request_id: 'r1',
+        cmd: 'cancel',
+        api_key: BROWSER.key,
+        api_secret: BROWSER.secret,
+      }),
+    })
+    expect(upstream.arrivals).toHaveLength(3)
+    for (const arrival of upstream.arrivals) {
+      expectNoBrowserCredentials(arrival)
+      expect(arrival.headers.authorization).toBe(basic(LIVE))
+    }
+    expect(new URLSearchParams(upstream.arrivals[1]?.body).get('code')).toBe('1234')
+    expect(JSON.parse(upstream.arrivals[2]?.body ?? '')).toEqual({
+      request_id: 'r1',
+      cmd: 'cancel',
+    })
+    expect(proxy.lines.filter((l) => l.includes('browser_credentials=dropped'))).toHaveLength(3)
+  })
+
+  it('in params mode sends the server credentials as parameters, never the browser ones', async () => {
+    await proxy.close()
+    proxy = await startProxy(upstream.url, {
+      live: {
+        upstream: (await import('../../../server/proxy/index')).httpUpstream(upstream.url),
+        credentials: LIVE,
+        auth: 'params',
+        searchPerSecond: 50,
+      },
+    })
+    await call(
+      proxy.port,
+      `/api/live/verify/search/json?request_id=r1&api_secret=${BROWSER.secret}`,
+    )
+    await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      ...json({ number: '1', brand: 'b', api_key: BROWSER.key }),
+    })
+    const [search, start] = upstream.arrivals
+    expect(Object.fromEntries(new URL(`http://x${search?.url}`).searchParams)).toEqual({
+      request_id: 'r1',
+      api_key: LIVE.apiKey,
+      api_secret: LIVE.apiSecret,
+    })
+    expect(JSON.parse(start?.body ?? '')).toEqual({
+      number: '1',
+      brand: 'b',
+      ...{ api_key: LIVE.apiKey, api_secret: LIVE.apiSecret },
+    })
+    expect(search?.headers.authorization).toBeUndefined()
+  })
+
+  it('forwards none of the browser headers but Accept and Content-Type', async () => {
+    await call(proxy.port, '/api/live/verify/search/json?request_id=r1', {
+      headers: { cookie: 'session=1', 'x-forwarded-for': '10.0.0.1', accept: 'application/json' },
+    })
+    const headers = upstream.arrivals[0]?.headers ?? {}
+    expect(headers.cookie).toBeUndefined()
+    expect(headers['x-forwarded-for']).toBeUndefined()
+    expect(headers.accept).toBe('application/json')
+  })
+})
+
+describe('GET /api/environments', () => {
+  it('lists sandbox and live with a masked key hint, never the secret', async () => {
+    const res = await call(proxy.port, '/api/environments')
+    expect(res.status).toBe(200)
+    expect(res.headers['cache-control']).toBe('no-store')
+    expect(res.json()).toEqual({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true, keyHint: 'live…' },
+      ],
+      default: 'sandbox',
+    })
+    expect(res.body).not.toContain(LIVE.apiKey)
+    expect(res.body).not.toContain(LIVE.apiSecret)
+  })
+
+  it('says live is unavailable when it is not configured, and refuses live calls with 503', async () => {
+    await proxy.close()
+    proxy = await startProxy(upstream.url, { live: undefined })
+    expect((await call(proxy.port, '/api/environments')).json()).toMatchObject({
+      environments: [
+        { id: 'sandbox', available: true },
+        { id: 'live', label: 'Live', available: false },
+      ],
+    })
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      ...json({ number: '1' }),
+    })
+    expect(res.status).toBe(503)
+    expect(res.json()).toMatchObject({
+      error: { code: 'environment_unavailable', message: expect.stringMatching(/VONAGE_API_KEY/) },
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+})
+
+describe('secrets never reach the browser or the log', () => {
+  it('holds across successes, errors and an upstream that echoes the secret', async () => {
+    const responses = []
+    responses.push(await call(proxy.port, '/api/environments'))
+    responses.push(
+      await call(proxy.port, '/api/live/verify/json', {
+        method: 'POST',
+        ...json({ number: '1', brand: 'b' }),
+      }),
+    )
+    responses.push(await call(proxy.port, '/api/live/nope'))
+    responses.push(await call(proxy.port, '/api/live/verify/json', { method: 'PUT' }))
+    responses.push(
+      await call(proxy.port, '/api/live/verify/json', {
+        method: 'POST',
+        ...json({ pad: 'x'.repeat(20_000) }),
+      }),
+    )
+    upstream.setHandler((arrival, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-echo': String(arrival.headers.authorization),
+      })
+      res.end(
+        JSON.stringify({
+          status: '4',
+          error_text: `Bad credentials ${LIVE.apiSecret} ${arrival.headers.authorization}`,
+        }),
+      )
+    })
+    responses.push(
+      await call(proxy.port, '/api/live/verify/check/json', {
+        method: 'POST',
+        ...json({ request_id: 'r', code: '1' }),
+      }),
+    )
+    upstream.setHandler((arrival, res) => {
+      res.writeHead(500, { 'content-type': 'text/html' })
+      res.end(
+        `<h1>oops</h1> key=${LIVE.apiKey} secret=${LIVE.apiSecret} ${arrival.headers.authorization}`,
+      )
+    })
+    responses.push(
+      await call(proxy.port, '/api/live/verify/json', { method: 'POST', ...json({ number: '1' }) }),
+    )
+    const encoded = basic(LIVE).slice('Basic '.length)
+    for (const res of responses) {
+      const visible = `${res.body} ${JSON.stringify(res.headers)}`
+      expect(visible).not.toContain(LIVE.apiSecret)
+      expect(visible).not.toContain(encoded)
+    }
+    expect(responses[5]?.json()).toMatchObject({ status: '4' })
+    expect(responses[6]?.status).toBe(502)
+    const log = proxy.lines.join('\n')
+    expect(proxy.lines.length).toBeGreaterThanOrEqual(responses.length)
+    expect(log).not.toContain(LIVE.apiSecret)
+    expect(log).not.toContain(encoded)
+  })
+})

@@ -1,0 +1,251 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { call, json, startProxy, startUpstream } from './support'
+
+let upstream: Awaited<ReturnType<typeof startUpstream>>
+let proxy: Awaited<ReturnType<typeof startProxy>>
+
+beforeEach(async () => {
+  upstream = await startUpstream()
+  proxy = await startProxy(upstream.url)
+})
+afterEach(async () => {
+  await proxy.close()
+  await upstream.close()
+})
+
+const errorOf = (res: { json: () => unknown }) =>
+  (res.json() as { error: { code: string; message: string } }).error
+
+describe('allowlist and methods', () => {
+  it.each([
+    '/api',
+    '/api/',
+    '/api/live/account/get-balance',
+    '/api/live/verify/network-unblock',
+    '/api/live/verify/psd2/xml',
+    '/api/live/__admin/requests',
+    '/api/other/verify/json',
+    '/api/live/verify/../../admin',
+  ])('answers 404 JSON for %s and forwards nothing', async (path) => {
+    const res = await call(proxy.port, path)
+    expect(res.status).toBe(404)
+    expect(res.headers['content-type']).toMatch(/^application\/json/)
+    expect(errorOf(res)).toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/No such API path/),
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it.each([
+    ['PUT', '/api/live/verify/json', 'GET, POST'],
+    ['DELETE', '/api/live/verify/control/json', 'GET, POST'],
+    ['PATCH', '/api/sandbox/verify/search/json', 'GET, POST'],
+    ['GET', '/api/live/verify/psd2/json', 'POST'],
+    ['POST', '/api/environments', 'GET, HEAD'],
+  ])('answers 405 JSON for %s %s with an Allow header', async (method, path, allow) => {
+    const res = await call(proxy.port, path, { method })
+    expect(res.status).toBe(405)
+    expect(res.headers.allow).toBe(allow)
+    expect(errorOf(res).code).toBe('method_not_allowed')
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('forwards GET starts, as the v1 API accepts them', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json?number=447700900000&brand=Acme')
+    expect(res.status).toBe(200)
+    expect(upstream.arrivals[0]?.url).toBe('/verify/json?number=447700900000&brand=Acme')
+  })
+})
+
+describe('request bodies', () => {
+  it('refuses a body over 16 KiB with 413, whether declared or streamed', async () => {
+    const big = JSON.stringify({ brand: 'x'.repeat(16 * 1024) })
+    const declared = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      ...json({ brand: 'x'.repeat(16 * 1024) }),
+    })
+    expect(declared.status).toBe(413)
+    expect(errorOf(declared)).toMatchObject({
+      code: 'payload_too_large',
+      message: expect.stringMatching(/16 KiB/),
+    })
+    const chunked = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: big,
+    })
+    expect(chunked.status).toBe(413)
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('accepts a body just under the limit', async () => {
+    const body = JSON.stringify({ brand: 'x'.repeat(16 * 1024 - 20) })
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    expect(res.status).toBe(200)
+  })
+
+  it('refuses other content types with 415', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'number=1',
+    })
+    expect(res.status).toBe(415)
+    expect(errorOf(res).code).toBe('unsupported_media_type')
+  })
+})
+
+describe('cross-site requests (CSRF)', () => {
+  it('refuses a start from another origin before anything is sent', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: {
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'number=447700900000&brand=Evil',
+    })
+    expect(res.status).toBe(403)
+    expect(errorOf(res)).toMatchObject({
+      code: 'cross_site_request',
+      message: expect.stringMatching(/another origin/),
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('refuses a GET start the browser marks cross-site (an <img> on another site)', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json?number=447700900000&brand=Evil', {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    })
+    expect(res.status).toBe(403)
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('refuses another port of localhost (another origin)', async () => {
+    const res = await call(proxy.port, '/api/sandbox/verify/control/json', {
+      method: 'POST',
+      headers: { origin: 'http://localhost:1', 'sec-fetch-site': 'same-site' },
+    })
+    expect(res.status).toBe(403)
+  })
+
+  it('accepts the page’s own origin', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: {
+        origin: proxy.origin,
+        'sec-fetch-site': 'same-origin',
+        'content-type': 'application/json',
+      },
+      body: '{"number":"1","brand":"b"}',
+    })
+    expect(res.status).toBe(200)
+  })
+})
+
+describe('Host check (DNS rebinding)', () => {
+  it('refuses an unexpected Host and accepts loopback names', async () => {
+    const evil = await call(proxy.port, '/api/environments', {
+      headers: { host: `rebind.evil.example:${proxy.port}` },
+    })
+    expect(evil.status).toBe(403)
+    expect(errorOf(evil).code).toBe('host_not_allowed')
+    for (const host of [
+      `localhost:${proxy.port}`,
+      `127.0.0.1:${proxy.port}`,
+      `[::1]:${proxy.port}`,
+    ]) {
+      expect((await call(proxy.port, '/api/environments', { headers: { host } })).status).toBe(200)
+    }
+  })
+
+  it('accepts hosts from the configured allowlist', async () => {
+    await proxy.close()
+    proxy = await startProxy(upstream.url, { allowedHosts: ['desk.lan'] })
+    expect(
+      (await call(proxy.port, '/api/environments', { headers: { host: 'desk.lan' } })).status,
+    ).toBe(200)
+    expect(
+      (await call(proxy.port, '/api/environments', { headers: { host: 'other.lan' } })).status,
+    ).toBe(403)
+  })
+})
+
+describe('access token', () => {
+  const TOKEN = 'correct-horse-battery-staple'
+  beforeEach(async () => {
+    await proxy.close()
+    proxy = await startProxy(upstream.url, { token: TOKEN })
+  })
+
+  it('answers 401 JSON without the token or with a wrong one', async () => {
+    for (const headers of [
+      {},
+      { 'x-verify-desk-token': 'wrong' },
+      { authorization: 'Bearer wrong' },
+    ]) {
+      const res = await call(proxy.port, '/api/environments', { headers })
+      expect(res.status).toBe(401)
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/)
+      expect(errorOf(res)).toMatchObject({
+        code: 'unauthorized',
+        message: expect.stringMatching(/X-Verify-Desk-Token/),
+      })
+    }
+    expect((await call(proxy.port, '/api/live/verify/json', { method: 'POST' })).status).toBe(401)
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('accepts X-Verify-Desk-Token, a Bearer header, or the query parameter on GET, and forwards none', async () => {
+    expect(
+      (await call(proxy.port, '/api/environments', { headers: { 'x-verify-desk-token': TOKEN } }))
+        .status,
+    ).toBe(200)
+    const bearer = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{"number":"1","brand":"b"}',
+    })
+    expect(bearer.status).toBe(200)
+    const query = await call(
+      proxy.port,
+      `/api/live/verify/search/json?request_id=r1&verify_desk_token=${TOKEN}`,
+    )
+    expect(query.status).toBe(200)
+    for (const arrival of upstream.arrivals) {
+      expect(`${arrival.url} ${arrival.body} ${JSON.stringify(arrival.headers)}`).not.toContain(
+        TOKEN,
+      )
+    }
+    expect(upstream.arrivals[1]?.url).toBe('/verify/search/json?request_id=r1')
+    expect(proxy.lines.join('\n')).not.toContain(TOKEN)
+  })
+})
+
+describe('access log', () => {
+  it('writes one line per call with environment, endpoint, request_id, status and latency, never a code', async () => {
+    await call(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      ...json({ request_id: 'abcdef0123456789abcdef0123456789', code: '918273' }),
+    })
+    await call(
+      proxy.port,
+      '/api/sandbox/verify/search/json?request_id=abcdef0123456789abcdef0123456789',
+    )
+    await call(proxy.port, '/api/live/verify/json', { method: 'PUT' })
+    expect(proxy.lines).toHaveLength(3)
+    expect(proxy.lines[0]).toMatch(
+      /^\[verify-desk\] time=\d{4}-\d\d-\d\dT[\d:.]+Z env=live endpoint=check method=POST http=200 status="0" request_id=abcdef0123456789abcdef0123456789 latency=[\d.]+ms$/,
+    )
+    expect(proxy.lines[1]).toMatch(
+      /env=sandbox endpoint=search method=GET http=200 status="IN PROGRESS" request_id=abcdef/,
+    )
+    expect(proxy.lines[2]).toMatch(/env=live endpoint=- method=PUT http=405 status=- request_id=-/)
+    expect(proxy.lines.join('\n')).not.toContain('918273')
+  })
+})

@@ -1,0 +1,188 @@
+/** Test doubles for the proxy contract tests: a recording upstream and a raw HTTP client. */
+import http, {
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createProxy, httpUpstream, type ProxyOptions } from '../../../server/proxy/index'
+
+export interface Arrival {
+  method: string
+  url: string
+  headers: IncomingHttpHeaders
+  body: string
+  at: number
+}
+
+export type UpstreamHandler = (
+  arrival: Arrival,
+  res: ServerResponse,
+  req: IncomingMessage,
+) => void | Promise<void>
+
+/** Answers like Verify v1: HTTP 200 JSON with a `status` string. */
+export const verifyLikeHandler: UpstreamHandler = (arrival, res) => {
+  const path = arrival.url.split('?')[0] ?? ''
+  if (path.endsWith('/xml')) {
+    res.writeHead(200, { 'content-type': 'text/xml' })
+    res.end(
+      '<?xml version="1.0" encoding="UTF-8"?><verify_response><status>0</status></verify_response>',
+    )
+    return
+  }
+  const body =
+    path === '/verify/search/json'
+      ? { request_id: 'abcdef0123456789abcdef0123456789', status: 'IN PROGRESS', checks: [] }
+      : path === '/verify/control/json'
+        ? { status: '0', command: 'cancel' }
+        : { request_id: 'abcdef0123456789abcdef0123456789', status: '0' }
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+/** A node:http server on 127.0.0.1 that records exactly what arrived. */
+export async function startUpstream(handler: UpstreamHandler = verifyLikeHandler) {
+  const arrivals: Arrival[] = []
+  let current = handler
+  const sockets = new Set<import('node:net').Socket>()
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const arrival: Arrival = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: performance.now(),
+      }
+      arrivals.push(arrival)
+      void current(arrival, res, req)
+    })
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    setHandler(next: UpstreamHandler) {
+      current = next
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+export const LIVE = { apiKey: 'live1234', apiSecret: 'LiveSecret-9f8e7d6c' }
+export const SANDBOX = { apiKey: 'sandkey1', apiSecret: 'SandSecret-0a1b2c' }
+
+/** The proxy on a plain node:http server (connect-style mount at /api), live and sandbox on doubles. */
+export async function startProxy(
+  upstreamUrl: string,
+  overrides: Partial<ProxyOptions> = {},
+  sandboxUrl = upstreamUrl,
+) {
+  const lines: string[] = []
+  const proxy = createProxy({
+    sandbox: {
+      upstream: httpUpstream(sandboxUrl),
+      credentials: SANDBOX,
+      auth: 'basic',
+      searchPerSecond: 50,
+    },
+    live: {
+      upstream: httpUpstream(upstreamUrl),
+      credentials: LIVE,
+      auth: 'basic',
+      searchPerSecond: 50,
+    },
+    allowedHosts: [],
+    allowedOrigins: [],
+    bodyLimit: 16 * 1024,
+    timeoutMs: 2000,
+    rateLimit: { requestsPerSecond: 1000, maxQueue: 100 },
+    accessLog: true,
+    logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
+    ...overrides,
+  })
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
+      req.url = url.slice('/api'.length) || '/'
+      proxy.middleware(req, res)
+      return
+    }
+    res.writeHead(404).end('not the api')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    origin: `http://localhost:${port}`,
+    port,
+    lines,
+    proxy,
+    async close() {
+      proxy.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+export interface Answer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+  json: () => unknown
+}
+
+/** A raw HTTP call to 127.0.0.1 with full control of Host, Origin and the body. */
+export function call(
+  port: number,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: init.method ?? 'GET',
+        headers: { host: `localhost:${port}`, ...init.headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8')
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            json: () => JSON.parse(body),
+          })
+        })
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(init.body)
+  })
+}
+
+export const json = (value: unknown) => ({
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(value),
+})
+
+export const basic = (c: { apiKey: string; apiSecret: string }) =>
+  `Basic ${Buffer.from(`${c.apiKey}:${c.apiSecret}`).toString('base64')}`

@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { call, json, startProxy, startUpstream } from './support'
+
+let upstream: Awaited<ReturnType<typeof startUpstream>>
+let proxy: Awaited<ReturnType<typeof startProxy>>
+
+beforeEach(async () => {
+  upstream = await startUpstream()
+  proxy = await startProxy(upstream.url, { timeoutMs: 300 })
+})
+afterEach(async () => {
+  await proxy.close()
+  await upstream.close()
+})
+
+const errorOf = (res: { json: () => unknown }) =>
+  (res.json() as { error: { code: string; message: string } }).error
+const start = () =>
+  call(proxy.port, '/api/live/verify/json', {
+    method: 'POST',
+    ...json({ number: '447700900000', brand: 'Acme' }),
+  })
+
+describe('upstream failures', () => {
+  it('answers 504 when the upstream does not answer in time, warning that the start may have gone out', async () => {
+    upstream.setHandler(() => {}) // never answers
+    const res = await start()
+    expect(res.status).toBe(504)
+    expect(errorOf(res)).toMatchObject({
+      code: 'upstream_timeout',
+      message: expect.stringMatching(
+        /did not answer within 0\.3 s.*look the request up before trying again/,
+      ),
+    })
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+
+  it('answers 502 when the upstream is down', async () => {
+    await proxy.close()
+    const down = await startUpstream()
+    await down.close()
+    proxy = await startProxy(down.url)
+    const res = await start()
+    expect(res.status).toBe(502)
+    expect(errorOf(res)).toMatchObject({
+      code: 'upstream_unreachable',
+      message: expect.stringMatching(/could not be reached \(ECONNREFUSED\)/),
+    })
+  })
+
+  it('answers 502 with a short excerpt when a JSON endpoint gets something else', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(503, { 'content-type': 'text/html' })
+      res.end(
+        `<html><body><h1>Service Unavailable</h1>${'<p>filler</p>'.repeat(100)}</body></html>`,
+      )
+    })
+    const res = await start()
+    expect(res.status).toBe(502)
+    const error = errorOf(res)
+    expect(error.code).toBe('upstream_bad_response')
+    expect(error.message).toMatch(
+      /other than JSON \(HTTP 503, text\/html\): "<html><body><h1>Service Unavailable/,
+    )
+    expect(error.message.length).toBeLessThan(400)
+  })
+
+  it('answers 502 for a body that claims JSON but is not', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"status":"0"')
+    })
+    expect((await start()).status).toBe(502)
+  })
+
+  it('passes XML through on the XML endpoints', async () => {
+    const res = await call(proxy.port, '/api/live/verify/search/xml?request_id=r1')
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toBe('text/xml')
+    expect(res.body).toMatch(/^<\?xml/)
+  })
+
+  it('passes an upstream status 1 (throttled) through unchanged', async () => {
+    const throttled = { status: '1', error_text: 'Throttled' }
+    upstream.setHandler((_a, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(throttled))
+    })
+    const res = await start()
+    expect(res.status).toBe(200)
+    expect(res.json()).toEqual(throttled)
+  })
+})
+
+describe('retries', () => {
+  const dropFirst = () => {
+    let n = 0
+    upstream.setHandler((arrival, res, req) => {
+      if (n++ === 0) {
+        req.socket.destroy() // connection reset before any answer
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ request_id: 'r1', status: 'IN PROGRESS', url: arrival.url }))
+    })
+  }
+
+  it.each([
+    ['start', '/api/live/verify/json', { number: '1', brand: 'b' }],
+    ['check', '/api/live/verify/check/json', { request_id: 'r1', code: '1234' }],
+    ['control', '/api/live/verify/control/json', { request_id: 'r1', cmd: 'cancel' }],
+    ['psd2', '/api/live/verify/psd2/json', { number: '1', payee: 'p', amount: 1 }],
+  ])('never retries a %s after a network error', async (_name, path, body) => {
+    dropFirst()
+    const res = await call(proxy.port, path, { method: 'POST', ...json(body) })
+    expect(res.status).toBe(502)
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+
+  it('retries a search once after a network error', async () => {
+    dropFirst()
+    const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(res.status).toBe(200)
+    expect(upstream.arrivals).toHaveLength(2)
+    expect(upstream.arrivals.map((a) => a.url)).toEqual([
+      '/verify/search/json?request_id=r1',
+      '/verify/search/json?request_id=r1',
+    ])
+    expect(proxy.lines.at(-1)).toMatch(/retried=1/)
+  })
+
+  it('retries a search only once', async () => {
+    upstream.setHandler((_a, _res, req) => {
+      req.socket.destroy()
+    })
+    const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(res.status).toBe(502)
+    expect(upstream.arrivals).toHaveLength(2)
+  })
+
+  it('does not retry a search that timed out', async () => {
+    upstream.setHandler(() => {})
+    const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(res.status).toBe(504)
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+})
