@@ -1,0 +1,374 @@
+/* eslint vitest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expect*", "walk"] }], vitest/valid-expect: ["error", { "maxArgs": 2 }] -- assertions live in the expect* helpers; vitest takes a message as the second argument */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DATE, REQUEST_ID, expectAllStrings, expectSearchObject } from './support/assert'
+import { basic, getJson, postForm, postJson, qs, raw, type Body } from './support/http'
+import {
+  messages,
+  pinOf,
+  startSandbox,
+  uniqueNumber,
+  wrongCode,
+  type Running,
+} from './support/sandbox'
+import { UNPARSEABLE_JSON } from './support/texts'
+
+// Raw HTTP against a running sandbox: every encoding and auth style the reference (§1) lists.
+let sb: Running
+beforeAll(async () => {
+  sb = await startSandbox()
+})
+afterAll(async () => {
+  await sb.close()
+})
+
+async function start(extra: Record<string, string> = {}): Promise<string> {
+  const res = await postForm(sb.base, '/verify/json', {
+    ...sb.creds,
+    number: uniqueNumber(),
+    brand: 'Acme Inc',
+    ...extra,
+  })
+  expect(res.body.status).toBe('0')
+  return res.body.request_id as string
+}
+
+describe('encodings and authentication', () => {
+  it('accepts the seed GET with everything in the query string, as written', async () => {
+    const number = uniqueNumber()
+    const path = `/verify/json?api_key=${sb.key}&api_secret=${encodeURIComponent(sb.secret)}&number=${number}&brand=Acme`
+    const res = await raw(sb.base, { path })
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^application\/json(;|$)/)
+    const body = JSON.parse(res.text) as Body
+    expect(Object.keys(body).sort()).toEqual(['request_id', 'status'])
+    expect(body.status).toBe('0')
+    expect(body.request_id).toMatch(REQUEST_ID)
+
+    // The cURL-style GET works for search, check and control too.
+    const id = body.request_id as string
+    const search = await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id })
+    expectSearchObject(search.body, id)
+    expect(search.body.number).toBe(number)
+    expect(search.body.status).toBe('IN PROGRESS')
+    const pin = await pinOf(sb.base, id)
+    const check = await getJson(sb.base, '/verify/check/json', {
+      ...sb.creds,
+      request_id: id,
+      code: pin,
+    })
+    expect(check.body.status).toBe('0')
+  })
+
+  it('accepts a form POST for request, check, search and control', async () => {
+    const id = await start()
+    const wrong = await postForm(sb.base, '/verify/check/json', {
+      ...sb.creds,
+      request_id: id,
+      code: wrongCode(await pinOf(sb.base, id)),
+    })
+    expect(wrong.body.status).toBe('16')
+    expect(wrong.body.request_id).toBe(id)
+    const search = await postForm(sb.base, '/verify/search/json', { ...sb.creds, request_id: id })
+    expectSearchObject(search.body, id)
+    expect((search.body.checks as Body[]).map((c) => c.status)).toEqual(['INVALID'])
+    const control = await postForm(sb.base, '/verify/control/json', {
+      ...sb.creds,
+      request_id: id,
+      cmd: 'trigger_next_event',
+    })
+    expect(control.body).toEqual({ status: '0', command: 'trigger_next_event' })
+  })
+
+  it('accepts a JSON POST with numbers as JSON numbers or strings', async () => {
+    const res = await postJson(sb.base, '/verify/json', {
+      ...sb.creds,
+      number: uniqueNumber(),
+      brand: 'Acme Inc',
+      code_length: 6,
+      pin_expiry: 240,
+      next_event_wait: '120',
+      workflow_id: '4',
+      lg: 'en-gb',
+    })
+    expect(res.body.status).toBe('0')
+    const id = res.body.request_id as string
+    const pin = await pinOf(sb.base, id)
+    expect(pin).toMatch(/^\d{6}$/)
+    const check = await postJson(sb.base, '/verify/check/json', {
+      ...sb.creds,
+      request_id: id,
+      code: pin,
+    })
+    expect(check.body.status).toBe('0')
+  })
+
+  it('accepts credentials from an Authorization: Basic header alone', async () => {
+    const auth = { authorization: basic(sb.key, sb.secret) }
+    const started = await postJson(
+      sb.base,
+      '/verify/json',
+      { number: uniqueNumber(), brand: 'Acme' },
+      auth,
+    )
+    expect(started.body.status).toBe('0')
+    const id = started.body.request_id as string
+    const search = await raw(sb.base, {
+      path: `/verify/search/json?request_id=${id}`,
+      headers: auth,
+    })
+    expect((JSON.parse(search.text) as Body).request_id).toBe(id)
+    const check = await postForm(
+      sb.base,
+      '/verify/check/json',
+      { request_id: id, code: await pinOf(sb.base, id) },
+      auth,
+    )
+    expect(check.body.status).toBe('0')
+  })
+
+  it('rejects a Basic header with a wrong secret with status 4', async () => {
+    const res = await postJson(
+      sb.base,
+      '/verify/json',
+      { number: uniqueNumber(), brand: 'Acme' },
+      { authorization: basic(sb.key, 'not-the-secret') },
+    )
+    expect(res.http).toBe(200)
+    expect(res.body.status).toBe('4')
+  })
+
+  it('merges the query string with the form body', async () => {
+    const res = await raw(sb.base, {
+      method: 'POST',
+      path: `/verify/json?${qs(sb.creds)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: qs({ number: uniqueNumber(), brand: 'Acme' }),
+    })
+    expect(res.status).toBe(200)
+    expect((JSON.parse(res.text) as Body).status).toBe('0')
+  })
+
+  it("accepts the spec's own example number 447700900000", async () => {
+    const res = await getJson(sb.base, '/verify/json', {
+      ...sb.creds,
+      number: '447700900000',
+      brand: 'Acme',
+    })
+    expect(res.body.status).toBe('0')
+    expect(res.body.request_id).toMatch(REQUEST_ID)
+  })
+})
+
+describe('answers on the wire', () => {
+  it('answers unparseable JSON with status 999 and the exact text', async () => {
+    for (const body of ['{"number": ', '', 'not json', '{"a":1}}']) {
+      const res = await raw(sb.base, {
+        method: 'POST',
+        path: '/verify/json',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers['content-type']).toMatch(/^application\/json(;|$)/)
+      expect(JSON.parse(res.text)).toEqual({ status: '999', error_text: UNPARSEABLE_JSON })
+    }
+  })
+
+  it('answers other HTTP methods with HTTP 403', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      for (const path of [
+        '/verify/json',
+        '/verify/check/json',
+        '/verify/search/json',
+        '/verify/control/xml',
+      ]) {
+        const res = await raw(sb.base, { method, path: `${path}?${qs(sb.creds)}` })
+        expect(res.status, `${method} ${path}`).toBe(403)
+      }
+    }
+  })
+
+  it('answers unknown paths with HTTP 404 and a JSON body', async () => {
+    for (const path of [
+      '/verify/nope/json',
+      '/verify/json/extra',
+      '/verify/psd2/xml',
+      '/nothing',
+      '/verify/check/yaml',
+    ]) {
+      const res = await raw(sb.base, { path: `${path}?${qs(sb.creds)}` })
+      expect(res.status, path).toBe(404)
+      expect(res.headers['content-type'], path).toMatch(/^application\/json(;|$)/)
+      expect(() => JSON.parse(res.text) as unknown, path).not.toThrow()
+    }
+  })
+
+  it('answers API-level errors with HTTP 200, application/json and string values', async () => {
+    const cases: [string, Record<string, string>][] = [
+      ['/verify/json', { number: uniqueNumber() }],
+      ['/verify/check/json', { ...sb.creds, request_id: 'f'.repeat(32), code: '1234' }],
+      ['/verify/search/json', { ...sb.creds, request_id: 'f'.repeat(32) }],
+      ['/verify/control/json', { ...sb.creds, request_id: 'f'.repeat(32), cmd: 'cancel' }],
+      ['/verify/psd2/json', { ...sb.creds, number: uniqueNumber() }],
+    ]
+    for (const [path, params] of cases) {
+      const res = await getJson(sb.base, path, params)
+      expect(res.http, path).toBe(200)
+      expect(res.contentType, path).toMatch(/^application\/json(;|$)/)
+      expect(res.body.status, path).not.toBe('0')
+      expect(typeof res.body.error_text, path).toBe('string')
+      expectAllStrings(res.body)
+    }
+  })
+
+  it('gives 32-hex ids, UTC dates and an empty date_finalized while in progress', async () => {
+    const before = new Date()
+    const id = await start()
+    expect(id).toMatch(REQUEST_ID)
+    const res = await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id })
+    expectSearchObject(res.body, id)
+    expect(res.body.status).toBe('IN PROGRESS')
+    expect(res.body.date_finalized).toBe('')
+    expect(res.body.date_submitted).toMatch(DATE)
+    expect(res.body.first_event_date).toMatch(DATE)
+    expect(res.body.sender_id).toBe('verify')
+    expect(res.body.account_id).not.toBe('')
+    // UTC: the submission date is "now" in UTC (the sandbox clock has not been moved here).
+    const submitted = Date.parse(`${String(res.body.date_submitted).replace(' ', 'T')}Z`)
+    expect(Math.abs(submitted - before.getTime())).toBeLessThan(5_000)
+
+    const pin = await pinOf(sb.base, id)
+    await postForm(sb.base, '/verify/check/json', { ...sb.creds, request_id: id, code: pin })
+    const done = await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id })
+    expectSearchObject(done.body, id)
+    expect(done.body.status).toBe('SUCCESS')
+    expect(done.body.date_finalized).toMatch(DATE)
+    expect((done.body.checks as Body[])[0]).toMatchObject({
+      code: pin,
+      status: 'VALID',
+      ip_address: '',
+    })
+  })
+
+  it('answers every endpoint with only string values', async () => {
+    const id = await start({ sender_id: 'ACME' })
+    const search = await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id })
+    expectAllStrings(search.body)
+    expect(search.body.sender_id).toBe('ACME')
+    const check = await postForm(sb.base, '/verify/check/json', {
+      ...sb.creds,
+      request_id: id,
+      code: await pinOf(sb.base, id),
+    })
+    expectAllStrings(check.body)
+    expect(Object.keys(check.body)).toEqual(
+      expect.arrayContaining(['request_id', 'status', 'event_id', 'price', 'currency']),
+    )
+  })
+
+  it('returns verification_requests for several request_ids', async () => {
+    const a = await start()
+    const b = await start()
+    const res = await raw(sb.base, {
+      path: `/verify/search/json?${qs({ ...sb.creds, request_ids: [a, b] })}`,
+    })
+    const body = JSON.parse(res.text) as Body
+    expect(Object.keys(body)).toEqual(['verification_requests'])
+    const list = body.verification_requests as Body[]
+    expect(list.map((r) => r.request_id).sort()).toEqual([a, b].sort())
+    for (const r of list) expectSearchObject(r)
+  })
+
+  it('uses only request_id when both request_id and request_ids are given', async () => {
+    const a = await start()
+    const b = await start()
+    const res = await getJson(sb.base, '/verify/search/json', {
+      ...sb.creds,
+      request_id: a,
+      request_ids: [a, b],
+    })
+    expectSearchObject(res.body, a)
+  })
+
+  it('puts payee and amount of a PSD2 request into the message', async () => {
+    const res = await postForm(sb.base, '/verify/psd2/json', {
+      ...sb.creds,
+      number: uniqueNumber(),
+      payee: 'Acme Shop',
+      amount: '48.00',
+    })
+    expect(res.body.status).toBe('0')
+    const id = res.body.request_id as string
+    const [msg] = await messages(sb.base, id)
+    expect(msg?.text).toContain('Acme Shop')
+    expect(msg?.text).toMatch(/48(\.00)?/)
+  })
+})
+
+describe('XML endpoints', () => {
+  const decl = '<?xml version="1.0" encoding="UTF-8"?>'
+  const root = (xml: string) => /^<\?xml[^>]*\?>\s*<([a-z_]+)[\s>/]/.exec(xml)?.[1]
+  /** The last element of that name: the request's own, after any nested <check> elements. */
+  const lastTag = (xml: string, name: string) =>
+    [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].at(-1)?.[1]
+  const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]
+
+  it('answers /verify/xml with <verify_response>', async () => {
+    const res = await raw(sb.base, {
+      path: `/verify/xml?${qs({ ...sb.creds, number: uniqueNumber(), brand: 'Acme' })}`,
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^(text\/xml|text\/plain|application\/xml)(;|$)/)
+    expect(res.text.startsWith(decl)).toBe(true)
+    expect(root(res.text)).toBe('verify_response')
+    expect(tag(res.text, 'status')).toBe('0')
+    expect(tag(res.text, 'request_id')).toMatch(REQUEST_ID)
+  })
+
+  it('answers check, search and control in XML with their documented roots', async () => {
+    const id = await start()
+    const a = await start()
+    const wrong = await raw(sb.base, {
+      method: 'POST',
+      path: '/verify/check/xml',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: qs({ ...sb.creds, request_id: id, code: wrongCode(await pinOf(sb.base, id)) }),
+    })
+    expect(wrong.text.startsWith(decl)).toBe(true)
+    expect(root(wrong.text)).toBe('verify_response')
+    expect(tag(wrong.text, 'status')).toBe('16')
+    expect(tag(wrong.text, 'request_id')).toBe(id)
+
+    const one = await raw(sb.base, {
+      path: `/verify/search/xml?${qs({ ...sb.creds, request_id: id })}`,
+    })
+    expect(one.text.startsWith(decl)).toBe(true)
+    expect(root(one.text)).toBe('verify_request')
+    expect(tag(one.text, 'request_id')).toBe(id)
+    expect(lastTag(one.text, 'status')).toBe('IN PROGRESS')
+    expect(one.text).toMatch(/<check>.*<status>INVALID<\/status>.*<\/check>/s)
+
+    const many = await raw(sb.base, {
+      path: `/verify/search/xml?${qs({ ...sb.creds, request_ids: [id, a] })}`,
+    })
+    expect(many.text.startsWith(decl)).toBe(true)
+    expect(root(many.text)).toBe('verification_requests')
+    expect(many.text.match(/<verify_request>/g)).toHaveLength(2)
+
+    const control = await raw(sb.base, {
+      path: `/verify/control/xml?${qs({ ...sb.creds, request_id: id, cmd: 'trigger_next_event' })}`,
+    })
+    expect(control.text.startsWith(decl)).toBe(true)
+    expect(root(control.text)).toBe('response')
+    expect(tag(control.text, 'status')).toBe('0')
+    expect(tag(control.text, 'command')).toBe('trigger_next_event')
+
+    const missing = await raw(sb.base, {
+      path: `/verify/search/xml?${qs({ ...sb.creds, request_id: 'a'.repeat(32) })}`,
+    })
+    expect(missing.status).toBe(200)
+    expect(missing.text.startsWith(decl)).toBe(true)
+    expect(tag(missing.text, 'status')).toBe('101')
+    expect(tag(missing.text, 'error_text')).toBe('No response found')
+  })
+})

@@ -1,0 +1,131 @@
+import http from 'node:http'
+
+/** A raw HTTP answer: status, lower-cased headers and the body as text. */
+export interface RawResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  text: string
+}
+
+export interface RawRequest {
+  method?: string
+  path: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
+
+/**
+ * One HTTP request with full control over method, path, headers and body (node:http, no agent
+ * reuse), so malformed requests reach the server exactly as written.
+ */
+export function raw(base: string, req: RawRequest): Promise<RawResponse> {
+  const url = new URL(base)
+  return new Promise((resolve, reject) => {
+    const r = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: req.method ?? 'GET',
+        path: req.path,
+        headers: {
+          ...(req.body !== undefined
+            ? { 'content-length': String(Buffer.byteLength(req.body)) }
+            : {}),
+          ...req.headers,
+        },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+        res.on('error', reject)
+      },
+    )
+    r.on('error', reject)
+    if (req.body !== undefined) r.write(req.body)
+    r.end()
+  })
+}
+
+export type Params = Record<string, string | number | string[] | undefined>
+
+/** `a=1&b=2&b=3` from a params object (arrays become repeated keys, undefined is left out). */
+export function qs(params: Params): string {
+  const out = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue
+    if (Array.isArray(v)) for (const item of v) out.append(k, item)
+    else out.append(k, String(v))
+  }
+  return out.toString()
+}
+
+export function basic(key: string, secret: string): string {
+  return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`
+}
+
+/** A parsed JSON API answer. Values are `unknown` until a test asserts their type. */
+export type Body = Record<string, unknown>
+
+export interface ApiResult {
+  http: number
+  contentType: string
+  body: Body
+}
+
+function parse(res: RawResponse): ApiResult {
+  let body: Body
+  try {
+    body = JSON.parse(res.text) as Body
+  } catch {
+    throw new Error(`not JSON (HTTP ${res.status}): ${res.text.slice(0, 300)}`)
+  }
+  return { http: res.status, contentType: String(res.headers['content-type'] ?? ''), body }
+}
+
+/** GET with every parameter in the query string (the cURL snippets' style). */
+export async function getJson(base: string, path: string, params: Params): Promise<ApiResult> {
+  const q = qs(params)
+  return parse(await raw(base, { path: q ? `${path}?${q}` : path }))
+}
+
+/** POST `application/x-www-form-urlencoded`. */
+export async function postForm(
+  base: string,
+  path: string,
+  params: Params,
+  headers: Record<string, string> = {},
+): Promise<ApiResult> {
+  return parse(
+    await raw(base, {
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: qs(params),
+    }),
+  )
+}
+
+/** POST `application/json` (the Node SDK's style). */
+export async function postJson(
+  base: string,
+  path: string,
+  params: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<ApiResult> {
+  return parse(
+    await raw(base, {
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(params),
+    }),
+  )
+}

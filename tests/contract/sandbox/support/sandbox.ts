@@ -1,0 +1,140 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createSandbox, type SandboxOptions } from '../../../../server/sandbox/index'
+import { raw, type Body } from './http'
+
+export type SandboxInstance = ReturnType<typeof createSandbox>
+
+/** A sandbox served over real HTTP on 127.0.0.1 (a free port). */
+export interface Running {
+  server: http.Server
+  base: string
+  sandbox: SandboxInstance
+  key: string
+  secret: string
+  /** `{ api_key, api_secret }` of the default account, to spread into parameters. */
+  creds: { api_key: string; api_secret: string }
+  close(): Promise<void>
+}
+
+/**
+ * Starts a sandbox behind `http.createServer(sandbox.middleware)` on 127.0.0.1, port 0. By default
+ * persistence and the throttle are off (tests that need them turn them on), everything else is
+ * the sandbox's documented default.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Running> {
+  const sandbox = createSandbox({
+    stateFile: false,
+    throttlePerSecond: null,
+    logger: { info: () => undefined, warn: () => undefined },
+    ...options,
+  })
+  const server = http.createServer((req, res) =>
+    sandbox.middleware(req, res, (err?: unknown) => {
+      res.statusCode = err ? 500 : 404
+      res.end(err ? 'middleware error' : 'not handled by the sandbox')
+    }),
+  )
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const { apiKey, apiSecret } = sandbox.defaultAccount
+  const base = `http://127.0.0.1:${port}`
+  // The throttle through the admin API as well, so a regression of the option alone (covered by
+  // its own test in admin.test.ts) does not turn every other test into a wall of status 1.
+  const throttle = 'throttlePerSecond' in options ? options.throttlePerSecond : null
+  await admin(base, '/throttle', { per_second: throttle ?? null }, 'PUT')
+  return {
+    server,
+    base,
+    sandbox,
+    key: apiKey,
+    secret: apiSecret,
+    creds: { api_key: apiKey, api_secret: apiSecret },
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await sandbox.close()
+    },
+  }
+}
+
+/** JSON in and out of the admin API; throws on a non-2xx answer. */
+export async function admin(
+  base: string,
+  path: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+): Promise<unknown> {
+  const res = await raw(base, {
+    method,
+    path: `/__admin${path}`,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  if (res.status < 200 || res.status > 299) {
+    throw new Error(`admin ${method} ${path} -> HTTP ${res.status}: ${res.text.slice(0, 300)}`)
+  }
+  return res.text ? (JSON.parse(res.text) as unknown) : undefined
+}
+
+/** The list inside an admin answer, whether it is the array itself or `{ <key>: [...] }`. */
+export function listOf(answer: unknown, key: string): Body[] {
+  if (Array.isArray(answer)) return answer as Body[]
+  const inner = (answer as Body | undefined)?.[key]
+  if (Array.isArray(inner)) return inner as Body[]
+  throw new Error(`no ${key} list in ${JSON.stringify(answer).slice(0, 300)}`)
+}
+
+/** Moves the sandbox clock forward (`POST /__admin/clock {"advance_seconds": n}`). */
+export async function advance(base: string, seconds: number): Promise<unknown> {
+  return admin(base, '/clock', { advance_seconds: seconds })
+}
+
+/** A handset message as the admin API lists it. */
+export interface Message {
+  number: string
+  channel: string
+  text: string
+  pin: string
+  request_id: string
+  raw: Body
+}
+
+function toMessage(m: Body): Message {
+  return {
+    number: String(m.number ?? m.to ?? ''),
+    channel: String(m.channel ?? m.type ?? '').toLowerCase(),
+    text: String(m.text ?? m.transcript ?? m.body ?? ''),
+    pin: String(m.pin ?? m.code ?? ''),
+    request_id: String(m.request_id ?? m.requestId ?? ''),
+    raw: m,
+  }
+}
+
+/** The handset's messages for a request, newest first (`GET /__admin/messages?request_id=`). */
+export async function messages(base: string, requestId: string): Promise<Message[]> {
+  const answer = await admin(base, `/messages?request_id=${encodeURIComponent(requestId)}`)
+  return listOf(answer, 'messages').map(toMessage)
+}
+
+/** The PIN the latest message for the request carried. */
+export async function pinOf(base: string, requestId: string): Promise<string> {
+  const [latest] = await messages(base, requestId)
+  if (!latest) throw new Error(`no message on the handset for ${requestId}`)
+  if (!/^\d{4,10}$/.test(latest.pin))
+    throw new Error(`message without a PIN: ${JSON.stringify(latest.raw)}`)
+  return latest.pin
+}
+
+/** A code that is certainly wrong for the PIN (same length, every digit changed). */
+export function wrongCode(pin: string): string {
+  return pin.replace(/\d/g, (d) => String((Number(d) + 1) % 10))
+}
+
+let seq = 0
+/** A distinct UK mobile number in E.164 (no +) for each call within a test file. */
+export function uniqueNumber(): string {
+  seq += 1
+  const tail = String((process.pid * 7 + seq) % 1_000_000).padStart(6, '0')
+  return `447400${tail}`
+}
