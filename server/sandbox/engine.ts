@@ -47,21 +47,19 @@ export interface AccountConfig {
 }
 
 /** The account that works with no configuration. */
-export const DEFAULT_ACCOUNT: Readonly<Required<AccountConfig>> = {
+export const DEFAULT_ACCOUNT: Readonly<AccountConfig> = {
   apiKey: 'sandbox',
   apiSecret: 'sandbox-secret',
   accountId: 'sandbox',
   pinCodeAllowed: false,
-  throttlePerSecond: 30,
 }
 
 /** A second built-in account with custom PINs (`pin_code`) enabled. */
-export const PIN_CODE_ACCOUNT: Readonly<Required<AccountConfig>> = {
+export const PIN_CODE_ACCOUNT: Readonly<AccountConfig> = {
   apiKey: 'sandbox-pin',
   apiSecret: 'sandbox-pin-secret',
   accountId: 'sandboxpin',
   pinCodeAllowed: true,
-  throttlePerSecond: 30,
 }
 
 export interface EngineOptions {
