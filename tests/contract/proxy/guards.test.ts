@@ -184,11 +184,12 @@ describe('access token', () => {
   })
 
   it('answers 401 JSON without the token or with a wrong one', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { 'x-verify-desk-token': 'wrong' },
       { authorization: 'Bearer wrong' },
-    ]) {
+    ]
+    for (const headers of attempts) {
       const res = await call(proxy.port, '/api/environments', { headers })
       expect(res.status).toBe(401)
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/)
