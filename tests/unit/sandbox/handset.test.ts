@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { languageFor, messageText, spellPin } from '../../../server/sandbox/handset'
+import type { MessageInput } from '../../../server/sandbox/handset'
+import { fakeEngine } from './support'
+
+const input = (over: Partial<MessageInput>): MessageInput => ({
+  psd2: false,
+  channel: 'sms',
+  brand: 'Acme',
+  payee: '',
+  amount: '',
+  pin: '1234',
+  lg: 'en-us',
+  pinExpiry: 300,
+  ...over,
+})
+
+describe('handset texts', () => {
+  const sms: [string, string][] = [
+    ['en-gb', 'Your Acme PIN is: 1234. Valid for 5 minutes.'],
+    ['de-de', 'Ihre Acme PIN lautet: 1234. Gültig für 5 Minuten.'],
+    ['fr-fr', 'Votre code PIN Acme est : 1234. Valable 5 minutes.'],
+    ['fr-ca', 'Votre code PIN Acme est : 1234. Valable 5 minutes.'],
+    ['es-mx', 'Su PIN de Acme es: 1234. Válido durante 5 minutos.'],
+    ['it-it', 'Il tuo PIN Acme è: 1234. Valido per 5 minuti.'],
+    ['pt-br', 'O seu PIN Acme é: 1234. Válido por 5 minutos.'],
+    ['nl-nl', 'Uw Acme pincode is: 1234. Geldig gedurende 5 minuten.'],
+  ]
+  it.each(sms)('SMS in %s', (lg, text) => {
+    expect(messageText(input({ lg })).text).toBe(text)
+  })
+
+  it('a call spells the digits out in the language, twice', () => {
+    expect(messageText(input({ channel: 'tts' })).text).toBe(
+      'Hello. Your Acme PIN is: one, two, three, four. I repeat: one, two, three, four. Goodbye.',
+    )
+    expect(messageText(input({ channel: 'tts', lg: 'de-de', pin: '5090' })).text).toContain(
+      'fünf, null, neun, null',
+    )
+    expect(spellPin('AB-12', 'fr')).toBe('A, B, un, deux')
+  })
+
+  it('languages without a translation are written in English', () => {
+    expect(languageFor('ja-jp')).toBe('en')
+    const result = messageText(input({ lg: 'ja-jp' }))
+    expect(result).toEqual({ text: 'Your Acme PIN is: 1234. Valid for 5 minutes.', language: 'en' })
+  })
+
+  it('PSD2 messages name the payee and the amount; odd expiries are shown in seconds', () => {
+    const text = messageText(
+      input({ psd2: true, payee: 'Shop', amount: '48.00', lg: 'en-gb', pinExpiry: 90 }),
+    ).text
+    expect(text).toBe(
+      'Your code to confirm the payment of 48.00 EUR to Shop is: 1234. Valid for 90 seconds.',
+    )
+    expect(
+      messageText(input({ psd2: true, payee: 'Shop', amount: '5', channel: 'tts' })).text,
+    ).toContain('5 euros to Shop')
+  })
+})
+
+describe('handset log', () => {
+  it('records number, channel, sender, PIN, lg and request; newest first; filterable', () => {
+    const s = fakeEngine()
+    const a = s.start({ number: '447700900001', sender_id: 'ACME', lg: 'ko-kr', workflow_id: '5' })
+    s.advance(10)
+    const b = s.start({ number: '447700900002' })
+    s.advance(110)
+    const all = s.engine.handset.list()
+    expect(all.messages.map((m) => [m.requestId, m.channel])).toEqual([
+      [a, 'tts'],
+      [b, 'sms'],
+      [a, 'sms'],
+    ])
+    const first = all.messages[2]
+    expect(first).toMatchObject({
+      number: '447700900001',
+      sender: 'ACME',
+      lg: 'ko-kr',
+      language: 'en',
+      pin: s.pin(a),
+    })
+    expect(
+      s.engine.handset.list({ number: '+44 7700 900002' }).messages.map((m) => m.requestId),
+    ).toEqual([b])
+    expect(s.engine.handset.list({ request_id: a }).total).toBe(2)
+    expect(s.engine.handset.list({ channel: 'tts' }).total).toBe(1)
+  })
+})

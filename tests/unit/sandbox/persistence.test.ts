@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSandbox } from '../../../server/sandbox/index'
+import { createStateWriter, loadState } from '../../../server/sandbox/persistence'
+
+const AUTH = { authorization: 'Basic ' + Buffer.from('sandbox:sandbox-secret').toString('base64') }
+let dir: string
+const warnings: string[] = []
+const logger = { info: () => undefined, warn: (m: string) => void warnings.push(m) }
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-state-'))
+  warnings.length = 0
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+async function api(sandbox: ReturnType<typeof createSandbox>, path: string, body?: unknown) {
+  const response = await sandbox.fetch(
+    new Request(`http://sandbox${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    }),
+  )
+  return (await response.json()) as Record<string, unknown>
+}
+
+describe('persistence', () => {
+  it('a request accepted before a clean restart can be checked after it', async () => {
+    const file = join(dir, 'nested', 'state.json')
+    const first = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+    const start = await api(first, '/verify/json', { number: '447700900000', brand: 'Acme' })
+    const id = start.request_id as string
+    await api(first, '/__admin/clock', { advance_seconds: 60 })
+    const pin = ((await api(first, `/__admin/requests/${id}`)) as { pin: string }).pin
+    await first.close()
+    expect(existsSync(file)).toBe(true)
+
+    const second = createSandbox({ stateFile: file, logger })
+    expect(((await api(second, '/__admin/clock')) as { offset_ms: number }).offset_ms).toBe(60_000)
+    expect(
+      await api(second, '/verify/json', { number: '447700900000', brand: 'Acme' }),
+    ).toMatchObject({
+      status: '10',
+      request_id: id,
+    })
+    expect(await api(second, '/verify/check/json', { request_id: id, code: pin })).toMatchObject({
+      status: '0',
+    })
+    expect(((await api(second, '/__admin/messages')) as { total: number }).total).toBe(1)
+    await second.close()
+    expect(warnings).toEqual([])
+    expect(readdirSync(join(dir, 'nested')).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('a damaged file is set aside with a warning and the sandbox starts empty', async () => {
+    const file = join(dir, 'state.json')
+    writeFileSync(file, '{"version":1,"engine":')
+    const sandbox = createSandbox({ stateFile: file, logger })
+    expect(((await api(sandbox, '/__admin/requests')) as { total: number }).total).toBe(0)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('damaged')
+    const aside = readdirSync(dir).filter((f) => f.startsWith('state.json.damaged-'))
+    expect(aside).toHaveLength(1)
+    expect(readFileSync(join(dir, aside[0] as string), 'utf8')).toBe('{"version":1,"engine":')
+    expect(
+      await api(sandbox, '/verify/json', { number: '447700900000', brand: 'A' }),
+    ).toMatchObject({
+      status: '0',
+    })
+    await sandbox.close()
+  })
+
+  it('valid JSON of the wrong shape counts as damaged', () => {
+    const file = join(dir, 'state.json')
+    writeFileSync(file, '[1,2,3]')
+    expect(loadState(file, logger)).toBeUndefined()
+    expect(existsSync(file)).toBe(false)
+  })
+
+  it('writes are batched and atomic', async () => {
+    const file = join(dir, 'state.json')
+    let produced = 0
+    const writer = createStateWriter(
+      file,
+      () => {
+        produced++
+        return {
+          version: 1,
+          saved_at: '',
+          clock_offset_ms: produced,
+          engine: { version: 1, requests: [], messages: [], testNumbers: [] },
+        }
+      },
+      logger,
+      20,
+    )
+    for (let i = 0; i < 100; i++) writer.schedule()
+    await new Promise((r) => setTimeout(r, 60))
+    await writer.idle()
+    expect(produced).toBe(1)
+    expect(loadState(file, logger)?.clock_offset_ms).toBe(1)
+    writer.schedule()
+    writer.flushSync()
+    expect(loadState(file, logger)?.clock_offset_ms).toBe(2)
+    writer.stop()
+  })
+
+  it('stateFile false keeps everything in memory', async () => {
+    const sandbox = createSandbox({ stateFile: false, logger })
+    await api(sandbox, '/verify/json', { number: '447700900000', brand: 'Acme' })
+    await sandbox.close()
+    expect(readdirSync(dir)).toEqual([])
+  })
+})
