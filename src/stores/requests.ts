@@ -191,23 +191,31 @@ export const useRequestsStore = defineStore('requests', () => {
     return byKey.get(id)
   }
 
-  async function write(
-    id: string,
-    next: (stored: HistoryEntry | undefined) => HistoryEntry,
-  ): Promise<HistoryEntry> {
+  /**
+   * Writes patches, each read-merge-written against the stored copy (maybe just written by another
+   * tab) in one transaction, so nothing is lost; then updates memory and tells other tabs.
+   */
+  async function writePatches(patches: readonly HistoryPatch[]): Promise<HistoryEntry[]> {
     await ready
-    let result: HistoryEntry
+    if (patches.length === 0) return []
+    const now = Date.now()
+    const items = patches.map((patch) => ({
+      id: patch.request_id,
+      next: (stored: HistoryEntry | undefined) =>
+        applyPatch(mergeEntriesMaybe(stored, byKey.get(patch.request_id)), patch, now),
+    }))
+    let results: HistoryEntry[]
     try {
-      result = (await db.update(id, (stored) => next(mergeEntriesMaybe(stored, byKey.get(id)))))!
+      results = await db.updateMany(items)
       error.value = null
     } catch (cause) {
       // Keep the change visible in this tab even when it could not be stored.
-      result = next(byKey.get(id))
+      results = items.map((item) => item.next(undefined))
       error.value = `History could not be saved: ${cause instanceof Error ? cause.message : cause}`
     }
-    absorb([result], false, true)
-    broadcast({ type: 'put', entries: [result] })
-    return result
+    absorb(results, false, true)
+    broadcast({ type: 'put', entries: results })
+    return results
   }
 
   function mergeEntriesMaybe(stored: HistoryEntry | undefined, memory: HistoryEntry | undefined) {
@@ -219,24 +227,33 @@ export const useRequestsStore = defineStore('requests', () => {
    * Adds or updates an entry. Only the fields given change; `updatedAt` moves forward. The stored
    * copy (maybe just written by another tab) is read in the same transaction, so nothing is lost.
    */
-  function upsert(patch: HistoryPatch | HistoryEntry): Promise<HistoryEntry> {
-    const now = Date.now()
-    return write(patch.request_id, (base) => applyPatch(base, patch, now))
+  async function upsert(patch: HistoryPatch | HistoryEntry): Promise<HistoryEntry> {
+    const [result] = await writePatches([patch])
+    return result!
+  }
+
+  /** `upsert` for several entries in one transaction. */
+  function upsertMany(patches: readonly (HistoryPatch | HistoryEntry)[]): Promise<HistoryEntry[]> {
+    return writePatches(patches)
   }
 
   /**
    * Records what a search answered: found requests get their status and details; ids that were
    * not found keep their status and get `lastError` 101 (a just-finished request may reappear).
    */
-  async function applySearchResult(env: EnvironmentId, result: SearchResult) {
+  async function applySearchResult(
+    env: EnvironmentId,
+    result: SearchResult,
+  ): Promise<HistoryEntry[]> {
+    await ready
     const now = Date.now()
-    const written: HistoryEntry[] = []
+    const patches: HistoryPatch[] = []
     if (result.kind === 'found') {
       for (const request of result.requests) {
-        const existed = byKey.has(request.request_id)
         const patch = patchFromSearch(env, request, now)
-        if (existed) delete patch.createdAt
-        written.push(await upsert(patch))
+        if (byKey.has(request.request_id)) delete patch.createdAt
+        else patch.source = 'looked-up'
+        patches.push(patch)
       }
     }
     const failed =
@@ -247,10 +264,12 @@ export const useRequestsStore = defineStore('requests', () => {
           : { ids: result.ids, code: result.status, message: result.error_text }
     for (const id of failed.ids) {
       if (!byKey.has(id)) continue
-      const lastError = { code: failed.code, message: failed.message, at: now }
-      written.push(await upsert({ request_id: id, lastError }))
+      patches.push({
+        request_id: id,
+        lastError: { code: failed.code, message: failed.message, at: now },
+      })
     }
-    return written
+    return writePatches(patches)
   }
 
   /** Marks an entry as not found for good (search answered 101 long after its last activity). */
@@ -411,6 +430,7 @@ export const useRequestsStore = defineStore('requests', () => {
     ready,
     byId,
     upsert,
+    upsertMany,
     applySearchResult,
     markGone,
     remove,

@@ -46,6 +46,10 @@ export interface HistoryDb {
     id: string,
     next: (stored: HistoryEntry | undefined) => HistoryEntry | null,
   ): Promise<HistoryEntry | null>
+  /** `update` for several entries in one transaction; results in the same order. */
+  updateMany(
+    items: readonly { id: string; next: (stored: HistoryEntry | undefined) => HistoryEntry }[],
+  ): Promise<HistoryEntry[]>
   /** Merges many entries (newer `updatedAt` wins); returns the stored entries that changed. */
   mergeMany(entries: readonly HistoryEntry[]): Promise<HistoryEntry[]>
   remove(ids: readonly string[]): Promise<void>
@@ -150,6 +154,17 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
       await tx.done
       return result
     },
+    async updateMany(items) {
+      const tx = db.transaction(ENTRIES_STORE, 'readwrite')
+      const results: HistoryEntry[] = []
+      for (const { id, next } of items) {
+        const result = next(storedOrUndefined(await tx.store.get(id)))
+        await tx.store.put(result)
+        results.push(result)
+      }
+      await tx.done
+      return results
+    },
     async mergeMany(incoming) {
       const tx = db.transaction(ENTRIES_STORE, 'readwrite')
       const changed: HistoryEntry[] = []
@@ -194,6 +209,13 @@ export function memoryHistoryDb(): HistoryDb {
       const result = next(records.get(id))
       if (result) records.set(id, result)
       return result
+    },
+    async updateMany(items) {
+      return items.map(({ id, next }) => {
+        const result = next(records.get(id))
+        records.set(id, result)
+        return result
+      })
     },
     async mergeMany(incoming) {
       const changed: HistoryEntry[] = []

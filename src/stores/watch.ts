@@ -1,0 +1,213 @@
+/**
+ * Live status: keeps every request IN PROGRESS in history up to date without user action, and
+ * announces changes of state (in the page, and as a browser notification if allowed).
+ * Start it once from app-level code: `useWatchStore().start()`.
+ */
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { SEARCH_STATUS_INFO } from '@contract/status'
+import type { VerificationRequest } from '@contract/types'
+import { searchRequests } from '@/api/verify'
+import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
+import { useRequestsStore, type HistoryEntry, type StatusChange } from '@/stores/requests'
+import { useSettingsStore } from '@/stores/settings'
+import { HistoryPoller, type PollEnvironment, type PollTarget } from '@/utils/history-poller'
+
+/** Announcements kept for the page (the newest last). */
+const MAX_ANNOUNCEMENTS = 20
+/** Live search is limited to one call per second by the proxy. */
+const LIVE_CALL_GAP_MS = 1000
+
+export interface Announcement {
+  id: number
+  at: number
+  request_id: string
+  message: string
+}
+
+export interface WatchFailure {
+  environment: PollEnvironment
+  reason: string
+  failures: number
+  retryInMs: number
+  at: number
+}
+
+/** Whether an entry should be refreshed: in progress, or just started and never searched. */
+export function isWatched(entry: HistoryEntry): boolean {
+  if (entry.status === 'IN PROGRESS') return true
+  return entry.status === 'UNKNOWN' && entry.lastSearch === null && entry.lastError === null
+}
+
+/** True when a search answer tells nothing new about the entry (no write needed). */
+function unchanged(entry: HistoryEntry | undefined, request: VerificationRequest): boolean {
+  const last = entry?.lastSearch
+  if (!entry || !last) return false
+  return (
+    entry.status === request.status &&
+    last.events.length === (request.events?.length ?? 0) &&
+    last.checks.length === (request.checks?.length ?? 0) &&
+    last.dateFinalized === request.date_finalized &&
+    last.price === request.price
+  )
+}
+
+function shortId(id: string): string {
+  return `…${id.slice(-6)}`
+}
+
+export const useWatchStore = defineStore('watch', () => {
+  const requests = useRequestsStore()
+  const settings = useSettingsStore()
+
+  const isRunning = ref(false)
+  /** Status changes, newest last; the app chrome reads `lastAnnouncement` in an aria-live region. */
+  const announcements = shallowRef<Announcement[]>([])
+  const lastAnnouncement = computed(() => announcements.value.at(-1) ?? null)
+  /** The last failed refresh (cleared by the next success). */
+  const lastFailure = ref<WatchFailure | null>(null)
+  /** Search calls made since start (shown in diagnostics, counted by the bench). */
+  const searchCalls = ref(0)
+
+  /** Entries being refreshed, recomputed once per history change (one loop, no per-row work). */
+  const watched = computed<PollTarget[]>(() => {
+    const out: PollTarget[] = []
+    for (const entry of requests.entries) {
+      if (!isWatched(entry)) continue
+      out.push({
+        request_id: entry.request_id,
+        environment: entry.environment,
+        lastActivityAt: Math.max(entry.lastActivityAt, entry.createdAt),
+      })
+    }
+    return out
+  })
+  const watchedCount = computed(() => watched.value.length)
+
+  let nextAnnouncementId = 1
+  let stopListening: (() => void) | null = null
+  let events: SandboxEventsHandle | null = null
+  let onVisibility: (() => void) | null = null
+
+  const poller = new HistoryPoller({
+    targets: () => watched.value,
+    async search(env, ids) {
+      searchCalls.value++
+      return searchRequests(env, ids)
+    },
+    async onFound(env, found) {
+      lastFailure.value = null
+      const changed = found.filter((r) => !unchanged(requests.byId(r.request_id), r))
+      if (changed.length === 0) return
+      await requests.applySearchResult(env, { kind: 'found', requests: changed, missing: [] })
+    },
+    async onGone(_env, ids) {
+      lastFailure.value = null
+      for (const id of ids) {
+        await requests.markGone(id, 'Search no longer finds this request (status 101).')
+      }
+    },
+    onFailure(environment, reason, failures, retryInMs) {
+      lastFailure.value = { environment, reason, failures, retryInMs, at: Date.now() }
+    },
+    intervalMs(env) {
+      if (env === 'sandbox') return Math.max(0.5, settings.pollSandboxSeconds) * 1000
+      // Live: never faster than the proxy's search rate allows for all batches of a round.
+      const batches = Math.ceil(watched.value.filter((t) => t.environment === 'live').length / 10)
+      return Math.max(settings.pollLiveSeconds * 1000, batches * LIVE_CALL_GAP_MS, LIVE_CALL_GAP_MS)
+    },
+    callGapMs: (env) => (env === 'live' ? LIVE_CALL_GAP_MS : 0),
+    isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
+    now: () => Date.now(),
+  })
+
+  function announce(change: StatusChange): void {
+    const { entry, previous } = change
+    if (previous === undefined || previous === entry.status) return
+    const title = entry.status === 'UNKNOWN' ? 'not found' : SEARCH_STATUS_INFO[entry.status].title
+    const who = entry.number ? ` to ${entry.number}` : ''
+    const message = `Request ${shortId(entry.request_id)}${who} is now ${title.toLowerCase()} (${entry.status}).`
+    const item = { id: nextAnnouncementId++, at: Date.now(), request_id: entry.request_id, message }
+    announcements.value = [...announcements.value.slice(-(MAX_ANNOUNCEMENTS - 1)), item]
+    if (!change.remote) notify(message, entry.request_id)
+  }
+
+  function notify(message: string, tag: string): void {
+    if (!settings.notifications || typeof Notification === 'undefined') return
+    if (Notification.permission !== 'granted') return
+    try {
+      new Notification('Verify Desk', { body: message, tag })
+    } catch {
+      // Some browsers only allow notifications from a service worker; the page announcement stays.
+    }
+  }
+
+  /** Asks the browser for notification permission (call from a click). */
+  async function requestNotifications(): Promise<NotificationPermission | 'unsupported'> {
+    if (typeof Notification === 'undefined') return 'unsupported'
+    const permission = await Notification.requestPermission()
+    settings.notifications = permission === 'granted'
+    return permission
+  }
+
+  /** Starts live status: polling, visibility handling and the sandbox event stream. Idempotent. */
+  async function start(): Promise<void> {
+    if (isRunning.value) return
+    isRunning.value = true
+    await requests.ready
+    if (!isRunning.value) return
+    stopListening = requests.onStatusChange((change) => {
+      announce(change)
+      if (isWatched(change.entry) && !change.remote) poller.refreshNow(change.entry.environment)
+    })
+    if (typeof document !== 'undefined') {
+      onVisibility = () => {
+        if (document.visibilityState === 'hidden') poller.pause()
+        else poller.resume()
+      }
+      document.addEventListener('visibilitychange', onVisibility)
+    }
+    events = openSandboxEvents((event) => {
+      if (event.type === 'request' || event.type === 'clock' || event.type === 'reset') {
+        poller.refreshNow('sandbox')
+      }
+    })
+    poller.start()
+  }
+
+  function stop(): void {
+    isRunning.value = false
+    poller.stop()
+    stopListening?.()
+    stopListening = null
+    events?.close()
+    events = null
+    if (onVisibility) document.removeEventListener('visibilitychange', onVisibility)
+    onVisibility = null
+  }
+
+  /** Refreshes now (e.g. after starting a request); respects a running back-off. */
+  function refreshNow(env: PollEnvironment): void {
+    poller.refreshNow(env)
+  }
+
+  function dismissAnnouncements(): void {
+    announcements.value = []
+  }
+
+  return {
+    isRunning,
+    announcements,
+    lastAnnouncement,
+    lastFailure,
+    searchCalls,
+    watchedCount,
+    start,
+    stop,
+    refreshNow,
+    requestNotifications,
+    dismissAnnouncements,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useWatchStore, import.meta.hot))

@@ -1,0 +1,241 @@
+/**
+ * The live-status loop, free of Vue and of the HTTP client so it can be tested and measured alone.
+ * Per environment: every interval, the requests in progress are searched ten ids per call
+ * (ceil(N/10) calls), calls to one environment are spaced by `callGapMs`, failures back off
+ * exponentially, and nothing runs while the page is hidden (it catches up when shown again).
+ */
+import type { VerificationRequest } from '@contract/types'
+
+export type PollEnvironment = 'sandbox' | 'live'
+
+/** Search takes at most ten ids per call (status 18 beyond). */
+export const IDS_PER_SEARCH = 10
+/** A 101 this soon after a request's last activity is "not in search yet", not "gone". */
+export const RECENT_ACTIVITY_MS = 90_000
+/** Longest wait between two rounds while backing off. */
+export const MAX_BACKOFF_MS = 60_000
+
+export interface PollTarget {
+  request_id: string
+  environment: PollEnvironment
+  /** Epoch ms of the last known activity (start, check, control, or seen in progress). */
+  lastActivityAt: number
+}
+
+/** What one search call gave (the shape of `searchRequests` in the API layer). */
+export type PollSearchResult =
+  | { kind: 'found'; requests: VerificationRequest[]; missing: string[] }
+  | { kind: 'not_found'; ids: string[]; error_text: string }
+  | { kind: 'error'; ids: string[]; status: string; error_text: string }
+
+export interface PollerDeps {
+  /** The requests to refresh (IN PROGRESS), read at the start of each round. */
+  targets(): readonly PollTarget[]
+  search(env: PollEnvironment, ids: string[]): Promise<PollSearchResult>
+  /** Found requests of one call. */
+  onFound(env: PollEnvironment, requests: VerificationRequest[]): Promise<void> | void
+  /** Ids search did not know although their last activity is older than 90 s. */
+  onGone(env: PollEnvironment, ids: string[]): Promise<void> | void
+  /** A failed call (throttled, other API error, or a network error): the loop backs off. */
+  onFailure?(env: PollEnvironment, reason: string, failures: number, retryInMs: number): void
+  /** Normal interval between two rounds for this environment. */
+  intervalMs(env: PollEnvironment): number
+  /** Minimum gap between two search calls to this environment. */
+  callGapMs(env: PollEnvironment): number
+  isVisible(): boolean
+  now(): number
+}
+
+interface EnvState {
+  timer: ReturnType<typeof setTimeout> | null
+  running: boolean
+  /** A refresh was asked for while a round was running. */
+  again: boolean
+  failures: number
+  /** When the next round is due (epoch ms), for display. */
+  nextAt: number | null
+}
+
+const ENVIRONMENTS: readonly PollEnvironment[] = ['sandbox', 'live']
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export class HistoryPoller {
+  private readonly deps: PollerDeps
+  private readonly state = new Map<PollEnvironment, EnvState>()
+  private started = false
+  /** Last time each id was seen IN PROGRESS by this loop (counts as activity). */
+  private readonly seen = new Map<string, number>()
+
+  constructor(deps: PollerDeps) {
+    this.deps = deps
+    for (const env of ENVIRONMENTS) {
+      this.state.set(env, { timer: null, running: false, again: false, failures: 0, nextAt: null })
+    }
+  }
+
+  get isStarted(): boolean {
+    return this.started
+  }
+
+  failures(env: PollEnvironment): number {
+    return this.env(env).failures
+  }
+
+  nextAt(env: PollEnvironment): number | null {
+    return this.env(env).nextAt
+  }
+
+  /** Starts both loops with an immediate round. */
+  start(): void {
+    if (this.started) return
+    this.started = true
+    for (const env of ENVIRONMENTS) this.refreshNow(env)
+  }
+
+  stop(): void {
+    this.started = false
+    for (const env of ENVIRONMENTS) this.cancelTimer(env)
+  }
+
+  /** Page hidden: no more rounds until `resume`. */
+  pause(): void {
+    for (const env of ENVIRONMENTS) this.cancelTimer(env)
+  }
+
+  /** Page shown again: catch up at once. */
+  resume(): void {
+    if (!this.started) return
+    for (const env of ENVIRONMENTS) this.refreshNow(env)
+  }
+
+  /**
+   * Runs a round now (new request, sandbox event). A round already running is followed by
+   * another. While backing off, the back-off wait is kept.
+   */
+  refreshNow(env: PollEnvironment): void {
+    if (!this.started) return
+    const state = this.env(env)
+    if (state.running) {
+      state.again = true
+      return
+    }
+    if (state.failures > 0 && state.timer) return
+    this.cancelTimer(env)
+    void this.round(env)
+  }
+
+  /** One round for one environment: ceil(N/10) search calls. Exposed for tests and benches. */
+  async round(env: PollEnvironment): Promise<void> {
+    const state = this.env(env)
+    if (state.running) return
+    state.running = true
+    state.again = false
+    let delay = this.deps.intervalMs(env)
+    try {
+      if (!this.deps.isVisible()) {
+        state.nextAt = null
+        return
+      }
+      const activity = new Map<string, number>()
+      for (const target of this.deps.targets()) {
+        if (target.environment === env) activity.set(target.request_id, target.lastActivityAt)
+      }
+      const batches = chunk([...activity.keys()], IDS_PER_SEARCH)
+      const failure = await this.searchAll(env, batches, activity)
+      if (failure === null) state.failures = 0
+      else {
+        state.failures++
+        delay = Math.min(delay * 2 ** state.failures, MAX_BACKOFF_MS)
+        this.deps.onFailure?.(env, failure, state.failures, delay)
+      }
+    } finally {
+      state.running = false
+    }
+    if (!this.started || !this.deps.isVisible()) {
+      state.nextAt = null
+      return
+    }
+    if (state.again && state.failures === 0) {
+      void this.round(env)
+      return
+    }
+    this.schedule(env, delay)
+  }
+
+  /** Searches every batch; returns the reason of the first failure (the rest waits) or null. */
+  private async searchAll(
+    env: PollEnvironment,
+    batches: string[][],
+    activity: ReadonlyMap<string, number>,
+  ): Promise<string | null> {
+    const gap = this.deps.callGapMs(env)
+    for (let i = 0; i < batches.length; i++) {
+      if (i > 0 && gap > 0) await sleep(gap)
+      if (!this.started || !this.deps.isVisible()) return null
+      const ids = batches[i]!
+      let result: PollSearchResult
+      try {
+        result = await this.deps.search(env, ids)
+      } catch (error) {
+        return describe(error)
+      }
+      if (result.kind === 'error') {
+        return result.status === '1'
+          ? 'throttled (status 1)'
+          : `status ${result.status}: ${result.error_text}`
+      }
+      const now = this.deps.now()
+      const missing = result.kind === 'found' ? result.missing : result.ids
+      if (result.kind === 'found' && result.requests.length > 0) {
+        for (const request of result.requests) {
+          if (request.status === 'IN PROGRESS') this.seen.set(request.request_id, now)
+          else this.seen.delete(request.request_id)
+        }
+        await this.deps.onFound(env, result.requests)
+      }
+      const gone = missing.filter((id) => {
+        const last = Math.max(activity.get(id) ?? 0, this.seen.get(id) ?? 0)
+        return now - last >= RECENT_ACTIVITY_MS
+      })
+      if (gone.length > 0) {
+        for (const id of gone) this.seen.delete(id)
+        await this.deps.onGone(env, gone)
+      }
+    }
+    return null
+  }
+
+  private schedule(env: PollEnvironment, delay: number): void {
+    const state = this.env(env)
+    this.cancelTimer(env)
+    state.nextAt = this.deps.now() + delay
+    state.timer = setTimeout(() => {
+      state.timer = null
+      void this.round(env)
+    }, delay)
+  }
+
+  private cancelTimer(env: PollEnvironment): void {
+    const state = this.env(env)
+    if (state.timer) clearTimeout(state.timer)
+    state.timer = null
+    state.nextAt = null
+  }
+
+  private env(env: PollEnvironment): EnvState {
+    return this.state.get(env)!
+  }
+}

@@ -1,0 +1,352 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import type { VerificationRequest, SearchStatus } from '@contract/types'
+import { searchRequests, type SearchResult } from '@/api/verify'
+import { openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import { useSettingsStore } from '@/stores/settings'
+import { useWatchStore } from '@/stores/watch'
+import { entry, freshHistoryEnvironment, requestId } from './history-support'
+
+vi.mock('@/api/verify', () => ({
+  searchRequests: vi.fn((env: string, ids: string[]) =>
+    Promise.reject(new Error(`unexpected searchRequests(${env}, ${ids.length} ids)`)),
+  ),
+}))
+vi.mock('@/api/sandbox', () => ({ openSandboxEvents: vi.fn(() => ({ close: vi.fn() })) }))
+
+const search = vi.mocked(searchRequests)
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
+
+/** The sandbox's answer for a request, with the given status. */
+function answer(id: string, status: SearchStatus = 'IN PROGRESS'): VerificationRequest {
+  return {
+    request_id: id,
+    account_id: 'abcdef01',
+    number: '447700900001',
+    sender_id: 'verify',
+    date_submitted: '2026-11-25 11:59:00',
+    date_finalized: status === 'IN PROGRESS' ? '' : '2026-11-25 12:00:30',
+    checks: [],
+    first_event_date: '2026-11-25 11:59:00',
+    last_event_date: '2026-11-25 11:59:00',
+    price: '0',
+    currency: 'EUR',
+    status,
+    estimated_price_messages_sent: '0.03',
+    events: [{ type: 'sms', id: 'e' }],
+  }
+}
+
+/** Answers every id with the status the test holds for it (IN PROGRESS by default). */
+function answerFrom(statuses: Map<string, SearchStatus>) {
+  return async (_env: string, ids: readonly string[]): Promise<SearchResult> => ({
+    kind: 'found',
+    requests: ids.map((id) => answer(id, statuses.get(id) ?? 'IN PROGRESS')),
+    missing: [],
+  })
+}
+
+/** Lets IndexedDB (real setImmediate) and promise chains finish; fake timers stay put. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 300; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+const fakeDocument = Object.assign(new EventTarget(), { visibilityState: 'visible' })
+function setVisibility(state: 'visible' | 'hidden'): void {
+  fakeDocument.visibilityState = state
+  fakeDocument.dispatchEvent(new Event('visibilitychange'))
+}
+
+async function seed(entries: ReturnType<typeof entry>[]) {
+  const history = useRequestsStore()
+  await history.ready
+  await history.importJson(JSON.stringify(entries))
+  return history
+}
+
+function inProgress(count: number, env: 'sandbox' | 'live' = 'sandbox', from = 1) {
+  return Array.from({ length: count }, (_, i) =>
+    entry(from + i, {
+      environment: env,
+      createdAt: NOW - 10_000,
+      updatedAt: NOW - 10_000,
+      lastActivityAt: NOW - 10_000,
+    }),
+  )
+}
+
+beforeEach(() => {
+  freshHistoryEnvironment()
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW })
+  vi.stubGlobal('document', fakeDocument)
+  fakeDocument.visibilityState = 'visible'
+  setActivePinia(createPinia())
+  search.mockClear()
+})
+
+afterEach(async () => {
+  useWatchStore().stop()
+  await useRequestsStore().dispose()
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+describe('live status: batching', () => {
+  it('searches 95 requests in progress with 10 calls of at most ten ids, every interval', async () => {
+    await seed(inProgress(95))
+    search.mockImplementation(answerFrom(new Map()))
+    await useWatchStore().start()
+    await settle()
+    expect(search).toHaveBeenCalledTimes(10)
+    const batches = search.mock.calls.map(([, ids]) => ids)
+    expect(batches.every((ids) => ids.length <= 10)).toBe(true)
+    expect(new Set(batches.flat()).size).toBe(95)
+    expect(search.mock.calls.every(([env]) => env === 'sandbox')).toBe(true)
+
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(20)
+  })
+
+  it('makes no call while nothing is in progress', async () => {
+    await seed([
+      entry(1, { status: 'SUCCESS' }),
+      entry(2, { status: 'EXPIRED', environment: 'live' }),
+    ])
+    await useWatchStore().start()
+    await settle()
+    await vi.advanceTimersByTimeAsync(30_000)
+    await settle()
+    expect(search).not.toHaveBeenCalled()
+  })
+
+  it('spaces live calls by a second and never polls live faster than its interval', async () => {
+    await seed(inProgress(25, 'live'))
+    search.mockImplementation(answerFrom(new Map()))
+    await useWatchStore().start()
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(1000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(1000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(3)
+    expect(search.mock.calls.map(([, ids]) => ids.length)).toEqual([10, 10, 5])
+    await vi.advanceTimersByTimeAsync(9_000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(3)
+    await vi.advanceTimersByTimeAsync(1000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(4)
+  })
+
+  it('stops polling finished requests and announces the change', async () => {
+    const history = await seed(inProgress(2))
+    const statuses = new Map<string, SearchStatus>([[requestId(1), 'SUCCESS']])
+    search.mockImplementation(answerFrom(statuses))
+    const watch = useWatchStore()
+    await watch.start()
+    await settle()
+    expect(history.byId(requestId(1))?.status).toBe('SUCCESS')
+    expect(watch.lastAnnouncement?.message).toMatch(
+      /Request …000001 to 4477009\d+ is now verified \(SUCCESS\)/,
+    )
+
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(2)
+    expect(search.mock.calls[1]?.[1]).toEqual([requestId(2)])
+  })
+
+  it('shows a browser notification when the user allowed it', async () => {
+    const shown: string[] = []
+    vi.stubGlobal(
+      'Notification',
+      class {
+        static permission = 'granted'
+        constructor(_title: string, options: { body: string }) {
+          shown.push(options.body)
+        }
+      },
+    )
+    await seed(inProgress(1))
+    useSettingsStore().notifications = true
+    search.mockImplementation(answerFrom(new Map([[requestId(1), 'CANCELLED']])))
+    await useWatchStore().start()
+    await settle()
+    expect(shown).toEqual([expect.stringMatching(/is now cancelled \(CANCELLED\)/)])
+  })
+})
+
+describe('live status: hidden tab and back-off', () => {
+  it('pauses while the tab is hidden and catches up at once when it is shown', async () => {
+    await seed(inProgress(3))
+    search.mockImplementation(answerFrom(new Map()))
+    await useWatchStore().start()
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+
+    setVisibility('hidden')
+    await vi.advanceTimersByTimeAsync(60_000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+
+    setVisibility('visible')
+    await settle()
+    expect(search).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(3)
+  })
+
+  it('backs off exponentially on network errors and status 1, and recovers', async () => {
+    await seed(inProgress(1))
+    const outcomes: (() => Promise<SearchResult>)[] = [
+      () => Promise.reject(new Error('Failed to fetch')),
+      async () => ({ kind: 'error', ids: [requestId(1)], status: '1', error_text: 'Throttled' }),
+      () => Promise.reject(new Error('Failed to fetch')),
+    ]
+    search.mockImplementation((env, ids) =>
+      (outcomes.shift() ?? answerFrom(new Map()).bind(null, env, ids))(),
+    )
+    const watch = useWatchStore()
+    await watch.start()
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+    expect(watch.lastFailure).toMatchObject({
+      failures: 1,
+      retryInMs: 4000,
+      reason: 'Failed to fetch',
+    })
+
+    await vi.advanceTimersByTimeAsync(3999)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(1)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(2)
+    expect(watch.lastFailure).toMatchObject({
+      failures: 2,
+      retryInMs: 8000,
+      reason: 'throttled (status 1)',
+    })
+
+    await vi.advanceTimersByTimeAsync(8000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(3)
+    expect(watch.lastFailure).toMatchObject({ failures: 3, retryInMs: 16_000 })
+
+    await vi.advanceTimersByTimeAsync(16_000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(4)
+    expect(watch.lastFailure).toBeNull()
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(5)
+  })
+
+  it('doubles the wait after each failure up to a minute', async () => {
+    await seed(inProgress(1))
+    const at: number[] = []
+    search.mockImplementation(() => {
+      at.push(Date.now())
+      return Promise.reject(new Error('offline'))
+    })
+    const watch = useWatchStore()
+    await watch.start()
+    await settle()
+    for (let i = 0; i < 8; i++) {
+      await vi.advanceTimersByTimeAsync(60_000)
+      await settle()
+    }
+    const gaps = at.slice(1).map((t, i) => t - at[i]!)
+    expect(gaps.slice(0, 7)).toEqual([4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000])
+    expect(watch.lastFailure?.retryInMs).toBe(60_000)
+  })
+})
+
+describe('live status: 101 answers', () => {
+  it('keeps polling a recently active request that search does not know yet, and gives up on an old one', async () => {
+    const history = await seed([
+      entry(1, { createdAt: NOW - 5_000, updatedAt: NOW - 5_000, lastActivityAt: NOW - 5_000 }),
+      entry(2, {
+        createdAt: NOW - 600_000,
+        updatedAt: NOW - 600_000,
+        lastActivityAt: NOW - 600_000,
+      }),
+    ])
+    search.mockImplementation(async (_env, ids) => ({
+      kind: 'not_found',
+      ids: [...ids],
+      error_text: 'No response found',
+    }))
+    await useWatchStore().start()
+    await settle()
+    expect(history.byId(requestId(1))?.status).toBe('IN PROGRESS')
+    expect(history.byId(requestId(2))).toMatchObject({
+      status: 'UNKNOWN',
+      lastError: { code: '101' },
+    })
+
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(search.mock.calls[1]?.[1]).toEqual([requestId(1)])
+    expect(history.byId(requestId(1))?.status).toBe('IN PROGRESS')
+
+    // 90 s after its last activity, a request search still does not find is no longer watched.
+    await vi.advanceTimersByTimeAsync(86_000)
+    await settle()
+    expect(history.byId(requestId(1))?.status).toBe('UNKNOWN')
+    const calls = search.mock.calls.length
+    await vi.advanceTimersByTimeAsync(10_000)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(calls)
+  })
+
+  it('treats a request seen in progress moments ago as recent (a just-finished request)', async () => {
+    const history = await seed([
+      entry(1, {
+        createdAt: NOW - 600_000,
+        updatedAt: NOW - 600_000,
+        lastActivityAt: NOW - 600_000,
+      }),
+    ])
+    const answers: SearchResult[] = [
+      { kind: 'found', requests: [answer(requestId(1))], missing: [] },
+      { kind: 'not_found', ids: [requestId(1)], error_text: 'No response found' },
+      { kind: 'found', requests: [answer(requestId(1), 'EXPIRED')], missing: [] },
+    ]
+    search.mockImplementation(async () => answers.shift()!)
+    await useWatchStore().start()
+    await settle()
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(history.byId(requestId(1))?.status).toBe('IN PROGRESS')
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(history.byId(requestId(1))?.status).toBe('EXPIRED')
+  })
+})
+
+describe('live status: sandbox events', () => {
+  it('refreshes at once when the sandbox stream reports a request change', async () => {
+    await seed(inProgress(1))
+    search.mockImplementation(answerFrom(new Map()))
+    let emit: ((event: SandboxEvent) => void) | undefined
+    vi.mocked(openSandboxEvents).mockImplementation((onEvent) => {
+      emit = onEvent
+      return { close: vi.fn() }
+    })
+    await useWatchStore().start()
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+    emit!({
+      type: 'clock',
+      data: { now: '2026-11-25T12:00:01Z', offset_ms: 1000 },
+    } as unknown as SandboxEvent)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(2)
+  })
+})
