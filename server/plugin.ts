@@ -1,9 +1,65 @@
-import type { Plugin } from 'vite'
+import { existsSync, statSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { networkInterfaces } from 'node:os'
+import path from 'node:path'
+import {
+  loadEnv,
+  type Connect,
+  type Logger,
+  type Plugin,
+  type PreviewServer,
+  type ResolvedConfig,
+  type ViteDevServer,
+} from 'vite'
+import {
+  createProxy,
+  fetchUpstream,
+  httpUpstream,
+  type Proxy,
+  type ProxyEnvironment,
+} from './proxy/index'
+import { ProxyError, sendError } from './proxy/errors'
+import { DEFAULT_LIVE_HOST, ENV_PREFIXES, resolveSettings, type ServerSettings } from './proxy/env'
+import {
+  TOKEN_HEADER,
+  isHostAllowed,
+  isLoopbackListenHost,
+  LOOPBACK_HOSTS,
+  normaliseHostEntry,
+} from './proxy/guards'
+import type { AuthMode } from './proxy/credentials'
+import { createSandbox, type Sandbox } from './sandbox/index'
+
+type SandboxOptions = NonNullable<Parameters<typeof createSandbox>[0]>
+
+/** Upstream pacing (per environment). */
+export interface VerifyDeskRateLimit {
+  /**
+   * Upstream calls per second (Vonage answers status 1 "Throttled" beyond 30/s).
+   * @default 30
+   */
+  requestsPerSecond?: number
+  /**
+   * Searches per second on live (Vonage allows one per second); VERIFY_DESK_SEARCH_RATE overrides it.
+   * @default 1
+   */
+  liveSearchPerSecond?: number
+  /**
+   * Searches per second on the embedded sandbox.
+   * @default 10
+   */
+  sandboxSearchPerSecond?: number
+  /**
+   * Calls allowed to wait for a slot; one more answers 503 `queue_full`.
+   * @default 100
+   */
+  maxQueue?: number
+}
 
 /** Options of the Verify Desk server side, mounted in `vite` dev and in `vite preview` (`npm run serve`). */
 export interface VerifyDeskOptions {
   /**
-   * Path prefix under which the embedded Verify v1 sandbox is served.
+   * Path prefix under which the embedded Verify v1 sandbox is served (a drop-in for https://api.nexmo.com).
    * @default '/sandbox'
    */
   sandboxBase?: string
@@ -12,18 +68,317 @@ export interface VerifyDeskOptions {
    * @default '/api'
    */
   apiBase?: string
+  /**
+   * Options for the embedded sandbox (`createSandbox`).
+   * @default {}
+   */
+  sandbox?: SandboxOptions
+  /**
+   * Host names accepted in the `Host` header besides localhost, 127.0.0.1, [::1], the configured
+   * listen host and Vite's own `allowedHosts`; `.example.com` allows a domain and its subdomains.
+   * VERIFY_DESK_ALLOWED_HOSTS (comma-separated) adds more.
+   * @default []
+   */
+  allowedHosts?: string[]
+  /**
+   * Origins besides the page's own allowed to call `/api` (a reverse proxy's public origin).
+   * @default []
+   */
+  allowedOrigins?: string[]
+  /**
+   * Largest request body accepted by `/api`, in bytes.
+   * @default 16384
+   */
+  bodyLimit?: number
+  /**
+   * How long an upstream may take to answer before the call fails with 504, in milliseconds.
+   * @default 15000
+   */
+  upstreamTimeoutMs?: number
+  /**
+   * Upstream pacing; `false` disables it (benchmarks only).
+   * @default { requestsPerSecond: 30, liveSearchPerSecond: 1, sandboxSearchPerSecond: 10, maxQueue: 100 }
+   */
+  rateLimit?: VerifyDeskRateLimit | false
+  /**
+   * One log line per `/api` call (time, environment, endpoint, request_id, status, latency).
+   * @default true
+   */
+  accessLog?: boolean
+  /**
+   * Live upstream base URL; VONAGE_API_HOST overrides it.
+   * @default 'https://api.nexmo.com'
+   */
+  liveHost?: string
+  /**
+   * Where live credentials go: `basic` (Authorization header) or `params` (api_key/api_secret);
+   * VONAGE_AUTH overrides it.
+   * @default 'basic'
+   */
+  liveAuth?: AuthMode
 }
 
 export const defaultOptions: Required<VerifyDeskOptions> = {
   sandboxBase: '/sandbox',
   apiBase: '/api',
+  sandbox: {},
+  allowedHosts: [],
+  allowedOrigins: [],
+  bodyLimit: 16 * 1024,
+  upstreamTimeoutMs: 15_000,
+  rateLimit: {
+    requestsPerSecond: 30,
+    liveSearchPerSecond: 1,
+    sandboxSearchPerSecond: 10,
+    maxQueue: 100,
+  },
+  accessLog: true,
+  liveHost: DEFAULT_LIVE_HOST,
+  liveAuth: 'basic',
 }
+
+type AnyServer = ViteDevServer | PreviewServer
 
 /** The Vite plugin that mounts the sandbox and the proxy, alike in dev and in the production server. */
 export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
-  const resolved = { ...defaultOptions, ...options }
-  void resolved
+  const resolved: Required<VerifyDeskOptions> = { ...defaultOptions, ...options }
+  let env: Record<string, string> = {}
+
+  function mount(server: AnyServer, mode: 'dev' | 'serve'): Proxy {
+    const config = server.config
+    const logger = config.logger
+    const listen = mode === 'dev' ? config.server : config.preview
+    const settings = resolveSettings(env, {
+      liveHost: resolved.liveHost,
+      liveAuth: resolved.liveAuth,
+    })
+    if (!isLoopbackListenHost(listen.host) && !settings.token) {
+      throw new Error(
+        `[verify-desk] Refusing to start: this server would listen on ${describeHost(listen.host)}, ` +
+          'reachable from other machines, and its /api can send verifications billed to the Vonage ' +
+          'account. Set VERIFY_DESK_TOKEN to a long random value (the dashboard asks for it once), ' +
+          'or listen on localhost only (drop --host).',
+      )
+    }
+    for (const warning of settings.warnings) logger.warn(`[verify-desk] ${warning}`)
+
+    const sandbox = createSandbox(resolved.sandbox)
+    const rate =
+      resolved.rateLimit === false
+        ? false
+        : { ...(defaultOptions.rateLimit as Required<VerifyDeskRateLimit>), ...resolved.rateLimit }
+    const hosts = allowedHostsFor(listen.host, listen.allowedHosts, settings, resolved.allowedHosts)
+    const live: ProxyEnvironment | undefined = settings.live && {
+      upstream: httpUpstream(settings.live.host),
+      credentials: settings.live.credentials,
+      auth: settings.live.auth,
+      searchPerSecond: settings.liveSearchPerSecond ?? (rate ? rate.liveSearchPerSecond : 1),
+    }
+    const proxy = createProxy({
+      sandbox: {
+        upstream: fetchUpstream((request) => sandbox.fetch(request), 'the embedded sandbox'),
+        credentials: sandbox.defaultAccount,
+        auth: 'basic',
+        searchPerSecond: rate ? rate.sandboxSearchPerSecond : 10,
+      },
+      live,
+      allowedHosts: hosts,
+      allowedOrigins: resolved.allowedOrigins,
+      token: settings.token,
+      bodyLimit: resolved.bodyLimit,
+      timeoutMs: resolved.upstreamTimeoutMs,
+      rateLimit: rate
+        ? { requestsPerSecond: rate.requestsPerSecond, maxQueue: rate.maxQueue }
+        : false,
+      accessLog: resolved.accessLog,
+      logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
+    })
+
+    const hostSet = new Set([
+      ...LOOPBACK_HOSTS,
+      ...(hosts === true ? [] : hosts.map(normaliseHostEntry)),
+    ])
+    server.middlewares.use(
+      resolved.sandboxBase,
+      function verifyDeskSandboxMiddleware(req, res, next) {
+        if (hosts !== true && !isHostAllowed(req.headers.host, hostSet)) {
+          sendError(
+            res,
+            new ProxyError(
+              403,
+              'host_not_allowed',
+              'This server does not answer for that host name.',
+            ),
+          )
+          return
+        }
+        sandbox.middleware(req, res, (error?: unknown) => {
+          if (error) next(error)
+          else
+            sendError(
+              res,
+              new ProxyError(
+                404,
+                'not_found',
+                `The sandbox has no ${String(req.url).split('?')[0]?.slice(0, 80)} endpoint.`,
+              ),
+            )
+        })
+      },
+    )
+    server.middlewares.use(resolved.apiBase, proxy.middleware)
+
+    let closed = false
+    const close = () => {
+      if (closed) return
+      closed = true
+      proxy.close()
+      sandbox
+        .close()
+        .catch((error: unknown) =>
+          logger.warn(`[verify-desk] sandbox did not close cleanly: ${String(error)}`),
+        )
+    }
+    server.httpServer?.once('close', close)
+
+    const printUrls = server.printUrls.bind(server)
+    server.printUrls = () => {
+      printUrls()
+      printBanner(server, logger, sandbox, settings, mode, resolved.sandboxBase)
+    }
+    return proxy
+  }
+
   return {
     name: 'verify-desk:server',
+    config(_config, { isPreview }) {
+      // `npm run serve` also takes its address from VERIFY_DESK_HOST / VERIFY_DESK_PORT when set.
+      if (!isPreview) return
+      const host = process.env.VERIFY_DESK_HOST?.trim()
+      const port = Number(process.env.VERIFY_DESK_PORT)
+      return {
+        preview: {
+          ...(host ? { host } : {}),
+          ...(Number.isInteger(port) && port > 0 ? { port } : {}),
+        },
+      }
+    },
+    configResolved(config: ResolvedConfig) {
+      env =
+        config.envDir === false
+          ? pickEnv(process.env)
+          : loadEnv(config.mode, config.envDir ?? config.root, ENV_PREFIXES)
+    },
+    configureServer(server) {
+      mount(server, 'dev')
+    },
+    configurePreviewServer(server) {
+      const outDir = path.resolve(server.config.root, server.config.build.outDir)
+      const assetsPrefix = path.posix.join(server.config.base, server.config.build.assetsDir, '/')
+      server.middlewares.use(
+        cacheHeaders(outDir, assetsPrefix, [resolved.apiBase, resolved.sandboxBase]),
+      )
+      mount(server, 'serve')
+    },
   }
+}
+
+/** Hashed assets are immutable for a year; everything else (index.html) is revalidated. */
+function cacheHeaders(
+  outDir: string,
+  assetsPrefix: string,
+  skip: string[],
+): Connect.NextHandleFunction {
+  return function verifyDeskCacheHeaders(
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: Connect.NextFunction,
+  ) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next()
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/'
+    if (skip.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`)))
+      return next()
+    if (pathname.startsWith(assetsPrefix) && isFileInside(outDir, pathname.slice(1))) {
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+    } else {
+      res.setHeader('Cache-Control', 'no-cache')
+    }
+    next()
+  }
+}
+
+function isFileInside(dir: string, relative: string): boolean {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(relative)
+  } catch {
+    return false
+  }
+  const file = path.resolve(dir, decoded)
+  if (!file.startsWith(dir + path.sep)) return false
+  return existsSync(file) && statSync(file).isFile()
+}
+
+function pickEnv(source: NodeJS.ProcessEnv): Record<string, string> {
+  const picked: Record<string, string> = {}
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && ENV_PREFIXES.some((prefix) => key.startsWith(prefix)))
+      picked[key] = value
+  }
+  return picked
+}
+
+function allowedHostsFor(
+  listenHost: string | boolean | undefined,
+  viteAllowed: string[] | true | undefined,
+  settings: ServerSettings,
+  configured: string[],
+): string[] | true {
+  const hosts = [...configured, ...settings.allowedHosts]
+  if (Array.isArray(viteAllowed)) hosts.push(...viteAllowed)
+  const wildcard = listenHost === true || listenHost === '0.0.0.0' || listenHost === '::'
+  if (typeof listenHost === 'string' && !wildcard) hosts.push(listenHost)
+  if (wildcard) {
+    // Listening everywhere: the machine's own addresses are legitimate Host values (no DNS involved).
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const address of addresses ?? []) hosts.push(address.address)
+    }
+  }
+  return hosts
+}
+
+function describeHost(host: string | boolean | undefined): string {
+  return host === true ? 'all network interfaces (--host)' : `"${String(host)}"`
+}
+
+function printBanner(
+  server: AnyServer,
+  logger: Logger,
+  sandbox: Sandbox,
+  settings: ServerSettings,
+  mode: 'dev' | 'serve',
+  sandboxBase: string,
+) {
+  const base = (server.resolvedUrls?.local[0] ?? server.resolvedUrls?.network[0] ?? '/').replace(
+    /\/$/,
+    '',
+  )
+  const { apiKey, apiSecret } = sandbox.defaultAccount
+  const lines = [
+    `  ➜  Sandbox: ${base}${sandboxBase}  (api_key ${apiKey}, api_secret ${apiSecret})`,
+    settings.live
+      ? `  ➜  Live:    on, key ${settings.live.credentials.apiKey.slice(0, 4)}… via ${settings.live.host} (${settings.live.auth === 'basic' ? 'Basic auth' : 'key/secret parameters'})`
+      : '  ➜  Live:    off (set VONAGE_API_KEY and VONAGE_API_SECRET to enable it)',
+    `  ➜  Environments: ${settings.live ? 'sandbox, live' : 'sandbox'}${mode === 'serve' ? ' (production server)' : ''}`,
+  ]
+  if (settings.token)
+    lines.push(`  ➜  Access token required on /api calls (header ${headerName()})`)
+  for (const line of lines) logger.info(line)
+}
+
+function headerName(): string {
+  return TOKEN_HEADER.replace(
+    /(^|-)([a-z])/g,
+    (_, dash: string, letter: string) => dash + letter.toUpperCase(),
+  )
 }

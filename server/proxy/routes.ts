@@ -49,8 +49,8 @@ export const ADMIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 const ENVIRONMENTS_METHODS = ['GET', 'HEAD']
 const SAFE_METHODS = new Set(['GET', 'HEAD'])
 
-// One or more plain segments: no `..`, no empty segment, no encoded characters.
-const ADMIN_REST = /^(?:\/[A-Za-z0-9_\-.]+)*\/?$/
+// Plain segments (a test number may carry `+` or `%2B`): no empty segment, no encoded `/`, `\` or `.`.
+const ADMIN_REST = /^(?:\/(?:[A-Za-z0-9_\-.+~]|%(?![2][eEfF]|5[cC])[0-9A-Fa-f]{2})+)*\/?$/
 
 const notFound = (pathname: string): RouteMatch => ({
   ok: false,

@@ -5,6 +5,7 @@ import http, {
   type ServerResponse,
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createLogger } from 'vite'
 import { createProxy, httpUpstream, type ProxyOptions } from '../../../server/proxy/index'
 
 export interface Arrival {
@@ -186,3 +187,14 @@ export const json = (value: unknown) => ({
 
 export const basic = (c: { apiKey: string; apiSecret: string }) =>
   `Basic ${Buffer.from(`${c.apiKey}:${c.apiSecret}`).toString('base64')}`
+
+/** A Vite logger that records every line instead of printing it. */
+export function recordingLogger() {
+  const lines: string[] = []
+  const logger = createLogger('info', { allowClearScreen: false })
+  logger.info = (msg) => void lines.push(msg)
+  logger.warn = (msg) => void lines.push(msg)
+  logger.warnOnce = (msg) => void lines.push(msg)
+  logger.error = (msg) => void lines.push(msg)
+  return { logger, lines }
+}

@@ -85,6 +85,22 @@ describe('matchRoute', () => {
     })
   })
 
+  it('forwards admin paths that carry a phone number, but no encoded separators', () => {
+    for (const path of [
+      '/sandbox/__admin/test-numbers/+447700900000',
+      '/sandbox/__admin/test-numbers/%2B447700900000',
+    ]) {
+      expect(matchRoute('DELETE', path)).toMatchObject({ ok: true, route: { kind: 'admin' } })
+    }
+    for (const path of [
+      '/sandbox/__admin/a%2Fb',
+      '/sandbox/__admin/%2e%2e',
+      '/sandbox/__admin/a%5cb',
+    ]) {
+      expect(matchRoute('GET', path)).toMatchObject({ ok: false, status: 404 })
+    }
+  })
+
   it('matches /environments for GET and HEAD', () => {
     expect(matchRoute('GET', '/environments')).toEqual({
       ok: true,

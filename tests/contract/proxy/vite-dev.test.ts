@@ -1,0 +1,167 @@
+/**
+ * The plugin in a real Vite dev server built from the project's own vite.config.ts: the live
+ * environment points at a recording upstream double, the sandbox is the embedded one.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { createServer, type ViteDevServer } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LIVE, basic, call, json, recordingLogger, startUpstream } from './support'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const configFile = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url))
+
+const saved = { ...process.env }
+let upstream: Awaited<ReturnType<typeof startUpstream>>
+let server: ViteDevServer
+let port: number
+const log = recordingLogger()
+
+beforeAll(async () => {
+  upstream = await startUpstream()
+  Object.assign(process.env, {
+    VONAGE_API_KEY: LIVE.apiKey,
+    VONAGE_API_SECRET: LIVE.apiSecret,
+    VONAGE_API_HOST: upstream.url,
+  })
+  delete process.env.VERIFY_DESK_TOKEN
+  server = await createServer({
+    configFile,
+    root,
+    customLogger: log.logger,
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+  })
+  await server.listen()
+  port = (server.httpServer?.address() as AddressInfo).port
+}, 60_000)
+
+afterAll(async () => {
+  await server?.close()
+  await upstream?.close()
+  process.env = saved
+})
+
+describe('the plugin in the Vite dev server', () => {
+  it('serves /api/environments with live on and a key hint', async () => {
+    const res = await call(port, '/api/environments')
+    expect(res.status).toBe(200)
+    expect(res.json()).toEqual({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true, keyHint: 'live…' },
+      ],
+      default: 'sandbox',
+    })
+  })
+
+  it('forwards a live start with the Basic header from VONAGE_API_KEY/SECRET', async () => {
+    const res = await call(port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://localhost:${port}` },
+      body: JSON.stringify({ number: '447700900000', brand: 'Acme', api_secret: 'from-browser' }),
+    })
+    expect(res.status).toBe(200)
+    const arrival = upstream.arrivals.at(-1)
+    expect(arrival?.headers.authorization).toBe(basic(LIVE))
+    expect(JSON.parse(arrival?.body ?? '')).toEqual({ number: '447700900000', brand: 'Acme' })
+  })
+
+  it('runs a whole verification against the embedded sandbox through /api', async () => {
+    const started = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900123', brand: 'Acme' }),
+    })
+    expect(started.status).toBe(200)
+    const { request_id: requestId, status } = started.json() as {
+      request_id: string
+      status: string
+    }
+    expect(status).toBe('0')
+    const admin = await call(port, `/api/sandbox/__admin/requests/${requestId}`)
+    expect(admin.status).toBe(200)
+    const pin = (admin.json() as { pin: string }).pin
+    expect(pin).toMatch(/^\d{4}$/)
+    const checked = await call(port, '/api/sandbox/verify/check/json', {
+      method: 'POST',
+      ...json({ request_id: requestId, code: pin }),
+    })
+    expect(checked.json()).toMatchObject({ request_id: requestId, status: '0' })
+    const searched = await call(port, `/api/sandbox/verify/search/json?request_id=${requestId}`)
+    expect(searched.json()).toMatchObject({ request_id: requestId, status: 'SUCCESS' })
+    expect(log.lines.join('\n')).not.toContain(`code=${pin}`)
+  })
+
+  it('serves the sandbox itself at /sandbox as a drop-in for api.nexmo.com', async () => {
+    const res = await call(
+      port,
+      '/sandbox/verify/search/json?request_id=0123456789abcdef0123456789abcdef',
+      {
+        headers: {
+          authorization: `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`,
+        },
+      },
+    )
+    expect(res.status).toBe(200)
+    expect(res.json()).toMatchObject({ status: '101' })
+  })
+
+  it('streams the sandbox event stream through /api as it happens', async () => {
+    const received: string[] = []
+    const req = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/api/sandbox/__admin/events',
+      headers: { host: `localhost:${port}`, accept: 'text/event-stream' },
+    })
+    const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve))
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
+    const gotRequestEvent = new Promise<void>((resolve) => {
+      res.on('data', (chunk: Buffer) => {
+        received.push(chunk.toString('utf8'))
+        if (received.join('').includes('event: request')) resolve()
+      })
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900456', brand: 'Stream' }),
+    })
+    await gotRequestEvent // arrives while the stream is still open
+    expect(received.join('')).toMatch(/event: request\ndata: \{.*"brand":"Stream"/)
+    req.destroy()
+  })
+
+  it('answers an unknown /api path with 404 JSON, not the SPA page', async () => {
+    const res = await call(port, '/api/nothing/here', { headers: { accept: 'text/html' } })
+    expect(res.status).toBe(404)
+    expect(res.headers['content-type']).toMatch(/^application\/json/)
+    expect(res.json()).toMatchObject({ error: { code: 'not_found' } })
+  })
+
+  it('logs one access line per call through the Vite logger, without the secret', async () => {
+    const before = log.lines.length
+    await call(port, '/api/live/verify/search/json?request_id=abcdef0123456789abcdef0123456789')
+    const added = log.lines.slice(before).filter((l) => l.startsWith('[verify-desk] time='))
+    expect(added).toHaveLength(1)
+    expect(added[0]).toMatch(
+      /env=live endpoint=search method=GET http=200 status="IN PROGRESS" request_id=abcdef0123456789abcdef0123456789 latency=/,
+    )
+    const all = log.lines.join('\n')
+    expect(all).not.toContain(LIVE.apiSecret)
+    expect(all).not.toContain(basic(LIVE).slice(6))
+  })
+
+  it('prints the sandbox URL, its credentials and the live environments at start-up', () => {
+    const before = log.lines.length
+    server.printUrls()
+    const banner = log.lines.slice(before).join('\n')
+    expect(banner).toContain(`http://127.0.0.1:${port}/sandbox`)
+    expect(banner).toContain('api_key sandbox, api_secret sandbox-secret')
+    expect(banner).toMatch(/Live: +on, key live… via http:\/\/127\.0\.0\.1:\d+/)
+    expect(banner).toContain('Environments: sandbox, live')
+    expect(banner).not.toContain(LIVE.apiSecret)
+  })
+})
