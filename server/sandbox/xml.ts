@@ -17,6 +17,7 @@ export function escapeXml(value: string): string {
 function element(name: string, value: unknown): string {
   if (Array.isArray(value)) {
     const item = ITEM_NAMES[name] ?? 'item'
+    if (value.length === 0) return `<${name}/>`
     return `<${name}>${value.map((v) => element(item, v)).join('')}</${name}>`
   }
   if (value !== null && typeof value === 'object') {

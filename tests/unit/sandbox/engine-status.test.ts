@@ -375,7 +375,7 @@ describe('answers', () => {
     const s = fakeEngine({ id: undefined })
     const body = s.call('request', base)
     expect(body.request_id).toMatch(/^[0-9a-f]{32}$/)
-    const search = s.call('search', { request_id: body.request_id })
+    const search = s.call('search', { request_id: body.request_id as string })
     const scalars = Object.entries(search).filter(([k]) => k !== 'checks' && k !== 'events')
     expect(scalars.length).toBeGreaterThan(10)
     expect(scalars.filter(([, v]) => typeof v !== 'string')).toEqual([])
