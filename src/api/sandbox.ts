@@ -14,15 +14,15 @@ import type {
   TestNumber,
 } from '@contract/admin'
 import type { SearchStatus } from '@contract/types'
-import { apiRequest, apiUrlWithToken, type Params } from './client'
+import { apiRequest, apiUrlWithToken, isApiError, type Params } from './client'
 
 const ADMIN = 'sandbox/__admin'
 
 export interface AdminRequestFilter {
   number?: string
   status?: SearchStatus
-  account_id?: string
-  request_id?: string
+  /** api_key or account id. */
+  account?: string
   limit?: number
   offset?: number
 }
@@ -40,10 +40,19 @@ export function listAdminRequests(filter: AdminRequestFilter = {}): Promise<Admi
   return apiRequest<AdminRequestList>('GET', `${ADMIN}/requests`, { query: query(filter) })
 }
 
-/** One request as the sandbox sees it, or `null` when the sandbox does not know it. */
+/** One request as the sandbox sees it, or `null` when the sandbox does not know it (404). */
 export async function getAdminRequest(requestId: string): Promise<AdminRequest | null> {
-  const list = await listAdminRequests({ request_id: requestId })
-  return list.requests.find((r) => r.request_id === requestId) ?? null
+  try {
+    return await apiRequest<AdminRequest>(
+      'GET',
+      `${ADMIN}/requests/${encodeURIComponent(requestId)}`,
+    )
+  } catch (error) {
+    if (isApiError(error) && error.httpStatus === 404 && error.code !== 'unknown_environment') {
+      return null
+    }
+    throw error
+  }
 }
 
 /** The handset's messages, newest first. */
@@ -71,8 +80,10 @@ export function injectFault(fault: AdminFaultInput): Promise<AdminFault> {
   return apiRequest<AdminFault>('POST', `${ADMIN}/faults`, { json: fault })
 }
 
-export function clearFaults(): Promise<unknown> {
-  return apiRequest<unknown>('DELETE', `${ADMIN}/faults`)
+/** Removes one fault (by id), or all of them without an id. */
+export function clearFaults(id?: string): Promise<{ faults: AdminFault[] }> {
+  const path = id ? `${ADMIN}/faults/${encodeURIComponent(id)}` : `${ADMIN}/faults`
+  return apiRequest<{ faults: AdminFault[] }>('DELETE', path)
 }
 
 export function listTestNumbers(): Promise<{ test_numbers: TestNumber[] }> {
@@ -92,9 +103,23 @@ export function listAccounts(): Promise<{ accounts: AdminAccount[] }> {
   return apiRequest<{ accounts: AdminAccount[] }>('GET', `${ADMIN}/accounts`)
 }
 
-/** Forgets every request, message, fault and clock offset. */
-export function resetSandbox(): Promise<unknown> {
-  return apiRequest<unknown>('POST', `${ADMIN}/reset`)
+/** Forgets every request, message, fault and clock offset (test numbers too when asked). */
+export function resetSandbox(
+  options: { testNumbers?: boolean } = {},
+): Promise<{ ok: boolean; clock: AdminClock }> {
+  return apiRequest<{ ok: boolean; clock: AdminClock }>('POST', `${ADMIN}/reset`, {
+    json: { test_numbers: options.testNumbers === true },
+  })
+}
+
+/** Status 1 after `perSecond` requests per second (null: off), for one account or the default. */
+export function setThrottle(
+  perSecond: number | null,
+  apiKey?: string,
+): Promise<{ accounts: AdminAccount[] }> {
+  return apiRequest<{ accounts: AdminAccount[] }>('POST', `${ADMIN}/throttle`, {
+    json: { per_second: perSecond, ...(apiKey ? { api_key: apiKey } : {}) },
+  })
 }
 
 export type SandboxEvent = {
