@@ -1,0 +1,523 @@
+/* eslint vitest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expect*", "walk"] }], vitest/valid-expect: ["error", { "maxArgs": 2 }] -- assertions live in the expect* helpers; vitest takes a message as the second argument */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REQUEST_ID } from './support/assert'
+import { getJson, postForm, raw, type Body } from './support/http'
+import {
+  admin,
+  advance,
+  listOf,
+  messages,
+  pinOf,
+  startSandbox,
+  uniqueNumber,
+  wrongCode,
+  type Running,
+} from './support/sandbox'
+import { openSse } from './support/sse'
+import * as T from './support/texts'
+
+// The admin API under /__admin/: listing, handset, live stream, clock, faults, test numbers,
+// reset, accounts and throttle. Each block gets its own sandbox over real HTTP.
+let sb: Running
+beforeAll(async () => {
+  sb = await startSandbox()
+})
+afterAll(async () => {
+  await sb.close()
+})
+
+async function start(params: Record<string, string> = {}, on: Running = sb): Promise<string> {
+  const res = await postForm(on.base, '/verify/json', {
+    ...on.creds,
+    number: uniqueNumber(),
+    brand: 'Acme',
+    ...params,
+  })
+  expect(res.body.status, JSON.stringify(res.body)).toBe('0')
+  return res.body.request_id as string
+}
+
+const check = (id: string, code: string, on: Running = sb) =>
+  postForm(on.base, '/verify/check/json', { ...on.creds, request_id: id, code })
+
+const requests = async (query: string, on: Running = sb) =>
+  listOf(await admin(on.base, `/requests${query}`), 'requests')
+
+describe('GET /__admin/requests', () => {
+  it('lists every request with its PIN, events, checks and status', async () => {
+    const number = uniqueNumber()
+    const id = await start({ number })
+    const pin = await pinOf(sb.base, id)
+    await check(id, wrongCode(pin))
+    const [req] = await requests(`?number=${number}`)
+    expect(req).toMatchObject({ request_id: id, number, pin, status: 'IN PROGRESS' })
+    expect(req?.events).toHaveLength(1)
+    expect(req?.checks).toEqual([
+      expect.objectContaining({ code: wrongCode(pin), status: 'INVALID' }),
+    ])
+    const one = (await admin(sb.base, `/requests/${id}`)) as Body
+    expect(one).toMatchObject({ request_id: id, pin })
+  })
+
+  it('filters by number (in any notation), status and account', async () => {
+    const number = uniqueNumber()
+    const done = await start({ number })
+    expect((await check(done, await pinOf(sb.base, done))).body.status).toBe('0')
+    const open = await start({ number })
+    const other = await start()
+
+    const byNumber = await requests(`?number=%2B${number}`)
+    expect(byNumber.map((r) => r.request_id).sort()).toEqual([done, open].sort())
+
+    const success = await requests('?status=SUCCESS')
+    expect(success.map((r) => r.request_id)).toContain(done)
+    expect(success.every((r) => r.status === 'SUCCESS')).toBe(true)
+    const inProgress = await requests(`?status=${encodeURIComponent('IN PROGRESS')}`)
+    expect(inProgress.map((r) => r.request_id)).toEqual(expect.arrayContaining([open, other]))
+    expect(inProgress.map((r) => r.request_id)).not.toContain(done)
+
+    const mine = await requests(`?account=${sb.key}`)
+    expect(mine.map((r) => r.request_id)).toEqual(expect.arrayContaining([done, open, other]))
+    expect(await requests('?account=nobody')).toEqual([])
+  })
+})
+
+describe('GET /__admin/messages', () => {
+  it('lists the handset newest first, per number or request, with the PIN, sender and text', async () => {
+    const number = uniqueNumber()
+    const id = await start({ number, workflow_id: '1', sender_id: 'ACME', lg: 'en-gb' })
+    await advance(sb.base, 126)
+    const list = listOf(await admin(sb.base, `/messages?number=${number}`), 'messages')
+    expect(list).toHaveLength(2)
+    const [tts, sms] = list as [Body, Body]
+    expect(tts).toMatchObject({ channel: 'tts', number, request_id: id })
+    expect(sms).toMatchObject({
+      channel: 'sms',
+      number,
+      request_id: id,
+      sender: 'ACME',
+      lg: 'en-gb',
+    })
+    expect(Date.parse(String(tts.sent_at))).toBeGreaterThan(Date.parse(String(sms.sent_at)))
+    const pin = String(sms.pin)
+    expect(pin).toMatch(/^\d{4}$/)
+    expect(sms.text).toContain(pin)
+    expect(sms.text).toContain('Acme')
+    // A call transcript spells the digits out: the PIN never appears as one number.
+    expect(tts.text).not.toContain(pin)
+    expect(String(tts.text).length).toBeGreaterThan(0)
+    const byRequest = await messages(sb.base, id)
+    expect(byRequest.map((m) => m.channel)).toEqual(['tts', 'sms'])
+  })
+
+  it("keeps the request's lg on every message, in English where there is no translation", async () => {
+    for (const lg of ['de-de', 'is-is', 'ja-jp']) {
+      const id = await start({ lg })
+      const [m] = listOf(await admin(sb.base, `/messages?request_id=${id}`), 'messages')
+      expect(m?.lg).toBe(lg)
+      // The language of the text: the request's own where translated, English otherwise.
+      expect([lg.slice(0, 2), 'en']).toContain(String(m?.language).slice(0, 2))
+    }
+  })
+})
+
+describe('GET /__admin/events (Server-Sent Events)', () => {
+  it('delivers a request change and a new message, and a clock move', async () => {
+    const stream = await openSse(sb.base, '/__admin/events')
+    try {
+      expect(stream.status).toBe(200)
+      expect(stream.contentType).toMatch(/^text\/event-stream/)
+      const id = await start({ workflow_id: '4' })
+      const req = await stream.waitFor(
+        (e) => e.event === 'request' && (e.data as Body).request_id === id,
+      )
+      expect((req.data as Body).status).toBe('IN PROGRESS')
+      const msg = await stream.waitFor(
+        (e) => e.event === 'message' && (e.data as Body).request_id === id,
+      )
+      expect((msg.data as Body).channel).toBe('sms')
+
+      await advance(sb.base, 121)
+      await stream.waitFor(
+        (e) =>
+          e.event === 'message' &&
+          (e.data as Body).request_id === id &&
+          (e.data as Body).channel === 'sms' &&
+          e !== msg,
+      )
+      await stream.waitFor((e) => e.event === 'clock')
+
+      expect((await check(id, await pinOf(sb.base, id))).body.status).toBe('0')
+      const success = await stream.waitFor(
+        (e) =>
+          e.event === 'request' &&
+          (e.data as Body).request_id === id &&
+          (e.data as Body).status === 'SUCCESS',
+      )
+      expect((success.data as Body).checks).toHaveLength(1)
+    } finally {
+      stream.close()
+    }
+  })
+})
+
+describe('/__admin/clock', () => {
+  it('answers the time and moves it forward, firing what falls due', async () => {
+    const before = (await admin(sb.base, '/clock')) as Body
+    expect(typeof before.now).toBe('string')
+    const moved = (await advance(sb.base, 3600)) as Body
+    const delta = Date.parse(String(moved.now)) - Date.parse(String(before.now))
+    expect(delta).toBeGreaterThanOrEqual(3600_000)
+    expect(delta).toBeLessThan(3600_000 + 60_000)
+  })
+
+  it('refuses a negative or non-numeric advance with a 4xx', async () => {
+    for (const body of ['{"advance_seconds":-5}', '{"advance_seconds":"ten"}', '{}', 'nope']) {
+      const res = await raw(sb.base, {
+        method: 'POST',
+        path: '/__admin/clock',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      expect(res.status, body).toBeGreaterThanOrEqual(400)
+      expect(res.status, body).toBeLessThan(500)
+    }
+  })
+})
+
+describe('POST /__admin/faults', () => {
+  it('makes the next N calls to an endpoint answer a chosen status, then behaves again', async () => {
+    await admin(sb.base, '/faults', { endpoint: 'request', count: 2, status: '5' })
+    const params = { ...sb.creds, number: uniqueNumber(), brand: 'Acme' }
+    const first = await postForm(sb.base, '/verify/json', params)
+    // Another endpoint is not affected.
+    const search = await getJson(sb.base, '/verify/search/json', {
+      ...sb.creds,
+      request_id: 'a'.repeat(32),
+    })
+    expect(search.body.status).toBe('101')
+    const second = await postForm(sb.base, '/verify/json', params)
+    const third = await postForm(sb.base, '/verify/json', params)
+    expect(first.body).toEqual({ status: '5', error_text: 'Internal Error' })
+    expect(second.body).toEqual({ status: '5', error_text: 'Internal Error' })
+    expect(third.body.status).toBe('0')
+    expect(third.body.request_id).toMatch(REQUEST_ID)
+  })
+
+  it.each([
+    ['1', 'request', T.THROTTLED],
+    ['7', 'request', 'The number you are trying to verify is blacklisted for verification.'],
+    ['15', 'psd2', 'The destination number is not in a supported network'],
+    [
+      '29',
+      'request',
+      'Your Vonage account is still in demo mode. While in demo mode you must add target numbers to the approved list for your account. Add funds to your account to remove this limitation.',
+    ],
+    ['1', 'check', T.THROTTLED],
+  ])('answers status %s on %s with the documented text', async (status, endpoint, text) => {
+    await admin(sb.base, '/faults', { endpoint, status })
+    const res =
+      endpoint === 'check'
+        ? await check('a'.repeat(32), '1234')
+        : await postForm(sb.base, endpoint === 'psd2' ? '/verify/psd2/json' : '/verify/json', {
+            ...sb.creds,
+            number: uniqueNumber(),
+            brand: 'Acme',
+            payee: 'Shop',
+            amount: '1',
+          })
+    expect(res.http).toBe(200)
+    expect(res.body).toMatchObject({ status, error_text: text })
+  })
+
+  it('answers late when asked (the call is still processed)', async () => {
+    await admin(sb.base, '/faults', { endpoint: 'request', delay_ms: 300 })
+    const t0 = Date.now()
+    const res = await postForm(sb.base, '/verify/json', {
+      ...sb.creds,
+      number: uniqueNumber(),
+      brand: 'Late',
+    })
+    // A lower bound only: the answer must not come before the injected delay.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290)
+    expect(res.body.status).toBe('0')
+  })
+
+  it('drops the connection without an answer when asked, once', async () => {
+    await admin(sb.base, '/faults', { endpoint: 'check', drop: true })
+    await expect(check('a'.repeat(32), '1234')).rejects.toThrow()
+    const after = await check('a'.repeat(32), '1234')
+    expect(after.body.status).toBe('6')
+  })
+
+  it('lists pending faults and clears them', async () => {
+    await admin(sb.base, '/faults', { endpoint: 'any', count: 3, status: '5' })
+    const listed = listOf(await admin(sb.base, '/faults'), 'faults')
+    expect(listed).toEqual([
+      expect.objectContaining({ endpoint: 'any', remaining: 3, status: '5' }),
+    ])
+    await admin(sb.base, '/faults', undefined, 'DELETE')
+    expect(listOf(await admin(sb.base, '/faults'), 'faults')).toEqual([])
+    expect(
+      (await postForm(sb.base, '/verify/search/json', { ...sb.creds, request_id: 'a'.repeat(32) }))
+        .body.status,
+    ).toBe('101')
+  })
+
+  it('refuses a fault with a bad body with a 4xx', async () => {
+    const res = await raw(sb.base, {
+      method: 'POST',
+      path: '/__admin/faults',
+      headers: { 'content-type': 'application/json' },
+      body: '{"endpoint":"nowhere","status":"5"}',
+    })
+    expect(res.status).toBeGreaterThanOrEqual(400)
+    expect(res.status).toBeLessThan(500)
+  })
+})
+
+describe('test numbers with fixed PINs', () => {
+  it('sends the fixed PIN every time, whatever the notation of the number', async () => {
+    const number = uniqueNumber()
+    await admin(sb.base, '/test-numbers', { number, pin: '2468' }, 'PUT')
+    const a = await start({ number })
+    expect(await pinOf(sb.base, a)).toBe('2468')
+    expect((await check(a, '2468')).body.status).toBe('0')
+    const b = await start({ number: `+${number}` })
+    expect(await pinOf(sb.base, b)).toBe('2468')
+    expect((await check(b, '2468')).body.status).toBe('0')
+    const listed = listOf(await admin(sb.base, '/test-numbers'), 'test_numbers')
+    expect(listed).toContainEqual({ number, pin: '2468' })
+  })
+
+  it('keeps the fixed PIN when a new PIN would be generated', async () => {
+    const number = uniqueNumber()
+    await admin(sb.base, '/test-numbers', { number, pin: '135790' }, 'PUT')
+    const id = await start({ number, code_length: '6', pin_expiry: '60', next_event_wait: '60' })
+    await advance(sb.base, 61)
+    const pins = (await messages(sb.base, id)).map((m) => m.pin)
+    expect(pins).toEqual(['135790', '135790'])
+  })
+
+  it('removes a test number', async () => {
+    const number = uniqueNumber()
+    await admin(sb.base, '/test-numbers', { number, pin: '1111' }, 'PUT')
+    await admin(sb.base, `/test-numbers/${number}`, undefined, 'DELETE')
+    const listed = listOf(await admin(sb.base, '/test-numbers'), 'test_numbers')
+    expect(listed.map((t) => t.number)).not.toContain(number)
+  })
+})
+
+describe('POST /__admin/reset', () => {
+  it('forgets requests, messages, faults and the clock offset', async () => {
+    const own = await startSandbox()
+    try {
+      const number = uniqueNumber()
+      const id = await start({ number }, own)
+      await advance(own.base, 500)
+      await admin(own.base, '/faults', { endpoint: 'search', status: '5' })
+      await admin(own.base, '/reset', {})
+      expect(await requests('', own)).toEqual([])
+      expect(listOf(await admin(own.base, '/messages'), 'messages')).toEqual([])
+      expect(listOf(await admin(own.base, '/faults'), 'faults')).toEqual([])
+      const clock = (await admin(own.base, '/clock')) as Body
+      expect(Math.abs(Date.parse(String(clock.now)) - Date.now())).toBeLessThan(10_000)
+      const search = await getJson(own.base, '/verify/search/json', {
+        ...own.creds,
+        request_id: id,
+      })
+      expect(search.body).toMatchObject({ status: '101', error_text: T.NO_RESPONSE })
+      // The number is free again.
+      await start({ number }, own)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('keeps test numbers unless asked to clear them too', async () => {
+    const own = await startSandbox()
+    try {
+      await admin(own.base, '/test-numbers', { number: '447400555000', pin: '9999' }, 'PUT')
+      await admin(own.base, '/reset', {})
+      expect(listOf(await admin(own.base, '/test-numbers'), 'test_numbers')).toHaveLength(1)
+      await admin(own.base, '/reset', { test_numbers: true })
+      expect(listOf(await admin(own.base, '/test-numbers'), 'test_numbers')).toEqual([])
+    } finally {
+      await own.close()
+    }
+  })
+})
+
+describe('accounts and the throttle', () => {
+  it('gives each API key its own account: account_id, concurrency scope and requests', async () => {
+    const own = await startSandbox({
+      accounts: [
+        { apiKey: 'alpha', apiSecret: 'alpha-secret' },
+        { apiKey: 'beta', apiSecret: 'beta-secret', accountId: 'beta0001' },
+      ],
+    })
+    try {
+      expect(own.key).toBe('alpha')
+      const number = uniqueNumber()
+      const a = await postForm(own.base, '/verify/json', {
+        api_key: 'alpha',
+        api_secret: 'alpha-secret',
+        number,
+        brand: 'A',
+      })
+      const b = await postForm(own.base, '/verify/json', {
+        api_key: 'beta',
+        api_secret: 'beta-secret',
+        number,
+        brand: 'B',
+      })
+      expect(a.body.status).toBe('0')
+      expect(b.body.status).toBe('0')
+      const search = await getJson(own.base, '/verify/search/json', {
+        api_key: 'beta',
+        api_secret: 'beta-secret',
+        request_id: b.body.request_id as string,
+      })
+      expect(search.body.account_id).toBe('beta0001')
+      // One account cannot see or check another's request.
+      const foreign = await getJson(own.base, '/verify/search/json', {
+        api_key: 'alpha',
+        api_secret: 'alpha-secret',
+        request_id: b.body.request_id as string,
+      })
+      expect(foreign.body.status).toBe('101')
+      const foreignCheck = await postForm(own.base, '/verify/check/json', {
+        api_key: 'alpha',
+        api_secret: 'alpha-secret',
+        request_id: b.body.request_id as string,
+        code: '1234',
+      })
+      expect(foreignCheck.body.status).toBe('6')
+      expect((await requests('?account=beta0001', own)).map((r) => r.request_id)).toEqual([
+        b.body.request_id,
+      ])
+      // The default accounts are gone when accounts are configured: status 4.
+      const gone = await postForm(own.base, '/verify/json', {
+        api_key: 'sandbox',
+        api_secret: 'sandbox-secret',
+        number: uniqueNumber(),
+        brand: 'A',
+      })
+      expect(gone.body.status).toBe('4')
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('accepts pin_code only on an account with the feature, and sends that PIN', async () => {
+    const own = await startSandbox({ accounts: 'plain:plain-secret,custom:custom-secret:pin_code' })
+    try {
+      const refused = await postForm(own.base, '/verify/json', {
+        api_key: 'plain',
+        api_secret: 'plain-secret',
+        number: uniqueNumber(),
+        brand: 'A',
+        pin_code: 'AKFG3424',
+      })
+      expect(refused.body).toMatchObject({ status: '20', error_text: T.PIN_CODE_NOT_ALLOWED })
+      const ok = await postForm(own.base, '/verify/json', {
+        api_key: 'custom',
+        api_secret: 'custom-secret',
+        number: uniqueNumber(),
+        brand: 'A',
+        pin_code: '24680',
+      })
+      expect(ok.body.status).toBe('0')
+      const id = ok.body.request_id as string
+      const [m] = await messages(own.base, id)
+      expect(m?.pin).toBe('24680')
+      expect(m?.text).toContain('24680')
+      const res = await postForm(own.base, '/verify/check/json', {
+        api_key: 'custom',
+        api_secret: 'custom-secret',
+        request_id: id,
+        code: '24680',
+      })
+      expect(res.body.status).toBe('0')
+      // The spec's own example of a custom PIN is alphanumeric.
+      const alnum = await postForm(own.base, '/verify/json', {
+        api_key: 'custom',
+        api_secret: 'custom-secret',
+        number: uniqueNumber(),
+        brand: 'A',
+        pin_code: 'AKFG3424',
+      })
+      expect(alnum.body.status).toBe('0')
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('works with the documented default pin_code account out of the box', async () => {
+    const res = await postForm(sb.base, '/verify/json', {
+      api_key: 'sandbox-pin',
+      api_secret: 'sandbox-pin-secret',
+      number: uniqueNumber(),
+      brand: 'A',
+      pin_code: '8642',
+    })
+    expect(res.body.status).toBe('0')
+    expect(await pinOf(sb.base, res.body.request_id as string)).toBe('8642')
+  })
+
+  it('switches the throttle off with the throttlePerSecond: null option alone', async () => {
+    const { createSandbox } = await import('../../../server/sandbox/index')
+    const sandbox = createSandbox({ stateFile: false, throttlePerSecond: null })
+    try {
+      const { apiKey, apiSecret } = sandbox.defaultAccount
+      const statuses = await Promise.all(
+        Array.from({ length: 60 }, async () => {
+          const res = await sandbox.fetch(
+            new Request(
+              `http://sandbox/verify/search/json?api_key=${apiKey}&api_secret=${apiSecret}&request_id=${'a'.repeat(32)}`,
+            ),
+          )
+          return ((await res.json()) as Body).status
+        }),
+      )
+      expect(statuses.filter((s) => s === '1')).toEqual([])
+    } finally {
+      await sandbox.close()
+    }
+  })
+
+  it('throttles at a configured rate per account', async () => {
+    const own = await startSandbox({
+      throttlePerSecond: 3,
+      accounts: [
+        { apiKey: 'slow', apiSecret: 'slow-secret' },
+        { apiKey: 'other', apiSecret: 'other-secret', throttlePerSecond: null },
+      ],
+    })
+    try {
+      const burst = (key: string) =>
+        Promise.all(
+          Array.from({ length: 10 }, () =>
+            postForm(own.base, '/verify/search/json', {
+              api_key: key,
+              api_secret: `${key}-secret`,
+              request_id: 'a'.repeat(32),
+            }),
+          ),
+        )
+      const slow = (await burst('slow')).map((r) => r.body.status)
+      expect(slow.filter((s) => s === '101').length).toBeLessThanOrEqual(3)
+      expect(slow.filter((s) => s === '1').length).toBeGreaterThanOrEqual(7)
+      const other = (await burst('other')).map((r) => r.body.status)
+      expect(other.every((s) => s === '101')).toBe(true)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('lists the accounts without their secrets', async () => {
+    const list = listOf(await admin(sb.base, '/accounts'), 'accounts')
+    expect(list.map((a) => a.api_key)).toEqual(expect.arrayContaining(['sandbox', 'sandbox-pin']))
+    expect(JSON.stringify(list)).not.toContain('sandbox-secret')
+  })
+})

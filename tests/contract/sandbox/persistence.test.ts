@@ -1,0 +1,203 @@
+/* eslint vitest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expect*", "walk"] }], vitest/valid-expect: ["error", { "maxArgs": 2 }] -- assertions live in the expect* helpers; vitest takes a message as the second argument */
+import { spawn } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { getJson, postForm, raw, type Body } from './support/http'
+import {
+  admin,
+  advance,
+  listOf,
+  messages,
+  pinOf,
+  startSandbox,
+  uniqueNumber,
+  wrongCode,
+} from './support/sandbox'
+
+// State survives a restart (written through to a file); a damaged file is set aside and the
+// sandbox starts empty. Plus the standalone CLI (`npm run sandbox`) on a free port.
+let dir: string
+let stateFile: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-state-'))
+  stateFile = join(dir, 'nested', 'state.json')
+})
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function capture() {
+  const warnings: string[] = []
+  return { warnings, logger: { info: () => undefined, warn: (m: string) => void warnings.push(m) } }
+}
+
+describe('persistence across a restart', () => {
+  it('keeps requests, checks, messages, the PIN, the clock and the timeline', async () => {
+    const a = await startSandbox({ stateFile })
+    const id = (
+      await postForm(a.base, '/verify/json', {
+        ...a.creds,
+        number: uniqueNumber(),
+        brand: 'Acme',
+        workflow_id: '4',
+      })
+    ).body.request_id as string
+    const pin = await pinOf(a.base, id)
+    await postForm(a.base, '/verify/check/json', {
+      ...a.creds,
+      request_id: id,
+      code: wrongCode(pin),
+    })
+    await advance(a.base, 60)
+    const clockBefore = (await admin(a.base, '/clock')) as Body
+    await a.close()
+    expect(existsSync(stateFile)).toBe(true)
+
+    const b = await startSandbox({ stateFile })
+    try {
+      const search = await getJson(b.base, '/verify/search/json', { ...b.creds, request_id: id })
+      expect(search.body).toMatchObject({ request_id: id, status: 'IN PROGRESS' })
+      expect(search.body.checks).toHaveLength(1)
+      expect(await pinOf(b.base, id)).toBe(pin)
+      // The clock offset survives: the sandbox is still 60 s ahead.
+      const clockAfter = (await admin(b.base, '/clock')) as Body
+      expect(Date.parse(String(clockAfter.now))).toBeGreaterThanOrEqual(
+        Date.parse(String(clockBefore.now)),
+      )
+      // The timeline goes on: workflow 4's second SMS falls due at 120 s.
+      await advance(b.base, 61)
+      expect((await messages(b.base, id)).map((m) => m.channel)).toEqual(['sms', 'sms'])
+      // The PIN from before the restart still verifies.
+      const ok = await postForm(b.base, '/verify/check/json', {
+        ...b.creds,
+        request_id: id,
+        code: pin,
+      })
+      expect(ok.body.status).toBe('0')
+    } finally {
+      await b.close()
+    }
+  })
+
+  it('never loses a request it accepted, even when closed right after', async () => {
+    const a = await startSandbox({ stateFile, saveDelayMs: 10_000 })
+    const number = uniqueNumber()
+    const id = (await postForm(a.base, '/verify/json', { ...a.creds, number, brand: 'Acme' })).body
+      .request_id as string
+    await a.close()
+    const b = await startSandbox({ stateFile })
+    try {
+      const search = await getJson(b.base, '/verify/search/json', { ...b.creds, request_id: id })
+      expect(search.body.status).toBe('IN PROGRESS')
+      // Still in flight, so the same number is refused with its id.
+      const again = await postForm(b.base, '/verify/json', { ...b.creds, number, brand: 'Acme' })
+      expect(again.body).toMatchObject({ status: '10', request_id: id })
+    } finally {
+      await b.close()
+    }
+  })
+
+  it.each([
+    ['not JSON', '{"version":1, "engine": {garbage'],
+    ['JSON of the wrong shape', '{"version":1,"engine":{"requests":"nope"}}'],
+    ['empty', ''],
+  ])(
+    'sets a damaged state file (%s) aside with a warning and starts empty',
+    async (_name, content) => {
+      mkdirSync(join(dir, 'nested'))
+      writeFileSync(stateFile, content)
+      const { warnings, logger } = capture()
+      const sb = await startSandbox({ stateFile, logger })
+      try {
+        expect(warnings.join('\n')).toMatch(/damaged|could not/i)
+        expect(listOf(await admin(sb.base, '/requests'), 'requests')).toEqual([])
+        const aside = readdirSync(join(dir, 'nested')).filter(
+          (f) => f !== 'state.json' && !f.endsWith('.tmp'),
+        )
+        expect(aside).toHaveLength(1)
+        expect(readFileSync(join(dir, 'nested', aside[0] as string), 'utf8')).toBe(content)
+        const res = await postForm(sb.base, '/verify/json', {
+          ...sb.creds,
+          number: uniqueNumber(),
+          brand: 'Acme',
+        })
+        expect(res.body.status).toBe('0')
+      } finally {
+        await sb.close()
+      }
+      // What it wrote since is a good state file again.
+      const again = await startSandbox({ stateFile })
+      try {
+        expect(listOf(await admin(again.base, '/requests'), 'requests')).toHaveLength(1)
+      } finally {
+        await again.close()
+      }
+    },
+  )
+})
+
+describe('standalone CLI', () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url))
+  const cli = (args: string[]) =>
+    spawn(process.execPath, ['--import', 'tsx', 'server/sandbox/cli.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, SANDBOX_PORT: '', SANDBOX_HOST: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+
+  it('serves the seed GET at the root of its own port and prints the base URL and credentials', async () => {
+    const child = cli(['--port', '0', '--host', '127.0.0.1', '--no-state'])
+    try {
+      let out = ''
+      const base = await new Promise<string>((ok, fail) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString()
+          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+          if (m && out.includes('\n')) ok(m[1] as string)
+        })
+        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
+      })
+      await new Promise((r) => setTimeout(r, 50))
+      expect(out).toContain('sandbox-secret')
+      const res = await raw(base, {
+        path: '/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=447700900000&brand=Acme',
+      })
+      expect(res.status).toBe(200)
+      expect((JSON.parse(res.text) as Body).status).toBe('0')
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+  })
+
+  it('reports a port in use with a clear error, not a stack trace', async () => {
+    const blocker = http.createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
+    const { port } = blocker.address() as AddressInfo
+    try {
+      const child = cli(['--port', String(port), '--host', '127.0.0.1', '--no-state'])
+      let err = ''
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()))
+      const code = await new Promise<number | null>((r) => child.on('exit', r))
+      expect(code).not.toBe(0)
+      expect(err).toMatch(/in use/)
+      expect(err).not.toMatch(/^\s+at /m)
+    } finally {
+      blocker.close()
+    }
+  })
+})
