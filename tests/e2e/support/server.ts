@@ -40,11 +40,14 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
 
-/** A child environment: no test-runner leftovers and no live credentials (tests use the sandbox). */
+/**
+ * A child environment: no test-runner leftovers, no live credentials (tests use the sandbox) and no
+ * server settings from the caller's shell (`VERIFY_DESK_PORT` would move the preview server).
+ */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }
   for (const key of Object.keys(env)) {
-    if (key.startsWith('VITEST') || key.startsWith('VONAGE_')) delete env[key]
+    if (/^(VITEST|VONAGE_|VERIFY_DESK_)/.test(key)) delete env[key]
   }
   delete env.NODE_ENV
   delete env.TEST
