@@ -1,0 +1,149 @@
+/**
+ * History filters: their URL query form, and filtering and sorting as plain loops over a
+ * precomputed lowercase search key per entry (fast at 100,000 entries, no reactive work per row).
+ */
+import {
+  HISTORY_ENVIRONMENTS,
+  HISTORY_STATUSES,
+  type HistoryEntry,
+  type HistoryEnvironment,
+  type HistoryStatus,
+} from './history-entry'
+
+export type HistorySort = 'date-desc' | 'date-asc' | 'status'
+export const HISTORY_SORTS: readonly HistorySort[] = ['date-desc', 'date-asc', 'status']
+
+export interface HistoryFilters {
+  /** Free text over number, request_id, brand (and payee). */
+  text: string
+  status: HistoryStatus | ''
+  environment: HistoryEnvironment | ''
+  /** `YYYY-MM-DD`, local day, inclusive. */
+  from: string
+  /** `YYYY-MM-DD`, local day, inclusive. */
+  to: string
+  sort: HistorySort
+}
+
+export const EMPTY_FILTERS: Readonly<HistoryFilters> = {
+  text: '',
+  status: '',
+  environment: '',
+  from: '',
+  to: '',
+  sort: 'date-desc',
+}
+
+type QueryValue = string | null | (string | null)[] | undefined
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+
+function first(value: QueryValue): string {
+  const v = Array.isArray(value) ? value[0] : value
+  return typeof v === 'string' ? v : ''
+}
+
+/** Reads filters from a route query; unknown or malformed values fall back to "any". */
+export function filtersFromQuery(query: Record<string, QueryValue>): HistoryFilters {
+  const status = first(query.status)
+  const env = first(query.env)
+  const from = first(query.from)
+  const to = first(query.to)
+  const sort = first(query.sort)
+  return {
+    text: first(query.q),
+    status: (HISTORY_STATUSES as readonly string[]).includes(status)
+      ? (status as HistoryStatus)
+      : '',
+    environment: (HISTORY_ENVIRONMENTS as readonly string[]).includes(env)
+      ? (env as HistoryEnvironment)
+      : '',
+    from: DAY.test(from) ? from : '',
+    to: DAY.test(to) ? to : '',
+    sort: (HISTORY_SORTS as readonly string[]).includes(sort) ? (sort as HistorySort) : 'date-desc',
+  }
+}
+
+/** The route query for filters: only what differs from the defaults, so URLs stay short. */
+export function filtersToQuery(filters: HistoryFilters): Record<string, string> {
+  const query: Record<string, string> = {}
+  if (filters.text) query.q = filters.text
+  if (filters.status) query.status = filters.status
+  if (filters.environment) query.env = filters.environment
+  if (filters.from) query.from = filters.from
+  if (filters.to) query.to = filters.to
+  if (filters.sort !== 'date-desc') query.sort = filters.sort
+  return query
+}
+
+export function sameFilters(a: HistoryFilters, b: HistoryFilters): boolean {
+  return (
+    a.text === b.text &&
+    a.status === b.status &&
+    a.environment === b.environment &&
+    a.from === b.from &&
+    a.to === b.to &&
+    a.sort === b.sort
+  )
+}
+
+const keys = new WeakMap<HistoryEntry, string>()
+
+/** The lowercase text the free-text filter searches, computed once per entry object. */
+export function searchKey(entry: HistoryEntry): string {
+  let key = keys.get(entry)
+  if (key === undefined) {
+    key =
+      `${entry.number}\u0000${entry.request_id}\u0000${entry.brand}\u0000${entry.payee}`.toLowerCase()
+    keys.set(entry, key)
+  }
+  return key
+}
+
+/** Local midnight of a `YYYY-MM-DD` day, in epoch ms. */
+function dayStart(day: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(y, m - 1, d).getTime()
+}
+
+const STATUS_ORDER: Record<HistoryStatus, number> = {
+  'IN PROGRESS': 0,
+  UNKNOWN: 1,
+  SUCCESS: 2,
+  FAILED: 3,
+  EXPIRED: 4,
+  CANCELLED: 5,
+}
+
+/** A sorted copy (newest first by default; status sorts in-progress first, then by date). */
+export function sortHistory(entries: readonly HistoryEntry[], sort: HistorySort): HistoryEntry[] {
+  const out = entries.slice()
+  if (sort === 'date-asc') out.sort((a, b) => a.createdAt - b.createdAt)
+  else if (sort === 'status') {
+    out.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.createdAt - a.createdAt)
+  } else out.sort((a, b) => b.createdAt - a.createdAt)
+  return out
+}
+
+/** The entries matching the filters, in the given (already sorted) order. One pass. */
+export function filterHistory(
+  sorted: readonly HistoryEntry[],
+  filters: HistoryFilters,
+): HistoryEntry[] {
+  const text = filters.text.trim().toLowerCase()
+  const { status, environment } = filters
+  const from = filters.from ? dayStart(filters.from) : -Infinity
+  const to = filters.to ? dayStart(filters.to) + 86_400_000 : Infinity
+  if (!text && !status && !environment && from === -Infinity && to === Infinity) {
+    return sorted as HistoryEntry[]
+  }
+  const out: HistoryEntry[] = []
+  for (let i = 0; i < sorted.length; i++) {
+    const entry = sorted[i]!
+    if (status && entry.status !== status) continue
+    if (environment && entry.environment !== environment) continue
+    if (entry.createdAt < from || entry.createdAt >= to) continue
+    if (text && !searchKey(entry).includes(text)) continue
+    out.push(entry)
+  }
+  return out
+}

@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter, type Router } from 'vue-router'
+import HistoryView from '@/views/HistoryView.vue'
+import { useRequestsStore } from '@/stores/requests'
+import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+
+const DAY = 86_400_000
+const base = new Date(2026, 5, 15, 12, 0, 0).getTime()
+
+const seedEntries = [
+  entry(1, {
+    number: '447700900111',
+    brand: 'Acme Bank',
+    status: 'SUCCESS',
+    createdAt: base,
+    updatedAt: base,
+  }),
+  entry(2, {
+    number: '447700900222',
+    brand: 'Zeta Shop',
+    status: 'IN PROGRESS',
+    createdAt: base - DAY,
+    updatedAt: base - DAY,
+  }),
+  entry(3, {
+    number: '14155550100',
+    brand: 'acme labs',
+    status: 'EXPIRED',
+    environment: 'live',
+    createdAt: base - 3 * DAY,
+    updatedAt: base - 3 * DAY,
+  }),
+  entry(4, {
+    number: '4915112345678',
+    brand: 'Other',
+    status: 'FAILED',
+    environment: 'live',
+    createdAt: base - 10 * DAY,
+    updatedAt: base - 10 * DAY,
+  }),
+]
+
+let router: Router
+let wrapper: VueWrapper | null = null
+
+async function mountAt(path: string, entries = seedEntries) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const history = useRequestsStore()
+  await history.ready
+  if (entries.length) await history.importJson(JSON.stringify(entries))
+  router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/history', component: HistoryView },
+      { path: '/requests/:id', component: { template: '<p>request</p>' } },
+      { path: '/:rest(.*)*', component: { template: '<p>other</p>' } },
+    ],
+  })
+  await router.push(path)
+  await router.isReady()
+  wrapper = mount(HistoryView, { global: { plugins: [pinia, router] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, history }
+}
+
+/** request_ids of the rendered rows, in order. */
+function shownIds(w: VueWrapper): string[] {
+  return w.findAll('[data-testid="history-scroll"] [role="row"] code').map((c) => c.text())
+}
+
+beforeEach(() => freshHistoryEnvironment())
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+})
+
+describe('history view filters', () => {
+  it('lists every entry newest first, each linking to its request page', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    expect(shownIds(w)).toEqual([requestId(1), requestId(2), requestId(3), requestId(4)])
+    expect(w.find('[data-testid="history-scroll"] a').attributes('href')).toBe(
+      `/requests/${requestId(1)}`,
+    )
+    expect(w.find('[data-testid="history-summary"]').text()).toBe('4 requests')
+  })
+
+  it('filters by free text over number, request_id and brand, case-insensitively, and puts it in the URL', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    await w.find('input[type="search"]').setValue('ACME')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(1), requestId(3)])
+    expect(router.currentRoute.value.query).toEqual({ q: 'ACME' })
+    expect(w.find('[data-testid="history-summary"]').text()).toBe('2 of 4 requests match')
+
+    await w.find('input[type="search"]').setValue('900222')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(2)])
+
+    await w.find('input[type="search"]').setValue(requestId(4).slice(-6))
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(4)])
+  })
+
+  it('filters by status and environment, kept in the URL', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    await w.find('select#history-env').setValue('live')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(3), requestId(4)])
+    await w.find('select#history-status').setValue('FAILED')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(4)])
+    expect(router.currentRoute.value.query).toEqual({ env: 'live', status: 'FAILED' })
+  })
+
+  it('applies filters from a shared URL and follows back/forward navigation', async () => {
+    const { wrapper: w } = await mountAt('/history?q=acme&status=EXPIRED')
+    expect((w.find('input[type="search"]').element as HTMLInputElement).value).toBe('acme')
+    expect((w.find('select#history-status').element as HTMLSelectElement).value).toBe('EXPIRED')
+    expect(shownIds(w)).toEqual([requestId(3)])
+
+    await router.push('/history?env=sandbox&sort=date-asc')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(2), requestId(1)])
+    expect((w.find('input[type="search"]').element as HTMLInputElement).value).toBe('')
+  })
+
+  it('filters by date range (local days, inclusive)', async () => {
+    const day = (ms: number) => {
+      const d = new Date(ms)
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+    }
+    const { wrapper: w } = await mountAt(
+      `/history?from=${day(base - 3 * DAY)}&to=${day(base - DAY)}`,
+    )
+    expect(shownIds(w)).toEqual([requestId(2), requestId(3)])
+  })
+
+  it('sorts by status with requests in progress first', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    await w.find('select#history-sort').setValue('status')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(2), requestId(1), requestId(4), requestId(3)])
+    expect(router.currentRoute.value.query).toEqual({ sort: 'status' })
+  })
+
+  it('says when nothing matches and clears the filters on request', async () => {
+    const { wrapper: w } = await mountAt('/history?q=nothing-like-this')
+    expect(w.find('[data-testid="history-no-match"]').text()).toContain(
+      'No request matches these filters',
+    )
+    await w.find('[data-testid="history-no-match"] button').trigger('click')
+    await flushPromises()
+    expect(shownIds(w)).toHaveLength(4)
+    expect(router.currentRoute.value.query).toEqual({})
+  })
+
+  it('explains what to do when history is empty', async () => {
+    const { wrapper: w } = await mountAt('/history', [])
+    const empty = w.find('[data-testid="history-empty"]')
+    expect(empty.text()).toContain('No requests in history yet')
+    expect(empty.findAll('a').map((a) => a.attributes('href'))).toEqual(['/', '/lookup'])
+  })
+
+  it('renders only the visible rows of a long history', async () => {
+    const many = Array.from({ length: 2000 }, (_, i) => entry(i + 1))
+    const { wrapper: w } = await mountAt('/history', many)
+    const rows = w.findAll('[data-testid="history-scroll"] [role="row"]')
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.length).toBeLessThan(60)
+    expect(w.find('[role="table"]').attributes('aria-rowcount')).toBe('2001')
+  })
+
+  it('deletes one entry', async () => {
+    const { wrapper: w, history } = await mountAt('/history')
+    await w.find(`button[aria-label*="${requestId(2)}"]`).trigger('click')
+    await flushPromises()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await flushPromises()
+    expect(history.byId(requestId(2))).toBeUndefined()
+    expect(shownIds(w)).toEqual([requestId(1), requestId(3), requestId(4)])
+  })
+
+  it('clears all only after confirmation', async () => {
+    const { wrapper: w, history } = await mountAt('/history')
+    await w.find('button.danger').trigger('click')
+    const dialog = w.find('[role="alertdialog"]')
+    expect(dialog.text()).toContain('Delete all 4 entries?')
+    await dialog.findAll('button')[1]!.trigger('click')
+    expect(w.find('[role="alertdialog"]').exists()).toBe(false)
+    expect(history.entries).toHaveLength(4)
+
+    await w.find('button.danger').trigger('click')
+    await w.find('[role="alertdialog"] button.danger').trigger('click')
+    await flushPromises()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await flushPromises()
+    expect(history.entries).toHaveLength(0)
+    expect(w.find('[data-testid="history-empty"]').exists()).toBe(true)
+  })
+})
