@@ -1,0 +1,222 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { AdminRequest, HandsetMessage } from '@contract/admin'
+import type { SandboxEvent } from '@/api/sandbox'
+import HandsetView from '@/views/HandsetView.vue'
+
+const stream = vi.hoisted(() => ({
+  onEvent: null as null | ((event: SandboxEvent) => void),
+  onOpen: null as null | (() => void),
+  closed: 0,
+}))
+const api = vi.hoisted(() => ({
+  listMessages: vi.fn(),
+  listAdminRequests: vi.fn(),
+  getClock: vi.fn(),
+  listFaults: vi.fn(),
+  listTestNumbers: vi.fn(),
+}))
+const history = vi.hoisted(() => ({
+  ids: new Set<string>(),
+  upsert: vi.fn(),
+}))
+
+vi.mock('@/api/sandbox', () => ({
+  ...api,
+  openSandboxEvents: (
+    onEvent: (event: SandboxEvent) => void,
+    _onError?: () => void,
+    onOpen?: () => void,
+  ) => {
+    stream.onEvent = onEvent
+    stream.onOpen = onOpen ?? null
+    return { close: () => stream.closed++ }
+  },
+}))
+vi.mock('@/stores/requests', () => ({
+  useRequestsStore: () => ({
+    isLoading: false,
+    byId: (id: string) => (history.ids.has(id) ? { request_id: id } : undefined),
+    upsert: history.upsert,
+  }),
+}))
+
+const ID_A = 'a'.repeat(32)
+const ID_B = 'b'.repeat(32)
+
+function message(over: Partial<HandsetMessage>): HandsetMessage {
+  return {
+    id: 'm1',
+    request_id: ID_A,
+    account_id: 'sandbox',
+    event_id: 'm1',
+    number: '447700900001',
+    channel: 'sms',
+    sender: 'VERIFY',
+    text: 'Your Acme PIN is: 1234.',
+    pin: '1234',
+    lg: 'en-us',
+    language: 'en',
+    sent_at: '2026-11-25T20:00:00.000Z',
+    ...over,
+  }
+}
+
+function request(over: Partial<AdminRequest>): AdminRequest {
+  return {
+    request_id: ID_B,
+    account_id: 'sandbox',
+    kind: 'request',
+    number: '447700900002',
+    normalized_number: '447700900002',
+    brand: 'Their App',
+    status: 'IN PROGRESS',
+    submitted_at: '2026-11-25T20:01:00.000Z',
+    date_submitted: '2026-11-25 20:01:00',
+    payee: '',
+    amount: '',
+    ...over,
+  } as AdminRequest
+}
+
+async function mountView() {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { template: '<p>home</p>' } },
+      { path: '/handset', component: HandsetView },
+      { path: '/requests/:id', component: { template: '<p>request</p>' } },
+    ],
+  })
+  await router.push('/handset')
+  const wrapper = mount({ template: '<RouterView />' }, { global: { plugins: [router] } })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  history.ids = new Set([ID_A])
+  history.upsert.mockReset().mockResolvedValue({})
+  api.listMessages.mockReset().mockResolvedValue({
+    messages: [
+      message({}),
+      message({
+        id: 'm2',
+        number: '447700900003',
+        text: 'Your Acme PIN is: 9999.',
+        pin: '9999',
+        sent_at: '2026-11-25T19:00:00.000Z',
+      }),
+    ],
+    total: 2,
+  })
+  api.listAdminRequests.mockReset().mockResolvedValue({ requests: [], total: 0 })
+  api.getClock.mockReset().mockResolvedValue({
+    now: '2026-11-25T20:02:00.000Z',
+    now_ms: 0,
+    offset_ms: 0,
+    next_due_at: null,
+  })
+  api.listFaults.mockReset().mockResolvedValue({ faults: [] })
+  api.listTestNumbers.mockReset().mockResolvedValue({ test_numbers: [] })
+  stream.onEvent = null
+  stream.onOpen = null
+  stream.closed = 0
+})
+
+describe('HandsetView', () => {
+  it('shows the most recently messaged number first, and another number on request', async () => {
+    const { wrapper, router } = await mountView()
+    const numbers = wrapper.findAll('.handset-numbers button')
+    expect(numbers.map((b) => b.attributes('aria-label'))).toEqual([
+      '+447700900001, 1 message',
+      '+447700900003, 1 message',
+    ])
+    expect(numbers[0]!.attributes('aria-pressed')).toBe('true')
+    expect(wrapper.get('[data-testid="pin"]').text()).toBe('1234')
+
+    await numbers[1]!.trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.query.number).toBe('447700900003')
+    expect(wrapper.get('[data-testid="pin"]').text()).toBe('9999')
+  })
+
+  it('shows a message from the live stream at once, newest first, without reloading', async () => {
+    const { wrapper } = await mountView()
+    expect(api.listMessages).toHaveBeenCalledTimes(1)
+    stream.onOpen?.()
+    await flushPromises()
+    expect(wrapper.get('.handset-view__connection').text()).toContain('Live')
+
+    stream.onEvent!({
+      type: 'message',
+      data: message({
+        id: 'm3',
+        text: 'Your Acme PIN is: 5678.',
+        pin: '5678',
+        sent_at: '2026-11-25T20:05:00.000Z',
+      }),
+    })
+    await flushPromises()
+    const pins = wrapper.findAll('[data-testid="pin"]').map((p) => p.text())
+    expect(pins).toEqual(['5678', '1234'])
+    expect(wrapper.get('.handset-numbers button').attributes('aria-label')).toBe(
+      '+447700900001, 2 messages',
+    )
+    expect(api.listMessages).toHaveBeenCalledTimes(1)
+  })
+
+  it('lists a request made by another client and adds it to history from the handset', async () => {
+    const { wrapper } = await mountView()
+    expect(wrapper.text()).toContain('None: every sandbox request is already in your history.')
+
+    stream.onEvent!({ type: 'request', data: request({}) })
+    await flushPromises()
+    const add = wrapper.get('button[aria-label="Add request to +447700900002 to history"]')
+    await add.trigger('click')
+    await flushPromises()
+    expect(history.upsert).toHaveBeenCalledWith(
+      expect.objectContaining({
+        request_id: ID_B,
+        environment: 'sandbox',
+        number: '447700900002',
+        brand: 'Their App',
+        status: 'IN PROGRESS',
+        source: 'handset',
+        createdAt: Date.parse('2026-11-25T20:01:00.000Z'),
+      }),
+    )
+  })
+
+  it('does not list requests that are already in history', async () => {
+    api.listAdminRequests.mockResolvedValue({ requests: [request({ request_id: ID_A })], total: 1 })
+    const { wrapper } = await mountView()
+    expect(wrapper.find('button[aria-label^="Add request"]').exists()).toBe(false)
+  })
+
+  it('says what to do when there are no messages yet', async () => {
+    api.listMessages.mockResolvedValue({ messages: [], total: 0 })
+    const { wrapper } = await mountView()
+    expect(wrapper.get('.empty').text()).toContain('Start a verification')
+  })
+
+  it('shows a failed load in place and loads again on "Try again"', async () => {
+    api.listMessages.mockRejectedValueOnce(new Error('connection refused'))
+    const { wrapper } = await mountView()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.text()).toContain('The sandbox could not be read: connection refused')
+    await alert.get('button').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="pin"]').text()).toBe('1234')
+  })
+
+  it('closes the stream when the page is left', async () => {
+    const { wrapper } = await mountView()
+    wrapper.unmount()
+    expect(stream.closed).toBe(1)
+  })
+})
