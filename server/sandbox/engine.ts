@@ -18,20 +18,21 @@ import {
   validateRequestParams,
   workflowWaits,
   DEFAULT_LANGUAGE,
+  PSD2_LANGUAGES,
+  REQUEST_LANGUAGES,
 } from '../../contract'
 import type {
   AdminAccount,
   AdminRequest,
   ErrorResponse,
-  EventType,
   SearchStatus,
   TestNumber,
   VerificationRequest,
   VerifyEndpoint,
   WorkflowId,
 } from '../../contract'
-import { Handset, messageText } from './handset'
-import type { StoredMessage } from './handset'
+import { Handset } from './handset'
+import type { SentEvent } from './handset'
 import { Scheduler } from './scheduler'
 
 /** An account of the sandbox: each API key is its own account. */
@@ -87,10 +88,8 @@ interface Account {
   windowCount: number
 }
 
-export interface EventRecord {
-  id: string
-  type: EventType
-  at: number
+export interface EventRecord extends SentEvent {
+  /** Whether a new PIN went out with this event. */
   newPin: boolean
 }
 
@@ -133,8 +132,9 @@ export interface RequestRecord {
   next: number
   /** Time of the next event, or of the expiry when no event is left. */
   dueAt: number
-  events: EventRecord[]
-  checks: CheckRecord[]
+  /** Replaced on change, never mutated (new requests share one empty list). */
+  events: readonly EventRecord[]
+  checks: readonly CheckRecord[]
 }
 
 export type Params = Record<string, string | string[] | undefined>
@@ -143,7 +143,7 @@ export type WireBody = Record<string, unknown>
 
 export type EngineChange =
   | { type: 'request'; record: RequestRecord }
-  | { type: 'message'; message: StoredMessage }
+  | { type: 'message'; record: RequestRecord; event: EventRecord }
   | { type: 'reset' }
 
 export interface RequestFilter {
@@ -157,10 +157,11 @@ export interface RequestFilter {
 export interface EngineSnapshot {
   version: 1
   requests: RequestRecord[]
-  messages: StoredMessage[]
   testNumbers: TestNumber[]
 }
 
+/** Shared empty list of a new request (replaced, never mutated). */
+const NONE: readonly never[] = Object.freeze([])
 const CANCEL_AFTER_MS = 30_000
 const MAX_WRONG = 3
 
@@ -178,6 +179,16 @@ function randomHex(): string {
   let s = ''
   for (let i = 0; i < 32; i++) s += Math.floor(Math.random() * 16).toString(16)
   return s
+}
+
+const LANGUAGES = new Map<string, string>(
+  [...REQUEST_LANGUAGES, ...PSD2_LANGUAGES].map((lg) => [lg, lg]),
+)
+
+/** The shared constant string of a language code (one copy for 100,000 requests). */
+function internLanguage(lg: string): string {
+  const lower = lg.toLowerCase()
+  return LANGUAGES.get(lower) ?? lower
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, `''` for 0. */
@@ -198,8 +209,8 @@ export class Engine {
   private readonly accounts = new Map<string, Account>()
   private readonly defaultKey: string
   private readonly requests = new Map<string, RequestRecord>()
-  /** account + ':' + number → in-progress request id. */
-  private readonly inFlight = new Map<string, string>()
+  /** account id → normalised number → in-progress request id. */
+  private readonly inFlight = new Map<string, Map<string, string>>()
   private readonly scheduler = new Scheduler()
   private readonly testNumbers = new Map<string, string>()
   private readonly listeners = new Set<(change: EngineChange) => void>()
@@ -208,7 +219,7 @@ export class Engine {
     this.now = options.now
     this.pinSource = options.pin ?? randomDigits
     this.idSource = options.id ?? randomHex
-    this.handset = new Handset(options.maxMessages)
+    this.handset = new Handset((id) => this.requests.get(id), options.maxMessages)
     const throttle = options.throttlePerSecond === undefined ? 30 : options.throttlePerSecond
     const configs = options.accounts?.length
       ? options.accounts
@@ -331,8 +342,7 @@ export class Engine {
     }
     const country = p.country ? p.country.toUpperCase() : ''
     const number = normalizeNumber(p.number as string, country || undefined) as string
-    const flightKey = account.accountId + ':' + number
-    const existing = this.inFlight.get(flightKey)
+    const existing = this.inFlight.get(account.accountId)?.get(number)
     if (existing) {
       return { request_id: existing, status: '10', error_text: ERROR_TEXTS.concurrent }
     }
@@ -347,13 +357,13 @@ export class Engine {
       accountId: account.accountId,
       psd2,
       number,
-      rawNumber: p.number as string,
+      rawNumber: p.number === number ? number : (p.number as string),
       country,
       brand: psd2 ? '' : (p.brand as string),
       senderId: psd2 ? '' : (p.sender_id ?? ''),
       payee: psd2 ? (p.payee as string) : '',
       amount: psd2 ? (p.amount as string) : '',
-      lg: (p.lg ?? DEFAULT_LANGUAGE[psd2 ? 'psd2' : 'request']).toLowerCase(),
+      lg: internLanguage(p.lg ?? DEFAULT_LANGUAGE[psd2 ? 'psd2' : 'request']),
       workflow,
       codeLength: p.code_length ? Number(p.code_length) : 4,
       pinExpiry,
@@ -367,11 +377,11 @@ export class Engine {
       finalized: 0,
       next: 0,
       dueAt: now,
-      events: [],
-      checks: [],
+      events: NONE,
+      checks: NONE,
     }
     this.requests.set(record.id, record)
-    this.inFlight.set(flightKey, record.id)
+    this.setInFlight(record)
     this.fire(record, now)
     return { request_id: record.id, status: '0' }
   }
@@ -388,7 +398,8 @@ export class Engine {
     }
     const now = this.now()
     const valid = record.pin === code && now < record.pinAt + record.pinExpiry * 1000
-    record.checks.push({ at: now, code: code as string, ok: valid })
+    // concat keeps arrays exactly sized (push would reserve room for 16 more).
+    record.checks = record.checks.concat({ at: now, code: code as string, ok: valid })
     if (valid) {
       this.finish(record, 'SUCCESS', now)
       const price = priceFor(record.number)
@@ -484,37 +495,21 @@ export class Engine {
       record.pinAt = at
       record.wrong = 0
     }
-    const event: EventRecord = { id: this.newEventId(), type: step.channel, at, newPin }
-    record.events.push(event)
+    const event: EventRecord = {
+      id: this.newEventId(),
+      rid: record.id,
+      type: step.channel,
+      at,
+      pin: record.pin,
+      newPin,
+    }
+    record.events = record.events.concat(event)
     record.next = index + 1
     const waits = this.waits(record)
     record.dueAt = at + (waits[index] ?? 0) * 1000
     this.scheduler.push(record.dueAt, record.id)
-    const { text, language } = messageText({
-      psd2: record.psd2,
-      channel: step.channel,
-      brand: record.brand,
-      payee: record.payee,
-      amount: record.amount,
-      pin: record.pin,
-      lg: record.lg,
-      pinExpiry: record.pinExpiry,
-    })
-    const message: StoredMessage = {
-      id: event.id,
-      requestId: record.id,
-      accountId: record.accountId,
-      number: record.number,
-      channel: step.channel,
-      sender: record.psd2 ? 'VERIFY' : record.senderId || 'VERIFY',
-      text,
-      pin: record.pin,
-      lg: record.lg,
-      language,
-      at,
-    }
-    this.handset.add(message)
-    this.emit({ type: 'message', message })
+    this.handset.add(event)
+    this.emit({ type: 'message', record, event })
     this.emit({ type: 'request', record })
   }
 
@@ -528,8 +523,8 @@ export class Engine {
   private finish(record: RequestRecord, status: SearchStatus, at: number): void {
     record.status = status
     record.finalized = at
-    const key = record.accountId + ':' + record.number
-    if (this.inFlight.get(key) === record.id) this.inFlight.delete(key)
+    const numbers = this.inFlight.get(record.accountId)
+    if (numbers?.get(record.number) === record.id) numbers.delete(record.number)
     this.emit({ type: 'request', record })
   }
 
@@ -555,6 +550,12 @@ export class Engine {
 
   get scheduledCount(): number {
     return this.scheduler.size
+  }
+
+  private setInFlight(record: RequestRecord): void {
+    let numbers = this.inFlight.get(record.accountId)
+    if (!numbers) this.inFlight.set(record.accountId, (numbers = new Map()))
+    numbers.set(record.number, record.id)
   }
 
   private newId(): string {
@@ -725,7 +726,6 @@ export class Engine {
     return {
       version: 1,
       requests: [...this.requests.values()],
-      messages: [...this.handset.all()],
       testNumbers: this.listTestNumbers(),
     }
   }
@@ -738,11 +738,11 @@ export class Engine {
     for (const r of snapshot.requests) {
       this.requests.set(r.id, r)
       if (r.status === 'IN PROGRESS') {
-        this.inFlight.set(r.accountId + ':' + r.number, r.id)
+        this.setInFlight(r)
         this.scheduler.push(r.dueAt, r.id)
       }
     }
-    this.handset.restore(snapshot.messages)
+    this.handset.rebuild(snapshot.requests.flatMap((r) => r.events))
     this.testNumbers.clear()
     for (const t of snapshot.testNumbers) this.testNumbers.set(t.number, t.pin)
   }

@@ -167,7 +167,31 @@ export function messageText(input: MessageInput): { text: string; language: Lang
   return { text, language }
 }
 
-/** A stored message; `at` is the clock time in ms. */
+/** What the handset needs to know about a request to write its messages. */
+export interface MessageSource {
+  id: string
+  accountId: string
+  number: string
+  psd2: boolean
+  brand: string
+  payee: string
+  amount: string
+  senderId: string
+  lg: string
+  pinExpiry: number
+}
+
+/** One message or call as kept in memory: the event itself (text is written when read). */
+export interface SentEvent {
+  id: string
+  /** The request's id. */
+  rid: string
+  type: EventType
+  at: number
+  pin: string
+}
+
+/** A message as read from the handset; `at` is the clock time in ms. */
 export interface StoredMessage {
   id: string
   requestId: string
@@ -191,50 +215,96 @@ export interface MessageFilter {
   offset?: number
 }
 
-/** The handset's message log, oldest first in memory, newest first when listed. */
+/**
+ * The handset's message log, oldest first in memory, newest first when listed. It keeps only
+ * references to the requests' events (100,000 requests in progress must stay small) and writes the
+ * texts when they are read.
+ */
 export class Handset {
-  private messages: StoredMessage[] = []
+  private events: SentEvent[] = []
 
-  constructor(private readonly maxMessages = 200_000) {}
+  constructor(
+    private readonly resolve: (requestId: string) => MessageSource | undefined,
+    private readonly maxMessages = 200_000,
+  ) {}
 
   get size(): number {
-    return this.messages.length
+    return this.events.length
   }
 
-  add(message: StoredMessage): void {
-    this.messages.push(message)
-    if (this.messages.length > this.maxMessages * 1.1) {
-      this.messages.splice(0, this.messages.length - this.maxMessages)
+  add(event: SentEvent): void {
+    this.events.push(event)
+    if (this.events.length > this.maxMessages * 1.1) {
+      this.events.splice(0, this.events.length - this.maxMessages)
+    }
+  }
+
+  /** The full message of an event, or undefined when its request is gone. */
+  materialise(event: SentEvent): StoredMessage | undefined {
+    const source = this.resolve(event.rid)
+    if (!source) return undefined
+    const { text, language } = messageText({
+      psd2: source.psd2,
+      channel: event.type,
+      brand: source.brand,
+      payee: source.payee,
+      amount: source.amount,
+      pin: event.pin,
+      lg: source.lg,
+      pinExpiry: source.pinExpiry,
+    })
+    return {
+      id: event.id,
+      requestId: event.rid,
+      accountId: source.accountId,
+      number: source.number,
+      channel: event.type,
+      sender: source.psd2 ? 'VERIFY' : source.senderId || 'VERIFY',
+      text,
+      pin: event.pin,
+      lg: source.lg,
+      language,
+      at: event.at,
     }
   }
 
   /** Messages matching the filter, newest first. The number matches however it is written. */
   list(filter: MessageFilter = {}): { messages: StoredMessage[]; total: number } {
     const number = filter.number ? (normalizeNumber(filter.number) ?? filter.number) : undefined
-    const matches: StoredMessage[] = []
-    for (let i = this.messages.length - 1; i >= 0; i--) {
-      const m = this.messages[i] as StoredMessage
-      if (number && m.number !== number) continue
-      if (filter.request_id && m.requestId !== filter.request_id) continue
-      if (filter.account && m.accountId !== filter.account) continue
-      if (filter.channel && m.channel !== filter.channel) continue
-      matches.push(m)
-    }
     const offset = filter.offset ?? 0
-    const limit = filter.limit ?? matches.length
-    return { messages: matches.slice(offset, offset + limit), total: matches.length }
+    const limit = filter.limit ?? Number.MAX_SAFE_INTEGER
+    const messages: StoredMessage[] = []
+    let total = 0
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i] as SentEvent
+      if (filter.request_id && e.rid !== filter.request_id) continue
+      if (filter.channel && e.type !== filter.channel) continue
+      if (number || filter.account) {
+        const source = this.resolve(e.rid)
+        if (!source) continue
+        if (number && source.number !== number) continue
+        if (filter.account && source.accountId !== filter.account) continue
+      }
+      total++
+      if (total > offset && messages.length < limit) {
+        const message = this.materialise(e)
+        if (message) messages.push(message)
+      }
+    }
+    return { messages, total }
   }
 
-  all(): readonly StoredMessage[] {
-    return this.messages
-  }
-
-  restore(messages: StoredMessage[]): void {
-    this.messages = messages
+  /** Replaces the log (after a restore), ordered by time. */
+  rebuild(events: SentEvent[]): void {
+    this.events = events
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
+      .map(({ e }) => e)
+      .slice(-this.maxMessages)
   }
 
   clear(): void {
-    this.messages = []
+    this.events = []
   }
 }
 

@@ -3,7 +3,7 @@
  * faults, persistence and the HTTP adapter, and exposes it as a web-standard `fetch` handler and a
  * connect/node middleware.
  */
-import { randomBytes, randomInt } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { resolve } from 'node:path'
 import type { AdminClock } from '../../contract'
@@ -88,14 +88,31 @@ export function parseAccounts(spec: string): AccountConfig[] {
     })
 }
 
+/** Crypto-random bytes, drawn from a pool refilled 4 KiB at a time (ids and PINs are hot). */
+let pool = Buffer.alloc(0)
+let poolAt = 0
+function randomPool(n: number): Buffer {
+  if (poolAt + n > pool.length) {
+    pool = randomBytes(4096)
+    poolAt = 0
+  }
+  const bytes = pool.subarray(poolAt, poolAt + n)
+  poolAt += n
+  return bytes
+}
+
 function cryptoPin(length: number): string {
   let s = ''
-  for (let i = 0; i < length; i++) s += randomInt(10)
+  while (s.length < length) {
+    const byte = randomPool(1)[0] as number
+    // Rejection sampling keeps the digits uniform.
+    if (byte < 250) s += byte % 10
+  }
   return s
 }
 
 function cryptoId(): string {
-  return randomBytes(16).toString('hex')
+  return randomPool(16).toString('hex')
 }
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
@@ -165,8 +182,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     writer?.schedule()
     if (listeners.size === 0) return
     if (change.type === 'request') publish('request', engine.adminView(change.record))
-    else if (change.type === 'message') publish('message', messageView(change.message))
-    else publish('reset', { at: new Date(clock.now()).toISOString() })
+    else if (change.type === 'message') {
+      const message = engine.handset.materialise(change.event)
+      if (message) publish('message', messageView(message))
+    } else publish('reset', { at: new Date(clock.now()).toISOString() })
   })
 
   const clockView = (): AdminClock => {

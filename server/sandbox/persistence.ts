@@ -30,7 +30,6 @@ function isState(value: unknown): value is PersistedState {
     typeof engine === 'object' &&
     engine !== null &&
     Array.isArray(engine.requests) &&
-    Array.isArray(engine.messages) &&
     Array.isArray(engine.testNumbers)
   )
 }

@@ -91,7 +91,7 @@ describe('persistence', () => {
           version: 1,
           saved_at: '',
           clock_offset_ms: produced,
-          engine: { version: 1, requests: [], messages: [], testNumbers: [] },
+          engine: { version: 1, requests: [], testNumbers: [] },
         }
       },
       logger,
