@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import ControlsClock from '@/components/controls/ControlsClock.vue'
+
+const NOW = Date.parse('2026-11-25T20:00:00.000Z')
+
+function buttons(wrapper: ReturnType<typeof mount>) {
+  const all = wrapper.findAll('button')
+  const byText = (start: string) => all.find((b) => b.text().startsWith(start))!
+  return { plus30: byText('+30 s'), next: byText('To the next event'), expiry: byText('To expiry') }
+}
+
+describe('ControlsClock', () => {
+  it('moves to the next event and to expiry by the seconds left, rounded up', async () => {
+    const wrapper = mount(ControlsClock, {
+      props: { now: NOW, nextEventAt: NOW + 124_200, expiryAt: NOW + 600_000 },
+    })
+    const { plus30, next, expiry } = buttons(wrapper)
+    expect(next.text()).toBe('To the next event (+125 s)')
+    expect(expiry.text()).toBe('To expiry (+600 s)')
+    await plus30.trigger('click')
+    await next.trigger('click')
+    await expiry.trigger('click')
+    expect(wrapper.emitted('advance')).toEqual([[30], [125], [600]])
+  })
+
+  it('explains why "next event" and "expiry" are off when nothing is in progress', () => {
+    const wrapper = mount(ControlsClock, { props: { now: NOW, nextEventAt: null, expiryAt: null } })
+    const { plus30, next, expiry } = buttons(wrapper)
+    expect(plus30.attributes('disabled')).toBeUndefined()
+    expect(next.attributes('disabled')).toBeDefined()
+    expect(expiry.attributes('disabled')).toBeDefined()
+    expect(next.attributes('aria-describedby')).toBe('clock-next-why')
+    expect(wrapper.get('#clock-next-why').text()).toContain('No request is in progress')
+  })
+
+  it('disables every move while one is in flight, and says so', () => {
+    const wrapper = mount(ControlsClock, {
+      props: { now: NOW, nextEventAt: NOW + 5000, expiryAt: NOW + 9000, busy: true },
+    })
+    expect(wrapper.findAll('button').every((b) => b.attributes('disabled') !== undefined)).toBe(
+      true,
+    )
+    expect(wrapper.get('[role="status"]').text()).toContain('Moving')
+  })
+})
