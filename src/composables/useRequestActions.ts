@@ -1,0 +1,114 @@
+/**
+ * Check, cancel and trigger-next-event for one request. Each action sends once (an in-flight guard
+ * per action; a PIN is never sent twice), records the outcome in history and refreshes the request.
+ */
+import { ref, toValue, type MaybeRefOrGetter } from 'vue'
+import { ApiError, isApiError } from '@/api/client'
+import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '@/api/verify'
+import { useRequestsStore } from '@/stores/requests'
+import { statusInfo } from '@contract/status'
+
+export type ActionName = 'check' | 'cancel' | 'next'
+
+export interface ActionOutcome {
+  action: ActionName
+  ok: boolean
+  /** The API status ("0", "16", …) or the transport error kind. */
+  status: string
+  title: string
+  message: string
+  nextStep: string
+  at: number
+}
+
+export function useRequestActions(
+  requestId: MaybeRefOrGetter<string>,
+  environment: MaybeRefOrGetter<EnvironmentId>,
+  onDone: () => Promise<void> | void = () => undefined,
+) {
+  const requests = useRequestsStore()
+  const busy = ref<ActionName | null>(null)
+  const outcome = ref<ActionOutcome | null>(null)
+
+  async function run(
+    action: ActionName,
+    call: () => Promise<{ status: string; error_text?: string }>,
+    onOk: () => Promise<unknown> | void,
+    okMessage: string,
+  ): Promise<ActionOutcome | null> {
+    if (busy.value) return null
+    busy.value = action
+    const at = Date.now()
+    try {
+      const answer = await call()
+      const info = statusInfo(answer.status)
+      outcome.value = {
+        action,
+        ok: answer.status === '0',
+        status: answer.status,
+        title: answer.status === '0' ? okMessage : info.title,
+        message: answer.status === '0' ? '' : (answer.error_text ?? info.meaning),
+        nextStep: answer.status === '0' ? '' : info.nextStep,
+        at,
+      }
+      const id = toValue(requestId)
+      const patch =
+        answer.status === '0'
+          ? onOk()
+          : answer.status === '17'
+            ? requests.upsert({ request_id: id, status: 'FAILED' })
+            : undefined
+      await Promise.resolve(patch).catch(() => undefined)
+      await requests.upsert({ request_id: id, lastActivityAt: at }).catch(() => undefined)
+    } catch (e) {
+      const error = isApiError(e) ? e : new ApiError('network', String(e))
+      outcome.value = {
+        action,
+        ok: false,
+        status: error.kind,
+        title: error.kind === 'timeout' ? 'No answer' : 'The call failed',
+        message: error.message,
+        nextStep:
+          action === 'check'
+            ? 'The code may or may not have been checked: refresh the request before trying again.'
+            : 'Refresh the request to see its state, then try again.',
+        at,
+      }
+    } finally {
+      busy.value = null
+    }
+    await onDone()
+    return outcome.value
+  }
+
+  function check(code: string) {
+    const id = toValue(requestId)
+    return run(
+      'check',
+      () => checkCode(toValue(environment), id, code),
+      () => requests.upsert({ request_id: id, status: 'SUCCESS' }),
+      'Code accepted: the request is verified.',
+    )
+  }
+
+  function cancel() {
+    const id = toValue(requestId)
+    return run(
+      'cancel',
+      () => cancelRequest(toValue(environment), id),
+      () => requests.upsert({ request_id: id, status: 'CANCELLED' }),
+      'Request cancelled.',
+    )
+  }
+
+  function next() {
+    return run(
+      'next',
+      () => triggerNextEvent(toValue(environment), toValue(requestId)),
+      () => undefined,
+      'The next message or call is on its way.',
+    )
+  }
+
+  return { busy, outcome, check, cancel, next }
+}

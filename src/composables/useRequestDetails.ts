@@ -1,0 +1,142 @@
+/**
+ * Loads one request for the request page and keeps it current: in the sandbox from the admin API
+ * (exact times, attempts left) and its live event stream; otherwise from search, through history
+ * (which the watch store keeps fresh). A deep link to an unknown id is looked up and added.
+ */
+import {
+  computed,
+  onScopeDispose,
+  ref,
+  shallowRef,
+  toValue,
+  watch,
+  type MaybeRefOrGetter,
+} from 'vue'
+import { ApiError, isApiError } from '@/api/client'
+import { searchRequests, type EnvironmentId } from '@/api/verify'
+import {
+  getAdminRequest,
+  getClock,
+  openSandboxEvents,
+  type SandboxEventsHandle,
+} from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import { useEnvironmentsStore } from '@/stores/environments'
+import { fromAdmin, fromHistory, fromSearch, type RequestModel } from '@/utils/request-model'
+
+export function useRequestDetails(
+  requestId: MaybeRefOrGetter<string>,
+  options: { environment?: MaybeRefOrGetter<EnvironmentId | undefined> } = {},
+) {
+  const requests = useRequestsStore()
+  const environments = useEnvironmentsStore()
+  const entry = computed(() => requests.byId(toValue(requestId)))
+  const environment = computed<EnvironmentId>(
+    () => toValue(options.environment) ?? entry.value?.environment ?? environments.currentId,
+  )
+  /** The sandbox's view (exact); null outside the sandbox or before it loaded. */
+  const adminModel = shallowRef<RequestModel | null>(null)
+  /** A search answer for an id that is not in history (history takes over once it is). */
+  const searchModel = shallowRef<RequestModel | null>(null)
+  /** How far the sandbox clock runs ahead of this browser's, in ms. */
+  const clockOffset = ref(0)
+  const isLoading = ref(false)
+  const error = ref<ApiError | null>(null)
+  /** The API's answer when the id was not found (status 101), with its text. */
+  const notFound = ref<string | null>(null)
+
+  const model = computed<RequestModel | null>(() => {
+    if (environment.value === 'sandbox' && adminModel.value) return adminModel.value
+    if (entry.value && (entry.value.lastSearch || !searchModel.value))
+      return fromHistory(entry.value)
+    return searchModel.value
+  })
+
+  async function refreshFromSearch(env: EnvironmentId, id: string): Promise<void> {
+    const result = await searchRequests(env, [id])
+    if (result.kind === 'found' && result.requests[0]) {
+      searchModel.value = fromSearch(env, result.requests[0], entry.value)
+      notFound.value = null
+      await requests.applySearchResult(env, result).catch(() => undefined)
+    } else if (result.kind === 'not_found') {
+      notFound.value = result.error_text
+    } else if (result.kind === 'found') {
+      notFound.value = 'No response found'
+    } else {
+      error.value = new ApiError(
+        'http',
+        `Search answered status ${result.status}: ${result.error_text}`,
+      )
+    }
+  }
+
+  let loading: Promise<void> | null = null
+
+  /** Fetches the request now (concurrent calls share one). */
+  function refresh(): Promise<void> {
+    if (loading) return loading
+    const id = toValue(requestId)
+    const env = environment.value
+    isLoading.value = true
+    error.value = null
+    loading = (async () => {
+      try {
+        if (env === 'sandbox') {
+          const [admin, clock] = await Promise.all([
+            getAdminRequest(id),
+            getClock().catch(() => null),
+          ])
+          if (clock) clockOffset.value = clock.offset_ms
+          if (admin) {
+            adminModel.value = fromAdmin(admin)
+            notFound.value = null
+            const stored = entry.value
+            if (stored && stored.status !== admin.status) {
+              await requests.upsert({ request_id: id, status: admin.status }).catch(() => undefined)
+            }
+            if (!stored) await refreshFromSearch(env, id)
+            return
+          }
+        }
+        await refreshFromSearch(env, id)
+      } catch (e) {
+        error.value = isApiError(e) ? e : new ApiError('network', String(e))
+      } finally {
+        isLoading.value = false
+        loading = null
+      }
+    })()
+    return loading
+  }
+
+  let stream: SandboxEventsHandle | null = null
+  function listen(): void {
+    stream?.close()
+    stream = null
+    if (environment.value !== 'sandbox') return
+    stream = openSandboxEvents((event) => {
+      if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
+        adminModel.value = fromAdmin(event.data)
+      } else if (event.type === 'clock') {
+        clockOffset.value = event.data.offset_ms
+      } else if (event.type === 'reset') {
+        void refresh()
+      }
+    })
+  }
+
+  watch(
+    [() => toValue(requestId), environment],
+    () => {
+      adminModel.value = null
+      searchModel.value = null
+      notFound.value = null
+      listen()
+      void refresh()
+    },
+    { immediate: true },
+  )
+  onScopeDispose(() => stream?.close())
+
+  return { entry, environment, model, clockOffset, isLoading, error, notFound, refresh }
+}

@@ -1,0 +1,85 @@
+/**
+ * Sends a verification start exactly once per submit, however often submit fires (double click,
+ * Enter held down, a slow network): a synchronous in-flight guard, not only a disabled button.
+ * On success the request goes into history.
+ */
+import { ref } from 'vue'
+import { ApiError } from '@/api/client'
+import { startPsd2, startVerification, type EnvironmentId, type StartResult } from '@/api/verify'
+import { useRequestsStore } from '@/stores/requests'
+import type { RequestKind } from '@contract/params'
+
+export type StartOutcome =
+  | { type: 'started'; requestId: string }
+  | { type: 'rejected'; answer: StartResult & { error_text: string } }
+  | { type: 'failed'; error: ApiError }
+
+export function useStartVerification() {
+  const requests = useRequestsStore()
+  /** True from the moment a start is sent until its answer is handled. */
+  const inFlight = ref(false)
+  /** True after a successful start: the form must not send again. */
+  const started = ref(false)
+  const outcome = ref<StartOutcome | null>(null)
+  let busy = false
+
+  /**
+   * Sends the start unless one is in flight or already succeeded (then returns `null` at once).
+   * `params` are wire parameters (strings, no credentials).
+   */
+  async function start(
+    env: EnvironmentId,
+    kind: RequestKind,
+    params: Record<string, string>,
+  ): Promise<StartOutcome | null> {
+    if (busy || started.value) return null
+    busy = true
+    inFlight.value = true
+    outcome.value = null
+    try {
+      const answer = await (kind === 'psd2'
+        ? startPsd2(env, params)
+        : startVerification(env, params))
+      if (answer.status === '0' && answer.request_id) {
+        started.value = true
+        const now = Date.now()
+        try {
+          await requests.upsert({
+            request_id: answer.request_id,
+            environment: env,
+            kind,
+            number: params.number ?? '',
+            brand: params.brand ?? '',
+            payee: params.payee ?? '',
+            amount: params.amount ?? '',
+            params,
+            status: 'IN PROGRESS',
+            createdAt: now,
+            lastActivityAt: now,
+            source: 'started',
+          })
+        } catch {
+          // History is best effort here: the request page fetches the request itself.
+        }
+        outcome.value = { type: 'started', requestId: answer.request_id }
+      } else {
+        const errorText = 'error_text' in answer ? answer.error_text : 'No error text'
+        outcome.value = { type: 'rejected', answer: { ...answer, error_text: errorText } }
+      }
+    } catch (e) {
+      const error = e instanceof ApiError ? e : new ApiError('network', String(e))
+      outcome.value = { type: 'failed', error }
+    } finally {
+      busy = false
+      inFlight.value = false
+    }
+    return outcome.value
+  }
+
+  /** Forgets the last outcome (e.g. after the blocking request was cancelled). */
+  function reset(): void {
+    outcome.value = null
+  }
+
+  return { inFlight, started, outcome, start, reset }
+}

@@ -1,0 +1,124 @@
+/**
+ * State and validation of the New verification form: the fields, which messages are visible
+ * (after a field is left, or after a submit attempt), the parsed number and the timing explanation.
+ */
+import { computed, reactive, ref, watch } from 'vue'
+import { DEFAULT_LANGUAGE, languagesFor, type RequestKind } from '@contract/params'
+import { countryName, parseNumber } from '@/utils/phone'
+import {
+  explainTiming,
+  fieldMessage,
+  FIELDS,
+  toParams,
+  type FieldMessage,
+  type FieldName,
+  type VerifyForm,
+} from '@/utils/verify-form'
+import { ERROR_TEXTS } from '@contract/status'
+
+export interface VerifyFormDefaults {
+  brand?: string
+  workflow_id?: string
+  lg?: string
+  code_length?: string
+  numberCountry?: string
+}
+
+export function useVerifyForm(defaults: VerifyFormDefaults = {}) {
+  const form = reactive<VerifyForm>({
+    kind: 'request',
+    number: '',
+    numberCountry: defaults.numberCountry ?? 'GB',
+    country: '',
+    brand: defaults.brand ?? '',
+    sender_id: '',
+    code_length: defaults.code_length ?? '4',
+    lg: defaults.lg ?? DEFAULT_LANGUAGE.request,
+    workflow_id: defaults.workflow_id ?? '1',
+    pin_expiry: '',
+    next_event_wait: '',
+    pin_code: '',
+    payee: '',
+    amount: '',
+  })
+  const touched = reactive(new Set<FieldName>())
+  const submitted = ref(false)
+
+  // PSD2 has its own language list (default en-gb): keep lg valid when the mode changes.
+  watch(
+    () => form.kind,
+    (kind: RequestKind) => {
+      if (!languagesFor(kind).includes(form.lg)) form.lg = DEFAULT_LANGUAGE[kind]
+    },
+  )
+
+  const parsedNumber = computed(() => parseNumber(form.number, form.numberCountry))
+
+  function numberMessage(): FieldMessage | null {
+    const parsed = parsedNumber.value
+    const invalid = ERROR_TEXTS.invalidParam('number')
+    if (parsed.ok) return fieldMessage(form, 'number', parsed.number.digits)
+    const where = form.number.trim().startsWith('+')
+      ? 'for its country code'
+      : `for ${countryName(form.numberCountry)}`
+    switch (parsed.problem) {
+      case 'empty':
+        return fieldMessage(form, 'number', '')
+      case 'not_a_number':
+        return {
+          message: 'Use digits only (spaces, dashes and a leading + are fine).',
+          apiText: invalid,
+        }
+      case 'no_country':
+        return {
+          message: "Add the country code (e.g. +44) or choose the number's country.",
+          apiText: invalid,
+        }
+      case 'too_short':
+        return { message: `The number is too short ${where}.`, apiText: invalid }
+      case 'too_long':
+        return { message: `The number is too long ${where}.`, apiText: invalid }
+    }
+  }
+
+  /** Every field's message (whether shown or not). */
+  const messages = computed(() => {
+    const out: Partial<Record<FieldName, FieldMessage>> = {}
+    for (const field of FIELDS[form.kind]) {
+      const message = field === 'number' ? numberMessage() : fieldMessage(form, field)
+      if (message) out[field] = message
+    }
+    return out
+  })
+
+  /** The message to show next to a field now (after it was left or a submit was tried). */
+  function shown(field: FieldName): FieldMessage | null {
+    return submitted.value || touched.has(field) ? (messages.value[field] ?? null) : null
+  }
+
+  function touch(field: FieldName): void {
+    touched.add(field)
+  }
+
+  const explanation = computed(() => explainTiming(form))
+  const firstInvalid = computed(() => FIELDS[form.kind].find((f) => messages.value[f]) ?? null)
+
+  /** Marks the form submitted; returns the parameters to send, or `null` when a field is wrong. */
+  function validate(): Record<string, string> | null {
+    submitted.value = true
+    if (firstInvalid.value || !parsedNumber.value.ok) return null
+    return toParams(form, parsedNumber.value.number.digits)
+  }
+
+  return {
+    form,
+    parsedNumber,
+    messages,
+    shown,
+    touch,
+    submitted,
+    explanation,
+    firstInvalid,
+    validate,
+  }
+}

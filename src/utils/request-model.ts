@@ -1,0 +1,260 @@
+/**
+ * One request as the request page shows it, built from what is known: the sandbox's admin view
+ * (exact times, PIN state), a search answer, or the history entry (with the parameters sent, from
+ * which the schedule is estimated). Pure.
+ */
+import type { AdminRequest } from '@contract/admin'
+import type { EventType, VerificationRequest } from '@contract/types'
+import { LIMITS } from '@contract/params'
+import {
+  WORKFLOWS,
+  isWorkflowId,
+  workflowSchedule,
+  type WorkflowSchedule,
+} from '@contract/workflows'
+import type { HistoryEntry } from './history-entry'
+import { attemptsLeft, parseApiDate, type RequestStatus } from './request-state'
+
+export interface TimelineEvent {
+  id: string
+  type: EventType
+  /** Epoch ms, `null` when the answer did not say. */
+  at: number | null
+  /** Whether a new PIN went out with it (`null`: unknown). */
+  newPin: boolean | null
+}
+
+export interface TimelineCheck {
+  code: string
+  status: 'VALID' | 'INVALID'
+  at: number | null
+}
+
+export interface RequestModel {
+  requestId: string
+  environment: 'sandbox' | 'live'
+  kind: 'request' | 'psd2'
+  status: RequestStatus
+  number: string
+  brand: string
+  payee: string
+  amount: string
+  submittedAt: number | null
+  finalizedAt: number | null
+  events: TimelineEvent[]
+  checks: TimelineCheck[]
+  nextEventAt: number | null
+  expiresAt: number | null
+  pinExpiresAt: number | null
+  eventsLeft: number | null
+  attemptsLeft: number | null
+  codeLength: number | null
+  workflowId: number | null
+  price: string
+  currency: string
+  estimatedPrice: string
+  /** Where the data came from; `estimated` times are computed from the default schedule. */
+  source: 'sandbox' | 'search' | 'history'
+  estimated: boolean
+}
+
+function num(value: string | undefined): number | undefined {
+  if (!value || !/^[0-9]+$/.test(value)) return undefined
+  return Number(value)
+}
+
+function scheduleOf(params: Record<string, string>): WorkflowSchedule | null {
+  const id = num(params.workflow_id) ?? LIMITS.workflowId.default
+  if (!isWorkflowId(id)) return null
+  return workflowSchedule(id, {
+    pinExpiry: num(params.pin_expiry),
+    nextEventWait: num(params.next_event_wait),
+  })
+}
+
+/** The sandbox's own view: exact times, attempts and PIN expiry. */
+export function fromAdmin(r: AdminRequest): RequestModel {
+  const at = (iso: string | null) => (iso ? parseApiDate(iso) : null)
+  const events = r.events.map((e) => ({
+    id: e.id,
+    type: e.type,
+    at: at(e.sent_at),
+    newPin: e.new_pin,
+  }))
+  const steps = isWorkflowId(r.workflow_id) ? WORKFLOWS[r.workflow_id].steps.length : null
+  const pinAt = at(r.pin_generated_at)
+  const inProgress = r.status === 'IN PROGRESS'
+  return {
+    requestId: r.request_id,
+    environment: 'sandbox',
+    kind: r.kind,
+    status: r.status,
+    number: r.number,
+    brand: r.brand,
+    payee: r.payee,
+    amount: r.amount,
+    submittedAt: at(r.submitted_at),
+    finalizedAt: at(r.finalized_at),
+    events,
+    checks: r.checks.map((c) => ({ code: c.code, status: c.status, at: at(c.received_at) })),
+    nextEventAt: inProgress ? at(r.next_event_at) : null,
+    expiresAt: inProgress ? at(r.expires_at) : null,
+    pinExpiresAt: inProgress && pinAt !== null ? pinAt + r.pin_expiry * 1000 : null,
+    eventsLeft: steps === null ? null : Math.max(0, steps - events.length),
+    attemptsLeft: inProgress ? r.attempts_left : null,
+    codeLength: r.code_length,
+    workflowId: r.workflow_id,
+    price: r.price,
+    currency: r.currency,
+    estimatedPrice: r.estimated_price_messages_sent,
+    source: 'sandbox',
+    estimated: false,
+  }
+}
+
+interface SearchLike {
+  status: RequestStatus
+  events: { id: string; type: EventType }[]
+  checks: { code: string; status: 'VALID' | 'INVALID'; date_received: string }[]
+  dateSubmitted: string
+  dateFinalized: string
+  firstEventDate: string
+  lastEventDate: string
+  price: string
+  currency: string
+  estimatedPrice: string
+  number: string
+}
+
+function build(
+  requestId: string,
+  environment: 'sandbox' | 'live',
+  s: SearchLike,
+  entry: HistoryEntry | undefined,
+  source: RequestModel['source'],
+): RequestModel {
+  const params = entry?.params ?? {}
+  const schedule = scheduleOf(params)
+  const submittedAt = parseApiDate(s.dateSubmitted) ?? entry?.createdAt ?? null
+  const first = parseApiDate(s.firstEventDate)
+  const last = parseApiDate(s.lastEventDate)
+  const events: TimelineEvent[] = s.events.map((e, i, all) => {
+    const planned = schedule?.events[i]
+    const at =
+      i === 0
+        ? (first ?? submittedAt)
+        : i === all.length - 1
+          ? last
+          : planned && submittedAt !== null
+            ? submittedAt + planned.at * 1000
+            : null
+    return {
+      id: e.id,
+      type: String(e.type).toLowerCase() as EventType,
+      at,
+      newPin: planned?.newPin ?? null,
+    }
+  })
+  const checks = s.checks.map((c) => ({
+    code: c.code,
+    status: c.status,
+    at: parseApiDate(c.date_received),
+  }))
+  const inProgress = s.status === 'IN PROGRESS' || s.status === 'UNKNOWN'
+  const sent = Math.max(events.length, inProgress && submittedAt !== null ? 1 : 0)
+  let nextEventAt: number | null = null
+  let expiresAt: number | null = null
+  let pinExpiresAt: number | null = null
+  let pinSentAt: number | null = submittedAt
+  if (schedule && submittedAt !== null) {
+    const lastAt = events[events.length - 1]?.at ?? submittedAt
+    const lastPlanned = schedule.events[Math.max(0, sent - 1)]
+    const next = schedule.events[sent]
+    if (inProgress && next && lastPlanned) nextEventAt = lastAt + (next.at - lastPlanned.at) * 1000
+    if (inProgress && lastPlanned) expiresAt = lastAt + (schedule.expiresAt - lastPlanned.at) * 1000
+    for (let i = sent - 1; i >= 0; i--) {
+      if (schedule.events[i]?.newPin) {
+        pinSentAt = events[i]?.at ?? submittedAt + (schedule.events[i]?.at ?? 0) * 1000
+        break
+      }
+    }
+    if (inProgress && pinSentAt !== null) pinExpiresAt = pinSentAt + schedule.pinExpiry * 1000
+  }
+  return {
+    requestId,
+    environment,
+    kind: entry?.kind ?? 'request',
+    status: s.status,
+    number: s.number || entry?.number || '',
+    brand: entry?.brand ?? '',
+    payee: entry?.payee ?? '',
+    amount: entry?.amount ?? '',
+    submittedAt,
+    finalizedAt: parseApiDate(s.dateFinalized),
+    events,
+    checks,
+    nextEventAt,
+    expiresAt,
+    pinExpiresAt,
+    eventsLeft: schedule ? Math.max(0, schedule.events.length - sent) : null,
+    attemptsLeft: inProgress ? attemptsLeft(checks, pinSentAt) : null,
+    codeLength: num(params.code_length) ?? 4,
+    workflowId: num(params.workflow_id) ?? (entry ? 1 : null),
+    price: s.price,
+    currency: s.currency,
+    estimatedPrice: s.estimatedPrice,
+    source,
+    estimated: true,
+  }
+}
+
+/** From a search answer (plus the history entry, for the parameters sent). */
+export function fromSearch(
+  environment: 'sandbox' | 'live',
+  r: VerificationRequest,
+  entry?: HistoryEntry,
+): RequestModel {
+  return build(
+    r.request_id,
+    environment,
+    {
+      status: r.status,
+      events: r.events ?? [],
+      checks: r.checks ?? [],
+      dateSubmitted: r.date_submitted,
+      dateFinalized: r.date_finalized,
+      firstEventDate: r.first_event_date,
+      lastEventDate: r.last_event_date,
+      price: r.price,
+      currency: r.currency,
+      estimatedPrice: r.estimated_price_messages_sent ?? '',
+      number: r.number,
+    },
+    entry,
+    'search',
+  )
+}
+
+/** From the history entry alone (its last search, or just what was sent). */
+export function fromHistory(entry: HistoryEntry): RequestModel {
+  const s = entry.lastSearch
+  return build(
+    entry.request_id,
+    entry.environment,
+    {
+      status: entry.status,
+      events: s?.events ?? [],
+      checks: s?.checks ?? [],
+      dateSubmitted: s?.dateSubmitted ?? '',
+      dateFinalized: s?.dateFinalized ?? '',
+      firstEventDate: s?.firstEventDate ?? '',
+      lastEventDate: s?.lastEventDate ?? '',
+      price: s?.price ?? '',
+      currency: s?.currency ?? '',
+      estimatedPrice: s?.estimatedPrice ?? '',
+      number: entry.number,
+    },
+    entry,
+    'history',
+  )
+}

@@ -1,0 +1,124 @@
+/**
+ * What can be done with a request now, and why not: cancel, trigger next event, check a code.
+ * Pure functions over plain times (epoch ms), so the request page and the status-10 panel share
+ * them and tests need no clock.
+ */
+import { LIMITS } from '@contract/params'
+import { formatDuration } from './duration'
+
+/** Any status a request may show (search statuses and `UNKNOWN` while not found yet). */
+export type RequestStatus =
+  'IN PROGRESS' | 'SUCCESS' | 'FAILED' | 'EXPIRED' | 'CANCELLED' | 'UNKNOWN'
+
+/** Wrong codes allowed per PIN. */
+export const ATTEMPTS_PER_PIN = 3
+/** Cancel opens this many seconds after the start. */
+export const CANCEL_AFTER_SECONDS = 30
+
+export interface Availability {
+  allowed: boolean
+  /** Why not, in words (shown next to the disabled button). */
+  reason: string | null
+  /** When it becomes possible (epoch ms), if it will. */
+  opensAt: number | null
+}
+
+const ENDED: Record<Exclude<RequestStatus, 'IN PROGRESS' | 'UNKNOWN'>, string> = {
+  SUCCESS: 'request already verified',
+  FAILED: 'request failed (too many wrong codes)',
+  EXPIRED: 'request expired',
+  CANCELLED: 'request already cancelled',
+}
+
+export function endedReason(status: RequestStatus): string | null {
+  return status === 'IN PROGRESS' || status === 'UNKNOWN' ? null : ENDED[status]
+}
+
+export interface CancelInput {
+  status: RequestStatus
+  /** Epoch ms of the start, when known. */
+  submittedAt: number | null
+  /** Messages and calls sent so far. */
+  eventsSent: number
+}
+
+/** Cancel: from 30 s after the start, and only before the second message or call. */
+export function cancelAvailability(input: CancelInput, now: number): Availability {
+  const ended = endedReason(input.status)
+  if (ended) return { allowed: false, reason: ended, opensAt: null }
+  if (input.eventsSent >= 2) {
+    return {
+      allowed: false,
+      reason: 'cancel no longer possible: a second message or call has gone out',
+      opensAt: null,
+    }
+  }
+  if (input.submittedAt !== null) {
+    const opensAt = input.submittedAt + CANCEL_AFTER_SECONDS * 1000
+    if (now < opensAt) {
+      return {
+        allowed: false,
+        reason: `cancel possible in ${formatDuration((opensAt - now) / 1000)}`,
+        opensAt,
+      }
+    }
+  }
+  return { allowed: true, reason: null, opensAt: null }
+}
+
+export interface NextEventInput {
+  status: RequestStatus
+  /** Events still to come in the workflow, when known. */
+  eventsLeft: number | null
+}
+
+export function nextEventAvailability(input: NextEventInput): Availability {
+  const ended = endedReason(input.status)
+  if (ended) return { allowed: false, reason: ended, opensAt: null }
+  if (input.eventsLeft === 0) return { allowed: false, reason: 'no events left', opensAt: null }
+  return { allowed: true, reason: null, opensAt: null }
+}
+
+export interface CheckInput {
+  status: RequestStatus
+  attemptsLeft: number | null
+}
+
+export function checkAvailability(input: CheckInput): Availability {
+  const ended = endedReason(input.status)
+  if (ended) return { allowed: false, reason: ended, opensAt: null }
+  if (input.attemptsLeft === 0) return { allowed: false, reason: 'no attempts left', opensAt: null }
+  return { allowed: true, reason: null, opensAt: null }
+}
+
+/** The API's `YYYY-MM-DD HH:MM:SS` (UTC) or ISO text as epoch ms; `null` when empty or unreadable. */
+export function parseApiDate(value: string | null | undefined): number | null {
+  if (!value) return null
+  const api = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value)
+  const t = Date.parse(api ? `${api[1]}T${api[2]}Z` : value)
+  return Number.isNaN(t) ? null : t
+}
+
+/**
+ * Wrong codes left for the current PIN: 3 minus the INVALID checks since the PIN was sent
+ * (`pinSentAt`, or the start when unknown).
+ */
+export function attemptsLeft(
+  checks: readonly { status: 'VALID' | 'INVALID'; at: number | null }[],
+  pinSentAt: number | null,
+): number {
+  const since = pinSentAt ?? Number.NEGATIVE_INFINITY
+  const wrong = checks.filter((c) => c.status === 'INVALID' && (c.at === null || c.at >= since))
+  return Math.max(0, ATTEMPTS_PER_PIN - wrong.length)
+}
+
+/** The code typed into the PIN box: the digits rule of check (4–6 in the spec, numeric). */
+export function pinInputError(code: string, codeLength?: number): string | null {
+  if (code === '') return 'Enter the code from the message or call.'
+  if (!/^[0-9]+$/.test(code)) return 'The code has digits only.'
+  if (codeLength && code.length !== codeLength) return `The code has ${codeLength} digits.`
+  if (code.length < 4 || code.length > 6) return 'The code has 4 to 6 digits.'
+  return null
+}
+
+export const MAX_REQUEST_ID_LENGTH = LIMITS.requestIdMaxLength

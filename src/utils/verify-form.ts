@@ -1,0 +1,212 @@
+/**
+ * The New verification form: its fields, their messages (the same rules the sandbox enforces, from
+ * contract/params, in words a person understands, with the API's own text), the live explanation
+ * of pin_expiry and next_event_wait, and the parameters sent. Pure: no DOM, no store.
+ */
+import { fieldError, LIMITS, type RequestKind } from '@contract/params'
+import {
+  describeSchedule,
+  effectivePinExpiry,
+  isWorkflowId,
+  workflowSchedule,
+} from '@contract/workflows'
+
+export interface VerifyForm {
+  kind: RequestKind
+  number: string
+  /** Country assumed for a number typed without `+` (UI only, not sent). */
+  numberCountry: string
+  /** The API's optional `country` parameter. */
+  country: string
+  brand: string
+  sender_id: string
+  code_length: string
+  lg: string
+  workflow_id: string
+  pin_expiry: string
+  next_event_wait: string
+  pin_code: string
+  payee: string
+  amount: string
+}
+
+export type FieldName = Exclude<keyof VerifyForm, 'kind' | 'numberCountry'>
+
+/** A message next to a field: what is wrong in words, and the API's answer to it. */
+export interface FieldMessage {
+  message: string
+  /** The `error_text` the API answers for this value (status 2 or 3). */
+  apiText: string
+}
+
+/** Fields of each kind, in the order they are judged. */
+export const FIELDS: Readonly<Record<RequestKind, readonly FieldName[]>> = {
+  request: [
+    'number',
+    'country',
+    'brand',
+    'sender_id',
+    'code_length',
+    'lg',
+    'pin_expiry',
+    'next_event_wait',
+    'workflow_id',
+    'pin_code',
+  ],
+  psd2: [
+    'number',
+    'country',
+    'payee',
+    'amount',
+    'code_length',
+    'lg',
+    'pin_expiry',
+    'next_event_wait',
+    'workflow_id',
+  ],
+}
+
+function length(value: string): string {
+  return `${value.length} character${value.length === 1 ? '' : 's'}`
+}
+
+/** The words for a contract rule that failed. */
+function explain(param: FieldName, value: string, status: '2' | '3'): string {
+  if (status === '2') {
+    switch (param) {
+      case 'number':
+        return 'Enter the phone number to verify.'
+      case 'brand':
+        return 'Enter a brand: it is the name in the message ("Your Acme PIN is …").'
+      case 'payee':
+        return 'Enter the payee: who the payment goes to.'
+      case 'amount':
+        return 'Enter the amount of the payment, in euros.'
+      default:
+        return `Enter a value for ${param}.`
+    }
+  }
+  switch (param) {
+    case 'number':
+      return 'The number needs 7 to 15 digits in international form.'
+    case 'country':
+      return 'Use a two-letter country code such as GB or US, or leave it empty.'
+    case 'brand':
+      return `Brand is at most ${LIMITS.brandMaxLength} characters (now ${length(value)}).`
+    case 'sender_id':
+      return `Sender ID is at most ${LIMITS.senderIdMaxLength} characters (now ${length(value)}).`
+    case 'payee':
+      return `Payee is at most ${LIMITS.payeeMaxLength} characters (now ${length(value)}).`
+    case 'amount':
+      return 'Use a positive amount in euros with a dot for decimals, e.g. 48.00.'
+    case 'code_length':
+      return 'The code has 4 or 6 digits.'
+    case 'lg':
+      return 'Choose one of the listed languages.'
+    case 'pin_expiry':
+      return `Use whole seconds from ${LIMITS.pinExpiry.min} to ${LIMITS.pinExpiry.max}, or leave it empty for ${LIMITS.pinExpiry.default} s.`
+    case 'next_event_wait':
+      return `Use whole seconds from ${LIMITS.nextEventWait.min} to ${LIMITS.nextEventWait.max}, or leave it empty for the workflow's waits.`
+    case 'workflow_id':
+      return 'Choose workflow 1 to 7.'
+    case 'pin_code':
+      return `A custom PIN has ${LIMITS.pinCodeLength.min} to ${LIMITS.pinCodeLength.max} characters (now ${length(value)}).`
+    default:
+      return `Check the value of ${param}.`
+  }
+}
+
+/**
+ * The message for one field, or `null` when it is fine. `number` is judged on its normalised
+ * digits (`numberDigits`); the phone-number library's finer messages are added by the caller.
+ */
+export function fieldMessage(
+  form: VerifyForm,
+  param: FieldName,
+  numberDigits?: string | null,
+): FieldMessage | null {
+  const raw = param === 'number' ? (numberDigits ?? form.number.trim()) : form[param].trim()
+  const error = fieldError(form.kind, param, raw, { country: form.country.trim() || undefined })
+  if (!error) return null
+  return { message: explain(param, raw, error.status), apiText: error.error_text }
+}
+
+/** The parameters to send (empty fields are not sent; the number as E.164 digits). */
+export function toParams(form: VerifyForm, numberDigits: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const param of FIELDS[form.kind]) {
+    const value = param === 'number' ? numberDigits : form[param].trim()
+    if (value !== '') out[param] = param === 'country' ? value.toUpperCase() : value
+  }
+  return out
+}
+
+function seconds(text: string, min: number, max: number): number | undefined {
+  if (!/^[0-9]+$/.test(text.trim())) return undefined
+  const n = Number(text)
+  return n >= min && n <= max ? n : undefined
+}
+
+export interface TimingExplanation {
+  text: string
+  /** `warn` when the values given will not be used as typed. */
+  tone: 'info' | 'warn'
+  /** The sequence with the values applied, e.g. "SMS → 120 s → TTS → 120 s → expires". */
+  schedule: string
+}
+
+/** Explains, as the user types, what pin_expiry and next_event_wait will do (the "multiple" rule). */
+export function explainTiming(
+  form: Pick<VerifyForm, 'pin_expiry' | 'next_event_wait' | 'workflow_id'>,
+): TimingExplanation {
+  const pin = seconds(form.pin_expiry, LIMITS.pinExpiry.min, LIMITS.pinExpiry.max)
+  const wait = seconds(form.next_event_wait, LIMITS.nextEventWait.min, LIMITS.nextEventWait.max)
+  const id = Number(form.workflow_id || '1')
+  const schedule = isWorkflowId(id)
+    ? describeSchedule(workflowSchedule(id, { pinExpiry: pin, nextEventWait: wait }))
+    : ''
+  const def = LIMITS.pinExpiry.default
+  if (pin === undefined && wait === undefined) {
+    return {
+      text: `The PIN expires after ${def} s (the default) and the workflow's own waits apply.`,
+      tone: 'info',
+      schedule,
+    }
+  }
+  if (wait === undefined) {
+    return {
+      text: `The PIN expires after ${pin} s; the workflow's own waits apply.`,
+      tone: 'info',
+      schedule,
+    }
+  }
+  if (pin === undefined) {
+    return {
+      text: `Every wait between messages or calls is ${wait} s; the PIN expires after ${def} s (the default).`,
+      tone: 'info',
+      schedule,
+    }
+  }
+  const effective = effectivePinExpiry(pin, wait)
+  if (effective === pin) {
+    const times = pin / wait
+    return {
+      text: `${pin} s is ${times} × ${wait} s, so the PIN lasts ${times === 1 ? 'one wait' : `${times} waits`}: the same PIN is sent again until it expires.`,
+      tone: 'info',
+      schedule,
+    }
+  }
+  const lower = Math.floor(pin / wait) * wait
+  const upper = Math.ceil(pin / wait) * wait
+  const options = [lower, upper].filter(
+    (v) => v >= LIMITS.pinExpiry.min && v <= LIMITS.pinExpiry.max,
+  )
+  const suggestion = options.length
+    ? ` Use a multiple of ${wait} s (${[...new Set(options)].join(' s or ')} s) to keep a longer PIN.`
+    : ''
+  return {
+    text: `${pin} s is not a multiple of ${wait} s, so Verify uses ${effective} s as the PIN expiry: a new PIN with every message or call.${suggestion}`,
+    tone: 'warn',
+    schedule,
+  }
+}
