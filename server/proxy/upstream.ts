@@ -65,7 +65,6 @@ export function httpUpstream(baseUrl: string): Upstream {
                 : {}),
             },
             agent,
-            signal,
           },
           (res) => {
             const headers: Record<string, string> = {}
@@ -73,6 +72,7 @@ export function httpUpstream(baseUrl: string): Upstream {
               if (value !== undefined)
                 headers[name] = Array.isArray(value) ? value.join(', ') : value
             }
+            res.once('close', () => signal.removeEventListener('abort', onAbort))
             resolve({
               status: res.statusCode ?? 502,
               headers,
@@ -81,7 +81,12 @@ export function httpUpstream(baseUrl: string): Upstream {
             })
           },
         )
+        // Abort by hand rather than with the `signal` option: cheaper per call on a keep-alive agent.
+        const onAbort = () =>
+          req.destroy(signal.reason instanceof Error ? signal.reason : undefined)
+        signal.addEventListener('abort', onAbort, { once: true })
         req.on('error', (error: NodeJS.ErrnoException) => {
+          signal.removeEventListener('abort', onAbort)
           if (signal.aborted) reject(signal.reason)
           else reject(new UpstreamNetworkError(error.message, error.code))
         })
