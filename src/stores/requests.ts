@@ -5,7 +5,8 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { EnvironmentId, SearchResult } from '@/api/verify'
+import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
+import { batches } from '@/utils/history-lookup'
 import { toCsv } from '@/utils/csv'
 import {
   openHistoryDb,
@@ -41,6 +42,8 @@ export const HISTORY_CHANNEL = 'verify-desk-history'
 const DAY_MS = 86_400_000
 /** Problems listed in an import error before "and N more". */
 const MAX_LISTED_PROBLEMS = 20
+/** The proxy allows one live search per second. */
+const LIVE_SEARCH_GAP_MS = 1000
 
 /** What one tab tells the others after a write. */
 type HistoryMessage =
@@ -51,6 +54,17 @@ export interface StatusChange {
   entry: HistoryEntry
   previous: HistoryStatus | undefined
   remote: boolean
+}
+
+/** What a look-up found: ids by outcome, and the calls that failed. */
+export interface LookupReport {
+  found: HistoryEntry[]
+  /** Ids search did not find (status 101). */
+  notFound: string[]
+  /** Batches that failed for another reason (other status, network): nothing known about them. */
+  failed: { ids: string[]; message: string }[]
+  /** Search calls made (ten ids per call). */
+  calls: number
 }
 
 export interface ImportReport {
@@ -272,6 +286,40 @@ export const useRequestsStore = defineStore('requests', () => {
     return writePatches(patches)
   }
 
+  /**
+   * Fetches request_ids from the API into history: ten ids per search call (spaced a second apart
+   * against live). Found requests are added or updated; 101s are reported, never dropped silently.
+   */
+  async function lookUp(env: EnvironmentId, ids: readonly string[]): Promise<LookupReport> {
+    await ready
+    const report: LookupReport = { found: [], notFound: [], failed: [], calls: 0 }
+    for (const batch of batches([...new Set(ids)])) {
+      if (report.calls > 0 && env === 'live') {
+        await new Promise((resolve) => setTimeout(resolve, LIVE_SEARCH_GAP_MS))
+      }
+      report.calls++
+      let result: SearchResult
+      try {
+        result = await searchRequests(env, batch)
+      } catch (cause) {
+        report.failed.push({
+          ids: batch,
+          message: cause instanceof Error ? cause.message : String(cause),
+        })
+        continue
+      }
+      const written = await applySearchResult(env, result)
+      if (result.kind === 'found') {
+        const found = new Set(result.requests.map((r) => r.request_id))
+        report.found.push(...written.filter((e) => found.has(e.request_id)))
+        report.notFound.push(...result.missing)
+      } else if (result.kind === 'not_found') report.notFound.push(...result.ids)
+      else
+        report.failed.push({ ids: batch, message: `status ${result.status}: ${result.error_text}` })
+    }
+    return report
+  }
+
   /** Marks an entry as not found for good (search answered 101 long after its last activity). */
   function markGone(id: string, message: string): Promise<HistoryEntry> | undefined {
     const entry = byKey.get(id)
@@ -432,6 +480,7 @@ export const useRequestsStore = defineStore('requests', () => {
     upsert,
     upsertMany,
     applySearchResult,
+    lookUp,
     markGone,
     remove,
     clear,

@@ -1,10 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import HistoryView from '@/views/HistoryView.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+
+vi.mock('@/api/verify', () => ({
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
 
 const DAY = 86_400_000
 const base = new Date(2026, 5, 15, 12, 0, 0).getTime()

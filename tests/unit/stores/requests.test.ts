@@ -1,9 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDB } from 'idb'
+import { searchRequests, type SearchResult } from '@/api/verify'
 import { historyStoreOptions, HistoryImportError } from '@/stores/requests'
 import { parseCsv } from '@/utils/csv'
 import type { VerificationRequest } from '@contract/types'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
+
+vi.mock('@/api/verify', () => ({
+  searchRequests: vi.fn((env: string, ids: string[]) =>
+    Promise.reject(new Error(`unexpected searchRequests(${env}, ${ids.length} ids)`)),
+  ),
+}))
+const search = vi.mocked(searchRequests)
 
 function searchAnswer(n: number, patch: Partial<VerificationRequest> = {}): VerificationRequest {
   return {
@@ -27,7 +35,10 @@ function searchAnswer(n: number, patch: Partial<VerificationRequest> = {}): Veri
   }
 }
 
-beforeEach(() => freshHistoryEnvironment())
+beforeEach(() => {
+  freshHistoryEnvironment()
+  search.mockClear()
+})
 afterEach(async () => {
   await closeTabs()
   vi.useRealTimers()
@@ -403,5 +414,61 @@ describe('history store: two tabs', () => {
     const c = await openTab()
     expect(c.byId(requestId(7))?.brand).toBe('Only in B')
     expect(c.entries).toHaveLength(2)
+  })
+})
+
+describe('history store: look up', () => {
+  it('sends more than ten ids in batches of ten and records found and not found', async () => {
+    const tab = await openTab()
+    const ids = Array.from({ length: 25 }, (_, i) => requestId(i + 1))
+    search.mockImplementation(async (_env, batch): Promise<SearchResult> => {
+      if (batch.includes(requestId(21))) {
+        return { kind: 'not_found', ids: [...batch], error_text: 'No response found' }
+      }
+      const found = batch.filter((id) => id !== requestId(3))
+      return {
+        kind: 'found',
+        requests: found.map((id) => searchAnswer(Number.parseInt(id, 16))),
+        missing: batch.filter((id) => id === requestId(3)),
+      }
+    })
+    const report = await tab.lookUp('sandbox', [...ids, requestId(1)])
+    expect(search.mock.calls.map(([env, batch]) => [env, batch.length])).toEqual([
+      ['sandbox', 10],
+      ['sandbox', 10],
+      ['sandbox', 5],
+    ])
+    expect(report.calls).toBe(3)
+    expect(report.found).toHaveLength(19)
+    expect(report.notFound.sort()).toEqual([requestId(3), ...ids.slice(20)].sort())
+    expect(report.failed).toEqual([])
+    expect(tab.entries).toHaveLength(19)
+    expect(tab.byId(requestId(5))).toMatchObject({ source: 'looked-up', status: 'SUCCESS' })
+    expect(tab.byId(requestId(3))).toBeUndefined()
+  })
+
+  it('reports a failed batch without losing the others, and spaces live calls a second apart', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const tab = await openTab()
+    const ids = Array.from({ length: 12 }, (_, i) => requestId(i + 1))
+    search.mockImplementation(async (_env, batch): Promise<SearchResult> => {
+      if (batch.length === 10) throw new Error('The server could not be reached.')
+      return {
+        kind: 'found',
+        requests: batch.map((id) => searchAnswer(Number.parseInt(id, 16))),
+        missing: [],
+      }
+    })
+    const pending = tab.lookUp('live', ids)
+    await vi.advanceTimersByTimeAsync(999)
+    expect(search).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(1)
+    const report = await pending
+    expect(search).toHaveBeenCalledTimes(2)
+    expect(report.failed).toEqual([
+      { ids: ids.slice(0, 10), message: 'The server could not be reached.' },
+    ])
+    expect(report.found.map((e) => e.request_id)).toEqual(ids.slice(10))
+    expect(tab.byId(requestId(11))?.environment).toBe('live')
   })
 })

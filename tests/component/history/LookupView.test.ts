@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { VerificationRequest } from '@contract/types'
+import { searchRequests, type SearchResult } from '@/api/verify'
+import LookupView from '@/views/LookupView.vue'
+import { useRequestsStore } from '@/stores/requests'
+import { freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+
+vi.mock('@/api/verify', () => ({
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
+const search = vi.mocked(searchRequests)
+
+function found(id: string): VerificationRequest {
+  return {
+    request_id: id,
+    account_id: 'abcdef01',
+    number: '447700900001',
+    sender_id: 'verify',
+    date_submitted: '2026-01-02 03:04:05',
+    date_finalized: '',
+    checks: [],
+    first_event_date: '2026-01-02 03:04:05',
+    last_event_date: '2026-01-02 03:04:05',
+    price: '0',
+    currency: 'EUR',
+    status: 'IN PROGRESS',
+    estimated_price_messages_sent: '0.03',
+    events: [],
+  }
+}
+
+let wrapper: VueWrapper | null = null
+
+async function mountLookup() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  await useRequestsStore().ready
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/lookup', component: LookupView },
+      { path: '/requests/:id', component: { template: '<p>request</p>' } },
+    ],
+  })
+  await router.push('/lookup')
+  wrapper = mount(LookupView, { global: { plugins: [pinia, router] } })
+  return wrapper
+}
+
+beforeEach(() => {
+  freshHistoryEnvironment()
+  search.mockClear()
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+})
+
+describe('look up view', () => {
+  it('reads ids with any separators, drops duplicates and names what is not an id', async () => {
+    const w = await mountLookup()
+    const ids = Array.from({ length: 12 }, (_, i) => requestId(i + 1))
+    await w
+      .find('textarea')
+      .setValue(
+        `${ids.slice(0, 6).join(', ')}\n${ids.slice(6).join(';')} ${ids[0]!.toUpperCase()} nope`,
+      )
+    expect(w.find('[data-testid="lookup-summary"]').text()).toBe(
+      '12 request_ids, sent in 2 batches of up to ten, 1 duplicate ignored',
+    )
+    expect(w.find('[data-testid="lookup-invalid"]').text()).toContain('nope')
+  })
+
+  it('explains an empty or invalid paste instead of sending anything', async () => {
+    const w = await mountLookup()
+    await w.find('textarea').setValue('hello world')
+    await w.find('form').trigger('submit')
+    expect(w.find('.error').text()).toMatch(/None of these is a request_id/)
+    expect(search).not.toHaveBeenCalled()
+  })
+
+  it('fetches the ids into history and lists the ones not found with the 101 explanation', async () => {
+    search.mockImplementation(async (_env, ids): Promise<SearchResult> => ({
+      kind: 'found',
+      requests: ids.filter((id) => id !== requestId(2)).map(found),
+      missing: ids.filter((id) => id === requestId(2)),
+    }))
+    const w = await mountLookup()
+    await w.find('textarea').setValue(`${requestId(1)} ${requestId(2)}`)
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    await vi.waitFor(() => expect(w.find('[data-testid="lookup-not-found"]').exists()).toBe(true))
+    expect(search).toHaveBeenCalledWith('sandbox', [requestId(1), requestId(2)])
+    expect(w.find('[data-testid="lookup-found"] a').attributes('href')).toBe(
+      `/requests/${requestId(1)}`,
+    )
+    expect(w.find('[data-testid="lookup-not-found"]').text()).toContain(requestId(2))
+    expect(w.text()).toContain('status 101')
+    expect(w.text()).toContain('can take up to a minute to appear in search')
+    expect(useRequestsStore().byId(requestId(1))?.status).toBe('IN PROGRESS')
+  })
+})
