@@ -29,7 +29,10 @@ export type BrowserLookup = { path: string } | { error: string }
  * Finds a Chromium or Chrome executable: `VERIFY_DESK_CHROMIUM`, then `CHROME_PATH`, then the usual
  * install paths. A variable that is set but points nowhere is an error (it is never silently ignored).
  */
-export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserLookup {
+export function findBrowser(
+  env: NodeJS.ProcessEnv = process.env,
+  paths: readonly string[] = BROWSER_PATHS,
+): BrowserLookup {
   for (const name of BROWSER_ENV_VARS) {
     const value = env[name]
     if (!value) continue
@@ -38,7 +41,7 @@ export function findBrowser(env: NodeJS.ProcessEnv = process.env): BrowserLookup
       error: `${name} is set to "${value}", which is not an executable file: point it at a Chromium or Chrome binary, or unset it.`,
     }
   }
-  const found = BROWSER_PATHS.find(isExecutable)
+  const found = paths.find(isExecutable)
   if (found) return { path: found }
   return {
     error:
