@@ -17,6 +17,8 @@ import { HistoryPoller, type PollEnvironment, type PollTarget } from '@/utils/hi
 const MAX_ANNOUNCEMENTS = 20
 /** Live search is limited to one call per second by the proxy. */
 const LIVE_CALL_GAP_MS = 1000
+/** The proxy lets ten sandbox searches through per second. */
+const SANDBOX_CALL_GAP_MS = 100
 
 export interface Announcement {
   id: number
@@ -116,7 +118,7 @@ export const useWatchStore = defineStore('watch', () => {
       const batches = Math.ceil(watched.value.filter((t) => t.environment === 'live').length / 10)
       return Math.max(settings.pollLiveSeconds * 1000, batches * LIVE_CALL_GAP_MS, LIVE_CALL_GAP_MS)
     },
-    callGapMs: (env) => (env === 'live' ? LIVE_CALL_GAP_MS : 0),
+    callGapMs: (env) => (env === 'live' ? LIVE_CALL_GAP_MS : SANDBOX_CALL_GAP_MS),
     isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
     now: () => Date.now(),
   })

@@ -98,14 +98,28 @@ describe('live status: batching', () => {
     search.mockImplementation(answerFrom(new Map()))
     await useWatchStore().start()
     await settle()
+    // Sandbox calls are spaced 100 ms apart (the proxy's ten searches per second).
+    for (let i = 1; i < 10; i++) {
+      expect(search).toHaveBeenCalledTimes(i)
+      await vi.advanceTimersByTimeAsync(100)
+      await settle()
+    }
     expect(search).toHaveBeenCalledTimes(10)
     const batches = search.mock.calls.map(([, ids]) => ids)
     expect(batches.every((ids) => ids.length <= 10)).toBe(true)
     expect(new Set(batches.flat()).size).toBe(95)
     expect(search.mock.calls.every(([env]) => env === 'sandbox')).toBe(true)
 
-    await vi.advanceTimersByTimeAsync(2000)
+    // The next round starts one interval (2 s) after the last call of this one.
+    await vi.advanceTimersByTimeAsync(1999)
     await settle()
+    expect(search).toHaveBeenCalledTimes(10)
+    await vi.advanceTimersByTimeAsync(1)
+    await settle()
+    for (let i = 0; i < 9; i++) {
+      await vi.advanceTimersByTimeAsync(100)
+      await settle()
+    }
     expect(search).toHaveBeenCalledTimes(20)
   })
 
