@@ -72,7 +72,7 @@ export const DEFAULT_ERROR_TEXT: Readonly<Record<Exclude<StatusCode, '0'>, strin
   '16': ERROR_TEXTS.wrongCode,
   '17': ERROR_TEXTS.tooManyWrongCodes,
   '18': ERROR_TEXTS.tooManyRequestIds,
-  '19': ERROR_TEXTS.noMoreEvents(''),
+  '19': 'No more events are left to execute for the request',
   '20': ERROR_TEXTS.pinCodeNotAllowed,
   '21': ERROR_TEXTS.psd2NotSupported,
   '29': ERROR_TEXTS.demoMode,

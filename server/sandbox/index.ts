@@ -115,6 +115,13 @@ function cryptoId(): string {
   return randomPool(16).toString('hex')
 }
 
+/** State files owned by open sandboxes of this process (shared across re-imported modules). */
+function owners(): Map<string, () => void> {
+  const key = Symbol.for('verify-desk.sandbox.state-owners')
+  const store = globalThis as unknown as Record<symbol, Map<string, () => void> | undefined>
+  return (store[key] ??= new Map())
+}
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const logger: Logger = options.logger ?? {
     info: (m) => console.info(m),
@@ -149,6 +156,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   let writer: StateWriter | undefined
   if (stateFile) {
+    // A sandbox of this process still owns the file (a dev server restarting creates the new one
+    // before closing the old): it writes what it has and stops writing, so nothing is lost.
+    owners().get(stateFile)?.()
     const state = loadState(stateFile, logger)
     if (state) {
       try {
@@ -235,6 +245,14 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   arm()
   const onExit = () => writer?.flushSync()
   if (writer) process.once('exit', onExit)
+  const handOver = () => {
+    writer?.flushSync()
+    writer?.stop()
+    timer.stop()
+    process.removeListener('exit', onExit)
+    writer = undefined
+  }
+  if (stateFile) owners().set(stateFile, handOver)
   let closed = false
 
   async function fetchHandler(request: Request): Promise<Response> {
@@ -349,11 +367,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       timer.stop()
       publish('__close', null)
       listeners.clear()
+      if (stateFile && owners().get(stateFile) === handOver) owners().delete(stateFile)
       if (writer) {
         await writer.idle()
-        writer.flushSync()
-        writer.stop()
-        process.removeListener('exit', onExit)
+        handOver()
       }
     },
   }

@@ -55,6 +55,26 @@ describe('persistence', () => {
     expect(readdirSync(join(dir, 'nested')).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
 
+  it('a restart that opens the new sandbox before closing the old one loses nothing', async () => {
+    const file = join(dir, 'state.json')
+    const old = createSandbox({ stateFile: file, logger, saveDelayMs: 60_000 })
+    const a = await api(old, '/verify/json', { number: '447700900001', brand: 'Acme' })
+    const next = createSandbox({ stateFile: file, logger, saveDelayMs: 60_000 })
+    expect(
+      await api(next, '/verify/json', { number: '447700900001', brand: 'Acme' }),
+    ).toMatchObject({
+      status: '10',
+      request_id: a.request_id,
+    })
+    await api(next, '/verify/json', { number: '447700900002', brand: 'Acme' })
+    await api(old, '/__admin/clock', { advance_seconds: 10 })
+    await old.close()
+    await next.close()
+    const state = loadState(file, logger)
+    expect(state?.engine.requests.map((r) => r.number)).toEqual(['447700900001', '447700900002'])
+    expect(state?.clock_offset_ms).toBe(0)
+  })
+
   it('a damaged file is set aside with a warning and the sandbox starts empty', async () => {
     const file = join(dir, 'state.json')
     writeFileSync(file, '{"version":1,"engine":')
