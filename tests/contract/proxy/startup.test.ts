@@ -1,5 +1,6 @@
 /** The start-up rule: listening beyond loopback needs VERIFY_DESK_TOKEN, in dev and in serve. */
 import { spawn } from 'node:child_process'
+import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer, preview } from 'vite'
@@ -66,6 +67,21 @@ describe('token rule at start-up', () => {
     })
     expect(mounted(server)).toContain('/api verifyDeskProxyMiddleware')
     await server.close()
+  })
+
+  it('takes the production server address from VERIFY_DESK_HOST and VERIFY_DESK_PORT', async () => {
+    const probe = createTcpServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const free = (probe.address() as AddressInfo).port
+    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    delete process.env.VERIFY_DESK_TOKEN
+    Object.assign(process.env, { VERIFY_DESK_HOST: '127.0.0.1', VERIFY_DESK_PORT: String(free) })
+    const server = await preview({ ...quiet(), preview: { port: 0 } })
+    try {
+      expect(server.httpServer.address()).toMatchObject({ address: '127.0.0.1', port: free })
+    } finally {
+      await server.close()
+    }
   })
 
   it('`vite --host` exits with the reason on the command line', async () => {
