@@ -1,0 +1,418 @@
+/**
+ * Sandbox benchmarks.
+ *
+ * (a) start+check pairs per second over HTTP on 127.0.0.1 against the sandbox, side by side with
+ *     a bare `node:http` server answering a fixed JSON body (the ceiling on this machine), both in
+ *     a child process and both driven by the same keep-alive client. Target: >= 50 % of the ceiling.
+ * (b) heap used with 100,000 requests in progress (filled through `sandbox.fetch`, no HTTP), in a
+ *     child process started with `--expose-gc`. Target: < 200 MB.
+ * (c) time to advance the clock over the first events of those 100,000 requests.
+ *
+ * The same file is the child: `SANDBOX_BENCH_CHILD=sandbox|bare|heap node --import tsx <this file>`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import type { BenchContext, BenchFigure } from './lib/types'
+
+const SELF = fileURLToPath(import.meta.url)
+const FIXED_BODY = JSON.stringify({ request_id: 'abcdef0123456789abcdef0123456789', status: '0' })
+const CONCURRENCY = 16
+const HEAP_REQUESTS = 100_000
+
+/** One line of JSON from a child to the parent on stdout. */
+type ChildMessage =
+  | { ready: true; port: number; apiKey: string; apiSecret: string; pin: string; numbers: string[] }
+  | {
+      heap: {
+        baselineMB: number
+        filledMB: number
+        fillMs: number
+        advanceMs: number
+        afterAdvanceMB: number
+        fired: number
+      }
+    }
+  | { error: string }
+
+// ---------------------------------------------------------------------------------------------
+// Children
+// ---------------------------------------------------------------------------------------------
+
+function say(message: ChildMessage): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`)
+}
+
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as AddressInfo).port
+}
+
+/** The PIN every bench number gets, and one number per client connection. */
+const BENCH_PIN = '4321'
+const benchNumbers = () =>
+  Array.from({ length: CONCURRENCY }, (_, i) => `4474009${String(i).padStart(5, '0')}`)
+
+async function childSandbox(): Promise<void> {
+  const { createSandbox } = await import('../server/sandbox/index')
+  const numbers = benchNumbers()
+  const sandbox = createSandbox({ stateFile: false, throttlePerSecond: null })
+  // One fixed-PIN test number per client connection: the PIN is known outside the timed loop.
+  for (const number of numbers) {
+    const res = await sandbox.fetch(
+      new Request('http://sandbox/__admin/test-numbers', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ number, pin: BENCH_PIN }),
+      }),
+    )
+    if (!res.ok) throw new Error(`test number ${number}: HTTP ${res.status} ${await res.text()}`)
+  }
+  const server = http.createServer((req, res) => sandbox.middleware(req, res))
+  server.keepAliveTimeout = 30_000
+  const port = await listen(server)
+  const { apiKey, apiSecret } = sandbox.defaultAccount
+  say({ ready: true, port, apiKey, apiSecret, pin: BENCH_PIN, numbers })
+}
+
+async function childBare(): Promise<void> {
+  const body = Buffer.from(FIXED_BODY)
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length })
+      res.end(body)
+    })
+  })
+  server.keepAliveTimeout = 30_000
+  const port = await listen(server)
+  say({
+    ready: true,
+    port,
+    apiKey: 'bare',
+    apiSecret: 'bare',
+    pin: BENCH_PIN,
+    numbers: benchNumbers(),
+  })
+}
+
+async function childHeap(count: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (!gc) throw new Error('run with --expose-gc')
+  const { createSandbox } = await import('../server/sandbox/index')
+  gc()
+  const baseline = process.memoryUsage().heapUsed
+  const sandbox = createSandbox({ stateFile: false, throttlePerSecond: null })
+  const { apiKey, apiSecret } = sandbox.defaultAccount
+  const t0 = performance.now()
+  for (let n = 0; n < count; n++) {
+    const body = new URLSearchParams({
+      api_key: apiKey,
+      api_secret: apiSecret,
+      number: `4474${String(n).padStart(8, '0')}`,
+      brand: 'Bench',
+    })
+    const res = await sandbox.fetch(
+      new Request('http://sandbox/verify/json', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      }),
+    )
+    const status = ((await res.json()) as { status?: string }).status
+    if (status !== '0') throw new Error(`request ${n} answered status ${String(status)}`)
+  }
+  const fillMs = performance.now() - t0
+  gc()
+  const filled = process.memoryUsage().heapUsed
+  const t1 = performance.now()
+  const res = await sandbox.fetch(
+    new Request('http://sandbox/__admin/clock', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advance_seconds: 126 }),
+    }),
+  )
+  if (!res.ok) throw new Error(`clock advance answered HTTP ${res.status}`)
+  await res.arrayBuffer()
+  const advanceMs = performance.now() - t1
+  // How many second events went out (workflow 1: SMS at 0 s, TTS at 125 s), from the admin API.
+  const listed = await sandbox.fetch(new Request('http://sandbox/__admin/messages?limit=1'))
+  const fired = (((await listed.json()) as { total?: number }).total ?? 0) - count
+  gc()
+  const after = process.memoryUsage().heapUsed
+  const MB = 1024 * 1024
+  say({
+    heap: {
+      baselineMB: baseline / MB,
+      filledMB: filled / MB,
+      fillMs,
+      advanceMs,
+      afterAdvanceMB: after / MB,
+      fired,
+    },
+  })
+  await sandbox.close()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent
+// ---------------------------------------------------------------------------------------------
+
+interface Child {
+  proc: ChildProcess
+  message: Promise<ChildMessage>
+}
+
+function spawnChild(
+  root: string,
+  kind: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Child {
+  const proc = spawn(process.execPath, [...extraArgs, '--import', 'tsx', SELF], {
+    cwd: root,
+    env: { ...process.env, SANDBOX_BENCH_CHILD: kind, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  proc.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString()
+  })
+  const message = new Promise<ChildMessage>((resolve, reject) => {
+    let buffered = ''
+    proc.stdout?.on('data', (c: Buffer) => {
+      buffered += c.toString()
+      const line = buffered.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve(JSON.parse(line) as ChildMessage)
+    })
+    proc.on('exit', (code) =>
+      reject(new Error(`${kind} child exited with ${code}: ${stderr.slice(-2000)}`)),
+    )
+  })
+  return { proc, message }
+}
+
+async function stop(child: Child): Promise<void> {
+  if (child.proc.exitCode !== null) return
+  const exited = new Promise<void>((resolve) => child.proc.once('exit', () => resolve()))
+  child.proc.kill('SIGTERM')
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), 3_000)
+  await exited
+  clearTimeout(timer)
+}
+
+/**
+ * A lean HTTP/1.1 keep-alive client on one socket (one request in flight at a time), so the
+ * client costs as little as possible and the figures are about the servers. Both servers answer
+ * with Content-Length.
+ */
+class Connection {
+  private readonly socket: Socket
+  private buffer = Buffer.alloc(0)
+  private pending: { resolve: (body: string) => void; reject: (err: Error) => void } | undefined
+
+  private constructor(socket: Socket) {
+    this.socket = socket
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk
+      this.parse()
+    })
+    const fail = (err: Error) => {
+      this.pending?.reject(err)
+      this.pending = undefined
+    }
+    socket.on('error', fail)
+    socket.on('close', () => fail(new Error('connection closed')))
+  }
+
+  static open(port: number): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(new Connection(socket)))
+      socket.once('error', reject)
+    })
+  }
+
+  post(path: string, body: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject }
+      this.socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      )
+    })
+  }
+
+  private parse(): void {
+    const end = this.buffer.indexOf('\r\n\r\n')
+    if (end < 0 || !this.pending) return
+    const head = this.buffer.subarray(0, end).toString('latin1')
+    const match = /\r\ncontent-length:\s*(\d+)/i.exec(head)
+    if (!match) {
+      this.pending.reject(new Error(`no content-length in ${head}`))
+      this.pending = undefined
+      return
+    }
+    const total = end + 4 + Number(match[1])
+    if (this.buffer.length < total) return
+    const body = this.buffer.subarray(end + 4, total).toString('utf8')
+    this.buffer = this.buffer.subarray(total)
+    const { resolve, reject } = this.pending
+    this.pending = undefined
+    if (head.startsWith('HTTP/1.1 200')) resolve(body)
+    else reject(new Error(`unexpected answer ${head}`))
+  }
+
+  close(): void {
+    this.socket.destroy()
+  }
+}
+
+/**
+ * Start+check pairs for `ms` over CONCURRENCY keep-alive connections, each on its own fixed-PIN
+ * number. The bare server gets the same two requests (its answer is fixed) and its answers are
+ * parsed the same way; only the sandbox's are checked.
+ */
+async function pairs(
+  ready: Extract<ChildMessage, { ready: true }>,
+  ms: number,
+  verify: boolean,
+): Promise<{ pairs: number; seconds: number }> {
+  const connections = await Promise.all(ready.numbers.map(() => Connection.open(ready.port)))
+  const creds = `api_key=${encodeURIComponent(ready.apiKey)}&api_secret=${encodeURIComponent(ready.apiSecret)}`
+  let done = 0
+  const t0 = performance.now()
+  const deadline = t0 + ms
+  try {
+    await Promise.all(
+      ready.numbers.map(async (number, i) => {
+        const conn = connections[i] as Connection
+        while (performance.now() < deadline) {
+          const started = JSON.parse(
+            await conn.post('/verify/json', `${creds}&number=${number}&brand=Bench`),
+          ) as { request_id?: string; status?: string }
+          if (verify && started.status !== '0') {
+            throw new Error(`start answered ${JSON.stringify(started)}`)
+          }
+          const checked = JSON.parse(
+            await conn.post(
+              '/verify/check/json',
+              `${creds}&request_id=${started.request_id ?? ''}&code=${ready.pin}`,
+            ),
+          ) as { status?: string }
+          if (verify && checked.status !== '0') {
+            throw new Error(`check answered ${JSON.stringify(checked)}`)
+          }
+          done += 1
+        }
+      }),
+    )
+  } finally {
+    for (const c of connections) c.close()
+  }
+  return { pairs: done, seconds: (performance.now() - t0) / 1000 }
+}
+
+async function measure(ctx: BenchContext, kind: 'sandbox' | 'bare', ms: number): Promise<number> {
+  const child = spawnChild(ctx.root, kind)
+  try {
+    const ready = await child.message
+    if (!('ready' in ready)) throw new Error(JSON.stringify(ready))
+    await pairs(ready, Math.min(1_000, ms / 4), kind === 'sandbox') // warm-up
+    const r = await pairs(ready, ms, kind === 'sandbox')
+    const rate = r.pairs / r.seconds
+    ctx.log(`${kind}: ${r.pairs} pairs in ${r.seconds.toFixed(2)} s = ${rate.toFixed(0)} pairs/s`)
+    return rate
+  } finally {
+    await stop(child)
+  }
+}
+
+export default async function sandboxBench(ctx: BenchContext): Promise<BenchFigure[]> {
+  const ms = ctx.quick ? 2_000 : 5_000
+  const rounds = ctx.quick ? 1 : 2
+  const sandboxRates: number[] = []
+  const bareRates: number[] = []
+  // Alternate the two servers so drifting machine load hits both alike; keep the best of each.
+  for (let i = 0; i < rounds; i++) {
+    bareRates.push(await measure(ctx, 'bare', ms))
+    sandboxRates.push(await measure(ctx, 'sandbox', ms))
+  }
+  const sandboxPairs = Math.max(...sandboxRates)
+  const ceilingPairs = Math.max(...bareRates)
+  const ratio = sandboxPairs / ceilingPairs
+
+  const heapChild = spawnChild(ctx.root, 'heap', ['--expose-gc', '--max-old-space-size=2048'], {
+    SANDBOX_BENCH_COUNT: String(HEAP_REQUESTS),
+  })
+  let heap: Extract<ChildMessage, { heap: unknown }>['heap']
+  try {
+    const msg = await heapChild.message
+    if (!('heap' in msg)) throw new Error(JSON.stringify(msg))
+    heap = msg.heap
+  } finally {
+    await stop(heapChild)
+  }
+  ctx.log(
+    `heap: baseline ${heap.baselineMB.toFixed(1)} MB, ${HEAP_REQUESTS} in progress ${heap.filledMB.toFixed(1)} MB (filled in ${heap.fillMs.toFixed(0)} ms), advance ${heap.advanceMs.toFixed(0)} ms firing ${heap.fired} events, after ${heap.afterAdvanceMB.toFixed(1)} MB`,
+  )
+
+  return [
+    {
+      name: 'sandbox.http.pairs_per_s',
+      value: Math.round(sandboxPairs),
+      unit: 'pairs/s',
+      baseline: Math.round(ceilingPairs),
+      ratio: Number(ratio.toFixed(3)),
+      target: '>= 0.5 x bare node:http (pair-equivalents)',
+      pass: ratio >= 0.5,
+    },
+    {
+      name: 'sandbox.http.ceiling_req_per_s',
+      value: Math.round(ceilingPairs * 2),
+      unit: 'req/s',
+    },
+    {
+      name: 'sandbox.heap.100k_in_progress',
+      value: Number(heap.filledMB.toFixed(1)),
+      unit: 'MB',
+      target: '< 200 MB',
+      pass: heap.filledMB < 200,
+    },
+    {
+      name: 'sandbox.heap.100k_in_progress.delta',
+      value: Number((heap.filledMB - heap.baselineMB).toFixed(1)),
+      unit: 'MB',
+    },
+    {
+      name: 'sandbox.fill.100k_requests',
+      value: Math.round(heap.fillMs),
+      unit: 'ms',
+    },
+    {
+      name: 'sandbox.clock.advance_100k_events',
+      value: Math.round(heap.advanceMs),
+      unit: 'ms',
+    },
+    {
+      name: 'sandbox.clock.advance_100k_events.fired',
+      value: heap.fired,
+      unit: 'count',
+    },
+  ]
+}
+
+const kind = process.env.SANDBOX_BENCH_CHILD
+if (kind) {
+  const run =
+    kind === 'sandbox'
+      ? childSandbox()
+      : kind === 'bare'
+        ? childBare()
+        : childHeap(Number(process.env.SANDBOX_BENCH_COUNT ?? HEAP_REQUESTS))
+  run.catch((err: unknown) => {
+    say({ error: String(err instanceof Error ? err.stack : err) })
+    process.exit(1)
+  })
+}
