@@ -210,7 +210,7 @@ async function stop(child: Child): Promise<void> {
  */
 class Connection {
   private readonly socket: Socket
-  private buffer = Buffer.alloc(0)
+  private buffer: Buffer = Buffer.alloc(0)
   private pending: { resolve: (body: string) => void; reject: (err: Error) => void } | undefined
 
   private constructor(socket: Socket) {
