@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createServer, preview } from 'vite'
+import { createServer, preview, type ViteDevServer } from 'vite'
 import { afterEach, describe, expect, it } from 'vitest'
 import { recordingLogger } from './support'
 
@@ -40,9 +40,10 @@ describe('token rule at start-up', () => {
     )
   })
 
-  const mounted = (server: {
-    middlewares: { stack: Array<{ route: string; handle: { name: string } }> }
-  }) => server.middlewares.stack.map((layer) => `${layer.route} ${layer.handle.name}`)
+  const mounted = (server: ViteDevServer) =>
+    server.middlewares.stack.map(
+      (layer) => `${layer.route} ${(layer.handle as { name: string }).name}`,
+    )
 
   it('starts on all interfaces when a token is set, with the named middlewares mounted', async () => {
     process.env.VERIFY_DESK_TOKEN = 'a-long-enough-random-token-value'
