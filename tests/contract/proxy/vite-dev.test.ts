@@ -134,6 +134,46 @@ describe('the plugin in the Vite dev server', () => {
     req.destroy()
   })
 
+  it('maps sandbox faults: a dropped search is retried once, a dropped start is not', async () => {
+    const fault = (body: object) =>
+      call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })
+    expect((await fault({ endpoint: 'search', drop: true, count: 1 })).status).toBeLessThan(300)
+    const searched = await call(
+      port,
+      '/api/sandbox/verify/search/json?request_id=0123456789abcdef0123456789abcdef',
+    )
+    expect(searched.status).toBe(200)
+    expect(searched.json()).toMatchObject({ status: '101' })
+    expect(log.lines.at(-1)).toMatch(/endpoint=search .*retried=1/)
+
+    expect((await fault({ endpoint: 'request', drop: true, count: 1 })).status).toBeLessThan(300)
+    const started = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900321', brand: 'Drop' }),
+    })
+    expect(started.status).toBe(502)
+    expect(started.json()).toMatchObject({ error: { code: 'upstream_unreachable' } })
+    // The start was not repeated: a second start to the same number is not refused as concurrent.
+    const again = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900321', brand: 'Drop' }),
+    })
+    expect(again.json()).toMatchObject({ status: '0' })
+  })
+
+  it('passes a sandbox throttle fault (status 1) through unchanged', async () => {
+    await call(port, '/api/sandbox/__admin/faults', {
+      method: 'POST',
+      ...json({ endpoint: 'check', status: '1', error_text: 'Throttled', count: 1 }),
+    })
+    const res = await call(port, '/api/sandbox/verify/check/json', {
+      method: 'POST',
+      ...json({ request_id: '0123456789abcdef0123456789abcdef', code: '1234' }),
+    })
+    expect(res.status).toBe(200)
+    expect(res.json()).toMatchObject({ status: '1', error_text: 'Throttled' })
+  })
+
   it('answers an unknown /api path with 404 JSON, not the SPA page', async () => {
     const res = await call(port, '/api/nothing/here', { headers: { accept: 'text/html' } })
     expect(res.status).toBe(404)
