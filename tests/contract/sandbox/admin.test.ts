@@ -82,6 +82,30 @@ describe('GET /__admin/requests', () => {
   })
 })
 
+describe('paging and channel filter', () => {
+  it('pages requests with limit/offset and a total, and filters messages by channel', async () => {
+    const own = await startSandbox()
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 5; i++) ids.push(await start({ workflow_id: '5' }, own))
+      const page = (await admin(own.base, '/requests?limit=2&offset=1')) as Body
+      expect(page.total).toBe(5)
+      expect(page.requests).toHaveLength(2)
+      const all = await requests('?limit=100', own)
+      expect(all.map((r) => r.request_id).sort()).toEqual([...ids].sort())
+      await advance(own.base, 121)
+      const tts = listOf(await admin(own.base, '/messages?channel=tts'), 'messages')
+      expect(tts).toHaveLength(5)
+      expect(tts.every((m) => m.channel === 'tts')).toBe(true)
+      const sms = (await admin(own.base, '/messages?channel=sms&limit=1')) as Body
+      expect(sms.total).toBe(5)
+      expect(sms.messages).toHaveLength(1)
+    } finally {
+      await own.close()
+    }
+  })
+})
+
 describe('GET /__admin/messages', () => {
   it('lists the handset newest first, per number or request, with the PIN, sender and text', async () => {
     const number = uniqueNumber()
@@ -157,6 +181,18 @@ describe('GET /__admin/events (Server-Sent Events)', () => {
       expect((success.data as Body).checks).toHaveLength(1)
     } finally {
       stream.close()
+    }
+  })
+
+  it('announces a reset', async () => {
+    const own = await startSandbox()
+    const stream = await openSse(own.base, '/__admin/events')
+    try {
+      await admin(own.base, '/reset', {})
+      await stream.waitFor((e) => e.event === 'reset')
+    } finally {
+      stream.close()
+      await own.close()
     }
   })
 })

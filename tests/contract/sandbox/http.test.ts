@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DATE, REQUEST_ID, expectAllStrings, expectSearchObject } from './support/assert'
 import { basic, getJson, postForm, postJson, qs, raw, type Body } from './support/http'
 import {
+  admin,
   messages,
   pinOf,
   startSandbox,
@@ -137,6 +138,21 @@ describe('encodings and authentication', () => {
     expect(res.body.status).toBe('4')
   })
 
+  it('lets credentials in the parameters override a Basic header', async () => {
+    const res = await postForm(
+      sb.base,
+      '/verify/json',
+      { ...sb.creds, number: uniqueNumber(), brand: 'Acme' },
+      { authorization: basic(sb.key, 'stale-secret') },
+    )
+    expect(res.body.status).toBe('0')
+  })
+
+  it('sends a 4-digit PIN by default and a 6-digit one with code_length 6', async () => {
+    expect(await pinOf(sb.base, await start())).toMatch(/^\d{4}$/)
+    expect(await pinOf(sb.base, await start({ code_length: '6' }))).toMatch(/^\d{6}$/)
+  })
+
   it('merges the query string with the form body', async () => {
     const res = await raw(sb.base, {
       method: 'POST',
@@ -266,6 +282,34 @@ describe('answers on the wire', () => {
     )
   })
 
+  it('uses the first value of a repeated request_id', async () => {
+    const a = await start()
+    const b = await start()
+    const res = await raw(sb.base, {
+      path: `/verify/search/json?${qs({ ...sb.creds, request_id: [a, b] })}`,
+    })
+    expectSearchObject(JSON.parse(res.text) as Body, a)
+  })
+
+  it('moves last_event_date and the estimated message price on with every event', async () => {
+    const id = await start({ workflow_id: '1' })
+    const before = (await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id }))
+      .body
+    await postForm(sb.base, '/verify/control/json', {
+      ...sb.creds,
+      request_id: id,
+      cmd: 'trigger_next_event',
+    })
+    const after = (await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id }))
+      .body
+    expect(after.events).toHaveLength(2)
+    expect(String(after.last_event_date) >= String(before.last_event_date)).toBe(true)
+    expect(after.first_event_date).toBe(before.first_event_date)
+    expect(Number(after.estimated_price_messages_sent)).toBeGreaterThan(
+      Number(before.estimated_price_messages_sent),
+    )
+  })
+
   it('returns verification_requests for several request_ids', async () => {
     const a = await start()
     const b = await start()
@@ -323,6 +367,18 @@ describe('XML endpoints', () => {
     expect(root(res.text)).toBe('verify_response')
     expect(tag(res.text, 'status')).toBe('0')
     expect(tag(res.text, 'request_id')).toMatch(REQUEST_ID)
+  })
+
+  it('renders an injected fault in XML on an XML endpoint', async () => {
+    await admin(sb.base, '/faults', { endpoint: 'request', status: '5' })
+    const res = await raw(sb.base, {
+      path: `/verify/xml?${qs({ ...sb.creds, number: uniqueNumber(), brand: 'Acme' })}`,
+    })
+    expect(res.status).toBe(200)
+    expect(res.text.startsWith(decl)).toBe(true)
+    expect(root(res.text)).toBe('verify_response')
+    expect(tag(res.text, 'status')).toBe('5')
+    expect(tag(res.text, 'error_text')).toBe('Internal Error')
   })
 
   it('answers check, search and control in XML with their documented roots', async () => {

@@ -92,6 +92,23 @@ describe('persistence across a restart', () => {
     }
   })
 
+  it('keeps test numbers across a restart', async () => {
+    const a = await startSandbox({ stateFile })
+    await admin(a.base, '/test-numbers', { number: '447400777000', pin: '5150' }, 'PUT')
+    await a.close()
+    const b = await startSandbox({ stateFile })
+    try {
+      const res = await postForm(b.base, '/verify/json', {
+        ...b.creds,
+        number: '447400777000',
+        brand: 'Acme',
+      })
+      expect(await pinOf(b.base, res.body.request_id as string)).toBe('5150')
+    } finally {
+      await b.close()
+    }
+  })
+
   it('never loses a request it accepted, even when closed right after', async () => {
     const a = await startSandbox({ stateFile, saveDelayMs: 10_000 })
     const number = uniqueNumber()

@@ -70,6 +70,7 @@ describe('status 0 at the boundaries of every rule', () => {
   const accepted: [string, Params][] = [
     ['brand of 18 characters', { brand: 'A'.repeat(18) }],
     ['brand with punctuation', { brand: '$$$%%%@@@' }],
+    ['brand of 18 Cyrillic characters', { brand: 'Я'.repeat(18) }],
     ['sender_id of 11 characters', { sender_id: 'B'.repeat(11) }],
     ['Cyrillic sender_id', { sender_id: 'Привет' }],
     ['code_length 4', { code_length: '4' }],
@@ -204,6 +205,12 @@ describe('status 3: invalid values', () => {
       'brand of 19 characters',
       'request',
       () => ({ ...base(), brand: 'A'.repeat(19) }),
+      T.TOO_LONG('brand'),
+    ],
+    [
+      'brand of 19 Cyrillic characters',
+      'request',
+      () => ({ ...base(), brand: 'Я'.repeat(19) }),
       T.TOO_LONG('brand'),
     ],
     [
@@ -366,6 +373,31 @@ describe('status 6: unknown or inactive request', () => {
       await call('check', { ...sb.creds, request_id: id, code: pin }),
       '6',
       T.CHECK_NOT_FOUND(id),
+    )
+  })
+
+  it('trigger and cancel after a correct code, and after three wrong codes', async () => {
+    const done = await start()
+    expectStatus(
+      await call('check', { ...sb.creds, request_id: done, code: await pinOf(sb.base, done) }),
+      '0',
+    )
+    await advance(sb.base, 30)
+    for (const cmd of ['trigger_next_event', 'cancel']) {
+      expectStatus(
+        await call('control', { ...sb.creds, request_id: done, cmd }),
+        '6',
+        T.CONTROL_NOT_ACTIVE(done),
+      )
+    }
+    const failed = await start()
+    const wrong = wrongCode(await pinOf(sb.base, failed))
+    for (let i = 0; i < 3; i++)
+      await call('check', { ...sb.creds, request_id: failed, code: wrong })
+    expectStatus(
+      await call('control', { ...sb.creds, request_id: failed, cmd: 'trigger_next_event' }),
+      '6',
+      T.CONTROL_NOT_ACTIVE(failed),
     )
   })
 

@@ -86,7 +86,8 @@ const DEFAULTS: Record<string, Timeline> = {
 }
 
 async function walk(t: Timeline): Promise<string> {
-  const id = await start({ ...t.params, code_length: '6' })
+  const number = uniqueNumber()
+  const id = await start({ ...t.params, code_length: '6', number })
   const expected: string[] = [t.first]
   expect(await channels(id)).toEqual(expected)
   for (const [offset, channel] of t.events) {
@@ -114,6 +115,9 @@ async function walk(t: Timeline): Promise<string> {
     code: pin,
   })
   expect(check.body).toMatchObject({ status: '6', error_text: T.CHECK_NOT_FOUND(id) })
+  // An expired request no longer blocks its number.
+  const next = await postForm(sb.base, '/verify/json', { ...sb.creds, number, brand: 'Acme' })
+  expect(next.body.status).toBe('0')
   return id
 }
 
