@@ -189,7 +189,8 @@ describe('GET /__admin/events (Server-Sent Events)', () => {
     const stream = await openSse(own.base, '/__admin/events')
     try {
       await admin(own.base, '/reset', {})
-      await stream.waitFor((e) => e.event === 'reset')
+      const reset = await stream.waitFor((e) => e.event === 'reset')
+      expect(Date.parse(String((reset.data as Body).at))).not.toBeNaN()
     } finally {
       stream.close()
       await own.close()
