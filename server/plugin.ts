@@ -194,14 +194,11 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
     })
 
-    const hostSet = new Set([
-      ...LOOPBACK_HOSTS,
-      ...(hosts === true ? [] : hosts.map(normaliseHostEntry)),
-    ])
+    const hostSet = new Set([...LOOPBACK_HOSTS, ...hosts.map(normaliseHostEntry)])
     server.middlewares.use(
       resolved.sandboxBase,
       function verifyDeskSandboxMiddleware(req, res, next) {
-        if (hosts !== true && !isHostAllowed(req.headers.host, hostSet)) {
+        if (!isHostAllowed(req.headers.host, hostSet)) {
           sendError(
             res,
             new ProxyError(
@@ -333,7 +330,7 @@ function allowedHostsFor(
   viteAllowed: string[] | true | undefined,
   settings: ServerSettings,
   configured: string[],
-): string[] | true {
+): string[] {
   const hosts = [...configured, ...settings.allowedHosts]
   if (Array.isArray(viteAllowed)) hosts.push(...viteAllowed)
   const wildcard = listenHost === true || listenHost === '0.0.0.0' || listenHost === '::'
