@@ -195,6 +195,10 @@ function inRange(value: string, min: number, max: number): boolean {
   return n >= min && n <= max
 }
 
+function invalid(param: string, text = ERROR_TEXTS.invalidParam(param)): ParamError {
+  return { status: '3', param, error_text: text }
+}
+
 /** Whether a value is a two-letter country code (any case). */
 export function isCountryCode(value: string): boolean {
   return /^[A-Za-z]{2}$/.test(value)
@@ -254,47 +258,48 @@ export function fieldError(
       ? { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
       : null
   }
-  const invalid = (text = ERROR_TEXTS.invalidParam(param)): ParamError => ({
-    status: '3',
-    param,
-    error_text: text,
-  })
   switch (param) {
     case 'number': {
       const country =
         context.country && isCountryCode(context.country) ? context.country : undefined
-      return normalizeNumber(value, country) === null ? invalid() : null
+      return normalizeNumber(value, country) === null ? invalid(param) : null
     }
     case 'country':
-      return isCountryCode(value) ? null : invalid()
+      return isCountryCode(value) ? null : invalid(param)
     case 'brand':
-      return value.length > LIMITS.brandMaxLength ? invalid(ERROR_TEXTS.paramTooLong(param)) : null
+      return value.length > LIMITS.brandMaxLength
+        ? invalid(param, ERROR_TEXTS.paramTooLong(param))
+        : null
     case 'sender_id':
       return value.length > LIMITS.senderIdMaxLength
-        ? invalid(ERROR_TEXTS.paramTooLong(param))
+        ? invalid(param, ERROR_TEXTS.paramTooLong(param))
         : null
     case 'payee':
-      return value.length > LIMITS.payeeMaxLength ? invalid(ERROR_TEXTS.paramTooLong(param)) : null
+      return value.length > LIMITS.payeeMaxLength
+        ? invalid(param, ERROR_TEXTS.paramTooLong(param))
+        : null
     case 'amount':
-      return DECIMAL.test(value) && Number(value) > 0 ? null : invalid()
+      return DECIMAL.test(value) && Number(value) > 0 ? null : invalid(param)
     case 'code_length':
-      if (!SIGNED_INTEGER.test(value)) return invalid()
+      if (!SIGNED_INTEGER.test(value)) return invalid(param)
       return Number(value) === 4 || Number(value) === 6
         ? null
-        : invalid(ERROR_TEXTS.codeLengthAllowed)
+        : invalid(param, ERROR_TEXTS.codeLengthAllowed)
     case 'lg':
-      return languagesFor(kind).includes(value.toLowerCase()) ? null : invalid()
+      return languagesFor(kind).includes(value.toLowerCase()) ? null : invalid(param)
     case 'pin_expiry':
-      return inRange(value, LIMITS.pinExpiry.min, LIMITS.pinExpiry.max) ? null : invalid()
+      return inRange(value, LIMITS.pinExpiry.min, LIMITS.pinExpiry.max) ? null : invalid(param)
     case 'next_event_wait':
-      return inRange(value, LIMITS.nextEventWait.min, LIMITS.nextEventWait.max) ? null : invalid()
+      return inRange(value, LIMITS.nextEventWait.min, LIMITS.nextEventWait.max)
+        ? null
+        : invalid(param)
     case 'workflow_id':
-      return inRange(value, LIMITS.workflowId.min, LIMITS.workflowId.max) ? null : invalid()
+      return inRange(value, LIMITS.workflowId.min, LIMITS.workflowId.max) ? null : invalid(param)
     case 'pin_code':
       if (kind === 'psd2') return null
       return value.length >= LIMITS.pinCodeLength.min && value.length <= LIMITS.pinCodeLength.max
         ? null
-        : invalid()
+        : invalid(param)
     default:
       return null
   }

@@ -112,11 +112,19 @@ function parseBody(call: Call): Params | null {
   return fromSearchParams(new URLSearchParams(text))
 }
 
-/** Credentials of an `Authorization: Basic` header, if well formed. */
-export function basicCredentials(
-  header: string | undefined,
-): { key: string; secret: string } | null {
+type Credentials = { key: string; secret: string }
+let lastBasic: { header: string; credentials: Credentials | null } | undefined
+
+/** Credentials of an `Authorization: Basic` header, if well formed (the last one is cached). */
+export function basicCredentials(header: string | undefined): Credentials | null {
   if (!header) return null
+  if (lastBasic?.header === header) return lastBasic.credentials
+  const credentials = decodeBasic(header)
+  lastBasic = { header, credentials }
+  return credentials
+}
+
+function decodeBasic(header: string): Credentials | null {
   const match = /^basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header)
   if (!match) return null
   let decoded: string
@@ -142,7 +150,7 @@ function render(route: Route, body: WireBody): Answer {
 }
 
 /** Handles one call to the sandbox root (API and admin). Never throws for bad input. */
-export async function handleCall(ctx: SandboxContext, call: Call): Promise<Answer> {
+export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<Answer> {
   let path = call.path
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   if (path === '/__admin' || path.startsWith('/__admin/')) return handleAdmin(ctx, call, path)
@@ -163,12 +171,20 @@ export async function handleCall(ctx: SandboxContext, call: Call): Promise<Answe
   const fault = ctx.faults.take(route.endpoint)
   if (fault) {
     ctx.changed()
-    if (fault.delay_ms > 0) await ctx.sleep(fault.delay_ms)
-    if (fault.drop) return DROP
-    if (fault.status !== null) {
-      return render(route, { status: fault.status, error_text: fault.error_text ?? '' })
+    const faulty = (): Answer => {
+      if (fault.drop) return DROP
+      if (fault.status !== null) {
+        return render(route, { status: fault.status, error_text: fault.error_text ?? '' })
+      }
+      return answerCall(ctx, call, route)
     }
+    return fault.delay_ms > 0 ? ctx.sleep(fault.delay_ms).then(faulty) : faulty()
   }
+  return answerCall(ctx, call, route)
+}
+
+/** Parses, authenticates through the engine and renders one API call (synchronous fast path). */
+function answerCall(ctx: SandboxContext, call: Call, route: Route): Answer {
   const body = call.method === 'POST' || call.body ? parseBody(call) : {}
   if (body === null) {
     return render(route, { status: '999', error_text: ERROR_TEXTS.unparseableJson })

@@ -282,7 +282,17 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     return new Response(answer.body, { status: answer.status, headers: answer.headers })
   }
 
-  async function safeHandle(call: Call): Promise<Answer> {
+  const internalError = (call: Call, error: unknown): Answer => {
+    logger.warn(`sandbox: internal error on ${call.method} ${call.path}: ${String(error)}`)
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: '5', error_text: 'Internal Error' }),
+    }
+  }
+
+  /** Answers a call; synchronous unless an injected delay or the admin API makes it wait. */
+  function safeHandle(call: Call): Answer | Promise<Answer> {
     if (closed) {
       return {
         status: 503,
@@ -291,53 +301,50 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       }
     }
     try {
-      return await handleCall(ctx, call)
+      const answer = handleCall(ctx, call)
+      return answer instanceof Promise
+        ? answer.catch((error: unknown) => internalError(call, error))
+        : answer
     } catch (error) {
-      logger.warn(`sandbox: internal error on ${call.method} ${call.path}: ${String(error)}`)
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ status: '5', error_text: 'Internal Error' }),
-      }
+      return internalError(call, error)
     }
+  }
+
+  function respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: ((err?: unknown) => void) | undefined,
+    call: Call,
+  ): void {
+    const answer = safeHandle(call)
+    if (!(answer instanceof Promise)) return writeAnswer(req, res, answer)
+    answer.then(
+      (a) => writeAnswer(req, res, a),
+      (error: unknown) => (next ? next(error) : res.destroy()),
+    )
   }
 
   function middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) {
     const raw = req.url ?? '/'
     const q = raw.indexOf('?')
     let path = q < 0 ? raw : raw.slice(0, q)
-    try {
-      path = decodeURI(path)
-    } catch {
-      // keep the raw path; it will not match a route
+    if (path.includes('%')) {
+      try {
+        path = decodeURI(path)
+      } catch {
+        // keep the raw path; it will not match a route
+      }
     }
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1))
     const method = (req.method ?? 'GET').toUpperCase()
-    const respond = (call: Call) => {
-      safeHandle(call).then(
-        (answer) => writeAnswer(req, res, answer),
-        (error: unknown) => (next ? next(error) : res.destroy()),
-      )
-    }
-    const make = (body: Uint8Array | null, tooLarge: boolean): Call => ({
-      method,
-      path,
-      query,
-      header: (name) => {
-        const v = req.headers[name.toLowerCase()]
-        return Array.isArray(v) ? v.join(', ') : v
-      },
-      body,
-      tooLarge,
-    })
     if (method === 'GET' || method === 'HEAD') {
-      respond(make(null, false))
+      respond(req, res, next, new NodeCall(req, method, path, query, null, false))
       return
     }
     const declared = Number(req.headers['content-length'] ?? '0')
     if (declared > bodyLimit) {
       req.resume()
-      respond(make(null, true))
+      respond(req, res, next, new NodeCall(req, method, path, query, null, true))
       return
     }
     const chunks: Buffer[] = []
@@ -352,7 +359,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       } else chunks.push(chunk)
     })
     req.on('end', () => {
-      respond(make(tooLarge || size === 0 ? null : Buffer.concat(chunks), tooLarge))
+      const body =
+        tooLarge || size === 0 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+      respond(req, res, next, new NodeCall(req, method, path, query, body, tooLarge))
     })
     req.on('error', () => res.destroy())
   }
@@ -373,6 +382,23 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         handOver()
       }
     },
+  }
+}
+
+/** A call read from node's req (headers looked up lazily). */
+class NodeCall implements Call {
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly method: string,
+    readonly path: string,
+    readonly query: URLSearchParams,
+    readonly body: Uint8Array | null,
+    readonly tooLarge: boolean,
+  ) {}
+
+  header(name: string): string | undefined {
+    const v = this.req.headers[name.toLowerCase()]
+    return Array.isArray(v) ? v.join(', ') : v
   }
 }
 
