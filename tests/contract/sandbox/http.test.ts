@@ -103,6 +103,19 @@ describe('encodings and authentication', () => {
     expect(check.body.status).toBe('0')
   })
 
+  it('accepts a code sent as a JSON number', async () => {
+    const number = uniqueNumber()
+    await admin(sb.base, '/test-numbers', { number, pin: '4321' }, 'PUT')
+    const id = (await postJson(sb.base, '/verify/json', { ...sb.creds, number, brand: 'Acme' }))
+      .body.request_id as string
+    const check = await postJson(sb.base, '/verify/check/json', {
+      ...sb.creds,
+      request_id: id,
+      code: 4321,
+    })
+    expect(check.body.status).toBe('0')
+  })
+
   it('accepts credentials from an Authorization: Basic header alone', async () => {
     const auth = { authorization: basic(sb.key, sb.secret) }
     const started = await postJson(

@@ -185,6 +185,12 @@ describe('official @vonage/server-sdk against the sandbox', () => {
     expect(check.status).toBe('0')
   })
 
+  it('gets status 101 (returned, not thrown) searching an unknown id', async () => {
+    const res = (await vonage.verify.search('0'.repeat(32))) as Result
+    expect(res.status).toBe('101')
+    expect(res.errorText).toBe(T.NO_RESPONSE)
+  })
+
   it('gets status 4 (returned, not thrown) with a wrong secret', async () => {
     const wrong = new Vonage({ apiKey: sb.key, apiSecret: 'not-the-secret' }, { apiHost: sb.base })
     const res = (await wrong.verify.start({ number: uniqueNumber(), brand: 'Acme' })) as Result

@@ -506,6 +506,25 @@ describe('status 10: concurrent verification to the same number', () => {
 })
 
 describe('statuses 16 and 17: wrong codes', () => {
+  it('accepts the right code after two wrong ones', async () => {
+    const id = await start()
+    const pin = await pinOf(sb.base, id)
+    for (let i = 0; i < 2; i++) {
+      expectStatus(
+        await call('check', { ...sb.creds, request_id: id, code: wrongCode(pin) }),
+        '16',
+        T.WRONG_CODE,
+      )
+    }
+    expectStatus(await call('check', { ...sb.creds, request_id: id, code: pin }), '0')
+    const search = await getJson(sb.base, PATH.search, { ...sb.creds, request_id: id })
+    expect((search.body.checks as { status: string }[]).map((c) => c.status)).toEqual([
+      'INVALID',
+      'INVALID',
+      'VALID',
+    ])
+  })
+
   it('answers 16, 16, then 17 and the request is FAILED; a fourth check answers 6', async () => {
     const id = await start()
     const pin = await pinOf(sb.base, id)

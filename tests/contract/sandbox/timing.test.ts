@@ -248,6 +248,52 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
     expectPins(p)
   })
 
+  it('applies the multiple rule only when both are given: pin_expiry 600 alone keeps one PIN', async () => {
+    const id = await start({ workflow_id: '1', pin_expiry: '600', code_length: '6' })
+    await to(126)
+    await to(306)
+    const p = await pins(id)
+    expect(p).toHaveLength(3)
+    expect(new Set(p).size).toBe(1)
+  })
+
+  it('applies the multiple rule only when both are given: next_event_wait 120 alone keeps 300 s', async () => {
+    const id = await start({ workflow_id: '1', next_event_wait: '120', code_length: '6' })
+    await to(121)
+    await to(241)
+    const p = await pins(id)
+    expect(p).toHaveLength(3)
+    // The default 300 s PIN is still valid at 240 s.
+    expect(new Set(p).size).toBe(1)
+  })
+
+  it('workflow 6 with 200/120: pin_expiry becomes 120 and the request expires then', async () => {
+    const id = await start({ workflow_id: '6', pin_expiry: '200', next_event_wait: '120' })
+    await to(119)
+    expect((await search(id)).status).toBe('IN PROGRESS')
+    await to(121)
+    expect((await search(id)).status).toBe('EXPIRED')
+  })
+
+  it('a triggered event resends the same PIN while it is still valid', async () => {
+    const id = await start({
+      workflow_id: '1',
+      pin_expiry: '120',
+      next_event_wait: '120',
+      code_length: '6',
+    })
+    await to(10)
+    const res = await postForm(sb.base, '/verify/control/json', {
+      ...sb.creds,
+      request_id: id,
+      cmd: 'trigger_next_event',
+    })
+    expect(res.body.status).toBe('0')
+    const p = await pins(id)
+    expect(p).toHaveLength(2)
+    expect(p[1]).toBe(p[0])
+  })
+
   it('360/120: the request expires when the last wait runs out, at 360 s', async () => {
     const id = await start({ workflow_id: '1', pin_expiry: '360', next_event_wait: '120' })
     await to(359)
