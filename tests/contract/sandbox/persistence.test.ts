@@ -201,6 +201,42 @@ describe('standalone CLI', () => {
     }
   })
 
+  it('takes its port from SANDBOX_PORT', async () => {
+    const probe = http.createServer()
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
+    const { port } = probe.address() as AddressInfo
+    await new Promise((r) => probe.close(r))
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/sandbox/cli.ts', '--no-state'],
+      {
+        cwd: root,
+        env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    try {
+      let out = ''
+      await new Promise<void>((ok, fail) => {
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString()
+          if (out.includes(`127.0.0.1:${port}`)) ok()
+        })
+        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
+      })
+      const res = await raw(`http://127.0.0.1:${port}`, {
+        path:
+          '/verify/search/json?api_key=sandbox&api_secret=sandbox-secret&request_id=' +
+          'a'.repeat(32),
+      })
+      expect((JSON.parse(res.text) as Body).status).toBe('101')
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+  })
+
   it('reports a port in use with a clear error, not a stack trace', async () => {
     const blocker = http.createServer()
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
