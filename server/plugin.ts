@@ -81,7 +81,8 @@ export interface VerifyDeskOptions {
    */
   allowedHosts?: string[]
   /**
-   * Origins besides the page's own allowed to call `/api` (a reverse proxy's public origin).
+   * Origins besides the page's own allowed to call `/api` (a reverse proxy's public origin);
+   * VERIFY_DESK_ALLOWED_ORIGINS (comma-separated) adds more.
    * @default []
    */
   allowedOrigins?: string[]
@@ -183,7 +184,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       },
       live,
       allowedHosts: hosts,
-      allowedOrigins: resolved.allowedOrigins,
+      allowedOrigins: [...resolved.allowedOrigins, ...settings.allowedOrigins],
       token: settings.token,
       bodyLimit: resolved.bodyLimit,
       timeoutMs: resolved.upstreamTimeoutMs,

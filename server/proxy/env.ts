@@ -17,6 +17,8 @@ export interface ServerSettings {
   live?: LiveSettings
   token?: string
   allowedHosts: string[]
+  /** Extra origins allowed to call `/api` (VERIFY_DESK_ALLOWED_ORIGINS), e.g. a reverse proxy's. */
+  allowedOrigins: string[]
   /** Live searches per second, when set by VERIFY_DESK_SEARCH_RATE. */
   liveSearchPerSecond?: number
   /** Things worth telling whoever starts the server (half-configured live, short token). */
@@ -64,10 +66,21 @@ export function resolveSettings(
   if (token && token.length < 16) {
     warnings.push('VERIFY_DESK_TOKEN is shorter than 16 characters; use a long random value.')
   }
-  const allowedHosts = (value('VERIFY_DESK_ALLOWED_HOSTS') ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
+  const list = (name: string) =>
+    (value(name) ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+  const allowedHosts = list('VERIFY_DESK_ALLOWED_HOSTS')
+  const allowedOrigins = list('VERIFY_DESK_ALLOWED_ORIGINS').map((origin) => {
+    try {
+      return new URL(origin).origin
+    } catch {
+      throw new SettingsError(
+        `VERIFY_DESK_ALLOWED_ORIGINS must list origins such as https://desk.example.com, not "${origin}".`,
+      )
+    }
+  })
 
   let liveSearchPerSecond: number | undefined
   const rate = value('VERIFY_DESK_SEARCH_RATE')
@@ -79,7 +92,7 @@ export function resolveSettings(
       )
     }
   }
-  return { live, token, allowedHosts, liveSearchPerSecond, warnings }
+  return { live, token, allowedHosts, allowedOrigins, liveSearchPerSecond, warnings }
 }
 
 function authMode(raw: string): AuthMode {

@@ -48,6 +48,18 @@ describe('resolveSettings', () => {
     )
   })
 
+  it('reads extra allowed origins and refuses one that is not an origin', () => {
+    expect(
+      resolveSettings(
+        { VERIFY_DESK_ALLOWED_ORIGINS: 'https://desk.example.com/, http://10.0.0.5:8080' },
+        defaults,
+      ).allowedOrigins,
+    ).toEqual(['https://desk.example.com', 'http://10.0.0.5:8080'])
+    expect(() =>
+      resolveSettings({ VERIFY_DESK_ALLOWED_ORIGINS: 'desk.example.com' }, defaults),
+    ).toThrow(/VERIFY_DESK_ALLOWED_ORIGINS/)
+  })
+
   it('reads the token, extra allowed hosts and the live search rate', () => {
     const settings = resolveSettings(
       {
