@@ -92,6 +92,40 @@ describe('persistence across a restart', () => {
     }
   })
 
+  it('hands the state over when the new server opens its sandbox before the old one closes', async () => {
+    // What a Vite restart does: the new plugin instance starts before the old server is closed.
+    const a = await startSandbox({ stateFile })
+    const first = (
+      await postForm(a.base, '/verify/json', { ...a.creds, number: uniqueNumber(), brand: 'Acme' })
+    ).body.request_id as string
+    const b = await startSandbox({ stateFile })
+    try {
+      const seen = await getJson(b.base, '/verify/search/json', { ...b.creds, request_id: first })
+      expect(seen.body.status).toBe('IN PROGRESS')
+      await a.close()
+      const second = (
+        await postForm(b.base, '/verify/json', {
+          ...b.creds,
+          number: uniqueNumber(),
+          brand: 'Acme',
+        })
+      ).body.request_id as string
+      await b.close()
+      const c = await startSandbox({ stateFile })
+      try {
+        for (const id of [first, second]) {
+          const res = await getJson(c.base, '/verify/search/json', { ...c.creds, request_id: id })
+          expect(res.body.status, id).toBe('IN PROGRESS')
+        }
+      } finally {
+        await c.close()
+      }
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+
   it('keeps test numbers across a restart', async () => {
     const a = await startSandbox({ stateFile })
     await admin(a.base, '/test-numbers', { number: '447400777000', pin: '5150' }, 'PUT')
@@ -197,6 +231,44 @@ describe('standalone CLI', () => {
     } finally {
       const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')
+      await exited
+    }
+  })
+
+  it('writes state through: a request survives the process being killed outright', async () => {
+    const start = () => {
+      const child = cli(['--port', '0', '--host', '127.0.0.1', '--state', stateFile])
+      const base = new Promise<string>((ok, fail) => {
+        let out = ''
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString()
+          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+          if (m) ok(m[1] as string)
+        })
+        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
+      })
+      return { child, base }
+    }
+    const one = start()
+    const base = await one.base
+    const res = await raw(base, {
+      path: `/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=${uniqueNumber()}&brand=Acme`,
+    })
+    const id = (JSON.parse(res.text) as Body).request_id as string
+    // Give the write-through its (sub-second) debounce, then kill without any chance to flush.
+    await new Promise((r) => setTimeout(r, 1_500))
+    const killed = new Promise((r) => one.child.once('exit', r))
+    one.child.kill('SIGKILL')
+    await killed
+    const two = start()
+    try {
+      const search = await raw(await two.base, {
+        path: `/verify/search/json?api_key=sandbox&api_secret=sandbox-secret&request_id=${id}`,
+      })
+      expect((JSON.parse(search.text) as Body).status).toBe('IN PROGRESS')
+    } finally {
+      const exited = new Promise((r) => two.child.once('exit', r))
+      two.child.kill('SIGTERM')
       await exited
     }
   })
