@@ -31,6 +31,9 @@ async function advanceClock(seconds: number): Promise<void> {
   expect(response.status).toBe(200)
 }
 
+/** Live updates arrive within a few polling intervals; the limit only bounds a broken run. */
+const POLL = { timeout: 20_000 }
+
 const REQUEST_URL = /\/requests\/([0-9a-f]{32})/
 
 /** Fills the New verification form and starts; returns the request_id the page opened. */
@@ -58,14 +61,21 @@ async function pinOnHandset(page: Page, digits: string, requestId: string): Prom
   return /Enter PIN (\d+)/.exec(label)![1]!
 }
 
-/** The status shown on the request page (its live status region). */
-function requestStatus(page: Page) {
-  return page.getByTestId('request-status')
+/** The search status the request page shows (IN PROGRESS, SUCCESS, …). */
+function requestStatus(page: Page): Promise<string | null> {
+  return page.locator('main .status[data-status]').first().getAttribute('data-status')
 }
 
+/** Waits for the request page to show `status`, live (the test never reloads). */
+async function waitForStatus(page: Page, status: string): Promise<void> {
+  await expect.poll(() => requestStatus(page), POLL).toBe(status)
+}
+
+const PIN_LABEL = 'Code from the message or call'
+
 async function checkCode(page: Page, code: string): Promise<void> {
-  await page.getByLabel('Code', { exact: false }).first().fill(code)
-  await page.getByRole('button', { name: /^Check/ }).click()
+  await page.getByLabel(PIN_LABEL).fill(code)
+  await page.getByRole('button', { name: 'Check code' }).click()
 }
 
 describe('dashboard flows', () => {
@@ -73,7 +83,7 @@ describe('dashboard flows', () => {
     const { page } = app
     const number = randomNumber()
     const id = await startVerification(page, number.typed)
-    await expect.poll(() => requestStatus(page).innerText()).toMatch(/In progress/)
+    await waitForStatus(page, 'IN PROGRESS')
 
     const pin = await pinOnHandset(page, number.digits, id)
     expect(pin).toBe((await adminRequest(id)).pin)
@@ -85,15 +95,13 @@ describe('dashboard flows', () => {
       .getByRole('link', { name: `Enter PIN ${pin} on its request` })
       .click()
     await page.waitForURL((url) => url.pathname === `/requests/${id}`)
-    await expect
-      .poll(() => page.getByLabel('Code', { exact: false }).first().inputValue())
-      .toBe(pin)
+    await expect.poll(() => page.getByLabel(PIN_LABEL).inputValue(), POLL).toBe(pin)
     let navigations = 0
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) navigations++
     })
-    await page.getByRole('button', { name: /^Check/ }).click()
-    await expect.poll(() => requestStatus(page).innerText()).toMatch(/Verified/)
+    await page.getByRole('button', { name: 'Check code' }).click()
+    await waitForStatus(page, 'SUCCESS')
     expect(navigations).toBe(0)
     expect((await adminRequest(id)).status).toBe('SUCCESS')
   })
@@ -107,11 +115,11 @@ describe('dashboard flows', () => {
     for (const left of [2, 1]) {
       await checkCode(page, wrong)
       await expect
-        .poll(() => page.locator('main').innerText())
+        .poll(() => page.locator('main').innerText(), POLL)
         .toMatch(new RegExp(`${left} attempts? left`))
     }
     await checkCode(page, wrong)
-    await expect.poll(() => requestStatus(page).innerText()).toMatch(/Failed/)
+    await waitForStatus(page, 'FAILED')
     expect((await adminRequest(id)).status).toBe('FAILED')
   })
 
@@ -120,7 +128,7 @@ describe('dashboard flows', () => {
     const number = randomNumber()
     const id = await startVerification(page, number.typed)
     const cancel = page.getByRole('button', { name: /^Cancel/ })
-    await expect.poll(() => cancel.isDisabled()).toBe(true)
+    await expect.poll(() => cancel.isDisabled(), POLL).toBe(true)
 
     await page
       .getByRole('navigation', { name: 'Main' })
@@ -132,9 +140,9 @@ describe('dashboard flows', () => {
 
     await page.goBack()
     await page.waitForURL((url) => url.pathname === `/requests/${id}`)
-    await expect.poll(() => cancel.isEnabled()).toBe(true)
+    await expect.poll(() => cancel.isEnabled(), POLL).toBe(true)
     await cancel.click()
-    await expect.poll(() => requestStatus(page).innerText()).toMatch(/Cancelled/)
+    await waitForStatus(page, 'CANCELLED')
     expect((await adminRequest(id)).status).toBe('CANCELLED')
   })
 
@@ -149,8 +157,8 @@ describe('dashboard flows', () => {
     await page.getByRole('button', { name: 'Start verification' }).click()
     const error = page.getByRole('alert').filter({ hasText: /10/ })
     await error.waitFor()
-    await expect.poll(() => error.innerText()).toMatch(/same number|concurrent/i)
-    await expect.poll(() => page.url()).not.toMatch(REQUEST_URL)
+    await expect.poll(() => error.innerText(), POLL).toMatch(/same number|concurrent/i)
+    await expect.poll(() => page.url(), POLL).not.toMatch(REQUEST_URL)
 
     await advanceClock(30)
     await error.getByRole('button', { name: /^Cancel/ }).click()
@@ -197,11 +205,11 @@ describe('dashboard flows', () => {
       await other.goto(`/requests/${id}`)
       const { pin } = await adminRequest(id)
       await checkCode(other, pin)
-      await expect.poll(() => requestStatus(other).innerText()).toMatch(/Verified/)
+      await waitForStatus(other, 'SUCCESS')
     } finally {
       await other.close()
     }
-    await expect.poll(() => row.innerText()).toMatch(/Verified/)
+    await expect.poll(() => row.innerText(), POLL).toMatch(/Verified/)
   })
 
   test("a request from another client, added to history on one tab's handset, appears in another tab's history", async () => {
