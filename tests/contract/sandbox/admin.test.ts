@@ -135,13 +135,30 @@ describe('GET /__admin/messages', () => {
   })
 
   it("keeps the request's lg on every message, in English where there is no translation", async () => {
-    for (const lg of ['de-de', 'is-is', 'ja-jp']) {
+    // Documented: English, German, French, Spanish, Italian, Portuguese and Dutch texts.
+    const cases: [string, string][] = [
+      ['de-de', 'de'],
+      ['fr-ca', 'fr'],
+      ['es-mx', 'es'],
+      ['it-it', 'it'],
+      ['pt-br', 'pt'],
+      ['nl-nl', 'nl'],
+      ['en-gb', 'en'],
+      ['is-is', 'en'],
+      ['ja-jp', 'en'],
+    ]
+    for (const [lg, language] of cases) {
       const id = await start({ lg })
       const [m] = listOf(await admin(sb.base, `/messages?request_id=${id}`), 'messages')
       expect(m?.lg).toBe(lg)
-      // The language of the text: the request's own where translated, English otherwise.
-      expect([lg.slice(0, 2), 'en']).toContain(String(m?.language).slice(0, 2))
+      expect(String(m?.language).slice(0, 2), lg).toBe(language)
     }
+    // The German and the English text differ.
+    const de = await start({ lg: 'de-de' })
+    const en = await start({ lg: 'en-us' })
+    const [deMsg] = await messages(sb.base, de)
+    const [enMsg] = await messages(sb.base, en)
+    expect(deMsg?.text.replace(/\d+/g, '')).not.toBe(enMsg?.text.replace(/\d+/g, ''))
   })
 })
 

@@ -362,6 +362,47 @@ describe('answers on the wire', () => {
   })
 })
 
+describe('the documented sandbox price list (EUR)', () => {
+  let n = 0
+  const numbers: Record<string, () => string> = {
+    GB: () => uniqueNumber(),
+    US: () => `1415555${String(1000 + (n++ % 9000))}`,
+    other: () => `81901234${String(1000 + (n++ % 9000))}`,
+  }
+  it.each([
+    ['GB', 0.05, 0.033, 0.022],
+    ['US', 0.05, 0.0075, 0.013],
+    ['other', 0.1, 0.0333, 0.0333],
+  ])(
+    '%s: price on success, and each SMS or call adds to the estimate',
+    async (country, price, sms, call) => {
+      const id = await start({ number: (numbers[country] as () => string)(), workflow_id: '5' })
+      const s1 = (await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id }))
+        .body
+      expect(Number(s1.estimated_price_messages_sent)).toBeCloseTo(sms, 6)
+      await postForm(sb.base, '/verify/control/json', {
+        ...sb.creds,
+        request_id: id,
+        cmd: 'trigger_next_event',
+      })
+      const s2 = (await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id }))
+        .body
+      expect(Number(s2.estimated_price_messages_sent)).toBeCloseTo(sms + call, 6)
+      const check = await postForm(sb.base, '/verify/check/json', {
+        ...sb.creds,
+        request_id: id,
+        code: await pinOf(sb.base, id),
+      })
+      expect(check.body.status).toBe('0')
+      expect(Number(check.body.price)).toBeCloseTo(price, 6)
+      expect(Number(check.body.estimated_price_messages_sent)).toBeCloseTo(sms + call, 6)
+      const s3 = (await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id }))
+        .body
+      expect(s3.price).toBe(check.body.price)
+    },
+  )
+})
+
 describe('XML endpoints', () => {
   const decl = '<?xml version="1.0" encoding="UTF-8"?>'
   const root = (xml: string) => /^<\?xml[^>]*\?>\s*<([a-z_]+)[\s>/]/.exec(xml)?.[1]
