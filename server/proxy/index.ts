@@ -207,8 +207,12 @@ export function createProxy(options: ProxyOptions): Proxy {
     call: CallRecord,
   ): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase()
-    const url = new URL(req.url ?? '/', 'http://proxy.invalid')
-    const first = url.pathname.split('/')[1] ?? ''
+    // Split by hand: `new URL` would read `//host/...` as a host name.
+    const rawUrl = req.url ?? '/'
+    const mark = rawUrl.indexOf('?')
+    const pathname = mark < 0 ? rawUrl : rawUrl.slice(0, mark)
+    const query = new URLSearchParams(mark < 0 ? '' : rawUrl.slice(mark + 1))
+    const first = pathname.split('/')[1] ?? ''
     if ((ENVIRONMENT_IDS as readonly string[]).includes(first)) call.environment = first
 
     if (allowedHosts !== true && !isHostAllowed(req.headers.host, allowedHosts)) {
@@ -219,10 +223,7 @@ export function createProxy(options: ProxyOptions): Proxy {
           'Open the dashboard as http://localhost:<port>, or add the name to VERIFY_DESK_ALLOWED_HOSTS.',
       )
     }
-    if (
-      options.token &&
-      !tokenMatches(tokenOf(req.headers, method, url.searchParams), options.token)
-    ) {
+    if (options.token && !tokenMatches(tokenOf(req.headers, method, query), options.token)) {
       throw new ProxyError(
         401,
         'unauthorized',
@@ -231,7 +232,7 @@ export function createProxy(options: ProxyOptions): Proxy {
         { 'WWW-Authenticate': 'Bearer realm="verify-desk"' },
       )
     }
-    const match = matchRoute(method, url.pathname)
+    const match = matchRoute(method, pathname)
     if (!match.ok) {
       throw new ProxyError(
         match.status,
@@ -276,7 +277,6 @@ export function createProxy(options: ProxyOptions): Proxy {
         'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded).',
       )
     }
-    const query = new URLSearchParams(url.searchParams)
     query.delete(TOKEN_QUERY_PARAM)
     const strippedQuery = stripQuery(query)
     const stripped = stripBody(raw, kind)
@@ -372,9 +372,8 @@ export function createProxy(options: ProxyOptions): Proxy {
   ): void {
     const contentType = answer.headers['content-type'] ?? ''
     let text = answer.body.toString('utf8')
-    if (secrets.some((secret) => secret.length >= 4 && text.includes(secret))) {
-      text = redact(text, secrets)
-    }
+    const redacted = secrets.some((secret) => secret.length >= 4 && text.includes(secret))
+    if (redacted) text = redact(text, secrets)
     const badAnswer = (what: string) =>
       new ProxyError(
         502,
@@ -398,7 +397,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     } else if (/html/i.test(contentType) || answer.status >= 500) {
       throw badAnswer('with an error page instead of XML')
     }
-    const body = Buffer.from(text, 'utf8')
+    const body = redacted ? Buffer.from(text, 'utf8') : answer.body
     res.writeHead(answer.status, {
       'Content-Type': contentType || (route.format === 'json' ? 'application/json' : 'text/xml'),
       'Content-Length': body.length,

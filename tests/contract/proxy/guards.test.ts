@@ -26,6 +26,8 @@ describe('allowlist and methods', () => {
     '/api/live/__admin/requests',
     '/api/other/verify/json',
     '/api/live/verify/../../admin',
+    '/api//sandbox/sandbox/verify/json',
+    '/api/live/verify%2Fjson',
   ])('answers 404 JSON for %s and forwards nothing', async (path) => {
     const res = await call(proxy.port, path)
     expect(res.status).toBe(404)
