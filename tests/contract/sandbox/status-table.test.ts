@@ -460,6 +460,21 @@ describe('status 10: concurrent verification to the same number', () => {
     expect(second.body.request_id).toBe(first.body.request_id)
   })
 
+  it('lets exactly one of 20 simultaneous requests to a number through', async () => {
+    const number = uniqueNumber()
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call('request', { ...base(), number: i % 2 ? number : `+${number}` }),
+      ),
+    )
+    const ok = answers.filter((a) => a.body.status === '0')
+    expect(ok).toHaveLength(1)
+    const id = ok[0]?.body.request_id
+    for (const a of answers.filter((x) => x !== ok[0])) {
+      expect(a.body).toMatchObject({ status: '10', request_id: id })
+    }
+  })
+
   it('treats the same number written differently as the same number', async () => {
     const number = uniqueNumber()
     const first = await call('request', { ...base(), number })
@@ -548,6 +563,15 @@ describe('statuses 16 and 17: wrong codes', () => {
       '6',
       T.CHECK_NOT_FOUND(id),
     )
+  })
+
+  it('counts simultaneous wrong codes exactly: one 17, then 6', async () => {
+    const id = await start()
+    const wrong = wrongCode(await pinOf(sb.base, id))
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => call('check', { ...sb.creds, request_id: id, code: wrong })),
+    )
+    expect(answers.map((a) => a.body.status).sort()).toEqual(['16', '16', '17', '6', '6', '6'])
   })
 
   it('answers 16 for a code of the wrong length', async () => {
