@@ -1,0 +1,383 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import {
+  cancelRequest,
+  getEnvironments,
+  searchRequests,
+  startPsd2,
+  startVerification,
+  type StartResult,
+} from '@/api/verify'
+import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import { adminRequest, BLOCKER_ID, mountNewVerification, REQUEST_ID } from './support'
+
+const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected ${name} call`))
+vi.mock('@/api/verify', () => ({
+  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
+  startPsd2: vi.fn(() => Promise.reject(new Error('unexpected startPsd2 call'))),
+  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
+  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
+  getEnvironments: vi.fn(),
+}))
+vi.mock('@/api/sandbox', () => ({
+  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
+  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
+  openSandboxEvents: vi.fn(() => ({ close() {} })),
+}))
+
+const start = vi.mocked(startVerification)
+const psd2 = vi.mocked(startPsd2)
+
+let wrapper: VueWrapper
+
+beforeEach(async () => {
+  vi.mocked(getEnvironments).mockResolvedValue({
+    environments: [
+      { id: 'sandbox', label: 'Sandbox', available: true },
+      { id: 'live', label: 'Live', available: false },
+    ],
+    default: 'sandbox',
+  })
+  start.mockReset().mockImplementation(unexpected('startVerification'))
+  psd2.mockReset().mockImplementation(unexpected('startPsd2'))
+  ;({ wrapper } = await mountNewVerification())
+  await flushPromises()
+})
+afterEach(async () => {
+  wrapper.unmount()
+  await useRequestsStore().dispose()
+  vi.useRealTimers()
+})
+
+async function fill(id: string, value: string) {
+  const input = wrapper.get(`#${id}`)
+  await input.setValue(value)
+  await input.trigger('blur')
+}
+
+function errorOf(id: string): string {
+  return wrapper.find(`#${id}-error`).exists() ? wrapper.get(`#${id}-error`).text() : ''
+}
+
+async function submit() {
+  await wrapper.get('form[aria-label="New verification"]').trigger('submit')
+  await flushPromises()
+}
+
+describe('the new verification form: rules and messages', () => {
+  it('says what is missing next to each required field, with the API text, and sends nothing', async () => {
+    await fill('brand', '')
+    await submit()
+    expect(errorOf('number')).toContain('Enter the phone number to verify.')
+    expect(errorOf('number')).toContain(
+      'Your request is incomplete and missing the mandatory parameter: number',
+    )
+    expect(errorOf('brand')).toContain('Enter a brand')
+    const number = wrapper.get('#number')
+    expect(number.attributes('aria-invalid')).toBe('true')
+    expect(number.attributes('aria-describedby')).toContain('number-error')
+    expect(document.activeElement?.id).toBe('number')
+    expect(wrapper.text()).toContain('2 fields need attention before sending.')
+    expect(start).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    [
+      'brand',
+      'x'.repeat(19),
+      'Brand is at most 18 characters (now 19 characters).',
+      'Invalid value for param: brand. Parameter is too long.',
+    ],
+    [
+      'pin_expiry',
+      '59',
+      'Use whole seconds from 60 to 3600',
+      'Invalid value for param: pin_expiry',
+    ],
+    [
+      'pin_expiry',
+      '3601',
+      'Use whole seconds from 60 to 3600',
+      'Invalid value for param: pin_expiry',
+    ],
+    [
+      'pin_expiry',
+      '5m',
+      'Use whole seconds from 60 to 3600',
+      'Invalid value for param: pin_expiry',
+    ],
+    [
+      'next_event_wait',
+      '901',
+      'Use whole seconds from 60 to 900',
+      'Invalid value for param: next_event_wait',
+    ],
+    [
+      'next_event_wait',
+      '30',
+      'Use whole seconds from 60 to 900',
+      'Invalid value for param: next_event_wait',
+    ],
+  ])('%s = %j: %s', async (field, value, message, apiText) => {
+    await fill(field, value)
+    expect(errorOf(field)).toContain(message)
+    expect(errorOf(field)).toContain(apiText)
+    expect(wrapper.get(`#${field}`).attributes('aria-invalid')).toBe('true')
+  })
+
+  it.each([
+    [
+      'sender_id',
+      'ABCDEFGHIJKL',
+      'Sender ID is at most 11 characters (now 12 characters).',
+      'Invalid value for param: sender_id. Parameter is too long.',
+    ],
+    [
+      'pin_code',
+      'A12',
+      'A custom PIN has 4 to 10 characters (now 3 characters).',
+      'Invalid value for param: pin_code',
+    ],
+    [
+      'pin_code',
+      'A1234567890',
+      'A custom PIN has 4 to 10 characters (now 11 characters).',
+      'Invalid value for param: pin_code',
+    ],
+    ['country', 'GBR', 'Use a two-letter country code', 'Invalid value for param: country'],
+  ])('advanced %s = %j: %s', async (field, value, message, apiText) => {
+    await fill(field, value)
+    expect(errorOf(field)).toContain(message)
+    expect(errorOf(field)).toContain(apiText)
+  })
+
+  it.each([
+    ['abc', 'Use digits only'],
+    ['+44 12', 'The number is too short for its country code.'],
+    ['0770090012345678', 'The number is too long for United Kingdom.'],
+  ])('number %j: %s', async (value, message) => {
+    await fill('number', value)
+    expect(errorOf('number')).toContain(message)
+    expect(errorOf('number')).toContain('Invalid value for param: number')
+  })
+
+  it('shows no message on a field the user has not left yet', async () => {
+    await wrapper.get('#pin_expiry').setValue('1')
+    expect(errorOf('pin_expiry')).toBe('')
+  })
+
+  it('PSD2 mode asks for payee and amount and offers the PSD2 languages', async () => {
+    await wrapper.get('input[value="psd2"]').setValue(true)
+    expect(wrapper.find('#brand').exists()).toBe(false)
+    const languages = wrapper.findAll('#lg option').map((o) => o.attributes('value'))
+    expect(languages).toContain('bg-bg')
+    expect(languages).not.toContain('en-us')
+    await fill('payee', 'x'.repeat(19))
+    await fill('amount', '12,50')
+    expect(errorOf('payee')).toContain('Payee is at most 18 characters')
+    expect(errorOf('amount')).toContain('e.g. 48.00')
+    await fill('amount', '0')
+    expect(errorOf('amount')).toContain('Use a positive amount')
+  })
+
+  it('lists each workflow with its sequence and default waits', () => {
+    const options = wrapper.findAll('#workflow_id option').map((o) => o.text())
+    expect(options).toHaveLength(7)
+    expect(options[0]).toBe('1: SMS → 125 s → TTS → 180 s → TTS (new PIN) → 300 s → expires')
+    expect(options[5]).toBe('6: SMS → 300 s → expires')
+  })
+})
+
+describe('the pin_expiry / next_event_wait "multiple" rule, explained as the user types', () => {
+  const explanation = () => wrapper.get('[data-test="timing-explanation"]')
+
+  it('explains the defaults, then each combination', async () => {
+    expect(explanation().text()).toContain('The PIN expires after 300 s (the default)')
+    expect(explanation().attributes('aria-live')).toBe('polite')
+    await wrapper.get('#next_event_wait').setValue('120')
+    expect(explanation().text()).toContain('Every wait between messages or calls is 120 s')
+    await wrapper.get('#pin_expiry').setValue('250')
+    expect(explanation().text()).toContain(
+      '250 s is not a multiple of 120 s, so Verify uses 120 s as the PIN expiry',
+    )
+    expect(explanation().text()).toContain('(240 s or 360 s)')
+    expect(explanation().classes()).toContain('warn')
+    await wrapper.get('#pin_expiry').setValue('240')
+    expect(explanation().text()).toContain('240 s is 2 × 120 s')
+    expect(explanation().classes()).not.toContain('warn')
+    expect(wrapper.get('#workflow_id-hint').text()).toContain(
+      'SMS → 120 s → TTS → 120 s → TTS (new PIN) → 120 s → expires',
+    )
+  })
+})
+
+describe('sending', () => {
+  function deferred<T>() {
+    let resolve!: (value: T) => void
+    const promise = new Promise<T>((r) => (resolve = r))
+    return { promise, resolve }
+  }
+
+  it.each([
+    ['07700 900123', 'GB', '447700900123'],
+    ['+1 (212) 555-0123', 'GB', '12125550123'],
+    ['0049 30 1234567', 'GB', '49301234567'],
+    ['030 1234567', 'DE', '49301234567'],
+  ])('normalises %j (country %s) to E.164 digits %s', async (typed, country, digits) => {
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await wrapper.get('#number-country').setValue(country)
+    await fill('number', typed)
+    expect(wrapper.get('#number-hint').text()).toContain(`Sent as ${digits}`)
+    await submit()
+    expect(start).toHaveBeenCalledWith('sandbox', expect.objectContaining({ number: digits }))
+  })
+
+  it('sends every parameter filled in, and nothing empty', async () => {
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('number', '+447700900123')
+    await fill('brand', 'Acme Inc')
+    await wrapper.get('#code_length').setValue('6')
+    await wrapper.get('#lg').setValue('de-de')
+    await wrapper.get('#workflow_id').setValue('4')
+    await fill('pin_expiry', '240')
+    await fill('next_event_wait', '120')
+    await fill('sender_id', 'ACME')
+    await fill('country', 'gb')
+    await fill('pin_code', '4321')
+    await submit()
+    expect(start).toHaveBeenCalledTimes(1)
+    expect(start.mock.calls[0]?.[1]).toEqual({
+      number: '447700900123',
+      country: 'GB',
+      brand: 'Acme Inc',
+      sender_id: 'ACME',
+      code_length: '6',
+      lg: 'de-de',
+      pin_expiry: '240',
+      next_event_wait: '120',
+      workflow_id: '4',
+      pin_code: '4321',
+    })
+  })
+
+  it('sends a PSD2 start to the PSD2 endpoint', async () => {
+    psd2.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await wrapper.get('input[value="psd2"]').setValue(true)
+    await fill('number', '+447700900123')
+    await fill('payee', 'Shop')
+    await fill('amount', '48.00')
+    await submit()
+    expect(psd2).toHaveBeenCalledWith('sandbox', {
+      number: '447700900123',
+      payee: 'Shop',
+      amount: '48.00',
+      code_length: '4',
+      lg: 'en-gb',
+      workflow_id: '1',
+    })
+    expect(start).not.toHaveBeenCalled()
+  })
+
+  it('sends once under a double click, Enter held down and a slow network; then opens the request', async () => {
+    const answer = deferred<StartResult>()
+    start.mockReturnValue(answer.promise)
+    await fill('number', '+447700900123')
+    const button = wrapper.get('button[type="submit"]')
+    const form = wrapper.get('form[aria-label="New verification"]')
+    // Double click, then Enter repeating while the first call is still on its way.
+    await button.trigger('click')
+    await button.trigger('click')
+    for (let i = 0; i < 5; i++) await form.trigger('submit')
+    await flushPromises()
+    expect(start).toHaveBeenCalledTimes(1)
+    expect(button.attributes('disabled')).toBeDefined()
+    expect(button.text()).toContain('Sending…')
+    answer.resolve({ status: '0', request_id: REQUEST_ID })
+    await flushPromises()
+    await form.trigger('submit')
+    await flushPromises()
+    expect(start).toHaveBeenCalledTimes(1)
+    const router = wrapper.vm.$router
+    expect(router.currentRoute.value.fullPath).toBe(`/requests/${REQUEST_ID}`)
+    const entry = useRequestsStore().byId(REQUEST_ID)
+    expect(entry).toMatchObject({
+      environment: 'sandbox',
+      number: '447700900123',
+      brand: 'Verify Desk',
+      status: 'IN PROGRESS',
+      source: 'started',
+    })
+  })
+
+  it('explains an API error and lets the user send again', async () => {
+    start.mockResolvedValueOnce({ status: '3', error_text: 'Invalid value for param: number' })
+    await fill('number', '+447700900123')
+    await submit()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.text()).toContain('Status 3: Invalid value')
+    expect(alert.text()).toContain('Invalid value for param: number')
+    expect(alert.text()).toContain('Next: Correct the parameter named in the error text.')
+    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    await submit()
+    expect(start).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('status 10: a verification to this number is already in progress', () => {
+  it('links the blocking request, counts down to cancel, cancels it and lets the user start again', async () => {
+    // The clock only moves forward: Vue ignores DOM events that look older than their listener.
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(t0 + 10_000)
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
+    vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+    vi.mocked(cancelRequest).mockResolvedValue({ status: '0', command: 'cancel' })
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [BLOCKER_ID],
+      error_text: 'No response found',
+    })
+    start.mockResolvedValueOnce({
+      status: '10',
+      request_id: BLOCKER_ID,
+      error_text: 'Concurrent verifications to the same number are not allowed',
+    })
+    await fill('number', '+447700900123')
+    await submit()
+    await flushPromises()
+
+    const panel = wrapper.get('[data-test="blocking-request"]')
+    expect(wrapper.text()).toContain('Status 10: Verification already in progress')
+    expect(panel.get('a').attributes('href')).toBe(`/requests/${BLOCKER_ID}`)
+    const cancel = panel.get('#blocking-cancel')
+    expect(cancel.attributes('disabled')).toBeDefined()
+    expect(panel.get('#blocking-cancel-reason').text()).toBe('cancel possible in 20 s')
+    expect(cancel.attributes('aria-describedby')).toBe('blocking-cancel-reason')
+
+    vi.advanceTimersByTime(8_000)
+    await flushPromises()
+    expect(panel.get('#blocking-cancel-reason').text()).toBe('cancel possible in 12 s')
+    vi.advanceTimersByTime(12_000)
+    await flushPromises()
+    expect(cancel.attributes('disabled')).toBeUndefined()
+
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(BLOCKER_ID, t0, { status: 'CANCELLED', next_event_at: null, expires_at: null }),
+    )
+    await cancel.trigger('click')
+    await flushPromises()
+    expect(cancelRequest).toHaveBeenCalledWith('sandbox', BLOCKER_ID)
+    expect(cancelRequest).toHaveBeenCalledTimes(1)
+    expect(wrapper.text()).toContain(
+      'The blocking request was cancelled: send the verification again.',
+    )
+
+    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    await submit()
+    expect(start).toHaveBeenCalledTimes(2)
+    expect(openSandboxEvents).toHaveBeenCalled()
+  })
+})
