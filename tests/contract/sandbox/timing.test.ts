@@ -14,21 +14,25 @@ import {
 import * as T from './support/texts'
 
 // Workflows 1–7 over the wire, with the sandbox clock moved through the admin API (§5.1, §5.3).
-// The sandbox clock keeps running in real time too, so every boundary is probed one second
-// either side.
+// The sandbox's real-time base is frozen (its documented `now` option), so the clock moves only
+// through the admin API and every boundary is probed to the millisecond: 1 ms before, and at it.
 let sb: Running
 beforeEach(async () => {
-  sb = await startSandbox()
+  const frozen = Date.now()
+  sb = await startSandbox({ now: () => frozen })
 })
 afterEach(async () => {
   await sb.close()
 })
 
+/** One millisecond, in seconds. */
+const MS = 0.001
+
 /** Seconds since the request started, as far as this test has moved the clock. */
 let elapsed = 0
 async function to(second: number): Promise<void> {
   if (second < elapsed) throw new Error(`clock cannot go back (${elapsed} -> ${second})`)
-  if (second > elapsed) await advance(sb.base, second - elapsed)
+  if (second > elapsed) await advance(sb.base, Math.round((second - elapsed) * 1000) / 1000)
   elapsed = second
 }
 
@@ -91,17 +95,17 @@ async function walk(t: Timeline): Promise<string> {
   const expected: string[] = [t.first]
   expect(await channels(id)).toEqual(expected)
   for (const [offset, channel] of t.events) {
-    await to(offset - 1)
+    await to(offset - MS)
     expect(await channels(id), `before ${offset} s`).toEqual(expected)
-    await to(offset + 1)
+    await to(offset)
     expected.push(channel)
     expect(await channels(id), `after ${offset} s`).toEqual(expected)
   }
-  await to(t.expiresAt - 1)
-  expect((await search(id)).status, `at ${t.expiresAt - 1} s`).toBe('IN PROGRESS')
-  await to(t.expiresAt + 1)
+  await to(t.expiresAt - MS)
+  expect((await search(id)).status, `1 ms before ${t.expiresAt} s`).toBe('IN PROGRESS')
+  await to(t.expiresAt)
   const done = await search(id)
-  expect(done.status, `at ${t.expiresAt + 1} s`).toBe('EXPIRED')
+  expect(done.status, `at ${t.expiresAt} s`).toBe('EXPIRED')
   expect(done.date_finalized).toMatch(DATE)
   expect(done.price).toMatch(/^0(\.0+)?$/)
   expect((done.events as unknown[]).length).toBe(expected.length)
@@ -241,8 +245,8 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
       next_event_wait: wait,
       code_length: '6',
     })
-    await to(121)
-    await to(241)
+    await to(120)
+    await to(240)
     const p = await pins(id)
     expect(p).toHaveLength(3)
     expectPins(p)
@@ -250,8 +254,8 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
 
   it('applies the multiple rule only when both are given: pin_expiry 600 alone keeps one PIN', async () => {
     const id = await start({ workflow_id: '1', pin_expiry: '600', code_length: '6' })
-    await to(126)
-    await to(306)
+    await to(125)
+    await to(305)
     const p = await pins(id)
     expect(p).toHaveLength(3)
     expect(new Set(p).size).toBe(1)
@@ -259,8 +263,8 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
 
   it('applies the multiple rule only when both are given: next_event_wait 120 alone keeps 300 s', async () => {
     const id = await start({ workflow_id: '1', next_event_wait: '120', code_length: '6' })
-    await to(121)
-    await to(241)
+    await to(120)
+    await to(240)
     const p = await pins(id)
     expect(p).toHaveLength(3)
     // The default 300 s PIN is still valid at 240 s.
@@ -269,9 +273,9 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
 
   it('workflow 6 with 200/120: pin_expiry becomes 120 and the request expires then', async () => {
     const id = await start({ workflow_id: '6', pin_expiry: '200', next_event_wait: '120' })
-    await to(119)
+    await to(120 - MS)
     expect((await search(id)).status).toBe('IN PROGRESS')
-    await to(121)
+    await to(120)
     expect((await search(id)).status).toBe('EXPIRED')
   })
 
@@ -296,9 +300,9 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
 
   it('360/120: the request expires when the last wait runs out, at 360 s', async () => {
     const id = await start({ workflow_id: '1', pin_expiry: '360', next_event_wait: '120' })
-    await to(359)
+    await to(360 - MS)
     expect((await search(id)).status).toBe('IN PROGRESS')
-    await to(361)
+    await to(360)
     expect((await search(id)).status).toBe('EXPIRED')
   })
 
@@ -314,7 +318,7 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
       postForm(sb.base, '/verify/check/json', { ...sb.creds, request_id: id, code })
     expect((await check(wrongCode(first))).body.status).toBe('16')
     expect((await check(wrongCode(first))).body.status).toBe('16')
-    await to(121)
+    await to(120)
     const second = await pinOf(sb.base, id)
     expect(second).not.toBe(first)
     expect((await check(first)).body.status).toBe('16')
@@ -324,9 +328,9 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
     expect((await search(id)).status).toBe('FAILED')
   })
 
-  it('the PIN still works one second before the request expires', async () => {
+  it('the PIN still works 1 ms before the request expires', async () => {
     const id = await start({ workflow_id: '4' })
-    await to(299)
+    await to(300 - MS)
     const pin = await pinOf(sb.base, id)
     const res = await postForm(sb.base, '/verify/check/json', {
       ...sb.creds,
@@ -355,7 +359,7 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
 
   it('the check answers the event_id of the event whose PIN matched (the latest)', async () => {
     const id = await start({ workflow_id: '4' })
-    await to(121)
+    await to(120)
     const pin = await pinOf(sb.base, id)
     const res = await postForm(sb.base, '/verify/check/json', {
       ...sb.creds,
@@ -374,9 +378,9 @@ describe('the cancel window', () => {
     postForm(sb.base, '/verify/control/json', { ...sb.creds, request_id: id, cmd: 'cancel' })
 
   it.each([
-    ['workflow 1 at 29 s: too early', '1', 29, T.CANCEL_TOO_EARLY],
-    ['workflow 1 at 126 s (after the second event): too late', '1', 126, T.CANCEL_TOO_LATE],
-    ['workflow 3 at 151 s: too late', '3', 151, T.CANCEL_TOO_LATE],
+    ['workflow 1 1 ms before 30 s: too early', '1', 30 - MS, T.CANCEL_TOO_EARLY],
+    ['workflow 1 at 125 s (the second event went out): too late', '1', 125, T.CANCEL_TOO_LATE],
+    ['workflow 3 at 150 s (the second event went out): too late', '3', 150, T.CANCEL_TOO_LATE],
   ] as const)('%s', async (_name, wf, second, text) => {
     const id = await start({ workflow_id: wf })
     await to(second)
@@ -385,9 +389,9 @@ describe('the cancel window', () => {
   })
 
   it.each([
-    ['workflow 1 at 31 s', '1', 31],
-    ['workflow 1 at 124 s', '1', 124],
-    ['workflow 3 at 149 s', '3', 149],
+    ['workflow 1 at 30 s', '1', 30],
+    ['workflow 1 1 ms before the second event at 125 s', '1', 125 - MS],
+    ['workflow 3 1 ms before the second event at 150 s', '3', 150 - MS],
     ['workflow 6 at 200 s (no second event)', '6', 200],
   ] as const)('%s: cancelled, and nothing more goes out', async (_name, wf, second) => {
     const id = await start({ workflow_id: wf })
