@@ -423,6 +423,19 @@ describe('XML endpoints', () => {
     expect(tag(res.text, 'request_id')).toMatch(REQUEST_ID)
   })
 
+  it('escapes XML special characters in values', async () => {
+    const id = await start({ sender_id: '<a&b>' })
+    const res = await raw(sb.base, {
+      path: `/verify/search/xml?${qs({ ...sb.creds, request_id: id })}`,
+    })
+    expect(res.text).toContain('<sender_id>&lt;a&amp;b&gt;</sender_id>')
+    const check = await raw(sb.base, {
+      path: `/verify/check/xml?${qs({ ...sb.creds, request_id: '<x>&', code: '1234' })}`,
+    })
+    expect(check.text).toContain('<request_id>&lt;x&gt;&amp;</request_id>')
+    expect(check.text).not.toContain('<x>')
+  })
+
   it('renders an injected fault in XML on an XML endpoint', async () => {
     await admin(sb.base, '/faults', { endpoint: 'request', status: '5' })
     const res = await raw(sb.base, {
