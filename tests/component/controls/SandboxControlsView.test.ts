@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import SandboxControlsView from '@/views/SandboxControlsView.vue'
+import { useEnvironmentsStore } from '@/stores/environments'
+
+const api = vi.hoisted(() => ({
+  listMessages: vi.fn(),
+  listAdminRequests: vi.fn(),
+  getClock: vi.fn(),
+  listFaults: vi.fn(),
+  listTestNumbers: vi.fn(),
+  advanceClock: vi.fn(),
+  resetSandbox: vi.fn(),
+  injectFault: vi.fn(),
+}))
+vi.mock('@/api/sandbox', () => ({ ...api, openSandboxEvents: () => ({ close() {} }) }))
+
+const NOW = Date.parse('2026-11-25T20:00:00.000Z')
+const clock = (offsetMs: number) => ({
+  now: new Date(NOW + offsetMs).toISOString(),
+  now_ms: NOW + offsetMs,
+  offset_ms: offsetMs,
+  next_due_at: null,
+})
+
+async function mountView() {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { template: '<p>home</p>' } },
+      { path: '/controls', component: SandboxControlsView },
+    ],
+  })
+  await router.push('/controls')
+  const wrapper = mount({ template: '<RouterView />' }, { global: { plugins: [router] } })
+  await flushPromises()
+  return wrapper
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  setActivePinia(createPinia())
+  for (const fn of Object.values(api)) fn.mockReset()
+  api.listMessages.mockResolvedValue({ messages: [], total: 0 })
+  api.listAdminRequests.mockResolvedValue({ requests: [], total: 0 })
+  api.getClock.mockResolvedValue(clock(0))
+  api.listFaults.mockResolvedValue({ faults: [] })
+  api.listTestNumbers.mockResolvedValue({ test_numbers: [] })
+})
+
+describe('SandboxControlsView', () => {
+  it('moves the clock and says how far ahead of real time it is', async () => {
+    api.advanceClock.mockResolvedValue(clock(30_000))
+    api.getClock.mockResolvedValueOnce(clock(0)).mockResolvedValue(clock(30_000))
+    const wrapper = await mountView()
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === '+30 s')!
+      .trigger('click')
+    await flushPromises()
+    expect(api.advanceClock).toHaveBeenCalledWith(30)
+    expect(wrapper.text()).toContain('30 s ahead of real time')
+    expect(wrapper.text()).toContain('Clock moved 30 s ahead.')
+  })
+
+  it('resets only after confirmation', async () => {
+    api.resetSandbox.mockResolvedValue({ ok: true, clock: clock(0) })
+    const wrapper = await mountView()
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text().startsWith('Reset the sandbox'))!
+      .trigger('click')
+    expect(api.resetSandbox).not.toHaveBeenCalled()
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Yes, reset everything')!
+      .trigger('click')
+    await flushPromises()
+    expect(api.resetSandbox).toHaveBeenCalledTimes(1)
+    expect(wrapper.text()).toContain('The sandbox was reset.')
+  })
+
+  it('sends a validated fault to the admin API in its own shape', async () => {
+    api.injectFault.mockResolvedValue({
+      id: 'f1',
+      endpoint: 'check',
+      remaining: 2,
+      status: null,
+      error_text: null,
+      delay_ms: 0,
+      drop: true,
+    })
+    const wrapper = await mountView()
+    await wrapper.get('#fault-endpoint').setValue('check')
+    await wrapper.get('#fault-count').setValue('2')
+    await wrapper.get('input[value="drop"]').setValue(true)
+    await wrapper.get('form[aria-label="Inject a fault"]').trigger('submit')
+    await flushPromises()
+    expect(api.injectFault).toHaveBeenCalledWith({ endpoint: 'check', count: 2, drop: true })
+    expect(wrapper.text()).toContain('Next 2 calls to check: drop the connection')
+  })
+
+  it('is disabled, with the reason, while the environment is live', async () => {
+    setActivePinia(createPinia())
+    const environments = useEnvironmentsStore()
+    environments.environments = [
+      { id: 'sandbox', label: 'Sandbox', available: true },
+      { id: 'live', label: 'Live', available: true },
+    ]
+    environments.select('live')
+    const wrapper = await mountView()
+    expect(wrapper.get('[role="note"]').text()).toContain('you are working against Live')
+    const buttons = wrapper.findAll('button')
+    expect(buttons.length).toBeGreaterThan(3)
+    expect(buttons.every((b) => b.attributes('disabled') !== undefined)).toBe(true)
+  })
+})
