@@ -1,0 +1,275 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { AdminRequest } from '@contract/admin'
+import type { VerificationRequest } from '@contract/types'
+import { checkCode, searchRequests, triggerNextEvent, type CheckResult } from '@/api/verify'
+import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import { useCallsStore } from '@/stores/calls'
+import RequestView from '@/views/RequestView.vue'
+import { adminRequest } from '../verify/support'
+
+vi.mock('@/api/verify', () => ({
+  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
+  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
+  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
+  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
+vi.mock('@/api/sandbox', () => ({
+  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
+  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
+  openSandboxEvents: vi.fn(() => ({ close() {} })),
+}))
+
+const ID = 'c'.repeat(32)
+let t0 = 0
+let wrapper: VueWrapper | null = null
+
+function searchAnswer(status: VerificationRequest['status'] = 'IN PROGRESS'): VerificationRequest {
+  return {
+    request_id: ID,
+    account_id: 'sandbox',
+    number: '447700900123',
+    sender_id: 'verify',
+    date_submitted: '',
+    date_finalized: '',
+    checks: [],
+    first_event_date: '',
+    last_event_date: '',
+    price: '0',
+    currency: 'EUR',
+    status,
+    estimated_price_messages_sent: '',
+    events: [],
+  }
+}
+
+async function mountRequest(admin: AdminRequest | null) {
+  vi.mocked(getAdminRequest).mockResolvedValue(admin)
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/requests/:id', component: RequestView, props: true },
+      { path: '/history', component: { render: () => h('p', 'history') } },
+    ],
+  })
+  await router.push(`/requests/${ID}`)
+  wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+  await flushPromises()
+  return wrapper
+}
+
+function tick(ms: number) {
+  vi.advanceTimersByTime(ms)
+  return flushPromises()
+}
+
+const text = (selector: string) => wrapper!.get(selector).text()
+const reason = (id: string) =>
+  wrapper!.find(`#${id}-reason`).exists() ? text(`#${id}-reason`) : ''
+
+beforeEach(() => {
+  localStorage.clear()
+  // The clock only moves forward: Vue ignores DOM events that look older than their listener.
+  t0 = Date.now()
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+  vi.setSystemTime(t0 + 10_000)
+  vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+  vi.mocked(searchRequests).mockResolvedValue({
+    kind: 'found',
+    requests: [searchAnswer()],
+    missing: [],
+  })
+  vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+  vi.useRealTimers()
+})
+
+describe('request page: countdowns and disabled reasons', () => {
+  it('counts down to cancel, the next event and PIN expiry, and enables cancel after 30 s', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    expect(text('.summary')).toContain('IN PROGRESS')
+    const cancel = wrapper!.get('#cancel')
+    expect(cancel.attributes('disabled')).toBeDefined()
+    expect(reason('cancel')).toBe('cancel possible in 20 s')
+    expect(cancel.attributes('aria-describedby')).toBe('cancel-reason')
+    expect(text('[data-test="countdown-next"]')).toContain('in 1 min 55 s')
+    expect(text('[data-test="countdown-pin"]')).toContain('in 4 min 50 s')
+    expect(text('[data-test="countdown-cancel"]')).toContain('possible in 20 s')
+
+    await tick(8_000)
+    expect(reason('cancel')).toBe('cancel possible in 12 s')
+    await tick(12_000)
+    expect(cancel.attributes('disabled')).toBeUndefined()
+    expect(reason('cancel')).toBe('')
+    expect(text('[data-test="countdown-cancel"]')).toContain('possible now')
+    expect(text('[data-test="countdown-next"]')).toContain('in 1 min 35 s')
+    expect(wrapper!.get('#next-event').attributes('disabled')).toBeUndefined()
+  })
+
+  it('says why cancel is gone once a second message or call went out', async () => {
+    const admin = adminRequest(ID, t0 - 200_000)
+    admin.events.push({
+      id: 'e2',
+      type: 'tts',
+      index: 1,
+      sent_at: new Date(t0 - 75_000).toISOString(),
+      new_pin: false,
+      price: '0.02',
+    })
+    await mountRequest(admin)
+    expect(wrapper!.get('#cancel').attributes('disabled')).toBeDefined()
+    expect(reason('cancel')).toBe(
+      'cancel no longer possible: a second message or call has gone out',
+    )
+  })
+
+  it('says "no events left" when the workflow has sent everything', async () => {
+    await mountRequest(adminRequest(ID, t0 - 60_000, { workflow_id: 6, next_event_at: null }))
+    expect(wrapper!.get('#next-event').attributes('disabled')).toBeDefined()
+    expect(reason('next-event')).toBe('no events left')
+    expect(text('[data-test="countdown-next"]')).toContain('no events left')
+  })
+
+  it('says "request already verified" on every action once verified', async () => {
+    await mountRequest(
+      adminRequest(ID, t0 - 60_000, {
+        status: 'SUCCESS',
+        finalized_at: new Date(t0).toISOString(),
+        price: '0.05',
+      }),
+    )
+    expect(reason('cancel')).toBe('request already verified')
+    expect(reason('next-event')).toBe('request already verified')
+    expect(text('#pin-reason')).toContain('request already verified')
+    expect(wrapper!.get('.pin-entry button').attributes('disabled')).toBeDefined()
+    expect(text('.summary')).toContain('0.05 EUR')
+    expect(wrapper!.findAll('[data-test="timeline-item"]').at(-1)?.text()).toContain('Verified')
+  })
+})
+
+describe('request page: PIN entry', () => {
+  it('shows the attempts left for the current PIN', async () => {
+    await mountRequest(adminRequest(ID, t0, { attempts_left: 3 }))
+    expect(text('[data-test="attempts-left"]')).toBe('3 attempts left for this PIN.')
+    wrapper!.unmount()
+    await useRequestsStore().dispose()
+    await mountRequest(adminRequest(ID, t0, { attempts_left: 1 }))
+    expect(text('[data-test="attempts-left"]')).toBe(
+      '1 attempt left: a wrong code now ends the request (FAILED).',
+    )
+  })
+
+  it('sends a code exactly once however often it is submitted, then explains the answer', async () => {
+    let answer!: (value: CheckResult) => void
+    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    await mountRequest(adminRequest(ID, t0))
+    await wrapper!.get('#pin-code').setValue('1234')
+    const form = wrapper!.get('form.pin-entry')
+    await form.trigger('submit')
+    await form.trigger('submit')
+    await wrapper!.get('.pin-entry button').trigger('click')
+    await flushPromises()
+    expect(checkCode).toHaveBeenCalledTimes(1)
+    expect(checkCode).toHaveBeenCalledWith('sandbox', ID, '1234')
+    expect(wrapper!.get('.pin-entry button').attributes('aria-busy')).toBe('true')
+
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0, { attempts_left: 2 }))
+    answer({
+      request_id: ID,
+      status: '16',
+      error_text: 'The code provided does not match the expected value',
+    })
+    await flushPromises()
+    expect(text('[data-test="action-outcome"]')).toContain('Status 16: Wrong code.')
+    expect(text('[data-test="action-outcome"]')).toContain('the third wrong code ends the request')
+    expect(text('[data-test="attempts-left"]')).toBe('2 attempts left for this PIN.')
+    expect(checkCode).toHaveBeenCalledTimes(1)
+  })
+
+  it('checks the typed code before sending anything', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    await wrapper!.get('#pin-code').setValue('12ab')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    expect(text('#pin-error')).toBe('The code has digits only.')
+    await wrapper!.get('#pin-code').setValue('12')
+    expect(text('#pin-error')).toBe('The code has 4 digits.')
+    expect(wrapper!.get('#pin-code').attributes('aria-invalid')).toBe('true')
+    expect(checkCode).not.toHaveBeenCalled()
+  })
+})
+
+describe('request page: live status and loading', () => {
+  it('announces a status change pushed by the sandbox event stream', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    onEvent({
+      type: 'request',
+      data: adminRequest(ID, t0, {
+        status: 'SUCCESS',
+        finalized_at: new Date(t0 + 5_000).toISOString(),
+      }),
+    })
+    await flushPromises()
+    expect(text('[data-test="status-announcement"]')).toBe('Status changed to SUCCESS.')
+    expect(wrapper!.get('[data-test="status-announcement"]').attributes('aria-live')).toBe('polite')
+    expect(text('.summary')).toContain('SUCCESS')
+  })
+
+  it('shows a loading state, then the 101 explanation for an id nobody knows', async () => {
+    let resolve!: (value: AdminRequest | null) => void
+    vi.mocked(getAdminRequest).mockReturnValue(new Promise((r) => (resolve = r)))
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:p(.*)*', component: RequestView }],
+    })
+    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    await flushPromises()
+    expect(wrapper.text()).toContain('Loading the request…')
+    resolve(null)
+    await flushPromises()
+    expect(wrapper.text()).toContain('Status 101: no request found')
+    expect(wrapper.text()).toContain('can take up to a minute to appear in search')
+  })
+
+  it('lists the calls about the request with a Vonage-style curl command', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    useCallsStore().record({
+      id: 1,
+      method: 'POST',
+      path: 'sandbox/verify/control/json',
+      query: {},
+      body: { request_id: ID, cmd: 'trigger_next_event' },
+      startedAt: t0,
+      durationMs: 12,
+      httpStatus: 200,
+      response: { status: '0', command: 'trigger_next_event' },
+      error: null,
+    })
+    await flushPromises()
+    const call = wrapper!.get('.call')
+    expect(call.text()).toContain('POST /verify/control/json')
+    expect(call.text()).toContain('status 0')
+    expect(call.text()).toContain('-d "api_key=$VONAGE_API_KEY"')
+    expect(call.text()).toContain(`-d "request_id=${ID}"`)
+    expect(call.find('time').attributes('title')).toMatch(/UTC$/)
+  })
+})
