@@ -84,8 +84,9 @@ interface Account {
   accountId: string
   pinCodeAllowed: boolean
   throttle: number | null
-  windowStart: number
-  windowCount: number
+  /** Times of the last `throttle` accepted calls (a ring): a sliding one-second window. */
+  recent: number[]
+  recentAt: number
 }
 
 export interface EventRecord extends SentEvent {
@@ -145,6 +146,7 @@ export type EngineChange =
   | { type: 'request'; record: RequestRecord }
   | { type: 'message'; record: RequestRecord; event: EventRecord }
   | { type: 'reset' }
+  | { type: 'test-numbers' }
 
 export interface RequestFilter {
   number?: string
@@ -232,8 +234,8 @@ export class Engine {
         accountId: c.accountId ?? c.apiKey,
         pinCodeAllowed: c.pinCodeAllowed ?? false,
         throttle: t && t > 0 ? t : null,
-        windowStart: 0,
-        windowCount: 0,
+        recent: [],
+        recentAt: 0,
       })
     }
     this.defaultKey = (configs[0] as AccountConfig).apiKey
@@ -262,9 +264,15 @@ export class Engine {
       const a = this.accounts.get(apiKey)
       if (!a) return false
       a.throttle = value
+      a.recent = []
+      a.recentAt = 0
       return true
     }
-    for (const a of this.accounts.values()) a.throttle = value
+    for (const a of this.accounts.values()) {
+      a.throttle = value
+      a.recent = []
+      a.recentAt = 0
+    }
     return true
   }
 
@@ -322,13 +330,17 @@ export class Engine {
 
   private throttled(account: Account): boolean {
     if (account.throttle === null) return false
-    const window = Math.floor(this.now() / 1000)
-    if (window !== account.windowStart) {
-      account.windowStart = window
-      account.windowCount = 0
+    const now = this.now()
+    const recent = account.recent
+    if (recent.length < account.throttle) {
+      recent.push(now)
+      return false
     }
-    if (account.windowCount >= account.throttle) return true
-    account.windowCount++
+    // The oldest of the last `throttle` calls: within a second means one more is too many.
+    const oldest = recent[account.recentAt] as number
+    if (now - oldest < 1000) return true
+    recent[account.recentAt] = now
+    account.recentAt = (account.recentAt + 1) % recent.length
     return false
   }
 
@@ -700,16 +712,20 @@ export class Engine {
     const normalized = normalizeNumber(number)
     if (!normalized) return null
     this.testNumbers.set(normalized, pin)
+    this.emit({ type: 'test-numbers' })
     return { number: normalized, pin }
   }
 
   deleteTestNumber(number: string): boolean {
     const normalized = normalizeNumber(number) ?? number
-    return this.testNumbers.delete(normalized)
+    const deleted = this.testNumbers.delete(normalized)
+    if (deleted) this.emit({ type: 'test-numbers' })
+    return deleted
   }
 
   clearTestNumbers(): void {
     this.testNumbers.clear()
+    this.emit({ type: 'test-numbers' })
   }
 
   /** Forgets every request and message (test numbers and accounts stay). */
@@ -718,7 +734,10 @@ export class Engine {
     this.inFlight.clear()
     this.scheduler.clear()
     this.handset.clear()
-    for (const a of this.accounts.values()) a.windowCount = 0
+    for (const a of this.accounts.values()) {
+      a.recent = []
+      a.recentAt = 0
+    }
     this.emit({ type: 'reset' })
   }
 

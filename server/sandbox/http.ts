@@ -15,7 +15,10 @@ export interface Call {
   method: string
   /** Path relative to the sandbox root, without the query string. */
   path: string
-  query: URLSearchParams
+  /** The query string without `?` (API calls parse it themselves). */
+  rawQuery: string
+  /** The parsed query string (admin calls). */
+  readonly query: URLSearchParams
   header(name: string): string | undefined
   /** The raw body, or null when there is none. */
   body: Uint8Array | null
@@ -69,10 +72,31 @@ function put(params: Params, key: string, value: string): void {
   else params[key] = [existing, value]
 }
 
-function fromSearchParams(search: URLSearchParams): Params {
-  const params: Params = {}
-  for (const [k, v] of search) put(params, k, v)
-  return params
+/** An empty parameter map without a prototype (a `__proto__` parameter is just a key). */
+function newParams(): Params {
+  return Object.create(null) as Params
+}
+
+function decodeComponent(s: string): string {
+  if (!s.includes('%') && !s.includes('+')) return s
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '))
+  } catch {
+    // Malformed escapes: decode leniently, as URLSearchParams does.
+    return new URLSearchParams(`x=${s}`).get('x') ?? s
+  }
+}
+
+/** Parses `a=1&b=2&b=3` (query strings and form bodies) into params. */
+export function parseForm(text: string, into: Params = newParams()): Params {
+  if (text === '') return into
+  for (const pair of text.split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const key = decodeComponent(eq < 0 ? pair : pair.slice(0, eq))
+    put(into, key, eq < 0 ? '' : decodeComponent(pair.slice(eq + 1)))
+  }
+  return into
 }
 
 function jsonValue(value: unknown): string | string[] | undefined {
@@ -90,7 +114,7 @@ function parseBody(call: Call): Params | null {
   if (!call.body || call.body.length === 0) {
     const type = (call.header('content-type') ?? '').toLowerCase()
     // An empty body declared as JSON is not JSON.
-    return type.startsWith('application/json') && call.method === 'POST' ? null : {}
+    return type.startsWith('application/json') && call.method === 'POST' ? null : newParams()
   }
   const type = (call.header('content-type') ?? '').toLowerCase()
   const text = decoder.decode(call.body)
@@ -102,14 +126,14 @@ function parseBody(call: Call): Params | null {
       return null
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null
-    const params: Params = {}
+    const params = newParams()
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
       const value = jsonValue(v)
       if (value !== undefined) params[k] = value
     }
     return params
   }
-  return fromSearchParams(new URLSearchParams(text))
+  return parseForm(text)
 }
 
 type Credentials = { key: string; secret: string }
@@ -185,12 +209,12 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
 
 /** Parses, authenticates through the engine and renders one API call (synchronous fast path). */
 function answerCall(ctx: SandboxContext, call: Call, route: Route): Answer {
-  const body = call.method === 'POST' || call.body ? parseBody(call) : {}
+  const body = call.method === 'POST' || call.body ? parseBody(call) : newParams()
   if (body === null) {
     return render(route, { status: '999', error_text: ERROR_TEXTS.unparseableJson })
   }
-  const params: Params = fromSearchParams(call.query)
-  for (const [k, v] of Object.entries(body)) params[k] = v
+  const params = parseForm(call.rawQuery)
+  for (const k in body) params[k] = body[k]
   const basic = basicCredentials(call.header('authorization'))
   if (basic) {
     if (params.api_key === undefined || params.api_key === '') params.api_key = basic.key

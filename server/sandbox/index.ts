@@ -3,7 +3,7 @@
  * faults, persistence and the HTTP adapter, and exposes it as a web-standard `fetch` handler and a
  * connect/node middleware.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { resolve } from 'node:path'
 import type { AdminClock } from '../../contract'
@@ -111,8 +111,10 @@ function cryptoPin(length: number): string {
   return s
 }
 
+/** 32 lower-case hex characters (a random UUID without its dashes: fast and unique). */
 function cryptoId(): string {
-  return randomPool(16).toString('hex')
+  const u = randomUUID()
+  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24)
 }
 
 /** State files owned by open sandboxes of this process (shared across re-imported modules). */
@@ -195,7 +197,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     else if (change.type === 'message') {
       const message = engine.handset.materialise(change.event)
       if (message) publish('message', messageView(message))
-    } else publish('reset', { at: new Date(clock.now()).toISOString() })
+    } else if (change.type === 'reset') {
+      publish('reset', { at: new Date(clock.now()).toISOString() })
+    }
   })
 
   const clockView = (): AdminClock => {
@@ -272,6 +276,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     const call: Call = {
       method: request.method.toUpperCase(),
       path: url.pathname,
+      rawQuery: url.search.slice(1),
       query: url.searchParams,
       header: (name) => request.headers.get(name) ?? undefined,
       body,
@@ -335,7 +340,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         // keep the raw path; it will not match a route
       }
     }
-    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1))
+    const query = q < 0 ? '' : raw.slice(q + 1)
     const method = (req.method ?? 'GET').toUpperCase()
     if (method === 'GET' || method === 'HEAD') {
       respond(req, res, next, new NodeCall(req, method, path, query, null, false))
@@ -391,10 +396,14 @@ class NodeCall implements Call {
     private readonly req: IncomingMessage,
     readonly method: string,
     readonly path: string,
-    readonly query: URLSearchParams,
+    readonly rawQuery: string,
     readonly body: Uint8Array | null,
     readonly tooLarge: boolean,
   ) {}
+
+  get query(): URLSearchParams {
+    return new URLSearchParams(this.rawQuery)
+  }
 
   header(name: string): string | undefined {
     const v = this.req.headers[name.toLowerCase()]
@@ -408,13 +417,15 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer):
     return
   }
   if (res.headersSent) return
-  res.statusCode = answer.status
-  for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v)
   if (typeof answer.body === 'string') {
-    res.setHeader('content-length', Buffer.byteLength(answer.body))
+    const headers: string[] = ['content-length', String(Buffer.byteLength(answer.body))]
+    for (const k in answer.headers) headers.push(k, answer.headers[k] as string)
+    res.writeHead(answer.status, headers)
     res.end(req.method === 'HEAD' ? undefined : answer.body)
     return
   }
+  res.statusCode = answer.status
+  for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v)
   res.flushHeaders()
   const reader = answer.body.getReader()
   let done = false

@@ -174,6 +174,20 @@ describe('status codes', () => {
     expect(s.call('search', { request_id: ID }).status).toBe('101')
   })
 
+  it('1: the limit holds in any one-second window, not per calendar second', () => {
+    const s = fakeEngine({ throttlePerSecond: 2 })
+    const search = () => s.call('search', { request_id: ID }).status
+    s.at(0.9)
+    expect(search()).toBe('101')
+    expect(search()).toBe('101')
+    s.at(1.2)
+    expect(search()).toBe('1')
+    s.at(1.9)
+    expect(search()).toBe('101')
+    expect(search()).toBe('101')
+    expect(search()).toBe('1')
+  })
+
   it('1: throttling can be switched off', () => {
     const s = fakeEngine({ throttlePerSecond: 1 })
     s.engine.setThrottle(null)

@@ -75,6 +75,23 @@ describe('persistence', () => {
     expect(state?.clock_offset_ms).toBe(0)
   })
 
+  it('test numbers survive a restart', async () => {
+    const file = join(dir, 'state.json')
+    const first = createSandbox({ stateFile: file, logger })
+    await first.fetch(
+      new Request('http://sandbox/__admin/test-numbers', {
+        method: 'PUT',
+        body: JSON.stringify({ number: '447700900777', pin: '5150' }),
+      }),
+    )
+    await first.close()
+    const second = createSandbox({ stateFile: file, logger })
+    const start = await api(second, '/verify/json', { number: '447700900777', brand: 'Acme' })
+    const view = await api(second, `/__admin/requests/${start.request_id as string}`)
+    expect(view.pin).toBe('5150')
+    await second.close()
+  })
+
   it('a damaged file is set aside with a warning and the sandbox starts empty', async () => {
     const file = join(dir, 'state.json')
     writeFileSync(file, '{"version":1,"engine":')
