@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest'
+import {
+  attemptsLeft,
+  cancelAvailability,
+  checkAvailability,
+  nextEventAvailability,
+  parseApiDate,
+  pinInputError,
+} from '@/utils/request-state'
+import { fromSearch } from '@/utils/request-model'
+import type { HistoryEntry } from '@/utils/history-entry'
+import { formatDuration } from '@/utils/duration'
+
+const T0 = Date.parse('2026-01-02T03:04:05Z')
+
+describe('cancelAvailability', () => {
+  const input = { status: 'IN PROGRESS' as const, submittedAt: T0, eventsSent: 1 }
+  it('opens 30 s after the start and says when until then', () => {
+    expect(cancelAvailability(input, T0 + 18_000)).toEqual({
+      allowed: false,
+      reason: 'cancel possible in 12 s',
+      opensAt: T0 + 30_000,
+    })
+    expect(cancelAvailability(input, T0 + 30_000).allowed).toBe(true)
+  })
+  it('closes with the second event and for ended requests', () => {
+    expect(cancelAvailability({ ...input, eventsSent: 2 }, T0 + 60_000).reason).toBe(
+      'cancel no longer possible: a second message or call has gone out',
+    )
+    expect(cancelAvailability({ ...input, status: 'SUCCESS' }, T0).reason).toBe(
+      'request already verified',
+    )
+    expect(cancelAvailability({ ...input, status: 'EXPIRED' }, T0).reason).toBe('request expired')
+  })
+})
+
+describe('other availabilities', () => {
+  it('trigger needs an event left; check needs an attempt left', () => {
+    expect(nextEventAvailability({ status: 'IN PROGRESS', eventsLeft: 0 }).reason).toBe(
+      'no events left',
+    )
+    expect(nextEventAvailability({ status: 'IN PROGRESS', eventsLeft: null }).allowed).toBe(true)
+    expect(checkAvailability({ status: 'CANCELLED', attemptsLeft: 3 }).reason).toBe(
+      'request already cancelled',
+    )
+    expect(checkAvailability({ status: 'IN PROGRESS', attemptsLeft: 0 }).reason).toBe(
+      'no attempts left',
+    )
+  })
+  it('counts wrong codes since the current PIN only', () => {
+    const checks = [
+      { status: 'INVALID' as const, at: T0 + 1_000 },
+      { status: 'INVALID' as const, at: T0 + 200_000 },
+    ]
+    expect(attemptsLeft(checks, T0)).toBe(1)
+    expect(attemptsLeft(checks, T0 + 150_000)).toBe(2)
+  })
+  it('judges a typed code', () => {
+    expect(pinInputError('')).toBe('Enter the code from the message or call.')
+    expect(pinInputError('12a4')).toBe('The code has digits only.')
+    expect(pinInputError('12345', 4)).toBe('The code has 4 digits.')
+    expect(pinInputError('1234', 4)).toBeNull()
+  })
+  it('reads API dates as UTC and formats durations', () => {
+    expect(parseApiDate('2026-01-02 03:04:05')).toBe(T0)
+    expect(parseApiDate('')).toBeNull()
+    expect(formatDuration(12)).toBe('12 s')
+    expect(formatDuration(125)).toBe('2 min 05 s')
+    expect(formatDuration(3725)).toBe('1 h 02 min')
+  })
+})
+
+describe('fromSearch (live: times estimated from the parameters sent)', () => {
+  it('estimates the next event, PIN expiry and events left from the workflow', () => {
+    const entry = {
+      params: { workflow_id: '1', code_length: '6' },
+      kind: 'request',
+      brand: 'Acme',
+      createdAt: T0,
+    } as unknown as HistoryEntry
+    const model = fromSearch(
+      'live',
+      {
+        request_id: 'r',
+        account_id: 'a',
+        number: '447700900123',
+        sender_id: 'verify',
+        date_submitted: '2026-01-02 03:04:05',
+        date_finalized: '',
+        checks: [
+          { date_received: '2026-01-02 03:04:35', code: '1111', status: 'INVALID', ip_address: '' },
+        ],
+        first_event_date: '2026-01-02 03:04:05',
+        last_event_date: '2026-01-02 03:04:05',
+        price: '0',
+        currency: 'EUR',
+        status: 'IN PROGRESS',
+        estimated_price_messages_sent: '0.03',
+        events: [{ type: 'sms', id: 'e1' }],
+      },
+      entry,
+    )
+    expect(model.nextEventAt).toBe(T0 + 125_000)
+    expect(model.pinExpiresAt).toBe(T0 + 300_000)
+    expect(model.expiresAt).toBe(T0 + 605_000)
+    expect(model.eventsLeft).toBe(2)
+    expect(model.attemptsLeft).toBe(2)
+    expect(model.codeLength).toBe(6)
+    expect(model.estimated).toBe(true)
+  })
+})

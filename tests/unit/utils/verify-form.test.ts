@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { explainTiming, fieldMessage, toParams, type VerifyForm } from '@/utils/verify-form'
+import { parseNumber } from '@/utils/phone'
+
+const form = (patch: Partial<VerifyForm> = {}): VerifyForm => ({
+  kind: 'request',
+  number: '',
+  numberCountry: 'GB',
+  country: '',
+  brand: 'Acme',
+  sender_id: '',
+  code_length: '4',
+  lg: 'en-us',
+  workflow_id: '1',
+  pin_expiry: '',
+  next_event_wait: '',
+  pin_code: '',
+  payee: '',
+  amount: '',
+  ...patch,
+})
+
+describe('explainTiming', () => {
+  it('states the multiple rule with a suggestion', () => {
+    const e = explainTiming(form({ pin_expiry: '200', next_event_wait: '90' }))
+    expect(e.tone).toBe('warn')
+    expect(e.text).toContain(
+      '200 s is not a multiple of 90 s, so Verify uses 90 s as the PIN expiry',
+    )
+    expect(e.text).toContain('(180 s or 270 s)')
+    expect(e.schedule).toBe('SMS → 90 s → TTS (new PIN) → 90 s → TTS (new PIN) → 90 s → expires')
+  })
+  it('accepts an exact multiple', () => {
+    const e = explainTiming(form({ pin_expiry: '360', next_event_wait: '120' }))
+    expect(e.tone).toBe('info')
+    expect(e.text).toContain('360 s is 3 × 120 s')
+  })
+})
+
+describe('fieldMessage and toParams', () => {
+  it('uses the contract rules and the API texts', () => {
+    expect(fieldMessage(form({ code_length: '5' }), 'code_length')).toEqual({
+      message: 'The code has 4 or 6 digits.',
+      apiText: 'Invalid value for param: code_length. The allowed values are 4 and 6.',
+    })
+    expect(fieldMessage(form({ lg: 'en_us' }), 'lg')?.apiText).toBe('Invalid value for param: lg')
+    expect(fieldMessage(form(), 'brand')).toBeNull()
+  })
+  it('sends trimmed non-empty values, the country upper-cased and the number as digits', () => {
+    expect(toParams(form({ country: 'gb', sender_id: ' X ' }), '447700900123')).toEqual({
+      number: '447700900123',
+      country: 'GB',
+      brand: 'Acme',
+      sender_id: 'X',
+      code_length: '4',
+      lg: 'en-us',
+      workflow_id: '1',
+    })
+  })
+})
+
+describe('parseNumber', () => {
+  it('normalises national and international forms to the same E.164 digits', () => {
+    for (const typed of [
+      '07700 900123',
+      '+44 7700 900123',
+      '0044 7700-900-123',
+      '(07700) 900123',
+    ]) {
+      const parsed = parseNumber(typed, 'GB')
+      expect(parsed.ok && parsed.number.digits).toBe('447700900123')
+    }
+  })
+  it('names the problem', () => {
+    expect(parseNumber('', 'GB')).toEqual({ ok: false, problem: 'empty' })
+    expect(parseNumber('12ab', 'GB')).toEqual({ ok: false, problem: 'not_a_number' })
+    expect(parseNumber('+44 12', 'GB')).toEqual({ ok: false, problem: 'too_short' })
+    expect(parseNumber('7700 900123', 'XX')).toEqual({ ok: false, problem: 'no_country' })
+  })
+})
