@@ -34,6 +34,18 @@ describe('ControlsClock', () => {
     expect(wrapper.get('#clock-next-why').text()).toContain('No request is in progress')
   })
 
+  it('says when only the expiry is left to move to', () => {
+    const wrapper = mount(ControlsClock, {
+      props: { now: NOW, nextEventAt: null, expiryAt: NOW + 35_000 },
+    })
+    const { next, expiry } = buttons(wrapper)
+    expect(next.attributes('disabled')).toBeDefined()
+    expect(expiry.attributes('disabled')).toBeUndefined()
+    expect(wrapper.get('#clock-next-why').text()).toBe(
+      'No event is left to send: the requests in progress only wait for their expiry.',
+    )
+  })
+
   it('disables every move while one is in flight, and says so', () => {
     const wrapper = mount(ControlsClock, {
       props: { now: NOW, nextEventAt: NOW + 5000, expiryAt: NOW + 9000, busy: true },
