@@ -132,10 +132,55 @@ export interface SandboxEventsHandle {
 
 const STREAM_EVENTS: (keyof AdminStreamEvents)[] = ['request', 'message', 'clock', 'reset']
 
+interface Subscriber {
+  onEvent: (event: SandboxEvent) => void
+  onError?: (event: Event) => void
+  onOpen?: () => void
+}
+
 /**
- * Opens the live stream `GET /api/sandbox/__admin/events`. `onEvent` gets each parsed event;
- * `onError` is told when the connection drops (EventSource reconnects by itself); `onOpen` when
- * it is (re)connected, so a caller can reload what it may have missed.
+ * One EventSource per page, shared by every subscriber: browsers allow only six HTTP/1.1
+ * connections per host across all tabs, and each stream holds one open for good.
+ */
+let shared: { source: EventSource; subscribers: Set<Subscriber> } | null = null
+
+function openShared(): { source: EventSource; subscribers: Set<Subscriber> } {
+  if (shared) return shared
+  const source = new EventSource(apiUrlWithToken(`${ADMIN}/events`))
+  const subscribers = new Set<Subscriber>()
+  for (const type of STREAM_EVENTS) {
+    source.addEventListener(type, (message) => {
+      let event: SandboxEvent
+      try {
+        event = { type, data: JSON.parse((message as MessageEvent<string>).data) } as SandboxEvent
+      } catch {
+        return // A malformed event is skipped; the next one still arrives.
+      }
+      for (const subscriber of [...subscribers]) {
+        try {
+          subscriber.onEvent(event)
+        } catch {
+          // One subscriber's failure never stops the others.
+        }
+      }
+    })
+  }
+  source.addEventListener('error', (event) => {
+    for (const subscriber of [...subscribers]) subscriber.onError?.(event)
+  })
+  source.addEventListener('open', () => {
+    for (const subscriber of [...subscribers]) subscriber.onOpen?.()
+  })
+  shared = { source, subscribers }
+  return shared
+}
+
+/**
+ * Subscribes to the live stream `GET /api/sandbox/__admin/events`. `onEvent` gets each parsed
+ * event; `onError` is told when the connection drops (EventSource reconnects by itself); `onOpen`
+ * when it is (re)connected, so a caller can reload what it may have missed (at once when the
+ * shared connection is already open). `close()` unsubscribes; the connection closes with its last
+ * subscriber.
  */
 export function openSandboxEvents(
   onEvent: (event: SandboxEvent) => void,
@@ -143,18 +188,21 @@ export function openSandboxEvents(
   onOpen?: () => void,
 ): SandboxEventsHandle {
   if (typeof EventSource === 'undefined') return { close() {} }
-  const source = new EventSource(apiUrlWithToken(`${ADMIN}/events`))
-  for (const type of STREAM_EVENTS) {
-    source.addEventListener(type, (message) => {
-      try {
-        const data = JSON.parse((message as MessageEvent<string>).data) as unknown
-        onEvent({ type, data } as SandboxEvent)
-      } catch {
-        // A malformed event is skipped; the next one still arrives.
-      }
+  const stream = openShared()
+  const subscriber: Subscriber = { onEvent, onError, onOpen }
+  stream.subscribers.add(subscriber)
+  if (onOpen && stream.source.readyState === 1) {
+    queueMicrotask(() => {
+      if (stream.subscribers.has(subscriber)) onOpen()
     })
   }
-  if (onError) source.addEventListener('error', onError)
-  if (onOpen) source.addEventListener('open', () => onOpen())
-  return { close: () => source.close() }
+  return {
+    close() {
+      stream.subscribers.delete(subscriber)
+      if (stream.subscribers.size === 0 && shared === stream) {
+        stream.source.close()
+        shared = null
+      }
+    },
+  }
 }
