@@ -345,8 +345,15 @@ export class Engine {
   }
 
   private start(account: Account, raw: Params, psd2: boolean): WireBody {
-    const p: Record<string, string | undefined> = {}
-    for (const key of Object.keys(raw)) p[key] = first(raw[key])
+    let p = raw as Record<string, string | undefined>
+    for (const key in raw) {
+      if (Array.isArray(raw[key])) {
+        // A repeated parameter counts with its first value.
+        p = Object.create(null) as Record<string, string | undefined>
+        for (const k in raw) p[k] = first(raw[k])
+        break
+      }
+    }
     const error = validateRequestParams(p, psd2 ? 'psd2' : 'request')
     if (error) return { status: error.status, error_text: error.error_text }
     if (!psd2 && p.pin_code && !account.pinCodeAllowed) {
@@ -517,12 +524,18 @@ export class Engine {
     }
     record.events = record.events.concat(event)
     record.next = index + 1
-    const waits = this.waits(record)
-    record.dueAt = at + (waits[index] ?? 0) * 1000
+    record.dueAt = at + this.waitAfter(record, index) * 1000
     this.scheduler.push(record.dueAt, record.id)
     this.handset.add(event)
     this.emit({ type: 'message', record, event })
     this.emit({ type: 'request', record })
+  }
+
+  /** Seconds to wait after event `index` (no allocation: this runs for every event). */
+  private waitAfter(record: RequestRecord, index: number): number {
+    const workflow = WORKFLOWS[record.workflow]
+    if (workflow.expiresWithPin) return record.pinExpiry
+    return record.nextEventWait || (workflow.steps[index]?.wait ?? 0)
   }
 
   private waits(record: RequestRecord): number[] {
@@ -571,10 +584,9 @@ export class Engine {
   }
 
   private newId(): string {
-    for (;;) {
-      const id = this.idSource()
-      if (!this.requests.has(id)) return id
-    }
+    const id = this.idSource()
+    // 122 random bits never collide in practice; a test id source might.
+    return this.requests.has(id) ? this.newId() : id
   }
 
   private newEventId(): string {
