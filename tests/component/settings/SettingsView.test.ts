@@ -1,0 +1,65 @@
+import 'fake-indexeddb/auto'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
+import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.vue'
+import { useSettingsStore } from '@/stores/settings'
+
+beforeEach(() => {
+  localStorage.clear()
+  setActivePinia(createPinia())
+})
+
+describe('Settings', () => {
+  it('saves defaults for new verifications, kept across a reload', async () => {
+    const wrapper = mount(SettingsDefaults)
+    await wrapper.get('#default-brand').setValue('Acme Shop')
+    await wrapper.get('#default-workflow').setValue('4')
+    await wrapper.get('#default-lg').setValue('fr-fr')
+    await wrapper.get('#default-code-length').setValue('6')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(useSettingsStore().defaults).toMatchObject({
+      brand: 'Acme Shop',
+      workflow_id: '4',
+      lg: 'fr-fr',
+      code_length: '6',
+    })
+    expect(wrapper.get('[role="status"]').text()).toContain('Defaults saved')
+
+    setActivePinia(createPinia())
+    expect(useSettingsStore().defaults.brand).toBe('Acme Shop')
+  })
+
+  it('refuses a brand the API would reject, with its reason', async () => {
+    const wrapper = mount(SettingsDefaults)
+    await wrapper.get('#default-brand').setValue('A brand far too long for it')
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.get('#default-brand').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.get('#default-brand-error').text()).toContain('too long')
+    expect(useSettingsStore().defaults.brand).toBe('Verify Desk')
+  })
+
+  it('saves polling intervals and retention, and rejects values out of range', async () => {
+    const wrapper = mount(SettingsStatusHistory)
+    await wrapper.get('#poll-live').setValue('0.5')
+    await wrapper.get('#retention-days').setValue('1.5')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('#poll-live-error').text()).toContain('from 1 to 300')
+    expect(wrapper.get('#retention-days-error').text()).toContain('whole days')
+    expect(useSettingsStore().pollLiveSeconds).toBe(10)
+
+    await wrapper.get('#poll-sandbox').setValue('1')
+    await wrapper.get('#poll-live').setValue('15')
+    await wrapper.get('#retention-days').setValue('30')
+    await wrapper.get('form').trigger('submit')
+    // Retention is applied to the stored history before "Saved." shows.
+    await vi.waitFor(() => expect(wrapper.get('[role="status"]').text()).toContain('Saved.'))
+    const settings = useSettingsStore()
+    expect(settings.pollSandboxSeconds).toBe(1)
+    expect(settings.pollLiveSeconds).toBe(15)
+    expect(settings.historyRetentionDays).toBe(30)
+  })
+})
