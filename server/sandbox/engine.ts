@@ -193,6 +193,20 @@ function internLanguage(lg: string): string {
   return LANGUAGES.get(lower) ?? lower
 }
 
+/** A copy of a record with every time moved by `delta` ms (0, "not yet", stays 0). */
+function shiftTimes(r: RequestRecord, delta: number): RequestRecord {
+  const move = (t: number) => (t === 0 ? 0 : t + delta || (delta > 0 ? 1 : -1))
+  return {
+    ...r,
+    pinAt: r.pinAt + delta,
+    submitted: r.submitted + delta,
+    finalized: move(r.finalized),
+    dueAt: r.dueAt + delta,
+    events: r.events.map((e) => ({ ...e, at: e.at + delta })),
+    checks: r.checks.map((c) => ({ ...c, at: c.at + delta })),
+  }
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in UTC, `''` for 0. */
 export function formatDate(ms: number): string {
   if (!ms) return ''
@@ -205,7 +219,12 @@ function iso(ms: number): string {
 
 export class Engine {
   readonly handset: Handset
-  private readonly now: () => number
+  private readonly clock: () => number
+  /**
+   * Times inside records are ms after `base` (small integers: no boxed doubles per field, which
+   * keeps 100,000 requests light for the garbage collector). Views and snapshots add it back.
+   */
+  private readonly base: number
   private readonly pinSource: (length: number) => string
   private readonly idSource: () => string
   private readonly accounts = new Map<string, Account>()
@@ -218,10 +237,11 @@ export class Engine {
   private readonly listeners = new Set<(change: EngineChange) => void>()
 
   constructor(options: EngineOptions) {
-    this.now = options.now
+    this.clock = options.now
+    this.base = options.now() - 1
     this.pinSource = options.pin ?? randomDigits
     this.idSource = options.id ?? randomHex
-    this.handset = new Handset((id) => this.requests.get(id), options.maxMessages)
+    this.handset = new Handset((id) => this.requests.get(id), this.base, options.maxMessages)
     const throttle = options.throttlePerSecond === undefined ? 30 : options.throttlePerSecond
     const configs = options.accounts?.length
       ? options.accounts
@@ -239,6 +259,20 @@ export class Engine {
       })
     }
     this.defaultKey = (configs[0] as AccountConfig).apiKey
+  }
+
+  /** The clock, as ms after `base`. */
+  private now(): number {
+    return this.clock() - this.base
+  }
+
+  /** A record time as a `YYYY-MM-DD HH:MM:SS` date (`''` for 0, "not yet"). */
+  private date(t: number): string {
+    return t ? formatDate(t + this.base) : ''
+  }
+
+  private iso(t: number): string {
+    return iso(t + this.base)
   }
 
   /** Credentials of the default account. */
@@ -554,7 +588,8 @@ export class Engine {
   }
 
   /** Fires every event and expiry due at `now` (default: the clock), in time order. */
-  runDue(now = this.now()): number {
+  runDue(at?: number): number {
+    const now = at === undefined ? this.now() : at - this.base
     let fired = 0
     for (;;) {
       const entry = this.scheduler.popDue(now)
@@ -570,7 +605,8 @@ export class Engine {
 
   /** Clock time of the earliest scheduled entry (may be stale; running it is harmless). */
   nextDueAt(): number | undefined {
-    return this.scheduler.peek()
+    const t = this.scheduler.peek()
+    return t === undefined ? undefined : t + this.base
   }
 
   get scheduledCount(): number {
@@ -610,16 +646,16 @@ export class Engine {
       account_id: record.accountId,
       number: record.number,
       sender_id: record.psd2 ? 'verify' : record.senderId || 'verify',
-      date_submitted: formatDate(record.submitted),
-      date_finalized: formatDate(record.finalized),
+      date_submitted: this.date(record.submitted),
+      date_finalized: this.date(record.finalized),
       checks: record.checks.map((c) => ({
-        date_received: formatDate(c.at),
+        date_received: this.date(c.at),
         code: c.code,
         status: c.ok ? 'VALID' : 'INVALID',
         ip_address: '',
       })),
-      first_event_date: firstEvent ? formatDate(firstEvent.at) : '',
-      last_event_date: lastEvent ? formatDate(lastEvent.at) : '',
+      first_event_date: firstEvent ? this.date(firstEvent.at) : '',
+      last_event_date: lastEvent ? this.date(lastEvent.at) : '',
       price: record.status === 'SUCCESS' ? priceFor(record.number).price : '0',
       currency: SANDBOX_CURRENCY,
       status: record.status,
@@ -655,26 +691,26 @@ export class Engine {
       pin_expiry: record.pinExpiry,
       next_event_wait: record.nextEventWait || null,
       pin: record.pin,
-      pin_generated_at: iso(record.pinAt),
+      pin_generated_at: this.iso(record.pinAt),
       attempts_left: inProgress ? MAX_WRONG - record.wrong : 0,
       status: record.status,
-      date_submitted: formatDate(record.submitted),
-      date_finalized: formatDate(record.finalized),
-      submitted_at: iso(record.submitted),
-      finalized_at: record.finalized ? iso(record.finalized) : null,
-      next_event_at: inProgress && record.next < steps ? iso(record.dueAt) : null,
-      expires_at: expiresAt === null ? null : iso(expiresAt),
+      date_submitted: this.date(record.submitted),
+      date_finalized: this.date(record.finalized),
+      submitted_at: this.iso(record.submitted),
+      finalized_at: record.finalized ? this.iso(record.finalized) : null,
+      next_event_at: inProgress && record.next < steps ? this.iso(record.dueAt) : null,
+      expires_at: expiresAt === null ? null : this.iso(expiresAt),
       events: record.events.map((e, index) => ({
         id: e.id,
         type: e.type,
         index,
-        sent_at: iso(e.at),
+        sent_at: this.iso(e.at),
         new_pin: e.newPin,
         price: e.type === 'sms' ? price.sms : price.tts,
       })),
       checks: record.checks.map((c) => ({
-        date_received: formatDate(c.at),
-        received_at: iso(c.at),
+        date_received: this.date(c.at),
+        received_at: this.iso(c.at),
         code: c.code,
         status: c.ok ? 'VALID' : 'INVALID',
       })),
@@ -753,10 +789,11 @@ export class Engine {
     this.emit({ type: 'reset' })
   }
 
+  /** The state with absolute times (ms since the epoch), for saving. */
   snapshot(): EngineSnapshot {
     return {
       version: 1,
-      requests: [...this.requests.values()],
+      requests: [...this.requests.values()].map((r) => shiftTimes(r, this.base)),
       testNumbers: this.listTestNumbers(),
     }
   }
@@ -766,14 +803,15 @@ export class Engine {
     this.requests.clear()
     this.inFlight.clear()
     this.scheduler.clear()
-    for (const r of snapshot.requests) {
+    const records = snapshot.requests.map((r) => shiftTimes(r, -this.base))
+    for (const r of records) {
       this.requests.set(r.id, r)
       if (r.status === 'IN PROGRESS') {
         this.setInFlight(r)
         this.scheduler.push(r.dueAt, r.id)
       }
     }
-    this.handset.rebuild(snapshot.requests.flatMap((r) => r.events))
+    this.handset.rebuild(records.flatMap((r) => r.events))
     this.testNumbers.clear()
     for (const t of snapshot.testNumbers) this.testNumbers.set(t.number, t.pin)
   }

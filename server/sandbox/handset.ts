@@ -223,8 +223,10 @@ export interface MessageFilter {
 export class Handset {
   private events: SentEvent[] = []
 
+  /** `base` is added to event times (the engine keeps times relative to it). */
   constructor(
     private readonly resolve: (requestId: string) => MessageSource | undefined,
+    private readonly base = 0,
     private readonly maxMessages = 200_000,
   ) {}
 
@@ -264,7 +266,7 @@ export class Handset {
       pin: event.pin,
       lg: source.lg,
       language,
-      at: event.at,
+      at: event.at + this.base,
     }
   }
 

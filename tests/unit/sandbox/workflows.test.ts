@@ -13,7 +13,8 @@ function timeline(params: Params) {
     if (s.engine.getRequest(id)?.status === 'EXPIRED') expiredAt = t
   }
   const record = s.engine.getRequest(id)
-  const finalized = record ? (record.finalized - T0) / 1000 : undefined
+  const view = record && s.engine.adminView(record)
+  const finalized = view?.finalized_at ? (Date.parse(view.finalized_at) - T0) / 1000 : undefined
   const messages = s.messages(id)
   const pins = messages.map((m) => m.pin)
   return {
@@ -189,7 +190,8 @@ describe('cancel window and trigger_next_event', () => {
       .reverse()
       .map((m) => `${m.requestId === a ? 'a' : 'b'}@${(m.at - T0) / 1000}`)
     expect(order).toEqual(['a@0', 'b@100', 'a@150', 'b@220'])
-    expect(s.engine.getRequest(a)?.finalized).toBe(T0 + 300_000)
-    expect(s.engine.getRequest(b)?.finalized).toBe(T0 + 400_000)
+    const finalizedAt = (id: string) => s.engine.adminView(s.engine.getRequest(id)!).finalized_at
+    expect(finalizedAt(a)).toBe(new Date(T0 + 300_000).toISOString())
+    expect(finalizedAt(b)).toBe(new Date(T0 + 400_000).toISOString())
   })
 })
