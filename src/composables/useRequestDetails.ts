@@ -94,7 +94,8 @@ export function useRequestDetails(
             if (stored && stored.status !== admin.status) {
               await requests.upsert({ request_id: id, status: admin.status }).catch(() => undefined)
             }
-            if (!stored) await refreshFromSearch(env, id)
+            // Into history as a look-up (best effort: the sandbox's view is already shown).
+            if (!stored) await refreshFromSearch(env, id).catch(() => undefined)
             return
           }
         }
