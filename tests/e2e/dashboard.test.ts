@@ -34,6 +34,16 @@ async function advanceClock(seconds: number): Promise<void> {
 /** Live updates arrive within a few polling intervals; the limit only bounds a broken run. */
 const POLL = { timeout: 20_000 }
 
+/** Starts a verification as the tester's own application would: straight at the sandbox. */
+async function startFromOwnApp(digits: string, brand: string): Promise<string> {
+  const started = await fetch(
+    `${baseURL()}/sandbox/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=${digits}&brand=${brand}`,
+  )
+  const answer = (await started.json()) as { request_id: string; status: string }
+  expect(answer.status).toBe('0')
+  return answer.request_id
+}
+
 const REQUEST_URL = /\/requests\/([0-9a-f]{32})/
 
 /** Fills the New verification form and starts; returns the request_id the page opened. */
@@ -96,14 +106,37 @@ describe('dashboard flows', () => {
       .click()
     await page.waitForURL((url) => url.pathname === `/requests/${id}`)
     await expect.poll(() => page.getByLabel(PIN_LABEL).inputValue(), POLL).toBe(pin)
-    let navigations = 0
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) navigations++
-    })
+    let documentLoads = 0
+    page.on('domcontentloaded', () => documentLoads++)
     await page.getByRole('button', { name: 'Check code' }).click()
     await waitForStatus(page, 'SUCCESS')
-    expect(navigations).toBe(0)
+    expect(documentLoads).toBe(0)
     expect((await adminRequest(id)).status).toBe('SUCCESS')
+  })
+
+  test('the handset shows a new SMS as soon as the sandbox sends it, on a phone-sized screen', async () => {
+    const { page } = app
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto('/history')
+    await page.getByRole('button', { name: 'Menu' }).click()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Handset' })
+      .click()
+    await page.getByRole('heading', { level: 1, name: 'Handset' }).waitFor()
+    await page.getByText('Live: new messages appear as they are sent.').waitFor()
+    let documentLoads = 0
+    page.on('domcontentloaded', () => documentLoads++)
+
+    const number = randomNumber()
+    const id = await startFromOwnApp(number.digits, 'PhoneApp')
+    await page.getByRole('button', { name: new RegExp(`^\\+${number.digits},`) }).click()
+    const message = page.getByRole('article').filter({ hasText: id })
+    const { pin } = await adminRequest(id)
+    await message.getByRole('button', { name: `Copy PIN ${pin}` }).waitFor()
+    await message.getByRole('link', { name: `Enter PIN ${pin} on its request` }).click()
+    await page.waitForURL((url) => url.pathname === `/requests/${id}`)
+    expect(documentLoads).toBe(0)
   })
 
   test('three wrong PINs fail the request', async () => {
@@ -215,15 +248,7 @@ describe('dashboard flows', () => {
   test("a request from another client, added to history on one tab's handset, appears in another tab's history", async () => {
     const { page } = app
     const number = randomNumber()
-    // The tester's own application, pointed at the sandbox with the default account.
-    const started = await fetch(
-      `${baseURL()}/sandbox/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=${number.digits}&brand=TheirApp`,
-    )
-    const { request_id: id, status } = (await started.json()) as {
-      request_id: string
-      status: string
-    }
-    expect(status).toBe('0')
+    const id = await startFromOwnApp(number.digits, 'TheirApp')
 
     await page.goto('/history')
     await page.getByRole('heading', { level: 1, name: 'History' }).waitFor()
