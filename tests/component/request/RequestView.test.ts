@@ -273,3 +273,50 @@ describe('request page: live status and loading', () => {
     expect(call.find('time').attributes('title')).toMatch(/UTC$/)
   })
 })
+
+describe('request page: live (no admin API, times from search and the parameters sent)', () => {
+  it('searches live for a request started there and estimates its countdowns', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const requests = useRequestsStore()
+    await requests.upsert({
+      request_id: ID,
+      environment: 'live',
+      kind: 'request',
+      number: '447700900123',
+      brand: 'Acme',
+      params: { number: '447700900123', brand: 'Acme', workflow_id: '4' },
+      status: 'IN PROGRESS',
+      createdAt: t0,
+      source: 'started',
+    })
+    const submitted = new Date(t0).toISOString().replace('T', ' ').slice(0, 19)
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'found',
+      requests: [
+        {
+          ...searchAnswer(),
+          date_submitted: submitted,
+          first_event_date: submitted,
+          last_event_date: submitted,
+          events: [{ type: 'sms', id: 'e1' }],
+        },
+      ],
+      missing: [],
+    })
+    vi.mocked(getAdminRequest).mockClear()
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:p(.*)*', component: RequestView }],
+    })
+    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    await flushPromises()
+    expect(searchRequests).toHaveBeenCalledWith('live', [ID])
+    expect(getAdminRequest).not.toHaveBeenCalled()
+    expect(text('.summary')).toContain('Live')
+    // Workflow 4: SMS, 120 s, SMS. t0 was 10 s ago (whole seconds in the API's dates).
+    expect(text('[data-test="countdown-next"]')).toContain('in 1 min 50 s')
+    expect(wrapper.text()).toContain("Times are estimated from the workflow's schedule.")
+    expect(wrapper.findAll('[data-test="timeline-item"]').map((i) => i.text())).toHaveLength(2)
+  })
+})
