@@ -167,6 +167,7 @@ describe('HandsetView', () => {
       '+447700900001, 2 messages',
     )
     expect(api.listMessages).toHaveBeenCalledTimes(1)
+    expect(wrapper.get('[aria-live="polite"]').text()).toBe('New SMS to +447700900001, PIN 5678.')
   })
 
   it('lists a request made by another client and adds it to history from the handset', async () => {
