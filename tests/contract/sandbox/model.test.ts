@@ -36,6 +36,8 @@ interface ModelRequest {
   number: string
   startedAt: number
   channels: Channel[]
+  /** The waits after each event (`next_event_wait` or the workflow's defaults). */
+  waits: number[]
   /** Absolute times of every event, the first included. */
   eventAt: number[]
   expiresAt: number
@@ -59,7 +61,7 @@ function plan(wf: string, now: number, nev?: number, pe?: number) {
     w.length === 0
       ? now + pinExpiry
       : (eventAt[eventAt.length - 1] as number) + (w[w.length - 1] as number)
-  return { eventAt, expiresAt, pinExpiry }
+  return { eventAt, expiresAt, pinExpiry, waits: w }
 }
 
 class Model {
@@ -70,27 +72,46 @@ class Model {
     return this.requests.find((r) => r.number === number && r.status === 'IN PROGRESS')
   }
 
+  /** The next event goes out at `at`: a new PIN (and three new attempts) if the PIN expired. */
+  fire(r: ModelRequest, at: number) {
+    if (at - r.pinAt >= r.pinExpiry) {
+      r.pinAt = at
+      r.wrong = 0
+      r.newPinAt.add(r.sent)
+    }
+    r.sent += 1
+  }
+
   advanceTo(t: number) {
     this.now = t
     for (const r of this.requests) {
       if (r.status !== 'IN PROGRESS') continue
       while (r.sent < r.eventAt.length && (r.eventAt[r.sent] as number) <= t) {
-        const at = r.eventAt[r.sent] as number
-        if (at - r.pinAt >= r.pinExpiry) {
-          r.pinAt = at
-          r.wrong = 0
-          r.newPinAt.add(r.sent)
-        }
-        r.sent += 1
+        this.fire(r, r.eventAt[r.sent] as number)
       }
       if (r.expiresAt <= t) r.status = 'EXPIRED'
     }
+  }
+
+  /**
+   * trigger_next_event: the next event goes out now and the remaining waits count from now (the
+   * reference leaves the later timeline open; this is the reading "advance to the next event").
+   */
+  trigger(r: ModelRequest) {
+    const index = r.sent
+    r.eventAt[index] = this.now
+    this.fire(r, this.now)
+    for (let k = index + 1; k < r.eventAt.length; k++) {
+      r.eventAt[k] = (r.eventAt[k - 1] as number) + (r.waits[k - 1] as number)
+    }
+    const last = r.eventAt.length - 1
+    r.expiresAt = (r.eventAt[last] as number) + (r.waits[last] as number)
   }
 }
 
 type Command =
   | { kind: 'start'; number: number; wf: string; timing: number }
-  | { kind: 'right' | 'wrong' | 'cancel'; request: number }
+  | { kind: 'right' | 'wrong' | 'cancel' | 'trigger'; request: number }
   | { kind: 'advance'; seconds: number }
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
@@ -108,6 +129,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('cancel' as const), request: fc.nat(20) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('trigger' as const), request: fc.nat(20) }),
   },
   {
     weight: 4,
@@ -179,6 +204,24 @@ async function run(commands: Command[]): Promise<void> {
     }
     const r = model.requests[c.request % Math.max(1, model.requests.length)]
     if (!r) return `${c.kind} (no request yet)`
+    if (c.kind === 'trigger') {
+      const res = await postForm(sb.base, '/verify/control/json', {
+        ...sb.creds,
+        request_id: r.id,
+        cmd: 'trigger_next_event',
+      })
+      let expected: string
+      if (r.status !== 'IN PROGRESS') expected = '6'
+      else if (r.sent >= r.eventAt.length) expected = '19'
+      else {
+        expected = '0'
+        model.trigger(r)
+      }
+      expect(res.body.status, `trigger with ${r.sent} of ${r.eventAt.length} events sent`).toBe(
+        expected,
+      )
+      return `trigger -> ${expected}`
+    }
     if (c.kind === 'cancel') {
       const res = await postForm(sb.base, '/verify/control/json', {
         ...sb.creds,
@@ -208,10 +251,12 @@ async function run(commands: Command[]): Promise<void> {
     })
     let expected: string
     if (r.status !== 'IN PROGRESS') expected = '6'
-    else if (c.kind === 'right') {
+    else if (c.kind === 'right' && model.now - r.pinAt < r.pinExpiry) {
       expected = '0'
       r.status = 'SUCCESS'
     } else {
+      // A wrong code, or the right one after its pin_expiry ("how long the code is valid"): the
+      // workflow 1/2 gap between a PIN's expiry at 300 s and the next event at 305 s.
       r.wrong += 1
       expected = r.wrong >= 3 ? '17' : '16'
       if (r.wrong >= 3) r.status = 'FAILED'

@@ -340,6 +340,19 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
     expect(res.body.status).toBe('0')
   })
 
+  it('a PIN is valid for pin_expiry only: workflow 1 between 300 s and the third event at 305 s', async () => {
+    const id = await start({ workflow_id: '1', code_length: '6' })
+    const first = await pinOf(sb.base, id)
+    const check = (code: string) =>
+      postForm(sb.base, '/verify/check/json', { ...sb.creds, request_id: id, code })
+    await to(300)
+    expect((await check(first)).body).toMatchObject({ status: '16', error_text: T.WRONG_CODE })
+    await to(305)
+    const renewed = await pinOf(sb.base, id)
+    expect(renewed).not.toBe(first)
+    expect((await check(renewed)).body.status).toBe('0')
+  })
+
   it('a correct code stops the workflow: no further event is sent', async () => {
     const id = await start({ workflow_id: '2' })
     await to(10)
