@@ -495,3 +495,37 @@ describe('XML endpoints', () => {
     expect(tag(missing.text, 'error_text')).toBe('No response found')
   })
 })
+
+describe('the web-standard fetch handler', () => {
+  it('answers like the HTTP server: start, check, 999, 403, 404, XML', async () => {
+    const f = (path: string, init?: RequestInit) =>
+      sb.sandbox.fetch(new Request(`http://sandbox${path}`, init))
+    const started = await f('/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...sb.creds, number: uniqueNumber(), brand: 'Fetch' }),
+    })
+    expect(started.status).toBe(200)
+    expect(started.headers.get('content-type')).toMatch(/^application\/json(;|$)/)
+    const { request_id: id, status } = (await started.json()) as Body
+    expect(status).toBe('0')
+    // The same sandbox behind HTTP sees it.
+    const pin = await pinOf(sb.base, id as string)
+    const check = await f(
+      `/verify/check/json?${qs({ ...sb.creds, request_id: id as string, code: pin })}`,
+    )
+    expect(((await check.json()) as Body).status).toBe('0')
+    const bad = await f('/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    })
+    expect(await bad.json()).toEqual({ status: '999', error_text: UNPARSEABLE_JSON })
+    expect((await f('/verify/json', { method: 'DELETE' })).status).toBe(403)
+    const missing = await f('/nowhere')
+    expect(missing.status).toBe(404)
+    await expect(missing.json()).resolves.toEqual(expect.any(Object))
+    const xml = await f(`/verify/search/xml?${qs({ ...sb.creds, request_id: id as string })}`)
+    expect(await xml.text()).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\s*<verify_request>/)
+  })
+})
