@@ -44,6 +44,8 @@ const DAY_MS = 86_400_000
 const MAX_LISTED_PROBLEMS = 20
 /** The proxy allows one live search per second. */
 const LIVE_SEARCH_GAP_MS = 1000
+/** Entries read before the rest, newest first: a screenful and more. */
+const FIRST_SCREEN = 200
 
 /** What one tab tells the others after a write. */
 type HistoryMessage =
@@ -114,7 +116,12 @@ function iso(ms: number): string {
 export const useRequestsStore = defineStore('requests', () => {
   /** All entries, unordered; replaced (never mutated) on every change. */
   const entries = shallowRef<readonly HistoryEntry[]>([])
+  /** True until the first screen of entries is loaded. */
   const isLoading = ref(true)
+  /** True while the rest of a large history is still being read (entries grows meanwhile). */
+  const loadingRest = ref(false)
+  /** Records in storage when the store opened (for "loaded n of m"). */
+  const storedCount = ref(0)
   /** The last failed action, in words. */
   const error = ref<string | null>(null)
   /** Set when history is kept in memory only (IndexedDB could not open). */
@@ -181,19 +188,32 @@ export const useRequestsStore = defineStore('requests', () => {
         'Entries are kept only while this tab is open; export them to keep them.'
     }
     migrated.value = db.migrated
-    try {
-      const loaded = await db.loadAll()
-      for (const entry of loaded.entries) byKey.set(entry.request_id, entry)
-      damaged.value = loaded.damaged
-      publish()
-    } catch (cause) {
-      error.value = `History could not be read: ${cause instanceof Error ? cause.message : cause}`
-    }
     if (typeof BroadcastChannel !== 'undefined') {
       channel = new BroadcastChannel(historyStoreOptions.channel ?? HISTORY_CHANNEL)
       channel.onmessage = onMessage
     }
+    try {
+      storedCount.value = await db.count()
+      // The newest entries first, so the first screen shows at once; then everything, in chunks.
+      const newest = await db.loadNewest(FIRST_SCREEN)
+      for (const entry of newest) byKey.set(entry.request_id, entry)
+      publish()
+      isLoading.value = false
+      // Then everything (damaged records, which the date index leaves out, are found here too).
+      loadingRest.value = newest.length < storedCount.value
+      const loaded = await db.loadAll((chunk) => {
+        for (const entry of chunk) {
+          const current = byKey.get(entry.request_id)
+          if (!current || current.updatedAt < entry.updatedAt) byKey.set(entry.request_id, entry)
+        }
+        publish()
+      })
+      damaged.value = loaded.damaged
+    } catch (cause) {
+      error.value = `History could not be read: ${cause instanceof Error ? cause.message : cause}`
+    }
     isLoading.value = false
+    loadingRest.value = false
   }
 
   /** Resolves once stored history is loaded (every action waits for it). */
@@ -470,6 +490,8 @@ export const useRequestsStore = defineStore('requests', () => {
   return {
     entries,
     isLoading,
+    loadingRest,
+    storedCount,
     error,
     warning,
     damaged,

@@ -91,7 +91,7 @@ export const useWatchStore = defineStore('watch', () => {
   let events: SandboxEventsHandle | null = null
   let onVisibility: (() => void) | null = null
 
-  const poller = new HistoryPoller({
+  const poller = new HistoryPoller<VerificationRequest>({
     targets: () => watched.value,
     async search(env, ids) {
       searchCalls.value++

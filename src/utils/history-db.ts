@@ -13,6 +13,13 @@ export const HISTORY_DB_VERSION = 2
 export const ENTRIES_STORE = 'entries'
 export const QUARANTINE_STORE = 'quarantine'
 const V1_STORE = 'requests'
+/** Records read per `getAll` while loading (keeps each pause of the page short). */
+const LOAD_CHUNK = 5000
+
+/** The key of a stored record (the store's keyPath is `request_id`, so it is always there). */
+function keyOf(raw: unknown): string {
+  return String((raw as { request_id?: unknown } | null)?.request_id)
+}
 
 /** A stored record that could not be read; it is left where it is (or quarantined), never lost. */
 export interface DamagedRecord {
@@ -36,8 +43,17 @@ export interface HistoryDb {
   readonly kind: 'indexeddb' | 'memory'
   /** Records moved from an older shape when the database was opened. */
   readonly migrated: number
-  /** Every readable entry (one getAll) and what could not be read. */
-  loadAll(): Promise<{ entries: HistoryEntry[]; damaged: DamagedRecord[] }>
+  /** How many records are stored. */
+  count(): Promise<number>
+  /** The `limit` most recently created readable entries (for a fast first screen). */
+  loadNewest(limit: number): Promise<HistoryEntry[]>
+  /**
+   * Every readable entry and what could not be read, read in chunks (`getAll` with a count) so a
+   * large history never blocks the page for long; `onChunk` gets each chunk as it arrives.
+   */
+  loadAll(
+    onChunk?: (entries: HistoryEntry[]) => void,
+  ): Promise<{ entries: HistoryEntry[]; damaged: DamagedRecord[] }>
   /**
    * Reads the stored copy of one entry, lets `next` compute the new one from it, writes it.
    * One transaction, so a concurrent writer in another tab is merged, not overwritten.
@@ -126,23 +142,41 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
   return {
     kind: 'indexeddb',
     migrated,
-    async loadAll() {
-      const tx = db.transaction([ENTRIES_STORE, QUARANTINE_STORE], 'readonly')
-      const store = tx.objectStore(ENTRIES_STORE)
-      const [keys, records, quarantined] = await Promise.all([
-        store.getAllKeys(),
-        store.getAll() as Promise<unknown[]>,
-        tx.objectStore(QUARANTINE_STORE).getAll(),
-      ])
+    count() {
+      return db.count(ENTRIES_STORE)
+    },
+    async loadNewest(limit) {
+      const out: HistoryEntry[] = []
+      const tx = db.transaction(ENTRIES_STORE, 'readonly')
+      let cursor = await tx.store.index('createdAt').openCursor(null, 'prev')
+      while (cursor && out.length < limit) {
+        const read = readEntry(cursor.value)
+        if ('entry' in read) out.push(read.entry)
+        cursor = await cursor.continue()
+      }
+      return out
+    },
+    async loadAll(onChunk) {
       const entries: HistoryEntry[] = []
-      const damaged: DamagedRecord[] = quarantined.map((q) => ({
+      const damaged: DamagedRecord[] = (await db.getAll(QUARANTINE_STORE)).map((q) => ({
         key: q.key,
         problems: q.problems,
       }))
-      for (let i = 0; i < records.length; i++) {
-        const read = readEntry(records[i])
-        if ('entry' in read) entries.push(read.entry)
-        else damaged.push({ key: String(keys[i]), problems: read.problems })
+      let after: string | null = null
+      for (;;) {
+        const range: IDBKeyRange | null =
+          after === null ? null : IDBKeyRange.lowerBound(after, true)
+        const records = (await db.getAll(ENTRIES_STORE, range, LOAD_CHUNK)) as unknown[]
+        const chunk: HistoryEntry[] = []
+        for (const raw of records) {
+          const read = readEntry(raw)
+          if ('entry' in read) chunk.push(read.entry)
+          else damaged.push({ key: keyOf(raw), problems: read.problems })
+        }
+        entries.push(...chunk)
+        if (chunk.length > 0) onChunk?.(chunk)
+        if (records.length < LOAD_CHUNK) break
+        after = keyOf(records[records.length - 1])
       }
       return { entries, damaged }
     },
@@ -202,8 +236,16 @@ export function memoryHistoryDb(): HistoryDb {
   return {
     kind: 'memory',
     migrated: 0,
-    async loadAll() {
-      return { entries: [...records.values()], damaged: [] }
+    async count() {
+      return records.size
+    },
+    async loadNewest(limit) {
+      return [...records.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit)
+    },
+    async loadAll(onChunk) {
+      const entries = [...records.values()]
+      if (entries.length > 0) onChunk?.(entries)
+      return { entries, damaged: [] }
     },
     async update(id, next) {
       const result = next(records.get(id))

@@ -86,15 +86,18 @@ export function sameFilters(a: HistoryFilters, b: HistoryFilters): boolean {
   )
 }
 
-const keys = new WeakMap<HistoryEntry, string>()
+/** Where an entry's search key is cached: a symbol, not enumerable, so it is never stored. */
+const SEARCH_KEY = Symbol('searchKey')
+type Keyed = HistoryEntry & { [SEARCH_KEY]?: string }
 
 /** The lowercase text the free-text filter searches, computed once per entry object. */
 export function searchKey(entry: HistoryEntry): string {
-  let key = keys.get(entry)
+  const keyed = entry as Keyed
+  let key = keyed[SEARCH_KEY]
   if (key === undefined) {
     key =
       `${entry.number}\u0000${entry.request_id}\u0000${entry.brand}\u0000${entry.payee}`.toLowerCase()
-    keys.set(entry, key)
+    Object.defineProperty(keyed, SEARCH_KEY, { value: key })
   }
   return key
 }
@@ -146,4 +149,36 @@ export function filterHistory(
     out.push(entry)
   }
   return out
+}
+
+/**
+ * A filter that remembers its last answer: typing more characters searches only the rows the
+ * shorter text matched, instead of the whole history again.
+ */
+export function createHistoryFilter(): (
+  sorted: readonly HistoryEntry[],
+  filters: HistoryFilters,
+) => HistoryEntry[] {
+  let last: {
+    sorted: readonly HistoryEntry[]
+    filters: HistoryFilters
+    result: HistoryEntry[]
+  } | null = null
+  return (sorted, filters) => {
+    const text = filters.text.trim().toLowerCase()
+    let source = sorted
+    if (last && last.sorted === sorted) {
+      const previous = last.filters
+      const previousText = previous.text.trim().toLowerCase()
+      const narrower =
+        previousText !== '' &&
+        text.includes(previousText) &&
+        sameFilters({ ...filters, text: '' }, { ...previous, text: '' })
+      if (narrower) source = last.result
+      if (narrower && text === previousText) return last.result
+    }
+    const result = filterHistory(source, filters)
+    last = { sorted, filters, result }
+    return result
+  }
 }

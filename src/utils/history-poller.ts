@@ -4,8 +4,6 @@
  * (ceil(N/10) calls), calls to one environment are spaced by `callGapMs`, failures back off
  * exponentially, and nothing runs while the page is hidden (it catches up when shown again).
  */
-import type { VerificationRequest } from '@contract/types'
-
 export type PollEnvironment = 'sandbox' | 'live'
 
 /** Search takes at most ten ids per call (status 18 beyond). */
@@ -22,18 +20,24 @@ export interface PollTarget {
   lastActivityAt: number
 }
 
+/** What the loop needs of a found request (the API layer gives the whole search object). */
+export interface PolledRequest {
+  request_id: string
+  status: string
+}
+
 /** What one search call gave (the shape of `searchRequests` in the API layer). */
-export type PollSearchResult =
-  | { kind: 'found'; requests: VerificationRequest[]; missing: string[] }
+export type PollSearchResult<R extends PolledRequest = PolledRequest> =
+  | { kind: 'found'; requests: R[]; missing: string[] }
   | { kind: 'not_found'; ids: string[]; error_text: string }
   | { kind: 'error'; ids: string[]; status: string; error_text: string }
 
-export interface PollerDeps {
+export interface PollerDeps<R extends PolledRequest = PolledRequest> {
   /** The requests to refresh (IN PROGRESS), read at the start of each round. */
   targets(): readonly PollTarget[]
-  search(env: PollEnvironment, ids: string[]): Promise<PollSearchResult>
+  search(env: PollEnvironment, ids: string[]): Promise<PollSearchResult<R>>
   /** Found requests of one call. */
-  onFound(env: PollEnvironment, requests: VerificationRequest[]): Promise<void> | void
+  onFound(env: PollEnvironment, requests: R[]): Promise<void> | void
   /** Ids search did not know although their last activity is older than 90 s. */
   onGone(env: PollEnvironment, ids: string[]): Promise<void> | void
   /** A failed call (throttled, other API error, or a network error): the loop backs off. */
@@ -72,14 +76,14 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-export class HistoryPoller {
-  private readonly deps: PollerDeps
+export class HistoryPoller<R extends PolledRequest = PolledRequest> {
+  private readonly deps: PollerDeps<R>
   private readonly state = new Map<PollEnvironment, EnvState>()
   private started = false
   /** Last time each id was seen IN PROGRESS by this loop (counts as activity). */
   private readonly seen = new Map<string, number>()
 
-  constructor(deps: PollerDeps) {
+  constructor(deps: PollerDeps<R>) {
     this.deps = deps
     for (const env of ENVIRONMENTS) {
       this.state.set(env, { timer: null, running: false, again: false, failures: 0, nextAt: null })
@@ -186,7 +190,7 @@ export class HistoryPoller {
       if (i > 0 && gap > 0) await sleep(gap)
       if (!this.started || !this.deps.isVisible()) return null
       const ids = batches[i]!
-      let result: PollSearchResult
+      let result: PollSearchResult<R>
       try {
         result = await this.deps.search(env, ids)
       } catch (error) {

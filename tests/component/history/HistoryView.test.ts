@@ -97,8 +97,16 @@ describe('history view filters', () => {
     await w.find('input[type="search"]').setValue('ACME')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(1), requestId(3)])
-    expect(router.currentRoute.value.query).toEqual({ q: 'ACME' })
+    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({ q: 'ACME' }))
     expect(w.find('[data-testid="history-summary"]').text()).toBe('2 of 4 requests match')
+
+    // Typing on narrows the previous matches; deleting widens again.
+    await w.find('input[type="search"]').setValue('ACME B')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(1)])
+    await w.find('input[type="search"]').setValue('AC')
+    await flushPromises()
+    expect(shownIds(w)).toEqual([requestId(1), requestId(3)])
 
     await w.find('input[type="search"]').setValue('900222')
     await flushPromises()
@@ -117,7 +125,9 @@ describe('history view filters', () => {
     await w.find('select#history-status').setValue('FAILED')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(4)])
-    expect(router.currentRoute.value.query).toEqual({ env: 'live', status: 'FAILED' })
+    await vi.waitFor(() =>
+      expect(router.currentRoute.value.query).toEqual({ env: 'live', status: 'FAILED' }),
+    )
   })
 
   it('applies filters from a shared URL and follows back/forward navigation', async () => {
@@ -148,7 +158,7 @@ describe('history view filters', () => {
     await w.find('select#history-sort').setValue('status')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(2), requestId(1), requestId(4), requestId(3)])
-    expect(router.currentRoute.value.query).toEqual({ sort: 'status' })
+    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({ sort: 'status' }))
   })
 
   it('says when nothing matches and clears the filters on request', async () => {
@@ -159,7 +169,7 @@ describe('history view filters', () => {
     await w.find('[data-testid="history-no-match"] button').trigger('click')
     await flushPromises()
     expect(shownIds(w)).toHaveLength(4)
-    expect(router.currentRoute.value.query).toEqual({})
+    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({}))
   })
 
   it('explains what to do when history is empty', async () => {

@@ -84,10 +84,10 @@ describe('history store: persistence', () => {
 
   it('loads thousands of entries in one go', async () => {
     const tab = await openTab()
-    await tab.importJson(JSON.stringify(Array.from({ length: 5000 }, (_, i) => entry(i + 1))))
+    await tab.importJson(JSON.stringify(Array.from({ length: 7000 }, (_, i) => entry(i + 1))))
     await tab.dispose()
     const reloaded = await openTab()
-    expect(reloaded.entries).toHaveLength(5000)
+    expect(reloaded.entries).toHaveLength(7000)
     expect(reloaded.byId(requestId(4321))?.brand).toBe('Brand 4321')
   })
 
