@@ -191,6 +191,40 @@ describe('the new verification form: rules and messages', () => {
   })
 })
 
+describe('the environment', () => {
+  it('offers live only when configured, and says why not', async () => {
+    const live = wrapper.get('input[name="environment"][value="live"]')
+    expect(live.attributes('disabled')).toBeDefined()
+    const reason = wrapper.get(`#${live.attributes('aria-describedby')}`)
+    expect(reason.text()).toContain('set VONAGE_API_KEY and VONAGE_API_SECRET')
+    expect(wrapper.get('input[name="environment"][value="sandbox"]').element).toHaveProperty(
+      'checked',
+      true,
+    )
+  })
+
+  it('sends to live once it is configured and chosen', async () => {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    vi.mocked(getEnvironments).mockResolvedValue({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
+      ],
+      default: 'sandbox',
+    })
+    ;({ wrapper } = await mountNewVerification())
+    await flushPromises()
+    expect(wrapper.text()).toContain('key ab12…')
+    await wrapper.get('input[name="environment"][value="live"]').setValue(true)
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('number', '+447700900123')
+    await submit()
+    expect(start).toHaveBeenCalledWith('live', expect.objectContaining({ number: '447700900123' }))
+    expect(localStorage.getItem('verify-desk:environment')).toBe('live')
+  })
+})
+
 describe('the pin_expiry / next_event_wait "multiple" rule, explained as the user types', () => {
   const explanation = () => wrapper.get('[data-test="timing-explanation"]')
 
