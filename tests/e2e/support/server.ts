@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url'
 export const projectRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
 const viteBin = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url))
+/** The project's vite.config.ts with a dependency cache of its own (see the file). */
+const devConfig = fileURLToPath(new URL('./vite.e2e.config.ts', import.meta.url))
 
 export interface StartServerOptions {
   /**
-   * `dev`: the Vite dev server (`npm run dev`); `preview`: the production server (`npm run serve`)
+   * `dev`: the Vite dev server (`npm run dev`, with a private dependency cache); `preview`: the
+   * production server (`npm run serve`)
    * over an existing build in `outDir`.
    * @default 'dev'
    */
@@ -107,6 +110,8 @@ async function startOnce(options: StartServerOptions): Promise<RunningServer> {
   if (mode === 'preview') {
     if (!options.outDir) throw new Error('startServer({ mode: "preview" }) needs an outDir')
     args.push('preview', '--outDir', options.outDir)
+  } else {
+    args.push('--config', devConfig)
   }
   args.push('--host', '127.0.0.1', '--port', String(port), '--strictPort')
 
