@@ -12,8 +12,7 @@ const devConfig = fileURLToPath(new URL('./vite.e2e.config.ts', import.meta.url)
 export interface StartServerOptions {
   /**
    * `dev`: the Vite dev server (`npm run dev`, with a private dependency cache); `preview`: the
-   * production server (`npm run serve`)
-   * over an existing build in `outDir`.
+   * production server (`npm run serve`) over an existing build in `outDir`.
    * @default 'dev'
    */
   mode?: 'dev' | 'preview'
