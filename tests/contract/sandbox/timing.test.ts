@@ -107,6 +107,13 @@ async function walk(t: Timeline): Promise<string> {
   const done = await search(id)
   expect(done.status, `at ${t.expiresAt} s`).toBe('EXPIRED')
   expect(done.date_finalized).toMatch(DATE)
+  // On the frozen clock the dates are exact: first event at submission, last event and the end
+  // at their offsets.
+  const at = (d: unknown) => Date.parse(`${String(d).replace(' ', 'T')}Z`) / 1000
+  const lastOffset = t.events.length ? (t.events[t.events.length - 1] as [number, string])[0] : 0
+  expect(at(done.first_event_date)).toBe(at(done.date_submitted))
+  expect(at(done.last_event_date) - at(done.date_submitted)).toBe(lastOffset)
+  expect(at(done.date_finalized) - at(done.date_submitted)).toBe(t.expiresAt)
   expect(done.price).toMatch(/^0(\.0+)?$/)
   expect((done.events as unknown[]).length).toBe(expected.length)
   // Nothing more goes out after the end, and the PIN no longer works.
