@@ -191,6 +191,8 @@ export const useRequestsStore = defineStore('requests', () => {
     if (typeof BroadcastChannel !== 'undefined') {
       channel = new BroadcastChannel(historyStoreOptions.channel ?? HISTORY_CHANNEL)
       channel.onmessage = onMessage
+      // In Node (tests) an open channel would keep the process alive; browsers have no unref.
+      ;(channel as BroadcastChannel & { unref?: () => void }).unref?.()
     }
     try {
       storedCount.value = await db.count()

@@ -12,6 +12,8 @@ export const IDS_PER_SEARCH = 10
 export const RECENT_ACTIVITY_MS = 90_000
 /** Longest wait between two rounds while backing off. */
 export const MAX_BACKOFF_MS = 60_000
+/** Asked-for refreshes (events, new requests) start at most this often per environment. */
+export const MIN_REFRESH_SPACING_MS = 250
 
 export interface PollTarget {
   request_id: string
@@ -58,6 +60,8 @@ interface EnvState {
   failures: number
   /** When the next round is due (epoch ms), for display. */
   nextAt: number | null
+  /** When the last round started (epoch ms). */
+  lastStart: number
 }
 
 const ENVIRONMENTS: readonly PollEnvironment[] = ['sandbox', 'live']
@@ -86,7 +90,14 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
   constructor(deps: PollerDeps<R>) {
     this.deps = deps
     for (const env of ENVIRONMENTS) {
-      this.state.set(env, { timer: null, running: false, again: false, failures: 0, nextAt: null })
+      this.state.set(env, {
+        timer: null,
+        running: false,
+        again: false,
+        failures: 0,
+        nextAt: null,
+        lastStart: -Infinity,
+      })
     }
   }
 
@@ -137,6 +148,12 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       return
     }
     if (state.failures > 0 && state.timer) return
+    // A burst of events gives one round soon, not one round per event.
+    const wait = state.lastStart + MIN_REFRESH_SPACING_MS - this.deps.now()
+    if (wait > 0) {
+      if (state.nextAt === null || state.nextAt > this.deps.now() + wait) this.schedule(env, wait)
+      return
+    }
     this.cancelTimer(env)
     void this.round(env)
   }
@@ -147,6 +164,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
     if (state.running) return
     state.running = true
     state.again = false
+    state.lastStart = this.deps.now()
     let delay = this.deps.intervalMs(env)
     try {
       if (!this.deps.isVisible()) {
@@ -173,8 +191,10 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       return
     }
     if (state.again && state.failures === 0) {
-      void this.round(env)
-      return
+      delay = Math.min(
+        delay,
+        Math.max(0, state.lastStart + MIN_REFRESH_SPACING_MS - this.deps.now()),
+      )
     }
     this.schedule(env, delay)
   }

@@ -356,10 +356,16 @@ describe('live status: sandbox events', () => {
     await useWatchStore().start()
     await settle()
     expect(search).toHaveBeenCalledTimes(1)
-    emit!({
-      type: 'clock',
-      data: { now: '2026-11-25T12:00:01Z', offset_ms: 1000 },
-    } as unknown as SandboxEvent)
+    // A burst of events gives one refresh a quarter of a second later, long before the interval.
+    for (let i = 0; i < 5; i++) {
+      emit!({ type: 'request', data: { request_id: requestId(1) } } as unknown as SandboxEvent)
+    }
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(250)
+    await settle()
+    expect(search).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(1000)
     await settle()
     expect(search).toHaveBeenCalledTimes(2)
   })
