@@ -75,11 +75,13 @@ export function useRequestDetails(
   /** Fetches the request now (concurrent calls share one). */
   function refresh(): Promise<void> {
     if (loading) return loading
-    const id = toValue(requestId)
-    const env = environment.value
     isLoading.value = true
     error.value = null
     loading = (async () => {
+      // History says which environment a known request lives in: read it first.
+      await requests.ready.catch(() => undefined)
+      const id = toValue(requestId)
+      const env = environment.value
       try {
         if (env === 'sandbox') {
           const [admin, clock] = await Promise.all([
@@ -98,6 +100,7 @@ export function useRequestDetails(
             if (!stored) await refreshFromSearch(env, id).catch(() => undefined)
             return
           }
+          adminModel.value = null
         }
         await refreshFromSearch(env, id)
       } catch (e) {
