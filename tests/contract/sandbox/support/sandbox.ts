@@ -39,10 +39,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const { port } = server.address() as AddressInfo
   const { apiKey, apiSecret } = sandbox.defaultAccount
   const base = `http://127.0.0.1:${port}`
-  // Unless a test sets the throttle, it is switched off through the admin API as well, so a
-  // regression of the option alone (covered by its own test in admin.test.ts) does not turn every
-  // other test into a wall of status 1.
-  if (!('throttlePerSecond' in options)) await admin(base, '/throttle', { per_second: null }, 'PUT')
   return {
     server,
     base,
