@@ -146,13 +146,18 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
       return db.count(ENTRIES_STORE)
     },
     async loadNewest(limit) {
+      // Find the createdAt of the limit-th newest entry with a key cursor (two round trips),
+      // then read everything from there in one getAll.
+      const index = db.transaction(ENTRIES_STORE, 'readonly').store.index('createdAt')
+      let cursor = await index.openKeyCursor(null, 'prev')
+      if (cursor && limit > 1) cursor = await cursor.advance(limit - 1)
+      const records = (await index.getAll(
+        cursor ? IDBKeyRange.lowerBound(cursor.key) : null,
+      )) as unknown[]
       const out: HistoryEntry[] = []
-      const tx = db.transaction(ENTRIES_STORE, 'readonly')
-      let cursor = await tx.store.index('createdAt').openCursor(null, 'prev')
-      while (cursor && out.length < limit) {
-        const read = readEntry(cursor.value)
+      for (const raw of records) {
+        const read = readEntry(raw)
         if ('entry' in read) out.push(read.entry)
-        cursor = await cursor.continue()
       }
       return out
     },

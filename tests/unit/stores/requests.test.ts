@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDB } from 'idb'
 import { searchRequests, type SearchResult } from '@/api/verify'
-import { historyStoreOptions, HistoryImportError } from '@/stores/requests'
+import { createPinia } from 'pinia'
+import { watch } from 'vue'
+import { historyStoreOptions, HistoryImportError, useRequestsStore } from '@/stores/requests'
 import { parseCsv } from '@/utils/csv'
 import type { VerificationRequest } from '@contract/types'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
@@ -86,6 +88,24 @@ describe('history store: persistence', () => {
     const tab = await openTab()
     await tab.importJson(JSON.stringify(Array.from({ length: 7000 }, (_, i) => entry(i + 1))))
     await tab.dispose()
+
+    // The newest screenful is shown first, then the rest arrives in chunks.
+    const store = useRequestsStore(createPinia())
+    const published: string[][] = []
+    watch(
+      () => store.entries,
+      (list) => published.push(list.map((e) => e.request_id)),
+      { flush: 'sync' },
+    )
+    await store.ready
+    const first = published[0]!
+    expect(first).toHaveLength(200)
+    expect(first).toContain(requestId(7000))
+    expect(first).toContain(requestId(6801))
+    expect(first).not.toContain(requestId(6800))
+    expect(published.at(-1)).toHaveLength(7000)
+    await store.dispose()
+
     const reloaded = await openTab()
     expect(reloaded.entries).toHaveLength(7000)
     expect(reloaded.byId(requestId(4321))?.brand).toBe('Brand 4321')
