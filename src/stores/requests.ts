@@ -7,7 +7,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
 import { batches } from '@/utils/history-lookup'
-import { toCsv } from '@/utils/csv'
+import { historyToCsv, historyToJson, parseHistoryImport } from '@/utils/history-io'
 import {
   openHistoryDb,
   memoryHistoryDb,
@@ -20,8 +20,6 @@ import {
   isFinalStatus,
   mergeEntries,
   patchFromSearch,
-  readEntry,
-  HISTORY_SCHEMA_VERSION,
   type HistoryEntry,
   type HistoryPatch,
   type HistoryStatus,
@@ -38,10 +36,10 @@ export type {
   HistoryError,
 } from '@/utils/history-entry'
 
+export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
+
 export const HISTORY_CHANNEL = 'verify-desk-history'
 const DAY_MS = 86_400_000
-/** Problems listed in an import error before "and N more". */
-const MAX_LISTED_PROBLEMS = 20
 /** The proxy allows one live search per second. */
 const LIVE_SEARCH_GAP_MS = 1000
 /** Entries read before the rest, newest first: a screenful and more. */
@@ -75,43 +73,8 @@ export interface ImportReport {
   unchanged: number
 }
 
-/** An import file that could not be used; `problems` says what is wrong, nothing was written. */
-export class HistoryImportError extends Error {
-  readonly problems: string[]
-  constructor(problems: string[]) {
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS)
-    const more = problems.length - listed.length
-    super(`The file was not imported: ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`)
-    this.name = 'HistoryImportError'
-    this.problems = problems
-  }
-}
-
 /** Store options, set before first use (tests use a separate database name). */
 export const historyStoreOptions: OpenHistoryDbOptions & { channel?: string } = {}
-
-export const CSV_COLUMNS = [
-  'request_id',
-  'environment',
-  'kind',
-  'number',
-  'brand',
-  'payee',
-  'amount',
-  'status',
-  'created_at',
-  'updated_at',
-  'price',
-  'currency',
-  'events',
-  'checks',
-  'last_error',
-  'source',
-] as const
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString()
-}
 
 export const useRequestsStore = defineStore('requests', () => {
   /** All entries, unordered; replaced (never mutated) on every change. */
@@ -390,89 +353,23 @@ export const useRequestsStore = defineStore('requests', () => {
    */
   async function importJson(text: string): Promise<ImportReport> {
     await ready
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch (cause) {
-      throw new HistoryImportError([
-        `it is not JSON (${cause instanceof Error ? cause.message : cause})`,
-      ])
-    }
-    const list = Array.isArray(parsed)
-      ? parsed
-      : typeof parsed === 'object' &&
-          parsed !== null &&
-          Array.isArray((parsed as { entries?: unknown }).entries)
-        ? (parsed as { entries: unknown[] }).entries
-        : null
-    if (!list) {
-      throw new HistoryImportError([
-        'expected a Verify Desk history export (an object with "entries") or an array of entries',
-      ])
-    }
-    const problems: string[] = []
-    const unique = new Map<string, HistoryEntry>()
-    list.forEach((raw, index) => {
-      const read = readEntry(raw)
-      if ('entry' in read) {
-        unique.set(
-          read.entry.request_id,
-          mergeEntries(unique.get(read.entry.request_id), read.entry),
-        )
-      } else {
-        const id =
-          typeof raw === 'object' && raw && 'request_id' in raw
-            ? ` (${String(raw.request_id)})`
-            : ''
-        problems.push(`entry ${index + 1}${id}: ${read.problems.join(', ')}`)
-      }
-    })
-    if (problems.length > 0) throw new HistoryImportError(problems)
+    const unique = parseHistoryImport(text)
     const before = new Set(byKey.keys())
-    const changed = await db.mergeMany([...unique.values()])
+    const changed = await db.mergeMany(unique)
     absorb(changed, false, true)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
     const added = changed.filter((e) => !before.has(e.request_id)).length
-    return { added, updated: changed.length - added, unchanged: unique.size - changed.length }
+    return { added, updated: changed.length - added, unchanged: unique.length - changed.length }
   }
 
   /** All entries as a JSON file that `importJson` reads back. */
   function exportJson(): string {
-    return JSON.stringify(
-      {
-        format: 'verify-desk-history',
-        schemaVersion: HISTORY_SCHEMA_VERSION,
-        exportedAt: iso(Date.now()),
-        entries: entries.value,
-      },
-      null,
-      1,
-    )
+    return historyToJson(entries.value)
   }
 
   /** All entries as CSV, one row per request. */
   function exportCsv(): string {
-    return toCsv(
-      CSV_COLUMNS,
-      entries.value.map((e) => [
-        e.request_id,
-        e.environment,
-        e.kind,
-        e.number,
-        e.brand,
-        e.payee,
-        e.amount,
-        e.status,
-        iso(e.createdAt),
-        iso(e.updatedAt),
-        e.lastSearch?.price ?? '',
-        e.lastSearch?.currency ?? '',
-        e.lastSearch?.events.map((ev) => ev.type).join(' ') ?? '',
-        e.lastSearch?.checks.map((c) => `${c.status} ${c.date_received}`).join('; ') ?? '',
-        e.lastError ? `${e.lastError.code} ${e.lastError.message}` : '',
-        e.source,
-      ]),
-    )
+    return historyToCsv(entries.value)
   }
 
   /** Calls `listener` on every status change (this tab's and other tabs'). */

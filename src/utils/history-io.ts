@@ -1,0 +1,125 @@
+/**
+ * History files: the JSON export (read back by import, validated entry by entry) and CSV.
+ */
+import { toCsv } from './csv'
+import { HISTORY_SCHEMA_VERSION, mergeEntries, readEntry, type HistoryEntry } from './history-entry'
+
+/** Problems listed in an import error before "and N more". */
+const MAX_LISTED_PROBLEMS = 20
+
+/** An import file that could not be used; `problems` says what is wrong, nothing was written. */
+export class HistoryImportError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS)
+    const more = problems.length - listed.length
+    super(`The file was not imported: ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`)
+    this.name = 'HistoryImportError'
+    this.problems = problems
+  }
+}
+
+/** Columns of the CSV export, in order. */
+export const CSV_COLUMNS = [
+  'request_id',
+  'environment',
+  'kind',
+  'number',
+  'brand',
+  'payee',
+  'amount',
+  'status',
+  'created_at',
+  'updated_at',
+  'price',
+  'currency',
+  'events',
+  'checks',
+  'last_error',
+  'source',
+] as const
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+/** All entries as CSV, one row per request (RFC 4180, formulas guarded). */
+export function historyToCsv(entries: readonly HistoryEntry[]): string {
+  return toCsv(
+    CSV_COLUMNS,
+    entries.map((e) => [
+      e.request_id,
+      e.environment,
+      e.kind,
+      e.number,
+      e.brand,
+      e.payee,
+      e.amount,
+      e.status,
+      iso(e.createdAt),
+      iso(e.updatedAt),
+      e.lastSearch?.price ?? '',
+      e.lastSearch?.currency ?? '',
+      e.lastSearch?.events.map((ev) => ev.type).join(' ') ?? '',
+      e.lastSearch?.checks.map((c) => `${c.status} ${c.date_received}`).join('; ') ?? '',
+      e.lastError ? `${e.lastError.code} ${e.lastError.message}` : '',
+      e.source,
+    ]),
+  )
+}
+
+/** All entries as the JSON export that `parseHistoryImport` reads back. */
+export function historyToJson(entries: readonly HistoryEntry[]): string {
+  return JSON.stringify(
+    {
+      format: 'verify-desk-history',
+      schemaVersion: HISTORY_SCHEMA_VERSION,
+      exportedAt: iso(Date.now()),
+      entries,
+    },
+    null,
+    1,
+  )
+}
+
+/**
+ * Reads an export (or a bare array of entries, current or older shape). Every entry is checked:
+ * any problem rejects the whole file with a `HistoryImportError` naming each entry and field.
+ * Duplicate ids inside the file are merged (the newer copy wins).
+ */
+export function parseHistoryImport(text: string): HistoryEntry[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (cause) {
+    throw new HistoryImportError([
+      `it is not JSON (${cause instanceof Error ? cause.message : cause})`,
+    ])
+  }
+  const list = Array.isArray(parsed)
+    ? parsed
+    : typeof parsed === 'object' &&
+        parsed !== null &&
+        Array.isArray((parsed as { entries?: unknown }).entries)
+      ? (parsed as { entries: unknown[] }).entries
+      : null
+  if (!list) {
+    throw new HistoryImportError([
+      'expected a Verify Desk history export (an object with "entries") or an array of entries',
+    ])
+  }
+  const problems: string[] = []
+  const unique = new Map<string, HistoryEntry>()
+  list.forEach((raw, index) => {
+    const read = readEntry(raw)
+    if ('entry' in read) {
+      unique.set(read.entry.request_id, mergeEntries(unique.get(read.entry.request_id), read.entry))
+    } else {
+      const id =
+        typeof raw === 'object' && raw && 'request_id' in raw ? ` (${String(raw.request_id)})` : ''
+      problems.push(`entry ${index + 1}${id}: ${read.problems.join(', ')}`)
+    }
+  })
+  if (problems.length > 0) throw new HistoryImportError(problems)
+  return [...unique.values()]
+}
