@@ -123,6 +123,7 @@ export function applyPatch(base: HistoryEntry | undefined, patch: HistoryPatch, 
     if (value === undefined || key === 'request_id') continue
     ;(next as unknown as Record<string, unknown>)[key] = value
   }
+  next.params = stringsOnly(next.params)
   next.request_id = start.request_id
   next.schemaVersion = HISTORY_SCHEMA_VERSION
   next.createdAt = Math.min(start.createdAt, next.createdAt)
@@ -202,6 +203,16 @@ export function parseApiDate(value: string | undefined): number | null {
 // ---------------------------------------------------------------------------------------------
 // Validation (stored records and imported files)
 
+/** The string-valued fields of a params object (unset fields are dropped, never stored). */
+function stringsOnly(params: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (typeof params !== 'object' || params === null) return out
+  for (const [key, value] of Object.entries(params)) {
+    if (typeof value === 'string') out[key] = value
+  }
+  return out
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -264,7 +275,12 @@ export function entryProblems(value: unknown): string[] {
  */
 export function readEntry(value: unknown): { entry: HistoryEntry } | { problems: string[] } {
   const older = isObject(value) && !('request_id' in value) && 'id' in value
-  const candidate = older ? migrateV1(value) : value
+  // Params with unset (non-string) values are tidied, not treated as damage.
+  const candidate = older
+    ? migrateV1(value)
+    : isObject(value) && isObject(value.params)
+      ? { ...value, params: stringsOnly(value.params) }
+      : value
   if (candidate === null) return { problems: ['is an older history entry that cannot be read'] }
   const problems = entryProblems(candidate)
   if (problems.length > 0) return { problems }

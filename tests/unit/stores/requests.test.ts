@@ -75,6 +75,23 @@ describe('history store: persistence', () => {
     })
   })
 
+  it('stores only the params that were set, so the entry reads back after a reload', async () => {
+    const tab = await openTab()
+    const params = { number: '447700900001', brand: 'Acme', sender_id: undefined, lg: '' }
+    await tab.upsert({
+      request_id: requestId(1),
+      params: params as unknown as Record<string, string>,
+    })
+    await tab.dispose()
+    const reloaded = await openTab()
+    expect(reloaded.damaged).toEqual([])
+    expect(reloaded.byId(requestId(1))?.params).toEqual({
+      number: '447700900001',
+      brand: 'Acme',
+      lg: '',
+    })
+  })
+
   it('changes only the fields given and moves updatedAt forward', async () => {
     const tab = await openTab()
     const first = await tab.upsert(entry(1))
@@ -229,14 +246,14 @@ describe('history store: import and export', () => {
 
   it('exports CSV with escaped fields, one row per entry', async () => {
     const tab = await openTab()
-    await tab.upsert(entry(1, { brand: 'Quote " and, comma', number: '447700900001' }))
+    await tab.upsert(entry(1, { brand: 'Quote " and, comma\nsecond line', number: '447700900001' }))
     await tab.upsert(entry(2, { brand: '=HYPERLINK("x")' }))
     const rows = parseCsv(tab.exportCsv())
     expect(rows[0]).toContain('request_id')
     expect(rows).toHaveLength(3)
     const byId = new Map(rows.slice(1).map((r) => [r[0], r]))
     const brandColumn = rows[0]!.indexOf('brand')
-    expect(byId.get(requestId(1))?.[brandColumn]).toBe('Quote " and, comma')
+    expect(byId.get(requestId(1))?.[brandColumn]).toBe('Quote " and, comma\nsecond line')
     expect(byId.get(requestId(2))?.[brandColumn]).toBe(`'=HYPERLINK("x")`)
     expect(byId.get(requestId(1))?.[rows[0]!.indexOf('number')]).toBe('447700900001')
   })
