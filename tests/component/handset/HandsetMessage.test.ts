@@ -86,6 +86,13 @@ describe('HandsetMessage', () => {
     expect(link.attributes('href')).toBe(`/requests/${REQUEST_ID}?pin=4821`)
   })
 
+  it('says when the request is finished and its PIN can no longer be checked', () => {
+    expect(mountMessage({ requestStatus: 'IN PROGRESS' }).text()).not.toContain('finished')
+    expect(mountMessage({ requestStatus: 'SUCCESS' }).text()).toContain(
+      'finished (Verified): this PIN can no longer be checked.',
+    )
+  })
+
   it('offers no PIN actions for a message without a PIN', () => {
     const wrapper = mountMessage({ pin: '', text: 'Hello' })
     expect(wrapper.find('button').exists()).toBe(false)
