@@ -143,6 +143,41 @@ describe('persistence across a restart', () => {
     }
   })
 
+  it('catches up after downtime: what fell due while it was down has happened on restart', async () => {
+    const t0 = Date.now()
+    const a = await startSandbox({ stateFile, now: () => t0 })
+    const id = (
+      await postForm(a.base, '/verify/json', {
+        ...a.creds,
+        number: uniqueNumber(),
+        brand: 'Acme',
+        workflow_id: '4',
+      })
+    ).body.request_id as string
+    const submitted = (await getJson(a.base, '/verify/search/json', { ...a.creds, request_id: id }))
+      .body.date_submitted
+    await a.close()
+    // Down for 200 s of real time: the second SMS (due at 120 s) went out meanwhile.
+    const b = await startSandbox({ stateFile, now: () => t0 + 200_000 })
+    try {
+      const search = await getJson(b.base, '/verify/search/json', { ...b.creds, request_id: id })
+      expect(search.body).toMatchObject({ status: 'IN PROGRESS', date_submitted: submitted })
+      expect((await messages(b.base, id)).map((m) => m.channel)).toEqual(['sms', 'sms'])
+    } finally {
+      await b.close()
+    }
+    // Down again until after the expiry at 300 s.
+    const c = await startSandbox({ stateFile, now: () => t0 + 400_000 })
+    try {
+      const search = await getJson(c.base, '/verify/search/json', { ...c.creds, request_id: id })
+      expect(search.body.status).toBe('EXPIRED')
+      const at = (d: unknown) => Date.parse(`${String(d).replace(' ', 'T')}Z`)
+      expect((at(search.body.date_finalized) - at(submitted)) / 1000).toBe(300)
+    } finally {
+      await c.close()
+    }
+  })
+
   it('never loses a request it accepted, even when closed right after', async () => {
     const a = await startSandbox({ stateFile, saveDelayMs: 10_000 })
     const number = uniqueNumber()
