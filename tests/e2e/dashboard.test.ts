@@ -118,11 +118,19 @@ describe('dashboard flows', () => {
     const { page } = app
     await page.setViewportSize({ width: 390, height: 844 })
     await page.goto('/history')
-    await page.getByRole('button', { name: 'Menu' }).click()
-    await page
+    await page.getByRole('heading', { level: 1, name: 'History' }).waitFor()
+    // The narrow screen hides the links behind "Menu" (opened again if a dev-server reload closed it).
+    const menu = page.getByRole('button', { name: 'Menu' })
+    const handsetLink = page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Handset' })
-      .click()
+    await expect
+      .poll(async () => {
+        if ((await menu.getAttribute('aria-expanded')) !== 'true') await menu.click()
+        return handsetLink.isVisible()
+      }, POLL)
+      .toBe(true)
+    await handsetLink.click()
     await page.getByRole('heading', { level: 1, name: 'Handset' }).waitFor()
     await page.getByText('Live: new messages appear as they are sent.').waitFor()
     let documentLoads = 0
