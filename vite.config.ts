@@ -1,7 +1,7 @@
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
-import { verifyDesk } from './server/plugin'
+import { verifyDesk } from './server/plugin.ts'
 
 // https://vite.dev/config/
 export default defineConfig({

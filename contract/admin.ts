@@ -2,7 +2,7 @@
  * The sandbox admin API (`/__admin/...` below the sandbox root): JSON shapes in and out.
  * Times are ISO 8601 strings in UTC; the `date_*` fields use the API's `YYYY-MM-DD HH:MM:SS` form.
  */
-import type { EventType, SearchStatus, VerifyEndpoint } from './types'
+import type { EventType, SearchStatus, VerifyEndpoint } from './types.ts'
 
 export interface AdminEvent {
   id: string

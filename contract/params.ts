@@ -3,7 +3,7 @@
  * (which shows the same messages next to each field). Framework-free: the number rule is a simple
  * E.164-style digits rule; the UI may add a richer phone-number check on top.
  */
-import { ERROR_TEXTS } from './status'
+import { ERROR_TEXTS } from './status.ts'
 
 export type RequestKind = 'request' | 'psd2'
 

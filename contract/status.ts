@@ -3,7 +3,7 @@
  * a person using the dashboard. Texts follow the API where sources agree, and the observed live texts
  * where the documentation and the live API differ.
  */
-import type { SearchStatus, StatusCode } from './types'
+import type { SearchStatus, StatusCode } from './types.ts'
 
 /** Exact error texts, by code. Functions take the value that the API puts into the text. */
 export const ERROR_TEXTS = {

@@ -2,8 +2,8 @@
  * The seven Verify v1 workflows: which message or call goes out, and how long Verify waits after it.
  * A `next_event_wait` replaces every wait; workflows 6 and 7 wait for the PIN expiry instead.
  */
-import { LIMITS } from './params'
-import type { EventType } from './types'
+import { LIMITS } from './params.ts'
+import type { EventType } from './types.ts'
 
 export type WorkflowId = 1 | 2 | 3 | 4 | 5 | 6 | 7
 

@@ -17,18 +17,18 @@ import {
   httpUpstream,
   type Proxy,
   type ProxyEnvironment,
-} from './proxy/index'
-import { ProxyError, sendError } from './proxy/errors'
-import { DEFAULT_LIVE_HOST, ENV_PREFIXES, resolveSettings, type ServerSettings } from './proxy/env'
+} from './proxy/index.ts'
+import { ProxyError, sendError } from './proxy/errors.ts'
+import { DEFAULT_LIVE_HOST, ENV_PREFIXES, resolveSettings, type ServerSettings } from './proxy/env.ts'
 import {
   TOKEN_HEADER,
   isHostAllowed,
   isLoopbackListenHost,
   LOOPBACK_HOSTS,
   normaliseHostEntry,
-} from './proxy/guards'
-import type { AuthMode } from './proxy/credentials'
-import { createSandbox, type Sandbox } from './sandbox/index'
+} from './proxy/guards.ts'
+import type { AuthMode } from './proxy/credentials.ts'
+import { createSandbox, type Sandbox } from './sandbox/index.ts'
 
 type SandboxOptions = NonNullable<Parameters<typeof createSandbox>[0]>
 

@@ -1,5 +1,5 @@
 /** Reads the server-side settings from the environment (process env and `.env*` files). Pure. */
-import type { AuthMode, Credentials } from './credentials'
+import type { AuthMode, Credentials } from './credentials.ts'
 
 /** The only variable prefixes the server reads; none reaches the browser (Vite exposes `VITE_` only). */
 export const ENV_PREFIXES = ['VONAGE_', 'VERIFY_DESK_']

@@ -17,8 +17,8 @@ import {
   type AuthMode,
   type BodyKind,
   type Credentials,
-} from './credentials'
-import { ProxyError, sendError } from './errors'
+} from './credentials.ts'
+import { ProxyError, sendError } from './errors.ts'
 import {
   LOOPBACK_HOSTS,
   TOKEN_QUERY_PARAM,
@@ -27,14 +27,14 @@ import {
   normaliseHostEntry,
   tokenMatches,
   tokenOf,
-} from './guards'
-import { Coalescer, QueueFullError, RateLimiter } from './limiter'
-import { ENVIRONMENT_IDS, matchRoute, routeLabel, type EnvironmentId, type Route } from './routes'
-import { UpstreamNetworkError, type Upstream, type UpstreamRequest } from './upstream'
+} from './guards.ts'
+import { Coalescer, QueueFullError, RateLimiter } from './limiter.ts'
+import { ENVIRONMENT_IDS, matchRoute, routeLabel, type EnvironmentId, type Route } from './routes.ts'
+import { UpstreamNetworkError, type Upstream, type UpstreamRequest } from './upstream.ts'
 
-export { ProxyError, sendError } from './errors'
-export type { Upstream } from './upstream'
-export { fetchUpstream, httpUpstream } from './upstream'
+export { ProxyError, sendError } from './errors.ts'
+export type { Upstream } from './upstream.ts'
+export { fetchUpstream, httpUpstream } from './upstream.ts'
 
 /** One environment the SPA can choose. */
 export interface ProxyEnvironment {

@@ -3,10 +3,10 @@
  * stream, the clock, injected faults, test numbers, accounts and reset. JSON in and out; bad input
  * gets a 4xx with `{"error":{"code","message"}}`.
  */
-import type { Call, Answer } from './http'
-import { httpError, jsonAnswer } from './http'
-import type { SandboxContext } from './context'
-import { messageView } from './handset'
+import type { Call, Answer } from './http.ts'
+import { httpError, jsonAnswer } from './http.ts'
+import type { SandboxContext } from './context.ts'
+import { messageView } from './handset.ts'
 
 const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
 const MAX_LIST = 1000

@@ -4,8 +4,8 @@
  * (or SANDBOX_ACCOUNTS), --state FILE | --no-state (or SANDBOX_STATE_FILE), --no-throttle.
  */
 import { createServer } from 'node:http'
-import { createSandbox } from './index'
-import type { SandboxOptions } from './index'
+import { createSandbox } from './index.ts'
+import type { SandboxOptions } from './index.ts'
 
 interface CliOptions {
   port: number

@@ -1,7 +1,7 @@
 /** What the HTTP adapter and the admin API share: the engine, the clock, faults and hooks. */
-import type { AdminClock } from '../../contract'
-import type { Engine } from './engine'
-import type { Faults } from './faults'
+import type { AdminClock } from '../../contract/index.ts'
+import type { Engine } from './engine.ts'
+import type { Faults } from './faults.ts'
 
 /** The sandbox clock: real time plus an offset that only moves forward. */
 export class VirtualClock {

@@ -20,7 +20,7 @@ import {
   DEFAULT_LANGUAGE,
   PSD2_LANGUAGES,
   REQUEST_LANGUAGES,
-} from '../../contract'
+} from '../../contract/index.ts'
 import type {
   AdminAccount,
   AdminRequest,
@@ -30,10 +30,10 @@ import type {
   VerificationRequest,
   VerifyEndpoint,
   WorkflowId,
-} from '../../contract'
-import { Handset } from './handset'
-import type { SentEvent } from './handset'
-import { Scheduler } from './scheduler'
+} from '../../contract/index.ts'
+import { Handset } from './handset.ts'
+import type { SentEvent } from './handset.ts'
+import { Scheduler } from './scheduler.ts'
 
 /** An account of the sandbox: each API key is its own account. */
 export interface AccountConfig {

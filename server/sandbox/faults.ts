@@ -1,6 +1,6 @@
 /** Injected faults: the next N calls to an endpoint answer a chosen status, answer late, or drop. */
-import { DEFAULT_ERROR_TEXT, VERIFY_ENDPOINTS, isStatusCode } from '../../contract'
-import type { AdminFault, VerifyEndpoint } from '../../contract'
+import { DEFAULT_ERROR_TEXT, VERIFY_ENDPOINTS, isStatusCode } from '../../contract/index.ts'
+import type { AdminFault, VerifyEndpoint } from '../../contract/index.ts'
 
 export const MAX_FAULT_DELAY_MS = 120_000
 

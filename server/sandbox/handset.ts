@@ -3,8 +3,8 @@
  * (SMS) or the transcript of the call (TTS, digits spelled out). Texts exist in English, German,
  * French, Spanish, Italian, Portuguese and Dutch; other languages get English with their `lg` kept.
  */
-import type { EventType, HandsetMessage } from '../../contract'
-import { normalizeNumber } from '../../contract'
+import type { EventType, HandsetMessage } from '../../contract/index.ts'
+import { normalizeNumber } from '../../contract/index.ts'
 
 export type Language = 'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl'
 

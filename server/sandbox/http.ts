@@ -3,12 +3,12 @@
  * credentials, calls the engine, and renders JSON or XML. Web-standard in and out (`Call`/`Answer`
  * are converted from and to `Request`/`Response` or node's req/res in index.ts).
  */
-import { ERROR_TEXTS } from '../../contract'
-import type { HttpErrorBody, VerifyEndpoint } from '../../contract'
-import type { Params, WireBody } from './engine'
-import type { SandboxContext } from './context'
-import { renderXml } from './xml'
-import { handleAdmin } from './admin'
+import { ERROR_TEXTS } from '../../contract/index.ts'
+import type { HttpErrorBody, VerifyEndpoint } from '../../contract/index.ts'
+import type { Params, WireBody } from './engine.ts'
+import type { SandboxContext } from './context.ts'
+import { renderXml } from './xml.ts'
+import { handleAdmin } from './admin.ts'
 
 /** A parsed incoming HTTP call. */
 export interface Call {

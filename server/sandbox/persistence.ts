@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
 import { rename, writeFile, mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { EngineSnapshot } from './engine'
+import type { EngineSnapshot } from './engine.ts'
 
 export interface PersistedState {
   version: 1

@@ -1,5 +1,5 @@
 /** Renders Verify v1 answers as the XML the API's `/xml` endpoints return. */
-import type { VerifyEndpoint } from '../../contract'
+import type { VerifyEndpoint } from '../../contract/index.ts'
 
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
