@@ -22,6 +22,20 @@ export default defineConfigWithVueTs(
     ...pluginVitest.configs.recommended,
     files: ['tests/**/*.test.ts'],
   },
+  {
+    name: 'tests/quality',
+    files: ['tests/**/*.test.ts'],
+    rules: {
+      // Every test asserts. Shared assertion helpers are named expect* (expectStatus, expectError…);
+      // walk() drives a scenario that asserts at each step; fc.assert runs a property.
+      'vitest/expect-expect': [
+        'error',
+        { assertFunctionNames: ['expect', 'expect*', 'walk', 'fc.assert'] },
+      ],
+      // vitest's expect(value, message) takes a failure message as its second argument.
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
+    },
+  },
 
   {
     name: 'boundary/contract',

@@ -1,4 +1,3 @@
-/* eslint vitest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expect*", "walk"] }], vitest/valid-expect: ["error", { "maxArgs": 2 }] -- assertions live in the expect* helpers; vitest takes a message as the second argument */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DATE, REQUEST_ID, expectAllStrings, expectSearchObject } from './support/assert'
 import { basic, getJson, postForm, postJson, qs, raw, type Body } from './support/http'

@@ -1,4 +1,3 @@
-/* eslint vitest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expect*", "walk"] }], vitest/valid-expect: ["error", { "maxArgs": 2 }] -- assertions live in the expect* helpers; vitest takes a message as the second argument */
 import { spawn } from 'node:child_process'
 import {
   existsSync,

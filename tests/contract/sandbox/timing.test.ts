@@ -1,4 +1,3 @@
-/* eslint vitest/expect-expect: ["error", { "assertFunctionNames": ["expect", "expect*", "walk"] }], vitest/valid-expect: ["error", { "maxArgs": 2 }] -- assertions live in the expect* helpers; vitest takes a message as the second argument */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DATE } from './support/assert'
 import { getJson, postForm, type Params } from './support/http'
