@@ -1,18 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The project root (where package.json and vite.config.ts live). */
 export const projectRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
 const viteBin = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url))
-/** The project's vite.config.ts with a dependency cache of its own (see the file). */
-const devConfig = fileURLToPath(new URL('./vite.e2e.config.ts', import.meta.url))
+/**
+ * The project's vite.config.ts with the sandbox state in memory, a dependency cache of its own and no
+ * hot reload (see the file): a test server never touches a `npm run dev` open in the same checkout.
+ */
+const e2eConfig = fileURLToPath(new URL('./vite.e2e.config.ts', import.meta.url))
+/** Where a dev server started here finds its temporary dependency cache (read by vite.e2e.config.ts). */
+export const E2E_CACHE_DIR_VAR = 'E2E_VITE_CACHE_DIR'
 
 export interface StartServerOptions {
   /**
-   * `dev`: the Vite dev server (`npm run dev`, with a private dependency cache); `preview`: the
-   * production server (`npm run serve`) over an existing build in `outDir`.
+   * `dev`: the Vite dev server (`npm run dev`, with a temporary dependency cache of its own);
+   * `preview`: the production server (`npm run serve`) over an existing build in `outDir`. Both keep
+   * the sandbox state in memory (never in `.data/sandbox/state.json`).
    * @default 'dev'
    */
   mode?: 'dev' | 'preview'
@@ -37,10 +46,17 @@ export interface RunningServer {
 }
 
 const running = new Set<ChildProcess>()
+const tempDirs = new Set<string>()
 // Safety net: a server must never outlive the test process, even when teardown never runs.
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL')
+  for (const dir of tempDirs) removeDir(dir)
 })
+
+function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+  tempDirs.delete(dir)
+}
 
 /**
  * A child environment: no test-runner leftovers, no live credentials (tests use the sandbox) and no
@@ -109,14 +125,14 @@ async function startOnce(options: StartServerOptions): Promise<RunningServer> {
   if (mode === 'preview') {
     if (!options.outDir) throw new Error('startServer({ mode: "preview" }) needs an outDir')
     args.push('preview', '--outDir', options.outDir)
-  } else {
-    args.push('--config', devConfig)
   }
-  args.push('--host', '127.0.0.1', '--port', String(port), '--strictPort')
+  args.push('--config', e2eConfig, '--host', '127.0.0.1', '--port', String(port), '--strictPort')
 
+  const cacheDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-vite-'))
+  tempDirs.add(cacheDir)
   const child = spawn(process.execPath, args, {
     cwd: projectRoot,
-    env: childEnv(options.env),
+    env: childEnv({ ...options.env, [E2E_CACHE_DIR_VAR]: cacheDir }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(child)
@@ -129,12 +145,17 @@ async function startOnce(options: StartServerOptions): Promise<RunningServer> {
     await waitUntilUp(`${url}/`, child, options.timeoutMs ?? 60_000)
   } catch (err) {
     await stop(child)
+    removeDir(cacheDir)
     const reason = err instanceof Error ? err.message : String(err)
     throw Object.assign(new Error(`vite ${mode} did not start (${reason}):\n${output}`), {
       portInUse: /already in use/i.test(output),
     })
   }
-  return { url, output: () => output, close: () => stop(child) }
+  const close = async () => {
+    await stop(child)
+    removeDir(cacheDir)
+  }
+  return { url, output: () => output, close }
 }
 
 /**
