@@ -19,10 +19,15 @@ import {
   type ProxyEnvironment,
 } from './proxy/index.ts'
 import { ProxyError, sendError } from './proxy/errors.ts'
-import { DEFAULT_LIVE_HOST, ENV_PREFIXES, resolveSettings, type ServerSettings } from './proxy/env.ts'
+import {
+  DEFAULT_LIVE_HOST,
+  ENV_PREFIXES,
+  resolveSettings,
+  type ServerSettings,
+} from './proxy/env.ts'
+import { createSandboxGate, SANDBOX_TOKEN_PREFIX } from './proxy/sandbox-gate.ts'
 import {
   TOKEN_HEADER,
-  isHostAllowed,
   isLoopbackListenHost,
   LOOPBACK_HOSTS,
   normaliseHostEntry,
@@ -195,19 +200,20 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
     })
 
-    const hostSet = new Set([...LOOPBACK_HOSTS, ...hosts.map(normaliseHostEntry)])
+    const sandboxGate = createSandboxGate({
+      hosts: new Set([...LOOPBACK_HOSTS, ...hosts.map(normaliseHostEntry)]),
+      token: settings.token,
+      allowedOrigins: [...resolved.allowedOrigins, ...settings.allowedOrigins],
+    })
     server.middlewares.use(
       resolved.sandboxBase,
       function verifyDeskSandboxMiddleware(req, res, next) {
-        if (!isHostAllowed(req.headers.host, hostSet)) {
-          sendError(
-            res,
-            new ProxyError(
-              403,
-              'host_not_allowed',
-              'This server does not answer for that host name.',
-            ),
-          )
+        try {
+          sandboxGate(req)
+        } catch (error) {
+          if (!(error instanceof ProxyError)) throw error
+          sendError(res, error)
+          req.resume()
           return
         }
         sandbox.middleware(req, res, (error?: unknown) => {
@@ -369,8 +375,12 @@ function printBanner(
       : '  ➜  Live:    off (set VONAGE_API_KEY and VONAGE_API_SECRET to enable it)',
     `  ➜  Environments: ${settings.live ? 'sandbox, live' : 'sandbox'}${mode === 'serve' ? ' (production server)' : ''}`,
   ]
-  if (settings.token)
-    lines.push(`  ➜  Access token required on /api calls (header ${headerName()})`)
+  if (settings.token) {
+    lines.push(
+      `  ➜  Access token required on /api and ${sandboxBase} calls (header ${headerName()})`,
+      `  ➜  SDK clients of the sandbox: base URL ${base}${sandboxBase}${SANDBOX_TOKEN_PREFIX}<VERIFY_DESK_TOKEN>`,
+    )
+  }
   for (const line of lines) logger.info(line)
 }
 

@@ -1,0 +1,91 @@
+import type { IncomingMessage } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { ProxyError } from '../../../server/proxy/errors'
+import { createSandboxGate } from '../../../server/proxy/sandbox-gate'
+
+const TOKEN = 'unit-gate-token-0123456789'
+const hosts = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+function request(url: string, headers: Record<string, string> = {}, method = 'GET') {
+  return { url, method, headers: { host: 'localhost:5173', ...headers } } as IncomingMessage
+}
+
+function refusal(run: () => void): { status: number; code: string } | undefined {
+  try {
+    run()
+    return undefined
+  } catch (error) {
+    if (!(error instanceof ProxyError)) throw error
+    return { status: error.status, code: error.code }
+  }
+}
+
+describe('sandbox gate', () => {
+  const gate = createSandboxGate({ hosts, token: TOKEN, allowedOrigins: [] })
+
+  it('removes the token path prefix and keeps the rest of the path and query', () => {
+    const req = request(`/token/${TOKEN}/verify/json?number=447700900000&brand=A%20B`)
+    gate(req)
+    expect(req.url).toBe('/verify/json?number=447700900000&brand=A%20B')
+    const bare = request(`/token/${TOKEN}`)
+    gate(bare)
+    expect(bare.url).toBe('/')
+  })
+
+  it('removes the token query parameter, the token header and a Bearer header', () => {
+    const query = request(`/__admin/events?verify_desk_token=${TOKEN}&x=1`)
+    gate(query)
+    expect(query.url).toBe('/__admin/events?x=1')
+    const header = request('/verify/json', {
+      'x-verify-desk-token': TOKEN,
+      authorization: 'Basic eDp5',
+    })
+    gate(header)
+    expect(header.headers['x-verify-desk-token']).toBeUndefined()
+    expect(header.headers.authorization).toBe('Basic eDp5')
+    const bearer = request('/verify/json', { authorization: `Bearer ${TOKEN}` })
+    gate(bearer)
+    expect(bearer.headers.authorization).toBeUndefined()
+  })
+
+  it('refuses a missing or wrong token with 401 and leaves the call untouched', () => {
+    const req = request('/__admin/requests', { 'x-verify-desk-token': 'nope' })
+    expect(refusal(() => gate(req))).toEqual({ status: 401, code: 'unauthorized' })
+    expect(refusal(() => gate(request(`/token/${TOKEN}`.slice(0, -1) + '/verify/json')))).toEqual({
+      status: 401,
+      code: 'unauthorized',
+    })
+    expect(
+      refusal(() => gate(request(`/verify/json?verify_desk_token=${TOKEN}`, {}, 'POST'))),
+    ).toEqual({ status: 401, code: 'unauthorized' })
+  })
+
+  it('checks the Host first and cross-site calls last', () => {
+    expect(
+      refusal(() =>
+        gate(request('/verify/json', { host: 'evil.example', 'x-verify-desk-token': TOKEN })),
+      ),
+    ).toEqual({ status: 403, code: 'host_not_allowed' })
+    expect(
+      refusal(() =>
+        gate(
+          request('/verify/json', { 'x-verify-desk-token': TOKEN, 'sec-fetch-site': 'cross-site' }),
+        ),
+      ),
+    ).toEqual({ status: 403, code: 'cross_site_request' })
+  })
+
+  it('without a token changes nothing on a same-site call', () => {
+    const open = createSandboxGate({ hosts, allowedOrigins: [] })
+    const req = request('/verify/json?verify_desk_token=kept', { authorization: 'Bearer kept' })
+    open(req)
+    expect(req.url).toBe('/verify/json?verify_desk_token=kept')
+    expect(req.headers.authorization).toBe('Bearer kept')
+    expect(
+      refusal(() => open(request('/__admin/reset', { origin: 'https://evil.example' }, 'POST'))),
+    ).toEqual({
+      status: 403,
+      code: 'cross_site_request',
+    })
+  })
+})
