@@ -112,9 +112,18 @@ describe('the production server (vite preview + plugin)', () => {
       expect(res.status).toBe(404)
       expect(res.json()).toMatchObject({ error: { code: 'not_found' } })
     }
-    const sandbox = await call(port, '/sandbox/nothing', { headers: { accept: 'text/html' } })
+    const sandbox = await call(port, '/sandbox/nothing', {
+      headers: { accept: 'text/html', ...auth },
+    })
     expect(sandbox.status).toBe(404)
     expect(sandbox.headers['content-type']).toMatch(/json/)
+  })
+
+  it('requires the token on /sandbox and its admin API too', async () => {
+    const admin = await call(port, '/sandbox/__admin/requests')
+    expect(admin.status).toBe(401)
+    expect(admin.json()).toMatchObject({ error: { code: 'unauthorized' } })
+    expect((await call(port, '/sandbox/__admin/requests', { headers: auth })).status).toBe(200)
   })
 
   it('serves hashed assets compressed and immutable for a year', async () => {

@@ -107,6 +107,20 @@ describe('the plugin in the Vite dev server', () => {
     expect(res.json()).toMatchObject({ status: '101' })
   })
 
+  it('needs no token on /sandbox on loopback without one, but refuses cross-site calls', async () => {
+    expect((await call(port, '/sandbox/__admin/requests')).status).toBe(200)
+    const reset = await call(port, '/sandbox/__admin/reset', {
+      method: 'POST',
+      headers: {
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: '',
+    })
+    expect(reset.status).toBe(403)
+    expect(reset.json()).toMatchObject({ error: { code: 'cross_site_request' } })
+  })
+
   it('streams the sandbox event stream through /api as it happens', async () => {
     const received: string[] = []
     const req = http.get({
