@@ -1,26 +1,12 @@
-import { fileURLToPath } from 'node:url'
-import { ESLint } from 'eslint'
-import { beforeAll, describe, expect, test } from 'vitest'
-
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-
-let eslint: ESLint
+import { describe, expect, test } from 'vitest'
+import { lintErrors } from './support'
 
 /** The `no-restricted-imports` errors ESLint reports for `code` as if it were the file at `filePath`. */
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
-  if (await eslint.isPathIgnored(filePath)) throw new Error(`${filePath} is ignored by lint`)
-  const [result] = await eslint.lintText(code, { filePath })
-  if (!result) throw new Error(`no lint result for ${filePath}`)
-  const fatal = result.messages.filter((m) => m.fatal)
-  if (fatal.length) throw new Error(`could not lint ${filePath}: ${fatal[0]!.message}`)
-  return result.messages
-    .filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2)
+  return (await lintErrors(filePath, code))
+    .filter((m) => m.ruleId === 'no-restricted-imports')
     .map((m) => m.message)
 }
-
-beforeAll(() => {
-  eslint = new ESLint({ cwd: root })
-})
 
 describe('lint enforces the folder boundaries', { timeout: 30_000 }, () => {
   test.each([
