@@ -10,12 +10,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import type { BenchContext, BenchFigure } from './lib/types'
-
-interface ResultFigure extends BenchFigure {
-  /** The topic (file `bench/<topic>.bench.ts`) that measured it. */
-  bench: string
-}
+import { checkFigure, round, type ResultFigure } from './lib/figures'
+import type { BenchContext } from './lib/types'
 
 interface TopicRun {
   name: string
@@ -55,31 +51,8 @@ function discover(): string[] {
     .sort()
 }
 
-function checkFigure(value: unknown, topic: string): BenchFigure {
-  const f = value as Partial<BenchFigure> | null
-  if (
-    !f ||
-    typeof f.name !== 'string' ||
-    typeof f.unit !== 'string' ||
-    typeof f.value !== 'number' ||
-    !Number.isFinite(f.value)
-  ) {
-    throw new Error(`${topic}: not a figure (name, finite value, unit): ${JSON.stringify(value)}`)
-  }
-  const figure: BenchFigure = { ...f, name: f.name, value: f.value, unit: f.unit }
-  if (figure.ratio === undefined && typeof figure.baseline === 'number' && figure.baseline !== 0) {
-    figure.ratio = round(figure.value / figure.baseline, 3)
-  }
-  return figure
-}
-
-function round(n: number, digits: number): number {
-  const p = 10 ** digits
-  return Math.round(n * p) / p
-}
-
-function fmt(n: number | undefined): string {
-  if (n === undefined) return ''
+function fmt(n: number | null): string {
+  if (n === null) return ''
   if (Number.isInteger(n)) return String(n)
   return Math.abs(n) >= 100 ? n.toFixed(1) : n.toFixed(2)
 }
@@ -91,9 +64,9 @@ function printTable(figures: ResultFigure[]): void {
     fmt(f.value),
     f.unit,
     fmt(f.baseline),
-    f.ratio === undefined ? '' : `${fmt(f.ratio)}x`,
+    f.ratio === null ? '' : `${fmt(f.ratio)}x`,
     f.target ?? '',
-    f.pass === undefined ? '' : f.pass ? 'yes' : 'NO',
+    f.pass === null ? '' : f.pass ? 'yes' : 'NO',
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const numeric = new Set([1, 3, 4])
@@ -113,6 +86,16 @@ function previousResults(): Results | undefined {
     return JSON.parse(readFileSync(resultsPath, 'utf8')) as Results
   } catch {
     return undefined
+  }
+}
+
+/** A figure from the previous results.json in today's shape, or nothing (with a note) if damaged. */
+function keptFigure(figure: ResultFigure): ResultFigure[] {
+  try {
+    return [checkFigure(figure, figure.bench)]
+  } catch (err) {
+    console.warn(`dropping a damaged figure from bench/results.json: ${(err as Error).message}`)
+    return []
   }
 }
 
@@ -148,7 +131,7 @@ async function main(): Promise<number> {
       const out: unknown = await (mod.default as (c: BenchContext) => Promise<unknown>)(ctx)
       if (!Array.isArray(out)) throw new Error(`${topic} did not return an array of figures`)
       const checked = out.map((f) => checkFigure(f, topic))
-      figures.push(...checked.map((f) => ({ bench: topic, ...f })))
+      figures.push(...checked)
       console.log(`  ${topic}: ${checked.length} figures`)
     } catch (err) {
       // The message goes to results.json; the stack (with local paths) only to the console.
@@ -177,7 +160,11 @@ async function main(): Promise<number> {
     benches: [...(previous?.benches ?? []).filter((b) => !ran.has(b.name)), ...runs].sort((a, b) =>
       a.name.localeCompare(b.name),
     ),
-    figures: [...(previous?.figures ?? []).filter((f) => !ran.has(f.bench)), ...figures],
+    figures: [
+      // Figures kept from an earlier run are written in today's shape too.
+      ...(previous?.figures ?? []).filter((f) => !ran.has(f.bench)).flatMap(keptFigure),
+      ...figures,
+    ],
   }
   results.figures.sort((a, b) => a.bench.localeCompare(b.bench))
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`)

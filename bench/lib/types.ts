@@ -1,4 +1,7 @@
-/** One measured figure, as written to bench/results.json. */
+/**
+ * One measured figure, as a benchmark returns it. bench/results.json writes every field (`null`
+ * where one does not apply; see `ResultFigure` in ./figures.ts). A target always comes with `pass`.
+ */
 export interface BenchFigure {
   /** Stable identifier, e.g. `bundle.initial.js.gzip`. */
   name: string
