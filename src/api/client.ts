@@ -70,6 +70,8 @@ export type Params = Record<string, string | readonly string[] | undefined>
 /** One call as sent and received. Credentials (if any) are masked as `$VONAGE_API_KEY` etc. */
 export interface ApiCall {
   id: number
+  /** Unique across tabs and page loads (`id` restarts at 1 on every load). */
+  key: string
   method: string
   /** Path below `/api`, without query: `sandbox/verify/json`. */
   path: string
@@ -85,6 +87,10 @@ export interface ApiCall {
   /** The parsed JSON answer (or its text when not JSON). */
   response: unknown
   error: { kind: ApiErrorKind; message: string; code?: string } | null
+  /** Set on a call read back from history: parameters whose values were not stored. */
+  masked?: string[]
+  /** Set on a call read back from history when its response was cut to a storable size. */
+  truncated?: boolean
 }
 
 export type ApiCallListener = (call: ApiCall) => void
@@ -123,6 +129,8 @@ let options: Required<Omit<ClientOptions, 'fetch'>> & { fetch?: typeof fetch } =
 }
 let accessToken: string | null = null
 let nextCallId = 1
+/** Tells this page load's calls from those of other tabs and earlier loads. */
+const PAGE_KEY = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
 const listeners = new Set<ApiCallListener>()
 let instance: KyInstance = build()
 
@@ -272,8 +280,10 @@ export async function apiRequest<T>(
   const query = toSearchParams(request.query)
   const form = request.form ? toSearchParams(request.form) : null
   const started = Date.now()
+  const id = nextCallId++
   const call: ApiCall = {
-    id: nextCallId++,
+    id,
+    key: `${PAGE_KEY}-${id}`,
     method,
     path,
     query: maskParams(query),

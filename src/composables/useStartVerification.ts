@@ -8,6 +8,7 @@ import { ApiError } from '@/api/client'
 import { startPsd2, startVerification, type EnvironmentId, type StartResult } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
 import type { RequestKind } from '@contract/params'
+import { maskLivePins } from '@/utils/call-log'
 
 export type StartOutcome =
   | { type: 'started'; requestId: string }
@@ -52,7 +53,8 @@ export function useStartVerification() {
             brand: params.brand ?? '',
             payee: params.payee ?? '',
             amount: params.amount ?? '',
-            params,
+            // On live a chosen PIN (pin_code) is not kept: stored as $PIN_CODE.
+            params: maskLivePins(env === 'live', params).params,
             status: 'IN PROGRESS',
             createdAt: now,
             lastActivityAt: now,

@@ -1,42 +1,26 @@
 /**
- * The calls made in this tab, as sent and received (credentials masked by the client), so the
- * request page can show them and offer "copy as curl". Kept in memory only; the newest are kept.
+ * The calls made about each request, as sent and received (credentials masked by the client), so
+ * the request page can show them and offer "copy as curl". This tab's calls are held in memory
+ * (the newest MAX_CALLS); the history store keeps each request's calls in IndexedDB with its entry,
+ * so they are still there after a reload or in another tab (see utils/call-log for what is stored).
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import { onApiCall, type ApiCall } from '@/api/client'
+import { mergeCalls, requestIdsOf } from '@/utils/call-log'
+import { useRequestsStore } from '@/stores/requests'
 
-/** How many calls are kept (older ones are dropped first). */
+export { requestIdsOf } from '@/utils/call-log'
+
+/** How many calls are kept in memory (older ones are dropped first). */
 export const MAX_CALLS = 1000
 
-function ids(value: unknown): string[] {
-  if (typeof value === 'string') return [value]
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
-  return []
-}
-
-/** The request_ids a call was about: in its query, body or answer. */
-export function requestIdsOf(call: ApiCall): string[] {
-  const out = new Set<string>()
-  for (const id of ids(call.query.request_id)) out.add(id)
-  for (const id of ids(call.query.request_ids)) out.add(id)
-  if (call.body) for (const id of ids(call.body.request_id)) out.add(id)
-  const response = call.response
-  if (typeof response === 'object' && response !== null) {
-    const r = response as { request_id?: unknown; verification_requests?: unknown }
-    for (const id of ids(r.request_id)) out.add(id)
-    if (Array.isArray(r.verification_requests)) {
-      for (const item of r.verification_requests as { request_id?: unknown }[]) {
-        for (const id of ids(item?.request_id)) out.add(id)
-      }
-    }
-  }
-  return [...out].filter(Boolean)
-}
-
 export const useCallsStore = defineStore('calls', () => {
+  const requests = useRequestsStore()
   /** Every call made since the page loaded (up to MAX_CALLS), oldest first. */
   const calls = shallowRef<ApiCall[]>([])
+  /** Stored calls of the requests loaded with `load`, by request_id, oldest first. */
+  const stored = shallowRef<ReadonlyMap<string, readonly ApiCall[]>>(new Map())
 
   function record(call: ApiCall): void {
     const next = calls.value.length >= MAX_CALLS ? calls.value.slice(1) : calls.value.slice()
@@ -46,16 +30,44 @@ export const useCallsStore = defineStore('calls', () => {
 
   const stop = onApiCall(record)
 
-  /** The calls about one request, newest first. */
+  function setStored(id: string, list: readonly ApiCall[]): void {
+    const next = new Map(stored.value)
+    next.set(id, list)
+    stored.value = next
+  }
+
+  /** Reads the stored calls of a request (made in earlier visits or other tabs). */
+  async function load(requestId: string): Promise<void> {
+    const list = await requests.loadCalls(requestId)
+    setStored(requestId, mergeCalls(list, stored.value.get(requestId) ?? []))
+  }
+
+  // Calls another tab stored about a request shown here appear at once.
+  const stopRemote = requests.onCallsStored((records) => {
+    for (const record of records) {
+      const current = stored.value.get(record.request_id)
+      if (current) setStored(record.request_id, mergeCalls(current, [record.call]))
+    }
+  })
+
+  /** The calls about one request, newest first: this tab's, then the stored ones. */
   function forRequest(requestId: string): ApiCall[] {
-    return calls.value.filter((c) => requestIdsOf(c).includes(requestId)).reverse()
+    const mine = calls.value.filter((c) => requestIdsOf(c).includes(requestId))
+    return mergeCalls(mine, stored.value.get(requestId) ?? [])
   }
 
   function clear(): void {
     calls.value = []
+    stored.value = new Map()
   }
 
-  return { calls, record, forRequest, clear, stop }
+  /** Stops recording this tab's calls and listening to other tabs. */
+  function dispose(): void {
+    stop()
+    stopRemote()
+  }
+
+  return { calls, stored, record, load, forRequest, clear, stop, dispose }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCallsStore, import.meta.hot))

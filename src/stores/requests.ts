@@ -6,6 +6,8 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
+import { onApiCall, type ApiCall } from '@/api/client'
+import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import { historyToCsv, historyToJson, parseHistoryImport } from '@/utils/history-io'
 import {
@@ -45,9 +47,15 @@ const LIVE_SEARCH_GAP_MS = 1000
 /** Entries read before the rest, newest first: a screenful and more. */
 const FIRST_SCREEN = 200
 
+/** Call records wait this long for their request to appear in history, then are dropped. */
+const CALL_WAIT_MS = 60_000
+
 /** What one tab tells the others after a write. */
 type HistoryMessage =
-  { type: 'put'; entries: HistoryEntry[] } | { type: 'remove'; ids: string[] } | { type: 'clear' }
+  | { type: 'put'; entries: HistoryEntry[] }
+  | { type: 'remove'; ids: string[] }
+  | { type: 'clear' }
+  | { type: 'calls'; records: StoredCall[] }
 
 /** A status change seen by this store (`remote`: it came from another tab). */
 export interface StatusChange {
@@ -97,6 +105,7 @@ export const useRequestsStore = defineStore('requests', () => {
 
   const byKey = new Map<string, HistoryEntry>()
   const listeners = new Set<(change: StatusChange) => void>()
+  const callListeners = new Set<(records: readonly StoredCall[]) => void>()
   let db: HistoryDb = memoryHistoryDb()
   let channel: BroadcastChannel | null = null
 
@@ -116,6 +125,7 @@ export const useRequestsStore = defineStore('requests', () => {
       }
     }
     publish()
+    if (waitingCalls.length > 0) scheduleCallWrite()
   }
 
   function broadcast(message: HistoryMessage): void {
@@ -135,7 +145,77 @@ export const useRequestsStore = defineStore('requests', () => {
     } else if (message.type === 'clear') {
       byKey.clear()
       publish()
+    } else if (message.type === 'calls') {
+      for (const listener of callListeners) listener(message.records)
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The call log: every call about a request is stored with its entry (see utils/call-log for
+  // what is masked and how much is kept). A call is written once its request is in history (a
+  // start's call arrives just before its entry); calls about ids that never enter history (a
+  // look-up that found nothing) are dropped after CALL_WAIT_MS.
+
+  let waitingCalls: { record: StoredCall; at: number }[] = []
+  let callWrite: Promise<void> | null = null
+  let callsDirty = false
+
+  function scheduleCallWrite(): void {
+    callsDirty = true
+    callWrite ??= (async () => {
+      await ready
+      while (callsDirty) {
+        callsDirty = false
+        await writeDueCalls()
+      }
+      callWrite = null
+    })()
+  }
+
+  async function writeDueCalls(): Promise<void> {
+    const now = Date.now()
+    const due: StoredCall[] = []
+    const keep: typeof waitingCalls = []
+    for (const item of waitingCalls) {
+      if (byKey.has(item.record.request_id)) due.push(item.record)
+      else if (now - item.at < CALL_WAIT_MS) keep.push(item)
+    }
+    waitingCalls = keep
+    if (due.length === 0) return
+    try {
+      await db.addCalls(due)
+      broadcast({ type: 'calls', records: due })
+    } catch (cause) {
+      error.value = `Calls could not be saved: ${cause instanceof Error ? cause.message : cause}`
+    }
+  }
+
+  function recordCall(call: ApiCall): void {
+    const records = toStoredCalls(call)
+    if (records.length === 0) return
+    const at = Date.now()
+    for (const record of records) waitingCalls.push({ record, at })
+    scheduleCallWrite()
+  }
+
+  const stopCalls = onApiCall(recordCall)
+
+  /** Resolves once the calls recorded so far are stored (or given up). */
+  async function flushCalls(): Promise<void> {
+    await callWrite
+  }
+
+  /** The stored calls of one request (as stored: live PINs masked), oldest first. */
+  async function loadCalls(requestId: string): Promise<ApiCall[]> {
+    await ready
+    const records = await db.loadCalls(requestId)
+    return records.map((r) => r.call).sort((a, b) => a.startedAt - b.startedAt)
+  }
+
+  /** Calls `listener` with call records another tab stored. */
+  function onCallsStored(listener: (records: readonly StoredCall[]) => void): () => void {
+    callListeners.add(listener)
+    return () => callListeners.delete(listener)
   }
 
   async function init(): Promise<void> {
@@ -316,6 +396,7 @@ export const useRequestsStore = defineStore('requests', () => {
   async function remove(id: string): Promise<void> {
     await ready
     await db.remove([id])
+    waitingCalls = waitingCalls.filter((w) => w.record.request_id !== id)
     byKey.delete(id)
     publish()
     broadcast({ type: 'remove', ids: [id] })
@@ -324,6 +405,7 @@ export const useRequestsStore = defineStore('requests', () => {
   async function clear(): Promise<void> {
     await ready
     await db.clear()
+    waitingCalls = []
     byKey.clear()
     damaged.value = []
     publish()
@@ -381,6 +463,8 @@ export const useRequestsStore = defineStore('requests', () => {
   /** Closes the database and the tab channel (tests, HMR). */
   async function dispose(): Promise<void> {
     await ready
+    stopCalls()
+    await flushCalls()
     channel?.close()
     channel = null
     db.close()
@@ -410,6 +494,9 @@ export const useRequestsStore = defineStore('requests', () => {
     exportJson,
     exportCsv,
     onStatusChange,
+    flushCalls,
+    loadCalls,
+    onCallsStored,
     dispose,
   }
 })

@@ -12,6 +12,14 @@ export const CREDENTIAL_PLACEHOLDERS = {
   api_secret: '$VONAGE_API_SECRET',
 } as const
 
+/** Values kept as shell variables: credentials, and the PIN of a live request read from history. */
+const PLACEHOLDERS = new Set<string>([
+  CREDENTIAL_PLACEHOLDERS.api_key,
+  CREDENTIAL_PLACEHOLDERS.api_secret,
+  '$CODE',
+  '$PIN_CODE',
+])
+
 export interface CurlCall {
   method: string
   /** Path on the upstream: `/verify/json`, `/__admin/clock`. */
@@ -29,11 +37,12 @@ export interface CurlOptions {
 }
 
 /**
- * Quotes text as a double-quoted shell word. `$VONAGE_…` placeholders stay expandable; every other
- * `$`, `"`, `` ` `` and `\` is escaped.
+ * Quotes text as a double-quoted shell word. `$VONAGE_…`, `$CODE` and `$PIN_CODE` placeholders stay
+ * expandable; every other `$`, `"`, `` ` `` and `\` is escaped (values are URL-encoded first, so a
+ * `$` typed by a user arrives here as `%24`).
  */
 export function shellDoubleQuote(text: string): string {
-  return `"${text.replace(/["\\`]|\$(?!VONAGE_)/g, (c) => `\\${c}`)}"`
+  return `"${text.replace(/["\\`]|\$(?!VONAGE_|CODE\b|PIN_CODE\b)/g, (c) => `\\${c}`)}"`
 }
 
 /** Escapes text as a single-quoted shell word. */
@@ -43,9 +52,7 @@ export function shellSingleQuote(text: string): string {
 
 /** URL-encodes a value like a form would, keeping the placeholders readable. */
 function encode(value: string): string {
-  if (value === CREDENTIAL_PLACEHOLDERS.api_key || value === CREDENTIAL_PLACEHOLDERS.api_secret) {
-    return value
-  }
+  if (PLACEHOLDERS.has(value)) return value
   return encodeURIComponent(value)
 }
 

@@ -6,11 +6,16 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { mergeEntries, readEntry, sameEntry, type HistoryEntry } from './history-entry'
+import { overflowKeys, readStoredCall, type StoredCall } from './call-log'
 
 export const HISTORY_DB_NAME = 'verify-desk'
-/** 1: store `requests` keyed by `id` (schema 1). 2: store `entries` keyed by `request_id`. */
-export const HISTORY_DB_VERSION = 2
+/**
+ * 1: store `requests` keyed by `id` (schema 1). 2: store `entries` keyed by `request_id`.
+ * 3: adds store `calls` (the call log of each request, keyed by `key`, indexed by `request_id`).
+ */
+export const HISTORY_DB_VERSION = 3
 export const ENTRIES_STORE = 'entries'
+export const CALLS_STORE = 'calls'
 export const QUARANTINE_STORE = 'quarantine'
 const V1_STORE = 'requests'
 /** Records read per `getAll` while loading (keeps each pause of the page short). */
@@ -37,6 +42,7 @@ interface QuarantinedRecord {
 interface HistorySchema extends DBSchema {
   entries: { key: string; value: HistoryEntry; indexes: { updatedAt: number; createdAt: number } }
   quarantine: { key: number; value: QuarantinedRecord }
+  calls: { key: string; value: StoredCall; indexes: { request_id: string } }
 }
 
 export interface HistoryDb {
@@ -68,8 +74,14 @@ export interface HistoryDb {
   ): Promise<HistoryEntry[]>
   /** Merges many entries (newer `updatedAt` wins); returns the stored entries that changed. */
   mergeMany(entries: readonly HistoryEntry[]): Promise<HistoryEntry[]>
+  /** Removes entries and their calls. */
   remove(ids: readonly string[]): Promise<void>
+  /** Removes every entry and call. */
   clear(): Promise<void>
+  /** Stores call records, then drops the oldest of each request beyond the caps. */
+  addCalls(records: readonly StoredCall[]): Promise<void>
+  /** The stored calls of one request (unreadable records are skipped). */
+  loadCalls(requestId: string): Promise<StoredCall[]>
   close(): void
 }
 
@@ -97,6 +109,11 @@ export async function openHistoryDb(options: OpenHistoryDbOptions = {}): Promise
           entries.createIndex('updatedAt', 'updatedAt')
           entries.createIndex('createdAt', 'createdAt')
           database.createObjectStore(QUARANTINE_STORE, { autoIncrement: true })
+        }
+        if (oldVersion < 3) {
+          // The entries are unchanged; the call log gets its own store.
+          const calls = database.createObjectStore(CALLS_STORE, { keyPath: 'key' })
+          calls.createIndex('request_id', 'request_id')
         }
         const names = database.objectStoreNames as unknown as DOMStringList
         if (oldVersion >= 1 && names.contains(V1_STORE)) {
@@ -218,16 +235,42 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
       return changed
     },
     async remove(ids) {
-      const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-      await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done])
+      const tx = db.transaction([ENTRIES_STORE, CALLS_STORE], 'readwrite')
+      const entries = tx.objectStore(ENTRIES_STORE)
+      const calls = tx.objectStore(CALLS_STORE)
+      const byRequest = calls.index('request_id')
+      await Promise.all([
+        ...ids.map(async (id) => {
+          await entries.delete(id)
+          const keys = await byRequest.getAllKeys(id)
+          await Promise.all(keys.map((key) => calls.delete(key)))
+        }),
+        tx.done,
+      ])
     },
     async clear() {
-      const tx = db.transaction([ENTRIES_STORE, QUARANTINE_STORE], 'readwrite')
+      const tx = db.transaction([ENTRIES_STORE, QUARANTINE_STORE, CALLS_STORE], 'readwrite')
       await Promise.all([
         tx.objectStore(ENTRIES_STORE).clear(),
         tx.objectStore(QUARANTINE_STORE).clear(),
+        tx.objectStore(CALLS_STORE).clear(),
         tx.done,
       ])
+    },
+    async addCalls(records) {
+      if (records.length === 0) return
+      const tx = db.transaction(CALLS_STORE, 'readwrite')
+      for (const record of records) await tx.store.put(record)
+      for (const id of new Set(records.map((r) => r.request_id))) {
+        const stored = (await tx.store.index('request_id').getAll(id)) as unknown[]
+        const readable = stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
+        for (const key of overflowKeys(readable)) await tx.store.delete(key)
+      }
+      await tx.done
+    },
+    async loadCalls(requestId) {
+      const stored = (await db.getAllFromIndex(CALLS_STORE, 'request_id', requestId)) as unknown[]
+      return stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
     },
     close() {
       db.close()
@@ -238,6 +281,8 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
 /** The fallback when IndexedDB cannot open: same behaviour, nothing survives a reload. */
 export function memoryHistoryDb(): HistoryDb {
   const records = new Map<string, HistoryEntry>()
+  const calls = new Map<string, StoredCall>()
+  const callsOf = (id: string) => [...calls.values()].filter((c) => c.request_id === id)
   return {
     kind: 'memory',
     migrated: 0,
@@ -276,10 +321,23 @@ export function memoryHistoryDb(): HistoryDb {
       return changed
     },
     async remove(ids) {
-      for (const id of ids) records.delete(id)
+      for (const id of ids) {
+        records.delete(id)
+        for (const call of callsOf(id)) calls.delete(call.key)
+      }
     },
     async clear() {
       records.clear()
+      calls.clear()
+    },
+    async addCalls(incoming) {
+      for (const record of incoming) calls.set(record.key, record)
+      for (const id of new Set(incoming.map((r) => r.request_id))) {
+        for (const key of overflowKeys(callsOf(id))) calls.delete(key)
+      }
+    },
+    async loadCalls(requestId) {
+      return callsOf(requestId)
     },
     close() {},
   }

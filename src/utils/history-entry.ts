@@ -80,6 +80,8 @@ export type HistoryPatch = Partial<Omit<HistoryEntry, 'request_id' | 'schemaVers
 }
 
 const REQUEST_ID = /^[0-9a-f]{32}$/i
+/** Stored instead of a code entered on a live request. */
+export const LIVE_CODE_PLACEHOLDER = '$CODE'
 
 export function isRequestId(value: unknown): value is string {
   return typeof value === 'string' && REQUEST_ID.test(value)
@@ -162,9 +164,12 @@ export function patchFromSearch(
   request: VerificationRequest,
   now: number,
 ): HistoryPatch {
+  const checks = Array.isArray(request.checks) ? request.checks : []
   const snapshot: HistorySearchSnapshot = {
     events: Array.isArray(request.events) ? request.events : [],
-    checks: Array.isArray(request.checks) ? request.checks : [],
+    // On live the codes entered are not kept (one of them is the PIN): `$CODE` instead.
+    checks:
+      environment === 'live' ? checks.map((c) => ({ ...c, code: LIVE_CODE_PLACEHOLDER })) : checks,
     price: request.price ?? '',
     currency: request.currency ?? '',
     estimatedPrice: request.estimated_price_messages_sent ?? '',

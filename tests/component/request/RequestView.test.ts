@@ -1,3 +1,4 @@
+import * as fakeIndexedDb from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
@@ -9,6 +10,7 @@ import { checkCode, searchRequests, triggerNextEvent, type CheckResult } from '@
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
+import { apiRequest, configureClient } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 
@@ -254,6 +256,7 @@ describe('request page: live status and loading', () => {
     vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
     useCallsStore().record({
       id: 1,
+      key: 'test-1',
       method: 'POST',
       path: 'sandbox/verify/control/json',
       query: {},
@@ -318,5 +321,82 @@ describe('request page: live (no admin API, times from search and the parameters
     expect(text('[data-test="countdown-next"]')).toContain('in 1 min 50 s')
     expect(wrapper.text()).toContain("Times are estimated from the workflow's schedule.")
     expect(wrapper.findAll('[data-test="timeline-item"]').map((i) => i.text())).toHaveLength(2)
+  })
+})
+
+describe('request page: the call log survives a reload', () => {
+  // History in IndexedDB here (the other tests keep it in memory): a "reload" keeps the database.
+  beforeEach(() => {
+    const classes = Object.entries(fakeIndexedDb).filter(([name]) => name.startsWith('IDB'))
+    Object.assign(globalThis, Object.fromEntries(classes), {
+      indexedDB: new fakeIndexedDb.IDBFactory(),
+    })
+  })
+  afterEach(() => {
+    Reflect.deleteProperty(globalThis, 'indexedDB')
+  })
+
+  /** Lets IndexedDB (timer-driven in the fake) and the promises after it finish. */
+  async function settle() {
+    for (let i = 0; i < 10; i++) {
+      await flushPromises()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+  }
+
+  /** Makes one real client call (answered by a stub) in a page that is then closed. */
+  async function callInEarlierPage(environment: 'sandbox' | 'live', path: string, form: object) {
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (async () =>
+        new Response(JSON.stringify({ request_id: ID, status: '0' }), {
+          headers: { 'content-type': 'application/json' },
+        })) as unknown as typeof fetch,
+    })
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const requests = useRequestsStore()
+    await requests.upsert({
+      request_id: ID,
+      environment,
+      number: '447700900123',
+      status: 'IN PROGRESS',
+      params: { number: '447700900123', brand: 'Acme', workflow_id: '1' },
+      createdAt: t0,
+      source: 'started',
+    })
+    await apiRequest('POST', `${environment}/${path}`, { form: form as Record<string, string> })
+    await requests.flushCalls()
+    await requests.dispose()
+  }
+
+  it('lists the calls made before the reload, with their curl command', async () => {
+    await callInEarlierPage('sandbox', 'verify/control/json', { request_id: ID, cmd: 'cancel' })
+    await mountRequest(adminRequest(ID, t0))
+    await settle()
+    const call = wrapper!.get('.call')
+    expect(call.text()).toContain('POST /verify/control/json')
+    expect(call.text()).toContain('cmd=cancel')
+    expect(call.text()).toContain('-d "cmd=cancel"')
+    expect(wrapper!.text()).not.toContain('No call about this request is recorded yet')
+  })
+
+  it('shows a live check after a reload with the PIN as $CODE, and says so', async () => {
+    await callInEarlierPage('live', 'verify/check/json', { request_id: ID, code: '4321' })
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:p(.*)*', component: RequestView }],
+    })
+    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    await settle()
+    const call = wrapper.get('.call')
+    expect(call.text()).toContain('POST /verify/check/json')
+    expect(call.text()).toContain('-d "code=$CODE"')
+    expect(call.get('[data-test="call-masked"]').text()).toBe(
+      'code not stored for live requests (shown as $CODE).',
+    )
+    expect(call.text()).not.toContain('4321')
   })
 })

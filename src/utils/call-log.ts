@@ -1,0 +1,229 @@
+/**
+ * The call log kept with history: every call made about a request, as sent and received, made
+ * safe and small enough to store. Pure functions only (the requests store and IndexedDB use them).
+ *
+ * What is stored, and what is not:
+ * - credentials are placeholders already (the API client masks them); any other field that looks
+ *   like a secret (`api_secret`, `token`, `password`, …) is replaced here too, at any depth;
+ * - the access token of the server is never part of a call (it travels in a header);
+ * - on live, the PIN of a check (`code`), a chosen PIN (`pin_code`) and the codes a search answer
+ *   lists under `checks` are replaced by `$CODE` and `$PIN_CODE`: a finished request's PIN is
+ *   harmless in the sandbox but not on a real phone;
+ * - a response larger than `MAX_RESPONSE_CHARS` is cut (and marked `truncated`).
+ */
+import type { ApiCall } from '@/api/client'
+
+/** Calls that change something (start, check, cancel, next event) kept per request. */
+export const MAX_ACTIONS_PER_REQUEST = 50
+/** Read calls (search, the sandbox's view) kept per request: the newest only. */
+export const MAX_READS_PER_REQUEST = 10
+/** Characters of a response kept (as JSON text). */
+export const MAX_RESPONSE_CHARS = 32_000
+
+/** Placeholders stored instead of a PIN on live. */
+export const LIVE_PIN_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  code: '$CODE',
+  pin_code: '$PIN_CODE',
+}
+
+const SECRET_KEYS: Readonly<Record<string, string>> = {
+  api_key: '$VONAGE_API_KEY',
+  api_secret: '$VONAGE_API_SECRET',
+  signature: '[not stored]',
+  secret: '[not stored]',
+  password: '[not stored]',
+  token: '[not stored]',
+  access_token: '[not stored]',
+  verify_desk_token: '$VERIFY_DESK_TOKEN',
+  authorization: '[not stored]',
+}
+
+/** One stored call record: one per request the call was about. */
+export interface StoredCall {
+  /** `call.key` + request_id: unique. */
+  key: string
+  request_id: string
+  /** `action` calls change something; `read` calls (GET) only look. */
+  kind: 'action' | 'read'
+  call: ApiCall
+}
+
+export type CallKind = StoredCall['kind']
+
+export function callKind(call: Pick<ApiCall, 'method'>): CallKind {
+  return call.method === 'GET' ? 'read' : 'action'
+}
+
+/** Whether a call went to live (`live/verify/...`). */
+export function isLiveCall(call: Pick<ApiCall, 'path'>): boolean {
+  return /^\/?live\//.test(call.path)
+}
+
+function scrub(value: unknown, depth = 0): unknown {
+  if (depth > 20) return '[too deep]'
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1))
+  if (typeof value !== 'object' || value === null) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) {
+    const placeholder = SECRET_KEYS[key.toLowerCase()]
+    out[key] =
+      placeholder !== undefined && v !== '' && v !== null ? placeholder : scrub(v, depth + 1)
+  }
+  return out
+}
+
+/**
+ * Replaces the PIN fields of live parameters by their placeholders; returns the new object and the
+ * names replaced. Sandbox parameters come back unchanged.
+ */
+export function maskLivePins<T extends Record<string, unknown>>(
+  live: boolean,
+  params: T,
+): { params: T; masked: string[] } {
+  if (!live) return { params, masked: [] }
+  const masked: string[] = []
+  const out: Record<string, unknown> = { ...params }
+  for (const [key, placeholder] of Object.entries(LIVE_PIN_PLACEHOLDERS)) {
+    if (key in out && out[key] !== '' && out[key] !== undefined) {
+      out[key] = placeholder
+      masked.push(key)
+    }
+  }
+  return { params: out as T, masked }
+}
+
+/** Replaces `code` in every `checks` entry (search answers list the codes entered). */
+export function maskCheckCodes(value: unknown, depth = 0): unknown {
+  if (depth > 20 || typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return value.map((v) => maskCheckCodes(v, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) {
+    out[key] =
+      key === 'checks' && Array.isArray(v)
+        ? v.map((c: unknown) =>
+            typeof c === 'object' && c !== null && 'code' in c
+              ? { ...c, code: LIVE_PIN_PLACEHOLDERS.code }
+              : c,
+          )
+        : maskCheckCodes(v, depth + 1)
+  }
+  return out
+}
+
+/** The storable copy of a call: secrets out, live PINs masked, the response cut to size. */
+export function storableCall(call: ApiCall): ApiCall {
+  const live = isLiveCall(call)
+  const query = maskLivePins(live, scrub(call.query) as ApiCall['query'])
+  const body = call.body
+    ? maskLivePins(live, scrub(call.body) as Record<string, string>)
+    : { params: null, masked: [] }
+  let response = live ? maskCheckCodes(scrub(call.response)) : scrub(call.response)
+  let truncated = false
+  const text = typeof response === 'string' ? response : JSON.stringify(response ?? null)
+  if (text.length > MAX_RESPONSE_CHARS) {
+    response = `${text.slice(0, MAX_RESPONSE_CHARS)}…`
+    truncated = true
+  }
+  const masked = [...new Set([...query.masked, ...body.masked])]
+  const stored: ApiCall = {
+    id: call.id,
+    key: call.key,
+    method: call.method,
+    path: call.path,
+    query: query.params,
+    body: body.params,
+    startedAt: call.startedAt,
+    durationMs: call.durationMs,
+    httpStatus: call.httpStatus,
+    response,
+    error: call.error ? { ...call.error } : null,
+  }
+  if (masked.length > 0) stored.masked = masked
+  if (truncated) stored.truncated = true
+  return stored
+}
+
+function ids(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
+  return []
+}
+
+/** The request_ids a call was about: in its query, body or answer. */
+export function requestIdsOf(call: Pick<ApiCall, 'query' | 'body' | 'response'>): string[] {
+  const out = new Set<string>()
+  for (const id of ids(call.query.request_id)) out.add(id)
+  for (const id of ids(call.query.request_ids)) out.add(id)
+  if (call.body) for (const id of ids(call.body.request_id)) out.add(id)
+  const response = call.response
+  if (typeof response === 'object' && response !== null) {
+    const r = response as { request_id?: unknown; verification_requests?: unknown }
+    for (const id of ids(r.request_id)) out.add(id)
+    if (Array.isArray(r.verification_requests)) {
+      for (const item of r.verification_requests as { request_id?: unknown }[]) {
+        for (const id of ids(item?.request_id)) out.add(id)
+      }
+    }
+  }
+  return [...out].filter(Boolean)
+}
+
+/** The records to store for one call (one per request it was about). */
+export function toStoredCalls(call: ApiCall): StoredCall[] {
+  const requestIds = requestIdsOf(call)
+  if (requestIds.length === 0) return []
+  const stored = storableCall(call)
+  const kind = callKind(call)
+  return requestIds.map((request_id) => ({
+    key: `${call.key}|${request_id}`,
+    request_id,
+    kind,
+    call: stored,
+  }))
+}
+
+/**
+ * The records of one request to delete so that at most `MAX_ACTIONS_PER_REQUEST` actions and
+ * `MAX_READS_PER_REQUEST` reads remain (the oldest go first).
+ */
+export function overflowKeys(records: readonly StoredCall[]): string[] {
+  const drop: string[] = []
+  for (const [kind, max] of [
+    ['action', MAX_ACTIONS_PER_REQUEST],
+    ['read', MAX_READS_PER_REQUEST],
+  ] as const) {
+    const ofKind = records
+      .filter((r) => r.kind === kind)
+      .sort((a, b) => b.call.startedAt - a.call.startedAt || b.call.id - a.call.id)
+    for (const r of ofKind.slice(max)) drop.push(r.key)
+  }
+  return drop
+}
+
+/** A stored record read back, or null when it is not one (a damaged record is skipped). */
+export function readStoredCall(raw: unknown): StoredCall | null {
+  if (typeof raw !== 'object' || raw === null) return null
+  const r = raw as Partial<StoredCall>
+  const c = r.call as Partial<ApiCall> | undefined
+  if (typeof r.key !== 'string' || typeof r.request_id !== 'string') return null
+  if (r.kind !== 'action' && r.kind !== 'read') return null
+  if (!c || typeof c !== 'object') return null
+  if (typeof c.method !== 'string' || typeof c.path !== 'string') return null
+  if (typeof c.startedAt !== 'number' || typeof c.key !== 'string') return null
+  if (typeof c.query !== 'object' || c.query === null) return null
+  return r as StoredCall
+}
+
+/** Newest first; the same call (by key) once, the first copy given wins. */
+export function mergeCalls(...lists: readonly (readonly ApiCall[])[]): ApiCall[] {
+  const seen = new Set<string>()
+  const out: ApiCall[] = []
+  for (const list of lists) {
+    for (const call of list) {
+      if (seen.has(call.key)) continue
+      seen.add(call.key)
+      out.push(call)
+    }
+  }
+  return out.sort((a, b) => b.startedAt - a.startedAt || b.id - a.id)
+}
