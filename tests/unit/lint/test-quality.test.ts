@@ -3,11 +3,16 @@ import { lintErrors } from './support'
 
 const FILE = 'tests/unit/example.test.ts'
 
-/** The rule ids lint reports for a test file made of `body` below the vitest import it uses. */
+/**
+ * What lint reports for a test file made of `body` below the vitest import it uses: rule ids, and
+ * for `no-restricted-syntax` (one rule, several selectors) the id with its message.
+ */
 async function rulesBroken(body: string): Promise<(string | null)[]> {
   const used = ['describe', 'expect', 'it'].filter((name) => new RegExp(`\\b${name}\\b`).test(body))
   const header = `import { ${used.join(', ')} } from 'vitest'\n`
-  return (await lintErrors(FILE, header + body)).map((m) => m.ruleId)
+  return (await lintErrors(FILE, header + body)).map((m) =>
+    m.ruleId === 'no-restricted-syntax' ? `${m.ruleId}: ${m.message}` : m.ruleId,
+  )
 }
 
 describe('lint rejects weak tests', { timeout: 30_000 }, () => {
@@ -30,14 +35,14 @@ describe('lint rejects weak tests', { timeout: 30_000 }, () => {
     [
       'a conditionally skipped test',
       "it.skipIf(process.env.CI)('adds', () => { expect(1 + 1).toBe(2) })\n",
-      'no-restricted-syntax',
+      'no-restricted-syntax: No conditional tests: a missing prerequisite fails with a clear message.',
     ],
     ['a todo', "it.todo('adds')\n", 'vitest/warn-todo'],
     ['a test without an assertion', "it('adds', () => { void (1 + 1) })\n", 'vitest/expect-expect'],
     [
       'expect on a literal',
       "it('holds', () => { expect(true).toBe(true) })\n",
-      'no-restricted-syntax',
+      'no-restricted-syntax: expect(<literal>) cannot fail: assert on a value the code produced.',
     ],
     [
       'an assertion behind a branch',
@@ -52,12 +57,12 @@ describe('lint rejects weak tests', { timeout: 30_000 }, () => {
     [
       'a fixed port in options',
       "it('serves', () => { const o = { port: 5173 }; expect(o).toEqual({ port: 5173 }) })\n",
-      'no-restricted-syntax',
+      'no-restricted-syntax: Fixed ports collide: listen on port 0 and read the port back.',
     ],
     [
       'a fixed port passed to listen',
       "import http from 'node:http'\nit('serves', () => { const s = http.createServer().listen(4010, '127.0.0.1'); expect(s.listening).toBe(false) })\n",
-      'no-restricted-syntax',
+      'no-restricted-syntax: Fixed ports collide: listen on port 0 and read the port back.',
     ],
   ])('%s fails', async (_what, body, rule) => {
     expect(await rulesBroken(body)).toContain(rule)
