@@ -3,9 +3,7 @@
  * checks the call, strips whatever credentials the browser sent, adds the server's own and forwards
  * it to the environment's upstream, paced to the upstream's rate limits.
  */
-import { once } from 'node:events'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Readable } from 'node:stream'
 import {
   basicAuthorization,
   bodyKind,
@@ -29,8 +27,22 @@ import {
   tokenOf,
 } from './guards.ts'
 import { Coalescer, QueueFullError, RateLimiter } from './limiter.ts'
-import { ENVIRONMENT_IDS, matchRoute, routeLabel, type EnvironmentId, type Route } from './routes.ts'
-import { UpstreamNetworkError, type Upstream, type UpstreamRequest } from './upstream.ts'
+import {
+  ENVIRONMENT_IDS,
+  matchRoute,
+  routeLabel,
+  type EnvironmentId,
+  type Route,
+} from './routes.ts'
+import {
+  UpstreamNetworkError,
+  UpstreamTimeoutError,
+  abortable,
+  type BufferedAnswer,
+  type ExchangeLimits,
+  type Upstream,
+  type UpstreamRequest,
+} from './upstream.ts'
 
 export { ProxyError, sendError } from './errors.ts'
 export type { Upstream } from './upstream.ts'
@@ -95,33 +107,35 @@ export interface Proxy {
 const MAX_UPSTREAM_BODY = 1024 * 1024
 const EXCERPT_LENGTH = 160
 
-class UpstreamTimeoutError extends Error {
-  constructor() {
-    super('upstream timeout')
-    this.name = 'UpstreamTimeoutError'
-  }
-}
-
-interface Buffered {
-  status: number
-  headers: Record<string, string>
-  body: Buffer
-}
-
 interface EnvironmentRuntime {
   id: EnvironmentId
   config: ProxyEnvironment
   overall?: RateLimiter
   search?: RateLimiter
-  searches: Coalescer<Buffered>
+  searches: Coalescer<BufferedAnswer>
+  /** `Authorization` value for the upstream (computed once). */
+  authorization: string
 }
 
+/** What the access log line says about one call; filled in as the call goes. */
 interface CallRecord {
+  started: number
+  method: string
   environment: string
   endpoint: string
   apiStatus?: string
   requestId?: string
   note?: string
+  log: (res: ServerResponse, call: CallRecord) => void
+}
+
+const CALL = Symbol('verify-desk.call')
+type TrackedResponse = ServerResponse & { [CALL]?: CallRecord }
+
+/** The shared `close` listener of every response: writes the access log line of its call. */
+function onResponseClose(this: TrackedResponse): void {
+  const call = this[CALL]
+  if (call) call.log(this, call)
 }
 
 export function createProxy(options: ProxyOptions): Proxy {
@@ -159,7 +173,8 @@ export function createProxy(options: ProxyOptions): Proxy {
             maxQueue: limit.maxQueue,
           })
         : undefined,
-      searches: new Coalescer<Buffered>(),
+      searches: new Coalescer<BufferedAnswer>(),
+      authorization: basicAuthorization(config.credentials),
     })
   }
 
@@ -181,32 +196,38 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
   }
 
-  function accessLog(req: IncomingMessage, res: ServerResponse, started: number, call: CallRecord) {
-    if (!options.accessLog) return
-    const latency = (performance.now() - started).toFixed(1)
-    const fields = [
-      `time=${new Date().toISOString()}`,
-      `env=${call.environment}`,
-      `endpoint=${call.endpoint}`,
-      `method=${safeToken(req.method ?? '-')}`,
-      `http=${res.statusCode}`,
-      `status=${call.apiStatus === undefined ? '-' : JSON.stringify(call.apiStatus)}`,
-      `request_id=${call.requestId ?? '-'}`,
-      `latency=${latency}ms`,
-    ]
-    if (call.note) fields.push(call.note)
-    const line = `[verify-desk] ${fields.join(' ')}`
-    options.logger.info(
-      secrets.some((secret) => line.includes(secret)) ? redact(line, secrets) : line,
-    )
+  const upstreamLimits: ExchangeLimits = {
+    timeoutMs: options.timeoutMs,
+    maxBytes: MAX_UPSTREAM_BODY,
   }
 
-  async function handle(
+  /** Formats and writes one access log line, once the response is done (one logger call). */
+  function accessLog(res: ServerResponse, call: CallRecord): void {
+    const line =
+      `[verify-desk] time=${new Date().toISOString()} env=${call.environment} ` +
+      `endpoint=${call.endpoint} method=${safeToken(call.method)} http=${res.statusCode} ` +
+      `status=${call.apiStatus === undefined ? '-' : JSON.stringify(call.apiStatus)} ` +
+      `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
+      (call.note ? ` ${call.note}` : '')
+    let leaked = false
+    for (const secret of secrets) if (line.includes(secret)) leaked = true
+    options.logger.info(leaked ? redact(line, secrets) : line)
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, call: CallRecord) {
+    try {
+      await forward(req, res, call)
+    } catch (error) {
+      fail(req, res, call, error)
+    }
+  }
+
+  async function forward(
     req: IncomingMessage,
     res: ServerResponse,
     call: CallRecord,
   ): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase()
+    const method = call.method
     // Split by hand: `new URL` would read `//host/...` as a host name.
     const rawUrl = req.url ?? '/'
     const mark = rawUrl.indexOf('?')
@@ -292,18 +313,24 @@ export function createProxy(options: ProxyOptions): Proxy {
     if (route.kind === 'admin' && typeof lastEventId === 'string')
       headers['last-event-id'] = lastEventId
 
-    const outgoing = injectCredentials(
-      { query, body: stripped.body, kind, headers },
-      method,
-      env.config.credentials,
-      route.kind === 'admin' ? 'basic' : env.config.auth,
-    )
-    const search = outgoing.query.toString()
+    let outgoing: { query: URLSearchParams; body: string; headers: Record<string, string> }
+    if (route.kind === 'admin' || env.config.auth === 'basic') {
+      headers.authorization = env.authorization
+      outgoing = { query, body: stripped.body, headers }
+    } else {
+      outgoing = injectCredentials(
+        { query, body: stripped.body, kind, headers },
+        method,
+        env.config.credentials,
+        env.config.auth,
+      )
+    }
+    const search = query.size === 0 && outgoing.query === query ? '' : outgoing.query.toString()
     const upstreamRequest: UpstreamRequest = {
       method,
       path: route.upstreamPath + (search ? `?${search}` : ''),
       headers: outgoing.headers,
-      body: outgoing.kind === 'none' && method !== 'POST' ? undefined : outgoing.body,
+      body: kind === 'none' && method !== 'POST' ? undefined : outgoing.body,
     }
 
     if (route.kind === 'admin') {
@@ -321,10 +348,15 @@ export function createProxy(options: ProxyOptions): Proxy {
     bodyParams: Record<string, unknown> | undefined,
     query: URLSearchParams,
     call: CallRecord,
-  ): Promise<Buffered> {
-    const once = () => attempt(env.config.upstream, request)
+  ): Promise<BufferedAnswer> {
+    const upstream = env.config.upstream
+    if (route.endpoint !== 'search') {
+      // Never retried: it may send an SMS or use up an attempt.
+      if (!env.overall) return upstream.exchange(request, upstreamLimits)
+      return env.overall.schedule(() => upstream.exchange(request, upstreamLimits))
+    }
+    const once = () => upstream.exchange(request, upstreamLimits)
     const paced = () => (env.overall ? env.overall.schedule(once) : once())
-    if (route.endpoint !== 'search') return paced() // never retried: it may send an SMS or use an attempt
 
     const key = searchKey(route, bodyParams, query)
     const { promise, shared } = env.searches.run(key, async () => {
@@ -341,38 +373,17 @@ export function createProxy(options: ProxyOptions): Proxy {
     return promise
   }
 
-  async function attempt(upstream: Upstream, request: UpstreamRequest): Promise<Buffered> {
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(new UpstreamTimeoutError()), options.timeoutMs)
-    try {
-      return await abortable(
-        (async () => {
-          const response = await upstream.send(request, controller.signal)
-          try {
-            const body = await readAll(response.body, MAX_UPSTREAM_BODY)
-            return { status: response.status, headers: response.headers, body }
-          } catch (error) {
-            response.cancel()
-            throw error
-          }
-        })(),
-        controller.signal,
-      )
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
   function writeVerifyAnswer(
     env: EnvironmentRuntime,
     route: Extract<Route, { kind: 'verify' }>,
-    answer: Buffered,
+    answer: BufferedAnswer,
     res: ServerResponse,
     call: CallRecord,
   ): void {
-    const contentType = answer.headers['content-type'] ?? ''
+    const contentType = answer.contentType
     let text = answer.body.toString('utf8')
-    const redacted = secrets.some((secret) => secret.length >= 4 && text.includes(secret))
+    let redacted = false
+    for (const secret of secrets) if (secret.length >= 4 && text.includes(secret)) redacted = true
     if (redacted) text = redact(text, secrets)
     const badAnswer = (what: string) =>
       new ProxyError(
@@ -433,19 +444,16 @@ export function createProxy(options: ProxyOptions): Proxy {
     if (streaming) headers['X-Accel-Buffering'] = 'no'
     res.writeHead(response.status, headers)
     if (streaming) res.flushHeaders()
+    const body = response.body
     const stop = () => response.cancel()
     res.once('close', stop)
-    try {
-      for await (const chunk of response.body) {
-        if (res.destroyed) break
-        if (!res.write(chunk)) await once(res, 'drain')
-      }
-    } catch {
-      // The browser went away or the sandbox closed the stream: nothing left to answer.
-    } finally {
+    body.once('end', () => res.off('close', stop))
+    // The sandbox closed the stream or the upstream dropped: end what was sent.
+    body.once('error', () => {
       res.off('close', stop)
       res.end()
-    }
+    })
+    body.pipe(res)
   }
 
   function describe(env: EnvironmentRuntime): string {
@@ -499,15 +507,25 @@ export function createProxy(options: ProxyOptions): Proxy {
   }
 
   function middleware(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now()
-    const call: CallRecord = { environment: '-', endpoint: '-' }
-    res.once('close', () => accessLog(req, res, started, call))
-    handle(req, res, call).catch((error: unknown) => {
-      const proxyError = toProxyError(error, call)
-      if (proxyError.status === 413) res.setHeader('Connection', 'close')
-      sendError(res, proxyError)
-      if (proxyError.status === 413) req.resume()
-    })
+    const call: CallRecord = {
+      started: performance.now(),
+      method: (req.method ?? 'GET').toUpperCase(),
+      environment: '-',
+      endpoint: '-',
+      log: accessLog,
+    }
+    if (options.accessLog) {
+      ;(res as TrackedResponse)[CALL] = call
+      res.once('close', onResponseClose)
+    }
+    void handle(req, res, call)
+  }
+
+  function fail(req: IncomingMessage, res: ServerResponse, call: CallRecord, error: unknown): void {
+    const proxyError = toProxyError(error, call)
+    if (proxyError.status === 413) res.setHeader('Connection', 'close')
+    sendError(res, proxyError)
+    if (proxyError.status === 413) req.resume()
   }
 
   return {
@@ -537,90 +555,58 @@ function sendJson(res: ServerResponse, status: number, value: unknown, head = fa
 }
 
 /** Reads a request body as UTF-8, refusing (413) anything larger than `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const tooLarge = () =>
-    new ProxyError(
-      413,
-      'payload_too_large',
-      `The request body is larger than ${Math.round(limit / 1024)} KiB. Verify calls need only a few short parameters.`,
-    )
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > limit) throw tooLarge()
+  if (declared > limit) return Promise.reject(bodyTooLarge(limit))
   return new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        req.off('data', onData)
-        reject(tooLarge())
-        return
-      }
-      chunks.push(chunk)
-    }
-    req.on('data', onData)
-    req.once('end', () =>
-      resolve(
-        chunks.length === 1
-          ? (chunks[0] as Buffer).toString('utf8')
-          : Buffer.concat(chunks).toString('utf8'),
-      ),
-    )
+    const reading: BodyReading = { limit, size: 0, chunks: [], resolve, reject }
+    ;(req as ReadingRequest)[READING] = reading
+    req.on('data', onBodyData)
+    req.once('end', onBodyEnd)
     req.once('error', reject)
   })
 }
 
-async function readAll(body: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer> {
-  const tooLarge = () => new UpstreamNetworkError('upstream answer too large', 'ETOOLARGE')
-  if (body instanceof Readable) {
-    // Event-based for node streams: cheaper than an async iterator on every call.
-    return new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      body.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > limit) body.destroy(tooLarge())
-        else chunks.push(chunk)
-      })
-      body.once('end', () =>
-        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-      )
-      body.once('error', reject)
-      body.once('close', () => {
-        if (!body.readableEnded)
-          reject(
-            new UpstreamNetworkError('the upstream closed the connection mid-answer', 'ECONNRESET'),
-          )
-      })
-    })
-  }
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    size += chunk.length
-    if (size > limit) throw tooLarge()
-    chunks.push(Buffer.from(chunk))
-  }
-  return Buffer.concat(chunks)
+// Shared handlers for request bodies (no closures per call): the state hangs on the request.
+const READING = Symbol('verify-desk.body')
+
+interface BodyReading {
+  limit: number
+  size: number
+  chunks: Buffer[]
+  resolve(text: string): void
+  reject(error: Error): void
 }
 
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(signal.aborted ? signal.reason : error)
-      },
-    )
-  })
+type ReadingRequest = IncomingMessage & { [READING]: BodyReading }
+
+function bodyTooLarge(limit: number): ProxyError {
+  return new ProxyError(
+    413,
+    'payload_too_large',
+    `The request body is larger than ${Math.round(limit / 1024)} KiB. Verify calls need only a few short parameters.`,
+  )
+}
+
+function onBodyData(this: ReadingRequest, chunk: Buffer): void {
+  const reading = this[READING]
+  reading.size += chunk.length
+  if (reading.size > reading.limit) {
+    this.off('data', onBodyData)
+    this.off('end', onBodyEnd)
+    reading.reject(bodyTooLarge(reading.limit))
+    return
+  }
+  reading.chunks.push(chunk)
+}
+
+function onBodyEnd(this: ReadingRequest): void {
+  const { chunks } = this[READING]
+  this[READING].resolve(
+    chunks.length === 1
+      ? (chunks[0] as Buffer).toString('utf8')
+      : Buffer.concat(chunks).toString('utf8'),
+  )
 }
 
 /** Identical searches share one upstream call: same environment, format and request ids. */

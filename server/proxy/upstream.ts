@@ -1,5 +1,5 @@
 /** Where the proxy sends a call: a real HTTP(S) host, or an in-process `fetch` handler (the sandbox). */
-import http from 'node:http'
+import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
@@ -8,6 +8,7 @@ export interface UpstreamRequest {
   method: string
   /** Path and query, e.g. `/verify/search/json?request_id=abc`. */
   path: string
+  /** Lower-case names; `content-length` is added from `body`. */
   headers: Record<string, string>
   body?: string
 }
@@ -15,15 +16,37 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number
   headers: Record<string, string>
-  body: AsyncIterable<Uint8Array>
+  body: Readable
   /** Stops reading the body (the browser went away). */
   cancel(): void
+}
+
+/** A whole upstream answer, read into memory (Verify answers are a few hundred bytes). */
+export interface BufferedAnswer {
+  status: number
+  /** The `Content-Type` header, or '' when absent. */
+  contentType: string
+  body: Buffer
+}
+
+export interface ExchangeLimits {
+  /** The whole exchange (send, wait, read) must finish within this many milliseconds. */
+  timeoutMs: number
+  /** Largest answer read; a larger one fails as a network error. */
+  maxBytes: number
 }
 
 export interface Upstream {
   /** For messages: `https://api.nexmo.com`, `the embedded sandbox`. */
   readonly description: string
+  /** Streams an answer (the sandbox admin API, its event stream). */
   send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse>
+  /**
+   * Sends a call and reads the whole answer. Rejects with UpstreamTimeoutError past
+   * `limits.timeoutMs`, with UpstreamNetworkError when the upstream cannot be reached, drops the
+   * connection or answers more than `limits.maxBytes`.
+   */
+  exchange(request: UpstreamRequest, limits: ExchangeLimits): Promise<BufferedAnswer>
   close(): void
 }
 
@@ -38,6 +61,16 @@ export class UpstreamNetworkError extends Error {
   }
 }
 
+/** The upstream did not answer within the time limit. */
+export class UpstreamTimeoutError extends Error {
+  constructor() {
+    super('upstream timeout')
+    this.name = 'UpstreamTimeoutError'
+  }
+}
+
+const tooLarge = () => new UpstreamNetworkError('upstream answer too large', 'ETOOLARGE')
+
 /** An upstream on a base URL (`https://api.nexmo.com`, `http://127.0.0.1:4010`), with keep-alive. */
 export function httpUpstream(baseUrl: string): Upstream {
   const base = new URL(baseUrl)
@@ -45,42 +78,46 @@ export function httpUpstream(baseUrl: string): Upstream {
     throw new Error(`The upstream URL must be http: or https:, not ${base.protocol}`)
   }
   const transport = base.protocol === 'https:' ? https : http
+  // More sockets than calls the rate limit lets through at once (30/s), and than a busy dev server
+  // sends: a call never waits for a socket.
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 64 })
   const prefix = base.pathname.replace(/\/$/, '')
+  const protocol = base.protocol
+  const hostname = base.hostname.replace(/^\[(.*)\]$/, '$1')
+  const port = base.port || undefined
+
+  function request(call: UpstreamRequest): http.ClientRequest {
+    if (call.body !== undefined)
+      call.headers['content-length'] = String(Buffer.byteLength(call.body))
+    return transport.request({
+      protocol,
+      hostname,
+      port,
+      method: call.method,
+      path: prefix + call.path,
+      headers: call.headers,
+      agent,
+    })
+  }
+
   return {
     description: base.origin,
-    send(request, signal) {
+    send(call, signal) {
       return new Promise((resolve, reject) => {
-        const req = transport.request(
-          {
-            protocol: base.protocol,
-            hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'),
-            port: base.port || undefined,
-            method: request.method,
-            path: prefix + request.path,
-            headers: {
-              ...request.headers,
-              ...(request.body !== undefined
-                ? { 'content-length': String(Buffer.byteLength(request.body)) }
-                : {}),
-            },
-            agent,
-          },
-          (res) => {
-            const headers: Record<string, string> = {}
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (value !== undefined)
-                headers[name] = Array.isArray(value) ? value.join(', ') : value
-            }
-            res.once('close', () => signal.removeEventListener('abort', onAbort))
-            resolve({
-              status: res.statusCode ?? 502,
-              headers,
-              body: res,
-              cancel: () => res.destroy(),
-            })
-          },
-        )
+        const req = request(call)
+        req.once('response', (res: IncomingMessage) => {
+          const headers: Record<string, string> = {}
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+          }
+          res.once('close', () => signal.removeEventListener('abort', onAbort))
+          resolve({
+            status: res.statusCode ?? 502,
+            headers,
+            body: res,
+            cancel: () => res.destroy(),
+          })
+        })
         // Abort by hand rather than with the `signal` option: cheaper per call on a keep-alive agent.
         const onAbort = () =>
           req.destroy(signal.reason instanceof Error ? signal.reason : undefined)
@@ -90,7 +127,29 @@ export function httpUpstream(baseUrl: string): Upstream {
           if (signal.aborted) reject(signal.reason)
           else reject(new UpstreamNetworkError(error.message, error.code))
         })
-        req.end(request.body)
+        req.end(call.body)
+      })
+    },
+    exchange(call, limits) {
+      return new Promise<BufferedAnswer>((resolve, reject) => {
+        const req = request(call) as TaggedRequest
+        const pending: Pending = {
+          req,
+          resolve,
+          reject,
+          timer: undefined,
+          maxBytes: limits.maxBytes,
+          chunks: [],
+          size: 0,
+          status: 0,
+          contentType: '',
+          done: false,
+        }
+        pending.timer = setTimeout(onTimeout, limits.timeoutMs, pending)
+        req[PENDING] = pending
+        req.on('response', onResponse)
+        req.on('error', onRequestError)
+        req.end(call.body)
       })
     },
     close() {
@@ -99,46 +158,183 @@ export function httpUpstream(baseUrl: string): Upstream {
   }
 }
 
+// One exchange with an HTTP upstream, driven by shared handlers (no closures per call): the state
+// hangs on the request and response objects.
+const PENDING = Symbol('verify-desk.exchange')
+
+interface Pending {
+  req: http.ClientRequest
+  resolve(answer: BufferedAnswer): void
+  reject(error: Error): void
+  timer: ReturnType<typeof setTimeout> | undefined
+  maxBytes: number
+  chunks: Buffer[]
+  size: number
+  status: number
+  contentType: string
+  done: boolean
+}
+
+type TaggedRequest = http.ClientRequest & { [PENDING]: Pending }
+type TaggedResponse = IncomingMessage & { [PENDING]: Pending }
+
+function settle(pending: Pending, error: Error | undefined): void {
+  if (pending.done) return
+  pending.done = true
+  clearTimeout(pending.timer)
+  if (error === undefined) {
+    const { chunks } = pending
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, pending.size)
+    pending.resolve({ status: pending.status, contentType: pending.contentType, body })
+    return
+  }
+  pending.req.destroy()
+  pending.reject(error)
+}
+
+function onTimeout(pending: Pending): void {
+  settle(pending, new UpstreamTimeoutError())
+}
+
+function onRequestError(this: TaggedRequest, error: NodeJS.ErrnoException): void {
+  settle(this[PENDING], new UpstreamNetworkError(error.message, error.code))
+}
+
+function onResponse(this: TaggedRequest, res: IncomingMessage): void {
+  const pending = this[PENDING]
+  pending.status = res.statusCode ?? 502
+  pending.contentType = rawHeader(res.rawHeaders, 'content-type')
+  const tagged = res as TaggedResponse
+  tagged[PENDING] = pending
+  res.on('data', onData)
+  res.on('end', onEnd)
+  res.on('error', onResponseError)
+  res.on('close', onResponseClose)
+}
+
+function onData(this: TaggedResponse, chunk: Buffer): void {
+  const pending = this[PENDING]
+  pending.size += chunk.length
+  if (pending.size > pending.maxBytes) settle(pending, tooLarge())
+  else pending.chunks.push(chunk)
+}
+
+function onEnd(this: TaggedResponse): void {
+  settle(this[PENDING], undefined)
+}
+
+function onResponseError(this: TaggedResponse, error: NodeJS.ErrnoException): void {
+  settle(this[PENDING], new UpstreamNetworkError(error.message, error.code ?? 'ECONNRESET'))
+}
+
+function onResponseClose(this: TaggedResponse): void {
+  if (!this.complete) {
+    settle(
+      this[PENDING],
+      new UpstreamNetworkError('the upstream closed the connection mid-answer', 'ECONNRESET'),
+    )
+  }
+}
+
+/** A header from `rawHeaders` (name, value, name, value…), joined when repeated; '' when absent. */
+function rawHeader(raw: string[], name: string): string {
+  let value = ''
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string
+    if (key.length === name.length && key.toLowerCase() === name) {
+      value = value ? `${value}, ${raw[i + 1]}` : (raw[i + 1] as string)
+    }
+  }
+  return value
+}
+
 /** An in-process upstream answering web-standard Requests (the embedded sandbox's `fetch`). */
 export function fetchUpstream(
   handler: (request: Request) => Promise<Response>,
   description: string,
 ): Upstream {
+  async function respond(call: UpstreamRequest, signal: AbortSignal): Promise<Response> {
+    try {
+      return await handler(
+        new Request(`http://sandbox.internal${call.path}`, {
+          method: call.method,
+          headers: call.headers,
+          body:
+            call.body === undefined || call.method === 'GET' || call.method === 'HEAD'
+              ? undefined
+              : call.body,
+          signal,
+        }),
+      )
+    } catch (error) {
+      if (signal.aborted) throw signal.reason
+      throw new UpstreamNetworkError(
+        error instanceof Error ? error.message : String(error),
+        undefined,
+      )
+    }
+  }
   return {
     description,
-    async send(request, signal) {
-      let response: Response
-      try {
-        response = await handler(
-          new Request(`http://sandbox.internal${request.path}`, {
-            method: request.method,
-            headers: request.headers,
-            body:
-              request.body === undefined || request.method === 'GET' || request.method === 'HEAD'
-                ? undefined
-                : request.body,
-            signal,
-          }),
-        )
-      } catch (error) {
-        if (signal.aborted) throw signal.reason
-        throw new UpstreamNetworkError(
-          error instanceof Error ? error.message : String(error),
-          undefined,
-        )
-      }
+    async send(call, signal) {
+      const response = await respond(call, signal)
       const headers: Record<string, string> = {}
       response.headers.forEach((value, name) => {
         headers[name] = value
       })
       if (!response.body) {
-        return { status: response.status, headers, body: emptyBody(), cancel: () => {} }
+        return { status: response.status, headers, body: Readable.from([]), cancel: () => {} }
       }
       const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)
       return { status: response.status, headers, body, cancel: () => body.destroy() }
+    },
+    async exchange(call, limits) {
+      const controller = new AbortController()
+      const timer = setTimeout(() => controller.abort(new UpstreamTimeoutError()), limits.timeoutMs)
+      try {
+        const response = await abortable(respond(call, controller.signal), controller.signal)
+        const declared = Number(response.headers.get('content-length') ?? 0)
+        if (declared > limits.maxBytes) {
+          void response.body?.cancel().catch(() => undefined)
+          throw tooLarge()
+        }
+        const body = Buffer.from(await abortable(response.arrayBuffer(), controller.signal))
+        if (body.length > limits.maxBytes) throw tooLarge()
+        return {
+          status: response.status,
+          contentType: response.headers.get('content-type') ?? '',
+          body,
+        }
+      } catch (error) {
+        if (controller.signal.aborted) throw controller.signal.reason
+        if (error instanceof UpstreamNetworkError) throw error
+        throw new UpstreamNetworkError(
+          error instanceof Error ? error.message : String(error),
+          undefined,
+        )
+      } finally {
+        clearTimeout(timer)
+      }
     },
     close() {},
   }
 }
 
-async function* emptyBody(): AsyncIterable<Uint8Array> {}
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(signal.aborted ? signal.reason : error)
+      },
+    )
+  })
+}
