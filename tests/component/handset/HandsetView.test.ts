@@ -176,7 +176,7 @@ describe('HandsetView', () => {
 
     stream.onEvent!({ type: 'request', data: request({}) })
     await flushPromises()
-    const add = wrapper.get('button[aria-label="Add request to +447700900002 to history"]')
+    const add = wrapper.get('button[aria-label="Add to history: request to +447700900002"]')
     await add.trigger('click')
     await flushPromises()
     expect(history.upsert).toHaveBeenCalledWith(
