@@ -101,6 +101,7 @@ describe('request page: countdowns and disabled reasons', () => {
   it('counts down to cancel, the next event and PIN expiry, and enables cancel after 30 s', async () => {
     await mountRequest(adminRequest(ID, t0))
     expect(text('.summary')).toContain('IN PROGRESS')
+    expect(text('[data-test="status-next-step"]')).toContain('Next: Enter the code')
     const cancel = wrapper!.get('#cancel')
     expect(cancel.attributes('disabled')).toBeDefined()
     expect(reason('cancel')).toBe('cancel possible in 20 s')
@@ -152,6 +153,9 @@ describe('request page: countdowns and disabled reasons', () => {
       }),
     )
     expect(reason('cancel')).toBe('request already verified')
+    expect(text('[data-test="status-next-step"]')).toBe(
+      'Next: Nothing left to do: the number is verified.',
+    )
     expect(reason('next-event')).toBe('request already verified')
     expect(text('#pin-reason')).toContain('request already verified')
     expect(wrapper!.get('.pin-entry button').attributes('disabled')).toBeDefined()
