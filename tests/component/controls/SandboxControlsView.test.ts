@@ -102,6 +102,15 @@ describe('SandboxControlsView', () => {
     expect(wrapper.text()).toContain('Next 2 calls to check: drop the connection')
   })
 
+  it('says why "Clear all faults" is disabled when no fault is active', async () => {
+    const wrapper = await mountView()
+    const clear = wrapper.findAll('button').find((b) => b.text() === 'Clear all faults')!
+    expect(clear.attributes('disabled')).toBeDefined()
+    expect(wrapper.get(`#${clear.attributes('aria-describedby')}`).text()).toBe(
+      'No fault is active: every call is answered normally.',
+    )
+  })
+
   it('is disabled, with the reason, while the environment is live', async () => {
     setActivePinia(createPinia())
     const environments = useEnvironmentsStore()

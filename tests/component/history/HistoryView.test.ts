@@ -179,6 +179,16 @@ describe('history view filters', () => {
     expect(empty.findAll('a').map((a) => a.attributes('href'))).toEqual(['/', '/lookup'])
   })
 
+  it('says why export and clear all are disabled on an empty history', async () => {
+    const { wrapper: w } = await mountAt('/history', [])
+    for (const name of ['Export CSV', 'Export JSON', 'Clear all…']) {
+      const button = w.findAll('button').find((b) => b.text() === name)!
+      expect(button.attributes('disabled')).toBeDefined()
+      const why = w.get(`#${button.attributes('aria-describedby')}`)
+      expect(why.text()).toBe('Nothing to export or clear: history is empty.')
+    }
+  })
+
   it('renders only the visible rows of a long history', async () => {
     const many = Array.from({ length: 2000 }, (_, i) => entry(i + 1))
     const { wrapper: w } = await mountAt('/history', many)
@@ -190,6 +200,7 @@ describe('history view filters', () => {
 
   it('deletes one entry', async () => {
     const { wrapper: w, history } = await mountAt('/history')
+    expect(w.find('#history-toolbar-why').exists()).toBe(false)
     await w.find(`button[aria-label*="${requestId(2)}"]`).trigger('click')
     await flushPromises()
     await new Promise((resolve) => setTimeout(resolve, 20))
