@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDB } from 'idb'
-import { createPinia } from 'pinia'
+import { createPinia, setActivePinia } from 'pinia'
 import { configureClient, setAccessToken } from '@/api/client'
 import { cancelRequest, checkCode, searchRequests, startVerification } from '@/api/verify'
 import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
+import { useStartVerification } from '@/composables/useStartVerification'
 import { MAX_ACTIONS_PER_REQUEST, MAX_READS_PER_REQUEST } from '@/utils/call-log'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
 
@@ -33,6 +34,7 @@ async function openPage() {
   const calls = useCallsStore(pinia)
   const tab = useRequestsStore(pinia)
   pages.push({ stop: calls.dispose, dispose: tab.dispose })
+  setActivePinia(pinia)
   await tab.ready
   return { tab, calls }
 }
@@ -234,6 +236,27 @@ describe('live PINs in history', () => {
       status: 'VALID',
     })
     expect(tab.byId(requestId(2))?.lastSearch?.checks[0]?.code).toBe('5555')
+  })
+
+  it('keeps a chosen live PIN (pin_code) out of the entry and its start call', async () => {
+    serve(() => ({ request_id: ID, status: '0' }))
+    const { tab } = await openPage()
+    const outcome = await useStartVerification().start('live', 'request', {
+      number: '447700900001',
+      brand: 'Acme',
+      pin_code: '8642',
+    })
+    expect(outcome).toEqual({ type: 'started', requestId: ID })
+    await tab.flushCalls()
+    expect(tab.byId(ID)?.params).toEqual({
+      number: '447700900001',
+      brand: 'Acme',
+      pin_code: '$PIN_CODE',
+    })
+    const [start] = await tab.loadCalls(ID)
+    expect(start?.body).toMatchObject({ pin_code: '$PIN_CODE' })
+    expect(start?.masked).toEqual(['pin_code'])
+    expect(await rawCallRecords()).not.toContain('8642')
   })
 })
 
