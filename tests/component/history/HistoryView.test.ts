@@ -226,4 +226,37 @@ describe('history view filters', () => {
     expect(history.entries).toHaveLength(0)
     expect(w.find('[data-testid="history-empty"]').exists()).toBe(true)
   })
+
+  it('explains a bad import file and keeps history as it was; imports a good one', async () => {
+    const { wrapper: w, history } = await mountAt('/history')
+    async function upload(name: string, text: string) {
+      const input = w.get('[data-testid="history-import"]')
+      Object.defineProperty(input.element, 'files', {
+        value: [new File([text], name, { type: 'application/json' })],
+        configurable: true,
+      })
+      await input.trigger('change')
+      await vi.waitFor(() => expect(w.text()).not.toContain('Importing…'))
+      await flushPromises()
+    }
+
+    await upload('notes.txt', 'not json at all')
+    const alert = w.get('[role="alert"]')
+    expect(alert.text()).toContain('notes.txt was not imported; history is unchanged.')
+    expect(alert.text()).toContain('it is not JSON')
+
+    const bad = [entry(9), { ...entry(10), status: 'DONE', request_id: 'xyz' }]
+    await upload('bad.json', JSON.stringify(bad))
+    expect(w.get('[role="alert"]').text()).toContain(
+      'entry 2 (xyz): request_id must be 32 hexadecimal characters',
+    )
+    expect(w.get('[role="alert"]').text()).toContain('status must be one of')
+    expect(history.byId(requestId(9))).toBeUndefined()
+    expect(history.entries).toHaveLength(4)
+
+    await upload('good.json', JSON.stringify({ entries: [entry(9), seedEntries[0]] }))
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+    expect(w.text()).toContain('Imported: 1 added, 0 updated, 1 already up to date.')
+    expect(history.entries).toHaveLength(5)
+  })
 })
