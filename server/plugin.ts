@@ -11,29 +11,18 @@ import {
   type ResolvedConfig,
   type ViteDevServer,
 } from 'vite'
-import {
-  createProxy,
-  fetchUpstream,
-  httpUpstream,
-  type Proxy,
-  type ProxyEnvironment,
-} from './proxy/index.ts'
-import { ProxyError, sendError } from './proxy/errors.ts'
+import { createApp } from './proxy/app.ts'
+import type { Proxy } from './proxy/index.ts'
 import {
   DEFAULT_LIVE_HOST,
   ENV_PREFIXES,
   resolveSettings,
   type ServerSettings,
 } from './proxy/env.ts'
-import { createSandboxGate, SANDBOX_TOKEN_PREFIX } from './proxy/sandbox-gate.ts'
-import {
-  TOKEN_HEADER,
-  isLoopbackListenHost,
-  LOOPBACK_HOSTS,
-  normaliseHostEntry,
-} from './proxy/guards.ts'
+import { SANDBOX_TOKEN_PREFIX } from './proxy/sandbox-gate.ts'
+import { TOKEN_HEADER, isLoopbackListenHost } from './proxy/guards.ts'
 import type { AuthMode } from './proxy/credentials.ts'
-import { createSandbox, type Sandbox } from './sandbox/index.ts'
+import type { Sandbox, createSandbox } from './sandbox/index.ts'
 
 type SandboxOptions = NonNullable<Parameters<typeof createSandbox>[0]>
 
@@ -168,82 +157,36 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
     }
     for (const warning of settings.warnings) logger.warn(`[verify-desk] ${warning}`)
 
-    const sandbox = createSandbox(resolved.sandbox)
     const rate =
       resolved.rateLimit === false
         ? false
         : { ...(defaultOptions.rateLimit as Required<VerifyDeskRateLimit>), ...resolved.rateLimit }
-    const hosts = allowedHostsFor(listen.host, listen.allowedHosts, settings, resolved.allowedHosts)
-    const live: ProxyEnvironment | undefined = settings.live && {
-      upstream: httpUpstream(settings.live.host),
-      credentials: settings.live.credentials,
-      auth: settings.live.auth,
-      searchPerSecond: settings.liveSearchPerSecond ?? (rate ? rate.liveSearchPerSecond : 1),
-    }
-    const proxy = createProxy({
-      sandbox: {
-        upstream: fetchUpstream((request) => sandbox.fetch(request), 'the embedded sandbox'),
-        credentials: sandbox.defaultAccount,
-        auth: 'basic',
-        searchPerSecond: rate ? rate.sandboxSearchPerSecond : 10,
-      },
-      live,
-      allowedHosts: hosts,
-      allowedOrigins: [...resolved.allowedOrigins, ...settings.allowedOrigins],
-      token: settings.token,
+    const app = createApp({
+      settings,
+      sandbox: resolved.sandbox,
+      rateLimit: rate,
+      allowedHosts: allowedHostsFor(
+        listen.host,
+        listen.allowedHosts,
+        settings,
+        resolved.allowedHosts,
+      ),
+      allowedOrigins: resolved.allowedOrigins,
       bodyLimit: resolved.bodyLimit,
       timeoutMs: resolved.upstreamTimeoutMs,
-      rateLimit: rate
-        ? { requestsPerSecond: rate.requestsPerSecond, maxQueue: rate.maxQueue }
-        : false,
       accessLog: resolved.accessLog,
       logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
     })
-
-    const sandboxGate = createSandboxGate({
-      hosts: new Set([...LOOPBACK_HOSTS, ...hosts.map(normaliseHostEntry)]),
-      token: settings.token,
-      allowedOrigins: [...resolved.allowedOrigins, ...settings.allowedOrigins],
-    })
-    server.middlewares.use(
-      resolved.sandboxBase,
-      function verifyDeskSandboxMiddleware(req, res, next) {
-        try {
-          sandboxGate(req)
-        } catch (error) {
-          if (!(error instanceof ProxyError)) throw error
-          sendError(res, error)
-          req.resume()
-          return
-        }
-        sandbox.middleware(req, res, (error?: unknown) => {
-          if (error) next(error)
-          else
-            sendError(
-              res,
-              new ProxyError(
-                404,
-                'not_found',
-                `The sandbox has no ${String(req.url).split('?')[0]?.slice(0, 80)} endpoint.`,
-              ),
-            )
-        })
-      },
-    )
-    server.middlewares.use(resolved.apiBase, proxy.middleware)
-
-    let closed = false
-    const close = () => {
-      if (closed) return
-      closed = true
-      proxy.close()
-      sandbox
+    const { sandbox, proxy } = app
+    server.middlewares.use(resolved.sandboxBase, app.sandboxMiddleware)
+    server.middlewares.use(resolved.apiBase, app.proxyMiddleware)
+    server.httpServer?.once('close', () => {
+      app
         .close()
         .catch((error: unknown) =>
           logger.warn(`[verify-desk] sandbox did not close cleanly: ${String(error)}`),
         )
-    }
-    server.httpServer?.once('close', close)
+    })
 
     const printUrls = server.printUrls.bind(server)
     server.printUrls = () => {

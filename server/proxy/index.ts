@@ -204,7 +204,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   /** Formats and writes one access log line, once the response is done (one logger call). */
   function accessLog(res: ServerResponse, call: CallRecord): void {
     const line =
-      `[verify-desk] time=${new Date().toISOString()} env=${call.environment} ` +
+      `[verify-desk] time=${isoNow()} env=${call.environment} ` +
       `endpoint=${call.endpoint} method=${safeToken(call.method)} http=${res.statusCode} ` +
       `status=${call.apiStatus === undefined ? '-' : JSON.stringify(call.apiStatus)} ` +
       `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
@@ -626,6 +626,18 @@ export function searchKey(
     return [...values].sort().join(',')
   }
   return JSON.stringify([route.environment, route.format, ids('request_id'), ids('request_ids')])
+}
+
+let isoAt = 0
+let isoText = ''
+/** The current time as ISO 8601, formatted at most once per millisecond. */
+function isoNow(): string {
+  const now = Date.now()
+  if (now !== isoAt) {
+    isoAt = now
+    isoText = new Date(now).toISOString()
+  }
+  return isoText
 }
 
 function safeRequestId(value: unknown): string | undefined {
