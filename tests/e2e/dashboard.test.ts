@@ -5,57 +5,21 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { baseURL, useBrowser } from './support'
+import {
+  adminRequest,
+  advanceClock,
+  checkCode,
+  PIN_LABEL,
+  POLL,
+  randomNumber,
+  REQUEST_URL,
+  startFromOwnApp,
+  startVerification,
+  useBrowser,
+  waitForStatus,
+} from './support'
 
 const app = useBrowser()
-
-/** A random, valid UK mobile number: `+447712xxxxxx` as typed, and its E.164 digits. */
-function randomNumber(): { typed: string; digits: string } {
-  const tail = String(Math.floor(Math.random() * 1e6)).padStart(6, '0')
-  return { typed: `+44 7712 ${tail}`, digits: `447712${tail}` }
-}
-
-/** What the sandbox knows about a request (its admin API, as a tester's script would read it). */
-async function adminRequest(id: string): Promise<{ pin: string; status: string }> {
-  const response = await fetch(`${baseURL()}/api/sandbox/__admin/requests/${id}`)
-  expect(response.status).toBe(200)
-  return (await response.json()) as { pin: string; status: string }
-}
-
-async function advanceClock(seconds: number): Promise<void> {
-  const response = await fetch(`${baseURL()}/api/sandbox/__admin/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ advance_seconds: seconds }),
-  })
-  expect(response.status).toBe(200)
-}
-
-/** Live updates arrive within a few polling intervals; the limit only bounds a broken run. */
-const POLL = { timeout: 20_000 }
-
-/** Starts a verification as the tester's own application would: straight at the sandbox. */
-async function startFromOwnApp(digits: string, brand: string): Promise<string> {
-  const started = await fetch(
-    `${baseURL()}/sandbox/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=${digits}&brand=${brand}`,
-  )
-  const answer = (await started.json()) as { request_id: string; status: string }
-  expect(answer.status).toBe('0')
-  return answer.request_id
-}
-
-const REQUEST_URL = /\/requests\/([0-9a-f]{32})/
-
-/** Fills the New verification form and starts; returns the request_id the page opened. */
-async function startVerification(page: Page, typed: string): Promise<string> {
-  await page.goto('/')
-  await page.getByRole('heading', { level: 1, name: 'New verification' }).waitFor()
-  await page.getByLabel('Phone number (number)').fill(typed)
-  await page.getByLabel('Brand (brand)').fill('E2E Shop')
-  await page.getByRole('button', { name: 'Start verification' }).click()
-  await page.waitForURL(REQUEST_URL)
-  return REQUEST_URL.exec(page.url())![1]!
-}
 
 /** Opens the handset through the navigation and reads the PIN sent for `requestId`. */
 async function pinOnHandset(page: Page, digits: string, requestId: string): Promise<string> {
@@ -69,23 +33,6 @@ async function pinOnHandset(page: Page, digits: string, requestId: string): Prom
   const enter = message.getByRole('link', { name: /^Enter PIN \d+ on its request$/ })
   const label = (await enter.getAttribute('aria-label')) ?? ''
   return /Enter PIN (\d+)/.exec(label)![1]!
-}
-
-/** The search status the request page shows (IN PROGRESS, SUCCESS, …). */
-function requestStatus(page: Page): Promise<string | null> {
-  return page.locator('main .status[data-status]').first().getAttribute('data-status')
-}
-
-/** Waits for the request page to show `status`, live (the test never reloads). */
-async function waitForStatus(page: Page, status: string): Promise<void> {
-  await expect.poll(() => requestStatus(page), POLL).toBe(status)
-}
-
-const PIN_LABEL = 'Code from the message or call'
-
-async function checkCode(page: Page, code: string): Promise<void> {
-  await page.getByLabel(PIN_LABEL).fill(code)
-  await page.getByRole('button', { name: 'Check code' }).click()
 }
 
 describe('dashboard flows', () => {
@@ -199,10 +146,21 @@ describe('dashboard flows', () => {
     const error = page.getByRole('alert').filter({ hasText: /10/ })
     await error.waitFor()
     await expect.poll(() => error.innerText(), POLL).toMatch(/same number|concurrent/i)
-    await expect.poll(() => page.url(), POLL).not.toMatch(REQUEST_URL)
+    expect(page.url()).not.toMatch(REQUEST_URL)
+    // It links to the blocking request, whose cancel waits out the first 30 s and says so.
+    const blocker = error.getByRole('link', { name: first })
+    expect(await blocker.getAttribute('href')).toBe(`/requests/${first}`)
+    const cancel = error.getByRole('button', { name: 'Cancel the blocking request' })
+    await expect.poll(() => cancel.isDisabled(), POLL).toBe(true)
+    await expect
+      .poll(() => page.locator('#blocking-cancel-reason').innerText(), POLL)
+      .toMatch(/^cancel possible in \d+ s$/)
+    expect((await adminRequest(first)).status).toBe('IN PROGRESS')
 
     await advanceClock(30)
-    await error.getByRole('button', { name: /^Cancel/ }).click()
+    await expect.poll(() => cancel.isEnabled(), POLL).toBe(true)
+    await cancel.click()
+    await error.getByText(/you can start again now/).waitFor()
     expect((await adminRequest(first)).status).toBe('CANCELLED')
 
     await page.getByRole('button', { name: 'Start verification' }).click()
@@ -268,10 +226,10 @@ describe('dashboard flows', () => {
       await other.goto(`/handset?number=${number.digits}`)
       await other.getByRole('heading', { level: 1, name: 'Handset' }).waitFor()
       await other
-        .getByRole('button', { name: `Add request to +${number.digits} to history` })
+        .getByRole('button', { name: `Add to history: request to +${number.digits}` })
         .click()
       await other
-        .getByRole('button', { name: `Add request to +${number.digits} to history` })
+        .getByRole('button', { name: `Add to history: request to +${number.digits}` })
         .waitFor({ state: 'detached' })
     } finally {
       await other.close()

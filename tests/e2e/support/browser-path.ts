@@ -48,3 +48,14 @@ export function findBrowser(
       'No Chromium or Chrome found for the end-to-end tests: install one (on Debian/Ubuntu: `sudo apt-get install -y chromium`) or set VERIFY_DESK_CHROMIUM to the path of a Chromium or Chrome executable.',
   }
 }
+
+/** Flags for a headless Chromium in containers and CI: no sandbox, GPU, QUIC or background traffic. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]

@@ -1,24 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, inject, type TestContext } from 'vitest'
-import { findBrowser } from './browser-path'
+import { chromiumArgs, findBrowser } from './browser-path'
+
+export { chromiumArgs }
 import './provided'
 
 /** Where screenshots and console logs of failed tests go (git-ignored). */
 export const artifactsDir = fileURLToPath(new URL('../.artifacts/', import.meta.url))
-
-/** Flags for a headless Chromium in containers and CI: no sandbox, GPU, QUIC or background traffic. */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /** The base URL of the dev server the run started (see global-setup.ts). */
 export function baseURL(): string {
@@ -39,6 +36,17 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: chromiumArgs })
 }
 
+/**
+ * The Chromium of the run: a connection to the one the global setup started (so test files do not
+ * each start a browser), or a browser of its own when there is none. `close()` ends the connection
+ * (and the contexts it made), or the browser it launched.
+ */
+export async function connectBrowser(): Promise<Browser> {
+  const endpoint = inject('browserWSEndpoint') as string | undefined
+  if (!endpoint) return launchBrowser()
+  return chromium.connect(endpoint)
+}
+
 export interface OpenPage {
   page: Page
   context: BrowserContext
@@ -51,10 +59,15 @@ export interface OpenPage {
 
 /**
  * Opens a page in a new, isolated browser context whose relative URLs resolve against `base`
- * (the dev server by default), recording its console output.
+ * (the dev server by default), recording its console output. `contextOptions` are Playwright's
+ * (e.g. `{ timezoneId: 'Asia/Kathmandu', colorScheme: 'dark' }`).
  */
-export async function newPage(browser: Browser, base: string = baseURL()): Promise<OpenPage> {
-  const context = await browser.newContext({ baseURL: base })
+export async function newPage(
+  browser: Browser,
+  base: string = baseURL(),
+  contextOptions: BrowserContextOptions = {},
+): Promise<OpenPage> {
+  const context = await browser.newContext({ ...contextOptions, baseURL: base })
   const page = await context.newPage()
   const lines: string[] = []
   const pageErrors: Error[] = []
@@ -110,8 +123,8 @@ export interface BrowserFixture {
 }
 
 /**
- * Registers hooks for the calling test file: one headless Chromium for the file, a fresh context
- * and page per test, and on failure a screenshot + console log in tests/e2e/.artifacts/. Page and
+ * Registers hooks for the calling test file: a connection to the run's headless Chromium, a fresh
+ * context and page per test, and on failure a screenshot + console log in tests/e2e/.artifacts/. Page and
  * browser are closed whether the test passes or fails.
  *
  * ```ts
@@ -121,16 +134,22 @@ export interface BrowserFixture {
  * })
  * ```
  */
-export function useBrowser(options: { baseURL?: () => string } = {}): BrowserFixture {
+export function useBrowser(
+  options: { baseURL?: () => string; contextOptions?: BrowserContextOptions } = {},
+): BrowserFixture {
   let browser: Browser | undefined
   let open: OpenPage | undefined
 
   beforeAll(async () => {
-    browser = await launchBrowser()
+    browser = await connectBrowser()
   })
   beforeEach(async () => {
     if (!browser) throw new Error('the browser did not start')
-    open = await newPage(browser, options.baseURL ? options.baseURL() : baseURL())
+    open = await newPage(
+      browser,
+      options.baseURL ? options.baseURL() : baseURL(),
+      options.contextOptions,
+    )
   })
   afterEach(async (ctx) => {
     const current = open

@@ -1,12 +1,13 @@
+import { chromium } from 'playwright-core'
 import type { TestProject } from 'vitest/node'
-import { findBrowser } from './browser-path'
+import { chromiumArgs, findBrowser } from './browser-path'
 import { startServer } from './server'
 import './provided'
 
 /**
  * Runs once before the end-to-end project: finds the browser (or fails the run with one sentence
- * saying how to get one), starts the real dev server on a free port and provides its URL.
- * The returned teardown always stops the server.
+ * saying how to get one), starts the real dev server on a free port and one headless Chromium that
+ * every test file connects to, and provides their addresses. The returned teardown always stops both.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const browser = findBrowser()
@@ -15,8 +16,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
     error.stack = error.message // one sentence, no stack: nothing in the harness is at fault
     throw error
   }
-  const server = await startServer({ mode: 'dev' })
-  project.provide('baseURL', server.url)
+  const [server, chromiumServer] = await Promise.allSettled([
+    startServer({ mode: 'dev' }),
+    chromium.launchServer({
+      executablePath: browser.path,
+      headless: true,
+      args: chromiumArgs,
+      host: '127.0.0.1',
+    }),
+  ])
+  if (server.status === 'rejected' || chromiumServer.status === 'rejected') {
+    if (server.status === 'fulfilled') await server.value.close()
+    if (chromiumServer.status === 'fulfilled') await chromiumServer.value.close()
+    throw server.status === 'rejected'
+      ? server.reason
+      : (chromiumServer as PromiseRejectedResult).reason
+  }
+  project.provide('baseURL', server.value.url)
   project.provide('browserPath', browser.path)
-  return () => server.close()
+  project.provide('browserWSEndpoint', chromiumServer.value.wsEndpoint())
+  return async () => {
+    await Promise.all([server.value.close(), chromiumServer.value.close()])
+  }
 }

@@ -5,6 +5,8 @@ declare module 'vitest' {
     baseURL: string
     /** The Chromium / Chrome executable the tests drive. */
     browserPath: string
+    /** The Chromium every test file connects to (one browser process for the whole run). */
+    browserWSEndpoint: string
   }
 }
 
