@@ -56,6 +56,11 @@ export interface RequestModel {
   /** Where the data came from; `estimated` times are computed from the default schedule. */
   source: 'sandbox' | 'search' | 'history'
   estimated: boolean
+  /**
+   * The parameters the request was sent with are not known (started by another application and
+   * looked up): workflow 1 and its default waits are assumed for the estimates.
+   */
+  paramsAssumed: boolean
 }
 
 function num(value: string | undefined): number | undefined {
@@ -109,6 +114,7 @@ export function fromAdmin(r: AdminRequest): RequestModel {
     estimatedPrice: r.estimated_price_messages_sent,
     source: 'sandbox',
     estimated: false,
+    paramsAssumed: false,
   }
 }
 
@@ -205,6 +211,8 @@ function build(
     estimatedPrice: s.estimatedPrice,
     source,
     estimated: true,
+    // A start from this dashboard that left workflow_id out used the API's default (1).
+    paramsAssumed: params.workflow_id === undefined && entry?.source !== 'started',
   }
 }
 

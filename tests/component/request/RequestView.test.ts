@@ -328,6 +328,40 @@ describe('request page: live (no admin API, times from search and the parameters
   })
 })
 
+describe('request page: a live request started elsewhere', () => {
+  it('says its countdowns assume workflow 1, since its parameters are not known', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useRequestsStore().upsert({
+      request_id: ID,
+      environment: 'live',
+      status: 'IN PROGRESS',
+      createdAt: t0,
+      source: 'looked-up',
+    })
+    const submitted = new Date(t0).toISOString().replace('T', ' ').slice(0, 19)
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'found',
+      requests: [
+        { ...searchAnswer(), date_submitted: submitted, events: [{ type: 'sms', id: 'e1' }] },
+      ],
+      missing: [],
+    })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:p(.*)*', component: RequestView }],
+    })
+    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    await flushPromises()
+    expect(text('[data-test="countdown-estimated"]')).toContain(
+      'assuming workflow 1 with its default waits',
+    )
+    expect(text('.summary')).toContain('not known (1: SMS → TTS → TTS assumed)')
+    // Workflow 1 waits 125 s after its SMS; t0 was 10 s ago.
+    expect(text('[data-test="countdown-next"]')).toContain('in 1 min 55 s')
+  })
+})
+
 describe('request page: the call log survives a reload', () => {
   // History in IndexedDB here (the other tests keep it in memory): a "reload" keeps the database.
   beforeEach(() => {
