@@ -5,6 +5,8 @@ import { createPinia, setActivePinia } from 'pinia'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
 import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.vue'
 import { useSettingsStore } from '@/stores/settings'
+import { useRequestsStore } from '@/stores/requests'
+import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
 
 beforeEach(() => {
   localStorage.clear()
@@ -61,5 +63,36 @@ describe('Settings', () => {
     expect(settings.pollSandboxSeconds).toBe(1)
     expect(settings.pollLiveSeconds).toBe(15)
     expect(settings.historyRetentionDays).toBe(30)
+  })
+
+  it('applies a new retention to stored history at once, keeping requests in progress', async () => {
+    freshHistoryEnvironment()
+    const history = useRequestsStore()
+    const old = Date.now() - 40 * 86_400_000
+    await history.importJson(
+      JSON.stringify([
+        entry(1, { status: 'SUCCESS', createdAt: old, updatedAt: old }),
+        entry(2, { status: 'IN PROGRESS', createdAt: old, updatedAt: old }),
+        entry(3, { status: 'EXPIRED', createdAt: Date.now(), updatedAt: Date.now() }),
+      ]),
+    )
+    const wrapper = mount(SettingsStatusHistory)
+    await wrapper.get('#retention-days').setValue('30')
+    await wrapper.get('form').trigger('submit')
+    await vi.waitFor(() =>
+      expect(wrapper.get('[role="status"]').text()).toBe(
+        'Saved. 1 old finished entry was removed from history.',
+      ),
+    )
+    expect(history.byId(requestId(1))).toBeUndefined()
+    expect(history.byId(requestId(2))?.status).toBe('IN PROGRESS')
+    await history.dispose()
+
+    // Stored too: a reload does not bring it back.
+    setActivePinia(createPinia())
+    const reloaded = useRequestsStore()
+    await reloaded.ready
+    expect(reloaded.entries.map((e) => e.request_id).sort()).toEqual([requestId(2), requestId(3)])
+    await reloaded.dispose()
   })
 })

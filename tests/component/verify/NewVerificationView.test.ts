@@ -189,6 +189,41 @@ describe('the new verification form: rules and messages', () => {
     expect(options[0]).toBe('1: SMS → 125 s → TTS → 180 s → TTS (new PIN) → 300 s → expires')
     expect(options[5]).toBe('6: SMS → 300 s → expires')
   })
+
+  it('starts from the defaults saved in Settings', async () => {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    const defaults = {
+      brand: 'Acme Shop',
+      workflow_id: '4',
+      lg: 'fr-fr',
+      code_length: '6',
+      numberCountry: 'FR',
+    }
+    ;({ wrapper } = await mountNewVerification(() =>
+      localStorage.setItem('verify-desk:settings', JSON.stringify({ defaults })),
+    ))
+    await flushPromises()
+    const value = (id: string) => (wrapper.get(`#${id}`).element as HTMLInputElement).value
+    expect(value('brand')).toBe('Acme Shop')
+    expect(value('workflow_id')).toBe('4')
+    expect(value('lg')).toBe('fr-fr')
+    expect(value('code_length')).toBe('6')
+    expect(value('number-country')).toBe('FR')
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('number', '0612345678')
+    await submit()
+    expect(start).toHaveBeenCalledWith(
+      'sandbox',
+      expect.objectContaining({
+        number: '33612345678',
+        brand: 'Acme Shop',
+        workflow_id: '4',
+        lg: 'fr-fr',
+        code_length: '6',
+      }),
+    )
+  })
 })
 
 describe('the environment', () => {

@@ -8,9 +8,15 @@ import NewVerificationView from '@/views/NewVerificationView.vue'
 export const REQUEST_ID = 'a'.repeat(32)
 export const BLOCKER_ID = 'b'.repeat(32)
 
-/** Mounts the New verification page with a real Pinia and a memory router. */
-export async function mountNewVerification(): Promise<{ wrapper: VueWrapper; router: Router }> {
+/**
+ * Mounts the New verification page with a real Pinia and a memory router, on an empty
+ * localStorage (`prepare` runs after it is cleared, e.g. to store settings).
+ */
+export async function mountNewVerification(
+  prepare?: () => void,
+): Promise<{ wrapper: VueWrapper; router: Router }> {
   localStorage.clear()
+  prepare?.()
   const pinia = createPinia()
   setActivePinia(pinia)
   const router = createRouter({
