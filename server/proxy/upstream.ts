@@ -274,6 +274,37 @@ export function fetchUpstream(
       )
     }
   }
+  async function readAnswer(
+    call: UpstreamRequest,
+    limits: ExchangeLimits,
+  ): Promise<BufferedAnswer> {
+    let response: Response
+    try {
+      response = await handler(
+        new Request(`http://sandbox.internal${call.path}`, {
+          method: call.method,
+          headers: call.headers,
+          body: call.method === 'GET' || call.method === 'HEAD' ? undefined : call.body,
+        }),
+      )
+    } catch (error) {
+      throw new UpstreamNetworkError(
+        error instanceof Error ? error.message : String(error),
+        undefined,
+      )
+    }
+    if (Number(response.headers.get('content-length') ?? 0) > limits.maxBytes) {
+      void response.body?.cancel().catch(() => undefined)
+      throw tooLarge()
+    }
+    const body = Buffer.from(await response.arrayBuffer())
+    if (body.length > limits.maxBytes) throw tooLarge()
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body,
+    }
+  }
   return {
     description,
     async send(call, signal) {
@@ -289,35 +320,24 @@ export function fetchUpstream(
       return { status: response.status, headers, body, cancel: () => body.destroy() }
     },
     async exchange(call, limits) {
-      const controller = new AbortController()
-      const timer = setTimeout(() => controller.abort(new UpstreamTimeoutError()), limits.timeoutMs)
+      // No abort signal: the sandbox answers in-process (a timed-out call finishes there unseen),
+      // and a signal per Request costs more than the rest of the call.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(rejectTimeout, limits.timeoutMs, reject)
+      })
       try {
-        const response = await abortable(respond(call, controller.signal), controller.signal)
-        const declared = Number(response.headers.get('content-length') ?? 0)
-        if (declared > limits.maxBytes) {
-          void response.body?.cancel().catch(() => undefined)
-          throw tooLarge()
-        }
-        const body = Buffer.from(await abortable(response.arrayBuffer(), controller.signal))
-        if (body.length > limits.maxBytes) throw tooLarge()
-        return {
-          status: response.status,
-          contentType: response.headers.get('content-type') ?? '',
-          body,
-        }
-      } catch (error) {
-        if (controller.signal.aborted) throw controller.signal.reason
-        if (error instanceof UpstreamNetworkError) throw error
-        throw new UpstreamNetworkError(
-          error instanceof Error ? error.message : String(error),
-          undefined,
-        )
+        return await Promise.race([readAnswer(call, limits), deadline])
       } finally {
         clearTimeout(timer)
       }
     },
     close() {},
   }
+}
+
+function rejectTimeout(reject: (error: Error) => void): void {
+  reject(new UpstreamTimeoutError())
 }
 
 /** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */

@@ -1,0 +1,89 @@
+/**
+ * The Vite-free server side (`createApp`, what the plugin mounts) on a bare node:http server: the
+ * proxy in front of the embedded sandbox, with a short upstream time limit.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type App } from '../../../server/proxy/app'
+import { call, json } from './support'
+
+let app: App
+let server: http.Server
+let port: number
+const lines: string[] = []
+
+beforeAll(async () => {
+  app = createApp({
+    settings: { allowedHosts: [], allowedOrigins: [], warnings: [] },
+    sandbox: { stateFile: false },
+    rateLimit: false,
+    allowedHosts: [],
+    allowedOrigins: [],
+    bodyLimit: 16 * 1024,
+    timeoutMs: 300,
+    accessLog: true,
+    logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
+  })
+  server = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    for (const [base, middleware] of [
+      ['/sandbox', app.sandboxMiddleware],
+      ['/api', app.proxyMiddleware],
+    ] as const) {
+      if (url.startsWith(`${base}/`)) {
+        req.url = url.slice(base.length)
+        middleware(req, res, () => res.writeHead(500).end())
+        return
+      }
+    }
+    res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  port = (server.address() as AddressInfo).port
+})
+
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await app.close()
+})
+
+const fault = (body: object) =>
+  call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })
+
+describe('the proxy in front of the embedded sandbox', () => {
+  it('answers 504 when the sandbox answers a start later than the time limit', async () => {
+    expect((await fault({ endpoint: 'request', delay_ms: 1500, count: 1 })).status).toBeLessThan(
+      300,
+    )
+    const res = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900601', brand: 'Slow' }),
+    })
+    expect(res.status).toBe(504)
+    expect(res.json()).toMatchObject({
+      error: {
+        code: 'upstream_timeout',
+        message: expect.stringMatching(
+          /embedded sandbox did not answer within 0\.3 s.*look the request up/,
+        ),
+      },
+    })
+    expect(lines.at(-1)).toMatch(/env=sandbox endpoint=request method=POST http=504/)
+  })
+
+  it('answers the same check through /api as the sandbox does at /sandbox', async () => {
+    const basic = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
+    const body = json({ request_id: '0123456789abcdef0123456789abcdef', code: '1234' })
+    const direct = await call(port, '/sandbox/verify/check/json', {
+      method: 'POST',
+      headers: { ...body.headers, authorization: basic },
+      body: body.body,
+    })
+    const proxied = await call(port, '/api/sandbox/verify/check/json', { method: 'POST', ...body })
+    expect(proxied.status).toBe(200)
+    expect(proxied.json()).toEqual(direct.json())
+    expect(lines.at(-1)).toMatch(/endpoint=check .*request_id=0123456789abcdef0123456789abcdef/)
+  })
+})
