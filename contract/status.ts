@@ -210,8 +210,9 @@ const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
   '101': {
     title: 'No request found',
     meaning:
-      'The request_id is unknown, or results of a just-finished request are not available yet.',
-    nextStep: 'Check the request_id; right after completion wait a minute and search again.',
+      'The request_id is unknown, or the request has just finished: its result can take up to a minute to appear in search.',
+    nextStep:
+      'Check the request_id and the environment; if the request ended moments ago, wait a minute and search again.',
     retryable: true,
   },
   '999': {

@@ -251,7 +251,8 @@ describe('request page: live status and loading', () => {
     expect(wrapper.text()).toContain('Loading the request…')
     resolve(null)
     await flushPromises()
-    expect(wrapper.text()).toContain('Status 101: no request found')
+    expect(wrapper.text()).toContain('Status 101: No request found')
+    expect(wrapper.text()).toContain('Next: Check the request_id and the environment')
     expect(wrapper.text()).toContain('can take up to a minute to appear in search')
   })
 
