@@ -1,22 +1,32 @@
 /**
- * Proxy benchmark: round trips through the credential-safe proxy against the same upstream double
- * called directly, in one run, on 127.0.0.1.
+ * Proxy benchmark, two comparisons in one run, all on 127.0.0.1, each side measured alternately in
+ * the same conditions (the machine may be shared: figures are the best of several rounds).
  *
- * The upstream double (a bare `node:http` server answering a fixed Verify check JSON) and the proxy
- * (the real `createProxy` middleware on `node:http`, live environment pointed at the double, rate
- * limiter off, access log formatted into a no-op sink) each run in a child process; this process is
- * the keep-alive client. Each round trip is a `POST …/verify/check/json` with a JSON body.
+ * 1. Against an upstream double that answers instantly (a bare `node:http` server answering a fixed
+ *    Verify check JSON). The proxy is the real `createProxy` middleware on `node:http`, live
+ *    environment pointed at the double, rate limiter off, access log formatted into a no-op sink.
+ *    Double and proxy each run in a child process; this process is the keep-alive client. Each
+ *    round trip is a `POST …/verify/check/json` with a JSON body.
+ *    (a) added median latency: sequential calls, median through the proxy minus median direct.
+ *        Target < 1 ms.
+ *    (b) throughput ratio: requests/s through the proxy / requests/s direct, 16 concurrent callers.
+ *        Target >= 0.7. The proxy does an HTTP server's and an HTTP client's work per call where
+ *        the double does only a server's, so on a 2-core machine running all three processes the
+ *        ratio is bounded well below 0.7 whatever the proxy does: (d) measures that bound.
+ *    (c) the same ratio against a double that answers after 5 ms (the real API takes 100 ms or
+ *        more): whether the proxy, rather than the upstream, limits throughput in practice.
+ *    (d) the ratio for a minimal pass-through proxy on `node:http` (no guard, no log, no parsing):
+ *        the ceiling of (b) on this machine. No target.
+ *    (e) CPU time per call of the proxy process and of the double (from `process.cpuUsage`,
+ *        steadier than rates on a shared machine). No target.
+ * 2. The product's default path: the Vite-free server side (`createApp`, what server/plugin.ts
+ *    mounts) on `node:http`, the embedded sandbox at /sandbox and the proxy at /api, in one child.
+ *    `POST /api/sandbox/verify/check/json` (through the proxy, in-process call to the sandbox)
+ *    against the same call to `/sandbox/verify/check/json` (the sandbox itself) on the same
+ *    server. Sandbox throttling and the proxy's pacing are off (they would measure the limits, not
+ *    the code). Added median latency (target < 1 ms) and throughput ratio (target >= 0.7).
  *
- * (a) added median latency: sequential calls, median through the proxy minus median direct.
- *     Target < 1 ms.
- * (b) throughput ratio: requests/s through the proxy / requests/s direct, 16 concurrent callers.
- *     Target >= 0.7. With an upstream that answers instantly the proxy does an HTTP server's and an
- *     HTTP client's work per call where the double does only a server's, so on a 2-core machine
- *     running all three processes this ratio is bounded near 0.5 whatever the proxy does.
- * (c) the same ratio against a double that answers after 5 ms (the real API takes 100 ms or more):
- *     whether the proxy, rather than the upstream, limits throughput in practice. No target.
- *
- * The same file is the child: `PROXY_BENCH_CHILD=upstream|proxy node --import tsx <this file>`.
+ * The same file is the child: `PROXY_BENCH_CHILD=upstream|proxy|passthrough|app node --import tsx <this file>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
@@ -36,6 +46,7 @@ const ANSWER = JSON.stringify({
 })
 const BODY = JSON.stringify({ request_id: 'abcdef0123456789abcdef0123456789', code: '1234' })
 const CONCURRENCY = 16
+const SANDBOX_ACCOUNT = { apiKey: 'sandbox', apiSecret: 'sandbox-secret' }
 
 // ---------------------------------------------------------------------------------------------
 // Children
@@ -61,6 +72,75 @@ async function child(role: string): Promise<void> {
         if (delayMs > 0) setTimeout(answer, delayMs)
         else answer()
       })
+    })
+  } else if (role === 'passthrough') {
+    // The least a proxy on node:http can do: read the body, forward it with keep-alive, buffer the
+    // answer, send it back. No checks, no parsing, no log.
+    const upstream = new URL(process.env.PROXY_BENCH_UPSTREAM ?? '')
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+    const authorization = basicOf(CREDENTIALS)
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        const body = Buffer.concat(chunks)
+        const out = http.request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: (req.url ?? '/').slice('/api/live'.length),
+            agent,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': body.length,
+              authorization,
+            },
+          },
+          (answer) => {
+            const parts: Buffer[] = []
+            answer.on('data', (chunk: Buffer) => parts.push(chunk))
+            answer.on('end', () => {
+              const text = Buffer.concat(parts)
+              res.writeHead(answer.statusCode ?? 502, {
+                'content-type': 'application/json',
+                'content-length': text.length,
+              })
+              res.end(text)
+            })
+          },
+        )
+        out.end(body)
+      })
+    })
+  } else if (role === 'app') {
+    // As server/plugin.ts mounts it, minus Vite: connect-style prefixes on a bare node:http server.
+    const { createApp } = await import('../server/proxy/app')
+    const app = createApp({
+      settings: { allowedHosts: [], allowedOrigins: [], warnings: [] },
+      sandbox: { stateFile: false, throttlePerSecond: null },
+      rateLimit: false,
+      allowedHosts: [],
+      allowedOrigins: [],
+      bodyLimit: 16 * 1024,
+      timeoutMs: 15_000,
+      accessLog: true,
+      logger: { info: () => {}, warn: () => {} },
+    })
+    const mounts = [
+      ['/sandbox', app.sandboxMiddleware],
+      ['/api', app.proxyMiddleware],
+    ] as const
+    server = http.createServer((req, res) => {
+      const url = req.url ?? '/'
+      for (const [base, middleware] of mounts) {
+        if (url.startsWith(`${base}/`)) {
+          req.url = url.slice(base.length)
+          middleware(req, res, () => res.writeHead(404).end())
+          return
+        }
+      }
+      res.writeHead(404).end()
     })
   } else {
     const { createProxy, httpUpstream } = await import('../server/proxy/index')
@@ -89,6 +169,10 @@ async function child(role: string): Promise<void> {
   }
   const port = await listen(server)
   process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`)
+  process.on('SIGUSR2', () => {
+    const { user, system } = process.cpuUsage()
+    process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`)
+  })
   process.on('SIGTERM', () => process.exit(0))
 }
 
@@ -99,30 +183,51 @@ if (role) await child(role)
 // Parent
 // ---------------------------------------------------------------------------------------------
 
+interface Child {
+  proc: ChildProcess
+  port: number
+  /** The child's CPU time so far (user + system), in microseconds. */
+  cpu(): Promise<number>
+}
+
 async function startChild(
   root: string,
   childRole: string,
   env: Record<string, string> = {},
-): Promise<{ proc: ChildProcess; port: number }> {
+): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', SELF], {
     cwd: root,
     env: { ...process.env, ...env, PROXY_BENCH_CHILD: childRole },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
+  const cpuWaiters: Array<(micros: number) => void> = []
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = ''
     const timer = setTimeout(() => reject(new Error(`${childRole} child did not start`)), 30_000)
     proc.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString()
-      const line = buffered.split('\n')[0]
-      if (buffered.includes('\n') && line) {
-        clearTimeout(timer)
-        resolve((JSON.parse(line) as { port: number }).port)
+      let end: number
+      while ((end = buffered.indexOf('\n')) >= 0) {
+        const message = JSON.parse(buffered.slice(0, end)) as { port?: number; cpuMicros?: number }
+        buffered = buffered.slice(end + 1)
+        if (message.port !== undefined) {
+          clearTimeout(timer)
+          resolve(message.port)
+        } else if (message.cpuMicros !== undefined) cpuWaiters.shift()?.(message.cpuMicros)
       }
     })
     proc.on('exit', (code) => reject(new Error(`${childRole} child exited with ${code}`)))
   })
-  return { proc, port }
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      cpuWaiters.push(resolve)
+      proc.kill('SIGUSR2')
+    })
+  return { proc, port, cpu }
+}
+
+function basicOf(credentials: { apiKey: string; apiSecret: string }): string {
+  return `Basic ${Buffer.from(`${credentials.apiKey}:${credentials.apiSecret}`).toString('base64')}`
 }
 
 interface Target {
@@ -187,86 +292,160 @@ async function throughput(target: Target, total: number): Promise<number> {
   }
 }
 
+/** Throughput of a target with the CPU time each child spent per call during the run. */
+async function measured(
+  target: Target,
+  total: number,
+  watched: Child[],
+): Promise<{ rate: number; cpuPerCall: number[] }> {
+  const before = await Promise.all(watched.map((c) => c.cpu()))
+  const rate = await throughput(target, total)
+  const after = await Promise.all(watched.map((c) => c.cpu()))
+  const calls = total + CONCURRENCY * 4 // with the warm-up
+  return { rate, cpuPerCall: after.map((micros, i) => (micros - (before[i] ?? 0)) / calls) }
+}
+
 export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure[]> {
   const latencyCount = ctx.quick ? 500 : 2000
   const throughputCount = ctx.quick ? 2000 : 8000
   const rounds = ctx.quick ? 1 : 3
   const children: ChildProcess[] = []
+  const start = async (childRole: string, env: Record<string, string> = {}) => {
+    const child = await startChild(ctx.root, childRole, env)
+    children.push(child.proc)
+    return child
+  }
   try {
-    const upstream = await startChild(ctx.root, 'upstream')
-    children.push(upstream.proc)
-    const slowUpstream = await startChild(ctx.root, 'upstream', { PROXY_BENCH_DELAY_MS: '5' })
-    children.push(slowUpstream.proc)
-    const slowProxy = await startChild(ctx.root, 'proxy', {
+    const upstream = await start('upstream')
+    const slowUpstream = await start('upstream', { PROXY_BENCH_DELAY_MS: '5' })
+    const slowProxy = await start('proxy', {
       PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${slowUpstream.port}`,
     })
-    children.push(slowProxy.proc)
-    const proxy = await startChild(ctx.root, 'proxy', {
+    const proxy = await start('proxy', {
       PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}`,
     })
-    children.push(proxy.proc)
-    const basic = `Basic ${Buffer.from(`${CREDENTIALS.apiKey}:${CREDENTIALS.apiSecret}`).toString('base64')}`
+    const passthrough = await start('passthrough', {
+      PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}`,
+    })
+    const app = await start('app')
+    const json = { 'content-type': 'application/json' }
     const direct: Target = {
       port: upstream.port,
       path: '/verify/check/json',
-      headers: { 'content-type': 'application/json', authorization: basic },
+      headers: { ...json, authorization: basicOf(CREDENTIALS) },
     }
-    const viaProxy: Target = {
-      port: proxy.port,
+    const proxied = (port: number): Target => ({
+      port,
       path: '/api/live/verify/check/json',
-      headers: { 'content-type': 'application/json', host: `localhost:${proxy.port}` },
+      headers: { ...json, host: `localhost:${port}` },
+    })
+    const viaProxy = proxied(proxy.port)
+    const viaPassthrough = proxied(passthrough.port)
+    const appHost = { ...json, host: `localhost:${app.port}` }
+    const sandboxDirect: Target = {
+      port: app.port,
+      path: '/sandbox/verify/check/json',
+      headers: { ...appHost, authorization: basicOf(SANDBOX_ACCOUNT) },
+    }
+    const sandboxProxied: Target = {
+      port: app.port,
+      path: '/api/sandbox/verify/check/json',
+      headers: appHost,
     }
 
-    // Alternate direct and proxied runs so drift on a shared machine hits both alike; keep the best.
-    let directLatency = Infinity
-    let proxyLatency = Infinity
-    let directRate = 0
-    let proxyRate = 0
+    // Alternate the sides so drift on a shared machine hits both alike; keep the best of each.
+    const best = {
+      directLatency: Infinity,
+      proxyLatency: Infinity,
+      directRate: 0,
+      proxyRate: 0,
+      passthroughRate: 0,
+      proxyCpu: Infinity,
+      upstreamCpu: Infinity,
+      sandboxLatency: Infinity,
+      appLatency: Infinity,
+      sandboxRate: 0,
+      appRate: 0,
+    }
     for (let round = 0; round < rounds; round++) {
-      directLatency = Math.min(directLatency, await medianLatency(direct, latencyCount))
-      proxyLatency = Math.min(proxyLatency, await medianLatency(viaProxy, latencyCount))
-      directRate = Math.max(directRate, await throughput(direct, throughputCount))
-      proxyRate = Math.max(proxyRate, await throughput(viaProxy, throughputCount))
+      best.directLatency = Math.min(best.directLatency, await medianLatency(direct, latencyCount))
+      best.proxyLatency = Math.min(best.proxyLatency, await medianLatency(viaProxy, latencyCount))
+      best.directRate = Math.max(best.directRate, await throughput(direct, throughputCount))
+      const run = await measured(viaProxy, throughputCount, [proxy, upstream])
+      best.proxyRate = Math.max(best.proxyRate, run.rate)
+      best.proxyCpu = Math.min(best.proxyCpu, run.cpuPerCall[0] ?? Infinity)
+      best.upstreamCpu = Math.min(best.upstreamCpu, run.cpuPerCall[1] ?? Infinity)
+      best.passthroughRate = Math.max(
+        best.passthroughRate,
+        await throughput(viaPassthrough, throughputCount),
+      )
       ctx.log(
-        `round ${round + 1}: median ${proxyLatency.toFixed(3)} ms via proxy vs ${directLatency.toFixed(3)} ms direct; ` +
-          `${Math.round(proxyRate)} vs ${Math.round(directRate)} req/s`,
+        `round ${round + 1} (instant double): median ${best.proxyLatency.toFixed(3)} ms via proxy vs ` +
+          `${best.directLatency.toFixed(3)} ms direct; ${Math.round(best.proxyRate)} vs ` +
+          `${Math.round(best.directRate)} req/s (pass-through ${Math.round(best.passthroughRate)}); ` +
+          `CPU per call ${best.proxyCpu.toFixed(1)} µs proxy, ${best.upstreamCpu.toFixed(1)} µs double`,
+      )
+      best.sandboxLatency = Math.min(
+        best.sandboxLatency,
+        await medianLatency(sandboxDirect, latencyCount),
+      )
+      best.appLatency = Math.min(best.appLatency, await medianLatency(sandboxProxied, latencyCount))
+      best.sandboxRate = Math.max(
+        best.sandboxRate,
+        await throughput(sandboxDirect, throughputCount),
+      )
+      best.appRate = Math.max(best.appRate, await throughput(sandboxProxied, throughputCount))
+      ctx.log(
+        `round ${round + 1} (embedded sandbox): median ${best.appLatency.toFixed(3)} ms via /api vs ` +
+          `${best.sandboxLatency.toFixed(3)} ms at /sandbox; ${Math.round(best.appRate)} vs ` +
+          `${Math.round(best.sandboxRate)} req/s`,
       )
     }
     const slowDirect = await throughput({ ...direct, port: slowUpstream.port }, throughputCount / 4)
-    const slowProxied = await throughput(
-      {
-        ...viaProxy,
-        port: slowProxy.port,
-        headers: { ...viaProxy.headers, host: `localhost:${slowProxy.port}` },
-      },
-      throughputCount / 4,
-    )
+    const slowProxied = await throughput(proxied(slowProxy.port), throughputCount / 4)
     ctx.log(`5 ms upstream: ${Math.round(slowProxied)} vs ${Math.round(slowDirect)} req/s`)
-    const added = proxyLatency - directLatency
-    const ratio = proxyRate / directRate
+
+    const added = best.proxyLatency - best.directLatency
+    const ratio = best.proxyRate / best.directRate
+    const appAdded = best.appLatency - best.sandboxLatency
+    const appRatio = best.appRate / best.sandboxRate
     return [
       {
         name: 'proxy.latency.added.median',
         value: round3(added),
         unit: 'ms',
-        baseline: round3(directLatency),
+        baseline: round3(best.directLatency),
         target: '< 1 ms',
         pass: added < 1,
       },
       {
         name: 'proxy.latency.median',
-        value: round3(proxyLatency),
+        value: round3(best.proxyLatency),
         unit: 'ms',
-        baseline: round3(directLatency),
+        baseline: round3(best.directLatency),
       },
       {
         name: 'proxy.throughput',
-        value: Math.round(proxyRate),
+        value: Math.round(best.proxyRate),
         unit: 'req/s',
-        baseline: Math.round(directRate),
+        baseline: Math.round(best.directRate),
         ratio: round3(ratio),
         target: 'ratio >= 0.7',
         pass: ratio >= 0.7,
+      },
+      {
+        name: 'proxy.throughput.passthrough-floor',
+        value: Math.round(best.passthroughRate),
+        unit: 'req/s',
+        baseline: Math.round(best.directRate),
+        ratio: round3(best.passthroughRate / best.directRate),
+      },
+      {
+        name: 'proxy.cpu-per-call',
+        value: round3(best.proxyCpu),
+        unit: 'µs',
+        baseline: round3(best.upstreamCpu),
+        ratio: round3(best.proxyCpu / best.upstreamCpu),
       },
       {
         name: 'proxy.throughput.upstream-5ms',
@@ -274,6 +453,23 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
         unit: 'req/s',
         baseline: Math.round(slowDirect),
         ratio: round3(slowProxied / slowDirect),
+      },
+      {
+        name: 'proxy.sandbox.latency.added.median',
+        value: round3(appAdded),
+        unit: 'ms',
+        baseline: round3(best.sandboxLatency),
+        target: '< 1 ms',
+        pass: appAdded < 1,
+      },
+      {
+        name: 'proxy.sandbox.throughput',
+        value: Math.round(best.appRate),
+        unit: 'req/s',
+        baseline: Math.round(best.sandboxRate),
+        ratio: round3(appRatio),
+        target: 'ratio >= 0.7',
+        pass: appRatio >= 0.7,
       },
     ]
   } finally {
