@@ -168,12 +168,13 @@ async function child(role: string): Promise<void> {
     })
   }
   const port = await listen(server)
-  process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`)
+  // Handlers first: the parent may signal as soon as it reads the port.
   process.on('SIGUSR2', () => {
     const { user, system } = process.cpuUsage()
     process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`)
   })
   process.on('SIGTERM', () => process.exit(0))
+  process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`)
 }
 
 const role = process.env.PROXY_BENCH_CHILD
