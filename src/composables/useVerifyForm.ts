@@ -24,7 +24,47 @@ export interface VerifyFormDefaults {
   numberCountry?: string
 }
 
-export function useVerifyForm(defaults: VerifyFormDefaults = {}) {
+/** Where the form's draft is kept for this tab, so a reload or a visit to another page keeps it. */
+export const VERIFY_DRAFT_KEY = 'verify-desk:new-verification-draft'
+/** Never kept in the draft: a chosen PIN. */
+const NOT_IN_DRAFT: ReadonlySet<string> = new Set(['pin_code'])
+
+function readDraft(): Record<string, string> {
+  try {
+    const parsed = JSON.parse(
+      globalThis.sessionStorage?.getItem(VERIFY_DRAFT_KEY) ?? '{}',
+    ) as unknown
+    if (typeof parsed !== 'object' || parsed === null) return {}
+    const out: Record<string, string> = {}
+    for (const [key, value] of Object.entries(parsed)) {
+      if (typeof value === 'string' && !NOT_IN_DRAFT.has(key)) out[key] = value
+    }
+    return out
+  } catch {
+    return {}
+  }
+}
+
+function writeDraft(draft: Record<string, string>): void {
+  try {
+    if (Object.keys(draft).length === 0) globalThis.sessionStorage?.removeItem(VERIFY_DRAFT_KEY)
+    else globalThis.sessionStorage?.setItem(VERIFY_DRAFT_KEY, JSON.stringify(draft))
+  } catch {
+    // Storage full or disabled: the draft then lasts as long as the page.
+  }
+}
+
+/** Forgets the draft (after the verification was started). */
+export function clearVerifyDraft(): void {
+  writeDraft({})
+}
+
+export interface VerifyFormOptions {
+  /** Keep what the user typed in this tab's session storage (see VERIFY_DRAFT_KEY). @default false */
+  draft?: boolean
+}
+
+export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: VerifyFormOptions = {}) {
   const form = reactive<VerifyForm>({
     kind: 'request',
     number: '',
@@ -41,6 +81,28 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}) {
     payee: '',
     amount: '',
   })
+  if (options.draft) {
+    // Only what differs from the defaults is kept, so new Settings defaults still apply elsewhere.
+    const initial: Readonly<VerifyForm> = { ...form }
+    const draft = readDraft()
+    for (const key of Object.keys(initial) as (keyof VerifyForm)[]) {
+      const value = draft[key]
+      if (value === undefined) continue
+      if (key === 'kind') form.kind = value === 'psd2' ? 'psd2' : 'request'
+      else form[key] = value
+    }
+    watch(
+      form,
+      () => {
+        const changed: Record<string, string> = {}
+        for (const key of Object.keys(initial) as (keyof VerifyForm)[]) {
+          if (form[key] !== initial[key] && !NOT_IN_DRAFT.has(key)) changed[key] = form[key]
+        }
+        writeDraft(changed)
+      },
+      { deep: true },
+    )
+  }
   const touched = reactive(new Set<FieldName>())
   const submitted = ref(false)
 

@@ -190,6 +190,38 @@ describe('the new verification form: rules and messages', () => {
     expect(options[5]).toBe('6: SMS → 300 s → expires')
   })
 
+  it('keeps what was typed across a reload, but not a chosen PIN, until the start succeeds', async () => {
+    await fill('pin_code', '4321')
+    await wrapper.get('input[name="kind"][value="psd2"]').setValue(true)
+    await fill('number', '+447700900123')
+    await fill('payee', 'Acme Shop')
+    await fill('pin_expiry', '240')
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    ;({ wrapper } = await mountNewVerification(undefined, { keepDraft: true }))
+    await flushPromises()
+    const value = (id: string) => (wrapper.get(`#${id}`).element as HTMLInputElement).value
+    expect(wrapper.get('input[name="kind"][value="psd2"]').element).toHaveProperty('checked', true)
+    expect(value('number')).toBe('+447700900123')
+    expect(value('payee')).toBe('Acme Shop')
+    expect(value('pin_expiry')).toBe('240')
+    expect(sessionStorage.getItem('verify-desk:new-verification-draft')).not.toContain('4321')
+
+    psd2.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('amount', '12.50')
+    await submit()
+    expect(psd2).toHaveBeenCalledTimes(1)
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    ;({ wrapper } = await mountNewVerification(undefined, { keepDraft: true }))
+    await flushPromises()
+    expect(value('number')).toBe('')
+    expect(wrapper.get('input[name="kind"][value="request"]').element).toHaveProperty(
+      'checked',
+      true,
+    )
+  })
+
   it('starts from the defaults saved in Settings', async () => {
     wrapper.unmount()
     await useRequestsStore().dispose()

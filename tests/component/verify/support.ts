@@ -10,12 +10,15 @@ export const BLOCKER_ID = 'b'.repeat(32)
 
 /**
  * Mounts the New verification page with a real Pinia and a memory router, on an empty
- * localStorage (`prepare` runs after it is cleared, e.g. to store settings).
+ * localStorage (`prepare` runs after it is cleared, e.g. to store settings) and, unless
+ * `keepDraft`, an empty sessionStorage (where the form keeps its draft).
  */
 export async function mountNewVerification(
   prepare?: () => void,
+  { keepDraft = false }: { keepDraft?: boolean } = {},
 ): Promise<{ wrapper: VueWrapper; router: Router }> {
   localStorage.clear()
+  if (!keepDraft) sessionStorage.clear()
   prepare?.()
   const pinia = createPinia()
   setActivePinia(pinia)
