@@ -51,6 +51,7 @@ async function mountLookup() {
 }
 
 beforeEach(() => {
+  sessionStorage.clear()
   freshHistoryEnvironment()
   search.mockClear()
 })
@@ -102,5 +103,17 @@ describe('look up view', () => {
     expect(w.text()).toContain('status 101')
     expect(w.text()).toContain('can take up to a minute to appear in search')
     expect(useRequestsStore().byId(requestId(1))?.status).toBe('IN PROGRESS')
+  })
+
+  it('keeps the pasted ids through a reload of the page', async () => {
+    const w = await mountLookup()
+    await w.get('#lookup-ids').setValue(`${requestId(1)}\n${requestId(2)}`)
+    w.unmount()
+    await useRequestsStore().dispose()
+    const again = await mountLookup()
+    expect((again.get('#lookup-ids').element as HTMLTextAreaElement).value).toBe(
+      `${requestId(1)}\n${requestId(2)}`,
+    )
+    expect(again.text()).toContain('2 request_ids')
   })
 })
