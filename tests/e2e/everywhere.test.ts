@@ -72,23 +72,64 @@ interface FocusStop {
   indicated: boolean
 }
 
-/** Describes the focused element and whether it shows that it has the focus. */
-function focusStop(page: Page): Promise<FocusStop> {
+/**
+ * Describes the focused element and whether it shows that it has the focus: a visible outline or
+ * box shadow on it or, for a control hidden behind its label (a styled file input), on that label.
+ */
+function focusStop(page: Page): Promise<FocusStop & { seen: boolean }> {
   return page.evaluate(() => {
+    const w = window as unknown as { focusSeen?: WeakSet<Element>; focusLast?: Element }
+    const seenBefore = (w.focusSeen ??= new WeakSet())
     const el = document.activeElement as HTMLElement | null
-    if (!el || el === document.body) return { what: '(body)', indicated: true }
-    const style = getComputedStyle(el)
-    const indicated =
-      (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) ||
-      style.boxShadow !== 'none'
-    const name = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)
-    return { what: `${el.localName}${el.id ? `#${el.id}` : ''} "${name}"`, indicated }
+    if (!el || el === document.body) return { what: '(body)', indicated: true, seen: false }
+    // A date field takes several presses (day, month, year) on the same element.
+    const again = el === w.focusLast
+    const seen = seenBefore.has(el) && !again
+    seenBefore.add(el)
+    w.focusLast = el
+    const shows = (node: Element) => {
+      const style = getComputedStyle(node)
+      const outline =
+        style.outlineStyle !== 'none' &&
+        parseFloat(style.outlineWidth) > 0 &&
+        style.outlineColor !== 'rgba(0, 0, 0, 0)'
+      return outline || style.boxShadow !== 'none'
+    }
+    const rect = el.getBoundingClientRect()
+    const hidden = rect.width <= 1 || rect.height <= 1
+    const shown = hidden ? el.closest('label') : el
+    const indicated = shown !== null && shows(shown)
+    const name = (el.getAttribute('aria-label') ?? el.textContent ?? '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 40)
+    return { what: `${el.localName}${el.id ? `#${el.id}` : ''} "${name}"`, indicated, seen }
   })
+}
+
+/**
+ * Tabs through the whole page, from where the focus is until it comes back to a control it already
+ * visited (or `max` presses), and returns every stop.
+ */
+async function tabThrough(page: Page, max = 150): Promise<FocusStop[]> {
+  await page.evaluate(() => {
+    const w = window as unknown as { focusSeen?: WeakSet<Element>; focusLast?: Element }
+    delete w.focusSeen
+    delete w.focusLast
+  })
+  const stops: FocusStop[] = []
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    const stop = await focusStop(page)
+    if (stop.seen) break
+    if (stops.at(-1)?.what !== stop.what) stops.push({ what: stop.what, indicated: stop.indicated })
+  }
+  return stops
 }
 
 describe('every page', () => {
   let shared: OpenPage
-  let seeded: { id: string; digits: string }
+  let seeded: { id: string; digits: string; typed: string; doneId: string }
 
   /** The pages checked, each with what shows it is ready (data loaded, not a spinner). */
   const pages: {
@@ -104,6 +145,26 @@ describe('every page', () => {
       },
     },
     {
+      name: 'new verification with field errors',
+      path: () => '/',
+      ready: async (page) => {
+        await page.getByLabel('Phone number (number)').fill('12')
+        await page.getByRole('button', { name: 'Start verification' }).click()
+        await page.locator('main [aria-invalid="true"]').first().waitFor()
+      },
+    },
+    {
+      name: 'new verification refused with status 10 and its blocking request',
+      path: () => '/',
+      ready: async (page) => {
+        await page.getByLabel('Phone number (number)').fill(seeded.typed)
+        await page.getByLabel('Brand (brand)').fill('E2E Shop')
+        await page.getByRole('button', { name: 'Start verification' }).click()
+        await page.getByRole('button', { name: 'Cancel the blocking request' }).waitFor()
+        await page.locator('#blocking-cancel-reason').waitFor()
+      },
+    },
+    {
       name: 'request page of a real request',
       path: () => `/requests/${seeded.id}`,
       ready: async (page) => {
@@ -112,10 +173,29 @@ describe('every page', () => {
       },
     },
     {
+      name: 'request page of a verified request, its calls opened',
+      path: () => `/requests/${seeded.doneId}`,
+      ready: async (page) => {
+        await waitForStatus(page, 'SUCCESS')
+        const summaries = page.locator('main details > summary')
+        await summaries.first().waitFor()
+        for (const summary of await summaries.all()) await summary.click()
+      },
+    },
+    {
       name: 'history with entries',
       path: () => '/history',
       ready: async (page) => {
         await page.getByRole('row').filter({ hasText: seeded.id }).waitFor()
+      },
+    },
+    {
+      name: 'history asking to confirm clear all',
+      path: () => '/history',
+      ready: async (page) => {
+        await page.getByRole('row').filter({ hasText: seeded.id }).waitFor()
+        await page.getByRole('button', { name: 'Clear all…' }).click()
+        await page.getByRole('alertdialog').waitFor()
       },
     },
     {
@@ -148,6 +228,21 @@ describe('every page', () => {
       },
     },
     {
+      name: 'sandbox controls asking to confirm a reset',
+      path: () => '/controls',
+      ready: async (page) => {
+        await page.getByRole('button', { name: 'Reset the sandbox…' }).click()
+        await page.getByRole('alertdialog').waitFor()
+      },
+    },
+    {
+      name: 'page not found',
+      path: () => '/no/such/page',
+      ready: async (page) => {
+        await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor()
+      },
+    },
+    {
       name: 'settings',
       path: () => '/settings',
       ready: async (page) => {
@@ -158,13 +253,18 @@ describe('every page', () => {
 
   beforeAll(async () => {
     shared = await newPage(app.browser, baseURL(), contextOptions)
+    const { page } = shared
+    // A verified request, with its calls.
+    const done = await startVerification(page, randomNumber().typed)
+    await checkCode(page, (await adminRequest(done)).pin)
+    await waitForStatus(page, 'SUCCESS')
+    // One in progress after a wrong code: a check in its timeline and attempts left.
     const number = randomNumber()
-    const id = await startVerification(shared.page, number.typed)
-    seeded = { id, digits: number.digits }
-    // One wrong code, so the page shows a check in its timeline and attempts left.
+    const id = await startVerification(page, number.typed)
     const { pin } = await adminRequest(id)
-    await checkCode(shared.page, pin === '0000' ? '1111' : '0000')
-    await shared.page.getByText('2 attempts left').waitFor()
+    await checkCode(page, pin === '0000' ? '1111' : '0000')
+    await page.getByText('2 attempts left').waitFor()
+    seeded = { id, digits: number.digits, typed: number.typed, doneId: done }
     // A request from another client, so the handset lists one to add to history.
     await startFromOwnApp(randomNumber().digits, 'TheirApp')
   })
@@ -178,17 +278,28 @@ describe('every page', () => {
   })
 
   for (const target of pages) {
-    test(`${target.name}: accessible in light and dark, every control named, no sideways scroll on a laptop or a phone`, async () => {
+    test(`${target.name}: axe-clean in light and dark, every control named and its focus visible, no sideways scroll at 1280×800 or 390×844`, async () => {
       const { page } = shared
       await page.setViewportSize(DESKTOP)
       await page.emulateMedia({ colorScheme: 'light' })
       await page.goto(target.path())
       await target.ready(page)
 
+      const stops = await tabThrough(page)
+      const path = stops.map((s) => s.what).join(' → ')
+      expect.soft(stops.length, `keyboard stops: ${path}`).toBeGreaterThan(NAV_LINKS.length)
+      expect
+        .soft(
+          stops.filter((s) => !s.indicated).map((s) => s.what),
+          'keyboard stops without a visible focus',
+        )
+        .toEqual([])
+
       for (const viewport of [DESKTOP, PHONE]) {
         await page.setViewportSize(viewport)
         const size = `${viewport.width}×${viewport.height}`
-        for (const colorScheme of SCHEMES) {
+        // Both schemes on the laptop; the phone layout in the light one (the colours are the same).
+        for (const colorScheme of viewport === DESKTOP ? SCHEMES : (['light'] as const)) {
           await page.emulateMedia({ colorScheme })
           expect.soft(await axeViolations(page), `axe, ${colorScheme}, ${size}`).toEqual([])
         }
@@ -386,5 +497,74 @@ describe('the checks themselves', () => {
     const overflow = await horizontalOverflow(page)
     expect(overflow.px).toBe(600 - PHONE.width)
     expect(overflow.culprits[0]).toMatch(/^div/)
+  })
+})
+
+describe('loading, errors and empty states', () => {
+  test('a new browser shows history empty, saying how to fill it', async () => {
+    const { page } = app
+    await page.goto('/history')
+    const empty = page.getByTestId('history-empty')
+    await empty.waitFor()
+    expect(await empty.innerText()).toMatch(/No requests in history yet/)
+    await empty.getByRole('link', { name: 'start a verification' }).click()
+    await page.getByRole('heading', { level: 1, name: 'New verification' }).waitFor()
+  })
+
+  test('a slow start shows that it is sending and sends one SMS, however often it is pressed', async () => {
+    const { page } = app
+    const number = randomNumber()
+    let starts = 0
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/api/sandbox/verify/json', async (route) => {
+      starts++
+      await held
+      await route.continue()
+    })
+    await page.goto('/')
+    await page.getByLabel('Phone number (number)').fill(number.typed)
+    await page.getByLabel('Brand (brand)').fill('E2E Shop')
+    const start = page.getByRole('button', { name: 'Start verification' })
+    await start.click()
+    const sending = page.getByRole('button', { name: 'Sending…' })
+    await sending.waitFor()
+    expect(await sending.getAttribute('aria-busy')).toBe('true')
+    // A second click, and Enter in a field, while the first is on its way.
+    await sending.click({ force: true })
+    await page.getByLabel('Brand (brand)').press('Enter')
+    release()
+    await page.waitForURL(REQUEST_URL)
+    expect(starts).toBe(1)
+  })
+
+  test('a slow request page shows it is loading; a failed one says so in place, with the way out', async () => {
+    const { page } = app
+    const number = randomNumber()
+    const id = await startFromOwnApp(number.digits, 'SlowApp')
+
+    let mode: 'slow' | 'fail' | 'pass' = 'slow'
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    // Every sandbox call of the page (the request, the clock, search, the event stream).
+    await page.route('**/api/sandbox/**', async (route) => {
+      if (mode === 'slow') await held
+      if (mode === 'fail') await route.abort('connectionrefused')
+      else await route.continue()
+    })
+    await page.goto(`/requests/${id}`)
+    await page.getByRole('status').filter({ hasText: 'Loading the request…' }).waitFor()
+    release()
+    await waitForStatus(page, 'IN PROGRESS')
+
+    mode = 'fail'
+    await page.reload()
+    const failed = page.getByRole('alert').filter({ hasText: 'could not be loaded' })
+    await failed.waitFor()
+    expect(await failed.innerText()).toMatch(/Next:/)
+    mode = 'pass'
+    await failed.getByRole('button', { name: 'try again' }).click()
+    await waitForStatus(page, 'IN PROGRESS')
+    await failed.waitFor({ state: 'detached' })
   })
 })

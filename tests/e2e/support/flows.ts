@@ -56,9 +56,25 @@ export function requestStatus(page: Page): Promise<string | null> {
   return page.locator('main .status[data-status]').first().getAttribute('data-status')
 }
 
-/** Waits for the request page to show `status`, live (the test never reloads). */
+/**
+ * Waits for the request page to show `status`, live (the test never reloads). Works in hooks too;
+ * fails with the status last shown.
+ */
 export async function waitForStatus(page: Page, status: string): Promise<void> {
-  await expect.poll(() => requestStatus(page), POLL).toBe(status)
+  try {
+    await page.waitForFunction(
+      (expected) =>
+        document.querySelector('main .status[data-status]')?.getAttribute('data-status') ===
+        expected,
+      status,
+      POLL,
+    )
+  } catch (error) {
+    const shown = await requestStatus(page).catch(() => null)
+    throw new Error(`the request page shows ${JSON.stringify(shown)}, not ${status}`, {
+      cause: error,
+    })
+  }
 }
 
 /** The label of the code field on the request page. */
