@@ -25,6 +25,7 @@ import type {
   AdminAccount,
   AdminRequest,
   ErrorResponse,
+  PriceEntry,
   SearchStatus,
   TestNumber,
   VerificationRequest,
@@ -166,6 +167,22 @@ export interface EngineSnapshot {
 const NONE: readonly never[] = Object.freeze([])
 const CANCEL_AFTER_MS = 30_000
 const MAX_WRONG = 3
+
+/** A copy of `list` with `item` added, exactly sized (push would reserve room for 16 more). */
+function append<T>(list: readonly T[], item: T): readonly T[] {
+  return list.length === 0 ? [item] : list.concat(item)
+}
+
+/** The numeric SMS and TTS prices of a price entry (parsed once). */
+const MESSAGE_PRICES = new Map<PriceEntry, { sms: number; tts: number }>()
+function messagePrices(entry: PriceEntry): { sms: number; tts: number } {
+  let prices = MESSAGE_PRICES.get(entry)
+  if (!prices) {
+    prices = { sms: Number(entry.sms), tts: Number(entry.tts) }
+    MESSAGE_PRICES.set(entry, prices)
+  }
+  return prices
+}
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
@@ -451,8 +468,7 @@ export class Engine {
     }
     const now = this.now()
     const valid = record.pin === code && now < record.pinAt + record.pinExpiry * 1000
-    // concat keeps arrays exactly sized (push would reserve room for 16 more).
-    record.checks = record.checks.concat({ at: now, code: code as string, ok: valid })
+    record.checks = append(record.checks, { at: now, code: code as string, ok: valid })
     if (valid) {
       this.finish(record, 'SUCCESS', now)
       const price = priceFor(record.number)
@@ -463,7 +479,7 @@ export class Engine {
         status: '0',
         price: price.price,
         currency: SANDBOX_CURRENCY,
-        estimated_price_messages_sent: this.messagesPrice(record),
+        estimated_price_messages_sent: this.messagesPrice(record, price),
       }
     }
     record.wrong++
@@ -556,7 +572,7 @@ export class Engine {
       pin: record.pin,
       newPin,
     }
-    record.events = record.events.concat(event)
+    record.events = append(record.events, event)
     record.next = index + 1
     record.dueAt = at + this.waitAfter(record, index) * 1000
     this.scheduler.push(record.dueAt, record.id)
@@ -629,10 +645,10 @@ export class Engine {
     return this.idSource().slice(0, 16).toUpperCase()
   }
 
-  private messagesPrice(record: RequestRecord): string {
-    const price = priceFor(record.number)
+  private messagesPrice(record: RequestRecord, entry = priceFor(record.number)): string {
+    const price = messagePrices(entry)
     let sum = 0
-    for (const e of record.events) sum += Number(e.type === 'sms' ? price.sms : price.tts)
+    for (const e of record.events) sum += e.type === 'sms' ? price.sms : price.tts
     return formatPrice(sum)
   }
 

@@ -3,7 +3,7 @@
  * faults, persistence and the HTTP adapter, and exposes it as a web-standard `fetch` handler and a
  * connect/node middleware.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { resolve } from 'node:path'
 import type { AdminClock } from '../../contract/index.ts'
@@ -111,10 +111,14 @@ function cryptoPin(length: number): string {
   return s
 }
 
-/** 32 lower-case hex characters (a random UUID without its dashes: fast and unique). */
+/** 32 lower-case hex characters: 128 crypto-random bits, one flat string. */
 function cryptoId(): string {
-  const u = randomUUID()
-  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24)
+  if (poolAt + 16 > pool.length) {
+    pool = randomBytes(4096)
+    poolAt = 0
+  }
+  poolAt += 16
+  return pool.toString('hex', poolAt - 16, poolAt)
 }
 
 /** State files owned by open sandboxes of this process (shared across re-imported modules). */
