@@ -237,4 +237,42 @@ describe('dashboard flows', () => {
     await row.waitFor()
     expect(await row.innerText()).toContain('TheirApp')
   })
+
+  test('two tabs keep one history: each sees what the other adds and deletes, and nothing else is lost', async () => {
+    const { page } = app
+    const mine = randomNumber()
+    const mineId = await startVerification(page, mine.typed)
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'History' })
+      .click()
+    const row = (tab: typeof page, id: string) => tab.getByRole('row').filter({ hasText: id })
+    await row(page, mineId).waitFor()
+
+    const other = await page.context().newPage()
+    try {
+      const theirs = randomNumber()
+      const theirsId = await startVerification(other, theirs.typed)
+      // Added in the other tab: it appears here without a reload, next to this tab's own entry.
+      await row(page, theirsId).waitFor()
+      expect(await row(page, mineId).count()).toBe(1)
+
+      // Deleted here: it disappears from the other tab, which keeps this tab's entry.
+      await row(page, theirsId)
+        .getByRole('button', { name: `Delete ${theirs.digits} (${theirsId}) from history` })
+        .click()
+      await row(page, theirsId).waitFor({ state: 'detached' })
+      await other
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'History' })
+        .click()
+      await row(other, mineId).waitFor()
+      expect(await row(other, theirsId).count()).toBe(0)
+      await other.reload()
+      await row(other, mineId).waitFor()
+      expect(await row(other, theirsId).count()).toBe(0)
+    } finally {
+      await other.close()
+    }
+  })
 })
