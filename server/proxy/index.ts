@@ -106,6 +106,8 @@ export interface Proxy {
 /** The largest upstream answer read for a Verify call (search answers are a few kB). */
 const MAX_UPSTREAM_BODY = 1024 * 1024
 const EXCERPT_LENGTH = 160
+/** Network error codes raised before a request could leave this server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 
 interface EnvironmentRuntime {
   id: EnvironmentId
@@ -466,23 +468,36 @@ export function createProxy(options: ProxyOptions): Proxy {
     if (error instanceof ProxyError) return error
     const env = runtimes.get(call.environment as EnvironmentId)
     const who = env ? describe(env) : 'The upstream'
+    // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
+    // repeated blindly: the customer could get a second code.
+    const mayHaveRun = call.endpoint !== 'admin' && !call.endpoint.startsWith('search')
+    const next = mayHaveRun
+      ? ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+      : ' Try again in a moment.'
     if (error instanceof UpstreamTimeoutError) {
-      const mayHaveRun = call.endpoint !== 'search' && call.endpoint !== 'admin'
       return new ProxyError(
         504,
         'upstream_timeout',
-        `${who} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s.` +
-          (mayHaveRun
-            ? ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
-            : ' Try again in a moment.'),
+        `${who} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s.${next}`,
       )
     }
     if (error instanceof UpstreamNetworkError) {
+      const code = error.code ? ` (${error.code})` : ''
+      const setting =
+        env?.id === 'sandbox'
+          ? ' The embedded sandbox drops calls only when a fault tells it to (see its admin API).'
+          : " If it persists, check the server's network connection and its VONAGE_API_HOST setting."
+      if (NOT_SENT.has(error.code ?? '')) {
+        return new ProxyError(
+          502,
+          'upstream_unreachable',
+          `${who} could not be reached${code}. Nothing was sent.${setting}`,
+        )
+      }
       return new ProxyError(
         502,
         'upstream_unreachable',
-        `${who} could not be reached${error.code ? ` (${error.code})` : ''}. Check the server's network ` +
-          'connection and its VONAGE_API_HOST setting, then try again.',
+        `${who} dropped the connection before answering${code}.${next}${setting}`,
       )
     }
     if (error instanceof QueueFullError) {

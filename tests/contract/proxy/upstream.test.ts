@@ -115,6 +115,14 @@ describe('retries', () => {
     const res = await call(proxy.port, path, { method: 'POST', ...json(body) })
     expect(res.status).toBe(502)
     expect(upstream.arrivals).toHaveLength(1)
+    // The call reached the upstream before the connection dropped: retrying blindly could send a
+    // second code, so the message says to look the request up first.
+    expect(errorOf(res)).toMatchObject({
+      code: 'upstream_unreachable',
+      message: expect.stringMatching(
+        /dropped the connection before answering \(ECONNRESET\)\. The call may still have been processed: look the request up/,
+      ),
+    })
   })
 
   it('retries a search once after a network error', async () => {
@@ -144,4 +152,16 @@ describe('retries', () => {
     expect(res.status).toBe(504)
     expect(upstream.arrivals).toHaveLength(1)
   })
+
+  it.each(['/api/live/verify/search/json', '/api/live/verify/search/xml'])(
+    'tells the agent a timed-out search (%s) is safe to try again',
+    async (path) => {
+      upstream.setHandler(() => {})
+      const res = await call(proxy.port, `${path}?request_id=r1`)
+      expect(res.status).toBe(504)
+      expect(errorOf(res).message).toMatch(
+        /did not answer within 0\.3 s\. Try again in a moment\.$/,
+      )
+    },
+  )
 })
