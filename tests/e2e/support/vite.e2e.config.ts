@@ -19,7 +19,7 @@ function isServerPlugin(plugin: PluginOption): boolean {
 
 /**
  * The servers of the end-to-end tests: the project's own vite.config.ts (its plugins, aliases and
- * server plugin, loaded as `npm run dev` loads it) with three changes, so that `npm test` never
+ * server plugin, loaded as `npm run dev` loads it) with four changes, so that `npm test` never
  * touches a dashboard a developer has open from the same checkout:
  *
  * - the embedded sandbox keeps its state in memory: `npm run dev` persists it to
@@ -28,7 +28,9 @@ function isServerPlugin(plugin: PluginOption): boolean {
  *   creates and removes, else `node_modules/.vite-e2e`): servers sharing one cache can swap the
  *   optimized dependencies under each other, and pages fail with "504 Outdated Optimize Dep";
  * - no hot module replacement: a file saved in the checkout while the tests run does not reload the
- *   pages under test (a new page load still gets the current code).
+ *   pages under test (a new page load still gets the current code);
+ * - no `.env` files: a developer's `.env.local` (live credentials, an access token) does not reach
+ *   the test servers, whose settings come only from the environment the harness gives them.
  */
 export default defineConfig(async (env) => {
   const loaded = await loadConfigFromFile(env, projectConfig)
@@ -45,6 +47,8 @@ export default defineConfig(async (env) => {
   }
   return mergeConfig(config, {
     cacheDir: cacheDirFromHarness || 'node_modules/.vite-e2e',
+    // Settings come from the harness's environment only, never from the checkout's .env files.
+    envDir: false,
     server: { hmr: false },
   })
 })
