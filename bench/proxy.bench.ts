@@ -368,6 +368,11 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       sandboxRate: 0,
       appRate: 0,
     }
+    // Warm every path up first (JIT, keep-alive sockets) so that even a one-round run compares
+    // steady states.
+    for (const target of [direct, viaProxy, viaPassthrough, sandboxDirect, sandboxProxied]) {
+      await throughput(target, ctx.quick ? 1000 : 2000)
+    }
     for (let round = 0; round < rounds; round++) {
       best.directLatency = Math.min(best.directLatency, await medianLatency(direct, latencyCount))
       best.proxyLatency = Math.min(best.proxyLatency, await medianLatency(viaProxy, latencyCount))
