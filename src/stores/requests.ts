@@ -9,7 +9,7 @@ import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/ver
 import { onApiCall, type ApiCall } from '@/api/client'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
-import { historyToCsv, historyToJson, parseHistoryImport } from '@/utils/history-io'
+import { historyToCsv, historyToJson, parseHistoryFile } from '@/utils/history-io'
 import {
   openHistoryDb,
   memoryHistoryDb,
@@ -79,6 +79,8 @@ export interface ImportReport {
   added: number
   updated: number
   unchanged: number
+  /** Call records read from the file (its entries' call logs). */
+  calls: number
 }
 
 /** Store options, set before first use (tests use a separate database name). */
@@ -435,18 +437,31 @@ export const useRequestsStore = defineStore('requests', () => {
    */
   async function importJson(text: string): Promise<ImportReport> {
     await ready
-    const unique = parseHistoryImport(text)
+    const { entries: unique, calls } = parseHistoryFile(text)
     const before = new Set(byKey.keys())
     const changed = await db.mergeMany(unique)
     absorb(changed, false, true)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
+    if (calls.length > 0) {
+      await db.addCalls(calls)
+      broadcast({ type: 'calls', records: calls })
+    }
     const added = changed.filter((e) => !before.has(e.request_id)).length
-    return { added, updated: changed.length - added, unchanged: unique.length - changed.length }
+    return {
+      added,
+      updated: changed.length - added,
+      unchanged: unique.length - changed.length,
+      calls: calls.length,
+    }
   }
 
-  /** All entries as a JSON file that `importJson` reads back. */
-  function exportJson(): string {
-    return historyToJson(entries.value)
+  /** All entries and their call logs as a JSON file that `importJson` reads back. */
+  async function exportJson(): Promise<string> {
+    await ready
+    await flushCalls()
+    const ids = new Set(byKey.keys())
+    const calls = (await db.loadAllCalls()).filter((c) => ids.has(c.request_id))
+    return historyToJson(entries.value, calls)
   }
 
   /** All entries as CSV, one row per request. */

@@ -82,6 +82,8 @@ export interface HistoryDb {
   addCalls(records: readonly StoredCall[]): Promise<void>
   /** The stored calls of one request (unreadable records are skipped). */
   loadCalls(requestId: string): Promise<StoredCall[]>
+  /** Every stored call (for the JSON export). */
+  loadAllCalls(): Promise<StoredCall[]>
   close(): void
 }
 
@@ -272,6 +274,10 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
       const stored = (await db.getAllFromIndex(CALLS_STORE, 'request_id', requestId)) as unknown[]
       return stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
     },
+    async loadAllCalls() {
+      const stored = (await db.getAll(CALLS_STORE)) as unknown[]
+      return stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
+    },
     close() {
       db.close()
     },
@@ -338,6 +344,9 @@ export function memoryHistoryDb(): HistoryDb {
     },
     async loadCalls(requestId) {
       return callsOf(requestId)
+    },
+    async loadAllCalls() {
+      return [...calls.values()]
     },
     close() {},
   }

@@ -3,6 +3,7 @@
  */
 import { toCsv } from './csv'
 import { HISTORY_SCHEMA_VERSION, mergeEntries, readEntry, type HistoryEntry } from './history-entry'
+import { readStoredCall, type StoredCall } from './call-log'
 
 /** Problems listed in an import error before "and N more". */
 const MAX_LISTED_PROBLEMS = 20
@@ -68,14 +69,18 @@ export function historyToCsv(entries: readonly HistoryEntry[]): string {
   )
 }
 
-/** All entries as the JSON export that `parseHistoryImport` reads back. */
-export function historyToJson(entries: readonly HistoryEntry[]): string {
+/** All entries (and their call log) as the JSON export that `parseHistoryFile` reads back. */
+export function historyToJson(
+  entries: readonly HistoryEntry[],
+  calls: readonly StoredCall[] = [],
+): string {
   return JSON.stringify(
     {
       format: 'verify-desk-history',
       schemaVersion: HISTORY_SCHEMA_VERSION,
       exportedAt: iso(Date.now()),
       entries,
+      ...(calls.length > 0 ? { calls } : {}),
     },
     null,
     1,
@@ -88,6 +93,14 @@ export function historyToJson(entries: readonly HistoryEntry[]): string {
  * Duplicate ids inside the file are merged (the newer copy wins).
  */
 export function parseHistoryImport(text: string): HistoryEntry[] {
+  return parseHistoryFile(text).entries
+}
+
+/**
+ * `parseHistoryImport` plus the call log of an export (`calls`, optional): each call record is
+ * checked too and must belong to an entry of the file.
+ */
+export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls: StoredCall[] } {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -120,6 +133,20 @@ export function parseHistoryImport(text: string): HistoryEntry[] {
       problems.push(`entry ${index + 1}${id}: ${read.problems.join(', ')}`)
     }
   })
+  const rawCalls = Array.isArray(parsed) ? undefined : (parsed as { calls?: unknown }).calls
+  const calls: StoredCall[] = []
+  if (rawCalls !== undefined && !Array.isArray(rawCalls)) problems.push('calls must be an array')
+  else if (rawCalls) {
+    rawCalls.forEach((raw, index) => {
+      const call = readStoredCall(raw)
+      if (!call) problems.push(`call ${index + 1}: not a call record`)
+      else if (!unique.has(call.request_id)) {
+        problems.push(
+          `call ${index + 1}: its request_id ${call.request_id} has no entry in the file`,
+        )
+      } else calls.push(call)
+    })
+  }
   if (problems.length > 0) throw new HistoryImportError(problems)
-  return [...unique.values()]
+  return { entries: [...unique.values()], calls }
 }

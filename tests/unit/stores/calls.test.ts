@@ -213,6 +213,56 @@ describe('call log: kept with history across a reload', () => {
   })
 })
 
+describe('call log: export and import', () => {
+  it('carries the calls in the JSON export to another browser', async () => {
+    serve(() => ({ request_id: ID, status: '0' }))
+    const tab = await openTab()
+    await tab.upsert(entry(7))
+    await cancelRequest('sandbox', ID)
+    const file = await tab.exportJson()
+    expect(JSON.parse(file).calls).toHaveLength(1)
+
+    // Another browser: an empty database.
+    freshHistoryEnvironment()
+    const other = await openTab()
+    expect(await other.importJson(file)).toEqual({ added: 1, updated: 0, unchanged: 0, calls: 1 })
+    const [call] = await other.loadCalls(ID)
+    expect(call).toMatchObject({ method: 'POST', body: { request_id: ID, cmd: 'cancel' } })
+  })
+
+  it('rejects a file whose calls are broken or belong to no entry, and writes nothing', async () => {
+    const tab = await openTab()
+    const file = JSON.stringify({
+      entries: [entry(7)],
+      calls: [{ key: 'x', request_id: requestId(8), kind: 'read', call: {} }, 'nonsense'],
+    })
+    await expect(tab.importJson(file)).rejects.toMatchObject({
+      problems: ['call 1: not a call record', 'call 2: not a call record'],
+    })
+    const orphan = JSON.stringify({
+      entries: [entry(7)],
+      calls: [
+        {
+          key: 'k|8',
+          request_id: requestId(8),
+          kind: 'read',
+          call: {
+            key: 'k',
+            method: 'GET',
+            path: 'sandbox/verify/search/json',
+            startedAt: 1,
+            query: {},
+          },
+        },
+      ],
+    })
+    await expect(tab.importJson(orphan)).rejects.toMatchObject({
+      problems: [`call 1: its request_id ${requestId(8)} has no entry in the file`],
+    })
+    expect(tab.entries).toHaveLength(0)
+  })
+})
+
 describe('live PINs in history', () => {
   it('keeps the codes a live search lists as $CODE, and sandbox codes as they are', async () => {
     const tab = await openTab()
