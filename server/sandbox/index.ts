@@ -15,7 +15,7 @@ import { VirtualClock } from './context.ts'
 import type { SandboxContext } from './context.ts'
 import { DROP, handleCall } from './http.ts'
 import type { Answer, Call } from './http.ts'
-import { createStateWriter, loadState } from './persistence.ts'
+import { createStateWriter, loadState, setAside } from './persistence.ts'
 import type { Logger, StateWriter } from './persistence.ts'
 import { createTimer } from './scheduler.ts'
 
@@ -171,8 +171,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         clock.offsetMs = state.clock_offset_ms
         engine.restore(state.engine)
       } catch (error) {
-        logger.warn(`sandbox: could not restore state (${String(error)}); starting empty.`)
+        // Readable but not restorable: keep the file for inspection instead of overwriting it.
+        clock.offsetMs = 0
         engine.reset()
+        setAside(stateFile, logger, `could not be restored (${String(error)})`)
       }
     }
     writer = createStateWriter(

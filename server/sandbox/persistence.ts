@@ -50,14 +50,19 @@ export function loadState(file: string, logger: Logger): PersistedState | undefi
   } catch {
     // handled below
   }
+  setAside(file, logger, 'is damaged')
+  return undefined
+}
+
+/** Moves a state file that cannot be used out of the way (kept for inspection), with a warning. */
+export function setAside(file: string, logger: Logger, why: string): void {
   const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`
   try {
     renameSync(file, aside)
-    logger.warn(`sandbox: state file ${file} is damaged; moved it to ${aside} and started empty.`)
+    logger.warn(`sandbox: state file ${file} ${why}; moved it to ${aside} and started empty.`)
   } catch (error) {
-    logger.warn(`sandbox: state file ${file} is damaged and could not be moved (${String(error)}).`)
+    logger.warn(`sandbox: state file ${file} ${why} and could not be moved (${String(error)}).`)
   }
-  return undefined
 }
 
 export interface StateWriter {

@@ -199,6 +199,10 @@ describe('persistence across a restart', () => {
     ['not JSON', '{"version":1, "engine": {garbage'],
     ['JSON of the wrong shape', '{"version":1,"engine":{"requests":"nope"}}'],
     ['empty', ''],
+    [
+      'the right shape around a record that cannot be restored',
+      '{"version":1,"clock_offset_ms":5000,"engine":{"requests":[{"garbage":1}],"testNumbers":[]}}',
+    ],
   ])(
     'sets a damaged state file (%s) aside with a warning and starts empty',
     async (_name, content) => {
