@@ -7,6 +7,7 @@ import type { Call, Answer } from './http.ts'
 import { httpError, jsonAnswer } from './http.ts'
 import type { SandboxContext } from './context.ts'
 import { messageView } from './handset.ts'
+import { SEARCH_STATUSES } from '../../contract/index.ts'
 
 const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
 const MAX_LIST = 1000
@@ -76,9 +77,15 @@ function notAllowed(call: Call): Answer {
 }
 
 const PIN_RULE = /^[0-9]{4,10}$/
+const STATUSES: readonly string[] = SEARCH_STATUSES
 
 export async function handleAdmin(ctx: SandboxContext, call: Call, path: string): Promise<Answer> {
-  const parts = path.split('/').slice(2).map(decodeURIComponent)
+  let parts: string[]
+  try {
+    parts = path.split('/').slice(2).map(decodeURIComponent)
+  } catch {
+    return httpError(400, 'invalid_path', `The path ${path} has a malformed %-escape.`)
+  }
   const [resource = '', sub] = parts
   if (parts.length > 2) return httpError(404, 'not_found', `No such admin route: ${path}`)
   const { engine } = ctx
@@ -100,7 +107,14 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
       const offset = intParam(call.query, 'offset', 0, Number.MAX_SAFE_INTEGER)
       if (typeof limit === 'string') return httpError(400, 'invalid_value', limit)
       if (typeof offset === 'string') return httpError(400, 'invalid_value', offset)
-      const status = call.query.get('status') ?? undefined
+      const status = call.query.get('status') || undefined
+      if (status !== undefined && !STATUSES.includes(status.toUpperCase().replace('_', ' '))) {
+        return httpError(
+          400,
+          'invalid_value',
+          `status must be one of ${STATUSES.join(', ')} (or with _ for the space).`,
+        )
+      }
       const { records, total } = engine.listRequests({
         number: call.query.get('number') ?? undefined,
         status,

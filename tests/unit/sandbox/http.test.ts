@@ -253,6 +253,23 @@ describe('admin API', () => {
     expect((await json(s, '/__admin/requests?limit=x')).status).toBe(400)
   })
 
+  it('an unknown status filter or a malformed path is a clear 400, not an empty list or status 5', async () => {
+    const s = sandbox()
+    await s.fetch(req(`/verify/json?${KEY}&number=447700900001&brand=A`))
+    const bogus = await json(s, '/__admin/requests?status=bogus')
+    expect(bogus.status).toBe(400)
+    expect(bogus.body).toMatchObject({ error: { code: 'invalid_value' } })
+    expect(JSON.stringify(bogus.body)).toContain('IN PROGRESS')
+    for (const status of ['IN PROGRESS', 'in_progress', 'Success', 'cancelled']) {
+      expect((await json(s, `/__admin/requests?status=${encodeURIComponent(status)}`)).status).toBe(
+        200,
+      )
+    }
+    const malformed = await json(s, '/__admin/requests/%E0%A4%A')
+    expect(malformed.status).toBe(400)
+    expect(malformed.body).toMatchObject({ error: { code: 'invalid_path' } })
+  })
+
   it('the clock moves forward, fires due events and answers the new time', async () => {
     const s = sandbox()
     await s.fetch(req(`/verify/json?${KEY}&number=447700900001&brand=A`))
