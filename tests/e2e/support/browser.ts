@@ -156,7 +156,8 @@ export function useBrowser(
     open = undefined
     if (!current) return
     try {
-      if (ctx.task.result?.state === 'fail') {
+      // A page the test never opened (it drove another one) has nothing to show.
+      if (ctx.task.result?.state === 'fail' && current.page.url() !== 'about:blank') {
         const paths = await saveArtifacts(current, ctx)
         console.error(`e2e failure artifacts:\n  ${paths.join('\n  ')}`)
       }
