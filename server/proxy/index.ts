@@ -37,6 +37,7 @@ import {
 import {
   UpstreamNetworkError,
   UpstreamTimeoutError,
+  TOO_LARGE,
   abortable,
   type BufferedAnswer,
   type ExchangeLimits,
@@ -366,7 +367,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       try {
         return await first()
       } catch (error) {
-        if (!(error instanceof UpstreamNetworkError)) throw error
+        if (!(error instanceof UpstreamNetworkError) || error.code === TOO_LARGE) throw error
         call.note = [call.note, 'retried=1'].filter(Boolean).join(' ')
         return first() // searches are safe to repeat: one retry on a network error
       }
@@ -479,6 +480,14 @@ export function createProxy(options: ProxyOptions): Proxy {
         504,
         'upstream_timeout',
         `${who} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s.${next}`,
+      )
+    }
+    if (error instanceof UpstreamNetworkError && error.code === TOO_LARGE) {
+      return new ProxyError(
+        502,
+        'upstream_bad_response',
+        `${who} answered more than ${MAX_UPSTREAM_BODY / 1024} KiB, far more than any Verify answer; ` +
+          'the answer was dropped. Check VONAGE_API_HOST.',
       )
     }
     if (error instanceof UpstreamNetworkError) {

@@ -69,7 +69,10 @@ export class UpstreamTimeoutError extends Error {
   }
 }
 
-const tooLarge = () => new UpstreamNetworkError('upstream answer too large', 'ETOOLARGE')
+/** `UpstreamNetworkError.code` of an answer larger than `ExchangeLimits.maxBytes`. */
+export const TOO_LARGE = 'ETOOLARGE'
+
+const tooLarge = () => new UpstreamNetworkError('upstream answer too large', TOO_LARGE)
 
 /** An upstream on a base URL (`https://api.nexmo.com`, `http://127.0.0.1:4010`), with keep-alive. */
 export function httpUpstream(baseUrl: string): Upstream {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { call, json, startProxy, startUpstream } from './support'
+import { call, json, startProxy, startUpstream, verifyLikeHandler } from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -78,6 +78,40 @@ describe('upstream failures', () => {
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toBe('text/xml')
     expect(res.body).toMatch(/^<\?xml/)
+  })
+
+  it('answers 502 when the upstream drops the connection in the middle of its answer', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' })
+      res.write('{"request_id":"abcdef0123456789abcdef0123456789",')
+      setTimeout(() => res.socket?.destroy(), 20)
+    })
+    const res = await start()
+    expect(res.status).toBe(502)
+    expect(errorOf(res)).toMatchObject({
+      code: 'upstream_unreachable',
+      message: expect.stringMatching(
+        /dropped the connection before answering.*look the request up/,
+      ),
+    })
+    expect(upstream.arrivals).toHaveLength(1)
+    // The proxy still works afterwards (the broken socket left the keep-alive pool).
+    upstream.setHandler(verifyLikeHandler)
+    expect((await start()).status).toBe(200)
+  })
+
+  it('answers 502 without a retry when a search answer is larger than 1 MiB', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ status: '0', filler: 'x'.repeat(1024 * 1024 + 10) }))
+    })
+    const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(res.status).toBe(502)
+    expect(errorOf(res)).toMatchObject({
+      code: 'upstream_bad_response',
+      message: expect.stringMatching(/answered more than 1024 KiB/),
+    })
+    expect(upstream.arrivals).toHaveLength(1)
   })
 
   it('passes an upstream status 1 (throttled) through unchanged', async () => {
