@@ -10,6 +10,13 @@ import { statusInfo } from '@contract/status'
 
 export type ActionName = 'check' | 'cancel' | 'next'
 
+/** Each action as a reason to wait names it ("waiting for the cancel to finish"). */
+export const ACTION_NAMES: Readonly<Record<ActionName, string>> = {
+  check: 'the code check',
+  cancel: 'the cancel',
+  next: 'the next event',
+}
+
 export interface ActionOutcome {
   action: ActionName
   ok: boolean

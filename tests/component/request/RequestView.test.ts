@@ -6,7 +6,14 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminRequest } from '@contract/admin'
 import type { VerificationRequest } from '@contract/types'
-import { checkCode, searchRequests, triggerNextEvent, type CheckResult } from '@/api/verify'
+import {
+  cancelRequest,
+  checkCode,
+  searchRequests,
+  triggerNextEvent,
+  type CheckResult,
+  type ControlResult,
+} from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
@@ -89,6 +96,7 @@ beforeEach(() => {
     missing: [],
   })
   vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
+  vi.mocked(cancelRequest).mockReset().mockRejectedValue(new Error('unexpected cancelRequest call'))
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -135,6 +143,34 @@ describe('request page: countdowns and disabled reasons', () => {
     expect(reason('cancel')).toBe(
       'cancel no longer possible: a second message or call has gone out',
     )
+  })
+
+  it('says the other buttons wait while a cancel is on its way', async () => {
+    let answer!: (value: ControlResult) => void
+    vi.mocked(cancelRequest).mockReturnValue(new Promise<ControlResult>((r) => (answer = r)))
+    await mountRequest(adminRequest(ID, t0 - 40_000))
+    expect(wrapper!.get('#cancel').attributes('disabled')).toBeUndefined()
+    await wrapper!.get('#cancel').trigger('click')
+    await flushPromises()
+    expect(wrapper!.get('#cancel').attributes('aria-busy')).toBe('true')
+    const next = wrapper!.get('#next-event')
+    expect(next.attributes('disabled')).toBeDefined()
+    expect(reason('next-event')).toBe('waiting for the cancel to finish')
+    expect(wrapper!.get('.pin-entry button').attributes('disabled')).toBeDefined()
+    expect(text('#pin-reason')).toBe('Check not possible: waiting for the cancel to finish')
+    await wrapper!.get('#pin-code').setValue('1234')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    expect(checkCode).not.toHaveBeenCalled()
+
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(ID, t0 - 40_000, {
+        status: 'CANCELLED',
+        finalized_at: new Date(t0).toISOString(),
+      }),
+    )
+    answer({ status: '0', command: 'cancel' })
+    await flushPromises()
+    expect(reason('next-event')).toBe('request already cancelled')
   })
 
   it('says "no events left" when the workflow has sent everything', async () => {
