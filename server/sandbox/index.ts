@@ -64,6 +64,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** Web-standard handler; paths relative to the sandbox root: '/verify/json', '/__admin/requests'. */
   fetch(request: Request): Promise<Response>
+  /** The same in-process, without HTTP or web streams (the proxy's path to the embedded sandbox). */
+  handle(call: Call): Answer | Promise<Answer>
   /** connect/node handler for the same; req.url is relative to the mount point (connect strips it). */
   middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void
   /** The default account, for the proxy and the start-up banner. */
@@ -379,6 +381,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   return {
     fetch: fetchHandler,
+    handle: safeHandle,
     middleware,
     defaultAccount: engine.defaultAccount,
     async close() {
