@@ -517,11 +517,14 @@ describe('loading, errors and empty states', () => {
     let starts = 0
     let release: () => void = () => {}
     const held = new Promise<void>((resolve) => (release = resolve))
-    await page.route('**/api/sandbox/verify/json', async (route) => {
-      starts++
-      await held
-      await route.continue()
-    })
+    await page.route(
+      (url) => url.pathname === '/api/sandbox/verify/json',
+      async (route) => {
+        starts++
+        await held
+        await route.continue()
+      },
+    )
     await page.goto('/')
     await page.getByLabel('Phone number (number)').fill(number.typed)
     await page.getByLabel('Brand (brand)').fill('E2E Shop')
@@ -547,11 +550,14 @@ describe('loading, errors and empty states', () => {
     let release: () => void = () => {}
     const held = new Promise<void>((resolve) => (release = resolve))
     // Every sandbox call of the page (the request, the clock, search, the event stream).
-    await page.route('**/api/sandbox/**', async (route) => {
-      if (mode === 'slow') await held
-      if (mode === 'fail') await route.abort('connectionrefused')
-      else await route.continue()
-    })
+    await page.route(
+      (url) => url.pathname.startsWith('/api/sandbox/'),
+      async (route) => {
+        if (mode === 'slow') await held
+        if (mode === 'fail') await route.abort('connectionrefused')
+        else await route.continue()
+      },
+    )
     await page.goto(`/requests/${id}`)
     await page.getByRole('status').filter({ hasText: 'Loading the request…' }).waitFor()
     release()
@@ -566,5 +572,48 @@ describe('loading, errors and empty states', () => {
     await failed.getByRole('button', { name: 'try again' }).click()
     await waitForStatus(page, 'IN PROGRESS')
     await failed.waitFor({ state: 'detached' })
+  })
+
+  test('every page that waits for the server shows that it is loading, until it has its answer', async () => {
+    const { page } = app
+    const number = randomNumber()
+    const id = await startVerification(page, number.typed)
+    let release: () => void = () => {}
+    let held = Promise.resolve()
+    const pages: { path: string; shown: boolean; done: boolean }[] = []
+    await page.route(
+      (url) => url.pathname.startsWith('/api/'),
+      async (route) => {
+        await held
+        await route.continue().catch(() => undefined) // the page may have moved on
+      },
+    )
+    for (const path of [
+      '/',
+      `/requests/${id}`,
+      `/handset?number=${number.digits}`,
+      '/controls',
+      '/settings',
+    ]) {
+      held = new Promise<void>((resolve) => (release = resolve))
+      await page.goto(path)
+      const shown = await page
+        .locator('main .spinner')
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .then(
+          () => true,
+          () => false,
+        )
+      release()
+      const done = await page
+        .waitForFunction(() => document.querySelectorAll('main .spinner').length === 0, null, POLL)
+        .then(
+          () => true,
+          () => false,
+        )
+      pages.push({ path, shown, done })
+    }
+    expect(pages.filter((p) => !p.shown || !p.done)).toEqual([])
   })
 })
