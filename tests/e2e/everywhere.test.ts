@@ -477,6 +477,30 @@ describe('keyboard and screen readers', () => {
     )
     await expect.poll(texts, POLL).toMatch(announced)
   })
+
+  test('a change made elsewhere is announced on whatever page is open', async () => {
+    const { page } = app
+    const number = randomNumber()
+    const id = await startVerification(page, number.typed)
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'History' })
+      .click()
+    await page.getByRole('row').filter({ hasText: id }).waitFor()
+    const announcer = page.locator('[aria-live="polite"]').filter({ hasText: /./ })
+
+    // The tester's own application checks the right code, straight at the sandbox.
+    const { pin } = await adminRequest(id)
+    const checked = await fetch(
+      `${baseURL()}/sandbox/verify/check/json?api_key=sandbox&api_secret=sandbox-secret&request_id=${id}&code=${pin}`,
+    )
+    expect(((await checked.json()) as { status: string }).status).toBe('0')
+
+    const announced = new RegExp(`Request …${id.slice(-6)} to \\+?${number.digits} is now verified`)
+    await expect
+      .poll(() => announcer.allInnerTexts().then((t) => t.join('\n')), POLL)
+      .toMatch(announced)
+  })
 })
 
 describe('the checks themselves', () => {
