@@ -4,9 +4,16 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
 import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.vue'
+import SettingsEnvironments from '@/components/settings/SettingsEnvironments.vue'
+import { getEnvironments } from '@/api/verify'
 import { useSettingsStore } from '@/stores/settings'
 import { useRequestsStore } from '@/stores/requests'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+
+vi.mock('@/api/verify', () => ({
+  getEnvironments: vi.fn(() => Promise.reject(new Error('unexpected getEnvironments call'))),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
 
 beforeEach(() => {
   localStorage.clear()
@@ -94,5 +101,28 @@ describe('Settings', () => {
     await reloaded.ready
     expect(reloaded.entries.map((e) => e.request_id).sort()).toEqual([requestId(2), requestId(3)])
     await reloaded.dispose()
+  })
+
+  it("lists the server's environments with their state, the one in use and why live is off", async () => {
+    vi.mocked(getEnvironments).mockResolvedValue({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: false },
+      ],
+      default: 'sandbox',
+    })
+    const wrapper = mount(SettingsEnvironments)
+    await flushPromises()
+    const [sandbox, live] = wrapper.findAll('.settings-env li').map((li) => li.text())
+    expect(sandbox).toMatch(/^Sandbox\s*available\s*\(in use\)/)
+    expect(live).toMatch(/^Live\s*not available/)
+    expect(live).not.toContain('(in use)')
+    expect(live).toContain('VONAGE_API_KEY')
+
+    vi.mocked(getEnvironments).mockRejectedValue(new Error('connection refused'))
+    const failed = mount(SettingsEnvironments)
+    await flushPromises()
+    expect(failed.get('[role="alert"]').text()).toContain('could not be read')
+    expect(failed.get('[role="alert"] button').text()).toBe('Try again')
   })
 })
