@@ -11,13 +11,13 @@ import { ProxyError, sendError } from './errors.ts'
 import { LOOPBACK_HOSTS, normaliseHostEntry } from './guards.ts'
 import {
   createProxy,
-  fetchUpstream,
   httpUpstream,
   type Proxy,
   type ProxyEnvironment,
   type ProxyLogger,
 } from './index.ts'
 import { createSandboxGate } from './sandbox-gate.ts'
+import { sandboxUpstream } from './upstream.ts'
 
 type SandboxOptions = NonNullable<Parameters<typeof createSandbox>[0]>
 
@@ -71,7 +71,7 @@ export function createApp(options: AppOptions): App {
   }
   const proxy = createProxy({
     sandbox: {
-      upstream: fetchUpstream((request) => sandbox.fetch(request), 'the embedded sandbox'),
+      upstream: sandboxUpstream(sandbox, 'the embedded sandbox'),
       credentials: sandbox.defaultAccount,
       auth: 'basic',
       searchPerSecond: rate ? rate.sandboxSearchPerSecond : 10,

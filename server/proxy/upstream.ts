@@ -3,6 +3,7 @@ import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { DROP, type Answer, type Call } from '../sandbox/http.ts'
 
 export interface UpstreamRequest {
   method: string
@@ -337,6 +338,102 @@ export function fetchUpstream(
     },
     close() {},
   }
+}
+
+/** What `sandboxUpstream` needs of the embedded sandbox. */
+export interface InProcessSandbox {
+  handle(call: Call): Answer | Promise<Answer>
+  fetch(request: Request): Promise<Response>
+}
+
+/**
+ * The embedded sandbox, called in-process: Verify calls go straight to its call handler (no HTTP,
+ * no web Request/Response), the admin API and its event stream through its `fetch` handler.
+ */
+export function sandboxUpstream(sandbox: InProcessSandbox, description: string): Upstream {
+  const viaFetch = fetchUpstream((request) => sandbox.fetch(request), description)
+  return {
+    description,
+    send: viaFetch.send,
+    exchange(request, limits) {
+      let answer: Answer | Promise<Answer>
+      try {
+        answer = sandbox.handle(new SandboxCall(request))
+      } catch (error) {
+        return Promise.reject(sandboxFailure(error))
+      }
+      if (!(answer instanceof Promise)) return bufferAnswer(answer, limits)
+      // Only an injected delay makes the sandbox wait: bounded by the time limit like any upstream.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(rejectTimeout, limits.timeoutMs, reject)
+      })
+      return Promise.race([
+        answer.then(
+          (settled) => bufferAnswer(settled, limits),
+          (error: unknown) => {
+            throw sandboxFailure(error)
+          },
+        ),
+        deadline,
+      ]).finally(() => clearTimeout(timer))
+    },
+    close() {},
+  }
+}
+
+/** A proxied call as the sandbox's call handler reads it. */
+class SandboxCall implements Call {
+  readonly method: string
+  readonly path: string
+  readonly rawQuery: string
+  readonly body: Uint8Array | null
+  readonly tooLarge = false // the proxy's own body limit is far below the sandbox's
+  private readonly headers: Record<string, string>
+
+  constructor(request: UpstreamRequest) {
+    const mark = request.path.indexOf('?')
+    this.method = request.method
+    this.path = mark < 0 ? request.path : request.path.slice(0, mark)
+    this.rawQuery = mark < 0 ? '' : request.path.slice(mark + 1)
+    this.body =
+      request.body && request.method !== 'GET' && request.method !== 'HEAD'
+        ? Buffer.from(request.body, 'utf8')
+        : null
+    this.headers = request.headers
+  }
+
+  get query(): URLSearchParams {
+    return new URLSearchParams(this.rawQuery)
+  }
+
+  header(name: string): string | undefined {
+    return this.headers[name.toLowerCase()]
+  }
+}
+
+function bufferAnswer(answer: Answer, limits: ExchangeLimits): Promise<BufferedAnswer> {
+  if (answer === DROP) {
+    return Promise.reject(
+      new UpstreamNetworkError('the embedded sandbox dropped the connection', undefined),
+    )
+  }
+  const contentType = answer.headers['content-type'] ?? ''
+  if (typeof answer.body !== 'string') {
+    const stream = answer.body
+    return new Response(stream).arrayBuffer().then((data) => {
+      if (data.byteLength > limits.maxBytes) throw tooLarge()
+      return { status: answer.status, contentType, body: Buffer.from(data) }
+    })
+  }
+  const body = Buffer.from(answer.body, 'utf8')
+  if (body.length > limits.maxBytes) return Promise.reject(tooLarge())
+  return Promise.resolve({ status: answer.status, contentType, body })
+}
+
+function sandboxFailure(error: unknown): Error {
+  if (error instanceof UpstreamNetworkError || error instanceof UpstreamTimeoutError) return error
+  return new UpstreamNetworkError(error instanceof Error ? error.message : String(error), undefined)
 }
 
 function rejectTimeout(reject: (error: Error) => void): void {

@@ -73,6 +73,41 @@ describe('the proxy in front of the embedded sandbox', () => {
     expect(lines.at(-1)).toMatch(/env=sandbox endpoint=request method=POST http=504/)
   })
 
+  it('forwards a form start and an XML search in-process with the sandbox account', async () => {
+    const started = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'number=447700900602&brand=Form&api_secret=from-browser',
+    })
+    expect(started.status).toBe(200)
+    const { request_id: requestId } = started.json() as { request_id: string }
+    expect(requestId).toMatch(/^[0-9a-f]{32}$/)
+    const searched = await call(port, `/api/sandbox/verify/search/xml?request_id=${requestId}`)
+    expect(searched.status).toBe(200)
+    expect(searched.headers['content-type']).toMatch(/xml/)
+    expect(searched.body).toContain(`<request_id>${requestId}</request_id>`)
+    expect(searched.body).toContain('<status>IN PROGRESS</status>')
+  })
+
+  it('answers 502 for a start the sandbox drops, without repeating it', async () => {
+    expect((await fault({ endpoint: 'request', drop: true, count: 1 })).status).toBeLessThan(300)
+    const number = '447700900603'
+    const dropped = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      ...json({ number, brand: 'Drop' }),
+    })
+    expect(dropped.status).toBe(502)
+    expect(dropped.json()).toMatchObject({ error: { code: 'upstream_unreachable' } })
+    const listed = () => call(port, `/api/sandbox/__admin/requests?number=${number}`)
+    expect((await listed()).body).not.toContain(number)
+    const again = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      ...json({ number, brand: 'Drop' }),
+    })
+    expect(again.json()).toMatchObject({ status: '0' })
+    expect((await listed()).body).toContain(number)
+  })
+
   it('answers the same check through /api as the sandbox does at /sandbox', async () => {
     const basic = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
     const body = json({ request_id: '0123456789abcdef0123456789abcdef', code: '1234' })
