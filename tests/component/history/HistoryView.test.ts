@@ -4,6 +4,8 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import HistoryView from '@/views/HistoryView.vue'
 import { useRequestsStore } from '@/stores/requests'
+import { useWatchStore } from '@/stores/watch'
+import { statusInfo } from '@contract/status'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
 
 vi.mock('@/api/verify', () => ({
@@ -258,5 +260,37 @@ describe('history view filters', () => {
     expect(w.find('[role="alert"]').exists()).toBe(false)
     expect(w.text()).toContain('Imported: 1 added, 0 updated, 1 already up to date.')
     expect(history.entries).toHaveLength(5)
+  })
+
+  it('says in place when live status cannot refresh, and when it tries again', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    expect(w.find('[data-test="refresh-failure"]').exists()).toBe(false)
+    const watch = useWatchStore()
+    watch.lastFailure = {
+      environment: 'live',
+      reason: 'throttled (status 1)',
+      failures: 2,
+      retryInMs: 8000,
+      at: Date.now(),
+    }
+    await flushPromises()
+    expect(w.get('[data-test="refresh-failure"]').text()).toBe(
+      'Live status could not refresh the requests in progress in Live (throttled (status 1)). ' +
+        'It tries again by itself in 8 s; nothing is lost meanwhile.',
+    )
+    watch.lastFailure = {
+      environment: 'live',
+      reason: 'status 4: Bad Credentials',
+      failures: 1,
+      retryInMs: 4000,
+      at: Date.now(),
+    }
+    await flushPromises()
+    expect(w.get('[data-test="refresh-failure"]').text()).toContain(
+      `Next: ${statusInfo('4').nextStep}`,
+    )
+    watch.lastFailure = null
+    await flushPromises()
+    expect(w.find('[data-test="refresh-failure"]').exists()).toBe(false)
   })
 })
