@@ -1,6 +1,8 @@
 /**
- * Proxy benchmark, two comparisons in one run, all on 127.0.0.1, each side measured alternately in
- * the same conditions (the machine may be shared: figures are the best of several rounds).
+ * Proxy benchmark, two comparisons in one run, all on 127.0.0.1. The machine may be shared, so the
+ * sides of each comparison are measured in the same conditions: throughputs in alternating slices
+ * (each side's rate over the sum of its own slices), latencies as the best median of each side over
+ * the rounds, after a warm-up of every path.
  *
  * 1. Against an upstream double that answers instantly (a bare `node:http` server answering a fixed
  *    Verify check JSON). The proxy is the real `createProxy` middleware on `node:http`, live
@@ -17,14 +19,16 @@
  *        more): whether the proxy, rather than the upstream, limits throughput in practice.
  *    (d) the ratio for a minimal pass-through proxy on `node:http` (no guard, no log, no parsing):
  *        the ceiling of (b) on this machine. No target.
- *    (e) CPU time per call of the proxy process and of the double (from `process.cpuUsage`,
- *        steadier than rates on a shared machine). No target.
+ *    (e) CPU time per call of the proxy process (during the proxied slices) and of the double
+ *        (during the direct slices), from `process.cpuUsage`: steadier than rates on a shared
+ *        machine. No target.
  * 2. The product's default path: the Vite-free server side (`createApp`, what server/plugin.ts
  *    mounts) on `node:http`, the embedded sandbox at /sandbox and the proxy at /api, in one child.
  *    `POST /api/sandbox/verify/check/json` (through the proxy, in-process call to the sandbox)
  *    against the same call to `/sandbox/verify/check/json` (the sandbox itself) on the same
  *    server. Sandbox throttling and the proxy's pacing are off (they would measure the limits, not
- *    the code). Added median latency (target < 1 ms) and throughput ratio (target >= 0.7).
+ *    the code). Added median latency (target < 1 ms), throughput ratio (target >= 0.7) and the
+ *    server's CPU time per call on each path (no target).
  *
  * The same file is the child: `PROXY_BENCH_CHILD=upstream|proxy|passthrough|app node --import tsx <this file>`.
  */
@@ -293,17 +297,58 @@ async function throughput(target: Target, total: number): Promise<number> {
   }
 }
 
-/** Throughput of a target with the CPU time each child spent per call during the run. */
-async function measured(
-  target: Target,
-  total: number,
-  watched: Child[],
-): Promise<{ rate: number; cpuPerCall: number[] }> {
-  const before = await Promise.all(watched.map((c) => c.cpu()))
-  const rate = await throughput(target, total)
-  const after = await Promise.all(watched.map((c) => c.cpu()))
-  const calls = total + CONCURRENCY * 4 // with the warm-up
-  return { rate, cpuPerCall: after.map((micros, i) => (micros - (before[i] ?? 0)) / calls) }
+interface SideResult {
+  /** Calls per second over all of this side's slices. */
+  rate: number
+  /** CPU time per call of each watched child during this side's slices, in microseconds. */
+  cpuPerCall: number[]
+}
+
+/**
+ * Throughput of several targets measured in alternating slices (a, b, c, a, b, c…), each side's
+ * rate over the sum of its own slices: bursts of load from elsewhere on a shared machine hit all
+ * sides alike. Also the CPU time the watched children spent per call during each side's slices.
+ */
+async function alternate(
+  targets: Target[],
+  totalPerTarget: number,
+  slices: number,
+  watched: Child[] = [],
+): Promise<SideResult[]> {
+  const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY }))
+  const perSlice = Math.ceil(totalPerTarget / slices)
+  const elapsed = targets.map(() => 0)
+  const cpu = targets.map(() => watched.map(() => 0))
+  try {
+    for (const [i, target] of targets.entries()) {
+      const agent = agents[i] as http.Agent
+      await Promise.all(Array.from({ length: CONCURRENCY * 4 }, () => roundTrip(agent, target)))
+    }
+    for (let slice = 0; slice < slices; slice++) {
+      for (const [i, target] of targets.entries()) {
+        const agent = agents[i] as http.Agent
+        const before = await Promise.all(watched.map((child) => child.cpu()))
+        let next = 0
+        const started = performance.now()
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (next++ < perSlice) await roundTrip(agent, target)
+          }),
+        )
+        elapsed[i] = (elapsed[i] ?? 0) + performance.now() - started
+        const after = await Promise.all(watched.map((child) => child.cpu()))
+        const spent = cpu[i] as number[]
+        after.forEach((micros, k) => (spent[k] = (spent[k] ?? 0) + micros - (before[k] ?? 0)))
+      }
+    }
+    const calls = perSlice * slices
+    return targets.map((_, i) => ({
+      rate: calls / ((elapsed[i] ?? 0) / 1000),
+      cpuPerCall: (cpu[i] ?? []).map((micros) => micros / calls),
+    }))
+  } finally {
+    for (const agent of agents) agent.destroy()
+  }
 }
 
 export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure[]> {
@@ -354,63 +399,77 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       headers: appHost,
     }
 
-    // Alternate the sides so drift on a shared machine hits both alike; keep the best of each.
-    const best = {
-      directLatency: Infinity,
-      proxyLatency: Infinity,
-      directRate: 0,
-      proxyRate: 0,
-      passthroughRate: 0,
-      proxyCpu: Infinity,
-      upstreamCpu: Infinity,
-      sandboxLatency: Infinity,
-      appLatency: Infinity,
-      sandboxRate: 0,
-      appRate: 0,
-    }
     // Warm every path up first (JIT, keep-alive sockets) so that even a one-round run compares
     // steady states.
     for (const target of [direct, viaProxy, viaPassthrough, sandboxDirect, sandboxProxied]) {
       await throughput(target, ctx.quick ? 1000 : 2000)
     }
+    // Latency: sequential calls, the best median of each side over the rounds.
+    const latency = { direct: Infinity, proxy: Infinity, sandbox: Infinity, app: Infinity }
     for (let round = 0; round < rounds; round++) {
-      best.directLatency = Math.min(best.directLatency, await medianLatency(direct, latencyCount))
-      best.proxyLatency = Math.min(best.proxyLatency, await medianLatency(viaProxy, latencyCount))
-      best.directRate = Math.max(best.directRate, await throughput(direct, throughputCount))
-      const run = await measured(viaProxy, throughputCount, [proxy, upstream])
-      best.proxyRate = Math.max(best.proxyRate, run.rate)
-      best.proxyCpu = Math.min(best.proxyCpu, run.cpuPerCall[0] ?? Infinity)
-      best.upstreamCpu = Math.min(best.upstreamCpu, run.cpuPerCall[1] ?? Infinity)
-      best.passthroughRate = Math.max(
-        best.passthroughRate,
-        await throughput(viaPassthrough, throughputCount),
-      )
-      ctx.log(
-        `round ${round + 1} (instant double): median ${best.proxyLatency.toFixed(3)} ms via proxy vs ` +
-          `${best.directLatency.toFixed(3)} ms direct; ${Math.round(best.proxyRate)} vs ` +
-          `${Math.round(best.directRate)} req/s (pass-through ${Math.round(best.passthroughRate)}); ` +
-          `CPU per call ${best.proxyCpu.toFixed(1)} µs proxy, ${best.upstreamCpu.toFixed(1)} µs double`,
-      )
-      best.sandboxLatency = Math.min(
-        best.sandboxLatency,
-        await medianLatency(sandboxDirect, latencyCount),
-      )
-      best.appLatency = Math.min(best.appLatency, await medianLatency(sandboxProxied, latencyCount))
-      best.sandboxRate = Math.max(
-        best.sandboxRate,
-        await throughput(sandboxDirect, throughputCount),
-      )
-      best.appRate = Math.max(best.appRate, await throughput(sandboxProxied, throughputCount))
-      ctx.log(
-        `round ${round + 1} (embedded sandbox): median ${best.appLatency.toFixed(3)} ms via /api vs ` +
-          `${best.sandboxLatency.toFixed(3)} ms at /sandbox; ${Math.round(best.appRate)} vs ` +
-          `${Math.round(best.sandboxRate)} req/s`,
-      )
+      latency.direct = Math.min(latency.direct, await medianLatency(direct, latencyCount))
+      latency.proxy = Math.min(latency.proxy, await medianLatency(viaProxy, latencyCount))
+      latency.sandbox = Math.min(latency.sandbox, await medianLatency(sandboxDirect, latencyCount))
+      latency.app = Math.min(latency.app, await medianLatency(sandboxProxied, latencyCount))
     }
-    const slowDirect = await throughput({ ...direct, port: slowUpstream.port }, throughputCount / 4)
-    const slowProxied = await throughput(proxied(slowProxy.port), throughputCount / 4)
+    ctx.log(
+      `median latency: ${latency.proxy.toFixed(3)} ms via proxy vs ${latency.direct.toFixed(3)} ms ` +
+        `direct; ${latency.app.toFixed(3)} ms via /api vs ${latency.sandbox.toFixed(3)} ms at /sandbox`,
+    )
+
+    // Throughput: the sides of each comparison in alternating slices.
+    const slices = 8 * rounds
+    const [directRun, proxyRun, passthroughRun] = await alternate(
+      [direct, viaProxy, viaPassthrough],
+      throughputCount * rounds,
+      slices,
+      [proxy, upstream],
+    )
+    const [sandboxRun, appRun] = await alternate(
+      [sandboxDirect, sandboxProxied],
+      throughputCount * rounds,
+      slices,
+      [app],
+    )
+    const [slowDirectRun, slowProxyRun] = await alternate(
+      [{ ...direct, port: slowUpstream.port }, proxied(slowProxy.port)],
+      throughputCount / 2,
+      4,
+    )
+    if (!directRun || !proxyRun || !passthroughRun || !sandboxRun || !appRun)
+      throw new Error('missing throughput run')
+    const directRate = directRun.rate
+    const proxyRate = proxyRun.rate
+    const proxyCpu = proxyRun.cpuPerCall[0] ?? Number.NaN
+    const upstreamCpu = directRun.cpuPerCall[1] ?? Number.NaN
+    const appCpu = appRun.cpuPerCall[0] ?? Number.NaN
+    const sandboxCpu = sandboxRun.cpuPerCall[0] ?? Number.NaN
+    const slowDirect = slowDirectRun?.rate ?? Number.NaN
+    const slowProxied = slowProxyRun?.rate ?? Number.NaN
+    ctx.log(
+      `instant double: ${Math.round(proxyRate)} req/s via proxy vs ${Math.round(directRate)} direct ` +
+        `(pass-through ${Math.round(passthroughRun.rate)}); CPU per call ${proxyCpu.toFixed(1)} µs ` +
+        `proxy, ${upstreamCpu.toFixed(1)} µs double`,
+    )
+    ctx.log(
+      `embedded sandbox: ${Math.round(appRun.rate)} req/s via /api vs ${Math.round(sandboxRun.rate)} ` +
+        `at /sandbox; CPU per call ${appCpu.toFixed(1)} vs ${sandboxCpu.toFixed(1)} µs`,
+    )
     ctx.log(`5 ms upstream: ${Math.round(slowProxied)} vs ${Math.round(slowDirect)} req/s`)
 
+    const best = {
+      directLatency: latency.direct,
+      proxyLatency: latency.proxy,
+      sandboxLatency: latency.sandbox,
+      appLatency: latency.app,
+      directRate,
+      proxyRate,
+      passthroughRate: passthroughRun.rate,
+      proxyCpu,
+      upstreamCpu,
+      sandboxRate: sandboxRun.rate,
+      appRate: appRun.rate,
+    }
     const added = best.proxyLatency - best.directLatency
     const ratio = best.proxyRate / best.directRate
     const appAdded = best.appLatency - best.sandboxLatency
@@ -476,6 +535,13 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
         ratio: round3(appRatio),
         target: 'ratio >= 0.7',
         pass: appRatio >= 0.7,
+      },
+      {
+        name: 'proxy.sandbox.cpu-per-call',
+        value: round3(appCpu),
+        unit: 'µs',
+        baseline: round3(sandboxCpu),
+        ratio: round3(appCpu / sandboxCpu),
       },
     ]
   } finally {
