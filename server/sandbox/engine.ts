@@ -805,6 +805,11 @@ export class Engine {
     this.emit({ type: 'reset' })
   }
 
+  /** One request with absolute times (ms since the epoch), as in a snapshot. */
+  exportRecord(record: RequestRecord): RequestRecord {
+    return shiftTimes(record, this.base)
+  }
+
   /** The state with absolute times (ms since the epoch), for saving. */
   snapshot(): EngineSnapshot {
     return {

@@ -5,18 +5,27 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { AdminClock } from '../../contract/index.ts'
 import { messageView } from './handset.ts'
 import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine.ts'
-import type { AccountConfig } from './engine.ts'
+import type { AccountConfig, RequestRecord } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
 import type { SandboxContext } from './context.ts'
 import { DROP, handleCall } from './http.ts'
 import type { Answer, Call } from './http.ts'
-import { createStateWriter, loadState, setAside } from './persistence.ts'
-import type { Logger, StateWriter } from './persistence.ts'
+import {
+  createStateWriter,
+  journalFileOf,
+  loadState,
+  openJournal,
+  readJournal,
+  replayJournal,
+  setAside,
+} from './persistence.ts'
+import type { Journal, JournalOp, Logger, StateWriter } from './persistence.ts'
 import { createTimer } from './scheduler.ts'
 
 export { DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT }
@@ -163,43 +172,99 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         : resolve(options.stateFile)
 
   let writer: StateWriter | undefined
+  let journal: Journal | undefined
   if (stateFile) {
     // A sandbox of this process still owns the file (a dev server restarting creates the new one
     // before closing the old): it writes what it has and stops writing, so nothing is lost.
     owners().get(stateFile)?.()
-    const state = loadState(stateFile, logger)
+    const journalFile = journalFileOf(stateFile)
+    const lines = readJournal(journalFile, logger)
+    const snapshot = loadState(stateFile, logger)
+    const state = replayJournal(snapshot, lines)
     if (state) {
       try {
         clock.offsetMs = state.clock_offset_ms
         engine.restore(state.engine)
       } catch (error) {
-        // Readable but not restorable: keep the file for inspection instead of overwriting it.
+        // Readable but not restorable: keep the files for inspection instead of overwriting them.
         clock.offsetMs = 0
         engine.reset()
-        setAside(stateFile, logger, `could not be restored (${String(error)})`)
+        const why = `could not be restored (${String(error)})`
+        if (existsSync(stateFile)) setAside(stateFile, logger, why)
+        if (existsSync(journalFile)) setAside(journalFile, logger, why)
       }
     }
+    let seq = snapshot?.journal_seq ?? 0
+    for (const line of lines) seq = Math.max(seq, line.s)
+    const openedJournal = openJournal(journalFile, seq, logger)
+    journal = openedJournal
+    /** Where the journal stood when each snapshot still being written was taken. */
+    const taken = new Map<number, number>()
     writer = createStateWriter(
       stateFile,
-      () => ({
-        version: 1,
-        saved_at: new Date().toISOString(),
-        clock_offset_ms: clock.offsetMs,
-        engine: engine.snapshot(),
-      }),
+      () => {
+        taken.set(openedJournal.seq, openedJournal.size)
+        return {
+          version: 1,
+          saved_at: new Date().toISOString(),
+          clock_offset_ms: clock.offsetMs,
+          engine: engine.snapshot(),
+          journal_seq: openedJournal.seq,
+        }
+      },
       logger,
       options.saveDelayMs,
+      (saved) => {
+        const at = saved.journal_seq ?? 0
+        const offset = taken.get(at)
+        for (const s of taken.keys()) if (s <= at) taken.delete(s)
+        if (offset !== undefined) openedJournal.compact(offset)
+      },
     )
+    // Fold what the journal added into a fresh snapshot now (a short journal from here on).
+    if (lines.length > 0) {
+      writer.schedule()
+      writer.flushSync()
+    }
+  }
+
+  /** Changes not yet in the journal; written before the answer to the call that made them. */
+  const pending = {
+    records: new Map<string, RequestRecord>(),
+    reset: false,
+    clock: false,
+    testNumbers: false,
+  }
+  const journalFlush = () => {
+    if (!journal) return
+    const p = pending
+    if (p.records.size === 0 && !p.reset && !p.clock && !p.testNumbers) return
+    const ops: JournalOp[] = []
+    if (p.reset) ops.push({ x: 1 })
+    if (p.clock) ops.push({ c: clock.offsetMs })
+    if (p.testNumbers) ops.push({ t: engine.listTestNumbers() })
+    for (const record of p.records.values()) ops.push({ r: engine.exportRecord(record) })
+    p.records.clear()
+    p.reset = p.clock = p.testNumbers = false
+    journal.append(ops)
   }
 
   const timer = createTimer(clock.now, () => {
     engine.runDue()
+    journalFlush()
     arm()
   })
   const arm = () => timer.arm(engine.nextDueAt())
 
   engine.subscribe((change) => {
-    writer?.schedule()
+    if (writer) {
+      writer.schedule()
+      if (change.type === 'request') pending.records.set(change.record.id, change.record)
+      else if (change.type === 'reset') {
+        pending.records.clear()
+        pending.reset = true
+      } else if (change.type === 'test-numbers') pending.testNumbers = true
+    }
     if (listeners.size === 0) return
     if (change.type === 'request') publish('request', engine.adminView(change.record))
     else if (change.type === 'message') {
@@ -231,6 +296,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     advanceClock(seconds) {
       clock.advance(Math.round(seconds * 1000))
+      pending.clock = true
       engine.runDue()
       arm()
       writer?.schedule()
@@ -244,6 +310,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       if (testNumbers) engine.clearTestNumbers()
       faults.clear()
       clock.offsetMs = 0
+      pending.clock = true
       arm()
       writer?.schedule()
       publish('clock', clockView())
@@ -255,14 +322,20 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   }
 
   arm()
-  const onExit = () => writer?.flushSync()
+  const onExit = () => {
+    journalFlush()
+    writer?.flushSync()
+  }
   if (writer) process.once('exit', onExit)
   const handOver = () => {
+    journalFlush()
     writer?.flushSync()
     writer?.stop()
+    journal?.close()
     timer.stop()
     process.removeListener('exit', onExit)
     writer = undefined
+    journal = undefined
   }
   if (stateFile) owners().set(stateFile, handOver)
   let closed = false
@@ -291,6 +364,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       tooLarge,
     }
     const answer = await safeHandle(call)
+    journalFlush()
     if (answer === DROP) throw new TypeError('fetch failed: the sandbox dropped the connection')
     return new Response(answer.body, { status: answer.status, headers: answer.headers })
   }
@@ -330,9 +404,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     call: Call,
   ): void {
     const answer = safeHandle(call)
-    if (!(answer instanceof Promise)) return writeAnswer(req, res, answer)
+    if (!(answer instanceof Promise)) {
+      journalFlush()
+      return writeAnswer(req, res, answer)
+    }
     answer.then(
-      (a) => writeAnswer(req, res, a),
+      (a) => {
+        journalFlush()
+        writeAnswer(req, res, a)
+      },
       (error: unknown) => (next ? next(error) : res.destroy()),
     )
   }

@@ -1,19 +1,51 @@
 /**
- * Write-through persistence of the sandbox state to one JSON file: batched (debounced) writes,
- * each atomic (temp file + rename), a synchronous flush on close. A damaged file is moved aside
- * with a warning and the sandbox starts empty.
+ * Write-through persistence of the sandbox state: a snapshot in one JSON file, written batched
+ * (debounced), each write atomic (temp file + rename), synchronously on close; and an append-only
+ * journal beside it (`<file>.journal`, one JSON line per change) written synchronously before an
+ * answer leaves, so a process killed between two snapshots loses nothing it answered. At start the
+ * journal is replayed over the snapshot; each snapshot then compacts the journal.
+ * A damaged file is moved aside with a warning and the sandbox starts empty.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
-import { rename, writeFile, mkdir } from 'node:fs/promises'
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
+import { mkdir, unlink, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { EngineSnapshot } from './engine.ts'
+import type { TestNumber } from '../../contract/index.ts'
+import type { EngineSnapshot, RequestRecord } from './engine.ts'
 
 export interface PersistedState {
   version: 1
   saved_at: string
   clock_offset_ms: number
   engine: EngineSnapshot
+  /** The last journal line this snapshot includes (later lines are replayed over it). */
+  journal_seq?: number
 }
+
+/**
+ * One journal line: `s` is its sequence number; then one change. `r` a request as it is now
+ * (absolute times), `x` a reset (every request and message forgotten), `t` the test numbers now,
+ * `c` the clock offset now.
+ */
+export interface JournalLine {
+  s: number
+  r?: RequestRecord
+  x?: 1
+  t?: TestNumber[]
+  c?: number
+}
+
+export type JournalOp = Omit<JournalLine, 's'>
 
 export interface Logger {
   info(message: string): void
@@ -27,6 +59,7 @@ function isState(value: unknown): value is PersistedState {
   return (
     v.version === 1 &&
     typeof v.clock_offset_ms === 'number' &&
+    (v.journal_seq === undefined || typeof v.journal_seq === 'number') &&
     typeof engine === 'object' &&
     engine !== null &&
     Array.isArray(engine.requests) &&
@@ -65,6 +98,158 @@ export function setAside(file: string, logger: Logger, why: string): void {
   }
 }
 
+/** The journal file of a state file. */
+export function journalFileOf(stateFile: string): string {
+  return `${stateFile}.journal`
+}
+
+/**
+ * The lines of a journal, in order; a missing file gives none. Lines that cannot be read (a line
+ * cut short by a kill in the middle of a write) are skipped with one warning.
+ */
+export function readJournal(file: string, logger: Logger): JournalLine[] {
+  if (!existsSync(file)) return []
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    logger.warn(`sandbox: could not read ${file} (${String(error)}); ignoring it.`)
+    return []
+  }
+  const lines: JournalLine[] = []
+  let bad = 0
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    try {
+      const parsed = JSON.parse(line) as JournalLine
+      if (typeof parsed === 'object' && parsed !== null && Number.isInteger(parsed.s)) {
+        lines.push(parsed)
+        continue
+      }
+    } catch {
+      // counted below
+    }
+    bad++
+  }
+  if (bad > 0) logger.warn(`sandbox: skipped ${bad} unreadable line(s) of ${file}.`)
+  return lines
+}
+
+/**
+ * A state with the journal lines after its `journal_seq` applied, in order (`undefined` when there
+ * is neither). Requests keep their order; a request already known is replaced where it stands.
+ */
+export function replayJournal(
+  state: PersistedState | undefined,
+  lines: readonly JournalLine[],
+): PersistedState | undefined {
+  const after = state?.journal_seq ?? 0
+  const todo = lines.filter((l) => l.s > after)
+  if (todo.length === 0) return state
+  const requests = new Map<string, RequestRecord>()
+  for (const r of state?.engine.requests ?? []) requests.set(r.id, r)
+  let testNumbers = state?.engine.testNumbers ?? []
+  let offset = state?.clock_offset_ms ?? 0
+  for (const line of todo) {
+    if (line.x) requests.clear()
+    if (typeof line.c === 'number') offset = line.c
+    if (Array.isArray(line.t)) testNumbers = line.t
+    if (line.r && typeof line.r.id === 'string') requests.set(line.r.id, line.r)
+  }
+  return {
+    version: 1,
+    saved_at: state?.saved_at ?? new Date().toISOString(),
+    clock_offset_ms: offset,
+    engine: { version: 1, requests: [...requests.values()], testNumbers },
+    journal_seq: todo[todo.length - 1]?.s ?? after,
+  }
+}
+
+export interface Journal {
+  /** The sequence number of the last line written. */
+  readonly seq: number
+  /** Bytes in the file (the offset where the next line goes). */
+  readonly size: number
+  /** Writes the changes as lines, synchronously (they are in the file when this returns). */
+  append(ops: readonly JournalOp[]): void
+  /** Drops the lines before byte `offset` (a snapshot holds them now). */
+  compact(offset: number): void
+  close(): void
+}
+
+/** Opens (creates) a journal for appending; new lines are numbered after `seq`. */
+export function openJournal(file: string, seq: number, logger: Logger): Journal {
+  let fd: number | undefined
+  let size = 0
+  let warned = false
+  const fail = (error: unknown) => {
+    if (!warned) logger.warn(`sandbox: could not write the journal ${file}: ${String(error)}`)
+    warned = true
+  }
+  const open = () => {
+    try {
+      mkdirSync(dirname(file), { recursive: true })
+      fd = openSync(file, 'a')
+      size = fstatSync(fd).size
+    } catch (error) {
+      fd = undefined
+      fail(error)
+    }
+  }
+  open()
+  return {
+    get seq() {
+      return seq
+    },
+    get size() {
+      return size
+    },
+    append(ops) {
+      let text = ''
+      for (const op of ops) text += `{"s":${++seq},${JSON.stringify(op).slice(1)}\n`
+      if (fd === undefined) open()
+      if (fd === undefined) return
+      try {
+        size += writeSync(fd, text)
+        warned = false
+      } catch (error) {
+        fail(error)
+      }
+    },
+    compact(offset) {
+      if (fd === undefined || offset <= 0) return
+      // Only the tail written since the snapshot was taken is read and kept.
+      const tail = Buffer.alloc(Math.max(0, size - offset))
+      try {
+        if (tail.length > 0) {
+          const reader = openSync(file, 'r')
+          try {
+            readSync(reader, tail, 0, tail.length, offset)
+          } finally {
+            closeSync(reader)
+          }
+        }
+        const tmp = `${file}.${process.pid}.tmp`
+        writeFileSync(tmp, tail)
+        renameSync(tmp, file)
+      } catch (error) {
+        fail(error)
+        return
+      }
+      closeSync(fd)
+      open()
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd)
+      fd = undefined
+    },
+  }
+}
+
+/** A snapshot may block the event loop for about 1/20 of the time at most. */
+const SNAPSHOT_GAP_FACTOR = 20
+const MAX_SNAPSHOT_GAP_MS = 30_000
+
 export interface StateWriter {
   /** Marks the state dirty; it is written after the debounce delay. */
   schedule(): void
@@ -80,6 +265,8 @@ export function createStateWriter(
   produce: () => PersistedState,
   logger: Logger,
   debounceMs = 250,
+  /** Called after a snapshot is in place (e.g. to compact the journal). */
+  written: (state: PersistedState) => void = () => undefined,
 ): StateWriter {
   let dirty = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -87,6 +274,17 @@ export function createStateWriter(
   let stopped = false
   let counter = 0
   let warned = false
+  /** Counts snapshots started; an asynchronous one lands only if it is still the latest. */
+  let generation = 0
+  /**
+   * Wait before the next snapshot: the debounce, or longer when a snapshot blocks the event loop
+   * for long (a big state under load), so snapshots take at most about 1/SNAPSHOT_GAP_FACTOR of
+   * the time. The journal holds every change in between.
+   */
+  let gap = debounceMs
+  const took = (ms: number) => {
+    gap = Math.max(debounceMs, Math.min(MAX_SNAPSHOT_GAP_MS, ms * SNAPSHOT_GAP_FACTOR))
+  }
 
   const tmpName = () => `${file}.${process.pid}.${++counter}.tmp`
 
@@ -103,17 +301,34 @@ export function createStateWriter(
       return writeAsync()
     }
     dirty = false
-    const text = JSON.stringify(produce())
+    const t0 = performance.now()
+    const state = produce()
+    const text = JSON.stringify(state)
+    took(performance.now() - t0)
     const tmp = tmpName()
+    const mine = ++generation
     writing = (async () => {
       try {
         await mkdir(dirname(file), { recursive: true })
         await writeFile(tmp, text)
-        await rename(tmp, file)
+      } catch (error) {
+        fail(error)
+        return
+      }
+      // Renamed on this thread, so a newer snapshot written meanwhile (on close, on a hand-over)
+      // is never replaced by this older one: then this one is dropped (the journal has it all).
+      if (stopped || mine !== generation) {
+        await unlink(tmp).catch(() => undefined)
+        return
+      }
+      try {
+        renameSync(tmp, file)
         warned = false
       } catch (error) {
         fail(error)
+        return
       }
+      written(state)
     })()
     await writing
     writing = undefined
@@ -124,7 +339,7 @@ export function createStateWriter(
       if (stopped) return
       dirty = true
       if (!timer) {
-        timer = setTimeout(() => void writeAsync(), debounceMs)
+        timer = setTimeout(() => void writeAsync(), gap)
         timer.unref?.()
       }
     },
@@ -133,14 +348,20 @@ export function createStateWriter(
       timer = undefined
       if (!dirty) return
       dirty = false
+      generation++
+      const t0 = performance.now()
+      const state = produce()
       try {
         mkdirSync(dirname(file), { recursive: true })
         const tmp = tmpName()
-        writeFileSync(tmp, JSON.stringify(produce()))
+        writeFileSync(tmp, JSON.stringify(state))
+        took(performance.now() - t0)
         renameSync(tmp, file)
       } catch (error) {
         fail(error)
+        return
       }
+      written(state)
     },
     async idle() {
       if (writing) await writing

@@ -214,7 +214,7 @@ describe('persistence across a restart', () => {
         expect(warnings.join('\n')).toMatch(/damaged|could not/i)
         expect(listOf(await admin(sb.base, '/requests'), 'requests')).toEqual([])
         const aside = readdirSync(join(dir, 'nested')).filter(
-          (f) => f !== 'state.json' && !f.endsWith('.tmp'),
+          (f) => f !== 'state.json' && f !== 'state.json.journal' && !f.endsWith('.tmp'),
         )
         expect(aside).toHaveLength(1)
         expect(readFileSync(join(dir, 'nested', aside[0] as string), 'utf8')).toBe(content)
@@ -308,6 +308,88 @@ describe('standalone CLI', () => {
       const exited = new Promise((r) => two.child.once('exit', r))
       two.child.kill('SIGTERM')
       await exited
+    }
+  })
+
+  it('loses nothing it answered when killed outright right after answering', async () => {
+    // Killed within the snapshot's debounce: only the journal can have the last calls.
+    const start = () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'server/sandbox/cli.ts', '--port', '0', '--state', stateFile],
+        {
+          cwd: root,
+          env: { ...process.env, SANDBOX_PORT: '', SANDBOX_HOST: '127.0.0.1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      const base = new Promise<string>((ok, fail) => {
+        let out = ''
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString()
+          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+          if (m) ok(m[1] as string)
+        })
+        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
+      })
+      return { child, base }
+    }
+    const kill = async (child: ReturnType<typeof spawn>) => {
+      const killed = new Promise((r) => child.once('exit', r))
+      child.kill('SIGKILL')
+      await killed
+    }
+    const creds = 'api_key=sandbox&api_secret=sandbox-secret'
+    const call = async (base: string, path: string) =>
+      JSON.parse((await raw(base, { path })).text) as Body
+
+    const one = start()
+    const base1 = await one.base
+    const checked = (await call(base1, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
+      .request_id as string
+    const pin = ((await admin(base1, `/requests/${checked}`)) as { pin: string }).pin
+    expect(
+      (await call(base1, `/verify/check/json?${creds}&request_id=${checked}&code=${pin}`)).status,
+    ).toBe('0')
+    const number = uniqueNumber()
+    const open = (await call(base1, `/verify/json?${creds}&number=${number}&brand=Acme`))
+      .request_id as string
+    await kill(one.child)
+
+    const two = start()
+    try {
+      const base2 = await two.base
+      const search = await call(
+        base2,
+        `/verify/search/json?${creds}&request_ids=${open},${checked}`,
+      )
+      const found = (search.verification_requests as Body[]).map((r) => [r.request_id, r.status])
+      expect(found).toEqual([
+        [open, 'IN PROGRESS'],
+        [checked, 'SUCCESS'],
+      ])
+      expect(await call(base2, `/verify/json?${creds}&number=${number}&brand=Acme`)).toMatchObject({
+        status: '10',
+        request_id: open,
+      })
+      // The journal was folded into a snapshot at start.
+      expect(existsSync(stateFile)).toBe(true)
+      // A request made now survives the next kill too.
+      const later = (await call(base2, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
+        .request_id as string
+      await kill(two.child)
+      const three = start()
+      try {
+        const again = await call(
+          await three.base,
+          `/verify/search/json?${creds}&request_id=${later}`,
+        )
+        expect(again.status).toBe('IN PROGRESS')
+      } finally {
+        await kill(three.child)
+      }
+    } finally {
+      if (two.child.exitCode === null && two.child.signalCode === null) await kill(two.child)
     }
   })
 

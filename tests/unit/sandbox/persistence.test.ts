@@ -1,9 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createSandbox } from '../../../server/sandbox/index'
-import { createStateWriter, loadState } from '../../../server/sandbox/persistence'
+import {
+  createStateWriter,
+  journalFileOf,
+  loadState,
+  openJournal,
+  readJournal,
+  replayJournal,
+} from '../../../server/sandbox/persistence'
+import type { PersistedState } from '../../../server/sandbox/persistence'
+import type { RequestRecord } from '../../../server/sandbox/engine'
 
 const AUTH = { authorization: 'Basic ' + Buffer.from('sandbox:sandbox-secret').toString('base64') }
 let dir: string
@@ -143,6 +152,113 @@ describe('persistence', () => {
     writer.flushSync()
     expect(loadState(file, logger)?.clock_offset_ms).toBe(2)
     writer.stop()
+  })
+
+  it('a snapshot started before a newer one was written never replaces it', async () => {
+    const file = join(dir, 'state.json')
+    let offset = 0
+    const writer = createStateWriter(
+      file,
+      () => ({
+        version: 1,
+        saved_at: '',
+        clock_offset_ms: ++offset,
+        engine: { version: 1, requests: [], testNumbers: [] },
+      }),
+      logger,
+      0,
+    )
+    writer.schedule()
+    await new Promise((r) => setTimeout(r, 0)) // the slow write of offset 1 is under way
+    writer.schedule()
+    writer.flushSync() // offset 2, written at once (a close or a hand-over)
+    await writer.idle()
+    expect(loadState(file, logger)?.clock_offset_ms).toBe(2)
+    writer.stop()
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('the journal is replayed over the snapshot in order, after the snapshot’s own lines', () => {
+    const record = (id: string, status: string) => ({ id, status }) as unknown as RequestRecord
+    const snapshot: PersistedState = {
+      version: 1,
+      saved_at: '',
+      clock_offset_ms: 10,
+      engine: { version: 1, requests: [record('a', 'IN PROGRESS')], testNumbers: [] },
+      journal_seq: 2,
+    }
+    const replayed = replayJournal(snapshot, [
+      { s: 1, r: record('old', 'IN PROGRESS') },
+      { s: 2, r: record('a', 'IN PROGRESS') },
+      { s: 3, r: record('b', 'IN PROGRESS') },
+      { s: 4, r: record('a', 'SUCCESS') },
+      { s: 5, c: 70_000, t: [{ number: '447700900000', pin: '1234' }] },
+    ])
+    expect(replayed?.engine.requests.map((r) => [r.id, r.status])).toEqual([
+      ['a', 'SUCCESS'],
+      ['b', 'IN PROGRESS'],
+    ])
+    expect(replayed?.clock_offset_ms).toBe(70_000)
+    expect(replayed?.engine.testNumbers).toEqual([{ number: '447700900000', pin: '1234' }])
+    expect(replayed?.journal_seq).toBe(5)
+    // A reset forgets what came before it; with no snapshot the journal alone is the state.
+    const afterReset = replayJournal(undefined, [
+      { s: 1, r: record('a', 'IN PROGRESS') },
+      { s: 2, x: 1, c: 0 },
+      { s: 3, r: record('c', 'IN PROGRESS') },
+    ])
+    expect(afterReset?.engine.requests.map((r) => r.id)).toEqual(['c'])
+    expect(replayJournal(snapshot, [{ s: 2, r: record('z', 'x') }])).toBe(snapshot)
+  })
+
+  it('journal lines are in the file as soon as they are appended; compaction keeps the later ones', () => {
+    const file = journalFileOf(join(dir, 'state.json'))
+    const journal = openJournal(file, 7, logger)
+    journal.append([{ c: 1 }, { c: 2 }])
+    const taken = journal.size
+    journal.append([{ c: 3 }])
+    expect(readJournal(file, logger).map((l) => [l.s, l.c])).toEqual([
+      [8, 1],
+      [9, 2],
+      [10, 3],
+    ])
+    journal.compact(taken)
+    journal.append([{ c: 4 }])
+    expect(readJournal(file, logger).map((l) => l.s)).toEqual([10, 11])
+    journal.close()
+    // A line cut short by a kill is skipped with a warning; the others still count.
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"s":12,"r":{"id":"x`)
+    expect(readJournal(file, logger).map((l) => l.s)).toEqual([10, 11])
+    expect(warnings.join('\n')).toMatch(/unreadable/)
+  })
+
+  it('a sandbox that was never closed is restored from its journal', async () => {
+    const file = join(dir, 'state.json')
+    const first = createSandbox({ stateFile: file, logger, saveDelayMs: 60_000 })
+    const id = (await api(first, '/verify/json', { number: '447700900000', brand: 'Acme' }))
+      .request_id as string
+    await api(first, '/__admin/clock', { advance_seconds: 130 })
+    await api(first, '/__admin/test-numbers', { number: '447700900099', pin: '5555' })
+    expect(existsSync(file)).toBe(false)
+    // As if the process had died: the next sandbox does not get a hand-over.
+    const owners = (globalThis as unknown as Record<symbol, Map<string, unknown>>)[
+      Symbol.for('verify-desk.sandbox.state-owners')
+    ]
+    owners?.delete(resolve(file))
+    const second = createSandbox({ stateFile: file, logger })
+    const view = (await api(second, `/__admin/requests/${id}`)) as {
+      status: string
+      events: unknown[]
+    }
+    expect(view.status).toBe('IN PROGRESS')
+    expect(view.events).toHaveLength(2)
+    expect(((await api(second, '/__admin/clock')) as { offset_ms: number }).offset_ms).toBe(130_000)
+    expect(
+      ((await api(second, '/__admin/test-numbers')) as { test_numbers: unknown[] }).test_numbers,
+    ).toEqual([{ number: '447700900099', pin: '5555' }])
+    expect(existsSync(file)).toBe(true)
+    await second.close()
+    await first.close()
   })
 
   it('stateFile false keeps everything in memory', async () => {
