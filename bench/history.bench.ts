@@ -31,15 +31,20 @@ function median(values: number[]): number {
 
 const round1 = (n: number) => Math.round(n * 10) / 10
 
-/** Runs in the page: writes `count` finished entries into the app's database (schema 2). */
+/**
+ * Runs in the page: writes `count` finished entries into the app's database (entries of schema 2,
+ * IndexedDB version 3, which the app may have opened already).
+ */
 async function seedHistory(count: number): Promise<number> {
-  const open = indexedDB.open('verify-desk', 2)
+  const open = indexedDB.open('verify-desk', 3)
   open.onupgradeneeded = () => {
     const db = open.result
     const entries = db.createObjectStore('entries', { keyPath: 'request_id' })
     entries.createIndex('updatedAt', 'updatedAt')
     entries.createIndex('createdAt', 'createdAt')
     db.createObjectStore('quarantine', { autoIncrement: true })
+    const calls = db.createObjectStore('calls', { keyPath: 'key' })
+    calls.createIndex('request_id', 'request_id')
   }
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     open.onsuccess = () => resolve(open.result)
