@@ -185,7 +185,7 @@ describe('history view filters', () => {
     const { wrapper: w } = await mountAt('/history', [])
     for (const name of ['Export CSV', 'Export JSON', 'Clear all…']) {
       const button = w.findAll('button').find((b) => b.text() === name)!
-      expect(button.attributes('disabled')).toBeDefined()
+      expect((button.element as HTMLButtonElement).disabled).toBe(true)
       const why = w.get(`#${button.attributes('aria-describedby')}`)
       expect(why.text()).toBe('Nothing to export or clear: history is empty.')
     }
@@ -204,11 +204,11 @@ describe('history view filters', () => {
     const { wrapper: w, history } = await mountAt('/history')
     expect(w.find('#history-toolbar-why').exists()).toBe(false)
     await w.find(`button[aria-label*="${requestId(2)}"]`).trigger('click')
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    await flushPromises()
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(shownIds(w)).toEqual([requestId(1), requestId(3), requestId(4)])
+    })
     expect(history.byId(requestId(2))).toBeUndefined()
-    expect(shownIds(w)).toEqual([requestId(1), requestId(3), requestId(4)])
   })
 
   it('clears all only after confirmation', async () => {
@@ -222,11 +222,11 @@ describe('history view filters', () => {
 
     await w.find('button.danger').trigger('click')
     await w.find('[role="alertdialog"] button.danger').trigger('click')
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    await flushPromises()
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(w.find('[data-testid="history-empty"]').exists()).toBe(true)
+    })
     expect(history.entries).toHaveLength(0)
-    expect(w.find('[data-testid="history-empty"]').exists()).toBe(true)
   })
 
   it('explains a bad import file and keeps history as it was; imports a good one', async () => {
