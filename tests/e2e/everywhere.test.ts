@@ -510,13 +510,20 @@ describe('the checks themselves', () => {
     await page.setContent(`<!doctype html><html lang="en"><title>t</title><body style="margin: 0"><main>
       <h1>Checks</h1>
       <button></button> <input> <a href="/x"><span></span></a>
+      <div tabindex="0" style="overflow: auto; height: 40px"><p>Scrolls</p><p>Scrolls</p></div>
+      <h2 tabindex="-1">Focused by script only</h2>
       <p style="color: #777; background: #888">Grey on grey</p>
       <div style="width: 600px">Too wide</div>
     </main></body></html>`)
     const rules = (await axeViolations(page)).map((line) => line.split(' ')[0])
     expect(new Set(rules)).toEqual(new Set(['button-name', 'label', 'link-name', 'color-contrast']))
     const unnamed = await unnamedControls(page)
-    expect(unnamed.map((line) => line.split(' ')[0]).sort()).toEqual(['button', 'link', 'textbox'])
+    expect(unnamed.map((line) => line.split(' ')[0]).sort()).toEqual([
+      'button',
+      'generic',
+      'link',
+      'textbox',
+    ])
     expect(unnamed.join('\n')).toContain('<input>')
     const overflow = await horizontalOverflow(page)
     expect(overflow.px).toBe(600 - PHONE.width)

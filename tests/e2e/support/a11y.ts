@@ -69,13 +69,15 @@ interface AXNode {
   ignored: boolean
   role?: AXValue
   name?: AXValue
+  properties?: { name: string; value: AXValue }[]
   backendDOMNodeId?: number
 }
 
 /**
  * Every control of the page without an accessible name, as Chromium itself computes names (its
  * accessibility tree, the one screen readers read): one line per control, with its tag and
- * attributes. Hidden controls are not in the tree and are not listed.
+ * attributes. Controls are the interactive roles and any other element in the Tab order (a
+ * `tabindex="0"` scroll area, say). Hidden controls are not in the tree and are not listed.
  */
 export async function unnamedControls(page: Page): Promise<A11yProblem[]> {
   const cdp = await page.context().newCDPSession(page)
@@ -85,18 +87,26 @@ export async function unnamedControls(page: Page): Promise<A11yProblem[]> {
     const problems: A11yProblem[] = []
     for (const node of nodes) {
       const role = String(node.role?.value ?? '')
-      if (node.ignored || !INTERACTIVE_ROLES.has(role)) continue
-      if (String(node.name?.value ?? '').trim() !== '') continue
+      if (node.ignored || String(node.name?.value ?? '').trim() !== '') continue
+      const interactive = INTERACTIVE_ROLES.has(role)
+      const focusable = node.properties?.some((p) => p.name === 'focusable' && p.value.value)
+      if (!interactive && !focusable) continue
       let element = '(no DOM node)'
+      let tabbable = interactive
       if (node.backendDOMNodeId !== undefined) {
         const { node: dom } = (await cdp.send('DOM.describeNode', {
           backendNodeId: node.backendDOMNodeId,
         })) as { node: { localName: string; attributes?: string[] } }
         const attrs = dom.attributes ?? []
         const pairs: string[] = []
-        for (let i = 0; i < attrs.length; i += 2) pairs.push(`${attrs[i]}="${attrs[i + 1]}"`)
+        for (let i = 0; i < attrs.length; i += 2) {
+          pairs.push(`${attrs[i]}="${attrs[i + 1]}"`)
+          if (attrs[i] === 'tabindex' && Number(attrs[i + 1]) >= 0) tabbable = true
+        }
         element = `<${dom.localName}${pairs.length ? ` ${pairs.join(' ')}` : ''}>`
       }
+      // Focusable by script only (a heading or main with tabindex="-1") needs no name.
+      if (!tabbable) continue
       problems.push(`${role} without an accessible name: ${element}`)
     }
     return problems
