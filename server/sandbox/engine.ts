@@ -71,6 +71,13 @@ export interface EngineOptions {
   pin?: (length: number) => string
   /** Id source: 32 lower-case hex characters, unique. */
   id?: () => string
+  /**
+   * The id source never repeats itself (e.g. 128 random bits), so a new id is not looked up among
+   * the known ones first. @default false
+   */
+  uniqueIds?: boolean
+  /** Event id source: 16 upper-case hex characters. @default the first 16 of an id, upper-cased */
+  eventId?: () => string
   /** Accounts; the first is the default account. @default [DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT] */
   accounts?: AccountConfig[]
   /** Default calls per second per account before status 1; null switches it off. @default 30 */
@@ -244,6 +251,8 @@ export class Engine {
   private readonly base: number
   private readonly pinSource: (length: number) => string
   private readonly idSource: () => string
+  private readonly uniqueIds: boolean
+  private readonly eventIdSource: () => string
   private readonly accounts = new Map<string, Account>()
   private readonly defaultKey: string
   private readonly requests = new Map<string, RequestRecord>()
@@ -258,6 +267,8 @@ export class Engine {
     this.base = options.now() - 1
     this.pinSource = options.pin ?? randomDigits
     this.idSource = options.id ?? randomHex
+    this.uniqueIds = options.uniqueIds ?? false
+    this.eventIdSource = options.eventId ?? (() => this.idSource().slice(0, 16).toUpperCase())
     this.handset = new Handset((id) => this.requests.get(id), this.base, options.maxMessages)
     const throttle = options.throttlePerSecond === undefined ? 30 : options.throttlePerSecond
     const configs = options.accounts?.length
@@ -637,12 +648,12 @@ export class Engine {
 
   private newId(): string {
     const id = this.idSource()
-    // 122 random bits never collide in practice; a test id source might.
-    return this.requests.has(id) ? this.newId() : id
+    // Random bits never collide in practice; a test id source might.
+    return !this.uniqueIds && this.requests.has(id) ? this.newId() : id
   }
 
   private newEventId(): string {
-    return this.idSource().slice(0, 16).toUpperCase()
+    return this.eventIdSource()
   }
 
   private messagesPrice(record: RequestRecord, entry = priceFor(record.number)): string {

@@ -78,6 +78,7 @@ export class Faults {
 
   /** Takes one use of the first fault matching the endpoint, if any. */
   take(endpoint: VerifyEndpoint): AdminFault | undefined {
+    if (this.faults.length === 0) return undefined
     const index = this.faults.findIndex((f) => f.endpoint === endpoint || f.endpoint === 'any')
     if (index < 0) return undefined
     const fault = this.faults[index] as AdminFault

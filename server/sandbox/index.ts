@@ -122,15 +122,21 @@ function cryptoPin(length: number): string {
   return s
 }
 
-/** 32 lower-case hex characters: 128 crypto-random bits, one flat string. */
-function cryptoId(): string {
-  if (poolAt + 16 > pool.length) {
+/** `bytes` crypto-random bytes as lower-case hex, one flat string. */
+function randomHex(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
     pool = randomBytes(4096)
     poolAt = 0
   }
-  poolAt += 16
-  return pool.toString('hex', poolAt - 16, poolAt)
+  poolAt += bytes
+  return pool.toString('hex', poolAt - bytes, poolAt)
 }
+
+/** 32 lower-case hex characters: 128 crypto-random bits (never repeats in practice). */
+const cryptoId = () => randomHex(16)
+
+/** 16 upper-case hex characters. */
+const cryptoEventId = () => randomHex(8).toUpperCase()
 
 /** State files owned by open sandboxes of this process (shared across re-imported modules). */
 function owners(): Map<string, () => void> {
@@ -151,6 +157,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     now: clock.now,
     pin: options.pin ?? cryptoPin,
     id: cryptoId,
+    uniqueIds: true,
+    eventId: cryptoEventId,
     accounts,
     throttlePerSecond: options.throttlePerSecond,
     maxMessages: options.maxMessages,
