@@ -29,6 +29,8 @@ describe('ControlsReset', () => {
 
   it('cannot be started while disabled', () => {
     const wrapper = mount(ControlsReset, { props: { disabled: true } })
-    expect(wrapper.get('button').attributes('disabled')).toBeDefined()
+    const start = wrapper.get('button')
+    expect(start.text()).toBe('Reset the sandbox…')
+    expect((start.element as HTMLButtonElement).disabled).toBe(true)
   })
 })

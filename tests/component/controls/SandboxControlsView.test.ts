@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import SandboxControlsView from '@/views/SandboxControlsView.vue'
 import { useEnvironmentsStore } from '@/stores/environments'
+import { adminRequest } from '../verify/support'
 
 const api = vi.hoisted(() => ({
   listMessages: vi.fn(),
@@ -24,6 +25,55 @@ const clock = (offsetMs: number) => ({
   offset_ms: offsetMs,
   next_due_at: null,
 })
+
+const DROP_FAULT = {
+  id: 'f1',
+  endpoint: 'check',
+  remaining: 2,
+  status: null,
+  error_text: null,
+  delay_ms: 0,
+  drop: true,
+}
+
+/** The one button whose accessible name (its aria-label, else its text) matches `name`. */
+function buttonNamed(wrapper: VueWrapper, name: string | RegExp): HTMLButtonElement {
+  const named = wrapper.findAll('button').filter((b) => {
+    const accessible = b.attributes('aria-label') ?? b.text().replace(/\s+/g, ' ').trim()
+    return typeof name === 'string' ? accessible === name : name.test(accessible)
+  })
+  expect(named, `buttons named ${String(name)}`).toHaveLength(1)
+  return named[0]!.element as HTMLButtonElement
+}
+
+/** The sandbox controls a user acts with, by accessible name. */
+const CONTROLS = [
+  '+30 s',
+  /^To the next event \(\+\d+ s\)$/,
+  /^To expiry \(\+\d+ s\)$/,
+  'Inject fault',
+  'Clear all faults',
+  'Add test number',
+  'Remove test number 447700900999',
+  'Reset the sandbox…',
+]
+
+/** Mounts the page on `env` with a request in progress, an active fault and a test number. */
+async function mountWithEverythingActive(env: 'sandbox' | 'live') {
+  api.listAdminRequests.mockResolvedValue({
+    requests: [adminRequest('c'.repeat(32), Date.now())],
+    total: 1,
+  })
+  api.listFaults.mockResolvedValue({ faults: [DROP_FAULT] })
+  api.listTestNumbers.mockResolvedValue({ test_numbers: [{ number: '447700900999', pin: '2468' }] })
+  const environments = useEnvironmentsStore()
+  environments.environments = [
+    { id: 'sandbox', label: 'Sandbox', available: true },
+    { id: 'live', label: 'Live', available: true },
+  ]
+  environments.select(env)
+  return mountView()
+}
 
 async function mountView() {
   const router = createRouter({
@@ -105,24 +155,28 @@ describe('SandboxControlsView', () => {
   it('says why "Clear all faults" is disabled when no fault is active', async () => {
     const wrapper = await mountView()
     const clear = wrapper.findAll('button').find((b) => b.text() === 'Clear all faults')!
-    expect(clear.attributes('disabled')).toBeDefined()
+    expect((clear.element as HTMLButtonElement).disabled).toBe(true)
     expect(wrapper.get(`#${clear.attributes('aria-describedby')}`).text()).toBe(
       'No fault is active: every call is answered normally.',
     )
   })
 
-  it('is disabled, with the reason, while the environment is live', async () => {
-    setActivePinia(createPinia())
-    const environments = useEnvironmentsStore()
-    environments.environments = [
-      { id: 'sandbox', label: 'Sandbox', available: true },
-      { id: 'live', label: 'Live', available: true },
-    ]
-    environments.select('live')
-    const wrapper = await mountView()
+  it('has every control enabled against the sandbox when each has something to act on', async () => {
+    const wrapper = await mountWithEverythingActive('sandbox')
+    expect(wrapper.find('[role="note"]').exists()).toBe(false)
+    expect(CONTROLS.map((name) => [name, buttonNamed(wrapper, name).disabled])).toEqual(
+      CONTROLS.map((name) => [name, false]),
+    )
+  })
+
+  it('has every control disabled, with the reason, while the environment is live', async () => {
+    const wrapper = await mountWithEverythingActive('live')
     expect(wrapper.get('[role="note"]').text()).toContain('you are working against Live')
-    const buttons = wrapper.findAll('button')
-    expect(buttons.length).toBeGreaterThan(3)
-    expect(buttons.every((b) => b.attributes('disabled') !== undefined)).toBe(true)
+    expect(CONTROLS.map((name) => [name, buttonNamed(wrapper, name).disabled])).toEqual(
+      CONTROLS.map((name) => [name, true]),
+    )
+    expect(wrapper.findAll('button').every((b) => (b.element as HTMLButtonElement).disabled)).toBe(
+      true,
+    )
   })
 })
