@@ -111,7 +111,7 @@ describe('request page: countdowns and disabled reasons', () => {
     expect(text('.summary')).toContain('IN PROGRESS')
     expect(text('[data-test="status-next-step"]')).toContain('Next: Enter the code')
     const cancel = wrapper!.get('#cancel')
-    expect(cancel.attributes('disabled')).toBeDefined()
+    expect((cancel.element as HTMLButtonElement).disabled).toBe(true)
     expect(reason('cancel')).toBe('cancel possible in 20 s')
     expect(cancel.attributes('aria-describedby')).toBe('cancel-reason')
     expect(text('[data-test="countdown-next"]')).toContain('in 1 min 55 s')
@@ -121,11 +121,11 @@ describe('request page: countdowns and disabled reasons', () => {
     await tick(8_000)
     expect(reason('cancel')).toBe('cancel possible in 12 s')
     await tick(12_000)
-    expect(cancel.attributes('disabled')).toBeUndefined()
+    expect((cancel.element as HTMLButtonElement).disabled).toBe(false)
     expect(reason('cancel')).toBe('')
     expect(text('[data-test="countdown-cancel"]')).toContain('possible now')
     expect(text('[data-test="countdown-next"]')).toContain('in 1 min 35 s')
-    expect(wrapper!.get('#next-event').attributes('disabled')).toBeUndefined()
+    expect((wrapper!.get('#next-event').element as HTMLButtonElement).disabled).toBe(false)
   })
 
   it('says why cancel is gone once a second message or call went out', async () => {
@@ -139,7 +139,7 @@ describe('request page: countdowns and disabled reasons', () => {
       price: '0.02',
     })
     await mountRequest(admin)
-    expect(wrapper!.get('#cancel').attributes('disabled')).toBeDefined()
+    expect((wrapper!.get('#cancel').element as HTMLButtonElement).disabled).toBe(true)
     expect(reason('cancel')).toBe(
       'cancel no longer possible: a second message or call has gone out',
     )
@@ -149,14 +149,14 @@ describe('request page: countdowns and disabled reasons', () => {
     let answer!: (value: ControlResult) => void
     vi.mocked(cancelRequest).mockReturnValue(new Promise<ControlResult>((r) => (answer = r)))
     await mountRequest(adminRequest(ID, t0 - 40_000))
-    expect(wrapper!.get('#cancel').attributes('disabled')).toBeUndefined()
+    expect((wrapper!.get('#cancel').element as HTMLButtonElement).disabled).toBe(false)
     await wrapper!.get('#cancel').trigger('click')
     await flushPromises()
     expect(wrapper!.get('#cancel').attributes('aria-busy')).toBe('true')
     const next = wrapper!.get('#next-event')
-    expect(next.attributes('disabled')).toBeDefined()
+    expect((next.element as HTMLButtonElement).disabled).toBe(true)
     expect(reason('next-event')).toBe('waiting for the cancel to finish')
-    expect(wrapper!.get('.pin-entry button').attributes('disabled')).toBeDefined()
+    expect((wrapper!.get('.pin-entry button').element as HTMLButtonElement).disabled).toBe(true)
     expect(text('#pin-reason')).toBe('Check not possible: waiting for the cancel to finish')
     await wrapper!.get('#pin-code').setValue('1234')
     await wrapper!.get('form.pin-entry').trigger('submit')
@@ -175,7 +175,7 @@ describe('request page: countdowns and disabled reasons', () => {
 
   it('says "no events left" when the workflow has sent everything', async () => {
     await mountRequest(adminRequest(ID, t0 - 60_000, { workflow_id: 6, next_event_at: null }))
-    expect(wrapper!.get('#next-event').attributes('disabled')).toBeDefined()
+    expect((wrapper!.get('#next-event').element as HTMLButtonElement).disabled).toBe(true)
     expect(reason('next-event')).toBe('no events left')
     expect(text('[data-test="countdown-next"]')).toContain('no events left')
   })
@@ -194,7 +194,7 @@ describe('request page: countdowns and disabled reasons', () => {
     )
     expect(reason('next-event')).toBe('request already verified')
     expect(text('#pin-reason')).toContain('request already verified')
-    expect(wrapper!.get('.pin-entry button').attributes('disabled')).toBeDefined()
+    expect((wrapper!.get('.pin-entry button').element as HTMLButtonElement).disabled).toBe(true)
     expect(text('.summary')).toContain('0.05 EUR')
     expect(wrapper!.findAll('[data-test="timeline-item"]').at(-1)?.text()).toContain('Verified')
   })

@@ -261,7 +261,7 @@ describe('the new verification form: rules and messages', () => {
 describe('the environment', () => {
   it('offers live only when configured, and says why not', async () => {
     const live = wrapper.get('input[name="environment"][value="live"]')
-    expect(live.attributes('disabled')).toBeDefined()
+    expect((live.element as HTMLInputElement).disabled).toBe(true)
     const reason = wrapper.get(`#${live.attributes('aria-describedby')}`)
     expect(reason.text()).toContain('set VONAGE_API_KEY and VONAGE_API_SECRET')
     expect(wrapper.get('input[name="environment"][value="sandbox"]').element).toHaveProperty(
@@ -394,7 +394,7 @@ describe('sending', () => {
     for (let i = 0; i < 5; i++) await form.trigger('submit')
     await flushPromises()
     expect(start).toHaveBeenCalledTimes(1)
-    expect(button.attributes('disabled')).toBeDefined()
+    expect((button.element as HTMLButtonElement).disabled).toBe(true)
     expect(button.text()).toContain('Sending…')
     answer.resolve({ status: '0', request_id: REQUEST_ID })
     await flushPromises()
@@ -454,7 +454,7 @@ describe('status 10: a verification to this number is already in progress', () =
     expect(wrapper.text()).toContain('Status 10: Verification already in progress')
     expect(panel.get('a').attributes('href')).toBe(`/requests/${BLOCKER_ID}`)
     const cancel = panel.get('#blocking-cancel')
-    expect(cancel.attributes('disabled')).toBeDefined()
+    expect((cancel.element as HTMLButtonElement).disabled).toBe(true)
     expect(panel.get('#blocking-cancel-reason').text()).toBe('cancel possible in 20 s')
     expect(cancel.attributes('aria-describedby')).toBe('blocking-cancel-reason')
 
@@ -463,7 +463,7 @@ describe('status 10: a verification to this number is already in progress', () =
     expect(panel.get('#blocking-cancel-reason').text()).toBe('cancel possible in 12 s')
     vi.advanceTimersByTime(12_000)
     await flushPromises()
-    expect(cancel.attributes('disabled')).toBeUndefined()
+    expect((cancel.element as HTMLButtonElement).disabled).toBe(false)
 
     vi.mocked(getAdminRequest).mockResolvedValue(
       adminRequest(BLOCKER_ID, t0, { status: 'CANCELLED', next_event_at: null, expires_at: null }),
