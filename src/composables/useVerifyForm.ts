@@ -8,7 +8,7 @@ import { countryName, parseNumber } from '@/utils/phone'
 import {
   explainTiming,
   fieldMessage,
-  FIELDS,
+  fieldsOf,
   toParams,
   type FieldMessage,
   type FieldName,
@@ -146,7 +146,7 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
   /** Every field's message (whether shown or not). */
   const messages = computed(() => {
     const out: Partial<Record<FieldName, FieldMessage>> = {}
-    for (const field of FIELDS[form.kind]) {
+    for (const field of fieldsOf(form)) {
       const message = field === 'number' ? numberMessage() : fieldMessage(form, field)
       if (message) out[field] = message
     }
@@ -163,7 +163,7 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
   }
 
   const explanation = computed(() => explainTiming(form))
-  const firstInvalid = computed(() => FIELDS[form.kind].find((f) => messages.value[f]) ?? null)
+  const firstInvalid = computed(() => fieldsOf(form).find((f) => messages.value[f]) ?? null)
 
   /** Marks the form submitted; returns the parameters to send, or `null` when a field is wrong. */
   function validate(): Record<string, string> | null {

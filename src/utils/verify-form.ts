@@ -3,7 +3,7 @@
  * contract/params, in words a person understands, with the API's own text), the live explanation
  * of pin_expiry and next_event_wait, and the parameters sent. Pure: no DOM, no store.
  */
-import { fieldError, LIMITS, type RequestKind } from '@contract/params'
+import { fieldError, LIMITS, VALUE_ORDER, type RequestKind } from '@contract/params'
 import {
   describeSchedule,
   effectivePinExpiry,
@@ -39,31 +39,17 @@ export interface FieldMessage {
   apiText: string
 }
 
-/** Fields of each kind, in the order they are judged. */
-export const FIELDS: Readonly<Record<RequestKind, readonly FieldName[]>> = {
-  request: [
-    'number',
-    'country',
-    'brand',
-    'sender_id',
-    'code_length',
-    'lg',
-    'pin_expiry',
-    'next_event_wait',
-    'workflow_id',
-    'pin_code',
-  ],
-  psd2: [
-    'number',
-    'country',
-    'payee',
-    'amount',
-    'code_length',
-    'lg',
-    'pin_expiry',
-    'next_event_wait',
-    'workflow_id',
-  ],
+/** The form's keys that are not parameters of the API. */
+const NOT_PARAMS: readonly string[] = ['kind', 'numberCountry'] satisfies (keyof VerifyForm)[]
+
+/**
+ * The fields of the form's kind, in the order the API judges them (`VALUE_ORDER` of
+ * contract/params): the parameters the form has a field for.
+ */
+export function fieldsOf(form: VerifyForm): FieldName[] {
+  return VALUE_ORDER[form.kind].filter(
+    (param): param is FieldName => param in form && !NOT_PARAMS.includes(param),
+  )
 }
 
 function length(value: string): string {
@@ -134,7 +120,7 @@ export function fieldMessage(
 /** The parameters to send (empty fields are not sent; the number as E.164 digits). */
 export function toParams(form: VerifyForm, numberDigits: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const param of FIELDS[form.kind]) {
+  for (const param of fieldsOf(form)) {
     const value = param === 'number' ? numberDigits : form[param].trim()
     if (value !== '') out[param] = param === 'country' ? value.toUpperCase() : value
   }

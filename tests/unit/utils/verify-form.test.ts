@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { explainTiming, fieldMessage, toParams, type VerifyForm } from '@/utils/verify-form'
+import { VALUE_ORDER } from '@contract/params'
+import {
+  explainTiming,
+  fieldMessage,
+  fieldsOf,
+  toParams,
+  type VerifyForm,
+} from '@/utils/verify-form'
 import { parseNumber } from '@/utils/phone'
 
 const form = (patch: Partial<VerifyForm> = {}): VerifyForm => ({
@@ -18,6 +25,19 @@ const form = (patch: Partial<VerifyForm> = {}): VerifyForm => ({
   payee: '',
   amount: '',
   ...patch,
+})
+
+describe('fieldsOf', () => {
+  it('has a field for every parameter the API judges, in the API order', () => {
+    expect(fieldsOf(form())).toEqual(VALUE_ORDER.request)
+    expect(fieldsOf(form({ kind: 'psd2' }))).toEqual(VALUE_ORDER.psd2)
+  })
+  it('judges the fields of the kind only, never the form-only keys', () => {
+    expect(fieldsOf(form())).not.toContain('payee')
+    expect(fieldsOf(form({ kind: 'psd2' }))).toEqual(
+      expect.not.arrayContaining(['brand', 'sender_id', 'pin_code', 'kind', 'numberCountry']),
+    )
+  })
 })
 
 describe('explainTiming', () => {
