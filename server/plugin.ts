@@ -230,7 +230,10 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
   }
 }
 
-/** Hashed assets are immutable for a year; everything else (index.html) is revalidated. */
+/**
+ * Hashed assets are immutable for a year and a missing one is a 404; everything else (index.html)
+ * is revalidated.
+ */
 function cacheHeaders(
   outDir: string,
   assetsPrefix: string,
@@ -245,11 +248,19 @@ function cacheHeaders(
     const pathname = (req.url ?? '/').split('?')[0] ?? '/'
     if (skip.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`)))
       return next()
-    if (pathname.startsWith(assetsPrefix) && isFileInside(outDir, pathname.slice(1))) {
-      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
-    } else {
+    if (pathname.startsWith(assetsPrefix)) {
+      if (isFileInside(outDir, pathname.slice(1))) {
+        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+        return next()
+      }
+      // A missing hashed file (a chunk of an older build) gets 404, never the page in its place.
+      res.statusCode = 404
       res.setHeader('Cache-Control', 'no-cache')
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8')
+      res.end('Not found')
+      return
     }
+    res.setHeader('Cache-Control', 'no-cache')
     next()
   }
 }

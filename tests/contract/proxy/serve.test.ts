@@ -143,6 +143,8 @@ describe('the production server (vite preview + plugin)', () => {
     expect(res.headers['content-encoding']).toBe('gzip')
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     const missing = await call(port, '/assets/missing-0000.js')
+    expect(missing.status).toBe(404)
+    expect(missing.body).not.toContain('<div id="app">')
     expect(missing.headers['cache-control']).not.toMatch(/immutable/)
   })
 
