@@ -217,8 +217,12 @@ describe('secrets never reach the browser or the log', () => {
     }
     expect(responses[5]?.json()).toMatchObject({ status: '4' })
     expect(responses[6]?.status).toBe(502)
+    // Exactly one access line per call, in call order, each with that call's HTTP status.
+    const access = proxy.lines.filter((line) => line.startsWith('[verify-desk] time='))
+    expect(access.map((line) => /\bhttp=(\d+)\b/.exec(line)?.[1])).toEqual(
+      responses.map((res) => String(res.status)),
+    )
     const log = proxy.lines.join('\n')
-    expect(proxy.lines.length).toBeGreaterThanOrEqual(responses.length)
     expect(log).not.toContain(LIVE.apiSecret)
     expect(log).not.toContain(encoded)
   })
