@@ -66,6 +66,31 @@ export function cancelAvailability(input: CancelInput, now: number): Availabilit
   return { allowed: true, reason: null, opensAt: null }
 }
 
+/** What every action says while the request is not loaded yet. */
+export const LOADING: Availability = {
+  allowed: false,
+  reason: 'loading the request',
+  opensAt: null,
+}
+
+/** What cancel depends on in a request as a page shows it (a `RequestModel`). */
+export interface CancelSubject {
+  status: RequestStatus
+  submittedAt: number | null
+  /** Messages and calls sent so far. */
+  events: readonly unknown[]
+}
+
+/** Cancel for the request a page shows, or `LOADING` while there is none yet. */
+export function requestCancelAvailability(
+  request: CancelSubject | null | undefined,
+  now: number,
+): Availability {
+  if (!request) return LOADING
+  const { status, submittedAt, events } = request
+  return cancelAvailability({ status, submittedAt, eventsSent: events.length }, now)
+}
+
 export interface NextEventInput {
   status: RequestStatus
   /** Events still to come in the workflow, when known. */

@@ -6,6 +6,7 @@ import {
   nextEventAvailability,
   parseApiDate,
   pinInputError,
+  requestCancelAvailability,
 } from '@/utils/request-state'
 import { fromSearch } from '@/utils/request-model'
 import type { HistoryEntry } from '@/utils/history-entry'
@@ -31,6 +32,39 @@ describe('cancelAvailability', () => {
       'request already verified',
     )
     expect(cancelAvailability({ ...input, status: 'EXPIRED' }, T0).reason).toBe('request expired')
+  })
+})
+
+describe('requestCancelAvailability (the request page and the status-10 panel)', () => {
+  const sms = { id: 'e1', type: 'sms', sentAt: T0 }
+  const shown = { status: 'IN PROGRESS' as const, submittedAt: T0, events: [sms] }
+  it('says the request is loading while there is none', () => {
+    for (const none of [null, undefined]) {
+      expect(requestCancelAvailability(none, T0)).toEqual({
+        allowed: false,
+        reason: 'loading the request',
+        opensAt: null,
+      })
+    }
+  })
+  it('judges cancel from the status, the start and the events sent', () => {
+    expect(requestCancelAvailability(shown, T0 + 18_000)).toEqual({
+      allowed: false,
+      reason: 'cancel possible in 12 s',
+      opensAt: T0 + 30_000,
+    })
+    expect(requestCancelAvailability(shown, T0 + 30_000)).toEqual({
+      allowed: true,
+      reason: null,
+      opensAt: null,
+    })
+    expect(
+      requestCancelAvailability({ ...shown, events: [sms, { ...sms, id: 'e2' }] }, T0 + 60_000)
+        .reason,
+    ).toBe('cancel no longer possible: a second message or call has gone out')
+    expect(requestCancelAvailability({ ...shown, status: 'CANCELLED' }, T0).reason).toBe(
+      'request already cancelled',
+    )
   })
 })
 
