@@ -26,6 +26,7 @@ const clock = (offsetMs: number) => ({
   next_due_at: null,
 })
 
+/** A fault that drops the next 2 calls to check. */
 const DROP_FAULT = {
   id: 'f1',
   endpoint: 'check',
@@ -133,15 +134,7 @@ describe('SandboxControlsView', () => {
   })
 
   it('sends a validated fault to the admin API in its own shape', async () => {
-    api.injectFault.mockResolvedValue({
-      id: 'f1',
-      endpoint: 'check',
-      remaining: 2,
-      status: null,
-      error_text: null,
-      delay_ms: 0,
-      drop: true,
-    })
+    api.injectFault.mockResolvedValue(DROP_FAULT)
     const wrapper = await mountView()
     await wrapper.get('#fault-endpoint').setValue('check')
     await wrapper.get('#fault-count').setValue('2')
