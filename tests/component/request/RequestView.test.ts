@@ -411,12 +411,12 @@ describe('request page: the call log survives a reload', () => {
     Reflect.deleteProperty(globalThis, 'indexedDB')
   })
 
-  /** Lets IndexedDB (timer-driven in the fake) and the promises after it finish. */
-  async function settle() {
-    for (let i = 0; i < 10; i++) {
+  /** The first call of the log, once IndexedDB (timer-driven in the fake) has read it back. */
+  function shownCall() {
+    return vi.waitFor(async () => {
       await flushPromises()
-      await new Promise((resolve) => setTimeout(resolve, 0))
-    }
+      return wrapper!.get('.call')
+    })
   }
 
   /** Makes one real client call (answered by a stub) in a page that is then closed. */
@@ -448,8 +448,7 @@ describe('request page: the call log survives a reload', () => {
   it('lists the calls made before the reload, with their curl command', async () => {
     await callInEarlierPage('sandbox', 'verify/control/json', { request_id: ID, cmd: 'cancel' })
     await mountRequest(adminRequest(ID, t0))
-    await settle()
-    const call = wrapper!.get('.call')
+    const call = await shownCall()
     expect(call.text()).toContain('POST /verify/control/json')
     expect(call.text()).toContain('cmd=cancel')
     expect(call.text()).toContain('-d "cmd=cancel"')
@@ -465,8 +464,7 @@ describe('request page: the call log survives a reload', () => {
       routes: [{ path: '/:p(.*)*', component: RequestView }],
     })
     wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
-    await settle()
-    const call = wrapper.get('.call')
+    const call = await shownCall()
     expect(call.text()).toContain('POST /verify/check/json')
     expect(call.text()).toContain('-d "code=$CODE"')
     expect(call.get('[data-test="call-masked"]').text()).toBe(
