@@ -5,41 +5,30 @@
  * prefix in the base URL) work, and the token never reaches the sandbox.
  */
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { Vonage } from '@vonage/server-sdk'
-import { createServer, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, json, recordingLogger } from './support'
+import { call, json, startDevServer } from './support'
 
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-const configFile = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url))
 const TOKEN = 'sandbox-gate-token-3c5e7a9b1d'
 const ACCOUNT = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
 
-const saved = { ...process.env }
-let server: ViteDevServer
+let dev: Awaited<ReturnType<typeof startDevServer>>
 let port: number
-const log = recordingLogger()
+let log: typeof dev.log
 
 beforeAll(async () => {
-  for (const name of ['VONAGE_API_KEY', 'VONAGE_API_SECRET', 'VONAGE_API_HOST'])
-    delete process.env[name]
-  process.env.VERIFY_DESK_TOKEN = TOKEN
-  server = await createServer({
-    configFile,
-    root,
-    customLogger: log.logger,
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+  dev = await startDevServer({
+    VONAGE_API_KEY: undefined,
+    VONAGE_API_SECRET: undefined,
+    VONAGE_API_HOST: undefined,
+    VERIFY_DESK_TOKEN: TOKEN,
   })
-  await server.listen()
-  port = (server.httpServer?.address() as AddressInfo).port
+  port = dev.port
+  log = dev.log
 }, 60_000)
 
 afterAll(async () => {
-  await server?.close()
-  process.env = saved
+  await dev?.close()
 })
 
 const errorOf = (res: { json: () => unknown }) =>
@@ -181,7 +170,7 @@ describe('the /sandbox mount when a token is configured', () => {
 
   it('prints the token rule for /sandbox and the SDK base URL, without the token', () => {
     const before = log.lines.length
-    server.printUrls()
+    dev.server.printUrls()
     const banner = log.lines.slice(before).join('\n')
     expect(banner).toContain('Access token required on /api and /sandbox calls')
     expect(banner).toContain(`http://127.0.0.1:${port}/sandbox/token/<VERIFY_DESK_TOKEN>`)

@@ -5,7 +5,8 @@ import http, {
   type ServerResponse,
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLogger } from 'vite'
+import { fileURLToPath } from 'node:url'
+import { createLogger, createServer } from 'vite'
 import { createProxy, httpUpstream, type ProxyOptions } from '../../../server/proxy/index'
 
 export interface Arrival {
@@ -197,4 +198,44 @@ export function recordingLogger() {
   logger.warnOnce = (msg) => void lines.push(msg)
   logger.error = (msg) => void lines.push(msg)
   return { logger, lines }
+}
+
+/**
+ * A real Vite dev server built from the project's own vite.config.ts, on a free port of 127.0.0.1,
+ * with its lines recorded. `env` is applied to process.env first (undefined removes a variable);
+ * `close` stops the server and puts process.env back as it was.
+ */
+export async function startDevServer(env: Record<string, string | undefined>) {
+  const saved = { ...process.env }
+  const restoreEnv = () => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
+    Object.assign(process.env, saved)
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
+  const log = recordingLogger()
+  try {
+    const server = await createServer({
+      configFile: fileURLToPath(new URL('../../../vite.config.ts', import.meta.url)),
+      root: fileURLToPath(new URL('../../../', import.meta.url)),
+      customLogger: log.logger,
+      clearScreen: false,
+      server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    })
+    await server.listen()
+    return {
+      server,
+      port: (server.httpServer?.address() as AddressInfo).port,
+      log,
+      async close() {
+        await server.close()
+        restoreEnv()
+      },
+    }
+  } catch (error) {
+    restoreEnv()
+    throw error
+  }
 }

@@ -3,44 +3,29 @@
  * environment points at a recording upstream double, the sandbox is the embedded one.
  */
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { createServer, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LIVE, basic, call, json, recordingLogger, startUpstream } from './support'
+import { LIVE, basic, call, json, startDevServer, startUpstream } from './support'
 
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-const configFile = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url))
-
-const saved = { ...process.env }
 let upstream: Awaited<ReturnType<typeof startUpstream>>
-let server: ViteDevServer
+let dev: Awaited<ReturnType<typeof startDevServer>>
 let port: number
-const log = recordingLogger()
+let log: typeof dev.log
 
 beforeAll(async () => {
   upstream = await startUpstream()
-  Object.assign(process.env, {
+  dev = await startDevServer({
     VONAGE_API_KEY: LIVE.apiKey,
     VONAGE_API_SECRET: LIVE.apiSecret,
     VONAGE_API_HOST: upstream.url,
+    VERIFY_DESK_TOKEN: undefined,
   })
-  delete process.env.VERIFY_DESK_TOKEN
-  server = await createServer({
-    configFile,
-    root,
-    customLogger: log.logger,
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-  })
-  await server.listen()
-  port = (server.httpServer?.address() as AddressInfo).port
+  port = dev.port
+  log = dev.log
 }, 60_000)
 
 afterAll(async () => {
-  await server?.close()
+  await dev?.close()
   await upstream?.close()
-  process.env = saved
 })
 
 describe('the plugin in the Vite dev server', () => {
@@ -132,13 +117,19 @@ describe('the plugin in the Vite dev server', () => {
     const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve))
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
-    const gotRequestEvent = new Promise<void>((resolve) => {
-      res.on('data', (chunk: Buffer) => {
-        received.push(chunk.toString('utf8'))
-        if (received.join('').includes('event: request')) resolve()
+    res.on('data', (chunk: Buffer) => received.push(chunk.toString('utf8')))
+    const seen = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!received.join('').includes(text)) return
+          res.off('data', check)
+          resolve()
+        }
+        res.on('data', check)
+        check()
       })
-    })
-    await new Promise((r) => setTimeout(r, 50))
+    await seen(': connected\n\n') // the sandbox's first comment: the stream is subscribed
+    const gotRequestEvent = seen('event: request')
     await call(port, '/api/sandbox/verify/json', {
       method: 'POST',
       ...json({ number: '447700900456', brand: 'Stream' }),
@@ -210,7 +201,7 @@ describe('the plugin in the Vite dev server', () => {
 
   it('prints the sandbox URL, its credentials and the live environments at start-up', () => {
     const before = log.lines.length
-    server.printUrls()
+    dev.server.printUrls()
     const banner = log.lines.slice(before).join('\n')
     expect(banner).toContain(`http://127.0.0.1:${port}/sandbox`)
     expect(banner).toContain('api_key sandbox, api_secret sandbox-secret')
