@@ -34,15 +34,20 @@ export interface CurlOptions {
   baseUrl?: string
   /** Add `api_key`/`api_secret` placeholders. @default true for `/verify/` paths */
   credentials?: boolean
+  /** Extra headers, e.g. the access token of a shared deployment as `$VERIFY_DESK_TOKEN`. */
+  headers?: Record<string, string>
 }
 
+/** The access-token header for a sandbox on a deployment that requires one, as a shell variable. */
+export const TOKEN_HEADER = { 'X-Verify-Desk-Token': '$VERIFY_DESK_TOKEN' } as const
+
 /**
- * Quotes text as a double-quoted shell word. `$VONAGE_…`, `$CODE` and `$PIN_CODE` placeholders stay
+ * Quotes text as a double-quoted shell word. `$VONAGE_…`, `$VERIFY_DESK_TOKEN`, `$CODE` and `$PIN_CODE` placeholders stay
  * expandable; every other `$`, `"`, `` ` `` and `\` is escaped (values are URL-encoded first, so a
  * `$` typed by a user arrives here as `%24`).
  */
 export function shellDoubleQuote(text: string): string {
-  return `"${text.replace(/["\\`]|\$(?!VONAGE_|CODE\b|PIN_CODE\b)/g, (c) => `\\${c}`)}"`
+  return `"${text.replace(/["\\`]|\$(?!VONAGE_|VERIFY_DESK_TOKEN\b|CODE\b|PIN_CODE\b)/g, (c) => `\\${c}`)}"`
 }
 
 /** Escapes text as a single-quoted shell word. */
@@ -74,6 +79,12 @@ function pairs(
   return out
 }
 
+function headerLines(headers: Record<string, string> | undefined): string[] {
+  return Object.entries(headers ?? {}).map(
+    ([name, value]) => `-H ${shellDoubleQuote(`${name}: ${value}`)}`,
+  )
+}
+
 /** A curl command line for one call. */
 export function toCurl(call: CurlCall, options: CurlOptions = {}): string {
   const base = (options.baseUrl ?? VONAGE_API_HOST).replace(/\/$/, '')
@@ -86,9 +97,14 @@ export function toCurl(call: CurlCall, options: CurlOptions = {}): string {
       .map(([k, v]) => `${encodeURIComponent(k)}=${encode(v)}`)
       .join('&')
     const url = `${base}${call.path}${query ? `?${query}` : ''}`
-    return `curl -X ${method} ${shellDoubleQuote(url)}`
+    return [`curl -X ${method} ${shellDoubleQuote(url)}`, ...headerLines(options.headers)].join(
+      ' \\\n',
+    )
   }
-  const lines = [`curl -X ${method} ${shellDoubleQuote(`${base}${call.path}`)}`]
+  const lines = [
+    `curl -X ${method} ${shellDoubleQuote(`${base}${call.path}`)}`,
+    ...headerLines(options.headers),
+  ]
   if (isForm) {
     const body = pairs({ ...(call.query ?? {}), ...(call.body ?? {}) }, credentials)
     if (body.length > 0) {

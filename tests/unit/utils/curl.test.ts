@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shellDoubleQuote, toCurl, upstreamOf } from '@/utils/curl'
+import { TOKEN_HEADER, shellDoubleQuote, toCurl, upstreamOf } from '@/utils/curl'
 
 describe('toCurl', () => {
   it('renders a start as a form POST with credential placeholders, like Vonage snippets', () => {
@@ -77,5 +77,25 @@ describe('toCurl', () => {
       path: '/verify/control/json',
     })
     expect(upstreamOf('environments', 'http://x')).toBeNull()
+  })
+})
+
+describe('toCurl headers', () => {
+  it('adds the access token of a shared deployment as a shell variable, never its value', () => {
+    const curl = toCurl(
+      { method: 'GET', path: '/verify/search/json', query: { request_id: 'abc' } },
+      { baseUrl: 'https://desk.example.com/sandbox', headers: TOKEN_HEADER },
+    )
+    expect(curl).toBe(
+      [
+        'curl -X GET "https://desk.example.com/sandbox/verify/search/json?api_key=$VONAGE_API_KEY&api_secret=$VONAGE_API_SECRET&request_id=abc" \\',
+        '-H "X-Verify-Desk-Token: $VERIFY_DESK_TOKEN"',
+      ].join('\n'),
+    )
+    const post = toCurl(
+      { method: 'POST', path: '/verify/check/json', body: { request_id: 'abc', code: '1234' } },
+      { baseUrl: 'https://desk.example.com/sandbox', headers: TOKEN_HEADER },
+    )
+    expect(post.split('\n')[1]).toBe('-H "X-Verify-Desk-Token: $VERIFY_DESK_TOKEN" \\')
   })
 })
