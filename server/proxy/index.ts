@@ -26,7 +26,7 @@ import {
   tokenMatches,
   tokenOf,
 } from './guards.ts'
-import { Coalescer, QueueFullError, RateLimiter } from './limiter.ts'
+import { Coalescer, QueueFullError, RateLimiter, type Timers } from './limiter.ts'
 import {
   ENVIRONMENT_IDS,
   matchRoute,
@@ -46,6 +46,7 @@ import {
 } from './upstream.ts'
 
 export { ProxyError, sendError } from './errors.ts'
+export type { Timers } from './limiter.ts'
 export type { Upstream } from './upstream.ts'
 export { fetchUpstream, httpUpstream } from './upstream.ts'
 
@@ -87,6 +88,8 @@ export interface ProxyOptions {
   timeoutMs: number
   /** `false` disables pacing (benchmarks only). */
   rateLimit: ProxyRateLimit | false
+  /** The clock the pacing runs on; the real one unless a test moves time by hand. */
+  timers?: Timers
   /** One line per call through `logger.info` when true. */
   accessLog: boolean
   logger: ProxyLogger
@@ -167,6 +170,7 @@ export function createProxy(options: ProxyOptions): Proxy {
             name: `${id} upstream`,
             ratePerSecond: limit.requestsPerSecond,
             maxQueue: limit.maxQueue,
+            timers: options.timers,
           })
         : undefined,
       search: limit
@@ -174,6 +178,7 @@ export function createProxy(options: ProxyOptions): Proxy {
             name: `${id} search`,
             ratePerSecond: config.searchPerSecond,
             maxQueue: limit.maxQueue,
+            timers: options.timers,
           })
         : undefined,
       searches: new Coalescer<BufferedAnswer>(),

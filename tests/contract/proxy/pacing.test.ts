@@ -1,5 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { call, json, startProxy, startUpstream, type Arrival } from './support'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { httpUpstream } from '../../../server/proxy/index'
+import {
+  call,
+  json,
+  manualClock,
+  startProxy,
+  startUpstream,
+  verifyLikeHandler,
+  type UpstreamHandler,
+} from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>> | undefined
 let proxy: Awaited<ReturnType<typeof startProxy>> | undefined
@@ -9,23 +18,38 @@ afterEach(async () => {
   await upstream?.close()
 })
 
-/** The most arrivals within any window of `ms` (upstream-side clock). */
-function busiestWindow(arrivals: Arrival[], ms: number): number {
-  const times = arrivals.map((a) => a.at).sort((a, b) => a - b)
-  let most = 0
-  for (let i = 0; i < times.length; i++) {
-    const inWindow = times.filter((t) => t >= (times[i] ?? 0) && t < (times[i] ?? 0) + ms).length
-    most = Math.max(most, inWindow)
+/**
+ * An upstream that notes the pacing clock's time of each arrival. The clock only moves when the test
+ * moves it, so the times say which second of pacing let each call out, however slow the machine is.
+ */
+async function clockedUpstream(clock: ReturnType<typeof manualClock>) {
+  const times: number[] = []
+  const handler: UpstreamHandler = (arrival, res, req) => {
+    times.push(clock.now())
+    return verifyLikeHandler(arrival, res, req)
   }
-  return most
+  return { times, upstream: await startUpstream(handler) }
+}
+
+/** Lets one pacing second pass each time the upstream has seen the next expected number of calls. */
+async function stepThrough(clock: ReturnType<typeof manualClock>, counts: number[]) {
+  for (const count of counts) {
+    await vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(count), { timeout: 10_000 })
+    clock.advance(1000)
+  }
 }
 
 describe('upstream rate limits', () => {
   it('paces calls to the configured rate, queueing rather than dropping them', async () => {
-    upstream = await startUpstream()
-    proxy = await startProxy(upstream.url, { rateLimit: { requestsPerSecond: 4, maxQueue: 20 } })
+    const clock = manualClock()
+    const clocked = await clockedUpstream(clock)
+    upstream = clocked.upstream
+    proxy = await startProxy(upstream.url, {
+      rateLimit: { requestsPerSecond: 4, maxQueue: 20 },
+      timers: clock.timers,
+    })
     const port = proxy.port
-    const answers = await Promise.all(
+    const answers = Promise.all(
       Array.from({ length: 9 }, (_, i) =>
         call(port, '/api/live/verify/json', {
           method: 'POST',
@@ -33,17 +57,16 @@ describe('upstream rate limits', () => {
         }),
       ),
     )
-    expect(answers.map((a) => a.status)).toEqual(Array(9).fill(200))
-    expect(upstream.arrivals).toHaveLength(9)
-    // 9 calls at 4/s: never more than 4 in any 0.8 s (0.2 s left for scheduling jitter on a busy machine).
-    expect(busiestWindow(upstream.arrivals, 800)).toBeLessThanOrEqual(4)
+    // 9 calls at 4/s: 4 go out at once, 4 a second later, the last one a second after that.
+    await stepThrough(clock, [4, 8, 9])
+    expect((await answers).map((a) => a.status)).toEqual(Array(9).fill(200))
+    expect(clocked.times).toEqual([0, 0, 0, 0, 1000, 1000, 1000, 1000, 2000])
   })
 
   it('paces searches at the search rate', async () => {
-    upstream = await startUpstream()
-    proxy = await startProxy(upstream.url)
-    await proxy.close()
-    const { httpUpstream } = await import('../../../server/proxy/index')
+    const clock = manualClock()
+    const clocked = await clockedUpstream(clock)
+    upstream = clocked.upstream
     proxy = await startProxy(upstream.url, {
       live: {
         upstream: httpUpstream(upstream.url),
@@ -51,15 +74,18 @@ describe('upstream rate limits', () => {
         auth: 'basic',
         searchPerSecond: 2,
       },
+      timers: clock.timers,
     })
     const port = proxy.port
-    const answers = await Promise.all(
+    const answers = Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         call(port, `/api/live/verify/search/json?request_id=r${i}`),
       ),
     )
-    expect(answers.every((a) => a.status === 200)).toBe(true)
-    expect(busiestWindow(upstream.arrivals, 800)).toBeLessThanOrEqual(2)
+    // The overall rate (1000/s here) would let all 5 out at once; the search rate holds them to 2/s.
+    await stepThrough(clock, [2, 4, 5])
+    expect((await answers).map((a) => a.status)).toEqual(Array(5).fill(200))
+    expect(clocked.times).toEqual([0, 0, 1000, 1000, 2000])
   })
 
   it('answers 503 queue_full with Retry-After when the queue is full', async () => {

@@ -7,7 +7,12 @@ import http, {
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createLogger, createServer } from 'vite'
-import { createProxy, httpUpstream, type ProxyOptions } from '../../../server/proxy/index'
+import {
+  createProxy,
+  httpUpstream,
+  type ProxyOptions,
+  type Timers,
+} from '../../../server/proxy/index'
 
 export interface Arrival {
   method: string
@@ -78,6 +83,41 @@ export async function startUpstream(handler: UpstreamHandler = verifyLikeHandler
     async close() {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/** A clock for the proxy's pacing that stands still until the test moves it: timers fire in `advance`. */
+export function manualClock() {
+  let now = 0
+  const pending: Array<{ at: number; fire: () => void }> = []
+  const timers: Timers = {
+    now: () => now,
+    setTimeout(fire, ms) {
+      const timer = { at: now + ms, fire }
+      pending.push(timer)
+      return timer
+    },
+    clearTimeout(handle) {
+      const index = pending.findIndex((timer) => timer === handle)
+      if (index >= 0) pending.splice(index, 1)
+    },
+  }
+  return {
+    timers,
+    now: () => now,
+    /** Moves time forward by `ms`, firing each timer that falls due on the way, earliest first. */
+    advance(ms: number) {
+      const target = now + ms
+      for (;;) {
+        pending.sort((a, b) => a.at - b.at)
+        const next = pending[0]
+        if (!next || next.at > target) break
+        pending.shift()
+        now = next.at
+        next.fire()
+      }
+      now = target
     },
   }
 }
