@@ -33,6 +33,7 @@ const app = useBrowser({ contextOptions })
 
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
+const NARROWEST = { width: 320, height: 640 }
 const SCHEMES = ['light', 'dark'] as const
 
 /** The main navigation's links. */
@@ -278,7 +279,7 @@ describe('every page', () => {
   })
 
   for (const target of pages) {
-    test(`${target.name}: axe-clean in light and dark, every control named and its focus visible, no sideways scroll at 1280×800 or 390×844`, async () => {
+    test(`${target.name}: axe-clean in light and dark, every control named and its focus visible, no sideways scroll at 1280×800, 390×844 or 320 wide`, async () => {
       const { page } = shared
       await page.setViewportSize(DESKTOP)
       await page.emulateMedia({ colorScheme: 'light' })
@@ -307,6 +308,12 @@ describe('every page', () => {
         const overflow = await horizontalOverflow(page)
         expect.soft(overflow, `sideways scroll at ${size}`).toEqual({ px: 0, culprits: [] })
       }
+      // WCAG reflow: content still fits at 320 CSS px (a laptop screen zoomed to 400 %).
+      await page.setViewportSize(NARROWEST)
+      expect.soft(await horizontalOverflow(page), 'sideways scroll at 320 wide').toEqual({
+        px: 0,
+        culprits: [],
+      })
       expect(shared.pageErrors.map((e) => e.message)).toEqual([])
     })
   }
