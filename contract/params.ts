@@ -342,9 +342,9 @@ export function validateRequestParams(params: StartParams, kind: RequestKind): P
       return { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
     }
   }
-  const country = params.country
+  const context = { country: params.country }
   for (const param of VALUE_ORDER[kind]) {
-    const error = fieldError(kind, param, params[param], { country })
+    const error = fieldError(kind, param, params[param], context)
     if (error) return error
   }
   return null

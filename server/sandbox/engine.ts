@@ -444,7 +444,7 @@ export class Engine {
       senderId: psd2 ? '' : (p.sender_id ?? ''),
       payee: psd2 ? (p.payee as string) : '',
       amount: psd2 ? (p.amount as string) : '',
-      lg: internLanguage(p.lg ?? DEFAULT_LANGUAGE[psd2 ? 'psd2' : 'request']),
+      lg: p.lg === undefined ? DEFAULT_LANGUAGE[psd2 ? 'psd2' : 'request'] : internLanguage(p.lg),
       workflow,
       codeLength: p.code_length ? Number(p.code_length) : 4,
       pinExpiry,
