@@ -127,7 +127,7 @@ export const useWatchStore = defineStore('watch', () => {
     const { entry, previous } = change
     if (previous === undefined || previous === entry.status) return
     const title = entry.status === 'UNKNOWN' ? 'not found' : SEARCH_STATUS_INFO[entry.status].title
-    const who = entry.number ? ` to ${entry.number}` : ''
+    const who = entry.number ? ` to ${/^\d+$/.test(entry.number) ? '+' : ''}${entry.number}` : ''
     const message = `Request ${shortId(entry.request_id)}${who} is now ${title.toLowerCase()} (${entry.status}).`
     const item = { id: nextAnnouncementId++, at: Date.now(), request_id: entry.request_id, message }
     announcements.value = [...announcements.value.slice(-(MAX_ANNOUNCEMENTS - 1)), item]

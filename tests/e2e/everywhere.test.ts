@@ -480,7 +480,7 @@ describe('keyboard and screen readers', () => {
     await checkCode(page, pin)
     await waitForStatus(page, 'SUCCESS')
     const announced = new RegExp(
-      `Request …${id.slice(-6)} to \\+?${number.digits} is now verified \\(SUCCESS\\)\\.`,
+      `Request …${id.slice(-6)} to \\+${number.digits} is now verified \\(SUCCESS\\)\\.`,
     )
     await expect.poll(texts, POLL).toMatch(announced)
   })
@@ -503,7 +503,7 @@ describe('keyboard and screen readers', () => {
     )
     expect(((await checked.json()) as { status: string }).status).toBe('0')
 
-    const announced = new RegExp(`Request …${id.slice(-6)} to \\+?${number.digits} is now verified`)
+    const announced = new RegExp(`Request …${id.slice(-6)} to \\+${number.digits} is now verified`)
     await expect
       .poll(() => announcer.allInnerTexts().then((t) => t.join('\n')), POLL)
       .toMatch(announced)

@@ -106,6 +106,7 @@ describe('history view filters', () => {
     await w.find('input[type="search"]').setValue('ACME B')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(1)])
+    expect(w.find('[data-testid="history-summary"]').text()).toBe('1 of 4 requests matches')
     await w.find('input[type="search"]').setValue('AC')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(1), requestId(3)])

@@ -165,7 +165,7 @@ describe('live status: batching', () => {
     await settle()
     expect(history.byId(requestId(1))?.status).toBe('SUCCESS')
     expect(watch.lastAnnouncement?.message).toMatch(
-      /Request …000001 to 4477009\d+ is now verified \(SUCCESS\)/,
+      /Request …000001 to \+4477009\d+ is now verified \(SUCCESS\)/,
     )
 
     await vi.advanceTimersByTimeAsync(2000)
