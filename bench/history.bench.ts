@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { preview, type PreviewServer } from 'vite'
+import { chromiumArgs, findBrowser } from '../tests/e2e/support/browser-path.ts'
 import { runVite } from './lib/build'
 import type { BenchContext, BenchFigure } from './lib/types'
 
@@ -12,15 +12,6 @@ import type { BenchContext, BenchFigure } from './lib/types'
  * IndexedDB is seeded from the page with the app's own stored shape (no test code in the bundle).
  */
 const ENTRIES = 100_000
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const ROW = '[data-testid="history-scroll"] [role="row"]'
 
 function median(values: number[]): number {
@@ -119,10 +110,9 @@ function armKeystrokeTimer(rowSelector: string): void {
 }
 
 export default async function history(ctx: BenchContext): Promise<BenchFigure[]> {
-  const executablePath = process.env.VERIFY_DESK_CHROMIUM ?? '/usr/bin/chromium'
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath} (set VERIFY_DESK_CHROMIUM)`)
-  }
+  const found = findBrowser()
+  if ('error' in found) throw new Error(found.error)
+  const executablePath = found.path
   const outDir = join(ctx.workDir, 'history-app')
   const t = performance.now()
   await runVite(ctx.root, ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'])
@@ -141,7 +131,7 @@ export default async function history(ctx: BenchContext): Promise<BenchFigure[]>
     const base = `http://127.0.0.1:${port}`
     ctx.log(`serving ${outDir} at ${base}`)
 
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true })
+    browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true })
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const page = await context.newPage()
     await page.goto(`${base}/settings`)
