@@ -371,8 +371,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       body,
       tooLarge,
     }
-    const answer = await safeHandle(call)
-    journalFlush()
+    const answer = await handle(call)
     if (answer === DROP) throw new TypeError('fetch failed: the sandbox dropped the connection')
     return new Response(answer.body, { status: answer.status, headers: answer.headers })
   }
@@ -405,22 +404,32 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     }
   }
 
+  /**
+   * Answers a call with what it changed already in the journal (the only entry point: HTTP, fetch
+   * and in-process callers such as the proxy all come through here).
+   */
+  function handle(call: Call): Answer | Promise<Answer> {
+    const answer = safeHandle(call)
+    if (!(answer instanceof Promise)) {
+      journalFlush()
+      return answer
+    }
+    return answer.then((a) => {
+      journalFlush()
+      return a
+    })
+  }
+
   function respond(
     req: IncomingMessage,
     res: ServerResponse,
     next: ((err?: unknown) => void) | undefined,
     call: Call,
   ): void {
-    const answer = safeHandle(call)
-    if (!(answer instanceof Promise)) {
-      journalFlush()
-      return writeAnswer(req, res, answer)
-    }
+    const answer = handle(call)
+    if (!(answer instanceof Promise)) return writeAnswer(req, res, answer)
     answer.then(
-      (a) => {
-        journalFlush()
-        writeAnswer(req, res, a)
-      },
+      (a) => writeAnswer(req, res, a),
       (error: unknown) => (next ? next(error) : res.destroy()),
     )
   }
@@ -469,7 +478,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   return {
     fetch: fetchHandler,
-    handle: safeHandle,
+    handle,
     middleware,
     defaultAccount: engine.defaultAccount,
     async close() {

@@ -261,6 +261,26 @@ describe('persistence', () => {
     await first.close()
   })
 
+  it('calls made in-process (the proxy’s path) are in the journal when they are answered', async () => {
+    const file = join(dir, 'state.json')
+    const sandbox = createSandbox({ stateFile: file, logger, saveDelayMs: 60_000 })
+    const rawQuery = 'api_key=sandbox&api_secret=sandbox-secret&number=447700900000&brand=Acme'
+    const answer = await sandbox.handle({
+      method: 'GET',
+      path: '/verify/json',
+      rawQuery,
+      query: new URLSearchParams(rawQuery),
+      header: () => undefined,
+      body: null,
+      tooLarge: false,
+    })
+    const { body } = answer as { body: string }
+    const id = (JSON.parse(body) as { request_id: string }).request_id
+    const lines = readJournal(journalFileOf(file), logger)
+    expect(lines.map((l) => l.r?.id)).toContain(id)
+    await sandbox.close()
+  })
+
   it('stateFile false keeps everything in memory', async () => {
     const sandbox = createSandbox({ stateFile: false, logger })
     await api(sandbox, '/verify/json', { number: '447700900000', brand: 'Acme' })
