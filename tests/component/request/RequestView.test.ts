@@ -66,6 +66,7 @@ async function mountRequest(admin: AdminRequest | null) {
     routes: [
       { path: '/requests/:id', component: RequestView, props: true },
       { path: '/history', component: { render: () => h('p', 'history') } },
+      { path: '/', component: { render: () => h('p', 'new verification') } },
     ],
   })
   await router.push(`/requests/${ID}`)
