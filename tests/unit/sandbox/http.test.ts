@@ -305,7 +305,11 @@ describe('admin API', () => {
     expect(((await (await start()).json()) as { status: string }).status).toBe('15')
     expect(((await (await start()).json()) as { status: string }).status).toBe('0')
     await json(s, '/__admin/faults', 'POST', { endpoint: 'check', drop: true })
-    await expect(s.fetch(req(`/verify/check/json?${KEY}&request_id=x&code=1234`))).rejects.toThrow()
+    // In-process the dropped connection is what fetch() reports for a reset: a TypeError.
+    const dropped = s.fetch(req(`/verify/check/json?${KEY}&request_id=x&code=1234`))
+    await expect(dropped).rejects.toThrow(TypeError)
+    await expect(dropped).rejects.toThrow('fetch failed: the sandbox dropped the connection')
+    expect((await json(s, '/__admin/faults')).body.faults).toEqual([])
     await json(s, '/__admin/faults', 'POST', { endpoint: 'any', status: 5, count: 5 })
     expect((await json(s, '/__admin/faults', 'DELETE')).body.faults).toEqual([])
     expect(
