@@ -178,9 +178,10 @@ describe('official @vonage/server-sdk against the sandbox', () => {
     const id = res.requestId as string
     const [msg] = await messages(sb.base, id)
     expect(msg?.number).toBe(number)
-    expect(msg?.text).toContain('Acme Shop')
-    expect(msg?.text).toContain('42')
-    const check = (await vonage.verify.check(id, await pinOf(sb.base, id))) as Result
+    const pin = await pinOf(sb.base, id)
+    // The amount as the PSD2 message shows it: in EUR, next to the payee, before the PIN.
+    expect(msg?.text).toContain(`the payment of 42 EUR to Acme Shop is: ${pin}.`)
+    const check = (await vonage.verify.check(id, pin)) as Result
     expect(check.status).toBe('0')
   })
 
