@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { getJson, postForm, raw, type Body } from './support/http'
 import {
   admin,
@@ -240,127 +240,123 @@ describe('persistence across a restart', () => {
 
 describe('standalone CLI', () => {
   const root = fileURLToPath(new URL('../../..', import.meta.url))
-  const cli = (args: string[]) =>
+  const cli = (args: string[], env: Record<string, string> = {}) =>
     spawn(process.execPath, ['--import', 'tsx', 'server/sandbox/cli.ts', ...args], {
       cwd: root,
-      env: { ...process.env, SANDBOX_PORT: '', SANDBOX_HOST: '' },
+      env: { ...process.env, SANDBOX_PORT: '', SANDBOX_HOST: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
 
-  it('serves the seed GET at the root of its own port and prints the base URL and credentials', async () => {
-    const child = cli(['--port', '0', '--host', '127.0.0.1', '--no-state'])
+  interface RunningCli {
+    base: string
+    /** Everything it printed on stdout so far. */
+    output(): string
+    /** Stops it (SIGTERM lets it shut down, SIGKILL gives it no chance) and waits for the exit. */
+    stop(signal?: NodeJS.Signals): Promise<void>
+  }
+
+  /** Starts the CLI and resolves once its banner, up to the credentials line, is out. */
+  async function spawnCli(args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
+    const child = cli(args, env)
+    const exited = new Promise<void>((r) => child.once('exit', () => r()))
+    const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      await exited
+    }
+    let out = ''
+    let err = ''
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
     try {
-      let out = ''
       const base = await new Promise<string>((ok, fail) => {
         child.stdout.on('data', (c: Buffer) => {
           out += c.toString()
-          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-          if (m && out.includes('\n')) ok(m[1] as string)
+          const m = /listening at (http:\/\/\S+)\n[\s\S]*API secret: +\S+\n/.exec(out)
+          if (m) ok(m[1] as string)
         })
-        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
+        child.once('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}${err}`)))
       })
-      await new Promise((r) => setTimeout(r, 50))
-      expect(out).toContain('sandbox-secret')
-      const res = await raw(base, {
-        path: '/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=447700900000&brand=Acme',
+      return { base, output: () => out, stop }
+    } catch (error) {
+      await stop('SIGKILL')
+      throw error
+    }
+  }
+
+  const creds = 'api_key=sandbox&api_secret=sandbox-secret'
+  const call = async (base: string, path: string) =>
+    JSON.parse((await raw(base, { path })).text) as Body
+
+  /** The state file and its journal as they are on disk now. */
+  const onDisk = () =>
+    [stateFile, `${stateFile}.journal`]
+      .map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : ''))
+      .join('\n')
+
+  it('serves the seed GET at the root of its own port and prints the base URL and credentials', async () => {
+    const running = await spawnCli(['--port', '0', '--host', '127.0.0.1', '--no-state'])
+    try {
+      expect(running.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      expect(running.output()).toContain('API key:    sandbox\n')
+      expect(running.output()).toContain('API secret: sandbox-secret\n')
+      const res = await raw(running.base, {
+        path: `/verify/json?${creds}&number=447700900000&brand=Acme`,
       })
       expect(res.status).toBe(200)
       expect((JSON.parse(res.text) as Body).status).toBe('0')
     } finally {
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await exited
+      await running.stop()
     }
   })
 
   it('writes state through: a request survives the process being killed outright', async () => {
-    const start = () => {
-      const child = cli(['--port', '0', '--host', '127.0.0.1', '--state', stateFile])
-      const base = new Promise<string>((ok, fail) => {
-        let out = ''
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString()
-          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-          if (m) ok(m[1] as string)
-        })
-        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
-      })
-      return { child, base }
-    }
-    const one = start()
-    const base = await one.base
-    const res = await raw(base, {
-      path: `/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=${uniqueNumber()}&brand=Acme`,
-    })
-    const id = (JSON.parse(res.text) as Body).request_id as string
-    // Give the write-through its (sub-second) debounce, then kill without any chance to flush.
-    await new Promise((r) => setTimeout(r, 1_500))
-    const killed = new Promise((r) => one.child.once('exit', r))
-    one.child.kill('SIGKILL')
-    await killed
-    const two = start()
+    const args = ['--port', '0', '--host', '127.0.0.1', '--state', stateFile]
+    const one = await spawnCli(args)
+    let id: string
     try {
-      const search = await raw(await two.base, {
-        path: `/verify/search/json?api_key=sandbox&api_secret=sandbox-secret&request_id=${id}`,
-      })
-      expect((JSON.parse(search.text) as Body).status).toBe('IN PROGRESS')
+      id = (await call(one.base, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
+        .request_id as string
+      expect(id).toMatch(/^[0-9a-f]{32}$/)
+      // On disk (journal or snapshot) before the kill, which gives it no chance to flush.
+      await vi.waitFor(() => expect(onDisk()).toContain(id))
     } finally {
-      const exited = new Promise((r) => two.child.once('exit', r))
-      two.child.kill('SIGTERM')
-      await exited
+      await one.stop('SIGKILL')
+    }
+    const two = await spawnCli(args)
+    try {
+      const search = await call(two.base, `/verify/search/json?${creds}&request_id=${id}`)
+      expect(search.status).toBe('IN PROGRESS')
+    } finally {
+      await two.stop()
     }
   })
 
   it('loses nothing it answered when killed outright right after answering', async () => {
     // Killed within the snapshot's debounce: only the journal can have the last calls.
-    const start = () => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', 'server/sandbox/cli.ts', '--port', '0', '--state', stateFile],
-        {
-          cwd: root,
-          env: { ...process.env, SANDBOX_PORT: '', SANDBOX_HOST: '127.0.0.1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      )
-      const base = new Promise<string>((ok, fail) => {
-        let out = ''
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString()
-          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-          if (m) ok(m[1] as string)
-        })
-        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
-      })
-      return { child, base }
-    }
-    const kill = async (child: ReturnType<typeof spawn>) => {
-      const killed = new Promise((r) => child.once('exit', r))
-      child.kill('SIGKILL')
-      await killed
-    }
-    const creds = 'api_key=sandbox&api_secret=sandbox-secret'
-    const call = async (base: string, path: string) =>
-      JSON.parse((await raw(base, { path })).text) as Body
-
-    const one = start()
-    const base1 = await one.base
-    const checked = (await call(base1, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
-      .request_id as string
-    const pin = ((await admin(base1, `/requests/${checked}`)) as { pin: string }).pin
-    expect(
-      (await call(base1, `/verify/check/json?${creds}&request_id=${checked}&code=${pin}`)).status,
-    ).toBe('0')
+    const args = ['--port', '0', '--state', stateFile]
+    const env = { SANDBOX_HOST: '127.0.0.1' }
+    const one = await spawnCli(args, env)
+    let checked: string
+    let open: string
     const number = uniqueNumber()
-    const open = (await call(base1, `/verify/json?${creds}&number=${number}&brand=Acme`))
-      .request_id as string
-    await kill(one.child)
-
-    const two = start()
     try {
-      const base2 = await two.base
+      checked = (await call(one.base, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
+        .request_id as string
+      const pin = ((await admin(one.base, `/requests/${checked}`)) as { pin: string }).pin
+      expect(
+        (await call(one.base, `/verify/check/json?${creds}&request_id=${checked}&code=${pin}`))
+          .status,
+      ).toBe('0')
+      open = (await call(one.base, `/verify/json?${creds}&number=${number}&brand=Acme`))
+        .request_id as string
+    } finally {
+      await one.stop('SIGKILL')
+    }
+
+    const two = await spawnCli(args, env)
+    let later: string
+    try {
       const search = await call(
-        base2,
+        two.base,
         `/verify/search/json?${creds}&request_ids=${open},${checked}`,
       )
       const found = (search.verification_requests as Body[]).map((r) => [r.request_id, r.status])
@@ -368,28 +364,26 @@ describe('standalone CLI', () => {
         [open, 'IN PROGRESS'],
         [checked, 'SUCCESS'],
       ])
-      expect(await call(base2, `/verify/json?${creds}&number=${number}&brand=Acme`)).toMatchObject({
+      expect(
+        await call(two.base, `/verify/json?${creds}&number=${number}&brand=Acme`),
+      ).toMatchObject({
         status: '10',
         request_id: open,
       })
       // The journal was folded into a snapshot at start.
       expect(existsSync(stateFile)).toBe(true)
       // A request made now survives the next kill too.
-      const later = (await call(base2, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
+      later = (await call(two.base, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
         .request_id as string
-      await kill(two.child)
-      const three = start()
-      try {
-        const again = await call(
-          await three.base,
-          `/verify/search/json?${creds}&request_id=${later}`,
-        )
-        expect(again.status).toBe('IN PROGRESS')
-      } finally {
-        await kill(three.child)
-      }
     } finally {
-      if (two.child.exitCode === null && two.child.signalCode === null) await kill(two.child)
+      await two.stop('SIGKILL')
+    }
+    const three = await spawnCli(args, env)
+    try {
+      const again = await call(three.base, `/verify/search/json?${creds}&request_id=${later}`)
+      expect(again.status).toBe('IN PROGRESS')
+    } finally {
+      await three.stop('SIGKILL')
     }
   })
 
@@ -398,37 +392,21 @@ describe('standalone CLI', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
     const { port } = probe.address() as AddressInfo
     await new Promise((r) => probe.close(r))
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server/sandbox/cli.ts', '--no-state'],
-      {
-        cwd: root,
-        env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_HOST: '127.0.0.1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
+    const running = await spawnCli(['--no-state'], {
+      SANDBOX_PORT: String(port),
+      SANDBOX_HOST: '127.0.0.1',
+    })
     try {
-      let out = ''
-      await new Promise<void>((ok, fail) => {
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString()
-          if (out.includes(`127.0.0.1:${port}`)) ok()
-        })
-        child.on('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}`)))
-      })
-      const res = await raw(`http://127.0.0.1:${port}`, {
-        path:
-          '/verify/search/json?api_key=sandbox&api_secret=sandbox-secret&request_id=' +
-          'a'.repeat(32),
-      })
-      expect((JSON.parse(res.text) as Body).status).toBe('101')
+      expect(running.base).toBe(`http://127.0.0.1:${port}`)
+      const res = await call(
+        running.base,
+        `/verify/search/json?${creds}&request_id=${'a'.repeat(32)}`,
+      )
+      expect(res.status).toBe('101')
     } finally {
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await exited
+      await running.stop()
     }
   })
-
   it('reports a port in use with a clear error, not a stack trace', async () => {
     const blocker = http.createServer()
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
