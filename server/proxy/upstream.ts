@@ -1,8 +1,8 @@
 /** Where the proxy sends a call: a real HTTP(S) host, or an in-process `fetch` handler (the sandbox). */
-import http, { type IncomingMessage } from 'node:http'
-import https from 'node:https'
+import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { Pool, type Dispatcher } from 'undici'
 import { DROP, type Answer, type Call } from '../sandbox/http.ts'
 
 export interface UpstreamRequest {
@@ -81,175 +81,150 @@ export function httpUpstream(baseUrl: string): Upstream {
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new Error(`The upstream URL must be http: or https:, not ${base.protocol}`)
   }
-  const transport = base.protocol === 'https:' ? https : http
-  // More sockets than calls the rate limit lets through at once (30/s), and than a busy dev server
-  // sends: a call never waits for a socket.
-  const agent = new transport.Agent({ keepAlive: true, maxSockets: 64 })
+  const pool = new Pool(base.origin, {
+    // More connections than calls the rate limit lets through at once (30/s), and than a busy dev
+    // server sends: a call never waits for a connection.
+    connections: 64,
+    // One call at a time per connection (no pipelining). The client never repeats a call that was
+    // written: only the proxy decides on a retry (searches, once).
+    pipelining: 1,
+    // The proxy's own per-call limit (ExchangeLimits.timeoutMs, the admin timer) is the only clock.
+    connectTimeout: 0,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  })
   const prefix = base.pathname.replace(/\/$/, '')
-  const protocol = base.protocol
-  const hostname = base.hostname.replace(/^\[(.*)\]$/, '$1')
-  const port = base.port || undefined
 
-  function request(call: UpstreamRequest): http.ClientRequest {
+  function options(call: UpstreamRequest): Dispatcher.RequestOptions {
     if (call.body !== undefined)
       call.headers['content-length'] = String(Buffer.byteLength(call.body))
-    return transport.request({
-      protocol,
-      hostname,
-      port,
-      method: call.method,
+    return {
+      method: call.method as Dispatcher.HttpMethod,
       path: prefix + call.path,
       headers: call.headers,
-      agent,
-    })
+      body: call.body,
+    }
   }
 
   return {
     description: base.origin,
-    send(call, signal) {
-      return new Promise((resolve, reject) => {
-        const req = request(call)
-        req.once('response', (res: IncomingMessage) => {
-          const headers: Record<string, string> = {}
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
-          }
-          res.once('close', () => signal.removeEventListener('abort', onAbort))
-          resolve({
-            status: res.statusCode ?? 502,
-            headers,
-            body: res,
-            cancel: () => res.destroy(),
-          })
-        })
-        // Abort by hand rather than with the `signal` option: cheaper per call on a keep-alive agent.
-        const onAbort = () =>
-          req.destroy(signal.reason instanceof Error ? signal.reason : undefined)
-        signal.addEventListener('abort', onAbort, { once: true })
-        req.on('error', (error: NodeJS.ErrnoException) => {
-          signal.removeEventListener('abort', onAbort)
-          if (signal.aborted) reject(signal.reason)
-          else reject(new UpstreamNetworkError(error.message, error.code))
-        })
-        req.end(call.body)
-      })
+    async send(call, signal) {
+      let data: Dispatcher.ResponseData
+      try {
+        data = await pool.request({ ...options(call), signal })
+      } catch (error) {
+        if (signal.aborted) throw signal.reason
+        throw networkError(error)
+      }
+      const headers: Record<string, string> = {}
+      for (const [name, value] of Object.entries(data.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+      }
+      const body = data.body
+      const cancel = () => {
+        // The client reports its own cancellation as an error on the body: expected here.
+        body.on('error', ignore)
+        body.destroy()
+      }
+      return { status: data.statusCode, headers, body, cancel }
     },
     exchange(call, limits) {
       return new Promise<BufferedAnswer>((resolve, reject) => {
-        const req = request(call) as TaggedRequest
-        const pending: Pending = {
-          req,
-          resolve,
-          reject,
-          timer: undefined,
-          maxBytes: limits.maxBytes,
-          chunks: [],
-          size: 0,
-          status: 0,
-          contentType: '',
-          done: false,
-        }
-        pending.timer = setTimeout(onTimeout, limits.timeoutMs, pending)
-        req[PENDING] = pending
-        req.on('response', onResponse)
-        req.on('error', onRequestError)
-        req.end(call.body)
+        const exchange = new Exchange(resolve, reject, limits.maxBytes)
+        exchange.timer = setTimeout(onExchangeTimeout, limits.timeoutMs, exchange)
+        pool.dispatch(options(call), exchange)
       })
     },
     close() {
-      agent.destroy()
+      void pool.destroy().catch(() => undefined)
     },
   }
 }
 
-// One exchange with an HTTP upstream, driven by shared handlers (no closures per call): the state
-// hangs on the request and response objects.
-const PENDING = Symbol('verify-desk.exchange')
-
-interface Pending {
-  req: http.ClientRequest
-  resolve(answer: BufferedAnswer): void
-  reject(error: Error): void
+/**
+ * One exchange with an HTTP upstream: an undici dispatch handler that reads the answer into
+ * memory, up to `maxBytes`, and settles once.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
   timer: ReturnType<typeof setTimeout> | undefined
-  maxBytes: number
-  chunks: Buffer[]
-  size: number
-  status: number
-  contentType: string
-  done: boolean
-}
+  private controller: Dispatcher.DispatchController | undefined
+  private readonly chunks: Buffer[] = []
+  private size = 0
+  private status = 0
+  private contentType = ''
+  private done = false
 
-type TaggedRequest = http.ClientRequest & { [PENDING]: Pending }
-type TaggedResponse = IncomingMessage & { [PENDING]: Pending }
+  constructor(
+    private readonly resolve: (answer: BufferedAnswer) => void,
+    private readonly reject: (error: Error) => void,
+    private readonly maxBytes: number,
+  ) {}
 
-function settle(pending: Pending, error: Error | undefined): void {
-  if (pending.done) return
-  pending.done = true
-  clearTimeout(pending.timer)
-  if (error === undefined) {
-    const { chunks } = pending
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, pending.size)
-    pending.resolve({ status: pending.status, contentType: pending.contentType, body })
-    return
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    if (this.done) controller.abort(new UpstreamTimeoutError())
   }
-  pending.req.destroy()
-  pending.reject(error)
-}
 
-function onTimeout(pending: Pending): void {
-  settle(pending, new UpstreamTimeoutError())
-}
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    this.status = statusCode
+    const type = headers['content-type']
+    this.contentType = Array.isArray(type) ? type.join(', ') : (type ?? '')
+  }
 
-function onRequestError(this: TaggedRequest, error: NodeJS.ErrnoException): void {
-  settle(this[PENDING], new UpstreamNetworkError(error.message, error.code))
-}
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length
+    if (this.size > this.maxBytes) this.fail(tooLarge())
+    else this.chunks.push(chunk)
+  }
 
-function onResponse(this: TaggedRequest, res: IncomingMessage): void {
-  const pending = this[PENDING]
-  pending.status = res.statusCode ?? 502
-  pending.contentType = rawHeader(res.rawHeaders, 'content-type')
-  const tagged = res as TaggedResponse
-  tagged[PENDING] = pending
-  res.on('data', onData)
-  res.on('end', onEnd)
-  res.on('error', onResponseError)
-  res.on('close', onResponseClose)
-}
+  onResponseEnd(): void {
+    this.finish()
+  }
 
-function onData(this: TaggedResponse, chunk: Buffer): void {
-  const pending = this[PENDING]
-  pending.size += chunk.length
-  if (pending.size > pending.maxBytes) settle(pending, tooLarge())
-  else pending.chunks.push(chunk)
-}
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(networkError(error))
+  }
 
-function onEnd(this: TaggedResponse): void {
-  settle(this[PENDING], undefined)
-}
+  finish(): void {
+    if (this.done) return
+    this.done = true
+    clearTimeout(this.timer)
+    const { chunks } = this
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.size)
+    this.resolve({ status: this.status, contentType: this.contentType, body })
+  }
 
-function onResponseError(this: TaggedResponse, error: NodeJS.ErrnoException): void {
-  settle(this[PENDING], new UpstreamNetworkError(error.message, error.code ?? 'ECONNRESET'))
-}
-
-function onResponseClose(this: TaggedResponse): void {
-  if (!this.complete) {
-    settle(
-      this[PENDING],
-      new UpstreamNetworkError('the upstream closed the connection mid-answer', 'ECONNRESET'),
-    )
+  fail(error: Error): void {
+    if (this.done) return
+    this.done = true
+    clearTimeout(this.timer)
+    // Stops the call on its connection (which then leaves the pool); a call still waiting for a
+    // connection is stopped in onRequestStart, before anything is written.
+    this.controller?.abort(error)
+    this.reject(error)
   }
 }
 
-/** A header from `rawHeaders` (name, value, name, value…), joined when repeated; '' when absent. */
-function rawHeader(raw: string[], name: string): string {
-  let value = ''
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i] as string
-    if (key.length === name.length && key.toLowerCase() === name) {
-      value = value ? `${value}, ${raw[i + 1]}` : (raw[i + 1] as string)
-    }
-  }
-  return value
+function ignore(): void {}
+
+function onExchangeTimeout(exchange: Exchange): void {
+  exchange.fail(new UpstreamTimeoutError())
+}
+
+/**
+ * An UpstreamNetworkError from what the client raised. Errors of the socket keep their code
+ * (ECONNREFUSED, ENOTFOUND: nothing was sent; ECONNRESET, EPIPE: it may have been); the client's
+ * own "the other side closed the connection" reads as ECONNRESET, which it is for the caller.
+ */
+function networkError(error: unknown): UpstreamNetworkError {
+  const failure = error as Error & { code?: unknown }
+  const code = typeof failure.code === 'string' ? failure.code : undefined
+  const message = failure instanceof Error ? failure.message : String(error)
+  return new UpstreamNetworkError(message, code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code)
 }
 
 /** An in-process upstream answering web-standard Requests (the embedded sandbox's `fetch`). */

@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { call, json, startProxy, startUpstream, verifyLikeHandler } from './support'
 
@@ -198,4 +200,54 @@ describe('retries', () => {
       )
     },
   )
+})
+
+describe('the connection to the upstream', () => {
+  it('sends every call under the path of the base URL, over kept-alive connections', async () => {
+    const sockets = new Set<Socket>()
+    upstream.setHandler((arrival, res, req) => {
+      sockets.add(req.socket)
+      verifyLikeHandler(arrival, res, req)
+    })
+    await proxy.close()
+    proxy = await startProxy(`${upstream.url}/v1/`)
+    for (let i = 0; i < 6; i++) expect((await start()).status).toBe(200)
+    const search = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(search.status).toBe(200)
+    expect(upstream.arrivals.map((a) => a.url)).toEqual([
+      ...Array.from({ length: 6 }, () => '/v1/verify/json'),
+      '/v1/verify/search/json?request_id=r1',
+    ])
+    expect(sockets.size).toBeLessThan(upstream.arrivals.length)
+  })
+
+  it('closes the upstream event stream when the browser goes away', async () => {
+    let upstreamClosed!: () => void
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve))
+    upstream.setHandler((arrival, res, req) => {
+      if (!arrival.url.startsWith('/__admin/events')) return verifyLikeHandler(arrival, res, req)
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('event: ready\ndata: {}\n\n')
+      req.socket.once('close', upstreamClosed)
+    })
+    const browser = http.get({
+      host: '127.0.0.1',
+      port: proxy.port,
+      path: '/api/sandbox/__admin/events',
+      headers: { host: `localhost:${proxy.port}`, accept: 'text/event-stream' },
+    })
+    const res = await new Promise<http.IncomingMessage>((resolve) =>
+      browser.on('response', resolve),
+    )
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
+    const first = await new Promise<string>((resolve) =>
+      res.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+    )
+    expect(first).toContain('event: ready')
+    browser.on('error', () => undefined)
+    browser.destroy()
+    await closed
+    // The proxy carries on.
+    expect((await start()).status).toBe(200)
+  })
 })
