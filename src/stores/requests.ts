@@ -41,6 +41,11 @@ export type {
 export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
 
 export const HISTORY_CHANNEL = 'verify-desk-history'
+
+export interface WriteOptions {
+  /** Only update entries still stored: for background refreshes, never for what a user adds. */
+  existingOnly?: boolean
+}
 const DAY_MS = 86_400_000
 /** The proxy allows one live search per second. */
 const LIVE_SEARCH_GAP_MS = 1000
@@ -274,16 +279,23 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /**
    * Writes patches, each read-merge-written against the stored copy (maybe just written by another
-   * tab) in one transaction, so nothing is lost; then updates memory and tells other tabs.
+   * tab) in one transaction, so nothing is lost; then updates memory and tells other tabs. With
+   * `existingOnly` (background refreshes) a patch for an entry no longer stored is dropped, so a
+   * search answer arriving after a delete, in this tab or another, never brings the entry back.
    */
-  async function writePatches(patches: readonly HistoryPatch[]): Promise<HistoryEntry[]> {
+  async function writePatches(
+    patches: readonly HistoryPatch[],
+    { existingOnly = false }: WriteOptions = {},
+  ): Promise<HistoryEntry[]> {
     await ready
     if (patches.length === 0) return []
     const now = Date.now()
     const items = patches.map((patch) => ({
       id: patch.request_id,
       next: (stored: HistoryEntry | undefined) =>
-        applyPatch(mergeEntriesMaybe(stored, byKey.get(patch.request_id)), patch, now),
+        existingOnly && !stored
+          ? null
+          : applyPatch(mergeEntriesMaybe(stored, byKey.get(patch.request_id)), patch, now),
     }))
     let results: HistoryEntry[]
     try {
@@ -291,7 +303,9 @@ export const useRequestsStore = defineStore('requests', () => {
       error.value = null
     } catch (cause) {
       // Keep the change visible in this tab even when it could not be stored.
-      results = items.map((item) => item.next(undefined))
+      results = items
+        .map((item) => item.next(byKey.get(item.id)))
+        .filter((entry): entry is HistoryEntry => entry !== null)
       error.value = `History could not be saved: ${cause instanceof Error ? cause.message : cause}`
     }
     absorb(results, false, true)
@@ -325,6 +339,7 @@ export const useRequestsStore = defineStore('requests', () => {
   async function applySearchResult(
     env: EnvironmentId,
     result: SearchResult,
+    options: WriteOptions = {},
   ): Promise<HistoryEntry[]> {
     await ready
     const now = Date.now()
@@ -350,7 +365,7 @@ export const useRequestsStore = defineStore('requests', () => {
         lastError: { code: failed.code, message: failed.message, at: now },
       })
     }
-    return writePatches(patches)
+    return writePatches(patches, options)
   }
 
   /**
@@ -388,11 +403,16 @@ export const useRequestsStore = defineStore('requests', () => {
   }
 
   /** Marks an entry as not found for good (search answered 101 long after its last activity). */
-  function markGone(id: string, message: string): Promise<HistoryEntry> | undefined {
+  function markGone(id: string, message: string): Promise<HistoryEntry | undefined> | undefined {
     const entry = byKey.get(id)
     if (!entry || isFinalStatus(entry.status)) return undefined
     const at = Date.now()
-    return upsert({ request_id: id, status: 'UNKNOWN', lastError: { code: '101', message, at } })
+    const patch = {
+      request_id: id,
+      status: 'UNKNOWN' as const,
+      lastError: { code: '101', message, at },
+    }
+    return writePatches([patch], { existingOnly: true }).then(([written]) => written)
   }
 
   async function remove(id: string): Promise<void> {

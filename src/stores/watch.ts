@@ -101,7 +101,12 @@ export const useWatchStore = defineStore('watch', () => {
       lastFailure.value = null
       const changed = found.filter((r) => !unchanged(requests.byId(r.request_id), r))
       if (changed.length === 0) return
-      await requests.applySearchResult(env, { kind: 'found', requests: changed, missing: [] })
+      // Only entries still in history: a request deleted while this search ran stays deleted.
+      await requests.applySearchResult(
+        env,
+        { kind: 'found', requests: changed, missing: [] },
+        { existingOnly: true },
+      )
     },
     async onGone(_env, ids) {
       lastFailure.value = null

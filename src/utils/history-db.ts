@@ -69,8 +69,15 @@ export interface HistoryDb {
     next: (stored: HistoryEntry | undefined) => HistoryEntry | null,
   ): Promise<HistoryEntry | null>
   /** `update` for several entries in one transaction; results in the same order. */
+  /**
+   * Reads, changes and writes entries in one transaction. `next` may answer `null` to leave an
+   * entry alone (e.g. an update for an entry deleted meanwhile); only written entries are returned.
+   */
   updateMany(
-    items: readonly { id: string; next: (stored: HistoryEntry | undefined) => HistoryEntry }[],
+    items: readonly {
+      id: string
+      next: (stored: HistoryEntry | undefined) => HistoryEntry | null
+    }[],
   ): Promise<HistoryEntry[]>
   /** Merges many entries (newer `updatedAt` wins); returns the stored entries that changed. */
   mergeMany(entries: readonly HistoryEntry[]): Promise<HistoryEntry[]>
@@ -217,6 +224,7 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
       const results: HistoryEntry[] = []
       for (const { id, next } of items) {
         const result = next(storedOrUndefined(await tx.store.get(id)))
+        if (!result) continue
         await tx.store.put(result)
         results.push(result)
       }
@@ -309,11 +317,14 @@ export function memoryHistoryDb(): HistoryDb {
       return result
     },
     async updateMany(items) {
-      return items.map(({ id, next }) => {
+      const results: HistoryEntry[] = []
+      for (const { id, next } of items) {
         const result = next(records.get(id))
+        if (!result) continue
         records.set(id, result)
-        return result
-      })
+        results.push(result)
+      }
+      return results
     },
     async mergeMany(incoming) {
       const changed: HistoryEntry[] = []

@@ -443,6 +443,46 @@ describe('history store: two tabs', () => {
     await vi.waitFor(() => expect(a.entries).toHaveLength(0))
   })
 
+  it('never brings back an entry deleted while a background refresh of it was on its way', async () => {
+    const a = await openTab()
+    const b = await openTab()
+    await a.upsert(entry(1))
+    await a.upsert(entry(2))
+    await vi.waitFor(() => expect(b.entries).toHaveLength(2))
+    // B deletes; A's search answer for it arrives before A has heard of the delete.
+    await b.remove(requestId(1))
+    const written = await a.applySearchResult(
+      'sandbox',
+      { kind: 'found', requests: [searchAnswer(1), searchAnswer(2)], missing: [] },
+      { existingOnly: true },
+    )
+    expect(written.map((e) => e.request_id)).toEqual([requestId(2)])
+    // The same in the deleting tab itself, and for a late 101.
+    expect(
+      await b.applySearchResult(
+        'sandbox',
+        { kind: 'found', requests: [searchAnswer(1)], missing: [] },
+        { existingOnly: true },
+      ),
+    ).toEqual([])
+    await vi.waitFor(() => expect(a.entries.map((e) => e.request_id)).toEqual([requestId(2)]))
+    expect(b.entries.map((e) => e.request_id)).toEqual([requestId(2)])
+    expect((await openTab()).entries.map((e) => e.request_id)).toEqual([requestId(2)])
+    expect(a.byId(requestId(2))?.status).toBe('SUCCESS')
+  })
+
+  it('still adds a request a user looks up, even one deleted before', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1))
+    await tab.remove(requestId(1))
+    await tab.applySearchResult('sandbox', {
+      kind: 'found',
+      requests: [searchAnswer(1)],
+      missing: [],
+    })
+    expect(tab.byId(requestId(1))).toMatchObject({ status: 'SUCCESS', source: 'looked-up' })
+  })
+
   it('never loses an entry written only by the other tab when importing', async () => {
     const a = await openTab()
     const b = await openTab()
