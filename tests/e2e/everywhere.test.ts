@@ -11,6 +11,7 @@ import {
   axeViolations,
   baseURL,
   checkCode,
+  navigateTo,
   horizontalOverflow,
   newPage,
   PIN_LABEL,
@@ -489,10 +490,7 @@ describe('keyboard and screen readers', () => {
     const { page } = app
     const number = randomNumber()
     const id = await startVerification(page, number.typed)
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'History' })
-      .click()
+    await navigateTo(page, 'History')
     await page.getByRole('row').filter({ hasText: id }).waitFor()
     const announcer = page.locator('[aria-live="polite"]').filter({ hasText: /./ })
 

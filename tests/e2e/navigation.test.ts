@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { baseURL, buildApp, startServer, useBrowser, type RunningServer } from './support'
+import {
+  baseURL,
+  buildApp,
+  navigateTo,
+  startServer,
+  useBrowser,
+  type RunningServer,
+} from './support'
 
 /** The main navigation: link text, the path it leads to, the page's heading. */
 const navigation = [
@@ -102,10 +109,7 @@ describe('production server (npm run serve)', () => {
     const { page } = app
     await page.goto('/history')
     await headingOf(page, 'History')
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Settings' })
-      .click()
+    await navigateTo(page, 'Settings')
     await page.waitForURL((url) => url.pathname === '/settings')
     expect(await headingOf(page, 'Settings')).toEqual(['Settings'])
   })

@@ -85,3 +85,8 @@ export async function checkCode(page: Page, code: string): Promise<void> {
   await page.getByLabel(PIN_LABEL).fill(code)
   await page.getByRole('button', { name: 'Check code' }).click()
 }
+
+/** Follows a link of the main navigation (visible as a bar at desktop widths), as a user would. */
+export async function navigateTo(page: Page, link: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click()
+}

@@ -18,6 +18,7 @@ export {
   adminRequest,
   advanceClock,
   checkCode,
+  navigateTo,
   PIN_LABEL,
   POLL,
   randomNumber,
