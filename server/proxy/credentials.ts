@@ -18,6 +18,7 @@ const isCredentialParam = (name: string): boolean =>
 
 /** Classifies a request body by its Content-Type. */
 export function bodyKind(contentType: string | undefined, length: number): BodyKind {
+  if (contentType === 'application/json') return 'json'
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   if (type === 'application/json' || type.endsWith('+json')) return 'json'
   if (type === 'application/x-www-form-urlencoded') return 'form'
@@ -27,6 +28,7 @@ export function bodyKind(contentType: string | undefined, length: number): BodyK
 
 /** Removes credential parameters from a query string; returns how many were removed. */
 export function stripQuery(params: URLSearchParams): number {
+  if (params.size === 0) return 0
   const names = [...new Set(params.keys())].filter(isCredentialParam)
   let removed = 0
   for (const name of names) {

@@ -110,6 +110,8 @@ export interface Proxy {
 /** The largest upstream answer read for a Verify call (search answers are a few kB). */
 const MAX_UPSTREAM_BODY = 1024 * 1024
 const EXCERPT_LENGTH = 160
+/** Distinct `Host` values whose verdict is remembered. */
+const MAX_HOST_VERDICTS = 64
 /** Network error codes raised before a request could leave this server. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 
@@ -156,6 +158,9 @@ export function createProxy(options: ProxyOptions): Proxy {
       basicAuthorization(env.credentials).slice('Basic '.length),
     ])
   if (options.token) secrets.push(options.token)
+  // Each distinct secret once (sandbox and live may share credentials): scanned on every call.
+  const distinctSecrets = [...new Set(secrets)]
+  const scannedSecrets = distinctSecrets.filter((secret) => secret.length >= 4)
 
   const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
   for (const id of ['sandbox', 'live'] as const) {
@@ -204,6 +209,20 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
   }
 
+  // The verdicts on the few `Host` values a server sees, so a call does not parse its Host again.
+  // Bounded: emptied when full, so odd Host values cannot grow it.
+  const hostVerdicts = new Map<string, boolean>()
+  function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
+    if (host === undefined) return isHostAllowed(host, allowed)
+    let verdict = hostVerdicts.get(host)
+    if (verdict === undefined) {
+      verdict = isHostAllowed(host, allowed)
+      if (hostVerdicts.size >= MAX_HOST_VERDICTS) hostVerdicts.clear()
+      hostVerdicts.set(host, verdict)
+    }
+    return verdict
+  }
+
   const upstreamLimits: ExchangeLimits = {
     timeoutMs: options.timeoutMs,
     maxBytes: MAX_UPSTREAM_BODY,
@@ -218,7 +237,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
       (call.note ? ` ${call.note}` : '')
     let leaked = false
-    for (const secret of secrets) if (line.includes(secret)) leaked = true
+    for (const secret of distinctSecrets) if (line.includes(secret)) leaked = true
     options.logger.info(leaked ? redact(line, secrets) : line)
   }
 
@@ -241,10 +260,14 @@ export function createProxy(options: ProxyOptions): Proxy {
     const mark = rawUrl.indexOf('?')
     const pathname = mark < 0 ? rawUrl : rawUrl.slice(0, mark)
     const query = new URLSearchParams(mark < 0 ? '' : rawUrl.slice(mark + 1))
-    const first = pathname.split('/')[1] ?? ''
+    // The first path segment, as `pathname.split('/')[1]` without the array.
+    const start = pathname.indexOf('/')
+    const end = start < 0 ? -1 : pathname.indexOf('/', start + 1)
+    const first =
+      start < 0 ? '' : end < 0 ? pathname.slice(start + 1) : pathname.slice(start + 1, end)
     if ((ENVIRONMENT_IDS as readonly string[]).includes(first)) call.environment = first
 
-    if (allowedHosts !== true && !isHostAllowed(req.headers.host, allowedHosts)) {
+    if (allowedHosts !== true && !hostAllowed(req.headers.host, allowedHosts)) {
       throw new ProxyError(
         403,
         'host_not_allowed',
@@ -310,7 +333,9 @@ export function createProxy(options: ProxyOptions): Proxy {
     const strippedQuery = stripQuery(query)
     const stripped = stripBody(raw, kind)
     if (strippedQuery + stripped.removed > 0) call.note = 'browser_credentials=dropped'
-    call.requestId = safeRequestId(stripped.params?.request_id ?? query.get('request_id'))
+    call.requestId = safeRequestId(
+      stripped.params?.request_id ?? (query.size === 0 ? undefined : query.get('request_id')),
+    )
 
     const headers: Record<string, string> = { 'user-agent': 'verify-desk-proxy' }
     const accept = req.headers.accept
@@ -391,15 +416,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     const contentType = answer.contentType
     let text = answer.body.toString('utf8')
     let redacted = false
-    for (const secret of secrets) if (secret.length >= 4 && text.includes(secret)) redacted = true
+    for (const secret of scannedSecrets) if (text.includes(secret)) redacted = true
     if (redacted) text = redact(text, secrets)
-    const badAnswer = (what: string) =>
-      new ProxyError(
-        502,
-        'upstream_bad_response',
-        `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''}): ` +
-          `"${excerpt(text)}". Nothing was changed on this server; try again later or check VONAGE_API_HOST.`,
-      )
     if (route.format === 'json') {
       let parsed: unknown
       try {
@@ -407,14 +425,16 @@ export function createProxy(options: ProxyOptions): Proxy {
       } catch {
         parsed = undefined
       }
-      if (parsed === undefined) throw badAnswer('with something other than JSON')
+      if (parsed === undefined) throw badAnswer(env, answer, text, 'with something other than JSON')
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         const record = parsed as Record<string, unknown>
         if (record.status !== undefined) call.apiStatus = String(record.status).slice(0, 20)
-        call.requestId = safeRequestId(record.request_id) ?? call.requestId
+        const requestId = record.request_id
+        if (requestId !== call.requestId)
+          call.requestId = safeRequestId(requestId) ?? call.requestId
       }
     } else if (/html/i.test(contentType) || answer.status >= 500) {
-      throw badAnswer('with an error page instead of XML')
+      throw badAnswer(env, answer, text, 'with an error page instead of XML')
     }
     const body = redacted ? Buffer.from(text, 'utf8') : answer.body
     res.writeHead(answer.status, {
@@ -424,6 +444,22 @@ export function createProxy(options: ProxyOptions): Proxy {
       'X-Content-Type-Options': 'nosniff',
     })
     res.end(body)
+  }
+
+  /** The 502 for an answer the proxy cannot pass on (built only on that path: no closure per call). */
+  function badAnswer(
+    env: EnvironmentRuntime,
+    answer: BufferedAnswer,
+    text: string,
+    what: string,
+  ): ProxyError {
+    const contentType = answer.contentType
+    return new ProxyError(
+      502,
+      'upstream_bad_response',
+      `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''}): ` +
+        `"${excerpt(text)}". Nothing was changed on this server; try again later or check VONAGE_API_HOST.`,
+    )
   }
 
   async function streamAdmin(
@@ -545,7 +581,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
     if (options.accessLog) {
       ;(res as TrackedResponse)[CALL] = call
-      res.once('close', onResponseClose)
+      // `close` is emitted once: a plain listener spares the `once` wrapper.
+      res.on('close', onResponseClose)
     }
     void handle(req, res, call)
   }
@@ -590,9 +627,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const reading: BodyReading = { limit, size: 0, chunks: [], resolve, reject }
     ;(req as ReadingRequest)[READING] = reading
+    // `end` and `error` come at most once each: plain listeners spare the `once` wrappers.
     req.on('data', onBodyData)
-    req.once('end', onBodyEnd)
-    req.once('error', reject)
+    req.on('end', onBodyEnd)
+    req.on('error', reject)
   })
 }
 
@@ -657,15 +695,32 @@ export function searchKey(
   return JSON.stringify([route.environment, route.format, ids('request_id'), ids('request_ids')])
 }
 
-let isoAt = 0
+let isoTime = Number.NaN
 let isoText = ''
-/** The current time as ISO 8601, formatted at most once per millisecond. */
+let isoSecond = -1
+/** `2026-01-02T03:04:05.` of the current second. */
+let isoPrefix = ''
+/** `000Z` … `999Z`: the milliseconds part of a time. */
+const ISO_MILLIS = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`)
+/** The current time as ISO 8601, fully formatted at most once per second. */
 function isoNow(): string {
-  const now = Date.now()
-  if (now !== isoAt) {
-    isoAt = now
+  return isoAt(Date.now())
+}
+
+/** `new Date(now).toISOString()`, reusing the formatted second. Exported for its test. */
+export function isoAt(now: number): string {
+  if (now === isoTime) return isoText
+  isoTime = now
+  const second = Math.floor(now / 1000)
+  if (second !== isoSecond) {
+    isoSecond = second
     isoText = new Date(now).toISOString()
+    // `YYYY-MM-DDTHH:mm:ss.`; other years (more digits, a sign) are formatted in full each time.
+    isoPrefix = isoText.length === 24 ? isoText.slice(0, 20) : ''
+    return isoText
   }
+  const millis = ISO_MILLIS[now - second * 1000]
+  isoText = isoPrefix && millis ? isoPrefix + millis : new Date(now).toISOString()
   return isoText
 }
 
@@ -675,7 +730,11 @@ function safeRequestId(value: unknown): string | undefined {
   return /^[A-Za-z0-9_-]{1,64}$/.test(text) ? text : undefined
 }
 
+/** Methods the HTTP parser accepts that are already safe for the log line. */
+const PLAIN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
 function safeToken(value: string): string {
+  if (PLAIN_METHODS.has(value)) return value
   return value.replace(/[^A-Za-z]/g, '').slice(0, 10) || '-'
 }
 

@@ -67,12 +67,34 @@ const notAllowed = (method: string, what: string, allow: string[]): RouteMatch =
   allow,
 })
 
+/** Every Verify route by its full path (`/live/verify/check/json`), matched once at start-up. */
+const VERIFY_ROUTES = new Map<string, { methods: readonly string[]; match: RouteMatch }>()
+for (const environment of ENVIRONMENT_IDS) {
+  for (const [rest, verify] of Object.entries(VERIFY_ENDPOINTS)) {
+    const route: Route = Object.freeze({
+      kind: 'verify',
+      environment,
+      endpoint: verify.endpoint,
+      format: verify.format,
+      upstreamPath: rest,
+      stateChanging: verify.endpoint !== 'search',
+    })
+    VERIFY_ROUTES.set(`/${environment}${rest}`, {
+      methods: verify.methods,
+      match: Object.freeze({ ok: true, route }),
+    })
+  }
+}
+
 /**
  * Matches a path relative to the API mount point (`/sandbox/verify/json`, `/environments`) and a
  * method against the allowlist. Unknown paths answer 404, known paths with another method 405.
  */
 export function matchRoute(method: string, pathname: string): RouteMatch {
   const upper = method.toUpperCase()
+  // The common case: a Verify endpoint with an allowed method (a shared, frozen answer).
+  const known = VERIFY_ROUTES.get(pathname)
+  if (known !== undefined && known.methods.includes(upper)) return known.match
   if (pathname === '/environments') {
     return ENVIRONMENTS_METHODS.includes(upper)
       ? { ok: true, route: { kind: 'environments' } }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { isoAt } from '../../../server/proxy/index'
+
+describe('isoAt (the access log time)', () => {
+  it('formats exactly as Date#toISOString, within a second, across seconds and at odd years', () => {
+    const base = Date.UTC(2026, 10, 26, 2, 30, 59, 990)
+    const times = [
+      base,
+      base + 1,
+      base + 9, // 999 ms
+      base + 10, // next second, 000 ms
+      base + 10,
+      base + 125,
+      base - 60_000,
+      0,
+      -1,
+      -1001,
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 1, // +010000-…
+      Date.UTC(10000, 0, 1, 0, 0, 0, 5),
+      Date.UTC(-1, 0, 1, 0, 0, 0, 7),
+    ]
+    for (const time of times) expect(isoAt(time)).toBe(new Date(time).toISOString())
+  })
+})
