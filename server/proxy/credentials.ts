@@ -13,8 +13,11 @@ export const CREDENTIAL_PARAMS: readonly string[] = ['api_key', 'api_secret']
 
 export type BodyKind = 'none' | 'json' | 'form' | 'other'
 
+/** Length of the shortest credential name: a shorter field cannot be one, whatever its case. */
+const SHORTEST_CREDENTIAL = Math.min(...CREDENTIAL_PARAMS.map((name) => name.length))
+
 const isCredentialParam = (name: string): boolean =>
-  CREDENTIAL_PARAMS.includes(name.trim().toLowerCase())
+  name.length >= SHORTEST_CREDENTIAL && CREDENTIAL_PARAMS.includes(name.trim().toLowerCase())
 
 /** Classifies a request body by its Content-Type. */
 export function bodyKind(contentType: string | undefined, length: number): BodyKind {
@@ -71,8 +74,8 @@ export function stripBody(body: string, kind: BodyKind): StrippedBody {
     }
     const record = parsed as Record<string, unknown>
     let removed = 0
-    for (const key of Object.keys(record)) {
-      if (isCredentialParam(key)) {
+    for (const key in record) {
+      if (Object.hasOwn(record, key) && isCredentialParam(key)) {
         delete record[key]
         removed++
       }
