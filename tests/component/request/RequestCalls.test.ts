@@ -1,0 +1,40 @@
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import type { ApiCall } from '@/api/client'
+import RequestCalls from '@/components/request/RequestCalls.vue'
+
+const call: ApiCall = {
+  id: 1,
+  key: 'k1',
+  method: 'GET',
+  path: 'sandbox/verify/search/json',
+  query: { request_id: 'abcdef0123456789abcdef0123456789' },
+  body: null,
+  startedAt: Date.UTC(2026, 0, 1, 12),
+  durationMs: 12,
+  httpStatus: 200,
+  response: { status: 'IN PROGRESS' },
+  error: null,
+}
+
+function note(clockOffsetMs: number, calls: ApiCall[] = [call]): string | null {
+  const wrapper = mount(RequestCalls, {
+    props: { calls, origin: 'http://localhost:5173', clockOffsetMs },
+  })
+  const found = wrapper.find('[data-test="calls-clock-note"]')
+  return found.exists() ? found.text() : null
+}
+
+describe('RequestCalls and the sandbox clock', () => {
+  it('says call times are this computer’s when the sandbox clock was moved ahead', () => {
+    expect(note(150_000)).toBe(
+      "Call times are this computer's; the sandbox clock is 2 min 30 s ahead, so the timeline above reads later.",
+    )
+  })
+
+  it('says nothing when the clocks agree or there are no calls', () => {
+    expect(note(0)).toBeNull()
+    expect(note(400)).toBeNull()
+    expect(note(150_000, [])).toBeNull()
+  })
+})
