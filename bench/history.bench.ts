@@ -4,6 +4,7 @@ import { chromium, type Browser } from 'playwright-core'
 import { preview, type PreviewServer } from 'vite'
 import { chromiumArgs, findBrowser } from '../tests/e2e/support/browser-path.ts'
 import { runVite } from './lib/build'
+import { median } from './lib/stats'
 import type { BenchContext, BenchFigure } from './lib/types'
 
 /**
@@ -13,12 +14,6 @@ import type { BenchContext, BenchFigure } from './lib/types'
  */
 const ENTRIES = 100_000
 const ROW = '[data-testid="history-scroll"] [role="row"]'
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 const round1 = (n: number) => Math.round(n * 10) / 10
 

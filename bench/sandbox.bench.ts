@@ -18,6 +18,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { median } from './lib/stats'
 import type { BenchContext, BenchFigure } from './lib/types'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -316,14 +317,6 @@ async function pairs(
     for (const c of connections) c.close()
   }
   return { pairs: done, seconds: (performance.now() - t0) / 1000 }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 async function ready(child: Child): Promise<Extract<ChildMessage, { ready: true }>> {
