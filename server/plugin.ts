@@ -11,7 +11,7 @@ import {
   type ResolvedConfig,
   type ViteDevServer,
 } from 'vite'
-import { createApp } from './proxy/app.ts'
+import { createApp, type SandboxOptions } from './proxy/app.ts'
 import type { Proxy } from './proxy/index.ts'
 import {
   DEFAULT_LIVE_HOST,
@@ -22,9 +22,7 @@ import {
 import { SANDBOX_TOKEN_PREFIX } from './proxy/sandbox-gate.ts'
 import { TOKEN_HEADER, isLoopbackListenHost } from './proxy/guards.ts'
 import type { AuthMode } from './proxy/credentials.ts'
-import type { Sandbox, createSandbox } from './sandbox/index.ts'
-
-type SandboxOptions = NonNullable<Parameters<typeof createSandbox>[0]>
+import type { Sandbox } from './sandbox/index.ts'
 
 /** Upstream pacing (per environment). */
 export interface VerifyDeskRateLimit {

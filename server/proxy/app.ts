@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createSandbox, type Sandbox } from '../sandbox/index.ts'
 import type { ServerSettings } from './env.ts'
 import { ProxyError, sendError } from './errors.ts'
-import { LOOPBACK_HOSTS, normaliseHostEntry } from './guards.ts'
+import { hostAllowlist } from './guards.ts'
 import {
   createProxy,
   httpUpstream,
@@ -19,7 +19,8 @@ import {
 import { createSandboxGate } from './sandbox-gate.ts'
 import { sandboxUpstream } from './upstream.ts'
 
-type SandboxOptions = NonNullable<Parameters<typeof createSandbox>[0]>
+/** Options of the embedded sandbox (`createSandbox`). */
+export type SandboxOptions = NonNullable<Parameters<typeof createSandbox>[0]>
 
 /** Upstream pacing per environment, all fields set; `false` turns it off (benchmarks only). */
 export interface AppRateLimit {
@@ -90,7 +91,7 @@ export function createApp(options: AppOptions): App {
   })
 
   const sandboxGate = createSandboxGate({
-    hosts: new Set([...LOOPBACK_HOSTS, ...options.allowedHosts.map(normaliseHostEntry)]),
+    hosts: hostAllowlist(options.allowedHosts),
     token: settings.token,
     allowedOrigins,
   })

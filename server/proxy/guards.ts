@@ -41,6 +41,11 @@ export function normaliseHostEntry(entry: string): string {
   return value
 }
 
+/** The set `isHostAllowed` reads: the loopback names and the configured entries, normalised. */
+export function hostAllowlist(entries: readonly string[]): Set<string> {
+  return new Set([...LOOPBACK_HOSTS, ...entries.map(normaliseHostEntry)])
+}
+
 /**
  * Whether a `Host` header is acceptable. Entries starting with `.` allow a domain and its
  * subdomains (`.example.com`), like Vite's `allowedHosts`.

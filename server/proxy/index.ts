@@ -18,11 +18,10 @@ import {
 } from './credentials.ts'
 import { ProxyError, sendError } from './errors.ts'
 import {
-  LOOPBACK_HOSTS,
   TOKEN_QUERY_PARAM,
   crossSiteReason,
+  hostAllowlist,
   isHostAllowed,
-  normaliseHostEntry,
   tokenMatches,
   tokenOf,
 } from './guards.ts'
@@ -48,7 +47,7 @@ import {
 export { ProxyError, sendError } from './errors.ts'
 export type { Timers } from './limiter.ts'
 export type { Upstream } from './upstream.ts'
-export { fetchUpstream, httpUpstream } from './upstream.ts'
+export { httpUpstream } from './upstream.ts'
 
 /** One environment the SPA can choose. */
 export interface ProxyEnvironment {
@@ -147,20 +146,17 @@ function onResponseClose(this: TrackedResponse): void {
 }
 
 export function createProxy(options: ProxyOptions): Proxy {
-  const allowedHosts =
-    options.allowedHosts === true
-      ? true
-      : new Set([...LOOPBACK_HOSTS, ...options.allowedHosts.map(normaliseHostEntry)])
-  const secrets = [options.sandbox, options.live]
+  const allowedHosts = options.allowedHosts === true ? true : hostAllowlist(options.allowedHosts)
+  const known = [options.sandbox, options.live]
     .filter((env): env is ProxyEnvironment => env !== undefined)
     .flatMap((env) => [
       env.credentials.apiSecret,
       basicAuthorization(env.credentials).slice('Basic '.length),
     ])
-  if (options.token) secrets.push(options.token)
-  // Each distinct secret once (sandbox and live may share credentials): scanned on every call.
-  const distinctSecrets = [...new Set(secrets)]
-  const scannedSecrets = distinctSecrets.filter((secret) => secret.length >= 4)
+  if (options.token) known.push(options.token)
+  // Each distinct secret once (sandbox and live may share credentials), and only those `redact`
+  // replaces (4 characters or more): scanned on every call.
+  const secrets = [...new Set(known)].filter((secret) => secret.length >= 4)
 
   const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
   for (const id of ['sandbox', 'live'] as const) {
@@ -237,7 +233,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
       (call.note ? ` ${call.note}` : '')
     let leaked = false
-    for (const secret of distinctSecrets) if (line.includes(secret)) leaked = true
+    for (const secret of secrets) if (line.includes(secret)) leaked = true
     options.logger.info(leaked ? redact(line, secrets) : line)
   }
 
@@ -416,7 +412,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     const contentType = answer.contentType
     let text = answer.body.toString('utf8')
     let redacted = false
-    for (const secret of scannedSecrets) if (text.includes(secret)) redacted = true
+    for (const secret of secrets) if (text.includes(secret)) redacted = true
     if (redacted) text = redact(text, secrets)
     if (route.format === 'json') {
       let parsed: unknown

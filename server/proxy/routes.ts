@@ -48,6 +48,8 @@ export const VERIFY_ENDPOINTS: Readonly<
 export const ADMIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 const ENVIRONMENTS_METHODS = ['GET', 'HEAD']
 const SAFE_METHODS = new Set(['GET', 'HEAD'])
+/** The sandbox admin API below the API mount point. */
+const ADMIN_MOUNT = '/sandbox/__admin'
 
 // Plain segments (a test number may carry `+` or `%2B`): no empty segment, no encoded `/`, `\` or `.`.
 const ADMIN_REST = /^(?:\/(?:[A-Za-z0-9_\-.+~]|%(?![2][eEfF]|5[cC])[0-9A-Fa-f]{2})+)*\/?$/
@@ -68,7 +70,10 @@ const notAllowed = (method: string, what: string, allow: string[]): RouteMatch =
 })
 
 /** Every Verify route by its full path (`/live/verify/check/json`), matched once at start-up. */
-const VERIFY_ROUTES = new Map<string, { methods: readonly string[]; match: RouteMatch }>()
+const VERIFY_ROUTES = new Map<
+  string,
+  { endpoint: Endpoint; methods: string[]; match: RouteMatch }
+>()
 for (const environment of ENVIRONMENT_IDS) {
   for (const [rest, verify] of Object.entries(VERIFY_ENDPOINTS)) {
     const route: Route = Object.freeze({
@@ -80,6 +85,7 @@ for (const environment of ENVIRONMENT_IDS) {
       stateChanging: verify.endpoint !== 'search',
     })
     VERIFY_ROUTES.set(`/${environment}${rest}`, {
+      endpoint: verify.endpoint,
       methods: verify.methods,
       match: Object.freeze({ ok: true, route }),
     })
@@ -92,41 +98,21 @@ for (const environment of ENVIRONMENT_IDS) {
  */
 export function matchRoute(method: string, pathname: string): RouteMatch {
   const upper = method.toUpperCase()
-  // The common case: a Verify endpoint with an allowed method (a shared, frozen answer).
+  // A Verify endpoint: the shared, frozen answer, or 405 for another method.
   const known = VERIFY_ROUTES.get(pathname)
-  if (known !== undefined && known.methods.includes(upper)) return known.match
+  if (known !== undefined) {
+    return known.methods.includes(upper)
+      ? known.match
+      : notAllowed(upper, `The Verify ${known.endpoint} endpoint`, known.methods)
+  }
   if (pathname === '/environments') {
     return ENVIRONMENTS_METHODS.includes(upper)
       ? { ok: true, route: { kind: 'environments' } }
       : notAllowed(upper, '/api/environments', ENVIRONMENTS_METHODS)
   }
-  const slash = pathname.indexOf('/', 1)
-  if (slash < 0) return notFound(pathname)
-  const environment = pathname.slice(1, slash)
-  const rest = pathname.slice(slash)
-  if (!(ENVIRONMENT_IDS as readonly string[]).includes(environment)) return notFound(pathname)
-  const env = environment as EnvironmentId
-
-  const verify = Object.hasOwn(VERIFY_ENDPOINTS, rest) ? VERIFY_ENDPOINTS[rest] : undefined
-  if (verify) {
-    if (!verify.methods.includes(upper)) {
-      return notAllowed(upper, `The Verify ${verify.endpoint} endpoint`, verify.methods)
-    }
-    return {
-      ok: true,
-      route: {
-        kind: 'verify',
-        environment: env,
-        endpoint: verify.endpoint,
-        format: verify.format,
-        upstreamPath: rest,
-        stateChanging: verify.endpoint !== 'search',
-      },
-    }
-  }
-
-  if (env === 'sandbox' && (rest === '/__admin' || rest.startsWith('/__admin/'))) {
-    const adminRest = rest.slice('/__admin'.length)
+  // Every Verify path is in VERIFY_ROUTES: what is left is the sandbox admin API.
+  if (pathname === ADMIN_MOUNT || pathname.startsWith(`${ADMIN_MOUNT}/`)) {
+    const adminRest = pathname.slice(ADMIN_MOUNT.length)
     if (!ADMIN_REST.test(adminRest) || adminRest.split('/').some((s) => s === '.' || s === '..')) {
       return notFound(pathname)
     }
@@ -138,7 +124,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
       route: {
         kind: 'admin',
         environment: 'sandbox',
-        upstreamPath: rest,
+        upstreamPath: pathname.slice('/sandbox'.length),
         stateChanging: !SAFE_METHODS.has(upper),
       },
     }

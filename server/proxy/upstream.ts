@@ -1,4 +1,4 @@
-/** Where the proxy sends a call: a real HTTP(S) host, or an in-process `fetch` handler (the sandbox). */
+/** Where the proxy sends a call: a real HTTP(S) host, or the embedded sandbox in-process. */
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
@@ -227,94 +227,6 @@ function networkError(error: unknown): UpstreamNetworkError {
   return new UpstreamNetworkError(message, code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code)
 }
 
-/** An in-process upstream answering web-standard Requests (the embedded sandbox's `fetch`). */
-export function fetchUpstream(
-  handler: (request: Request) => Promise<Response>,
-  description: string,
-): Upstream {
-  async function respond(call: UpstreamRequest, signal: AbortSignal): Promise<Response> {
-    try {
-      return await handler(
-        new Request(`http://sandbox.internal${call.path}`, {
-          method: call.method,
-          headers: call.headers,
-          body:
-            call.body === undefined || call.method === 'GET' || call.method === 'HEAD'
-              ? undefined
-              : call.body,
-          signal,
-        }),
-      )
-    } catch (error) {
-      if (signal.aborted) throw signal.reason
-      throw new UpstreamNetworkError(
-        error instanceof Error ? error.message : String(error),
-        undefined,
-      )
-    }
-  }
-  async function readAnswer(
-    call: UpstreamRequest,
-    limits: ExchangeLimits,
-  ): Promise<BufferedAnswer> {
-    let response: Response
-    try {
-      response = await handler(
-        new Request(`http://sandbox.internal${call.path}`, {
-          method: call.method,
-          headers: call.headers,
-          body: call.method === 'GET' || call.method === 'HEAD' ? undefined : call.body,
-        }),
-      )
-    } catch (error) {
-      throw new UpstreamNetworkError(
-        error instanceof Error ? error.message : String(error),
-        undefined,
-      )
-    }
-    if (Number(response.headers.get('content-length') ?? 0) > limits.maxBytes) {
-      void response.body?.cancel().catch(() => undefined)
-      throw tooLarge()
-    }
-    const body = Buffer.from(await response.arrayBuffer())
-    if (body.length > limits.maxBytes) throw tooLarge()
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      body,
-    }
-  }
-  return {
-    description,
-    async send(call, signal) {
-      const response = await respond(call, signal)
-      const headers: Record<string, string> = {}
-      response.headers.forEach((value, name) => {
-        headers[name] = value
-      })
-      if (!response.body) {
-        return { status: response.status, headers, body: Readable.from([]), cancel: () => {} }
-      }
-      const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)
-      return { status: response.status, headers, body, cancel: () => body.destroy() }
-    },
-    async exchange(call, limits) {
-      // No abort signal: the sandbox answers in-process (a timed-out call finishes there unseen),
-      // and a signal per Request costs more than the rest of the call.
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(rejectTimeout, limits.timeoutMs, reject)
-      })
-      try {
-        return await Promise.race([readAnswer(call, limits), deadline])
-      } finally {
-        clearTimeout(timer)
-      }
-    },
-    close() {},
-  }
-}
-
 /** What `sandboxUpstream` needs of the embedded sandbox. */
 export interface InProcessSandbox {
   handle(call: Call): Answer | Promise<Answer>
@@ -326,10 +238,36 @@ export interface InProcessSandbox {
  * no web Request/Response), the admin API and its event stream through its `fetch` handler.
  */
 export function sandboxUpstream(sandbox: InProcessSandbox, description: string): Upstream {
-  const viaFetch = fetchUpstream((request) => sandbox.fetch(request), description)
   return {
     description,
-    send: viaFetch.send,
+    async send(call, signal) {
+      let response: Response
+      try {
+        response = await sandbox.fetch(
+          new Request(`http://sandbox.internal${call.path}`, {
+            method: call.method,
+            headers: call.headers,
+            body:
+              call.body === undefined || call.method === 'GET' || call.method === 'HEAD'
+                ? undefined
+                : call.body,
+            signal,
+          }),
+        )
+      } catch (error) {
+        if (signal.aborted) throw signal.reason
+        throw sandboxFailure(error)
+      }
+      const headers: Record<string, string> = {}
+      response.headers.forEach((value, name) => {
+        headers[name] = value
+      })
+      if (!response.body) {
+        return { status: response.status, headers, body: Readable.from([]), cancel: () => {} }
+      }
+      const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)
+      return { status: response.status, headers, body, cancel: () => body.destroy() }
+    },
     exchange(request, limits) {
       let answer: Answer | Promise<Answer>
       try {
