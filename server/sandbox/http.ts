@@ -142,14 +142,11 @@ function bodyText(body: Uint8Array): string {
 /** Parses the body; `null` means unparseable JSON (status 999). */
 function parseBody(call: Call): Params | null {
   const type = call.header('content-type')
-  const json =
-    type !== undefined &&
-    (startsWithIgnoreCase(type, 'application/json') || endsWithIgnoreCase(type, '+json'))
+  const applicationJson = type !== undefined && startsWithIgnoreCase(type, 'application/json')
+  const json = applicationJson || (type !== undefined && endsWithIgnoreCase(type, '+json'))
   if (!call.body || call.body.length === 0) {
     // An empty body declared as JSON is not JSON.
-    return json && startsWithIgnoreCase(type, 'application/json') && call.method === 'POST'
-      ? null
-      : newParams()
+    return applicationJson && call.method === 'POST' ? null : newParams()
   }
   const text = bodyText(call.body)
   if (json) {

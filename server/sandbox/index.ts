@@ -102,20 +102,21 @@ export function parseAccounts(spec: string): AccountConfig[] {
 /** Crypto-random bytes, drawn from a pool refilled 4 KiB at a time (ids and PINs are hot). */
 let pool = Buffer.alloc(0)
 let poolAt = 0
-function randomPool(n: number): Buffer {
+/** Takes `n` bytes from `pool[at]` on (read `pool` after the call: it may refill it). */
+function draw(n: number): number {
   if (poolAt + n > pool.length) {
     pool = randomBytes(4096)
     poolAt = 0
   }
-  const bytes = pool.subarray(poolAt, poolAt + n)
   poolAt += n
-  return bytes
+  return poolAt - n
 }
 
 function cryptoPin(length: number): string {
   let s = ''
   while (s.length < length) {
-    const byte = randomPool(1)[0] as number
+    const at = draw(1)
+    const byte = pool[at] as number
     // Rejection sampling keeps the digits uniform.
     if (byte < 250) s += byte % 10
   }
@@ -124,12 +125,8 @@ function cryptoPin(length: number): string {
 
 /** `bytes` crypto-random bytes as lower-case hex, one flat string. */
 function randomHex(bytes: number): string {
-  if (poolAt + bytes > pool.length) {
-    pool = randomBytes(4096)
-    poolAt = 0
-  }
-  poolAt += bytes
-  return pool.toString('hex', poolAt - bytes, poolAt)
+  const at = draw(bytes)
+  return pool.toString('hex', at, at + bytes)
 }
 
 /** 32 lower-case hex characters: 128 crypto-random bits (never repeats in practice). */
@@ -206,12 +203,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     for (const line of lines) seq = Math.max(seq, line.s)
     const openedJournal = openJournal(journalFile, seq, logger)
     journal = openedJournal
-    /** Where the journal stood when each snapshot still being written was taken. */
-    const taken = new Map<number, number>()
+    /**
+     * Where the journal ended when the latest snapshot was taken: only the latest snapshot is ever
+     * put in place (the writer drops an older one), so the journal is compacted up to here.
+     */
+    let snapshotEnd = 0
     writer = createStateWriter(
       stateFile,
       () => {
-        taken.set(openedJournal.seq, openedJournal.size)
+        snapshotEnd = openedJournal.size
         return {
           version: 1,
           saved_at: new Date().toISOString(),
@@ -222,12 +222,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       },
       logger,
       options.saveDelayMs,
-      (saved) => {
-        const at = saved.journal_seq ?? 0
-        const offset = taken.get(at)
-        for (const s of taken.keys()) if (s <= at) taken.delete(s)
-        if (offset !== undefined) openedJournal.compact(offset)
-      },
+      () => openedJournal.compact(snapshotEnd),
     )
     // Fold what the journal added into a fresh snapshot now (a short journal from here on).
     if (lines.length > 0) {

@@ -265,8 +265,8 @@ export function createStateWriter(
   produce: () => PersistedState,
   logger: Logger,
   debounceMs = 250,
-  /** Called after a snapshot is in place (e.g. to compact the journal). */
-  written: (state: PersistedState) => void = () => undefined,
+  /** Called after a snapshot is in place (e.g. to compact the journal); always the latest taken. */
+  written: () => void = () => undefined,
 ): StateWriter {
   let dirty = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -328,7 +328,7 @@ export function createStateWriter(
         fail(error)
         return
       }
-      written(state)
+      written()
     })()
     await writing
     writing = undefined
@@ -361,7 +361,7 @@ export function createStateWriter(
         fail(error)
         return
       }
-      written(state)
+      written()
     },
     async idle() {
       if (writing) await writing
