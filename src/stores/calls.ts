@@ -10,8 +10,6 @@ import { onApiCall, type ApiCall } from '@/api/client'
 import { mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
 
-export { requestIdsOf } from '@/utils/call-log'
-
 /** How many calls are kept in memory (older ones are dropped first). */
 export const MAX_CALLS = 1000
 
@@ -19,7 +17,7 @@ export const useCallsStore = defineStore('calls', () => {
   const requests = useRequestsStore()
   /** Every call made since the page loaded (up to MAX_CALLS), oldest first. */
   const calls = shallowRef<ApiCall[]>([])
-  /** Stored calls of the requests loaded with `load`, by request_id, oldest first. */
+  /** Stored calls of the requests loaded with `load`, by request_id, newest first. */
   const stored = shallowRef<ReadonlyMap<string, readonly ApiCall[]>>(new Map())
 
   function record(call: ApiCall): void {
@@ -44,10 +42,14 @@ export const useCallsStore = defineStore('calls', () => {
 
   // Calls another tab stored about a request shown here appear at once.
   const stopRemote = requests.onCallsStored((records) => {
+    let next: Map<string, readonly ApiCall[]> | null = null
     for (const record of records) {
-      const current = stored.value.get(record.request_id)
-      if (current) setStored(record.request_id, mergeCalls(current, [record.call]))
+      const current = (next ?? stored.value).get(record.request_id)
+      if (!current) continue
+      next ??= new Map(stored.value)
+      next.set(record.request_id, mergeCalls(current, [record.call]))
     }
+    if (next) stored.value = next
   })
 
   /** The calls about one request, newest first: this tab's, then the stored ones. */

@@ -12,6 +12,7 @@
  * - a response larger than `MAX_RESPONSE_CHARS` is cut (and marked `truncated`).
  */
 import type { ApiCall } from '@/api/client'
+import { LIVE_CODE_PLACEHOLDER } from './history-entry'
 
 /** Calls that change something (start, check, cancel, next event) kept per request. */
 export const MAX_ACTIONS_PER_REQUEST = 50
@@ -22,7 +23,7 @@ export const MAX_RESPONSE_CHARS = 32_000
 
 /** Placeholders stored instead of a PIN on live. */
 export const LIVE_PIN_PLACEHOLDERS: Readonly<Record<string, string>> = {
-  code: '$CODE',
+  code: LIVE_CODE_PLACEHOLDER,
   pin_code: '$PIN_CODE',
 }
 
@@ -48,14 +49,12 @@ export interface StoredCall {
   call: ApiCall
 }
 
-export type CallKind = StoredCall['kind']
-
-export function callKind(call: Pick<ApiCall, 'method'>): CallKind {
+function callKind(call: Pick<ApiCall, 'method'>): StoredCall['kind'] {
   return call.method === 'GET' ? 'read' : 'action'
 }
 
 /** Whether a call went to live (`live/verify/...`). */
-export function isLiveCall(call: Pick<ApiCall, 'path'>): boolean {
+function isLiveCall(call: Pick<ApiCall, 'path'>): boolean {
   return /^\/?live\//.test(call.path)
 }
 
@@ -93,7 +92,7 @@ export function maskLivePins<T extends Record<string, unknown>>(
 }
 
 /** Replaces `code` in every `checks` entry (search answers list the codes entered). */
-export function maskCheckCodes(value: unknown, depth = 0): unknown {
+function maskCheckCodes(value: unknown, depth = 0): unknown {
   if (depth > 20 || typeof value !== 'object' || value === null) return value
   if (Array.isArray(value)) return value.map((v) => maskCheckCodes(v, depth + 1))
   const out: Record<string, unknown> = {}

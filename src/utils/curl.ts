@@ -3,6 +3,7 @@
  * `$VONAGE_API_SECRET`, GET with the parameters in the query, POST as a form body with one `-d` per
  * parameter. Pure: no DOM, no store.
  */
+import { LIVE_PIN_PLACEHOLDERS } from './call-log'
 
 /** The API host of live Verify. */
 export const VONAGE_API_HOST = 'https://api.nexmo.com'
@@ -16,8 +17,7 @@ export const CREDENTIAL_PLACEHOLDERS = {
 const PLACEHOLDERS = new Set<string>([
   CREDENTIAL_PLACEHOLDERS.api_key,
   CREDENTIAL_PLACEHOLDERS.api_secret,
-  '$CODE',
-  '$PIN_CODE',
+  ...Object.values(LIVE_PIN_PLACEHOLDERS),
 ])
 
 export interface CurlCall {

@@ -68,7 +68,6 @@ export interface HistoryDb {
     id: string,
     next: (stored: HistoryEntry | undefined) => HistoryEntry | null,
   ): Promise<HistoryEntry | null>
-  /** `update` for several entries in one transaction; results in the same order. */
   /**
    * Reads, changes and writes entries in one transaction. `next` may answer `null` to leave an
    * entry alone (e.g. an update for an entry deleted meanwhile); only written entries are returned.
@@ -272,24 +271,26 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
       const tx = db.transaction(CALLS_STORE, 'readwrite')
       for (const record of records) await tx.store.put(record)
       for (const id of new Set(records.map((r) => r.request_id))) {
-        const stored = (await tx.store.index('request_id').getAll(id)) as unknown[]
-        const readable = stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
-        for (const key of overflowKeys(readable)) await tx.store.delete(key)
+        const stored = await tx.store.index('request_id').getAll(id)
+        for (const key of overflowKeys(readableCalls(stored))) await tx.store.delete(key)
       }
       await tx.done
     },
     async loadCalls(requestId) {
-      const stored = (await db.getAllFromIndex(CALLS_STORE, 'request_id', requestId)) as unknown[]
-      return stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
+      return readableCalls(await db.getAllFromIndex(CALLS_STORE, 'request_id', requestId))
     },
     async loadAllCalls() {
-      const stored = (await db.getAll(CALLS_STORE)) as unknown[]
-      return stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
+      return readableCalls(await db.getAll(CALLS_STORE))
     },
     close() {
       db.close()
     },
   }
+}
+
+/** Call records as read back from IndexedDB, without the damaged ones. */
+function readableCalls(stored: readonly unknown[]): StoredCall[] {
+  return stored.map(readStoredCall).filter((r): r is StoredCall => r !== null)
 }
 
 /** The fallback when IndexedDB cannot open: same behaviour, nothing survives a reload. */

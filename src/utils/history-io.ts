@@ -90,15 +90,8 @@ export function historyToJson(
 /**
  * Reads an export (or a bare array of entries, current or older shape). Every entry is checked:
  * any problem rejects the whole file with a `HistoryImportError` naming each entry and field.
- * Duplicate ids inside the file are merged (the newer copy wins).
- */
-export function parseHistoryImport(text: string): HistoryEntry[] {
-  return parseHistoryFile(text).entries
-}
-
-/**
- * `parseHistoryImport` plus the call log of an export (`calls`, optional): each call record is
- * checked too and must belong to an entry of the file.
+ * Duplicate ids inside the file are merged (the newer copy wins). The call log of an export
+ * (`calls`, optional) is checked too: each record must belong to an entry of the file.
  */
 export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls: StoredCall[] } {
   let parsed: unknown
