@@ -1,27 +1,11 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
-import type { ApiCall } from '@/api/client'
 import RequestCallItem from '@/components/request/RequestCallItem.vue'
-
-function call(path: string): ApiCall {
-  return {
-    id: 1,
-    key: 'k1',
-    method: 'GET',
-    path,
-    query: { request_id: 'abcdef0123456789abcdef0123456789' },
-    body: null,
-    startedAt: Date.UTC(2026, 0, 1, 12),
-    durationMs: 12,
-    httpStatus: 200,
-    response: { status: '0' },
-    error: null,
-  }
-}
+import { apiCall } from './support'
 
 function curlOf(path: string, tokenRequired: boolean): string {
   const wrapper = mount(RequestCallItem, {
-    props: { call: call(path), origin: 'https://desk.example.com', tokenRequired },
+    props: { call: apiCall({ path }), origin: 'https://desk.example.com', tokenRequired },
   })
   const blocks = wrapper.findAll('pre').map((pre) => pre.text())
   const curl = blocks.find((text) => text.startsWith('curl '))

@@ -2,20 +2,9 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import type { ApiCall } from '@/api/client'
 import RequestCalls from '@/components/request/RequestCalls.vue'
+import { apiCall } from './support'
 
-const call: ApiCall = {
-  id: 1,
-  key: 'k1',
-  method: 'GET',
-  path: 'sandbox/verify/search/json',
-  query: { request_id: 'abcdef0123456789abcdef0123456789' },
-  body: null,
-  startedAt: Date.UTC(2026, 0, 1, 12),
-  durationMs: 12,
-  httpStatus: 200,
-  response: { status: 'IN PROGRESS' },
-  error: null,
-}
+const call = apiCall({ response: { status: 'IN PROGRESS' } })
 
 function note(clockOffsetMs: number, calls: ApiCall[] = [call]): string | null {
   const wrapper = mount(RequestCalls, {

@@ -2,7 +2,7 @@ import * as fakeIndexedDb from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminRequest } from '@contract/admin'
 import type { VerificationRequest } from '@contract/types'
@@ -73,6 +73,21 @@ async function mountRequest(admin: AdminRequest | null) {
   wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
   await flushPromises()
   return wrapper
+}
+
+/** Mounts the page for ID with `pinia`, on a router where every path shows it. */
+function mountAnyPath(pinia: Pinia): VueWrapper {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:p(.*)*', component: RequestView }],
+  })
+  return mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+}
+
+/** A search answer for ID, submitted at t0 (in whole seconds, as the API's dates are). */
+function submittedAtT0(patch: Partial<VerificationRequest> = {}): VerificationRequest {
+  const submitted = new Date(t0).toISOString().replace('T', ' ').slice(0, 19)
+  return { ...searchAnswer(), date_submitted: submitted, ...patch }
 }
 
 function tick(ms: number) {
@@ -279,11 +294,7 @@ describe('request page: live status and loading', () => {
     })
     const pinia = createPinia()
     setActivePinia(pinia)
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:p(.*)*', component: RequestView }],
-    })
-    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    wrapper = mountAnyPath(pinia)
     await flushPromises()
     expect(wrapper.text()).toContain('Loading the request…')
     resolve(null)
@@ -335,26 +346,15 @@ describe('request page: live (no admin API, times from search and the parameters
       createdAt: t0,
       source: 'started',
     })
-    const submitted = new Date(t0).toISOString().replace('T', ' ').slice(0, 19)
+    const found = submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })
+    const { date_submitted: submitted } = found
     vi.mocked(searchRequests).mockResolvedValue({
       kind: 'found',
-      requests: [
-        {
-          ...searchAnswer(),
-          date_submitted: submitted,
-          first_event_date: submitted,
-          last_event_date: submitted,
-          events: [{ type: 'sms', id: 'e1' }],
-        },
-      ],
+      requests: [{ ...found, first_event_date: submitted, last_event_date: submitted }],
       missing: [],
     })
     vi.mocked(getAdminRequest).mockClear()
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:p(.*)*', component: RequestView }],
-    })
-    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    wrapper = mountAnyPath(pinia)
     await flushPromises()
     expect(searchRequests).toHaveBeenCalledWith('live', [ID])
     expect(getAdminRequest).not.toHaveBeenCalled()
@@ -377,19 +377,12 @@ describe('request page: a live request started elsewhere', () => {
       createdAt: t0,
       source: 'looked-up',
     })
-    const submitted = new Date(t0).toISOString().replace('T', ' ').slice(0, 19)
     vi.mocked(searchRequests).mockResolvedValue({
       kind: 'found',
-      requests: [
-        { ...searchAnswer(), date_submitted: submitted, events: [{ type: 'sms', id: 'e1' }] },
-      ],
+      requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
       missing: [],
     })
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:p(.*)*', component: RequestView }],
-    })
-    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    wrapper = mountAnyPath(pinia)
     await flushPromises()
     expect(text('[data-test="countdown-estimated"]')).toContain(
       'assuming workflow 1 with its default waits',
@@ -460,11 +453,7 @@ describe('request page: the call log survives a reload', () => {
     await callInEarlierPage('live', 'verify/check/json', { request_id: ID, code: '4321' })
     const pinia = createPinia()
     setActivePinia(pinia)
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:p(.*)*', component: RequestView }],
-    })
-    wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+    wrapper = mountAnyPath(pinia)
     const call = await shownCall()
     expect(call.text()).toContain('POST /verify/check/json')
     expect(call.text()).toContain('-d "code=$CODE"')

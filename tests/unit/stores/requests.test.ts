@@ -411,6 +411,16 @@ describe('history store: migration and recovery', () => {
 })
 
 describe('history store: two tabs', () => {
+  /** Tabs A and B, both showing entries 1 and 2 (written in A). */
+  async function twoTabsWithEntries1And2() {
+    const a = await openTab()
+    const b = await openTab()
+    await a.upsert(entry(1))
+    await a.upsert(entry(2))
+    await vi.waitFor(() => expect(b.entries).toHaveLength(2))
+    return { a, b }
+  }
+
   it('merges concurrent writes to the same entry instead of overwriting', async () => {
     const a = await openTab()
     const b = await openTab()
@@ -430,11 +440,7 @@ describe('history store: two tabs', () => {
   })
 
   it('shows entries added, deleted and cleared in another tab', async () => {
-    const a = await openTab()
-    const b = await openTab()
-    await a.upsert(entry(1))
-    await a.upsert(entry(2))
-    await vi.waitFor(() => expect(b.entries).toHaveLength(2))
+    const { a, b } = await twoTabsWithEntries1And2()
     await b.remove(requestId(1))
     await vi.waitFor(() => expect(a.entries.map((e) => e.request_id)).toEqual([requestId(2)]))
     await a.importJson(JSON.stringify([entry(5), entry(6)]))
@@ -444,11 +450,7 @@ describe('history store: two tabs', () => {
   })
 
   it('never brings back an entry deleted while a background refresh of it was on its way', async () => {
-    const a = await openTab()
-    const b = await openTab()
-    await a.upsert(entry(1))
-    await a.upsert(entry(2))
-    await vi.waitFor(() => expect(b.entries).toHaveLength(2))
+    const { a, b } = await twoTabsWithEntries1And2()
     // B deletes; A's search answer for it arrives before A has heard of the delete.
     await b.remove(requestId(1))
     const written = await a.applySearchResult(
