@@ -825,7 +825,7 @@ export class Engine {
   snapshot(): EngineSnapshot {
     return {
       version: 1,
-      requests: [...this.requests.values()].map((r) => shiftTimes(r, this.base)),
+      requests: [...this.requests.values()].map((r) => this.exportRecord(r)),
       testNumbers: this.listTestNumbers(),
     }
   }
