@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { call, json, startProxy, startUpstream } from './support'
+import { call, errorOf, json, startProxy, startUpstream } from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -12,9 +12,6 @@ afterEach(async () => {
   await proxy.close()
   await upstream.close()
 })
-
-const errorOf = (res: { json: () => unknown }) =>
-  (res.json() as { error: { code: string; message: string } }).error
 
 describe('allowlist and methods', () => {
   it.each([

@@ -7,7 +7,7 @@
 import http from 'node:http'
 import { Vonage } from '@vonage/server-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, json, startDevServer } from './support'
+import { call, errorOf, json, startDevServer } from './support'
 
 const TOKEN = 'sandbox-gate-token-3c5e7a9b1d'
 const ACCOUNT = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
@@ -31,8 +31,6 @@ afterAll(async () => {
   await dev?.close()
 })
 
-const errorOf = (res: { json: () => unknown }) =>
-  (res.json() as { error: { code: string; message: string } }).error
 const startBody = (number: string) => json({ number, brand: 'Gate' })
 
 describe('the /sandbox mount when a token is configured', () => {

@@ -221,6 +221,10 @@ export function call(
   })
 }
 
+/** The `error` object of one of the proxy's own error answers. */
+export const errorOf = (res: { json: () => unknown }) =>
+  (res.json() as { error: { code: string; message: string } }).error
+
 export const json = (value: unknown) => ({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(value),

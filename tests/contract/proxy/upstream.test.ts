@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { call, json, startProxy, startUpstream, verifyLikeHandler } from './support'
+import { call, errorOf, json, startProxy, startUpstream, verifyLikeHandler } from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -15,8 +15,6 @@ afterEach(async () => {
   await upstream.close()
 })
 
-const errorOf = (res: { json: () => unknown }) =>
-  (res.json() as { error: { code: string; message: string } }).error
 const start = () =>
   call(proxy.port, '/api/live/verify/json', {
     method: 'POST',
