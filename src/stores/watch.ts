@@ -30,6 +30,8 @@ export interface Announcement {
 export interface WatchFailure {
   environment: PollEnvironment
   reason: string
+  /** The API's status code when the search answered one; null for a network error. */
+  status: string | null
   failures: number
   retryInMs: number
   at: number
@@ -114,8 +116,8 @@ export const useWatchStore = defineStore('watch', () => {
         await requests.markGone(id, 'Search no longer finds this request (status 101).')
       }
     },
-    onFailure(environment, reason, failures, retryInMs) {
-      lastFailure.value = { environment, reason, failures, retryInMs, at: Date.now() }
+    onFailure(environment, { reason, status }, failures, retryInMs) {
+      lastFailure.value = { environment, reason, status, failures, retryInMs, at: Date.now() }
     },
     intervalMs(env) {
       if (env === 'sandbox') return Math.max(0.5, settings.pollSandboxSeconds) * 1000

@@ -15,6 +15,13 @@ export const MAX_BACKOFF_MS = 60_000
 /** Asked-for refreshes (events, new requests) start at most this often per environment. */
 export const MIN_REFRESH_SPACING_MS = 250
 
+/** Why a round failed: in words, and the API's status code when the API answered one. */
+export interface PollFailure {
+  reason: string
+  /** The search's `status` (e.g. `1` throttled, `4` bad credentials); null for a network error. */
+  status: string | null
+}
+
 export interface PollTarget {
   request_id: string
   environment: PollEnvironment
@@ -43,7 +50,7 @@ export interface PollerDeps<R extends PolledRequest = PolledRequest> {
   /** Ids search did not know although their last activity is older than 90 s. */
   onGone(env: PollEnvironment, ids: string[]): Promise<void> | void
   /** A failed call (throttled, other API error, or a network error): the loop backs off. */
-  onFailure?(env: PollEnvironment, reason: string, failures: number, retryInMs: number): void
+  onFailure?(env: PollEnvironment, failure: PollFailure, failures: number, retryInMs: number): void
   /** Normal interval between two rounds for this environment. */
   intervalMs(env: PollEnvironment): number
   /** Minimum gap between two search calls to this environment. */
@@ -199,12 +206,12 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
     this.schedule(env, delay)
   }
 
-  /** Searches every batch; returns the reason of the first failure (the rest waits) or null. */
+  /** Searches every batch; returns the first failure (the rest waits) or null. */
   private async searchAll(
     env: PollEnvironment,
     batches: string[][],
     activity: ReadonlyMap<string, number>,
-  ): Promise<string | null> {
+  ): Promise<PollFailure | null> {
     const gap = this.deps.callGapMs(env)
     for (let i = 0; i < batches.length; i++) {
       if (i > 0 && gap > 0) await sleep(gap)
@@ -214,12 +221,14 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       try {
         result = await this.deps.search(env, ids)
       } catch (error) {
-        return describe(error)
+        return { reason: describe(error), status: null }
       }
       if (result.kind === 'error') {
-        return result.status === '1'
-          ? 'throttled (status 1)'
-          : `status ${result.status}: ${result.error_text}`
+        const reason =
+          result.status === '1'
+            ? 'throttled (status 1)'
+            : `status ${result.status}: ${result.error_text}`
+        return { reason, status: result.status }
       }
       const now = this.deps.now()
       const missing = result.kind === 'found' ? result.missing : result.ids

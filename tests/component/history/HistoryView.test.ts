@@ -270,6 +270,7 @@ describe('history view filters', () => {
     watch.lastFailure = {
       environment: 'live',
       reason: 'throttled (status 1)',
+      status: '1',
       failures: 2,
       retryInMs: 8000,
       at: Date.now(),
@@ -282,6 +283,7 @@ describe('history view filters', () => {
     watch.lastFailure = {
       environment: 'live',
       reason: 'status 4: Bad Credentials',
+      status: '4',
       failures: 1,
       retryInMs: 4000,
       at: Date.now(),

@@ -233,6 +233,7 @@ describe('live status: hidden tab and back-off', () => {
       failures: 1,
       retryInMs: 4000,
       reason: 'Failed to fetch',
+      status: null,
     })
 
     await vi.advanceTimersByTimeAsync(3999)
@@ -245,6 +246,7 @@ describe('live status: hidden tab and back-off', () => {
       failures: 2,
       retryInMs: 8000,
       reason: 'throttled (status 1)',
+      status: '1',
     })
 
     await vi.advanceTimersByTimeAsync(8000)
