@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
@@ -272,7 +272,7 @@ function isFileInside(dir: string, relative: string): boolean {
   }
   const file = path.resolve(dir, decoded)
   if (!file.startsWith(dir + path.sep)) return false
-  return existsSync(file) && statSync(file).isFile()
+  return statSync(file, { throwIfNoEntry: false })?.isFile() === true
 }
 
 function pickEnv(source: NodeJS.ProcessEnv): Record<string, string> {
