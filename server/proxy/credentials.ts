@@ -98,21 +98,15 @@ export interface OutgoingParts {
 }
 
 /**
- * Adds the server's credentials to an outgoing request whose browser credentials were stripped.
- * `basic`: the Authorization header only. `params`: in the JSON or form body for POST, else the query.
+ * Adds the server's credentials as parameters (`VONAGE_AUTH=params`) to an outgoing request whose
+ * browser credentials were stripped: in the JSON or form body for POST, else the query. (With Basic
+ * auth the proxy sends `basicAuthorization(credentials)`, computed once per environment.)
  */
-export function injectCredentials(
+export function injectParamCredentials(
   parts: OutgoingParts,
   method: string,
   credentials: Credentials,
-  mode: AuthMode,
 ): OutgoingParts {
-  if (mode === 'basic') {
-    return {
-      ...parts,
-      headers: { ...parts.headers, authorization: basicAuthorization(credentials) },
-    }
-  }
   const fields = { api_key: credentials.apiKey, api_secret: credentials.apiSecret }
   if (method === 'POST' && parts.kind === 'json') {
     const { params } = stripBody(parts.body, 'json')

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   basicAuthorization,
   bodyKind,
-  injectCredentials,
+  injectParamCredentials,
   maskKey,
   redact,
   stripBody,
@@ -347,11 +347,10 @@ export function createProxy(options: ProxyOptions): Proxy {
       headers.authorization = env.authorization
       outgoing = { query, body: stripped.body, headers }
     } else {
-      outgoing = injectCredentials(
+      outgoing = injectParamCredentials(
         { query, body: stripped.body, kind, headers },
         method,
         env.config.credentials,
-        env.config.auth,
       )
     }
     const search = query.size === 0 && outgoing.query === query ? '' : outgoing.query.toString()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   basicAuthorization,
   bodyKind,
-  injectCredentials,
+  injectParamCredentials,
   maskKey,
   redact,
   stripBody,
@@ -69,7 +69,15 @@ describe('bodyKind', () => {
   })
 })
 
-describe('injectCredentials', () => {
+describe('basicAuthorization', () => {
+  it('is the Authorization header value for the key and secret', () => {
+    expect(basicAuthorization(creds)).toBe(
+      `Basic ${Buffer.from('abcd1234:S3cretValue!').toString('base64')}`,
+    )
+  })
+})
+
+describe('injectParamCredentials', () => {
   const parts = {
     query: new URLSearchParams('request_id=r1'),
     body: '',
@@ -77,17 +85,8 @@ describe('injectCredentials', () => {
     headers: {},
   }
 
-  it('basic mode adds only the Authorization header', () => {
-    const out = injectCredentials(parts, 'GET', creds, 'basic')
-    expect(out.headers.authorization).toBe(
-      `Basic ${Buffer.from('abcd1234:S3cretValue!').toString('base64')}`,
-    )
-    expect(out.query.toString()).toBe('request_id=r1')
-    expect(out.body).toBe('')
-  })
-
   it('params mode puts them in the query of a GET', () => {
-    const out = injectCredentials(parts, 'GET', creds, 'params')
+    const out = injectParamCredentials(parts, 'GET', creds)
     expect(Object.fromEntries(out.query)).toEqual({
       request_id: 'r1',
       api_key: 'abcd1234',
@@ -97,11 +96,10 @@ describe('injectCredentials', () => {
   })
 
   it('params mode puts them in a JSON body of a POST', () => {
-    const out = injectCredentials(
+    const out = injectParamCredentials(
       { ...parts, kind: 'json', body: '{"number":"1"}' },
       'POST',
       creds,
-      'params',
     )
     expect(JSON.parse(out.body)).toEqual({
       number: '1',
@@ -111,7 +109,7 @@ describe('injectCredentials', () => {
   })
 
   it('params mode turns an empty POST into a form', () => {
-    const out = injectCredentials(parts, 'POST', creds, 'params')
+    const out = injectParamCredentials(parts, 'POST', creds)
     expect(out.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(new URLSearchParams(out.body).get('api_secret')).toBe('S3cretValue!')
   })
