@@ -39,7 +39,7 @@ export interface CurlOptions {
 }
 
 /** The access-token header for a sandbox on a deployment that requires one, as a shell variable. */
-export const TOKEN_HEADER = { 'X-Verify-Desk-Token': '$VERIFY_DESK_TOKEN' } as const
+export const CURL_TOKEN_HEADERS = { 'X-Verify-Desk-Token': '$VERIFY_DESK_TOKEN' } as const
 
 /**
  * Quotes text as a double-quoted shell word. `$VONAGE_…`, `$VERIFY_DESK_TOKEN`, `$CODE` and `$PIN_CODE` placeholders stay

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TOKEN_HEADER, shellDoubleQuote, toCurl, upstreamOf } from '@/utils/curl'
+import { CURL_TOKEN_HEADERS, shellDoubleQuote, toCurl, upstreamOf } from '@/utils/curl'
 
 describe('toCurl', () => {
   it('renders a start as a form POST with credential placeholders, like Vonage snippets', () => {
@@ -84,7 +84,7 @@ describe('toCurl headers', () => {
   it('adds the access token of a shared deployment as a shell variable, never its value', () => {
     const curl = toCurl(
       { method: 'GET', path: '/verify/search/json', query: { request_id: 'abc' } },
-      { baseUrl: 'https://desk.example.com/sandbox', headers: TOKEN_HEADER },
+      { baseUrl: 'https://desk.example.com/sandbox', headers: CURL_TOKEN_HEADERS },
     )
     expect(curl).toBe(
       [
@@ -94,7 +94,7 @@ describe('toCurl headers', () => {
     )
     const post = toCurl(
       { method: 'POST', path: '/verify/check/json', body: { request_id: 'abc', code: '1234' } },
-      { baseUrl: 'https://desk.example.com/sandbox', headers: TOKEN_HEADER },
+      { baseUrl: 'https://desk.example.com/sandbox', headers: CURL_TOKEN_HEADERS },
     )
     expect(post.split('\n')[1]).toBe('-H "X-Verify-Desk-Token: $VERIFY_DESK_TOKEN" \\')
   })
