@@ -17,8 +17,10 @@
  *        ratio is bounded well below 0.7 whatever the proxy does: (d) measures that bound.
  *    (c) the same ratio against a double that answers after 5 ms (the real API takes 100 ms or
  *        more): whether the proxy, rather than the upstream, limits throughput in practice.
- *    (d) the ratio for a minimal pass-through proxy on `node:http` (no guard, no log, no parsing):
- *        the ceiling of (b) on this machine. No target.
+ *    (d) the ratio for a minimal pass-through proxy on `node:http` (no guard, no log, no parsing),
+ *        and for a "ceiling" proxy that takes calls on `node:http` (as any proxy mounted in Vite
+ *        must) and forwards them with a hand-written client on raw sockets that understands only
+ *        this double's answers: what (b) could reach on this machine. No target.
  *    (e) CPU time per call of the proxy process (during the proxied slices) and of the double
  *        (during the direct slices), from `process.cpuUsage`: steadier than rates on a shared
  *        machine. No target.
@@ -30,11 +32,11 @@
  *    the code). Added median latency (target < 1 ms), throughput ratio (target >= 0.7) and the
  *    server's CPU time per call on each path (no target).
  *
- * The same file is the child: `PROXY_BENCH_CHILD=upstream|proxy|passthrough|app node --import tsx <this file>`.
+ * The same file is the child: `PROXY_BENCH_CHILD=upstream|proxy|passthrough|ceiling|app node --import tsx <this file>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { BenchContext, BenchFigure } from './lib/types'
 
@@ -70,7 +72,10 @@ async function child(role: string): Promise<void> {
       req.resume()
       req.on('end', () => {
         const answer = () => {
-          res.writeHead(200, { 'content-type': 'application/json' })
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(ANSWER),
+          })
           res.end(ANSWER)
         }
         if (delayMs > 0) setTimeout(answer, delayMs)
@@ -115,6 +120,35 @@ async function child(role: string): Promise<void> {
           },
         )
         out.end(body)
+      })
+    })
+  } else if (role === 'ceiling') {
+    // The most a proxy mounted on node:http can get out of this machine: node:http in, and out a
+    // hand-written HTTP/1.1 client on raw keep-alive sockets that knows only this double's answers
+    // (a Content-Length body). No checks, no log. A measure of the machine, not a design to follow.
+    const upstream = new URL(process.env.PROXY_BENCH_UPSTREAM ?? '')
+    const authorization = basicOf(CREDENTIALS)
+    const idle: RawConnection[] = []
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        const body = Buffer.concat(chunks)
+        const connection = idle.pop() ?? new RawConnection(upstream)
+        connection.send(
+          `${req.method} ${(req.url ?? '/').slice('/api/live'.length)} HTTP/1.1\r\n` +
+            `host: ${upstream.host}\r\nauthorization: ${authorization}\r\n` +
+            `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+          body,
+          (status, answer) => {
+            idle.push(connection)
+            res.writeHead(status, {
+              'content-type': 'application/json',
+              'content-length': answer.length,
+            })
+            res.end(answer)
+          },
+        )
       })
     })
   } else if (role === 'app') {
@@ -179,6 +213,40 @@ async function child(role: string): Promise<void> {
   })
   process.on('SIGTERM', () => process.exit(0))
   process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`)
+}
+
+/** One keep-alive connection of the `ceiling` proxy: one call at a time, Content-Length answers. */
+class RawConnection {
+  private readonly socket: net.Socket
+  private buffered: Buffer = Buffer.alloc(0)
+  private onAnswer: ((status: number, body: Buffer) => void) | undefined
+
+  constructor(upstream: URL) {
+    this.socket = net.connect(Number(upstream.port), upstream.hostname)
+    this.socket.setNoDelay(true)
+    this.socket.on('data', (chunk: Buffer) => this.read(chunk))
+  }
+
+  send(head: string, body: Buffer, onAnswer: (status: number, body: Buffer) => void): void {
+    this.onAnswer = onAnswer
+    this.socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]))
+  }
+
+  private read(chunk: Buffer): void {
+    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk
+    const headEnd = this.buffered.indexOf('\r\n\r\n')
+    if (headEnd < 0) return
+    const head = this.buffered.toString('latin1', 0, headEnd)
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1]
+    if (length === undefined) throw new Error('the ceiling proxy reads Content-Length answers only')
+    const end = headEnd + 4 + Number(length)
+    if (this.buffered.length < end) return
+    const body = this.buffered.subarray(headEnd + 4, end)
+    this.buffered = this.buffered.subarray(end)
+    const onAnswer = this.onAnswer
+    this.onAnswer = undefined
+    onAnswer?.(Number(head.slice(9, 12)), body)
+  }
 }
 
 const role = process.env.PROXY_BENCH_CHILD
@@ -373,6 +441,9 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
     const passthrough = await start('passthrough', {
       PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}`,
     })
+    const ceiling = await start('ceiling', {
+      PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}`,
+    })
     const app = await start('app')
     const json = { 'content-type': 'application/json' }
     const direct: Target = {
@@ -387,6 +458,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
     })
     const viaProxy = proxied(proxy.port)
     const viaPassthrough = proxied(passthrough.port)
+    const viaCeiling = proxied(ceiling.port)
     const appHost = { ...json, host: `localhost:${app.port}` }
     const sandboxDirect: Target = {
       port: app.port,
@@ -401,7 +473,14 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
 
     // Warm every path up first (JIT, keep-alive sockets) so that even a one-round run compares
     // steady states.
-    for (const target of [direct, viaProxy, viaPassthrough, sandboxDirect, sandboxProxied]) {
+    for (const target of [
+      direct,
+      viaProxy,
+      viaPassthrough,
+      viaCeiling,
+      sandboxDirect,
+      sandboxProxied,
+    ]) {
       await throughput(target, ctx.quick ? 1000 : 2000)
     }
     // Latency: sequential calls, the best median of each side over the rounds.
@@ -419,8 +498,8 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
 
     // Throughput: the sides of each comparison in alternating slices.
     const slices = 8 * rounds
-    const [directRun, proxyRun, passthroughRun] = await alternate(
-      [direct, viaProxy, viaPassthrough],
+    const [directRun, proxyRun, passthroughRun, ceilingRun] = await alternate(
+      [direct, viaProxy, viaPassthrough, viaCeiling],
       throughputCount * rounds,
       slices,
       [proxy, upstream],
@@ -436,7 +515,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       throughputCount / 2,
       4,
     )
-    if (!directRun || !proxyRun || !passthroughRun || !sandboxRun || !appRun)
+    if (!directRun || !proxyRun || !passthroughRun || !ceilingRun || !sandboxRun || !appRun)
       throw new Error('missing throughput run')
     const directRate = directRun.rate
     const proxyRate = proxyRun.rate
@@ -448,7 +527,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
     const slowProxied = slowProxyRun?.rate ?? Number.NaN
     ctx.log(
       `instant double: ${Math.round(proxyRate)} req/s via proxy vs ${Math.round(directRate)} direct ` +
-        `(pass-through ${Math.round(passthroughRun.rate)}); CPU per call ${proxyCpu.toFixed(1)} µs ` +
+        `(pass-through ${Math.round(passthroughRun.rate)}, raw-socket ceiling ${Math.round(ceilingRun.rate)}); CPU per call ${proxyCpu.toFixed(1)} µs ` +
         `proxy, ${upstreamCpu.toFixed(1)} µs double`,
     )
     ctx.log(
@@ -465,6 +544,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       directRate,
       proxyRate,
       passthroughRate: passthroughRun.rate,
+      ceilingRate: ceilingRun.rate,
       proxyCpu,
       upstreamCpu,
       sandboxRate: sandboxRun.rate,
@@ -504,6 +584,13 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
         unit: 'req/s',
         baseline: Math.round(best.directRate),
         ratio: round3(best.passthroughRate / best.directRate),
+      },
+      {
+        name: 'proxy.throughput.raw-socket-ceiling',
+        value: Math.round(best.ceilingRate),
+        unit: 'req/s',
+        baseline: Math.round(best.directRate),
+        ratio: round3(best.ceilingRate / best.directRate),
       },
       {
         name: 'proxy.cpu-per-call',
