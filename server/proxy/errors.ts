@@ -1,26 +1,7 @@
 import type { ServerResponse } from 'node:http'
+import type { ProxyErrorBody, ProxyErrorCode } from '../../contract/desk.ts'
 
-/** Machine-readable codes of the proxy's own errors (API-level results are never wrapped). */
-export type ProxyErrorCode =
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'unknown_environment'
-  | 'environment_unavailable'
-  | 'host_not_allowed'
-  | 'cross_site_request'
-  | 'unauthorized'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'queue_full'
-  | 'upstream_timeout'
-  | 'upstream_unreachable'
-  | 'upstream_bad_response'
-  | 'internal_error'
-
-/** The shared error body: `{"error":{"code":"...","message":"..."}}`. */
-export interface ProxyErrorBody {
-  error: { code: ProxyErrorCode; message: string }
-}
+export type { ProxyErrorBody, ProxyErrorCode }
 
 /** A refusal or failure the proxy answers itself, with the HTTP status it maps to. */
 export class ProxyError extends Error {

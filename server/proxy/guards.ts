@@ -1,14 +1,14 @@
 /** Request guards: Host allowlist (DNS rebinding), cross-site refusal (CSRF), access token. Pure. */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import { TOKEN_HEADER as DESK_TOKEN_HEADER, TOKEN_QUERY_PARAM } from '../../contract/desk.ts'
 
 /** Host names always accepted in the `Host` header. */
 export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]']
 
-/** The header the SPA sends the access token in (alternatively `Authorization: Bearer <token>`). */
-export const TOKEN_HEADER = 'x-verify-desk-token'
-/** Query parameter accepted for the token on GET requests (EventSource cannot set headers). */
-export const TOKEN_QUERY_PARAM = 'verify_desk_token'
+/** The token header as node:http names it (alternatively `Authorization: Bearer <token>`). */
+export const TOKEN_HEADER = DESK_TOKEN_HEADER.toLowerCase()
+export { TOKEN_QUERY_PARAM }
 
 /** The host name of a `Host` header value, lower-cased, without port; IPv6 keeps its brackets. */
 export function hostnameOf(hostHeader: string | undefined): string | undefined {

@@ -4,6 +4,7 @@
  * it to the environment's upstream, paced to the upstream's rate limits.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { EnvironmentsResponse } from '../../contract/desk.ts'
 import {
   basicAuthorization,
   bodyKind,
@@ -94,15 +95,10 @@ export interface ProxyOptions {
   logger: ProxyLogger
 }
 
-export interface EnvironmentsBody {
-  environments: Array<{ id: EnvironmentId; label: string; available: boolean; keyHint?: string }>
-  default: EnvironmentId
-}
-
 export interface Proxy {
   /** connect-style middleware; `req.url` is relative to the mount point (`/sandbox/verify/json`). */
   middleware: (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void
-  environments(): EnvironmentsBody
+  environments(): EnvironmentsResponse
   close(): void
 }
 
@@ -187,7 +183,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     })
   }
 
-  function environments(): EnvironmentsBody {
+  function environments(): EnvironmentsResponse {
     const live = options.live
     return {
       environments: [

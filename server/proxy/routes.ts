@@ -1,6 +1,7 @@
 /** Which paths under `/api` the proxy forwards, and with which methods. Pure: no I/O. */
+import { ENVIRONMENT_IDS, type EnvironmentId } from '../../contract/desk.ts'
 
-export type EnvironmentId = 'sandbox' | 'live'
+export { ENVIRONMENT_IDS, type EnvironmentId }
 export type Endpoint = 'request' | 'check' | 'search' | 'control' | 'psd2'
 export type Format = 'json' | 'xml'
 
@@ -25,8 +26,6 @@ export type Route =
 
 export type RouteMatch =
   { ok: true; route: Route } | { ok: false; status: 404 | 405; message: string; allow?: string[] }
-
-export const ENVIRONMENT_IDS: readonly EnvironmentId[] = ['sandbox', 'live']
 
 const VERIFY_METHODS = ['GET', 'POST']
 

@@ -15,11 +15,9 @@
  * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`.
  */
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
+import { TOKEN_HEADER, TOKEN_QUERY_PARAM } from '@contract/desk'
 
-/** The header the proxy reads the access token from. */
-export const TOKEN_HEADER = 'X-Verify-Desk-Token'
-/** Query parameter for the token where headers cannot be set (EventSource). */
-export const TOKEN_QUERY_PARAM = 'verify_desk_token'
+export { TOKEN_HEADER, TOKEN_QUERY_PARAM }
 
 /** Parameter names whose values are never shown or logged. */
 const CREDENTIAL_PARAMS: Readonly<Record<string, string>> = {

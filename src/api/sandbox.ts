@@ -48,7 +48,7 @@ export async function getAdminRequest(requestId: string): Promise<AdminRequest |
       `${ADMIN}/requests/${encodeURIComponent(requestId)}`,
     )
   } catch (error) {
-    if (isApiError(error) && error.httpStatus === 404 && error.code !== 'unknown_environment') {
+    if (isApiError(error) && error.httpStatus === 404) {
       return null
     }
     throw error

@@ -13,25 +13,11 @@ import type {
   VerifyRequestErrorResponse,
   VerifyRequestParams,
 } from '@contract/types'
+import type { EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 import { LIMITS } from '@contract/params'
 import { apiRequest, type Params } from './client'
 
-export type EnvironmentId = 'sandbox' | 'live'
-
-export interface Environment {
-  id: EnvironmentId
-  label: string
-  available: boolean
-  /** Masked API key of live (`ab12…`); never the secret. */
-  keyHint?: string
-  /** Why the environment is not available, when the server says so. */
-  reason?: string
-}
-
-export interface EnvironmentsResponse {
-  environments: Environment[]
-  default: EnvironmentId
-}
+export type { Environment, EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 
 export type StartParams = Omit<VerifyRequestParams, 'api_key' | 'api_secret'>
 export type Psd2Params = Omit<Psd2RequestParams, 'api_key' | 'api_secret'>

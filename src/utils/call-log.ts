@@ -11,6 +11,7 @@
  *   harmless in the sandbox but not on a real phone;
  * - a response larger than `MAX_RESPONSE_CHARS` is cut (and marked `truncated`).
  */
+import { TOKEN_QUERY_PARAM } from '@contract/desk'
 import type { ApiCall } from '@/api/client'
 import { LIVE_CODE_PLACEHOLDER } from './history-entry'
 
@@ -35,7 +36,7 @@ const SECRET_KEYS: Readonly<Record<string, string>> = {
   password: '[not stored]',
   token: '[not stored]',
   access_token: '[not stored]',
-  verify_desk_token: '$VERIFY_DESK_TOKEN',
+  [TOKEN_QUERY_PARAM]: '$VERIFY_DESK_TOKEN',
   authorization: '[not stored]',
 }
 

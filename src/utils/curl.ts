@@ -3,6 +3,7 @@
  * `$VONAGE_API_SECRET`, GET with the parameters in the query, POST as a form body with one `-d` per
  * parameter. Pure: no DOM, no store.
  */
+import { TOKEN_HEADER } from '@contract/desk'
 import { LIVE_PIN_PLACEHOLDERS } from './call-log'
 
 /** The API host of live Verify. */
@@ -39,7 +40,9 @@ export interface CurlOptions {
 }
 
 /** The access-token header for a sandbox on a deployment that requires one, as a shell variable. */
-export const CURL_TOKEN_HEADERS = { 'X-Verify-Desk-Token': '$VERIFY_DESK_TOKEN' } as const
+export const CURL_TOKEN_HEADERS: Readonly<Record<string, string>> = {
+  [TOKEN_HEADER]: '$VERIFY_DESK_TOKEN',
+}
 
 /**
  * Quotes text as a double-quoted shell word. `$VONAGE_…`, `$VERIFY_DESK_TOKEN`, `$CODE` and `$PIN_CODE` placeholders stay

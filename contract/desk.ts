@@ -1,0 +1,52 @@
+/**
+ * Verify Desk's own `/api` wire, besides the Verify v1 calls it forwards: the environments answer,
+ * where the access token travels, and the body of an error the proxy answers itself.
+ */
+
+/** The environments the dashboard can call: `/api/{environment}/verify/...`. */
+export type EnvironmentId = 'sandbox' | 'live'
+
+export const ENVIRONMENT_IDS: readonly EnvironmentId[] = ['sandbox', 'live']
+
+/** One entry of `GET /api/environments`. */
+export interface Environment {
+  id: EnvironmentId
+  label: string
+  available: boolean
+  /** Masked API key of live (`ab12…`); never the secret. */
+  keyHint?: string
+  /** Why the environment is not available, when the server says so. */
+  reason?: string
+}
+
+/** `GET /api/environments`. */
+export interface EnvironmentsResponse {
+  environments: Environment[]
+  default: EnvironmentId
+}
+
+/** The header that carries the access token (`VERIFY_DESK_TOKEN`) when the server asks for one. */
+export const TOKEN_HEADER = 'X-Verify-Desk-Token'
+/** The query parameter accepted for the token on GET calls (an EventSource cannot set headers). */
+export const TOKEN_QUERY_PARAM = 'verify_desk_token'
+
+/** Machine-readable codes of the proxy's own errors (API-level results are never wrapped). */
+export type ProxyErrorCode =
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'environment_unavailable'
+  | 'host_not_allowed'
+  | 'cross_site_request'
+  | 'unauthorized'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'queue_full'
+  | 'upstream_timeout'
+  | 'upstream_unreachable'
+  | 'upstream_bad_response'
+  | 'internal_error'
+
+/** The body of every error the proxy answers itself: `{"error":{"code":"...","message":"..."}}`. */
+export interface ProxyErrorBody {
+  error: { code: ProxyErrorCode; message: string }
+}
