@@ -14,7 +14,6 @@ import {
   stripBody,
   stripQuery,
   type AuthMode,
-  type BodyKind,
   type Credentials,
 } from './credentials.ts'
 import { ProxyError, sendError } from './errors.ts'
@@ -45,9 +44,7 @@ import {
   type UpstreamRequest,
 } from './upstream.ts'
 
-export { ProxyError, sendError } from './errors.ts'
 export type { Timers } from './limiter.ts'
-export type { Upstream } from './upstream.ts'
 export { httpUpstream } from './upstream.ts'
 
 /** One environment the SPA can choose. */
@@ -733,5 +730,3 @@ function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat
 }
-
-export type { AuthMode, BodyKind, Credentials }

@@ -44,7 +44,7 @@ export const VERIFY_ENDPOINTS: Readonly<
   '/verify/psd2/json': { endpoint: 'psd2', format: 'json', methods: ['POST'] },
 }
 
-export const ADMIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+const ADMIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 const ENVIRONMENTS_METHODS = ['GET', 'HEAD']
 const SAFE_METHODS = new Set(['GET', 'HEAD'])
 /** The sandbox admin API below the API mount point. */

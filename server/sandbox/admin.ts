@@ -7,6 +7,7 @@ import type { Call, Answer } from './http.ts'
 import { httpError, jsonAnswer } from './http.ts'
 import type { SandboxContext } from './context.ts'
 import { messageView } from './handset.ts'
+import { statusFilterOf } from './engine.ts'
 import { SEARCH_STATUSES } from '../../contract/index.ts'
 
 const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
@@ -108,7 +109,7 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
       if (typeof limit === 'string') return httpError(400, 'invalid_value', limit)
       if (typeof offset === 'string') return httpError(400, 'invalid_value', offset)
       const status = call.query.get('status') || undefined
-      if (status !== undefined && !STATUSES.includes(status.toUpperCase().replace('_', ' '))) {
+      if (status !== undefined && !STATUSES.includes(statusFilterOf(status))) {
         return httpError(
           400,
           'invalid_value',

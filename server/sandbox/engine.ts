@@ -756,7 +756,7 @@ export class Engine {
   /** Requests matching the filter, newest first. */
   listRequests(filter: RequestFilter = {}): { records: RequestRecord[]; total: number } {
     const number = filter.number ? (normalizeNumber(filter.number) ?? filter.number) : undefined
-    const status = filter.status?.toUpperCase().replace('_', ' ')
+    const status = filter.status === undefined ? undefined : statusFilterOf(filter.status)
     const matches: RequestRecord[] = []
     const all = [...this.requests.values()]
     for (let i = all.length - 1; i >= 0; i--) {
@@ -847,4 +847,9 @@ export class Engine {
     this.testNumbers.clear()
     for (const t of snapshot.testNumbers) this.testNumbers.set(t.number, t.pin)
   }
+}
+
+/** A request status as a filter names it: any case, `_` for the space (`in_progress`). */
+export function statusFilterOf(text: string): string {
+  return text.toUpperCase().replace('_', ' ')
 }

@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { AdminClock } from '../../contract/index.ts'
+import { ERROR_TEXTS, type AdminClock } from '../../contract/index.ts'
 import { messageView } from './handset.ts'
 import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine.ts'
 import type { AccountConfig, RequestRecord } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
 import type { SandboxContext } from './context.ts'
-import { DROP, handleCall } from './http.ts'
+import { DROP, handleCall, httpError, jsonAnswer } from './http.ts'
 import type { Answer, Call } from './http.ts'
 import {
   createStateWriter,
@@ -373,21 +373,13 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   const internalError = (call: Call, error: unknown): Answer => {
     logger.warn(`sandbox: internal error on ${call.method} ${call.path}: ${String(error)}`)
-    return {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ status: '5', error_text: 'Internal Error' }),
-    }
+    return jsonAnswer(200, { status: '5', error_text: ERROR_TEXTS.internalError })
   }
 
   /** Answers a call; synchronous unless an injected delay or the admin API makes it wait. */
   function safeHandle(call: Call): Answer | Promise<Answer> {
     if (closed) {
-      return {
-        status: 503,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ error: { code: 'closed', message: 'The sandbox is closed.' } }),
-      }
+      return httpError(503, 'closed', 'The sandbox is closed.')
     }
     try {
       const answer = handleCall(ctx, call)
