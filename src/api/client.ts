@@ -98,7 +98,11 @@ export interface ClientOptions {
   prefixUrl?: string
   /** @default globalThis.fetch */
   fetch?: typeof fetch
-  /** Milliseconds before a call fails with kind `timeout`. @default 15000 */
+  /**
+   * Milliseconds before a call fails with kind `timeout`. @default 30000: longer than the server's
+   * own 15 s limit on the upstream plus a wait in its rate-limit queue, so that the server's
+   * explanation (`upstream_timeout`, `queue_full`) reaches the user before the browser gives up.
+   */
   timeout?: number
 }
 
@@ -123,7 +127,7 @@ function defaultPrefixUrl(): string {
 
 let options: Required<Omit<ClientOptions, 'fetch'>> & { fetch?: typeof fetch } = {
   prefixUrl: defaultPrefixUrl(),
-  timeout: 15_000,
+  timeout: 30_000,
 }
 let accessToken: string | null = null
 let nextCallId = 1
