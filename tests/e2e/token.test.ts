@@ -45,5 +45,18 @@ describe('a server protected by an access token', () => {
     await page.getByRole('button', { name: 'Start verification' }).click()
     await page.waitForURL(/\/requests\/[0-9a-f]{32}$/)
     expect(await prompt.count()).toBe(0)
+
+    // Asked once: a new visit in the same browser sends the stored token without asking again
+    // (the environments list only loads when the server accepted it).
+    const again = await page.context().newPage()
+    try {
+      await again.goto(server?.url ?? '')
+      await again.getByText('Environment: Sandbox').waitFor()
+      expect(
+        await again.getByRole('form', { name: 'This server needs an access token' }).count(),
+      ).toBe(0)
+    } finally {
+      await again.close()
+    }
   })
 })
