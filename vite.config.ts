@@ -12,6 +12,6 @@ export default defineConfig({
       '@contract': fileURLToPath(new URL('./contract', import.meta.url)),
     },
   },
+  // Ports: Vite's defaults (5173, 4173); `npm run serve` also reads VERIFY_DESK_PORT, so none is set here.
   server: { port: 5173 },
-  preview: { port: 4173 },
 })

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
+import { inspect } from 'node:util'
 import {
   loadEnv,
   type Connect,
@@ -9,13 +10,16 @@ import {
   type Plugin,
   type PreviewServer,
   type ResolvedConfig,
+  type UserConfig,
   type ViteDevServer,
 } from 'vite'
 import { createApp, type SandboxOptions } from './proxy/app.ts'
+import { appendVary, compressAnswers } from './proxy/compress.ts'
 import type { Proxy } from './proxy/index.ts'
 import {
   DEFAULT_LIVE_HOST,
   ENV_PREFIXES,
+  SettingsError,
   resolveSettings,
   type ServerSettings,
 } from './proxy/env.ts'
@@ -132,26 +136,68 @@ export const defaultOptions: Required<VerifyDeskOptions> = {
 
 type AnyServer = ViteDevServer | PreviewServer
 
-/** The Vite plugin that mounts the sandbox and the proxy, alike in dev and in the production server. */
+/** A token shorter than this is refused when the server is reachable from other machines. */
+export const MIN_TOKEN_LENGTH = 16
+
+/**
+ * Why the server will not start. Vite's command line prints a start-up error with `util.inspect`;
+ * this one prints as its message alone (no stack trace: the reason is the whole story).
+ */
+export class StartupRefusal extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StartupRefusal'
+    this.stack = message
+  }
+
+  [inspect.custom](): string {
+    return this.message
+  }
+}
+
+const refuse = (reason: string) => new StartupRefusal(`[verify-desk] Refusing to start: ${reason}`)
+
+/** The plugin that mounts the sandbox and the proxy, alike in dev and in the production server. */
 export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
   const resolved: Required<VerifyDeskOptions> = { ...defaultOptions, ...options }
   let env: Record<string, string> = {}
+  /** Where the listen host came from, for the refusal messages: the variable or the flag. */
+  const hostSource = { serve: '--host or preview.host', dev: '--host or server.host' }
 
   function mount(server: AnyServer, mode: 'dev' | 'serve'): Proxy {
     const config = server.config
     const logger = config.logger
     const listen = mode === 'dev' ? config.server : config.preview
-    const settings = resolveSettings(env, {
-      liveHost: resolved.liveHost,
-      liveAuth: resolved.liveAuth,
-    })
-    if (!isLoopbackListenHost(listen.host) && !settings.token) {
-      throw new Error(
-        `[verify-desk] Refusing to start: this server would listen on ${describeHost(listen.host)}, ` +
-          'reachable from other machines, and its /api can send verifications billed to the Vonage ' +
-          'account. Set VERIFY_DESK_TOKEN to a long random value (the dashboard asks for it once), ' +
-          'or listen on localhost only (drop --host).',
-      )
+    let settings: ServerSettings
+    try {
+      settings = resolveSettings(env, {
+        liveHost: resolved.liveHost,
+        liveAuth: resolved.liveAuth,
+      })
+    } catch (error) {
+      if (error instanceof SettingsError) throw refuse(error.message)
+      throw error
+    }
+    const source = hostSource[mode]
+    const fromEnv = source === 'VERIFY_DESK_HOST'
+    const where = `${describeHost(listen.host)} (set by ${source}), reachable from other machines`
+    const localOnly = fromEnv ? 'unset VERIFY_DESK_HOST' : 'drop --host'
+    if (!isLoopbackListenHost(listen.host)) {
+      if (!settings.token) {
+        throw refuse(
+          `this server would listen on ${where}, and its /api can send verifications billed to ` +
+            `the Vonage account. Set VERIFY_DESK_TOKEN to a long random value (at least ` +
+            `${MIN_TOKEN_LENGTH} characters; the dashboard asks for it once), or listen on ` +
+            `localhost only (${localOnly}).`,
+        )
+      }
+      if (settings.token.length < MIN_TOKEN_LENGTH) {
+        throw refuse(
+          `VERIFY_DESK_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters and this server would ` +
+            `listen on ${where}. Use a long random value (e.g. \`openssl rand -hex 24\`), or ` +
+            `listen on localhost only (${localOnly}).`,
+        )
+      }
     }
     for (const warning of settings.warnings) logger.warn(`[verify-desk] ${warning}`)
 
@@ -176,8 +222,18 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
     })
     const { sandbox, proxy } = app
+    const stack = server.middlewares.stack
+    const first = stack.length
+    if (mode === 'serve') {
+      // The production server compresses /api and /sandbox answers itself: Vite's compression
+      // comes after the plugin's middlewares.
+      const compress = compressAnswers()
+      server.middlewares.use(resolved.sandboxBase, compress)
+      server.middlewares.use(resolved.apiBase, compress)
+    }
     server.middlewares.use(resolved.sandboxBase, app.sandboxMiddleware)
     server.middlewares.use(resolved.apiBase, app.proxyMiddleware)
+    runBeforeViteChecks(stack, first)
     server.httpServer?.once('close', () => {
       app
         .close()
@@ -196,17 +252,52 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
 
   return {
     name: 'verify-desk:server',
-    config(_config, { isPreview }) {
-      // `npm run serve` also takes its address from VERIFY_DESK_HOST / VERIFY_DESK_PORT when set.
-      if (!isPreview) return
-      const host = process.env.VERIFY_DESK_HOST?.trim()
-      const port = Number(process.env.VERIFY_DESK_PORT)
-      return {
-        preview: {
-          ...(host ? { host } : {}),
-          ...(Number.isInteger(port) && port > 0 ? { port } : {}),
-        },
+    config(config, { mode, isPreview }): UserConfig {
+      hostSource.serve = '--host or preview.host'
+      const root = path.resolve(config.root ?? process.cwd())
+      const early =
+        config.envDir === false
+          ? pickEnv(process.env)
+          : loadEnv(mode, path.resolve(root, config.envDir ?? ''), ENV_PREFIXES)
+      const server: NonNullable<UserConfig['server']> = {}
+      const preview: NonNullable<UserConfig['preview']> = {}
+      const userServer = config.server ?? {}
+      const userPreview = config.preview ?? {}
+
+      // Vite checks the Host header before any plugin middleware: it must know the names too.
+      const hosts = [...resolved.allowedHosts, ...listOf(early.VERIFY_DESK_ALLOWED_HOSTS)]
+      if (hosts.length > 0) {
+        // Vite concatenates arrays when it merges this result; `true` (any host) stays as it is.
+        if (userServer.allowedHosts !== true) server.allowedHosts = hosts
+        if (userPreview.allowedHosts === undefined) {
+          if (userServer.allowedHosts !== true)
+            preview.allowedHosts = [...(userServer.allowedHosts ?? []), ...hosts]
+        } else if (userPreview.allowedHosts !== true) preview.allowedHosts = hosts
       }
+      // No CORS headers from Vite: /api refuses other sites itself, and nothing else is for them.
+      if (userServer.cors === undefined) {
+        server.cors = false
+        if (userPreview.cors === undefined) preview.cors = false
+      }
+
+      // `npm run serve` also takes its address from VERIFY_DESK_HOST / VERIFY_DESK_PORT, unless
+      // the command line (--host, --port) or the Vite config sets it.
+      if (isPreview) {
+        const host = early.VERIFY_DESK_HOST?.trim()
+        if (host && userPreview.host === undefined) {
+          preview.host = host
+          hostSource.serve = 'VERIFY_DESK_HOST'
+        }
+        const rawPort = early.VERIFY_DESK_PORT?.trim()
+        if (rawPort && userPreview.port === undefined) {
+          const port = Number(rawPort)
+          if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
+            throw refuse(`VERIFY_DESK_PORT must be a port number (1-65535), not "${rawPort}".`)
+          }
+          preview.port = port
+        }
+      }
+      return { server, preview }
     },
     configResolved(config: ResolvedConfig) {
       env =
@@ -224,8 +315,35 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
         cacheHeaders(outDir, assetsPrefix, [resolved.apiBase, resolved.sandboxBase]),
       )
       mount(server, 'serve')
+      if (!statSync(path.join(outDir, 'index.html'), { throwIfNoEntry: false })?.isFile()) {
+        const shown = path.relative(server.config.root, outDir) || outDir
+        throw refuse(
+          `no build in ${shown}/ (${shown}/index.html is missing). The production server serves ` +
+            'the built app: run `npm run build` first, then `npm run serve`.',
+        )
+      }
     },
   }
+}
+
+/** A comma-separated setting as a list. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+}
+
+/**
+ * Moves the layers from `first` on (the plugin's /api and /sandbox mounts) before Vite's own CORS
+ * and Host checks: those paths answer with the proxy's own JSON refusals (403 `host_not_allowed`,
+ * 405 for OPTIONS), and everything else keeps Vite's checks.
+ */
+function runBeforeViteChecks(stack: Connect.Server['stack'], first: number) {
+  const ours = stack.splice(first)
+  const names = new Set(['hostValidationMiddleware', 'corsMiddleware'])
+  const at = stack.findIndex((layer) => names.has((layer.handle as { name?: string }).name ?? ''))
+  stack.splice(at < 0 ? stack.length : at, 0, ...ours)
 }
 
 /**
@@ -249,6 +367,8 @@ function cacheHeaders(
     if (pathname.startsWith(assetsPrefix)) {
       if (isFileInside(outDir, pathname.slice(1))) {
         res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+        // Vite's compression answers gzip or plain by Accept-Encoding: a shared cache must know.
+        appendVary(res, 'Accept-Encoding')
         return next()
       }
       // A missing hashed file (a chunk of an older build) gets 404, never the page in its place.
@@ -259,6 +379,7 @@ function cacheHeaders(
       return
     }
     res.setHeader('Cache-Control', 'no-cache')
+    appendVary(res, 'Accept-Encoding')
     next()
   }
 }
