@@ -425,7 +425,7 @@ function allowedHostsFor(
 }
 
 function describeHost(host: string | boolean | undefined): string {
-  return host === true ? 'all network interfaces (--host)' : `"${String(host)}"`
+  return host === true ? 'all network interfaces' : `"${String(host)}"`
 }
 
 function printBanner(

@@ -1,19 +1,40 @@
 /** The start-up rule: listening beyond loopback needs VERIFY_DESK_TOKEN, in dev and in serve. */
 import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer, preview, type ViteDevServer } from 'vite'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { recordingLogger } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const configFile = path.join(root, 'vite.config.ts')
 const saved = { ...process.env }
+/** A stand-in build (an index.html is all the production server checks for at start-up). */
+let outDir: string
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), 'verify-desk-startup-'))
+  await writeFile(path.join(outDir, 'index.html'), '<!doctype html><div id="app"></div>\n')
+})
+
+afterAll(async () => {
+  if (outDir) await rm(outDir, { recursive: true, force: true })
+})
 
 afterEach(() => {
   process.env = { ...saved }
 })
+
+async function freePort(): Promise<number> {
+  const probe = createTcpServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const free = (probe.address() as AddressInfo).port
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return free
+}
 
 const quiet = () => ({
   configFile,
@@ -35,9 +56,65 @@ describe('token rule at start-up', () => {
 
   it('refuses to start the production server on all interfaces without a token', async () => {
     delete process.env.VERIFY_DESK_TOKEN
-    await expect(preview({ ...quiet(), preview: { host: true, port: 0 } })).rejects.toThrow(
-      /all network interfaces.*VERIFY_DESK_TOKEN/,
+    await expect(
+      preview({ ...quiet(), build: { outDir }, preview: { host: true, port: 0 } }),
+    ).rejects.toThrow(
+      /all network interfaces \(set by --host or preview\.host\).*VERIFY_DESK_TOKEN/,
     )
+  })
+
+  it('names VERIFY_DESK_HOST when that variable is what opens the production server', async () => {
+    delete process.env.VERIFY_DESK_TOKEN
+    process.env.VERIFY_DESK_HOST = '0.0.0.0'
+    await expect(preview({ ...quiet(), build: { outDir }, preview: { port: 0 } })).rejects.toThrow(
+      /"0\.0\.0\.0" \(set by VERIFY_DESK_HOST\).*unset VERIFY_DESK_HOST/,
+    )
+  })
+
+  it.each([
+    [
+      'the dev server',
+      () =>
+        createServer({ ...quiet(), server: { host: '0.0.0.0', port: 0, hmr: false, watch: null } }),
+    ],
+    [
+      'the production server',
+      () => preview({ ...quiet(), build: { outDir }, preview: { host: '0.0.0.0', port: 0 } }),
+    ],
+  ])('refuses a token shorter than 16 characters beyond loopback (%s)', async (_, start) => {
+    process.env.VERIFY_DESK_TOKEN = 'fifteen-chars15'
+    await expect(start()).rejects.toThrow(
+      /Refusing to start: VERIFY_DESK_TOKEN is shorter than 16 characters and this server would listen on "0\.0\.0\.0"/,
+    )
+  })
+
+  it('only warns about a short token on loopback', async () => {
+    process.env.VERIFY_DESK_TOKEN = 'short'
+    const log = recordingLogger()
+    const server = await createServer({
+      ...quiet(),
+      customLogger: log.logger,
+      server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+    })
+    try {
+      expect(log.lines.join('\n')).toMatch(/VERIFY_DESK_TOKEN is shorter than 16 characters/)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('refuses to start the production server without a build, saying to run npm run build', async () => {
+    delete process.env.VERIFY_DESK_TOKEN
+    const empty = await mkdtemp(path.join(tmpdir(), 'verify-desk-nobuild-'))
+    try {
+      await expect(
+        preview({ ...quiet(), build: { outDir: empty }, preview: { host: '127.0.0.1', port: 0 } }),
+      ).rejects.toThrow(
+        /Refusing to start: no build in .*index\.html is missing.*run `npm run build` first/,
+      )
+    } finally {
+      await rm(empty, { recursive: true, force: true })
+    }
   })
 
   const mounted = (server: ViteDevServer) =>
@@ -71,18 +148,38 @@ describe('token rule at start-up', () => {
   })
 
   it('takes the production server address from VERIFY_DESK_HOST and VERIFY_DESK_PORT', async () => {
-    const probe = createTcpServer()
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const free = (probe.address() as AddressInfo).port
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const free = await freePort()
     delete process.env.VERIFY_DESK_TOKEN
     Object.assign(process.env, { VERIFY_DESK_HOST: '127.0.0.1', VERIFY_DESK_PORT: String(free) })
-    const server = await preview({ ...quiet(), preview: { port: 0 } })
+    const server = await preview({ ...quiet(), build: { outDir } })
     try {
       expect(server.httpServer.address()).toMatchObject({ address: '127.0.0.1', port: free })
     } finally {
       await server.close()
     }
+  })
+
+  it('lets an explicit host and port win over VERIFY_DESK_HOST and VERIFY_DESK_PORT', async () => {
+    const [fromEnv, explicit] = [await freePort(), await freePort()]
+    delete process.env.VERIFY_DESK_TOKEN
+    Object.assign(process.env, { VERIFY_DESK_HOST: '0.0.0.0', VERIFY_DESK_PORT: String(fromEnv) })
+    const server = await preview({
+      ...quiet(),
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: explicit, strictPort: true },
+    })
+    try {
+      expect(server.httpServer.address()).toMatchObject({ address: '127.0.0.1', port: explicit })
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('refuses a VERIFY_DESK_PORT that is not a port number', async () => {
+    process.env.VERIFY_DESK_PORT = 'eighty'
+    await expect(preview({ ...quiet(), build: { outDir } })).rejects.toThrow(
+      /VERIFY_DESK_PORT must be a port number \(1-65535\), not "eighty"/,
+    )
   })
 
   it('`vite --host` exits with the reason on the command line', async () => {
@@ -106,5 +203,6 @@ describe('token rule at start-up', () => {
     expect(code).not.toBe(0)
     expect(output).toMatch(/Refusing to start: this server would listen on "0\.0\.0\.0"/)
     expect(output).toMatch(/VERIFY_DESK_TOKEN/)
+    expect(output).not.toMatch(/^\s+at /m) // the reason alone, no stack trace
   })
 })
