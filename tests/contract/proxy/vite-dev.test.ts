@@ -18,6 +18,7 @@ beforeAll(async () => {
     VONAGE_API_SECRET: LIVE.apiSecret,
     VONAGE_API_HOST: upstream.url,
     VERIFY_DESK_TOKEN: undefined,
+    VERIFY_DESK_ALLOWED_HOSTS: 'desk.example.com, .corp.example',
   })
   port = dev.port
   log = dev.log
@@ -208,5 +209,51 @@ describe('the plugin in the Vite dev server', () => {
     expect(banner).toMatch(/Live: +on, key live… via http:\/\/127\.0\.0\.1:\d+/)
     expect(banner).toContain('Environments: sandbox, live')
     expect(banner).not.toContain(LIVE.apiSecret)
+  })
+
+  it('accepts the VERIFY_DESK_ALLOWED_HOSTS names on the page and /api, and refuses others', async () => {
+    for (const name of ['desk.example.com', 'corp.example', 'team.corp.example']) {
+      const host = `${name}:${port}`
+      const api = await call(port, '/api/environments', { headers: { host } })
+      expect(api.status, name).toBe(200)
+      expect(api.json()).toMatchObject({ default: 'sandbox' })
+      const page = await call(port, '/', { headers: { host, accept: 'text/html' } })
+      expect(page.status, name).toBe(200)
+      expect(page.body).toContain('<div id="app"></div>')
+    }
+    const host = `desk.example.org:${port}`
+    const api = await call(port, '/api/environments', { headers: { host } })
+    expect(api.status).toBe(403)
+    expect(api.json()).toMatchObject({ error: { code: 'host_not_allowed' } })
+    const page = await call(port, '/', { headers: { host, accept: 'text/html' } })
+    expect(page.status).toBe(403)
+    expect(page.body).not.toContain('<div id="app">')
+  })
+
+  it("adds no CORS headers: OPTIONS on /api is the proxy's 405 and other sites get no grant", async () => {
+    const origin = 'http://localhost:3000'
+    const preflight = await call(port, '/api/live/verify/json', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    })
+    expect(preflight.status).toBe(405)
+    expect(preflight.headers.allow).toMatch(/POST/)
+    expect(preflight.json()).toMatchObject({ error: { code: 'method_not_allowed' } })
+    const refused = await call(port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ number: '447700900999', brand: 'Evil' }),
+    })
+    expect(refused.status).toBe(403)
+    for (const res of [
+      preflight,
+      refused,
+      await call(port, '/api/environments', { headers: { origin } }),
+      await call(port, '/', { headers: { origin, accept: 'text/html' } }),
+    ]) {
+      expect(Object.keys(res.headers).filter((name) => name.startsWith('access-control-'))).toEqual(
+        [],
+      )
+    }
   })
 })
