@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { build, preview, type PreviewServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, json, recordingLogger } from './support'
@@ -40,7 +41,11 @@ beforeAll(async () => {
   await (await import('node:fs/promises')).mkdir(envDir)
   // Like a developer's git-ignored .env.local: the token comes from the file, the keys from the shell.
   await writeFile(path.join(envDir, '.env.local'), `VERIFY_DESK_TOKEN=${SECRETS.token}\n`)
-  Object.assign(process.env, { VONAGE_API_KEY: SECRETS.key, VONAGE_API_SECRET: SECRETS.secret })
+  Object.assign(process.env, {
+    VONAGE_API_KEY: SECRETS.key,
+    VONAGE_API_SECRET: SECRETS.secret,
+    VERIFY_DESK_ALLOWED_HOSTS: 'desk.example.com,.corp.example',
+  })
   delete process.env.VERIFY_DESK_TOKEN
   delete process.env.VONAGE_API_HOST
   await build({
@@ -68,6 +73,42 @@ afterAll(async () => {
 })
 
 const auth = { 'x-verify-desk-token': SECRETS.token }
+
+/** A GET whose body is kept as bytes (it may be compressed). */
+function raw(pathname: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      http
+        .get(
+          {
+            host: '127.0.0.1',
+            port,
+            path: pathname,
+            headers: { ...auth, ...headers },
+            agent: false,
+          },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (chunk: Buffer) => chunks.push(chunk))
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks),
+              }),
+            )
+            res.on('error', reject)
+          },
+        )
+        .on('error', reject)
+    },
+  )
+}
+
+const varyList = (headers: http.IncomingHttpHeaders) =>
+  String(headers.vary ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
 
 describe('the build output', () => {
   it('contains neither the API key, the secret nor the access token in any file', async () => {
@@ -142,6 +183,9 @@ describe('the production server (vite preview + plugin)', () => {
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-encoding']).toBe('gzip')
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect(varyList(res.headers)).toContain('accept-encoding')
+    const page = await raw('/', { accept: 'text/html', 'accept-encoding': 'gzip' })
+    expect(varyList(page.headers)).toContain('accept-encoding')
     const missing = await call(port, '/assets/missing-0000.js')
     expect(missing.status).toBe(404)
     expect(missing.body).not.toContain('<div id="app">')
@@ -170,5 +214,124 @@ describe('the production server (vite preview + plugin)', () => {
     expect(banner).toContain('X-Verify-Desk-Token')
     expect(banner).not.toContain(SECRETS.secret)
     expect(banner).not.toContain(SECRETS.token)
+  })
+
+  it('accepts the VERIFY_DESK_ALLOWED_HOSTS names on the page and /api, and refuses others', async () => {
+    for (const name of ['desk.example.com', 'corp.example', 'team.corp.example']) {
+      const host = `${name}:${port}`
+      const api = await call(port, '/api/environments', { headers: { host, ...auth } })
+      expect(api.status, name).toBe(200)
+      expect(api.json()).toMatchObject({ default: 'sandbox' })
+      const page = await call(port, '/requests/abc', { headers: { host, accept: 'text/html' } })
+      expect(page.status, name).toBe(200)
+      expect(page.body).toContain('<div id="app"></div>')
+    }
+    const host = `desk.example.org:${port}`
+    const api = await call(port, '/api/environments', { headers: { host, ...auth } })
+    expect(api.status).toBe(403)
+    expect(api.json()).toMatchObject({ error: { code: 'host_not_allowed' } })
+    const page = await call(port, '/', { headers: { host, accept: 'text/html' } })
+    expect(page.status).toBe(403)
+    expect(page.body).not.toContain('<div id="app">')
+  })
+
+  it('answers OPTIONS on /api itself (405 with Allow) and grants no other site CORS', async () => {
+    const origin = 'http://localhost:3000'
+    const preflight = await call(port, '/api/live/verify/json', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', ...auth },
+    })
+    expect(preflight.status).toBe(405)
+    expect(preflight.headers.allow).toMatch(/POST/)
+    expect(preflight.json()).toMatchObject({ error: { code: 'method_not_allowed' } })
+    for (const res of [
+      preflight,
+      await call(port, '/api/environments', { headers: { origin } }),
+      await call(port, '/', { headers: { origin, accept: 'text/html' } }),
+    ]) {
+      expect(Object.keys(res.headers).filter((name) => name.startsWith('access-control-'))).toEqual(
+        [],
+      )
+    }
+  })
+
+  it('compresses a large /api and /sandbox JSON answer for clients that accept it', async () => {
+    for (let i = 0; i < 12; i++) {
+      const started = await call(port, '/api/sandbox/verify/json', {
+        method: 'POST',
+        headers: { ...json({}).headers, ...auth },
+        body: JSON.stringify({ number: `4477009011${String(i).padStart(2, '0')}`, brand: 'Zip' }),
+      })
+      expect(started.json()).toMatchObject({ status: '0' })
+    }
+    for (const pathname of ['/api/sandbox/__admin/requests', '/sandbox/__admin/requests']) {
+      const plain = await raw(pathname)
+      expect(plain.status).toBe(200)
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.body.length).toBeGreaterThan(1024)
+      const expected: unknown = JSON.parse(plain.body.toString('utf8'))
+      expect(varyList(plain.headers)).toContain('accept-encoding')
+
+      const gzip = await raw(pathname, { 'accept-encoding': 'gzip, deflate' })
+      expect(gzip.headers['content-encoding'], pathname).toBe('gzip')
+      expect(gzip.headers['content-length']).toBeUndefined()
+      expect(varyList(gzip.headers)).toContain('accept-encoding')
+      expect(JSON.parse(gunzipSync(gzip.body).toString('utf8'))).toEqual(expected)
+      expect(gzip.body.length).toBeLessThan(plain.body.length)
+
+      const br = await raw(pathname, { 'accept-encoding': 'gzip, br' })
+      expect(br.headers['content-encoding'], pathname).toBe('br')
+      expect(JSON.parse(brotliDecompressSync(br.body).toString('utf8'))).toEqual(expected)
+    }
+  })
+
+  it('leaves small Verify answers as they are, whatever the client accepts', async () => {
+    const res = await raw(
+      '/api/sandbox/verify/search/json?request_id=0123456789abcdef0123456789abcdef',
+      {
+        'accept-encoding': 'gzip, br',
+      },
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers['content-encoding']).toBeUndefined()
+    expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ status: '101' })
+  })
+
+  it('streams the sandbox events uncompressed and as they happen, even when gzip is accepted', async () => {
+    const received: string[] = []
+    const req = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/api/sandbox/__admin/events',
+      headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, br', ...auth },
+    })
+    try {
+      const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve))
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
+      expect(res.headers['content-encoding']).toBeUndefined()
+      const seen = (text: string) =>
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (!received.join('').includes(text)) return
+            res.off('data', check)
+            resolve()
+          }
+          res.on('data', check)
+          check()
+        })
+      res.on('data', (chunk: Buffer) => received.push(chunk.toString('utf8')))
+      await seen(': connected\n\n')
+      const gotRequestEvent = seen('event: request')
+      await call(port, '/api/sandbox/verify/json', {
+        method: 'POST',
+        headers: { ...json({}).headers, ...auth },
+        body: JSON.stringify({ number: '447700900777', brand: 'Live stream' }),
+      })
+      await gotRequestEvent // arrives while the stream is still open
+      expect(received.join('')).toMatch(/event: request\ndata: \{.*"brand":"Live stream"/)
+    } finally {
+      req.destroy()
+    }
   })
 })
