@@ -96,6 +96,8 @@ export interface Proxy {
   /** connect-style middleware; `req.url` is relative to the mount point (`/sandbox/verify/json`). */
   middleware: (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void
   environments(): EnvironmentsResponse
+  /** Calls of an environment waiting for their turn under its rate limits (0 without pacing). */
+  waiting(environment: EnvironmentId): number
   close(): void
 }
 
@@ -106,6 +108,29 @@ const EXCERPT_LENGTH = 160
 const MAX_HOST_VERDICTS = 64
 /** Network error codes raised before a request could leave this server. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+/** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
+const CLIENT_CLOSED_STATUS = 499
+/**
+ * The advice after a start, check, control or PSD2 call failed once it may have reached the
+ * upstream: repeating it blindly could send the customer a second code or use up an attempt.
+ */
+const MAY_HAVE_RUN =
+  ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+/** The advice after a failed search or admin call: repeating it changes nothing. */
+const TRY_AGAIN = ' Try again in a moment.'
+
+/** A call withdrawn before it was sent upstream, because its browser closed the connection. */
+class ClientClosedError extends Error {
+  constructor() {
+    super('the client closed the connection before the call was sent')
+    this.name = 'ClientClosedError'
+  }
+}
+
+/** Whether a call of this endpoint (a log label: `request`, `search.xml`, `admin`…) may have changed something upstream. */
+function mayHaveRun(endpoint: string): boolean {
+  return endpoint !== 'admin' && !endpoint.startsWith('search')
+}
 
 interface EnvironmentRuntime {
   id: EnvironmentId
@@ -126,16 +151,37 @@ interface CallRecord {
   apiStatus?: string
   requestId?: string
   note?: string
+  /** The browser closed the connection before the answer was written. */
+  clientClosed: boolean
+  /** Withdraws the call from the pacing queue; set while it may wait there. */
+  cancel: (() => void) | undefined
+  /** Events still due before the log line: the response closing, the handler finishing. */
+  pending: number
   log: (res: ServerResponse, call: CallRecord) => void
 }
 
 const CALL = Symbol('verify-desk.call')
 type TrackedResponse = ServerResponse & { [CALL]?: CallRecord }
 
-/** The shared `close` listener of every response: writes the access log line of its call. */
+/**
+ * The shared `close` listener of every response. A close before the answer was written means the
+ * browser left: a call still waiting for its turn is withdrawn. The log line is written once both
+ * the response closed and the handler finished, so a call already sent is logged with its answer.
+ */
 function onResponseClose(this: TrackedResponse): void {
   const call = this[CALL]
-  if (call) call.log(this, call)
+  if (!call) return
+  if (!this.headersSent) {
+    call.clientClosed = true
+    call.cancel?.()
+  }
+  if (--call.pending === 0) call.log(this, call)
+}
+
+function noLog(): void {}
+
+function addNote(call: CallRecord, note: string): void {
+  call.note = call.note ? `${call.note} ${note}` : note
 }
 
 export function createProxy(options: ProxyOptions): Proxy {
@@ -217,13 +263,19 @@ export function createProxy(options: ProxyOptions): Proxy {
     maxBytes: MAX_UPSTREAM_BODY,
   }
 
-  /** Formats and writes one access log line, once the response is done (one logger call). */
+  /**
+   * Formats and writes one access log line, once the response is done (one logger call). A call
+   * whose browser left before its answer shows http=499 and `client_closed`, with `not_sent` when
+   * it was withdrawn before reaching the upstream.
+   */
   function accessLog(res: ServerResponse, call: CallRecord): void {
     const line =
       `[verify-desk] time=${isoNow()} env=${call.environment} ` +
-      `endpoint=${call.endpoint} method=${safeToken(call.method)} http=${res.statusCode} ` +
+      `endpoint=${call.endpoint} method=${safeToken(call.method)} ` +
+      `http=${call.clientClosed ? CLIENT_CLOSED_STATUS : res.statusCode} ` +
       `status=${call.apiStatus === undefined ? '-' : JSON.stringify(call.apiStatus)} ` +
       `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
+      (call.clientClosed ? ' client_closed' : '') +
       (call.note ? ` ${call.note}` : '')
     let leaked = false
     for (const secret of secrets) if (line.includes(secret)) leaked = true
@@ -236,6 +288,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     } catch (error) {
       fail(req, res, call, error)
     }
+    if (--call.pending === 0) call.log(res, call)
   }
 
   async function forward(
@@ -370,27 +423,36 @@ export function createProxy(options: ProxyOptions): Proxy {
     query: URLSearchParams,
     call: CallRecord,
   ): Promise<BufferedAnswer> {
+    // The browser left while its body was read: nothing to send it for.
+    if (call.clientClosed) throw new ClientClosedError()
     const upstream = env.config.upstream
     if (route.endpoint !== 'search') {
       // Never retried: it may send an SMS or use up an attempt.
       if (!env.overall) return upstream.exchange(request, upstreamLimits)
-      return env.overall.schedule(() => upstream.exchange(request, upstreamLimits))
+      const controller = new AbortController()
+      call.cancel = () => controller.abort(new ClientClosedError())
+      return env.overall.schedule(() => upstream.exchange(request, upstreamLimits), {
+        signal: controller.signal,
+      })
     }
     const once = () => upstream.exchange(request, upstreamLimits)
-    const paced = () => (env.overall ? env.overall.schedule(once) : once())
 
+    // Identical searches share one upstream call, withdrawn only once all their browsers left.
     const key = searchKey(route, bodyParams, query)
-    const { promise, shared } = env.searches.run(key, async () => {
-      const first = () => (env.search ? env.search.schedule(paced) : paced())
+    const { promise, shared, leave } = env.searches.run(key, async (signal) => {
+      const paced = () => (env.overall ? env.overall.schedule(once, { signal }) : once())
+      const first = () => (env.search ? env.search.schedule(paced, { signal }) : paced())
       try {
         return await first()
       } catch (error) {
         if (!(error instanceof UpstreamNetworkError) || error.code === TOO_LARGE) throw error
-        call.note = [call.note, 'retried=1'].filter(Boolean).join(' ')
+        if (signal.aborted) throw error
+        addNote(call, 'retried=1')
         return first() // searches are safe to repeat: one retry on a network error
       }
     })
-    if (shared) call.note = [call.note, 'coalesced'].filter(Boolean).join(' ')
+    call.cancel = () => leave(new ClientClosedError())
+    if (shared) addNote(call, 'coalesced')
     return promise
   }
 
@@ -413,7 +475,8 @@ export function createProxy(options: ProxyOptions): Proxy {
       } catch {
         parsed = undefined
       }
-      if (parsed === undefined) throw badAnswer(env, answer, text, 'with something other than JSON')
+      if (parsed === undefined)
+        throw badAnswer(env, route, answer, text, 'with something other than JSON')
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         const record = parsed as Record<string, unknown>
         if (record.status !== undefined) call.apiStatus = String(record.status).slice(0, 20)
@@ -422,8 +485,10 @@ export function createProxy(options: ProxyOptions): Proxy {
           call.requestId = safeRequestId(requestId) ?? call.requestId
       }
     } else if (/html/i.test(contentType) || answer.status >= 500) {
-      throw badAnswer(env, answer, text, 'with an error page instead of XML')
+      throw badAnswer(env, route, answer, text, 'with an error page instead of XML')
     }
+    // The browser has gone: the answer is only logged.
+    if (call.clientClosed) return
     const body = redacted ? Buffer.from(text, 'utf8') : answer.body
     res.writeHead(answer.status, {
       'Content-Type': contentType || (route.format === 'json' ? 'application/json' : 'text/xml'),
@@ -434,19 +499,28 @@ export function createProxy(options: ProxyOptions): Proxy {
     res.end(body)
   }
 
-  /** The 502 for an answer the proxy cannot pass on (built only on that path: no closure per call). */
+  /**
+   * The 502 for an answer the proxy cannot pass on (built only on that path: no closure per call).
+   * A gateway error page may come after the upstream processed a start: only a search is safe to
+   * try again.
+   */
   function badAnswer(
     env: EnvironmentRuntime,
+    route: Extract<Route, { kind: 'verify' }>,
     answer: BufferedAnswer,
     text: string,
     what: string,
   ): ProxyError {
     const contentType = answer.contentType
+    const next =
+      route.endpoint === 'search'
+        ? ' Nothing was changed on this server; try again later or check VONAGE_API_HOST.'
+        : MAY_HAVE_RUN
     return new ProxyError(
       502,
       'upstream_bad_response',
       `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''}): ` +
-        `"${excerpt(text)}". Nothing was changed on this server; try again later or check VONAGE_API_HOST.`,
+        `"${excerpt(text)}".${next}`,
     )
   }
 
@@ -465,6 +539,11 @@ export function createProxy(options: ProxyOptions): Proxy {
       )
     } finally {
       clearTimeout(timer)
+    }
+    if (res.destroyed) {
+      // The browser left while the upstream was answering.
+      response.cancel()
+      return
     }
     const contentType = response.headers['content-type']
     const streaming = /text\/event-stream/i.test(contentType ?? '')
@@ -500,10 +579,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     const who = env ? describe(env) : 'The upstream'
     // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
     // repeated blindly: the customer could get a second code.
-    const mayHaveRun = call.endpoint !== 'admin' && !call.endpoint.startsWith('search')
-    const next = mayHaveRun
-      ? ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
-      : ' Try again in a moment.'
+    const next = mayHaveRun(call.endpoint) ? MAY_HAVE_RUN : TRY_AGAIN
     if (error instanceof UpstreamTimeoutError) {
       return new ProxyError(
         504,
@@ -565,18 +641,28 @@ export function createProxy(options: ProxyOptions): Proxy {
       method: (req.method ?? 'GET').toUpperCase(),
       environment: '-',
       endpoint: '-',
-      log: accessLog,
+      clientClosed: false,
+      cancel: undefined,
+      pending: 2,
+      log: options.accessLog ? accessLog : noLog,
     }
-    if (options.accessLog) {
-      ;(res as TrackedResponse)[CALL] = call
-      // `close` is emitted once: a plain listener spares the `once` wrapper.
-      res.on('close', onResponseClose)
-    }
+    ;(res as TrackedResponse)[CALL] = call
+    // `close` is emitted once: a plain listener spares the `once` wrapper.
+    res.on('close', onResponseClose)
     void handle(req, res, call)
   }
 
   function fail(req: IncomingMessage, res: ServerResponse, call: CallRecord, error: unknown): void {
+    if (error instanceof ClientClosedError) {
+      addNote(call, 'not_sent')
+      return
+    }
     const proxyError = toProxyError(error, call)
+    if (call.clientClosed) {
+      // Nobody to answer: the log line says what went wrong.
+      addNote(call, `error=${proxyError.code}`)
+      return
+    }
     if (proxyError.status === 413) res.setHeader('Connection', 'close')
     sendError(res, proxyError)
     if (proxyError.status === 413) req.resume()
@@ -587,6 +673,10 @@ export function createProxy(options: ProxyOptions): Proxy {
       middleware(req, res)
     },
     environments,
+    waiting(environment) {
+      const runtime = runtimes.get(environment)
+      return (runtime?.overall?.waiting ?? 0) + (runtime?.search?.waiting ?? 0)
+    },
     close() {
       for (const runtime of runtimes.values()) {
         runtime.overall?.close()

@@ -30,12 +30,50 @@ export interface RateLimiterOptions {
   timers?: Timers
 }
 
-/** At most `limit` task starts in any window of `windowMs`; the rest wait in order. */
+export interface ScheduleOptions {
+  /**
+   * Withdraws the task while it waits: it leaves the queue at once, is never run, takes no slot,
+   * and the call rejects with the signal's reason. A task already running is not stopped.
+   */
+  signal?: AbortSignal
+}
+
+interface Waiting {
+  run: () => void
+  reject: (reason: unknown) => void
+  signal: AbortSignal | undefined
+  onAbort: (() => void) | undefined
+}
+
+/**
+ * At most `limit` calls reach the upstream in any window of `windowMs` (1000 ms, or 1000/rate
+ * below one per second), whatever the delays between this server and the upstream.
+ *
+ * The rule: a task holds a slot from when it is dispatched until `windowMs` after it settles
+ * (answer, error or timeout), and a task is dispatched only while fewer than `limit` slots are
+ * held (running, or settled less than `windowMs` ago); the others wait in order (FIFO).
+ *
+ * Why it holds: a call reaches the upstream after its dispatch and at or before its settling.
+ * Suppose `limit + 1` calls arrived within less than `windowMs` of each other, and take the last
+ * of them to be dispatched, at time d. Each of the others was dispatched before d and arrived
+ * within `windowMs` of its own arrival, itself after d; so at d each was either still running or
+ * had settled (after arriving) less than `windowMs` before d: all `limit` slots were held, and the
+ * last call could not have been dispatched. Counting from dispatch alone (as a plain sliding
+ * window does) is not enough: a call delayed on its way (a new connection, TLS, a busy CPU) lands
+ * in the next window beside the calls dispatched there.
+ *
+ * The cost: a slot comes back one window after its round trip, so the throughput is at most
+ * `limit` calls per (window + round trip), e.g. 30 per 1.2 s against an upstream answering in
+ * 200 ms, instead of 30 per second.
+ */
 export class RateLimiter {
   readonly limit: number
   readonly windowMs: number
-  private readonly starts: number[] = []
-  private readonly queue: Array<() => void> = []
+  /** Tasks dispatched and not settled yet. */
+  private running = 0
+  /** When the slots of settled tasks come back, earliest first. */
+  private readonly releases: number[] = []
+  private readonly queue: Waiting[] = []
   private timer: unknown
   private readonly timers: Timers
 
@@ -51,14 +89,38 @@ export class RateLimiter {
     return this.queue.length
   }
 
-  /** Runs `task` as soon as the rate allows; rejects with QueueFullError when the queue is full. */
-  schedule<T>(task: () => Promise<T>): Promise<T> {
-    if (this.queue.length === 0 && this.tryStart()) return task()
+  /** Slots held now: tasks running plus tasks settled less than `windowMs` ago. */
+  get held(): number {
+    this.expire()
+    return this.running + this.releases.length
+  }
+
+  /**
+   * Runs `task` as soon as a slot is free; rejects with QueueFullError when the queue is full,
+   * with `options.signal`'s reason when the task is withdrawn before it ran.
+   */
+  schedule<T>(task: () => Promise<T>, options?: ScheduleOptions): Promise<T> {
+    const signal = options?.signal
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    if (this.queue.length === 0 && this.tryStart()) return this.dispatch(task)
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(new QueueFullError(this.options.name))
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push(() => task().then(resolve, reject))
+      const waiting: Waiting = {
+        run: () => {
+          if (signal && waiting.onAbort) signal.removeEventListener('abort', waiting.onAbort)
+          this.dispatch(task).then(resolve, reject)
+        },
+        reject,
+        signal,
+        onAbort: undefined,
+      }
+      if (signal) {
+        waiting.onAbort = () => this.withdraw(waiting)
+        signal.addEventListener('abort', waiting.onAbort, { once: true })
+      }
+      this.queue.push(waiting)
       this.arm()
     })
   }
@@ -67,22 +129,67 @@ export class RateLimiter {
   close(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer)
     this.timer = undefined
+    for (const waiting of this.queue) {
+      if (waiting.signal && waiting.onAbort)
+        waiting.signal.removeEventListener('abort', waiting.onAbort)
+    }
     this.queue.length = 0
   }
 
-  private tryStart(): boolean {
+  /** Runs a task that has its slot; the slot is kept until `windowMs` after the task settles. */
+  private dispatch<T>(task: () => Promise<T>): Promise<T> {
+    let running: Promise<T>
+    try {
+      running = task()
+    } catch (error) {
+      running = Promise.reject(error)
+    }
+    return running.finally(() => this.settle())
+  }
+
+  private settle(): void {
+    this.running--
+    this.releases.push(this.timers.now() + this.windowMs)
+    if (this.queue.length > 0) this.arm()
+  }
+
+  private withdraw(waiting: Waiting): void {
+    const index = this.queue.indexOf(waiting)
+    if (index < 0) return
+    this.queue.splice(index, 1)
+    waiting.reject(waiting.signal?.reason)
+    if (this.queue.length === 0 && this.timer !== undefined) {
+      this.timers.clearTimeout(this.timer)
+      this.timer = undefined
+    }
+  }
+
+  private expire(): void {
     const now = this.timers.now()
-    while (this.starts.length > 0 && (this.starts[0] ?? 0) <= now - this.windowMs)
-      this.starts.shift()
-    if (this.starts.length >= this.limit) return false
-    this.starts.push(now)
+    while (this.releases.length > 0 && (this.releases[0] ?? 0) <= now) this.releases.shift()
+  }
+
+  private tryStart(): boolean {
+    this.expire()
+    if (this.running + this.releases.length >= this.limit) return false
+    this.running++
     return true
   }
 
+  /**
+   * Wakes the queue when the next slot comes back. Nothing to wait for while every slot is held by
+   * a running task: its settling arms the timer again.
+   */
   private arm(): void {
     if (this.timer !== undefined) return
-    const oldest = this.starts[0]
-    const delay = oldest === undefined ? 0 : Math.max(0, oldest + this.windowMs - this.timers.now())
+    this.expire()
+    let delay: number
+    if (this.running + this.releases.length < this.limit) delay = 0
+    else {
+      const next = this.releases[0]
+      if (next === undefined) return
+      delay = Math.max(0, next - this.timers.now())
+    }
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined
       this.pump()
@@ -90,25 +197,57 @@ export class RateLimiter {
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && this.tryStart()) this.queue.shift()?.()
+    while (this.queue.length > 0 && this.tryStart()) this.queue.shift()?.run()
     if (this.queue.length > 0) this.arm()
   }
 }
 
-/** Shares one in-flight promise between identical concurrent calls (same key). */
+interface Group<T> {
+  promise: Promise<T>
+  /** Callers still waiting for the answer. */
+  callers: number
+  controller: AbortController
+}
+
+/**
+ * Shares one in-flight promise between identical concurrent calls (same key). The task gets a
+ * signal that aborts once every caller of the group has left (`leave`), so work nobody waits for
+ * any more can be dropped; a group with callers left always runs.
+ */
 export class Coalescer<T> {
-  private readonly inFlight = new Map<string, Promise<T>>()
+  private readonly inFlight = new Map<string, Group<T>>()
 
   /** Number of distinct calls in flight. */
   get size(): number {
     return this.inFlight.size
   }
 
-  run(key: string, task: () => Promise<T>): { promise: Promise<T>; shared: boolean } {
+  run(
+    key: string,
+    task: (signal: AbortSignal) => Promise<T>,
+  ): { promise: Promise<T>; shared: boolean; leave: (reason?: unknown) => void } {
     const existing = this.inFlight.get(key)
-    if (existing) return { promise: existing, shared: true }
-    const promise = task().finally(() => this.inFlight.delete(key))
-    this.inFlight.set(key, promise)
-    return { promise, shared: false }
+    const group = existing ?? this.start(key, task)
+    group.callers++
+    let left = false
+    const leave = (reason?: unknown) => {
+      if (left) return
+      left = true
+      if (--group.callers > 0) return
+      // Nobody waits for it any more: a new identical call starts afresh.
+      if (this.inFlight.get(key) === group) this.inFlight.delete(key)
+      group.controller.abort(reason)
+    }
+    return { promise: group.promise, shared: existing !== undefined, leave }
+  }
+
+  private start(key: string, task: (signal: AbortSignal) => Promise<T>): Group<T> {
+    const controller = new AbortController()
+    const promise = task(controller.signal).finally(() => {
+      if (this.inFlight.get(key) === group) this.inFlight.delete(key)
+    })
+    const group: Group<T> = { promise, callers: 0, controller }
+    this.inFlight.set(key, group)
+    return group
   }
 }

@@ -3,6 +3,7 @@ import { httpUpstream } from '../../../server/proxy/index'
 import {
   call,
   json,
+  leavingCall,
   manualClock,
   startProxy,
   startUpstream,
@@ -31,13 +32,37 @@ async function clockedUpstream(clock: ReturnType<typeof manualClock>) {
   return { times, upstream: await startUpstream(handler) }
 }
 
-/** Lets one pacing second pass each time the upstream has seen the next expected number of calls. */
-async function stepThrough(clock: ReturnType<typeof manualClock>, counts: number[]) {
+/** Calls whose answers are counted as they come. */
+function counted<T>(calls: Array<Promise<T>>) {
+  let answered = 0
+  const all = Promise.all(calls.map((c) => c.then((value) => (answered++, value))))
+  return { all, answered: () => answered }
+}
+
+/**
+ * Lets one pacing second pass each time the browsers have had the next expected number of answers:
+ * a slot comes back a second after its call settled, so the clock moves only once the calls of the
+ * second are answered.
+ */
+async function stepThrough(
+  clock: ReturnType<typeof manualClock>,
+  answered: () => number,
+  counts: number[],
+) {
   for (const count of counts) {
-    await vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(count), { timeout: 10_000 })
+    await vi.waitFor(() => expect(answered()).toBe(count), { timeout: 10_000 })
     clock.advance(1000)
   }
 }
+
+const startBody = (number: string) => ({
+  method: 'POST',
+  ...json({ number, brand: 'b' }),
+})
+
+/** Whether any window of `windowMs` holds more than `limit` of these times. */
+const busiestWindow = (times: number[], windowMs = 1000) =>
+  Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + windowMs).length))
 
 describe('upstream rate limits', () => {
   it('paces calls to the configured rate, queueing rather than dropping them', async () => {
@@ -49,17 +74,15 @@ describe('upstream rate limits', () => {
       timers: clock.timers,
     })
     const port = proxy.port
-    const answers = Promise.all(
+    const answers = counted(
       Array.from({ length: 9 }, (_, i) =>
-        call(port, '/api/live/verify/json', {
-          method: 'POST',
-          ...json({ number: String(i), brand: 'b' }),
-        }),
+        call(port, '/api/live/verify/json', startBody(String(i))),
       ),
     )
-    // 9 calls at 4/s: 4 go out at once, 4 a second later, the last one a second after that.
-    await stepThrough(clock, [4, 8, 9])
-    expect((await answers).map((a) => a.status)).toEqual(Array(9).fill(200))
+    // 9 calls at 4/s, answered at once: 4 go out at once, 4 a second after those were answered,
+    // the last one a second after that.
+    await stepThrough(clock, answers.answered, [4, 8, 9])
+    expect((await answers.all).map((a) => a.status)).toEqual(Array(9).fill(200))
     expect(clocked.times).toEqual([0, 0, 0, 0, 1000, 1000, 1000, 1000, 2000])
   })
 
@@ -77,15 +100,65 @@ describe('upstream rate limits', () => {
       timers: clock.timers,
     })
     const port = proxy.port
-    const answers = Promise.all(
+    const answers = counted(
       Array.from({ length: 5 }, (_, i) =>
         call(port, `/api/live/verify/search/json?request_id=r${i}`),
       ),
     )
     // The overall rate (1000/s here) would let all 5 out at once; the search rate holds them to 2/s.
-    await stepThrough(clock, [2, 4, 5])
-    expect((await answers).map((a) => a.status)).toEqual(Array(5).fill(200))
+    await stepThrough(clock, answers.answered, [2, 4, 5])
+    expect((await answers.all).map((a) => a.status)).toEqual(Array(5).fill(200))
     expect(clocked.times).toEqual([0, 0, 1000, 1000, 2000])
+  })
+
+  it('keeps every upstream second within the limit when answers are slow', async () => {
+    // A call holds its slot until a second after its answer: a call that is slow to arrive (new
+    // connection, TLS, busy CPU) can land late in its round trip, so the slot must cover all of it.
+    const clock = manualClock()
+    const times: number[] = []
+    const held: Array<() => void> = []
+    upstream = await startUpstream((arrival, res, req) => {
+      times.push(clock.now())
+      held.push(() => void verifyLikeHandler(arrival, res, req))
+    })
+    proxy = await startProxy(upstream.url, {
+      rateLimit: { requestsPerSecond: 3, maxQueue: 20 },
+      timers: clock.timers,
+      timeoutMs: 15_000,
+    })
+    const port = proxy.port
+    const answers = counted(
+      Array.from({ length: 7 }, (_, i) =>
+        call(port, '/api/live/verify/json', startBody(String(i))),
+      ),
+    )
+    const arrived = (count: number) =>
+      vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(count), { timeout: 10_000 })
+    /** Lets the upstream answer the calls that arrived n-th (from 0), once the browsers have them. */
+    const answer = async (order: number[], total: number) => {
+      for (const n of order) held[n]?.()
+      await vi.waitFor(() => expect(answers.answered()).toBe(total), { timeout: 10_000 })
+    }
+
+    await arrived(3) // t=0: the 3 slots
+    clock.advance(600)
+    await answer([0, 1], 2) // t=600: two slots come back at 1600
+    clock.advance(400) // t=1000: a second after the first starts, yet all 3 slots are held
+    clock.advance(600) // t=1600
+    await arrived(5)
+    clock.advance(200)
+    await answer([2], 3) // t=1800: back at 2800
+    clock.advance(100)
+    await answer([3, 4], 5) // t=1900: back at 2900
+    clock.advance(900) // t=2800
+    await arrived(6)
+    clock.advance(100) // t=2900
+    await arrived(7)
+    await answer([5, 6], 7)
+
+    expect((await answers.all).map((a) => a.status)).toEqual(Array(7).fill(200))
+    expect(times).toEqual([0, 0, 0, 1600, 1600, 2800, 2900])
+    expect(busiestWindow(times)).toBe(3)
   })
 
   it('answers 503 queue_full with Retry-After when the queue is full', async () => {
@@ -159,5 +232,141 @@ describe('search coalescing', () => {
       ),
     )
     expect(upstream.arrivals).toHaveLength(2)
+  })
+})
+
+describe('calls whose browser has gone', () => {
+  const START = '/api/live/verify/json'
+
+  it('drops starts still waiting for their turn: never sent, no slot taken, logged as not sent', async () => {
+    const clock = manualClock()
+    upstream = await startUpstream()
+    proxy = await startProxy(upstream.url, {
+      rateLimit: { requestsPerSecond: 1, maxQueue: 5 },
+      timers: clock.timers,
+    })
+    const port = proxy.port
+    // The one slot of this second is taken.
+    expect((await call(port, START, startBody('first'))).status).toBe(200)
+    const leaving = ['a', 'b', 'c'].map((n) => leavingCall(port, START, startBody(n)))
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(3), { timeout: 10_000 })
+    for (const browser of leaving) browser.leave()
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(4), { timeout: 10_000 })
+    expect(proxy.proxy.waiting('live')).toBe(0)
+
+    // A second on, the slot is back and the dropped calls took none of the following ones.
+    clock.advance(1000)
+    const next = counted([
+      call(port, START, startBody('next')),
+      call(port, '/api/live/verify/check/json', {
+        method: 'POST',
+        ...json({ request_id: 'abcdef0123456789abcdef0123456789', code: '1234' }),
+      }),
+    ])
+    await vi.waitFor(() => expect(next.answered()).toBe(1), { timeout: 10_000 })
+    clock.advance(1000)
+    expect((await next.all).map((a) => a.status)).toEqual([200, 200])
+
+    expect(
+      upstream.arrivals.map((a) => (JSON.parse(a.body) as { number?: string }).number),
+    ).toEqual(['first', 'next', undefined])
+    expect(leaving.map((browser) => browser.answered())).toEqual([false, false, false])
+    const dropped = proxy.lines.slice(1, 4)
+    for (const line of dropped) {
+      expect(line).toMatch(
+        /env=live endpoint=request method=POST http=499 status=- request_id=- latency=[\d.]+ms client_closed not_sent$/,
+      )
+    }
+    expect(proxy.lines).toHaveLength(6)
+  })
+
+  it('logs a call already sent once, with the upstream answer, as http=499 client_closed', async () => {
+    let release: () => void = () => {}
+    upstream = await startUpstream((arrival, res, req) => {
+      release = () => void verifyLikeHandler(arrival, res, req)
+    })
+    proxy = await startProxy(upstream.url, { timeoutMs: 15_000 })
+    const browser = leavingCall(proxy.port, START, startBody('447700900001'))
+    await vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(1), { timeout: 10_000 })
+    browser.leave()
+    await vi.waitFor(() => expect(proxy?.connections()).toBe(0), { timeout: 10_000 })
+    expect(proxy.lines).toEqual([]) // not before the upstream has answered
+    release()
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(1), { timeout: 10_000 })
+    expect(proxy.lines[0]).toMatch(
+      /env=live endpoint=request method=POST http=499 status="0" request_id=abcdef0123456789abcdef0123456789 latency=[\d.]+ms client_closed$/,
+    )
+    // The proxy carries on, and the next call is logged on its own.
+    upstream.setHandler(verifyLikeHandler)
+    expect((await call(proxy.port, START, startBody('2'))).status).toBe(200)
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(2), { timeout: 10_000 })
+    expect(proxy.lines[1]).toMatch(/http=200 status="0"/)
+  })
+
+  it('logs an upstream failure after the browser left as http=499 with the error, once', async () => {
+    let fail: () => void = () => {}
+    upstream = await startUpstream((_arrival, _res, req) => {
+      fail = () => req.socket.destroy()
+    })
+    proxy = await startProxy(upstream.url, { timeoutMs: 15_000 })
+    const browser = leavingCall(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      ...json({ request_id: 'abcdef0123456789abcdef0123456789', code: '918273' }),
+    })
+    await vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(1), { timeout: 10_000 })
+    browser.leave()
+    await vi.waitFor(() => expect(proxy?.connections()).toBe(0), { timeout: 10_000 })
+    fail()
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(1), { timeout: 10_000 })
+    expect(proxy.lines[0]).toMatch(
+      /endpoint=check method=POST http=499 status=- request_id=abcdef0123456789abcdef0123456789 latency=[\d.]+ms client_closed error=upstream_unreachable$/,
+    )
+    expect(proxy.lines[0]).not.toContain('918273')
+    expect(upstream.arrivals).toHaveLength(1) // never retried
+  })
+
+  it('still runs a coalesced search for the browsers that remain, and drops one nobody waits for', async () => {
+    const clock = manualClock()
+    upstream = await startUpstream()
+    proxy = await startProxy(upstream.url, {
+      live: {
+        upstream: httpUpstream(upstream.url),
+        credentials: { apiKey: 'k1234567', apiSecret: 's' },
+        auth: 'basic',
+        searchPerSecond: 1,
+      },
+      timers: clock.timers,
+    })
+    const port = proxy.port
+    const search = (id: string) => `/api/live/verify/search/json?request_id=${id}`
+    expect((await call(port, search('first'))).status).toBe(200) // the search slot of this second
+    const leaver = leavingCall(port, search('shared'))
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(1), { timeout: 10_000 })
+    const stayer = call(port, search('shared')) // joins the queued call
+    const alone = leavingCall(port, search('alone'))
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(2), { timeout: 10_000 })
+    leaver.leave()
+    alone.leave()
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(1), { timeout: 10_000 })
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(2), { timeout: 10_000 })
+    expect(proxy.lines[1]).toMatch(
+      /endpoint=search method=GET http=499 status=- request_id=alone latency=[\d.]+ms client_closed not_sent$/,
+    )
+
+    clock.advance(1000)
+    const answer = await stayer
+    expect(answer.status).toBe(200)
+    expect(upstream.arrivals.map((a) => a.url)).toEqual([
+      '/verify/search/json?request_id=first',
+      '/verify/search/json?request_id=shared',
+    ])
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(4), { timeout: 10_000 })
+    const shared = proxy.lines.slice(2)
+    expect(
+      shared.filter((l) => /http=499 status="IN PROGRESS" .* client_closed$/.test(l)),
+    ).toHaveLength(1)
+    expect(
+      shared.filter((l) => /http=200 status="IN PROGRESS" .* coalesced$/.test(l)),
+    ).toHaveLength(1)
   })
 })

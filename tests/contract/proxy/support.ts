@@ -163,6 +163,11 @@ export async function startProxy(
     }
     res.writeHead(404).end('not the api')
   })
+  let connections = 0
+  server.on('connection', (socket) => {
+    connections++
+    socket.on('close', () => connections--)
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
@@ -170,6 +175,8 @@ export async function startProxy(
     port,
     lines,
     proxy,
+    /** Client connections the proxy's server holds open (0 once every browser has gone). */
+    connections: () => connections,
     async close() {
       proxy.close()
       server.closeAllConnections()
@@ -219,6 +226,36 @@ export function call(
     req.on('error', reject)
     req.end(init.body)
   })
+}
+
+/**
+ * A call whose browser goes away before the answer, like `curl -m`: `leave()` closes the
+ * connection. Resolves `answered` if an answer comes first.
+ */
+export function leavingCall(
+  port: number,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  let answered = false
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    path,
+    method: init.method ?? 'GET',
+    headers: { host: `localhost:${port}`, ...init.headers },
+    agent: false,
+  })
+  req.on('response', (res) => {
+    answered = true
+    res.resume()
+  })
+  req.on('error', () => undefined) // the connection is closed on purpose
+  req.end(init.body)
+  return {
+    answered: () => answered,
+    leave: () => req.destroy(),
+  }
 }
 
 /** The `error` object of one of the proxy's own error answers. */

@@ -17,7 +17,9 @@ function fakeTimers() {
       timers = timers.filter((t) => t.id !== handle)
     },
   }
+  /** Moves time forward, firing due timers earliest first; settles pending promises at each step. */
   async function advance(ms: number) {
+    await flush()
     const target = now + ms
     for (;;) {
       const due = timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0]
@@ -25,12 +27,29 @@ function fakeTimers() {
       timers = timers.filter((t) => t !== due)
       now = due.at
       due.fn()
-      await Promise.resolve()
+      await flush()
     }
     now = target
-    await Promise.resolve()
+    await flush()
   }
   return { api, advance }
+}
+
+/** Lets every pending promise callback run (the clock does not move meanwhile). */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** A task that settles when the test says so, noting that it started. */
+function heldTask(started: number[], id: number) {
+  let settle: () => void = () => {}
+  let fail: (error: Error) => void = () => {}
+  const task = () => {
+    started.push(id)
+    return new Promise<number>((resolve, reject) => {
+      settle = () => resolve(id)
+      fail = reject
+    })
+  }
+  return { task, settle: () => settle(), fail: (error: Error) => fail(error) }
 }
 
 describe('RateLimiter', () => {
@@ -101,12 +120,186 @@ describe('RateLimiter', () => {
     await expect(limiter.schedule(async () => 'ok')).resolves.toBe('ok')
   })
 
+  it('keeps a slot held until one window after its task settles, not after it started', async () => {
+    const { api, advance } = fakeTimers()
+    const limiter = new RateLimiter({
+      name: 'upstream',
+      ratePerSecond: 2,
+      maxQueue: 10,
+      timers: api,
+    })
+    const started: number[] = []
+    const tasks = [0, 1, 2, 3, 4].map((id) => heldTask(started, id))
+    const results = tasks.map((t) => limiter.schedule(t.task))
+    void results[1]?.catch(() => undefined) // checked below
+    await flush()
+    expect(started).toEqual([0, 1])
+    // Task 0 answers at 400 ms: its slot comes back at 1400, not at 1000 (a window after it started).
+    await advance(400)
+    tasks[0]?.settle()
+    await advance(600)
+    expect(started).toEqual([0, 1])
+    expect(limiter.held).toBe(2)
+    await advance(399)
+    expect(started).toEqual([0, 1])
+    await advance(1)
+    expect(started).toEqual([0, 1, 2])
+    // Task 1 is still running at 1400 and holds its slot however long it takes; it fails at 2500.
+    await advance(1100)
+    expect(started).toEqual([0, 1, 2])
+    tasks[1]?.fail(new Error('timeout'))
+    tasks[2]?.settle()
+    await advance(999)
+    expect(started).toEqual([0, 1, 2])
+    await advance(1)
+    expect(started).toEqual([0, 1, 2, 3, 4])
+    tasks[3]?.settle()
+    tasks[4]?.settle()
+    await expect(results[1]).rejects.toThrow('timeout')
+    expect(await Promise.all([results[0], results[2], results[3], results[4]])).toEqual([
+      0, 2, 3, 4,
+    ])
+  })
+
+  it('never lets more than `limit` tasks overlap a window, whatever their delays', async () => {
+    // Each task "arrives upstream" at some moment between its start and its settling, so a task
+    // touches the upstream somewhere in [start, settle]. With random round trips, no window of
+    // 1000 ms may meet more than `limit` such intervals, whichever moment inside each is the arrival.
+    const { api, advance } = fakeTimers()
+    const limit = 3
+    const limiter = new RateLimiter({
+      name: 'upstream',
+      ratePerSecond: limit,
+      maxQueue: 100,
+      timers: api,
+    })
+    const spans: Array<{ start: number; end: number }> = []
+    let seed = 7
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+    const all = Array.from({ length: 40 }, () =>
+      limiter.schedule(() => {
+        const span = { start: api.now(), end: Number.NaN }
+        spans.push(span)
+        const delay = Math.floor(random() * 1500)
+        return new Promise<void>((resolve) =>
+          api.setTimeout(() => {
+            span.end = api.now()
+            resolve()
+          }, delay),
+        )
+      }),
+    )
+    for (let step = 0; step < 2000 && spans.filter((s) => s.end >= 0).length < 40; step++) {
+      await advance(50)
+    }
+    await Promise.all(all)
+    expect(spans).toHaveLength(40)
+    // Worst case for each window [t, t + 1000): every task whose span meets it arrived inside it.
+    for (const { start: t } of spans) {
+      const meeting = spans.filter((s) => s.end >= t && s.start < t + 1000)
+      expect(meeting.length).toBeLessThanOrEqual(limit)
+    }
+    for (const { end } of spans) {
+      const t = end - 999
+      const meeting = spans.filter((s) => s.end >= t && s.start < t + 1000)
+      expect(meeting.length).toBeLessThanOrEqual(limit)
+    }
+  })
+
+  it('drops a waiting task whose signal aborts: it never runs, frees its queue place and takes no slot', async () => {
+    const { api, advance } = fakeTimers()
+    const limiter = new RateLimiter({
+      name: 'upstream',
+      ratePerSecond: 1,
+      maxQueue: 2,
+      timers: api,
+    })
+    const started: number[] = []
+    const first = limiter.schedule(async () => started.push(0))
+    const controller = new AbortController()
+    const withdrawn = limiter.schedule(async () => started.push(1), { signal: controller.signal })
+    const next = limiter.schedule(async () => started.push(2))
+    await expect(limiter.schedule(async () => started.push(9))).rejects.toBeInstanceOf(
+      QueueFullError,
+    )
+    const reason = new Error('client closed')
+    controller.abort(reason)
+    await expect(withdrawn).rejects.toBe(reason)
+    expect(limiter.waiting).toBe(1)
+    // Its queue place is free again.
+    const last = limiter.schedule(async () => started.push(3))
+    await first
+    await advance(1000)
+    expect(started).toEqual([0, 2])
+    await advance(1000)
+    expect(started).toEqual([0, 2, 3])
+    await Promise.all([next, last])
+  })
+
+  it('refuses a task whose signal has already aborted without running it', async () => {
+    const { api } = fakeTimers()
+    const limiter = new RateLimiter({
+      name: 'upstream',
+      ratePerSecond: 1,
+      maxQueue: 2,
+      timers: api,
+    })
+    const reason = new Error('gone')
+    let ran = false
+    await expect(
+      limiter.schedule(async () => (ran = true), { signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason)
+    expect(ran).toBe(false)
+    expect(limiter.held).toBe(0)
+  })
+
+  it('ignores an abort once the task has started', async () => {
+    const { api } = fakeTimers()
+    const limiter = new RateLimiter({
+      name: 'upstream',
+      ratePerSecond: 1,
+      maxQueue: 2,
+      timers: api,
+    })
+    const controller = new AbortController()
+    const started: number[] = []
+    const running = heldTask(started, 1)
+    const result = limiter.schedule(running.task, { signal: controller.signal })
+    controller.abort(new Error('too late'))
+    running.settle()
+    await expect(result).resolves.toBe(1)
+  })
+
   it('rejects a non-positive rate', () => {
     expect(() => new RateLimiter({ name: 'x', ratePerSecond: 0, maxQueue: 1 })).toThrow(RangeError)
   })
 })
 
 describe('Coalescer', () => {
+  it('aborts the shared task only once every caller has left, and starts afresh after', async () => {
+    const coalescer = new Coalescer<string>()
+    const signals: AbortSignal[] = []
+    let release: (v: string) => void = () => {}
+    const task = (signal: AbortSignal) => {
+      signals.push(signal)
+      return new Promise<string>((resolve) => (release = resolve))
+    }
+    const a = coalescer.run('k', task)
+    const b = coalescer.run('k', task)
+    a.leave('a left')
+    a.leave('a left')
+    expect(signals[0]?.aborted).toBe(false)
+    b.leave('b left')
+    expect(signals[0]?.aborted).toBe(true)
+    expect(signals[0]?.reason).toBe('b left')
+    // A new identical call does not join the abandoned one.
+    const c = coalescer.run('k', task)
+    expect(c.shared).toBe(false)
+    expect(signals).toHaveLength(2)
+    release('fresh')
+    expect(await c.promise).toBe('fresh')
+  })
+
   it('shares one in-flight call between identical keys and forgets it once settled', async () => {
     const coalescer = new Coalescer<string>()
     let calls = 0
