@@ -65,6 +65,66 @@ describe('upstream failures', () => {
     expect(error.message.length).toBeLessThan(400)
   })
 
+  describe('what the 502 for a gateway error page tells the agent to do', () => {
+    const page = '<html><body><h1>502 Bad Gateway</h1></body></html>'
+    const MAY_HAVE_RUN =
+      'The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+    beforeEach(() => {
+      upstream.setHandler((_a, res) => {
+        res.writeHead(502, { 'content-type': 'text/html' })
+        res.end(page)
+      })
+    })
+
+    // A gateway page may come after Vonage processed the call: retrying could send a second code.
+    it.each([
+      ['start', '/api/live/verify/json', { number: '447700900000', brand: 'Acme' }],
+      [
+        'PSD2 start',
+        '/api/live/verify/psd2/json',
+        { number: '447700900000', payee: 'p', amount: 1 },
+      ],
+      ['check', '/api/live/verify/check/json', { request_id: 'r1', code: '1234' }],
+      ['control', '/api/live/verify/control/json', { request_id: 'r1', cmd: 'cancel' }],
+    ])(
+      'says a %s may have been processed and must be looked up first',
+      async (_kind, path, body) => {
+        const res = await call(proxy.port, path, { method: 'POST', ...json(body) })
+        expect(res.status).toBe(502)
+        expect(errorOf(res)).toEqual({
+          code: 'upstream_bad_response',
+          message:
+            `The Vonage API (${upstream.url}) answered with something other than JSON ` +
+            `(HTTP 502, text/html): "${page}". ${MAY_HAVE_RUN}`,
+        })
+      },
+    )
+
+    it('says the same for a start on the XML endpoint', async () => {
+      const res = await call(proxy.port, '/api/live/verify/xml', {
+        method: 'POST',
+        ...json({ number: '447700900000', brand: 'Acme' }),
+      })
+      expect(res.status).toBe(502)
+      expect(errorOf(res).message).toBe(
+        `The Vonage API (${upstream.url}) answered with an error page instead of XML ` +
+          `(HTTP 502, text/html): "${page}". ${MAY_HAVE_RUN}`,
+      )
+    })
+
+    it.each([
+      ['JSON', '/api/live/verify/search/json', 'with something other than JSON'],
+      ['XML', '/api/live/verify/search/xml', 'with an error page instead of XML'],
+    ])('tells the agent a %s search is safe to try again', async (_format, path, what) => {
+      const res = await call(proxy.port, `${path}?request_id=r1`)
+      expect(res.status).toBe(502)
+      expect(errorOf(res).message).toBe(
+        `The Vonage API (${upstream.url}) answered ${what} (HTTP 502, text/html): "${page}". ` +
+          'Nothing was changed on this server; try again later or check VONAGE_API_HOST.',
+      )
+    })
+  })
+
   it('answers 502 for a body that claims JSON but is not', async () => {
     upstream.setHandler((_a, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
