@@ -58,7 +58,10 @@ export interface ProxyEnvironment {
 }
 
 export interface ProxyRateLimit {
-  /** Upstream calls per second per environment (Vonage: 30/s, beyond that status 1). */
+  /**
+   * Upstream calls per second per environment (Vonage: 30/s, beyond that status 1). A call holds
+   * its slot until a second after its answer, so no upstream second ever sees more (see RateLimiter).
+   */
   requestsPerSecond: number
   /** Calls allowed to wait for a slot per environment; one more answers 503 `queue_full`. */
   maxQueue: number

@@ -53,14 +53,16 @@ interface Waiting {
  * (answer, error or timeout), and a task is dispatched only while fewer than `limit` slots are
  * held (running, or settled less than `windowMs` ago); the others wait in order (FIFO).
  *
- * Why it holds: a call reaches the upstream after its dispatch and at or before its settling.
- * Suppose `limit + 1` calls arrived within less than `windowMs` of each other, and take the last
- * of them to be dispatched, at time d. Each of the others was dispatched before d and arrived
- * within `windowMs` of its own arrival, itself after d; so at d each was either still running or
- * had settled (after arriving) less than `windowMs` before d: all `limit` slots were held, and the
- * last call could not have been dispatched. Counting from dispatch alone (as a plain sliding
- * window does) is not enough: a call delayed on its way (a new connection, TLS, a busy CPU) lands
- * in the next window beside the calls dispatched there.
+ * Why it holds: a call reaches the upstream after its dispatch and at or before its settling (this
+ * server notes a dispatch before the call leaves and a settling after its answer came, which only
+ * widens each slot). Suppose `limit + 1` calls reached the upstream within one window (less than
+ * `windowMs` from the first arrival to the last), and take the one of them dispatched last, at
+ * time d. It arrived after d, so each of the others arrived, hence settled, later than
+ * d - `windowMs`, and was dispatched before d: at d each of them was either in flight or had
+ * settled less than `windowMs` earlier. All `limit` slots were held, so the last one could not
+ * have been dispatched. Counting from dispatch alone (a plain sliding window) is not enough: a
+ * call delayed on its way (a new connection, TLS, a busy CPU) lands in the next upstream second
+ * beside the calls dispatched in it.
  *
  * The cost: a slot comes back one window after its round trip, so the throughput is at most
  * `limit` calls per (window + round trip), e.g. 30 per 1.2 s against an upstream answering in
