@@ -310,11 +310,6 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
     },
     configurePreviewServer(server) {
       const outDir = path.resolve(server.config.root, server.config.build.outDir)
-      const assetsPrefix = path.posix.join(server.config.base, server.config.build.assetsDir, '/')
-      server.middlewares.use(
-        cacheHeaders(outDir, assetsPrefix, [resolved.apiBase, resolved.sandboxBase]),
-      )
-      mount(server, 'serve')
       if (!statSync(path.join(outDir, 'index.html'), { throwIfNoEntry: false })?.isFile()) {
         const shown = path.relative(server.config.root, outDir) || outDir
         throw refuse(
@@ -322,6 +317,11 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
             'the built app: run `npm run build` first, then `npm run serve`.',
         )
       }
+      const assetsPrefix = path.posix.join(server.config.base, server.config.build.assetsDir, '/')
+      server.middlewares.use(
+        cacheHeaders(outDir, assetsPrefix, [resolved.apiBase, resolved.sandboxBase]),
+      )
+      mount(server, 'serve')
     },
   }
 }
