@@ -116,10 +116,10 @@ describe('the command line', () => {
   })
 
   it.each([
-    ['dev', ['--port', '0']],
-    ['serve', ['preview', '--outDir', built, '--port', '0']],
+    ['dev', () => ['--port', '0']],
+    ['serve', () => ['preview', '--outDir', built, '--port', '0']],
   ])('refuses a bad setting in %s with the reason alone', async (_, args) => {
-    const server = run(args, {
+    const server = run(args(), {
       VONAGE_API_KEY: 'abcd1234',
       VONAGE_API_SECRET: 'cli-secret-0123456789',
       VONAGE_AUTH: 'header',
