@@ -660,6 +660,10 @@ export function createProxy(options: ProxyOptions): Proxy {
       addNote(call, 'not_sent')
       return
     }
+    if (call.clientClosed && isAbortedBody(error)) {
+      addNote(call, 'not_sent') // the browser left in the middle of its request body
+      return
+    }
     const proxyError = toProxyError(error, call)
     if (call.clientClosed) {
       // Nobody to answer: the log line says what went wrong.
@@ -754,6 +758,15 @@ function onBodyEnd(this: ReadingRequest): void {
     chunks.length === 1
       ? (chunks[0] as Buffer).toString('utf8')
       : Buffer.concat(chunks).toString('utf8'),
+  )
+}
+
+/** The error a request raises when its connection closes before its body has all arrived. */
+function isAbortedBody(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    !(error instanceof UpstreamNetworkError) &&
+    (error as NodeJS.ErrnoException).code === 'ECONNRESET'
   )
 }
 

@@ -1,3 +1,4 @@
+import http from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { httpUpstream } from '../../../server/proxy/index'
 import {
@@ -278,6 +279,40 @@ describe('calls whose browser has gone', () => {
       )
     }
     expect(proxy.lines).toHaveLength(6)
+  })
+
+  it('does not send a start whose browser left in the middle of its body, and logs it once as not sent', async () => {
+    upstream = await startUpstream()
+    proxy = await startProxy(upstream.url)
+    const port = proxy.port
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      path: START,
+      method: 'POST',
+      headers: {
+        host: `localhost:${port}`,
+        'content-type': 'application/json',
+        'content-length': '100',
+        expect: '100-continue',
+      },
+      agent: false,
+    })
+    req.on('error', () => undefined)
+    // The server says "continue" once the proxy has the call and waits for its body.
+    await new Promise<void>((resolve) => req.once('continue', resolve))
+    req.write('{"number":"4477')
+    req.destroy()
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(1), { timeout: 10_000 })
+    expect(proxy.lines[0]).toMatch(
+      /^\[verify-desk\] time=\S+ env=live endpoint=request method=POST http=499 status=- request_id=- latency=[\d.]+ms client_closed not_sent$/,
+    )
+    // No warning of a server failure beside it, and nothing sent.
+    expect((await call(port, START, startBody('next'))).status).toBe(200)
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(2), { timeout: 10_000 })
+    expect(upstream.arrivals.map((a) => a.body)).toEqual([
+      JSON.stringify({ number: 'next', brand: 'b' }),
+    ])
   })
 
   it('logs a call already sent once, with the upstream answer, as http=499 client_closed', async () => {
