@@ -1,7 +1,15 @@
 import http from 'node:http'
 import type { Socket } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { call, errorOf, json, startProxy, startUpstream, verifyLikeHandler } from './support'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  call,
+  errorOf,
+  json,
+  leavingCall,
+  startProxy,
+  startUpstream,
+  verifyLikeHandler,
+} from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -277,6 +285,30 @@ describe('the connection to the upstream', () => {
       '/v1/verify/search/json?request_id=r1',
     ])
     expect(sockets.size).toBeLessThan(upstream.arrivals.length)
+  })
+
+  it('closes the upstream event stream when the browser left before it began', async () => {
+    let begin: () => void = () => {}
+    let upstreamClosed!: () => void
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve))
+    upstream.setHandler((arrival, res, req) => {
+      if (!arrival.url.startsWith('/__admin/events')) return verifyLikeHandler(arrival, res, req)
+      begin = () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        res.write('event: ready\ndata: {}\n\n')
+      }
+      req.socket.once('close', upstreamClosed)
+    })
+    const browser = leavingCall(proxy.port, '/api/sandbox/__admin/events', {
+      headers: { accept: 'text/event-stream' },
+    })
+    await vi.waitFor(() => expect(upstream.arrivals).toHaveLength(1), { timeout: 10_000 })
+    browser.leave()
+    await vi.waitFor(() => expect(proxy.connections()).toBe(0), { timeout: 10_000 })
+    begin()
+    await closed
+    expect(browser.answered()).toBe(false)
+    expect((await start()).status).toBe(200)
   })
 
   it('closes the upstream event stream when the browser goes away', async () => {
