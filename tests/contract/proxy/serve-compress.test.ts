@@ -1,10 +1,11 @@
 /**
  * The production server's answer compression on a bare node:http server: streamed bodies of unknown
- * length (as the proxy pipes the sandbox admin API) arrive whole, and event streams stay live.
+ * length (as the proxy pipes the sandbox admin API) arrive whole, small answers keep their length,
+ * and event streams stay live.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { gunzipSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compressAnswers } from '../../../server/proxy/compress'
 
@@ -38,9 +39,12 @@ beforeAll(async () => {
         res.write(': connected\n\n')
         ticker = () => res.write('event: tick\ndata: {}\n\n')
       } else {
+        // As every Verify and sandbox answer: a body with its Content-Length.
+        const body = JSON.stringify({ status: '0' })
         res.statusCode = 200
         res.setHeader('Content-Type', 'application/json')
-        res.end(JSON.stringify({ status: '0' }))
+        res.setHeader('Content-Length', Buffer.byteLength(body))
+        res.end(body)
       }
     })
   })
@@ -66,6 +70,12 @@ async function bodyOf(res: http.IncomingMessage): Promise<Buffer> {
 }
 
 describe('compressAnswers', () => {
+  it('prefers br when the client accepts it', async () => {
+    const res = await get('/streamed', { 'accept-encoding': 'gzip, deflate, br' })
+    expect(res.headers['content-encoding']).toBe('br')
+    expect(brotliDecompressSync(await bodyOf(res)).toString('utf8')).toBe(big)
+  })
+
   it('compresses a streamed JSON body of unknown length and it decodes whole', async () => {
     const res = await get('/streamed', { 'accept-encoding': 'gzip' })
     expect(res.headers['content-encoding']).toBe('gzip')
