@@ -13,14 +13,16 @@
  *        Target < 1 ms.
  *    (b) throughput ratio: requests/s through the proxy / requests/s direct, 16 concurrent callers.
  *        Target >= 0.7. The proxy does an HTTP server's and an HTTP client's work per call where
- *        the double does only a server's, so on a 2-core machine running all three processes the
- *        ratio is bounded well below 0.7 whatever the proxy does: (d) measures that bound.
+ *        the double does only a server's, and on a 2-core machine the three processes share the
+ *        cores: (d) shows where the proxy's own HTTP client puts it.
  *    (c) the same ratio against a double that answers after 5 ms (the real API takes 100 ms or
  *        more): whether the proxy, rather than the upstream, limits throughput in practice.
- *    (d) the ratio for a minimal pass-through proxy on `node:http` (no guard, no log, no parsing),
- *        and for a "ceiling" proxy that takes calls on `node:http` (as any proxy mounted in Vite
- *        must) and forwards them with a hand-written client on raw sockets that understands only
- *        this double's answers: what (b) could reach on this machine. No target.
+ *    (d) the ratio for a minimal pass-through proxy on `node:http` (its client included: no
+ *        guard, no log, no parsing), and for a "ceiling" proxy that takes calls on `node:http` (as
+ *        any proxy mounted in Vite must) and forwards them with a hand-written client on raw
+ *        sockets that understands only this double's answers (no TLS, no chunked bodies, no
+ *        keep-alive hints, no errors): what (b) could reach with an HTTP client that does nothing
+ *        else. No target.
  *    (e) CPU time per call of the proxy process (during the proxied slices) and of the double
  *        (during the direct slices), from `process.cpuUsage`: steadier than rates on a shared
  *        machine. No target.
