@@ -8,8 +8,11 @@ export interface Credentials {
 /** Where the server's credentials go: the `Authorization: Basic` header, or `api_key`/`api_secret` parameters. */
 export type AuthMode = 'basic' | 'params'
 
-/** Parameter names that carry credentials on the Verify v1 API (compared case-insensitively). */
-export const CREDENTIAL_PARAMS: readonly string[] = ['api_key', 'api_secret']
+/**
+ * Parameter names that carry credentials (compared case-insensitively): the key and secret, and a
+ * request signature (`sig`, also seen as `signature`), which only the holder of the secret makes.
+ */
+export const CREDENTIAL_PARAMS: readonly string[] = ['api_key', 'api_secret', 'sig', 'signature']
 
 export type BodyKind = 'none' | 'json' | 'form' | 'other'
 

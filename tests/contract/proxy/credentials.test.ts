@@ -84,6 +84,32 @@ describe('credential injection', () => {
     expect(proxy.lines.filter((l) => l.includes('browser_credentials=dropped'))).toHaveLength(3)
   })
 
+  it('strips a request signature the browser sent in the query, a form or JSON, and notes it', async () => {
+    const sig = 'browsersig0123456789abcdef'
+    await call(proxy.port, `/api/live/verify/search/json?request_id=r1&sig=${sig}&timestamp=1`)
+    await call(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `request_id=r1&code=1234&signature=${sig}`,
+    })
+    await call(proxy.port, '/api/live/verify/control/json', {
+      method: 'POST',
+      ...json({ request_id: 'r1', cmd: 'cancel', SIG: sig }),
+    })
+    expect(upstream.arrivals).toHaveLength(3)
+    for (const arrival of upstream.arrivals) {
+      expect(`${arrival.url} ${arrival.body}`).not.toContain(sig)
+      expect(`${arrival.url} ${arrival.body}`).not.toMatch(/sig/i)
+    }
+    expect(upstream.arrivals[0]?.url).toBe('/verify/search/json?request_id=r1&timestamp=1')
+    expect(new URLSearchParams(upstream.arrivals[1]?.body).get('code')).toBe('1234')
+    expect(JSON.parse(upstream.arrivals[2]?.body ?? '')).toEqual({
+      request_id: 'r1',
+      cmd: 'cancel',
+    })
+    expect(proxy.lines.filter((l) => l.includes('browser_credentials=dropped'))).toHaveLength(3)
+  })
+
   it('in params mode sends the server credentials as parameters, never the browser ones', async () => {
     await proxy.close()
     proxy = await startProxy(upstream.url, {

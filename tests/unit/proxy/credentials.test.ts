@@ -17,6 +17,12 @@ describe('stripQuery', () => {
     expect(stripQuery(params)).toBe(4)
     expect(params.toString()).toBe('request_id=r1')
   })
+
+  it('removes a request signature (sig, signature) whatever its case', () => {
+    const params = new URLSearchParams('request_id=r1&sig=abc&SIGNATURE=def&Sig=x&signed=keep')
+    expect(stripQuery(params)).toBe(3)
+    expect(params.toString()).toBe('request_id=r1&signed=keep')
+  })
 })
 
 describe('stripBody', () => {
@@ -35,6 +41,15 @@ describe('stripBody', () => {
     )
     expect(JSON.parse(out.body)).toEqual({ number: '1', code_length: 6 })
     expect(out.removed).toBe(2)
+  })
+
+  it('removes a signature from a form and a JSON body', () => {
+    const form = stripBody('number=1&sig=abc&brand=b&signature=def', 'form')
+    expect(form.removed).toBe(2)
+    expect(form.params).toEqual({ number: '1', brand: 'b' })
+    const body = stripBody(JSON.stringify({ request_id: 'r1', code: '1', Sig: 'abc' }), 'json')
+    expect(body.removed).toBe(1)
+    expect(JSON.parse(body.body)).toEqual({ request_id: 'r1', code: '1' })
   })
 
   it('leaves a body without credentials byte for byte unchanged', () => {
