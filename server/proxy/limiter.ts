@@ -23,7 +23,7 @@ export class QueueFullError extends Error {
 export interface RateLimiterOptions {
   /** Label used in errors (`upstream`, `search`). */
   name: string
-  /** Requests per second; below 1 means one request every 1/rate seconds. */
+  /** Requests per second; a rate that is not a whole number means one request every 1/rate seconds. */
   ratePerSecond: number
   /** Tasks allowed to wait; one more is refused with QueueFullError. */
   maxQueue: number
@@ -46,8 +46,9 @@ interface Waiting {
 }
 
 /**
- * At most `limit` calls reach the upstream in any window of `windowMs` (1000 ms, or 1000/rate
- * below one per second), whatever the delays between this server and the upstream.
+ * At most `limit` calls reach the upstream in any window of `windowMs`, whatever the delays
+ * between this server and the upstream: `rate` calls per 1000 ms for a whole rate (30/s), one
+ * call per 1000/rate ms otherwise (2.5/s: one per 400 ms; 0.5/s: one per 2000 ms).
  *
  * The rule: a task holds a slot from when it is dispatched until `windowMs` after it settles
  * (answer, error or timeout), and a task is dispatched only while fewer than `limit` slots are
@@ -81,8 +82,11 @@ export class RateLimiter {
 
   constructor(private readonly options: RateLimiterOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive')
-    this.limit = options.ratePerSecond >= 1 ? Math.floor(options.ratePerSecond) : 1
-    this.windowMs = options.ratePerSecond >= 1 ? 1000 : 1000 / options.ratePerSecond
+    // A whole rate: `rate` calls per second. Any other (2.5/s, 0.5/s): one call per 1000/rate ms,
+    // so the rate is kept exactly rather than rounded down.
+    const whole = Number.isInteger(options.ratePerSecond)
+    this.limit = whole ? options.ratePerSecond : 1
+    this.windowMs = whole ? 1000 : 1000 / options.ratePerSecond
     this.timers = options.timers ?? realTimers
   }
 

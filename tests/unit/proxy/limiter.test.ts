@@ -97,6 +97,40 @@ describe('RateLimiter', () => {
     expect(started).toEqual([1, 2])
   })
 
+  it('keeps a rate that is not a whole number exact: 2.5/s is one task per 400 ms, not 2/s', async () => {
+    const { api, advance } = fakeTimers()
+    const limiter = new RateLimiter({
+      name: 'search',
+      ratePerSecond: 2.5,
+      maxQueue: 10,
+      timers: api,
+    })
+    expect([limiter.limit, limiter.windowMs]).toEqual([1, 400])
+    const started: number[] = []
+    const all = Array.from({ length: 6 }, (_, i) => limiter.schedule(async () => started.push(i)))
+    await advance(0)
+    expect(started).toEqual([0])
+    await advance(399)
+    expect(started).toEqual([0])
+    await advance(1)
+    expect(started).toEqual([0, 1])
+    await advance(400)
+    expect(started).toEqual([0, 1, 2])
+    // Five tasks in 2 s (0, 400, 800, 1200, 1600 ms): 2.5 per second, not 2.
+    await advance(800)
+    expect(started).toEqual([0, 1, 2, 3, 4])
+    await advance(400)
+    expect(started).toEqual([0, 1, 2, 3, 4, 5])
+    await Promise.all(all)
+  })
+
+  it('keeps 0.5/s as one task per 2000 ms and a whole rate as that many per second', () => {
+    const half = new RateLimiter({ name: 'search', ratePerSecond: 0.5, maxQueue: 1 })
+    expect([half.limit, half.windowMs]).toEqual([1, 2000])
+    const thirty = new RateLimiter({ name: 'upstream', ratePerSecond: 30, maxQueue: 1 })
+    expect([thirty.limit, thirty.windowMs]).toEqual([30, 1000])
+  })
+
   it('refuses with QueueFullError when the queue is full, without dropping queued tasks', async () => {
     const { api, advance } = fakeTimers()
     const limiter = new RateLimiter({ name: 'search', ratePerSecond: 1, maxQueue: 2, timers: api })
