@@ -4,11 +4,11 @@
  * gets a 4xx with `{"error":{"code","message"}}`.
  */
 import type { Call, Answer } from './http.ts'
-import { httpError, jsonAnswer } from './http.ts'
+import { JSON_TYPE, httpError, jsonAnswer } from './http.ts'
 import type { SandboxContext } from './context.ts'
 import { messageView } from './handset.ts'
 import { statusFilterOf } from './engine.ts'
-import { SEARCH_STATUSES } from '../../contract/index.ts'
+import { SEARCH_STATUSES, type HttpErrorBody } from '../../contract/index.ts'
 
 const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
 const MAX_LIST = 1000
@@ -73,9 +73,22 @@ function intParam(
   return Math.min(Number(raw), max)
 }
 
-function notAllowed(call: Call): Answer {
-  return httpError(405, 'method_not_allowed', `Method ${call.method} is not allowed here.`)
+/** 405 with the `Allow` header the route's methods call for (HEAD wherever GET is). */
+function notAllowed(call: Call, allow: readonly string[]): Answer {
+  const body: HttpErrorBody = {
+    error: {
+      code: 'method_not_allowed',
+      message: `Method ${call.method} is not allowed here; use ${allow.join(' or ')}.`,
+    },
+  }
+  return {
+    status: 405,
+    headers: { 'content-type': JSON_TYPE, allow: allow.join(', ') },
+    body: JSON.stringify(body),
+  }
 }
+
+const READ = ['GET', 'HEAD'] as const
 
 const PIN_RULE = /^[0-9]{4,10}$/
 const STATUSES: readonly string[] = SEARCH_STATUSES
@@ -90,12 +103,14 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
   const [resource = '', sub] = parts
   if (parts.length > 2) return httpError(404, 'not_found', `No such admin route: ${path}`)
   const { engine } = ctx
+  // HEAD is answered as GET (the server sends no body for it); the event stream takes GET only.
+  const method = call.method === 'HEAD' && resource !== 'events' ? 'GET' : call.method
   switch (resource) {
     case '':
-      return call.method === 'GET' ? jsonAnswer(200, ROUTES_HELP) : notAllowed(call)
+      return method === 'GET' ? jsonAnswer(200, ROUTES_HELP) : notAllowed(call, READ)
 
     case 'requests': {
-      if (call.method !== 'GET') return notAllowed(call)
+      if (method !== 'GET') return notAllowed(call, READ)
       engine.runDue()
       ctx.changed()
       if (sub !== undefined) {
@@ -127,7 +142,7 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
     }
 
     case 'messages': {
-      if (call.method !== 'GET') return notAllowed(call)
+      if (method !== 'GET') return notAllowed(call, READ)
       if (sub !== undefined) return httpError(404, 'not_found', `No such admin route: ${path}`)
       engine.runDue()
       ctx.changed()
@@ -147,16 +162,16 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
     }
 
     case 'events':
-      if (call.method !== 'GET') return notAllowed(call)
+      if (method !== 'GET') return notAllowed(call, ['GET'])
       return eventStream(ctx)
 
     case 'clock': {
-      if (call.method === 'GET') {
+      if (method === 'GET') {
         engine.runDue()
         ctx.changed()
         return jsonAnswer(200, ctx.clockView())
       }
-      if (call.method !== 'POST') return notAllowed(call)
+      if (method !== 'POST') return notAllowed(call, [...READ, 'POST'])
       const body = readJson(call)
       if (!body.ok) return body.answer
       const seconds = isObject(body.value) ? body.value.advance_seconds : undefined
@@ -176,12 +191,12 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
     }
 
     case 'faults': {
-      if (call.method === 'GET') {
+      if (method === 'GET') {
         if (sub !== undefined) return httpError(404, 'not_found', `No such admin route: ${path}`)
         return jsonAnswer(200, { faults: ctx.faults.list() })
       }
-      if (call.method === 'POST') {
-        if (sub !== undefined) return notAllowed(call)
+      if (method === 'POST') {
+        if (sub !== undefined) return notAllowed(call, ['DELETE'])
         const body = readJson(call)
         if (!body.ok) return body.answer
         const result = ctx.faults.add(body.value)
@@ -189,7 +204,7 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
         ctx.changed()
         return jsonAnswer(201, result)
       }
-      if (call.method === 'DELETE') {
+      if (method === 'DELETE') {
         if (sub !== undefined) {
           return ctx.faults.remove(sub)
             ? jsonAnswer(200, { faults: ctx.faults.list() })
@@ -198,12 +213,12 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
         ctx.faults.clear()
         return jsonAnswer(200, { faults: [] })
       }
-      return notAllowed(call)
+      return notAllowed(call, sub === undefined ? [...READ, 'POST', 'DELETE'] : ['DELETE'])
     }
 
     case 'test-numbers': {
-      if (call.method === 'GET') return jsonAnswer(200, { test_numbers: engine.listTestNumbers() })
-      if (call.method === 'PUT' || call.method === 'POST') {
+      if (method === 'GET') return jsonAnswer(200, { test_numbers: engine.listTestNumbers() })
+      if (method === 'PUT' || method === 'POST') {
         const body = readJson(call)
         if (!body.ok) return body.answer
         if (!isObject(body.value)) return httpError(400, 'invalid_value', 'Body must be an object.')
@@ -220,7 +235,7 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
         ctx.changed()
         return jsonAnswer(200, entry)
       }
-      if (call.method === 'DELETE') {
+      if (method === 'DELETE') {
         if (sub === undefined) {
           engine.clearTestNumbers()
           ctx.changed()
@@ -232,15 +247,15 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
         ctx.changed()
         return jsonAnswer(200, { test_numbers: engine.listTestNumbers() })
       }
-      return notAllowed(call)
+      return notAllowed(call, [...READ, 'PUT', 'POST', 'DELETE'])
     }
 
     case 'accounts':
-      if (call.method !== 'GET') return notAllowed(call)
+      if (method !== 'GET') return notAllowed(call, READ)
       return jsonAnswer(200, { accounts: engine.listAccounts() })
 
     case 'throttle': {
-      if (call.method !== 'PUT' && call.method !== 'POST') return notAllowed(call)
+      if (method !== 'PUT' && method !== 'POST') return notAllowed(call, ['PUT', 'POST'])
       const body = readJson(call)
       if (!body.ok) return body.answer
       if (!isObject(body.value) || !('per_second' in body.value)) {
@@ -268,7 +283,7 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
     }
 
     case 'reset': {
-      if (call.method !== 'POST') return notAllowed(call)
+      if (method !== 'POST') return notAllowed(call, ['POST'])
       const body = readJson(call, false)
       if (!body.ok) return body.answer
       const testNumbers = isObject(body.value) && body.value.test_numbers === true

@@ -635,3 +635,40 @@ describe('accounts and the throttle', () => {
     expect(JSON.stringify(list)).not.toContain('sandbox-secret')
   })
 })
+
+describe('methods of the admin API', () => {
+  it.each([
+    ['DELETE', '/__admin/requests', 'GET, HEAD'],
+    ['POST', '/__admin/accounts', 'GET, HEAD'],
+    ['POST', '/__admin/events', 'GET'],
+    ['PUT', '/__admin/clock', 'GET, HEAD, POST'],
+    ['PUT', '/__admin/faults', 'GET, HEAD, POST, DELETE'],
+    ['POST', '/__admin/faults/f1', 'DELETE'],
+    ['PATCH', '/__admin/test-numbers', 'GET, HEAD, PUT, POST, DELETE'],
+    ['GET', '/__admin/throttle', 'PUT, POST'],
+    ['GET', '/__admin/reset', 'POST'],
+  ])('%s %s answers 405 with Allow: %s', async (method, path, allow) => {
+    const res = await raw(sb.base, { method, path })
+    expect(res.status).toBe(405)
+    expect(res.headers.allow).toBe(allow)
+    expect(JSON.parse(res.text)).toEqual({
+      error: {
+        code: 'method_not_allowed',
+        message: `Method ${method} is not allowed here; use ${allow.split(', ').join(' or ')}.`,
+      },
+    })
+  })
+
+  it('refuses HEAD on the event stream (it would never end) with Allow: GET', async () => {
+    const res = await raw(sb.base, { method: 'HEAD', path: '/__admin/events' })
+    expect(res.status).toBe(405)
+    expect(res.headers.allow).toBe('GET')
+  })
+
+  it('answers HEAD on a read route as GET, without a body', async () => {
+    const res = await raw(sb.base, { method: 'HEAD', path: '/__admin/requests' })
+    expect(res.status).toBe(200)
+    expect(res.headers['content-type']).toBe('application/json')
+    expect(res.text).toBe('')
+  })
+})
