@@ -489,6 +489,8 @@ export function createProxy(options: ProxyOptions): Proxy {
       }
     } else if (/html/i.test(contentType) || answer.status >= 500) {
       throw badAnswer(env, route, answer, text, 'with an error page instead of XML')
+    } else {
+      readXmlFields(text, call)
     }
     // The browser has gone: the answer is only logged.
     if (call.clientClosed) return
@@ -816,6 +818,25 @@ export function isoAt(now: number): string {
   const millis = ISO_MILLIS[now - second * 1000]
   isoText = isoPrefix && millis ? isoPrefix + millis : new Date(now).toISOString()
   return isoText
+}
+
+/** A search answer's checks, each with its own `<status>`: not the answer's status. */
+const XML_CHECKS = /<checks>[\s\S]*?<\/checks>/g
+const XML_STATUS = /<status>\s*([^<]{1,20}?)\s*<\/status>/
+const XML_REQUEST_ID = /<request_id>\s*([A-Za-z0-9_-]{1,64})\s*<\/request_id>/
+
+/**
+ * The `status` and `request_id` of an XML answer, for the log line: only these two elements,
+ * read with bounded patterns. An answer about several requests (`<verification_requests>`) has
+ * no single status, like its JSON form.
+ */
+function readXmlFields(text: string, call: CallRecord): void {
+  if (text.includes('<verification_requests')) return
+  const outer = text.includes('<checks>') ? text.replace(XML_CHECKS, '') : text
+  const status = XML_STATUS.exec(outer)?.[1]
+  if (status !== undefined) call.apiStatus = status
+  const requestId = XML_REQUEST_ID.exec(outer)?.[1]
+  if (requestId !== undefined) call.requestId = requestId
 }
 
 function safeRequestId(value: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { call, errorOf, json, startProxy, startUpstream } from './support'
+import { call, errorOf, json, startProxy, startUpstream, verifyLikeHandler } from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -247,5 +247,66 @@ describe('access log', () => {
     )
     expect(proxy.lines[2]).toMatch(/env=live endpoint=- method=PUT http=405 status=- request_id=-/)
     expect(proxy.lines.join('\n')).not.toContain('918273')
+  })
+
+  it('logs the status and request_id of XML answers too, and nothing else of their body', async () => {
+    const ID = 'fedcba9876543210fedcba9876543210'
+    const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>${body}`
+    const answers: Record<string, string> = {
+      '/verify/xml': xml(
+        `<verify_response><request_id>${ID}</request_id><status>0</status></verify_response>`,
+      ),
+      '/verify/check/xml': xml(
+        '<verify_response><request_id/><status>101</status><error_text>No response found</error_text></verify_response>',
+      ),
+      '/verify/search/xml': xml(
+        `<verify_request><request_id>${ID}</request_id><account_id>abcd1234</account_id>` +
+          '<number>447700900000</number><checks><check><date_received>2026-01-01 00:00:00</date_received>' +
+          '<code>918273</code><status>INVALID</status><ip_address/></check></checks>' +
+          '<price>0.10000000</price><currency>EUR</currency><status>IN PROGRESS</status></verify_request>',
+      ),
+      '/verify/control/xml': xml(
+        '<response><status>0</status><command>cancel</command></response>',
+      ),
+    }
+    upstream.setHandler((arrival, res, req) => {
+      const body = answers[arrival.url.split('?')[0] ?? '']
+      if (body === undefined) return verifyLikeHandler(arrival, res, req)
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end(body)
+    })
+    await call(proxy.port, '/api/live/verify/xml', {
+      method: 'POST',
+      ...json({ number: '447700900000', brand: 'Acme' }),
+    })
+    await call(proxy.port, '/api/live/verify/check/xml', {
+      method: 'POST',
+      ...json({ request_id: 'r1', code: '1234' }),
+    })
+    await call(proxy.port, `/api/live/verify/search/xml?request_id=${ID}`)
+    await call(proxy.port, '/api/live/verify/control/xml', {
+      method: 'POST',
+      ...json({ request_id: ID, cmd: 'cancel' }),
+    })
+    expect(proxy.lines).toHaveLength(4)
+    expect(proxy.lines[0]).toMatch(
+      new RegExp(
+        `endpoint=request\\.xml method=POST http=200 status="0" request_id=${ID} latency=[\\d.]+ms$`,
+      ),
+    )
+    expect(proxy.lines[1]).toMatch(
+      /endpoint=check\.xml method=POST http=200 status="101" request_id=r1 /,
+    )
+    expect(proxy.lines[2]).toMatch(
+      new RegExp(
+        `endpoint=search\\.xml method=GET http=200 status="IN PROGRESS" request_id=${ID} `,
+      ),
+    )
+    expect(proxy.lines[3]).toMatch(
+      new RegExp(`endpoint=control\\.xml method=POST http=200 status="0" request_id=${ID} `),
+    )
+    const log = proxy.lines.join('\n')
+    for (const secret of ['918273', '447700900000', 'abcd1234', 'EUR', 'INVALID', 'cancel'])
+      expect(log).not.toContain(secret)
   })
 })
