@@ -118,3 +118,11 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
+
+/** Why a call with this `Host` is refused, and what to do about it (403 `host_not_allowed`). */
+export function hostRefusalMessage(host: string | string[] | undefined): string {
+  return (
+    `This server does not answer for the host name "${String(host ?? '').slice(0, 100)}". ` +
+    'Open the dashboard as http://localhost:<port>, or add the name to VERIFY_DESK_ALLOWED_HOSTS.'
+  )
+}

@@ -13,6 +13,7 @@ import {
   TOKEN_HEADER,
   TOKEN_QUERY_PARAM,
   crossSiteReason,
+  hostRefusalMessage,
   isHostAllowed,
   tokenMatches,
   tokenOf,
@@ -39,11 +40,7 @@ export function createSandboxGate(options: SandboxGateOptions): (req: IncomingMe
   const { hosts, token, allowedOrigins } = options
   return function sandboxGate(req) {
     if (!isHostAllowed(req.headers.host, hosts)) {
-      throw new ProxyError(
-        403,
-        'host_not_allowed',
-        'This server does not answer for that host name.',
-      )
+      throw new ProxyError(403, 'host_not_allowed', hostRefusalMessage(req.headers.host))
     }
     if (token) {
       const method = (req.method ?? 'GET').toUpperCase()

@@ -60,6 +60,13 @@ describe('sandbox gate', () => {
     ).toEqual({ status: 401, code: 'unauthorized' })
   })
 
+  it('says which host name it refused and which setting would allow it', () => {
+    expect(() => gate(request('/verify/json', { host: 'desk.example:8080' }))).toThrow(
+      'This server does not answer for the host name "desk.example:8080". Open the dashboard as ' +
+        'http://localhost:<port>, or add the name to VERIFY_DESK_ALLOWED_HOSTS.',
+    )
+  })
+
   it('checks the Host first and cross-site calls last', () => {
     expect(
       refusal(() =>
