@@ -114,13 +114,31 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 /** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
 const CLIENT_CLOSED_STATUS = 499
 /**
- * The advice after a start, check, control or PSD2 call failed once it may have reached the
- * upstream: repeating it blindly could send the customer a second code or use up an attempt.
+ * The advice after a call failed once it may have reached the upstream, by endpoint (each text
+ * once): repeating a start blindly could send a second code, a check could use up an attempt (or
+ * have verified the request), a control could cancel or move on a request a second time.
  */
-const MAY_HAVE_RUN =
-  ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+const MAY_HAVE_RUN = {
+  request:
+    ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.',
+  check:
+    ' The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.',
+  control:
+    ' The command may still have been carried out (the request cancelled, or moved on to its next event): look the request up before sending it again.',
+} as const
 /** The advice after a failed search or admin call: repeating it changes nothing. */
 const TRY_AGAIN = ' Try again in a moment.'
+/** The advice after a search got an answer the proxy cannot pass on. */
+const SEARCH_TRY_AGAIN =
+  ' A search changes nothing, so it can safely be tried again; if this persists, check VONAGE_API_HOST.'
+
+/** The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`, `admin`…). */
+function adviceAfterFailure(endpoint: string): string {
+  if (endpoint.startsWith('check')) return MAY_HAVE_RUN.check
+  if (endpoint.startsWith('control')) return MAY_HAVE_RUN.control
+  if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) return MAY_HAVE_RUN.request
+  return TRY_AGAIN
+}
 
 /** A call withdrawn before it was sent upstream, because its browser closed the connection. */
 class ClientClosedError extends Error {
@@ -128,11 +146,6 @@ class ClientClosedError extends Error {
     super('the client closed the connection before the call was sent')
     this.name = 'ClientClosedError'
   }
-}
-
-/** Whether a call of this endpoint (a log label: `request`, `search.xml`, `admin`…) may have changed something upstream. */
-function mayHaveRun(endpoint: string): boolean {
-  return endpoint !== 'admin' && !endpoint.startsWith('search')
 }
 
 interface EnvironmentRuntime {
@@ -517,10 +530,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     what: string,
   ): ProxyError {
     const contentType = answer.contentType
-    const next =
-      route.endpoint === 'search'
-        ? ' Nothing was changed on this server; try again later or check VONAGE_API_HOST.'
-        : MAY_HAVE_RUN
+    const next = route.endpoint === 'search' ? SEARCH_TRY_AGAIN : adviceAfterFailure(route.endpoint)
     return new ProxyError(
       502,
       'upstream_bad_response',
@@ -583,8 +593,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     const env = runtimes.get(call.environment as EnvironmentId)
     const who = env ? describe(env) : 'The upstream'
     // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
-    // repeated blindly: the customer could get a second code.
-    const next = mayHaveRun(call.endpoint) ? MAY_HAVE_RUN : TRY_AGAIN
+    // repeated blindly: each says what to look up first.
+    const next = adviceAfterFailure(call.endpoint)
     if (error instanceof UpstreamTimeoutError) {
       return new ProxyError(
         504,

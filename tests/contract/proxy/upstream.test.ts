@@ -75,8 +75,12 @@ describe('upstream failures', () => {
 
   describe('what the 502 for a gateway error page tells the agent to do', () => {
     const page = '<html><body><h1>502 Bad Gateway</h1></body></html>'
-    const MAY_HAVE_RUN =
+    const SECOND_CODE =
       'The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+    const CHECK_ATTEMPT =
+      'The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.'
+    const CONTROL_DONE =
+      'The command may still have been carried out (the request cancelled, or moved on to its next event): look the request up before sending it again.'
     beforeEach(() => {
       upstream.setHandler((_a, res) => {
         res.writeHead(502, { 'content-type': 'text/html' })
@@ -84,26 +88,48 @@ describe('upstream failures', () => {
       })
     })
 
-    // A gateway page may come after Vonage processed the call: retrying could send a second code.
+    // A gateway page may come after Vonage processed the call: what a blind retry risks depends on
+    // the endpoint (a second code, a used-up attempt, a command carried out twice).
     it.each([
-      ['start', '/api/live/verify/json', { number: '447700900000', brand: 'Acme' }],
+      ['start', '/api/live/verify/json', { number: '447700900000', brand: 'Acme' }, SECOND_CODE],
       [
         'PSD2 start',
         '/api/live/verify/psd2/json',
         { number: '447700900000', payee: 'p', amount: 1 },
+        SECOND_CODE,
       ],
-      ['check', '/api/live/verify/check/json', { request_id: 'r1', code: '1234' }],
-      ['control', '/api/live/verify/control/json', { request_id: 'r1', cmd: 'cancel' }],
+      ['check', '/api/live/verify/check/json', { request_id: 'r1', code: '1234' }, CHECK_ATTEMPT],
+      [
+        'control',
+        '/api/live/verify/control/json',
+        { request_id: 'r1', cmd: 'cancel' },
+        CONTROL_DONE,
+      ],
+      [
+        'check (XML)',
+        '/api/live/verify/check/xml',
+        { request_id: 'r1', code: '1234' },
+        CHECK_ATTEMPT,
+      ],
+      [
+        'control (XML)',
+        '/api/live/verify/control/xml',
+        { request_id: 'r1', cmd: 'trigger_next_event' },
+        CONTROL_DONE,
+      ],
     ])(
-      'says a %s may have been processed and must be looked up first',
-      async (_kind, path, body) => {
+      'says a %s may have been processed and what to look up first',
+      async (_kind, path, body, advice) => {
         const res = await call(proxy.port, path, { method: 'POST', ...json(body) })
         expect(res.status).toBe(502)
+        const what = path.endsWith('/xml')
+          ? 'with an error page instead of XML'
+          : 'with something other than JSON'
         expect(errorOf(res)).toEqual({
           code: 'upstream_bad_response',
           message:
-            `The Vonage API (${upstream.url}) answered with something other than JSON ` +
-            `(HTTP 502, text/html): "${page}". ${MAY_HAVE_RUN}`,
+            `The Vonage API (${upstream.url}) answered ${what} ` +
+            `(HTTP 502, text/html): "${page}". ${advice}`,
         })
       },
     )
@@ -116,7 +142,7 @@ describe('upstream failures', () => {
       expect(res.status).toBe(502)
       expect(errorOf(res).message).toBe(
         `The Vonage API (${upstream.url}) answered with an error page instead of XML ` +
-          `(HTTP 502, text/html): "${page}". ${MAY_HAVE_RUN}`,
+          `(HTTP 502, text/html): "${page}". ${SECOND_CODE}`,
       )
     })
 
@@ -128,7 +154,7 @@ describe('upstream failures', () => {
       expect(res.status).toBe(502)
       expect(errorOf(res).message).toBe(
         `The Vonage API (${upstream.url}) answered ${what} (HTTP 502, text/html): "${page}". ` +
-          'Nothing was changed on this server; try again later or check VONAGE_API_HOST.',
+          'A search changes nothing, so it can safely be tried again; if this persists, check VONAGE_API_HOST.',
       )
     })
   })
@@ -208,23 +234,41 @@ describe('retries', () => {
   }
 
   it.each([
-    ['start', '/api/live/verify/json', { number: '1', brand: 'b' }],
-    ['check', '/api/live/verify/check/json', { request_id: 'r1', code: '1234' }],
-    ['control', '/api/live/verify/control/json', { request_id: 'r1', cmd: 'cancel' }],
-    ['psd2', '/api/live/verify/psd2/json', { number: '1', payee: 'p', amount: 1 }],
-  ])('never retries a %s after a network error', async (_name, path, body) => {
+    [
+      'start',
+      '/api/live/verify/json',
+      { number: '1', brand: 'b' },
+      /The call may still have been processed: look the request up before trying again, so the customer does not get a second code\./,
+    ],
+    [
+      'check',
+      '/api/live/verify/check/json',
+      { request_id: 'r1', code: '1234' },
+      /The check may still have been processed \(using up one of the attempts, or verifying the request\): look the request up before entering the code again\./,
+    ],
+    [
+      'control',
+      '/api/live/verify/control/json',
+      { request_id: 'r1', cmd: 'cancel' },
+      /The command may still have been carried out \(the request cancelled, or moved on to its next event\): look the request up before sending it again\./,
+    ],
+    [
+      'psd2',
+      '/api/live/verify/psd2/json',
+      { number: '1', payee: 'p', amount: 1 },
+      /The call may still have been processed: look the request up before trying again, so the customer does not get a second code\./,
+    ],
+  ])('never retries a %s after a network error', async (_name, path, body, advice) => {
     dropFirst()
     const res = await call(proxy.port, path, { method: 'POST', ...json(body) })
     expect(res.status).toBe(502)
     expect(upstream.arrivals).toHaveLength(1)
     // The call reached the upstream before the connection dropped: retrying blindly could send a
-    // second code, so the message says to look the request up first.
-    expect(errorOf(res)).toMatchObject({
-      code: 'upstream_unreachable',
-      message: expect.stringMatching(
-        /dropped the connection before answering \(ECONNRESET\)\. The call may still have been processed: look the request up/,
-      ),
-    })
+    // second code, use up an attempt or repeat a command, so the message says what to look up first.
+    const error = errorOf(res)
+    expect(error.code).toBe('upstream_unreachable')
+    expect(error.message).toMatch(/dropped the connection before answering \(ECONNRESET\)\. The /)
+    expect(error.message).toMatch(advice)
   })
 
   it('retries a search once after a network error', async () => {
