@@ -568,6 +568,12 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
     if (contentType) headers['Content-Type'] = contentType
     if (streaming) headers['X-Accel-Buffering'] = 'no'
+    else {
+      // A plain answer keeps its length: sent whole rather than chunked, and the production
+      // server's compression can see it is too small to be worth compressing.
+      const length = response.headers['content-length']
+      if (length !== undefined && /^\d{1,15}$/.test(length)) headers['Content-Length'] = length
+    }
     res.writeHead(response.status, headers)
     if (streaming) res.flushHeaders()
     const body = response.body

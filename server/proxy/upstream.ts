@@ -265,6 +265,23 @@ export function sandboxUpstream(sandbox: InProcessSandbox, description: string):
       if (!response.body) {
         return { status: response.status, headers, body: Readable.from([]), cancel: () => {} }
       }
+      if (
+        headers['content-length'] === undefined &&
+        !/text\/event-stream/i.test(headers['content-type'] ?? '')
+      ) {
+        // An answer made in memory (the admin API's JSON): read it whole to give its length, as
+        // an HTTP upstream would. Only the event stream is streamed.
+        let data: Buffer
+        try {
+          data = Buffer.from(await response.arrayBuffer())
+        } catch (error) {
+          if (signal.aborted) throw signal.reason
+          throw sandboxFailure(error)
+        }
+        headers['content-length'] = String(data.length)
+        const body = Readable.from(data.length > 0 ? [data] : [])
+        return { status: response.status, headers, body, cancel: () => {} }
+      }
       const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>)
       return { status: response.status, headers, body, cancel: () => body.destroy() }
     },

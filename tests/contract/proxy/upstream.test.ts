@@ -331,6 +331,19 @@ describe('the connection to the upstream', () => {
     expect(sockets.size).toBeLessThan(upstream.arrivals.length)
   })
 
+  it('passes the length of a plain admin answer through, so it is not sent chunked', async () => {
+    upstream.setHandler((arrival, res, req) => {
+      if (!arrival.url.startsWith('/__admin/')) return verifyLikeHandler(arrival, res, req)
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '13' })
+      res.end('{"ok":"done"}')
+    })
+    const res = await call(proxy.port, '/api/sandbox/__admin/accounts')
+    expect(res.status).toBe(200)
+    expect(res.headers['content-length']).toBe('13')
+    expect(res.headers['transfer-encoding']).toBeUndefined()
+    expect(res.body).toBe('{"ok":"done"}')
+  })
+
   it('closes the upstream event stream when the browser left before it began', async () => {
     let begin: () => void = () => {}
     let upstreamClosed!: () => void
