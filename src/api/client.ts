@@ -45,17 +45,20 @@ export class ApiError extends Error {
   readonly httpStatus?: number
   /** The proxy's machine-readable code (`upstream_timeout`, `unauthorized`, …). */
   readonly code?: string
+  /** Seconds the server asked to wait before trying again (`Retry-After`), when it said. */
+  readonly retryAfter?: number
 
   constructor(
     kind: ApiErrorKind,
     message: string,
-    extra: { httpStatus?: number; code?: string } = {},
+    extra: { httpStatus?: number; code?: string; retryAfter?: number } = {},
   ) {
     super(message)
     this.name = 'ApiError'
     this.kind = kind
     this.httpStatus = extra.httpStatus
     this.code = extra.code
+    if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter
   }
 }
 
@@ -221,6 +224,12 @@ function proxyError(body: unknown): { code: string; message: string } | null {
   return typeof code === 'string' && typeof message === 'string' ? { code, message } : null
 }
 
+/** `Retry-After` in whole seconds (the delta form; a date is not used by the proxy). */
+function retryAfterSeconds(value: string | null): number | undefined {
+  if (value === null || !/^\d{1,6}$/.test(value.trim())) return undefined
+  return Number(value.trim())
+}
+
 async function toApiError(
   error: unknown,
   signal?: AbortSignal,
@@ -231,8 +240,13 @@ async function toApiError(
     const body = parseBody(await error.response.text().catch(() => ''))
     const proxy = proxyError(body)
     if (proxy) {
+      const retryAfter = retryAfterSeconds(error.response.headers.get('Retry-After'))
       return {
-        error: new ApiError('proxy', proxy.message, { httpStatus: status, code: proxy.code }),
+        error: new ApiError('proxy', proxy.message, {
+          httpStatus: status,
+          code: proxy.code,
+          ...(retryAfter === undefined ? {} : { retryAfter }),
+        }),
         body,
       }
     }

@@ -9,14 +9,22 @@ import { startPsd2, startVerification, type EnvironmentId, type StartResult } fr
 import { useRequestsStore } from '@/stores/requests'
 import type { RequestKind } from '@contract/params'
 import { maskLivePins } from '@/utils/call-log'
+import { deliveryOf } from '@/utils/call-failure'
+import { useUnansweredStartsStore, type UnansweredStart } from '@/stores/unanswered-starts'
 
 export type StartOutcome =
   | { type: 'started'; requestId: string }
-  | { type: 'rejected'; answer: StartResult & { error_text: string } }
-  | { type: 'failed'; error: ApiError }
+  | {
+      type: 'rejected'
+      answer: StartResult & { error_text: string }
+      /** For status 10: the earlier start to this number in this tab that got no sure answer. */
+      earlierUncertain?: UnansweredStart
+    }
+  | { type: 'failed'; error: ApiError; number: string }
 
 export function useStartVerification() {
   const requests = useRequestsStore()
+  const unanswered = useUnansweredStartsStore()
   /** True from the moment a start is sent until its answer is handled. */
   const inFlight = ref(false)
   /** True after a successful start: the form must not send again. */
@@ -37,11 +45,14 @@ export function useStartVerification() {
     busy = true
     inFlight.value = true
     outcome.value = null
+    const number = params.number ?? ''
+    const sentAt = Date.now()
     try {
       const answer = await (kind === 'psd2'
         ? startPsd2(env, params)
         : startVerification(env, params))
       if (answer.status === '0' && answer.request_id) {
+        unanswered.answered(env, number)
         started.value = true
         const now = Date.now()
         try {
@@ -66,11 +77,36 @@ export function useStartVerification() {
         outcome.value = { type: 'started', requestId: answer.request_id }
       } else {
         const errorText = 'error_text' in answer ? answer.error_text : 'No error text'
-        outcome.value = { type: 'rejected', answer: { ...answer, error_text: errorText } }
+        const blocker = answer.status === '10' ? answer.request_id : undefined
+        // Status 10 right after a start that may have gone out: probably that start.
+        const earlier = blocker ? unanswered.uncertainBefore(env, number) : null
+        if (earlier && blocker) unanswered.nameRequest(earlier.id, blocker)
+        else unanswered.answered(env, number)
+        outcome.value = {
+          type: 'rejected',
+          answer: { ...answer, error_text: errorText },
+          ...(earlier ? { earlierUncertain: earlier } : {}),
+        }
       }
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError('network', String(e))
-      outcome.value = { type: 'failed', error }
+      const delivery = deliveryOf(error)
+      // Kept beyond this page: a start without an answer has no request_id for history.
+      if (delivery === 'maybe' || delivery === 'not_sent') {
+        unanswered.record({
+          at: sentAt,
+          environment: env,
+          kind,
+          number,
+          brand: params.brand ?? '',
+          params,
+          code: error.code ?? error.kind,
+          httpStatus: error.httpStatus ?? null,
+          message: error.message,
+          delivery,
+        })
+      }
+      outcome.value = { type: 'failed', error, number }
     } finally {
       busy = false
       inFlight.value = false

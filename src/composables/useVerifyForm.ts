@@ -59,6 +59,19 @@ export function clearVerifyDraft(): void {
   writeDraft({})
 }
 
+/**
+ * Fills the draft with a start's wire parameters (to send it again): the form reads it when it is
+ * next mounted. A chosen PIN is never written.
+ */
+export function prefillVerifyDraft(kind: RequestKind, params: Record<string, string>): void {
+  const draft: Record<string, string> = { kind }
+  for (const [key, value] of Object.entries(params)) {
+    if (NOT_IN_DRAFT.has(key)) continue
+    draft[key] = key === 'number' && /^\d+$/.test(value) ? `+${value}` : value
+  }
+  writeDraft(draft)
+}
+
 export interface VerifyFormOptions {
   /** Keep what the user typed in this tab's session storage (see VERIFY_DRAFT_KEY). @default false */
   draft?: boolean

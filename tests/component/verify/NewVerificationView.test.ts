@@ -10,6 +10,7 @@ import {
 } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
+import { ApiError } from '@/api/client'
 import { adminRequest, BLOCKER_ID, mountNewVerification, REQUEST_ID } from './support'
 
 const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected ${name} call`))
@@ -480,5 +481,166 @@ describe('status 10: a verification to this number is already in progress', () =
     await submit()
     expect(start).toHaveBeenCalledTimes(2)
     expect(openSandboxEvents).toHaveBeenCalled()
+  })
+})
+
+describe('a start without an answer', () => {
+  const MAY_HAVE_RUN =
+    ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+  const timeout504 = () =>
+    new ApiError('proxy', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, {
+      httpStatus: 504,
+      code: 'upstream_timeout',
+    })
+
+  it.each([
+    ['504 upstream_timeout', timeout504()],
+    [
+      '502 upstream_unreachable after sending',
+      new ApiError('proxy', `Vonage dropped the connection before answering.${MAY_HAVE_RUN}`, {
+        httpStatus: 502,
+        code: 'upstream_unreachable',
+      }),
+    ],
+    [
+      '502 upstream_bad_response (HTML)',
+      new ApiError('proxy', `Vonage answered with an error page: "<html>".${MAY_HAVE_RUN}`, {
+        httpStatus: 502,
+        code: 'upstream_bad_response',
+      }),
+    ],
+    ['the browser timeout', new ApiError('timeout', 'No answer within 30 s.')],
+  ])(
+    '%s: says the start may have gone out and to send it again with the same number',
+    async (_, error) => {
+      start.mockRejectedValueOnce(error)
+      await fill('number', '+447700900123')
+      await submit()
+      const alert = wrapper.get('[role="alert"]')
+      expect(alert.get('h2').text()).toBe('The start may have gone out')
+      expect(alert.text()).toContain(
+        'Next: Send it again with the same number: if the first one went through, Vonage answers status 10 and names that request — no second code is sent.',
+      )
+      expect(alert.text()).not.toContain('could not be sent')
+    },
+  )
+
+  it.each([
+    [403, 'cross_site_request'],
+    [404, 'not_found'],
+    [405, 'method_not_allowed'],
+    [413, 'payload_too_large'],
+    [415, 'unsupported_media_type'],
+  ])(
+    'HTTP %i %s: nothing was sent; report the code to whoever runs the server',
+    async (status, code) => {
+      start.mockRejectedValueOnce(new ApiError('proxy', 'Refused.', { httpStatus: status, code }))
+      await fill('number', '+447700900123')
+      await submit()
+      const alert = wrapper.get('[role="alert"]')
+      expect(alert.get('h2').text()).toBe('The server refused the start')
+      expect(alert.text()).toContain(
+        `Next: Nothing was sent, and the same call will fail again: report the code ${code} (HTTP ${status}) to whoever runs this server.`,
+      )
+      // Nothing went out: nothing to follow up in the list of starts without an answer.
+      expect(wrapper.find('[data-test="unanswered-starts"]').exists()).toBe(false)
+    },
+  )
+
+  it('503 environment_unavailable: live is off on this server', async () => {
+    start.mockRejectedValueOnce(
+      new ApiError('proxy', 'Live is not configured.', {
+        httpStatus: 503,
+        code: 'environment_unavailable',
+      }),
+    )
+    await fill('number', '+447700900123')
+    await submit()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.get('h2').text()).toBe('Live is not available on this server')
+    expect(alert.text()).toContain(
+      'Next: Nothing was sent: live is off on this server. Choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.',
+    )
+  })
+
+  it('503 queue_full: not sent; wait as long as the server said, then send again', async () => {
+    start.mockRejectedValueOnce(
+      new ApiError('proxy', 'Too many calls are already waiting.', {
+        httpStatus: 503,
+        code: 'queue_full',
+        retryAfter: 1,
+      }),
+    )
+    await fill('number', '+447700900123')
+    await submit()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.get('h2').text()).toBe('The start was not sent')
+    expect(alert.text()).toContain('Next: Nothing was sent. Wait 1 s, then send it again.')
+  })
+
+  it('is kept in "Starts without an answer" across a reload, without the PIN, until dismissed', async () => {
+    start.mockRejectedValueOnce(timeout504())
+    await fill('number', '+447700900123')
+    await fill('brand', 'Acme')
+    await fill('pin_code', '4321')
+    await submit()
+    const stored = localStorage.getItem('verify-desk:unanswered-starts') ?? ''
+    expect(stored).toContain('447700900123')
+    expect(stored).not.toContain('4321')
+
+    // A reload (a new Pinia and page) on the same browser storage.
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    ;({ wrapper } = await mountNewVerification(() =>
+      localStorage.setItem('verify-desk:unanswered-starts', stored),
+    ))
+    await flushPromises()
+    const list = wrapper.get('[data-test="unanswered-starts"]')
+    expect(list.get('h2').text()).toBe('Starts without an answer')
+    const item = list.get('[data-test="unanswered-start"]')
+    expect(item.text()).toContain('Sandbox')
+    expect(item.text()).toContain('+447700900123')
+    expect(item.text()).toContain('Acme')
+    expect(item.text()).toContain('upstream_timeout (HTTP 504)')
+    expect(item.text()).toContain('Vonage did not answer within 15 s.')
+    expect(item.text()).toContain('This start may have gone out')
+
+    // Send again: the form holds the number and brand again (never the PIN); nothing is sent yet.
+    await item.get('button[aria-label="Send again to +447700900123"]').trigger('click')
+    await flushPromises()
+    expect((wrapper.get('#number').element as HTMLInputElement).value).toBe('+447700900123')
+    expect((wrapper.get('#brand').element as HTMLInputElement).value).toBe('Acme')
+    expect((wrapper.get('#pin_code').element as HTMLInputElement).value).toBe('')
+    expect(start).toHaveBeenCalledTimes(1)
+
+    await wrapper.get('button[aria-label="Dismiss the start to +447700900123"]').trigger('click')
+    expect(wrapper.find('[data-test="unanswered-starts"]').exists()).toBe(false)
+    expect(localStorage.getItem('verify-desk:unanswered-starts')).toBeNull()
+  })
+
+  it('a status 10 after an uncertain start to the same number is probably that start: open it', async () => {
+    start.mockRejectedValueOnce(timeout504())
+    await fill('number', '+447700900123')
+    await submit()
+    start.mockResolvedValueOnce({
+      status: '10',
+      request_id: BLOCKER_ID,
+      error_text: 'Concurrent verifications to the same number are not allowed',
+    })
+    await submit()
+    expect(start).toHaveBeenCalledTimes(2)
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.text()).toContain('Status 10: Verification already in progress')
+    expect(alert.get('[data-test="earlier-start"]').text()).toContain(
+      'This is probably your earlier start to this number',
+    )
+    const open = alert.get('a.open-earlier')
+    expect(open.text()).toBe('Open the earlier start')
+    expect(open.attributes('href')).toBe(`/requests/${BLOCKER_ID}`)
+    // Not pushed to cancel the request that is probably the customer's code.
+    expect(wrapper.find('[data-test="blocking-request"]').exists()).toBe(false)
+    expect(wrapper.find('#blocking-cancel').exists()).toBe(false)
+    // The list names the request too.
+    expect(wrapper.get('[data-test="unanswered-start"]').text()).toContain(BLOCKER_ID)
   })
 })

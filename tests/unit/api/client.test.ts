@@ -103,6 +103,25 @@ describe('api client', () => {
     })
   })
 
+  it("carries the proxy's Retry-After in seconds with a queue_full error", async () => {
+    serve(
+      () =>
+        new Response(
+          JSON.stringify({ error: { code: 'queue_full', message: 'Too many calls waiting.' } }),
+          { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '3' } },
+        ),
+    )
+    const error = await startVerification('live', { number: '1', brand: 'b' }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({
+      kind: 'proxy',
+      httpStatus: 503,
+      code: 'queue_full',
+      retryAfter: 3,
+    })
+  })
+
   it('maps other HTTP errors, non-JSON answers and timeouts', async () => {
     serve(() => new Response('<html>oops</html>', { status: 500 }))
     await expect(checkCode('sandbox', 'x', '1')).rejects.toMatchObject({

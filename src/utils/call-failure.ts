@@ -1,0 +1,212 @@
+/**
+ * What a failed call (no API answer: the proxy's own error, a timeout, a lost connection) means
+ * for the user: whether it may have reached Vonage, a heading and the next step. One pure
+ * decision, used by the start page, the request page and the list of starts without an answer.
+ *
+ * The proxy's codes and messages (README, "Proxy and production server"): a start, check or
+ * control call that failed after it was sent says "may still have been processed"; a call that
+ * never left the server says "Nothing was sent"; `queue_full` (and any code the dashboard does not
+ * know whose message says so) was not sent. Unknown codes are judged by their HTTP status:
+ * a 4xx refused the call before it went anywhere, anything else may have gone out.
+ */
+
+/** The parts of an `ApiError` the decision reads (kept structural: utils import no client). */
+export interface CallFailure {
+  kind: string
+  message: string
+  httpStatus?: number
+  code?: string
+  /** Seconds the server asked to wait (`Retry-After`), when it said. */
+  retryAfter?: number
+}
+
+/**
+ * Whether the call may have reached Vonage:
+ * - `maybe`: it may have gone out (and sent a code, used up an attempt, cancelled…);
+ * - `not_sent`: it never left this server; the same call can be sent again;
+ * - `refused`: the server refused it and will refuse it again (nothing was sent);
+ * - `token`: the server asks for its access token (the token prompt handles it).
+ */
+export type Delivery = 'maybe' | 'not_sent' | 'refused' | 'token'
+
+export type FailedAction = 'start' | 'check' | 'cancel' | 'next'
+
+export interface FailureView {
+  delivery: Delivery
+  /** A short title naming what happened, with the HTTP status when there is one. */
+  title: string
+  /** The heading of the start's error card. */
+  heading: string
+  nextStep: string
+}
+
+/** Codes the server answers before sending anything, and that the same call will get again. */
+const REFUSED_CODES: ReadonlySet<string> = new Set([
+  'cross_site_request',
+  'host_not_allowed',
+  'not_found',
+  'method_not_allowed',
+  'payload_too_large',
+  'unsupported_media_type',
+])
+
+const MAY_HAVE_RUN = /may (still )?have (been processed|gone through)/i
+const NOT_SENT = /nothing was sent|not sent/i
+
+/** Whether the failed call may have reached Vonage. */
+export function deliveryOf(error: CallFailure): Delivery {
+  const status = error.httpStatus
+  if (error.code === 'unauthorized' || status === 401) return 'token'
+  if (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'bad_response') {
+    return 'maybe'
+  }
+  if (error.kind === 'aborted') return 'maybe'
+  const code = error.code ?? ''
+  if (REFUSED_CODES.has(code) || code === 'environment_unavailable') return 'refused'
+  if (code === 'queue_full' || code === 'server_closing') return 'not_sent'
+  if (code === 'upstream_timeout' || code === 'upstream_bad_response') return 'maybe'
+  if (MAY_HAVE_RUN.test(error.message)) return 'maybe'
+  if (NOT_SENT.test(error.message)) return 'not_sent'
+  if (status !== undefined && status >= 400 && status < 500) return 'refused'
+  return 'maybe'
+}
+
+function httpSuffix(error: CallFailure): string {
+  return error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''
+}
+
+/** A short title of what happened, e.g. "No answer from Vonage (HTTP 504)". */
+export function failureTitle(error: CallFailure): string {
+  const http = httpSuffix(error)
+  switch (error.code) {
+    case 'upstream_timeout':
+      return `No answer from Vonage${http}`
+    case 'upstream_unreachable':
+      return NOT_SENT.test(error.message)
+        ? `Vonage could not be reached${http}`
+        : `The connection to Vonage dropped${http}`
+    case 'upstream_bad_response':
+      return `Vonage answered something unexpected${http}`
+    case 'queue_full':
+      return `The server is busy${http}`
+    case 'server_closing':
+      return `The server is shutting down${http}`
+    case 'environment_unavailable':
+      return `This environment is not available on this server${http}`
+    case 'unauthorized':
+      return `The server asks for its access token${http}`
+    case undefined:
+      break
+    default:
+      return `The server refused the call: ${error.code}${http}`
+  }
+  if (error.kind === 'timeout') return 'No answer from the server in time'
+  if (error.kind === 'network') return 'The server could not be reached'
+  if (error.kind === 'bad_response') return 'The server answered something unexpected'
+  if (error.kind === 'aborted') return 'The call was cancelled'
+  return `The server answered an error${http}`
+}
+
+/** "Wait 1 s", from the server's Retry-After when it gave one. */
+function waitText(error: CallFailure): string {
+  const seconds = error.retryAfter !== undefined && error.retryAfter > 0 ? error.retryAfter : null
+  return seconds === null ? 'Wait a few seconds' : `Wait ${seconds} s`
+}
+
+const OBJECTS: Readonly<Record<FailedAction, string>> = {
+  start: 'the start',
+  check: 'the code',
+  cancel: 'the cancel',
+  next: 'the next event',
+}
+
+const SEND_AGAIN: Readonly<Record<FailedAction, string>> = {
+  start: 'send it again',
+  check: 'check the code again',
+  cancel: 'cancel again',
+  next: 'trigger the next event again',
+}
+
+/** The text shown when the start may have gone out. */
+export const START_MAY_HAVE_GONE_OUT = {
+  heading: 'The start may have gone out',
+  nextStep:
+    'Send it again with the same number: if the first one went through, Vonage answers status 10 and names that request — no second code is sent.',
+} as const
+
+function maybeNextStep(action: FailedAction): string {
+  switch (action) {
+    case 'start':
+      return START_MAY_HAVE_GONE_OUT.nextStep
+    case 'check':
+      return 'The code may have been checked: refresh the request and look at its status before entering the code again.'
+    case 'cancel':
+      return 'The cancel may have gone through: refresh the request and look at its status before cancelling again.'
+    case 'next':
+      return 'The next message or call may be on its way: refresh the request before triggering it again.'
+  }
+}
+
+function refusedNextStep(error: CallFailure): string {
+  if (error.code === 'environment_unavailable') {
+    return 'Nothing was sent: live is off on this server. Choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.'
+  }
+  const code = error.code ? `the code ${error.code}` : 'the error'
+  return `Nothing was sent, and the same call will fail again: report ${code}${httpSuffix(error)} to whoever runs this server.`
+}
+
+function notSentNextStep(action: FailedAction, error: CallFailure): string {
+  const again = SEND_AGAIN[action]
+  if (error.code === 'queue_full') return `Nothing was sent. ${waitText(error)}, then ${again}.`
+  if (error.code === 'server_closing') {
+    return `Nothing was sent. Wait until the server is back, then ${again}.`
+  }
+  return `Nothing was sent: ${again}; if it keeps failing, ask whoever runs the server to check its connection to Vonage.`
+}
+
+/** Heading, title and next step for a failed start, check, cancel or next-event call. */
+export function describeFailure(action: FailedAction, error: CallFailure): FailureView {
+  const delivery = deliveryOf(error)
+  const title = failureTitle(error)
+  const object = OBJECTS[action]
+  switch (delivery) {
+    case 'token':
+      return {
+        delivery,
+        title,
+        heading: 'The server asks for its access token',
+        nextStep: `Enter the access token of this server, then ${SEND_AGAIN[action]}.`,
+      }
+    case 'refused':
+      return {
+        delivery,
+        title,
+        heading:
+          error.code === 'environment_unavailable'
+            ? 'Live is not available on this server'
+            : `The server refused ${object}`,
+        nextStep: refusedNextStep(error),
+      }
+    case 'not_sent':
+      return {
+        delivery,
+        title,
+        heading: `${capitalize(object)} was not sent`,
+        nextStep: notSentNextStep(action, error),
+      }
+    case 'maybe':
+      return {
+        delivery,
+        title,
+        heading:
+          action === 'start'
+            ? START_MAY_HAVE_GONE_OUT.heading
+            : `${capitalize(object)} may have gone out`,
+        nextStep: maybeNextStep(action),
+      }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

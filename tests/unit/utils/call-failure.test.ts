@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest'
+import {
+  deliveryOf,
+  describeFailure,
+  failureTitle,
+  START_MAY_HAVE_GONE_OUT,
+  type CallFailure,
+} from '@/utils/call-failure'
+
+const MAY_HAVE_RUN =
+  ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+
+const proxy = (httpStatus: number, code: string, message: string): CallFailure => ({
+  kind: 'proxy',
+  httpStatus,
+  code,
+  message,
+})
+
+describe('whether a failed call may have reached Vonage', () => {
+  it.each<[string, CallFailure]>([
+    [
+      '504 upstream_timeout',
+      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`),
+    ],
+    [
+      '502 upstream_unreachable after sending',
+      proxy(
+        502,
+        'upstream_unreachable',
+        `Vonage dropped the connection before answering (ECONNRESET).${MAY_HAVE_RUN}`,
+      ),
+    ],
+    [
+      '502 upstream_bad_response (an HTML page)',
+      proxy(
+        502,
+        'upstream_bad_response',
+        `Vonage answered with an error page (HTTP 502, text/html): "<html>".${MAY_HAVE_RUN}`,
+      ),
+    ],
+    ['the browser timeout', { kind: 'timeout', message: 'No answer within 30 s.' }],
+    ['a lost connection', { kind: 'network', message: 'Failed to fetch' }],
+    ['a 200 that is not JSON', { kind: 'bad_response', message: 'Not JSON' }],
+    ['an unknown 5xx code', proxy(500, 'internal_error', 'The Verify Desk server failed.')],
+    ['an unknown code that says so', proxy(599, 'whatever', 'It may have gone through.')],
+  ])('%s: may have gone out', (_, error) => {
+    expect(deliveryOf(error)).toBe('maybe')
+  })
+
+  it.each<[string, CallFailure]>([
+    [
+      '502 upstream_unreachable "Nothing was sent"',
+      proxy(
+        502,
+        'upstream_unreachable',
+        'Vonage could not be reached (ECONNREFUSED). Nothing was sent.',
+      ),
+    ],
+    [
+      '503 queue_full',
+      proxy(
+        503,
+        'queue_full',
+        'Too many calls are already waiting. Wait a few seconds and try again.',
+      ),
+    ],
+    ['503 server_closing', proxy(503, 'server_closing', 'The server is shutting down.')],
+    ['an unknown 503 code that says "not sent"', proxy(503, 'busy_elsewhere', 'Busy: not sent.')],
+  ])('%s: not sent', (_, error) => {
+    expect(deliveryOf(error)).toBe('not_sent')
+  })
+
+  it.each([
+    [403, 'cross_site_request'],
+    [403, 'host_not_allowed'],
+    [404, 'not_found'],
+    [405, 'method_not_allowed'],
+    [413, 'payload_too_large'],
+    [415, 'unsupported_media_type'],
+    [503, 'environment_unavailable'],
+    [418, 'a_code_not_known_yet'],
+  ])('HTTP %i %s: refused, and would be again', (status, code) => {
+    expect(deliveryOf(proxy(status, code, 'Refused.'))).toBe('refused')
+  })
+
+  it('401 unauthorized is for the token prompt', () => {
+    expect(deliveryOf(proxy(401, 'unauthorized', 'Token needed.'))).toBe('token')
+  })
+})
+
+describe('the failed start card', () => {
+  it('a start that may have gone out says so and sends it again with the same number', () => {
+    const view = describeFailure(
+      'start',
+      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`),
+    )
+    expect(view).toEqual({
+      delivery: 'maybe',
+      title: 'No answer from Vonage (HTTP 504)',
+      heading: 'The start may have gone out',
+      nextStep:
+        'Send it again with the same number: if the first one went through, Vonage answers status 10 and names that request — no second code is sent.',
+    })
+    expect(START_MAY_HAVE_GONE_OUT.heading).toBe(view.heading)
+  })
+
+  it('a start refused by the server tells the agent to report the quoted code', () => {
+    const view = describeFailure('start', proxy(415, 'unsupported_media_type', 'Send a form.'))
+    expect(view.heading).toBe('The server refused the start')
+    expect(view.nextStep).toBe(
+      'Nothing was sent, and the same call will fail again: report the code unsupported_media_type (HTTP 415) to whoever runs this server.',
+    )
+  })
+
+  it('live off on this server says to choose Sandbox or set the credentials', () => {
+    const view = describeFailure('start', proxy(503, 'environment_unavailable', 'Live is off.'))
+    expect(view.heading).toBe('Live is not available on this server')
+    expect(view.nextStep).toBe(
+      'Nothing was sent: live is off on this server. Choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.',
+    )
+  })
+
+  it('queue_full was not sent: wait as long as Retry-After says, then send again', () => {
+    const view = describeFailure('start', {
+      ...proxy(503, 'queue_full', 'Too many calls are already waiting.'),
+      retryAfter: 2,
+    })
+    expect(view).toMatchObject({
+      delivery: 'not_sent',
+      title: 'The server is busy (HTTP 503)',
+      heading: 'The start was not sent',
+      nextStep: 'Nothing was sent. Wait 2 s, then send it again.',
+    })
+  })
+
+  it('Vonage unreachable before sending: not sent, send again', () => {
+    const view = describeFailure(
+      'start',
+      proxy(
+        502,
+        'upstream_unreachable',
+        'Vonage could not be reached (ENOTFOUND). Nothing was sent.',
+      ),
+    )
+    expect(view.title).toBe('Vonage could not be reached (HTTP 502)')
+    expect(view.heading).toBe('The start was not sent')
+    expect(view.nextStep).toMatch(/^Nothing was sent: send it again;/)
+  })
+
+  it('401 asks for the token', () => {
+    expect(describeFailure('start', proxy(401, 'unauthorized', 'Token.')).nextStep).toBe(
+      'Enter the access token of this server, then send it again.',
+    )
+  })
+})
+
+describe('a failed check', () => {
+  it('after a 504 the code may have been checked: refresh before entering it again', () => {
+    const view = describeFailure(
+      'check',
+      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`),
+    )
+    expect(view.title).toBe('No answer from Vonage (HTTP 504)')
+    expect(view.nextStep).toBe(
+      'The code may have been checked: refresh the request and look at its status before entering the code again.',
+    )
+  })
+
+  it('queue_full: nothing was sent, check the code again', () => {
+    expect(describeFailure('check', proxy(503, 'queue_full', 'Busy.')).nextStep).toBe(
+      'Nothing was sent. Wait a few seconds, then check the code again.',
+    )
+  })
+
+  it('titles without a proxy code name what happened', () => {
+    expect(failureTitle({ kind: 'timeout', message: 'No answer within 30 s.' })).toBe(
+      'No answer from the server in time',
+    )
+    expect(failureTitle({ kind: 'network', message: 'Failed to fetch' })).toBe(
+      'The server could not be reached',
+    )
+    expect(failureTitle(proxy(502, 'upstream_bad_response', 'HTML'))).toBe(
+      'Vonage answered something unexpected (HTTP 502)',
+    )
+  })
+})
