@@ -20,6 +20,22 @@ export class QueueFullError extends Error {
   }
 }
 
+/** Thrown (as a rejection) when a task waited past its deadline: it was withdrawn and never ran. */
+export class QueueTimeoutError extends Error {
+  constructor(readonly limiterName: string) {
+    super(`A task waited too long in the ${limiterName} queue`)
+    this.name = 'QueueTimeoutError'
+  }
+}
+
+/** Thrown (as a rejection) for tasks still waiting when the limiter closes, and any scheduled after. */
+export class LimiterClosedError extends Error {
+  constructor(readonly limiterName: string) {
+    super(`The ${limiterName} queue is closed`)
+    this.name = 'LimiterClosedError'
+  }
+}
+
 export interface RateLimiterOptions {
   /** Label used in errors (`upstream`, `search`). */
   name: string
@@ -36,6 +52,11 @@ export interface ScheduleOptions {
    * and the call rejects with the signal's reason. A task already running is not stopped.
    */
   signal?: AbortSignal
+  /**
+   * A time on the limiter's clock (`timers.now()`): a task still waiting then is withdrawn like an
+   * aborted one (never run, no slot taken) and the call rejects with QueueTimeoutError.
+   */
+  deadline?: number
 }
 
 interface Waiting {
@@ -43,6 +64,8 @@ interface Waiting {
   reject: (reason: unknown) => void
   signal: AbortSignal | undefined
   onAbort: (() => void) | undefined
+  /** The deadline's timer, while it waits. */
+  timer: unknown
 }
 
 /**
@@ -79,6 +102,7 @@ export class RateLimiter {
   private readonly queue: Waiting[] = []
   private timer: unknown
   private readonly timers: Timers
+  private closed = false
 
   constructor(private readonly options: RateLimiterOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive')
@@ -103,43 +127,70 @@ export class RateLimiter {
 
   /**
    * Runs `task` as soon as a slot is free; rejects with QueueFullError when the queue is full,
-   * with `options.signal`'s reason when the task is withdrawn before it ran.
+   * with `options.signal`'s reason when the task is withdrawn before it ran, with
+   * QueueTimeoutError when it is still waiting at `options.deadline`, with LimiterClosedError once
+   * the limiter is closed.
    */
   schedule<T>(task: () => Promise<T>, options?: ScheduleOptions): Promise<T> {
     const signal = options?.signal
     if (signal?.aborted) return Promise.reject(signal.reason)
+    if (this.closed) return Promise.reject(new LimiterClosedError(this.options.name))
     if (this.queue.length === 0 && this.tryStart()) return this.dispatch(task)
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(new QueueFullError(this.options.name))
     }
+    const deadline = options?.deadline
+    if (deadline !== undefined && deadline <= this.timers.now()) {
+      return Promise.reject(new QueueTimeoutError(this.options.name))
+    }
     return new Promise<T>((resolve, reject) => {
       const waiting: Waiting = {
         run: () => {
-          if (signal && waiting.onAbort) signal.removeEventListener('abort', waiting.onAbort)
+          this.release(waiting)
           this.dispatch(task).then(resolve, reject)
         },
         reject,
         signal,
         onAbort: undefined,
+        timer: undefined,
       }
       if (signal) {
-        waiting.onAbort = () => this.withdraw(waiting)
+        waiting.onAbort = () => this.withdraw(waiting, signal.reason)
         signal.addEventListener('abort', waiting.onAbort, { once: true })
+      }
+      if (deadline !== undefined) {
+        waiting.timer = this.timers.setTimeout(
+          () => this.withdraw(waiting, new QueueTimeoutError(this.options.name)),
+          deadline - this.timers.now(),
+        )
       }
       this.queue.push(waiting)
       this.arm()
     })
   }
 
-  /** Drops waiting tasks' timer (on server close). Waiting tasks are not run. */
+  /**
+   * Closes the limiter (on server close): every waiting task is withdrawn unrun and its call
+   * rejects with LimiterClosedError at once, as does any task scheduled later. Running tasks are
+   * not stopped.
+   */
   close(): void {
+    this.closed = true
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer)
     this.timer = undefined
-    for (const waiting of this.queue) {
-      if (waiting.signal && waiting.onAbort)
-        waiting.signal.removeEventListener('abort', waiting.onAbort)
+    const waiting = this.queue.splice(0)
+    for (const task of waiting) {
+      this.release(task)
+      task.reject(new LimiterClosedError(this.options.name))
     }
-    this.queue.length = 0
+  }
+
+  /** Drops what a waiting task holds while it waits: its abort listener and its deadline. */
+  private release(waiting: Waiting): void {
+    if (waiting.signal && waiting.onAbort)
+      waiting.signal.removeEventListener('abort', waiting.onAbort)
+    if (waiting.timer !== undefined) this.timers.clearTimeout(waiting.timer)
+    waiting.timer = undefined
   }
 
   /** Runs a task that has its slot; the slot is kept until `windowMs` after the task settles. */
@@ -159,11 +210,12 @@ export class RateLimiter {
     if (this.queue.length > 0) this.arm()
   }
 
-  private withdraw(waiting: Waiting): void {
+  private withdraw(waiting: Waiting, reason: unknown): void {
     const index = this.queue.indexOf(waiting)
     if (index < 0) return
     this.queue.splice(index, 1)
-    waiting.reject(waiting.signal?.reason)
+    this.release(waiting)
+    waiting.reject(reason)
     if (this.queue.length === 0 && this.timer !== undefined) {
       this.timers.clearTimeout(this.timer)
       this.timer = undefined

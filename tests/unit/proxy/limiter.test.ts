@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { Coalescer, QueueFullError, RateLimiter, type Timers } from '../../../server/proxy/limiter'
+import {
+  Coalescer,
+  LimiterClosedError,
+  QueueFullError,
+  QueueTimeoutError,
+  RateLimiter,
+  type Timers,
+} from '../../../server/proxy/limiter'
 
 /** A manual clock: timers fire only when the test advances time. */
 function fakeTimers() {
@@ -268,6 +275,86 @@ describe('RateLimiter', () => {
     await advance(1000)
     expect(started).toEqual([0, 2, 3])
     await Promise.all([next, last])
+  })
+
+  it('withdraws a task still waiting at its deadline: never run, no slot taken, QueueTimeoutError', async () => {
+    const { api, advance } = fakeTimers()
+    const limiter = new RateLimiter({
+      name: 'upstream',
+      ratePerSecond: 1,
+      maxQueue: 5,
+      timers: api,
+    })
+    const started: number[] = []
+    const running = heldTask(started, 0)
+    const first = limiter.schedule(running.task)
+    let late: unknown
+    const timedOut = limiter.schedule(async () => started.push(1), { deadline: 10_000 })
+    timedOut.catch((error: unknown) => (late = error))
+    // Without a deadline, a task waits as long as it takes.
+    const patient = limiter.schedule(async () => started.push(2))
+    await advance(9_999)
+    expect(late).toBeUndefined()
+    expect(limiter.waiting).toBe(2)
+    await advance(1)
+    expect(late).toBeInstanceOf(QueueTimeoutError)
+    expect(limiter.waiting).toBe(1)
+    // The slot the withdrawn task never took goes to the next one.
+    running.settle()
+    await first
+    await advance(1000)
+    expect(started).toEqual([0, 2])
+    await patient
+    expect(limiter.held).toBe(1)
+  })
+
+  it('runs a task dispatched before its deadline, and refuses to queue one whose deadline has passed', async () => {
+    const { api, advance } = fakeTimers()
+    const limiter = new RateLimiter({ name: 'search', ratePerSecond: 1, maxQueue: 5, timers: api })
+    const started: number[] = []
+    await limiter.schedule(async () => started.push(0))
+    const inTime = limiter.schedule(async () => started.push(1), { deadline: 1001 })
+    await advance(1000)
+    await inTime
+    expect(started).toEqual([0, 1])
+    // A slot is free: a passed deadline does not matter to a task that need not wait.
+    await advance(1000)
+    await limiter.schedule(async () => started.push(2), { deadline: 0 })
+    await expect(
+      limiter.schedule(async () => started.push(3), { deadline: 0 }),
+    ).rejects.toBeInstanceOf(QueueTimeoutError)
+    expect(started).toEqual([0, 1, 2])
+    expect(limiter.waiting).toBe(0)
+  })
+
+  it('rejects every waiting task at once on close, lets running ones finish, and refuses new ones', async () => {
+    const { api, advance } = fakeTimers()
+    const limiter = new RateLimiter({
+      name: 'upstream',
+      ratePerSecond: 1,
+      maxQueue: 5,
+      timers: api,
+    })
+    const started: number[] = []
+    const running = heldTask(started, 0)
+    const first = limiter.schedule(running.task)
+    const controller = new AbortController()
+    const waiting = [
+      limiter.schedule(async () => started.push(1)),
+      limiter.schedule(async () => started.push(2), { signal: controller.signal, deadline: 5000 }),
+    ]
+    limiter.close()
+    for (const task of waiting) await expect(task).rejects.toBeInstanceOf(LimiterClosedError)
+    expect(limiter.waiting).toBe(0)
+    await expect(limiter.schedule(async () => started.push(3))).rejects.toBeInstanceOf(
+      LimiterClosedError,
+    )
+    // The running task is not cut: its caller gets its result.
+    running.settle()
+    await expect(first).resolves.toBe(0)
+    controller.abort(new Error('late'))
+    await advance(10_000)
+    expect(started).toEqual([0])
   })
 
   it('refuses a task whose signal has already aborted without running it', async () => {
