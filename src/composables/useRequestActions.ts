@@ -7,6 +7,7 @@ import { ApiError, isApiError } from '@/api/client'
 import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
 import { statusInfo } from '@contract/status'
+import { describeFailure, type Delivery } from '@/utils/call-failure'
 
 export type ActionName = 'check' | 'cancel' | 'next'
 
@@ -20,13 +21,23 @@ export const ACTION_NAMES: Readonly<Record<ActionName, string>> = {
 export interface ActionOutcome {
   action: ActionName
   ok: boolean
-  /** The API status ("0", "16", …) or the transport error kind. */
+  /** The API status ("0", "16", …); empty when no API answer came (see `failure`). */
   status: string
+  /** Without an API answer: whether the call may have reached Vonage. */
+  failure: Delivery | null
   title: string
   message: string
   nextStep: string
+  /**
+   * For a check: the typed code was used up (accepted, wrong, or the request failed) or may have
+   * been, so it must not be sent again as it is. Kept for throttling and calls not sent.
+   */
+  codeUsed: boolean
   at: number
 }
+
+/** Check answers after which the typed code is spent: accepted (0), wrong (16), ended (17). */
+const CODE_USED_STATUSES: ReadonlySet<string> = new Set(['0', '16', '17'])
 
 export function useRequestActions(
   requestId: MaybeRefOrGetter<string>,
@@ -53,9 +64,11 @@ export function useRequestActions(
         action,
         ok: answer.status === '0',
         status: answer.status,
+        failure: null,
         title: answer.status === '0' ? okMessage : info.title,
         message: answer.status === '0' ? '' : (answer.error_text ?? info.meaning),
         nextStep: answer.status === '0' ? '' : info.nextStep,
+        codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,
       }
       const id = toValue(requestId)
@@ -69,16 +82,17 @@ export function useRequestActions(
       await requests.upsert({ request_id: id, lastActivityAt: at }).catch(() => undefined)
     } catch (e) {
       const error = isApiError(e) ? e : new ApiError('network', String(e))
+      const failure = describeFailure(action, error)
       outcome.value = {
         action,
         ok: false,
-        status: error.kind,
-        title: error.kind === 'timeout' ? 'No answer' : 'The call failed',
+        status: '',
+        failure: failure.delivery,
+        title: failure.title,
         message: error.message,
-        nextStep:
-          action === 'check'
-            ? 'The code may or may not have been checked: refresh the request before trying again.'
-            : 'Refresh the request to see its state, then try again.',
+        nextStep: failure.nextStep,
+        // A code that may have been checked is not sent again blindly: the page is read first.
+        codeUsed: action === 'check' && failure.delivery === 'maybe',
         at,
       }
     } finally {

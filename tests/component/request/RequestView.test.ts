@@ -17,7 +17,7 @@ import {
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
-import { apiRequest, configureClient } from '@/api/client'
+import { ApiError, apiRequest, configureClient } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 
@@ -264,6 +264,89 @@ describe('request page: PIN entry', () => {
     expect(text('#pin-error')).toBe('The code has 4 digits.')
     expect(wrapper!.get('#pin-code').attributes('aria-invalid')).toBe('true')
     expect(checkCode).not.toHaveBeenCalled()
+  })
+})
+
+describe('request page: a check without a usable answer', () => {
+  const MAY_HAVE_RUN =
+    ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+
+  async function checkWith(result: () => Promise<CheckResult>) {
+    vi.mocked(checkCode).mockImplementation(result)
+    await mountRequest(adminRequest(ID, t0))
+    await wrapper!.get('#pin-code').setValue('1234')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    return {
+      outcome: text('[data-test="action-outcome"]'),
+      code: (wrapper!.get('#pin-code').element as HTMLInputElement).value,
+    }
+  }
+
+  it('504: names the failure, says the code may have been checked, and clears it', async () => {
+    const { outcome, code } = await checkWith(() =>
+      Promise.reject(
+        new ApiError('proxy', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, {
+          httpStatus: 504,
+          code: 'upstream_timeout',
+        }),
+      ),
+    )
+    expect(outcome).toMatch(/^No answer from Vonage \(HTTP 504\)\. /)
+    expect(outcome).not.toContain('Status')
+    expect(outcome).toContain(
+      'Next: The code may have been checked: refresh the request and look at its status before entering the code again.',
+    )
+    expect(code).toBe('')
+  })
+
+  it('queue_full: nothing was sent; the typed code is kept to send again', async () => {
+    const { outcome, code } = await checkWith(() =>
+      Promise.reject(
+        new ApiError('proxy', 'Too many calls are already waiting.', {
+          httpStatus: 503,
+          code: 'queue_full',
+          retryAfter: 1,
+        }),
+      ),
+    )
+    expect(outcome).toMatch(/^The server is busy \(HTTP 503\)\. /)
+    expect(outcome).toContain('Next: Nothing was sent. Wait 1 s, then check the code again.')
+    expect(code).toBe('1234')
+  })
+
+  it('Vonage not reached ("Nothing was sent"): the typed code is kept', async () => {
+    const { outcome, code } = await checkWith(() =>
+      Promise.reject(
+        new ApiError('proxy', 'Vonage could not be reached (ECONNREFUSED). Nothing was sent.', {
+          httpStatus: 502,
+          code: 'upstream_unreachable',
+        }),
+      ),
+    )
+    expect(outcome).toMatch(/^Vonage could not be reached \(HTTP 502\)\. /)
+    expect(outcome).toContain('Next: Nothing was sent: check the code again;')
+    expect(code).toBe('1234')
+  })
+
+  it('status 1 (throttled): said once, and the typed code is kept', async () => {
+    const { outcome, code } = await checkWith(() =>
+      Promise.resolve({ request_id: ID, status: '1', error_text: 'Throttled' }),
+    )
+    expect(outcome).toMatch(/^Status 1: Throttled\. Next: /)
+    expect(outcome.match(/Throttled/g)).toHaveLength(1)
+    expect(code).toBe('1234')
+  })
+
+  it('status 16 (wrong code) clears the typed code', async () => {
+    const { code } = await checkWith(() =>
+      Promise.resolve({
+        request_id: ID,
+        status: '16',
+        error_text: 'The code provided does not match the expected value',
+      }),
+    )
+    expect(code).toBe('')
   })
 })
 
