@@ -44,8 +44,25 @@ export const useEnvironmentsStore = defineStore('environments', () => {
   const error = ref<ApiError | null>(null)
 
   const current = computed<Environment>(
-    () => environments.value.find((e) => e.id === currentId.value) ?? (FALLBACK[0] as Environment),
+    () =>
+      environments.value.find((e) => e.id === currentId.value) ?? {
+        id: currentId.value,
+        label: currentId.value === 'live' ? 'Live' : 'Sandbox',
+        available: false,
+      },
   )
+  /**
+   * Why nothing can be started in the chosen environment, or `null`. A Live choice kept from an
+   * earlier visit stays chosen when the server no longer offers live: no silent switch to Sandbox.
+   */
+  const currentUnavailableReason = computed<string | null>(() => {
+    if (current.value.available) return null
+    if (!loaded.value && !error.value) return 'checking which environments this server offers…'
+    if (current.value.id === 'live') {
+      return 'Live is not available on this server: choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.'
+    }
+    return `${current.value.label} is not available on this server: choose another environment.`
+  })
   const isSandbox = computed(() => currentId.value === 'sandbox')
 
   /** Why an environment cannot be chosen, or `null` when it can. */
@@ -71,7 +88,9 @@ export const useEnvironmentsStore = defineStore('environments', () => {
         defaultId.value = answer.default
         loaded.value = true
         const chosen = answer.environments.find((e) => e.id === currentId.value)
-        if (!chosen?.available) currentId.value = answer.default
+        // A choice the user made stays, even when it is not available now (it is shown as such);
+        // only the assumed sandbox follows the server's default.
+        if (!chosen?.available && readStored() !== currentId.value) currentId.value = answer.default
       })
       .catch((e: unknown) => {
         error.value = e instanceof ApiError ? e : new ApiError('network', String(e))
@@ -100,6 +119,7 @@ export const useEnvironmentsStore = defineStore('environments', () => {
     loaded,
     error,
     current,
+    currentUnavailableReason,
     isSandbox,
     unavailableReason,
     load,

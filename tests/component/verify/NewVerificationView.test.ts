@@ -644,3 +644,45 @@ describe('a start without an answer', () => {
     expect(wrapper.get('[data-test="unanswered-start"]').text()).toContain(BLOCKER_ID)
   })
 })
+
+describe('a stored Live choice when live is no longer available', () => {
+  it('stays Live, says so, and blocks the start with the reason instead of using the sandbox', async () => {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    ;({ wrapper } = await mountNewVerification(() =>
+      localStorage.setItem('verify-desk:environment', 'live'),
+    ))
+    await flushPromises()
+    expect(wrapper.get('input[name="environment"][value="live"]').element).toHaveProperty(
+      'checked',
+      true,
+    )
+    expect(wrapper.get('input[name="environment"][value="sandbox"]').element).toHaveProperty(
+      'checked',
+      false,
+    )
+    expect(wrapper.get('[data-test="chosen-unavailable"]').text()).toContain(
+      'Live is still chosen but not available on this server',
+    )
+    const button = wrapper.get('button[type="submit"]')
+    expect((button.element as HTMLButtonElement).disabled).toBe(true)
+    expect(button.attributes('aria-describedby')).toBe('start-blocked-reason')
+    expect(wrapper.get('#start-blocked-reason').text()).toBe(
+      'Start not possible: Live is not available on this server: choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.',
+    )
+    await fill('number', '+447700900123')
+    await submit()
+    expect(start).not.toHaveBeenCalled()
+    expect(localStorage.getItem('verify-desk:environment')).toBe('live')
+
+    // Choosing Sandbox is a deliberate act: then the start goes there.
+    await wrapper.get('input[name="environment"][value="sandbox"]').setValue(true)
+    expect(wrapper.find('#start-blocked-reason').exists()).toBe(false)
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await submit()
+    expect(start).toHaveBeenCalledWith(
+      'sandbox',
+      expect.objectContaining({ number: '447700900123' }),
+    )
+  })
+})

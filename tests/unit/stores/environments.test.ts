@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { getEnvironments } from '@/api/verify'
+import { useEnvironmentsStore } from '@/stores/environments'
+
+vi.mock('@/api/verify', () => ({ getEnvironments: vi.fn() }))
+
+const storage = new Map<string, string>()
+vi.stubGlobal('localStorage', {
+  getItem: (key: string) => storage.get(key) ?? null,
+  setItem: (key: string, value: string) => void storage.set(key, value),
+  removeItem: (key: string) => void storage.delete(key),
+})
+
+const LIVE_OFF = {
+  environments: [
+    { id: 'sandbox' as const, label: 'Sandbox', available: true },
+    { id: 'live' as const, label: 'Live', available: false },
+  ],
+  default: 'sandbox' as const,
+}
+
+beforeEach(() => {
+  storage.clear()
+  setActivePinia(createPinia())
+  vi.mocked(getEnvironments).mockResolvedValue(LIVE_OFF)
+})
+
+describe('the chosen environment', () => {
+  it('keeps a stored Live choice when live is not available any more, and says why nothing starts', async () => {
+    storage.set('verify-desk:environment', 'live')
+    const store = useEnvironmentsStore()
+    await store.load()
+    expect(store.currentId).toBe('live')
+    expect(store.current).toMatchObject({ id: 'live', available: false })
+    expect(store.currentUnavailableReason).toBe(
+      'Live is not available on this server: choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.',
+    )
+    expect(store.select('sandbox')).toBe(true)
+    expect(store.currentUnavailableReason).toBeNull()
+    expect(storage.get('verify-desk:environment')).toBe('sandbox')
+  })
+
+  it('without a stored choice stays on the sandbox even when the server offers live by default', async () => {
+    vi.mocked(getEnvironments).mockResolvedValue({
+      ...LIVE_OFF,
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true },
+      ],
+      default: 'live',
+    })
+    const store = useEnvironmentsStore()
+    expect(store.currentId).toBe('sandbox')
+    await store.load()
+    expect(store.currentId).toBe('sandbox')
+    expect(store.currentUnavailableReason).toBeNull()
+  })
+})
