@@ -44,6 +44,8 @@ export function useRequestDetails(
   const error = ref<ApiError | null>(null)
   /** The API's answer when the id was not found (status 101), with its text. */
   const notFound = ref<string | null>(null)
+  /** The search answered another status (1 Throttled, 5 Internal Error…): its code and text. */
+  const searchFailure = ref<{ status: string; errorText: string } | null>(null)
 
   const model = computed<RequestModel | null>(() => {
     if (environment.value === 'sandbox' && adminModel.value) return adminModel.value
@@ -63,10 +65,7 @@ export function useRequestDetails(
     } else if (result.kind === 'found') {
       notFound.value = 'No response found'
     } else {
-      error.value = new ApiError(
-        'http',
-        `Search answered status ${result.status}: ${result.error_text}`,
-      )
+      searchFailure.value = { status: result.status, errorText: result.error_text }
     }
   }
 
@@ -77,6 +76,7 @@ export function useRequestDetails(
     if (loading) return loading
     isLoading.value = true
     error.value = null
+    searchFailure.value = null
     loading = (async () => {
       // History says which environment a known request lives in: read it first.
       await requests.ready.catch(() => undefined)
@@ -142,5 +142,15 @@ export function useRequestDetails(
   )
   onScopeDispose(() => stream?.close())
 
-  return { entry, environment, model, clockOffset, isLoading, error, notFound, refresh }
+  return {
+    entry,
+    environment,
+    model,
+    clockOffset,
+    isLoading,
+    error,
+    notFound,
+    searchFailure,
+    refresh,
+  }
 }

@@ -19,6 +19,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { ApiError, apiRequest, configureClient } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
+import { statusInfo } from '@contract/status'
 import { adminRequest } from '../verify/support'
 
 vi.mock('@/api/verify', () => ({
@@ -544,5 +545,55 @@ describe('request page: the call log survives a reload', () => {
       'code not stored for live requests (shown as $CODE).',
     )
     expect(call.text()).not.toContain('4321')
+  })
+})
+
+describe('request page: a search that answers without the request', () => {
+  async function mountLiveInHistory() {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useRequestsStore().upsert({
+      request_id: ID,
+      environment: 'live',
+      status: 'IN PROGRESS',
+      createdAt: t0,
+      source: 'started',
+    })
+    wrapper = mountAnyPath(pinia)
+    await flushPromises()
+  }
+
+  it.each([
+    ['1', 'Throttled'],
+    ['5', 'Internal Error'],
+  ])(
+    'status %s: says what it means and the next step from the status table',
+    async (status, errorText) => {
+      vi.mocked(searchRequests).mockResolvedValue({
+        kind: 'error',
+        ids: [ID],
+        status,
+        error_text: errorText,
+      })
+      await mountLiveInHistory()
+      const info = statusInfo(status)
+      const card = wrapper!.get('[data-test="search-failure"]')
+      expect(card.text()).toContain(`The search answered status ${status}: ${info.title}.`)
+      expect(card.text()).toContain(`Next: ${info.nextStep}`)
+      expect(card.text()).not.toContain('check the connection')
+    },
+  )
+
+  it('status 101 for a request already in history: a note with its meaning, history still shown', async () => {
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    await mountLiveInHistory()
+    const note = wrapper!.get('[data-test="search-not-found"]')
+    expect(note.text()).toContain('Status 101: No request found (No response found).')
+    expect(note.text()).toContain('can take up to a minute to appear in search')
+    expect(text('.summary')).toContain('IN PROGRESS')
   })
 })
