@@ -41,6 +41,7 @@ export type ProxyErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'queue_full'
+  | 'server_closing'
   | 'upstream_timeout'
   | 'upstream_unreachable'
   | 'upstream_bad_response'
