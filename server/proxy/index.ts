@@ -25,7 +25,15 @@ import {
   tokenMatches,
   tokenOf,
 } from './guards.ts'
-import { Coalescer, QueueFullError, RateLimiter, type Timers } from './limiter.ts'
+import {
+  Coalescer,
+  LimiterClosedError,
+  QueueFullError,
+  QueueTimeoutError,
+  RateLimiter,
+  realTimers,
+  type Timers,
+} from './limiter.ts'
 import {
   ENVIRONMENT_IDS,
   matchRoute,
@@ -88,6 +96,11 @@ export interface ProxyOptions {
   timeoutMs: number
   /** `false` disables pacing (benchmarks only). */
   rateLimit: ProxyRateLimit | false
+  /**
+   * How long a call may wait for its turn under the rate limits, in milliseconds (10 s by default):
+   * past it, it is withdrawn unsent and answered 503 `queue_full`, well before the dashboard gives up.
+   */
+  maxQueueWaitMs?: number
   /** The clock the pacing runs on; the real one unless a test moves time by hand. */
   timers?: Timers
   /** One line per call through `logger.info` when true. */
@@ -101,7 +114,13 @@ export interface Proxy {
   environments(): EnvironmentsResponse
   /** Calls of an environment waiting for their turn under its rate limits (0 without pacing). */
   waiting(environment: EnvironmentId): number
-  close(): void
+  /**
+   * Stops the proxy gracefully: calls still waiting for their turn (and any new call) are answered
+   * 503 `server_closing` unsent, calls already sent get their answer (each within its own time
+   * limit) and are logged; then the upstream connections are closed and the promise resolves.
+   * Calling it again returns the same promise. It never rejects.
+   */
+  close(): Promise<void>
 }
 
 /** The largest upstream answer read for a Verify call (search answers are a few kB). */
@@ -109,6 +128,8 @@ const MAX_UPSTREAM_BODY = 1024 * 1024
 const EXCERPT_LENGTH = 160
 /** Distinct `Host` values whose verdict is remembered. */
 const MAX_HOST_VERDICTS = 64
+/** How long a call may wait for its turn by default (the dashboard waits 30 s for an answer). */
+const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
 /** Network error codes raised before a request could leave this server. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 /** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
@@ -132,6 +153,16 @@ const TRY_AGAIN = ' Try again in a moment.'
 const SEARCH_TRY_AGAIN =
   ' A search changes nothing, so it can safely be tried again; if this persists, check VONAGE_API_HOST.'
 
+/** Whether this failure means the call was refused before it could be sent upstream. */
+function notSent(error: unknown): boolean {
+  return (
+    error instanceof QueueFullError ||
+    error instanceof QueueTimeoutError ||
+    error instanceof LimiterClosedError ||
+    error instanceof ServerClosingError
+  )
+}
+
 /** The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`, `admin`…). */
 function adviceAfterFailure(endpoint: string): string {
   if (endpoint.startsWith('check')) return MAY_HAVE_RUN.check
@@ -145,6 +176,14 @@ class ClientClosedError extends Error {
   constructor() {
     super('the client closed the connection before the call was sent')
     this.name = 'ClientClosedError'
+  }
+}
+
+/** A call refused before it was sent upstream, because the server is closing. */
+class ServerClosingError extends Error {
+  constructor() {
+    super('the server is closing')
+    this.name = 'ServerClosingError'
   }
 }
 
@@ -171,8 +210,17 @@ interface CallRecord {
   clientClosed: boolean
   /** Withdraws the call from the pacing queue; set while it may wait there. */
   cancel: (() => void) | undefined
-  /** Events still due before the log line: the response closing, the handler finishing. */
+  /** Events still due before the log line: the browser leaving or the response closing, the handler finishing. */
   pending: number
+  /** The response closed or its connection went away (counted once in `pending`). */
+  closeSeen: boolean
+  /** Counted among the calls close() waits for (from the moment it may be sent). */
+  active: boolean
+  /**
+   * For a response queued behind others on its connection (HTTP/1.1 pipelining): the listener on
+   * the connection's `close`, which stands in for the response's own (Node emits none for it).
+   */
+  onSocketClose: (() => void) | undefined
   log: (res: ServerResponse, call: CallRecord) => void
 }
 
@@ -187,11 +235,40 @@ type TrackedResponse = ServerResponse & { [CALL]?: CallRecord }
 function onResponseClose(this: TrackedResponse): void {
   const call = this[CALL]
   if (!call) return
-  if (!this.headersSent) {
+  closeCall(this, call, !this.headersSent)
+}
+
+/**
+ * Notes that a call's response closed or its connection went away (once): `left` when that was
+ * before the answer was written.
+ */
+function closeCall(res: ServerResponse, call: CallRecord, left: boolean): void {
+  if (call.closeSeen) return
+  call.closeSeen = true
+  if (call.onSocketClose) {
+    res.req.socket.off('close', call.onSocketClose)
+    call.onSocketClose = undefined
+  }
+  if (left) {
     call.clientClosed = true
     call.cancel?.()
   }
-  if (--call.pending === 0) call.log(this, call)
+  if (--call.pending === 0) call.log(res, call)
+}
+
+/**
+ * A response queued behind earlier ones on a pipelining connection has no socket yet, and Node
+ * emits no `close` on it when the connection drops (the request's `close` came already, once its
+ * body was read): the connection's own `close` tells that its browser left.
+ */
+function watchQueuedResponse(res: TrackedResponse, call: CallRecord): void {
+  const socket = res.req.socket
+  if (socket.destroyed) {
+    closeCall(res, call, true)
+    return
+  }
+  call.onSocketClose = () => closeCall(res, call, !res.writableFinished)
+  socket.once('close', call.onSocketClose)
 }
 
 function noLog(): void {}
@@ -274,6 +351,17 @@ export function createProxy(options: ProxyOptions): Proxy {
     return verdict
   }
 
+  const timers = options.timers ?? realTimers
+  const maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS
+  /** Set once close() was called: no call is sent any more. */
+  let closing: Promise<void> | undefined
+  /** Calls that may be sent or are in flight, which close() lets finish. */
+  let active = 0
+  /** Called when `active` drops to 0 while closing. */
+  let onIdle: (() => void) | undefined
+  /** Stops the admin answers being streamed (the sandbox event stream): cut on close. */
+  const streams = new Set<() => void>()
+
   const upstreamLimits: ExchangeLimits = {
     timeoutMs: options.timeoutMs,
     maxBytes: MAX_UPSTREAM_BODY,
@@ -304,6 +392,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     } catch (error) {
       fail(req, res, call, error)
     }
+    if (call.active && --active === 0) onIdle?.()
     if (--call.pending === 0) call.log(res, call)
   }
 
@@ -424,6 +513,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
 
     if (route.kind === 'admin') {
+      if (closing) throw new ServerClosingError()
       await streamAdmin(env, upstreamRequest, res)
       return
     }
@@ -441,6 +531,10 @@ export function createProxy(options: ProxyOptions): Proxy {
   ): Promise<BufferedAnswer> {
     // The browser left while its body was read: nothing to send it for.
     if (call.clientClosed) throw new ClientClosedError()
+    if (closing) throw new ServerClosingError()
+    // From here the call may be sent: close() lets it finish.
+    call.active = true
+    active++
     const upstream = env.config.upstream
     if (route.endpoint !== 'search') {
       // Never retried: it may send an SMS or use up an attempt.
@@ -449,6 +543,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       call.cancel = () => controller.abort(new ClientClosedError())
       return env.overall.schedule(() => upstream.exchange(request, upstreamLimits), {
         signal: controller.signal,
+        deadline: timers.now() + maxQueueWaitMs,
       })
     }
     const once = () => upstream.exchange(request, upstreamLimits)
@@ -456,8 +551,12 @@ export function createProxy(options: ProxyOptions): Proxy {
     // Identical searches share one upstream call, withdrawn only once all their browsers left.
     const key = searchKey(route, bodyParams, query)
     const { promise, shared, leave } = env.searches.run(key, async (signal) => {
-      const paced = () => (env.overall ? env.overall.schedule(once, { signal }) : once())
-      const first = () => (env.search ? env.search.schedule(paced, { signal }) : paced())
+      // One deadline for both queues of an attempt (the search rate, then the overall one).
+      const first = () => {
+        const paced = { signal, deadline: timers.now() + maxQueueWaitMs }
+        const overall = () => (env.overall ? env.overall.schedule(once, paced) : once())
+        return env.search ? env.search.schedule(overall, paced) : overall()
+      }
       try {
         return await first()
       } catch (error) {
@@ -577,13 +676,24 @@ export function createProxy(options: ProxyOptions): Proxy {
     res.writeHead(response.status, headers)
     if (streaming) res.flushHeaders()
     const body = response.body
-    const stop = () => response.cancel()
+    const stop = () => {
+      streams.delete(stop)
+      response.cancel()
+    }
+    streams.add(stop)
     res.once('close', stop)
-    body.once('end', () => res.off('close', stop))
-    // The sandbox closed the stream or the upstream dropped: end what was sent.
+    body.once('end', () => {
+      streams.delete(stop)
+      res.off('close', stop)
+    })
+    // The sandbox closed the stream or the upstream dropped (or the server closes): end what was sent.
     body.once('error', () => {
+      streams.delete(stop)
       res.off('close', stop)
       res.end()
+    })
+    body.once('close', () => {
+      if (!res.writableEnded && !res.destroyed) res.end()
     })
     body.pipe(res)
   }
@@ -639,8 +749,24 @@ export function createProxy(options: ProxyOptions): Proxy {
       return new ProxyError(
         503,
         'queue_full',
-        'Too many calls are already waiting for the Vonage API rate limit on this server. Wait a few seconds and try again.',
+        'Too many calls are already waiting for the Vonage API rate limit on this server: this call was NOT sent. Wait a few seconds and try again.',
         { 'Retry-After': '1' },
+      )
+    }
+    if (error instanceof QueueTimeoutError) {
+      return new ProxyError(
+        503,
+        'queue_full',
+        `This call waited ${Math.round(maxQueueWaitMs / 100) / 10} s for its turn under the Vonage API rate limit and was withdrawn: ` +
+          'it was NOT sent, so it is safe to try again in a few seconds.',
+        { 'Retry-After': '1' },
+      )
+    }
+    if (error instanceof ServerClosingError || error instanceof LimiterClosedError) {
+      return new ProxyError(
+        503,
+        'server_closing',
+        'This Verify Desk server is shutting down: the call was NOT sent, so it is safe to send it again once the server is back.',
       )
     }
     options.logger.warn(
@@ -665,12 +791,35 @@ export function createProxy(options: ProxyOptions): Proxy {
       clientClosed: false,
       cancel: undefined,
       pending: 2,
+      closeSeen: false,
+      active: false,
+      onSocketClose: undefined,
       log: options.accessLog ? accessLog : noLog,
     }
     ;(res as TrackedResponse)[CALL] = call
     // `close` is emitted once: a plain listener spares the `once` wrapper.
     res.on('close', onResponseClose)
+    // Queued behind another response on its connection (HTTP/1.1 pipelining).
+    if (res.socket === null) watchQueuedResponse(res, call)
     void handle(req, res, call)
+  }
+
+  /**
+   * Refuses what waits, lets what was sent finish, then closes the upstream connections (cutting
+   * the sandbox event streams still open).
+   */
+  async function closeGracefully(): Promise<void> {
+    for (const runtime of runtimes.values()) {
+      runtime.overall?.close()
+      runtime.search?.close()
+    }
+    if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve))
+    for (const stop of [...streams]) stop()
+    await Promise.all(
+      [...runtimes.values()].map((runtime) =>
+        Promise.resolve(runtime.config.upstream.close()).catch(() => undefined),
+      ),
+    )
   }
 
   function fail(req: IncomingMessage, res: ServerResponse, call: CallRecord, error: unknown): void {
@@ -683,6 +832,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       return
     }
     const proxyError = toProxyError(error, call)
+    if (notSent(error)) addNote(call, 'not_sent')
     if (call.clientClosed) {
       // Nobody to answer: the log line says what went wrong.
       addNote(call, `error=${proxyError.code}`)
@@ -703,11 +853,8 @@ export function createProxy(options: ProxyOptions): Proxy {
       return (runtime?.overall?.waiting ?? 0) + (runtime?.search?.waiting ?? 0)
     },
     close() {
-      for (const runtime of runtimes.values()) {
-        runtime.overall?.close()
-        runtime.search?.close()
-        runtime.config.upstream.close()
-      }
+      closing ??= closeGracefully()
+      return closing
     },
   }
 }

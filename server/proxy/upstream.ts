@@ -48,7 +48,8 @@ export interface Upstream {
    * connection or answers more than `limits.maxBytes`.
    */
   exchange(request: UpstreamRequest, limits: ExchangeLimits): Promise<BufferedAnswer>
-  close(): void
+  /** Closes its connections, cutting calls still open; resolves once they are closed. */
+  close(): Promise<void>
 }
 
 /** The upstream could not be reached or dropped the connection before answering. */
@@ -136,7 +137,7 @@ export function httpUpstream(baseUrl: string): Upstream {
       })
     },
     close() {
-      void pool.destroy().catch(() => undefined)
+      return pool.destroy().catch(() => undefined)
     },
   }
 }
@@ -308,7 +309,7 @@ export function sandboxUpstream(sandbox: InProcessSandbox, description: string):
         deadline,
       ]).finally(() => clearTimeout(timer))
     },
-    close() {},
+    async close() {},
   }
 }
 

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { httpUpstream } from '../../../server/proxy/index'
 import {
   call,
+  errorOf,
   json,
   leavingCall,
   manualClock,
+  pipelinedCalls,
   startProxy,
   startUpstream,
   verifyLikeHandler,
@@ -403,5 +405,193 @@ describe('calls whose browser has gone', () => {
     expect(
       shared.filter((l) => /http=200 status="IN PROGRESS" .* coalesced$/.test(l)),
     ).toHaveLength(1)
+  })
+
+  it('drops pipelined calls still waiting when their connection closes: none sent, one log line each', async () => {
+    const clock = manualClock()
+    upstream = await startUpstream()
+    proxy = await startProxy(upstream.url, {
+      rateLimit: { requestsPerSecond: 1, maxQueue: 5 },
+      timers: clock.timers,
+    })
+    const port = proxy.port
+    expect((await call(port, START, startBody('first'))).status).toBe(200) // the slot of this second
+    const bodies = ['p1', 'p2', 'p3'].map((n) => JSON.stringify({ number: n, brand: 'b' }))
+    const browser = pipelinedCalls(port, START, bodies)
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(3), { timeout: 10_000 })
+    browser.leave()
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(4), { timeout: 10_000 })
+    expect(proxy.proxy.waiting('live')).toBe(0)
+    for (const line of proxy.lines.slice(1)) {
+      expect(line).toMatch(
+        /env=live endpoint=request method=POST http=499 status=- request_id=- latency=[\d.]+ms client_closed not_sent$/,
+      )
+    }
+
+    // Seconds later, none of them has gone out, and the next call is sent at once.
+    clock.advance(2000)
+    expect((await call(port, START, startBody('next'))).status).toBe(200)
+    expect(
+      upstream.arrivals.map((a) => (JSON.parse(a.body) as { number?: string }).number),
+    ).toEqual(['first', 'next'])
+    expect(browser.received()).toBe('')
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(5), { timeout: 10_000 })
+  })
+
+  it('logs each pipelined call already sent once, with its answer, when the connection closes', async () => {
+    const held: Array<() => void> = []
+    upstream = await startUpstream((arrival, res, req) => {
+      held.push(() => void verifyLikeHandler(arrival, res, req))
+    })
+    proxy = await startProxy(upstream.url, { timeoutMs: 15_000 })
+    const bodies = ['p1', 'p2', 'p3'].map((n) => JSON.stringify({ number: n, brand: 'b' }))
+    const browser = pipelinedCalls(proxy.port, START, bodies)
+    await vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(3), { timeout: 10_000 })
+    browser.leave()
+    await vi.waitFor(() => expect(proxy?.connections()).toBe(0), { timeout: 10_000 })
+    expect(proxy.lines).toEqual([]) // not before the upstream has answered
+    for (const answer of held) answer()
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(3), { timeout: 10_000 })
+    for (const line of proxy.lines) {
+      expect(line).toMatch(
+        /env=live endpoint=request method=POST http=499 status="0" request_id=abcdef0123456789abcdef0123456789 latency=[\d.]+ms client_closed$/,
+      )
+    }
+    // One line each: the next call adds exactly one.
+    upstream.setHandler(verifyLikeHandler)
+    expect((await call(proxy.port, START, startBody('next'))).status).toBe(200)
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(4), { timeout: 10_000 })
+    expect(proxy.lines[3]).toMatch(/http=200 status="0"/)
+  })
+})
+
+describe('how long a call may wait for its turn', () => {
+  const START = '/api/live/verify/json'
+
+  it('withdraws a call still waiting after 10 s: 503 queue_full, never sent, logged not_sent', async () => {
+    const clock = manualClock()
+    let release: () => void = () => {}
+    upstream = await startUpstream((arrival, res, req) => {
+      release = () => void verifyLikeHandler(arrival, res, req) // a slow upstream
+    })
+    proxy = await startProxy(upstream.url, {
+      rateLimit: { requestsPerSecond: 1, maxQueue: 5 },
+      timers: clock.timers,
+      timeoutMs: 60_000,
+    })
+    const port = proxy.port
+    const first = call(port, START, startBody('first'))
+    await vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(1), { timeout: 10_000 })
+    const waiting = counted([call(port, START, startBody('second'))])
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(1), { timeout: 10_000 })
+    clock.advance(9_999)
+    expect(waiting.answered()).toBe(0)
+    expect(proxy.proxy.waiting('live')).toBe(1)
+    clock.advance(1)
+    const [refused] = await waiting.all
+    expect(refused?.status).toBe(503)
+    expect(refused?.headers['retry-after']).toBe('1')
+    expect(errorOf(refused!)).toEqual({
+      code: 'queue_full',
+      message:
+        'This call waited 10 s for its turn under the Vonage API rate limit and was withdrawn: ' +
+        'it was NOT sent, so it is safe to try again in a few seconds.',
+    })
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(1), { timeout: 10_000 })
+    expect(proxy.lines[0]).toMatch(
+      /env=live endpoint=request method=POST http=503 status=- request_id=- latency=[\d.]+ms not_sent$/,
+    )
+
+    // The slow call still gets its answer; the withdrawn one is never sent, even once a slot frees.
+    release()
+    expect((await first).status).toBe(200)
+    clock.advance(5000)
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(2), { timeout: 10_000 })
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+
+  it('takes the wait limit from the options, for searches through both queues too', async () => {
+    const clock = manualClock()
+    upstream = await startUpstream()
+    proxy = await startProxy(upstream.url, {
+      live: {
+        upstream: httpUpstream(upstream.url),
+        credentials: { apiKey: 'k1234567', apiSecret: 's' },
+        auth: 'basic',
+        searchPerSecond: 0.5,
+      },
+      maxQueueWaitMs: 1500,
+      timers: clock.timers,
+    })
+    const port = proxy.port
+    const search = (id: string) => `/api/live/verify/search/json?request_id=${id}`
+    expect((await call(port, search('first'))).status).toBe(200) // the search slot of 2 s
+    const waiting = counted([call(port, search('second'))])
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(1), { timeout: 10_000 })
+    clock.advance(1499)
+    expect(waiting.answered()).toBe(0)
+    clock.advance(1)
+    const [refused] = await waiting.all
+    expect(refused?.status).toBe(503)
+    expect(errorOf(refused!).message).toMatch(/^This call waited 1\.5 s .* it was NOT sent/)
+    clock.advance(5000)
+    expect(upstream.arrivals.map((a) => a.url)).toEqual(['/verify/search/json?request_id=first'])
+  })
+})
+
+describe('closing the proxy', () => {
+  const START = '/api/live/verify/json'
+
+  it('refuses queued and new calls unsent, lets a sent call finish, then resolves', async () => {
+    const clock = manualClock()
+    let release: () => void = () => {}
+    upstream = await startUpstream((arrival, res, req) => {
+      release = () => void verifyLikeHandler(arrival, res, req)
+    })
+    proxy = await startProxy(upstream.url, {
+      rateLimit: { requestsPerSecond: 1, maxQueue: 5 },
+      timers: clock.timers,
+      timeoutMs: 15_000,
+    })
+    const port = proxy.port
+    const sent = call(port, START, startBody('sent'))
+    await vi.waitFor(() => expect(upstream?.arrivals).toHaveLength(1), { timeout: 10_000 })
+    const queued = [call(port, START, startBody('q1')), call(port, START, startBody('q2'))]
+    await vi.waitFor(() => expect(proxy?.proxy.waiting('live')).toBe(2), { timeout: 10_000 })
+
+    let closed = false
+    const closing = proxy.proxy.close().then(() => (closed = true))
+    const CLOSING = {
+      code: 'server_closing',
+      message:
+        'This Verify Desk server is shutting down: the call was NOT sent, so it is safe to send it again once the server is back.',
+    }
+    for (const answer of await Promise.all(queued)) {
+      expect(answer.status).toBe(503)
+      expect(errorOf(answer)).toEqual(CLOSING)
+    }
+    // A call arriving while the server drains is refused the same way.
+    const late = await call(port, START, startBody('late'))
+    expect(late.status).toBe(503)
+    expect(errorOf(late)).toEqual(CLOSING)
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(3), { timeout: 10_000 })
+    for (const line of proxy.lines) {
+      expect(line).toMatch(
+        /env=live endpoint=request method=POST http=503 status=- request_id=- latency=[\d.]+ms not_sent$/,
+      )
+    }
+    expect(closed).toBe(false) // the sent call is still out
+
+    release()
+    const answer = await sent
+    expect(answer.status).toBe(200)
+    expect(answer.json()).toEqual({ request_id: 'abcdef0123456789abcdef0123456789', status: '0' })
+    await closing
+    await vi.waitFor(() => expect(proxy?.lines).toHaveLength(4), { timeout: 10_000 })
+    expect(proxy.lines[3]).toMatch(
+      /env=live endpoint=request method=POST http=200 status="0" request_id=abcdef0123456789abcdef0123456789 /,
+    )
+    clock.advance(5000)
+    expect(upstream.arrivals).toHaveLength(1)
   })
 })

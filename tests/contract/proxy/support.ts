@@ -4,7 +4,7 @@ import http, {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createLogger, createServer } from 'vite'
 import {
@@ -178,7 +178,7 @@ export async function startProxy(
     /** Client connections the proxy's server holds open (0 once every browser has gone). */
     connections: () => connections,
     async close() {
-      proxy.close()
+      await proxy.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
@@ -255,6 +255,32 @@ export function leavingCall(
   return {
     answered: () => answered,
     leave: () => req.destroy(),
+  }
+}
+
+/**
+ * POST calls sent back to back on one connection without waiting for answers (HTTP/1.1
+ * pipelining, as some clients and proxies do); `leave()` closes the connection.
+ */
+export function pipelinedCalls(port: number, path: string, bodies: string[]) {
+  const socket = net.connect(port, '127.0.0.1')
+  let received = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (text: string) => (received += text))
+  socket.on('error', () => undefined) // the connection is closed on purpose
+  socket.write(
+    bodies
+      .map(
+        (body) =>
+          `POST ${path} HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      )
+      .join(''),
+  )
+  return {
+    /** Everything the connection received so far. */
+    received: () => received,
+    leave: () => socket.destroy(),
   }
 }
 
