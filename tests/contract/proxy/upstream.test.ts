@@ -397,4 +397,29 @@ describe('the connection to the upstream', () => {
     // The proxy carries on.
     expect((await start()).status).toBe(200)
   })
+
+  it('ends an open event stream when the proxy closes, without waiting for it', async () => {
+    upstream.setHandler((arrival, res, req) => {
+      if (!arrival.url.startsWith('/__admin/events')) return verifyLikeHandler(arrival, res, req)
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('event: ready\ndata: {}\n\n')
+    })
+    const browser = http.get({
+      host: '127.0.0.1',
+      port: proxy.port,
+      path: '/api/sandbox/__admin/events',
+      headers: { host: `localhost:${proxy.port}`, accept: 'text/event-stream' },
+    })
+    const res = await new Promise<http.IncomingMessage>((resolve) =>
+      browser.on('response', resolve),
+    )
+    let text = ''
+    res.setEncoding('utf8')
+    res.on('data', (chunk: string) => (text += chunk))
+    const ended = new Promise<void>((resolve) => res.once('end', resolve))
+    await vi.waitFor(() => expect(text).toContain('event: ready'), { timeout: 10_000 })
+    await proxy.proxy.close()
+    await ended
+    expect(text).toBe('event: ready\ndata: {}\n\n')
+  })
 })
