@@ -105,6 +105,24 @@ describe('look up view', () => {
     expect(useRequestsStore().byId(requestId(1))?.status).toBe('IN PROGRESS')
   })
 
+  it('names every id of a batch that could not be looked up', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => requestId(i + 1))
+    search.mockImplementation(async (_env, batch): Promise<SearchResult> =>
+      batch.includes(requestId(11))
+        ? { kind: 'error', ids: batch, status: '1', error_text: 'Throttled' }
+        : { kind: 'found', requests: batch.map(found), missing: [] },
+    )
+    const w = await mountLookup()
+    await w.find('textarea').setValue(ids.join(' '))
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    await vi.waitFor(() =>
+      expect(w.find('[data-testid="lookup-failed-batch"]').exists()).toBe(true),
+    )
+    const failed = w.get('[data-testid="lookup-failed-batch"]')
+    expect(failed.findAll('code').map((c) => c.text())).toEqual([requestId(11), requestId(12)])
+  })
+
   it('keeps the pasted ids through a reload of the page', async () => {
     const w = await mountLookup()
     await w.get('#lookup-ids').setValue(`${requestId(1)}\n${requestId(2)}`)
