@@ -109,7 +109,7 @@ describe('look up view', () => {
     const ids = Array.from({ length: 12 }, (_, i) => requestId(i + 1))
     search.mockImplementation(async (_env, batch): Promise<SearchResult> =>
       batch.includes(requestId(11))
-        ? { kind: 'error', ids: batch, status: '1', error_text: 'Throttled' }
+        ? { kind: 'error', ids: [...batch], status: '1', error_text: 'Throttled' }
         : { kind: 'found', requests: batch.map(found), missing: [] },
     )
     const w = await mountLookup()
