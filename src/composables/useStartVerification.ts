@@ -52,7 +52,7 @@ export function useStartVerification() {
         ? startPsd2(env, params)
         : startVerification(env, params))
       if (answer.status === '0' && answer.request_id) {
-        unanswered.answered(env, number)
+        unanswered.answered(env, number, answer.request_id)
         started.value = true
         const now = Date.now()
         try {

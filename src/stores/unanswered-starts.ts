@@ -38,6 +38,8 @@ export interface UnansweredStart {
   delivery: Delivery
   /** A request Vonage later named for this number with status 10 (probably this start). */
   probableRequestId?: string
+  /** A later start to this number that Vonage accepted (status 0): this one had not gone through. */
+  laterRequestId?: string
 }
 
 const DELIVERIES: ReadonlySet<string> = new Set(['maybe', 'not_sent', 'refused', 'token'])
@@ -76,7 +78,12 @@ function readStored(): UnansweredStart[] {
       globalThis.localStorage?.getItem(UNANSWERED_STARTS_KEY) ?? '[]',
     ) as unknown
     if (!Array.isArray(parsed)) return []
-    return parsed.filter(isEntry).map((e) => ({ ...e, params: withoutPin(e.params) }))
+    return parsed.filter(isEntry).map((e) => {
+      const entry: UnansweredStart = { ...e, params: withoutPin(e.params) }
+      if (typeof entry.probableRequestId !== 'string') delete entry.probableRequestId
+      if (typeof entry.laterRequestId !== 'string') delete entry.laterRequestId
+      return entry
+    })
   } catch {
     return []
   }
@@ -132,9 +139,28 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     return entry
   }
 
-  /** Notes that a start to this number got an API answer (started or refused with a status). */
-  function answered(environment: EnvironmentId, number: string): void {
+  /**
+   * Notes that a start to this number got an API answer (started or refused with a status). With
+   * the request_id of a start Vonage accepted, the earlier entries for the number that are still
+   * open say so: a start still in progress would have made Vonage answer status 10 instead.
+   */
+  function answered(environment: EnvironmentId, number: string, startedId?: string): void {
     lastInTab.set(numberKey(environment, number), { outcome: 'answered' })
+    if (!startedId) return
+    const all = readStored()
+    let changed = false
+    for (const entry of all) {
+      if (
+        entry.environment === environment &&
+        entry.number === number &&
+        !entry.probableRequestId &&
+        !entry.laterRequestId
+      ) {
+        entry.laterRequestId = startedId
+        changed = true
+      }
+    }
+    if (changed) save(all)
   }
 
   /** The earlier start to this number in this tab, when it ended without a sure answer. */
