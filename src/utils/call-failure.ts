@@ -210,3 +210,29 @@ export function describeFailure(action: FailedAction, error: CallFailure): Failu
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
+
+/**
+ * Title and next step for a failed read (a search or the sandbox's view of a request): repeating
+ * it changes nothing, so the question is only whether and when trying again can help.
+ */
+export function describeReadFailure(error: CallFailure): { title: string; nextStep: string } {
+  const title = failureTitle(error)
+  switch (deliveryOf(error)) {
+    case 'token':
+      return { title, nextStep: 'Enter the access token of this server, then try again.' }
+    case 'refused':
+      return { title, nextStep: refusedNextStep(error) }
+    case 'not_sent':
+      if (error.code === 'queue_full')
+        return { title, nextStep: `${waitText(error)}, then try again.` }
+      return { title, nextStep: 'Try again in a moment.' }
+    case 'maybe':
+      return {
+        title,
+        nextStep:
+          error.kind === 'network' || error.kind === 'timeout'
+            ? 'Check the connection to this server, then try again.'
+            : 'Try again in a moment; if it keeps failing, ask whoever runs the server to check its connection to Vonage.',
+      }
+  }
+}

@@ -597,3 +597,39 @@ describe('request page: a search that answers without the request', () => {
     expect(text('.summary')).toContain('IN PROGRESS')
   })
 })
+
+describe('request page: a load without an answer', () => {
+  async function mountFailing(error: ApiError) {
+    vi.mocked(getAdminRequest).mockImplementation(() => Promise.reject(error))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    wrapper = mountAnyPath(pinia)
+    await flushPromises()
+    return wrapper.get('[data-test="load-failure"]').text()
+  }
+
+  it('queue_full: names the failure and waits as long as the server said', async () => {
+    const text = await mountFailing(
+      new ApiError('proxy', 'Too many calls are already waiting.', {
+        httpStatus: 503,
+        code: 'queue_full',
+        retryAfter: 2,
+      }),
+    )
+    expect(text).toContain('The request could not be loaded: The server is busy (HTTP 503).')
+    expect(text).toContain('Next: Wait 2 s, then try again.')
+  })
+
+  it('a code the server refuses every time: report it, not "check the connection"', async () => {
+    const text = await mountFailing(
+      new ApiError('proxy', 'Cross-site call refused.', {
+        httpStatus: 403,
+        code: 'cross_site_request',
+      }),
+    )
+    expect(text).toContain(
+      'Next: Nothing was sent, and the same call will fail again: report the code cross_site_request (HTTP 403) to whoever runs this server.',
+    )
+    expect(text).not.toContain('Check the connection')
+  })
+})

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   deliveryOf,
   describeFailure,
+  describeReadFailure,
   failureTitle,
   START_MAY_HAVE_GONE_OUT,
   type CallFailure,
@@ -183,5 +184,24 @@ describe('a failed check', () => {
     expect(failureTitle(proxy(502, 'upstream_bad_response', 'HTML'))).toBe(
       'Vonage answered something unexpected (HTTP 502)',
     )
+  })
+})
+
+describe('a failed read (search, the sandbox view)', () => {
+  it('a lost connection: check the connection to this server', () => {
+    expect(describeReadFailure({ kind: 'network', message: 'Failed to fetch' })).toEqual({
+      title: 'The server could not be reached',
+      nextStep: 'Check the connection to this server, then try again.',
+    })
+  })
+
+  it('Vonage did not answer: try again, then ask about the connection to Vonage', () => {
+    expect(
+      describeReadFailure(proxy(504, 'upstream_timeout', 'No answer. Try again in a moment.')),
+    ).toEqual({
+      title: 'No answer from Vonage (HTTP 504)',
+      nextStep:
+        'Try again in a moment; if it keeps failing, ask whoever runs the server to check its connection to Vonage.',
+    })
   })
 })
