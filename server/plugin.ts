@@ -241,6 +241,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
           logger.warn(`[verify-desk] sandbox did not close cleanly: ${String(error)}`),
         )
     })
+    if (mode === 'serve' && server.httpServer) stopGracefully(server.httpServer, app.proxy, logger)
 
     const printUrls = server.printUrls.bind(server)
     server.printUrls = () => {
@@ -324,6 +325,51 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       mount(server, 'serve')
     },
   }
+}
+
+/**
+ * `npm run serve` on SIGTERM (a deployment stopping it) or SIGINT (Ctrl-C): takes no new
+ * connections, answers the calls still waiting for their turn 503 `server_closing` (not sent), lets
+ * the calls already sent to the upstream finish (within the upstream time limit) so that their
+ * answers reach the browser and the access log, then hands over to Vite's own shutdown, which
+ * closes the remaining connections and exits. A second signal exits at once.
+ */
+function stopGracefully(
+  httpServer: NonNullable<PreviewServer['httpServer']>,
+  proxy: Proxy,
+  logger: Logger,
+): void {
+  // Vite's SIGTERM handler (by its name in Vite 8) destroys every connection at once: it runs after
+  // the calls in flight have finished instead. Without it, the process exits by itself.
+  const viteHandlers = process
+    .listeners('SIGTERM')
+    .filter((handler) => handler.name === 'parentSigtermCallback')
+  for (const handler of viteHandlers) process.off('SIGTERM', handler)
+  let stopping = false
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`[verify-desk] ${signal} again: stopping now.`)
+      process.exit(1)
+    }
+    stopping = true
+    logger.info(
+      `[verify-desk] ${signal}: stopping. New calls are refused; calls already sent to the upstream ` +
+        'finish first (send the signal again to stop at once).',
+    )
+    httpServer.close()
+    if ('closeIdleConnections' in httpServer) httpServer.closeIdleConnections()
+    void proxy.close().finally(() => {
+      logger.info('[verify-desk] The calls in flight have finished.')
+      if (viteHandlers.length === 0) process.exit(0)
+      for (const handler of viteHandlers) handler(signal)
+    })
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  httpServer.once('close', () => {
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
+  })
 }
 
 /** A comma-separated setting as a list. */

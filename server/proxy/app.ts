@@ -126,7 +126,8 @@ export function createApp(options: AppOptions): App {
     async close() {
       if (closed) return
       closed = true
-      proxy.close()
+      // Calls already sent finish first: the in-process sandbox answers them before it closes.
+      await proxy.close()
       await sandbox.close()
     },
   }

@@ -20,6 +20,7 @@ import { ProxyError, sendError } from './errors.ts'
 import {
   TOKEN_QUERY_PARAM,
   crossSiteReason,
+  hostRefusalMessage,
   hostAllowlist,
   isHostAllowed,
   tokenMatches,
@@ -415,12 +416,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     if ((ENVIRONMENT_IDS as readonly string[]).includes(first)) call.environment = first
 
     if (allowedHosts !== true && !hostAllowed(req.headers.host, allowedHosts)) {
-      throw new ProxyError(
-        403,
-        'host_not_allowed',
-        `This server does not answer for the host name "${String(req.headers.host ?? '').slice(0, 100)}". ` +
-          'Open the dashboard as http://localhost:<port>, or add the name to VERIFY_DESK_ALLOWED_HOSTS.',
-      )
+      throw new ProxyError(403, 'host_not_allowed', hostRefusalMessage(req.headers.host))
     }
     if (options.token && !tokenMatches(tokenOf(req.headers, method, query), options.token)) {
       throw new ProxyError(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call } from './support'
+import { LIVE, call, startUpstream } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const vite = path.join(root, 'node_modules/.bin/vite')
@@ -76,6 +76,7 @@ function run(args: string[], env: Record<string, string>, until?: RegExp) {
     void exited.then(() => resolve(undefined))
   })
   return {
+    pid: child.pid as number,
     exited,
     ready,
     output: () => output,
@@ -141,5 +142,51 @@ describe('the command line', () => {
     expect(server.output()).toMatch(/"0\.0\.0\.0" \(set by VERIFY_DESK_HOST\)/)
     expect(server.output()).toMatch(/unset VERIFY_DESK_HOST/)
     expect(server.output()).not.toMatch(/^\s+at /m)
+  })
+
+  it('on SIGTERM lets a call already sent finish and log, then exits cleanly', async () => {
+    let answer: (() => void) | undefined
+    const upstream = await startUpstream((_arrival, res) => {
+      answer = () => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end('{"request_id":"abcdef0123456789abcdef0123456789","status":"0"}')
+      }
+    })
+    const port = await freePort()
+    const server = run(
+      ['preview', '--outDir', built, '--port', String(port), '--strictPort'],
+      {
+        VONAGE_API_KEY: LIVE.apiKey,
+        VONAGE_API_SECRET: LIVE.apiSecret,
+        VONAGE_API_HOST: upstream.url,
+      },
+      /Local:\s+http/,
+    )
+    try {
+      await server.ready
+      const check = call(port, '/api/live/verify/check/json', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ request_id: 'abcdef0123456789abcdef0123456789', code: '918273' }),
+      })
+      await expect.poll(() => upstream.arrivals.length).toBe(1)
+      process.kill(server.pid, 'SIGTERM')
+      await expect.poll(() => server.output()).toMatch(/SIGTERM: stopping/)
+      // The server takes no new connection while it waits for the call in flight.
+      await expect(call(port, '/api/environments')).rejects.toThrow(/ECONNREFUSED/)
+      answer?.()
+      const res = await check
+      expect(res.status).toBe(200)
+      expect(res.json()).toEqual({ request_id: 'abcdef0123456789abcdef0123456789', status: '0' })
+      expect(await server.exited).toBe(0)
+      expect(server.output()).toMatch(
+        /env=live endpoint=check method=POST http=200 status="0" request_id=abcdef0123456789abcdef0123456789/,
+      )
+      expect(server.output()).toContain('The calls in flight have finished.')
+      expect(server.output()).not.toContain('918273')
+    } finally {
+      await server.stop()
+      await upstream.close()
+    }
   })
 })
