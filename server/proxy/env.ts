@@ -88,7 +88,7 @@ export function resolveSettings(
     liveSearchPerSecond = Number(rate)
     if (!(liveSearchPerSecond > 0 && liveSearchPerSecond <= 30)) {
       throw new SettingsError(
-        `VERIFY_DESK_SEARCH_RATE must be a number of searches per second between 0 and 30, not "${rate}".`,
+        `VERIFY_DESK_SEARCH_RATE must be a number of searches per second above 0 and at most 30 (1, 2.5 and 0.5 are all fine), not "${rate}".`,
       )
     }
   }

@@ -44,7 +44,8 @@ describe('resolveSettings', () => {
       /credentials/,
     )
     expect(() => resolveSettings({ VERIFY_DESK_SEARCH_RATE: 'fast' }, defaults)).toThrow(
-      /VERIFY_DESK_SEARCH_RATE/,
+      'VERIFY_DESK_SEARCH_RATE must be a number of searches per second above 0 and at most 30 ' +
+        '(1, 2.5 and 0.5 are all fine), not "fast".',
     )
   })
 
