@@ -50,7 +50,7 @@ const REFUSED_CODES: ReadonlySet<string> = new Set([
   'unsupported_media_type',
 ])
 
-const MAY_HAVE_RUN = /may (still )?have (been processed|gone through)/i
+const MAY_HAVE_RUN = /may (still )?have (been|gone)/i
 const NOT_SENT = /nothing was sent|not sent/i
 
 /** Whether the failed call may have reached Vonage. */

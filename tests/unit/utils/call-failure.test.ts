@@ -45,6 +45,14 @@ describe('whether a failed call may have reached Vonage', () => {
     ['a 200 that is not JSON', { kind: 'bad_response', message: 'Not JSON' }],
     ['an unknown 5xx code', proxy(500, 'internal_error', 'The Verify Desk server failed.')],
     ['an unknown code that says so', proxy(599, 'whatever', 'It may have gone through.')],
+    [
+      'an unknown code for a control call that says so',
+      proxy(
+        409,
+        'something_new',
+        'The command may still have been carried out (the request cancelled): look the request up before sending it again.',
+      ),
+    ],
   ])('%s: may have gone out', (_, error) => {
     expect(deliveryOf(error)).toBe('maybe')
   })
