@@ -349,6 +349,22 @@ describe('request page: a check without a usable answer', () => {
     )
     expect(code).toBe('')
   })
+
+  it('keeps a next code typed while the wrong one was being checked', async () => {
+    let answer!: (result: CheckResult) => void
+    vi.mocked(checkCode).mockImplementation(() => new Promise((resolve) => (answer = resolve)))
+    await mountRequest(adminRequest(ID, t0))
+    await wrapper!.get('#pin-code').setValue('1234')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await wrapper!.get('#pin-code').setValue('5678')
+    answer({
+      request_id: ID,
+      status: '16',
+      error_text: 'The code provided does not match the expected value',
+    })
+    await flushPromises()
+    expect((wrapper!.get('#pin-code').element as HTMLInputElement).value).toBe('5678')
+  })
 })
 
 describe('request page: live status and loading', () => {
