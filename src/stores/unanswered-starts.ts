@@ -98,6 +98,9 @@ function writeStored(entries: UnansweredStart[]): void {
   }
 }
 
+/** The longest a Verify request can block its number (status 10): an hour covers every workflow. */
+const REQUEST_LIFETIME_MS = 60 * 60 * 1000
+
 /** How the last start to a number ended in this tab (not stored: "in this tab"). */
 export type LastStart = { outcome: 'uncertain'; entryId: string } | { outcome: 'answered' }
 
@@ -163,11 +166,30 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     if (changed) save(all)
   }
 
-  /** The earlier start to this number in this tab, when it ended without a sure answer. */
-  function uncertainBefore(environment: EnvironmentId, number: string): UnansweredStart | null {
+  /**
+   * The earlier start to this number that ended without a sure answer: the last one in this tab,
+   * else (after a reload, in another tab) the newest kept entry for the number that may have gone
+   * out within a request's lifetime and that no later accepted start ruled out.
+   */
+  function uncertainBefore(
+    environment: EnvironmentId,
+    number: string,
+    now: number = Date.now(),
+  ): UnansweredStart | null {
     const last = lastInTab.get(numberKey(environment, number))
-    if (!last || last.outcome !== 'uncertain') return null
-    return entries.value.find((e) => e.id === last.entryId) ?? null
+    if (last?.outcome === 'answered') return null
+    if (last?.outcome === 'uncertain')
+      return entries.value.find((e) => e.id === last.entryId) ?? null
+    return (
+      sorted.value.find(
+        (e) =>
+          e.environment === environment &&
+          e.number === number &&
+          e.delivery === 'maybe' &&
+          !e.laterRequestId &&
+          now - e.at < REQUEST_LIFETIME_MS,
+      ) ?? null
+    )
   }
 
   /** Notes the request Vonage named (status 10) for the number of this entry. */

@@ -542,6 +542,8 @@ describe('a start without an answer', () => {
       expect(alert.text()).toContain(
         `Next: Nothing was sent, and the same call will fail again: report the code ${code} (HTTP ${status}) to whoever runs this server.`,
       )
+      // The code is not repeated: named once with the failure, once in the next step.
+      expect(alert.text().split(code)).toHaveLength(3)
       // Nothing went out: nothing to follow up in the list of starts without an answer.
       expect(wrapper.find('[data-test="unanswered-starts"]').exists()).toBe(false)
     },

@@ -70,8 +70,19 @@ describe('starts without an answer', () => {
     store.record(start(2_000, { delivery: 'not_sent' }))
     expect(store.uncertainBefore('live', NUMBER)?.id).toBe(entry.id)
     expect(store.uncertainBefore('sandbox', NUMBER)).toBeNull()
-    // Another tab (a new store) did not see that start.
-    expect(reload().uncertainBefore('live', NUMBER)).toBeNull()
+  })
+
+  it('recognise it after a reload or in another tab too, within a request lifetime', () => {
+    const entry = reload().record(start(1_000))
+    const later = reload()
+    expect(later.uncertainBefore('live', NUMBER, 1_000 + 60_000)?.id).toBe(entry.id)
+    expect(later.uncertainBefore('live', '447700900999', 1_000 + 60_000)).toBeNull()
+    // An hour on, the request it may have started can no longer block the number.
+    expect(later.uncertainBefore('live', NUMBER, 1_000 + 60 * 60 * 1000)).toBeNull()
+    // A start that was not sent never blocks the number.
+    storage.clear()
+    reload().record(start(1_000, { delivery: 'not_sent' }))
+    expect(reload().uncertainBefore('live', NUMBER, 2_000)).toBeNull()
   })
 
   it('note a later accepted start to the number, and are removed when dismissed', () => {
@@ -80,6 +91,8 @@ describe('starts without an answer', () => {
     store.answered('live', NUMBER, 'f'.repeat(32))
     expect(store.uncertainBefore('live', NUMBER)).toBeNull()
     expect(reload().sorted[0]?.laterRequestId).toBe('f'.repeat(32))
+    // Ruled out in other tabs as well.
+    expect(reload().uncertainBefore('live', NUMBER, 2_000)).toBeNull()
     reload().dismiss(entry.id)
     expect(reload().sorted).toEqual([])
     expect(storage.has(UNANSWERED_STARTS_KEY)).toBe(false)
