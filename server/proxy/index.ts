@@ -4,6 +4,8 @@
  * it to the environment's upstream, paced to the upstream's rate limits.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isAbortedBody, readBody } from './body.ts'
+import { isoNow, readXmlFields, safeRequestId, safeToken } from './log-line.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
 import {
   basicAuthorization,
@@ -598,7 +600,9 @@ export function createProxy(options: ProxyOptions): Proxy {
     } else if (/html/i.test(contentType) || answer.status >= 500) {
       throw badAnswer(env, route, answer, text, 'with an error page instead of XML')
     } else {
-      readXmlFields(text, call)
+      const fields = readXmlFields(text)
+      if (fields.status !== undefined) call.apiStatus = fields.status
+      if (fields.requestId !== undefined) call.requestId = fields.requestId
     }
     // The browser has gone: the answer is only logged.
     if (call.clientClosed) return
@@ -866,71 +870,6 @@ function sendJson(res: ServerResponse, status: number, value: unknown, head = fa
   res.end(head ? undefined : text)
 }
 
-/** Reads a request body as UTF-8, refusing (413) anything larger than `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > limit) return Promise.reject(bodyTooLarge(limit))
-  return new Promise<string>((resolve, reject) => {
-    const reading: BodyReading = { limit, size: 0, chunks: [], resolve, reject }
-    ;(req as ReadingRequest)[READING] = reading
-    // `end` and `error` come at most once each: plain listeners spare the `once` wrappers.
-    req.on('data', onBodyData)
-    req.on('end', onBodyEnd)
-    req.on('error', reject)
-  })
-}
-
-// Shared handlers for request bodies (no closures per call): the state hangs on the request.
-const READING = Symbol('verify-desk.body')
-
-interface BodyReading {
-  limit: number
-  size: number
-  chunks: Buffer[]
-  resolve(text: string): void
-  reject(error: Error): void
-}
-
-type ReadingRequest = IncomingMessage & { [READING]: BodyReading }
-
-function bodyTooLarge(limit: number): ProxyError {
-  return new ProxyError(
-    413,
-    'payload_too_large',
-    `The request body is larger than ${Math.round(limit / 1024)} KiB. Verify calls need only a few short parameters.`,
-  )
-}
-
-function onBodyData(this: ReadingRequest, chunk: Buffer): void {
-  const reading = this[READING]
-  reading.size += chunk.length
-  if (reading.size > reading.limit) {
-    this.off('data', onBodyData)
-    this.off('end', onBodyEnd)
-    reading.reject(bodyTooLarge(reading.limit))
-    return
-  }
-  reading.chunks.push(chunk)
-}
-
-function onBodyEnd(this: ReadingRequest): void {
-  const { chunks } = this[READING]
-  this[READING].resolve(
-    chunks.length === 1
-      ? (chunks[0] as Buffer).toString('utf8')
-      : Buffer.concat(chunks).toString('utf8'),
-  )
-}
-
-/** The error a request raises when its connection closes before its body has all arrived. */
-function isAbortedBody(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    !(error instanceof UpstreamNetworkError) &&
-    (error as NodeJS.ErrnoException).code === 'ECONNRESET'
-  )
-}
-
 /** Identical searches share one upstream call: same environment, format and request ids. */
 export function searchKey(
   route: { environment: string; format: string },
@@ -948,68 +887,6 @@ export function searchKey(
     return [...values].sort().join(',')
   }
   return JSON.stringify([route.environment, route.format, ids('request_id'), ids('request_ids')])
-}
-
-let isoTime = Number.NaN
-let isoText = ''
-let isoSecond = -1
-/** `2026-01-02T03:04:05.` of the current second. */
-let isoPrefix = ''
-/** `000Z` … `999Z`: the milliseconds part of a time. */
-const ISO_MILLIS = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`)
-/** The current time as ISO 8601, fully formatted at most once per second. */
-function isoNow(): string {
-  return isoAt(Date.now())
-}
-
-/** `new Date(now).toISOString()`, reusing the formatted second. Exported for its test. */
-export function isoAt(now: number): string {
-  if (now === isoTime) return isoText
-  isoTime = now
-  const second = Math.floor(now / 1000)
-  if (second !== isoSecond) {
-    isoSecond = second
-    isoText = new Date(now).toISOString()
-    // `YYYY-MM-DDTHH:mm:ss.`; other years (more digits, a sign) are formatted in full each time.
-    isoPrefix = isoText.length === 24 ? isoText.slice(0, 20) : ''
-    return isoText
-  }
-  const millis = ISO_MILLIS[now - second * 1000]
-  isoText = isoPrefix && millis ? isoPrefix + millis : new Date(now).toISOString()
-  return isoText
-}
-
-/** A search answer's checks, each with its own `<status>`: not the answer's status. */
-const XML_CHECKS = /<checks>[\s\S]*?<\/checks>/g
-const XML_STATUS = /<status>\s*([^<]{1,20}?)\s*<\/status>/
-const XML_REQUEST_ID = /<request_id>\s*([A-Za-z0-9_-]{1,64})\s*<\/request_id>/
-
-/**
- * The `status` and `request_id` of an XML answer, for the log line: only these two elements,
- * read with bounded patterns. An answer about several requests (`<verification_requests>`) has
- * no single status, like its JSON form.
- */
-function readXmlFields(text: string, call: CallRecord): void {
-  if (text.includes('<verification_requests')) return
-  const outer = text.includes('<checks>') ? text.replace(XML_CHECKS, '') : text
-  const status = XML_STATUS.exec(outer)?.[1]
-  if (status !== undefined) call.apiStatus = status
-  const requestId = XML_REQUEST_ID.exec(outer)?.[1]
-  if (requestId !== undefined) call.requestId = requestId
-}
-
-function safeRequestId(value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined
-  const text = String(value)
-  return /^[A-Za-z0-9_-]{1,64}$/.test(text) ? text : undefined
-}
-
-/** Methods the HTTP parser accepts that are already safe for the log line. */
-const PLAIN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
-
-function safeToken(value: string): string {
-  if (PLAIN_METHODS.has(value)) return value
-  return value.replace(/[^A-Za-z]/g, '').slice(0, 10) || '-'
 }
 
 function excerpt(text: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isoAt } from '../../../server/proxy/index'
+import { isoAt } from '../../../server/proxy/log-line'
 
 describe('isoAt (the access log time)', () => {
   it('formats exactly as Date#toISOString, within a second, across seconds and at odd years', () => {

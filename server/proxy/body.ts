@@ -1,0 +1,69 @@
+/** Request bodies for the proxy: read whole as UTF-8, refused (413) past the limit. */
+import type { IncomingMessage } from 'node:http'
+import { ProxyError } from './errors.ts'
+import { UpstreamNetworkError } from './upstream.ts'
+
+/** Reads a request body as UTF-8, refusing (413) anything larger than `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) return Promise.reject(bodyTooLarge(limit))
+  return new Promise<string>((resolve, reject) => {
+    const reading: BodyReading = { limit, size: 0, chunks: [], resolve, reject }
+    ;(req as ReadingRequest)[READING] = reading
+    // `end` and `error` come at most once each: plain listeners spare the `once` wrappers.
+    req.on('data', onBodyData)
+    req.on('end', onBodyEnd)
+    req.on('error', reject)
+  })
+}
+
+// Shared handlers for request bodies (no closures per call): the state hangs on the request.
+const READING = Symbol('verify-desk.body')
+
+interface BodyReading {
+  limit: number
+  size: number
+  chunks: Buffer[]
+  resolve(text: string): void
+  reject(error: Error): void
+}
+
+type ReadingRequest = IncomingMessage & { [READING]: BodyReading }
+
+function bodyTooLarge(limit: number): ProxyError {
+  return new ProxyError(
+    413,
+    'payload_too_large',
+    `The request body is larger than ${Math.round(limit / 1024)} KiB. Verify calls need only a few short parameters.`,
+  )
+}
+
+function onBodyData(this: ReadingRequest, chunk: Buffer): void {
+  const reading = this[READING]
+  reading.size += chunk.length
+  if (reading.size > reading.limit) {
+    this.off('data', onBodyData)
+    this.off('end', onBodyEnd)
+    reading.reject(bodyTooLarge(reading.limit))
+    return
+  }
+  reading.chunks.push(chunk)
+}
+
+function onBodyEnd(this: ReadingRequest): void {
+  const { chunks } = this[READING]
+  this[READING].resolve(
+    chunks.length === 1
+      ? (chunks[0] as Buffer).toString('utf8')
+      : Buffer.concat(chunks).toString('utf8'),
+  )
+}
+
+/** The error a request raises when its connection closes before its body has all arrived. */
+export function isAbortedBody(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    !(error instanceof UpstreamNetworkError) &&
+    (error as NodeJS.ErrnoException).code === 'ECONNRESET'
+  )
+}
