@@ -115,7 +115,11 @@ export function injectParamCredentials(
     const { params } = stripBody(parts.body, 'json')
     if (params) return { ...parts, body: JSON.stringify({ ...params, ...fields }) }
   }
-  if (method === 'POST' && (parts.kind === 'form' || parts.kind === 'none')) {
+  // A POST with no body carries its parameters in the query: the credentials go with them.
+  if (
+    method === 'POST' &&
+    (parts.kind === 'form' || (parts.kind === 'none' && parts.query.size === 0))
+  ) {
     const form = new URLSearchParams(parts.body)
     form.set('api_key', fields.api_key)
     form.set('api_secret', fields.api_secret)

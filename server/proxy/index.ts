@@ -288,10 +288,14 @@ export function createProxy(options: ProxyOptions): Proxy {
       env.credentials.apiSecret,
       basicAuthorization(env.credentials).slice('Basic '.length),
     ])
-  if (options.token) known.push(options.token)
   // Each distinct secret once (sandbox and live may share credentials), and only those `redact`
-  // replaces (4 characters or more): scanned on every call.
-  const secrets = [...new Set(known)].filter((secret) => secret.length >= 4)
+  // replaces (4 characters or more): scanned on every call. Answers can only echo what went
+  // upstream (the credentials); the log line also never shows the access token.
+  const answerSecrets = [...new Set(known)].filter((secret) => secret.length >= 4)
+  const secrets =
+    options.token && options.token.length >= 4 && !answerSecrets.includes(options.token)
+      ? [...answerSecrets, options.token]
+      : answerSecrets
 
   const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
   for (const id of ['sandbox', 'live'] as const) {
@@ -474,6 +478,7 @@ export function createProxy(options: ProxyOptions): Proxy {
         'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded).',
       )
     }
+    const hadToken = query.has(TOKEN_QUERY_PARAM)
     query.delete(TOKEN_QUERY_PARAM)
     const strippedQuery = stripQuery(query)
     const stripped = stripBody(raw, kind)
@@ -502,7 +507,15 @@ export function createProxy(options: ProxyOptions): Proxy {
         env.config.credentials,
       )
     }
-    const search = query.size === 0 && outgoing.query === query ? '' : outgoing.query.toString()
+    // The query as sent when nothing was taken out or added (re-encoding could alter it).
+    const search =
+      outgoing.query !== query
+        ? outgoing.query.toString()
+        : hadToken || strippedQuery > 0
+          ? query.toString()
+          : mark < 0
+            ? ''
+            : rawUrl.slice(mark + 1)
     const upstreamRequest: UpstreamRequest = {
       method,
       path: route.upstreamPath + (search ? `?${search}` : ''),
@@ -515,7 +528,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       await streamAdmin(env, upstreamRequest, res)
       return
     }
-    const answer = await exchangeVerify(env, route, upstreamRequest, stripped.params, query, call)
+    const answer = await exchangeVerify(env, route, upstreamRequest, call)
     writeVerifyAnswer(env, route, answer, res, call)
   }
 
@@ -523,8 +536,6 @@ export function createProxy(options: ProxyOptions): Proxy {
     env: EnvironmentRuntime,
     route: Extract<Route, { kind: 'verify' }>,
     request: UpstreamRequest,
-    bodyParams: Record<string, unknown> | undefined,
-    query: URLSearchParams,
     call: CallRecord,
   ): Promise<BufferedAnswer> {
     // The browser left while its body was read: nothing to send it for.
@@ -547,7 +558,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     const once = () => upstream.exchange(request, upstreamLimits)
 
     // Identical searches share one upstream call, withdrawn only once all their browsers left.
-    const key = searchKey(route, bodyParams, query)
+    const key = searchKey(env.id, request)
     const { promise, shared, leave } = env.searches.run(key, async (signal) => {
       // One deadline for both queues of an attempt (the search rate, then the overall one).
       const first = () => {
@@ -579,8 +590,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     const contentType = answer.contentType
     let text = answer.body.toString('utf8')
     let redacted = false
-    for (const secret of secrets) if (text.includes(secret)) redacted = true
-    if (redacted) text = redact(text, secrets)
+    for (const secret of answerSecrets) if (text.includes(secret)) redacted = true
+    if (redacted) text = redact(text, answerSecrets)
     if (route.format === 'json') {
       let parsed: unknown
       try {
@@ -870,23 +881,12 @@ function sendJson(res: ServerResponse, status: number, value: unknown, head = fa
   res.end(head ? undefined : text)
 }
 
-/** Identical searches share one upstream call: same environment, format and request ids. */
-export function searchKey(
-  route: { environment: string; format: string },
-  bodyParams: Record<string, unknown> | undefined,
-  query: URLSearchParams,
-): string {
-  const ids = (name: string): string => {
-    const values = new Set<string>()
-    const add = (value: unknown) => {
-      if (Array.isArray(value)) value.forEach(add)
-      else if (value !== undefined && value !== null) values.add(String(value))
-    }
-    add(bodyParams?.[name])
-    query.getAll(name).forEach(add)
-    return [...values].sort().join(',')
-  }
-  return JSON.stringify([route.environment, route.format, ids('request_id'), ids('request_ids')])
+/**
+ * Identical searches share one upstream call: the key is the upstream call itself (environment,
+ * method, path with its query, body), so only searches that would ask exactly the same share.
+ */
+export function searchKey(environment: string, request: UpstreamRequest): string {
+  return `${environment} ${request.method} ${request.path}\n${request.body ?? ''}`
 }
 
 function excerpt(text: string): string {

@@ -253,3 +253,26 @@ describe('secrets never reach the browser or the log', () => {
     expect(log).not.toContain(encoded)
   })
 })
+
+describe('what passes unchanged', () => {
+  it('forwards a query as it was written when nothing was taken out of it', async () => {
+    const query = 'number=447700900000&brand=%E9t%C3%A9&sender_id=%ZZ&flag&a=b=c&n=1%202~'
+    const res = await call(proxy.port, `/api/live/verify/json?${query}`)
+    expect(res.status).toBe(200)
+    expect(upstream.arrivals[0]?.url).toBe(`/verify/json?${query}`)
+  })
+
+  it('never alters an answer that happens to contain the access token', async () => {
+    await proxy.close()
+    proxy = await startProxy(upstream.url, { token: '1234' })
+    const id = 'abcdef0123456789abcdef0123451234'
+    upstream.setHandler((_arrival, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ request_id: id, status: 'IN PROGRESS', code: '1234' }))
+    })
+    const res = await call(proxy.port, `/api/live/verify/search/json?request_id=${id}`, {
+      headers: { 'x-verify-desk-token': '1234' },
+    })
+    expect(res.json()).toEqual({ request_id: id, status: 'IN PROGRESS', code: '1234' })
+  })
+})

@@ -222,6 +222,42 @@ describe('search coalescing', () => {
     expect(proxy.lines.filter((l) => l.includes('coalesced'))).toHaveLength(4)
   })
 
+  it('shares a call only between searches that ask exactly the same, whatever the form', async () => {
+    upstream = await startUpstream((arrival, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        // Each answer names what it was asked, so a shared answer would show.
+        res.end(JSON.stringify({ asked: arrival.body || arrival.url, status: 'IN PROGRESS' }))
+      }, 200)
+    })
+    proxy = await startProxy(upstream.url)
+    const port = proxy.port
+    const form = (body: string) =>
+      call(port, '/api/live/verify/search/json', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+    const bodies = [
+      'request_ids=AAA1&request_ids=ZZZ',
+      'request_ids=BBB1&request_ids=ZZZ',
+      'request_id=R1&request_id=R2',
+      'request_id=R2&request_id=R1',
+    ]
+    const answers = await Promise.all([
+      ...bodies.map(form),
+      call(port, '/api/live/verify/search/json?request_ids%5B%5D=X1'),
+      call(port, '/api/live/verify/search/json?request_ids%5B%5D=Y1&request_ids%5B%5D=Y2'),
+    ])
+    expect(answers.map((a) => (a.json() as { asked: string }).asked)).toEqual([
+      ...bodies,
+      '/verify/search/json?request_ids%5B%5D=X1',
+      '/verify/search/json?request_ids%5B%5D=Y1&request_ids%5B%5D=Y2',
+    ])
+    expect(upstream.arrivals).toHaveLength(6)
+    expect(proxy.lines.filter((l) => l.includes('coalesced'))).toHaveLength(0)
+  })
+
   it('does not coalesce starts', async () => {
     upstream = await startUpstream()
     proxy = await startProxy(upstream.url)

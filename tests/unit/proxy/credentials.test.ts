@@ -123,8 +123,15 @@ describe('injectParamCredentials', () => {
     })
   })
 
-  it('params mode turns an empty POST into a form', () => {
+  it('params mode keeps them with the parameters of a POST that has them only in its query', () => {
     const out = injectParamCredentials(parts, 'POST', creds)
+    expect(out.query.toString()).toBe('request_id=r1&api_key=abcd1234&api_secret=S3cretValue%21')
+    expect(out.body).toBe('')
+    expect(out.headers['content-type']).toBeUndefined()
+  })
+
+  it('params mode turns a POST with no parameters at all into a form', () => {
+    const out = injectParamCredentials({ ...parts, query: new URLSearchParams() }, 'POST', creds)
     expect(out.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(new URLSearchParams(out.body).get('api_secret')).toBe('S3cretValue!')
   })

@@ -78,25 +78,25 @@ describe('resolveSettings', () => {
 })
 
 describe('searchKey', () => {
-  const route = { environment: 'live', format: 'json' }
-  it('is the same for the same request id in query or body, in any order', () => {
-    expect(searchKey(route, undefined, new URLSearchParams('request_id=a'))).toBe(
-      searchKey(route, { request_id: 'a' }, new URLSearchParams()),
-    )
-    expect(searchKey(route, { request_ids: ['b', 'a'] }, new URLSearchParams())).toBe(
-      searchKey(route, undefined, new URLSearchParams('request_ids=a&request_ids=b')),
-    )
+  const search = (path: string, body?: string, method = 'GET') => ({
+    method,
+    path,
+    headers: {},
+    body,
   })
-
-  it('differs by environment, format and ids', () => {
-    const q = new URLSearchParams('request_id=a')
+  it('is the same only for the same upstream call', () => {
+    const q = search('/verify/search/json?request_id=a')
+    expect(searchKey('live', q)).toBe(searchKey('live', search('/verify/search/json?request_id=a')))
     const keys = new Set([
-      searchKey(route, undefined, q),
-      searchKey({ ...route, environment: 'sandbox' }, undefined, q),
-      searchKey({ ...route, format: 'xml' }, undefined, q),
-      searchKey(route, undefined, new URLSearchParams('request_id=b')),
-      searchKey(route, undefined, new URLSearchParams('request_ids=a')),
+      searchKey('live', q),
+      searchKey('sandbox', q),
+      searchKey('live', search('/verify/search/xml?request_id=a')),
+      searchKey('live', search('/verify/search/json?request_id=b')),
+      searchKey('live', search('/verify/search/json?request_ids=a')),
+      searchKey('live', search('/verify/search/json', 'request_id=a', 'POST')),
+      searchKey('live', search('/verify/search/json', 'request_id=a&request_id=b', 'POST')),
+      searchKey('live', search('/verify/search/json', 'request_id=b&request_id=a', 'POST')),
     ])
-    expect(keys.size).toBe(5)
+    expect(keys.size).toBe(8)
   })
 })
