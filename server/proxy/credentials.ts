@@ -22,9 +22,14 @@ const SHORTEST_CREDENTIAL = Math.min(...CREDENTIAL_PARAMS.map((name) => name.len
 const isCredentialParam = (name: string): boolean =>
   name.length >= SHORTEST_CREDENTIAL && CREDENTIAL_PARAMS.includes(name.trim().toLowerCase())
 
-/** Classifies a request body by its Content-Type. */
+const UTF8_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8', 'us-ascii'])
+
+/** Classifies a request body by its Content-Type (`other` for a charset other than UTF-8). */
 export function bodyKind(contentType: string | undefined, length: number): BodyKind {
   if (contentType === 'application/json') return 'json'
+  // The body is read and forwarded as UTF-8: another charset would arrive altered.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase()
+  if (length > 0 && charset && !UTF8_CHARSETS.has(charset)) return 'other'
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   if (type === 'application/json' || type.endsWith('+json')) return 'json'
   if (type === 'application/x-www-form-urlencoded') return 'form'

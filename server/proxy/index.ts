@@ -475,7 +475,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       throw new ProxyError(
         415,
         'unsupported_media_type',
-        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded).',
+        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded), in UTF-8.',
       )
     }
     const hadToken = query.has(TOKEN_QUERY_PARAM)

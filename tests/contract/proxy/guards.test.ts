@@ -97,6 +97,21 @@ describe('request bodies', () => {
     expect(res.status).toBe(415)
     expect(errorOf(res).code).toBe('unsupported_media_type')
   })
+
+  it('refuses a body in another charset than UTF-8 with 415, before anything is sent', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=ISO-8859-1' },
+      body: 'number=1&brand=Br%E4nd',
+    })
+    expect(res.status).toBe(415)
+    expect(errorOf(res)).toEqual({
+      code: 'unsupported_media_type',
+      message:
+        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded), in UTF-8.',
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
 })
 
 describe('cross-site requests (CSRF)', () => {

@@ -79,6 +79,10 @@ describe('bodyKind', () => {
     ['text/plain', 0, 'none'],
     ['text/plain', 3, 'other'],
     ['multipart/form-data; boundary=x', 10, 'other'],
+    ['application/x-www-form-urlencoded; charset=ISO-8859-1', 10, 'other'],
+    ['application/json; charset="windows-1252"', 10, 'other'],
+    ['application/x-www-form-urlencoded; charset=us-ascii', 10, 'form'],
+    ['application/x-www-form-urlencoded; charset=ISO-8859-1', 0, 'form'],
   ] as const)('classifies %s (%i bytes) as %s', (type, length, kind) => {
     expect(bodyKind(type, length)).toBe(kind)
   })
