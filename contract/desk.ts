@@ -47,7 +47,16 @@ export type ProxyErrorCode =
   | 'upstream_bad_response'
   | 'internal_error'
 
-/** The body of every error the proxy answers itself: `{"error":{"code":"...","message":"..."}}`. */
+/**
+ * Whether a call the proxy failed to complete may have reached the upstream: `not_sent` (it never
+ * left the server: sending it again is safe) or `maybe` (it may have been processed).
+ */
+export type CallDelivery = 'not_sent' | 'maybe'
+
+/**
+ * The body of every error the proxy answers itself: `{"error":{"code":"...","message":"..."}}`,
+ * with `delivery` once a call was on its way to the upstream (absent for a refusal).
+ */
 export interface ProxyErrorBody {
-  error: { code: ProxyErrorCode; message: string }
+  error: { code: ProxyErrorCode; message: string; delivery?: CallDelivery }
 }

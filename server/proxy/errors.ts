@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
-import type { ProxyErrorBody, ProxyErrorCode } from '../../contract/desk.ts'
+import type { CallDelivery, ProxyErrorBody, ProxyErrorCode } from '../../contract/desk.ts'
 
-export type { ProxyErrorBody, ProxyErrorCode }
+export type { CallDelivery, ProxyErrorBody, ProxyErrorCode }
 
 /** A refusal or failure the proxy answers itself, with the HTTP status it maps to. */
 export class ProxyError extends Error {
@@ -10,6 +10,8 @@ export class ProxyError extends Error {
     readonly code: ProxyErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Whether the call may have reached the upstream (absent: refused before it went anywhere). */
+    readonly delivery?: CallDelivery,
   ) {
     super(message)
     this.name = 'ProxyError'
@@ -22,7 +24,13 @@ export function sendError(res: ServerResponse, error: ProxyError): void {
     res.destroy()
     return
   }
-  const body: ProxyErrorBody = { error: { code: error.code, message: error.message } }
+  const body: ProxyErrorBody = {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.delivery ? { delivery: error.delivery } : {}),
+    },
+  }
   const text = JSON.stringify(body)
   res.writeHead(error.status, {
     ...error.headers,

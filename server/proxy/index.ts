@@ -646,6 +646,8 @@ export function createProxy(options: ProxyOptions): Proxy {
       'upstream_bad_response',
       `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''}): ` +
         `"${excerpt(text)}".${next}`,
+      {},
+      'maybe',
     )
   }
 
@@ -727,6 +729,8 @@ export function createProxy(options: ProxyOptions): Proxy {
         504,
         'upstream_timeout',
         `${who} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s.${next}`,
+        {},
+        'maybe',
       )
     }
     if (error instanceof UpstreamNetworkError && error.code === TOO_LARGE) {
@@ -735,6 +739,8 @@ export function createProxy(options: ProxyOptions): Proxy {
         'upstream_bad_response',
         `${who} answered more than ${MAX_UPSTREAM_BODY / 1024} KiB, far more than any Verify answer; ` +
           'the answer was dropped. Check VONAGE_API_HOST.',
+        {},
+        'maybe',
       )
     }
     if (error instanceof UpstreamNetworkError) {
@@ -748,12 +754,16 @@ export function createProxy(options: ProxyOptions): Proxy {
           502,
           'upstream_unreachable',
           `${who} could not be reached${code}. Nothing was sent.${setting}`,
+          {},
+          'not_sent',
         )
       }
       return new ProxyError(
         502,
         'upstream_unreachable',
         `${who} dropped the connection before answering${code}.${next}${setting}`,
+        {},
+        'maybe',
       )
     }
     if (error instanceof QueueFullError) {
@@ -762,6 +772,7 @@ export function createProxy(options: ProxyOptions): Proxy {
         'queue_full',
         'Too many calls are already waiting for the Vonage API rate limit on this server: this call was NOT sent. Wait a few seconds and try again.',
         { 'Retry-After': '1' },
+        'not_sent',
       )
     }
     if (error instanceof QueueTimeoutError) {
@@ -771,6 +782,7 @@ export function createProxy(options: ProxyOptions): Proxy {
         `This call waited ${Math.round(maxQueueWaitMs / 100) / 10} s for its turn under the Vonage API rate limit and was withdrawn: ` +
           'it was NOT sent, so it is safe to try again in a few seconds.',
         { 'Retry-After': '1' },
+        'not_sent',
       )
     }
     if (error instanceof ServerClosingError || error instanceof LimiterClosedError) {
@@ -778,6 +790,8 @@ export function createProxy(options: ProxyOptions): Proxy {
         503,
         'server_closing',
         'This Verify Desk server is shutting down: the call was NOT sent, so it is safe to send it again once the server is back.',
+        {},
+        'not_sent',
       )
     }
     options.logger.warn(

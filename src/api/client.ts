@@ -15,7 +15,7 @@
  * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`.
  */
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
-import { TOKEN_HEADER, TOKEN_QUERY_PARAM } from '@contract/desk'
+import { TOKEN_HEADER, TOKEN_QUERY_PARAM, type CallDelivery } from '@contract/desk'
 
 export { TOKEN_HEADER, TOKEN_QUERY_PARAM }
 
@@ -47,11 +47,18 @@ export class ApiError extends Error {
   readonly code?: string
   /** Seconds the server asked to wait before trying again (`Retry-After`), when it said. */
   readonly retryAfter?: number
+  /** Whether the call may have reached Vonage, when the proxy said (its `delivery`). */
+  readonly delivery?: CallDelivery
 
   constructor(
     kind: ApiErrorKind,
     message: string,
-    extra: { httpStatus?: number; code?: string; retryAfter?: number } = {},
+    extra: {
+      httpStatus?: number
+      code?: string
+      retryAfter?: number
+      delivery?: CallDelivery
+    } = {},
   ) {
     super(message)
     this.name = 'ApiError'
@@ -59,6 +66,7 @@ export class ApiError extends Error {
     this.httpStatus = extra.httpStatus
     this.code = extra.code
     if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter
+    if (extra.delivery !== undefined) this.delivery = extra.delivery
   }
 }
 
@@ -216,12 +224,23 @@ function parseBody(text: string): unknown {
   }
 }
 
-function proxyError(body: unknown): { code: string; message: string } | null {
+const DELIVERIES: ReadonlySet<unknown> = new Set<CallDelivery>(['not_sent', 'maybe'])
+
+function proxyError(
+  body: unknown,
+): { code: string; message: string; delivery?: CallDelivery } | null {
   if (typeof body !== 'object' || body === null || !('error' in body)) return null
   const error = (body as { error: unknown }).error
   if (typeof error !== 'object' || error === null) return null
-  const { code, message } = error as { code?: unknown; message?: unknown }
-  return typeof code === 'string' && typeof message === 'string' ? { code, message } : null
+  const { code, message, delivery } = error as {
+    code?: unknown
+    message?: unknown
+    delivery?: unknown
+  }
+  if (typeof code !== 'string' || typeof message !== 'string') return null
+  return DELIVERIES.has(delivery)
+    ? { code, message, delivery: delivery as CallDelivery }
+    : { code, message }
 }
 
 /** `Retry-After` in whole seconds (the delta form; a date is not used by the proxy). */
@@ -246,6 +265,7 @@ async function toApiError(
           httpStatus: status,
           code: proxy.code,
           ...(retryAfter === undefined ? {} : { retryAfter }),
+          ...(proxy.delivery ? { delivery: proxy.delivery } : {}),
         }),
         body,
       }

@@ -3,12 +3,13 @@
  * for the user: whether it may have reached Vonage, a heading and the next step. One pure
  * decision, used by the start page, the request page and the list of starts without an answer.
  *
- * The proxy's codes and messages (README, "Proxy and production server"): a start, check or
- * control call that failed after it was sent says "may still have been processed"; a call that
- * never left the server says "Nothing was sent"; `queue_full` (and any code the dashboard does not
- * know whose message says so) was not sent. Unknown codes are judged by their HTTP status:
- * a 4xx refused the call before it went anywhere, anything else may have gone out.
+ * The proxy says whether a call on its way failed before or after it may have reached Vonage (its
+ * `delivery`: `not_sent` or `maybe`); a refusal carries no delivery and the code says which.
+ * Without either (an unknown code), the HTTP status decides: a 4xx refused the call before it went
+ * anywhere, anything else may have gone out.
  */
+
+import type { CallDelivery, ProxyErrorCode } from '@contract/desk'
 
 /** The parts of an `ApiError` the decision reads (kept structural: utils import no client). */
 export interface CallFailure {
@@ -18,6 +19,8 @@ export interface CallFailure {
   code?: string
   /** Seconds the server asked to wait (`Retry-After`), when it said. */
   retryAfter?: number
+  /** Whether the call may have reached Vonage, when the proxy said. */
+  delivery?: CallDelivery
 }
 
 /**
@@ -41,17 +44,15 @@ export interface FailureView {
 }
 
 /** Codes the server answers before sending anything, and that the same call will get again. */
-const REFUSED_CODES: ReadonlySet<string> = new Set([
+const REFUSED_CODES: ReadonlySet<string> = new Set<ProxyErrorCode>([
   'cross_site_request',
   'host_not_allowed',
   'not_found',
   'method_not_allowed',
   'payload_too_large',
   'unsupported_media_type',
+  'environment_unavailable',
 ])
-
-const MAY_HAVE_RUN = /may (still )?have (been|gone)/i
-const NOT_SENT = /nothing was sent|not sent/i
 
 /** Whether the failed call may have reached Vonage. */
 export function deliveryOf(error: CallFailure): Delivery {
@@ -61,12 +62,9 @@ export function deliveryOf(error: CallFailure): Delivery {
     return 'maybe'
   }
   if (error.kind === 'aborted') return 'maybe'
+  if (error.delivery) return error.delivery
   const code = error.code ?? ''
-  if (REFUSED_CODES.has(code) || code === 'environment_unavailable') return 'refused'
-  if (code === 'queue_full' || code === 'server_closing') return 'not_sent'
-  if (code === 'upstream_timeout' || code === 'upstream_bad_response') return 'maybe'
-  if (MAY_HAVE_RUN.test(error.message)) return 'maybe'
-  if (NOT_SENT.test(error.message)) return 'not_sent'
+  if (REFUSED_CODES.has(code)) return 'refused'
   if (status !== undefined && status >= 400 && status < 500) return 'refused'
   return 'maybe'
 }
@@ -82,7 +80,7 @@ export function failureTitle(error: CallFailure): string {
     case 'upstream_timeout':
       return `No answer from Vonage${http}`
     case 'upstream_unreachable':
-      return NOT_SENT.test(error.message)
+      return error.delivery === 'not_sent'
         ? `Vonage could not be reached${http}`
         : `The connection to Vonage dropped${http}`
     case 'upstream_bad_response':

@@ -307,6 +307,7 @@ describe('request page: a check without a usable answer', () => {
         new ApiError('proxy', 'Too many calls are already waiting.', {
           httpStatus: 503,
           code: 'queue_full',
+          delivery: 'not_sent',
           retryAfter: 1,
         }),
       ),
@@ -322,6 +323,7 @@ describe('request page: a check without a usable answer', () => {
         new ApiError('proxy', 'Vonage could not be reached (ECONNREFUSED). Nothing was sent.', {
           httpStatus: 502,
           code: 'upstream_unreachable',
+          delivery: 'not_sent',
         }),
       ),
     )
@@ -629,6 +631,7 @@ describe('request page: a load without an answer', () => {
       new ApiError('proxy', 'Too many calls are already waiting.', {
         httpStatus: 503,
         code: 'queue_full',
+        delivery: 'not_sent',
         retryAfter: 2,
       }),
     )

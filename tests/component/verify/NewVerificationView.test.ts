@@ -570,6 +570,7 @@ describe('a start without an answer', () => {
       new ApiError('proxy', 'Too many calls are already waiting.', {
         httpStatus: 503,
         code: 'queue_full',
+        delivery: 'not_sent',
         retryAfter: 1,
       }),
     )

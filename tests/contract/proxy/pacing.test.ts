@@ -532,6 +532,7 @@ describe('how long a call may wait for its turn', () => {
       message:
         'This call waited 10 s for its turn under the Vonage API rate limit and was withdrawn: ' +
         'it was NOT sent, so it is safe to try again in a few seconds.',
+      delivery: 'not_sent',
     })
     await vi.waitFor(() => expect(proxy?.lines).toHaveLength(1), { timeout: 10_000 })
     expect(proxy.lines[0]).toMatch(
@@ -601,6 +602,7 @@ describe('closing the proxy', () => {
       code: 'server_closing',
       message:
         'This Verify Desk server is shutting down: the call was NOT sent, so it is safe to send it again once the server is back.',
+      delivery: 'not_sent',
     }
     for (const answer of await Promise.all(queued)) {
       expect(answer.status).toBe(503)

@@ -4,12 +4,11 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LIVE, call, startUpstream } from './support'
+import { LIVE, call, freePort, startUpstream } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const vite = path.join(root, 'node_modules/.bin/vite')
@@ -30,14 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true })
 })
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const port = (probe.address() as AddressInfo).port
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
 
 /** The caller's environment without test-runner and server settings, plus `extra`. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -1,13 +1,12 @@
 /** The start-up rule: listening beyond loopback needs VERIFY_DESK_TOKEN, in dev and in serve. */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer, preview, type ViteDevServer } from 'vite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { recordingLogger } from './support'
+import { freePort, recordingLogger } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const configFile = path.join(root, 'vite.config.ts')
@@ -27,14 +26,6 @@ afterAll(async () => {
 afterEach(() => {
   process.env = { ...saved }
 })
-
-async function freePort(): Promise<number> {
-  const probe = createTcpServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const free = (probe.address() as AddressInfo).port
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return free
-}
 
 const quiet = () => ({
   configFile,

@@ -36,6 +36,7 @@ describe('upstream failures', () => {
     expect(res.status).toBe(504)
     expect(errorOf(res)).toMatchObject({
       code: 'upstream_timeout',
+      delivery: 'maybe',
       message: expect.stringMatching(
         /did not answer within 0\.3 s.*look the request up before trying again/,
       ),
@@ -52,6 +53,7 @@ describe('upstream failures', () => {
     expect(res.status).toBe(502)
     expect(errorOf(res)).toMatchObject({
       code: 'upstream_unreachable',
+      delivery: 'not_sent',
       message: expect.stringMatching(/could not be reached \(ECONNREFUSED\)/),
     })
   })
@@ -130,6 +132,7 @@ describe('upstream failures', () => {
           message:
             `The Vonage API (${upstream.url}) answered ${what} ` +
             `(HTTP 502, text/html): "${page}". ${advice}`,
+          delivery: 'maybe',
         })
       },
     )
@@ -184,6 +187,7 @@ describe('upstream failures', () => {
     expect(res.status).toBe(502)
     expect(errorOf(res)).toMatchObject({
       code: 'upstream_unreachable',
+      delivery: 'maybe',
       message: expect.stringMatching(
         /dropped the connection before answering.*look the request up/,
       ),

@@ -103,11 +103,13 @@ describe('api client', () => {
     })
   })
 
-  it("carries the proxy's Retry-After in seconds with a queue_full error", async () => {
+  it("carries the proxy's Retry-After in seconds and its delivery with a queue_full error", async () => {
     serve(
       () =>
         new Response(
-          JSON.stringify({ error: { code: 'queue_full', message: 'Too many calls waiting.' } }),
+          JSON.stringify({
+            error: { code: 'queue_full', message: 'Too many calls waiting.', delivery: 'not_sent' },
+          }),
           { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '3' } },
         ),
     )
@@ -119,7 +121,21 @@ describe('api client', () => {
       httpStatus: 503,
       code: 'queue_full',
       retryAfter: 3,
+      delivery: 'not_sent',
     })
+  })
+
+  it('ignores a delivery it does not know', async () => {
+    serve(
+      () =>
+        new Response(JSON.stringify({ error: { code: 'x', message: 'y', delivery: 'perhaps' } }), {
+          status: 502,
+          headers: { 'content-type': 'application/json' },
+        }),
+    )
+    const error = await checkCode('sandbox', 'x', '1').catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'proxy', code: 'x' })
+    expect((error as { delivery?: unknown }).delivery).toBeUndefined()
   })
 
   it('maps other HTTP errors, non-JSON answers and timeouts', async () => {

@@ -11,18 +11,25 @@ import {
 const MAY_HAVE_RUN =
   ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
 
-const proxy = (httpStatus: number, code: string, message: string): CallFailure => ({
+/** A proxy error as the client reads it, with the `delivery` the proxy gave, if any. */
+const proxy = (
+  httpStatus: number,
+  code: string,
+  message: string,
+  delivery?: CallFailure['delivery'],
+): CallFailure => ({
   kind: 'proxy',
   httpStatus,
   code,
   message,
+  ...(delivery ? { delivery } : {}),
 })
 
 describe('whether a failed call may have reached Vonage', () => {
   it.each<[string, CallFailure]>([
     [
       '504 upstream_timeout',
-      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`),
+      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, 'maybe'),
     ],
     [
       '502 upstream_unreachable after sending',
@@ -30,6 +37,7 @@ describe('whether a failed call may have reached Vonage', () => {
         502,
         'upstream_unreachable',
         `Vonage dropped the connection before answering (ECONNRESET).${MAY_HAVE_RUN}`,
+        'maybe',
       ),
     ],
     [
@@ -38,20 +46,16 @@ describe('whether a failed call may have reached Vonage', () => {
         502,
         'upstream_bad_response',
         `Vonage answered with an error page (HTTP 502, text/html): "<html>".${MAY_HAVE_RUN}`,
+        'maybe',
       ),
     ],
     ['the browser timeout', { kind: 'timeout', message: 'No answer within 30 s.' }],
     ['a lost connection', { kind: 'network', message: 'Failed to fetch' }],
     ['a 200 that is not JSON', { kind: 'bad_response', message: 'Not JSON' }],
     ['an unknown 5xx code', proxy(500, 'internal_error', 'The Verify Desk server failed.')],
-    ['an unknown code that says so', proxy(599, 'whatever', 'It may have gone through.')],
     [
-      'an unknown code for a control call that says so',
-      proxy(
-        409,
-        'something_new',
-        'The command may still have been carried out (the request cancelled): look the request up before sending it again.',
-      ),
+      'an unknown 4xx code whose delivery says so',
+      proxy(409, 'something_new', 'The command may have been carried out.', 'maybe'),
     ],
   ])('%s: may have gone out', (_, error) => {
     expect(deliveryOf(error)).toBe('maybe')
@@ -64,6 +68,7 @@ describe('whether a failed call may have reached Vonage', () => {
         502,
         'upstream_unreachable',
         'Vonage could not be reached (ECONNREFUSED). Nothing was sent.',
+        'not_sent',
       ),
     ],
     [
@@ -72,10 +77,17 @@ describe('whether a failed call may have reached Vonage', () => {
         503,
         'queue_full',
         'Too many calls are already waiting. Wait a few seconds and try again.',
+        'not_sent',
       ),
     ],
-    ['503 server_closing', proxy(503, 'server_closing', 'The server is shutting down.')],
-    ['an unknown 503 code that says "not sent"', proxy(503, 'busy_elsewhere', 'Busy: not sent.')],
+    [
+      '503 server_closing',
+      proxy(503, 'server_closing', 'The server is shutting down.', 'not_sent'),
+    ],
+    [
+      'an unknown 503 code whose delivery says so',
+      proxy(503, 'busy_elsewhere', 'Busy, try later.', 'not_sent'),
+    ],
   ])('%s: not sent', (_, error) => {
     expect(deliveryOf(error)).toBe('not_sent')
   })
@@ -102,7 +114,7 @@ describe('the failed start card', () => {
   it('a start that may have gone out says so and sends it again with the same number', () => {
     const view = describeFailure(
       'start',
-      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`),
+      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, 'maybe'),
     )
     expect(view).toEqual({
       delivery: 'maybe',
@@ -132,7 +144,7 @@ describe('the failed start card', () => {
 
   it('queue_full was not sent: wait as long as Retry-After says, then send again', () => {
     const view = describeFailure('start', {
-      ...proxy(503, 'queue_full', 'Too many calls are already waiting.'),
+      ...proxy(503, 'queue_full', 'Too many calls are already waiting.', 'not_sent'),
       retryAfter: 2,
     })
     expect(view).toMatchObject({
@@ -150,6 +162,7 @@ describe('the failed start card', () => {
         502,
         'upstream_unreachable',
         'Vonage could not be reached (ENOTFOUND). Nothing was sent.',
+        'not_sent',
       ),
     )
     expect(view.title).toBe('Vonage could not be reached (HTTP 502)')
@@ -168,7 +181,7 @@ describe('a failed check', () => {
   it('after a 504 the code may have been checked: refresh before entering it again', () => {
     const view = describeFailure(
       'check',
-      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`),
+      proxy(504, 'upstream_timeout', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, 'maybe'),
     )
     expect(view.title).toBe('No answer from Vonage (HTTP 504)')
     expect(view.nextStep).toBe(
@@ -177,7 +190,7 @@ describe('a failed check', () => {
   })
 
   it('queue_full: nothing was sent, check the code again', () => {
-    expect(describeFailure('check', proxy(503, 'queue_full', 'Busy.')).nextStep).toBe(
+    expect(describeFailure('check', proxy(503, 'queue_full', 'Busy.', 'not_sent')).nextStep).toBe(
       'Nothing was sent. Wait a few seconds, then check the code again.',
     )
   })
