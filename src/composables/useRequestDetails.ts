@@ -31,9 +31,23 @@ export function useRequestDetails(
   const requests = useRequestsStore()
   const environments = useEnvironmentsStore()
   const entry = computed(() => requests.byId(toValue(requestId)))
-  const environment = computed<EnvironmentId>(
-    () => toValue(options.environment) ?? entry.value?.environment ?? environments.currentId,
+  /** The environment history gave for this id: kept if the entry is deleted while the page is open. */
+  const known = shallowRef<{ id: string; environment: EnvironmentId } | null>(null)
+  watch(
+    () => entry.value?.environment,
+    (fromHistory) => {
+      if (fromHistory) known.value = { id: toValue(requestId), environment: fromHistory }
+    },
+    { immediate: true, flush: 'sync' },
   )
+  const environment = computed<EnvironmentId>(() => {
+    const id = toValue(requestId)
+    return (
+      toValue(options.environment) ??
+      entry.value?.environment ??
+      (known.value?.id === id ? known.value.environment : environments.currentId)
+    )
+  })
   /** The sandbox's view (exact); null outside the sandbox or before it loaded. */
   const adminModel = shallowRef<RequestModel | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
@@ -54,12 +68,19 @@ export function useRequestDetails(
     return searchModel.value
   })
 
-  async function refreshFromSearch(env: EnvironmentId, id: string): Promise<void> {
+  /**
+   * Whether the next load may add the request to history as a look-up: only the first load of a
+   * page opened on a request history does not know. Later loads only update an entry still there,
+   * so a page left open never brings back an entry deleted meanwhile (here or in another tab).
+   */
+  let mayAdd = true
+
+  async function refreshFromSearch(env: EnvironmentId, id: string, add: boolean): Promise<void> {
     const result = await searchRequests(env, [id])
     if (result.kind === 'found' && result.requests[0]) {
       searchModel.value = fromSearch(env, result.requests[0], entry.value)
       notFound.value = null
-      await requests.applySearchResult(env, result).catch(() => undefined)
+      await requests.applySearchResult(env, result, { existingOnly: !add }).catch(() => undefined)
     } else if (result.kind === 'not_found') {
       notFound.value = result.error_text
     } else if (result.kind === 'found') {
@@ -82,6 +103,8 @@ export function useRequestDetails(
       await requests.ready.catch(() => undefined)
       const id = toValue(requestId)
       const env = environment.value
+      const add = mayAdd && !entry.value
+      mayAdd = false
       try {
         if (env === 'sandbox') {
           const [admin, clock] = await Promise.all([
@@ -94,15 +117,17 @@ export function useRequestDetails(
             notFound.value = null
             const stored = entry.value
             if (stored && stored.status !== admin.status) {
-              await requests.upsert({ request_id: id, status: admin.status }).catch(() => undefined)
+              await requests
+                .updateIfStored({ request_id: id, status: admin.status })
+                .catch(() => undefined)
             }
             // Into history as a look-up (best effort: the sandbox's view is already shown).
-            if (!stored) await refreshFromSearch(env, id).catch(() => undefined)
+            if (add) await refreshFromSearch(env, id, add).catch(() => undefined)
             return
           }
           adminModel.value = null
         }
-        await refreshFromSearch(env, id)
+        await refreshFromSearch(env, id, add)
       } catch (e) {
         error.value = isApiError(e) ? e : new ApiError('network', String(e))
       } finally {
@@ -130,11 +155,13 @@ export function useRequestDetails(
   }
 
   watch(
-    [() => toValue(requestId), environment],
-    () => {
+    [() => toValue(requestId), environment, () => toValue(options.environment)],
+    ([id, , override], previous) => {
       adminModel.value = null
       searchModel.value = null
       notFound.value = null
+      // Another request, or the user chose where to look: a first load again.
+      if (!previous || id !== previous[0] || override !== previous[2]) mayAdd = true
       listen()
       void refresh()
     },

@@ -327,6 +327,12 @@ export const useRequestsStore = defineStore('requests', () => {
     return result!
   }
 
+  /** `upsert` for an entry that must still be stored: a deleted one stays deleted. */
+  async function updateIfStored(patch: HistoryPatch): Promise<HistoryEntry | undefined> {
+    const [result] = await writePatches([patch], { existingOnly: true })
+    return result
+  }
+
   /** `upsert` for several entries in one transaction. */
   function upsertMany(patches: readonly (HistoryPatch | HistoryEntry)[]): Promise<HistoryEntry[]> {
     return writePatches(patches)
@@ -412,7 +418,7 @@ export const useRequestsStore = defineStore('requests', () => {
       status: 'UNKNOWN' as const,
       lastError: { code: '101', message, at },
     }
-    return writePatches([patch], { existingOnly: true }).then(([written]) => written)
+    return updateIfStored(patch)
   }
 
   async function remove(id: string): Promise<void> {
@@ -518,6 +524,7 @@ export const useRequestsStore = defineStore('requests', () => {
     ready,
     byId,
     upsert,
+    updateIfStored,
     upsertMany,
     applySearchResult,
     lookUp,

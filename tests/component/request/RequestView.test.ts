@@ -432,6 +432,42 @@ describe('request page: live status and loading', () => {
   })
 })
 
+describe('request page: a history entry deleted while the page is open', () => {
+  it.each(['live', 'sandbox'] as const)(
+    'stays deleted when the %s page refreshes',
+    async (environment) => {
+      const pinia = createPinia()
+      setActivePinia(pinia)
+      const requests = useRequestsStore()
+      await requests.upsert({
+        request_id: ID,
+        environment,
+        kind: 'request',
+        number: '447700900123',
+        brand: 'Acme',
+        params: { number: '447700900123', brand: 'Acme' },
+        status: 'IN PROGRESS',
+        createdAt: t0,
+        source: 'started',
+      })
+      // The sandbox has moved on: a refresh would update the entry if it were still there.
+      vi.mocked(getAdminRequest).mockResolvedValue(
+        adminRequest(ID, t0, {
+          status: 'SUCCESS',
+          finalized_at: new Date(t0 + 5_000).toISOString(),
+        }),
+      )
+      wrapper = mountAnyPath(pinia)
+      await flushPromises()
+      await requests.remove(ID)
+      const refresh = wrapper.findAll('.toolbar button').find((b) => b.text() === 'Refresh')
+      await refresh!.trigger('click')
+      await flushPromises()
+      expect(requests.byId(ID)).toBeUndefined()
+    },
+  )
+})
+
 describe('request page: live (no admin API, times from search and the parameters sent)', () => {
   it('searches live for a request started there and estimates its countdowns', async () => {
     const pinia = createPinia()
