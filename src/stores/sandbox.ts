@@ -90,12 +90,20 @@ export const useSandboxStore = defineStore('sandbox', () => {
     return messages.value.filter((m) => m.number === number)
   }
 
+  /**
+   * What the event stream brought while a load was on its way: the load's answer may predate it,
+   * so it is laid over that answer instead of being lost.
+   */
+  let arrivedDuringLoad: { messages: HandsetMessage[]; requests: AdminRequest[] } | null = null
+
   function upsertRequest(request: AdminRequest): void {
+    arrivedDuringLoad?.requests.push(request)
     const rest = requests.value.filter((r) => r.request_id !== request.request_id)
     requests.value = byNewest([request, ...rest], (r) => r.submitted_at)
   }
 
   function addMessage(message: HandsetMessage): void {
+    arrivedDuringLoad?.messages.push(message)
     if (messages.value.some((m) => m.id === message.id)) return
     messages.value = byNewest([message, ...messages.value], (m) => m.sent_at)
   }
@@ -105,6 +113,11 @@ export const useSandboxStore = defineStore('sandbox', () => {
   function load(): Promise<void> {
     if (loading) return loading
     isLoading.value = true
+    const arrived: { messages: HandsetMessage[]; requests: AdminRequest[] } = {
+      messages: [],
+      requests: [],
+    }
+    arrivedDuringLoad = arrived
     loading = Promise.all([
       admin.listMessages({ limit: LOAD_LIMIT }),
       admin.listAdminRequests({ limit: LOAD_LIMIT }),
@@ -113,8 +126,12 @@ export const useSandboxStore = defineStore('sandbox', () => {
       admin.listTestNumbers(),
     ])
       .then(([m, r, c, f, t]) => {
-        messages.value = byNewest([...m.messages], (x) => x.sent_at)
-        requests.value = byNewest([...r.requests], (x) => x.submitted_at)
+        const loadedIds = new Set(m.messages.map((x) => x.id))
+        const newer = arrived.messages.filter((x) => !loadedIds.has(x.id))
+        messages.value = byNewest([...newer, ...m.messages], (x) => x.sent_at)
+        const updated = new Map(arrived.requests.map((x) => [x.request_id, x]))
+        const kept = r.requests.filter((x) => !updated.has(x.request_id))
+        requests.value = byNewest([...updated.values(), ...kept], (x) => x.submitted_at)
         clock.value = c
         faults.value = f.faults
         testNumbers.value = t.test_numbers
@@ -127,6 +144,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
       .finally(() => {
         isLoading.value = false
         loading = null
+        arrivedDuringLoad = null
       })
     return loading
   }

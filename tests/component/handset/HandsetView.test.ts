@@ -170,6 +170,23 @@ describe('HandsetView', () => {
     expect(wrapper.get('[aria-live="polite"]').text()).toBe('New SMS to +447700900001, PIN 5678.')
   })
 
+  it('keeps a message and a request that arrive while the page is still loading', async () => {
+    let answer!: (value: unknown) => void
+    api.listMessages.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)))
+    const { wrapper } = await mountView()
+    stream.onOpen?.()
+    // The stream is quicker than the load: its answer was read before these were sent.
+    stream.onEvent!({
+      type: 'message',
+      data: message({ id: 'm3', pin: '5678', sent_at: '2026-11-25T20:05:00.000Z' }),
+    })
+    stream.onEvent!({ type: 'request', data: request({}) })
+    answer({ messages: [message({})], total: 1 })
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="pin"]').map((p) => p.text())).toEqual(['5678', '1234'])
+    expect(wrapper.text()).toContain('Their App')
+  })
+
   it('lists a request made by another client and adds it to history from the handset', async () => {
     const { wrapper } = await mountView()
     expect(wrapper.text()).toContain('None: every sandbox request is already in your history.')
