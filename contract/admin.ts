@@ -111,8 +111,10 @@ export interface AdminFaultInput {
   count?: number
   /** Answer this API status instead (e.g. "1", "5", "7", "15", "29"). */
   status?: string
-  /** Error text to answer with; defaults to the code's usual text. */
+  /** Error text to answer with; defaults to the text the API gives that code on the endpoint called. */
   error_text?: string
+  /** With status 7 on a start: the `network` answered. @default DEFAULT_FAULT_NETWORK */
+  network?: string
   /** Answer this many ms late (the call is still processed unless `status` is set). */
   delay_ms?: number
   /** Drop the connection without an answer. */
@@ -124,10 +126,16 @@ export interface AdminFault {
   endpoint: VerifyEndpoint | 'any'
   remaining: number
   status: string | null
+  /** The text asked for; `null`: the API's own text for the status on the endpoint called. */
   error_text: string | null
+  /** The `network` asked for with status 7; `null`: DEFAULT_FAULT_NETWORK. */
+  network: string | null
   delay_ms: number
   drop: boolean
 }
+
+/** The `network` an injected status 7 answers by default (the API reference's example id). */
+export const DEFAULT_FAULT_NETWORK = '244523'
 
 export interface TestNumber {
   /** International digits. */

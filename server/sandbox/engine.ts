@@ -5,11 +5,14 @@
  * runs due work first, so answers never depend on timer precision).
  */
 import {
+  DEFAULT_ERROR_TEXT,
+  DEFAULT_FAULT_NETWORK,
   ERROR_TEXTS,
   LIMITS,
   SANDBOX_CURRENCY,
   WORKFLOWS,
   effectivePinExpiry,
+  isStatusCode,
   formatPrice,
   normalizeNumber,
   priceFor,
@@ -370,6 +373,71 @@ export class Engine {
       case 'control':
         return this.control(auth, params)
     }
+  }
+
+  /**
+   * The answer of an injected fault (`POST /__admin/faults`) in place of the call's own, shaped as
+   * the API shapes that status on that endpoint: the endpoint's text (`errorText` when the fault
+   * names one), status 10 with the id of the number's request in progress (a new id when there is
+   * none), 16 and check's 6 with the `request_id` sent, 7 with a `network`. Nothing changes state.
+   */
+  injectedAnswer(
+    endpoint: VerifyEndpoint,
+    params: Params,
+    fault: { status: string; errorText: string | null; network: string | null },
+  ): WireBody {
+    const { status } = fault
+    const id = first(params.request_id) ?? ''
+    const cmd = first(params.cmd)
+    const starts = endpoint === 'request' || endpoint === 'psd2'
+    let text: string
+    switch (status) {
+      case '3':
+        text = ERROR_TEXTS.invalidParam(starts ? 'number' : 'request_id')
+        break
+      case '4':
+        text = starts ? ERROR_TEXTS.invalidCredentials : ERROR_TEXTS.badCredentials
+        break
+      case '6':
+        text =
+          endpoint === 'check'
+            ? ERROR_TEXTS.checkNotFound(id)
+            : endpoint === 'control'
+              ? ERROR_TEXTS.controlNotFound(id)
+              : ERROR_TEXTS.notRouted
+        break
+      case '19':
+        text =
+          endpoint === 'control' && cmd === 'cancel'
+            ? ERROR_TEXTS.cancelTooEarly(id)
+            : ERROR_TEXTS.noMoreEvents(id)
+        break
+      default:
+        text =
+          isStatusCode(status) && status !== '0' ? DEFAULT_ERROR_TEXT[status] : 'Injected fault'
+    }
+    const error_text = fault.errorText ?? text
+    if (status === '10' && starts) {
+      return { request_id: this.inFlightId(params) ?? this.newId(), status, error_text }
+    }
+    if ((status === '16' || status === '6') && endpoint === 'check' && id) {
+      return { request_id: id, status, error_text }
+    }
+    if (status === '7' && starts) {
+      return { status, error_text, network: fault.network ?? DEFAULT_FAULT_NETWORK }
+    }
+    return { status, error_text }
+  }
+
+  /** The id of the request in progress to the call's number, on the call's account (or the default). */
+  private inFlightId(params: Params): string | undefined {
+    const raw = first(params.number)
+    const country = first(params.country)
+    const number = raw ? normalizeNumber(raw, country ? country.toUpperCase() : undefined) : null
+    if (!number) return undefined
+    const account =
+      this.accounts.get(first(params.api_key) ?? '') ?? this.accounts.get(this.defaultKey)
+    return account ? this.inFlight.get(account.accountId)?.get(number) : undefined
   }
 
   private authenticate(

@@ -1,5 +1,5 @@
 /** Injected faults: the next N calls to an endpoint answer a chosen status, answer late, or drop. */
-import { DEFAULT_ERROR_TEXT, VERIFY_ENDPOINTS, isStatusCode } from '../../contract/index.ts'
+import { VERIFY_ENDPOINTS } from '../../contract/index.ts'
 import type { AdminFault, VerifyEndpoint } from '../../contract/index.ts'
 
 export const MAX_FAULT_DELAY_MS = 120_000
@@ -42,6 +42,10 @@ export class Faults {
     if (errorText !== undefined && errorText !== null && typeof errorText !== 'string') {
       return { error: 'error_text must be a string.' }
     }
+    const network = i.network ?? null
+    if (network !== null && (typeof network !== 'string' || !/^[0-9]{5,6}$/.test(network))) {
+      return { error: 'network must be a network id of 5 or 6 digits (country and network code).' }
+    }
     const delay = i.delay_ms ?? 0
     if (
       typeof delay !== 'number' ||
@@ -61,14 +65,8 @@ export class Faults {
       endpoint: endpoint as VerifyEndpoint | 'any',
       remaining: count,
       status,
-      error_text:
-        status === null
-          ? null
-          : typeof errorText === 'string'
-            ? errorText
-            : isStatusCode(status) && status !== '0'
-              ? DEFAULT_ERROR_TEXT[status]
-              : 'Injected fault',
+      error_text: status !== null && typeof errorText === 'string' ? errorText : null,
+      network: status === '7' ? network : null,
       delay_ms: delay,
       drop,
     }

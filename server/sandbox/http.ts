@@ -265,7 +265,13 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
     const faulty = (): Answer => {
       if (fault.drop) return DROP
       if (fault.status !== null) {
-        return render(route, { status: fault.status, error_text: fault.error_text ?? '' })
+        const params = withBasicCredentials(call, callParams(call) ?? newParams())
+        const body = ctx.engine.injectedAnswer(route.endpoint, params, {
+          status: fault.status,
+          errorText: fault.error_text,
+          network: fault.network,
+        })
+        return render(route, body)
       }
       return answerCall(ctx, call, route)
     }
@@ -274,25 +280,33 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
   return answerCall(ctx, call, route)
 }
 
-/** Parses, authenticates through the engine and renders one API call (synchronous fast path). */
-function answerCall(ctx: SandboxContext, call: Call, route: Route): Answer {
+/** The call's parameters, query and body merged (body values win); `null` for unparseable JSON. */
+function callParams(call: Call): Params | null {
   const body = call.method === 'POST' || call.body ? parseBody(call) : newParams()
-  if (body === null) {
-    return render(route, { status: '999', error_text: ERROR_TEXTS.unparseableJson })
-  }
-  // Body values win over the query string's.
-  let params = body
-  if (call.rawQuery !== '') {
-    params = parseForm(call.rawQuery)
-    for (const k in body) params[k] = body[k]
-  }
+  if (body === null || call.rawQuery === '') return body
+  const params = parseForm(call.rawQuery)
+  for (const k in body) params[k] = body[k]
+  return params
+}
+
+/** Adds the `Authorization: Basic` credentials where the parameters carry none. */
+function withBasicCredentials(call: Call, params: Params): Params {
   const basic = basicCredentials(call.header('authorization'))
   if (basic) {
     if (params.api_key === undefined || params.api_key === '') params.api_key = basic.key
     if (params.api_secret === undefined || params.api_secret === '')
       params.api_secret = basic.secret
   }
-  const result = ctx.engine.call(route.endpoint, params)
+  return params
+}
+
+/** Parses, authenticates through the engine and renders one API call (synchronous fast path). */
+function answerCall(ctx: SandboxContext, call: Call, route: Route): Answer {
+  const params = callParams(call)
+  if (params === null) {
+    return render(route, { status: '999', error_text: ERROR_TEXTS.unparseableJson })
+  }
+  const result = ctx.engine.call(route.endpoint, withBasicCredentials(call, params))
   ctx.changed()
   return render(route, result)
 }

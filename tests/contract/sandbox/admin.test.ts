@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { REQUEST_ID } from './support/assert'
-import { getJson, postForm, raw, type Body } from './support/http'
+import { basic, getJson, postForm, postJson, raw, type Body } from './support/http'
 import {
   admin,
   advance,
@@ -358,6 +358,133 @@ describe('POST /__admin/faults', () => {
       (await postForm(sb.base, '/verify/search/json', { ...sb.creds, request_id: 'a'.repeat(32) }))
         .body.status,
     ).toBe('101')
+  })
+
+  it('answers an injected status as the API shapes it on the endpoint called', async () => {
+    const id = 'c'.repeat(32)
+    const control = (cmd: string) =>
+      postForm(sb.base, '/verify/control/json', { ...sb.creds, request_id: id, cmd })
+    const cases: Array<[string, string, () => Promise<{ body: Body }>, Body]> = [
+      ['4', 'check', () => check(id, '1234'), { status: '4', error_text: 'Bad credentials' }],
+      [
+        '4',
+        'request',
+        () =>
+          postForm(sb.base, '/verify/json', { ...sb.creds, number: uniqueNumber(), brand: 'A' }),
+        { status: '4', error_text: 'Invalid credentials were provided' },
+      ],
+      [
+        '16',
+        'check',
+        () => check(id, '1234'),
+        { request_id: id, status: '16', error_text: T.WRONG_CODE },
+      ],
+      [
+        '6',
+        'check',
+        () => check(id, '1234'),
+        { request_id: id, status: '6', error_text: T.CHECK_NOT_FOUND(id) },
+      ],
+      [
+        '6',
+        'control',
+        () => control('cancel'),
+        { status: '6', error_text: T.CONTROL_NOT_ACTIVE(id) },
+      ],
+      [
+        '19',
+        'control',
+        () => control('cancel'),
+        { status: '19', error_text: T.CANCEL_TOO_EARLY(id) },
+      ],
+      [
+        '19',
+        'control',
+        () => control('trigger_next_event'),
+        { status: '19', error_text: T.NO_MORE_EVENTS(id) },
+      ],
+    ]
+    for (const [status, endpoint, call, expected] of cases) {
+      await admin(sb.base, '/faults', { endpoint, status })
+      expect((await call()).body, `${status} on ${endpoint}`).toEqual(expected)
+    }
+    // Nothing was checked or cancelled: the faults answered in place of the calls.
+    expect(listOf(await admin(sb.base, '/faults'), 'faults')).toEqual([])
+  })
+
+  it('answers an injected status 10 with the id of the request in progress to that number', async () => {
+    const number = uniqueNumber()
+    const running = await start({ number })
+    await admin(sb.base, '/faults', { endpoint: 'request', count: 2, status: '10' })
+    // In another notation, with Basic credentials and a JSON body (the Node SDK's style).
+    const sdkStyle = await postJson(
+      sb.base,
+      '/verify/json',
+      { number: `+${number}`, brand: 'Acme' },
+      { authorization: basic(sb.creds.api_key, sb.creds.api_secret) },
+    )
+    expect(sdkStyle.body).toEqual({ request_id: running, status: '10', error_text: T.CONCURRENT })
+    // A number with nothing in progress gets a request id of the usual form, known to no search.
+    const fresh = await postForm(sb.base, '/verify/json', {
+      ...sb.creds,
+      number: uniqueNumber(),
+      brand: 'Acme',
+    })
+    expect(fresh.body).toEqual({
+      request_id: expect.stringMatching(REQUEST_ID),
+      status: '10',
+      error_text: T.CONCURRENT,
+    })
+    expect(fresh.body.request_id).not.toBe(running)
+  })
+
+  it('answers an injected status 7 with a network, the one asked for or the default', async () => {
+    const startCall = () =>
+      postForm(sb.base, '/verify/psd2/json', {
+        ...sb.creds,
+        number: uniqueNumber(),
+        payee: 'Shop',
+        amount: '1',
+      })
+    await admin(sb.base, '/faults', { endpoint: 'psd2', status: '7' })
+    expect((await startCall()).body).toEqual({
+      status: '7',
+      error_text: 'The number you are trying to verify is blacklisted for verification.',
+      network: '244523',
+    })
+    await admin(sb.base, '/faults', { endpoint: 'psd2', status: '7', network: '23410' })
+    expect((await startCall()).body).toMatchObject({ status: '7', network: '23410' })
+    expect(await adminError('/faults', '{"endpoint":"psd2","status":"7","network":"O2"}')).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_value',
+          message: 'network must be a network id of 5 or 6 digits (country and network code).',
+        },
+      },
+    })
+  })
+
+  it('answers the error text a fault names, in JSON and in XML', async () => {
+    const number = uniqueNumber()
+    const running = await start({ number })
+    await admin(sb.base, '/faults', {
+      endpoint: 'request',
+      count: 2,
+      status: '10',
+      error_text: 'Busy <now>',
+    })
+    const json = await postForm(sb.base, '/verify/json', { ...sb.creds, number, brand: 'A' })
+    expect(json.body).toEqual({ request_id: running, status: '10', error_text: 'Busy <now>' })
+    const xml = await raw(sb.base, {
+      method: 'POST',
+      path: '/verify/xml',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...sb.creds, number, brand: 'A' }).toString(),
+    })
+    expect(xml.text).toContain(
+      `<request_id>${running}</request_id><status>10</status><error_text>Busy &lt;now&gt;</error_text>`,
+    )
   })
 
   it('refuses a fault with a bad body with a 400 and the reason, and adds nothing', async () => {
