@@ -147,14 +147,34 @@ export function maskKey(apiKey: string): string {
   return `${apiKey.slice(0, shown)}…`
 }
 
-/** Replaces every occurrence of the given secrets (and their Basic/URL encodings) in a text. */
+/**
+ * The ways a secret can appear in a text that echoes it: as it is, percent-encoded as a URI
+ * component or as a form value (`URLSearchParams`, which the params mode sends), and escaped in
+ * JSON or HTML. Longest first, so no form is cut by a shorter one.
+ */
+export function secretForms(secret: string): string[] {
+  const html = secret
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+  const forms = new Set([
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams([['', secret]]).toString().slice(1),
+    JSON.stringify(secret).slice(1, -1),
+    html,
+  ])
+  return [...forms].sort((a, b) => b.length - a.length)
+}
+
+/** Replaces every form of each secret (4 characters or more) with `[redacted]`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text
   for (const secret of secrets) {
     if (secret.length < 4) continue
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
-      out = out.split(form).join('[redacted]')
-    }
+    for (const form of secretForms(secret)) out = out.split(form).join('[redacted]')
   }
   return out
 }

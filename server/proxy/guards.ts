@@ -92,6 +92,21 @@ export function crossSiteReason(
   return undefined
 }
 
+/**
+ * Why a state-changing call is refused as a page load, or undefined. A link opened from a mail or
+ * chat app, or a URL typed in the address bar, arrives as a navigation with `Sec-Fetch-Site: none`,
+ * which `crossSiteReason` cannot tell from the dashboard's own calls; the dashboard sends its
+ * calls with `fetch` (`Sec-Fetch-Mode: cors` or `same-origin`, `Sec-Fetch-Dest: empty`).
+ */
+export function navigationReason(headers: IncomingHttpHeaders): string | undefined {
+  const mode = headerValue(headers['sec-fetch-mode'])?.toLowerCase()
+  const dest = headerValue(headers['sec-fetch-dest'])?.toLowerCase()
+  if (mode === 'navigate' || mode === 'nested-navigate' || (dest && dest !== 'empty')) {
+    return 'the browser opened it as a page (a link or the address bar)'
+  }
+  return undefined
+}
+
 /** The access token a request carries, from the header, a Bearer Authorization, or (GET) the query. */
 export function tokenOf(
   headers: IncomingHttpHeaders,

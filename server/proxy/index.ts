@@ -4,6 +4,7 @@
  * it to the environment's upstream, paced to the upstream's rate limits.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { isAbortedBody, readBody } from './body.ts'
 import { isoNow, readXmlFields, safeRequestId, safeToken } from './log-line.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
@@ -13,6 +14,7 @@ import {
   injectParamCredentials,
   maskKey,
   redact,
+  secretForms,
   stripBody,
   stripQuery,
   type AuthMode,
@@ -22,6 +24,7 @@ import { ProxyError, sendError } from './errors.ts'
 import {
   TOKEN_QUERY_PARAM,
   crossSiteReason,
+  navigationReason,
   hostRefusalMessage,
   hostAllowlist,
   isHostAllowed,
@@ -227,6 +230,10 @@ interface CallRecord {
   log: (res: ServerResponse, call: CallRecord) => void
 }
 
+/** Marks a connection the proxy closes after its current answer (413). */
+const CLOSING = Symbol('verify-desk.closing')
+type ClosingSocket = Socket & { [CLOSING]?: boolean }
+
 const CALL = Symbol('verify-desk.call')
 type TrackedResponse = ServerResponse & { [CALL]?: CallRecord }
 
@@ -296,6 +303,9 @@ export function createProxy(options: ProxyOptions): Proxy {
     options.token && options.token.length >= 4 && !answerSecrets.includes(options.token)
       ? [...answerSecrets, options.token]
       : answerSecrets
+  // Every form they may take in a text (percent-encoded, escaped): what the quick scans look for.
+  const answerForms = [...new Set(answerSecrets.flatMap(secretForms))]
+  const logForms = [...new Set(secrets.flatMap(secretForms))]
 
   const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
   for (const id of ['sandbox', 'live'] as const) {
@@ -389,7 +399,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       (call.clientClosed ? ' client_closed' : '') +
       (call.note ? ` ${call.note}` : '')
     let leaked = false
-    for (const secret of secrets) if (line.includes(secret)) leaked = true
+    for (const form of logForms) if (line.includes(form)) leaked = true
     options.logger.info(leaked ? redact(line, secrets) : line)
   }
 
@@ -408,6 +418,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     res: ServerResponse,
     call: CallRecord,
   ): Promise<void> {
+    // Pipelined behind an answer that closes the connection: never answered, so never sent.
+    if ((req.socket as ClosingSocket | null)?.[CLOSING]) throw new ClientClosedError()
     const method = call.method
     // Split by hand: `new URL` would read `//host/...` as a host name.
     const rawUrl = req.url ?? '/'
@@ -446,7 +458,11 @@ export function createProxy(options: ProxyOptions): Proxy {
     call.endpoint = routeLabel(route)
     if (route.kind !== 'environments') call.environment = route.environment
 
-    const crossSite = crossSiteReason(req.headers, options.allowedOrigins)
+    const crossSite =
+      crossSiteReason(req.headers, options.allowedOrigins) ??
+      (route.kind !== 'environments' && route.stateChanging
+        ? navigationReason(req.headers)
+        : undefined)
     if (crossSite) {
       throw new ProxyError(
         403,
@@ -590,7 +606,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     const contentType = answer.contentType
     let text = answer.body.toString('utf8')
     let redacted = false
-    for (const secret of answerSecrets) if (text.includes(secret)) redacted = true
+    for (const form of answerForms) if (text.includes(form)) redacted = true
     if (redacted) text = redact(text, answerSecrets)
     if (route.format === 'json') {
       let parsed: unknown
@@ -863,7 +879,12 @@ export function createProxy(options: ProxyOptions): Proxy {
       addNote(call, `error=${proxyError.code}`)
       return
     }
-    if (proxyError.status === 413) res.setHeader('Connection', 'close')
+    if (proxyError.status === 413) {
+      // The rest of the body is not read as a body: the connection is closed after this answer,
+      // and a call pipelined behind it on the connection is not carried out (RFC 9112 §9.6).
+      res.setHeader('Connection', 'close')
+      ;(req.socket as ClosingSocket)[CLOSING] = true
+    }
     sendError(res, proxyError)
     if (proxyError.status === 413) req.resume()
   }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { httpUpstream } from '../../../server/proxy/index'
 import { LIVE, SANDBOX, basic, call, json, startProxy, startUpstream } from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
@@ -114,7 +115,7 @@ describe('credential injection', () => {
     await proxy.close()
     proxy = await startProxy(upstream.url, {
       live: {
-        upstream: (await import('../../../server/proxy/index')).httpUpstream(upstream.url),
+        upstream: httpUpstream(upstream.url),
         credentials: LIVE,
         auth: 'params',
         searchPerSecond: 50,
@@ -251,6 +252,56 @@ describe('secrets never reach the browser or the log', () => {
     const log = proxy.lines.join('\n')
     expect(log).not.toContain(LIVE.apiSecret)
     expect(log).not.toContain(encoded)
+  })
+})
+
+describe('a secret with characters that encode differently', () => {
+  // Vonage secrets may hold punctuation; in params mode the proxy sends the secret form-encoded
+  // (`!` as %21, space as +), which an upstream echoing the call would give back in that form.
+  const secret = `Pa55*word!(x) +y'"<&>`
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ]
+
+  it('never reaches the browser or the log in any of its forms', async () => {
+    await proxy.close()
+    const live = {
+      upstream: httpUpstream(upstream.url),
+      credentials: { apiKey: LIVE.apiKey, apiSecret: secret },
+      auth: 'params' as const,
+      searchPerSecond: 50,
+    }
+    proxy = await startProxy(upstream.url, { live })
+    upstream.setHandler((arrival, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ status: '4', error_text: `${arrival.url} ${arrival.body}` }))
+    })
+    const fromForm = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'number=447700900000&brand=Acme',
+    })
+    const fromQuery = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    upstream.setHandler((arrival, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end(`<pre>${arrival.url} ${arrival.body}</pre>`)
+    })
+    const fromErrorPage = await call(proxy.port, '/api/live/verify/check/json?request_id=r&code=1')
+    // The upstream did get the secret, form-encoded: that is what it echoed.
+    expect(upstream.arrivals[0]?.body).toContain(forms[2])
+    expect(fromForm.json()).toMatchObject({
+      status: '4',
+      error_text: expect.stringContaining('[redacted]'),
+    })
+    expect(fromErrorPage.status).toBe(502)
+    for (const res of [fromForm, fromQuery, fromErrorPage]) {
+      for (const form of forms) expect(res.body).not.toContain(form)
+    }
+    const log = proxy.lines.join('\n')
+    for (const form of forms) expect(log).not.toContain(form)
   })
 })
 

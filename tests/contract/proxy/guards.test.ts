@@ -1,5 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { call, errorOf, json, startProxy, startUpstream, verifyLikeHandler } from './support'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  call,
+  errorOf,
+  json,
+  pipelinedCalls,
+  startProxy,
+  startUpstream,
+  verifyLikeHandler,
+} from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -112,6 +120,20 @@ describe('request bodies', () => {
     })
     expect(upstream.arrivals).toHaveLength(0)
   })
+
+  it('does not carry out a call pipelined behind a refused body: the connection closes', async () => {
+    const calls = pipelinedCalls(proxy.port, '/api/live/verify/json', [
+      JSON.stringify({ brand: 'x'.repeat(17 * 1024) }),
+      JSON.stringify({ number: '447700900081', brand: 'Acme' }),
+    ])
+    await vi.waitFor(() => expect(proxy.lines.filter((l) => l.includes(' http='))).toHaveLength(2))
+    expect(calls.received()).toMatch(/^HTTP\/1\.1 413 /)
+    expect(calls.received()).toMatch(/\r\nConnection: close\r\n/i)
+    expect(calls.received().match(/HTTP\/1\.1 /g)).toHaveLength(1)
+    expect(upstream.arrivals).toHaveLength(0)
+    expect(proxy.lines[1]).toMatch(/ http=499 .* client_closed not_sent/)
+    calls.leave()
+  })
 })
 
 describe('cross-site requests (CSRF)', () => {
@@ -146,6 +168,58 @@ describe('cross-site requests (CSRF)', () => {
       headers: { origin: 'http://localhost:1', 'sec-fetch-site': 'same-site' },
     })
     expect(res.status).toBe(403)
+  })
+
+  it('refuses a state-changing call opened as a page (a link from a mail or chat app)', async () => {
+    const page = {
+      'sec-fetch-site': 'none',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+      'sec-fetch-user': '?1',
+    }
+    for (const path of [
+      '/api/live/verify/json?number=447700900209&brand=Link',
+      '/api/live/verify/control/json?request_id=abc&cmd=cancel',
+      '/api/live/verify/check/json?request_id=abc&code=1234',
+    ]) {
+      const res = await call(proxy.port, path, { headers: page })
+      expect(res.status, path).toBe(403)
+      expect(errorOf(res)).toEqual({
+        code: 'cross_site_request',
+        message:
+          'Refused: the browser opened it as a page (a link or the address bar). Only the Verify Desk page served by this server may use its API.',
+      })
+    }
+    // An image or a frame from nowhere (Sec-Fetch-Dest other than empty) neither.
+    const image = await call(proxy.port, '/api/live/verify/json?number=447700900209&brand=Img', {
+      headers: { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+    })
+    expect(image.status).toBe(403)
+    expect(upstream.arrivals).toHaveLength(0)
+    // Looking a request up changes nothing: a search opened as a page is answered.
+    const search = await call(proxy.port, '/api/live/verify/search/json?request_id=abc', {
+      headers: page,
+    })
+    expect(search.status).toBe(200)
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+
+  it('accepts the dashboard’s fetch calls and clients that send no Sec-Fetch headers', async () => {
+    const fetchCall = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: {
+        origin: proxy.origin,
+        'sec-fetch-site': 'same-origin',
+        'sec-fetch-mode': 'cors',
+        'sec-fetch-dest': 'empty',
+        'content-type': 'application/json',
+      },
+      body: '{"number":"447700900000","brand":"b"}',
+    })
+    expect(fetchCall.status).toBe(200)
+    const curl = await call(proxy.port, '/api/live/verify/json?number=447700900000&brand=b')
+    expect(curl.status).toBe(200)
+    expect(upstream.arrivals).toHaveLength(2)
   })
 
   it('accepts the page’s own origin', async () => {

@@ -154,4 +154,18 @@ describe('maskKey and redact', () => {
     expect(out).not.toContain(basicAuthorization(creds).slice(6))
     expect(out).toContain('[redacted]')
   })
+
+  it('redacts the forms a secret takes when sent as a form value or echoed in JSON or HTML', () => {
+    const secret = `Pa55*word!(x) +y'"<&>`
+    const echoes = [
+      `api_secret=${new URLSearchParams({ s: secret }).toString().slice(2)}`,
+      JSON.stringify({ echo: secret }),
+      `<p>${secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')}</p>`,
+    ]
+    expect(echoes.map((text) => redact(text, [secret]))).toEqual([
+      'api_secret=[redacted]',
+      '{"echo":"[redacted]"}',
+      '<p>[redacted]</p>',
+    ])
+  })
 })
