@@ -24,7 +24,12 @@ import {
   type ServerSettings,
 } from './proxy/env.ts'
 import { SANDBOX_TOKEN_PREFIX } from './proxy/sandbox-gate.ts'
-import { TOKEN_HEADER, isLoopbackListenHost } from './proxy/guards.ts'
+import {
+  TOKEN_HEADER,
+  crossSiteReason,
+  isLoopbackListenHost,
+  navigationReason,
+} from './proxy/guards.ts'
 import type { AuthMode } from './proxy/credentials.ts'
 import type { Sandbox } from './sandbox/index.ts'
 
@@ -233,6 +238,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
     }
     server.middlewares.use(resolved.sandboxBase, app.sandboxMiddleware)
     server.middlewares.use(resolved.apiBase, app.proxyMiddleware)
+    if (mode === 'dev') server.middlewares.use(OPEN_IN_EDITOR, guardOpenInEditor)
     runBeforeViteChecks(stack, first)
     server.httpServer?.once('close', () => {
       app
@@ -274,6 +280,18 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
           if (userServer.allowedHosts !== true)
             preview.allowedHosts = [...(userServer.allowedHosts ?? []), ...hosts]
         } else if (userPreview.allowedHosts !== true) preview.allowedHosts = hosts
+      }
+      // Vite's dev server serves any file below the root that its deny list does not name: the
+      // sandbox's saved state holds every PIN. Setting the list replaces Vite's, so it is repeated.
+      if (userServer.fs?.deny === undefined) {
+        const stateFile = resolved.sandbox.stateFile
+        server.fs = {
+          deny: [
+            ...VITE_FS_DENY,
+            '**/.data/**',
+            ...(typeof stateFile === 'string' ? [`${path.basename(stateFile)}*`] : []),
+          ],
+        }
       }
       // No CORS headers from Vite: /api refuses other sites itself, and nothing else is for them.
       if (userServer.cors === undefined) {
@@ -370,6 +388,43 @@ function stopGracefully(
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)
   })
+}
+
+/** Vite 8's own `server.fs.deny`, kept when the plugin adds to it. */
+const VITE_FS_DENY = [
+  '.env',
+  '.env.*',
+  '*.{crt,pem,key,p12,pfx,cer,der}',
+  '.npmrc',
+  '.yarnrc.yml',
+  '**/.git/**',
+]
+
+/** Vite's dev route that opens a file of the server's machine in an editor (from the error overlay). */
+const OPEN_IN_EDITOR = '/__open-in-editor'
+
+/**
+ * Lets only the page itself, in a browser on the server's machine, use Vite's open-in-editor route:
+ * not another machine (when listening beyond loopback), not another site, not a link opened from
+ * elsewhere (it would start an editor on any file it names).
+ */
+function guardOpenInEditor(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const remote = req.socket.remoteAddress ?? ''
+  const local = remote === '::1' || /^(?:::ffff:)?127\./.test(remote)
+  const reason = local
+    ? (crossSiteReason(req.headers) ?? navigationReason(req.headers))
+    : 'it comes from another machine'
+  if (!reason) {
+    next()
+    return
+  }
+  const text = `Refused: ${reason}. Files open in an editor only from the dashboard on this machine.`
+  res.writeHead(403, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  })
+  res.end(text)
 }
 
 /** A comma-separated setting as a list. */

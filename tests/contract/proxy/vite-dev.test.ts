@@ -2,7 +2,9 @@
  * The plugin in a real Vite dev server built from the project's own vite.config.ts: the live
  * environment points at a recording upstream double, the sandbox is the embedded one.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LIVE, basic, call, json, startDevServer, startUpstream } from './support'
 
@@ -255,5 +257,62 @@ describe('the plugin in the Vite dev server', () => {
         [],
       )
     }
+  })
+  it("never serves the sandbox's saved state (its PINs) or Vite's other denied files", async () => {
+    const dir = fileURLToPath(new URL('../../../.data/sandbox/', import.meta.url))
+    const probe = `probe-${process.pid}-${Date.now()}.json`
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(`${dir}${probe}`, '{"pin":"4189"}')
+    try {
+      for (const path of [
+        `/.data/sandbox/${probe}`,
+        `/.data/sandbox/${probe}?raw`,
+        `/@fs${dir}${probe}`,
+        `/@fs${dir}${probe}?import&raw`,
+      ]) {
+        const res = await call(port, path)
+        expect(res.status, path).toBe(403)
+        expect(res.body, path).not.toContain('4189')
+      }
+    } finally {
+      rmSync(`${dir}${probe}`, { force: true })
+    }
+    // Vite's own list still holds (setting the list replaces it): an env file is refused too.
+    const root = fileURLToPath(new URL('../../../', import.meta.url))
+    const envProbe = `.env.probe-${process.pid}.local`
+    writeFileSync(`${root}${envProbe}`, 'VONAGE_API_SECRET=probe-secret\n')
+    try {
+      for (const path of [`/${envProbe}`, `/${envProbe}?raw`, `/@fs${root}${envProbe}?raw`]) {
+        const res = await call(port, path)
+        expect(res.status, path).toBe(403)
+        expect(res.body, path).not.toContain('probe-secret')
+      }
+    } finally {
+      rmSync(`${root}${envProbe}`, { force: true })
+    }
+  })
+
+  it('lets only the page itself open a file in an editor, never another site or a link', async () => {
+    const target = '/__open-in-editor?file=/etc/hostname'
+    const refused: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+      { origin: 'http://evil.example' },
+      { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+    ]
+    for (const headers of refused) {
+      const res = await call(port, target, { headers })
+      expect(res.status, JSON.stringify(headers)).toBe(403)
+      expect(res.body).toMatch(/^Refused: .*Files open in an editor only from the dashboard/)
+    }
+    // The page's own fetch reaches Vite's route (which, without a file, opens nothing).
+    const own = await call(port, '/__open-in-editor', {
+      headers: {
+        'sec-fetch-site': 'same-origin',
+        'sec-fetch-mode': 'cors',
+        'sec-fetch-dest': 'empty',
+      },
+    })
+    expect(own.status).toBe(500)
+    expect(own.body).toMatch(/required query param "file" is missing/)
   })
 })
