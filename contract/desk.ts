@@ -45,6 +45,8 @@ export type ProxyErrorCode =
   | 'upstream_timeout'
   | 'upstream_unreachable'
   | 'upstream_bad_response'
+  | 'upstream_credentials_refused'
+  | 'upstream_rate_limited'
   | 'internal_error'
 
 /**
@@ -52,6 +54,11 @@ export type ProxyErrorCode =
  * left the server: sending it again is safe) or `maybe` (it may have been processed).
  */
 export type CallDelivery = 'not_sent' | 'maybe'
+
+// `upstream_credentials_refused`: Vonage answered HTTP 401 to this server's credentials (nothing was
+// processed, and the same call will be refused again until the server's settings are fixed).
+// `upstream_rate_limited`: Vonage answered HTTP 429 (not processed: send it again after
+// `Retry-After`).
 
 /**
  * The body of every error the proxy answers itself: `{"error":{"code":"...","message":"..."}}`,

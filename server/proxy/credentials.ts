@@ -164,6 +164,8 @@ export function secretForms(secret: string): string[] {
     encodeURIComponent(secret),
     new URLSearchParams([['', secret]]).toString().slice(1),
     JSON.stringify(secret).slice(1, -1),
+    // JSON may escape `/` too (PHP's json_encode does).
+    JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'),
     html,
   ])
   return [...forms].sort((a, b) => b.length - a.length)

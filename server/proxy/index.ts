@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
 import { isAbortedBody, readBody } from './body.ts'
 import { isoNow, readXmlFields, safeRequestId, safeToken } from './log-line.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
@@ -136,6 +137,8 @@ const EXCERPT_LENGTH = 160
 const MAX_HOST_VERDICTS = 64
 /** How long a call may wait for its turn by default (the dashboard waits 30 s for an answer). */
 const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
+/** The least time a search retry needs (a turn under the pacing, then an answer). */
+const MIN_RETRY_MS = 2000
 /** Network error codes raised before a request could leave this server. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 /** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
@@ -147,7 +150,7 @@ const CLIENT_CLOSED_STATUS = 499
  */
 const MAY_HAVE_RUN = {
   request:
-    ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.',
+    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.',
   check:
     ' The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.',
   control:
@@ -162,6 +165,7 @@ const SEARCH_TRY_AGAIN =
 /** Whether this failure means the call was refused before it could be sent upstream. */
 function notSent(error: unknown): boolean {
   return (
+    (error instanceof UpstreamTimeoutError && !error.sent) ||
     error instanceof QueueFullError ||
     error instanceof QueueTimeoutError ||
     error instanceof LimiterClosedError ||
@@ -211,6 +215,8 @@ interface CallRecord {
   endpoint: string
   apiStatus?: string
   requestId?: string
+  /** The `code` / `pin_code` values the call carries: never quoted back in an error message. */
+  codes?: string[]
   note?: string
   /** The browser closed the connection before the answer was written. */
   clientClosed: boolean
@@ -502,6 +508,11 @@ export function createProxy(options: ProxyOptions): Proxy {
     call.requestId = safeRequestId(
       stripped.params?.request_id ?? (query.size === 0 ? undefined : query.get('request_id')),
     )
+    for (const name of ['code', 'pin_code']) {
+      for (const value of [stripped.params?.[name], query.size === 0 ? null : query.get(name)]) {
+        if (typeof value === 'string' && value.trim()) (call.codes ??= []).push(value.trim())
+      }
+    }
 
     const headers: Record<string, string> = { 'user-agent': 'verify-desk-proxy' }
     const accept = req.headers.accept
@@ -571,24 +582,36 @@ export function createProxy(options: ProxyOptions): Proxy {
         deadline: timers.now() + maxQueueWaitMs,
       })
     }
-    const once = () => upstream.exchange(request, upstreamLimits)
-
     // Identical searches share one upstream call, withdrawn only once all their browsers left.
     const key = searchKey(env.id, request)
     const { promise, shared, leave } = env.searches.run(key, async (signal) => {
+      // The whole search, retry included, answers within one queue wait and one upstream time
+      // limit (25 s by default), inside the dashboard's 30 s.
+      const end = timers.now() + maxQueueWaitMs + options.timeoutMs
+      const once = () => {
+        const left = end - timers.now()
+        return upstream.exchange(request, {
+          ...upstreamLimits,
+          timeoutMs: Math.max(1, Math.min(options.timeoutMs, left)),
+        })
+      }
       // One deadline for both queues of an attempt (the search rate, then the overall one).
-      const first = () => {
-        const paced = { signal, deadline: timers.now() + maxQueueWaitMs }
+      const attempt = (queueMs: number) => {
+        const paced = { signal, deadline: timers.now() + queueMs }
         const overall = () => (env.overall ? env.overall.schedule(once, paced) : once())
         return env.search ? env.search.schedule(overall, paced) : overall()
       }
       try {
-        return await first()
+        return await attempt(maxQueueWaitMs)
       } catch (error) {
         if (!(error instanceof UpstreamNetworkError) || error.code === TOO_LARGE) throw error
         if (signal.aborted) throw error
+        // A retry needs time for its turn and an answer: without a second left, the error stands.
+        const left = end - timers.now()
+        if (left < MIN_RETRY_MS) throw error
         addNote(call, 'retried=1')
-        return first() // searches are safe to repeat: one retry on a network error
+        // Searches are safe to repeat: one retry on a network error.
+        return attempt(Math.min(maxQueueWaitMs, left - MIN_RETRY_MS / 2))
       }
     })
     call.cancel = () => leave(new ClientClosedError())
@@ -603,11 +626,21 @@ export function createProxy(options: ProxyOptions): Proxy {
     res: ServerResponse,
     call: CallRecord,
   ): void {
-    const contentType = answer.contentType
-    let text = answer.body.toString('utf8')
+    let read: AnswerText
+    try {
+      read = answerText(answer, MAX_UPSTREAM_BODY)
+    } catch (error) {
+      if (!(error instanceof UnreadableAnswerError)) throw error
+      throw badAnswer(env, route, answer, '', error.what, call)
+    }
+    const contentType = read.contentType
+    let text = read.text
     let redacted = false
     for (const form of answerForms) if (text.includes(form)) redacted = true
     if (redacted) text = redact(text, answerSecrets)
+    // Vonage's own refusals of the whole call, before any Verify logic ran (HTTP, not a status).
+    if (answer.status === 401) throw credentialsRefused(env, text)
+    if (answer.status === 429) throw rateLimited(env, answer.retryAfter)
     if (route.format === 'json') {
       let parsed: unknown
       try {
@@ -616,7 +649,14 @@ export function createProxy(options: ProxyOptions): Proxy {
         parsed = undefined
       }
       if (parsed === undefined)
-        throw badAnswer(env, route, answer, text, 'with something other than JSON')
+        throw badAnswer(
+          env,
+          route,
+          answer,
+          text,
+          text.trim() ? 'with something other than JSON' : 'with an empty answer',
+          call,
+        )
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         const record = parsed as Record<string, unknown>
         if (record.status !== undefined) call.apiStatus = String(record.status).slice(0, 20)
@@ -625,7 +665,7 @@ export function createProxy(options: ProxyOptions): Proxy {
           call.requestId = safeRequestId(requestId) ?? call.requestId
       }
     } else if (/html/i.test(contentType) || answer.status >= 500) {
-      throw badAnswer(env, route, answer, text, 'with an error page instead of XML')
+      throw badAnswer(env, route, answer, text, 'with an error page instead of XML', call)
     } else {
       const fields = readXmlFields(text)
       if (fields.status !== undefined) call.apiStatus = fields.status
@@ -633,7 +673,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
     // The browser has gone: the answer is only logged.
     if (call.clientClosed) return
-    const body = redacted ? Buffer.from(text, 'utf8') : answer.body
+    const body = redacted || read.rewritten ? Buffer.from(text, 'utf8') : answer.body
     res.writeHead(answer.status, {
       'Content-Type': contentType || (route.format === 'json' ? 'application/json' : 'text/xml'),
       'Content-Length': body.length,
@@ -654,16 +694,56 @@ export function createProxy(options: ProxyOptions): Proxy {
     answer: BufferedAnswer,
     text: string,
     what: string,
+    call: CallRecord,
   ): ProxyError {
     const contentType = answer.contentType
     const next = route.endpoint === 'search' ? SEARCH_TRY_AGAIN : adviceAfterFailure(route.endpoint)
+    // An error page may quote the call: never the code typed or chosen (it would be shown and kept).
+    let quoted = text
+    for (const code of call.codes ?? []) quoted = quoted.split(code).join('[code]')
+    const quote = quoted.trim() ? `: "${excerpt(quoted)}"` : ''
     return new ProxyError(
       502,
       'upstream_bad_response',
-      `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''}): ` +
-        `"${excerpt(text)}".${next}`,
+      `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''})` +
+        `${quote}.${next}`,
       {},
       'maybe',
+    )
+  }
+
+  /** Vonage answered HTTP 401: it refused this server's credentials (nothing was processed). */
+  function credentialsRefused(env: EnvironmentRuntime, text: string): ProxyError {
+    let detail = ''
+    try {
+      const body = JSON.parse(text) as { detail?: unknown; title?: unknown; error_text?: unknown }
+      const said = body.detail ?? body.error_text ?? body.title
+      if (typeof said === 'string' && said.trim()) detail = `: "${excerpt(said)}"`
+    } catch {
+      // Not JSON: the status says enough.
+    }
+    const settings =
+      env.id === 'live'
+        ? 'VONAGE_API_KEY and VONAGE_API_SECRET (and VONAGE_AUTH)'
+        : 'the sandbox account settings'
+    return new ProxyError(
+      502,
+      'upstream_credentials_refused',
+      `${describe(env)} refused this server's credentials (HTTP 401${detail}), so nothing was processed. ` +
+        `Whoever runs this server should check ${settings}, then restart it.`,
+    )
+  }
+
+  /** Vonage answered HTTP 429: too many calls for now (not processed; its `Retry-After` kept). */
+  function rateLimited(env: EnvironmentRuntime, retryAfter: string | undefined): ProxyError {
+    const seconds = /^\d{1,5}$/.test(retryAfter?.trim() ?? '') ? Number(retryAfter) : 1
+    return new ProxyError(
+      429,
+      'upstream_rate_limited',
+      `${describe(env)} refused the call for now: too many requests (HTTP 429). It was not processed: ` +
+        `send it again in ${seconds} s.`,
+      { 'Retry-After': String(seconds) },
+      'not_sent',
     )
   }
 
@@ -740,6 +820,19 @@ export function createProxy(options: ProxyOptions): Proxy {
     // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
     // repeated blindly: each says what to look up first.
     const next = adviceAfterFailure(call.endpoint)
+    if (error instanceof UpstreamTimeoutError && !error.sent) {
+      const setting =
+        env?.id === 'sandbox'
+          ? ''
+          : " Check the server's network connection and its VONAGE_API_HOST setting."
+      return new ProxyError(
+        504,
+        'upstream_timeout',
+        `${who} could not be reached within ${Math.round(options.timeoutMs / 100) / 10} s: nothing was sent.${setting}`,
+        {},
+        'not_sent',
+      )
+    }
     if (error instanceof UpstreamTimeoutError) {
       return new ProxyError(
         504,

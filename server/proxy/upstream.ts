@@ -27,6 +27,10 @@ export interface BufferedAnswer {
   status: number
   /** The `Content-Type` header, or '' when absent. */
   contentType: string
+  /** The `Content-Encoding` header, or '' when absent. */
+  contentEncoding?: string
+  /** The `Retry-After` header, when the upstream sent one. */
+  retryAfter?: string
   body: Buffer
 }
 
@@ -63,9 +67,12 @@ export class UpstreamNetworkError extends Error {
   }
 }
 
-/** The upstream did not answer within the time limit. */
+/**
+ * The upstream did not answer within the time limit. `sent` is false when no connection to it was
+ * open by then: nothing was written, so nothing can have been processed.
+ */
 export class UpstreamTimeoutError extends Error {
-  constructor() {
+  constructor(readonly sent = true) {
     super('upstream timeout')
     this.name = 'UpstreamTimeoutError'
   }
@@ -76,24 +83,29 @@ export const TOO_LARGE = 'ETOOLARGE'
 
 const tooLarge = () => new UpstreamNetworkError('upstream answer too large', TOO_LARGE)
 
-/** An upstream on a base URL (`https://api.nexmo.com`, `http://127.0.0.1:4010`), with keep-alive. */
-export function httpUpstream(baseUrl: string): Upstream {
+/**
+ * An upstream on a base URL (`https://api.nexmo.com`, `http://127.0.0.1:4010`), with keep-alive.
+ * `client` replaces the connection pool (tests).
+ */
+export function httpUpstream(baseUrl: string, client?: Dispatcher): Upstream {
   const base = new URL(baseUrl)
   if (base.protocol !== 'http:' && base.protocol !== 'https:') {
     throw new Error(`The upstream URL must be http: or https:, not ${base.protocol}`)
   }
-  const pool = new Pool(base.origin, {
-    // More connections than calls the rate limit lets through at once (30/s), and than a busy dev
-    // server sends: a call never waits for a connection.
-    connections: 64,
-    // One call at a time per connection (no pipelining). The client never repeats a call that was
-    // written: only the proxy decides on a retry (searches, once).
-    pipelining: 1,
-    // The proxy's own per-call limit (ExchangeLimits.timeoutMs, the admin timer) is the only clock.
-    connectTimeout: 0,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  })
+  const pool =
+    client ??
+    new Pool(base.origin, {
+      // More connections than calls the rate limit lets through at once (30/s), and than a busy dev
+      // server sends: a call never waits for a connection.
+      connections: 64,
+      // One call at a time per connection (no pipelining). The client never repeats a call that was
+      // written: only the proxy decides on a retry (searches, once).
+      pipelining: 1,
+      // The proxy's own per-call limit (ExchangeLimits.timeoutMs, the admin timer) is the only clock.
+      connectTimeout: 0,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    })
   const prefix = base.pathname.replace(/\/$/, '')
 
   function options(call: UpstreamRequest): Dispatcher.RequestOptions {
@@ -153,6 +165,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   private size = 0
   private status = 0
   private contentType = ''
+  private contentEncoding = ''
+  private retryAfter: string | undefined
   private done = false
 
   constructor(
@@ -160,6 +174,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly reject: (error: Error) => void,
     private readonly maxBytes: number,
   ) {}
+
+  /** Whether the call got a connection (the client writes it right after this). */
+  get started(): boolean {
+    return this.controller !== undefined
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller
@@ -172,8 +191,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
   ): void {
     this.status = statusCode
-    const type = headers['content-type']
-    this.contentType = Array.isArray(type) ? type.join(', ') : (type ?? '')
+    this.contentType = headerText(headers['content-type'])
+    this.contentEncoding = headerText(headers['content-encoding'])
+    const retryAfter = headers['retry-after']
+    if (retryAfter !== undefined) this.retryAfter = headerText(retryAfter)
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -196,7 +217,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     clearTimeout(this.timer)
     const { chunks } = this
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.size)
-    this.resolve({ status: this.status, contentType: this.contentType, body })
+    const answer: BufferedAnswer = { status: this.status, contentType: this.contentType, body }
+    if (this.contentEncoding) answer.contentEncoding = this.contentEncoding
+    if (this.retryAfter !== undefined) answer.retryAfter = this.retryAfter
+    this.resolve(answer)
   }
 
   fail(error: Error): void {
@@ -213,7 +237,12 @@ class Exchange implements Dispatcher.DispatchHandler {
 function ignore(): void {}
 
 function onExchangeTimeout(exchange: Exchange): void {
-  exchange.fail(new UpstreamTimeoutError())
+  // Before onRequestStart the call had no connection: the client writes a call only after it.
+  exchange.fail(new UpstreamTimeoutError(exchange.started))
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(', ') : (value ?? '')
 }
 
 /**

@@ -52,12 +52,14 @@ const REFUSED_CODES: ReadonlySet<string> = new Set<ProxyErrorCode>([
   'payload_too_large',
   'unsupported_media_type',
   'environment_unavailable',
+  'upstream_credentials_refused',
 ])
 
 /** Whether the failed call may have reached Vonage. */
 export function deliveryOf(error: CallFailure): Delivery {
   const status = error.httpStatus
-  if (error.code === 'unauthorized' || status === 401) return 'token'
+  // Only this server's own refusal asks for the token (a 401 from elsewhere is not about it).
+  if (error.code === 'unauthorized') return 'token'
   if (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'bad_response') {
     return 'maybe'
   }
@@ -85,6 +87,10 @@ export function failureTitle(error: CallFailure): string {
         : `The connection to Vonage dropped${http}`
     case 'upstream_bad_response':
       return `Vonage answered something unexpected${http}`
+    case 'upstream_credentials_refused':
+      return `Vonage refused this server's credentials${http}`
+    case 'upstream_rate_limited':
+      return `Vonage asks to slow down${http}`
     case 'queue_full':
       return `The server is busy${http}`
     case 'server_closing':
@@ -149,6 +155,9 @@ function refusedNextStep(error: CallFailure): string {
   if (error.code === 'environment_unavailable') {
     return 'Nothing was sent: live is off on this server. Choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.'
   }
+  if (error.code === 'upstream_credentials_refused') {
+    return 'Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.'
+  }
   const code = error.code ? `the code ${error.code}` : 'the error'
   return `Nothing was sent, and the same call will fail again: report ${code}${httpSuffix(error)} to whoever runs this server.`
 }
@@ -156,6 +165,9 @@ function refusedNextStep(error: CallFailure): string {
 function notSentNextStep(action: FailedAction, error: CallFailure): string {
   const again = SEND_AGAIN[action]
   if (error.code === 'queue_full') return `Nothing was sent. ${waitText(error)}, then ${again}.`
+  if (error.code === 'upstream_rate_limited') {
+    return `Vonage did not process it. ${waitText(error)}, then ${again}.`
+  }
   if (error.code === 'server_closing') {
     return `Nothing was sent. Wait until the server is back, then ${again}.`
   }
@@ -221,7 +233,7 @@ export function describeReadFailure(error: CallFailure): { title: string; nextSt
     case 'refused':
       return { title, nextStep: refusedNextStep(error) }
     case 'not_sent':
-      if (error.code === 'queue_full')
+      if (error.code === 'queue_full' || error.code === 'upstream_rate_limited')
         return { title, nextStep: `${waitText(error)}, then try again.` }
       return { title, nextStep: 'Try again in a moment.' }
     case 'maybe':

@@ -270,7 +270,7 @@ describe('request page: PIN entry', () => {
 
 describe('request page: a check without a usable answer', () => {
   const MAY_HAVE_RUN =
-    ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.'
 
   async function checkWith(result: () => Promise<CheckResult>) {
     vi.mocked(checkCode).mockImplementation(result)

@@ -486,7 +486,7 @@ describe('status 10: a verification to this number is already in progress', () =
 
 describe('a start without an answer', () => {
   const MAY_HAVE_RUN =
-    ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.'
   const timeout504 = () =>
     new ApiError('proxy', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, {
       httpStatus: 504,

@@ -1,7 +1,10 @@
 import http from 'node:http'
 import type { Socket } from 'node:net'
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { UpstreamTimeoutError } from '../../../server/proxy/upstream'
 import {
+  LIVE,
   call,
   errorOf,
   json,
@@ -38,7 +41,7 @@ describe('upstream failures', () => {
       code: 'upstream_timeout',
       delivery: 'maybe',
       message: expect.stringMatching(
-        /did not answer within 0\.3 s.*look the request up before trying again/,
+        /did not answer within 0\.3 s\. The call may still have been processed and a code sent\./,
       ),
     })
     expect(upstream.arrivals).toHaveLength(1)
@@ -72,13 +75,16 @@ describe('upstream failures', () => {
     expect(error.message).toMatch(
       /other than JSON \(HTTP 503, text\/html\): "<html><body><h1>Service Unavailable/,
     )
-    expect(error.message.length).toBeLessThan(400)
+    // The page is quoted in short: 160 characters and an ellipsis.
+    const quoted = /: "(.*)"\. /.exec(error.message)?.[1] ?? ''
+    expect(quoted).toMatch(/^<html><body><h1>Service Unavailable<\/h1><p>filler.*…$/)
+    expect(quoted).toHaveLength(161)
   })
 
   describe('what the 502 for a gateway error page tells the agent to do', () => {
     const page = '<html><body><h1>502 Bad Gateway</h1></body></html>'
     const SECOND_CODE =
-      'The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+      'The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.'
     const CHECK_ATTEMPT =
       'The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.'
     const CONTROL_DONE =
@@ -189,7 +195,7 @@ describe('upstream failures', () => {
       code: 'upstream_unreachable',
       delivery: 'maybe',
       message: expect.stringMatching(
-        /dropped the connection before answering.*look the request up/,
+        /dropped the connection before answering.*Sending it again with the same number is safe/,
       ),
     })
     expect(upstream.arrivals).toHaveLength(1)
@@ -242,7 +248,7 @@ describe('retries', () => {
       'start',
       '/api/live/verify/json',
       { number: '1', brand: 'b' },
-      /The call may still have been processed: look the request up before trying again, so the customer does not get a second code\./,
+      /The call may still have been processed and a code sent\. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code\./,
     ],
     [
       'check',
@@ -260,7 +266,7 @@ describe('retries', () => {
       'psd2',
       '/api/live/verify/psd2/json',
       { number: '1', payee: 'p', amount: 1 },
-      /The call may still have been processed: look the request up before trying again, so the customer does not get a second code\./,
+      /The call may still have been processed and a code sent\. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code\./,
     ],
   ])('never retries a %s after a network error', async (_name, path, body, advice) => {
     dropFirst()
@@ -314,6 +320,170 @@ describe('retries', () => {
       )
     },
   )
+})
+
+describe('answers a gateway or a regional host may give', () => {
+  it('says Vonage refused the server credentials on an HTTP 401, naming the settings to check', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          type: 'https://developer.nexmo.com/api-errors#unauthorized',
+          title: 'Unauthorized',
+          detail: 'You did not provide correct credentials.',
+        }),
+      )
+    })
+    const res = await start()
+    expect(res.status).toBe(502)
+    // A refusal: no delivery, so the dashboard does not offer to send it again.
+    expect(errorOf(res)).toEqual({
+      code: 'upstream_credentials_refused',
+      message: expect.stringMatching(
+        /refused this server's credentials \(HTTP 401: "You did not provide correct credentials\."\), so nothing was processed\. .*VONAGE_API_KEY and VONAGE_API_SECRET/,
+      ),
+    })
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+
+  it('passes an HTTP 429 on as not processed, with its Retry-After, and never retries it', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' })
+      res.end('{"title":"Too Many Requests"}')
+    })
+    for (const path of [
+      '/api/live/verify/json?number=447700900000&brand=A',
+      '/api/live/verify/search/json?request_id=r1',
+    ]) {
+      const res = await call(proxy.port, path)
+      expect(res.status, path).toBe(429)
+      expect(res.headers['retry-after']).toBe('7')
+      expect(errorOf(res)).toEqual({
+        code: 'upstream_rate_limited',
+        delivery: 'not_sent',
+        message: expect.stringMatching(
+          /too many requests \(HTTP 429\)\. It was not processed: send it again in 7 s\.$/,
+        ),
+      })
+    }
+    expect(upstream.arrivals).toHaveLength(2)
+  })
+
+  it('says nothing was sent when the time ran out before a connection opened', async () => {
+    await proxy.close()
+    const neverConnects = {
+      description: 'http://10.255.255.1',
+      send: () => Promise.reject(new Error('unused')),
+      exchange: () => Promise.reject(new UpstreamTimeoutError(false)),
+      close: () => Promise.resolve(),
+    }
+    proxy = await startProxy(upstream.url, {
+      timeoutMs: 300,
+      live: { upstream: neverConnects, credentials: LIVE, auth: 'basic', searchPerSecond: 50 },
+    })
+    const res = await start()
+    expect(res.status).toBe(504)
+    expect(errorOf(res)).toEqual({
+      code: 'upstream_timeout',
+      delivery: 'not_sent',
+      message: expect.stringMatching(/could not be reached within 0\.3 s: nothing was sent\./),
+    })
+    expect(proxy.lines.at(-1)).toMatch(/ http=504 .*not_sent/)
+  })
+
+  it('never quotes the code of a check in the excerpt of an error page', async () => {
+    upstream.setHandler((arrival, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end(`<pre>Bad gateway for ${arrival.url} ${arrival.body}</pre>`)
+    })
+    const byForm = await call(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'request_id=r1&code=918273',
+    })
+    const byQuery = await call(proxy.port, '/api/live/verify/check/json?request_id=r1&code=918273')
+    for (const res of [byForm, byQuery]) {
+      expect(res.status).toBe(502)
+      expect(res.body).not.toContain('918273')
+      expect(errorOf(res).message).toContain('[code]')
+    }
+  })
+
+  it('reads an answer compressed anyway, in Latin-1 or with a byte order mark, and passes it on as UTF-8', async () => {
+    const answer = { request_id: 'abcdef0123456789abcdef0123456789', status: '0', brand: 'Café' }
+    const text = JSON.stringify(answer)
+    const forms: Array<[string, Record<string, string>, Buffer]> = [
+      ['gzip', { 'content-encoding': 'gzip' }, gzipSync(text)],
+      ['br', { 'content-encoding': 'br' }, brotliCompressSync(text)],
+      ['deflate', { 'content-encoding': 'deflate' }, deflateSync(text)],
+      [
+        'latin-1',
+        { 'content-type': 'application/json; charset=ISO-8859-1' },
+        Buffer.from(text, 'latin1'),
+      ],
+      ['bom', {}, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ]
+    for (const [name, headers, body] of forms) {
+      upstream.setHandler((_a, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', ...headers })
+        res.end(body)
+      })
+      const res = await start()
+      expect(res.status, name).toBe(200)
+      expect(res.headers['content-encoding'], name).toBeUndefined()
+      expect(res.json(), name).toEqual(answer)
+    }
+    // The XML endpoints too: never compressed bytes without their Content-Encoding.
+    upstream.setHandler((_a, res) => {
+      res.writeHead(200, { 'content-type': 'text/xml', 'content-encoding': 'gzip' })
+      res.end(
+        gzipSync('<?xml version="1.0"?><verify_response><status>0</status></verify_response>'),
+      )
+    })
+    const xml = await call(proxy.port, '/api/live/verify/xml?number=447700900000&brand=A')
+    expect(xml.body).toBe(
+      '<?xml version="1.0"?><verify_response><status>0</status></verify_response>',
+    )
+  })
+
+  it('says an empty answer is empty', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(204)
+      res.end()
+    })
+    const res = await start()
+    expect(res.status).toBe(502)
+    expect(errorOf(res).message).toMatch(/answered with an empty answer \(HTTP 204\)\. The call/)
+  })
+})
+
+describe('the time a search may take', () => {
+  beforeEach(async () => {
+    await proxy.close()
+    // 0 s in the queue and 2.5 s for the upstream: a search answers within 2.5 s, retry included.
+    proxy = await startProxy(upstream.url, { timeoutMs: 2500, maxQueueWaitMs: 0 })
+  })
+
+  it('retries a search whose connection dropped early, with time left', async () => {
+    let calls = 0
+    upstream.setHandler((arrival, res, req) => {
+      if (++calls === 1) req.socket.destroy()
+      else verifyLikeHandler(arrival, res, req)
+    })
+    const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(res.status).toBe(200)
+    expect(upstream.arrivals).toHaveLength(2)
+  })
+
+  it('does not retry a search when too little time is left for a second answer', async () => {
+    upstream.setHandler((_a, _res, req) => {
+      setTimeout(() => req.socket.destroy(), 1000)
+    })
+    const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(res.status).toBe(502)
+    expect(upstream.arrivals).toHaveLength(1)
+    expect(proxy.lines.at(-1)).not.toMatch(/retried=1/)
+  })
 })
 
 describe('the connection to the upstream', () => {

@@ -1,5 +1,6 @@
+import type { Dispatcher } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { sandboxUpstream } from '../../../server/proxy/upstream'
+import { UpstreamTimeoutError, httpUpstream, sandboxUpstream } from '../../../server/proxy/upstream'
 
 /** The embedded sandbox as the proxy calls it, answering every admin call with `answer`. */
 function sandboxAnswering(answer: () => Response) {
@@ -54,5 +55,48 @@ describe('sandboxUpstream admin answers', () => {
     )
     expect(first).toBe('event: ready\n\n')
     response.cancel()
+  })
+})
+
+describe('httpUpstream time limit', () => {
+  const call = { method: 'POST', path: '/verify/json', headers: {}, body: 'number=1' }
+  const limits = { timeoutMs: 20, maxBytes: 1024 }
+
+  /** A client that hands each call a connection (onRequestStart) or never does. */
+  function client(connects: boolean) {
+    const aborted: unknown[] = []
+    const dispatcher = {
+      dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+        if (connects) {
+          handler.onRequestStart?.(
+            {
+              abort: (reason: Error) => aborted.push(reason),
+            } as unknown as Dispatcher.DispatchController,
+            {},
+          )
+        }
+        return true
+      },
+    } as unknown as Dispatcher
+    return { dispatcher, aborted }
+  }
+
+  it('says nothing was sent when the call never got a connection', async () => {
+    const { dispatcher } = client(false)
+    const error = await httpUpstream('http://127.0.0.1:9', dispatcher)
+      .exchange(call, limits)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UpstreamTimeoutError)
+    expect((error as UpstreamTimeoutError).sent).toBe(false)
+  })
+
+  it('says the call may have been sent once it had a connection, and stops it there', async () => {
+    const { dispatcher, aborted } = client(true)
+    const error = await httpUpstream('http://127.0.0.1:9', dispatcher)
+      .exchange(call, limits)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UpstreamTimeoutError)
+    expect((error as UpstreamTimeoutError).sent).toBe(true)
+    expect(aborted).toEqual([error])
   })
 })

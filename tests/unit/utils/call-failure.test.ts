@@ -9,7 +9,7 @@ import {
 } from '@/utils/call-failure'
 
 const MAY_HAVE_RUN =
-  ' The call may still have been processed: look the request up before trying again, so the customer does not get a second code.'
+  ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.'
 
 /** A proxy error as the client reads it, with the `delivery` the proxy gave, if any. */
 const proxy = (
@@ -107,6 +107,52 @@ describe('whether a failed call may have reached Vonage', () => {
 
   it('401 unauthorized is for the token prompt', () => {
     expect(deliveryOf(proxy(401, 'unauthorized', 'Token needed.'))).toBe('token')
+  })
+
+  it('a 401 that is not this server asking for its token is a refusal, not a token prompt', () => {
+    const vonage: CallFailure = {
+      kind: 'http',
+      httpStatus: 401,
+      message: 'You did not provide correct credentials.',
+    }
+    expect(deliveryOf(vonage)).toBe('refused')
+  })
+})
+
+describe('Vonage refusing the call itself', () => {
+  it('refused server credentials: nothing processed, and the same call fails until they are fixed', () => {
+    const view = describeFailure(
+      'start',
+      proxy(
+        502,
+        'upstream_credentials_refused',
+        "The Vonage API refused this server's credentials (HTTP 401), so nothing was processed.",
+      ),
+    )
+    expect(view).toEqual({
+      delivery: 'refused',
+      title: "Vonage refused this server's credentials (HTTP 502)",
+      heading: 'The server refused the start',
+      nextStep:
+        'Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.',
+    })
+  })
+
+  it('a 429 was not processed: wait as long as Vonage said, then send again', () => {
+    const failure = {
+      ...proxy(429, 'upstream_rate_limited', 'Too many requests.', 'not_sent'),
+      retryAfter: 7,
+    }
+    expect(describeFailure('check', failure)).toEqual({
+      delivery: 'not_sent',
+      title: 'Vonage asks to slow down (HTTP 429)',
+      heading: 'The code was not sent',
+      nextStep: 'Vonage did not process it. Wait 7 s, then check the code again.',
+    })
+    expect(describeReadFailure(failure)).toEqual({
+      title: 'Vonage asks to slow down (HTTP 429)',
+      nextStep: 'Wait 7 s, then try again.',
+    })
   })
 })
 
