@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
 import { isAbortedBody, readBody } from './body.ts'
-import { isoNow, readXmlFields, safeRequestId, safeToken } from './log-line.ts'
+import { isoNow, quotedLogValue, readXmlFields, safeRequestId, safeToken } from './log-line.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
 import {
   basicAuthorization,
@@ -400,7 +400,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       `[verify-desk] time=${isoNow()} env=${call.environment} ` +
       `endpoint=${call.endpoint} method=${safeToken(call.method)} ` +
       `http=${call.clientClosed ? CLIENT_CLOSED_STATUS : res.statusCode} ` +
-      `status=${call.apiStatus === undefined ? '-' : JSON.stringify(call.apiStatus)} ` +
+      `status=${call.apiStatus === undefined ? '-' : quotedLogValue(call.apiStatus)} ` +
       `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
       (call.clientClosed ? ' client_closed' : '') +
       (call.note ? ` ${call.note}` : '')

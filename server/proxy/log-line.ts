@@ -61,3 +61,14 @@ export function safeToken(value: string): string {
   if (PLAIN_METHODS.has(value)) return value
   return value.replace(/[^A-Za-z]/g, '').slice(0, 10) || '-'
 }
+
+/**
+ * A value from an answer, quoted for the log line: JSON escapes the C0 controls; the C1 controls,
+ * DEL and the line and paragraph separators are escaped too, so no answer can forge or colour a line.
+ */
+export function quotedLogValue(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}

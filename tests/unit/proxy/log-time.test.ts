@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isoAt } from '../../../server/proxy/log-line'
+import { isoAt, quotedLogValue } from '../../../server/proxy/log-line'
 
 describe('isoAt (the access log time)', () => {
   it('formats exactly as Date#toISOString, within a second, across seconds and at odd years', () => {
@@ -21,5 +21,16 @@ describe('isoAt (the access log time)', () => {
       Date.UTC(-1, 0, 1, 0, 0, 0, 7),
     ]
     for (const time of times) expect(isoAt(time)).toBe(new Date(time).toISOString())
+  })
+})
+
+describe('quotedLogValue (an answer field in the access log)', () => {
+  it('escapes every control and line separator, so an answer cannot forge or colour a line', () => {
+    expect(quotedLogValue('0')).toBe('"0"')
+    expect(quotedLogValue('1\n[verify-desk] time=forged')).toBe('"1\\n[verify-desk] time=forged"')
+    expect(quotedLogValue('\u001b[31mred')).toBe('"\\u001b[31mred"')
+    expect(quotedLogValue('a\u009bb\u2028c\u2029d\u007f')).toBe(
+      '"a\\u009bb\\u2028c\\u2029d\\u007f"',
+    )
   })
 })
