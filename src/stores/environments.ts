@@ -55,9 +55,19 @@ export const useEnvironmentsStore = defineStore('environments', () => {
    * Why nothing can be started in the chosen environment, or `null`. A Live choice kept from an
    * earlier visit stays chosen when the server no longer offers live: no silent switch to Sandbox.
    */
+  /** Why the server's list is not known: its load failed (most often: the token is needed). */
+  const loadFailure = computed<string | null>(() => {
+    if (loaded.value || !error.value) return null
+    if (error.value.code === 'unauthorized') {
+      return "Enter this server's access token first: the environments it offers are shown once it is accepted."
+    }
+    return `Could not ask the server which environments it offers (${error.value.message}): reload the page to try again.`
+  })
+
   const currentUnavailableReason = computed<string | null>(() => {
     if (current.value.available) return null
-    if (!loaded.value && !error.value) return 'checking which environments this server offers…'
+    if (loadFailure.value) return loadFailure.value
+    if (!loaded.value) return 'checking which environments this server offers…'
     if (current.value.id === 'live') {
       return 'Live is not available on this server: choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.'
     }
@@ -68,6 +78,8 @@ export const useEnvironmentsStore = defineStore('environments', () => {
   /** Why an environment cannot be chosen, or `null` when it can. */
   function unavailableReason(env: Environment): string | null {
     if (env.available) return null
+    if (loadFailure.value) return loadFailure.value
+    if (!loaded.value) return 'checking which environments this server offers…'
     if (env.reason) return env.reason
     if (env.id === 'live') {
       return 'Live is not configured: set VONAGE_API_KEY and VONAGE_API_SECRET on the server and restart it.'

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { getEnvironments } from '@/api/verify'
+import { ApiError } from '@/api/client'
 import { useEnvironmentsStore } from '@/stores/environments'
 
 vi.mock('@/api/verify', () => ({ getEnvironments: vi.fn() }))
@@ -55,5 +56,48 @@ describe('the chosen environment', () => {
     await store.load()
     expect(store.currentId).toBe('sandbox')
     expect(store.currentUnavailableReason).toBeNull()
+  })
+})
+
+describe('before the server has said which environments it offers', () => {
+  const liveReason = (store: ReturnType<typeof useEnvironmentsStore>) => {
+    const live = store.environments.find((e) => e.id === 'live')
+    return live ? store.unavailableReason(live) : 'no live entry'
+  }
+
+  it('asks for the access token, not for live credentials, when the list needs the token', async () => {
+    storage.set('verify-desk:environment', 'live')
+    vi.mocked(getEnvironments).mockRejectedValue(
+      new ApiError('proxy', 'This Verify Desk server needs its access token.', {
+        httpStatus: 401,
+        code: 'unauthorized',
+      }),
+    )
+    const store = useEnvironmentsStore()
+    await store.load()
+    const expected =
+      "Enter this server's access token first: the environments it offers are shown once it is accepted."
+    expect(store.currentUnavailableReason).toBe(expected)
+    expect(liveReason(store)).toBe(expected)
+    // Once the token is accepted, the real answer replaces it.
+    vi.mocked(getEnvironments).mockResolvedValue(LIVE_OFF)
+    await store.load()
+    expect(liveReason(store)).toBe(
+      'Live is not configured: set VONAGE_API_KEY and VONAGE_API_SECRET on the server and restart it.',
+    )
+  })
+
+  it('says the list could not be loaded, and why, instead of blaming the live settings', async () => {
+    vi.mocked(getEnvironments).mockRejectedValue(new ApiError('network', 'Failed to fetch'))
+    const store = useEnvironmentsStore()
+    const pending = store.load()
+    const live = store.environments.find((e) => e.id === 'live')
+    expect(live && store.unavailableReason(live)).toBe(
+      'checking which environments this server offers…',
+    )
+    await pending
+    expect(live && store.unavailableReason(live)).toBe(
+      'Could not ask the server which environments it offers (Failed to fetch): reload the page to try again.',
+    )
   })
 })
