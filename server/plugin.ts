@@ -302,6 +302,9 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       // `npm run serve` also takes its address from VERIFY_DESK_HOST / VERIFY_DESK_PORT, unless
       // the command line (--host, --port) or the Vite config sets it.
       if (isPreview) {
+        // A production server stays on the port it was given: a busy port is an error, not a
+        // silent move to the next one (a reverse proxy or the team's bookmarks point at it).
+        if (userPreview.strictPort === undefined) preview.strictPort = true
         const host = early.VERIFY_DESK_HOST?.trim()
         if (host && userPreview.host === undefined) {
           preview.host = host

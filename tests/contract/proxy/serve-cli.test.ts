@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -94,6 +95,23 @@ describe('the command line', () => {
       expect(res.json()).toMatchObject({ default: 'sandbox' })
     } finally {
       await server.stop()
+    }
+  })
+
+  it('stops with an error when its port is taken, instead of moving to another port', async () => {
+    const port = await freePort()
+    const taken = net.createServer()
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve))
+    try {
+      const server = run(['preview', '--outDir', built, '--host', '127.0.0.1'], {
+        VERIFY_DESK_PORT: String(port),
+      })
+      const code = await server.exited
+      expect(code, server.output()).not.toBe(0)
+      expect(server.output()).toMatch(new RegExp(`Port ${port} is already in use`))
+      expect(server.output()).not.toMatch(/Local:/)
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()))
     }
   })
 
