@@ -143,6 +143,117 @@ describe('credential injection', () => {
     expect(search?.headers.authorization).toBeUndefined()
   })
 
+  it('in params mode never passes an Authorization header the browser sent', async () => {
+    await proxy.close()
+    proxy = await startProxy(upstream.url, {
+      live: {
+        upstream: httpUpstream(upstream.url),
+        credentials: LIVE,
+        auth: 'params',
+        searchPerSecond: 50,
+      },
+    })
+    const otherAccount = basic({ apiKey: BROWSER.key, apiSecret: BROWSER.secret })
+    const search = await call(proxy.port, '/api/live/verify/search/json?request_id=r1', {
+      headers: { authorization: otherAccount },
+    })
+    const start = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: otherAccount },
+      body: JSON.stringify({ number: '447700900000', brand: 'Acme' }),
+    })
+    const check = await call(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: 'Bearer browser-bearer-value',
+      },
+      body: 'request_id=r1&code=1234',
+    })
+    expect([search.status, start.status, check.status]).toEqual([200, 200, 200])
+    expect(upstream.arrivals).toHaveLength(3)
+    for (const arrival of upstream.arrivals) {
+      expect(arrival.headers.authorization).toBeUndefined()
+      const everything = `${arrival.url} ${arrival.body} ${JSON.stringify(arrival.headers)}`
+      expect(everything).not.toContain(BROWSER.key)
+      expect(everything).not.toContain(BROWSER.secret)
+      expect(everything).not.toContain(otherAccount.slice('Basic '.length))
+      expect(JSON.stringify(arrival.headers)).not.toContain('browser-bearer-value')
+    }
+    // The server's own account went as parameters instead.
+    expect(new URL(`http://x${upstream.arrivals[0]?.url}`).searchParams.get('api_key')).toBe(
+      LIVE.apiKey,
+    )
+    expect(JSON.parse(upstream.arrivals[1]?.body ?? '')).toMatchObject({
+      api_key: LIVE.apiKey,
+      api_secret: LIVE.apiSecret,
+    })
+    expect(new URLSearchParams(upstream.arrivals[2]?.body).get('api_secret')).toBe(LIVE.apiSecret)
+  })
+
+  it.each(['basic', 'params'] as const)(
+    'never forwards the access token, nor the origin, referer, user agent or cookies (%s auth)',
+    async (auth) => {
+      const TOKEN = 'desk-token-7c1e9a2b4d'
+      await proxy.close()
+      proxy = await startProxy(upstream.url, {
+        token: TOKEN,
+        live: {
+          upstream: httpUpstream(upstream.url),
+          credentials: LIVE,
+          auth,
+          searchPerSecond: 50,
+        },
+      })
+      const page = {
+        origin: `http://localhost:${proxy.port}`,
+        referer: `http://localhost:${proxy.port}/requests`,
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) BrowserOfTheAgent/1.0',
+        cookie: 'session=agent-session-cookie',
+      }
+      const answers = [
+        await call(proxy.port, '/api/live/verify/search/json?request_id=r1', {
+          headers: { ...page, 'x-verify-desk-token': TOKEN },
+        }),
+        await call(proxy.port, '/api/live/verify/json', {
+          method: 'POST',
+          headers: {
+            ...page,
+            'content-type': 'application/json',
+            authorization: `Bearer ${TOKEN}`,
+          },
+          body: JSON.stringify({ number: '447700900000', brand: 'Acme' }),
+        }),
+        await call(
+          proxy.port,
+          `/api/live/verify/search/json?request_id=r2&verify_desk_token=${TOKEN}`,
+          {
+            headers: page,
+          },
+        ),
+        await call(proxy.port, '/api/live/verify/control/json', {
+          method: 'POST',
+          headers: { ...page, 'content-type': 'application/json', 'x-verify-desk-token': TOKEN },
+          body: JSON.stringify({ request_id: 'r1', cmd: 'cancel' }),
+        }),
+      ]
+      expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200])
+      expect(upstream.arrivals).toHaveLength(4)
+      for (const arrival of upstream.arrivals) {
+        expect(`${arrival.url} ${arrival.body} ${JSON.stringify(arrival.headers)}`).not.toContain(
+          TOKEN,
+        )
+        expect(arrival.headers['x-verify-desk-token']).toBeUndefined()
+        expect(arrival.headers.authorization).toBe(auth === 'basic' ? basic(LIVE) : undefined)
+        expect(arrival.headers.origin).toBeUndefined()
+        expect(arrival.headers.referer).toBeUndefined()
+        expect(arrival.headers.cookie).toBeUndefined()
+        expect(arrival.headers['user-agent']).toBe('verify-desk-proxy')
+      }
+      expect(upstream.arrivals[2]?.url).toMatch(/^\/verify\/search\/json\?request_id=r2(&|$)/)
+    },
+  )
+
   it('forwards none of the browser headers but Accept and Content-Type', async () => {
     await call(proxy.port, '/api/live/verify/search/json?request_id=r1', {
       headers: { cookie: 'session=1', 'x-forwarded-for': '10.0.0.1', accept: 'application/json' },
