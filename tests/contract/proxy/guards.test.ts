@@ -1,5 +1,7 @@
+import net from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
+  LIVE,
   call,
   errorOf,
   json,
@@ -224,6 +226,20 @@ describe('cross-site requests (CSRF)', () => {
 })
 
 describe('Host check (DNS rebinding)', () => {
+  it('refuses a call that names no Host at all (HTTP/1.0)', async () => {
+    const socket = net.connect(proxy.port, '127.0.0.1')
+    socket.setEncoding('utf8')
+    let received = ''
+    socket.on('data', (text: string) => (received += text))
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    socket.end('GET /api/live/verify/search/json?request_id=r1 HTTP/1.0\r\n\r\n')
+    await closed
+    const [head = '', body = ''] = received.split('\r\n\r\n')
+    expect(head).toMatch(/^HTTP\/1\.[01] 403 /)
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'host_not_allowed' } })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
   it('refuses an unexpected Host and accepts loopback names', async () => {
     const evil = await call(proxy.port, '/api/environments', {
       headers: { host: `rebind.evil.example:${proxy.port}` },
@@ -259,14 +275,18 @@ describe('access token', () => {
   })
 
   it('answers 401 JSON without the token or with a wrong one', async () => {
+    // Near misses too: the token without its last character, and with one more.
+    const near = [TOKEN.slice(0, -1), `${TOKEN}x`]
     const attempts: Record<string, string>[] = [
       {},
       { 'x-verify-desk-token': 'wrong' },
       { authorization: 'Bearer wrong' },
+      ...near.map((token) => ({ 'x-verify-desk-token': token })),
+      ...near.map((token) => ({ authorization: `Bearer ${token}` })),
     ]
     for (const headers of attempts) {
       const res = await call(proxy.port, '/api/environments', { headers })
-      expect(res.status).toBe(401)
+      expect(res.status, JSON.stringify(headers)).toBe(401)
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/)
       expect(errorOf(res)).toMatchObject({
         code: 'unauthorized',
@@ -274,6 +294,13 @@ describe('access token', () => {
       })
     }
     expect((await call(proxy.port, '/api/live/verify/json', { method: 'POST' })).status).toBe(401)
+    for (const token of near) {
+      const res = await call(
+        proxy.port,
+        `/api/live/verify/search/json?request_id=r1&verify_desk_token=${token}`,
+      )
+      expect(res.status, token).toBe(401)
+    }
     expect(upstream.arrivals).toHaveLength(0)
   })
 
@@ -304,6 +331,76 @@ describe('access token', () => {
 })
 
 describe('access log', () => {
+  it('logs each refused call once, with its HTTP status', async () => {
+    const TOKEN = 'refusal-log-token-0042'
+    await proxy.close()
+    proxy = await startProxy(upstream.url, { token: TOKEN })
+    const auth = { 'x-verify-desk-token': TOKEN }
+    const refused = [
+      await call(proxy.port, '/api/live/verify/search/json?request_id=r1'),
+      await call(proxy.port, '/api/live/verify/json', {
+        method: 'POST',
+        headers: { ...auth, origin: 'https://evil.example', 'content-type': 'application/json' },
+        body: '{"number":"447700900000","brand":"Evil"}',
+      }),
+      await call(proxy.port, '/api/environments', {
+        headers: { ...auth, host: `rebind.evil.example:${proxy.port}` },
+      }),
+      await call(proxy.port, '/api/live/account/get-balance', { headers: auth }),
+      await call(proxy.port, '/api/live/verify/json', { method: 'DELETE', headers: auth }),
+    ]
+    expect(refused.map((res) => res.status)).toEqual([401, 403, 403, 404, 405])
+    expect(refused.map((res) => errorOf(res).code)).toEqual([
+      'unauthorized',
+      'cross_site_request',
+      'host_not_allowed',
+      'not_found',
+      'method_not_allowed',
+    ])
+    const access = proxy.lines.filter((line) => line.startsWith('[verify-desk] time='))
+    expect(access.map((line) => /\bhttp=(\d+)\b/.exec(line)?.[1])).toEqual([
+      '401',
+      '403',
+      '403',
+      '404',
+      '405',
+    ])
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('never writes the access token into the log, even when the upstream echoes it as the status', async () => {
+    // The answer is passed on as it is (it is the upstream's), but the log line is redacted.
+    const TOKEN = 'echoed-token-9a8b7c'
+    await proxy.close()
+    proxy = await startProxy(upstream.url, { token: TOKEN })
+    upstream.setHandler((_arrival, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ request_id: 'abcdef0123456789abcdef0123456789', status: TOKEN }))
+    })
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'x-verify-desk-token': TOKEN, 'content-type': 'application/json' },
+      body: '{"number":"447700900000","brand":"Acme"}',
+    })
+    expect(res.status).toBe(200)
+    expect(proxy.lines).toHaveLength(1)
+    expect(proxy.lines[0]).toMatch(/endpoint=request method=POST http=200 status="\[redacted\]"/)
+    expect(proxy.lines.join('\n')).not.toContain(TOKEN)
+  })
+
+  it('never writes the API secret into the log when the upstream echoes it as the status', async () => {
+    upstream.setHandler((_arrival, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ status: LIVE.apiSecret, error_text: 'echo' }))
+    })
+    const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(res.status).toBe(200)
+    expect(res.body).not.toContain(LIVE.apiSecret)
+    expect(proxy.lines).toHaveLength(1)
+    expect(proxy.lines[0]).toMatch(/endpoint=search method=GET http=200 status="\[redacted\]"/)
+    expect(proxy.lines.join('\n')).not.toContain(LIVE.apiSecret)
+  })
+
   it('writes one line per call with environment, endpoint, request_id, status and latency, never a code', async () => {
     await call(proxy.port, '/api/live/verify/check/json', {
       method: 'POST',
