@@ -107,7 +107,9 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
   const method = call.method === 'HEAD' && resource !== 'events' ? 'GET' : call.method
   switch (resource) {
     case '':
-      return method === 'GET' ? jsonAnswer(200, ROUTES_HELP) : notAllowed(call, READ)
+      return method === 'GET'
+        ? jsonAnswer(200, { ...ROUTES_HELP, state: ctx.persistence })
+        : notAllowed(call, READ)
 
     case 'requests': {
       if (method !== 'GET') return notAllowed(call, READ)

@@ -4,7 +4,7 @@
  * (or SANDBOX_ACCOUNTS), --state FILE | --no-state (or SANDBOX_STATE_FILE), --no-throttle.
  */
 import { createServer } from 'node:http'
-import { createSandbox } from './index.ts'
+import { createSandbox, StateFileInUseError } from './index.ts'
 import type { SandboxOptions } from './index.ts'
 
 interface CliOptions {
@@ -22,7 +22,8 @@ function parseArgs(argv: string[]): CliOptions {
   const env = process.env
   let port = env.SANDBOX_PORT ?? '4010'
   let host = env.SANDBOX_HOST ?? '127.0.0.1'
-  const sandbox: SandboxOptions = {}
+  // Two processes writing one state file would overwrite each other's requests: refuse instead.
+  const sandbox: SandboxOptions = { whenStateFileInUse: 'refuse' }
   if (env.SANDBOX_ACCOUNTS) sandbox.accounts = env.SANDBOX_ACCOUNTS
   if (env.SANDBOX_STATE_FILE) sandbox.stateFile = env.SANDBOX_STATE_FILE
   for (let i = 0; i < argv.length; i++) {
@@ -70,6 +71,7 @@ function main(): void {
   try {
     sandbox = createSandbox(options.sandbox)
   } catch (error) {
+    if (error instanceof StateFileInUseError) fail(inUseMessage(error))
     fail(error instanceof Error ? error.message : String(error))
   }
   const server = createServer((req, res) => sandbox.middleware(req, res))
@@ -98,6 +100,11 @@ function main(): void {
     console.log(
       `  SDK:        new Vonage({ apiKey: '${apiKey}', apiSecret: '${apiSecret}' }, { apiHost: '${base}' })`,
     )
+    if (!isLoopback(options.host)) {
+      console.warn(
+        `sandbox: warning: listening on ${options.host || 'every interface'}, beyond this machine: anyone who can reach port ${port} can read every PIN at /__admin/requests; use --host 127.0.0.1 to keep it local.`,
+      )
+    }
   })
   let stopping = false
   const stop = () => {
@@ -109,6 +116,33 @@ function main(): void {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+}
+
+/** Whether `host` is reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
+  return (
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    /^127(\.[0-9]{1,3}){3}$/.test(h) ||
+    h === '::1' ||
+    /^::ffff:127(\.[0-9]{1,3}){3}$/.test(h)
+  )
+}
+
+function inUseMessage(error: StateFileInUseError): string {
+  const { file, lockFile, holder } = error
+  const command = holder.command
+    ? `: ${holder.command.length > 120 ? `${holder.command.slice(0, 119)}…` : holder.command}`
+    : ''
+  return (
+    `the state file ${file} is in use by another running process (pid ${holder.pid}${command}): ` +
+    `a dev server, \`npm run serve\` or another \`npm run sandbox\`. Two processes writing one ` +
+    `file would overwrite each other's requests, so this sandbox does not start. Stop the other ` +
+    `process, or give this one its own file with --state OTHER_FILE (or ` +
+    `SANDBOX_STATE_FILE=OTHER_FILE), or keep its state in memory with --no-state. If process ` +
+    `${holder.pid} is not a Verify Desk server, delete ${lockFile}.`
+  )
 }
 
 main()

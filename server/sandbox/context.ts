@@ -3,6 +3,16 @@ import type { AdminClock } from '../../contract/index.ts'
 import type { Engine } from './engine.ts'
 import type { Faults } from './faults.ts'
 
+/** Whether and where a sandbox saves its state. */
+export interface SandboxPersistence {
+  /** The state file (absolute), or null when the sandbox was asked to keep state in memory. */
+  file: string | null
+  /** Whether requests are saved to `file`: false when it is null or in use by another process. */
+  saved: boolean
+  /** The pid of the other process holding `file`, when that is why nothing is saved. */
+  in_use_by?: number
+}
+
 /** The sandbox clock: real time plus an offset that only moves forward. */
 export class VirtualClock {
   offsetMs = 0
@@ -34,4 +44,6 @@ export interface SandboxContext {
   subscribe(listener: (event: string, data: unknown) => void): () => void
   /** Keep-alive interval of the event stream, ms. */
   keepAliveMs: number
+  /** Whether and where the state is saved (shown by `GET /__admin/`). */
+  persistence: SandboxPersistence
 }

@@ -13,7 +13,7 @@ import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine.ts'
 import type { AccountConfig, RequestRecord } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
-import type { SandboxContext } from './context.ts'
+import type { SandboxContext, SandboxPersistence } from './context.ts'
 import { DROP, handleCall, httpError, jsonAnswer } from './http.ts'
 import type { Answer, Call } from './http.ts'
 import {
@@ -27,9 +27,11 @@ import {
 } from './persistence.ts'
 import type { Journal, JournalOp, Logger, StateWriter } from './persistence.ts'
 import { createTimer } from './scheduler.ts'
+import { acquireStateLock } from './lock.ts'
+import type { LockHolder, StateLock } from './lock.ts'
 
 export { DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT }
-export type { AccountConfig }
+export type { AccountConfig, SandboxPersistence }
 
 export interface SandboxOptions {
   /**
@@ -45,9 +47,16 @@ export interface SandboxOptions {
   throttlePerSecond?: number | null
   /**
    * File the state is written to; `false` keeps it in memory only.
-   * @default '.data/sandbox/state.json' (relative to the working directory); in memory under Vitest
+   * @default SANDBOX_STATE_FILE, else '.data/sandbox/state.json' (relative to the working
+   * directory); in memory under Vitest
    */
   stateFile?: string | false
+  /**
+   * When another running process holds the state file (its `<file>.lock`): `'memory'` keeps this
+   * sandbox's state in memory only, with one warning; `'refuse'` throws a StateFileInUseError.
+   * @default 'memory'
+   */
+  whenStateFileInUse?: 'memory' | 'refuse'
   /**
    * Largest accepted request body in bytes (HTTP 413 above).
    * @default 65536
@@ -79,7 +88,21 @@ export interface Sandbox {
   middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void
   /** The default account, for the proxy and the start-up banner. */
   defaultAccount: { apiKey: string; apiSecret: string }
+  /** Whether and where the state is saved (also in the admin API's `GET /__admin/`). */
+  persistence: SandboxPersistence
   close(): Promise<void>
+}
+
+/** The state file is held by another running process (with `whenStateFileInUse: 'refuse'`). */
+export class StateFileInUseError extends Error {
+  constructor(
+    readonly file: string,
+    readonly lockFile: string,
+    readonly holder: LockHolder,
+  ) {
+    super(`the state file ${file} is in use by process ${holder.pid}.`)
+    this.name = 'StateFileInUseError'
+  }
 }
 
 export const DEFAULT_STATE_FILE = '.data/sandbox/state.json'
@@ -167,67 +190,96 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     for (const l of listeners) l(event, data)
   }
 
-  const stateFile =
+  const chosenFile =
     options.stateFile === undefined
       ? process.env.VITEST
         ? false
-        : resolve(DEFAULT_STATE_FILE)
+        : resolve(process.env.SANDBOX_STATE_FILE || DEFAULT_STATE_FILE)
       : options.stateFile === false
         ? false
         : resolve(options.stateFile)
 
+  // Another process writing the same file would overwrite this one's requests and the reverse.
+  let lock: StateLock | undefined
+  let stateFile = chosenFile
+  const persistence: SandboxPersistence = { file: chosenFile || null, saved: Boolean(chosenFile) }
+  if (chosenFile) {
+    const taken = acquireStateLock(chosenFile)
+    if (taken.ok) lock = taken.lock
+    else {
+      if (options.whenStateFileInUse === 'refuse') {
+        throw new StateFileInUseError(chosenFile, taken.file, taken.holder)
+      }
+      stateFile = false
+      persistence.saved = false
+      persistence.in_use_by = taken.holder.pid
+      logger.warn(
+        `sandbox: the state file ${chosenFile} is in use by process ${taken.holder.pid} ` +
+          `(another dev server, \`npm run serve\` or \`npm run sandbox\`): this sandbox keeps its ` +
+          `requests in memory only and will not save them. To give each its own file, start one ` +
+          `with SANDBOX_STATE_FILE=.data/sandbox/other.json (or \`npm run sandbox -- --state FILE\`).`,
+      )
+    }
+  }
+
   let writer: StateWriter | undefined
   let journal: Journal | undefined
   if (stateFile) {
-    // A sandbox of this process still owns the file (a dev server restarting creates the new one
-    // before closing the old): it writes what it has and stops writing, so nothing is lost.
-    owners().get(stateFile)?.()
-    const journalFile = journalFileOf(stateFile)
-    const lines = readJournal(journalFile, logger)
-    const snapshot = loadState(stateFile, logger)
-    const state = replayJournal(snapshot, lines)
-    if (state) {
-      try {
-        clock.offsetMs = state.clock_offset_ms
-        engine.restore(state.engine)
-      } catch (error) {
-        // Readable but not restorable: keep the files for inspection instead of overwriting them.
-        clock.offsetMs = 0
-        engine.reset()
-        const why = `could not be restored (${String(error)})`
-        if (existsSync(stateFile)) setAside(stateFile, logger, why)
-        if (existsSync(journalFile)) setAside(journalFile, logger, why)
-      }
-    }
-    let seq = snapshot?.journal_seq ?? 0
-    for (const line of lines) seq = Math.max(seq, line.s)
-    const openedJournal = openJournal(journalFile, seq, logger)
-    journal = openedJournal
-    /**
-     * Where the journal ended when the latest snapshot was taken: only the latest snapshot is ever
-     * put in place (the writer drops an older one), so the journal is compacted up to here.
-     */
-    let snapshotEnd = 0
-    writer = createStateWriter(
-      stateFile,
-      () => {
-        snapshotEnd = openedJournal.size
-        return {
-          version: 1,
-          saved_at: new Date().toISOString(),
-          clock_offset_ms: clock.offsetMs,
-          engine: engine.snapshot(),
-          journal_seq: openedJournal.seq,
+    try {
+      // A sandbox of this process still owns the file (a dev server restarting creates the new one
+      // before closing the old): it writes what it has and stops writing, so nothing is lost.
+      owners().get(stateFile)?.()
+      const journalFile = journalFileOf(stateFile)
+      const lines = readJournal(journalFile, logger)
+      const snapshot = loadState(stateFile, logger)
+      const state = replayJournal(snapshot, lines)
+      if (state) {
+        try {
+          clock.offsetMs = state.clock_offset_ms
+          engine.restore(state.engine)
+        } catch (error) {
+          // Readable but not restorable: keep the files for inspection instead of overwriting them.
+          clock.offsetMs = 0
+          engine.reset()
+          const why = `could not be restored (${String(error)})`
+          if (existsSync(stateFile)) setAside(stateFile, logger, why)
+          if (existsSync(journalFile)) setAside(journalFile, logger, why)
         }
-      },
-      logger,
-      options.saveDelayMs,
-      () => openedJournal.compact(snapshotEnd),
-    )
-    // Fold what the journal added into a fresh snapshot now (a short journal from here on).
-    if (lines.length > 0) {
-      writer.schedule()
-      writer.flushSync()
+      }
+      let seq = snapshot?.journal_seq ?? 0
+      for (const line of lines) seq = Math.max(seq, line.s)
+      const openedJournal = openJournal(journalFile, seq, logger)
+      journal = openedJournal
+      /**
+       * Where the journal ended when the latest snapshot was taken: only the latest snapshot is ever
+       * put in place (the writer drops an older one), so the journal is compacted up to here.
+       */
+      let snapshotEnd = 0
+      writer = createStateWriter(
+        stateFile,
+        () => {
+          snapshotEnd = openedJournal.size
+          return {
+            version: 1,
+            saved_at: new Date().toISOString(),
+            clock_offset_ms: clock.offsetMs,
+            engine: engine.snapshot(),
+            journal_seq: openedJournal.seq,
+          }
+        },
+        logger,
+        options.saveDelayMs,
+        () => openedJournal.compact(snapshotEnd),
+      )
+      // Fold what the journal added into a fresh snapshot now (a short journal from here on).
+      if (lines.length > 0) {
+        writer.schedule()
+        writer.flushSync()
+      }
+    } catch (error) {
+      // Nothing was written: the next start may take the file.
+      lock?.release()
+      throw error
     }
   }
 
@@ -295,6 +347,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     clock,
     bodyLimit,
     keepAliveMs: options.keepAliveMs ?? 15_000,
+    persistence,
     changed: arm,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     advanceClock(seconds) {
@@ -328,6 +381,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const onExit = () => {
     journalFlush()
     writer?.flushSync()
+    lock?.release()
   }
   if (writer) process.once('exit', onExit)
   const handOver = () => {
@@ -468,6 +522,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     handle,
     middleware,
     defaultAccount: engine.defaultAccount,
+    persistence,
     async close() {
       if (closed) return
       closed = true
@@ -479,6 +534,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         await writer.idle()
         handOver()
       }
+      // A no-op when a newer sandbox of this process took the file over.
+      lock?.release()
     },
   }
 }
