@@ -214,7 +214,11 @@ describe('persistence across a restart', () => {
         expect(warnings.join('\n')).toMatch(/damaged|could not/i)
         expect(listOf(await admin(sb.base, '/requests'), 'requests')).toEqual([])
         const aside = readdirSync(join(dir, 'nested')).filter(
-          (f) => f !== 'state.json' && f !== 'state.json.journal' && !f.endsWith('.tmp'),
+          (f) =>
+            f !== 'state.json' &&
+            f !== 'state.json.journal' &&
+            f !== 'state.json.lock' &&
+            !f.endsWith('.tmp'),
         )
         expect(aside).toHaveLength(1)
         expect(readFileSync(join(dir, 'nested', aside[0] as string), 'utf8')).toBe(content)
