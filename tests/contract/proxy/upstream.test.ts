@@ -47,6 +47,27 @@ describe('upstream failures', () => {
     expect(upstream.arrivals).toHaveLength(1)
   })
 
+  it('answers 504 when the upstream answers after the time limit, and drops the late answer', async () => {
+    const late = JSON.stringify({ request_id: 'late0123456789abcdef0123456789ab', status: '0' })
+    let answeredLate!: () => void
+    const lateSent = new Promise<void>((resolve) => (answeredLate = resolve))
+    upstream.setHandler((_arrival, res) => {
+      setTimeout(() => {
+        // The proxy may already have closed the connection: the answer is sent if it can be.
+        if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(late)
+        answeredLate()
+      }, 1000)
+    })
+    const res = await start()
+    expect(res.status).toBe(504)
+    expect(errorOf(res)).toMatchObject({ code: 'upstream_timeout', delivery: 'maybe' })
+    expect(res.body).not.toContain('late0123456789abcdef')
+    await lateSent
+    expect(upstream.arrivals).toHaveLength(1)
+    expect(proxy.lines).toHaveLength(1)
+    expect(proxy.lines[0]).toMatch(/endpoint=request method=POST http=504 status=- request_id=-/)
+  })
+
   it('answers 502 when the upstream is down', async () => {
     await proxy.close()
     const down = await startUpstream()
@@ -168,12 +189,20 @@ describe('upstream failures', () => {
     })
   })
 
-  it('answers 502 for a body that claims JSON but is not', async () => {
+  it('answers 502 for a body that claims JSON but is not, quoting it', async () => {
     upstream.setHandler((_a, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end('{"status":"0"')
     })
-    expect((await start()).status).toBe(502)
+    const res = await start()
+    expect(res.status).toBe(502)
+    expect(errorOf(res)).toMatchObject({ code: 'upstream_bad_response', delivery: 'maybe' })
+    expect(errorOf(res).message).toBe(
+      `The Vonage API (${upstream.url}) answered with something other than JSON ` +
+        '(HTTP 200, application/json): "{"status":"0"". The call may still have been processed ' +
+        'and a code sent. Sending it again with the same number is safe: if the first one went ' +
+        'through, Vonage answers status 10 with its request_id instead of sending a second code.',
+    )
   })
 
   it('passes XML through on the XML endpoints', async () => {
