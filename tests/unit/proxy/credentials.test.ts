@@ -147,6 +147,11 @@ describe('maskKey and redact', () => {
     expect(maskKey('abc')).toBe('a…')
   })
 
+  it('shows no more than four characters of a long key', () => {
+    expect(maskKey('abcdef123456')).toBe('abcd…')
+    expect(maskKey('abcdefghijklmnopqrstuvwxyz0123456789')).toBe('abcd…')
+  })
+
   it('redacts a secret and its URL encoding', () => {
     const text = `x=S3cretValue! y=${encodeURIComponent('S3cretValue!')} ${basicAuthorization(creds)}`
     const out = redact(text, [creds.apiSecret, basicAuthorization(creds).slice(6)])
