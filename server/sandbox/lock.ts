@@ -100,7 +100,7 @@ function pause(ms: number): void {
 }
 
 /** A lock file younger than this with no readable pid is being written, not abandoned. */
-const WRITING_GRACE_MS = 2000
+const WRITING_GRACE_MS = 1000
 
 function ownLockContent(pid: number): string {
   return (
@@ -144,7 +144,7 @@ export function acquireStateLock(stateFile: string, options: LockOptions = {}): 
 
   if (held().has(file) && parseHolder(readText(file) ?? '')?.pid === pid) return owned()
   mkdirSync(dirname(file), { recursive: true })
-  for (let attempt = 0; attempt < 200; attempt++) {
+  for (let attempt = 0; attempt < 1000; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600)
       try {
