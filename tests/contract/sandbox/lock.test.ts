@@ -1,0 +1,179 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { raw, type Body } from './support/http'
+import { runCliToExit, spawnCli, type RunningCli } from './support/cli'
+import { admin, pinOf, startSandbox, uniqueNumber } from './support/sandbox'
+
+// One state file, one writer: two processes on one file (a dev server and `npm run sandbox`)
+// would overwrite each other's requests. The standalone sandbox refuses a file in use; a sandbox
+// embedded in a server keeps its state in memory instead, and says so.
+let dir: string
+let stateFile: string
+let lockFile: string
+const started: RunningCli[] = []
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-lock-'))
+  stateFile = join(dir, 'state.json')
+  lockFile = `${stateFile}.lock`
+})
+afterEach(async () => {
+  for (const cli of started.splice(0)) await cli.stop('SIGKILL')
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function startCli(args: string[] = [], env: Record<string, string> = {}) {
+  const cli = await spawnCli(
+    ['--port', '0', '--host', '127.0.0.1', '--state', stateFile, ...args],
+    env,
+  )
+  started.push(cli)
+  return cli
+}
+
+const creds = 'api_key=sandbox&api_secret=sandbox-secret'
+const call = async (base: string, path: string) =>
+  JSON.parse((await raw(base, { path })).text) as Body
+const newRequest = async (base: string) =>
+  (await call(base, `/verify/json?${creds}&number=${uniqueNumber()}&brand=Acme`))
+    .request_id as string
+const searchStatus = async (base: string, id: string) =>
+  (await call(base, `/verify/search/json?${creds}&request_id=${id}`)).status
+
+/** The state file and its journal as they are on disk now. */
+const onDisk = () =>
+  [stateFile, `${stateFile}.journal`]
+    .map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : ''))
+    .join('\n')
+const lockPid = () => (JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number }).pid
+
+describe('a state file in use by another process', () => {
+  it('an embedded sandbox on the file the standalone one holds keeps memory only, warns once and never writes it', async () => {
+    const cli = await startCli()
+    const kept = await newRequest(cli.base)
+    await vi.waitFor(() => expect(onDisk()).toContain(kept))
+    expect(lockPid()).toBe(cli.pid)
+
+    const warnings: string[] = []
+    const embedded = await startSandbox({
+      stateFile,
+      saveDelayMs: 0,
+      logger: { info: () => undefined, warn: (m) => void warnings.push(m) },
+    })
+    let unsaved: string
+    try {
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toContain(`${stateFile} is in use by process ${cli.pid}`)
+      expect(warnings[0]).toMatch(/in memory only and will not save/)
+      expect(warnings[0]).not.toContain('\n')
+      expect(await admin(embedded.base, '/')).toMatchObject({
+        state: { file: stateFile, saved: false, in_use_by: cli.pid },
+      })
+      // It works as a sandbox, in memory: a request and its check.
+      unsaved = await newRequest(embedded.base)
+      const pin = await pinOf(embedded.base, unsaved)
+      const check = await call(
+        embedded.base,
+        `/verify/check/json?${creds}&request_id=${unsaved}&code=${pin}`,
+      )
+      expect(check.status).toBe('0')
+      // Neither sandbox saw the other's request.
+      expect(await searchStatus(embedded.base, kept)).toBe('101')
+      expect(await searchStatus(cli.base, unsaved)).toBe('101')
+    } finally {
+      await embedded.close()
+    }
+    // Closed (anything it had would be flushed by now): nothing of it on disk, the lock untouched.
+    expect(onDisk()).toContain(kept)
+    expect(onDisk()).not.toContain(unsaved)
+    expect(lockPid()).toBe(cli.pid)
+
+    // The standalone sandbox stops cleanly: the lock goes, its request stays.
+    await cli.stop('SIGTERM')
+    expect(existsSync(lockFile)).toBe(false)
+    const after = await startSandbox({
+      stateFile,
+      logger: { info: () => undefined, warn: () => undefined },
+    })
+    try {
+      expect(await admin(after.base, '/')).toMatchObject({
+        state: { file: stateFile, saved: true },
+      })
+      expect(await searchStatus(after.base, kept)).toBe('IN PROGRESS')
+      expect(await searchStatus(after.base, unsaved)).toBe('101')
+    } finally {
+      await after.close()
+    }
+  })
+
+  it('a second standalone sandbox on the same file exits 1 with one clear paragraph and no stack trace', async () => {
+    const first = await startCli()
+    const kept = await newRequest(first.base)
+    for (const [args, env] of [
+      [['--port', '0', '--host', '127.0.0.1', '--state', stateFile], {}],
+      [['--port', '0', '--host', '127.0.0.1'], { SANDBOX_STATE_FILE: stateFile }],
+    ] as const) {
+      const second = await runCliToExit([...args], env)
+      expect(second.code).toBe(1)
+      expect(second.stdout).not.toContain('listening')
+      const message = second.stderr.trim()
+      expect(message).not.toContain('\n')
+      expect(message).not.toMatch(/^\s+at /m)
+      expect(message).toContain(`the state file ${stateFile} is in use`)
+      expect(message).toContain(`pid ${first.pid}`)
+      expect(message).toMatch(/Stop the other process/)
+      expect(message).toContain('--state OTHER_FILE')
+      expect(message).toContain('SANDBOX_STATE_FILE')
+      expect(message).toContain('--no-state')
+    }
+    // The first one is unharmed.
+    expect(lockPid()).toBe(first.pid)
+    expect(await searchStatus(first.base, kept)).toBe('IN PROGRESS')
+    // --no-state runs beside it.
+    const beside = await spawnCli(['--port', '0', '--host', '127.0.0.1', '--no-state'])
+    started.push(beside)
+    expect(await searchStatus(beside.base, kept)).toBe('101')
+  })
+
+  it('a standalone sandbox killed outright leaves a stale lock that the next one takes over', async () => {
+    const one = await startCli()
+    const kept = await newRequest(one.base)
+    await vi.waitFor(() => expect(onDisk()).toContain(kept))
+    await one.stop('SIGKILL')
+    // No chance to clean up: the lock still names the dead process.
+    expect(lockPid()).toBe(one.pid)
+
+    const two = await startCli()
+    expect(lockPid()).toBe(two.pid)
+    expect(two.errors()).toBe('')
+    expect(await searchStatus(two.base, kept)).toBe('IN PROGRESS')
+    await two.stop('SIGTERM')
+    expect(existsSync(lockFile)).toBe(false)
+  })
+})
+
+describe('the standalone sandbox listening beyond this machine', () => {
+  it('warns in one line that its admin API shows every PIN, and still starts', async () => {
+    const open = await spawnCli(['--port', '0', '--host', '0.0.0.0', '--no-state'])
+    started.push(open)
+    const port = new URL(open.base).port
+    // Its banner is out; the warning follows it on stderr.
+    await vi.waitFor(() => expect(open.errors()).toContain('\n'))
+    const lines = open.errors().trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^sandbox: warning: listening on 0\.0\.0\.0/)
+    expect(lines[0]).toContain(`port ${port}`)
+    expect(lines[0]).toContain('every PIN at /__admin/requests')
+    expect(lines[0]).toContain('--host 127.0.0.1')
+    expect(await searchStatus(`http://127.0.0.1:${port}`, 'a'.repeat(32))).toBe('101')
+  })
+
+  it('says nothing of the kind on the loopback address', async () => {
+    const local = await spawnCli(['--port', '0', '--host', '127.0.0.1', '--no-state'])
+    started.push(local)
+    expect(await searchStatus(local.base, 'a'.repeat(32))).toBe('101')
+    expect(local.errors()).toBe('')
+  })
+})
