@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -151,6 +153,30 @@ describe('a state file in use by another process', () => {
     expect(await searchStatus(two.base, kept)).toBe('IN PROGRESS')
     await two.stop('SIGTERM')
     expect(existsSync(lockFile)).toBe(false)
+  })
+
+  it('a standalone sandbox that cannot listen exits without leaving its lock behind', async () => {
+    const blocker = http.createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
+    try {
+      const { port } = blocker.address() as AddressInfo
+      const failed = await runCliToExit([
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--state',
+        stateFile,
+      ])
+      expect(failed.code).toBe(1)
+      expect(failed.stderr).toMatch(/in use/)
+      expect(existsSync(lockFile)).toBe(false)
+      // So the next one starts at once.
+      const next = await startCli()
+      expect(lockPid()).toBe(next.pid)
+    } finally {
+      await new Promise((r) => blocker.close(r))
+    }
   })
 })
 
