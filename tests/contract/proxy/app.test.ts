@@ -80,6 +80,11 @@ describe('the proxy in front of the embedded sandbox', () => {
       body: 'number=447700900602&brand=Form&api_secret=from-browser',
     })
     expect(started.status).toBe(200)
+    // The sandbox accepted the call: with the browser's api_secret it would answer status 4.
+    expect(started.json()).toMatchObject({ status: '0' })
+    expect(lines.at(-1)).toMatch(
+      /env=sandbox endpoint=request method=POST http=200 status="0" .*browser_credentials=dropped/,
+    )
     const { request_id: requestId } = started.json() as { request_id: string }
     expect(requestId).toMatch(/^[0-9a-f]{32}$/)
     const searched = await call(port, `/api/sandbox/verify/search/xml?request_id=${requestId}`)

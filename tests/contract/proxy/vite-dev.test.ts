@@ -57,6 +57,7 @@ describe('the plugin in the Vite dev server', () => {
   })
 
   it('runs a whole verification against the embedded sandbox through /api', async () => {
+    const before = log.lines.length
     const started = await call(port, '/api/sandbox/verify/json', {
       method: 'POST',
       ...json({ number: '447700900123', brand: 'Acme' }),
@@ -79,6 +80,13 @@ describe('the plugin in the Vite dev server', () => {
     const searched = await call(port, `/api/sandbox/verify/search/json?request_id=${requestId}`)
     expect(searched.json()).toMatchObject({ request_id: requestId, status: 'SUCCESS' })
     expect(log.lines.join('\n')).not.toContain(`code=${pin}`)
+    // Nor as bare digits anywhere in this call's lines (the clock and latency fields aside).
+    const logged = log.lines
+      .slice(before)
+      .map((line) => line.replace(/\b(time|latency)=\S+/g, ''))
+      .join('\n')
+    expect(logged).toMatch(/endpoint=check method=POST http=200/)
+    expect(logged).not.toMatch(new RegExp(`(?<![0-9])${pin}(?![0-9])`))
   })
 
   it('serves the sandbox itself at /sandbox as a drop-in for api.nexmo.com', async () => {
