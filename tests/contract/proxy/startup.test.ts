@@ -34,22 +34,42 @@ const quiet = () => ({
   clearScreen: false,
 })
 
+/**
+ * Expects the server to refuse to start with this reason. One that starts anyway is closed before
+ * the test fails, so a regression cannot leave a server listening (on all interfaces, even).
+ */
+async function expectRefusal(
+  start: () => Promise<{ close(): Promise<void> }>,
+  reason: RegExp,
+): Promise<void> {
+  let server: { close(): Promise<void> }
+  try {
+    server = await start()
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).toMatch(reason)
+    return
+  }
+  await server.close()
+  expect.fail(`the server started although it should have refused (${reason})`)
+}
+
 describe('token rule at start-up', () => {
   it.each(['0.0.0.0', '192.168.1.20'])(
     'refuses to start the dev server on %s without a token',
     async (host) => {
       delete process.env.VERIFY_DESK_TOKEN
-      await expect(
-        createServer({ ...quiet(), server: { host, port: 0, hmr: false, watch: null } }),
-      ).rejects.toThrow(/Refusing to start.*Set VERIFY_DESK_TOKEN/)
+      await expectRefusal(
+        () => createServer({ ...quiet(), server: { host, port: 0, hmr: false, watch: null } }),
+        /Refusing to start.*Set VERIFY_DESK_TOKEN/,
+      )
     },
   )
 
   it('refuses to start the production server on all interfaces without a token', async () => {
     delete process.env.VERIFY_DESK_TOKEN
-    await expect(
-      preview({ ...quiet(), build: { outDir }, preview: { host: true, port: 0 } }),
-    ).rejects.toThrow(
+    await expectRefusal(
+      () => preview({ ...quiet(), build: { outDir }, preview: { host: true, port: 0 } }),
       /all network interfaces \(set by --host or preview\.host\).*VERIFY_DESK_TOKEN/,
     )
   })
@@ -57,7 +77,8 @@ describe('token rule at start-up', () => {
   it('names VERIFY_DESK_HOST when that variable is what opens the production server', async () => {
     delete process.env.VERIFY_DESK_TOKEN
     process.env.VERIFY_DESK_HOST = '0.0.0.0'
-    await expect(preview({ ...quiet(), build: { outDir }, preview: { port: 0 } })).rejects.toThrow(
+    await expectRefusal(
+      () => preview({ ...quiet(), build: { outDir }, preview: { port: 0 } }),
       /"0\.0\.0\.0" \(set by VERIFY_DESK_HOST\).*unset VERIFY_DESK_HOST/,
     )
   })
@@ -74,7 +95,8 @@ describe('token rule at start-up', () => {
     ],
   ])('refuses a token shorter than 16 characters beyond loopback (%s)', async (_, start) => {
     process.env.VERIFY_DESK_TOKEN = 'fifteen-chars15'
-    await expect(start()).rejects.toThrow(
+    await expectRefusal(
+      start,
       /Refusing to start: VERIFY_DESK_TOKEN is shorter than 16 characters and this server would listen on "0\.0\.0\.0"/,
     )
   })
@@ -98,9 +120,13 @@ describe('token rule at start-up', () => {
     delete process.env.VERIFY_DESK_TOKEN
     const empty = await mkdtemp(path.join(tmpdir(), 'verify-desk-nobuild-'))
     try {
-      await expect(
-        preview({ ...quiet(), build: { outDir: empty }, preview: { host: '127.0.0.1', port: 0 } }),
-      ).rejects.toThrow(
+      await expectRefusal(
+        () =>
+          preview({
+            ...quiet(),
+            build: { outDir: empty },
+            preview: { host: '127.0.0.1', port: 0 },
+          }),
         /Refusing to start: no build in .*index\.html is missing.*run `npm run build` first/,
       )
     } finally {
@@ -119,13 +145,16 @@ describe('token rule at start-up', () => {
       ...quiet(),
       server: { host: '0.0.0.0', port: 0, hmr: false, watch: null },
     })
-    expect(mounted(server)).toEqual(
-      expect.arrayContaining([
-        '/sandbox verifyDeskSandboxMiddleware',
-        '/api verifyDeskProxyMiddleware',
-      ]),
-    )
-    await server.close()
+    try {
+      expect(mounted(server)).toEqual(
+        expect.arrayContaining([
+          '/sandbox verifyDeskSandboxMiddleware',
+          '/api verifyDeskProxyMiddleware',
+        ]),
+      )
+    } finally {
+      await server.close()
+    }
   })
 
   it('starts on loopback without a token', async () => {
@@ -134,8 +163,11 @@ describe('token rule at start-up', () => {
       ...quiet(),
       server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
     })
-    expect(mounted(server)).toContain('/api verifyDeskProxyMiddleware')
-    await server.close()
+    try {
+      expect(mounted(server)).toContain('/api verifyDeskProxyMiddleware')
+    } finally {
+      await server.close()
+    }
   })
 
   it('takes the production server address from VERIFY_DESK_HOST and VERIFY_DESK_PORT', async () => {
@@ -168,7 +200,8 @@ describe('token rule at start-up', () => {
 
   it('refuses a VERIFY_DESK_PORT that is not a port number', async () => {
     process.env.VERIFY_DESK_PORT = 'eighty'
-    await expect(preview({ ...quiet(), build: { outDir } })).rejects.toThrow(
+    await expectRefusal(
+      () => preview({ ...quiet(), build: { outDir } }),
       /VERIFY_DESK_PORT must be a port number \(1-65535\), not "eighty"/,
     )
   })
