@@ -2,6 +2,8 @@
  * `npm run sandbox`: the Verify v1 sandbox alone, at the root of its own port.
  * Options: --port N, --host H (or SANDBOX_PORT / SANDBOX_HOST), --accounts key:secret[:pin_code],...
  * (or SANDBOX_ACCOUNTS), --state FILE | --no-state (or SANDBOX_STATE_FILE), --no-throttle.
+ * A state file another running process holds (its `<file>.lock`) is refused with exit code 1;
+ * listening beyond the loopback address prints a warning (the admin API shows every PIN).
  */
 import { createServer } from 'node:http'
 import { createSandbox, StateFileInUseError } from './index.ts'

@@ -222,6 +222,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     }
   }
 
+  Object.freeze(persistence)
+
   let writer: StateWriter | undefined
   let journal: Journal | undefined
   if (stateFile) {
