@@ -31,7 +31,7 @@ import {
   navigationReason,
 } from './proxy/guards.ts'
 import type { AuthMode } from './proxy/credentials.ts'
-import type { Sandbox } from './sandbox/index.ts'
+import type { Sandbox, SandboxPersistence } from './sandbox/index.ts'
 
 /** Upstream pacing (per environment). */
 export interface VerifyDeskRateLimit {
@@ -284,12 +284,12 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       // Vite's dev server serves any file below the root that its deny list does not name: the
       // sandbox's saved state holds every PIN. Setting the list replaces Vite's, so it is repeated.
       if (userServer.fs?.deny === undefined) {
-        const stateFile = resolved.sandbox.stateFile
+        const stateFile = resolved.sandbox.stateFile ?? process.env.SANDBOX_STATE_FILE
         server.fs = {
           deny: [
             ...VITE_FS_DENY,
             '**/.data/**',
-            ...(typeof stateFile === 'string' ? [`${path.basename(stateFile)}*`] : []),
+            ...(typeof stateFile === 'string' && stateFile ? [`${path.basename(stateFile)}*`] : []),
           ],
         }
       }
@@ -551,6 +551,7 @@ function printBanner(
       ? `  ➜  Live:    on, key ${settings.live.credentials.apiKey.slice(0, 4)}… via ${settings.live.host} (${settings.live.auth === 'basic' ? 'Basic auth' : 'key/secret parameters'})`
       : '  ➜  Live:    off (set VONAGE_API_KEY and VONAGE_API_SECRET to enable it)',
     `  ➜  Environments: ${settings.live ? 'sandbox, live' : 'sandbox'}${mode === 'serve' ? ' (production server)' : ''}`,
+    `  ➜  Sandbox state: ${stateLine(sandbox.persistence)}`,
   ]
   if (settings.token) {
     lines.push(
@@ -559,6 +560,16 @@ function printBanner(
     )
   }
   for (const line of lines) logger.info(line)
+}
+
+/** Where the sandbox keeps its requests, for the banner. */
+function stateLine(state: SandboxPersistence): string {
+  const file = state.file ? path.relative(process.cwd(), state.file) || state.file : null
+  if (state.saved && file) return `saved in ${file}`
+  if (file && state.in_use_by !== undefined) {
+    return `in memory only: ${file} is in use by process ${state.in_use_by} (set SANDBOX_STATE_FILE to another file)`
+  }
+  return 'in memory only'
 }
 
 function headerName(): string {

@@ -62,7 +62,8 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const { settings, rateLimit: rate } = options
-  const sandbox = createSandbox(options.sandbox)
+  // Its warnings (a state file in use, a damaged one set aside) go to the server's own log.
+  const sandbox = createSandbox({ logger: options.logger, ...options.sandbox })
   const allowedOrigins = [...options.allowedOrigins, ...settings.allowedOrigins]
   const live: ProxyEnvironment | undefined = settings.live && {
     upstream: httpUpstream(settings.live.host),

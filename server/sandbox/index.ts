@@ -190,11 +190,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     for (const l of listeners) l(event, data)
   }
 
+  // SANDBOX_STATE_FILE, when set, is asked for even under Vitest (whose default is memory).
+  const fromEnv = process.env.SANDBOX_STATE_FILE
   const chosenFile =
     options.stateFile === undefined
-      ? process.env.VITEST
-        ? false
-        : resolve(process.env.SANDBOX_STATE_FILE || DEFAULT_STATE_FILE)
+      ? fromEnv
+        ? resolve(fromEnv)
+        : process.env.VITEST
+          ? false
+          : resolve(DEFAULT_STATE_FILE)
       : options.stateFile === false
         ? false
         : resolve(options.stateFile)
