@@ -23,6 +23,17 @@ import {
 } from './credentials.ts'
 import { ProxyError, sendError } from './errors.ts'
 import {
+  ClientClosedError,
+  MAX_UPSTREAM_BODY,
+  ServerClosingError,
+  badAnswer,
+  credentialsRefused,
+  failureAnswer,
+  notSent,
+  rateLimited,
+  type Upstreamish,
+} from './failures.ts'
+import {
   TOKEN_QUERY_PARAM,
   crossSiteReason,
   navigationReason,
@@ -32,15 +43,7 @@ import {
   tokenMatches,
   tokenOf,
 } from './guards.ts'
-import {
-  Coalescer,
-  LimiterClosedError,
-  QueueFullError,
-  QueueTimeoutError,
-  RateLimiter,
-  realTimers,
-  type Timers,
-} from './limiter.ts'
+import { Coalescer, RateLimiter, realTimers, type Timers } from './limiter.ts'
 import {
   ENVIRONMENT_IDS,
   matchRoute,
@@ -130,76 +133,19 @@ export interface Proxy {
   close(): Promise<void>
 }
 
-/** The largest upstream answer read for a Verify call (search answers are a few kB). */
-const MAX_UPSTREAM_BODY = 1024 * 1024
-const EXCERPT_LENGTH = 160
 /** Distinct `Host` values whose verdict is remembered. */
 const MAX_HOST_VERDICTS = 64
 /** How long a call may wait for its turn by default (the dashboard waits 30 s for an answer). */
 const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
 /** The least time a search retry needs (a turn under the pacing, then an answer). */
 const MIN_RETRY_MS = 2000
-/** Network error codes raised before a request could leave this server. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 /** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
 const CLIENT_CLOSED_STATUS = 499
-/**
- * The advice after a call failed once it may have reached the upstream, by endpoint (each text
- * once): repeating a start blindly could send a second code, a check could use up an attempt (or
- * have verified the request), a control could cancel or move on a request a second time.
- */
-const MAY_HAVE_RUN = {
-  request:
-    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.',
-  check:
-    ' The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.',
-  control:
-    ' The command may still have been carried out (the request cancelled, or moved on to its next event): look the request up before sending it again.',
-} as const
-/** The advice after a failed search or admin call: repeating it changes nothing. */
-const TRY_AGAIN = ' Try again in a moment.'
-/** The advice after a search got an answer the proxy cannot pass on. */
-const SEARCH_TRY_AGAIN =
-  ' A search changes nothing, so it can safely be tried again; if this persists, check VONAGE_API_HOST.'
-
-/** Whether this failure means the call was refused before it could be sent upstream. */
-function notSent(error: unknown): boolean {
-  return (
-    (error instanceof UpstreamTimeoutError && !error.sent) ||
-    error instanceof QueueFullError ||
-    error instanceof QueueTimeoutError ||
-    error instanceof LimiterClosedError ||
-    error instanceof ServerClosingError
-  )
-}
-
-/** The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`, `admin`…). */
-function adviceAfterFailure(endpoint: string): string {
-  if (endpoint.startsWith('check')) return MAY_HAVE_RUN.check
-  if (endpoint.startsWith('control')) return MAY_HAVE_RUN.control
-  if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) return MAY_HAVE_RUN.request
-  return TRY_AGAIN
-}
-
-/** A call withdrawn before it was sent upstream, because its browser closed the connection. */
-class ClientClosedError extends Error {
-  constructor() {
-    super('the client closed the connection before the call was sent')
-    this.name = 'ClientClosedError'
-  }
-}
-
-/** A call refused before it was sent upstream, because the server is closing. */
-class ServerClosingError extends Error {
-  constructor() {
-    super('the server is closing')
-    this.name = 'ServerClosingError'
-  }
-}
-
 interface EnvironmentRuntime {
   id: EnvironmentId
   config: ProxyEnvironment
+  /** How failure messages name this environment's upstream. */
+  upstream: Upstreamish
   overall?: RateLimiter
   search?: RateLimiter
   searches: Coalescer<BufferedAnswer>
@@ -338,6 +284,13 @@ export function createProxy(options: ProxyOptions): Proxy {
           })
         : undefined,
       searches: new Coalescer<BufferedAnswer>(),
+      upstream: {
+        environment: id,
+        name:
+          id === 'sandbox'
+            ? 'The embedded sandbox'
+            : `The Vonage API (${config.upstream.description})`,
+      },
       authorization: basicAuthorization(config.credentials),
     })
   }
@@ -631,7 +584,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       read = answerText(answer, MAX_UPSTREAM_BODY)
     } catch (error) {
       if (!(error instanceof UnreadableAnswerError)) throw error
-      throw badAnswer(env, route, answer, '', error.what, call)
+      throw badAnswer(env.upstream, route.endpoint, answer, '', error.what, call.codes)
     }
     const contentType = read.contentType
     let text = read.text
@@ -639,8 +592,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     for (const form of answerForms) if (text.includes(form)) redacted = true
     if (redacted) text = redact(text, answerSecrets)
     // Vonage's own refusals of the whole call, before any Verify logic ran (HTTP, not a status).
-    if (answer.status === 401) throw credentialsRefused(env, text)
-    if (answer.status === 429) throw rateLimited(env, answer.retryAfter)
+    if (answer.status === 401) throw credentialsRefused(env.upstream, text)
+    if (answer.status === 429) throw rateLimited(env.upstream, answer.retryAfter)
     if (route.format === 'json') {
       let parsed: unknown
       try {
@@ -650,12 +603,12 @@ export function createProxy(options: ProxyOptions): Proxy {
       }
       if (parsed === undefined)
         throw badAnswer(
-          env,
-          route,
+          env.upstream,
+          route.endpoint,
           answer,
           text,
           text.trim() ? 'with something other than JSON' : 'with an empty answer',
-          call,
+          call.codes,
         )
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         const record = parsed as Record<string, unknown>
@@ -665,7 +618,14 @@ export function createProxy(options: ProxyOptions): Proxy {
           call.requestId = safeRequestId(requestId) ?? call.requestId
       }
     } else if (/html/i.test(contentType) || answer.status >= 500) {
-      throw badAnswer(env, route, answer, text, 'with an error page instead of XML', call)
+      throw badAnswer(
+        env.upstream,
+        route.endpoint,
+        answer,
+        text,
+        'with an error page instead of XML',
+        call.codes,
+      )
     } else {
       const fields = readXmlFields(text)
       if (fields.status !== undefined) call.apiStatus = fields.status
@@ -681,70 +641,6 @@ export function createProxy(options: ProxyOptions): Proxy {
       'X-Content-Type-Options': 'nosniff',
     })
     res.end(body)
-  }
-
-  /**
-   * The 502 for an answer the proxy cannot pass on (built only on that path: no closure per call).
-   * A gateway error page may come after the upstream processed a start: only a search is safe to
-   * try again.
-   */
-  function badAnswer(
-    env: EnvironmentRuntime,
-    route: Extract<Route, { kind: 'verify' }>,
-    answer: BufferedAnswer,
-    text: string,
-    what: string,
-    call: CallRecord,
-  ): ProxyError {
-    const contentType = answer.contentType
-    const next = route.endpoint === 'search' ? SEARCH_TRY_AGAIN : adviceAfterFailure(route.endpoint)
-    // An error page may quote the call: never the code typed or chosen (it would be shown and kept).
-    let quoted = text
-    for (const code of call.codes ?? []) quoted = quoted.split(code).join('[code]')
-    const quote = quoted.trim() ? `: "${excerpt(quoted)}"` : ''
-    return new ProxyError(
-      502,
-      'upstream_bad_response',
-      `${describe(env)} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''})` +
-        `${quote}.${next}`,
-      {},
-      'maybe',
-    )
-  }
-
-  /** Vonage answered HTTP 401: it refused this server's credentials (nothing was processed). */
-  function credentialsRefused(env: EnvironmentRuntime, text: string): ProxyError {
-    let detail = ''
-    try {
-      const body = JSON.parse(text) as { detail?: unknown; title?: unknown; error_text?: unknown }
-      const said = body.detail ?? body.error_text ?? body.title
-      if (typeof said === 'string' && said.trim()) detail = `: "${excerpt(said)}"`
-    } catch {
-      // Not JSON: the status says enough.
-    }
-    const settings =
-      env.id === 'live'
-        ? 'VONAGE_API_KEY and VONAGE_API_SECRET (and VONAGE_AUTH)'
-        : 'the sandbox account settings'
-    return new ProxyError(
-      502,
-      'upstream_credentials_refused',
-      `${describe(env)} refused this server's credentials (HTTP 401${detail}), so nothing was processed. ` +
-        `Whoever runs this server should check ${settings}, then restart it.`,
-    )
-  }
-
-  /** Vonage answered HTTP 429: too many calls for now (not processed; its `Retry-After` kept). */
-  function rateLimited(env: EnvironmentRuntime, retryAfter: string | undefined): ProxyError {
-    const seconds = /^\d{1,5}$/.test(retryAfter?.trim() ?? '') ? Number(retryAfter) : 1
-    return new ProxyError(
-      429,
-      'upstream_rate_limited',
-      `${describe(env)} refused the call for now: too many requests (HTTP 429). It was not processed: ` +
-        `send it again in ${seconds} s.`,
-      { 'Retry-After': String(seconds) },
-      'not_sent',
-    )
   }
 
   async function streamAdmin(
@@ -807,102 +703,11 @@ export function createProxy(options: ProxyOptions): Proxy {
     body.pipe(res)
   }
 
-  function describe(env: EnvironmentRuntime): string {
-    return env.id === 'sandbox'
-      ? 'The embedded sandbox'
-      : `The Vonage API (${env.config.upstream.description})`
-  }
-
   function toProxyError(error: unknown, call: CallRecord): ProxyError {
-    if (error instanceof ProxyError) return error
     const env = runtimes.get(call.environment as EnvironmentId)
-    const who = env ? describe(env) : 'The upstream'
-    // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
-    // repeated blindly: each says what to look up first.
-    const next = adviceAfterFailure(call.endpoint)
-    if (error instanceof UpstreamTimeoutError && !error.sent) {
-      const setting =
-        env?.id === 'sandbox'
-          ? ''
-          : " Check the server's network connection and its VONAGE_API_HOST setting."
-      return new ProxyError(
-        504,
-        'upstream_timeout',
-        `${who} could not be reached within ${Math.round(options.timeoutMs / 100) / 10} s: nothing was sent.${setting}`,
-        {},
-        'not_sent',
-      )
-    }
-    if (error instanceof UpstreamTimeoutError) {
-      return new ProxyError(
-        504,
-        'upstream_timeout',
-        `${who} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s.${next}`,
-        {},
-        'maybe',
-      )
-    }
-    if (error instanceof UpstreamNetworkError && error.code === TOO_LARGE) {
-      return new ProxyError(
-        502,
-        'upstream_bad_response',
-        `${who} answered more than ${MAX_UPSTREAM_BODY / 1024} KiB, far more than any Verify answer; ` +
-          'the answer was dropped. Check VONAGE_API_HOST.',
-        {},
-        'maybe',
-      )
-    }
-    if (error instanceof UpstreamNetworkError) {
-      const code = error.code ? ` (${error.code})` : ''
-      const setting =
-        env?.id === 'sandbox'
-          ? ' The embedded sandbox drops calls only when a fault tells it to (see its admin API).'
-          : " If it persists, check the server's network connection and its VONAGE_API_HOST setting."
-      if (NOT_SENT.has(error.code ?? '')) {
-        return new ProxyError(
-          502,
-          'upstream_unreachable',
-          `${who} could not be reached${code}. Nothing was sent.${setting}`,
-          {},
-          'not_sent',
-        )
-      }
-      return new ProxyError(
-        502,
-        'upstream_unreachable',
-        `${who} dropped the connection before answering${code}.${next}${setting}`,
-        {},
-        'maybe',
-      )
-    }
-    if (error instanceof QueueFullError) {
-      return new ProxyError(
-        503,
-        'queue_full',
-        'Too many calls are already waiting for the Vonage API rate limit on this server: this call was NOT sent. Wait a few seconds and try again.',
-        { 'Retry-After': '1' },
-        'not_sent',
-      )
-    }
-    if (error instanceof QueueTimeoutError) {
-      return new ProxyError(
-        503,
-        'queue_full',
-        `This call waited ${Math.round(maxQueueWaitMs / 100) / 10} s for its turn under the Vonage API rate limit and was withdrawn: ` +
-          'it was NOT sent, so it is safe to try again in a few seconds.',
-        { 'Retry-After': '1' },
-        'not_sent',
-      )
-    }
-    if (error instanceof ServerClosingError || error instanceof LimiterClosedError) {
-      return new ProxyError(
-        503,
-        'server_closing',
-        'This Verify Desk server is shutting down: the call was NOT sent, so it is safe to send it again once the server is back.',
-        {},
-        'not_sent',
-      )
-    }
+    const limits = { timeoutMs: options.timeoutMs, maxQueueWaitMs }
+    const known = failureAnswer(error, env?.upstream, call.endpoint, limits)
+    if (known) return known
     options.logger.warn(
       redact(
         `[verify-desk] proxy error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -1015,9 +820,4 @@ function sendJson(res: ServerResponse, status: number, value: unknown, head = fa
  */
 export function searchKey(environment: string, request: UpstreamRequest): string {
   return `${environment} ${request.method} ${request.path}\n${request.body ?? ''}`
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat
 }

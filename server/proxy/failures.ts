@@ -1,0 +1,259 @@
+/**
+ * What the proxy answers when a call could not be completed: each failure as the proxy's own JSON
+ * error (`ProxyError`), with the advice an agent needs and whether the call may have reached the
+ * upstream (`delivery`). Pure: the proxy passes in what the message names.
+ */
+import { ProxyError } from './errors.ts'
+import { LimiterClosedError, QueueFullError, QueueTimeoutError } from './limiter.ts'
+import {
+  TOO_LARGE,
+  UpstreamNetworkError,
+  UpstreamTimeoutError,
+  type BufferedAnswer,
+} from './upstream.ts'
+
+/** The largest upstream answer read for a Verify call (search answers are a few kB). */
+export const MAX_UPSTREAM_BODY = 1024 * 1024
+/** How much of an answer the proxy cannot pass on is quoted. */
+const EXCERPT_LENGTH = 160
+/** Network error codes raised before a request could leave this server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+/**
+ * The advice after a call failed once it may have reached the upstream, by endpoint (each text
+ * once): repeating a start is safe (a second start to the same number answers status 10 rather
+ * than sending a second code), a check could use up an attempt (or have verified the request), a
+ * control could cancel or move on a request a second time.
+ */
+const MAY_HAVE_RUN = {
+  request:
+    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.',
+  check:
+    ' The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.',
+  control:
+    ' The command may still have been carried out (the request cancelled, or moved on to its next event): look the request up before sending it again.',
+} as const
+/** The advice after a failed search or admin call: repeating it changes nothing. */
+const TRY_AGAIN = ' Try again in a moment.'
+/** The advice after a search got an answer the proxy cannot pass on. */
+const SEARCH_TRY_AGAIN =
+  ' A search changes nothing, so it can safely be tried again; if this persists, check VONAGE_API_HOST.'
+
+/** A call withdrawn before it was sent upstream, because its browser closed the connection. */
+export class ClientClosedError extends Error {
+  constructor() {
+    super('the client closed the connection before the call was sent')
+    this.name = 'ClientClosedError'
+  }
+}
+
+/** A call refused before it was sent upstream, because the server is closing. */
+export class ServerClosingError extends Error {
+  constructor() {
+    super('the server is closing')
+    this.name = 'ServerClosingError'
+  }
+}
+
+/** Whether this failure means the call was refused before it could be sent upstream. */
+export function notSent(error: unknown): boolean {
+  return (
+    (error instanceof UpstreamTimeoutError && !error.sent) ||
+    error instanceof QueueFullError ||
+    error instanceof QueueTimeoutError ||
+    error instanceof LimiterClosedError ||
+    error instanceof ServerClosingError
+  )
+}
+
+/** The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`, `admin`…). */
+function adviceAfterFailure(endpoint: string): string {
+  if (endpoint.startsWith('check')) return MAY_HAVE_RUN.check
+  if (endpoint.startsWith('control')) return MAY_HAVE_RUN.control
+  if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) return MAY_HAVE_RUN.request
+  return TRY_AGAIN
+}
+
+/** Who failed, for the messages: `The embedded sandbox`, `The Vonage API (https://api.nexmo.com)`. */
+export interface Upstreamish {
+  /** Which environment it serves. */
+  environment: 'sandbox' | 'live'
+  /** How the messages name it. */
+  name: string
+}
+
+/** The limits a failure message names. */
+export interface FailureLimits {
+  timeoutMs: number
+  maxQueueWaitMs: number
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10
+
+/**
+ * The proxy's answer to a failed call of `endpoint` (a log label), or undefined for an error the
+ * proxy does not know (a defect: the caller logs it and answers 500).
+ */
+export function failureAnswer(
+  error: unknown,
+  upstream: Upstreamish | undefined,
+  endpoint: string,
+  limits: FailureLimits,
+): ProxyError | undefined {
+  if (error instanceof ProxyError) return error
+  const who = upstream?.name ?? 'The upstream'
+  const sandbox = upstream?.environment === 'sandbox'
+  // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
+  // repeated blindly: each says what is safe.
+  const next = adviceAfterFailure(endpoint)
+  if (error instanceof UpstreamTimeoutError && !error.sent) {
+    const setting = sandbox
+      ? ''
+      : " Check the server's network connection and its VONAGE_API_HOST setting."
+    return new ProxyError(
+      504,
+      'upstream_timeout',
+      `${who} could not be reached within ${seconds(limits.timeoutMs)} s: nothing was sent.${setting}`,
+      {},
+      'not_sent',
+    )
+  }
+  if (error instanceof UpstreamTimeoutError) {
+    return new ProxyError(
+      504,
+      'upstream_timeout',
+      `${who} did not answer within ${seconds(limits.timeoutMs)} s.${next}`,
+      {},
+      'maybe',
+    )
+  }
+  if (error instanceof UpstreamNetworkError && error.code === TOO_LARGE) {
+    return new ProxyError(
+      502,
+      'upstream_bad_response',
+      `${who} answered more than ${MAX_UPSTREAM_BODY / 1024} KiB, far more than any Verify answer; ` +
+        'the answer was dropped. Check VONAGE_API_HOST.',
+      {},
+      'maybe',
+    )
+  }
+  if (error instanceof UpstreamNetworkError) {
+    const code = error.code ? ` (${error.code})` : ''
+    const setting = sandbox
+      ? ' The embedded sandbox drops calls only when a fault tells it to (see its admin API).'
+      : " If it persists, check the server's network connection and its VONAGE_API_HOST setting."
+    if (NOT_SENT.has(error.code ?? '')) {
+      return new ProxyError(
+        502,
+        'upstream_unreachable',
+        `${who} could not be reached${code}. Nothing was sent.${setting}`,
+        {},
+        'not_sent',
+      )
+    }
+    return new ProxyError(
+      502,
+      'upstream_unreachable',
+      `${who} dropped the connection before answering${code}.${next}${setting}`,
+      {},
+      'maybe',
+    )
+  }
+  if (error instanceof QueueFullError) {
+    return new ProxyError(
+      503,
+      'queue_full',
+      'Too many calls are already waiting for the Vonage API rate limit on this server: this call was NOT sent. Wait a few seconds and try again.',
+      { 'Retry-After': '1' },
+      'not_sent',
+    )
+  }
+  if (error instanceof QueueTimeoutError) {
+    return new ProxyError(
+      503,
+      'queue_full',
+      `This call waited ${seconds(limits.maxQueueWaitMs)} s for its turn under the Vonage API rate limit and was withdrawn: ` +
+        'it was NOT sent, so it is safe to try again in a few seconds.',
+      { 'Retry-After': '1' },
+      'not_sent',
+    )
+  }
+  if (error instanceof ServerClosingError || error instanceof LimiterClosedError) {
+    return new ProxyError(
+      503,
+      'server_closing',
+      'This Verify Desk server is shutting down: the call was NOT sent, so it is safe to send it again once the server is back.',
+      {},
+      'not_sent',
+    )
+  }
+  return undefined
+}
+
+/**
+ * The 502 for an answer the proxy cannot pass on. A gateway error page may come after the upstream
+ * processed a start: only a search is safe to try again. The page may quote the call: never the
+ * `codes` it carried (they would be shown and kept).
+ */
+export function badAnswer(
+  upstream: Upstreamish,
+  endpoint: string,
+  answer: BufferedAnswer,
+  text: string,
+  what: string,
+  codes: readonly string[] = [],
+): ProxyError {
+  const contentType = answer.contentType
+  const next = endpoint.startsWith('search') ? SEARCH_TRY_AGAIN : adviceAfterFailure(endpoint)
+  let quoted = text
+  for (const code of codes) quoted = quoted.split(code).join('[code]')
+  const quote = quoted.trim() ? `: "${excerpt(quoted)}"` : ''
+  return new ProxyError(
+    502,
+    'upstream_bad_response',
+    `${upstream.name} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''})` +
+      `${quote}.${next}`,
+    {},
+    'maybe',
+  )
+}
+
+/** Vonage answered HTTP 401: it refused this server's credentials (nothing was processed). */
+export function credentialsRefused(upstream: Upstreamish, text: string): ProxyError {
+  let detail = ''
+  try {
+    const body = JSON.parse(text) as { detail?: unknown; title?: unknown; error_text?: unknown }
+    const said = body.detail ?? body.error_text ?? body.title
+    if (typeof said === 'string' && said.trim()) detail = `: "${excerpt(said)}"`
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  const settings =
+    upstream.environment === 'live'
+      ? 'VONAGE_API_KEY and VONAGE_API_SECRET (and VONAGE_AUTH)'
+      : 'the sandbox account settings'
+  return new ProxyError(
+    502,
+    'upstream_credentials_refused',
+    `${upstream.name} refused this server's credentials (HTTP 401${detail}), so nothing was processed. ` +
+      `Whoever runs this server should check ${settings}, then restart it.`,
+  )
+}
+
+/** Vonage answered HTTP 429: too many calls for now (not processed; its `Retry-After` kept). */
+export function rateLimited(upstream: Upstreamish, retryAfter: string | undefined): ProxyError {
+  const wait = /^\d{1,5}$/.test(retryAfter?.trim() ?? '') ? Number(retryAfter) : 1
+  return new ProxyError(
+    429,
+    'upstream_rate_limited',
+    `${upstream.name} refused the call for now: too many requests (HTTP 429). It was not processed: ` +
+      `send it again in ${wait} s.`,
+    { 'Retry-After': String(wait) },
+    'not_sent',
+  )
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat
+}
