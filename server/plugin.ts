@@ -31,7 +31,7 @@ import {
   navigationReason,
 } from './proxy/guards.ts'
 import type { AuthMode } from './proxy/credentials.ts'
-import type { Sandbox, SandboxPersistence } from './sandbox/index.ts'
+import { SANDBOX_HEADER_LIMIT, type Sandbox, type SandboxPersistence } from './sandbox/index.ts'
 
 /** Upstream pacing (per environment). */
 export interface VerifyDeskRateLimit {
@@ -227,6 +227,11 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
     })
     const { sandbox, proxy } = app
+    // Room in the request line for the sandbox's own 414 (Node's default limit answers 431 first).
+    const http = server.httpServer as { maxHeaderSize?: number } | null
+    if (http && (http.maxHeaderSize ?? 0) < SANDBOX_HEADER_LIMIT) {
+      http.maxHeaderSize = SANDBOX_HEADER_LIMIT
+    }
     const stack = server.middlewares.stack
     const first = stack.length
     if (mode === 'serve') {

@@ -6,7 +6,7 @@
  * listening beyond the loopback address prints a warning (the admin API shows every PIN).
  */
 import { createServer } from 'node:http'
-import { createSandbox, StateFileInUseError } from './index.ts'
+import { SANDBOX_HEADER_LIMIT, StateFileInUseError, createSandbox } from './index.ts'
 import type { SandboxOptions } from './index.ts'
 
 interface CliOptions {
@@ -76,7 +76,9 @@ function main(): void {
     if (error instanceof StateFileInUseError) fail(inUseMessage(error))
     fail(error instanceof Error ? error.message : String(error))
   }
-  const server = createServer((req, res) => sandbox.middleware(req, res))
+  const server = createServer({ maxHeaderSize: SANDBOX_HEADER_LIMIT }, (req, res) =>
+    sandbox.middleware(req, res),
+  )
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
       fail(

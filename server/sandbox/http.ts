@@ -50,11 +50,21 @@ const ROUTES: Record<string, Route> = {
   '/verify/psd2/json': { endpoint: 'psd2', format: 'json' },
 }
 
-/**
- * Longest accepted query string in bytes: the live API answered HTTP 413 to a query of about 8 KB
- * (and 414 to about 16 KB, which node's own header limit answers first, with 431).
- */
+/** Longest accepted query string in bytes: the live API answered HTTP 413 to a query of about 8 KB. */
 export const QUERY_LIMIT = 8192
+
+/**
+ * Longest request target (path and query) in bytes: the live API answered HTTP 414 to one of about
+ * 16 KB. A server hosting the sandbox needs a header limit above it (HEADER_LIMIT).
+ */
+export const URI_LIMIT = 16384
+
+/**
+ * The HTTP header limit of a server hosting the sandbox: Node's default (16 KiB for the request
+ * line and headers together) would answer a 16 KB request target with 431 before the sandbox
+ * could answer 414.
+ */
+export const HEADER_LIMIT = 64 * 1024
 
 export const JSON_TYPE = 'application/json'
 export const XML_TYPE = 'text/xml'
@@ -235,6 +245,13 @@ export function flatJson(body: WireBody): string {
 
 /** Handles one call to the sandbox root (API and admin). Never throws for bad input. */
 export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<Answer> {
+  if (call.path.length + 1 + call.rawQuery.length > URI_LIMIT) {
+    return httpError(
+      414,
+      'uri_too_long',
+      `The request URI is longer than the limit of ${URI_LIMIT} bytes.`,
+    )
+  }
   let path = call.path
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   if (path === '/__admin' || path.startsWith('/__admin/')) return handleAdmin(ctx, call, path)

@@ -14,7 +14,7 @@ import type { AccountConfig, RequestRecord } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
 import type { SandboxContext, SandboxPersistence } from './context.ts'
-import { DROP, handleCall, httpError, jsonAnswer } from './http.ts'
+import { DROP, HEADER_LIMIT, handleCall, httpError, jsonAnswer } from './http.ts'
 import type { Answer, Call } from './http.ts'
 import {
   createStateWriter,
@@ -31,6 +31,8 @@ import { acquireStateLock } from './lock.ts'
 import type { LockHolder, StateLock } from './lock.ts'
 
 export { DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT }
+/** The HTTP header limit a server hosting the sandbox needs (so a 16 KB URI gets its 414). */
+export { HEADER_LIMIT as SANDBOX_HEADER_LIMIT }
 export type { AccountConfig, SandboxPersistence }
 
 export interface SandboxOptions {

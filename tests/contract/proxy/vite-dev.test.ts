@@ -190,6 +190,12 @@ describe('the plugin in the Vite dev server', () => {
     expect(res.json()).toMatchObject({ status: '1', error_text: 'Throttled' })
   })
 
+  it('lets the sandbox answer a 16 KB request URI with its own 414 (Node alone would say 431)', async () => {
+    const res = await call(port, `/sandbox/verify/json?brand=${'x'.repeat(16_500)}`)
+    expect(res.status).toBe(414)
+    expect(res.json()).toMatchObject({ error: { code: 'uri_too_long' } })
+  })
+
   it('answers an unknown /api path with 404 JSON, not the SPA page', async () => {
     const res = await call(port, '/api/nothing/here', { headers: { accept: 'text/html' } })
     expect(res.status).toBe(404)

@@ -393,6 +393,19 @@ describe('random and malformed requests', () => {
     )
   }, 60_000)
 
+  it('answers a request URI over 16 KiB with 414, as the live API does, not a bare 431', async () => {
+    const q = await raw(sb.base, {
+      path: `/verify/json?${qs({ ...sb.creds, brand: 'x'.repeat(16_500), number: uniqueNumber() })}`,
+    })
+    expect(q.status).toBe(414)
+    expect(JSON.parse(q.text)).toEqual({
+      error: {
+        code: 'uri_too_long',
+        message: 'The request URI is longer than the limit of 16384 bytes.',
+      },
+    })
+  })
+
   it('survives an oversized query string and body with a documented answer', async () => {
     // The live API answers HTTP 413 to a query of about 8 KB; the sandbox's limit is 8 KiB.
     const huge = 'x'.repeat(9_000)

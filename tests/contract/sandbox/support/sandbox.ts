@@ -1,6 +1,10 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createSandbox, type SandboxOptions } from '../../../../server/sandbox/index'
+import {
+  SANDBOX_HEADER_LIMIT,
+  createSandbox,
+  type SandboxOptions,
+} from '../../../../server/sandbox/index'
 import { raw, type Body } from './http'
 
 export type SandboxInstance = ReturnType<typeof createSandbox>
@@ -29,7 +33,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     logger: { info: () => undefined, warn: () => undefined },
     ...options,
   })
-  const server = http.createServer((req, res) =>
+  const server = http.createServer({ maxHeaderSize: SANDBOX_HEADER_LIMIT }, (req, res) =>
     sandbox.middleware(req, res, (err?: unknown) => {
       res.statusCode = err ? 500 : 404
       res.end(err ? 'middleware error' : 'not handled by the sandbox')
