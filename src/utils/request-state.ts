@@ -137,12 +137,19 @@ export function attemptsLeft(
   return Math.max(0, ATTEMPTS_PER_PIN - wrong.length)
 }
 
-/** The code typed into the PIN box: the digits rule of check (4–6 in the spec, numeric). */
+/**
+ * The code typed into the PIN box: digits only, of the request's code length; when that length is
+ * not known (a request started elsewhere), either length a request may ask for (4 or 6).
+ */
 export function pinInputError(code: string, codeLength?: number): string | null {
   if (code === '') return 'Enter the code from the message or call.'
   if (!/^[0-9]+$/.test(code)) return 'The code has digits only.'
-  if (codeLength && code.length !== codeLength) return `The code has ${codeLength} digits.`
-  if (code.length < 4 || code.length > 6) return 'The code has 4 to 6 digits.'
+  if (codeLength) {
+    return code.length === codeLength ? null : `The code has ${codeLength} digits.`
+  }
+  if (!(LIMITS.codeLengths as readonly number[]).includes(code.length)) {
+    return 'The code has 4 or 6 digits.'
+  }
   return null
 }
 

@@ -9,7 +9,7 @@ import {
   requestCancelAvailability,
 } from '@/utils/request-state'
 import { fromSearch } from '@/utils/request-model'
-import type { HistoryEntry } from '@/utils/history-entry'
+import { emptyEntry, type HistoryEntry } from '@/utils/history-entry'
 import { formatDuration } from '@/utils/duration'
 
 const T0 = Date.parse('2026-01-02T03:04:05Z')
@@ -94,6 +94,16 @@ describe('other availabilities', () => {
     expect(pinInputError('12a4')).toBe('The code has digits only.')
     expect(pinInputError('12345', 4)).toBe('The code has 4 digits.')
     expect(pinInputError('1234', 4)).toBeNull()
+    expect(pinInputError('123456', 4)).toBe('The code has 4 digits.')
+    expect(pinInputError('1234', 6)).toBe('The code has 6 digits.')
+    expect(pinInputError('123456', 6)).toBeNull()
+  })
+  it('accepts either allowed length (4 or 6) when the code length is not known', () => {
+    expect(pinInputError('1234')).toBeNull()
+    expect(pinInputError('123456')).toBeNull()
+    for (const code of ['123', '12345', '1234567']) {
+      expect(pinInputError(code)).toBe('The code has 4 or 6 digits.')
+    }
   })
   it('reads API dates as UTC and formats durations', () => {
     expect(parseApiDate('2026-01-02 03:04:05')).toBe(T0)
@@ -141,5 +151,38 @@ describe('fromSearch (live: times estimated from the parameters sent)', () => {
     expect(model.attemptsLeft).toBe(2)
     expect(model.codeLength).toBe(6)
     expect(model.estimated).toBe(true)
+  })
+
+  const search = {
+    request_id: 'r',
+    account_id: 'a',
+    number: '447700900123',
+    sender_id: 'verify',
+    date_submitted: '2026-01-02 03:04:05',
+    date_finalized: '',
+    checks: [],
+    first_event_date: '2026-01-02 03:04:05',
+    last_event_date: '2026-01-02 03:04:05',
+    price: '0',
+    currency: 'EUR',
+    status: 'IN PROGRESS' as const,
+    estimated_price_messages_sent: '0.03',
+    events: [{ type: 'sms' as const, id: 'e1' }],
+  }
+  it('leaves the code length unknown for a request started elsewhere, so a 6-digit PIN is accepted', () => {
+    for (const model of [
+      fromSearch('live', search),
+      fromSearch('live', search, emptyEntry('r', T0, 'live')),
+    ]) {
+      expect(model.codeLength).toBeNull()
+      expect(pinInputError('123456', model.codeLength ?? undefined)).toBeNull()
+      expect(pinInputError('1234', model.codeLength ?? undefined)).toBeNull()
+    }
+  })
+  it("takes the API's default code length (4) for a start from this dashboard that left it out", () => {
+    const entry: HistoryEntry = { ...emptyEntry('r', T0, 'live'), source: 'started' }
+    const model = fromSearch('live', search, entry)
+    expect(model.codeLength).toBe(4)
+    expect(pinInputError('123456', model.codeLength ?? undefined)).toBe('The code has 4 digits.')
   })
 })
