@@ -88,7 +88,9 @@ export function failureTitle(error: CallFailure): string {
     case 'upstream_bad_response':
       return `Vonage answered something unexpected${http}`
     case 'upstream_credentials_refused':
-      return `Vonage refused this server's credentials${http}`
+      // No HTTP status: the 502 is the proxy's own, and the server's message already names the
+      // status Vonage answered (e.g. "(HTTP 401)"); two different numbers would only confuse.
+      return "Vonage refused this server's credentials"
     case 'upstream_rate_limited':
       return `Vonage asks to slow down${http}`
     case 'queue_full':
@@ -191,10 +193,7 @@ export function describeFailure(action: FailedAction, error: CallFailure): Failu
       return {
         delivery,
         title,
-        heading:
-          error.code === 'environment_unavailable'
-            ? 'Live is not available on this server'
-            : `The server refused ${object}`,
+        heading: refusedHeading(error, object),
         nextStep: refusedNextStep(error),
       }
     case 'not_sent':
@@ -215,6 +214,14 @@ export function describeFailure(action: FailedAction, error: CallFailure): Failu
         nextStep: maybeNextStep(action),
       }
   }
+}
+
+function refusedHeading(error: CallFailure, object: string): string {
+  if (error.code === 'environment_unavailable') return 'Live is not available on this server'
+  // Vonage, not this server, refused: the server's own credentials.
+  if (error.code === 'upstream_credentials_refused')
+    return "Vonage refused this server's credentials"
+  return `The server refused ${object}`
 }
 
 function capitalize(text: string): string {

@@ -131,8 +131,9 @@ describe('Vonage refusing the call itself', () => {
     )
     expect(view).toEqual({
       delivery: 'refused',
-      title: "Vonage refused this server's credentials (HTTP 502)",
-      heading: 'The server refused the start',
+      // No "(HTTP 502)": that is the proxy's status, while the message names Vonage's 401.
+      title: "Vonage refused this server's credentials",
+      heading: "Vonage refused this server's credentials",
       nextStep:
         'Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.',
     })
