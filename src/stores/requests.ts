@@ -6,7 +6,9 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
-import { onApiCall, type ApiCall } from '@/api/client'
+import { statusInfo } from '@contract/status'
+import { isApiError, onApiCall, type ApiCall } from '@/api/client'
+import { describeReadFailure } from '@/utils/call-failure'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import { historyToCsv, historyToJson, parseHistoryFile } from '@/utils/history-io'
@@ -74,8 +76,11 @@ export interface LookupReport {
   found: HistoryEntry[]
   /** Ids search did not find (status 101). */
   notFound: string[]
-  /** Batches that failed for another reason (other status, network): nothing known about them. */
-  failed: { ids: string[]; message: string }[]
+  /**
+   * Batches that failed for another reason (other status, network): nothing known about them.
+   * `nextStep` says whether trying again can help (a refusal will happen again).
+   */
+  failed: { ids: string[]; message: string; nextStep: string }[]
   /** Search calls made (ten ids per call). */
   calls: number
 }
@@ -390,10 +395,11 @@ export const useRequestsStore = defineStore('requests', () => {
       try {
         result = await searchRequests(env, batch)
       } catch (cause) {
-        report.failed.push({
-          ids: batch,
-          message: cause instanceof Error ? cause.message : String(cause),
-        })
+        const message = cause instanceof Error ? cause.message : String(cause)
+        const { nextStep } = describeReadFailure(
+          isApiError(cause) ? cause : { kind: 'unknown', message },
+        )
+        report.failed.push({ ids: batch, message, nextStep })
         continue
       }
       const written = await applySearchResult(env, result)
@@ -403,7 +409,11 @@ export const useRequestsStore = defineStore('requests', () => {
         report.notFound.push(...result.missing)
       } else if (result.kind === 'not_found') report.notFound.push(...result.ids)
       else
-        report.failed.push({ ids: batch, message: `status ${result.status}: ${result.error_text}` })
+        report.failed.push({
+          ids: batch,
+          message: `status ${result.status}: ${result.error_text}`,
+          nextStep: statusInfo(result.status).nextStep,
+        })
     }
     return report
   }

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { VerificationRequest } from '@contract/types'
 import { searchRequests, type SearchResult } from '@/api/verify'
+import { ApiError } from '@/api/client'
 import LookupView from '@/views/LookupView.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
@@ -121,6 +122,53 @@ describe('look up view', () => {
     )
     const failed = w.get('[data-testid="lookup-failed-batch"]')
     expect(failed.findAll('code').map((c) => c.text())).toEqual([requestId(11), requestId(12)])
+  })
+
+  it('does not promise that trying again helps when the server will refuse again', async () => {
+    search.mockRejectedValue(
+      new ApiError(
+        'http',
+        "The Vonage API refused this server's credentials (HTTP 401), so nothing was processed.",
+        { httpStatus: 502, code: 'upstream_credentials_refused' },
+      ),
+    )
+    const w = await mountLookup()
+    await w.find('textarea').setValue(requestId(1))
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    await vi.waitFor(() =>
+      expect(w.find('[data-testid="lookup-failed-batch"]').exists()).toBe(true),
+    )
+    const failed = w.get('[data-testid="lookup-failed-batch"]')
+    expect(failed.text()).toContain("refused this server's credentials (HTTP 401)")
+    expect(failed.get('[data-testid="lookup-failed-next"]').text()).toBe(
+      'Next: Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.',
+    )
+    expect(w.text()).not.toMatch(/try again/i)
+  })
+
+  it('says how long to wait when the server is busy, and what to do for an API status', async () => {
+    search.mockImplementation(async (_env, batch): Promise<SearchResult> => {
+      if (batch.includes(requestId(1))) {
+        throw new ApiError('http', 'Too many calls are already waiting.', {
+          httpStatus: 503,
+          code: 'queue_full',
+          retryAfter: 3,
+          delivery: 'not_sent',
+        })
+      }
+      return { kind: 'error', ids: [...batch], status: '1', error_text: 'Throttled' }
+    })
+    const w = await mountLookup()
+    const ids = Array.from({ length: 11 }, (_, i) => requestId(i + 1))
+    await w.find('textarea').setValue(ids.join(' '))
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    await vi.waitFor(() => expect(w.findAll('[data-testid="lookup-failed-next"]')).toHaveLength(2))
+    expect(w.findAll('[data-testid="lookup-failed-next"]').map((p) => p.text())).toEqual([
+      'Next: Wait 3 s, then try again.',
+      'Next: Wait a second and send it again.',
+    ])
   })
 
   it('keeps the pasted ids through a reload of the page', async () => {

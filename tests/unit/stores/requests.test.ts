@@ -545,7 +545,12 @@ describe('history store: look up', () => {
     const report = await pending
     expect(search).toHaveBeenCalledTimes(2)
     expect(report.failed).toEqual([
-      { ids: ids.slice(0, 10), message: 'The server could not be reached.' },
+      {
+        ids: ids.slice(0, 10),
+        message: 'The server could not be reached.',
+        nextStep:
+          'Try again in a moment; if it keeps failing, ask whoever runs the server to check its connection to Vonage.',
+      },
     ])
     expect(report.found.map((e) => e.request_id)).toEqual(ids.slice(10))
     expect(tab.byId(requestId(11))?.environment).toBe('live')
