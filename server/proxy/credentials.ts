@@ -180,3 +180,14 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return out
 }
+
+/**
+ * The text with the API key masked (`ab12…`) where it is quoted as a parameter (`api_key=…`,
+ * `"api_key":"…"`), as an answer echoing the call in params mode would show it. Elsewhere the key
+ * is left alone: eight hex characters may well be part of a request_id.
+ */
+export function hideApiKey(text: string, apiKey: string): string {
+  const escaped = apiKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const quoted = new RegExp(`(api_key["']?\\s*[:=]\\s*["']?)${escaped}(?![A-Za-z0-9])`, 'gi')
+  return text.replace(quoted, `$1${maskKey(apiKey)}`)
+}

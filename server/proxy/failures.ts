@@ -205,8 +205,7 @@ export function badAnswer(
 ): ProxyError {
   const contentType = answer.contentType
   const next = endpoint.startsWith('search') ? SEARCH_TRY_AGAIN : adviceAfterFailure(endpoint)
-  let quoted = text
-  for (const code of codes) quoted = quoted.split(code).join('[code]')
+  const quoted = hideCodes(text, codes)
   const quote = quoted.trim() ? `: "${excerpt(quoted)}"` : ''
   return new ProxyError(
     502,
@@ -241,8 +240,12 @@ export function credentialsRefused(upstream: Upstreamish, text: string): ProxyEr
 }
 
 /** Vonage answered HTTP 429: too many calls for now (not processed; its `Retry-After` kept). */
-export function rateLimited(upstream: Upstreamish, retryAfter: string | undefined): ProxyError {
-  const wait = /^\d{1,5}$/.test(retryAfter?.trim() ?? '') ? Number(retryAfter) : 1
+export function rateLimited(
+  upstream: Upstreamish,
+  retryAfter: string | undefined,
+  now = Date.now(),
+): ProxyError {
+  const wait = retryAfterSeconds(retryAfter, now)
   return new ProxyError(
     429,
     'upstream_rate_limited',
@@ -251,6 +254,31 @@ export function rateLimited(upstream: Upstreamish, retryAfter: string | undefine
     { 'Retry-After': String(wait) },
     'not_sent',
   )
+}
+
+/** A `Retry-After` value (seconds, or an HTTP date) in whole seconds from `now`; 1 when absent or unreadable. */
+export function retryAfterSeconds(value: string | undefined, now: number): number {
+  const text = value?.trim() ?? ''
+  if (/^\d{1,7}$/.test(text)) return Math.max(1, Number(text))
+  const at = text ? Date.parse(text) : Number.NaN
+  return Number.isNaN(at) ? 1 : Math.max(1, Math.ceil((at - now) / 1000))
+}
+
+/** A `code` or `pin_code` parameter as a page may quote it (query, form, JSON): its value. */
+const CODE_PARAMETER = /((?:^|[^A-Za-z0-9_])(?:pin_)?code["']?\s*[:=]\s*["']?)([^&"'\s,;}<]+)/gi
+
+/**
+ * The text without the call's codes: the value of every `code`/`pin_code` parameter, and each code
+ * where it stands alone (never inside a longer run of letters or digits, such as a request_id or
+ * a phone number, which stay readable).
+ */
+export function hideCodes(text: string, codes: readonly string[]): string {
+  let out = text.replace(CODE_PARAMETER, '$1[code]')
+  for (const code of codes) {
+    const escaped = code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '[code]')
+  }
+  return out
 }
 
 function excerpt(text: string): string {

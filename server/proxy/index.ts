@@ -14,6 +14,7 @@ import {
   bodyKind,
   injectParamCredentials,
   maskKey,
+  hideApiKey,
   redact,
   secretForms,
   stripBody,
@@ -463,7 +464,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     )
     for (const name of ['code', 'pin_code']) {
       for (const value of [stripped.params?.[name], query.size === 0 ? null : query.get(name)]) {
-        if (typeof value === 'string' && value.trim()) (call.codes ??= []).push(value.trim())
+        const text = typeof value === 'number' ? String(value) : value
+        if (typeof text === 'string' && text.trim()) (call.codes ??= []).push(text.trim())
       }
     }
 
@@ -591,6 +593,15 @@ export function createProxy(options: ProxyOptions): Proxy {
     let redacted = false
     for (const form of answerForms) if (text.includes(form)) redacted = true
     if (redacted) text = redact(text, answerSecrets)
+    // An answer quoting the call shows the API key as the dashboard does: its first four characters.
+    const apiKey = env.config.credentials.apiKey
+    if (apiKey.length >= 4 && text.includes(apiKey)) {
+      const masked = hideApiKey(text, apiKey)
+      if (masked !== text) {
+        text = masked
+        redacted = true
+      }
+    }
     // Vonage's own refusals of the whole call, before any Verify logic ran (HTTP, not a status).
     if (answer.status === 401) throw credentialsRefused(env.upstream, text)
     if (answer.status === 429) throw rateLimited(env.upstream, answer.retryAfter)
@@ -771,12 +782,14 @@ export function createProxy(options: ProxyOptions): Proxy {
       return
     }
     const proxyError = toProxyError(error, call)
-    if (notSent(error)) addNote(call, 'not_sent')
-    if (call.clientClosed) {
-      // Nobody to answer: the log line says what went wrong.
+    if (notSent(error) || proxyError.delivery === 'not_sent') addNote(call, 'not_sent')
+    // The log line says what went wrong on the way to the upstream (the HTTP status alone cannot:
+    // a 502 may be refused credentials, a gateway page or a dropped connection).
+    if (call.clientClosed || proxyError.delivery || proxyError.code.startsWith('upstream_')) {
       addNote(call, `error=${proxyError.code}`)
-      return
     }
+    // Nobody to answer.
+    if (call.clientClosed) return
     if (proxyError.status === 413) {
       // The rest of the body is not read as a body: the connection is closed after this answer,
       // and a call pipelined behind it on the connection is not carried out (RFC 9112 §9.6).

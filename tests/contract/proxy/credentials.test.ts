@@ -410,6 +410,9 @@ describe('a secret with characters that encode differently', () => {
     expect(fromErrorPage.status).toBe(502)
     for (const res of [fromForm, fromQuery, fromErrorPage]) {
       for (const form of forms) expect(res.body).not.toContain(form)
+      // The key is shown as everywhere else in the dashboard: its first four characters.
+      expect(res.body).not.toContain(LIVE.apiKey)
+      expect(res.body).toContain('api_key=live…')
     }
     const log = proxy.lines.join('\n')
     for (const form of forms) expect(log).not.toContain(form)

@@ -398,6 +398,29 @@ describe('answers a gateway or a regional host may give', () => {
     expect(upstream.arrivals).toHaveLength(2)
   })
 
+  it('passes on a Retry-After given as a date, in seconds, and logs why the call failed', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': new Date(Date.now() + 120_000).toUTCString(),
+      })
+      res.end('{}')
+    })
+    const res = await start()
+    expect(res.status).toBe(429)
+    const wait = Number(res.headers['retry-after'])
+    expect(wait).toBeGreaterThanOrEqual(110)
+    expect(wait).toBeLessThanOrEqual(121)
+    expect(errorOf(res).message).toMatch(new RegExp(`send it again in ${wait} s\\.$`))
+    expect(proxy.lines.at(-1)).toMatch(/ http=429 .*not_sent error=upstream_rate_limited/)
+    upstream.setHandler((_a, answer) => {
+      answer.writeHead(401, { 'content-type': 'application/json' })
+      answer.end('{"title":"Unauthorized"}')
+    })
+    await start()
+    expect(proxy.lines.at(-1)).toMatch(/ http=502 .*error=upstream_credentials_refused/)
+  })
+
   it('says nothing was sent when the time ran out before a connection opened', async () => {
     await proxy.close()
     const neverConnects = {
@@ -420,22 +443,36 @@ describe('answers a gateway or a regional host may give', () => {
     expect(proxy.lines.at(-1)).toMatch(/ http=504 .*not_sent/)
   })
 
-  it('never quotes the code of a check in the excerpt of an error page', async () => {
+  it('never quotes the code of a check or a chosen pin_code, and leaves ids and numbers readable', async () => {
     upstream.setHandler((arrival, res) => {
       res.writeHead(502, { 'content-type': 'text/html' })
       res.end(`<pre>Bad gateway for ${arrival.url} ${arrival.body}</pre>`)
     })
+    const id = '00001234ffff1234aaaa0000bbbb1234'
     const byForm = await call(proxy.port, '/api/live/verify/check/json', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'request_id=r1&code=918273',
+      body: `request_id=${id}&code=1234`,
     })
-    const byQuery = await call(proxy.port, '/api/live/verify/check/json?request_id=r1&code=918273')
-    for (const res of [byForm, byQuery]) {
+    const byQuery = await call(proxy.port, `/api/live/verify/check/json?request_id=${id}&code=1234`)
+    const byJsonNumber = await call(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      ...json({ request_id: id, code: 135790 }),
+    })
+    for (const res of [byForm, byQuery, byJsonNumber]) {
       expect(res.status).toBe(502)
-      expect(res.body).not.toContain('918273')
-      expect(errorOf(res).message).toContain('[code]')
+      expect(errorOf(res).message).toContain(id)
+      expect(errorOf(res).message).toMatch(/code["=:]+\[code\]/)
+      expect(res.body).not.toMatch(/(?<![0-9a-f])(1234|135790)(?![0-9a-f])/)
     }
+    const start = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'number=447700900123&brand=Acme&pin_code=0090',
+    })
+    expect(errorOf(start).message).toContain('number=447700900123')
+    expect(errorOf(start).message).toContain('pin_code=[code]')
+    expect(start.body).not.toMatch(/(?<![0-9])0090(?![0-9])/)
   })
 
   it('reads an answer compressed anyway, in Latin-1 or with a byte order mark, and passes it on as UTF-8', async () => {
