@@ -378,8 +378,10 @@ export class Engine {
   /**
    * The answer of an injected fault (`POST /__admin/faults`) in place of the call's own, shaped as
    * the API shapes that status on that endpoint: the endpoint's text (`errorText` when the fault
-   * names one), status 10 with the id of the number's request in progress (a new id when there is
-   * none), 16 and check's 6 with the `request_id` sent, 7 with a `network`. Nothing changes state.
+   * names one), status 10 with the id of the number's request in progress, 16 and check's 6 with
+   * the `request_id` sent, 7 with a `network`. Nothing changes state, except for a status 10 to a
+   * number with no request in progress: the start is then carried out first (as if an earlier start
+   * had gone through), so the id it names is a real request, as the API's always is.
    */
   injectedAnswer(
     endpoint: VerifyEndpoint,
@@ -408,9 +410,11 @@ export class Engine {
         break
       case '19':
         text =
-          endpoint === 'control' && cmd === 'cancel'
-            ? ERROR_TEXTS.cancelTooEarly(id)
-            : ERROR_TEXTS.noMoreEvents(id)
+          endpoint !== 'control' || !id
+            ? DEFAULT_ERROR_TEXT['19']
+            : cmd === 'cancel'
+              ? ERROR_TEXTS.cancelTooEarly(id)
+              : ERROR_TEXTS.noMoreEvents(id)
         break
       default:
         text =
@@ -418,7 +422,11 @@ export class Engine {
     }
     const error_text = fault.errorText ?? text
     if (status === '10' && starts) {
-      return { request_id: this.inFlightId(params) ?? this.newId(), status, error_text }
+      const running = this.inFlightId(params)
+      if (running) return { request_id: running, status, error_text }
+      const started = this.call(endpoint, params)
+      if (started.status !== '0') return started // refused on its own (credentials, parameters)
+      return { request_id: started.request_id, status, error_text }
     }
     if ((status === '16' || status === '6') && endpoint === 'check' && id) {
       return { request_id: id, status, error_text }

@@ -288,6 +288,7 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
           errorText: fault.error_text,
           network: fault.network,
         })
+        ctx.changed() // a status 10 may have started the request it names
         return render(route, body)
       }
       return answerCall(ctx, call, route)

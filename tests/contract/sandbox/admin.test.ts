@@ -404,6 +404,12 @@ describe('POST /__admin/faults', () => {
         { status: '19', error_text: T.NO_MORE_EVENTS(id) },
       ],
     ]
+    cases.push([
+      '19',
+      'request',
+      () => postForm(sb.base, '/verify/json', { ...sb.creds, number: uniqueNumber(), brand: 'A' }),
+      { status: '19', error_text: 'No more events are left to execute for the request' },
+    ])
     for (const [status, endpoint, call, expected] of cases) {
       await admin(sb.base, '/faults', { endpoint, status })
       expect((await call()).body, `${status} on ${endpoint}`).toEqual(expected)
@@ -424,10 +430,12 @@ describe('POST /__admin/faults', () => {
       { authorization: basic(sb.creds.api_key, sb.creds.api_secret) },
     )
     expect(sdkStyle.body).toEqual({ request_id: running, status: '10', error_text: T.CONCURRENT })
-    // A number with nothing in progress gets a request id of the usual form, known to no search.
+    // A number with nothing in progress: the start is carried out first (as if an earlier one
+    // had gone through), so the id named is a real request in progress, with its message sent.
+    const other = uniqueNumber()
     const fresh = await postForm(sb.base, '/verify/json', {
       ...sb.creds,
-      number: uniqueNumber(),
+      number: other,
       brand: 'Acme',
     })
     expect(fresh.body).toEqual({
@@ -436,6 +444,10 @@ describe('POST /__admin/faults', () => {
       error_text: T.CONCURRENT,
     })
     expect(fresh.body.request_id).not.toBe(running)
+    const [blocking, ...more] = await requests(`?number=${other}`)
+    expect(more).toEqual([])
+    expect(blocking).toMatchObject({ request_id: fresh.body.request_id, status: 'IN PROGRESS' })
+    expect(await messages(sb.base, String(fresh.body.request_id))).toHaveLength(1)
   })
 
   it('answers an injected status 7 with a network, the one asked for or the default', async () => {
