@@ -118,7 +118,8 @@ const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
   '4': {
     title: 'Bad credentials',
     meaning: 'The API key and secret do not match an account.',
-    nextStep: 'Check the API key and secret of the selected environment.',
+    nextStep:
+      "This server's API key and secret for this environment were refused: whoever runs the server must check them (for the sandbox: the server's sandbox account).",
     retryable: false,
   },
   '5': {

@@ -414,6 +414,17 @@ describe('sending', () => {
     })
   })
 
+  it('status 4: says the server credentials were refused and who can fix them', async () => {
+    start.mockResolvedValueOnce({ status: '4', error_text: 'Invalid credentials were provided' })
+    await fill('number', '+447700900123')
+    await submit()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.text()).toContain('Status 4: Bad credentials')
+    expect(alert.text()).toContain(
+      "Next: This server's API key and secret for this environment were refused: whoever runs the server must check them (for the sandbox: the server's sandbox account).",
+    )
+  })
+
   it('explains an API error and lets the user send again', async () => {
     start.mockResolvedValueOnce({ status: '3', error_text: 'Invalid value for param: number' })
     await fill('number', '+447700900123')
@@ -548,6 +559,27 @@ describe('a start without an answer', () => {
       expect(wrapper.find('[data-test="unanswered-starts"]').exists()).toBe(false)
     },
   )
+
+  it('502 upstream_credentials_refused: says Vonage refused the server credentials, once, without the 502', async () => {
+    start.mockRejectedValueOnce(
+      new ApiError(
+        'proxy',
+        "The Vonage API refused this server's credentials (HTTP 401), so nothing was processed.",
+        { httpStatus: 502, code: 'upstream_credentials_refused' },
+      ),
+    )
+    await fill('number', '+447700900123')
+    await submit()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.get('h2').text()).toBe("Vonage refused this server's credentials")
+    expect(alert.text()).toContain('(HTTP 401)')
+    expect(alert.text()).not.toContain('502')
+    expect(alert.text().split("refused this server's credentials")).toHaveLength(3)
+    expect(alert.text()).toContain('Server code: upstream_credentials_refused.')
+    expect(alert.text()).toContain(
+      'Next: Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.',
+    )
+  })
 
   it('503 environment_unavailable: live is off on this server', async () => {
     start.mockRejectedValueOnce(
