@@ -102,6 +102,57 @@ export function searchKey(entry: HistoryEntry): string {
   return key
 }
 
+/**
+ * A free-text query, read once per query (never per entry): the lowercase text, plus, when it looks
+ * like a phone number, its digits in the form history stores (`+44 7700 900101`, `0044-7700-900101`
+ * and `(44) 7700.900101` all give `447700900101`), and for a national number (`07700 900101`) the
+ * digits after its leading 0, which follow the 1 to 3 digit country code of a stored number.
+ */
+export interface TextQuery {
+  text: string
+  /** International digits (spaces, dashes, dots, parentheses and a leading `+`/`00` dropped). */
+  digits: string | null
+  /** A national number's digits after its leading 0. */
+  national: string | null
+}
+
+const PHONE_LIKE = /^[+0-9\s().-]*[0-9][0-9\s().-]*$/
+
+export function textQuery(raw: string): TextQuery {
+  const text = raw.trim().toLowerCase()
+  if (!PHONE_LIKE.test(text)) return { text, digits: null, national: null }
+  // `+44 (0)7700 900101`: a trunk 0 in parentheses after the country code is not dialled.
+  const compact = text.replace(/([0-9])\s*\(0\)/g, '$1').replace(/[\s().-]/g, '')
+  const international = /^(\+|00)/.exec(compact)
+  const digits = international ? compact.slice(international[0].length) : compact
+  const national = !international && compact.startsWith('0') ? compact.slice(1) : ''
+  return { text, digits: digits || null, national: national || null }
+}
+
+/** Whether every entry matching `next` also matches `previous` (so `next` may search its answer). */
+function narrows(next: TextQuery, previous: TextQuery): boolean {
+  return (
+    previous.text !== '' &&
+    next.text.includes(previous.text) &&
+    (next.digits === null || (previous.digits !== null && next.digits.includes(previous.digits))) &&
+    (next.national === null ||
+      (previous.national !== null && next.national.startsWith(previous.national)))
+  )
+}
+
+function matchesText(entry: HistoryEntry, query: TextQuery): boolean {
+  if (searchKey(entry).includes(query.text)) return true
+  const number = entry.number
+  if (query.digits !== null && number.includes(query.digits)) return true
+  const national = query.national
+  return (
+    national !== null &&
+    (number.startsWith(national, 1) ||
+      number.startsWith(national, 2) ||
+      number.startsWith(national, 3))
+  )
+}
+
 /** Local midnight of a `YYYY-MM-DD` day, in epoch ms. */
 function dayStart(day: string): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number]
@@ -132,7 +183,8 @@ export function filterHistory(
   sorted: readonly HistoryEntry[],
   filters: HistoryFilters,
 ): HistoryEntry[] {
-  const text = filters.text.trim().toLowerCase()
+  const query = textQuery(filters.text)
+  const text = query.text
   const { status, environment } = filters
   const from = filters.from ? dayStart(filters.from) : -Infinity
   const to = filters.to ? dayStart(filters.to) + 86_400_000 : Infinity
@@ -145,7 +197,7 @@ export function filterHistory(
     if (status && entry.status !== status) continue
     if (environment && entry.environment !== environment) continue
     if (entry.createdAt < from || entry.createdAt >= to) continue
-    if (text && !searchKey(entry).includes(text)) continue
+    if (text && !matchesText(entry, query)) continue
     out.push(entry)
   }
   return out
@@ -170,12 +222,9 @@ export function createHistoryFilter(): (
     if (last && last.sorted === sorted) {
       const previous = last.filters
       const previousText = previous.text.trim().toLowerCase()
-      const narrower =
-        previousText !== '' &&
-        text.includes(previousText) &&
-        sameFilters({ ...filters, text: '' }, { ...previous, text: '' })
-      if (narrower) source = last.result
-      if (narrower && text === previousText) return last.result
+      const sameOthers = sameFilters({ ...filters, text: '' }, { ...previous, text: '' })
+      if (sameOthers && text === previousText) return last.result
+      if (sameOthers && narrows(textQuery(text), textQuery(previousText))) source = last.result
     }
     const result = filterHistory(source, filters)
     last = { sorted, filters, result }

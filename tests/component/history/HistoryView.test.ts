@@ -120,6 +120,23 @@ describe('history view filters', () => {
     expect(shownIds(w)).toEqual([requestId(4)])
   })
 
+  it('finds a number typed with +, spaces, 00 or in national form', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    const search = w.find('input[type="search"]')
+    for (const [text, ids] of [
+      ['+447700900111', [requestId(1)]],
+      ['+44 7700 900111', [requestId(1)]],
+      ['07700 900222', [requestId(2)]],
+      ['07700 900', [requestId(1), requestId(2)]],
+      ['+1 415-555-0100', [requestId(3)]],
+      ['0049 151 1234 5678', [requestId(4)]],
+    ] as const) {
+      await search.setValue(text)
+      await flushPromises()
+      expect(shownIds(w), text).toEqual(ids)
+    }
+  })
+
   it('filters by status and environment, kept in the URL', async () => {
     const { wrapper: w } = await mountAt('/history')
     await w.find('select#history-env').setValue('live')
