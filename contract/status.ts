@@ -187,7 +187,8 @@ const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
     title: 'Not possible now',
     meaning:
       'Cancel is only possible from 30 seconds after the start until the second event, and trigger_next_event only while an event is left.',
-    nextStep: 'Wait (cancel within the first 30 s) or let the request finish or expire.',
+    nextStep:
+      'Cancel too early (first 30 s): cancel again once 30 s have passed. Cancel too late (a second message or call has gone out): the request can no longer be cancelled; let it finish or expire. No events left: enter the code already sent, or let the request expire.',
     retryable: false,
   },
   '20': {
