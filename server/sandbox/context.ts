@@ -9,8 +9,14 @@ export interface SandboxPersistence {
   file: string | null
   /** Whether requests are saved to `file`: false when it is null or in use by another process. */
   saved: boolean
-  /** The pid of the other process holding `file`, when that is why nothing is saved. */
+  /** The pid of the other process holding `file` now, when that is why nothing is saved. */
   in_use_by?: number
+  /**
+   * The pid of the process that held `file` when this sandbox started and has exited since: the
+   * file is free, but this sandbox still keeps its requests in memory until the server restarts
+   * (a restart in the same process, such as Vite's `r`, merges them into the file).
+   */
+  was_in_use_by?: number
 }
 
 /** The sandbox clock: real time plus an offset that only moves forward. */

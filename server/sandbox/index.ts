@@ -10,7 +10,7 @@ import { resolve } from 'node:path'
 import { ERROR_TEXTS, type AdminClock } from '../../contract/index.ts'
 import { messageView } from './handset.ts'
 import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine.ts'
-import type { AccountConfig, RequestRecord } from './engine.ts'
+import type { AccountConfig, EngineSnapshot, RequestRecord } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
 import type { SandboxContext, SandboxPersistence } from './context.ts'
@@ -27,7 +27,7 @@ import {
 } from './persistence.ts'
 import type { Journal, JournalOp, Logger, StateWriter } from './persistence.ts'
 import { createTimer } from './scheduler.ts'
-import { acquireStateLock } from './lock.ts'
+import { acquireStateLock, currentHolder } from './lock.ts'
 import type { LockHolder, StateLock } from './lock.ts'
 
 export { DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT }
@@ -167,6 +167,42 @@ function owners(): Map<string, () => void> {
   return (store[key] ??= new Map())
 }
 
+/** The state of a sandbox that kept it in memory because another process held its file. */
+interface MemoryState {
+  engine: EngineSnapshot
+  clockOffsetMs: number
+  /** The process that held the file. */
+  heldBy: number
+}
+
+/**
+ * Sandboxes of this process that fell back to memory, by state file (shared across re-imported
+ * modules): the next sandbox on the same file in this process (a dev server restarting) takes the
+ * state over instead of starting empty. An entry stays after its sandbox closes, as the file would.
+ */
+function memoryStates(): Map<string, () => MemoryState> {
+  const key = Symbol.for('verify-desk.sandbox.memory-states')
+  const store = globalThis as unknown as Record<symbol, Map<string, () => MemoryState> | undefined>
+  return (store[key] ??= new Map())
+}
+
+/**
+ * `base` with the requests and test numbers of `added` (ids are crypto-random, so requests never
+ * clash; a test number set in both keeps the one of `added`), requests in the order they were made.
+ */
+function mergeSnapshots(base: EngineSnapshot, added: EngineSnapshot): EngineSnapshot {
+  const requests = new Map<string, RequestRecord>()
+  for (const r of base.requests) requests.set(r.id, r)
+  for (const r of added.requests) requests.set(r.id, r)
+  const testNumbers = new Map<string, string>()
+  for (const t of [...base.testNumbers, ...added.testNumbers]) testNumbers.set(t.number, t.pin)
+  return {
+    version: 1,
+    requests: [...requests.values()].sort((a, b) => a.submitted - b.submitted),
+    testNumbers: [...testNumbers].map(([number, pin]) => ({ number, pin })),
+  }
+}
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const logger: Logger = options.logger ?? {
     info: (m) => console.info(m),
@@ -209,6 +245,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   let lock: StateLock | undefined
   let stateFile = chosenFile
   const persistence: SandboxPersistence = { file: chosenFile || null, saved: Boolean(chosenFile) }
+  /** What a sandbox of this process kept in memory for the same file, taken over. */
+  let carried: MemoryState | undefined
+  /** The other process that held the file when this sandbox started. */
+  let heldBy: number | undefined
   if (chosenFile) {
     const taken = acquireStateLock(chosenFile)
     if (taken.ok) lock = taken.lock
@@ -218,7 +258,17 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       }
       stateFile = false
       persistence.saved = false
-      persistence.in_use_by = taken.holder.pid
+      // The current truth on every read: the holder may exit (or another process take the file).
+      heldBy = taken.holder.pid
+      const file = chosenFile
+      const first = heldBy
+      Object.defineProperties(persistence, {
+        in_use_by: { enumerable: true, get: () => currentHolder(file)?.pid },
+        was_in_use_by: {
+          enumerable: true,
+          get: () => (currentHolder(file) ? undefined : first),
+        },
+      })
       logger.warn(
         `sandbox: the state file ${chosenFile} is in use by process ${taken.holder.pid} ` +
           `(another dev server, \`npm run serve\` or \`npm run sandbox\`): this sandbox keeps its ` +
@@ -229,6 +279,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   }
 
   Object.freeze(persistence)
+  if (chosenFile) {
+    const take = memoryStates().get(chosenFile)
+    memoryStates().delete(chosenFile)
+    carried = take?.()
+  }
 
   let writer: StateWriter | undefined
   let journal: Journal | undefined
@@ -253,6 +308,17 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
           if (existsSync(stateFile)) setAside(stateFile, logger, why)
           if (existsSync(journalFile)) setAside(journalFile, logger, why)
         }
+      }
+      if (carried) {
+        // The process that held the file has gone: what this server kept in memory meanwhile joins
+        // what that process saved (both sides keep every request; the clock never goes back).
+        engine.restore(mergeSnapshots(engine.snapshot(), carried.engine))
+        clock.offsetMs = Math.max(clock.offsetMs, carried.clockOffsetMs)
+        logger.info(
+          `sandbox: the state file ${stateFile} is free again (process ${carried.heldBy} has ` +
+            `stopped): the ${carried.engine.requests.length} request(s) this server kept in ` +
+            `memory meanwhile are merged into it.`,
+        )
       }
       let seq = snapshot?.journal_seq ?? 0
       for (const line of lines) seq = Math.max(seq, line.s)
@@ -280,15 +346,29 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         () => openedJournal.compact(snapshotEnd),
       )
       // Fold what the journal added into a fresh snapshot now (a short journal from here on).
-      if (lines.length > 0) {
+      if (lines.length > 0 || carried) {
         writer.schedule()
         writer.flushSync()
       }
     } catch (error) {
-      // Nothing was written: the next start may take the file.
+      // Nothing was written: the next start may take the file (and what was kept in memory).
       lock?.release()
+      const kept = carried
+      if (kept && chosenFile) memoryStates().set(chosenFile, () => kept)
       throw error
     }
+  } else if (carried) {
+    // Still in use by another process: keep on with what the previous sandbox had in memory.
+    clock.offsetMs = carried.clockOffsetMs
+    engine.restore(carried.engine)
+  }
+  if (chosenFile && heldBy !== undefined) {
+    const holder = heldBy
+    memoryStates().set(chosenFile, () => ({
+      engine: engine.snapshot(),
+      clockOffsetMs: clock.offsetMs,
+      heldBy: holder,
+    }))
   }
 
   /** Changes not yet in the journal; written before the answer to the call that made them. */

@@ -207,3 +207,21 @@ function takeOver(file: string, seen: string): void {
     // already gone
   }
 }
+
+/**
+ * The live process holding the lock of `stateFile` now, if any (one small read and one
+ * `kill(pid, 0)`: cheap enough to answer `GET /__admin/` with the current truth).
+ */
+export function currentHolder(
+  stateFile: string,
+  isAlive: (pid: number) => boolean = processAlive,
+): LockHolder | undefined {
+  let text: string | undefined
+  try {
+    text = readText(lockFileOf(stateFile))
+  } catch {
+    return undefined
+  }
+  const holder = text === undefined ? undefined : parseHolder(text)
+  return holder && isAlive(holder.pid) ? holder : undefined
+}

@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createSandbox } from '../../../server/sandbox/index'
+
+// A dev server restarting in its process (Vite re-creates the app when vite.config.ts or a .env
+// file changes) creates a new sandbox on the same state file. One that kept its requests in memory,
+// because another process held the file, hands them to the new one instead of dropping them.
+let dir: string
+let stateFile: string
+let lockFile: string
+const children: ChildProcess[] = []
+const open: ReturnType<typeof createSandbox>[] = []
+const infos: string[] = []
+const warnings: string[] = []
+const logger = {
+  info: (m: string) => void infos.push(m),
+  warn: (m: string) => void warnings.push(m),
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-restart-'))
+  stateFile = join(dir, 'state.json')
+  lockFile = `${stateFile}.lock`
+  infos.length = 0
+  warnings.length = 0
+})
+afterEach(async () => {
+  for (const sandbox of open.splice(0)) await sandbox.close()
+  for (const child of children.splice(0)) await stopChild(child)
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const AUTH = {
+  authorization: 'Basic ' + Buffer.from('sandbox:sandbox-secret').toString('base64'),
+}
+
+function sandboxOn(): ReturnType<typeof createSandbox> {
+  const sandbox = createSandbox({ stateFile, logger, saveDelayMs: 0 })
+  open.push(sandbox)
+  return sandbox
+}
+
+async function call(
+  sandbox: ReturnType<typeof createSandbox>,
+  path: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+) {
+  const response = await sandbox.fetch(
+    new Request(`http://sandbox${path}`, {
+      method,
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  )
+  return (await response.json()) as Record<string, unknown>
+}
+
+let numberSeq = 0
+async function newRequest(sandbox: ReturnType<typeof createSandbox>): Promise<string> {
+  numberSeq++
+  const answer = await call(sandbox, '/verify/json', {
+    number: `4477009${String(numberSeq).padStart(5, '0')}`,
+    brand: 'Acme',
+  })
+  expect(answer.status).toBe('0')
+  return answer.request_id as string
+}
+
+const statusOf = async (sandbox: ReturnType<typeof createSandbox>, id: string) =>
+  (await call(sandbox, `/verify/search/json?request_id=${id}`)).status
+
+/** A live process of our own (it holds the lock), stopped with `stopChild`. */
+async function holderProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+  children.push(child)
+  await new Promise((r) => child.once('spawn', r))
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(lockFile, JSON.stringify({ pid: child.pid }))
+  return child
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGKILL')
+  await exited
+}
+
+describe('a sandbox in memory (its state file held by another process) restarting in-process', () => {
+  it('hands its requests, clock offset and test numbers to the new sandbox (created before it closes)', async () => {
+    const holder = await holderProcess()
+    const first = sandboxOn()
+    expect(first.persistence.saved).toBe(false)
+    const id = await newRequest(first)
+    await call(first, '/__admin/clock', { advance_seconds: 120 })
+    await call(first, '/__admin/test-numbers', { number: '447700900999', pin: '1234' }, 'PUT')
+
+    // Vite creates the new app first, then closes the old one.
+    const second = sandboxOn()
+    await first.close()
+    expect(second.persistence).toEqual({ file: stateFile, saved: false, in_use_by: holder.pid })
+    expect(await statusOf(second, id)).toBe('IN PROGRESS')
+    expect((await call(second, '/__admin/clock')).offset_ms).toBe(120_000)
+    expect((await call(second, '/__admin/test-numbers')).test_numbers).toEqual([
+      { number: '447700900999', pin: '1234' },
+    ])
+    // Its own requests are handed on again to the next one (created after it closed).
+    const more = await newRequest(second)
+    await second.close()
+    const third = sandboxOn()
+    expect(await statusOf(third, id)).toBe('IN PROGRESS')
+    expect(await statusOf(third, more)).toBe('IN PROGRESS')
+    // The holder's file was never written by this process.
+    expect(existsSync(stateFile)).toBe(false)
+  })
+
+  it('merges what it kept in memory into the file when the holder has gone, and says so in one line', async () => {
+    // What the other process saved: one request in the file.
+    const earlier = sandboxOn()
+    const saved = await newRequest(earlier)
+    await earlier.close()
+    open.splice(0)
+
+    const holder = await holderProcess()
+    const inMemory = sandboxOn()
+    const kept = await newRequest(inMemory)
+    await call(inMemory, '/__admin/clock', { advance_seconds: 30 })
+    await stopChild(holder)
+
+    // GET /__admin/ tells the truth: the holder has gone, and this sandbox still does not save.
+    const info = await call(inMemory, '/__admin/')
+    expect(info.state).toEqual({ file: stateFile, saved: false, was_in_use_by: holder.pid })
+    expect(inMemory.persistence.in_use_by).toBeUndefined()
+
+    infos.length = 0
+    const restarted = sandboxOn()
+    await inMemory.close()
+    expect(restarted.persistence).toEqual({ file: stateFile, saved: true })
+    expect(infos).toHaveLength(1)
+    const [line] = infos as [string]
+    expect(line).not.toContain('\n')
+    expect(line).toContain(stateFile)
+    expect(line).toContain(`process ${holder.pid}`)
+    expect(line).toMatch(/1 request\(s\).*merged/)
+    expect(await statusOf(restarted, saved)).toBe('IN PROGRESS')
+    expect(await statusOf(restarted, kept)).toBe('IN PROGRESS')
+    expect((await call(restarted, '/__admin/clock')).offset_ms).toBe(30_000)
+    // Newest first, as made.
+    const listed = (await call(restarted, '/__admin/requests')).requests as { request_id: string }[]
+    expect(listed.map((r) => r.request_id)).toEqual([kept, saved])
+    // Written to the file at once (not only when the next change comes).
+    expect(readFileSync(stateFile, 'utf8')).toContain(kept)
+    await restarted.close()
+
+    // A later start in another process would read both from the file.
+    open.splice(0)
+    const fromFile = sandboxOn()
+    expect(await statusOf(fromFile, saved)).toBe('IN PROGRESS')
+    expect(await statusOf(fromFile, kept)).toBe('IN PROGRESS')
+    expect(warnings).toHaveLength(1) // the one "in use" warning of the in-memory sandbox
+  })
+
+  it('reports a new live holder of the file as the one in use, not the first one', async () => {
+    const first = await holderProcess()
+    const sandbox = sandboxOn()
+    await stopChild(first)
+    const second = await holderProcess()
+    expect((await call(sandbox, '/__admin/')).state).toEqual({
+      file: stateFile,
+      saved: false,
+      in_use_by: second.pid,
+    })
+  })
+
+  it('starts empty on a file no sandbox of this process kept in memory', async () => {
+    await holderProcess()
+    const other = join(dir, 'other.json')
+    const elsewhere = createSandbox({ stateFile: other, logger, saveDelayMs: 0 })
+    open.push(elsewhere)
+    await newRequest(elsewhere)
+    const sandbox = sandboxOn()
+    expect((await call(sandbox, '/__admin/requests')).total).toBe(0)
+  })
+})
