@@ -51,19 +51,29 @@ export const useEnvironmentsStore = defineStore('environments', () => {
         available: false,
       },
   )
+  /** The server wants its access token before it says anything (the token prompt asks for it). */
+  const needsToken = computed(() => error.value?.code === 'unauthorized')
+  /**
+   * Why the last load failed, in one sentence, or `null`: the token case names only the token;
+   * any other names the reason (without doubling its final full stop).
+   */
+  const failureMessage = computed<string | null>(() => {
+    if (!error.value) return null
+    if (needsToken.value) {
+      return "Enter this server's access token first: the environments it offers are shown once it is accepted."
+    }
+    const reason = error.value.message.trim().replace(/[\s.!?:;,]+$/, '')
+    return reason
+      ? `Could not ask the server which environments it offers: ${reason}.`
+      : 'Could not ask the server which environments it offers.'
+  })
+  /** Why the server's list is not known: its first load failed (most often: the token is needed). */
+  const loadFailure = computed<string | null>(() => (loaded.value ? null : failureMessage.value))
+
   /**
    * Why nothing can be started in the chosen environment, or `null`. A Live choice kept from an
    * earlier visit stays chosen when the server no longer offers live: no silent switch to Sandbox.
    */
-  /** Why the server's list is not known: its load failed (most often: the token is needed). */
-  const loadFailure = computed<string | null>(() => {
-    if (loaded.value || !error.value) return null
-    if (error.value.code === 'unauthorized') {
-      return "Enter this server's access token first: the environments it offers are shown once it is accepted."
-    }
-    return `Could not ask the server which environments it offers (${error.value.message}): reload the page to try again.`
-  })
-
   const currentUnavailableReason = computed<string | null>(() => {
     if (current.value.available) return null
     if (loadFailure.value) return loadFailure.value
@@ -105,7 +115,10 @@ export const useEnvironmentsStore = defineStore('environments', () => {
         if (!chosen?.available && readStored() !== currentId.value) currentId.value = answer.default
       })
       .catch((e: unknown) => {
-        error.value = e instanceof ApiError ? e : new ApiError('network', String(e))
+        error.value =
+          e instanceof ApiError
+            ? e
+            : new ApiError('network', e instanceof Error ? e.message : String(e))
       })
       .finally(() => {
         isLoading.value = false
@@ -130,6 +143,9 @@ export const useEnvironmentsStore = defineStore('environments', () => {
     isLoading,
     loaded,
     error,
+    needsToken,
+    failureMessage,
+    loadFailure,
     current,
     currentUnavailableReason,
     isSandbox,

@@ -8,12 +8,20 @@ import SettingsEnvironments from '@/components/settings/SettingsEnvironments.vue
 import { getEnvironments } from '@/api/verify'
 import { useSettingsStore } from '@/stores/settings'
 import { useRequestsStore } from '@/stores/requests'
+import { ApiError } from '@/api/client'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
 
 vi.mock('@/api/verify', () => ({
   getEnvironments: vi.fn(() => Promise.reject(new Error('unexpected getEnvironments call'))),
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
 }))
+
+/** The server's own refusal of a call without its access token, as the client reports it. */
+const TOKEN_REFUSAL = new ApiError(
+  'proxy',
+  'This Verify Desk server needs its access token: send it in the X-Verify-Desk-Token header (or enter it in the dashboard).',
+  { httpStatus: 401, code: 'unauthorized' },
+)
 
 beforeEach(() => {
   localStorage.clear()
@@ -122,7 +130,49 @@ describe('Settings', () => {
     vi.mocked(getEnvironments).mockRejectedValue(new Error('connection refused'))
     const failed = mount(SettingsEnvironments)
     await flushPromises()
-    expect(failed.get('[role="alert"]').text()).toContain('could not be read')
+    expect(failed.get('[role="alert"]').text()).toContain(
+      'Could not ask the server which environments it offers: connection refused.',
+    )
     expect(failed.get('[role="alert"] button').text()).toBe('Try again')
+  })
+
+  it('asks only for the access token while the server wants it: one message, no Try again', async () => {
+    vi.mocked(getEnvironments).mockRejectedValue(TOKEN_REFUSAL)
+    const wrapper = mount(SettingsEnvironments)
+    await flushPromises()
+    const text = wrapper.text()
+    expect(wrapper.get('[data-test="env-load-failure"]').text()).toBe(
+      "Enter this server's access token first: the environments it offers are shown once it is accepted.",
+    )
+    expect(text.split('access token')).toHaveLength(2)
+    expect(text).not.toContain('X-Verify-Desk-Token')
+    expect(text).not.toContain('could not be')
+    expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('Try again')
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+  })
+
+  it('says once why the list failed, without doubled punctuation, and Try again loads it', async () => {
+    vi.mocked(getEnvironments).mockRejectedValueOnce(
+      new ApiError('network', 'The server could not be reached.'),
+    )
+    const wrapper = mount(SettingsEnvironments)
+    await flushPromises()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.text()).toBe(
+      'Could not ask the server which environments it offers: The server could not be reached. Try again',
+    )
+    expect(wrapper.text().split('could not be reached')).toHaveLength(2)
+    expect(wrapper.text()).not.toMatch(/\.\)|\.\./)
+    vi.mocked(getEnvironments).mockResolvedValueOnce({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
+      ],
+      default: 'sandbox',
+    })
+    await alert.get('button').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-test="env-load-failure"]').exists()).toBe(false)
+    expect(wrapper.findAll('.settings-env li')[1]!.text()).toMatch(/^Live\s*available/)
   })
 })

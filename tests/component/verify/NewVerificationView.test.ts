@@ -680,6 +680,62 @@ describe('a start without an answer', () => {
   })
 })
 
+describe('the environment picker when the list of environments could not be loaded', () => {
+  async function remount() {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    ;({ wrapper } = await mountNewVerification())
+    await flushPromises()
+    return wrapper.get('fieldset.env-picker')
+  }
+
+  it('asks only for the access token while the server wants it: one message, no Try again', async () => {
+    vi.mocked(getEnvironments).mockRejectedValue(
+      new ApiError(
+        'proxy',
+        'This Verify Desk server needs its access token: send it in the X-Verify-Desk-Token header (or enter it in the dashboard).',
+        { httpStatus: 401, code: 'unauthorized' },
+      ),
+    )
+    const picker = await remount()
+    expect(picker.get('[data-test="env-load-failure"]').text()).toBe(
+      "Enter this server's access token first: the environments it offers are shown once it is accepted.",
+    )
+    expect(picker.text().split('access token')).toHaveLength(2)
+    expect(picker.text()).not.toContain('X-Verify-Desk-Token')
+    expect(picker.text()).not.toContain('could not be loaded')
+    expect(picker.find('button').exists()).toBe(false)
+    expect(
+      picker.get('input[name="environment"][value="live"]').attributes('aria-describedby'),
+    ).toBe('env-load-failure')
+  })
+
+  it('says once why the list failed, without doubled punctuation, and Try again loads it', async () => {
+    vi.mocked(getEnvironments).mockRejectedValueOnce(
+      new ApiError('network', 'The server could not be reached.'),
+    )
+    const picker = await remount()
+    expect(picker.get('[data-test="env-load-failure"]').text()).toBe(
+      'Could not ask the server which environments it offers: The server could not be reached. Try again',
+    )
+    expect(picker.text().split('could not be reached')).toHaveLength(2)
+    expect(picker.text()).not.toMatch(/\.\)|\.\./)
+    vi.mocked(getEnvironments).mockResolvedValueOnce({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
+      ],
+      default: 'sandbox',
+    })
+    await picker.get('button').trigger('click')
+    await flushPromises()
+    expect(picker.find('[data-test="env-load-failure"]').exists()).toBe(false)
+    expect(picker.get('input[name="environment"][value="live"]').attributes('disabled')).toBe(
+      undefined,
+    )
+  })
+})
+
 describe('a stored Live choice when live is no longer available', () => {
   it('stays Live, says so, and blocks the start with the reason instead of using the sandbox', async () => {
     wrapper.unmount()

@@ -87,6 +87,23 @@ describe('before the server has said which environments it offers', () => {
     )
   })
 
+  it('ends the reason with one full stop, and names a plain error without its class name', async () => {
+    vi.mocked(getEnvironments).mockRejectedValueOnce(
+      new ApiError('proxy', 'The server is shutting down.', { httpStatus: 503 }),
+    )
+    const store = useEnvironmentsStore()
+    await store.load()
+    expect(store.needsToken).toBe(false)
+    expect(store.failureMessage).toBe(
+      'Could not ask the server which environments it offers: The server is shutting down.',
+    )
+    vi.mocked(getEnvironments).mockRejectedValueOnce(new Error('connection refused'))
+    await store.load()
+    expect(store.failureMessage).toBe(
+      'Could not ask the server which environments it offers: connection refused.',
+    )
+  })
+
   it('says the list could not be loaded, and why, instead of blaming the live settings', async () => {
     vi.mocked(getEnvironments).mockRejectedValue(new ApiError('network', 'Failed to fetch'))
     const store = useEnvironmentsStore()
@@ -97,7 +114,7 @@ describe('before the server has said which environments it offers', () => {
     )
     await pending
     expect(live && store.unavailableReason(live)).toBe(
-      'Could not ask the server which environments it offers (Failed to fetch): reload the page to try again.',
+      'Could not ask the server which environments it offers: Failed to fetch.',
     )
   })
 })
