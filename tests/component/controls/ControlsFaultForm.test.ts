@@ -7,10 +7,10 @@ describe('ControlsFaultForm', () => {
     const wrapper = mount(ControlsFaultForm)
     await wrapper.get('#fault-endpoint').setValue('check')
     await wrapper.get('#fault-count').setValue('3')
-    await wrapper.get('#fault-status').setValue('29')
+    await wrapper.get('#fault-status').setValue('16')
     await wrapper.get('form').trigger('submit')
     expect(wrapper.emitted('submit')).toEqual([
-      [{ endpoint: 'check', count: 3, kind: 'status', status: '29' }],
+      [{ endpoint: 'check', count: 3, kind: 'status', status: '16' }],
     ])
   })
 
@@ -51,12 +51,52 @@ describe('ControlsFaultForm', () => {
     expect(wrapper.emitted('submit')).toEqual([[{ endpoint: 'request', count: 1, kind: 'drop' }]])
   })
 
-  it('labels every control and offers the documented fault statuses', () => {
+  it('labels every control and offers, per endpoint, the statuses that endpoint can answer', async () => {
     const wrapper = mount(ControlsFaultForm)
     for (const id of ['fault-endpoint', 'fault-count', 'fault-status']) {
       expect(wrapper.find(`label[for="${id}"]`).exists()).toBe(true)
     }
-    const statuses = wrapper.findAll('#fault-status option').map((o) => o.attributes('value'))
-    expect(statuses).toEqual(['1', '5', '7', '15', '29'])
+    const offered = () => wrapper.findAll('#fault-status option').map((o) => o.attributes('value'))
+    const expected: Record<string, string[]> = {
+      request: ['1', '2', '3', '4', '5', '7', '8', '9', '10', '15', '20', '29'],
+      psd2: ['1', '2', '3', '4', '5', '7', '8', '9', '10', '15', '21', '29'],
+      check: ['1', '2', '3', '4', '5', '6', '16', '17'],
+      search: ['1', '2', '3', '4', '5', '101'],
+      control: ['1', '2', '3', '4', '5', '6', '8', '9', '19'],
+      any: ['1', '2', '3', '4', '5'],
+    }
+    expect(offered()).toEqual(expected.request)
+    for (const [endpoint, statuses] of Object.entries(expected)) {
+      await wrapper.get('#fault-endpoint').setValue(endpoint)
+      expect(offered(), endpoint).toEqual(statuses)
+    }
+  })
+
+  it('labels each status with its meaning and explains the chosen one', async () => {
+    const wrapper = mount(ControlsFaultForm)
+    await wrapper.get('#fault-endpoint').setValue('check')
+    const labels = wrapper.findAll('#fault-status option').map((o) => o.text())
+    expect(labels).toContain('16 · Wrong code')
+    expect(labels).toContain('17 · Too many wrong codes')
+    await wrapper.get('#fault-status').setValue('16')
+    expect(wrapper.get('#fault-status').attributes('aria-describedby')).toBe('fault-status-meaning')
+    expect(wrapper.get('#fault-status-meaning').text()).toBe(
+      'The code does not match the PIN that was sent.',
+    )
+  })
+
+  it('keeps the chosen status when the new endpoint can answer it, and replaces it when not', async () => {
+    const wrapper = mount(ControlsFaultForm)
+    await wrapper.get('#fault-status').setValue('10')
+    await wrapper.get('#fault-endpoint').setValue('psd2')
+    expect((wrapper.get('#fault-status').element as HTMLSelectElement).value).toBe('10')
+    await wrapper.get('#fault-endpoint').setValue('control')
+    expect((wrapper.get('#fault-status').element as HTMLSelectElement).value).toBe('5')
+    await wrapper.get('#fault-status').setValue('19')
+    await wrapper.get('#fault-endpoint').setValue('search')
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('submit')).toEqual([
+      [{ endpoint: 'search', count: 1, kind: 'status', status: '5' }],
+    ])
   })
 })
