@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { mount, type VueWrapper } from '@vue/test-utils'
+import { nextTick } from 'vue'
+import { createPinia, setActivePinia } from 'pinia'
+import HistoryRefreshNotice from '@/components/history/HistoryRefreshNotice.vue'
+import { useRequestsStore } from '@/stores/requests'
+import { useWatchStore } from '@/stores/watch'
+import { freshHistoryEnvironment } from '../../unit/stores/history-support'
+
+vi.mock('@/api/verify', () => ({
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
+
+let wrapper: VueWrapper | null = null
+
+beforeEach(() => {
+  freshHistoryEnvironment()
+  // Only the clock and the ticking interval are faked (IndexedDB keeps its own timers).
+  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] })
+  vi.setSystemTime(new Date('2026-06-15T12:00:00Z'))
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  vi.useRealTimers()
+  await useRequestsStore().dispose()
+})
+
+describe('history refresh notice', () => {
+  it('counts down to the automatic retry, then says it is trying again', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    wrapper = mount(HistoryRefreshNotice, { global: { plugins: [pinia] } })
+    const watch = useWatchStore()
+    watch.lastFailure = {
+      environment: 'sandbox',
+      reason: 'no answer',
+      status: null,
+      failures: 1,
+      retryInMs: 20_000,
+      at: Date.now(),
+    }
+    await nextTick()
+    const text = () => wrapper!.get('[data-test="refresh-failure"]').text()
+    expect(text()).toBe(
+      'Live status could not refresh the requests in progress in the sandbox (no answer). ' +
+        'It tries again by itself in 20 s; nothing is lost meanwhile.',
+    )
+    vi.advanceTimersByTime(5_000)
+    await nextTick()
+    expect(text()).toContain('It tries again by itself in 15 s;')
+    vi.advanceTimersByTime(14_000)
+    await nextTick()
+    expect(text()).toContain('It tries again by itself in 1 s;')
+    vi.advanceTimersByTime(1_000)
+    await nextTick()
+    expect(text()).toContain('It is trying again by itself; nothing is lost meanwhile.')
+  })
+})
