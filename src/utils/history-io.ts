@@ -116,13 +116,16 @@ export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls
   }
   const problems: string[] = []
   const unique = new Map<string, HistoryEntry>()
+  /** The request_ids of the entries refused above: their calls go (are refused) with them. */
+  const refused = new Set<string>()
   list.forEach((raw, index) => {
     const read = readEntry(raw)
     if ('entry' in read) {
       unique.set(read.entry.request_id, mergeEntries(unique.get(read.entry.request_id), read.entry))
     } else {
-      const id =
-        typeof raw === 'object' && raw && 'request_id' in raw ? ` (${String(raw.request_id)})` : ''
+      const hasId = typeof raw === 'object' && raw !== null && 'request_id' in raw
+      if (hasId) refused.add(String(raw.request_id))
+      const id = hasId ? ` (${String(raw.request_id)})` : ''
       problems.push(`entry ${index + 1}${id}: ${read.problems.join(', ')}`)
     }
   })
@@ -130,15 +133,25 @@ export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls
   const calls: StoredCall[] = []
   if (rawCalls !== undefined && !Array.isArray(rawCalls)) problems.push('calls must be an array')
   else if (rawCalls) {
+    let withRefused = 0
     rawCalls.forEach((raw, index) => {
       const call = readStoredCall(raw)
       if (!call) problems.push(`call ${index + 1}: not a call record`)
-      else if (!unique.has(call.request_id)) {
+      else if (unique.has(call.request_id)) calls.push(call)
+      else if (refused.has(call.request_id)) withRefused++
+      else {
         problems.push(
           `call ${index + 1}: its request_id ${call.request_id} has no entry in the file`,
         )
-      } else calls.push(call)
+      }
     })
+    if (withRefused > 0) {
+      problems.push(
+        withRefused === 1
+          ? '1 recorded call of the entries above is left out with them'
+          : `${withRefused} recorded calls of the entries above are left out with them`,
+      )
+    }
   }
   if (problems.length > 0) throw new HistoryImportError(problems)
   return { entries: [...unique.values()], calls }
