@@ -3,7 +3,7 @@
  * interval, history retention and the access token for a server that requires one.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { ref, watch } from 'vue'
+import { onScopeDispose, ref, watch } from 'vue'
 import { setAccessToken } from '@/api/client'
 
 const STORAGE_KEY = 'verify-desk:settings'
@@ -108,6 +108,37 @@ export const useSettingsStore = defineStore('settings', () => {
   )
   watch(accessToken, (token) => setAccessToken(token))
 
+  /** Told when another tab of this browser stored a different access token. */
+  const tokenListeners = new Set<(token: string | null) => void>()
+
+  /** Calls `listener` with the new token when another tab changes it; returns the unsubscribe. */
+  function onTokenChangedElsewhere(listener: (token: string | null) => void): () => void {
+    tokenListeners.add(listener)
+    return () => tokenListeners.delete(listener)
+  }
+
+  // Another tab saved its settings (e.g. the token it was just given): take them over, so both
+  // tabs send the same token and this tab's next save does not write back stale values.
+  function onStorage(event: StorageEvent): void {
+    if (event.key !== null && event.key !== STORAGE_KEY) return
+    if (event.storageArea && event.storageArea !== globalThis.localStorage) return
+    const next = readStored()
+    if (JSON.stringify(next.settings.defaults) !== JSON.stringify(defaults.value)) {
+      defaults.value = next.settings.defaults
+    }
+    pollSandboxSeconds.value = next.settings.pollSandboxSeconds
+    pollLiveSeconds.value = next.settings.pollLiveSeconds
+    historyRetentionDays.value = next.settings.historyRetentionDays
+    notifications.value = next.settings.notifications
+    if (next.token === accessToken.value) return
+    accessToken.value = next.token
+    // The client gets it now, before any listener makes a call with it.
+    setAccessToken(next.token)
+    for (const listener of tokenListeners) listener(next.token)
+  }
+  globalThis.addEventListener?.('storage', onStorage)
+  onScopeDispose(() => globalThis.removeEventListener?.('storage', onStorage))
+
   function updateDefaults(patch: Partial<VerifyDefaults>): void {
     defaults.value = { ...defaults.value, ...patch }
   }
@@ -134,6 +165,7 @@ export const useSettingsStore = defineStore('settings', () => {
     accessToken,
     updateDefaults,
     setToken,
+    onTokenChangedElsewhere,
     reset,
   }
 })
