@@ -203,6 +203,66 @@ function mergeSnapshots(base: EngineSnapshot, added: EngineSnapshot): EngineSnap
   }
 }
 
+/**
+ * Flushes of the open file-backed sandboxes, for SIGINT/SIGTERM (shared across re-imported
+ * modules). See `onStopSignal`.
+ */
+interface StopHooks {
+  flushes: Set<() => void>
+  handler?: (signal: NodeJS.Signals) => void
+}
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+function stopHooks(): StopHooks {
+  const key = Symbol.for('verify-desk.sandbox.stop-hooks')
+  const store = globalThis as unknown as Record<symbol, StopHooks | undefined>
+  return (store[key] ??= { flushes: new Set() })
+}
+
+/**
+ * A process that has no handler of its own for the signal (`npm run dev`: Vite's dev server has
+ * none for SIGINT) dies of it without 'exit': the sandbox writes its snapshot and releases its lock
+ * synchronously, then raises the signal again with Node's default action, so the process still
+ * dies of it (exit status and all) as it would have. When another handler exists (`npm run serve`,
+ * the standalone sandbox, Vite's SIGTERM handler), that handler decides how to stop and the sandbox
+ * does nothing here: its 'exit' hook saves when that handler exits.
+ */
+function onStopSignal(signal: NodeJS.Signals): void {
+  const hooks = stopHooks()
+  if (process.listenerCount(signal) > 1) return
+  for (const flush of [...hooks.flushes]) {
+    try {
+      flush()
+    } catch {
+      // best effort: the journal already holds every answered change
+    }
+  }
+  hooks.flushes.clear()
+  unhookSignals(hooks)
+  process.kill(process.pid, signal)
+}
+
+function unhookSignals(hooks: StopHooks): void {
+  if (!hooks.handler) return
+  for (const signal of STOP_SIGNALS) process.off(signal, hooks.handler)
+  hooks.handler = undefined
+}
+
+function addStopHook(flush: () => void): void {
+  const hooks = stopHooks()
+  hooks.flushes.add(flush)
+  if (hooks.handler) return
+  hooks.handler = onStopSignal
+  // First in line, so that every other handler (even a `once` one) is still counted when it runs.
+  for (const signal of STOP_SIGNALS) process.prependListener(signal, hooks.handler)
+}
+
+function removeStopHook(flush: () => void): void {
+  const hooks = stopHooks()
+  hooks.flushes.delete(flush)
+  if (hooks.flushes.size === 0) unhookSignals(hooks)
+}
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const logger: Logger = options.logger ?? {
     info: (m) => console.info(m),
@@ -471,7 +531,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     writer?.flushSync()
     lock?.release()
   }
-  if (writer) process.once('exit', onExit)
+  if (writer) {
+    process.once('exit', onExit)
+    addStopHook(onExit)
+  }
   const handOver = () => {
     journalFlush()
     writer?.flushSync()
@@ -479,6 +542,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     journal?.close()
     timer.stop()
     process.removeListener('exit', onExit)
+    removeStopHook(onExit)
     writer = undefined
     journal = undefined
   }

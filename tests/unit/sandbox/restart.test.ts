@@ -186,3 +186,38 @@ describe('a sandbox in memory (its state file held by another process) restartin
     expect((await call(sandbox, '/__admin/requests')).total).toBe(0)
   })
 })
+
+describe('the stop-signal hook of file-backed sandboxes', () => {
+  const counts = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]
+
+  it('is one listener per signal for any number of open file-backed sandboxes (none for one in memory), gone when the last closes', async () => {
+    // A handler of the host added earlier (Vite's SIGTERM one is a `once`).
+    const host = () => undefined
+    const before = counts()
+    process.once('SIGINT', host)
+    const inMemory = createSandbox({ stateFile: false, logger })
+    const first = createSandbox({ stateFile, logger })
+    const second = createSandbox({ stateFile: join(dir, 'second.json'), logger })
+    const [sigint = 0, sigterm = 0] = before
+    expect(counts()).toEqual([sigint + 2, sigterm + 1])
+    // First in line, so that when it runs every other handler (even a `once`) is still counted.
+    const hook = process.listeners('SIGINT')[0]
+    expect(hook).toBe(process.listeners('SIGTERM')[0])
+    expect(process.rawListeners('SIGINT').slice(1)).toContainEqual(
+      expect.objectContaining({ listener: host }),
+    )
+    process.off('SIGINT', host)
+    await first.close()
+    expect(counts()).toEqual([sigint + 1, sigterm + 1])
+    await second.close()
+    await inMemory.close()
+    expect(counts()).toEqual(before)
+  })
+
+  it('is not added for a sandbox that falls back to memory (it has nothing to save)', async () => {
+    await holderProcess()
+    const before = counts()
+    sandboxOn()
+    expect(counts()).toEqual(before)
+  })
+})
