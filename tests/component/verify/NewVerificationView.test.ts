@@ -184,6 +184,16 @@ describe('the new verification form: rules and messages', () => {
     expect(errorOf('amount')).toContain('Use a positive amount')
   })
 
+  it('names in the "More parameters" summary exactly the fields it offers, in both modes', async () => {
+    const offered = () => wrapper.findAll('details.advanced input').map((i) => i.attributes('id'))
+    const summary = () => wrapper.get('details.advanced summary').text()
+    expect(offered()).toEqual(['country', 'sender_id', 'pin_code'])
+    expect(summary()).toBe('More parameters (country, sender_id, pin_code)')
+    await wrapper.get('input[value="psd2"]').setValue(true)
+    expect(offered()).toEqual(['country'])
+    expect(summary()).toBe('More parameters (country)')
+  })
+
   it('lists each workflow with its sequence and default waits', () => {
     const options = wrapper.findAll('#workflow_id option').map((o) => o.text())
     expect(options).toHaveLength(7)
