@@ -23,6 +23,14 @@ import {
 import { useRequestsStore } from '@/stores/requests'
 import { useEnvironmentsStore } from '@/stores/environments'
 import { fromAdmin, fromHistory, fromSearch, type RequestModel } from '@/utils/request-model'
+import {
+  applyPatch,
+  isFinalStatus,
+  observedPatch,
+  patchFromSearch,
+  type HistoryEntry,
+  type HistoryStatus,
+} from '@/utils/history-entry'
 
 export function useRequestDetails(
   requestId: MaybeRefOrGetter<string>,
@@ -31,23 +39,27 @@ export function useRequestDetails(
   const requests = useRequestsStore()
   const environments = useEnvironmentsStore()
   const entry = computed(() => requests.byId(toValue(requestId)))
-  /** The environment history gave for this id: kept if the entry is deleted while the page is open. */
-  const known = shallowRef<{ id: string; environment: EnvironmentId } | null>(null)
+  /**
+   * The page's copy of the entry: history's while it has one. If the entry is deleted while the
+   * page is open, the copy is kept (its environment, what was known) and this page's searches and
+   * actions update it, without writing the entry back.
+   */
+  const kept = shallowRef<HistoryEntry | null>(null)
   watch(
-    () => entry.value?.environment,
+    entry,
     (fromHistory) => {
-      if (fromHistory) known.value = { id: toValue(requestId), environment: fromHistory }
+      if (fromHistory) kept.value = fromHistory
     },
     { immediate: true, flush: 'sync' },
   )
-  const environment = computed<EnvironmentId>(() => {
-    const id = toValue(requestId)
-    return (
-      toValue(options.environment) ??
-      entry.value?.environment ??
-      (known.value?.id === id ? known.value.environment : environments.currentId)
-    )
+  /** History's entry, or the page's copy of a deleted one. */
+  const shown = computed<HistoryEntry | undefined>(() => {
+    if (entry.value) return entry.value
+    return kept.value?.request_id === toValue(requestId) ? kept.value : undefined
   })
+  const environment = computed<EnvironmentId>(
+    () => toValue(options.environment) ?? shown.value?.environment ?? environments.currentId,
+  )
   /** The sandbox's view (exact); null outside the sandbox or before it loaded. */
   const adminModel = shallowRef<RequestModel | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
@@ -63,8 +75,8 @@ export function useRequestDetails(
 
   const model = computed<RequestModel | null>(() => {
     if (environment.value === 'sandbox' && adminModel.value) return adminModel.value
-    if (entry.value && (entry.value.lastSearch || !searchModel.value))
-      return fromHistory(entry.value)
+    if (shown.value && (shown.value.lastSearch || !searchModel.value))
+      return fromHistory(shown.value)
     return searchModel.value
   })
 
@@ -76,11 +88,25 @@ export function useRequestDetails(
   let mayAdd = true
 
   async function refreshFromSearch(env: EnvironmentId, id: string, add: boolean): Promise<void> {
+    const sentAt = Date.now()
     const result = await searchRequests(env, [id])
     if (result.kind === 'found' && result.requests[0]) {
-      searchModel.value = fromSearch(env, result.requests[0], entry.value)
+      const found = result.requests[0]
       notFound.value = null
-      await requests.applySearchResult(env, result, { existingOnly: !add }).catch(() => undefined)
+      const base = shown.value
+      if (base && !entry.value) {
+        // Deleted meanwhile: only the page's copy learns what the search said.
+        const now = Date.now()
+        const patch = observedPatch(base, patchFromSearch(env, found, now), sentAt)
+        delete patch.createdAt
+        kept.value = applyPatch(base, patch, now)
+      }
+      // What history (or the copy) knows wins over an answer older than it (see observedPatch).
+      if (!base || !answerIsOlder(base, found.status, sentAt))
+        searchModel.value = fromSearch(env, found, entry.value)
+      await requests
+        .applySearchResult(env, result, { existingOnly: !add, observedAt: sentAt })
+        .catch(() => undefined)
     } else if (result.kind === 'not_found') {
       notFound.value = result.error_text
     } else if (result.kind === 'found') {
@@ -90,11 +116,33 @@ export function useRequestDetails(
     }
   }
 
-  let loading: Promise<void> | null = null
+  /** Whether a search answer (sent at `sentAt`) is older than what `base` knows. */
+  function answerIsOlder(base: HistoryEntry, status: HistoryStatus, sentAt: number): boolean {
+    return sentAt < base.lastActivityAt || (isFinalStatus(base.status) && !isFinalStatus(status))
+  }
 
-  /** Fetches the request now (concurrent calls share one). */
+  let loading: Promise<void> | null = null
+  /** When the load in flight was started (epoch ms). */
+  let loadingSince = 0
+  /** A load queued to run once the one in flight is done. */
+  let again: Promise<void> | null = null
+
+  /**
+   * Fetches the request now; concurrent calls share one. A call made after an action on the
+   * request (a check, a cancel) never shares a load sent before it, which knows nothing of the
+   * action: a new one follows the load in flight.
+   */
   function refresh(): Promise<void> {
-    if (loading) return loading
+    if (loading) {
+      const lastAction = shown.value?.lastActivityAt ?? 0
+      if (loadingSince >= lastAction) return loading
+      again ??= loading.then(() => {
+        again = null
+        return refresh()
+      })
+      return again
+    }
+    loadingSince = Date.now()
     isLoading.value = true
     error.value = null
     searchFailure.value = null
@@ -118,7 +166,10 @@ export function useRequestDetails(
             const stored = entry.value
             if (stored && stored.status !== admin.status) {
               await requests
-                .updateIfStored({ request_id: id, status: admin.status })
+                .updateIfStored(
+                  { request_id: id, status: admin.status },
+                  { observedAt: loadingSince },
+                )
                 .catch(() => undefined)
             }
             // Into history as a look-up (best effort: the sandbox's view is already shown).

@@ -23,6 +23,7 @@ import {
   applyPatch,
   isFinalStatus,
   mergeEntries,
+  observedPatch,
   patchFromSearch,
   type HistoryEntry,
   type HistoryPatch,
@@ -47,6 +48,11 @@ export const HISTORY_CHANNEL = 'verify-desk-history'
 export interface WriteOptions {
   /** Only update entries still stored: for background refreshes, never for what a user adds. */
   existingOnly?: boolean
+  /**
+   * When the API call whose answer the patches carry was sent (epoch ms). The answer then never
+   * undoes a later action nor turns a final status back (see `observedPatch`).
+   */
+  observedAt?: number
 }
 const DAY_MS = 86_400_000
 /** The proxy allows one live search per second. */
@@ -290,17 +296,22 @@ export const useRequestsStore = defineStore('requests', () => {
    */
   async function writePatches(
     patches: readonly HistoryPatch[],
-    { existingOnly = false }: WriteOptions = {},
+    { existingOnly = false, observedAt }: WriteOptions = {},
   ): Promise<HistoryEntry[]> {
     await ready
     if (patches.length === 0) return []
     const now = Date.now()
-    const items = patches.map((patch) => ({
-      id: patch.request_id,
-      next: (stored: HistoryEntry | undefined) =>
-        existingOnly && !stored
-          ? null
-          : applyPatch(mergeEntriesMaybe(stored, byKey.get(patch.request_id)), patch, now),
+    const items = patches.map((given) => ({
+      id: given.request_id,
+      next: (stored: HistoryEntry | undefined) => {
+        if (existingOnly && !stored) return null
+        const base = mergeEntriesMaybe(stored, byKey.get(given.request_id))
+        return applyPatch(
+          base,
+          observedAt === undefined ? given : observedPatch(base, given, observedAt),
+          now,
+        )
+      },
     }))
     let results: HistoryEntry[]
     try {
@@ -333,8 +344,11 @@ export const useRequestsStore = defineStore('requests', () => {
   }
 
   /** `upsert` for an entry that must still be stored: a deleted one stays deleted. */
-  async function updateIfStored(patch: HistoryPatch): Promise<HistoryEntry | undefined> {
-    const [result] = await writePatches([patch], { existingOnly: true })
+  async function updateIfStored(
+    patch: HistoryPatch,
+    options: Omit<WriteOptions, 'existingOnly'> = {},
+  ): Promise<HistoryEntry | undefined> {
+    const [result] = await writePatches([patch], { ...options, existingOnly: true })
     return result
   }
 
@@ -346,6 +360,8 @@ export const useRequestsStore = defineStore('requests', () => {
   /**
    * Records what a search answered: found requests get their status and details; ids that were
    * not found keep their status and get `lastError` 101 (a just-finished request may reappear).
+   * `observedAt` is when the search was sent (default: now): an answer never turns a final status
+   * back to IN PROGRESS, nor overwrites what an action made after the search was sent.
    */
   async function applySearchResult(
     env: EnvironmentId,
@@ -354,6 +370,7 @@ export const useRequestsStore = defineStore('requests', () => {
   ): Promise<HistoryEntry[]> {
     await ready
     const now = Date.now()
+    options = { ...options, observedAt: options.observedAt ?? now }
     const patches: HistoryPatch[] = []
     if (result.kind === 'found') {
       for (const request of result.requests) {
@@ -392,6 +409,7 @@ export const useRequestsStore = defineStore('requests', () => {
       }
       report.calls++
       let result: SearchResult
+      const sentAt = Date.now()
       try {
         result = await searchRequests(env, batch)
       } catch (cause) {
@@ -402,7 +420,7 @@ export const useRequestsStore = defineStore('requests', () => {
         report.failed.push({ ids: batch, message, nextStep })
         continue
       }
-      const written = await applySearchResult(env, result)
+      const written = await applySearchResult(env, result, { observedAt: sentAt })
       if (result.kind === 'found') {
         const found = new Set(result.requests.map((r) => r.request_id))
         report.found.push(...written.filter((e) => found.has(e.request_id)))

@@ -196,6 +196,29 @@ export function patchFromSearch(
   return patch
 }
 
+/**
+ * What an API answer read at `observedAt` (epoch ms, when the call was sent) may change in `base`.
+ * An answer asked for before the last action on the request (a check, a cancel) knows nothing of
+ * it: its status and search snapshot are left out. An answer that is not final never turns a final
+ * status back (in Verify v1 SUCCESS, FAILED, EXPIRED and CANCELLED are final): it is an older view.
+ */
+export function observedPatch(
+  base: HistoryEntry | undefined,
+  patch: HistoryPatch,
+  observedAt: number,
+): HistoryPatch {
+  if (!base) return patch
+  const older = observedAt < base.lastActivityAt
+  const undoesFinal =
+    patch.status !== undefined && isFinalStatus(base.status) && !isFinalStatus(patch.status)
+  if (!older && !undoesFinal) return patch
+  const kept: HistoryPatch = { ...patch }
+  delete kept.status
+  delete kept.lastSearch
+  delete kept.lastError
+  return kept
+}
+
 /** `YYYY-MM-DD HH:MM:SS` (UTC) to epoch ms; null when empty or malformed. */
 export function parseApiDate(value: string | undefined): number | null {
   if (!value) return null

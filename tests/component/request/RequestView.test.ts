@@ -688,3 +688,118 @@ describe('request page: a load without an answer', () => {
     expect(text).not.toContain('Check the connection')
   })
 })
+
+/** A promise and the function that settles it. */
+function deferred<T>() {
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+/** A live request started here, in history and in progress, with its page open. */
+async function mountLiveStarted(): Promise<ReturnType<typeof useRequestsStore>> {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const requests = useRequestsStore()
+  await requests.upsert({
+    request_id: ID,
+    environment: 'live',
+    kind: 'request',
+    number: '447700900123',
+    brand: 'Acme',
+    params: { number: '447700900123', brand: 'Acme' },
+    status: 'IN PROGRESS',
+    createdAt: t0,
+    source: 'started',
+  })
+  vi.mocked(searchRequests).mockResolvedValue({
+    kind: 'found',
+    requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
+    missing: [],
+  })
+  wrapper = mountAnyPath(pinia)
+  await flushPromises()
+  return requests
+}
+
+const accepted: CheckResult = {
+  request_id: ID,
+  event_id: 'e1',
+  status: '0',
+  price: '0.10000000',
+  currency: 'EUR',
+  estimated_price_messages_sent: '0.03330000',
+}
+
+async function submitCode(code: string): Promise<void> {
+  await wrapper!.get('#pin-code').setValue(code)
+  await wrapper!.get('form.pin-entry').trigger('submit')
+  await flushPromises()
+}
+
+function clickRefresh() {
+  return wrapper!
+    .findAll('.toolbar button')
+    .find((b) => b.text() === 'Refresh')!
+    .trigger('click')
+}
+
+/** Checks a correct code on the open page; returns the mocked call. */
+async function checkCorrectCode(): Promise<typeof checkCode> {
+  vi.mocked(checkCode).mockResolvedValue(accepted)
+  await submitCode('1234')
+  return checkCode
+}
+
+/** Cancels the request on the open page (once cancel is allowed); returns the mocked call. */
+async function cancelIt(): Promise<typeof cancelRequest> {
+  vi.mocked(cancelRequest).mockResolvedValue({ status: '0', command: 'cancel' })
+  await tick(30_000)
+  await wrapper!.get('#cancel').trigger('click')
+  await flushPromises()
+  return cancelRequest
+}
+
+describe('request page: a search sent before an action answers after it', () => {
+  it.each([
+    ['check', 'SUCCESS', checkCorrectCode],
+    ['cancel', 'CANCELLED', cancelIt],
+  ] as const)(
+    'a %s made while a refresh is on its way stays %s, on the page and in history',
+    async (_action, final, act) => {
+      const requests = await mountLiveStarted()
+      // A slow search, sent before the action: it still sees the request in progress.
+      const slow = deferred<Awaited<ReturnType<typeof searchRequests>>>()
+      vi.mocked(searchRequests).mockReturnValueOnce(slow.promise)
+      await clickRefresh()
+      await tick(1_000)
+      const actionCall = await act()
+      expect(text('.summary')).toContain(final)
+      await tick(1_000)
+      slow.resolve({ kind: 'found', requests: [submittedAtT0()], missing: [] })
+      await flushPromises()
+      expect(text('.summary')).toContain(final)
+      expect(text('.summary')).not.toContain('IN PROGRESS')
+      expect(requests.byId(ID)?.status).toBe(final)
+      expect(text('[data-test="status-announcement"]')).not.toContain('IN PROGRESS')
+      // The refresh after the action sent a search of its own, after the action's answer.
+      const actedAt = vi.mocked(actionCall).mock.invocationCallOrder[0]!
+      const searchesAfter = vi
+        .mocked(searchRequests)
+        .mock.invocationCallOrder.filter((order) => order > actedAt)
+      expect(searchesAfter).toHaveLength(1)
+    },
+  )
+
+  it('a later search still answering IN PROGRESS (Vonage lags) never turns a verified request back', async () => {
+    const requests = await mountLiveStarted()
+    vi.mocked(checkCode).mockResolvedValue(accepted)
+    await tick(1_000)
+    await submitCode('1234')
+    await tick(5_000)
+    await clickRefresh()
+    await flushPromises()
+    expect(requests.byId(ID)?.status).toBe('SUCCESS')
+    expect(text('.summary')).toContain('SUCCESS')
+  })
+})

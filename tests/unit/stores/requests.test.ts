@@ -556,3 +556,61 @@ describe('history store: look up', () => {
     expect(tab.byId(requestId(11))?.environment).toBe('live')
   })
 })
+
+describe('history store: search answers older than an action', () => {
+  it("another tab's search answer never turns a verified request back to IN PROGRESS", async () => {
+    const a = await openTab()
+    const b = await openTab()
+    await a.upsert(entry(1))
+    await vi.waitFor(() => expect(b.byId(requestId(1))).toBeDefined())
+    // A checks the code while B's poll of the same request is on its way.
+    await a.upsert({ request_id: requestId(1), status: 'SUCCESS', lastActivityAt: Date.now() })
+    const inProgress = searchAnswer(1, { status: 'IN PROGRESS', checks: [], date_finalized: '' })
+    await b.applySearchResult(
+      'sandbox',
+      { kind: 'found', requests: [inProgress], missing: [] },
+      { existingOnly: true },
+    )
+    expect(b.byId(requestId(1))?.status).toBe('SUCCESS')
+    await vi.waitFor(() => expect(a.byId(requestId(1))?.status).toBe('SUCCESS'))
+    expect((await openTab()).byId(requestId(1))?.status).toBe('SUCCESS')
+  })
+
+  it('an answer to a search sent before the last action changes neither status nor checks', async () => {
+    const tab = await openTab()
+    await tab.upsert(entry(1))
+    const wrongCode = { date_received: '2026-01-02 03:04:30', code: '1111', ip_address: '' }
+    await tab.applySearchResult('sandbox', {
+      kind: 'found',
+      requests: [
+        searchAnswer(1, {
+          status: 'IN PROGRESS',
+          checks: [{ ...wrongCode, status: 'INVALID' }],
+          date_finalized: '',
+        }),
+      ],
+      missing: [],
+    })
+    // A search is sent, then a check is answered, then the search answers (without the check).
+    const sentAt = Date.now() - 2_000
+    await tab.upsert({ request_id: requestId(1), lastActivityAt: Date.now() - 1_000 })
+    await tab.applySearchResult(
+      'sandbox',
+      {
+        kind: 'found',
+        requests: [searchAnswer(1, { status: 'IN PROGRESS', checks: [], date_finalized: '' })],
+        missing: [],
+      },
+      { observedAt: sentAt },
+    )
+    expect(tab.byId(requestId(1))?.lastSearch?.checks.map((c) => c.status)).toEqual(['INVALID'])
+    // A search sent after the action is applied as usual.
+    await tab.applySearchResult(
+      'sandbox',
+      { kind: 'found', requests: [searchAnswer(1)], missing: [] },
+      { observedAt: Date.now() },
+    )
+    expect(tab.byId(requestId(1))).toMatchObject({ status: 'SUCCESS' })
+    expect(tab.byId(requestId(1))?.lastSearch?.checks.map((c) => c.status)).toEqual(['VALID'])
+  })
+})
