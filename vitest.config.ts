@@ -6,7 +6,12 @@ const root = fileURLToPath(new URL('./', import.meta.url))
 
 // Four suites, one command: `npm test` runs them all.
 export default mergeConfig(
-  { ...viteConfig, plugins: viteConfig.plugins?.filter((p) => !(p && 'name' in p && p.name === 'verify-desk:server')) },
+  {
+    ...viteConfig,
+    plugins: viteConfig.plugins?.filter(
+      (p) => !(p && 'name' in p && p.name === 'verify-desk:server'),
+    ),
+  },
   defineConfig({
     test: {
       root,
