@@ -8,6 +8,7 @@ import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '
 import { useRequestsStore } from '@/stores/requests'
 import { statusInfo } from '@contract/status'
 import { describeFailure, type Delivery } from '@/utils/call-failure'
+import type { ActionRecord } from '@/utils/history-entry'
 
 export type ActionName = 'check' | 'cancel' | 'next'
 
@@ -48,10 +49,15 @@ export function useRequestActions(
   const busy = ref<ActionName | null>(null)
   const outcome = ref<ActionOutcome | null>(null)
 
-  async function run(
+  /**
+   * Sends one action. `record` says what its answer means for the request (status, check, price):
+   * it is kept in the history entry while that is still stored (an entry deleted meanwhile, here or
+   * in another tab, is never brought back) and shown on the pages of the request either way.
+   */
+  async function run<A extends { status: string; error_text?: string }>(
     action: ActionName,
-    call: () => Promise<{ status: string; error_text?: string }>,
-    onOk: () => Promise<unknown> | void,
+    call: () => Promise<A>,
+    record: (answer: A, at: number) => Omit<ActionRecord, 'request_id' | 'at'>,
     okMessage: string,
   ): Promise<ActionOutcome | null> {
     if (busy.value) return null
@@ -71,15 +77,15 @@ export function useRequestActions(
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,
       }
-      const id = toValue(requestId)
-      const patch =
-        answer.status === '0'
-          ? onOk()
-          : answer.status === '17'
-            ? requests.upsert({ request_id: id, status: 'FAILED' })
-            : undefined
-      await Promise.resolve(patch).catch(() => undefined)
-      await requests.upsert({ request_id: id, lastActivityAt: at }).catch(() => undefined)
+      // Searches sent before the answer came know nothing of the action.
+      const answeredAt = Date.now()
+      await requests
+        .recordAction({
+          ...record(answer, answeredAt),
+          request_id: toValue(requestId),
+          at: answeredAt,
+        })
+        .catch(() => undefined)
     } catch (e) {
       const error = isApiError(e) ? e : new ApiError('network', String(e))
       const failure = describeFailure(action, error)
@@ -104,10 +110,16 @@ export function useRequestActions(
 
   function check(code: string) {
     const id = toValue(requestId)
+    const env = toValue(environment)
     return run(
       'check',
-      () => checkCode(toValue(environment), id, code),
-      () => requests.upsert({ request_id: id, status: 'SUCCESS' }),
+      () => checkCode(env, id, code),
+      (answer) =>
+        answer.status === '0'
+          ? { status: 'SUCCESS' }
+          : answer.status === '17'
+            ? { status: 'FAILED' }
+            : {},
       'Code accepted: the request is verified.',
     )
   }
@@ -117,7 +129,7 @@ export function useRequestActions(
     return run(
       'cancel',
       () => cancelRequest(toValue(environment), id),
-      () => requests.upsert({ request_id: id, status: 'CANCELLED' }),
+      (answer) => (answer.status === '0' ? { status: 'CANCELLED' } : {}),
       'Request cancelled.',
     )
   }
@@ -126,7 +138,7 @@ export function useRequestActions(
     return run(
       'next',
       () => triggerNextEvent(toValue(environment), toValue(requestId)),
-      () => undefined,
+      () => ({}),
       'The next message or call is on its way.',
     )
   }

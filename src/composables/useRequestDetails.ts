@@ -27,6 +27,7 @@ import {
   applyPatch,
   isFinalStatus,
   observedPatch,
+  patchFromAction,
   patchFromSearch,
   type HistoryEntry,
   type HistoryStatus,
@@ -57,6 +58,15 @@ export function useRequestDetails(
     if (entry.value) return entry.value
     return kept.value?.request_id === toValue(requestId) ? kept.value : undefined
   })
+  // An action made on this request in this tab, once its entry is gone: shown all the same.
+  watch(
+    () => requests.actionFor(toValue(requestId)),
+    (action) => {
+      if (action && !entry.value && kept.value?.request_id === action.request_id)
+        kept.value = applyPatch(kept.value, patchFromAction(kept.value, action), Date.now())
+    },
+    { flush: 'sync' },
+  )
   const environment = computed<EnvironmentId>(
     () => toValue(options.environment) ?? shown.value?.environment ?? environments.currentId,
   )
@@ -134,7 +144,10 @@ export function useRequestDetails(
    */
   function refresh(): Promise<void> {
     if (loading) {
-      const lastAction = shown.value?.lastActivityAt ?? 0
+      const lastAction = Math.max(
+        shown.value?.lastActivityAt ?? 0,
+        requests.actionFor(toValue(requestId))?.at ?? 0,
+      )
       if (loadingSince >= lastAction) return loading
       again ??= loading.then(() => {
         again = null

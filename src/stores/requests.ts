@@ -24,7 +24,9 @@ import {
   isFinalStatus,
   mergeEntries,
   observedPatch,
+  patchFromAction,
   patchFromSearch,
+  type ActionRecord,
   type HistoryEntry,
   type HistoryPatch,
   type HistoryStatus,
@@ -39,6 +41,7 @@ export type {
   HistorySource,
   HistorySearchSnapshot,
   HistoryError,
+  ActionRecord,
 } from '@/utils/history-entry'
 
 export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
@@ -295,7 +298,7 @@ export const useRequestsStore = defineStore('requests', () => {
    * search answer arriving after a delete, in this tab or another, never brings the entry back.
    */
   async function writePatches(
-    patches: readonly HistoryPatch[],
+    patches: readonly (HistoryPatch | PatchFor)[],
     { existingOnly = false, observedAt }: WriteOptions = {},
   ): Promise<HistoryEntry[]> {
     await ready
@@ -306,9 +309,10 @@ export const useRequestsStore = defineStore('requests', () => {
       next: (stored: HistoryEntry | undefined) => {
         if (existingOnly && !stored) return null
         const base = mergeEntriesMaybe(stored, byKey.get(given.request_id))
+        const patch = 'patch' in given ? given.patch(base) : given
         return applyPatch(
           base,
-          observedAt === undefined ? given : observedPatch(base, given, observedAt),
+          observedAt === undefined ? patch : observedPatch(base, patch, observedAt),
           now,
         )
       },
@@ -327,6 +331,12 @@ export const useRequestsStore = defineStore('requests', () => {
     absorb(results, false, true)
     broadcast({ type: 'put', entries: results })
     return results
+  }
+
+  /** A patch computed from the stored copy, read in the write's transaction. */
+  interface PatchFor {
+    request_id: string
+    patch: (stored: HistoryEntry | undefined) => HistoryPatch
   }
 
   function mergeEntriesMaybe(stored: HistoryEntry | undefined, memory: HistoryEntry | undefined) {
@@ -350,6 +360,30 @@ export const useRequestsStore = defineStore('requests', () => {
   ): Promise<HistoryEntry | undefined> {
     const [result] = await writePatches([patch], { ...options, existingOnly: true })
     return result
+  }
+
+  /**
+   * This tab's last action answer per request, kept even when its entry is not (or no longer)
+   * stored, so a page on the request shows it without writing the entry back.
+   */
+  const actions = shallowRef<ReadonlyMap<string, ActionRecord>>(new Map())
+
+  /**
+   * Records what a check, cancel or next-event answered: in the entry if it is still stored (a
+   * deleted entry stays deleted), and in `actions` for the pages showing the request.
+   */
+  async function recordAction(action: ActionRecord): Promise<HistoryEntry | undefined> {
+    actions.value = new Map(actions.value).set(action.request_id, action)
+    const [result] = await writePatches(
+      [{ request_id: action.request_id, patch: (stored) => patchFromAction(stored, action) }],
+      { existingOnly: true },
+    )
+    return result
+  }
+
+  /** The last action this tab recorded for a request (reactive). */
+  function actionFor(id: string): ActionRecord | undefined {
+    return actions.value.get(id)
   }
 
   /** `upsert` for several entries in one transaction. */
@@ -553,6 +587,8 @@ export const useRequestsStore = defineStore('requests', () => {
     byId,
     upsert,
     updateIfStored,
+    recordAction,
+    actionFor,
     upsertMany,
     applySearchResult,
     lookUp,

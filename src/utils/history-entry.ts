@@ -219,6 +219,76 @@ export function observedPatch(
   return kept
 }
 
+/** What a check, cancel or next-event answer tells about its request. */
+export interface ActionRecord {
+  request_id: string
+  /** When the answer came (epoch ms): searches sent before it are older than the action. */
+  at: number
+  /** The status the answer implies (SUCCESS after a correct code, CANCELLED, FAILED). */
+  status?: HistoryStatus
+  /** A check the API answered: its result and what the answer said of the price. */
+  check?: {
+    /** The code as stored: `$CODE` on live. */
+    code: string
+    status: SearchCheck['status']
+    price?: string
+    currency?: string
+    estimatedPrice?: string
+    eventId?: string
+  }
+}
+
+/** `epoch ms` as the API writes dates (`YYYY-MM-DD HH:MM:SS`, UTC). */
+export function formatApiDate(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+}
+
+/**
+ * The history patch an action answer implies for `base`: the status, the time, and for a check the
+ * check itself, the price and the event whose PIN it used, added to what the last search said (a
+ * search may answer 101, or not list the check yet, for a while after a request finished).
+ */
+export function patchFromAction(
+  base: HistoryEntry | undefined,
+  action: ActionRecord,
+): HistoryPatch {
+  const patch: HistoryPatch = {
+    request_id: action.request_id,
+    lastActivityAt: Math.max(action.at, base?.lastActivityAt ?? 0),
+  }
+  if (action.status) patch.status = action.status
+  const check = action.check
+  if (!check) return patch
+  const previous: HistorySearchSnapshot = base?.lastSearch ?? {
+    events: [],
+    checks: [],
+    price: '',
+    currency: '',
+    estimatedPrice: '',
+    accountId: '',
+    senderId: '',
+    dateSubmitted: '',
+    dateFinalized: '',
+    firstEventDate: '',
+    lastEventDate: '',
+    fetchedAt: action.at,
+  }
+  const date = formatApiDate(action.at)
+  patch.lastSearch = {
+    ...previous,
+    checks: [
+      ...previous.checks,
+      { date_received: date, code: check.code, status: check.status, ip_address: '' },
+    ],
+    price: check.price || previous.price,
+    currency: check.currency || previous.currency,
+    estimatedPrice: check.estimatedPrice || previous.estimatedPrice,
+    dateFinalized:
+      check.status === 'VALID' && !previous.dateFinalized ? date : previous.dateFinalized,
+  }
+  return patch
+}
+
 /** `YYYY-MM-DD HH:MM:SS` (UTC) to epoch ms; null when empty or malformed. */
 export function parseApiDate(value: string | undefined): number | null {
   if (!value) return null

@@ -803,3 +803,35 @@ describe('request page: a search sent before an action answers after it', () => 
     expect(text('.summary')).toContain('SUCCESS')
   })
 })
+
+describe('request page: an action after its history entry was deleted in another tab', () => {
+  async function nextEvent(): Promise<void> {
+    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    await wrapper!.get('#next-event').trigger('click')
+    await flushPromises()
+  }
+
+  it.each([
+    ['check', checkCorrectCode, 'SUCCESS', 'Code accepted: the request is verified.'],
+    ['cancel', cancelIt, 'CANCELLED', 'Request cancelled.'],
+    ['next event', nextEvent, 'IN PROGRESS', 'The next message or call is on its way.'],
+  ] as const)(
+    'a %s still works and shows its result, on Live, without bringing the entry back',
+    async (_action, act, status, outcome) => {
+      const requests = await mountLiveStarted()
+      await requests.remove(ID)
+      await tick(1_000)
+      await act()
+      expect(text('[data-test="action-outcome"]')).toContain(outcome)
+      expect(text('.summary')).toContain(status)
+      await requests.flushCalls()
+      expect(requests.byId(ID)).toBeUndefined()
+      expect(requests.entries).toHaveLength(0)
+      // The page keeps looking where the request lives, with what it knew of it.
+      expect(vi.mocked(searchRequests).mock.calls.at(-1)).toEqual(['live', [ID]])
+      expect(text('.summary')).toContain('Live')
+      expect(text('.summary')).toContain('447700900123')
+      expect(text('.summary')).not.toContain('Sandbox')
+    },
+  )
+})
