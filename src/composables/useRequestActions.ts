@@ -8,7 +8,7 @@ import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '
 import { useRequestsStore } from '@/stores/requests'
 import { statusInfo } from '@contract/status'
 import { describeFailure, type Delivery } from '@/utils/call-failure'
-import type { ActionRecord } from '@/utils/history-entry'
+import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 
 export type ActionName = 'check' | 'cancel' | 'next'
 
@@ -111,15 +111,29 @@ export function useRequestActions(
   function check(code: string) {
     const id = toValue(requestId)
     const env = toValue(environment)
+    // On live the code entered is not kept (it may be the PIN), as everywhere else.
+    const stored = env === 'live' ? LIVE_CODE_PLACEHOLDER : code
     return run(
       'check',
       () => checkCode(env, id, code),
       (answer) =>
-        answer.status === '0'
-          ? { status: 'SUCCESS' }
-          : answer.status === '17'
-            ? { status: 'FAILED' }
-            : {},
+        answer.status === '0' && 'event_id' in answer
+          ? {
+              status: 'SUCCESS',
+              check: {
+                code: stored,
+                status: 'VALID',
+                price: answer.price,
+                currency: answer.currency,
+                estimatedPrice: answer.estimated_price_messages_sent,
+                eventId: answer.event_id,
+              },
+            }
+          : answer.status === '16'
+            ? { check: { code: stored, status: 'INVALID' } }
+            : answer.status === '17'
+              ? { status: 'FAILED' }
+              : {},
       'Code accepted: the request is verified.',
     )
   }

@@ -39,6 +39,8 @@ export interface HistorySearchSnapshot {
   lastEventDate: string
   /** When this answer was received (epoch ms). */
   fetchedAt: number
+  /** The event whose PIN a correct check used (from the check answer, which search may lag). */
+  checkEventId?: string
 }
 
 /** The last failure seen for this request (an API status code or a network/proxy error code). */
@@ -285,6 +287,7 @@ export function patchFromAction(
     estimatedPrice: check.estimatedPrice || previous.estimatedPrice,
     dateFinalized:
       check.status === 'VALID' && !previous.dateFinalized ? date : previous.dateFinalized,
+    ...(check.eventId ? { checkEventId: check.eventId } : {}),
   }
   return patch
 }

@@ -20,6 +20,7 @@ import { useCallsStore } from '@/stores/calls'
 import { ApiError, apiRequest, configureClient } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
 import { statusInfo } from '@contract/status'
+import { parseCsv } from '@/utils/csv'
 import { adminRequest } from '../verify/support'
 
 vi.mock('@/api/verify', () => ({
@@ -834,4 +835,35 @@ describe('request page: an action after its history entry was deleted in another
       expect(text('.summary')).not.toContain('Sandbox')
     },
   )
+})
+
+describe('request page: a correct check while search still answers 101', () => {
+  it('shows and exports the price and the check from the check answer', async () => {
+    const requests = await mountLiveStarted()
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    await clickRefresh()
+    await flushPromises()
+    vi.mocked(checkCode).mockResolvedValue(accepted)
+    await tick(1_000)
+    await submitCode('1234')
+    expect(text('.summary')).toContain('SUCCESS')
+    expect(text('.summary')).toContain('0.10000000 EUR')
+    const items = wrapper!.findAll('[data-test="timeline-item"]').map((i) => i.text())
+    expect(items.some((t) => t.includes('A code (not kept on live) checked: valid'))).toBe(true)
+    const stored = requests.byId(ID)!
+    expect(stored.lastSearch).toMatchObject({ price: '0.10000000', currency: 'EUR' })
+    expect(stored.lastSearch?.checkEventId).toBe('e1')
+    expect(stored.lastSearch?.checks).toEqual([
+      expect.objectContaining({ code: '$CODE', status: 'VALID' }),
+    ])
+    expect(JSON.stringify(stored)).not.toContain('1234')
+    const [header, row] = parseCsv(requests.exportCsv())
+    expect(row![header!.indexOf('price')]).toBe('0.10000000')
+    expect(row![header!.indexOf('currency')]).toBe('EUR')
+    expect(row![header!.indexOf('checks')]).toMatch(/^VALID /)
+  })
 })
