@@ -12,7 +12,8 @@ import {
   watch,
   type MaybeRefOrGetter,
 } from 'vue'
-import { ApiError, isApiError } from '@/api/client'
+import { ApiError, isApiError, onApiCall, type ApiCall } from '@/api/client'
+import { requestIdsOf } from '@/utils/call-log'
 import { searchRequests, type EnvironmentId } from '@/api/verify'
 import {
   getAdminRequest,
@@ -82,6 +83,28 @@ export function useRequestDetails(
   const notFound = ref<string | null>(null)
   /** The search answered another status (1 Throttled, 5 Internal Error…): its code and text. */
   const searchFailure = ref<{ status: string; errorText: string } | null>(null)
+
+  /**
+   * When the last load failed (epoch ms). Once a later read of this request is answered (a refresh,
+   * the history poll, the sandbox's event stream), the connection is back: the failure is cleared.
+   */
+  let failedAt = 0
+  function recovered(): void {
+    error.value = null
+    failedAt = 0
+  }
+  const stopCalls = onApiCall((call: ApiCall) => {
+    if (failedAt === 0 || call.startedAt < failedAt) return
+    if (call.method !== 'GET' || call.httpStatus === null || call.error !== null) return
+    if (requestIdsOf(call).includes(toValue(requestId))) recovered()
+  })
+  // A poll (this tab's or another's) that wrote a fresh search answer into history.
+  watch(
+    () => shown.value?.lastSearch?.fetchedAt,
+    (fetchedAt) => {
+      if (failedAt !== 0 && fetchedAt !== undefined && fetchedAt >= failedAt) recovered()
+    },
+  )
 
   const model = computed<RequestModel | null>(() => {
     if (environment.value === 'sandbox' && adminModel.value) return adminModel.value
@@ -194,6 +217,7 @@ export function useRequestDetails(
         await refreshFromSearch(env, id, add)
       } catch (e) {
         error.value = isApiError(e) ? e : new ApiError('network', String(e))
+        failedAt = Date.now()
       } finally {
         isLoading.value = false
         loading = null
@@ -210,6 +234,7 @@ export function useRequestDetails(
     stream = openSandboxEvents((event) => {
       if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
         adminModel.value = fromAdmin(event.data)
+        recovered()
       } else if (event.type === 'clock') {
         clockOffset.value = event.data.offset_ms
       } else if (event.type === 'reset') {
@@ -231,7 +256,10 @@ export function useRequestDetails(
     },
     { immediate: true },
   )
-  onScopeDispose(() => stream?.close())
+  onScopeDispose(() => {
+    stream?.close()
+    stopCalls()
+  })
 
   return {
     entry,

@@ -867,3 +867,61 @@ describe('request page: a correct check while search still answers 101', () => {
     expect(row![header!.indexOf('checks')]).toMatch(/^VALID /)
   })
 })
+
+describe('request page: a failed load once the connection is back', () => {
+  async function mountWithFailedLoad(): Promise<ReturnType<typeof useRequestsStore>> {
+    const requests = await mountLiveStarted()
+    vi.mocked(searchRequests).mockRejectedValue(
+      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
+    )
+    await clickRefresh()
+    await flushPromises()
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
+    await tick(5_000)
+    return requests
+  }
+
+  it('goes away once the history poll answers for the request', async () => {
+    const requests = await mountWithFailedLoad()
+    await requests.applySearchResult(
+      'live',
+      {
+        kind: 'found',
+        requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
+        missing: [],
+      },
+      { existingOnly: true },
+    )
+    await flushPromises()
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(false)
+    expect(text('.summary')).toContain('IN PROGRESS')
+  })
+
+  it('goes away once a later search of the request is answered, even with nothing new', async () => {
+    await mountWithFailedLoad()
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (async () =>
+        new Response(JSON.stringify({ request_id: ID, status: 'IN PROGRESS' }), {
+          headers: { 'content-type': 'application/json' },
+        })) as unknown as typeof fetch,
+    })
+    await apiRequest('GET', 'live/verify/search/json', { query: { request_id: ID } })
+    await flushPromises()
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(false)
+  })
+
+  it('stays while the request has not been read again', async () => {
+    await mountWithFailedLoad()
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (async () =>
+        new Response(JSON.stringify({ request_id: 'd'.repeat(32), status: 'IN PROGRESS' }), {
+          headers: { 'content-type': 'application/json' },
+        })) as unknown as typeof fetch,
+    })
+    await apiRequest('GET', 'live/verify/search/json', { query: { request_id: 'd'.repeat(32) } })
+    await flushPromises()
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
+  })
+})
