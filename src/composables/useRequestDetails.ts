@@ -197,7 +197,13 @@ export function useRequestDetails(
           ])
           if (clock) clockOffset.value = clock.offset_ms
           if (admin) {
-            adminModel.value = fromAdmin(admin)
+            // An answer read before the event stream said the request ended is older: kept out.
+            const shownStatus = adminModel.value?.status
+            const older =
+              shownStatus !== undefined &&
+              isFinalStatus(shownStatus) &&
+              !isFinalStatus(admin.status)
+            if (!older) adminModel.value = fromAdmin(admin)
             notFound.value = null
             const stored = entry.value
             if (stored && stored.status !== admin.status) {

@@ -805,6 +805,36 @@ describe('request page: a search sent before an action answers after it', () => 
   })
 })
 
+describe('request page: a sandbox read sent before the request ended', () => {
+  it('never shows the request in progress again once the event stream said it ended', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    const slow = deferred<AdminRequest | null>()
+    const fresh = deferred<AdminRequest | null>()
+    vi.mocked(getAdminRequest).mockReturnValueOnce(slow.promise).mockReturnValueOnce(fresh.promise)
+    await clickRefresh()
+    await tick(1_000)
+    vi.mocked(checkCode).mockResolvedValue(accepted)
+    await submitCode('1234')
+    const verified = adminRequest(ID, t0, {
+      status: 'SUCCESS',
+      finalized_at: new Date(t0 + 11_000).toISOString(),
+    })
+    onEvent({ type: 'request', data: verified })
+    await flushPromises()
+    expect(text('.summary')).toContain('SUCCESS')
+    slow.resolve(adminRequest(ID, t0))
+    await flushPromises()
+    expect(text('.summary')).toContain('SUCCESS')
+    expect(text('[data-test="status-announcement"]')).not.toContain('IN PROGRESS')
+    // The read sent after the check answered.
+    expect(getAdminRequest).toHaveBeenCalledTimes(3)
+    fresh.resolve(verified)
+    await flushPromises()
+    expect(text('.summary')).toContain('SUCCESS')
+  })
+})
+
 describe('request page: an action after its history entry was deleted in another tab', () => {
   async function nextEvent(): Promise<void> {
     vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
