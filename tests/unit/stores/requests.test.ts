@@ -614,3 +614,55 @@ describe('history store: search answers older than an action', () => {
     expect(tab.byId(requestId(1))?.lastSearch?.checks.map((c) => c.status)).toEqual(['VALID'])
   })
 })
+
+describe('history store: action answers', () => {
+  it('never brings back an entry another tab deleted before the answer came', async () => {
+    const a = await openTab()
+    const b = await openTab()
+    await a.upsert(entry(1, { environment: 'live' }))
+    await vi.waitFor(() => expect(b.byId(requestId(1))).toBeDefined())
+    await b.remove(requestId(1))
+    // A has not heard of the delete yet when its check is answered.
+    const written = await a.recordAction({
+      request_id: requestId(1),
+      at: Date.now(),
+      status: 'SUCCESS',
+      check: { code: '$CODE', status: 'VALID', price: '0.10000000', currency: 'EUR' },
+    })
+    expect(written).toBeUndefined()
+    expect((await openTab()).entries).toEqual([])
+    await vi.waitFor(() => expect(a.entries).toEqual([]))
+    // The page still learns what the action answered.
+    expect(a.actionFor(requestId(1))).toMatchObject({ status: 'SUCCESS' })
+  })
+
+  it('adds the check and its price to what the last search said', async () => {
+    const tab = await openTab()
+    await tab.applySearchResult('live', {
+      kind: 'found',
+      requests: [searchAnswer(1, { status: 'IN PROGRESS', checks: [], price: '0' })],
+      missing: [],
+    })
+    const at = Date.now()
+    const stored = await tab.recordAction({
+      request_id: requestId(1),
+      at,
+      status: 'SUCCESS',
+      check: {
+        code: '$CODE',
+        status: 'VALID',
+        price: '0.10000000',
+        currency: 'EUR',
+        eventId: 'e1',
+      },
+    })
+    expect(stored).toMatchObject({ status: 'SUCCESS', lastActivityAt: at })
+    expect(stored?.lastSearch).toMatchObject({
+      price: '0.10000000',
+      currency: 'EUR',
+      checkEventId: 'e1',
+      events: [{ type: 'sms', id: 'e1' }],
+      checks: [{ code: '$CODE', status: 'VALID' }],
+    })
+  })
+})
