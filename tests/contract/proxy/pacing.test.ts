@@ -536,7 +536,7 @@ describe('how long a call may wait for its turn', () => {
     })
     await vi.waitFor(() => expect(proxy?.lines).toHaveLength(1), { timeout: 10_000 })
     expect(proxy.lines[0]).toMatch(
-      /env=live endpoint=request method=POST http=503 status=- request_id=- latency=[\d.]+ms not_sent$/,
+      /env=live endpoint=request method=POST http=503 status=- request_id=- latency=[\d.]+ms not_sent error=queue_full$/,
     )
 
     // The slow call still gets its answer; the withdrawn one is never sent, even once a slot frees.
@@ -615,7 +615,7 @@ describe('closing the proxy', () => {
     await vi.waitFor(() => expect(proxy?.lines).toHaveLength(3), { timeout: 10_000 })
     for (const line of proxy.lines) {
       expect(line).toMatch(
-        /env=live endpoint=request method=POST http=503 status=- request_id=- latency=[\d.]+ms not_sent$/,
+        /env=live endpoint=request method=POST http=503 status=- request_id=- latency=[\d.]+ms not_sent error=server_closing$/,
       )
     }
     expect(closed).toBe(false) // the sent call is still out
