@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -12,8 +11,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { cli, spawnCli } from './support/cli'
 import { getJson, postForm, raw, type Body } from './support/http'
 import {
   admin,
@@ -243,49 +242,6 @@ describe('persistence across a restart', () => {
 })
 
 describe('standalone CLI', () => {
-  const root = fileURLToPath(new URL('../../..', import.meta.url))
-  const cli = (args: string[], env: Record<string, string> = {}) =>
-    spawn(process.execPath, ['--import', 'tsx', 'server/sandbox/cli.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, SANDBOX_PORT: '', SANDBOX_HOST: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-
-  interface RunningCli {
-    base: string
-    /** Everything it printed on stdout so far. */
-    output(): string
-    /** Stops it (SIGTERM lets it shut down, SIGKILL gives it no chance) and waits for the exit. */
-    stop(signal?: NodeJS.Signals): Promise<void>
-  }
-
-  /** Starts the CLI and resolves once its banner, up to the credentials line, is out. */
-  async function spawnCli(args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
-    const child = cli(args, env)
-    const exited = new Promise<void>((r) => child.once('exit', () => r()))
-    const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      await exited
-    }
-    let out = ''
-    let err = ''
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    try {
-      const base = await new Promise<string>((ok, fail) => {
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString()
-          const m = /listening at (http:\/\/\S+)\n[\s\S]*API secret: +\S+\n/.exec(out)
-          if (m) ok(m[1] as string)
-        })
-        child.once('exit', (code) => fail(new Error(`cli exited with ${code}: ${out}${err}`)))
-      })
-      return { base, output: () => out, stop }
-    } catch (error) {
-      await stop('SIGKILL')
-      throw error
-    }
-  }
-
   const creds = 'api_key=sandbox&api_secret=sandbox-secret'
   const call = async (base: string, path: string) =>
     JSON.parse((await raw(base, { path })).text) as Body
