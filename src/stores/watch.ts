@@ -93,10 +93,18 @@ export const useWatchStore = defineStore('watch', () => {
   let events: SandboxEventsHandle | null = null
   let onVisibility: (() => void) | null = null
 
+  /**
+   * When each environment's search in flight was sent (epoch ms). A round's calls to one
+   * environment run one after the other, each followed by its `onFound`, so this is the send time
+   * of the answer `onFound` gets.
+   */
+  const sentAt = new Map<PollEnvironment, number>()
+
   const poller = new HistoryPoller<VerificationRequest>({
     targets: () => watched.value,
     async search(env, ids) {
       searchCalls.value++
+      sentAt.set(env, Date.now())
       return searchRequests(env, ids)
     },
     async onFound(env, found) {
@@ -104,10 +112,11 @@ export const useWatchStore = defineStore('watch', () => {
       const changed = found.filter((r) => !unchanged(requests.byId(r.request_id), r))
       if (changed.length === 0) return
       // Only entries still in history: a request deleted while this search ran stays deleted.
+      // An answer to a search sent before a check or cancel never undoes what the action recorded.
       await requests.applySearchResult(
         env,
         { kind: 'found', requests: changed, missing: [] },
-        { existingOnly: true },
+        { existingOnly: true, observedAt: sentAt.get(env) },
       )
     },
     async onGone(_env, ids) {

@@ -372,3 +372,37 @@ describe('live status: sandbox events', () => {
     expect(search).toHaveBeenCalledTimes(2)
   })
 })
+
+describe('live status: answers older than an action', () => {
+  it('never lets a poll sent before a wrong-code check undo the check when it answers after it', async () => {
+    const history = await seed(inProgress(1))
+    const id = requestId(1)
+    // The round's search leaves now and answers only when the test says (no check listed yet).
+    let answerPoll: (result: SearchResult) => void = () => undefined
+    search.mockImplementationOnce(
+      () => new Promise<SearchResult>((resolve) => (answerPoll = resolve)),
+    )
+    const watch = useWatchStore()
+    await watch.start()
+    await settle()
+    expect(search).toHaveBeenCalledTimes(1)
+
+    // While it is on its way, the user enters a wrong code (status 16): the check is recorded.
+    vi.setSystemTime(NOW + 400)
+    await history.recordAction({
+      request_id: id,
+      at: Date.now(),
+      check: { code: '0000', status: 'INVALID' },
+    })
+    expect(history.byId(id)?.lastSearch?.checks).toHaveLength(1)
+
+    // The poll answers after the check, with what Vonage knew before it.
+    vi.setSystemTime(NOW + 600)
+    answerPoll({ kind: 'found', requests: [answer(id)], missing: [] })
+    await settle()
+    expect(history.byId(id)).toMatchObject({ status: 'IN PROGRESS', lastActivityAt: NOW + 400 })
+    expect(history.byId(id)?.lastSearch?.checks).toEqual([
+      expect.objectContaining({ code: '0000', status: 'INVALID' }),
+    ])
+  })
+})
