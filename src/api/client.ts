@@ -27,7 +27,10 @@ const CREDENTIAL_PARAMS: Readonly<Record<string, string>> = {
 }
 
 export type ApiErrorKind =
-  /** The server could not be reached (offline, connection refused, dropped). */
+  /**
+   * No answer: the connection failed or was lost (offline, server down, dropped, page left). A
+   * browser cannot tell which, so the call may have reached the server.
+   */
   | 'network'
   /** No answer within the timeout. */
   | 'timeout'
@@ -289,7 +292,10 @@ async function toApiError(
   }
   const detail = error instanceof Error && error.message ? ` (${error.message})` : ''
   return {
-    error: new ApiError('network', `The server could not be reached${detail}.`),
+    error: new ApiError(
+      'network',
+      `No answer: the connection to the server failed or was lost${detail}.`,
+    ),
     body: null,
   }
 }

@@ -107,7 +107,9 @@ export function failureTitle(error: CallFailure): string {
       return `The server refused the call: ${error.code}${http}`
   }
   if (error.kind === 'timeout') return 'No answer from the server in time'
-  if (error.kind === 'network') return 'The server could not be reached'
+  // A browser cannot tell a server that is down from a connection dropped on the way or a page
+  // left (a reload) while the call was out: the call may have reached the server.
+  if (error.kind === 'network') return 'No answer: the connection to the server failed or was lost'
   if (error.kind === 'bad_response') return 'The server answered something unexpected'
   if (error.kind === 'aborted') return 'The call was cancelled'
   return `The server answered an error${http}`

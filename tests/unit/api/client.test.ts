@@ -75,6 +75,19 @@ describe('api client', () => {
     expect(calls[0]?.error?.kind).toBe('network')
   })
 
+  it('reports a failed fetch (a page reload, a dropped connection) as a lost connection', async () => {
+    serve(() => {
+      throw new TypeError('Failed to fetch')
+    })
+    const failure = startVerification('sandbox', { number: '447700900000', brand: 'Acme' })
+    await expect(failure).rejects.toMatchObject({
+      kind: 'network',
+      message: 'No answer: the connection to the server failed or was lost (Failed to fetch).',
+    })
+    // The browser cannot tell a server that is down from a call left behind: never claim which.
+    expect(calls[0]?.error?.message).not.toMatch(/could not be reached/)
+  })
+
   it('retries a search once on a network error', async () => {
     let n = 0
     serve(() => {

@@ -217,6 +217,22 @@ describe('the failed start card', () => {
     expect(view.nextStep).toMatch(/^Nothing was sent: send it again;/)
   })
 
+  it('a start cut off by a page reload (Failed to fetch) never claims the server was unreachable', () => {
+    // The browser gives the same error for a server that is down and for a call left behind by a
+    // reload: the start may have reached the server and gone out.
+    const view = describeFailure('start', {
+      kind: 'network',
+      message: 'No answer: the connection to the server failed or was lost (Failed to fetch).',
+    })
+    expect(view).toEqual({
+      delivery: 'maybe',
+      title: 'No answer: the connection to the server failed or was lost',
+      heading: 'The start may have gone out',
+      nextStep: START_MAY_HAVE_GONE_OUT.nextStep,
+    })
+    expect(view.title).not.toMatch(/could not be reached|unreachable/i)
+  })
+
   it('401 asks for the token', () => {
     expect(describeFailure('start', proxy(401, 'unauthorized', 'Token.')).nextStep).toBe(
       'Enter the access token of this server, then send it again.',
@@ -247,7 +263,7 @@ describe('a failed check', () => {
       'No answer from the server in time',
     )
     expect(failureTitle({ kind: 'network', message: 'Failed to fetch' })).toBe(
-      'The server could not be reached',
+      'No answer: the connection to the server failed or was lost',
     )
     expect(failureTitle(proxy(502, 'upstream_bad_response', 'HTML'))).toBe(
       'Vonage answered something unexpected (HTTP 502)',
@@ -258,7 +274,7 @@ describe('a failed check', () => {
 describe('a failed read (search, the sandbox view)', () => {
   it('a lost connection: check the connection to this server', () => {
     expect(describeReadFailure({ kind: 'network', message: 'Failed to fetch' })).toEqual({
-      title: 'The server could not be reached',
+      title: 'No answer: the connection to the server failed or was lost',
       nextStep: 'Check the connection to this server, then try again.',
     })
   })
