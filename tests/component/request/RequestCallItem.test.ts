@@ -27,3 +27,58 @@ describe('RequestCallItem copy as curl', () => {
     expect(curl).not.toContain('X-Verify-Desk-Token')
   })
 })
+
+const ID = 'abcdef0123456789abcdef0123456789'
+const OTHER = '0123456789abcdef0123456789abcdef'
+
+/** The call's one-line summary (method, path, HTTP and API status). */
+function summaryOf(patch: Parameters<typeof apiCall>[0], requestId?: string): string {
+  const wrapper = mount(RequestCallItem, {
+    props: {
+      call: apiCall(patch),
+      origin: 'https://desk.example.com',
+      ...(requestId ? { requestId } : {}),
+    },
+  })
+  return wrapper.find('summary').text().replace(/\s+/g, ' ')
+}
+
+/** A background search of several ids, as History's live status sends it. */
+function batchSearch(listed: { request_id: string; status: string }[]) {
+  return {
+    query: { request_ids: [ID, OTHER] },
+    response: { verification_requests: listed },
+  }
+}
+
+describe('RequestCallItem summary', () => {
+  it('shows the API status of a single-id search and of an action', () => {
+    expect(summaryOf({ response: { request_id: ID, status: 'IN PROGRESS' } }, ID)).toContain(
+      '→ 200 · status IN PROGRESS',
+    )
+    expect(summaryOf({ response: { status: '16', error_text: 'wrong code' } }, ID)).toContain(
+      '→ 200 · status 16',
+    )
+  })
+
+  it("shows this request's status in a search of several ids", () => {
+    const call = batchSearch([
+      { request_id: OTHER, status: 'IN PROGRESS' },
+      { request_id: ID, status: 'FAILED' },
+    ])
+    expect(summaryOf(call, ID)).toContain('→ 200 · status FAILED')
+    expect(summaryOf(call, OTHER)).toContain('→ 200 · status IN PROGRESS')
+  })
+
+  it('shows status 101 for a request a search of several ids left out', () => {
+    const call = batchSearch([{ request_id: OTHER, status: 'IN PROGRESS' }])
+    expect(summaryOf(call, ID)).toContain('→ 200 · status 101 (not listed)')
+  })
+
+  it('names no status when it cannot tell which request the list is about', () => {
+    const call = batchSearch([{ request_id: OTHER, status: 'IN PROGRESS' }])
+    expect(summaryOf(call)).not.toContain('status')
+    // An id the search was not asked about is not called "not listed".
+    expect(summaryOf(call, 'f'.repeat(32))).not.toContain('status')
+  })
+})

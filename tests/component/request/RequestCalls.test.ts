@@ -27,3 +27,17 @@ describe('RequestCalls and the sandbox clock', () => {
     expect(note(150_000, [])).toBeNull()
   })
 })
+
+describe('RequestCalls and searches of several ids', () => {
+  it("shows the request's own status in a background search of several ids", () => {
+    const id = 'abcdef0123456789abcdef0123456789'
+    const batch = apiCall({
+      query: { request_ids: [id, '0'.repeat(32)] },
+      response: { verification_requests: [{ request_id: id, status: 'EXPIRED' }] },
+    })
+    const wrapper = mount(RequestCalls, {
+      props: { calls: [batch], origin: 'http://localhost:5173', requestId: id },
+    })
+    expect(wrapper.find('summary').text().replace(/\s+/g, ' ')).toContain('→ 200 · status EXPIRED')
+  })
+})

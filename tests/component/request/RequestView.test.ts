@@ -431,6 +431,33 @@ describe('request page: live status and loading', () => {
     expect(call.text()).toContain(`-d "request_id=${ID}"`)
     expect(call.find('time').attributes('title')).toMatch(/UTC$/)
   })
+
+  it("shows the request's own status for a history search of several ids", async () => {
+    await mountRequest(adminRequest(ID, t0))
+    const other = 'd'.repeat(32)
+    useCallsStore().record({
+      id: 2,
+      key: 'test-2',
+      method: 'GET',
+      path: 'sandbox/verify/search/json',
+      query: { request_ids: [other, ID] },
+      body: null,
+      startedAt: t0,
+      durationMs: 12,
+      httpStatus: 200,
+      response: {
+        verification_requests: [
+          { ...searchAnswer(), request_id: other },
+          { ...searchAnswer('EXPIRED'), request_id: ID },
+        ],
+      },
+      error: null,
+    })
+    await flushPromises()
+    expect(wrapper!.get('.call summary').text().replace(/\s+/g, ' ')).toContain(
+      '→ 200 · status EXPIRED',
+    )
+  })
 })
 
 describe('request page: a history entry deleted while the page is open', () => {
