@@ -187,7 +187,14 @@ export function redact(text: string, secrets: readonly string[]): string {
  * is left alone: eight hex characters may well be part of a request_id.
  */
 export function hideApiKey(text: string, apiKey: string): string {
-  const escaped = apiKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const quoted = new RegExp(`(api_key["']?\\s*[:=]\\s*["']?)${escaped}(?![A-Za-z0-9])`, 'gi')
+  const quoted = new RegExp(
+    `(api_key["']?\\s*[:=]\\s*["']?)${escapeRegExp(apiKey)}(?![A-Za-z0-9])`,
+    'gi',
+  )
   return text.replace(quoted, `$1${maskKey(apiKey)}`)
+}
+
+/** A text as a regular expression that matches exactly it. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

@@ -3,6 +3,7 @@
  * error (`ProxyError`), with the advice an agent needs and whether the call may have reached the
  * upstream (`delivery`). Pure: the proxy passes in what the message names.
  */
+import { escapeRegExp } from './credentials.ts'
 import { ProxyError } from './errors.ts'
 import { LimiterClosedError, QueueFullError, QueueTimeoutError } from './limiter.ts'
 import {
@@ -275,8 +276,8 @@ const CODE_PARAMETER = /((?:^|[^A-Za-z0-9_])(?:pin_)?code["']?\s*[:=]\s*["']?)([
 export function hideCodes(text: string, codes: readonly string[]): string {
   let out = text.replace(CODE_PARAMETER, '$1[code]')
   for (const code of codes) {
-    const escaped = code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '[code]')
+    const alone = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(code)}(?![A-Za-z0-9])`, 'g')
+    out = out.replace(alone, '[code]')
   }
   return out
 }

@@ -138,6 +138,8 @@ export interface Proxy {
 const MAX_HOST_VERDICTS = 64
 /** How long a call may wait for its turn by default (the dashboard waits 30 s for an answer). */
 const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
+/** A parameter name an answer quoting the call would show the key under. */
+const API_KEY_NAME = /api_key/i
 /** The least time a search retry needs (a turn under the pacing, then an answer). */
 const MIN_RETRY_MS = 2000
 /** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
@@ -595,7 +597,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     if (redacted) text = redact(text, answerSecrets)
     // An answer quoting the call shows the API key as the dashboard does: its first four characters.
     const apiKey = env.config.credentials.apiKey
-    if (apiKey.length >= 4 && text.includes(apiKey)) {
+    if (apiKey.length >= 4 && text.includes(apiKey) && API_KEY_NAME.test(text)) {
       const masked = hideApiKey(text, apiKey)
       if (masked !== text) {
         text = masked
