@@ -10,6 +10,8 @@
  * - The access token (`X-Verify-Desk-Token`) comes from `setAccessToken()`, never from a store.
  * - Every call made is reported to `onApiCall()` listeners as an `ApiCall` (request and response as
  *   sent and received, credentials masked), so a store can keep a log; the client imports no store.
+ *   `onApiCallSent()` listeners hear of it earlier, as it is sent (`pending`, same `key`), so that
+ *   a call whose answer never arrives (the page was reloaded or closed meanwhile) is not lost.
  * - `configureClient({ prefixUrl, fetch })` points the client elsewhere (tests: an in-process fetch).
  *
  * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`.
@@ -103,6 +105,12 @@ export interface ApiCall {
   masked?: string[]
   /** Set on a call read back from history when its response was cut to a storable size. */
   truncated?: boolean
+  /**
+   * Set while no answer is recorded: the call was sent and its answer (or failure) has not arrived,
+   * or never will because the page that sent it was reloaded or closed first. The answered call
+   * that replaces it has the same `key`.
+   */
+  pending?: true
 }
 
 export type ApiCallListener = (call: ApiCall) => void
@@ -148,6 +156,7 @@ let nextCallId = 1
 /** Tells this page load's calls from those of other tabs and earlier loads. */
 const PAGE_KEY = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
 const listeners = new Set<ApiCallListener>()
+const sentListeners = new Set<ApiCallListener>()
 let instance: KyInstance = build()
 
 function build(): KyInstance {
@@ -194,6 +203,16 @@ export function getAccessToken(): string | null {
 export function onApiCall(listener: ApiCallListener): () => void {
   listeners.add(listener)
   return () => listeners.delete(listener)
+}
+
+/**
+ * Subscribes to every call as it is sent (before any answer): a copy with `pending: true`, no
+ * status and no response; the same call (same `key`) then reaches the `onApiCall` listeners once
+ * it ends. Returns the unsubscribe function.
+ */
+export function onApiCallSent(listener: ApiCallListener): () => void {
+  sentListeners.add(listener)
+  return () => sentListeners.delete(listener)
 }
 
 function toSearchParams(params: Params | undefined): URLSearchParams {
@@ -300,8 +319,8 @@ async function toApiError(
   }
 }
 
-function emit(call: ApiCall): void {
-  for (const listener of listeners) {
+function emit(call: ApiCall, to: ReadonlySet<ApiCallListener> = listeners): void {
+  for (const listener of to) {
     try {
       listener(call)
     } catch {
@@ -342,6 +361,7 @@ export async function apiRequest<T>(
     response: null,
     error: null,
   }
+  emit({ ...call, pending: true }, sentListeners)
   try {
     const response = await instance(path, {
       method,

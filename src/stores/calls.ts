@@ -3,10 +3,11 @@
  * the request page can show them and offer "copy as curl". This tab's calls are held in memory
  * (the newest MAX_CALLS); the history store keeps each request's calls in IndexedDB with its entry,
  * so they are still there after a reload or in another tab (see utils/call-log for what is stored).
+ * A call is listed from the moment it is sent (`pending`), and its answer replaces it in place.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { shallowRef } from 'vue'
-import { onApiCall, type ApiCall } from '@/api/client'
+import { computed, shallowRef } from 'vue'
+import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
 
@@ -20,13 +21,35 @@ export const useCallsStore = defineStore('calls', () => {
   /** Stored calls of the requests loaded with `load`, by request_id, newest first. */
   const stored = shallowRef<ReadonlyMap<string, readonly ApiCall[]>>(new Map())
 
+  /** Lists a call as it is sent (`pending`), or puts its answer in its place. */
   function record(call: ApiCall): void {
-    const next = calls.value.length >= MAX_CALLS ? calls.value.slice(1) : calls.value.slice()
+    const list = calls.value
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i]!.key !== call.key) continue
+      // A call never goes back to pending.
+      if (call.pending === true && list[i]!.pending !== true) return
+      const next = list.slice()
+      next[i] = call
+      calls.value = next
+      return
+    }
+    const next = list.length >= MAX_CALLS ? list.slice(1) : list.slice()
     next.push(call)
     calls.value = next
   }
 
-  const stop = onApiCall(record)
+  /** Keys of this tab's calls sent and not answered yet. */
+  const inFlight = computed<ReadonlySet<string>>(
+    () => new Set(calls.value.filter((c) => c.pending === true).map((c) => c.key)),
+  )
+
+  const stopAnswered = onApiCall(record)
+  const stopSent = onApiCallSent(record)
+  /** Stops recording this tab's calls. */
+  function stop(): void {
+    stopAnswered()
+    stopSent()
+  }
 
   function setStored(id: string, list: readonly ApiCall[]): void {
     const next = new Map(stored.value)
@@ -69,7 +92,7 @@ export const useCallsStore = defineStore('calls', () => {
     stopRemote()
   }
 
-  return { calls, stored, record, load, forRequest, clear, stop, dispose }
+  return { calls, stored, inFlight, record, load, forRequest, clear, stop, dispose }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCallsStore, import.meta.hot))

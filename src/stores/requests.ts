@@ -7,7 +7,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
 import { statusInfo } from '@contract/status'
-import { isApiError, onApiCall, type ApiCall } from '@/api/client'
+import { isApiError, onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { describeReadFailure } from '@/utils/call-failure'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
@@ -175,7 +175,8 @@ export const useRequestsStore = defineStore('requests', () => {
   // The call log: every call about a request is stored with its entry (see utils/call-log for
   // what is masked and how much is kept). A call is written once its request is in history (a
   // start's call arrives just before its entry); calls about ids that never enter history (a
-  // look-up that found nothing) are dropped after CALL_WAIT_MS.
+  // look-up that found nothing) are dropped after CALL_WAIT_MS. A call is stored as it is sent
+  // (pending), so a reload before its answer does not lose it, then again with its answer.
 
   let waitingCalls: { record: StoredCall; at: number }[] = []
   let callWrite: Promise<void> | null = null
@@ -215,11 +216,19 @@ export const useRequestsStore = defineStore('requests', () => {
     const records = toStoredCalls(call)
     if (records.length === 0) return
     const at = Date.now()
+    // The answer replaces the pending copy of the call still waiting for its entry.
+    const keys = new Set(records.map((r) => r.key))
+    waitingCalls = waitingCalls.filter((w) => !keys.has(w.record.key))
     for (const record of records) waitingCalls.push({ record, at })
     scheduleCallWrite()
   }
 
-  const stopCalls = onApiCall(recordCall)
+  const stopAnswered = onApiCall(recordCall)
+  const stopSent = onApiCallSent(recordCall)
+  function stopCalls(): void {
+    stopAnswered()
+    stopSent()
+  }
 
   /** Resolves once the calls recorded so far are stored (or given up). */
   async function flushCalls(): Promise<void> {

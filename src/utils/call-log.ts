@@ -10,6 +10,10 @@
  *   lists under `checks` are replaced by `$CODE` and `$PIN_CODE`: a finished request's PIN is
  *   harmless in the sandbox but not on a real phone;
  * - a response larger than `MAX_RESPONSE_CHARS` is cut (and marked `truncated`).
+ *
+ * A call is stored as soon as it is sent (`pending`, with no status or response yet), then stored
+ * again under the same key once its answer arrives. A call still pending when read back after a
+ * reload, or from another tab, got no answer in the page that sent it: it may have reached Vonage.
  */
 import { TOKEN_QUERY_PARAM } from '@contract/desk'
 import type { ApiCall } from '@/api/client'
@@ -140,6 +144,7 @@ export function storableCall(call: ApiCall): ApiCall {
   }
   if (masked.length > 0) stored.masked = masked
   if (truncated) stored.truncated = true
+  if (call.pending === true) stored.pending = true
   return stored
 }
 
@@ -214,16 +219,34 @@ export function readStoredCall(raw: unknown): StoredCall | null {
   return r as StoredCall
 }
 
-/** Newest first; the same call (by key) once, the first copy given wins. */
+/**
+ * Newest first; the same call (by key) once. An answered copy wins over a pending one (a call
+ * never goes back to pending); otherwise the first copy given wins.
+ */
 export function mergeCalls(...lists: readonly (readonly ApiCall[])[]): ApiCall[] {
-  const seen = new Set<string>()
-  const out: ApiCall[] = []
+  const byKey = new Map<string, ApiCall>()
   for (const list of lists) {
     for (const call of list) {
-      if (seen.has(call.key)) continue
-      seen.add(call.key)
-      out.push(call)
+      const seen = byKey.get(call.key)
+      if (!seen || (seen.pending === true && call.pending !== true)) byKey.set(call.key, call)
     }
   }
-  return out.sort((a, b) => b.startedAt - a.startedAt || b.id - a.id)
+  return [...byKey.values()].sort((a, b) => b.startedAt - a.startedAt || b.id - a.id)
+}
+
+/**
+ * How far a call got: `answered` (an answer or a failure was recorded), `waiting` (sent by this
+ * page, its answer not in yet) or `unanswered` (sent, and no answer was recorded: the page that
+ * sent it was reloaded or closed first, or another tab is still waiting; it may have reached
+ * Vonage).
+ */
+export type CallProgress = 'answered' | 'waiting' | 'unanswered'
+
+/** The progress of `call`; `inFlight` holds the keys of this page's calls still out. */
+export function callProgress(
+  call: Pick<ApiCall, 'key' | 'pending'>,
+  inFlight: ReadonlySet<string>,
+): CallProgress {
+  if (call.pending !== true) return 'answered'
+  return inFlight.has(call.key) ? 'waiting' : 'unanswered'
 }
