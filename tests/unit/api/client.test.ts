@@ -1,5 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ApiError, configureClient, onApiCall, setAccessToken, type ApiCall } from '@/api/client'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  ApiError,
+  configureClient,
+  onApiCall,
+  onApiCallSent,
+  setAccessToken,
+  type ApiCall,
+} from '@/api/client'
 import { checkCode, searchRequests, startVerification } from '@/api/verify'
 
 type Handler = (request: Request) => Response | Promise<Response>
@@ -213,5 +220,61 @@ describe('api client', () => {
       api_key: '$VONAGE_API_KEY',
       api_secret: '$VONAGE_API_SECRET',
     })
+  })
+})
+
+describe('api client: calls as they are sent', () => {
+  it('reports a call before its answer (pending, masked), then the same call answered', async () => {
+    let answer!: (response: Response) => void
+    serve(() => new Promise<Response>((resolve) => (answer = resolve)))
+    const sent: ApiCall[] = []
+    const stopSent = onApiCallSent((c) => sent.push(c))
+    try {
+      setAccessToken('server-token')
+      const check = checkCode('sandbox', 'c'.repeat(32), '1234')
+      // Sent, not answered: the listener already has it, the answered listeners not yet.
+      expect(sent).toHaveLength(1)
+      expect(calls).toHaveLength(0)
+      expect(sent[0]).toMatchObject({
+        method: 'POST',
+        path: 'sandbox/verify/check/json',
+        body: { request_id: 'c'.repeat(32), code: '1234' },
+        httpStatus: null,
+        response: null,
+        error: null,
+        pending: true,
+      })
+      expect(JSON.stringify(sent[0])).not.toContain('server-token')
+
+      await vi.waitFor(() => expect(seen).toHaveLength(1))
+      answer(json({ request_id: 'c'.repeat(32), status: '16', error_text: 'Wrong code' }))
+      await check
+      expect(sent).toHaveLength(1)
+      expect(calls).toHaveLength(1)
+      expect(calls[0]!.key).toBe(sent[0]!.key)
+      expect(calls[0]!.pending).toBeUndefined()
+      expect(calls[0]).toMatchObject({ httpStatus: 200, response: { status: '16' } })
+      // The copy reported at send time is not changed afterwards.
+      expect(sent[0]!.pending).toBe(true)
+      expect(sent[0]!.httpStatus).toBeNull()
+    } finally {
+      stopSent()
+    }
+  })
+
+  it('reports a call that fails without an answer as sent, then with its error', async () => {
+    serve(() => Promise.reject(new TypeError('Failed to fetch')))
+    const sent: ApiCall[] = []
+    const stopSent = onApiCallSent((c) => sent.push(c))
+    try {
+      await expect(checkCode('sandbox', 'c'.repeat(32), '1234')).rejects.toMatchObject({
+        kind: 'network',
+      })
+      expect(sent.map((c) => c.key)).toEqual(calls.map((c) => c.key))
+      expect(calls[0]).toMatchObject({ httpStatus: null, error: { kind: 'network' } })
+      expect(calls[0]!.pending).toBeUndefined()
+    } finally {
+      stopSent()
+    }
   })
 })

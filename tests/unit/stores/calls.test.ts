@@ -6,7 +6,7 @@ import { cancelRequest, checkCode, searchRequests, startVerification } from '@/a
 import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { useStartVerification } from '@/composables/useStartVerification'
-import { MAX_ACTIONS_PER_REQUEST, MAX_READS_PER_REQUEST } from '@/utils/call-log'
+import { callProgress, MAX_ACTIONS_PER_REQUEST, MAX_READS_PER_REQUEST } from '@/utils/call-log'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
 
 const ID = requestId(7)
@@ -26,7 +26,36 @@ function serve(answer: (path: string, request: Request) => unknown) {
   })
 }
 
+/**
+ * Like `serve`, but holds the answer to every call whose path ends with `held` until `release()`:
+ * the call is out, its answer not in (a slow upstream, or a page reloaded meanwhile).
+ */
+function serveHolding(held: string, answer: (path: string) => unknown) {
+  const waiting: (() => void)[] = []
+  let sent = 0
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init)
+      const path = new URL(request.url).pathname.replace(/^\/api\//, '')
+      if (!path.endsWith(held)) return json(answer(path))
+      sent++
+      await new Promise<void>((resolve) => waiting.push(resolve))
+      return json(answer(path))
+    }) as typeof fetch,
+  })
+  return {
+    /** How many held calls reached the server. */
+    sent: () => sent,
+    release(): void {
+      for (const resolve of waiting.splice(0)) resolve()
+    },
+  }
+}
+
 const pages: { stop(): void; dispose(): Promise<void> }[] = []
+/** Held answers still out when a test ends: released after its pages are closed. */
+const holds: { release(): void }[] = []
 
 /** A page: history and the call log in one Pinia, as the app has them. */
 async function openPage() {
@@ -65,6 +94,7 @@ afterEach(async () => {
     await page.dispose()
   }
   await closeTabs()
+  for (const hold of holds.splice(0)) hold.release()
   vi.useRealTimers()
 })
 
@@ -210,6 +240,141 @@ describe('call log: kept with history across a reload', () => {
     await tabA.flushCalls()
     await vi.waitFor(() => expect(inB.forRequest(ID)).toHaveLength(1))
     expect(inB.forRequest(ID)[0]!.body).toEqual({ request_id: ID, cmd: 'cancel' })
+  })
+})
+
+describe('call log: a call recorded as it is sent', () => {
+  const WRONG = { request_id: ID, status: '16', error_text: 'The code provided does not match' }
+
+  it('lists a check at once as waiting, stores it, then puts its answer in the same line', async () => {
+    const hold = serveHolding('check/json', () => WRONG)
+    holds.push(hold)
+    const { calls: here, tab } = await openPage()
+    await tab.upsert(entry(7))
+    const check = checkCode('sandbox', ID, '1234')
+
+    // Sent, no answer yet: listed and stored already.
+    const [sent, ...none] = here.forRequest(ID)
+    expect(none).toEqual([])
+    expect(sent).toMatchObject({ path: 'sandbox/verify/check/json', pending: true })
+    expect(sent!.body).toEqual({ request_id: ID, code: '1234' })
+    expect(callProgress(sent!, here.inFlight)).toBe('waiting')
+    await tab.flushCalls()
+    const stored = await tab.loadCalls(ID)
+    expect(stored.map((c) => [c.key, c.pending])).toEqual([[sent!.key, true]])
+
+    await vi.waitFor(() => expect(hold.sent()).toBe(1))
+    hold.release()
+    await check
+    const [answered, ...nothingElse] = here.forRequest(ID)
+    expect(nothingElse).toEqual([])
+    expect(answered!.key).toBe(sent!.key)
+    expect(answered!.pending).toBeUndefined()
+    expect(answered).toMatchObject({ httpStatus: 200, response: { status: '16' } })
+    expect(callProgress(answered!, here.inFlight)).toBe('answered')
+    expect(here.inFlight.size).toBe(0)
+    // Stored once, answered: the pending record was replaced, not added to.
+    await tab.flushCalls()
+    const after = await tab.loadCalls(ID)
+    expect(after).toHaveLength(1)
+    expect(after[0]).toMatchObject({ key: sent!.key, httpStatus: 200, response: WRONG })
+    expect(after[0]!.pending).toBeUndefined()
+  })
+
+  it('shows a check whose answer never came after a reload: unanswered, not dropped', async () => {
+    const hold = serveHolding('check/json', () => WRONG)
+    holds.push(hold)
+    const { calls: first, tab } = await openPage()
+    await tab.upsert(entry(7))
+    void checkCode('sandbox', ID, '1234').catch(() => undefined)
+    await tab.flushCalls()
+    // The page is reloaded while the check is out: its answer never reaches it.
+    first.dispose()
+    await tab.dispose()
+
+    const { calls: reloaded, list } = await reloadedCalls(ID)
+    expect(list).toHaveLength(1)
+    const [check] = list
+    expect(check).toMatchObject({
+      method: 'POST',
+      path: 'sandbox/verify/check/json',
+      body: { request_id: ID, code: '1234' },
+      httpStatus: null,
+      response: null,
+      error: null,
+      pending: true,
+    })
+    // Neither failed nor succeeded: no answer was recorded, and this page is not waiting for one.
+    expect(callProgress(check!, reloaded.inFlight)).toBe('unanswered')
+  })
+
+  it('masks a live PIN in the pending record, as in the answered one', async () => {
+    const hold = serveHolding('check/json', () => ({ request_id: ID, status: '0' }))
+    holds.push(hold)
+    const { calls: here, tab } = await openPage()
+    await tab.upsert(entry(7, { environment: 'live' }))
+    const check = checkCode('live', ID, '9876')
+    await tab.flushCalls()
+    const [pending] = await tab.loadCalls(ID)
+    expect(pending).toMatchObject({
+      pending: true,
+      body: { request_id: ID, code: '$CODE' },
+      masked: ['code'],
+    })
+    expect(await rawCallRecords()).not.toContain('9876')
+    // This tab still shows what it sent.
+    expect(here.forRequest(ID)[0]!.body).toEqual({ request_id: ID, code: '9876' })
+
+    await vi.waitFor(() => expect(hold.sent()).toBe(1))
+    hold.release()
+    await check
+    await tab.flushCalls()
+    const [answered, ...rest] = await tab.loadCalls(ID)
+    expect(rest).toEqual([])
+    expect(answered).toMatchObject({ body: { request_id: ID, code: '$CODE' }, httpStatus: 200 })
+    expect(await rawCallRecords()).not.toContain('9876')
+  })
+
+  it('shows another tab the pending call, then its answer in the same line', async () => {
+    const hold = serveHolding('control/json', () => ({ request_id: ID, status: '0' }))
+    holds.push(hold)
+    const tabA = await openTab()
+    await tabA.upsert(entry(7))
+    const { calls: inB } = await reloadedCalls(ID)
+    // Tab B's own client listeners are off: what it shows comes through storage and the channel.
+    inB.stop()
+    const cancel = cancelRequest('sandbox', ID)
+    await tabA.flushCalls()
+    await vi.waitFor(() => expect(inB.forRequest(ID)).toHaveLength(1))
+    const [seen] = inB.forRequest(ID)
+    expect(seen).toMatchObject({ body: { request_id: ID, cmd: 'cancel' }, pending: true })
+    // Tab B is not waiting for it: no answer is recorded yet.
+    expect(callProgress(seen!, inB.inFlight)).toBe('unanswered')
+
+    await vi.waitFor(() => expect(hold.sent()).toBe(1))
+    hold.release()
+    await cancel
+    await tabA.flushCalls()
+    await vi.waitFor(() => expect(inB.forRequest(ID)[0]!.pending).toBeUndefined())
+    expect(inB.forRequest(ID)).toHaveLength(1)
+    expect(inB.forRequest(ID)[0]).toMatchObject({ key: seen!.key, httpStatus: 200 })
+  })
+
+  it('keeps a call waiting for its entry once: its answer replaces the pending copy', async () => {
+    const hold = serveHolding('control/json', () => ({ request_id: ID, status: '0' }))
+    holds.push(hold)
+    const tab = await openTab()
+    // The request is not in history yet (a page opened on an id): the call waits for its entry.
+    const cancel = cancelRequest('sandbox', ID)
+    await vi.waitFor(() => expect(hold.sent()).toBe(1))
+    hold.release()
+    await cancel
+    await tab.upsert(entry(7))
+    await tab.flushCalls()
+    const stored = await tab.loadCalls(ID)
+    expect(stored).toHaveLength(1)
+    expect(stored[0]).toMatchObject({ httpStatus: 200, response: { status: '0' } })
+    expect(stored[0]!.pending).toBeUndefined()
   })
 })
 

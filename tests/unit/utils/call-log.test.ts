@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ApiCall } from '@/api/client'
 import {
+  callProgress,
   MAX_RESPONSE_CHARS,
   mergeCalls,
   overflowKeys,
@@ -104,5 +105,85 @@ describe('call log: caps and order', () => {
       ['k1', { code: '1234' }],
       ['k0', null],
     ])
+  })
+})
+
+describe('call log: a call sent and not answered yet', () => {
+  /** A check as sent: no status, no answer yet. */
+  const pendingCheck = (path: string, patch: Partial<ApiCall> = {}) =>
+    call({
+      key: 'page-7',
+      method: 'POST',
+      path,
+      query: {},
+      body: { request_id: A, code: '1234' },
+      durationMs: 0,
+      httpStatus: null,
+      response: null,
+      pending: true,
+      ...patch,
+    })
+
+  it('files a pending check under its request, marked pending, its live PIN masked', () => {
+    const [record, ...rest] = toStoredCalls(pendingCheck('live/verify/check/json'))
+    expect(rest).toEqual([])
+    expect(record).toMatchObject({ key: `page-7|${A}`, request_id: A, kind: 'action' })
+    expect(record!.call).toMatchObject({
+      pending: true,
+      body: { request_id: A, code: '$CODE' },
+      masked: ['code'],
+      httpStatus: null,
+    })
+    expect(JSON.stringify(record)).not.toContain('1234')
+    // The answered call is filed under the same key: it replaces the pending record.
+    const answered = pendingCheck('live/verify/check/json', {
+      httpStatus: 200,
+      response: { request_id: A, status: '0' },
+    })
+    delete answered.pending
+    const [done] = toStoredCalls(answered)
+    expect(done!.key).toBe(record!.key)
+    expect(done!.call.pending).toBeUndefined()
+  })
+
+  it('keeps nothing of a pending start: it has no request_id yet', () => {
+    const start = call({
+      method: 'POST',
+      path: 'sandbox/verify/json',
+      query: {},
+      body: { number: '447700900001', brand: 'Acme' },
+      httpStatus: null,
+      response: null,
+      pending: true,
+    })
+    expect(toStoredCalls(start)).toEqual([])
+  })
+
+  it('lets the answered copy of a call win over its pending copy, in any order', () => {
+    const pending = pendingCheck('sandbox/verify/check/json', { startedAt: 5 })
+    const answered: ApiCall = { ...pending, httpStatus: 200, response: { status: '16' } }
+    delete answered.pending
+    const other = call({ key: 'k0', startedAt: 1 })
+    for (const merged of [
+      mergeCalls([pending], [answered, other]),
+      mergeCalls([answered], [pending, other]),
+      mergeCalls([pending, other], [answered]),
+    ]) {
+      expect(merged.map((c) => [c.key, c.pending, c.httpStatus])).toEqual([
+        ['page-7', undefined, 200],
+        ['k0', undefined, 200],
+      ])
+    }
+  })
+
+  it('tells a call awaited by this page from one that got no answer where it was sent', () => {
+    const pending = pendingCheck('sandbox/verify/check/json')
+    expect(callProgress(pending, new Set(['page-7']))).toBe('waiting')
+    expect(callProgress(pending, new Set())).toBe('unanswered')
+    expect(callProgress(call(), new Set(['page-1']))).toBe('answered')
+    // A call that failed without an answer is answered: its failure is recorded.
+    expect(
+      callProgress(call({ httpStatus: null, error: { kind: 'network', message: 'x' } }), new Set()),
+    ).toBe('answered')
   })
 })
