@@ -1,5 +1,5 @@
-import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ApiCall } from '@/api/client'
 import RequestCalls from '@/components/request/RequestCalls.vue'
 import { apiCall } from './support'
@@ -39,5 +39,87 @@ describe('RequestCalls and searches of several ids', () => {
       props: { calls: [batch], origin: 'http://localhost:5173', requestId: id },
     })
     expect(wrapper.find('summary').text().replace(/\s+/g, ' ')).toContain('→ 200 · status EXPIRED')
+  })
+})
+
+describe('RequestCalls and a call without its answer', () => {
+  const id = 'abcdef0123456789abcdef0123456789'
+  /** A check as sent, its answer not in: no status, no response. */
+  const sentCheck = apiCall({
+    key: 'page-3',
+    method: 'POST',
+    path: 'sandbox/verify/check/json',
+    query: {},
+    body: { request_id: id, code: '1234' },
+    durationMs: 0,
+    httpStatus: null,
+    response: null,
+    pending: true,
+  })
+
+  afterEach(() => vi.unstubAllGlobals())
+
+  function list(calls: ApiCall[], inFlight?: ReadonlySet<string>) {
+    return mount(RequestCalls, {
+      props: {
+        calls,
+        origin: 'http://localhost:5173',
+        requestId: id,
+        ...(inFlight ? { inFlight } : {}),
+      },
+    })
+  }
+  const summary = (wrapper: ReturnType<typeof list>) =>
+    wrapper.find('summary').text().replace(/\s+/g, ' ')
+
+  it('shows a check this page is waiting for as sent, not as failed', () => {
+    const wrapper = list([sentCheck], new Set(['page-3']))
+    expect(summary(wrapper)).toContain('POST /verify/check/json')
+    expect(summary(wrapper)).toContain('→ sent, waiting for the answer…')
+    expect(summary(wrapper)).not.toMatch(/no answer|ms\b/)
+    expect(wrapper.text()).toContain('No answer yet: the call is on its way.')
+  })
+
+  it('shows a check with no recorded answer (sent before a reload) as "may have reached Vonage"', () => {
+    const wrapper = list([sentCheck])
+    expect(summary(wrapper)).toContain('POST /verify/check/json')
+    expect(summary(wrapper)).toContain('→ no answer received — it may have reached Vonage')
+    // Neither a success nor a failure: no status, no error, no duration.
+    expect(summary(wrapper)).not.toMatch(/status|200|error|ms\b/)
+    expect(wrapper.get('[data-test="call-unanswered"]').text().replace(/\s+/g, ' ')).toBe(
+      'No answer was recorded: the page that sent this call was reloaded or closed before its answer arrived (or another tab is still waiting for it). It may have reached Vonage, and a check may have used up one of the attempts: refresh the request and look at its status before sending it again.',
+    )
+    // The request as sent is still there.
+    expect(wrapper.findAll('pre')[0]!.text()).toContain(`request_id=${id}\ncode=1234`)
+  })
+
+  it('lists the answered call in place of its pending copy, as any answered call', () => {
+    const answered: ApiCall = {
+      ...sentCheck,
+      httpStatus: 200,
+      durationMs: 40,
+      response: { status: '16' },
+    }
+    delete answered.pending
+    const wrapper = list([answered], new Set())
+    expect(wrapper.findAll('li')).toHaveLength(1)
+    expect(summary(wrapper)).toContain('→ 200 · status 16')
+    expect(summary(wrapper)).toContain('40 ms')
+    expect(wrapper.find('[data-test="call-progress"]').exists()).toBe(false)
+  })
+
+  it('copies a pending check as curl', async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined)
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } })
+    const wrapper = list([sentCheck])
+    await wrapper.get('button').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledTimes(1)
+    const curl = writeText.mock.calls[0]![0] as string
+    expect(curl).toMatch(/^curl /)
+    expect(curl).toContain('/sandbox/verify/check/json')
+    expect(curl).toContain(`request_id=${id}`)
+    expect(curl).toContain('code=1234')
+    expect(wrapper.text()).toContain('Copied.')
   })
 })

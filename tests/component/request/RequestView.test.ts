@@ -615,6 +615,67 @@ describe('request page: the call log survives a reload', () => {
     expect(wrapper!.text()).not.toContain('No call about this request is recorded yet')
   })
 
+  it('shows a check the earlier page sent and never got an answer to as "may have reached Vonage"', async () => {
+    // The earlier page sent the check, then was reloaded before its answer arrived.
+    let answer: ((response: Response) => void) | undefined
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (() => new Promise<Response>((resolve) => (answer = resolve))) as typeof fetch,
+    })
+    const earlier = createPinia()
+    setActivePinia(earlier)
+    const requests = useRequestsStore()
+    await requests.upsert({
+      request_id: ID,
+      environment: 'sandbox',
+      number: '447700900123',
+      status: 'IN PROGRESS',
+      createdAt: t0,
+      source: 'started',
+    })
+    const check = apiRequest('POST', 'sandbox/verify/check/json', {
+      form: { request_id: ID, code: '4321' },
+    }).catch(() => undefined)
+    await requests.flushCalls()
+    await requests.dispose()
+
+    await mountRequest(adminRequest(ID, t0))
+    const call = await shownCall()
+    expect(call.text()).toContain('POST /verify/check/json')
+    expect(call.text()).toContain('→ no answer received — it may have reached Vonage')
+    expect(call.text()).toContain('No answer was recorded')
+    expect(call.text()).not.toContain('waiting for the answer')
+    expect(call.text()).toContain('-d "code=4321"')
+    answer?.(new Response('{}', { headers: { 'content-type': 'application/json' } }))
+    await check
+  })
+
+  it('shows a check on its way as waiting, then its answer in the same line', async () => {
+    let answer: ((response: Response) => void) | undefined
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (() => new Promise<Response>((resolve) => (answer = resolve))) as typeof fetch,
+    })
+    await mountRequest(adminRequest(ID, t0))
+    const check = apiRequest('POST', 'sandbox/verify/check/json', {
+      form: { request_id: ID, code: '4321' },
+    })
+    await flushPromises()
+    expect(wrapper!.findAll('.call')).toHaveLength(1)
+    expect(text('.call summary')).toContain('→ sent, waiting for the answer…')
+    await vi.waitFor(() => expect(answer).toBeTypeOf('function'))
+    answer!(
+      new Response(JSON.stringify({ request_id: ID, status: '16', error_text: 'Wrong code' }), {
+        headers: { 'content-type': 'application/json' },
+      }),
+    )
+    await check
+    await flushPromises()
+    expect(wrapper!.findAll('.call')).toHaveLength(1)
+    expect(text('.call summary')).toContain('→ 200 · status 16')
+    expect(text('.call summary')).not.toContain('waiting')
+  })
+
   it('shows a live check after a reload with the PIN as $CODE, and says so', async () => {
     await callInEarlierPage('live', 'verify/check/json', { request_id: ID, code: '4321' })
     const pinia = createPinia()
