@@ -175,8 +175,9 @@ export const useRequestsStore = defineStore('requests', () => {
   // The call log: every call about a request is stored with its entry (see utils/call-log for
   // what is masked and how much is kept). A call is written once its request is in history (a
   // start's call arrives just before its entry); calls about ids that never enter history (a
-  // look-up that found nothing) are dropped after CALL_WAIT_MS. A call is stored as it is sent
-  // (pending), so a reload before its answer does not lose it, then again with its answer.
+  // look-up that found nothing) are dropped after CALL_WAIT_MS. A call that changes something
+  // (check, control) is stored as it is sent (pending), so a reload before its answer does not
+  // lose it, then again with its answer.
 
   let waitingCalls: { record: StoredCall; at: number }[] = []
   let callWrite: Promise<void> | null = null
@@ -224,7 +225,11 @@ export const useRequestsStore = defineStore('requests', () => {
   }
 
   const stopAnswered = onApiCall(recordCall)
-  const stopSent = onApiCallSent(recordCall)
+  // Only calls that change something are stored before their answer: a read lost to a reload
+  // changed nothing, and storing every background search twice would double its writes.
+  const stopSent = onApiCallSent((call) => {
+    if (call.method !== 'GET') recordCall(call)
+  })
   function stopCalls(): void {
     stopAnswered()
     stopSent()

@@ -360,6 +360,27 @@ describe('call log: a call recorded as it is sent', () => {
     expect(inB.forRequest(ID)[0]).toMatchObject({ key: seen!.key, httpStatus: 200 })
   })
 
+  it('lists a search at once as waiting, but stores it only with its answer', async () => {
+    const hold = serveHolding('search/json', () => ({ request_id: ID, status: 'IN PROGRESS' }))
+    holds.push(hold)
+    const { calls: here, tab } = await openPage()
+    await tab.upsert(entry(7))
+    const search = searchRequests('sandbox', [ID])
+    expect(here.forRequest(ID)).toMatchObject([{ method: 'GET', pending: true }])
+    await vi.waitFor(() => expect(hold.sent()).toBe(1))
+    await tab.flushCalls()
+    // A read changes nothing: a reload now would lose no attempt, so nothing is written yet.
+    expect(await tab.loadCalls(ID)).toEqual([])
+
+    hold.release()
+    await search
+    await tab.flushCalls()
+    const stored = await tab.loadCalls(ID)
+    expect(stored).toHaveLength(1)
+    expect(stored[0]).toMatchObject({ method: 'GET', httpStatus: 200 })
+    expect(stored[0]!.pending).toBeUndefined()
+  })
+
   it('keeps a call waiting for its entry once: its answer replaces the pending copy', async () => {
     const hold = serveHolding('control/json', () => ({ request_id: ID, status: '0' }))
     holds.push(hold)
