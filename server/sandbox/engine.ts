@@ -198,6 +198,20 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
+/**
+ * The ids a search names: `request_id` alone when given (its first value), else every id of
+ * `request_ids` (repeated or comma-separated).
+ */
+function searchIds(raw: Params): string[] {
+  const single = first(raw.request_id)
+  if (single) return [single]
+  const list = raw.request_ids
+  return (Array.isArray(list) ? list : list ? [list] : [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+}
+
 function randomDigits(length: number): string {
   let s = ''
   for (let i = 0; i < length; i++) s += Math.floor(Math.random() * 10)
@@ -379,7 +393,7 @@ export class Engine {
    * The answer of an injected fault (`POST /__admin/faults`) in place of the call's own, shaped as
    * the API shapes that status on that endpoint: the endpoint's text (`errorText` when the fault
    * names one), status 10 with the id of the number's request in progress, 16 and check's 6 with
-   * the `request_id` sent, 7 with a `network`. Nothing changes state, except for a status 10 to a
+   * the `request_id` sent, search's 101 with the id searched for (one id), 7 with a `network`. Nothing changes state, except for a status 10 to a
    * number with no request in progress: the start is then carried out first (as if an earlier start
    * had gone through), so the id it names is a real request, as the API's always is.
    */
@@ -430,6 +444,11 @@ export class Engine {
     }
     if ((status === '16' || status === '6') && endpoint === 'check' && id) {
       return { request_id: id, status, error_text }
+    }
+    if (status === '101' && endpoint === 'search') {
+      // The API's 101 names the id searched for when one was; a search of several names none.
+      const ids = searchIds(params)
+      if (ids.length === 1) return { request_id: ids[0], status, error_text }
     }
     if (status === '7' && starts) {
       return { status, error_text, network: fault.network ?? DEFAULT_FAULT_NETWORK }
@@ -581,11 +600,7 @@ export class Engine {
   private search(account: Account, raw: Params): WireBody {
     const single = first(raw.request_id)
     if (single) return this.searchOne(account, single)
-    const list = raw.request_ids
-    const ids = (Array.isArray(list) ? list : list ? [list] : [])
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter((v) => v !== '')
+    const ids = searchIds(raw)
     if (ids.length === 0) {
       return { status: '2', error_text: ERROR_TEXTS.missingParam('request_id') }
     }
