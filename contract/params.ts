@@ -199,6 +199,26 @@ function invalid(param: string, text = ERROR_TEXTS.invalidParam(param)): ParamEr
   return { status: '3', param, error_text: text }
 }
 
+/**
+ * The number of characters of a text as the API counts them for its length limits: code points,
+ * so an emoji or another character outside the Basic Multilingual Plane counts once (JavaScript's
+ * `length` counts its two UTF-16 halves).
+ */
+export function characterCount(value: string): number {
+  let count = value.length
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--
+        i++
+      }
+    }
+  }
+  return count
+}
+
 /** Whether a value is a two-letter country code (any case). */
 export function isCountryCode(value: string): boolean {
   return /^[A-Za-z]{2}$/.test(value)
@@ -267,15 +287,15 @@ export function fieldError(
     case 'country':
       return isCountryCode(value) ? null : invalid(param)
     case 'brand':
-      return value.length > LIMITS.brandMaxLength
+      return characterCount(value) > LIMITS.brandMaxLength
         ? invalid(param, ERROR_TEXTS.paramTooLong(param))
         : null
     case 'sender_id':
-      return value.length > LIMITS.senderIdMaxLength
+      return characterCount(value) > LIMITS.senderIdMaxLength
         ? invalid(param, ERROR_TEXTS.paramTooLong(param))
         : null
     case 'payee':
-      return value.length > LIMITS.payeeMaxLength
+      return characterCount(value) > LIMITS.payeeMaxLength
         ? invalid(param, ERROR_TEXTS.paramTooLong(param))
         : null
     case 'amount':
@@ -297,7 +317,8 @@ export function fieldError(
       return inRange(value, LIMITS.workflowId.min, LIMITS.workflowId.max) ? null : invalid(param)
     case 'pin_code':
       if (kind === 'psd2') return null
-      return value.length >= LIMITS.pinCodeLength.min && value.length <= LIMITS.pinCodeLength.max
+      return characterCount(value) >= LIMITS.pinCodeLength.min &&
+        characterCount(value) <= LIMITS.pinCodeLength.max
         ? null
         : invalid(param)
     default:

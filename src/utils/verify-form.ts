@@ -3,7 +3,7 @@
  * contract/params, in words a person understands, with the API's own text), the live explanation
  * of pin_expiry and next_event_wait, and the parameters sent. Pure: no DOM, no store.
  */
-import { fieldError, LIMITS, VALUE_ORDER, type RequestKind } from '@contract/params'
+import { characterCount, fieldError, LIMITS, VALUE_ORDER, type RequestKind } from '@contract/params'
 import {
   describeSchedule,
   effectivePinExpiry,
@@ -53,7 +53,8 @@ export function fieldsOf(form: VerifyForm): FieldName[] {
 }
 
 function length(value: string): string {
-  return `${value.length} character${value.length === 1 ? '' : 's'}`
+  const count = characterCount(value)
+  return `${count} character${count === 1 ? '' : 's'}`
 }
 
 /** The words for a contract rule that failed. */
