@@ -219,6 +219,25 @@ export function characterCount(value: string): number {
   return count
 }
 
+/**
+ * Characters a text parameter shown in a message (`brand`, `sender_id`, `payee`) may not hold:
+ * control characters (C0, DEL, C1; a tab or line break too), the non-characters U+FFFE and
+ * U+FFFF, and unpaired UTF-16 surrogates. None can be shown on a handset, and XML 1.0 cannot carry
+ * most of them.
+ */
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|\p{Cs}/u
+
+/** Whether a text holds a character that no message can show (see `UNSHOWABLE`). */
+export function hasUnshowableCharacters(value: string): boolean {
+  return UNSHOWABLE.test(value)
+}
+
+/** The error of a text parameter shown in a message: too long, or unshowable characters. */
+function textError(param: string, value: string, max: number): ParamError | null {
+  if (characterCount(value) > max) return invalid(param, ERROR_TEXTS.paramTooLong(param))
+  return hasUnshowableCharacters(value) ? invalid(param) : null
+}
+
 /** Whether a value is a two-letter country code (any case). */
 export function isCountryCode(value: string): boolean {
   return /^[A-Za-z]{2}$/.test(value)
@@ -287,17 +306,11 @@ export function fieldError(
     case 'country':
       return isCountryCode(value) ? null : invalid(param)
     case 'brand':
-      return characterCount(value) > LIMITS.brandMaxLength
-        ? invalid(param, ERROR_TEXTS.paramTooLong(param))
-        : null
+      return textError(param, value, LIMITS.brandMaxLength)
     case 'sender_id':
-      return characterCount(value) > LIMITS.senderIdMaxLength
-        ? invalid(param, ERROR_TEXTS.paramTooLong(param))
-        : null
+      return textError(param, value, LIMITS.senderIdMaxLength)
     case 'payee':
-      return characterCount(value) > LIMITS.payeeMaxLength
-        ? invalid(param, ERROR_TEXTS.paramTooLong(param))
-        : null
+      return textError(param, value, LIMITS.payeeMaxLength)
     case 'amount':
       return DECIMAL.test(value) && Number(value) > 0 ? null : invalid(param)
     case 'code_length':

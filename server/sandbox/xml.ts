@@ -10,8 +10,29 @@ const ITEM_NAMES: Record<string, string> = {
   verification_requests: 'verify_request',
 }
 
-export function escapeXml(value: string): string {
-  return value.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+/**
+ * What element text must not hold as it is: the markup characters `&` `<` `>`, a carriage return
+ * (a parser would read it as a line feed) and every character XML 1.0 does not allow at all (C0
+ * controls other than tab and line feed, unpaired surrogates, U+FFFE, U+FFFF). Quotes need no
+ * escape in element text, and these documents have no attributes; the API's own texts keep their
+ * apostrophes ("Request 'abcd' was not found").
+ */
+const SPECIAL = /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|\p{Cs}/gu
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\r': '&#13;',
+}
+
+/**
+ * A value as XML 1.0 element text: markup characters escaped, a carriage return kept as a
+ * character reference, and each character XML 1.0 forbids (which no reference may name either)
+ * replaced by U+FFFD, so the document is always well-formed.
+ */
+export function escapeXmlText(value: string): string {
+  return value.replace(SPECIAL, (c) => ENTITIES[c] ?? '\ufffd')
 }
 
 function element(name: string, value: unknown): string {
@@ -27,7 +48,7 @@ function element(name: string, value: unknown): string {
     return `<${name}>${inner}</${name}>`
   }
   const text = value === undefined || value === null ? '' : String(value)
-  return text === '' ? `<${name}/>` : `<${name}>${escapeXml(text)}</${name}>`
+  return text === '' ? `<${name}/>` : `<${name}>${escapeXmlText(text)}</${name}>`
 }
 
 /** The root element of an answer of an endpoint. */

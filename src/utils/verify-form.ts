@@ -3,7 +3,14 @@
  * contract/params, in words a person understands, with the API's own text), the live explanation
  * of pin_expiry and next_event_wait, and the parameters sent. Pure: no DOM, no store.
  */
-import { characterCount, fieldError, LIMITS, VALUE_ORDER, type RequestKind } from '@contract/params'
+import {
+  characterCount,
+  fieldError,
+  hasUnshowableCharacters,
+  LIMITS,
+  VALUE_ORDER,
+  type RequestKind,
+} from '@contract/params'
 import {
   describeSchedule,
   effectivePinExpiry,
@@ -52,6 +59,14 @@ export function fieldsOf(form: VerifyForm): FieldName[] {
   )
 }
 
+function maxLength(param: 'brand' | 'sender_id' | 'payee'): number {
+  return param === 'brand'
+    ? LIMITS.brandMaxLength
+    : param === 'sender_id'
+      ? LIMITS.senderIdMaxLength
+      : LIMITS.payeeMaxLength
+}
+
 function length(value: string): string {
   const count = characterCount(value)
   return `${count} character${count === 1 ? '' : 's'}`
@@ -72,6 +87,10 @@ function explain(param: FieldName, value: string, status: '2' | '3'): string {
       default:
         return `Enter a value for ${param}.`
     }
+  }
+  const shown = param === 'brand' || param === 'sender_id' || param === 'payee'
+  if (shown && hasUnshowableCharacters(value) && characterCount(value) <= maxLength(param)) {
+    return 'Remove the control characters (such as a tab or a line break): no message can show them.'
   }
   switch (param) {
     case 'number':
