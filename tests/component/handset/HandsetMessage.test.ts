@@ -80,6 +80,32 @@ describe('HandsetMessage', () => {
     expect(wrapper.get('[role="status"]').text()).toContain('copy it by hand')
   })
 
+  it('copies the PIN without the Clipboard API (plain http), through a selected text area', async () => {
+    vi.stubGlobal('navigator', { ...navigator, clipboard: undefined })
+    let copied: string | undefined
+    const execCommand = vi.fn((command: string) => {
+      copied = document.querySelector('textarea')?.value
+      return command === 'copy'
+    })
+    document.execCommand = execCommand as unknown as typeof document.execCommand
+    const wrapper = mountMessage()
+    await wrapper.get('button[aria-label="Copy PIN 4821"]').trigger('click')
+    await flushPromises()
+    expect(execCommand).toHaveBeenCalledWith('copy')
+    expect(wrapper.get('[role="status"]').text()).toBe('Copied to the clipboard.')
+    expect(copied).toBe('4821')
+    expect(document.querySelector('textarea')).toBeNull()
+  })
+
+  it('marks the text with its own language, so a German SMS is read out in German', () => {
+    const sms = mountMessage({ language: 'de', text: 'Ihr Acme Inc Code lautet 4821.' })
+    expect(sms.get('.handset-message__bubble').attributes('lang')).toBe('de')
+    const call = mountMessage({ language: 'de', channel: 'tts', text: 'Ihr Code: 4, 8, 2, 1.' })
+    expect(call.get('blockquote [lang="de"]').text()).toBe('Ihr Code: 4, 8, 2, 1.')
+    // The surrounding labels stay in the page's language.
+    expect(call.get('article').attributes('lang')).toBeUndefined()
+  })
+
   it('links "enter on its request" to the request page with the PIN prefilled', () => {
     const wrapper = mountMessage()
     const link = wrapper.get('a[aria-label="Enter PIN 4821 on its request"]')
