@@ -54,6 +54,11 @@ export const ERROR_TEXTS = {
     'Your Vonage account is still in demo mode. While in demo mode you must add target numbers to the approved list for your account. Add funds to your account to remove this limitation.',
   noResponseFound: 'No response found',
   unparseableJson: 'Could not parse request :: Unparseable JSON',
+  /** A body in a charset the server cannot decode (the sandbox's own wording, in the API's form). */
+  unsupportedCharset: (charset: string) =>
+    `Could not parse request :: Unsupported charset: ${charset}`,
+  /** A `multipart/form-data` body that is not one (the sandbox's own wording, in the API's form). */
+  unparseableMultipart: 'Could not parse request :: Unparseable multipart/form-data body',
 } as const
 
 /** The default error text of each code (used e.g. for injected faults). */
@@ -218,9 +223,10 @@ const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
     retryable: true,
   },
   '999': {
-    title: 'Unparseable JSON',
-    meaning: 'The body was sent as JSON but could not be parsed.',
-    nextStep: 'Send valid JSON or a form body.',
+    title: 'Unparseable request',
+    meaning:
+      'The body could not be parsed: JSON that is not JSON, a multipart body that is broken, or a charset that is not known.',
+    nextStep: 'Send valid JSON or a form body in UTF-8.',
     retryable: false,
   },
 }

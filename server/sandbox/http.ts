@@ -141,7 +141,7 @@ function jsonValue(value: unknown): string | string[] | undefined {
   return JSON.stringify(value)
 }
 
-/** The body as text (node's Buffer decodes faster than a TextDecoder). */
+/** The body as UTF-8 text (node's Buffer decodes faster than a TextDecoder). */
 function bodyText(body: Uint8Array): string {
   if (!Buffer.isBuffer(body)) return decoder.decode(body)
   const text = body.toString('utf8')
@@ -149,24 +149,142 @@ function bodyText(body: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
-/** Parses the body; `null` means unparseable JSON (status 999). */
-function parseBody(call: Call): Params | null {
+/** A body that cannot be read: answered with status 999 and its text. */
+export class Unparseable {
+  constructor(readonly text: string) {}
+}
+
+/** The `charset` parameter of a content type, unquoted and trimmed (`undefined` when none). */
+export function charsetOf(type: string): string | undefined {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(type)
+  if (!match) return undefined
+  const value = (match[1] ?? match[2] ?? '').trim()
+  return value === '' ? undefined : value
+}
+
+/** Decoders of the charsets seen so far (`null`: TextDecoder does not know the label). */
+const DECODERS = new Map<string, TextDecoder | null>()
+
+/**
+ * The decoder of a declared charset: `undefined` for UTF-8 (the fast path) or none declared,
+ * `null` for a charset TextDecoder does not know (WHATWG labels, e.g. `ISO-8859-1`, `latin1`,
+ * `windows-1252`, `Shift_JIS`, `UTF-16LE`).
+ */
+function decoderFor(charset: string | undefined): TextDecoder | null | undefined {
+  if (charset === undefined) return undefined
+  const label = charset.toLowerCase()
+  let found = DECODERS.get(label)
+  if (found === undefined) {
+    try {
+      found = new TextDecoder(label)
+    } catch {
+      found = null
+    }
+    if (DECODERS.size < 64) DECODERS.set(label, found)
+  }
+  return found && found.encoding === 'utf-8' ? undefined : found
+}
+
+/**
+ * What windows-1252 (also the WHATWG meaning of `ISO-8859-1` and `latin1`) has at 0x80–0x9F.
+ * Node 20's TextDecoder decodes those bytes as C1 controls, as ISO-8859-1 proper would.
+ */
+const WINDOWS_1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'
+
+/** Bytes as text in a declared charset. */
+function decodeIn(charset: TextDecoder, bytes: Uint8Array): string {
+  const text = charset.decode(bytes)
+  if (charset.encoding !== 'windows-1252') return text
+  return text.replace(
+    /[\u0080-\u009f]/g,
+    (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] as string,
+  )
+}
+
+const AMP = 0x26
+const EQUALS = 0x3d
+const PLUS_BYTE = 0x2b
+const PERCENT = 0x25
+
+function hexValue(byte: number | undefined): number {
+  if (byte === undefined) return -1
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30
+  const lower = byte | 0x20
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1
+}
+
+/** `+` as a space and `%XX` as its byte, then the bytes decoded in the form's charset. */
+function decodeFormBytes(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  charset: TextDecoder,
+): string {
+  const out = new Uint8Array(to - from)
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const b = bytes[i] as number
+    if (b === PLUS_BYTE) out[n++] = 0x20
+    else if (b === PERCENT && hexValue(bytes[i + 1]) >= 0 && hexValue(bytes[i + 2]) >= 0) {
+      out[n++] = hexValue(bytes[i + 1]) * 16 + hexValue(bytes[i + 2])
+      i += 2
+    } else out[n++] = b
+  }
+  return decodeIn(charset, out.subarray(0, n))
+}
+
+/**
+ * Parses a form body in a charset other than UTF-8 (the WHATWG urlencoded parser on bytes): the
+ * escapes stand for bytes of that charset, so `Caf%E9` in ISO-8859-1 is `Café`.
+ */
+export function parseFormIn(bytes: Uint8Array, charset: TextDecoder): Params {
+  const params = newParams()
+  let start = 0
+  while (start <= bytes.length) {
+    let amp = bytes.indexOf(AMP, start)
+    if (amp < 0) amp = bytes.length
+    if (amp > start) {
+      let eq = bytes.indexOf(EQUALS, start)
+      if (eq < 0 || eq > amp) eq = amp
+      const key = decodeFormBytes(bytes, start, eq, charset)
+      put(params, key, eq < amp ? decodeFormBytes(bytes, eq + 1, amp, charset) : '')
+    }
+    start = amp + 1
+  }
+  return params
+}
+
+/**
+ * Parses the body: JSON (`application/json`, `*+json`), else a form. A
+ * declared charset other than UTF-8 is decoded when TextDecoder knows it; an unknown one, JSON
+ * that is not JSON is `Unparseable` (status 999).
+ */
+function parseBody(call: Call): Params | Unparseable | Promise<Params | Unparseable> {
   const type = call.header('content-type')
   const applicationJson = type !== undefined && startsWithIgnoreCase(type, 'application/json')
   const json = applicationJson || (type !== undefined && endsWithIgnoreCase(type, '+json'))
   if (!call.body || call.body.length === 0) {
     // An empty body declared as JSON is not JSON.
-    return applicationJson && call.method === 'POST' ? null : newParams()
+    return applicationJson && call.method === 'POST'
+      ? new Unparseable(ERROR_TEXTS.unparseableJson)
+      : newParams()
   }
-  const text = bodyText(call.body)
+  const charset = type === undefined ? undefined : charsetOf(type)
+  const declared = decoderFor(charset)
+  if (declared === null) return new Unparseable(ERROR_TEXTS.unsupportedCharset(charset as string))
   if (json) {
+    const text = declared ? decodeIn(declared, call.body) : bodyText(call.body)
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
     } catch {
-      return null
+      return new Unparseable(ERROR_TEXTS.unparseableJson)
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return new Unparseable(ERROR_TEXTS.unparseableJson)
+    }
     const params = newParams()
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
       const value = jsonValue(v)
@@ -174,7 +292,7 @@ function parseBody(call: Call): Params | null {
     }
     return params
   }
-  return parseForm(text)
+  return declared ? parseFormIn(call.body, declared) : parseForm(bodyText(call.body))
 }
 
 function startsWithIgnoreCase(s: string, prefix: string): boolean {
@@ -279,17 +397,20 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
   const fault = ctx.faults.take(route.endpoint)
   if (fault) {
     ctx.changed()
-    const faulty = (): Answer => {
+    const faulty = (): Answer | Promise<Answer> => {
       if (fault.drop) return DROP
       if (fault.status !== null) {
-        const params = withBasicCredentials(call, callParams(call) ?? newParams())
-        const body = ctx.engine.injectedAnswer(route.endpoint, params, {
-          status: fault.status,
-          errorText: fault.error_text,
-          network: fault.network,
+        const status = fault.status
+        return withParams(call, (parsed) => {
+          const params = withBasicCredentials(call, isParams(parsed) ? parsed : newParams())
+          const body = ctx.engine.injectedAnswer(route.endpoint, params, {
+            status,
+            errorText: fault.error_text,
+            network: fault.network,
+          })
+          ctx.changed() // a status 10 may have started the request it names
+          return render(route, body)
         })
-        ctx.changed() // a status 10 may have started the request it names
-        return render(route, body)
       }
       return answerCall(ctx, call, route)
     }
@@ -298,13 +419,33 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
   return answerCall(ctx, call, route)
 }
 
-/** The call's parameters, query and body merged (body values win); `null` for unparseable JSON. */
-function callParams(call: Call): Params | null {
+function isParams(parsed: Params | Unparseable): parsed is Params {
+  return !(parsed instanceof Unparseable)
+}
+
+/**
+ * The call's parameters, query and body merged (body values win), or why the body cannot be read.
+ * Synchronous except for a multipart body.
+ */
+function callParams(call: Call): Params | Unparseable | Promise<Params | Unparseable> {
   const body = call.method === 'POST' || call.body ? parseBody(call) : newParams()
-  if (body === null || call.rawQuery === '') return body
+  return body instanceof Promise ? body.then((b) => withQuery(call, b)) : withQuery(call, body)
+}
+
+function withQuery(call: Call, body: Params | Unparseable): Params | Unparseable {
+  if (!isParams(body) || call.rawQuery === '') return body
   const params = parseForm(call.rawQuery)
   for (const k in body) params[k] = body[k]
   return params
+}
+
+/** Runs `then` on the call's parameters, at once when they need no waiting. */
+function withParams(
+  call: Call,
+  then: (parsed: Params | Unparseable) => Answer,
+): Answer | Promise<Answer> {
+  const parsed = callParams(call)
+  return parsed instanceof Promise ? parsed.then(then) : then(parsed)
 }
 
 /** Adds the `Authorization: Basic` credentials where the parameters carry none. */
@@ -319,12 +460,11 @@ function withBasicCredentials(call: Call, params: Params): Params {
 }
 
 /** Parses, authenticates through the engine and renders one API call (synchronous fast path). */
-function answerCall(ctx: SandboxContext, call: Call, route: Route): Answer {
-  const params = callParams(call)
-  if (params === null) {
-    return render(route, { status: '999', error_text: ERROR_TEXTS.unparseableJson })
-  }
-  const result = ctx.engine.call(route.endpoint, withBasicCredentials(call, params))
-  ctx.changed()
-  return render(route, result)
+function answerCall(ctx: SandboxContext, call: Call, route: Route): Answer | Promise<Answer> {
+  return withParams(call, (params) => {
+    if (!isParams(params)) return render(route, { status: '999', error_text: params.text })
+    const result = ctx.engine.call(route.endpoint, withBasicCredentials(call, params))
+    ctx.changed()
+    return render(route, result)
+  })
 }

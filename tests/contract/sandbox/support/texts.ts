@@ -50,6 +50,14 @@ export const NO_MORE_EVENTS = (id: string) =>
 export const PIN_CODE_NOT_ALLOWED = 'This account does not support the parameter: pin_code.'
 export const NO_RESPONSE = 'No response found'
 export const UNPARSEABLE_JSON = 'Could not parse request :: Unparseable JSON'
+/**
+ * The sandbox's own 999 texts, in the documented form "Could not parse request :: <reason>", for
+ * bodies the reference says nothing of: a charset TextDecoder does not know, a broken multipart body.
+ */
+export const UNSUPPORTED_CHARSET = (charset: string) =>
+  `Could not parse request :: Unsupported charset: ${charset}`
+export const UNPARSEABLE_MULTIPART =
+  'Could not parse request :: Unparseable multipart/form-data body'
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const id = '[0-9a-f]{32}'
@@ -101,7 +109,11 @@ export const DOCUMENTED: Record<string, RegExp> = {
     ),
   ),
   '101': any(escape(NO_RESPONSE)),
-  '999': any(escape(UNPARSEABLE_JSON)),
+  '999': any(
+    escape(UNPARSEABLE_JSON),
+    escape(UNPARSEABLE_MULTIPART),
+    `${escape(UNSUPPORTED_CHARSET(''))}[^;\\s]+`,
+  ),
 }
 
 /** The search statuses of a verification request. */
