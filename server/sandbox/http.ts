@@ -257,9 +257,29 @@ export function parseFormIn(bytes: Uint8Array, charset: TextDecoder): Params {
 }
 
 /**
- * Parses the body: JSON (`application/json`, `*+json`), else a form. A
+ * Parses a `multipart/form-data` body (curl -F, Postman's default) with the web `Response`; its
+ * size was already held to the body limit. A file part counts with its text.
+ */
+async function parseMultipart(type: string, body: Uint8Array): Promise<Params | Unparseable> {
+  let form: FormData
+  try {
+    form = await new Response(body as Uint8Array<ArrayBuffer>, {
+      headers: { 'content-type': type },
+    }).formData()
+  } catch {
+    return new Unparseable(ERROR_TEXTS.unparseableMultipart)
+  }
+  const params = newParams()
+  for (const [key, value] of form) {
+    put(params, key, typeof value === 'string' ? value : await value.text())
+  }
+  return params
+}
+
+/**
+ * Parses the body: JSON (`application/json`, `*+json`), `multipart/form-data`, else a form. A
  * declared charset other than UTF-8 is decoded when TextDecoder knows it; an unknown one, JSON
- * that is not JSON is `Unparseable` (status 999).
+ * that is not JSON or a broken multipart body is `Unparseable` (status 999).
  */
 function parseBody(call: Call): Params | Unparseable | Promise<Params | Unparseable> {
   const type = call.header('content-type')
@@ -270,6 +290,9 @@ function parseBody(call: Call): Params | Unparseable | Promise<Params | Unparsea
     return applicationJson && call.method === 'POST'
       ? new Unparseable(ERROR_TEXTS.unparseableJson)
       : newParams()
+  }
+  if (type !== undefined && startsWithIgnoreCase(type, 'multipart/form-data')) {
+    return parseMultipart(type, call.body)
   }
   const charset = type === undefined ? undefined : charsetOf(type)
   const declared = decoderFor(charset)
