@@ -2,6 +2,10 @@
  * Sends a verification start exactly once per submit, however often submit fires (double click,
  * Enter held down, a slow network): a synchronous in-flight guard, not only a disabled button.
  * On success the request goes into history.
+ *
+ * The start is written to "Starts without an answer" (local storage, no chosen PIN) before it is
+ * sent, and taken out when an answer arrives: a tab closed while the start was on its way leaves
+ * it listed as "may have gone out", never lost.
  */
 import { ref } from 'vue'
 import { ApiError } from '@/api/client'
@@ -47,10 +51,20 @@ export function useStartVerification() {
     outcome.value = null
     const number = params.number ?? ''
     const sentAt = Date.now()
+    const pending = unanswered.recordSending({
+      at: sentAt,
+      environment: env,
+      kind,
+      number,
+      brand: params.brand ?? '',
+      params,
+    })
     try {
       const answer = await (kind === 'psd2'
         ? startPsd2(env, params)
         : startVerification(env, params))
+      // An answer: the start is no longer "without an answer".
+      unanswered.settle(pending.id, null)
       if (answer.status === '0' && answer.request_id) {
         unanswered.answered(env, number, answer.request_id)
         started.value = true
@@ -72,7 +86,8 @@ export function useStartVerification() {
             source: 'started',
           })
         } catch {
-          // History is best effort here: the request page fetches the request itself.
+          // A failed write is kept in memory and reported by the history store (storage
+          // problems); the request page fetches the request itself.
         }
         outcome.value = { type: 'started', requestId: answer.request_id }
       } else {
@@ -92,20 +107,17 @@ export function useStartVerification() {
       const error = e instanceof ApiError ? e : new ApiError('network', String(e))
       const delivery = deliveryOf(error)
       // Kept beyond this page: a start without an answer has no request_id for history.
-      if (delivery === 'maybe' || delivery === 'not_sent') {
-        unanswered.record({
-          at: sentAt,
-          environment: env,
-          kind,
-          number,
-          brand: params.brand ?? '',
-          params,
-          code: error.code ?? error.kind,
-          httpStatus: error.httpStatus ?? null,
-          message: error.message,
-          delivery,
-        })
-      }
+      unanswered.settle(
+        pending.id,
+        delivery === 'maybe' || delivery === 'not_sent'
+          ? {
+              code: error.code ?? error.kind,
+              httpStatus: error.httpStatus ?? null,
+              message: error.message,
+              delivery,
+            }
+          : null,
+      )
       outcome.value = { type: 'failed', error, number }
     } finally {
       busy = false

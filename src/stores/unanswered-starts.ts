@@ -5,6 +5,13 @@
  * server's code and message, whether it may have gone out) until the user dismisses it, and is
  * shared by open tabs. A chosen PIN (`pin_code`) is never kept.
  *
+ * A start is written here before it is sent (`sending`), and taken out again when its answer
+ * arrives: a tab closed or reloaded while the start was on its way leaves it listed as "may have
+ * gone out". The list in memory is authoritative: when local storage is full or disabled, the
+ * entries it could not hold stay listed in this tab, the failure is reported (storage-problems),
+ * and every later change tries to write them again. There is no cap: nothing leaves the list
+ * unless it is dismissed (or its start got an answer).
+ *
  * It also remembers, for this tab only, how the last start to each number ended, so that a
  * status 10 right after an uncertain start can be recognised as probably that start.
  */
@@ -13,10 +20,14 @@ import { computed, ref } from 'vue'
 import type { EnvironmentId } from '@contract/desk'
 import type { RequestKind } from '@contract/params'
 import type { Delivery } from '@/utils/call-failure'
+import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
 
 export const UNANSWERED_STARTS_KEY = 'verify-desk:unanswered-starts'
-/** The newest entries kept; older ones are dropped. */
-export const MAX_UNANSWERED_STARTS = 50
+/** The code and message of a start whose answer never reached the page that sent it. */
+export const NO_ANSWER_CODE = 'no_answer'
+export const NO_ANSWER_MESSAGE =
+  'No answer was recorded: the page that sent it was closed or reloaded before the answer ' +
+  'arrived (or another tab is still waiting for it).'
 /** Parameters never kept. */
 const NOT_KEPT: ReadonlySet<string> = new Set(['pin_code'])
 
@@ -40,7 +51,21 @@ export interface UnansweredStart {
   probableRequestId?: string
   /** A later start to this number that Vonage accepted (status 0): this one had not gone through. */
   laterRequestId?: string
+  /**
+   * Written before the start was sent, its answer not (yet) in. Listed as "may have gone out"
+   * unless this very tab is still waiting for the answer (then it is not listed at all).
+   */
+  sending?: true
 }
+
+/** What is known of a start before it is sent. */
+export type StartSent = Pick<
+  UnansweredStart,
+  'at' | 'environment' | 'kind' | 'number' | 'brand' | 'params'
+>
+
+/** How a start without an answer ended. */
+export type NoAnswer = Pick<UnansweredStart, 'code' | 'httpStatus' | 'message' | 'delivery'>
 
 const DELIVERIES: ReadonlySet<string> = new Set(['maybe', 'not_sent', 'refused', 'token'])
 
@@ -82,6 +107,7 @@ function readStored(): UnansweredStart[] {
       const entry: UnansweredStart = { ...e, params: withoutPin(e.params) }
       if (typeof entry.probableRequestId !== 'string') delete entry.probableRequestId
       if (typeof entry.laterRequestId !== 'string') delete entry.laterRequestId
+      if (entry.sending !== true) delete entry.sending
       return entry
     })
   } catch {
@@ -89,13 +115,14 @@ function readStored(): UnansweredStart[] {
   }
 }
 
+/** Writes the list; throws when storage is full or disabled. */
 function writeStored(entries: UnansweredStart[]): void {
-  try {
-    if (entries.length === 0) globalThis.localStorage?.removeItem(UNANSWERED_STARTS_KEY)
-    else globalThis.localStorage?.setItem(UNANSWERED_STARTS_KEY, JSON.stringify(entries))
-  } catch {
-    // Storage full or disabled: the list then lasts as long as the page.
-  }
+  if (entries.length === 0) globalThis.localStorage?.removeItem(UNANSWERED_STARTS_KEY)
+  else globalThis.localStorage?.setItem(UNANSWERED_STARTS_KEY, JSON.stringify(entries))
+}
+
+function newId(at: number): string {
+  return `${at.toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 }
 
 /** The longest a Verify request can block its number (status 10): an hour covers every workflow. */
@@ -109,37 +136,114 @@ function numberKey(environment: EnvironmentId, number: string): string {
 }
 
 export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
+  const problems = useStorageProblemsStore()
   const entries = ref<UnansweredStart[]>(readStored())
   const lastInTab = new Map<string, LastStart>()
+  /** Entries this tab is sending now (their answer may still come). */
+  const sendingHere = ref<ReadonlySet<string>>(new Set())
+  /** Ids of entries held in memory that the last write could not store. */
+  let unsaved = new Set<string>()
 
-  /** Newest first. */
-  const sorted = computed(() => [...entries.value].sort((a, b) => b.at - a.at))
+  /** Newest first, without the starts this tab is still waiting for. */
+  const sorted = computed(() =>
+    [...entries.value].filter((e) => !sendingHere.value.has(e.id)).sort((a, b) => b.at - a.at),
+  )
+
+  /**
+   * The list as it is now: what storage holds (another tab may have changed it), with the entries
+   * of this tab that storage could not take (memory wins for those).
+   */
+  function current(): UnansweredStart[] {
+    const stored = readStored()
+    if (unsaved.size === 0) return stored
+    const mine = entries.value.filter((e) => unsaved.has(e.id))
+    const ids = new Set(mine.map((e) => e.id))
+    return [...mine, ...stored.filter((e) => !ids.has(e.id))]
+  }
 
   function save(next: UnansweredStart[]): void {
-    const kept = [...next].sort((a, b) => b.at - a.at).slice(0, MAX_UNANSWERED_STARTS)
-    entries.value = kept
-    writeStored(kept)
+    const list = [...next].sort((a, b) => b.at - a.at)
+    entries.value = list
+    try {
+      writeStored(list)
+      unsaved = new Set()
+      problems.resolve(UNANSWERED_STARTS_KEY)
+    } catch (cause) {
+      const stored = new Map(readStored().map((e) => [e.id, JSON.stringify(e)]))
+      unsaved = new Set(list.filter((e) => stored.get(e.id) !== JSON.stringify(e)).map((e) => e.id))
+      const count = list.filter((e) => unsaved.has(e.id) && !sendingHere.value.has(e.id)).length
+      problems.report({
+        key: UNANSWERED_STARTS_KEY,
+        area: 'unanswered-starts',
+        message:
+          `${count === 1 ? '1 start without an answer' : `${count} starts without an answer`} ` +
+          `could not be saved in this browser (${storageReason(cause)}). ` +
+          'They stay listed on New verification while this tab is open; dismiss the ones you ' +
+          'no longer need to make room, and they are saved again with the next change.',
+      })
+    }
+  }
+
+  function setSending(id: string, on: boolean): void {
+    const next = new Set(sendingHere.value)
+    if (on) next.add(id)
+    else next.delete(id)
+    sendingHere.value = next
+  }
+
+  /**
+   * Keeps a start before it is sent: if the page closes before its answer, the next load lists
+   * it as "may have gone out". Settle it with `settle` when the answer (or failure) arrives.
+   */
+  function recordSending(start: StartSent): UnansweredStart {
+    const entry: UnansweredStart = {
+      ...start,
+      id: newId(start.at),
+      params: withoutPin(start.params),
+      code: NO_ANSWER_CODE,
+      httpStatus: null,
+      message: NO_ANSWER_MESSAGE,
+      delivery: 'maybe',
+      sending: true,
+    }
+    setSending(entry.id, true)
+    save([entry, ...current().filter((e) => e.id !== entry.id)])
+    return entry
+  }
+
+  /**
+   * Ends a start recorded by `recordSending`: with no failure given (an API answer arrived) it is
+   * removed; with one (no answer: a timeout, a dropped connection) it stays, saying so.
+   */
+  function settle(id: string, failure: NoAnswer | null): UnansweredStart | null {
+    setSending(id, false)
+    const all = current()
+    const entry = all.find((e) => e.id === id)
+    if (!failure) {
+      unsaved.delete(id)
+      save(all.filter((e) => e.id !== id))
+      return null
+    }
+    const base = entry ?? entries.value.find((e) => e.id === id)
+    if (!base) return null
+    const settled: UnansweredStart = { ...base, ...failure }
+    delete settled.sending
+    save([settled, ...all.filter((e) => e.id !== id)])
+    // A start that was not sent changes nothing: an earlier uncertain one stays the likely cause.
+    if (failure.delivery === 'maybe') {
+      lastInTab.set(numberKey(settled.environment, settled.number), {
+        outcome: 'uncertain',
+        entryId: settled.id,
+      })
+    }
+    return settled
   }
 
   /** Keeps a start that got no answer; returns the stored entry. */
-  function record(
-    start: Omit<UnansweredStart, 'id' | 'params'> & { params: Record<string, string> },
-  ): UnansweredStart {
-    const entry: UnansweredStart = {
-      ...start,
-      id: `${start.at.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-      params: withoutPin(start.params),
-    }
-    // Another tab may have added entries since this one read the list.
-    save([entry, ...readStored().filter((e) => e.id !== entry.id)])
-    // A start that was not sent changes nothing: an earlier uncertain one stays the likely cause.
-    if (start.delivery === 'maybe') {
-      lastInTab.set(numberKey(start.environment, start.number), {
-        outcome: 'uncertain',
-        entryId: entry.id,
-      })
-    }
-    return entry
+  function record(start: StartSent & NoAnswer): UnansweredStart {
+    const { code, httpStatus, message, delivery, ...sent } = start
+    const entry = recordSending(sent)
+    return settle(entry.id, { code, httpStatus, message, delivery }) ?? entry
   }
 
   /**
@@ -150,16 +254,17 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
   function answered(environment: EnvironmentId, number: string, startedId?: string): void {
     lastInTab.set(numberKey(environment, number), { outcome: 'answered' })
     if (!startedId) return
-    const all = readStored()
+    const all = current()
     let changed = false
-    for (const entry of all) {
+    for (const [i, entry] of all.entries()) {
       if (
         entry.environment === environment &&
         entry.number === number &&
         !entry.probableRequestId &&
-        !entry.laterRequestId
+        !entry.laterRequestId &&
+        !sendingHere.value.has(entry.id)
       ) {
-        entry.laterRequestId = startedId
+        all[i] = { ...entry, laterRequestId: startedId }
         changed = true
       }
     }
@@ -194,20 +299,22 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
 
   /** Notes the request Vonage named (status 10) for the number of this entry. */
   function nameRequest(id: string, requestId: string): void {
-    const all = readStored()
-    const entry = all.find((e) => e.id === id)
-    if (!entry) return
-    entry.probableRequestId = requestId
+    const all = current()
+    const index = all.findIndex((e) => e.id === id)
+    if (index < 0) return
+    all[index] = { ...all[index]!, probableRequestId: requestId }
     save(all)
   }
 
   function dismiss(id: string): void {
-    save(readStored().filter((e) => e.id !== id))
+    const all = current()
+    unsaved.delete(id)
+    save(all.filter((e) => e.id !== id))
   }
 
-  /** Re-reads the list (another tab changed it). */
+  /** Re-reads the list (another tab changed it), keeping what this tab could not store. */
   function reload(): void {
-    entries.value = readStored()
+    entries.value = current()
   }
 
   if (typeof window !== 'undefined') {
@@ -216,7 +323,19 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     })
   }
 
-  return { entries, sorted, record, answered, uncertainBefore, nameRequest, dismiss, reload }
+  return {
+    entries,
+    sorted,
+    sendingHere,
+    recordSending,
+    settle,
+    record,
+    answered,
+    uncertainBefore,
+    nameRequest,
+    dismiss,
+    reload,
+  }
 })
 
 if (import.meta.hot) {

@@ -1,15 +1,26 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import {
-  MAX_UNANSWERED_STARTS,
+  NO_ANSWER_CODE,
   UNANSWERED_STARTS_KEY,
   useUnansweredStartsStore,
 } from '@/stores/unanswered-starts'
+import { useStorageProblemsStore } from '@/stores/storage-problems'
 
 const storage = new Map<string, string>()
+/** Set to make every write fail as a full local storage does. */
+let full = false
+function quotaError(): Error {
+  const error = new Error('Setting the value exceeded the quota.')
+  error.name = 'QuotaExceededError'
+  return error
+}
 vi.stubGlobal('localStorage', {
   getItem: (key: string) => storage.get(key) ?? null,
-  setItem: (key: string, value: string) => void storage.set(key, value),
+  setItem: (key: string, value: string) => {
+    if (full) throw quotaError()
+    storage.set(key, value)
+  },
   removeItem: (key: string) => void storage.delete(key),
 })
 
@@ -38,6 +49,7 @@ function reload() {
 
 beforeEach(() => {
   storage.clear()
+  full = false
 })
 
 describe('starts without an answer', () => {
@@ -54,13 +66,13 @@ describe('starts without an answer', () => {
     expect(again.sorted[1]?.params).toEqual({ number: NUMBER, brand: 'Acme', workflow_id: '4' })
   })
 
-  it('keep only the newest entries, and skip damaged ones', () => {
+  it('keep every entry until it is dismissed (no cap), and skip damaged ones', () => {
     storage.set(UNANSWERED_STARTS_KEY, JSON.stringify([{ id: 'x', at: 'yesterday' }, 42]))
     const store = reload()
     expect(store.sorted).toEqual([])
-    for (let i = 0; i < MAX_UNANSWERED_STARTS + 5; i++) store.record(start(i))
-    expect(reload().sorted).toHaveLength(MAX_UNANSWERED_STARTS)
-    expect(reload().sorted.at(-1)?.at).toBe(5)
+    for (let i = 0; i < 120; i++) store.record(start(i))
+    expect(reload().sorted).toHaveLength(120)
+    expect(reload().sorted.at(-1)?.at).toBe(0)
   })
 
   it('recognise a status 10 after an uncertain start to the same number in this tab', () => {
@@ -96,5 +108,76 @@ describe('starts without an answer', () => {
     reload().dismiss(entry.id)
     expect(reload().sorted).toEqual([])
     expect(storage.has(UNANSWERED_STARTS_KEY)).toBe(false)
+  })
+})
+
+describe('a start on its way', () => {
+  const sent = {
+    at: 5_000,
+    environment: 'live' as const,
+    kind: 'request' as const,
+    number: NUMBER,
+    brand: 'Acme',
+    params: { number: NUMBER, brand: 'Acme', pin_code: '9876' },
+  }
+
+  it('is stored before it is sent, and listed as may have gone out after the tab closed', () => {
+    const tab = reload()
+    const entry = tab.recordSending(sent)
+    // The tab that sends it does not list it while it waits for the answer.
+    expect(tab.sorted).toEqual([])
+    expect(storage.get(UNANSWERED_STARTS_KEY)).not.toContain('9876')
+    // The tab is closed before the answer: the next page load lists it.
+    const next = reload()
+    expect(next.sorted).toHaveLength(1)
+    expect(next.sorted[0]).toMatchObject({
+      id: entry.id,
+      delivery: 'maybe',
+      code: NO_ANSWER_CODE,
+      number: NUMBER,
+      params: { number: NUMBER, brand: 'Acme' },
+    })
+    // A status 10 on the next start names it as probably that start.
+    expect(next.uncertainBefore('live', NUMBER, 6_000)?.id).toBe(entry.id)
+  })
+
+  it('is taken out when an answer arrives, and kept with the failure when none does', () => {
+    const tab = reload()
+    const answered = tab.recordSending(sent)
+    tab.settle(answered.id, null)
+    expect(reload().sorted).toEqual([])
+    const lost = tab.recordSending({ ...sent, at: 7_000 })
+    tab.settle(lost.id, {
+      code: 'upstream_timeout',
+      httpStatus: 504,
+      message: 'Vonage did not answer within 15 s.',
+      delivery: 'maybe',
+    })
+    expect(tab.sorted.map((e) => [e.id, e.code])).toEqual([[lost.id, 'upstream_timeout']])
+    expect(reload().sorted[0]).not.toHaveProperty('sending')
+    expect(tab.uncertainBefore('live', NUMBER)?.id).toBe(lost.id)
+  })
+})
+
+describe('a full local storage', () => {
+  it('keeps the entries in memory, says they were not saved, and saves them once it can', () => {
+    const tab = reload()
+    const first = tab.record(start(1_000))
+    full = true
+    const second = tab.record(start(2_000))
+    const third = tab.record(start(3_000))
+    // Nothing is dropped: the earlier unsaved entry is still listed after the next one.
+    expect(tab.sorted.map((e) => e.id)).toEqual([third.id, second.id, first.id])
+    const problem = useStorageProblemsStore().problems[0]
+    expect(problem?.area).toBe('unanswered-starts')
+    expect(problem?.message).toContain('2 starts without an answer could not be saved')
+    expect(problem?.message).toContain('storage is full')
+    // Another tab's change does not hide them.
+    tab.reload()
+    expect(tab.sorted).toHaveLength(3)
+    full = false
+    tab.dismiss(first.id)
+    expect(useStorageProblemsStore().problems).toEqual([])
+    expect(reload().sorted.map((e) => e.id)).toEqual([third.id, second.id])
   })
 })

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { configureClient } from '@/api/client'
+import { useRequestsStore } from '@/stores/requests'
+import { useStartVerification } from '@/composables/useStartVerification'
+import { NO_ANSWER_CODE, useUnansweredStartsStore } from '@/stores/unanswered-starts'
+import { freshHistoryEnvironment, requestId } from './history-support'
+
+const NUMBER = '447700900123'
+const ID = requestId(42)
+const storage = new Map<string, string>()
+vi.stubGlobal('localStorage', {
+  getItem: (key: string) => storage.get(key) ?? null,
+  setItem: (key: string, value: string) => void storage.set(key, value),
+  removeItem: (key: string) => void storage.delete(key),
+})
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+/** Answers every start with `answer()`; `hold` keeps the answer back until `release`. */
+function serve(answer: () => Response, hold = false) {
+  const waiting: (() => void)[] = []
+  let sent = 0
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async () => {
+      sent++
+      if (hold) await new Promise<void>((resolve) => waiting.push(resolve))
+      return answer()
+    }) as typeof fetch,
+  })
+  return {
+    sent: () => sent,
+    release: () => waiting.splice(0).forEach((resolve) => resolve()),
+  }
+}
+
+const pages: ReturnType<typeof useRequestsStore>[] = []
+/** A fresh page load on the same browser storage. */
+function openPage() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  pages.push(useRequestsStore(pinia))
+  return { unanswered: useUnansweredStartsStore(pinia), starter: useStartVerification() }
+}
+
+const params = { number: NUMBER, brand: 'Acme', pin_code: '9876', workflow_id: '1' }
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+beforeEach(() => {
+  storage.clear()
+  freshHistoryEnvironment()
+})
+afterEach(async () => {
+  for (const page of pages.splice(0)) await page.dispose()
+})
+
+describe('a start whose page closes before its answer', () => {
+  it('is listed as may have gone out on the next page load, without the chosen PIN', async () => {
+    const server = serve(() => json({ request_id: ID, status: '0' }), true)
+    const first = openPage()
+    void first.starter.start('live', 'request', params)
+    await flush()
+    expect(server.sent()).toBe(1)
+    // While this tab waits, it does not list the start as without an answer.
+    expect(first.unanswered.sorted).toEqual([])
+    // The tab is closed: the answer never reaches it. The next page load:
+    const next = openPage()
+    expect(next.unanswered.sorted).toHaveLength(1)
+    expect(next.unanswered.sorted[0]).toMatchObject({
+      number: NUMBER,
+      brand: 'Acme',
+      delivery: 'maybe',
+      code: NO_ANSWER_CODE,
+    })
+    expect(JSON.stringify([...storage.values()])).not.toContain('9876')
+    server.release()
+  })
+
+  it('names the request of a later status 10 as probably that start', async () => {
+    serve(() => json({ request_id: ID, status: '0' }), true)
+    void openPage().starter.start('live', 'request', params)
+    await flush()
+    serve(() =>
+      json({
+        request_id: ID,
+        status: '10',
+        error_text: 'Concurrent verifications to the same number are not allowed',
+      }),
+    )
+    const next = openPage()
+    const outcome = await next.starter.start('live', 'request', params)
+    expect(outcome?.type).toBe('rejected')
+    expect(outcome?.type === 'rejected' && outcome.earlierUncertain?.number).toBe(NUMBER)
+    expect(next.unanswered.sorted).toHaveLength(1)
+    expect(next.unanswered.sorted[0]?.probableRequestId).toBe(ID)
+  })
+
+  it('is gone once the answer arrives in the tab that sent it', async () => {
+    const server = serve(() => json({ request_id: ID, status: '0' }), true)
+    const page = openPage()
+    const outcome = page.starter.start('sandbox', 'request', params)
+    await flush()
+    server.release()
+    expect(await outcome).toEqual({ type: 'started', requestId: ID })
+    expect(page.unanswered.sorted).toEqual([])
+    expect(openPage().unanswered.sorted).toEqual([])
+  })
+
+  it('is gone after a clear refusal, and kept with the failure after no answer', async () => {
+    serve(() => json({ status: '3', error_text: 'Invalid value for param: number' }))
+    const page = openPage()
+    expect((await page.starter.start('sandbox', 'request', params))?.type).toBe('rejected')
+    expect(openPage().unanswered.sorted).toEqual([])
+    serve(() =>
+      json({ error: { code: 'upstream_timeout', message: 'Vonage did not answer.' } }, 504),
+    )
+    const again = openPage()
+    expect((await again.starter.start('sandbox', 'request', params))?.type).toBe('failed')
+    expect(openPage().unanswered.sorted.map((e) => [e.code, e.delivery])).toEqual([
+      ['upstream_timeout', 'maybe'],
+    ])
+  })
+})
