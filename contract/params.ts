@@ -182,6 +182,10 @@ export const CALLING_CODES: Readonly<Record<string, string>> = {
 }
 
 const INTEGER = /^[0-9]+$/
+/** `(0)` written after a calling code. */
+const TRUNK_MARK = /\(\s*0\s*\)/g
+/** What people write between the digits of a phone number. */
+const FORMATTING = /[\s\-.()/]/g
 const SIGNED_INTEGER = /^-?[0-9]+$/
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/
 
@@ -246,18 +250,22 @@ export function isCountryCode(value: string): boolean {
 /**
  * The number as international digits (no `+`), or `null` when it is not a phone number.
  * Spaces, dashes, dots and parentheses are ignored; a leading `+` or `00` marks an international
- * number; with `country`, a national number (leading `0` trunk prefix) gets the calling code.
+ * number, in which a `(0)` (the trunk prefix some write after the calling code, `+44 (0)7700 …`)
+ * is dropped; with `country`, a national number (leading `0` trunk prefix) gets the calling code.
  * Differently written forms of the same number give the same result.
+ *
+ * The rule for `country` is an approximation for forms (a fixed table of calling codes, no
+ * numbering plans): the sandbox reads a number given with `country` by the country's numbering
+ * plan instead (`normalizeNumber` in `fieldError`'s context), as the dashboard's phone field does.
  */
 export function normalizeNumber(number: string, country?: string): string | null {
-  let s = number.trim().replace(/[\s\-.()/]/g, '')
+  const text = number.trim()
+  let s = text.replace(FORMATTING, '')
   let international = false
-  if (s.startsWith('+')) {
-    s = s.slice(1)
+  if (s.startsWith('+') || s.startsWith('00')) {
     international = true
-  } else if (s.startsWith('00')) {
-    s = s.slice(2)
-    international = true
+    s = text.replace(TRUNK_MARK, '').replace(FORMATTING, '')
+    s = s.slice(s.startsWith('+') ? 1 : 2)
   }
   if (!INTEGER.test(s)) return null
   if (!international && country) {
@@ -277,6 +285,17 @@ export function languagesFor(kind: RequestKind): readonly string[] {
   return kind === 'psd2' ? PSD2_LANGUAGES : REQUEST_LANGUAGES
 }
 
+/** Reads a `number` (with the `country` sent, if any) as international digits, or `null`. */
+export type NumberReader = (number: string, country?: string) => string | null
+
+/** What judging one field of a start may need besides its value. */
+export interface FieldContext {
+  /** The `country` sent, to judge a national `number`. */
+  country?: string
+  /** How to read `number`. @default normalizeNumber */
+  normalizeNumber?: NumberReader
+}
+
 /** Parameters of a verification start (request or PSD2), as strings. */
 export type StartParams = Partial<Record<string, string>>
 
@@ -289,7 +308,7 @@ export function fieldError(
   kind: RequestKind,
   param: string,
   value: string | undefined,
-  context: { country?: string } = {},
+  context: FieldContext = {},
 ): ParamError | null {
   const required: readonly string[] = REQUIRED_PARAMS[kind]
   if (!present(value)) {
@@ -301,7 +320,8 @@ export function fieldError(
     case 'number': {
       const country =
         context.country && isCountryCode(context.country) ? context.country : undefined
-      return normalizeNumber(value, country) === null ? invalid(param) : null
+      const normalize = context.normalizeNumber ?? normalizeNumber
+      return normalize(value, country) === null ? invalid(param) : null
     }
     case 'country':
       return isCountryCode(value) ? null : invalid(param)
@@ -370,13 +390,17 @@ export const VALUE_ORDER: Readonly<Record<RequestKind, readonly string[]>> = {
  * The first parameter error of a request or PSD2 start, in the API's order (missing parameters
  * first, then invalid values), or `null`. Credentials are not judged here.
  */
-export function validateRequestParams(params: StartParams, kind: RequestKind): ParamError | null {
+export function validateRequestParams(
+  params: StartParams,
+  kind: RequestKind,
+  readNumber?: NumberReader,
+): ParamError | null {
   for (const param of REQUIRED_PARAMS[kind]) {
     if (!present(params[param])) {
       return { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
     }
   }
-  const context = { country: params.country }
+  const context: FieldContext = { country: params.country, normalizeNumber: readNumber }
   for (const param of VALUE_ORDER[kind]) {
     const error = fieldError(kind, param, params[param], context)
     if (error) return error

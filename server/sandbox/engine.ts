@@ -36,6 +36,7 @@ import type {
   WorkflowId,
 } from '../../contract/index.ts'
 import { Handset } from './handset.ts'
+import { sandboxNumber } from './numbers.ts'
 import type { SentEvent } from './handset.ts'
 import { Scheduler } from './scheduler.ts'
 
@@ -460,7 +461,7 @@ export class Engine {
   private inFlightId(params: Params): string | undefined {
     const raw = first(params.number)
     const country = first(params.country)
-    const number = raw ? normalizeNumber(raw, country ? country.toUpperCase() : undefined) : null
+    const number = raw ? sandboxNumber(raw, country) : null
     if (!number) return undefined
     const account =
       this.accounts.get(first(params.api_key) ?? '') ?? this.accounts.get(this.defaultKey)
@@ -511,13 +512,13 @@ export class Engine {
         break
       }
     }
-    const error = validateRequestParams(p, psd2 ? 'psd2' : 'request')
+    const error = validateRequestParams(p, psd2 ? 'psd2' : 'request', sandboxNumber)
     if (error) return { status: error.status, error_text: error.error_text }
     if (!psd2 && p.pin_code && !account.pinCodeAllowed) {
       return { status: '20', error_text: ERROR_TEXTS.pinCodeNotAllowed }
     }
     const country = p.country ? p.country.toUpperCase() : ''
-    const number = normalizeNumber(p.number as string, country || undefined) as string
+    const number = sandboxNumber(p.number as string, country || undefined) as string
     const existing = this.inFlight.get(account.accountId)?.get(number)
     if (existing) {
       return { request_id: existing, status: '10', error_text: ERROR_TEXTS.concurrent }
