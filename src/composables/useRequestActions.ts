@@ -6,6 +6,7 @@ import { ref, toValue, type MaybeRefOrGetter } from 'vue'
 import { ApiError, isApiError } from '@/api/client'
 import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
+import { statusChangeMessage, useWatchStore } from '@/stores/watch'
 import { statusInfo } from '@contract/status'
 import { describeFailure, type Delivery } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
@@ -30,6 +31,11 @@ export interface ActionOutcome {
   message: string
   nextStep: string
   /**
+   * The change of status the answer made, said with it (`Request …62a2d3 to +4477… is now failed
+   * (FAILED).`); the app's announcer leaves it to the page, so it is said once. Empty: none.
+   */
+  statusChange: string
+  /**
    * For a check: the typed code was used up (accepted, wrong, or the request failed) or may have
    * been, so it must not be sent again as it is. Kept for throttling and calls not sent.
    */
@@ -46,6 +52,7 @@ export function useRequestActions(
   onDone: () => Promise<void> | void = () => undefined,
 ) {
   const requests = useRequestsStore()
+  const watcher = useWatchStore()
   const busy = ref<ActionName | null>(null)
   const outcome = ref<ActionOutcome | null>(null)
 
@@ -63,9 +70,23 @@ export function useRequestActions(
     if (busy.value) return null
     busy.value = action
     const at = Date.now()
+    const id = toValue(requestId)
+    // The sandbox's event stream may report the change before the answer comes: said with it.
+    const release = watcher.holdAnnouncements(id)
     try {
       const answer = await call()
       const info = statusInfo(answer.status)
+      // Searches sent before the answer came know nothing of the action.
+      const answeredAt = Date.now()
+      const recorded = record(answer, answeredAt)
+      const stored = requests.byId(id)
+      const statusChange = recorded.status
+        ? statusChangeMessage({
+            request_id: id,
+            number: stored?.number ?? '',
+            status: recorded.status,
+          })
+        : ''
       outcome.value = {
         action,
         ok: answer.status === '0',
@@ -74,17 +95,12 @@ export function useRequestActions(
         title: answer.status === '0' ? okMessage : info.title,
         message: answer.status === '0' ? '' : (answer.error_text ?? info.meaning),
         nextStep: answer.status === '0' ? '' : info.nextStep,
+        statusChange,
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,
       }
-      // Searches sent before the answer came know nothing of the action.
-      const answeredAt = Date.now()
       await requests
-        .recordAction({
-          ...record(answer, answeredAt),
-          request_id: toValue(requestId),
-          at: answeredAt,
-        })
+        .recordAction({ ...recorded, request_id: id, at: answeredAt })
         .catch(() => undefined)
     } catch (e) {
       const error = isApiError(e) ? e : new ApiError('network', String(e))
@@ -97,12 +113,14 @@ export function useRequestActions(
         title: failure.title,
         message: error.message,
         nextStep: failure.nextStep,
+        statusChange: '',
         // A code that may have been checked is not sent again blindly: the page is read first.
         codeUsed: action === 'check' && failure.delivery === 'maybe',
         at,
       }
     } finally {
       busy.value = null
+      release()
     }
     await onDone()
     return outcome.value

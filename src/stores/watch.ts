@@ -60,6 +60,15 @@ function shortId(id: string): string {
   return `…${id.slice(-6)}`
 }
 
+/** How a change of status is said: `Request …62a2d3 to +447700900532 is now verified (SUCCESS).` */
+export function statusChangeMessage(
+  entry: Pick<HistoryEntry, 'request_id' | 'number' | 'status'>,
+): string {
+  const title = entry.status === 'UNKNOWN' ? 'not found' : SEARCH_STATUS_INFO[entry.status].title
+  const who = entry.number ? ` to ${/^\d+$/.test(entry.number) ? '+' : ''}${entry.number}` : ''
+  return `Request ${shortId(entry.request_id)}${who} is now ${title.toLowerCase()} (${entry.status}).`
+}
+
 export const useWatchStore = defineStore('watch', () => {
   const requests = useRequestsStore()
   const settings = useSettingsStore()
@@ -89,6 +98,11 @@ export const useWatchStore = defineStore('watch', () => {
   const watchedCount = computed(() => watched.value.length)
 
   let nextAnnouncementId = 1
+  /**
+   * Requests whose changes the page acting on them announces itself (with the action's answer), so
+   * a change is said once: counted, as actions on one request may overlap across components.
+   */
+  const heldBack = new Map<string, number>()
   let stopListening: (() => void) | null = null
   let events: SandboxEventsHandle | null = null
   let onVisibility: (() => void) | null = null
@@ -142,9 +156,8 @@ export const useWatchStore = defineStore('watch', () => {
   function announce(change: StatusChange): void {
     const { entry, previous } = change
     if (previous === undefined || previous === entry.status) return
-    const title = entry.status === 'UNKNOWN' ? 'not found' : SEARCH_STATUS_INFO[entry.status].title
-    const who = entry.number ? ` to ${/^\d+$/.test(entry.number) ? '+' : ''}${entry.number}` : ''
-    const message = `Request ${shortId(entry.request_id)}${who} is now ${title.toLowerCase()} (${entry.status}).`
+    if (!change.remote && heldBack.has(entry.request_id)) return
+    const message = statusChangeMessage(entry)
     const item = { id: nextAnnouncementId++, at: Date.now(), request_id: entry.request_id, message }
     announcements.value = [...announcements.value.slice(-(MAX_ANNOUNCEMENTS - 1)), item]
     if (!change.remote) notify(message, entry.request_id)
@@ -209,6 +222,22 @@ export const useWatchStore = defineStore('watch', () => {
     poller.refreshNow(env)
   }
 
+  /**
+   * Holds back this tab's announcements of `requestId`'s changes until the returned function is
+   * called: for an action whose answer the page announces itself, status included.
+   */
+  function holdAnnouncements(requestId: string): () => void {
+    heldBack.set(requestId, (heldBack.get(requestId) ?? 0) + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const left = (heldBack.get(requestId) ?? 1) - 1
+      if (left > 0) heldBack.set(requestId, left)
+      else heldBack.delete(requestId)
+    }
+  }
+
   function dismissAnnouncements(): void {
     announcements.value = []
   }
@@ -218,6 +247,7 @@ export const useWatchStore = defineStore('watch', () => {
     announcements,
     lastAnnouncement,
     lastFailure,
+    holdAnnouncements,
     searchCalls,
     watchedCount,
     start,
