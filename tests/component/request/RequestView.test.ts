@@ -2,7 +2,7 @@ import * as fakeIndexedDb from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { createPinia, getActivePinia, setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminRequest } from '@contract/admin'
 import type { VerificationRequest } from '@contract/types'
@@ -17,6 +17,7 @@ import {
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
+import { useWatchStore } from '@/stores/watch'
 import { ApiError, apiRequest, configureClient } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
 import { statusInfo } from '@contract/status'
@@ -98,6 +99,13 @@ function tick(ms: number) {
 }
 
 const text = (selector: string) => wrapper!.get(selector).text()
+const euros = (value: number) =>
+  new Intl.NumberFormat(undefined, {
+    style: 'currency',
+    currency: 'EUR',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 8,
+  }).format(value)
 const reason = (id: string) =>
   wrapper!.find(`#${id}-reason`).exists() ? text(`#${id}-reason`) : ''
 
@@ -171,14 +179,23 @@ describe('request page: countdowns and disabled reasons', () => {
     await wrapper!.get('#cancel').trigger('click')
     await flushPromises()
     expect(wrapper!.get('#cancel').attributes('aria-busy')).toBe('true')
+    // Off for the time being, yet focusable (a disabled button would drop the focus): clicks and
+    // submits do nothing.
     const next = wrapper!.get('#next-event')
-    expect((next.element as HTMLButtonElement).disabled).toBe(true)
+    expect(next.attributes('aria-disabled')).toBe('true')
+    expect(wrapper!.get('#cancel').attributes('aria-disabled')).toBe('true')
     expect(reason('next-event')).toBe('waiting for the cancel to finish')
-    expect((wrapper!.get('.pin-entry button').element as HTMLButtonElement).disabled).toBe(true)
+    await next.trigger('click')
+    await wrapper!.get('#cancel').trigger('click')
+    expect(wrapper!.get('.pin-entry button').attributes('aria-disabled')).toBe('true')
     expect(text('#pin-reason')).toBe('Check not possible: waiting for the cancel to finish')
     await wrapper!.get('#pin-code').setValue('1234')
     await wrapper!.get('form.pin-entry').trigger('submit')
+    await wrapper!.get('.pin-entry button').trigger('click')
+    await flushPromises()
     expect(checkCode).not.toHaveBeenCalled()
+    expect(triggerNextEvent).not.toHaveBeenCalled()
+    expect(cancelRequest).toHaveBeenCalledTimes(1)
 
     vi.mocked(getAdminRequest).mockResolvedValue(
       adminRequest(ID, t0 - 40_000, {
@@ -213,7 +230,8 @@ describe('request page: countdowns and disabled reasons', () => {
     expect(reason('next-event')).toBe('request already verified')
     expect(text('#pin-reason')).toContain('request already verified')
     expect((wrapper!.get('.pin-entry button').element as HTMLButtonElement).disabled).toBe(true)
-    expect(text('.summary')).toContain('0.05 EUR')
+    expect(text('.summary')).toContain(euros(0.05))
+    expect(wrapper!.get('.summary [title="0.05 EUR"]').text()).toBe(euros(0.05))
     expect(wrapper!.findAll('[data-test="timeline-item"]').at(-1)?.text()).toContain('Verified')
   })
 })
@@ -371,8 +389,26 @@ describe('request page: a check without a usable answer', () => {
 })
 
 describe('request page: live status and loading', () => {
-  it('announces a status change pushed by the sandbox event stream', async () => {
+  it('leaves a change of a request in history to the app announcer: said once', async () => {
     await mountRequest(adminRequest(ID, t0))
+    expect(useRequestsStore().byId(ID)).toBeDefined()
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    onEvent({
+      type: 'request',
+      data: adminRequest(ID, t0, {
+        status: 'EXPIRED',
+        finalized_at: new Date(t0 + 5_000).toISOString(),
+      }),
+    })
+    await flushPromises()
+    expect(text('.summary')).toContain('EXPIRED')
+    // The app's announcer says "Request …cccccc to +447700900123 is now expired (EXPIRED)."
+    expect(text('[data-test="status-announcement"]')).toBe('')
+  })
+
+  it('announces a status change pushed by the sandbox event stream for a request not in history', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    await useRequestsStore().remove(ID)
     const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
     onEvent({
       type: 'request',
@@ -382,9 +418,26 @@ describe('request page: live status and loading', () => {
       }),
     })
     await flushPromises()
-    expect(text('[data-test="status-announcement"]')).toBe('Status changed to SUCCESS.')
+    expect(text('[data-test="status-announcement"]')).toBe(
+      'Request …cccccc to +447700900123 is now verified (SUCCESS).',
+    )
     expect(wrapper!.get('[data-test="status-announcement"]').attributes('aria-live')).toBe('polite')
     expect(text('.summary')).toContain('SUCCESS')
+  })
+
+  it('names the request and its status in the tab title, as the status changes', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    expect(document.title).toBe('Request …cccccc IN PROGRESS · Verify Desk')
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    onEvent({
+      type: 'request',
+      data: adminRequest(ID, t0, {
+        status: 'SUCCESS',
+        finalized_at: new Date(t0 + 5_000).toISOString(),
+      }),
+    })
+    await flushPromises()
+    expect(document.title).toBe('Request …cccccc SUCCESS · Verify Desk')
   })
 
   it('shows a loading state, then the 101 explanation for an id nobody knows', async () => {
@@ -972,7 +1025,8 @@ describe('request page: a correct check while search still answers 101', () => {
     await tick(1_000)
     await submitCode('1234')
     expect(text('.summary')).toContain('SUCCESS')
-    expect(text('.summary')).toContain('0.10000000 EUR')
+    expect(text('.summary')).toContain(euros(0.1))
+    expect(wrapper!.find('.summary [title="0.10000000 EUR"]').exists()).toBe(true)
     const items = wrapper!.findAll('[data-test="timeline-item"]').map((i) => i.text())
     expect(items.some((t) => t.includes('A code (not kept on live) checked: valid'))).toBe(true)
     const stored = requests.byId(ID)!
@@ -1044,5 +1098,181 @@ describe('request page: a failed load once the connection is back', () => {
     await apiRequest('GET', 'live/verify/search/json', { query: { request_id: 'd'.repeat(32) } })
     await flushPromises()
     expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
+  })
+})
+
+describe('request page: answers announced once each, and the focus kept', () => {
+  const WRONG: CheckResult = {
+    request_id: ID,
+    status: '16',
+    error_text: 'The code provided does not match the expected value',
+  }
+
+  /** Mounts the page in the document, so the focus can be followed. */
+  async function mountAttached(admin: AdminRequest) {
+    await mountRequest(admin)
+    const pinia = getActivePinia()!
+    wrapper!.unmount()
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:p(.*)*', component: { render: () => h('p') } }],
+    })
+    wrapper = mount(RequestView, {
+      props: { id: ID },
+      global: { plugins: [pinia, router] },
+      attachTo: document.body,
+    })
+    await flushPromises()
+  }
+  const region = () => wrapper!.get('[data-test="action-outcome-region"]')
+  const focused = () => document.activeElement
+
+  it('has the answer region in the page before the first answer', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    expect(region().attributes('role')).toBe('status')
+    expect(region().text()).toBe('')
+    vi.mocked(checkCode).mockResolvedValue(WRONG)
+    await submitCode('1111')
+    expect(region().text()).toContain('Status 16: Wrong code.')
+  })
+
+  it('says a second identical answer too: two wrong codes, next event twice', async () => {
+    vi.mocked(checkCode).mockResolvedValue(WRONG)
+    await mountRequest(adminRequest(ID, t0))
+    await submitCode('1111')
+    const first = region().text()
+    await submitCode('2222')
+    const second = region().text()
+    expect(second).not.toBe(first)
+    expect(second).toBe(`${first} (2 times in a row)`)
+
+    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    await wrapper!.get('#next-event').trigger('click')
+    await flushPromises()
+    expect(region().text()).toBe('The next message or call is on its way.')
+    await wrapper!.get('#next-event').trigger('click')
+    await flushPromises()
+    expect(region().text()).toBe('The next message or call is on its way. (2 times in a row)')
+  })
+
+  it('says the third wrong code and the change to FAILED in one announcement', async () => {
+    await mountRequest(adminRequest(ID, t0, { attempts_left: 1 }))
+    const watch = useWatchStore()
+    await watch.start()
+    await flushPromises()
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '17',
+      error_text: 'The wrong code was provided too many times',
+    })
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(ID, t0, {
+        status: 'FAILED',
+        attempts_left: 0,
+        finalized_at: new Date(t0 + 5_000).toISOString(),
+      }),
+    )
+    await submitCode('3333')
+    await flushPromises()
+    expect(useRequestsStore().byId(ID)?.status).toBe('FAILED')
+    const said = [
+      region().text(),
+      text('[data-test="status-announcement"]'),
+      ...watch.announcements.map((a) => a.message),
+    ].filter(Boolean)
+    expect(said).toHaveLength(1)
+    expect(said[0]).toMatch(/^Status 17: /)
+    expect(said[0]).toContain('Request …cccccc to +447700900123 is now failed (FAILED).')
+
+    // A change no action of this page made is still announced by the app, once.
+    const other = 'd'.repeat(32)
+    await useRequestsStore().upsert({
+      request_id: other,
+      environment: 'sandbox',
+      kind: 'request',
+      number: '447700900999',
+      status: 'IN PROGRESS',
+      createdAt: t0,
+      source: 'started',
+    })
+    await useRequestsStore().updateIfStored({ request_id: other, status: 'EXPIRED' })
+    expect(watch.announcements.map((a) => a.message)).toEqual([
+      'Request …dddddd to +447700900999 is now expired (EXPIRED).',
+    ])
+    watch.stop()
+  })
+
+  it('keeps the focus on "Trigger next event" while it is sent and after', async () => {
+    let answer!: (value: ControlResult) => void
+    vi.mocked(triggerNextEvent).mockReturnValue(new Promise<ControlResult>((r) => (answer = r)))
+    await mountAttached(adminRequest(ID, t0))
+    const next = wrapper!.get('#next-event')
+    ;(next.element as HTMLButtonElement).focus()
+    await next.trigger('click')
+    await flushPromises()
+    expect(next.attributes('aria-busy')).toBe('true')
+    expect(focused()).toBe(next.element)
+    answer({ status: '0', command: 'trigger_next_event' })
+    await flushPromises()
+    expect(focused()).toBe(next.element)
+  })
+
+  it('moves the focus to the answer when the correct code disables the code field', async () => {
+    vi.mocked(checkCode).mockResolvedValue(accepted)
+    await mountAttached(adminRequest(ID, t0))
+    const field = wrapper!.get('#pin-code')
+    ;(field.element as HTMLInputElement).focus()
+    await field.setValue('1234')
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(ID, t0, { status: 'SUCCESS', finalized_at: new Date(t0 + 5_000).toISOString() }),
+    )
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    expect((field.element as HTMLInputElement).disabled).toBe(true)
+    expect(focused()).toBe(wrapper!.get('#action-outcome').element)
+    expect(text('#action-outcome')).toContain('Code accepted')
+  })
+
+  it('moves the focus to the answer when the third wrong code ends the request', async () => {
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '17',
+      error_text: 'The wrong code was provided too many times',
+    })
+    await mountAttached(adminRequest(ID, t0, { attempts_left: 1 }))
+    const button = wrapper!.get('.pin-entry button')
+    await wrapper!.get('#pin-code').setValue('3333')
+    ;(button.element as HTMLButtonElement).focus()
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(ID, t0, { status: 'FAILED', finalized_at: new Date(t0 + 5_000).toISOString() }),
+    )
+    await button.trigger('click')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    expect((button.element as HTMLButtonElement).disabled).toBe(true)
+    expect(focused()).toBe(wrapper!.get('#action-outcome').element)
+  })
+
+  it('focuses the code field and says its error on each refused check', async () => {
+    await mountAttached(adminRequest(ID, t0))
+    const button = wrapper!.get('.pin-entry button')
+    await wrapper!.get('#pin-code').setValue('12')
+    ;(button.element as HTMLButtonElement).focus()
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    expect(focused()).toBe(wrapper!.get('#pin-code').element)
+    expect(wrapper!.get('#pin-code').attributes('aria-describedby')).toContain('pin-error')
+    const said = wrapper!.get('[data-test="pin-announcement"]')
+    expect(said.attributes('role')).toBe('status')
+    expect(said.text()).toBe('The code has 4 digits.')
+    // Again, with the focus already in the field: emptied, then said again.
+    const texts: string[] = []
+    const observer = new MutationObserver(() => texts.push(said.element.textContent!.trim()))
+    observer.observe(said.element, { childList: true, characterData: true, subtree: true })
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    observer.disconnect()
+    expect(texts).toEqual(['', 'The code has 4 digits.'])
+    expect(checkCode).not.toHaveBeenCalled()
   })
 })

@@ -1,0 +1,46 @@
+/**
+ * Keeps the keyboard focus somewhere sensible after an action: a button disabled or removed by its
+ * own answer (a verified request's code field, a deleted row) would otherwise drop the focus to the
+ * page's body, and a keyboard or screen-reader user would have to start again from the top.
+ */
+import { nextTick, toValue, type MaybeRefOrGetter } from 'vue'
+
+/** Where the focus may go instead: an element, or a function finding it when the time comes. */
+export type FocusTarget = MaybeRefOrGetter<HTMLElement | null | undefined>
+
+/** The element that has the focus now, or null when nothing (the body) has it. */
+export function focusedElement(): HTMLElement | null {
+  if (typeof document === 'undefined') return null
+  const el = document.activeElement
+  return el instanceof HTMLElement && el !== document.body ? el : null
+}
+
+/** Whether `el` can hold the focus: in the page, not disabled, not inside an inert part. */
+export function canFocus(el: HTMLElement | null | undefined): el is HTMLElement {
+  return !!el && el.isConnected && !el.matches(':disabled') && !el.closest('[inert]')
+}
+
+/**
+ * After the DOM has caught up with an action started from `from` (the element focused when it
+ * began): if the focus was lost (back on the body, or on `from` now disabled), puts it back on
+ * `from` when it is still usable, else on the first usable target. Does nothing when the focus moved
+ * elsewhere meanwhile (the user went on), or when the action did not start from a focused element.
+ * Returns the element focused, if it moved it.
+ */
+export async function rescueFocus(
+  from: HTMLElement | null,
+  ...targets: FocusTarget[]
+): Promise<HTMLElement | null> {
+  if (!from) return null
+  await nextTick()
+  const now = focusedElement()
+  const lost = now === null || (now === from && !canFocus(from))
+  if (!lost) return null
+  for (const candidate of [from, ...targets.map((t) => toValue(t))]) {
+    if (canFocus(candidate)) {
+      candidate.focus()
+      if (document.activeElement === candidate) return candidate
+    }
+  }
+  return null
+}
