@@ -1,6 +1,7 @@
 /**
- * The history list in real Chromium: every row reachable by keyboard in order, and the focus
- * staying on its entry while the list scrolls.
+ * The history list in real Chromium: every row reachable by keyboard in order, the focus staying on
+ * its entry while the list scrolls, and rows that never overlap at phone widths or 200 % zoom while
+ * still showing the date, environment and brand.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
@@ -147,5 +148,67 @@ describe('history by keyboard', () => {
     expect(await focused(page)).toBe(expected(40)[0])
     await page.keyboard.press('Shift+Tab')
     expect(await focused(page)).toBe(expected(39)[1])
+  })
+})
+
+/** Every rendered row's problems: content outside its row, rows overlapping, cells not shown. */
+function rowProblems(page: Page, narrow: boolean): Promise<string[]> {
+  return page.evaluate((narrow) => {
+    const problems: string[] = []
+    const scroller = document.querySelector('[data-testid="history-scroll"]')!
+    const view = scroller.getBoundingClientRect()
+    const rows = Array.from(scroller.querySelectorAll<HTMLElement>('[role="row"]'))
+      .map((row) => ({ row, rect: row.getBoundingClientRect() }))
+      .filter(({ rect }) => rect.bottom > view.top && rect.top < view.bottom)
+      .sort((a, b) => a.rect.top - b.rect.top)
+    if (rows.length < 3) problems.push(`only ${rows.length} rows in view`)
+    for (const [i, { row, rect }] of rows.entries()) {
+      const name = row.querySelector('a')?.textContent?.trim() ?? `row ${i}`
+      const next = rows[i + 1]
+      if (next && next.rect.top < rect.bottom - 0.5) problems.push(`${name} overlaps the next row`)
+      for (const el of Array.from(row.querySelectorAll<HTMLElement>('*'))) {
+        const box = el.getBoundingClientRect()
+        if (box.width === 0 || box.height === 0) continue
+        if (box.top < rect.top - 0.5 || box.bottom > rect.bottom + 0.5) {
+          problems.push(`${name}: ${el.localName}.${el.className} sticks out of its row`)
+        }
+        if (box.right > window.innerWidth + 0.5) {
+          problems.push(`${name}: ${el.localName}.${el.className} is wider than the screen`)
+        }
+      }
+      // The start date, environment and brand are shown at every width.
+      for (const cell of ['cell-date', 'cell-env', 'cell-brand']) {
+        const el = row.querySelector<HTMLElement>(`.${cell}`)
+        const box = el?.getBoundingClientRect()
+        if (!el || !box || box.width < 20 || box.height === 0 || !el.innerText.trim()) {
+          problems.push(`${name}: ${cell} is not shown${narrow ? ' on a narrow screen' : ''}`)
+        }
+      }
+    }
+    return problems
+  }, narrow)
+}
+
+describe('history rows at every width', () => {
+  const long = [
+    entry(1, { brand: 'A brand name long enough to need more than one line on a phone' }),
+    entry(2, { number: '', kind: 'request' }),
+    entry(3, { kind: 'psd2', brand: '', payee: 'Payee Limited of Somewhere', amount: '12.50' }),
+    ...Array.from({ length: 20 }, (_, i) => entry(i + 4, { status: 'SUCCESS' })),
+  ]
+
+  test('no row spills into the next and the date, environment and brand are shown, from 320 px to a laptop and at 200 % zoom', async () => {
+    const { page } = app
+    await page.setViewportSize(DESKTOP)
+    await openHistoryWith(page, long)
+    const found: Record<string, string[]> = {}
+    // 640 × 400 is a 1280 × 800 laptop zoomed to 200 %.
+    for (const width of [320, 360, 390, 440, 640, 761, 800, 840, 1024, 1280]) {
+      await page.setViewportSize({ width, height: width === 640 ? 400 : 800 })
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))))
+      const problems = await rowProblems(page, width <= 760)
+      if (problems.length) found[width] = problems
+    }
+    expect(found).toEqual({})
   })
 })
