@@ -9,6 +9,7 @@ import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/ver
 import { statusInfo } from '@contract/status'
 import { isApiError, onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { describeReadFailure } from '@/utils/call-failure'
+import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import { historyToCsv, historyToJson, parseHistoryFile } from '@/utils/history-io'
@@ -65,6 +66,16 @@ const FIRST_SCREEN = 200
 
 /** Call records wait this long for their request to appear in history, then are dropped. */
 const CALL_WAIT_MS = 60_000
+/** How often entries and calls that could not be stored are tried again. */
+export const RETRY_SAVE_MS = 5_000
+/** Storage-problem keys of this store. */
+const UNSAVED_PROBLEM = 'history-unsaved'
+const MEMORY_PROBLEM = 'history-memory'
+
+/** The short form of a request_id used in messages (`…62a2d3`). */
+export function shortId(id: string): string {
+  return `…${id.slice(-6)}`
+}
 
 /** What one tab tells the others after a write. */
 type HistoryMessage =
@@ -106,6 +117,7 @@ export interface ImportReport {
 export const historyStoreOptions: OpenHistoryDbOptions & { channel?: string } = {}
 
 export const useRequestsStore = defineStore('requests', () => {
+  const problems = useStorageProblemsStore()
   /** All entries, unordered; replaced (never mutated) on every change. */
   const entries = shallowRef<readonly HistoryEntry[]>([])
   /** True until the first screen of entries is loaded. */
@@ -114,8 +126,20 @@ export const useRequestsStore = defineStore('requests', () => {
   const loadingRest = ref(false)
   /** Records in storage when the store opened (for "loaded n of m"). */
   const storedCount = ref(0)
-  /** The last failed action, in words. */
+  /**
+   * The last failed action, in words. A save failure stays until what was not saved is stored
+   * (an unrelated success never clears it).
+   */
   const error = ref<string | null>(null)
+  /** Entries changed in this tab that storage refused, by request_id: kept and tried again. */
+  const unsaved = shallowRef<ReadonlyMap<string, HistoryEntry>>(new Map())
+  /** Call records storage refused: kept and tried again. */
+  let unsavedCalls: StoredCall[] = []
+  /** Why the last save failed (null once everything is stored). */
+  let saveFailure: string | null = null
+  let saveErrorText: string | null = null
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  let disposed = false
   /** Set when history is kept in memory only (IndexedDB could not open). */
   const warning = ref<string | null>(null)
   /** Stored records that could not be read (left in place, reported here). */
@@ -209,7 +233,109 @@ export const useRequestsStore = defineStore('requests', () => {
       await db.addCalls(due)
       broadcast({ type: 'calls', records: due })
     } catch (cause) {
-      error.value = `Calls could not be saved: ${cause instanceof Error ? cause.message : cause}`
+      keepUnsaved([], due, cause)
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What storage refused (full, closed by a newer version in another tab, …) is kept in memory,
+  // shown app-wide (storage-problems) and on the request page, and written again every
+  // RETRY_SAVE_MS and after every write that works.
+
+  function keepUnsaved(
+    entries: readonly HistoryEntry[],
+    calls: readonly StoredCall[],
+    cause: unknown,
+  ): void {
+    if (entries.length > 0) {
+      const next = new Map(unsaved.value)
+      for (const entry of entries) next.set(entry.request_id, entry)
+      unsaved.value = next
+    }
+    if (calls.length > 0) {
+      const keys = new Set(calls.map((c) => c.key))
+      unsavedCalls = [...unsavedCalls.filter((c) => !keys.has(c.key)), ...calls]
+    }
+    saveFailure = storageReason(cause)
+    showSaveState()
+    scheduleRetry()
+  }
+
+  /** Says what is not saved (or withdraws the message once everything is). */
+  function showSaveState(): void {
+    const ids = [...unsaved.value.keys()]
+    const calls = unsavedCalls.length
+    if (ids.length === 0 && calls === 0) {
+      saveFailure = null
+      if (error.value !== null && error.value === saveErrorText) error.value = null
+      saveErrorText = null
+      problems.resolve(UNSAVED_PROBLEM)
+      return
+    }
+    const reason = saveFailure ?? 'unknown reason'
+    const what: string[] = []
+    if (ids.length === 1) what.push(`The request ${shortId(ids[0]!)}`)
+    else if (ids.length > 1) {
+      const listed = ids.slice(0, 5).map(shortId).join(', ')
+      what.push(`${ids.length} requests (${listed}${ids.length > 5 ? ', …' : ''})`)
+    }
+    if (calls > 0) what.push(calls === 1 ? '1 recorded call' : `${calls} recorded calls`)
+    const subject = what.join(' and ')
+    saveErrorText =
+      `${subject} could not be saved in this browser's history: ${reason}. ` +
+      'Keep this tab open: it tries again every few seconds (or export JSON from History).'
+    error.value = saveErrorText
+    problems.report({
+      key: UNSAVED_PROBLEM,
+      area: 'history',
+      message: saveErrorText,
+      requestIds: ids,
+    })
+  }
+
+  function scheduleRetry(): void {
+    if (retryTimer !== null || disposed) return
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      void retryUnsaved()
+    }, RETRY_SAVE_MS)
+  }
+
+  /** Drops the unsaved copies of deleted entries (and their calls). */
+  function forgetUnsaved(deleted: (id: string) => boolean): void {
+    if (unsaved.value.size === 0 && unsavedCalls.length === 0) return
+    unsaved.value = new Map([...unsaved.value].filter(([id]) => !deleted(id)))
+    unsavedCalls = unsavedCalls.filter((c) => !deleted(c.request_id))
+    showSaveState()
+  }
+
+  /** Writes again what storage refused before; resolves once tried. */
+  async function retryUnsaved(): Promise<void> {
+    await ready
+    const entries = [...unsaved.value.values()]
+    const calls = unsavedCalls
+    if (entries.length === 0 && calls.length === 0) return
+    try {
+      if (entries.length > 0) {
+        const written = await db.mergeMany(entries)
+        const next = new Map(unsaved.value)
+        for (const entry of entries) {
+          if (next.get(entry.request_id) === entry) next.delete(entry.request_id)
+        }
+        unsaved.value = next
+        absorb(written, false)
+        if (written.length > 0) broadcast({ type: 'put', entries: written })
+      }
+      if (calls.length > 0) {
+        await db.addCalls(calls)
+        unsavedCalls = unsavedCalls.filter((c) => !calls.includes(c))
+        broadcast({ type: 'calls', records: calls })
+      }
+      showSaveState()
+    } catch (cause) {
+      saveFailure = storageReason(cause)
+      showSaveState()
+      scheduleRetry()
     }
   }
 
@@ -264,6 +390,7 @@ export const useRequestsStore = defineStore('requests', () => {
       warning.value =
         `History cannot be saved in this browser (${reason}). ` +
         'Entries are kept only while this tab is open; export them to keep them.'
+      problems.report({ key: MEMORY_PROBLEM, area: 'history', message: warning.value })
     }
     migrated.value = db.migrated
     if (typeof BroadcastChannel !== 'undefined') {
@@ -334,16 +461,25 @@ export const useRequestsStore = defineStore('requests', () => {
     let results: HistoryEntry[]
     try {
       results = await db.updateMany(items)
-      error.value = null
     } catch (cause) {
-      // Keep the change visible in this tab even when it could not be stored.
+      // Keep the change in this tab (and try again later) when it could not be stored.
       results = items
         .map((item) => item.next(byKey.get(item.id)))
         .filter((entry): entry is HistoryEntry => entry !== null)
-      error.value = `History could not be saved: ${cause instanceof Error ? cause.message : cause}`
+      absorb(results, false, true)
+      keepUnsaved(results, [], cause)
+      return results
     }
     absorb(results, false, true)
     broadcast({ type: 'put', entries: results })
+    if (unsaved.value.size > 0) {
+      // Each written entry was computed from memory, so an unsaved copy of it is stored now.
+      const next = new Map(unsaved.value)
+      for (const entry of results) next.delete(entry.request_id)
+      unsaved.value = next
+      if (next.size > 0 || unsavedCalls.length > 0) void retryUnsaved()
+      else showSaveState()
+    } else if (unsavedCalls.length > 0) void retryUnsaved()
     return results
   }
 
@@ -501,6 +637,7 @@ export const useRequestsStore = defineStore('requests', () => {
     await ready
     await db.remove([id])
     waitingCalls = waitingCalls.filter((w) => w.record.request_id !== id)
+    forgetUnsaved((entryId) => entryId === id)
     byKey.delete(id)
     publish()
     broadcast({ type: 'remove', ids: [id] })
@@ -510,6 +647,7 @@ export const useRequestsStore = defineStore('requests', () => {
     await ready
     await db.clear()
     waitingCalls = []
+    forgetUnsaved(() => true)
     byKey.clear()
     damaged.value = []
     publish()
@@ -526,6 +664,8 @@ export const useRequestsStore = defineStore('requests', () => {
       .map((e) => e.request_id)
     if (old.length === 0) return 0
     await db.remove(old)
+    const removed = new Set(old)
+    forgetUnsaved((id) => removed.has(id))
     for (const id of old) byKey.delete(id)
     publish()
     broadcast({ type: 'remove', ids: old })
@@ -577,11 +717,19 @@ export const useRequestsStore = defineStore('requests', () => {
     return () => listeners.delete(listener)
   }
 
+  /** The reason this request's entry is not stored, if it is not (for its page). */
+  function unsavedReason(id: string): string | null {
+    return unsaved.value.has(id) ? saveFailure : null
+  }
+
   /** Closes the database and the tab channel (tests, HMR). */
   async function dispose(): Promise<void> {
     await ready
     stopCalls()
     await flushCalls()
+    disposed = true
+    if (retryTimer !== null) clearTimeout(retryTimer)
+    retryTimer = null
     channel?.close()
     channel = null
     db.close()
@@ -594,6 +742,7 @@ export const useRequestsStore = defineStore('requests', () => {
     storedCount,
     error,
     warning,
+    unsaved,
     damaged,
     migrated,
     storage,
@@ -615,6 +764,8 @@ export const useRequestsStore = defineStore('requests', () => {
     exportCsv,
     onStatusChange,
     flushCalls,
+    retryUnsaved,
+    unsavedReason,
     loadCalls,
     onCallsStored,
     dispose,

@@ -4,7 +4,13 @@
  * overwrite each other's entries. When IndexedDB cannot open, an in-memory store with the same
  * interface takes over (the store shows a warning).
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import {
+  openDB,
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPTransaction,
+  type StoreNames,
+} from 'idb'
 import { mergeEntries, readEntry, sameEntry, type HistoryEntry } from './history-entry'
 import { overflowKeys, readStoredCall, type StoredCall } from './call-log'
 
@@ -103,100 +109,181 @@ function storedOrUndefined(raw: unknown): HistoryEntry | undefined {
   return 'entry' in read ? read.entry : undefined
 }
 
-/** Opens (and if needed creates or migrates) the history database. */
-export async function openHistoryDb(options: OpenHistoryDbOptions = {}): Promise<HistoryDb> {
-  if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available here.')
-  let migrated = 0
-  const db: IDBPDatabase<HistorySchema> = await openDB<HistorySchema>(
-    options.name ?? HISTORY_DB_NAME,
-    HISTORY_DB_VERSION,
-    {
-      async upgrade(database, oldVersion, _newVersion, tx) {
-        if (oldVersion < 2) {
-          const entries = database.createObjectStore(ENTRIES_STORE, { keyPath: 'request_id' })
-          entries.createIndex('updatedAt', 'updatedAt')
-          entries.createIndex('createdAt', 'createdAt')
-          database.createObjectStore(QUARANTINE_STORE, { autoIncrement: true })
-        }
-        if (oldVersion < 3) {
-          // The entries are unchanged; the call log gets its own store.
-          const calls = database.createObjectStore(CALLS_STORE, { keyPath: 'key' })
-          calls.createIndex('request_id', 'request_id')
-        }
-        const names = database.objectStoreNames as unknown as DOMStringList
-        if (oldVersion >= 1 && names.contains(V1_STORE)) {
-          // The v1 store is not part of the current schema type: reach it untyped.
-          const untyped = tx as unknown as {
-            objectStore(name: string): {
-              getAll(): Promise<unknown[]>
-              getAllKeys(): Promise<IDBValidKey[]>
-            }
-          }
-          const old = untyped.objectStore(V1_STORE)
-          const [keys, records] = await Promise.all([old.getAllKeys(), old.getAll()])
-          const target = tx.objectStore(ENTRIES_STORE)
-          const quarantine = tx.objectStore(QUARANTINE_STORE)
-          for (let i = 0; i < records.length; i++) {
-            const read = readEntry(records[i])
-            if ('entry' in read) {
-              await target.put(read.entry)
-              migrated++
-            } else {
-              const key = String(keys[i])
-              await quarantine.add({
-                key,
-                raw: records[i],
-                problems: read.problems,
-                at: Date.now(),
-              })
-            }
-          }
-          ;(database as unknown as IDBDatabase).deleteObjectStore(V1_STORE)
-        }
-      },
-      blocking() {
-        // Another tab opens a newer version: let it, this tab reloads its data on next start.
-        db.close()
-      },
-    },
+/** The error of a write after another tab upgraded the database to a newer version. */
+export const NEWER_VERSION_MESSAGE =
+  'another tab opened history with a newer version of Verify Desk: reload this tab to save ' +
+  'history here again'
+
+function isClosedError(cause: unknown): boolean {
+  return (
+    typeof cause === 'object' &&
+    cause !== null &&
+    (cause as { name?: unknown }).name === 'InvalidStateError'
   )
-  return indexedDbHistory(db, migrated)
 }
 
-function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): HistoryDb {
+/**
+ * Opens (and if needed creates or migrates) the history database. When the connection is closed
+ * under it (another tab opens a newer version or deletes the database, or the browser ends it), the
+ * next operation opens it again; if that is refused (a newer version now owns it), the operation
+ * fails with an error that says to reload.
+ */
+export async function openHistoryDb(options: OpenHistoryDbOptions = {}): Promise<HistoryDb> {
+  if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available here.')
+  const name = options.name ?? HISTORY_DB_NAME
+  let migrated = 0
+  let current: IDBPDatabase<HistorySchema> | null = null
+  let opening: Promise<IDBPDatabase<HistorySchema>> | null = null
+  let closedForGood = false
+
+  async function open(): Promise<IDBPDatabase<HistorySchema>> {
+    const db: IDBPDatabase<HistorySchema> = await openDB<HistorySchema>(name, HISTORY_DB_VERSION, {
+      async upgrade(database, oldVersion, _newVersion, tx) {
+        migrated += await upgradeHistory(database, oldVersion, tx)
+      },
+      blocking() {
+        // Another tab opens a newer version (or deletes the database): let it. The next
+        // operation here opens the database again, or says to reload.
+        if (current === db) current = null
+        db.close()
+      },
+      terminated() {
+        if (current === db) current = null
+      },
+    })
+    return db
+  }
+
+  async function connection(): Promise<IDBPDatabase<HistorySchema>> {
+    if (current) return current
+    if (closedForGood) throw new Error('History is closed.')
+    opening ??= open().then(
+      (db) => {
+        opening = null
+        current = db
+        return db
+      },
+      (cause: unknown) => {
+        opening = null
+        if ((cause as { name?: unknown } | null)?.name === 'VersionError') {
+          throw new Error(`History could not be opened again: ${NEWER_VERSION_MESSAGE}.`)
+        }
+        throw cause
+      },
+    )
+    return opening
+  }
+
+  /** Runs `fn` on an open connection; once more on a new one if this one was closed meanwhile. */
+  async function run<T>(fn: (db: IDBPDatabase<HistorySchema>) => Promise<T>): Promise<T> {
+    const db = await connection()
+    try {
+      return await fn(db)
+    } catch (cause) {
+      if (!isClosedError(cause) || closedForGood) throw cause
+      if (current === db) current = null
+      return fn(await connection())
+    }
+  }
+
+  await connection()
+  return indexedDbHistory(run, migrated, () => {
+    closedForGood = true
+    current?.close()
+    current = null
+  })
+}
+
+/** Creates or migrates the stores; returns how many records were moved from an older shape. */
+async function upgradeHistory(
+  database: IDBPDatabase<HistorySchema>,
+  oldVersion: number,
+  tx: IDBPTransaction<HistorySchema, ArrayLike<StoreNames<HistorySchema>>, 'versionchange'>,
+): Promise<number> {
+  let migrated = 0
+  if (oldVersion < 2) {
+    const entries = database.createObjectStore(ENTRIES_STORE, { keyPath: 'request_id' })
+    entries.createIndex('updatedAt', 'updatedAt')
+    entries.createIndex('createdAt', 'createdAt')
+    database.createObjectStore(QUARANTINE_STORE, { autoIncrement: true })
+  }
+  if (oldVersion < 3) {
+    // The entries are unchanged; the call log gets its own store.
+    const calls = database.createObjectStore(CALLS_STORE, { keyPath: 'key' })
+    calls.createIndex('request_id', 'request_id')
+  }
+  const names = database.objectStoreNames as unknown as DOMStringList
+  if (oldVersion >= 1 && names.contains(V1_STORE)) {
+    // The v1 store is not part of the current schema type: reach it untyped.
+    const untyped = tx as unknown as {
+      objectStore(name: string): {
+        getAll(): Promise<unknown[]>
+        getAllKeys(): Promise<IDBValidKey[]>
+      }
+    }
+    const old = untyped.objectStore(V1_STORE)
+    const [keys, records] = await Promise.all([old.getAllKeys(), old.getAll()])
+    const target = tx.objectStore(ENTRIES_STORE)
+    const quarantine = tx.objectStore(QUARANTINE_STORE)
+    for (let i = 0; i < records.length; i++) {
+      const read = readEntry(records[i])
+      if ('entry' in read) {
+        await target.put(read.entry)
+        migrated++
+      } else {
+        const key = String(keys[i])
+        await quarantine.add({
+          key,
+          raw: records[i],
+          problems: read.problems,
+          at: Date.now(),
+        })
+      }
+    }
+    ;(database as unknown as IDBDatabase).deleteObjectStore(V1_STORE)
+  }
+  return migrated
+}
+
+type Run = <T>(fn: (db: IDBPDatabase<HistorySchema>) => Promise<T>) => Promise<T>
+
+function indexedDbHistory(run: Run, migrated: number, close: () => void): HistoryDb {
   return {
     kind: 'indexeddb',
     migrated,
     count() {
-      return db.count(ENTRIES_STORE)
+      return run((db) => db.count(ENTRIES_STORE))
     },
-    async loadNewest(limit) {
-      // Find the createdAt of the limit-th newest entry with a key cursor (two round trips),
-      // then read everything from there in one getAll.
-      const index = db.transaction(ENTRIES_STORE, 'readonly').store.index('createdAt')
-      let cursor = await index.openKeyCursor(null, 'prev')
-      if (cursor && limit > 1) cursor = await cursor.advance(limit - 1)
-      const records = (await index.getAll(
-        cursor ? IDBKeyRange.lowerBound(cursor.key) : null,
-      )) as unknown[]
-      const out: HistoryEntry[] = []
-      for (const raw of records) {
-        const read = readEntry(raw)
-        if ('entry' in read) out.push(read.entry)
-      }
-      return out
+    loadNewest(limit) {
+      return run(async (db) => {
+        // Find the createdAt of the limit-th newest entry with a key cursor (two round trips),
+        // then read everything from there in one getAll.
+        const index = db.transaction(ENTRIES_STORE, 'readonly').store.index('createdAt')
+        let cursor = await index.openKeyCursor(null, 'prev')
+        if (cursor && limit > 1) cursor = await cursor.advance(limit - 1)
+        const records = (await index.getAll(
+          cursor ? IDBKeyRange.lowerBound(cursor.key) : null,
+        )) as unknown[]
+        const out: HistoryEntry[] = []
+        for (const raw of records) {
+          const read = readEntry(raw)
+          if ('entry' in read) out.push(read.entry)
+        }
+        return out
+      })
     },
     async loadAll(onChunk) {
       const entries: HistoryEntry[] = []
-      const damaged: DamagedRecord[] = (await db.getAll(QUARANTINE_STORE)).map((q) => ({
-        key: q.key,
-        problems: q.problems,
-      }))
+      const damaged: DamagedRecord[] = (await run((db) => db.getAll(QUARANTINE_STORE))).map(
+        (q) => ({ key: q.key, problems: q.problems }),
+      )
       let after: string | null = null
       for (;;) {
         const range: IDBKeyRange | null =
           after === null ? null : IDBKeyRange.lowerBound(after, true)
-        const records = (await db.getAll(ENTRIES_STORE, range, LOAD_CHUNK)) as unknown[]
+        const records = (await run((db) =>
+          db.getAll(ENTRIES_STORE, range, LOAD_CHUNK),
+        )) as unknown[]
         const chunk: HistoryEntry[] = []
         for (const raw of records) {
           const read = readEntry(raw)
@@ -210,81 +297,93 @@ function indexedDbHistory(db: IDBPDatabase<HistorySchema>, migrated: number): Hi
       }
       return { entries, damaged }
     },
-    async update(id, next) {
-      const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-      const stored = storedOrUndefined(await tx.store.get(id))
-      const result = next(stored)
-      if (result) await tx.store.put(result)
-      await tx.done
-      return result
+    update(id, next) {
+      return run(async (db) => {
+        const tx = db.transaction(ENTRIES_STORE, 'readwrite')
+        const stored = storedOrUndefined(await tx.store.get(id))
+        const result = next(stored)
+        if (result) await tx.store.put(result)
+        await tx.done
+        return result
+      })
     },
-    async updateMany(items) {
-      const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-      const results: HistoryEntry[] = []
-      for (const { id, next } of items) {
-        const result = next(storedOrUndefined(await tx.store.get(id)))
-        if (!result) continue
-        await tx.store.put(result)
-        results.push(result)
-      }
-      await tx.done
-      return results
+    updateMany(items) {
+      return run(async (db) => {
+        const tx = db.transaction(ENTRIES_STORE, 'readwrite')
+        const results: HistoryEntry[] = []
+        for (const { id, next } of items) {
+          const result = next(storedOrUndefined(await tx.store.get(id)))
+          if (!result) continue
+          await tx.store.put(result)
+          results.push(result)
+        }
+        await tx.done
+        return results
+      })
     },
-    async mergeMany(incoming) {
-      const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-      const changed: HistoryEntry[] = []
-      for (const entry of incoming) {
-        const stored = storedOrUndefined(await tx.store.get(entry.request_id))
-        const merged = mergeEntries(stored, entry)
-        if (stored && sameEntry(stored, merged)) continue
-        await tx.store.put(merged)
-        changed.push(merged)
-      }
-      await tx.done
-      return changed
+    mergeMany(incoming) {
+      return run(async (db) => {
+        const tx = db.transaction(ENTRIES_STORE, 'readwrite')
+        const changed: HistoryEntry[] = []
+        for (const entry of incoming) {
+          const stored = storedOrUndefined(await tx.store.get(entry.request_id))
+          const merged = mergeEntries(stored, entry)
+          if (stored && sameEntry(stored, merged)) continue
+          await tx.store.put(merged)
+          changed.push(merged)
+        }
+        await tx.done
+        return changed
+      })
     },
-    async remove(ids) {
-      const tx = db.transaction([ENTRIES_STORE, CALLS_STORE], 'readwrite')
-      const entries = tx.objectStore(ENTRIES_STORE)
-      const calls = tx.objectStore(CALLS_STORE)
-      const byRequest = calls.index('request_id')
-      await Promise.all([
-        ...ids.map(async (id) => {
-          await entries.delete(id)
-          const keys = await byRequest.getAllKeys(id)
-          await Promise.all(keys.map((key) => calls.delete(key)))
-        }),
-        tx.done,
-      ])
+    remove(ids) {
+      return run(async (db) => {
+        const tx = db.transaction([ENTRIES_STORE, CALLS_STORE], 'readwrite')
+        const entries = tx.objectStore(ENTRIES_STORE)
+        const calls = tx.objectStore(CALLS_STORE)
+        const byRequest = calls.index('request_id')
+        await Promise.all([
+          ...ids.map(async (id) => {
+            await entries.delete(id)
+            const keys = await byRequest.getAllKeys(id)
+            await Promise.all(keys.map((key) => calls.delete(key)))
+          }),
+          tx.done,
+        ])
+      })
     },
-    async clear() {
-      const tx = db.transaction([ENTRIES_STORE, QUARANTINE_STORE, CALLS_STORE], 'readwrite')
-      await Promise.all([
-        tx.objectStore(ENTRIES_STORE).clear(),
-        tx.objectStore(QUARANTINE_STORE).clear(),
-        tx.objectStore(CALLS_STORE).clear(),
-        tx.done,
-      ])
+    clear() {
+      return run(async (db) => {
+        const tx = db.transaction([ENTRIES_STORE, QUARANTINE_STORE, CALLS_STORE], 'readwrite')
+        await Promise.all([
+          tx.objectStore(ENTRIES_STORE).clear(),
+          tx.objectStore(QUARANTINE_STORE).clear(),
+          tx.objectStore(CALLS_STORE).clear(),
+          tx.done,
+        ])
+      })
     },
     async addCalls(records) {
       if (records.length === 0) return
-      const tx = db.transaction(CALLS_STORE, 'readwrite')
-      for (const record of records) await tx.store.put(record)
-      for (const id of new Set(records.map((r) => r.request_id))) {
-        const stored = await tx.store.index('request_id').getAll(id)
-        for (const key of overflowKeys(readableCalls(stored))) await tx.store.delete(key)
-      }
-      await tx.done
+      await run(async (db) => {
+        const tx = db.transaction(CALLS_STORE, 'readwrite')
+        for (const record of records) await tx.store.put(record)
+        for (const id of new Set(records.map((r) => r.request_id))) {
+          const stored = await tx.store.index('request_id').getAll(id)
+          for (const key of overflowKeys(readableCalls(stored))) await tx.store.delete(key)
+        }
+        await tx.done
+      })
     },
     async loadCalls(requestId) {
-      return readableCalls(await db.getAllFromIndex(CALLS_STORE, 'request_id', requestId))
+      return readableCalls(
+        await run((db) => db.getAllFromIndex(CALLS_STORE, 'request_id', requestId)),
+      )
     },
     async loadAllCalls() {
-      return readableCalls(await db.getAll(CALLS_STORE))
+      return readableCalls(await run((db) => db.getAll(CALLS_STORE)))
     },
-    close() {
-      db.close()
-    },
+    close,
   }
 }
 
