@@ -1,7 +1,7 @@
 /**
  * The history list in real Chromium: every row reachable by keyboard in order, the focus staying on
- * its entry while the list scrolls, and rows that never overlap at phone widths or 200 % zoom while
- * still showing the date, environment and brand.
+ * its entry while the list scrolls, rows that never overlap at phone widths or 200 % zoom while
+ * still showing the date, environment and brand, and a focus ring the table does not clip.
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
@@ -210,5 +210,43 @@ describe('history rows at every width', () => {
       if (problems.length) found[width] = problems
     }
     expect(found).toEqual({})
+  })
+
+  test('the focus ring of the scroll area is drawn in full, not cut by the table', async () => {
+    const { page } = app
+    await page.setViewportSize(DESKTOP)
+    await openHistoryWith(page, long)
+    await page.getByRole('link', { name: '447700900001' }).focus()
+    await page.keyboard.press('Shift+Tab')
+    const clipped = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement
+      if (el.dataset.testid !== 'history-scroll') return `focus is on ${el.localName}`
+      const style = getComputedStyle(el)
+      const width = parseFloat(style.outlineWidth)
+      if (style.outlineStyle === 'none' || !(width > 0)) return 'no outline'
+      const grow = width + parseFloat(style.outlineOffset)
+      const r = el.getBoundingClientRect()
+      const ring = {
+        top: r.top - grow,
+        left: r.left - grow,
+        right: r.right + grow,
+        bottom: r.bottom + grow,
+      }
+      for (let up = el.parentElement; up; up = up.parentElement) {
+        const s = getComputedStyle(up)
+        if (s.overflowX === 'visible' && s.overflowY === 'visible') continue
+        const c = up.getBoundingClientRect()
+        if (
+          ring.top < c.top ||
+          ring.left < c.left ||
+          ring.right > c.right ||
+          ring.bottom > c.bottom
+        ) {
+          return `cut by ${up.localName}.${up.className}`
+        }
+      }
+      return null
+    })
+    expect(clipped).toBeNull()
   })
 })
