@@ -5,6 +5,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { onScopeDispose, ref, watch } from 'vue'
 import { setAccessToken } from '@/api/client'
+import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
 
 const STORAGE_KEY = 'verify-desk:settings'
 
@@ -65,6 +66,7 @@ function readStored(): { settings: Settings; token: string | null } {
 }
 
 export const useSettingsStore = defineStore('settings', () => {
+  const problems = useStorageProblemsStore()
   const stored = readStored()
   /** Defaults for the New verification form. */
   const defaults = ref<VerifyDefaults>(stored.settings.defaults)
@@ -76,7 +78,14 @@ export const useSettingsStore = defineStore('settings', () => {
   const accessToken = ref<string | null>(stored.token)
   setAccessToken(accessToken.value)
 
-  function persist(): void {
+  /**
+   * Why the settings could not be saved (storage full or disabled): they then last for this page
+   * only, and the app says so. Null once they are saved.
+   */
+  const saveError = ref<string | null>(null)
+
+  /** Saves the settings; returns false (and reports why) when storage refused them. */
+  function persist(): boolean {
     try {
       globalThis.localStorage?.setItem(
         STORAGE_KEY,
@@ -89,8 +98,19 @@ export const useSettingsStore = defineStore('settings', () => {
           accessToken: accessToken.value,
         }),
       )
-    } catch {
-      // Storage may be full or disabled; settings then last for this page only.
+      saveError.value = null
+      problems.resolve(STORAGE_KEY)
+      return true
+    } catch (cause) {
+      saveError.value = storageReason(cause)
+      problems.report({
+        key: STORAGE_KEY,
+        area: 'settings',
+        message:
+          `Your settings could not be saved in this browser (${saveError.value}): they apply ` +
+          'in this tab until it is closed, and are saved with your next change.',
+      })
+      return false
     }
   }
 
@@ -139,8 +159,10 @@ export const useSettingsStore = defineStore('settings', () => {
   globalThis.addEventListener?.('storage', onStorage)
   onScopeDispose(() => globalThis.removeEventListener?.('storage', onStorage))
 
-  function updateDefaults(patch: Partial<VerifyDefaults>): void {
+  /** Changes the defaults and saves them at once; false when they could not be saved. */
+  function updateDefaults(patch: Partial<VerifyDefaults>): boolean {
     defaults.value = { ...defaults.value, ...patch }
+    return persist()
   }
 
   function setToken(token: string | null): void {
@@ -163,6 +185,7 @@ export const useSettingsStore = defineStore('settings', () => {
     historyRetentionDays,
     notifications,
     accessToken,
+    saveError,
     updateDefaults,
     setToken,
     onTokenChangedElsewhere,
