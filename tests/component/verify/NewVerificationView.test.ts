@@ -405,7 +405,9 @@ describe('sending', () => {
     for (let i = 0; i < 5; i++) await form.trigger('submit')
     await flushPromises()
     expect(start).toHaveBeenCalledTimes(1)
-    expect((button.element as HTMLButtonElement).disabled).toBe(true)
+    // Off while sending, yet focusable: the focus stays on the button pressed.
+    expect(button.attributes('aria-disabled')).toBe('true')
+    expect(button.attributes('aria-busy')).toBe('true')
     expect(button.text()).toContain('Sending…')
     answer.resolve({ status: '0', request_id: REQUEST_ID })
     await flushPromises()
@@ -785,5 +787,132 @@ describe('a stored Live choice when live is no longer available', () => {
       'sandbox',
       expect.objectContaining({ number: '447700900123' }),
     )
+  })
+})
+
+describe('announcements and focus on New verification', () => {
+  const focused = () => document.activeElement
+  const timeout504 = () =>
+    new ApiError('proxy', 'Vonage did not answer within 15 s.', {
+      httpStatus: 504,
+      code: 'upstream_timeout',
+      delivery: 'maybe',
+    })
+
+  it('keeps the countdown of the blocking request out of the status 10 alert', async () => {
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(t0 + 10_000)
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
+    vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [BLOCKER_ID],
+      error_text: 'No response found',
+    })
+    start.mockResolvedValueOnce({
+      status: '10',
+      request_id: BLOCKER_ID,
+      error_text: 'Concurrent verifications to the same number are not allowed',
+    })
+    await fill('number', '+447700900123')
+    await submit()
+    const alert = wrapper.get('[role="alert"]')
+    const said = alert.text()
+    expect(said).toContain('Status 10: Verification already in progress')
+    expect(wrapper.get('#blocking-cancel-reason').text()).toBe('cancel possible in 20 s')
+    vi.advanceTimersByTime(3_000)
+    await flushPromises()
+    expect(wrapper.get('#blocking-cancel-reason').text()).toBe('cancel possible in 17 s')
+    // The alert's text is what it was: nothing in it changes with the clock.
+    expect(alert.text()).toBe(said)
+    expect(alert.find('#blocking-cancel-reason').exists()).toBe(false)
+    for (const region of wrapper.findAll('[role="status"], [role="alert"], [aria-live]'))
+      expect(region.text()).not.toMatch(/possible in \d+ s/)
+
+    // Cancelled: its button is gone with the refusal, and the focus goes to the start button.
+    vi.advanceTimersByTime(17_000)
+    await flushPromises()
+    vi.mocked(cancelRequest).mockResolvedValue({ status: '0', command: 'cancel' })
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(BLOCKER_ID, t0, { status: 'CANCELLED', next_event_at: null, expires_at: null }),
+    )
+    const cancel = wrapper.get('#blocking-cancel')
+    ;(cancel.element as HTMLButtonElement).focus()
+    await cancel.trigger('click')
+    await flushPromises()
+    expect(wrapper.find('#blocking-cancel').exists()).toBe(false)
+    expect(wrapper.get('[data-test="start-notice"]').text()).toBe(
+      'The blocking request was cancelled: send the verification again.',
+    )
+    expect(focused()).toBe(wrapper.get('button[type="submit"]').element)
+  })
+
+  it('has its live regions in the page before they say anything', async () => {
+    for (const selector of [
+      '[data-test="start-status"]',
+      '[data-test="start-notice"]',
+      '[data-test="start-error-alert"]',
+    ])
+      expect(wrapper.get(selector).text(), selector).toBe('')
+    expect(wrapper.get('[data-test="start-status"]').attributes('role')).toBe('status')
+    expect(wrapper.get('[data-test="start-notice"]').attributes('role')).toBe('status')
+    expect(wrapper.get('[data-test="start-error-alert"]').attributes('role')).toBe('alert')
+    start.mockResolvedValueOnce({
+      status: '15',
+      error_text: 'The destination number is not in a supported network',
+    })
+    await fill('number', '+447700900123')
+    await submit()
+    expect(wrapper.get('[data-test="start-error-alert"]').text()).toContain('Status 15')
+  })
+
+  it('keeps the focus on "Start verification" when the answer is an error', async () => {
+    let answer!: (value: StartResult) => void
+    start.mockReturnValueOnce(new Promise<StartResult>((r) => (answer = r)))
+    await fill('number', '+447700900123')
+    const button = wrapper.get('button[type="submit"]')
+    ;(button.element as HTMLButtonElement).focus()
+    await button.trigger('click')
+    await flushPromises()
+    expect(button.attributes('aria-disabled')).toBe('true')
+    expect(focused()).toBe(button.element)
+    answer({ status: '15', error_text: 'The destination number is not in a supported network' })
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toContain('Status 15')
+    expect(focused()).toBe(button.element)
+    expect(button.attributes('aria-disabled')).toBeUndefined()
+  })
+
+  it('focuses the refilled form on "Send again", and the next entry (then the form) on "Dismiss"', async () => {
+    start.mockRejectedValueOnce(timeout504())
+    await fill('number', '+447700900123')
+    await submit()
+    start.mockRejectedValueOnce(timeout504())
+    await fill('number', '+447700900456')
+    await submit()
+    expect(wrapper.findAll('[data-test="unanswered-start"]')).toHaveLength(2)
+
+    const again = wrapper.get('button[aria-label="Send again to +447700900123"]')
+    ;(again.element as HTMLButtonElement).focus()
+    await again.trigger('click')
+    await flushPromises()
+    expect(focused()).toBe(wrapper.get('#number').element)
+    expect((wrapper.get('#number').element as HTMLInputElement).value).toBe('+447700900123')
+
+    const first = wrapper.findAll('button').find((b) => b.text() === 'Dismiss')!
+    ;(first.element as HTMLButtonElement).focus()
+    await first.trigger('click')
+    await flushPromises()
+    const left = wrapper.get('[data-test="unanswered-start"] button')
+    expect(left.text()).toBe('Send again')
+    expect(focused()).toBe(left.element)
+
+    const last = wrapper.findAll('button').find((b) => b.text() === 'Dismiss')!
+    ;(last.element as HTMLButtonElement).focus()
+    await last.trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-test="unanswered-starts"]').exists()).toBe(false)
+    expect(focused()).toBe(wrapper.get('#number').element)
   })
 })
