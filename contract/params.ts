@@ -350,10 +350,7 @@ export function fieldError(
       return inRange(value, LIMITS.workflowId.min, LIMITS.workflowId.max) ? null : invalid(param)
     case 'pin_code':
       if (kind === 'psd2') return null
-      return characterCount(value) >= LIMITS.pinCodeLength.min &&
-        characterCount(value) <= LIMITS.pinCodeLength.max
-        ? null
-        : invalid(param)
+      return isPinCode(value) ? null : invalid(param)
     default:
       return null
   }
@@ -408,11 +405,62 @@ export function validateRequestParams(
   return null
 }
 
-/** The first error of a check, or `null`. */
-export function validateCheckParams(params: {
-  request_id?: string
-  code?: string
-}): ParamError | null {
+/**
+ * Whether a value can be a custom PIN (`pin_code`): 4 to 10 characters, none of them a space or a
+ * character no message can show. Letters and separators are fine (the spec's example is
+ * `AKFG-3424`).
+ */
+export function isPinCode(value: string): boolean {
+  const count = characterCount(value)
+  return (
+    count >= LIMITS.pinCodeLength.min &&
+    count <= LIMITS.pinCodeLength.max &&
+    !/\s/u.test(value) &&
+    !hasUnshowableCharacters(value)
+  )
+}
+
+/** The kind of one character of a PIN or code: what its alphabet is made of. */
+type CharacterKind = 'digit' | 'upper' | 'lower' | 'letter' | 'other' | 'none'
+
+function kindOf(ch: string): CharacterKind {
+  if (ch >= '0' && ch <= '9') return 'digit'
+  if (/\s/u.test(ch) || hasUnshowableCharacters(ch)) return 'none'
+  if (/\p{Lu}/u.test(ch)) return 'upper'
+  if (/\p{Ll}/u.test(ch)) return 'lower'
+  if (/\p{L}/u.test(ch)) return 'letter'
+  return 'other'
+}
+
+/**
+ * Whether `code` is written in the alphabet of `pin`: only kinds of characters the PIN has (ASCII
+ * digits, upper-case letters, lower-case letters, other letters, other visible characters such as
+ * `-`). A PIN of digits (every generated PIN) allows digits only, the API's rule; a custom PIN
+ * such as `AKFG-3424` allows upper-case letters, digits and punctuation, so `AKFG-0000` is judged
+ * (status 16) while `akfg-3424` has characters the PIN cannot have (status 3, no attempt used).
+ */
+export function inPinAlphabet(code: string, pin: string): boolean {
+  const kinds = new Set<CharacterKind>()
+  for (const ch of pin) kinds.add(kindOf(ch))
+  if (kinds.size === 0) kinds.add('digit')
+  for (const ch of code) {
+    const kind = kindOf(ch)
+    if (kind === 'none' || !kinds.has(kind)) return false
+  }
+  return true
+}
+
+/**
+ * The first error of a check, or `null`. `pin` is the PIN of the request checked, when it is
+ * known: a code must be written in its alphabet (`inPinAlphabet`); without it, digits only.
+ */
+export function validateCheckParams(
+  params: {
+    request_id?: string
+    code?: string
+  },
+  pin?: string,
+): ParamError | null {
   if (!present(params.request_id)) {
     return { status: '2', param: 'request_id', error_text: ERROR_TEXTS.missingParam('request_id') }
   }
@@ -422,7 +470,8 @@ export function validateCheckParams(params: {
   if (params.request_id.length > LIMITS.requestIdMaxLength) {
     return { status: '3', param: 'request_id', error_text: ERROR_TEXTS.invalidParam('request_id') }
   }
-  if (!INTEGER.test(params.code)) {
+  const written = pin === undefined ? INTEGER.test(params.code) : inPinAlphabet(params.code, pin)
+  if (!written) {
     return { status: '3', param: 'code', error_text: ERROR_TEXTS.codeInvalidCharacters }
   }
   return null
@@ -445,8 +494,12 @@ export function validateControlParams(params: {
   return null
 }
 
-/** The error of a code as typed into a form (digits only), or `null`. */
-export function codeError(code: string): string | null {
+/**
+ * The error of a code as typed into a form, or `null`: digits only, or, when the request's PIN is
+ * known (`pin`), the characters of its alphabet (`inPinAlphabet`).
+ */
+export function codeError(code: string, pin?: string): string | null {
   if (code === '') return ERROR_TEXTS.missingParam('code')
-  return INTEGER.test(code) ? null : ERROR_TEXTS.codeInvalidCharacters
+  const written = pin === undefined ? INTEGER.test(code) : inPinAlphabet(code, pin)
+  return written ? null : ERROR_TEXTS.codeInvalidCharacters
 }

@@ -566,10 +566,14 @@ export class Engine {
   private check(account: Account, raw: Params): WireBody {
     const requestId = first(raw.request_id)
     const code = first(raw.code)
-    const error = validateCheckParams({ request_id: requestId, code })
+    // A code is judged in the alphabet of the request's PIN (digits, or a custom PIN's kinds of
+    // characters), once the request is known to be this account's.
+    const known = requestId ? this.requests.get(requestId) : undefined
+    const pin = known && known.accountId === account.accountId ? known.pin : undefined
+    const error = validateCheckParams({ request_id: requestId, code }, pin)
     if (error) return { status: error.status, error_text: error.error_text }
     const id = requestId as string
-    const record = this.requests.get(id)
+    const record = known
     if (!record || record.accountId !== account.accountId || record.status !== 'IN PROGRESS') {
       return { request_id: id, status: '6', error_text: ERROR_TEXTS.checkNotFound(id) }
     }
