@@ -49,6 +49,11 @@ export interface RequestModel {
   eventsLeft: number | null
   attemptsLeft: number | null
   codeLength: number | null
+  /**
+   * Started with a custom PIN (`pin_code`): the code to type may have letters and 4 to 10
+   * characters. Not known (false) for a request started elsewhere and looked up.
+   */
+  customPin?: boolean
   workflowId: number | null
   price: string
   currency: string
@@ -108,6 +113,8 @@ export function fromAdmin(r: AdminRequest): RequestModel {
     eventsLeft: steps === null ? null : Math.max(0, steps - events.length),
     attemptsLeft: inProgress ? r.attempts_left : null,
     codeLength: r.code_length,
+    // The sandbox shows the PIN: one that is not a code of code_length digits was chosen.
+    customPin: r.pin !== '' && !(/^[0-9]+$/.test(r.pin) && r.pin.length === r.code_length),
     workflowId: r.workflow_id,
     price: r.price,
     currency: r.currency,
@@ -207,6 +214,7 @@ function build(
     // Left out by a start from this dashboard: the API's default (4). Unknown for a request started
     // elsewhere (looked up): the PIN box then accepts either allowed length.
     codeLength: num(params.code_length) ?? (entry?.source === 'started' ? 4 : null),
+    customPin: params.pin_code !== undefined,
     workflowId: num(params.workflow_id) ?? (entry ? 1 : null),
     price: s.price,
     currency: s.currency,

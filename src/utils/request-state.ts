@@ -3,7 +3,7 @@
  * Pure functions over plain times (epoch ms), so the request page and the status-10 panel share
  * them and tests need no clock.
  */
-import { LIMITS } from '@contract/params'
+import { isPinCode, LIMITS } from '@contract/params'
 import { formatDuration } from './duration'
 
 /** Any status a request may show (search statuses and `UNKNOWN` while not found yet). */
@@ -139,10 +139,17 @@ export function attemptsLeft(
 
 /**
  * The code typed into the PIN box: digits only, of the request's code length; when that length is
- * not known (a request started elsewhere), either length a request may ask for (4 or 6).
+ * not known (a request started elsewhere), either length a request may ask for (4 or 6). A request
+ * started with a custom PIN (`customPin`) takes what a custom PIN may be (4 to 10 characters,
+ * letters too, no spaces): the API judges it against the PIN.
  */
-export function pinInputError(code: string, codeLength?: number): string | null {
+export function pinInputError(code: string, codeLength?: number, customPin = false): string | null {
   if (code === '') return 'Enter the code from the message or call.'
+  if (customPin) {
+    return isPinCode(code)
+      ? null
+      : `The custom PIN has ${LIMITS.pinCodeLength.min} to ${LIMITS.pinCodeLength.max} characters, without spaces.`
+  }
   if (!/^[0-9]+$/.test(code)) return 'The code has digits only.'
   if (codeLength) {
     return code.length === codeLength ? null : `The code has ${codeLength} digits.`
