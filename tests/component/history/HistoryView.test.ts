@@ -229,6 +229,22 @@ describe('history view filters', () => {
     expect(history.byId(requestId(2))).toBeUndefined()
   })
 
+  it('"Clear filters" (either one) puts the focus in the search field', async () => {
+    const { wrapper: w } = await mountAt('/history?q=nothing-like-this')
+    await w.get('[data-testid="history-no-match"] button').trigger('click')
+    await flushPromises()
+    expect(document.activeElement?.id).toBe('history-q')
+
+    await w.find('input[type="search"]').setValue('acme')
+    await flushPromises()
+    const clear = w.findAll('.history-filters button').find((b) => b.text() === 'Clear filters')!
+    ;(clear.element as HTMLButtonElement).focus()
+    await clear.trigger('click')
+    await flushPromises()
+    expect(shownIds(w)).toHaveLength(4)
+    expect(document.activeElement?.id).toBe('history-q')
+  })
+
   it('clears all only after confirmation', async () => {
     const { wrapper: w, history } = await mountAt('/history')
     await w.find('button.danger').trigger('click')
