@@ -119,12 +119,16 @@ export function languageFor(lg: string): Language {
   return prefix in PHRASES ? prefix : 'en'
 }
 
-/** A PIN spelled out digit by digit ("one, two, three, four"); letters are read as letters. */
+/**
+ * A PIN spelled out character by character ("one, two, three, four"): digits as words, every
+ * other character of a custom PIN as it is (`AKFG-3424` is "A, K, F, G, -, three, …"), case
+ * kept, since a check compares the code exactly.
+ */
 export function spellPin(pin: string, language: Language): string {
   const digits = PHRASES[language].digits
   return [...pin]
-    .filter((c) => /[0-9A-Za-z]/.test(c))
-    .map((c) => (/[0-9]/.test(c) ? (digits[Number(c)] as string) : c.toUpperCase()))
+    .filter((c) => !/\s/u.test(c))
+    .map((c) => (c >= '0' && c <= '9' ? (digits[Number(c)] as string) : c))
     .join(', ')
 }
 

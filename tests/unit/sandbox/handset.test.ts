@@ -37,7 +37,15 @@ describe('handset texts', () => {
     expect(messageText(input({ channel: 'tts', lg: 'de-de', pin: '5090' })).text).toContain(
       'fünf, null, neun, null',
     )
-    expect(spellPin('AB-12', 'fr')).toBe('A, B, un, deux')
+  })
+
+  it('a call reads every character of a custom PIN, case kept (a check compares it exactly)', () => {
+    expect(spellPin('AB-12', 'fr')).toBe('A, B, -, un, deux')
+    expect(spellPin('AKFG-3424', 'en')).toBe('A, K, F, G, -, three, four, two, four')
+    expect(spellPin('ak_Z', 'en')).toBe('a, k, _, Z')
+    expect(messageText(input({ channel: 'tts', pin: 'AKFG-3424' })).text).toBe(
+      'Hello. Your Acme PIN is: A, K, F, G, -, three, four, two, four. I repeat: A, K, F, G, -, three, four, two, four. Goodbye.',
+    )
   })
 
   it('languages without a translation are written in English', () => {
