@@ -27,10 +27,13 @@ afterEach(async () => {
 })
 
 describe('history refresh notice', () => {
-  it('counts down to the automatic retry, then says it is trying again', async () => {
+  it('says the failure once, and counts down to the retry outside the live region', async () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     wrapper = mount(HistoryRefreshNotice, { global: { plugins: [pinia] } })
+    // The live region is in the page before anything fails.
+    const region = wrapper.get('[role="status"]')
+    expect(region.text()).toBe('')
     const watch = useWatchStore()
     watch.lastFailure = {
       environment: 'sandbox',
@@ -41,19 +44,31 @@ describe('history refresh notice', () => {
       at: Date.now(),
     }
     await nextTick()
-    const text = () => wrapper!.get('[data-test="refresh-failure"]').text()
-    expect(text()).toBe(
+    const said =
+      'Live status could not refresh the requests in progress in the sandbox (no answer). ' +
+      'It tries again by itself; nothing is lost meanwhile.'
+    expect(region.text()).toBe(said)
+    const shown = () => wrapper!.get('[data-test="refresh-failure"]')
+    expect(shown().text()).toBe(
       'Live status could not refresh the requests in progress in the sandbox (no answer). ' +
         'It tries again by itself in 20 s; nothing is lost meanwhile.',
     )
+    // What counts down is not read out (the region above says it).
+    expect(
+      shown()
+        .findAll('p')
+        .every((p) => p.attributes('aria-hidden') === 'true'),
+    ).toBe(true)
     vi.advanceTimersByTime(5_000)
     await nextTick()
-    expect(text()).toContain('It tries again by itself in 15 s;')
+    expect(shown().text()).toContain('It tries again by itself in 15 s;')
+    expect(region.text()).toBe(said)
     vi.advanceTimersByTime(14_000)
     await nextTick()
-    expect(text()).toContain('It tries again by itself in 1 s;')
+    expect(shown().text()).toContain('It tries again by itself in 1 s;')
     vi.advanceTimersByTime(1_000)
     await nextTick()
-    expect(text()).toContain('It is trying again by itself; nothing is lost meanwhile.')
+    expect(shown().text()).toContain('It is trying again by itself; nothing is lost meanwhile.')
+    expect(region.text()).toBe(said)
   })
 })
