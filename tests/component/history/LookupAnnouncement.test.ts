@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { searchRequests, type SearchResult } from '@/api/verify'
+import LookupView from '@/views/LookupView.vue'
+import { useRequestsStore } from '@/stores/requests'
+import { freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+
+vi.mock('@/api/verify', () => ({
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
+
+let wrapper: VueWrapper | null = null
+
+beforeEach(() => {
+  sessionStorage.clear()
+  freshHistoryEnvironment()
+  vi.mocked(searchRequests).mockImplementation(async (_env, ids): Promise<SearchResult> => ({
+    kind: 'not_found',
+    ids: [...ids],
+    error_text: 'No response found',
+  }))
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+})
+
+describe('look up: the summary of a look-up is announced', () => {
+  it('from a region in the page before the first look-up, and again for the same outcome', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useRequestsStore().ready
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:p(.*)*', component: LookupView }],
+    })
+    await router.push('/lookup')
+    wrapper = mount(LookupView, { global: { plugins: [pinia, router] } })
+    await flushPromises()
+    const region = wrapper.get('[data-testid="lookup-outcome"]')
+    expect(region.attributes('role')).toBe('status')
+    expect(region.text()).toBe('')
+
+    const said: string[] = []
+    const observer = new MutationObserver(() =>
+      said.push(region.element.textContent!.replace(/\s+/g, ' ').trim()),
+    )
+    observer.observe(region.element, { childList: true, characterData: true, subtree: true })
+    await wrapper.get('textarea').setValue(requestId(1))
+    for (let i = 0; i < 2; i++) {
+      await wrapper.get('form').trigger('submit')
+      await flushPromises()
+    }
+    observer.disconnect()
+    const summary = '0 found, 1 not found (1 search call).'
+    expect(region.text().replace(/\s+/g, ' ')).toBe(summary)
+    // Said twice: the region empties while the second look-up runs, then says it again.
+    expect(said.filter((text, i) => text === summary && said[i - 1] !== summary)).toHaveLength(2)
+    expect(wrapper.get('[data-testid="lookup-outcome"]').element).toBe(region.element)
+  })
+})
