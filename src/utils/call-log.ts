@@ -17,7 +17,7 @@
  */
 import { TOKEN_QUERY_PARAM } from '@contract/desk'
 import type { ApiCall } from '@/api/client'
-import { LIVE_CODE_PLACEHOLDER } from './history-entry'
+import { isTime, LIVE_CODE_PLACEHOLDER } from './history-entry'
 
 /** Calls that change something (start, check, cancel, next event) kept per request. */
 export const MAX_ACTIONS_PER_REQUEST = 50
@@ -205,18 +205,107 @@ export function overflowKeys(records: readonly StoredCall[]): string[] {
   return drop
 }
 
+function isObj(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isStrings(value: unknown, allowLists: boolean): boolean {
+  return (
+    isObj(value) &&
+    Object.values(value).every(
+      (v) =>
+        typeof v === 'string' ||
+        (allowLists && Array.isArray(v) && v.every((x) => typeof x === 'string')),
+    )
+  )
+}
+
+/** An API answer as the call log shows it: text, or JSON whose status fields are strings. */
+function responseProblem(response: unknown): string | null {
+  if (!isObj(response)) return null
+  if ('status' in response && typeof response.status !== 'string') {
+    return 'response.status must be a string'
+  }
+  if ('request_id' in response && typeof response.request_id !== 'string') {
+    return 'response.request_id must be a string'
+  }
+  const list = response.verification_requests
+  if (list === undefined) return null
+  if (!Array.isArray(list)) return 'response.verification_requests must be an array'
+  const bad = list.findIndex(
+    (item: unknown) =>
+      !isObj(item) || typeof item.request_id !== 'string' || typeof item.status !== 'string',
+  )
+  return bad >= 0
+    ? `response.verification_requests[${bad}] must have a string request_id and status`
+    : null
+}
+
+/**
+ * What is wrong with a stored or imported call record (empty when it can be shown): every field
+ * the call log renders is checked.
+ */
+export function storedCallProblems(raw: unknown): string[] {
+  if (!isObj(raw)) return ['is not an object']
+  const problems: string[] = []
+  if (typeof raw.key !== 'string') problems.push('key must be a string')
+  if (typeof raw.request_id !== 'string') problems.push('request_id must be a string')
+  if (raw.kind !== 'action' && raw.kind !== 'read') problems.push('kind must be "action" or "read"')
+  const c = raw.call
+  if (!isObj(c)) return [...problems, 'call must be an object']
+  if (typeof c.id !== 'number' || !Number.isFinite(c.id)) problems.push('call.id must be a number')
+  if (typeof c.key !== 'string') problems.push('call.key must be a string')
+  if (typeof c.method !== 'string') problems.push('call.method must be a string')
+  if (typeof c.path !== 'string') problems.push('call.path must be a string')
+  if (!isStrings(c.query, true)) problems.push('call.query must be an object of strings')
+  if (c.body !== null && c.body !== undefined && !isStrings(c.body, false)) {
+    problems.push('call.body must be null or an object of strings')
+  }
+  if (!isTime(c.startedAt))
+    problems.push('call.startedAt must be a time in ms between 2000 and 2100')
+  if (typeof c.durationMs !== 'number' || !Number.isFinite(c.durationMs) || c.durationMs < 0) {
+    problems.push('call.durationMs must be a number of ms')
+  }
+  if (
+    c.httpStatus !== null &&
+    !(
+      Number.isInteger(c.httpStatus) &&
+      (c.httpStatus as number) >= 100 &&
+      (c.httpStatus as number) < 600
+    )
+  ) {
+    problems.push('call.httpStatus must be null or an HTTP status')
+  }
+  const response = responseProblem(c.response)
+  if (response) problems.push(`call.${response}`)
+  if (
+    c.error !== null &&
+    c.error !== undefined &&
+    !(
+      isObj(c.error) &&
+      typeof c.error.kind === 'string' &&
+      typeof c.error.message === 'string' &&
+      (c.error.code === undefined || typeof c.error.code === 'string')
+    )
+  ) {
+    problems.push('call.error must be null or an object with a string kind and message')
+  }
+  if (
+    c.masked !== undefined &&
+    !(Array.isArray(c.masked) && c.masked.every((m) => typeof m === 'string'))
+  ) {
+    problems.push('call.masked must be a list of strings')
+  }
+  if (c.truncated !== undefined && typeof c.truncated !== 'boolean') {
+    problems.push('call.truncated must be true or false')
+  }
+  if (c.pending !== undefined && c.pending !== true) problems.push('call.pending must be true')
+  return problems
+}
+
 /** A stored record read back, or null when it is not one (a damaged record is skipped). */
 export function readStoredCall(raw: unknown): StoredCall | null {
-  if (typeof raw !== 'object' || raw === null) return null
-  const r = raw as Partial<StoredCall>
-  const c = r.call as Partial<ApiCall> | undefined
-  if (typeof r.key !== 'string' || typeof r.request_id !== 'string') return null
-  if (r.kind !== 'action' && r.kind !== 'read') return null
-  if (!c || typeof c !== 'object') return null
-  if (typeof c.method !== 'string' || typeof c.path !== 'string') return null
-  if (typeof c.startedAt !== 'number' || typeof c.key !== 'string') return null
-  if (typeof c.query !== 'object' || c.query === null) return null
-  return r as StoredCall
+  return storedCallProblems(raw).length === 0 ? (raw as StoredCall) : null
 }
 
 /**

@@ -318,22 +318,83 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function isTime(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+/** The earliest time accepted in a stored or imported record (2000-01-01 UTC). */
+export const EARLIEST_TIME = Date.UTC(2000, 0, 1)
+/** The first time no longer accepted (2100-01-01 UTC): every accepted time is a valid Date. */
+export const LATEST_TIME = Date.UTC(2100, 0, 1)
+
+/** An epoch-ms time between 2000 and 2100 (what a date, a sort and the CSV can use). */
+export function isTime(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= EARLIEST_TIME &&
+    value < LATEST_TIME
+  )
 }
+
+const TIME_PROBLEM = 'a time in ms between 2000 and 2100'
+const SNAPSHOT_STRINGS = [
+  'price',
+  'currency',
+  'estimatedPrice',
+  'accountId',
+  'senderId',
+  'dateSubmitted',
+  'dateFinalized',
+  'firstEventDate',
+  'lastEventDate',
+] as const
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   return isObject(value) && Object.values(value).every((v) => typeof v === 'string')
 }
 
-function checkSnapshot(value: unknown): string | null {
-  if (value === null) return null
-  if (!isObject(value)) return 'lastSearch must be an object or null'
+function checkSnapshot(value: unknown): string[] {
+  if (value === null) return []
+  if (!isObject(value)) return ['lastSearch must be an object or null']
   if (!Array.isArray(value.events) || !Array.isArray(value.checks)) {
-    return 'lastSearch.events and lastSearch.checks must be arrays'
+    return ['lastSearch.events and lastSearch.checks must be arrays']
   }
-  if (!isTime(value.fetchedAt)) return 'lastSearch.fetchedAt must be a time in ms'
-  return null
+  const problems: string[] = []
+  value.events.forEach((event: unknown, i) => {
+    if (!isObject(event) || typeof event.type !== 'string' || typeof event.id !== 'string') {
+      problems.push(`lastSearch.events[${i}] must be an object with a string type and id`)
+    }
+  })
+  value.checks.forEach((check: unknown, i) => {
+    if (
+      !isObject(check) ||
+      typeof check.date_received !== 'string' ||
+      typeof check.code !== 'string' ||
+      typeof check.status !== 'string' ||
+      (check.ip_address !== undefined && typeof check.ip_address !== 'string')
+    ) {
+      problems.push(
+        `lastSearch.checks[${i}] must be an object with a string date_received, code and status`,
+      )
+    }
+  })
+  for (const field of SNAPSHOT_STRINGS) {
+    if (value[field] !== undefined && typeof value[field] !== 'string') {
+      problems.push(`lastSearch.${field} must be a string`)
+    }
+  }
+  if (value.checkEventId !== undefined && typeof value.checkEventId !== 'string') {
+    problems.push('lastSearch.checkEventId must be a string')
+  }
+  if (!isTime(value.fetchedAt)) problems.push(`lastSearch.fetchedAt must be ${TIME_PROBLEM}`)
+  return problems
+}
+
+function checkLastError(value: unknown): string[] {
+  if (value === null) return []
+  if (!isObject(value)) return ['lastError must be an object or null']
+  const problems: string[] = []
+  if (typeof value.code !== 'string') problems.push('lastError.code must be a string')
+  if (typeof value.message !== 'string') problems.push('lastError.message must be a string')
+  if (!isTime(value.at)) problems.push(`lastError.at must be ${TIME_PROBLEM}`)
+  return problems
 }
 
 /**
@@ -359,14 +420,10 @@ export function entryProblems(value: unknown): string[] {
     if (typeof value[field] !== 'string') problems.push(`${field} must be a string`)
   }
   for (const field of ['createdAt', 'updatedAt', 'lastActivityAt'] as const) {
-    if (!isTime(value[field])) problems.push(`${field} must be a time in ms`)
+    if (!isTime(value[field])) problems.push(`${field} must be ${TIME_PROBLEM}`)
   }
   if (!isStringRecord(value.params)) problems.push('params must be an object of strings')
-  const snapshot = checkSnapshot(value.lastSearch)
-  if (snapshot) problems.push(snapshot)
-  if (value.lastError !== null && !isObject(value.lastError)) {
-    problems.push('lastError must be an object or null')
-  }
+  problems.push(...checkSnapshot(value.lastSearch), ...checkLastError(value.lastError))
   return problems
 }
 

@@ -3,7 +3,7 @@
  */
 import { toCsv } from './csv'
 import { HISTORY_SCHEMA_VERSION, mergeEntries, readEntry, type HistoryEntry } from './history-entry'
-import { readStoredCall, type StoredCall } from './call-log'
+import { readStoredCall, storedCallProblems, type StoredCall } from './call-log'
 
 /** Problems listed in an import error before "and N more". */
 const MAX_LISTED_PROBLEMS = 20
@@ -40,8 +40,10 @@ export const CSV_COLUMNS = [
   'source',
 ] as const
 
+/** ISO 8601; empty for a time no Date can hold (never throws: an export never fails on it). */
 function iso(ms: number): string {
-  return new Date(ms).toISOString()
+  const date = new Date(ms)
+  return Number.isNaN(date.getTime()) ? '' : date.toISOString()
 }
 
 /** All entries as CSV, one row per request (RFC 4180, formulas guarded). */
@@ -61,8 +63,9 @@ export function historyToCsv(entries: readonly HistoryEntry[]): string {
       iso(e.updatedAt),
       e.lastSearch?.price ?? '',
       e.lastSearch?.currency ?? '',
-      e.lastSearch?.events.map((ev) => ev.type).join(' ') ?? '',
-      e.lastSearch?.checks.map((c) => `${c.status} ${c.date_received}`).join('; ') ?? '',
+      e.lastSearch?.events.map((ev) => ev?.type ?? '').join(' ') ?? '',
+      e.lastSearch?.checks.map((c) => `${c?.status ?? ''} ${c?.date_received ?? ''}`).join('; ') ??
+        '',
       e.lastError ? `${e.lastError.code} ${e.lastError.message}` : '',
       e.source,
     ]),
@@ -136,7 +139,7 @@ export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls
     let withRefused = 0
     rawCalls.forEach((raw, index) => {
       const call = readStoredCall(raw)
-      if (!call) problems.push(`call ${index + 1}: not a call record`)
+      if (!call) problems.push(`call ${index + 1}: ${storedCallProblems(raw).join(', ')}`)
       else if (unique.has(call.request_id)) calls.push(call)
       else if (refused.has(call.request_id)) withRefused++
       else {

@@ -248,7 +248,7 @@ describe('history store: import and export', () => {
     const tab = await openTab()
     await tab.upsert(entry(1, { brand: 'Quote " and, comma\nsecond line', number: '447700900001' }))
     await tab.upsert(entry(2, { brand: '=HYPERLINK("x")' }))
-    const rows = parseCsv(tab.exportCsv())
+    const rows = parseCsv(await tab.exportCsv())
     expect(rows[0]).toContain('request_id')
     expect(rows).toHaveLength(3)
     const byId = new Map(rows.slice(1).map((r) => [r[0], r]))
@@ -262,15 +262,15 @@ describe('history store: import and export', () => {
     const tab = await openTab()
     await tab.importJson(
       JSON.stringify([
-        entry(1, { status: 'IN PROGRESS', updatedAt: 5000 }),
-        entry(2, { brand: 'Mine', updatedAt: 9000 }),
+        entry(1, { status: 'IN PROGRESS', updatedAt: 1_700_000_500_000 }),
+        entry(2, { brand: 'Mine', updatedAt: 1_700_000_900_000 }),
       ]),
     )
     const report = await tab.importJson(
       JSON.stringify({
         entries: [
-          entry(1, { status: 'SUCCESS', updatedAt: 6000 }),
-          entry(2, { brand: 'Theirs', updatedAt: 8000 }),
+          entry(1, { status: 'SUCCESS', updatedAt: 1_700_000_600_000 }),
+          entry(2, { brand: 'Theirs', updatedAt: 1_700_000_800_000 }),
           entry(3),
           entry(3, { brand: 'Duplicate in file, newer', updatedAt: 1_800_000_000_000 }),
         ],
@@ -489,7 +489,9 @@ describe('history store: two tabs', () => {
     const a = await openTab()
     const b = await openTab()
     await b.upsert(entry(7, { brand: 'Only in B' }))
-    await a.importJson(JSON.stringify([entry(7, { brand: '', updatedAt: 1 }), entry(8)]))
+    await a.importJson(
+      JSON.stringify([entry(7, { brand: '', updatedAt: 1_600_000_000_000 }), entry(8)]),
+    )
     const c = await openTab()
     expect(c.byId(requestId(7))?.brand).toBe('Only in B')
     expect(c.entries).toHaveLength(2)

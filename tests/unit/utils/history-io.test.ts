@@ -8,11 +8,17 @@ function call(id: string, n: number) {
     request_id: id,
     kind: 'read',
     call: {
+      id: n,
       key: `k${n}`,
       method: 'GET',
       path: 'sandbox/verify/search/json',
-      startedAt: n,
+      startedAt: 1_700_000_000_000 + n,
+      durationMs: 12,
       query: { request_id: id },
+      body: null,
+      httpStatus: 200,
+      response: { request_id: id, status: 'IN PROGRESS' },
+      error: null,
     },
   }
 }
