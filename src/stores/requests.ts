@@ -706,8 +706,12 @@ export const useRequestsStore = defineStore('requests', () => {
     return historyToJson(entries.value, calls)
   }
 
-  /** All entries as CSV, one row per request. */
-  function exportCsv(): string {
+  /**
+   * All entries as CSV, one row per request: waits for the whole history to be read first (a large
+   * one is read in chunks after the first screen).
+   */
+  async function exportCsv(): Promise<string> {
+    await ready
     return historyToCsv(entries.value)
   }
 

@@ -1036,7 +1036,7 @@ describe('request page: a correct check while search still answers 101', () => {
       expect.objectContaining({ code: '$CODE', status: 'VALID' }),
     ])
     expect(JSON.stringify(stored)).not.toContain('1234')
-    const [header, row] = parseCsv(requests.exportCsv())
+    const [header, row] = parseCsv(await requests.exportCsv())
     expect(row![header!.indexOf('price')]).toBe('0.10000000')
     expect(row![header!.indexOf('currency')]).toBe('EUR')
     expect(row![header!.indexOf('checks')]).toMatch(/^VALID /)
