@@ -151,6 +151,30 @@ describe('history by keyboard', () => {
   })
 })
 
+describe('deleting from history', () => {
+  test('a delete by keyboard moves the focus to the next entry, and Undo brings the entry back', async () => {
+    const { page } = app
+    await page.setViewportSize(DESKTOP)
+    await openHistoryWith(page, [entry(1), entry(2), entry(3)])
+    await page.getByRole('button', { name: new RegExp(`Delete .*${requestId(2)}`) }).focus()
+    await page.keyboard.press('Enter')
+    await page.getByText('Deleted +447700900002 from history.').waitFor()
+    expect(await focused(page)).toBe(`link ${requestId(3)} 447700900003`)
+    expect(await page.getByRole('link', { name: '447700900002' }).count()).toBe(0)
+
+    await page.getByRole('button', { name: /^Undo/ }).click()
+    await page.getByRole('link', { name: '447700900002' }).waitFor()
+    expect(await focused(page)).toBe(`link ${requestId(2)} 447700900002`)
+
+    // The last entry left: the focus goes to Undo, never to the page.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('447700900001')
+    await page.getByRole('button', { name: new RegExp(`Delete .*${requestId(1)}`) }).click()
+    await page.getByText('Deleted +447700900001 from history.').waitFor()
+    expect(await focused(page)).toBe('button')
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toMatch(/^Undo/)
+  })
+})
+
 /** Every rendered row's problems: content outside its row, rows overlapping, cells not shown. */
 function rowProblems(page: Page, narrow: boolean): Promise<string[]> {
   return page.evaluate((narrow) => {

@@ -229,6 +229,132 @@ describe('history view filters', () => {
     expect(history.byId(requestId(2))).toBeUndefined()
   })
 
+  it('offers to undo a delete, and Undo puts the entry back with its calls, exactly as stored', async () => {
+    const { wrapper: w, history } = await mountAt('/history')
+    const started = {
+      id: 1,
+      key: 'call-start',
+      method: 'POST',
+      path: 'sandbox/verify/json',
+      query: {},
+      body: { number: '447700900222', brand: 'Zeta Shop' },
+      startedAt: base - DAY,
+      durationMs: 40,
+      httpStatus: 200,
+      response: { request_id: requestId(2), status: '0' },
+      error: null,
+    }
+    const searched = {
+      ...started,
+      id: 2,
+      key: 'call-search',
+      method: 'GET',
+      path: 'sandbox/verify/search/json',
+      query: { request_id: requestId(2) },
+      body: null,
+      startedAt: base - DAY + 5000,
+      response: { request_id: requestId(2), status: 'IN PROGRESS' },
+    }
+    await history.importJson(
+      JSON.stringify({
+        entries: [seedEntries[1]],
+        calls: [started, searched].map((call) => ({
+          key: `${call.key}|${requestId(2)}`,
+          request_id: requestId(2),
+          kind: call.method === 'GET' ? 'read' : 'action',
+          call,
+        })),
+      }),
+    )
+    // Everything stored, in a stable order (an export lists entries in storage order).
+    const stored = async () => {
+      const file = JSON.parse(await history.exportJson()) as {
+        entries: { request_id: string }[]
+        calls: { key: string }[]
+      }
+      return {
+        entries: file.entries.sort((a, b) => a.request_id.localeCompare(b.request_id)),
+        calls: file.calls.sort((a, b) => a.key.localeCompare(b.key)),
+      }
+    }
+    const before = await stored()
+    expect(before.calls).toHaveLength(2)
+
+    await w.find(`button[aria-label*="${requestId(2)}"]`).trigger('click')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(shownIds(w)).toEqual([requestId(1), requestId(3), requestId(4)])
+    })
+    expect(await history.loadCalls(requestId(2))).toEqual([])
+    const notice = w.get('[data-testid="history-undo"]')
+    expect(notice.text()).toContain('Deleted +447700900222 from history.')
+    expect(notice.element.closest('[role="status"]')).not.toBeNull()
+
+    await notice.get('button').trigger('click')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(shownIds(w)).toEqual([requestId(1), requestId(2), requestId(3), requestId(4)])
+    })
+    expect(await stored()).toEqual(before)
+    expect(w.find('[data-testid="history-undo"]').exists()).toBe(false)
+    // The focus is on the entry put back.
+    expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(2)}`)
+  })
+
+  it('after a delete the focus is on the next entry (its link, not its delete button)', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    const del = w.get(`button[aria-label*="${requestId(2)}"]`)
+    ;(del.element as HTMLButtonElement).focus()
+    await del.trigger('click')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(3)}`)
+    })
+    // The last row: the focus goes to the one before it.
+    await w.get(`button[aria-label*="${requestId(4)}"]`).trigger('click')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(3)}`)
+    })
+  })
+
+  it('deleting the only row shown puts the focus on Undo, never on the page', async () => {
+    const { wrapper: w } = await mountAt('/history?q=Zeta')
+    expect(shownIds(w)).toEqual([requestId(2)])
+    await w.get(`button[aria-label*="${requestId(2)}"]`).trigger('click')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(w.find('[data-testid="history-no-match"]').exists()).toBe(true)
+      expect(document.activeElement?.textContent).toContain('Undo')
+    })
+  })
+
+  it('takes the Undo offer away after ten seconds, but not while it has the focus', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      await w.get(`button[aria-label*="${requestId(1)}"]`).trigger('click')
+      await vi.waitFor(async () => {
+        await flushPromises()
+        expect(w.find('[data-testid="history-undo"]').exists()).toBe(true)
+      })
+      const undo = w.get('[data-testid="history-undo"] button')
+      await undo.trigger('focusin')
+      vi.advanceTimersByTime(30_000)
+      await flushPromises()
+      expect(w.find('[data-testid="history-undo"]').exists()).toBe(true)
+      await undo.trigger('focusout')
+      vi.advanceTimersByTime(9_000)
+      await flushPromises()
+      expect(w.find('[data-testid="history-undo"]').exists()).toBe(true)
+      vi.advanceTimersByTime(1_000)
+      await flushPromises()
+      expect(w.find('[data-testid="history-undo"]').exists()).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('"Clear filters" (either one) puts the focus in the search field', async () => {
     const { wrapper: w } = await mountAt('/history?q=nothing-like-this')
     await w.get('[data-testid="history-no-match"] button').trigger('click')
