@@ -36,7 +36,8 @@ function digitsOf(number: PhoneNumber | undefined): string | null {
  * country: digits that already start with its calling code and form a valid number there stay as
  * they are (E.164 sent with `country`, as the SDKs do), else the national reading when it is a
  * valid number (trunk prefix dropped where the country has one, an international prefix such as
- * the US `011` understood), else whichever of the two readings is a possible number.
+ * the US `011` understood), else the digits as E.164 of another country when that is a valid
+ * number, else whichever reading is a possible number.
  */
 export function sandboxNumber(number: string, country?: string): string | null {
   const text = number.trim()
@@ -46,12 +47,15 @@ export function sandboxNumber(number: string, country?: string): string | null {
   }
   if (!WRITTEN.test(text)) return null
   const digits = text.replace(FORMATTING, '')
-  const code = getCountryCallingCode(upper)
-  const international = digits.startsWith(code) ? parse(`+${digits}`) : undefined
+  const ownCode = digits.startsWith(getCountryCallingCode(upper))
+  const dialled = parse(`+${digits}`)
   const national = parse(digits, upper)
-  if (international?.isValid()) return digitsOf(international)
+  if (ownCode && dialled?.isValid()) return digitsOf(dialled)
   if (national?.isValid()) return digitsOf(national)
-  if (international?.isPossible()) return digitsOf(international)
+  // E.164 digits of another country sent with `country` (what a form that always sends E.164 does).
+  if (dialled?.isValid()) return digitsOf(dialled)
+  if (ownCode && dialled?.isPossible()) return digitsOf(dialled)
   if (national?.isPossible()) return digitsOf(national)
+  if (dialled?.isPossible()) return digitsOf(dialled)
   return null
 }

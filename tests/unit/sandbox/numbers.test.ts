@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { normalizeNumber } from '@contract/params'
+import { parseNumber } from '@/utils/phone'
 import { sandboxNumber } from '../../../server/sandbox/numbers'
 
 // How the sandbox reads `number` (with `country`): by the country's numbering plan.
@@ -29,6 +30,9 @@ describe('sandboxNumber', () => {
     ['4915112345678', 'DE'],
     ['393123456789', 'IT'],
     ['919123456780', 'IN'],
+    ['447400123456', 'IN'],
+    ['12128675309', 'GB'],
+    ['447700905555', 'US'],
   ])(
     'keeps E.164 digits %s sent with %s as they are (as the SDKs send them)',
     (number, country) => {
@@ -67,5 +71,35 @@ describe('normalizeNumber (the contract rule without a numbering plan)', () => {
     expect(normalizeNumber('0-0-44 7700 905555')).toBe('447700905555')
     expect(normalizeNumber('(0)7700 905555')).toBeNull()
     expect(normalizeNumber('07700 905555', 'GB')).toBe('447700905555')
+  })
+})
+
+describe('the dashboard and the sandbox read a number alike', () => {
+  // The form parses what is typed in the number's country and sends E.164 digits, with the API's
+  // `country` when one is chosen: the sandbox must store the number the form showed.
+  const typed: [string, string][] = [
+    ['9123456780', 'IN'],
+    ['3931234567', 'IT'],
+    ['47123456', 'NO'],
+    ['06 1234 5678', 'IT'],
+    ['0300 1234567', 'PK'],
+    ['01712-345678', 'BD'],
+    ['050 123 4567', 'GH'],
+    ['07400 123456', 'GB'],
+    ['+44 (0)7700 905555', 'GB'],
+    ['(212) 867-5309', 'US'],
+    ['0151 12345678', 'DE'],
+  ]
+  it.each(typed)('%s typed for %s', (number, numberCountry) => {
+    const parsed = parseNumber(number, numberCountry)
+    expect(parsed.ok, JSON.stringify(parsed)).toBe(true)
+    const digits = parsed.ok ? parsed.number.digits : ''
+    for (const country of [undefined, numberCountry, numberCountry.toLowerCase()]) {
+      expect(sandboxNumber(digits, country), `${digits} with ${country ?? 'no country'}`).toBe(
+        digits,
+      )
+    }
+    // The number as typed, sent with its country, is the same number too.
+    expect(sandboxNumber(number, numberCountry)).toBe(digits)
   })
 })
