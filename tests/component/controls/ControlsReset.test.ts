@@ -7,11 +7,11 @@ describe('ControlsReset', () => {
     const wrapper = mount(ControlsReset, { attachTo: document.body })
     await wrapper.get('button').trigger('click')
     expect(wrapper.emitted('confirm')).toBeUndefined()
-    const dialog = wrapper.get('[role="alertdialog"]')
+    const dialog = wrapper.get('[role="group"]')
     expect(dialog.text()).toContain('Reset the sandbox?')
     await wrapper.get('button.danger').trigger('click')
     expect(wrapper.emitted('confirm')).toHaveLength(1)
-    expect(wrapper.find('[role="alertdialog"]').exists()).toBe(false)
+    expect(wrapper.find('[role="group"]').exists()).toBe(false)
     wrapper.unmount()
   })
 
