@@ -10,6 +10,7 @@ import { statusInfo } from '@contract/status'
 import { isApiError, onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { describeReadFailure } from '@/utils/call-failure'
 import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
+import { useSettingsStore } from '@/stores/settings'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import { historyToCsv, historyToJson, parseHistoryFile } from '@/utils/history-io'
@@ -111,6 +112,20 @@ export interface ImportReport {
   unchanged: number
   /** Call records read from the file (its entries' call logs). */
   calls: number
+  /**
+   * Finished entries of the file not imported: older than the history retention (`retentionDays`),
+   * which would remove them at once. Nothing else of the file is left out.
+   */
+  tooOld: number
+  /** The retention applied, in days (0: history is kept forever). */
+  retentionDays: number
+}
+
+export interface ImportOptions {
+  /** @default the retention in Settings */
+  retentionDays?: number
+  /** @default Date.now() */
+  now?: number
 }
 
 /** Store options, set before first use (tests use a separate database name). */
@@ -677,9 +692,22 @@ export const useRequestsStore = defineStore('requests', () => {
    * entry rejects the file with a `HistoryImportError` listing each problem, and nothing is
    * written. Valid files are merged: an id already present keeps the newer copy.
    */
-  async function importJson(text: string): Promise<ImportReport> {
+  async function importJson(text: string, options: ImportOptions = {}): Promise<ImportReport> {
     await ready
-    const { entries: unique, calls } = parseHistoryFile(text)
+    const parsed = parseHistoryFile(text)
+    const retentionDays = options.retentionDays ?? useSettingsStore().historyRetentionDays
+    // What retention would remove at once is not imported (and the report says so), rather than
+    // counted as added and then gone after the next page load.
+    const cutoff = retentionDays > 0 ? (options.now ?? Date.now()) - retentionDays * DAY_MS : null
+    const expired = (entry: HistoryEntry) => {
+      if (cutoff === null) return false
+      const merged = mergeEntries(byKey.get(entry.request_id), entry)
+      return merged.updatedAt < cutoff && isFinalStatus(merged.status)
+    }
+    const unique = parsed.entries.filter((entry) => !expired(entry))
+    const tooOld = parsed.entries.length - unique.length
+    const kept = new Set(unique.map((e) => e.request_id))
+    const calls = parsed.calls.filter((c) => kept.has(c.request_id))
     const before = new Set(byKey.keys())
     const changed = await db.mergeMany(unique)
     absorb(changed, false, true)
@@ -694,6 +722,8 @@ export const useRequestsStore = defineStore('requests', () => {
       updated: changed.length - added,
       unchanged: unique.length - changed.length,
       calls: calls.length,
+      tooOld,
+      retentionDays,
     }
   }
 

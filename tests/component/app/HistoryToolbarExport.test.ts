@@ -44,3 +44,30 @@ describe('HistoryToolbar export', () => {
     vi.restoreAllMocks()
   })
 })
+
+describe('HistoryToolbar import and retention', () => {
+  it('says how many entries were not imported because retention would remove them', async () => {
+    const { wrapper, history } = setup()
+    vi.spyOn(history, 'importJson').mockResolvedValue({
+      added: 2,
+      updated: 0,
+      unchanged: 0,
+      calls: 0,
+      tooOld: 5,
+      retentionDays: 30,
+    })
+    const input = wrapper.get('[data-testid="history-import"]')
+    const file = new File(['[]'], 'old.json', { type: 'application/json' })
+    Object.defineProperty(input.element, 'files', { value: [file] })
+    await input.trigger('change')
+    await vi.waitFor(() =>
+      expect(wrapper.get('[data-test="import-too-old"]').text()).toBe(
+        '5 finished entries were not imported: older than your 30-day history retention, which ' +
+          'would remove them at once. To keep them, change the retention in Settings, then ' +
+          'import the file again.',
+      ),
+    )
+    expect(wrapper.text()).toContain('Imported: 2 added')
+    vi.restoreAllMocks()
+  })
+})

@@ -411,7 +411,14 @@ describe('call log: export and import', () => {
     // Another browser: an empty database.
     freshHistoryEnvironment()
     const other = await openTab()
-    expect(await other.importJson(file)).toEqual({ added: 1, updated: 0, unchanged: 0, calls: 1 })
+    expect(await other.importJson(file)).toEqual({
+      added: 1,
+      updated: 0,
+      unchanged: 0,
+      calls: 1,
+      tooOld: 0,
+      retentionDays: 0,
+    })
     const [call] = await other.loadCalls(ID)
     expect(call).toMatchObject({ method: 'POST', body: { request_id: ID, cmd: 'cancel' } })
   })

@@ -238,10 +238,24 @@ describe('history store: import and export', () => {
     const file = await tab.exportJson()
     await tab.clear()
     expect(tab.entries).toHaveLength(0)
-    expect(await tab.importJson(file)).toEqual({ added: 2, updated: 0, unchanged: 0, calls: 0 })
+    expect(await tab.importJson(file)).toEqual({
+      added: 2,
+      updated: 0,
+      unchanged: 0,
+      calls: 0,
+      tooOld: 0,
+      retentionDays: 0,
+    })
     const after = [...tab.entries].sort((a, b) => a.request_id.localeCompare(b.request_id))
     expect(after).toEqual(before)
-    expect(await tab.importJson(file)).toEqual({ added: 0, updated: 0, unchanged: 2, calls: 0 })
+    expect(await tab.importJson(file)).toEqual({
+      added: 0,
+      updated: 0,
+      unchanged: 2,
+      calls: 0,
+      tooOld: 0,
+      retentionDays: 0,
+    })
   })
 
   it('exports CSV with escaped fields, one row per entry', async () => {
@@ -276,7 +290,14 @@ describe('history store: import and export', () => {
         ],
       }),
     )
-    expect(report).toEqual({ added: 1, updated: 1, unchanged: 1, calls: 0 })
+    expect(report).toEqual({
+      added: 1,
+      updated: 1,
+      unchanged: 1,
+      calls: 0,
+      tooOld: 0,
+      retentionDays: 0,
+    })
     expect(tab.entries).toHaveLength(3)
     expect(tab.byId(requestId(1))?.status).toBe('SUCCESS')
     expect(tab.byId(requestId(2))?.brand).toBe('Mine')
