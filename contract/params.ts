@@ -440,9 +440,9 @@ function kindOf(ch: string): CharacterKind {
  * (status 16) while `akfg-3424` has characters the PIN cannot have (status 3, no attempt used).
  */
 export function inPinAlphabet(code: string, pin: string): boolean {
+  if (INTEGER.test(pin) || pin === '') return INTEGER.test(code)
   const kinds = new Set<CharacterKind>()
   for (const ch of pin) kinds.add(kindOf(ch))
-  if (kinds.size === 0) kinds.add('digit')
   for (const ch of code) {
     const kind = kindOf(ch)
     if (kind === 'none' || !kinds.has(kind)) return false

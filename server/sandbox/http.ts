@@ -294,7 +294,7 @@ function parseBody(call: Call): Params | Unparseable | Promise<Params | Unparsea
   if (type !== undefined && startsWithIgnoreCase(type, 'multipart/form-data')) {
     return parseMultipart(type, call.body)
   }
-  const charset = type === undefined ? undefined : charsetOf(type)
+  const charset = type === undefined || type.indexOf(';') < 0 ? undefined : charsetOf(type)
   const declared = decoderFor(charset)
   if (declared === null) return new Unparseable(ERROR_TEXTS.unsupportedCharset(charset as string))
   if (json) {
