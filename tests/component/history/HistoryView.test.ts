@@ -374,19 +374,57 @@ describe('history view filters', () => {
   it('clears all only after confirmation', async () => {
     const { wrapper: w, history } = await mountAt('/history')
     await w.find('button.danger').trigger('click')
-    const dialog = w.find('[role="alertdialog"]')
-    expect(dialog.text()).toContain('Delete all 4 entries?')
-    await dialog.findAll('button')[1]!.trigger('click')
-    expect(w.find('[role="alertdialog"]').exists()).toBe(false)
+    const confirm = w.find('[data-testid="clear-confirm"]')
+    expect(confirm.text()).toContain('Delete all 4 entries?')
+    await confirm.findAll('button')[1]!.trigger('click')
+    expect(w.find('[data-testid="clear-confirm"]').exists()).toBe(false)
     expect(history.entries).toHaveLength(4)
 
     await w.find('button.danger').trigger('click')
-    await w.find('[role="alertdialog"] button.danger').trigger('click')
+    await w.find('[data-testid="clear-confirm"] button.danger').trigger('click')
     await vi.waitFor(async () => {
       await flushPromises()
       expect(w.find('[data-testid="history-empty"]').exists()).toBe(true)
     })
     expect(history.entries).toHaveLength(0)
+  })
+
+  it('asks to confirm clear all inline (a named group, not a dialog); Escape anywhere cancels it', async () => {
+    const { wrapper: w, history } = await mountAt('/history')
+    const clearAll = w.findAll('button').find((b) => b.text() === 'Clear all…')!
+    await clearAll.trigger('click')
+    await flushPromises()
+    expect(w.find('[role="alertdialog"]').exists()).toBe(false)
+    const group = w.get('[role="group"][aria-labelledby="clear-title"]')
+    expect(group.text()).toContain('Delete all 4 entries?')
+    expect(document.activeElement?.textContent?.trim()).toBe('Delete all')
+
+    // The focus moves on elsewhere; Escape there still closes it and brings the focus back.
+    ;(w.get('#history-q').element as HTMLInputElement).focus()
+    document.activeElement!.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }),
+    )
+    await flushPromises()
+    expect(w.find('[data-testid="clear-confirm"]').exists()).toBe(false)
+    expect(document.activeElement).toBe(clearAll.element)
+    expect(history.entries).toHaveLength(4)
+  })
+
+  it('after Delete all the focus is on what it did, never on the page', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Clear all…')!
+      .trigger('click')
+    await flushPromises()
+    await w.get('[data-testid="clear-confirm"] button.danger').trigger('click')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(document.activeElement?.textContent?.trim()).toBe(
+        'Deleted all 4 entries from history.',
+      )
+    })
+    expect(document.activeElement?.closest('[role="status"]')).not.toBeNull()
   })
 
   it('explains a bad import file and keeps history as it was; imports a good one', async () => {
