@@ -49,12 +49,20 @@ describe('ControlsClock', () => {
     )
   })
 
-  it('disables every move while one is in flight, and says so', () => {
+  it('turns every move off while one is in flight, keeping them focusable, and says so', async () => {
     const wrapper = mount(ControlsClock, {
       props: { now: NOW, nextEventAt: NOW + 5000, expiryAt: NOW + 9000, busy: true },
     })
     const { plus30, next, expiry } = buttons(wrapper)
-    expect([plus30, next, expiry].map(isDisabled)).toEqual([true, true, true])
+    // aria-disabled, not disabled: the button pressed keeps the focus while the clock moves.
+    expect([plus30, next, expiry].map((b) => b.attributes('aria-disabled'))).toEqual([
+      'true',
+      'true',
+      'true',
+    ])
+    expect([plus30, next, expiry].map(isDisabled)).toEqual([false, false, false])
+    for (const button of [plus30, next, expiry]) await button.trigger('click')
+    expect(wrapper.emitted('advance')).toBeUndefined()
     expect(wrapper.get('[role="status"]').text()).toContain('Moving')
   })
 })

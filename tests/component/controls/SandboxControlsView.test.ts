@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -15,6 +15,9 @@ const api = vi.hoisted(() => ({
   advanceClock: vi.fn(),
   resetSandbox: vi.fn(),
   injectFault: vi.fn(),
+  clearFaults: vi.fn(),
+  saveTestNumber: vi.fn(),
+  deleteTestNumber: vi.fn(),
 }))
 vi.mock('@/api/sandbox', () => ({ ...api, openSandboxEvents: () => ({ close() {} }) }))
 
@@ -76,7 +79,7 @@ async function mountWithEverythingActive(env: 'sandbox' | 'live') {
   return mountView()
 }
 
-async function mountView() {
+async function mountView(options: { attach?: boolean } = {}) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -85,7 +88,10 @@ async function mountView() {
     ],
   })
   await router.push('/controls')
-  const wrapper = mount({ template: '<RouterView />' }, { global: { plugins: [router] } })
+  const wrapper = mount(
+    { template: '<RouterView />' },
+    { global: { plugins: [router] }, ...(options.attach ? { attachTo: document.body } : {}) },
+  )
   await flushPromises()
   return wrapper
 }
@@ -171,5 +177,121 @@ describe('SandboxControlsView', () => {
     expect(wrapper.findAll('button').every((b) => (b.element as HTMLButtonElement).disabled)).toBe(
       true,
     )
+  })
+})
+
+describe('SandboxControlsView: the focus stays on a control, and refused input is said', () => {
+  let wrapper: VueWrapper | null = null
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = null
+  })
+  const focused = () => document.activeElement
+  function deferred<T>() {
+    let resolve!: (value: T) => void
+    const promise = new Promise<T>((r) => (resolve = r))
+    return { promise, resolve }
+  }
+  async function press(button: HTMLElement) {
+    button.focus()
+    button.click()
+    await flushPromises()
+  }
+
+  it('keeps the focus on "+30 s" while the clock moves and after', async () => {
+    const moved = deferred<ReturnType<typeof clock>>()
+    api.advanceClock.mockReturnValue(moved.promise)
+    wrapper = await mountView({ attach: true })
+    const plus30 = buttonNamed(wrapper, '+30 s')
+    await press(plus30)
+    expect(plus30.getAttribute('aria-disabled')).toBe('true')
+    expect(focused()).toBe(plus30)
+    await press(plus30)
+    expect(api.advanceClock).toHaveBeenCalledTimes(1)
+    moved.resolve(clock(30_000))
+    await flushPromises()
+    expect(focused()).toBe(plus30)
+    expect(plus30.getAttribute('aria-disabled')).toBeNull()
+  })
+
+  it('keeps the focus on "Inject fault" while the fault is saved', async () => {
+    const saved = deferred<typeof DROP_FAULT>()
+    api.injectFault.mockReturnValue(saved.promise)
+    wrapper = await mountView({ attach: true })
+    const inject = buttonNamed(wrapper, 'Inject fault')
+    await press(inject)
+    expect(inject.getAttribute('aria-disabled')).toBe('true')
+    expect(focused()).toBe(inject)
+    saved.resolve(DROP_FAULT)
+    await flushPromises()
+    expect(focused()).toBe(inject)
+  })
+
+  it('moves the focus to "No fault is active" once "Clear all faults" cleared them', async () => {
+    api.listFaults.mockResolvedValue({ faults: [DROP_FAULT] })
+    api.clearFaults.mockResolvedValue(undefined)
+    wrapper = await mountView({ attach: true })
+    const clear = buttonNamed(wrapper, 'Clear all faults')
+    await press(clear)
+    expect(api.clearFaults).toHaveBeenCalledTimes(1)
+    expect(clear.disabled).toBe(true)
+    expect(focused()).toBe(wrapper.get('#faults-none').element)
+  })
+
+  it('moves the focus to the next "Remove", then to the number field, as test numbers go', async () => {
+    api.listTestNumbers.mockResolvedValue({
+      test_numbers: [
+        { number: '447700900111', pin: '1111' },
+        { number: '447700900222', pin: '2222' },
+      ],
+    })
+    api.deleteTestNumber.mockResolvedValue(undefined)
+    wrapper = await mountView({ attach: true })
+    await press(buttonNamed(wrapper, 'Remove test number 447700900111'))
+    expect(focused()).toBe(buttonNamed(wrapper, 'Remove test number 447700900222'))
+    await press(buttonNamed(wrapper, 'Remove test number 447700900222'))
+    expect(wrapper.find('.test-numbers').exists()).toBe(false)
+    expect(focused()).toBe(wrapper.get('#test-number').element)
+  })
+
+  it('keeps the focus on "Add test number" while it is saved', async () => {
+    const saved = deferred<{ number: string; pin: string }>()
+    api.saveTestNumber.mockReturnValue(saved.promise)
+    wrapper = await mountView({ attach: true })
+    await wrapper.get('#test-number').setValue('447700900333')
+    await wrapper.get('#test-pin').setValue('3333')
+    const add = buttonNamed(wrapper, 'Add test number')
+    await press(add)
+    expect(api.saveTestNumber).toHaveBeenCalledTimes(1)
+    expect(add.getAttribute('aria-disabled')).toBe('true')
+    expect(focused()).toBe(add)
+    saved.resolve({ number: '447700900333', pin: '3333' })
+    await flushPromises()
+    expect(focused()).toBe(add)
+  })
+
+  it('focuses the first field to correct and says what is wrong, each time', async () => {
+    wrapper = await mountView({ attach: true })
+    await wrapper.get('#fault-count').setValue('0')
+    await press(buttonNamed(wrapper, 'Inject fault'))
+    expect(focused()).toBe(wrapper.get('#fault-count').element)
+    expect(wrapper.get('#fault-count').attributes('aria-describedby')).toBe('fault-count-error')
+    const faultSaid = wrapper.get('[data-test="fault-form-said"]')
+    expect(faultSaid.attributes('role')).toBe('status')
+    expect(faultSaid.text()).toBe('Next calls: Enter a whole number of calls from 1 to 100.')
+    expect(api.injectFault).not.toHaveBeenCalled()
+
+    await press(buttonNamed(wrapper, 'Add test number'))
+    expect(focused()).toBe(wrapper.get('#test-number').element)
+    const numberSaid = wrapper.get('[data-test="test-numbers-said"]')
+    expect(numberSaid.text()).toBe('2 fields need attention: Number, Fixed PIN.')
+    // Pressed again with nothing corrected: emptied, then said again.
+    const texts: string[] = []
+    const observer = new MutationObserver(() => texts.push(numberSaid.element.textContent!.trim()))
+    observer.observe(numberSaid.element, { childList: true, characterData: true, subtree: true })
+    await press(buttonNamed(wrapper, 'Add test number'))
+    observer.disconnect()
+    expect(texts).toEqual(['', '2 fields need attention: Number, Fixed PIN.'])
+    expect(api.saveTestNumber).not.toHaveBeenCalled()
   })
 })
