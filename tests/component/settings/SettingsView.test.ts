@@ -176,3 +176,52 @@ describe('Settings', () => {
     expect(wrapper.findAll('.settings-env li')[1]!.text()).toMatch(/^Live\s*available/)
   })
 })
+
+describe('Settings: refused values are focused and said', () => {
+  const focused = () => document.activeElement
+
+  it('a brand of 25 characters: the field gets the focus and its error is said, each time', async () => {
+    const wrapper = mount(SettingsDefaults, { attachTo: document.body })
+    await wrapper.get('#default-brand').setValue('A'.repeat(25))
+    ;(wrapper.get('button[type="submit"]').element as HTMLButtonElement).focus()
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    const field = wrapper.get('#default-brand')
+    expect(focused()).toBe(field.element)
+    expect(field.attributes('aria-describedby')).toContain('default-brand-error')
+    const said = wrapper.get('[data-test="defaults-refused"]')
+    expect(said.attributes('role')).toBe('status')
+    expect(said.text()).toBe(`Brand: ${wrapper.get('#default-brand-error').text()}`)
+    expect(said.text()).toContain('too long')
+    // Again from the field itself (Enter): emptied, then said again.
+    const texts: string[] = []
+    const observer = new MutationObserver(() => texts.push(said.element.textContent!.trim()))
+    observer.observe(said.element, { childList: true, characterData: true, subtree: true })
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    observer.disconnect()
+    expect(texts[0]).toBe('')
+    expect(texts.at(-1)).toBe(said.text())
+    wrapper.unmount()
+  })
+
+  it('a polling interval of 0.1 s: focused, and several refused fields summed up', async () => {
+    const wrapper = mount(SettingsStatusHistory, { attachTo: document.body })
+    await wrapper.get('#poll-sandbox').setValue('0.1')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(focused()).toBe(wrapper.get('#poll-sandbox').element)
+    const said = wrapper.get('[data-test="status-history-refused"]')
+    expect(said.text()).toBe('Polling interval, sandbox (seconds): Enter seconds from 0.5 to 60.')
+
+    await wrapper.get('#retention-days').setValue('-1')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(focused()).toBe(wrapper.get('#poll-sandbox').element)
+    expect(said.text()).toBe(
+      '2 fields need attention: Polling interval, sandbox (seconds), Keep history (days, 0 = forever).',
+    )
+    expect(useSettingsStore().pollSandboxSeconds).not.toBe(0.1)
+    wrapper.unmount()
+  })
+})
