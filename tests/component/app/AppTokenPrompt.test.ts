@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import AppTokenPrompt from '@/components/app/AppTokenPrompt.vue'
+
+let wrapper: VueWrapper | null = null
+beforeEach(() => {
+  localStorage.clear()
+  setActivePinia(createPinia())
+})
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+})
+
+/** The texts of the elements an element's aria-describedby names, in order. */
+function description(el: Element): string {
+  return (el.getAttribute('aria-describedby') ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((id) => document.getElementById(id)?.textContent?.replace(/\s+/g, ' ').trim() ?? '')
+    .join(' ')
+}
+
+describe('the access-token prompt', () => {
+  it('ties "the token in use was refused" to the field, and heads the page at level 1', async () => {
+    wrapper = mount(AppTokenPrompt, { props: { refused: true }, attachTo: document.body })
+    await flushPromises()
+    const field = wrapper.get('#access-token').element
+    expect(document.activeElement).toBe(field)
+    expect(description(field)).toContain('The token in use was refused: enter the current one.')
+    // It comes before the page's own h1: an h2 there would be a heading without its parent.
+    const heading = wrapper.get('#token-title')
+    expect(heading.element.tagName).toBe('H1')
+    expect(heading.text()).toBe('This server needs an access token')
+  })
+
+  it('focuses the field and says what is missing on each empty submit', async () => {
+    wrapper = mount(AppTokenPrompt, { attachTo: document.body })
+    await flushPromises()
+    const field = wrapper.get('#access-token')
+    expect(description(field.element)).toBe('')
+    ;(wrapper.get('button[type="submit"]').element as HTMLButtonElement).focus()
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(document.activeElement).toBe(field.element)
+    const error = wrapper.get('#access-token-error')
+    expect(error.attributes('role')).toBe('alert')
+    const said = 'Enter the token (ask whoever runs this server for its VERIFY_DESK_TOKEN).'
+    expect(error.text()).toBe(said)
+    expect(description(field.element)).toBe(said)
+    expect(field.attributes('aria-invalid')).toBe('true')
+
+    const texts: string[] = []
+    const observer = new MutationObserver(() => texts.push(error.element.textContent!.trim()))
+    observer.observe(error.element, { childList: true, characterData: true, subtree: true })
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    observer.disconnect()
+    expect(texts[0]).toBe('')
+    expect(texts.at(-1)).toBe(said)
+  })
+})
