@@ -11,6 +11,8 @@ export type Language = 'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl'
 interface Phrases {
   digits: readonly string[]
   seconds: string
+  /** One minute (`pin_expiry` 60 s). */
+  minute: string
   minutes: string
   sms: (v: TextVars) => string
   psd2Sms: (v: TextVars) => string
@@ -33,6 +35,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   en: {
     digits: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'],
     seconds: 'seconds',
+    minute: 'minute',
     minutes: 'minutes',
     sms: (v) => `Your ${v.brand} PIN is: ${v.pin}. Valid for ${v.validity}.`,
     psd2Sms: (v) =>
@@ -44,6 +47,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   de: {
     digits: ['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun'],
     seconds: 'Sekunden',
+    minute: 'Minute',
     minutes: 'Minuten',
     sms: (v) => `Ihre ${v.brand} PIN lautet: ${v.pin}. Gültig für ${v.validity}.`,
     psd2Sms: (v) =>
@@ -56,6 +60,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   fr: {
     digits: ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'],
     seconds: 'secondes',
+    minute: 'minute',
     minutes: 'minutes',
     sms: (v) => `Votre code PIN ${v.brand} est : ${v.pin}. Valable ${v.validity}.`,
     psd2Sms: (v) =>
@@ -68,6 +73,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   es: {
     digits: ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'],
     seconds: 'segundos',
+    minute: 'minuto',
     minutes: 'minutos',
     sms: (v) => `Su PIN de ${v.brand} es: ${v.pin}. Válido durante ${v.validity}.`,
     psd2Sms: (v) =>
@@ -79,6 +85,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   it: {
     digits: ['zero', 'uno', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove'],
     seconds: 'secondi',
+    minute: 'minuto',
     minutes: 'minuti',
     sms: (v) => `Il tuo PIN ${v.brand} è: ${v.pin}. Valido per ${v.validity}.`,
     psd2Sms: (v) =>
@@ -90,6 +97,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   pt: {
     digits: ['zero', 'um', 'dois', 'três', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove'],
     seconds: 'segundos',
+    minute: 'minuto',
     minutes: 'minutos',
     sms: (v) => `O seu PIN ${v.brand} é: ${v.pin}. Válido por ${v.validity}.`,
     psd2Sms: (v) =>
@@ -101,6 +109,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   nl: {
     digits: ['nul', 'een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'],
     seconds: 'seconden',
+    minute: 'minuut',
     minutes: 'minuten',
     sms: (v) => `Uw ${v.brand} pincode is: ${v.pin}. Geldig gedurende ${v.validity}.`,
     psd2Sms: (v) =>
@@ -134,6 +143,7 @@ export function spellPin(pin: string, language: Language): string {
 
 function validity(seconds: number, language: Language): string {
   const p = PHRASES[language]
+  if (seconds === 60) return `1 ${p.minute}`
   return seconds % 60 === 0 ? `${seconds / 60} ${p.minutes}` : `${seconds} ${p.seconds}`
 }
 

@@ -30,6 +30,20 @@ describe('handset texts', () => {
     expect(messageText(input({ lg })).text).toBe(text)
   })
 
+  const oneMinute: [string, string][] = [
+    ['en-gb', 'Valid for 1 minute.'],
+    ['de-de', 'Gültig für 1 Minute.'],
+    ['fr-fr', 'Valable 1 minute.'],
+    ['es-mx', 'Válido durante 1 minuto.'],
+    ['it-it', 'Valido per 1 minuto.'],
+    ['pt-br', 'Válido por 1 minuto.'],
+    ['nl-nl', 'Geldig gedurende 1 minuut.'],
+  ]
+  it.each(oneMinute)('a PIN valid for 60 s says one minute, in the singular, in %s', (lg, end) => {
+    expect(messageText(input({ lg, pinExpiry: 60 })).text).toMatch(new RegExp(`${end}$`))
+    expect(messageText(input({ lg, pinExpiry: 120 })).text).not.toContain(' 1 minut')
+  })
+
   it('a call spells the digits out in the language, twice', () => {
     expect(messageText(input({ channel: 'tts' })).text).toBe(
       'Hello. Your Acme PIN is: one, two, three, four. I repeat: one, two, three, four. Goodbye.',
