@@ -81,7 +81,7 @@ function request(over: Partial<AdminRequest>): AdminRequest {
   } as AdminRequest
 }
 
-async function mountView() {
+async function mountView(options: { attach?: boolean } = {}) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -91,7 +91,10 @@ async function mountView() {
     ],
   })
   await router.push('/handset')
-  const wrapper = mount({ template: '<RouterView />' }, { global: { plugins: [router] } })
+  const wrapper = mount(
+    { template: '<RouterView />' },
+    { global: { plugins: [router] }, ...(options.attach ? { attachTo: document.body } : {}) },
+  )
   await flushPromises()
   return { wrapper, router }
 }
@@ -236,5 +239,60 @@ describe('HandsetView', () => {
     const { wrapper } = await mountView()
     wrapper.unmount()
     expect(stream.closed).toBe(1)
+  })
+})
+
+describe('HandsetView: language and focus', () => {
+  it('marks each message with the language it is written in', async () => {
+    api.listMessages.mockResolvedValue({
+      messages: [message({ lg: 'de-de', language: 'de', text: 'Ihr Acme Code lautet 1234.' })],
+      total: 1,
+    })
+    const { wrapper } = await mountView()
+    expect(wrapper.get('.handset-message__bubble').attributes('lang')).toBe('de')
+    wrapper.unmount()
+  })
+
+  it('keeps the focus in the list as requests are added to history', async () => {
+    const ID_C = 'c'.repeat(32)
+    const b = request({})
+    const c = request({ request_id: ID_C, normalized_number: '447700900004' })
+    api.listAdminRequests.mockResolvedValue({ requests: [b, c], total: 2 })
+    let added!: () => void
+    history.upsert.mockImplementation(
+      (entry: { request_id: string }) =>
+        new Promise<void>((resolve) => {
+          added = () => {
+            history.ids.add(entry.request_id)
+            // The page's list follows history (a reactive store in the app).
+            stream.onEvent!({ type: 'request', data: entry.request_id === ID_B ? b : c })
+            resolve()
+          }
+        }),
+    )
+    const { wrapper } = await mountView({ attach: true })
+    const addB = wrapper.get('button[aria-label="Add to history: request to +447700900002"]')
+    ;(addB.element as HTMLButtonElement).focus()
+    await addB.trigger('click')
+    await flushPromises()
+    // Being added: off, yet still focused.
+    expect(addB.attributes('aria-disabled')).toBe('true')
+    expect(document.activeElement).toBe(addB.element)
+    await addB.trigger('click')
+    expect(history.upsert).toHaveBeenCalledTimes(1)
+    added()
+    await flushPromises()
+    const addC = wrapper.get('button[aria-label="Add to history: request to +447700900004"]')
+    expect(
+      wrapper.find('button[aria-label="Add to history: request to +447700900002"]').exists(),
+    ).toBe(false)
+    expect(document.activeElement).toBe(addC.element)
+
+    await addC.trigger('click')
+    await flushPromises()
+    added()
+    await flushPromises()
+    expect(document.activeElement).toBe(wrapper.get('#other-requests-none').element)
+    wrapper.unmount()
   })
 })
