@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { recoverFromChunkErrors } from '@/utils/chunk-reload'
 
 /** The dashboard's routes. Views are lazy so the first paint only loads what it shows. */
 export const routes: RouteRecordRaw[] = [
@@ -62,5 +63,8 @@ router.afterEach((to) => {
   const title = typeof to.meta.title === 'string' ? to.meta.title : ''
   document.title = title ? `${title} · Verify Desk` : 'Verify Desk'
 })
+
+// A page whose code fails to load (server restarted or redeployed) opens as a full page load.
+recoverFromChunkErrors(router)
 
 export default router
