@@ -10,18 +10,33 @@ export interface ParsedRequestIds {
 }
 
 const ID = /^[0-9a-f]{32}$/
+/** Ids inside a piece, between non-alphanumerics: `"0123…"`, `request_id=0123…`. */
+const ID_INSIDE = /(?:^|[^0-9a-z])([0-9a-f]{32})(?=$|[^0-9a-z])/g
 
-/** Splits on anything that is not a letter or digit (spaces, commas, new lines, quotes…). */
+/** The ids a piece holds: the piece itself, or the ids quoted or labelled in it. */
+function idsIn(piece: string): string[] {
+  const text = piece.toLowerCase()
+  if (ID.test(text)) return [text]
+  return [...text.matchAll(ID_INSIDE)].map((m) => m[1]!)
+}
+
+/**
+ * Splits on white space, commas, semicolons and bars; a piece may wrap its id in quotes, brackets
+ * or a label (`"0123…",`, `request_id=0123…`). Anything else is reported as typed, whole
+ * (`not-an-id!!`, not `not`, `an`, `id`).
+ */
 export function parseRequestIds(text: string): ParsedRequestIds {
   const seen = new Set<string>()
   const invalid: string[] = []
   let duplicates = 0
-  for (const piece of text.split(/[^0-9a-zA-Z]+/)) {
+  for (const piece of text.split(/[\s,;|]+/)) {
     if (!piece) continue
-    const id = piece.toLowerCase()
-    if (!ID.test(id)) invalid.push(piece)
-    else if (seen.has(id)) duplicates++
-    else seen.add(id)
+    const ids = idsIn(piece)
+    if (ids.length === 0) invalid.push(piece)
+    for (const id of ids) {
+      if (seen.has(id)) duplicates++
+      else seen.add(id)
+    }
   }
   return { ids: [...seen], invalid, duplicates }
 }

@@ -77,6 +77,53 @@ describe('look up view', () => {
     expect(w.find('[data-testid="lookup-invalid"]').text()).toContain('nope')
   })
 
+  it('keeps its live region quiet while an id is typed, and checks when typing pauses or the field is left', async () => {
+    const w = await mountLookup()
+    const field = w.get('#lookup-ids')
+    const status = () => w.get('#lookup-ids-status').text()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const id = requestId(0x2cd)
+      const said = new Set<string>()
+      // Typed key by key (input events only), quicker than a pause.
+      for (let i = 1; i <= id.length; i++) {
+        ;(field.element as HTMLTextAreaElement).value = id.slice(0, i)
+        await field.trigger('input')
+        vi.advanceTimersByTime(200)
+        said.add(status())
+      }
+      expect([...said]).toEqual([''])
+      // A pause: the id is read.
+      vi.advanceTimersByTime(1000)
+      await flushPromises()
+      expect(status()).toBe('1 request_id')
+
+      // A pause in the middle of the next id says nothing about the piece being typed…
+      ;(field.element as HTMLTextAreaElement).value = `${id}\n2cd`
+      await field.trigger('input')
+      vi.advanceTimersByTime(1000)
+      await flushPromises()
+      expect(status()).toBe('1 request_id')
+      expect(w.find('[data-testid="lookup-invalid"]').exists()).toBe(false)
+      // …until the field is left.
+      await field.trigger('change')
+      expect(w.get('[data-testid="lookup-invalid"]').text()).toBe('Not request_ids (skipped): 2cd')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('names a piece that is not an id as it was typed, whole', async () => {
+    const w = await mountLookup()
+    await w
+      .get('#lookup-ids')
+      .setValue(`not-an-id!!, "${requestId(1)}", request_id=${requestId(2)}; x.y`)
+    expect(w.get('[data-testid="lookup-invalid"]').text()).toBe(
+      'Not request_ids (skipped): not-an-id!!, x.y',
+    )
+    expect(w.get('[data-testid="lookup-summary"]').text()).toBe('2 request_ids')
+  })
+
   it('explains an empty or invalid paste instead of sending anything', async () => {
     const w = await mountLookup()
     await w.find('textarea').setValue('hello world')
