@@ -124,6 +124,39 @@ describe('look up view', () => {
     expect(w.get('[data-testid="lookup-summary"]').text()).toBe('2 request_ids')
   })
 
+  it('keeps the focus while looking up (busy, not disabled), sends once, then focuses the outcome', async () => {
+    let answer!: (result: SearchResult) => void
+    search.mockImplementation(() => new Promise<SearchResult>((resolve) => (answer = resolve)))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useRequestsStore().ready
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/lookup', component: LookupView }],
+    })
+    await router.push('/lookup')
+    wrapper = mount(LookupView, { global: { plugins: [pinia, router] }, attachTo: document.body })
+    const w = wrapper
+    await w.get('#lookup-ids').setValue(requestId(1))
+    const button = w.get('[data-testid="lookup-submit"]')
+    ;(button.element as HTMLButtonElement).focus()
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(button.text()).toBe('Looking up…')
+    expect((button.element as HTMLButtonElement).disabled).toBe(false)
+    expect(button.attributes('aria-disabled')).toBe('true')
+    expect(document.activeElement).toBe(button.element)
+    await w.get('form').trigger('submit')
+    expect(search).toHaveBeenCalledTimes(1)
+
+    answer({ kind: 'found', requests: [found(requestId(1))], missing: [] })
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(document.activeElement?.getAttribute('data-testid')).toBe('lookup-outcome')
+    })
+    expect(document.activeElement?.textContent).toContain('1 found, 0 not found')
+  })
+
   it('explains an empty or invalid paste instead of sending anything', async () => {
     const w = await mountLookup()
     await w.find('textarea').setValue('hello world')
