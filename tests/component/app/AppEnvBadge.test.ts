@@ -30,12 +30,17 @@ describe('AppEnvBadge', () => {
       ],
       default: 'sandbox',
     })
-    const badge = mount(AppEnvBadge)
+    const wrapper = mount(AppEnvBadge)
     await flushPromises()
-    expect(badge.text()).toBe('Environment: Sandbox')
+    const badge = wrapper.get('.env-badge')
+    // Read with the badge by screen readers, not only a hover title.
+    expect(badge.text()).toBe(
+      'Environment: Sandbox — Calls go to the embedded sandbox: no real SMS or calls are made.',
+    )
     expect(badge.get('.visually-hidden').text()).toBe('Environment:')
     expect(badge.attributes('data-env')).toBe('sandbox')
     expect(badge.attributes('title')).toMatch(/no real SMS or calls/)
+    expect(wrapper.find('[data-testid="env-live-note"]').exists()).toBe(false)
   })
 
   it('marks live, with the key hint, as sending real, charged messages', async () => {
@@ -48,13 +53,16 @@ describe('AppEnvBadge', () => {
     })
     localStorage.setItem('verify-desk:environment', 'live')
     setActivePinia(createPinia())
-    const badge = mount(AppEnvBadge)
+    const wrapper = mount(AppEnvBadge)
     await flushPromises()
     expect(useEnvironmentsStore().currentId).toBe('live')
-    expect(badge.text()).toBe('Environment: Live')
+    const badge = wrapper.get('.env-badge')
+    const warning =
+      'Calls go to the real Vonage API (key ab12…): real SMS and calls are made and charged.'
+    expect(badge.text()).toBe(`Environment: Live — ${warning}`)
     expect(badge.attributes('data-env')).toBe('live')
-    expect(badge.attributes('title')).toBe(
-      'Calls go to the real Vonage API (key ab12…): real SMS and calls are made and charged.',
-    )
+    expect(badge.attributes('title')).toBe(warning)
+    // Seen without hovering (touch, keyboard): a short visible note beside the badge.
+    expect(wrapper.get('[data-testid="env-live-note"]').text()).toBe('Real SMS and calls, charged')
   })
 })
