@@ -30,6 +30,13 @@ export const TOKEN_HEADER = 'X-Verify-Desk-Token'
 /** The query parameter accepted for the token on GET calls (an EventSource cannot set headers). */
 export const TOKEN_QUERY_PARAM = 'verify_desk_token'
 
+/**
+ * The header (value `1`) the dashboard sets on its background calls to `/api` (the status polling
+ * of requests in progress): the proxy tells the embedded sandbox that no injected fault applies to
+ * them, and never sends the header on to any upstream.
+ */
+export const BACKGROUND_HEADER = 'X-Verify-Desk-Background'
+
 /** Machine-readable codes of the proxy's own errors (API-level results are never wrapped). */
 export type ProxyErrorCode =
   | 'not_found'

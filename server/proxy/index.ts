@@ -8,7 +8,7 @@ import type { Socket } from 'node:net'
 import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
 import { isAbortedBody, readBody } from './body.ts'
 import { isoNow, quotedLogValue, readXmlFields, safeRequestId, safeToken } from './log-line.ts'
-import type { EnvironmentsResponse } from '../../contract/desk.ts'
+import { BACKGROUND_HEADER, type EnvironmentsResponse } from '../../contract/desk.ts'
 import {
   basicAuthorization,
   bodyKind,
@@ -237,6 +237,9 @@ function watchQueuedResponse(res: TrackedResponse, call: CallRecord): void {
 }
 
 function noLog(): void {}
+
+/** The dashboard's background mark, as node spells incoming header names. */
+const BACKGROUND_HEADER_NAME = BACKGROUND_HEADER.toLowerCase()
 
 function addNote(call: CallRecord, note: string): void {
   call.note = call.note ? `${call.note} ${note}` : note
@@ -505,6 +508,16 @@ export function createProxy(options: ProxyOptions): Proxy {
       path: route.upstreamPath + (search ? `?${search}` : ''),
       headers: outgoing.headers,
       body: kind === 'none' && method !== 'POST' ? undefined : outgoing.body,
+    }
+    // The dashboard's background polling: the embedded sandbox applies no injected fault to it. A
+    // flag passed in-process only: the header itself goes nowhere (live never hears of it).
+    if (
+      route.kind === 'verify' &&
+      route.environment === 'sandbox' &&
+      req.headers[BACKGROUND_HEADER_NAME] === '1'
+    ) {
+      upstreamRequest.background = true
+      addNote(call, 'background')
     }
 
     if (route.kind === 'admin') {
@@ -834,5 +847,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown, head = fa
  * method, path with its query, body), so only searches that would ask exactly the same share.
  */
 export function searchKey(environment: string, request: UpstreamRequest): string {
-  return `${environment} ${request.method} ${request.path}\n${request.body ?? ''}`
+  // A background search never shares a call with the user's own: only the user's may take a fault.
+  const mark = request.background ? ' background' : ''
+  return `${environment} ${request.method} ${request.path}${mark}\n${request.body ?? ''}`
 }

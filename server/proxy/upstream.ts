@@ -4,6 +4,7 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { Pool, type Dispatcher } from 'undici'
 import { DROP, type Answer, type Call } from '../sandbox/http.ts'
+import { BACKGROUND_CALL } from '../sandbox/faults.ts'
 
 export interface UpstreamRequest {
   method: string
@@ -12,6 +13,11 @@ export interface UpstreamRequest {
   /** Lower-case names; `content-length` is added from `body`. */
   headers: Record<string, string>
   body?: string
+  /**
+   * A background call of the dashboard (its status polling): the embedded sandbox applies no
+   * injected fault to it. Never sent anywhere: an HTTP upstream does not see it.
+   */
+  background?: boolean
 }
 
 export interface UpstreamResponse {
@@ -349,6 +355,8 @@ class SandboxCall implements Call {
   readonly rawQuery: string
   readonly body: Uint8Array | null
   readonly tooLarge = false // the proxy's own body limit is far below the sandbox's
+  /** The dashboard's background call: no injected fault applies (see `BACKGROUND_CALL`). */
+  readonly [BACKGROUND_CALL]: boolean
   private readonly headers: Record<string, string>
 
   constructor(request: UpstreamRequest) {
@@ -361,6 +369,7 @@ class SandboxCall implements Call {
         ? Buffer.from(request.body, 'utf8')
         : null
     this.headers = request.headers
+    this[BACKGROUND_CALL] = request.background === true
   }
 
   get query(): URLSearchParams {

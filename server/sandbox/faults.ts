@@ -1,8 +1,26 @@
-/** Injected faults: the next N calls to an endpoint answer a chosen status, answer late, or drop. */
+/**
+ * Injected faults: the next N calls to an endpoint answer a chosen status, answer late, or drop.
+ * The dashboard's own background calls (its status polling, through the proxy in-process) are
+ * marked with `BACKGROUND_CALL` and never take one: faults are for the tester's application, and
+ * for what the tester does in the dashboard.
+ */
 import { VERIFY_ENDPOINTS } from '../../contract/index.ts'
 import type { AdminFault, VerifyEndpoint } from '../../contract/index.ts'
 
 export const MAX_FAULT_DELAY_MS = 120_000
+
+/**
+ * The mark of a call no fault applies to: a property only code in this process can set on the
+ * call object (the proxy, for the dashboard's background polling). No header, parameter or body of
+ * an HTTP call can set it, so a client calling the sandbox itself always meets the faults.
+ * `Symbol.for`: the same symbol in modules loaded twice (Vite's config and its SSR loader).
+ */
+export const BACKGROUND_CALL: unique symbol = Symbol.for('verify-desk.sandbox.background-call')
+
+/** Whether `call` carries the in-process background mark. */
+export function isBackgroundCall(call: object | undefined): boolean {
+  return call !== undefined && (call as { [BACKGROUND_CALL]?: unknown })[BACKGROUND_CALL] === true
+}
 
 export class Faults {
   private faults: AdminFault[] = []
@@ -74,9 +92,12 @@ export class Faults {
     return { ...fault }
   }
 
-  /** Takes one use of the first fault matching the endpoint, if any. */
-  take(endpoint: VerifyEndpoint): AdminFault | undefined {
-    if (this.faults.length === 0) return undefined
+  /**
+   * Takes one use of the first fault matching the endpoint, if any; never for a `call` carrying the
+   * background mark (see `BACKGROUND_CALL`).
+   */
+  take(endpoint: VerifyEndpoint, call?: object): AdminFault | undefined {
+    if (this.faults.length === 0 || isBackgroundCall(call)) return undefined
     const index = this.faults.findIndex((f) => f.endpoint === endpoint || f.endpoint === 'any')
     if (index < 0) return undefined
     const fault = this.faults[index] as AdminFault

@@ -417,7 +417,7 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
       `The query string is longer than the limit of ${QUERY_LIMIT} bytes.`,
     )
   }
-  const fault = ctx.faults.take(route.endpoint)
+  const fault = ctx.faults.take(route.endpoint, call)
   if (fault) {
     ctx.changed()
     const faulty = (): Answer | Promise<Answer> => {

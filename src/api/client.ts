@@ -8,6 +8,9 @@
  *   unreadable answer) is thrown as one `ApiError { kind, httpStatus?, code?, message }`.
  *   API-level results (HTTP 200 with a `status` other than "0") are NOT errors: they are returned.
  * - The access token (`X-Verify-Desk-Token`) comes from `setAccessToken()`, never from a store.
+ * - A call the page makes on its own (`background: true`: the status polling, not a user's click)
+ *   carries `X-Verify-Desk-Background: 1`, so that it never uses up a fault injected into the
+ *   sandbox (the proxy passes the mark to the embedded sandbox only).
  * - Every call made is reported to `onApiCall()` listeners as an `ApiCall` (request and response as
  *   sent and received, credentials masked), so a store can keep a log; the client imports no store.
  *   `onApiCallSent()` listeners hear of it earlier, as it is sent (`pending`, same `key`), so that
@@ -17,9 +20,14 @@
  * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`.
  */
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
-import { TOKEN_HEADER, TOKEN_QUERY_PARAM, type CallDelivery } from '@contract/desk'
+import {
+  BACKGROUND_HEADER,
+  TOKEN_HEADER,
+  TOKEN_QUERY_PARAM,
+  type CallDelivery,
+} from '@contract/desk'
 
-export { TOKEN_HEADER, TOKEN_QUERY_PARAM }
+export { BACKGROUND_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM }
 
 /** Parameter names whose values are never shown or logged. */
 const CREDENTIAL_PARAMS: Readonly<Record<string, string>> = {
@@ -136,6 +144,11 @@ export interface RequestOptions {
   json?: unknown
   /** Retry once on a network error (only for calls that change nothing). @default false */
   retryOnNetworkError?: boolean
+  /**
+   * A call the page makes on its own, not for a user's action (status polling): it never takes a
+   * fault injected into the sandbox. @default false
+   */
+  background?: boolean
   signal?: AbortSignal
 }
 
@@ -369,6 +382,7 @@ export async function apiRequest<T>(
       ...(form ? { body: form } : {}),
       ...(request.json !== undefined ? { json: request.json } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.background ? { headers: { [BACKGROUND_HEADER]: '1' } } : {}),
       ...(request.retryOnNetworkError
         ? {
             retry: {

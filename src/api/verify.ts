@@ -105,11 +105,13 @@ function isRequest(value: unknown): value is VerificationRequest {
 /**
  * `GET /verify/search/json`: 1 id as `request_id`, 2–10 as repeated `request_ids`. The single-object
  * and `verification_requests` shapes both come back as an array. Retried once on a network error
- * (search changes nothing).
+ * (search changes nothing). `background`: the page's own polling, which never takes a fault
+ * injected into the sandbox (see `RequestOptions.background`).
  */
 export async function searchRequests(
   env: EnvironmentId,
   ids: readonly string[],
+  options: { background?: boolean } = {},
 ): Promise<SearchResult> {
   const unique = [...new Set(ids.map((id) => id.trim()).filter(Boolean))]
   if (unique.length === 0) return { kind: 'found', requests: [], missing: [] }
@@ -122,6 +124,7 @@ export async function searchRequests(
   const body = await apiRequest<unknown>('GET', verifyPath(env, 'search/json'), {
     query,
     retryOnNetworkError: true,
+    ...(options.background ? { background: true } : {}),
   })
   let requests: VerificationRequest[] | null = null
   if (isRequest(body)) requests = [body]

@@ -184,6 +184,28 @@ describe('api client', () => {
     expect(JSON.stringify(calls)).not.toContain('s3cret')
   })
 
+  it('marks a background search (status polling) and no other call, the retry included', async () => {
+    let n = 0
+    serve(() => {
+      n += 1
+      if (n === 1) throw new TypeError('fetch failed')
+      return json({ request_id: 'c', status: 'IN PROGRESS', checks: [], events: [] })
+    })
+    setAccessToken('s3cret')
+    await searchRequests('sandbox', ['c'], { background: true })
+    expect(seen).toHaveLength(2)
+    for (const request of seen) {
+      expect(request.headers.get('x-verify-desk-background')).toBe('1')
+      expect(request.headers.get('x-verify-desk-token')).toBe('s3cret')
+    }
+    seen = []
+    await searchRequests('sandbox', ['c'])
+    await startVerification('sandbox', { number: '447700900000', brand: 'Acme' })
+    await checkCode('sandbox', 'c'.repeat(32), '1234')
+    expect(seen).toHaveLength(3)
+    for (const request of seen) expect(request.headers.has('x-verify-desk-background')).toBe(false)
+  })
+
   it('normalises search shapes: list, 101 and missing ids', async () => {
     serve(() =>
       json({

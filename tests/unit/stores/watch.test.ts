@@ -123,6 +123,17 @@ describe('live status: batching', () => {
     expect(search).toHaveBeenCalledTimes(20)
   })
 
+  it('marks every poll as a background call (it never takes a fault injected into the sandbox)', async () => {
+    await seed([...inProgress(12), ...inProgress(2, 'live', 13)])
+    search.mockImplementation(answerFrom(new Map()))
+    await useWatchStore().start()
+    await settle()
+    await vi.advanceTimersByTimeAsync(1000)
+    await settle()
+    expect(search.mock.calls.map(([env]) => env).sort()).toEqual(['live', 'sandbox', 'sandbox'])
+    for (const args of search.mock.calls) expect(args[2]).toEqual({ background: true })
+  })
+
   it('makes no call while nothing is in progress', async () => {
     await seed([
       entry(1, { status: 'SUCCESS' }),
