@@ -159,4 +159,8 @@ export interface AdminStreamEvents {
   message: HandsetMessage
   clock: AdminClock
   reset: { at: string }
+  /** Every change of the faults (added, used once, used up, removed, cleared): the whole list. */
+  faults: { faults: AdminFault[] }
+  /** Every change of the test numbers (set, removed, cleared): the whole list. */
+  'test-numbers': { test_numbers: TestNumber[] }
 }

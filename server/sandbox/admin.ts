@@ -300,7 +300,10 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
 
 const encoder = new TextEncoder()
 
-/** `GET /__admin/events`: request changes, new messages, clock moves and resets, as SSE. */
+/**
+ * `GET /__admin/events`: request changes, new messages, clock moves, resets, and the whole list of
+ * faults or test numbers on each change of it (`faults`, `test-numbers`), as SSE.
+ */
 function eventStream(ctx: SandboxContext): Answer {
   let unsubscribe: (() => void) | undefined
   let keepAlive: ReturnType<typeof setInterval> | undefined

@@ -26,6 +26,12 @@ export class Faults {
   private faults: AdminFault[] = []
   private seq = 0
 
+  /**
+   * `onChange` hears of every change of the list (the admin event stream's `faults` event): a
+   * fault added, used once (its `remaining` down by one, or gone when used up), removed, cleared.
+   */
+  constructor(private readonly onChange: () => void = () => {}) {}
+
   list(): AdminFault[] {
     return this.faults.map((f) => ({ ...f }))
   }
@@ -89,6 +95,7 @@ export class Faults {
       drop,
     }
     this.faults.push(fault)
+    this.onChange()
     return { ...fault }
   }
 
@@ -103,17 +110,22 @@ export class Faults {
     const fault = this.faults[index] as AdminFault
     fault.remaining--
     if (fault.remaining <= 0) this.faults.splice(index, 1)
+    this.onChange()
     return { ...fault }
   }
 
   remove(id: string): boolean {
     const before = this.faults.length
     this.faults = this.faults.filter((f) => f.id !== id)
-    return this.faults.length !== before
+    if (this.faults.length === before) return false
+    this.onChange()
+    return true
   }
 
   clear(): void {
+    if (this.faults.length === 0) return
     this.faults = []
+    this.onChange()
   }
 
   get size(): number {

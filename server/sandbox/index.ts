@@ -281,12 +281,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     throttlePerSecond: options.throttlePerSecond,
     maxMessages: options.maxMessages,
   })
-  const faults = new Faults()
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
   const listeners = new Set<(event: string, data: unknown) => void>()
   const publish = (event: string, data: unknown) => {
     for (const l of listeners) l(event, data)
   }
+  // Every change of the faults (added, used, used up, removed, cleared): the whole list.
+  const faults: Faults = new Faults(() => {
+    if (listeners.size > 0) publish('faults', { faults: faults.list() })
+  })
 
   // SANDBOX_STATE_FILE, when set, is asked for even under Vitest (whose default is memory).
   const fromEnv = process.env.SANDBOX_STATE_FILE
@@ -475,6 +478,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       if (message) publish('message', messageView(message))
     } else if (change.type === 'reset') {
       publish('reset', { at: new Date(clock.now()).toISOString() })
+    } else if (change.type === 'test-numbers') {
+      publish('test-numbers', { test_numbers: engine.listTestNumbers() })
     }
   })
 

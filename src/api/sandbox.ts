@@ -130,7 +130,14 @@ export interface SandboxEventsHandle {
   close(): void
 }
 
-const STREAM_EVENTS: (keyof AdminStreamEvents)[] = ['request', 'message', 'clock', 'reset']
+const STREAM_EVENTS: (keyof AdminStreamEvents)[] = [
+  'request',
+  'message',
+  'clock',
+  'reset',
+  'faults',
+  'test-numbers',
+]
 
 interface Subscriber {
   onEvent: (event: SandboxEvent) => void

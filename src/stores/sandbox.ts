@@ -38,6 +38,15 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** What the event stream brought while a load was on its way (see `arrivedDuringLoad`). */
+interface Arrived {
+  messages: HandsetMessage[]
+  requests: AdminRequest[]
+  /** The latest list of faults the stream sent, when it sent one. */
+  faults?: AdminFault[]
+  testNumbers?: TestNumber[]
+}
+
 function byNewest<T>(items: T[], at: (item: T) => string): T[] {
   return items.sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0))
 }
@@ -94,7 +103,23 @@ export const useSandboxStore = defineStore('sandbox', () => {
    * What the event stream brought while a load was on its way: the load's answer may predate it,
    * so it is laid over that answer instead of being lost.
    */
-  let arrivedDuringLoad: { messages: HandsetMessage[]; requests: AdminRequest[] } | null = null
+  let arrivedDuringLoad: Arrived | null = null
+  /**
+   * Faults the event stream has named: the answer to this page's own injection may arrive after
+   * the stream said the fault was used up or removed, and must not bring it back.
+   */
+  const faultsSeen = new Set<string>()
+
+  function setFaults(list: AdminFault[]): void {
+    if (arrivedDuringLoad) arrivedDuringLoad.faults = list
+    for (const f of list) faultsSeen.add(f.id)
+    faults.value = list
+  }
+
+  function setTestNumbers(list: TestNumber[]): void {
+    if (arrivedDuringLoad) arrivedDuringLoad.testNumbers = list
+    testNumbers.value = list
+  }
 
   function upsertRequest(request: AdminRequest): void {
     arrivedDuringLoad?.requests.push(request)
@@ -113,11 +138,10 @@ export const useSandboxStore = defineStore('sandbox', () => {
   function load(): Promise<void> {
     if (loading) return loading
     isLoading.value = true
-    const arrived: { messages: HandsetMessage[]; requests: AdminRequest[] } = {
-      messages: [],
-      requests: [],
-    }
+    const arrived: Arrived = { messages: [], requests: [] }
     arrivedDuringLoad = arrived
+    // Ids start again at f1 when the sandbox restarts: what the stream named before is forgotten.
+    faultsSeen.clear()
     loading = Promise.all([
       admin.listMessages({ limit: LOAD_LIMIT }),
       admin.listAdminRequests({ limit: LOAD_LIMIT }),
@@ -133,8 +157,8 @@ export const useSandboxStore = defineStore('sandbox', () => {
         const kept = r.requests.filter((x) => !updated.has(x.request_id))
         requests.value = byNewest([...updated.values(), ...kept], (x) => x.submitted_at)
         clock.value = c
-        faults.value = f.faults
-        testNumbers.value = t.test_numbers
+        faults.value = arrived.faults ?? f.faults
+        testNumbers.value = arrived.testNumbers ?? t.test_numbers
         loaded.value = true
         error.value = null
       })
@@ -154,6 +178,8 @@ export const useSandboxStore = defineStore('sandbox', () => {
     if (event.type === 'message') addMessage(event.data)
     else if (event.type === 'request') upsertRequest(event.data)
     else if (event.type === 'clock') clock.value = event.data
+    else if (event.type === 'faults') setFaults(event.data.faults)
+    else if (event.type === 'test-numbers') setTestNumbers(event.data.test_numbers)
     else if (event.type === 'reset') {
       messages.value = []
       requests.value = []
@@ -218,7 +244,10 @@ export const useSandboxStore = defineStore('sandbox', () => {
 
   async function injectFault(fault: AdminFaultInput): Promise<boolean> {
     const added = await run('fault', 'Injecting the fault', () => admin.injectFault(fault))
-    if (added) faults.value = [...faults.value.filter((f) => f.id !== added.id), added]
+    // Unless the stream has already told of it (and maybe of its use since).
+    if (added && !faultsSeen.has(added.id)) {
+      faults.value = [...faults.value.filter((f) => f.id !== added.id), added]
+    }
     return added !== undefined
   }
 

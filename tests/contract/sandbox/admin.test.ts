@@ -215,6 +215,82 @@ describe('GET /__admin/events (Server-Sent Events)', () => {
     }
   })
 
+  it('sends the whole list of faults on each change: added, used, used up, removed, cleared', async () => {
+    const own = await startSandbox()
+    const stream = await openSse(own.base, '/__admin/events')
+    /** The `n`th faults event (1-based), as the list it carries. */
+    const nth = async (n: number) => {
+      const faultEvents = () => stream.events.filter((e) => e.event === 'faults')
+      await stream.waitFor(() => faultEvents().length >= n)
+      return (faultEvents()[n - 1]?.data as { faults: Body[] }).faults
+    }
+    const search = () =>
+      getJson(own.base, '/verify/search/json', { ...own.creds, request_id: 'a'.repeat(32) })
+    try {
+      const added = (await admin(own.base, '/faults', {
+        endpoint: 'search',
+        status: '5',
+        count: 2,
+      })) as Body
+      expect(await nth(1)).toEqual([added])
+      expect((await search()).body.status).toBe('5')
+      expect(await nth(2)).toEqual([{ ...added, remaining: 1 }])
+      expect((await search()).body.status).toBe('5')
+      expect(await nth(3)).toEqual([])
+      // A call that meets no fault sends nothing.
+      expect((await search()).body.status).toBe('101')
+
+      const a = (await admin(own.base, '/faults', { endpoint: 'check', drop: true })) as Body
+      const b = (await admin(own.base, '/faults', { endpoint: 'any', delay_ms: 10 })) as Body
+      expect(await nth(4)).toEqual([a])
+      expect(await nth(5)).toEqual([a, b])
+      await admin(own.base, `/faults/${String(a.id)}`, undefined, 'DELETE')
+      expect(await nth(6)).toEqual([b])
+      await admin(own.base, '/faults', undefined, 'DELETE')
+      expect(await nth(7)).toEqual([])
+
+      await admin(own.base, '/faults', { endpoint: 'control', status: '19' })
+      expect(await nth(8)).toHaveLength(1)
+      await admin(own.base, '/reset', {})
+      expect(await nth(9)).toEqual([])
+      await stream.waitFor((e) => e.event === 'reset')
+      expect(stream.events.filter((e) => e.event === 'faults')).toHaveLength(9)
+    } finally {
+      stream.close()
+      await own.close()
+    }
+  })
+
+  it('sends the whole list of test numbers on each change: set, removed, cleared', async () => {
+    const own = await startSandbox()
+    const stream = await openSse(own.base, '/__admin/events')
+    const nth = async (n: number) => {
+      const numberEvents = () => stream.events.filter((e) => e.event === 'test-numbers')
+      await stream.waitFor(() => numberEvents().length >= n)
+      return (numberEvents()[n - 1]?.data as { test_numbers: Body[] }).test_numbers
+    }
+    try {
+      await admin(own.base, '/test-numbers', { number: '447700900111', pin: '1234' }, 'PUT')
+      expect(await nth(1)).toEqual([{ number: '447700900111', pin: '1234' }])
+      await admin(own.base, '/test-numbers/447700900222', { pin: '98765' }, 'PUT')
+      expect(await nth(2)).toEqual([
+        { number: '447700900111', pin: '1234' },
+        { number: '447700900222', pin: '98765' },
+      ])
+      await admin(own.base, '/test-numbers/447700900111', undefined, 'DELETE')
+      expect(await nth(3)).toEqual([{ number: '447700900222', pin: '98765' }])
+      await admin(own.base, '/test-numbers', undefined, 'DELETE')
+      expect(await nth(4)).toEqual([])
+      await admin(own.base, '/test-numbers', { number: '447700900333', pin: '4321' }, 'PUT')
+      expect(await nth(5)).toHaveLength(1)
+      await admin(own.base, '/reset', { test_numbers: true })
+      expect(await nth(6)).toEqual([])
+    } finally {
+      stream.close()
+      await own.close()
+    }
+  })
+
   it('announces a reset', async () => {
     const own = await startSandbox()
     const stream = await openSse(own.base, '/__admin/events')

@@ -60,6 +60,19 @@ describe('openSandboxEvents', () => {
     expect(FakeEventSource.instances).toHaveLength(2)
   })
 
+  it('delivers the lists of faults and test numbers the sandbox sends on each change', () => {
+    const seen: SandboxEvent[] = []
+    const handle = openSandboxEvents((e) => seen.push(e))
+    const source = FakeEventSource.instances[0]!
+    source.emit('faults', { faults: [] })
+    source.emit('test-numbers', { test_numbers: [{ number: '447700900111', pin: '1234' }] })
+    expect(seen).toEqual([
+      { type: 'faults', data: { faults: [] } },
+      { type: 'test-numbers', data: { test_numbers: [{ number: '447700900111', pin: '1234' }] } },
+    ])
+    handle.close()
+  })
+
   it('tells each subscriber when the connection opens or drops', () => {
     const opened = vi.fn()
     const dropped = vi.fn()
