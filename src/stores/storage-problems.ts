@@ -29,7 +29,8 @@ export function storageReason(cause: unknown): string {
   ) {
     const { name, message } = cause as Error
     if (name === 'QuotaExceededError') return `the browser's storage is full (${message || name})`
-    return message ? `${name}: ${message}` : name
+    if (!message) return name
+    return name === 'Error' ? message : `${name}: ${message}`
   }
   return String(cause)
 }
