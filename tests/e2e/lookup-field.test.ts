@@ -15,7 +15,7 @@ describe('look up field', () => {
     const field = page.getByRole('textbox', { name: 'Request IDs' })
     await field.fill('')
     await page.evaluate(() => {
-      const region = document.getElementById('lookup-ids-status')!
+      const region = document.getElementById('lookup-ids-announce')!
       const w = window as unknown as { said: string[] }
       w.said = []
       new MutationObserver(() => w.said.push(region.textContent?.trim() ?? '')).observe(region, {
@@ -32,7 +32,9 @@ describe('look up field', () => {
     expect(whileTyping).toBe(0)
 
     await page.keyboard.press('Tab')
-    await page.getByTestId('lookup-summary').waitFor()
+    await page.waitForFunction(
+      () => document.getElementById('lookup-ids-announce')?.textContent?.trim() === '1 request_id',
+    )
     expect(await page.getByTestId('lookup-summary').innerText()).toBe('1 request_id')
     expect(await page.getByTestId('lookup-invalid').count()).toBe(0)
   })

@@ -80,34 +80,40 @@ describe('look up view', () => {
   it('keeps its live region quiet while an id is typed, and checks when typing pauses or the field is left', async () => {
     const w = await mountLookup()
     const field = w.get('#lookup-ids')
-    const status = () => w.get('#lookup-ids-status').text()
+    const said = () => w.get('[data-testid="lookup-announce"]').text()
+    const shown = () => w.get('#lookup-ids-status').text()
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
       const id = requestId(0x2cd)
-      const said = new Set<string>()
+      const announced = new Set<string>()
+      const errors = new Set<string>()
       // Typed key by key (input events only), quicker than a pause.
       for (let i = 1; i <= id.length; i++) {
         ;(field.element as HTMLTextAreaElement).value = id.slice(0, i)
         await field.trigger('input')
         vi.advanceTimersByTime(200)
-        said.add(status())
+        announced.add(said())
+        errors.add(w.find('.error').exists() ? w.get('.error').text() : '')
       }
-      expect([...said]).toEqual([''])
-      // A pause: the id is read.
+      expect([...announced]).toEqual([''])
+      expect([...errors]).toEqual([''])
+      // The count under the field follows at once; the live region speaks after a pause.
+      expect(shown()).toBe('1 request_id')
       vi.advanceTimersByTime(1000)
       await flushPromises()
-      expect(status()).toBe('1 request_id')
+      expect(said()).toBe('1 request_id')
 
       // A pause in the middle of the next id says nothing about the piece being typed…
       ;(field.element as HTMLTextAreaElement).value = `${id}\n2cd`
       await field.trigger('input')
       vi.advanceTimersByTime(1000)
       await flushPromises()
-      expect(status()).toBe('1 request_id')
+      expect(said()).toBe('1 request_id')
       expect(w.find('[data-testid="lookup-invalid"]').exists()).toBe(false)
       // …until the field is left.
       await field.trigger('change')
       expect(w.get('[data-testid="lookup-invalid"]').text()).toBe('Not request_ids (skipped): 2cd')
+      expect(said()).toBe('1 request_id. Not request_ids (skipped): 2cd')
     } finally {
       vi.useRealTimers()
     }
