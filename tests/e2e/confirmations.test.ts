@@ -1,0 +1,64 @@
+/**
+ * The inline confirmations (History "Clear all…", Sandbox controls "Reset the sandbox…") in real
+ * Chromium: a named group, not a dialog; Escape closes them from anywhere on the page and gives the
+ * focus back to the button that opened them; after confirming, the focus is never lost to the page.
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { randomNumber, startVerification, useBrowser } from './support'
+
+const app = useBrowser()
+
+function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    if (!el || el === document.body) return '(body)'
+    return `${el.localName} ${(el.textContent ?? '').replace(/\s+/g, ' ').trim()}`
+  })
+}
+
+describe('inline confirmations', () => {
+  test('History clear all: Escape from elsewhere closes it; Delete all leaves the focus on what it did', async () => {
+    const { page } = app
+    await startVerification(page, randomNumber().typed)
+    await page.goto('/history')
+    const clearAll = page.getByRole('button', { name: 'Clear all…' })
+    await clearAll.click()
+    const group = page.getByRole('group', { name: /Delete all \d+ entries\?/ })
+    await group.waitFor()
+    expect(await page.getByRole('alertdialog').count()).toBe(0)
+    expect(await focusedName(page)).toBe('button Delete all')
+
+    // The focus moves on out of it; Escape there still closes it.
+    await page.getByRole('searchbox', { name: 'Search' }).focus()
+    await page.keyboard.press('Escape')
+    await group.waitFor({ state: 'detached' })
+    expect(await focusedName(page)).toBe('button Clear all…')
+
+    await clearAll.click()
+    await group.getByRole('button', { name: 'Delete all' }).click()
+    await page.getByTestId('history-empty').waitFor()
+    expect(await focusedName(page)).toMatch(/^p Deleted all \d+ entr(y|ies) from history\.$/)
+  })
+
+  test('Sandbox reset: Escape from elsewhere closes it; after the reset the focus stays on its button', async () => {
+    const { page } = app
+    await page.goto('/controls')
+    const reset = page.getByRole('button', { name: 'Reset the sandbox…' })
+    await reset.click()
+    const group = page.getByRole('group', { name: 'Reset the sandbox?' })
+    await group.waitFor()
+    await page.getByRole('button', { name: '+30 s' }).focus()
+    await page.keyboard.press('Escape')
+    await group.waitFor({ state: 'detached' })
+    expect(await focusedName(page)).toBe('button Reset the sandbox…')
+
+    await reset.click()
+    await page.getByRole('button', { name: 'Yes, reset everything' }).click()
+    await group.waitFor({ state: 'detached' })
+    expect(await focusedName(page)).toBe('button Reset the sandbox…')
+    // Once the reset is done, the focus is still there.
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'))
+    expect(await focusedName(page)).toBe('button Reset the sandbox…')
+  })
+})
