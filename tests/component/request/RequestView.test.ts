@@ -1211,6 +1211,9 @@ describe('request page: answers announced once each, and the focus kept', () => 
     await next.trigger('click')
     await flushPromises()
     expect(next.attributes('aria-busy')).toBe('true')
+    // Off while it is sent, yet not disabled: a disabled button drops the focus in a browser.
+    expect(next.attributes('aria-disabled')).toBe('true')
+    expect((next.element as HTMLButtonElement).disabled).toBe(false)
     expect(focused()).toBe(next.element)
     answer({ status: '0', command: 'trigger_next_event' })
     await flushPromises()
