@@ -24,7 +24,8 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
  * The advice after a call failed once it may have reached the upstream, by endpoint (each text
  * once): repeating a start is safe (a second start to the same number answers status 10 rather
  * than sending a second code), a check could use up an attempt (or have verified the request), a
- * control could cancel or move on a request a second time.
+ * control could cancel or move on a request a second time. The start's text names Vonage; on the
+ * sandbox, `adviceAfterFailure` names the sandbox.
  */
 const MAY_HAVE_RUN = {
   request:
@@ -37,8 +38,9 @@ const MAY_HAVE_RUN = {
 /** The advice after a failed search or admin call: repeating it changes nothing. */
 const TRY_AGAIN = ' Try again in a moment.'
 /** The advice after a search got an answer the proxy cannot pass on. */
-const SEARCH_TRY_AGAIN =
-  ' A search changes nothing, so it can safely be tried again; if this persists, check VONAGE_API_HOST.'
+const SEARCH_TRY_AGAIN = ' A search changes nothing, so it can safely be tried again'
+/** What to check when live keeps answering what the proxy cannot pass on. */
+const CHECK_HOST = '; if this persists, check VONAGE_API_HOST.'
 
 /** A call withdrawn before it was sent upstream, because its browser closed the connection. */
 export class ClientClosedError extends Error {
@@ -67,12 +69,22 @@ export function notSent(error: unknown): boolean {
   )
 }
 
-/** The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`, `admin`…). */
-function adviceAfterFailure(endpoint: string): string {
+/**
+ * The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`,
+ * `admin`…), naming the upstream that answers status 10 (the sandbox, or Vonage).
+ */
+function adviceAfterFailure(endpoint: string, sandbox: boolean): string {
   if (endpoint.startsWith('check')) return MAY_HAVE_RUN.check
   if (endpoint.startsWith('control')) return MAY_HAVE_RUN.control
-  if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) return MAY_HAVE_RUN.request
+  if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) {
+    return sandbox ? MAY_HAVE_RUN.request.replace('Vonage', 'the sandbox') : MAY_HAVE_RUN.request
+  }
   return TRY_AGAIN
+}
+
+/** The rate limit a queued call waits for, as the messages name it. */
+function rateLimitName(sandbox: boolean): string {
+  return sandbox ? "the sandbox's rate limit" : 'the Vonage API rate limit'
 }
 
 /** Who failed, for the messages: `The embedded sandbox`, `The Vonage API (https://api.nexmo.com)`. */
@@ -106,7 +118,7 @@ export function failureAnswer(
   const sandbox = upstream?.environment === 'sandbox'
   // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
   // repeated blindly: each says what is safe.
-  const next = adviceAfterFailure(endpoint)
+  const next = adviceAfterFailure(endpoint, sandbox)
   if (error instanceof UpstreamTimeoutError && !error.sent) {
     const setting = sandbox
       ? ''
@@ -133,7 +145,7 @@ export function failureAnswer(
       502,
       'upstream_bad_response',
       `${who} answered more than ${MAX_UPSTREAM_BODY / 1024} KiB, far more than any Verify answer; ` +
-        'the answer was dropped. Check VONAGE_API_HOST.',
+        `the answer was dropped.${sandbox ? '' : ' Check VONAGE_API_HOST.'}`,
       {},
       'maybe',
     )
@@ -164,7 +176,7 @@ export function failureAnswer(
     return new ProxyError(
       503,
       'queue_full',
-      'Too many calls are already waiting for the Vonage API rate limit on this server: this call was NOT sent. Wait a few seconds and try again.',
+      `Too many calls are already waiting for ${rateLimitName(sandbox)} on this server: this call was NOT sent. Wait a few seconds and try again.`,
       { 'Retry-After': '1' },
       'not_sent',
     )
@@ -173,7 +185,7 @@ export function failureAnswer(
     return new ProxyError(
       503,
       'queue_full',
-      `This call waited ${seconds(limits.maxQueueWaitMs)} s for its turn under the Vonage API rate limit and was withdrawn: ` +
+      `This call waited ${seconds(limits.maxQueueWaitMs)} s for its turn under ${rateLimitName(sandbox)} and was withdrawn: ` +
         'it was NOT sent, so it is safe to try again in a few seconds.',
       { 'Retry-After': '1' },
       'not_sent',
@@ -205,7 +217,10 @@ export function badAnswer(
   codes: readonly string[] = [],
 ): ProxyError {
   const contentType = answer.contentType
-  const next = endpoint.startsWith('search') ? SEARCH_TRY_AGAIN : adviceAfterFailure(endpoint)
+  const sandbox = upstream.environment === 'sandbox'
+  const next = endpoint.startsWith('search')
+    ? `${SEARCH_TRY_AGAIN}${sandbox ? '.' : CHECK_HOST}`
+    : adviceAfterFailure(endpoint, sandbox)
   const quoted = hideCodes(text, codes)
   const quote = quoted.trim() ? `: "${excerpt(quoted)}"` : ''
   return new ProxyError(
@@ -218,7 +233,7 @@ export function badAnswer(
   )
 }
 
-/** Vonage answered HTTP 401: it refused this server's credentials (nothing was processed). */
+/** The upstream answered HTTP 401: it refused this server's credentials (nothing was processed). */
 export function credentialsRefused(upstream: Upstreamish, text: string): ProxyError {
   let detail = ''
   try {
@@ -240,7 +255,7 @@ export function credentialsRefused(upstream: Upstreamish, text: string): ProxyEr
   )
 }
 
-/** Vonage answered HTTP 429: too many calls for now (not processed; its `Retry-After` kept). */
+/** The upstream answered HTTP 429: too many calls for now (not processed; its `Retry-After` kept). */
 export function rateLimited(
   upstream: Upstreamish,
   retryAfter: string | undefined,

@@ -22,9 +22,11 @@
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
 import {
   BACKGROUND_HEADER,
+  ENVIRONMENT_IDS,
   TOKEN_HEADER,
   TOKEN_QUERY_PARAM,
   type CallDelivery,
+  type EnvironmentId,
 } from '@contract/desk'
 
 export { BACKGROUND_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM }
@@ -60,8 +62,13 @@ export class ApiError extends Error {
   readonly code?: string
   /** Seconds the server asked to wait before trying again (`Retry-After`), when it said. */
   readonly retryAfter?: number
-  /** Whether the call may have reached Vonage, when the proxy said (its `delivery`). */
+  /** Whether the call may have reached the upstream, when the proxy said (its `delivery`). */
   readonly delivery?: CallDelivery
+  /**
+   * The environment the failed call went to (`/api/{environment}/…`), so that texts name its
+   * upstream: the sandbox or Vonage. Unset for calls outside an environment.
+   */
+  environment?: EnvironmentId
 
   constructor(
     kind: ApiErrorKind,
@@ -407,6 +414,7 @@ export async function apiRequest<T>(
     return call.response as T
   } catch (raw) {
     const { error, body } = await toApiError(raw, request.signal)
+    error.environment ??= environmentOf(path)
     if (error.httpStatus !== undefined) call.httpStatus = error.httpStatus
     if (body !== null) call.response = body
     call.error = {
@@ -419,6 +427,14 @@ export async function apiRequest<T>(
     call.durationMs = Date.now() - started
     emit(call)
   }
+}
+
+/** The environment of a path below `/api` (`sandbox/verify/json` → `sandbox`), if it names one. */
+function environmentOf(path: string): EnvironmentId | undefined {
+  const first = path.split('/', 1)[0]
+  return (ENVIRONMENT_IDS as readonly string[]).includes(first ?? '')
+    ? (first as EnvironmentId)
+    : undefined
 }
 
 /** Absolute URL of a path below `/api`, with the access token as a query parameter when set. */

@@ -1,10 +1,13 @@
 /**
  * What a failed call (no API answer: the proxy's own error, a timeout, a lost connection) means
- * for the user: whether it may have reached Vonage, a heading and the next step. One pure
+ * for the user: whether it may have reached the upstream, a heading and the next step. One pure
  * decision, used by the start page, the request page and the list of starts without an answer.
  *
- * The proxy says whether a call on its way failed before or after it may have reached Vonage (its
- * `delivery`: `not_sent` or `maybe`); a refusal carries no delivery and the code says which.
+ * The upstream is named by the call's environment: "the sandbox" for the embedded sandbox,
+ * "Vonage" for live (and when the environment is not known).
+ *
+ * The proxy says whether a call on its way failed before or after it may have reached the upstream
+ * (its `delivery`: `not_sent` or `maybe`); a refusal carries no delivery and the code says which.
  * Without either (an unknown code), the HTTP status decides: a 4xx refused the call before it went
  * anywhere, anything else may have gone out.
  */
@@ -19,12 +22,24 @@ export interface CallFailure {
   code?: string
   /** Seconds the server asked to wait (`Retry-After`), when it said. */
   retryAfter?: number
-  /** Whether the call may have reached Vonage, when the proxy said. */
+  /** Whether the call may have reached the upstream, when the proxy said. */
   delivery?: CallDelivery
+  /** The environment called (`sandbox`, `live`): names the upstream in the texts. */
+  environment?: string
+}
+
+/** Who answers calls of `environment`, mid-sentence: `the sandbox`, or `Vonage` (live, unknown). */
+export function upstreamName(environment: string | undefined): string {
+  return environment === 'sandbox' ? 'the sandbox' : 'Vonage'
+}
+
+/** The same at the start of a sentence: `The sandbox`, `Vonage`. */
+export function upstreamSubject(environment: string | undefined): string {
+  return capitalize(upstreamName(environment))
 }
 
 /**
- * Whether the call may have reached Vonage:
+ * Whether the call may have reached the upstream (the sandbox or Vonage):
  * - `maybe`: it may have gone out (and sent a code, used up an attempt, cancelled…);
  * - `not_sent`: it never left this server; the same call can be sent again;
  * - `refused`: the server refused it and will refuse it again (nothing was sent);
@@ -55,7 +70,7 @@ const REFUSED_CODES: ReadonlySet<string> = new Set<ProxyErrorCode>([
   'upstream_credentials_refused',
 ])
 
-/** Whether the failed call may have reached Vonage. */
+/** Whether the failed call may have reached the upstream. */
 export function deliveryOf(error: CallFailure): Delivery {
   const status = error.httpStatus
   // Only this server's own refusal asks for the token (a 401 from elsewhere is not about it).
@@ -75,24 +90,29 @@ function httpSuffix(error: CallFailure): string {
   return error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''
 }
 
-/** A short title of what happened, e.g. "No answer from Vonage (HTTP 504)". */
+/**
+ * A short title of what happened, e.g. "No answer from Vonage (HTTP 504)", "No answer from the
+ * sandbox (HTTP 504)".
+ */
 export function failureTitle(error: CallFailure): string {
   const http = httpSuffix(error)
+  const who = upstreamName(error.environment)
+  const subject = upstreamSubject(error.environment)
   switch (error.code) {
     case 'upstream_timeout':
-      return `No answer from Vonage${http}`
+      return `No answer from ${who}${http}`
     case 'upstream_unreachable':
       return error.delivery === 'not_sent'
-        ? `Vonage could not be reached${http}`
-        : `The connection to Vonage dropped${http}`
+        ? `${subject} could not be reached${http}`
+        : `The connection to ${who} dropped${http}`
     case 'upstream_bad_response':
-      return `Vonage answered something unexpected${http}`
+      return `${subject} answered something unexpected${http}`
     case 'upstream_credentials_refused':
       // No HTTP status: the 502 is the proxy's own, and the server's message already names the
-      // status Vonage answered (e.g. "(HTTP 401)"); two different numbers would only confuse.
-      return "Vonage refused this server's credentials"
+      // status the upstream answered (e.g. "(HTTP 401)"); two different numbers would only confuse.
+      return `${subject} refused this server's credentials`
     case 'upstream_rate_limited':
-      return `Vonage asks to slow down${http}`
+      return `${subject} asks to slow down${http}`
     case 'queue_full':
       return `The server is busy${http}`
     case 'server_closing':
@@ -135,17 +155,39 @@ const SEND_AGAIN: Readonly<Record<FailedAction, string>> = {
   next: 'trigger the next event again',
 }
 
-/** The text shown when the start may have gone out. */
+/** The text shown when a start to live may have gone out (`startMayHaveGoneOut` for any). */
 export const START_MAY_HAVE_GONE_OUT = {
   heading: 'The start may have gone out',
   nextStep:
     'Send it again with the same number: if the first one went through, Vonage answers status 10 and names that request — no second code is sent.',
 } as const
 
-function maybeNextStep(action: FailedAction): string {
+/** The text shown when a start to `environment` may have gone out. */
+export function startMayHaveGoneOut(environment: string | undefined): {
+  heading: string
+  nextStep: string
+} {
+  if (environment !== 'sandbox') return START_MAY_HAVE_GONE_OUT
+  return {
+    heading: START_MAY_HAVE_GONE_OUT.heading,
+    nextStep: START_MAY_HAVE_GONE_OUT.nextStep.replace('Vonage', 'the sandbox'),
+  }
+}
+
+/**
+ * How the list of starts without an answer says where they went: "the sandbox", "Vonage", or
+ * "the sandbox or Vonage" for starts to both.
+ */
+export function upstreamNames(environments: Iterable<string>): string {
+  const names = new Set<string>()
+  for (const environment of environments) names.add(upstreamName(environment))
+  return [...names].sort((a, b) => (a === 'Vonage' ? 1 : b === 'Vonage' ? -1 : 0)).join(' or ')
+}
+
+function maybeNextStep(action: FailedAction, error: CallFailure): string {
   switch (action) {
     case 'start':
-      return START_MAY_HAVE_GONE_OUT.nextStep
+      return startMayHaveGoneOut(error.environment).nextStep
     case 'check':
       return 'The code may have been checked: refresh the request and look at its status before entering the code again.'
     case 'cancel':
@@ -160,7 +202,9 @@ function refusedNextStep(error: CallFailure): string {
     return 'Nothing was sent: live is off on this server. Choose Sandbox, or ask whoever runs it to set VONAGE_API_KEY and VONAGE_API_SECRET.'
   }
   if (error.code === 'upstream_credentials_refused') {
-    return 'Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.'
+    return error.environment === 'sandbox'
+      ? "The sandbox processed nothing, and will refuse every call until whoever runs this server fixes the sandbox's account settings."
+      : 'Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.'
   }
   const code = error.code ? `the code ${error.code}` : 'the error'
   return `Nothing was sent, and the same call will fail again: report ${code}${httpSuffix(error)} to whoever runs this server.`
@@ -170,12 +214,19 @@ function notSentNextStep(action: FailedAction, error: CallFailure): string {
   const again = SEND_AGAIN[action]
   if (error.code === 'queue_full') return `Nothing was sent. ${waitText(error)}, then ${again}.`
   if (error.code === 'upstream_rate_limited') {
-    return `Vonage did not process it. ${waitText(error)}, then ${again}.`
+    return `${upstreamSubject(error.environment)} did not process it. ${waitText(error)}, then ${again}.`
   }
   if (error.code === 'server_closing') {
     return `Nothing was sent. Wait until the server is back, then ${again}.`
   }
-  return `Nothing was sent: ${again}; if it keeps failing, ask whoever runs the server to check its connection to Vonage.`
+  return `Nothing was sent: ${again}; if it keeps failing, ${ifItKeepsFailing(error)}.`
+}
+
+/** Who can help when calls keep failing: the faults injected into the sandbox, or the server. */
+function ifItKeepsFailing(error: CallFailure): string {
+  return error.environment === 'sandbox'
+    ? 'look for a fault injected into the sandbox (Sandbox controls), or ask whoever runs the server'
+    : 'ask whoever runs the server to check its connection to Vonage'
 }
 
 /** Heading, title and next step for a failed start, check, cancel or next-event call. */
@@ -211,18 +262,18 @@ export function describeFailure(action: FailedAction, error: CallFailure): Failu
         title,
         heading:
           action === 'start'
-            ? START_MAY_HAVE_GONE_OUT.heading
+            ? startMayHaveGoneOut(error.environment).heading
             : `${capitalize(object)} may have gone out`,
-        nextStep: maybeNextStep(action),
+        nextStep: maybeNextStep(action, error),
       }
   }
 }
 
 function refusedHeading(error: CallFailure, object: string): string {
   if (error.code === 'environment_unavailable') return 'Live is not available on this server'
-  // Vonage, not this server, refused: the server's own credentials.
+  // The upstream, not this server, refused: the server's own credentials.
   if (error.code === 'upstream_credentials_refused')
-    return "Vonage refused this server's credentials"
+    return `${upstreamSubject(error.environment)} refused this server's credentials`
   return `The server refused ${object}`
 }
 
@@ -251,7 +302,7 @@ export function describeReadFailure(error: CallFailure): { title: string; nextSt
         nextStep:
           error.kind === 'network' || error.kind === 'timeout'
             ? 'Check the connection to this server, then try again.'
-            : 'Try again in a moment; if it keeps failing, ask whoever runs the server to check its connection to Vonage.',
+            : `Try again in a moment; if it keeps failing, ${ifItKeepsFailing(error)}.`,
       }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A check whose answer is slow, in real Chromium against the real server (the sandbox's late-answer
  * fault stands in for a slow Vonage): Calls made lists it as soon as it is sent, keeps it when the
- * page is reloaded before the answer (it may have reached Vonage and used up an attempt), and shows
+ * page is reloaded before the answer (it may have reached the sandbox and used up an attempt), and shows
  * another tab the call on its way and then its answer in the same line.
  */
 import type { Page } from 'playwright-core'
@@ -89,7 +89,7 @@ afterEach(async () => {
 })
 
 describe('a check whose answer is slow', () => {
-  test('a reload before the answer keeps the check in Calls made: "it may have reached Vonage"', async () => {
+  test('a reload before the answer keeps the check in Calls made: "it may have reached the sandbox"', async () => {
     const { page } = app
     const number = randomNumber()
     const id = await startVerification(page, number.typed)
@@ -109,7 +109,9 @@ describe('a check whose answer is slow', () => {
 
     await page.reload()
     const kept = checkCalls(page)
-    await kept.filter({ hasText: 'no answer received — it may have reached Vonage' }).waitFor(POLL)
+    await kept
+      .filter({ hasText: 'no answer received — it may have reached the sandbox' })
+      .waitFor(POLL)
     expect(await kept.count()).toBe(1)
     const text = (await kept.textContent()) ?? ''
     // Neither failed nor answered: no HTTP status, no API status.

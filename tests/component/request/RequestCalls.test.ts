@@ -80,14 +80,14 @@ describe('RequestCalls and a call without its answer', () => {
     expect(wrapper.text()).toContain('No answer yet: the call is on its way.')
   })
 
-  it('shows a check with no recorded answer (sent before a reload) as "may have reached Vonage"', () => {
+  it('shows a check with no recorded answer (sent before a reload) as "may have reached the sandbox"', () => {
     const wrapper = list([sentCheck])
     expect(summary(wrapper)).toContain('POST /verify/check/json')
-    expect(summary(wrapper)).toContain('→ no answer received — it may have reached Vonage')
+    expect(summary(wrapper)).toContain('→ no answer received — it may have reached the sandbox')
     // Neither a success nor a failure: no status, no error, no duration.
     expect(summary(wrapper)).not.toMatch(/status|200|error|ms\b/)
     expect(wrapper.get('[data-test="call-unanswered"]').text().replace(/\s+/g, ' ')).toBe(
-      'No answer was recorded: the page that sent this call was reloaded or closed before its answer arrived (or another tab is still waiting for it). It may have reached Vonage, and a check may have used up one of the attempts: refresh the request and look at its status before sending it again.',
+      'No answer was recorded: the page that sent this call was reloaded or closed before its answer arrived (or another tab is still waiting for it). It may have reached the sandbox, and a check may have used up one of the attempts: refresh the request and look at its status before sending it again.',
     )
     // The request as sent is still there.
     expect(wrapper.findAll('pre')[0]!.text()).toContain(`request_id=${id}\ncode=1234`)

@@ -668,7 +668,7 @@ describe('request page: the call log survives a reload', () => {
     expect(wrapper!.text()).not.toContain('No call about this request is recorded yet')
   })
 
-  it('shows a check the earlier page sent and never got an answer to as "may have reached Vonage"', async () => {
+  it('shows a check the earlier page sent and never got an answer to as "may have reached the sandbox"', async () => {
     // The earlier page sent the check, then was reloaded before its answer arrived.
     let answer: ((response: Response) => void) | undefined
     configureClient({
@@ -695,7 +695,7 @@ describe('request page: the call log survives a reload', () => {
     await mountRequest(adminRequest(ID, t0))
     const call = await shownCall()
     expect(call.text()).toContain('POST /verify/check/json')
-    expect(call.text()).toContain('→ no answer received — it may have reached Vonage')
+    expect(call.text()).toContain('→ no answer received — it may have reached the sandbox')
     expect(call.text()).toContain('No answer was recorded')
     expect(call.text()).not.toContain('waiting for the answer')
     expect(call.text()).toContain('-d "code=4321"')

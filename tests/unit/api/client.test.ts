@@ -7,7 +7,7 @@ import {
   setAccessToken,
   type ApiCall,
 } from '@/api/client'
-import { checkCode, searchRequests, startVerification } from '@/api/verify'
+import { checkCode, getEnvironments, searchRequests, startVerification } from '@/api/verify'
 
 type Handler = (request: Request) => Response | Promise<Response>
 
@@ -204,6 +204,20 @@ describe('api client', () => {
     await checkCode('sandbox', 'c'.repeat(32), '1234')
     expect(seen).toHaveLength(3)
     for (const request of seen) expect(request.headers.has('x-verify-desk-background')).toBe(false)
+  })
+
+  it('tells which environment a failed call went to, so its texts name the right upstream', async () => {
+    serve(() => json({ error: { code: 'upstream_timeout', message: 'No answer.' } }, 504))
+    await expect(checkCode('sandbox', 'c'.repeat(32), '1234')).rejects.toMatchObject({
+      code: 'upstream_timeout',
+      environment: 'sandbox',
+    })
+    await expect(
+      startVerification('live', { number: '447700900000', brand: 'Acme' }),
+    ).rejects.toMatchObject({ code: 'upstream_timeout', environment: 'live' })
+    const outside = await getEnvironments().catch((e: unknown) => e)
+    expect(outside).toBeInstanceOf(ApiError)
+    expect((outside as ApiError).environment).toBeUndefined()
   })
 
   it('normalises search shapes: list, 101 and missing ids', async () => {

@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import VerifyUnansweredStarts from '@/components/verify/VerifyUnansweredStarts.vue'
+import { useUnansweredStartsStore } from '@/stores/unanswered-starts'
+
+function start(environment: 'sandbox' | 'live', number: string, at: number) {
+  return {
+    at,
+    environment,
+    kind: 'request' as const,
+    number,
+    brand: 'Acme',
+    params: { number, brand: 'Acme' },
+    code: 'upstream_timeout',
+    httpStatus: 504,
+    message: 'No answer in time.',
+    delivery: 'maybe' as const,
+  }
+}
+
+function view() {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:any(.*)*', component: { template: '<div />' } }],
+  })
+  return mount(VerifyUnansweredStarts, { global: { plugins: [router] } })
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  setActivePinia(createPinia())
+})
+
+describe('starts without an answer name where they went', () => {
+  it('on the sandbox: got no answer from the sandbox, which answers 10 to a resend', async () => {
+    const store = useUnansweredStartsStore()
+    store.record(start('sandbox', '447700900111', 1_000))
+    const wrapper = view()
+    const text = wrapper.text().replace(/\s+/g, ' ')
+    expect(text).toContain(
+      'These starts got no answer from the sandbox, so they have no request_id',
+    )
+    expect(text).toContain('if it went through, the sandbox answers status 10 and names it')
+    expect(text).not.toMatch(/Vonage/)
+  })
+
+  it('on live: Vonage, as before; for both: the sandbox or Vonage', async () => {
+    const store = useUnansweredStartsStore()
+    store.record(start('live', '447700900222', 1_000))
+    let text = view().text().replace(/\s+/g, ' ')
+    expect(text).toContain('These starts got no answer from Vonage, so')
+    expect(text).toContain('if it went through, Vonage answers status 10 and names it')
+    store.record(start('sandbox', '447700900333', 2_000))
+    text = view().text().replace(/\s+/g, ' ')
+    expect(text).toContain('These starts got no answer from the sandbox or Vonage, so')
+  })
+})

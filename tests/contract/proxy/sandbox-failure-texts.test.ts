@@ -1,0 +1,88 @@
+/**
+ * What the dashboard says when a call to the embedded sandbox fails (a late or dropped answer from
+ * an injected fault), end to end: the sandbox, the proxy over HTTP, the API client and the failure
+ * texts. The sandbox is named; Vonage is not blamed.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type App } from '../../../server/proxy/app'
+import { ApiError, configureClient } from '@/api/client'
+import { startVerification, searchRequests } from '@/api/verify'
+import { describeFailure, describeReadFailure } from '@/utils/call-failure'
+import { call, json } from './support'
+
+let app: App
+let server: http.Server
+let port: number
+
+beforeAll(async () => {
+  app = createApp({
+    settings: { allowedHosts: [], allowedOrigins: [], warnings: [] },
+    sandbox: { stateFile: false, throttlePerSecond: null },
+    rateLimit: false,
+    allowedHosts: [],
+    allowedOrigins: [],
+    bodyLimit: 16 * 1024,
+    timeoutMs: 300,
+    accessLog: false,
+    logger: { info: () => undefined, warn: () => undefined },
+  })
+  server = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    if (url.startsWith('/api/')) {
+      req.url = url.slice('/api'.length)
+      app.proxyMiddleware(req, res, () => res.writeHead(500).end())
+      return
+    }
+    res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  port = (server.address() as AddressInfo).port
+  configureClient({ prefixUrl: `http://localhost:${port}/api`, fetch: globalThis.fetch })
+})
+
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await app.close()
+})
+
+const inject = async (body: object) => {
+  const res = await call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })
+  expect(res.status).toBe(201)
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(ApiError)
+  return error as ApiError
+}
+
+describe('a failed call to the embedded sandbox, as the dashboard words it', () => {
+  it('a start answered too late: no answer from the sandbox, which answers 10 to a resend', async () => {
+    await inject({ endpoint: 'request', delay_ms: 1500, count: 1 })
+    const error = await failureOf(
+      startVerification('sandbox', { number: '447700900901', brand: 'Late' }),
+    )
+    expect(error).toMatchObject({ code: 'upstream_timeout', httpStatus: 504 })
+    expect(error.message).toMatch(/^The embedded sandbox did not answer within 0\.3 s\./)
+    expect(error.message).toContain('the sandbox answers status 10')
+    const view = describeFailure('start', error)
+    expect(view.title).toBe('No answer from the sandbox (HTTP 504)')
+    expect(view.nextStep).toContain('the sandbox answers status 10')
+    expect([error.message, ...Object.values(view)].join(' ')).not.toMatch(/Vonage/)
+  })
+
+  it('a dropped search: the connection to the sandbox dropped', async () => {
+    await inject({ endpoint: 'search', drop: true, count: 2 })
+    const error = await failureOf(searchRequests('sandbox', ['a'.repeat(32)]))
+    expect(error).toMatchObject({ code: 'upstream_unreachable', httpStatus: 502 })
+    const view = describeReadFailure(error)
+    expect(view.title).toBe('The connection to the sandbox dropped (HTTP 502)')
+    expect([error.message, ...Object.values(view)].join(' ')).not.toMatch(/Vonage/)
+  })
+})

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { badAnswer, failureAnswer, type Upstreamish } from '../../../server/proxy/failures'
+import { QueueFullError, QueueTimeoutError } from '../../../server/proxy/limiter'
+import {
+  TOO_LARGE,
+  UpstreamNetworkError,
+  UpstreamTimeoutError,
+} from '../../../server/proxy/upstream'
+
+const SANDBOX: Upstreamish = { environment: 'sandbox', name: 'The embedded sandbox' }
+const LIVE: Upstreamish = { environment: 'live', name: 'The Vonage API (https://api.nexmo.com)' }
+const LIMITS = { timeoutMs: 15_000, maxQueueWaitMs: 10_000 }
+const ENDPOINTS = ['request', 'psd2', 'check', 'control', 'search', 'search.xml', 'admin']
+
+function failures() {
+  return [
+    new UpstreamTimeoutError(true),
+    new UpstreamTimeoutError(false),
+    new UpstreamNetworkError('reset', 'ECONNRESET'),
+    new UpstreamNetworkError('refused', 'ECONNREFUSED'),
+    new UpstreamNetworkError('too large', TOO_LARGE),
+    new QueueFullError('sandbox upstream'),
+    new QueueTimeoutError('sandbox upstream'),
+  ]
+}
+
+const answer = { status: 502, contentType: 'text/html', body: Buffer.from('<html>') }
+
+describe('the proxy failure messages name the upstream of the environment', () => {
+  it('never blame Vonage (or its settings) for a call to the embedded sandbox', () => {
+    for (const endpoint of ENDPOINTS) {
+      for (const error of failures()) {
+        const message = failureAnswer(error, SANDBOX, endpoint, LIMITS)?.message
+        expect(message, `${endpoint} ${error.name}`).toEqual(expect.any(String))
+        expect(message, `${endpoint} ${error.name}`).not.toMatch(/Vonage|VONAGE/)
+      }
+      const bad = badAnswer(SANDBOX, endpoint, answer, '<html>', 'with an error page').message
+      expect(bad, endpoint).not.toMatch(/Vonage|VONAGE/)
+    }
+  })
+
+  it('say the sandbox answers status 10 to a start sent again', () => {
+    const timeout = failureAnswer(new UpstreamTimeoutError(true), SANDBOX, 'request', LIMITS)
+    expect(timeout?.message).toBe(
+      'The embedded sandbox did not answer within 15 s. The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, the sandbox answers status 10 with its request_id instead of sending a second code.',
+    )
+    const queued = failureAnswer(new QueueFullError('sandbox upstream'), SANDBOX, 'check', LIMITS)
+    expect(queued?.message).toMatch(
+      /^Too many calls are already waiting for the sandbox's rate limit/,
+    )
+  })
+
+  it('keep the live texts', () => {
+    const timeout = failureAnswer(new UpstreamTimeoutError(true), LIVE, 'request', LIMITS)
+    expect(timeout?.message).toMatch(/if the first one went through, Vonage answers status 10/)
+    const queued = failureAnswer(new QueueTimeoutError('live upstream'), LIVE, 'check', LIMITS)
+    expect(queued?.message).toMatch(
+      /for its turn under the Vonage API rate limit and was withdrawn/,
+    )
+    expect(badAnswer(LIVE, 'search', answer, '<html>', 'with an error page').message).toMatch(
+      /A search changes nothing, so it can safely be tried again; if this persists, check VONAGE_API_HOST\.$/,
+    )
+    const large = failureAnswer(new UpstreamNetworkError('x', TOO_LARGE), LIVE, 'search', LIMITS)
+    expect(large?.message).toMatch(/Check VONAGE_API_HOST\.$/)
+  })
+})
