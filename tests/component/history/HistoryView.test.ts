@@ -5,6 +5,7 @@ import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import HistoryView from '@/views/HistoryView.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
+import { useSettingsStore } from '@/stores/settings'
 import { statusInfo } from '@contract/status'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
 
@@ -299,6 +300,29 @@ describe('history view filters', () => {
     expect(w.find('[data-testid="history-undo"]').exists()).toBe(false)
     // The focus is on the entry put back.
     expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(2)}`)
+  })
+
+  it('Undo puts back a finished entry older than the history retention too', async () => {
+    const { wrapper: w, history } = await mountAt('/history')
+    const settings = useSettingsStore()
+    settings.historyRetentionDays = 1
+    try {
+      // Entry 4 is FAILED (finished) and ten days old.
+      await w.get(`button[aria-label*="${requestId(4)}"]`).trigger('click')
+      await vi.waitFor(async () => {
+        await flushPromises()
+        expect(w.find('[data-testid="history-undo"]').exists()).toBe(true)
+      })
+      await w.get('[data-testid="history-undo"] button').trigger('click')
+      await vi.waitFor(async () => {
+        await flushPromises()
+        expect(history.byId(requestId(4))).toEqual(seedEntries[3])
+      })
+      expect(w.find('[role="alert"]').exists()).toBe(false)
+    } finally {
+      settings.historyRetentionDays = 0
+      await flushPromises()
+    }
   })
 
   it('after a delete the focus is on the next entry (its link, not its delete button)', async () => {
