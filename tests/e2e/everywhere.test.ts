@@ -197,7 +197,7 @@ describe('every page', () => {
       ready: async (page) => {
         await page.getByRole('row').filter({ hasText: seeded.id }).waitFor()
         await page.getByRole('button', { name: 'Clear all…' }).click()
-        await page.getByRole('alertdialog').waitFor()
+        await page.getByRole('group', { name: /Delete all/ }).waitFor()
       },
     },
     {
@@ -234,7 +234,7 @@ describe('every page', () => {
       path: () => '/controls',
       ready: async (page) => {
         await page.getByRole('button', { name: 'Reset the sandbox…' }).click()
-        await page.getByRole('alertdialog').waitFor()
+        await page.getByRole('group', { name: /Reset the sandbox/ }).waitFor()
       },
     },
     {
