@@ -25,6 +25,9 @@ export const ERROR_TEXTS = {
   /** Status 6 on request (routing failure). */
   notRouted:
     'The Vonage platform was unable to process this message for the following reason: The request could not be routed.',
+  /** Status 6 on search (the Java SDK's fixture). */
+  searchWrongParameters:
+    'The Vonage platform was unable to process this message for the following reason: Wrong parameters.',
   /** Status 6 on check. */
   checkNotFound: (requestId: string) =>
     `The Vonage platform was unable to process this message for the following reason: Request '${requestId}' was not found or it has been verified already.`,

@@ -421,7 +421,9 @@ export class Engine {
             ? ERROR_TEXTS.checkNotFound(id)
             : endpoint === 'control'
               ? ERROR_TEXTS.controlNotFound(id)
-              : ERROR_TEXTS.notRouted
+              : endpoint === 'search'
+                ? ERROR_TEXTS.searchWrongParameters
+                : ERROR_TEXTS.notRouted
         break
       case '19':
         text =

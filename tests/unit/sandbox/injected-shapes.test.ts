@@ -271,4 +271,17 @@ describe('an injected status has the shape of the real one on the same endpoint'
       error_text: 'No response found',
     })
   })
+  it('words a status 6 on search as the API does there, not as a start that could not be routed', () => {
+    const sb = fakeEngine()
+    const on = (endpoint: VerifyEndpoint) =>
+      sb.engine.injectedAnswer(
+        endpoint,
+        { ...CREDS, request_id: 'abcd' },
+        { status: '6', errorText: null, network: null },
+      ).error_text
+    expect(on('search')).toBe(
+      'The Vonage platform was unable to process this message for the following reason: Wrong parameters.',
+    )
+    expect(on('request')).toMatch(/The request could not be routed\.$/)
+  })
 })
