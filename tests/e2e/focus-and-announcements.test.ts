@@ -6,8 +6,9 @@
  *
  * What a screen reader would say is read from the page as it changes: a script installed before the
  * app loads watches every live region (aria-live, role status, alert or log) and records each new
- * text in one (a text added to it, or its text changed), ignoring what is aria-hidden, and notes a
- * region that appeared together with its text (screen readers often miss those).
+ * text in one (a text added to it, or its text changed), ignoring what is aria-hidden or inside a
+ * part marked aria-live="off", and notes a region that appeared together with its text (screen
+ * readers often miss those).
  */
 import type { Page } from 'playwright-core'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -42,7 +43,7 @@ async function recordAnnouncements(page: Page): Promise<void> {
     w.__said = []
     const hidden = (node: Node, region: Element) => {
       const el = node.nodeType === 1 ? (node as Element) : node.parentElement
-      const cover = el?.closest('[aria-hidden="true"]')
+      const cover = el?.closest('[aria-hidden="true"], [aria-live="off"]')
       return !!cover && (cover === region || region.contains(cover))
     }
     const textOf = (root: Node, region: Element): string => {
@@ -61,7 +62,12 @@ async function recordAnnouncements(page: Page): Promise<void> {
       const changed = new Set<Element>()
       for (const record of records) {
         const target = record.target.nodeType === 1 ? (record.target as Element) : null
-        const region = (target ?? record.target.parentElement)?.closest(LIVE)
+        // The nearest live setting wins: a part marked aria-live="off" inside a region is not live.
+        const nearest = (target ?? record.target.parentElement)?.closest(
+          `${LIVE}, [aria-live="off"]`,
+        )
+        if (nearest?.matches('[aria-live="off"]')) continue
+        const region = nearest
         if (!region) {
           // A region inserted with its text already in it.
           for (const added of Array.from(record.addedNodes)) {
