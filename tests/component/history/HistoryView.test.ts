@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
+import { defineComponent } from 'vue'
 import HistoryView from '@/views/HistoryView.vue'
+import AppStorageNotice from '@/components/app/AppStorageNotice.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 import { useSettingsStore } from '@/stores/settings'
@@ -516,5 +518,83 @@ describe('history view filters', () => {
     watch.lastFailure = null
     await flushPromises()
     expect(w.find('[data-test="refresh-failure"]').exists()).toBe(false)
+  })
+})
+
+describe('history view: what could not be saved', () => {
+  /** History with the app-wide notice above it, as the app shell shows them. */
+  async function mountWithNotice() {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const history = useRequestsStore()
+    await history.ready
+    await history.importJson(JSON.stringify(seedEntries))
+    router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/history', component: HistoryView },
+        { path: '/requests/:id', name: 'request', component: { template: '<p>request</p>' } },
+      ],
+    })
+    await router.push('/history')
+    await router.isReady()
+    const Shell = defineComponent({
+      components: { AppStorageNotice, HistoryView },
+      template: '<AppStorageNotice /><HistoryView />',
+    })
+    wrapper = mount(Shell, { global: { plugins: [pinia, router] }, attachTo: document.body })
+    await flushPromises()
+    return { wrapper, history }
+  }
+
+  /** How many times the text is on the page. */
+  function times(w: VueWrapper, text: string): number {
+    return w.text().split(text).length - 1
+  }
+
+  afterEach(() => vi.restoreAllMocks())
+
+  it('says a failed save once, in the app-wide notice, and no longer once it is saved', async () => {
+    const { wrapper: w, history } = await mountWithNotice()
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    })
+    await history.upsert(entry(0x62a2d3))
+    await flushPromises()
+    const said = "The request …62a2d3 could not be saved in this browser's history"
+    expect(w.get('[data-test="storage-notice"]').text()).toContain(said)
+    expect(times(w, said)).toBe(1)
+    expect(w.findAll('[role="alert"]')).toHaveLength(1)
+
+    put.mockRestore()
+    await history.retryUnsaved()
+    await flushPromises()
+    expect(times(w, said)).toBe(0)
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+  })
+
+  it("keeps history's own failures on the page: a delete that fails", async () => {
+    const { wrapper: w } = await mountWithNotice()
+    vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError')
+    })
+    await w.get(`button[aria-label*="${requestId(2)}"]`).trigger('click')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(w.get('.history-view > .error[role="alert"]').text()).toContain(
+        `Could not delete ${requestId(2)}`,
+      )
+    })
+    expect(w.find('[data-test="storage-notice"]').exists()).toBe(false)
+  })
+
+  it('says once when history can only be kept in memory', async () => {
+    vi.spyOn(globalThis.indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('IndexedDB is disabled.', 'InvalidStateError')
+    })
+    const { wrapper: w } = await mountWithNotice()
+    const said = 'History cannot be saved in this browser'
+    expect(w.get('[data-test="storage-notice"]').text()).toContain(said)
+    expect(times(w, said)).toBe(1)
   })
 })
