@@ -173,6 +173,37 @@ describe('HandsetView', () => {
     expect(wrapper.get('[aria-live="polite"]').text()).toBe('New SMS to +447700900001, PIN 5678.')
   })
 
+  it('reads out the first message on an empty handset, and a call as "New voice call"', async () => {
+    api.listMessages.mockResolvedValue({ messages: [], total: 0 })
+    const { wrapper } = await mountView()
+    const live = wrapper.get('[aria-live="polite"]')
+    // What the first load brings is not news; the region is there, empty, before anything arrives.
+    expect(live.text()).toBe('')
+
+    stream.onEvent!({ type: 'message', data: message({}) })
+    await flushPromises()
+    expect(wrapper.get('[aria-live="polite"]').element).toBe(live.element)
+    expect(live.text()).toBe('New SMS to +447700900001, PIN 1234.')
+
+    stream.onEvent!({
+      type: 'message',
+      data: message({
+        id: 'm2',
+        channel: 'tts',
+        text: 'Your Acme code is 1, 2, 3, 4.',
+        sent_at: '2026-11-25T20:03:00.000Z',
+      }),
+    })
+    await flushPromises()
+    expect(live.text()).toBe('New voice call to +447700900001, PIN 1234.')
+  })
+
+  it('does not read out the messages the page loads when it opens', async () => {
+    const { wrapper } = await mountView()
+    expect(wrapper.findAll('[data-testid="pin"]')).toHaveLength(1)
+    expect(wrapper.get('[aria-live="polite"]').text()).toBe('')
+  })
+
   it('keeps a message and a request that arrive while the page is still loading', async () => {
     let answer!: (value: unknown) => void
     api.listMessages.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)))
