@@ -214,6 +214,21 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     expect(plus30.getAttribute('aria-disabled')).toBeNull()
   })
 
+  it('says "Clock moved 30 s ahead." again when +30 s is pressed again', async () => {
+    api.advanceClock.mockResolvedValue(clock(30_000))
+    wrapper = await mountView({ attach: true })
+    const said = wrapper.get('[data-test="controls-said"]')
+    const texts: string[] = []
+    const observer = new MutationObserver(() => texts.push(said.element.textContent!.trim()))
+    observer.observe(said.element, { childList: true, characterData: true, subtree: true })
+    await press(buttonNamed(wrapper, '+30 s'))
+    await press(buttonNamed(wrapper, '+30 s'))
+    observer.disconnect()
+    expect(api.advanceClock).toHaveBeenCalledTimes(2)
+    expect(texts.filter((t) => t === 'Clock moved 30 s ahead.')).toHaveLength(2)
+    expect(said.text()).toBe('Clock moved 30 s ahead.')
+  })
+
   it('keeps the focus on "Inject fault" while the fault is saved', async () => {
     const saved = deferred<typeof DROP_FAULT>()
     api.injectFault.mockReturnValue(saved.promise)
