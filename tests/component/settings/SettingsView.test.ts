@@ -205,6 +205,23 @@ describe('Settings: refused values are focused and said', () => {
     wrapper.unmount()
   })
 
+  it('says "Defaults saved" again when Save is pressed again', async () => {
+    const wrapper = mount(SettingsDefaults, { attachTo: document.body })
+    const region = wrapper.get('.settings-saved')
+    const texts: string[] = []
+    const observer = new MutationObserver(() => texts.push(region.element.textContent!.trim()))
+    observer.observe(region.element, { childList: true, characterData: true, subtree: true })
+    for (let i = 0; i < 2; i++) {
+      await wrapper.get('form').trigger('submit')
+      await flushPromises()
+    }
+    observer.disconnect()
+    const saved = 'Defaults saved: new verifications start with them.'
+    expect(texts.filter((t) => t === saved)).toHaveLength(2)
+    expect(region.text()).toBe(saved)
+    wrapper.unmount()
+  })
+
   it('a polling interval of 0.1 s: focused, and several refused fields summed up', async () => {
     const wrapper = mount(SettingsStatusHistory, { attachTo: document.body })
     await wrapper.get('#poll-sandbox').setValue('0.1')
