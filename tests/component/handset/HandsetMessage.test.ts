@@ -119,6 +119,30 @@ describe('HandsetMessage', () => {
     )
   })
 
+  it('marks a PIN a newer one replaced, and offers no "Enter PIN" for it', () => {
+    const current = mountMessage({ requestStatus: 'IN PROGRESS', currentPin: '4821' })
+    expect(current.text()).not.toContain('replaced')
+    expect(current.find('a[aria-label="Enter PIN 4821 on its request"]').exists()).toBe(true)
+
+    const replaced = mountMessage({ requestStatus: 'IN PROGRESS', currentPin: '8696' })
+    expect(replaced.get('.hint').text()).toContain(
+      'replaced by a newer PIN: this one can no longer be checked.',
+    )
+    expect(replaced.find('a[aria-label^="Enter PIN"]').exists()).toBe(false)
+    expect(replaced.text()).not.toContain('Enter PIN')
+    // Still shown, still copyable, and its request a link away (without the spent PIN).
+    expect(replaced.get('[data-testid="pin"]').text()).toBe('4821')
+    expect(replaced.find('button[aria-label="Copy PIN 4821"]').exists()).toBe(true)
+    expect(replaced.get('a').text()).toBe('Open its request')
+    expect(replaced.get('a').attributes('href')).toBe(`/requests/${REQUEST_ID}`)
+  })
+
+  it('offers no "Enter PIN" once the request is finished', () => {
+    const done = mountMessage({ requestStatus: 'EXPIRED', currentPin: '4821' })
+    expect(done.find('a[aria-label^="Enter PIN"]').exists()).toBe(false)
+    expect(done.get('a').attributes('href')).toBe(`/requests/${REQUEST_ID}`)
+  })
+
   it('offers no PIN actions for a message without a PIN', () => {
     const wrapper = mountMessage({ pin: '', text: 'Hello' })
     expect(wrapper.find('button').exists()).toBe(false)

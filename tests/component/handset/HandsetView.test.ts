@@ -327,3 +327,41 @@ describe('HandsetView: language and focus', () => {
     wrapper.unmount()
   })
 })
+
+describe('HandsetView: PINs that can no longer be checked', () => {
+  it('marks a message whose PIN a newer event replaced, live, and offers "Enter PIN" only for the current one', async () => {
+    api.listMessages.mockResolvedValue({
+      messages: [message({ id: 'm1', text: 'Your Acme PIN is: 9585.', pin: '9585' })],
+      total: 1,
+    })
+    api.listAdminRequests.mockResolvedValue({
+      requests: [request({ request_id: ID_A, normalized_number: '447700900001', pin: '9585' })],
+      total: 1,
+    })
+    const { wrapper } = await mountView()
+    expect(wrapper.find('a[aria-label="Enter PIN 9585 on its request"]').exists()).toBe(true)
+    expect(wrapper.text()).not.toContain('replaced by a newer PIN')
+
+    // The next event went out with a new PIN (e.g. "To the next event" on Controls).
+    stream.onEvent!({
+      type: 'request',
+      data: request({ request_id: ID_A, normalized_number: '447700900001', pin: '8696' }),
+    })
+    stream.onEvent!({
+      type: 'message',
+      data: message({
+        id: 'm2',
+        text: 'Your Acme PIN is: 8696.',
+        pin: '8696',
+        sent_at: '2026-11-25T20:02:05.000Z',
+      }),
+    })
+    await flushPromises()
+    const [newer, older] = wrapper.findAll('article')
+    expect(newer!.find('a[aria-label="Enter PIN 8696 on its request"]').exists()).toBe(true)
+    expect(newer!.text()).not.toContain('replaced')
+    expect(older!.text()).toContain('replaced by a newer PIN: this one can no longer be checked.')
+    expect(older!.find('a[aria-label^="Enter PIN"]').exists()).toBe(false)
+    expect(wrapper.findAll('a[aria-label^="Enter PIN"]')).toHaveLength(1)
+  })
+})
