@@ -143,6 +143,21 @@ describe('HandsetMessage', () => {
     expect(done.get('a').attributes('href')).toBe(`/requests/${REQUEST_ID}`)
   })
 
+  it("shows another account's message read-only, naming both accounts", () => {
+    const wrapper = mountMessage({
+      requestStatus: 'IN PROGRESS',
+      currentPin: '4821',
+      otherAccount: 'sandbox-pin',
+      dashboardAccount: 'sandbox',
+    })
+    expect(wrapper.get('.hint').text()).toContain(
+      'sent for account sandbox-pin: the dashboard acts as account sandbox, so it cannot check or cancel it.',
+    )
+    // Neither "Enter PIN" nor its request page (which cannot read it): the PIN and Copy only.
+    expect(wrapper.find('a').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="pin"]').text()).toBe('4821')
+  })
+
   it('offers no PIN actions for a message without a PIN', () => {
     const wrapper = mountMessage({ pin: '', text: 'Hello' })
     expect(wrapper.find('button').exists()).toBe(false)

@@ -17,6 +17,7 @@ const api = vi.hoisted(() => ({
   getClock: vi.fn(),
   listFaults: vi.fn(),
   listTestNumbers: vi.fn(),
+  listAccounts: vi.fn(),
 }))
 const history = vi.hoisted(() => ({
   ids: new Set<string>(),
@@ -45,6 +46,23 @@ vi.mock('@/stores/requests', () => ({
 
 const ID_A = 'a'.repeat(32)
 const ID_B = 'b'.repeat(32)
+/** The sandbox's accounts with no configuration: the dashboard acts as the default one. */
+const ACCOUNTS = [
+  {
+    api_key: 'sandbox',
+    account_id: 'sandbox',
+    pin_code_allowed: false,
+    throttle_per_second: 30,
+    is_default: true,
+  },
+  {
+    api_key: 'sandbox-pin',
+    account_id: 'sandboxpin',
+    pin_code_allowed: true,
+    throttle_per_second: 30,
+    is_default: false,
+  },
+]
 
 function message(over: Partial<HandsetMessage>): HandsetMessage {
   return {
@@ -125,6 +143,7 @@ beforeEach(() => {
   })
   api.listFaults.mockReset().mockResolvedValue({ faults: [] })
   api.listTestNumbers.mockReset().mockResolvedValue({ test_numbers: [] })
+  api.listAccounts.mockReset().mockResolvedValue({ accounts: ACCOUNTS })
   stream.onEvent = null
   stream.onOpen = null
   stream.closed = 0
@@ -363,5 +382,76 @@ describe('HandsetView: PINs that can no longer be checked', () => {
     expect(older!.text()).toContain('replaced by a newer PIN: this one can no longer be checked.')
     expect(older!.find('a[aria-label^="Enter PIN"]').exists()).toBe(false)
     expect(wrapper.findAll('a[aria-label^="Enter PIN"]')).toHaveLength(1)
+  })
+})
+
+describe("HandsetView: another account's requests", () => {
+  const ID_P = 'p'.repeat(32)
+  const theirs = () =>
+    request({
+      request_id: ID_P,
+      account_id: 'sandboxpin',
+      normalized_number: '447700900005',
+      brand: 'Pin Client',
+      pin: '4321',
+    })
+
+  it('shows them read-only, naming the account, and offers only its own for history', async () => {
+    api.listMessages.mockResolvedValue({
+      messages: [
+        message({
+          id: 'm5',
+          request_id: ID_P,
+          account_id: 'sandboxpin',
+          number: '447700900005',
+          text: 'Your Pin Client PIN is: 4321.',
+          pin: '4321',
+        }),
+      ],
+      total: 1,
+    })
+    api.listAdminRequests.mockResolvedValue({ requests: [theirs(), request({})], total: 2 })
+    const { wrapper } = await mountView()
+    const note =
+      /sent for account sandbox-pin: the dashboard acts as account sandbox, so it cannot check or cancel it\./i
+
+    const article = wrapper.get('article')
+    expect(article.text()).toMatch(note)
+    expect(article.find('a').exists()).toBe(false)
+    expect(article.get('[data-testid="pin"]').text()).toBe('4321')
+
+    const rows = wrapper.findAll('.other-requests > li')
+    expect(rows).toHaveLength(2)
+    const [theirsRow, oursRow] = rows
+    expect(theirsRow!.text()).toContain('Pin Client')
+    expect(theirsRow!.text()).toMatch(note)
+    expect(theirsRow!.find('button').exists()).toBe(false)
+    expect(oursRow!.text()).not.toContain('Sent for account')
+    expect(
+      oursRow!.find('button[aria-label="Add to history: request to +447700900002"]').exists(),
+    ).toBe(true)
+    expect(wrapper.findAll('.other-requests__add')).toHaveLength(1)
+  })
+
+  it('offers every request as before when the accounts cannot be read', async () => {
+    api.listAccounts.mockRejectedValue(new Error('connection refused'))
+    api.listAdminRequests.mockResolvedValue({ requests: [theirs()], total: 1 })
+    const { wrapper } = await mountView()
+    expect(
+      wrapper.find('button[aria-label="Add to history: request to +447700900005"]').exists(),
+    ).toBe(true)
+    expect(wrapper.text()).not.toContain('Sent for account')
+  })
+
+  it('lists no request before it knows which account the dashboard acts as', async () => {
+    let answer!: (value: unknown) => void
+    api.listAccounts.mockReturnValue(new Promise((resolve) => (answer = resolve)))
+    api.listAdminRequests.mockResolvedValue({ requests: [theirs()], total: 1 })
+    const { wrapper } = await mountView()
+    expect(wrapper.find('.other-requests__add').exists()).toBe(false)
+    answer({ accounts: ACCOUNTS })
+    await flushPromises()
+    expect(wrapper.text()).toContain('Sent for account sandbox-pin')
+    expect(wrapper.find('.other-requests__add').exists()).toBe(false)
   })
 })
