@@ -50,7 +50,7 @@ describe('a start without an answer', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'may have gone out' })
     await alert.getByRole('heading', { name: 'The start may have gone out' }).waitFor()
     expect(await alert.textContent()).toContain(
-      'Next: Send it again with the same number: if the first one went through, Vonage answers status 10 and names that request — no second code is sent.',
+      'Next: Send it again with the same number: if the first one went through, the sandbox answers status 10 and names that request — no second code is sent.',
     )
 
     await page.reload()
