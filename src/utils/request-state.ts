@@ -137,13 +137,18 @@ export function attemptsLeft(
   return Math.max(0, ATTEMPTS_PER_PIN - wrong.length)
 }
 
+/** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */
+export const CODE_LENGTH = LIMITS.pinCodeLength
+
 /**
- * The code typed into the PIN box: digits only, of the request's code length; when that length is
- * not known (a request started elsewhere), either length a request may ask for (4 or 6). A request
- * started with a custom PIN (`customPin`) takes what a custom PIN may be (4 to 10 characters,
- * letters too, no spaces): the API judges it against the PIN.
+ * The code typed into the PIN box, as far as the dashboard refuses it before sending: empty, not
+ * digits, or fewer than 4 or more than 10 digits. A code of another length than the request's
+ * code length is sent (the API checks it as a wrong code, status 16, unless it is the fixed PIN of
+ * a test number): `pinLengthHint` says so without blocking. A request started with a custom PIN
+ * (`customPin`) takes what a custom PIN may be (4 to 10 characters, letters too, no spaces): the
+ * API judges it against the PIN.
  */
-export function pinInputError(code: string, codeLength?: number, customPin = false): string | null {
+export function pinInputError(code: string, customPin = false): string | null {
   if (code === '') return 'Enter the code from the message or call.'
   if (customPin) {
     return isPinCode(code)
@@ -151,13 +156,25 @@ export function pinInputError(code: string, codeLength?: number, customPin = fal
       : `The custom PIN has ${LIMITS.pinCodeLength.min} to ${LIMITS.pinCodeLength.max} characters, without spaces.`
   }
   if (!/^[0-9]+$/.test(code)) return 'The code has digits only.'
-  if (codeLength) {
-    return code.length === codeLength ? null : `The code has ${codeLength} digits.`
-  }
-  if (!(LIMITS.codeLengths as readonly number[]).includes(code.length)) {
-    return 'The code has 4 or 6 digits.'
-  }
+  if (code.length < CODE_LENGTH.min) return `The code has at least ${CODE_LENGTH.min} digits.`
+  if (code.length > CODE_LENGTH.max) return `The code has at most ${CODE_LENGTH.max} digits.`
   return null
+}
+
+/**
+ * A note, not an error, when a code the box would send has another length than the request's PIN
+ * (`codeLength`; when unknown, either length a generated PIN has: 4 or 6). `null` when the length
+ * fits, for a custom PIN, and while the code is refused anyway (`pinInputError`).
+ */
+export function pinLengthHint(code: string, codeLength?: number, customPin = false): string | null {
+  if (customPin || pinInputError(code) !== null) return null
+  const lengths: readonly number[] = codeLength ? [codeLength] : LIMITS.codeLengths
+  if (lengths.includes(code.length)) return null
+  const pin = codeLength ? `This request's PIN has ${codeLength}` : 'A generated PIN has 4 or 6'
+  return (
+    `${pin} digits: a code of ${code.length} digits is checked as a wrong code, unless it is a ` +
+    "test number's fixed PIN."
+  )
 }
 
 export const MAX_REQUEST_ID_LENGTH = LIMITS.requestIdMaxLength

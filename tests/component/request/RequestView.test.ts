@@ -281,9 +281,34 @@ describe('request page: PIN entry', () => {
     await wrapper!.get('form.pin-entry').trigger('submit')
     expect(text('#pin-error')).toBe('The code has digits only.')
     await wrapper!.get('#pin-code').setValue('12')
-    expect(text('#pin-error')).toBe('The code has 4 digits.')
+    expect(text('#pin-error')).toBe('The code has at least 4 digits.')
     expect(wrapper!.get('#pin-code').attributes('aria-invalid')).toBe('true')
     expect(checkCode).not.toHaveBeenCalled()
+  })
+
+  it("sends a code of another length than the request's PIN, with a note that does not block", async () => {
+    // A test number's fixed PIN (123456) on a 4-digit request, then a 5-digit wrong code.
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '16',
+      error_text: 'The code provided does not match the expected value',
+    })
+    await mountRequest(adminRequest(ID, t0, { code_length: 4, pin: '1234' }))
+    const field = wrapper!.get('#pin-code')
+    await field.setValue('123456')
+    expect(text('[data-test="pin-length-hint"]')).toBe(
+      "This request's PIN has 4 digits: a code of 6 digits is checked as a wrong code, unless it is a test number's fixed PIN.",
+    )
+    expect(field.attributes('aria-describedby')).toContain('pin-length-hint')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    expect(wrapper!.find('#pin-error').exists()).toBe(false)
+    expect(checkCode).toHaveBeenCalledWith('sandbox', ID, '123456')
+
+    await field.setValue('12345')
+    expect(text('[data-test="pin-length-hint"]')).toContain('a code of 5 digits')
+    await field.setValue('1234')
+    expect(wrapper!.find('[data-test="pin-length-hint"]').exists()).toBe(false)
   })
 })
 
@@ -1267,7 +1292,7 @@ describe('request page: answers announced once each, and the focus kept', () => 
     expect(wrapper!.get('#pin-code').attributes('aria-describedby')).toContain('pin-error')
     const said = wrapper!.get('[data-test="pin-announcement"]')
     expect(said.attributes('role')).toBe('status')
-    expect(said.text()).toBe('The code has 4 digits.')
+    expect(said.text()).toBe('The code has at least 4 digits.')
     // Again, with the focus already in the field: emptied, then said again.
     const texts: string[] = []
     const observer = new MutationObserver(() => texts.push(said.element.textContent!.trim()))
@@ -1275,7 +1300,7 @@ describe('request page: answers announced once each, and the focus kept', () => 
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()
     observer.disconnect()
-    expect(texts).toEqual(['', 'The code has 4 digits.'])
+    expect(texts).toEqual(['', 'The code has at least 4 digits.'])
     expect(checkCode).not.toHaveBeenCalled()
   })
 })

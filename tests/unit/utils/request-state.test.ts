@@ -6,6 +6,7 @@ import {
   nextEventAvailability,
   parseApiDate,
   pinInputError,
+  pinLengthHint,
   requestCancelAvailability,
 } from '@/utils/request-state'
 import { fromSearch } from '@/utils/request-model'
@@ -89,20 +90,38 @@ describe('other availabilities', () => {
     expect(attemptsLeft(checks, T0)).toBe(1)
     expect(attemptsLeft(checks, T0 + 150_000)).toBe(2)
   })
-  it('judges a typed code', () => {
+  it('judges a typed code: refuses only what the API cannot take as a code', () => {
     expect(pinInputError('')).toBe('Enter the code from the message or call.')
     expect(pinInputError('12a4')).toBe('The code has digits only.')
-    expect(pinInputError('12345', 4)).toBe('The code has 4 digits.')
-    expect(pinInputError('1234', 4)).toBeNull()
-    expect(pinInputError('123456', 4)).toBe('The code has 4 digits.')
-    expect(pinInputError('1234', 6)).toBe('The code has 6 digits.')
-    expect(pinInputError('123456', 6)).toBeNull()
+    expect(pinInputError('123')).toBe('The code has at least 4 digits.')
+    expect(pinInputError('12345678901')).toBe('The code has at most 10 digits.')
+    for (const code of ['1234', '12345', '123456', '1234567890']) {
+      expect(pinInputError(code)).toBeNull()
+    }
   })
-  it('accepts either allowed length (4 or 6) when the code length is not known', () => {
-    expect(pinInputError('1234')).toBeNull()
-    expect(pinInputError('123456')).toBeNull()
-    for (const code of ['123', '12345', '1234567']) {
-      expect(pinInputError(code)).toBe('The code has 4 or 6 digits.')
+  it("sends a code of another length than the request's PIN, with a note that does not block", () => {
+    // A test number's fixed PIN (123456, 12345) on a 4-digit request, and a wrong-length code a
+    // tester sends to see status 16.
+    expect(pinLengthHint('1234', 4)).toBeNull()
+    expect(pinLengthHint('123456', 6)).toBeNull()
+    expect(pinLengthHint('123456', 4)).toBe(
+      "This request's PIN has 4 digits: a code of 6 digits is checked as a wrong code, unless it is a test number's fixed PIN.",
+    )
+    expect(pinLengthHint('12345', 4)).toMatch(
+      /^This request's PIN has 4 digits: a code of 5 digits/,
+    )
+    expect(pinLengthHint('1234', 6)).toMatch(/^This request's PIN has 6 digits: a code of 4 digits/)
+    // Nothing to add while the code is refused anyway, or for a custom PIN.
+    expect(pinLengthHint('123', 4)).toBeNull()
+    expect(pinLengthHint('', 4)).toBeNull()
+    expect(pinLengthHint('98765', 4, true)).toBeNull()
+  })
+  it('notes a length other than 4 or 6 when the code length is not known', () => {
+    expect(pinLengthHint('1234')).toBeNull()
+    expect(pinLengthHint('123456')).toBeNull()
+    for (const code of ['12345', '1234567']) {
+      expect(pinInputError(code)).toBeNull()
+      expect(pinLengthHint(code)).toMatch(/^A generated PIN has 4 or 6 digits: /)
     }
   })
   it('reads API dates as UTC and formats durations', () => {
@@ -175,14 +194,17 @@ describe('fromSearch (live: times estimated from the parameters sent)', () => {
       fromSearch('live', search, emptyEntry('r', T0, 'live')),
     ]) {
       expect(model.codeLength).toBeNull()
-      expect(pinInputError('123456', model.codeLength ?? undefined)).toBeNull()
-      expect(pinInputError('1234', model.codeLength ?? undefined)).toBeNull()
+      expect(pinLengthHint('123456', model.codeLength ?? undefined)).toBeNull()
+      expect(pinLengthHint('1234', model.codeLength ?? undefined)).toBeNull()
     }
   })
   it("takes the API's default code length (4) for a start from this dashboard that left it out", () => {
     const entry: HistoryEntry = { ...emptyEntry('r', T0, 'live'), source: 'started' }
     const model = fromSearch('live', search, entry)
     expect(model.codeLength).toBe(4)
-    expect(pinInputError('123456', model.codeLength ?? undefined)).toBe('The code has 4 digits.')
+    expect(pinInputError('123456')).toBeNull()
+    expect(pinLengthHint('123456', model.codeLength ?? undefined)).toMatch(
+      /^This request's PIN has 4 digits: /,
+    )
   })
 })
