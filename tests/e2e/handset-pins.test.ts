@@ -7,7 +7,15 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { adminRequest, advanceClock, baseURL, POLL, randomNumber, useBrowser } from './support'
+import {
+  adminRequest,
+  advanceClock,
+  axeViolations,
+  baseURL,
+  POLL,
+  randomNumber,
+  useBrowser,
+} from './support'
 
 const app = useBrowser()
 
@@ -65,6 +73,11 @@ describe('handset: PINs that can no longer be checked', () => {
       .getByRole('link', { name: `Enter PIN ${current} on its request` })
       .waitFor()
     expect(await page.getByRole('link', { name: /^Enter PIN/ }).count()).toBe(1)
+    // The spent PIN, muted and struck through, stays readable in either colour scheme.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme })
+      expect(await axeViolations(page), `axe, ${colorScheme}`).toEqual([])
+    }
 
     // The link left leads to a check that works.
     await page.getByRole('link', { name: `Enter PIN ${current} on its request` }).click()
@@ -93,6 +106,7 @@ describe('handset: PINs that can no longer be checked', () => {
     const row = others.getByRole('listitem').filter({ hasText: id })
     await row.getByText(note).waitFor()
     expect(await row.getByRole('button').count()).toBe(0)
+    expect(await axeViolations(page)).toEqual([])
     expect(
       await others
         .getByRole('button', { name: `Add to history: request to +${number.digits}` })
