@@ -32,7 +32,11 @@ describe('calls made', () => {
     const id = await startVerification(page, randomNumber().typed)
     expect(id).toMatch(/^[0-9a-f]{32}$/)
     await waitForStatus(page, 'IN PROGRESS')
-    const summary = page.locator('main details > summary').first()
+    // The start's own row: searches made meanwhile are listed above it, newest first.
+    const summary = page
+      .locator('main details > summary')
+      .filter({ hasText: /verify\/json/ })
+      .first()
     await summary.waitFor()
 
     const closed = await sign(summary)
