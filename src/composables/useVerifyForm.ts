@@ -3,8 +3,8 @@
  * (after a field is left, or after a submit attempt), the parsed number and the timing explanation.
  */
 import { computed, reactive, ref, watch } from 'vue'
-import { DEFAULT_LANGUAGE, languagesFor, type RequestKind } from '@contract/params'
-import { countryName, parseNumber } from '@/utils/phone'
+import { DEFAULT_LANGUAGE, LIMITS, languagesFor, type RequestKind } from '@contract/params'
+import { countryName, parseNumber, sandboxNumber } from '@/utils/phone'
 import {
   explainTiming,
   fieldMessage,
@@ -129,13 +129,16 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
 
   const parsedNumber = computed(() => parseNumber(form.number, form.numberCountry))
 
+  /**
+   * The number's error: only what the sandbox refuses (`parseNumber` reads it by the sandbox's
+   * rule); what only the numbering plans doubt is a warning in the field's hint.
+   */
   function numberMessage(): FieldMessage | null {
     const parsed = parsedNumber.value
     const invalid = ERROR_TEXTS.invalidParam('number')
-    if (parsed.ok) return fieldMessage(form, 'number', parsed.number.digits)
-    const where = form.number.trim().startsWith('+')
-      ? 'for its country code'
-      : `for ${countryName(form.numberCountry)}`
+    if (parsed.ok) return fieldMessage(form, 'number', parsed.number.digits, sandboxNumber)
+    const international = /^(\+|00)/.test(form.number.trim())
+    const { min, max } = LIMITS.numberDigits
     switch (parsed.problem) {
       case 'empty':
         return fieldMessage(form, 'number', '')
@@ -145,14 +148,35 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
           apiText: invalid,
         }
       case 'no_country':
+        // The form's own reading needs a country: not something the API says.
         return {
           message: "Add the country code (e.g. +44) or choose the number's country.",
+          apiText: null,
+        }
+      case 'leading_zero':
+        return {
+          message: 'A country code never starts with 0: type + and the country code.',
           apiText: invalid,
         }
       case 'too_short':
-        return { message: `The number is too short ${where}.`, apiText: invalid }
+        return {
+          message: international
+            ? `The number is too short: with its country code it has at least ${min} digits.`
+            : `The number is too short for ${countryName(form.numberCountry)}.`,
+          apiText: invalid,
+        }
       case 'too_long':
-        return { message: `The number is too long ${where}.`, apiText: invalid }
+        return {
+          message: international
+            ? `The number is too long: with its country code it has at most ${max} digits.`
+            : `The number is too long for ${countryName(form.numberCountry)}.`,
+          apiText: invalid,
+        }
+      case 'not_possible':
+        return {
+          message: `This is not a possible number in ${countryName(form.numberCountry)}: type it with + and its country code.`,
+          apiText: invalid,
+        }
     }
   }
 

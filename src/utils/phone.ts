@@ -9,7 +9,9 @@ import {
   parsePhoneNumberFromString,
   validatePhoneNumberLength,
   type CountryCode,
+  type PhoneNumber,
 } from 'libphonenumber-js/min'
+import { LIMITS, normalizeNumber } from '@contract/params'
 
 export interface ParsedNumber {
   /** E.164 digits without `+`, as the API takes them: `447700900000`. */
@@ -18,11 +20,34 @@ export interface ParsedNumber {
   international: string
   /** The country the number belongs to, when known. */
   country: string | undefined
+  /** Its calling code as the numbering plans read it (`44`), when known. */
+  callingCode: string | undefined
   /** Whether the number matches the numbering plan (a possible-but-invalid number only warns). */
   valid: boolean
+  /**
+   * Why the live API may refuse a number the sandbox takes (`null`: no doubt): a calling code the
+   * numbering plans do not know, a length unusual for its country, or a number the plan does not
+   * know (`not_valid`).
+   */
+  doubt: NumberDoubt | null
 }
 
-export type NumberProblem = 'empty' | 'not_a_number' | 'no_country' | 'too_short' | 'too_long'
+export type NumberDoubt = 'unknown_country' | 'unusual_length' | 'not_valid'
+
+/**
+ * Why the sandbox refuses a number (only these block the form): not digits, a calling code
+ * starting with 0, fewer than 7 or more than 15 digits (international forms), a national number
+ * that is too short, too long or not possible in the chosen country, or no country to read a
+ * national number in.
+ */
+export type NumberProblem =
+  | 'empty'
+  | 'not_a_number'
+  | 'no_country'
+  | 'leading_zero'
+  | 'too_short'
+  | 'too_long'
+  | 'not_possible'
 
 export type NumberResult =
   { ok: true; number: ParsedNumber } | { ok: false; problem: NumberProblem }
@@ -32,30 +57,110 @@ function countryOrUndefined(country: string | undefined): CountryCode | undefine
   return upper && isSupportedCountry(upper) ? upper : undefined
 }
 
+const WRITTEN = /^[0-9\s\-.()/]+$/
+const FORMATTING = /[\s\-.()/]/g
+
+function parse(text: string, country?: CountryCode): PhoneNumber | undefined {
+  try {
+    return parsePhoneNumberFromString(text, country)
+  } catch {
+    return undefined
+  }
+}
+
+/** E.164 digits without `+` within the API's length rule, else null. */
+function digitsOf(number: PhoneNumber | undefined): string | null {
+  return number ? normalizeNumber(number.number) : null
+}
+
+/**
+ * The number as the sandbox reads it (`number`, with the `country` sent): international digits
+ * (no `+`), or `null` when the sandbox answers status 3 (`Invalid value for param: number`). The
+ * same rule as the sandbox's own (a test holds them equal): international forms (`+…`, `00…`) and
+ * numbers without a country the numbering plans know follow the contract's E.164 rule
+ * (`normalizeNumber`); a number written without `+` or `00` with such a country is read by that
+ * country's plan: its own calling code and valid there, else the national reading when valid,
+ * else the digits as another country's valid number, else whichever reading is possible.
+ */
+export function sandboxNumber(number: string, country?: string): string | null {
+  const text = number.trim()
+  const upper = country?.toUpperCase()
+  if (!upper || !isSupportedCountry(upper) || text.startsWith('+') || text.startsWith('00')) {
+    return normalizeNumber(number)
+  }
+  if (!WRITTEN.test(text)) return null
+  const digits = text.replace(FORMATTING, '')
+  const ownCode = digits.startsWith(getCountryCallingCode(upper))
+  const dialled = parse(`+${digits}`)
+  const national = parse(digits, upper)
+  if (ownCode && dialled?.isValid()) return digitsOf(dialled)
+  if (national?.isValid()) return digitsOf(national)
+  if (dialled?.isValid()) return digitsOf(dialled)
+  if (ownCode && dialled?.isPossible()) return digitsOf(dialled)
+  if (national?.isPossible()) return digitsOf(national)
+  if (dialled?.isPossible()) return digitsOf(dialled)
+  return null
+}
+
+/** Why an international form the sandbox refuses is refused. */
+function internationalProblem(text: string): NumberProblem {
+  const digits = text
+    .replace(/\(\s*0\s*\)/g, '')
+    .replace(FORMATTING, '')
+    .replace(/^(\+|00)/, '')
+  if (!/^[0-9]+$/.test(digits)) return 'not_a_number'
+  if (digits.startsWith('0')) return 'leading_zero'
+  if (digits.length < LIMITS.numberDigits.min) return 'too_short'
+  if (digits.length > LIMITS.numberDigits.max) return 'too_long'
+  return 'not_a_number'
+}
+
+/** Why a national number the sandbox refuses in `country` is refused. */
+function nationalProblem(text: string, country: CountryCode): NumberProblem {
+  const length = validatePhoneNumberLength(text, country)
+  if (length === 'TOO_SHORT') return 'too_short'
+  if (length === 'TOO_LONG') return 'too_long'
+  return 'not_possible'
+}
+
+/** What the numbering plans doubt about E.164 digits the sandbox takes. */
+function doubtOf(digits: string, parsed: PhoneNumber | undefined): NumberDoubt | null {
+  const length = validatePhoneNumberLength(`+${digits}`)
+  if (length === 'INVALID_COUNTRY' || !parsed) return 'unknown_country'
+  if (length !== undefined) return 'unusual_length'
+  return parsed.isValid() ? null : 'not_valid'
+}
+
 /**
  * Parses what the user typed: `+44 7700 900000`, `0044…`, or a national number of
- * `defaultCountry` (`07700 900000` with GB).
+ * `defaultCountry` (`07700 900000` with GB). Refused (`ok: false`) exactly when the sandbox would
+ * refuse it (`sandboxNumber`; a national number without a known country cannot be read at all);
+ * what only the numbering plans doubt is `doubt`, a warning.
  */
 export function parseNumber(input: string, defaultCountry?: string): NumberResult {
-  const text = input.trim().replace(/^00/, '+')
+  const text = input.trim()
   if (text === '') return { ok: false, problem: 'empty' }
-  if (!/^\+?[0-9\s\-.()/]+$/.test(text)) return { ok: false, problem: 'not_a_number' }
-  const country = countryOrUndefined(defaultCountry)
-  const length = validatePhoneNumberLength(text, country)
-  if (length === 'INVALID_COUNTRY') return { ok: false, problem: 'no_country' }
-  if (length === 'NOT_A_NUMBER') return { ok: false, problem: 'not_a_number' }
-  if (length === 'TOO_SHORT') return { ok: false, problem: 'too_short' }
-  if (length === 'TOO_LONG') return { ok: false, problem: 'too_long' }
-  const parsed = parsePhoneNumberFromString(text, country)
-  if (!parsed) return { ok: false, problem: 'not_a_number' }
-  if (!parsed.isPossible()) return { ok: false, problem: 'too_short' }
+  let digits: string | null
+  if (text.startsWith('+') || text.startsWith('00')) {
+    digits = sandboxNumber(text)
+    if (digits === null) return { ok: false, problem: internationalProblem(text) }
+  } else {
+    if (!WRITTEN.test(text)) return { ok: false, problem: 'not_a_number' }
+    const country = countryOrUndefined(defaultCountry)
+    if (!country) return { ok: false, problem: 'no_country' }
+    digits = sandboxNumber(text, country)
+    if (digits === null) return { ok: false, problem: nationalProblem(text, country) }
+  }
+  const parsed = parse(`+${digits}`)
   return {
     ok: true,
     number: {
-      digits: parsed.number.replace(/^\+/, ''),
-      international: parsed.formatInternational(),
-      country: parsed.country,
-      valid: parsed.isValid(),
+      digits,
+      international: parsed?.formatInternational() ?? `+${digits}`,
+      country: parsed?.country,
+      callingCode: parsed?.countryCallingCode,
+      valid: parsed?.isValid() ?? false,
+      doubt: doubtOf(digits, parsed),
     },
   }
 }

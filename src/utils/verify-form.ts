@@ -9,6 +9,7 @@ import {
   hasUnshowableCharacters,
   LIMITS,
   VALUE_ORDER,
+  type NumberReader,
   type RequestKind,
 } from '@contract/params'
 import {
@@ -42,8 +43,8 @@ export type FieldName = Exclude<keyof VerifyForm, 'kind' | 'numberCountry'>
 /** A message next to a field: what is wrong in words, and the API's answer to it. */
 export interface FieldMessage {
   message: string
-  /** The `error_text` the API answers for this value (status 2 or 3). */
-  apiText: string
+  /** The `error_text` the API answers for this value (status 2 or 3); `null`: not an API error. */
+  apiText: string | null
 }
 
 /** The form's keys that are not parameters of the API. */
@@ -130,9 +131,11 @@ export function fieldMessage(
   form: VerifyForm,
   param: FieldName,
   numberDigits?: string | null,
+  readNumber?: NumberReader,
 ): FieldMessage | null {
   const raw = param === 'number' ? (numberDigits ?? form.number.trim()) : form[param].trim()
-  const error = fieldError(form.kind, param, raw, { country: form.country.trim() || undefined })
+  const country = form.country.trim() || undefined
+  const error = fieldError(form.kind, param, raw, { country, normalizeNumber: readNumber })
   if (!error) return null
   return { message: explain(param, raw, error.status), apiText: error.error_text }
 }

@@ -157,12 +157,26 @@ describe('the new verification form: rules and messages', () => {
 
   it.each([
     ['abc', 'Use digits only'],
-    ['+44 12', 'The number is too short for its country code.'],
+    ['+44 12', 'The number is too short: with its country code it has at least 7 digits.'],
     ['0770090012345678', 'The number is too long for United Kingdom.'],
   ])('number %j: %s', async (value, message) => {
     await fill('number', value)
     expect(errorOf('number')).toContain(message)
     expect(errorOf('number')).toContain('Invalid value for param: number')
+  })
+
+  it.each([
+    ['+999 1234567', '9991234567', 'No country has this calling code'],
+    ['+4477009', '4477009', 'This length is unusual for a number of +44'],
+    ['+1 202 555 0100 1234', '120255501001234', 'This length is unusual for a number of '],
+  ])('number %j: only a warning, as the sandbox takes it', async (value, digits, warning) => {
+    await fill('number', value)
+    expect(errorOf('number')).toBe('')
+    expect(wrapper.get('#number').attributes('aria-invalid')).not.toBe('true')
+    const hint = wrapper.get('#number-hint').text()
+    expect(hint).toContain(`Sent as ${digits}`)
+    expect(hint).toContain(warning)
+    expect(hint).toContain('the live API may refuse it')
   })
 
   it('shows no message on a field the user has not left yet', async () => {
@@ -338,6 +352,8 @@ describe('sending', () => {
     ['+1 (212) 555-0123', 'GB', '12125550123'],
     ['0049 30 1234567', 'GB', '49301234567'],
     ['030 1234567', 'DE', '49301234567'],
+    ['+999 1234567', 'GB', '9991234567'],
+    ['+1234567', 'GB', '1234567'],
   ])('normalises %j (country %s) to E.164 digits %s', async (typed, country, digits) => {
     start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
     await wrapper.get('#number-country').setValue(country)
