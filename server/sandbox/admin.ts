@@ -15,7 +15,7 @@ const MAX_LIST = 1000
 
 const ROUTES_HELP = {
   routes: [
-    'GET /__admin/requests?number=&status=&account=&limit=&offset=',
+    'GET /__admin/requests?request_id=&number=&status=&account=&limit=&offset=',
     'GET /__admin/requests/{request_id}',
     'GET /__admin/messages?number=&request_id=&channel=&limit=&offset=',
     'GET /__admin/events (Server-Sent Events)',
@@ -134,6 +134,7 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
         )
       }
       const { records, total } = engine.listRequests({
+        request_id: call.query.get('request_id') || undefined,
         number: call.query.get('number') ?? undefined,
         status,
         account: call.query.get('account') ?? undefined,

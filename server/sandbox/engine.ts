@@ -161,6 +161,8 @@ export type EngineChange =
   | { type: 'test-numbers' }
 
 export interface RequestFilter {
+  /** That request only (a look-up that answers an empty list for an unknown id). */
+  request_id?: string
   number?: string
   status?: string
   account?: string
@@ -859,6 +861,7 @@ export class Engine {
     const all = [...this.requests.values()]
     for (let i = all.length - 1; i >= 0; i--) {
       const r = all[i] as RequestRecord
+      if (filter.request_id !== undefined && r.id !== filter.request_id) continue
       if (number && r.number !== number) continue
       if (status && r.status !== status) continue
       if (filter.account) {

@@ -93,6 +93,19 @@ describe('GET /__admin/requests', () => {
     expect(mine.map((r) => r.request_id)).toEqual(expect.arrayContaining([done, open, other]))
     expect(await requests('?account=nobody')).toEqual([])
   })
+
+  it('looks one request up by request_id: an unknown id is an empty list, not a 404', async () => {
+    const id = await start()
+    const found = (await admin(sb.base, `/requests?request_id=${id}`)) as Body
+    expect(found.total).toBe(1)
+    expect(found.requests).toEqual([expect.objectContaining({ request_id: id })])
+    const res = await raw(sb.base, {
+      method: 'GET',
+      path: `/__admin/requests?request_id=${'f'.repeat(32)}`,
+    })
+    expect(res.status).toBe(200)
+    expect(JSON.parse(res.text)).toEqual({ requests: [], total: 0 })
+  })
 })
 
 describe('paging and channel filter', () => {
