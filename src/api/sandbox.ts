@@ -14,7 +14,7 @@ import type {
   TestNumber,
 } from '@contract/admin'
 import type { SearchStatus } from '@contract/types'
-import { apiRequest, apiUrlWithToken, isApiError, type Params } from './client'
+import { apiRequest, apiUrlWithToken, type Params } from './client'
 
 const ADMIN = 'sandbox/__admin'
 
@@ -40,19 +40,16 @@ export function listAdminRequests(filter: AdminRequestFilter = {}): Promise<Admi
   return apiRequest<AdminRequestList>('GET', `${ADMIN}/requests`, { query: query(filter) })
 }
 
-/** One request as the sandbox sees it, or `null` when the sandbox does not know it (404). */
+/**
+ * One request as the sandbox sees it, or `null` when the sandbox does not know it. Asked as a
+ * look-up in the list (`?request_id=`), which answers an unknown id with an empty list: a deep
+ * link to an unknown id, or a request gone with a reset, is no failed resource in the console.
+ */
 export async function getAdminRequest(requestId: string): Promise<AdminRequest | null> {
-  try {
-    return await apiRequest<AdminRequest>(
-      'GET',
-      `${ADMIN}/requests/${encodeURIComponent(requestId)}`,
-    )
-  } catch (error) {
-    if (isApiError(error) && error.httpStatus === 404) {
-      return null
-    }
-    throw error
-  }
+  const { requests } = await apiRequest<AdminRequestList>('GET', `${ADMIN}/requests`, {
+    query: { request_id: requestId, limit: '1' },
+  })
+  return requests.find((r) => r.request_id === requestId) ?? null
 }
 
 /** The handset's messages, newest first. */

@@ -83,6 +83,13 @@ export function useRequestDetails(
   const notFound = ref<string | null>(null)
   /** The search answered another status (1 Throttled, 5 Internal Error…): its code and text. */
   const searchFailure = ref<{ status: string; errorText: string } | null>(null)
+  /**
+   * The sandbox no longer holds this request: `reset` once its event stream said the sandbox was
+   * reset (at once, before any reload), `missing` when the sandbox does not know a request history
+   * holds as a sandbox one (reset or restarted without its state). Final: nothing can be done
+   * with it any more.
+   */
+  const gone = ref<'reset' | 'missing' | null>(null)
 
   /**
    * When the last load failed (epoch ms). Once a later read of this request is answered (a refresh,
@@ -120,9 +127,16 @@ export function useRequestDetails(
    */
   let mayAdd = true
 
-  async function refreshFromSearch(env: EnvironmentId, id: string, add: boolean): Promise<void> {
+  async function refreshFromSearch(
+    env: EnvironmentId,
+    id: string,
+    add: boolean,
+    background: boolean,
+  ): Promise<void> {
     const sentAt = Date.now()
-    const result = await searchRequests(env, [id])
+    const result = background
+      ? await searchRequests(env, [id], { background: true })
+      : await searchRequests(env, [id])
     if (result.kind === 'found' && result.requests[0]) {
       const found = result.requests[0]
       notFound.value = null
@@ -163,9 +177,11 @@ export function useRequestDetails(
   /**
    * Fetches the request now; concurrent calls share one. A call made after an action on the
    * request (a check, a cancel) never shares a load sent before it, which knows nothing of the
-   * action: a new one follows the load in flight.
+   * action: a new one follows the load in flight. `background`: not asked for by the user (the
+   * reload after a sandbox reset): its search never takes a fault injected into the sandbox.
    */
-  function refresh(): Promise<void> {
+  function refresh(options: { background?: boolean } = {}): Promise<void> {
+    const background = options.background === true
     if (loading) {
       const lastAction = Math.max(
         shown.value?.lastActivityAt ?? 0,
@@ -174,7 +190,7 @@ export function useRequestDetails(
       if (loadingSince >= lastAction) return loading
       again ??= loading.then(() => {
         again = null
-        return refresh()
+        return refresh(options)
       })
       return again
     }
@@ -205,6 +221,7 @@ export function useRequestDetails(
               !isFinalStatus(admin.status)
             if (!older) adminModel.value = fromAdmin(admin)
             notFound.value = null
+            gone.value = null
             const stored = entry.value
             if (stored && stored.status !== admin.status) {
               await requests
@@ -215,12 +232,14 @@ export function useRequestDetails(
                 .catch(() => undefined)
             }
             // Into history as a look-up (best effort: the sandbox's view is already shown).
-            if (add) await refreshFromSearch(env, id, add).catch(() => undefined)
+            if (add) await refreshFromSearch(env, id, add, background).catch(() => undefined)
             return
           }
           adminModel.value = null
+          // The sandbox knows every request it holds: one history keeps as a sandbox one is gone.
+          if (shown.value?.environment === 'sandbox') gone.value ??= 'missing'
         }
-        await refreshFromSearch(env, id, add)
+        await refreshFromSearch(env, id, add, background)
       } catch (e) {
         error.value = isApiError(e) ? e : new ApiError('network', String(e))
         failedAt = Date.now()
@@ -240,11 +259,15 @@ export function useRequestDetails(
     stream = openSandboxEvents((event) => {
       if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
         adminModel.value = fromAdmin(event.data)
+        gone.value = null
         recovered()
       } else if (event.type === 'clock') {
         clockOffset.value = event.data.offset_ms
       } else if (event.type === 'reset') {
-        void refresh()
+        // Said at once: the request is gone with everything else (the reload only confirms it).
+        gone.value = 'reset'
+        adminModel.value = null
+        void refresh({ background: true })
       }
     })
   }
@@ -255,6 +278,7 @@ export function useRequestDetails(
       adminModel.value = null
       searchModel.value = null
       notFound.value = null
+      gone.value = null
       // Another request, or the user chose where to look: a first load again.
       if (!previous || id !== previous[0] || override !== previous[2]) mayAdd = true
       listen()
@@ -276,6 +300,7 @@ export function useRequestDetails(
     error,
     notFound,
     searchFailure,
+    gone,
     refresh,
   }
 }

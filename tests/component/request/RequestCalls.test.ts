@@ -6,9 +6,13 @@ import { apiCall } from './support'
 
 const call = apiCall({ response: { status: 'IN PROGRESS' } })
 
-function note(clockOffsetMs: number, calls: ApiCall[] = [call]): string | null {
+function note(
+  clockOffsetMs: number,
+  calls: ApiCall[] = [call],
+  timelineShown?: boolean,
+): string | null {
   const wrapper = mount(RequestCalls, {
-    props: { calls, origin: 'http://localhost:5173', clockOffsetMs },
+    props: { calls, origin: 'http://localhost:5173', clockOffsetMs, timelineShown },
   })
   const found = wrapper.find('[data-test="calls-clock-note"]')
   return found.exists() ? found.text() : null
@@ -18,6 +22,12 @@ describe('RequestCalls and the sandbox clock', () => {
   it('says call times are this computer’s when the sandbox clock was moved ahead', () => {
     expect(note(150_000)).toBe(
       "Call times are this computer's; the sandbox clock is 2 min 30 s ahead, so the timeline above reads later.",
+    )
+  })
+
+  it('speaks of no timeline where the page shows none', () => {
+    expect(note(150_000, [call], false)).toBe(
+      "Call times are this computer's; the sandbox clock is 2 min 30 s ahead.",
     )
   })
 

@@ -413,6 +413,92 @@ describe('request page: a check without a usable answer', () => {
   })
 })
 
+describe('request page: a sandbox reset', () => {
+  it('says at once that the request is gone, stops its countdowns and disables every action', async () => {
+    vi.mocked(getClock).mockResolvedValue({
+      now: '',
+      now_ms: t0 + 150_000,
+      offset_ms: 150_000,
+      next_due_at: null,
+    })
+    await mountRequest(adminRequest(ID, t0))
+    expect(wrapper!.find('[data-test="countdown-cancel"]').exists()).toBe(true)
+    // The reload after the reset: the sandbox no longer knows the request.
+    let answerReload!: (value: AdminRequest | null) => void
+    vi.mocked(getAdminRequest).mockReturnValue(new Promise((r) => (answerReload = r)))
+    vi.mocked(searchRequests).mockClear()
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    onEvent({ type: 'reset', data: { at: new Date(t0 + 10_000).toISOString() } })
+    await flushPromises()
+
+    // Before the reload is answered.
+    expect(text('[data-test="request-gone"]')).toContain(
+      'The sandbox was reset: this request no longer exists.',
+    )
+    expect(wrapper!.get('[data-test="request-gone"]').attributes('role')).toBe('status')
+    const gone = 'the request no longer exists in the sandbox'
+    expect(reason('cancel')).toBe(gone)
+    expect(reason('next-event')).toBe(gone)
+    expect(text('#pin-reason')).toBe(`Check not possible: ${gone}`)
+    expect((wrapper!.get('#cancel').element as HTMLButtonElement).disabled).toBe(true)
+    expect((wrapper!.get('#next-event').element as HTMLButtonElement).disabled).toBe(true)
+    expect((wrapper!.get('#pin-code').element as HTMLInputElement).disabled).toBe(true)
+    for (const countdown of ['cancel', 'next', 'pin']) {
+      expect(wrapper!.find(`[data-test="countdown-${countdown}"]`).exists()).toBe(false)
+    }
+    expect(wrapper!.find('.summary').exists()).toBe(false)
+    expect(document.title).toBe('Request …cccccc gone · Verify Desk')
+
+    answerReload(null)
+    await tick(60_000)
+    // Final: the reload's 101 does not bring back "has just finished", nor the countdowns.
+    expect(text('[data-test="request-gone"]')).toContain('The sandbox was reset')
+    expect(wrapper!.find('[data-test="search-not-found"]').exists()).toBe(false)
+    expect(wrapper!.text()).not.toContain('can take up to a minute')
+    expect(wrapper!.find('[data-test="countdown-cancel"]').exists()).toBe(false)
+    expect(reason('cancel')).toBe(gone)
+    // A background reload: it never takes a fault injected into the sandbox.
+    expect(searchRequests).toHaveBeenCalledWith('sandbox', [ID], { background: true })
+  })
+
+  it('says a sandbox request history holds is gone when the sandbox does not know it', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    wrapper!.unmount()
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    const pinia = getActivePinia()!
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    wrapper = mountAnyPath(pinia)
+    await flushPromises()
+    expect(text('[data-test="request-gone"]')).toContain(
+      'The sandbox does not know this request any more',
+    )
+    expect(reason('cancel')).toBe('the request no longer exists in the sandbox')
+    expect(wrapper!.find('[data-test="search-not-found"]').exists()).toBe(false)
+  })
+
+  it('comes back if the request is in the sandbox after all', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    onEvent({ type: 'reset', data: { at: new Date(t0 + 10_000).toISOString() } })
+    await flushPromises()
+    expect(wrapper!.find('[data-test="request-gone"]').exists()).toBe(true)
+    onEvent({ type: 'request', data: adminRequest(ID, t0) })
+    await flushPromises()
+    expect(wrapper!.find('[data-test="request-gone"]').exists()).toBe(false)
+    expect(text('.summary')).toContain('IN PROGRESS')
+  })
+})
+
 describe('request page: live status and loading', () => {
   it('leaves a change of a request in history to the app announcer: said once', async () => {
     await mountRequest(adminRequest(ID, t0))
