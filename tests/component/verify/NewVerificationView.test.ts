@@ -85,6 +85,27 @@ describe('the new verification form: rules and messages', () => {
     expect(start).not.toHaveBeenCalled()
   })
 
+  it('says a refused submit again when it is repeated with the same fields to fix', async () => {
+    await fill('brand', '')
+    await submit()
+    const said = wrapper.get('[data-test="form-announcement"]')
+    expect(said.attributes('role')).toBe('status')
+    expect(said.text()).toBe('2 fields need attention before sending.')
+    // Enter again, nothing changed: emptied, then said again (a live region only speaks changes).
+    const texts: string[] = []
+    const observer = new MutationObserver(() => texts.push(said.element.textContent!.trim()))
+    observer.observe(said.element, { childList: true, characterData: true, subtree: true })
+    await submit()
+    observer.disconnect()
+    expect(texts).toEqual(['', '2 fields need attention before sending.'])
+    // Kept current while fields are fixed, and gone once none is left.
+    await fill('brand', 'Acme')
+    expect(said.text()).toBe('1 field needs attention before sending.')
+    await fill('number', '+447700900123')
+    expect(said.text()).toBe('')
+    expect(start).not.toHaveBeenCalled()
+  })
+
   it.each([
     [
       'brand',
