@@ -27,6 +27,10 @@ describe('a server protected by an access token', () => {
     // The field has the focus: the token can be typed straight away.
     expect(await field.evaluate((el) => el === document.activeElement)).toBe(true)
     expect(await axeViolations(page)).toEqual([])
+    // The prompt is the page meanwhile: one h1, the page's own hidden under it.
+    expect(await page.getByRole('heading', { level: 1 }).allTextContents()).toEqual([
+      'This server needs an access token',
+    ])
 
     await page.keyboard.type('not-the-token')
     await page.keyboard.press('Enter')

@@ -29,7 +29,7 @@ describe('the access-token prompt', () => {
     const field = wrapper.get('#access-token').element
     expect(document.activeElement).toBe(field)
     expect(description(field)).toContain('The token in use was refused: enter the current one.')
-    // It comes before the page's own h1: an h2 there would be a heading without its parent.
+    // The page's one h1 while it is shown (the app hides the page under it meanwhile).
     const heading = wrapper.get('#token-title')
     expect(heading.element.tagName).toBe('H1')
     expect(heading.text()).toBe('This server needs an access token')

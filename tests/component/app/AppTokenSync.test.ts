@@ -94,6 +94,24 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
+describe('the prompt and the page under it', () => {
+  /** The level 1 headings a reader meets: not those inside a hidden part. */
+  const shownH1s = () =>
+    [...document.querySelectorAll('h1')]
+      .filter((h) => !h.closest('[style*="display: none"]'))
+      .map((h) => h.textContent?.trim())
+
+  it('is the one h1 while shown: the page is hidden, kept, and back once the token is in', async () => {
+    const w = await mountApp()
+    expect(shownH1s()).toEqual(['This server needs an access token'])
+    expect(pageMounts).toBe(1)
+    storedByAnotherTab(SETTINGS_KEY, JSON.stringify({ accessToken: TOKEN }))
+    await flushPromises()
+    await vi.waitFor(() => expect(w.find('#access-token').exists()).toBe(false))
+    expect(shownH1s()).toEqual(['New verification'])
+  })
+})
+
 describe('the access token entered in another tab', () => {
   it('closes the prompt here, loads the environments with it and loads the page again', async () => {
     const w = await mountApp()
