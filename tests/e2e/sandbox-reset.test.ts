@@ -5,6 +5,7 @@
  */
 import { expect, test } from 'vitest'
 import {
+  axeViolations,
   baseURL,
   POLL,
   randomNumber,
@@ -48,6 +49,7 @@ test('a reset while the request page is open: the request is gone at once, final
   )
   expect(await page.getByText(/can take up to a minute/).count()).toBe(0)
   expect(await gone.isVisible()).toBe(true)
+  expect(await axeViolations(page)).toEqual([])
   expect(failures()).toEqual([])
   expect(app.pageErrors).toEqual([])
 })
