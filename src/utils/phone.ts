@@ -11,7 +11,8 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/min'
-import { LIMITS, normalizeNumber } from '@contract/params'
+import { LIMITS, type NumberReader } from '@contract/params'
+import { numberReader } from '@contract/numbers'
 
 export interface ParsedNumber {
   /** E.164 digits without `+`, as the API takes them: `447700900000`. */
@@ -68,39 +69,16 @@ function parse(text: string, country?: CountryCode): PhoneNumber | undefined {
   }
 }
 
-/** E.164 digits without `+` within the API's length rule, else null. */
-function digitsOf(number: PhoneNumber | undefined): string | null {
-  return number ? normalizeNumber(number.number) : null
-}
-
 /**
  * The number as the sandbox reads it (`number`, with the `country` sent): international digits
- * (no `+`), or `null` when the sandbox answers status 3 (`Invalid value for param: number`). The
- * same rule as the sandbox's own (a test holds them equal): international forms (`+…`, `00…`) and
- * numbers without a country the numbering plans know follow the contract's E.164 rule
- * (`normalizeNumber`); a number written without `+` or `00` with such a country is read by that
- * country's plan: its own calling code and valid there, else the national reading when valid,
- * else the digits as another country's valid number, else whichever reading is possible.
+ * (no `+`), or `null` when the sandbox answers status 3. The sandbox's own rule (contract
+ * `numberReader`) on the same numbering plans.
  */
-export function sandboxNumber(number: string, country?: string): string | null {
-  const text = number.trim()
-  const upper = country?.toUpperCase()
-  if (!upper || !isSupportedCountry(upper) || text.startsWith('+') || text.startsWith('00')) {
-    return normalizeNumber(number)
-  }
-  if (!WRITTEN.test(text)) return null
-  const digits = text.replace(FORMATTING, '')
-  const ownCode = digits.startsWith(getCountryCallingCode(upper))
-  const dialled = parse(`+${digits}`)
-  const national = parse(digits, upper)
-  if (ownCode && dialled?.isValid()) return digitsOf(dialled)
-  if (national?.isValid()) return digitsOf(national)
-  if (dialled?.isValid()) return digitsOf(dialled)
-  if (ownCode && dialled?.isPossible()) return digitsOf(dialled)
-  if (national?.isPossible()) return digitsOf(national)
-  if (dialled?.isPossible()) return digitsOf(dialled)
-  return null
-}
+export const sandboxNumber: NumberReader = numberReader({
+  isSupportedCountry,
+  callingCode: (country) => getCountryCallingCode(country as CountryCode),
+  parse: (text, country) => parse(text, country as CountryCode | undefined),
+})
 
 /** Why an international form the sandbox refuses is refused. */
 function internationalProblem(text: string): NumberProblem {

@@ -77,7 +77,7 @@ describe('the New verification number and the sandbox agree', () => {
     expect(sent.message?.apiText ?? null).toBe(digits === null ? INVALID : null)
   })
 
-  it('reads a number exactly as the sandbox does', () => {
+  it("reads a number exactly as the sandbox does (the same rule on each side's numbering plans)", () => {
     const countries = [undefined, 'GB', 'US', 'DE', 'IN', 'IT', 'FR', 'XX']
     for (const [typed] of TABLE) {
       for (const country of countries) {
