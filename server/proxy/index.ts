@@ -510,9 +510,11 @@ export function createProxy(options: ProxyOptions): Proxy {
       body: kind === 'none' && method !== 'POST' ? undefined : outgoing.body,
     }
     // The dashboard's background polling: the embedded sandbox applies no injected fault to it. A
-    // flag passed in-process only: the header itself goes nowhere (live never hears of it).
+    // flag passed in-process only: the header itself goes nowhere (live never hears of it). Only a
+    // search can be one: a start, check or control is never background, whatever it claims.
     if (
       route.kind === 'verify' &&
+      route.endpoint === 'search' &&
       route.environment === 'sandbox' &&
       req.headers[BACKGROUND_HEADER_NAME] === '1'
     ) {

@@ -117,6 +117,36 @@ describe('a fault injected into the sandbox and the dashboard polling', () => {
     expect(await faults()).toEqual([])
   })
 
+  it('marks only searches: a start, check or control claiming to be background still meets the fault', async () => {
+    await inject({ endpoint: 'request', status: '7', count: 1 })
+    const start = await call(port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      body: JSON.stringify({ number: '447700900805', brand: 'Poll' }),
+      headers: { 'content-type': 'application/json', ...BACKGROUND },
+    })
+    expect(start.json()).toMatchObject({ status: '7' })
+    expect(await faults()).toEqual([])
+
+    const id = await startRequest('447700900806')
+    await inject({ endpoint: 'any', drop: true, count: 2 })
+    const check = await call(port, '/api/sandbox/verify/check/json', {
+      method: 'POST',
+      body: JSON.stringify({ request_id: id, code: '0000' }),
+      headers: { 'content-type': 'application/json', ...BACKGROUND },
+    })
+    expect(check.status).toBe(502)
+    const cancel = await call(port, '/api/sandbox/verify/control/json', {
+      method: 'POST',
+      body: JSON.stringify({ request_id: id, cmd: 'cancel' }),
+      headers: { 'content-type': 'application/json', ...BACKGROUND },
+    })
+    expect(cancel.status).toBe(502)
+    expect(await faults()).toEqual([])
+    expect(lines.filter((l) => /endpoint=(request|check|control)\b.*background/.test(l))).toEqual(
+      [],
+    )
+  })
+
   it('counts only the value 1', async () => {
     const id = await startRequest('447700900804')
     await inject({ endpoint: 'search', status: '5', count: 1 })
