@@ -3,7 +3,7 @@
  * a person using the dashboard. Texts follow the API where sources agree, and the observed live texts
  * where the documentation and the live API differ.
  */
-import type { SearchStatus, StatusCode } from './types.ts'
+import type { SearchStatus, StatusCode, VerifyEndpoint } from './types.ts'
 
 /** Exact error texts, by code. Functions take the value that the API puts into the text. */
 export const ERROR_TEXTS = {
@@ -241,9 +241,40 @@ export function isStatusCode(code: string): code is StatusCode {
 }
 
 /** The user-facing meaning of a status code; unknown codes get a generic entry. */
-export function statusInfo(code: string | number): StatusInfo {
+/** A status that means something else on some endpoints than `INFO` says for most. */
+const ROUTING_FAILURE: Omit<StatusInfo, 'code'> = {
+  title: 'Could not be routed',
+  meaning:
+    'The platform could not route this verification to the number (no request was created, nothing was sent).',
+  nextStep:
+    'Check the number and its country, then start again; if it keeps failing for a valid number, contact Vonage support.',
+  retryable: true,
+}
+const BY_ENDPOINT: Partial<
+  Record<VerifyEndpoint, Partial<Record<StatusCode, Omit<StatusInfo, 'code'>>>>
+> = {
+  request: { '6': ROUTING_FAILURE },
+  psd2: { '6': ROUTING_FAILURE },
+  search: {
+    '6': {
+      title: 'Could not be processed',
+      meaning: 'The platform could not process this search (wrong parameters).',
+      nextStep: 'Check the request_id values sent (up to 10, each of up to 32 characters).',
+      retryable: false,
+    },
+  },
+}
+
+/**
+ * What a status means. With the `endpoint` that answered it, a status whose meaning depends on
+ * the endpoint (6 on a start: the request could not be routed, no request exists) reads as there.
+ */
+export function statusInfo(code: string | number, endpoint?: VerifyEndpoint): StatusInfo {
   const key = String(code)
-  if (isStatusCode(key)) return { code: key, ...INFO[key] }
+  if (isStatusCode(key)) {
+    const own = endpoint ? BY_ENDPOINT[endpoint]?.[key] : undefined
+    return { code: key, ...(own ?? INFO[key]) }
+  }
   return {
     code: key,
     title: `Status ${key}`,

@@ -918,6 +918,19 @@ describe('announcements and focus on New verification', () => {
     expect(wrapper.get('[data-test="start-error-alert"]').text()).toContain('Status 15')
   })
 
+  it('titles a status 6 answered to a start as not routed, with no request to search', async () => {
+    start.mockResolvedValueOnce({
+      status: '6',
+      error_text:
+        'The Vonage platform was unable to process this message for the following reason: The request could not be routed.',
+    })
+    await fill('number', '+447700900123')
+    await submit()
+    const alert = wrapper.get('[data-test="start-error-alert"]').text()
+    expect(alert).toContain('Status 6: Could not be routed')
+    expect(alert).not.toContain('Search the request')
+  })
+
   it('keeps the focus on "Start verification" when the answer is an error', async () => {
     let answer!: (value: StartResult) => void
     start.mockReturnValueOnce(new Promise<StartResult>((r) => (answer = r)))
