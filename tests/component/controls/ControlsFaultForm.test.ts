@@ -85,6 +85,22 @@ describe('ControlsFaultForm', () => {
     )
   })
 
+  it('reads a status 6 as the chosen endpoint answers it', async () => {
+    const wrapper = mount(ControlsFaultForm)
+    const label6 = () =>
+      wrapper
+        .findAll('#fault-status option')
+        .find((o) => o.attributes('value') === '6')!
+        .text()
+    expect(label6()).toBe('6 · Could not be routed')
+    await wrapper.get('#fault-status').setValue('6')
+    expect(wrapper.get('#fault-status-meaning').text()).toContain('no request was created')
+    await wrapper.get('#fault-endpoint').setValue('check')
+    expect(label6()).toBe('6 · Unknown or inactive request')
+    await wrapper.get('#fault-endpoint').setValue('search')
+    expect(label6()).toBe('6 · Could not be processed')
+  })
+
   it('keeps the chosen status when the new endpoint can answer it, and replaces it when not', async () => {
     const wrapper = mount(ControlsFaultForm)
     await wrapper.get('#fault-status').setValue('10')
