@@ -4,7 +4,7 @@
  */
 import { computed, reactive, ref, watch } from 'vue'
 import { DEFAULT_LANGUAGE, LIMITS, languagesFor, type RequestKind } from '@contract/params'
-import { countryName, parseNumber, sandboxNumber } from '@/utils/phone'
+import { countryName, parseNumber, readWithCountry, sandboxNumber } from '@/utils/phone'
 import {
   explainTiming,
   fieldMessage,
@@ -130,6 +130,33 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
   const parsedNumber = computed(() => parseNumber(form.number, form.numberCountry))
 
   /**
+   * How the API reads the number with the `country` parameter sent beside it (`null` without one):
+   * with a country, a valid national reading wins, so `+47 912 34 568` sent as `4791234568` with
+   * IN goes to +91 4791234568. The number field previews this reading.
+   */
+  const countryReading = computed(() => {
+    const parsed = parsedNumber.value
+    return parsed.ok ? readWithCountry(parsed.number.digits, form.country) : null
+  })
+
+  /** The country parameter's error when it makes the API read another number than the one typed. */
+  function countryMessage(): FieldMessage | null {
+    const own = fieldMessage(form, 'country')
+    const reading = countryReading.value
+    if (own || !reading?.changed || !parsedNumber.value.ok) return own
+    const typed = parsedNumber.value.number
+    const { read, country } = reading
+    const where = read.country ? `a number of ${countryName(read.country)}` : 'another number'
+    const fix = typed.country
+      ? `Remove the country parameter, or set it to ${typed.country} (the number's own country).`
+      : 'Remove the country parameter.'
+    return {
+      message: `With country ${country}, the API reads ${typed.digits} as ${where} (${read.international}), not the number you typed (${typed.international}). ${fix}`,
+      apiText: null,
+    }
+  }
+
+  /**
    * The number's error: only what the sandbox refuses (`parseNumber` reads it by the sandbox's
    * rule); what only the numbering plans doubt is a warning in the field's hint.
    */
@@ -184,7 +211,12 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
   const messages = computed(() => {
     const out: Partial<Record<FieldName, FieldMessage>> = {}
     for (const field of fieldsOf(form)) {
-      const message = field === 'number' ? numberMessage() : fieldMessage(form, field)
+      const message =
+        field === 'number'
+          ? numberMessage()
+          : field === 'country'
+            ? countryMessage()
+            : fieldMessage(form, field)
       if (message) out[field] = message
     }
     return out
@@ -212,6 +244,7 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
   return {
     form,
     parsedNumber,
+    countryReading,
     messages,
     shown,
     touch,

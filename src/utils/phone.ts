@@ -129,18 +129,43 @@ export function parseNumber(input: string, defaultCountry?: string): NumberResul
     digits = sandboxNumber(text, country)
     if (digits === null) return { ok: false, problem: nationalProblem(text, country) }
   }
+  return { ok: true, number: numberOfDigits(digits) }
+}
+
+/** E.164 digits (no `+`) described: their international form, country and doubts. */
+export function numberOfDigits(digits: string): ParsedNumber {
   const parsed = parse(`+${digits}`)
   return {
-    ok: true,
-    number: {
-      digits,
-      international: parsed?.formatInternational() ?? `+${digits}`,
-      country: parsed?.country,
-      callingCode: parsed?.countryCallingCode,
-      valid: parsed?.isValid() ?? false,
-      doubt: doubtOf(digits, parsed),
-    },
+    digits,
+    international: parsed?.formatInternational() ?? `+${digits}`,
+    country: parsed?.country,
+    callingCode: parsed?.countryCallingCode,
+    valid: parsed?.isValid() ?? false,
+    doubt: doubtOf(digits, parsed),
   }
+}
+
+/** How the API reads the digits the form sends when a `country` parameter goes with them. */
+export interface CountryReading {
+  /** The `country` parameter sent (upper case). */
+  country: string
+  /** The number the sandbox reads (status 3 instead when `null`, judged by the number field). */
+  read: ParsedNumber
+  /** Whether that is another number than the one typed. */
+  changed: boolean
+}
+
+/**
+ * What the API reads when `digits` (the form's E.164 digits) go with `country`: with a country,
+ * a valid national reading wins (`numberReader`), so `4791234568` with IN is +91 4791234568, not
+ * the +47 number. `null` without a country parameter or when the sandbox refuses the number.
+ */
+export function readWithCountry(digits: string, country: string): CountryReading | null {
+  const upper = country.trim().toUpperCase()
+  if (upper === '') return null
+  const read = sandboxNumber(digits, upper)
+  if (read === null) return null
+  return { country: upper, read: numberOfDigits(read), changed: read !== digits }
 }
 
 export interface CountryOption {

@@ -980,3 +980,43 @@ describe('announcements and focus on New verification', () => {
     expect(focused()).toBe(wrapper.get('#number').element)
   })
 })
+
+describe('the new verification form: a country parameter that changes the number', () => {
+  it('previews the number the API reads with the country and blocks a start to another phone', async () => {
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('number', '+47 912 34 568')
+    await fill('brand', 'Acme')
+    await fill('country', 'IN')
+    const hint = wrapper.get('#number-hint').text()
+    expect(hint).toContain('Sent as 4791234568 with country IN: the API reads it as 914791234568')
+    expect(hint).toContain('not +47 91 23 45 68')
+    expect(hint).not.toContain('Sent as 4791234568 (')
+    await submit()
+    expect(start).not.toHaveBeenCalled()
+    expect(errorOf('country')).toContain(
+      'With country IN, the API reads 4791234568 as a number of India (+91 479 123 4568), not the number you typed (+47 91 23 45 68).',
+    )
+    expect(errorOf('country')).toContain('Remove the country parameter, or set it to NO')
+    expect(wrapper.get('#country').attributes('aria-invalid')).toBe('true')
+    expect(document.activeElement?.id).toBe('country')
+    expect(wrapper.text()).toContain('1 field needs attention before sending.')
+
+    // Without the country parameter, the number typed is the one sent and read.
+    await fill('country', '')
+    expect(errorOf('country')).toBe('')
+    expect(wrapper.get('#number-hint').text()).toContain('Sent as 4791234568 (+47 91 23 45 68).')
+    await submit()
+    expect(start).toHaveBeenCalledTimes(1)
+    expect(start.mock.calls[0]?.[1]).toMatchObject({ number: '4791234568' })
+    expect(start.mock.calls[0]?.[1]).not.toHaveProperty('country')
+  })
+
+  it("says when the country parameter keeps the number typed (the number's own country)", async () => {
+    await fill('number', '+65 8123 4567')
+    await fill('country', 'SG')
+    expect(wrapper.get('#number-hint').text()).toContain(
+      'Sent as 6581234567 (+65 8123 4567) with country SG.',
+    )
+    expect(errorOf('country')).toBe('')
+  })
+})
