@@ -176,10 +176,13 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
         key: UNANSWERED_STARTS_KEY,
         area: 'unanswered-starts',
         message:
-          `${count === 1 ? '1 start without an answer' : `${count} starts without an answer`} ` +
-          `could not be saved in this browser (${storageReason(cause)}). ` +
-          'They stay listed on New verification while this tab is open; dismiss the ones you ' +
-          'no longer need to make room, and they are saved again with the next change.',
+          count === 1
+            ? `1 start without an answer could not be saved in this browser (${storageReason(cause)}). ` +
+              'It stays listed on New verification while this tab is open; dismiss it or others ' +
+              'you no longer need to make room, and it is saved again with the next change.'
+            : `${count} starts without an answer could not be saved in this browser (${storageReason(cause)}). ` +
+              'They stay listed on New verification while this tab is open; dismiss the ones you ' +
+              'no longer need to make room, and they are saved again with the next change.',
       })
     }
   }

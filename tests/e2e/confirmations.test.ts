@@ -24,7 +24,7 @@ describe('inline confirmations', () => {
     await page.goto('/history')
     const clearAll = page.getByRole('button', { name: 'Clear all…' })
     await clearAll.click()
-    const group = page.getByRole('group', { name: /Delete all \d+ entries\?/ })
+    const group = page.getByRole('group', { name: /Delete (all \d+ entries|the 1 entry)\?/ })
     await group.waitFor()
     expect(await page.getByRole('alertdialog').count()).toBe(0)
     expect(await focusedName(page)).toBe('button Delete all')

@@ -415,6 +415,15 @@ describe('history view filters', () => {
     expect(history.entries).toHaveLength(0)
   })
 
+  it.each([
+    [1, 'Delete the 1 entry?'],
+    [2, 'Delete all 2 entries?'],
+  ])('asks to clear %i entries in the right number: %s', async (count, question) => {
+    const { wrapper: w } = await mountAt('/history', seedEntries.slice(0, count))
+    await w.find('button.danger').trigger('click')
+    expect(w.get('#clear-title').text()).toBe(question)
+  })
+
   it('asks to confirm clear all inline (a named group, not a dialog); Escape anywhere cancels it', async () => {
     const { wrapper: w, history } = await mountAt('/history')
     const clearAll = w.findAll('button').find((b) => b.text() === 'Clear all…')!

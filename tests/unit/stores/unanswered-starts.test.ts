@@ -165,12 +165,19 @@ describe('a full local storage', () => {
     const first = tab.record(start(1_000))
     full = true
     const second = tab.record(start(2_000))
+    // One unsaved start is named in the singular, two and more in the plural.
+    expect(useStorageProblemsStore().problems[0]?.message).toMatch(
+      /^1 start without an answer could not be saved in this browser \(.*\)\. It stays listed on New verification while this tab is open; dismiss it or others you no longer need to make room, and it is saved again with the next change\.$/,
+    )
     const third = tab.record(start(3_000))
     // Nothing is dropped: the earlier unsaved entry is still listed after the next one.
     expect(tab.sorted.map((e) => e.id)).toEqual([third.id, second.id, first.id])
     const problem = useStorageProblemsStore().problems[0]
     expect(problem?.area).toBe('unanswered-starts')
     expect(problem?.message).toContain('2 starts without an answer could not be saved')
+    expect(problem?.message).toContain(
+      'They stay listed on New verification while this tab is open; dismiss the ones you no longer need to make room, and they are saved again with the next change.',
+    )
     expect(problem?.message).toContain('storage is full')
     // Another tab's change does not hide them.
     tab.reload()
