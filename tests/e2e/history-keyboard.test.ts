@@ -200,6 +200,12 @@ function rowProblems(page: Page, narrow: boolean): Promise<string[]> {
           problems.push(`${name}: ${el.localName}.${el.className} is wider than the screen`)
         }
       }
+      // The phone number is shown in full at every width (the request_id below may be cut).
+      const number = row.querySelector<HTMLElement>('a.number')
+      const digits = /^\d+$/.test(number?.textContent?.trim() ?? '')
+      if (number && digits && number.scrollWidth > number.clientWidth) {
+        problems.push(`${name}: the number is cut (${number.scrollWidth} > ${number.clientWidth})`)
+      }
       // The start date, environment and brand are shown at every width.
       for (const cell of ['cell-date', 'cell-env', 'cell-brand']) {
         const el = row.querySelector<HTMLElement>(`.${cell}`)
@@ -218,7 +224,9 @@ describe('history rows at every width', () => {
     entry(1, { brand: 'A brand name long enough to need more than one line on a phone' }),
     entry(2, { number: '', kind: 'request' }),
     entry(3, { kind: 'psd2', brand: '', payee: 'Payee Limited of Somewhere', amount: '12.50' }),
-    ...Array.from({ length: 20 }, (_, i) => entry(i + 4, { status: 'SUCCESS' })),
+    // The longest number there is (15 digits), in progress (the widest status).
+    entry(4, { number: '447700900123456' }),
+    ...Array.from({ length: 20 }, (_, i) => entry(i + 5, { status: 'SUCCESS' })),
   ]
 
   test('no row spills into the next and the date, environment and brand are shown, from 320 px to a laptop and at 200 % zoom', async () => {
