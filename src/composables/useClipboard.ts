@@ -12,6 +12,8 @@ export function useClipboard(resetAfterMs = 2000) {
       if (navigator.clipboard?.writeText) {
         await navigator.clipboard.writeText(text)
       } else {
+        // Selecting the textarea takes the focus: it goes back to the control used afterwards.
+        const before = document.activeElement
         const area = document.createElement('textarea')
         area.value = text
         area.setAttribute('readonly', '')
@@ -19,8 +21,13 @@ export function useClipboard(resetAfterMs = 2000) {
         area.style.left = '-9999px'
         document.body.appendChild(area)
         area.select()
-        const ok = document.execCommand('copy')
-        area.remove()
+        let ok = false
+        try {
+          ok = document.execCommand('copy')
+        } finally {
+          area.remove()
+          if (before instanceof HTMLElement && before !== document.body) before.focus()
+        }
         if (!ok) throw new Error('copy refused')
       }
       copied.value = true
