@@ -225,11 +225,11 @@ export function characterCount(value: string): number {
 
 /**
  * Characters a text parameter shown in a message (`brand`, `sender_id`, `payee`) may not hold:
- * control characters (C0, DEL, C1; a tab or line break too), the non-characters U+FFFE and
- * U+FFFF, and unpaired UTF-16 surrogates. None can be shown on a handset, and XML 1.0 cannot carry
- * most of them.
+ * control characters (C0, DEL, C1; a tab or line break too), the line and paragraph separators
+ * U+2028 and U+2029, the non-characters U+FFFE and U+FFFF, and unpaired UTF-16 surrogates. None
+ * can be shown on a handset's one line, and XML 1.0 cannot carry most of them.
  */
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]|\p{Cs}/u
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|\p{Cs}/u
 
 /** Whether a text holds a character that no message can show (see `UNSHOWABLE`). */
 export function hasUnshowableCharacters(value: string): boolean {

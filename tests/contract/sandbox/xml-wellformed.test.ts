@@ -111,6 +111,8 @@ describe('text parameters no message can show', () => {
     'Ac\nme',
     'Ac\tme',
     'Acme\u0085',
+    'Ac\u2028me',
+    'Ac\u2029me',
     'Ac\ud800',
   ]
 
