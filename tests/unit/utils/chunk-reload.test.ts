@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { isChunkLoadError, recoverFromChunkErrors } from '@/utils/chunk-reload'
+import {
+  isChunkLoadError,
+  pageLoadFailure,
+  recoverFromChunkErrors,
+  rememberStartedRequest,
+} from '@/utils/chunk-reload'
 
 function memoryStorage() {
   const map = new Map<string, string>()
   return {
     getItem: (key: string) => map.get(key) ?? null,
     setItem: (key: string, value: string) => void map.set(key, value),
+    removeItem: (key: string) => void map.delete(key),
   }
 }
 
@@ -16,7 +22,12 @@ function setup(error: Error) {
     history: createMemoryHistory(),
     routes: [
       { path: '/', component: { render: () => null } },
-      { path: '/requests/:id', component: () => Promise.reject(error) },
+      {
+        path: '/requests/:id',
+        component: () => Promise.reject(error),
+        meta: { title: 'Request' },
+      },
+      { path: '/history', component: { render: () => null }, meta: { title: 'History' } },
     ],
   })
   const loaded: string[] = []
@@ -27,7 +38,7 @@ function setup(error: Error) {
     storage,
     now: () => time,
   })
-  return { router, loaded, later: (ms: number) => (time += ms) }
+  return { router, loaded, storage, now: () => time, later: (ms: number) => (time += ms) }
 }
 
 describe('a page whose code cannot be loaded', () => {
@@ -61,5 +72,53 @@ describe('a page whose code cannot be loaded', () => {
     const { router, loaded } = setup(new Error('a bug in the page'))
     await expect(router.push('/requests/abc')).rejects.toThrow('a bug in the page')
     expect(loaded).toEqual([])
+  })
+
+  it('says in the page that it could not be loaded when the full load fails too, never blank', async () => {
+    const { router, loaded, storage, now } = setup(
+      new TypeError('Failed to fetch dynamically imported module: /assets/RequestView-x.js'),
+    )
+    const id = 'c'.repeat(32)
+    // A verification was started and its page opened: the first failure loads it as a full page.
+    rememberStartedRequest(id, { storage, now })
+    await router.push('/')
+    await expect(router.push(`/requests/${id}`)).rejects.toThrow()
+    expect(loaded).toEqual([`/requests/${id}`])
+    expect(pageLoadFailure.value).toBeNull()
+
+    // The full page load (a new router on the same tab storage) fails the same way.
+    const reloaded = createRouter({
+      history: createMemoryHistory(),
+      routes: router.getRoutes(),
+    })
+    recoverFromChunkErrors(reloaded, { assign: (url) => loaded.push(url), storage, now })
+    await expect(reloaded.push(`/requests/${id}`)).rejects.toThrow()
+    expect(loaded).toEqual([`/requests/${id}`])
+    expect(pageLoadFailure.value).toEqual({
+      href: `/requests/${id}`,
+      title: 'Request',
+      blank: true,
+      message: 'Failed to fetch dynamically imported module: /assets/RequestView-x.js',
+      startedRequestId: id,
+    })
+
+    // Another page that loads takes the message away; the started request is still remembered.
+    await reloaded.push('/history')
+    expect(pageLoadFailure.value).toBeNull()
+    await expect(reloaded.push(`/requests/${id}`)).rejects.toThrow()
+    expect(pageLoadFailure.value).toMatchObject({ blank: false, startedRequestId: id })
+  })
+
+  it('forgets the started request once its page was opened', async () => {
+    const storage = memoryStorage()
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/requests/:id', component: { render: () => null } }],
+    })
+    recoverFromChunkErrors(router, { assign: () => {}, storage })
+    rememberStartedRequest('d'.repeat(32), { storage })
+    expect(storage.getItem('verify-desk:started-request')).toContain('d'.repeat(32))
+    await router.push(`/requests/${'d'.repeat(32)}`)
+    expect(storage.getItem('verify-desk:started-request')).toBeNull()
   })
 })
