@@ -1,0 +1,46 @@
+/**
+ * The `country` parameter in real Chromium against the real sandbox: the number's hint shows the
+ * number the API reads with it, and a start that would go to another phone is blocked.
+ */
+import { describe, expect, test } from 'vitest'
+import { baseURL, useBrowser } from './support'
+
+const app = useBrowser()
+
+async function sandboxRequestsFor(digits: string): Promise<unknown[]> {
+  const response = await fetch(`${baseURL()}/api/sandbox/__admin/requests?number=${digits}`)
+  expect(response.status).toBe(200)
+  return ((await response.json()) as { requests: unknown[] }).requests
+}
+
+describe('a country parameter that would change the number', () => {
+  test('+47 912 34 568 with IN is blocked, nothing reaches the sandbox; without IN it is the +47 number', async () => {
+    const { page } = app
+    await page.goto('/')
+    await page.getByLabel('Phone number (number)').fill('+47 912 34 568')
+    await page.getByLabel('Brand (brand)').fill('Acme')
+    await page.getByText('More parameters').click()
+    await page.getByLabel('Country parameter (country)').fill('IN')
+    // Leaving the field shows its message (before the button is pressed, so nothing moves under it).
+    await page.getByLabel('Country parameter (country)').blur()
+    expect(await page.locator('#number-hint').innerText()).toContain(
+      'Sent as 4791234568 with country IN: the API reads it as 914791234568',
+    )
+    await page.getByRole('button', { name: 'Start verification' }).click()
+    const error = page.locator('#country-error')
+    await error.waitFor()
+    expect(await error.innerText()).toContain(
+      'With country IN, the API reads 4791234568 as a number of India (+91 479 123 4568)',
+    )
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('country')
+    expect(await sandboxRequestsFor('914791234568')).toEqual([])
+
+    // Without the country parameter, the number typed is the one read, and nothing blocks.
+    await page.getByLabel('Country parameter (country)').fill('')
+    await page.getByLabel('Country parameter (country)').blur()
+    expect(await page.locator('#number-hint').innerText()).toContain(
+      'Sent as 4791234568 (+47 91 23 45 68).',
+    )
+    expect(await page.locator('#country-error').count()).toBe(0)
+  })
+})
