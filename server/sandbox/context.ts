@@ -12,9 +12,10 @@ export interface SandboxPersistence {
   /** The pid of the other process holding `file` now, when that is why nothing is saved. */
   in_use_by?: number
   /**
-   * The pid of the process that held `file` when this sandbox started and has exited since: the
-   * file is free, but this sandbox still keeps its requests in memory until the server restarts
-   * (a restart in the same process, such as Vite's `r`, merges them into the file).
+   * The pid of the process that held `file` when this sandbox started and has exited since, while
+   * this sandbox has not taken the file over yet. It checks every 2 s (and on `GET /__admin/`):
+   * once the file is free it takes the lock, merges what it kept in memory into the file and saves
+   * to it (`saved: true`, neither pid shown).
    */
   was_in_use_by?: number
 }

@@ -108,6 +108,8 @@ export class StateFileInUseError extends Error {
 }
 
 export const DEFAULT_STATE_FILE = '.data/sandbox/state.json'
+/** How often a sandbox in memory checks whether the file it waits for is free again, in ms. */
+const WAIT_CHECK_MS = 2000
 export const DEFAULT_BODY_LIMIT = 65_536
 
 /** Parses `key:secret[:pin_code],key2:secret2` into accounts. */
@@ -306,12 +308,27 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   // Another process writing the same file would overwrite this one's requests and the reverse.
   let lock: StateLock | undefined
-  let stateFile = chosenFile
-  const persistence: SandboxPersistence = { file: chosenFile || null, saved: Boolean(chosenFile) }
-  /** What a sandbox of this process kept in memory for the same file, taken over. */
-  let carried: MemoryState | undefined
+  let stateFile: string | false = chosenFile
+  /** The file this sandbox could not take at start (another process held it), while it waits. */
+  let waitingFor: string | undefined
   /** The other process that held the file when this sandbox started. */
   let heldBy: number | undefined
+  const persistence: SandboxPersistence = Object.freeze(
+    Object.defineProperties({ file: chosenFile || null } as SandboxPersistence, {
+      saved: { enumerable: true, get: () => Boolean(stateFile) },
+      // The current truth on every read: the holder may exit (or another process take the file).
+      in_use_by: {
+        enumerable: true,
+        get: () => (waitingFor ? currentHolder(waitingFor)?.pid : undefined),
+      },
+      was_in_use_by: {
+        enumerable: true,
+        get: () => (waitingFor && !currentHolder(waitingFor) ? heldBy : undefined),
+      },
+    }),
+  )
+  /** What a sandbox of this process kept in memory for the same file, taken over. */
+  let carried: MemoryState | undefined
   if (chosenFile) {
     const taken = acquireStateLock(chosenFile)
     if (taken.ok) lock = taken.lock
@@ -320,28 +337,18 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
         throw new StateFileInUseError(chosenFile, taken.file, taken.holder)
       }
       stateFile = false
-      persistence.saved = false
-      // The current truth on every read: the holder may exit (or another process take the file).
+      waitingFor = chosenFile
       heldBy = taken.holder.pid
-      const file = chosenFile
-      const first = heldBy
-      Object.defineProperties(persistence, {
-        in_use_by: { enumerable: true, get: () => currentHolder(file)?.pid },
-        was_in_use_by: {
-          enumerable: true,
-          get: () => (currentHolder(file) ? undefined : first),
-        },
-      })
       logger.warn(
         `sandbox: the state file ${chosenFile} is in use by process ${taken.holder.pid} ` +
           `(another dev server, \`npm run serve\` or \`npm run sandbox\`): this sandbox keeps its ` +
-          `requests in memory only and will not save them. To give each its own file, start one ` +
+          `requests in memory only and will not save them while that process runs (when it stops, ` +
+          `they are merged into the file). To give each its own file, start one ` +
           `with SANDBOX_STATE_FILE=.data/sandbox/other.json (or \`npm run sandbox -- --state FILE\`).`,
       )
     }
   }
 
-  Object.freeze(persistence)
   if (chosenFile) {
     const take = memoryStates().get(chosenFile)
     memoryStates().delete(chosenFile)
@@ -350,69 +357,78 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   let writer: StateWriter | undefined
   let journal: Journal | undefined
+
+  /**
+   * Reads `file` (this process holds its lock), restores its state with `kept` merged in, and
+   * starts saving to it: the journal and the snapshot writer.
+   */
+  function openStateFile(file: string, kept: MemoryState | undefined): void {
+    // A sandbox of this process still owns the file (a dev server restarting creates the new one
+    // before closing the old): it writes what it has and stops writing, so nothing is lost.
+    owners().get(file)?.()
+    const journalFile = journalFileOf(file)
+    const lines = readJournal(journalFile, logger)
+    const snapshot = loadState(file, logger)
+    const state = replayJournal(snapshot, lines)
+    if (state) {
+      try {
+        clock.offsetMs = state.clock_offset_ms
+        engine.restore(state.engine)
+      } catch (error) {
+        // Readable but not restorable: keep the files for inspection instead of overwriting them.
+        clock.offsetMs = 0
+        engine.reset()
+        const why = `could not be restored (${String(error)})`
+        if (existsSync(file)) setAside(file, logger, why)
+        if (existsSync(journalFile)) setAside(journalFile, logger, why)
+      }
+    }
+    if (kept) {
+      // The process that held the file has gone: what was kept in memory meanwhile joins what
+      // that process saved (both sides keep every request; the clock never goes back).
+      engine.restore(mergeSnapshots(engine.snapshot(), kept.engine))
+      clock.offsetMs = Math.max(clock.offsetMs, kept.clockOffsetMs)
+      logger.info(
+        `sandbox: the state file ${file} is free again (process ${kept.heldBy} has ` +
+          `stopped): the ${kept.engine.requests.length} request(s) kept in memory ` +
+          `meanwhile are merged into it.`,
+      )
+    }
+    let seq = snapshot?.journal_seq ?? 0
+    for (const line of lines) seq = Math.max(seq, line.s)
+    const openedJournal = openJournal(journalFile, seq, logger)
+    journal = openedJournal
+    /**
+     * Where the journal ended when the latest snapshot was taken: only the latest snapshot is ever
+     * put in place (the writer drops an older one), so the journal is compacted up to here.
+     */
+    let snapshotEnd = 0
+    writer = createStateWriter(
+      file,
+      () => {
+        snapshotEnd = openedJournal.size
+        return {
+          version: 1,
+          saved_at: new Date().toISOString(),
+          clock_offset_ms: clock.offsetMs,
+          engine: engine.snapshot(),
+          journal_seq: openedJournal.seq,
+        }
+      },
+      logger,
+      options.saveDelayMs,
+      () => openedJournal.compact(snapshotEnd),
+    )
+    // Fold what the journal added into a fresh snapshot now (a short journal from here on).
+    if (lines.length > 0 || kept) {
+      writer.schedule()
+      writer.flushSync()
+    }
+  }
+
   if (stateFile) {
     try {
-      // A sandbox of this process still owns the file (a dev server restarting creates the new one
-      // before closing the old): it writes what it has and stops writing, so nothing is lost.
-      owners().get(stateFile)?.()
-      const journalFile = journalFileOf(stateFile)
-      const lines = readJournal(journalFile, logger)
-      const snapshot = loadState(stateFile, logger)
-      const state = replayJournal(snapshot, lines)
-      if (state) {
-        try {
-          clock.offsetMs = state.clock_offset_ms
-          engine.restore(state.engine)
-        } catch (error) {
-          // Readable but not restorable: keep the files for inspection instead of overwriting them.
-          clock.offsetMs = 0
-          engine.reset()
-          const why = `could not be restored (${String(error)})`
-          if (existsSync(stateFile)) setAside(stateFile, logger, why)
-          if (existsSync(journalFile)) setAside(journalFile, logger, why)
-        }
-      }
-      if (carried) {
-        // The process that held the file has gone: what this server kept in memory meanwhile joins
-        // what that process saved (both sides keep every request; the clock never goes back).
-        engine.restore(mergeSnapshots(engine.snapshot(), carried.engine))
-        clock.offsetMs = Math.max(clock.offsetMs, carried.clockOffsetMs)
-        logger.info(
-          `sandbox: the state file ${stateFile} is free again (process ${carried.heldBy} has ` +
-            `stopped): the ${carried.engine.requests.length} request(s) this server kept in ` +
-            `memory meanwhile are merged into it.`,
-        )
-      }
-      let seq = snapshot?.journal_seq ?? 0
-      for (const line of lines) seq = Math.max(seq, line.s)
-      const openedJournal = openJournal(journalFile, seq, logger)
-      journal = openedJournal
-      /**
-       * Where the journal ended when the latest snapshot was taken: only the latest snapshot is ever
-       * put in place (the writer drops an older one), so the journal is compacted up to here.
-       */
-      let snapshotEnd = 0
-      writer = createStateWriter(
-        stateFile,
-        () => {
-          snapshotEnd = openedJournal.size
-          return {
-            version: 1,
-            saved_at: new Date().toISOString(),
-            clock_offset_ms: clock.offsetMs,
-            engine: engine.snapshot(),
-            journal_seq: openedJournal.seq,
-          }
-        },
-        logger,
-        options.saveDelayMs,
-        () => openedJournal.compact(snapshotEnd),
-      )
-      // Fold what the journal added into a fresh snapshot now (a short journal from here on).
-      if (lines.length > 0 || carried) {
-        writer.schedule()
-        writer.flushSync()
-      }
+      openStateFile(stateFile, carried)
     } catch (error) {
       // Nothing was written: the next start may take the file (and what was kept in memory).
       lock?.release()
@@ -424,14 +440,6 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     // Still in use by another process: keep on with what the previous sandbox had in memory.
     clock.offsetMs = carried.clockOffsetMs
     engine.restore(carried.engine)
-  }
-  if (chosenFile && heldBy !== undefined) {
-    const holder = heldBy
-    memoryStates().set(chosenFile, () => ({
-      engine: engine.snapshot(),
-      clockOffsetMs: clock.offsetMs,
-      heldBy: holder,
-    }))
   }
 
   /** Changes not yet in the journal; written before the answer to the call that made them. */
@@ -500,7 +508,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     clock,
     bodyLimit,
     keepAliveMs: options.keepAliveMs ?? 15_000,
-    persistence,
+    // Asked for by `GET /__admin/`: a file free again is taken over first, so the answer is current.
+    get persistence() {
+      if (waitingFor && !closed) takeFileOver()
+      return persistence
+    },
     changed: arm,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     advanceClock(seconds) {
@@ -553,6 +565,94 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   }
   if (stateFile) owners().set(stateFile, handOver)
   let closed = false
+
+  /**
+   * Waiting for a file another process holds: what this sandbox keeps in memory, handed to the
+   * next sandbox of this process on the same file (a dev server restarting), which then waits
+   * instead of this one (an entry stays after its sandbox closes, as the file would).
+   */
+  let waitCheck: ReturnType<typeof setInterval> | undefined
+  const keptInMemory = (): MemoryState => ({
+    engine: engine.snapshot(),
+    clockOffsetMs: clock.offsetMs,
+    heldBy: heldBy ?? 0,
+  })
+  const handOn = (): MemoryState => {
+    stopWaiting()
+    return keptInMemory()
+  }
+  /** Says that what was kept in memory is not saved (the file is still in use), if anything. */
+  const warnUnsaved = (fate: string) => {
+    if (!waitingFor || memoryStates().get(waitingFor) !== handOn) return
+    const count = engine.snapshot().requests.length
+    if (count === 0) return
+    const holder = currentHolder(waitingFor)?.pid ?? heldBy
+    logger.warn(
+      `sandbox: the state file ${waitingFor} is still in use by process ${holder}: the ` +
+        `${count} request(s) this sandbox kept in memory are not saved ${fate}.`,
+    )
+  }
+  /** At exit or on a stop signal: into the file if it is free now, else say what is lost. */
+  const onExitWaiting = () => {
+    if (takeFileOver()) onExit()
+    else warnUnsaved('and are lost')
+    stopWaiting()
+  }
+  function stopWaiting(): void {
+    if (waitCheck) clearInterval(waitCheck)
+    waitCheck = undefined
+    process.removeListener('exit', onExitWaiting)
+    removeStopHook(onExitWaiting)
+  }
+  /**
+   * When the process that held the file has stopped: takes its lock, merges what this sandbox
+   * kept in memory into the file's state as a restart would, and saves to the file from now on.
+   * Only under the lock, so the other process's file is never written while it runs.
+   */
+  function takeFileOver(): boolean {
+    const file = waitingFor
+    // A newer sandbox of this process took what this one kept (and waits for the file itself).
+    if (!file || memoryStates().get(file) !== handOn) return false
+    if (currentHolder(file)) return false
+    const taken = acquireStateLock(file)
+    if (!taken.ok) return false
+    const kept = keptInMemory()
+    try {
+      openStateFile(file, kept)
+    } catch (error) {
+      taken.lock.release()
+      writer?.stop()
+      journal?.close()
+      writer = undefined
+      journal = undefined
+      clock.offsetMs = kept.clockOffsetMs
+      engine.restore(kept.engine)
+      logger.warn(
+        `sandbox: could not merge the requests kept in memory into ${file} (${String(error)}): ` +
+          `they stay in memory only.`,
+      )
+      return false
+    }
+    lock = taken.lock
+    stateFile = file
+    waitingFor = undefined
+    memoryStates().delete(file)
+    stopWaiting()
+    owners().set(file, handOver)
+    process.once('exit', onExit)
+    addStopHook(onExit)
+    arm()
+    return true
+  }
+  if (chosenFile && waitingFor) {
+    memoryStates().set(chosenFile, handOn)
+    process.once('exit', onExitWaiting)
+    addStopHook(onExitWaiting)
+    waitCheck = setInterval(() => {
+      if (!closed) takeFileOver()
+    }, WAIT_CHECK_MS)
+    waitCheck.unref()
+  }
 
   async function fetchHandler(request: Request): Promise<Response> {
     const url = new URL(request.url, 'http://sandbox.invalid')
@@ -682,6 +782,13 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     persistence,
     async close() {
       if (closed) return
+      // The file free again: what was kept in memory goes into it before this sandbox stops.
+      if (!takeFileOver()) {
+        warnUnsaved(
+          'and are lost when this process stops (unless it starts a sandbox on the same file again)',
+        )
+      }
+      stopWaiting()
       closed = true
       timer.stop()
       publish('__close', null)

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createSandbox } from '../../../server/sandbox/index'
 
 // A dev server restarting in its process (Vite re-creates the app when vite.config.ts or a .env
@@ -28,8 +28,10 @@ beforeEach(() => {
   warnings.length = 0
 })
 afterEach(async () => {
-  for (const sandbox of open.splice(0)) await sandbox.close()
+  // Holders first: a sandbox still waiting for the file then takes it over as it closes (and keeps
+  // no exit hook for a folder that is about to go).
   for (const child of children.splice(0)) await stopChild(child)
+  for (const sandbox of open.splice(0)) await sandbox.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -118,7 +120,7 @@ describe('a sandbox in memory (its state file held by another process) restartin
     expect(existsSync(stateFile)).toBe(false)
   })
 
-  it('merges what it kept in memory into the file when the holder has gone, and says so in one line', async () => {
+  it('takes the file over as soon as the holder has gone: merges what it kept in memory and says so in one line', async () => {
     // What the other process saved: one request in the file.
     const earlier = sandboxOn()
     const saved = await newRequest(earlier)
@@ -129,39 +131,79 @@ describe('a sandbox in memory (its state file held by another process) restartin
     const inMemory = sandboxOn()
     const kept = await newRequest(inMemory)
     await call(inMemory, '/__admin/clock', { advance_seconds: 30 })
+    expect(readFileSync(stateFile, 'utf8')).not.toContain(kept)
+    infos.length = 0
     await stopChild(holder)
 
-    // GET /__admin/ tells the truth: the holder has gone, and this sandbox still does not save.
+    // GET /__admin/ looks at the lock first: the file is free, so it is taken over and saved to.
     const info = await call(inMemory, '/__admin/')
-    expect(info.state).toEqual({ file: stateFile, saved: false, was_in_use_by: holder.pid })
-    expect(inMemory.persistence.in_use_by).toBeUndefined()
-
-    infos.length = 0
-    const restarted = sandboxOn()
-    await inMemory.close()
-    expect(restarted.persistence).toEqual({ file: stateFile, saved: true })
+    expect(info.state).toEqual({ file: stateFile, saved: true })
+    expect(inMemory.persistence).toEqual({ file: stateFile, saved: true })
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid })
     expect(infos).toHaveLength(1)
     const [line] = infos as [string]
     expect(line).not.toContain('\n')
-    expect(line).toContain(stateFile)
+    expect(line).toContain(`${stateFile} is free again`)
     expect(line).toContain(`process ${holder.pid}`)
     expect(line).toMatch(/1 request\(s\).*merged/)
-    expect(await statusOf(restarted, saved)).toBe('IN PROGRESS')
-    expect(await statusOf(restarted, kept)).toBe('IN PROGRESS')
-    expect((await call(restarted, '/__admin/clock')).offset_ms).toBe(30_000)
+    expect(await statusOf(inMemory, saved)).toBe('IN PROGRESS')
+    expect(await statusOf(inMemory, kept)).toBe('IN PROGRESS')
+    expect((await call(inMemory, '/__admin/clock')).offset_ms).toBe(30_000)
     // Newest first, as made.
-    const listed = (await call(restarted, '/__admin/requests')).requests as { request_id: string }[]
+    const listed = (await call(inMemory, '/__admin/requests')).requests as { request_id: string }[]
     expect(listed.map((r) => r.request_id)).toEqual([kept, saved])
     // Written to the file at once (not only when the next change comes).
     expect(readFileSync(stateFile, 'utf8')).toContain(kept)
-    await restarted.close()
-
-    // A later start in another process would read both from the file.
+    // From now on it saves its new requests like any file-backed sandbox.
+    const later = await newRequest(inMemory)
+    await inMemory.close()
+    expect(existsSync(lockFile)).toBe(false)
     open.splice(0)
+
+    // A later start in another process reads all three from the file.
     const fromFile = sandboxOn()
-    expect(await statusOf(fromFile, saved)).toBe('IN PROGRESS')
-    expect(await statusOf(fromFile, kept)).toBe('IN PROGRESS')
+    expect(fromFile.persistence).toEqual({ file: stateFile, saved: true })
+    for (const id of [saved, kept, later]) expect(await statusOf(fromFile, id)).toBe('IN PROGRESS')
     expect(warnings).toHaveLength(1) // the one "in use" warning of the in-memory sandbox
+  })
+
+  it('takes the file over on its own, without a request, once the holder has gone', async () => {
+    const holder = await holderProcess()
+    const inMemory = sandboxOn()
+    const kept = await newRequest(inMemory)
+    await stopChild(holder)
+    // Polled with a deadline: the outcome, not how soon.
+    await vi.waitFor(() => expect(inMemory.persistence.saved).toBe(true), {
+      timeout: 15_000,
+      interval: 100,
+    })
+    expect(readFileSync(stateFile, 'utf8')).toContain(kept)
+    expect(infos.some((m) => m.includes('is free again'))).toBe(true)
+  })
+
+  it('merges into the file when it closes, if the holder has gone by then', async () => {
+    const holder = await holderProcess()
+    const inMemory = sandboxOn()
+    const kept = await newRequest(inMemory)
+    await stopChild(holder)
+    await inMemory.close()
+    expect(readFileSync(stateFile, 'utf8')).toContain(kept)
+    expect(existsSync(lockFile)).toBe(false)
+  })
+
+  it('leaves the file of a holder still running untouched when it closes', async () => {
+    const holder = await holderProcess()
+    const inMemory = sandboxOn()
+    await newRequest(inMemory)
+    warnings.length = 0
+    await inMemory.close()
+    expect(existsSync(stateFile)).toBe(false)
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toEqual({ pid: holder.pid })
+    // And says so, in one line.
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain(`${stateFile} is still in use by process ${holder.pid}`)
+    expect(warnings[0]).toMatch(/1 request\(s\) .* not saved/)
+    expect(warnings[0]).not.toContain('\n')
   })
 
   it('reports a new live holder of the file as the one in use, not the first one', async () => {
@@ -214,10 +256,19 @@ describe('the stop-signal hook of file-backed sandboxes', () => {
     expect(counts()).toEqual(before)
   })
 
-  it('is not added for a sandbox that falls back to memory (it has nothing to save)', async () => {
-    await holderProcess()
+  it('is added for a sandbox waiting for its file (it merges into it, or says what is lost, at a stop), and handed on when it takes the file', async () => {
+    const holder = await holderProcess()
     const before = counts()
-    sandboxOn()
+    const [sigint = 0, sigterm = 0] = before
+    const inMemory = sandboxOn()
+    expect(counts()).toEqual([sigint + 1, sigterm + 1])
+    await stopChild(holder)
+    await call(inMemory, '/__admin/')
+    expect(inMemory.persistence.saved).toBe(true)
+    // Still hooked, now as a file-backed sandbox; gone when it closes.
+    expect(counts()).toEqual([sigint + 1, sigterm + 1])
+    await inMemory.close()
+    open.splice(0)
     expect(counts()).toEqual(before)
   })
 })
