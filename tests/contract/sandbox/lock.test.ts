@@ -113,6 +113,51 @@ describe('a state file in use by another process', () => {
     }
   })
 
+  it('an embedded sandbox waiting for the file takes it over on its own once the standalone one stops: its requests are merged in and saved', async () => {
+    const cli = await startCli()
+    const kept = await newRequest(cli.base)
+    const infos: string[] = []
+    const embedded = await startSandbox({
+      stateFile,
+      saveDelayMs: 0,
+      logger: { info: (m) => void infos.push(m), warn: () => undefined },
+    })
+    try {
+      const unsaved = await newRequest(embedded.base)
+      expect(onDisk()).not.toContain(unsaved)
+      await cli.stop('SIGTERM')
+
+      // No request to it in between: it checks the lock by itself. Polled with a deadline.
+      await vi.waitFor(() => expect(onDisk()).toContain(unsaved), {
+        timeout: 15_000,
+        interval: 100,
+      })
+      expect(lockPid()).toBe(process.pid)
+      expect(await admin(embedded.base, '/')).toMatchObject({
+        state: { file: stateFile, saved: true },
+      })
+      const state = (await admin(embedded.base, '/')) as { state: Record<string, unknown> }
+      expect(state.state).not.toHaveProperty('in_use_by')
+      expect(state.state).not.toHaveProperty('was_in_use_by')
+      expect(infos).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `${stateFile} is free again \\(process ${cli.pid} has stopped\\).*1 request\\(s\\).*merged`,
+          ),
+        ),
+      ])
+      // Both requests, the standalone one's and its own, are its state and the file's.
+      expect(await searchStatus(embedded.base, kept)).toBe('IN PROGRESS')
+      expect(onDisk()).toContain(kept)
+      // What it does from now on is saved too.
+      const later = await newRequest(embedded.base)
+      await vi.waitFor(() => expect(onDisk()).toContain(later), { timeout: 15_000, interval: 100 })
+    } finally {
+      await embedded.close()
+    }
+    expect(existsSync(lockFile)).toBe(false)
+  })
+
   it('a second standalone sandbox on the same file exits 1 with one clear paragraph and no stack trace', async () => {
     const first = await startCli()
     const kept = await newRequest(first.base)

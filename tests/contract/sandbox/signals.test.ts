@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { spawnCli, type RunningCli } from './support/cli'
 
 // Ctrl-C (SIGINT) or SIGTERM on a process with no handler of its own for it (`npm run dev`: Vite's
 // dev server has none for SIGINT) kills it without 'exit'. The sandbox then writes its final
@@ -201,5 +202,139 @@ describe('`npm run dev` and `npm run serve` stopped with Ctrl-C (SIGINT)', () =>
     expect(ended.signal).toBeNull()
     expect(existsSync(lockFile)).toBe(false)
     expect(readFileSync(stateFile, 'utf8')).toContain(ended.id)
+  })
+})
+
+describe('`npm run serve` / `npm run dev` whose sandbox waits for a file `npm run sandbox` holds', () => {
+  const AUTH = 'Basic ' + Buffer.from('sandbox:sandbox-secret').toString('base64')
+  const holders: RunningCli[] = []
+  afterEach(async () => {
+    for (const holder of holders.splice(0)) await holder.stop('SIGKILL')
+  })
+
+  /** The standalone sandbox holding `stateFile`, with one request of its own. */
+  async function standalone() {
+    const holder = await spawnCli(['--port', '0', '--host', '127.0.0.1', '--state', stateFile])
+    holders.push(holder)
+    const response = await fetch(
+      `${holder.base}/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=447700900125&brand=Acme`,
+    )
+    const id = ((await response.json()) as { request_id: string }).request_id
+    await vi.waitFor(() => expect(onDisk()).toContain(id), { timeout: 15_000, interval: 100 })
+    return { holder, id }
+  }
+
+  /** The state file and its journal as they are on disk now. */
+  const onDisk = () =>
+    [stateFile, `${stateFile}.journal`]
+      .map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : ''))
+      .join('\n')
+
+  /** `vite <args>` on `stateFile`, once it has made one request in its sandbox (in memory). */
+  async function viteWaiting(args: string[]) {
+    const child = spawn(
+      join(root, 'node_modules/.bin/vite'),
+      [...args, '--host', '127.0.0.1', '--port', '0'],
+      {
+        cwd: root,
+        env: childEnv({ SANDBOX_STATE_FILE: stateFile }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let output = ''
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      child.once('exit', (code, signal) => r({ code, signal })),
+    )
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await ended
+    }
+    stops.push(stop)
+    const base = await new Promise<string>((ok, fail) => {
+      const add = (c: Buffer) => {
+        output += c.toString()
+        const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
+        if (m) ok(m[1] as string)
+      }
+      child.stdout.on('data', add)
+      child.stderr.on('data', add)
+      child.once('exit', () => fail(new Error(`vite exited early: ${output}`)))
+    })
+    expect(output).toMatch(/keeps its\s+requests in memory only/)
+    const response = await fetch(`${base}/sandbox/verify/json`, {
+      method: 'POST',
+      headers: { authorization: AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ number: '447700900126', brand: 'Acme' }),
+    })
+    const id = ((await response.json()) as { request_id: string }).request_id
+    expect(onDisk()).not.toContain(id)
+    return { child, base, id, ended, output: () => output }
+  }
+  const stops: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop()
+  })
+
+  const preview = () => {
+    const built = join(dir, 'dist')
+    mkdirSync(built, { recursive: true })
+    writeFileSync(join(built, 'index.html'), '<!doctype html><div id="app"></div>\n')
+    return viteWaiting(['preview', '--outDir', built])
+  }
+
+  it('serve: the standalone one stops while it runs: its requests go into the file and GET /__admin/ says saved', async () => {
+    const { holder, id: theirs } = await standalone()
+    const serve = await preview()
+    await holder.stop('SIGTERM')
+    // Polled with a deadline (no request to it in between: it notices by itself).
+    await vi.waitFor(() => expect(onDisk()).toContain(serve.id), { timeout: 15_000, interval: 100 })
+    const info = (await (await fetch(`${serve.base}/sandbox/__admin/`)).json()) as {
+      state: Record<string, unknown>
+    }
+    expect(info.state).toEqual({ file: stateFile, saved: true })
+    expect(serve.output()).toMatch(/is free again \(process \d+ has stopped\)/)
+    expect(onDisk()).toContain(theirs)
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: serve.child.pid })
+  })
+
+  it('serve: the standalone one stops and serve gets SIGTERM at once: its requests are in the file, the lock released', async () => {
+    const { holder, id: theirs } = await standalone()
+    const serve = await preview()
+    await holder.stop('SIGTERM')
+    serve.child.kill('SIGTERM')
+    expect(await serve.ended).toEqual({ code: 0, signal: null })
+    expect(readFileSync(stateFile, 'utf8')).toContain(serve.id)
+    expect(readFileSync(stateFile, 'utf8')).toContain(theirs)
+    expect(existsSync(lockFile)).toBe(false)
+  })
+
+  it('dev: the standalone one stops and dev gets Ctrl-C (SIGINT) at once: its requests are in the file', async () => {
+    const { holder, id: theirs } = await standalone()
+    const dev = await viteWaiting([])
+    await holder.stop('SIGTERM')
+    dev.child.kill('SIGINT')
+    expect((await dev.ended).signal).toBe('SIGINT')
+    expect(readFileSync(stateFile, 'utf8')).toContain(dev.id)
+    expect(readFileSync(stateFile, 'utf8')).toContain(theirs)
+    expect(existsSync(lockFile)).toBe(false)
+  })
+
+  it('serve: the standalone one still runs at SIGTERM: its file is untouched and serve says its requests are lost', async () => {
+    const { holder } = await standalone()
+    const serve = await preview()
+    const before = onDisk()
+    serve.child.kill('SIGTERM')
+    expect(await serve.ended).toEqual({ code: 0, signal: null })
+    expect(onDisk()).toBe(before)
+    expect(onDisk()).not.toContain(serve.id)
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: holder.pid })
+    expect(serve.output()).toMatch(
+      new RegExp(`still in use by process ${holder.pid}: the 1 request\\(s\\) .*not saved`),
+    )
+    // The standalone one is unharmed.
+    const search = await fetch(
+      `${holder.base}/verify/search/json?api_key=sandbox&api_secret=sandbox-secret&request_id=${serve.id}`,
+    )
+    expect(((await search.json()) as { status: string }).status).toBe('101')
   })
 })
