@@ -572,6 +572,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
    * instead of this one (an entry stays after its sandbox closes, as the file would).
    */
   let waitCheck: ReturnType<typeof setInterval> | undefined
+  let mergeFailed = false
   const keptInMemory = (): MemoryState => ({
     engine: engine.snapshot(),
     clockOffsetMs: clock.offsetMs,
@@ -614,26 +615,32 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     // A newer sandbox of this process took what this one kept (and waits for the file itself).
     if (!file || memoryStates().get(file) !== handOn) return false
     if (currentHolder(file)) return false
-    const taken = acquireStateLock(file)
-    if (!taken.ok) return false
     const kept = keptInMemory()
+    let taken: StateLock | undefined
     try {
+      const result = acquireStateLock(file)
+      if (!result.ok) return false
+      taken = result.lock
       openStateFile(file, kept)
     } catch (error) {
-      taken.lock.release()
+      taken?.release()
       writer?.stop()
       journal?.close()
       writer = undefined
       journal = undefined
       clock.offsetMs = kept.clockOffsetMs
       engine.restore(kept.engine)
-      logger.warn(
-        `sandbox: could not merge the requests kept in memory into ${file} (${String(error)}): ` +
-          `they stay in memory only.`,
-      )
+      // Once: the next checks try again quietly.
+      if (!mergeFailed) {
+        logger.warn(
+          `sandbox: could not merge the requests kept in memory into ${file} (${String(error)}): ` +
+            `they stay in memory only for now.`,
+        )
+      }
+      mergeFailed = true
       return false
     }
-    lock = taken.lock
+    lock = taken
     stateFile = file
     waitingFor = undefined
     memoryStates().delete(file)

@@ -206,6 +206,36 @@ describe('a sandbox in memory (its state file held by another process) restartin
     expect(warnings[0]).not.toContain('\n')
   })
 
+  it('keeps its requests in memory and warns once (no crash) when the freed file cannot be taken', async () => {
+    const sub = join(dir, 'sub')
+    const file = join(sub, 'state.json')
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      stdio: 'ignore',
+    })
+    children.push(child)
+    await new Promise((r) => child.once('spawn', r))
+    mkdirSync(sub)
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: child.pid }))
+    const inMemory = createSandbox({ stateFile: file, logger, saveDelayMs: 0 })
+    open.push(inMemory)
+    const kept = await newRequest(inMemory)
+    // Its folder replaced by a plain file: no lock can be taken there.
+    rmSync(sub, { recursive: true })
+    writeFileSync(sub, 'not a folder\n')
+    await stopChild(child)
+    warnings.length = 0
+    for (let i = 0; i < 3; i++) await call(inMemory, '/__admin/')
+    expect(inMemory.persistence.saved).toBe(false)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain(`could not merge the requests kept in memory into ${file}`)
+    expect(await statusOf(inMemory, kept)).toBe('IN PROGRESS')
+    // Its folder back: the next check takes the file over after all.
+    rmSync(sub)
+    await call(inMemory, '/__admin/')
+    expect(inMemory.persistence.saved).toBe(true)
+    expect(readFileSync(file, 'utf8')).toContain(kept)
+  })
+
   it('reports a new live holder of the file as the one in use, not the first one', async () => {
     const first = await holderProcess()
     const sandbox = sandboxOn()
