@@ -649,6 +649,16 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     process.once('exit', onExit)
     addStopHook(onExit)
     arm()
+    if (listeners.size > 0) {
+      // Live views (the admin event stream) learn of what the file brought in.
+      const had = new Set(kept.engine.requests.map((r) => r.id))
+      for (const { id } of engine.snapshot().requests) {
+        const record = had.has(id) ? undefined : engine.getRequest(id)
+        if (record) publish('request', engine.adminView(record))
+      }
+      publish('test-numbers', { test_numbers: engine.listTestNumbers() })
+      publish('clock', clockView())
+    }
     return true
   }
   if (chosenFile && waitingFor) {

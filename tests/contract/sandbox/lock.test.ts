@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { raw, type Body } from './support/http'
 import { runCliToExit, spawnCli, type RunningCli } from './support/cli'
 import { admin, pinOf, startSandbox, uniqueNumber } from './support/sandbox'
+import { openSse } from './support/sse'
 
 // One state file, one writer: two processes on one file (a dev server and `npm run sandbox`)
 // would overwrite each other's requests. The standalone sandbox refuses a file in use; a sandbox
@@ -125,6 +126,7 @@ describe('a state file in use by another process', () => {
     try {
       const unsaved = await newRequest(embedded.base)
       expect(onDisk()).not.toContain(unsaved)
+      const live = await openSse(embedded.base, '/__admin/events')
       await cli.stop('SIGTERM')
 
       // No request to it in between: it checks the lock by itself. Polled with a deadline.
@@ -146,9 +148,19 @@ describe('a state file in use by another process', () => {
           ),
         ),
       ])
-      // Both requests, the standalone one's and its own, are its state and the file's.
+      // Both requests, the standalone one's and its own, are its state and the file's; a live
+      // view (the dashboard's event stream) is told of the one the file brought in.
       expect(await searchStatus(embedded.base, kept)).toBe('IN PROGRESS')
       expect(onDisk()).toContain(kept)
+      try {
+        const told = await live.waitFor(
+          (e) => e.event === 'request' && (e.data as Body).request_id === kept,
+          15_000,
+        )
+        expect(told.data).toMatchObject({ request_id: kept, status: 'IN PROGRESS' })
+      } finally {
+        live.close()
+      }
       // What it does from now on is saved too.
       const later = await newRequest(embedded.base)
       await vi.waitFor(() => expect(onDisk()).toContain(later), { timeout: 15_000, interval: 100 })
