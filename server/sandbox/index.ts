@@ -644,10 +644,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     stateFile = file
     waitingFor = undefined
     memoryStates().delete(file)
-    stopWaiting()
     owners().set(file, handOver)
     process.once('exit', onExit)
+    // The stop hook of a file-backed sandbox first, so the signal handler stays in place.
     addStopHook(onExit)
+    stopWaiting()
     arm()
     if (listeners.size > 0) {
       // Live views (the admin event stream) learn of what the file brought in.
