@@ -43,4 +43,19 @@ describe('a country parameter that would change the number', () => {
     )
     expect(await page.locator('#country-error').count()).toBe(0)
   })
+  test('pressing Start straight from a field whose message appears as it is left still starts the check', async () => {
+    const { page } = app
+    await page.goto('/')
+    await page.getByLabel('Phone number (number)').fill('+47 912 34 568')
+    await page.getByLabel('Brand (brand)').fill('Acme')
+    await page.getByText('More parameters').click()
+    await page.getByLabel('Country parameter (country)').fill('IN')
+    // No blur first: the press itself takes the focus from the field, whose message then appears
+    // above the button and moves it down between the press and the release.
+    await page.getByRole('button', { name: 'Start verification' }).click()
+    await page.locator('#country-error').waitFor()
+    // The press counted: the form was submitted and put the focus on the field to correct.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('country')
+    expect(await sandboxRequestsFor('914791234568')).toEqual([])
+  })
 })
