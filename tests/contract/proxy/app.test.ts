@@ -2,52 +2,20 @@
  * The Vite-free server side (`createApp`, what the plugin mounts) on a bare node:http server: the
  * proxy in front of the embedded sandbox, with a short upstream time limit.
  */
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../../server/proxy/app'
-import { call, json } from './support'
+import { call, json, startAppServer, type AppServer } from './support'
 
-let app: App
-let server: http.Server
+let running: AppServer
 let port: number
-const lines: string[] = []
+let lines: string[]
 
 beforeAll(async () => {
-  app = createApp({
-    settings: { allowedHosts: [], allowedOrigins: [], warnings: [] },
-    sandbox: { stateFile: false },
-    rateLimit: false,
-    allowedHosts: [],
-    allowedOrigins: [],
-    bodyLimit: 16 * 1024,
-    timeoutMs: 300,
-    accessLog: true,
-    logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
-  })
-  server = http.createServer((req, res) => {
-    const url = req.url ?? '/'
-    for (const [base, middleware] of [
-      ['/sandbox', app.sandboxMiddleware],
-      ['/api', app.proxyMiddleware],
-    ] as const) {
-      if (url.startsWith(`${base}/`)) {
-        req.url = url.slice(base.length)
-        middleware(req, res, () => res.writeHead(500).end())
-        return
-      }
-    }
-    res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  port = (server.address() as AddressInfo).port
+  running = await startAppServer({ sandbox: { stateFile: false }, timeoutMs: 300 })
+  port = running.port
+  lines = running.lines
 })
 
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  await app.close()
-})
+afterAll(() => running.close())
 
 const fault = (body: object) =>
   call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })

@@ -3,55 +3,23 @@
  * up a fault injected into the embedded sandbox, while the tester's application and the user's own
  * calls still meet it; the header is never sent on to an upstream.
  */
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../../server/proxy/app'
-import { call, json, startProxy, startUpstream } from './support'
+import { call, json, startProxy, startUpstream, startAppServer, type AppServer } from './support'
 
 const BACKGROUND = { 'x-verify-desk-background': '1' }
 const BASIC = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
 
-let app: App
-let server: http.Server
+let running: AppServer
 let port: number
-const lines: string[] = []
+let lines: string[]
 
 beforeAll(async () => {
-  app = createApp({
-    settings: { allowedHosts: [], allowedOrigins: [], warnings: [] },
-    sandbox: { stateFile: false, throttlePerSecond: null },
-    rateLimit: false,
-    allowedHosts: [],
-    allowedOrigins: [],
-    bodyLimit: 16 * 1024,
-    timeoutMs: 2000,
-    accessLog: true,
-    logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
-  })
-  server = http.createServer((req, res) => {
-    const url = req.url ?? '/'
-    for (const [base, middleware] of [
-      ['/sandbox', app.sandboxMiddleware],
-      ['/api', app.proxyMiddleware],
-    ] as const) {
-      if (url.startsWith(`${base}/`)) {
-        req.url = url.slice(base.length)
-        middleware(req, res, () => res.writeHead(500).end())
-        return
-      }
-    }
-    res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  port = (server.address() as AddressInfo).port
+  running = await startAppServer()
+  port = running.port
+  lines = running.lines
 })
 
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  await app.close()
-})
+afterAll(() => running.close())
 
 beforeEach(async () => {
   await call(port, '/api/sandbox/__admin/faults', { method: 'DELETE' })

@@ -3,50 +3,22 @@
  * an injected fault), end to end: the sandbox, the proxy over HTTP, the API client and the failure
  * texts. The sandbox is named; Vonage is not blamed.
  */
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp, type App } from '../../../server/proxy/app'
 import { ApiError, configureClient } from '@/api/client'
 import { startVerification, searchRequests } from '@/api/verify'
 import { describeFailure, describeReadFailure } from '@/utils/call-failure'
-import { call, json } from './support'
+import { call, json, startAppServer, type AppServer } from './support'
 
-let app: App
-let server: http.Server
+let running: AppServer
 let port: number
 
 beforeAll(async () => {
-  app = createApp({
-    settings: { allowedHosts: [], allowedOrigins: [], warnings: [] },
-    sandbox: { stateFile: false, throttlePerSecond: null },
-    rateLimit: false,
-    allowedHosts: [],
-    allowedOrigins: [],
-    bodyLimit: 16 * 1024,
-    timeoutMs: 300,
-    accessLog: false,
-    logger: { info: () => undefined, warn: () => undefined },
-  })
-  server = http.createServer((req, res) => {
-    const url = req.url ?? '/'
-    if (url.startsWith('/api/')) {
-      req.url = url.slice('/api'.length)
-      app.proxyMiddleware(req, res, () => res.writeHead(500).end())
-      return
-    }
-    res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  port = (server.address() as AddressInfo).port
+  running = await startAppServer({ timeoutMs: 300, accessLog: false })
+  port = running.port
   configureClient({ prefixUrl: `http://localhost:${port}/api`, fetch: globalThis.fetch })
 })
 
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  await app.close()
-})
+afterAll(() => running.close())
 
 const inject = async (body: object) => {
   const res = await call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })

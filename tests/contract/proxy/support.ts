@@ -13,6 +13,7 @@ import {
   type ProxyOptions,
   type Timers,
 } from '../../../server/proxy/index'
+import { createApp, type AppOptions } from '../../../server/proxy/app'
 
 export interface Arrival {
   method: string
@@ -355,3 +356,49 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => probe.close(() => resolve()))
   return free
 }
+
+/**
+ * The Vite-free server side (`createApp`, what the plugin mounts) on a bare node:http server on
+ * 127.0.0.1: the embedded sandbox at `/sandbox`, the proxy at `/api`. Its log lines are kept in
+ * `lines`. `overrides` replace the defaults (no state file, no throttling, no pacing, 2 s limit).
+ */
+export async function startAppServer(overrides: Partial<AppOptions> = {}) {
+  const lines: string[] = []
+  const app = createApp({
+    settings: { allowedHosts: [], allowedOrigins: [], warnings: [] },
+    sandbox: { stateFile: false, throttlePerSecond: null },
+    rateLimit: false,
+    allowedHosts: [],
+    allowedOrigins: [],
+    bodyLimit: 16 * 1024,
+    timeoutMs: 2000,
+    accessLog: true,
+    logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
+    ...overrides,
+  })
+  const mounts = [
+    ['/sandbox', app.sandboxMiddleware],
+    ['/api', app.proxyMiddleware],
+  ] as const
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    for (const [base, middleware] of mounts) {
+      if (url.startsWith(`${base}/`)) {
+        req.url = url.slice(base.length)
+        middleware(req, res, () => res.writeHead(500).end())
+        return
+      }
+    }
+    res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  async function close(): Promise<void> {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await app.close()
+  }
+  return { app, port, lines, close }
+}
+
+export type AppServer = Awaited<ReturnType<typeof startAppServer>>
