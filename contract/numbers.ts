@@ -51,9 +51,10 @@ export function numberReader(plan: NumberingPlan): NumberReader {
     const digits = text.replace(FORMATTING, '')
     const ownCode = digits.startsWith(plan.callingCode(upper))
     const dialled = plan.parse(`+${digits}`)
-    const national = plan.parse(digits, upper)
     const digitsOf = (read: PlanNumber | undefined) => (read ? normalizeNumber(read.number) : null)
     if (ownCode && dialled?.isValid()) return digitsOf(dialled)
+    // Read nationally only when the international reading did not settle it (a parse is costly).
+    const national = plan.parse(digits, upper)
     if (national?.isValid()) return digitsOf(national)
     if (dialled?.isValid()) return digitsOf(dialled)
     if (ownCode && dialled?.isPossible()) return digitsOf(dialled)

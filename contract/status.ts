@@ -240,7 +240,6 @@ export function isStatusCode(code: string): code is StatusCode {
   return Object.prototype.hasOwnProperty.call(INFO, code)
 }
 
-/** The user-facing meaning of a status code; unknown codes get a generic entry. */
 /** A status that means something else on some endpoints than `INFO` says for most. */
 const ROUTING_FAILURE: Omit<StatusInfo, 'code'> = {
   title: 'Could not be routed',
@@ -266,7 +265,8 @@ const BY_ENDPOINT: Partial<
 }
 
 /**
- * What a status means. With the `endpoint` that answered it, a status whose meaning depends on
+ * The user-facing meaning of a status code; unknown codes get a generic entry. With the
+ * `endpoint` that answered it, a status whose meaning depends on
  * the endpoint (6 on a start: the request could not be routed, no request exists) reads as there.
  */
 export function statusInfo(code: string | number, endpoint?: VerifyEndpoint): StatusInfo {

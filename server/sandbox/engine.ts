@@ -516,13 +516,19 @@ export class Engine {
         break
       }
     }
-    const error = validateRequestParams(p, psd2 ? 'psd2' : 'request', sandboxNumber)
+    // The number is read once: by the validation, which keeps what it read.
+    let read: string | null = null
+    const error = validateRequestParams(p, psd2 ? 'psd2' : 'request', (text, country) => {
+      read = sandboxNumber(text, country)
+      return read
+    })
     if (error) return { status: error.status, error_text: error.error_text }
     if (!psd2 && p.pin_code && !account.pinCodeAllowed) {
       return { status: '20', error_text: ERROR_TEXTS.pinCodeNotAllowed }
     }
     const country = p.country ? p.country.toUpperCase() : ''
-    const number = sandboxNumber(p.number as string, country || undefined) as string
+    const number = read as string | null
+    if (number === null) return { status: '3', error_text: ERROR_TEXTS.invalidParam('number') }
     const existing = this.inFlight.get(account.accountId)?.get(number)
     if (existing) {
       return { request_id: existing, status: '10', error_text: ERROR_TEXTS.concurrent }
