@@ -9,7 +9,7 @@ import { SEARCH_STATUS_INFO } from '@contract/status'
 import type { VerificationRequest } from '@contract/types'
 import { searchRequests } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
-import { useRequestsStore, type HistoryEntry, type StatusChange } from '@/stores/requests'
+import { shortId, useRequestsStore, type HistoryEntry, type StatusChange } from '@/stores/requests'
 import { useSettingsStore } from '@/stores/settings'
 import { HistoryPoller, type PollEnvironment, type PollTarget } from '@/utils/history-poller'
 
@@ -54,10 +54,6 @@ function unchanged(entry: HistoryEntry | undefined, request: VerificationRequest
     last.dateFinalized === request.date_finalized &&
     last.price === request.price
   )
-}
-
-function shortId(id: string): string {
-  return `…${id.slice(-6)}`
 }
 
 /** How a change of status is said: `Request …62a2d3 to +447700900532 is now verified (SUCCESS).` */

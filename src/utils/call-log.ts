@@ -17,7 +17,7 @@
  */
 import { TOKEN_QUERY_PARAM } from '@contract/desk'
 import type { ApiCall } from '@/api/client'
-import { isTime, LIVE_CODE_PLACEHOLDER } from './history-entry'
+import { isObject, isTime, LIVE_CODE_PLACEHOLDER } from './history-entry'
 
 /** Calls that change something (start, check, cancel, next event) kept per request. */
 export const MAX_ACTIONS_PER_REQUEST = 50
@@ -205,13 +205,9 @@ export function overflowKeys(records: readonly StoredCall[]): string[] {
   return drop
 }
 
-function isObj(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function isStrings(value: unknown, allowLists: boolean): boolean {
   return (
-    isObj(value) &&
+    isObject(value) &&
     Object.values(value).every(
       (v) =>
         typeof v === 'string' ||
@@ -222,7 +218,7 @@ function isStrings(value: unknown, allowLists: boolean): boolean {
 
 /** An API answer as the call log shows it: text, or JSON whose status fields are strings. */
 function responseProblem(response: unknown): string | null {
-  if (!isObj(response)) return null
+  if (!isObject(response)) return null
   if ('status' in response && typeof response.status !== 'string') {
     return 'response.status must be a string'
   }
@@ -234,7 +230,7 @@ function responseProblem(response: unknown): string | null {
   if (!Array.isArray(list)) return 'response.verification_requests must be an array'
   const bad = list.findIndex(
     (item: unknown) =>
-      !isObj(item) || typeof item.request_id !== 'string' || typeof item.status !== 'string',
+      !isObject(item) || typeof item.request_id !== 'string' || typeof item.status !== 'string',
   )
   return bad >= 0
     ? `response.verification_requests[${bad}] must have a string request_id and status`
@@ -246,13 +242,13 @@ function responseProblem(response: unknown): string | null {
  * the call log renders is checked.
  */
 export function storedCallProblems(raw: unknown): string[] {
-  if (!isObj(raw)) return ['is not an object']
+  if (!isObject(raw)) return ['is not an object']
   const problems: string[] = []
   if (typeof raw.key !== 'string') problems.push('key must be a string')
   if (typeof raw.request_id !== 'string') problems.push('request_id must be a string')
   if (raw.kind !== 'action' && raw.kind !== 'read') problems.push('kind must be "action" or "read"')
   const c = raw.call
-  if (!isObj(c)) return [...problems, 'call must be an object']
+  if (!isObject(c)) return [...problems, 'call must be an object']
   if (typeof c.id !== 'number' || !Number.isFinite(c.id)) problems.push('call.id must be a number')
   if (typeof c.key !== 'string') problems.push('call.key must be a string')
   if (typeof c.method !== 'string') problems.push('call.method must be a string')
@@ -282,7 +278,7 @@ export function storedCallProblems(raw: unknown): string[] {
     c.error !== null &&
     c.error !== undefined &&
     !(
-      isObj(c.error) &&
+      isObject(c.error) &&
       typeof c.error.kind === 'string' &&
       typeof c.error.message === 'string' &&
       (c.error.code === undefined || typeof c.error.code === 'string')
