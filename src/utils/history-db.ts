@@ -370,7 +370,7 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
         for (const record of records) await tx.store.put(record)
         for (const id of new Set(records.map((r) => r.request_id))) {
           const stored = await tx.store.index('request_id').getAll(id)
-          for (const key of overflowKeys(readableCalls(stored))) await tx.store.delete(key)
+          for (const key of overflowKeys(prunableCalls(stored))) await tx.store.delete(key)
         }
         await tx.done
       })
@@ -385,6 +385,24 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
     },
     close,
   }
+}
+
+/**
+ * The records pruning needs to order (kind, key, start time, id): a cheap check on the write path,
+ * which runs on every poll; reads shown to the user go through the full check (`readableCalls`).
+ */
+function prunableCalls(stored: readonly unknown[]): StoredCall[] {
+  return stored.filter((raw): raw is StoredCall => {
+    const r = raw as Partial<StoredCall> | null
+    return (
+      typeof r === 'object' &&
+      r !== null &&
+      (r.kind === 'action' || r.kind === 'read') &&
+      typeof r.key === 'string' &&
+      typeof r.call?.startedAt === 'number' &&
+      typeof r.call.id === 'number'
+    )
+  })
 }
 
 /** Call records as read back from IndexedDB, without the damaged ones. */
