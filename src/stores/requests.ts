@@ -152,11 +152,9 @@ export const useRequestsStore = defineStore('requests', () => {
   let unsavedCalls: StoredCall[] = []
   /** Why the last save failed (null once everything is stored). */
   let saveFailure: string | null = null
-  let saveErrorText: string | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let disposed = false
   /** Set when history is kept in memory only (IndexedDB could not open). */
-  const warning = ref<string | null>(null)
   /** Stored records that could not be read (left in place, reported here). */
   const damaged = shallowRef<DamagedRecord[]>([])
   /** Records migrated from an older stored shape when the database was opened. */
@@ -282,8 +280,6 @@ export const useRequestsStore = defineStore('requests', () => {
     const calls = unsavedCalls.length
     if (ids.length === 0 && calls === 0) {
       saveFailure = null
-      if (error.value !== null && error.value === saveErrorText) error.value = null
-      saveErrorText = null
       problems.resolve(UNSAVED_PROBLEM)
       return
     }
@@ -296,14 +292,13 @@ export const useRequestsStore = defineStore('requests', () => {
     }
     if (calls > 0) what.push(calls === 1 ? '1 recorded call' : `${calls} recorded calls`)
     const subject = what.join(' and ')
-    saveErrorText =
-      `${subject} could not be saved in this browser's history: ${reason}. ` +
-      'Keep this tab open: it tries again every few seconds (or export JSON from History).'
-    error.value = saveErrorText
+    // Said once, app-wide (the storage-problems store), not as this store's own error.
     problems.report({
       key: UNSAVED_PROBLEM,
       area: 'history',
-      message: saveErrorText,
+      message:
+        `${subject} could not be saved in this browser's history: ${reason}. ` +
+        'Keep this tab open: it tries again every few seconds (or export JSON from History).',
       requestIds: ids,
     })
   }
@@ -402,10 +397,13 @@ export const useRequestsStore = defineStore('requests', () => {
       db = memoryHistoryDb()
       storage.value = 'memory'
       const reason = cause instanceof Error ? cause.message : String(cause)
-      warning.value =
-        `History cannot be saved in this browser (${reason}). ` +
-        'Entries are kept only while this tab is open; export them to keep them.'
-      problems.report({ key: MEMORY_PROBLEM, area: 'history', message: warning.value })
+      problems.report({
+        key: MEMORY_PROBLEM,
+        area: 'history',
+        message:
+          `History cannot be saved in this browser (${reason}). ` +
+          'Entries are kept only while this tab is open; export them to keep them.',
+      })
     }
     migrated.value = db.migrated
     if (typeof BroadcastChannel !== 'undefined') {
@@ -775,7 +773,6 @@ export const useRequestsStore = defineStore('requests', () => {
     loadingRest,
     storedCount,
     error,
-    warning,
     unsaved,
     damaged,
     migrated,

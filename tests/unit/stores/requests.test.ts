@@ -4,6 +4,7 @@ import { searchRequests, type SearchResult } from '@/api/verify'
 import { createPinia } from 'pinia'
 import { watch } from 'vue'
 import { historyStoreOptions, HistoryImportError, useRequestsStore } from '@/stores/requests'
+import { useStorageProblemsStore } from '@/stores/storage-problems'
 import { parseCsv } from '@/utils/csv'
 import type { VerificationRequest } from '@contract/types'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
@@ -412,19 +413,27 @@ describe('history store: migration and recovery', () => {
   it('falls back to memory with a warning when the database cannot open', async () => {
     const newer = await openDB(historyStoreOptions.name!, 99)
     newer.close()
-    const tab = await openTab()
+    const pinia = createPinia()
+    const tab = useRequestsStore(pinia)
+    await tab.ready
     expect(tab.storage).toBe('memory')
-    expect(tab.warning).toMatch(/History cannot be saved in this browser/)
+    expect(useStorageProblemsStore(pinia).problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^History cannot be saved in this browser/),
+    ])
     await tab.upsert(entry(1))
     expect(tab.byId(requestId(1))?.brand).toBe('Brand 1')
+    await tab.dispose()
   })
 
   it('falls back to memory when there is no IndexedDB at all', async () => {
     vi.stubGlobal('indexedDB', undefined)
     try {
-      const tab = await openTab()
+      const pinia = createPinia()
+      const tab = useRequestsStore(pinia)
+      await tab.ready
       expect(tab.storage).toBe('memory')
-      expect(tab.warning).toMatch(/not available/)
+      expect(useStorageProblemsStore(pinia).problems[0]?.message).toMatch(/not available/)
+      await tab.dispose()
     } finally {
       vi.unstubAllGlobals()
     }
