@@ -4,7 +4,8 @@
  * journal beside it (`<file>.journal`, one JSON line per change) written synchronously before an
  * answer leaves, so a process killed between two snapshots loses nothing it answered. At start the
  * journal is replayed over the snapshot; each snapshot then compacts the journal.
- * A damaged file is moved aside with a warning and the sandbox starts empty.
+ * A damaged or unreadable file is moved aside (never written over) with a warning and the sandbox
+ * starts empty.
  */
 import {
   closeSync,
@@ -74,7 +75,8 @@ export function loadState(file: string, logger: Logger): PersistedState | undefi
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    logger.warn(`sandbox: could not read ${file} (${String(error)}); starting empty.`)
+    // Never written over later: its requests may still be in it (a permission to fix, say).
+    setAside(file, logger, `could not be read (${errorText(error)})`)
     return undefined
   }
   try {
@@ -85,6 +87,10 @@ export function loadState(file: string, logger: Logger): PersistedState | undefi
   }
   setAside(file, logger, 'is damaged')
   return undefined
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** Moves a state file that cannot be used out of the way (kept for inspection), with a warning. */
@@ -113,7 +119,8 @@ export function readJournal(file: string, logger: Logger): JournalLine[] {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    logger.warn(`sandbox: could not read ${file} (${String(error)}); ignoring it.`)
+    // Set aside, not appended to and compacted later: its lines may still matter.
+    setAside(file, logger, `could not be read (${errorText(error)})`)
     return []
   }
   const lines: JournalLine[] = []

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createSandbox } from '../../../server/sandbox/index'
@@ -117,6 +125,30 @@ describe('persistence', () => {
       status: '0',
     })
     await sandbox.close()
+  })
+
+  it('a state file or journal that cannot be read is set aside, never written over', async () => {
+    const file = join(dir, 'state.json')
+    // A directory where the file should be: reading it fails (as a missing permission would).
+    mkdirSync(file)
+    writeFileSync(join(file, 'inside'), 'kept')
+    mkdirSync(journalFileOf(file))
+    const sandbox = createSandbox({ stateFile: file, logger, saveDelayMs: 0 })
+    expect(warnings).toHaveLength(2)
+    for (const warning of warnings) expect(warning).toMatch(/could not be read \(.*EISDIR/)
+    const aside = readdirSync(dir).filter((f) => f.includes('.damaged-'))
+    expect(aside.map((f) => f.replace(/\.damaged-.*/, '')).sort()).toEqual([
+      'state.json',
+      'state.json.journal',
+    ])
+    const kept = aside.find((f) => f.startsWith('state.json.damaged-')) as string
+    expect(readFileSync(join(dir, kept, 'inside'), 'utf8')).toBe('kept')
+    expect(
+      await api(sandbox, '/verify/json', { number: '447700900000', brand: 'A' }),
+    ).toMatchObject({ status: '0' })
+    await sandbox.close()
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as PersistedState
+    expect(saved.engine.requests).toHaveLength(1)
   })
 
   it('valid JSON of the wrong shape counts as damaged', () => {
