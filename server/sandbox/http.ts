@@ -155,7 +155,7 @@ export class Unparseable {
 }
 
 /** The `charset` parameter of a content type, unquoted and trimmed (`undefined` when none). */
-export function charsetOf(type: string): string | undefined {
+function charsetOf(type: string): string | undefined {
   const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(type)
   if (!match) return undefined
   const value = (match[1] ?? match[2] ?? '').trim()
@@ -239,7 +239,7 @@ function decodeFormBytes(
  * Parses a form body in a charset other than UTF-8 (the WHATWG urlencoded parser on bytes): the
  * escapes stand for bytes of that charset, so `Caf%E9` in ISO-8859-1 is `Café`.
  */
-export function parseFormIn(bytes: Uint8Array, charset: TextDecoder): Params {
+function parseFormIn(bytes: Uint8Array, charset: TextDecoder): Params {
   const params = newParams()
   let start = 0
   while (start <= bytes.length) {
