@@ -178,13 +178,12 @@ export function toStoredCalls(call: ApiCall): StoredCall[] {
   const requestIds = requestIdsOf(call)
   if (requestIds.length === 0) return []
   const stored = storableCall(call)
-  const kind = callKind(call)
-  return requestIds.map((request_id) => ({
-    key: `${call.key}|${request_id}`,
-    request_id,
-    kind,
-    call: stored,
-  }))
+  return requestIds.map((request_id) => storedCallOf(stored, request_id))
+}
+
+/** The record of one call, already storable (see `storableCall`), about one request. */
+export function storedCallOf(call: ApiCall, request_id: string): StoredCall {
+  return { key: `${call.key}|${request_id}`, request_id, kind: callKind(call), call }
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   mergeCalls,
   overflowKeys,
   storableCall,
+  storedCallOf,
   toStoredCalls,
   type StoredCall,
 } from '@/utils/call-log'
@@ -82,6 +83,18 @@ describe('call log: what is stored', () => {
     ])
     expect(new Set(records.map((r) => r.key)).size).toBe(2)
     expect(toStoredCalls(call({ query: {}, response: { status: '0' } }))).toEqual([])
+  })
+
+  it('rebuilds the record of a call read back for one request exactly as it was stored', () => {
+    const check = call({ key: 'chk', method: 'POST', body: { request_id: A, code: '1234' } })
+    const [stored] = toStoredCalls(check)
+    expect(storedCallOf(stored!.call, A)).toEqual(stored)
+    expect(storedCallOf(call(), B)).toEqual({
+      key: `page-1|${B}`,
+      request_id: B,
+      kind: 'read',
+      call: call(),
+    })
   })
 })
 
