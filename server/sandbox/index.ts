@@ -5,32 +5,21 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { ERROR_TEXTS, type AdminClock } from '../../contract/index.ts'
 import { messageView } from './handset.ts'
 import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine.ts'
-import type { AccountConfig, EngineSnapshot, RequestRecord } from './engine.ts'
+import type { AccountConfig } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
 import type { SandboxContext, SandboxPersistence } from './context.ts'
 import { DROP, HEADER_LIMIT, handleCall, httpError, jsonAnswer } from './http.ts'
 import type { Answer, Call } from './http.ts'
-import {
-  createStateWriter,
-  journalFileOf,
-  loadState,
-  openJournal,
-  readJournal,
-  replayJournal,
-  setAside,
-} from './persistence.ts'
-import type { Journal, JournalOp, Logger, StateWriter } from './persistence.ts'
+import type { Logger } from './persistence.ts'
 import { createTimer } from './scheduler.ts'
-import { acquireStateLock, currentHolder } from './lock.ts'
-import type { LockHolder, StateLock } from './lock.ts'
+import { chooseStateFile, keepState } from './state-keeping.ts'
 
 export { DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT }
+export { DEFAULT_STATE_FILE, StateFileInUseError } from './state-keeping.ts'
 /** The HTTP header limit a server hosting the sandbox needs (so a 16 KB URI gets its 414). */
 export { HEADER_LIMIT as SANDBOX_HEADER_LIMIT }
 export type { AccountConfig, SandboxPersistence }
@@ -95,21 +84,6 @@ export interface Sandbox {
   close(): Promise<void>
 }
 
-/** The state file is held by another running process (with `whenStateFileInUse: 'refuse'`). */
-export class StateFileInUseError extends Error {
-  constructor(
-    readonly file: string,
-    readonly lockFile: string,
-    readonly holder: LockHolder,
-  ) {
-    super(`the state file ${file} is in use by process ${holder.pid}.`)
-    this.name = 'StateFileInUseError'
-  }
-}
-
-export const DEFAULT_STATE_FILE = '.data/sandbox/state.json'
-/** How often a sandbox in memory checks whether the file it waits for is free again, in ms. */
-const WAIT_CHECK_MS = 2000
 export const DEFAULT_BODY_LIMIT = 65_536
 
 /** Parses `key:secret[:pin_code],key2:secret2` into accounts. */
@@ -162,109 +136,6 @@ const cryptoId = () => randomHex(16)
 /** 16 upper-case hex characters. */
 const cryptoEventId = () => randomHex(8).toUpperCase()
 
-/** State files owned by open sandboxes of this process (shared across re-imported modules). */
-function owners(): Map<string, () => void> {
-  const key = Symbol.for('verify-desk.sandbox.state-owners')
-  const store = globalThis as unknown as Record<symbol, Map<string, () => void> | undefined>
-  return (store[key] ??= new Map())
-}
-
-/** The state of a sandbox that kept it in memory because another process held its file. */
-interface MemoryState {
-  engine: EngineSnapshot
-  clockOffsetMs: number
-  /** The process that held the file. */
-  heldBy: number
-}
-
-/**
- * Sandboxes of this process that fell back to memory, by state file (shared across re-imported
- * modules): the next sandbox on the same file in this process (a dev server restarting) takes the
- * state over instead of starting empty. An entry stays after its sandbox closes, as the file would.
- */
-function memoryStates(): Map<string, () => MemoryState> {
-  const key = Symbol.for('verify-desk.sandbox.memory-states')
-  const store = globalThis as unknown as Record<symbol, Map<string, () => MemoryState> | undefined>
-  return (store[key] ??= new Map())
-}
-
-/**
- * `base` with the requests and test numbers of `added` (ids are crypto-random, so requests never
- * clash; a test number set in both keeps the one of `added`), requests in the order they were made.
- */
-function mergeSnapshots(base: EngineSnapshot, added: EngineSnapshot): EngineSnapshot {
-  const requests = new Map<string, RequestRecord>()
-  for (const r of base.requests) requests.set(r.id, r)
-  for (const r of added.requests) requests.set(r.id, r)
-  const testNumbers = new Map<string, string>()
-  for (const t of [...base.testNumbers, ...added.testNumbers]) testNumbers.set(t.number, t.pin)
-  return {
-    version: 1,
-    requests: [...requests.values()].sort((a, b) => a.submitted - b.submitted),
-    testNumbers: [...testNumbers].map(([number, pin]) => ({ number, pin })),
-  }
-}
-
-/**
- * Flushes of the open file-backed sandboxes, for SIGINT/SIGTERM (shared across re-imported
- * modules). See `onStopSignal`.
- */
-interface StopHooks {
-  flushes: Set<() => void>
-  handler?: (signal: NodeJS.Signals) => void
-}
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
-
-function stopHooks(): StopHooks {
-  const key = Symbol.for('verify-desk.sandbox.stop-hooks')
-  const store = globalThis as unknown as Record<symbol, StopHooks | undefined>
-  return (store[key] ??= { flushes: new Set() })
-}
-
-/**
- * A process that has no handler of its own for the signal (`npm run dev`: Vite's dev server has
- * none for SIGINT) dies of it without 'exit': the sandbox writes its snapshot and releases its lock
- * synchronously, then raises the signal again with Node's default action, so the process still
- * dies of it (exit status and all) as it would have. When another handler exists (`npm run serve`,
- * the standalone sandbox, Vite's SIGTERM handler), that handler decides how to stop and the sandbox
- * does nothing here: its 'exit' hook saves when that handler exits.
- */
-function onStopSignal(signal: NodeJS.Signals): void {
-  const hooks = stopHooks()
-  if (process.listenerCount(signal) > 1) return
-  for (const flush of [...hooks.flushes]) {
-    try {
-      flush()
-    } catch {
-      // best effort: the journal already holds every answered change
-    }
-  }
-  hooks.flushes.clear()
-  unhookSignals(hooks)
-  process.kill(process.pid, signal)
-}
-
-function unhookSignals(hooks: StopHooks): void {
-  if (!hooks.handler) return
-  for (const signal of STOP_SIGNALS) process.off(signal, hooks.handler)
-  hooks.handler = undefined
-}
-
-function addStopHook(flush: () => void): void {
-  const hooks = stopHooks()
-  hooks.flushes.add(flush)
-  if (hooks.handler) return
-  hooks.handler = onStopSignal
-  // First in line, so that every other handler (even a `once` one) is still counted when it runs.
-  for (const signal of STOP_SIGNALS) process.prependListener(signal, hooks.handler)
-}
-
-function removeStopHook(flush: () => void): void {
-  const hooks = stopHooks()
-  hooks.flushes.delete(flush)
-  if (hooks.flushes.size === 0) unhookSignals(hooks)
-}
-
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const logger: Logger = options.logger ?? {
     info: (m) => console.info(m),
@@ -293,192 +164,37 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     if (listeners.size > 0) publish('faults', { faults: faults.list() })
   })
 
-  // SANDBOX_STATE_FILE, when set, is asked for even under Vitest (whose default is memory).
-  const fromEnv = process.env.SANDBOX_STATE_FILE
-  const chosenFile =
-    options.stateFile === undefined
-      ? fromEnv
-        ? resolve(fromEnv)
-        : process.env.VITEST
-          ? false
-          : resolve(DEFAULT_STATE_FILE)
-      : options.stateFile === false
-        ? false
-        : resolve(options.stateFile)
-
-  // Another process writing the same file would overwrite this one's requests and the reverse.
-  let lock: StateLock | undefined
-  let stateFile: string | false = chosenFile
-  /** The file this sandbox could not take at start (another process held it), while it waits. */
-  let waitingFor: string | undefined
-  /** The other process that held the file when this sandbox started. */
-  let heldBy: number | undefined
-  const persistence: SandboxPersistence = Object.freeze(
-    Object.defineProperties({ file: chosenFile || null } as SandboxPersistence, {
-      saved: { enumerable: true, get: () => Boolean(stateFile) },
-      // The current truth on every read: the holder may exit (or another process take the file).
-      in_use_by: {
-        enumerable: true,
-        get: () => (waitingFor ? currentHolder(waitingFor)?.pid : undefined),
-      },
-      was_in_use_by: {
-        enumerable: true,
-        get: () => (waitingFor && !currentHolder(waitingFor) ? heldBy : undefined),
-      },
-    }),
-  )
-  /** What a sandbox of this process kept in memory for the same file, taken over. */
-  let carried: MemoryState | undefined
-  if (chosenFile) {
-    const taken = acquireStateLock(chosenFile)
-    if (taken.ok) lock = taken.lock
-    else {
-      if (options.whenStateFileInUse === 'refuse') {
-        throw new StateFileInUseError(chosenFile, taken.file, taken.holder)
+  const state = keepState({
+    file: chooseStateFile(options.stateFile),
+    whenStateFileInUse: options.whenStateFileInUse,
+    engine,
+    clock,
+    logger,
+    saveDelayMs: options.saveDelayMs,
+    onHandedOver: () => timer.stop(),
+    onTakenOver(kept) {
+      arm()
+      if (listeners.size === 0) return
+      // Live views (the admin event stream) learn of what the file brought in.
+      const had = new Set(kept.engine.requests.map((r) => r.id))
+      for (const { id } of engine.snapshot().requests) {
+        const record = had.has(id) ? undefined : engine.getRequest(id)
+        if (record) publish('request', engine.adminView(record))
       }
-      stateFile = false
-      waitingFor = chosenFile
-      heldBy = taken.holder.pid
-      logger.warn(
-        `sandbox: the state file ${chosenFile} is in use by process ${taken.holder.pid} ` +
-          `(another dev server, \`npm run serve\` or \`npm run sandbox\`): this sandbox keeps its ` +
-          `requests in memory only and will not save them while that process runs (when it stops, ` +
-          `they are merged into the file). To give each its own file, start one ` +
-          `with SANDBOX_STATE_FILE=.data/sandbox/other.json (or \`npm run sandbox -- --state FILE\`).`,
-      )
-    }
-  }
-
-  if (chosenFile) {
-    const take = memoryStates().get(chosenFile)
-    memoryStates().delete(chosenFile)
-    carried = take?.()
-  }
-
-  let writer: StateWriter | undefined
-  let journal: Journal | undefined
-
-  /**
-   * Reads `file` (this process holds its lock), restores its state with `kept` merged in, and
-   * starts saving to it: the journal and the snapshot writer.
-   */
-  function openStateFile(file: string, kept: MemoryState | undefined): void {
-    // A sandbox of this process still owns the file (a dev server restarting creates the new one
-    // before closing the old): it writes what it has and stops writing, so nothing is lost.
-    owners().get(file)?.()
-    const journalFile = journalFileOf(file)
-    const lines = readJournal(journalFile, logger)
-    const snapshot = loadState(file, logger)
-    const state = replayJournal(snapshot, lines)
-    if (state) {
-      try {
-        clock.offsetMs = state.clock_offset_ms
-        engine.restore(state.engine)
-      } catch (error) {
-        // Readable but not restorable: keep the files for inspection instead of overwriting them.
-        clock.offsetMs = 0
-        engine.reset()
-        const why = `could not be restored (${String(error)})`
-        if (existsSync(file)) setAside(file, logger, why)
-        if (existsSync(journalFile)) setAside(journalFile, logger, why)
-      }
-    }
-    if (kept) {
-      // The process that held the file has gone: what was kept in memory meanwhile joins what
-      // that process saved (both sides keep every request; the clock never goes back).
-      engine.restore(mergeSnapshots(engine.snapshot(), kept.engine))
-      clock.offsetMs = Math.max(clock.offsetMs, kept.clockOffsetMs)
-      logger.info(
-        `sandbox: the state file ${file} is free again (process ${kept.heldBy} has ` +
-          `stopped): the ${kept.engine.requests.length} request(s) kept in memory ` +
-          `meanwhile are merged into it.`,
-      )
-    }
-    let seq = snapshot?.journal_seq ?? 0
-    for (const line of lines) seq = Math.max(seq, line.s)
-    const openedJournal = openJournal(journalFile, seq, logger)
-    journal = openedJournal
-    /**
-     * Where the journal ended when the latest snapshot was taken: only the latest snapshot is ever
-     * put in place (the writer drops an older one), so the journal is compacted up to here.
-     */
-    let snapshotEnd = 0
-    writer = createStateWriter(
-      file,
-      () => {
-        snapshotEnd = openedJournal.size
-        return {
-          version: 1,
-          saved_at: new Date().toISOString(),
-          clock_offset_ms: clock.offsetMs,
-          engine: engine.snapshot(),
-          journal_seq: openedJournal.seq,
-        }
-      },
-      logger,
-      options.saveDelayMs,
-      () => openedJournal.compact(snapshotEnd),
-    )
-    // Fold what the journal added into a fresh snapshot now (a short journal from here on).
-    if (lines.length > 0 || kept) {
-      writer.schedule()
-      writer.flushSync()
-    }
-  }
-
-  if (stateFile) {
-    try {
-      openStateFile(stateFile, carried)
-    } catch (error) {
-      // Nothing was written: the next start may take the file (and what was kept in memory).
-      lock?.release()
-      const kept = carried
-      if (kept && chosenFile) memoryStates().set(chosenFile, () => kept)
-      throw error
-    }
-  } else if (carried) {
-    // Still in use by another process: keep on with what the previous sandbox had in memory.
-    clock.offsetMs = carried.clockOffsetMs
-    engine.restore(carried.engine)
-  }
-
-  /** Changes not yet in the journal; written before the answer to the call that made them. */
-  const pending = {
-    records: new Map<string, RequestRecord>(),
-    reset: false,
-    clock: false,
-    testNumbers: false,
-  }
-  const journalFlush = () => {
-    if (!journal) return
-    const p = pending
-    if (p.records.size === 0 && !p.reset && !p.clock && !p.testNumbers) return
-    const ops: JournalOp[] = []
-    if (p.reset) ops.push({ x: 1 })
-    if (p.clock) ops.push({ c: clock.offsetMs })
-    if (p.testNumbers) ops.push({ t: engine.listTestNumbers() })
-    for (const record of p.records.values()) ops.push({ r: engine.exportRecord(record) })
-    p.records.clear()
-    p.reset = p.clock = p.testNumbers = false
-    journal.append(ops)
-  }
+      publish('test-numbers', { test_numbers: engine.listTestNumbers() })
+      publish('clock', clockView())
+    },
+  })
 
   const timer = createTimer(clock.now, () => {
     engine.runDue()
-    journalFlush()
+    state.flush()
     arm()
   })
   const arm = () => timer.arm(engine.nextDueAt())
 
   engine.subscribe((change) => {
-    if (writer) {
-      writer.schedule()
-      if (change.type === 'request') pending.records.set(change.record.id, change.record)
-      else if (change.type === 'reset') {
-        pending.records.clear()
-        pending.reset = true
-      } else if (change.type === 'test-numbers') pending.testNumbers = true
-    }
+    state.changed(change)
     if (listeners.size === 0) return
     if (change.type === 'request') publish('request', engine.adminView(change.record))
     else if (change.type === 'message') {
@@ -510,17 +226,16 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     keepAliveMs: options.keepAliveMs ?? 15_000,
     // Asked for by `GET /__admin/`: a file free again is taken over first, so the answer is current.
     get persistence() {
-      if (waitingFor && !closed) takeFileOver()
-      return persistence
+      return state.currentPersistence()
     },
     changed: arm,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     advanceClock(seconds) {
       clock.advance(Math.round(seconds * 1000))
-      pending.clock = true
+      state.clockMoved()
       engine.runDue()
       arm()
-      writer?.schedule()
+      state.schedule()
       const view = clockView()
       publish('clock', view)
       return view
@@ -531,9 +246,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       if (testNumbers) engine.clearTestNumbers()
       faults.clear()
       clock.offsetMs = 0
-      pending.clock = true
+      state.clockMoved()
       arm()
-      writer?.schedule()
+      state.schedule()
       publish('clock', clockView())
     },
     subscribe(listener) {
@@ -543,134 +258,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   }
 
   arm()
-  const onExit = () => {
-    journalFlush()
-    writer?.flushSync()
-    lock?.release()
-  }
-  if (writer) {
-    process.once('exit', onExit)
-    addStopHook(onExit)
-  }
-  const handOver = () => {
-    journalFlush()
-    writer?.flushSync()
-    writer?.stop()
-    journal?.close()
-    timer.stop()
-    process.removeListener('exit', onExit)
-    removeStopHook(onExit)
-    writer = undefined
-    journal = undefined
-  }
-  if (stateFile) owners().set(stateFile, handOver)
   let closed = false
-
-  /**
-   * Waiting for a file another process holds: what this sandbox keeps in memory, handed to the
-   * next sandbox of this process on the same file (a dev server restarting), which then waits
-   * instead of this one (an entry stays after its sandbox closes, as the file would).
-   */
-  let waitCheck: ReturnType<typeof setInterval> | undefined
-  let mergeFailed = false
-  const keptInMemory = (): MemoryState => ({
-    engine: engine.snapshot(),
-    clockOffsetMs: clock.offsetMs,
-    heldBy: heldBy ?? 0,
-  })
-  const handOn = (): MemoryState => {
-    stopWaiting()
-    return keptInMemory()
-  }
-  /** Says that what was kept in memory is not saved (the file is still in use), if anything. */
-  const warnUnsaved = (fate: string) => {
-    if (!waitingFor || memoryStates().get(waitingFor) !== handOn) return
-    const count = engine.snapshot().requests.length
-    if (count === 0) return
-    const holder = currentHolder(waitingFor)?.pid ?? heldBy
-    logger.warn(
-      `sandbox: the state file ${waitingFor} is still in use by process ${holder}: the ` +
-        `${count} request(s) this sandbox kept in memory are not saved ${fate}.`,
-    )
-  }
-  /** At exit or on a stop signal: into the file if it is free now, else say what is lost. */
-  const onExitWaiting = () => {
-    if (takeFileOver()) onExit()
-    else warnUnsaved('and are lost')
-    stopWaiting()
-  }
-  function stopWaiting(): void {
-    if (waitCheck) clearInterval(waitCheck)
-    waitCheck = undefined
-    process.removeListener('exit', onExitWaiting)
-    removeStopHook(onExitWaiting)
-  }
-  /**
-   * When the process that held the file has stopped: takes its lock, merges what this sandbox
-   * kept in memory into the file's state as a restart would, and saves to the file from now on.
-   * Only under the lock, so the other process's file is never written while it runs.
-   */
-  function takeFileOver(): boolean {
-    const file = waitingFor
-    // A newer sandbox of this process took what this one kept (and waits for the file itself).
-    if (!file || memoryStates().get(file) !== handOn) return false
-    if (currentHolder(file)) return false
-    const kept = keptInMemory()
-    let taken: StateLock | undefined
-    try {
-      const result = acquireStateLock(file)
-      if (!result.ok) return false
-      taken = result.lock
-      openStateFile(file, kept)
-    } catch (error) {
-      taken?.release()
-      writer?.stop()
-      journal?.close()
-      writer = undefined
-      journal = undefined
-      clock.offsetMs = kept.clockOffsetMs
-      engine.restore(kept.engine)
-      // Once: the next checks try again quietly.
-      if (!mergeFailed) {
-        logger.warn(
-          `sandbox: could not merge the requests kept in memory into ${file} (${String(error)}): ` +
-            `they stay in memory only for now.`,
-        )
-      }
-      mergeFailed = true
-      return false
-    }
-    lock = taken
-    stateFile = file
-    waitingFor = undefined
-    memoryStates().delete(file)
-    owners().set(file, handOver)
-    process.once('exit', onExit)
-    // The stop hook of a file-backed sandbox first, so the signal handler stays in place.
-    addStopHook(onExit)
-    stopWaiting()
-    arm()
-    if (listeners.size > 0) {
-      // Live views (the admin event stream) learn of what the file brought in.
-      const had = new Set(kept.engine.requests.map((r) => r.id))
-      for (const { id } of engine.snapshot().requests) {
-        const record = had.has(id) ? undefined : engine.getRequest(id)
-        if (record) publish('request', engine.adminView(record))
-      }
-      publish('test-numbers', { test_numbers: engine.listTestNumbers() })
-      publish('clock', clockView())
-    }
-    return true
-  }
-  if (chosenFile && waitingFor) {
-    memoryStates().set(chosenFile, handOn)
-    process.once('exit', onExitWaiting)
-    addStopHook(onExitWaiting)
-    waitCheck = setInterval(() => {
-      if (!closed) takeFileOver()
-    }, WAIT_CHECK_MS)
-    waitCheck.unref()
-  }
 
   async function fetchHandler(request: Request): Promise<Response> {
     const url = new URL(request.url, 'http://sandbox.invalid')
@@ -727,11 +315,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   function handle(call: Call): Answer | Promise<Answer> {
     const answer = safeHandle(call)
     if (!(answer instanceof Promise)) {
-      journalFlush()
+      state.flush()
       return answer
     }
     return answer.then((a) => {
-      journalFlush()
+      state.flush()
       return a
     })
   }
@@ -797,27 +385,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     handle,
     middleware,
     defaultAccount: engine.defaultAccount,
-    persistence,
+    persistence: state.persistence,
     async close() {
       if (closed) return
-      // The file free again: what was kept in memory goes into it before this sandbox stops.
-      if (!takeFileOver()) {
-        warnUnsaved(
-          'and are lost when this process stops (unless it starts a sandbox on the same file again)',
-        )
-      }
-      stopWaiting()
-      closed = true
-      timer.stop()
-      publish('__close', null)
-      listeners.clear()
-      if (stateFile && owners().get(stateFile) === handOver) owners().delete(stateFile)
-      if (writer) {
-        await writer.idle()
-        handOver()
-      }
-      // A no-op when a newer sandbox of this process took the file over.
-      lock?.release()
+      await state.close(() => {
+        closed = true
+        timer.stop()
+        publish('__close', null)
+        listeners.clear()
+      })
     },
   }
 }
