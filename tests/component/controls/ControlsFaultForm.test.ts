@@ -115,4 +115,17 @@ describe('ControlsFaultForm', () => {
       [{ endpoint: 'search', count: 1, kind: 'status', status: '5' }],
     ])
   })
+
+  it('never sends a status the new endpoint cannot answer, even when submitted right after the change', async () => {
+    const wrapper = mount(ControlsFaultForm)
+    await wrapper.get('#fault-status').setValue('10')
+    const endpoint = wrapper.get('#fault-endpoint').element as HTMLSelectElement
+    endpoint.value = 'check'
+    // No render in between: the submit comes in the same task as the change.
+    endpoint.dispatchEvent(new Event('change'))
+    await wrapper.get('form').trigger('submit')
+    expect(wrapper.emitted('submit')).toEqual([
+      [{ endpoint: 'check', count: 1, kind: 'status', status: '5' }],
+    ])
+  })
 })
