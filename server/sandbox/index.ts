@@ -3,7 +3,6 @@
  * faults, persistence and the HTTP adapter, and exposes it as a web-standard `fetch` handler and a
  * connect/node middleware.
  */
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ERROR_TEXTS, type AdminClock } from '../../contract/index.ts'
 import { messageView } from './handset.ts'
@@ -15,6 +14,7 @@ import type { SandboxContext, SandboxPersistence } from './context.ts'
 import { DROP, HEADER_LIMIT, handleCall, httpError, jsonAnswer } from './http.ts'
 import type { Answer, Call } from './http.ts'
 import type { Logger } from './persistence.ts'
+import { cryptoEventId, cryptoId, cryptoPin } from './ids.ts'
 import { createTimer } from './scheduler.ts'
 import { chooseStateFile, keepState } from './state-keeping.ts'
 
@@ -99,42 +99,6 @@ export function parseAccounts(spec: string): AccountConfig[] {
       return { apiKey, apiSecret, pinCodeAllowed: flags.includes('pin_code') }
     })
 }
-
-/** Crypto-random bytes, drawn from a pool refilled 4 KiB at a time (ids and PINs are hot). */
-let pool = Buffer.alloc(0)
-let poolAt = 0
-/** Takes `n` bytes from `pool[at]` on (read `pool` after the call: it may refill it). */
-function draw(n: number): number {
-  if (poolAt + n > pool.length) {
-    pool = randomBytes(4096)
-    poolAt = 0
-  }
-  poolAt += n
-  return poolAt - n
-}
-
-function cryptoPin(length: number): string {
-  let s = ''
-  while (s.length < length) {
-    const at = draw(1)
-    const byte = pool[at] as number
-    // Rejection sampling keeps the digits uniform.
-    if (byte < 250) s += byte % 10
-  }
-  return s
-}
-
-/** `bytes` crypto-random bytes as lower-case hex, one flat string. */
-function randomHex(bytes: number): string {
-  const at = draw(bytes)
-  return pool.toString('hex', at, at + bytes)
-}
-
-/** 32 lower-case hex characters: 128 crypto-random bits (never repeats in practice). */
-const cryptoId = () => randomHex(16)
-
-/** 16 upper-case hex characters. */
-const cryptoEventId = () => randomHex(8).toUpperCase()
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const logger: Logger = options.logger ?? {
