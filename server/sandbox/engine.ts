@@ -652,11 +652,13 @@ export class Engine {
     }
     const now = this.now()
     if (cmd === 'cancel') {
-      if (now - record.submitted < CANCEL_AFTER_MS) {
-        return { status: '19', error_text: ERROR_TEXTS.cancelTooEarly(id) }
-      }
+      // Too late first: once a second event has gone out (trigger_next_event can send it within
+      // the first 30 s), waiting would not help, so "wait 30 s" would mislead.
       if (record.events.length >= 2) {
         return { status: '19', error_text: ERROR_TEXTS.cancelTooLate(id) }
+      }
+      if (now - record.submitted < CANCEL_AFTER_MS) {
+        return { status: '19', error_text: ERROR_TEXTS.cancelTooEarly(id) }
       }
       this.finish(record, 'CANCELLED', now)
       return { status: '0', command: 'cancel' }

@@ -293,6 +293,18 @@ describe('status codes', () => {
     expect(s.call('check', { request_id: id, code: s.pin(id) }).status).toBe('0')
   })
 
+  it('19: a cancel within 30 s after the second event says it is too late, not too early', () => {
+    const s = fakeEngine()
+    const id = s.start({ workflow_id: '1' })
+    s.at(5)
+    expect(s.call('control', { request_id: id, cmd: 'trigger_next_event' }).status).toBe('0')
+    s.at(15)
+    expect(s.call('control', { request_id: id, cmd: 'cancel' })).toEqual({
+      status: '19',
+      error_text: `Verification request  ['${id}'] can't be cancelled now. Too many attempts to re-deliver have already been made.`,
+    })
+  })
+
   it('20: pin_code on an account without the feature; used as the PIN where allowed', () => {
     const s = fakeEngine()
     expect(s.call('request', { ...base, pin_code: '305699' })).toEqual({
