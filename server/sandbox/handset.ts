@@ -42,7 +42,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
       `Your code to confirm the payment of ${v.amount} EUR to ${v.payee} is: ${v.pin}. Valid for ${v.validity}.`,
     tts: (v) => `Hello. Your ${v.brand} PIN is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
     psd2Tts: (v) =>
-      `Hello. Your code to confirm the payment of ${v.amount} euros to ${v.payee} is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
+      `Hello. Your code to confirm the payment of ${v.amount} ${Number(v.amount) === 1 ? 'euro' : 'euros'} to ${v.payee} is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
   },
   de: {
     digits: ['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun'],
@@ -68,7 +68,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
     tts: (v) =>
       `Bonjour. Votre code PIN ${v.brand} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
     psd2Tts: (v) =>
-      `Bonjour. Votre code pour confirmer le paiement de ${v.amount} euros à ${v.payee} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
+      `Bonjour. Votre code pour confirmer le paiement de ${v.amount} ${Number(v.amount) < 2 ? 'euro' : 'euros'} à ${v.payee} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
   },
   es: {
     digits: ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'],
@@ -80,7 +80,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
       `Su código para confirmar el pago de ${v.amount} EUR a ${v.payee} es: ${v.pin}. Válido durante ${v.validity}.`,
     tts: (v) => `Hola. Su PIN de ${v.brand} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
     psd2Tts: (v) =>
-      `Hola. Su código para confirmar el pago de ${v.amount} euros a ${v.payee} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
+      `Hola. Su código para confirmar el pago de ${v.amount} ${Number(v.amount) === 1 ? 'euro' : 'euros'} a ${v.payee} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
   },
   it: {
     digits: ['zero', 'uno', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove'],
@@ -104,7 +104,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
       `O seu código para confirmar o pagamento de ${v.amount} EUR a ${v.payee} é: ${v.pin}. Válido por ${v.validity}.`,
     tts: (v) => `Olá. O seu PIN ${v.brand} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
     psd2Tts: (v) =>
-      `Olá. O seu código para confirmar o pagamento de ${v.amount} euros a ${v.payee} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
+      `Olá. O seu código para confirmar o pagamento de ${v.amount} ${Number(v.amount) === 1 ? 'euro' : 'euros'} a ${v.payee} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
   },
   nl: {
     digits: ['nul', 'een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'],

@@ -79,6 +79,19 @@ describe('handset texts', () => {
       messageText(input({ psd2: true, payee: 'Shop', amount: '5', channel: 'tts' })).text,
     ).toContain('5 euros to Shop')
   })
+
+  it('a call says one euro in the singular, in every language that inflects it', () => {
+    const spoken = (amount: string, lg: string) =>
+      messageText(input({ psd2: true, payee: 'Shop', amount, lg, channel: 'tts' })).text
+    expect(spoken('1', 'en-gb')).toContain('payment of 1 euro to Shop')
+    expect(spoken('1.00', 'en-gb')).toContain('payment of 1.00 euro to Shop')
+    expect(spoken('1.5', 'en-gb')).toContain('payment of 1.5 euros to Shop')
+    expect(spoken('1', 'es-es')).toContain('pago de 1 euro a Shop')
+    expect(spoken('2', 'es-es')).toContain('pago de 2 euros a Shop')
+    expect(spoken('1', 'pt-pt')).toContain('pagamento de 1 euro a Shop')
+    expect(spoken('1.5', 'fr-fr')).toContain('paiement de 1.5 euro à Shop')
+    expect(spoken('2', 'fr-fr')).toContain('paiement de 2 euros à Shop')
+  })
 })
 
 describe('handset log', () => {
