@@ -4,10 +4,16 @@
  * this tab's session storage, so that a reload keeps them. A live code is never written to
  * storage: it is a one-time secret for a real phone, valid for minutes, and session storage
  * outlives the page (session restore writes it to disk) for no gain worth that.
+ *
+ * Storage is written once typing pauses, and at once when the page is hidden or goes away (a
+ * reload, a closed tab): not on every keystroke. A sent code is forgotten in storage at once.
  */
+import { onScopeDispose } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
 
 export const PIN_DRAFTS_KEY = 'verify-desk:pin-drafts'
+/** How long typing must pause before the drafts are written to session storage. */
+const WRITE_DELAY_MS = 400
 
 function readSession(): Record<string, string> {
   try {
@@ -32,6 +38,40 @@ function writeSession(drafts: Record<string, string>): void {
 
 export const usePinDraftsStore = defineStore('pin-drafts', () => {
   const memory = new Map<string, string>()
+  /** Changes not written to session storage yet: the code to keep, or null to drop it. */
+  const unwritten = new Map<string, string | null>()
+  let timer: ReturnType<typeof setTimeout> | null = null
+
+  /** Writes what changed to session storage now. */
+  function flush(): void {
+    if (timer) clearTimeout(timer)
+    timer = null
+    if (unwritten.size === 0) return
+    const session = readSession()
+    let changed = false
+    for (const [id, code] of unwritten) {
+      if (code !== null) {
+        changed ||= session[id] !== code
+        session[id] = code
+      } else if (id in session) {
+        changed = true
+        delete session[id]
+      }
+    }
+    unwritten.clear()
+    if (changed) writeSession(session)
+  }
+  function flushWhenHidden(): void {
+    if (document.visibilityState === 'hidden') flush()
+  }
+  // A reload or a closed tab comes before the pause: write what is typed first.
+  globalThis.addEventListener?.('pagehide', flush)
+  globalThis.document?.addEventListener('visibilitychange', flushWhenHidden)
+  onScopeDispose(() => {
+    flush()
+    globalThis.removeEventListener?.('pagehide', flush)
+    globalThis.document?.removeEventListener('visibilitychange', flushWhenHidden)
+  })
 
   /** The code typed for this request and not sent, if any. */
   function get(requestId: string): string | undefined {
@@ -45,19 +85,16 @@ export const usePinDraftsStore = defineStore('pin-drafts', () => {
       return
     }
     memory.set(requestId, code)
-    const session = readSession()
-    if (sandbox) session[requestId] = code
-    else delete session[requestId]
-    writeSession(session)
+    unwritten.set(requestId, sandbox ? code : null)
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(flush, WRITE_DELAY_MS)
   }
 
-  /** Forgets the draft (it was sent: the check may have gone through). */
+  /** Forgets the draft (it was sent: the check may have gone through), in storage too at once. */
   function forget(requestId: string): void {
     memory.delete(requestId)
-    const session = readSession()
-    if (!(requestId in session)) return
-    delete session[requestId]
-    writeSession(session)
+    unwritten.set(requestId, null)
+    flush()
   }
 
   return { get, set, forget }

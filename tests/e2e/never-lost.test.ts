@@ -114,6 +114,10 @@ describe('nothing started is lost', () => {
     // A reload in the sandbox keeps it too (this tab's session storage).
     await page.reload()
     await expect.poll(() => page.getByLabel(PIN_LABEL).inputValue(), POLL).toBe('1234')
+    // Even a reload right after typing, before typing pauses.
+    await page.getByLabel(PIN_LABEL).fill('5678')
+    await page.reload()
+    await expect.poll(() => page.getByLabel(PIN_LABEL).inputValue(), POLL).toBe('5678')
   })
 
   test('a request page whose code fails to load after the start opens as a full page', async () => {

@@ -1,7 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import RequestPinEntry from '@/components/request/RequestPinEntry.vue'
 import { PIN_DRAFTS_KEY } from '@/stores/pin-drafts'
@@ -47,10 +47,27 @@ describe('a typed PIN outlives the page until it is sent', () => {
     await sandbox.input().setValue('1234')
     const live = await openPinField(LIVE)
     await live.input().setValue('9876')
+    // A reload: the page goes away (which writes what was typed at once), then a new Pinia, the
+    // same tab's session storage.
+    window.dispatchEvent(new Event('pagehide'))
     expect(sessionStorage.getItem(PIN_DRAFTS_KEY)).toBe(JSON.stringify({ [SANDBOX]: '1234' }))
-    // A reload: a new Pinia, the same tab's session storage.
     expect((await openPinField(SANDBOX)).input().element.value).toBe('1234')
     expect((await openPinField(LIVE)).input().element.value).toBe('')
+  })
+
+  it('is written to session storage once typing pauses, even if the page never says it goes away', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const page = await openPinField(SANDBOX)
+      for (const typed of ['1', '12', '123', '1234']) await page.input().setValue(typed)
+      // Not on every keystroke: nothing is written while typing goes on.
+      expect(sessionStorage.getItem(PIN_DRAFTS_KEY)).toBeNull()
+      await vi.runAllTimersAsync()
+      expect(sessionStorage.getItem(PIN_DRAFTS_KEY)).toBe(JSON.stringify({ [SANDBOX]: '1234' }))
+      expect((await openPinField(SANDBOX)).input().element.value).toBe('1234')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('is not restored once sent: the check may have gone through', async () => {
