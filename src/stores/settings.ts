@@ -84,24 +84,28 @@ export const useSettingsStore = defineStore('settings', () => {
    */
   const saveError = ref<string | null>(null)
 
+  /** What this tab last saved, so that a save at once (updateDefaults) is not written again. */
+  let lastSaved: string | null = null
+
   /** Saves the settings; returns false (and reports why) when storage refused them. */
   function persist(): boolean {
+    const text = JSON.stringify({
+      defaults: defaults.value,
+      pollSandboxSeconds: pollSandboxSeconds.value,
+      pollLiveSeconds: pollLiveSeconds.value,
+      historyRetentionDays: historyRetentionDays.value,
+      notifications: notifications.value,
+      accessToken: accessToken.value,
+    })
+    if (text === lastSaved) return true
     try {
-      globalThis.localStorage?.setItem(
-        STORAGE_KEY,
-        JSON.stringify({
-          defaults: defaults.value,
-          pollSandboxSeconds: pollSandboxSeconds.value,
-          pollLiveSeconds: pollLiveSeconds.value,
-          historyRetentionDays: historyRetentionDays.value,
-          notifications: notifications.value,
-          accessToken: accessToken.value,
-        }),
-      )
+      globalThis.localStorage?.setItem(STORAGE_KEY, text)
+      lastSaved = text
       saveError.value = null
       problems.resolve(STORAGE_KEY)
       return true
     } catch (cause) {
+      lastSaved = null
       saveError.value = storageReason(cause)
       problems.report({
         key: STORAGE_KEY,

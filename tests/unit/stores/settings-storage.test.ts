@@ -6,9 +6,11 @@ import { useStorageProblemsStore } from '@/stores/storage-problems'
 
 const storage = new Map<string, string>()
 let full = false
+let writes = 0
 vi.stubGlobal('localStorage', {
   getItem: (key: string) => storage.get(key) ?? null,
   setItem: (key: string, value: string) => {
+    writes++
     if (full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
     storage.set(key, value)
   },
@@ -18,7 +20,23 @@ vi.stubGlobal('localStorage', {
 beforeEach(() => {
   storage.clear()
   full = false
+  writes = 0
   setActivePinia(createPinia())
+})
+
+describe('saving settings', () => {
+  it('writes each change once, the defaults saved at once included', async () => {
+    const settings = useSettingsStore()
+    expect(settings.updateDefaults({ brand: 'Acme' })).toBe(true)
+    await nextTick()
+    expect(writes).toBe(1)
+    settings.pollSandboxSeconds = 3
+    await nextTick()
+    expect(writes).toBe(2)
+    setActivePinia(createPinia())
+    expect(useSettingsStore().defaults.brand).toBe('Acme')
+    expect(useSettingsStore().pollSandboxSeconds).toBe(3)
+  })
 })
 
 describe('settings in a full local storage', () => {
