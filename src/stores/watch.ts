@@ -103,22 +103,14 @@ export const useWatchStore = defineStore('watch', () => {
   let events: SandboxEventsHandle | null = null
   let onVisibility: (() => void) | null = null
 
-  /**
-   * When each environment's search in flight was sent (epoch ms). A round's calls to one
-   * environment run one after the other, each followed by its `onFound`, so this is the send time
-   * of the answer `onFound` gets.
-   */
-  const sentAt = new Map<PollEnvironment, number>()
-
   const poller = new HistoryPoller<VerificationRequest>({
     targets: () => watched.value,
     async search(env, ids) {
       searchCalls.value++
-      sentAt.set(env, Date.now())
       // Background: polling never uses up a fault the tester injected into the sandbox.
       return searchRequests(env, ids, { background: true })
     },
-    async onFound(env, found) {
+    async onFound(env, found, sentAt) {
       lastFailure.value = null
       const changed = found.filter((r) => !unchanged(requests.byId(r.request_id), r))
       if (changed.length === 0) return
@@ -127,7 +119,7 @@ export const useWatchStore = defineStore('watch', () => {
       await requests.applySearchResult(
         env,
         { kind: 'found', requests: changed, missing: [] },
-        { existingOnly: true, observedAt: sentAt.get(env) },
+        { existingOnly: true, observedAt: sentAt },
       )
     },
     async onGone(_env, ids) {

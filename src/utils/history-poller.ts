@@ -45,8 +45,8 @@ export interface PollerDeps<R extends PolledRequest = PolledRequest> {
   /** The requests to refresh (IN PROGRESS), read at the start of each round. */
   targets(): readonly PollTarget[]
   search(env: PollEnvironment, ids: string[]): Promise<PollSearchResult<R>>
-  /** Found requests of one call. */
-  onFound(env: PollEnvironment, requests: R[]): Promise<void> | void
+  /** Found requests of one call, sent at `sentAt` (epoch ms, `now()` when it was sent). */
+  onFound(env: PollEnvironment, requests: R[], sentAt: number): Promise<void> | void
   /** Ids search did not know although their last activity is older than 90 s. */
   onGone(env: PollEnvironment, ids: string[]): Promise<void> | void
   /** A failed call (throttled, other API error, or a network error): the loop backs off. */
@@ -218,6 +218,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       if (!this.started || !this.deps.isVisible()) return null
       const ids = batches[i]!
       let result: PollSearchResult<R>
+      const sentAt = this.deps.now()
       try {
         result = await this.deps.search(env, ids)
       } catch (error) {
@@ -237,7 +238,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
           if (request.status === 'IN PROGRESS') this.seen.set(request.request_id, now)
           else this.seen.delete(request.request_id)
         }
-        await this.deps.onFound(env, result.requests)
+        await this.deps.onFound(env, result.requests, sentAt)
       }
       const gone = missing.filter((id) => {
         const last = Math.max(activity.get(id) ?? 0, this.seen.get(id) ?? 0)
