@@ -4,6 +4,7 @@
  * connect/node middleware.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { fetchAdapter, nodeAdapter } from './adapters.ts'
 import { ERROR_TEXTS, type AdminClock } from '../../contract/index.ts'
 import { messageView } from './handset.ts'
 import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine.ts'
@@ -11,7 +12,7 @@ import type { AccountConfig } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
 import type { SandboxContext, SandboxPersistence } from './context.ts'
-import { DROP, HEADER_LIMIT, handleCall, httpError, jsonAnswer } from './http.ts'
+import { HEADER_LIMIT, handleCall, httpError, jsonAnswer } from './http.ts'
 import type { Answer, Call } from './http.ts'
 import type { Logger } from './persistence.ts'
 import { cryptoEventId, cryptoId, cryptoPin } from './ids.ts'
@@ -224,34 +225,6 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   arm()
   let closed = false
 
-  async function fetchHandler(request: Request): Promise<Response> {
-    const url = new URL(request.url, 'http://sandbox.invalid')
-    let body: Uint8Array | null = null
-    let tooLarge = false
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.body) {
-      const declared = Number(request.headers.get('content-length') ?? '0')
-      if (declared > bodyLimit) {
-        tooLarge = true
-      } else {
-        const buffer = new Uint8Array(await request.arrayBuffer())
-        if (buffer.length > bodyLimit) tooLarge = true
-        else body = buffer
-      }
-    }
-    const call: Call = {
-      method: request.method.toUpperCase(),
-      path: url.pathname,
-      rawQuery: url.search.slice(1),
-      query: url.searchParams,
-      header: (name) => request.headers.get(name) ?? undefined,
-      body,
-      tooLarge,
-    }
-    const answer = await handle(call)
-    if (answer === DROP) throw new TypeError('fetch failed: the sandbox dropped the connection')
-    return new Response(answer.body, { status: answer.status, headers: answer.headers })
-  }
-
   const internalError = (call: Call, error: unknown): Answer => {
     logger.warn(`sandbox: internal error on ${call.method} ${call.path}: ${String(error)}`)
     return jsonAnswer(200, { status: '5', error_text: ERROR_TEXTS.internalError })
@@ -288,66 +261,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     })
   }
 
-  function respond(
-    req: IncomingMessage,
-    res: ServerResponse,
-    next: ((err?: unknown) => void) | undefined,
-    call: Call,
-  ): void {
-    const answer = handle(call)
-    if (!(answer instanceof Promise)) return writeAnswer(req, res, answer)
-    answer.then(
-      (a) => writeAnswer(req, res, a),
-      (error: unknown) => (next ? next(error) : res.destroy()),
-    )
-  }
-
-  function middleware(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) {
-    const raw = req.url ?? '/'
-    const q = raw.indexOf('?')
-    let path = q < 0 ? raw : raw.slice(0, q)
-    if (path.includes('%')) {
-      try {
-        path = decodeURI(path)
-      } catch {
-        // keep the raw path; it will not match a route
-      }
-    }
-    const query = q < 0 ? '' : raw.slice(q + 1)
-    const method = (req.method ?? 'GET').toUpperCase()
-    if (method === 'GET' || method === 'HEAD') {
-      respond(req, res, next, new NodeCall(req, method, path, query, null, false))
-      return
-    }
-    const declared = Number(req.headers['content-length'] ?? '0')
-    if (declared > bodyLimit) {
-      req.resume()
-      respond(req, res, next, new NodeCall(req, method, path, query, null, true))
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    let tooLarge = false
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return
-      size += chunk.length
-      if (size > bodyLimit) {
-        tooLarge = true
-        chunks.length = 0
-      } else chunks.push(chunk)
-    })
-    req.on('end', () => {
-      const body =
-        tooLarge || size === 0 ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-      respond(req, res, next, new NodeCall(req, method, path, query, body, tooLarge))
-    })
-    req.on('error', () => res.destroy())
-  }
-
   return {
-    fetch: fetchHandler,
+    fetch: fetchAdapter(handle, bodyLimit),
     handle,
-    middleware,
+    middleware: nodeAdapter(handle, bodyLimit),
     defaultAccount: engine.defaultAccount,
     persistence: state.persistence,
     async close() {
@@ -360,66 +277,4 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       })
     },
   }
-}
-
-/** A call read from node's req (headers looked up lazily). */
-class NodeCall implements Call {
-  constructor(
-    private readonly req: IncomingMessage,
-    readonly method: string,
-    readonly path: string,
-    readonly rawQuery: string,
-    readonly body: Uint8Array | null,
-    readonly tooLarge: boolean,
-  ) {}
-
-  get query(): URLSearchParams {
-    return new URLSearchParams(this.rawQuery)
-  }
-
-  header(name: string): string | undefined {
-    const v = this.req.headers[name.toLowerCase()]
-    return Array.isArray(v) ? v.join(', ') : v
-  }
-}
-
-function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
-  if (answer === DROP) {
-    req.socket.destroy()
-    return
-  }
-  if (res.headersSent) return
-  if (typeof answer.body === 'string') {
-    const headers: string[] = ['content-length', String(Buffer.byteLength(answer.body))]
-    for (const k in answer.headers) headers.push(k, answer.headers[k] as string)
-    res.writeHead(answer.status, headers)
-    res.end(req.method === 'HEAD' ? undefined : answer.body)
-    return
-  }
-  res.statusCode = answer.status
-  for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v)
-  res.flushHeaders()
-  const reader = answer.body.getReader()
-  let done = false
-  res.on('close', () => {
-    if (!done) void reader.cancel().catch(() => undefined)
-  })
-  const pump = (): void => {
-    reader.read().then(
-      (chunk) => {
-        if (chunk.done) {
-          done = true
-          res.end()
-          return
-        }
-        res.write(chunk.value)
-        pump()
-      },
-      () => {
-        done = true
-        res.end()
-      },
-    )
-  }
-  pump()
 }
