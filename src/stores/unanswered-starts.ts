@@ -242,13 +242,6 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     return settled
   }
 
-  /** Keeps a start that got no answer; returns the stored entry. */
-  function record(start: StartSent & NoAnswer): UnansweredStart {
-    const { code, httpStatus, message, delivery, ...sent } = start
-    const entry = recordSending(sent)
-    return settle(entry.id, { code, httpStatus, message, delivery }) ?? entry
-  }
-
   /**
    * Notes that a start to this number got an API answer (started or refused with a status). With
    * the request_id of a start Vonage accepted, the earlier entries for the number that are still
@@ -332,7 +325,6 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     sendingHere,
     recordSending,
     settle,
-    record,
     answered,
     uncertainBefore,
     nameRequest,

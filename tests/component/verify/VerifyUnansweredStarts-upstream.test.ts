@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import VerifyUnansweredStarts from '@/components/verify/VerifyUnansweredStarts.vue'
 import { useUnansweredStartsStore } from '@/stores/unanswered-starts'
+import { recordUnanswered } from '../../unit/stores/unanswered-support'
 
 function start(environment: 'sandbox' | 'live', number: string, at: number) {
   return {
@@ -36,7 +37,7 @@ beforeEach(() => {
 describe('starts without an answer name where they went', () => {
   it('on the sandbox: got no answer from the sandbox, which answers 10 to a resend', async () => {
     const store = useUnansweredStartsStore()
-    store.record(start('sandbox', '447700900111', 1_000))
+    recordUnanswered(store, start('sandbox', '447700900111', 1_000))
     const wrapper = view()
     const text = wrapper.text().replace(/\s+/g, ' ')
     expect(text).toContain(
@@ -48,11 +49,11 @@ describe('starts without an answer name where they went', () => {
 
   it('on live: Vonage, as before; for both: the sandbox or Vonage', async () => {
     const store = useUnansweredStartsStore()
-    store.record(start('live', '447700900222', 1_000))
+    recordUnanswered(store, start('live', '447700900222', 1_000))
     let text = view().text().replace(/\s+/g, ' ')
     expect(text).toContain('These starts got no answer from Vonage, so')
     expect(text).toContain('if it went through, Vonage answers status 10 and names it')
-    store.record(start('sandbox', '447700900333', 2_000))
+    recordUnanswered(store, start('sandbox', '447700900333', 2_000))
     text = view().text().replace(/\s+/g, ' ')
     expect(text).toContain('These starts got no answer from the sandbox or Vonage, so')
   })

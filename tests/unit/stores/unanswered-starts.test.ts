@@ -6,6 +6,7 @@ import {
   useUnansweredStartsStore,
 } from '@/stores/unanswered-starts'
 import { useStorageProblemsStore } from '@/stores/storage-problems'
+import { recordUnanswered } from './unanswered-support'
 
 const storage = new Map<string, string>()
 /** Set to make every write fail as a full local storage does. */
@@ -55,8 +56,8 @@ beforeEach(() => {
 describe('starts without an answer', () => {
   it('are kept across a reload, newest first, never with the chosen PIN', () => {
     const store = reload()
-    store.record(start(1_000))
-    store.record(start(2_000, { number: '447700900999' }))
+    recordUnanswered(store, start(1_000))
+    recordUnanswered(store, start(2_000, { number: '447700900999' }))
     expect(storage.get(UNANSWERED_STARTS_KEY)).not.toContain('9876')
     const again = reload()
     expect(again.sorted.map((e) => [e.at, e.number])).toEqual([
@@ -70,22 +71,22 @@ describe('starts without an answer', () => {
     storage.set(UNANSWERED_STARTS_KEY, JSON.stringify([{ id: 'x', at: 'yesterday' }, 42]))
     const store = reload()
     expect(store.sorted).toEqual([])
-    for (let i = 0; i < 120; i++) store.record(start(i))
+    for (let i = 0; i < 120; i++) recordUnanswered(store, start(i))
     expect(reload().sorted).toHaveLength(120)
     expect(reload().sorted.at(-1)?.at).toBe(0)
   })
 
   it('recognise a status 10 after an uncertain start to the same number in this tab', () => {
     const store = reload()
-    const entry = store.record(start(1_000))
+    const entry = recordUnanswered(store, start(1_000))
     // A start that was not sent in between does not hide the earlier uncertain one.
-    store.record(start(2_000, { delivery: 'not_sent' }))
+    recordUnanswered(store, start(2_000, { delivery: 'not_sent' }))
     expect(store.uncertainBefore('live', NUMBER)?.id).toBe(entry.id)
     expect(store.uncertainBefore('sandbox', NUMBER)).toBeNull()
   })
 
   it('recognise it after a reload or in another tab too, within a request lifetime', () => {
-    const entry = reload().record(start(1_000))
+    const entry = recordUnanswered(reload(), start(1_000))
     const later = reload()
     expect(later.uncertainBefore('live', NUMBER, 1_000 + 60_000)?.id).toBe(entry.id)
     expect(later.uncertainBefore('live', '447700900999', 1_000 + 60_000)).toBeNull()
@@ -93,13 +94,13 @@ describe('starts without an answer', () => {
     expect(later.uncertainBefore('live', NUMBER, 1_000 + 60 * 60 * 1000)).toBeNull()
     // A start that was not sent never blocks the number.
     storage.clear()
-    reload().record(start(1_000, { delivery: 'not_sent' }))
+    recordUnanswered(reload(), start(1_000, { delivery: 'not_sent' }))
     expect(reload().uncertainBefore('live', NUMBER, 2_000)).toBeNull()
   })
 
   it('note a later accepted start to the number, and are removed when dismissed', () => {
     const store = reload()
-    const entry = store.record(start(1_000))
+    const entry = recordUnanswered(store, start(1_000))
     store.answered('live', NUMBER, 'f'.repeat(32))
     expect(store.uncertainBefore('live', NUMBER)).toBeNull()
     expect(reload().sorted[0]?.laterRequestId).toBe('f'.repeat(32))
@@ -162,14 +163,14 @@ describe('a start on its way', () => {
 describe('a full local storage', () => {
   it('keeps the entries in memory, says they were not saved, and saves them once it can', () => {
     const tab = reload()
-    const first = tab.record(start(1_000))
+    const first = recordUnanswered(tab, start(1_000))
     full = true
-    const second = tab.record(start(2_000))
+    const second = recordUnanswered(tab, start(2_000))
     // One unsaved start is named in the singular, two and more in the plural.
     expect(useStorageProblemsStore().problems[0]?.message).toMatch(
       /^1 start without an answer could not be saved in this browser \(.*\)\. It stays listed on New verification while this tab is open; dismiss it or others you no longer need to make room, and it is saved again with the next change\.$/,
     )
-    const third = tab.record(start(3_000))
+    const third = recordUnanswered(tab, start(3_000))
     // Nothing is dropped: the earlier unsaved entry is still listed after the next one.
     expect(tab.sorted.map((e) => e.id)).toEqual([third.id, second.id, first.id])
     const problem = useStorageProblemsStore().problems[0]
