@@ -749,11 +749,6 @@ export const useRequestsStore = defineStore('requests', () => {
     return () => listeners.delete(listener)
   }
 
-  /** The reason this request's entry is not stored, if it is not (for its page). */
-  function unsavedReason(id: string): string | null {
-    return unsaved.value.has(id) ? saveFailure : null
-  }
-
   /** Closes the database and the tab channel (tests, HMR). */
   async function dispose(): Promise<void> {
     await ready
@@ -796,7 +791,6 @@ export const useRequestsStore = defineStore('requests', () => {
     onStatusChange,
     flushCalls,
     retryUnsaved,
-    unsavedReason,
     loadCalls,
     onCallsStored,
     dispose,

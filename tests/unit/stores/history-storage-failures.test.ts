@@ -41,8 +41,8 @@ describe('history: a full storage', () => {
     expect(problems.problems[0]?.message).toMatch(
       /^The request …62a2d3 could not be saved in this browser's history: the browser's storage is full/,
     )
-    expect(problems.forRequest(requestId(0x62a2d3))).toBeDefined()
-    expect(history.unsavedReason(requestId(0x62a2d3))).toMatch(/storage is full/)
+    // Its page finds the notice, and why, by its request_id.
+    expect(problems.forRequest(requestId(0x62a2d3))?.message).toMatch(/storage is full/)
     // Said once, app-wide: not as the history's own error (which is for reading failures).
     expect(history.error).toBeNull()
     // A background refresh that writes nothing does not hide the failure.
