@@ -7,7 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
 import { isAbortedBody, readBody } from './body.ts'
-import { isoNow, quotedLogValue, readXmlFields, safeRequestId, safeToken } from './log-line.ts'
+import { readXmlFields, safeRequestId } from './log-line.ts'
+import { createAccessLog } from './access-log.ts'
+import { addNote, finishCall, noLog, trackCall, type CallRecord } from './call-record.ts'
 import { BACKGROUND_HEADER, type EnvironmentsResponse } from '../../contract/desk.ts'
 import {
   basicAuthorization,
@@ -142,8 +144,6 @@ const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
 const API_KEY_NAME = /api_key/i
 /** The least time a search retry needs (a turn under the pacing, then an answer). */
 const MIN_RETRY_MS = 2000
-/** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
-const CLIENT_CLOSED_STATUS = 499
 interface EnvironmentRuntime {
   id: EnvironmentId
   config: ProxyEnvironment
@@ -156,94 +156,12 @@ interface EnvironmentRuntime {
   authorization: string
 }
 
-/** What the access log line says about one call; filled in as the call goes. */
-interface CallRecord {
-  started: number
-  method: string
-  environment: string
-  endpoint: string
-  apiStatus?: string
-  requestId?: string
-  /** The `code` / `pin_code` values the call carries: never quoted back in an error message. */
-  codes?: string[]
-  note?: string
-  /** The browser closed the connection before the answer was written. */
-  clientClosed: boolean
-  /** Withdraws the call from the pacing queue; set while it may wait there. */
-  cancel: (() => void) | undefined
-  /** Events still due before the log line: the browser leaving or the response closing, the handler finishing. */
-  pending: number
-  /** The response closed or its connection went away (counted once in `pending`). */
-  closeSeen: boolean
-  /** Counted among the calls close() waits for (from the moment it may be sent). */
-  active: boolean
-  /**
-   * For a response queued behind others on its connection (HTTP/1.1 pipelining): the listener on
-   * the connection's `close`, which stands in for the response's own (Node emits none for it).
-   */
-  onSocketClose: (() => void) | undefined
-  log: (res: ServerResponse, call: CallRecord) => void
-}
-
 /** Marks a connection the proxy closes after its current answer (413). */
 const CLOSING = Symbol('verify-desk.closing')
 type ClosingSocket = Socket & { [CLOSING]?: boolean }
 
-const CALL = Symbol('verify-desk.call')
-type TrackedResponse = ServerResponse & { [CALL]?: CallRecord }
-
-/**
- * The shared `close` listener of every response. A close before the answer was written means the
- * browser left: a call still waiting for its turn is withdrawn. The log line is written once both
- * the response closed and the handler finished, so a call already sent is logged with its answer.
- */
-function onResponseClose(this: TrackedResponse): void {
-  const call = this[CALL]
-  if (!call) return
-  closeCall(this, call, !this.headersSent)
-}
-
-/**
- * Notes that a call's response closed or its connection went away (once): `left` when that was
- * before the answer was written.
- */
-function closeCall(res: ServerResponse, call: CallRecord, left: boolean): void {
-  if (call.closeSeen) return
-  call.closeSeen = true
-  if (call.onSocketClose) {
-    res.req.socket.off('close', call.onSocketClose)
-    call.onSocketClose = undefined
-  }
-  if (left) {
-    call.clientClosed = true
-    call.cancel?.()
-  }
-  if (--call.pending === 0) call.log(res, call)
-}
-
-/**
- * A response queued behind earlier ones on a pipelining connection has no socket yet, and Node
- * emits no `close` on it when the connection drops (the request's `close` came already, once its
- * body was read): the connection's own `close` tells that its browser left.
- */
-function watchQueuedResponse(res: TrackedResponse, call: CallRecord): void {
-  const socket = res.req.socket
-  if (socket.destroyed) {
-    closeCall(res, call, true)
-    return
-  }
-  call.onSocketClose = () => closeCall(res, call, !res.writableFinished)
-  socket.once('close', call.onSocketClose)
-}
-
-function noLog(): void {}
-
 /** The dashboard's background mark, as node spells incoming header names. */
 const BACKGROUND_HEADER_NAME = BACKGROUND_HEADER.toLowerCase()
-
-function addNote(call: CallRecord, note: string): void {
-  call.note = call.note ? `${call.note} ${note}` : note
-}
 
 export function createProxy(options: ProxyOptions): Proxy {
   const allowedHosts = options.allowedHosts === true ? true : hostAllowlist(options.allowedHosts)
@@ -263,7 +181,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       : answerSecrets
   // Every form they may take in a text (percent-encoded, escaped): what the quick scans look for.
   const answerForms = [...new Set(answerSecrets.flatMap(secretForms))]
-  const logForms = [...new Set(secrets.flatMap(secretForms))]
+  const accessLog = createAccessLog(options.logger, secrets)
 
   const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
   for (const id of ['sandbox', 'live'] as const) {
@@ -349,25 +267,6 @@ export function createProxy(options: ProxyOptions): Proxy {
     maxBytes: MAX_UPSTREAM_BODY,
   }
 
-  /**
-   * Formats and writes one access log line, once the response is done (one logger call). A call
-   * whose browser left before its answer shows http=499 and `client_closed`, with `not_sent` when
-   * it was withdrawn before reaching the upstream.
-   */
-  function accessLog(res: ServerResponse, call: CallRecord): void {
-    const line =
-      `[verify-desk] time=${isoNow()} env=${call.environment} ` +
-      `endpoint=${call.endpoint} method=${safeToken(call.method)} ` +
-      `http=${call.clientClosed ? CLIENT_CLOSED_STATUS : res.statusCode} ` +
-      `status=${call.apiStatus === undefined ? '-' : quotedLogValue(call.apiStatus)} ` +
-      `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
-      (call.clientClosed ? ' client_closed' : '') +
-      (call.note ? ` ${call.note}` : '')
-    let leaked = false
-    for (const form of logForms) if (line.includes(form)) leaked = true
-    options.logger.info(leaked ? redact(line, secrets) : line)
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse, call: CallRecord) {
     try {
       await forward(req, res, call)
@@ -375,7 +274,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       fail(req, res, call, error)
     }
     if (call.active && --active === 0) onIdle?.()
-    if (--call.pending === 0) call.log(res, call)
+    finishCall(res, call)
   }
 
   async function forward(
@@ -750,25 +649,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   }
 
   function middleware(req: IncomingMessage, res: ServerResponse): void {
-    const call: CallRecord = {
-      started: performance.now(),
-      method: (req.method ?? 'GET').toUpperCase(),
-      environment: '-',
-      endpoint: '-',
-      clientClosed: false,
-      cancel: undefined,
-      pending: 2,
-      closeSeen: false,
-      active: false,
-      onSocketClose: undefined,
-      log: options.accessLog ? accessLog : noLog,
-    }
-    ;(res as TrackedResponse)[CALL] = call
-    // `close` is emitted once: a plain listener spares the `once` wrapper.
-    res.on('close', onResponseClose)
-    // Queued behind another response on its connection (HTTP/1.1 pipelining).
-    if (res.socket === null) watchQueuedResponse(res, call)
-    void handle(req, res, call)
+    void handle(req, res, trackCall(req, res, options.accessLog ? accessLog : noLog))
   }
 
   /**
