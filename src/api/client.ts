@@ -206,7 +206,7 @@ export function configureClient(next: ClientOptions): void {
 }
 
 /** The base every path is resolved against, e.g. `http://localhost:5173/api`. */
-export function apiBaseUrl(): string {
+function apiBaseUrl(): string {
   return options.prefixUrl.replace(/\/$/, '')
 }
 
@@ -246,7 +246,7 @@ function toSearchParams(params: Params | undefined): URLSearchParams {
 }
 
 /** Parameters as a plain object with credentials masked; repeated keys become arrays. */
-export function maskParams(search: URLSearchParams): Record<string, string | string[]> {
+function maskParams(search: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {}
   for (const [key, raw] of search) {
     const value = CREDENTIAL_PARAMS[key] ?? raw

@@ -16,7 +16,7 @@ export function focusedElement(): HTMLElement | null {
 }
 
 /** Whether `el` can hold the focus: in the page, not disabled, not inside an inert part. */
-export function canFocus(el: HTMLElement | null | undefined): el is HTMLElement {
+function canFocus(el: HTMLElement | null | undefined): el is HTMLElement {
   return !!el && el.isConnected && !el.matches(':disabled') && !el.closest('[inert]')
 }
 

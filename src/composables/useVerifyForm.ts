@@ -25,7 +25,7 @@ export interface VerifyFormDefaults {
 }
 
 /** Where the form's draft is kept for this tab, so a reload or a visit to another page keeps it. */
-export const VERIFY_DRAFT_KEY = 'verify-desk:new-verification-draft'
+const VERIFY_DRAFT_KEY = 'verify-desk:new-verification-draft'
 /** Never kept in the draft: a chosen PIN. */
 const NOT_IN_DRAFT: ReadonlySet<string> = new Set(['pin_code'])
 

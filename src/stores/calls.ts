@@ -12,7 +12,7 @@ import { mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
 
 /** How many calls are kept in memory (older ones are dropped first). */
-export const MAX_CALLS = 1000
+const MAX_CALLS = 1000
 
 export const useCallsStore = defineStore('calls', () => {
   const requests = useRequestsStore()

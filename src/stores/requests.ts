@@ -48,7 +48,7 @@ export type {
 
 export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
 
-export const HISTORY_CHANNEL = 'verify-desk-history'
+const HISTORY_CHANNEL = 'verify-desk-history'
 
 export interface WriteOptions {
   /** Only update entries still stored: for background refreshes, never for what a user adds. */
@@ -68,7 +68,7 @@ const FIRST_SCREEN = 200
 /** Call records wait this long for their request to appear in history, then are dropped. */
 const CALL_WAIT_MS = 60_000
 /** How often entries and calls that could not be stored are tried again. */
-export const RETRY_SAVE_MS = 5_000
+const RETRY_SAVE_MS = 5_000
 /** Storage-problem keys of this store. */
 const UNSAVED_PROBLEM = 'history-unsaved'
 const MEMORY_PROBLEM = 'history-memory'

@@ -18,7 +18,7 @@ import * as admin from '@/api/sandbox'
 import { isApiError } from '@/api/client'
 
 /** How many of the newest messages and requests are loaded (the stream adds new ones). */
-export const LOAD_LIMIT = 200
+const LOAD_LIMIT = 200
 
 export type SandboxConnection = 'closed' | 'connecting' | 'open' | 'reconnecting'
 export type SandboxAction = 'clock' | 'fault' | 'test-number' | 'reset'

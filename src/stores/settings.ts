@@ -30,7 +30,7 @@ export interface Settings {
   notifications: boolean
 }
 
-export const DEFAULT_SETTINGS: Settings = {
+const DEFAULT_SETTINGS: Settings = {
   defaults: {
     brand: 'Verify Desk',
     workflow_id: '1',

@@ -25,7 +25,7 @@ import { storageReason, useStorageProblemsStore } from '@/stores/storage-problem
 export const UNANSWERED_STARTS_KEY = 'verify-desk:unanswered-starts'
 /** The code and message of a start whose answer never reached the page that sent it. */
 export const NO_ANSWER_CODE = 'no_answer'
-export const NO_ANSWER_MESSAGE =
+const NO_ANSWER_MESSAGE =
   'No answer was recorded: the page that sent it was closed or reloaded before the answer ' +
   'arrived (or another tab is still waiting for it).'
 /** Parameters never kept. */

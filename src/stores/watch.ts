@@ -38,7 +38,7 @@ export interface WatchFailure {
 }
 
 /** Whether an entry should be refreshed: in progress, or just started and never searched. */
-export function isWatched(entry: HistoryEntry): boolean {
+function isWatched(entry: HistoryEntry): boolean {
   if (entry.status === 'IN PROGRESS') return true
   return entry.status === 'UNKNOWN' && entry.lastSearch === null && entry.lastError === null
 }

@@ -163,7 +163,7 @@ export const START_MAY_HAVE_GONE_OUT = {
 } as const
 
 /** The text shown when a start to `environment` may have gone out. */
-export function startMayHaveGoneOut(environment: string | undefined): {
+function startMayHaveGoneOut(environment: string | undefined): {
   heading: string
   nextStep: string
 } {

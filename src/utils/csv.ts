@@ -18,7 +18,7 @@ const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/
 const FORMULA_START = /^[=+\-@\t\r]/
 
 /** One field, escaped. */
-export function csvField(value: CsvValue, options: CsvOptions = {}): string {
+function csvField(value: CsvValue, options: CsvOptions = {}): string {
   if (value === null || value === undefined) return ''
   let text = String(value)
   if (typeof value === 'string' && (options.guardFormulas ?? true) && FORMULA_START.test(text)) {

@@ -9,7 +9,7 @@ import { LIVE_PIN_PLACEHOLDERS } from './call-log'
 /** The API host of live Verify. */
 export const VONAGE_API_HOST = 'https://api.nexmo.com'
 
-export const CREDENTIAL_PLACEHOLDERS = {
+const CREDENTIAL_PLACEHOLDERS = {
   api_key: '$VONAGE_API_KEY',
   api_secret: '$VONAGE_API_SECRET',
 } as const
@@ -54,7 +54,7 @@ export function shellDoubleQuote(text: string): string {
 }
 
 /** Escapes text as a single-quoted shell word. */
-export function shellSingleQuote(text: string): string {
+function shellSingleQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`
 }
 

@@ -14,15 +14,15 @@ import {
 import { mergeEntries, readEntry, sameEntry, type HistoryEntry } from './history-entry'
 import { overflowKeys, readStoredCall, type StoredCall } from './call-log'
 
-export const HISTORY_DB_NAME = 'verify-desk'
+const HISTORY_DB_NAME = 'verify-desk'
 /**
  * 1: store `requests` keyed by `id` (schema 1). 2: store `entries` keyed by `request_id`.
  * 3: adds store `calls` (the call log of each request, keyed by `key`, indexed by `request_id`).
  */
-export const HISTORY_DB_VERSION = 3
-export const ENTRIES_STORE = 'entries'
-export const CALLS_STORE = 'calls'
-export const QUARANTINE_STORE = 'quarantine'
+const HISTORY_DB_VERSION = 3
+const ENTRIES_STORE = 'entries'
+const CALLS_STORE = 'calls'
+const QUARANTINE_STORE = 'quarantine'
 const V1_STORE = 'requests'
 /** Records read per `getAll` while loading (keeps each pause of the page short). */
 const LOAD_CHUNK = 5000
@@ -110,7 +110,7 @@ function storedOrUndefined(raw: unknown): HistoryEntry | undefined {
 }
 
 /** The error of a write after another tab upgraded the database to a newer version. */
-export const NEWER_VERSION_MESSAGE =
+const NEWER_VERSION_MESSAGE =
   'another tab opened history with a newer version of Verify Desk: reload this tab to save ' +
   'history here again'
 

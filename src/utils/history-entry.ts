@@ -16,12 +16,7 @@ export type HistorySource = 'started' | 'checked' | 'looked-up' | 'handset'
 export const HISTORY_SCHEMA_VERSION = 2
 export const HISTORY_STATUSES: readonly HistoryStatus[] = [...SEARCH_STATUSES, 'UNKNOWN']
 export const HISTORY_ENVIRONMENTS: readonly HistoryEnvironment[] = ['sandbox', 'live']
-export const HISTORY_SOURCES: readonly HistorySource[] = [
-  'started',
-  'checked',
-  'looked-up',
-  'handset',
-]
+const HISTORY_SOURCES: readonly HistorySource[] = ['started', 'checked', 'looked-up', 'handset']
 
 /** What the last successful search said about the request (wire strings kept as they came). */
 export interface HistorySearchSnapshot {
@@ -85,7 +80,7 @@ const REQUEST_ID = /^[0-9a-f]{32}$/i
 /** Stored instead of a code entered on a live request. */
 export const LIVE_CODE_PLACEHOLDER = '$CODE'
 
-export function isRequestId(value: unknown): value is string {
+function isRequestId(value: unknown): value is string {
   return typeof value === 'string' && REQUEST_ID.test(value)
 }
 
@@ -241,7 +236,7 @@ export interface ActionRecord {
 }
 
 /** `epoch ms` as the API writes dates (`YYYY-MM-DD HH:MM:SS`, UTC). */
-export function formatApiDate(ms: number): string {
+function formatApiDate(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
 }
 
@@ -320,9 +315,9 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The earliest time accepted in a stored or imported record (2000-01-01 UTC). */
-export const EARLIEST_TIME = Date.UTC(2000, 0, 1)
+const EARLIEST_TIME = Date.UTC(2000, 0, 1)
 /** The first time no longer accepted (2100-01-01 UTC): every accepted time is a valid Date. */
-export const LATEST_TIME = Date.UTC(2100, 0, 1)
+const LATEST_TIME = Date.UTC(2100, 0, 1)
 
 /** An epoch-ms time between 2000 and 2100 (what a date, a sort and the CSV can use). */
 export function isTime(value: unknown): value is number {
@@ -402,7 +397,7 @@ function checkLastError(value: unknown): string[] {
  * Checks one stored or imported record. Returns the list of problems (empty when valid), each
  * naming the field, so an import can say exactly what is wrong.
  */
-export function entryProblems(value: unknown): string[] {
+function entryProblems(value: unknown): string[] {
   if (!isObject(value)) return ['is not an object']
   const problems: string[] = []
   if (!isRequestId(value.request_id)) problems.push('request_id must be 32 hexadecimal characters')
@@ -455,24 +450,11 @@ export function readEntry(value: unknown): { entry: HistoryEntry } | { problems:
 
 // ---------------------------------------------------------------------------------------------
 // Migration from the first stored shape (schema 1, IndexedDB version 1, store `requests`):
-// `{ id, env, phone, brand, status, created: ISO, updated: ISO, psd2?: { payee, amount }, result? }`
-
-/** The first stored shape of a history record. */
-export interface HistoryEntryV1 {
-  id: string
-  env: 'sandbox' | 'live'
-  phone: string
-  brand?: string
-  status: string
-  created: string
-  updated?: string
-  psd2?: { payee?: string; amount?: string }
-  params?: Record<string, string>
-  result?: VerificationRequest
-}
+// `{ id, env, phone, brand, status, created: ISO, updated: ISO, psd2?: { payee, amount }, params?,
+// result? }`
 
 /** Converts a schema-1 record to the current shape; null when it is not a schema-1 record. */
-export function migrateV1(value: Record<string, unknown>): HistoryEntry | null {
+function migrateV1(value: Record<string, unknown>): HistoryEntry | null {
   if (typeof value.id !== 'string' || typeof value.created !== 'string') return null
   const created = Date.parse(value.created)
   const updated = typeof value.updated === 'string' ? Date.parse(value.updated) : created

@@ -11,7 +11,7 @@ import {
 } from './history-entry'
 
 export type HistorySort = 'date-desc' | 'date-asc' | 'status'
-export const HISTORY_SORTS: readonly HistorySort[] = ['date-desc', 'date-asc', 'status']
+const HISTORY_SORTS: readonly HistorySort[] = ['date-desc', 'date-asc', 'status']
 
 export interface HistoryFilters {
   /** Free text over number, request_id, brand (and payee). */

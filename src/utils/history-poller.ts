@@ -7,13 +7,13 @@
 export type PollEnvironment = 'sandbox' | 'live'
 
 /** Search takes at most ten ids per call (status 18 beyond). */
-export const IDS_PER_SEARCH = 10
+const IDS_PER_SEARCH = 10
 /** A 101 this soon after a request's last activity is "not in search yet", not "gone". */
-export const RECENT_ACTIVITY_MS = 90_000
+const RECENT_ACTIVITY_MS = 90_000
 /** Longest wait between two rounds while backing off. */
-export const MAX_BACKOFF_MS = 60_000
+const MAX_BACKOFF_MS = 60_000
 /** Asked-for refreshes (events, new requests) start at most this often per environment. */
-export const MIN_REFRESH_SPACING_MS = 250
+const MIN_REFRESH_SPACING_MS = 250
 
 /** Why a round failed: in words, and the API's status code when the API answered one. */
 export interface PollFailure {

@@ -133,7 +133,7 @@ export function parseNumber(input: string, defaultCountry?: string): NumberResul
 }
 
 /** E.164 digits (no `+`) described: their international form, country and doubts. */
-export function numberOfDigits(digits: string): ParsedNumber {
+function numberOfDigits(digits: string): ParsedNumber {
   const parsed = parse(`+${digits}`)
   return {
     digits,

@@ -11,9 +11,9 @@ export type RequestStatus =
   'IN PROGRESS' | 'SUCCESS' | 'FAILED' | 'EXPIRED' | 'CANCELLED' | 'UNKNOWN'
 
 /** Wrong codes allowed per PIN. */
-export const ATTEMPTS_PER_PIN = 3
+const ATTEMPTS_PER_PIN = 3
 /** Cancel opens this many seconds after the start. */
-export const CANCEL_AFTER_SECONDS = 30
+const CANCEL_AFTER_SECONDS = 30
 
 export interface Availability {
   allowed: boolean
@@ -30,7 +30,7 @@ const ENDED: Record<Exclude<RequestStatus, 'IN PROGRESS' | 'UNKNOWN'>, string> =
   CANCELLED: 'request already cancelled',
 }
 
-export function endedReason(status: RequestStatus): string | null {
+function endedReason(status: RequestStatus): string | null {
   return status === 'IN PROGRESS' || status === 'UNKNOWN' ? null : ENDED[status]
 }
 
@@ -138,7 +138,7 @@ export function attemptsLeft(
 }
 
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */
-export const CODE_LENGTH = LIMITS.pinCodeLength
+const CODE_LENGTH = LIMITS.pinCodeLength
 
 /**
  * The code typed into the PIN box, as far as the dashboard refuses it before sending: empty, not
@@ -176,5 +176,3 @@ export function pinLengthHint(code: string, codeLength?: number, customPin = fal
     "test number's fixed PIN."
   )
 }
-
-export const MAX_REQUEST_ID_LENGTH = LIMITS.requestIdMaxLength
