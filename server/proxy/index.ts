@@ -21,8 +21,6 @@ import {
   secretForms,
   stripBody,
   stripQuery,
-  type AuthMode,
-  type Credentials,
 } from './credentials.ts'
 import { ProxyError, sendError } from './errors.ts'
 import {
@@ -34,7 +32,6 @@ import {
   failureAnswer,
   notSent,
   rateLimited,
-  type Upstreamish,
 } from './failures.ts'
 import {
   TOKEN_QUERY_PARAM,
@@ -46,7 +43,8 @@ import {
   tokenMatches,
   tokenOf,
 } from './guards.ts'
-import { Coalescer, RateLimiter, realTimers, type Timers } from './limiter.ts'
+import { realTimers, type Timers } from './limiter.ts'
+import { createExchange } from './exchange.ts'
 import {
   ENVIRONMENT_IDS,
   matchRoute,
@@ -55,38 +53,22 @@ import {
   type Route,
 } from './routes.ts'
 import {
-  UpstreamNetworkError,
+  createRuntimes,
+  type EnvironmentRuntime,
+  type ProxyEnvironment,
+  type ProxyRateLimit,
+} from './runtime.ts'
+import {
   UpstreamTimeoutError,
-  TOO_LARGE,
   abortable,
   type BufferedAnswer,
-  type ExchangeLimits,
-  type Upstream,
   type UpstreamRequest,
 } from './upstream.ts'
 
 export type { Timers } from './limiter.ts'
 export { httpUpstream } from './upstream.ts'
-
-/** One environment the SPA can choose. */
-export interface ProxyEnvironment {
-  upstream: Upstream
-  credentials: Credentials
-  /** Where the credentials go on the upstream call. */
-  auth: AuthMode
-  /** Upstream searches per second (Vonage allows 1/s on live). */
-  searchPerSecond: number
-}
-
-export interface ProxyRateLimit {
-  /**
-   * Upstream calls per second per environment (Vonage: 30/s, beyond that status 1). A call holds
-   * its slot until a second after its answer, so no upstream second ever sees more (see RateLimiter).
-   */
-  requestsPerSecond: number
-  /** Calls allowed to wait for a slot per environment; one more answers 503 `queue_full`. */
-  maxQueue: number
-}
+export { searchKey } from './exchange.ts'
+export type { ProxyEnvironment, ProxyRateLimit } from './runtime.ts'
 
 export interface ProxyLogger {
   info(message: string): void
@@ -142,19 +124,6 @@ const MAX_HOST_VERDICTS = 64
 const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
 /** A parameter name an answer quoting the call would show the key under. */
 const API_KEY_NAME = /api_key/i
-/** The least time a search retry needs (a turn under the pacing, then an answer). */
-const MIN_RETRY_MS = 2000
-interface EnvironmentRuntime {
-  id: EnvironmentId
-  config: ProxyEnvironment
-  /** How failure messages name this environment's upstream. */
-  upstream: Upstreamish
-  overall?: RateLimiter
-  search?: RateLimiter
-  searches: Coalescer<BufferedAnswer>
-  /** `Authorization` value for the upstream (computed once). */
-  authorization: string
-}
 
 /** Marks a connection the proxy closes after its current answer (413). */
 const CLOSING = Symbol('verify-desk.closing')
@@ -183,41 +152,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   const answerForms = [...new Set(answerSecrets.flatMap(secretForms))]
   const accessLog = createAccessLog(options.logger, secrets)
 
-  const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
-  for (const id of ['sandbox', 'live'] as const) {
-    const config = options[id]
-    if (!config) continue
-    const limit = options.rateLimit
-    runtimes.set(id, {
-      id,
-      config,
-      overall: limit
-        ? new RateLimiter({
-            name: `${id} upstream`,
-            ratePerSecond: limit.requestsPerSecond,
-            maxQueue: limit.maxQueue,
-            timers: options.timers,
-          })
-        : undefined,
-      search: limit
-        ? new RateLimiter({
-            name: `${id} search`,
-            ratePerSecond: config.searchPerSecond,
-            maxQueue: limit.maxQueue,
-            timers: options.timers,
-          })
-        : undefined,
-      searches: new Coalescer<BufferedAnswer>(),
-      upstream: {
-        environment: id,
-        name:
-          id === 'sandbox'
-            ? 'The embedded sandbox'
-            : `The Vonage API (${config.upstream.description})`,
-      },
-      authorization: basicAuthorization(config.credentials),
-    })
-  }
+  const runtimes = createRuntimes(options, options.rateLimit, options.timers)
 
   function environments(): EnvironmentsResponse {
     const live = options.live
@@ -262,10 +197,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   /** Stops the admin answers being streamed (the sandbox event stream): cut on close. */
   const streams = new Set<() => void>()
 
-  const upstreamLimits: ExchangeLimits = {
-    timeoutMs: options.timeoutMs,
-    maxBytes: MAX_UPSTREAM_BODY,
-  }
+  const exchange = createExchange({ timers, maxQueueWaitMs, timeoutMs: options.timeoutMs })
 
   async function handle(req: IncomingMessage, res: ServerResponse, call: CallRecord) {
     try {
@@ -442,52 +374,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     // From here the call may be sent: close() lets it finish.
     call.active = true
     active++
-    const upstream = env.config.upstream
-    if (route.endpoint !== 'search') {
-      // Never retried: it may send an SMS or use up an attempt.
-      if (!env.overall) return upstream.exchange(request, upstreamLimits)
-      const controller = new AbortController()
-      call.cancel = () => controller.abort(new ClientClosedError())
-      return env.overall.schedule(() => upstream.exchange(request, upstreamLimits), {
-        signal: controller.signal,
-        deadline: timers.now() + maxQueueWaitMs,
-      })
-    }
-    // Identical searches share one upstream call, withdrawn only once all their browsers left.
-    const key = searchKey(env.id, request)
-    const { promise, shared, leave } = env.searches.run(key, async (signal) => {
-      // The whole search, retry included, answers within one queue wait and one upstream time
-      // limit (25 s by default), inside the dashboard's 30 s.
-      const end = timers.now() + maxQueueWaitMs + options.timeoutMs
-      const once = () => {
-        const left = end - timers.now()
-        return upstream.exchange(request, {
-          ...upstreamLimits,
-          timeoutMs: Math.max(1, Math.min(options.timeoutMs, left)),
-        })
-      }
-      // One deadline for both queues of an attempt (the search rate, then the overall one).
-      const attempt = (queueMs: number) => {
-        const paced = { signal, deadline: timers.now() + queueMs }
-        const overall = () => (env.overall ? env.overall.schedule(once, paced) : once())
-        return env.search ? env.search.schedule(overall, paced) : overall()
-      }
-      try {
-        return await attempt(maxQueueWaitMs)
-      } catch (error) {
-        if (!(error instanceof UpstreamNetworkError) || error.code === TOO_LARGE) throw error
-        if (signal.aborted) throw error
-        // A retry needs time for its turn and an answer: without a second left, the error stands.
-        const left = end - timers.now()
-        if (left < MIN_RETRY_MS) throw error
-        addNote(call, 'retried=1')
-        // Searches are safe to repeat: one retry on a network error.
-        return attempt(Math.min(maxQueueWaitMs, left - MIN_RETRY_MS / 2))
-      }
-    })
-    call.cancel = () => leave(new ClientClosedError())
-    if (shared) addNote(call, 'coalesced')
-    return promise
+    return exchange(env, route, request, call)
   }
 
   function writeVerifyAnswer(
@@ -723,14 +610,4 @@ function sendJson(res: ServerResponse, status: number, value: unknown, head = fa
     'X-Content-Type-Options': 'nosniff',
   })
   res.end(head ? undefined : text)
-}
-
-/**
- * Identical searches share one upstream call: the key is the upstream call itself (environment,
- * method, path with its query, body), so only searches that would ask exactly the same share.
- */
-export function searchKey(environment: string, request: UpstreamRequest): string {
-  // A background search never shares a call with the user's own: only the user's may take a fault.
-  const mark = request.background ? ' background' : ''
-  return `${environment} ${request.method} ${request.path}${mark}\n${request.body ?? ''}`
 }
