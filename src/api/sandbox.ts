@@ -109,16 +109,6 @@ export function resetSandbox(
   })
 }
 
-/** Status 1 after `perSecond` requests per second (null: off), for one account or the default. */
-export function setThrottle(
-  perSecond: number | null,
-  apiKey?: string,
-): Promise<{ accounts: AdminAccount[] }> {
-  return apiRequest<{ accounts: AdminAccount[] }>('POST', `${ADMIN}/throttle`, {
-    json: { per_second: perSecond, ...(apiKey ? { api_key: apiKey } : {}) },
-  })
-}
-
 export type SandboxEvent = {
   [K in keyof AdminStreamEvents]: { type: K; data: AdminStreamEvents[K] }
 }[keyof AdminStreamEvents]

@@ -15,8 +15,6 @@ export interface SandboxAccounts {
   settled: Ref<boolean>
   /** The account the dashboard acts as (the sandbox's default account), once known. */
   dashboard: ComputedRef<AdminAccount | null>
-  /** How to name an account to a user: its API key (what a client is configured with). */
-  nameOf(accountId: string): string
   /**
    * The name of `accountId` when it is known not to be the dashboard's account, else null (the
    * dashboard's own, or nothing known of the accounts).
@@ -35,6 +33,7 @@ export function useSandboxAccounts(): SandboxAccounts {
 
   const dashboard = computed(() => accounts.value?.find((a) => a.is_default) ?? null)
 
+  /** How to name an account to a user: its API key (what a client is configured with). */
   function nameOf(accountId: string): string {
     return accounts.value?.find((a) => a.account_id === accountId)?.api_key ?? accountId
   }
@@ -44,5 +43,5 @@ export function useSandboxAccounts(): SandboxAccounts {
     return own && accountId !== own.account_id ? nameOf(accountId) : null
   }
 
-  return { accounts, settled, dashboard, nameOf, foreign }
+  return { accounts, settled, dashboard, foreign }
 }

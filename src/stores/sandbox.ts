@@ -251,11 +251,6 @@ export const useSandboxStore = defineStore('sandbox', () => {
     return added !== undefined
   }
 
-  async function refreshFaults(): Promise<void> {
-    const answer = await run('fault', 'Reading the faults', () => admin.listFaults())
-    if (answer) faults.value = answer.faults
-  }
-
   async function clearFaults(): Promise<void> {
     const done = await run('fault', 'Clearing the faults', async () => {
       await admin.clearFaults()
@@ -315,7 +310,6 @@ export const useSandboxStore = defineStore('sandbox', () => {
     disconnect,
     advanceClock,
     injectFault,
-    refreshFaults,
     clearFaults,
     saveTestNumber,
     removeTestNumber,

@@ -70,13 +70,10 @@ export const useWatchStore = defineStore('watch', () => {
   const settings = useSettingsStore()
 
   const isRunning = ref(false)
-  /** Status changes, newest last; the app chrome reads `lastAnnouncement` in an aria-live region. */
+  /** Status changes, newest last; the app chrome reads the newest in an aria-live region. */
   const announcements = shallowRef<Announcement[]>([])
-  const lastAnnouncement = computed(() => announcements.value.at(-1) ?? null)
   /** The last failed refresh (cleared by the next success). */
   const lastFailure = ref<WatchFailure | null>(null)
-  /** Search calls made since start (shown in diagnostics, counted by the bench). */
-  const searchCalls = ref(0)
 
   /** Entries being refreshed, recomputed once per history change (one loop, no per-row work). */
   const watched = computed<PollTarget[]>(() => {
@@ -91,7 +88,6 @@ export const useWatchStore = defineStore('watch', () => {
     }
     return out
   })
-  const watchedCount = computed(() => watched.value.length)
 
   let nextAnnouncementId = 1
   /**
@@ -106,7 +102,6 @@ export const useWatchStore = defineStore('watch', () => {
   const poller = new HistoryPoller<VerificationRequest>({
     targets: () => watched.value,
     async search(env, ids) {
-      searchCalls.value++
       // Background: polling never uses up a fault the tester injected into the sandbox.
       return searchRequests(env, ids, { background: true })
     },
@@ -160,14 +155,6 @@ export const useWatchStore = defineStore('watch', () => {
     } catch {
       // Some browsers only allow notifications from a service worker; the page announcement stays.
     }
-  }
-
-  /** Asks the browser for notification permission (call from a click). */
-  async function requestNotifications(): Promise<NotificationPermission | 'unsupported'> {
-    if (typeof Notification === 'undefined') return 'unsupported'
-    const permission = await Notification.requestPermission()
-    settings.notifications = permission === 'granted'
-    return permission
   }
 
   /** Starts live status: polling, visibility handling and the sandbox event stream. Idempotent. */
@@ -227,23 +214,14 @@ export const useWatchStore = defineStore('watch', () => {
     }
   }
 
-  function dismissAnnouncements(): void {
-    announcements.value = []
-  }
-
   return {
     isRunning,
     announcements,
-    lastAnnouncement,
     lastFailure,
     holdAnnouncements,
-    searchCalls,
-    watchedCount,
     start,
     stop,
     refreshNow,
-    requestNotifications,
-    dismissAnnouncements,
   }
 })
 

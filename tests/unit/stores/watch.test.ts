@@ -175,7 +175,7 @@ describe('live status: batching', () => {
     await watch.start()
     await settle()
     expect(history.byId(requestId(1))?.status).toBe('SUCCESS')
-    expect(watch.lastAnnouncement?.message).toMatch(
+    expect(watch.announcements.at(-1)?.message).toMatch(
       /Request …000001 to \+4477009\d+ is now verified \(SUCCESS\)/,
     )
 
