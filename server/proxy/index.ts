@@ -5,9 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
 import { isAbortedBody, readBody } from './body.ts'
-import { readXmlFields, safeRequestId } from './log-line.ts'
+import { safeRequestId } from './log-line.ts'
 import { createAccessLog } from './access-log.ts'
 import { addNote, finishCall, noLog, trackCall, type CallRecord } from './call-record.ts'
 import { BACKGROUND_HEADER, type EnvironmentsResponse } from '../../contract/desk.ts'
@@ -16,23 +15,12 @@ import {
   bodyKind,
   injectParamCredentials,
   maskKey,
-  hideApiKey,
   redact,
-  secretForms,
   stripBody,
   stripQuery,
 } from './credentials.ts'
 import { ProxyError, sendError } from './errors.ts'
-import {
-  ClientClosedError,
-  MAX_UPSTREAM_BODY,
-  ServerClosingError,
-  badAnswer,
-  credentialsRefused,
-  failureAnswer,
-  notSent,
-  rateLimited,
-} from './failures.ts'
+import { ClientClosedError, ServerClosingError, failureAnswer, notSent } from './failures.ts'
 import {
   TOKEN_QUERY_PARAM,
   crossSiteReason,
@@ -64,6 +52,7 @@ import {
   type BufferedAnswer,
   type UpstreamRequest,
 } from './upstream.ts'
+import { createVerifyAnswerWriter } from './verify-answer.ts'
 
 export type { Timers } from './limiter.ts'
 export { httpUpstream } from './upstream.ts'
@@ -122,8 +111,6 @@ export interface Proxy {
 const MAX_HOST_VERDICTS = 64
 /** How long a call may wait for its turn by default (the dashboard waits 30 s for an answer). */
 const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
-/** A parameter name an answer quoting the call would show the key under. */
-const API_KEY_NAME = /api_key/i
 
 /** Marks a connection the proxy closes after its current answer (413). */
 const CLOSING = Symbol('verify-desk.closing')
@@ -148,8 +135,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     options.token && options.token.length >= 4 && !answerSecrets.includes(options.token)
       ? [...answerSecrets, options.token]
       : answerSecrets
-  // Every form they may take in a text (percent-encoded, escaped): what the quick scans look for.
-  const answerForms = [...new Set(answerSecrets.flatMap(secretForms))]
+  const writeVerifyAnswer = createVerifyAnswerWriter(answerSecrets)
   const accessLog = createAccessLog(options.logger, secrets)
 
   const runtimes = createRuntimes(options, options.rateLimit, options.timers)
@@ -375,86 +361,6 @@ export function createProxy(options: ProxyOptions): Proxy {
     call.active = true
     active++
     return exchange(env, route, request, call)
-  }
-
-  function writeVerifyAnswer(
-    env: EnvironmentRuntime,
-    route: Extract<Route, { kind: 'verify' }>,
-    answer: BufferedAnswer,
-    res: ServerResponse,
-    call: CallRecord,
-  ): void {
-    let read: AnswerText
-    try {
-      read = answerText(answer, MAX_UPSTREAM_BODY)
-    } catch (error) {
-      if (!(error instanceof UnreadableAnswerError)) throw error
-      throw badAnswer(env.upstream, route.endpoint, answer, '', error.what, call.codes)
-    }
-    const contentType = read.contentType
-    let text = read.text
-    let redacted = false
-    for (const form of answerForms) if (text.includes(form)) redacted = true
-    if (redacted) text = redact(text, answerSecrets)
-    // An answer quoting the call shows the API key as the dashboard does: its first four characters.
-    const apiKey = env.config.credentials.apiKey
-    if (apiKey.length >= 4 && text.includes(apiKey) && API_KEY_NAME.test(text)) {
-      const masked = hideApiKey(text, apiKey)
-      if (masked !== text) {
-        text = masked
-        redacted = true
-      }
-    }
-    // Vonage's own refusals of the whole call, before any Verify logic ran (HTTP, not a status).
-    if (answer.status === 401) throw credentialsRefused(env.upstream, text)
-    if (answer.status === 429) throw rateLimited(env.upstream, answer.retryAfter)
-    if (route.format === 'json') {
-      let parsed: unknown
-      try {
-        parsed = /json/i.test(contentType) ? JSON.parse(text) : undefined
-      } catch {
-        parsed = undefined
-      }
-      if (parsed === undefined)
-        throw badAnswer(
-          env.upstream,
-          route.endpoint,
-          answer,
-          text,
-          text.trim() ? 'with something other than JSON' : 'with an empty answer',
-          call.codes,
-        )
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-        const record = parsed as Record<string, unknown>
-        if (record.status !== undefined) call.apiStatus = String(record.status).slice(0, 20)
-        const requestId = record.request_id
-        if (requestId !== call.requestId)
-          call.requestId = safeRequestId(requestId) ?? call.requestId
-      }
-    } else if (/html/i.test(contentType) || answer.status >= 500) {
-      throw badAnswer(
-        env.upstream,
-        route.endpoint,
-        answer,
-        text,
-        'with an error page instead of XML',
-        call.codes,
-      )
-    } else {
-      const fields = readXmlFields(text)
-      if (fields.status !== undefined) call.apiStatus = fields.status
-      if (fields.requestId !== undefined) call.requestId = fields.requestId
-    }
-    // The browser has gone: the answer is only logged.
-    if (call.clientClosed) return
-    const body = redacted || read.rewritten ? Buffer.from(text, 'utf8') : answer.body
-    res.writeHead(answer.status, {
-      'Content-Type': contentType || (route.format === 'json' ? 'application/json' : 'text/xml'),
-      'Content-Length': body.length,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    })
-    res.end(body)
   }
 
   async function streamAdmin(

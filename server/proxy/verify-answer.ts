@@ -1,0 +1,116 @@
+/**
+ * Passing on a Verify answer from the upstream: read as text, any credential it echoes redacted
+ * (the API key shown as the dashboard does), Vonage's refusals of the whole call and answers the
+ * dashboard cannot read turned into the proxy's own errors, the API status and request id noted for
+ * the log line, then written to the browser (unless it has left).
+ */
+import type { ServerResponse } from 'node:http'
+import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
+import type { CallRecord } from './call-record.ts'
+import { hideApiKey, redact, secretForms } from './credentials.ts'
+import { MAX_UPSTREAM_BODY, badAnswer, credentialsRefused, rateLimited } from './failures.ts'
+import { readXmlFields, safeRequestId } from './log-line.ts'
+import type { Route } from './routes.ts'
+import type { EnvironmentRuntime } from './runtime.ts'
+import type { BufferedAnswer } from './upstream.ts'
+
+/** A parameter name an answer quoting the call would show the key under. */
+const API_KEY_NAME = /api_key/i
+
+/**
+ * The writer of Verify answers that redacts `answerSecrets` (the credentials sent upstream, each
+ * 4 characters or more). It throws the proxy's error for an answer it does not pass on.
+ */
+export function createVerifyAnswerWriter(
+  answerSecrets: readonly string[],
+): (
+  env: EnvironmentRuntime,
+  route: Extract<Route, { kind: 'verify' }>,
+  answer: BufferedAnswer,
+  res: ServerResponse,
+  call: CallRecord,
+) => void {
+  // Every form they may take in a text (percent-encoded, escaped): what the quick scan looks for.
+  const answerForms = [...new Set(answerSecrets.flatMap(secretForms))]
+  return writeVerifyAnswer
+
+  function writeVerifyAnswer(
+    env: EnvironmentRuntime,
+    route: Extract<Route, { kind: 'verify' }>,
+    answer: BufferedAnswer,
+    res: ServerResponse,
+    call: CallRecord,
+  ): void {
+    let read: AnswerText
+    try {
+      read = answerText(answer, MAX_UPSTREAM_BODY)
+    } catch (error) {
+      if (!(error instanceof UnreadableAnswerError)) throw error
+      throw badAnswer(env.upstream, route.endpoint, answer, '', error.what, call.codes)
+    }
+    const contentType = read.contentType
+    let text = read.text
+    let redacted = false
+    for (const form of answerForms) if (text.includes(form)) redacted = true
+    if (redacted) text = redact(text, answerSecrets)
+    // An answer quoting the call shows the API key as the dashboard does: its first four characters.
+    const apiKey = env.config.credentials.apiKey
+    if (apiKey.length >= 4 && text.includes(apiKey) && API_KEY_NAME.test(text)) {
+      const masked = hideApiKey(text, apiKey)
+      if (masked !== text) {
+        text = masked
+        redacted = true
+      }
+    }
+    // Vonage's own refusals of the whole call, before any Verify logic ran (HTTP, not a status).
+    if (answer.status === 401) throw credentialsRefused(env.upstream, text)
+    if (answer.status === 429) throw rateLimited(env.upstream, answer.retryAfter)
+    if (route.format === 'json') {
+      let parsed: unknown
+      try {
+        parsed = /json/i.test(contentType) ? JSON.parse(text) : undefined
+      } catch {
+        parsed = undefined
+      }
+      if (parsed === undefined)
+        throw badAnswer(
+          env.upstream,
+          route.endpoint,
+          answer,
+          text,
+          text.trim() ? 'with something other than JSON' : 'with an empty answer',
+          call.codes,
+        )
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const record = parsed as Record<string, unknown>
+        if (record.status !== undefined) call.apiStatus = String(record.status).slice(0, 20)
+        const requestId = record.request_id
+        if (requestId !== call.requestId)
+          call.requestId = safeRequestId(requestId) ?? call.requestId
+      }
+    } else if (/html/i.test(contentType) || answer.status >= 500) {
+      throw badAnswer(
+        env.upstream,
+        route.endpoint,
+        answer,
+        text,
+        'with an error page instead of XML',
+        call.codes,
+      )
+    } else {
+      const fields = readXmlFields(text)
+      if (fields.status !== undefined) call.apiStatus = fields.status
+      if (fields.requestId !== undefined) call.requestId = fields.requestId
+    }
+    // The browser has gone: the answer is only logged.
+    if (call.clientClosed) return
+    const body = redacted || read.rewritten ? Buffer.from(text, 'utf8') : answer.body
+    res.writeHead(answer.status, {
+      'Content-Type': contentType || (route.format === 'json' ? 'application/json' : 'text/xml'),
+      'Content-Length': body.length,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    res.end(body)
+  }
+}
