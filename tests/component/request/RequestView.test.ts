@@ -21,7 +21,7 @@ import { useWatchStore } from '@/stores/watch'
 import { ApiError, apiRequest, configureClient } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
 import { statusInfo } from '@contract/status'
-import { parseCsv } from '@/utils/csv'
+import { parseCsv } from '../../unit/utils/csv-support'
 import { adminRequest } from '../verify/support'
 
 vi.mock('@/api/verify', () => ({

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createPinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
-import { parseCsv } from '@/utils/csv'
+import { parseCsv } from '../utils/csv-support'
 import { closeTabs, entry, freshHistoryEnvironment, openTab } from './history-support'
 
 beforeEach(() => freshHistoryEnvironment())

@@ -5,7 +5,7 @@ import { createPinia } from 'pinia'
 import { watch } from 'vue'
 import { historyStoreOptions, HistoryImportError, useRequestsStore } from '@/stores/requests'
 import { useStorageProblemsStore } from '@/stores/storage-problems'
-import { parseCsv } from '@/utils/csv'
+import { parseCsv } from '../utils/csv-support'
 import type { VerificationRequest } from '@contract/types'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
 
