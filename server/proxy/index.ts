@@ -46,12 +46,8 @@ import {
   type ProxyEnvironment,
   type ProxyRateLimit,
 } from './runtime.ts'
-import {
-  UpstreamTimeoutError,
-  abortable,
-  type BufferedAnswer,
-  type UpstreamRequest,
-} from './upstream.ts'
+import type { BufferedAnswer, UpstreamRequest } from './upstream.ts'
+import { createAdminRelay } from './admin-relay.ts'
 import { createVerifyAnswerWriter } from './verify-answer.ts'
 
 export type { Timers } from './limiter.ts'
@@ -180,8 +176,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   let active = 0
   /** Called when `active` drops to 0 while closing. */
   let onIdle: (() => void) | undefined
-  /** Stops the admin answers being streamed (the sandbox event stream): cut on close. */
-  const streams = new Set<() => void>()
+  const admin = createAdminRelay(options.timeoutMs)
 
   const exchange = createExchange({ timers, maxQueueWaitMs, timeoutMs: options.timeoutMs })
 
@@ -341,7 +336,7 @@ export function createProxy(options: ProxyOptions): Proxy {
 
     if (route.kind === 'admin') {
       if (closing) throw new ServerClosingError()
-      await streamAdmin(env, upstreamRequest, res)
+      await admin.relay(env.config.upstream, upstreamRequest, res)
       return
     }
     const answer = await exchangeVerify(env, route, upstreamRequest, call)
@@ -361,66 +356,6 @@ export function createProxy(options: ProxyOptions): Proxy {
     call.active = true
     active++
     return exchange(env, route, request, call)
-  }
-
-  async function streamAdmin(
-    env: EnvironmentRuntime,
-    request: UpstreamRequest,
-    res: ServerResponse,
-  ) {
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(new UpstreamTimeoutError()), options.timeoutMs)
-    let response
-    try {
-      response = await abortable(
-        env.config.upstream.send(request, controller.signal),
-        controller.signal,
-      )
-    } finally {
-      clearTimeout(timer)
-    }
-    if (res.destroyed) {
-      // The browser left while the upstream was answering.
-      response.cancel()
-      return
-    }
-    const contentType = response.headers['content-type']
-    const streaming = /text\/event-stream/i.test(contentType ?? '')
-    const headers: Record<string, string> = {
-      'Cache-Control': streaming ? 'no-cache' : 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    }
-    if (contentType) headers['Content-Type'] = contentType
-    if (streaming) headers['X-Accel-Buffering'] = 'no'
-    else {
-      // A plain answer keeps its length: sent whole rather than chunked, and the production
-      // server's compression can see it is too small to be worth compressing.
-      const length = response.headers['content-length']
-      if (length !== undefined && /^\d{1,15}$/.test(length)) headers['Content-Length'] = length
-    }
-    res.writeHead(response.status, headers)
-    if (streaming) res.flushHeaders()
-    const body = response.body
-    const stop = () => {
-      streams.delete(stop)
-      response.cancel()
-    }
-    streams.add(stop)
-    res.once('close', stop)
-    body.once('end', () => {
-      streams.delete(stop)
-      res.off('close', stop)
-    })
-    // The sandbox closed the stream or the upstream dropped (or the server closes): end what was sent.
-    body.once('error', () => {
-      streams.delete(stop)
-      res.off('close', stop)
-      res.end()
-    })
-    body.once('close', () => {
-      if (!res.writableEnded && !res.destroyed) res.end()
-    })
-    body.pipe(res)
   }
 
   function toProxyError(error: unknown, call: CallRecord): ProxyError {
@@ -455,7 +390,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       runtime.search?.close()
     }
     if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve))
-    for (const stop of [...streams]) stop()
+    admin.cutAll()
     await Promise.all(
       [...runtimes.values()].map((runtime) =>
         Promise.resolve(runtime.config.upstream.close()).catch(() => undefined),
