@@ -63,6 +63,14 @@ export function resolveSettings(
   }
 
   const token = value('VERIFY_DESK_TOKEN')
+  // Sent by the browser in a header: a character outside printable ASCII cannot be sent there.
+  if (token && !/^[\x21-\x7e]+$/.test(token)) {
+    throw new SettingsError(
+      'VERIFY_DESK_TOKEN may hold only printable ASCII characters (letters, digits and signs ' +
+        'such as - _ . ~; no spaces, accents or symbols like €): a browser cannot send others ' +
+        'in a header. Use a long random value, e.g. `openssl rand -hex 24`.',
+    )
+  }
   if (token && token.length < 16) {
     warnings.push('VERIFY_DESK_TOKEN is shorter than 16 characters; use a long random value.')
   }

@@ -101,6 +101,21 @@ describe('token rule at start-up', () => {
     )
   })
 
+  it.each([
+    ['a euro sign', 'tok€-0123456789abcdef0123'],
+    ['a space', 'token with a space 0123456789'],
+  ])('refuses a token a browser cannot send in a header (%s), on loopback too', async (_, t) => {
+    process.env.VERIFY_DESK_TOKEN = t
+    await expectRefusal(
+      () =>
+        createServer({
+          ...quiet(),
+          server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+        }),
+      /Refusing to start: VERIFY_DESK_TOKEN may hold only printable ASCII characters/,
+    )
+  })
+
   it('only warns about a short token on loopback', async () => {
     process.env.VERIFY_DESK_TOKEN = 'short'
     const log = recordingLogger()
