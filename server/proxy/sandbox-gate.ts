@@ -5,7 +5,8 @@
  * (Basic auth), so the token travels in `X-Verify-Desk-Token`, as `Authorization: Bearer` (with the
  * account in `api_key`/`api_secret` parameters), as `?verify_desk_token=` on GET, or, for clients
  * that can set neither header nor query (an SDK given only a base URL), as a path prefix:
- * `/sandbox/token/<token>/verify/json`.
+ * `/sandbox/token/<token>/verify/json`. A call that changes something and that the browser opened as
+ * a page (a link in a mail or chat) is refused as on /api.
  */
 import type { IncomingMessage } from 'node:http'
 import { ProxyError } from './errors.ts'
@@ -14,10 +15,12 @@ import {
   TOKEN_QUERY_PARAM,
   crossSiteReason,
   hostRefusalMessage,
+  navigationReason,
   isHostAllowed,
   tokenMatches,
   tokenOf,
 } from './guards.ts'
+import { matchRoute } from './routes.ts'
 
 /** Path prefix (below the sandbox mount) that carries the token for base-URL-only clients. */
 export const SANDBOX_TOKEN_PREFIX = '/token/'
@@ -75,7 +78,9 @@ export function createSandboxGate(options: SandboxGateOptions): (req: IncomingMe
       }
       req.url = search ? `${pathname}?${search}` : pathname
     }
-    const crossSite = crossSiteReason(req.headers, allowedOrigins)
+    const crossSite =
+      crossSiteReason(req.headers, allowedOrigins) ??
+      (changesState(req) ? navigationReason(req.headers) : undefined)
     if (crossSite) {
       throw new ProxyError(
         403,
@@ -84,6 +89,18 @@ export function createSandboxGate(options: SandboxGateOptions): (req: IncomingMe
       )
     }
   }
+}
+
+/**
+ * Whether a call to the sandbox mount starts, checks or controls a request or changes the admin
+ * state (the same rule as on /api): those are refused when a link opened them as a page, reads are
+ * not (a tester may open `/sandbox/__admin/messages` in a tab).
+ */
+function changesState(req: IncomingMessage): boolean {
+  const raw = req.url ?? '/'
+  const mark = raw.indexOf('?')
+  const match = matchRoute(req.method ?? 'GET', `/sandbox${mark < 0 ? raw : raw.slice(0, mark)}`)
+  return match.ok && match.route.kind !== 'environments' && match.route.stateChanging
 }
 
 function decodeSegment(segment: string): string | undefined {

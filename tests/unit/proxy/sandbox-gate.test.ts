@@ -82,6 +82,46 @@ describe('sandbox gate', () => {
     ).toEqual({ status: 403, code: 'cross_site_request' })
   })
 
+  it('refuses a call that changes something when a link opened it as a page; reads pass', () => {
+    const open = createSandboxGate({ hosts, allowedOrigins: [] })
+    const page = {
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-site': 'none',
+      'sec-fetch-dest': 'document',
+    }
+    const start = '/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=447700901234'
+    for (const [url, method] of [
+      [start, 'GET'],
+      ['/verify/check/xml?request_id=abc&code=1234', 'GET'],
+      ['/verify/control/json?request_id=abc&cmd=cancel', 'GET'],
+      ['/verify/psd2/json', 'POST'],
+      ['/__admin/reset', 'POST'],
+    ] as const) {
+      expect(
+        refusal(() => open(request(url, page, method))),
+        url,
+      ).toEqual({
+        status: 403,
+        code: 'cross_site_request',
+      })
+    }
+    expect(refusal(() => gate(request(`/token/${TOKEN}${start}`, page)))).toEqual({
+      status: 403,
+      code: 'cross_site_request',
+    })
+    for (const url of [
+      '/__admin/messages?number=447700901234',
+      '/verify/search/json?request_id=a',
+    ]) {
+      expect(
+        refusal(() => open(request(url, page))),
+        url,
+      ).toBeUndefined()
+    }
+    // The same start sent by a client (no page navigation) passes.
+    expect(refusal(() => open(request(start)))).toBeUndefined()
+  })
+
   it('without a token changes nothing on a same-site call', () => {
     const open = createSandboxGate({ hosts, allowedOrigins: [] })
     const req = request('/verify/json?verify_desk_token=kept', { authorization: 'Bearer kept' })
