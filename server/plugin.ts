@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
 import { inspect } from 'node:util'
@@ -335,7 +336,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
     configureServer(server) {
       mount(server, 'dev')
     },
-    configurePreviewServer(server) {
+    async configurePreviewServer(server) {
       const outDir = path.resolve(server.config.root, server.config.build.outDir)
       if (!statSync(path.join(outDir, 'index.html'), { throwIfNoEntry: false })?.isFile()) {
         const shown = path.relative(server.config.root, outDir) || outDir
@@ -344,6 +345,20 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
             'the built app: run `npm run build` first, then `npm run serve`.',
         )
       }
+      const { port, strictPort, host } = server.config.preview
+      if (strictPort && port) {
+        // Asked here so a busy port is one line, like every other refusal, not a stack trace.
+        const busy = await bindError(port, host)
+        if (busy) {
+          throw refuse(
+            busy.code === 'EADDRINUSE'
+              ? `port ${port} is already in use (another server, or an earlier \`npm run serve\` ` +
+                  'still running). Stop it, or choose another port: `npm run serve -- --port <port>` ' +
+                  '(or VERIFY_DESK_PORT).'
+              : `cannot listen on port ${port}: ${busy.message}`,
+          )
+        }
+      }
       const assetsPrefix = path.posix.join(server.config.base, server.config.build.assetsDir, '/')
       server.middlewares.use(
         cacheHeaders(outDir, assetsPrefix, [resolved.apiBase, resolved.sandboxBase]),
@@ -351,6 +366,25 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       mount(server, 'serve')
     },
   }
+}
+
+/**
+ * Why the production server could not listen on `port`, tried exactly as Vite will (the same host
+ * rule: none or false is localhost, true every address), or undefined when it can.
+ */
+function bindError(
+  port: number,
+  host: string | boolean | undefined,
+): Promise<NodeJS.ErrnoException | undefined> {
+  const address =
+    host === undefined || host === false ? 'localhost' : host === true ? undefined : host
+  return new Promise((resolve) => {
+    const probe = createNetServer()
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error))
+    probe.listen({ port, host: address, exclusive: true }, () =>
+      probe.close(() => resolve(undefined)),
+    )
+  })
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The start-up rule: listening beyond loopback needs VERIFY_DESK_TOKEN, in dev and in serve. */
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -219,6 +220,28 @@ describe('token rule at start-up', () => {
       () => preview({ ...quiet(), build: { outDir } }),
       /VERIFY_DESK_PORT must be a port number \(1-65535\), not "eighty"/,
     )
+  })
+
+  it('refuses a busy port in one line naming the port, before taking the sandbox state', async () => {
+    delete process.env.VERIFY_DESK_TOKEN
+    const state = await mkdtemp(path.join(tmpdir(), 'verify-desk-busy-'))
+    process.env.SANDBOX_STATE_FILE = path.join(state, 'state.json')
+    const port = await freePort()
+    const holder = net.createServer()
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve))
+    try {
+      await expectRefusal(
+        () => preview({ ...quiet(), build: { outDir }, preview: { host: '127.0.0.1', port } }),
+        new RegExp(
+          `^\\[verify-desk\\] Refusing to start: port ${port} is already in use .*--port <port>`,
+        ),
+      )
+      // Refused before the sandbox opened its state file: no lock left behind for the next start.
+      expect(await readdir(state)).toEqual([])
+    } finally {
+      await new Promise((resolve) => holder.close(resolve))
+      await rm(state, { recursive: true, force: true })
+    }
   })
 
   it('`vite --host` exits with the reason on the command line', async () => {
