@@ -80,6 +80,22 @@ describe('Settings', () => {
     expect(settings.historyRetentionDays).toBe(30)
   })
 
+  it('on a page that is not a secure context, says notifications need HTTPS, not site settings', () => {
+    const secure = Object.getOwnPropertyDescriptor(window, 'isSecureContext')
+    Object.defineProperty(window, 'isSecureContext', { value: false, configurable: true })
+    try {
+      const wrapper = mount(SettingsStatusHistory)
+      const box = wrapper.get<HTMLInputElement>('input[type="checkbox"]')
+      expect(box.element.disabled).toBe(true)
+      expect(wrapper.text()).toContain('Notifications need a secure page')
+      expect(wrapper.text()).toContain('over HTTPS or on localhost')
+      expect(wrapper.text()).not.toContain('site settings')
+    } finally {
+      if (secure) Object.defineProperty(window, 'isSecureContext', secure)
+      else Reflect.deleteProperty(window, 'isSecureContext')
+    }
+  })
+
   it('applies a new retention to stored history at once, keeping requests in progress', async () => {
     freshHistoryEnvironment()
     const history = useRequestsStore()
