@@ -6,23 +6,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { isAbortedBody, readBody } from './body.ts'
-import { safeRequestId } from './log-line.ts'
 import { createAccessLog } from './access-log.ts'
 import { addNote, finishCall, noLog, trackCall, type CallRecord } from './call-record.ts'
-import { BACKGROUND_HEADER, type EnvironmentsResponse } from '../../contract/desk.ts'
-import {
-  basicAuthorization,
-  bodyKind,
-  injectParamCredentials,
-  maskKey,
-  redact,
-  stripBody,
-  stripQuery,
-} from './credentials.ts'
+import type { EnvironmentsResponse } from '../../contract/desk.ts'
+import { basicAuthorization, bodyKind, maskKey, redact } from './credentials.ts'
 import { ProxyError, sendError } from './errors.ts'
 import { ClientClosedError, ServerClosingError, failureAnswer, notSent } from './failures.ts'
 import {
-  TOKEN_QUERY_PARAM,
   crossSiteReason,
   navigationReason,
   hostRefusalMessage,
@@ -49,6 +39,7 @@ import {
 import type { BufferedAnswer, UpstreamRequest } from './upstream.ts'
 import { createAdminRelay } from './admin-relay.ts'
 import { createVerifyAnswerWriter } from './verify-answer.ts'
+import { upstreamRequestOf } from './outgoing.ts'
 
 export type { Timers } from './limiter.ts'
 export { httpUpstream } from './upstream.ts'
@@ -111,9 +102,6 @@ const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
 /** Marks a connection the proxy closes after its current answer (413). */
 const CLOSING = Symbol('verify-desk.closing')
 type ClosingSocket = Socket & { [CLOSING]?: boolean }
-
-/** The dashboard's background mark, as node spells incoming header names. */
-const BACKGROUND_HEADER_NAME = BACKGROUND_HEADER.toLowerCase()
 
 export function createProxy(options: ProxyOptions): Proxy {
   const allowedHosts = options.allowedHosts === true ? true : hostAllowlist(options.allowedHosts)
@@ -271,68 +259,12 @@ export function createProxy(options: ProxyOptions): Proxy {
         'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded), in UTF-8.',
       )
     }
-    const hadToken = query.has(TOKEN_QUERY_PARAM)
-    query.delete(TOKEN_QUERY_PARAM)
-    const strippedQuery = stripQuery(query)
-    const stripped = stripBody(raw, kind)
-    if (strippedQuery + stripped.removed > 0) call.note = 'browser_credentials=dropped'
-    call.requestId = safeRequestId(
-      stripped.params?.request_id ?? (query.size === 0 ? undefined : query.get('request_id')),
+    const upstreamRequest = upstreamRequestOf(
+      { req, method, rawUrl, mark, query, body: raw, kind },
+      route,
+      env,
+      call,
     )
-    for (const name of ['code', 'pin_code']) {
-      for (const value of [stripped.params?.[name], query.size === 0 ? null : query.get(name)]) {
-        const text = typeof value === 'number' ? String(value) : value
-        if (typeof text === 'string' && text.trim()) (call.codes ??= []).push(text.trim())
-      }
-    }
-
-    const headers: Record<string, string> = { 'user-agent': 'verify-desk-proxy' }
-    const accept = req.headers.accept
-    if (accept) headers.accept = accept
-    if (kind !== 'none' && req.headers['content-type'])
-      headers['content-type'] = req.headers['content-type']
-    const lastEventId = req.headers['last-event-id']
-    if (route.kind === 'admin' && typeof lastEventId === 'string')
-      headers['last-event-id'] = lastEventId
-
-    let outgoing: { query: URLSearchParams; body: string; headers: Record<string, string> }
-    if (route.kind === 'admin' || env.config.auth === 'basic') {
-      headers.authorization = env.authorization
-      outgoing = { query, body: stripped.body, headers }
-    } else {
-      outgoing = injectParamCredentials(
-        { query, body: stripped.body, kind, headers },
-        method,
-        env.config.credentials,
-      )
-    }
-    // The query as sent when nothing was taken out or added (re-encoding could alter it).
-    const search =
-      outgoing.query !== query
-        ? outgoing.query.toString()
-        : hadToken || strippedQuery > 0
-          ? query.toString()
-          : mark < 0
-            ? ''
-            : rawUrl.slice(mark + 1)
-    const upstreamRequest: UpstreamRequest = {
-      method,
-      path: route.upstreamPath + (search ? `?${search}` : ''),
-      headers: outgoing.headers,
-      body: kind === 'none' && method !== 'POST' ? undefined : outgoing.body,
-    }
-    // The dashboard's background polling: the embedded sandbox applies no injected fault to it. A
-    // flag passed in-process only: the header itself goes nowhere (live never hears of it). Only a
-    // search can be one: a start, check or control is never background, whatever it claims.
-    if (
-      route.kind === 'verify' &&
-      route.endpoint === 'search' &&
-      route.environment === 'sandbox' &&
-      req.headers[BACKGROUND_HEADER_NAME] === '1'
-    ) {
-      upstreamRequest.background = true
-      addNote(call, 'background')
-    }
 
     if (route.kind === 'admin') {
       if (closing) throw new ServerClosingError()
