@@ -2,6 +2,11 @@
  * The credential-safe proxy: the browser calls `/api/{sandbox|live}/verify/…`, this middleware
  * checks the call, strips whatever credentials the browser sent, adds the server's own and forwards
  * it to the environment's upstream, paced to the upstream's rate limits.
+ *
+ * `createProxy` runs the steps of a call in order; each step lives beside it: the checks in
+ * guards.ts and routes.ts, the upstream call in outgoing.ts, the pacing in exchange.ts (over each
+ * environment's runtime.ts), the answer in verify-answer.ts or admin-relay.ts, failures in
+ * failures.ts, and the call's log line in call-record.ts and access-log.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'

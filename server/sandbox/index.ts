@@ -2,6 +2,10 @@
  * The Verify v1 sandbox: `createSandbox()` wires the pure engine to a virtual clock, one timer,
  * faults, persistence and the HTTP adapter, and exposes it as a web-standard `fetch` handler and a
  * connect/node middleware.
+ *
+ * The pieces it wires live beside it: engine.ts (the state machine, given crypto-random ids and
+ * PINs by ids.ts), http.ts and admin.ts (the calls), state-keeping.ts (the state file: lock,
+ * journal, snapshots, waiting for a file another process holds) and adapters.ts (fetch and node).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fetchAdapter, nodeAdapter } from './adapters.ts'
