@@ -1,4 +1,4 @@
-/** Reads back the CSV the app exports, so tests check it field by field (the app only writes CSV). */
+/** Reads back the CSV the app exports, so tests check it field by field (the app only writes). */
 
 /** Parses CSV (RFC 4180, as written by `toCsv` in `@/utils/csv`) into rows of fields. */
 export function parseCsv(text: string): string[][] {
