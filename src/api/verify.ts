@@ -1,6 +1,10 @@
 /**
  * Verify v1 through the proxy: `/api/{env}/verify/...`. Credentials are added by the server.
  * API-level results (any `status`) are returned as typed answers; transport failures throw `ApiError`.
+ *
+ * Every answer is read here, once, into the documented form: all values are strings, `status`
+ * included. Some answers carry numbers (`"status": 0`, `"price": 0.1`, as some SDK fixtures do, and
+ * SDKs read both), so numbers become the same strings (`0` → `"0"`) before anything compares them.
  */
 import type {
   CheckErrorResponse,
@@ -43,6 +47,51 @@ function compact(params: object): Params {
   return out
 }
 
+type Json = Record<string, unknown>
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A copy with every number value as its string (`0` → `"0"`, `0.05` → `"0.05"`). */
+function numbersAsStrings(value: Json): Json {
+  const out: Json = {}
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = typeof v === 'number' && Number.isFinite(v) ? String(v) : v
+  }
+  return out
+}
+
+/** An answer of start, PSD2, check, control or a search error, in the documented string form. */
+export function readAnswer(body: unknown): unknown {
+  return isObject(body) ? numbersAsStrings(body) : body
+}
+
+/** One request of a search answer, its checks and events included, in the string form. */
+function readRequest(value: unknown): unknown {
+  if (!isObject(value)) return value
+  const request = numbersAsStrings(value)
+  for (const key of ['checks', 'events'] as const) {
+    const list = request[key]
+    if (Array.isArray(list)) {
+      request[key] = list.map((item: unknown) => (isObject(item) ? numbersAsStrings(item) : item))
+    }
+  }
+  return request
+}
+
+/** A search answer: one request, a list of them, or an error, in the string form. */
+export function readSearchAnswer(body: unknown): unknown {
+  if (!isObject(body)) return body
+  if (Array.isArray(body.verification_requests)) {
+    return {
+      ...numbersAsStrings(body),
+      verification_requests: body.verification_requests.map(readRequest),
+    }
+  }
+  return readRequest(body)
+}
+
 function verifyPath(env: EnvironmentId, endpoint: string): string {
   return `${env}/verify/${endpoint}`
 }
@@ -52,34 +101,43 @@ export function getEnvironments(): Promise<EnvironmentsResponse> {
 }
 
 /** `POST /verify/json`: starts a verification (sends an SMS or a call). Never retried. */
-export function startVerification(env: EnvironmentId, params: StartParams): Promise<StartResult> {
-  return apiRequest<StartResult>('POST', verifyPath(env, 'json'), { form: compact(params) })
+export async function startVerification(
+  env: EnvironmentId,
+  params: StartParams,
+): Promise<StartResult> {
+  const body = await apiRequest<unknown>('POST', verifyPath(env, 'json'), { form: compact(params) })
+  return readAnswer(body) as StartResult
 }
 
 /** `POST /verify/psd2/json`: starts a PSD2 payment confirmation. Never retried. */
-export function startPsd2(env: EnvironmentId, params: Psd2Params): Promise<StartResult> {
-  return apiRequest<StartResult>('POST', verifyPath(env, 'psd2/json'), { form: compact(params) })
+export async function startPsd2(env: EnvironmentId, params: Psd2Params): Promise<StartResult> {
+  const body = await apiRequest<unknown>('POST', verifyPath(env, 'psd2/json'), {
+    form: compact(params),
+  })
+  return readAnswer(body) as StartResult
 }
 
 /** `POST /verify/check/json`: checks a code (uses up an attempt when wrong). Never retried. */
-export function checkCode(
+export async function checkCode(
   env: EnvironmentId,
   requestId: string,
   code: string,
 ): Promise<CheckResult> {
-  return apiRequest<CheckResult>('POST', verifyPath(env, 'check/json'), {
+  const body = await apiRequest<unknown>('POST', verifyPath(env, 'check/json'), {
     form: { request_id: requestId, code },
   })
+  return readAnswer(body) as CheckResult
 }
 
-function control(
+async function control(
   env: EnvironmentId,
   requestId: string,
   cmd: ControlCommand,
 ): Promise<ControlResult> {
-  return apiRequest<ControlResult>('POST', verifyPath(env, 'control/json'), {
+  const body = await apiRequest<unknown>('POST', verifyPath(env, 'control/json'), {
     form: { request_id: requestId, cmd },
   })
+  return readAnswer(body) as ControlResult
 }
 
 /** `cmd=cancel`: possible from 30 s after the start until the second event. */
@@ -121,11 +179,13 @@ export async function searchRequests(
     )
   }
   const query: Params = unique.length === 1 ? { request_id: unique[0] } : { request_ids: unique }
-  const body = await apiRequest<unknown>('GET', verifyPath(env, 'search/json'), {
-    query,
-    retryOnNetworkError: true,
-    ...(options.background ? { background: true } : {}),
-  })
+  const body = readSearchAnswer(
+    await apiRequest<unknown>('GET', verifyPath(env, 'search/json'), {
+      query,
+      retryOnNetworkError: true,
+      ...(options.background ? { background: true } : {}),
+    }),
+  )
   let requests: VerificationRequest[] | null = null
   if (isRequest(body)) requests = [body]
   else if (typeof body === 'object' && body !== null && 'verification_requests' in body) {

@@ -123,3 +123,33 @@ describe('a start whose page closes before its answer', () => {
     ])
   })
 })
+
+describe('a start answered "status": 0 as a number', () => {
+  it('is started: written into history, and no longer without an answer', async () => {
+    serve(() => json({ request_id: ID, status: 0 }))
+    const page = openPage()
+    const outcome = await page.starter.start('live', 'request', params)
+    expect(outcome).toEqual({ type: 'started', requestId: ID })
+    expect(page.starter.started.value).toBe(true)
+    expect(page.unanswered.sorted).toEqual([])
+    const history = pages.at(-1)!
+    await history.ready
+    expect(history.byId(ID)).toMatchObject({
+      request_id: ID,
+      number: NUMBER,
+      status: 'IN PROGRESS',
+    })
+  })
+
+  it('a PSD2 start too', async () => {
+    serve(() => json({ request_id: ID, status: 0 }))
+    const page = openPage()
+    const outcome = await page.starter.start('live', 'psd2', {
+      number: NUMBER,
+      payee: 'Shop',
+      amount: '10.00',
+    })
+    expect(outcome).toEqual({ type: 'started', requestId: ID })
+    expect(pages.at(-1)!.byId(ID)).toMatchObject({ kind: 'psd2', payee: 'Shop' })
+  })
+})

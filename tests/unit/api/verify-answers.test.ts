@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest'
+import { configureClient } from '@/api/client'
+import {
+  cancelRequest,
+  checkCode,
+  searchRequests,
+  startPsd2,
+  startVerification,
+  triggerNextEvent,
+} from '@/api/verify'
+
+const ID = 'c5037cb8b47449158ed6611afde58990'
+const OTHER = 'cc121958d8fb4368aa3bb762bb9a0f74'
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+/** Answers every call with `body` (HTTP `status`). */
+function answer(body: unknown, status = 200) {
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    timeout: 1000,
+    fetch: (async () => json(body, status)) as typeof fetch,
+  })
+}
+
+const START = { number: '447700900000', brand: 'Acme' }
+const PSD2 = { number: '447700900000', payee: 'Shop', amount: '10.00' }
+
+describe('numbers in Verify answers are read as the documented strings', () => {
+  it('a start or PSD2 start answered "status": 0 is a success with its request_id', async () => {
+    answer({ request_id: ID, status: 0 })
+    expect(await startVerification('live', START)).toEqual({ request_id: ID, status: '0' })
+    expect(await startPsd2('live', PSD2)).toEqual({ request_id: ID, status: '0' })
+  })
+
+  it('a start answered "status": 10 (a number) names the blocking request as status "10"', async () => {
+    answer({ request_id: ID, status: 10, error_text: 'Concurrent verifications' })
+    expect(await startVerification('live', START)).toEqual({
+      request_id: ID,
+      status: '10',
+      error_text: 'Concurrent verifications',
+    })
+  })
+
+  it('a check answered with numbers: status, price and estimated price as strings', async () => {
+    answer({
+      request_id: ID,
+      event_id: 'e1',
+      status: 0,
+      price: 0.1,
+      currency: 'EUR',
+      estimated_price_messages_sent: 0.0333,
+    })
+    expect(await checkCode('live', ID, '1234')).toEqual({
+      request_id: ID,
+      event_id: 'e1',
+      status: '0',
+      price: '0.1',
+      currency: 'EUR',
+      estimated_price_messages_sent: '0.0333',
+    })
+    answer({ request_id: ID, status: 16, error_text: 'The code provided does not match' })
+    expect(await checkCode('live', ID, '1234')).toMatchObject({ status: '16' })
+  })
+
+  it('control answers: "status": 0 and "status": 19 as strings, for cancel and next event', async () => {
+    answer({ status: 0, command: 'cancel' })
+    expect(await cancelRequest('live', ID)).toEqual({ status: '0', command: 'cancel' })
+    answer({ status: 19, error_text: 'No more events' })
+    expect(await triggerNextEvent('live', ID)).toEqual({
+      status: '19',
+      error_text: 'No more events',
+    })
+  })
+
+  it('a search of one id: the request, its checks and its events read with strings', async () => {
+    answer({
+      request_id: ID,
+      status: 'IN PROGRESS',
+      price: 0,
+      estimated_price_messages_sent: 0.0467,
+      checks: [{ date_received: '2024-04-03 02:09:59', code: 5700, status: 'INVALID' }],
+      events: [{ id: 42, type: 'sms' }],
+    })
+    const result = await searchRequests('live', [ID])
+    expect(result.kind).toBe('found')
+    const request = result.kind === 'found' ? result.requests[0] : undefined
+    expect(request).toMatchObject({
+      request_id: ID,
+      price: '0',
+      estimated_price_messages_sent: '0.0467',
+      checks: [{ code: '5700', status: 'INVALID' }],
+      events: [{ id: '42', type: 'sms' }],
+    })
+  })
+
+  it('a search of several ids: each request of the list read with strings', async () => {
+    answer({
+      verification_requests: [
+        { request_id: ID, status: 'SUCCESS', price: 0.05, checks: [], events: [] },
+        { request_id: OTHER, status: 'EXPIRED', price: 0, checks: [], events: [] },
+      ],
+    })
+    const result = await searchRequests('live', [ID, OTHER])
+    expect(result).toMatchObject({
+      kind: 'found',
+      missing: [],
+      requests: [
+        { request_id: ID, price: '0.05' },
+        { request_id: OTHER, price: '0' },
+      ],
+    })
+  })
+
+  it('search errors with a numeric status: 101 is "not found", others keep their code', async () => {
+    answer({ status: 101, error_text: 'No response found' })
+    expect(await searchRequests('live', [ID])).toEqual({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    answer({ status: 5, error_text: 'Internal Error' })
+    expect(await searchRequests('live', [ID, OTHER])).toEqual({
+      kind: 'error',
+      ids: [ID, OTHER],
+      status: '5',
+      error_text: 'Internal Error',
+    })
+  })
+})
