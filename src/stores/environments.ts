@@ -85,6 +85,36 @@ export const useEnvironmentsStore = defineStore('environments', () => {
   })
   const isSandbox = computed(() => currentId.value === 'sandbox')
 
+  /**
+   * The environment of the request on screen, which its buttons call, or `null` on any other page:
+   * the app chrome shows it rather than the chosen one, which only new verifications use.
+   */
+  const viewedId = ref<EnvironmentId | null>(null)
+  /** Who set `viewedId` last: only they clear it (a page left may finish after the next opened). */
+  let viewer: object | null = null
+  /** The environment the page on screen calls: the viewed request's, or the chosen one. */
+  const shownId = computed<EnvironmentId>(() => viewedId.value ?? currentId.value)
+  const shown = computed<Environment>(() =>
+    viewedId.value === null
+      ? current.value
+      : (environments.value.find((e) => e.id === viewedId.value) ?? {
+          id: viewedId.value,
+          label: viewedId.value === 'live' ? 'Live' : 'Sandbox',
+          available: false,
+        }),
+  )
+
+  /** `owner` (a request page) shows a request of `id`; `null` when it no longer does. */
+  function showViewed(owner: object, id: EnvironmentId | null): void {
+    if (id !== null) {
+      viewer = owner
+      viewedId.value = id
+    } else if (viewer === owner) {
+      viewer = null
+      viewedId.value = null
+    }
+  }
+
   /** Why an environment cannot be chosen, or `null` when it can. */
   function unavailableReason(env: Environment): string | null {
     if (env.available) return null
@@ -149,7 +179,11 @@ export const useEnvironmentsStore = defineStore('environments', () => {
     current,
     currentUnavailableReason,
     isSandbox,
+    viewedId,
+    shownId,
+    shown,
     unavailableReason,
+    showViewed,
     load,
     select,
   }

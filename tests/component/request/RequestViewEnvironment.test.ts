@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-router'
+import type { VerificationRequest } from '@contract/types'
+import type { EnvironmentId } from '@/api/verify'
+import { getEnvironments, searchRequests, triggerNextEvent } from '@/api/verify'
+import { useRequestsStore } from '@/stores/requests'
+import { useEnvironmentsStore } from '@/stores/environments'
+import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
+import RequestView from '@/views/RequestView.vue'
+import { getAdminRequest } from '@/api/sandbox'
+import { adminRequest } from '../verify/support'
+
+vi.mock('@/api/verify', () => ({
+  getEnvironments: vi.fn(),
+  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
+  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
+  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
+  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
+vi.mock('@/api/sandbox', () => ({
+  getAdminRequest: vi.fn(() => Promise.resolve(null)),
+  getClock: vi.fn(() =>
+    Promise.resolve({ now: '', now_ms: Date.now(), offset_ms: 0, next_due_at: null }),
+  ),
+  openSandboxEvents: vi.fn(() => ({ close() {} })),
+}))
+
+const ID = 'e'.repeat(32)
+let wrapper: VueWrapper | null = null
+
+function found(): VerificationRequest {
+  const submitted = new Date(Date.now() - 10_000).toISOString().replace('T', ' ').slice(0, 19)
+  return {
+    request_id: ID,
+    account_id: 'abcd1234',
+    number: '447700900177',
+    sender_id: 'verify',
+    date_submitted: submitted,
+    date_finalized: '',
+    checks: [],
+    first_event_date: submitted,
+    last_event_date: submitted,
+    price: '0',
+    currency: 'EUR',
+    status: 'IN PROGRESS',
+    estimated_price_messages_sent: '',
+    events: [{ type: 'sms', id: 'e1' }],
+  }
+}
+
+/**
+ * The app's chrome (the environment badge) and its pages: a request page and New verification.
+ * `chosen` is the environment chosen for new verifications; the request is `requestEnv`'s.
+ */
+async function mountApp(
+  chosen: EnvironmentId,
+  requestEnv: EnvironmentId,
+): Promise<{ router: Router }> {
+  localStorage.setItem('verify-desk:environment', chosen)
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  await useRequestsStore().upsert({
+    request_id: ID,
+    environment: requestEnv,
+    kind: 'request',
+    number: '447700900177',
+    brand: 'Acme',
+    params: { number: '447700900177', brand: 'Acme' },
+    status: 'IN PROGRESS',
+    createdAt: Date.now() - 10_000,
+    source: 'started',
+  })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/requests/:id', component: RequestView, props: true },
+      { path: '/', component: { render: () => h('p', 'new verification') } },
+      { path: '/history', component: { render: () => h('p', 'history') } },
+    ],
+  })
+  await router.push(`/requests/${ID}`)
+  const Shell = defineComponent(() => () => [h(AppEnvBadge), h(RouterView)])
+  wrapper = mount(Shell, { global: { plugins: [pinia, router] } })
+  await flushPromises()
+  return { router }
+}
+
+const badge = () => wrapper!.get('.env-badge')
+const note = () => wrapper!.find('[data-testid="env-live-note"]')
+
+beforeEach(() => {
+  localStorage.clear()
+  vi.mocked(getEnvironments).mockResolvedValue({
+    environments: [
+      { id: 'sandbox', label: 'Sandbox', available: true },
+      { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
+    ],
+    default: 'sandbox',
+  })
+  vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [found()], missing: [] })
+  vi.mocked(triggerNextEvent).mockReset()
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+})
+
+describe('the environment badge on a request page', () => {
+  it('shows Live for a live request while Sandbox is chosen, as its buttons call live', async () => {
+    const { router } = await mountApp('sandbox', 'live')
+    expect(useEnvironmentsStore().currentId).toBe('sandbox')
+    expect(badge().attributes('data-env')).toBe('live')
+    expect(badge().text()).toBe(
+      'Environment: Live — This request is in Live: its buttons call the real Vonage API (key ab12…), real SMS and calls are made and charged. New verifications still go to Sandbox.',
+    )
+    expect(badge().text()).not.toMatch(/sandbox: no real SMS/i)
+    expect(note().text()).toBe('This request: real SMS and calls, charged')
+    // The tab says Live too.
+    expect(document.title).toBe('Live · Request …eeeeee IN PROGRESS · Verify Desk')
+
+    // What the badge says is where the buttons go.
+    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    await wrapper!.get('#next-event').trigger('click')
+    await flushPromises()
+    expect(triggerNextEvent).toHaveBeenCalledWith('live', ID)
+
+    // Leaving the page, the badge shows the chosen environment again.
+    await router.push('/')
+    await flushPromises()
+    expect(badge().attributes('data-env')).toBe('sandbox')
+    expect(badge().text()).toBe(
+      'Environment: Sandbox — Calls go to the embedded sandbox: no real SMS or calls are made.',
+    )
+    expect(note().exists()).toBe(false)
+  })
+
+  it('shows Sandbox for a sandbox request while Live is chosen, and keeps the tab title plain', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, Date.now() - 10_000))
+    await mountApp('live', 'sandbox')
+    expect(useEnvironmentsStore().currentId).toBe('live')
+    expect(badge().attributes('data-env')).toBe('sandbox')
+    expect(badge().text()).toBe(
+      'Environment: Sandbox — This request is in the sandbox: its buttons call the embedded sandbox, no real SMS or calls are made. New verifications still go to Live.',
+    )
+    expect(note().exists()).toBe(false)
+    expect(document.title).toBe('Request …eeeeee IN PROGRESS · Verify Desk')
+  })
+
+  it('says when the request is in an environment the server no longer offers', async () => {
+    vi.mocked(getEnvironments).mockResolvedValue({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: false },
+      ],
+      default: 'sandbox',
+    })
+    await mountApp('sandbox', 'live')
+    expect(badge().attributes('data-env')).toBe('live')
+    expect(badge().text()).toBe(
+      'Environment: Live (not available) — This request is in Live: Live is not configured: set VONAGE_API_KEY and VONAGE_API_SECRET on the server and restart it.',
+    )
+  })
+})
