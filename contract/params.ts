@@ -493,13 +493,3 @@ export function validateControlParams(params: {
   }
   return null
 }
-
-/**
- * The error of a code as typed into a form, or `null`: digits only, or, when the request's PIN is
- * known (`pin`), the characters of its alphabet (`inPinAlphabet`).
- */
-export function codeError(code: string, pin?: string): string | null {
-  if (code === '') return ERROR_TEXTS.missingParam('code')
-  const written = pin === undefined ? INTEGER.test(code) : inPinAlphabet(code, pin)
-  return written ? null : ERROR_TEXTS.codeInvalidCharacters
-}
