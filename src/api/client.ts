@@ -7,7 +7,9 @@
  * - Every failure (network, timeout, HTTP status, the proxy's `{"error":{code,message}}` body, an
  *   unreadable answer) is thrown as one `ApiError { kind, httpStatus?, code?, message }`.
  *   API-level results (HTTP 200 with a `status` other than "0") are NOT errors: they are returned.
- * - The access token (`X-Verify-Desk-Token`) comes from `setAccessToken()`, never from a store.
+ * - The access token (`X-Verify-Desk-Token`) comes from `setAccessToken()`, never from a store,
+ *   and only ever travels in that header, never in a URL. `onAccessTokenChange()` tells of a new
+ *   one; `onTokenRefused()` of every call (or stream) the server refused for want of it.
  * - A call the page makes on its own (`background: true`: the status polling, not a user's click)
  *   carries `X-Verify-Desk-Background: 1`, so that it never uses up a fault injected into the
  *   sandbox (the proxy passes the mark to the embedded sandbox only).
@@ -17,7 +19,8 @@
  *   a call whose answer never arrives (the page was reloaded or closed meanwhile) is not lost.
  * - `configureClient({ prefixUrl, fetch })` points the client elsewhere (tests: an in-process fetch).
  *
- * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`.
+ * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`; `openApiStream()` opens a
+ * long-lived answer (the sandbox's event stream, read by `event-stream.ts`).
  */
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky'
 import {
@@ -172,6 +175,8 @@ let options: Required<Omit<ClientOptions, 'fetch'>> & { fetch?: typeof fetch } =
   timeout: 30_000,
 }
 let accessToken: string | null = null
+const tokenListeners = new Set<(token: string | null) => void>()
+const refusedListeners = new Set<() => void>()
 let nextCallId = 1
 /** Tells this page load's calls from those of other tabs and earlier loads. */
 const PAGE_KEY = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
@@ -188,7 +193,10 @@ function build(): KyInstance {
     hooks: {
       beforeRequest: [
         (request) => {
-          if (accessToken) request.headers.set(TOKEN_HEADER, accessToken)
+          // A token a header cannot carry is not sent: the server's 401 brings the prompt back.
+          if (accessToken && isSendableToken(accessToken)) {
+            request.headers.set(TOKEN_HEADER, accessToken)
+          }
         },
       ],
     },
@@ -205,14 +213,56 @@ export function configureClient(next: ClientOptions): void {
   instance = build()
 }
 
-/** The base every path is resolved against, e.g. `http://localhost:5173/api`. */
-function apiBaseUrl(): string {
-  return options.prefixUrl.replace(/\/$/, '')
+/**
+ * Whether a browser can send `token` in a header: printable ASCII only (`!` to `~`), as the server
+ * requires of its token. Anything else makes `fetch` throw before the call leaves.
+ */
+export function isSendableToken(token: string): boolean {
+  return /^[!-~]+$/.test(token)
 }
 
 /** Sets (or clears with `null`) the access token sent with every call. */
 export function setAccessToken(token: string | null): void {
-  accessToken = token && token.trim() ? token.trim() : null
+  const next = token && token.trim() ? token.trim() : null
+  if (next === accessToken) return
+  accessToken = next
+  for (const listener of [...tokenListeners]) {
+    try {
+      listener(next)
+    } catch {
+      // A listener's failure never stops the others.
+    }
+  }
+}
+
+/** Calls `listener` with each new access token (this tab's or one taken over); returns the unsubscribe. */
+export function onAccessTokenChange(listener: (token: string | null) => void): () => void {
+  tokenListeners.add(listener)
+  return () => tokenListeners.delete(listener)
+}
+
+/**
+ * Calls `listener` whenever the server refuses a call or stream for want of its access token
+ * (HTTP 401 `unauthorized`), so the app can ask for it; returns the unsubscribe.
+ */
+export function onTokenRefused(listener: () => void): () => void {
+  refusedListeners.add(listener)
+  return () => refusedListeners.delete(listener)
+}
+
+/** Tells the `onTokenRefused()` listeners (the event stream, refused here or in its leader tab). */
+export function reportTokenRefused(): void {
+  for (const listener of [...refusedListeners]) {
+    try {
+      listener()
+    } catch {
+      // A listener's failure never stops the others.
+    }
+  }
+}
+
+function isTokenRefusal(error: ApiError): boolean {
+  return error.httpStatus === 401 && error.code === 'unauthorized'
 }
 
 export function getAccessToken(): string | null {
@@ -422,6 +472,7 @@ export async function apiRequest<T>(
       message: error.message,
       ...(error.code ? { code: error.code } : {}),
     }
+    if (isTokenRefusal(error)) reportTokenRefused()
     throw error
   } finally {
     call.durationMs = Date.now() - started
@@ -437,9 +488,26 @@ function environmentOf(path: string): EnvironmentId | undefined {
     : undefined
 }
 
-/** Absolute URL of a path below `/api`, with the access token as a query parameter when set. */
-export function apiUrlWithToken(path: string): string {
-  const url = new URL(`${apiBaseUrl()}/${path}`)
-  if (accessToken) url.searchParams.set(TOKEN_QUERY_PARAM, accessToken)
-  return url.href
+/**
+ * Opens a long-lived GET below `/api` (the event stream) and returns the response once its headers
+ * arrived, its body still streaming: no timeout, no retry, the access token in its header (never
+ * in the URL), and not reported to the call listeners (it is no call a user made). Closed through
+ * `signal`. Throws `ApiError` (its reader tells the `onTokenRefused()` listeners of a 401).
+ */
+export async function openApiStream(
+  path: string,
+  request: { signal?: AbortSignal; accept?: string } = {},
+): Promise<Response> {
+  try {
+    return await instance(path, {
+      method: 'GET',
+      timeout: false,
+      headers: { Accept: request.accept ?? 'text/event-stream', 'Cache-Control': 'no-cache' },
+      ...(request.signal ? { signal: request.signal } : {}),
+    })
+  } catch (raw) {
+    const { error } = await toApiError(raw, request.signal)
+    error.environment ??= environmentOf(path)
+    throw error
+  }
 }

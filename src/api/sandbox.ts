@@ -14,7 +14,8 @@ import type {
   TestNumber,
 } from '@contract/admin'
 import type { SearchStatus } from '@contract/types'
-import { apiRequest, apiUrlWithToken, type Params } from './client'
+import { apiRequest, type Params } from './client'
+import { browserStreamEnvironment, SharedEventStream } from './event-stream'
 
 const ADMIN = 'sandbox/__admin'
 
@@ -117,86 +118,51 @@ export interface SandboxEventsHandle {
   close(): void
 }
 
-const STREAM_EVENTS: (keyof AdminStreamEvents)[] = [
+const STREAM_EVENTS: ReadonlySet<string> = new Set<keyof AdminStreamEvents>([
   'request',
   'message',
   'clock',
   'reset',
   'faults',
   'test-numbers',
-]
+])
 
-interface Subscriber {
-  onEvent: (event: SandboxEvent) => void
-  onError?: (event: Event) => void
-  onOpen?: () => void
-}
+const EVENTS_PATH = `${ADMIN}/events`
 
 /**
- * One EventSource per page, shared by every subscriber: browsers allow only six HTTP/1.1
- * connections per host across all tabs, and each stream holds one open for good.
+ * The stream shared by every subscriber of this tab and, through the leader tab, of every tab of
+ * this browser (see event-stream.ts): browsers allow only six HTTP/1.1 connections per host
+ * across all tabs, and each stream holds one open for good.
  */
-let shared: { source: EventSource; subscribers: Set<Subscriber> } | null = null
-
-function openShared(): { source: EventSource; subscribers: Set<Subscriber> } {
-  if (shared) return shared
-  const source = new EventSource(apiUrlWithToken(`${ADMIN}/events`))
-  const subscribers = new Set<Subscriber>()
-  for (const type of STREAM_EVENTS) {
-    source.addEventListener(type, (message) => {
-      let event: SandboxEvent
-      try {
-        event = { type, data: JSON.parse((message as MessageEvent<string>).data) } as SandboxEvent
-      } catch {
-        return // A malformed event is skipped; the next one still arrives.
-      }
-      for (const subscriber of [...subscribers]) {
-        try {
-          subscriber.onEvent(event)
-        } catch {
-          // One subscriber's failure never stops the others.
-        }
-      }
-    })
-  }
-  source.addEventListener('error', (event) => {
-    for (const subscriber of [...subscribers]) subscriber.onError?.(event)
-  })
-  source.addEventListener('open', () => {
-    for (const subscriber of [...subscribers]) subscriber.onOpen?.()
-  })
-  shared = { source, subscribers }
-  return shared
-}
+let shared: SharedEventStream | null = null
 
 /**
  * Subscribes to the live stream `GET /api/sandbox/__admin/events`. `onEvent` gets each parsed
- * event; `onError` is told when the connection drops (EventSource reconnects by itself); `onOpen`
- * when it is (re)connected, so a caller can reload what it may have missed (at once when the
- * shared connection is already open). `close()` unsubscribes; the connection closes with its last
- * subscriber.
+ * event; `onError` is told when the connection fails, drops or the access token is refused (it is
+ * tried again by itself: after a wait, or as soon as a new token is set); `onOpen` when it is
+ * (re)connected, here or through another tab, so a caller can reload what it may have missed (at
+ * once when the stream is already open). `close()` unsubscribes; the connection closes with the
+ * last subscriber of the tab that holds it (another tab's then takes over).
  */
 export function openSandboxEvents(
   onEvent: (event: SandboxEvent) => void,
-  onError?: (event: Event) => void,
+  onError?: () => void,
   onOpen?: () => void,
 ): SandboxEventsHandle {
-  if (typeof EventSource === 'undefined') return { close() {} }
-  const stream = openShared()
-  const subscriber: Subscriber = { onEvent, onError, onOpen }
-  stream.subscribers.add(subscriber)
-  if (onOpen && stream.source.readyState === 1) {
-    queueMicrotask(() => {
-      if (stream.subscribers.has(subscriber)) onOpen()
-    })
-  }
-  return {
-    close() {
-      stream.subscribers.delete(subscriber)
-      if (stream.subscribers.size === 0 && shared === stream) {
-        stream.source.close()
-        shared = null
+  shared ??= new SharedEventStream(EVENTS_PATH, browserStreamEnvironment(EVENTS_PATH))
+  const unsubscribe = shared.subscribe({
+    onMessage({ event, data }) {
+      if (!STREAM_EVENTS.has(event)) return
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(data)
+      } catch {
+        return // A malformed event is skipped; the next one still arrives.
       }
+      onEvent({ type: event, data: parsed } as SandboxEvent)
     },
-  }
+    ...(onError ? { onLost: onError } : {}),
+    ...(onOpen ? { onOpen } : {}),
+  })
+  return { close: unsubscribe }
 }

@@ -4,7 +4,7 @@
  * Start it once from app-level code: `useWatchStore().start()`.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch, type WatchStopHandle } from 'vue'
 import { SEARCH_STATUS_INFO } from '@contract/status'
 import type { VerificationRequest } from '@contract/types'
 import { searchRequests } from '@/api/verify'
@@ -97,6 +97,7 @@ export const useWatchStore = defineStore('watch', () => {
   const heldBack = new Map<string, number>()
   let stopListening: (() => void) | null = null
   let events: SandboxEventsHandle | null = null
+  let stopEvents: WatchStopHandle | null = null
   let onVisibility: (() => void) | null = null
 
   const poller = new HistoryPoller<VerificationRequest>({
@@ -174,11 +175,24 @@ export const useWatchStore = defineStore('watch', () => {
       }
       document.addEventListener('visibilitychange', onVisibility)
     }
-    events = openSandboxEvents((event) => {
-      if (event.type === 'request' || event.type === 'clock' || event.type === 'reset') {
-        poller.refreshNow('sandbox')
-      }
-    })
+    // The sandbox's event stream says when to search at once, so it is only listened to while a
+    // sandbox request is watched: a tab with nothing to watch holds no stream.
+    stopEvents = watch(
+      () => watched.value.some((target) => target.environment === 'sandbox'),
+      (listen) => {
+        if (listen && !events) {
+          events = openSandboxEvents((event) => {
+            if (event.type === 'request' || event.type === 'clock' || event.type === 'reset') {
+              poller.refreshNow('sandbox')
+            }
+          })
+        } else if (!listen && events) {
+          events.close()
+          events = null
+        }
+      },
+      { immediate: true },
+    )
     poller.start()
   }
 
@@ -187,6 +201,8 @@ export const useWatchStore = defineStore('watch', () => {
     poller.stop()
     stopListening?.()
     stopListening = null
+    stopEvents?.()
+    stopEvents = null
     events?.close()
     events = null
     if (onVisibility) document.removeEventListener('visibilitychange', onVisibility)

@@ -1,0 +1,448 @@
+/**
+ * A Server-Sent Events stream below `/api` (the sandbox's live events), read with a streamed fetch
+ * and shared by every tab of this browser.
+ *
+ * - `connectEventStream()`: one connection. The access token travels in its header (never in the
+ *   URL, which access logs and HAR files keep); the text/event-stream is parsed as it arrives; after
+ *   a network error or a dropped stream it connects again by itself, waiting longer each time (from
+ *   the server's `retry:` or 1 s, doubling up to 30 s); after a 401 it waits for a new access token
+ *   (typed in this tab or taken over from another one) and then tries again at once.
+ * - `SharedEventStream`: one connection per browser profile and origin, however many tabs are open.
+ *   Browsers allow six HTTP/1.1 connections per host across all tabs, and a stream holds one for
+ *   good: six tabs with a stream each would leave none for the API calls. The tabs that listen elect
+ *   a leader with the Web Locks API (the lock is held while the leader has subscribers, and passes
+ *   to a waiting tab when it closes); the leader alone connects and relays the events and the
+ *   connection's state (open, lost, refused) to the others over a BroadcastChannel. Where either API
+ *   is missing, each tab keeps a connection of its own.
+ */
+import { createParser } from 'eventsource-parser'
+import { isApiError, onAccessTokenChange, openApiStream, reportTokenRefused } from './client'
+
+/** One event as the server sent it: its `event:` name (`message` without one) and raw `data:`. */
+export interface StreamMessage {
+  event: string
+  data: string
+}
+
+/** The stream as a tab knows it. */
+export type StreamState = 'connecting' | 'open' | 'lost' | 'refused'
+
+export interface ConnectionHandlers {
+  /** Connected (again): what happened meanwhile was not seen. */
+  onOpen(): void
+  onMessage(message: StreamMessage): void
+  /** The connection failed or dropped; it is tried again in `retryInMs`. */
+  onLost(retryInMs: number): void
+  /** The server refused the access token (401): tried again once a new token is set. */
+  onRefused(): void
+}
+
+export interface ConnectionOptions {
+  /** Opens the stream: resolves with the response once its headers arrived, throws `ApiError`. */
+  open(signal: AbortSignal): Promise<Response>
+  /** Subscribes to changes of the access token; returns the unsubscribe function. */
+  onTokenChange(listener: () => void): () => void
+  /** The wait before the first try again, until the server sets one with `retry:`. @default 1000 */
+  retryMs?: number
+  /** The longest wait between two tries (unless the server's `retry:` is longer). @default 30000 */
+  maxRetryMs?: number
+  /** Spreads the waits of many browsers after a server restart. @default Math.random */
+  random?: () => number
+}
+
+export interface Connection {
+  close(): void
+}
+
+function safely(run: () => void): void {
+  try {
+    run()
+  } catch {
+    // One listener's failure never stops the stream or the other listeners.
+  }
+}
+
+function isRefusal(error: unknown): boolean {
+  return isApiError(error) && error.httpStatus === 401 && error.code === 'unauthorized'
+}
+
+/** Opens one connection to an event stream; see the module comment. */
+export function connectEventStream(
+  handlers: ConnectionHandlers,
+  options: ConnectionOptions,
+): Connection {
+  const maxRetryMs = options.maxRetryMs ?? 30_000
+  const random = options.random ?? Math.random
+  let retryMs = options.retryMs ?? 1000
+  /** Tries that failed in a row (since the last open). */
+  let failures = 0
+  let closed = false
+  let controller: AbortController | null = null
+  let cancelRead: (() => void) | null = null
+  /** Ends the current wait (set while waiting). */
+  let wake: (() => void) | null = null
+
+  // A new token is tried at once, whether the last one was refused or the server was unreachable.
+  const stopTokenChange = options.onTokenChange(() => {
+    failures = 0
+    wake?.()
+  })
+
+  function wait(ms: number | null): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === null ? null : setTimeout(() => wake?.(), ms)
+      wake = () => {
+        wake = null
+        if (timer !== null) clearTimeout(timer)
+        resolve()
+      }
+    })
+  }
+
+  function nextDelay(): number {
+    const cap = Math.max(maxRetryMs, retryMs)
+    const base = Math.min(cap, retryMs * 2 ** Math.min(failures, 16))
+    failures++
+    return Math.round(base * (1 + 0.2 * random()))
+  }
+
+  async function read(body: ReadableStream<Uint8Array>): Promise<void> {
+    const parser = createParser({
+      onEvent(message) {
+        if (closed) return
+        safely(() => handlers.onMessage({ event: message.event ?? 'message', data: message.data }))
+      },
+      onRetry(ms) {
+        if (Number.isFinite(ms) && ms >= 0) retryMs = ms
+      },
+    })
+    const decoder = new TextDecoder()
+    const reader = body.getReader()
+    cancelRead = () => void reader.cancel().catch(() => undefined)
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done || closed) return
+        parser.feed(decoder.decode(value, { stream: true }))
+      }
+    } finally {
+      cancelRead = null
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (!closed) {
+      controller = new AbortController()
+      try {
+        const response = await options.open(controller.signal)
+        if (closed) {
+          void response.body?.cancel().catch(() => undefined)
+          return
+        }
+        const type = response.headers.get('content-type') ?? ''
+        if (!response.body || !type.includes('text/event-stream')) {
+          void response.body?.cancel().catch(() => undefined)
+          throw new Error(`not an event stream (${type || 'no content type'})`)
+        }
+        failures = 0
+        safely(() => handlers.onOpen())
+        await read(response.body)
+      } catch (error) {
+        if (closed) return
+        if (isRefusal(error)) {
+          safely(() => handlers.onRefused())
+          await wait(null)
+          continue
+        }
+      }
+      if (closed) return
+      const delay = nextDelay()
+      safely(() => handlers.onLost(delay))
+      await wait(delay)
+    }
+  }
+
+  void run()
+
+  return {
+    close() {
+      if (closed) return
+      closed = true
+      stopTokenChange()
+      controller?.abort()
+      cancelRead?.()
+      wake?.()
+    },
+  }
+}
+
+/** What a tab listening to a shared stream is told. */
+export interface StreamSubscriber {
+  onMessage(message: StreamMessage): void
+  /** Connected, or connected again (maybe through another tab): reload what may have been missed. */
+  onOpen?(): void
+  /** The connection failed, dropped or was refused; it is tried again by itself. */
+  onLost?(): void
+}
+
+/** The part of the Web Locks API used here (`navigator.locks`). */
+export interface LockManagerLike {
+  request(
+    name: string,
+    options: { signal?: AbortSignal },
+    callback: (lock: unknown) => Promise<void>,
+  ): Promise<unknown>
+}
+
+/** The part of `BroadcastChannel` used here. */
+export interface ChannelLike {
+  onmessage: ((event: MessageEvent) => void) | null
+  postMessage(message: unknown): void
+  close(): void
+}
+
+export interface SharedStreamEnvironment {
+  /** `navigator.locks`, or null where the browser has none (each tab then connects on its own). */
+  locks: LockManagerLike | null
+  /** Opens a BroadcastChannel, or null where the browser has none. */
+  createChannel: ((name: string) => ChannelLike) | null
+  /** Opens this tab's connection (the leader's). */
+  connect(handlers: ConnectionHandlers): Connection
+  /** Tells this tab's app that the server refused the access token. */
+  onRefused(): void
+  /** Adds a `pagehide` listener (the leader says it is going); returns its removal. */
+  onPageHide?(listener: () => void): () => void
+}
+
+/** What the tabs say to one another. */
+type RelayMessage =
+  | { kind: 'hello' }
+  | { kind: 'state'; leader: string; state: StreamState }
+  | { kind: 'event'; leader: string; event: string; data: string }
+  /** The leader closed its connection and gave up the lock (its tab closes or stops listening). */
+  | { kind: 'bye'; leader: string }
+
+function isRelayMessage(value: unknown): value is RelayMessage {
+  if (typeof value !== 'object' || value === null) return false
+  const kind = (value as { kind?: unknown }).kind
+  return kind === 'hello' || kind === 'state' || kind === 'event' || kind === 'bye'
+}
+
+interface Session {
+  id: string
+  leader: boolean
+  channel: ChannelLike | null
+  connection: Connection | null
+  /** Leaves the lock's queue (while waiting for it). */
+  abort: AbortController
+  /** Releases the lock (once held). */
+  release: (() => void) | null
+  stopPageHide: (() => void) | null
+}
+
+let nextSessionNumber = 1
+
+function newSessionId(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}-${nextSessionNumber++}`
+}
+
+/** One stream shared by this tab's subscribers and, through a leader tab, by every tab. */
+export class SharedEventStream {
+  private readonly subscribers = new Set<StreamSubscriber>()
+  private session: Session | null = null
+  private state: StreamState = 'connecting'
+  /** The session whose connection `state` describes. */
+  private leaderId: string | null = null
+  /** Leaders that said goodbye: what they sent arriving late (after the next leader's) is ignored. */
+  private readonly retired = new Set<string>()
+
+  constructor(
+    private readonly name: string,
+    private readonly env: SharedStreamEnvironment,
+  ) {}
+
+  /** Whether this tab holds the connection (tests, diagnostics). */
+  get isLeader(): boolean {
+    return this.session?.leader === true
+  }
+
+  /** The stream as this tab knows it (tests, diagnostics). */
+  get currentState(): StreamState {
+    return this.state
+  }
+
+  /**
+   * Listens to the stream (joining the tabs that share it with the first subscriber); `onOpen` is
+   * called at once (in a microtask) when the stream is already open. Returns the unsubscribe
+   * function: the tab leaves with its last subscriber (closing the connection when it held it).
+   */
+  subscribe(subscriber: StreamSubscriber): () => void {
+    this.subscribers.add(subscriber)
+    if (!this.session) this.join()
+    else if (this.state === 'open' && subscriber.onOpen) {
+      queueMicrotask(() => {
+        if (this.subscribers.has(subscriber)) safely(() => subscriber.onOpen?.())
+      })
+    }
+    return () => {
+      if (!this.subscribers.delete(subscriber)) return
+      if (this.subscribers.size === 0) this.leave()
+    }
+  }
+
+  private join(): void {
+    const session: Session = {
+      id: newSessionId(),
+      leader: false,
+      channel: null,
+      connection: null,
+      abort: new AbortController(),
+      release: null,
+      stopPageHide: null,
+    }
+    this.session = session
+    this.state = 'connecting'
+    this.leaderId = null
+    const { locks, createChannel } = this.env
+    if (!locks || !createChannel) {
+      this.lead(session)
+      return
+    }
+    const lockName = `verify-desk:event-stream:${this.name}`
+    const channel = createChannel(lockName)
+    session.channel = channel
+    channel.onmessage = (event) => this.onRelay(session, event.data)
+    session.stopPageHide =
+      this.env.onPageHide?.(() => {
+        // A closing leader says so: the other tabs show the stream as lost until one takes over.
+        if (session.leader) this.post(session, { kind: 'bye', leader: session.id })
+      }) ?? null
+    locks
+      .request(lockName, { signal: session.abort.signal }, () => {
+        if (this.session !== session) return Promise.resolve()
+        return new Promise<void>((resolve) => {
+          session.release = resolve
+          this.lead(session)
+        })
+      })
+      .catch(() => {
+        // Left the queue (the last subscriber went) before the lock came.
+      })
+    // The leader, if any, answers with the stream's state.
+    this.post(session, { kind: 'hello' })
+  }
+
+  private leave(): void {
+    const session = this.session
+    if (!session) return
+    this.session = null
+    this.state = 'connecting'
+    this.leaderId = null
+    session.stopPageHide?.()
+    if (session.leader) {
+      session.connection?.close()
+      this.post(session, { kind: 'bye', leader: session.id })
+    }
+    session.abort.abort()
+    session.release?.()
+    session.channel?.close()
+  }
+
+  /** Becomes the tab that connects (it holds the lock, or there is no sharing). */
+  private lead(session: Session): void {
+    session.leader = true
+    // The connection that served this tab so far (another tab's) is gone: lost until this one opens.
+    if (this.state === 'open') this.setState('lost', session.id)
+    const report = (state: StreamState) => {
+      if (this.session !== session) return
+      this.post(session, { kind: 'state', leader: session.id, state })
+      this.setState(state, session.id)
+      if (state === 'refused') this.env.onRefused()
+    }
+    session.connection = this.env.connect({
+      onOpen: () => report('open'),
+      onLost: () => report('lost'),
+      onRefused: () => report('refused'),
+      onMessage: (message) => {
+        if (this.session !== session) return
+        this.post(session, { kind: 'event', leader: session.id, ...message })
+        this.dispatch(message)
+      },
+    })
+  }
+
+  private post(session: Session, message: RelayMessage): void {
+    try {
+      session.channel?.postMessage(message)
+    } catch {
+      // A closed channel: nobody left to tell.
+    }
+  }
+
+  private onRelay(session: Session, message: unknown): void {
+    if (this.session !== session || !isRelayMessage(message)) return
+    if (message.kind === 'hello') {
+      if (session.leader) {
+        this.post(session, { kind: 'state', leader: session.id, state: this.state })
+      }
+      return
+    }
+    if (session.leader) return
+    if (message.kind === 'bye') {
+      this.retired.add(message.leader)
+      // Lost until a waiting tab takes the lock and connects.
+      if (message.leader === this.leaderId) this.setState('lost', message.leader)
+      return
+    }
+    if (this.retired.has(message.leader)) return
+    if (message.kind === 'event') {
+      // An event proves the stream open (its state may not have arrived yet).
+      this.setState('open', message.leader)
+      this.dispatch({ event: message.event, data: message.data })
+      return
+    }
+    this.setState(message.state, message.leader)
+    if (message.state === 'refused') this.env.onRefused()
+  }
+
+  private setState(state: StreamState, leaderId: string): void {
+    const previous = this.state
+    const previousLeader = this.leaderId
+    this.state = state
+    this.leaderId = leaderId
+    if (state === 'open') {
+      // Open again, or open through another leader: something may have been missed.
+      if (previous === 'open' && previousLeader === leaderId) return
+      for (const subscriber of [...this.subscribers]) safely(() => subscriber.onOpen?.())
+    } else if (state === 'lost' || state === 'refused') {
+      if (previous === 'lost' || previous === 'refused') return
+      for (const subscriber of [...this.subscribers]) safely(() => subscriber.onLost?.())
+    }
+  }
+
+  private dispatch(message: StreamMessage): void {
+    for (const subscriber of [...this.subscribers]) safely(() => subscriber.onMessage(message))
+  }
+}
+
+/** The browser's Web Locks, BroadcastChannel and this app's API client, for the stream at `path`. */
+export function browserStreamEnvironment(path: string): SharedStreamEnvironment {
+  const nav = typeof navigator === 'undefined' ? undefined : navigator
+  const locks = nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : null
+  return {
+    locks,
+    createChannel:
+      typeof BroadcastChannel === 'function' ? (name) => new BroadcastChannel(name) : null,
+    connect: (handlers) =>
+      connectEventStream(handlers, {
+        open: (signal) => openApiStream(path, { signal }),
+        onTokenChange: onAccessTokenChange,
+      }),
+    onRefused: reportTokenRefused,
+    onPageHide(listener) {
+      if (typeof addEventListener !== 'function') return () => undefined
+      addEventListener('pagehide', listener)
+      return () => removeEventListener('pagehide', listener)
+    },
+  }
+}

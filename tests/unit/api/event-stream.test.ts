@@ -1,0 +1,210 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { onAccessTokenChange, openApiStream, setAccessToken, TOKEN_HEADER } from '@/api/client'
+import {
+  connectEventStream,
+  type Connection,
+  type ConnectionOptions,
+  type StreamMessage,
+} from '@/api/event-stream'
+import { serveEvents, settle, unauthorized, jsonAnswer, type FakeServer } from './support/sse'
+
+const PATH = 'sandbox/__admin/events'
+
+let server: FakeServer
+let connection: Connection | null = null
+
+interface Watched {
+  /** What the connection reported, in order: `open`, `lost <ms>`, `refused`. */
+  log: string[]
+  messages: StreamMessage[]
+  connection: Connection
+}
+
+function connect(options: Partial<ConnectionOptions> = {}): Watched {
+  const log: string[] = []
+  const messages: StreamMessage[] = []
+  connection = connectEventStream(
+    {
+      onOpen: () => log.push('open'),
+      onMessage: (message) => messages.push(message),
+      onLost: (ms) => log.push(`lost ${ms}`),
+      onRefused: () => log.push('refused'),
+    },
+    {
+      open: (signal) => openApiStream(PATH, { signal }),
+      onTokenChange: onAccessTokenChange,
+      random: () => 0,
+      ...options,
+    },
+  )
+  return { log, messages, connection }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  setAccessToken(null)
+  server = serveEvents()
+})
+afterEach(() => {
+  connection?.close()
+  connection = null
+  setAccessToken(null)
+  vi.useRealTimers()
+})
+
+describe('connectEventStream: reading the stream', () => {
+  it('parses events however the text is cut into chunks', async () => {
+    const { log, messages } = connect()
+    await settle()
+    expect(log).toEqual(['open'])
+    const stream = server.streams[0]!
+    stream.send('retry: 3000\n: connected\n\n')
+    stream.send('event: clock\nda')
+    stream.send('ta: {"offset_ms":5}\n')
+    stream.send('\n: keep-alive\n\nevent: request\r\ndata: {"a":\r\ndata: 1}\r\n\r\n')
+    stream.send('data: no name\n\n')
+    await settle()
+    expect(messages).toEqual([
+      { event: 'clock', data: '{"offset_ms":5}' },
+      { event: 'request', data: '{"a":\n1}' },
+      { event: 'message', data: 'no name' },
+    ])
+  })
+
+  it('asks for an event stream with the token in its header, never in the URL', async () => {
+    setAccessToken('s3cret-token-0123456789')
+    connect()
+    await settle()
+    const request = server.requests[0]!
+    expect(request.method).toBe('GET')
+    expect(request.url).toBe(`http://127.0.0.1:9/api/${PATH}`)
+    expect(request.headers.get(TOKEN_HEADER)).toBe('s3cret-token-0123456789')
+    expect(request.headers.get('accept')).toBe('text/event-stream')
+  })
+
+  it('has no time limit: an open stream stays open however long nothing comes', async () => {
+    const { log } = connect()
+    await settle()
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    await settle()
+    expect(log).toEqual(['open'])
+    expect(server.requests).toHaveLength(1)
+    expect(server.streams[0]!.cancelled).toBe(false)
+  })
+
+  it('close() cancels the stream and tries nothing more', async () => {
+    const { log, messages, connection } = connect()
+    await settle()
+    connection.close()
+    await settle()
+    expect(server.streams[0]!.cancelled || server.requests[0]!.signal.aborted).toBe(true)
+    await vi.advanceTimersByTimeAsync(120_000)
+    await settle()
+    expect(server.requests).toHaveLength(1)
+    expect(log).toEqual(['open'])
+    expect(messages).toEqual([])
+  })
+})
+
+describe('connectEventStream: connecting again', () => {
+  it("waits the server's retry: after a drop, longer after each failure, and starts over once open", async () => {
+    const { log } = connect({ maxRetryMs: 20_000 })
+    await settle()
+    server.streams[0]!.send('retry: 3000\n\n')
+    server.streams[0]!.end()
+    await settle()
+    expect(log).toEqual(['open', 'lost 3000'])
+
+    // Nothing before the wait is over.
+    server.answer = () => new TypeError('Failed to fetch')
+    await vi.advanceTimersByTimeAsync(2999)
+    await settle()
+    expect(server.requests).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    await settle()
+    expect(server.requests).toHaveLength(2)
+    expect(log.at(-1)).toBe('lost 6000')
+
+    server.answer = () => jsonAnswer({ error: { code: 'x', message: 'down' } }, 503)
+    await vi.advanceTimersByTimeAsync(6000)
+    await settle()
+    expect(server.requests).toHaveLength(3)
+    expect(log.at(-1)).toBe('lost 12000')
+
+    // An answer that is not an event stream is a failure too; the wait stops growing at the cap.
+    server.answer = () =>
+      new Response('<html></html>', { headers: { 'content-type': 'text/html' } })
+    await vi.advanceTimersByTimeAsync(12_000)
+    await settle()
+    expect(server.requests).toHaveLength(4)
+    expect(log.at(-1)).toBe('lost 20000')
+
+    server.answer = () => 'stream'
+    await vi.advanceTimersByTimeAsync(20_000)
+    await settle()
+    expect(server.requests).toHaveLength(5)
+    expect(log.at(-1)).toBe('open')
+    server.streams[1]!.fail()
+    await settle()
+    expect(log.slice(-2)).toEqual(['open', 'lost 3000'])
+    await vi.advanceTimersByTimeAsync(3000)
+    await settle()
+    expect(server.requests).toHaveLength(6)
+    expect(log.at(-1)).toBe('open')
+  })
+
+  it('waits 1 s first when the server set no retry, and spreads the waits of many browsers', async () => {
+    const { log } = connect({ random: () => 0.5 })
+    await settle()
+    server.streams[0]!.end()
+    await settle()
+    expect(log).toEqual(['open', 'lost 1100'])
+  })
+
+  it('tries a new token at once while waiting to connect again', async () => {
+    const { log } = connect()
+    server.answer = () => new TypeError('Failed to fetch')
+    await settle()
+    expect(log).toEqual(['lost 1000'])
+    server.answer = () => new TypeError('Failed to fetch')
+    await vi.advanceTimersByTimeAsync(1000)
+    await settle()
+    expect(log).toEqual(['lost 1000', 'lost 2000'])
+    server.answer = () => 'stream'
+    setAccessToken('new-token-0123456789')
+    await settle()
+    expect(server.requests).toHaveLength(3)
+    expect(server.requests[2]!.headers.get(TOKEN_HEADER)).toBe('new-token-0123456789')
+    expect(log.at(-1)).toBe('open')
+  })
+})
+
+describe('connectEventStream: a refused token', () => {
+  it('stops after a 401, tells the app, and reopens with the token entered here or in another tab', async () => {
+    setAccessToken('old-token-0123456789')
+    server.answer = (request) =>
+      request.headers.get(TOKEN_HEADER) === 'new-token-0123456789' ? 'stream' : unauthorized()
+    const { log } = connect()
+    await settle()
+    expect(log).toEqual(['refused'])
+    // No retry with a token the server refused, however long.
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    await settle()
+    expect(server.requests).toHaveLength(1)
+    expect(log).toEqual(['refused'])
+
+    // Another refused token: refused again (the prompt asks again).
+    setAccessToken('wrong-token-0123456789')
+    await settle()
+    expect(server.requests).toHaveLength(2)
+    expect(log).toEqual(['refused', 'refused'])
+
+    setAccessToken('new-token-0123456789')
+    await settle()
+    expect(server.requests).toHaveLength(3)
+    expect(log).toEqual(['refused', 'refused', 'open'])
+    for (const request of server.requests) {
+      expect(new URL(request.url).search).toBe('')
+    }
+  })
+})

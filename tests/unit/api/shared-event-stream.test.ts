@@ -1,0 +1,379 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  SharedEventStream,
+  type ChannelLike,
+  type ConnectionHandlers,
+  type LockManagerLike,
+  type SharedStreamEnvironment,
+} from '@/api/event-stream'
+import { settle } from './support/sse'
+
+/**
+ * The browser's Web Locks for several tabs of one profile: one holder per name, the others queued
+ * in order; a tab that closes gives its lock up and leaves the queue.
+ */
+class FakeLocks {
+  private held = new Map<string, { tab: number; release: () => void }>()
+  private queue: {
+    tab: number
+    name: string
+    callback: (lock: unknown) => Promise<void>
+    resolve: (value: unknown) => void
+    reject: (reason: unknown) => void
+  }[] = []
+
+  forTab(tab: number): LockManagerLike {
+    return {
+      request: (name, options, callback) =>
+        new Promise((resolve, reject) => {
+          const entry = { tab, name, callback, resolve, reject }
+          options.signal?.addEventListener('abort', () => {
+            const at = this.queue.indexOf(entry)
+            if (at === -1) return
+            this.queue.splice(at, 1)
+            reject(new DOMException('The request was aborted.', 'AbortError'))
+          })
+          this.queue.push(entry)
+          this.grant()
+        }),
+    }
+  }
+
+  holder(name: string): number | undefined {
+    return this.held.get(name)?.tab
+  }
+
+  /** The tab is closed: its lock goes to the next in the queue. */
+  closeTab(tab: number): void {
+    this.queue = this.queue.filter((entry) => entry.tab !== tab)
+    for (const [, holder] of this.held) if (holder.tab === tab) holder.release()
+  }
+
+  private grant(): void {
+    for (const entry of [...this.queue]) {
+      if (this.held.has(entry.name)) continue
+      this.queue.splice(this.queue.indexOf(entry), 1)
+      let released = false
+      const release = () => {
+        if (released) return
+        released = true
+        this.held.delete(entry.name)
+        this.grant()
+      }
+      this.held.set(entry.name, { tab: entry.tab, release })
+      entry.callback({ name: entry.name }).then(
+        (value) => {
+          release()
+          entry.resolve(value)
+        },
+        (error: unknown) => {
+          release()
+          entry.reject(error)
+        },
+      )
+    }
+  }
+}
+
+/** BroadcastChannel between the tabs: a copy of each message reaches the other tabs, later. */
+class FakeBus {
+  private channels = new Set<{ tab: number; name: string; channel: ChannelLike }>()
+  /** Every message posted, for the assertions. */
+  posted: unknown[] = []
+
+  forTab(tab: number): (name: string) => ChannelLike {
+    return (name) => {
+      const entry = { tab, name, channel: null as unknown as ChannelLike }
+      const channel: ChannelLike = {
+        onmessage: null,
+        postMessage: (message) => {
+          this.posted.push(message)
+          const copy = structuredClone(message)
+          for (const other of this.channels) {
+            if (other === entry || other.name !== name) continue
+            setImmediate(() => {
+              if (this.channels.has(other)) {
+                other.channel.onmessage?.(new MessageEvent('message', { data: copy }))
+              }
+            })
+          }
+        },
+        close: () => {
+          this.channels.delete(entry)
+        },
+      }
+      entry.channel = channel
+      this.channels.add(entry)
+      return channel
+    }
+  }
+
+  closeTab(tab: number): void {
+    for (const entry of [...this.channels]) if (entry.tab === tab) this.channels.delete(entry)
+  }
+}
+
+interface Tab {
+  id: number
+  stream: SharedEventStream
+  /** The connections this tab opened (as leader). */
+  connections: { handlers: ConnectionHandlers; closed: boolean }[]
+  /** How often this tab's app was told the token was refused. */
+  refused: number
+  /** What this tab's subscriber heard, in order. */
+  log: string[]
+  unsubscribe: () => void
+}
+
+let locks: FakeLocks
+let bus: FakeBus
+let tabs: Tab[] = []
+
+function world(): void {
+  locks = new FakeLocks()
+  bus = new FakeBus()
+  tabs = []
+}
+
+function openTab(options: { share?: boolean; subscribe?: boolean } = {}): Tab {
+  const id = tabs.length + 1
+  const share = options.share ?? true
+  const tab = { id, connections: [], refused: 0, log: [], unsubscribe: () => undefined } as Omit<
+    Tab,
+    'stream'
+  > as Tab
+  const env: SharedStreamEnvironment = {
+    locks: share ? locks.forTab(id) : null,
+    createChannel: share ? bus.forTab(id) : null,
+    connect(handlers) {
+      const connection = { handlers, closed: false }
+      tab.connections.push(connection)
+      return { close: () => (connection.closed = true) }
+    },
+    onRefused: () => tab.refused++,
+  }
+  tab.stream = new SharedEventStream('sandbox/__admin/events', env)
+  tabs.push(tab)
+  if (options.subscribe ?? true) subscribe(tab)
+  return tab
+}
+
+function subscribe(tab: Tab): () => void {
+  const unsubscribe = tab.stream.subscribe({
+    onMessage: (m) => tab.log.push(`${m.event} ${m.data}`),
+    onOpen: () => tab.log.push('open'),
+    onLost: () => tab.log.push('lost'),
+  })
+  tab.unsubscribe = unsubscribe
+  return unsubscribe
+}
+
+/** The browser closes the tab: no goodbye, its lock and channel go. */
+function crash(tab: Tab): void {
+  bus.closeTab(tab.id)
+  locks.closeTab(tab.id)
+}
+
+function leaders(): number[] {
+  return tabs.filter((t) => t.stream.isLeader).map((t) => t.id)
+}
+
+function connectionsOpened(): number {
+  return tabs.reduce((n, t) => n + t.connections.length, 0)
+}
+
+/** The live connection of the leader (the last it opened). */
+function live(tab: Tab): ConnectionHandlers {
+  const connection = tab.connections.at(-1)
+  if (!connection || connection.closed) throw new Error(`tab ${tab.id} holds no connection`)
+  return connection.handlers
+}
+
+afterEach(() => {
+  for (const tab of tabs) tab.unsubscribe()
+  tabs = []
+})
+
+describe('SharedEventStream: one connection for all the tabs', () => {
+  it('connects once for seven tabs and relays every event and the opening to each', async () => {
+    world()
+    for (let i = 0; i < 7; i++) openTab()
+    await settle()
+    expect(connectionsOpened()).toBe(1)
+    expect(leaders()).toEqual([1])
+    expect(locks.holder('verify-desk:event-stream:sandbox/__admin/events')).toBe(1)
+
+    live(tabs[0]!).onOpen()
+    live(tabs[0]!).onMessage({ event: 'message', data: '{"to":"447700900001"}' })
+    await settle()
+    for (const tab of tabs) {
+      expect(tab.log, `tab ${tab.id}`).toEqual(['open', 'message {"to":"447700900001"}'])
+    }
+  })
+
+  it('tells a tab that joins later that the stream is open, so it loads what it shows', async () => {
+    world()
+    const first = openTab()
+    await settle()
+    live(first).onOpen()
+    const second = openTab()
+    await settle()
+    expect(second.log).toEqual(['open'])
+    // Several subscribers in one tab: still one connection, each told.
+    const more: string[] = []
+    second.stream.subscribe({ onMessage: () => undefined, onOpen: () => more.push('open') })
+    await settle()
+    expect(more).toEqual(['open'])
+    expect(connectionsOpened()).toBe(1)
+  })
+
+  it('passes the connection to a waiting tab when the leader tab stops listening', async () => {
+    world()
+    const [first, second, third] = [openTab(), openTab(), openTab()]
+    await settle()
+    live(first!).onOpen()
+    await settle()
+
+    first!.unsubscribe()
+    await settle()
+    expect(first!.connections[0]!.closed).toBe(true)
+    expect(leaders()).toEqual([2])
+    // Lost meanwhile; open again through the new leader: the tabs reload what they show.
+    expect(third!.log).toEqual(['open', 'lost'])
+    live(second!).onOpen()
+    await settle()
+    expect(second!.log).toEqual(['open', 'lost', 'open'])
+    expect(third!.log).toEqual(['open', 'lost', 'open'])
+    live(second!).onMessage({ event: 'clock', data: '{}' })
+    await settle()
+    expect(third!.log.at(-1)).toBe('clock {}')
+    expect(first!.log).toEqual(['open'])
+  })
+
+  it('passes the connection on when the leader tab is closed without a word', async () => {
+    world()
+    const [first, second] = [openTab(), openTab()]
+    await settle()
+    live(first!).onOpen()
+    await settle()
+    crash(first!)
+    await settle()
+    expect(second!.connections).toHaveLength(1)
+    live(second!).onOpen()
+    await settle()
+    // Lost, then open through another connection: told, to reload what the gap may have hidden.
+    expect(second!.log).toEqual(['open', 'lost', 'open'])
+  })
+
+  it('a tab that stops listening before its turn leaves the queue and never connects', async () => {
+    world()
+    const [first, second, third] = [openTab(), openTab(), openTab()]
+    await settle()
+    second!.unsubscribe()
+    first!.unsubscribe()
+    await settle()
+    expect(leaders()).toEqual([3])
+    expect(second!.connections).toHaveLength(0)
+    expect(third!.connections).toHaveLength(1)
+  })
+
+  it('holds no lock and no connection in a tab with no subscriber', async () => {
+    world()
+    const idle = openTab({ subscribe: false })
+    await settle()
+    expect(idle.connections).toHaveLength(0)
+    expect(locks.holder('verify-desk:event-stream:sandbox/__admin/events')).toBeUndefined()
+    const busy = openTab()
+    await settle()
+    expect(leaders()).toEqual([busy.id])
+  })
+
+  it('ignores what a former leader said after the new leader took over', async () => {
+    world()
+    const [first, second, third] = [openTab(), openTab(), openTab()]
+    await settle()
+    const old = live(first!)
+    old.onOpen()
+    await settle()
+    first!.unsubscribe()
+    await settle()
+    live(second!).onOpen()
+    await settle()
+    expect(third!.log).toEqual(['open', 'lost', 'open'])
+    // A late word of the closed connection (delivered after the goodbye) changes nothing.
+    old.onLost(1000)
+    old.onMessage({ event: 'request', data: 'late' })
+    await settle()
+    expect(third!.log).toEqual(['open', 'lost', 'open'])
+  })
+})
+
+describe('SharedEventStream: the connection lost or refused', () => {
+  it('tells every tab when the stream drops and when it is back', async () => {
+    world()
+    const [first, second] = [openTab(), openTab()]
+    await settle()
+    live(first!).onOpen()
+    live(first!).onLost(3000)
+    await settle()
+    live(first!).onOpen()
+    await settle()
+    expect(second!.log).toEqual(['open', 'lost', 'open'])
+    expect(first!.log).toEqual(['open', 'lost', 'open'])
+  })
+
+  it('brings up the token prompt in every listening tab when the token is refused', async () => {
+    world()
+    const [first, second, third] = [openTab(), openTab(), openTab()]
+    await settle()
+    live(first!).onRefused()
+    await settle()
+    expect(tabs.map((t) => t.refused)).toEqual([1, 1, 1])
+    expect(second!.log).toEqual(['lost'])
+    // Refused again with the next token: asked again.
+    live(first!).onRefused()
+    await settle()
+    expect(tabs.map((t) => t.refused)).toEqual([2, 2, 2])
+    // A tab opened meanwhile asks too, rather than wait for a stream that cannot open.
+    const late = openTab()
+    await settle()
+    expect(late.refused).toBe(1)
+    // The leader reopens with a new token (its connection's own doing): every tab reloads.
+    live(first!).onOpen()
+    await settle()
+    expect(third!.log).toEqual(['lost', 'open'])
+    expect(late.log).toEqual(['lost', 'open'])
+  })
+
+  it('keeps a connection per tab where Web Locks or BroadcastChannel are missing', async () => {
+    world()
+    const [first, second] = [openTab({ share: false }), openTab({ share: false })]
+    await settle()
+    expect(first!.connections).toHaveLength(1)
+    expect(second!.connections).toHaveLength(1)
+    live(first!).onOpen()
+    live(first!).onMessage({ event: 'reset', data: '{}' })
+    await settle()
+    expect(first!.log).toEqual(['open', 'reset {}'])
+    expect(second!.log).toEqual([])
+    expect(bus.posted).toEqual([])
+    live(second!).onRefused()
+    expect(second!.refused).toBe(1)
+    expect(first!.refused).toBe(0)
+  })
+
+  it('survives a subscriber that throws', async () => {
+    world()
+    const tab = openTab()
+    const after = vi.fn()
+    tab.stream.subscribe({
+      onMessage: () => {
+        throw new Error('boom')
+      },
+    })
+    tab.stream.subscribe({ onMessage: after })
+    await settle()
+    live(tab).onMessage({ event: 'clock', data: '{}' })
+    expect(after).toHaveBeenCalledTimes(1)
+  })
+})
