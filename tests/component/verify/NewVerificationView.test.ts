@@ -702,6 +702,83 @@ describe('a start without an answer', () => {
     expect(localStorage.getItem('verify-desk:unanswered-starts')).toBeNull()
   })
 
+  /** Remounts the page with live configured too. */
+  async function mountWithLive(): Promise<void> {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    vi.mocked(getEnvironments).mockResolvedValue({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
+      ],
+      default: 'sandbox',
+    })
+    ;({ wrapper } = await mountNewVerification())
+    await flushPromises()
+  }
+  const chooseEnvironment = (id: 'sandbox' | 'live') =>
+    wrapper.get(`input[name="environment"][value="${id}"]`).setValue(true)
+  const chosen = () =>
+    (wrapper.get('input[name="environment"][value="live"]').element as HTMLInputElement).checked
+      ? 'live'
+      : 'sandbox'
+
+  it('"Send again" of a Live start while Sandbox is chosen says the dashboard is now on Live and the start is real', async () => {
+    await mountWithLive()
+    await chooseEnvironment('live')
+    start.mockRejectedValueOnce(timeout504())
+    await fill('number', '+447700900177')
+    await submit()
+    await chooseEnvironment('sandbox')
+    expect(chosen()).toBe('sandbox')
+
+    await wrapper.get('button[aria-label="Send again to +447700900177"]').trigger('click')
+    await flushPromises()
+    expect(chosen()).toBe('live')
+    const notice = wrapper.get('[data-test="start-notice"] .notice')
+    expect(notice.text()).toBe(
+      'The dashboard is now on Live (it was on Sandbox), where this start was made: the form holds the start to +447700900177 again, and the start button sends a real SMS or call, charged. Check it, then press the start button, or choose Sandbox first to send it to the sandbox instead.',
+    )
+    expect(notice.attributes('data-env')).toBe('live')
+    // What the notice says is where the start goes.
+    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    await submit()
+    expect(start).toHaveBeenLastCalledWith(
+      'live',
+      expect.objectContaining({ number: '447700900177' }),
+    )
+  })
+
+  it('"Send again" of a Sandbox start while Live is chosen says the dashboard moved to Sandbox', async () => {
+    await mountWithLive()
+    start.mockRejectedValueOnce(timeout504())
+    await fill('number', '+447700900177')
+    await submit()
+    await chooseEnvironment('live')
+
+    await wrapper.get('button[aria-label="Send again to +447700900177"]').trigger('click')
+    await flushPromises()
+    expect(chosen()).toBe('sandbox')
+    const notice = wrapper.get('[data-test="start-notice"] .notice')
+    expect(notice.text()).toBe(
+      'The dashboard is now on Sandbox (it was on Live), where this start was made: the form holds the start to +447700900177 again, and the start button sends it to the embedded sandbox (no real SMS or call). Check it, then press the start button.',
+    )
+    expect(notice.attributes('data-env')).toBe('sandbox')
+  })
+
+  it('"Send again" in the environment already chosen says only that the form holds the start', async () => {
+    await mountWithLive()
+    start.mockRejectedValueOnce(timeout504())
+    await fill('number', '+447700900177')
+    await submit()
+    await wrapper.get('button[aria-label="Send again to +447700900177"]').trigger('click')
+    await flushPromises()
+    expect(chosen()).toBe('sandbox')
+    expect(wrapper.get('[data-test="start-notice"]').text()).toBe(
+      'The form holds the start to +447700900177 again: check it, then press the start button.',
+    )
+  })
+
   it('a status 10 after an uncertain start to the same number is probably that start: open it', async () => {
     start.mockRejectedValueOnce(timeout504())
     await fill('number', '+447700900123')
