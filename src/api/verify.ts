@@ -5,6 +5,8 @@
  * Every answer is read here, once, into the documented form: all values are strings, `status`
  * included. Some answers carry numbers (`"status": 0`, `"price": 0.1`, as some SDK fixtures do, and
  * SDKs read both), so numbers become the same strings (`0` → `"0"`) before anything compares them.
+ * An answer without a `status` says neither that the call went through nor why not: it is thrown
+ * as an `ApiError` (`bad_response`, code `unusable_answer`): the call may have gone out.
  */
 import type {
   CheckErrorResponse,
@@ -19,7 +21,8 @@ import type {
 } from '@contract/types'
 import type { EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 import { LIMITS } from '@contract/params'
-import { apiRequest, type Params } from './client'
+import { ApiError, apiRequest, type Params } from './client'
+import { UNUSABLE_ANSWER, upstreamSubject } from '@/utils/call-failure'
 
 export type { Environment, EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 
@@ -62,9 +65,39 @@ function numbersAsStrings(value: Json): Json {
   return out
 }
 
-/** An answer of start, PSD2, check, control or a search error, in the documented string form. */
-export function readAnswer(body: unknown): unknown {
-  return isObject(body) ? numbersAsStrings(body) : body
+/** At most 120 characters of what was answered, to show with the failure. */
+function excerpt(body: unknown): string {
+  const text = body === null || body === undefined ? '' : JSON.stringify(body)
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text
+}
+
+/** The failure for an answer of the upstream that cannot be used (`detail` says why). */
+function unusable(env: EnvironmentId, detail: string): ApiError {
+  const error = new ApiError('bad_response', detail, { code: UNUSABLE_ANSWER })
+  error.environment = env
+  return error
+}
+
+/** The failure for an answer without a `status`. */
+function withoutStatus(env: EnvironmentId, body: unknown): ApiError {
+  const what = excerpt(body)
+  return unusable(
+    env,
+    `${upstreamSubject(env)} answered without a status, so the answer says neither that the call went through nor why not` +
+      (what ? `: ${what}` : ' (an empty answer).'),
+  )
+}
+
+/**
+ * An answer of start, PSD2, check or control in the documented string form; one without a
+ * `status` is thrown (see above).
+ */
+function readAnswer(env: EnvironmentId, body: unknown): Json & { status: string } {
+  const answer = isObject(body) ? numbersAsStrings(body) : null
+  if (!answer || typeof answer.status !== 'string' || answer.status.trim() === '') {
+    throw withoutStatus(env, body)
+  }
+  return answer as Json & { status: string }
 }
 
 /** One request of a search answer, its checks and events included, in the string form. */
@@ -81,7 +114,7 @@ function readRequest(value: unknown): unknown {
 }
 
 /** A search answer: one request, a list of them, or an error, in the string form. */
-export function readSearchAnswer(body: unknown): unknown {
+function readSearchAnswer(body: unknown): unknown {
   if (!isObject(body)) return body
   if (Array.isArray(body.verification_requests)) {
     return {
@@ -106,7 +139,7 @@ export async function startVerification(
   params: StartParams,
 ): Promise<StartResult> {
   const body = await apiRequest<unknown>('POST', verifyPath(env, 'json'), { form: compact(params) })
-  return readAnswer(body) as StartResult
+  return readAnswer(env, body) as unknown as StartResult
 }
 
 /** `POST /verify/psd2/json`: starts a PSD2 payment confirmation. Never retried. */
@@ -114,7 +147,7 @@ export async function startPsd2(env: EnvironmentId, params: Psd2Params): Promise
   const body = await apiRequest<unknown>('POST', verifyPath(env, 'psd2/json'), {
     form: compact(params),
   })
-  return readAnswer(body) as StartResult
+  return readAnswer(env, body) as unknown as StartResult
 }
 
 /** `POST /verify/check/json`: checks a code (uses up an attempt when wrong). Never retried. */
@@ -126,7 +159,7 @@ export async function checkCode(
   const body = await apiRequest<unknown>('POST', verifyPath(env, 'check/json'), {
     form: { request_id: requestId, code },
   })
-  return readAnswer(body) as CheckResult
+  return readAnswer(env, body) as unknown as CheckResult
 }
 
 async function control(
@@ -137,7 +170,7 @@ async function control(
   const body = await apiRequest<unknown>('POST', verifyPath(env, 'control/json'), {
     form: { request_id: requestId, cmd },
   })
-  return readAnswer(body) as ControlResult
+  return readAnswer(env, body) as unknown as ControlResult
 }
 
 /** `cmd=cancel`: possible from 30 s after the start until the second event. */
@@ -196,7 +229,7 @@ export async function searchRequests(
     const found = new Set(requests.map((r) => r.request_id))
     return { kind: 'found', requests, missing: unique.filter((id) => !found.has(id)) }
   }
-  const error = (body ?? {}) as Partial<ErrorResponse>
+  const error = readAnswer(env, body) as Partial<ErrorResponse>
   const status = String(error.status ?? '')
   const errorText = typeof error.error_text === 'string' ? error.error_text : 'No answer text'
   if (status === '101') return { kind: 'not_found', ids: unique, error_text: errorText }

@@ -28,6 +28,13 @@ export interface CallFailure {
   environment?: string
 }
 
+/**
+ * The code of a failure for an answer that came from the upstream but cannot be used: a Verify
+ * answer without a `status`, or a start accepted (status 0) without a usable request_id. It says
+ * neither that the call was refused nor that it went through: it may have gone out.
+ */
+export const UNUSABLE_ANSWER = 'unusable_answer'
+
 /** Who answers calls of `environment`, mid-sentence: `the sandbox`, or `Vonage` (live, unknown). */
 export function upstreamName(environment: string | undefined): string {
   return environment === 'sandbox' ? 'the sandbox' : 'Vonage'
@@ -107,6 +114,8 @@ export function failureTitle(error: CallFailure): string {
         : `The connection to ${who} dropped${http}`
     case 'upstream_bad_response':
       return `${subject} answered something unexpected${http}`
+    case UNUSABLE_ANSWER:
+      return `${subject} answered something this dashboard cannot use${http}`
     case 'upstream_credentials_refused':
       // No HTTP status: the 502 is the proxy's own, and the server's message already names the
       // status the upstream answered (e.g. "(HTTP 401)"); two different numbers would only confuse.

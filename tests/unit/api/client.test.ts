@@ -176,7 +176,7 @@ describe('api client', () => {
   })
 
   it('sends the access token header from the setter', async () => {
-    serve(() => json({ environments: [], default: 'sandbox' }))
+    serve(() => json({ status: '101', error_text: 'No response found' }))
     setAccessToken('s3cret')
     await searchRequests('sandbox', ['a', 'b'])
     expect(seen[0]?.headers.get('x-verify-desk-token')).toBe('s3cret')

@@ -129,3 +129,47 @@ describe('numbers in Verify answers are read as the documented strings', () => {
     })
   })
 })
+
+describe('an answer without a status cannot be used: the call may have gone out', () => {
+  const bodies: [string, unknown][] = [
+    ['{}', {}],
+    ['{"error":"gateway"}', { error: 'gateway' }],
+    ['an empty status', { status: '' }],
+    ['a list', []],
+    ['null', null],
+  ]
+
+  it.each(bodies)('a start answered %s', async (_, body) => {
+    answer(body)
+    const error = await startVerification('live', START).catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      kind: 'bad_response',
+      code: 'unusable_answer',
+      environment: 'live',
+    })
+    expect((error as Error).message).toMatch(/^Vonage answered without a status/)
+  })
+
+  it('names what was answered, and the sandbox when it answered', async () => {
+    answer({ error: 'gateway' })
+    await expect(startPsd2('sandbox', PSD2)).rejects.toMatchObject({
+      code: 'unusable_answer',
+      environment: 'sandbox',
+      message:
+        'The sandbox answered without a status, so the answer says neither that the call went through nor why not: {"error":"gateway"}',
+    })
+  })
+
+  it('a check, a cancel, a next event and a search answered {} are failures, not answers', async () => {
+    answer({})
+    for (const call of [
+      () => checkCode('live', ID, '1234'),
+      () => cancelRequest('live', ID),
+      () => triggerNextEvent('live', ID),
+      () => searchRequests('live', [ID]),
+      () => searchRequests('live', [ID, OTHER]),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ kind: 'bad_response', code: 'unusable_answer' })
+    }
+  })
+})

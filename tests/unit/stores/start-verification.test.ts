@@ -153,3 +153,28 @@ describe('a start answered "status": 0 as a number', () => {
     expect(pages.at(-1)!.byId(ID)).toMatchObject({ kind: 'psd2', payee: 'Shop' })
   })
 })
+
+describe('a start answered without a status', () => {
+  it.each([[{}], [{ error: 'gateway' }]])(
+    'answered %j: failed, and kept as may have gone out',
+    async (body) => {
+      serve(() => json(body))
+      const page = openPage()
+      const outcome = await page.starter.start('live', 'request', params)
+      expect(outcome?.type).toBe('failed')
+      expect(page.starter.started.value).toBe(false)
+      expect(openPage().unanswered.sorted.map((e) => [e.code, e.delivery, e.number])).toEqual([
+        ['unusable_answer', 'maybe', NUMBER],
+      ])
+    },
+  )
+
+  it('a PSD2 start too', async () => {
+    serve(() => json({}))
+    const outcome = await openPage().starter.start('live', 'psd2', { number: NUMBER, payee: 'P' })
+    expect(outcome?.type).toBe('failed')
+    expect(openPage().unanswered.sorted.map((e) => [e.kind, e.delivery])).toEqual([
+      ['psd2', 'maybe'],
+    ])
+  })
+})

@@ -1,0 +1,116 @@
+/**
+ * The start flow on New verification with the real API layer (only `fetch` is replaced): how the
+ * page reads unusual answers of the upstream — a numeric status, an answer without a status.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import type { Router } from 'vue-router'
+import { configureClient } from '@/api/client'
+import { useRequestsStore } from '@/stores/requests'
+import { mountNewVerification, REQUEST_ID } from './support'
+
+vi.mock('@/api/sandbox', () => ({
+  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
+  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
+  openSandboxEvents: vi.fn(() => ({ close() {} })),
+}))
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+let wrapper: VueWrapper
+let router: Router
+/** What the upstream answers to a start: body and HTTP status. */
+let startAnswer: { body: unknown; status: number }
+let starts: number
+
+beforeEach(async () => {
+  starts = 0
+  startAnswer = { body: { request_id: REQUEST_ID, status: '0' }, status: 200 }
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init)
+      const path = new URL(request.url).pathname
+      if (path === '/api/environments') {
+        return json({
+          environments: [
+            { id: 'sandbox', label: 'Sandbox', available: true },
+            { id: 'live', label: 'Live', available: true },
+          ],
+          default: 'sandbox',
+        })
+      }
+      if (path === '/api/sandbox/verify/json' || path === '/api/sandbox/verify/psd2/json') {
+        starts++
+        return json(startAnswer.body, startAnswer.status)
+      }
+      return json({ error: { code: 'not_found', message: `unexpected call ${path}` } }, 404)
+    }) as typeof fetch,
+  })
+  ;({ wrapper, router } = await mountNewVerification())
+  await flushPromises()
+})
+afterEach(async () => {
+  wrapper.unmount()
+  await useRequestsStore().dispose()
+})
+
+async function startTo(number: string) {
+  const input = wrapper.get('#number')
+  await input.setValue(number)
+  await input.trigger('blur')
+  await wrapper.get('form[aria-label="New verification"]').trigger('submit')
+  await flushPromises()
+}
+
+const alertText = () => wrapper.get('[role="alert"]').text().replace(/\s+/g, ' ')
+const unanswered = () => wrapper.findAll('[data-test="unanswered-start"]')
+
+describe('a start answered "status": 0 as a number', () => {
+  it('opens the request and puts it into history, with nothing left without an answer', async () => {
+    startAnswer = { body: { request_id: REQUEST_ID, status: 0 }, status: 200 }
+    await startTo('+447700900123')
+    expect(starts).toBe(1)
+    expect(router.currentRoute.value.fullPath).toBe(`/requests/${REQUEST_ID}`)
+    expect(useRequestsStore().byId(REQUEST_ID)).toMatchObject({
+      number: '447700900123',
+      status: 'IN PROGRESS',
+    })
+    expect(unanswered()).toHaveLength(0)
+  })
+})
+
+describe('a start answered without a status', () => {
+  it.each([[{}], [{ error: 'gateway' }]])(
+    'answered %j: the start may have gone out, and stays listed',
+    async (body) => {
+      startAnswer = { body, status: 200 }
+      await startTo('+447700900123')
+      expect(router.currentRoute.value.fullPath).toBe('/')
+      const alert = wrapper.get('[role="alert"]')
+      expect(alert.get('h2').text()).toBe('The start may have gone out')
+      const text = alertText()
+      expect(text).toContain('The sandbox answered something this dashboard cannot use.')
+      expect(text).toContain('The sandbox answered without a status')
+      expect(text).toContain('Next: Send it again with the same number')
+      expect(text).not.toMatch(/Status undefined|does not know|Server code/)
+      expect(unanswered()).toHaveLength(1)
+      expect(unanswered()[0]!.text()).toContain('+447700900123')
+      expect(unanswered()[0]!.text()).toContain('This start may have gone out')
+      expect(useRequestsStore().entries).toHaveLength(0)
+    },
+  )
+
+  it('a PSD2 start too', async () => {
+    startAnswer = { body: {}, status: 200 }
+    await wrapper.get('input[value="psd2"]').setValue(true)
+    const payee = wrapper.get('#payee')
+    await payee.setValue('Shop')
+    await wrapper.get('#amount').setValue('48.00')
+    await startTo('+447700900123')
+    expect(starts).toBe(1)
+    expect(wrapper.get('[role="alert"] h2').text()).toBe('The start may have gone out')
+    expect(unanswered()).toHaveLength(1)
+  })
+})
