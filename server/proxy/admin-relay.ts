@@ -45,6 +45,9 @@ export function createAdminRelay(timeoutMs: number): AdminRelay {
       'X-Content-Type-Options': 'nosniff',
     }
     if (contentType) headers['Content-Type'] = contentType
+    // A 405 names the methods the admin route takes (RFC 9110 §15.5.6), as the sandbox said them.
+    const allow = response.headers.allow
+    if (allow && /^[A-Z, ]{1,100}$/.test(allow)) headers.Allow = allow
     if (streaming) headers['X-Accel-Buffering'] = 'no'
     else {
       // A plain answer keeps its length: sent whole rather than chunked, and the production

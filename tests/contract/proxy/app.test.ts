@@ -94,4 +94,15 @@ describe('the proxy in front of the embedded sandbox', () => {
     expect(proxied.json()).toEqual(direct.json())
     expect(lines.at(-1)).toMatch(/endpoint=check .*request_id=0123456789abcdef0123456789abcdef/)
   })
+
+  it('relays the Allow header of an admin 405, as the sandbox sends it at /sandbox', async () => {
+    for (const path of ['__admin/clock', '__admin/reset', '__admin/messages', '__admin/events']) {
+      const direct = await call(port, `/sandbox/${path}`, { method: 'PATCH' })
+      const proxied = await call(port, `/api/sandbox/${path}`, { method: 'PATCH' })
+      expect(direct.status, path).toBe(405)
+      expect(proxied.status, path).toBe(405)
+      expect(direct.headers.allow, path).toMatch(/^[A-Z]+(, [A-Z]+)*$/)
+      expect(proxied.headers.allow, path).toBe(direct.headers.allow)
+    }
+  })
 })
