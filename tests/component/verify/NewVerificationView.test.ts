@@ -544,6 +544,69 @@ describe('status 10: a verification to this number is already in progress', () =
   })
 })
 
+describe('status 10 naming a request search does not know (101)', () => {
+  async function refusedWithStatus10(): Promise<void> {
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    vi.mocked(getClock).mockResolvedValue({
+      now: '',
+      now_ms: Date.now(),
+      offset_ms: 0,
+      next_due_at: null,
+    })
+    start.mockResolvedValueOnce({
+      status: '10',
+      request_id: BLOCKER_ID,
+      error_text: 'Concurrent verifications to the same number are not allowed',
+    })
+    await fill('number', '+447700900123')
+    await submit()
+    await flushPromises()
+  }
+
+  it('says the blocking request could not be found and what to do, never an endless loading', async () => {
+    vi.mocked(searchRequests)
+      .mockReset()
+      .mockResolvedValue({
+        kind: 'not_found',
+        ids: [BLOCKER_ID],
+        error_text: 'No response found',
+      })
+    await refusedWithStatus10()
+    const panel = wrapper.get('[data-test="blocking-request"]')
+    expect(panel.text()).not.toMatch(/loading/i)
+    expect(panel.find('#blocking-cancel').exists()).toBe(false)
+    expect(panel.get('[data-test="blocking-not-found"]').text()).toBe(
+      'This request could not be found: searching the sandbox for it answered status 101 (No response found). It was probably started with another Vonage account (another API key) or removed meanwhile, so this dashboard cannot see or cancel it. ' +
+        'Next: start again: if the request was removed, the start goes through; if it is still in progress for another account, the API answers status 10 again until it ends (verified, expired, or cancelled by whoever holds that account). Search again',
+    )
+
+    // Searching again asks once more; found now, the panel offers its cancel.
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    const again = panel.findAll('button').find((b) => b.text() === 'Search again')!
+    await again.trigger('click')
+    await flushPromises()
+    expect(panel.find('[data-test="blocking-not-found"]').exists()).toBe(false)
+    expect((panel.get('#blocking-cancel').element as HTMLButtonElement).disabled).toBe(false)
+  })
+
+  it('says its state could not be loaded (not "loading") when the search fails, with Try again', async () => {
+    vi.mocked(searchRequests)
+      .mockReset()
+      .mockResolvedValue({
+        kind: 'error',
+        ids: [BLOCKER_ID],
+        status: '5',
+        error_text: 'Internal Error',
+      })
+    await refusedWithStatus10()
+    const panel = wrapper.get('[data-test="blocking-request"]')
+    expect(panel.text()).toContain('Its state could not be loaded: status 5, Internal Error.')
+    expect(panel.get('#blocking-cancel-reason').text()).toBe('its state could not be loaded')
+    expect(panel.text()).not.toMatch(/loading/i)
+    expect(panel.findAll('button').some((b) => b.text() === 'Try again')).toBe(true)
+  })
+})
+
 describe('a start without an answer', () => {
   const MAY_HAVE_RUN =
     ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.'
