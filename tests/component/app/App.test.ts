@@ -5,6 +5,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import App from '@/App.vue'
 import { apiRequest, configureClient, getAccessToken, setAccessToken } from '@/api/client'
+import { openSandboxEvents } from '@/api/sandbox'
 
 vi.mock('@/router', () => ({
   routes: [
@@ -133,6 +134,39 @@ describe('App chrome', () => {
     await flushPromises()
     expect(getAccessToken()).toBe('s3cret')
     expect(reload).toHaveBeenCalledTimes(1)
+    wrapper.unmount()
+  })
+
+  it('asks for the token again when the event stream is refused, even on a page that makes no call', async () => {
+    vi.stubGlobal('location', { ...window.location, reload: vi.fn(), origin: 'http://localhost' })
+    localStorage.setItem(
+      'verify-desk:settings',
+      JSON.stringify({ accessToken: 'old-token-0123456789' }),
+    )
+    const { wrapper } = await mountApp()
+    expect(getAccessToken()).toBe('old-token-0123456789')
+    expect(wrapper.find('#access-token').exists()).toBe(false)
+    // The server restarted with another token: only the handset's stream notices.
+    const sent: Request[] = []
+    configureClient({
+      prefixUrl: 'http://localhost/api',
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        sent.push(input instanceof Request ? input : new Request(input, init))
+        return new Response(
+          JSON.stringify({ error: { code: 'unauthorized', message: 'needs its access token' } }),
+          { status: 401, headers: { 'content-type': 'application/json' } },
+        )
+      },
+    })
+    const stream = openSandboxEvents(() => undefined)
+    await vi.waitFor(() => expect(wrapper.find('#access-token').exists()).toBe(true), {
+      timeout: 10_000,
+    })
+    expect(wrapper.get('form[aria-labelledby="token-title"]').text()).toContain(
+      'The token in use was refused',
+    )
+    expect(sent.map((r) => new URL(r.url).pathname)).toEqual(['/api/sandbox/__admin/events'])
+    stream.close()
     wrapper.unmount()
   })
 })

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import AppTokenPrompt from '@/components/app/AppTokenPrompt.vue'
+import { useSettingsStore } from '@/stores/settings'
 
 let wrapper: VueWrapper | null = null
 beforeEach(() => {
@@ -11,6 +12,7 @@ beforeEach(() => {
 afterEach(() => {
   wrapper?.unmount()
   wrapper = null
+  vi.unstubAllGlobals()
 })
 
 /** The texts of the elements an element's aria-describedby names, in order. */
@@ -59,5 +61,36 @@ describe('the access-token prompt', () => {
     observer.disconnect()
     expect(texts[0]).toBe('')
     expect(texts.at(-1)).toBe(said)
+  })
+
+  it('refuses a token a browser cannot send in a header, naming the character, and keeps none', async () => {
+    const reload = vi.fn()
+    vi.stubGlobal('location', { ...window.location, reload })
+    wrapper = mount(AppTokenPrompt, { attachTo: document.body })
+    await flushPromises()
+    const field = wrapper.get('#access-token')
+    for (const [typed, named] of [
+      ['tok€-0123456789abcdef0123', '“€”'],
+      ['tok en-0123456789abcdef', 'a space'],
+      ['tok\u0007-0123456789abcdef', 'a control character'],
+    ] as const) {
+      await field.setValue(typed)
+      await wrapper.get('form').trigger('submit')
+      await flushPromises()
+      const said = wrapper.get('#access-token-error').text()
+      expect(said).toContain(`it contains ${named}`)
+      expect(said).toContain('printable ASCII')
+      expect(document.activeElement).toBe(field.element)
+      expect(field.attributes('aria-invalid')).toBe('true')
+    }
+    expect(useSettingsStore().accessToken).toBeNull()
+    expect(reload).not.toHaveBeenCalled()
+
+    // Spaces around a pasted token are no part of it.
+    await field.setValue('  tok-0123456789abcdef0123 ')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(useSettingsStore().accessToken).toBe('tok-0123456789abcdef0123')
+    expect(reload).toHaveBeenCalledTimes(1)
   })
 })

@@ -2,9 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   ApiError,
   configureClient,
+  isSendableToken,
+  onAccessTokenChange,
   onApiCall,
   onApiCallSent,
+  onTokenRefused,
   setAccessToken,
+  TOKEN_HEADER,
   type ApiCall,
 } from '@/api/client'
 import { checkCode, getEnvironments, searchRequests, startVerification } from '@/api/verify'
@@ -13,6 +17,11 @@ type Handler = (request: Request) => Response | Promise<Response>
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+const ENVIRONMENTS_ANSWER = {
+  environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
+  default: 'sandbox',
+}
 
 let seen: Request[]
 let calls: ApiCall[]
@@ -245,7 +254,7 @@ describe('api client', () => {
   })
 
   it('masks credentials in the call log', async () => {
-    serve(() => json({ status: '0' }))
+    serve(() => json({ request_id: 'a'.repeat(32), status: '0' }))
     await startVerification('sandbox', {
       number: '1',
       brand: 'b',
@@ -312,5 +321,60 @@ describe('api client: calls as they are sent', () => {
     } finally {
       stopSent()
     }
+  })
+})
+
+describe('api client: the access token', () => {
+  it('tells the token-refused listeners of a 401 unauthorized, and of no other failure', async () => {
+    const refused = vi.fn()
+    const stopRefused = onTokenRefused(refused)
+    try {
+      serve(() => json({ error: { code: 'unauthorized', message: 'needs its access token' } }, 401))
+      await expect(getEnvironments()).rejects.toMatchObject({ httpStatus: 401 })
+      expect(refused).toHaveBeenCalledTimes(1)
+      serve(() => json({ error: { code: 'host_not_allowed', message: 'no' } }, 403))
+      await expect(getEnvironments()).rejects.toMatchObject({ httpStatus: 403 })
+      serve(() => json({ error: { code: 'upstream_credentials_refused', message: 'x' } }, 502))
+      await expect(getEnvironments()).rejects.toMatchObject({ httpStatus: 502 })
+      expect(refused).toHaveBeenCalledTimes(1)
+    } finally {
+      stopRefused()
+    }
+  })
+
+  it('sends no token a header cannot carry: the call reaches the server, which asks for it', async () => {
+    const refused = vi.fn()
+    const stopRefused = onTokenRefused(refused)
+    try {
+      serve((request) =>
+        request.headers.has(TOKEN_HEADER)
+          ? json(ENVIRONMENTS_ANSWER)
+          : json({ error: { code: 'unauthorized', message: 'needs its access token' } }, 401),
+      )
+      setAccessToken('tok€-0123456789abcdef0123')
+      // Not "Failed to execute 'set' on 'Headers'": the server's answer, so the prompt comes back.
+      await expect(getEnvironments()).rejects.toMatchObject({ kind: 'proxy', httpStatus: 401 })
+      expect(seen).toHaveLength(1)
+      expect(refused).toHaveBeenCalledTimes(1)
+      expect(isSendableToken('tok€-0123456789abcdef0123')).toBe(false)
+      expect(isSendableToken('tok-0123456789abcdef0123')).toBe(true)
+      expect(isSendableToken('!~')).toBe(true)
+      expect(isSendableToken('a b')).toBe(false)
+    } finally {
+      stopRefused()
+    }
+  })
+
+  it('tells its listeners of each new token, not of the same one set again', () => {
+    const changes: (string | null)[] = []
+    const stopChanges = onAccessTokenChange((token) => changes.push(token))
+    setAccessToken('one-0123456789abcdef')
+    setAccessToken(' one-0123456789abcdef ')
+    setAccessToken('two-0123456789abcdef')
+    setAccessToken(null)
+    setAccessToken('')
+    stopChanges()
+    setAccessToken('three-0123456789abcdef')
+    expect(changes).toEqual(['one-0123456789abcdef', 'two-0123456789abcdef', null])
   })
 })
