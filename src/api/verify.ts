@@ -23,6 +23,7 @@ import type { EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 import { LIMITS } from '@contract/params'
 import { ApiError, apiRequest, type Params } from './client'
 import { UNUSABLE_ANSWER, upstreamSubject } from '@/utils/call-failure'
+import { isRequestId } from '@/utils/history-entry'
 
 export type { Environment, EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 
@@ -133,13 +134,34 @@ export function getEnvironments(): Promise<EnvironmentsResponse> {
   return apiRequest<EnvironmentsResponse>('GET', 'environments', { retryOnNetworkError: true })
 }
 
+/**
+ * A start's answer. Status 0 must name the request it created by a request_id (32 hexadecimal
+ * characters): one that is not cannot be opened, searched or kept in history, yet a code may have
+ * been sent, so it is thrown as an unusable answer that names the id given (to look it up).
+ */
+function readStart(env: EnvironmentId, body: unknown): StartResult {
+  const answer = readAnswer(env, body)
+  if (answer.status === '0' && !isRequestId(answer.request_id)) {
+    const id = answer.request_id
+    const given =
+      typeof id === 'string' && id !== ''
+        ? `the request_id "${id.length > 64 ? `${id.slice(0, 64)}…` : id}"`
+        : 'no request_id'
+    throw unusable(
+      env,
+      `${upstreamSubject(env)} accepted the start (status 0) with ${given}, not a request_id of 32 hexadecimal characters: this dashboard cannot open or keep it, but a code may have been sent.`,
+    )
+  }
+  return answer as unknown as StartResult
+}
+
 /** `POST /verify/json`: starts a verification (sends an SMS or a call). Never retried. */
 export async function startVerification(
   env: EnvironmentId,
   params: StartParams,
 ): Promise<StartResult> {
   const body = await apiRequest<unknown>('POST', verifyPath(env, 'json'), { form: compact(params) })
-  return readAnswer(env, body) as unknown as StartResult
+  return readStart(env, body)
 }
 
 /** `POST /verify/psd2/json`: starts a PSD2 payment confirmation. Never retried. */
@@ -147,7 +169,7 @@ export async function startPsd2(env: EnvironmentId, params: Psd2Params): Promise
   const body = await apiRequest<unknown>('POST', verifyPath(env, 'psd2/json'), {
     form: compact(params),
   })
-  return readAnswer(env, body) as unknown as StartResult
+  return readStart(env, body)
 }
 
 /** `POST /verify/check/json`: checks a code (uses up an attempt when wrong). Never retried. */

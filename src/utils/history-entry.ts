@@ -80,7 +80,8 @@ const REQUEST_ID = /^[0-9a-f]{32}$/i
 /** Stored instead of a code entered on a live request. */
 export const LIVE_CODE_PLACEHOLDER = '$CODE'
 
-function isRequestId(value: unknown): value is string {
+/** Whether `value` is a request_id history can keep: 32 hexadecimal characters. */
+export function isRequestId(value: unknown): value is string {
   return typeof value === 'string' && REQUEST_ID.test(value)
 }
 

@@ -114,3 +114,20 @@ describe('a start answered without a status', () => {
     expect(unanswered()).toHaveLength(1)
   })
 })
+
+describe('a start accepted (status 0) with a request_id that is not 32 hexadecimal characters', () => {
+  it.each(['REQ-123', 'x'])(
+    'request_id %s: stays on the form, names the id, keeps the start listed, writes no history',
+    async (id) => {
+      startAnswer = { body: { request_id: id, status: '0' }, status: 200 }
+      await startTo('+447700900123')
+      expect(router.currentRoute.value.fullPath).toBe('/')
+      expect(wrapper.get('[role="alert"] h2').text()).toBe('The start may have gone out')
+      expect(alertText()).toContain(`the request_id "${id}"`)
+      expect(unanswered()).toHaveLength(1)
+      expect(unanswered()[0]!.text()).toContain(`"${id}"`)
+      expect(useRequestsStore().entries).toHaveLength(0)
+      expect(useRequestsStore().byId(id)).toBeUndefined()
+    },
+  )
+})

@@ -173,3 +173,33 @@ describe('an answer without a status cannot be used: the call may have gone out'
     }
   })
 })
+
+describe('a start accepted without a usable request_id cannot be used: a code may have gone out', () => {
+  it.each([
+    ['REQ-123', { request_id: 'REQ-123', status: '0' }],
+    ['x', { request_id: 'x', status: 0 }],
+    [`${ID}0 (33 characters)`, { request_id: `${ID}0`, status: '0' }],
+  ])('status 0 with the request_id %s: thrown, naming the id given', async (_, body) => {
+    answer(body)
+    const error = await startVerification('live', START).catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'bad_response', code: 'unusable_answer' })
+    expect((error as Error).message).toContain(`the request_id "${body.request_id}"`)
+    expect((error as Error).message).toContain('a code may have been sent')
+  })
+
+  it('status 0 without a request_id, on PSD2 too', async () => {
+    answer({ status: '0' })
+    await expect(startPsd2('live', PSD2)).rejects.toMatchObject({
+      code: 'unusable_answer',
+      message: expect.stringContaining('Vonage accepted the start (status 0) with no request_id'),
+    })
+  })
+
+  it('an upper-case request_id of 32 hexadecimal characters is a request_id', async () => {
+    answer({ request_id: ID.toUpperCase(), status: '0' })
+    expect(await startVerification('live', START)).toEqual({
+      request_id: ID.toUpperCase(),
+      status: '0',
+    })
+  })
+})

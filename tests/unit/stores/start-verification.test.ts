@@ -178,3 +178,19 @@ describe('a start answered without a status', () => {
     ])
   })
 })
+
+describe('a start accepted with a request_id that is not one', () => {
+  it('is failed, kept as may have gone out with the id given, and not put into history', async () => {
+    serve(() => json({ request_id: 'REQ-123', status: '0' }))
+    const page = openPage()
+    const outcome = await page.starter.start('live', 'request', params)
+    expect(outcome?.type).toBe('failed')
+    expect(page.starter.started.value).toBe(false)
+    const [kept] = openPage().unanswered.sorted
+    expect(kept).toMatchObject({ code: 'unusable_answer', delivery: 'maybe', number: NUMBER })
+    expect(kept?.message).toContain('"REQ-123"')
+    const history = pages[0]!
+    await history.ready
+    expect(history.entries).toHaveLength(0)
+  })
+})
