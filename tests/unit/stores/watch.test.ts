@@ -384,6 +384,32 @@ describe('live status: sandbox events', () => {
   })
 })
 
+describe('live status: the sandbox stream only while a sandbox request is watched', () => {
+  it('holds no stream with nothing watched, or only live requests; one while a sandbox one is', async () => {
+    const close = vi.fn()
+    vi.mocked(openSandboxEvents).mockClear()
+    vi.mocked(openSandboxEvents).mockImplementation(() => ({ close }))
+    const statuses = new Map<string, SearchStatus>()
+    search.mockImplementation(answerFrom(statuses))
+    const history = await seed(inProgress(1, 'live', 5))
+    await useWatchStore().start()
+    await settle()
+    expect(openSandboxEvents).not.toHaveBeenCalled()
+
+    await history.importJson(JSON.stringify(inProgress(1, 'sandbox', 1)))
+    await settle()
+    expect(openSandboxEvents).toHaveBeenCalledTimes(1)
+
+    // The sandbox request ends: nothing left to listen for, the stream is closed.
+    statuses.set(requestId(1), 'SUCCESS')
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(history.byId(requestId(1))?.status).toBe('SUCCESS')
+    expect(close).toHaveBeenCalledTimes(1)
+    expect(openSandboxEvents).toHaveBeenCalledTimes(1)
+  })
+})
+
 describe('live status: answers older than an action', () => {
   it('never lets a poll sent before a wrong-code check undo the check when it answers after it', async () => {
     const history = await seed(inProgress(1))
