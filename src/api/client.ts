@@ -72,6 +72,12 @@ export class ApiError extends Error {
    * upstream: the sandbox or Vonage. Unset for calls outside an environment.
    */
   environment?: EnvironmentId
+  /**
+   * Kind `http` only: the JSON object answered with the HTTP error status, when it is not the
+   * proxy's own error body. The proxy passes the upstream's JSON answer on with the upstream's
+   * HTTP status, so this is the upstream's answer (e.g. a Verify answer with a `status`).
+   */
+  readonly answer?: Readonly<Record<string, unknown>>
 
   constructor(
     kind: ApiErrorKind,
@@ -81,6 +87,7 @@ export class ApiError extends Error {
       code?: string
       retryAfter?: number
       delivery?: CallDelivery
+      answer?: Readonly<Record<string, unknown>>
     } = {},
   ) {
     super(message)
@@ -90,6 +97,7 @@ export class ApiError extends Error {
     this.code = extra.code
     if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter
     if (extra.delivery !== undefined) this.delivery = extra.delivery
+    if (extra.answer !== undefined) this.answer = extra.answer
   }
 }
 
@@ -363,9 +371,14 @@ async function toApiError(
       }
     }
     const excerpt = typeof body === 'string' && body ? `: ${body.slice(0, 120)}` : ''
+    const answer =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : undefined
     return {
       error: new ApiError('http', `The server answered HTTP ${status}${excerpt}`, {
         httpStatus: status,
+        ...(answer ? { answer } : {}),
       }),
       body,
     }
