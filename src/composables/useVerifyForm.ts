@@ -64,7 +64,9 @@ export function clearVerifyDraft(): void {
  * next mounted. A chosen PIN is never written.
  */
 export function prefillVerifyDraft(kind: RequestKind, params: Record<string, string>): void {
-  const draft: Record<string, string> = { kind }
+  // A start sent without lg (the API's default language) is sent again without it, whatever the
+  // default language in Settings.
+  const draft: Record<string, string> = { kind, lg: '' }
   for (const [key, value] of Object.entries(params)) {
     if (NOT_IN_DRAFT.has(key)) continue
     draft[key] = key === 'number' && /^\d+$/.test(value) ? `+${value}` : value
@@ -86,7 +88,8 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
     brand: defaults.brand ?? '',
     sender_id: '',
     code_length: defaults.code_length ?? '4',
-    lg: defaults.lg ?? DEFAULT_LANGUAGE.request,
+    // Empty: no lg is sent, and the API picks the number's language.
+    lg: defaults.lg ?? '',
     workflow_id: defaults.workflow_id ?? '1',
     pin_expiry: '',
     next_event_wait: '',
@@ -119,11 +122,12 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
   const touched = reactive(new Set<FieldName>())
   const submitted = ref(false)
 
-  // PSD2 has its own language list (default en-gb): keep lg valid when the mode changes.
+  // PSD2 has its own language list (default en-gb): keep a chosen lg valid when the mode changes
+  // (the API default, no lg, is valid in both).
   watch(
     () => form.kind,
     (kind: RequestKind) => {
-      if (!languagesFor(kind).includes(form.lg)) form.lg = DEFAULT_LANGUAGE[kind]
+      if (form.lg !== '' && !languagesFor(kind).includes(form.lg)) form.lg = DEFAULT_LANGUAGE[kind]
     },
   )
 

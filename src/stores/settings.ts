@@ -12,6 +12,10 @@ const STORAGE_KEY = 'verify-desk:settings'
 export interface VerifyDefaults {
   brand: string
   workflow_id: string
+  /**
+   * The `lg` sent; empty: none is sent, and the API writes in the number's language (a `33…`
+   * number in French). A choice saved before this default existed is kept as it is.
+   */
   lg: string
   code_length: string
   /** Country (ISO 3166 alpha-2) assumed for numbers typed without a `+`. */
@@ -34,7 +38,7 @@ const DEFAULT_SETTINGS: Settings = {
   defaults: {
     brand: 'Verify Desk',
     workflow_id: '1',
-    lg: 'en-us',
+    lg: '',
     code_length: '4',
     numberCountry: 'GB',
   },

@@ -49,6 +49,35 @@ describe('Settings', () => {
     expect(useSettingsStore().defaults.brand).toBe('Acme Shop')
   })
 
+  it('starts from the API default language (no lg sent), says what the sandbox does, and can go back to it', async () => {
+    expect(useSettingsStore().defaults.lg).toBe('')
+    const wrapper = mount(SettingsDefaults)
+    const select = wrapper.get('#default-lg')
+    expect((select.element as HTMLSelectElement).value).toBe('')
+    expect(select.findAll('option')[0]?.text()).toBe('API default (by the number)')
+    expect(select.attributes('aria-describedby')).toBe('default-lg-hint')
+    expect(wrapper.get('#default-lg-hint').text()).toBe(
+      "API default: no lg is sent, and Vonage writes in the number's language (a +33 number gets French); the sandbox uses en-us (PSD2: en-gb) then.",
+    )
+    await select.setValue('de-de')
+    await wrapper.get('form').trigger('submit')
+    expect(useSettingsStore().defaults.lg).toBe('de-de')
+    await select.setValue('')
+    await wrapper.get('form').trigger('submit')
+    expect(useSettingsStore().defaults.lg).toBe('')
+    setActivePinia(createPinia())
+    expect(useSettingsStore().defaults.lg).toBe('')
+  })
+
+  it('keeps a language saved before the API default existed as it is', () => {
+    const defaults = { brand: 'Acme', workflow_id: '1', lg: 'en-us', code_length: '4' }
+    localStorage.setItem('verify-desk:settings', JSON.stringify({ defaults }))
+    setActivePinia(createPinia())
+    expect(useSettingsStore().defaults.lg).toBe('en-us')
+    const wrapper = mount(SettingsDefaults)
+    expect((wrapper.get('#default-lg').element as HTMLSelectElement).value).toBe('en-us')
+  })
+
   it('refuses a brand the API would reject, with its reason', async () => {
     const wrapper = mount(SettingsDefaults)
     await wrapper.get('#default-brand').setValue('A brand far too long for it')

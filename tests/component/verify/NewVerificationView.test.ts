@@ -304,6 +304,86 @@ describe('the new verification form: rules and messages', () => {
   })
 })
 
+describe('the language: the API default (by the number) unless one is chosen', () => {
+  const API_DEFAULT = 'API default (by the number)'
+  const selected = () => (wrapper.get('#lg').element as HTMLSelectElement).value
+  const optionTexts = () => wrapper.findAll('#lg option').map((o) => o.text())
+
+  it('offers the API default first, chosen by default, and sends no lg with it', async () => {
+    expect(optionTexts()[0]).toBe(API_DEFAULT)
+    expect(selected()).toBe('')
+    expect(wrapper.get('#lg-hint').text()).toBe(
+      "No lg is sent: Vonage writes in the language of the number's country (a +33 number gets French). The sandbox does not: it uses en-us, its schema default.",
+    )
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('number', '+33612345678')
+    await submit()
+    expect(start).toHaveBeenCalledTimes(1)
+    expect(start.mock.calls[0]?.[1]).not.toHaveProperty('lg')
+  })
+
+  it('offers it in PSD2 mode too, saying the sandbox then uses en-gb; a chosen language is sent', async () => {
+    await wrapper.get('input[value="psd2"]').setValue(true)
+    expect(optionTexts()[0]).toBe(API_DEFAULT)
+    expect(selected()).toBe('')
+    expect(wrapper.get('#lg-hint').text()).toBe(
+      "No lg is sent: Vonage writes in the language of the number's country (a +33 number gets French). The sandbox does not: it uses en-gb, its schema default. The PSD2 languages; voice calls in English for some.",
+    )
+    await wrapper.get('#lg').setValue('de-de')
+    expect(wrapper.get('#lg-hint').text()).toBe(
+      'The PSD2 languages; voice calls in English for some.',
+    )
+    psd2.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('number', '+4915112345678')
+    await fill('payee', 'Shop')
+    await fill('amount', '48.00')
+    await submit()
+    expect(psd2).toHaveBeenCalledWith('sandbox', expect.objectContaining({ lg: 'de-de' }))
+  })
+
+  it("keeps a user's saved language as it is (en-us stays en-us and is sent)", async () => {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    const saved = { brand: 'Acme', workflow_id: '1', lg: 'en-us', code_length: '4' }
+    ;({ wrapper } = await mountNewVerification(() =>
+      localStorage.setItem('verify-desk:settings', JSON.stringify({ defaults: saved })),
+    ))
+    await flushPromises()
+    expect(selected()).toBe('en-us')
+    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    await fill('number', '+33612345678')
+    await submit()
+    expect(start).toHaveBeenCalledWith('sandbox', expect.objectContaining({ lg: 'en-us' }))
+  })
+
+  it('"Send again" of a start sent without lg sends it again without lg, whatever the Settings default', async () => {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    ;({ wrapper } = await mountNewVerification())
+    await flushPromises()
+    start.mockRejectedValueOnce(new ApiError('timeout', 'No answer within 30 s.'))
+    await fill('number', '+33612345678')
+    await submit()
+    // Meanwhile French is made the default language.
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    const stored = localStorage.getItem('verify-desk:unanswered-starts') ?? ''
+    const defaults = { brand: 'Verify Desk', workflow_id: '1', lg: 'fr-fr', code_length: '4' }
+    ;({ wrapper } = await mountNewVerification(() => {
+      localStorage.setItem('verify-desk:unanswered-starts', stored)
+      localStorage.setItem('verify-desk:settings', JSON.stringify({ defaults }))
+    }))
+    await flushPromises()
+    expect(selected()).toBe('fr-fr')
+    await wrapper.get('button[aria-label="Send again to +33612345678"]').trigger('click')
+    await flushPromises()
+    expect(selected()).toBe('')
+    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    await submit()
+    expect(start.mock.calls.at(-1)?.[1]).not.toHaveProperty('lg')
+  })
+})
+
 describe('the environment', () => {
   it('offers live only when configured, and says why not', async () => {
     const live = wrapper.get('input[name="environment"][value="live"]')
@@ -419,12 +499,12 @@ describe('sending', () => {
     await fill('payee', 'Shop')
     await fill('amount', '48.00')
     await submit()
+    // No lg by default: the API picks the number's language.
     expect(psd2).toHaveBeenCalledWith('sandbox', {
       number: '447700900123',
       payee: 'Shop',
       amount: '48.00',
       code_length: '4',
-      lg: 'en-gb',
       workflow_id: '1',
     })
     expect(start).not.toHaveBeenCalled()
