@@ -274,7 +274,8 @@ export class SharedEventStream {
   /**
    * Listens to the stream (joining the tabs that share it with the first subscriber); `onOpen` is
    * called at once (in a microtask) when the stream is already open. Returns the unsubscribe
-   * function: the tab leaves with its last subscriber (closing the connection when it held it).
+   * function: the tab leaves with its last subscriber, unless another one comes in the same task
+   * (closing the connection when it held it).
    */
   subscribe(subscriber: StreamSubscriber): () => void {
     this.subscribers.add(subscriber)
@@ -286,7 +287,13 @@ export class SharedEventStream {
     }
     return () => {
       if (!this.subscribers.delete(subscriber)) return
-      if (this.subscribers.size === 0) this.leave()
+      // Not at once: a page that unsubscribes and subscribes again in the same task (a view
+      // mounted again, a move between two pages that listen) keeps the stream.
+      if (this.subscribers.size === 0) {
+        queueMicrotask(() => {
+          if (this.subscribers.size === 0) this.leave()
+        })
+      }
     }
   }
 

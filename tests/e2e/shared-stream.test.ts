@@ -1,31 +1,49 @@
 /**
- * The sandbox's live event stream, in a browser with many dashboard tabs open on a server that has
- * an access token (as support agents open request links in tabs):
+ * The sandbox's live event stream, in a browser with many dashboard tabs open on the production
+ * server with an access token (as support agents open request links in tabs):
  *
  * - one stream for the whole browser, however many tabs listen: Chromium allows six HTTP/1.1
  *   connections per host, so a stream per tab froze the dashboard at six tabs (every /api call hung
  *   and a seventh tab could not load);
  * - every tab still gets the live updates, also after the tab holding the stream is closed;
- * - a token entered in one tab reopens the stream of the others (on a first visit too);
+ * - a token entered in one tab reopens the stream of the others (on a first visit too), and after a
+ *   restart with a new token even a tab showing only the handset asks for it;
  * - the token never appears in a URL (access logs and HAR exports keep URLs).
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { randomNumber, startServer, useBrowser, type RunningServer } from './support'
+import { buildApp, randomNumber, startServer, useBrowser, type RunningServer } from './support'
 
 const TOKEN = 'e2e-shared-stream-0123456789abcdef0123'
+const NEW_TOKEN = 'e2e-shared-stream-new-0123456789abcdef'
 const TABS = 7
 /** Live updates come at once; the limit only bounds a broken run. */
 const LIVE = { timeout: 20_000 }
 
+let outDir: string | undefined
 let server: RunningServer | undefined
 const app = useBrowser({ baseURL: () => server?.url ?? '' })
 
+/** The production server (`npm run serve`) over the build, with an access token. */
+function serve(token: string, port?: number): Promise<RunningServer> {
+  return startServer({
+    mode: 'preview',
+    outDir: outDir!,
+    env: { VERIFY_DESK_TOKEN: token },
+    ...(port === undefined ? {} : { port }),
+  })
+}
+
 beforeAll(async () => {
-  server = await startServer({ mode: 'dev', env: { VERIFY_DESK_TOKEN: TOKEN } })
+  outDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-build-'))
+  await buildApp(outDir)
 })
 afterAll(async () => {
   await server?.close()
+  if (outDir) rmSync(outDir, { recursive: true, force: true })
 })
 
 const isStream = (request: Request) =>
@@ -46,8 +64,15 @@ function watchRequests(context: BrowserContext): { urls: string[]; openStreams: 
   return { urls, openStreams }
 }
 
+/** The URLs that carry a token, in any form. */
+function withToken(urls: string[]): string[] {
+  return urls.filter(
+    (url) => url.includes(TOKEN) || url.includes(NEW_TOKEN) || /verify_desk_token/i.test(url),
+  )
+}
+
 /** The tester's own application starts a verification straight at the sandbox: an SMS is sent. */
-async function sendSandboxSms(): Promise<string> {
+async function sendSandboxSms(token = TOKEN): Promise<string> {
   const { digits } = randomNumber()
   const query = new URLSearchParams({
     api_key: 'sandbox',
@@ -56,7 +81,7 @@ async function sendSandboxSms(): Promise<string> {
     brand: 'Tabs',
   })
   const answer = await fetch(`${server?.url}/sandbox/verify/json?${query}`, {
-    headers: { 'X-Verify-Desk-Token': TOKEN },
+    headers: { 'X-Verify-Desk-Token': token },
   })
   expect(((await answer.json()) as { status: string }).status).toBe('0')
   return digits
@@ -77,6 +102,16 @@ async function waitForSms(page: Page, digits: string): Promise<void> {
   await page.getByText(`+${digits}`).first().waitFor(LIVE)
 }
 
+const promptOf = (page: Page) =>
+  page.getByRole('form', { name: 'This server needs an access token' })
+
+/** Types the token into the page's prompt and sends it (the page then reloads). */
+async function enterToken(page: Page, token: string): Promise<void> {
+  const field = promptOf(page).getByLabel('Access token')
+  await field.fill(token)
+  await field.press('Enter')
+}
+
 /** An API call from `page` answers (bounded, so a blocked connection fails the test). */
 function apiAnswers(page: Page): Promise<number> {
   return page.evaluate(async (token) => {
@@ -89,15 +124,17 @@ function apiAnswers(page: Page): Promise<number> {
 }
 
 describe('the live event stream, shared by the tabs of a browser', () => {
+  beforeAll(async () => {
+    server = await serve(TOKEN)
+  })
+
   test('seven tabs share one stream: each gets the live updates, API calls answer, the token stays out of URLs', async () => {
     const context = app.page.context()
     const seen = watchRequests(context)
     // Asked once: the first tab takes the token, the others find it stored.
     const first = app.page
     await first.goto('/handset')
-    const prompt = first.getByRole('form', { name: 'This server needs an access token' })
-    await prompt.getByLabel('Access token').fill(TOKEN)
-    await prompt.getByLabel('Access token').press('Enter')
+    await enterToken(first, TOKEN)
     await waitLive(first)
 
     const tabs = [first]
@@ -120,11 +157,8 @@ describe('the live event stream, shared by the tabs of a browser', () => {
     expect(seen.openStreams()).toBe(1)
     expect(await apiAnswers(rest[0]!)).toBe(200)
 
-    const withToken = seen.urls.filter(
-      (url) => url.includes(TOKEN) || /verify_desk_token/i.test(url),
-    )
-    expect(withToken).toEqual([])
     expect(seen.urls.some((url) => url.endsWith('/api/sandbox/__admin/events'))).toBe(true)
+    expect(withToken(seen.urls)).toEqual([])
   }, 180_000)
 
   test('a token entered in one tab reopens the stream of the other, on a first visit', async () => {
@@ -133,14 +167,11 @@ describe('the live event stream, shared by the tabs of a browser', () => {
     const [a, b] = [app.page, await context.newPage()]
     await a.goto('/handset')
     await b.goto('/handset')
-    const promptOf = (page: Page) =>
-      page.getByRole('form', { name: 'This server needs an access token' })
     await promptOf(a).waitFor(LIVE)
     await promptOf(b).waitFor(LIVE)
 
     // Entered in B (which reloads): A takes it over, closes its prompt and goes live again.
-    await promptOf(b).getByLabel('Access token').fill(TOKEN)
-    await promptOf(b).getByLabel('Access token').press('Enter')
+    await enterToken(b, TOKEN)
     await waitLive(b)
     await waitLive(a)
     expect(await promptOf(a).count()).toBe(0)
@@ -149,6 +180,42 @@ describe('the live event stream, shared by the tabs of a browser', () => {
     await waitForSms(a, digits)
     await waitForSms(b, digits)
     expect(seen.openStreams()).toBe(1)
-    expect(seen.urls.filter((url) => url.includes(TOKEN))).toEqual([])
+    expect(withToken(seen.urls)).toEqual([])
   }, 120_000)
+})
+
+describe('the live event stream after the server restarts with a new token', () => {
+  beforeAll(async () => {
+    await server?.close()
+    server = await serve(TOKEN)
+  })
+
+  test('every listening tab asks for the new token, and all go live again once it is entered in one', async () => {
+    const context = app.page.context()
+    const seen = watchRequests(context)
+    const [a, b] = [app.page, await context.newPage()]
+    await a.goto('/handset')
+    await enterToken(a, TOKEN)
+    await waitLive(a)
+    await b.goto('/handset')
+    await waitLive(b)
+
+    // Same address, new token. The handset makes no call of its own: only the stream notices.
+    const port = Number(new URL(server!.url).port)
+    await server!.close()
+    server = await serve(NEW_TOKEN, port)
+    const refused = 'The token in use was refused: enter the current one.'
+    // The stream waits a little longer after each failed try while the server is away.
+    for (const tab of [a, b]) await tab.getByText(refused).waitFor({ timeout: 60_000 })
+
+    await enterToken(b, NEW_TOKEN)
+    await waitLive(b)
+    await waitLive(a)
+    expect(await promptOf(a).count()).toBe(0)
+    const digits = await sendSandboxSms(NEW_TOKEN)
+    await waitForSms(a, digits)
+    await waitForSms(b, digits)
+    expect(seen.openStreams()).toBe(1)
+    expect(withToken(seen.urls)).toEqual([])
+  }, 150_000)
 })

@@ -34,6 +34,11 @@ export interface StartServerOptions {
    * @default 60_000
    */
   timeoutMs?: number
+  /**
+   * The port to listen on, e.g. that of a server just closed, to restart it at the same address
+   * (the pages open in a browser keep talking to it). @default a free port
+   */
+  port?: number
 }
 
 export interface RunningServer {
@@ -120,7 +125,7 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number):
 
 async function startOnce(options: StartServerOptions): Promise<RunningServer> {
   const mode = options.mode ?? 'dev'
-  const port = await getFreePort()
+  const port = options.port ?? (await getFreePort())
   const args = [viteBin]
   if (mode === 'preview') {
     if (!options.outDir) throw new Error('startServer({ mode: "preview" }) needs an outDir')
@@ -169,7 +174,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     } catch (err) {
       // Another process may grab the free port between the probe and the listen: try another one.
       const portInUse = (err as { portInUse?: boolean }).portInUse === true
-      if (!portInUse || attempt >= 3) throw err
+      if (!portInUse || attempt >= 3 || options.port !== undefined) throw err
     }
   }
 }

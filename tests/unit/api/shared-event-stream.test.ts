@@ -377,3 +377,23 @@ describe('SharedEventStream: the connection lost or refused', () => {
     expect(after).toHaveBeenCalledTimes(1)
   })
 })
+
+describe('SharedEventStream: a page that listens again at once', () => {
+  it('keeps the connection when the last subscriber goes and another comes in the same task', async () => {
+    world()
+    const tab = openTab()
+    const other = openTab()
+    await settle()
+    live(tab).onOpen()
+    await settle()
+    // A view mounted again (e.g. after the token came from another tab): off, then on again.
+    tab.unsubscribe()
+    subscribe(tab)
+    await settle()
+    expect(tab.connections).toHaveLength(1)
+    expect(tab.connections[0]!.closed).toBe(false)
+    expect(tab.log).toEqual(['open', 'open'])
+    expect(other.log).toEqual(['open'])
+    expect(leaders()).toEqual([tab.id])
+  })
+})
