@@ -7,6 +7,10 @@
  * SDKs read both), so numbers become the same strings (`0` → `"0"`) before anything compares them.
  * An answer without a `status` says neither that the call went through nor why not: it is thrown
  * as an `ApiError` (`bad_response`, code `unusable_answer`): the call may have gone out.
+ *
+ * The proxy passes the upstream's JSON answer on with the upstream's HTTP status. A Verify answer
+ * (one with a `status`) that came with an HTTP error status (500, 409…) is still the upstream's
+ * answer to the call: it is returned like any other, its `httpStatus` set to say so.
  */
 import type {
   CheckErrorResponse,
@@ -30,17 +34,23 @@ export type { Environment, EnvironmentId, EnvironmentsResponse } from '@contract
 export type StartParams = Omit<VerifyRequestParams, 'api_key' | 'api_secret'>
 export type Psd2Params = Omit<Psd2RequestParams, 'api_key' | 'api_secret'>
 
-export type StartResult = { status: '0'; request_id: string } | VerifyRequestErrorResponse
-export type CheckResult = CheckResponse | CheckErrorResponse
-export type ControlResult = ControlResponse | ErrorResponse
+/** Set on an answer that came with an HTTP status other than 2xx (a Verify answer normally comes with 200). */
+export interface AnsweredWith {
+  httpStatus?: number
+}
+
+export type StartResult = ({ status: '0'; request_id: string } | VerifyRequestErrorResponse) &
+  AnsweredWith
+export type CheckResult = (CheckResponse | CheckErrorResponse) & AnsweredWith
+export type ControlResult = (ControlResponse | ErrorResponse) & AnsweredWith
 
 export type SearchResult =
   /** Found requests; `missing` lists asked ids the answer did not contain. */
   | { kind: 'found'; requests: VerificationRequest[]; missing: string[] }
   /** Status 101: none of the ids is known (yet: a just-finished request can take a minute). */
-  | { kind: 'not_found'; ids: string[]; error_text: string }
+  | ({ kind: 'not_found'; ids: string[]; error_text: string } & AnsweredWith)
   /** Any other API-level error (1 throttled, 4 bad credentials, …). */
-  | { kind: 'error'; ids: string[]; status: string; error_text: string }
+  | ({ kind: 'error'; ids: string[]; status: string; error_text: string } & AnsweredWith)
 
 /** Drops empty values: an empty field is "not sent", never `param=`. */
 function compact(params: object): Params {
@@ -72,33 +82,68 @@ function excerpt(body: unknown): string {
   return text.length > 120 ? `${text.slice(0, 119)}…` : text
 }
 
+/** What the upstream answered: the parsed body, and the HTTP status when it was not 2xx. */
+interface Received {
+  body: unknown
+  httpStatus?: number
+}
+
+/**
+ * Sends one Verify call. A JSON answer that came with an HTTP error status and is not the proxy's
+ * own error is the upstream's answer, returned for reading (every other failure is thrown).
+ */
+async function receive(
+  method: 'GET' | 'POST',
+  path: string,
+  options: Parameters<typeof apiRequest>[2],
+): Promise<Received> {
+  try {
+    return { body: await apiRequest<unknown>(method, path, options) }
+  } catch (error) {
+    if (error instanceof ApiError && error.kind === 'http' && error.answer) {
+      return {
+        body: error.answer,
+        ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+      }
+    }
+    throw error
+  }
+}
+
 /** The failure for an answer of the upstream that cannot be used (`detail` says why). */
-function unusable(env: EnvironmentId, detail: string): ApiError {
-  const error = new ApiError('bad_response', detail, { code: UNUSABLE_ANSWER })
+function unusable(env: EnvironmentId, received: Received, detail: string): ApiError {
+  const error = new ApiError('bad_response', detail, {
+    code: UNUSABLE_ANSWER,
+    ...(received.httpStatus !== undefined ? { httpStatus: received.httpStatus } : {}),
+  })
   error.environment = env
   return error
 }
 
 /** The failure for an answer without a `status`. */
-function withoutStatus(env: EnvironmentId, body: unknown): ApiError {
-  const what = excerpt(body)
+function withoutStatus(env: EnvironmentId, received: Received): ApiError {
+  const what = excerpt(received.body)
   return unusable(
     env,
+    received,
     `${upstreamSubject(env)} answered without a status, so the answer says neither that the call went through nor why not` +
       (what ? `: ${what}` : ' (an empty answer).'),
   )
 }
 
 /**
- * An answer of start, PSD2, check or control in the documented string form; one without a
- * `status` is thrown (see above).
+ * An answer of start, PSD2, check, control or a search error in the documented string form, with
+ * the HTTP status it came with when that was not 2xx; one without a `status` is thrown (see above).
  */
-function readAnswer(env: EnvironmentId, body: unknown): Json & { status: string } {
+function readAnswer(env: EnvironmentId, received: Received): Json & { status: string } {
+  const { body, httpStatus } = received
   const answer = isObject(body) ? numbersAsStrings(body) : null
   if (!answer || typeof answer.status !== 'string' || answer.status.trim() === '') {
-    throw withoutStatus(env, body)
+    throw withoutStatus(env, received)
   }
-  return answer as Json & { status: string }
+  return { ...answer, ...(httpStatus !== undefined ? { httpStatus } : {}) } as Json & {
+    status: string
+  }
 }
 
 /** One request of a search answer, its checks and events included, in the string form. */
@@ -139,8 +184,8 @@ export function getEnvironments(): Promise<EnvironmentsResponse> {
  * characters): one that is not cannot be opened, searched or kept in history, yet a code may have
  * been sent, so it is thrown as an unusable answer that names the id given (to look it up).
  */
-function readStart(env: EnvironmentId, body: unknown): StartResult {
-  const answer = readAnswer(env, body)
+function readStart(env: EnvironmentId, received: Received): StartResult {
+  const answer = readAnswer(env, received)
   if (answer.status === '0' && !isRequestId(answer.request_id)) {
     const id = answer.request_id
     const given =
@@ -149,6 +194,7 @@ function readStart(env: EnvironmentId, body: unknown): StartResult {
         : 'no request_id'
     throw unusable(
       env,
+      received,
       `${upstreamSubject(env)} accepted the start (status 0) with ${given}, not a request_id of 32 hexadecimal characters: this dashboard cannot open or keep it, but a code may have been sent.`,
     )
   }
@@ -160,16 +206,15 @@ export async function startVerification(
   env: EnvironmentId,
   params: StartParams,
 ): Promise<StartResult> {
-  const body = await apiRequest<unknown>('POST', verifyPath(env, 'json'), { form: compact(params) })
-  return readStart(env, body)
+  return readStart(env, await receive('POST', verifyPath(env, 'json'), { form: compact(params) }))
 }
 
 /** `POST /verify/psd2/json`: starts a PSD2 payment confirmation. Never retried. */
 export async function startPsd2(env: EnvironmentId, params: Psd2Params): Promise<StartResult> {
-  const body = await apiRequest<unknown>('POST', verifyPath(env, 'psd2/json'), {
-    form: compact(params),
-  })
-  return readStart(env, body)
+  return readStart(
+    env,
+    await receive('POST', verifyPath(env, 'psd2/json'), { form: compact(params) }),
+  )
 }
 
 /** `POST /verify/check/json`: checks a code (uses up an attempt when wrong). Never retried. */
@@ -178,10 +223,10 @@ export async function checkCode(
   requestId: string,
   code: string,
 ): Promise<CheckResult> {
-  const body = await apiRequest<unknown>('POST', verifyPath(env, 'check/json'), {
+  const received = await receive('POST', verifyPath(env, 'check/json'), {
     form: { request_id: requestId, code },
   })
-  return readAnswer(env, body) as unknown as CheckResult
+  return readAnswer(env, received) as unknown as CheckResult
 }
 
 async function control(
@@ -189,10 +234,10 @@ async function control(
   requestId: string,
   cmd: ControlCommand,
 ): Promise<ControlResult> {
-  const body = await apiRequest<unknown>('POST', verifyPath(env, 'control/json'), {
+  const received = await receive('POST', verifyPath(env, 'control/json'), {
     form: { request_id: requestId, cmd },
   })
-  return readAnswer(env, body) as unknown as ControlResult
+  return readAnswer(env, received) as unknown as ControlResult
 }
 
 /** `cmd=cancel`: possible from 30 s after the start until the second event. */
@@ -234,13 +279,12 @@ export async function searchRequests(
     )
   }
   const query: Params = unique.length === 1 ? { request_id: unique[0] } : { request_ids: unique }
-  const body = readSearchAnswer(
-    await apiRequest<unknown>('GET', verifyPath(env, 'search/json'), {
-      query,
-      retryOnNetworkError: true,
-      ...(options.background ? { background: true } : {}),
-    }),
-  )
+  const received = await receive('GET', verifyPath(env, 'search/json'), {
+    query,
+    retryOnNetworkError: true,
+    ...(options.background ? { background: true } : {}),
+  })
+  const body = readSearchAnswer(received.body)
   let requests: VerificationRequest[] | null = null
   if (isRequest(body)) requests = [body]
   else if (typeof body === 'object' && body !== null && 'verification_requests' in body) {
@@ -251,9 +295,10 @@ export async function searchRequests(
     const found = new Set(requests.map((r) => r.request_id))
     return { kind: 'found', requests, missing: unique.filter((id) => !found.has(id)) }
   }
-  const error = readAnswer(env, body) as Partial<ErrorResponse>
+  const error = readAnswer(env, received) as Partial<ErrorResponse>
   const status = String(error.status ?? '')
   const errorText = typeof error.error_text === 'string' ? error.error_text : 'No answer text'
-  if (status === '101') return { kind: 'not_found', ids: unique, error_text: errorText }
-  return { kind: 'error', ids: unique, status, error_text: errorText }
+  const http = received.httpStatus !== undefined ? { httpStatus: received.httpStatus } : {}
+  if (status === '101') return { kind: 'not_found', ids: unique, error_text: errorText, ...http }
+  return { kind: 'error', ids: unique, status, error_text: errorText, ...http }
 }

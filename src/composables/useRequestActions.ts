@@ -8,7 +8,7 @@ import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '
 import { useRequestsStore } from '@/stores/requests'
 import { statusChangeMessage, useWatchStore } from '@/stores/watch'
 import { statusInfo } from '@contract/status'
-import { describeFailure, type Delivery } from '@/utils/call-failure'
+import { answeredWithHttp, describeFailure, type Delivery } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 
 export type ActionName = 'check' | 'cancel' | 'next'
@@ -43,6 +43,14 @@ export interface ActionOutcome {
   at: number
 }
 
+/** Texts joined as sentences (a full stop added where one is missing); empty ones left out. */
+function sentences(...texts: string[]): string {
+  return texts
+    .filter(Boolean)
+    .map((text, i, all) => (i < all.length - 1 && !/[.!?]$/.test(text) ? `${text}.` : text))
+    .join(' ')
+}
+
 /** Check answers after which the typed code is spent: accepted (0), wrong (16), ended (17). */
 const CODE_USED_STATUSES: ReadonlySet<string> = new Set(['0', '16', '17'])
 
@@ -61,7 +69,7 @@ export function useRequestActions(
    * it is kept in the history entry while that is still stored (an entry deleted meanwhile, here or
    * in another tab, is never brought back) and shown on the pages of the request either way.
    */
-  async function run<A extends { status: string; error_text?: string }>(
+  async function run<A extends { status: string; error_text?: string; httpStatus?: number }>(
     action: ActionName,
     call: () => Promise<A>,
     record: (answer: A, at: number) => Omit<ActionRecord, 'request_id' | 'at'>,
@@ -93,7 +101,13 @@ export function useRequestActions(
         status: answer.status,
         failure: null,
         title: answer.status === '0' ? okMessage : info.title,
-        message: answer.status === '0' ? '' : (answer.error_text ?? info.meaning),
+        message:
+          answer.status === '0'
+            ? ''
+            : sentences(
+                answer.error_text ?? info.meaning,
+                answeredWithHttp(answer.httpStatus, toValue(environment)),
+              ),
         nextStep: answer.status === '0' ? '' : info.nextStep,
         statusChange,
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),

@@ -46,6 +46,18 @@ export function upstreamSubject(environment: string | undefined): string {
 }
 
 /**
+ * For a Verify answer that came with an HTTP error status (the proxy passes the upstream's status
+ * on): the upstream answered, and the status is its own, not this server's. Empty without one.
+ */
+export function answeredWithHttp(
+  httpStatus: number | undefined,
+  environment: string | undefined,
+): string {
+  if (httpStatus === undefined || (httpStatus >= 200 && httpStatus < 300)) return ''
+  return `${upstreamSubject(environment)} sent this answer with HTTP ${httpStatus} instead of the usual 200: the status and error text are its own answer to the call.`
+}
+
+/**
  * Whether the call may have reached the upstream (the sandbox or Vonage):
  * - `maybe`: it may have gone out (and sent a code, used up an attempt, cancelled…);
  * - `not_sent`: it never left this server; the same call can be sent again;

@@ -131,3 +131,35 @@ describe('a start accepted (status 0) with a request_id that is not 32 hexadecim
     },
   )
 })
+
+describe('a start answered a Verify answer with an HTTP error status', () => {
+  it('HTTP 500 status 5: the sandbox status and text, the 500 said as its own, never "the server"', async () => {
+    startAnswer = { body: { status: '5', error_text: 'Internal Error' }, status: 500 }
+    await startTo('+447700900123')
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.get('h2').text()).toBe('Status 5: Internal error')
+    expect(alert.get('code').text()).toBe('Internal Error')
+    expect(alert.get('[data-test="start-error-http"]').text()).toBe(
+      'The sandbox sent this answer with HTTP 500 instead of the usual 200: the status and error text are its own answer to the call.',
+    )
+    expect(alertText()).not.toMatch(
+      /The server answered|The server refused|whoever runs this server/,
+    )
+  })
+
+  it('HTTP 409 status 10: a verification already in progress, not a refusal of the server', async () => {
+    startAnswer = {
+      body: {
+        request_id: 'b'.repeat(32),
+        status: '10',
+        error_text: 'Concurrent verifications to the same number are not allowed',
+      },
+      status: 409,
+    }
+    await startTo('+447700900123')
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.get('h2').text()).toBe('Status 10: Verification already in progress')
+    expect(alert.get('[data-test="start-error-http"]').text()).toContain('HTTP 409')
+    expect(alertText()).not.toMatch(/Nothing was sent, and the same call will fail again/)
+  })
+})

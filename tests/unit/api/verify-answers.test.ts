@@ -203,3 +203,57 @@ describe('a start accepted without a usable request_id cannot be used: a code ma
     })
   })
 })
+
+describe('a Verify answer sent with an HTTP error status is the upstream answer, not a failure', () => {
+  it('a start answered HTTP 500 status 5: returned with its status, text and the 500', async () => {
+    answer({ status: '5', error_text: 'Internal Error' }, 500)
+    expect(await startVerification('live', START)).toEqual({
+      status: '5',
+      error_text: 'Internal Error',
+      httpStatus: 500,
+    })
+  })
+
+  it('a start answered HTTP 409 status 10 names the blocking request', async () => {
+    answer({ request_id: ID, status: 10, error_text: 'Concurrent verifications' }, 409)
+    expect(await startPsd2('live', PSD2)).toEqual({
+      request_id: ID,
+      status: '10',
+      error_text: 'Concurrent verifications',
+      httpStatus: 409,
+    })
+  })
+
+  it('check, control and search answers too', async () => {
+    answer({ status: '5', error_text: 'Internal Error' }, 503)
+    expect(await checkCode('live', ID, '1234')).toMatchObject({ status: '5', httpStatus: 503 })
+    expect(await cancelRequest('live', ID)).toMatchObject({ status: '5', httpStatus: 503 })
+    expect(await searchRequests('live', [ID])).toEqual({
+      kind: 'error',
+      ids: [ID],
+      status: '5',
+      error_text: 'Internal Error',
+      httpStatus: 503,
+    })
+    answer({ status: '101', error_text: 'No response found' }, 404)
+    expect(await searchRequests('live', [ID])).toMatchObject({ kind: 'not_found', httpStatus: 404 })
+  })
+
+  it('a JSON answer without a status under HTTP 502: unusable, with the 502', async () => {
+    answer({ error: 'gateway' }, 502)
+    await expect(startVerification('live', START)).rejects.toMatchObject({
+      kind: 'bad_response',
+      code: 'unusable_answer',
+      httpStatus: 502,
+    })
+  })
+
+  it("the proxy's own error body stays the proxy's failure", async () => {
+    answer({ error: { code: 'upstream_timeout', message: 'No answer.', delivery: 'maybe' } }, 504)
+    await expect(startVerification('live', START)).rejects.toMatchObject({
+      kind: 'proxy',
+      code: 'upstream_timeout',
+      httpStatus: 504,
+    })
+  })
+})

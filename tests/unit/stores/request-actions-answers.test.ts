@@ -1,0 +1,93 @@
+/**
+ * How check, cancel and next event read unusual answers (real API layer, only `fetch` replaced):
+ * a Verify answer sent with an HTTP error status, an answer without a status, and the advice of
+ * each status for the call that got it.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { configureClient } from '@/api/client'
+import { useRequestActions } from '@/composables/useRequestActions'
+import { useRequestsStore } from '@/stores/requests'
+import { freshHistoryEnvironment, requestId } from './history-support'
+
+const ID = requestId(7)
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+/** Answers the action with `body` (HTTP `status`) and every search with "in progress". */
+function answer(body: unknown, status = 200) {
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init)
+      if (new URL(request.url).pathname.includes('/search/')) {
+        return json({ status: '101', error_text: 'No response found' })
+      }
+      return json(body, status)
+    }) as typeof fetch,
+  })
+}
+
+let store: ReturnType<typeof useRequestsStore>
+function actions(environment: 'live' | 'sandbox' = 'live') {
+  return useRequestActions(ID, environment)
+}
+
+beforeEach(() => {
+  freshHistoryEnvironment()
+  setActivePinia(createPinia())
+  store = useRequestsStore()
+})
+afterEach(async () => {
+  await store.dispose()
+})
+
+describe('a Verify answer sent with an HTTP error status is the upstream answer', () => {
+  it('check answered HTTP 500 status 5: Vonage status and text, the 500 said as Vonage own', async () => {
+    answer({ status: '5', error_text: 'Internal Error' }, 500)
+    const outcome = await actions().check('1234')
+    expect(outcome).toMatchObject({
+      ok: false,
+      status: '5',
+      failure: null,
+      title: 'Internal error',
+    })
+    expect(outcome?.message).toBe(
+      'Internal Error. Vonage sent this answer with HTTP 500 instead of the usual 200: the status and error text are its own answer to the call.',
+    )
+    expect(outcome?.title).not.toMatch(/server/i)
+  })
+
+  it('cancel on the sandbox answered HTTP 409 status 19: the sandbox answered', async () => {
+    answer({ status: 19, error_text: 'cannot be cancelled' }, 409)
+    const outcome = await actions('sandbox').cancel()
+    expect(outcome).toMatchObject({ ok: false, status: '19', failure: null })
+    expect(outcome?.message).toContain('The sandbox sent this answer with HTTP 409')
+  })
+
+  it('a check answered HTTP 200 says nothing of the HTTP status', async () => {
+    answer({ request_id: ID, status: '16', error_text: 'The code provided does not match' })
+    const outcome = await actions().check('1234')
+    expect(outcome?.message).toBe('The code provided does not match')
+  })
+})
+
+describe('a check or control answered without a status', () => {
+  it('check: the code may have been checked; refresh before entering it again', async () => {
+    answer({})
+    const outcome = await actions().check('1234')
+    expect(outcome).toMatchObject({ ok: false, status: '', failure: 'maybe', codeUsed: true })
+    expect(outcome?.title).toBe('Vonage answered something this dashboard cannot use')
+    expect(outcome?.nextStep).toMatch(/^The code may have been checked: refresh the request/)
+  })
+
+  it('cancel answered HTTP 502 {"error":"gateway"}: may have gone through, with the 502 as Vonage own', async () => {
+    answer({ error: 'gateway' }, 502)
+    const outcome = await actions().cancel()
+    expect(outcome).toMatchObject({ failure: 'maybe' })
+    expect(outcome?.title).toBe('Vonage answered something this dashboard cannot use (HTTP 502)')
+    expect(outcome?.message).toContain('{"error":"gateway"}')
+    expect(outcome?.nextStep).toMatch(/^The cancel may have gone through/)
+  })
+})
