@@ -81,9 +81,12 @@ export function connectEventStream(
   let cancelRead: (() => void) | null = null
   /** Ends the current wait (set while waiting). */
   let wake: (() => void) | null = null
+  /** The token changed since the current try was sent (its answer speaks of the former one). */
+  let tokenChanged = false
 
   // A new token is tried at once, whether the last one was refused or the server was unreachable.
   const stopTokenChange = options.onTokenChange(() => {
+    tokenChanged = true
     failures = 0
     wake?.()
   })
@@ -133,6 +136,7 @@ export function connectEventStream(
   async function run(): Promise<void> {
     while (!closed) {
       controller = new AbortController()
+      tokenChanged = false
       try {
         const response = await options.open(controller.signal)
         if (closed) {
@@ -150,6 +154,8 @@ export function connectEventStream(
       } catch (error) {
         if (closed) return
         if (isRefusal(error)) {
+          // Refused a token replaced meanwhile: the new one is tried at once, unannounced.
+          if (tokenChanged) continue
           safely(() => handlers.onRefused())
           await wait(null)
           continue

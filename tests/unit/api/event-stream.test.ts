@@ -207,4 +207,34 @@ describe('connectEventStream: a refused token', () => {
       expect(new URL(request.url).search).toBe('')
     }
   })
+
+  it('tries again at once, without a word, when the token changed while the refused try was on its way', async () => {
+    setAccessToken('old-token-0123456789')
+    let answerRefusal: () => void = () => undefined
+    server.answer = (request) => {
+      if (request.headers.get(TOKEN_HEADER) === 'new-token-0123456789') return 'stream'
+      return unauthorized()
+    }
+    const { log } = connect({
+      open: async (signal) => {
+        // The first try is answered only once the new token is in.
+        if (server.requests.length === 0) {
+          const sent = openApiStream(PATH, { signal })
+          sent.catch(() => undefined) // read below, once let through
+          await new Promise<void>((resolve) => (answerRefusal = resolve))
+          return sent
+        }
+        return openApiStream(PATH, { signal })
+      },
+    })
+    await settle()
+    setAccessToken('new-token-0123456789')
+    answerRefusal()
+    await settle()
+    expect(log).toEqual(['open'])
+    expect(server.requests.map((r) => r.headers.get(TOKEN_HEADER))).toEqual([
+      'old-token-0123456789',
+      'new-token-0123456789',
+    ])
+  })
 })
