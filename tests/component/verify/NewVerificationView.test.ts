@@ -669,6 +669,47 @@ describe('status 10 naming a request search does not know (101)', () => {
     expect((panel.get('#blocking-cancel').element as HTMLButtonElement).disabled).toBe(false)
   })
 
+  it('says the same of a live start, searching live only (no sandbox admin call)', async () => {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    vi.mocked(getEnvironments).mockResolvedValue({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true },
+      ],
+      default: 'sandbox',
+    })
+    ;({ wrapper } = await mountNewVerification(() =>
+      localStorage.setItem('verify-desk:environment', 'live'),
+    ))
+    await flushPromises()
+    vi.mocked(getAdminRequest).mockClear()
+    vi.mocked(searchRequests)
+      .mockReset()
+      .mockResolvedValue({
+        kind: 'not_found',
+        ids: [BLOCKER_ID],
+        error_text: 'No response found',
+      })
+    start.mockResolvedValueOnce({
+      status: '10',
+      request_id: BLOCKER_ID,
+      error_text: 'Concurrent verifications to the same number are not allowed',
+    })
+    await fill('number', '+447700900123')
+    await submit()
+    await flushPromises()
+    expect(start).toHaveBeenCalledWith('live', expect.anything())
+    expect(searchRequests).toHaveBeenCalledWith('live', [BLOCKER_ID])
+    expect(getAdminRequest).not.toHaveBeenCalled()
+    const panel = wrapper.get('[data-test="blocking-request"]')
+    expect(panel.text()).not.toMatch(/loading/i)
+    expect(panel.find('#blocking-cancel').exists()).toBe(false)
+    expect(panel.get('[data-test="blocking-not-found"]').text()).toContain(
+      'This request could not be found: searching Live for it answered status 101 (No response found).',
+    )
+  })
+
   it('says its state could not be loaded (not "loading") when the search fails, with Try again', async () => {
     vi.mocked(searchRequests)
       .mockReset()
