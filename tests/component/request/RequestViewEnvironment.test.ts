@@ -122,6 +122,8 @@ describe('the environment badge on a request page', () => {
     expect(note().text()).toBe('This request: real SMS and calls, charged')
     // The tab says Live too.
     expect(document.title).toBe('Live · Request …eeeeee IN PROGRESS · Verify Desk')
+    // No word of the sandbox on the page of a live request.
+    expect(wrapper!.findComponent(RequestView).text()).not.toMatch(/sandbox/i)
 
     // What the badge says is where the buttons go.
     vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
@@ -149,6 +151,7 @@ describe('the environment badge on a request page', () => {
     )
     expect(note().exists()).toBe(false)
     expect(document.title).toBe('Request …eeeeee IN PROGRESS · Verify Desk')
+    expect(wrapper!.text()).toContain('Also list the sandbox admin calls this page made')
   })
 
   it('says when the request is in an environment the server no longer offers', async () => {
