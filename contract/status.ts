@@ -3,7 +3,7 @@
  * a person using the dashboard. Texts follow the API where sources agree, and the observed live texts
  * where the documentation and the live API differ.
  */
-import type { SearchStatus, StatusCode, VerifyEndpoint } from './types.ts'
+import type { ControlCommand, SearchStatus, StatusCode, VerifyEndpoint } from './types.ts'
 
 /** Exact error texts, by code. Functions take the value that the API puts into the text. */
 export const ERROR_TEXTS = {
@@ -133,7 +133,7 @@ const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
   '5': {
     title: 'Internal error',
     meaning: 'The platform failed while handling the call.',
-    nextStep: 'Try again in a moment; search first if a verification may already have started.',
+    nextStep: 'Try again in a moment.',
     retryable: true,
   },
   '6': {
@@ -240,8 +240,10 @@ export function isStatusCode(code: string): code is StatusCode {
   return Object.prototype.hasOwnProperty.call(INFO, code)
 }
 
+type Info = Omit<StatusInfo, 'code'>
+
 /** A status that means something else on some endpoints than `INFO` says for most. */
-const ROUTING_FAILURE: Omit<StatusInfo, 'code'> = {
+const ROUTING_FAILURE: Info = {
   title: 'Could not be routed',
   meaning:
     'The platform could not route this verification to the number (no request was created, nothing was sent).',
@@ -249,12 +251,24 @@ const ROUTING_FAILURE: Omit<StatusInfo, 'code'> = {
     'Check the number and its country, then start again; if it keeps failing for a valid number, contact Vonage support.',
   retryable: true,
 }
-const BY_ENDPOINT: Partial<
-  Record<VerifyEndpoint, Partial<Record<StatusCode, Omit<StatusInfo, 'code'>>>>
-> = {
-  request: { '6': ROUTING_FAILURE },
-  psd2: { '6': ROUTING_FAILURE },
+/** Status 5 on a start: it may have created the request; sending it again is safe (status 10). */
+const START_INTERNAL_ERROR: Info = {
+  ...INFO['5'],
+  nextStep:
+    'Send it again in a moment with the same number: if this start went through after all, the answer is status 10 with its request_id, and no second code is sent.',
+}
+const BY_ENDPOINT: Partial<Record<VerifyEndpoint, Partial<Record<StatusCode, Info>>>> = {
+  request: { '5': START_INTERNAL_ERROR, '6': ROUTING_FAILURE },
+  psd2: { '5': START_INTERNAL_ERROR, '6': ROUTING_FAILURE },
+  check: {
+    '5': {
+      ...INFO['5'],
+      nextStep:
+        'Refresh the request before entering the code again: the check may have been counted. If it is still in progress, enter the code again in a moment.',
+    },
+  },
   search: {
+    '5': { ...INFO['5'], nextStep: 'Search again in a moment.' },
     '6': {
       title: 'Could not be processed',
       meaning: 'The platform could not process this search (wrong parameters).',
@@ -264,15 +278,87 @@ const BY_ENDPOINT: Partial<
   },
 }
 
+/** Status 5 on a control call, by command: whether it went through is not known. */
+const CONTROL_INTERNAL_ERROR: Readonly<Record<ControlCommand, Info>> = {
+  cancel: {
+    ...INFO['5'],
+    nextStep:
+      'Refresh the request first: the cancel may have gone through. If it is still in progress, cancel again in a moment.',
+  },
+  trigger_next_event: {
+    ...INFO['5'],
+    nextStep:
+      'Refresh the request first: the next message or call may be on its way. If none went out, trigger the next event again in a moment.',
+  },
+}
+
+/** Status 19, by command and, for a cancel, by its error text (too early or too late). */
+const CONTROL_NOT_NOW = {
+  tooEarly: {
+    title: 'Too early to cancel',
+    meaning: 'A request can be cancelled only from 30 seconds after its start.',
+    nextStep: 'Cancel again once 30 s have passed since the start.',
+    retryable: false,
+  },
+  tooLate: {
+    title: 'Too late to cancel',
+    meaning: 'A request can no longer be cancelled once its second message or call has gone out.',
+    nextStep: 'The request can no longer be cancelled: let it finish or expire.',
+    retryable: false,
+  },
+  cancel: {
+    title: 'Not possible now',
+    meaning:
+      'Cancel is only possible from 30 seconds after the start until the second message or call.',
+    nextStep:
+      'If the start was less than 30 s ago, cancel again once 30 s have passed; if a second message or call has gone out, the request can no longer be cancelled: let it finish or expire.',
+    retryable: false,
+  },
+  noEventsLeft: {
+    title: 'No events left',
+    meaning: 'No message or call is left to send for this request.',
+    nextStep: 'Enter the code already sent, or let the request expire.',
+    retryable: false,
+  },
+} as const satisfies Record<string, Info>
+
+/** What else than the code and endpoint can tell what a status means for the call that got it. */
+export interface StatusContext {
+  /** The control command sent (`cancel`, `trigger_next_event`). */
+  cmd?: ControlCommand
+  /** The answer's `error_text` (a status 19 on a cancel says whether it was too early or late). */
+  errorText?: string
+}
+
+function controlInfo(key: StatusCode, context: StatusContext): Info | undefined {
+  const { cmd, errorText = '' } = context
+  if (!cmd) return undefined
+  if (key === '5') return CONTROL_INTERNAL_ERROR[cmd]
+  if (key !== '19') return undefined
+  if (cmd === 'trigger_next_event') return CONTROL_NOT_NOW.noEventsLeft
+  if (/first 30 seconds/i.test(errorText)) return CONTROL_NOT_NOW.tooEarly
+  if (/cancelled now|too many attempts/i.test(errorText)) return CONTROL_NOT_NOW.tooLate
+  return CONTROL_NOT_NOW.cancel
+}
+
 /**
  * The user-facing meaning of a status code; unknown codes get a generic entry. With the
- * `endpoint` that answered it, a status whose meaning depends on
- * the endpoint (6 on a start: the request could not be routed, no request exists) reads as there.
+ * `endpoint` that answered it, a status whose meaning depends on the endpoint (6 on a start: the
+ * request could not be routed, no request exists) reads as there, and its next step is one for
+ * that call (5 on a check: refresh first; on a search: search again). For `control`, the
+ * `context` gives the command and the error text: a 19 on trigger_next_event means no event is
+ * left, on a cancel too early or too late (told by its error text).
  */
-export function statusInfo(code: string | number, endpoint?: VerifyEndpoint): StatusInfo {
+export function statusInfo(
+  code: string | number,
+  endpoint?: VerifyEndpoint,
+  context: StatusContext = {},
+): StatusInfo {
   const key = String(code)
   if (isStatusCode(key)) {
-    const own = endpoint ? BY_ENDPOINT[endpoint]?.[key] : undefined
+    const own =
+      (endpoint === 'control' ? controlInfo(key, context) : undefined) ??
+      (endpoint ? BY_ENDPOINT[endpoint]?.[key] : undefined)
     return { code: key, ...(own ?? INFO[key]) }
   }
   return {

@@ -8,6 +8,7 @@ import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '
 import { useRequestsStore } from '@/stores/requests'
 import { statusChangeMessage, useWatchStore } from '@/stores/watch'
 import { statusInfo } from '@contract/status'
+import type { ControlCommand } from '@contract/types'
 import { answeredWithHttp, describeFailure, type Delivery } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 
@@ -51,6 +52,12 @@ function sentences(...texts: string[]): string {
     .join(' ')
 }
 
+/** The control command each control action sends. */
+const CONTROL_COMMANDS: Readonly<Record<Exclude<ActionName, 'check'>, ControlCommand>> = {
+  cancel: 'cancel',
+  next: 'trigger_next_event',
+}
+
 /** Check answers after which the typed code is spent: accepted (0), wrong (16), ended (17). */
 const CODE_USED_STATUSES: ReadonlySet<string> = new Set(['0', '16', '17'])
 
@@ -83,7 +90,12 @@ export function useRequestActions(
     const release = watcher.holdAnnouncements(id)
     try {
       const answer = await call()
-      const info = statusInfo(answer.status)
+      // Read for the call that got it: a 5 on a check is not a 5 on a search, a 19 on a cancel
+      // (too early, too late: its text says) not one on trigger_next_event.
+      const info = statusInfo(answer.status, action === 'check' ? 'check' : 'control', {
+        ...(action === 'check' ? {} : { cmd: CONTROL_COMMANDS[action] }),
+        ...(answer.error_text ? { errorText: answer.error_text } : {}),
+      })
       // Searches sent before the answer came know nothing of the action.
       const answeredAt = Date.now()
       const recorded = record(answer, answeredAt)

@@ -8,7 +8,7 @@ import { ref, shallowRef } from 'vue'
 import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
 import { statusInfo } from '@contract/status'
 import { isApiError, onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
-import { describeReadFailure } from '@/utils/call-failure'
+import { answeredWithHttp, describeReadFailure } from '@/utils/call-failure'
 import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
 import { useSettingsStore } from '@/stores/settings'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
@@ -626,8 +626,14 @@ export const useRequestsStore = defineStore('requests', () => {
       else
         report.failed.push({
           ids: batch,
-          message: `status ${result.status}: ${result.error_text}`,
-          nextStep: statusInfo(result.status).nextStep,
+          message: [
+            `status ${result.status}: ${result.error_text}`,
+            answeredWithHttp(result.httpStatus, env),
+          ]
+            .filter(Boolean)
+            .join('. '),
+          // The search's own next step: never "search the request" for the search that failed.
+          nextStep: statusInfo(result.status, 'search').nextStep,
         })
     }
     return report

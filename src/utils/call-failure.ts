@@ -125,7 +125,9 @@ export function failureTitle(error: CallFailure): string {
         ? `${subject} could not be reached${http}`
         : `The connection to ${who} dropped${http}`
     case 'upstream_bad_response':
-      return `${subject} answered something unexpected${http}`
+      // No HTTP status: the 502 is the proxy's own, and its message names what the upstream
+      // answered (e.g. "(HTTP 200, text/html)"): the upstream did not answer 502.
+      return `${subject} answered something unexpected`
     case UNUSABLE_ANSWER:
       return `${subject} answered something this dashboard cannot use${http}`
     case 'upstream_credentials_refused':

@@ -91,3 +91,87 @@ describe('a check or control answered without a status', () => {
     expect(outcome?.nextStep).toMatch(/^The cancel may have gone through/)
   })
 })
+
+describe('each status read for the call that got it', () => {
+  it('status 5 on a check: refresh before entering the code again, never "search first"', async () => {
+    answer({ status: '5', error_text: 'Internal Error' })
+    const outcome = await actions().check('1234')
+    expect(outcome?.nextStep).toMatch(/^Refresh the request before entering the code again/)
+    expect(outcome?.nextStep).not.toMatch(/search first|may already have started/i)
+  })
+
+  it('status 5 on a cancel and on a next event: refresh, then that command again', async () => {
+    answer({ status: '5', error_text: 'Internal Error' })
+    expect((await actions().cancel())?.nextStep).toMatch(/the cancel may have gone through/)
+    expect((await actions().next())?.nextStep).toMatch(/trigger the next event again/)
+  })
+
+  it('status 19 on trigger_next_event: no events left, nothing about cancelling', async () => {
+    answer({
+      status: '19',
+      error_text: `No more events are left to execute for the request ['${ID}']`,
+    })
+    const outcome = await actions().next()
+    expect(outcome).toMatchObject({
+      title: 'No events left',
+      nextStep: 'Enter the code already sent, or let the request expire.',
+    })
+  })
+
+  it('status 19 on a cancel in the first 30 s: cancel again later, nothing about events', async () => {
+    answer({
+      status: '19',
+      error_text: `Verification request ['${ID}'] can't be cancelled within the first 30 seconds.`,
+    })
+    const outcome = await actions().cancel()
+    expect(outcome).toMatchObject({
+      title: 'Too early to cancel',
+      nextStep: 'Cancel again once 30 s have passed since the start.',
+    })
+  })
+
+  it('status 19 on a cancel too late: no longer possible', async () => {
+    answer({
+      status: '19',
+      error_text: `Verification request  ['${ID}'] can't be cancelled now. Too many attempts to re-deliver have already been made.`,
+    })
+    const outcome = await actions().cancel()
+    expect(outcome).toMatchObject({
+      title: 'Too late to cancel',
+      nextStep: 'The request can no longer be cancelled: let it finish or expire.',
+    })
+  })
+})
+
+describe('a look-up whose search answered an error', () => {
+  it('status 6: the next step is about the ids sent, not "search the request"', async () => {
+    configureSearch({
+      status: '6',
+      error_text:
+        'The Vonage platform was unable to process this message for the following reason: Wrong parameters.',
+    })
+    const report = await store.lookUp('live', [ID])
+    expect(report.failed).toHaveLength(1)
+    expect(report.failed[0]!.nextStep).toBe(
+      'Check the request_id values sent (up to 10, each of up to 32 characters).',
+    )
+  })
+
+  it('status 5 sent with HTTP 500: search again, and the 500 said as Vonage own', async () => {
+    configureSearch({ status: '5', error_text: 'Internal Error' }, 500)
+    const report = await store.lookUp('live', [ID])
+    expect(report.failed[0]).toMatchObject({
+      message:
+        'status 5: Internal Error. Vonage sent this answer with HTTP 500 instead of the usual 200: the status and error text are its own answer to the call.',
+      nextStep: 'Search again in a moment.',
+    })
+  })
+})
+
+/** Answers every search with `body` (HTTP `status`). */
+function configureSearch(body: unknown, status = 200) {
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async () => json(body, status)) as typeof fetch,
+  })
+}

@@ -49,7 +49,7 @@ describe('failure texts name the upstream of the environment called', () => {
       'The sandbox could not be reached (HTTP 502)',
     )
     expect(failureTitle(proxy('sandbox', 502, 'upstream_bad_response', 'maybe'))).toBe(
-      'The sandbox answered something unexpected (HTTP 502)',
+      'The sandbox answered something unexpected',
     )
     expect(failureTitle(proxy('sandbox', 502, 'upstream_credentials_refused'))).toBe(
       "The sandbox refused this server's credentials",

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
+  answeredWithHttp,
   deliveryOf,
   describeFailure,
   describeReadFailure,
   failureTitle,
   START_MAY_HAVE_GONE_OUT,
+  UNUSABLE_ANSWER,
   type CallFailure,
 } from '@/utils/call-failure'
 
@@ -265,8 +267,9 @@ describe('a failed check', () => {
     expect(failureTitle({ kind: 'network', message: 'Failed to fetch' })).toBe(
       'No answer: the connection to the server failed or was lost',
     )
+    // The 502 is the proxy's own: its message names what Vonage answered (HTTP 200, text/html).
     expect(failureTitle(proxy(502, 'upstream_bad_response', 'HTML'))).toBe(
-      'Vonage answered something unexpected (HTTP 502)',
+      'Vonage answered something unexpected',
     )
   })
 })
@@ -287,5 +290,48 @@ describe('a failed read (search, the sandbox view)', () => {
       nextStep:
         'Try again in a moment; if it keeps failing, ask whoever runs the server to check its connection to Vonage.',
     })
+  })
+})
+
+describe('an answer of the upstream the dashboard cannot use, or one with an unusual HTTP status', () => {
+  const proxyMessage =
+    'Vonage answered with an error page instead of a Verify answer (HTTP 200, text/html): "<html>".'
+
+  it('a non-JSON answer: the title has no 502 beside the "(HTTP 200, text/html)" of the message', () => {
+    const view = describeFailure(
+      'start',
+      proxy(502, 'upstream_bad_response', proxyMessage, 'maybe'),
+    )
+    expect(view.title).toBe('Vonage answered something unexpected')
+    expect(`${view.title} ${proxyMessage}`.match(/HTTP \d+/g)).toEqual(['HTTP 200'])
+  })
+
+  it('an unusable answer may have gone out, titled as the upstream answer with its HTTP status', () => {
+    const failure = {
+      kind: 'bad_response',
+      code: UNUSABLE_ANSWER,
+      message: 'Vonage answered without a status',
+      httpStatus: 500,
+      environment: 'live',
+    }
+    expect(describeFailure('start', failure)).toMatchObject({
+      delivery: 'maybe',
+      title: 'Vonage answered something this dashboard cannot use (HTTP 500)',
+      heading: 'The start may have gone out',
+    })
+    expect(describeFailure('check', { ...failure, environment: 'sandbox' })).toMatchObject({
+      delivery: 'maybe',
+      title: 'The sandbox answered something this dashboard cannot use (HTTP 500)',
+      heading: 'The code may have gone out',
+    })
+  })
+
+  it('a Verify answer with an HTTP error status: said as the upstream own, nothing for 2xx', () => {
+    expect(answeredWithHttp(500, 'live')).toBe(
+      'Vonage sent this answer with HTTP 500 instead of the usual 200: the status and error text are its own answer to the call.',
+    )
+    expect(answeredWithHttp(409, 'sandbox')).toMatch(/^The sandbox sent this answer with HTTP 409/)
+    expect(answeredWithHttp(200, 'live')).toBe('')
+    expect(answeredWithHttp(undefined, 'live')).toBe('')
   })
 })
