@@ -12,11 +12,13 @@
  *   good: six tabs with a stream each would leave none for the API calls. The tabs that listen elect
  *   a leader with the Web Locks API (the lock is held while the leader has subscribers, and passes
  *   to a waiting tab when it closes); the leader alone connects and relays the events and the
- *   connection's state (open, lost, refused) to the others over a BroadcastChannel. Where either API
- *   is missing, each tab keeps a connection of its own.
+ *   connection's state (open, lost, refused) to the others over a BroadcastChannel. Web Locks exist
+ *   only in secure contexts: over plain HTTP the lock is one kept over a BroadcastChannel
+ *   (tab-lock.ts). Without BroadcastChannel, each tab keeps a connection of its own.
  */
 import { createParser } from 'eventsource-parser'
 import { isApiError, onAccessTokenChange, openApiStream, reportTokenRefused } from './client'
+import { channelLocks } from './tab-lock'
 
 /** One event as the server sent it: its `event:` name (`message` without one) and raw `data:`. */
 export interface StreamMessage {
@@ -438,24 +440,37 @@ export class SharedEventStream {
   }
 }
 
-/** The browser's Web Locks, BroadcastChannel and this app's API client, for the stream at `path`. */
+function onPageHide(listener: () => void): () => void {
+  if (typeof addEventListener !== 'function') return () => undefined
+  addEventListener('pagehide', listener)
+  return () => removeEventListener('pagehide', listener)
+}
+
+/**
+ * The browser's Web Locks (or, where the page is no secure context and has none, a lock over a
+ * BroadcastChannel), BroadcastChannel and this app's API client, for the stream at `path`.
+ */
 export function browserStreamEnvironment(path: string): SharedStreamEnvironment {
   const nav = typeof navigator === 'undefined' ? undefined : navigator
-  const locks = nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : null
+  const createChannel =
+    typeof BroadcastChannel === 'function'
+      ? (name: string): ChannelLike => new BroadcastChannel(name)
+      : null
+  const locks =
+    nav?.locks && typeof nav.locks.request === 'function'
+      ? nav.locks
+      : createChannel
+        ? channelLocks(createChannel, { onPageHide })
+        : null
   return {
     locks,
-    createChannel:
-      typeof BroadcastChannel === 'function' ? (name) => new BroadcastChannel(name) : null,
+    createChannel,
     connect: (handlers) =>
       connectEventStream(handlers, {
         open: (signal) => openApiStream(path, { signal }),
         onTokenChange: onAccessTokenChange,
       }),
     onRefused: reportTokenRefused,
-    onPageHide(listener) {
-      if (typeof addEventListener !== 'function') return () => undefined
-      addEventListener('pagehide', listener)
-      return () => removeEventListener('pagehide', listener)
-    },
+    onPageHide,
   }
 }

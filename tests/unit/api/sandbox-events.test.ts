@@ -3,8 +3,9 @@ import { openSandboxEvents, type SandboxEvent, type SandboxEventsHandle } from '
 import { onTokenRefused, setAccessToken, TOKEN_HEADER, TOKEN_QUERY_PARAM } from '@/api/client'
 import { serveEvents, settle, unauthorized, type FakeServer } from './support/sse'
 
-// Node has neither `navigator.locks` nor a page: each "tab" here keeps a stream of its own, shared
-// by its subscribers (the sharing between tabs is tested in shared-event-stream.test.ts).
+// No Web Locks and no BroadcastChannel here: the tab keeps a stream of its own, shared by its
+// subscribers (the sharing between tabs is tested in shared-event-stream.test.ts and
+// tab-lock.test.ts).
 
 let server: FakeServer
 const handles: SandboxEventsHandle[] = []
@@ -16,6 +17,7 @@ function open(...args: Parameters<typeof openSandboxEvents>): SandboxEventsHandl
 }
 
 beforeEach(() => {
+  vi.stubGlobal('BroadcastChannel', undefined)
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
   setAccessToken(null)
   server = serveEvents()
@@ -24,6 +26,7 @@ afterEach(() => {
   for (const handle of handles.splice(0)) handle.close()
   setAccessToken(null)
   vi.useRealTimers()
+  vi.unstubAllGlobals()
 })
 
 describe('openSandboxEvents', () => {
