@@ -873,8 +873,9 @@ describe('request page: a search that answers without the request', () => {
   it.each([
     ['1', 'Throttled'],
     ['5', 'Internal Error'],
+    ['6', 'The requestId does not exist or its no longer active.'],
   ])(
-    'status %s: says what it means and the next step from the status table',
+    'status %s: says what it means and the next step for a search, from the status table',
     async (status, errorText) => {
       vi.mocked(searchRequests).mockResolvedValue({
         kind: 'error',
@@ -883,11 +884,13 @@ describe('request page: a search that answers without the request', () => {
         error_text: errorText,
       })
       await mountLiveInHistory()
-      const info = statusInfo(status)
+      const info = statusInfo(status, 'search')
       const card = wrapper!.get('[data-test="search-failure"]')
       expect(card.text()).toContain(`The search answered status ${status}: ${info.title}.`)
       expect(card.text()).toContain(`Next: ${info.nextStep}`)
       expect(card.text()).not.toContain('check the connection')
+      // The failing call was this search: its advice is never "search the request".
+      expect(card.text()).not.toMatch(/Next: Search the request/i)
     },
   )
 
