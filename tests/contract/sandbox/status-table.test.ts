@@ -433,19 +433,27 @@ describe('status 6: unknown or inactive request', () => {
   })
 
   it("another account's request is unknown to this account", async () => {
-    const other = await startSandbox()
-    try {
-      const id = await start()
-      // Same key on a different sandbox instance: the request does not exist there.
-      const res = await postForm(other.base, PATH.check, {
-        ...other.creds,
-        request_id: id,
-        code: '1234',
-      })
-      expectStatus(res, '6', T.CHECK_NOT_FOUND(id))
-    } finally {
-      await other.close()
+    // The same sandbox, another API key: its check, cancel and next event all answer 6.
+    const other = { api_key: 'sandbox-pin', api_secret: 'sandbox-pin-secret' }
+    const id = await start()
+    const pin = await pinOf(sb.base, id)
+    expectStatus(
+      await call('check', { ...other, request_id: id, code: pin }),
+      '6',
+      T.CHECK_NOT_FOUND(id),
+    )
+    await advance(sb.base, 30)
+    for (const cmd of ['cancel', 'trigger_next_event']) {
+      expectStatus(
+        await call('control', { ...other, request_id: id, cmd }),
+        '6',
+        T.CONTROL_NOT_ACTIVE(id),
+      )
     }
+    const search = await call('search', { ...other, request_id: id })
+    expect(search.body).toMatchObject({ status: '101' })
+    // Untouched for its own account: still in progress, and the PIN still works there.
+    expectStatus(await call('check', { ...sb.creds, request_id: id, code: pin }), '0')
   })
 })
 

@@ -208,6 +208,16 @@ describe('status codes', () => {
     })
     const id = s.start()
     expect(s.call('check', { request_id: id, code: s.pin(id) }, PIN_CREDS).status).toBe('6')
+    // Another account can neither cancel nor move on this account's request, once cancel is open.
+    s.advance(31)
+    for (const cmd of ['cancel', 'trigger_next_event']) {
+      expect(s.call('control', { request_id: id, cmd }, PIN_CREDS)).toEqual({
+        status: '6',
+        error_text: `The requestId '${id}' does not exist or its no longer active.`,
+      })
+    }
+    expect(s.engine.getRequest(id)).toMatchObject({ status: 'IN PROGRESS' })
+    expect(s.engine.getRequest(id)?.events).toHaveLength(1)
     expect(s.call('check', { request_id: id, code: s.pin(id) }).status).toBe('0')
     expect(s.call('check', { request_id: id, code: s.pin(id) })).toMatchObject({ status: '6' })
     expect(s.call('control', { request_id: id, cmd: 'trigger_next_event' }).status).toBe('6')
