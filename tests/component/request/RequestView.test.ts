@@ -451,7 +451,9 @@ describe('request page: a sandbox reset', () => {
     for (const countdown of ['cancel', 'next', 'pin']) {
       expect(wrapper!.find(`[data-test="countdown-${countdown}"]`).exists()).toBe(false)
     }
-    expect(wrapper!.find('.summary').exists()).toBe(false)
+    // What history last knew stays on the page, read-only.
+    expect(text('.summary')).toContain('447700900123')
+    expect(text('[data-test="request-gone"]')).toContain('This page shows what history last knew.')
     expect(document.title).toBe('Request …cccccc gone · Verify Desk')
 
     answerReload(null)
@@ -483,6 +485,56 @@ describe('request page: a sandbox reset', () => {
     )
     expect(reason('cancel')).toBe('the request no longer exists in the sandbox')
     expect(wrapper!.find('[data-test="search-not-found"]').exists()).toBe(false)
+  })
+
+  it('shows what history knows of a finished request the sandbox no longer holds', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const requests = useRequestsStore()
+    await requests.ready
+    const submitted = new Date(t0).toISOString().replace('T', ' ').slice(0, 19)
+    const expired = new Date(t0 + 300_000).toISOString().replace('T', ' ').slice(0, 19)
+    await requests.upsert({
+      request_id: ID,
+      environment: 'sandbox',
+      number: '447700900123',
+      brand: 'Café 🚀',
+      status: 'EXPIRED',
+      source: 'started',
+      lastSearch: {
+        events: [{ type: 'sms', id: 'e1' }],
+        checks: [],
+        price: '0.10000000',
+        currency: 'EUR',
+        estimatedPrice: '',
+        accountId: 'sandbox',
+        senderId: 'verify',
+        dateSubmitted: submitted,
+        dateFinalized: expired,
+        firstEventDate: submitted,
+        lastEventDate: submitted,
+        fetchedAt: t0 + 300_000,
+      },
+    })
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    wrapper = mountAnyPath(pinia)
+    await flushPromises()
+    expect(text('[data-test="request-gone"]')).toContain(
+      'The sandbox does not know this request any more',
+    )
+    expect(text('[data-test="request-gone"]')).toContain('This page shows what history last knew.')
+    const summary = text('.summary')
+    for (const part of ['447700900123', 'Café 🚀', 'EXPIRED']) expect(summary).toContain(part)
+    expect(wrapper!.findAll('[data-test="timeline-item"]').length).toBeGreaterThan(0)
+    // Read-only: every action is off.
+    expect((wrapper!.get('#cancel').element as HTMLButtonElement).disabled).toBe(true)
+    expect((wrapper!.get('#next-event').element as HTMLButtonElement).disabled).toBe(true)
+    expect((wrapper!.get('#pin-code').element as HTMLInputElement).disabled).toBe(true)
   })
 
   it('comes back if the request is in the sandbox after all', async () => {
