@@ -1,11 +1,14 @@
 /**
  * Check, cancel and trigger-next-event for one request. Each action sends once (an in-flight guard
- * per action; a PIN is never sent twice), records the outcome in history and refreshes the request.
+ * per request, kept by the tab's calls store so that a page left and re-created while an action is
+ * out still waits for it; a PIN is never sent twice), records the outcome in history and refreshes
+ * the request.
  */
-import { ref, toValue, type MaybeRefOrGetter } from 'vue'
+import { computed, ref, toValue, watch, type MaybeRefOrGetter } from 'vue'
 import { ApiError, isApiError } from '@/api/client'
 import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
+import { useCallsStore } from '@/stores/calls'
 import { statusChangeMessage, useWatchStore } from '@/stores/watch'
 import { statusInfo } from '@contract/status'
 import type { ControlCommand } from '@contract/types'
@@ -68,8 +71,26 @@ export function useRequestActions(
 ) {
   const requests = useRequestsStore()
   const watcher = useWatchStore()
-  const busy = ref<ActionName | null>(null)
-  const outcome = ref<ActionOutcome | null>(null)
+  const calls = useCallsStore()
+  /** The action on its way for this request (sent from this page or an earlier one in this tab). */
+  const busy = computed<ActionName | null>(() => calls.runningAction(toValue(requestId)))
+  /** When this page began to show the request: answers that came before are not its own. */
+  const openedAt = ref(0)
+  watch(
+    () => toValue(requestId),
+    () => {
+      // An action still out (sent before the page was re-created) is the page's to show.
+      openedAt.value = busy.value ? 0 : Date.now()
+    },
+    { immediate: true },
+  )
+  /** The answer to the last action on this request that came while this page was shown. */
+  const outcome = computed<ActionOutcome | null>(() => {
+    const kept = calls.outcomes.get(toValue(requestId))
+    return kept && kept.answeredAt >= openedAt.value ? kept.outcome : null
+  })
+  /** A check sent elsewhere (another tab, before a reload) with no answer recorded, if any. */
+  const unansweredCheck = computed(() => calls.unansweredCheck(toValue(requestId)))
 
   /**
    * Sends one action. `record` says what its answer means for the request (status, check, price):
@@ -82,10 +103,10 @@ export function useRequestActions(
     record: (answer: A, at: number) => Omit<ActionRecord, 'request_id' | 'at'>,
     okMessage: string,
   ): Promise<ActionOutcome | null> {
-    if (busy.value) return null
-    busy.value = action
-    const at = Date.now()
     const id = toValue(requestId)
+    if (!calls.beginAction(id, action)) return null
+    const at = Date.now()
+    let result: ActionOutcome | null = null
     // The sandbox's event stream may report the change before the answer comes: said with it.
     const release = watcher.holdAnnouncements(id)
     try {
@@ -107,7 +128,7 @@ export function useRequestActions(
             status: recorded.status,
           })
         : ''
-      outcome.value = {
+      result = {
         action,
         ok: answer.status === '0',
         status: answer.status,
@@ -125,13 +146,14 @@ export function useRequestActions(
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,
       }
+      calls.keepOutcome(id, result)
       await requests
         .recordAction({ ...recorded, request_id: id, at: answeredAt })
         .catch(() => undefined)
     } catch (e) {
       const error = isApiError(e) ? e : new ApiError('network', String(e))
       const failure = describeFailure(action, error)
-      outcome.value = {
+      result = {
         action,
         ok: false,
         status: '',
@@ -144,12 +166,13 @@ export function useRequestActions(
         codeUsed: action === 'check' && failure.delivery === 'maybe',
         at,
       }
+      calls.keepOutcome(id, result)
     } finally {
-      busy.value = null
+      calls.endAction(id)
       release()
     }
     await onDone()
-    return outcome.value
+    return result
   }
 
   function check(code: string) {
@@ -201,5 +224,5 @@ export function useRequestActions(
     )
   }
 
-  return { busy, outcome, check, cancel, next }
+  return { busy, outcome, unansweredCheck, check, cancel, next }
 }

@@ -10,9 +10,17 @@ import { computed, shallowRef } from 'vue'
 import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
+import type { ActionName, ActionOutcome } from '@/composables/useRequestActions'
 
 /** How many calls are kept in memory (older ones are dropped first). */
 const MAX_CALLS = 1000
+
+/** An action's answer as kept for the pages of its request, with when it came. */
+export interface KeptOutcome {
+  outcome: ActionOutcome
+  /** When the answer was in (epoch ms). */
+  answeredAt: number
+}
 
 export const useCallsStore = defineStore('calls', () => {
   const requests = useRequestsStore()
@@ -81,6 +89,50 @@ export const useCallsStore = defineStore('calls', () => {
     return mergeCalls(mine, stored.value.get(requestId) ?? [])
   }
 
+  /**
+   * The action (check, cancel, next event) this tab has on its way for each request, by id. Held
+   * here, not by a page: a page left and re-created (History and Back) while a check is out sees
+   * it still on its way and never sends the PIN again.
+   */
+  const running = shallowRef<ReadonlyMap<string, ActionName>>(new Map())
+  /** The last answer to an action of this tab, by request id. */
+  const outcomes = shallowRef<ReadonlyMap<string, KeptOutcome>>(new Map())
+
+  /** Marks `action` as on its way for a request; false (nothing marked) if one already is. */
+  function beginAction(requestId: string, action: ActionName): boolean {
+    if (running.value.has(requestId)) return false
+    running.value = new Map(running.value).set(requestId, action)
+    return true
+  }
+
+  /** Keeps the answer to an action for the request's pages (the newest replaces the last). */
+  function keepOutcome(requestId: string, outcome: ActionOutcome): void {
+    outcomes.value = new Map(outcomes.value).set(requestId, { outcome, answeredAt: Date.now() })
+  }
+
+  /** The action on its way for a request is done. */
+  function endAction(requestId: string): void {
+    const next = new Map(running.value)
+    next.delete(requestId)
+    running.value = next
+  }
+
+  /** The action this tab has on its way for a request, if any. */
+  function runningAction(requestId: string): ActionName | null {
+    return running.value.get(requestId) ?? null
+  }
+
+  /**
+   * The newest check of a request sent elsewhere (another tab, or this one before a reload) whose
+   * answer is not recorded: it may still be on its way and use up an attempt. Null: none.
+   */
+  function unansweredCheck(requestId: string): ApiCall | null {
+    const last = forRequest(requestId).find(
+      (c) => c.method !== 'GET' && /(^|\/)verify\/check\//.test(c.path),
+    )
+    return last && last.pending === true && !inFlight.value.has(last.key) ? last : null
+  }
+
   function clear(): void {
     calls.value = []
     stored.value = new Map()
@@ -92,7 +144,24 @@ export const useCallsStore = defineStore('calls', () => {
     stopRemote()
   }
 
-  return { calls, stored, inFlight, record, load, forRequest, clear, stop, dispose }
+  return {
+    calls,
+    stored,
+    inFlight,
+    running,
+    outcomes,
+    record,
+    load,
+    forRequest,
+    beginAction,
+    keepOutcome,
+    endAction,
+    runningAction,
+    unansweredCheck,
+    clear,
+    stop,
+    dispose,
+  }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useCallsStore, import.meta.hot))

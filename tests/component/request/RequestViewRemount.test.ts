@@ -1,0 +1,214 @@
+import * as fakeIndexedDb from 'fake-indexeddb'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import type { VerificationRequest } from '@contract/types'
+import { checkCode, searchRequests, type CheckResult } from '@/api/verify'
+import { getAdminRequest, getClock } from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import { apiRequest, configureClient } from '@/api/client'
+import RequestView from '@/views/RequestView.vue'
+import { adminRequest } from '../verify/support'
+
+vi.mock('@/api/verify', () => ({
+  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
+  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
+  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
+  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
+vi.mock('@/api/sandbox', () => ({
+  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
+  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
+  openSandboxEvents: vi.fn(() => ({ close() {} })),
+}))
+
+const ID = 'e'.repeat(32)
+let t0 = 0
+const mounted: VueWrapper[] = []
+
+function searchAnswer(): VerificationRequest {
+  return {
+    request_id: ID,
+    account_id: 'sandbox',
+    number: '447700900123',
+    sender_id: 'verify',
+    date_submitted: '',
+    date_finalized: '',
+    checks: [],
+    first_event_date: '',
+    last_event_date: '',
+    price: '0',
+    currency: 'EUR',
+    status: 'IN PROGRESS',
+    estimated_price_messages_sent: '',
+    events: [],
+  }
+}
+
+/** Mounts the request page with `pinia` (one tab: the same pinia for each page it shows). */
+async function mountPage(pinia: Pinia): Promise<VueWrapper> {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/requests/:id', component: RequestView, props: true },
+      { path: '/history', component: { render: () => h('p', 'history') } },
+      { path: '/', component: { render: () => h('p', 'new verification') } },
+    ],
+  })
+  await router.push(`/requests/${ID}`)
+  const wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+  mounted.push(wrapper)
+  await flushPromises()
+  return wrapper
+}
+
+const reason = (wrapper: VueWrapper, id: string) =>
+  wrapper.find(`#${id}-reason`).exists() ? wrapper.get(`#${id}-reason`).text() : ''
+
+async function sendCode(wrapper: VueWrapper, code: string): Promise<void> {
+  await wrapper.get('#pin-code').setValue(code)
+  await wrapper.get('form.pin-entry').trigger('submit')
+  await wrapper.get('.pin-entry button').trigger('click')
+  await flushPromises()
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  t0 = Date.now()
+  vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
+  vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+  vi.mocked(searchRequests).mockResolvedValue({
+    kind: 'found',
+    requests: [searchAnswer()],
+    missing: [],
+  })
+  vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
+})
+afterEach(async () => {
+  for (const wrapper of mounted.splice(0)) wrapper.unmount()
+  await useRequestsStore().dispose()
+})
+
+describe('request page re-created while a check is on its way (History, then Back)', () => {
+  it('waits for the first check and never sends the PIN again, then shows its answer', async () => {
+    let answer!: (value: CheckResult) => void
+    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const first = await mountPage(pinia)
+    await sendCode(first, '1111')
+    expect(checkCode).toHaveBeenCalledTimes(1)
+    // Left for History: the page is gone, its check is still out.
+    first.unmount()
+    mounted.splice(mounted.indexOf(first), 1)
+
+    const again = await mountPage(pinia)
+    const button = again.get('.pin-entry button')
+    expect(button.attributes('aria-busy')).toBe('true')
+    expect(button.attributes('aria-disabled')).toBe('true')
+    expect(reason(again, 'cancel')).toBe('waiting for the code check to finish')
+    expect(reason(again, 'next-event')).toBe('waiting for the code check to finish')
+    await sendCode(again, '1111')
+    await again.get('#cancel').trigger('click')
+    await flushPromises()
+    expect(checkCode).toHaveBeenCalledTimes(1)
+
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(ID, t0 - 40_000, { attempts_left: 2 }),
+    )
+    answer({ request_id: ID, status: '16', error_text: 'The code provided does not match' })
+    await flushPromises()
+    expect(again.get('[data-test="action-outcome"]').text()).toContain('Status 16: Wrong code.')
+    expect(again.get('.pin-entry button').attributes('aria-busy')).toBeUndefined()
+    expect(reason(again, 'next-event')).toBe('')
+
+    // Once the answer is in, a new code is the user's next attempt: sent.
+    vi.mocked(checkCode).mockResolvedValue({ request_id: ID, status: '16', error_text: 'Wrong' })
+    await sendCode(again, '2222')
+    expect(checkCode).toHaveBeenCalledTimes(2)
+    expect(vi.mocked(checkCode).mock.lastCall).toEqual(['sandbox', ID, '2222'])
+  })
+
+  it('does not show an answer that came before the page was opened', async () => {
+    vi.mocked(checkCode).mockResolvedValue({ request_id: ID, status: '16', error_text: 'Wrong' })
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const first = await mountPage(pinia)
+    await sendCode(first, '1111')
+    expect(first.get('[data-test="action-outcome"]').text()).toContain('Status 16')
+    first.unmount()
+    mounted.splice(mounted.indexOf(first), 1)
+    const later = await mountPage(pinia)
+    expect(later.find('[data-test="action-outcome"]').exists()).toBe(false)
+  })
+})
+
+describe('request page: a check another tab sent has no answer yet', () => {
+  // History in IndexedDB, shared by the two tabs (the other tests keep it in memory).
+  beforeEach(() => {
+    const classes = Object.entries(fakeIndexedDb).filter(([name]) => name.startsWith('IDB'))
+    Object.assign(globalThis, Object.fromEntries(classes), {
+      indexedDB: new fakeIndexedDb.IDBFactory(),
+    })
+  })
+  afterEach(() => {
+    Reflect.deleteProperty(globalThis, 'indexedDB')
+  })
+
+  it('warns before a second code is sent, and the warning goes once that check is answered', async () => {
+    // Another tab (its own pinia, the same IndexedDB) sends a check; its answer is not in yet.
+    let answerOther: ((response: Response) => void) | undefined
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (() => new Promise<Response>((resolve) => (answerOther = resolve))) as typeof fetch,
+    })
+    const other = createPinia()
+    setActivePinia(other)
+    const otherRequests = useRequestsStore()
+    await otherRequests.upsert({
+      request_id: ID,
+      environment: 'sandbox',
+      number: '447700900123',
+      status: 'IN PROGRESS',
+      createdAt: t0,
+      source: 'started',
+    })
+    const otherCheck = apiRequest('POST', 'sandbox/verify/check/json', {
+      form: { request_id: ID, code: '4321' },
+    }).catch(() => undefined)
+    // Stored (pending) before this tab's page opens.
+    await vi.waitFor(async () => {
+      await otherRequests.flushCalls()
+      expect(await otherRequests.loadCalls(ID)).toHaveLength(1)
+    })
+
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const page = await mountPage(pinia)
+    await vi.waitFor(() => expect(page.find('[data-test="pin-unanswered"]').exists()).toBe(true))
+    const warning = page.get('[data-test="pin-unanswered"]').text()
+    expect(warning).toContain('from another tab')
+    expect(warning).toContain('A code sent now is a second check.')
+    expect(page.get('#pin-code').attributes('aria-describedby')).toContain('pin-unanswered')
+
+    // Warned, not blocked: the stored copy of a closed tab's check never gets its answer.
+    vi.mocked(checkCode).mockResolvedValue({ request_id: ID, status: '16', error_text: 'Wrong' })
+    await sendCode(page, '1111')
+    expect(checkCode).toHaveBeenCalledTimes(1)
+
+    answerOther?.(
+      new Response(JSON.stringify({ request_id: ID, status: '16', error_text: 'Wrong' }), {
+        headers: { 'content-type': 'application/json' },
+      }),
+    )
+    await otherCheck
+    await otherRequests.flushCalls()
+    await vi.waitFor(() => expect(page.find('[data-test="pin-unanswered"]').exists()).toBe(false))
+    setActivePinia(other)
+    await otherRequests.dispose()
+    setActivePinia(pinia)
+  })
+})
