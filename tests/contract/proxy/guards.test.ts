@@ -1,3 +1,4 @@
+import http from 'node:http'
 import net from 'node:net'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
@@ -85,6 +86,45 @@ describe('request bodies', () => {
       body: big,
     })
     expect(chunked.status).toBe(413)
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('counts every chunk of a streamed body: 40 KiB sent 1 KiB at a time is refused', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: proxy.port,
+          method: 'POST',
+          path: '/api/live/verify/json',
+          headers: {
+            host: `localhost:${proxy.port}`,
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+          },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
+      // The server may close the connection as soon as it has answered: not a failure here.
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error)
+      })
+      const chunk = 'x'.repeat(1024)
+      req.write(`{"brand":"`)
+      let sent = 0
+      const more = () => {
+        while (sent < 40 && !req.destroyed) {
+          sent++
+          if (!req.write(chunk)) return void req.once('drain', more)
+        }
+        if (!req.destroyed) req.end('"}')
+      }
+      more()
+    })
+    expect(status).toBe(413)
     expect(upstream.arrivals).toHaveLength(0)
   })
 

@@ -475,6 +475,22 @@ describe('answers a gateway or a regional host may give', () => {
     expect(start.body).not.toMatch(/(?<![0-9])0090(?![0-9])/)
   })
 
+  it('hides a code an error page quotes on its own, not only as a parameter', async () => {
+    upstream.setHandler((_arrival, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end('<p>The code 482193 is wrong for request 00001234ffff1234aaaa0000bbbb4821</p>')
+    })
+    const res = await call(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      ...json({ request_id: '00001234ffff1234aaaa0000bbbb4821', code: '482193' }),
+    })
+    expect(res.status).toBe(502)
+    expect(errorOf(res).message).toContain('The code [code] is wrong')
+    expect(errorOf(res).message).toContain('00001234ffff1234aaaa0000bbbb4821')
+    expect(res.body).not.toContain('482193')
+    expect(proxy.lines.join('\n')).not.toContain('482193')
+  })
+
   it('reads an answer compressed anyway, in Latin-1 or with a byte order mark, and passes it on as UTF-8', async () => {
     const answer = { request_id: 'abcdef0123456789abcdef0123456789', status: '0', brand: 'Café' }
     const text = JSON.stringify(answer)
