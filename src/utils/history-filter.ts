@@ -37,12 +37,26 @@ export const EMPTY_FILTERS: Readonly<HistoryFilters> = {
 type QueryValue = string | null | (string | null)[] | undefined
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
+/**
+ * Whether `value` is a real `YYYY-MM-DD` day: `2026-02-30` is not (a date input cannot show it, and
+ * `new Date` would roll it over to 2 March).
+ */
+export function isDay(value: string): boolean {
+  if (!DAY.test(value)) return false
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number]
+  const date = new Date(Date.UTC(y, m - 1, d))
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+}
+
 function first(value: QueryValue): string {
   const v = Array.isArray(value) ? value[0] : value
   return typeof v === 'string' ? v : ''
 }
 
-/** Reads filters from a route query; unknown or malformed values fall back to "any". */
+/**
+ * Reads filters from a route query; unknown or malformed values (an unknown status, an impossible
+ * day) fall back to "any", so the list never filters by something the form cannot show.
+ */
 export function filtersFromQuery(query: Record<string, QueryValue>): HistoryFilters {
   const status = first(query.status)
   const env = first(query.env)
@@ -57,8 +71,8 @@ export function filtersFromQuery(query: Record<string, QueryValue>): HistoryFilt
     environment: (HISTORY_ENVIRONMENTS as readonly string[]).includes(env)
       ? (env as HistoryEnvironment)
       : '',
-    from: DAY.test(from) ? from : '',
-    to: DAY.test(to) ? to : '',
+    from: isDay(from) ? from : '',
+    to: isDay(to) ? to : '',
     sort: (HISTORY_SORTS as readonly string[]).includes(sort) ? (sort as HistorySort) : 'date-desc',
   }
 }
@@ -186,8 +200,8 @@ export function filterHistory(
   const query = textQuery(filters.text)
   const text = query.text
   const { status, environment } = filters
-  const from = filters.from ? dayStart(filters.from) : -Infinity
-  const to = filters.to ? dayStart(filters.to) + 86_400_000 : Infinity
+  const from = isDay(filters.from) ? dayStart(filters.from) : -Infinity
+  const to = isDay(filters.to) ? dayStart(filters.to) + 86_400_000 : Infinity
   if (!text && !status && !environment && from === -Infinity && to === Infinity) {
     return sorted as HistoryEntry[]
   }

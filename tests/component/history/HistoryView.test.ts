@@ -176,6 +176,18 @@ describe('history view filters', () => {
     expect(shownIds(w)).toEqual([requestId(2), requestId(3)])
   })
 
+  it('ignores an impossible day in a shared URL and drops it, as it does an unknown status', async () => {
+    // 31 June would roll over to 1 July, after every entry: nothing would match, unseen.
+    const { wrapper: w } = await mountAt(
+      '/history?from=2026-06-31&to=2026-13-01&status=NOPE&env=live',
+    )
+    expect(shownIds(w)).toEqual([requestId(3), requestId(4)])
+    expect((w.find('#history-from').element as HTMLInputElement).value).toBe('')
+    expect((w.find('#history-to').element as HTMLInputElement).value).toBe('')
+    expect(w.find('[data-testid="history-summary"]').text()).toBe('2 of 4 requests match')
+    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({ env: 'live' }))
+  })
+
   it('sorts by status with requests in progress first', async () => {
     const { wrapper: w } = await mountAt('/history')
     await w.find('select#history-sort').setValue('status')

@@ -4,6 +4,8 @@ import {
   createHistoryFilter,
   filterHistory,
   textQuery,
+  filtersFromQuery,
+  isDay,
 } from '@/utils/history-filter'
 import type { HistoryEntry } from '@/utils/history-entry'
 import { entry } from '../stores/history-support'
@@ -83,5 +85,34 @@ describe('history text filter: phone numbers as people type them', () => {
         expect(filter(many, filters), JSON.stringify(text)).toEqual(filterHistory(many, filters))
       }
     }
+  })
+})
+
+describe('history date filters from a URL', () => {
+  it('takes only real days: an impossible one is ignored, never rolled over', () => {
+    expect(isDay('2024-02-29')).toBe(true)
+    expect(isDay('2026-12-31')).toBe(true)
+    for (const day of [
+      '2026-02-30',
+      '2025-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-1-1',
+    ])
+      expect(isDay(day)).toBe(false)
+    expect(filtersFromQuery({ from: '2026-02-30', to: '2026-04-31' })).toMatchObject({
+      from: '',
+      to: '',
+    })
+    expect(filtersFromQuery({ from: '2026-02-28', to: '2026-03-01' })).toMatchObject({
+      from: '2026-02-28',
+      to: '2026-03-01',
+    })
+  })
+
+  it('does not filter by an impossible day handed to it directly', () => {
+    const march = entry(1, { createdAt: new Date(2026, 2, 1, 12).getTime() })
+    expect(filterHistory([march], { ...EMPTY_FILTERS, from: '2026-02-30' })).toEqual([march])
   })
 })
