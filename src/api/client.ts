@@ -17,6 +17,9 @@
  *   sent and received, credentials masked), so a store can keep a log; the client imports no store.
  *   `onApiCallSent()` listeners hear of it earlier, as it is sent (`pending`, same `key`), so that
  *   a call whose answer never arrives (the page was reloaded or closed meanwhile) is not lost.
+ * - A call whose connection fails while the browser says it is offline (`navigator.onLine` false
+ *   when it was sent) fails with kind `offline`: it never left the browser. It is still tried
+ *   first: a browser without a network still reaches a server on this machine (localhost).
  * - `configureClient({ prefixUrl, fetch })` points the client elsewhere (tests: an in-process fetch).
  *
  * `verify.ts` and `sandbox.ts` build typed functions on `apiRequest()`; `openApiStream()` opens a
@@ -47,6 +50,11 @@ export type ApiErrorKind =
    * browser cannot tell which, so the call may have reached the server.
    */
   | 'network'
+  /**
+   * Not sent: the browser said it was offline when the call went out, and the connection failed
+   * (a call that fails after it went out online is `network`, even if offline by then).
+   */
+  | 'offline'
   /** No answer within the timeout. */
   | 'timeout'
   /** The proxy answered its own error body `{"error":{code,message}}`. */
@@ -349,9 +357,18 @@ function retryAfterSeconds(value: string | null): number | undefined {
   return Number(value.trim())
 }
 
+/** The message of a call not sent because the browser is offline (kind `offline`). */
+export const OFFLINE_MESSAGE = 'This browser is offline: nothing was sent.'
+
+/** Whether the browser says it has no network at all (`navigator.onLine` is false). */
+function isBrowserOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false
+}
+
 async function toApiError(
   error: unknown,
   signal?: AbortSignal,
+  offlineWhenSent = false,
 ): Promise<{ error: ApiError; body: unknown }> {
   if (error instanceof ApiError) return { error, body: null }
   if (error instanceof HTTPError) {
@@ -376,7 +393,7 @@ async function toApiError(
         ? (body as Record<string, unknown>)
         : undefined
     return {
-      error: new ApiError('http', `The server answered HTTP ${status}${excerpt}`, {
+      error: new ApiError('http', `The server answered an error (HTTP ${status})${excerpt}`, {
         httpStatus: status,
         ...(answer ? { answer } : {}),
       }),
@@ -385,13 +402,17 @@ async function toApiError(
   }
   if (error instanceof TimeoutError) {
     return {
-      error: new ApiError('timeout', `No answer within ${Math.round(options.timeout / 1000)} s.`),
+      error: new ApiError(
+        'timeout',
+        `No answer from the server in time: none within ${Math.round(options.timeout / 1000)} s.`,
+      ),
       body: null,
     }
   }
   if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) {
     return { error: new ApiError('aborted', 'The call was cancelled.'), body: null }
   }
+  if (offlineWhenSent) return { error: new ApiError('offline', OFFLINE_MESSAGE), body: null }
   const detail = error instanceof Error && error.message ? ` (${error.message})` : ''
   return {
     error: new ApiError(
@@ -445,6 +466,9 @@ export async function apiRequest<T>(
     error: null,
   }
   emit({ ...call, pending: true }, sentListeners)
+  // Offline, a connection fails before anything leaves the browser: a failure is then "not sent",
+  // where one after a call sent online may have reached the server.
+  const offlineWhenSent = isBrowserOffline()
   try {
     const response = await instance(path, {
       method,
@@ -470,13 +494,13 @@ export async function apiRequest<T>(
     if (text !== '' && typeof call.response === 'string') {
       throw new ApiError(
         'bad_response',
-        `The server answered something that is not JSON: ${text.slice(0, 120)}`,
+        `The server answered something unexpected (not JSON): ${text.slice(0, 120)}`,
         { httpStatus: response.status },
       )
     }
     return call.response as T
   } catch (raw) {
-    const { error, body } = await toApiError(raw, request.signal)
+    const { error, body } = await toApiError(raw, request.signal, offlineWhenSent)
     error.environment ??= environmentOf(path)
     if (error.httpStatus !== undefined) call.httpStatus = error.httpStatus
     if (body !== null) call.response = body

@@ -106,10 +106,11 @@ export function useStartVerification() {
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError('network', String(e))
       const delivery = deliveryOf(error)
-      // Kept beyond this page: a start without an answer has no request_id for history.
+      // Kept beyond this page: a start without an answer has no request_id for history. A start
+      // the browser did not send at all (it was offline) is no start without an answer.
       unanswered.settle(
         pending.id,
-        delivery === 'maybe' || delivery === 'not_sent'
+        error.kind !== 'offline' && (delivery === 'maybe' || delivery === 'not_sent')
           ? {
               code: error.code ?? error.kind,
               httpStatus: error.httpStatus ?? null,

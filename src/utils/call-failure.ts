@@ -94,6 +94,8 @@ export function deliveryOf(error: CallFailure): Delivery {
   const status = error.httpStatus
   // Only this server's own refusal asks for the token (a 401 from elsewhere is not about it).
   if (error.code === 'unauthorized') return 'token'
+  // The browser was offline when the call was to go out: the client did not send it.
+  if (error.kind === 'offline') return 'not_sent'
   if (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'bad_response') {
     return 'maybe'
   }
@@ -149,6 +151,7 @@ export function failureTitle(error: CallFailure): string {
     default:
       return `The server refused the call: ${error.code}${http}`
   }
+  if (error.kind === 'offline') return 'This browser is offline'
   if (error.kind === 'timeout') return 'No answer from the server in time'
   // A browser cannot tell a server that is down from a connection dropped on the way or a page
   // left (a reload) while the call was out: the call may have reached the server.
@@ -233,8 +236,12 @@ function refusedNextStep(error: CallFailure): string {
   return `Nothing was sent, and the same call will fail again: report ${code}${httpSuffix(error)} to whoever runs this server.`
 }
 
+/** The next step of a call not sent because the browser is offline. */
+const OFFLINE_NEXT_STEP = 'Check the connection, then try again.'
+
 function notSentNextStep(action: FailedAction, error: CallFailure): string {
   const again = SEND_AGAIN[action]
+  if (error.kind === 'offline') return OFFLINE_NEXT_STEP
   if (error.code === 'queue_full') return `Nothing was sent. ${waitText(error)}, then ${again}.`
   if (error.code === 'upstream_rate_limited') {
     return `${upstreamSubject(error.environment)} did not process it. ${waitText(error)}, then ${again}.`
@@ -316,6 +323,7 @@ export function describeReadFailure(error: CallFailure): { title: string; nextSt
     case 'refused':
       return { title, nextStep: refusedNextStep(error) }
     case 'not_sent':
+      if (error.kind === 'offline') return { title, nextStep: OFFLINE_NEXT_STEP }
       if (error.code === 'queue_full' || error.code === 'upstream_rate_limited')
         return { title, nextStep: `${waitText(error)}, then try again.` }
       return { title, nextStep: 'Try again in a moment.' }
@@ -328,4 +336,26 @@ export function describeReadFailure(error: CallFailure): { title: string; nextSt
             : `Try again in a moment; if it keeps failing, ${ifItKeepsFailing(error)}.`,
       }
   }
+}
+
+function comparable(text: string): string {
+  return text
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .replace(/\s+/g, ' ')
+    .toLowerCase()
+}
+
+/**
+ * A title and a message said together without repeating each other: a message the title already
+ * says (`Throttled` / `Throttled.`) is left out, and a title the message already says (a failure's
+ * title and the message that adds a detail to it) gives way to the message. Either may come back
+ * empty; case, spacing and end punctuation do not count.
+ */
+export function sayOnce(title: string, message: string): { title: string; message: string } {
+  const t = comparable(title)
+  const m = comparable(message)
+  if (m === '' || t.includes(m)) return { title, message: '' }
+  if (t === '' || m.includes(t)) return { title: '', message }
+  return { title, message }
 }

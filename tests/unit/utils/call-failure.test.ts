@@ -5,9 +5,11 @@ import {
   describeFailure,
   describeReadFailure,
   failureTitle,
+  sayOnce,
   START_MAY_HAVE_GONE_OUT,
   UNUSABLE_ANSWER,
   type CallFailure,
+  type FailedAction,
 } from '@/utils/call-failure'
 
 const MAY_HAVE_RUN =
@@ -333,5 +335,71 @@ describe('an answer of the upstream the dashboard cannot use, or one with an unu
     expect(answeredWithHttp(409, 'sandbox')).toMatch(/^The sandbox sent this answer with HTTP 409/)
     expect(answeredWithHttp(200, 'live')).toBe('')
     expect(answeredWithHttp(undefined, 'live')).toBe('')
+  })
+})
+
+describe('a call the browser did not send because it was offline', () => {
+  const offline: CallFailure = {
+    kind: 'offline',
+    message: 'This browser is offline: nothing was sent.',
+    environment: 'sandbox',
+  }
+
+  it.each<[FailedAction, string]>([
+    ['start', 'The start was not sent'],
+    ['check', 'The code was not sent'],
+    ['cancel', 'The cancel was not sent'],
+    ['next', 'The next event was not sent'],
+  ])('%s: not sent, never "may have gone out"', (action, heading) => {
+    expect(deliveryOf(offline)).toBe('not_sent')
+    expect(describeFailure(action, offline)).toEqual({
+      delivery: 'not_sent',
+      title: 'This browser is offline',
+      heading,
+      nextStep: 'Check the connection, then try again.',
+    })
+  })
+
+  it('a read: check the connection, then try again', () => {
+    expect(describeReadFailure(offline)).toEqual({
+      title: 'This browser is offline',
+      nextStep: 'Check the connection, then try again.',
+    })
+  })
+
+  it('a lost connection (sent, then no answer) still may have gone out', () => {
+    const lost: CallFailure = { kind: 'network', message: 'No answer (Failed to fetch).' }
+    expect(describeFailure('check', lost).delivery).toBe('maybe')
+  })
+})
+
+describe('a title and a message said once', () => {
+  it.each([
+    ['the API text repeats the title', 'Throttled', 'Throttled.', 'Throttled', ''],
+    ['only in case and spacing', 'Invalid code', ' invalid  CODE ', 'Invalid code', ''],
+    [
+      'the message is the title with a detail',
+      'No answer: the connection to the server failed or was lost',
+      'No answer: the connection to the server failed or was lost (Failed to fetch).',
+      '',
+      'No answer: the connection to the server failed or was lost (Failed to fetch).',
+    ],
+    [
+      'the offline message says the title and more',
+      'This browser is offline',
+      'This browser is offline: nothing was sent.',
+      '',
+      'This browser is offline: nothing was sent.',
+    ],
+    [
+      'different things',
+      'Wrong code',
+      'The code does not match.',
+      'Wrong code',
+      'The code does not match.',
+    ],
+    ['no message', 'Request cancelled.', '', 'Request cancelled.', ''],
+  ])('%s', (_name, title, message, shownTitle, shownMessage) => {
+    expect(sayOnce(title, message)).toEqual({ title: shownTitle, message: shownMessage })
   })
 })
