@@ -24,6 +24,7 @@ import {
 import {
   applyPatch,
   isFinalStatus,
+  isSettled,
   mergeEntries,
   observedPatch,
   patchFromAction,
@@ -673,13 +674,16 @@ export const useRequestsStore = defineStore('requests', () => {
     broadcast({ type: 'clear' })
   }
 
-  /** Removes finished entries not updated for `days` days (0 or less keeps everything). */
+  /**
+   * Removes finished entries (and those known to be gone) not updated for `days` days (0 or less
+   * keeps everything).
+   */
   async function applyRetention(days: number, now = Date.now()): Promise<number> {
     await ready
     if (!(days > 0)) return 0
     const cutoff = now - days * DAY_MS
     const old = entries.value
-      .filter((e) => e.updatedAt < cutoff && isFinalStatus(e.status))
+      .filter((e) => e.updatedAt < cutoff && isSettled(e))
       .map((e) => e.request_id)
     if (old.length === 0) return 0
     await db.remove(old)
@@ -706,7 +710,7 @@ export const useRequestsStore = defineStore('requests', () => {
     const expired = (entry: HistoryEntry) => {
       if (cutoff === null) return false
       const merged = mergeEntries(byKey.get(entry.request_id), entry)
-      return merged.updatedAt < cutoff && isFinalStatus(merged.status)
+      return merged.updatedAt < cutoff && isSettled(merged)
     }
     const unique = parsed.entries.filter((entry) => !expired(entry))
     const tooOld = parsed.entries.length - unique.length

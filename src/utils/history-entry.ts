@@ -89,6 +89,17 @@ export function isFinalStatus(status: HistoryStatus): boolean {
   return status !== 'IN PROGRESS' && status !== 'UNKNOWN'
 }
 
+/**
+ * Whether the request is over for history's retention: finished, or known to be gone (search
+ * answered 101 for good, for example after a sandbox reset, and nothing changed since). Only
+ * requests that may still be in progress (IN PROGRESS, or UNKNOWN without a 101) are kept.
+ */
+export function isSettled(entry: Pick<HistoryEntry, 'status' | 'lastError'>): boolean {
+  return (
+    isFinalStatus(entry.status) || (entry.status === 'UNKNOWN' && entry.lastError?.code === '101')
+  )
+}
+
 /** A fresh entry with defaults, for an id seen for the first time. */
 export function emptyEntry(
   requestId: string,

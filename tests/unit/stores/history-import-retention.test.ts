@@ -33,6 +33,56 @@ describe('history import and the retention period', () => {
     expect((await openTab()).entries).toHaveLength(2)
   })
 
+  it('removes entries search no longer finds for good (a sandbox reset), keeps those in progress', async () => {
+    const tab = await openTab()
+    const old = { createdAt: NOW - 90 * DAY, updatedAt: NOW - 60 * DAY }
+    const gone = {
+      code: '101',
+      message: 'Search no longer finds this request (status 101).',
+      at: NOW - 60 * DAY,
+    }
+    await tab.importJson(
+      JSON.stringify([
+        entry(1, { ...old, status: 'UNKNOWN', lastError: gone }),
+        // Not known to be gone: the last search failed for another reason, or was never answered.
+        entry(2, { ...old, status: 'UNKNOWN', lastError: { ...gone, code: 'network' } }),
+        entry(3, { ...old, status: 'UNKNOWN' }),
+        entry(4, { ...old, status: 'IN PROGRESS', lastError: gone }),
+        // Gone, but recently: within the retention period.
+        entry(5, {
+          status: 'UNKNOWN',
+          lastError: gone,
+          createdAt: NOW - DAY,
+          updatedAt: NOW - DAY,
+        }),
+      ]),
+      { retentionDays: 0 },
+    )
+    expect(await tab.applyRetention(30, NOW)).toBe(1)
+    expect(tab.byId(requestId(1))).toBeUndefined()
+    expect(tab.entries.map((e) => e.request_id).sort()).toEqual(
+      [2, 3, 4, 5].map((n) => requestId(n)),
+    )
+    expect((await openTab()).byId(requestId(1))).toBeUndefined()
+  })
+
+  it('does not import an old entry known to be gone, and counts it as too old', async () => {
+    const tab = await openTab()
+    const gone = { code: '101', message: 'No response found', at: NOW - 60 * DAY }
+    const file = JSON.stringify([
+      entry(1, {
+        status: 'UNKNOWN',
+        lastError: gone,
+        createdAt: NOW - 90 * DAY,
+        updatedAt: NOW - 60 * DAY,
+      }),
+    ])
+    expect(await tab.importJson(file, { retentionDays: 30, now: NOW })).toMatchObject({
+      added: 0,
+      tooOld: 1,
+    })
+  })
+
   it('imports everything when history is kept forever', async () => {
     const tab = await openTab()
     const file = JSON.stringify([entry(1, { status: 'SUCCESS', updatedAt: NOW - 400 * DAY })])
