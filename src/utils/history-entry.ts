@@ -450,13 +450,49 @@ export function readEntry(value: unknown): { entry: HistoryEntry } | { problems:
   if (candidate === null) return { problems: ['is an older history entry that cannot be read'] }
   const problems = entryProblems(candidate)
   if (problems.length > 0) return { problems }
-  const entry = candidate as HistoryEntry
+  return { entry: ownFields(candidate as HistoryEntry) }
+}
+
+/**
+ * The entry with only the fields history knows, in their usual order: a field a file adds (or a
+ * newer version's, say `smsLog`) is left out rather than stored and exported as ours.
+ */
+function ownFields(entry: HistoryEntry): HistoryEntry {
+  const search = entry.lastSearch
+  const error = entry.lastError
   return {
-    entry: {
-      ...entry,
-      lastError: entry.lastError ?? null,
-      schemaVersion: HISTORY_SCHEMA_VERSION,
-    },
+    request_id: entry.request_id,
+    environment: entry.environment,
+    kind: entry.kind,
+    number: entry.number,
+    brand: entry.brand,
+    payee: entry.payee,
+    amount: entry.amount,
+    params: entry.params,
+    status: entry.status,
+    createdAt: entry.createdAt,
+    updatedAt: entry.updatedAt,
+    lastActivityAt: entry.lastActivityAt,
+    lastSearch: search
+      ? {
+          events: search.events,
+          checks: search.checks,
+          price: search.price,
+          currency: search.currency,
+          estimatedPrice: search.estimatedPrice,
+          accountId: search.accountId,
+          senderId: search.senderId,
+          dateSubmitted: search.dateSubmitted,
+          dateFinalized: search.dateFinalized,
+          firstEventDate: search.firstEventDate,
+          lastEventDate: search.lastEventDate,
+          fetchedAt: search.fetchedAt,
+          ...(search.checkEventId !== undefined ? { checkEventId: search.checkEventId } : {}),
+        }
+      : null,
+    lastError: error ? { code: error.code, message: error.message, at: error.at } : null,
+    source: entry.source,
+    schemaVersion: HISTORY_SCHEMA_VERSION,
   }
 }
 

@@ -5,6 +5,9 @@ import { toCsv } from './csv'
 import { HISTORY_SCHEMA_VERSION, mergeEntries, readEntry, type HistoryEntry } from './history-entry'
 import { readStoredCall, storedCallProblems, type StoredCall } from './call-log'
 
+/** The `format` of a JSON export. */
+export const HISTORY_FORMAT = 'verify-desk-history'
+
 /** Problems listed in an import error before "and N more". */
 const MAX_LISTED_PROBLEMS = 20
 
@@ -79,7 +82,7 @@ export function historyToJson(
 ): string {
   return JSON.stringify(
     {
-      format: 'verify-desk-history',
+      format: HISTORY_FORMAT,
       schemaVersion: HISTORY_SCHEMA_VERSION,
       exportedAt: iso(Date.now()),
       entries,
@@ -91,7 +94,34 @@ export function historyToJson(
 }
 
 /**
- * Reads an export (or a bare array of entries, current or older shape). Every entry is checked:
+ * Refuses a file that says it is something else, or a history written by a newer Verify Desk
+ * (its `schemaVersion` is above the one this version reads): its fields could not be read right.
+ */
+function refuseOtherFormats(parsed: unknown): void {
+  if (typeof parsed !== 'object' || parsed === null) return
+  const { format, schemaVersion } = parsed as { format?: unknown; schemaVersion?: unknown }
+  if (format !== undefined && format !== HISTORY_FORMAT) {
+    throw new HistoryImportError([
+      `it is not a Verify Desk history export: its format is ${JSON.stringify(format)}, not "${HISTORY_FORMAT}"`,
+    ])
+  }
+  if (schemaVersion === undefined) return
+  if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
+    throw new HistoryImportError([
+      `its schemaVersion must be a whole number from 1 (it is ${JSON.stringify(schemaVersion)})`,
+    ])
+  }
+  if (schemaVersion > HISTORY_SCHEMA_VERSION) {
+    throw new HistoryImportError([
+      `it was exported by a newer version of Verify Desk (history schemaVersion ${schemaVersion}; this version reads up to ${HISTORY_SCHEMA_VERSION}): update Verify Desk to import it`,
+    ])
+  }
+}
+
+/**
+ * Reads an export (or a bare array of entries, current or older shape). A file of another
+ * `format`, or of a newer `schemaVersion`, is refused as a whole; fields history does not know are
+ * left out of each entry. Every entry is checked:
  * any problem rejects the whole file with a `HistoryImportError` naming each entry and field.
  * Duplicate ids inside the file are merged (the newer copy wins). The call log of an export
  * (`calls`, optional) is checked too: each record must belong to an entry of the file.
@@ -105,6 +135,7 @@ export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls
       `it is not JSON (${cause instanceof Error ? cause.message : cause})`,
     ])
   }
+  if (!Array.isArray(parsed)) refuseOtherFormats(parsed)
   const list = Array.isArray(parsed)
     ? parsed
     : typeof parsed === 'object' &&
@@ -122,7 +153,15 @@ export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls
   /** The request_ids of the entries refused above: their calls go (are refused) with them. */
   const refused = new Set<string>()
   list.forEach((raw, index) => {
-    const read = readEntry(raw)
+    const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion
+    const read =
+      typeof version === 'number' && version > HISTORY_SCHEMA_VERSION
+        ? {
+            problems: [
+              `schemaVersion ${version} is from a newer version of Verify Desk (this one reads up to ${HISTORY_SCHEMA_VERSION})`,
+            ],
+          }
+        : readEntry(raw)
     if ('entry' in read) {
       unique.set(read.entry.request_id, mergeEntries(unique.get(read.entry.request_id), read.entry))
     } else {

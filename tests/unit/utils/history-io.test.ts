@@ -69,3 +69,66 @@ describe('history import: the calls of a refused entry', () => {
     expect(calls.map((c) => c.key)).toEqual([`k1|${requestId(2)}`])
   })
 })
+
+describe('history import: the file format and its version', () => {
+  const file = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      format: 'verify-desk-history',
+      schemaVersion: 2,
+      entries: [entry(1)],
+      ...extra,
+    })
+
+  it('refuses a file of another format, naming it', () => {
+    expect(problemsOf(JSON.stringify({ format: 'something-else', entries: [] }))).toEqual([
+      'it is not a Verify Desk history export: its format is "something-else", not "verify-desk-history"',
+    ])
+  })
+
+  it('refuses a history from a newer version, naming both versions', () => {
+    expect(problemsOf(file({ schemaVersion: 9 }))).toEqual([
+      'it was exported by a newer version of Verify Desk (history schemaVersion 9; this version reads up to 2): update Verify Desk to import it',
+    ])
+    expect(problemsOf(file({ schemaVersion: 'two' }))).toEqual([
+      'its schemaVersion must be a whole number from 1 (it is "two")',
+    ])
+  })
+
+  it('refuses an entry of a newer version inside a bare list', () => {
+    expect(problemsOf(JSON.stringify([entry(1), { ...entry(2), schemaVersion: 9 }]))).toEqual([
+      `entry 2 (${requestId(2)}): schemaVersion 9 is from a newer version of Verify Desk (this one reads up to 2)`,
+    ])
+  })
+
+  it('reads this version and older ones, and leaves out fields history does not know', () => {
+    const withExtra = {
+      ...entry(1, {
+        lastSearch: {
+          events: [],
+          checks: [],
+          price: '0.1',
+          currency: 'EUR',
+          estimatedPrice: '',
+          accountId: 'a',
+          senderId: 's',
+          dateSubmitted: '',
+          dateFinalized: '',
+          firstEventDate: '',
+          lastEventDate: '',
+          fetchedAt: 1_700_000_000_000,
+        },
+      }),
+      smsLog: ['hello'],
+    }
+    ;(withExtra.lastSearch as unknown as Record<string, unknown>).secret = 'x'
+    const { entries } = parseHistoryFile(file({ schemaVersion: 1, entries: [withExtra] }))
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).not.toHaveProperty('smsLog')
+    expect(entries[0]!.lastSearch).not.toHaveProperty('secret')
+    expect(entries[0]).toEqual({ ...entry(1, { lastSearch: entries[0]!.lastSearch }) })
+    expect(entries[0]!.lastSearch?.price).toBe('0.1')
+    expect(
+      parseHistoryFile(file({ format: undefined, schemaVersion: undefined })).entries,
+    ).toHaveLength(1)
+  })
+})
