@@ -11,7 +11,12 @@ import { searchRequests } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
 import { shortId, useRequestsStore, type HistoryEntry, type StatusChange } from '@/stores/requests'
 import { useSettingsStore } from '@/stores/settings'
-import { HistoryPoller, type PollEnvironment, type PollTarget } from '@/utils/history-poller'
+import {
+  HistoryPoller,
+  type GoneCause,
+  type PollEnvironment,
+  type PollTarget,
+} from '@/utils/history-poller'
 
 /** Announcements kept for the page (the newest last). */
 const MAX_ANNOUNCEMENTS = 20
@@ -19,6 +24,12 @@ const MAX_ANNOUNCEMENTS = 20
 const LIVE_CALL_GAP_MS = 1000
 /** The proxy lets ten sandbox searches through per second. */
 const SANDBOX_CALL_GAP_MS = 100
+
+/** Why an entry search no longer finds is no longer watched, as History shows it. */
+const GONE_MESSAGES: Readonly<Record<GoneCause, string>> = {
+  not_found: 'Search no longer finds this request (status 101).',
+  reset: 'The sandbox was reset: this request no longer exists.',
+}
 
 export interface Announcement {
   id: number
@@ -118,10 +129,10 @@ export const useWatchStore = defineStore('watch', () => {
         { existingOnly: true, observedAt: sentAt },
       )
     },
-    async onGone(_env, ids) {
+    async onGone(_env, ids, cause) {
       lastFailure.value = null
       for (const id of ids) {
-        await requests.markGone(id, 'Search no longer finds this request (status 101).')
+        await requests.markGone(id, GONE_MESSAGES[cause])
       }
     },
     onFailure(environment, { reason, status }, failures, retryInMs) {
@@ -182,7 +193,9 @@ export const useWatchStore = defineStore('watch', () => {
       (listen) => {
         if (listen && !events) {
           events = openSandboxEvents((event) => {
-            if (event.type === 'request' || event.type === 'clock' || event.type === 'reset') {
+            // After a reset, what the sandbox no longer knows is gone at once (no 90 s of grace).
+            if (event.type === 'reset') poller.upstreamReset('sandbox')
+            else if (event.type === 'request' || event.type === 'clock') {
               poller.refreshNow('sandbox')
             }
           })

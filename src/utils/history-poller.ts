@@ -8,7 +8,10 @@ export type PollEnvironment = 'sandbox' | 'live'
 
 /** Search takes at most ten ids per call (status 18 beyond). */
 const IDS_PER_SEARCH = 10
-/** A 101 this soon after a request's last activity is "not in search yet", not "gone". */
+/**
+ * A 101 this soon after a request's last activity is "not in search yet", not "gone" (unless the
+ * environment was reset since: then it is gone with everything else).
+ */
 const RECENT_ACTIVITY_MS = 90_000
 /** Longest wait between two rounds while backing off. */
 const MAX_BACKOFF_MS = 60_000
@@ -35,6 +38,12 @@ export interface PolledRequest {
   status: string
 }
 
+/**
+ * Why search no longer knows a request: it is missing although its last activity is long past
+ * (`not_found`), or it dates from before the environment was reset (`reset`: see `upstreamReset`).
+ */
+export type GoneCause = 'not_found' | 'reset'
+
 /** What one search call gave (the shape of `searchRequests` in the API layer). */
 export type PollSearchResult<R extends PolledRequest = PolledRequest> =
   | { kind: 'found'; requests: R[]; missing: string[] }
@@ -47,8 +56,11 @@ export interface PollerDeps<R extends PolledRequest = PolledRequest> {
   search(env: PollEnvironment, ids: string[]): Promise<PollSearchResult<R>>
   /** Found requests of one call, sent at `sentAt` (epoch ms, `now()` when it was sent). */
   onFound(env: PollEnvironment, requests: R[], sentAt: number): Promise<void> | void
-  /** Ids search did not know although their last activity is older than 90 s. */
-  onGone(env: PollEnvironment, ids: string[]): Promise<void> | void
+  /**
+   * Ids search did not know although their last activity is older than 90 s, or is older than a
+   * reset of the environment (then at once, with cause `reset`).
+   */
+  onGone(env: PollEnvironment, ids: string[], cause: GoneCause): Promise<void> | void
   /** A failed call (throttled, other API error, or a network error): the loop backs off. */
   onFailure?(env: PollEnvironment, failure: PollFailure, failures: number, retryInMs: number): void
   /** Normal interval between two rounds for this environment. */
@@ -93,6 +105,8 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
   private started = false
   /** Last time each id was seen IN PROGRESS by this loop (counts as activity). */
   private readonly seen = new Map<string, number>()
+  /** When each environment was last reset (epoch ms, `now()`): what is older is gone. */
+  private readonly resetAt = new Map<PollEnvironment, number>()
 
   constructor(deps: PollerDeps<R>) {
     this.deps = deps
@@ -165,6 +179,16 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
     void this.round(env)
   }
 
+  /**
+   * The environment was reset (the sandbox's `reset` event): every request it held is gone. The
+   * requests whose last activity is older than now that search no longer knows are given up at the
+   * next round, without the grace a request that search does not know yet gets; a round runs now.
+   */
+  upstreamReset(env: PollEnvironment): void {
+    this.resetAt.set(env, this.deps.now())
+    this.refreshNow(env)
+  }
+
   /** One round for one environment: ceil(N/10) search calls. Exposed for tests and benches. */
   async round(env: PollEnvironment): Promise<void> {
     const state = this.env(env)
@@ -234,19 +258,29 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       const now = this.deps.now()
       const missing = result.kind === 'found' ? result.missing : result.ids
       if (result.kind === 'found' && result.requests.length > 0) {
+        // In progress as of when the call was sent: an answer to a search sent before a reset
+        // does not make a request recent after it.
         for (const request of result.requests) {
-          if (request.status === 'IN PROGRESS') this.seen.set(request.request_id, now)
+          if (request.status === 'IN PROGRESS') this.seen.set(request.request_id, sentAt)
           else this.seen.delete(request.request_id)
         }
         await this.deps.onFound(env, result.requests, sentAt)
       }
-      const gone = missing.filter((id) => {
+      const resetAt = this.resetAt.get(env) ?? -Infinity
+      const gone: string[] = []
+      const reset: string[] = []
+      for (const id of missing) {
         const last = Math.max(activity.get(id) ?? 0, this.seen.get(id) ?? 0)
-        return now - last >= RECENT_ACTIVITY_MS
-      })
-      if (gone.length > 0) {
-        for (const id of gone) this.seen.delete(id)
-        await this.deps.onGone(env, gone)
+        if (last < resetAt) reset.push(id)
+        else if (now - last >= RECENT_ACTIVITY_MS) gone.push(id)
+      }
+      for (const [ids, cause] of [
+        [reset, 'reset'],
+        [gone, 'not_found'],
+      ] as const) {
+        if (ids.length === 0) continue
+        for (const id of ids) this.seen.delete(id)
+        await this.deps.onGone(env, ids, cause)
       }
     }
     return null

@@ -443,3 +443,81 @@ describe('live status: answers older than an action', () => {
     ])
   })
 })
+
+describe('live status: a sandbox reset', () => {
+  it('settles at once the sandbox requests the reset removed, stops searching them, and leaves live ones alone', async () => {
+    // Both sandbox requests and the live one were active seconds ago: well within the 90 s grace.
+    const history = await seed([...inProgress(2, 'sandbox', 1), ...inProgress(1, 'live', 3)])
+    const removed = new Set<string>()
+    search.mockImplementation(async (env, ids) => {
+      const missing = env === 'sandbox' ? ids.filter((id) => removed.has(id)) : []
+      return {
+        kind: 'found',
+        requests: ids.filter((id) => !missing.includes(id)).map((id) => answer(id)),
+        missing,
+      }
+    })
+    let emit: ((event: SandboxEvent) => void) | undefined
+    vi.mocked(openSandboxEvents).mockImplementation((onEvent) => {
+      emit = onEvent
+      return { close: vi.fn() }
+    })
+    await useWatchStore().start()
+    await settle()
+
+    // The sandbox is reset (Sandbox controls, or a tester's script): its requests are gone.
+    vi.setSystemTime(NOW + 500)
+    removed.add(requestId(1)).add(requestId(2))
+    emit!({ type: 'reset', data: { at: '2026-11-25T12:00:00Z' } } as SandboxEvent)
+    await vi.advanceTimersByTimeAsync(250)
+    await settle()
+    for (const id of [requestId(1), requestId(2)]) {
+      expect(history.byId(id)).toMatchObject({
+        status: 'UNKNOWN',
+        lastError: {
+          code: '101',
+          message: 'The sandbox was reset: this request no longer exists.',
+        },
+      })
+    }
+    expect(history.byId(requestId(3))?.status).toBe('IN PROGRESS')
+
+    // No longer searched: the next sandbox rounds have nothing to ask; live goes on.
+    const sandboxCalls = () => search.mock.calls.filter(([env]) => env === 'sandbox').length
+    const before = sandboxCalls()
+    await vi.advanceTimersByTimeAsync(10_000)
+    await settle()
+    expect(sandboxCalls()).toBe(before)
+    expect(search.mock.calls.some(([env]) => env === 'live')).toBe(true)
+    expect(history.byId(requestId(3))?.status).toBe('IN PROGRESS')
+  })
+
+  it('keeps the grace for a request started after the reset that search does not know yet', async () => {
+    const history = await seed(inProgress(1, 'sandbox', 1))
+    search.mockImplementation(async (_env, ids) => ({
+      kind: 'not_found',
+      ids: [...ids],
+      error_text: 'No response found',
+    }))
+    let emit: ((event: SandboxEvent) => void) | undefined
+    vi.mocked(openSandboxEvents).mockImplementation((onEvent) => {
+      emit = onEvent
+      return { close: vi.fn() }
+    })
+    await useWatchStore().start()
+    await settle()
+    emit!({ type: 'reset', data: { at: '2026-11-25T12:00:00Z' } } as SandboxEvent)
+    await settle()
+    // A start answered after the reset, not found by search yet.
+    vi.setSystemTime(NOW + 1000)
+    await history.importJson(
+      JSON.stringify([
+        entry(2, { createdAt: NOW + 1000, updatedAt: NOW + 1000, lastActivityAt: NOW + 1000 }),
+      ]),
+    )
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(history.byId(requestId(1))?.status).toBe('UNKNOWN')
+    expect(history.byId(requestId(2))?.status).toBe('IN PROGRESS')
+  })
+})
