@@ -1,0 +1,51 @@
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
+import { HistoryImportError, useRequestsStore } from '@/stores/requests'
+import { entry } from '../../unit/stores/history-support'
+
+function setup() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const history = useRequestsStore()
+  history.entries = [entry(1)]
+  const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
+  return { wrapper, history }
+}
+
+async function chooseFile(wrapper: ReturnType<typeof setup>['wrapper'], text = '[]') {
+  const input = wrapper.get('[data-testid="history-import"]')
+  const file = new File([text], 'bad.json', { type: 'application/json' })
+  Object.defineProperty(input.element, 'files', { value: [file] })
+  await input.trigger('change')
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('HistoryToolbar: import problems', () => {
+  it('lists the first 50 problems and says how many more the file has', async () => {
+    const { wrapper, history } = setup()
+    const problems = Array.from({ length: 1234 }, (_, i) => `entry ${i + 1}: status must be …`)
+    vi.spyOn(history, 'importJson').mockRejectedValue(new HistoryImportError(problems))
+    await chooseFile(wrapper)
+    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.findAll('li')).toHaveLength(50)
+    expect(alert.findAll('li').at(-1)!.text()).toBe('entry 50: status must be …')
+    expect(alert.get('[data-testid="import-more-problems"]').text()).toBe(
+      `…and ${(1184).toLocaleString()} more problems not listed here (${(1234).toLocaleString()} in all): fix these and import the file again to see the rest.`,
+    )
+  })
+
+  it('says nothing more when every problem is listed', async () => {
+    const { wrapper, history } = setup()
+    vi.spyOn(history, 'importJson').mockRejectedValue(
+      new HistoryImportError(Array.from({ length: 50 }, (_, i) => `entry ${i + 1}: bad`)),
+    )
+    await chooseFile(wrapper)
+    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    expect(wrapper.findAll('[role="alert"] li')).toHaveLength(50)
+    expect(wrapper.find('[data-testid="import-more-problems"]').exists()).toBe(false)
+  })
+})
