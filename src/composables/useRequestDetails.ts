@@ -114,7 +114,15 @@ export function useRequestDetails(
   )
 
   const model = computed<RequestModel | null>(() => {
-    if (environment.value === 'sandbox' && adminModel.value) return adminModel.value
+    const admin = environment.value === 'sandbox' ? adminModel.value : null
+    // History knows the request ended (its poll, another tab) while the sandbox's copy was read
+    // before: that copy is stale (an ended request never goes on), so history's is shown.
+    const ended =
+      shown.value !== undefined &&
+      isFinalStatus(shown.value.status) &&
+      admin !== null &&
+      !isFinalStatus(admin.status)
+    if (admin && !ended) return admin
     if (shown.value && (shown.value.lastSearch || !searchModel.value))
       return fromHistory(shown.value)
     return searchModel.value
@@ -256,20 +264,29 @@ export function useRequestDetails(
     stream?.close()
     stream = null
     if (environment.value !== 'sandbox') return
-    stream = openSandboxEvents((event) => {
-      if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
-        adminModel.value = fromAdmin(event.data)
-        gone.value = null
-        recovered()
-      } else if (event.type === 'clock') {
-        clockOffset.value = event.data.offset_ms
-      } else if (event.type === 'reset') {
-        // Said at once: the request is gone with everything else (the reload only confirms it).
-        gone.value = 'reset'
-        adminModel.value = null
+    stream = openSandboxEvents(
+      (event) => {
+        if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
+          adminModel.value = fromAdmin(event.data)
+          gone.value = null
+          recovered()
+        } else if (event.type === 'clock') {
+          clockOffset.value = event.data.offset_ms
+        } else if (event.type === 'reset') {
+          // Said at once: the request is gone with everything else (the reload only confirms it).
+          gone.value = 'reset'
+          adminModel.value = null
+          void refresh({ background: true })
+        }
+      },
+      undefined,
+      () => {
+        // Open, or back after a break (the server restarted, the network came back): what changed
+        // meanwhile (the request expired, ended, or is gone) was not pushed, so it is read again
+        // (the first open shares the page's first load while that is on its way).
         void refresh({ background: true })
-      }
-    })
+      },
+    )
   }
 
   watch(

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { h } from 'vue'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { searchRequests } from '@/api/verify'
+import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import RequestView from '@/views/RequestView.vue'
+import { adminRequest } from '../verify/support'
+
+vi.mock('@/api/verify', () => ({
+  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
+  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
+  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
+  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
+vi.mock('@/api/sandbox', () => ({
+  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
+  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
+  openSandboxEvents: vi.fn(() => ({ close() {} })),
+}))
+
+const ID = 'f'.repeat(32)
+let t0 = 0
+let wrapper: VueWrapper | null = null
+
+/** A sandbox request of workflow 6 with a 60 s PIN, submitted at `t0`. */
+function request(patch: Parameters<typeof adminRequest>[2] = {}) {
+  return adminRequest(ID, t0, {
+    workflow_id: 6,
+    pin_expiry: 60,
+    next_event_at: null,
+    expires_at: new Date(t0 + 60_000).toISOString(),
+    ...patch,
+  })
+}
+
+/** Mounts the request page for a sandbox request history holds. */
+async function mountSandboxRequest(pinia: Pinia): Promise<VueWrapper> {
+  setActivePinia(pinia)
+  await useRequestsStore().upsert({
+    request_id: ID,
+    environment: 'sandbox',
+    number: '447700900123',
+    status: 'IN PROGRESS',
+    createdAt: t0,
+    source: 'started',
+  })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/requests/:id', component: RequestView, props: true },
+      { path: '/:p(.*)*', component: { render: () => h('p', 'elsewhere') } },
+    ],
+  })
+  await router.push(`/requests/${ID}`)
+  wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+  await flushPromises()
+  return wrapper
+}
+
+const status = () => wrapper!.get('.summary .status').attributes('data-status')
+
+/** What the page gave the event stream to call once it is open again (a reconnection). */
+function streamOnOpen(): () => void {
+  const onOpen = vi.mocked(openSandboxEvents).mock.lastCall?.[2]
+  expect(onOpen).toBeTypeOf('function')
+  return onOpen!
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  t0 = Date.now() - 40_000
+  vi.mocked(openSandboxEvents).mockClear()
+  vi.mocked(getAdminRequest).mockReset().mockResolvedValue(request())
+  vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+  vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [], missing: [] })
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+})
+
+describe('request page: the event stream comes back after a break (server restarted)', () => {
+  it('reads the request again, so an expiry missed meanwhile is shown', async () => {
+    await mountSandboxRequest(createPinia())
+    expect(status()).toBe('IN PROGRESS')
+    expect(wrapper!.text()).toContain('possible now')
+    // While the server was down the request expired: no event said so.
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      request({ status: 'EXPIRED', finalized_at: new Date(t0 + 60_000).toISOString() }),
+    )
+    streamOnOpen()()
+    await flushPromises()
+    expect(status()).toBe('EXPIRED')
+    expect(wrapper!.text()).not.toContain('possible now')
+    expect((wrapper!.get('#cancel').element as HTMLButtonElement).disabled).toBe(true)
+    expect(useRequestsStore().byId(ID)?.status).toBe('EXPIRED')
+  })
+
+  it('says the request is gone when the restarted sandbox no longer holds it', async () => {
+    await mountSandboxRequest(createPinia())
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    streamOnOpen()()
+    await flushPromises()
+    expect(wrapper!.get('[data-test="request-gone"]').text()).toContain(
+      'The sandbox does not know this request any more',
+    )
+  })
+
+  it("never shows the sandbox's older copy as current once history knows the request ended", async () => {
+    await mountSandboxRequest(createPinia())
+    expect(status()).toBe('IN PROGRESS')
+    // History's poll (here or in another tab) read EXPIRED; the page's copy was read before.
+    await useRequestsStore().updateIfStored(
+      { request_id: ID, status: 'EXPIRED' },
+      { observedAt: Date.now() },
+    )
+    await flushPromises()
+    expect(status()).toBe('EXPIRED')
+  })
+})
