@@ -90,15 +90,21 @@ export function useRequestDetails(
    * with it any more.
    */
   const gone = ref<'reset' | 'missing' | null>(null)
+  /**
+   * When what is shown was last read (epoch ms; 0: not yet): the sandbox's view or a search, by
+   * this page, the history poll or the event stream. A failed refresh names it.
+   */
+  const readAt = ref(0)
 
   /**
    * When the last load failed (epoch ms). Once a later read of this request is answered (a refresh,
    * the history poll, the sandbox's event stream), the connection is back: the failure is cleared.
    */
   let failedAt = 0
-  function recovered(): void {
+  function recovered(at = Date.now()): void {
     error.value = null
     failedAt = 0
+    readAt.value = Math.max(readAt.value, at)
   }
   const stopCalls = onApiCall((call: ApiCall) => {
     if (failedAt === 0 || call.startedAt < failedAt) return
@@ -109,8 +115,11 @@ export function useRequestDetails(
   watch(
     () => shown.value?.lastSearch?.fetchedAt,
     (fetchedAt) => {
-      if (failedAt !== 0 && fetchedAt !== undefined && fetchedAt >= failedAt) recovered()
+      if (fetchedAt === undefined) return
+      if (failedAt !== 0 && fetchedAt >= failedAt) recovered(fetchedAt)
+      else readAt.value = Math.max(readAt.value, fetchedAt)
     },
+    { immediate: true },
   )
 
   const model = computed<RequestModel | null>(() => {
@@ -148,6 +157,7 @@ export function useRequestDetails(
     if (result.kind === 'found' && result.requests[0]) {
       const found = result.requests[0]
       notFound.value = null
+      readAt.value = Date.now()
       const base = shown.value
       if (base && !entry.value) {
         // Deleted meanwhile: only the page's copy learns what the search said.
@@ -230,6 +240,7 @@ export function useRequestDetails(
             if (!older) adminModel.value = fromAdmin(admin)
             notFound.value = null
             gone.value = null
+            readAt.value = Date.now()
             const stored = entry.value
             if (stored && stored.status !== admin.status) {
               await requests
@@ -289,6 +300,12 @@ export function useRequestDetails(
     )
   }
 
+  // The browser is back online: a failed read is tried again (a finished request is not polled).
+  const onOnline = () => {
+    if (error.value) void refresh({ background: true })
+  }
+  if (typeof window !== 'undefined') window.addEventListener('online', onOnline)
+
   watch(
     [() => toValue(requestId), environment, () => toValue(options.environment)],
     ([id, , override], previous) => {
@@ -306,6 +323,7 @@ export function useRequestDetails(
   onScopeDispose(() => {
     stream?.close()
     stopCalls()
+    if (typeof window !== 'undefined') window.removeEventListener('online', onOnline)
   })
 
   return {
@@ -318,6 +336,7 @@ export function useRequestDetails(
     notFound,
     searchFailure,
     gone,
+    readAt,
     refresh,
   }
 }

@@ -5,6 +5,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { searchRequests } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
+import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
@@ -62,6 +63,7 @@ async function mountSandboxRequest(pinia: Pinia): Promise<VueWrapper> {
 }
 
 const status = () => wrapper!.get('.summary .status').attributes('data-status')
+const failure = () => wrapper!.find('[data-test="load-failure"]')
 
 /** What the page gave the event stream to call once it is open again (a reconnection). */
 function streamOnOpen(): () => void {
@@ -126,5 +128,52 @@ describe('request page: the event stream comes back after a break (server restar
     )
     await flushPromises()
     expect(status()).toBe('EXPIRED')
+  })
+})
+
+describe('request page: a failed refresh of a request it shows', () => {
+  async function failRefresh(): Promise<void> {
+    await mountSandboxRequest(createPinia())
+    vi.mocked(getAdminRequest).mockRejectedValue(
+      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
+    )
+    await wrapper!.get('.toolbar button').trigger('click')
+    await flushPromises()
+  }
+
+  it('says it could not be refreshed and what is shown, not that it could not be loaded', async () => {
+    await failRefresh()
+    const text = failure().text()
+    expect(text).toContain('The request could not be refreshed (showing what was last read at')
+    expect(text).not.toContain('could not be loaded')
+    expect(failure().find('time').exists()).toBe(true)
+    expect(status()).toBe('IN PROGRESS')
+  })
+
+  it('goes away when the browser is back online and the request is read again', async () => {
+    await failRefresh()
+    expect(failure().exists()).toBe(true)
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      request({ status: 'SUCCESS', finalized_at: new Date(t0 + 20_000).toISOString() }),
+    )
+    window.dispatchEvent(new Event('online'))
+    await flushPromises()
+    expect(failure().exists()).toBe(false)
+    expect(status()).toBe('SUCCESS')
+  })
+
+  it('goes away when the event stream is back and the request is read again', async () => {
+    await failRefresh()
+    vi.mocked(getAdminRequest).mockResolvedValue(request())
+    streamOnOpen()()
+    await flushPromises()
+    expect(failure().exists()).toBe(false)
+  })
+
+  it('stays while the read on coming back online fails too', async () => {
+    await failRefresh()
+    window.dispatchEvent(new Event('online'))
+    await flushPromises()
+    expect(failure().text()).toContain('could not be refreshed')
   })
 })
