@@ -37,3 +37,16 @@ export function toCsv(
   for (const row of rows) lines.push(row.map((v) => csvField(v, options)).join(','))
   return lines.join('\r\n') + '\r\n'
 }
+
+/** The media type of a CSV download: UTF-8, said in the type too. */
+export const CSV_TYPE = 'text/csv;charset=utf-8'
+/** The UTF-8 byte order mark: how Excel tells a UTF-8 file from one in the system's code page. */
+const UTF8_BOM = '\uFEFF'
+
+/**
+ * A CSV document as a file to download: UTF-8 with a byte order mark, so a spreadsheet shows
+ * "Café 🚀 日本" as written rather than guessing a legacy code page (other readers skip the mark).
+ */
+export function csvBlob(csv: string): Blob {
+  return new Blob([UTF8_BOM, csv], { type: CSV_TYPE })
+}

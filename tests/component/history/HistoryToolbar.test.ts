@@ -49,3 +49,23 @@ describe('HistoryToolbar: import problems', () => {
     expect(wrapper.find('[data-testid="import-more-problems"]').exists()).toBe(false)
   })
 })
+
+describe('HistoryToolbar: CSV export', () => {
+  it('downloads UTF-8 with a byte order mark and says the charset, so Excel reads every script', async () => {
+    const { wrapper, history } = setup()
+    const csv = 'request_id,brand\r\nabc,Café 🚀 日本\r\n'
+    vi.spyOn(history, 'exportCsv').mockResolvedValue(csv)
+    const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    await wrapper
+      .findAll('button')
+      .find((b) => b.text() === 'Export CSV')!
+      .trigger('click')
+    await vi.waitFor(() => expect(created).toHaveBeenCalledTimes(1))
+    const blob = created.mock.calls[0]![0] as Blob
+    expect(blob.type).toBe('text/csv;charset=utf-8')
+    const bytes = new Uint8Array(await blob.arrayBuffer())
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)).toBe(`\uFEFF${csv}`)
+  })
+})
