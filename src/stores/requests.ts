@@ -111,7 +111,7 @@ export interface ImportReport {
   added: number
   updated: number
   unchanged: number
-  /** Call records read from the file (its entries' call logs). */
+  /** Call records of the file history did not hold yet (none when an export is imported again). */
   calls: number
   /**
    * Finished entries of the file not imported: older than the history retention (`retentionDays`),
@@ -717,6 +717,7 @@ export const useRequestsStore = defineStore('requests', () => {
     const kept = new Set(unique.map((e) => e.request_id))
     const calls = parsed.calls.filter((c) => kept.has(c.request_id))
     const before = new Set(byKey.keys())
+    const newCalls = await countNewCalls(calls, before)
     const changed = await db.mergeMany(unique)
     absorb(changed, false, true)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
@@ -729,10 +730,30 @@ export const useRequestsStore = defineStore('requests', () => {
       added,
       updated: changed.length - added,
       unchanged: unique.length - changed.length,
-      calls: calls.length,
+      calls: newCalls,
       tooOld,
       retentionDays,
     }
+  }
+
+  /**
+   * How many of an import's calls history does not hold yet (a call is one key: importing an
+   * export again adds none). Only requests already in history (`known`) can hold any.
+   */
+  async function countNewCalls(
+    calls: readonly StoredCall[],
+    known: ReadonlySet<string>,
+  ): Promise<number> {
+    const keys = new Set(calls.map((c) => c.key))
+    const ids = [...new Set(calls.map((c) => c.request_id))].filter((id) => known.has(id))
+    if (ids.length === 0) return keys.size
+    // A few requests: their own calls; many: every stored call in one read.
+    const stored =
+      ids.length <= 50
+        ? (await Promise.all(ids.map((id) => db.loadCalls(id)))).flat()
+        : await db.loadAllCalls()
+    for (const call of stored) keys.delete(call.key)
+    return keys.size
   }
 
   /** All entries and their call logs as a JSON file that `importJson` reads back. */
