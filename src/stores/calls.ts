@@ -8,7 +8,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
-import { mergeCalls, requestIdsOf } from '@/utils/call-log'
+import { capCalls, mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
 import type { ActionName, ActionOutcome } from '@/composables/useRequestActions'
 
@@ -68,25 +68,29 @@ export const useCallsStore = defineStore('calls', () => {
   /** Reads the stored calls of a request (made in earlier visits or other tabs). */
   async function load(requestId: string): Promise<void> {
     const list = await requests.loadCalls(requestId)
-    setStored(requestId, mergeCalls(list, stored.value.get(requestId) ?? []))
+    setStored(requestId, capCalls(mergeCalls(list, stored.value.get(requestId) ?? [])))
   }
 
-  // Calls another tab stored about a request shown here appear at once.
+  // Calls another tab stored about a request shown here appear at once, within the same caps as
+  // in storage (another tab polling many requests stores a read of each every few seconds).
   const stopRemote = requests.onCallsStored((records) => {
     let next: Map<string, readonly ApiCall[]> | null = null
     for (const record of records) {
       const current = (next ?? stored.value).get(record.request_id)
       if (!current) continue
       next ??= new Map(stored.value)
-      next.set(record.request_id, mergeCalls(current, [record.call]))
+      next.set(record.request_id, capCalls(mergeCalls(current, [record.call])))
     }
     if (next) stored.value = next
   })
 
-  /** The calls about one request, newest first: this tab's, then the stored ones. */
+  /**
+   * The calls about one request, newest first: this tab's, then the stored ones, within the caps
+   * kept per request (the newest actions and reads).
+   */
   function forRequest(requestId: string): ApiCall[] {
     const mine = calls.value.filter((c) => requestIdsOf(c).includes(requestId))
-    return mergeCalls(mine, stored.value.get(requestId) ?? [])
+    return capCalls(mergeCalls(mine, stored.value.get(requestId) ?? []))
   }
 
   /**

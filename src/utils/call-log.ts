@@ -319,6 +319,21 @@ export function mergeCalls(...lists: readonly (readonly ApiCall[])[]): ApiCall[]
 }
 
 /**
+ * The calls of one request (newest first, as `mergeCalls` gives them) within what is kept of it:
+ * the newest `MAX_ACTIONS_PER_REQUEST` calls that change something and `MAX_READS_PER_REQUEST`
+ * reads. A list another tab keeps adding to (its polls) never grows past them.
+ */
+export function capCalls(calls: readonly ApiCall[]): ApiCall[] {
+  let actions = 0
+  let reads = 0
+  return calls.filter((call) =>
+    callKind(call) === 'read'
+      ? ++reads <= MAX_READS_PER_REQUEST
+      : ++actions <= MAX_ACTIONS_PER_REQUEST,
+  )
+}
+
+/**
  * How far a call got: `answered` (an answer or a failure was recorded), `waiting` (sent by this
  * page, its answer not in yet) or `unanswered` (sent, and no answer was recorded: the page that
  * sent it was reloaded or closed first, or another tab is still waiting; it may have reached
