@@ -451,9 +451,11 @@ describe('request page: a sandbox reset', () => {
     for (const countdown of ['cancel', 'next', 'pin']) {
       expect(wrapper!.find(`[data-test="countdown-${countdown}"]`).exists()).toBe(false)
     }
-    // What history last knew stays on the page, read-only.
-    expect(text('.summary')).toContain('447700900123')
-    expect(text('[data-test="request-gone"]')).toContain('This page shows what history last knew.')
+    // Its status in progress is no longer true: not shown; the card names the number.
+    expect(wrapper!.find('.summary').exists()).toBe(false)
+    expect(text('[data-test="request-gone"]')).toContain(
+      'Next: start a new verification to +447700900123.',
+    )
     expect(document.title).toBe('Request …cccccc gone · Verify Desk')
 
     answerReload(null)
