@@ -177,3 +177,47 @@ describe('request page: a failed refresh of a request it shows', () => {
     expect(failure().text()).toContain('could not be refreshed')
   })
 })
+
+describe('request page: the end of a request it shows in progress passes', () => {
+  it('reads the request again once, and shows how it ended', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    try {
+      vi.setSystemTime(t0 + 40_000)
+      await mountSandboxRequest(createPinia())
+      expect(status()).toBe('IN PROGRESS')
+      const reads = vi.mocked(getAdminRequest).mock.calls.length
+      // No event says it expired (the stream is away): the page's own countdown reaches the end.
+      vi.mocked(getAdminRequest).mockResolvedValue(
+        request({ status: 'EXPIRED', finalized_at: new Date(t0 + 60_000).toISOString() }),
+      )
+      vi.advanceTimersByTime(15_000)
+      await flushPromises()
+      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads)
+      vi.advanceTimersByTime(10_000)
+      await flushPromises()
+      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads + 1)
+      expect(status()).toBe('EXPIRED')
+      vi.advanceTimersByTime(10_000)
+      await flushPromises()
+      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads + 1)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('says the copy shown could not be refreshed when that read fails', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    try {
+      vi.setSystemTime(t0 + 40_000)
+      await mountSandboxRequest(createPinia())
+      vi.mocked(getAdminRequest).mockRejectedValue(
+        new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
+      )
+      vi.advanceTimersByTime(25_000)
+      await flushPromises()
+      expect(failure().text()).toContain('could not be refreshed (showing what was last read at')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
