@@ -88,6 +88,19 @@ describe('history text filter: phone numbers as people type them', () => {
   })
 })
 
+describe('history filter reuse', () => {
+  it('narrows the previous result only while the other filters stay the same', () => {
+    const failed = entry(5, { number: '447700900303', status: 'FAILED' })
+    const list = [uk, ukOther, failed]
+    const filter = createHistoryFilter()
+    expect(filter(list, { ...EMPTY_FILTERS, text: '4477', status: 'FAILED' })).toEqual([failed])
+    // A longer text with the status cleared: every match again, not only the FAILED one.
+    const widened = { ...EMPTY_FILTERS, text: '44770' }
+    expect(filter(list, widened)).toEqual(filterHistory(list, widened))
+    expect(filter(list, widened)).toHaveLength(3)
+  })
+})
+
 describe('history date filters from a URL', () => {
   it('takes only real days: an impossible one is ignored, never rolled over', () => {
     expect(isDay('2024-02-29')).toBe(true)
