@@ -122,6 +122,20 @@ describe('a start whose page closes before its answer', () => {
       ['upstream_timeout', 'maybe'],
     ])
   })
+
+  it('is kept, marked not sent, when the server held it back (busy or stopping)', async () => {
+    for (const code of ['queue_full', 'server_closing']) {
+      storage.clear()
+      serve(() => json({ error: { code, delivery: 'not_sent', message: 'Not sent: busy.' } }, 503))
+      const page = openPage()
+      expect((await page.starter.start('sandbox', 'request', params))?.type).toBe('failed')
+      const listed = openPage().unanswered.sorted
+      expect(
+        listed.map((e) => [e.number, e.code, e.delivery]),
+        code,
+      ).toEqual([[NUMBER, code, 'not_sent']])
+    }
+  })
 })
 
 describe('a start answered "status": 0 as a number', () => {
