@@ -55,6 +55,16 @@ describe('a typed PIN outlives the page until it is sent', () => {
     expect((await openPinField(LIVE)).input().element.value).toBe('')
   })
 
+  it('is kept in memory only for a request this browser has no history of (it may be live)', async () => {
+    const unknown = requestId(3)
+    const page = await openPinField(unknown)
+    await page.input().setValue('5555')
+    window.dispatchEvent(new Event('pagehide'))
+    expect(sessionStorage.getItem(PIN_DRAFTS_KEY)).toBeNull()
+    page.wrapper.unmount()
+    expect((await openPinField(unknown, page.pinia)).input().element.value).toBe('5555')
+  })
+
   it('is written to session storage once typing pauses, even if the page never says it goes away', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
