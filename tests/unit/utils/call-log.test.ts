@@ -58,6 +58,14 @@ describe('call log: what is stored', () => {
     })
   })
 
+  it('never stores the access token a call carried in its query (an imported call, say)', () => {
+    const stored = storableCall(
+      call({ query: { request_id: A, verify_desk_token: 'tok-0123456789abcdef0123' } }),
+    )
+    expect(JSON.stringify(stored)).not.toContain('tok-0123456789abcdef0123')
+    expect(stored.query).toEqual({ request_id: A, verify_desk_token: '$VERIFY_DESK_TOKEN' })
+  })
+
   it('keeps a sandbox PIN and masks a live one', () => {
     const check = (path: string) =>
       call({ method: 'POST', path, query: {}, body: { request_id: A, code: '1234' } })
