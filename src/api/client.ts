@@ -266,8 +266,13 @@ export function onTokenRefused(listener: () => void): () => void {
   return () => refusedListeners.delete(listener)
 }
 
-/** Tells the `onTokenRefused()` listeners (the event stream, refused here or in its leader tab). */
-export function reportTokenRefused(): void {
+/**
+ * Tells the `onTokenRefused()` listeners (the event stream, refused here or in its leader tab)
+ * that the server refused `refused`, the token a call carried: nothing when this tab uses another
+ * one by now (entered meanwhile, here or in another tab), which was not refused.
+ */
+export function reportTokenRefused(refused: string | null = accessToken): void {
+  if (refused !== accessToken) return
   for (const listener of [...refusedListeners]) {
     try {
       listener()
@@ -469,6 +474,8 @@ export async function apiRequest<T>(
   // Offline, a connection fails before anything leaves the browser: a failure is then "not sent",
   // where one after a call sent online may have reached the server.
   const offlineWhenSent = isBrowserOffline()
+  /** The token this call carries: a refusal is about it, not about one set meanwhile. */
+  const sentToken = accessToken
   try {
     const response = await instance(path, {
       method,
@@ -509,7 +516,7 @@ export async function apiRequest<T>(
       message: error.message,
       ...(error.code ? { code: error.code } : {}),
     }
-    if (isTokenRefusal(error)) reportTokenRefused()
+    if (isTokenRefusal(error)) reportTokenRefused(sentToken)
     throw error
   } finally {
     call.durationMs = Date.now() - started

@@ -17,7 +17,13 @@
  *   (tab-lock.ts). Without BroadcastChannel, each tab keeps a connection of its own.
  */
 import { createParser } from 'eventsource-parser'
-import { isApiError, onAccessTokenChange, openApiStream, reportTokenRefused } from './client'
+import {
+  getAccessToken,
+  isApiError,
+  onAccessTokenChange,
+  openApiStream,
+  reportTokenRefused,
+} from './client'
 import { channelLocks } from './tab-lock'
 
 /** One event as the server sent it: its `event:` name (`message` without one) and raw `data:`. */
@@ -216,8 +222,14 @@ export interface SharedStreamEnvironment {
   createChannel: ((name: string) => ChannelLike) | null
   /** Opens this tab's connection (the leader's). */
   connect(handlers: ConnectionHandlers): Connection
-  /** Tells this tab's app that the server refused the access token. */
-  onRefused(): void
+  /**
+   * Tells this tab's app that the server refused the access token: the one in use here now, or,
+   * relayed from the leader, the one it names by `tokenMark` (ignored here when this tab's token is
+   * another one by now: taken over from a tab that entered a new token, say).
+   */
+  onRefused(tokenMark?: string): void
+  /** Names the access token in use (never the token itself: a fingerprint to compare tabs'). */
+  tokenMark?(): string
   /** Adds a `pagehide` listener (the leader says it is going); returns its removal. */
   onPageHide?(listener: () => void): () => void
 }
@@ -225,7 +237,7 @@ export interface SharedStreamEnvironment {
 /** What the tabs say to one another. */
 type RelayMessage =
   | { kind: 'hello' }
-  | { kind: 'state'; leader: string; state: StreamState }
+  | { kind: 'state'; leader: string; state: StreamState; token?: string }
   | { kind: 'event'; leader: string; event: string; data: string }
   /** The leader closed its connection and gave up the lock (its tab closes or stops listening). */
   | { kind: 'bye'; leader: string }
@@ -370,7 +382,7 @@ export class SharedEventStream {
     if (this.state === 'open') this.setState('lost', session.id)
     const report = (state: StreamState) => {
       if (this.session !== session) return
-      this.post(session, { kind: 'state', leader: session.id, state })
+      this.post(session, this.stateMessage(session, state))
       this.setState(state, session.id)
       if (state === 'refused') this.env.onRefused()
     }
@@ -386,6 +398,17 @@ export class SharedEventStream {
     })
   }
 
+  /** The leader's state for the other tabs; a refusal names the token it was for. */
+  private stateMessage(session: Session, state: StreamState): RelayMessage {
+    const token = state === 'refused' ? this.env.tokenMark?.() : undefined
+    return {
+      kind: 'state',
+      leader: session.id,
+      state,
+      ...(token === undefined ? {} : { token }),
+    }
+  }
+
   private post(session: Session, message: RelayMessage): void {
     try {
       session.channel?.postMessage(message)
@@ -397,9 +420,7 @@ export class SharedEventStream {
   private onRelay(session: Session, message: unknown): void {
     if (this.session !== session || !isRelayMessage(message)) return
     if (message.kind === 'hello') {
-      if (session.leader) {
-        this.post(session, { kind: 'state', leader: session.id, state: this.state })
-      }
+      if (session.leader) this.post(session, this.stateMessage(session, this.state))
       return
     }
     if (session.leader) return
@@ -417,7 +438,7 @@ export class SharedEventStream {
       return
     }
     this.setState(message.state, message.leader)
-    if (message.state === 'refused') this.env.onRefused()
+    if (message.state === 'refused') this.env.onRefused(message.token)
   }
 
   private setState(state: StreamState, leaderId: string): void {
@@ -438,6 +459,20 @@ export class SharedEventStream {
   private dispatch(message: StreamMessage): void {
     for (const subscriber of [...this.subscribers]) safely(() => subscriber.onMessage(message))
   }
+}
+
+/**
+ * A fingerprint of an access token (FNV-1a, 32 bits), to tell tabs' tokens apart without putting
+ * the token itself on the channel.
+ */
+export function tokenMarkOf(token: string | null): string {
+  if (token === null) return 'none'
+  let hash = 0x811c9dc5
+  for (let i = 0; i < token.length; i++) {
+    hash ^= token.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash.toString(16)
 }
 
 function onPageHide(listener: () => void): () => void {
@@ -470,7 +505,10 @@ export function browserStreamEnvironment(path: string): SharedStreamEnvironment 
         open: (signal) => openApiStream(path, { signal }),
         onTokenChange: onAccessTokenChange,
       }),
-    onRefused: reportTokenRefused,
+    onRefused: (mark) => {
+      if (mark === undefined || mark === tokenMarkOf(getAccessToken())) reportTokenRefused()
+    },
+    tokenMark: () => tokenMarkOf(getAccessToken()),
     onPageHide,
   }
 }

@@ -11,6 +11,7 @@ import {
   TOKEN_HEADER,
   type ApiCall,
 } from '@/api/client'
+import { browserStreamEnvironment, tokenMarkOf } from '@/api/event-stream'
 import { checkCode, getEnvironments, searchRequests, startVerification } from '@/api/verify'
 
 type Handler = (request: Request) => Response | Promise<Response>
@@ -360,6 +361,38 @@ describe('api client: the access token', () => {
       expect(isSendableToken('tok-0123456789abcdef0123')).toBe(true)
       expect(isSendableToken('!~')).toBe(true)
       expect(isSendableToken('a b')).toBe(false)
+    } finally {
+      stopRefused()
+    }
+  })
+
+  it('does not ask for a token again when the refused one was replaced while its call was out', async () => {
+    const refused = vi.fn()
+    const stopRefused = onTokenRefused(refused)
+    try {
+      let answer: () => void = () => undefined
+      serve(
+        () =>
+          new Promise<Response>((resolve) => {
+            answer = () =>
+              resolve(json({ error: { code: 'unauthorized', message: 'needs its token' } }, 401))
+          }),
+      )
+      setAccessToken('old-0123456789abcdef')
+      const call = getEnvironments()
+      await vi.waitFor(() => expect(seen).toHaveLength(1))
+      // Entered in another tab meanwhile: the refusal is about the old token, not this one.
+      setAccessToken('new-0123456789abcdef')
+      answer()
+      await expect(call).rejects.toMatchObject({ httpStatus: 401 })
+      expect(refused).not.toHaveBeenCalled()
+      // The event stream's relayed refusals likewise: one for another token is ignored.
+      const env = browserStreamEnvironment('sandbox/__admin/events')
+      env.onRefused(tokenMarkOf('old-0123456789abcdef'))
+      expect(refused).not.toHaveBeenCalled()
+      expect(env.tokenMark?.()).toBe(tokenMarkOf('new-0123456789abcdef'))
+      env.onRefused(tokenMarkOf('new-0123456789abcdef'))
+      expect(refused).toHaveBeenCalledTimes(1)
     } finally {
       stopRefused()
     }

@@ -14,6 +14,10 @@ interface Tab {
   connections: { handlers: ConnectionHandlers; closed: boolean }[]
   /** How often this tab's app was told the token was refused. */
   refused: number
+  /** The token each refusal was for, as the leader named it (undefined: this tab's own). */
+  refusedMarks: (string | undefined)[]
+  /** The mark of the access token this tab uses. */
+  token: string
   /** What this tab's subscriber heard, in order. */
   log: string[]
   unsubscribe: () => void
@@ -32,10 +36,15 @@ function world(): void {
 function openTab(options: { share?: boolean; subscribe?: boolean } = {}): Tab {
   const id = tabs.length + 1
   const share = options.share ?? true
-  const tab = { id, connections: [], refused: 0, log: [], unsubscribe: () => undefined } as Omit<
-    Tab,
-    'stream'
-  > as Tab
+  const tab = {
+    id,
+    connections: [],
+    refused: 0,
+    refusedMarks: [],
+    token: 'mark-1',
+    log: [],
+    unsubscribe: () => undefined,
+  } as Omit<Tab, 'stream'> as Tab
   const env: SharedStreamEnvironment = {
     locks: share ? locks.forTab(id) : null,
     createChannel: share ? bus.forTab(id) : null,
@@ -44,7 +53,11 @@ function openTab(options: { share?: boolean; subscribe?: boolean } = {}): Tab {
       tab.connections.push(connection)
       return { close: () => (connection.closed = true) }
     },
-    onRefused: () => tab.refused++,
+    onRefused: (mark) => {
+      tab.refused++
+      tab.refusedMarks.push(mark)
+    },
+    tokenMark: () => tab.token,
   }
   tab.stream = new SharedEventStream('sandbox/__admin/events', env)
   tabs.push(tab)
@@ -237,6 +250,22 @@ describe('SharedEventStream: the connection lost or refused', () => {
     await settle()
     expect(third!.log).toEqual(['lost', 'open'])
     expect(late.log).toEqual(['lost', 'open'])
+  })
+
+  it('names the refused token to the other tabs, so one that has a newer token can ignore it', async () => {
+    world()
+    const [first, second] = [openTab(), openTab()]
+    await settle()
+    first!.token = 'mark-old'
+    live(first!).onRefused()
+    await settle()
+    // The leader's own refusal is about its token now; the others hear which token it was.
+    expect(first!.refusedMarks).toEqual([undefined])
+    expect(second!.refusedMarks).toEqual(['mark-old'])
+    // A tab joining while the leader still stands refused hears the same mark.
+    const late = openTab()
+    await settle()
+    expect(late.refusedMarks).toEqual(['mark-old'])
   })
 
   it('keeps a connection per tab where Web Locks or BroadcastChannel are missing', async () => {
