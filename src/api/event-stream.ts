@@ -275,6 +275,11 @@ export class SharedEventStream {
   private leaderId: string | null = null
   /** Leaders that said goodbye: what they sent arriving late (after the next leader's) is ignored. */
   private readonly retired = new Set<string>()
+  /**
+   * As leader, the mark of the token the server refused (taken when it refused it): a tab that
+   * asks later is told about that token, not about one set here since (not yet tried).
+   */
+  private refusedMark: string | undefined
 
   constructor(
     private readonly name: string,
@@ -382,6 +387,7 @@ export class SharedEventStream {
     if (this.state === 'open') this.setState('lost', session.id)
     const report = (state: StreamState) => {
       if (this.session !== session) return
+      this.refusedMark = state === 'refused' ? this.env.tokenMark?.() : undefined
       this.post(session, this.stateMessage(session, state))
       this.setState(state, session.id)
       if (state === 'refused') this.env.onRefused()
@@ -400,7 +406,7 @@ export class SharedEventStream {
 
   /** The leader's state for the other tabs; a refusal names the token it was for. */
   private stateMessage(session: Session, state: StreamState): RelayMessage {
-    const token = state === 'refused' ? this.env.tokenMark?.() : undefined
+    const token = state === 'refused' ? this.refusedMark : undefined
     return {
       kind: 'state',
       leader: session.id,
