@@ -55,6 +55,24 @@ function sentences(...texts: string[]): string {
     .join(' ')
 }
 
+/** The outcome of an action that got no API answer (`error`), as the request page shows it. */
+export function failureOutcome(action: ActionName, error: ApiError, at: number): ActionOutcome {
+  const failure = describeFailure(action, error)
+  return {
+    action,
+    ok: false,
+    status: '',
+    failure: failure.delivery,
+    title: failure.title,
+    message: error.message,
+    nextStep: failure.nextStep,
+    statusChange: '',
+    // A code that may have been checked is not sent again blindly: the page is read first.
+    codeUsed: action === 'check' && failure.delivery === 'maybe',
+    at,
+  }
+}
+
 /** The control command each control action sends. */
 const CONTROL_COMMANDS: Readonly<Record<Exclude<ActionName, 'check'>, ControlCommand>> = {
   cancel: 'cancel',
@@ -151,21 +169,7 @@ export function useRequestActions(
         .recordAction({ ...recorded, request_id: id, at: answeredAt })
         .catch(() => undefined)
     } catch (e) {
-      const error = isApiError(e) ? e : new ApiError('network', String(e))
-      const failure = describeFailure(action, error)
-      result = {
-        action,
-        ok: false,
-        status: '',
-        failure: failure.delivery,
-        title: failure.title,
-        message: error.message,
-        nextStep: failure.nextStep,
-        statusChange: '',
-        // A code that may have been checked is not sent again blindly: the page is read first.
-        codeUsed: action === 'check' && failure.delivery === 'maybe',
-        at,
-      }
+      result = failureOutcome(action, isApiError(e) ? e : new ApiError('network', String(e)), at)
       calls.keepOutcome(id, result)
     } finally {
       calls.endAction(id)

@@ -1,28 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestActions from '@/components/request/RequestActions.vue'
-import type { ActionName, ActionOutcome } from '@/composables/useRequestActions'
+import {
+  failureOutcome,
+  type ActionName,
+  type ActionOutcome,
+} from '@/composables/useRequestActions'
 import { ApiError, OFFLINE_MESSAGE } from '@/api/client'
-import { describeFailure, type FailedAction } from '@/utils/call-failure'
 
 const OPEN = { allowed: true, reason: null, opensAt: null }
 
 /** The outcome of a failed action as the request page builds it (title, message, next step). */
-function failed(action: ActionName, error: ApiError): ActionOutcome {
-  const failure = describeFailure(action as FailedAction, error)
-  return {
-    action,
-    ok: false,
-    status: '',
-    failure: failure.delivery,
-    title: failure.title,
-    message: error.message,
-    nextStep: failure.nextStep,
-    statusChange: '',
-    codeUsed: action === 'check' && failure.delivery === 'maybe',
-    at: 1,
-  }
-}
+const failed = (action: ActionName, error: ApiError): ActionOutcome =>
+  failureOutcome(action, error, 1)
 
 function said(outcome: ActionOutcome): string {
   const wrapper = mount(RequestActions, {
