@@ -78,9 +78,11 @@ export function createSandboxGate(options: SandboxGateOptions): (req: IncomingMe
       }
       req.url = search ? `${pathname}?${search}` : pathname
     }
+    // The route is matched only for a call opened as a page (rare), not for every client call.
+    const opened = navigationReason(req.headers)
     const crossSite =
       crossSiteReason(req.headers, allowedOrigins) ??
-      (changesState(req) ? navigationReason(req.headers) : undefined)
+      (opened && changesState(req) ? opened : undefined)
     if (crossSite) {
       throw new ProxyError(
         403,
