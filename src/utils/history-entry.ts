@@ -437,9 +437,20 @@ function entryProblems(value: unknown): string[] {
 
 /**
  * Reads a stored or imported record, accepting current entries and the older (v1) shape.
- * Returns the entry, or the problems that make it unusable.
+ * Returns the entry, or the problems that make it unusable (a record of a newer `schemaVersion`
+ * is one).
  */
 export function readEntry(value: unknown): { entry: HistoryEntry } | { problems: string[] } {
+  // A newer version's record may mean its fields differently: refused, never read as ours (which
+  // would drop its unknown fields and label it with this version).
+  const version = isObject(value) ? value.schemaVersion : undefined
+  if (typeof version === 'number' && version > HISTORY_SCHEMA_VERSION) {
+    return {
+      problems: [
+        `schemaVersion ${version} is from a newer version of Verify Desk (this one reads up to ${HISTORY_SCHEMA_VERSION})`,
+      ],
+    }
+  }
   const older = isObject(value) && !('request_id' in value) && 'id' in value
   // Params with unset (non-string) values are tidied, not treated as damage.
   const candidate = older

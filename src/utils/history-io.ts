@@ -153,15 +153,7 @@ export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls
   /** The request_ids of the entries refused above: their calls go (are refused) with them. */
   const refused = new Set<string>()
   list.forEach((raw, index) => {
-    const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion
-    const read =
-      typeof version === 'number' && version > HISTORY_SCHEMA_VERSION
-        ? {
-            problems: [
-              `schemaVersion ${version} is from a newer version of Verify Desk (this one reads up to ${HISTORY_SCHEMA_VERSION})`,
-            ],
-          }
-        : readEntry(raw)
+    const read = readEntry(raw)
     if ('entry' in read) {
       unique.set(read.entry.request_id, mergeEntries(unique.get(read.entry.request_id), read.entry))
     } else {

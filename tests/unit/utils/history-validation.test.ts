@@ -63,6 +63,14 @@ describe('history import: entries are checked to the last field shown', () => {
     expect('entry' in readEntry(entry(1, { lastSearch: snapshot }))).toBe(true)
   })
 
+  it('refuses a record of a newer schemaVersion, naming both versions, instead of reading it as ours', () => {
+    const newer = { ...entry(1), schemaVersion: 3, smsLog: [{ to: '447700900001' }] }
+    expect(readEntry(newer)).toEqual({
+      problems: ['schemaVersion 3 is from a newer version of Verify Desk (this one reads up to 2)'],
+    })
+    expect(readEntry({ ...entry(1), schemaVersion: 2 })).toEqual({ entry: entry(1) })
+  })
+
   it('names malformed events and checks of the last search', () => {
     const bad = entry(1, {
       lastSearch: { ...snapshot, events: [null, 5], checks: [null, 'x'] } as never,
