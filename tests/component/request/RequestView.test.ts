@@ -1388,6 +1388,23 @@ describe('request page: answers announced once each, and the focus kept', () => 
     expect(focused()).toBe(next.element)
   })
 
+  it('leaves the focus where the user put it after an action, while the cancel countdown ticks', async () => {
+    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    await mountAttached(adminRequest(ID, t0))
+    const next = wrapper!.get('#next-event')
+    ;(next.element as HTMLButtonElement).focus()
+    await next.trigger('click')
+    await flushPromises()
+    expect(focused()).toBe(next.element)
+    // The user clicks a blank part of the page: the focus goes to the body, and stays there.
+    ;(next.element as HTMLButtonElement).blur()
+    for (let second = 0; second < 3; second++) {
+      await vi.advanceTimersByTimeAsync(1000)
+      await flushPromises()
+    }
+    expect(document.activeElement).toBe(document.body)
+  })
+
   it('moves the focus to the answer when the correct code disables the code field', async () => {
     vi.mocked(checkCode).mockResolvedValue(accepted)
     await mountAttached(adminRequest(ID, t0))
