@@ -1136,6 +1136,9 @@ describe('announcements and focus on New verification', () => {
     // blocking request sits in it (its link and cancel belong with the refusal) but is not live.
     expect(liveText(alert.element)).toBe(said)
     expect(said).not.toMatch(/possible in \d+ s/)
+    // No live region of the page reads the countdown out.
+    for (const region of wrapper.findAll('[role="status"], [role="alert"], [aria-live]'))
+      expect(liveText(region.element)).not.toMatch(/possible in \d+ s/)
     expect(wrapper.get('[data-test="blocking-request"]').attributes('aria-live')).toBe('off')
     // The countdown is the cancel button's description, not text read out in passing.
     expect(wrapper.get('#blocking-cancel-reason').attributes('aria-hidden')).toBe('true')
