@@ -717,14 +717,12 @@ export const useRequestsStore = defineStore('requests', () => {
     const kept = new Set(unique.map((e) => e.request_id))
     const calls = parsed.calls.filter((c) => kept.has(c.request_id))
     const before = new Set(byKey.keys())
-    const newCalls = await countNewCalls(calls, before)
     const changed = await db.mergeMany(unique)
     absorb(changed, false, true)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
-    if (calls.length > 0) {
-      await db.addCalls(calls)
-      broadcast({ type: 'calls', records: calls })
-    }
+    // A call is one key: importing an export again adds none.
+    const newCalls = await db.addCalls(calls)
+    if (calls.length > 0) broadcast({ type: 'calls', records: calls })
     const added = changed.filter((e) => !before.has(e.request_id)).length
     return {
       added,
@@ -734,26 +732,6 @@ export const useRequestsStore = defineStore('requests', () => {
       tooOld,
       retentionDays,
     }
-  }
-
-  /**
-   * How many of an import's calls history does not hold yet (a call is one key: importing an
-   * export again adds none). Only requests already in history (`known`) can hold any.
-   */
-  async function countNewCalls(
-    calls: readonly StoredCall[],
-    known: ReadonlySet<string>,
-  ): Promise<number> {
-    const keys = new Set(calls.map((c) => c.key))
-    const ids = [...new Set(calls.map((c) => c.request_id))].filter((id) => known.has(id))
-    if (ids.length === 0) return keys.size
-    // A few requests: their own calls; many: every stored call in one read.
-    const stored =
-      ids.length <= 50
-        ? (await Promise.all(ids.map((id) => db.loadCalls(id)))).flat()
-        : await db.loadAllCalls()
-    for (const call of stored) keys.delete(call.key)
-    return keys.size
   }
 
   /** All entries and their call logs as a JSON file that `importJson` reads back. */

@@ -90,8 +90,11 @@ export interface HistoryDb {
   remove(ids: readonly string[]): Promise<void>
   /** Removes every entry and call. */
   clear(): Promise<void>
-  /** Stores call records, then drops the oldest of each request beyond the caps. */
-  addCalls(records: readonly StoredCall[]): Promise<void>
+  /**
+   * Stores call records, then drops the oldest of each request beyond the caps. Returns how many
+   * keys were not stored before (a record stored again, or twice in `records`, adds none).
+   */
+  addCalls(records: readonly StoredCall[]): Promise<number>
   /** The stored calls of one request (unreadable records are skipped). */
   loadCalls(requestId: string): Promise<StoredCall[]>
   /** Every stored call (for the JSON export). */
@@ -364,15 +367,20 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
       })
     },
     async addCalls(records) {
-      if (records.length === 0) return
-      await run(async (db) => {
+      if (records.length === 0) return 0
+      return run(async (db) => {
         const tx = db.transaction(CALLS_STORE, 'readwrite')
-        for (const record of records) await tx.store.put(record)
+        let added = 0
+        for (const record of records) {
+          if ((await tx.store.getKey(record.key)) === undefined) added++
+          await tx.store.put(record)
+        }
         for (const id of new Set(records.map((r) => r.request_id))) {
           const stored = await tx.store.index('request_id').getAll(id)
           for (const key of overflowKeys(prunableCalls(stored))) await tx.store.delete(key)
         }
         await tx.done
+        return added
       })
     },
     async loadCalls(requestId) {
@@ -466,10 +474,15 @@ export function memoryHistoryDb(): HistoryDb {
       calls.clear()
     },
     async addCalls(incoming) {
-      for (const record of incoming) calls.set(record.key, record)
+      let added = 0
+      for (const record of incoming) {
+        if (!calls.has(record.key)) added++
+        calls.set(record.key, record)
+      }
       for (const id of new Set(incoming.map((r) => r.request_id))) {
         for (const key of overflowKeys(callsOf(id))) calls.delete(key)
       }
+      return added
     },
     async loadCalls(requestId) {
       return callsOf(requestId)
