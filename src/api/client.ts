@@ -282,7 +282,8 @@ export function reportTokenRefused(refused: string | null = accessToken): void {
   }
 }
 
-function isTokenRefusal(error: ApiError): boolean {
+/** A 401 `unauthorized`: the server wants its access token (or another one). */
+export function isTokenRefusal(error: ApiError): boolean {
   return error.httpStatus === 401 && error.code === 'unauthorized'
 }
 
@@ -540,13 +541,13 @@ function environmentOf(path: string): EnvironmentId | undefined {
  */
 export async function openApiStream(
   path: string,
-  request: { signal?: AbortSignal; accept?: string } = {},
+  request: { signal?: AbortSignal } = {},
 ): Promise<Response> {
   try {
     return await instance(path, {
       method: 'GET',
       timeout: false,
-      headers: { Accept: request.accept ?? 'text/event-stream', 'Cache-Control': 'no-cache' },
+      headers: { Accept: 'text/event-stream', 'Cache-Control': 'no-cache' },
       ...(request.signal ? { signal: request.signal } : {}),
     })
   } catch (raw) {

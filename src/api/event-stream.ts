@@ -20,6 +20,7 @@ import { createParser } from 'eventsource-parser'
 import {
   getAccessToken,
   isApiError,
+  isTokenRefusal,
   onAccessTokenChange,
   openApiStream,
   reportTokenRefused,
@@ -68,10 +69,6 @@ function safely(run: () => void): void {
   } catch {
     // One listener's failure never stops the stream or the other listeners.
   }
-}
-
-function isRefusal(error: unknown): boolean {
-  return isApiError(error) && error.httpStatus === 401 && error.code === 'unauthorized'
 }
 
 /** Opens one connection to an event stream; see the module comment. */
@@ -161,7 +158,7 @@ export function connectEventStream(
         await read(response.body)
       } catch (error) {
         if (closed) return
-        if (isRefusal(error)) {
+        if (isApiError(error) && isTokenRefusal(error)) {
           // Refused a token replaced meanwhile: the new one is tried at once, unannounced.
           if (tokenChanged) continue
           safely(() => handlers.onRefused())
@@ -289,11 +286,6 @@ export class SharedEventStream {
   /** Whether this tab holds the connection (tests, diagnostics). */
   get isLeader(): boolean {
     return this.session?.leader === true
-  }
-
-  /** The stream as this tab knows it (tests, diagnostics). */
-  get currentState(): StreamState {
-    return this.state
   }
 
   /**

@@ -27,7 +27,7 @@ import type { EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 import { LIMITS } from '@contract/params'
 import { ApiError, apiRequest, type Params } from './client'
 import { UNUSABLE_ANSWER, upstreamSubject } from '@/utils/call-failure'
-import { isRequestId } from '@/utils/history-entry'
+import { isObject, isRequestId } from '@/utils/history-entry'
 
 export type { Environment, EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 
@@ -62,10 +62,6 @@ function compact(params: object): Params {
 }
 
 type Json = Record<string, unknown>
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /** A copy with every number value as its string (`0` → `"0"`, `0.05` → `"0.05"`). */
 function numbersAsStrings(value: Json): Json {
