@@ -14,6 +14,8 @@ import type { ActionName, ActionOutcome } from '@/composables/useRequestActions'
 
 /** How many calls are kept in memory (older ones are dropped first). */
 const MAX_CALLS = 1000
+/** How many requests' lists of calls `forRequest` keeps built. */
+const MAX_BUILT = 20
 
 /** An action's answer as kept for the pages of its request, with when it came. */
 export interface KeptOutcome {
@@ -85,12 +87,30 @@ export const useCallsStore = defineStore('calls', () => {
   })
 
   /**
-   * The calls about one request, newest first: this tab's, then the stored ones, within the caps
-   * kept per request (the newest actions and reads).
+   * The last list built by `forRequest` for each request, with the lists it was built from: both
+   * are replaced (never changed in place) on every change, so the same two mean the same answer.
    */
-  function forRequest(requestId: string): ApiCall[] {
-    const mine = calls.value.filter((c) => requestIdsOf(c).includes(requestId))
-    return capCalls(mergeCalls(mine, stored.value.get(requestId) ?? []))
+  const built = new Map<
+    string,
+    { from: readonly ApiCall[]; kept: readonly ApiCall[] | undefined; list: readonly ApiCall[] }
+  >()
+
+  /**
+   * The calls about one request, newest first: this tab's, then the stored ones, within the caps
+   * kept per request (the newest actions and reads). Built once per change to the calls, however
+   * many parts of a page ask (each poll adds a call): the list is shared, never to be changed.
+   */
+  function forRequest(requestId: string): readonly ApiCall[] {
+    const from = calls.value
+    const kept = stored.value.get(requestId)
+    const last = built.get(requestId)
+    if (last && last.from === from && last.kept === kept) return last.list
+    const mine = from.filter((c) => requestIdsOf(c).includes(requestId))
+    const list = capCalls(mergeCalls(mine, kept ?? []))
+    // Only the requests of the pages open lately are asked about: a few, but never grown unbound.
+    if (!last && built.size >= MAX_BUILT) built.clear()
+    built.set(requestId, { from, kept, list })
+    return list
   }
 
   /**

@@ -126,3 +126,24 @@ describe('calls store: another tab polling the request shown', () => {
     expect(reads[0]!.startedAt).toBe(t - (MAX_ACTIONS_PER_REQUEST + 5) * 1000)
   })
 })
+
+describe('calls store: the list of a request, built once per change', () => {
+  it('gives every part of a page the same list until a call changes it, then the new one', async () => {
+    const shown = await openPage()
+    const about = (i: number): ApiCall => ({ ...call(i, 'GET'), query: { request_id: ID } })
+    shown.record(about(1))
+    const first = shown.forRequest(ID)
+    expect(first.map((c) => c.id)).toEqual([1])
+    expect(shown.forRequest(ID)).toBe(first)
+    expect(shown.unansweredCheck(ID)).toBeNull()
+    expect(shown.forRequest(ID)).toBe(first)
+    // A call about another request still changes what this tab made: the list is built again,
+    // with the same calls in it.
+    shown.record({ ...call(2, 'GET'), query: { request_id: requestId(9) } })
+    const again = shown.forRequest(ID)
+    expect(again).toEqual(first)
+    shown.record(about(3))
+    expect(shown.forRequest(ID).map((c) => c.id)).toEqual([3, 1])
+    expect(shown.forRequest(requestId(9)).map((c) => c.id)).toEqual([2])
+  })
+})
