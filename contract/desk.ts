@@ -31,6 +31,14 @@ export const TOKEN_HEADER = 'X-Verify-Desk-Token'
 export const TOKEN_QUERY_PARAM = 'verify_desk_token'
 
 /**
+ * Whether a browser can send `token` in a header: printable ASCII only (`!` to `~`). The server
+ * refuses to start with any other token; the dashboard never sends one.
+ */
+export function isSendableToken(token: string): boolean {
+  return /^[!-~]+$/.test(token)
+}
+
+/**
  * The header (value `1`) the dashboard sets on its background calls to `/api` (the status polling
  * of requests in progress): the proxy tells the embedded sandbox that no injected fault applies to
  * them, and never sends the header on to any upstream.

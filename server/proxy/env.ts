@@ -1,4 +1,5 @@
 /** Reads the server-side settings from the environment (process env and `.env*` files). Pure. */
+import { isSendableToken } from '../../contract/index.ts'
 import type { AuthMode, Credentials } from './credentials.ts'
 
 /** The only variable prefixes the server reads; none reaches the browser (Vite exposes `VITE_` only). */
@@ -64,7 +65,7 @@ export function resolveSettings(
 
   const token = value('VERIFY_DESK_TOKEN')
   // Sent by the browser in a header: a character outside printable ASCII cannot be sent there.
-  if (token && !/^[\x21-\x7e]+$/.test(token)) {
+  if (token && !isSendableToken(token)) {
     throw new SettingsError(
       'VERIFY_DESK_TOKEN may hold only printable ASCII characters (letters, digits and signs ' +
         'such as - _ . ~; no spaces, accents or symbols like €): a browser cannot send others ' +

@@ -31,11 +31,12 @@ import {
   ENVIRONMENT_IDS,
   TOKEN_HEADER,
   TOKEN_QUERY_PARAM,
+  isSendableToken,
   type CallDelivery,
   type EnvironmentId,
 } from '@contract/desk'
 
-export { BACKGROUND_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM }
+export { BACKGROUND_HEADER, TOKEN_HEADER, TOKEN_QUERY_PARAM, isSendableToken }
 
 /** Parameter names whose values are never shown or logged. */
 const CREDENTIAL_PARAMS: Readonly<Record<string, string>> = {
@@ -227,14 +228,6 @@ export function configureClient(next: ClientOptions): void {
     fetch: next.fetch ?? options.fetch,
   }
   instance = build()
-}
-
-/**
- * Whether a browser can send `token` in a header: printable ASCII only (`!` to `~`), as the server
- * requires of its token. Anything else makes `fetch` throw before the call leaves.
- */
-export function isSendableToken(token: string): boolean {
-  return /^[!-~]+$/.test(token)
 }
 
 /** Sets (or clears with `null`) the access token sent with every call. */
