@@ -22,8 +22,10 @@ export interface NumberingPlan {
   parse(text: string, country?: string): PlanNumber | undefined
 }
 
-const WRITTEN = /^[0-9\s\-.()/]+$/
-const FORMATTING = /[\s\-.()/]/g
+/** A number written with digits and the usual separators only (spaces, `-`, `.`, `( )`, `/`). */
+export const WRITTEN = /^[0-9\s\-.()/]+$/
+/** The separators a written number may hold (global: for `replace`). */
+export const FORMATTING = /[\s\-.()/]/g
 
 /**
  * The sandbox's number rule on `plan`: the number as international digits (no `+`), or `null`

@@ -12,7 +12,7 @@ import {
   type PhoneNumber,
 } from 'libphonenumber-js/min'
 import { LIMITS, type NumberReader } from '@contract/params'
-import { numberReader } from '@contract/numbers'
+import { FORMATTING, WRITTEN, numberReader } from '@contract/numbers'
 
 export interface ParsedNumber {
   /** E.164 digits without `+`, as the API takes them: `447700900000`. */
@@ -57,9 +57,6 @@ function countryOrUndefined(country: string | undefined): CountryCode | undefine
   const upper = country?.toUpperCase()
   return upper && isSupportedCountry(upper) ? upper : undefined
 }
-
-const WRITTEN = /^[0-9\s\-.()/]+$/
-const FORMATTING = /[\s\-.()/]/g
 
 function parse(text: string, country?: CountryCode): PhoneNumber | undefined {
   try {
