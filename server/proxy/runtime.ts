@@ -6,7 +6,7 @@
 import { basicAuthorization, type AuthMode, type Credentials } from './credentials.ts'
 import type { Upstreamish } from './failures.ts'
 import { Coalescer, RateLimiter, type Timers } from './limiter.ts'
-import type { EnvironmentId } from './routes.ts'
+import { ENVIRONMENT_IDS, type EnvironmentId } from './routes.ts'
 import type { BufferedAnswer, Upstream } from './upstream.ts'
 
 /** One environment the SPA can choose. */
@@ -48,26 +48,25 @@ export function createRuntimes(
   timers: Timers | undefined,
 ): Map<EnvironmentId, EnvironmentRuntime> {
   const runtimes = new Map<EnvironmentId, EnvironmentRuntime>()
-  for (const id of ['sandbox', 'live'] as const) {
+  for (const id of ENVIRONMENT_IDS) {
     const config = environments[id]
     if (!config) continue
-    const limit = rateLimit
     runtimes.set(id, {
       id,
       config,
-      overall: limit
+      overall: rateLimit
         ? new RateLimiter({
             name: `${id} upstream`,
-            ratePerSecond: limit.requestsPerSecond,
-            maxQueue: limit.maxQueue,
+            ratePerSecond: rateLimit.requestsPerSecond,
+            maxQueue: rateLimit.maxQueue,
             timers,
           })
         : undefined,
-      search: limit
+      search: rateLimit
         ? new RateLimiter({
             name: `${id} search`,
             ratePerSecond: config.searchPerSecond,
-            maxQueue: limit.maxQueue,
+            maxQueue: rateLimit.maxQueue,
             timers,
           })
         : undefined,

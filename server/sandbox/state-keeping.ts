@@ -28,8 +28,6 @@ import {
   type MemoryState,
 } from './state-registry.ts'
 
-export type { MemoryState }
-
 /** The state file is held by another running process (with `whenStateFileInUse: 'refuse'`). */
 export class StateFileInUseError extends Error {
   constructor(
