@@ -622,6 +622,31 @@ describe('status 10: a verification to this number is already in progress', () =
     expect(start).toHaveBeenCalledTimes(2)
     expect(openSandboxEvents).toHaveBeenCalled()
   })
+
+  it('says a failed cancel of the blocking request once, not its title and message alike', async () => {
+    const t0 = Date.now()
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(t0 + 40_000)
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
+    vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+    vi.mocked(cancelRequest).mockRejectedValue(
+      new ApiError('offline', 'This browser is offline: nothing was sent.'),
+    )
+    start.mockResolvedValueOnce({
+      status: '10',
+      request_id: BLOCKER_ID,
+      error_text: 'Concurrent verifications to the same number are not allowed',
+    })
+    await fill('number', '+447700900123')
+    await submit()
+    await flushPromises()
+    await wrapper.get('#blocking-cancel').trigger('click')
+    await flushPromises()
+    const said = wrapper.get('[data-test="blocking-outcome"]').text()
+    expect(said).toContain('offline')
+    expect(said.match(/offline/g)).toHaveLength(1)
+    expect(said).toContain('Check the connection, then try again.')
+  })
 })
 
 describe('status 10 naming a request search does not know (101)', () => {
