@@ -997,6 +997,28 @@ describe('request page: a load without an answer', () => {
     )
     expect(text).not.toContain('Check the connection')
   })
+
+  it('a failed first read: says so with Try again, no control waits for it, and a later read settles the page', async () => {
+    await mountFailing(new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }))
+    expect(text('[data-test="load-failure"]')).toContain('The request could not be loaded')
+    // Nothing is on its way any more: no "loading" anywhere, and the page can be refreshed.
+    expect(wrapper!.text()).not.toMatch(/loading/i)
+    expect(wrapper!.get('.toolbar button').attributes('disabled')).toBeUndefined()
+    expect(wrapper!.find('#pin-code').exists()).toBe(false)
+    expect(wrapper!.find('#next-event').exists()).toBe(false)
+    vi.mocked(getAdminRequest).mockReset().mockResolvedValue(adminRequest(ID, t0))
+    const retry = wrapper!
+      .get('[data-test="load-failure"]')
+      .findAll('button')
+      .find((b) => b.text() === 'Try again')!
+    await retry.trigger('click')
+    await flushPromises()
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(false)
+    expect(text('.summary')).toContain('IN PROGRESS')
+    expect((wrapper!.get('#pin-code').element as HTMLInputElement).disabled).toBe(false)
+    expect((wrapper!.get('#next-event').element as HTMLButtonElement).disabled).toBe(false)
+    expect(wrapper!.text()).not.toMatch(/loading/i)
+  })
 })
 
 /** A promise and the function that settles it. */
