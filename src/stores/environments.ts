@@ -6,13 +6,14 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { getEnvironments, type Environment, type EnvironmentId } from '@/api/verify'
 import { ApiError } from '@/api/client'
+import { environmentName } from '@/utils/environment-name'
 
 const STORAGE_KEY = 'verify-desk:environment'
 
 /** Before the server answers, the sandbox is assumed (it is always there). */
 const FALLBACK: Environment[] = [
-  { id: 'sandbox', label: 'Sandbox', available: true },
-  { id: 'live', label: 'Live', available: false },
+  { id: 'sandbox', label: environmentName('sandbox'), available: true },
+  { id: 'live', label: environmentName('live'), available: false },
 ]
 
 function readStored(): EnvironmentId | null {
@@ -47,7 +48,7 @@ export const useEnvironmentsStore = defineStore('environments', () => {
     () =>
       environments.value.find((e) => e.id === currentId.value) ?? {
         id: currentId.value,
-        label: currentId.value === 'live' ? 'Live' : 'Sandbox',
+        label: environmentName(currentId.value),
         available: false,
       },
   )
@@ -99,7 +100,7 @@ export const useEnvironmentsStore = defineStore('environments', () => {
       ? current.value
       : (environments.value.find((e) => e.id === viewedId.value) ?? {
           id: viewedId.value,
-          label: viewedId.value === 'live' ? 'Live' : 'Sandbox',
+          label: environmentName(viewedId.value),
           available: false,
         }),
   )
