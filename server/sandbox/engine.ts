@@ -20,7 +20,6 @@ import {
   validateControlParams,
   validateRequestParams,
   workflowWaits,
-  DEFAULT_LANGUAGE,
   PSD2_LANGUAGES,
   REQUEST_LANGUAGES,
 } from '../../contract/index.ts'
@@ -36,7 +35,7 @@ import type {
   WorkflowId,
 } from '../../contract/index.ts'
 import { Handset } from './handset.ts'
-import { sandboxNumber } from './numbers.ts'
+import { languageOfNumber, sandboxNumber } from './numbers.ts'
 import type { SentEvent } from './handset.ts'
 import { Scheduler } from './scheduler.ts'
 
@@ -550,7 +549,8 @@ export class Engine {
       senderId: psd2 ? '' : (p.sender_id ?? ''),
       payee: psd2 ? (p.payee as string) : '',
       amount: psd2 ? (p.amount as string) : '',
-      lg: p.lg === undefined ? DEFAULT_LANGUAGE[psd2 ? 'psd2' : 'request'] : internLanguage(p.lg),
+      // No lg (or an empty one): the language of the number's country, as the API does.
+      lg: p.lg ? internLanguage(p.lg) : languageOfNumber(number, psd2 ? 'psd2' : 'request'),
       workflow,
       codeLength: p.code_length ? Number(p.code_length) : 4,
       pinExpiry,

@@ -6,13 +6,20 @@
  * without a country keep the contract's E.164 rule (`normalizeNumber`).
  */
 import {
+  getCountries,
   getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberFromString,
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/min'
-import { numberReader, type NumberReader } from '../../contract/index.ts'
+import {
+  DEFAULT_LANGUAGE,
+  numberLanguage,
+  numberReader,
+  type NumberReader,
+  type RequestKind,
+} from '../../contract/index.ts'
 
 function parse(text: string, country?: string): PhoneNumber | undefined {
   try {
@@ -32,3 +39,50 @@ export const sandboxNumber: NumberReader = numberReader({
   callingCode: (country) => getCountryCallingCode(country as CountryCode),
   parse,
 })
+
+/** The countries of each calling code (`44`: GB, GG, IM, JE), built on first use. */
+let callingCodes: Map<string, CountryCode[]> | undefined
+function countriesOf(code: string): CountryCode[] | undefined {
+  if (!callingCodes) {
+    callingCodes = new Map()
+    for (const country of getCountries()) {
+      const calling = getCountryCallingCode(country)
+      const list = callingCodes.get(calling)
+      if (list) list.push(country)
+      else callingCodes.set(calling, [country])
+    }
+  }
+  return callingCodes.get(code)
+}
+
+/** Per kind, by calling code: the language all its countries share, or `null` when they differ. */
+const SHARED: Record<RequestKind, Map<string, string | null>> = {
+  request: new Map(),
+  psd2: new Map(),
+}
+
+/**
+ * The `lg` of a start that sends none to `number` (international digits): the language of the
+ * number's country (`numberLanguage`). The country comes from the calling code, or, where the
+ * countries of a calling code differ in language (`1`: the US, Canada, Puerto Rico…), from the
+ * numbering plan (its main country for a number the plan does not know, none when the length is
+ * not possible anywhere); a number with no country gets the kind's schema default.
+ */
+export function languageOfNumber(number: string, kind: RequestKind): string {
+  for (let length = 1; length <= 3; length++) {
+    const code = number.slice(0, length)
+    const countries = countriesOf(code)
+    if (!countries) continue
+    const shared = SHARED[kind]
+    let language = shared.get(code)
+    if (language === undefined) {
+      const languages = new Set(countries.map((country) => numberLanguage(country, kind)))
+      language = languages.size === 1 ? (languages.values().next().value as string) : null
+      shared.set(code, language)
+    }
+    if (language !== null) return language
+    const read = parse(`+${number}`)
+    return numberLanguage(read?.country ?? read?.getPossibleCountries()[0], kind)
+  }
+  return DEFAULT_LANGUAGE[kind]
+}

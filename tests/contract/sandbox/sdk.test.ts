@@ -185,6 +185,21 @@ describe('official @vonage/server-sdk against the sandbox', () => {
     expect(check.status).toBe('0')
   })
 
+  it('a start without lg to a +33 number is written in French on the handset, as the API does', async () => {
+    // A French mobile number, unique per run (the in-flight rule is per number).
+    const number = `33612${uniqueNumber().slice(-6)}`
+    const res = (await vonage.verify.start({
+      number: `+${number}`,
+      brand: 'Acme',
+      workflowId: VerifyWorkflows.SMS,
+    } as Parameters<Vonage['verify']['start']>[0])) as Result
+    expect(res.status, JSON.stringify(res)).toBe('0')
+    const [msg] = await messages(sb.base, res.requestId as string)
+    expect(msg?.number).toBe(number)
+    expect(msg?.text).toBe(`Votre code PIN Acme est : ${msg?.pin}. Valable 5 minutes.`)
+    expect(msg?.raw).toMatchObject({ lg: 'fr-fr', language: 'fr' })
+  })
+
   it('gets status 101 (returned, not thrown) searching an unknown id', async () => {
     const res = (await vonage.verify.search('0'.repeat(32))) as Result
     expect(res.status).toBe('101')
