@@ -186,22 +186,52 @@ export function storedCallOf(call: ApiCall, request_id: string): StoredCall {
   return { key: `${call.key}|${request_id}`, request_id, kind: callKind(call), call }
 }
 
+/** Newest first (by the time sent, then by the number of the call): the order calls are kept in. */
+function newestFirst(
+  a: Pick<ApiCall, 'startedAt' | 'id'>,
+  b: Pick<ApiCall, 'startedAt' | 'id'>,
+): number {
+  return b.startedAt - a.startedAt || b.id - a.id
+}
+
+/** How many calls of each kind are kept per request. */
+const KEPT_PER_REQUEST: Readonly<Record<StoredCall['kind'], number>> = {
+  action: MAX_ACTIONS_PER_REQUEST,
+  read: MAX_READS_PER_REQUEST,
+}
+
+/**
+ * What is kept of one request's calls, and what goes: the newest `MAX_ACTIONS_PER_REQUEST` calls
+ * that change something and the newest `MAX_READS_PER_REQUEST` reads; the older ones go. The one
+ * rule for the calls listed (`capCalls`) and the calls stored (`overflowKeys`). Both lists come
+ * back newest first.
+ */
+function capByKind<T>(
+  items: readonly T[],
+  kindOf: (item: T) => StoredCall['kind'],
+  callOf: (item: T) => Pick<ApiCall, 'startedAt' | 'id'>,
+): { kept: T[]; dropped: T[] } {
+  const seen: Record<StoredCall['kind'], number> = { action: 0, read: 0 }
+  const kept: T[] = []
+  const dropped: T[] = []
+  for (const item of [...items].sort((a, b) => newestFirst(callOf(a), callOf(b)))) {
+    const kind = kindOf(item)
+    if (++seen[kind] <= KEPT_PER_REQUEST[kind]) kept.push(item)
+    else dropped.push(item)
+  }
+  return { kept, dropped }
+}
+
 /**
  * The records of one request to delete so that at most `MAX_ACTIONS_PER_REQUEST` actions and
- * `MAX_READS_PER_REQUEST` reads remain (the oldest go first).
+ * `MAX_READS_PER_REQUEST` reads remain (the oldest go first; see `capByKind`).
  */
 export function overflowKeys(records: readonly StoredCall[]): string[] {
-  const drop: string[] = []
-  for (const [kind, max] of [
-    ['action', MAX_ACTIONS_PER_REQUEST],
-    ['read', MAX_READS_PER_REQUEST],
-  ] as const) {
-    const ofKind = records
-      .filter((r) => r.kind === kind)
-      .sort((a, b) => b.call.startedAt - a.call.startedAt || b.call.id - a.call.id)
-    for (const r of ofKind.slice(max)) drop.push(r.key)
-  }
-  return drop
+  return capByKind(
+    records,
+    (r) => r.kind,
+    (r) => r.call,
+  ).dropped.map((r) => r.key)
 }
 
 function isStrings(value: unknown, allowLists: boolean): boolean {
@@ -315,22 +345,16 @@ export function mergeCalls(...lists: readonly (readonly ApiCall[])[]): ApiCall[]
       if (!seen || (seen.pending === true && call.pending !== true)) byKey.set(call.key, call)
     }
   }
-  return [...byKey.values()].sort((a, b) => b.startedAt - a.startedAt || b.id - a.id)
+  return [...byKey.values()].sort(newestFirst)
 }
 
 /**
- * The calls of one request (newest first, as `mergeCalls` gives them) within what is kept of it:
- * the newest `MAX_ACTIONS_PER_REQUEST` calls that change something and `MAX_READS_PER_REQUEST`
- * reads. A list another tab keeps adding to (its polls) never grows past them.
+ * The calls of one request (newest first) within what is kept of it: the newest
+ * `MAX_ACTIONS_PER_REQUEST` calls that change something and `MAX_READS_PER_REQUEST` reads (see
+ * `capByKind`). A list another tab keeps adding to (its polls) never grows past them.
  */
 export function capCalls(calls: readonly ApiCall[]): ApiCall[] {
-  let actions = 0
-  let reads = 0
-  return calls.filter((call) =>
-    callKind(call) === 'read'
-      ? ++reads <= MAX_READS_PER_REQUEST
-      : ++actions <= MAX_ACTIONS_PER_REQUEST,
-  )
+  return capByKind(calls, callKind, (call) => call).kept
 }
 
 /**

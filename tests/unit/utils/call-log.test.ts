@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import type { ApiCall } from '@/api/client'
 import {
   callProgress,
+  capCalls,
+  MAX_ACTIONS_PER_REQUEST,
+  MAX_READS_PER_REQUEST,
   MAX_RESPONSE_CHARS,
   mergeCalls,
   overflowKeys,
@@ -116,6 +120,34 @@ describe('call log: caps and order', () => {
       ...toStoredCalls(call({ id: 99, key: 'act', method: 'POST', body: { request_id: A } })),
     )
     expect(overflowKeys(records).sort()).toEqual([`r0|${A}`, `r1|${A}`])
+  })
+
+  it('keeps in storage exactly the calls it lists: one cap for both', () => {
+    // Calls of one request, some sent in the same millisecond, in any order.
+    const calls = fc.uniqueArray(
+      fc.record({
+        id: fc.integer({ min: 1, max: 400 }),
+        startedAt: fc.integer({ min: 0, max: 60 }),
+        read: fc.boolean(),
+      }),
+      { selector: (c) => c.id, maxLength: MAX_ACTIONS_PER_REQUEST + MAX_READS_PER_REQUEST + 30 },
+    )
+    fc.assert(
+      fc.property(calls, (made) => {
+        const records = made.map(({ id, startedAt, read }) =>
+          storedCallOf(call({ id, key: `k${id}`, startedAt, method: read ? 'GET' : 'POST' }), A),
+        )
+        const dropped = new Set(overflowKeys(records))
+        const stored = records.filter((r) => !dropped.has(r.key)).map((r) => r.call.key)
+        const listed = capCalls(mergeCalls(records.map((r) => r.call))).map((c) => c.key)
+        expect(new Set(stored)).toEqual(new Set(listed))
+        const reads = made.filter((c) => c.read).length
+        expect(listed).toHaveLength(
+          Math.min(reads, MAX_READS_PER_REQUEST) +
+            Math.min(made.length - reads, MAX_ACTIONS_PER_REQUEST),
+        )
+      }),
+    )
   })
 
   it('lists newest first, each call once, the first copy winning', () => {
