@@ -734,6 +734,18 @@ export const useRequestsStore = defineStore('requests', () => {
     }
   }
 
+  /**
+   * Takes in entries and call records another context of this tab already wrote to IndexedDB (the
+   * import worker, see workers/history-import-client): into memory, then to the other tabs.
+   */
+  function absorbWritten(written: readonly HistoryEntry[], calls: readonly StoredCall[]): void {
+    if (written.length > 0) {
+      absorb(written, false, true)
+      broadcast({ type: 'put', entries: [...written] })
+    }
+    if (calls.length > 0) broadcast({ type: 'calls', records: [...calls] })
+  }
+
   /** All entries and their call logs as a JSON file that `importJson` reads back. */
   async function exportJson(): Promise<string> {
     await ready
@@ -795,6 +807,7 @@ export const useRequestsStore = defineStore('requests', () => {
     clear,
     applyRetention,
     importJson,
+    absorbWritten,
     exportJson,
     exportCsv,
     onStatusChange,

@@ -10,6 +10,22 @@ export const HISTORY_FORMAT = 'verify-desk-history'
 
 /** Problems listed in an import error before "and N more". */
 const MAX_LISTED_PROBLEMS = 20
+/** Entries checked between two progress reports of `parseHistoryFile`. */
+export const IMPORT_PROGRESS_STEP = 5000
+
+/** What `parseHistoryFile` reads from a file: its entries (one per id) and their call log. */
+export interface ParsedHistory {
+  entries: HistoryEntry[]
+  calls: StoredCall[]
+}
+
+export interface ParseHistoryOptions {
+  /**
+   * Told how many entries of the file have been checked, every `IMPORT_PROGRESS_STEP` entries and
+   * once at the end (`checked === total`).
+   */
+  onProgress?: (checked: number, total: number) => void
+}
 
 /** An import file that could not be used; `problems` says what is wrong, nothing was written. */
 export class HistoryImportError extends Error {
@@ -126,7 +142,8 @@ function refuseOtherFormats(parsed: unknown): void {
  * Duplicate ids inside the file are merged (the newer copy wins). The call log of an export
  * (`calls`, optional) is checked too: each record must belong to an entry of the file.
  */
-export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls: StoredCall[] } {
+export function parseHistoryFile(text: string, options: ParseHistoryOptions = {}): ParsedHistory {
+  const { onProgress } = options
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -162,7 +179,9 @@ export function parseHistoryFile(text: string): { entries: HistoryEntry[]; calls
       const id = hasId ? ` (${String(raw.request_id)})` : ''
       problems.push(`entry ${index + 1}${id}: ${read.problems.join(', ')}`)
     }
+    if ((index + 1) % IMPORT_PROGRESS_STEP === 0) onProgress?.(index + 1, list.length)
   })
+  onProgress?.(list.length, list.length)
   const rawCalls = Array.isArray(parsed) ? undefined : (parsed as { calls?: unknown }).calls
   const calls: StoredCall[] = []
   if (rawCalls !== undefined && !Array.isArray(rawCalls)) problems.push('calls must be an array')

@@ -1,0 +1,146 @@
+/**
+ * Importing a History export away from the page: the messages between the page and the import
+ * worker, and the import itself as a plain function of a file, a database and a `post` callback
+ * (the worker only wires it to `postMessage`, and unit tests run it as it is).
+ *
+ * The rules are those of the store's `importJson`: the file is read and checked whole first (one
+ * problem refuses it, nothing is written); entries that history retention would remove at once are
+ * left out and counted; the rest is merged into IndexedDB in one transaction (an id already stored
+ * keeps the newer copy); call records are added by key, so importing a file again adds none.
+ */
+import type { HistoryDb } from '@/utils/history-db'
+import { isSettled, mergeEntries, sameEntry, type HistoryEntry } from '@/utils/history-entry'
+import { HistoryImportError, IMPORT_PROGRESS_STEP, parseHistoryFile } from '@/utils/history-io'
+import type { StoredCall } from '@/utils/call-log'
+
+const DAY_MS = 86_400_000
+/**
+ * Entries (or call records) per message back to the page: each message is taken in by the page in
+ * a task of its own, so a large import never holds the page for long.
+ */
+export const IMPORT_CHUNK = 2000
+
+/** The page asks the worker to import `file`. */
+export interface ImportRequest {
+  type: 'import'
+  file: Blob
+  /** The IndexedDB database of history (tests use their own name). */
+  dbName?: string
+  /** History retention in days (0: kept forever): what it would remove at once is not imported. */
+  retentionDays: number
+  /** Epoch ms the retention counts back from. */
+  now: number
+}
+
+/** What the page sends the worker: the import, then (once the file is checked) the go-ahead to save. */
+export type ImportReply = ImportRequest | { type: 'save' }
+
+/** What an import is doing: reading the file, checking its entries, saving them. */
+export type ImportPhase = 'reading' | 'checking' | 'saving'
+
+/** The counts of a finished import (the store's `ImportReport`). */
+export interface ImportCounts {
+  added: number
+  updated: number
+  unchanged: number
+  calls: number
+  tooOld: number
+  retentionDays: number
+}
+
+/** What the worker tells the page, in this order: progress, then the written data, then the end. */
+export type ImportMessage =
+  /** `done` of `total` (entries; 0 of 0 while the file is read and parsed). */
+  | { type: 'progress'; phase: ImportPhase; done: number; total: number }
+  /** The file is read and checked: the worker waits for `save` (or is ended, which cancels). */
+  | { type: 'checked'; total: number }
+  /** Entries the import wrote (stored copies, merged), a chunk at a time, once saved. */
+  | { type: 'entries'; entries: HistoryEntry[]; total: number }
+  /** Call records the import wrote, a chunk at a time, once saved. */
+  | { type: 'calls'; calls: StoredCall[] }
+  | { type: 'done'; counts: ImportCounts }
+  /** The file was refused (a `HistoryImportError`): nothing was written. */
+  | { type: 'refused'; problems: string[] }
+  /** Something else failed (storage full, file unreadable…): nothing was written. */
+  | { type: 'failed'; message: string }
+
+export interface ImportJobDeps {
+  /** Opens history's database (the worker's own connection). */
+  openDb(name: string | undefined): Promise<HistoryDb>
+  post(message: ImportMessage): void
+  /** Resolves when the page says to save the checked file (the page ends the worker to cancel). */
+  proceed(): Promise<void>
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
+}
+
+/**
+ * Runs one import and posts its progress and outcome; never throws (a failure is a message).
+ * Once `saving` is posted the write has begun: it completes or fails as a whole.
+ */
+export async function runImportJob(request: ImportRequest, deps: ImportJobDeps): Promise<void> {
+  const { post } = deps
+  let db: HistoryDb | null = null
+  try {
+    post({ type: 'progress', phase: 'reading', done: 0, total: 0 })
+    const text = await request.file.text()
+    const parsed = parseHistoryFile(text, {
+      onProgress: (done, total) => post({ type: 'progress', phase: 'checking', done, total }),
+    })
+    const total = parsed.entries.length
+    post({ type: 'checked', total })
+    await deps.proceed()
+    const { retentionDays } = request
+    const cutoff = retentionDays > 0 ? request.now - retentionDays * DAY_MS : null
+    db = await deps.openDb(request.dbName)
+    post({ type: 'progress', phase: 'saving', done: 0, total })
+    /** What became of each entry (by id: a transaction run again counts nothing twice). */
+    const outcome = new Map<string, 'added' | 'updated' | 'unchanged' | 'tooOld'>()
+    const written = await db.updateMany(
+      parsed.entries.map((entry, index) => ({
+        id: entry.request_id,
+        next: (stored: HistoryEntry | undefined) => {
+          if ((index + 1) % IMPORT_PROGRESS_STEP === 0) {
+            post({ type: 'progress', phase: 'saving', done: index + 1, total })
+          }
+          const merged = mergeEntries(stored, entry)
+          // What retention would remove at once is not imported (and the report says so), rather
+          // than counted as added and then gone after the next page load.
+          if (cutoff !== null && merged.updatedAt < cutoff && isSettled(merged)) {
+            outcome.set(entry.request_id, 'tooOld')
+            return null
+          }
+          if (stored && sameEntry(stored, merged)) {
+            outcome.set(entry.request_id, 'unchanged')
+            return null
+          }
+          outcome.set(entry.request_id, stored ? 'updated' : 'added')
+          return merged
+        },
+      })),
+    )
+    const calls = parsed.calls.filter((c) => {
+      const kept = outcome.get(c.request_id)
+      return kept !== undefined && kept !== 'tooOld'
+    })
+    // A call is one key: importing an export again adds none.
+    const newCalls = await db.addCalls(calls)
+    post({ type: 'progress', phase: 'saving', done: total, total })
+    for (const part of chunks(written, IMPORT_CHUNK)) {
+      post({ type: 'entries', entries: part, total: written.length })
+    }
+    for (const part of chunks(calls, IMPORT_CHUNK)) post({ type: 'calls', calls: part })
+    const counts = { added: 0, updated: 0, unchanged: 0, tooOld: 0 }
+    for (const kind of outcome.values()) counts[kind]++
+    post({ type: 'done', counts: { ...counts, calls: newCalls, retentionDays } })
+  } catch (error) {
+    if (error instanceof HistoryImportError) post({ type: 'refused', problems: error.problems })
+    else post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
+  } finally {
+    db?.close()
+  }
+}

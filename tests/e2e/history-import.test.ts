@@ -1,0 +1,169 @@
+/**
+ * Importing a History export in real Chromium: the file is read, checked and saved by a worker
+ * while the page keeps painting and shows how far it is; every entry is then listed, survives a
+ * reload, and importing the file again adds nothing. A refused file still lists its problems.
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { useBrowser } from './support'
+
+const app = useBrowser({ contextOptions: { locale: 'en-GB', timezoneId: 'UTC' } })
+
+const ENTRIES = 4000
+const WITH_CALLS = 25
+
+function requestId(n: number): string {
+  return `e2e1${n.toString(16).padStart(28, '0')}`
+}
+
+/** A stored history entry, as an export file holds it. */
+function entry(n: number) {
+  const at = Date.UTC(2026, 9, 1, 9, 0, 0) - n * 60_000
+  return {
+    request_id: requestId(n),
+    environment: n % 3 === 0 ? 'live' : 'sandbox',
+    kind: 'request',
+    number: `4477008${String(n).padStart(5, '0')}`,
+    brand: `Import ${n}`,
+    payee: '',
+    amount: '',
+    params: { brand: `Import ${n}` },
+    status: n % 2 === 0 ? 'SUCCESS' : 'EXPIRED',
+    createdAt: at,
+    updatedAt: at + 30_000,
+    lastActivityAt: at + 30_000,
+    lastSearch: null,
+    lastError: null,
+    source: 'started',
+    schemaVersion: 2,
+  }
+}
+
+/** A recorded search call of entry `n`, as an export file holds it. */
+function call(n: number) {
+  const id = requestId(n)
+  return {
+    key: `read-${n}|${id}`,
+    request_id: id,
+    kind: 'read',
+    call: {
+      id: n,
+      key: `read-${n}`,
+      method: 'GET',
+      path: 'sandbox/verify/search/json',
+      startedAt: Date.UTC(2026, 9, 1, 9, 0, 0) - n * 60_000 + 10_000,
+      durationMs: 12,
+      query: { request_id: id },
+      body: null,
+      httpStatus: 200,
+      response: { request_id: id, status: 'SUCCESS' },
+      error: null,
+    },
+  }
+}
+
+function exportFile(): string {
+  const entries = Array.from({ length: ENTRIES }, (_, i) => entry(i + 1))
+  const calls = Array.from({ length: WITH_CALLS }, (_, i) => call(i + 1))
+  return JSON.stringify(
+    { format: 'verify-desk-history', schemaVersion: 2, entries, calls },
+    null,
+    1,
+  )
+}
+
+/** Counts painted frames and records each import progress line the page shows. */
+function watchPage(): void {
+  const w = window as unknown as { __frames: number; __progress: string[] }
+  w.__frames = 0
+  w.__progress = []
+  const tick = () => {
+    w.__frames++
+    requestAnimationFrame(tick)
+  }
+  requestAnimationFrame(tick)
+  new MutationObserver(() => {
+    const text = document
+      .querySelector('[data-testid="history-import-progress"]')
+      ?.textContent?.trim()
+    if (text && w.__progress.at(-1) !== text) w.__progress.push(text)
+  }).observe(document.body, { childList: true, subtree: true, characterData: true })
+}
+
+function frames(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __frames: number }).__frames)
+}
+
+async function choose(page: Page, name: string, text: string): Promise<void> {
+  await page.getByTestId('history-import').setInputFiles({
+    name,
+    mimeType: 'application/json',
+    buffer: Buffer.from(text),
+  })
+}
+
+describe('history import in a worker', () => {
+  test('imports every entry while the page keeps painting, and a second import adds nothing', async () => {
+    const { page } = app
+    const workers: string[] = []
+    page.on('worker', (worker) => workers.push(worker.url()))
+    await page.goto('/history')
+    await page.getByTestId('history-empty').waitFor()
+    await page.evaluate(watchPage)
+    const file = exportFile()
+
+    const before = await frames(page)
+    await choose(page, 'history.json', file)
+    const report = page.getByText(
+      `Imported: ${ENTRIES} added, 0 updated, 0 already up to date, with ${WITH_CALLS} recorded calls.`,
+    )
+    await report.waitFor({ timeout: 30_000 })
+    const during = (await frames(page)) - before
+
+    // The work ran in the import worker, and the page painted its progress meanwhile.
+    expect(workers.some((url) => /history-import/.test(url))).toBe(true)
+    expect(during).toBeGreaterThan(0)
+    const progress = await page.evaluate(
+      () => (window as unknown as { __progress: string[] }).__progress,
+    )
+    expect(progress.some((line) => line.includes(`of ${ENTRIES.toLocaleString('en-GB')}`))).toBe(
+      true,
+    )
+    await expect.poll(() => page.getByTestId('history-import-progress').count()).toBe(0)
+
+    // Every entry is listed, and findable.
+    await expect
+      .poll(() => page.getByTestId('history-summary').textContent())
+      .toBe(`${ENTRIES.toLocaleString('en-GB')} requests`)
+    await page.locator('#history-q').fill(`Import ${ENTRIES}`)
+    await expect
+      .poll(() => page.getByTestId('history-summary').textContent())
+      .toBe(`1 of ${ENTRIES.toLocaleString('en-GB')} requests matches`)
+
+    // Saved in this browser's history: a reload reads them all back.
+    await page.goto('/history')
+    await expect
+      .poll(() => page.getByTestId('history-summary').textContent(), { timeout: 20_000 })
+      .toBe(`${ENTRIES.toLocaleString('en-GB')} requests`)
+
+    // The same file again: nothing added, no call counted twice.
+    await choose(page, 'history.json', file)
+    await page
+      .getByText(`Imported: 0 added, 0 updated, ${ENTRIES} already up to date.`)
+      .waitFor({ timeout: 30_000 })
+  })
+
+  test('a refused file lists its problems and leaves history unchanged', async () => {
+    const { page } = app
+    await page.goto('/history')
+    await page.getByTestId('history-empty').waitFor()
+    const entries = [entry(1), { ...entry(2), status: 'DONE' }, entry(3)]
+    await choose(page, 'bad.json', JSON.stringify({ entries }))
+    const alert = page.getByRole('alert')
+    await alert.getByText('bad.json was not imported; history is unchanged.').waitFor()
+    expect(await alert.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(new RegExp(`^entry 2 \\(${requestId(2)}\\): status must be one of`)),
+    ])
+    expect(await page.getByTestId('history-empty').count()).toBe(1)
+  })
+})
