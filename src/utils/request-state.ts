@@ -73,6 +73,44 @@ export const LOADING: Availability = {
   opensAt: null,
 }
 
+/** What every action says once the sandbox no longer holds the request (a reset). */
+export const GONE: Availability = {
+  allowed: false,
+  reason: 'the request no longer exists in the sandbox',
+  opensAt: null,
+}
+
+/** What every action says when no read is on its way and none gave the request (it failed). */
+export const UNREADABLE: Availability = {
+  allowed: false,
+  reason: 'its state could not be loaded',
+  opensAt: null,
+}
+
+/** Where the reading of the request a control acts on stands. */
+export interface ReadState {
+  /** A read is on its way. */
+  loading: boolean
+  /** The sandbox no longer holds the request: nothing can be done with it any more. */
+  gone?: boolean
+}
+
+/**
+ * One control of a request a page may hold no usable state of (the request page, the status-10
+ * panel): a request that is gone allows nothing (`GONE`, even with a copy still shown); without a
+ * request read, `LOADING` only while a read is on its way, else `UNREADABLE` (never a "loading"
+ * that does not end); otherwise `decide` says, from the request.
+ */
+export function availabilityFor<T>(
+  request: T | null | undefined,
+  read: ReadState,
+  decide: (request: T) => Availability,
+): Availability {
+  if (read.gone) return GONE
+  if (request === null || request === undefined) return read.loading ? LOADING : UNREADABLE
+  return decide(request)
+}
+
 /** What cancel depends on in a request as a page shows it (a `RequestModel`). */
 export interface CancelSubject {
   status: RequestStatus
