@@ -107,8 +107,12 @@ export function deliveryOf(error: CallFailure): Delivery {
   return 'maybe'
 }
 
-function httpSuffix(error: CallFailure): string {
-  return error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''
+/**
+ * The note that names the HTTP status a failure or an answer came with, put after its title or
+ * code: ` (HTTP 504)`; empty without a status.
+ */
+export function httpStatusNote(httpStatus: number | null | undefined): string {
+  return httpStatus ? ` (HTTP ${httpStatus})` : ''
 }
 
 /**
@@ -116,7 +120,7 @@ function httpSuffix(error: CallFailure): string {
  * sandbox (HTTP 504)".
  */
 export function failureTitle(error: CallFailure): string {
-  const http = httpSuffix(error)
+  const http = httpStatusNote(error.httpStatus)
   const who = upstreamName(error.environment)
   const subject = upstreamSubject(error.environment)
   switch (error.code) {
@@ -233,7 +237,7 @@ function refusedNextStep(error: CallFailure): string {
       : 'Vonage processed nothing, and will refuse every call until whoever runs this server fixes its VONAGE_API_KEY and VONAGE_API_SECRET.'
   }
   const code = error.code ? `the code ${error.code}` : 'the error'
-  return `Nothing was sent, and the same call will fail again: report ${code}${httpSuffix(error)} to whoever runs this server.`
+  return `Nothing was sent, and the same call will fail again: report ${code}${httpStatusNote(error.httpStatus)} to whoever runs this server.`
 }
 
 /** The next step of a call not sent because the browser is offline. */

@@ -5,6 +5,7 @@ import {
   describeFailure,
   describeReadFailure,
   failureTitle,
+  httpStatusNote,
   sayOnce,
   START_MAY_HAVE_GONE_OUT,
   UNUSABLE_ANSWER,
@@ -335,6 +336,16 @@ describe('an answer of the upstream the dashboard cannot use, or one with an unu
     expect(answeredWithHttp(409, 'sandbox')).toMatch(/^The sandbox sent this answer with HTTP 409/)
     expect(answeredWithHttp(200, 'live')).toBe('')
     expect(answeredWithHttp(undefined, 'live')).toBe('')
+  })
+
+  it('notes the HTTP status after a title or code the same way everywhere, nothing without one', () => {
+    expect(`upstream_timeout${httpStatusNote(504)}`).toBe('upstream_timeout (HTTP 504)')
+    expect(httpStatusNote(200)).toBe(' (HTTP 200)')
+    expect(httpStatusNote(null)).toBe('')
+    expect(httpStatusNote(undefined)).toBe('')
+    // The titles use the same note.
+    const failure: CallFailure = { kind: 'proxy', code: 'queue_full', message: '', httpStatus: 503 }
+    expect(failureTitle(failure)).toBe(`The server is busy${httpStatusNote(503)}`)
   })
 })
 
