@@ -23,13 +23,13 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
 /**
  * The advice after a call failed once it may have reached the upstream, by endpoint (each text
  * once): repeating a start is safe (a second start to the same number answers status 10 rather
- * than sending a second code), a check could use up an attempt (or have verified the request), a
- * control could cancel or move on a request a second time. The start's text names Vonage; on the
- * sandbox, `adviceAfterFailure` names the sandbox.
+ * than sending a second code, which the start's text says with the upstream's name), a check could
+ * use up an attempt (or have verified the request), a control could cancel or move on a request a
+ * second time.
  */
 const MAY_HAVE_RUN = {
-  request:
-    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.',
+  request: (answerer: string) =>
+    ` The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, ${answerer} answers status 10 with its request_id instead of sending a second code.`,
   check:
     ' The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.',
   control:
@@ -71,28 +71,39 @@ export function notSent(error: unknown): boolean {
 
 /**
  * The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`,
- * `admin`…), naming the upstream that answers status 10 (the sandbox, or Vonage).
+ * `admin`…), naming the upstream that answers status 10.
  */
-function adviceAfterFailure(endpoint: string, sandbox: boolean): string {
+function adviceAfterFailure(endpoint: string, name: UpstreamName): string {
   if (endpoint.startsWith('check')) return MAY_HAVE_RUN.check
   if (endpoint.startsWith('control')) return MAY_HAVE_RUN.control
   if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) {
-    return sandbox ? MAY_HAVE_RUN.request.replace('Vonage', 'the sandbox') : MAY_HAVE_RUN.request
+    return MAY_HAVE_RUN.request(name.answerer)
   }
   return TRY_AGAIN
 }
 
-/** The rate limit a queued call waits for, as the messages name it. */
-function rateLimitName(sandbox: boolean): string {
-  return sandbox ? "the sandbox's rate limit" : 'the Vonage API rate limit'
+/** How the messages name an upstream; built once per environment, with its runtime. */
+export interface UpstreamName {
+  /** At the start of a sentence: `The embedded sandbox`, `The Vonage API (https://api.nexmo.com)`. */
+  subject: string
+  /** Who answers status 10 to a start sent again: `the sandbox`, `Vonage`. */
+  answerer: string
+  /** The rate limit a queued call waits for: `the sandbox's rate limit`, `the Vonage API rate limit`. */
+  rateLimit: string
 }
 
-/** Who failed, for the messages: `The embedded sandbox`, `The Vonage API (https://api.nexmo.com)`. */
+/** Who failed, for the messages. */
 export interface Upstreamish {
-  /** Which environment it serves. */
+  /** Which environment it serves (what to check differs: the live one has VONAGE_API_HOST). */
   environment: 'sandbox' | 'live'
   /** How the messages name it. */
-  name: string
+  name: UpstreamName
+}
+
+/** An upstream the failure does not name (no environment was chosen): worded as live. */
+const UNNAMED: Upstreamish = {
+  environment: 'live',
+  name: { subject: 'The upstream', answerer: 'Vonage', rateLimit: 'the Vonage API rate limit' },
 }
 
 /** The limits a failure message names. */
@@ -114,11 +125,12 @@ export function failureAnswer(
   limits: FailureLimits,
 ): ProxyError | undefined {
   if (error instanceof ProxyError) return error
-  const who = upstream?.name ?? 'The upstream'
-  const sandbox = upstream?.environment === 'sandbox'
+  const { environment, name } = upstream ?? UNNAMED
+  const who = name.subject
+  const sandbox = environment === 'sandbox'
   // Starts, checks, controls and PSD2 calls that may have reached the upstream must not be
   // repeated blindly: each says what is safe.
-  const next = adviceAfterFailure(endpoint, sandbox)
+  const next = adviceAfterFailure(endpoint, name)
   if (error instanceof UpstreamTimeoutError && !error.sent) {
     const setting = sandbox
       ? ''
@@ -176,7 +188,7 @@ export function failureAnswer(
     return new ProxyError(
       503,
       'queue_full',
-      `Too many calls are already waiting for ${rateLimitName(sandbox)} on this server: this call was NOT sent. Wait a few seconds and try again.`,
+      `Too many calls are already waiting for ${name.rateLimit} on this server: this call was NOT sent. Wait a few seconds and try again.`,
       { 'Retry-After': '1' },
       'not_sent',
     )
@@ -185,7 +197,7 @@ export function failureAnswer(
     return new ProxyError(
       503,
       'queue_full',
-      `This call waited ${seconds(limits.maxQueueWaitMs)} s for its turn under ${rateLimitName(sandbox)} and was withdrawn: ` +
+      `This call waited ${seconds(limits.maxQueueWaitMs)} s for its turn under ${name.rateLimit} and was withdrawn: ` +
         'it was NOT sent, so it is safe to try again in a few seconds.',
       { 'Retry-After': '1' },
       'not_sent',
@@ -220,13 +232,13 @@ export function badAnswer(
   const sandbox = upstream.environment === 'sandbox'
   const next = endpoint.startsWith('search')
     ? `${SEARCH_TRY_AGAIN}${sandbox ? '.' : CHECK_HOST}`
-    : adviceAfterFailure(endpoint, sandbox)
+    : adviceAfterFailure(endpoint, upstream.name)
   const quoted = hideCodes(text, codes)
   const quote = quoted.trim() ? `: "${excerpt(quoted)}"` : ''
   return new ProxyError(
     502,
     'upstream_bad_response',
-    `${upstream.name} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''})` +
+    `${upstream.name.subject} answered ${what} (HTTP ${answer.status}${contentType ? `, ${contentType.split(';')[0]}` : ''})` +
       `${quote}.${next}`,
     {},
     'maybe',
@@ -250,7 +262,7 @@ export function credentialsRefused(upstream: Upstreamish, text: string): ProxyEr
   return new ProxyError(
     502,
     'upstream_credentials_refused',
-    `${upstream.name} refused this server's credentials (HTTP 401${detail}), so nothing was processed. ` +
+    `${upstream.name.subject} refused this server's credentials (HTTP 401${detail}), so nothing was processed. ` +
       `Whoever runs this server should check ${settings}, then restart it.`,
   )
 }
@@ -265,7 +277,7 @@ export function rateLimited(
   return new ProxyError(
     429,
     'upstream_rate_limited',
-    `${upstream.name} refused the call for now: too many requests (HTTP 429). It was not processed: ` +
+    `${upstream.name.subject} refused the call for now: too many requests (HTTP 429). It was not processed: ` +
       `send it again in ${wait} s.`,
     { 'Retry-After': String(wait) },
     'not_sent',

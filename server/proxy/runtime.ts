@@ -4,7 +4,7 @@
  * failure messages name its upstream.
  */
 import { basicAuthorization, type AuthMode, type Credentials } from './credentials.ts'
-import type { Upstreamish } from './failures.ts'
+import type { UpstreamName, Upstreamish } from './failures.ts'
 import { Coalescer, RateLimiter, type Timers } from './limiter.ts'
 import { ENVIRONMENT_IDS, type EnvironmentId } from './routes.ts'
 import type { BufferedAnswer, Upstream } from './upstream.ts'
@@ -41,6 +41,24 @@ export interface EnvironmentRuntime {
   authorization: string
 }
 
+/**
+ * How the failure messages name the upstream of an environment: the embedded sandbox, or the
+ * Vonage API at `description` (its URL).
+ */
+export function upstreamName(id: EnvironmentId, description: string): UpstreamName {
+  return id === 'sandbox'
+    ? {
+        subject: 'The embedded sandbox',
+        answerer: 'the sandbox',
+        rateLimit: "the sandbox's rate limit",
+      }
+    : {
+        subject: `The Vonage API (${description})`,
+        answerer: 'Vonage',
+        rateLimit: 'the Vonage API rate limit',
+      }
+}
+
 /** The runtime of each configured environment; no pacing when `rateLimit` is false. */
 export function createRuntimes(
   environments: { sandbox: ProxyEnvironment; live?: ProxyEnvironment },
@@ -71,13 +89,7 @@ export function createRuntimes(
           })
         : undefined,
       searches: new Coalescer<BufferedAnswer>(),
-      upstream: {
-        environment: id,
-        name:
-          id === 'sandbox'
-            ? 'The embedded sandbox'
-            : `The Vonage API (${config.upstream.description})`,
-      },
+      upstream: { environment: id, name: upstreamName(id, config.upstream.description) },
       authorization: basicAuthorization(config.credentials),
     })
   }

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { badAnswer, failureAnswer, type Upstreamish } from '../../../server/proxy/failures'
 import { QueueFullError, QueueTimeoutError } from '../../../server/proxy/limiter'
+import { upstreamName } from '../../../server/proxy/runtime'
 import {
   TOO_LARGE,
   UpstreamNetworkError,
   UpstreamTimeoutError,
 } from '../../../server/proxy/upstream'
 
-const SANDBOX: Upstreamish = { environment: 'sandbox', name: 'The embedded sandbox' }
-const LIVE: Upstreamish = { environment: 'live', name: 'The Vonage API (https://api.nexmo.com)' }
+// Named as the proxy's runtime names them.
+const SANDBOX: Upstreamish = {
+  environment: 'sandbox',
+  name: upstreamName('sandbox', 'the sandbox'),
+}
+const LIVE: Upstreamish = {
+  environment: 'live',
+  name: upstreamName('live', 'https://api.nexmo.com'),
+}
 const LIMITS = { timeoutMs: 15_000, maxQueueWaitMs: 10_000 }
 const ENDPOINTS = ['request', 'psd2', 'check', 'control', 'search', 'search.xml', 'admin']
 
@@ -48,6 +56,12 @@ describe('the proxy failure messages name the upstream of the environment', () =
     expect(queued?.message).toMatch(
       /^Too many calls are already waiting for the sandbox's rate limit/,
     )
+  })
+
+  it('name an upstream that is not known as the live one, without its address', () => {
+    const timeout = failureAnswer(new UpstreamTimeoutError(true), undefined, 'request', LIMITS)
+    expect(timeout?.message).toMatch(/^The upstream did not answer within 15 s\./)
+    expect(timeout?.message).toMatch(/if the first one went through, Vonage answers status 10/)
   })
 
   it('keep the live texts', () => {
