@@ -21,6 +21,7 @@ import {
   openSandboxEvents,
   type SandboxEventsHandle,
 } from '@/api/sandbox'
+import { useNow } from './useCountdown'
 import { useRequestsStore } from '@/stores/requests'
 import { useEnvironmentsStore } from '@/stores/environments'
 import { fromAdmin, fromHistory, fromSearch, type RequestModel } from '@/utils/request-model'
@@ -320,6 +321,33 @@ export function useRequestDetails(
     },
     { immediate: true },
   )
+  /** The time on the request's own clock (the sandbox's may run ahead), ticking every second. */
+  const now = useNow({ offset: clockOffset })
+  /**
+   * The request's own end passed while it is still shown in progress: its end was not pushed (the
+   * event stream is away, the server restarted) or not read yet, so it is read again, once per
+   * end. Whether that read works or not, a stale copy is never shown as current.
+   */
+  let readAgainAt: number | null = null
+  watch(
+    () => {
+      const shownModel = model.value
+      if (
+        !shownModel ||
+        gone.value ||
+        shownModel.status !== 'IN PROGRESS' ||
+        shownModel.expiresAt === null
+      )
+        return null
+      return now.value > shownModel.expiresAt ? shownModel.expiresAt : null
+    },
+    (end) => {
+      if (end === null || end === readAgainAt) return
+      readAgainAt = end
+      void refresh({ background: true })
+    },
+  )
+
   onScopeDispose(() => {
     stream?.close()
     stopCalls()
@@ -331,6 +359,7 @@ export function useRequestDetails(
     environment,
     model,
     clockOffset,
+    now,
     isLoading,
     error,
     notFound,

@@ -82,3 +82,32 @@ describe('the status-10 panel: cancel while the blocking request has no usable s
     expect(wrapper!.text()).not.toContain('could not be loaded')
   })
 })
+
+describe('the status-10 panel: the blocking request reaches its end', () => {
+  it('reads it again once its end passes, and says it has ended so a start can go through', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    try {
+      const t0 = Date.now()
+      const blocker = (patch: Partial<AdminRequest> = {}) =>
+        adminRequest(BLOCKER_ID, t0, { expires_at: new Date(t0 + 60_000).toISOString(), ...patch })
+      vi.mocked(getAdminRequest).mockResolvedValue(blocker())
+      await mountPanel()
+      expect(wrapper!.text()).toContain('· IN PROGRESS')
+      const reads = vi.mocked(getAdminRequest).mock.calls.length
+      // No event says it expired (the event stream is away): its own end passing is the cue.
+      vi.mocked(getAdminRequest).mockResolvedValue(
+        blocker({ status: 'EXPIRED', finalized_at: new Date(t0 + 60_000).toISOString() }),
+      )
+      vi.advanceTimersByTime(55_000)
+      await flushPromises()
+      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads)
+      vi.advanceTimersByTime(10_000)
+      await flushPromises()
+      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads + 1)
+      expect(wrapper!.text()).toContain('It has ended (EXPIRED): you can start again now.')
+      expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
