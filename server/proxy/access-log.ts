@@ -4,23 +4,21 @@
  */
 import type { ServerResponse } from 'node:http'
 import type { CallRecord } from './call-record.ts'
-import { redact, secretForms } from './credentials.ts'
+import type { Redactor } from './credentials.ts'
 import { isoNow, quotedLogValue, safeToken } from './log-line.ts'
 
 /** HTTP status logged for a call whose browser closed the connection before its answer (nginx's). */
 const CLIENT_CLOSED_STATUS = 499
 
 /**
- * A writer of access log lines through `logger.info`, redacting `secrets` (each 4 characters or more).
+ * A writer of access log lines through `logger.info`, each passed through `redactSecrets`.
  * A call whose browser left before its answer shows http=499 and `client_closed`, with `not_sent`
  * when it was withdrawn before reaching the upstream.
  */
 export function createAccessLog(
   logger: { info(message: string): void },
-  secrets: readonly string[],
+  redactSecrets: Redactor,
 ): (res: ServerResponse, call: CallRecord) => void {
-  // Every form the secrets may take in a text (percent-encoded, escaped): what the quick scan looks for.
-  const logForms = [...new Set(secrets.flatMap(secretForms))]
   return function accessLog(res: ServerResponse, call: CallRecord): void {
     const line =
       `[verify-desk] time=${isoNow()} env=${call.environment} ` +
@@ -30,8 +28,6 @@ export function createAccessLog(
       `request_id=${call.requestId ?? '-'} latency=${(performance.now() - call.started).toFixed(1)}ms` +
       (call.clientClosed ? ' client_closed' : '') +
       (call.note ? ` ${call.note}` : '')
-    let leaked = false
-    for (const form of logForms) if (line.includes(form)) leaked = true
-    logger.info(leaked ? redact(line, secrets) : line)
+    logger.info(redactSecrets(line))
   }
 }

@@ -181,6 +181,24 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out
 }
 
+/** A text with every form of the secrets it was made for replaced by `[redacted]`. */
+export type Redactor = (text: string) => string
+
+/**
+ * The redactor of `secrets` (those of 4 characters or more, as `redact`): a quick scan for any of
+ * their forms, then `redact` only when one shows. A text without any comes back as it is (the
+ * same string), so a caller can tell whether anything was redacted.
+ */
+export function createRedactor(secrets: readonly string[]): Redactor {
+  const kept = [...new Set(secrets)].filter((secret) => secret.length >= 4)
+  // Every form they may take in a text (percent-encoded, escaped): what the quick scan looks for.
+  const forms = [...new Set(kept.flatMap(secretForms))]
+  return function redactSecrets(text: string): string {
+    for (const form of forms) if (text.includes(form)) return redact(text, kept)
+    return text
+  }
+}
+
 /**
  * The text with the API key masked (`ab12…`) where it is quoted as a parameter (`api_key=…`,
  * `"api_key":"…"`), as an answer echoing the call in params mode would show it. Elsewhere the key

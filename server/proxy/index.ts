@@ -14,7 +14,7 @@ import { isAbortedBody, readBody } from './body.ts'
 import { createAccessLog } from './access-log.ts'
 import { addNote, finishCall, noLog, trackCall, type CallRecord } from './call-record.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
-import { basicAuthorization, bodyKind, maskKey, redact } from './credentials.ts'
+import { basicAuthorization, bodyKind, createRedactor, maskKey } from './credentials.ts'
 import { ProxyError, sendError } from './errors.ts'
 import { ClientClosedError, ServerClosingError, failureAnswer, notSent } from './failures.ts'
 import {
@@ -116,16 +116,11 @@ export function createProxy(options: ProxyOptions): Proxy {
       env.credentials.apiSecret,
       basicAuthorization(env.credentials).slice('Basic '.length),
     ])
-  // Each distinct secret once (sandbox and live may share credentials), and only those `redact`
-  // replaces (4 characters or more): scanned on every call. Answers can only echo what went
-  // upstream (the credentials); the log line also never shows the access token.
-  const answerSecrets = [...new Set(known)].filter((secret) => secret.length >= 4)
-  const secrets =
-    options.token && options.token.length >= 4 && !answerSecrets.includes(options.token)
-      ? [...answerSecrets, options.token]
-      : answerSecrets
-  const writeVerifyAnswer = createVerifyAnswerWriter(answerSecrets)
-  const accessLog = createAccessLog(options.logger, secrets)
+  // Answers can only echo what went upstream (the credentials); the log lines also never show the
+  // access token. Each redactor keeps a secret once (sandbox and live may share credentials).
+  const redactLog = createRedactor(options.token ? [...known, options.token] : known)
+  const writeVerifyAnswer = createVerifyAnswerWriter(createRedactor(known))
+  const accessLog = createAccessLog(options.logger, redactLog)
 
   const runtimes = createRuntimes(options, options.rateLimit, options.timers)
 
@@ -301,9 +296,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     const known = failureAnswer(error, env?.upstream, call.endpoint, limits)
     if (known) return known
     options.logger.warn(
-      redact(
+      redactLog(
         `[verify-desk] proxy error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        secrets,
       ),
     )
     return new ProxyError(

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http'
 import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
 import type { CallRecord } from './call-record.ts'
-import { hideApiKey, redact, secretForms } from './credentials.ts'
+import { hideApiKey, type Redactor } from './credentials.ts'
 import { MAX_UPSTREAM_BODY, badAnswer, credentialsRefused, rateLimited } from './failures.ts'
 import { readXmlFields, safeRequestId } from './log-line.ts'
 import type { Route } from './routes.ts'
@@ -18,11 +18,11 @@ import type { BufferedAnswer } from './upstream.ts'
 const API_KEY_NAME = /api_key/i
 
 /**
- * The writer of Verify answers that redacts `answerSecrets` (the credentials sent upstream, each
- * 4 characters or more). It throws the proxy's error for an answer it does not pass on.
+ * The writer of Verify answers that passes each through `redactSecrets` (made for the credentials
+ * sent upstream). It throws the proxy's error for an answer it does not pass on.
  */
 export function createVerifyAnswerWriter(
-  answerSecrets: readonly string[],
+  redactSecrets: Redactor,
 ): (
   env: EnvironmentRuntime,
   route: Extract<Route, { kind: 'verify' }>,
@@ -30,8 +30,6 @@ export function createVerifyAnswerWriter(
   res: ServerResponse,
   call: CallRecord,
 ) => void {
-  // Every form they may take in a text (percent-encoded, escaped): what the quick scan looks for.
-  const answerForms = [...new Set(answerSecrets.flatMap(secretForms))]
   return writeVerifyAnswer
 
   function writeVerifyAnswer(
@@ -49,10 +47,8 @@ export function createVerifyAnswerWriter(
       throw badAnswer(env.upstream, route.endpoint, answer, '', error.what, call.codes)
     }
     const contentType = read.contentType
-    let text = read.text
-    let redacted = false
-    for (const form of answerForms) if (text.includes(form)) redacted = true
-    if (redacted) text = redact(text, answerSecrets)
+    let text = redactSecrets(read.text)
+    let redacted = text !== read.text
     // An answer quoting the call shows the API key as the dashboard does: its first four characters.
     const apiKey = env.config.credentials.apiKey
     if (apiKey.length >= 4 && text.includes(apiKey) && API_KEY_NAME.test(text)) {

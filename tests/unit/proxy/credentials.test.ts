@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   basicAuthorization,
   bodyKind,
+  createRedactor,
   injectParamCredentials,
   maskKey,
   redact,
@@ -172,5 +173,21 @@ describe('maskKey and redact', () => {
       '{"echo":"[redacted]"}',
       '<p>[redacted]</p>',
     ])
+  })
+})
+
+describe('createRedactor', () => {
+  const secret = 'S3cret/Value!'
+  const redactSecrets = createRedactor([secret, secret, 'abc'])
+
+  it('redacts every form of its secrets, as redact does', () => {
+    const text = `a=${secret} b=${encodeURIComponent(secret)} c=${JSON.stringify(secret)} d=S3cret\\/Value!`
+    expect(redactSecrets(text)).toBe(redact(text, [secret]))
+    expect(redactSecrets(text)).toBe('a=[redacted] b=[redacted] c="[redacted]" d=[redacted]')
+  })
+
+  it('gives back the very same text when no secret shows, and never redacts a secret under 4 characters', () => {
+    const text = 'status=0 abc request_id=abc123'
+    expect(redactSecrets(text)).toBe(text)
   })
 })
