@@ -1,0 +1,170 @@
+/**
+ * The History toolbar's import through the worker (the worker's side is replaced by a stand-in
+ * driven from each test): the progress line, Cancel until saving begins, the saved entries taken
+ * into history chunk by chunk, and the page's own import where no worker can start.
+ */
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
+import { useRequestsStore } from '@/stores/requests'
+import type { WorkerImportOptions } from '@/workers/history-import-client'
+import type { ImportCounts } from '@/workers/history-import-job'
+import { entry } from '../../unit/stores/history-support'
+
+const worker = vi.hoisted(() => ({
+  available: true,
+  calls: [] as { file: Blob; options: WorkerImportOptions }[],
+  result: null as null | {
+    resolve: (counts: ImportCounts) => void
+    reject: (error: Error) => void
+  },
+}))
+
+vi.mock('@/workers/history-import-client', async (importActual) => {
+  const actual = await importActual<typeof import('@/workers/history-import-client')>()
+  return {
+    ...actual,
+    canImportInWorker: () => worker.available,
+    importInWorker: (file: Blob, options: WorkerImportOptions) => {
+      worker.calls.push({ file, options })
+      return new Promise<ImportCounts>((resolve, reject) => {
+        worker.result = { resolve, reject }
+        options.signal?.addEventListener('abort', () => reject(new actual.ImportCancelledError()))
+      })
+    },
+  }
+})
+
+async function setup() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const history = useRequestsStore()
+  await history.ready
+  history.storage = 'indexeddb'
+  history.entries = [entry(1)]
+  const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
+  return { wrapper, history }
+}
+
+async function chooseFile(wrapper: Awaited<ReturnType<typeof setup>>['wrapper']) {
+  const input = wrapper.get('[data-testid="history-import"]')
+  const file = new File(['{"entries":[]}'], 'history.json', { type: 'application/json' })
+  Object.defineProperty(input.element, 'files', { value: [file] })
+  await input.trigger('change')
+  await flushPromises()
+  return file
+}
+
+const COUNTS: ImportCounts = {
+  added: 3,
+  updated: 0,
+  unchanged: 0,
+  calls: 0,
+  tooOld: 0,
+  retentionDays: 0,
+}
+
+afterEach(() => {
+  vi.restoreAllMocks()
+  worker.available = true
+  worker.calls = []
+  worker.result = null
+})
+
+describe('HistoryToolbar: import in a worker', () => {
+  it('hands the file to the worker and shows how far it is, then the report', async () => {
+    const { wrapper, history } = await setup()
+    const onPage = vi.spyOn(history, 'importJson')
+    const file = await chooseFile(wrapper)
+    expect(worker.calls).toHaveLength(1)
+    expect(worker.calls[0]!.file).toBe(file)
+    expect(onPage).not.toHaveBeenCalled()
+    const { options } = worker.calls[0]!
+
+    options.onProgress!({ phase: 'checking', done: 40_000, total: 100_000 })
+    await flushPromises()
+    const line = () => wrapper.get('[data-testid="history-import-progress"]')
+    expect(line().text()).toContain(
+      `Importing… checking ${(40_000).toLocaleString()} of ${(100_000).toLocaleString()} entries`,
+    )
+    expect(line().find('button').text()).toBe('Cancel import')
+    expect(wrapper.get('[data-testid="history-import"]').attributes('disabled')).toBeDefined()
+
+    options.onProgress!({ phase: 'saving', done: 5000, total: 100_000 })
+    await flushPromises()
+    expect(line().text()).toContain(
+      `Importing… saving ${(5000).toLocaleString()} of ${(100_000).toLocaleString()} entries`,
+    )
+    // Saving completes or fails as a whole: no Cancel any more.
+    expect(line().find('button').exists()).toBe(false)
+
+    worker.result!.resolve(COUNTS)
+    await flushPromises()
+    expect(wrapper.find('[data-testid="history-import-progress"]').exists()).toBe(false)
+    expect(wrapper.text()).toContain('Imported: 3 added, 0 updated, 0 already up to date.')
+    expect(wrapper.get('[data-testid="history-import"]').attributes('disabled')).toBeUndefined()
+  })
+
+  it('takes each chunk the worker saved into history, entries and calls alike', async () => {
+    const { wrapper, history } = await setup()
+    const absorb = vi.spyOn(history, 'absorbWritten').mockImplementation(() => {})
+    await chooseFile(wrapper)
+    const { options } = worker.calls[0]!
+    options.onEntries([entry(2), entry(3)])
+    options.onEntries([entry(4)])
+    expect(absorb.mock.calls).toEqual([
+      [[entry(2), entry(3)], []],
+      [[entry(4)], []],
+    ])
+    options.onCalls([])
+    expect(absorb).toHaveBeenLastCalledWith([], [])
+    worker.result!.resolve(COUNTS)
+    await flushPromises()
+  })
+
+  it('cancels while the file is checked and says history is unchanged', async () => {
+    const { wrapper } = await setup()
+    await chooseFile(wrapper)
+    worker.calls[0]!.options.onProgress!({ phase: 'reading', done: 0, total: 0 })
+    await flushPromises()
+    await wrapper.get('[data-testid="history-import-progress"] button').trigger('click')
+    await flushPromises()
+    expect(worker.calls[0]!.options.signal!.aborted).toBe(true)
+    expect(wrapper.get('[data-testid="history-import-cancelled"]').text()).toBe(
+      'The import of history.json was cancelled; history is unchanged.',
+    )
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="history-import-progress"]').exists()).toBe(false)
+  })
+
+  it('says why saving failed, with the file name', async () => {
+    const { wrapper } = await setup()
+    await chooseFile(wrapper)
+    worker.result!.reject(new Error('The quota has been exceeded.'))
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toBe(
+      'history.json could not be imported: The quota has been exceeded.',
+    )
+  })
+
+  it('imports on the page when the worker cannot start', async () => {
+    const { wrapper, history } = await setup()
+    const onPage = vi.spyOn(history, 'importJson').mockResolvedValue(COUNTS)
+    await chooseFile(wrapper)
+    const { ImportWorkerUnavailableError } = await import('@/workers/history-import-client')
+    worker.result!.reject(new ImportWorkerUnavailableError('the worker script did not load'))
+    await flushPromises()
+    expect(onPage).toHaveBeenCalledWith('{"entries":[]}')
+    expect(wrapper.text()).toContain('Imported: 3 added')
+  })
+
+  it('imports on the page where history is kept in memory only', async () => {
+    const { wrapper, history } = await setup()
+    history.storage = 'memory'
+    const onPage = vi.spyOn(history, 'importJson').mockResolvedValue(COUNTS)
+    await chooseFile(wrapper)
+    expect(worker.calls).toHaveLength(0)
+    expect(onPage).toHaveBeenCalledWith('{"entries":[]}')
+  })
+})
