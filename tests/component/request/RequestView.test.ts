@@ -1474,7 +1474,7 @@ describe('request page: answers announced once each, and the focus kept', () => 
     expect(wrapper!.get('#pin-code').attributes('aria-describedby')).toContain('pin-error')
     const said = wrapper!.get('[data-test="pin-announcement"]')
     expect(said.attributes('role')).toBe('status')
-    expect(said.text()).toBe('The code has at least 4 digits.')
+    expect(said.text()).toBe('Code from the message or call: The code has at least 4 digits.')
     // Again, with the focus already in the field: emptied, then said again.
     const texts: string[] = []
     const observer = new MutationObserver(() => texts.push(said.element.textContent!.trim()))
@@ -1482,7 +1482,7 @@ describe('request page: answers announced once each, and the focus kept', () => 
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()
     observer.disconnect()
-    expect(texts).toEqual(['', 'The code has at least 4 digits.'])
+    expect(texts).toEqual(['', 'Code from the message or call: The code has at least 4 digits.'])
     expect(checkCode).not.toHaveBeenCalled()
   })
 })
