@@ -9,7 +9,10 @@
  *   API-level results (HTTP 200 with a `status` other than "0") are NOT errors: they are returned.
  * - The access token (`X-Verify-Desk-Token`) comes from `setAccessToken()`, never from a store,
  *   and only ever travels in that header, never in a URL. `onAccessTokenChange()` tells of a new
- *   one; `onTokenRefused()` of every call (or stream) the server refused for want of it.
+ *   one; `onTokenRefused()` of every call (or stream) the server refused for want of it. A refusal
+ *   is about the token the call carried, named by its mark (`tokenMarkOf`, taken when it was sent):
+ *   `isTokenInUse()` is the one rule that says whether that is still the token in use here, for a
+ *   call, for the event stream and for a refusal another tab relays.
  * - A call the page makes on its own (`background: true`: the status polling, not a user's click)
  *   carries `X-Verify-Desk-Background: 1`, so that it never uses up a fault injected into the
  *   sandbox (the proxy passes the mark to the embedded sandbox only).
@@ -87,6 +90,11 @@ export class ApiError extends Error {
    * HTTP status, so this is the upstream's answer (e.g. a Verify answer with a `status`).
    */
   readonly answer?: Readonly<Record<string, unknown>>
+  /**
+   * A token refusal only (`isTokenRefusal`): the mark (`tokenMarkOf`) of the access token the call
+   * carried, taken when it was sent. Whether the refusal still matters: `isTokenInUse()`.
+   */
+  tokenMark?: string
 
   constructor(
     kind: ApiErrorKind,
@@ -260,12 +268,34 @@ export function onTokenRefused(listener: () => void): () => void {
 }
 
 /**
- * Tells the `onTokenRefused()` listeners (the event stream, refused here or in its leader tab)
- * that the server refused `refused`, the token a call carried: nothing when this tab uses another
- * one by now (entered meanwhile, here or in another tab), which was not refused.
+ * A fingerprint of an access token (FNV-1a, 32 bits; `none` for no token): it names the token a
+ * call carried, and tells tabs' tokens apart without putting the token itself on a channel.
  */
-export function reportTokenRefused(refused: string | null = accessToken): void {
-  if (refused !== accessToken) return
+export function tokenMarkOf(token: string | null): string {
+  if (token === null) return 'none'
+  let hash = 0x811c9dc5
+  for (let i = 0; i < token.length; i++) {
+    hash ^= token.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash.toString(16)
+}
+
+/**
+ * Whether the token named by `mark` (the one a refused call or stream carried, here or in the tab
+ * that holds the event stream) is still the one this tab uses. A refusal of a token replaced since
+ * (entered meanwhile, here or in another tab) does not matter: the new one was not refused.
+ */
+export function isTokenInUse(mark: string): boolean {
+  return mark === tokenMarkOf(accessToken)
+}
+
+/**
+ * Tells the `onTokenRefused()` listeners that the server refused the token named by `mark` (the
+ * token in use now, without one): nothing when that is not the token in use (`isTokenInUse`).
+ */
+export function reportTokenRefused(mark?: string): void {
+  if (mark !== undefined && !isTokenInUse(mark)) return
   for (const listener of [...refusedListeners]) {
     try {
       listener()
@@ -469,7 +499,7 @@ export async function apiRequest<T>(
   // where one after a call sent online may have reached the server.
   const offlineWhenSent = isBrowserOffline()
   /** The token this call carries: a refusal is about it, not about one set meanwhile. */
-  const sentToken = accessToken
+  const sentMark = tokenMarkOf(accessToken)
   try {
     const response = await instance(path, {
       method,
@@ -510,7 +540,10 @@ export async function apiRequest<T>(
       message: error.message,
       ...(error.code ? { code: error.code } : {}),
     }
-    if (isTokenRefusal(error)) reportTokenRefused(sentToken)
+    if (isTokenRefusal(error)) {
+      error.tokenMark = sentMark
+      reportTokenRefused(sentMark)
+    }
     throw error
   } finally {
     call.durationMs = Date.now() - started
@@ -530,12 +563,14 @@ function environmentOf(path: string): EnvironmentId | undefined {
  * Opens a long-lived GET below `/api` (the event stream) and returns the response once its headers
  * arrived, its body still streaming: no timeout, no retry, the access token in its header (never
  * in the URL), and not reported to the call listeners (it is no call a user made). Closed through
- * `signal`. Throws `ApiError` (its reader tells the `onTokenRefused()` listeners of a 401).
+ * `signal`. Throws `ApiError` (its reader tells the `onTokenRefused()` listeners of a 401, which
+ * names the token refused in its `tokenMark`).
  */
 export async function openApiStream(
   path: string,
   request: { signal?: AbortSignal } = {},
 ): Promise<Response> {
+  const sentMark = tokenMarkOf(accessToken)
   try {
     return await instance(path, {
       method: 'GET',
@@ -546,6 +581,7 @@ export async function openApiStream(
   } catch (raw) {
     const { error } = await toApiError(raw, request.signal)
     error.environment ??= environmentOf(path)
+    if (isTokenRefusal(error)) error.tokenMark = sentMark
     throw error
   }
 }

@@ -20,12 +20,17 @@ import { createParser } from 'eventsource-parser'
 import {
   getAccessToken,
   isApiError,
+  isTokenInUse,
   isTokenRefusal,
   onAccessTokenChange,
   openApiStream,
   reportTokenRefused,
+  tokenMarkOf,
 } from './client'
 import { channelLocks } from './tab-lock'
+
+/** The mark tabs name tokens by on their channel (defined with the rule that compares it). */
+export { tokenMarkOf }
 
 /** One event as the server sent it: its `event:` name (`message` without one) and raw `data:`. */
 export interface StreamMessage {
@@ -42,8 +47,11 @@ export interface ConnectionHandlers {
   onMessage(message: StreamMessage): void
   /** The connection failed or dropped; it is tried again in `retryInMs`. */
   onLost(retryInMs: number): void
-  /** The server refused the access token (401): tried again once a new token is set. */
-  onRefused(): void
+  /**
+   * The server refused the access token (401): tried again once a new token is set. `tokenMark`
+   * names the token refused (`tokenMarkOf`), when the refusal said which.
+   */
+  onRefused(tokenMark?: string): void
 }
 
 export interface ConnectionOptions {
@@ -86,12 +94,9 @@ export function connectEventStream(
   let cancelRead: (() => void) | null = null
   /** Ends the current wait (set while waiting). */
   let wake: (() => void) | null = null
-  /** The token changed since the current try was sent (its answer speaks of the former one). */
-  let tokenChanged = false
 
   // A new token is tried at once, whether the last one was refused or the server was unreachable.
   const stopTokenChange = options.onTokenChange(() => {
-    tokenChanged = true
     failures = 0
     wake?.()
   })
@@ -141,7 +146,6 @@ export function connectEventStream(
   async function run(): Promise<void> {
     while (!closed) {
       controller = new AbortController()
-      tokenChanged = false
       try {
         const response = await options.open(controller.signal)
         if (closed) {
@@ -159,9 +163,10 @@ export function connectEventStream(
       } catch (error) {
         if (closed) return
         if (isApiError(error) && isTokenRefusal(error)) {
+          const refused = error.tokenMark
           // Refused a token replaced meanwhile: the new one is tried at once, unannounced.
-          if (tokenChanged) continue
-          safely(() => handlers.onRefused())
+          if (refused !== undefined && !isTokenInUse(refused)) continue
+          safely(() => handlers.onRefused(refused))
           await wait(null)
           continue
         }
@@ -220,9 +225,10 @@ export interface SharedStreamEnvironment {
   /** Opens this tab's connection (the leader's). */
   connect(handlers: ConnectionHandlers): Connection
   /**
-   * Tells this tab's app that the server refused the access token: the one in use here now, or,
-   * relayed from the leader, the one it names by `tokenMark` (ignored here when this tab's token is
-   * another one by now: taken over from a tab that entered a new token, say).
+   * Tells this tab's app that the server refused the access token named by `tokenMark` (the one
+   * in use here now, without one): this tab's connection's, or relayed from the leader. Ignored
+   * when this tab's token is another one by now (`isTokenInUse`: entered here, or taken over from
+   * a tab that entered a new token, say).
    */
   onRefused(tokenMark?: string): void
   /** Names the access token in use (never the token itself: a fingerprint to compare tabs'). */
@@ -273,8 +279,8 @@ export class SharedEventStream {
   /** Leaders that said goodbye: what they sent arriving late (after the next leader's) is ignored. */
   private readonly retired = new Set<string>()
   /**
-   * As leader, the mark of the token the server refused (taken when it refused it): a tab that
-   * asks later is told about that token, not about one set here since (not yet tried).
+   * As leader, the mark of the token the server refused (the one the refused try carried): a tab
+   * that asks later is told about that token, not about one set here since (not yet tried).
    */
   private refusedMark: string | undefined
 
@@ -377,17 +383,18 @@ export class SharedEventStream {
     session.leader = true
     // The connection that served this tab so far (another tab's) is gone: lost until this one opens.
     if (this.state === 'open') this.setState('lost', session.id)
-    const report = (state: StreamState) => {
+    const report = (state: StreamState, tokenMark?: string) => {
       if (this.session !== session) return
-      this.refusedMark = state === 'refused' ? this.env.tokenMark?.() : undefined
+      // A connection that does not name the refused token refused the one in use now.
+      this.refusedMark = state === 'refused' ? (tokenMark ?? this.env.tokenMark?.()) : undefined
       this.post(session, this.stateMessage(session, state))
       this.setState(state, session.id)
-      if (state === 'refused') this.env.onRefused()
+      if (state === 'refused') this.env.onRefused(tokenMark)
     }
     session.connection = this.env.connect({
       onOpen: () => report('open'),
       onLost: () => report('lost'),
-      onRefused: () => report('refused'),
+      onRefused: (tokenMark) => report('refused', tokenMark),
       onMessage: (message) => {
         if (this.session !== session) return
         this.post(session, { kind: 'event', leader: session.id, ...message })
@@ -459,20 +466,6 @@ export class SharedEventStream {
   }
 }
 
-/**
- * A fingerprint of an access token (FNV-1a, 32 bits), to tell tabs' tokens apart without putting
- * the token itself on the channel.
- */
-export function tokenMarkOf(token: string | null): string {
-  if (token === null) return 'none'
-  let hash = 0x811c9dc5
-  for (let i = 0; i < token.length; i++) {
-    hash ^= token.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return hash.toString(16)
-}
-
 function onPageHide(listener: () => void): () => void {
   if (typeof addEventListener !== 'function') return () => undefined
   addEventListener('pagehide', listener)
@@ -503,9 +496,7 @@ export function browserStreamEnvironment(path: string): SharedStreamEnvironment 
         open: (signal) => openApiStream(path, { signal }),
         onTokenChange: onAccessTokenChange,
       }),
-    onRefused: (mark) => {
-      if (mark === undefined || mark === tokenMarkOf(getAccessToken())) reportTokenRefused()
-    },
+    onRefused: (mark) => reportTokenRefused(mark),
     tokenMark: () => tokenMarkOf(getAccessToken()),
     onPageHide,
   }

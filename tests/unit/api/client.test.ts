@@ -3,6 +3,7 @@ import {
   ApiError,
   configureClient,
   isSendableToken,
+  isTokenInUse,
   onAccessTokenChange,
   onApiCall,
   onApiCallSent,
@@ -396,6 +397,23 @@ describe('api client: the access token', () => {
     } finally {
       stopRefused()
     }
+  })
+
+  it('names on its error the token a refused call carried, which stays in use until replaced', async () => {
+    serve(() => json({ error: { code: 'unauthorized', message: 'needs its access token' } }, 401))
+    setAccessToken('old-0123456789abcdef')
+    const refusal = await getEnvironments().catch((e: unknown) => e)
+    expect(refusal).toBeInstanceOf(ApiError)
+    const mark = (refusal as ApiError).tokenMark
+    expect(mark).toBe(tokenMarkOf('old-0123456789abcdef'))
+    expect(isTokenInUse(mark!)).toBe(true)
+    setAccessToken('new-0123456789abcdef')
+    expect(isTokenInUse(mark!)).toBe(false)
+    // Only a token refusal names a token.
+    serve(() => json({ error: { code: 'host_not_allowed', message: 'no' } }, 403))
+    const other = await getEnvironments().catch((e: unknown) => e)
+    expect(other).toMatchObject({ httpStatus: 403 })
+    expect((other as ApiError).tokenMark).toBeUndefined()
   })
 
   it('tells its listeners of each new token, not of the same one set again', () => {

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { onAccessTokenChange, openApiStream, setAccessToken, TOKEN_HEADER } from '@/api/client'
+import {
+  isTokenInUse,
+  onAccessTokenChange,
+  openApiStream,
+  setAccessToken,
+  tokenMarkOf,
+  TOKEN_HEADER,
+} from '@/api/client'
 import {
   connectEventStream,
   type Connection,
@@ -206,6 +213,50 @@ describe('connectEventStream: a refused token', () => {
     for (const request of server.requests) {
       expect(new URL(request.url).search).toBe('')
     }
+  })
+
+  it('names the refused token to the app by the mark of the token its try carried', async () => {
+    setAccessToken('old-token-0123456789')
+    server.answer = () => unauthorized()
+    const marks: (string | undefined)[] = []
+    connection = connectEventStream(
+      {
+        onOpen: () => undefined,
+        onMessage: () => undefined,
+        onLost: () => undefined,
+        onRefused: (mark) => marks.push(mark),
+      },
+      { open: (signal) => openApiStream(PATH, { signal }), onTokenChange: onAccessTokenChange },
+    )
+    await settle()
+    expect(marks).toEqual([tokenMarkOf('old-token-0123456789')])
+    // The same rule as a call's refusal and a relayed one: still the token in use, until replaced.
+    expect(isTokenInUse(marks[0]!)).toBe(true)
+    setAccessToken('new-token-0123456789')
+    expect(isTokenInUse(marks[0]!)).toBe(false)
+  })
+
+  it('says at once that the token in use was refused, even when it was replaced and set back meanwhile', async () => {
+    setAccessToken('old-token-0123456789')
+    let answerRefusal: () => void = () => undefined
+    server.answer = () => unauthorized()
+    const { log } = connect({
+      open: async (signal) => {
+        const sent = openApiStream(PATH, { signal })
+        sent.catch(() => undefined) // read below, once let through
+        await new Promise<void>((resolve) => (answerRefusal = resolve))
+        return sent
+      },
+    })
+    await settle()
+    // Taken over from another tab, then back: the token refused is the one in use again.
+    setAccessToken('other-token-0123456789')
+    setAccessToken('old-token-0123456789')
+    answerRefusal()
+    await settle()
+    expect(log).toEqual(['refused'])
+    // No second try with the token just refused.
+    expect(server.requests).toHaveLength(1)
   })
 
   it('tries again at once, without a word, when the token changed while the refused try was on its way', async () => {

@@ -270,6 +270,21 @@ describe('SharedEventStream: the connection lost or refused', () => {
     expect(late.refusedMarks).toEqual(['mark-old'])
   })
 
+  it('names the token the refused try carried, here and to every tab, not the one in use since', async () => {
+    world()
+    const [first, second] = [openTab(), openTab()]
+    await settle()
+    // The connection names the token it was refused; this tab has another one by the time it says so.
+    first!.token = 'mark-now'
+    live(first!).onRefused('mark-sent')
+    await settle()
+    expect(first!.refusedMarks).toEqual(['mark-sent'])
+    expect(second!.refusedMarks).toEqual(['mark-sent'])
+    const late = openTab()
+    await settle()
+    expect(late.refusedMarks).toEqual(['mark-sent'])
+  })
+
   it('keeps a connection per tab where Web Locks or BroadcastChannel are missing', async () => {
     world()
     const [first, second] = [openTab({ share: false }), openTab({ share: false })]
