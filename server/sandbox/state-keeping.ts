@@ -21,10 +21,10 @@ import type { Journal, JournalOp, Logger, StateWriter } from './persistence.ts'
 import { acquireStateLock, currentHolder } from './lock.ts'
 import type { LockHolder, StateLock } from './lock.ts'
 import {
-  addStopHook,
+  addExitHook,
   memoryStates,
   owners,
-  removeStopHook,
+  removeExitHook,
   type MemoryState,
 } from './state-registry.ts'
 
@@ -284,18 +284,14 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     writer?.flushSync()
     lock?.release()
   }
-  if (writer) {
-    process.once('exit', onExit)
-    addStopHook(onExit)
-  }
+  if (writer) addExitHook(onExit)
   const handOver = () => {
     journalFlush()
     writer?.flushSync()
     writer?.stop()
     journal?.close()
     options.onHandedOver()
-    process.removeListener('exit', onExit)
-    removeStopHook(onExit)
+    removeExitHook(onExit)
     writer = undefined
     journal = undefined
   }
@@ -337,8 +333,7 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
   function stopWaiting(): void {
     if (waitCheck) clearInterval(waitCheck)
     waitCheck = undefined
-    process.removeListener('exit', onExitWaiting)
-    removeStopHook(onExitWaiting)
+    removeExitHook(onExitWaiting)
   }
   /**
    * When the process that held the file has stopped: takes its lock, merges what this sandbox
@@ -380,17 +375,15 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     waitingFor = undefined
     memoryStates().delete(file)
     owners().set(file, handOver)
-    process.once('exit', onExit)
-    // The stop hook of a file-backed sandbox first, so the signal handler stays in place.
-    addStopHook(onExit)
+    // The hook of a file-backed sandbox first, so the signal handler stays in place.
+    addExitHook(onExit)
     stopWaiting()
     options.onTakenOver(kept)
     return true
   }
   if (chosenFile && waitingFor) {
     memoryStates().set(chosenFile, handOn)
-    process.once('exit', onExitWaiting)
-    addStopHook(onExitWaiting)
+    addExitHook(onExitWaiting)
     waitCheck = setInterval(() => {
       if (!closed) takeFileOver()
     }, WAIT_CHECK_MS)

@@ -74,7 +74,7 @@ function unhookSignals(hooks: StopHooks): void {
 }
 
 /** Runs `flush` on a stop signal the process has no other handler for. */
-export function addStopHook(flush: () => void): void {
+function addStopHook(flush: () => void): void {
   const hooks = stopHooks()
   hooks.flushes.add(flush)
   if (hooks.handler) return
@@ -83,8 +83,25 @@ export function addStopHook(flush: () => void): void {
   for (const signal of STOP_SIGNALS) process.prependListener(signal, hooks.handler)
 }
 
-export function removeStopHook(flush: () => void): void {
+function removeStopHook(flush: () => void): void {
   const hooks = stopHooks()
   hooks.flushes.delete(flush)
   if (hooks.flushes.size === 0) unhookSignals(hooks)
+}
+
+/**
+ * Runs `hook` once when the process exits, or on a stop signal the process has no other handler
+ * for (see `onStopSignal`), whichever comes first: how a sandbox saves its file and releases its
+ * lock however the process ends. Add the hook of a file-backed sandbox before removing another,
+ * so the signal handler stays in place.
+ */
+export function addExitHook(hook: () => void): void {
+  process.once('exit', hook)
+  addStopHook(hook)
+}
+
+/** Takes away a hook `addExitHook` added (nothing when it is not there). */
+export function removeExitHook(hook: () => void): void {
+  process.removeListener('exit', hook)
+  removeStopHook(hook)
 }
