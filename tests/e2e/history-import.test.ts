@@ -153,6 +153,34 @@ describe('history import in a worker', () => {
       .waitFor({ timeout: 30_000 })
   })
 
+  test('Cancel while the file is checked leaves history empty, also after a reload', async () => {
+    const { page } = app
+    await page.goto('/history')
+    await page.getByTestId('history-empty').waitFor()
+    // Large enough that reading and checking it takes a while: Cancel is there meanwhile. Made in
+    // the page (a file this size is slow to send from the test to the browser).
+    await page.evaluate(
+      ({ one, count }) => {
+        const entries = Array.from({ length: count }, (_, i) => ({
+          ...one,
+          request_id: (i + 1).toString(16).padStart(32, '0'),
+        }))
+        const transfer = new DataTransfer()
+        transfer.items.add(new File([JSON.stringify({ entries }, null, 1)], 'large.json'))
+        const input = document.querySelector<HTMLInputElement>('[data-testid="history-import"]')!
+        input.files = transfer.files
+        input.dispatchEvent(new Event('change', { bubbles: true }))
+      },
+      { one: entry(1), count: 60_000 },
+    )
+    await page.getByRole('button', { name: 'Cancel import' }).click()
+    await page.getByText('The import of large.json was cancelled; history is unchanged.').waitFor()
+    expect(await page.getByTestId('history-empty').count()).toBe(1)
+    expect(await page.getByText('Imported:').count()).toBe(0)
+    await page.reload()
+    await page.getByTestId('history-empty').waitFor()
+  })
+
   test('a refused file lists its problems and leaves history unchanged', async () => {
     const { page } = app
     await page.goto('/history')

@@ -123,8 +123,9 @@ describe('HistoryToolbar: import in a worker', () => {
     await flushPromises()
   })
 
-  it('cancels while the file is checked and says history is unchanged', async () => {
+  it('cancels while the file is checked, says history is unchanged, focuses Import JSON', async () => {
     const { wrapper } = await setup()
+    document.body.append(wrapper.element)
     await chooseFile(wrapper)
     worker.calls[0]!.options.onProgress!({ phase: 'reading', done: 0, total: 0 })
     await flushPromises()
@@ -136,6 +137,8 @@ describe('HistoryToolbar: import in a worker', () => {
     )
     expect(wrapper.find('[role="alert"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="history-import-progress"]').exists()).toBe(false)
+    expect(document.activeElement).toBe(wrapper.get('[data-testid="history-import"]').element)
+    wrapper.unmount()
   })
 
   it('says why saving failed, with the file name', async () => {
