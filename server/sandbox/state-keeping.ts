@@ -95,7 +95,10 @@ export interface StateKeepingOptions {
 export interface StateKeeping {
   /** Whether and where the state is saved (live getters). */
   readonly persistence: SandboxPersistence
-  /** The same, after taking over a waited-for file that is free again (the answer is current). */
+  /**
+   * The same as it is now, after taking over a waited-for file that is free again: a plain object
+   * made on one read of the lock file (`GET /__admin/` calls this once per request).
+   */
   currentPersistence(): SandboxPersistence
   /** Notes an engine change for the journal and schedules a snapshot (when saving). */
   changed(change: EngineChange): void
@@ -143,6 +146,13 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
       },
     }),
   )
+  /** What `persistence` shows, with `holder` the holder of the waited-for file as just read. */
+  const persistenceWith = (holder: LockHolder | undefined): SandboxPersistence => {
+    const view: SandboxPersistence = { file: chosenFile || null, saved: Boolean(stateFile) }
+    if (waitingFor && holder) view.in_use_by = holder.pid
+    else if (waitingFor && heldBy !== undefined) view.was_in_use_by = heldBy
+    return view
+  }
   /** What a sandbox of this process kept in memory for the same file, taken over. */
   let carried: MemoryState | undefined
   if (chosenFile) {
@@ -338,13 +348,14 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
   /**
    * When the process that held the file has stopped: takes its lock, merges what this sandbox
    * kept in memory into the file's state as a restart would, and saves to the file from now on.
-   * Only under the lock, so the other process's file is never written while it runs.
+   * Only under the lock, so the other process's file is never written while it runs. `free`: the
+   * caller has just read the lock file and found no live holder (it is not read again).
    */
-  function takeFileOver(): boolean {
+  function takeFileOver(free = false): boolean {
     const file = waitingFor
     // A newer sandbox of this process took what this one kept (and waits for the file itself).
     if (!file || memoryStates().get(file) !== handOn) return false
-    if (currentHolder(file)) return false
+    if (!free && currentHolder(file)) return false
     const kept = keptInMemory()
     let taken: StateLock | undefined
     try {
@@ -393,8 +404,11 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
   return {
     persistence,
     currentPersistence() {
-      if (waitingFor && !closed) takeFileOver()
-      return persistence
+      if (!waitingFor) return persistenceWith(undefined)
+      // One read of the lock file: the take-over and the answer both go by it.
+      const holder = currentHolder(waitingFor)
+      if (!holder && !closed && takeFileOver(true)) return persistenceWith(undefined)
+      return persistenceWith(holder)
     },
     changed(change) {
       if (!writer) return
