@@ -61,6 +61,9 @@ const SHARED: Record<RequestKind, Map<string, string | null>> = {
   psd2: new Map(),
 }
 
+/** The country of each North American area code (`1787`: PR) a valid number has shown. */
+const AREA_COUNTRIES = new Map<string, string>()
+
 /**
  * The `lg` of a start that sends none to `number` (international digits): the language of the
  * number's country (`numberLanguage`). The country comes from the calling code, or, where the
@@ -81,7 +84,13 @@ export function languageOfNumber(number: string, kind: RequestKind): string {
       shared.set(code, language)
     }
     if (language !== null) return language
+    // North America: an area code belongs to one country, so a number is parsed once per area
+    // code (a parse costs some 30 µs); other shared calling codes are parsed each time.
+    const area = code === '1' ? number.slice(0, 4) : undefined
+    const known = area && AREA_COUNTRIES.get(area)
+    if (known) return numberLanguage(known, kind)
     const read = parse(`+${number}`)
+    if (area && read?.country) AREA_COUNTRIES.set(area, read.country)
     return numberLanguage(read?.country ?? read?.getPossibleCountries()[0], kind)
   }
   return DEFAULT_LANGUAGE[kind]

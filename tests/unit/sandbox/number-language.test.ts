@@ -53,6 +53,24 @@ describe('the language of a number, for a start without lg', () => {
     expect(languageOfNumber(number, 'psd2')).toBe(lg)
   })
 
+  it('tells the countries of calling code 1 apart whatever came before', () => {
+    const numbers = ['17875551234', '12125550123', '17875550199', '16135550123', '12125550188']
+    expect(numbers.map((n) => languageOfNumber(n, 'request'))).toEqual([
+      'es-us',
+      'en-us',
+      'es-us',
+      'en-us',
+      'en-us',
+    ])
+    expect(numbers.map((n) => languageOfNumber(n, 'psd2'))).toEqual([
+      'es-es',
+      'en-gb',
+      'es-es',
+      'en-gb',
+      'en-gb',
+    ])
+  })
+
   it('names only countries of the numbering plan and languages of one of the two lists', () => {
     const accepted = new Set<string>([...REQUEST_LANGUAGES, ...PSD2_LANGUAGES])
     for (const [country, languages] of Object.entries(COUNTRY_LANGUAGES)) {
