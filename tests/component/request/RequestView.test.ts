@@ -23,68 +23,31 @@ import RequestView from '@/views/RequestView.vue'
 import { statusInfo } from '@contract/status'
 import { parseCsv } from '../../unit/utils/csv-support'
 import { adminRequest } from '../verify/support'
+import { clockAt, mountOnAnyPath, mountRequestPage, searchAnswer as answerFor } from './support'
 
-vi.mock('@/api/verify', () => ({
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'c'.repeat(32)
 let t0 = 0
 let wrapper: VueWrapper | null = null
 
+/** A search answer for ID, in progress unless `status` says otherwise. */
 function searchAnswer(status: VerificationRequest['status'] = 'IN PROGRESS'): VerificationRequest {
-  return {
-    request_id: ID,
-    account_id: 'sandbox',
-    number: '447700900123',
-    sender_id: 'verify',
-    date_submitted: '',
-    date_finalized: '',
-    checks: [],
-    first_event_date: '',
-    last_event_date: '',
-    price: '0',
-    currency: 'EUR',
-    status,
-    estimated_price_messages_sent: '',
-    events: [],
-  }
+  return answerFor(ID, { status })
 }
 
 async function mountRequest(admin: AdminRequest | null) {
   vi.mocked(getAdminRequest).mockResolvedValue(admin)
   const pinia = createPinia()
   setActivePinia(pinia)
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/requests/:id', component: RequestView, props: true },
-      { path: '/history', component: { render: () => h('p', 'history') } },
-      { path: '/', component: { render: () => h('p', 'new verification') } },
-    ],
-  })
-  await router.push(`/requests/${ID}`)
-  wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
-  await flushPromises()
+  wrapper = await mountRequestPage(pinia, ID)
   return wrapper
 }
 
 /** Mounts the page for ID with `pinia`, on a router where every path shows it. */
-function mountAnyPath(pinia: Pinia): VueWrapper {
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/:p(.*)*', component: RequestView }],
-  })
-  return mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+function mountAnyPath(pinia: Pinia): Promise<VueWrapper> {
+  return mountOnAnyPath(pinia, ID)
 }
 
 /** A search answer for ID, submitted at t0 (in whole seconds, as the API's dates are). */
@@ -115,7 +78,7 @@ beforeEach(() => {
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
   vi.setSystemTime(t0 + 10_000)
-  vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
   vi.mocked(searchRequests).mockResolvedValue({
     kind: 'found',
     requests: [searchAnswer()],
@@ -480,7 +443,7 @@ describe('request page: a sandbox reset', () => {
     })
     const pinia = getActivePinia()!
     vi.mocked(getAdminRequest).mockResolvedValue(null)
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(text('[data-test="request-gone"]')).toContain(
       'The sandbox does not know this request any more',
@@ -524,7 +487,7 @@ describe('request page: a sandbox reset', () => {
       error_text: 'No response found',
     })
     vi.mocked(getAdminRequest).mockResolvedValue(null)
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(text('[data-test="request-gone"]')).toContain(
       'The sandbox does not know this request any more',
@@ -615,7 +578,7 @@ describe('request page: live status and loading', () => {
     })
     const pinia = createPinia()
     setActivePinia(pinia)
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(wrapper.text()).toContain('Loading the request…')
     resolve(null)
@@ -703,7 +666,7 @@ describe('request page: a history entry deleted while the page is open', () => {
           finalized_at: new Date(t0 + 5_000).toISOString(),
         }),
       )
-      wrapper = mountAnyPath(pinia)
+      wrapper = await mountAnyPath(pinia)
       await flushPromises()
       await requests.remove(ID)
       const refresh = wrapper.findAll('.toolbar button').find((b) => b.text() === 'Refresh')
@@ -738,7 +701,7 @@ describe('request page: live (no admin API, times from search and the parameters
       missing: [],
     })
     vi.mocked(getAdminRequest).mockClear()
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(searchRequests).toHaveBeenCalledWith('live', [ID])
     expect(getAdminRequest).not.toHaveBeenCalled()
@@ -766,7 +729,7 @@ describe('request page: a live request started elsewhere', () => {
       requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
       missing: [],
     })
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(text('[data-test="countdown-estimated"]')).toContain(
       'assuming workflow 1 with its default waits',
@@ -898,7 +861,7 @@ describe('request page: the call log survives a reload', () => {
     await callInEarlierPage('live', 'verify/check/json', { request_id: ID, code: '4321' })
     const pinia = createPinia()
     setActivePinia(pinia)
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     const call = await shownCall()
     expect(call.text()).toContain('POST /verify/check/json')
     expect(call.text()).toContain('-d "code=$CODE"')
@@ -920,7 +883,7 @@ describe('request page: a search that answers without the request', () => {
       createdAt: t0,
       source: 'started',
     })
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     await flushPromises()
   }
 
@@ -967,7 +930,7 @@ describe('request page: a load without an answer', () => {
     vi.mocked(getAdminRequest).mockImplementation(() => Promise.reject(error))
     const pinia = createPinia()
     setActivePinia(pinia)
-    wrapper = mountAnyPath(pinia)
+    wrapper = await mountAnyPath(pinia)
     await flushPromises()
     return wrapper.get('[data-test="load-failure"]').text()
   }
@@ -1049,7 +1012,7 @@ async function mountLiveStarted(): Promise<ReturnType<typeof useRequestsStore>> 
     requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
     missing: [],
   })
-  wrapper = mountAnyPath(pinia)
+  wrapper = await mountAnyPath(pinia)
   await flushPromises()
   return requests
 }

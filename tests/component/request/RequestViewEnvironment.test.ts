@@ -2,54 +2,33 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-router'
-import type { VerificationRequest } from '@contract/types'
+import { RouterView, type Router } from 'vue-router'
 import type { EnvironmentId } from '@/api/verify'
 import { getEnvironments, searchRequests, triggerNextEvent } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
 import { useEnvironmentsStore } from '@/stores/environments'
 import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
 import RequestView from '@/views/RequestView.vue'
-import { getAdminRequest } from '@/api/sandbox'
+import { getAdminRequest, getClock } from '@/api/sandbox'
 import { adminRequest } from '../verify/support'
+import { clockAt, requestRouter, searchAnswer } from './support'
 
-vi.mock('@/api/verify', () => ({
-  getEnvironments: vi.fn(),
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.resolve(null)),
-  getClock: vi.fn(() =>
-    Promise.resolve({ now: '', now_ms: Date.now(), offset_ms: 0, next_due_at: null }),
-  ),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'e'.repeat(32)
 let wrapper: VueWrapper | null = null
 
-function found(): VerificationRequest {
+function found() {
   const submitted = new Date(Date.now() - 10_000).toISOString().replace('T', ' ').slice(0, 19)
-  return {
-    request_id: ID,
+  return searchAnswer(ID, {
     account_id: 'abcd1234',
     number: '447700900177',
-    sender_id: 'verify',
     date_submitted: submitted,
-    date_finalized: '',
-    checks: [],
     first_event_date: submitted,
     last_event_date: submitted,
-    price: '0',
-    currency: 'EUR',
-    status: 'IN PROGRESS',
-    estimated_price_messages_sent: '',
     events: [{ type: 'sms', id: 'e1' }],
-  }
+  })
 }
 
 /**
@@ -74,14 +53,7 @@ async function mountApp(
     createdAt: Date.now() - 10_000,
     source: 'started',
   })
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/requests/:id', component: RequestView, props: true },
-      { path: '/', component: { render: () => h('p', 'new verification') } },
-      { path: '/history', component: { render: () => h('p', 'history') } },
-    ],
-  })
+  const router = await requestRouter()
   await router.push(`/requests/${ID}`)
   const Shell = defineComponent(() => () => [h(AppEnvBadge), h(RouterView)])
   wrapper = mount(Shell, { global: { plugins: [pinia, router] } })
@@ -103,6 +75,9 @@ beforeEach(() => {
   })
   vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [found()], missing: [] })
   vi.mocked(triggerNextEvent).mockReset()
+  // The sandbox knows no request but the one a test gives it; its clock reads this computer's.
+  vi.mocked(getAdminRequest).mockResolvedValue(null)
+  vi.mocked(getClock).mockImplementation(() => Promise.resolve(clockAt(Date.now())))
 })
 afterEach(async () => {
   wrapper?.unmount()

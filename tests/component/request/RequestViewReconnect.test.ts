@@ -1,27 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { h } from 'vue'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
 import { searchRequests } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
 import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
-import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
+import { clockAt, mountRequestPage } from './support'
 
-vi.mock('@/api/verify', () => ({
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'f'.repeat(32)
 let t0 = 0
@@ -49,16 +37,7 @@ async function mountSandboxRequest(pinia: Pinia): Promise<VueWrapper> {
     createdAt: t0,
     source: 'started',
   })
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/requests/:id', component: RequestView, props: true },
-      { path: '/:p(.*)*', component: { render: () => h('p', 'elsewhere') } },
-    ],
-  })
-  await router.push(`/requests/${ID}`)
-  wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
-  await flushPromises()
+  wrapper = await mountRequestPage(pinia, ID)
   return wrapper
 }
 
@@ -77,7 +56,7 @@ beforeEach(() => {
   t0 = Date.now() - 40_000
   vi.mocked(openSandboxEvents).mockClear()
   vi.mocked(getAdminRequest).mockReset().mockResolvedValue(request())
-  vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
   vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [], missing: [] })
 })
 afterEach(async () => {

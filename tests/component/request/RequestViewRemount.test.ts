@@ -1,67 +1,25 @@
 import * as fakeIndexedDb from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { h } from 'vue'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
-import type { VerificationRequest } from '@contract/types'
 import { checkCode, searchRequests, type CheckResult } from '@/api/verify'
 import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { apiRequest, configureClient } from '@/api/client'
-import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
+import { clockAt, mountRequestPage, searchAnswer } from './support'
 
-vi.mock('@/api/verify', () => ({
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'e'.repeat(32)
 let t0 = 0
 const mounted: VueWrapper[] = []
 
-function searchAnswer(): VerificationRequest {
-  return {
-    request_id: ID,
-    account_id: 'sandbox',
-    number: '447700900123',
-    sender_id: 'verify',
-    date_submitted: '',
-    date_finalized: '',
-    checks: [],
-    first_event_date: '',
-    last_event_date: '',
-    price: '0',
-    currency: 'EUR',
-    status: 'IN PROGRESS',
-    estimated_price_messages_sent: '',
-    events: [],
-  }
-}
-
 /** Mounts the request page with `pinia` (one tab: the same pinia for each page it shows). */
 async function mountPage(pinia: Pinia): Promise<VueWrapper> {
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/requests/:id', component: RequestView, props: true },
-      { path: '/history', component: { render: () => h('p', 'history') } },
-      { path: '/', component: { render: () => h('p', 'new verification') } },
-    ],
-  })
-  await router.push(`/requests/${ID}`)
-  const wrapper = mount(RequestView, { props: { id: ID }, global: { plugins: [pinia, router] } })
+  const wrapper = await mountRequestPage(pinia, ID)
   mounted.push(wrapper)
-  await flushPromises()
   return wrapper
 }
 
@@ -79,10 +37,10 @@ beforeEach(() => {
   localStorage.clear()
   t0 = Date.now()
   vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
-  vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
   vi.mocked(searchRequests).mockResolvedValue({
     kind: 'found',
-    requests: [searchAnswer()],
+    requests: [searchAnswer(ID)],
     missing: [],
   })
   vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
