@@ -57,7 +57,7 @@ describe('Settings', () => {
     expect(select.findAll('option')[0]?.text()).toBe('API default (by the number)')
     expect(select.attributes('aria-describedby')).toBe('default-lg-hint')
     expect(wrapper.get('#default-lg-hint').text()).toBe(
-      "API default: no lg is sent, and Vonage writes in the number's language (a +33 number gets French); the sandbox uses en-us (PSD2: en-gb) then.",
+      "API default: no lg is sent, and Vonage and the sandbox write in the number's language (a +33 number gets French), else en-us (PSD2: en-gb).",
     )
     await select.setValue('de-de')
     await wrapper.get('form').trigger('submit')

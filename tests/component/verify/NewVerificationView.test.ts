@@ -329,7 +329,7 @@ describe('the language: the API default (by the number) unless one is chosen', (
     expect(optionTexts()[0]).toBe(API_DEFAULT)
     expect(selected()).toBe('')
     expect(wrapper.get('#lg-hint').text()).toBe(
-      "No lg is sent: Vonage writes in the language of the number's country (a +33 number gets French). The sandbox does not: it uses en-us, its schema default.",
+      "No lg is sent: Vonage and the sandbox write in the language of the number's country (a +33 number gets French), else en-us.",
     )
     start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
     await fill('number', '+33612345678')
@@ -343,7 +343,7 @@ describe('the language: the API default (by the number) unless one is chosen', (
     expect(optionTexts()[0]).toBe(API_DEFAULT)
     expect(selected()).toBe('')
     expect(wrapper.get('#lg-hint').text()).toBe(
-      "No lg is sent: Vonage writes in the language of the number's country (a +33 number gets French). The sandbox does not: it uses en-gb, its schema default. The PSD2 languages; voice calls in English for some.",
+      "No lg is sent: Vonage and the sandbox write in the language of the number's country (a +33 number gets French), else en-gb. The PSD2 languages; voice calls in English for some.",
     )
     await wrapper.get('#lg').setValue('de-de')
     expect(wrapper.get('#lg-hint').text()).toBe(
