@@ -1,7 +1,9 @@
 /**
  * Loads one request for the request page and keeps it current: in the sandbox from the admin API
  * (exact times, attempts left) and its live event stream; otherwise from search, through history
- * (which the watch store keeps fresh). A deep link to an unknown id is looked up and added.
+ * (which the watch store keeps fresh). A deep link to an unknown id is looked up and added. A
+ * request still shown in progress once its own end has passed is read again (`now` is the clock
+ * it is judged by, the sandbox's when it runs ahead).
  */
 import {
   computed,
