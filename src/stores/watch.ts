@@ -94,7 +94,8 @@ export const useWatchStore = defineStore('watch', () => {
       out.push({
         request_id: entry.request_id,
         environment: entry.environment,
-        lastActivityAt: Math.max(entry.lastActivityAt, entry.createdAt),
+        // This browser's clock only: createdAt may be the upstream's (date_submitted).
+        lastActivityAt: entry.lastActivityAt,
       })
     }
     return out

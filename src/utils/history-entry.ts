@@ -59,11 +59,18 @@ export interface HistoryEntry {
   /** Parameters as sent (credentials never included). */
   params: Record<string, string>
   status: HistoryStatus
-  /** Epoch ms. */
+  /**
+   * Epoch ms the request was submitted: the API's `date_submitted` when history learnt of it from
+   * a search (the upstream's clock), else this browser's. Shown and sorted on, never compared with
+   * the browser's times.
+   */
   createdAt: number
-  /** Epoch ms of the last change; the newer side wins when two copies meet. */
+  /** Epoch ms of the last change (this browser's clock); the newer side wins when two copies meet. */
   updatedAt: number
-  /** Epoch ms of the last thing known to have happened to the request (start, check, control). */
+  /**
+   * Epoch ms (this browser's clock) of the last thing known to have happened to the request (start,
+   * check, control, first seen): answers to calls sent before it are older (see `observedPatch`).
+   */
   lastActivityAt: number
   lastSearch: HistorySearchSnapshot | null
   lastError: HistoryError | null
@@ -126,9 +133,20 @@ export function emptyEntry(
   }
 }
 
-/** Applies a patch to an entry (or a new one); `updatedAt` always moves forward. */
+/**
+ * Applies a patch to an entry (or a new one) at `now` (epoch ms, this browser's clock); `updatedAt`
+ * always moves forward.
+ *
+ * Two clocks meet here. `createdAt` may come from the API (`date_submitted`, the upstream's clock,
+ * which the sandbox's clock controls move and which a live browser's clock may lag): it is shown,
+ * never used to order observations. `updatedAt` and `lastActivityAt` are this browser's times, the
+ * ones every answer's send time is compared with (see `observedPatch`): a new entry starts at `now`
+ * whatever the API says it was submitted at, and a `lastActivityAt` later than `now` (read from an
+ * older version's record, or an import from another machine) is brought back to `now`, as nothing
+ * this browser sees can have happened after the time it is.
+ */
 export function applyPatch(base: HistoryEntry | undefined, patch: HistoryPatch, now: number) {
-  const start = base ?? emptyEntry(patch.request_id, patch.createdAt ?? now, patch.environment)
+  const start = base ?? emptyEntry(patch.request_id, now, patch.environment)
   const next: HistoryEntry = { ...start }
   for (const [key, value] of Object.entries(patch) as [keyof HistoryEntry, unknown][]) {
     if (value === undefined || key === 'request_id') continue
@@ -137,8 +155,10 @@ export function applyPatch(base: HistoryEntry | undefined, patch: HistoryPatch, 
   next.params = stringsOnly(next.params)
   next.request_id = start.request_id
   next.schemaVersion = HISTORY_SCHEMA_VERSION
-  next.createdAt = Math.min(start.createdAt, next.createdAt)
+  // A new entry takes the given creation time as it is (even a later one, on a clock ahead).
+  if (base) next.createdAt = Math.min(base.createdAt, next.createdAt)
   next.updatedAt = Math.max(now, start.updatedAt + 1, patch.updatedAt ?? 0)
+  next.lastActivityAt = Math.min(next.lastActivityAt, now)
   return next
 }
 
@@ -208,7 +228,8 @@ export function patchFromSearch(
 /**
  * What an API answer read at `observedAt` (epoch ms, when the call was sent) may change in `base`.
  * An answer asked for before the last action on the request (a check, a cancel) knows nothing of
- * it: its status and search snapshot are left out. An answer that is not final never turns a final
+ * it: its status and search snapshot are left out. Both times are this browser's clock
+ * (`lastActivityAt`, see `applyPatch`); the API's own dates never order answers. An answer that is not final never turns a final
  * status back (in Verify v1 SUCCESS, FAILED, EXPIRED and CANCELLED are final): it is an older view.
  */
 export function observedPatch(
