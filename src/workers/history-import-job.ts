@@ -61,7 +61,10 @@ export type ImportMessage =
   | { type: 'done'; counts: ImportCounts }
   /** The file was refused (a `HistoryImportError`): nothing was written. */
   | { type: 'refused'; problems: string[] }
-  /** Something else failed (storage full, file unreadable…): nothing was written. */
+  /**
+   * Something else failed (storage full, file unreadable…): nothing was written, or (when saving
+   * the call records failed) the entries already handed over are saved, as on the page.
+   */
   | { type: 'failed'; message: string }
 
 export interface ImportJobDeps {
@@ -80,7 +83,8 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 
 /**
  * Runs one import and posts its progress and outcome; never throws (a failure is a message).
- * Once `saving` is posted the write has begun: it completes or fails as a whole.
+ * Nothing is written before the page's go-ahead (`proceed`); the entries are then written in one
+ * transaction (all or none), then the call records in another, as the store's `importJson` does.
  */
 export async function runImportJob(request: ImportRequest, deps: ImportJobDeps): Promise<void> {
   const { post } = deps
@@ -127,12 +131,13 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
       const kept = outcome.get(c.request_id)
       return kept !== undefined && kept !== 'tooOld'
     })
-    // A call is one key: importing an export again adds none.
-    const newCalls = await db.addCalls(calls)
     post({ type: 'progress', phase: 'saving', done: total, total })
+    // The saved entries go to the page at once: should saving the calls fail, they are shown.
     for (const part of chunks(written, IMPORT_CHUNK)) {
       post({ type: 'entries', entries: part, total: written.length })
     }
+    // A call is one key: importing an export again adds none.
+    const newCalls = await db.addCalls(calls)
     for (const part of chunks(calls, IMPORT_CHUNK)) post({ type: 'calls', calls: part })
     const counts = { added: 0, updated: 0, unchanged: 0, tooOld: 0 }
     for (const kind of outcome.values()) counts[kind]++

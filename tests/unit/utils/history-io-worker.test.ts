@@ -272,6 +272,24 @@ describe('import job: what is not imported', () => {
   })
 })
 
+describe('import job: saving the calls fails after the entries are saved', () => {
+  it('hands the saved entries to the page first, then says what failed', async () => {
+    const db = memoryHistoryDb()
+    const full: HistoryDb = {
+      ...db,
+      addCalls: async () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      },
+    }
+    const messages = await run(historyToJson([entry(1)], [call(1)]), full)
+    expect(messages.slice(-2)).toEqual([
+      { type: 'entries', entries: [entry(1)], total: 1 },
+      { type: 'failed', message: 'The quota has been exceeded.' },
+    ])
+    expect(await db.count()).toBe(1)
+  })
+})
+
 describe('import job: the same outcome as the import on the page', () => {
   beforeEach(freshHistoryEnvironment)
   afterEach(closeTabs)
