@@ -19,6 +19,11 @@ const DAY_MS = 86_400_000
  * a task of its own, so a large import never holds the page for long.
  */
 export const IMPORT_CHUNK = 2000
+/**
+ * The first chunk of entries is a screenful: an empty history then shows its list (mounted in that
+ * task) without also taking in thousands of entries.
+ */
+export const IMPORT_FIRST_CHUNK = 200
 
 /** The page asks the worker to import `file`. */
 export interface ImportRequest {
@@ -75,9 +80,14 @@ export interface ImportJobDeps {
   proceed(): Promise<void>
 }
 
-function chunks<T>(list: readonly T[], size: number): T[][] {
+/** `list` in chunks of `size`, the first of `first` (at most). */
+function chunks<T>(list: readonly T[], size: number, first = size): T[][] {
   const out: T[][] = []
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  for (let i = 0; i < list.length;) {
+    const end = i + (out.length === 0 ? first : size)
+    out.push(list.slice(i, end))
+    i = end
+  }
   return out
 }
 
@@ -133,7 +143,7 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
     })
     post({ type: 'progress', phase: 'saving', done: total, total })
     // The saved entries go to the page at once: should saving the calls fail, they are shown.
-    for (const part of chunks(written, IMPORT_CHUNK)) {
+    for (const part of chunks(written, IMPORT_CHUNK, IMPORT_FIRST_CHUNK)) {
       post({ type: 'entries', entries: part, total: written.length })
     }
     // A call is one key: importing an export again adds none.
