@@ -1,13 +1,16 @@
-/** Request bodies for the proxy: read whole as UTF-8, refused (413) past the limit. */
+/**
+ * Request bodies for the proxy: read whole, refused (413) past the limit; taken as UTF-8 text
+ * (415 when they are not).
+ */
 import type { IncomingMessage } from 'node:http'
 import { ProxyError } from './errors.ts'
 import { UpstreamNetworkError } from './upstream.ts'
 
-/** Reads a request body as UTF-8, refusing (413) anything larger than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** Reads a request body whole, refusing (413) anything larger than `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > limit) return Promise.reject(bodyTooLarge(limit))
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const reading: BodyReading = { limit, size: 0, chunks: [], resolve, reject }
     ;(req as ReadingRequest)[READING] = reading
     // `end` and `error` come at most once each: plain listeners spare the `once` wrappers.
@@ -24,7 +27,7 @@ interface BodyReading {
   limit: number
   size: number
   chunks: Buffer[]
-  resolve(text: string): void
+  resolve(bytes: Buffer): void
   reject(error: Error): void
 }
 
@@ -52,11 +55,29 @@ function onBodyData(this: ReadingRequest, chunk: Buffer): void {
 
 function onBodyEnd(this: ReadingRequest): void {
   const { chunks } = this[READING]
-  this[READING].resolve(
-    chunks.length === 1
-      ? (chunks[0] as Buffer).toString('utf8')
-      : Buffer.concat(chunks).toString('utf8'),
+  this[READING].resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
+}
+
+/** Refuses bytes that are not UTF-8 (a fatal decoder; a leading byte order mark is kept). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function notUtf8(): ProxyError {
+  return new ProxyError(
+    415,
+    'unsupported_media_type',
+    'The request body is not UTF-8: send the parameters as JSON or as a form encoded in UTF-8 ' +
+      '(Café as the bytes C3 A9, or %C3%A9 in a form).',
   )
+}
+
+/** The body as text: 415 when its bytes are not UTF-8 (they would reach the upstream altered). */
+export function bodyText(bytes: Buffer): string {
+  if (bytes.length === 0) return ''
+  try {
+    return UTF8.decode(bytes)
+  } catch {
+    throw notUtf8()
+  }
 }
 
 /** The error a request raises when its connection closes before its body has all arrived. */

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { isAbortedBody, readBody } from './body.ts'
+import { bodyText, isAbortedBody, readBody } from './body.ts'
 import { createAccessLog } from './access-log.ts'
 import { addNote, finishCall, noLog, trackCall, type CallRecord } from './call-record.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
@@ -103,6 +103,9 @@ export interface Proxy {
 const MAX_HOST_VERDICTS = 64
 /** How long a call may wait for its turn by default (the dashboard waits 30 s for an answer). */
 const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
+
+/** The body of a GET or HEAD (never read). */
+const NO_BODY = Buffer.alloc(0)
 
 /** Marks a connection the proxy closes after its current answer (413). */
 const CLOSING = Symbol('verify-desk.closing')
@@ -250,8 +253,9 @@ export function createProxy(options: ProxyOptions): Proxy {
       )
     }
 
-    const raw = method === 'GET' || method === 'HEAD' ? '' : await readBody(req, options.bodyLimit)
-    const kind = bodyKind(req.headers['content-type'], Buffer.byteLength(raw))
+    const bytes =
+      method === 'GET' || method === 'HEAD' ? NO_BODY : await readBody(req, options.bodyLimit)
+    const kind = bodyKind(req.headers['content-type'], bytes.length)
     if (kind === 'other') {
       throw new ProxyError(
         415,
@@ -260,7 +264,15 @@ export function createProxy(options: ProxyOptions): Proxy {
       )
     }
     const upstreamRequest = upstreamRequestOf(
-      { req, method, rawUrl, mark, query, body: raw, kind },
+      {
+        req,
+        method,
+        rawUrl,
+        mark,
+        query,
+        body: bodyText(bytes),
+        kind,
+      },
       route,
       env,
       call,
