@@ -1,6 +1,6 @@
 /**
  * Request bodies for the proxy: read whole, refused (413) past the limit; taken as UTF-8 text
- * (415 when they are not).
+ * (415 when they are not), a `multipart/form-data` body as the form of its text fields.
  */
 import type { IncomingMessage } from 'node:http'
 import { ProxyError } from './errors.ts'
@@ -78,6 +78,47 @@ export function bodyText(bytes: Buffer): string {
   } catch {
     throw notUtf8()
   }
+}
+
+/** Whether a Content-Type is `multipart/form-data` (curl -F, Postman's form-data). */
+export function isMultipart(contentType: string | undefined): contentType is string {
+  return /^\s*multipart\/form-data\s*(;|$)/i.test(contentType ?? '')
+}
+
+/**
+ * The text fields of a `multipart/form-data` body as a form (`application/x-www-form-urlencoded`),
+ * which the proxy then handles as any form. A broken body, a file part and a field that is not
+ * UTF-8 are refused (415): Verify calls take only short text parameters.
+ */
+export async function multipartAsForm(contentType: string, bytes: Buffer): Promise<string> {
+  let form: FormData
+  try {
+    form = await new Response(new Uint8Array(bytes), {
+      headers: { 'content-type': contentType },
+    }).formData()
+  } catch {
+    throw new ProxyError(
+      415,
+      'unsupported_media_type',
+      'The multipart/form-data body could not be read (a missing or wrong boundary, or a cut ' +
+        'part): send each parameter as a text field, e.g. curl -F number=447700900000.',
+    )
+  }
+  const fields = new URLSearchParams()
+  for (const [name, value] of form) {
+    if (typeof value !== 'string') {
+      throw new ProxyError(
+        415,
+        'unsupported_media_type',
+        `The multipart/form-data field "${name}" is a file: Verify calls take text parameters ` +
+          `only (curl -F 'name=value', not -F 'name=@file').`,
+      )
+    }
+    fields.append(name, value)
+  }
+  // The parser decodes text fields leniently: a byte that is not UTF-8 must not slip through.
+  bodyText(bytes)
+  return fields.toString()
 }
 
 /** The error a request raises when its connection closes before its body has all arrived. */

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { bodyText, isAbortedBody, readBody } from './body.ts'
+import { bodyText, isAbortedBody, isMultipart, multipartAsForm, readBody } from './body.ts'
 import { createAccessLog } from './access-log.ts'
 import { addNote, finishCall, noLog, trackCall, type CallRecord } from './call-record.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
@@ -106,6 +106,8 @@ const DEFAULT_MAX_QUEUE_WAIT_MS = 10_000
 
 /** The body of a GET or HEAD (never read). */
 const NO_BODY = Buffer.alloc(0)
+/** What a multipart body is forwarded as. */
+const FORM_TYPE = 'application/x-www-form-urlencoded'
 
 /** Marks a connection the proxy closes after its current answer (413). */
 const CLOSING = Symbol('verify-desk.closing')
@@ -255,7 +257,11 @@ export function createProxy(options: ProxyOptions): Proxy {
 
     const bytes =
       method === 'GET' || method === 'HEAD' ? NO_BODY : await readBody(req, options.bodyLimit)
-    const kind = bodyKind(req.headers['content-type'], bytes.length)
+    const declaredType = req.headers['content-type']
+    // A multipart form (curl -F, Postman's form-data) goes on as an urlencoded form.
+    const multipart = bytes.length > 0 && isMultipart(declaredType)
+    const raw = multipart ? await multipartAsForm(declaredType, bytes) : undefined
+    const kind = multipart ? 'form' : bodyKind(declaredType, bytes.length)
     if (kind === 'other') {
       throw new ProxyError(
         415,
@@ -270,8 +276,9 @@ export function createProxy(options: ProxyOptions): Proxy {
         rawUrl,
         mark,
         query,
-        body: bodyText(bytes),
+        body: raw ?? bodyText(bytes),
         kind,
+        ...(multipart ? { contentType: FORM_TYPE } : {}),
       },
       route,
       env,

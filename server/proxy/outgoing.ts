@@ -29,6 +29,8 @@ export interface BrowserCall {
   /** The body as text, and what it holds. */
   body: string
   kind: BodyKind
+  /** The Content-Type to send instead of the browser's (a multipart form goes on urlencoded). */
+  contentType?: string
 }
 
 /** The call to send `env`'s upstream for `from` on `route` (noting what the log line says). */
@@ -57,8 +59,8 @@ export function upstreamRequestOf(
   const headers: Record<string, string> = { 'user-agent': 'verify-desk-proxy' }
   const accept = req.headers.accept
   if (accept) headers.accept = accept
-  if (kind !== 'none' && req.headers['content-type'])
-    headers['content-type'] = req.headers['content-type']
+  const contentType = from.contentType ?? req.headers['content-type']
+  if (kind !== 'none' && contentType) headers['content-type'] = contentType
   const lastEventId = req.headers['last-event-id']
   if (route.kind === 'admin' && typeof lastEventId === 'string')
     headers['last-event-id'] = lastEventId

@@ -1,6 +1,10 @@
-/** What the proxy makes of a body: bytes that are not UTF-8 are refused before anything is sent. */
+/**
+ * What the proxy makes of a body: bytes that are not UTF-8 are refused before anything is sent,
+ * and a multipart form (curl -F, Postman's form-data) goes on as an urlencoded form.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { call, errorOf, startProxy, startUpstream } from './support'
+import { httpUpstream } from '../../../server/proxy/index'
+import { LIVE, SANDBOX, basic, call, errorOf, startProxy, startUpstream } from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -15,6 +19,29 @@ afterEach(async () => {
 })
 
 const latin1 = (text: string) => Buffer.from(text, 'latin1')
+
+/** A multipart/form-data body of text fields (and files), as curl -F builds it. */
+function multipart(
+  parts: { name: string; value: string | Buffer; filename?: string }[],
+  boundary = '------------------------d74496d66958873e',
+): { headers: Record<string, string>; body: Buffer } {
+  const chunks: Buffer[] = []
+  for (const part of parts) {
+    const file = part.filename ? `; filename="${part.filename}"\r\nContent-Type: text/plain` : ''
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(part.value) ? part.value : Buffer.from(part.value, 'utf8'),
+      Buffer.from('\r\n'),
+    )
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`))
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: Buffer.concat(chunks),
+  }
+}
 
 describe('a body that is not UTF-8', () => {
   it.each([
@@ -53,5 +80,94 @@ describe('a body that is not UTF-8', () => {
     })
     expect(res.status).toBe(415)
     expect(errorOf(res).message).toMatch(/^Send the parameters as JSON/)
+  })
+})
+
+describe('a multipart/form-data body', () => {
+  it('goes on as an urlencoded form with Basic credentials, the browser credentials dropped', async () => {
+    const { headers, body } = multipart([
+      { name: 'number', value: '447700900000' },
+      { name: 'brand', value: 'Café & Co' },
+      { name: 'api_secret', value: 'from-the-browser' },
+    ])
+    const res = await call(proxy.port, '/api/live/verify/json', { method: 'POST', headers, body })
+    expect(res.status).toBe(200)
+    const arrival = upstream.arrivals[0]
+    expect(arrival?.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(arrival?.headers.authorization).toBe(basic(LIVE))
+    expect(Object.fromEntries(new URLSearchParams(arrival?.body))).toEqual({
+      number: '447700900000',
+      brand: 'Café & Co',
+    })
+  })
+
+  it('carries the credentials as form parameters in params mode', async () => {
+    await proxy.close()
+    proxy = await startProxy(upstream.url, {
+      sandbox: {
+        upstream: httpUpstream(upstream.url),
+        credentials: SANDBOX,
+        auth: 'params',
+        searchPerSecond: 50,
+      },
+    })
+    const { headers, body } = multipart([
+      { name: 'request_id', value: 'abcdef0123456789abcdef0123456789' },
+      { name: 'code', value: '1234' },
+    ])
+    const res = await call(proxy.port, '/api/sandbox/verify/check/json', {
+      method: 'POST',
+      headers,
+      body,
+    })
+    expect(res.status).toBe(200)
+    const arrival = upstream.arrivals[0]
+    expect(arrival?.headers.authorization).toBeUndefined()
+    expect(arrival?.headers['content-type']).toBe('application/x-www-form-urlencoded')
+    expect(Object.fromEntries(new URLSearchParams(arrival?.body))).toEqual({
+      request_id: 'abcdef0123456789abcdef0123456789',
+      code: '1234',
+      api_key: SANDBOX.apiKey,
+      api_secret: SANDBOX.apiSecret,
+    })
+  })
+
+  it('with a file part is refused with 415 naming the field', async () => {
+    const { headers, body } = multipart([
+      { name: 'number', value: '447700900000' },
+      { name: 'brand', value: 'Acme', filename: 'brand.txt' },
+    ])
+    const res = await call(proxy.port, '/api/live/verify/json', { method: 'POST', headers, body })
+    expect(res.status).toBe(415)
+    expect(errorOf(res)).toEqual({
+      code: 'unsupported_media_type',
+      message: expect.stringContaining('field "brand" is a file'),
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('that is broken (no closing boundary) is refused with 415 and not sent', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=abc' },
+      body: '--abc\r\nContent-Disposition: form-data; name="number"\r\n\r\n4477',
+    })
+    expect(res.status).toBe(415)
+    expect(errorOf(res)).toEqual({
+      code: 'unsupported_media_type',
+      message: expect.stringMatching(/^The multipart\/form-data body could not be read/),
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('with a field that is not UTF-8 is refused with 415', async () => {
+    const { headers, body } = multipart([
+      { name: 'number', value: '447700900000' },
+      { name: 'brand', value: latin1('Caf\xe9') },
+    ])
+    const res = await call(proxy.port, '/api/live/verify/json', { method: 'POST', headers, body })
+    expect(res.status).toBe(415)
+    expect(errorOf(res).message).toMatch(/^The request body is not UTF-8/)
+    expect(upstream.arrivals).toHaveLength(0)
   })
 })
