@@ -147,26 +147,52 @@ export function maskKey(apiKey: string): string {
   return `${apiKey.slice(0, shown)}…`
 }
 
-/**
- * The ways a secret can appear in a text that echoes it: as it is, percent-encoded as a URI
- * component or as a form value (`URLSearchParams`, which the params mode sends), and escaped in
- * JSON or HTML. Longest first, so no form is cut by a shorter one.
- */
-export function secretForms(secret: string): string[] {
-  const html = secret
+/** HTML escapes of `"` and `'`: named, decimal and hex entities (`&quot;`, `&#34;`, `&#x22;`, …). */
+const HTML_QUOTES: readonly (readonly [string, string])[] = [
+  ['&quot;', '&#39;'],
+  ['&#34;', '&#39;'],
+  ['&quot;', '&apos;'],
+  ['&#x22;', '&#x27;'],
+  ['&#X22;', '&#X27;'],
+]
+
+/** The secret HTML-escaped (`&`, `<`, `>` named, the quotes as `quotes` spells them). */
+function htmlEscaped(secret: string, [double, single]: readonly [string, string]): string {
+  return secret
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
+    .replace(/"/g, double)
+    .replace(/'/g, single)
+}
+
+/** A JSON string body with every character past ASCII as `\uXXXX` (Python's `ensure_ascii`). */
+function asciiJson(json: string, upper: boolean): string {
+  return json.replace(/[\u0080-\uffff]/g, (c) => {
+    const hex = c.charCodeAt(0).toString(16).padStart(4, '0')
+    return `\\u${upper ? hex.toUpperCase() : hex}`
+  })
+}
+
+/**
+ * The ways a secret can appear in a text that echoes it: as it is, percent-encoded as a URI
+ * component or as a form value (`URLSearchParams`, which the params mode sends), escaped in JSON
+ * (`/` as `\/` too, as PHP does; non-ASCII as `\u00e9` or `\u00E9`, as Python and PHP do; `<>&`
+ * as `\u003c`…, as Go does) or in HTML (the quotes as named, decimal or hex entities: Go writes
+ * `&#34;`). Longest first, so no form is cut by a shorter one.
+ */
+export function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1)
+  // Go's encoding/json writes `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`.
+  const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
+  const jsons = [json, json.replace(/\//g, '\\/'), goJson]
   const forms = new Set([
     secret,
     encodeURIComponent(secret),
     new URLSearchParams([['', secret]]).toString().slice(1),
-    JSON.stringify(secret).slice(1, -1),
-    // JSON may escape `/` too (PHP's json_encode does).
-    JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'),
-    html,
+    ...jsons,
+    ...jsons.flatMap((text) => [asciiJson(text, false), asciiJson(text, true)]),
+    ...HTML_QUOTES.map((quotes) => htmlEscaped(secret, quotes)),
   ])
   return [...forms].sort((a, b) => b.length - a.length)
 }

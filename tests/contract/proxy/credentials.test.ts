@@ -441,3 +441,43 @@ describe('what passes unchanged', () => {
     expect(res.json()).toEqual({ request_id: id, status: 'IN PROGRESS', code: '1234' })
   })
 })
+
+describe('a secret echoed in the escapes other servers write', () => {
+  const secret = 'p@ss w/rd+&<>"é%'
+  /** Go's html.EscapeString: `&#34;` and `&#39;` for the quotes. */
+  const goHtml = 'p@ss w/rd+&amp;&lt;&gt;&#34;é%'
+  /** Python's json.dumps (ensure_ascii): `é` as `\u00e9`. */
+  const pythonJson = 'p@ss w/rd+&<>\\"\\u00e9%'
+
+  it.each([
+    ['an HTML page with numeric entities', 'text/html', `<p>bad secret ${goHtml}</p>`, goHtml],
+    [
+      'a JSON error with \\u escapes',
+      'application/json',
+      `{"error":"bad secret ${pythonJson}"}`,
+      pythonJson,
+    ],
+  ])('never reaches the browser or the log from %s', async (_, type, page, form) => {
+    await proxy.close()
+    const live = {
+      upstream: httpUpstream(upstream.url),
+      credentials: { apiKey: LIVE.apiKey, apiSecret: secret },
+      auth: 'basic' as const,
+      searchPerSecond: 50,
+    }
+    proxy = await startProxy(upstream.url, { live })
+    upstream.setHandler((_arrival, res) => {
+      res.writeHead(500, { 'content-type': type })
+      res.end(page)
+    })
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900000', brand: 'Acme' }),
+    })
+    expect(res.status).toBeGreaterThanOrEqual(500)
+    expect(res.body).toContain('bad secret [redacted]')
+    expect(res.body).not.toContain(form)
+    expect(res.body).not.toContain('rd+')
+    expect(proxy.lines.join('\n')).not.toContain('rd+')
+  })
+})

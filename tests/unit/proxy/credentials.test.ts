@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   basicAuthorization,
@@ -189,5 +190,75 @@ describe('createRedactor', () => {
   it('gives back the very same text when no secret shows, and never redacts a secret under 4 characters', () => {
     const text = 'status=0 abc request_id=abc123'
     expect(redactSecrets(text)).toBe(text)
+  })
+})
+
+describe('redact: escapes other servers write', () => {
+  const secret = 'p@ss w/rd+&<>"é%'
+
+  it.each([
+    ["Go's html.EscapeString (decimal quotes)", 'p@ss w/rd+&amp;&lt;&gt;&#34;é%'],
+    ['hex entities (&#x22;)', 'p@ss w/rd+&amp;&lt;&gt;&#x22;é%'],
+    ["Python's json.dumps (ensure_ascii)", 'p@ss w/rd+&<>\\"\\u00e9%'],
+    ['upper-case \\u escapes', 'p@ss w/rd+&<>\\"\\u00E9%'],
+    ["PHP's json_encode (\\/ and \\u)", 'p@ss w\\/rd+&<>\\"\\u00e9%'],
+    ["Go's encoding/json (\\u003c for <>&)", 'p@ss w/rd+\\u0026\\u003c\\u003e\\"é%'],
+  ])('redacts the secret escaped by %s', (_, form) => {
+    const text = `error: bad secret ${form} (end)`
+    expect(redact(text, [secret])).toBe('error: bad secret [redacted] (end)')
+    expect(createRedactor([secret])(text)).toBe('error: bad secret [redacted] (end)')
+  })
+
+  it('redacts a single quote as &#39;, &#x27; or &apos;', () => {
+    const quoted = "it's-a-secret"
+    for (const entity of ['&#39;', '&#x27;', '&apos;']) {
+      const text = `<p>${quoted.replace("'", entity)}</p>`
+      expect(redact(text, [quoted])).toBe('<p>[redacted]</p>')
+    }
+  })
+})
+
+/** HTML escapes as Go writes them (html.EscapeString) and with hex entities. */
+const goHtml = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&#34;')
+    .replace(/'/g, '&#39;')
+const hexHtml = (s: string) => goHtml(s).replace(/&#34;/g, '&#x22;').replace(/&#39;/g, '&#x27;')
+/** A JSON string body as Python's json.dumps writes it (non-ASCII as \u, lower-case hex). */
+const pythonJson = (s: string, upper = false) =>
+  JSON.stringify(s)
+    .slice(1, -1)
+    .replace(/[\u0080-\uffff]/g, (c) => {
+      const hex = c.charCodeAt(0).toString(16).padStart(4, '0')
+      return `\\u${upper ? hex.toUpperCase() : hex}`
+    })
+
+describe('redact: property', () => {
+  it('leaves no escaped form of any secret in an echo of it', () => {
+    const secretArb = fc
+      .string({
+        unit: fc.constantFrom(...'aZ9 /+&<>"\'%é€😀'.split(/(?:)/u)),
+        minLength: 4,
+        maxLength: 16,
+      })
+      .filter((s) => s.length >= 4)
+    fc.assert(
+      fc.property(
+        secretArb,
+        fc.constantFrom(
+          goHtml,
+          hexHtml,
+          (s: string) => pythonJson(s),
+          (s: string) => pythonJson(s, true),
+        ),
+        (secret, escape) => {
+          const out = redact(`[${escape(secret)}]`, [secret])
+          expect(out).toBe('[[redacted]]')
+        },
+      ),
+    )
   })
 })
