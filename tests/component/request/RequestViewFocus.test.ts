@@ -1,0 +1,152 @@
+/**
+ * The request page keeps the keyboard focus when something outside it turns off the control that
+ * has it: the request expires, another client verifies it, its next event goes out. The focus
+ * goes to what says the new state (the reason next to the control), never to the page's body, and
+ * a focus elsewhere on the page stays where it is.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import type { AdminRequest } from '@contract/admin'
+import { checkCode, searchRequests } from '@/api/verify'
+import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import { adminRequest } from '../verify/support'
+import { clockAt, requestRouter, searchAnswer } from './support'
+
+vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+
+const ID = 'f'.repeat(32)
+let t0 = 0
+let wrapper: VueWrapper | null = null
+
+async function mountAttached(admin: AdminRequest): Promise<VueWrapper> {
+  vi.mocked(getAdminRequest).mockResolvedValue(admin)
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const router = await requestRouter()
+  await router.push(`/requests/${ID}`)
+  const RequestView = (await import('@/views/RequestView.vue')).default
+  wrapper = mount(RequestView, {
+    props: { id: ID },
+    global: { plugins: [pinia, router] },
+    attachTo: document.body,
+  })
+  await flushPromises()
+  return wrapper
+}
+
+/** What the sandbox's event stream pushes about the request (another client, the clock). */
+async function pushed(admin: AdminRequest): Promise<void> {
+  const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+  onEvent({ type: 'request', data: admin })
+  await flushPromises()
+}
+
+const el = (selector: string) => wrapper!.get(selector).element as HTMLElement
+const iso = (ms: number) => new Date(ms).toISOString()
+const expired = () => adminRequest(ID, t0, { status: 'EXPIRED', finalized_at: iso(t0 + 700_000) })
+const verified = () => adminRequest(ID, t0, { status: 'SUCCESS', finalized_at: iso(t0 + 20_000) })
+
+beforeEach(() => {
+  localStorage.clear()
+  t0 = Date.now()
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+  vi.setSystemTime(t0 + 10_000)
+  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
+  vi.mocked(searchRequests).mockResolvedValue({
+    kind: 'found',
+    requests: [searchAnswer(ID)],
+    missing: [],
+  })
+  vi.mocked(openSandboxEvents).mockClear()
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+  vi.useRealTimers()
+})
+
+describe('request page: a control turned off from elsewhere while it has the focus', () => {
+  it('moves the focus from the code field to the reason when the request expires', async () => {
+    await mountAttached(adminRequest(ID, t0))
+    el('#pin-code').focus()
+    await pushed(expired())
+    expect((el('#pin-code') as HTMLInputElement).disabled).toBe(true)
+    expect(document.activeElement).toBe(el('#pin-reason'))
+    expect(el('#pin-reason').textContent?.trim()).toBe('Check not possible: request expired')
+  })
+
+  it('moves the focus from Check code to the reason when another client verifies the request', async () => {
+    await mountAttached(adminRequest(ID, t0))
+    el('form.pin-entry button').focus()
+    await pushed(verified())
+    expect(document.activeElement).toBe(el('#pin-reason'))
+    expect(el('#pin-reason').textContent?.trim()).toBe(
+      'Check not possible: request already verified',
+    )
+  })
+
+  it('moves the focus from Cancel request to its reason when the second message goes out', async () => {
+    vi.setSystemTime(t0 + 40_000)
+    await mountAttached(adminRequest(ID, t0))
+    const cancel = el('#cancel') as HTMLButtonElement
+    expect(cancel.disabled).toBe(false)
+    cancel.focus()
+    const first = adminRequest(ID, t0).events[0]!
+    await pushed(
+      adminRequest(ID, t0, {
+        events: [first, { ...first, id: 'e2', index: 1, type: 'tts', sent_at: iso(t0 + 39_000) }],
+      }),
+    )
+    expect(cancel.disabled).toBe(true)
+    expect(document.activeElement).toBe(el('#cancel-reason'))
+    expect(el('#cancel-reason').textContent?.trim()).toBe(
+      'cancel no longer possible: a second message or call has gone out',
+    )
+  })
+
+  it('moves the focus from Cancel request to its reason when the request expires', async () => {
+    vi.setSystemTime(t0 + 40_000)
+    await mountAttached(adminRequest(ID, t0))
+    el('#cancel').focus()
+    await pushed(expired())
+    expect(document.activeElement).toBe(el('#cancel-reason'))
+    expect(el('#cancel-reason').textContent?.trim()).toBe('request expired')
+  })
+
+  it('leaves a focus that is elsewhere on the page where it is', async () => {
+    await mountAttached(adminRequest(ID, t0))
+    const refresh = wrapper!.findAll('button').find((b) => b.text() === 'Refresh')!
+    ;(refresh.element as HTMLButtonElement).focus()
+    await pushed(expired())
+    expect(document.activeElement).toBe(refresh.element)
+  })
+
+  it('takes no focus when none was on the page', async () => {
+    await mountAttached(adminRequest(ID, t0))
+    ;(document.activeElement as HTMLElement | null)?.blur()
+    await pushed(verified())
+    expect(document.activeElement).toBe(document.body)
+  })
+
+  it('after a wrong code, an expiry later moves the focus to the reason, not to that old answer', async () => {
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '16',
+      error_text: 'The code provided does not match the expected value',
+    })
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0))
+    await mountAttached(adminRequest(ID, t0))
+    el('#pin-code').focus()
+    await wrapper!.get('#pin-code').setValue('1111')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    expect(document.activeElement).toBe(el('#pin-code'))
+    expect(el('#action-outcome').textContent).toContain('Status 16')
+    await pushed(expired())
+    expect(document.activeElement).toBe(el('#pin-reason'))
+  })
+})

@@ -1,0 +1,78 @@
+/**
+ * The request page in real Chromium against the real server: when something outside the page
+ * turns off the control that has the keyboard focus (the request expires, another client verifies
+ * it, its next event goes out), the focus goes to the reason now said next to that control, never
+ * to the page's body.
+ */
+import type { Page } from 'playwright-core'
+import { expect, test } from 'vitest'
+import {
+  adminRequest,
+  advanceClock,
+  baseURL,
+  PIN_LABEL,
+  POLL,
+  randomNumber,
+  startVerification,
+  useBrowser,
+  waitForStatus,
+} from './support'
+
+const app = useBrowser()
+
+/** The focused element as `tag#id "text"`, or `(body)`. */
+function focusIs(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    if (!el || el === document.body) return '(body)'
+    const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ')
+    return `${el.localName}${el.id ? `#${el.id}` : ''} "${text.trim().slice(0, 80)}"`
+  })
+}
+
+/** Another client of the sandbox (the tester's own application) acting on the request. */
+async function ownApp(path: string, params: Record<string, string>): Promise<void> {
+  const query = new URLSearchParams({ api_key: 'sandbox', api_secret: 'sandbox-secret', ...params })
+  const response = await fetch(`${baseURL()}/sandbox/verify/${path}/json?${query.toString()}`)
+  expect(((await response.json()) as { status: string }).status).toBe('0')
+}
+
+test('the request expires while the code field has the focus: the focus goes to the reason', async () => {
+  const { page } = app
+  await startVerification(page, randomNumber().typed)
+  await waitForStatus(page, 'IN PROGRESS')
+  await page.getByLabel(PIN_LABEL).focus()
+  await page.keyboard.type('12')
+  await advanceClock(700)
+  await waitForStatus(page, 'EXPIRED')
+  await expect
+    .poll(() => focusIs(page), POLL)
+    .toBe('p#pin-reason "Check not possible: request expired"')
+})
+
+test('another client verifies the request while Check code has the focus: the focus goes to the reason', async () => {
+  const { page } = app
+  const id = await startVerification(page, randomNumber().typed)
+  await waitForStatus(page, 'IN PROGRESS')
+  await page.getByRole('button', { name: 'Check code' }).focus()
+  await ownApp('check', { request_id: id, code: (await adminRequest(id)).pin })
+  await waitForStatus(page, 'SUCCESS')
+  await expect
+    .poll(() => focusIs(page), POLL)
+    .toBe('p#pin-reason "Check not possible: request already verified"')
+})
+
+test('the next event goes out while Cancel request has the focus: the focus goes to its reason', async () => {
+  const { page } = app
+  const id = await startVerification(page, randomNumber().typed)
+  await waitForStatus(page, 'IN PROGRESS')
+  await advanceClock(31)
+  const cancel = page.getByRole('button', { name: 'Cancel request' })
+  await expect.poll(() => cancel.isEnabled(), POLL).toBe(true)
+  await cancel.focus()
+  await ownApp('control', { request_id: id, cmd: 'trigger_next_event' })
+  await expect.poll(() => cancel.isDisabled(), POLL).toBe(true)
+  await expect
+    .poll(() => focusIs(page), POLL)
+    .toBe('span#cancel-reason "cancel no longer possible: a second message or call has gone out"')
+})
