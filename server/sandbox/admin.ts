@@ -8,7 +8,7 @@ import { JSON_TYPE, httpError, jsonAnswer } from './http.ts'
 import type { SandboxContext } from './context.ts'
 import { messageView } from './handset.ts'
 import { statusFilterOf } from './engine.ts'
-import { SEARCH_STATUSES, type HttpErrorBody } from '../../contract/index.ts'
+import { SEARCH_STATUSES, type EventType, type HttpErrorBody } from '../../contract/index.ts'
 
 const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
 const MAX_LIST = 1000
@@ -92,6 +92,8 @@ const READ = ['GET', 'HEAD'] as const
 
 const PIN_RULE = /^[0-9]{4,10}$/
 const STATUSES: readonly string[] = SEARCH_STATUSES
+/** The channels a message can come by (the `channel` filter of the messages list). */
+const CHANNELS: readonly string[] = ['sms', 'tts'] satisfies EventType[]
 
 export async function handleAdmin(ctx: SandboxContext, call: Call, path: string): Promise<Answer> {
   let parts: string[]
@@ -153,10 +155,14 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
       const offset = intParam(call.query, 'offset', 0, Number.MAX_SAFE_INTEGER)
       if (typeof limit === 'string') return httpError(400, 'invalid_value', limit)
       if (typeof offset === 'string') return httpError(400, 'invalid_value', offset)
+      const channel = call.query.get('channel') || undefined
+      if (channel !== undefined && !CHANNELS.includes(channel)) {
+        return httpError(400, 'invalid_value', `channel must be one of ${CHANNELS.join(', ')}.`)
+      }
       const { messages, total } = engine.handset.list({
         number: call.query.get('number') ?? undefined,
         request_id: call.query.get('request_id') ?? undefined,
-        channel: call.query.get('channel') ?? undefined,
+        channel,
         account: call.query.get('account') ?? undefined,
         limit,
         offset,

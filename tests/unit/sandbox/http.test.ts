@@ -410,4 +410,19 @@ describe('admin API', () => {
     await json(s, '/__admin/throttle', 'PUT', { per_second: null })
     expect(((await (await s.fetch(req(q))).json()) as { status: string }).status).toBe('101')
   })
+
+  it('refuses an unknown channel filter of the messages list with 400, as a bad status filter', async () => {
+    const s = sandbox()
+    const fax = await s.fetch(req('/__admin/messages?channel=fax'))
+    expect(fax.status).toBe(400)
+    expect(await fax.json()).toEqual({
+      error: { code: 'invalid_value', message: 'channel must be one of sms, tts.' },
+    })
+    const status = await s.fetch(req('/__admin/requests?status=NOPE'))
+    expect(status.status).toBe(400)
+    for (const channel of ['sms', 'tts', '']) {
+      const res = await s.fetch(req(`/__admin/messages?channel=${channel}`))
+      expect(res.status).toBe(200)
+    }
+  })
 })
