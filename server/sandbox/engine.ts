@@ -338,9 +338,12 @@ export class Engine {
     }))
   }
 
-  /** Sets the throttle of one account or (without key) of all; null switches it off. */
+  /**
+   * Sets the throttle of one account or (without key) of all: null switches it off, 0 lets no
+   * call through (every one answers status 1, to try a client's back-off).
+   */
   setThrottle(perSecond: number | null, apiKey?: string): boolean {
-    const value = perSecond && perSecond > 0 ? perSecond : null
+    const value = perSecond !== null && perSecond >= 0 ? perSecond : null
     if (apiKey !== undefined) {
       const a = this.accounts.get(apiKey)
       if (!a) return false
@@ -491,6 +494,7 @@ export class Engine {
 
   private throttled(account: Account): boolean {
     if (account.throttle === null) return false
+    if (account.throttle === 0) return true
     const now = this.now()
     const recent = account.recent
     if (recent.length < account.throttle) {

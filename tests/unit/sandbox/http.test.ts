@@ -411,6 +411,21 @@ describe('admin API', () => {
     expect(((await (await s.fetch(req(q))).json()) as { status: string }).status).toBe('101')
   })
 
+  it('throttle 0 lets no call through (status 1) until it is switched off with null', async () => {
+    const s = sandbox({ accounts: 'k1:s1' })
+    const set = await json(s, '/__admin/throttle', 'PUT', { per_second: 0 })
+    expect(set.body.accounts[0]).toMatchObject({ api_key: 'k1', throttle_per_second: 0 })
+    const statusOf = async (path: string) =>
+      ((await (await s.fetch(req(path))).json()) as { status: string }).status
+    const creds = 'api_key=k1&api_secret=s1'
+    expect(await statusOf(`/verify/json?${creds}&number=447700900001&brand=A`)).toBe('1')
+    expect(await statusOf(`/verify/search/json?${creds}&request_id=x`)).toBe('1')
+    expect(await statusOf(`/verify/check/json?${creds}&request_id=x&code=1234`)).toBe('1')
+    expect((await json(s, '/__admin/requests')).body.requests).toEqual([])
+    await json(s, '/__admin/throttle', 'PUT', { per_second: null })
+    expect(await statusOf(`/verify/search/json?${creds}&request_id=x`)).toBe('101')
+  })
+
   it('refuses an unknown channel filter of the messages list with 400, as a bad status filter', async () => {
     const s = sandbox()
     const fax = await s.fetch(req('/__admin/messages?channel=fax'))
