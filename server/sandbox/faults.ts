@@ -4,7 +4,7 @@
  * marked with `BACKGROUND_CALL` and never take one: faults are for the tester's application, and
  * for what the tester does in the dashboard.
  */
-import { VERIFY_ENDPOINTS } from '../../contract/index.ts'
+import { FAULT_STATUSES, VERIFY_ENDPOINTS, type FaultEndpoint } from '../../contract/index.ts'
 import type { AdminFault, VerifyEndpoint } from '../../contract/index.ts'
 
 export const MAX_FAULT_DELAY_MS = 120_000
@@ -59,6 +59,14 @@ export class Faults {
       if (!/^[0-9]+$/.test(status) || status === '0') {
         return {
           error: 'status must be a non-zero API status code such as "1", "5", "7", "15", "29".',
+        }
+      }
+      const allowed = FAULT_STATUSES[endpoint as FaultEndpoint]
+      if (!allowed.includes(status)) {
+        return {
+          error:
+            `status ${status} is not one the API answers on ${endpoint === 'any' ? 'every endpoint' : endpoint}: ` +
+            `give one of ${allowed.join(', ')}.`,
         }
       }
     }

@@ -493,12 +493,7 @@ describe('POST /__admin/faults', () => {
         { status: '19', error_text: T.NO_MORE_EVENTS(id) },
       ],
     ]
-    cases.push([
-      '19',
-      'request',
-      () => postForm(sb.base, '/verify/json', { ...sb.creds, number: uniqueNumber(), brand: 'A' }),
-      { status: '19', error_text: 'No more events are left to execute for the request' },
-    ])
+    // A status the endpoint never answers (19 on a start) is refused when injected: see below.
     for (const [status, endpoint, call, expected] of cases) {
       await admin(sb.base, '/faults', { endpoint, status })
       expect((await call()).body, `${status} on ${endpoint}`).toEqual(expected)
@@ -596,6 +591,26 @@ describe('POST /__admin/faults', () => {
           code: 'invalid_value',
           message: 'endpoint must be one of any, request, check, search, control, psd2.',
         },
+      },
+    })
+    expect(listOf(await admin(sb.base, '/faults'), 'faults')).toEqual([])
+  })
+
+  it('refuses a status the endpoint never answers with a 400 naming those it does', async () => {
+    expect(await adminError('/faults', '{"endpoint":"check","status":"10"}')).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_value',
+          message:
+            'status 10 is not one the API answers on check: give one of 1, 2, 3, 4, 5, 6, 16, 17, 999.',
+        },
+      },
+    })
+    expect(await adminError('/faults', '{"endpoint":"request","status":"12345"}')).toMatchObject({
+      status: 400,
+      body: {
+        error: { message: expect.stringMatching(/^status 12345 is not one .* on request:/) },
       },
     })
     expect(listOf(await admin(sb.base, '/faults'), 'faults')).toEqual([])

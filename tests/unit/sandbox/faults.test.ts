@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { FAULT_STATUSES } from '../../../contract/fault-statuses'
 import { BACKGROUND_CALL, Faults, isBackgroundCall } from '../../../server/sandbox/faults'
 
 describe('Faults.take and the background mark', () => {
@@ -40,5 +41,41 @@ describe('Faults.take and the background mark', () => {
     expect(isBackgroundCall({ [Symbol.for('verify-desk.sandbox.background-call')]: true })).toBe(
       true,
     )
+  })
+})
+
+describe('Faults.add: statuses by endpoint', () => {
+  it.each([
+    ['check', '10', '1, 2, 3, 4, 5, 6, 16, 17, 999'],
+    ['control', '17', '1, 2, 3, 4, 5, 6, 8, 9, 19, 999'],
+    ['search', '16', '1, 2, 3, 4, 5, 6, 18, 101, 999'],
+    ['request', '12345', '1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 29, 999'],
+    ['psd2', '20', '1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 21, 29, 999'],
+  ])('refuses on %s status %s, naming the statuses it answers', (endpoint, status, allowed) => {
+    const faults = new Faults()
+    expect(faults.add({ endpoint, status })).toEqual({
+      error: `status ${status} is not one the API answers on ${endpoint}: give one of ${allowed}.`,
+    })
+    expect(faults.list()).toEqual([])
+  })
+
+  it('refuses for any endpoint a status not every endpoint answers', () => {
+    const faults = new Faults()
+    expect(faults.add({ endpoint: 'any', status: '10' })).toEqual({
+      error:
+        'status 10 is not one the API answers on every endpoint: give one of 1, 2, 3, 4, 5, 6, 999.',
+    })
+  })
+
+  it('takes every status of the shared table on its endpoint', () => {
+    const faults = new Faults()
+    for (const [endpoint, statuses] of Object.entries(FAULT_STATUSES)) {
+      for (const status of statuses) {
+        expect(faults.add({ endpoint, status }), `${endpoint} ${status}`).toMatchObject({
+          endpoint,
+          status,
+        })
+      }
+    }
   })
 })
