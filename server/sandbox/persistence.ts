@@ -4,8 +4,8 @@
  * journal beside it (`<file>.journal`, one JSON line per change) written synchronously before an
  * answer leaves, so a process killed between two snapshots loses nothing it answered. At start the
  * journal is replayed over the snapshot; each snapshot then compacts the journal.
- * A damaged or unreadable file is moved aside (never written over) with a warning and the sandbox
- * starts empty.
+ * A damaged or unreadable state file is moved aside (never written over), its journal with it,
+ * with a warning and the sandbox starts empty; a journal that cannot be read is moved aside alone.
  */
 import {
   closeSync,
@@ -68,7 +68,11 @@ function isState(value: unknown): value is PersistedState {
   )
 }
 
-/** Reads the state file; a missing file gives undefined, a damaged one is set aside. */
+/**
+ * Reads the state file; a missing file gives undefined. A damaged one is set aside, and its
+ * journal with it (the same suffix): lines replayed over nothing would bring back only part of
+ * the state, so the sandbox starts empty.
+ */
 export function loadState(file: string, logger: Logger): PersistedState | undefined {
   if (!existsSync(file)) return undefined
   let text: string
@@ -76,7 +80,7 @@ export function loadState(file: string, logger: Logger): PersistedState | undefi
     text = readFileSync(file, 'utf8')
   } catch (error) {
     // Never written over later: its requests may still be in it (a permission to fix, say).
-    setAside(file, logger, `could not be read (${errorText(error)})`)
+    setAside(file, logger, `could not be read (${errorText(error)})`, journalFileOf(file))
     return undefined
   }
   try {
@@ -85,7 +89,7 @@ export function loadState(file: string, logger: Logger): PersistedState | undefi
   } catch {
     // handled below
   }
-  setAside(file, logger, 'is damaged')
+  setAside(file, logger, 'is damaged', journalFileOf(file))
   return undefined
 }
 
@@ -93,14 +97,30 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Moves a state file that cannot be used out of the way (kept for inspection), with a warning. */
-export function setAside(file: string, logger: Logger, why: string): void {
-  const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`
+/**
+ * Moves a state file that cannot be used out of the way (kept for inspection), with a warning;
+ * with `journal`, that journal too (when there is one), under the same suffix.
+ */
+export function setAside(file: string, logger: Logger, why: string, journal?: string): void {
+  const suffix = `.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`
+  let journalNote = ''
+  if (journal !== undefined && existsSync(journal)) {
+    try {
+      renameSync(journal, `${journal}${suffix}`)
+      journalNote = ` (and its journal ${journal} to ${journal}${suffix})`
+    } catch (error) {
+      journalNote = ` (its journal ${journal} could not be moved: ${String(error)})`
+    }
+  }
   try {
-    renameSync(file, aside)
-    logger.warn(`sandbox: state file ${file} ${why}; moved it to ${aside} and started empty.`)
+    renameSync(file, `${file}${suffix}`)
+    logger.warn(
+      `sandbox: state file ${file} ${why}; moved it to ${file}${suffix}${journalNote} and started empty.`,
+    )
   } catch (error) {
-    logger.warn(`sandbox: state file ${file} ${why} and could not be moved (${String(error)}).`)
+    logger.warn(
+      `sandbox: state file ${file} ${why} and could not be moved (${String(error)})${journalNote}.`,
+    )
   }
 }
 

@@ -193,8 +193,9 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     // before closing the old): it writes what it has and stops writing, so nothing is lost.
     owners().get(file)?.()
     const journalFile = journalFileOf(file)
-    const lines = readJournal(journalFile, logger)
+    // The snapshot first: a damaged one takes its journal aside with it (nothing is replayed).
     const snapshot = loadState(file, logger)
+    const lines = readJournal(journalFile, logger)
     const state = replayJournal(snapshot, lines)
     if (state) {
       try {

@@ -134,8 +134,10 @@ describe('persistence', () => {
     writeFileSync(join(file, 'inside'), 'kept')
     mkdirSync(journalFileOf(file))
     const sandbox = createSandbox({ stateFile: file, logger, saveDelayMs: 0 })
-    expect(warnings).toHaveLength(2)
-    for (const warning of warnings) expect(warning).toMatch(/could not be read \(.*EISDIR/)
+    // One warning: the journal goes aside with the state file it belongs to.
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/could not be read \(.*EISDIR/)
+    expect(warnings[0]).toContain(`its journal ${journalFileOf(file)} to`)
     const aside = readdirSync(dir).filter((f) => f.includes('.damaged-'))
     expect(aside.map((f) => f.replace(/\.damaged-.*/, '')).sort()).toEqual([
       'state.json',
@@ -149,6 +151,47 @@ describe('persistence', () => {
     await sandbox.close()
     const saved = JSON.parse(readFileSync(file, 'utf8')) as PersistedState
     expect(saved.engine.requests).toHaveLength(1)
+  })
+
+  it('a damaged state file takes its journal aside with it: nothing is replayed, both are kept', async () => {
+    const file = join(dir, 'state.json')
+    const first = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+    const k1 = await api(first, '/verify/json', { number: '447700900001', brand: 'K1' })
+    await first.close()
+    // A process killed after K2 was answered: K2 is only in the journal.
+    const second = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+    const k2 = await api(second, '/verify/json', { number: '447700900002', brand: 'K2' })
+    const journal = journalFileOf(file)
+    const journalText = readFileSync(journal, 'utf8')
+    expect(journalText).toContain(k2.request_id as string)
+    // As a kill -9 then a damaged snapshot would leave them: the state file broken, the journal
+    // still holding K2 (close folds it into a snapshot, so it is put back as it was).
+    await second.close()
+    writeFileSync(file, '{bad')
+    writeFileSync(journal, journalText)
+    warnings.length = 0
+
+    const third = createSandbox({ stateFile: file, logger, saveDelayMs: 0 })
+    const listed = (await api(third, '/__admin/requests')) as { total: number }
+    expect(listed.total).toBe(0)
+    const aside = readdirSync(dir).filter((f) => f.includes('.damaged-'))
+    expect(aside).toHaveLength(2)
+    const stateAside = aside.find((f) => f.startsWith('state.json.damaged-')) as string
+    const suffix = stateAside.slice('state.json'.length)
+    expect(aside).toContain(`state.json.journal${suffix}`)
+    expect(readFileSync(join(dir, stateAside), 'utf8')).toBe('{bad')
+    expect(readFileSync(join(dir, `state.json.journal${suffix}`), 'utf8')).toBe(journalText)
+    expect(warnings).toEqual([
+      `sandbox: state file ${file} is damaged; moved it to ${file}${suffix} (and its journal ` +
+        `${journal} to ${journal}${suffix}) and started empty.`,
+    ])
+    expect(k1.status).toBe('0')
+    await third.close()
+    // What is written from here holds neither K1 nor K2.
+    const saved = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as PersistedState)
+      : undefined
+    expect(saved?.engine.requests ?? []).toEqual([])
   })
 
   it('valid JSON of the wrong shape counts as damaged', () => {
