@@ -5,7 +5,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminRequest } from '@contract/admin'
 import { searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock } from '@/api/sandbox'
+import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 import VerifyBlockingRequest from '@/components/verify/VerifyBlockingRequest.vue'
@@ -26,16 +26,24 @@ vi.mock('@/api/sandbox', () => ({
 
 let wrapper: VueWrapper | null = null
 
-async function mountPanel(): Promise<VueWrapper> {
+async function mountPanel(
+  options: {
+    attach?: boolean
+    before?: () => Promise<unknown>
+    environment?: 'sandbox' | 'live'
+  } = {},
+): Promise<VueWrapper> {
   const pinia = createPinia()
   setActivePinia(pinia)
+  await options.before?.()
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [{ path: '/:p(.*)*', component: { render: () => h('p', 'page') } }],
   })
   wrapper = mount(VerifyBlockingRequest, {
-    props: { requestId: BLOCKER_ID, environment: 'sandbox' },
+    props: { requestId: BLOCKER_ID, environment: options.environment ?? 'sandbox' },
     global: { plugins: [pinia, router] },
+    ...(options.attach ? { attachTo: document.body } : {}),
   })
   await flushPromises()
   return wrapper
@@ -109,5 +117,124 @@ describe('the status-10 panel: the blocking request reaches its end', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('the status-10 panel: its request ends or is lost while its cancel has the focus', () => {
+  /** History holds the blocking request, as a start from this dashboard left it. */
+  const inHistory = () =>
+    useRequestsStore().upsert({
+      request_id: BLOCKER_ID,
+      environment: 'sandbox',
+      kind: 'request',
+      number: '447700900123',
+      status: 'IN PROGRESS',
+      createdAt: Date.now() - 40_000,
+      source: 'started',
+    })
+  /** The sandbox's event stream, as the panel listens to it. */
+  const push = async (event: SandboxEvent) => {
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    onEvent(event)
+    await flushPromises()
+  }
+  const said = () => wrapper!.get('[data-test="blocking-end-announcement"]')
+
+  it('after a sandbox reset, says the request no longer exists instead of offering its cancel', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel({ attach: true, before: inHistory })
+    expect(cancelButton().disabled).toBe(false)
+    cancelButton().focus()
+
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [BLOCKER_ID],
+      error_text: 'No response found',
+    })
+    await push({ type: 'reset', data: { at: new Date().toISOString() } })
+    // What history knew (and later marks UNKNOWN) is no request to cancel.
+    await useRequestsStore().markGone(BLOCKER_ID, 'The sandbox was reset')
+    await flushPromises()
+
+    expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
+    expect(wrapper!.text()).not.toMatch(/cancel possible|UNKNOWN|IN PROGRESS/)
+    const block = wrapper!.get('[data-test="blocking-not-found"]')
+    expect(block.text()).toBe(
+      'This request no longer exists: the sandbox was reset, and its requests went with it. It no longer blocks this number, and there is nothing left to cancel. ' +
+        'Next: start again: the start goes through now.',
+    )
+    expect(document.activeElement).toBe(block.element)
+    expect(said().attributes('role')).toBe('status')
+    expect(said().text()).toBe(
+      'The request that blocked this number no longer exists (the sandbox was reset): you can start again now.',
+    )
+  })
+
+  it('a request history marked UNKNOWN that search does not find is said not found, not offered to cancel', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [BLOCKER_ID],
+      error_text: 'No response found',
+    })
+    await mountPanel({
+      environment: 'live',
+      before: async () => {
+        // A live request: search is all there is to read it by.
+        await useRequestsStore().upsert({
+          request_id: BLOCKER_ID,
+          environment: 'live',
+          kind: 'request',
+          number: '447700900123',
+          status: 'IN PROGRESS',
+          createdAt: Date.now() - 40_000,
+          source: 'started',
+        })
+        await useRequestsStore().markGone(BLOCKER_ID, 'Not found')
+      },
+    })
+    expect(useRequestsStore().byId(BLOCKER_ID)?.status).toBe('UNKNOWN')
+    expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
+    expect(wrapper!.get('[data-test="blocking-not-found"]').text()).toContain(
+      'This request could not be found: searching Live for it answered status 101 (No response found).',
+    )
+  })
+
+  it('verified elsewhere: says it has ended once, and the focus goes from its cancel to that sentence', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel({ attach: true })
+    cancelButton().focus()
+    const verified = adminRequest(BLOCKER_ID, Date.now() - 40_000, {
+      status: 'SUCCESS',
+      finalized_at: new Date().toISOString(),
+    })
+    vi.mocked(getAdminRequest).mockResolvedValue(verified)
+    await push({ type: 'request', data: verified })
+
+    const sentence = wrapper!.get('[data-focus-on-end]')
+    expect(sentence.text()).toBe('It has ended (SUCCESS): you can start again now.')
+    expect(document.activeElement).toBe(sentence.element)
+    expect(said().text()).toBe(
+      'The request that blocked this number has ended (SUCCESS): you can start again now.',
+    )
+    // Read again (the event stream reconnects): not said a second time.
+    await push({ type: 'request', data: verified })
+    expect(said().text()).toBe(
+      'The request that blocked this number has ended (SUCCESS): you can start again now.',
+    )
+  })
+
+  it('leaves a focus elsewhere on the page alone when the request ends', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel({ attach: true })
+    const link = wrapper!.get('a').element as HTMLElement
+    link.focus()
+    await push({
+      type: 'request',
+      data: adminRequest(BLOCKER_ID, Date.now() - 40_000, { status: 'EXPIRED' }),
+    })
+    expect(wrapper!.text()).toContain('It has ended (EXPIRED)')
+    expect(document.activeElement).toBe(link)
   })
 })
