@@ -143,7 +143,7 @@ export function acquireStateLock(stateFile: string, options: LockOptions = {}): 
   }
 
   if (held().has(file) && parseHolder(readText(file) ?? '')?.pid === pid) return owned()
-  mkdirSync(dirname(file), { recursive: true })
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   for (let attempt = 0; attempt < 1000; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600)

@@ -10,12 +10,15 @@
 import {
   closeSync,
   existsSync,
+  chmodSync,
+  fchmodSync,
   fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
   readSync,
   renameSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs'
@@ -23,6 +26,24 @@ import { mkdir, unlink, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { TestNumber } from '../../contract/index.ts'
 import type { EngineSnapshot, RequestRecord } from './engine.ts'
+
+/**
+ * The state file, its journal and their set-aside copies hold every PIN: readable by their owner
+ * only (0600), in a folder the sandbox creates for its owner only (0700; an existing folder keeps
+ * its mode).
+ */
+export const PRIVATE_FILE = 0o600
+export const PRIVATE_DIR = { recursive: true, mode: 0o700 } as const
+
+/** Makes a file set aside readable by its owner only (a copy left by an older version may not be). */
+function keepPrivate(file: string): void {
+  try {
+    // A folder in the file's place keeps its mode (0600 would lock its owner out of it).
+    if (statSync(file).isFile()) chmodSync(file, PRIVATE_FILE)
+  } catch {
+    // A file of another owner: left as it is.
+  }
+}
 
 export interface PersistedState {
   version: 1
@@ -107,6 +128,7 @@ export function setAside(file: string, logger: Logger, why: string, journal?: st
   if (journal !== undefined && existsSync(journal)) {
     try {
       renameSync(journal, `${journal}${suffix}`)
+      keepPrivate(`${journal}${suffix}`)
       journalNote = ` (and its journal ${journal} to ${journal}${suffix})`
     } catch (error) {
       journalNote = ` (its journal ${journal} could not be moved: ${String(error)})`
@@ -114,6 +136,7 @@ export function setAside(file: string, logger: Logger, why: string, journal?: st
   }
   try {
     renameSync(file, `${file}${suffix}`)
+    keepPrivate(`${file}${suffix}`)
     logger.warn(
       `sandbox: state file ${file} ${why}; moved it to ${file}${suffix}${journalNote} and started empty.`,
     )
@@ -215,8 +238,10 @@ export function openJournal(file: string, seq: number, logger: Logger): Journal 
   }
   const open = () => {
     try {
-      mkdirSync(dirname(file), { recursive: true })
-      fd = openSync(file, 'a')
+      mkdirSync(dirname(file), PRIVATE_DIR)
+      fd = openSync(file, 'a', PRIVATE_FILE)
+      // A journal left by an older version may be readable by others: it holds every PIN.
+      fchmodSync(fd, PRIVATE_FILE)
       size = fstatSync(fd).size
     } catch (error) {
       fd = undefined
@@ -257,7 +282,7 @@ export function openJournal(file: string, seq: number, logger: Logger): Journal 
           }
         }
         const tmp = `${file}.${process.pid}.tmp`
-        writeFileSync(tmp, tail)
+        writeFileSync(tmp, tail, { mode: PRIVATE_FILE })
         renameSync(tmp, file)
       } catch (error) {
         fail(error)
@@ -336,8 +361,8 @@ export function createStateWriter(
     const mine = ++generation
     writing = (async () => {
       try {
-        await mkdir(dirname(file), { recursive: true })
-        await writeFile(tmp, text)
+        await mkdir(dirname(file), PRIVATE_DIR)
+        await writeFile(tmp, text, { mode: PRIVATE_FILE })
       } catch (error) {
         fail(error)
         return
@@ -379,9 +404,9 @@ export function createStateWriter(
       const t0 = performance.now()
       const state = produce()
       try {
-        mkdirSync(dirname(file), { recursive: true })
+        mkdirSync(dirname(file), PRIVATE_DIR)
         const tmp = tmpName()
-        writeFileSync(tmp, JSON.stringify(state))
+        writeFileSync(tmp, JSON.stringify(state), { mode: PRIVATE_FILE })
         took(performance.now() - t0)
         renameSync(tmp, file)
       } catch (error) {

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -192,6 +193,31 @@ describe('persistence', () => {
       ? (JSON.parse(readFileSync(file, 'utf8')) as PersistedState)
       : undefined
     expect(saved?.engine.requests ?? []).toEqual([])
+  })
+
+  it('keeps the state file, journal and set-aside copies to their owner (0600), in a 0700 folder', async () => {
+    const mode = (path: string) => statSync(path).mode & 0o777
+    const file = join(dir, '.data', 'sandbox', 'state.json')
+    const first = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+    await api(first, '/verify/json', { number: '447700900001', brand: 'K1' })
+    expect(mode(journalFileOf(file))).toBe(0o600)
+    await first.close()
+    expect(mode(file)).toBe(0o600)
+    expect(mode(journalFileOf(file))).toBe(0o600)
+    expect(mode(join(dir, '.data', 'sandbox'))).toBe(0o700)
+    expect(mode(join(dir, '.data'))).toBe(0o700)
+
+    // Files an older version left readable by others are set aside (or opened) owner-only.
+    writeFileSync(file, '{bad', { mode: 0o644 })
+    writeFileSync(journalFileOf(file), '', { mode: 0o644 })
+    const second = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+    const aside = readdirSync(join(dir, '.data', 'sandbox')).filter((f) => f.includes('.damaged-'))
+    expect(aside).toHaveLength(2)
+    for (const name of aside) expect(mode(join(dir, '.data', 'sandbox', name)), name).toBe(0o600)
+    await api(second, '/verify/json', { number: '447700900002', brand: 'K2' })
+    expect(mode(journalFileOf(file))).toBe(0o600)
+    await second.close()
+    expect(mode(file)).toBe(0o600)
   })
 
   it('valid JSON of the wrong shape counts as damaged', () => {
