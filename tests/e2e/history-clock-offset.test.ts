@@ -1,14 +1,17 @@
 /**
- * A request history first learns of through Look up, after the sandbox clock was moved ahead (as
- * its clock controls do; on live, a browser clock lagging Vonage's does the same): the API dates it
- * by its own clock, minutes after the browser's. Verified by the tester's own application, history
- * shows it succeeded within a few background refreshes and announces it, in real Chromium.
+ * History's dates in real Chromium. A request history first learns of through Look up, after the
+ * sandbox clock was moved ahead (as its clock controls do; on live, a browser clock lagging
+ * Vonage's does the same): the API dates it by its own clock, minutes after the browser's. Verified
+ * by the tester's own application, history shows it succeeded within a few background refreshes
+ * and announces it. And the Started column shows the whole date, in the browser's language.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import {
   adminRequest,
   advanceClock,
   baseURL,
+  newPage,
   POLL,
   randomNumber,
   startFromOwnApp,
@@ -82,4 +85,75 @@ test('a looked-up request verified elsewhere with the sandbox clock ahead ends i
   expect(stored).toBeDefined()
   expect(stored!.lastActivityAt).toBeLessThanOrEqual(Date.now())
   expect(app.pageErrors).toEqual([])
+})
+
+/** A stored history entry started at `at`, as an export file holds it. */
+function entryAt(n: number, at: number) {
+  return {
+    request_id: `da7e${n.toString(16).padStart(28, '0')}`,
+    environment: 'sandbox',
+    kind: 'request',
+    number: `4477009${String(n).padStart(5, '0')}`,
+    brand: 'Dates',
+    payee: '',
+    amount: '',
+    params: {},
+    status: 'SUCCESS',
+    createdAt: at,
+    updatedAt: at,
+    lastActivityAt: at,
+    lastSearch: null,
+    lastError: null,
+    source: 'started',
+    schemaVersion: 2,
+  }
+}
+
+/** The Started cells and numbers that do not fit (cut by the ellipsis), with their text. */
+function cutTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.history-scroll .cell-date, .history-scroll a')]
+      .filter((cell) => cell.scrollWidth > cell.clientWidth)
+      .map((cell) => `${cell.textContent?.trim()} (${cell.scrollWidth} > ${cell.clientWidth} px)`),
+  )
+}
+
+test('the Started column shows the whole date from 761 px up, in several languages', async () => {
+  // The longest dates: two-digit days and hours, afternoon, every month.
+  const entries = Array.from({ length: 12 }, (_, month) =>
+    entryAt(month + 1, Date.UTC(2026, month, 28, 22, 58)),
+  )
+  // The longest number there is (15 digits) keeps its room beside them.
+  entries.push({ ...entryAt(13, Date.UTC(2026, 10, 26, 13, 42)), number: '447700900123456' })
+  for (const locale of ['en-US', 'en-GB', 'fr-FR', 'de-DE', 'es-ES']) {
+    const open = await newPage(app.browser, baseURL(), { locale, timezoneId: 'UTC' })
+    try {
+      const { page } = open
+      await page.setViewportSize({ width: 1280, height: 800 })
+      await page.goto('/history')
+      await page.getByRole('heading', { level: 1, name: 'History' }).waitFor()
+      await page.getByTestId('history-import').setInputFiles({
+        name: 'history.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify({ entries })),
+      })
+      await page
+        .locator('.history-scroll .cell-date')
+        .nth(entries.length - 1)
+        .waitFor(POLL)
+      if (locale === 'en-US') {
+        await page.getByText('Nov 26, 2026, 1:42 PM').waitFor()
+        await page.getByText('Sep 28, 2026, 10:58 PM').waitFor()
+      }
+      // From the narrowest table layout (below it the date has a line of its own) to a wide screen.
+      for (const width of [761, 1024, 1280, 1920]) {
+        await page.setViewportSize({ width, height: 800 })
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))))
+        expect(await cutTexts(page), `${locale} at ${width} px`).toEqual([])
+      }
+      expect(open.pageErrors, locale).toEqual([])
+    } finally {
+      await open.close()
+    }
+  }
 })
