@@ -16,9 +16,11 @@ import type { StoredCall } from '@/utils/call-log'
 const DAY_MS = 86_400_000
 /**
  * Entries (or call records) per message back to the page: each message is taken in by the page in
- * a task of its own, so a large import never holds the page for long.
+ * a task of its own, so a large import never holds the page for long. As many as a chunk of the
+ * store's first load: each chunk also re-sorts and re-renders the whole list, so smaller ones cost
+ * the page more in all.
  */
-export const IMPORT_CHUNK = 2000
+export const IMPORT_CHUNK = 5000
 /**
  * The first chunk of entries is a screenful: an empty history then shows its list (mounted in that
  * task) without also taking in thousands of entries.
