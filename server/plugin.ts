@@ -213,7 +213,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
         : { ...(defaultOptions.rateLimit as Required<VerifyDeskRateLimit>), ...resolved.rateLimit }
     const app = createApp({
       settings,
-      sandbox: resolved.sandbox,
+      sandbox: sandboxOptionsOf(resolved.sandbox, env),
       rateLimit: rate,
       allowedHosts: allowedHostsFor(
         listen.host,
@@ -271,7 +271,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       const early =
         config.envDir === false
           ? pickEnv(process.env)
-          : loadEnv(mode, path.resolve(root, config.envDir ?? ''), ENV_PREFIXES)
+          : loadEnv(mode, path.resolve(root, config.envDir ?? ''), PLUGIN_ENV)
       const server: NonNullable<UserConfig['server']> = {}
       const preview: NonNullable<UserConfig['preview']> = {}
       const userServer = config.server ?? {}
@@ -290,7 +290,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       // Vite's dev server serves any file below the root that its deny list does not name: the
       // sandbox's saved state holds every PIN. Setting the list replaces Vite's, so it is repeated.
       if (userServer.fs?.deny === undefined) {
-        const stateFile = resolved.sandbox.stateFile ?? process.env.SANDBOX_STATE_FILE
+        const stateFile = sandboxOptionsOf(resolved.sandbox, early).stateFile
         server.fs = {
           deny: [
             ...VITE_FS_DENY,
@@ -331,7 +331,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       env =
         config.envDir === false
           ? pickEnv(process.env)
-          : loadEnv(config.mode, config.envDir ?? config.root, ENV_PREFIXES)
+          : loadEnv(config.mode, config.envDir ?? config.root, PLUGIN_ENV)
     },
     configureServer(server) {
       mount(server, 'dev')
@@ -539,10 +539,26 @@ function isFileInside(dir: string, relative: string): boolean {
   return statSync(file, { throwIfNoEntry: false })?.isFile() === true
 }
 
+/**
+ * What the plugin reads from the environment and the `.env*` files (Vite's `loadEnv`): the proxy's
+ * `VONAGE_`/`VERIFY_DESK_` settings and the sandbox's state file, all server-side only.
+ */
+const SANDBOX_STATE_FILE_VAR = 'SANDBOX_STATE_FILE'
+const PLUGIN_ENV = [...ENV_PREFIXES, SANDBOX_STATE_FILE_VAR]
+
+/**
+ * The sandbox's options with SANDBOX_STATE_FILE (from the environment or `.env.local`) as its
+ * state file when the Vite config names none.
+ */
+function sandboxOptionsOf(options: SandboxOptions, env: Record<string, string>): SandboxOptions {
+  const fromEnv = env[SANDBOX_STATE_FILE_VAR]
+  return options.stateFile === undefined && fromEnv ? { ...options, stateFile: fromEnv } : options
+}
+
 function pickEnv(source: NodeJS.ProcessEnv): Record<string, string> {
   const picked: Record<string, string> = {}
   for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined && ENV_PREFIXES.some((prefix) => key.startsWith(prefix)))
+    if (value !== undefined && PLUGIN_ENV.some((prefix) => key.startsWith(prefix)))
       picked[key] = value
   }
   return picked

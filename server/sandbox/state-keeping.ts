@@ -46,7 +46,8 @@ const WAIT_CHECK_MS = 2000
 
 /**
  * The absolute state file asked for, or false for memory only. SANDBOX_STATE_FILE, when set, is
- * asked for even under Vitest (whose default is memory).
+ * asked for even under Vitest (whose default is memory). (The Vite plugin reads it from `.env.local`
+ * too and passes it as `option`.)
  */
 export function chooseStateFile(option: string | false | undefined): string | false {
   const fromEnv = process.env.SANDBOX_STATE_FILE

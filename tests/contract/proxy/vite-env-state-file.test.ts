@@ -1,0 +1,67 @@
+/**
+ * SANDBOX_STATE_FILE from a git-ignored `.env.local`, read the Vite way like the VONAGE_ and
+ * VERIFY_DESK_ settings: the embedded sandbox keeps its state in that file. The dev server (the
+ * project's own vite.config.ts) runs on a temporary root; nothing comes from the process environment.
+ */
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createServer, type ViteDevServer } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { call, recordingLogger } from './support'
+
+const configFile = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url))
+const saved = { ...process.env }
+const log = recordingLogger()
+let root: string
+let stateFile: string
+let server: ViteDevServer | undefined
+let port: number
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'verify-desk-env-state-'))
+  stateFile = path.join(root, 'kept', 'from-env-local.json')
+  await writeFile(path.join(root, '.env.local'), `SANDBOX_STATE_FILE=${stateFile}\n`)
+  await writeFile(path.join(root, 'index.html'), '<!doctype html><div id="app"></div>\n')
+  for (const name of Object.keys(process.env)) {
+    if (/^(VONAGE_|VERIFY_DESK_|SANDBOX_)/.test(name)) delete process.env[name]
+  }
+  server = await createServer({
+    configFile,
+    root,
+    customLogger: log.logger,
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+  })
+  await server.listen()
+  port = (server.httpServer?.address() as AddressInfo).port
+}, 60_000)
+
+afterAll(async () => {
+  await server?.close()
+  process.env = saved
+  if (root) await rm(root, { recursive: true, force: true })
+})
+
+describe('SANDBOX_STATE_FILE from .env.local', () => {
+  it('is where the embedded sandbox saves its requests', async () => {
+    const state = await call(port, '/sandbox/__admin/')
+    expect(state.json()).toMatchObject({ state: { file: stateFile, saved: true } })
+    const start = await call(port, '/sandbox/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'api_key=sandbox&api_secret=sandbox-secret&number=447700900000&brand=Acme',
+    })
+    const id = (start.json() as { request_id: string }).request_id
+    expect(id).toMatch(/^[0-9a-f]{32}$/)
+    // The journal has it before the answer left; the snapshot once the server closes.
+    expect(await readFile(`${stateFile}.journal`, 'utf8')).toContain(id)
+    await server?.close()
+    server = undefined
+    expect(existsSync(stateFile)).toBe(true)
+    expect(await readFile(stateFile, 'utf8')).toContain(id)
+  })
+})
