@@ -87,6 +87,31 @@ test('a looked-up request verified elsewhere with the sandbox clock ahead ends i
   expect(app.pageErrors).toEqual([])
 })
 
+test('a looked-up request from a sandbox clock ahead is settled at once by a reset', async () => {
+  const { page } = app
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await advanceClock(OFFSET_S)
+  const id = await startFromOwnApp(randomNumber().digits, 'ClockShop')
+  await page.goto('/lookup')
+  await page.getByRole('heading', { level: 1, name: 'Look up' }).waitFor()
+  await page.getByRole('textbox', { name: 'Request IDs' }).fill(id)
+  await page.getByRole('button', { name: 'Look up' }).click()
+  const row = page.locator('.history-row', { hasText: id })
+  await page.getByRole('link', { name: 'History' }).first().click()
+  await page.getByRole('heading', { level: 1, name: 'History' }).waitFor()
+  await row.locator('.status[data-status="IN PROGRESS"]').waitFor(POLL)
+
+  // Its submission date (the sandbox's clock) is after the reset, on the browser's clock: what
+  // counts is when history last saw it, which is before.
+  await resetSandbox()
+  const gone = row.locator('.status[data-status="UNKNOWN"]')
+  await gone.waitFor(POLL)
+  expect(await gone.getAttribute('title')).toBe(
+    'The sandbox was reset: this request no longer exists.',
+  )
+  expect(app.pageErrors).toEqual([])
+})
+
 /** A stored history entry started at `at`, as an export file holds it. */
 function entryAt(n: number, at: number) {
   return {
