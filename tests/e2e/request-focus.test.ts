@@ -76,3 +76,25 @@ test('the next event goes out while Cancel request has the focus: the focus goes
     .poll(() => focusIs(page), POLL)
     .toBe('span#cancel-reason "cancel no longer possible: a second message or call has gone out"')
 })
+
+test('"Also list the sandbox admin calls" toggled with Space stays where it was, in view', async () => {
+  const { page } = app
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await startVerification(page, randomNumber().typed)
+  await waitForStatus(page, 'IN PROGRESS')
+  const toggle = page.getByLabel('Also list the sandbox admin calls this page made')
+  // Brought to the bottom of the window, as a keyboard user reaching it by Tab has it.
+  await toggle.evaluate((el) => el.scrollIntoView({ block: 'end' }))
+  await toggle.focus()
+  const before = (await toggle.boundingBox())!
+  const listed = page.locator('ul.calls > li')
+  const count = await listed.count()
+  await page.keyboard.press('Space')
+  expect(await toggle.isChecked()).toBe(true)
+  // The page's own reads of the sandbox (admin calls) are listed now.
+  await expect.poll(() => listed.count(), POLL).toBeGreaterThan(count)
+  const after = (await toggle.boundingBox())!
+  expect(after.y).toBe(before.y)
+  expect(after.y + after.height).toBeLessThanOrEqual(900)
+  expect(await focusIs(page)).toMatch(/^input /)
+})

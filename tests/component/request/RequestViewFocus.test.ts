@@ -11,8 +11,9 @@ import type { AdminRequest } from '@contract/admin'
 import { checkCode, searchRequests } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
+import { useCallsStore } from '@/stores/calls'
 import { adminRequest } from '../verify/support'
-import { clockAt, requestRouter, searchAnswer } from './support'
+import { apiCall, clockAt, requestRouter, searchAnswer } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -148,5 +149,43 @@ describe('request page: a control turned off from elsewhere while it has the foc
     expect(el('#action-outcome').textContent).toContain('Status 16')
     await pushed(expired())
     expect(document.activeElement).toBe(el('#pin-reason'))
+  })
+})
+
+describe('request page: the toggle listing the sandbox admin calls', () => {
+  it('sits above the calls it adds, so toggling it from the keyboard never pushes it away', async () => {
+    await mountAttached(adminRequest(ID, t0))
+    const calls = useCallsStore()
+    const at = Date.UTC(2026, 0, 1, 12)
+    calls.record(apiCall({ key: 'search', query: { request_id: ID }, startedAt: at }))
+    for (let i = 0; i < 3; i++) {
+      calls.record(
+        apiCall({
+          key: `admin-${i}`,
+          path: `sandbox/__admin/requests/${ID}`,
+          query: {},
+          response: { request_id: ID, status: 'IN PROGRESS' },
+          startedAt: at + 1_000 * (i + 1),
+        }),
+      )
+    }
+    await flushPromises()
+    const listed = () => wrapper!.findAll('ul.calls > li')
+    expect(listed()).toHaveLength(1)
+
+    const toggle = wrapper!.get('input[type="checkbox"]')
+    expect(toggle.element.closest('label')?.textContent).toContain(
+      'Also list the sandbox admin calls this page made',
+    )
+    ;(toggle.element as HTMLInputElement).focus()
+    await toggle.setValue(true)
+    expect(listed()).toHaveLength(4)
+    // Every call listed, the three it added too, comes after the toggle: the list grows below it.
+    for (const item of listed()) {
+      expect(
+        toggle.element.compareDocumentPosition(item.element) & Node.DOCUMENT_POSITION_FOLLOWING,
+      ).toBe(Node.DOCUMENT_POSITION_FOLLOWING)
+    }
+    expect(document.activeElement).toBe(toggle.element)
   })
 })
