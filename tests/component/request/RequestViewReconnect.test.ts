@@ -157,6 +157,21 @@ describe('request page: a failed refresh of a request it shows', () => {
   })
 })
 
+describe('request page: a first read that fails while History holds the request', () => {
+  it("says History's copy is shown and could not be refreshed, not that it could not be loaded", async () => {
+    vi.mocked(getAdminRequest).mockRejectedValue(
+      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
+    )
+    await mountSandboxRequest(createPinia())
+    // History's copy is on screen.
+    expect(status()).toBe('IN PROGRESS')
+    const text = failure().text()
+    expect(text).toContain("The request could not be refreshed (History's copy shown): ")
+    expect(text).toContain('Failed to fetch')
+    expect(text).not.toContain('could not be loaded')
+  })
+})
+
 describe('request page: the end of a request it shows in progress passes', () => {
   it('reads the request again once, and shows how it ended', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
