@@ -313,30 +313,42 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
     updateMany(items) {
       return run(async (db) => {
         const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-        const results: HistoryEntry[] = []
-        for (const { id, next } of items) {
-          const result = next(storedOrUndefined(await tx.store.get(id)))
-          if (!result) continue
-          await tx.store.put(result)
-          results.push(result)
-        }
-        await tx.done
-        return results
+        return inOneTransaction(tx, async () => {
+          const stored = await readStored(
+            tx.store,
+            items.map((item) => item.id),
+          )
+          const results: HistoryEntry[] = []
+          for (const { id, next } of items) {
+            const result = next(stored.current(id))
+            if (!result) continue
+            stored.wrote(result)
+            results.push(result)
+          }
+          await writeAll(tx, results)
+          return results
+        })
       })
     },
     mergeMany(incoming) {
       return run(async (db) => {
         const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-        const changed: HistoryEntry[] = []
-        for (const entry of incoming) {
-          const stored = storedOrUndefined(await tx.store.get(entry.request_id))
-          const merged = mergeEntries(stored, entry)
-          if (stored && sameEntry(stored, merged)) continue
-          await tx.store.put(merged)
-          changed.push(merged)
-        }
-        await tx.done
-        return changed
+        return inOneTransaction(tx, async () => {
+          const stored = await readStored(
+            tx.store,
+            incoming.map((entry) => entry.request_id),
+          )
+          const changed: HistoryEntry[] = []
+          for (const entry of incoming) {
+            const current = stored.current(entry.request_id)
+            const merged = mergeEntries(current, entry)
+            if (current && sameEntry(current, merged)) continue
+            stored.wrote(merged)
+            changed.push(merged)
+          }
+          await writeAll(tx, changed)
+          return changed
+        })
       })
     },
     remove(ids) {
@@ -393,6 +405,89 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
     },
     close,
   }
+}
+
+type EntriesTx = IDBPTransaction<HistorySchema, ['entries'], 'readwrite'>
+
+/**
+ * Runs `fn` in `tx`, all or nothing: when `fn` fails, the transaction is aborted (nothing it
+ * wrote stays) and `fn`'s error is thrown; otherwise the transaction's end is awaited.
+ */
+async function inOneTransaction<T>(tx: EntriesTx, fn: () => Promise<T>): Promise<T> {
+  // Awaited below; this only keeps an abort from being reported as unhandled meanwhile.
+  tx.done.catch(() => {})
+  let result: T
+  try {
+    result = await fn()
+  } catch (cause) {
+    try {
+      tx.abort()
+    } catch {
+      // Already finished or aborted (e.g. by the failed request itself).
+    }
+    throw cause
+  }
+  await tx.done
+  return result
+}
+
+/**
+ * The stored copy of each id, read with every request in flight at once (one round trip for a
+ * whole batch instead of one per entry). `current` answers what a read in the same transaction
+ * would return at this point: after `wrote`, the copy just written (an id given twice sees its
+ * first change, as when each entry was read and written in turn).
+ */
+async function readStored(
+  store: EntriesTx['store'],
+  ids: readonly string[],
+): Promise<{
+  current(id: string): HistoryEntry | undefined
+  wrote(entry: HistoryEntry): void
+}> {
+  const distinct = [...new Set(ids)]
+  const raws = await allInFlight(distinct.map((id) => () => store.get(id)))
+  const stored = new Map<string, HistoryEntry | undefined>()
+  for (let i = 0; i < distinct.length; i++) stored.set(distinct[i]!, storedOrUndefined(raws[i]))
+  const repeated = distinct.length < ids.length ? repeatedIds(ids) : new Set<string>()
+  return {
+    current: (id) => stored.get(id),
+    wrote(entry) {
+      // Only an id read again needs the copy as stored (a structured clone, as IndexedDB keeps it).
+      if (repeated.has(entry.request_id)) {
+        stored.set(entry.request_id, storedOrUndefined(structuredClone(entry)))
+      }
+    },
+  }
+}
+
+function repeatedIds(ids: readonly string[]): Set<string> {
+  const seen = new Set<string>()
+  const repeated = new Set<string>()
+  for (const id of ids) {
+    if (seen.has(id)) repeated.add(id)
+    else seen.add(id)
+  }
+  return repeated
+}
+
+/** Writes entries in order with every request in flight at once (later puts of an id win). */
+async function writeAll(tx: EntriesTx, entries: readonly HistoryEntry[]): Promise<void> {
+  await allInFlight(entries.map((entry) => () => tx.store.put(entry)))
+}
+
+/**
+ * Starts every request, then waits for all. A request refused at once (it throws) ends the batch
+ * with its error; those started before it then fail with the transaction's abort, which is the
+ * same failure and not reported again.
+ */
+async function allInFlight<T>(requests: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const started: Promise<T>[] = []
+  for (const request of requests) {
+    const promise = request()
+    promise.catch(() => {})
+    started.push(promise)
+  }
+  return Promise.all(started)
 }
 
 /**
