@@ -10,6 +10,7 @@ import { afterEach, expect, test } from 'vitest'
 import {
   adminRequest,
   advanceClock,
+  axeViolations,
   baseURL,
   POLL,
   randomNumber,
@@ -90,6 +91,7 @@ test('a sandbox reset: the panel says the request no longer exists, and the focu
   expect(await panel.getByRole('button', { name: 'Cancel the blocking request' }).count()).toBe(0)
   expect(await panel.textContent()).not.toMatch(/cancel possible|UNKNOWN/)
   expect(await gone.isVisible()).toBe(true)
+  expect(await axeViolations(page)).toEqual([])
 
   // As it says: the start goes through now.
   await page.getByRole('button', { name: 'Start verification' }).click()

@@ -9,6 +9,7 @@ import { expect, test } from 'vitest'
 import {
   adminRequest,
   advanceClock,
+  axeViolations,
   baseURL,
   PIN_LABEL,
   POLL,
@@ -75,6 +76,7 @@ test('the next event goes out while Cancel request has the focus: the focus goes
   await expect
     .poll(() => focusIs(page), POLL)
     .toBe('span#cancel-reason "cancel no longer possible: a second message or call has gone out"')
+  expect(await axeViolations(page)).toEqual([])
 })
 
 test('"Also list the sandbox admin calls" toggled with Space stays where it was, in view', async () => {
