@@ -13,6 +13,7 @@ import { storageReason, useStorageProblemsStore } from '@/stores/storage-problem
 import { useSettingsStore } from '@/stores/settings'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
+import type { HistoryChange } from '@/utils/history-sorted'
 import { historyToCsv, historyToJson, parseHistoryFile } from '@/utils/history-io'
 import {
   openHistoryDb,
@@ -48,8 +49,11 @@ export type {
 } from '@/utils/history-entry'
 
 export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
+export type { HistoryChange } from '@/utils/history-sorted'
 
 const HISTORY_CHANNEL = 'verify-desk-history'
+/** Publications whose changes are kept for `changesSince` (a view lags a few at most). */
+const KEPT_PUBLICATIONS = 16
 
 export interface WriteOptions {
   /** Only update entries still stored: for background refreshes, never for what a user adds. */
@@ -168,22 +172,66 @@ export const useRequestsStore = defineStore('requests', () => {
   let db: HistoryDb = memoryHistoryDb()
   let channel: BroadcastChannel | null = null
 
-  function publish(): void {
-    entries.value = Array.from(byKey.values())
+  /** The number of each published `entries` list (see `changesSince`). */
+  const versions = new WeakMap<readonly HistoryEntry[], number>()
+  let version = 0
+  /** What the last publications changed, oldest first (null: something else, e.g. a removal). */
+  const publications: { version: number; changes: readonly HistoryChange[] | null }[] = []
+
+  /**
+   * Publishes `byKey` as the new `entries`. `changes` lists every entry set since the last
+   * publication (a new id is added at the end of the list); without it, anything may have changed.
+   */
+  function publish(changes: Map<string, HistoryChange> | null = null): void {
+    const list = Array.from(byKey.values())
+    versions.set(list, ++version)
+    publications.push({ version, changes: changes ? [...changes.values()] : null })
+    if (publications.length > KEPT_PUBLICATIONS) publications.shift()
+    entries.value = list
+  }
+
+  /** Sets one entry, noting it in `changes` (the first previous copy, the last new one). */
+  function setEntry(changes: Map<string, HistoryChange>, next: HistoryEntry): void {
+    const id = next.request_id
+    const noted = changes.get(id)
+    if (noted) noted.next = next
+    else changes.set(id, { previous: byKey.get(id), next })
+    byKey.set(id, next)
+  }
+
+  /**
+   * What changed from an earlier `entries` list to the current one, one list per publication in
+   * order, for views that keep derived lists up to date instead of recomputing them; `null` when
+   * that is not known (a removal, or too many publications ago): then recompute in full.
+   */
+  function changesSince(list: readonly HistoryEntry[]): (readonly HistoryChange[])[] | null {
+    const current = entries.value
+    if (list === current) return []
+    const from = versions.get(list)
+    if (from === undefined) return null
+    const steps = publications.filter((p) => p.version > from)
+    if (steps.length !== version - from) return null
+    const out: (readonly HistoryChange[])[] = []
+    for (const step of steps) {
+      if (!step.changes) return null
+      out.push(step.changes)
+    }
+    return out
   }
 
   /** Puts entries into memory (newer wins) and tells status listeners. */
   function absorb(incoming: readonly HistoryEntry[], remote: boolean, force = false): void {
+    const changes = new Map<string, HistoryChange>()
     for (const entry of incoming) {
       const current = byKey.get(entry.request_id)
       const next = force ? entry : mergeEntries(current, entry)
-      byKey.set(next.request_id, next)
+      setEntry(changes, next)
       if (current?.status !== next.status) {
         for (const listener of listeners)
           listener({ entry: next, previous: current?.status, remote })
       }
     }
-    publish()
+    publish(changes)
     if (waitingCalls.length > 0) scheduleCallWrite()
   }
 
@@ -417,17 +465,19 @@ export const useRequestsStore = defineStore('requests', () => {
       storedCount.value = await db.count()
       // The newest entries first, so the first screen shows at once; then everything, in chunks.
       const newest = await db.loadNewest(FIRST_SCREEN)
-      for (const entry of newest) byKey.set(entry.request_id, entry)
-      publish()
+      const first = new Map<string, HistoryChange>()
+      for (const entry of newest) setEntry(first, entry)
+      publish(first)
       isLoading.value = false
       // Then everything (damaged records, which the date index leaves out, are found here too).
       loadingRest.value = newest.length < storedCount.value
       const loaded = await db.loadAll((chunk) => {
+        const changes = new Map<string, HistoryChange>()
         for (const entry of chunk) {
           const current = byKey.get(entry.request_id)
-          if (!current || current.updatedAt < entry.updatedAt) byKey.set(entry.request_id, entry)
+          if (!current || current.updatedAt < entry.updatedAt) setEntry(changes, entry)
         }
-        publish()
+        publish(changes)
       })
       damaged.value = loaded.damaged
     } catch (cause) {
@@ -808,6 +858,7 @@ export const useRequestsStore = defineStore('requests', () => {
     applyRetention,
     importJson,
     absorbWritten,
+    changesSince,
     exportJson,
     exportCsv,
     onStatusChange,

@@ -9,7 +9,13 @@ import { SEARCH_STATUS_INFO } from '@contract/status'
 import type { VerificationRequest } from '@contract/types'
 import { searchRequests } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
-import { shortId, useRequestsStore, type HistoryEntry, type StatusChange } from '@/stores/requests'
+import {
+  shortId,
+  useRequestsStore,
+  type HistoryChange,
+  type HistoryEntry,
+  type StatusChange,
+} from '@/stores/requests'
 import { useSettingsStore } from '@/stores/settings'
 import {
   HistoryPoller,
@@ -54,6 +60,61 @@ function isWatched(entry: HistoryEntry): boolean {
   return entry.status === 'UNKNOWN' && entry.lastSearch === null && entry.lastError === null
 }
 
+function targetOf(entry: HistoryEntry): PollTarget {
+  return {
+    request_id: entry.request_id,
+    environment: entry.environment,
+    // This browser's clock only: createdAt may be the upstream's (date_submitted).
+    lastActivityAt: entry.lastActivityAt,
+  }
+}
+
+/** The entries to refresh, in history's order. */
+export function watchTargets(entries: readonly HistoryEntry[]): PollTarget[] {
+  const out: PollTarget[] = []
+  for (const entry of entries) if (isWatched(entry)) out.push(targetOf(entry))
+  return out
+}
+
+/**
+ * `targets` (the `watchTargets` of history before `changes`) after them: the same answer as
+ * `watchTargets` of history after, or `null` when a known entry starts being watched (its place
+ * in history's order is not known here). The same list when nothing watched changed.
+ */
+export function updateWatchTargets(
+  targets: PollTarget[],
+  changes: readonly HistoryChange[],
+): PollTarget[] | null {
+  const appended: PollTarget[] = []
+  /** Watched entries that changed: their new target, or null when no longer watched. */
+  const updated = new Map<string, PollTarget | null>()
+  for (const { previous, next } of changes) {
+    const was = previous !== undefined && isWatched(previous)
+    const is = isWatched(next)
+    if (!was && !is) continue
+    if (previous && !was) return null
+    // A new id is added at the end of history.
+    if (!was) appended.push(targetOf(next))
+    else updated.set(next.request_id, is ? targetOf(next) : null)
+  }
+  if (appended.length === 0 && updated.size === 0) return targets
+  let out = targets
+  if (updated.size > 0) {
+    out = []
+    let found = 0
+    for (const target of targets) {
+      const update = updated.get(target.request_id)
+      if (update === undefined) out.push(target)
+      else {
+        found++
+        if (update) out.push(update)
+      }
+    }
+    if (found !== updated.size) return null
+  }
+  return appended.length > 0 ? out.concat(appended) : out
+}
+
 /** True when a search answer tells nothing new about the entry (no write needed). */
 function unchanged(entry: HistoryEntry | undefined, request: VerificationRequest): boolean {
   const last = entry?.lastSearch
@@ -86,19 +147,25 @@ export const useWatchStore = defineStore('watch', () => {
   /** The last failed refresh (cleared by the next success). */
   const lastFailure = ref<WatchFailure | null>(null)
 
-  /** Entries being refreshed, recomputed once per history change (one loop, no per-row work). */
+  /**
+   * Entries being refreshed. When history only grew or changed in place (an import's chunks, a
+   * refresh), the list is updated from the changes; otherwise one loop over history.
+   */
+  let lastWatched: { source: readonly HistoryEntry[]; targets: PollTarget[] } | null = null
   const watched = computed<PollTarget[]>(() => {
-    const out: PollTarget[] = []
-    for (const entry of requests.entries) {
-      if (!isWatched(entry)) continue
-      out.push({
-        request_id: entry.request_id,
-        environment: entry.environment,
-        // This browser's clock only: createdAt may be the upstream's (date_submitted).
-        lastActivityAt: entry.lastActivityAt,
-      })
+    const source = requests.entries
+    let targets: PollTarget[] | null = null
+    if (lastWatched) {
+      const steps = requests.changesSince(lastWatched.source)
+      targets = steps && lastWatched.targets
+      for (const changes of steps ?? []) {
+        if (!targets) break
+        targets = updateWatchTargets(targets, changes)
+      }
     }
-    return out
+    targets ??= watchTargets(source)
+    lastWatched = { source, targets }
+    return targets
   })
 
   let nextAnnouncementId = 1

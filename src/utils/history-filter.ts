@@ -182,14 +182,18 @@ const STATUS_ORDER: Record<HistoryStatus, number> = {
   CANCELLED: 5,
 }
 
-/** A sorted copy (newest first by default; status sorts in-progress first, then by date). */
+/** The order of a sort (newest first by default; status sorts in-progress first, then by date). */
+export function compareHistory(sort: HistorySort): (a: HistoryEntry, b: HistoryEntry) => number {
+  if (sort === 'date-asc') return (a, b) => a.createdAt - b.createdAt
+  if (sort === 'status') {
+    return (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.createdAt - a.createdAt
+  }
+  return (a, b) => b.createdAt - a.createdAt
+}
+
+/** A sorted copy, in the order of `compareHistory` (stable: equal entries keep their order). */
 export function sortHistory(entries: readonly HistoryEntry[], sort: HistorySort): HistoryEntry[] {
-  const out = entries.slice()
-  if (sort === 'date-asc') out.sort((a, b) => a.createdAt - b.createdAt)
-  else if (sort === 'status') {
-    out.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.createdAt - a.createdAt)
-  } else out.sort((a, b) => b.createdAt - a.createdAt)
-  return out
+  return entries.slice().sort(compareHistory(sort))
 }
 
 /** The entries matching the filters, in the given (already sorted) order. One pass. */
