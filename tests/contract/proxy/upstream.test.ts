@@ -189,6 +189,25 @@ describe('upstream failures', () => {
     })
   })
 
+  it('answers 502 for a plain-text HTTP 500 on an XML endpoint instead of passing it on', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' })
+      res.end('Internal Server Error')
+    })
+    const res = await call(proxy.port, '/api/live/verify/check/xml', {
+      method: 'POST',
+      ...json({ request_id: 'r1', code: '1234' }),
+    })
+    expect(res.status).toBe(502)
+    expect(errorOf(res)).toMatchObject({
+      code: 'upstream_bad_response',
+      delivery: 'maybe',
+      message: expect.stringContaining(
+        'answered with an error page instead of XML (HTTP 500, text/plain): "Internal Server Error".',
+      ),
+    })
+  })
+
   it('answers 502 for a body that claims JSON but is not, quoting it', async () => {
     upstream.setHandler((_a, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
@@ -489,6 +508,21 @@ describe('answers a gateway or a regional host may give', () => {
     expect(errorOf(res).message).toContain('00001234ffff1234aaaa0000bbbb4821')
     expect(res.body).not.toContain('482193')
     expect(proxy.lines.join('\n')).not.toContain('482193')
+  })
+
+  it('hides a chosen pin_code an error page quotes on its own', async () => {
+    upstream.setHandler((_arrival, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end('<p>PIN 0090 refused</p>')
+    })
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900123', brand: 'Acme', pin_code: '0090' }),
+    })
+    expect(res.status).toBe(502)
+    expect(errorOf(res).message).toContain('PIN [code] refused')
+    expect(res.body).not.toContain('0090')
+    expect(proxy.lines.join('\n')).not.toContain('0090')
   })
 
   it('reads an answer compressed anyway, in Latin-1 or with a byte order mark, and passes it on as UTF-8', async () => {
