@@ -90,3 +90,21 @@ describe('a typed PIN outlives the page until it is sent', () => {
     expect((await openPinField(SANDBOX, first.pinia)).input().element.value).toBe('')
   })
 })
+
+describe('a typed PIN written to storage after the typing pause', () => {
+  it('is removed from session storage at once when sent, and not shown again after History and Back', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const first = await openPinField(SANDBOX)
+      await first.input().setValue('1234')
+      await vi.runAllTimersAsync()
+      expect(sessionStorage.getItem(PIN_DRAFTS_KEY)).toBe(JSON.stringify({ [SANDBOX]: '1234' }))
+      await first.wrapper.get('form').trigger('submit')
+      expect(sessionStorage.getItem(PIN_DRAFTS_KEY)).toBeNull()
+      first.wrapper.unmount()
+      expect((await openPinField(SANDBOX, first.pinia)).input().element.value).toBe('')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})

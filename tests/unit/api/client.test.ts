@@ -255,6 +255,15 @@ describe('api client', () => {
     ).rejects.toThrow(RangeError)
   })
 
+  it('sends exactly ten ids (the limit) as one search with ten request_ids', async () => {
+    serve(() => json({ verification_requests: [] }))
+    const ids = Array.from({ length: 10 }, (_, i) => `id${i}`)
+    const result = await searchRequests('sandbox', ids)
+    expect(result).toMatchObject({ kind: 'found', missing: ids })
+    expect(seen).toHaveLength(1)
+    expect(new URL(seen[0]!.url).searchParams.getAll('request_ids')).toEqual(ids)
+  })
+
   it('masks credentials in the call log', async () => {
     serve(() => json({ request_id: 'a'.repeat(32), status: '0' }))
     await startVerification('sandbox', {
