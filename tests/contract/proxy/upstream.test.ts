@@ -350,6 +350,33 @@ describe('retries', () => {
     expect(upstream.arrivals).toHaveLength(2)
   })
 
+  it('does not retry a search whose browsers all left before its network error', async () => {
+    // Without pacing nothing else stops a search nobody waits for any more.
+    await proxy.close()
+    proxy = await startProxy(upstream.url, { rateLimit: false })
+    let dropFirst!: () => void
+    const firstDropped = new Promise<void>((resolve) => (dropFirst = resolve))
+    upstream.setHandler((arrival, res, req) => {
+      if (upstream.arrivals.length === 1) {
+        void firstDropped.then(() => req.socket.destroy())
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ request_id: 'r1', status: 'IN PROGRESS', url: arrival.url }))
+    })
+    const browser = leavingCall(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    await vi.waitFor(() => expect(upstream.arrivals).toHaveLength(1), { timeout: 10_000 })
+    browser.leave()
+    await vi.waitFor(() => expect(proxy.connections()).toBe(0), { timeout: 10_000 })
+    await new Promise((resolve) => setImmediate(resolve))
+    dropFirst()
+    // The line is written once the search settled, a retry included.
+    await vi.waitFor(() => expect(proxy.lines).toHaveLength(1), { timeout: 10_000 })
+    expect(proxy.lines[0]).toMatch(/endpoint=search .*http=499 /)
+    expect(proxy.lines[0]).not.toMatch(/retried=1/)
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+
   it('does not retry a search that timed out', async () => {
     upstream.setHandler(() => {})
     const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
