@@ -175,3 +175,24 @@ function configureSearch(body: unknown, status = 200) {
     fetch: (async () => json(body, status)) as typeof fetch,
   })
 }
+
+describe('a PIN is sent once, whatever asks for it twice', () => {
+  it('two checks asked for in the same tick make a single check call', async () => {
+    const checks: string[] = []
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = input instanceof Request ? input : new Request(input, init)
+        const path = new URL(request.url).pathname
+        if (path.includes('/search/'))
+          return json({ status: '101', error_text: 'No response found' })
+        if (path.includes('/check/')) checks.push(request.method)
+        return json({ request_id: ID, status: '0', event_id: 'e1', price: '0.05', currency: 'EUR' })
+      }) as typeof fetch,
+    })
+    const a = actions()
+    const [first, second] = await Promise.all([a.check('1234'), a.check('1234')])
+    expect(checks).toHaveLength(1)
+    expect([first, second].filter((outcome) => outcome === null)).toHaveLength(1)
+  })
+})

@@ -57,6 +57,10 @@ describe('whether a failed call may have reached Vonage', () => {
     ['the browser timeout', { kind: 'timeout', message: 'No answer within 30 s.' }],
     ['a lost connection', { kind: 'network', message: 'Failed to fetch' }],
     ['a 200 that is not JSON', { kind: 'bad_response', message: 'Not JSON' }],
+    [
+      'a call stopped after it left (aborted)',
+      { kind: 'aborted', message: 'The call was stopped before its answer came.' },
+    ],
     ['an unknown 5xx code', proxy(500, 'internal_error', 'The Verify Desk server failed.')],
     [
       'an unknown 4xx code whose delivery says so',
