@@ -93,6 +93,24 @@ describe('persistence', () => {
     expect(state?.clock_offset_ms).toBe(0)
   })
 
+  it('the old sandbox of such a restart writes nothing more, even when it closes last', async () => {
+    const file = join(dir, 'state.json')
+    const old = createSandbox({ stateFile: file, logger, saveDelayMs: 60_000 })
+    await api(old, '/verify/json', { number: '447700900001', brand: 'Acme' })
+    const next = createSandbox({ stateFile: file, logger, saveDelayMs: 60_000 })
+    await api(next, '/verify/json', { number: '447700900002', brand: 'Acme' })
+    await next.close()
+    const saved = readFileSync(file, 'utf8')
+    // The old one has handed the file on: what it does now is not saved, and its close leaves
+    // the file as the new one wrote it.
+    await api(old, '/__admin/clock', { advance_seconds: 10 })
+    await old.close()
+    expect(readFileSync(file, 'utf8')).toBe(saved)
+    const state = loadState(file, logger)
+    expect(state?.engine.requests.map((r) => r.number)).toEqual(['447700900001', '447700900002'])
+    expect(state?.clock_offset_ms).toBe(0)
+  })
+
   it('test numbers survive a restart', async () => {
     const file = join(dir, 'state.json')
     const first = createSandbox({ stateFile: file, logger })
