@@ -534,3 +534,35 @@ describe('call log: database migration', () => {
     expect(await tab.loadCalls(requestId(5))).toHaveLength(1)
   })
 })
+
+describe('a check with no answer yet: from another tab, or this one', () => {
+  const WRONG = { request_id: ID, status: '16', error_text: 'The code provided does not match' }
+
+  it("never names this tab's own check on its way as sent elsewhere; after a reload it is", async () => {
+    const hold = serveHolding('check/json', () => WRONG)
+    holds.push(hold)
+    const { calls: here, tab } = await openPage()
+    await tab.upsert(entry(7))
+    const check = checkCode('sandbox', ID, '1234')
+    await tab.flushCalls()
+    expect(here.forRequest(ID)[0]).toMatchObject({
+      path: 'sandbox/verify/check/json',
+      pending: true,
+    })
+    // This tab is waiting for the answer itself: no "sent from another tab" note.
+    expect(here.unansweredCheck(ID)).toBeNull()
+
+    // A page loaded meanwhile (a reload, another tab) is not waiting for it: it is unanswered there.
+    const { calls: elsewhere } = await reloadedCalls(ID)
+    elsewhere.stop()
+    expect(elsewhere.unansweredCheck(ID)).toMatchObject({
+      path: 'sandbox/verify/check/json',
+      pending: true,
+    })
+
+    await vi.waitFor(() => expect(hold.sent()).toBe(1))
+    hold.release()
+    await check
+    expect(here.unansweredCheck(ID)).toBeNull()
+  })
+})
