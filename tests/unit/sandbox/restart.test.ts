@@ -236,6 +236,35 @@ describe('a sandbox in memory (its state file held by another process) restartin
     expect(readFileSync(file, 'utf8')).toContain(kept)
   })
 
+  it('never turns the clock back when it takes the file over: the larger offset wins', async () => {
+    // The file's clock is ahead of the one kept in memory.
+    const earlier = sandboxOn()
+    await call(earlier, '/__admin/clock', { advance_seconds: 300 })
+    await earlier.close()
+    open.splice(0)
+
+    const holder = await holderProcess()
+    const inMemory = sandboxOn()
+    await call(inMemory, '/__admin/clock', { advance_seconds: 30 })
+    await stopChild(holder)
+    expect((await call(inMemory, '/__admin/')).state).toEqual({ file: stateFile, saved: true })
+    expect((await call(inMemory, '/__admin/clock')).offset_ms).toBe(300_000)
+  })
+
+  it('writes nothing when it closes after a newer sandbox of this process took what it kept', async () => {
+    const holder = await holderProcess()
+    const first = sandboxOn()
+    const id = await newRequest(first)
+    const second = sandboxOn()
+    await stopChild(holder)
+    // The file is free, but it is the newer sandbox's to take now.
+    await first.close()
+    expect(existsSync(stateFile)).toBe(false)
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toEqual({ pid: holder.pid })
+    expect((await call(second, '/__admin/')).state).toEqual({ file: stateFile, saved: true })
+    expect(readFileSync(stateFile, 'utf8')).toContain(id)
+  })
+
   it('reports a new live holder of the file as the one in use, not the first one', async () => {
     const first = await holderProcess()
     const sandbox = sandboxOn()
