@@ -83,6 +83,7 @@ export interface HistoryDb {
       id: string
       next: (stored: HistoryEntry | undefined) => HistoryEntry | null
     }[],
+    options?: UpdateManyOptions,
   ): Promise<HistoryEntry[]>
   /** Merges many entries (newer `updatedAt` wins); returns the stored entries that changed. */
   mergeMany(entries: readonly HistoryEntry[]): Promise<HistoryEntry[]>
@@ -100,6 +101,11 @@ export interface HistoryDb {
   /** Every stored call (for the JSON export). */
   loadAllCalls(): Promise<StoredCall[]>
   close(): void
+}
+
+export interface UpdateManyOptions {
+  /** How much of the items is done, from 0 to 1, as it grows (not after every item). */
+  onProgress?: (part: number) => void
 }
 
 export interface OpenHistoryDbOptions {
@@ -310,45 +316,34 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
         return result
       })
     },
-    updateMany(items) {
+    updateMany(items, options = {}) {
       return run(async (db) => {
         const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-        return inOneTransaction(tx, async () => {
-          const stored = await readStored(
+        return inOneTransaction(tx, () =>
+          changeInBatches(
             tx.store,
-            items.map((item) => item.id),
-          )
-          const results: HistoryEntry[] = []
-          for (const { id, next } of items) {
-            const result = next(stored.current(id))
-            if (!result) continue
-            stored.wrote(result)
-            results.push(result)
-          }
-          await writeAll(tx, results)
-          return results
-        })
+            items,
+            (item) => item.id,
+            (item, stored) => item.next(stored),
+            options.onProgress,
+          ),
+        )
       })
     },
     mergeMany(incoming) {
       return run(async (db) => {
         const tx = db.transaction(ENTRIES_STORE, 'readwrite')
-        return inOneTransaction(tx, async () => {
-          const stored = await readStored(
+        return inOneTransaction(tx, () =>
+          changeInBatches(
             tx.store,
-            incoming.map((entry) => entry.request_id),
-          )
-          const changed: HistoryEntry[] = []
-          for (const entry of incoming) {
-            const current = stored.current(entry.request_id)
-            const merged = mergeEntries(current, entry)
-            if (current && sameEntry(current, merged)) continue
-            stored.wrote(merged)
-            changed.push(merged)
-          }
-          await writeAll(tx, changed)
-          return changed
-        })
+            incoming,
+            (entry) => entry.request_id,
+            (entry, stored) => {
+              const merged = mergeEntries(stored, entry)
+              return stored && sameEntry(stored, merged) ? null : merged
+            },
+          ),
+        )
       })
     },
     remove(ids) {
@@ -432,10 +427,57 @@ async function inOneTransaction<T>(tx: EntriesTx, fn: () => Promise<T>): Promise
 }
 
 /**
- * The stored copy of each id, read with every request in flight at once (one round trip for a
- * whole batch instead of one per entry). `current` answers what a read in the same transaction
- * would return at this point: after `wrote`, the copy just written (an id given twice sees its
- * first change, as when each entry was read and written in turn).
+ * Entries read, changed and written per round trip: few round trips for a large import (each
+ * read of an entry awaited in turn would be one per entry), and short pauses of the page between
+ * batches (the transaction stays open while its requests run).
+ */
+const BATCH = 2000
+
+/**
+ * Changes `items` in batches, within the caller's transaction: the stored copies of a batch are
+ * read with all requests in flight at once, then `change` computes each new entry (null: leave it
+ * alone) in the order given, then the batch's writes are sent and the next batch is read (requests
+ * of a transaction run in order, so it sees them). The outcome is the one of reading and writing
+ * each item in turn. When a write fails, its error is thrown (not the abort it causes).
+ */
+async function changeInBatches<I>(
+  store: EntriesTx['store'],
+  items: readonly I[],
+  idOf: (item: I) => string,
+  change: (item: I, stored: HistoryEntry | undefined) => HistoryEntry | null,
+  onProgress?: (part: number) => void,
+): Promise<HistoryEntry[]> {
+  const results: HistoryEntry[] = []
+  const writes: Promise<unknown>[] = []
+  let writeError: { cause: unknown } | null = null
+  try {
+    for (let from = 0; from < items.length; from += BATCH) {
+      const batch = items.slice(from, from + BATCH)
+      const stored = await readStored(store, batch.map(idOf))
+      for (const item of batch) {
+        const result = change(item, stored.current(idOf(item)))
+        if (!result) continue
+        stored.wrote(result)
+        results.push(result)
+        const write = store.put(result)
+        write.catch((cause: unknown) => {
+          writeError ??= { cause }
+        })
+        writes.push(write)
+      }
+      onProgress?.((from + batch.length) / items.length)
+    }
+    await Promise.all(writes)
+  } catch (cause) {
+    throw (writeError as { cause: unknown } | null)?.cause ?? cause
+  }
+  return results
+}
+
+/**
+ * The stored copy of each id, read with every request in flight at once. `current` answers what a
+ * read in the same transaction would return at this point: after `wrote`, the copy just written
+ * (an id given twice sees its first change, as when each entry is read and written in turn).
  */
 async function readStored(
   store: EntriesTx['store'],
@@ -468,11 +510,6 @@ function repeatedIds(ids: readonly string[]): Set<string> {
     else seen.add(id)
   }
   return repeated
-}
-
-/** Writes entries in order with every request in flight at once (later puts of an id win). */
-async function writeAll(tx: EntriesTx, entries: readonly HistoryEntry[]): Promise<void> {
-  await allInFlight(entries.map((entry) => () => tx.store.put(entry)))
 }
 
 /**
@@ -537,13 +574,16 @@ export function memoryHistoryDb(): HistoryDb {
       if (result) records.set(id, result)
       return result
     },
-    async updateMany(items) {
+    async updateMany(items, options = {}) {
       const results: HistoryEntry[] = []
-      for (const { id, next } of items) {
+      for (let i = 0; i < items.length; i++) {
+        const { id, next } = items[i]!
         const result = next(records.get(id))
-        if (!result) continue
-        records.set(id, result)
-        results.push(result)
+        if (result) {
+          records.set(id, result)
+          results.push(result)
+        }
+        options.onProgress?.((i + 1) / items.length)
       }
       return results
     },

@@ -116,13 +116,18 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
     post({ type: 'progress', phase: 'saving', done: 0, total })
     /** What became of each entry (by id: a transaction run again counts nothing twice). */
     const outcome = new Map<string, 'added' | 'updated' | 'unchanged' | 'tooOld'>()
+    /** The last step of IMPORT_PROGRESS_STEP entries told (saving reads, then writes, them all). */
+    let toldStep = 0
+    const onProgress = (part: number) => {
+      const step = Math.floor((part * total) / IMPORT_PROGRESS_STEP)
+      if (step <= toldStep) return
+      toldStep = step
+      post({ type: 'progress', phase: 'saving', done: step * IMPORT_PROGRESS_STEP, total })
+    }
     const written = await db.updateMany(
-      parsed.entries.map((entry, index) => ({
+      parsed.entries.map((entry) => ({
         id: entry.request_id,
         next: (stored: HistoryEntry | undefined) => {
-          if ((index + 1) % IMPORT_PROGRESS_STEP === 0) {
-            post({ type: 'progress', phase: 'saving', done: index + 1, total })
-          }
           const merged = mergeEntries(stored, entry)
           // What retention would remove at once is not imported (and the report says so), rather
           // than counted as added and then gone after the next page load.
@@ -138,6 +143,7 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
           return merged
         },
       })),
+      { onProgress },
     )
     const calls = parsed.calls.filter((c) => {
       const kept = outcome.get(c.request_id)

@@ -105,6 +105,30 @@ describe('updateMany on IndexedDB', () => {
     expect(all.find((e) => e.request_id === entry(5).request_id)?.brand).toBe('Stored again')
   })
 
+  it('shows an id given again, many entries later, its first change, and tells progress', async () => {
+    const batch = Array.from({ length: 4500 }, (_, i) => entry(i + 1))
+    batch.push(entry(7, { brand: 'Second' }))
+    const seen: (HistoryEntry | undefined)[] = []
+    const parts: number[] = []
+    const written = await db.updateMany(
+      batch.map((given) => ({
+        id: given.request_id,
+        next: (current) => {
+          if (given.request_id === entry(7).request_id) seen.push(current)
+          return current ? { ...current, brand: `${current.brand} then ${given.brand}` } : given
+        },
+      })),
+      { onProgress: (part) => parts.push(part) },
+    )
+    expect(written).toHaveLength(4501)
+    expect(seen).toEqual([undefined, entry(7)])
+    const all = await stored(db)
+    expect(all.find((e) => e.request_id === entry(7).request_id)?.brand).toBe('Brand 7 then Second')
+    expect(parts.length).toBeGreaterThan(1)
+    expect(parts).toEqual([...parts].sort((a, b) => a - b))
+    expect(parts.at(-1)).toBe(1)
+  })
+
   it('writes nothing when `next` fails part-way', async () => {
     await db.mergeMany([entry(1)])
     const failing = [entry(2), entry(3), entry(4)].map((given, i) => ({
