@@ -1449,3 +1449,108 @@ describe('request page: answers announced once each, and the focus kept', () => 
     expect(checkCode).not.toHaveBeenCalled()
   })
 })
+
+describe('request page: late answers never undo what the page knows', () => {
+  it('status 17 (too many wrong codes) clears the typed code', async () => {
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '17',
+      error_text: 'The wrong code was provided too many times',
+    })
+    await mountRequest(adminRequest(ID, t0))
+    await submitCode('1234')
+    expect(checkCode).toHaveBeenCalledTimes(1)
+    expect((wrapper!.get('#pin-code').element as HTMLInputElement).value).toBe('')
+  })
+
+  it('a live cancel stays CANCELLED when a later search still answers IN PROGRESS, with no search in history', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const requests = useRequestsStore()
+    await requests.upsert({
+      request_id: ID,
+      environment: 'live',
+      kind: 'request',
+      number: '447700900123',
+      brand: 'Acme',
+      params: { number: '447700900123', brand: 'Acme' },
+      status: 'IN PROGRESS',
+      createdAt: t0,
+      source: 'started',
+    })
+    // Search does not list the request yet: history holds no search answer of it.
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    wrapper = await mountAnyPath(pinia)
+    await flushPromises()
+    await cancelIt()
+    expect(text('.summary')).toContain('CANCELLED')
+    expect(requests.byId(ID)?.lastSearch ?? null).toBeNull()
+    await tick(5_000)
+    // Vonage lags: a search sent after the cancel answered still says IN PROGRESS.
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'found',
+      requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
+      missing: [],
+    })
+    await clickRefresh()
+    await flushPromises()
+    expect(text('.summary')).toContain('CANCELLED')
+    expect(text('.summary')).not.toContain('IN PROGRESS')
+    expect(requests.byId(ID)?.status).toBe('CANCELLED')
+  })
+
+  it('a sandbox read sent before the event stream said the request ended never brings IN PROGRESS back', async () => {
+    await mountRequest(adminRequest(ID, t0))
+    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
+    const slow = deferred<AdminRequest | null>()
+    vi.mocked(getAdminRequest).mockClear().mockReturnValueOnce(slow.promise)
+    await clickRefresh()
+    await tick(1_000)
+    // Cancelled elsewhere (another tab, the app under test): only the event stream says so.
+    const cancelled = adminRequest(ID, t0, {
+      status: 'CANCELLED',
+      finalized_at: new Date(t0 + 11_000).toISOString(),
+    })
+    onEvent({ type: 'request', data: cancelled })
+    await flushPromises()
+    expect(text('.summary')).toContain('CANCELLED')
+    slow.resolve(adminRequest(ID, t0))
+    await flushPromises()
+    expect(getAdminRequest).toHaveBeenCalledTimes(1)
+    expect(text('.summary')).toContain('CANCELLED')
+    expect(text('.summary')).not.toContain('IN PROGRESS')
+    expect(text('[data-test="status-announcement"]')).not.toContain('IN PROGRESS')
+  })
+
+  it('an answer to a read sent before a failed load does not clear its failure', async () => {
+    await mountLiveStarted()
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (async () => {
+        await gate
+        return new Response(JSON.stringify({ request_id: ID, status: 'IN PROGRESS' }), {
+          headers: { 'content-type': 'application/json' },
+        })
+      }) as unknown as typeof fetch,
+    })
+    // A read of the request sent before the load that fails, answered after it.
+    const early = apiRequest('GET', 'live/verify/search/json', { query: { request_id: ID } })
+    await tick(1_000)
+    vi.mocked(searchRequests).mockRejectedValue(
+      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
+    )
+    await clickRefresh()
+    await flushPromises()
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
+    release()
+    await early
+    await flushPromises()
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
+  })
+})
