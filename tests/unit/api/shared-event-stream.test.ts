@@ -172,6 +172,27 @@ describe('SharedEventStream: one connection for all the tabs', () => {
     expect(second!.log).toEqual(['open', 'lost', 'open'])
   })
 
+  it('tells a waiting tab the stream is open again when a new leader takes over from a crashed one', async () => {
+    world()
+    const [first, second, third] = [openTab(), openTab(), openTab()]
+    await settle()
+    live(first!).onOpen()
+    await settle()
+    expect(third!.log).toEqual(['open'])
+    // The leader tab is closed without a goodbye: the third tab hears nothing of it.
+    crash(first!)
+    await settle()
+    expect(second!.connections).toHaveLength(1)
+    live(second!).onOpen()
+    await settle()
+    // Open through another connection: what the gap may have hidden is loaded again.
+    expect(third!.log.filter((entry) => entry === 'open')).toHaveLength(2)
+    expect(third!.log.at(-1)).toBe('open')
+    live(second!).onMessage({ event: 'clock', data: '{}' })
+    await settle()
+    expect(third!.log.at(-1)).toBe('clock {}')
+  })
+
   it('a tab that stops listening before its turn leaves the queue and never connects', async () => {
     world()
     const [first, second, third] = [openTab(), openTab(), openTab()]
