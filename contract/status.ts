@@ -370,39 +370,34 @@ export function statusInfo(
   }
 }
 
-/** What each search status means, what to do next, and whether it is final. */
+/** What each search status means and what to do next (every status but IN PROGRESS is final). */
 export const SEARCH_STATUS_INFO: Readonly<
-  Record<SearchStatus, { title: string; meaning: string; nextStep: string; final: boolean }>
+  Record<SearchStatus, { title: string; meaning: string; nextStep: string }>
 > = {
   'IN PROGRESS': {
     title: 'In progress',
     meaning: 'The verification is still in progress; a code can be checked.',
     nextStep:
       'Enter the code the user received, or cancel (possible from 30 s after the start until the second message or call).',
-    final: false,
   },
   SUCCESS: {
     title: 'Verified',
     meaning: 'A correct code was entered.',
     nextStep: 'Nothing left to do: the number is verified.',
-    final: true,
   },
   FAILED: {
     title: 'Failed',
     meaning: 'A wrong code was entered too many times.',
     nextStep: 'Start a new verification to send a new code.',
-    final: true,
   },
   EXPIRED: {
     title: 'Expired',
     meaning: 'No correct code was entered before the request expired.',
     nextStep: 'Start a new verification to send a new code.',
-    final: true,
   },
   CANCELLED: {
     title: 'Cancelled',
     meaning: 'The request was cancelled by a control request.',
     nextStep: 'Start a new verification if the number still needs to be verified.',
-    final: true,
   },
 }
