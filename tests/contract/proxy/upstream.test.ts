@@ -2,7 +2,8 @@ import http from 'node:http'
 import type { Socket } from 'node:net'
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { UpstreamTimeoutError } from '../../../server/proxy/upstream'
+import { UpstreamTimeoutError, sandboxUpstream } from '../../../server/proxy/upstream'
+import { createSandbox } from '../../../server/sandbox/index'
 import {
   LIVE,
   call,
@@ -738,5 +739,43 @@ describe('the connection to the upstream', () => {
     await proxy.proxy.close()
     await ended
     expect(text).toBe('event: ready\ndata: {}\n\n')
+  })
+
+  it('ends an open event stream of the in-process sandbox when the proxy closes, before the sandbox does', async () => {
+    // The in-process sandbox has no connections for the proxy's close to drop: the proxy cuts the
+    // stream itself.
+    const sandbox = createSandbox({ stateFile: false, logger: { info: () => {}, warn: () => {} } })
+    await proxy.close()
+    proxy = await startProxy(upstream.url, {
+      sandbox: {
+        upstream: sandboxUpstream(sandbox, 'the embedded sandbox'),
+        credentials: sandbox.defaultAccount,
+        auth: 'basic',
+        searchPerSecond: 50,
+      },
+    })
+    try {
+      const browser = http.get({
+        host: '127.0.0.1',
+        port: proxy.port,
+        path: '/api/sandbox/__admin/events',
+        headers: { host: `localhost:${proxy.port}`, accept: 'text/event-stream' },
+      })
+      const res = await new Promise<http.IncomingMessage>((resolve) =>
+        browser.on('response', resolve),
+      )
+      let text = ''
+      let ended = false
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (text += chunk))
+      res.once('end', () => (ended = true))
+      res.once('error', () => undefined)
+      await vi.waitFor(() => expect(text).toContain(': connected'), { timeout: 10_000 })
+      await proxy.proxy.close()
+      // Polled with a deadline: that it ends while the sandbox is still open, not how soon.
+      await vi.waitFor(() => expect(ended).toBe(true), { timeout: 5_000, interval: 50 })
+    } finally {
+      await sandbox.close()
+    }
   })
 })
