@@ -35,8 +35,11 @@ import type { EngineSnapshot, RequestRecord } from './engine.ts'
 export const PRIVATE_FILE = 0o600
 export const PRIVATE_DIR = { recursive: true, mode: 0o700 } as const
 
-/** Makes a file set aside readable by its owner only (a copy left by an older version may not be). */
-function keepPrivate(file: string): void {
+/**
+ * Makes a state file (or one set aside) readable by its owner only, best effort: one left by an
+ * older version may not be.
+ */
+export function keepPrivate(file: string): void {
   try {
     // A folder in the file's place keeps its mode (0600 would lock its owner out of it).
     if (statSync(file).isFile()) chmodSync(file, PRIVATE_FILE)
@@ -240,10 +243,21 @@ export function openJournal(file: string, seq: number, logger: Logger): Journal 
     try {
       mkdirSync(dirname(file), PRIVATE_DIR)
       fd = openSync(file, 'a', PRIVATE_FILE)
-      // A journal left by an older version may be readable by others: it holds every PIN.
-      fchmodSync(fd, PRIVATE_FILE)
+      try {
+        // A journal left by an older version may be readable by others: it holds every PIN.
+        fchmodSync(fd, PRIVATE_FILE)
+      } catch {
+        // Best effort (a file of another owner, a file system without modes): still written.
+      }
       size = fstatSync(fd).size
     } catch (error) {
+      if (fd !== undefined) {
+        try {
+          closeSync(fd)
+        } catch {
+          // already unusable
+        }
+      }
       fd = undefined
       fail(error)
     }

@@ -11,6 +11,7 @@ import type { SandboxPersistence, VirtualClock } from './context.ts'
 import {
   createStateWriter,
   journalFileOf,
+  keepPrivate,
   loadState,
   openJournal,
   readJournal,
@@ -137,14 +138,8 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     Object.defineProperties({ file: chosenFile || null } as SandboxPersistence, {
       saved: { enumerable: true, get: () => Boolean(stateFile) },
       // The current truth on every read: the holder may exit (or another process take the file).
-      in_use_by: {
-        enumerable: true,
-        get: () => (waitingFor ? currentHolder(waitingFor)?.pid : undefined),
-      },
-      was_in_use_by: {
-        enumerable: true,
-        get: () => (waitingFor && !currentHolder(waitingFor) ? heldBy : undefined),
-      },
+      in_use_by: { enumerable: true, get: () => live().in_use_by },
+      was_in_use_by: { enumerable: true, get: () => live().was_in_use_by },
     }),
   )
   /** What `persistence` shows, with `holder` the holder of the waited-for file as just read. */
@@ -154,6 +149,8 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     else if (waitingFor && heldBy !== undefined) view.was_in_use_by = heldBy
     return view
   }
+  /** `persistenceWith` the holder of the waited-for file read now. */
+  const live = () => persistenceWith(waitingFor ? currentHolder(waitingFor) : undefined)
   /** What a sandbox of this process kept in memory for the same file, taken over. */
   let carried: MemoryState | undefined
   if (chosenFile) {
@@ -193,6 +190,8 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     // A sandbox of this process still owns the file (a dev server restarting creates the new one
     // before closing the old): it writes what it has and stops writing, so nothing is lost.
     owners().get(file)?.()
+    // A state file left by an older version may be readable by others: it holds every PIN.
+    keepPrivate(file)
     const journalFile = journalFileOf(file)
     // The snapshot first: a damaged one takes its journal aside with it (nothing is replayed).
     const snapshot = loadState(file, logger)
@@ -207,8 +206,9 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
         clock.offsetMs = 0
         engine.reset()
         const why = `could not be restored (${String(error)})`
-        if (existsSync(file)) setAside(file, logger, why)
-        if (existsSync(journalFile)) setAside(journalFile, logger, why)
+        // One move, one warning: the journal goes aside with the file, under the same suffix.
+        if (existsSync(file)) setAside(file, logger, why, journalFile)
+        else if (existsSync(journalFile)) setAside(journalFile, logger, why)
       }
     }
     if (kept) {

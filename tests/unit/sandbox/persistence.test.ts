@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -236,6 +237,56 @@ describe('persistence', () => {
     expect(mode(journalFileOf(file))).toBe(0o600)
     await second.close()
     expect(mode(file)).toBe(0o600)
+  })
+
+  it('a valid state file an older version left readable by others is made owner-only when opened', async () => {
+    const mode = (path: string) => statSync(path).mode & 0o777
+    const file = join(dir, 'state.json')
+    const state: PersistedState = {
+      version: 1,
+      saved_at: new Date().toISOString(),
+      clock_offset_ms: 0,
+      engine: { version: 1, requests: [], testNumbers: [{ number: '447700900009', pin: '1234' }] },
+    }
+    writeFileSync(file, JSON.stringify(state), { mode: 0o644 })
+    chmodSync(file, 0o644)
+    const sandbox = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+    expect(mode(file)).toBe(0o600)
+    // Opened, not set aside: what it held is there.
+    expect(readdirSync(dir).filter((f) => f.includes('.damaged-'))).toEqual([])
+    expect(await api(sandbox, '/__admin/test-numbers')).toMatchObject({
+      test_numbers: [{ number: '447700900009' }],
+    })
+    await sandbox.close()
+    expect(warnings).toEqual([])
+  })
+
+  it('a readable state that cannot be restored sets both files aside in one move, with one warning', async () => {
+    const file = join(dir, 'state.json')
+    const journal = journalFileOf(file)
+    const broken = {
+      version: 1,
+      saved_at: new Date().toISOString(),
+      clock_offset_ms: 0,
+      engine: { version: 1, requests: [{ id: 'a' }], testNumbers: [] },
+    }
+    writeFileSync(file, JSON.stringify(broken))
+    writeFileSync(journal, '{"s":1,"c":5000}\n')
+    const sandbox = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+    const aside = readdirSync(dir).filter((f) => f.includes('.damaged-'))
+    expect(aside).toHaveLength(2)
+    const stateAside = aside.find((f) => f.startsWith('state.json.damaged-')) as string
+    const suffix = stateAside.slice('state.json'.length)
+    expect(aside).toContain(`state.json.journal${suffix}`)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      new RegExp(`^sandbox: state file .*state\\.json could not be restored \\(TypeError: `),
+    )
+    expect(warnings[0]).toContain(
+      `moved it to ${file}${suffix} (and its journal ${journal} to ${journal}${suffix}) and started empty.`,
+    )
+    expect(((await api(sandbox, '/__admin/requests')) as { total: number }).total).toBe(0)
+    await sandbox.close()
   })
 
   it('valid JSON of the wrong shape counts as damaged', () => {
