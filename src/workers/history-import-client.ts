@@ -99,6 +99,9 @@ export function importInWorker(file: Blob, options: WorkerImportOptions): Promis
           // The last moment to cancel: the worker waits for this answer before it writes.
           if (signal?.aborted) return cancel()
           saving = true
+          // Saving begins now: said at once, so no Cancel is offered that would be ignored (the
+          // worker's own first "saving" comes only once its database is open).
+          onProgress?.({ phase: 'saving', done: 0, total: message.total })
           reply({ type: 'save' })
           break
         case 'entries':

@@ -178,6 +178,35 @@ describe('import in a worker: the page side', () => {
     expect(await db.count()).toBe(0)
   })
 
+  it('says "saving" as soon as the go-ahead is given, so no ignored Cancel is offered', async () => {
+    useFakeWorker()
+    const controller = new AbortController()
+    const progress: ImportProgress[] = []
+    const result = importInWorker(file([entry(1), entry(2)]), {
+      retentionDays: 0,
+      signal: controller.signal,
+      onProgress: (p) => progress.push(p),
+      onEntries: () => {},
+      onCalls: () => {},
+    })
+    const worker = started[0]!
+    const inner = worker.onmessage!
+    let afterChecked: ImportProgress | undefined
+    worker.onmessage = (event) => {
+      inner(event)
+      if (event.data.type === 'checked') {
+        // What the page shows right after the go-ahead, before any other worker message.
+        afterChecked = progress.at(-1)
+        controller.abort()
+      }
+    }
+    const counts = await result
+    expect(afterChecked).toEqual({ phase: 'saving', done: 0, total: 2 })
+    // The abort came after saving began: ignored, as the page no longer offers it.
+    expect(counts.added).toBe(2)
+    expect(await db.count()).toBe(2)
+  })
+
   it('once saving has begun, a cancel is ignored and the import completes', async () => {
     useFakeWorker()
     const controller = new AbortController()
