@@ -47,7 +47,10 @@ export interface AccountConfig {
   accountId?: string
   /** Whether `pin_code` is accepted (status 20 otherwise). @default false */
   pinCodeAllowed?: boolean
-  /** Calls per second before status 1; `null` or 0 switches throttling off. @default engine's */
+  /**
+   * Calls per second before status 1; `null` switches throttling off, 0 lets no call through
+   * (every call answers status 1). @default engine's
+   */
   throttlePerSecond?: number | null
 }
 
@@ -83,7 +86,10 @@ export interface EngineOptions {
   eventId?: () => string
   /** Accounts; the first is the default account. @default [DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT] */
   accounts?: AccountConfig[]
-  /** Default calls per second per account before status 1; null switches it off. @default 30 */
+  /**
+   * Default calls per second per account before status 1; null switches it off, 0 lets no call
+   * through (every call answers status 1, as `PUT /__admin/throttle` with 0). @default 30
+   */
   throttlePerSecond?: number | null
   /** Messages kept by the handset. @default 200000 */
   maxMessages?: number
@@ -300,7 +306,8 @@ export class Engine {
         apiSecret: c.apiSecret,
         accountId: c.accountId ?? c.apiKey,
         pinCodeAllowed: c.pinCodeAllowed ?? false,
-        throttle: t && t > 0 ? t : null,
+        // As `PUT /__admin/throttle`: null switches it off, 0 lets no call through.
+        throttle: t !== null && t >= 0 ? t : null,
         recent: [],
         recentAt: 0,
       })

@@ -37,7 +37,8 @@ export interface SandboxOptions {
    */
   accounts?: AccountConfig[] | string
   /**
-   * Calls per second per account before status 1; `null` switches throttling off.
+   * Calls per second per account before status 1; `null` switches throttling off, 0 lets no
+   * call through (every Verify call answers status 1, as `PUT /__admin/throttle` with 0).
    * @default 30
    */
   throttlePerSecond?: number | null

@@ -188,6 +188,26 @@ describe('status codes', () => {
     expect(search()).toBe('1')
   })
 
+  it('1: the throttlePerSecond option means what the admin throttle means: 0 lets no call through', () => {
+    const blocked = fakeEngine({ throttlePerSecond: 0 })
+    for (let i = 0; i < 3; i++) {
+      expect(blocked.call('search', { request_id: ID })).toEqual({
+        status: '1',
+        error_text: 'Throttled',
+      })
+    }
+    expect(blocked.engine.listAccounts().map((a) => a.throttle_per_second)).toEqual([0, 0])
+    const perAccount = fakeEngine({
+      accounts: [{ apiKey: 'k', apiSecret: 's', throttlePerSecond: 0 }],
+    })
+    expect(
+      perAccount.call('search', { request_id: ID }, { api_key: 'k', api_secret: 's' }).status,
+    ).toBe('1')
+    const off = fakeEngine({ throttlePerSecond: null })
+    for (let i = 0; i < 50; i++) expect(off.call('search', { request_id: ID }).status).toBe('101')
+    expect(off.engine.listAccounts().map((a) => a.throttle_per_second)).toEqual([null, null])
+  })
+
   it('1: throttling can be switched off', () => {
     const s = fakeEngine({ throttlePerSecond: 1 })
     s.engine.setThrottle(null)
