@@ -141,6 +141,37 @@ describe('HistoryToolbar: import in a worker', () => {
     wrapper.unmount()
   })
 
+  it('keeps the keyboard focus on the import: progress line, then Import JSON again', async () => {
+    const { wrapper } = await setup()
+    document.body.append(wrapper.element)
+    const input = wrapper.get('[data-testid="history-import"]').element as HTMLInputElement
+    // The file is chosen from the keyboard: Import JSON has the focus, and is disabled at once.
+    input.focus()
+    await chooseFile(wrapper)
+    const line = () => wrapper.get('[data-testid="history-import-progress"]').element
+    expect(input.disabled).toBe(true)
+    expect(document.activeElement).toBe(line())
+
+    const { options } = worker.calls[0]!
+    options.onProgress!({ phase: 'checking', done: 0, total: 2 })
+    await flushPromises()
+    const cancel = wrapper.get('[data-testid="history-import-progress"] button')
+    ;(cancel.element as HTMLButtonElement).focus()
+    expect(document.activeElement).toBe(cancel.element)
+    // Saving begins: Cancel goes, its focus goes to the progress line.
+    options.onProgress!({ phase: 'saving', done: 0, total: 2 })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="history-import-progress"] button').exists()).toBe(false)
+    expect(document.activeElement).toBe(line())
+
+    // The import ends: the progress line goes, the focus goes back to Import JSON.
+    worker.result!.resolve(COUNTS)
+    await flushPromises()
+    expect(wrapper.find('[data-testid="history-import-progress"]').exists()).toBe(false)
+    expect(document.activeElement).toBe(input)
+    wrapper.unmount()
+  })
+
   it('says why saving failed, with the file name', async () => {
     const { wrapper } = await setup()
     await chooseFile(wrapper)
