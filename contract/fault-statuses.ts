@@ -1,9 +1,10 @@
 /**
  * The API statuses an injected fault can answer on each endpoint: the ones the Verify v1 API itself
- * answers there, as the reference's status table lists them per endpoint (the sandbox shapes an
- * injected status as that endpoint would: 10 on a start names the request in progress, 16 and 6
- * on check carry the request_id sent, 19 belongs to control…). The sandbox's admin API refuses
- * any other; the dashboard's fault picker offers exactly these.
+ * answers there, as each endpoint's `status` enum lists them in Vonage's public Verify v1 OpenAPI
+ * definition (`definitions/verify.yml` of https://github.com/Vonage/api-specification). The
+ * sandbox shapes an injected status as that endpoint would: 10 on a start names the request in
+ * progress, 16 and 6 on check carry the request_id sent, 19 belongs to control… The sandbox's
+ * admin API refuses any other; the dashboard's fault picker offers exactly these.
  *
  * - 1 to 5 on every endpoint; 6 too ("unable to process": a start that could not be routed, a
  *   check or control of a request not found, a search with wrong parameters).

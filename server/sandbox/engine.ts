@@ -12,7 +12,6 @@ import {
   SANDBOX_CURRENCY,
   WORKFLOWS,
   effectivePinExpiry,
-  isStatusCode,
   formatPrice,
   normalizeNumber,
   priceFor,
@@ -29,6 +28,7 @@ import type {
   ErrorResponse,
   PriceEntry,
   SearchStatus,
+  StatusCode,
   TestNumber,
   VerificationRequest,
   VerifyEndpoint,
@@ -437,16 +437,17 @@ export class Engine {
                 : ERROR_TEXTS.notRouted
         break
       case '19':
-        text =
-          endpoint !== 'control' || !id
-            ? DEFAULT_ERROR_TEXT['19']
-            : cmd === 'cancel'
-              ? ERROR_TEXTS.cancelTooEarly(id)
-              : ERROR_TEXTS.noMoreEvents(id)
+        // Control's own (the admin API takes 19 on control only); a call without an id gets the
+        // status's general text.
+        text = !id
+          ? DEFAULT_ERROR_TEXT['19']
+          : cmd === 'cancel'
+            ? ERROR_TEXTS.cancelTooEarly(id)
+            : ERROR_TEXTS.noMoreEvents(id)
         break
       default:
-        text =
-          isStatusCode(status) && status !== '0' ? DEFAULT_ERROR_TEXT[status] : 'Injected fault'
+        // The admin API takes only the statuses of FAULT_STATUSES, every one a non-zero status.
+        text = DEFAULT_ERROR_TEXT[status as Exclude<StatusCode, '0'>]
     }
     const error_text = fault.errorText ?? text
     if (status === '10' && starts) {
