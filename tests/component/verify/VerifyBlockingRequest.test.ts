@@ -8,6 +8,7 @@ import { searchRequests } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
+import { useWatchStore } from '@/stores/watch'
 import VerifyBlockingRequest from '@/components/verify/VerifyBlockingRequest.vue'
 import { adminRequest, BLOCKER_ID } from './support'
 
@@ -61,6 +62,7 @@ beforeEach(() => {
 afterEach(async () => {
   wrapper?.unmount()
   wrapper = null
+  useWatchStore().stop()
   await useRequestsStore().dispose()
 })
 
@@ -132,20 +134,33 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
       createdAt: Date.now() - 40_000,
       source: 'started',
     })
-  /** The sandbox's event stream, as the panel listens to it. */
+  /** As the app runs: history holds the request, and the app's announcer follows it. */
+  const inHistoryWithAnnouncer = async () => {
+    await inHistory()
+    await useWatchStore().start()
+  }
+  /** What the app's announcer said of the blocking request. */
+  const appSaid = () =>
+    useWatchStore()
+      .announcements.filter((a) => a.request_id === BLOCKER_ID)
+      .map((a) => a.message)
+  /** The sandbox's event stream, as the panel listens to it (it opens its stream last). */
   const push = async (event: SandboxEvent) => {
     const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
     onEvent(event)
     await flushPromises()
   }
-  const said = () => wrapper!.get('[data-test="blocking-end-announcement"]')
-
-  it('after a sandbox reset, says the request no longer exists instead of offering its cancel', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    await mountPanel({ attach: true, before: inHistory })
-    expect(cancelButton().disabled).toBe(false)
-    cancelButton().focus()
-
+  /** Each text the panel's end region takes, in order, as a screen reader hears it. */
+  const recordSaid = (): string[] => {
+    const region = wrapper!.get('[data-test="blocking-end-announcement"]').element
+    const heard: string[] = []
+    new MutationObserver(() => {
+      const text = region.textContent?.trim() ?? ''
+      if (text) heard.push(text)
+    }).observe(region, { childList: true, characterData: true, subtree: true })
+    return heard
+  }
+  const reset = async () => {
     vi.mocked(getAdminRequest).mockResolvedValue(null)
     vi.mocked(searchRequests).mockResolvedValue({
       kind: 'not_found',
@@ -156,6 +171,33 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
     // What history knew (and later marks UNKNOWN) is no request to cancel.
     await useRequestsStore().markGone(BLOCKER_ID, 'The sandbox was reset')
     await flushPromises()
+  }
+  /** History's own poll (the app's live status) finds the request verified. */
+  const historyFindsVerified = async () => {
+    await useRequestsStore().updateIfStored(
+      { request_id: BLOCKER_ID, status: 'SUCCESS' },
+      { observedAt: Date.now() },
+    )
+    await flushPromises()
+  }
+  const verified = () =>
+    adminRequest(BLOCKER_ID, Date.now() - 40_000, {
+      status: 'SUCCESS',
+      finalized_at: new Date().toISOString(),
+    })
+  const GONE_SAID =
+    'The request that blocked this number no longer exists (the sandbox was reset): you can start again now.'
+  const ENDED_SAID =
+    'The request that blocked this number has ended (SUCCESS): you can start again now.'
+
+  it('after a sandbox reset, says the request no longer exists instead of offering its cancel, once: by the focus', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
+    expect(cancelButton().disabled).toBe(false)
+    cancelButton().focus()
+    const heard = recordSaid()
+
+    await reset()
 
     expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
     expect(wrapper!.text()).not.toMatch(/cancel possible|UNKNOWN|IN PROGRESS/)
@@ -164,11 +206,30 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
       'This request no longer exists: the sandbox was reset, and its requests went with it. It no longer blocks this number, and there is nothing left to cancel. ' +
         'Next: start again: the start goes through now.',
     )
+    // The sentence that has the focus is read out as it gets it: neither the panel's region nor
+    // the app's announcer ("is now not found (UNKNOWN)") says it again.
     expect(document.activeElement).toBe(block.element)
-    expect(said().attributes('role')).toBe('status')
-    expect(said().text()).toBe(
-      'The request that blocked this number no longer exists (the sandbox was reset): you can start again now.',
-    )
+    expect(useRequestsStore().byId(BLOCKER_ID)?.status).toBe('UNKNOWN')
+    expect(heard).toEqual([])
+    expect(appSaid()).toEqual([])
+  })
+
+  it('after a sandbox reset with the focus elsewhere: its region says it once, the app announcer not at all', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
+    const link = wrapper!.get('a').element as HTMLElement
+    link.focus()
+    const said = wrapper!.get('[data-test="blocking-end-announcement"]')
+    expect(said.attributes('role')).toBe('status')
+    const heard = recordSaid()
+
+    await reset()
+    // The event stream comes back and the sandbox is read again: nothing new to say.
+    await push({ type: 'reset', data: { at: new Date().toISOString() } })
+
+    expect(document.activeElement).toBe(link)
+    expect(heard).toEqual([GONE_SAID])
+    expect(appSaid()).toEqual([])
   })
 
   it('a request history marked UNKNOWN that search does not find is said not found, not offered to cancel', async () => {
@@ -201,28 +262,50 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
     )
   })
 
-  it('verified elsewhere: says it has ended once, and the focus goes from its cancel to that sentence', async () => {
+  it('verified elsewhere: the focus goes from its cancel to the sentence saying it has ended, said once', async () => {
     vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    await mountPanel({ attach: true })
+    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
     cancelButton().focus()
-    const verified = adminRequest(BLOCKER_ID, Date.now() - 40_000, {
-      status: 'SUCCESS',
-      finalized_at: new Date().toISOString(),
-    })
-    vi.mocked(getAdminRequest).mockResolvedValue(verified)
-    await push({ type: 'request', data: verified })
+    const heard = recordSaid()
+    vi.mocked(getAdminRequest).mockResolvedValue(verified())
+    await push({ type: 'request', data: verified() })
+    await historyFindsVerified()
 
     const sentence = wrapper!.get('[data-focus-on-end]')
     expect(sentence.text()).toBe('It has ended (SUCCESS): you can start again now.')
     expect(document.activeElement).toBe(sentence.element)
-    expect(said().text()).toBe(
-      'The request that blocked this number has ended (SUCCESS): you can start again now.',
-    )
-    // Read again (the event stream reconnects): not said a second time.
-    await push({ type: 'request', data: verified })
-    expect(said().text()).toBe(
-      'The request that blocked this number has ended (SUCCESS): you can start again now.',
-    )
+    // History took the new state, yet the app's announcer leaves it to the sentence read out.
+    expect(useRequestsStore().byId(BLOCKER_ID)?.status).toBe('SUCCESS')
+    expect(appSaid()).toEqual([])
+    expect(heard).toEqual([])
+  })
+
+  it('verified elsewhere with the focus elsewhere: its region says it has ended once, the focus stays', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
+    const link = wrapper!.get('a').element as HTMLElement
+    link.focus()
+    const heard = recordSaid()
+    vi.mocked(getAdminRequest).mockResolvedValue(verified())
+    await push({ type: 'request', data: verified() })
+    await historyFindsVerified()
+    expect(wrapper!.text()).toContain('It has ended (SUCCESS): you can start again now.')
+    expect(heard).toEqual([ENDED_SAID])
+
+    // Read again (the event stream reconnects): not said a second time, by either.
+    await push({ type: 'request', data: verified() })
+    expect(heard).toEqual([ENDED_SAID])
+    expect(appSaid()).toEqual([])
+    expect(document.activeElement).toBe(link)
+  })
+
+  it('the app announcer follows the request again once the panel is gone', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel({ before: inHistoryWithAnnouncer })
+    wrapper!.unmount()
+    wrapper = null
+    await historyFindsVerified()
+    expect(appSaid()).toEqual(['Request …bbbbbb to +447700900123 is now verified (SUCCESS).'])
   })
 
   it('leaves a focus elsewhere on the page alone when the request ends', async () => {
