@@ -768,7 +768,8 @@ export const useRequestsStore = defineStore('requests', () => {
     const calls = parsed.calls.filter((c) => kept.has(c.request_id))
     const before = new Set(byKey.keys())
     const changed = await db.mergeMany(unique)
-    absorb(changed, false, true)
+    // Newer wins: a poll or an action of this tab may have stored a newer copy meanwhile.
+    absorb(changed, false)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
     // A call is one key: importing an export again adds none.
     const newCalls = await db.addCalls(calls)
@@ -790,7 +791,9 @@ export const useRequestsStore = defineStore('requests', () => {
    */
   function absorbWritten(written: readonly HistoryEntry[], calls: readonly StoredCall[]): void {
     if (written.length > 0) {
-      absorb(written, false, true)
+      // Newer wins: the worker's copies were merged with what IndexedDB held when it read them; a
+      // poll or an action of this tab may have stored a newer copy since.
+      absorb(written, false)
       broadcast({ type: 'put', entries: [...written] })
     }
     if (calls.length > 0) broadcast({ type: 'calls', records: [...calls] })

@@ -15,7 +15,7 @@ describe('history store: changes since a published list', () => {
     const before = tab.entries
     const stored = tab.byId(entry(1).request_id)
     tab.absorbWritten([entry(2), entry(3)], [])
-    const renamed = { ...entry(1), brand: 'Renamed', updatedAt: entry(1).updatedAt + 5 }
+    const renamed = { ...stored!, brand: 'Renamed', updatedAt: stored!.updatedAt + 5 }
     tab.absorbWritten([renamed, entry(4)], [])
     expect(tab.changesSince(before)).toEqual([
       [

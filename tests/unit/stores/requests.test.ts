@@ -698,3 +698,21 @@ describe('history store: action answers', () => {
     })
   })
 })
+
+describe('history store: entries the import worker wrote', () => {
+  it('keeps a newer copy this tab stored while an import was being written', async () => {
+    const tab = await openTab()
+    const changes: string[] = []
+    tab.onStatusChange((c) => changes.push(`${c.previous ?? '-'} -> ${c.entry.status}`))
+    // A poll stored SUCCESS (now) after the worker had read the older IN PROGRESS copy.
+    const newer = await tab.upsert(entry(1, { status: 'SUCCESS' }))
+    expect(changes).toEqual(['- -> SUCCESS'])
+    tab.absorbWritten([entry(1)], [])
+    expect(tab.byId(entry(1).request_id)).toMatchObject({
+      status: 'SUCCESS',
+      updatedAt: newer.updatedAt,
+    })
+    // No status change is announced (no SUCCESS -> IN PROGRESS, no second SUCCESS).
+    expect(changes).toEqual(['- -> SUCCESS'])
+  })
+})
