@@ -86,9 +86,11 @@ export function isMultipart(contentType: string | undefined): contentType is str
 }
 
 /**
- * The text fields of a `multipart/form-data` body as a form (`application/x-www-form-urlencoded`),
- * which the proxy then handles as any form. A broken body, a file part and a field that is not
- * UTF-8 are refused (415): Verify calls take only short text parameters.
+ * The fields of a `multipart/form-data` body as a form (`application/x-www-form-urlencoded`),
+ * which the proxy then handles as any form. A file part counts with its text, as the sandbox reads
+ * it (`curl -F brand=@brand.txt` answers the same through the proxy as straight from the sandbox);
+ * the body limit bounds it. A broken body and bytes that are not UTF-8 (in a field or a file) are
+ * refused (415).
  */
 export async function multipartAsForm(contentType: string, bytes: Buffer): Promise<string> {
   let form: FormData
@@ -106,17 +108,9 @@ export async function multipartAsForm(contentType: string, bytes: Buffer): Promi
   }
   const fields = new URLSearchParams()
   for (const [name, value] of form) {
-    if (typeof value !== 'string') {
-      throw new ProxyError(
-        415,
-        'unsupported_media_type',
-        `The multipart/form-data field "${name}" is a file: Verify calls take text parameters ` +
-          `only (curl -F 'name=value', not -F 'name=@file').`,
-      )
-    }
-    fields.append(name, value)
+    fields.append(name, typeof value === 'string' ? value : await value.text())
   }
-  // The parser decodes text fields leniently: a byte that is not UTF-8 must not slip through.
+  // The parser decodes fields and files leniently: a byte that is not UTF-8 must not slip through.
   bodyText(bytes)
   return fields.toString()
 }

@@ -6,6 +6,7 @@
 import { escapeRegExp } from './credentials.ts'
 import { ProxyError } from './errors.ts'
 import { LimiterClosedError, QueueFullError, QueueTimeoutError } from './limiter.ts'
+import { upstreamName } from './runtime.ts'
 import {
   TOO_LARGE,
   UpstreamNetworkError,
@@ -103,7 +104,7 @@ export interface Upstreamish {
 /** An upstream the failure does not name (no environment was chosen): worded as live. */
 const UNNAMED: Upstreamish = {
   environment: 'live',
-  name: { subject: 'The upstream', answerer: 'Vonage', rateLimit: 'the Vonage API rate limit' },
+  name: { ...upstreamName('live', ''), subject: 'The upstream' },
 }
 
 /** The limits a failure message names. */

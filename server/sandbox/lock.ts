@@ -20,6 +20,7 @@ import {
   writeSync,
 } from 'node:fs'
 import { dirname } from 'node:path'
+import { PRIVATE_DIR, PRIVATE_FILE } from './persistence.ts'
 
 /** What the lock file says about the process that holds it. */
 export interface LockHolder {
@@ -143,10 +144,10 @@ export function acquireStateLock(stateFile: string, options: LockOptions = {}): 
   }
 
   if (held().has(file) && parseHolder(readText(file) ?? '')?.pid === pid) return owned()
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  mkdirSync(dirname(file), PRIVATE_DIR)
   for (let attempt = 0; attempt < 1000; attempt++) {
     try {
-      const fd = openSync(file, 'wx', 0o600)
+      const fd = openSync(file, 'wx', PRIVATE_FILE)
       try {
         writeSync(fd, ownLockContent(pid))
       } finally {
