@@ -181,7 +181,7 @@ function asciiJson(json: string, upper: boolean): string {
  * as `\u003c`…, as Go does) or in HTML (the quotes as named, decimal or hex entities: Go writes
  * `&#34;`). Longest first, so no form is cut by a shorter one.
  */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1)
   // Go's encoding/json writes `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`.
   const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)

@@ -266,7 +266,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       throw new ProxyError(
         415,
         'unsupported_media_type',
-        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded), in UTF-8.',
+        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded or multipart/form-data), in UTF-8.',
       )
     }
     const upstreamRequest = upstreamRequestOf(

@@ -158,7 +158,7 @@ describe('request bodies', () => {
     expect(errorOf(res)).toEqual({
       code: 'unsupported_media_type',
       message:
-        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded), in UTF-8.',
+        'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded or multipart/form-data), in UTF-8.',
     })
     expect(upstream.arrivals).toHaveLength(0)
   })
