@@ -14,7 +14,7 @@ import { useSettingsStore } from '@/stores/settings'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import type { HistoryChange } from '@/utils/history-sorted'
-import { historyToCsv, historyToJson, parseHistoryFile } from '@/utils/history-io'
+import { historyToCsv, historyToJson, importedEntry, parseHistoryFile } from '@/utils/history-io'
 import {
   openHistoryDb,
   memoryHistoryDb,
@@ -756,13 +756,16 @@ export const useRequestsStore = defineStore('requests', () => {
     const retentionDays = options.retentionDays ?? useSettingsStore().historyRetentionDays
     // What retention would remove at once is not imported (and the report says so), rather than
     // counted as added and then gone after the next page load.
-    const cutoff = retentionDays > 0 ? (options.now ?? Date.now()) - retentionDays * DAY_MS : null
+    const now = options.now ?? Date.now()
+    const cutoff = retentionDays > 0 ? now - retentionDays * DAY_MS : null
     const expired = (entry: HistoryEntry) => {
       if (cutoff === null) return false
       const merged = mergeEntries(byKey.get(entry.request_id), entry)
       return merged.updatedAt < cutoff && isSettled(merged)
     }
-    const unique = parsed.entries.filter((entry) => !expired(entry))
+    const unique = parsed.entries
+      .map((entry) => importedEntry(entry, now))
+      .filter((entry) => !expired(entry))
     const tooOld = parsed.entries.length - unique.length
     const kept = new Set(unique.map((e) => e.request_id))
     const calls = parsed.calls.filter((c) => kept.has(c.request_id))

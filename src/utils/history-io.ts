@@ -209,3 +209,15 @@ export function parseHistoryFile(text: string, options: ParseHistoryOptions = {}
   if (problems.length > 0) throw new HistoryImportError(problems)
   return { entries: [...unique.values()], calls }
 }
+
+/**
+ * An entry of an import file as history takes it in at `now` (epoch ms, this browser's clock): a
+ * `lastActivityAt` later than `now` (a file from a machine whose clock is ahead) is brought back to
+ * `now`, as `applyPatch` does, since nothing this browser sees can have happened after the time it
+ * is (a later one would make every answer look older than the last action, and the status would
+ * not move until this clock caught up). `updatedAt` is left as it is: it only orders copies of an
+ * entry (the newer wins) and retention, and always moves forward from it.
+ */
+export function importedEntry(entry: HistoryEntry, now: number): HistoryEntry {
+  return entry.lastActivityAt > now ? { ...entry, lastActivityAt: now } : entry
+}

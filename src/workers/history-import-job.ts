@@ -10,7 +10,12 @@
  */
 import type { HistoryDb } from '@/utils/history-db'
 import { isSettled, mergeEntries, sameEntry, type HistoryEntry } from '@/utils/history-entry'
-import { HistoryImportError, IMPORT_PROGRESS_STEP, parseHistoryFile } from '@/utils/history-io'
+import {
+  HistoryImportError,
+  IMPORT_PROGRESS_STEP,
+  importedEntry,
+  parseHistoryFile,
+} from '@/utils/history-io'
 import type { StoredCall } from '@/utils/call-log'
 
 const DAY_MS = 86_400_000
@@ -128,7 +133,7 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
       parsed.entries.map((entry) => ({
         id: entry.request_id,
         next: (stored: HistoryEntry | undefined) => {
-          const merged = mergeEntries(stored, entry)
+          const merged = mergeEntries(stored, importedEntry(entry, request.now))
           // What retention would remove at once is not imported (and the report says so), rather
           // than counted as added and then gone after the next page load.
           if (cutoff !== null && merged.updatedAt < cutoff && isSettled(merged)) {

@@ -716,3 +716,17 @@ describe('history store: entries the import worker wrote', () => {
     expect(changes).toEqual(['- -> SUCCESS'])
   })
 })
+
+describe('history store: import on the page', () => {
+  it('brings a last activity later than now (a clock ahead) back to now', async () => {
+    const now = Date.UTC(2026, 10, 20)
+    const tab = await openTab()
+    const ahead = entry(1, { updatedAt: now - 1000, lastActivityAt: now + 86_400_000 })
+    await tab.importJson(JSON.stringify({ entries: [ahead] }), { retentionDays: 0, now })
+    expect(tab.byId(ahead.request_id)).toEqual({ ...ahead, lastActivityAt: now })
+    const db = await openDB(historyStoreOptions.name!)
+    const stored = await db.get('entries', ahead.request_id)
+    db.close()
+    expect(stored).toMatchObject({ lastActivityAt: now })
+  })
+})

@@ -185,6 +185,18 @@ describe('import job: a valid file', () => {
     ])
   })
 
+  it('brings a last activity later than now (a clock ahead) back to now', async () => {
+    const db = memoryHistoryDb()
+    const ahead = entry(1, { updatedAt: NOW - DAY, lastActivityAt: NOW + DAY })
+    await run(historyToJson([ahead, entry(2)]), db)
+    const stored = (await db.loadAll()).entries
+    expect(stored.find((e) => e.request_id === requestId(1))).toEqual({
+      ...ahead,
+      lastActivityAt: NOW,
+    })
+    expect(stored.find((e) => e.request_id === requestId(2))).toEqual(entry(2))
+  })
+
   it('leaves out the fields history does not know', async () => {
     const db = memoryHistoryDb()
     const text = JSON.stringify({ entries: [{ ...entry(1), smsLog: ['x'] }] })
