@@ -14,7 +14,14 @@ import { useSettingsStore } from '@/stores/settings'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import type { HistoryChange } from '@/utils/history-sorted'
-import { historyToCsv, historyToJson, importedEntry, parseHistoryFile } from '@/utils/history-io'
+import {
+  ImportCallsNotSavedError,
+  historyToCsv,
+  historyToJson,
+  importedEntry,
+  parseHistoryFile,
+  type ImportCounts,
+} from '@/utils/history-io'
 import {
   openHistoryDb,
   memoryHistoryDb,
@@ -48,7 +55,7 @@ export type {
   ActionRecord,
 } from '@/utils/history-entry'
 
-export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
+export { HistoryImportError, ImportCallsNotSavedError, CSV_COLUMNS } from '@/utils/history-io'
 export type { HistoryChange } from '@/utils/history-sorted'
 
 const HISTORY_CHANNEL = 'verify-desk-history'
@@ -111,20 +118,8 @@ export interface LookupReport {
   calls: number
 }
 
-export interface ImportReport {
-  added: number
-  updated: number
-  unchanged: number
-  /** Call records of the file history did not hold yet (none when an export is imported again). */
-  calls: number
-  /**
-   * Finished entries of the file not imported: older than the history retention (`retentionDays`),
-   * which would remove them at once. Nothing else of the file is left out.
-   */
-  tooOld: number
-  /** The retention applied, in days (0: history is kept forever). */
-  retentionDays: number
-}
+/** What an import did. */
+export type ImportReport = ImportCounts
 
 export interface ImportOptions {
   /** @default the retention in Settings */
@@ -774,18 +769,28 @@ export const useRequestsStore = defineStore('requests', () => {
     // Newer wins: a poll or an action of this tab may have stored a newer copy meanwhile.
     absorb(changed, false)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
-    // A call is one key: importing an export again adds none.
-    const newCalls = await db.addCalls(calls)
-    if (calls.length > 0) broadcast({ type: 'calls', records: calls })
     const added = changed.filter((e) => !before.has(e.request_id)).length
-    return {
+    const counts: ImportCounts = {
       added,
       updated: changed.length - added,
       unchanged: unique.length - changed.length,
-      calls: newCalls,
+      calls: 0,
       tooOld,
       retentionDays,
     }
+    // A call is one key: importing an export again adds none.
+    let newCalls: number
+    try {
+      newCalls = await db.addCalls(calls)
+    } catch (error) {
+      // The entries are saved and shown: the error says so.
+      throw new ImportCallsNotSavedError(
+        error instanceof Error ? error.message : String(error),
+        counts,
+      )
+    }
+    if (calls.length > 0) broadcast({ type: 'calls', records: calls })
+    return { ...counts, calls: newCalls }
   }
 
   /**

@@ -39,6 +39,37 @@ export class HistoryImportError extends Error {
   }
 }
 
+/** What an import did (the store's `ImportReport`). */
+export interface ImportCounts {
+  added: number
+  updated: number
+  unchanged: number
+  /** Call records of the file history did not hold yet (none when an export is imported again). */
+  calls: number
+  /**
+   * Finished entries of the file not imported: older than the history retention (`retentionDays`),
+   * which would remove them at once. Nothing else of the file is left out.
+   */
+  tooOld: number
+  /** The retention applied, in days (0: history is kept forever). */
+  retentionDays: number
+}
+
+/**
+ * The entries of an import were saved (and are shown), but saving their call records failed:
+ * `counts` says what the entries did (`calls` is 0), `reason` why the calls were not saved.
+ */
+export class ImportCallsNotSavedError extends Error {
+  readonly counts: ImportCounts
+  readonly reason: string
+  constructor(reason: string, counts: ImportCounts) {
+    super(`The entries were imported; their recorded calls could not be saved: ${reason}`)
+    this.name = 'ImportCallsNotSavedError'
+    this.reason = reason
+    this.counts = { ...counts, calls: 0 }
+  }
+}
+
 /** Columns of the CSV export, in order. */
 export const CSV_COLUMNS = [
   'request_id',

@@ -5,7 +5,7 @@
  */
 import type { StoredCall } from '@/utils/call-log'
 import type { HistoryEntry } from '@/utils/history-entry'
-import { HistoryImportError } from '@/utils/history-io'
+import { HistoryImportError, ImportCallsNotSavedError } from '@/utils/history-io'
 import type {
   ImportCounts,
   ImportMessage,
@@ -60,7 +60,9 @@ export function canImportInWorker(): boolean {
 /**
  * Imports `file` in a worker. Rejects with `HistoryImportError` when the file is refused,
  * `ImportCancelledError` when cancelled, `ImportWorkerUnavailableError` when no worker could
- * start, or an `Error` saying why saving failed; in each case nothing was written.
+ * start, or an `Error` saying why saving failed: in each of these cases nothing was written.
+ * Rejects with `ImportCallsNotSavedError` when the entries were saved (and handed to `onEntries`)
+ * but their call records could not be.
  */
 export function importInWorker(file: Blob, options: WorkerImportOptions): Promise<ImportCounts> {
   const worker = new Worker(new URL('./history-import.ts', import.meta.url), {
@@ -120,7 +122,11 @@ export function importInWorker(file: Blob, options: WorkerImportOptions): Promis
           fail(new HistoryImportError(message.problems))
           break
         case 'failed':
-          fail(new Error(message.message))
+          fail(
+            message.saved
+              ? new ImportCallsNotSavedError(message.message, message.saved)
+              : new Error(message.message),
+          )
           break
       }
     }

@@ -12,6 +12,7 @@ import type { HistoryDb } from '@/utils/history-db'
 import { isSettled, mergeEntries, sameEntry, type HistoryEntry } from '@/utils/history-entry'
 import {
   HistoryImportError,
+  type ImportCounts,
   IMPORT_PROGRESS_STEP,
   importedEntry,
   parseHistoryFile,
@@ -50,15 +51,7 @@ export type ImportReply = ImportRequest | { type: 'save' }
 /** What an import is doing: reading the file, checking its entries, saving them. */
 export type ImportPhase = 'reading' | 'checking' | 'saving'
 
-/** The counts of a finished import (the store's `ImportReport`). */
-export interface ImportCounts {
-  added: number
-  updated: number
-  unchanged: number
-  calls: number
-  tooOld: number
-  retentionDays: number
-}
+export type { ImportCounts }
 
 /** What the worker tells the page, in this order: progress, then the written data, then the end. */
 export type ImportMessage =
@@ -74,10 +67,11 @@ export type ImportMessage =
   /** The file was refused (a `HistoryImportError`): nothing was written. */
   | { type: 'refused'; problems: string[] }
   /**
-   * Something else failed (storage full, file unreadable…): nothing was written, or (when saving
-   * the call records failed) the entries already handed over are saved, as on the page.
+   * Something else failed (storage full, file unreadable…): nothing was written, or (`saved`, when
+   * only saving the call records failed) the entries already handed over are saved, and `saved`
+   * counts them, as on the page.
    */
-  | { type: 'failed'; message: string }
+  | { type: 'failed'; message: string; saved?: ImportCounts }
 
 export interface ImportJobDeps {
   /** Opens history's database (the worker's own connection). */
@@ -106,6 +100,8 @@ function chunks<T>(list: readonly T[], size: number, first = size): T[][] {
 export async function runImportJob(request: ImportRequest, deps: ImportJobDeps): Promise<void> {
   const { post } = deps
   let db: HistoryDb | null = null
+  /** The counts of the entries, once they are saved (and handed to the page). */
+  let saved: ImportCounts | null = null
   try {
     post({ type: 'progress', phase: 'reading', done: 0, total: 0 })
     const text = await request.file.text()
@@ -159,15 +155,24 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
     for (const part of chunks(written, IMPORT_CHUNK, IMPORT_FIRST_CHUNK)) {
       post({ type: 'entries', entries: part, total: written.length })
     }
+    const counts: ImportCounts = {
+      added: 0,
+      updated: 0,
+      unchanged: 0,
+      tooOld: 0,
+      calls: 0,
+      retentionDays,
+    }
+    for (const kind of outcome.values()) counts[kind]++
+    saved = counts
     // A call is one key: importing an export again adds none.
     const newCalls = await db.addCalls(calls)
     for (const part of chunks(calls, IMPORT_CHUNK)) post({ type: 'calls', calls: part })
-    const counts = { added: 0, updated: 0, unchanged: 0, tooOld: 0 }
-    for (const kind of outcome.values()) counts[kind]++
-    post({ type: 'done', counts: { ...counts, calls: newCalls, retentionDays } })
+    post({ type: 'done', counts: { ...counts, calls: newCalls } })
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
     if (error instanceof HistoryImportError) post({ type: 'refused', problems: error.problems })
-    else post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
+    else post({ type: 'failed', message, ...(saved ? { saved } : {}) })
   } finally {
     db?.close()
   }

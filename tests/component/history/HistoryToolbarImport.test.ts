@@ -7,7 +7,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
-import { useRequestsStore } from '@/stores/requests'
+import { ImportCallsNotSavedError, useRequestsStore } from '@/stores/requests'
 import type { WorkerImportOptions } from '@/workers/history-import-client'
 import type { ImportCounts } from '@/workers/history-import-job'
 import { entry } from '../../unit/stores/history-support'
@@ -170,6 +170,20 @@ describe('HistoryToolbar: import in a worker', () => {
     expect(wrapper.find('[data-testid="history-import-progress"]').exists()).toBe(false)
     expect(document.activeElement).toBe(input)
     wrapper.unmount()
+  })
+
+  it('says the entries were imported when only their recorded calls could not be saved', async () => {
+    const { wrapper } = await setup()
+    await chooseFile(wrapper)
+    worker.result!.reject(
+      new ImportCallsNotSavedError('The quota has been exceeded.', { ...COUNTS, calls: 4 }),
+    )
+    await flushPromises()
+    expect(wrapper.text()).toContain('Imported: 3 added, 0 updated, 0 already up to date.')
+    expect(wrapper.get('[role="alert"]').text()).toBe(
+      'The entries of history.json were imported; their recorded calls could not be saved: The quota has been exceeded.',
+    )
+    expect(wrapper.text()).not.toContain('could not be imported')
   })
 
   it('says why saving failed, with the file name', async () => {

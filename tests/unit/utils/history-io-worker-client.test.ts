@@ -5,8 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryHistoryDb, type HistoryDb } from '@/utils/history-db'
-import { HistoryImportError, historyToJson } from '@/utils/history-io'
+import { HistoryImportError, ImportCallsNotSavedError, historyToJson } from '@/utils/history-io'
 import type { HistoryEntry } from '@/utils/history-entry'
+import type { StoredCall } from '@/utils/call-log'
 import { runImportJob, type ImportMessage, type ImportReply } from '@/workers/history-import-job'
 import {
   ImportCancelledError,
@@ -123,6 +124,50 @@ describe('import in a worker: the page side', () => {
       'showing',
     ])
     expect(progress.at(-1)).toEqual({ phase: 'showing', done: 4500, total: 4500 })
+  })
+
+  it('says when the entries were saved but their recorded calls could not be', async () => {
+    useFakeWorker()
+    const saving = db
+    db = {
+      ...saving,
+      addCalls: async () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      },
+    }
+    const handed: HistoryEntry[] = []
+    const id = entry(1).request_id
+    const call = {
+      key: `read-1|${id}`,
+      request_id: id,
+      kind: 'read',
+      call: {
+        id: 1,
+        key: 'read-1',
+        method: 'GET',
+        path: 'sandbox/verify/search/json',
+        startedAt: 1_700_000_000_001,
+        durationMs: 12,
+        query: { request_id: id },
+        body: null,
+        httpStatus: 200,
+        response: { request_id: id, status: 'IN PROGRESS' },
+        error: null,
+      },
+    } as StoredCall
+    const withCalls = historyToJson([entry(1), entry(2)], [call])
+    const result = importInWorker(new Blob([withCalls], { type: 'application/json' }), {
+      retentionDays: 0,
+      onEntries: (chunk) => handed.push(...chunk),
+      onCalls: () => {},
+    })
+    await expect(result).rejects.toBeInstanceOf(ImportCallsNotSavedError)
+    await expect(result).rejects.toMatchObject({
+      reason: 'The quota has been exceeded.',
+      counts: { added: 2, updated: 0, unchanged: 0, tooOld: 0, calls: 0, retentionDays: 0 },
+    })
+    expect(handed).toHaveLength(2)
+    expect(await saving.count()).toBe(2)
   })
 
   it('rejects a refused file with its problems, writing nothing', async () => {

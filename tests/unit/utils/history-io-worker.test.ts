@@ -300,7 +300,12 @@ describe('import job: saving the calls fails after the entries are saved', () =>
     const messages = await run(historyToJson([entry(1)], [call(1)]), full)
     expect(messages.slice(-2)).toEqual([
       { type: 'entries', entries: [entry(1)], total: 1 },
-      { type: 'failed', message: 'The quota has been exceeded.' },
+      {
+        type: 'failed',
+        message: 'The quota has been exceeded.',
+        // The entries are saved: the page is told what they did.
+        saved: { added: 1, updated: 0, unchanged: 0, tooOld: 0, calls: 0, retentionDays: 0 },
+      },
     ])
     expect(await db.count()).toBe(1)
   })
