@@ -35,6 +35,8 @@ export function memoryStates(): Map<string, () => MemoryState> {
 interface StopHooks {
   flushes: Set<() => void>
   handler?: (signal: NodeJS.Signals) => void
+  /** Each exit hook as added, and the run-once form of it that is hooked. */
+  exitHooks?: Map<() => void, () => void>
 }
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
@@ -96,12 +98,23 @@ function removeStopHook(flush: () => void): void {
  * so the signal handler stays in place.
  */
 export function addExitHook(hook: () => void): void {
-  process.once('exit', hook)
-  addStopHook(hook)
+  const hooks = (stopHooks().exitHooks ??= new Map())
+  if (hooks.has(hook)) return
+  const once = () => {
+    removeExitHook(hook)
+    hook()
+  }
+  hooks.set(hook, once)
+  process.once('exit', once)
+  addStopHook(once)
 }
 
 /** Takes away a hook `addExitHook` added (nothing when it is not there). */
 export function removeExitHook(hook: () => void): void {
-  process.removeListener('exit', hook)
-  removeStopHook(hook)
+  const hooks = stopHooks().exitHooks
+  const once = hooks?.get(hook)
+  if (!once) return
+  hooks?.delete(hook)
+  process.removeListener('exit', once)
+  removeStopHook(once)
 }

@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer, type ViteDevServer } from 'vite'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { call, recordingLogger } from './support'
 
 const configFile = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url))
-const saved = { ...process.env }
 const log = recordingLogger()
 let root: string
 let stateFile: string
@@ -27,7 +26,7 @@ beforeAll(async () => {
   await writeFile(path.join(root, '.env.local'), `SANDBOX_STATE_FILE=${stateFile}\n`)
   await writeFile(path.join(root, 'index.html'), '<!doctype html><div id="app"></div>\n')
   for (const name of Object.keys(process.env)) {
-    if (/^(VONAGE_|VERIFY_DESK_|SANDBOX_)/.test(name)) delete process.env[name]
+    if (/^(VONAGE_|VERIFY_DESK_|SANDBOX_)/.test(name)) vi.stubEnv(name, undefined)
   }
   server = await createServer({
     configFile,
@@ -42,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close()
-  process.env = saved
+  vi.unstubAllEnvs()
   if (root) await rm(root, { recursive: true, force: true })
 })
 
