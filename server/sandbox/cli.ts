@@ -8,6 +8,7 @@
 import { createServer } from 'node:http'
 import { SANDBOX_HEADER_LIMIT, StateFileInUseError, createSandbox } from './index.ts'
 import type { SandboxOptions } from './index.ts'
+import { maskCommand } from './lock.ts'
 
 interface CliOptions {
   port: number
@@ -136,9 +137,9 @@ function isLoopback(host: string): boolean {
 
 function inUseMessage(error: StateFileInUseError): string {
   const { file, lockFile, holder } = error
-  const command = holder.command
-    ? `: ${holder.command.length > 120 ? `${holder.command.slice(0, 119)}…` : holder.command}`
-    : ''
+  // A lock written by an older version holds the command line as it was, secrets and all.
+  const shown = holder.command === undefined ? '' : maskCommand(holder.command)
+  const command = shown ? `: ${shown.length > 120 ? `${shown.slice(0, 119)}…` : shown}` : ''
   return (
     `the state file ${file} is in use by another running process (pid ${holder.pid}${command}): ` +
     `a dev server, \`npm run serve\` or another \`npm run sandbox\`. Two processes writing one ` +

@@ -103,12 +103,38 @@ function pause(ms: number): void {
 /** A lock file younger than this with no readable pid is being written, not abandoned. */
 const WRITING_GRACE_MS = 1000
 
+/** `key:secret[:pin_code],...` with each secret shown as `***`. */
+function maskAccounts(list: string): string {
+  return list
+    .split(',')
+    .map((account) => account.replace(/^([^:]*):[^:]*/, '$1:***'))
+    .join(',')
+}
+
+/**
+ * A command line as it may be shown (a lock file's, in a message): the secrets of `--accounts`
+ * and of `SANDBOX_ACCOUNTS=` (`key:***`) and the value of any `…SECRET…=`, `…TOKEN…=` or
+ * `…PASSWORD…=` assignment or `--…secret…`/`--…token…` option replaced with `***`.
+ */
+export function maskCommand(command: string): string {
+  return command
+    .replace(
+      /(--accounts(?:=|\s+)|\bSANDBOX_ACCOUNTS=)(\S+)/g,
+      (_, name: string, list: string) => `${name}${maskAccounts(list)}`,
+    )
+    .replace(/(\b[A-Za-z0-9_]*(?:SECRET|TOKEN|PASSWORD)[A-Za-z0-9_]*=)\S+/gi, '$1***')
+    .replace(/(--[A-Za-z0-9-]*(?:secret|token|password)[A-Za-z0-9-]*\s+)(?!-)\S+/gi, '$1***')
+}
+
 function ownLockContent(pid: number): string {
   return (
     JSON.stringify({
       pid,
       started_at: new Date(Date.now() - process.uptime() * 1000).toISOString(),
-      command: [process.argv0, ...process.execArgv, ...process.argv.slice(1)].join(' '),
+      // Shown to another process that finds the lock: never with a secret in it.
+      command: maskCommand(
+        [process.argv0, ...process.execArgv, ...process.argv.slice(1)].join(' '),
+      ),
     }) + '\n'
   )
 }

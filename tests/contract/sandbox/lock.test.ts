@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { raw, type Body } from './support/http'
 import { runCliToExit, spawnCli, type RunningCli } from './support/cli'
@@ -197,6 +197,34 @@ describe('a state file in use by another process', () => {
     const beside = await spawnCli(['--port', '0', '--host', '127.0.0.1', '--no-state'])
     started.push(beside)
     expect(await searchStatus(beside.base, kept)).toBe('101')
+  })
+
+  it('shows the other holder’s command line without its account secrets', async () => {
+    // As an older version wrote it: the command line as it was, secrets and all (this test
+    // process stands in for the live holder).
+    mkdirSync(dirname(lockFile), { recursive: true })
+    writeFileSync(
+      lockFile,
+      JSON.stringify({
+        pid: process.pid,
+        started_at: new Date().toISOString(),
+        command: 'node server/sandbox/cli.ts --accounts k1:Hidden-Secret-1,k2:Hidden-2:pin_code',
+      }),
+    )
+    const refused = await runCliToExit(['--port', '0', '--host', '127.0.0.1', '--state', stateFile])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(
+      `pid ${process.pid}: node server/sandbox/cli.ts --accounts k1:***,k2:***:pin_code)`,
+    )
+    expect(refused.stderr).not.toContain('Hidden')
+  })
+
+  it('writes its own lock with the account secrets masked', async () => {
+    const cli = await startCli(['--accounts', 'k1:Hidden-Secret-1:pin_code'])
+    const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number; command: string }
+    expect(lock.pid).toBe(cli.pid)
+    expect(lock.command).toContain('--accounts k1:***:pin_code')
+    expect(lock.command).not.toContain('Hidden')
   })
 
   it('a standalone sandbox killed outright leaves a stale lock that the next one takes over', async () => {

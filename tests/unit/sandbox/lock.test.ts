@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   acquireStateLock,
   lockFileOf,
+  maskCommand,
   processAlive,
   type StateLock,
 } from '../../../server/sandbox/lock'
@@ -268,5 +269,30 @@ describe('createSandbox on a state file in use by another process', () => {
     } finally {
       await third.close()
     }
+  })
+})
+
+describe('maskCommand', () => {
+  it.each([
+    [
+      'node --import tsx server/sandbox/cli.ts --accounts k1:Secret-1,k2:Secret-2:pin_code',
+      'node --import tsx server/sandbox/cli.ts --accounts k1:***,k2:***:pin_code',
+    ],
+    ['tsx cli.ts --accounts=k1:Secret-1 --port 0', 'tsx cli.ts --accounts=k1:*** --port 0'],
+    [
+      'env SANDBOX_ACCOUNTS=k9:Secret-9 npm run sandbox',
+      'env SANDBOX_ACCOUNTS=k9:*** npm run sandbox',
+    ],
+    [
+      'env VONAGE_API_SECRET=Live-1 VERIFY_DESK_TOKEN=tok-2 vite',
+      'env VONAGE_API_SECRET=*** VERIFY_DESK_TOKEN=*** vite',
+    ],
+    [
+      'server.js --api-secret Live-1 --token tok-2 --port 1',
+      'server.js --api-secret *** --token *** --port 1',
+    ],
+    ['node vite --port 5173 --host 127.0.0.1', 'node vite --port 5173 --host 127.0.0.1'],
+  ])('%s', (command, shown) => {
+    expect(maskCommand(command)).toBe(shown)
   })
 })
