@@ -196,11 +196,14 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     // The snapshot first: a damaged one takes its journal aside with it (nothing is replayed).
     const snapshot = loadState(file, logger)
     const lines = readJournal(journalFile, logger)
-    const state = replayJournal(snapshot, lines)
-    if (state) {
+    if (snapshot || lines.length > 0) {
       try {
-        clock.offsetMs = state.clock_offset_ms
-        engine.restore(state.engine)
+        // Replayed in here too: a request entry that is not an object breaks the replay as well.
+        const state = replayJournal(snapshot, lines)
+        if (state) {
+          clock.offsetMs = state.clock_offset_ms
+          engine.restore(state.engine)
+        }
       } catch (error) {
         // Readable but not restorable: keep the files for inspection instead of overwriting them.
         clock.offsetMs = 0

@@ -261,33 +261,39 @@ describe('persistence', () => {
     expect(warnings).toEqual([])
   })
 
-  it('a readable state that cannot be restored sets both files aside in one move, with one warning', async () => {
-    const file = join(dir, 'state.json')
-    const journal = journalFileOf(file)
-    const broken = {
-      version: 1,
-      saved_at: new Date().toISOString(),
-      clock_offset_ms: 0,
-      engine: { version: 1, requests: [{ id: 'a' }], testNumbers: [] },
-    }
-    writeFileSync(file, JSON.stringify(broken))
-    writeFileSync(journal, '{"s":1,"c":5000}\n')
-    const sandbox = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
-    const aside = readdirSync(dir).filter((f) => f.includes('.damaged-'))
-    expect(aside).toHaveLength(2)
-    const stateAside = aside.find((f) => f.startsWith('state.json.damaged-')) as string
-    const suffix = stateAside.slice('state.json'.length)
-    expect(aside).toContain(`state.json.journal${suffix}`)
-    expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(
-      new RegExp(`^sandbox: state file .*state\\.json could not be restored \\(TypeError: `),
-    )
-    expect(warnings[0]).toContain(
-      `moved it to ${file}${suffix} (and its journal ${journal} to ${journal}${suffix}) and started empty.`,
-    )
-    expect(((await api(sandbox, '/__admin/requests')) as { total: number }).total).toBe(0)
-    await sandbox.close()
-  })
+  it.each([
+    ['a request without its fields', { id: 'a' }],
+    ['a request that is not an object', null],
+  ])(
+    'a readable state that cannot be restored (%s) sets both files aside in one move, with one warning',
+    async (_, request) => {
+      const file = join(dir, 'state.json')
+      const journal = journalFileOf(file)
+      const broken = {
+        version: 1,
+        saved_at: new Date().toISOString(),
+        clock_offset_ms: 0,
+        engine: { version: 1, requests: [request], testNumbers: [] },
+      }
+      writeFileSync(file, JSON.stringify(broken))
+      writeFileSync(journal, '{"s":1,"c":5000}\n')
+      const sandbox = createSandbox({ stateFile: file, logger, saveDelayMs: 10_000 })
+      const aside = readdirSync(dir).filter((f) => f.includes('.damaged-'))
+      expect(aside).toHaveLength(2)
+      const stateAside = aside.find((f) => f.startsWith('state.json.damaged-')) as string
+      const suffix = stateAside.slice('state.json'.length)
+      expect(aside).toContain(`state.json.journal${suffix}`)
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatch(
+        new RegExp(`^sandbox: state file .*state\\.json could not be restored \\(TypeError: `),
+      )
+      expect(warnings[0]).toContain(
+        `moved it to ${file}${suffix} (and its journal ${journal} to ${journal}${suffix}) and started empty.`,
+      )
+      expect(((await api(sandbox, '/__admin/requests')) as { total: number }).total).toBe(0)
+      await sandbox.close()
+    },
+  )
 
   it('valid JSON of the wrong shape counts as damaged', () => {
     const file = join(dir, 'state.json')
