@@ -18,9 +18,10 @@ import {
   ImportCallsNotSavedError,
   historyToCsv,
   historyToJson,
-  importedEntry,
   parseHistoryFile,
+  planImport,
   type ImportCounts,
+  type ImportOutcome,
 } from '@/utils/history-io'
 import {
   openHistoryDb,
@@ -747,50 +748,28 @@ export const useRequestsStore = defineStore('requests', () => {
    */
   async function importJson(text: string, options: ImportOptions = {}): Promise<ImportReport> {
     await ready
-    const parsed = parseHistoryFile(text)
     const retentionDays = options.retentionDays ?? useSettingsStore().historyRetentionDays
-    // What retention would remove at once is not imported (and the report says so), rather than
-    // counted as added and then gone after the next page load.
-    const now = options.now ?? Date.now()
-    const cutoff = retentionDays > 0 ? now - retentionDays * DAY_MS : null
-    const expired = (entry: HistoryEntry) => {
-      if (cutoff === null) return false
-      const merged = mergeEntries(byKey.get(entry.request_id), entry)
-      return merged.updatedAt < cutoff && isSettled(merged)
-    }
-    const unique = parsed.entries
-      .map((entry) => importedEntry(entry, now))
-      .filter((entry) => !expired(entry))
-    const tooOld = parsed.entries.length - unique.length
-    const kept = new Set(unique.map((e) => e.request_id))
-    const calls = parsed.calls.filter((c) => kept.has(c.request_id))
-    const before = new Set(byKey.keys())
-    const changed = await db.mergeMany(unique)
+    const plan = planImport(parseHistoryFile(text), {
+      retentionDays,
+      now: options.now ?? Date.now(),
+    })
+    const outcomes = new Map<string, ImportOutcome>()
+    const changed = await db.updateMany(plan.updates(outcomes))
     // Newer wins: a poll or an action of this tab may have stored a newer copy meanwhile.
     absorb(changed, false)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
-    const added = changed.filter((e) => !before.has(e.request_id)).length
-    const counts: ImportCounts = {
-      added,
-      updated: changed.length - added,
-      unchanged: unique.length - changed.length,
-      calls: 0,
-      tooOld,
-      retentionDays,
-    }
+    const calls = plan.callsToSave(outcomes)
     // A call is one key: importing an export again adds none.
     let newCalls: number
     try {
       newCalls = await db.addCalls(calls)
     } catch (error) {
       // The entries are saved and shown: the error says so.
-      throw new ImportCallsNotSavedError(
-        error instanceof Error ? error.message : String(error),
-        counts,
-      )
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new ImportCallsNotSavedError(reason, plan.counts(outcomes, 0))
     }
     if (calls.length > 0) broadcast({ type: 'calls', records: calls })
-    return { ...counts, calls: newCalls }
+    return plan.counts(outcomes, newCalls)
   }
 
   /**

@@ -2,7 +2,14 @@
  * History files: the JSON export (read back by import, validated entry by entry) and CSV.
  */
 import { toCsv } from './csv'
-import { HISTORY_SCHEMA_VERSION, mergeEntries, readEntry, type HistoryEntry } from './history-entry'
+import {
+  HISTORY_SCHEMA_VERSION,
+  isSettled,
+  mergeEntries,
+  readEntry,
+  sameEntry,
+  type HistoryEntry,
+} from './history-entry'
 import { readStoredCall, storedCallProblems, type StoredCall } from './call-log'
 
 /** The `format` of a JSON export. */
@@ -251,4 +258,91 @@ export function parseHistoryFile(text: string, options: ParseHistoryOptions = {}
  */
 export function importedEntry(entry: HistoryEntry, now: number): HistoryEntry {
   return entry.lastActivityAt > now ? { ...entry, lastActivityAt: now } : entry
+}
+
+const DAY_MS = 86_400_000
+
+/** What importing one entry of a file did. */
+export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'tooOld'
+
+/** One entry to read, change and write in the database (`HistoryDb.updateMany`'s items). */
+export interface ImportUpdate {
+  id: string
+  next: (stored: HistoryEntry | undefined) => HistoryEntry | null
+}
+
+/** How a checked file is imported: the same rules on the page and in the import worker. */
+export interface ImportPlan {
+  /** The file's entries as history takes them in (see `importedEntry`). */
+  readonly entries: readonly HistoryEntry[]
+  /**
+   * What importing `entry` (one of `entries`) over the stored copy does, and the copy to write
+   * (null: nothing). An id already stored keeps the newer copy; what history retention would
+   * remove at once is not imported (and counted), rather than counted as added and then gone
+   * after the next page load.
+   */
+  decide(
+    stored: HistoryEntry | undefined,
+    entry: HistoryEntry,
+  ): { outcome: ImportOutcome; write: HistoryEntry | null }
+  /**
+   * The entries as `HistoryDb.updateMany` items (one transaction: all or none), each recording its
+   * outcome in `outcomes` by id (a transaction run again counts nothing twice).
+   */
+  updates(outcomes: Map<string, ImportOutcome>): ImportUpdate[]
+  /** The file's call records to save: those of the entries imported (not left out as too old). */
+  callsToSave(outcomes: ReadonlyMap<string, ImportOutcome>): StoredCall[]
+  /** The counts of an import with these outcomes, of which `calls` call records were new. */
+  counts(outcomes: ReadonlyMap<string, ImportOutcome>, calls: number): ImportCounts
+}
+
+/**
+ * The plan of importing a checked file (`parseHistoryFile`) at `now` (epoch ms) with history
+ * retention `retentionDays` (0: kept forever). Pure: the caller reads and writes the database.
+ */
+export function planImport(
+  parsed: ParsedHistory,
+  options: { retentionDays: number; now: number },
+): ImportPlan {
+  const { retentionDays, now } = options
+  const cutoff = retentionDays > 0 ? now - retentionDays * DAY_MS : null
+  const entries = parsed.entries.map((entry) => importedEntry(entry, now))
+  function decide(stored: HistoryEntry | undefined, entry: HistoryEntry) {
+    const merged = mergeEntries(stored, entry)
+    if (cutoff !== null && merged.updatedAt < cutoff && isSettled(merged)) {
+      return { outcome: 'tooOld' as const, write: null }
+    }
+    if (stored && sameEntry(stored, merged)) return { outcome: 'unchanged' as const, write: null }
+    return { outcome: stored ? ('updated' as const) : ('added' as const), write: merged }
+  }
+  return {
+    entries,
+    decide,
+    updates: (outcomes) =>
+      entries.map((entry) => ({
+        id: entry.request_id,
+        next: (stored) => {
+          const { outcome, write } = decide(stored, entry)
+          outcomes.set(entry.request_id, outcome)
+          return write
+        },
+      })),
+    callsToSave: (outcomes) =>
+      parsed.calls.filter((call) => {
+        const outcome = outcomes.get(call.request_id)
+        return outcome !== undefined && outcome !== 'tooOld'
+      }),
+    counts: (outcomes, calls) => {
+      const counts: ImportCounts = {
+        added: 0,
+        updated: 0,
+        unchanged: 0,
+        calls,
+        tooOld: 0,
+        retentionDays,
+      }
+      for (const outcome of outcomes.values()) counts[outcome]++
+      return counts
+    },
+  }
 }

@@ -3,23 +3,23 @@
  * worker, and the import itself as a plain function of a file, a database and a `post` callback
  * (the worker only wires it to `postMessage`, and unit tests run it as it is).
  *
- * The rules are those of the store's `importJson`: the file is read and checked whole first (one
+ * The rules are the store's `importJson`'s (both follow `planImport`): the file is read and checked whole first (one
  * problem refuses it, nothing is written); entries that history retention would remove at once are
  * left out and counted; the rest is merged into IndexedDB in one transaction (an id already stored
  * keeps the newer copy); call records are added by key, so importing a file again adds none.
  */
 import type { HistoryDb } from '@/utils/history-db'
-import { isSettled, mergeEntries, sameEntry, type HistoryEntry } from '@/utils/history-entry'
+import type { HistoryEntry } from '@/utils/history-entry'
 import {
   HistoryImportError,
   type ImportCounts,
   IMPORT_PROGRESS_STEP,
-  importedEntry,
   parseHistoryFile,
+  planImport,
+  type ImportOutcome,
 } from '@/utils/history-io'
 import type { StoredCall } from '@/utils/call-log'
 
-const DAY_MS = 86_400_000
 /**
  * Entries (or call records) per message back to the page: each message is taken in by the page in
  * a task of its own, so a large import never holds the page for long. As many as a chunk of the
@@ -111,12 +111,11 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
     const total = parsed.entries.length
     post({ type: 'checked', total })
     await deps.proceed()
-    const { retentionDays } = request
-    const cutoff = retentionDays > 0 ? request.now - retentionDays * DAY_MS : null
+    const plan = planImport(parsed, request)
     db = await deps.openDb(request.dbName)
     post({ type: 'progress', phase: 'saving', done: 0, total })
     /** What became of each entry (by id: a transaction run again counts nothing twice). */
-    const outcome = new Map<string, 'added' | 'updated' | 'unchanged' | 'tooOld'>()
+    const outcomes = new Map<string, ImportOutcome>()
     /** The last step of IMPORT_PROGRESS_STEP entries told (saving reads, then writes, them all). */
     let toldStep = 0
     const onProgress = (part: number) => {
@@ -125,50 +124,18 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
       toldStep = step
       post({ type: 'progress', phase: 'saving', done: step * IMPORT_PROGRESS_STEP, total })
     }
-    const written = await db.updateMany(
-      parsed.entries.map((entry) => ({
-        id: entry.request_id,
-        next: (stored: HistoryEntry | undefined) => {
-          const merged = mergeEntries(stored, importedEntry(entry, request.now))
-          // What retention would remove at once is not imported (and the report says so), rather
-          // than counted as added and then gone after the next page load.
-          if (cutoff !== null && merged.updatedAt < cutoff && isSettled(merged)) {
-            outcome.set(entry.request_id, 'tooOld')
-            return null
-          }
-          if (stored && sameEntry(stored, merged)) {
-            outcome.set(entry.request_id, 'unchanged')
-            return null
-          }
-          outcome.set(entry.request_id, stored ? 'updated' : 'added')
-          return merged
-        },
-      })),
-      { onProgress },
-    )
-    const calls = parsed.calls.filter((c) => {
-      const kept = outcome.get(c.request_id)
-      return kept !== undefined && kept !== 'tooOld'
-    })
+    const written = await db.updateMany(plan.updates(outcomes), { onProgress })
+    const calls = plan.callsToSave(outcomes)
     post({ type: 'progress', phase: 'saving', done: total, total })
     // The saved entries go to the page at once: should saving the calls fail, they are shown.
     for (const part of chunks(written, IMPORT_CHUNK, IMPORT_FIRST_CHUNK)) {
       post({ type: 'entries', entries: part, total: written.length })
     }
-    const counts: ImportCounts = {
-      added: 0,
-      updated: 0,
-      unchanged: 0,
-      tooOld: 0,
-      calls: 0,
-      retentionDays,
-    }
-    for (const kind of outcome.values()) counts[kind]++
-    saved = counts
+    saved = plan.counts(outcomes, 0)
     // A call is one key: importing an export again adds none.
     const newCalls = await db.addCalls(calls)
     for (const part of chunks(calls, IMPORT_CHUNK)) post({ type: 'calls', calls: part })
-    post({ type: 'done', counts: { ...counts, calls: newCalls } })
+    post({ type: 'done', counts: plan.counts(outcomes, newCalls) })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof HistoryImportError) post({ type: 'refused', problems: error.problems })

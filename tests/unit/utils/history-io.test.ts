@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { HistoryImportError, parseHistoryFile } from '@/utils/history-io'
+import {
+  HistoryImportError,
+  parseHistoryFile,
+  planImport,
+  type ImportOutcome,
+} from '@/utils/history-io'
 import { entry, requestId } from '../stores/history-support'
 
 function call(id: string, n: number) {
@@ -130,5 +135,55 @@ describe('history import: the file format and its version', () => {
     expect(
       parseHistoryFile(file({ format: undefined, schemaVersion: undefined })).entries,
     ).toHaveLength(1)
+  })
+})
+
+describe('planImport: the rules of an import, on the page and in the worker alike', () => {
+  const NOW = Date.UTC(2026, 10, 20)
+  const DAY = 86_400_000
+
+  it('decides each entry against its stored copy and counts the outcomes', () => {
+    const old = NOW - 40 * DAY
+    const expired = entry(3, { status: 'EXPIRED', updatedAt: old, lastActivityAt: old })
+    const plan = planImport(
+      { entries: [entry(1), entry(2, { brand: 'New' }), expired, entry(4)], calls: [] },
+      { retentionDays: 30, now: NOW },
+    )
+    const stored = new Map([
+      [requestId(1), entry(1)],
+      [requestId(2), entry(2, { updatedAt: entry(2).updatedAt - 1 })],
+    ])
+    const outcomes = new Map<string, ImportOutcome>()
+    const written = plan
+      .updates(outcomes)
+      .map((u) => u.next(stored.get(u.id)))
+      .filter((e) => e !== null)
+    expect(written.map((e) => [e.request_id, e.brand])).toEqual([
+      [requestId(2), 'New'],
+      [requestId(4), 'Brand 4'],
+    ])
+    expect(Object.fromEntries(outcomes)).toEqual({
+      [requestId(1)]: 'unchanged',
+      [requestId(2)]: 'updated',
+      [requestId(3)]: 'tooOld',
+      [requestId(4)]: 'added',
+    })
+    expect(plan.counts(outcomes, 2)).toEqual({
+      added: 1,
+      updated: 1,
+      unchanged: 1,
+      tooOld: 1,
+      calls: 2,
+      retentionDays: 30,
+    })
+    // Retention 0 keeps everything, however old.
+    const forever = planImport({ entries: [expired], calls: [] }, { retentionDays: 0, now: NOW })
+    expect(forever.decide(undefined, expired)).toEqual({ outcome: 'added', write: expired })
+  })
+
+  it('brings a future last activity back to now', () => {
+    const ahead = entry(1, { lastActivityAt: NOW + DAY })
+    const plan = planImport({ entries: [ahead], calls: [] }, { retentionDays: 0, now: NOW })
+    expect(plan.entries).toEqual([{ ...ahead, lastActivityAt: NOW }])
   })
 })
