@@ -72,13 +72,20 @@ function exportFile(): string {
   )
 }
 
-/** Counts painted frames and records each import progress line the page shows. */
+/**
+ * Counts painted frames, keeps the longest time between two of them (since the last reset of
+ * `__maxGap`), and records each import progress line the page shows.
+ */
 function watchPage(): void {
-  const w = window as unknown as { __frames: number; __progress: string[] }
+  const w = window as unknown as { __frames: number; __maxGap: number; __progress: string[] }
   w.__frames = 0
+  w.__maxGap = 0
   w.__progress = []
-  const tick = () => {
+  let last = performance.now()
+  const tick = (at: number) => {
     w.__frames++
+    w.__maxGap = Math.max(w.__maxGap, at - last)
+    last = at
     requestAnimationFrame(tick)
   }
   requestAnimationFrame(tick)
@@ -92,6 +99,16 @@ function watchPage(): void {
 
 function frames(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __frames: number }).__frames)
+}
+
+/** The longest time between two painted frames since the last call (ms), and starts again. */
+function longestFrameGap(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __maxGap: number }
+    const gap = w.__maxGap
+    w.__maxGap = 0
+    return gap
+  })
 }
 
 async function choose(page: Page, name: string, text: string): Promise<void> {
@@ -113,16 +130,21 @@ describe('history import in a worker', () => {
     const file = exportFile()
 
     const before = await frames(page)
+    await longestFrameGap(page)
     await choose(page, 'history.json', file)
     const report = page.getByText(
       `Imported: ${ENTRIES} added, 0 updated, 0 already up to date, with ${WITH_CALLS} recorded calls.`,
     )
     await report.waitFor({ timeout: 30_000 })
     const during = (await frames(page)) - before
+    const gap = await longestFrameGap(page)
 
-    // The work ran in the import worker, and the page painted its progress meanwhile.
+    // The work ran in the import worker, and the page painted its progress meanwhile. The page
+    // never stopped painting for a second: a responsiveness check (the page is not held while the
+    // file is read, checked and saved), not a timing benchmark, hence the generous bound.
     expect(workers.some((url) => /history-import/.test(url))).toBe(true)
-    expect(during).toBeGreaterThan(0)
+    expect(during).toBeGreaterThan(1)
+    expect(gap).toBeLessThan(1000)
     const progress = await page.evaluate(
       () => (window as unknown as { __progress: string[] }).__progress,
     )
@@ -157,10 +179,20 @@ describe('history import in a worker', () => {
     const { page } = app
     await page.goto('/history')
     await page.getByTestId('history-empty').waitFor()
-    // Large enough that reading and checking it takes a while: Cancel is there meanwhile. Made in
-    // the page (a file this size is slow to send from the test to the browser).
+    // Made in the page (a file this size is slow to send from the test to the browser). Cancel is
+    // pressed from the page as soon as the progress line says the file is being checked (in the
+    // same task, before the worker's next message), so the test does not race the worker.
     await page.evaluate(
       ({ one, count }) => {
+        const w = window as unknown as { __cancelledAt?: string }
+        new MutationObserver((_, observer) => {
+          const line = document.querySelector('[data-testid="history-import-progress"]')
+          const cancel = line?.querySelector('button')
+          if (!line || !cancel || !line.textContent?.includes('checking')) return
+          observer.disconnect()
+          w.__cancelledAt = line.textContent.trim()
+          cancel.click()
+        }).observe(document.body, { childList: true, subtree: true, characterData: true })
         const entries = Array.from({ length: count }, (_, i) => ({
           ...one,
           request_id: (i + 1).toString(16).padStart(32, '0'),
@@ -171,10 +203,12 @@ describe('history import in a worker', () => {
         input.files = transfer.files
         input.dispatchEvent(new Event('change', { bubbles: true }))
       },
-      { one: entry(1), count: 60_000 },
+      { one: entry(1), count: 20_000 },
     )
-    await page.getByRole('button', { name: 'Cancel import' }).click()
     await page.getByText('The import of large.json was cancelled; history is unchanged.').waitFor()
+    expect(
+      await page.evaluate(() => (window as unknown as { __cancelledAt?: string }).__cancelledAt),
+    ).toMatch(/^Importing… checking [\d,]+ of 20,000 entries\s*Cancel import$/)
     expect(await page.getByTestId('history-empty').count()).toBe(1)
     expect(await page.getByText('Imported:').count()).toBe(0)
     await page.reload()
