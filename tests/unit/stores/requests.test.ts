@@ -3,7 +3,12 @@ import { openDB } from 'idb'
 import { searchRequests, type SearchResult } from '@/api/verify'
 import { createPinia } from 'pinia'
 import { watch } from 'vue'
-import { historyStoreOptions, HistoryImportError, useRequestsStore } from '@/stores/requests'
+import {
+  historyStoreOptions,
+  HistoryImportError,
+  ImportCallsNotSavedError,
+  useRequestsStore,
+} from '@/stores/requests'
 import { useStorageProblemsStore } from '@/stores/storage-problems'
 import { parseCsv } from '../utils/csv-support'
 import type { VerificationRequest } from '@contract/types'
@@ -728,5 +733,49 @@ describe('history store: import on the page', () => {
     const stored = await db.get('entries', ahead.request_id)
     db.close()
     expect(stored).toMatchObject({ lastActivityAt: now })
+  })
+
+  it('says the entries were imported when saving their recorded calls fails', async () => {
+    const tab = await openTab()
+    const id = requestId(1)
+    const call = {
+      key: `read-1|${id}`,
+      request_id: id,
+      kind: 'read',
+      call: {
+        id: 1,
+        key: 'read-1',
+        method: 'GET',
+        path: 'sandbox/verify/search/json',
+        startedAt: 1_700_000_000_001,
+        durationMs: 12,
+        query: { request_id: id },
+        body: null,
+        httpStatus: 200,
+        response: { request_id: id, status: 'IN PROGRESS' },
+        error: null,
+      },
+    }
+    const put = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['put']>
+    ) {
+      if (this.name === 'calls') {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      }
+      return put.apply(this, args)
+    })
+    const file = JSON.stringify({ entries: [entry(1), entry(2)], calls: [call] })
+    const error = await tab.importJson(file, { retentionDays: 0 }).catch((e: unknown) => e)
+    vi.restoreAllMocks()
+    expect(error).toBeInstanceOf(ImportCallsNotSavedError)
+    expect(error).toMatchObject({
+      reason: 'The quota has been exceeded.',
+      counts: { added: 2, updated: 0, unchanged: 0, tooOld: 0, calls: 0, retentionDays: 0 },
+    })
+    // The entries are saved and shown.
+    expect(tab.byId(id)).toEqual(entry(1))
+    expect(tab.entries).toHaveLength(2)
   })
 })
