@@ -56,16 +56,20 @@ export class Faults {
     let status: string | null = null
     if (i.status !== undefined && i.status !== null) {
       status = String(i.status)
+      // What the endpoint answers: the statuses a message may suggest, as no other is taken.
+      const allowed = FAULT_STATUSES[endpoint as FaultEndpoint]
+      const where = endpoint === 'any' ? 'every endpoint' : endpoint
       if (!/^[0-9]+$/.test(status) || status === '0') {
         return {
-          error: 'status must be a non-zero API status code such as "1", "5", "7", "15", "29".',
+          error:
+            `status must be a non-zero API status code the API answers on ${where}: ` +
+            `give one of ${allowed.join(', ')}.`,
         }
       }
-      const allowed = FAULT_STATUSES[endpoint as FaultEndpoint]
       if (!allowed.includes(status)) {
         return {
           error:
-            `status ${status} is not one the API answers on ${endpoint === 'any' ? 'every endpoint' : endpoint}: ` +
+            `status ${status} is not one the API answers on ${where}: ` +
             `give one of ${allowed.join(', ')}.`,
         }
       }

@@ -67,6 +67,36 @@ describe('Faults.add: statuses by endpoint', () => {
     })
   })
 
+  it.each([
+    ['any', '1.0', '1, 2, 3, 4, 5, 6, 999'],
+    ['any', '0', '1, 2, 3, 4, 5, 6, 999'],
+    ['check', 'seven', '1, 2, 3, 4, 5, 6, 16, 17, 999'],
+    ['request', '-7', '1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 29, 999'],
+  ])(
+    'refuses on %s the malformed status %j, suggesting only statuses it answers',
+    (endpoint, status, allowed) => {
+      const faults = new Faults()
+      const where = endpoint === 'any' ? 'every endpoint' : endpoint
+      expect(faults.add({ endpoint, status })).toEqual({
+        error: `status must be a non-zero API status code the API answers on ${where}: give one of ${allowed}.`,
+      })
+      expect(faults.list()).toEqual([])
+    },
+  )
+
+  it('suggests, for a malformed status, only statuses the endpoint then takes', () => {
+    for (const endpoint of Object.keys(FAULT_STATUSES)) {
+      const refused = new Faults().add({ endpoint, status: '1.0' })
+      const suggested = /give one of ([0-9, ]+)\.$/.exec('error' in refused ? refused.error : '')
+      expect(suggested, endpoint).not.toBeNull()
+      for (const status of suggested![1]!.split(', ')) {
+        expect(new Faults().add({ endpoint, status }), `${endpoint} ${status}`).toMatchObject({
+          status,
+        })
+      }
+    }
+  })
+
   it('takes every status of the shared table on its endpoint', () => {
     const faults = new Faults()
     for (const [endpoint, statuses] of Object.entries(FAULT_STATUSES)) {
