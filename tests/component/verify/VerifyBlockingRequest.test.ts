@@ -262,6 +262,48 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
     )
   })
 
+  it('search does not find it and history marks it so: its region says it once, the app announcer not', async () => {
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [BLOCKER_ID],
+      error_text: 'No response found',
+    })
+    await mountPanel({
+      attach: true,
+      environment: 'live',
+      before: async () => {
+        await useRequestsStore().upsert({
+          request_id: BLOCKER_ID,
+          environment: 'live',
+          kind: 'request',
+          number: '447700900123',
+          status: 'IN PROGRESS',
+          createdAt: Date.now() - 40_000,
+          source: 'started',
+        })
+        await useWatchStore().start()
+      },
+    })
+    // Not found yet, history still knows it in progress (search may not have it yet).
+    expect(wrapper!.find('#blocking-cancel').exists()).toBe(true)
+    const link = wrapper!.get('a').element as HTMLElement
+    link.focus()
+    const heard = recordSaid()
+
+    // The app's live status no longer finds it either: history marks it gone.
+    await useRequestsStore().markGone(BLOCKER_ID, 'Not found')
+    await flushPromises()
+    expect(useRequestsStore().byId(BLOCKER_ID)?.status).toBe('UNKNOWN')
+    expect(wrapper!.get('[data-test="blocking-not-found"]').text()).toContain(
+      'This request could not be found',
+    )
+    expect(heard).toEqual([
+      'The request that blocked this number could not be found (status 101): start again to see whether it still blocks it.',
+    ])
+    expect(appSaid()).toEqual([])
+    expect(document.activeElement).toBe(link)
+  })
+
   it('verified elsewhere: the focus goes from its cancel to the sentence saying it has ended, said once', async () => {
     vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
     await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
