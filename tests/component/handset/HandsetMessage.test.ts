@@ -106,6 +106,26 @@ describe('HandsetMessage', () => {
     expect(call.get('article').attributes('lang')).toBeUndefined()
   })
 
+  it('shows the lg in the meta line and marks the text with its full tag', () => {
+    const us = mountMessage({ lg: 'en-us', language: 'en' })
+    const gb = mountMessage({ lg: 'en-gb', language: 'en', channel: 'tts', text: 'Your PIN.' })
+    expect(us.get('[data-testid="message-lg"]').text()).toBe('language en-us')
+    expect(us.get('.handset-message__bubble').attributes('lang')).toBe('en-US')
+    expect(gb.get('[data-testid="message-lg"]').text()).toBe('language en-gb')
+    expect(gb.get('blockquote [lang="en-GB"]').text()).toBe('Your PIN.')
+  })
+
+  it('says when the text is not in the lg asked for, and marks it with its real language', () => {
+    const wrapper = mountMessage({ lg: 'ja-jp', language: 'en' })
+    expect(wrapper.get('[data-testid="message-lg"]').text()).toBe('language ja-jp (en text)')
+    expect(wrapper.get('.handset-message__bubble').attributes('lang')).toBe('en')
+  })
+
+  it('shows no lg when the sandbox gave none', () => {
+    const wrapper = mountMessage({ language: 'de' })
+    expect(wrapper.find('[data-testid="message-lg"]').exists()).toBe(false)
+  })
+
   it('links "enter on its request" to the request page with the PIN prefilled', () => {
     const wrapper = mountMessage()
     const link = wrapper.get('a[aria-label="Enter PIN 4821 on its request"]')

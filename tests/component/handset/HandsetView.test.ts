@@ -299,7 +299,30 @@ describe('HandsetView: language and focus', () => {
       total: 1,
     })
     const { wrapper } = await mountView()
-    expect(wrapper.get('.handset-message__bubble').attributes('lang')).toBe('de')
+    expect(wrapper.get('.handset-message__bubble').attributes('lang')).toBe('de-DE')
+    wrapper.unmount()
+  })
+
+  it("shows each message's lg, so Spanish for Spain and for Mexico tell apart", async () => {
+    api.listMessages.mockResolvedValue({
+      messages: [
+        message({ id: 'm2', event_id: 'm2', lg: 'es-mx', language: 'es', text: 'Tu PIN: 1234.' }),
+        message({ lg: 'es-es', language: 'es', text: 'Su PIN: 1234.' }),
+      ],
+      total: 2,
+    })
+    const { wrapper } = await mountView()
+    const shown = wrapper.findAll('article.handset-message').map((m) => ({
+      meta: m.get('.handset-message__meta').text(),
+      lg: m.get('[data-testid="message-lg"]').text(),
+      lang: m.get('.handset-message__bubble').attributes('lang'),
+    }))
+    expect(shown).toEqual([
+      { meta: expect.stringContaining('es-mx'), lg: 'language es-mx', lang: 'es-MX' },
+      { meta: expect.stringContaining('es-es'), lg: 'language es-es', lang: 'es-ES' },
+    ])
+    // The lg sits in the meta line, between the sender and the time.
+    expect(shown[0]!.meta).toMatch(/^SMS\s*from VERIFY\s*language es-mx\s*\S/)
     wrapper.unmount()
   })
 
