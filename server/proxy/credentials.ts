@@ -147,82 +147,96 @@ export function maskKey(apiKey: string): string {
   return `${apiKey.slice(0, shown)}…`
 }
 
-/** HTML escapes of `"` and `'`: named, decimal and hex entities (`&quot;`, `&#34;`, `&#x22;`, …). */
-const HTML_QUOTES: readonly (readonly [string, string])[] = [
-  ['&quot;', '&#39;'],
-  ['&#34;', '&#39;'],
-  ['&quot;', '&apos;'],
-  ['&#x22;', '&#x27;'],
-  ['&#X22;', '&#X27;'],
-]
-
-/** The secret HTML-escaped (`&`, `<`, `>` named, the quotes as `quotes` spells them). */
-function htmlEscaped(secret: string, [double, single]: readonly [string, string]): string {
-  return secret
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, double)
-    .replace(/'/g, single)
+/** HTML named entities (with the upper-case spellings HTML also reads, `&AMP;`…). */
+const HTML_NAMED: Readonly<Record<string, readonly string[]>> = {
+  '&': ['&amp;', '&AMP;'],
+  '<': ['&lt;', '&LT;'],
+  '>': ['&gt;', '&GT;'],
+  '"': ['&quot;', '&QUOT;'],
+  "'": ['&apos;'],
 }
 
-/** A JSON string body with every character past ASCII as `\uXXXX` (Python's `ensure_ascii`). */
-function asciiJson(json: string, upper: boolean): string {
-  return json.replace(/[\u0080-\uffff]/g, (c) => {
-    const hex = c.charCodeAt(0).toString(16).padStart(4, '0')
-    return `\\u${upper ? hex.toUpperCase() : hex}`
-  })
+/** JSON's short escapes: `\"`, `\\`, `\/` (PHP writes it), and the control characters'. */
+const JSON_SHORT: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+}
+
+/** Hex digits matching either case (`[eE]9`): the one place a pattern ignores case. */
+function hexPattern(value: number, width = 0): string {
+  return value
+    .toString(16)
+    .padStart(width, '0')
+    .replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`)
 }
 
 /**
- * The ways a secret can appear in a text that echoes it: as it is, percent-encoded as a URI
- * component or as a form value (`URLSearchParams`, which the params mode sends), escaped in JSON
- * (`/` as `\/` too, as PHP does; non-ASCII as `\u00e9` or `\u00E9`, as Python and PHP do; `<>&`
- * as `\u003c`…, as Go does) or in HTML (the quotes as named, decimal or hex entities: Go writes
- * `&#34;`). Longest first, so no form is cut by a shorter one.
+ * Every way one character (a code point) may be written in a text that echoes it, as a regular
+ * expression: an HTML entity (named where one exists, decimal `&#0*DDD;`, hex
+ * `&#[xX]0*HH;`); a JSON escape (`\uHHHH`, a surrogate pair past U+FFFF, the short ones); its
+ * UTF-8 bytes percent-encoded, and `+` for a space (a form value); itself. Alternatives only, no quantifier
+ * but the entities' leading zeros: a pattern made of these never backtracks far.
  */
-function secretForms(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1)
-  // Go's encoding/json writes `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`.
-  const goJson = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)
-  const jsons = [json, json.replace(/\//g, '\\/'), goJson]
-  const forms = new Set([
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams([['', secret]]).toString().slice(1),
-    ...jsons,
-    ...jsons.flatMap((text) => [asciiJson(text, false), asciiJson(text, true)]),
-    ...HTML_QUOTES.map((quotes) => htmlEscaped(secret, quotes)),
-  ])
-  return [...forms].sort((a, b) => b.length - a.length)
+function charPattern(char: string): string {
+  const code = char.codePointAt(0) ?? 0
+  const forms = (HTML_NAMED[char] ?? []).map(escapeRegExp)
+  forms.push(`&#0*${code};`, `&#[xX]0*${hexPattern(code)};`)
+  const units = code > 0xffff ? [char.charCodeAt(0), char.charCodeAt(1)] : [code]
+  forms.push(units.map((unit) => `\\\\u${hexPattern(unit, 4)}`).join(''))
+  const short = JSON_SHORT[char]
+  if (short) forms.push(escapeRegExp(short))
+  // A lone surrogate has no UTF-8 form: an encoder would not write it percent-encoded.
+  if (code < 0xd800 || code > 0xdfff) {
+    const bytes = [...Buffer.from(char, 'utf8')]
+    forms.push(bytes.map((byte) => `%${hexPattern(byte, 2)}`).join(''))
+  }
+  if (char === ' ') forms.push('\\+')
+  // The character itself last: `&amp;` is read as one `&`, not as `&` followed by `amp;`.
+  forms.push(escapeRegExp(char))
+  return `(?:${forms.join('|')})`
 }
 
-/** Replaces every form of each secret (4 characters or more) with `[redacted]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) {
-    if (secret.length < 4) continue
-    for (const form of secretForms(secret)) out = out.split(form).join('[redacted]')
-  }
-  return out
+/**
+ * One pattern for every way a secret can appear in a text that echoes it: each character, on its
+ * own, as any of its forms (`charPattern`), so the mixes encoders write (PHP's `htmlspecialchars`
+ * with `&#039;`, Python's `html.escape` with `&#x27;`, `json_encode` with `\u0026` and `\/`, Go's
+ * `\u003c`, `URLSearchParams`' `+`…) are all found, and those no one has listed yet too.
+ */
+function secretPattern(secret: string): string {
+  let pattern = ''
+  for (const char of secret) pattern += charPattern(char)
+  return pattern
 }
 
 /** A text with every form of the secrets it was made for replaced by `[redacted]`. */
 export type Redactor = (text: string) => string
 
 /**
- * The redactor of `secrets` (those of 4 characters or more, as `redact`): a quick scan for any of
- * their forms, then `redact` only when one shows. A text without any comes back as it is (the
- * same string), so a caller can tell whether anything was redacted.
+ * The redactor of `secrets`: one regular expression for every form of all of them (longest secret
+ * first, so none is cut by a shorter one), one pass over a text. A secret under 4 characters is
+ * not searched: it would be found inside request ids and words, and redact them. A text without
+ * any comes back as it is (the same string), so a caller can tell whether anything was redacted.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const kept = [...new Set(secrets)].filter((secret) => secret.length >= 4)
-  // Every form they may take in a text (percent-encoded, escaped): what the quick scan looks for.
-  const forms = [...new Set(kept.flatMap(secretForms))]
+  const kept = [...new Set(secrets)]
+    .filter((secret) => secret.length >= 4)
+    .sort((a, b) => b.length - a.length)
+  if (kept.length === 0) return (text) => text
+  const pattern = new RegExp(kept.map(secretPattern).join('|'), 'g')
   return function redactSecrets(text: string): string {
-    for (const form of forms) if (text.includes(form)) return redact(text, kept)
-    return text
+    return text.replace(pattern, '[redacted]')
   }
+}
+
+/** Replaces every form of each secret (4 characters or more) with `[redacted]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return createRedactor(secrets)(text)
 }
 
 /**

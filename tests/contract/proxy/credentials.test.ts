@@ -483,3 +483,34 @@ describe('a secret echoed in the escapes other servers write', () => {
     expect(proxy.lines.join('\n')).not.toContain('rd+')
   })
 })
+
+describe('a secret echoed in the mixes of escapes PHP and Python write', () => {
+  const secret = `pa'ss"word&1`
+
+  it.each([
+    ["PHP's htmlspecialchars (ENT_QUOTES)", 'text/html', 'pa&#039;ss&quot;word&amp;1', 502],
+    ["Python's html.escape", 'text/html', 'pa&#x27;ss&quot;word&amp;1', 502],
+    ["PHP's json_encode (JSON_HEX_AMP)", 'application/json', 'pa\'ss\\"word\\u00261', 500],
+  ])('never reaches the browser or the log from %s', async (_, type, form, status) => {
+    await proxy.close()
+    const live = {
+      upstream: httpUpstream(upstream.url),
+      credentials: { apiKey: LIVE.apiKey, apiSecret: secret },
+      auth: 'basic' as const,
+      searchPerSecond: 50,
+    }
+    proxy = await startProxy(upstream.url, { live })
+    upstream.setHandler((_arrival, res) => {
+      res.writeHead(500, { 'content-type': type })
+      res.end(type === 'text/html' ? `<p>bad secret ${form}</p>` : `{"error":"bad secret ${form}"}`)
+    })
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      ...json({ number: '447700900000', brand: 'Acme' }),
+    })
+    expect(res.status).toBe(status)
+    expect(res.body).toContain('bad secret [redacted]')
+    expect(res.body).not.toContain('word')
+    expect(proxy.lines.join('\n')).not.toContain('word')
+  })
+})
