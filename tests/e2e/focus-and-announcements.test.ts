@@ -326,7 +326,7 @@ describe('sandbox controls', () => {
 })
 
 describe('handset', () => {
-  test('a message in German is marked lang="de"', async () => {
+  test('a message in German is marked lang="de-DE"', async () => {
     const { page } = app
     const number = randomNumber()
     const started = await fetch(
@@ -336,6 +336,6 @@ describe('handset', () => {
     await page.goto(`/handset?number=${number.digits}`)
     const bubble = page.getByRole('article').filter({ hasText: id }).locator('[lang]').first()
     await bubble.waitFor()
-    expect(await bubble.getAttribute('lang')).toBe('de')
+    expect(await bubble.getAttribute('lang')).toBe('de-DE')
   })
 })
