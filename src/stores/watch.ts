@@ -220,7 +220,8 @@ export const useWatchStore = defineStore('watch', () => {
   function announce(change: StatusChange): void {
     const { entry, previous } = change
     if (previous === undefined || previous === entry.status) return
-    if (!change.remote && heldBack.has(entry.request_id)) return
+    // Held: the page or panel says it, whichever tab stored the change first.
+    if (heldBack.has(entry.request_id)) return
     const message = statusChangeMessage(entry)
     const item = { id: nextAnnouncementId++, at: Date.now(), request_id: entry.request_id, message }
     announcements.value = [...announcements.value.slice(-(MAX_ANNOUNCEMENTS - 1)), item]
