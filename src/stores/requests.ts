@@ -24,8 +24,11 @@ import {
   type ImportOutcome,
 } from '@/utils/history-io'
 import {
+  HISTORY_CHANNEL,
+  HISTORY_TAB_ID,
   openHistoryDb,
   memoryHistoryDb,
+  type HistoryTabMessage,
   type DamagedRecord,
   type HistoryDb,
   type OpenHistoryDbOptions,
@@ -59,7 +62,6 @@ export type {
 export { HistoryImportError, ImportCallsNotSavedError, CSV_COLUMNS } from '@/utils/history-io'
 export type { HistoryChange } from '@/utils/history-sorted'
 
-const HISTORY_CHANNEL = 'verify-desk-history'
 /** Publications whose changes are kept for `changesSince` (a view lags a few at most). */
 const KEPT_PUBLICATIONS = 16
 
@@ -92,11 +94,7 @@ export function shortId(id: string): string {
 }
 
 /** What one tab tells the others after a write. */
-type HistoryMessage =
-  | { type: 'put'; entries: HistoryEntry[] }
-  | { type: 'remove'; ids: string[] }
-  | { type: 'clear' }
-  | { type: 'calls'; records: StoredCall[] }
+type HistoryMessage = HistoryTabMessage
 
 /** A status change seen by this store (`remote`: it came from another tab). */
 export interface StatusChange {
@@ -249,8 +247,50 @@ export const useRequestsStore = defineStore('requests', () => {
       byKey.clear()
       publish()
     } else if (message.type === 'calls') {
+      if (message.from === HISTORY_TAB_ID) return
       for (const listener of callListeners) listener(message.records)
+    } else if (message.type === 'reload') {
+      if (message.from === HISTORY_TAB_ID) return
+      void reload()
     }
+  }
+
+  /** A reload running, and whether another was asked for meanwhile (it then runs once more). */
+  let reloading: Promise<void> | null = null
+  let reloadAgain = false
+
+  /**
+   * Reads history again from IndexedDB (another context wrote many entries at once, e.g. an
+   * import), in chunks as at startup so the page stays responsive: each chunk takes in what is new
+   * or newer than the copy in memory, and tells status listeners.
+   */
+  function reload(): Promise<void> {
+    if (reloading) {
+      reloadAgain = true
+      return reloading
+    }
+    reloading = (async () => {
+      try {
+        await ready
+        do {
+          reloadAgain = false
+          const loaded = await db.loadAll((chunk) => {
+            const newer = chunk.filter((entry) => {
+              const current = byKey.get(entry.request_id)
+              return !current || current.updatedAt < entry.updatedAt
+            })
+            if (newer.length > 0) absorb(newer, true)
+          })
+          damaged.value = loaded.damaged
+          storedCount.value = Math.max(storedCount.value, byKey.size)
+        } while (reloadAgain && !disposed)
+      } catch (cause) {
+        error.value = `History could not be read: ${cause instanceof Error ? cause.message : cause}`
+      } finally {
+        reloading = null
+      }
+    })()
+    return reloading
   }
 
   // -------------------------------------------------------------------------------------------
@@ -773,17 +813,16 @@ export const useRequestsStore = defineStore('requests', () => {
   }
 
   /**
-   * Takes in entries and call records another context of this tab already wrote to IndexedDB (the
-   * import worker, see workers/history-import-client): into memory, then to the other tabs.
+   * Takes in entries another context of this tab already wrote to IndexedDB (the import worker,
+   * see workers/history-import-client): into this tab's memory only. The worker itself tells the
+   * other tabs (they read history again), so they learn of the import even if this page is closed
+   * or reloaded before it has taken everything in. Call records are stored already: nothing to do.
    */
   function absorbWritten(written: readonly HistoryEntry[], calls: readonly StoredCall[]): void {
-    if (written.length > 0) {
-      // Newer wins: the worker's copies were merged with what IndexedDB held when it read them; a
-      // poll or an action of this tab may have stored a newer copy since.
-      absorb(written, false)
-      broadcast({ type: 'put', entries: [...written] })
-    }
-    if (calls.length > 0) broadcast({ type: 'calls', records: [...calls] })
+    void calls
+    // Newer wins: the worker's copies were merged with what IndexedDB held when it read them; a
+    // poll or an action of this tab may have stored a newer copy since.
+    if (written.length > 0) absorb(written, false)
   }
 
   /** All entries and their call logs as a JSON file that `importJson` reads back. */

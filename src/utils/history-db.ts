@@ -8,6 +8,7 @@ import {
   openDB,
   type DBSchema,
   type IDBPDatabase,
+  type IDBPObjectStore,
   type IDBPTransaction,
   type StoreNames,
 } from 'idb'
@@ -31,6 +32,24 @@ const LOAD_CHUNK = 5000
 function keyOf(raw: unknown): string {
   return String((raw as { request_id?: unknown } | null)?.request_id)
 }
+
+/** The BroadcastChannel on which the tabs (and the import worker) tell each other what changed. */
+export const HISTORY_CHANNEL = 'verify-desk-history'
+
+/**
+ * What is said on the history channel. `from` names the page the message is on behalf of (the
+ * import worker speaks for the page that started it): that page ignores it, having it already.
+ */
+export type HistoryTabMessage =
+  | { type: 'put'; entries: HistoryEntry[] }
+  | { type: 'remove'; ids: string[] }
+  | { type: 'clear' }
+  | { type: 'calls'; records: StoredCall[]; from?: string }
+  /** Many entries were written at once (an import): read history again from IndexedDB. */
+  | { type: 'reload'; from?: string }
+
+/** This page's name on the history channel (each page, and each reload of it, has its own). */
+export const HISTORY_TAB_ID = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
 
 /** A stored record that could not be read; it is left where it is (or quarantined), never lost. */
 export interface DamagedRecord {
@@ -85,6 +104,20 @@ export interface HistoryDb {
     }[],
     options?: UpdateManyOptions,
   ): Promise<HistoryEntry[]>
+  /**
+   * Writes an import all or none, in ONE transaction over entries and calls: changes the entries
+   * as `updateMany` does, then stores the call records `callsFor` names once every entry is
+   * changed (it may depend on what became of them), as `addCalls` does. When anything fails,
+   * nothing is written. Returns the written entries and how many call keys are new.
+   */
+  importMany(
+    items: readonly {
+      id: string
+      next: (stored: HistoryEntry | undefined) => HistoryEntry | null
+    }[],
+    callsFor: () => readonly StoredCall[],
+    options?: UpdateManyOptions,
+  ): Promise<{ written: HistoryEntry[]; newCalls: number }>
   /** Merges many entries (newer `updatedAt` wins); returns the stored entries that changed. */
   mergeMany(entries: readonly HistoryEntry[]): Promise<HistoryEntry[]>
   /** Removes entries and their calls. */
@@ -330,6 +363,22 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
         )
       })
     },
+    importMany(items, callsFor, options = {}) {
+      return run(async (db) => {
+        const tx = db.transaction([ENTRIES_STORE, CALLS_STORE], 'readwrite')
+        return inOneTransaction(tx, async () => {
+          const written = await changeInBatches(
+            tx.objectStore(ENTRIES_STORE),
+            items,
+            (item) => item.id,
+            (item, stored) => item.next(stored),
+            options.onProgress,
+          )
+          const newCalls = await putCalls(tx.objectStore(CALLS_STORE), callsFor())
+          return { written, newCalls }
+        })
+      })
+    },
     mergeMany(incoming) {
       return run(async (db) => {
         const tx = db.transaction(ENTRIES_STORE, 'readwrite')
@@ -377,15 +426,7 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
       if (records.length === 0) return 0
       return run(async (db) => {
         const tx = db.transaction(CALLS_STORE, 'readwrite')
-        let added = 0
-        for (const record of records) {
-          if ((await tx.store.getKey(record.key)) === undefined) added++
-          await tx.store.put(record)
-        }
-        for (const id of new Set(records.map((r) => r.request_id))) {
-          const stored = await tx.store.index('request_id').getAll(id)
-          for (const key of overflowKeys(prunableCalls(stored))) await tx.store.delete(key)
-        }
+        const added = await putCalls(tx.store, records)
         await tx.done
         return added
       })
@@ -402,13 +443,45 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
   }
 }
 
-type EntriesTx = IDBPTransaction<HistorySchema, ['entries'], 'readwrite'>
+/** The entries store within a read-write transaction (over it alone, or with other stores). */
+interface EntriesStore {
+  get(id: string): Promise<unknown>
+  put(entry: HistoryEntry): Promise<unknown>
+}
+
+/** The calls store within a read-write transaction (over it alone, or with other stores). */
+type CallsStore = IDBPObjectStore<
+  HistorySchema,
+  ArrayLike<StoreNames<HistorySchema>>,
+  'calls',
+  'readwrite'
+>
+
+/**
+ * Stores call records in the caller's transaction, then drops the oldest of each request beyond
+ * the caps; returns how many keys were not stored before.
+ */
+async function putCalls(store: CallsStore, records: readonly StoredCall[]): Promise<number> {
+  let added = 0
+  for (const record of records) {
+    if ((await store.getKey(record.key)) === undefined) added++
+    await store.put(record)
+  }
+  for (const id of new Set(records.map((r) => r.request_id))) {
+    const stored = await store.index('request_id').getAll(id)
+    for (const key of overflowKeys(prunableCalls(stored))) await store.delete(key)
+  }
+  return added
+}
 
 /**
  * Runs `fn` in `tx`, all or nothing: when `fn` fails, the transaction is aborted (nothing it
  * wrote stays) and `fn`'s error is thrown; otherwise the transaction's end is awaited.
  */
-async function inOneTransaction<T>(tx: EntriesTx, fn: () => Promise<T>): Promise<T> {
+async function inOneTransaction<T>(
+  tx: { done: Promise<void>; abort(): void },
+  fn: () => Promise<T>,
+): Promise<T> {
   // Awaited below; this only keeps an abort from being reported as unhandled meanwhile.
   tx.done.catch(() => {})
   let result: T
@@ -441,7 +514,7 @@ const BATCH = 2000
  * each item in turn. When a write fails, its error is thrown (not the abort it causes).
  */
 async function changeInBatches<I>(
-  store: EntriesTx['store'],
+  store: EntriesStore,
   items: readonly I[],
   idOf: (item: I) => string,
   change: (item: I, stored: HistoryEntry | undefined) => HistoryEntry | null,
@@ -480,7 +553,7 @@ async function changeInBatches<I>(
  * (an id given twice sees its first change, as when each entry is read and written in turn).
  */
 async function readStored(
-  store: EntriesTx['store'],
+  store: EntriesStore,
   ids: readonly string[],
 ): Promise<{
   current(id: string): HistoryEntry | undefined
@@ -586,6 +659,21 @@ export function memoryHistoryDb(): HistoryDb {
         options.onProgress?.((i + 1) / items.length)
       }
       return results
+    },
+    async importMany(items, callsFor, options = {}) {
+      // All or none: what was there before is put back when anything fails.
+      const before = { records: new Map(records), calls: new Map(calls) }
+      try {
+        const written = await this.updateMany(items, options)
+        const newCalls = await this.addCalls(callsFor())
+        return { written, newCalls }
+      } catch (cause) {
+        records.clear()
+        calls.clear()
+        for (const [k, v] of before.records) records.set(k, v)
+        for (const [k, v] of before.calls) calls.set(k, v)
+        throw cause
+      }
     },
     async mergeMany(incoming) {
       const changed: HistoryEntry[] = []

@@ -6,6 +6,8 @@
 import type { StoredCall } from '@/utils/call-log'
 import type { HistoryEntry } from '@/utils/history-entry'
 import { HistoryImportError, ImportCallsNotSavedError } from '@/utils/history-io'
+import { HISTORY_TAB_ID } from '@/utils/history-db'
+import { historyStoreOptions } from '@/stores/requests'
 import type {
   ImportCounts,
   ImportMessage,
@@ -40,6 +42,8 @@ export class ImportWorkerUnavailableError extends Error {
 export interface WorkerImportOptions {
   /** History's IndexedDB database name (the store's; tests use their own). */
   dbName?: string
+  /** The history channel the worker tells the other tabs on. @default the store's */
+  channel?: string
   retentionDays: number
   /** @default Date.now() */
   now?: number
@@ -52,6 +56,11 @@ export interface WorkerImportOptions {
   signal?: AbortSignal
 }
 
+function channelOf(options: WorkerImportOptions): { channel?: string } {
+  const channel = options.channel ?? historyStoreOptions.channel
+  return channel === undefined ? {} : { channel }
+}
+
 /** Whether this browser can run the import worker (test DOMs have no Worker). */
 export function canImportInWorker(): boolean {
   return typeof Worker !== 'undefined'
@@ -60,9 +69,9 @@ export function canImportInWorker(): boolean {
 /**
  * Imports `file` in a worker. Rejects with `HistoryImportError` when the file is refused,
  * `ImportCancelledError` when cancelled, `ImportWorkerUnavailableError` when no worker could
- * start, or an `Error` saying why saving failed: in each of these cases nothing was written.
- * Rejects with `ImportCallsNotSavedError` when the entries were saved (and handed to `onEntries`)
- * but their call records could not be.
+ * start, or an `Error` saying why saving failed: in each of these cases nothing was written
+ * (entries and call records are saved in one transaction). Once saved, the worker tells the other
+ * tabs itself, then hands the entries to `onEntries`.
  */
 export function importInWorker(file: Blob, options: WorkerImportOptions): Promise<ImportCounts> {
   const worker = new Worker(new URL('./history-import.ts', import.meta.url), {
@@ -144,6 +153,8 @@ export function importInWorker(file: Blob, options: WorkerImportOptions): Promis
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
       retentionDays: options.retentionDays,
       now: options.now ?? Date.now(),
+      ...channelOf(options),
+      from: HISTORY_TAB_ID,
     }
     reply(request)
   })

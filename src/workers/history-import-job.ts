@@ -6,9 +6,11 @@
  * The rules are the store's `importJson`'s (both follow `planImport`): the file is read and checked whole first (one
  * problem refuses it, nothing is written); entries that history retention would remove at once are
  * left out and counted; the rest is merged into IndexedDB in one transaction (an id already stored
- * keeps the newer copy); call records are added by key, so importing a file again adds none.
+ * keeps the newer copy) together with the call records, added by key (importing a file again adds
+ * none): all or none. Right after that transaction the worker itself tells the other tabs, so they
+ * learn of the import even when the page that started it is closed or reloaded meanwhile.
  */
-import type { HistoryDb } from '@/utils/history-db'
+import type { HistoryDb, HistoryTabMessage } from '@/utils/history-db'
 import type { HistoryEntry } from '@/utils/history-entry'
 import {
   HistoryImportError,
@@ -43,6 +45,10 @@ export interface ImportRequest {
   retentionDays: number
   /** Epoch ms the retention counts back from. */
   now: number
+  /** The history channel the other tabs listen on (tests use their own name). */
+  channel?: string
+  /** The name of the page that started the import on that channel (it ignores what is said). */
+  from?: string
 }
 
 /** What the page sends the worker: the import, then (once the file is checked) the go-ahead to save. */
@@ -67,9 +73,9 @@ export type ImportMessage =
   /** The file was refused (a `HistoryImportError`): nothing was written. */
   | { type: 'refused'; problems: string[] }
   /**
-   * Something else failed (storage full, file unreadable…): nothing was written, or (`saved`, when
-   * only saving the call records failed) the entries already handed over are saved, and `saved`
-   * counts them, as on the page.
+   * Something else failed (storage full, file unreadable…): nothing was written (entries and call
+   * records are written in one transaction). `saved` is never set by this worker (kept for the
+   * page's `ImportCallsNotSavedError`).
    */
   | { type: 'failed'; message: string; saved?: ImportCounts }
 
@@ -77,6 +83,8 @@ export interface ImportJobDeps {
   /** Opens history's database (the worker's own connection). */
   openDb(name: string | undefined): Promise<HistoryDb>
   post(message: ImportMessage): void
+  /** Says something to the other tabs on the history channel (the worker's own BroadcastChannel). */
+  announce(message: HistoryTabMessage): void
   /** Resolves when the page says to save the checked file (the page ends the worker to cancel). */
   proceed(): Promise<void>
 }
@@ -94,14 +102,13 @@ function chunks<T>(list: readonly T[], size: number, first = size): T[][] {
 
 /**
  * Runs one import and posts its progress and outcome; never throws (a failure is a message).
- * Nothing is written before the page's go-ahead (`proceed`); the entries are then written in one
- * transaction (all or none), then the call records in another, as the store's `importJson` does.
+ * Nothing is written before the page's go-ahead (`proceed`); the entries and their call records are
+ * then written in one transaction (all or none); the other tabs are told at once (they read history
+ * again), and only then are the saved entries and calls handed to the page, a chunk at a time.
  */
 export async function runImportJob(request: ImportRequest, deps: ImportJobDeps): Promise<void> {
   const { post } = deps
   let db: HistoryDb | null = null
-  /** The counts of the entries, once they are saved (and handed to the page). */
-  let saved: ImportCounts | null = null
   try {
     post({ type: 'progress', phase: 'reading', done: 0, total: 0 })
     const text = await request.file.text()
@@ -124,22 +131,30 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
       toldStep = step
       post({ type: 'progress', phase: 'saving', done: step * IMPORT_PROGRESS_STEP, total })
     }
-    const written = await db.updateMany(plan.updates(outcomes), { onProgress })
-    const calls = plan.callsToSave(outcomes)
+    let calls: StoredCall[] = []
+    // A call is one key: importing an export again adds none.
+    const { written, newCalls } = await db.importMany(
+      plan.updates(outcomes),
+      () => (calls = plan.callsToSave(outcomes)),
+      { onProgress },
+    )
     post({ type: 'progress', phase: 'saving', done: total, total })
-    // The saved entries go to the page at once: should saving the calls fail, they are shown.
+    // Everything is saved: the other tabs hear it from here, not from the page (which may be
+    // reloaded before it has taken every chunk in). They read history again, in chunks.
+    const from = request.from === undefined ? {} : { from: request.from }
+    if (written.length > 0) deps.announce({ type: 'reload', ...from })
+    for (const part of chunks(calls, IMPORT_CHUNK)) {
+      deps.announce({ type: 'calls', records: part, ...from })
+    }
     for (const part of chunks(written, IMPORT_CHUNK, IMPORT_FIRST_CHUNK)) {
       post({ type: 'entries', entries: part, total: written.length })
     }
-    saved = plan.counts(outcomes, 0)
-    // A call is one key: importing an export again adds none.
-    const newCalls = await db.addCalls(calls)
     for (const part of chunks(calls, IMPORT_CHUNK)) post({ type: 'calls', calls: part })
     post({ type: 'done', counts: plan.counts(outcomes, newCalls) })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof HistoryImportError) post({ type: 'refused', problems: error.problems })
-    else post({ type: 'failed', message, ...(saved ? { saved } : {}) })
+    else post({ type: 'failed', message })
   } finally {
     db?.close()
   }

@@ -3,8 +3,13 @@
  * messages it posts, in order, and what it writes, with the same rules and counts as the store's
  * own import on the page.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { memoryHistoryDb, openHistoryDb, type HistoryDb } from '@/utils/history-db'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  memoryHistoryDb,
+  openHistoryDb,
+  type HistoryDb,
+  type HistoryTabMessage,
+} from '@/utils/history-db'
 import { historyStoreOptions } from '@/stores/requests'
 import { IMPORT_PROGRESS_STEP, historyToJson, parseHistoryFile } from '@/utils/history-io'
 import type { StoredCall } from '@/utils/call-log'
@@ -59,6 +64,9 @@ function request(text: string, patch: Partial<ImportRequest> = {}): ImportReques
   }
 }
 
+/** What the last `run` said to the other tabs, in order. */
+let announced: HistoryTabMessage[] = []
+
 /** Runs the job against `db`, saying yes to saving; returns every message it posted. */
 async function run(
   text: string,
@@ -66,9 +74,11 @@ async function run(
   patch: Partial<ImportRequest> = {},
 ): Promise<ImportMessage[]> {
   const messages: ImportMessage[] = []
+  announced = []
   await runImportJob(request(text, patch), {
     openDb: async () => db,
     post: (message) => messages.push(structuredClone(message)),
+    announce: (message) => announced.push(structuredClone(message)),
     proceed: async () => {},
   })
   return messages
@@ -217,6 +227,7 @@ describe('import job: what is not imported', () => {
         return memoryHistoryDb()
       },
       post: (message) => messages.push(message),
+      announce: () => {},
       proceed: async () => {},
     })
     expect(opened).toBe(false)
@@ -266,6 +277,7 @@ describe('import job: what is not imported', () => {
         return db
       },
       post: (message) => messages.push(message),
+      announce: () => {},
       proceed: () => new Promise<void>(() => {}),
     })
     await expect.poll(() => messages.some((m) => m.type === 'checked')).toBe(true)
@@ -288,26 +300,126 @@ describe('import job: what is not imported', () => {
   })
 })
 
-describe('import job: saving the calls fails after the entries are saved', () => {
-  it('hands the saved entries to the page first, then says what failed', async () => {
-    const db = memoryHistoryDb()
-    const full: HistoryDb = {
-      ...db,
-      addCalls: async () => {
+describe('import job: entries and call records are saved all or none', () => {
+  beforeEach(freshHistoryEnvironment)
+  afterEach(async () => {
+    vi.restoreAllMocks()
+    await closeTabs()
+  })
+
+  function failCallWrites(): void {
+    const put = IDBObjectStore.prototype.put
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['put']>
+    ) {
+      if (this.name === 'calls') {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
-      },
-    }
-    const messages = await run(historyToJson([entry(1)], [call(1)]), full)
-    expect(messages.slice(-2)).toEqual([
-      { type: 'entries', entries: [entry(1)], total: 1 },
-      {
-        type: 'failed',
-        message: 'The quota has been exceeded.',
-        // The entries are saved: the page is told what they did.
-        saved: { added: 1, updated: 0, unchanged: 0, tooOld: 0, calls: 0, retentionDays: 0 },
-      },
+      }
+      return put.apply(this, args)
+    })
+  }
+
+  it('writes no entry when writing the call records fails, and hands nothing over', async () => {
+    const db = await openHistoryDb({ name: historyStoreOptions.name! })
+    failCallWrites()
+    const entries = Array.from({ length: 2500 }, (_, i) => entry(i + 1))
+    const messages = await run(historyToJson(entries, [call(1), call(7)]), db)
+    vi.restoreAllMocks()
+    expect(last(messages)).toEqual({ type: 'failed', message: 'The quota has been exceeded.' })
+    expect(messages.some((m) => m.type === 'entries' || m.type === 'calls')).toBe(false)
+    // No other tab is told of anything.
+    expect(announced).toEqual([])
+    const check = await openHistoryDb({ name: historyStoreOptions.name! })
+    expect(await check.count()).toBe(0)
+    expect(await check.loadAllCalls()).toEqual([])
+    check.close()
+  })
+
+  it('writes both, then tells the other tabs before handing anything to the page', async () => {
+    const db = await openHistoryDb({ name: historyStoreOptions.name! })
+    const entries = Array.from({ length: 2500 }, (_, i) => entry(i + 1))
+    const calls = [call(1), call(7)]
+    const messages = await run(historyToJson(entries, calls), db, { from: 'page-a' })
+    expect(last(messages)).toMatchObject({ type: 'done', counts: { added: 2500, calls: 2 } })
+    expect(announced).toEqual([
+      { type: 'reload', from: 'page-a' },
+      { type: 'calls', records: calls, from: 'page-a' },
     ])
-    expect(await db.count()).toBe(1)
+    const check = await openHistoryDb({ name: historyStoreOptions.name! })
+    expect(await check.count()).toBe(2500)
+    expect((await check.loadAllCalls()).map((c) => c.key).sort()).toEqual(
+      calls.map((c) => c.key).sort(),
+    )
+    check.close()
+  })
+
+  it('says nothing to the other tabs when the file changes nothing', async () => {
+    const db = memoryHistoryDb()
+    await run(historyToJson([entry(1)]), db)
+    const messages = await run(historyToJson([entry(1)]), db)
+    expect(last(messages)).toMatchObject({ type: 'done', counts: { unchanged: 1 } })
+    expect(announced).toEqual([])
+  })
+})
+
+describe('import job: another tab learns of the import from the worker', () => {
+  beforeEach(freshHistoryEnvironment)
+  afterEach(closeTabs)
+
+  it('brings every imported entry into another tab though the page never relays a chunk', async () => {
+    const tabB = await openTab()
+    const heard: StoredCall[] = []
+    tabB.onCallsStored((records) => heard.push(...records))
+    const count = 12_345
+    const entries = Array.from({ length: count }, (_, i) => entry(i + 1))
+    const calls = [call(1), call(50)]
+    const db = await openHistoryDb({ name: historyStoreOptions.name! })
+    const channel = new BroadcastChannel(historyStoreOptions.channel!)
+    // The importing page is gone: nothing it would be handed is relayed anywhere.
+    await runImportJob(request(historyToJson(entries, calls), { from: 'page-a' }), {
+      openDb: async () => db,
+      post: () => {},
+      announce: (message) => channel.postMessage(message),
+      proceed: async () => {},
+    })
+    channel.close()
+    await expect.poll(() => tabB.entries.length, { timeout: 10_000 }).toBe(count)
+    expect(tabB.byId(requestId(count))).toEqual(entries[count - 1])
+    await expect.poll(() => heard.map((c) => c.key)).toEqual(calls.map((c) => c.key))
+  })
+
+  it('is ignored by the page that started the import (it takes the chunks in itself)', async () => {
+    const tabA = await openTab()
+    const tabB = await openTab()
+    const heardByA: string[] = []
+    tabA.onCallsStored((records) => heardByA.push(...records.map((c) => c.key)))
+    const { HISTORY_TAB_ID } = await import('@/utils/history-db')
+    const db = await openHistoryDb({ name: historyStoreOptions.name! })
+    const channel = new BroadcastChannel(historyStoreOptions.channel!)
+    const handed: HistoryEntry[] = []
+    const calls = [call(1)]
+    await runImportJob(
+      request(historyToJson([entry(1), entry(2)], calls), { from: HISTORY_TAB_ID }),
+      {
+        openDb: async () => db,
+        post: (message) => {
+          if (message.type === 'entries') handed.push(...message.entries)
+        },
+        announce: (message) => channel.postMessage(message),
+        proceed: async () => {},
+      },
+    )
+    // Another page of the same origin (tab B here shares this module's page name, as in a test
+    // every store does) is told too; a marker sent after the import's messages reaches tab A last.
+    channel.postMessage({ type: 'calls', records: [call(2)] } satisfies HistoryTabMessage)
+    await expect.poll(() => heardByA).toEqual([call(2).key])
+    channel.close()
+    // Tab A neither re-read history nor heard its own calls: it takes in what it is handed.
+    expect(tabA.entries).toHaveLength(0)
+    expect(tabB.entries).toHaveLength(0)
+    tabA.absorbWritten(handed, [])
+    expect(tabA.entries).toHaveLength(2)
   })
 })
 
