@@ -228,4 +228,70 @@ describe('history import in a worker', () => {
     ])
     expect(await page.getByTestId('history-empty').count()).toBe(1)
   })
+
+  test('another tab shows every imported entry though the importing tab is reloaded mid-way', async () => {
+    const { page: tabA } = app
+    const tabB = await tabA.context().newPage()
+    try {
+      await tabB.goto('/history')
+      await tabB.getByTestId('history-empty').waitFor()
+      await tabA.goto('/history')
+      await tabA.getByTestId('history-empty').waitFor()
+      const count = 20_000
+      const withCalls = 50
+      // Tab A is reloaded (from the page, in the same task) as soon as it says it is adding the
+      // saved entries to its list: it never takes in, nor relays, the rest of them.
+      await tabA.evaluate(
+        ({ entries, calls }) => {
+          new MutationObserver((_, observer) => {
+            const line = document.querySelector('[data-testid="history-import-progress"]')
+            if (!line?.textContent?.includes('adding')) return
+            observer.disconnect()
+            sessionStorage.setItem('reloadedAt', line.textContent.trim())
+            location.reload()
+          }).observe(document.body, { childList: true, subtree: true, characterData: true })
+          const transfer = new DataTransfer()
+          transfer.items.add(new File([JSON.stringify({ entries, calls }, null, 1)], 'large.json'))
+          const input = document.querySelector<HTMLInputElement>('[data-testid="history-import"]')!
+          input.files = transfer.files
+          input.dispatchEvent(new Event('change', { bubbles: true }))
+        },
+        {
+          entries: Array.from({ length: count }, (_, i) => entry(i + 1)),
+          calls: Array.from({ length: withCalls }, (_, i) => call(i + 1)),
+        },
+      )
+      await expect
+        .poll(() => tabA.evaluate(() => sessionStorage.getItem('reloadedAt')), { timeout: 30_000 })
+        .toMatch(/^Importing… adding [\d,]+ of 20,000 entries to the list/)
+      // Tab B was never reloaded: it shows every entry, and every call record was saved with them.
+      await expect
+        .poll(() => tabB.getByTestId('history-summary').textContent(), { timeout: 30_000 })
+        .toBe(`${count.toLocaleString('en-GB')} requests`)
+      const stored = await tabB.evaluate(
+        () =>
+          new Promise<number[]>((resolve, reject) => {
+            const open = indexedDB.open('verify-desk')
+            open.onerror = () => reject(open.error)
+            open.onsuccess = () => {
+              const db = open.result
+              const tx = db.transaction(['entries', 'calls'])
+              const entries = tx.objectStore('entries').count()
+              const calls = tx.objectStore('calls').count()
+              tx.oncomplete = () => {
+                db.close()
+                resolve([entries.result, calls.result])
+              }
+            }
+          }),
+      )
+      expect(stored).toEqual([count, withCalls])
+      // The reloaded tab reads them all back too.
+      await expect
+        .poll(() => tabA.getByTestId('history-summary').textContent(), { timeout: 30_000 })
+        .toBe(`${count.toLocaleString('en-GB')} requests`)
+    } finally {
+      await tabB.close()
+    }
+  })
 })
