@@ -15,7 +15,6 @@ import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import type { HistoryChange } from '@/utils/history-sorted'
 import {
-  ImportCallsNotSavedError,
   historyToCsv,
   historyToJson,
   parseHistoryFile,
@@ -784,7 +783,8 @@ export const useRequestsStore = defineStore('requests', () => {
   /**
    * Imports an exported file (or a bare array of entries). Every entry is validated first: one bad
    * entry rejects the file with a `HistoryImportError` listing each problem, and nothing is
-   * written. Valid files are merged: an id already present keeps the newer copy.
+   * written. Valid files are merged: an id already present keeps the newer copy. Entries and call
+   * records are written in one transaction: when saving fails, nothing is written.
    */
   async function importJson(text: string, options: ImportOptions = {}): Promise<ImportReport> {
     await ready
@@ -794,20 +794,16 @@ export const useRequestsStore = defineStore('requests', () => {
       now: options.now ?? Date.now(),
     })
     const outcomes = new Map<string, ImportOutcome>()
-    const changed = await db.updateMany(plan.updates(outcomes))
+    let calls: StoredCall[] = []
+    // Entries and call records in one transaction: all or none. A call is one key: importing an
+    // export again adds none.
+    const { written: changed, newCalls } = await db.importMany(
+      plan.updates(outcomes),
+      () => (calls = plan.callsToSave(outcomes)),
+    )
     // Newer wins: a poll or an action of this tab may have stored a newer copy meanwhile.
     absorb(changed, false)
     if (changed.length > 0) broadcast({ type: 'put', entries: changed })
-    const calls = plan.callsToSave(outcomes)
-    // A call is one key: importing an export again adds none.
-    let newCalls: number
-    try {
-      newCalls = await db.addCalls(calls)
-    } catch (error) {
-      // The entries are saved and shown: the error says so.
-      const reason = error instanceof Error ? error.message : String(error)
-      throw new ImportCallsNotSavedError(reason, plan.counts(outcomes, 0))
-    }
     if (calls.length > 0) broadcast({ type: 'calls', records: calls })
     return plan.counts(outcomes, newCalls)
   }

@@ -735,7 +735,7 @@ describe('history store: import on the page', () => {
     expect(stored).toMatchObject({ lastActivityAt: now })
   })
 
-  it('says the entries were imported when saving their recorded calls fails', async () => {
+  it('writes no entry when saving their recorded calls fails (all or none)', async () => {
     const tab = await openTab()
     const id = requestId(1)
     const call = {
@@ -769,13 +769,14 @@ describe('history store: import on the page', () => {
     const file = JSON.stringify({ entries: [entry(1), entry(2)], calls: [call] })
     const error = await tab.importJson(file, { retentionDays: 0 }).catch((e: unknown) => e)
     vi.restoreAllMocks()
-    expect(error).toBeInstanceOf(ImportCallsNotSavedError)
-    expect(error).toMatchObject({
-      reason: 'The quota has been exceeded.',
-      counts: { added: 2, updated: 0, unchanged: 0, tooOld: 0, calls: 0, retentionDays: 0 },
-    })
-    // The entries are saved and shown.
-    expect(tab.byId(id)).toEqual(entry(1))
-    expect(tab.entries).toHaveLength(2)
+    expect(error).toMatchObject({ name: 'QuotaExceededError' })
+    expect(error).not.toBeInstanceOf(ImportCallsNotSavedError)
+    // Nothing is shown, nothing is stored.
+    expect(tab.byId(id)).toBeUndefined()
+    expect(tab.entries).toHaveLength(0)
+    const db = await openDB(historyStoreOptions.name!)
+    expect(await db.count('entries')).toBe(0)
+    expect(await db.count('calls')).toBe(0)
+    db.close()
   })
 })

@@ -10,6 +10,7 @@ import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { memoryHistoryDb, openHistoryDb, type HistoryDb } from '@/utils/history-db'
 import type { HistoryEntry } from '@/utils/history-entry'
+import type { StoredCall } from '@/utils/call-log'
 import { entry } from '../stores/history-support'
 
 let counter = 0
@@ -186,4 +187,74 @@ describe('mergeMany on IndexedDB', () => {
     await expect(db.mergeMany([entry(2), refused, entry(4)])).rejects.toThrow()
     expect(await stored(db)).toEqual([entry(1)])
   })
+})
+
+describe('importMany: entries and call records in one transaction', () => {
+  function callOf(e: HistoryEntry, key = 'read-1'): StoredCall {
+    return {
+      key: `${key}|${e.request_id}`,
+      request_id: e.request_id,
+      kind: 'read',
+      call: {
+        id: 1,
+        key,
+        method: 'GET',
+        path: 'sandbox/verify/search/json',
+        startedAt: e.createdAt + 10,
+        durationMs: 12,
+        query: { request_id: e.request_id },
+        body: null,
+        httpStatus: 200,
+        response: { request_id: e.request_id, status: 'IN PROGRESS' },
+        error: null,
+      },
+    } as StoredCall
+  }
+
+  for (const kind of ['indexeddb', 'memory'] as const) {
+    it(`${kind}: writes the entries and the call records it names (asked once)`, async () => {
+      const target = kind === 'memory' ? memoryHistoryDb() : db
+      const items = [entry(1), entry(2), entry(3)]
+      let named = 0
+      const { written, newCalls } = await target.importMany(
+        items.map((e) => ({ id: e.request_id, next: () => e })),
+        () => {
+          named++
+          return [callOf(items[0]!), callOf(items[2]!)]
+        },
+      )
+      expect(written).toEqual(items)
+      expect(newCalls).toBe(2)
+      expect(await stored(target)).toEqual(items)
+      expect((await target.loadAllCalls()).map((c) => c.request_id).sort()).toEqual(
+        [items[0]!.request_id, items[2]!.request_id].sort(),
+      )
+      expect(named).toBe(1)
+    })
+
+    it(`${kind}: writes no entry when a call record cannot be written`, async () => {
+      const target = kind === 'memory' ? memoryHistoryDb() : db
+      await target.updateMany([{ id: entry(9).request_id, next: () => entry(9) }])
+      const items = [entry(1), entry(2)]
+      const broken = { ...callOf(entry(1)), key: undefined } as unknown as StoredCall
+      const failing: HistoryDb =
+        kind === 'memory'
+          ? {
+              ...target,
+              addCalls: async () => {
+                throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+              },
+            }
+          : target
+      await expect(
+        failing.importMany(
+          items.map((e) => ({ id: e.request_id, next: () => e })),
+          () => [callOf(entry(2)), broken],
+        ),
+      ).rejects.toThrow()
+      // Only what was there before.
+      expect(await stored(target)).toEqual([entry(9)])
+      expect(await target.loadAllCalls()).toEqual([])
+    })
+  }
 })
