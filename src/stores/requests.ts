@@ -58,7 +58,7 @@ export type {
   ActionRecord,
 } from '@/utils/history-entry'
 
-export { HistoryImportError, ImportCallsNotSavedError, CSV_COLUMNS } from '@/utils/history-io'
+export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
 export type { HistoryChange } from '@/utils/history-sorted'
 
 /** Publications whose changes are kept for `changesSince` (a view lags a few at most). */

@@ -62,21 +62,6 @@ export interface ImportCounts {
   retentionDays: number
 }
 
-/**
- * The entries of an import were saved (and are shown), but saving their call records failed:
- * `counts` says what the entries did (`calls` is 0), `reason` why the calls were not saved.
- */
-export class ImportCallsNotSavedError extends Error {
-  readonly counts: ImportCounts
-  readonly reason: string
-  constructor(reason: string, counts: ImportCounts) {
-    super(`The entries were imported; their recorded calls could not be saved: ${reason}`)
-    this.name = 'ImportCallsNotSavedError'
-    this.reason = reason
-    this.counts = { ...counts, calls: 0 }
-  }
-}
-
 /** Columns of the CSV export, in order. */
 export const CSV_COLUMNS = [
   'request_id',

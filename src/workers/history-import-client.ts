@@ -5,7 +5,7 @@
  */
 import type { StoredCall } from '@/utils/call-log'
 import type { HistoryEntry } from '@/utils/history-entry'
-import { HistoryImportError, ImportCallsNotSavedError } from '@/utils/history-io'
+import { HistoryImportError } from '@/utils/history-io'
 import { HISTORY_TAB_ID } from '@/utils/history-db'
 import { historyStoreOptions } from '@/stores/requests'
 import type {
@@ -50,8 +50,8 @@ export interface WorkerImportOptions {
   onProgress?: (progress: ImportProgress) => void
   /** Takes in a chunk of the entries the worker saved (already in IndexedDB), in order. */
   onEntries: (entries: HistoryEntry[]) => void
-  /** Takes in a chunk of the call records the worker saved. */
-  onCalls: (calls: StoredCall[]) => void
+  /** Takes in a chunk of the call records the worker saved (already in IndexedDB). */
+  onCalls?: (calls: StoredCall[]) => void
   /** Cancels the import while it is read and checked; ignored once saving has begun. */
   signal?: AbortSignal
 }
@@ -121,7 +121,7 @@ export function importInWorker(file: Blob, options: WorkerImportOptions): Promis
           onProgress?.({ phase: 'showing', done: shown, total: message.total })
           break
         case 'calls':
-          options.onCalls(message.calls)
+          options.onCalls?.(message.calls)
           break
         case 'done':
           end()
@@ -131,11 +131,7 @@ export function importInWorker(file: Blob, options: WorkerImportOptions): Promis
           fail(new HistoryImportError(message.problems))
           break
         case 'failed':
-          fail(
-            message.saved
-              ? new ImportCallsNotSavedError(message.message, message.saved)
-              : new Error(message.message),
-          )
+          fail(new Error(message.message))
           break
       }
     }

@@ -74,10 +74,9 @@ export type ImportMessage =
   | { type: 'refused'; problems: string[] }
   /**
    * Something else failed (storage full, file unreadable…): nothing was written (entries and call
-   * records are written in one transaction). `saved` is never set by this worker (kept for the
-   * page's `ImportCallsNotSavedError`).
+   * records are written in one transaction).
    */
-  | { type: 'failed'; message: string; saved?: ImportCounts }
+  | { type: 'failed'; message: string }
 
 export interface ImportJobDeps {
   /** Opens history's database (the worker's own connection). */

@@ -7,7 +7,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
-import { ImportCallsNotSavedError, useRequestsStore } from '@/stores/requests'
+import { useRequestsStore } from '@/stores/requests'
 import type { WorkerImportOptions } from '@/workers/history-import-client'
 import type { ImportCounts } from '@/workers/history-import-job'
 import { entry } from '../../unit/stores/history-support'
@@ -106,7 +106,7 @@ describe('HistoryToolbar: import in a worker', () => {
     expect(wrapper.get('[data-testid="history-import"]').attributes('disabled')).toBeUndefined()
   })
 
-  it('takes each chunk the worker saved into history, entries and calls alike', async () => {
+  it('takes each chunk of entries the worker saved into history', async () => {
     const { wrapper, history } = await setup()
     const absorb = vi.spyOn(history, 'absorbWritten').mockImplementation(() => {})
     await chooseFile(wrapper)
@@ -117,8 +117,8 @@ describe('HistoryToolbar: import in a worker', () => {
       [[entry(2), entry(3)], []],
       [[entry(4)], []],
     ])
-    options.onCalls([])
-    expect(absorb).toHaveBeenLastCalledWith([], [])
+    // The call records are in IndexedDB already: the page has nothing to take in for them.
+    expect(options.onCalls).toBeUndefined()
     worker.result!.resolve(COUNTS)
     await flushPromises()
   })
@@ -172,28 +172,17 @@ describe('HistoryToolbar: import in a worker', () => {
     wrapper.unmount()
   })
 
-  it('says the entries were imported when only their recorded calls could not be saved', async () => {
-    const { wrapper } = await setup()
-    await chooseFile(wrapper)
-    worker.result!.reject(
-      new ImportCallsNotSavedError('The quota has been exceeded.', { ...COUNTS, calls: 4 }),
-    )
-    await flushPromises()
-    expect(wrapper.text()).toContain('Imported: 3 added, 0 updated, 0 already up to date.')
-    expect(wrapper.get('[role="alert"]').text()).toBe(
-      'The entries of history.json were imported; their recorded calls could not be saved: The quota has been exceeded.',
-    )
-    expect(wrapper.text()).not.toContain('could not be imported')
-  })
-
-  it('says why saving failed, with the file name', async () => {
-    const { wrapper } = await setup()
+  it('says why saving failed, with the file name, and that history is unchanged', async () => {
+    const { wrapper, history } = await setup()
     await chooseFile(wrapper)
     worker.result!.reject(new Error('The quota has been exceeded.'))
     await flushPromises()
     expect(wrapper.get('[role="alert"]').text()).toBe(
-      'history.json could not be imported: The quota has been exceeded.',
+      'history.json could not be imported; history is unchanged: The quota has been exceeded.',
     )
+    // No report of counts (nothing was imported), and history holds what it held before.
+    expect(wrapper.text()).not.toContain('Imported:')
+    expect(history.entries).toEqual([entry(1)])
   })
 
   it('imports on the page when the worker cannot start', async () => {
