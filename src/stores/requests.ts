@@ -814,8 +814,7 @@ export const useRequestsStore = defineStore('requests', () => {
    * other tabs (they read history again), so they learn of the import even if this page is closed
    * or reloaded before it has taken everything in. Call records are stored already: nothing to do.
    */
-  function absorbWritten(written: readonly HistoryEntry[], calls: readonly StoredCall[]): void {
-    void calls
+  function absorbWritten(written: readonly HistoryEntry[]): void {
     // Newer wins: the worker's copies were merged with what IndexedDB held when it read them; a
     // poll or an action of this tab may have stored a newer copy since.
     if (written.length > 0) absorb(written, false)

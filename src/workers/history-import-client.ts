@@ -3,7 +3,6 @@
  * imported), reports its progress, hands the entries it saved to the caller chunk by chunk, and can
  * cancel it until it starts saving (then the import completes or fails as a whole).
  */
-import type { StoredCall } from '@/utils/call-log'
 import type { HistoryEntry } from '@/utils/history-entry'
 import { HistoryImportError } from '@/utils/history-io'
 import { HISTORY_TAB_ID } from '@/utils/history-db'
@@ -50,8 +49,6 @@ export interface WorkerImportOptions {
   onProgress?: (progress: ImportProgress) => void
   /** Takes in a chunk of the entries the worker saved (already in IndexedDB), in order. */
   onEntries: (entries: HistoryEntry[]) => void
-  /** Takes in a chunk of the call records the worker saved (already in IndexedDB). */
-  onCalls?: (calls: StoredCall[]) => void
   /** Cancels the import while it is read and checked; ignored once saving has begun. */
   signal?: AbortSignal
 }
@@ -119,9 +116,6 @@ export function importInWorker(file: Blob, options: WorkerImportOptions): Promis
           options.onEntries(message.entries)
           shown += message.entries.length
           onProgress?.({ phase: 'showing', done: shown, total: message.total })
-          break
-        case 'calls':
-          options.onCalls?.(message.calls)
           break
         case 'done':
           end()

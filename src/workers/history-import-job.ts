@@ -23,10 +23,10 @@ import {
 import type { StoredCall } from '@/utils/call-log'
 
 /**
- * Entries (or call records) per message back to the page: each message is taken in by the page in
- * a task of its own, so a large import never holds the page for long. As many as a chunk of the
- * store's first load: each chunk also re-sorts and re-renders the whole list, so smaller ones cost
- * the page more in all.
+ * Entries per message back to the page (and call records per message to the other tabs): each
+ * message is taken in by the page in a task of its own, so a large import never holds the page for
+ * long. As many as a chunk of the store's first load: each chunk also re-sorts and re-renders the
+ * whole list, so smaller ones cost the page more in all.
  */
 export const IMPORT_CHUNK = 5000
 /**
@@ -67,8 +67,6 @@ export type ImportMessage =
   | { type: 'checked'; total: number }
   /** Entries the import wrote (stored copies, merged), a chunk at a time, once saved. */
   | { type: 'entries'; entries: HistoryEntry[]; total: number }
-  /** Call records the import wrote, a chunk at a time, once saved. */
-  | { type: 'calls'; calls: StoredCall[] }
   | { type: 'done'; counts: ImportCounts }
   /** The file was refused (a `HistoryImportError`): nothing was written. */
   | { type: 'refused'; problems: string[] }
@@ -103,7 +101,8 @@ function chunks<T>(list: readonly T[], size: number, first = size): T[][] {
  * Runs one import and posts its progress and outcome; never throws (a failure is a message).
  * Nothing is written before the page's go-ahead (`proceed`); the entries and their call records are
  * then written in one transaction (all or none); the other tabs are told at once (they read history
- * again), and only then are the saved entries and calls handed to the page, a chunk at a time.
+ * again, and hear the call records), and only then are the saved entries handed to the page, a
+ * chunk at a time (the page reads its call records from IndexedDB: none are handed to it).
  */
 export async function runImportJob(request: ImportRequest, deps: ImportJobDeps): Promise<void> {
   const { post } = deps
@@ -148,7 +147,6 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
     for (const part of chunks(written, IMPORT_CHUNK, IMPORT_FIRST_CHUNK)) {
       post({ type: 'entries', entries: part, total: written.length })
     }
-    for (const part of chunks(calls, IMPORT_CHUNK)) post({ type: 'calls', calls: part })
     post({ type: 'done', counts: plan.counts(outcomes, newCalls) })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)

@@ -14,9 +14,9 @@ describe('history store: changes since a published list', () => {
     await tab.upsert(entry(1))
     const before = tab.entries
     const stored = tab.byId(entry(1).request_id)
-    tab.absorbWritten([entry(2), entry(3)], [])
+    tab.absorbWritten([entry(2), entry(3)])
     const renamed = { ...stored!, brand: 'Renamed', updatedAt: stored!.updatedAt + 5 }
-    tab.absorbWritten([renamed, entry(4)], [])
+    tab.absorbWritten([renamed, entry(4)])
     expect(tab.changesSince(before)).toEqual([
       [
         { previous: undefined, next: entry(2) },
@@ -38,7 +38,7 @@ describe('history store: changes since a published list', () => {
     expect(tab.changesSince(before)).toBeNull()
 
     const old = tab.entries
-    for (let n = 10; n < 40; n++) tab.absorbWritten([entry(n)], [])
+    for (let n = 10; n < 40; n++) tab.absorbWritten([entry(n)])
     expect(tab.changesSince(old)).toBeNull()
     expect(tab.changesSince([])).toBeNull()
   })

@@ -102,7 +102,6 @@ describe('import in a worker: the page side', () => {
       retentionDays: 0,
       onProgress: (p) => progress.push({ ...p }),
       onEntries: (chunk) => handed.push(...chunk),
-      onCalls: () => {},
     })
     expect(counts).toEqual({
       added: 4500,
@@ -160,7 +159,6 @@ describe('import in a worker: the page side', () => {
     const result = importInWorker(new Blob([withCalls], { type: 'application/json' }), {
       retentionDays: 0,
       onEntries: (chunk) => handed.push(...chunk),
-      onCalls: () => {},
     })
     // The plain failure, with the reason: nothing of the file was written, entries nor calls.
     const error = await result.then(
@@ -181,7 +179,6 @@ describe('import in a worker: the page side', () => {
     const result = importInWorker(file([entry(1), bad]), {
       retentionDays: 0,
       onEntries: () => {},
-      onCalls: () => {},
     })
     await expect(result).rejects.toBeInstanceOf(HistoryImportError)
     await expect(result).rejects.toMatchObject({
@@ -201,7 +198,6 @@ describe('import in a worker: the page side', () => {
         if (p.phase === 'checking') controller.abort()
       },
       onEntries: () => {},
-      onCalls: () => {},
     })
     await expect(result).rejects.toBeInstanceOf(ImportCancelledError)
     // Give a worker that was not ended every chance to write.
@@ -221,7 +217,6 @@ describe('import in a worker: the page side', () => {
         if (p.phase === 'checking' && p.done === p.total) controller.abort()
       },
       onEntries: () => {},
-      onCalls: () => {},
     })
     await expect(result).rejects.toBeInstanceOf(ImportCancelledError)
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -237,7 +232,6 @@ describe('import in a worker: the page side', () => {
       signal: controller.signal,
       onProgress: (p) => progress.push(p),
       onEntries: () => {},
-      onCalls: () => {},
     })
     const worker = started[0]!
     const inner = worker.onmessage!
@@ -268,7 +262,6 @@ describe('import in a worker: the page side', () => {
         if (p.phase === 'saving') controller.abort()
       },
       onEntries: (chunk) => handed.push(...chunk),
-      onCalls: () => {},
     })
     expect(counts.added).toBe(2)
     expect(handed).toHaveLength(2)
@@ -281,7 +274,6 @@ describe('import in a worker: the page side', () => {
     const result = importInWorker(file([entry(1)]), {
       retentionDays: 0,
       onEntries: () => {},
-      onCalls: () => {},
     })
     await expect(result).rejects.toBeInstanceOf(ImportWorkerUnavailableError)
     expect(await db.count()).toBe(0)

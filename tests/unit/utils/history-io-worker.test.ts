@@ -110,7 +110,6 @@ describe('import job: a valid file', () => {
       'checked',
       'progress:saving',
       'entries',
-      'calls',
       'done',
     ])
     expect(messages.find((m) => m.type === 'checked')).toEqual({ type: 'checked', total: count })
@@ -126,7 +125,6 @@ describe('import job: a valid file', () => {
     expect(chunks.every((m) => m.total === count)).toBe(true)
     const handedBack = chunks.flatMap((m) => m.entries)
     expect(handedBack).toEqual(entries)
-    expect(messages.filter((m) => m.type === 'calls').flatMap((m) => m.calls)).toEqual(calls)
     expect(last(messages)).toEqual({
       type: 'done',
       counts: { added: count, updated: 0, unchanged: 0, calls: 3, tooOld: 0, retentionDays: 0 },
@@ -327,7 +325,7 @@ describe('import job: entries and call records are saved all or none', () => {
     const messages = await run(historyToJson(entries, [call(1), call(7)]), db)
     vi.restoreAllMocks()
     expect(last(messages)).toEqual({ type: 'failed', message: 'The quota has been exceeded.' })
-    expect(messages.some((m) => m.type === 'entries' || m.type === 'calls')).toBe(false)
+    expect(messages.some((m) => m.type === 'entries')).toBe(false)
     // No other tab is told of anything.
     expect(announced).toEqual([])
     const check = await openHistoryDb({ name: historyStoreOptions.name! })
@@ -418,7 +416,7 @@ describe('import job: another tab learns of the import from the worker', () => {
     // Tab A neither re-read history nor heard its own calls: it takes in what it is handed.
     expect(tabA.entries).toHaveLength(0)
     expect(tabB.entries).toHaveLength(0)
-    tabA.absorbWritten(handed, [])
+    tabA.absorbWritten(handed)
     expect(tabA.entries).toHaveLength(2)
   })
 })
