@@ -1,28 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { historyToJson } from '@/utils/history-io'
-import type { StoredCall } from '@/utils/call-log'
-import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
-
-function call(id: string, n: number): StoredCall {
-  return {
-    key: `k${n}|${id}`,
-    request_id: id,
-    kind: 'read',
-    call: {
-      id: n,
-      key: `k${n}`,
-      method: 'GET',
-      path: 'sandbox/verify/search/json',
-      startedAt: 1_700_000_000_000 + n,
-      durationMs: 12,
-      query: { request_id: id },
-      body: null,
-      httpStatus: 200,
-      response: { request_id: id, status: 'IN PROGRESS' },
-      error: null,
-    },
-  } as StoredCall
-}
+import {
+  closeTabs,
+  entry,
+  freshHistoryEnvironment,
+  openTab,
+  requestId,
+  storedCall as call,
+} from './history-support'
 
 beforeEach(() => freshHistoryEnvironment())
 afterEach(() => closeTabs())

@@ -3,6 +3,7 @@ import { IDBFactory } from 'fake-indexeddb'
 import { createPinia } from 'pinia'
 import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
 import type { HistoryEntry } from '@/utils/history-entry'
+import type { StoredCall } from '@/utils/call-log'
 
 let counter = 0
 
@@ -53,4 +54,26 @@ export function entry(n: number, patch: Partial<HistoryEntry> = {}): HistoryEntr
     schemaVersion: 2,
     ...patch,
   }
+}
+
+/** A recorded search of `id` (the `n`th call), as History stores and exports it. */
+export function storedCall(id: string, n: number): StoredCall {
+  return {
+    key: `k${n}|${id}`,
+    request_id: id,
+    kind: 'read',
+    call: {
+      id: n,
+      key: `k${n}`,
+      method: 'GET',
+      path: 'sandbox/verify/search/json',
+      startedAt: 1_700_000_000_000 + n,
+      durationMs: 12,
+      query: { request_id: id },
+      body: null,
+      httpStatus: 200,
+      response: { request_id: id, status: 'IN PROGRESS' },
+      error: null,
+    },
+  } as StoredCall
 }

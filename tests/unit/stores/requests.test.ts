@@ -7,7 +7,14 @@ import { historyStoreOptions, HistoryImportError, useRequestsStore } from '@/sto
 import { useStorageProblemsStore } from '@/stores/storage-problems'
 import { parseCsv } from '../utils/csv-support'
 import type { VerificationRequest } from '@contract/types'
-import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
+import {
+  closeTabs,
+  entry,
+  freshHistoryEnvironment,
+  openTab,
+  requestId,
+  storedCall,
+} from './history-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn((env: string, ids: string[]) =>
@@ -733,24 +740,7 @@ describe('history store: import on the page', () => {
   it('writes no entry when saving their recorded calls fails (all or none)', async () => {
     const tab = await openTab()
     const id = requestId(1)
-    const call = {
-      key: `read-1|${id}`,
-      request_id: id,
-      kind: 'read',
-      call: {
-        id: 1,
-        key: 'read-1',
-        method: 'GET',
-        path: 'sandbox/verify/search/json',
-        startedAt: 1_700_000_000_001,
-        durationMs: 12,
-        query: { request_id: id },
-        body: null,
-        httpStatus: 200,
-        response: { request_id: id, status: 'IN PROGRESS' },
-        error: null,
-      },
-    }
+    const call = storedCall(id, 1)
     const put = IDBObjectStore.prototype.put
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
       this: IDBObjectStore,

@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { memoryHistoryDb, type HistoryDb } from '@/utils/history-db'
 import { HistoryImportError, historyToJson } from '@/utils/history-io'
 import type { HistoryEntry } from '@/utils/history-entry'
-import type { StoredCall } from '@/utils/call-log'
 import { runImportJob, type ImportMessage, type ImportReply } from '@/workers/history-import-job'
 import {
   ImportCancelledError,
@@ -16,7 +15,7 @@ import {
   importInWorker,
   type ImportProgress,
 } from '@/workers/history-import-client'
-import { entry } from '../stores/history-support'
+import { entry, storedCall } from '../stores/history-support'
 
 /** The database every fake worker writes to (reset per test). */
 let db: HistoryDb = memoryHistoryDb()
@@ -137,24 +136,7 @@ describe('import in a worker: the page side', () => {
     }
     const handed: HistoryEntry[] = []
     const id = entry(1).request_id
-    const call = {
-      key: `read-1|${id}`,
-      request_id: id,
-      kind: 'read',
-      call: {
-        id: 1,
-        key: 'read-1',
-        method: 'GET',
-        path: 'sandbox/verify/search/json',
-        startedAt: 1_700_000_000_001,
-        durationMs: 12,
-        query: { request_id: id },
-        body: null,
-        httpStatus: 200,
-        response: { request_id: id, status: 'IN PROGRESS' },
-        error: null,
-      },
-    } as StoredCall
+    const call = storedCall(id, 1)
     const withCalls = historyToJson([entry(1), entry(2)], [call])
     const result = importInWorker(new Blob([withCalls], { type: 'application/json' }), {
       retentionDays: 0,

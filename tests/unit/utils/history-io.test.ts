@@ -5,28 +5,7 @@ import {
   planImport,
   type ImportOutcome,
 } from '@/utils/history-io'
-import { entry, requestId } from '../stores/history-support'
-
-function call(id: string, n: number) {
-  return {
-    key: `k${n}|${id}`,
-    request_id: id,
-    kind: 'read',
-    call: {
-      id: n,
-      key: `k${n}`,
-      method: 'GET',
-      path: 'sandbox/verify/search/json',
-      startedAt: 1_700_000_000_000 + n,
-      durationMs: 12,
-      query: { request_id: id },
-      body: null,
-      httpStatus: 200,
-      response: { request_id: id, status: 'IN PROGRESS' },
-      error: null,
-    },
-  }
-}
+import { entry, requestId, storedCall as call } from '../stores/history-support'
 
 function problemsOf(text: string): string[] {
   try {
