@@ -29,9 +29,6 @@ import {
 } from './client'
 import { channelLocks } from './tab-lock'
 
-/** The mark tabs name tokens by on their channel (defined with the rule that compares it). */
-export { tokenMarkOf }
-
 /** One event as the server sent it: its `event:` name (`message` without one) and raw `data:`. */
 export interface StreamMessage {
   event: string

@@ -9,10 +9,11 @@ import {
   onApiCallSent,
   onTokenRefused,
   setAccessToken,
+  tokenMarkOf,
   TOKEN_HEADER,
   type ApiCall,
 } from '@/api/client'
-import { browserStreamEnvironment, tokenMarkOf } from '@/api/event-stream'
+import { browserStreamEnvironment } from '@/api/event-stream'
 import { checkCode, getEnvironments, searchRequests, startVerification } from '@/api/verify'
 
 type Handler = (request: Request) => Response | Promise<Response>
