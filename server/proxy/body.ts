@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http'
 import { ProxyError } from './errors.ts'
 import { UpstreamNetworkError } from './upstream.ts'
+import { formFields } from '../multipart.ts'
 
 /** Reads a request body whole, refusing (413) anything larger than `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -93,11 +94,9 @@ export function isMultipart(contentType: string | undefined): contentType is str
  * refused (415).
  */
 export async function multipartAsForm(contentType: string, bytes: Buffer): Promise<string> {
-  let form: FormData
+  let fields: Array<[string, string]>
   try {
-    form = await new Response(new Uint8Array(bytes), {
-      headers: { 'content-type': contentType },
-    }).formData()
+    fields = await formFields(contentType, bytes)
   } catch {
     throw new ProxyError(
       415,
@@ -106,13 +105,10 @@ export async function multipartAsForm(contentType: string, bytes: Buffer): Promi
         'part): send each parameter as a text field, e.g. curl -F number=447700900000.',
     )
   }
-  const fields = new URLSearchParams()
-  for (const [name, value] of form) {
-    fields.append(name, typeof value === 'string' ? value : await value.text())
-  }
+  const form = new URLSearchParams(fields)
   // The parser decodes fields and files leniently: a byte that is not UTF-8 must not slip through.
   bodyText(bytes)
-  return fields.toString()
+  return form.toString()
 }
 
 /** The error a request raises when its connection closes before its body has all arrived. */

@@ -9,6 +9,7 @@ import type { Params, WireBody } from './engine.ts'
 import type { SandboxContext } from './context.ts'
 import { renderXml } from './xml.ts'
 import { handleAdmin } from './admin.ts'
+import { formFields } from '../multipart.ts'
 
 /** A parsed incoming HTTP call. */
 export interface Call {
@@ -257,22 +258,18 @@ function parseFormIn(bytes: Uint8Array, charset: TextDecoder): Params {
 }
 
 /**
- * Parses a `multipart/form-data` body (curl -F, Postman's default) with the web `Response`; its
- * size was already held to the body limit. A file part counts with its text.
+ * Parses a `multipart/form-data` body (curl -F, Postman's default); its size was already held to
+ * the body limit. A file part counts with its text.
  */
 async function parseMultipart(type: string, body: Uint8Array): Promise<Params | Unparseable> {
-  let form: FormData
+  let fields: Array<[string, string]>
   try {
-    form = await new Response(body as Uint8Array<ArrayBuffer>, {
-      headers: { 'content-type': type },
-    }).formData()
+    fields = await formFields(type, body)
   } catch {
     return new Unparseable(ERROR_TEXTS.unparseableMultipart)
   }
   const params = newParams()
-  for (const [key, value] of form) {
-    put(params, key, typeof value === 'string' ? value : await value.text())
-  }
+  for (const [key, value] of fields) put(params, key, value)
   return params
 }
 
