@@ -94,6 +94,8 @@ export function isMultipart(contentType: string | undefined): contentType is str
  * refused (415).
  */
 export async function multipartAsForm(contentType: string, bytes: Buffer): Promise<string> {
+  // The parser decodes fields and files leniently: a byte that is not UTF-8 must not slip through.
+  bodyText(bytes)
   let fields: Array<[string, string]>
   try {
     fields = await formFields(contentType, bytes)
@@ -105,10 +107,7 @@ export async function multipartAsForm(contentType: string, bytes: Buffer): Promi
         'part): send each parameter as a text field, e.g. curl -F number=447700900000.',
     )
   }
-  const form = new URLSearchParams(fields)
-  // The parser decodes fields and files leniently: a byte that is not UTF-8 must not slip through.
-  bodyText(bytes)
-  return form.toString()
+  return new URLSearchParams(fields).toString()
 }
 
 /** The error a request raises when its connection closes before its body has all arrived. */
