@@ -10,7 +10,7 @@ import { computed, shallowRef } from 'vue'
 import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { capCalls, mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
-import type { ActionName, ActionOutcome } from '@/composables/useRequestActions'
+import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 
 /** How many calls are kept in memory (older ones are dropped first). */
 const MAX_CALLS = 1000

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestActions from '@/components/request/RequestActions.vue'
-import {
-  failureOutcome,
-  type ActionName,
-  type ActionOutcome,
-} from '@/composables/useRequestActions'
+import { failureOutcome } from '@/composables/useRequestActions'
+import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 import { ApiError, OFFLINE_MESSAGE } from '@/api/client'
 
 const OPEN = { allowed: true, reason: null, opensAt: null }
