@@ -74,14 +74,14 @@ export const LOADING: Availability = {
 }
 
 /** What every action says once the sandbox no longer holds the request (a reset). */
-export const GONE: Availability = {
+const GONE: Availability = {
   allowed: false,
   reason: 'the request no longer exists in the sandbox',
   opensAt: null,
 }
 
 /** What every action says when no read is on its way and none gave the request (it failed). */
-export const UNREADABLE: Availability = {
+const UNREADABLE: Availability = {
   allowed: false,
   reason: 'its state could not be loaded',
   opensAt: null,
