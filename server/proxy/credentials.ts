@@ -234,11 +234,6 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   }
 }
 
-/** Replaces every form of each secret (4 characters or more) with `[redacted]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  return createRedactor(secrets)(text)
-}
-
 /**
  * The text with the API key masked (`ab12…`) where it is quoted as a parameter (`api_key=…`,
  * `"api_key":"…"`), as an answer echoing the call in params mode would show it. Elsewhere the key
