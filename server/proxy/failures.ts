@@ -6,7 +6,7 @@
 import { escapeRegExp } from './credentials.ts'
 import { ProxyError } from './errors.ts'
 import { LimiterClosedError, QueueFullError, QueueTimeoutError } from './limiter.ts'
-import { upstreamName } from './runtime.ts'
+import type { EnvironmentId } from './routes.ts'
 import {
   TOO_LARGE,
   UpstreamNetworkError,
@@ -91,6 +91,24 @@ export interface UpstreamName {
   answerer: string
   /** The rate limit a queued call waits for: `the sandbox's rate limit`, `the Vonage API rate limit`. */
   rateLimit: string
+}
+
+/**
+ * How the failure messages name the upstream of an environment: the embedded sandbox, or the
+ * Vonage API at `description` (its URL).
+ */
+export function upstreamName(id: EnvironmentId, description: string): UpstreamName {
+  return id === 'sandbox'
+    ? {
+        subject: 'The embedded sandbox',
+        answerer: 'the sandbox',
+        rateLimit: "the sandbox's rate limit",
+      }
+    : {
+        subject: `The Vonage API (${description})`,
+        answerer: 'Vonage',
+        rateLimit: 'the Vonage API rate limit',
+      }
 }
 
 /** Who failed, for the messages. */

@@ -4,7 +4,7 @@
  * failure messages name its upstream.
  */
 import { basicAuthorization, type AuthMode, type Credentials } from './credentials.ts'
-import type { UpstreamName, Upstreamish } from './failures.ts'
+import { upstreamName, type Upstreamish } from './failures.ts'
 import { Coalescer, RateLimiter, type Timers } from './limiter.ts'
 import { ENVIRONMENT_IDS, type EnvironmentId } from './routes.ts'
 import type { BufferedAnswer, Upstream } from './upstream.ts'
@@ -39,24 +39,6 @@ export interface EnvironmentRuntime {
   searches: Coalescer<BufferedAnswer>
   /** `Authorization` value for the upstream (computed once). */
   authorization: string
-}
-
-/**
- * How the failure messages name the upstream of an environment: the embedded sandbox, or the
- * Vonage API at `description` (its URL).
- */
-export function upstreamName(id: EnvironmentId, description: string): UpstreamName {
-  return id === 'sandbox'
-    ? {
-        subject: 'The embedded sandbox',
-        answerer: 'the sandbox',
-        rateLimit: "the sandbox's rate limit",
-      }
-    : {
-        subject: `The Vonage API (${description})`,
-        answerer: 'Vonage',
-        rateLimit: 'the Vonage API rate limit',
-      }
 }
 
 /** The runtime of each configured environment; no pacing when `rateLimit` is false. */

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { badAnswer, failureAnswer, type Upstreamish } from '../../../server/proxy/failures'
+import {
+  badAnswer,
+  failureAnswer,
+  upstreamName,
+  type Upstreamish,
+} from '../../../server/proxy/failures'
 import { QueueFullError, QueueTimeoutError } from '../../../server/proxy/limiter'
-import { upstreamName } from '../../../server/proxy/runtime'
 import {
   TOO_LARGE,
   UpstreamNetworkError,
