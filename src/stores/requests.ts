@@ -15,6 +15,7 @@ import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import type { HistoryChange } from '@/utils/history-sorted'
 import {
+  DAY_MS,
   historyToCsv,
   historyToJson,
   parseHistoryFile,
@@ -23,6 +24,7 @@ import {
   type ImportOutcome,
 } from '@/utils/history-io'
 import {
+  FIRST_SCREEN,
   HISTORY_CHANNEL,
   HISTORY_TAB_ID,
   openHistoryDb,
@@ -73,11 +75,8 @@ export interface WriteOptions {
    */
   observedAt?: number
 }
-const DAY_MS = 86_400_000
 /** The proxy allows one live search per second. */
 const LIVE_SEARCH_GAP_MS = 1000
-/** Entries read before the rest, newest first: a screenful and more. */
-const FIRST_SCREEN = 200
 
 /** Call records wait this long for their request to appear in history, then are dropped. */
 const CALL_WAIT_MS = 60_000
@@ -91,9 +90,6 @@ const MEMORY_PROBLEM = 'history-memory'
 export function shortId(id: string): string {
   return `…${id.slice(-6)}`
 }
-
-/** What one tab tells the others after a write. */
-type HistoryMessage = HistoryTabMessage
 
 /** A status change seen by this store (`remote`: it came from another tab). */
 export interface StatusChange {
@@ -228,7 +224,7 @@ export const useRequestsStore = defineStore('requests', () => {
     if (waitingCalls.length > 0) scheduleCallWrite()
   }
 
-  function broadcast(message: HistoryMessage): void {
+  function broadcast(message: HistoryTabMessage): void {
     try {
       channel?.postMessage(message)
     } catch {
@@ -236,7 +232,7 @@ export const useRequestsStore = defineStore('requests', () => {
     }
   }
 
-  function onMessage(event: MessageEvent<HistoryMessage>): void {
+  function onMessage(event: MessageEvent<HistoryTabMessage>): void {
     const message = event.data
     if (message.type === 'put') absorb(message.entries, true)
     else if (message.type === 'remove') {

@@ -25,8 +25,17 @@ const ENTRIES_STORE = 'entries'
 const CALLS_STORE = 'calls'
 const QUARANTINE_STORE = 'quarantine'
 const V1_STORE = 'requests'
-/** Records read per `getAll` while loading (keeps each pause of the page short). */
-const LOAD_CHUNK = 5000
+/**
+ * Records read per `getAll` while loading (keeps each pause of the page short); also the entries
+ * per message of the import worker (each is taken in by the page in a task of its own, and each
+ * also re-sorts and re-renders the whole list, so smaller ones cost the page more in all).
+ */
+export const LOAD_CHUNK = 5000
+/**
+ * Entries read before the rest at startup, newest first: a screenful and more. Also the first
+ * chunk of an import, so an empty history shows its list without taking in thousands of entries.
+ */
+export const FIRST_SCREEN = 200
 
 /** The key of a stored record (the store's keyPath is `request_id`, so it is always there). */
 function keyOf(raw: unknown): string {

@@ -245,7 +245,8 @@ export function importedEntry(entry: HistoryEntry, now: number): HistoryEntry {
   return entry.lastActivityAt > now ? { ...entry, lastActivityAt: now } : entry
 }
 
-const DAY_MS = 86_400_000
+/** One day in ms (retention counts in days). */
+export const DAY_MS = 86_400_000
 
 /** What importing one entry of a file did. */
 export type ImportOutcome = 'added' | 'updated' | 'unchanged' | 'tooOld'

@@ -4,16 +4,10 @@
  * cancel it until it starts saving (then the import completes or fails as a whole).
  */
 import type { HistoryEntry } from '@/utils/history-entry'
-import { HistoryImportError } from '@/utils/history-io'
+import { HistoryImportError, type ImportCounts } from '@/utils/history-io'
 import { HISTORY_TAB_ID } from '@/utils/history-db'
 import { historyStoreOptions } from '@/stores/requests'
-import type {
-  ImportCounts,
-  ImportMessage,
-  ImportPhase,
-  ImportReply,
-  ImportRequest,
-} from './history-import-job'
+import type { ImportMessage, ImportPhase, ImportReply, ImportRequest } from './history-import-job'
 
 /** Where an import is: the worker's phases, then `showing` while the page takes the entries in. */
 export interface ImportProgress {

@@ -10,7 +10,12 @@
  * none): all or none. Right after that transaction the worker itself tells the other tabs, so they
  * learn of the import even when the page that started it is closed or reloaded meanwhile.
  */
-import type { HistoryDb, HistoryTabMessage } from '@/utils/history-db'
+import {
+  FIRST_SCREEN,
+  LOAD_CHUNK,
+  type HistoryDb,
+  type HistoryTabMessage,
+} from '@/utils/history-db'
 import type { HistoryEntry } from '@/utils/history-entry'
 import {
   HistoryImportError,
@@ -21,19 +26,6 @@ import {
   type ImportOutcome,
 } from '@/utils/history-io'
 import type { StoredCall } from '@/utils/call-log'
-
-/**
- * Entries per message back to the page (and call records per message to the other tabs): each
- * message is taken in by the page in a task of its own, so a large import never holds the page for
- * long. As many as a chunk of the store's first load: each chunk also re-sorts and re-renders the
- * whole list, so smaller ones cost the page more in all.
- */
-export const IMPORT_CHUNK = 5000
-/**
- * The first chunk of entries is a screenful: an empty history then shows its list (mounted in that
- * task) without also taking in thousands of entries.
- */
-export const IMPORT_FIRST_CHUNK = 200
 
 /** The page asks the worker to import `file`. */
 export interface ImportRequest {
@@ -56,8 +48,6 @@ export type ImportReply = ImportRequest | { type: 'save' }
 
 /** What an import is doing: reading the file, checking its entries, saving them. */
 export type ImportPhase = 'reading' | 'checking' | 'saving'
-
-export type { ImportCounts }
 
 /** What the worker tells the page, in this order: progress, then the written data, then the end. */
 export type ImportMessage =
@@ -141,10 +131,10 @@ export async function runImportJob(request: ImportRequest, deps: ImportJobDeps):
     // reloaded before it has taken every chunk in). They read history again, in chunks.
     const from = request.from === undefined ? {} : { from: request.from }
     if (written.length > 0) deps.announce({ type: 'reload', ...from })
-    for (const part of chunks(calls, IMPORT_CHUNK)) {
+    for (const part of chunks(calls, LOAD_CHUNK)) {
       deps.announce({ type: 'calls', records: part, ...from })
     }
-    for (const part of chunks(written, IMPORT_CHUNK, IMPORT_FIRST_CHUNK)) {
+    for (const part of chunks(written, LOAD_CHUNK, FIRST_SCREEN)) {
       post({ type: 'entries', entries: part, total: written.length })
     }
     post({ type: 'done', counts: plan.counts(outcomes, newCalls) })

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
 import { useRequestsStore } from '@/stores/requests'
 import type { WorkerImportOptions } from '@/workers/history-import-client'
-import type { ImportCounts } from '@/workers/history-import-job'
+import type { ImportCounts } from '@/utils/history-io'
 import { entry } from '../../unit/stores/history-support'
 
 const worker = vi.hoisted(() => ({

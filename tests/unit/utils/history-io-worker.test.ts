@@ -5,6 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
+  FIRST_SCREEN,
+  LOAD_CHUNK,
   memoryHistoryDb,
   openHistoryDb,
   type HistoryDb,
@@ -14,13 +16,7 @@ import { historyStoreOptions } from '@/stores/requests'
 import { IMPORT_PROGRESS_STEP, historyToJson, parseHistoryFile } from '@/utils/history-io'
 import type { StoredCall } from '@/utils/call-log'
 import type { HistoryEntry } from '@/utils/history-entry'
-import {
-  IMPORT_CHUNK,
-  IMPORT_FIRST_CHUNK,
-  runImportJob,
-  type ImportMessage,
-  type ImportRequest,
-} from '@/workers/history-import-job'
+import { runImportJob, type ImportMessage, type ImportRequest } from '@/workers/history-import-job'
 import {
   closeTabs,
   entry,
@@ -114,12 +110,12 @@ describe('import job: a valid file', () => {
     ])
     expect(messages.find((m) => m.type === 'checked')).toEqual({ type: 'checked', total: count })
     const chunks = messages.filter((m) => m.type === 'entries')
-    // A screenful first (an empty history shows its list at once), then chunks of IMPORT_CHUNK.
-    const rest = count - IMPORT_FIRST_CHUNK
+    // A screenful first (an empty history shows its list at once), then chunks of LOAD_CHUNK.
+    const rest = count - FIRST_SCREEN
     expect(chunks.map((m) => m.entries.length)).toEqual([
-      IMPORT_FIRST_CHUNK,
-      ...Array.from({ length: Math.ceil(rest / IMPORT_CHUNK) }, (_, i) =>
-        Math.min(IMPORT_CHUNK, rest - i * IMPORT_CHUNK),
+      FIRST_SCREEN,
+      ...Array.from({ length: Math.ceil(rest / LOAD_CHUNK) }, (_, i) =>
+        Math.min(LOAD_CHUNK, rest - i * LOAD_CHUNK),
       ),
     ])
     expect(chunks.every((m) => m.total === count)).toBe(true)
