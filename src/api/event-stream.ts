@@ -46,9 +46,9 @@ export interface ConnectionHandlers {
   onLost(retryInMs: number): void
   /**
    * The server refused the access token (401): tried again once a new token is set. `tokenMark`
-   * names the token refused (`tokenMarkOf`), when the refusal said which.
+   * names the token refused (`tokenMarkOf`): the one the refused try carried.
    */
-  onRefused(tokenMark?: string): void
+  onRefused(tokenMark: string): void
 }
 
 export interface ConnectionOptions {
@@ -160,9 +160,11 @@ export function connectEventStream(
       } catch (error) {
         if (closed) return
         if (isApiError(error) && isTokenRefusal(error)) {
-          const refused = error.tokenMark
+          // `openApiStream` names the token each refusal was for; one that names none was for the
+          // token in use now.
+          const refused = error.tokenMark ?? tokenMarkOf(getAccessToken())
           // Refused a token replaced meanwhile: the new one is tried at once, unannounced.
-          if (refused !== undefined && !isTokenInUse(refused)) continue
+          if (!isTokenInUse(refused)) continue
           safely(() => handlers.onRefused(refused))
           await wait(null)
           continue
@@ -222,14 +224,11 @@ export interface SharedStreamEnvironment {
   /** Opens this tab's connection (the leader's). */
   connect(handlers: ConnectionHandlers): Connection
   /**
-   * Tells this tab's app that the server refused the access token named by `tokenMark` (the one
-   * in use here now, without one): this tab's connection's, or relayed from the leader. Ignored
-   * when this tab's token is another one by now (`isTokenInUse`: entered here, or taken over from
-   * a tab that entered a new token, say).
+   * Tells this tab's app that the server refused the access token named by `tokenMark`: this
+   * tab's connection's, or relayed from the leader. Ignored when this tab's token is another one
+   * by now (`isTokenInUse`: entered here, or taken over from a tab that entered a new token, say).
    */
-  onRefused(tokenMark?: string): void
-  /** Names the access token in use (never the token itself: a fingerprint to compare tabs'). */
-  tokenMark?(): string
+  onRefused(tokenMark: string): void
   /** Adds a `pagehide` listener (the leader says it is going); returns its removal. */
   onPageHide?(listener: () => void): () => void
 }
@@ -382,11 +381,10 @@ export class SharedEventStream {
     if (this.state === 'open') this.setState('lost', session.id)
     const report = (state: StreamState, tokenMark?: string) => {
       if (this.session !== session) return
-      // A connection that does not name the refused token refused the one in use now.
-      this.refusedMark = state === 'refused' ? (tokenMark ?? this.env.tokenMark?.()) : undefined
+      this.refusedMark = state === 'refused' ? tokenMark : undefined
       this.post(session, this.stateMessage(session, state))
       this.setState(state, session.id)
-      if (state === 'refused') this.env.onRefused(tokenMark)
+      if (state === 'refused' && tokenMark !== undefined) this.env.onRefused(tokenMark)
     }
     session.connection = this.env.connect({
       onOpen: () => report('open'),
@@ -440,7 +438,10 @@ export class SharedEventStream {
       return
     }
     this.setState(message.state, message.leader)
-    if (message.state === 'refused') this.env.onRefused(message.token)
+    // A leader's refusal always names the token it was for.
+    if (message.state === 'refused' && message.token !== undefined) {
+      this.env.onRefused(message.token)
+    }
   }
 
   private setState(state: StreamState, leaderId: string): void {
@@ -494,7 +495,6 @@ export function browserStreamEnvironment(path: string): SharedStreamEnvironment 
         onTokenChange: onAccessTokenChange,
       }),
     onRefused: (mark) => reportTokenRefused(mark),
-    tokenMark: () => tokenMarkOf(getAccessToken()),
     onPageHide,
   }
 }

@@ -57,7 +57,6 @@ function openTab(options: { share?: boolean; subscribe?: boolean } = {}): Tab {
       tab.refused++
       tab.refusedMarks.push(mark)
     },
-    tokenMark: () => tab.token,
   }
   tab.stream = new SharedEventStream('sandbox/__admin/events', env)
   tabs.push(tab)
@@ -254,12 +253,12 @@ describe('SharedEventStream: the connection lost or refused', () => {
     world()
     const [first, second, third] = [openTab(), openTab(), openTab()]
     await settle()
-    live(first!).onRefused()
+    live(first!).onRefused(first!.token)
     await settle()
     expect(tabs.map((t) => t.refused)).toEqual([1, 1, 1])
     expect(second!.log).toEqual(['lost'])
     // Refused again with the next token: asked again.
-    live(first!).onRefused()
+    live(first!).onRefused(first!.token)
     await settle()
     expect(tabs.map((t) => t.refused)).toEqual([2, 2, 2])
     // A tab opened meanwhile asks too, rather than wait for a stream that cannot open.
@@ -278,10 +277,10 @@ describe('SharedEventStream: the connection lost or refused', () => {
     const [first, second] = [openTab(), openTab()]
     await settle()
     first!.token = 'mark-old'
-    live(first!).onRefused()
+    live(first!).onRefused('mark-old')
     await settle()
-    // The leader's own refusal is about its token now; the others hear which token it was.
-    expect(first!.refusedMarks).toEqual([undefined])
+    // The leader's own refusal names its token; the others hear which token it was.
+    expect(first!.refusedMarks).toEqual(['mark-old'])
     expect(second!.refusedMarks).toEqual(['mark-old'])
     // A tab joining while the leader still stands refused hears the same mark, even when the
     // leader has taken a new token over meanwhile (not tried yet: it was not refused).
@@ -318,7 +317,7 @@ describe('SharedEventStream: the connection lost or refused', () => {
     expect(first!.log).toEqual(['open', 'reset {}'])
     expect(second!.log).toEqual([])
     expect(bus.posted).toEqual([])
-    live(second!).onRefused()
+    live(second!).onRefused(second!.token)
     expect(second!.refused).toBe(1)
     expect(first!.refused).toBe(0)
   })
