@@ -179,6 +179,14 @@ export const useRequestsStore = defineStore('requests', () => {
     entries.value = list
   }
 
+  /** The entries of a chunk read from storage that are new or newer than the copy in memory. */
+  function newerThanHeld(chunk: readonly HistoryEntry[]): HistoryEntry[] {
+    return chunk.filter((entry) => {
+      const current = byKey.get(entry.request_id)
+      return !current || current.updatedAt < entry.updatedAt
+    })
+  }
+
   /** Sets one entry, noting it in `changes` (the first previous copy, the last new one). */
   function setEntry(changes: Map<string, HistoryChange>, next: HistoryEntry): void {
     const id = next.request_id
@@ -270,10 +278,7 @@ export const useRequestsStore = defineStore('requests', () => {
         do {
           reloadAgain = false
           const loaded = await db.loadAll((chunk) => {
-            const newer = chunk.filter((entry) => {
-              const current = byKey.get(entry.request_id)
-              return !current || current.updatedAt < entry.updatedAt
-            })
+            const newer = newerThanHeld(chunk)
             if (newer.length > 0) absorb(newer, true)
           })
           damaged.value = loaded.damaged
@@ -504,10 +509,7 @@ export const useRequestsStore = defineStore('requests', () => {
       loadingRest.value = newest.length < storedCount.value
       const loaded = await db.loadAll((chunk) => {
         const changes = new Map<string, HistoryChange>()
-        for (const entry of chunk) {
-          const current = byKey.get(entry.request_id)
-          if (!current || current.updatedAt < entry.updatedAt) setEntry(changes, entry)
-        }
+        for (const entry of newerThanHeld(chunk)) setEntry(changes, entry)
         publish(changes)
       })
       damaged.value = loaded.damaged
