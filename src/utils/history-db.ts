@@ -89,7 +89,8 @@ export interface HistoryDb {
   loadNewest(limit: number): Promise<HistoryEntry[]>
   /**
    * Every readable entry and what could not be read, read in chunks (`getAll` with a count) so a
-   * large history never blocks the page for long; `onChunk` gets each chunk as it arrives.
+   * large history never blocks the page for long; `onChunk` gets each chunk as it arrives, and
+   * then the entries are not also collected (`entries` is empty).
    */
   loadAll(
     onChunk?: (entries: HistoryEntry[]) => void,
@@ -341,8 +342,8 @@ function indexedDbHistory(run: Run, migrated: number, close: () => void): Histor
           if ('entry' in read) chunk.push(read.entry)
           else damaged.push({ key: keyOf(raw), problems: read.problems })
         }
-        entries.push(...chunk)
-        if (chunk.length > 0) onChunk?.(chunk)
+        if (!onChunk) entries.push(...chunk)
+        else if (chunk.length > 0) onChunk(chunk)
         if (records.length < LOAD_CHUNK) break
         after = keyOf(records[records.length - 1])
       }
@@ -648,8 +649,9 @@ export function memoryHistoryDb(): HistoryDb {
     },
     async loadAll(onChunk) {
       const entries = [...records.values()]
-      if (entries.length > 0) onChunk?.(entries)
-      return { entries, damaged: [] }
+      if (!onChunk) return { entries, damaged: [] }
+      if (entries.length > 0) onChunk(entries)
+      return { entries: [], damaged: [] }
     },
     async update(id, next) {
       const result = next(records.get(id))
