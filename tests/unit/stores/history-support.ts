@@ -57,17 +57,21 @@ export function entry(n: number, patch: Partial<HistoryEntry> = {}): HistoryEntr
 }
 
 /** A recorded search of `id` (the `n`th call), as History stores and exports it. */
-export function storedCall(id: string, n: number): StoredCall {
+export function storedCall(
+  id: string,
+  n: number,
+  { key = `k${n}`, startedAt = 1_700_000_000_000 + n }: { key?: string; startedAt?: number } = {},
+): StoredCall {
   return {
-    key: `k${n}|${id}`,
+    key: `${key}|${id}`,
     request_id: id,
     kind: 'read',
     call: {
       id: n,
-      key: `k${n}`,
+      key,
       method: 'GET',
       path: 'sandbox/verify/search/json',
-      startedAt: 1_700_000_000_000 + n,
+      startedAt,
       durationMs: 12,
       query: { request_id: id },
       body: null,

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { memoryHistoryDb, openHistoryDb, type HistoryDb } from '@/utils/history-db'
 import type { HistoryEntry } from '@/utils/history-entry'
 import type { StoredCall } from '@/utils/call-log'
-import { entry } from '../stores/history-support'
+import { entry, storedCall } from '../stores/history-support'
 
 let counter = 0
 let db: HistoryDb
@@ -191,24 +191,7 @@ describe('mergeMany on IndexedDB', () => {
 
 describe('importMany: entries and call records in one transaction', () => {
   function callOf(e: HistoryEntry, key = 'read-1'): StoredCall {
-    return {
-      key: `${key}|${e.request_id}`,
-      request_id: e.request_id,
-      kind: 'read',
-      call: {
-        id: 1,
-        key,
-        method: 'GET',
-        path: 'sandbox/verify/search/json',
-        startedAt: e.createdAt + 10,
-        durationMs: 12,
-        query: { request_id: e.request_id },
-        body: null,
-        httpStatus: 200,
-        response: { request_id: e.request_id, status: 'IN PROGRESS' },
-        error: null,
-      },
-    } as StoredCall
+    return storedCall(e.request_id, 1, { key, startedAt: e.createdAt + 10 })
   }
 
   for (const kind of ['indexeddb', 'memory'] as const) {

@@ -23,31 +23,14 @@ import {
   freshHistoryEnvironment,
   openTab,
   requestId,
+  storedCall,
 } from '../stores/history-support'
 
 const NOW = Date.UTC(2026, 10, 20)
 const DAY = 86_400_000
 
 function call(n: number, key = `read-${n}`): StoredCall {
-  const id = requestId(n)
-  return {
-    key: `${key}|${id}`,
-    request_id: id,
-    kind: 'read',
-    call: {
-      id: n,
-      key,
-      method: 'GET',
-      path: 'sandbox/verify/search/json',
-      startedAt: 1_700_000_000_000 + n,
-      durationMs: 12,
-      query: { request_id: id },
-      body: null,
-      httpStatus: 200,
-      response: { request_id: id, status: 'IN PROGRESS' },
-      error: null,
-    },
-  } as StoredCall
+  return storedCall(requestId(n), n, { key })
 }
 
 function request(text: string, patch: Partial<ImportRequest> = {}): ImportRequest {
