@@ -3,7 +3,7 @@
  * gives (both sides pass libphonenumber-js; this folder imports nothing from outside), so the
  * sandbox and the dashboard's form read every number the same way.
  */
-import { normalizeNumber, type NumberReader } from './params.ts'
+import { FORMATTING, normalizeNumber, type NumberReader } from './params.ts'
 
 /** A number as the numbering plan parsed it. */
 export interface PlanNumber {
@@ -24,8 +24,6 @@ export interface NumberingPlan {
 
 /** A number written with digits and the usual separators only (spaces, `-`, `.`, `( )`, `/`). */
 export const WRITTEN = /^[0-9\s\-.()/]+$/
-/** The separators a written number may hold (global: for `replace`). */
-export const FORMATTING = /[\s\-.()/]/g
 
 /**
  * The sandbox's number rule on `plan`: the number as international digits (no `+`), or `null`

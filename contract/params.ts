@@ -184,8 +184,8 @@ export const CALLING_CODES: Readonly<Record<string, string>> = {
 const INTEGER = /^[0-9]+$/
 /** `(0)` written after a calling code. */
 const TRUNK_MARK = /\(\s*0\s*\)/g
-/** What people write between the digits of a phone number. */
-const FORMATTING = /[\s\-.()/]/g
+/** The separators a written number may hold (global: for `replace`). */
+export const FORMATTING = /[\s\-.()/]/g
 const SIGNED_INTEGER = /^-?[0-9]+$/
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/
 

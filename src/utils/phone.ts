@@ -11,8 +11,8 @@ import {
   type CountryCode,
   type PhoneNumber,
 } from 'libphonenumber-js/min'
-import { LIMITS, type NumberReader } from '@contract/params'
-import { FORMATTING, WRITTEN, numberReader } from '@contract/numbers'
+import { FORMATTING, LIMITS, type NumberReader } from '@contract/params'
+import { WRITTEN, numberReader } from '@contract/numbers'
 
 export interface ParsedNumber {
   /** E.164 digits without `+`, as the API takes them: `447700900000`. */
