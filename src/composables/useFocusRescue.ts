@@ -3,7 +3,7 @@
  * own answer (a verified request's code field, a deleted row) would otherwise drop the focus to the
  * page's body, and a keyboard or screen-reader user would have to start again from the top.
  */
-import { nextTick, toValue, type MaybeRefOrGetter } from 'vue'
+import { nextTick, toValue, watch, type MaybeRefOrGetter, type WatchSource } from 'vue'
 
 /** Where the focus may go instead: an element, or a function finding it when the time comes. */
 export type FocusTarget = MaybeRefOrGetter<HTMLElement | null | undefined>
@@ -43,4 +43,26 @@ export async function rescueFocus(
     }
   }
   return null
+}
+
+/**
+ * For a control something else can turn off under the focus (the request ended elsewhere, the last
+ * fault used up): whenever `state` changes, a focus `holds` says is the control's goes to the first
+ * usable target once the page is updated, if the control can no longer hold it. Watched before the
+ * page is updated: the control still has the focus then, even in a browser that drops it at once
+ * when the control is disabled.
+ */
+export function useFocusWhenDisabled(
+  state: WatchSource<unknown> | WatchSource<unknown>[],
+  holds: (focused: HTMLElement) => boolean,
+  ...targets: FocusTarget[]
+): void {
+  watch(
+    state,
+    () => {
+      const from = focusedElement()
+      if (from && holds(from)) void rescueFocus(from, ...targets)
+    },
+    { flush: 'pre' },
+  )
 }
