@@ -17,7 +17,6 @@ import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 
 /** The action names, for the request page (which imports them with this composable). */
-export { ACTION_NAMES } from '@/utils/request-actions'
 
 /** Texts joined as sentences (a full stop added where one is missing); empty ones left out. */
 function sentences(...texts: string[]): string {
