@@ -16,8 +16,6 @@ import { answeredWithHttp, describeFailure } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 
-/** The action names, for the request page (which imports them with this composable). */
-
 /** Texts joined as sentences (a full stop added where one is missing); empty ones left out. */
 function sentences(...texts: string[]): string {
   return texts
