@@ -126,15 +126,36 @@ export function maskCommand(command: string): string {
     .replace(/(--[A-Za-z0-9-]*(?:secret|token|password)[A-Za-z0-9-]*\s+)(?!-)\S+/gi, '$1***')
 }
 
+const SECRET_OPTION = /^--[A-Za-z0-9-]*(?:secret|token|password)[A-Za-z0-9-]*$/i
+const SECRET_ASSIGNMENT = /^([A-Za-z0-9_-]*(?:SECRET|TOKEN|PASSWORD)[A-Za-z0-9_-]*=)/i
+const ACCOUNTS_ASSIGNMENT = /^(--accounts=|SANDBOX_ACCOUNTS=)/
+
+/**
+ * A process's arguments as one command line that may be shown, masked as `maskCommand` does, but
+ * argument by argument: a value with spaces in it is masked whole.
+ */
+export function maskArguments(args: readonly string[]): string {
+  return args
+    .map((arg, i) => {
+      const previous = args[i - 1] ?? ''
+      if (previous === '--accounts') return maskAccounts(arg)
+      if (SECRET_OPTION.test(previous) && !arg.startsWith('-')) return '***'
+      const accounts = ACCOUNTS_ASSIGNMENT.exec(arg)
+      if (accounts) return `${accounts[1]}${maskAccounts(arg.slice(accounts[1]!.length))}`
+      const secret = SECRET_ASSIGNMENT.exec(arg)
+      if (secret) return `${secret[1]}***`
+      return maskCommand(arg)
+    })
+    .join(' ')
+}
+
 function ownLockContent(pid: number): string {
   return (
     JSON.stringify({
       pid,
       started_at: new Date(Date.now() - process.uptime() * 1000).toISOString(),
       // Shown to another process that finds the lock: never with a secret in it.
-      command: maskCommand(
-        [process.argv0, ...process.execArgv, ...process.argv.slice(1)].join(' '),
-      ),
+      command: maskArguments([process.argv0, ...process.execArgv, ...process.argv.slice(1)]),
     }) + '\n'
   )
 }

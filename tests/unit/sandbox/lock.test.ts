@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   acquireStateLock,
   lockFileOf,
+  maskArguments,
   maskCommand,
   processAlive,
   type StateLock,
@@ -294,5 +295,25 @@ describe('maskCommand', () => {
     ['node vite --port 5173 --host 127.0.0.1', 'node vite --port 5173 --host 127.0.0.1'],
   ])('%s', (command, shown) => {
     expect(maskCommand(command)).toBe(shown)
+  })
+})
+
+describe('maskArguments', () => {
+  it.each([
+    [
+      ['node', 'cli.ts', '--accounts', 'k1:Se cret 1,k2:x y:123456', '--port', '0'],
+      'node cli.ts --accounts k1:***,k2:***:123456 --port 0',
+    ],
+    [['tsx', 'cli.ts', '--accounts=k1:a b c'], 'tsx cli.ts --accounts=k1:***'],
+    [['env', 'SANDBOX_ACCOUNTS=k9:s p a c e', 'npm'], 'env SANDBOX_ACCOUNTS=k9:*** npm'],
+    [['env', 'VONAGE_API_SECRET=Live 1', 'vite'], 'env VONAGE_API_SECRET=*** vite'],
+    [
+      ['server.js', '--api-secret', 'Live 1', '--token', 'tok 2'],
+      'server.js --api-secret *** --token ***',
+    ],
+    [['server.js', '--api-secret=Live 1'], 'server.js --api-secret=***'],
+    [['node', 'vite', '--port', '5173'], 'node vite --port 5173'],
+  ])('%j', (args, shown) => {
+    expect(maskArguments(args)).toBe(shown)
   })
 })
