@@ -5,6 +5,7 @@ import {
   QueueFullError,
   QueueTimeoutError,
   RateLimiter,
+  type RateLimiterOptions,
   type Timers,
 } from '../../../server/proxy/limiter'
 
@@ -42,6 +43,15 @@ function fakeTimers() {
   return { api, advance }
 }
 
+/** A limiter on the manual clock (named `upstream` unless said), with that clock's controls. */
+function limiterOnFakeClock(
+  options: Omit<RateLimiterOptions, 'timers' | 'name'> & { name?: string },
+) {
+  const { api, advance } = fakeTimers()
+  const limiter = new RateLimiter({ name: 'upstream', ...options, timers: api })
+  return { limiter, advance, api }
+}
+
 /** Lets every pending promise callback run (the clock does not move meanwhile). */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -61,13 +71,7 @@ function heldTask(started: number[], id: number) {
 
 describe('RateLimiter', () => {
   it('starts at most `rate` tasks per second and queues the rest in order', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 3,
-      maxQueue: 10,
-      timers: api,
-    })
+    const { limiter, advance } = limiterOnFakeClock({ ratePerSecond: 3, maxQueue: 10 })
     const started: number[] = []
     const all = Array.from({ length: 7 }, (_, i) =>
       limiter.schedule(async () => {
@@ -88,12 +92,10 @@ describe('RateLimiter', () => {
   })
 
   it('spaces tasks 1/rate seconds apart for rates below one per second', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({
+    const { limiter, advance } = limiterOnFakeClock({
       name: 'search',
       ratePerSecond: 0.5,
       maxQueue: 10,
-      timers: api,
     })
     const started: number[] = []
     void limiter.schedule(async () => started.push(1))
@@ -105,12 +107,10 @@ describe('RateLimiter', () => {
   })
 
   it('keeps a rate that is not a whole number exact: 2.5/s is one task per 400 ms, not 2/s', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({
+    const { limiter, advance } = limiterOnFakeClock({
       name: 'search',
       ratePerSecond: 2.5,
       maxQueue: 10,
-      timers: api,
     })
     expect([limiter.limit, limiter.windowMs]).toEqual([1, 400])
     const started: number[] = []
@@ -139,8 +139,11 @@ describe('RateLimiter', () => {
   })
 
   it('refuses with QueueFullError when the queue is full, without dropping queued tasks', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({ name: 'search', ratePerSecond: 1, maxQueue: 2, timers: api })
+    const { limiter, advance } = limiterOnFakeClock({
+      name: 'search',
+      ratePerSecond: 1,
+      maxQueue: 2,
+    })
     const results = [1, 2, 3].map((n) => limiter.schedule(async () => n))
     await expect(limiter.schedule(async () => 4)).rejects.toBeInstanceOf(QueueFullError)
     await advance(2000)
@@ -148,13 +151,7 @@ describe('RateLimiter', () => {
   })
 
   it('passes task failures to the caller and keeps going', async () => {
-    const { api } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 5,
-      maxQueue: 5,
-      timers: api,
-    })
+    const { limiter } = limiterOnFakeClock({ ratePerSecond: 5, maxQueue: 5 })
     await expect(limiter.schedule(async () => Promise.reject(new Error('boom')))).rejects.toThrow(
       'boom',
     )
@@ -162,13 +159,7 @@ describe('RateLimiter', () => {
   })
 
   it('keeps a slot held until one window after its task settles, not after it started', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 2,
-      maxQueue: 10,
-      timers: api,
-    })
+    const { limiter, advance } = limiterOnFakeClock({ ratePerSecond: 2, maxQueue: 10 })
     const started: number[] = []
     const tasks = [0, 1, 2, 3, 4].map((id) => heldTask(started, id))
     const results = tasks.map((t) => limiter.schedule(t.task))
@@ -206,14 +197,8 @@ describe('RateLimiter', () => {
     // Each task "arrives upstream" at some moment between its start and its settling, so a task
     // touches the upstream somewhere in [start, settle]. With random round trips, no window of
     // 1000 ms may meet more than `limit` such intervals, whichever moment inside each is the arrival.
-    const { api, advance } = fakeTimers()
     const limit = 3
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: limit,
-      maxQueue: 100,
-      timers: api,
-    })
+    const { limiter, advance, api } = limiterOnFakeClock({ ratePerSecond: limit, maxQueue: 100 })
     const spans: Array<{ start: number; end: number }> = []
     let seed = 7
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
@@ -248,13 +233,7 @@ describe('RateLimiter', () => {
   })
 
   it('drops a waiting task whose signal aborts: it never runs, frees its queue place and takes no slot', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 1,
-      maxQueue: 2,
-      timers: api,
-    })
+    const { limiter, advance } = limiterOnFakeClock({ ratePerSecond: 1, maxQueue: 2 })
     const started: number[] = []
     const first = limiter.schedule(async () => started.push(0))
     const controller = new AbortController()
@@ -278,13 +257,7 @@ describe('RateLimiter', () => {
   })
 
   it('withdraws a task still waiting at its deadline: never run, no slot taken, QueueTimeoutError', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 1,
-      maxQueue: 5,
-      timers: api,
-    })
+    const { limiter, advance } = limiterOnFakeClock({ ratePerSecond: 1, maxQueue: 5 })
     const started: number[] = []
     const running = heldTask(started, 0)
     const first = limiter.schedule(running.task)
@@ -309,8 +282,11 @@ describe('RateLimiter', () => {
   })
 
   it('runs a task dispatched before its deadline, and refuses to queue one whose deadline has passed', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({ name: 'search', ratePerSecond: 1, maxQueue: 5, timers: api })
+    const { limiter, advance } = limiterOnFakeClock({
+      name: 'search',
+      ratePerSecond: 1,
+      maxQueue: 5,
+    })
     const started: number[] = []
     await limiter.schedule(async () => started.push(0))
     const inTime = limiter.schedule(async () => started.push(1), { deadline: 1001 })
@@ -328,13 +304,7 @@ describe('RateLimiter', () => {
   })
 
   it('rejects every waiting task at once on close, lets running ones finish, and refuses new ones', async () => {
-    const { api, advance } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 1,
-      maxQueue: 5,
-      timers: api,
-    })
+    const { limiter, advance } = limiterOnFakeClock({ ratePerSecond: 1, maxQueue: 5 })
     const started: number[] = []
     const running = heldTask(started, 0)
     const first = limiter.schedule(running.task)
@@ -358,13 +328,7 @@ describe('RateLimiter', () => {
   })
 
   it('refuses a task whose signal has already aborted without running it', async () => {
-    const { api } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 1,
-      maxQueue: 2,
-      timers: api,
-    })
+    const { limiter } = limiterOnFakeClock({ ratePerSecond: 1, maxQueue: 2 })
     const reason = new Error('gone')
     let ran = false
     await expect(
@@ -375,13 +339,7 @@ describe('RateLimiter', () => {
   })
 
   it('ignores an abort once the task has started', async () => {
-    const { api } = fakeTimers()
-    const limiter = new RateLimiter({
-      name: 'upstream',
-      ratePerSecond: 1,
-      maxQueue: 2,
-      timers: api,
-    })
+    const { limiter } = limiterOnFakeClock({ ratePerSecond: 1, maxQueue: 2 })
     const controller = new AbortController()
     const started: number[] = []
     const running = heldTask(started, 1)
