@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { httpUpstream } from '../../../server/proxy/index'
-import { LIVE, SANDBOX, basic, call, json, startProxy, startUpstream } from './support'
+import type { ProxyOptions } from '../../../server/proxy/index'
+import {
+  LIVE,
+  SANDBOX,
+  basic,
+  call,
+  environmentOn,
+  json,
+  startProxy,
+  startUpstream,
+} from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let proxy: Awaited<ReturnType<typeof startProxy>>
@@ -13,6 +22,24 @@ afterEach(async () => {
   await proxy.close()
   await upstream.close()
 })
+
+/** Replaces the proxy started before the test with one started with these options. */
+async function restartProxy(overrides: Partial<ProxyOptions>) {
+  await proxy.close()
+  proxy = await startProxy(upstream.url, overrides)
+}
+
+/** Sends a start while the upstream answers every call with a 500 of this content type and body. */
+async function startWhileUpstreamAnswers500(type: string, page: string) {
+  upstream.setHandler((_arrival, res) => {
+    res.writeHead(500, { 'content-type': type })
+    res.end(page)
+  })
+  return call(proxy.port, '/api/live/verify/json', {
+    method: 'POST',
+    ...json({ number: '447700900000', brand: 'Acme' }),
+  })
+}
 
 const BROWSER = { key: 'browserkey', secret: 'browser-secret-xyz' }
 
@@ -112,15 +139,7 @@ describe('credential injection', () => {
   })
 
   it('in params mode sends the server credentials as parameters, never the browser ones', async () => {
-    await proxy.close()
-    proxy = await startProxy(upstream.url, {
-      live: {
-        upstream: httpUpstream(upstream.url),
-        credentials: LIVE,
-        auth: 'params',
-        searchPerSecond: 50,
-      },
-    })
+    await restartProxy({ live: environmentOn(upstream.url, LIVE, { auth: 'params' }) })
     await call(
       proxy.port,
       `/api/live/verify/search/json?request_id=r1&api_secret=${BROWSER.secret}`,
@@ -144,15 +163,7 @@ describe('credential injection', () => {
   })
 
   it('in params mode never passes an Authorization header the browser sent', async () => {
-    await proxy.close()
-    proxy = await startProxy(upstream.url, {
-      live: {
-        upstream: httpUpstream(upstream.url),
-        credentials: LIVE,
-        auth: 'params',
-        searchPerSecond: 50,
-      },
-    })
+    await restartProxy({ live: environmentOn(upstream.url, LIVE, { auth: 'params' }) })
     const otherAccount = basic({ apiKey: BROWSER.key, apiSecret: BROWSER.secret })
     const search = await call(proxy.port, '/api/live/verify/search/json?request_id=r1', {
       headers: { authorization: otherAccount },
@@ -195,16 +206,7 @@ describe('credential injection', () => {
     'never forwards the access token, nor the origin, referer, user agent or cookies (%s auth)',
     async (auth) => {
       const TOKEN = 'desk-token-7c1e9a2b4d'
-      await proxy.close()
-      proxy = await startProxy(upstream.url, {
-        token: TOKEN,
-        live: {
-          upstream: httpUpstream(upstream.url),
-          credentials: LIVE,
-          auth,
-          searchPerSecond: 50,
-        },
-      })
+      await restartProxy({ token: TOKEN, live: environmentOn(upstream.url, LIVE, { auth }) })
       const page = {
         origin: `http://localhost:${proxy.port}`,
         referer: `http://localhost:${proxy.port}/requests`,
@@ -282,8 +284,7 @@ describe('GET /api/environments', () => {
   })
 
   it('says live is unavailable when it is not configured, and refuses live calls with 503', async () => {
-    await proxy.close()
-    proxy = await startProxy(upstream.url, { live: undefined })
+    await restartProxy({ live: undefined })
     expect((await call(proxy.port, '/api/environments')).json()).toMatchObject({
       environments: [
         { id: 'sandbox', available: true },
@@ -378,14 +379,8 @@ describe('a secret with characters that encode differently', () => {
   ]
 
   it('never reaches the browser or the log in any of its forms', async () => {
-    await proxy.close()
-    const live = {
-      upstream: httpUpstream(upstream.url),
-      credentials: { apiKey: LIVE.apiKey, apiSecret: secret },
-      auth: 'params' as const,
-      searchPerSecond: 50,
-    }
-    proxy = await startProxy(upstream.url, { live })
+    const account = { apiKey: LIVE.apiKey, apiSecret: secret }
+    await restartProxy({ live: environmentOn(upstream.url, account, { auth: 'params' }) })
     upstream.setHandler((arrival, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ status: '4', error_text: `${arrival.url} ${arrival.body}` }))
@@ -428,8 +423,7 @@ describe('what passes unchanged', () => {
   })
 
   it('never alters an answer that happens to contain the access token', async () => {
-    await proxy.close()
-    proxy = await startProxy(upstream.url, { token: '1234' })
+    await restartProxy({ token: '1234' })
     const id = 'abcdef0123456789abcdef0123451234'
     upstream.setHandler((_arrival, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
@@ -460,22 +454,9 @@ describe('a secret echoed in the escapes other servers write', () => {
       500,
     ],
   ])('never reaches the browser or the log from %s', async (_, type, page, form, status) => {
-    await proxy.close()
-    const live = {
-      upstream: httpUpstream(upstream.url),
-      credentials: { apiKey: LIVE.apiKey, apiSecret: secret },
-      auth: 'basic' as const,
-      searchPerSecond: 50,
-    }
-    proxy = await startProxy(upstream.url, { live })
-    upstream.setHandler((_arrival, res) => {
-      res.writeHead(500, { 'content-type': type })
-      res.end(page)
-    })
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900000', brand: 'Acme' }),
-    })
+    const account = { apiKey: LIVE.apiKey, apiSecret: secret }
+    await restartProxy({ live: environmentOn(upstream.url, account) })
+    const res = await startWhileUpstreamAnswers500(type, page)
     expect(res.status).toBe(status)
     expect(res.body).toContain('bad secret [redacted]')
     expect(res.body).not.toContain(form)
@@ -492,22 +473,11 @@ describe('a secret echoed in the mixes of escapes PHP and Python write', () => {
     ["Python's html.escape", 'text/html', 'pa&#x27;ss&quot;word&amp;1', 502],
     ["PHP's json_encode (JSON_HEX_AMP)", 'application/json', 'pa\'ss\\"word\\u00261', 500],
   ])('never reaches the browser or the log from %s', async (_, type, form, status) => {
-    await proxy.close()
-    const live = {
-      upstream: httpUpstream(upstream.url),
-      credentials: { apiKey: LIVE.apiKey, apiSecret: secret },
-      auth: 'basic' as const,
-      searchPerSecond: 50,
-    }
-    proxy = await startProxy(upstream.url, { live })
-    upstream.setHandler((_arrival, res) => {
-      res.writeHead(500, { 'content-type': type })
-      res.end(type === 'text/html' ? `<p>bad secret ${form}</p>` : `{"error":"bad secret ${form}"}`)
-    })
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900000', brand: 'Acme' }),
-    })
+    const account = { apiKey: LIVE.apiKey, apiSecret: secret }
+    await restartProxy({ live: environmentOn(upstream.url, account) })
+    const page =
+      type === 'text/html' ? `<p>bad secret ${form}</p>` : `{"error":"bad secret ${form}"}`
+    const res = await startWhileUpstreamAnswers500(type, page)
     expect(res.status).toBe(status)
     expect(res.body).toContain('bad secret [redacted]')
     expect(res.body).not.toContain('word')

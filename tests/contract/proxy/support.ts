@@ -10,6 +10,7 @@ import { createLogger, createServer } from 'vite'
 import {
   createProxy,
   httpUpstream,
+  type ProxyEnvironment,
   type ProxyOptions,
   type Timers,
 } from '../../../server/proxy/index'
@@ -126,6 +127,24 @@ export function manualClock() {
 export const LIVE = { apiKey: 'live1234', apiSecret: 'LiveSecret-9f8e7d6c' }
 export const SANDBOX = { apiKey: 'sandkey1', apiSecret: 'SandSecret-0a1b2c' }
 
+/**
+ * An environment of the proxy on the double at `upstreamUrl` with this account: Basic auth and
+ * 50 searches a second unless `changes` say otherwise.
+ */
+export function environmentOn(
+  upstreamUrl: string,
+  credentials: ProxyEnvironment['credentials'],
+  changes: Partial<Omit<ProxyEnvironment, 'upstream' | 'credentials'>> = {},
+): ProxyEnvironment {
+  return {
+    upstream: httpUpstream(upstreamUrl),
+    credentials,
+    auth: 'basic',
+    searchPerSecond: 50,
+    ...changes,
+  }
+}
+
 /** The proxy on a plain node:http server (connect-style mount at /api), live and sandbox on doubles. */
 export async function startProxy(
   upstreamUrl: string,
@@ -134,18 +153,8 @@ export async function startProxy(
 ) {
   const lines: string[] = []
   const proxy = createProxy({
-    sandbox: {
-      upstream: httpUpstream(sandboxUrl),
-      credentials: SANDBOX,
-      auth: 'basic',
-      searchPerSecond: 50,
-    },
-    live: {
-      upstream: httpUpstream(upstreamUrl),
-      credentials: LIVE,
-      auth: 'basic',
-      searchPerSecond: 50,
-    },
+    sandbox: environmentOn(sandboxUrl, SANDBOX),
+    live: environmentOn(upstreamUrl, LIVE),
     allowedHosts: [],
     allowedOrigins: [],
     bodyLimit: 16 * 1024,
