@@ -1,8 +1,9 @@
 import http from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { httpUpstream } from '../../../server/proxy/index'
 import {
+  LIVE,
   call,
+  environmentOn,
   errorOf,
   json,
   leavingCall,
@@ -94,12 +95,7 @@ describe('upstream rate limits', () => {
     const clocked = await clockedUpstream(clock)
     upstream = clocked.upstream
     proxy = await startProxy(upstream.url, {
-      live: {
-        upstream: httpUpstream(upstream.url),
-        credentials: { apiKey: 'k1234567', apiSecret: 's' },
-        auth: 'basic',
-        searchPerSecond: 2,
-      },
+      live: environmentOn(upstream.url, LIVE, { searchPerSecond: 2 }),
       timers: clock.timers,
     })
     const port = proxy.port
@@ -402,12 +398,7 @@ describe('calls whose browser has gone', () => {
     const clock = manualClock()
     upstream = await startUpstream()
     proxy = await startProxy(upstream.url, {
-      live: {
-        upstream: httpUpstream(upstream.url),
-        credentials: { apiKey: 'k1234567', apiSecret: 's' },
-        auth: 'basic',
-        searchPerSecond: 1,
-      },
+      live: environmentOn(upstream.url, LIVE, { searchPerSecond: 1 }),
       timers: clock.timers,
     })
     const port = proxy.port
@@ -551,12 +542,7 @@ describe('how long a call may wait for its turn', () => {
     const clock = manualClock()
     upstream = await startUpstream()
     proxy = await startProxy(upstream.url, {
-      live: {
-        upstream: httpUpstream(upstream.url),
-        credentials: { apiKey: 'k1234567', apiSecret: 's' },
-        auth: 'basic',
-        searchPerSecond: 0.5,
-      },
+      live: environmentOn(upstream.url, LIVE, { searchPerSecond: 0.5 }),
       maxQueueWaitMs: 1500,
       timers: clock.timers,
     })
