@@ -31,10 +31,7 @@ async function restartProxy(overrides: Partial<ProxyOptions>) {
 
 /** Sends a start while the upstream answers every call with a 500 of this content type and body. */
 async function startWhileUpstreamAnswers500(type: string, page: string) {
-  upstream.setHandler((_arrival, res) => {
-    res.writeHead(500, { 'content-type': type })
-    res.end(page)
-  })
+  upstream.answerWith(500, { headers: { 'content-type': type }, body: page })
   return call(proxy.port, '/api/live/verify/json', {
     method: 'POST',
     ...json({ number: '447700900000', brand: 'Acme' }),
@@ -425,10 +422,7 @@ describe('what passes unchanged', () => {
   it('never alters an answer that happens to contain the access token', async () => {
     await restartProxy({ token: '1234' })
     const id = 'abcdef0123456789abcdef0123451234'
-    upstream.setHandler((_arrival, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ request_id: id, status: 'IN PROGRESS', code: '1234' }))
-    })
+    upstream.answerWith(200, json({ request_id: id, status: 'IN PROGRESS', code: '1234' }))
     const res = await call(proxy.port, `/api/live/verify/search/json?request_id=${id}`, {
       headers: { 'x-verify-desk-token': '1234' },
     })

@@ -413,10 +413,10 @@ describe('access log', () => {
     const TOKEN = 'echoed-token-9a8b7c'
     await proxy.close()
     proxy = await startProxy(upstream.url, { token: TOKEN })
-    upstream.setHandler((_arrival, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ request_id: 'abcdef0123456789abcdef0123456789', status: TOKEN }))
-    })
+    upstream.answerWith(
+      200,
+      json({ request_id: 'abcdef0123456789abcdef0123456789', status: TOKEN }),
+    )
     const res = await call(proxy.port, '/api/live/verify/json', {
       method: 'POST',
       headers: { 'x-verify-desk-token': TOKEN, 'content-type': 'application/json' },
@@ -429,10 +429,7 @@ describe('access log', () => {
   })
 
   it('never writes the API secret into the log when the upstream echoes it as the status', async () => {
-    upstream.setHandler((_arrival, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ status: LIVE.apiSecret, error_text: 'echo' }))
-    })
+    upstream.answerWith(200, json({ status: LIVE.apiSecret, error_text: 'echo' }))
     const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
     expect(res.status).toBe(200)
     expect(res.body).not.toContain(LIVE.apiSecret)

@@ -2,6 +2,7 @@
 import http, {
   type IncomingHttpHeaders,
   type IncomingMessage,
+  type OutgoingHttpHeaders,
   type ServerResponse,
 } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
@@ -81,6 +82,13 @@ export async function startUpstream(handler: UpstreamHandler = verifyLikeHandler
     arrivals,
     setHandler(next: UpstreamHandler) {
       current = next
+    },
+    /** Answers every call from now on with this status, headers and body (`json(value)` for JSON). */
+    answerWith(
+      status: number,
+      answer: { headers?: OutgoingHttpHeaders; body?: string | Buffer } = {},
+    ) {
+      current = (_arrival, res) => void res.writeHead(status, answer.headers).end(answer.body)
     },
     async close() {
       for (const socket of sockets) socket.destroy()

@@ -84,11 +84,9 @@ describe('upstream failures', () => {
   })
 
   it('answers 502 with a short excerpt when a JSON endpoint gets something else', async () => {
-    upstream.setHandler((_a, res) => {
-      res.writeHead(503, { 'content-type': 'text/html' })
-      res.end(
-        `<html><body><h1>Service Unavailable</h1>${'<p>filler</p>'.repeat(100)}</body></html>`,
-      )
+    upstream.answerWith(503, {
+      headers: { 'content-type': 'text/html' },
+      body: `<html><body><h1>Service Unavailable</h1>${'<p>filler</p>'.repeat(100)}</body></html>`,
     })
     const res = await start()
     expect(res.status).toBe(502)
@@ -112,10 +110,7 @@ describe('upstream failures', () => {
     const CONTROL_DONE =
       'The command may still have been carried out (the request cancelled, or moved on to its next event): look the request up before sending it again.'
     beforeEach(() => {
-      upstream.setHandler((_a, res) => {
-        res.writeHead(502, { 'content-type': 'text/html' })
-        res.end(page)
-      })
+      upstream.answerWith(502, { headers: { 'content-type': 'text/html' }, body: page })
     })
 
     // A gateway page may come after Vonage processed the call: what a blind retry risks depends on
@@ -191,9 +186,9 @@ describe('upstream failures', () => {
   })
 
   it('answers 502 for a plain-text HTTP 500 on an XML endpoint instead of passing it on', async () => {
-    upstream.setHandler((_a, res) => {
-      res.writeHead(500, { 'content-type': 'text/plain' })
-      res.end('Internal Server Error')
+    upstream.answerWith(500, {
+      headers: { 'content-type': 'text/plain' },
+      body: 'Internal Server Error',
     })
     const res = await call(proxy.port, '/api/live/verify/check/xml', {
       method: 'POST',
@@ -210,9 +205,9 @@ describe('upstream failures', () => {
   })
 
   it('answers 502 for a body that claims JSON but is not, quoting it', async () => {
-    upstream.setHandler((_a, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end('{"status":"0"')
+    upstream.answerWith(200, {
+      headers: { 'content-type': 'application/json' },
+      body: '{"status":"0"',
     })
     const res = await start()
     expect(res.status).toBe(502)
@@ -269,10 +264,7 @@ describe('upstream failures', () => {
 
   it('passes an upstream status 1 (throttled) through unchanged', async () => {
     const throttled = { status: '1', error_text: 'Throttled' }
-    upstream.setHandler((_a, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(throttled))
-    })
+    upstream.answerWith(200, json(throttled))
     const res = await start()
     expect(res.status).toBe(200)
     expect(res.json()).toEqual(throttled)
@@ -400,16 +392,14 @@ describe('retries', () => {
 
 describe('answers a gateway or a regional host may give', () => {
   it('says Vonage refused the server credentials on an HTTP 401, naming the settings to check', async () => {
-    upstream.setHandler((_a, res) => {
-      res.writeHead(401, { 'content-type': 'application/json' })
-      res.end(
-        JSON.stringify({
-          type: 'https://developer.nexmo.com/api-errors#unauthorized',
-          title: 'Unauthorized',
-          detail: 'You did not provide correct credentials.',
-        }),
-      )
-    })
+    upstream.answerWith(
+      401,
+      json({
+        type: 'https://developer.nexmo.com/api-errors#unauthorized',
+        title: 'Unauthorized',
+        detail: 'You did not provide correct credentials.',
+      }),
+    )
     const res = await start()
     expect(res.status).toBe(502)
     // A refusal: no delivery, so the dashboard does not offer to send it again.
@@ -423,9 +413,9 @@ describe('answers a gateway or a regional host may give', () => {
   })
 
   it('passes an HTTP 429 on as not processed, with its Retry-After, and never retries it', async () => {
-    upstream.setHandler((_a, res) => {
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' })
-      res.end('{"title":"Too Many Requests"}')
+    upstream.answerWith(429, {
+      headers: { 'content-type': 'application/json', 'retry-after': '7' },
+      body: '{"title":"Too Many Requests"}',
     })
     for (const path of [
       '/api/live/verify/json?number=447700900000&brand=A',
@@ -446,12 +436,12 @@ describe('answers a gateway or a regional host may give', () => {
   })
 
   it('passes on a Retry-After given as a date, in seconds, and logs why the call failed', async () => {
-    upstream.setHandler((_a, res) => {
-      res.writeHead(429, {
+    upstream.answerWith(429, {
+      headers: {
         'content-type': 'application/json',
         'retry-after': new Date(Date.now() + 120_000).toUTCString(),
-      })
-      res.end('{}')
+      },
+      body: '{}',
     })
     const res = await start()
     expect(res.status).toBe(429)
@@ -523,9 +513,9 @@ describe('answers a gateway or a regional host may give', () => {
   })
 
   it('hides a code an error page quotes on its own, not only as a parameter', async () => {
-    upstream.setHandler((_arrival, res) => {
-      res.writeHead(502, { 'content-type': 'text/html' })
-      res.end('<p>The code 482193 is wrong for request 00001234ffff1234aaaa0000bbbb4821</p>')
+    upstream.answerWith(502, {
+      headers: { 'content-type': 'text/html' },
+      body: '<p>The code 482193 is wrong for request 00001234ffff1234aaaa0000bbbb4821</p>',
     })
     const res = await call(proxy.port, '/api/live/verify/check/json', {
       method: 'POST',
@@ -539,9 +529,9 @@ describe('answers a gateway or a regional host may give', () => {
   })
 
   it('hides a chosen pin_code an error page quotes on its own', async () => {
-    upstream.setHandler((_arrival, res) => {
-      res.writeHead(502, { 'content-type': 'text/html' })
-      res.end('<p>PIN 0090 refused</p>')
+    upstream.answerWith(502, {
+      headers: { 'content-type': 'text/html' },
+      body: '<p>PIN 0090 refused</p>',
     })
     const res = await call(proxy.port, '/api/live/verify/json', {
       method: 'POST',
@@ -568,9 +558,9 @@ describe('answers a gateway or a regional host may give', () => {
       ['bom', {}, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
     ]
     for (const [name, headers, body] of forms) {
-      upstream.setHandler((_a, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', ...headers })
-        res.end(body)
+      upstream.answerWith(200, {
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
       })
       const res = await start()
       expect(res.status, name).toBe(200)
@@ -578,11 +568,9 @@ describe('answers a gateway or a regional host may give', () => {
       expect(res.json(), name).toEqual(answer)
     }
     // The XML endpoints too: never compressed bytes without their Content-Encoding.
-    upstream.setHandler((_a, res) => {
-      res.writeHead(200, { 'content-type': 'text/xml', 'content-encoding': 'gzip' })
-      res.end(
-        gzipSync('<?xml version="1.0"?><verify_response><status>0</status></verify_response>'),
-      )
+    upstream.answerWith(200, {
+      headers: { 'content-type': 'text/xml', 'content-encoding': 'gzip' },
+      body: gzipSync('<?xml version="1.0"?><verify_response><status>0</status></verify_response>'),
     })
     const xml = await call(proxy.port, '/api/live/verify/xml?number=447700900000&brand=A')
     expect(xml.body).toBe(
@@ -591,10 +579,7 @@ describe('answers a gateway or a regional host may give', () => {
   })
 
   it('says an empty answer is empty', async () => {
-    upstream.setHandler((_a, res) => {
-      res.writeHead(204)
-      res.end()
-    })
+    upstream.answerWith(204)
     const res = await start()
     expect(res.status).toBe(502)
     expect(errorOf(res).message).toMatch(/answered with an empty answer \(HTTP 204\)\. The call/)
