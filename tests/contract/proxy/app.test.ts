@@ -3,7 +3,7 @@
  * proxy in front of the embedded sandbox, with a short upstream time limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, json, startAppServer, type AppServer } from './support'
+import { call, json, postJson, startAppServer, type AppServer } from './support'
 
 let running: AppServer
 let port: number
@@ -17,17 +17,16 @@ beforeAll(async () => {
 
 afterAll(() => running.close())
 
-const fault = (body: object) =>
-  call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })
+const fault = (body: object) => postJson(port, '/api/sandbox/__admin/faults', body)
 
 describe('the proxy in front of the embedded sandbox', () => {
   it('answers 504 when the sandbox answers a start later than the time limit', async () => {
     expect((await fault({ endpoint: 'request', delay_ms: 1500, count: 1 })).status).toBeLessThan(
       300,
     )
-    const res = await call(port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900601', brand: 'Slow' }),
+    const res = await postJson(port, '/api/sandbox/verify/json', {
+      number: '447700900601',
+      brand: 'Slow',
     })
     expect(res.status).toBe(504)
     expect(res.json()).toMatchObject({
@@ -65,18 +64,12 @@ describe('the proxy in front of the embedded sandbox', () => {
   it('answers 502 for a start the sandbox drops, without repeating it', async () => {
     expect((await fault({ endpoint: 'request', drop: true, count: 1 })).status).toBeLessThan(300)
     const number = '447700900603'
-    const dropped = await call(port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number, brand: 'Drop' }),
-    })
+    const dropped = await postJson(port, '/api/sandbox/verify/json', { number, brand: 'Drop' })
     expect(dropped.status).toBe(502)
     expect(dropped.json()).toMatchObject({ error: { code: 'upstream_unreachable' } })
     const listed = () => call(port, `/api/sandbox/__admin/requests?number=${number}`)
     expect((await listed()).body).not.toContain(number)
-    const again = await call(port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number, brand: 'Drop' }),
-    })
+    const again = await postJson(port, '/api/sandbox/verify/json', { number, brand: 'Drop' })
     expect(again.json()).toMatchObject({ status: '0' })
     expect((await listed()).body).toContain(number)
   })

@@ -4,7 +4,14 @@
  * calls still meet it; the header is never sent on to an upstream.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { call, json, startProxy, startUpstream, startAppServer, type AppServer } from './support'
+import {
+  call,
+  postJson,
+  startProxy,
+  startUpstream,
+  startAppServer,
+  type AppServer,
+} from './support'
 
 const BACKGROUND = { 'x-verify-desk-background': '1' }
 const BASIC = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
@@ -26,17 +33,14 @@ beforeEach(async () => {
 })
 
 const inject = async (body: object) => {
-  const res = await call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })
+  const res = await postJson(port, '/api/sandbox/__admin/faults', body)
   expect(res.status).toBe(201)
 }
 const faults = async () =>
   ((await call(port, '/api/sandbox/__admin/faults')).json() as { faults: unknown[] }).faults
 
 async function startRequest(number: string): Promise<string> {
-  const res = await call(port, '/api/sandbox/verify/json', {
-    method: 'POST',
-    ...json({ number, brand: 'Poll' }),
-  })
+  const res = await postJson(port, '/api/sandbox/verify/json', { number, brand: 'Poll' })
   expect(res.json()).toMatchObject({ status: '0' })
   return (res.json() as { request_id: string }).request_id
 }

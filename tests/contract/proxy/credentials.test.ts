@@ -7,6 +7,7 @@ import {
   call,
   environmentOn,
   json,
+  postJson,
   startProxy,
   startUpstream,
 } from './support'
@@ -32,10 +33,7 @@ async function restartProxy(overrides: Partial<ProxyOptions>) {
 /** Sends a start while the upstream answers every call with a 500 of this content type and body. */
 async function startWhileUpstreamAnswers500(type: string, page: string) {
   upstream.answerWith(500, { headers: { 'content-type': type }, body: page })
-  return call(proxy.port, '/api/live/verify/json', {
-    method: 'POST',
-    ...json({ number: '447700900000', brand: 'Acme' }),
-  })
+  return postJson(proxy.port, '/api/live/verify/json', { number: '447700900000', brand: 'Acme' })
 }
 
 const BROWSER = { key: 'browserkey', secret: 'browser-secret-xyz' }
@@ -54,9 +52,9 @@ function expectNoBrowserCredentials(arrival: {
 
 describe('credential injection', () => {
   it('sends the live credentials as a correct Basic header and nothing else of them', async () => {
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900000', brand: 'Acme' }),
+    const res = await postJson(proxy.port, '/api/live/verify/json', {
+      number: '447700900000',
+      brand: 'Acme',
     })
     expect(res.status).toBe(200)
     expect(res.json()).toEqual({ request_id: 'abcdef0123456789abcdef0123456789', status: '0' })
@@ -117,9 +115,10 @@ describe('credential injection', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `request_id=r1&code=1234&signature=${sig}`,
     })
-    await call(proxy.port, '/api/live/verify/control/json', {
-      method: 'POST',
-      ...json({ request_id: 'r1', cmd: 'cancel', SIG: sig }),
+    await postJson(proxy.port, '/api/live/verify/control/json', {
+      request_id: 'r1',
+      cmd: 'cancel',
+      SIG: sig,
     })
     expect(upstream.arrivals).toHaveLength(3)
     for (const arrival of upstream.arrivals) {
@@ -141,9 +140,10 @@ describe('credential injection', () => {
       proxy.port,
       `/api/live/verify/search/json?request_id=r1&api_secret=${BROWSER.secret}`,
     )
-    await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      ...json({ number: '1', brand: 'b', api_key: BROWSER.key }),
+    await postJson(proxy.port, '/api/live/verify/json', {
+      number: '1',
+      brand: 'b',
+      api_key: BROWSER.key,
     })
     const [search, start] = upstream.arrivals
     expect(Object.fromEntries(new URL(`http://x${search?.url}`).searchParams)).toEqual({
@@ -288,10 +288,7 @@ describe('GET /api/environments', () => {
         { id: 'live', label: 'Live', available: false },
       ],
     })
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      ...json({ number: '1' }),
-    })
+    const res = await postJson(proxy.port, '/api/live/verify/json', { number: '1' })
     expect(res.status).toBe(503)
     expect(res.json()).toMatchObject({
       error: { code: 'environment_unavailable', message: expect.stringMatching(/VONAGE_API_KEY/) },
@@ -304,20 +301,10 @@ describe('secrets never reach the browser or the log', () => {
   it('holds across successes, errors and an upstream that echoes the secret', async () => {
     const responses = []
     responses.push(await call(proxy.port, '/api/environments'))
-    responses.push(
-      await call(proxy.port, '/api/live/verify/json', {
-        method: 'POST',
-        ...json({ number: '1', brand: 'b' }),
-      }),
-    )
+    responses.push(await postJson(proxy.port, '/api/live/verify/json', { number: '1', brand: 'b' }))
     responses.push(await call(proxy.port, '/api/live/nope'))
     responses.push(await call(proxy.port, '/api/live/verify/json', { method: 'PUT' }))
-    responses.push(
-      await call(proxy.port, '/api/live/verify/json', {
-        method: 'POST',
-        ...json({ pad: 'x'.repeat(20_000) }),
-      }),
-    )
+    responses.push(await postJson(proxy.port, '/api/live/verify/json', { pad: 'x'.repeat(20_000) }))
     upstream.setHandler((arrival, res) => {
       res.writeHead(200, {
         'content-type': 'application/json',
@@ -331,10 +318,7 @@ describe('secrets never reach the browser or the log', () => {
       )
     })
     responses.push(
-      await call(proxy.port, '/api/live/verify/check/json', {
-        method: 'POST',
-        ...json({ request_id: 'r', code: '1' }),
-      }),
+      await postJson(proxy.port, '/api/live/verify/check/json', { request_id: 'r', code: '1' }),
     )
     upstream.setHandler((arrival, res) => {
       res.writeHead(500, { 'content-type': 'text/html' })
@@ -342,9 +326,7 @@ describe('secrets never reach the browser or the log', () => {
         `<h1>oops</h1> key=${LIVE.apiKey} secret=${LIVE.apiSecret} ${arrival.headers.authorization}`,
       )
     })
-    responses.push(
-      await call(proxy.port, '/api/live/verify/json', { method: 'POST', ...json({ number: '1' }) }),
-    )
+    responses.push(await postJson(proxy.port, '/api/live/verify/json', { number: '1' }))
     const encoded = basic(LIVE).slice('Basic '.length)
     for (const res of responses) {
       const visible = `${res.body} ${JSON.stringify(res.headers)}`

@@ -7,6 +7,7 @@ import {
   errorOf,
   json,
   pipelinedCalls,
+  postJson,
   startProxy,
   startUpstream,
   verifyLikeHandler,
@@ -71,9 +72,8 @@ describe('allowlist and methods', () => {
 describe('request bodies', () => {
   it('refuses a body over 16 KiB with 413, whether declared or streamed', async () => {
     const big = JSON.stringify({ brand: 'x'.repeat(16 * 1024) })
-    const declared = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      ...json({ brand: 'x'.repeat(16 * 1024) }),
+    const declared = await postJson(proxy.port, '/api/live/verify/json', {
+      brand: 'x'.repeat(16 * 1024),
     })
     expect(declared.status).toBe(413)
     expect(errorOf(declared)).toMatchObject({
@@ -439,9 +439,9 @@ describe('access log', () => {
   })
 
   it('writes one line per call with environment, endpoint, request_id, status and latency, never a code', async () => {
-    await call(proxy.port, '/api/live/verify/check/json', {
-      method: 'POST',
-      ...json({ request_id: 'abcdef0123456789abcdef0123456789', code: '918273' }),
+    await postJson(proxy.port, '/api/live/verify/check/json', {
+      request_id: 'abcdef0123456789abcdef0123456789',
+      code: '918273',
     })
     await call(
       proxy.port,
@@ -485,19 +485,10 @@ describe('access log', () => {
       res.writeHead(200, { 'content-type': 'text/plain' })
       res.end(body)
     })
-    await call(proxy.port, '/api/live/verify/xml', {
-      method: 'POST',
-      ...json({ number: '447700900000', brand: 'Acme' }),
-    })
-    await call(proxy.port, '/api/live/verify/check/xml', {
-      method: 'POST',
-      ...json({ request_id: 'r1', code: '1234' }),
-    })
+    await postJson(proxy.port, '/api/live/verify/xml', { number: '447700900000', brand: 'Acme' })
+    await postJson(proxy.port, '/api/live/verify/check/xml', { request_id: 'r1', code: '1234' })
     await call(proxy.port, `/api/live/verify/search/xml?request_id=${ID}`)
-    await call(proxy.port, '/api/live/verify/control/xml', {
-      method: 'POST',
-      ...json({ request_id: ID, cmd: 'cancel' }),
-    })
+    await postJson(proxy.port, '/api/live/verify/control/xml', { request_id: ID, cmd: 'cancel' })
     expect(proxy.lines).toHaveLength(4)
     expect(proxy.lines[0]).toMatch(
       new RegExp(

@@ -9,6 +9,7 @@ import {
   leavingCall,
   manualClock,
   pipelinedCalls,
+  postJson,
   startProxy,
   startUpstream,
   verifyLikeHandler,
@@ -166,10 +167,7 @@ describe('upstream rate limits', () => {
     const port = proxy.port
     const answers = await Promise.all(
       [1, 2, 3].map((n) =>
-        call(port, '/api/live/verify/json', {
-          method: 'POST',
-          ...json({ number: String(n), brand: 'b' }),
-        }),
+        postJson(port, '/api/live/verify/json', { number: String(n), brand: 'b' }),
       ),
     )
     const statuses = answers.map((a) => a.status).sort()
@@ -259,12 +257,7 @@ describe('search coalescing', () => {
     proxy = await startProxy(upstream.url)
     const port = proxy.port
     await Promise.all(
-      [1, 2].map(() =>
-        call(port, '/api/live/verify/json', {
-          method: 'POST',
-          ...json({ number: '1', brand: 'b' }),
-        }),
-      ),
+      [1, 2].map(() => postJson(port, '/api/live/verify/json', { number: '1', brand: 'b' })),
     )
     expect(upstream.arrivals).toHaveLength(2)
   })
@@ -293,9 +286,9 @@ describe('calls whose browser has gone', () => {
     clock.advance(1000)
     const next = counted([
       call(port, START, startBody('next')),
-      call(port, '/api/live/verify/check/json', {
-        method: 'POST',
-        ...json({ request_id: 'abcdef0123456789abcdef0123456789', code: '1234' }),
+      postJson(port, '/api/live/verify/check/json', {
+        request_id: 'abcdef0123456789abcdef0123456789',
+        code: '1234',
       }),
     ])
     await vi.waitFor(() => expect(next.answered()).toBe(1), { timeout: 10_000 })

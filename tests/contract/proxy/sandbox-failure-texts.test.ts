@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError, configureClient } from '@/api/client'
 import { startVerification, searchRequests } from '@/api/verify'
 import { describeFailure, describeReadFailure } from '@/utils/call-failure'
-import { call, json, startAppServer, type AppServer } from './support'
+import { postJson, startAppServer, type AppServer } from './support'
 
 let running: AppServer
 let port: number
@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => running.close())
 
 const inject = async (body: object) => {
-  const res = await call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })
+  const res = await postJson(port, '/api/sandbox/__admin/faults', body)
   expect(res.status).toBe(201)
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnCli, type RunningCli } from '../sandbox/support/cli'
-import { call, json, startDevServer } from './support'
+import { call, postJson, startDevServer } from './support'
 
 let work: string
 let stateFile: string
@@ -46,9 +46,9 @@ describe('a sandbox state file held by another process', () => {
 
   it('works in memory, and never writes into the other process’s file', async () => {
     const before = await readFile(stateFile, 'utf8').catch(() => '')
-    const started = await call(dev.port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900444', brand: 'Acme' }),
+    const started = await postJson(dev.port, '/api/sandbox/verify/json', {
+      number: '447700900444',
+      brand: 'Acme',
     })
     expect(started.json()).toMatchObject({ status: '0' })
     const info = await call(dev.port, '/sandbox/__admin/')

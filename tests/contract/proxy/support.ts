@@ -311,6 +311,10 @@ export const json = (value: unknown) => ({
   body: JSON.stringify(value),
 })
 
+/** A POST of this value as JSON, through `call`. */
+export const postJson = (port: number, path: string, value: unknown) =>
+  call(port, path, { method: 'POST', ...json(value) })
+
 export const basic = (c: { apiKey: string; apiSecret: string }) =>
   `Basic ${Buffer.from(`${c.apiKey}:${c.apiSecret}`).toString('base64')}`
 

@@ -10,6 +10,7 @@ import {
   errorOf,
   json,
   leavingCall,
+  postJson,
   startProxy,
   startUpstream,
   verifyLikeHandler,
@@ -28,10 +29,7 @@ afterEach(async () => {
 })
 
 const start = () =>
-  call(proxy.port, '/api/live/verify/json', {
-    method: 'POST',
-    ...json({ number: '447700900000', brand: 'Acme' }),
-  })
+  postJson(proxy.port, '/api/live/verify/json', { number: '447700900000', brand: 'Acme' })
 
 describe('upstream failures', () => {
   it('answers 504 when the upstream does not answer in time, warning that the start may have gone out', async () => {
@@ -145,7 +143,7 @@ describe('upstream failures', () => {
     ])(
       'says a %s may have been processed and what to look up first',
       async (_kind, path, body, advice) => {
-        const res = await call(proxy.port, path, { method: 'POST', ...json(body) })
+        const res = await postJson(proxy.port, path, body)
         expect(res.status).toBe(502)
         const what = path.endsWith('/xml')
           ? 'with an error page instead of XML'
@@ -161,9 +159,9 @@ describe('upstream failures', () => {
     )
 
     it('says the same for a start on the XML endpoint', async () => {
-      const res = await call(proxy.port, '/api/live/verify/xml', {
-        method: 'POST',
-        ...json({ number: '447700900000', brand: 'Acme' }),
+      const res = await postJson(proxy.port, '/api/live/verify/xml', {
+        number: '447700900000',
+        brand: 'Acme',
       })
       expect(res.status).toBe(502)
       expect(errorOf(res).message).toBe(
@@ -190,9 +188,9 @@ describe('upstream failures', () => {
       headers: { 'content-type': 'text/plain' },
       body: 'Internal Server Error',
     })
-    const res = await call(proxy.port, '/api/live/verify/check/xml', {
-      method: 'POST',
-      ...json({ request_id: 'r1', code: '1234' }),
+    const res = await postJson(proxy.port, '/api/live/verify/check/xml', {
+      request_id: 'r1',
+      code: '1234',
     })
     expect(res.status).toBe(502)
     expect(errorOf(res)).toMatchObject({
@@ -311,7 +309,7 @@ describe('retries', () => {
     ],
   ])('never retries a %s after a network error', async (_name, path, body, advice) => {
     dropFirst()
-    const res = await call(proxy.port, path, { method: 'POST', ...json(body) })
+    const res = await postJson(proxy.port, path, body)
     expect(res.status).toBe(502)
     expect(upstream.arrivals).toHaveLength(1)
     // The call reached the upstream before the connection dropped: retrying blindly could send a
@@ -492,9 +490,9 @@ describe('answers a gateway or a regional host may give', () => {
       body: `request_id=${id}&code=1234`,
     })
     const byQuery = await call(proxy.port, `/api/live/verify/check/json?request_id=${id}&code=1234`)
-    const byJsonNumber = await call(proxy.port, '/api/live/verify/check/json', {
-      method: 'POST',
-      ...json({ request_id: id, code: 135790 }),
+    const byJsonNumber = await postJson(proxy.port, '/api/live/verify/check/json', {
+      request_id: id,
+      code: 135790,
     })
     for (const res of [byForm, byQuery, byJsonNumber]) {
       expect(res.status).toBe(502)
@@ -517,9 +515,9 @@ describe('answers a gateway or a regional host may give', () => {
       headers: { 'content-type': 'text/html' },
       body: '<p>The code 482193 is wrong for request 00001234ffff1234aaaa0000bbbb4821</p>',
     })
-    const res = await call(proxy.port, '/api/live/verify/check/json', {
-      method: 'POST',
-      ...json({ request_id: '00001234ffff1234aaaa0000bbbb4821', code: '482193' }),
+    const res = await postJson(proxy.port, '/api/live/verify/check/json', {
+      request_id: '00001234ffff1234aaaa0000bbbb4821',
+      code: '482193',
     })
     expect(res.status).toBe(502)
     expect(errorOf(res).message).toContain('The code [code] is wrong')
@@ -533,9 +531,10 @@ describe('answers a gateway or a regional host may give', () => {
       headers: { 'content-type': 'text/html' },
       body: '<p>PIN 0090 refused</p>',
     })
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900123', brand: 'Acme', pin_code: '0090' }),
+    const res = await postJson(proxy.port, '/api/live/verify/json', {
+      number: '447700900123',
+      brand: 'Acme',
+      pin_code: '0090',
     })
     expect(res.status).toBe(502)
     expect(errorOf(res).message).toContain('PIN [code] refused')

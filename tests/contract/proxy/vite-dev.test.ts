@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LIVE, basic, call, json, startDevServer, startUpstream } from './support'
+import { LIVE, basic, call, postJson, startDevServer, startUpstream } from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let dev: Awaited<ReturnType<typeof startDevServer>>
@@ -58,9 +58,9 @@ describe('the plugin in the Vite dev server', () => {
 
   it('runs a whole verification against the embedded sandbox through /api', async () => {
     const before = log.lines.length
-    const started = await call(port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900123', brand: 'Acme' }),
+    const started = await postJson(port, '/api/sandbox/verify/json', {
+      number: '447700900123',
+      brand: 'Acme',
     })
     expect(started.status).toBe(200)
     const { request_id: requestId, status } = started.json() as {
@@ -72,9 +72,9 @@ describe('the plugin in the Vite dev server', () => {
     expect(admin.status).toBe(200)
     const pin = (admin.json() as { pin: string }).pin
     expect(pin).toMatch(/^\d{4}$/)
-    const checked = await call(port, '/api/sandbox/verify/check/json', {
-      method: 'POST',
-      ...json({ request_id: requestId, code: pin }),
+    const checked = await postJson(port, '/api/sandbox/verify/check/json', {
+      request_id: requestId,
+      code: pin,
     })
     expect(checked.json()).toMatchObject({ request_id: requestId, status: '0' })
     const searched = await call(port, `/api/sandbox/verify/search/json?request_id=${requestId}`)
@@ -141,18 +141,14 @@ describe('the plugin in the Vite dev server', () => {
       })
     await seen(': connected\n\n') // the sandbox's first comment: the stream is subscribed
     const gotRequestEvent = seen('event: request')
-    await call(port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900456', brand: 'Stream' }),
-    })
+    await postJson(port, '/api/sandbox/verify/json', { number: '447700900456', brand: 'Stream' })
     await gotRequestEvent // arrives while the stream is still open
     expect(received.join('')).toMatch(/event: request\ndata: \{.*"brand":"Stream"/)
     req.destroy()
   })
 
   it('maps sandbox faults: a dropped search is retried once, a dropped start is not', async () => {
-    const fault = (body: object) =>
-      call(port, '/api/sandbox/__admin/faults', { method: 'POST', ...json(body) })
+    const fault = (body: object) => postJson(port, '/api/sandbox/__admin/faults', body)
     expect((await fault({ endpoint: 'search', drop: true, count: 1 })).status).toBeLessThan(300)
     const searched = await call(
       port,
@@ -163,28 +159,30 @@ describe('the plugin in the Vite dev server', () => {
     expect(log.lines.at(-1)).toMatch(/endpoint=search .*retried=1/)
 
     expect((await fault({ endpoint: 'request', drop: true, count: 1 })).status).toBeLessThan(300)
-    const started = await call(port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900321', brand: 'Drop' }),
+    const started = await postJson(port, '/api/sandbox/verify/json', {
+      number: '447700900321',
+      brand: 'Drop',
     })
     expect(started.status).toBe(502)
     expect(started.json()).toMatchObject({ error: { code: 'upstream_unreachable' } })
     // The start was not repeated: a second start to the same number is not refused as concurrent.
-    const again = await call(port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      ...json({ number: '447700900321', brand: 'Drop' }),
+    const again = await postJson(port, '/api/sandbox/verify/json', {
+      number: '447700900321',
+      brand: 'Drop',
     })
     expect(again.json()).toMatchObject({ status: '0' })
   })
 
   it('passes a sandbox throttle fault (status 1) through unchanged', async () => {
-    await call(port, '/api/sandbox/__admin/faults', {
-      method: 'POST',
-      ...json({ endpoint: 'check', status: '1', error_text: 'Throttled', count: 1 }),
+    await postJson(port, '/api/sandbox/__admin/faults', {
+      endpoint: 'check',
+      status: '1',
+      error_text: 'Throttled',
+      count: 1,
     })
-    const res = await call(port, '/api/sandbox/verify/check/json', {
-      method: 'POST',
-      ...json({ request_id: '0123456789abcdef0123456789abcdef', code: '1234' }),
+    const res = await postJson(port, '/api/sandbox/verify/check/json', {
+      request_id: '0123456789abcdef0123456789abcdef',
+      code: '1234',
     })
     expect(res.status).toBe(200)
     expect(res.json()).toMatchObject({ status: '1', error_text: 'Throttled' })
