@@ -4,10 +4,9 @@
  * admin API; with it, curl (header), the event stream (query) and the official SDK (token path
  * prefix in the base URL) work, and the token never reaches the sandbox.
  */
-import http from 'node:http'
 import { Vonage } from '@vonage/server-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, errorOf, json, startDevServer } from './support'
+import { call, errorOf, json, openEventStream, startDevServer } from './support'
 
 const TOKEN = 'sandbox-gate-token-3c5e7a9b1d'
 const ACCOUNT = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
@@ -103,16 +102,17 @@ describe('the /sandbox mount when a token is configured', () => {
   })
 
   it('opens the admin event stream with the token in the query', async () => {
-    const req = http.get({
-      host: '127.0.0.1',
+    const stream = await openEventStream(
       port,
-      path: `/sandbox/__admin/events?verify_desk_token=${TOKEN}`,
-      headers: { host: `localhost:${port}`, accept: 'text/event-stream' },
-    })
-    const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve))
-    expect(res.statusCode).toBe(200)
-    expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
-    req.destroy()
+      `/sandbox/__admin/events?verify_desk_token=${TOKEN}`,
+      {
+        host: `localhost:${port}`,
+        accept: 'text/event-stream',
+      },
+    )
+    expect(stream.res.statusCode).toBe(200)
+    expect(stream.res.headers['content-type']).toMatch(/^text\/event-stream/)
+    stream.close()
   })
 
   it('serves the official SDK given the base URL with the token path prefix', async () => {

@@ -12,7 +12,7 @@ import { stripVTControlCharacters } from 'node:util'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { build, preview, type PreviewServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, json, recordingLogger } from './support'
+import { call, expectHostAllowlist, json, openEventStream, recordingLogger } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const configFile = path.join(root, 'vite.config.ts')
@@ -219,22 +219,12 @@ describe('the production server (vite preview + plugin)', () => {
   })
 
   it('accepts the VERIFY_DESK_ALLOWED_HOSTS names on the page and /api, and refuses others', async () => {
-    for (const name of ['desk.example.com', 'corp.example', 'team.corp.example']) {
-      const host = `${name}:${port}`
-      const api = await call(port, '/api/environments', { headers: { host, ...auth } })
-      expect(api.status, name).toBe(200)
-      expect(api.json()).toMatchObject({ default: 'sandbox' })
-      const page = await call(port, '/requests/abc', { headers: { host, accept: 'text/html' } })
-      expect(page.status, name).toBe(200)
-      expect(page.body).toContain('<div id="app"></div>')
-    }
-    const host = `desk.example.org:${port}`
-    const api = await call(port, '/api/environments', { headers: { host, ...auth } })
-    expect(api.status).toBe(403)
-    expect(api.json()).toMatchObject({ error: { code: 'host_not_allowed' } })
-    const page = await call(port, '/', { headers: { host, accept: 'text/html' } })
-    expect(page.status).toBe(403)
-    expect(page.body).not.toContain('<div id="app">')
+    const allowed = ['desk.example.com', 'corp.example', 'team.corp.example']
+    await expectHostAllowlist(
+      port,
+      { allowed, refused: 'desk.example.org' },
+      { pagePath: '/requests/abc', apiHeaders: auth },
+    )
   })
 
   it('answers OPTIONS on /api itself (405 with Allow) and grants no other site CORS', async () => {
@@ -300,40 +290,26 @@ describe('the production server (vite preview + plugin)', () => {
   })
 
   it('streams the sandbox events uncompressed and as they happen, even when gzip is accepted', async () => {
-    const received: string[] = []
-    const req = http.get({
-      host: '127.0.0.1',
-      port,
-      path: '/api/sandbox/__admin/events',
-      headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, br', ...auth },
+    const stream = await openEventStream(port, '/api/sandbox/__admin/events', {
+      accept: 'text/event-stream',
+      'accept-encoding': 'gzip, br',
+      ...auth,
     })
     try {
-      const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve))
-      expect(res.statusCode).toBe(200)
-      expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
-      expect(res.headers['content-encoding']).toBeUndefined()
-      const seen = (text: string) =>
-        new Promise<void>((resolve) => {
-          const check = () => {
-            if (!received.join('').includes(text)) return
-            res.off('data', check)
-            resolve()
-          }
-          res.on('data', check)
-          check()
-        })
-      res.on('data', (chunk: Buffer) => received.push(chunk.toString('utf8')))
-      await seen(': connected\n\n')
-      const gotRequestEvent = seen('event: request')
+      expect(stream.res.statusCode).toBe(200)
+      expect(stream.res.headers['content-type']).toMatch(/^text\/event-stream/)
+      expect(stream.res.headers['content-encoding']).toBeUndefined()
+      await stream.seen(': connected\n\n')
+      const gotRequestEvent = stream.seen('event: request')
       await call(port, '/api/sandbox/verify/json', {
         method: 'POST',
         headers: { ...json({}).headers, ...auth },
         body: JSON.stringify({ number: '447700900777', brand: 'Live stream' }),
       })
       await gotRequestEvent // arrives while the stream is still open
-      expect(received.join('')).toMatch(/event: request\ndata: \{.*"brand":"Live stream"/)
+      expect(stream.text()).toMatch(/event: request\ndata: \{.*"brand":"Live stream"/)
     } finally {
-      req.destroy()
+      stream.close()
     }
   })
 })

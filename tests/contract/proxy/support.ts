@@ -8,6 +8,7 @@ import http, {
 import net, { type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createLogger, createServer } from 'vite'
+import { expect } from 'vitest'
 import {
   createProxy,
   httpUpstream,
@@ -247,6 +248,29 @@ export function call(
 }
 
 /**
+ * A GET of an event stream on 127.0.0.1 that keeps what arrives: `text()` so far, `seen(wanted)`
+ * resolves once `wanted` has come (the stream still open), `close()` leaves.
+ */
+export async function openEventStream(port: number, path: string, headers: Record<string, string>) {
+  const req = http.get({ host: '127.0.0.1', port, path, headers })
+  const res = await new Promise<IncomingMessage>((resolve) => req.on('response', resolve))
+  let text = ''
+  res.setEncoding('utf8')
+  res.on('data', (chunk: string) => (text += chunk))
+  const seen = (wanted: string) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!text.includes(wanted)) return
+        res.off('data', check)
+        resolve()
+      }
+      res.on('data', check)
+      check()
+    })
+  return { res, text: () => text, seen, close: () => req.destroy() }
+}
+
+/**
  * A call whose browser goes away before the answer, like `curl -m`: `leave()` closes the
  * connection. Resolves `answered` if an answer comes first.
  */
@@ -300,6 +324,36 @@ export function pipelinedCalls(port: number, path: string, bodies: string[]) {
     received: () => received,
     leave: () => socket.destroy(),
   }
+}
+
+/**
+ * Checks the Host allowlist of a server on `port`: each allowed name gets `/api/environments` and
+ * the page at `pagePath`, the refused one a 403 for both (`host_not_allowed`, no app shell).
+ */
+export async function expectHostAllowlist(
+  port: number,
+  names: { allowed: string[]; refused: string },
+  {
+    pagePath = '/',
+    apiHeaders = {},
+  }: { pagePath?: string; apiHeaders?: Record<string, string> } = {},
+) {
+  for (const name of names.allowed) {
+    const host = `${name}:${port}`
+    const api = await call(port, '/api/environments', { headers: { host, ...apiHeaders } })
+    expect(api.status, name).toBe(200)
+    expect(api.json()).toMatchObject({ default: 'sandbox' })
+    const page = await call(port, pagePath, { headers: { host, accept: 'text/html' } })
+    expect(page.status, name).toBe(200)
+    expect(page.body).toContain('<div id="app"></div>')
+  }
+  const host = `${names.refused}:${port}`
+  const api = await call(port, '/api/environments', { headers: { host, ...apiHeaders } })
+  expect(api.status).toBe(403)
+  expect(api.json()).toMatchObject({ error: { code: 'host_not_allowed' } })
+  const page = await call(port, '/', { headers: { host, accept: 'text/html' } })
+  expect(page.status).toBe(403)
+  expect(page.body).not.toContain('<div id="app">')
 }
 
 /** The `error` object of one of the proxy's own error answers. */

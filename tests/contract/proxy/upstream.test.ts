@@ -10,6 +10,7 @@ import {
   errorOf,
   json,
   leavingCall,
+  openEventStream,
   postJson,
   startProxy,
   startUpstream,
@@ -706,23 +707,15 @@ describe('the connection to the upstream', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       res.write('event: ready\ndata: {}\n\n')
     })
-    const browser = http.get({
-      host: '127.0.0.1',
-      port: proxy.port,
-      path: '/api/sandbox/__admin/events',
-      headers: { host: `localhost:${proxy.port}`, accept: 'text/event-stream' },
+    const browser = await openEventStream(proxy.port, '/api/sandbox/__admin/events', {
+      host: `localhost:${proxy.port}`,
+      accept: 'text/event-stream',
     })
-    const res = await new Promise<http.IncomingMessage>((resolve) =>
-      browser.on('response', resolve),
-    )
-    let text = ''
-    res.setEncoding('utf8')
-    res.on('data', (chunk: string) => (text += chunk))
-    const ended = new Promise<void>((resolve) => res.once('end', resolve))
-    await vi.waitFor(() => expect(text).toContain('event: ready'), { timeout: 10_000 })
+    const ended = new Promise<void>((resolve) => browser.res.once('end', resolve))
+    await vi.waitFor(() => expect(browser.text()).toContain('event: ready'), { timeout: 10_000 })
     await proxy.proxy.close()
     await ended
-    expect(text).toBe('event: ready\ndata: {}\n\n')
+    expect(browser.text()).toBe('event: ready\ndata: {}\n\n')
   })
 
   it('ends an open event stream of the in-process sandbox when the proxy closes, before the sandbox does', async () => {
@@ -739,22 +732,14 @@ describe('the connection to the upstream', () => {
       },
     })
     try {
-      const browser = http.get({
-        host: '127.0.0.1',
-        port: proxy.port,
-        path: '/api/sandbox/__admin/events',
-        headers: { host: `localhost:${proxy.port}`, accept: 'text/event-stream' },
+      const browser = await openEventStream(proxy.port, '/api/sandbox/__admin/events', {
+        host: `localhost:${proxy.port}`,
+        accept: 'text/event-stream',
       })
-      const res = await new Promise<http.IncomingMessage>((resolve) =>
-        browser.on('response', resolve),
-      )
-      let text = ''
       let ended = false
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      res.once('end', () => (ended = true))
-      res.once('error', () => undefined)
-      await vi.waitFor(() => expect(text).toContain(': connected'), { timeout: 10_000 })
+      browser.res.once('end', () => (ended = true))
+      browser.res.once('error', () => undefined)
+      await vi.waitFor(() => expect(browser.text()).toContain(': connected'), { timeout: 10_000 })
       await proxy.proxy.close()
       // Polled with a deadline: that it ends while the sandbox is still open, not how soon.
       await vi.waitFor(() => expect(ended).toBe(true), { timeout: 5_000, interval: 50 })

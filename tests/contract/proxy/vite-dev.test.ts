@@ -3,10 +3,18 @@
  * environment points at a recording upstream double, the sandbox is the embedded one.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import http from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LIVE, basic, call, postJson, startDevServer, startUpstream } from './support'
+import {
+  LIVE,
+  basic,
+  call,
+  expectHostAllowlist,
+  openEventStream,
+  postJson,
+  startDevServer,
+  startUpstream,
+} from './support'
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>
 let dev: Awaited<ReturnType<typeof startDevServer>>
@@ -118,33 +126,18 @@ describe('the plugin in the Vite dev server', () => {
   })
 
   it('streams the sandbox event stream through /api as it happens', async () => {
-    const received: string[] = []
-    const req = http.get({
-      host: '127.0.0.1',
-      port,
-      path: '/api/sandbox/__admin/events',
-      headers: { host: `localhost:${port}`, accept: 'text/event-stream' },
+    const stream = await openEventStream(port, '/api/sandbox/__admin/events', {
+      host: `localhost:${port}`,
+      accept: 'text/event-stream',
     })
-    const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve))
-    expect(res.statusCode).toBe(200)
-    expect(res.headers['content-type']).toMatch(/^text\/event-stream/)
-    res.on('data', (chunk: Buffer) => received.push(chunk.toString('utf8')))
-    const seen = (text: string) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (!received.join('').includes(text)) return
-          res.off('data', check)
-          resolve()
-        }
-        res.on('data', check)
-        check()
-      })
-    await seen(': connected\n\n') // the sandbox's first comment: the stream is subscribed
-    const gotRequestEvent = seen('event: request')
+    expect(stream.res.statusCode).toBe(200)
+    expect(stream.res.headers['content-type']).toMatch(/^text\/event-stream/)
+    await stream.seen(': connected\n\n') // the sandbox's first comment: the stream is subscribed
+    const gotRequestEvent = stream.seen('event: request')
     await postJson(port, '/api/sandbox/verify/json', { number: '447700900456', brand: 'Stream' })
     await gotRequestEvent // arrives while the stream is still open
-    expect(received.join('')).toMatch(/event: request\ndata: \{.*"brand":"Stream"/)
-    req.destroy()
+    expect(stream.text()).toMatch(/event: request\ndata: \{.*"brand":"Stream"/)
+    stream.close()
   })
 
   it('maps sandbox faults: a dropped search is retried once, a dropped start is not', async () => {
@@ -226,22 +219,8 @@ describe('the plugin in the Vite dev server', () => {
   })
 
   it('accepts the VERIFY_DESK_ALLOWED_HOSTS names on the page and /api, and refuses others', async () => {
-    for (const name of ['desk.example.com', 'corp.example', 'team.corp.example']) {
-      const host = `${name}:${port}`
-      const api = await call(port, '/api/environments', { headers: { host } })
-      expect(api.status, name).toBe(200)
-      expect(api.json()).toMatchObject({ default: 'sandbox' })
-      const page = await call(port, '/', { headers: { host, accept: 'text/html' } })
-      expect(page.status, name).toBe(200)
-      expect(page.body).toContain('<div id="app"></div>')
-    }
-    const host = `desk.example.org:${port}`
-    const api = await call(port, '/api/environments', { headers: { host } })
-    expect(api.status).toBe(403)
-    expect(api.json()).toMatchObject({ error: { code: 'host_not_allowed' } })
-    const page = await call(port, '/', { headers: { host, accept: 'text/html' } })
-    expect(page.status).toBe(403)
-    expect(page.body).not.toContain('<div id="app">')
+    const allowed = ['desk.example.com', 'corp.example', 'team.corp.example']
+    await expectHostAllowlist(port, { allowed, refused: 'desk.example.org' })
   })
 
   it("adds no CORS headers: OPTIONS on /api is the proxy's 405 and other sites get no grant", async () => {
