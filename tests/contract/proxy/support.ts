@@ -386,9 +386,12 @@ export function recordingLogger() {
 /**
  * A real Vite dev server built from the project's own vite.config.ts, on a free port of 127.0.0.1,
  * with its lines recorded. `env` is applied to process.env first (undefined removes a variable);
- * `close` stops the server and puts process.env back as it was.
+ * `close` stops the server and puts process.env back as it was. `root` is the project unless said.
  */
-export async function startDevServer(env: Record<string, string | undefined>) {
+export async function startDevServer(
+  env: Record<string, string | undefined>,
+  root = fileURLToPath(new URL('../../../', import.meta.url)),
+) {
   const saved = { ...process.env }
   const restoreEnv = () => {
     for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
@@ -402,7 +405,7 @@ export async function startDevServer(env: Record<string, string | undefined>) {
   try {
     const server = await createServer({
       configFile: fileURLToPath(new URL('../../../vite.config.ts', import.meta.url)),
-      root: fileURLToPath(new URL('../../../', import.meta.url)),
+      root,
       customLogger: log.logger,
       clearScreen: false,
       server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
@@ -422,6 +425,14 @@ export async function startDevServer(env: Record<string, string | undefined>) {
     throw error
   }
 }
+
+/** Every variable of process.env whose name matches, as `undefined`: for `startDevServer` to remove. */
+export const unsetting = (names: RegExp) =>
+  Object.fromEntries(
+    Object.keys(process.env)
+      .filter((name) => names.test(name))
+      .map((name) => [name, undefined]),
+  )
 
 /** A TCP port that is free on 127.0.0.1 right now. */
 export async function freePort(): Promise<number> {

@@ -4,21 +4,15 @@
  * page and a module. Nothing comes from the process environment.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createServer, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, recordingLogger } from './support'
+import { call, startDevServer, unsetting } from './support'
 
-const configFile = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url))
 const KEY = 'ef56a1b2'
 const SECRET = 'env-local-Secret-7c3d9e'
-const saved = { ...process.env }
-const log = recordingLogger()
 let root: string
-let server: ViteDevServer
+let dev: Awaited<ReturnType<typeof startDevServer>>
 let port: number
 
 beforeAll(async () => {
@@ -34,23 +28,12 @@ beforeAll(async () => {
       '<div id="app"></div><script type="module" src="/probe.ts"></script>\n',
   )
   await writeFile(path.join(root, 'probe.ts'), 'export const env = { ...import.meta.env }\n')
-  for (const name of Object.keys(process.env)) {
-    if (/^(VONAGE_|VERIFY_DESK_)/.test(name)) delete process.env[name]
-  }
-  server = await createServer({
-    configFile,
-    root,
-    customLogger: log.logger,
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-  })
-  await server.listen()
-  port = (server.httpServer?.address() as AddressInfo).port
+  dev = await startDevServer(unsetting(/^(VONAGE_|VERIFY_DESK_)/), root)
+  port = dev.port
 }, 60_000)
 
 afterAll(async () => {
-  await server?.close()
-  process.env = saved
+  await dev?.close()
   if (root) await rm(root, { recursive: true, force: true })
 })
 
@@ -81,8 +64,8 @@ describe('live credentials from .env.local', () => {
       expect(res.body).not.toContain(SECRET)
       expect(res.body).not.toContain(KEY)
     }
-    server.printUrls()
-    const lines = log.lines.join('\n')
+    dev.server.printUrls()
+    const lines = dev.log.lines.join('\n')
     expect(lines).toMatch(/Live: +on, key ef56…/)
     expect(lines).not.toContain(SECRET)
   })

@@ -5,19 +5,14 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createServer, type ViteDevServer } from 'vite'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { call, recordingLogger } from './support'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { call, startDevServer, unsetting } from './support'
 
-const configFile = fileURLToPath(new URL('../../../vite.config.ts', import.meta.url))
-const log = recordingLogger()
 let root: string
 let stateFile: string
-let server: ViteDevServer | undefined
+let dev: Awaited<ReturnType<typeof startDevServer>> | undefined
 let port: number
 
 beforeAll(async () => {
@@ -25,23 +20,12 @@ beforeAll(async () => {
   stateFile = path.join(root, 'kept', 'from-env-local.json')
   await writeFile(path.join(root, '.env.local'), `SANDBOX_STATE_FILE=${stateFile}\n`)
   await writeFile(path.join(root, 'index.html'), '<!doctype html><div id="app"></div>\n')
-  for (const name of Object.keys(process.env)) {
-    if (/^(VONAGE_|VERIFY_DESK_|SANDBOX_)/.test(name)) vi.stubEnv(name, undefined)
-  }
-  server = await createServer({
-    configFile,
-    root,
-    customLogger: log.logger,
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-  })
-  await server.listen()
-  port = (server.httpServer?.address() as AddressInfo).port
+  dev = await startDevServer(unsetting(/^(VONAGE_|VERIFY_DESK_|SANDBOX_)/), root)
+  port = dev.port
 }, 60_000)
 
 afterAll(async () => {
-  await server?.close()
-  vi.unstubAllEnvs()
+  await dev?.close()
   if (root) await rm(root, { recursive: true, force: true })
 })
 
@@ -58,8 +42,8 @@ describe('SANDBOX_STATE_FILE from .env.local', () => {
     expect(id).toMatch(/^[0-9a-f]{32}$/)
     // The journal has it before the answer left; the snapshot once the server closes.
     expect(await readFile(`${stateFile}.journal`, 'utf8')).toContain(id)
-    await server?.close()
-    server = undefined
+    await dev?.close()
+    dev = undefined
     expect(existsSync(stateFile)).toBe(true)
     expect(await readFile(stateFile, 'utf8')).toContain(id)
   })
