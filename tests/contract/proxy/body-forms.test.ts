@@ -3,11 +3,21 @@
  * and a multipart form (curl -F, Postman's form-data) goes on as an urlencoded form.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { httpUpstream } from '../../../server/proxy/index'
-import { LIVE, SANDBOX, basic, call, errorOf, startProxy, startUpstream } from './support'
+import {
+  LIVE,
+  SANDBOX,
+  basic,
+  call,
+  environmentOn,
+  errorOf,
+  startProxy,
+  startUpstream,
+  type ProxyServer,
+  type UpstreamDouble,
+} from './support'
 
-let upstream: Awaited<ReturnType<typeof startUpstream>>
-let proxy: Awaited<ReturnType<typeof startProxy>>
+let upstream: UpstreamDouble
+let proxy: ProxyServer
 
 beforeEach(async () => {
   upstream = await startUpstream()
@@ -42,6 +52,10 @@ function multipart(
     body: Buffer.concat(chunks),
   }
 }
+
+/** POSTs these parts to the proxy as a multipart/form-data body. */
+const postMultipart = (path: string, parts: Parameters<typeof multipart>[0]) =>
+  call(proxy.port, path, { method: 'POST', ...multipart(parts) })
 
 describe('a body that is not UTF-8', () => {
   it.each([
@@ -85,12 +99,11 @@ describe('a body that is not UTF-8', () => {
 
 describe('a multipart/form-data body', () => {
   it('goes on as an urlencoded form with Basic credentials, the browser credentials dropped', async () => {
-    const { headers, body } = multipart([
+    const res = await postMultipart('/api/live/verify/json', [
       { name: 'number', value: '447700900000' },
       { name: 'brand', value: 'Café & Co' },
       { name: 'api_secret', value: 'from-the-browser' },
     ])
-    const res = await call(proxy.port, '/api/live/verify/json', { method: 'POST', headers, body })
     expect(res.status).toBe(200)
     const arrival = upstream.arrivals[0]
     expect(arrival?.headers['content-type']).toBe('application/x-www-form-urlencoded')
@@ -104,22 +117,12 @@ describe('a multipart/form-data body', () => {
   it('carries the credentials as form parameters in params mode', async () => {
     await proxy.close()
     proxy = await startProxy(upstream.url, {
-      sandbox: {
-        upstream: httpUpstream(upstream.url),
-        credentials: SANDBOX,
-        auth: 'params',
-        searchPerSecond: 50,
-      },
+      sandbox: environmentOn(upstream.url, SANDBOX, { auth: 'params' }),
     })
-    const { headers, body } = multipart([
+    const res = await postMultipart('/api/sandbox/verify/check/json', [
       { name: 'request_id', value: 'abcdef0123456789abcdef0123456789' },
       { name: 'code', value: '1234' },
     ])
-    const res = await call(proxy.port, '/api/sandbox/verify/check/json', {
-      method: 'POST',
-      headers,
-      body,
-    })
     expect(res.status).toBe(200)
     const arrival = upstream.arrivals[0]
     expect(arrival?.headers.authorization).toBeUndefined()
@@ -133,12 +136,11 @@ describe('a multipart/form-data body', () => {
   })
 
   it('with a file part forwards the file’s text, as the sandbox reads it', async () => {
-    const { headers, body } = multipart([
+    const res = await postMultipart('/api/live/verify/json', [
       { name: 'number', value: '447700900000' },
       { name: 'brand', value: 'Café', filename: 'brand.txt' },
       { name: 'api_secret', value: 'from-a-file', filename: 'secret.txt' },
     ])
-    const res = await call(proxy.port, '/api/live/verify/json', { method: 'POST', headers, body })
     expect(res.status).toBe(200)
     const arrival = upstream.arrivals[0]
     expect(arrival?.headers['content-type']).toBe('application/x-www-form-urlencoded')
@@ -151,11 +153,10 @@ describe('a multipart/form-data body', () => {
   })
 
   it('with a file part that is not UTF-8 is refused with 415 and not sent', async () => {
-    const { headers, body } = multipart([
+    const res = await postMultipart('/api/live/verify/json', [
       { name: 'number', value: '447700900000' },
       { name: 'brand', value: Buffer.from([0x43, 0x61, 0x66, 0xe9, 0xff]), filename: 'brand.bin' },
     ])
-    const res = await call(proxy.port, '/api/live/verify/json', { method: 'POST', headers, body })
     expect(res.status).toBe(415)
     expect(errorOf(res).message).toMatch(/^The request body is not UTF-8/)
     expect(upstream.arrivals).toHaveLength(0)
@@ -176,11 +177,10 @@ describe('a multipart/form-data body', () => {
   })
 
   it('with a field that is not UTF-8 is refused with 415', async () => {
-    const { headers, body } = multipart([
+    const res = await postMultipart('/api/live/verify/json', [
       { name: 'number', value: '447700900000' },
       { name: 'brand', value: latin1('Caf\xe9') },
     ])
-    const res = await call(proxy.port, '/api/live/verify/json', { method: 'POST', headers, body })
     expect(res.status).toBe(415)
     expect(errorOf(res).message).toMatch(/^The request body is not UTF-8/)
     expect(upstream.arrivals).toHaveLength(0)
