@@ -10,10 +10,12 @@ import {
   postJson,
   startProxy,
   startUpstream,
+  type ProxyServer,
+  type UpstreamDouble,
 } from './support'
 
-let upstream: Awaited<ReturnType<typeof startUpstream>>
-let proxy: Awaited<ReturnType<typeof startProxy>>
+let upstream: UpstreamDouble
+let proxy: ProxyServer
 
 beforeEach(async () => {
   upstream = await startUpstream()

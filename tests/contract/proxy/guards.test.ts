@@ -11,10 +11,12 @@ import {
   startProxy,
   startUpstream,
   verifyLikeHandler,
+  type ProxyServer,
+  type UpstreamDouble,
 } from './support'
 
-let upstream: Awaited<ReturnType<typeof startUpstream>>
-let proxy: Awaited<ReturnType<typeof startProxy>>
+let upstream: UpstreamDouble
+let proxy: ProxyServer
 
 beforeEach(async () => {
   upstream = await startUpstream()

@@ -14,10 +14,12 @@ import {
   startUpstream,
   verifyLikeHandler,
   type UpstreamHandler,
+  type ProxyServer,
+  type UpstreamDouble,
 } from './support'
 
-let upstream: Awaited<ReturnType<typeof startUpstream>> | undefined
-let proxy: Awaited<ReturnType<typeof startProxy>> | undefined
+let upstream: UpstreamDouble | undefined
+let proxy: ProxyServer | undefined
 
 afterEach(async () => {
   await proxy?.close()

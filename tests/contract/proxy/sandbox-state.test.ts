@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnCli, type RunningCli } from '../sandbox/support/cli'
-import { call, postJson, startDevServer } from './support'
+import { call, postJson, startDevServer, type DevServer } from './support'
 
 let work: string
 let stateFile: string
 let holder: RunningCli
-let dev: Awaited<ReturnType<typeof startDevServer>>
+let dev: DevServer
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'verify-desk-state-'))

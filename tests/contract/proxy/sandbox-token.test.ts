@@ -6,12 +6,12 @@
  */
 import { Vonage } from '@vonage/server-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, errorOf, json, openEventStream, startDevServer } from './support'
+import { call, errorOf, json, openEventStream, startDevServer, type DevServer } from './support'
 
 const TOKEN = 'sandbox-gate-token-3c5e7a9b1d'
 const ACCOUNT = `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`
 
-let dev: Awaited<ReturnType<typeof startDevServer>>
+let dev: DevServer
 let port: number
 let log: typeof dev.log
 

@@ -488,3 +488,6 @@ export async function startAppServer(overrides: Partial<AppOptions> = {}) {
 }
 
 export type AppServer = Awaited<ReturnType<typeof startAppServer>>
+export type UpstreamDouble = Awaited<ReturnType<typeof startUpstream>>
+export type ProxyServer = Awaited<ReturnType<typeof startProxy>>
+export type DevServer = Awaited<ReturnType<typeof startDevServer>>

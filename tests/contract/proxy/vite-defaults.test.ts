@@ -15,10 +15,12 @@ import {
   startUpstream,
   verifyLikeHandler,
   type Arrival,
+  type DevServer,
+  type UpstreamDouble,
 } from './support'
 
-let upstream: Awaited<ReturnType<typeof startUpstream>>
-let dev: Awaited<ReturnType<typeof startDevServer>>
+let upstream: UpstreamDouble
+let dev: DevServer
 /** Answers the double holds, in arrival order. */
 const held: Array<() => void> = []
 

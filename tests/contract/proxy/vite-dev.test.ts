@@ -14,10 +14,12 @@ import {
   postJson,
   startDevServer,
   startUpstream,
+  type DevServer,
+  type UpstreamDouble,
 } from './support'
 
-let upstream: Awaited<ReturnType<typeof startUpstream>>
-let dev: Awaited<ReturnType<typeof startDevServer>>
+let upstream: UpstreamDouble
+let dev: DevServer
 let port: number
 let log: typeof dev.log
 

@@ -7,12 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, startDevServer, unsetting } from './support'
+import { call, startDevServer, unsetting, type DevServer } from './support'
 
 const KEY = 'ef56a1b2'
 const SECRET = 'env-local-Secret-7c3d9e'
 let root: string
-let dev: Awaited<ReturnType<typeof startDevServer>>
+let dev: DevServer
 let port: number
 
 beforeAll(async () => {

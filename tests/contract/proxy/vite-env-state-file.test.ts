@@ -8,11 +8,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { call, startDevServer, unsetting } from './support'
+import { call, startDevServer, unsetting, type DevServer } from './support'
 
 let root: string
 let stateFile: string
-let dev: Awaited<ReturnType<typeof startDevServer>> | undefined
+let dev: DevServer | undefined
 let port: number
 
 beforeAll(async () => {
