@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { REQUEST_ID } from './support/assert'
 import { basic, getJson, postForm, postJson, raw, type Body } from './support/http'
 import {
@@ -7,6 +7,7 @@ import {
   listOf,
   messages,
   pinOf,
+  sandboxForAllTests,
   startSandbox,
   uniqueNumber,
   wrongCode,
@@ -17,13 +18,7 @@ import * as T from './support/texts'
 
 // The admin API under /__admin/: listing, handset, live stream, clock, faults, test numbers,
 // reset, accounts and throttle. Each block gets its own sandbox over real HTTP.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
 

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { raw, type Body } from './support/http'
-import { admin, messages, startSandbox, uniqueNumber, type Running } from './support/sandbox'
+import { admin, messages, sandboxForAllTests, uniqueNumber } from './support/sandbox'
 import { UNSUPPORTED_CHARSET } from './support/texts'
 import { expectWellFormedXml } from './support/xml'
 
 // A body is read in the charset it declares (a form's escapes are bytes of that charset).
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 const FORM = 'application/x-www-form-urlencoded'
 

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { raw, type Body } from './support/http'
-import { admin, messages, startSandbox, uniqueNumber, type Running } from './support/sandbox'
+import { admin, messages, sandboxForAllTests, startSandbox, uniqueNumber } from './support/sandbox'
 import { UNPARSEABLE_MULTIPART } from './support/texts'
 
 // multipart/form-data bodies (curl -F, Postman's default), under the same size limit as any other.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 async function post(path: string, type: string, body: string | Buffer) {
   const res = await raw(sb.base, { method: 'POST', path, headers: { 'content-type': type }, body })

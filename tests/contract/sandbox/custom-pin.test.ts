@@ -1,21 +1,17 @@
 import { Vonage } from '@vonage/server-sdk'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { getJson, postForm, qs, raw, type Body } from './support/http'
-import { admin, messages, startSandbox, uniqueNumber, type Running } from './support/sandbox'
+import { admin, messages, sandboxForAllTests, uniqueNumber } from './support/sandbox'
 import { CODE_INVALID_CHARS, TOO_MANY_WRONG, WRONG_CODE, invalid } from './support/texts'
 import { expectWellFormedXml } from './support/xml'
 
 // The spec's own custom PIN, AKFG-3424, on the documented pin_code account: the handset shows it
 // and a check with it succeeds; wrong codes in its alphabet use attempts, others answer 3.
-let sb: Running
+const sb = sandboxForAllTests()
 let vonage: Vonage
 const PIN = { api_key: 'sandbox-pin', api_secret: 'sandbox-pin-secret' }
-beforeAll(async () => {
-  sb = await startSandbox()
+beforeAll(() => {
   vonage = new Vonage({ apiKey: PIN.api_key, apiSecret: PIN.api_secret }, { apiHost: sb.base })
-})
-afterAll(async () => {
-  await sb.close()
 })
 
 async function startWith(pinCode: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DATE, REQUEST_ID, expectAllStrings, expectSearchObject } from './support/assert'
 import { basic, getJson, postForm, postJson, qs, raw, type Body } from './support/http'
 import {
@@ -6,21 +6,15 @@ import {
   advance,
   messages,
   pinOf,
+  sandboxForAllTests,
   startSandbox,
   uniqueNumber,
   wrongCode,
-  type Running,
 } from './support/sandbox'
 import { UNPARSEABLE_JSON } from './support/texts'
 
 // Raw HTTP against a running sandbox: every encoding and auth style the reference (§1) lists.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 async function start(extra: Record<string, string> = {}): Promise<string> {
   const res = await postForm(sb.base, '/verify/json', {

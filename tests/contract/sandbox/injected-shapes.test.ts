@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getJson, qs, raw } from './support/http'
-import { admin, startSandbox, type Running } from './support/sandbox'
+import { admin, sandboxForAllTests } from './support/sandbox'
 
 // An injected status answers, over HTTP, exactly as the real status does on the same endpoint.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 describe('an injected 101 on search', () => {
   it('names the id searched for, as a real 101 does, in JSON and in XML', async () => {

@@ -1,7 +1,14 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getJson, postForm, type Params } from './support/http'
-import { admin, advance, messages, startSandbox, wrongCode, type Running } from './support/sandbox'
+import {
+  admin,
+  advance,
+  frozenClock,
+  messages,
+  sandboxForAllTests,
+  wrongCode,
+} from './support/sandbox'
 
 // Model-based test: random sequences of start / right code / wrong code / cancel / clock moves
 // over HTTP, compared step by step with a small model written from the reference (§5.1–5.4):
@@ -142,15 +149,8 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   },
 )
 
-let sb: Running
+const sb = sandboxForAllTests(frozenClock)
 let runs = 0
-beforeAll(async () => {
-  const frozen = Date.now()
-  sb = await startSandbox({ now: () => frozen })
-})
-afterAll(async () => {
-  await sb.close()
-})
 
 async function run(commands: Command[]): Promise<void> {
   runs += 1

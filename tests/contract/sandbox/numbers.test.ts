@@ -1,18 +1,12 @@
 import { Vonage } from '@vonage/server-sdk'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getJson, postForm, type Body } from './support/http'
-import { admin, startSandbox, type Running } from './support/sandbox'
+import { admin, sandboxForAllTests } from './support/sandbox'
 import { CONCURRENT } from './support/texts'
 
 // A number sent with `country` is read by that country's numbering plan, and a number is one
 // number however it is written: a second start to it answers 10 with the running request_id.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 async function start(number: string, country?: string): Promise<Body> {
   const params = { ...sb.creds, number, brand: 'Acme', ...(country ? { country } : {}) }

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { REQUEST_ID } from './support/assert'
 import {
   basic,
@@ -10,18 +10,12 @@ import {
   type RawRequest,
   type RawResponse,
 } from './support/http'
-import { admin, listOf, startSandbox, uniqueNumber, type Running } from './support/sandbox'
+import { admin, listOf, sandboxForAllTests, uniqueNumber } from './support/sandbox'
 import { DOCUMENTED, SEARCH_STATUSES } from './support/texts'
 
 // Random and malformed requests at the HTTP layer: the sandbox never answers 500, never stops
 // answering, and every answer is a documented API status or a documented HTTP 403/404/413.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 const API_PATHS = [
   '/verify/json',

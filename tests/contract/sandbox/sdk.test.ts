@@ -1,28 +1,23 @@
 import { Vonage } from '@vonage/server-sdk'
 import { VerifyWorkflows } from '@vonage/verify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { DATE, REQUEST_ID, expectSearchObject } from './support/assert'
 import type { Body } from './support/http'
 import {
   advance,
   messages,
   pinOf,
-  startSandbox,
+  sandboxForAllTests,
   uniqueNumber,
   wrongCode,
-  type Running,
 } from './support/sandbox'
 import * as T from './support/texts'
 
 // The official Node SDK (what QA points at the sandbox) drives the whole v1 flow over HTTP.
-let sb: Running
+const sb = sandboxForAllTests()
 let vonage: Vonage
-beforeAll(async () => {
-  sb = await startSandbox()
+beforeAll(() => {
   vonage = new Vonage({ apiKey: sb.key, apiSecret: sb.secret }, { apiHost: sb.base })
-})
-afterAll(async () => {
-  await sb.close()
 })
 
 /** The SDK returns camel-cased results with the snake_case keys preserved. */

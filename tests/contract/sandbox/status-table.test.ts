@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { REQUEST_ID, expectAllStrings } from './support/assert'
 import { getJson, postForm, postJson, raw, type ApiResult, type Params } from './support/http'
 import {
   advance,
   pinOf,
+  sandboxForAllTests,
   startSandbox,
   uniqueNumber,
   wrongCode,
-  type Running,
 } from './support/sandbox'
 import * as T from './support/texts'
 
 // One row per status code and parameter rule of the reference (§2, §4, §5), at the HTTP level.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 type Endpoint = 'request' | 'check' | 'search' | 'control' | 'psd2'
 const PATH: Record<Endpoint, string> = {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { postForm, postJson } from './support/http'
-import { messages, startSandbox, uniqueNumber, type Running } from './support/sandbox'
+import { messages, sandboxForAllTests, uniqueNumber } from './support/sandbox'
 import { TOO_LONG } from './support/texts'
 
 // Length limits count characters, not UTF-16 units: 10 emoji are 10 characters of a brand.
 const SMILE = '\u{1F600}'
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 describe('length limits over HTTP', () => {
   it('takes a brand of 18 emoji (form body) and shows it in the message', async () => {

@@ -1,28 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DATE } from './support/assert'
 import { getJson, postForm, type Params } from './support/http'
 import {
   advance,
+  frozenClock,
   messages,
   pinOf,
-  startSandbox,
+  sandboxForEachTest,
   uniqueNumber,
   wrongCode,
-  type Running,
 } from './support/sandbox'
 import * as T from './support/texts'
 
 // Workflows 1–7 over the wire, with the sandbox clock moved through the admin API (§5.1, §5.3).
 // The sandbox's real-time base is frozen (its documented `now` option), so the clock moves only
 // through the admin API and every boundary is probed to the millisecond: 1 ms before, and at it.
-let sb: Running
-beforeEach(async () => {
-  const frozen = Date.now()
-  sb = await startSandbox({ now: () => frozen })
-})
-afterEach(async () => {
-  await sb.close()
-})
+const sb = sandboxForEachTest(frozenClock)
 
 /** One millisecond, in seconds. */
 const MS = 0.001

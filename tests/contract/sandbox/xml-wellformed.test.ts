@@ -1,19 +1,13 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { postForm, postJson, qs, raw } from './support/http'
-import { startSandbox, uniqueNumber, type Running } from './support/sandbox'
+import { sandboxForAllTests, uniqueNumber } from './support/sandbox'
 import { invalid } from './support/texts'
 import { expectWellFormedXml } from './support/xml'
 
 // Every answer of an /xml endpoint is a well-formed XML 1.0 document, whatever the call carried;
 // a brand, sender_id or payee that no message can show is refused at the start.
-let sb: Running
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-})
+const sb = sandboxForAllTests()
 
 const XML_CALLS = [
   ['/verify/check/xml', { code: '1234' }],

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
 import {
   SANDBOX_HEADER_LIMIT,
   createSandbox,
@@ -55,6 +56,68 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await sandbox.close()
     },
+  }
+}
+
+/** Sandbox options, or a function that gives them as each sandbox starts. */
+type OptionsAtStart = SandboxOptions | (() => SandboxOptions)
+
+/**
+ * The sandbox the tests of this file (or block) run against: started before the first of them and
+ * closed after the last. Read its fields inside the tests: it runs only while they do.
+ */
+export function sandboxForAllTests(options: OptionsAtStart = {}): Running {
+  return sandboxAround(beforeAll, afterAll, options)
+}
+
+/** Like `sandboxForAllTests`, but a new sandbox for each test, closed after it. */
+export function sandboxForEachTest(options: OptionsAtStart = {}): Running {
+  return sandboxAround(beforeEach, afterEach, options)
+}
+
+/** Options whose real-time base stands still at the moment the sandbox starts. */
+export function frozenClock(): SandboxOptions {
+  const frozen = Date.now()
+  return { now: () => frozen }
+}
+
+function sandboxAround(
+  before: typeof beforeAll,
+  after: typeof afterAll,
+  options: OptionsAtStart,
+): Running {
+  let running: Running | undefined
+  before(async () => {
+    running = await startSandbox(typeof options === 'function' ? options() : options)
+  })
+  after(async () => {
+    await running?.close()
+    running = undefined
+  })
+  const current = (): Running => {
+    if (!running) throw new Error('The sandbox runs only while the tests do: read it inside them.')
+    return running
+  }
+  return {
+    get server() {
+      return current().server
+    },
+    get base() {
+      return current().base
+    },
+    get sandbox() {
+      return current().sandbox
+    },
+    get key() {
+      return current().key
+    },
+    get secret() {
+      return current().secret
+    },
+    get creds() {
+      return current().creds
+    },
+    close: () => current().close(),
   }
 }
 
