@@ -43,6 +43,10 @@ async function start(params: Params): Promise<string> {
 const search = async (id: string) =>
   (await getJson(sb.base, '/verify/search/json', { ...sb.creds, request_id: id })).body
 
+/** A check of `code` for the request. */
+const checkCode = (id: string, code: string) =>
+  postForm(sb.base, '/verify/check/json', { ...sb.creds, request_id: id, code })
+
 /** Channels of the handset messages of a request, oldest first. */
 const channels = async (id: string) => (await messages(sb.base, id)).map((m) => m.channel).reverse()
 const pins = async (id: string) => (await messages(sb.base, id)).map((m) => m.pin).reverse()
@@ -112,11 +116,7 @@ async function walk(t: Timeline): Promise<string> {
   await to(t.expiresAt + 1000)
   expect(await channels(id)).toEqual(expected)
   const pin = await pinOf(sb.base, id)
-  const check = await postForm(sb.base, '/verify/check/json', {
-    ...sb.creds,
-    request_id: id,
-    code: pin,
-  })
+  const check = await checkCode(id, pin)
   expect(check.body).toMatchObject({ status: '6', error_text: T.CHECK_NOT_FOUND(id) })
   // An expired request no longer blocks its number.
   const next = await postForm(sb.base, '/verify/json', { ...sb.creds, number, brand: 'Acme' })
@@ -313,8 +313,7 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
       code_length: '6',
     })
     const first = await pinOf(sb.base, id)
-    const check = (code: string) =>
-      postForm(sb.base, '/verify/check/json', { ...sb.creds, request_id: id, code })
+    const check = (code: string) => checkCode(id, code)
     expect((await check(wrongCode(first))).body.status).toBe('16')
     expect((await check(wrongCode(first))).body.status).toBe('16')
     await to(120)
@@ -331,19 +330,14 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
     const id = await start({ workflow_id: '4' })
     await to(300 - MS)
     const pin = await pinOf(sb.base, id)
-    const res = await postForm(sb.base, '/verify/check/json', {
-      ...sb.creds,
-      request_id: id,
-      code: pin,
-    })
+    const res = await checkCode(id, pin)
     expect(res.body.status).toBe('0')
   })
 
   it('a PIN is valid for pin_expiry only: workflow 1 between 300 s and the third event at 305 s', async () => {
     const id = await start({ workflow_id: '1', code_length: '6' })
     const first = await pinOf(sb.base, id)
-    const check = (code: string) =>
-      postForm(sb.base, '/verify/check/json', { ...sb.creds, request_id: id, code })
+    const check = (code: string) => checkCode(id, code)
     await to(300)
     expect((await check(first)).body).toMatchObject({ status: '16', error_text: T.WRONG_CODE })
     await to(305)
@@ -356,11 +350,7 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
     const id = await start({ workflow_id: '2' })
     await to(10)
     const pin = await pinOf(sb.base, id)
-    const res = await postForm(sb.base, '/verify/check/json', {
-      ...sb.creds,
-      request_id: id,
-      code: pin,
-    })
+    const res = await checkCode(id, pin)
     expect(res.body.status).toBe('0')
     await to(1000)
     expect(await channels(id)).toEqual(['sms'])
@@ -373,11 +363,7 @@ describe('PIN lifetime (DOC-TIMING examples, workflow 1)', () => {
     const id = await start({ workflow_id: '4' })
     await to(120)
     const pin = await pinOf(sb.base, id)
-    const res = await postForm(sb.base, '/verify/check/json', {
-      ...sb.creds,
-      request_id: id,
-      code: pin,
-    })
+    const res = await checkCode(id, pin)
     expect(res.body.status).toBe('0')
     const events = (await search(id)).events as { id: string }[]
     expect(events).toHaveLength(2)
