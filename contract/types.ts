@@ -157,8 +157,8 @@ export interface SearchCheck {
 
 /** One message or call of a verification, as listed by search. */
 export interface SearchEvent {
-  type: EventType
   id: string
+  type: EventType
 }
 
 /** One verification request as returned by search. Dates are `YYYY-MM-DD HH:MM:SS` UTC. */

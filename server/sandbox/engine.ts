@@ -807,7 +807,8 @@ export class Engine {
       currency: SANDBOX_CURRENCY,
       status: record.status,
       estimated_price_messages_sent: this.messagesPrice(record),
-      events: record.events.map((e) => ({ type: e.type, id: e.id })),
+      // `id` before `type`, as the API's search answers and the spec's example have them.
+      events: record.events.map((e) => ({ id: e.id, type: e.type })),
     }
   }
 
