@@ -140,48 +140,64 @@ describe('a sandbox in a process stopped by a signal', () => {
   })
 })
 
+/**
+ * `vite <args>` on a free port of 127.0.0.1 with its sandbox on `stateFile`: `base` once it prints
+ * its URL, `output` so far, `ended` when it exits, `stop()` kills it if it still runs.
+ */
+function startVite(args: string[]) {
+  const child = spawn(
+    join(root, 'node_modules/.bin/vite'),
+    [...args, '--host', '127.0.0.1', '--port', '0'],
+    {
+      cwd: root,
+      env: childEnv({ SANDBOX_STATE_FILE: stateFile }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let output = ''
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  )
+  const base = new Promise<string>((ok, fail) => {
+    const add = (c: Buffer) => {
+      output += c.toString()
+      const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
+      if (m) ok(m[1] as string)
+    }
+    child.stdout.on('data', add)
+    child.stderr.on('data', add)
+    child.once('exit', () => fail(new Error(`vite exited early: ${output}`)))
+  })
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await ended
+  }
+  return { child, base, ended, stop, output: () => output }
+}
+
+const AUTH = 'Basic ' + Buffer.from('sandbox:sandbox-secret').toString('base64')
+
+/** Starts a request for `number` in the sandbox of the server at `base`; its request_id. */
+async function startRequest(base: string, number: string) {
+  const response = await fetch(`${base}/sandbox/verify/json`, {
+    method: 'POST',
+    headers: { authorization: AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({ number, brand: 'Acme' }),
+  })
+  return ((await response.json()) as { request_id: string }).request_id
+}
+
 describe('`npm run dev` and `npm run serve` stopped with Ctrl-C (SIGINT)', () => {
   /** Starts `vite <args>` with its sandbox on `stateFile`, makes one request, then sends SIGINT. */
   async function interruptVite(args: string[]) {
-    const child = spawn(
-      join(root, 'node_modules/.bin/vite'),
-      [...args, '--host', '127.0.0.1', '--port', '0'],
-      {
-        cwd: root,
-        env: childEnv({ SANDBOX_STATE_FILE: stateFile }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let output = ''
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-      child.once('exit', (code, signal) => r({ code, signal })),
-    )
+    const vite = startVite(args)
     try {
-      const base = await new Promise<string>((ok, fail) => {
-        const add = (c: Buffer) => {
-          output += c.toString()
-          const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
-          if (m) ok(m[1] as string)
-        }
-        child.stdout.on('data', add)
-        child.stderr.on('data', add)
-        child.once('exit', () => fail(new Error(`vite exited early: ${output}`)))
-      })
-      const response = await fetch(`${base}/sandbox/verify/json`, {
-        method: 'POST',
-        headers: {
-          authorization: 'Basic ' + Buffer.from('sandbox:sandbox-secret').toString('base64'),
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ number: '447700900124', brand: 'Acme' }),
-      })
-      const id = ((await response.json()) as { request_id: string }).request_id
-      expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: child.pid })
-      child.kill('SIGINT')
-      return { id, ...(await ended), output: () => output }
+      const id = await startRequest(await vite.base, '447700900124')
+      expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: vite.child.pid })
+      vite.child.kill('SIGINT')
+      return { id, ...(await vite.ended), output: vite.output }
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await ended
+      await vite.stop()
     }
   }
 
@@ -206,7 +222,6 @@ describe('`npm run dev` and `npm run serve` stopped with Ctrl-C (SIGINT)', () =>
 })
 
 describe('`npm run serve` / `npm run dev` whose sandbox waits for a file `npm run sandbox` holds', () => {
-  const AUTH = 'Basic ' + Buffer.from('sandbox:sandbox-secret').toString('base64')
   const holders: RunningCli[] = []
   afterEach(async () => {
     for (const holder of holders.splice(0)) await holder.stop('SIGKILL')
@@ -232,43 +247,13 @@ describe('`npm run serve` / `npm run dev` whose sandbox waits for a file `npm ru
 
   /** `vite <args>` on `stateFile`, once it has made one request in its sandbox (in memory). */
   async function viteWaiting(args: string[]) {
-    const child = spawn(
-      join(root, 'node_modules/.bin/vite'),
-      [...args, '--host', '127.0.0.1', '--port', '0'],
-      {
-        cwd: root,
-        env: childEnv({ SANDBOX_STATE_FILE: stateFile }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    let output = ''
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-      child.once('exit', (code, signal) => r({ code, signal })),
-    )
-    const stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await ended
-    }
-    stops.push(stop)
-    const base = await new Promise<string>((ok, fail) => {
-      const add = (c: Buffer) => {
-        output += c.toString()
-        const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
-        if (m) ok(m[1] as string)
-      }
-      child.stdout.on('data', add)
-      child.stderr.on('data', add)
-      child.once('exit', () => fail(new Error(`vite exited early: ${output}`)))
-    })
-    expect(output).toMatch(/keeps its\s+requests in memory only/)
-    const response = await fetch(`${base}/sandbox/verify/json`, {
-      method: 'POST',
-      headers: { authorization: AUTH, 'content-type': 'application/json' },
-      body: JSON.stringify({ number: '447700900126', brand: 'Acme' }),
-    })
-    const id = ((await response.json()) as { request_id: string }).request_id
+    const vite = startVite(args)
+    stops.push(vite.stop)
+    const base = await vite.base
+    expect(vite.output()).toMatch(/keeps its\s+requests in memory only/)
+    const id = await startRequest(base, '447700900126')
     expect(onDisk()).not.toContain(id)
-    return { child, base, id, ended, output: () => output }
+    return { child: vite.child, base, id, ended: vite.ended, output: vite.output }
   }
   const stops: (() => Promise<void>)[] = []
   afterEach(async () => {
