@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { raw, type Body } from './support/http'
-import { admin, messages, sandboxForAllTests, uniqueNumber } from './support/sandbox'
+import { postBody, raw, type Body } from './support/http'
+import { admin, brandOf, messages, sandboxForAllTests, uniqueNumber } from './support/sandbox'
 import { UNSUPPORTED_CHARSET } from './support/texts'
 import { expectWellFormedXml } from './support/xml'
 
@@ -9,27 +9,18 @@ const sb = sandboxForAllTests()
 
 const FORM = 'application/x-www-form-urlencoded'
 
-async function post(path: string, type: string, body: string | Buffer) {
-  const res = await raw(sb.base, { method: 'POST', path, headers: { 'content-type': type }, body })
-  return { http: res.status, text: res.text, body: JSON.parse(res.text) as Body }
-}
-
-async function brandOf(requestId: unknown): Promise<unknown> {
-  const request = (await admin(sb.base, `/requests/${String(requestId)}`)) as Body
-  return request.brand
-}
-
 const credsForm = () => `api_key=${sb.key}&api_secret=${sb.secret}&number=${uniqueNumber()}`
 
 describe('a form body in the charset it declares', () => {
   it('reads brand=Caf%E9 declared ISO-8859-1 as Café, on the handset too', async () => {
-    const res = await post(
+    const res = await postBody(
+      sb.base,
       '/verify/json',
       `${FORM}; charset=ISO-8859-1`,
       `${credsForm()}&brand=Caf%E9`,
     )
     expect(res.body.status).toBe('0')
-    expect(await brandOf(res.body.request_id)).toBe('Café')
+    expect(await brandOf(sb.base, res.body.request_id)).toBe('Café')
     const [sms] = await messages(sb.base, String(res.body.request_id))
     expect(sms?.text).toContain('Your Café PIN is')
   })
@@ -39,31 +30,36 @@ describe('a form body in the charset it declares', () => {
       Buffer.from(`${credsForm()}&brand=`),
       Buffer.from([0xe9, 0x25, 0x38, 0x30, 0x2b, 0x41]), // é %80 + A
     ])
-    const res = await post('/verify/json', `${FORM}; charset="windows-1252"`, body)
+    const res = await postBody(sb.base, '/verify/json', `${FORM}; charset="windows-1252"`, body)
     expect(res.body.status).toBe('0')
-    expect(await brandOf(res.body.request_id)).toBe('é€ A')
+    expect(await brandOf(sb.base, res.body.request_id)).toBe('é€ A')
   })
 
   it('keeps reading UTF-8 when no charset or utf-8 is declared', async () => {
     for (const type of [FORM, `${FORM}; charset=utf-8`, `${FORM};charset=UTF8`]) {
-      const res = await post('/verify/json', type, `${credsForm()}&brand=Caf%C3%A9+%E2%82%AC`)
+      const res = await postBody(
+        sb.base,
+        '/verify/json',
+        type,
+        `${credsForm()}&brand=Caf%C3%A9+%E2%82%AC`,
+      )
       expect(res.body.status, type).toBe('0')
-      expect(await brandOf(res.body.request_id)).toBe('Café €')
+      expect(await brandOf(sb.base, res.body.request_id)).toBe('Café €')
     }
   })
 
   it('reads a JSON body in the charset it declares', async () => {
     const json = JSON.stringify({ ...sb.creds, number: uniqueNumber(), brand: 'Café' })
     const body = Buffer.from(json, 'utf16le')
-    const res = await post('/verify/json', 'application/json; charset=utf-16le', body)
+    const res = await postBody(sb.base, '/verify/json', 'application/json; charset=utf-16le', body)
     expect(res.body.status).toBe('0')
-    expect(await brandOf(res.body.request_id)).toBe('Café')
+    expect(await brandOf(sb.base, res.body.request_id)).toBe('Café')
   })
 
   it('answers status 999 naming a charset it does not know, and starts nothing', async () => {
     const number = uniqueNumber()
     const body = `api_key=${sb.key}&api_secret=${sb.secret}&number=${number}&brand=Acme`
-    const res = await post('/verify/json', `${FORM}; charset=x-klingon`, body)
+    const res = await postBody(sb.base, '/verify/json', `${FORM}; charset=x-klingon`, body)
     expect(res.http).toBe(200)
     expect(res.body).toEqual({ status: '999', error_text: UNSUPPORTED_CHARSET('x-klingon') })
     const listed = (await admin(sb.base, `/requests?number=${number}`)) as { requests: Body[] }

@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { raw, type Body } from './support/http'
-import { admin, messages, sandboxForAllTests, startSandbox, uniqueNumber } from './support/sandbox'
+import { postBody, raw, type Body } from './support/http'
+import {
+  admin,
+  brandOf,
+  messages,
+  sandboxForAllTests,
+  startSandbox,
+  uniqueNumber,
+} from './support/sandbox'
 import { UNPARSEABLE_MULTIPART } from './support/texts'
 
 // multipart/form-data bodies (curl -F, Postman's default), under the same size limit as any other.
 const sb = sandboxForAllTests()
-
-async function post(path: string, type: string, body: string | Buffer) {
-  const res = await raw(sb.base, { method: 'POST', path, headers: { 'content-type': type }, body })
-  return { http: res.status, text: res.text, body: JSON.parse(res.text) as Body }
-}
-
-async function brandOf(requestId: unknown): Promise<unknown> {
-  const request = (await admin(sb.base, `/requests/${String(requestId)}`)) as Body
-  return request.brand
-}
 
 describe('a multipart/form-data body', () => {
   /** The body and content type a client sends for a FormData (a boundary of its own). */
@@ -29,16 +26,18 @@ describe('a multipart/form-data body', () => {
   it('starts and checks a verification sent as curl -F sends it', async () => {
     const start = await multipart({ ...sb.creds, number: uniqueNumber(), brand: 'Café' })
     expect(start.type).toMatch(/^multipart\/form-data; boundary=/)
-    const started = await post('/verify/json', start.type, start.body)
+    const started = await postBody(sb.base, '/verify/json', start.type, start.body)
     expect(started.body).toEqual({ request_id: expect.any(String), status: '0' })
-    expect(await brandOf(started.body.request_id)).toBe('Café')
+    expect(await brandOf(sb.base, started.body.request_id)).toBe('Café')
     const [sms] = await messages(sb.base, String(started.body.request_id))
     const check = await multipart({
       ...sb.creds,
       request_id: String(started.body.request_id),
       code: sms?.pin ?? '',
     })
-    expect((await post('/verify/check/json', check.type, check.body)).body).toMatchObject({
+    expect(
+      (await postBody(sb.base, '/verify/check/json', check.type, check.body)).body,
+    ).toMatchObject({
       request_id: started.body.request_id,
       status: '0',
     })
@@ -60,7 +59,8 @@ describe('a multipart/form-data body', () => {
   })
 
   it('answers a broken multipart body with status 999', async () => {
-    const res = await post(
+    const res = await postBody(
+      sb.base,
       '/verify/json',
       'multipart/form-data; boundary=zzz',
       `--zzz\r\ncontent-disposition: form-data; name="brand"\r\n\r\nAcme`,

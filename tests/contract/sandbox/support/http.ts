@@ -129,3 +129,9 @@ export async function postJson(
     }),
   )
 }
+
+/** POST a body as it is, under any content type: the status, the text and the JSON it holds. */
+export async function postBody(base: string, path: string, type: string, body: string | Buffer) {
+  const res = await raw(base, { method: 'POST', path, headers: { 'content-type': type }, body })
+  return { http: res.status, text: res.text, body: JSON.parse(res.text) as Body }
+}

@@ -140,6 +140,12 @@ export async function admin(
   return res.text ? (JSON.parse(res.text) as unknown) : undefined
 }
 
+/** The brand the sandbox keeps for a request (`GET /__admin/requests/<id>`). */
+export async function brandOf(base: string, requestId: unknown): Promise<unknown> {
+  const request = (await admin(base, `/requests/${String(requestId)}`)) as Body
+  return request.brand
+}
+
 /** The list inside an admin answer, whether it is the array itself or `{ <key>: [...] }`. */
 export function listOf(answer: unknown, key: string): Body[] {
   if (Array.isArray(answer)) return answer as Body[]
