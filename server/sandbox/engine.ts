@@ -294,7 +294,12 @@ export class Engine {
     this.idSource = options.id ?? randomHex
     this.uniqueIds = options.uniqueIds ?? false
     this.eventIdSource = options.eventId ?? (() => this.idSource().slice(0, 16).toUpperCase())
-    this.handset = new Handset((id) => this.requests.get(id), this.base, options.maxMessages)
+    this.handset = new Handset<RequestRecord>(
+      (id) => this.requests.get(id),
+      this.base,
+      options.maxMessages,
+      (record, event) => this.validFor(record, event),
+    )
     const throttle = options.throttlePerSecond === undefined ? 30 : options.throttlePerSecond
     const configs = options.accounts?.length
       ? options.accounts
@@ -710,6 +715,27 @@ export class Engine {
     this.handset.add(event)
     this.emit({ type: 'message', record, event })
     this.emit({ type: 'request', record })
+  }
+
+  /**
+   * Seconds the PIN of a message can really be used from that message on, the validity its text
+   * states: the PIN's own remaining lifetime (issued at + `pin_expiry` − message time), or less
+   * when the request ends first if nothing else happens (the waits of the workflow left from that
+   * event on, as `fire` schedules them; `pin_expiry` for workflows 6 and 7). Whole seconds,
+   * rounded down. Worked out from the request's events when a text is written: nothing is kept
+   * per message.
+   */
+  private validFor(record: RequestRecord, event: SentEvent): number {
+    const events = record.events
+    let index = events.length - 1
+    while (index > 0 && events[index] !== event) index--
+    let issued = index
+    while (issued > 0 && !events[issued]?.newPin) issued--
+    const pinLeft = (events[issued]?.at ?? event.at) + record.pinExpiry * 1000 - event.at
+    let requestLeft = 0
+    const steps = WORKFLOWS[record.workflow].steps.length
+    for (let i = index; i < steps; i++) requestLeft += this.waitAfter(record, i) * 1000
+    return Math.max(0, Math.floor(Math.min(pinLeft, requestLeft) / 1000))
   }
 
   /** Seconds to wait after event `index` (no allocation: this runs for every event). */

@@ -155,6 +155,10 @@ export interface MessageInput {
   amount: string
   pin: string
   lg: string
+  /**
+   * The validity the text states, in seconds: how long the PIN can really be used from this
+   * message on (its `pin_expiry` when nothing cuts it short; see `Handset`'s `validFor`).
+   */
   pinExpiry: number
 }
 
@@ -234,14 +238,20 @@ export interface MessageFilter {
  * references to the requests' events (100,000 requests in progress must stay small) and writes the
  * texts when they are read.
  */
-export class Handset {
+export class Handset<S extends MessageSource = MessageSource> {
   private events: SentEvent[] = []
 
-  /** `base` is added to event times (the engine keeps times relative to it). */
+  /**
+   * `base` is added to event times (the engine keeps times relative to it); `validFor` gives the
+   * seconds the PIN of a message can really be used from that message on, the validity its text
+   * states (by default the request's `pin_expiry`).
+   */
   constructor(
-    private readonly resolve: (requestId: string) => MessageSource | undefined,
+    private readonly resolve: (requestId: string) => S | undefined,
     private readonly base = 0,
     private readonly maxMessages = 200_000,
+    private readonly validFor: (source: S, event: SentEvent) => number = (source) =>
+      source.pinExpiry,
   ) {}
 
   get size(): number {
@@ -267,7 +277,7 @@ export class Handset {
       amount: source.amount,
       pin: event.pin,
       lg: source.lg,
-      pinExpiry: source.pinExpiry,
+      pinExpiry: this.validFor(source, event),
     })
     return {
       id: event.id,
