@@ -4,6 +4,7 @@ import { basic, getJson, postForm, postJson, raw, type Body } from './support/ht
 import {
   admin,
   advance,
+  expectStarted,
   listOf,
   messages,
   pinOf,
@@ -34,16 +35,7 @@ async function adminError(path: string, body: string) {
   return { status: res.status, body: JSON.parse(res.text) as unknown }
 }
 
-async function start(params: Record<string, string> = {}, on: Running = sb): Promise<string> {
-  const res = await postForm(on.base, '/verify/json', {
-    ...on.creds,
-    number: uniqueNumber(),
-    brand: 'Acme',
-    ...params,
-  })
-  expect(res.body.status, JSON.stringify(res.body)).toBe('0')
-  return res.body.request_id as string
-}
+const start = (params: Record<string, string> = {}, on: Running = sb) => expectStarted(on, params)
 
 const check = (id: string, code: string, on: Running = sb) =>
   postForm(on.base, '/verify/check/json', { ...on.creds, request_id: id, code })

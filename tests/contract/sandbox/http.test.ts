@@ -4,6 +4,7 @@ import { basic, getJson, postForm, postJson, qs, raw, type Body } from './suppor
 import {
   admin,
   advance,
+  expectStarted,
   messages,
   pinOf,
   sandboxForAllTests,
@@ -16,16 +17,8 @@ import { UNPARSEABLE_JSON } from './support/texts'
 // Raw HTTP against a running sandbox: every encoding and auth style the reference (§1) lists.
 const sb = sandboxForAllTests()
 
-async function start(extra: Record<string, string> = {}): Promise<string> {
-  const res = await postForm(sb.base, '/verify/json', {
-    ...sb.creds,
-    number: uniqueNumber(),
-    brand: 'Acme Inc',
-    ...extra,
-  })
-  expect(res.body.status).toBe('0')
-  return res.body.request_id as string
-}
+const start = (extra: Record<string, string> = {}) =>
+  expectStarted(sb, { brand: 'Acme Inc', ...extra })
 
 describe('encodings and authentication', () => {
   it('accepts the seed GET with everything in the query string, as written', async () => {

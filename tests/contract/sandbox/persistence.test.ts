@@ -21,6 +21,7 @@ import {
   messages,
   pinOf,
   startSandbox,
+  startVerify,
   uniqueNumber,
   wrongCode,
 } from './support/sandbox'
@@ -45,14 +46,7 @@ function capture() {
 describe('persistence across a restart', () => {
   it('keeps requests, checks, messages, the PIN, the clock and the timeline', async () => {
     const a = await startSandbox({ stateFile })
-    const id = (
-      await postForm(a.base, '/verify/json', {
-        ...a.creds,
-        number: uniqueNumber(),
-        brand: 'Acme',
-        workflow_id: '4',
-      })
-    ).body.request_id as string
+    const id = (await startVerify(a, { workflow_id: '4' })).body.request_id as string
     const pin = await pinOf(a.base, id)
     await postForm(a.base, '/verify/check/json', {
       ...a.creds,
@@ -93,21 +87,13 @@ describe('persistence across a restart', () => {
   it('hands the state over when the new server opens its sandbox before the old one closes', async () => {
     // What a Vite restart does: the new plugin instance starts before the old server is closed.
     const a = await startSandbox({ stateFile })
-    const first = (
-      await postForm(a.base, '/verify/json', { ...a.creds, number: uniqueNumber(), brand: 'Acme' })
-    ).body.request_id as string
+    const first = (await startVerify(a)).body.request_id as string
     const b = await startSandbox({ stateFile })
     try {
       const seen = await getJson(b.base, '/verify/search/json', { ...b.creds, request_id: first })
       expect(seen.body.status).toBe('IN PROGRESS')
       await a.close()
-      const second = (
-        await postForm(b.base, '/verify/json', {
-          ...b.creds,
-          number: uniqueNumber(),
-          brand: 'Acme',
-        })
-      ).body.request_id as string
+      const second = (await startVerify(b)).body.request_id as string
       await b.close()
       const c = await startSandbox({ stateFile })
       try {
@@ -144,14 +130,7 @@ describe('persistence across a restart', () => {
   it('catches up after downtime: what fell due while it was down has happened on restart', async () => {
     const t0 = Date.now()
     const a = await startSandbox({ stateFile, now: () => t0 })
-    const id = (
-      await postForm(a.base, '/verify/json', {
-        ...a.creds,
-        number: uniqueNumber(),
-        brand: 'Acme',
-        workflow_id: '4',
-      })
-    ).body.request_id as string
+    const id = (await startVerify(a, { workflow_id: '4' })).body.request_id as string
     const submitted = (await getJson(a.base, '/verify/search/json', { ...a.creds, request_id: id }))
       .body.date_submitted
     await a.close()
@@ -221,11 +200,7 @@ describe('persistence across a restart', () => {
         )
         expect(aside).toHaveLength(1)
         expect(readFileSync(join(dir, 'nested', aside[0] as string), 'utf8')).toBe(content)
-        const res = await postForm(sb.base, '/verify/json', {
-          ...sb.creds,
-          number: uniqueNumber(),
-          brand: 'Acme',
-        })
+        const res = await startVerify(sb)
         expect(res.body.status).toBe('0')
       } finally {
         await sb.close()

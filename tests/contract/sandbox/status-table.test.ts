@@ -6,6 +6,7 @@ import {
   pinOf,
   sandboxForAllTests,
   startSandbox,
+  startVerify,
   uniqueNumber,
   wrongCode,
 } from './support/sandbox'
@@ -46,12 +47,7 @@ function expectStatus(res: ApiResult, status: string, text?: Expected): void {
 const call = (ep: Endpoint, params: Params) => postForm(sb.base, PATH[ep], params)
 
 async function start(params: Params = {}): Promise<string> {
-  const res = await call('request', {
-    ...sb.creds,
-    number: uniqueNumber(),
-    brand: 'Acme',
-    ...params,
-  })
+  const res = await startVerify(sb, params)
   expectStatus(res, '0')
   return res.body.request_id as string
 }

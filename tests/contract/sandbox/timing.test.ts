@@ -3,6 +3,7 @@ import { DATE } from './support/assert'
 import { getJson, postForm, type Params } from './support/http'
 import {
   advance,
+  expectStarted,
   frozenClock,
   messages,
   pinOf,
@@ -30,14 +31,7 @@ async function to(second: number): Promise<void> {
 
 async function start(params: Params): Promise<string> {
   elapsed = 0
-  const res = await postForm(sb.base, '/verify/json', {
-    ...sb.creds,
-    number: uniqueNumber(),
-    brand: 'Acme',
-    ...params,
-  })
-  expect(res.body.status, JSON.stringify(res.body)).toBe('0')
-  return res.body.request_id as string
+  return expectStarted(sb, params)
 }
 
 const search = async (id: string) =>

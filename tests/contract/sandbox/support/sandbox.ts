@@ -1,12 +1,12 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import {
   SANDBOX_HEADER_LIMIT,
   createSandbox,
   type SandboxOptions,
 } from '../../../../server/sandbox/index'
-import { raw, type Body } from './http'
+import { postForm, raw, type ApiResult, type Body, type Params } from './http'
 
 export type SandboxInstance = ReturnType<typeof createSandbox>
 
@@ -119,6 +119,23 @@ function sandboxAround(
     },
     close: () => current().close(),
   }
+}
+
+/** Starts a request over a form POST: a new number and brand `Acme`, unless `params` say otherwise. */
+export function startVerify(on: Running, params: Params = {}): Promise<ApiResult> {
+  return postForm(on.base, '/verify/json', {
+    ...on.creds,
+    number: uniqueNumber(),
+    brand: 'Acme',
+    ...params,
+  })
+}
+
+/** Starts a request like `startVerify`, expects status 0, and gives its request_id. */
+export async function expectStarted(on: Running, params: Params = {}): Promise<string> {
+  const res = await startVerify(on, params)
+  expect(res.body.status, JSON.stringify(res.body)).toBe('0')
+  return res.body.request_id as string
 }
 
 /** JSON in and out of the admin API; throws on a non-2xx answer. */
