@@ -37,6 +37,11 @@ export interface AdminRequest {
   amount: string
   lg: string
   workflow_id: number
+  /**
+   * The request's code length: `code_length` as sent (4 when not sent), except for a test number,
+   * whose fixed PIN (4 to 10 digits) is sent as it is whatever `code_length` says: the length of
+   * that PIN. A custom `pin_code` keeps the `code_length` sent, so its `pin` may differ in length.
+   */
   code_length: number
   pin_expiry: number
   next_event_wait: number | null
@@ -140,7 +145,10 @@ export const DEFAULT_FAULT_NETWORK = '244523'
 export interface TestNumber {
   /** International digits. */
   number: string
-  /** The PIN every verification to this number gets. */
+  /**
+   * The PIN every verification to this number gets (4 to 10 digits), sent as it is whatever
+   * `code_length` a request asks for.
+   */
   pin: string
 }
 

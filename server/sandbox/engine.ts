@@ -267,7 +267,7 @@ function iso(ms: number): string {
 }
 
 export class Engine {
-  readonly handset: Handset
+  readonly handset: Handset<RequestRecord>
   private readonly clock: () => number
   /**
    * Times inside records are ms after `base` (small integers: no boxed doubles per field, which
@@ -554,7 +554,11 @@ export class Engine {
     const pinExpiryParam = p.pin_expiry ? Number(p.pin_expiry) : undefined
     const workflow = (p.workflow_id ? Number(p.workflow_id) : 1) as WorkflowId
     const pinExpiry = effectivePinExpiry(pinExpiryParam, nextEventWait)
-    const fixed = (!psd2 && p.pin_code) || this.testNumbers.get(number)
+    const customPin = (!psd2 && p.pin_code) || undefined
+    // A test number's PIN is sent as it is, whatever code_length asks for (as a custom pin_code
+    // sets a code of its own length): the request's code length is that PIN's.
+    const testPin = customPin ? undefined : this.testNumbers.get(number)
+    const fixed = customPin || testPin
     const record: RequestRecord = {
       id: this.newId(),
       accountId: account.accountId,
@@ -569,7 +573,7 @@ export class Engine {
       // No lg (or an empty one): the language of the number's country, as the API does.
       lg: p.lg ? internLanguage(p.lg) : languageOfNumber(number, psd2 ? 'psd2' : 'request'),
       workflow,
-      codeLength: p.code_length ? Number(p.code_length) : 4,
+      codeLength: testPin ? testPin.length : p.code_length ? Number(p.code_length) : 4,
       pinExpiry,
       nextEventWait: nextEventWait ?? 0,
       pin: fixed || '',
