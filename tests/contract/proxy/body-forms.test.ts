@@ -2,7 +2,7 @@
  * What the proxy makes of a body: bytes that are not UTF-8 are refused before anything is sent,
  * and a multipart form (curl -F, Postman's form-data) goes on as an urlencoded form.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   LIVE,
   SANDBOX,
@@ -10,23 +10,10 @@ import {
   call,
   environmentOn,
   errorOf,
-  startProxy,
-  startUpstream,
-  type ProxyServer,
-  type UpstreamDouble,
+  upstreamAndProxyForEachTest,
 } from './support'
 
-let upstream: UpstreamDouble
-let proxy: ProxyServer
-
-beforeEach(async () => {
-  upstream = await startUpstream()
-  proxy = await startProxy(upstream.url)
-})
-afterEach(async () => {
-  await proxy.close()
-  await upstream.close()
-})
+const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest()
 
 const latin1 = (text: string) => Buffer.from(text, 'latin1')
 
@@ -115,8 +102,7 @@ describe('a multipart/form-data body', () => {
   })
 
   it('carries the credentials as form parameters in params mode', async () => {
-    await proxy.close()
-    proxy = await startProxy(upstream.url, {
+    await restartProxy({
       sandbox: environmentOn(upstream.url, SANDBOX, { auth: 'params' }),
     })
     const res = await postMultipart('/api/sandbox/verify/check/json', [

@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ProxyOptions } from '../../../server/proxy/index'
+import { describe, expect, it } from 'vitest'
 import {
   LIVE,
   SANDBOX,
@@ -8,29 +7,10 @@ import {
   environmentOn,
   json,
   postJson,
-  startProxy,
-  startUpstream,
-  type ProxyServer,
-  type UpstreamDouble,
+  upstreamAndProxyForEachTest,
 } from './support'
 
-let upstream: UpstreamDouble
-let proxy: ProxyServer
-
-beforeEach(async () => {
-  upstream = await startUpstream()
-  proxy = await startProxy(upstream.url)
-})
-afterEach(async () => {
-  await proxy.close()
-  await upstream.close()
-})
-
-/** Replaces the proxy started before the test with one started with these options. */
-async function restartProxy(overrides: Partial<ProxyOptions>) {
-  await proxy.close()
-  proxy = await startProxy(upstream.url, overrides)
-}
+const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest()
 
 /** Sends a start while the upstream answers every call with a 500 of this content type and body. */
 async function startWhileUpstreamAnswers500(type: string, page: string) {

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import net from 'node:net'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   LIVE,
   call,
@@ -8,24 +8,11 @@ import {
   json,
   pipelinedCalls,
   postJson,
-  startProxy,
-  startUpstream,
   verifyLikeHandler,
-  type ProxyServer,
-  type UpstreamDouble,
+  upstreamAndProxyForEachTest,
 } from './support'
 
-let upstream: UpstreamDouble
-let proxy: ProxyServer
-
-beforeEach(async () => {
-  upstream = await startUpstream()
-  proxy = await startProxy(upstream.url)
-})
-afterEach(async () => {
-  await proxy.close()
-  await upstream.close()
-})
+const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest()
 
 describe('allowlist and methods', () => {
   it.each([
@@ -298,8 +285,7 @@ describe('Host check (DNS rebinding)', () => {
   })
 
   it('accepts hosts from the configured allowlist', async () => {
-    await proxy.close()
-    proxy = await startProxy(upstream.url, { allowedHosts: ['desk.lan'] })
+    await restartProxy({ allowedHosts: ['desk.lan'] })
     expect(
       (await call(proxy.port, '/api/environments', { headers: { host: 'desk.lan' } })).status,
     ).toBe(200)
@@ -312,8 +298,7 @@ describe('Host check (DNS rebinding)', () => {
 describe('access token', () => {
   const TOKEN = 'correct-horse-battery-staple'
   beforeEach(async () => {
-    await proxy.close()
-    proxy = await startProxy(upstream.url, { token: TOKEN })
+    await restartProxy({ token: TOKEN })
   })
 
   it('answers 401 JSON without the token or with a wrong one', async () => {
@@ -375,8 +360,7 @@ describe('access token', () => {
 describe('access log', () => {
   it('logs each refused call once, with its HTTP status', async () => {
     const TOKEN = 'refusal-log-token-0042'
-    await proxy.close()
-    proxy = await startProxy(upstream.url, { token: TOKEN })
+    await restartProxy({ token: TOKEN })
     const auth = { 'x-verify-desk-token': TOKEN }
     const refused = [
       await call(proxy.port, '/api/live/verify/search/json?request_id=r1'),
@@ -413,8 +397,7 @@ describe('access log', () => {
   it('never writes the access token into the log, even when the upstream echoes it as the status', async () => {
     // The answer is passed on as it is (it is the upstream's), but the log line is redacted.
     const TOKEN = 'echoed-token-9a8b7c'
-    await proxy.close()
-    proxy = await startProxy(upstream.url, { token: TOKEN })
+    await restartProxy({ token: TOKEN })
     upstream.answerWith(
       200,
       json({ request_id: 'abcdef0123456789abcdef0123456789', status: TOKEN }),

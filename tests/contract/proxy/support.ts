@@ -8,7 +8,7 @@ import http, {
 import net, { type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { createLogger, createServer } from 'vite'
-import { expect } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import {
   createProxy,
   httpUpstream,
@@ -485,6 +485,62 @@ export async function startAppServer(overrides: Partial<AppOptions> = {}) {
     await app.close()
   }
   return { app, port, lines, close }
+}
+
+/**
+ * A recording upstream and the proxy in front of it (`startProxy` with `overrides`), started anew
+ * before each test of the calling file and closed after it. `upstream` and `proxy` stand for the
+ * running ones (read them inside the tests); `restartProxy` replaces the proxy for the rest of the
+ * test with one started with other options, in front of the upstream unless another URL is given.
+ */
+export function upstreamAndProxyForEachTest(overrides: Partial<ProxyOptions> = {}) {
+  let running: { upstream: UpstreamDouble; proxy: ProxyServer } | undefined
+  beforeEach(async () => {
+    const started = await startUpstream()
+    running = { upstream: started, proxy: await startProxy(started.url, overrides) }
+  })
+  afterEach(async () => {
+    await running?.proxy.close()
+    await running?.upstream.close()
+    running = undefined
+  })
+  const now = () => {
+    if (!running) throw new Error('The upstream and proxy run only while a test does.')
+    return running
+  }
+  const upstream: UpstreamDouble = {
+    get url() {
+      return now().upstream.url
+    },
+    get arrivals() {
+      return now().upstream.arrivals
+    },
+    setHandler: (handler) => now().upstream.setHandler(handler),
+    answerWith: (status, answer) => now().upstream.answerWith(status, answer),
+    close: () => now().upstream.close(),
+  }
+  const proxy: ProxyServer = {
+    get origin() {
+      return now().proxy.origin
+    },
+    get port() {
+      return now().proxy.port
+    },
+    get lines() {
+      return now().proxy.lines
+    },
+    get proxy() {
+      return now().proxy.proxy
+    },
+    connections: () => now().proxy.connections(),
+    close: () => now().proxy.close(),
+  }
+  async function restartProxy(changes: Partial<ProxyOptions> = {}, upstreamUrl = upstream.url) {
+    const current = now()
+    await current.proxy.close()
+    current.proxy = await startProxy(upstreamUrl, changes)
+  }
+  return { upstream, proxy, restartProxy }
 }
 
 export type AppServer = Awaited<ReturnType<typeof startAppServer>>

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { Socket } from 'node:net'
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { UpstreamTimeoutError, sandboxUpstream } from '../../../server/proxy/upstream'
 import { createSandbox } from '../../../server/sandbox/index'
 import {
@@ -12,24 +12,12 @@ import {
   leavingCall,
   openEventStream,
   postJson,
-  startProxy,
   startUpstream,
   verifyLikeHandler,
-  type ProxyServer,
-  type UpstreamDouble,
+  upstreamAndProxyForEachTest,
 } from './support'
 
-let upstream: UpstreamDouble
-let proxy: ProxyServer
-
-beforeEach(async () => {
-  upstream = await startUpstream()
-  proxy = await startProxy(upstream.url, { timeoutMs: 300 })
-})
-afterEach(async () => {
-  await proxy.close()
-  await upstream.close()
-})
+const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest({ timeoutMs: 300 })
 
 const start = () =>
   postJson(proxy.port, '/api/live/verify/json', { number: '447700900000', brand: 'Acme' })
@@ -71,10 +59,9 @@ describe('upstream failures', () => {
   })
 
   it('answers 502 when the upstream is down', async () => {
-    await proxy.close()
     const down = await startUpstream()
     await down.close()
-    proxy = await startProxy(down.url)
+    await restartProxy({}, down.url)
     const res = await start()
     expect(res.status).toBe(502)
     expect(errorOf(res)).toMatchObject({
@@ -346,8 +333,7 @@ describe('retries', () => {
 
   it('does not retry a search whose browsers all left before its network error', async () => {
     // Without pacing nothing else stops a search nobody waits for any more.
-    await proxy.close()
-    proxy = await startProxy(upstream.url, { rateLimit: false })
+    await restartProxy({ rateLimit: false })
     let dropFirst!: () => void
     const firstDropped = new Promise<void>((resolve) => (dropFirst = resolve))
     upstream.setHandler((arrival, res, req) => {
@@ -460,14 +446,13 @@ describe('answers a gateway or a regional host may give', () => {
   })
 
   it('says nothing was sent when the time ran out before a connection opened', async () => {
-    await proxy.close()
     const neverConnects = {
       description: 'http://10.255.255.1',
       send: () => Promise.reject(new Error('unused')),
       exchange: () => Promise.reject(new UpstreamTimeoutError(false)),
       close: () => Promise.resolve(),
     }
-    proxy = await startProxy(upstream.url, {
+    await restartProxy({
       timeoutMs: 300,
       live: { upstream: neverConnects, credentials: LIVE, auth: 'basic', searchPerSecond: 50 },
     })
@@ -590,9 +575,8 @@ describe('answers a gateway or a regional host may give', () => {
 
 describe('the time a search may take', () => {
   beforeEach(async () => {
-    await proxy.close()
     // 0 s in the queue and 2.5 s for the upstream: a search answers within 2.5 s, retry included.
-    proxy = await startProxy(upstream.url, { timeoutMs: 2500, maxQueueWaitMs: 0 })
+    await restartProxy({ timeoutMs: 2500, maxQueueWaitMs: 0 })
   })
 
   it('retries a search whose connection dropped early, with time left', async () => {
@@ -624,8 +608,7 @@ describe('the connection to the upstream', () => {
       sockets.add(req.socket)
       verifyLikeHandler(arrival, res, req)
     })
-    await proxy.close()
-    proxy = await startProxy(`${upstream.url}/v1/`)
+    await restartProxy({}, `${upstream.url}/v1/`)
     for (let i = 0; i < 6; i++) expect((await start()).status).toBe(200)
     const search = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
     expect(search.status).toBe(200)
@@ -724,8 +707,7 @@ describe('the connection to the upstream', () => {
     // The in-process sandbox has no connections for the proxy's close to drop: the proxy cuts the
     // stream itself.
     const sandbox = createSandbox({ stateFile: false, logger: { info: () => {}, warn: () => {} } })
-    await proxy.close()
-    proxy = await startProxy(upstream.url, {
+    await restartProxy({
       sandbox: {
         upstream: sandboxUpstream(sandbox, 'the embedded sandbox'),
         credentials: sandbox.defaultAccount,
