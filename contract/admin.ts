@@ -158,6 +158,11 @@ export interface AdminAccount {
   pin_code_allowed: boolean
   /** Requests per second before status 1; null when not throttled. */
   throttle_per_second: number | null
+  /**
+   * Searches per second before status 1, on top of `throttle_per_second` (opt-in: null, the
+   * default, when searches have no limit of their own; 0 lets no search through).
+   */
+  search_per_second: number | null
   is_default: boolean
 }
 

@@ -32,7 +32,13 @@ import {
   navigationReason,
 } from './proxy/guards.ts'
 import type { AuthMode } from './proxy/credentials.ts'
-import { SANDBOX_HEADER_LIMIT, type Sandbox, type SandboxPersistence } from './sandbox/index.ts'
+import {
+  SANDBOX_HEADER_LIMIT,
+  SEARCH_PER_SECOND_VAR,
+  withSearchPerSecondFromEnv,
+  type Sandbox,
+  type SandboxPersistence,
+} from './sandbox/index.ts'
 
 /** Upstream pacing (per environment). */
 export interface VerifyDeskRateLimit {
@@ -544,15 +550,21 @@ function isFileInside(dir: string, relative: string): boolean {
  * `VONAGE_`/`VERIFY_DESK_` settings and the sandbox's state file, all server-side only.
  */
 const SANDBOX_STATE_FILE_VAR = 'SANDBOX_STATE_FILE'
-const PLUGIN_ENV = [...ENV_PREFIXES, SANDBOX_STATE_FILE_VAR]
+const PLUGIN_ENV = [...ENV_PREFIXES, SANDBOX_STATE_FILE_VAR, SEARCH_PER_SECOND_VAR]
 
 /**
  * The sandbox's options with SANDBOX_STATE_FILE (from the environment or `.env.local`) as its
- * state file when the Vite config names none.
+ * state file, and SANDBOX_SEARCH_PER_SECOND as its search limit, when the Vite config names none.
  */
 function sandboxOptionsOf(options: SandboxOptions, env: Record<string, string>): SandboxOptions {
   const fromEnv = env[SANDBOX_STATE_FILE_VAR]
-  return options.stateFile === undefined && fromEnv ? { ...options, stateFile: fromEnv } : options
+  const withFile =
+    options.stateFile === undefined && fromEnv ? { ...options, stateFile: fromEnv } : options
+  try {
+    return withSearchPerSecondFromEnv(withFile, env)
+  } catch (error) {
+    throw refuse((error as Error).message)
+  }
 }
 
 function pickEnv(source: NodeJS.ProcessEnv): Record<string, string> {

@@ -31,7 +31,7 @@ const ROUTES_HELP = {
     'DELETE /__admin/test-numbers',
     'DELETE /__admin/test-numbers/{number}',
     'GET /__admin/accounts',
-    'PUT /__admin/throttle {"per_second": N|null, "api_key"?}',
+    'PUT /__admin/throttle {"per_second"?: N|null, "search_per_second"?: N|null, "api_key"?}',
     'POST /__admin/reset {"test_numbers"?: true}',
   ],
 }
@@ -267,26 +267,36 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
       if (method !== 'PUT' && method !== 'POST') return notAllowed(call, ['PUT', 'POST'])
       const body = readJson(call)
       if (!body.ok) return body.answer
-      if (!isObject(body.value) || !('per_second' in body.value)) {
+      const value = isObject(body.value) ? body.value : {}
+      if (!('per_second' in value) && !('search_per_second' in value)) {
         return httpError(
           400,
           'invalid_value',
-          'per_second is required (a number, or null for off).',
+          'per_second or search_per_second is required (a number, or null for off).',
         )
       }
-      const perSecond = body.value.per_second
-      const apiKey = body.value.api_key
-      if (
-        perSecond !== null &&
-        (typeof perSecond !== 'number' || !Number.isInteger(perSecond) || perSecond < 0)
-      ) {
-        return httpError(400, 'invalid_value', 'per_second must be a non-negative integer or null.')
+      const { per_second: perSecond, search_per_second: searchPerSecond, api_key: apiKey } = value
+      for (const [name, limit] of [
+        ['per_second', perSecond],
+        ['search_per_second', searchPerSecond],
+      ] as const) {
+        if (
+          limit !== undefined &&
+          limit !== null &&
+          (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)
+        ) {
+          return httpError(400, 'invalid_value', `${name} must be a non-negative integer or null.`)
+        }
       }
       if (apiKey !== undefined && typeof apiKey !== 'string') {
         return httpError(400, 'invalid_value', 'api_key must be a string.')
       }
-      if (!engine.setThrottle(perSecond, apiKey)) {
-        return httpError(404, 'not_found', `No account with api_key ${String(apiKey)}.`)
+      if (apiKey !== undefined && !engine.listAccounts().some((a) => a.api_key === apiKey)) {
+        return httpError(404, 'not_found', `No account with api_key ${apiKey}.`)
+      }
+      if (perSecond !== undefined) engine.setThrottle(perSecond as number | null, apiKey)
+      if (searchPerSecond !== undefined) {
+        engine.setSearchThrottle(searchPerSecond as number | null, apiKey)
       }
       return jsonAnswer(200, { accounts: engine.listAccounts() })
     }

@@ -1,12 +1,19 @@
 /**
  * `npm run sandbox`: the Verify v1 sandbox alone, at the root of its own port.
  * Options: --port N, --host H (or SANDBOX_PORT / SANDBOX_HOST), --accounts key:secret[:pin_code],...
- * (or SANDBOX_ACCOUNTS), --state FILE | --no-state (or SANDBOX_STATE_FILE), --no-throttle.
+ * (or SANDBOX_ACCOUNTS), --state FILE | --no-state (or SANDBOX_STATE_FILE), --no-throttle,
+ * --search-per-second N (or SANDBOX_SEARCH_PER_SECOND).
  * A state file another running process holds (its `<file>.lock`) is refused with exit code 1;
  * listening beyond the loopback address prints a warning (the admin API shows every PIN).
  */
 import { createServer } from 'node:http'
-import { SANDBOX_HEADER_LIMIT, StateFileInUseError, createSandbox } from './index.ts'
+import {
+  SANDBOX_HEADER_LIMIT,
+  SEARCH_PER_SECOND_VAR,
+  StateFileInUseError,
+  createSandbox,
+  parseSearchPerSecond,
+} from './index.ts'
 import type { SandboxOptions } from './index.ts'
 import { maskCommand } from './lock.ts'
 
@@ -21,6 +28,15 @@ function fail(message: string): never {
   process.exit(1)
 }
 
+/** A search limit from a flag or a variable; anything but a whole number, 0 or more, fails. */
+function searchLimit(text: string, source: string): number {
+  try {
+    return parseSearchPerSecond(text, source)
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error))
+  }
+}
+
 function parseArgs(argv: string[]): CliOptions {
   const env = process.env
   let port = env.SANDBOX_PORT ?? '4010'
@@ -29,6 +45,8 @@ function parseArgs(argv: string[]): CliOptions {
   const sandbox: SandboxOptions = { whenStateFileInUse: 'refuse' }
   if (env.SANDBOX_ACCOUNTS) sandbox.accounts = env.SANDBOX_ACCOUNTS
   if (env.SANDBOX_STATE_FILE) sandbox.stateFile = env.SANDBOX_STATE_FILE
+  const searchesFromEnv = env[SEARCH_PER_SECOND_VAR]
+  if (searchesFromEnv) sandbox.searchPerSecond = searchLimit(searchesFromEnv, SEARCH_PER_SECOND_VAR)
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     const [name, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined]
@@ -53,10 +71,13 @@ function parseArgs(argv: string[]): CliOptions {
       case '--no-throttle':
         sandbox.throttlePerSecond = null
         break
+      case '--search-per-second':
+        sandbox.searchPerSecond = searchLimit(value(), '--search-per-second')
+        break
       case '--help':
       case '-h':
         console.log(
-          'Usage: npm run sandbox -- [--port 4010] [--host 127.0.0.1] [--accounts key:secret[:pin_code],...] [--state FILE | --no-state] [--no-throttle]',
+          'Usage: npm run sandbox -- [--port 4010] [--host 127.0.0.1] [--accounts key:secret[:pin_code],...] [--state FILE | --no-state] [--no-throttle] [--search-per-second N]',
         )
         process.exit(0)
         break

@@ -52,6 +52,11 @@ export interface AccountConfig {
    * (every call answers status 1). @default engine's
    */
   throttlePerSecond?: number | null
+  /**
+   * Searches per second before status 1 (the 2018 docs' "one request per second" for search), on
+   * top of `throttlePerSecond`; `null` switches it off, 0 lets no search through. @default engine's
+   */
+  searchPerSecond?: number | null
 }
 
 /** The account that works with no configuration. */
@@ -91,8 +96,52 @@ export interface EngineOptions {
    * through (every call answers status 1, as `PUT /__admin/throttle` with 0). @default 30
    */
   throttlePerSecond?: number | null
+  /**
+   * Default searches per second per account before status 1, on top of `throttlePerSecond`
+   * (opt-in, to try a client's back-off); null switches it off, 0 lets no search through.
+   * @default null
+   */
+  searchPerSecond?: number | null
   /** Messages kept by the handset. @default 200000 */
   maxMessages?: number
+}
+
+/**
+ * A rate limit over a sliding one-second window: at most `limit` calls accepted in any second
+ * (`null`: no limit, 0: none at all). Refused calls are not counted.
+ */
+interface RateWindow {
+  limit: number | null
+  /** Times of the last `limit` accepted calls (a ring). */
+  times: number[]
+  /** Index of the oldest of them once the ring is full. */
+  oldest: number
+}
+
+/** A limit as the options and the admin API give it: null (or a negative number) is no limit. */
+function rateWindow(limit: number | null): RateWindow {
+  return { limit: limit !== null && limit >= 0 ? limit : null, times: [], oldest: 0 }
+}
+
+/** Whether one more call at `now` would go over the limit. */
+function overLimit(window: RateWindow, now: number): boolean {
+  const { limit, times } = window
+  if (limit === null) return false
+  if (limit === 0) return true
+  // The oldest of the last `limit` calls within a second means one more is too many.
+  return times.length >= limit && now - (times[window.oldest] as number) < 1000
+}
+
+/** Counts an accepted call at `now`. */
+function countCall(window: RateWindow, now: number): void {
+  const { limit, times } = window
+  if (limit === null || limit === 0) return
+  if (times.length < limit) {
+    times.push(now)
+    return
+  }
+  times[window.oldest] = now
+  window.oldest = (window.oldest + 1) % times.length
 }
 
 interface Account {
@@ -100,10 +149,10 @@ interface Account {
   apiSecret: string
   accountId: string
   pinCodeAllowed: boolean
-  throttle: number | null
-  /** Times of the last `throttle` accepted calls (a ring): a sliding one-second window. */
-  recent: number[]
-  recentAt: number
+  /** Every call (status 1 beyond it). */
+  calls: RateWindow
+  /** Searches, on top of `calls` (opt-in). */
+  searches: RateWindow
 }
 
 export interface EventRecord extends SentEvent {
@@ -301,20 +350,21 @@ export class Engine {
       (record, event) => this.validFor(record, event),
     )
     const throttle = options.throttlePerSecond === undefined ? 30 : options.throttlePerSecond
+    const searchThrottle = options.searchPerSecond ?? null
     const configs = options.accounts?.length
       ? options.accounts
       : [DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT]
     for (const c of configs) {
       const t = c.throttlePerSecond === undefined ? throttle : c.throttlePerSecond
+      const searches = c.searchPerSecond === undefined ? searchThrottle : c.searchPerSecond
       this.accounts.set(c.apiKey, {
         apiKey: c.apiKey,
         apiSecret: c.apiSecret,
         accountId: c.accountId ?? c.apiKey,
         pinCodeAllowed: c.pinCodeAllowed ?? false,
         // As `PUT /__admin/throttle`: null switches it off, 0 lets no call through.
-        throttle: t !== null && t >= 0 ? t : null,
-        recent: [],
-        recentAt: 0,
+        calls: rateWindow(t),
+        searches: rateWindow(searches),
       })
     }
     this.defaultKey = (configs[0] as AccountConfig).apiKey
@@ -345,7 +395,8 @@ export class Engine {
       api_key: a.apiKey,
       account_id: a.accountId,
       pin_code_allowed: a.pinCodeAllowed,
-      throttle_per_second: a.throttle,
+      throttle_per_second: a.calls.limit,
+      search_per_second: a.searches.limit,
       is_default: a.apiKey === this.defaultKey,
     }))
   }
@@ -355,20 +406,29 @@ export class Engine {
    * call through (every one answers status 1, to try a client's back-off).
    */
   setThrottle(perSecond: number | null, apiKey?: string): boolean {
-    const value = perSecond !== null && perSecond >= 0 ? perSecond : null
-    if (apiKey !== undefined) {
-      const a = this.accounts.get(apiKey)
-      if (!a) return false
-      a.throttle = value
-      a.recent = []
-      a.recentAt = 0
+    return this.setLimit('calls', perSecond, apiKey)
+  }
+
+  /**
+   * Sets the search limit (on top of the throttle) of one account or (without key) of all: null
+   * switches it off, 0 lets no search through.
+   */
+  setSearchThrottle(perSecond: number | null, apiKey?: string): boolean {
+    return this.setLimit('searches', perSecond, apiKey)
+  }
+
+  private setLimit(
+    which: 'calls' | 'searches',
+    perSecond: number | null,
+    apiKey: string | undefined,
+  ): boolean {
+    if (apiKey === undefined) {
+      for (const a of this.accounts.values()) a[which] = rateWindow(perSecond)
       return true
     }
-    for (const a of this.accounts.values()) {
-      a.throttle = value
-      a.recent = []
-      a.recentAt = 0
-    }
+    const a = this.accounts.get(apiKey)
+    if (!a) return false
+    a[which] = rateWindow(perSecond)
     return true
   }
 
@@ -386,12 +446,15 @@ export class Engine {
   /**
    * One API call: authenticate, throttle, validate, act. `params` carries `api_key`/`api_secret`
    * (the adapter adds Basic credentials there). Returns the wire body (all values strings).
+   * A `background` search (the dashboard's own status polling) is not held to the search limit.
    */
-  call(endpoint: VerifyEndpoint, params: Params): WireBody {
+  call(endpoint: VerifyEndpoint, params: Params, background = false): WireBody {
     this.runDue()
     const auth = this.authenticate(endpoint, first(params.api_key), first(params.api_secret))
     if ('status' in auth) return { ...auth }
-    if (this.throttled(auth)) return { status: '1', error_text: ERROR_TEXTS.throttled }
+    if (this.throttled(auth, endpoint === 'search' && !background)) {
+      return { status: '1', error_text: ERROR_TEXTS.throttled }
+    }
     switch (endpoint) {
       case 'request':
         return this.start(auth, params, false)
@@ -505,20 +568,17 @@ export class Engine {
     return account
   }
 
-  private throttled(account: Account): boolean {
-    if (account.throttle === null) return false
-    if (account.throttle === 0) return true
+  /**
+   * Whether a call is over its account's limits (status 1), on the sandbox clock; a call let
+   * through is counted (a search in both windows), a refused one in neither.
+   */
+  private throttled(account: Account, search: boolean): boolean {
+    const { calls, searches } = account
+    if (calls.limit === null && (!search || searches.limit === null)) return false
     const now = this.now()
-    const recent = account.recent
-    if (recent.length < account.throttle) {
-      recent.push(now)
-      return false
-    }
-    // The oldest of the last `throttle` calls: within a second means one more is too many.
-    const oldest = recent[account.recentAt] as number
-    if (now - oldest < 1000) return true
-    recent[account.recentAt] = now
-    account.recentAt = (account.recentAt + 1) % recent.length
+    if (overLimit(calls, now) || (search && overLimit(searches, now))) return true
+    countCall(calls, now)
+    if (search) countCall(searches, now)
     return false
   }
 
@@ -962,8 +1022,8 @@ export class Engine {
     this.scheduler.clear()
     this.handset.clear()
     for (const a of this.accounts.values()) {
-      a.recent = []
-      a.recentAt = 0
+      a.calls = rateWindow(a.calls.limit)
+      a.searches = rateWindow(a.searches.limit)
     }
     this.emit({ type: 'reset' })
   }

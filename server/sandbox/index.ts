@@ -43,6 +43,14 @@ export interface SandboxOptions {
    */
   throttlePerSecond?: number | null
   /**
+   * Searches per second per account before status 1, on top of `throttlePerSecond` (the 2018
+   * docs' "the Verify Search API is rate limited to one request per second"), to try a client's
+   * back-off: `null` switches it off, 0 lets no search through (as `PUT /__admin/throttle` with
+   * `search_per_second`). The dashboard's own status polling is not held to it.
+   * @default null (off)
+   */
+  searchPerSecond?: number | null
+  /**
    * File the state is written to; `false` keeps it in memory only.
    * @default SANDBOX_STATE_FILE, else '.data/sandbox/state.json' (relative to the working
    * directory); in memory under Vitest
@@ -106,6 +114,39 @@ export function parseAccounts(spec: string): AccountConfig[] {
     })
 }
 
+/**
+ * The variable that sets `searchPerSecond`: read by `npm run sandbox` from the environment, and by
+ * the app server (`npm run dev`, `npm run serve`) from the environment or `.env.local`.
+ */
+export const SEARCH_PER_SECOND_VAR = 'SANDBOX_SEARCH_PER_SECOND'
+
+/**
+ * A search limit written as text (a flag or a variable, named by `source`): a whole number of
+ * searches per second, 0 or more. Anything else throws an Error that says so.
+ */
+export function parseSearchPerSecond(text: string, source: string): number {
+  const value = text.trim()
+  if (!/^[0-9]{1,9}$/.test(value)) {
+    throw new Error(
+      `${source} must be a whole number of searches per second (0 or more), not "${text}".`,
+    )
+  }
+  return Number(value)
+}
+
+/**
+ * The options with `searchPerSecond` from SANDBOX_SEARCH_PER_SECOND in `env` when they name none
+ * (options given in code win, as for the state file); throws when the variable is not a limit.
+ */
+export function withSearchPerSecondFromEnv(
+  options: SandboxOptions,
+  env: Record<string, string | undefined>,
+): SandboxOptions {
+  const fromEnv = env[SEARCH_PER_SECOND_VAR]
+  if (options.searchPerSecond !== undefined || !fromEnv) return options
+  return { ...options, searchPerSecond: parseSearchPerSecond(fromEnv, SEARCH_PER_SECOND_VAR) }
+}
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const logger: Logger = options.logger ?? {
     info: (m) => console.info(m),
@@ -122,6 +163,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     eventId: cryptoEventId,
     accounts,
     throttlePerSecond: options.throttlePerSecond,
+    searchPerSecond: options.searchPerSecond,
     maxMessages: options.maxMessages,
   })
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT

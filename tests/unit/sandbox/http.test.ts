@@ -395,6 +395,7 @@ describe('admin API', () => {
         account_id: 'k1',
         pin_code_allowed: false,
         throttle_per_second: 1,
+        search_per_second: null,
         is_default: true,
       },
       {
@@ -402,6 +403,7 @@ describe('admin API', () => {
         account_id: 'k2',
         pin_code_allowed: true,
         throttle_per_second: 1,
+        search_per_second: null,
         is_default: false,
       },
     ])
