@@ -211,37 +211,39 @@ export interface Answer {
   json: () => unknown
 }
 
+export interface CallInit {
+  method?: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
+
+/** The options of a call to 127.0.0.1 on a connection of its own, `Host: localhost` unless said. */
+const callOptions = (port: number, path: string, init: CallInit): http.RequestOptions => ({
+  host: '127.0.0.1',
+  port,
+  path,
+  method: init.method ?? 'GET',
+  headers: { host: `localhost:${port}`, ...init.headers },
+  agent: false,
+})
+
 /** A raw HTTP call to 127.0.0.1 with full control of Host, Origin and the body. */
-export function call(
-  port: number,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<Answer> {
+export function call(port: number, path: string, init: CallInit = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: init.method ?? 'GET',
-        headers: { host: `localhost:${port}`, ...init.headers },
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8')
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            json: () => JSON.parse(body),
-          })
+    const req = http.request(callOptions(port, path, init), (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8')
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          json: () => JSON.parse(body),
         })
-        res.on('error', reject)
-      },
-    )
+      })
+      res.on('error', reject)
+    })
     req.on('error', reject)
     req.end(init.body)
   })
@@ -274,20 +276,9 @@ export async function openEventStream(port: number, path: string, headers: Recor
  * A call whose browser goes away before the answer, like `curl -m`: `leave()` closes the
  * connection. Resolves `answered` if an answer comes first.
  */
-export function leavingCall(
-  port: number,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-) {
+export function leavingCall(port: number, path: string, init: CallInit = {}) {
   let answered = false
-  const req = http.request({
-    host: '127.0.0.1',
-    port,
-    path,
-    method: init.method ?? 'GET',
-    headers: { host: `localhost:${port}`, ...init.headers },
-    agent: false,
-  })
+  const req = http.request(callOptions(port, path, init))
   req.on('response', (res) => {
     answered = true
     res.resume()

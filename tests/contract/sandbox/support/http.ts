@@ -96,38 +96,37 @@ export async function getJson(base: string, path: string, params: Params): Promi
   return parse(await raw(base, { path: q ? `${path}?${q}` : path }))
 }
 
+/** POST a body of this content type (extra headers after it), the answer read as JSON. */
+async function postParsed(
+  base: string,
+  path: string,
+  type: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<ApiResult> {
+  return parse(
+    await raw(base, { method: 'POST', path, headers: { 'content-type': type, ...headers }, body }),
+  )
+}
+
 /** POST `application/x-www-form-urlencoded`. */
-export async function postForm(
+export function postForm(
   base: string,
   path: string,
   params: Params,
   headers: Record<string, string> = {},
 ): Promise<ApiResult> {
-  return parse(
-    await raw(base, {
-      method: 'POST',
-      path,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: qs(params),
-    }),
-  )
+  return postParsed(base, path, 'application/x-www-form-urlencoded', qs(params), headers)
 }
 
 /** POST `application/json` (the Node SDK's style). */
-export async function postJson(
+export function postJson(
   base: string,
   path: string,
   params: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<ApiResult> {
-  return parse(
-    await raw(base, {
-      method: 'POST',
-      path,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(params),
-    }),
-  )
+  return postParsed(base, path, 'application/json', JSON.stringify(params), headers)
 }
 
 /** POST a body as it is, under any content type: the status, the text and the JSON it holds. */
