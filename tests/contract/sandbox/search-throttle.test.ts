@@ -148,3 +148,20 @@ describe('SANDBOX_SEARCH_PER_SECOND from .env.local in the app server', () => {
     expect(clicked.json()).toEqual(THROTTLED)
   })
 })
+
+describe('a SANDBOX_SEARCH_PER_SECOND that is not a limit', () => {
+  it('keeps the app server from starting, naming the variable', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'verify-desk-search-limit-bad-'))
+    try {
+      await writeFile(path.join(root, '.env.local'), 'SANDBOX_SEARCH_PER_SECOND=one\n')
+      await writeFile(path.join(root, 'index.html'), '<!doctype html><div id="app"></div>\n')
+      await expect(
+        startDevServer(unsetting(/^(VONAGE_|VERIFY_DESK_|SANDBOX_)/), root),
+      ).rejects.toThrow(
+        '[verify-desk] Refusing to start: SANDBOX_SEARCH_PER_SECOND must be a whole number of searches per second (0 or more), not "one".',
+      )
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
