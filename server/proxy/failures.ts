@@ -305,10 +305,18 @@ export function rateLimited(
 
 /** A `Retry-After` value (seconds, or an HTTP date) in whole seconds from `now`; 1 when absent or unreadable. */
 export function retryAfterSeconds(value: string | undefined, now: number): number {
+  return readRetryAfter(value, now) ?? 1
+}
+
+/**
+ * A `Retry-After` value (seconds, or an HTTP date) in whole seconds from `now`, at least 1;
+ * undefined when absent or unreadable.
+ */
+export function readRetryAfter(value: string | undefined, now: number): number | undefined {
   const text = value?.trim() ?? ''
   if (/^\d{1,7}$/.test(text)) return Math.max(1, Number(text))
   const at = text ? Date.parse(text) : Number.NaN
-  return Number.isNaN(at) ? 1 : Math.max(1, Math.ceil((at - now) / 1000))
+  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - now) / 1000))
 }
 
 /** A `code` or `pin_code` parameter as a page may quote it (query, form, JSON): its value. */

@@ -8,7 +8,13 @@ import type { ServerResponse } from 'node:http'
 import { UnreadableAnswerError, answerText, type AnswerText } from './answer-text.ts'
 import type { CallRecord } from './call-record.ts'
 import { hideApiKey, type Redactor } from './credentials.ts'
-import { MAX_UPSTREAM_BODY, badAnswer, credentialsRefused, rateLimited } from './failures.ts'
+import {
+  MAX_UPSTREAM_BODY,
+  badAnswer,
+  credentialsRefused,
+  rateLimited,
+  readRetryAfter,
+} from './failures.ts'
 import { readXmlFields, safeRequestId } from './log-line.ts'
 import type { Route } from './routes.ts'
 import type { EnvironmentRuntime } from './runtime.ts'
@@ -16,6 +22,8 @@ import type { BufferedAnswer } from './upstream.ts'
 
 /** A parameter name an answer quoting the call would show the key under. */
 const API_KEY_NAME = /api_key/i
+/** The API status of a call refused for now: too many calls per second (throttled). */
+const THROTTLED = '1'
 
 /**
  * The writer of Verify answers that passes each through `redactSecrets` (made for the credentials
@@ -101,12 +109,19 @@ export function createVerifyAnswerWriter(
     // The browser has gone: the answer is only logged.
     if (call.clientClosed) return
     const body = redacted || read.rewritten ? Buffer.from(text, 'utf8') : answer.body
-    res.writeHead(answer.status, {
+    const headers: Record<string, string | number> = {
       'Content-Type': contentType || (route.format === 'json' ? 'application/json' : 'text/xml'),
       'Content-Length': body.length,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
-    })
+    }
+    // Status 1 (throttled) with the upstream's `Retry-After`: the one upstream header passed on,
+    // in whole seconds (as for an HTTP 429), so that the dashboard says how long to wait.
+    if (call.apiStatus === THROTTLED) {
+      const wait = readRetryAfter(answer.retryAfter, Date.now())
+      if (wait !== undefined) headers['Retry-After'] = String(wait)
+    }
+    res.writeHead(answer.status, headers)
     res.end(body)
   }
 }

@@ -256,6 +256,81 @@ describe('upstream failures', () => {
     const res = await start()
     expect(res.status).toBe(200)
     expect(res.json()).toEqual(throttled)
+    expect(res.headers['retry-after']).toBeUndefined()
+  })
+})
+
+describe('a throttled answer (status 1) with Retry-After', () => {
+  const throttled = { status: '1', error_text: 'Throttled' }
+  /** The headers of a throttled answer that tells how long to wait, and some the browser must not see. */
+  const throttledWith = (retryAfter: string) => ({
+    headers: {
+      'content-type': 'application/json',
+      'retry-after': retryAfter,
+      'set-cookie': 'upstream-session=s3cr3t',
+      'x-vonage-trace': 'trace-123',
+    },
+    body: JSON.stringify(throttled),
+  })
+
+  it('passes the Retry-After of a throttled start and check on, and no other upstream header', async () => {
+    const success = (await start()).headers
+    upstream.answerWith(200, throttledWith('7'))
+    for (const res of [
+      await start(),
+      await postJson(proxy.port, '/api/live/verify/check/json', {
+        request_id: 'abcdef0123456789abcdef0123456789',
+        code: '4817',
+      }),
+    ]) {
+      expect(res.status).toBe(200)
+      expect(res.json()).toEqual(throttled)
+      expect(res.headers['retry-after']).toBe('7')
+      // The headers of any answer passed on, and Retry-After: no cookie, no trace of the upstream.
+      expect(Object.keys(res.headers).sort()).toEqual(
+        [...Object.keys(success), 'retry-after'].sort(),
+      )
+    }
+    expect(upstream.arrivals).toHaveLength(3)
+    for (const line of proxy.lines.slice(1)) {
+      expect(line).toMatch(/ http=200 status="1" /)
+      expect(line).not.toMatch(/LiveSecret|live1234|s3cr3t|4817|retry/i)
+    }
+  })
+
+  it('passes on the Retry-After of a throttled XML answer and of a throttled search', async () => {
+    upstream.answerWith(200, {
+      headers: { 'content-type': 'text/xml', 'retry-after': '3' },
+      body: '<?xml version="1.0" encoding="UTF-8"?><verify_response><status>1</status><error_text>Throttled</error_text></verify_response>',
+    })
+    const xml = await call(proxy.port, '/api/live/verify/xml?number=447700900000&brand=A')
+    expect(xml.status).toBe(200)
+    expect(xml.headers['retry-after']).toBe('3')
+    upstream.answerWith(200, throttledWith('4'))
+    const search = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
+    expect(search.json()).toEqual(throttled)
+    expect(search.headers['retry-after']).toBe('4')
+  })
+
+  it('gives a Retry-After date in seconds, and drops one it cannot read', async () => {
+    upstream.answerWith(200, throttledWith(new Date(Date.now() + 60_000).toUTCString()))
+    const wait = Number((await start()).headers['retry-after'])
+    expect(wait).toBeGreaterThanOrEqual(50)
+    expect(wait).toBeLessThanOrEqual(61)
+    upstream.answerWith(200, throttledWith('soon'))
+    const unreadable = await start()
+    expect(unreadable.json()).toEqual(throttled)
+    expect(unreadable.headers['retry-after']).toBeUndefined()
+  })
+
+  it('keeps the Retry-After of an answer that is not throttled out', async () => {
+    upstream.answerWith(200, {
+      ...json({ request_id: 'abcdef0123456789abcdef0123456789', status: '0' }),
+      headers: { 'content-type': 'application/json', 'retry-after': '7' },
+    })
+    const res = await start()
+    expect(res.status).toBe(200)
+    expect(res.headers['retry-after']).toBeUndefined()
   })
 })
 
