@@ -36,6 +36,18 @@ const MAY_HAVE_RUN = {
   control:
     ' The command may still have been carried out (the request cancelled, or moved on to its next event): look the request up before sending it again.',
 } as const
+/**
+ * The advice after a call whose answer began, then was lost, by endpoint: the call was processed,
+ * but what it did is not known.
+ */
+const ANSWER_LOST = {
+  request: (answerer: string) =>
+    ` Whether it started a verification and sent a code is not known. Sending it again with the same number is safe: if it did, ${answerer} answers status 10 with its request_id instead of sending a second code.`,
+  check:
+    ' Whether the code was accepted is not known (the check may have used up one of the attempts, or verified the request): look the request up before entering the code again.',
+  control:
+    ' Whether the command was carried out is not known (the request may be cancelled, or moved on to its next event): look the request up before sending it again.',
+} as const
 /** The advice after a failed search or admin call: repeating it changes nothing. */
 const TRY_AGAIN = ' Try again in a moment.'
 /** The advice after a search got an answer the proxy cannot pass on. */
@@ -79,6 +91,16 @@ function adviceAfterFailure(endpoint: string, name: UpstreamName): string {
   if (endpoint.startsWith('control')) return MAY_HAVE_RUN.control
   if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) {
     return MAY_HAVE_RUN.request(name.answerer)
+  }
+  return TRY_AGAIN
+}
+
+/** The advice after the answer to a call of this endpoint began, then was lost. */
+function adviceAfterLostAnswer(endpoint: string, name: UpstreamName): string {
+  if (endpoint.startsWith('check')) return ANSWER_LOST.check
+  if (endpoint.startsWith('control')) return ANSWER_LOST.control
+  if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) {
+    return ANSWER_LOST.request(name.answerer)
   }
   return TRY_AGAIN
 }
@@ -193,6 +215,18 @@ export function failureAnswer(
         `${who} could not be reached${code}. Nothing was sent.${setting}`,
         {},
         'not_sent',
+      )
+    }
+    if (error.answerStatus !== undefined) {
+      // The status line and headers had come: the call was processed, its answer is unknown.
+      const lost = adviceAfterLostAnswer(endpoint, name)
+      return new ProxyError(
+        502,
+        'upstream_unreachable',
+        `${who} began to answer (HTTP ${error.answerStatus}), then dropped the connection${code}: ` +
+          `the call reached ${name.answerer} and was processed, but its answer was lost.${lost}${setting}`,
+        {},
+        'maybe',
       )
     }
     return new ProxyError(

@@ -62,11 +62,16 @@ export interface Upstream {
   close(): Promise<void>
 }
 
-/** The upstream could not be reached or dropped the connection before answering. */
+/**
+ * The upstream could not be reached or dropped the connection. `answerStatus` is the HTTP status
+ * of an answer that had begun (its status line and headers had arrived) when the connection
+ * dropped: the call was processed, only its answer was lost.
+ */
 export class UpstreamNetworkError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    readonly answerStatus?: number,
   ) {
     super(message)
     this.name = 'UpstreamNetworkError'
@@ -214,7 +219,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.fail(networkError(error))
+    // After onResponseStart the upstream had begun to answer: the call was processed.
+    this.fail(networkError(error, this.status || undefined))
   }
 
   finish(): void {
@@ -255,12 +261,17 @@ function headerText(value: string | string[] | undefined): string {
  * An UpstreamNetworkError from what the client raised. Errors of the socket keep their code
  * (ECONNREFUSED, ENOTFOUND: nothing was sent; ECONNRESET, EPIPE: it may have been); the client's
  * own "the other side closed the connection" reads as ECONNRESET, which it is for the caller.
+ * `answerStatus` is the status of an answer that had begun.
  */
-function networkError(error: unknown): UpstreamNetworkError {
+function networkError(error: unknown, answerStatus?: number): UpstreamNetworkError {
   const failure = error as Error & { code?: unknown }
   const code = typeof failure.code === 'string' ? failure.code : undefined
   const message = failure instanceof Error ? failure.message : String(error)
-  return new UpstreamNetworkError(message, code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code)
+  return new UpstreamNetworkError(
+    message,
+    code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code,
+    answerStatus,
+  )
 }
 
 /** What `sandboxUpstream` needs of the embedded sandbox. */

@@ -226,9 +226,13 @@ describe('upstream failures', () => {
     expect(errorOf(res)).toMatchObject({
       code: 'upstream_unreachable',
       delivery: 'maybe',
-      message: expect.stringMatching(
-        /dropped the connection before answering.*Sending it again with the same number is safe/,
-      ),
+      message:
+        `The Vonage API (${upstream.url}) began to answer (HTTP 200), then dropped the connection ` +
+        '(ECONNRESET): the call reached Vonage and was processed, but its answer was lost. ' +
+        'Whether it started a verification and sent a code is not known. Sending it again with ' +
+        'the same number is safe: if it did, Vonage answers status 10 with its request_id ' +
+        "instead of sending a second code. If it persists, check the server's network connection " +
+        'and its VONAGE_API_HOST setting.',
     })
     expect(upstream.arrivals).toHaveLength(1)
     // The proxy still works afterwards (the broken socket left the keep-alive pool).
@@ -257,6 +261,34 @@ describe('upstream failures', () => {
     expect(res.status).toBe(200)
     expect(res.json()).toEqual(throttled)
     expect(res.headers['retry-after']).toBeUndefined()
+  })
+
+  it('answers 502 when the upstream resets the connection in the middle of a check answer, saying it was processed', async () => {
+    upstream.setHandler((_a, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' })
+      res.write('{"request_id":"abcdef0123456789abcdef0123456789",')
+      setTimeout(() => res.socket?.resetAndDestroy(), 20)
+    })
+    const res = await postJson(proxy.port, '/api/live/verify/check/json', {
+      request_id: 'abcdef0123456789abcdef0123456789',
+      code: '4817',
+    })
+    expect(res.status).toBe(502)
+    expect(errorOf(res)).toEqual({
+      code: 'upstream_unreachable',
+      delivery: 'maybe',
+      message:
+        `The Vonage API (${upstream.url}) began to answer (HTTP 200), then dropped the connection ` +
+        '(ECONNRESET): the call reached Vonage and was processed, but its answer was lost. ' +
+        'Whether the code was accepted is not known (the check may have used up one of the ' +
+        'attempts, or verified the request): look the request up before entering the code again. ' +
+        "If it persists, check the server's network connection and its VONAGE_API_HOST setting.",
+    })
+    // Never retried, and the code is nowhere in the answer or the log.
+    expect(upstream.arrivals).toHaveLength(1)
+    expect(res.body).not.toContain('4817')
+    expect(proxy.lines.at(-1)).toMatch(/endpoint=check method=POST http=502 /)
+    expect(proxy.lines.join('\n')).not.toMatch(/4817|LiveSecret/)
   })
 })
 

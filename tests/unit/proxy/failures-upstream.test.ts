@@ -29,6 +29,7 @@ function failures() {
     new UpstreamTimeoutError(true),
     new UpstreamTimeoutError(false),
     new UpstreamNetworkError('reset', 'ECONNRESET'),
+    new UpstreamNetworkError('reset', 'ECONNRESET', 200),
     new UpstreamNetworkError('refused', 'ECONNREFUSED'),
     new UpstreamNetworkError('too large', TOO_LARGE),
     new QueueFullError('sandbox upstream'),
@@ -80,5 +81,43 @@ describe('the proxy failure messages name the upstream of the environment', () =
     )
     const large = failureAnswer(new UpstreamNetworkError('x', TOO_LARGE), LIVE, 'search', LIMITS)
     expect(large?.message).toMatch(/Check VONAGE_API_HOST\.$/)
+  })
+})
+
+describe('an answer that began, then was lost', () => {
+  const lost = new UpstreamNetworkError('other side closed', 'ECONNRESET', 200)
+
+  it('says the call reached the upstream and was processed, and what to do for each endpoint', () => {
+    const texts = Object.fromEntries(
+      ENDPOINTS.map((endpoint) => [endpoint, failureAnswer(lost, LIVE, endpoint, LIMITS)]),
+    )
+    for (const [endpoint, error] of Object.entries(texts)) {
+      // The dashboard reads a lost answer as one that may have gone through.
+      expect(error, endpoint).toMatchObject({
+        status: 502,
+        code: 'upstream_unreachable',
+        delivery: 'maybe',
+      })
+      expect(error?.message, endpoint).toMatch(
+        /^The Vonage API \(https:\/\/api\.nexmo\.com\) began to answer \(HTTP 200\), then dropped the connection \(ECONNRESET\): the call reached Vonage and was processed, but its answer was lost\. /,
+      )
+      expect(error?.message, endpoint).not.toMatch(/before answering|may still have been processed/)
+    }
+    expect(texts.request?.message).toContain(
+      'Sending it again with the same number is safe: if it did, Vonage answers status 10',
+    )
+    expect(texts.check?.message).toContain('look the request up before entering the code again')
+    expect(texts.control?.message).toContain('look the request up before sending it again')
+    expect(texts.search?.message).toContain('Try again in a moment.')
+  })
+
+  it('names the sandbox, and keeps the reset before any answer as it was', () => {
+    expect(failureAnswer(lost, SANDBOX, 'request', LIMITS)?.message).toMatch(
+      /^The embedded sandbox began to answer \(HTTP 200\), then dropped the connection \(ECONNRESET\): the call reached the sandbox and was processed, but its answer was lost\. .*the sandbox answers status 10/,
+    )
+    const early = new UpstreamNetworkError('reset', 'ECONNRESET')
+    expect(failureAnswer(early, LIVE, 'check', LIMITS)?.message).toMatch(
+      /dropped the connection before answering \(ECONNRESET\)\. The check may still have been processed/,
+    )
   })
 })
