@@ -37,6 +37,8 @@ export type Psd2Params = Omit<Psd2RequestParams, 'api_key' | 'api_secret'>
 /** Set on an answer that came with an HTTP status other than 2xx (a Verify answer normally comes with 200). */
 export interface AnsweredWith {
   httpStatus?: number
+  /** Seconds the server asked to wait before sending the call again (`Retry-After`), when it said. */
+  retryAfter?: number
 }
 
 export type StartResult = ({ status: '0'; request_id: string } | VerifyRequestErrorResponse) &
@@ -82,6 +84,7 @@ function excerpt(body: unknown): string {
 interface Received {
   body: unknown
   httpStatus?: number
+  retryAfter?: number
 }
 
 /**
@@ -93,8 +96,13 @@ async function receive(
   path: string,
   options: Parameters<typeof apiRequest>[2],
 ): Promise<Received> {
+  let retryAfter: number | undefined
   try {
-    return { body: await apiRequest<unknown>(method, path, options) }
+    const body = await apiRequest<unknown>(method, path, {
+      ...options,
+      onRetryAfter: (seconds) => (retryAfter = seconds),
+    })
+    return { body, ...(retryAfter !== undefined ? { retryAfter } : {}) }
   } catch (error) {
     if (error instanceof ApiError && error.kind === 'http' && error.answer) {
       return {
@@ -132,14 +140,16 @@ function withoutStatus(env: EnvironmentId, received: Received): ApiError {
  * the HTTP status it came with when that was not 2xx; one without a `status` is thrown (see above).
  */
 function readAnswer(env: EnvironmentId, received: Received): Json & { status: string } {
-  const { body, httpStatus } = received
+  const { body, httpStatus, retryAfter } = received
   const answer = isObject(body) ? numbersAsStrings(body) : null
   if (!answer || typeof answer.status !== 'string' || answer.status.trim() === '') {
     throw withoutStatus(env, received)
   }
-  return { ...answer, ...(httpStatus !== undefined ? { httpStatus } : {}) } as Json & {
-    status: string
-  }
+  return {
+    ...answer,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  } as Json & { status: string }
 }
 
 /** One request of a search answer, its checks and events included, in the string form. */
@@ -246,14 +256,34 @@ export function triggerNextEvent(env: EnvironmentId, requestId: string): Promise
   return control(env, requestId, 'trigger_next_event')
 }
 
+/** A status code (`"101"`, `"5"`): what an error answer carries, never a request's status. */
+function isStatusCode(value: unknown): boolean {
+  return typeof value === 'string' && /^\d+$/.test(value.trim())
+}
+
+/**
+ * A request of a search answer: a `request_id` and a request's status (text such as `IN PROGRESS`,
+ * not a status code). What else it carries is not looked at: an upstream that adds a field
+ * (`error_text: ""`, `error_text: null`) still answered the request.
+ */
 function isRequest(value: unknown): value is VerificationRequest {
+  if (!isObject(value)) return false
+  const { request_id: id, status } = value
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { request_id?: unknown }).request_id === 'string' &&
-    typeof (value as { status?: unknown }).status === 'string' &&
-    !('error_text' in value)
+    typeof id === 'string' &&
+    id !== '' &&
+    typeof status === 'string' &&
+    status.trim() !== '' &&
+    !isStatusCode(status)
   )
+}
+
+/**
+ * An error answer of search: its `status` is a status code other than 0 (`101`, `1`, `5`…), what
+ * else it carries (a `request_id`, an empty `verification_requests`) notwithstanding.
+ */
+function isSearchError(value: unknown): boolean {
+  return isObject(value) && isStatusCode(value.status) && String(value.status).trim() !== '0'
 }
 
 /**
@@ -283,16 +313,25 @@ export async function searchRequests(
   const body = readSearchAnswer(received.body)
   let requests: VerificationRequest[] | null = null
   if (isRequest(body)) requests = [body]
-  else if (typeof body === 'object' && body !== null && 'verification_requests' in body) {
-    const list = (body as { verification_requests: unknown }).verification_requests
-    requests = Array.isArray(list) ? list.filter(isRequest) : []
+  else if (!isSearchError(body) && isObject(body) && Array.isArray(body.verification_requests)) {
+    // Fields of the list answer besides the list (a `status`…) say nothing of its requests.
+    requests = body.verification_requests.filter(isRequest)
   }
   if (requests) {
     const found = new Set(requests.map((r) => r.request_id))
     return { kind: 'found', requests, missing: unique.filter((id) => !found.has(id)) }
   }
-  const error = readAnswer(env, received) as Partial<ErrorResponse>
-  const status = String(error.status ?? '')
+  const error = readAnswer(env, received) as Partial<ErrorResponse> & { status: string }
+  // Neither a request, a list nor an error code (`{"status":"IN PROGRESS"}` without a request_id):
+  // nothing in it can be used, nor said to be the search's failure.
+  if (!isSearchError(error)) {
+    throw unusable(
+      env,
+      received,
+      `${upstreamSubject(env)} answered the search with neither a request nor an error status code: ${excerpt(received.body)}`,
+    )
+  }
+  const status = error.status.trim()
   const errorText = typeof error.error_text === 'string' ? error.error_text : 'No answer text'
   const http = received.httpStatus !== undefined ? { httpStatus: received.httpStatus } : {}
   if (status === '101') return { kind: 'not_found', ids: unique, error_text: errorText, ...http }

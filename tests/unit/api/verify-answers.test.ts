@@ -257,3 +257,84 @@ describe('a Verify answer sent with an HTTP error status is the upstream answer,
     })
   })
 })
+
+describe('a search answer is read by its status, whatever other fields it carries', () => {
+  const inProgress = (id: string, extra: object = {}) => ({
+    request_id: id,
+    status: 'IN PROGRESS',
+    number: '447700900000',
+    checks: [],
+    events: [],
+    ...extra,
+  })
+
+  it.each([
+    ['error_text: ""', { error_text: '' }],
+    ['error_text: null', { error_text: null }],
+    ['an unknown field', { comment: 'added upstream' }],
+  ])('list entries with %s are requests, none of them missing', async (_, extra) => {
+    answer({ verification_requests: [inProgress(ID, extra), inProgress(OTHER, extra)] })
+    expect(await searchRequests('live', [ID, OTHER])).toMatchObject({
+      kind: 'found',
+      missing: [],
+      requests: [
+        { request_id: ID, status: 'IN PROGRESS' },
+        { request_id: OTHER, status: 'IN PROGRESS' },
+      ],
+    })
+  })
+
+  it('a single request with error_text: "" is the request, not an error', async () => {
+    answer(inProgress(ID, { error_text: '' }))
+    expect(await searchRequests('live', [ID])).toMatchObject({
+      kind: 'found',
+      missing: [],
+      requests: [{ request_id: ID, status: 'IN PROGRESS' }],
+    })
+  })
+
+  it('fields of the list answer besides the list are not looked at', async () => {
+    answer({ status: 'BLOCKED', verification_requests: [inProgress(ID)] })
+    expect(await searchRequests('live', [ID, OTHER])).toMatchObject({
+      kind: 'found',
+      requests: [{ request_id: ID }],
+      missing: [OTHER],
+    })
+  })
+
+  it('a numeric status is an error, even with a request_id or an empty list beside it', async () => {
+    answer({ request_id: ID, status: '101', error_text: 'No response found' })
+    expect(await searchRequests('live', [ID])).toEqual({
+      kind: 'not_found',
+      ids: [ID],
+      error_text: 'No response found',
+    })
+    answer({ status: 1, error_text: 'Throttled', verification_requests: [] })
+    expect(await searchRequests('live', [ID, OTHER])).toEqual({
+      kind: 'error',
+      ids: [ID, OTHER],
+      status: '1',
+      error_text: 'Throttled',
+    })
+  })
+
+  it('a list entry with a status code is not a request: its id is missing', async () => {
+    answer({
+      verification_requests: [inProgress(ID), { request_id: OTHER, status: '101', error_text: '' }],
+    })
+    expect(await searchRequests('live', [ID, OTHER])).toMatchObject({
+      kind: 'found',
+      requests: [{ request_id: ID }],
+      missing: [OTHER],
+    })
+  })
+
+  it('a request status without a request_id is unusable, not a search error "IN PROGRESS"', async () => {
+    answer({ status: 'IN PROGRESS', error_text: '' })
+    await expect(searchRequests('live', [ID])).rejects.toMatchObject({
+      kind: 'bad_response',
+      code: 'unusable_answer',
+      message: expect.stringContaining('neither a request nor an error status code'),
+    })
+  })
+})
