@@ -185,6 +185,11 @@ export interface RequestOptions {
    */
   background?: boolean
   signal?: AbortSignal
+  /**
+   * Called with the `Retry-After` (whole seconds) of a successful answer that carries one: a Verify
+   * status 1 (throttled) says how long to wait with it.
+   */
+  onRetryAfter?: (seconds: number) => void
 }
 
 function defaultPrefixUrl(): string {
@@ -520,6 +525,8 @@ export async function apiRequest<T>(
         : {}),
     })
     call.httpStatus = response.status
+    const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'))
+    if (retryAfter !== undefined) request.onRetryAfter?.(retryAfter)
     const text = await response.text()
     call.response = parseBody(text)
     if (text !== '' && typeof call.response === 'string') {

@@ -12,7 +12,7 @@ import { useCallsStore } from '@/stores/calls'
 import { statusChangeMessage, useWatchStore } from '@/stores/watch'
 import { statusInfo } from '@contract/status'
 import type { ControlCommand } from '@contract/types'
-import { answeredWithHttp, describeFailure } from '@/utils/call-failure'
+import { answerNextStep, answeredWithHttp, describeFailure } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 
@@ -128,7 +128,7 @@ export function useRequestActions(
                 answer.error_text ?? info.meaning,
                 answeredWithHttp(answer.httpStatus, toValue(environment)),
               ),
-        nextStep: answer.status === '0' ? '' : info.nextStep,
+        nextStep: answer.status === '0' ? '' : answerNextStep(answer, info.nextStep),
         statusChange,
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,

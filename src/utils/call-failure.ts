@@ -165,6 +165,20 @@ export function failureTitle(error: CallFailure): string {
   return `The server answered an error${http}`
 }
 
+/**
+ * The next step after a Verify answer that refused the call (`nextStep`, its status's): for status
+ * 1 (throttled) that came with a `Retry-After`, how long to wait, as for a refusal with HTTP 429.
+ */
+export function answerNextStep(
+  answer: { status: string; retryAfter?: number },
+  nextStep: string,
+): string {
+  if (answer.status !== '1' || answer.retryAfter === undefined || answer.retryAfter <= 0) {
+    return nextStep
+  }
+  return `Wait ${answer.retryAfter} s and send it again.`
+}
+
 /** "Wait 1 s", from the server's Retry-After when it gave one. */
 function waitText(error: CallFailure): string {
   const seconds = error.retryAfter !== undefined && error.retryAfter > 0 ? error.retryAfter : null
