@@ -1,0 +1,57 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { configureClient } from '@/api/client'
+import { getEnvironments, searchRequests } from '@/api/verify'
+
+// A call that changes nothing (a search, the environment list) is tried again once when its
+// connection fails, but not when it timed out: the server had it and may still be working on it,
+// and a second try would only double the wait and the load.
+let server: http.Server
+/** Paths of the calls the server received, in order. */
+let received: string[]
+/** What the server does with each call. */
+let behaviour: 'hold' | 'drop'
+
+beforeEach(async () => {
+  received = []
+  behaviour = 'hold'
+  server = http.createServer((req) => {
+    received.push(new URL(req.url ?? '/', 'http://x').pathname)
+    if (behaviour === 'drop') req.socket.destroy()
+    // 'hold': never answered, until the test ends.
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  configureClient({ prefixUrl: `http://127.0.0.1:${port}/api`, timeout: 200 })
+})
+
+afterEach(async () => {
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  configureClient({ timeout: 30_000 })
+})
+
+describe('a call that changes nothing and gets no answer in time', () => {
+  it('is a search sent once, failing as a timeout', async () => {
+    await expect(searchRequests('sandbox', ['a'.repeat(32)])).rejects.toMatchObject({
+      kind: 'timeout',
+    })
+    expect(received).toEqual(['/api/sandbox/verify/search/json'])
+  })
+
+  it('is a look-up of the environments sent once, failing as a timeout', async () => {
+    await expect(getEnvironments()).rejects.toMatchObject({ kind: 'timeout' })
+    expect(received).toEqual(['/api/environments'])
+  })
+})
+
+describe('a call that changes nothing and whose connection fails', () => {
+  it('is a search tried once more', async () => {
+    behaviour = 'drop'
+    await expect(searchRequests('sandbox', ['a'.repeat(32)])).rejects.toMatchObject({
+      kind: 'network',
+    })
+    expect(received).toEqual(['/api/sandbox/verify/search/json', '/api/sandbox/verify/search/json'])
+  })
+})
