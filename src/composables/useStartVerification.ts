@@ -24,7 +24,13 @@ export type StartOutcome =
       /** For status 10: the earlier start to this number in this tab that got no sure answer. */
       earlierUncertain?: UnansweredStart
     }
-  | { type: 'failed'; error: ApiError; number: string }
+  | {
+      type: 'failed'
+      error: ApiError
+      number: string
+      /** Kept under "Starts without an answer" (it may have gone out, or was not sent). */
+      listed?: boolean
+    }
 
 export function useStartVerification() {
   const requests = useRequestsStore()
@@ -108,7 +114,7 @@ export function useStartVerification() {
       const delivery = deliveryOf(error)
       // Kept beyond this page: a start without an answer has no request_id for history. A start
       // the browser did not send at all (it was offline) is no start without an answer.
-      unanswered.settle(
+      const kept = unanswered.settle(
         pending.id,
         error.kind !== 'offline' && (delivery === 'maybe' || delivery === 'not_sent')
           ? {
@@ -119,7 +125,7 @@ export function useStartVerification() {
             }
           : null,
       )
-      outcome.value = { type: 'failed', error, number }
+      outcome.value = { type: 'failed', error, number, ...(kept ? { listed: true } : {}) }
     } finally {
       busy = false
       inFlight.value = false

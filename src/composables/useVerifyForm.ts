@@ -59,6 +59,19 @@ export function clearVerifyDraft(): void {
   writeDraft({})
 }
 
+/** The draft as it is now (to tell later whether it changed). */
+export function verifyDraftSnapshot(): string {
+  return JSON.stringify(readDraft())
+}
+
+/**
+ * Forgets the draft unless it changed since `snapshot` (`verifyDraftSnapshot`): what was typed
+ * after a start was sent (the page shown again while it was on its way) is kept.
+ */
+export function clearVerifyDraftIfUnchanged(snapshot: string): void {
+  if (verifyDraftSnapshot() === snapshot) writeDraft({})
+}
+
 /**
  * Fills the draft with a start's wire parameters (to send it again): the form reads it when it is
  * next mounted. A chosen PIN is never written.
