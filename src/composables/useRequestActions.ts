@@ -11,7 +11,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { statusChangeMessage, useWatchStore } from '@/stores/watch'
 import { statusInfo } from '@contract/status'
-import type { ControlCommand } from '@contract/types'
+import type { CheckResponse, ControlCommand } from '@contract/types'
 import { answerNextStep, answeredWithHttp, describeFailure } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
@@ -46,6 +46,33 @@ export function failureOutcome(action: ActionName, error: ApiError, at: number):
 const CONTROL_COMMANDS: Readonly<Record<Exclude<ActionName, 'check'>, ControlCommand>> = {
   cancel: 'cancel',
   next: 'trigger_next_event',
+}
+
+/** A field of an answer when it is a non-empty text (an optional field may be absent or null). */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/**
+ * What an accepted check (status 0) says beyond its status: the price, the currency, the cost of the
+ * messages sent and the event whose PIN it used, each only when present. The answer stands without
+ * them: the Node SDK declares `event_id`, `price` and `currency` optional, and the cost "may not be
+ * present, depending on your pricing model".
+ */
+function acceptedDetails(
+  answer: object,
+): Omit<NonNullable<ActionRecord['check']>, 'code' | 'status'> {
+  const fields = answer as Partial<Record<keyof CheckResponse, unknown>>
+  const price = text(fields.price)
+  const currency = text(fields.currency)
+  const estimatedPrice = text(fields.estimated_price_messages_sent)
+  const eventId = text(fields.event_id)
+  return {
+    ...(price ? { price } : {}),
+    ...(currency ? { currency } : {}),
+    ...(estimatedPrice ? { estimatedPrice } : {}),
+    ...(eventId ? { eventId } : {}),
+  }
 }
 
 /** Check answers after which the typed code is spent: accepted (0), wrong (16), ended (17). */
@@ -98,11 +125,13 @@ export function useRequestActions(
     const release = watcher.holdAnnouncements(id)
     try {
       const answer = await call()
+      // An empty or missing error_text says nothing: the status's meaning is said instead.
+      const errorText = text(answer.error_text)
       // Read for the call that got it: a 5 on a check is not a 5 on a search, a 19 on a cancel
       // (too early, too late: its text says) not one on trigger_next_event.
       const info = statusInfo(answer.status, action === 'check' ? 'check' : 'control', {
         ...(action === 'check' ? {} : { cmd: CONTROL_COMMANDS[action] }),
-        ...(answer.error_text ? { errorText: answer.error_text } : {}),
+        ...(errorText ? { errorText } : {}),
       })
       // Searches sent before the answer came know nothing of the action.
       const answeredAt = Date.now()
@@ -125,7 +154,7 @@ export function useRequestActions(
           answer.status === '0'
             ? ''
             : sentences(
-                answer.error_text ?? info.meaning,
+                errorText ?? info.meaning,
                 answeredWithHttp(answer.httpStatus, toValue(environment)),
               ),
         nextStep: answer.status === '0' ? '' : answerNextStep(answer, info.nextStep),
@@ -157,17 +186,10 @@ export function useRequestActions(
       'check',
       () => checkCode(env, id, code),
       (answer) =>
-        answer.status === '0' && 'event_id' in answer
+        answer.status === '0'
           ? {
               status: 'SUCCESS',
-              check: {
-                code: stored,
-                status: 'VALID',
-                price: answer.price,
-                currency: answer.currency,
-                estimatedPrice: answer.estimated_price_messages_sent,
-                eventId: answer.event_id,
-              },
+              check: { code: stored, status: 'VALID', ...acceptedDetails(answer) },
             }
           : answer.status === '16'
             ? { check: { code: stored, status: 'INVALID' } }

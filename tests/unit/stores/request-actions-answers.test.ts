@@ -8,6 +8,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { configureClient } from '@/api/client'
 import { useRequestActions } from '@/composables/useRequestActions'
 import { useRequestsStore } from '@/stores/requests'
+import { statusInfo } from '@contract/status'
 import { freshHistoryEnvironment, requestId } from './history-support'
 
 const ID = requestId(7)
@@ -66,10 +67,60 @@ describe('a Verify answer sent with an HTTP error status is the upstream answer'
     expect(outcome?.message).toContain('The sandbox sent this answer with HTTP 409')
   })
 
+  it.each(['', null])(
+    'a wrong code answered with error_text %j: the meaning of status 16 is said instead',
+    async (errorText) => {
+      answer({ request_id: ID, status: '16', error_text: errorText })
+      const outcome = await actions().check('1234')
+      expect(outcome).toMatchObject({ ok: false, status: '16', title: 'Wrong code' })
+      expect(outcome?.message).toBe(statusInfo('16', 'check').meaning)
+      expect(outcome?.message).not.toBe('')
+    },
+  )
+
   it('a check answered HTTP 200 says nothing of the HTTP status', async () => {
     answer({ request_id: ID, status: '16', error_text: 'The code provided does not match' })
     const outcome = await actions().check('1234')
     expect(outcome?.message).toBe('The code provided does not match')
+  })
+})
+
+describe('a success answer that leaves out optional fields is a success', () => {
+  beforeEach(async () => {
+    await store.upsert({
+      request_id: ID,
+      environment: 'live',
+      number: '447700900123',
+      status: 'IN PROGRESS',
+      createdAt: Date.now() - 60_000,
+      source: 'started',
+    })
+  })
+
+  it('check status 0 without event_id, price or currency: verified, in history too', async () => {
+    answer({ status: '0' })
+    const outcome = await actions().check('1234')
+    expect(outcome).toMatchObject({ ok: true, codeUsed: true })
+    expect(outcome?.statusChange).toBe(
+      'Request …000007 to +447700900123 is now verified (SUCCESS).',
+    )
+    expect(store.byId(ID)?.status).toBe('SUCCESS')
+    expect(store.byId(ID)?.lastSearch?.checks).toEqual([
+      expect.objectContaining({ code: '$CODE', status: 'VALID' }),
+    ])
+  })
+
+  it('cancel status 0 without command: cancelled, in history too', async () => {
+    answer({ status: '0' })
+    const outcome = await actions().cancel()
+    expect(outcome).toMatchObject({ ok: true, title: 'Request cancelled.' })
+    expect(store.byId(ID)?.status).toBe('CANCELLED')
+  })
+
+  it('next event status 0 without command: on its way', async () => {
+    answer({ status: 0 })
+    const outcome = await actions().next()
+    expect(outcome).toMatchObject({ ok: true, title: 'The next message or call is on its way.' })
   })
 })
 
