@@ -1,0 +1,47 @@
+import { Pool } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { httpUpstream } from '../../../server/proxy/upstream'
+import { LIVE, errorOf, postJson, upstreamAndProxyForEachTest } from './support'
+
+// The access log tells whoever runs the server whether a call that failed can have reached the
+// upstream: `not_sent` marks only a call that certainly did not (after a start that timed out
+// once sent, a code may have gone out, and the log must not say otherwise).
+const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest({ timeoutMs: 300 })
+
+const start = () =>
+  postJson(proxy.port, '/api/live/verify/json', { number: '447700900000', brand: 'Acme' })
+
+describe('the access log line of a call that timed out', () => {
+  it('has no not_sent note when the upstream got the call and never answered', async () => {
+    upstream.setHandler(() => {}) // never answers
+    const res = await start()
+    expect(res.status).toBe(504)
+    expect(errorOf(res)).toMatchObject({ code: 'upstream_timeout', delivery: 'maybe' })
+    expect(upstream.arrivals).toHaveLength(1)
+    expect(proxy.lines).toHaveLength(1)
+    expect(proxy.lines[0]).toMatch(
+      / endpoint=request method=POST http=504 .* error=upstream_timeout$/,
+    )
+    expect(proxy.lines[0]).not.toContain('not_sent')
+  })
+
+  it('has the not_sent note when no connection to the upstream opened in time', async () => {
+    // A real client whose connection never opens (as to a host that drops every SYN).
+    const neverConnects = new Pool(upstream.url, { connect: () => {} })
+    await restartProxy({
+      timeoutMs: 300,
+      live: {
+        upstream: httpUpstream(upstream.url, neverConnects),
+        credentials: LIVE,
+        auth: 'basic',
+        searchPerSecond: 50,
+      },
+    })
+    const res = await start()
+    expect(res.status).toBe(504)
+    expect(errorOf(res)).toMatchObject({ code: 'upstream_timeout', delivery: 'not_sent' })
+    expect(upstream.arrivals).toHaveLength(0)
+    expect(proxy.lines).toHaveLength(1)
+    expect(proxy.lines[0]).toMatch(/ http=504 .* not_sent error=upstream_timeout$/)
+  })
+})
