@@ -10,7 +10,7 @@
 import { ref } from 'vue'
 import { ApiError } from '@/api/client'
 import { startPsd2, startVerification, type EnvironmentId, type StartResult } from '@/api/verify'
-import { useRequestsStore } from '@/stores/requests'
+import { useRequestsStore, type HistoryEntry, type HistoryPatch } from '@/stores/requests'
 import type { RequestKind } from '@contract/params'
 import { maskLivePins } from '@/utils/call-log'
 import { deliveryOf } from '@/utils/call-failure'
@@ -23,6 +23,11 @@ export type StartOutcome =
       answer: StartResult & { error_text: string }
       /** For status 10: the earlier start to this number in this tab that got no sure answer. */
       earlierUncertain?: UnansweredStart
+      /**
+       * That earlier start is now the named request in History, with what was entered for it
+       * (and no longer listed under "Starts without an answer").
+       */
+      earlierInHistory?: boolean
     }
   | {
       type: 'failed'
@@ -31,6 +36,47 @@ export type StartOutcome =
       /** Kept under "Starts without an answer" (it may have gone out, or was not sent). */
       listed?: boolean
     }
+
+/**
+ * What History takes from a start without an answer that turned out to be `requestId` (status 10
+ * named it): only what the API does not tell (brand, PSD2 payee and amount, the parameters as
+ * sent, the kind, that it was started here), and only where History knows nothing yet. What a
+ * search answered (status, number, submission time, events) is never overwritten.
+ */
+export function historyPatchFromStart(
+  stored: HistoryEntry | undefined,
+  start: UnansweredStart,
+  requestId: string,
+): HistoryPatch {
+  const params = maskLivePins(start.environment === 'live', start.params).params
+  if (!stored) {
+    return {
+      request_id: requestId,
+      environment: start.environment,
+      kind: start.kind,
+      number: start.number,
+      brand: start.brand,
+      payee: params.payee ?? '',
+      amount: params.amount ?? '',
+      params,
+      // Status 10 says a request to this number is in progress: the next search tells more.
+      status: 'IN PROGRESS',
+      createdAt: start.at,
+      source: 'started',
+    }
+  }
+  const patch: HistoryPatch = { request_id: requestId, source: 'started' }
+  // The kind is only known from how it was sent: an entry known only by its id has no params.
+  if (Object.keys(stored.params).length === 0) patch.kind = start.kind
+  if (!stored.number) patch.number = start.number
+  if (!stored.brand && start.brand) patch.brand = start.brand
+  if (!stored.payee && params.payee) patch.payee = params.payee
+  if (!stored.amount && params.amount) patch.amount = params.amount
+  patch.params = { ...params, ...stored.params }
+  // Searched: the API's submission time stays; else the start's time (the earlier one is kept).
+  if (!stored.lastSearch) patch.createdAt = start.at
+  return patch
+}
 
 export function useStartVerification() {
   const requests = useRequestsStore()
@@ -99,14 +145,19 @@ export function useStartVerification() {
       } else {
         const errorText = 'error_text' in answer ? answer.error_text : 'No error text'
         const blocker = answer.status === '10' ? answer.request_id : undefined
-        // Status 10 right after a start that may have gone out: probably that start.
-        const earlier = blocker ? unanswered.uncertainBefore(env, number) : null
-        if (earlier && blocker) unanswered.nameRequest(earlier.id, blocker)
+        // Status 10 right after a start that may have gone out: probably that start (or the one
+        // this tab already took it for).
+        const earlier = blocker
+          ? (unanswered.resolvedAs(env, number, blocker) ?? unanswered.uncertainBefore(env, number))
+          : null
+        let inHistory = false
+        if (earlier && blocker) inHistory = await linkEarlierStart(earlier, blocker)
         else unanswered.answered(env, number)
         outcome.value = {
           type: 'rejected',
           answer: { ...answer, error_text: errorText },
           ...(earlier ? { earlierUncertain: earlier } : {}),
+          ...(inHistory ? { earlierInHistory: true } : {}),
         }
       }
     } catch (e) {
@@ -131,6 +182,23 @@ export function useStartVerification() {
       inFlight.value = false
     }
     return outcome.value
+  }
+
+  /**
+   * The earlier start without an answer is the request status 10 named: History gets what was
+   * entered for it, and it leaves "Starts without an answer". Should History refuse the write,
+   * the list keeps it, naming the request.
+   */
+  async function linkEarlierStart(earlier: UnansweredStart, requestId: string): Promise<boolean> {
+    try {
+      await requests.ready
+      await requests.upsert(historyPatchFromStart(requests.byId(requestId), earlier, requestId))
+    } catch {
+      unanswered.nameRequest(earlier.id, requestId)
+      return false
+    }
+    unanswered.resolve(earlier.id, requestId)
+    return true
   }
 
   /** Forgets the last outcome (e.g. after the blocking request was cancelled). */

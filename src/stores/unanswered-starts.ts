@@ -13,7 +13,9 @@
  * unless it is dismissed (or its start got an answer).
  *
  * It also remembers, for this tab only, how the last start to each number ended, so that a
- * status 10 right after an uncertain start can be recognised as probably that start.
+ * status 10 right after an uncertain start can be recognised as probably that start. Such a start
+ * is then resolved (`resolve`): it is the request Vonage named, which History keeps from then on
+ * with what was entered for it.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
@@ -143,6 +145,8 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
   const sendingHere = ref<ReadonlySet<string>>(new Set())
   /** Ids of entries held in memory that the last write could not store. */
   let unsaved = new Set<string>()
+  /** Starts resolved in this tab as the request Vonage named (status 10), by environment and id. */
+  const resolved = new Map<string, UnansweredStart>()
 
   /** Newest first, without the starts this tab is still waiting for. */
   const sorted = computed(() =>
@@ -302,6 +306,30 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     save(all)
   }
 
+  /**
+   * The start is the request Vonage named with status 10 (`requestId`), now in History with what
+   * was entered for it: it leaves the list. A later status 10 in this tab naming the same request
+   * for the same number is recognised as that start again (`resolvedAs`).
+   */
+  function resolve(id: string, requestId: string): void {
+    const all = current()
+    const entry = all.find((e) => e.id === id) ?? entries.value.find((e) => e.id === id)
+    if (!entry) return
+    resolved.set(numberKey(entry.environment, requestId), entry)
+    unsaved.delete(id)
+    save(all.filter((e) => e.id !== id))
+  }
+
+  /** The start resolved in this tab as `requestId`, when it was made to this number. */
+  function resolvedAs(
+    environment: EnvironmentId,
+    number: string,
+    requestId: string,
+  ): UnansweredStart | null {
+    const entry = resolved.get(numberKey(environment, requestId))
+    return entry && entry.number === number ? entry : null
+  }
+
   function dismiss(id: string): void {
     const all = current()
     unsaved.delete(id)
@@ -328,6 +356,8 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     answered,
     uncertainBefore,
     nameRequest,
+    resolve,
+    resolvedAs,
     dismiss,
     reload,
   }

@@ -1007,6 +1007,7 @@ describe('a start without an answer', () => {
   it('a status 10 after an uncertain start to the same number is probably that start: open it', async () => {
     start.mockRejectedValueOnce(timeout504())
     await fill('number', '+447700900123')
+    await fill('brand', 'Live Shop')
     await submit()
     start.mockResolvedValueOnce({
       status: '10',
@@ -1026,8 +1027,17 @@ describe('a start without an answer', () => {
     // Not pushed to cancel the request that is probably the customer's code.
     expect(wrapper.find('[data-test="blocking-request"]').exists()).toBe(false)
     expect(wrapper.find('#blocking-cancel').exists()).toBe(false)
-    // The list names the request too.
-    expect(wrapper.get('[data-test="unanswered-start"]').text()).toContain(BLOCKER_ID)
+    // It is that request now: in History with what was entered, no longer to send again.
+    expect(alert.get('[data-test="earlier-start"]').text()).toContain(
+      'It is in History with what you entered for it, and no longer listed under Starts without an answer.',
+    )
+    expect(wrapper.find('[data-test="unanswered-start"]').exists()).toBe(false)
+    expect(useRequestsStore().byId(BLOCKER_ID)).toMatchObject({
+      number: '447700900123',
+      brand: 'Live Shop',
+      params: expect.objectContaining({ brand: 'Live Shop', workflow_id: '1' }),
+      source: 'started',
+    })
   })
 })
 

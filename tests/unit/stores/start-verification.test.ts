@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
-import { useStartVerification } from '@/composables/useStartVerification'
+import { historyPatchFromStart, useStartVerification } from '@/composables/useStartVerification'
 import { NO_ANSWER_CODE, useUnansweredStartsStore } from '@/stores/unanswered-starts'
-import { freshHistoryEnvironment, requestId } from './history-support'
+import { entry, freshHistoryEnvironment, requestId } from './history-support'
 
 const NUMBER = '447700900123'
 const ID = requestId(42)
@@ -78,10 +78,11 @@ describe('a start whose page closes before its answer', () => {
     server.release()
   })
 
-  it('names the request of a later status 10 as probably that start', async () => {
+  it('is the request a later status 10 names: History gets what was entered, the list lets it go', async () => {
     serve(() => json({ request_id: ID, status: '0' }), true)
     void openPage().starter.start('live', 'request', params)
     await flush()
+    const sentAt = openPage().unanswered.sorted[0]!.at
     serve(() =>
       json({
         request_id: ID,
@@ -93,8 +94,78 @@ describe('a start whose page closes before its answer', () => {
     const outcome = await next.starter.start('live', 'request', params)
     expect(outcome?.type).toBe('rejected')
     expect(outcome?.type === 'rejected' && outcome.earlierUncertain?.number).toBe(NUMBER)
-    expect(next.unanswered.sorted).toHaveLength(1)
-    expect(next.unanswered.sorted[0]?.probableRequestId).toBe(ID)
+    expect(outcome?.type === 'rejected' && outcome.earlierInHistory).toBe(true)
+    // Resolved: no longer a start without an answer (in this tab, nor on the next page load).
+    expect(next.unanswered.sorted).toEqual([])
+    expect(openPage().unanswered.sorted).toEqual([])
+    await pages.at(-1)!.ready
+    expect(pages.at(-1)!.byId(ID)).toMatchObject({
+      environment: 'live',
+      kind: 'request',
+      number: NUMBER,
+      brand: 'Acme',
+      params: { number: NUMBER, brand: 'Acme', workflow_id: '1' },
+      status: 'IN PROGRESS',
+      createdAt: sentAt,
+      source: 'started',
+    })
+    // The chosen PIN was never kept, so History does not get it either.
+    expect(pages.at(-1)!.byId(ID)!.params).not.toHaveProperty('pin_code')
+
+    // Sent again in this tab: the same request named again is still that start, not a stranger's.
+    const again = await next.starter.start('live', 'request', params)
+    expect(again?.type === 'rejected' && again.earlierUncertain?.brand).toBe('Acme')
+  })
+
+  it('fills in only what History does not know from a search: the search answers stay', async () => {
+    const psd2 = { number: NUMBER, payee: 'Live Shop Ltd', amount: '12.50', workflow_id: '6' }
+    serve(() => json({ request_id: ID, status: '0' }), true)
+    void openPage().starter.start('sandbox', 'psd2', { ...psd2, brand: 'Live Shop' })
+    await flush()
+    const next = openPage()
+    const history = pages.at(-1)!
+    await history.ready
+    // The request page opened it by id first: search answered its number, status and events.
+    const searched = {
+      events: [{ type: 'sms' as const, id: 'e1' }],
+      checks: [],
+      price: '0.10',
+      currency: 'EUR',
+      estimatedPrice: '0.10',
+      accountId: 'abc',
+      senderId: 'VERIFY',
+      dateSubmitted: '2026-11-26 10:00:00',
+      dateFinalized: '',
+      firstEventDate: '2026-11-26 10:00:00',
+      lastEventDate: '2026-11-26 10:00:00',
+      fetchedAt: 1,
+    }
+    await history.upsert({
+      request_id: ID,
+      environment: 'sandbox',
+      number: '447700900999',
+      status: 'IN PROGRESS',
+      createdAt: 1_764_151_200_000,
+      lastSearch: searched,
+      source: 'looked-up',
+    })
+    serve(() => json({ request_id: ID, status: '10', error_text: 'Concurrent verifications' }))
+    await next.starter.start('sandbox', 'psd2', psd2)
+    expect(history.byId(ID)).toMatchObject({
+      // Not known from the API: filled in.
+      kind: 'psd2',
+      brand: 'Live Shop',
+      payee: 'Live Shop Ltd',
+      amount: '12.50',
+      params: { ...psd2, brand: 'Live Shop' },
+      source: 'started',
+      // What search answered: untouched.
+      number: '447700900999',
+      status: 'IN PROGRESS',
+      createdAt: 1_764_151_200_000,
+      lastSearch: searched,
+    })
+    expect(next.unanswered.sorted).toEqual([])
   })
 
   it('is gone once the answer arrives in the tab that sent it', async () => {
@@ -206,5 +277,39 @@ describe('a start accepted with a request_id that is not one', () => {
     const history = pages[0]!
     await history.ready
     expect(history.entries).toHaveLength(0)
+  })
+})
+
+describe('historyPatchFromStart', () => {
+  it('never overwrites what History already knows of the request (brand, kind, params)', () => {
+    const stored = entry(42, {
+      kind: 'psd2',
+      brand: 'Known Brand',
+      params: { brand: 'Known Brand', workflow_id: '2' },
+    })
+    const start = {
+      id: 'x',
+      at: 5,
+      environment: 'sandbox' as const,
+      kind: 'request' as const,
+      number: NUMBER,
+      brand: 'Typed Brand',
+      params: { number: NUMBER, brand: 'Typed Brand', workflow_id: '1', lg: 'en-gb' },
+      code: 'upstream_timeout',
+      httpStatus: 504,
+      message: '',
+      delivery: 'maybe' as const,
+    }
+    const patch = historyPatchFromStart(stored, start, stored.request_id)
+    expect(patch).not.toHaveProperty('kind')
+    expect(patch).not.toHaveProperty('brand')
+    expect(patch).not.toHaveProperty('number')
+    expect(patch).not.toHaveProperty('status')
+    expect(patch.params).toEqual({
+      number: NUMBER,
+      brand: 'Known Brand',
+      workflow_id: '2',
+      lg: 'en-gb',
+    })
   })
 })
