@@ -30,6 +30,8 @@ const json = (body: unknown, status = 200) =>
 let held: ((response: Response) => void)[]
 let wrapper: VueWrapper
 let router: Router
+let slowPage: Promise<typeof OtherRequest>
+let loadSlowPage: () => void
 
 /** Another request's page, with its code field (where the user is typing when the answer comes). */
 const OtherRequest = defineComponent({
@@ -41,6 +43,7 @@ beforeEach(async () => {
   localStorage.clear()
   sessionStorage.clear()
   held = []
+  slowPage = new Promise((resolve) => (loadSlowPage = () => resolve(OtherRequest)))
   configureClient({
     prefixUrl: 'http://127.0.0.1:9/api',
     fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -71,6 +74,10 @@ beforeEach(async () => {
     routes: [
       { path: '/', name: 'new', component: NewVerificationView },
       { path: '/requests/:id', name: 'request', component: OtherRequest },
+      // A page whose code is still loading when the answer comes.
+      { path: '/slow', component: () => slowPage },
+      // A page that refuses to be opened (the navigation fails, New verification stays).
+      { path: '/closed', component: OtherRequest, beforeEnter: () => false },
     ],
   })
   await router.push('/')
@@ -229,6 +236,29 @@ describe('a start answered after the user left New verification', () => {
     expect((wrapper.get('#number').element as HTMLInputElement).value).toBe('+447700900999')
     // Kept for a reload of the page too.
     expect(sessionStorage.getItem('verify-desk:new-verification-draft')).toContain('447700900999')
+  })
+
+  it('left while the next page is still loading: that page opens, not the request', async () => {
+    await sendStart('+447700900123')
+    const leaving = router.push('/slow')
+    await flushPromises()
+    await answer(json({ request_id: REQUEST_ID, status: '0' }))
+    loadSlowPage()
+    await leaving
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/slow')
+    expect(notices()).toHaveLength(1)
+    expect(said()).toContain('Request to +447700900123 on Sandbox started')
+  })
+
+  it('a navigation away that failed leaves New verification shown: the request opens', async () => {
+    await sendStart('+447700900123')
+    await router.push('/closed')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/')
+    await answer(json({ request_id: REQUEST_ID, status: '0' }))
+    expect(router.currentRoute.value.fullPath).toBe(`/requests/${REQUEST_ID}`)
+    expect(notices()).toHaveLength(0)
   })
 
   it('still on New verification: the same submission opens the request, with no notice', async () => {
