@@ -201,10 +201,21 @@ export function useStartVerification() {
     return true
   }
 
+  /**
+   * Starts without an answer that a status 10 already named (kept so when History could not take
+   * them, or by an earlier version of this page): History gets what they held, and they leave
+   * the list.
+   */
+  async function resolveNamed(): Promise<void> {
+    for (const entry of unanswered.sorted) {
+      if (entry.probableRequestId) await linkEarlierStart(entry, entry.probableRequestId)
+    }
+  }
+
   /** Forgets the last outcome (e.g. after the blocking request was cancelled). */
   function reset(): void {
     outcome.value = null
   }
 
-  return { inFlight, started, outcome, start, reset }
+  return { inFlight, started, outcome, start, reset, resolveNamed }
 }

@@ -1041,6 +1041,41 @@ describe('a start without an answer', () => {
   })
 })
 
+describe('a start without an answer that a status 10 already named (kept from before)', () => {
+  it('is that request when New verification opens: listed no more, its fields in History', async () => {
+    wrapper.unmount()
+    await useRequestsStore().dispose()
+    const named = {
+      id: 'kept-1',
+      at: Date.now() - 60_000,
+      environment: 'sandbox',
+      kind: 'request',
+      number: '447700900123',
+      brand: 'Live Shop',
+      params: { number: '447700900123', brand: 'Live Shop', workflow_id: '4' },
+      code: 'upstream_timeout',
+      httpStatus: 504,
+      message: 'Vonage did not answer within 15 s.',
+      delivery: 'maybe',
+      probableRequestId: BLOCKER_ID,
+    }
+    const other = { ...named, id: 'kept-2', number: '447700900124', probableRequestId: undefined }
+    ;({ wrapper } = await mountNewVerification(() =>
+      localStorage.setItem('verify-desk:unanswered-starts', JSON.stringify([named, other])),
+    ))
+    await flushPromises()
+    await flushPromises()
+    const listed = wrapper.findAll('[data-test="unanswered-start"]')
+    expect(listed.map((item) => item.text().includes('+447700900124'))).toEqual([true])
+    expect(useRequestsStore().byId(BLOCKER_ID)).toMatchObject({
+      number: '447700900123',
+      brand: 'Live Shop',
+      params: { number: '447700900123', brand: 'Live Shop', workflow_id: '4' },
+      source: 'started',
+    })
+  })
+})
+
 describe('the environment picker when the list of environments could not be loaded', () => {
   async function remount() {
     wrapper.unmount()
