@@ -4,6 +4,8 @@
  * them and tests need no clock.
  */
 import { isPinCode, LIMITS } from '@contract/params'
+import type { ApiCall } from '@/api/client'
+import { deliveryOf, type CallFailure } from './call-failure'
 import { formatDuration } from './duration'
 
 /** Any status a request may show (search statuses and `UNKNOWN` while not found yet). */
@@ -173,6 +175,154 @@ export function attemptsLeft(
   const since = pinSentAt ?? Number.NEGATIVE_INFINITY
   const wrong = checks.filter((c) => c.status === 'INVALID' && (c.at === null || c.at >= since))
   return Math.max(0, ATTEMPTS_PER_PIN - wrong.length)
+}
+
+/**
+ * The line under the PIN box: the wrong codes left for the current PIN (`left`, counted from the
+ * checks a read of the request listed; `null`: not known). `unsettled` checks may have used one
+ * more each without being counted: their answer was lost (see `checksInDoubt`). While they are,
+ * the line says the range it may be, never a number that may be false; the failure of such a check
+ * says it "may still have been processed (using up one of the attempts…)".
+ */
+export function attemptsLeftText(left: number | null, unsettled = 0): string {
+  if (left === null) return 'Three wrong codes per PIN end the request.'
+  const unknown = Math.min(Math.max(0, unsettled), left)
+  if (unknown === 0) {
+    if (left === 1) return '1 attempt left: a wrong code now ends the request (FAILED).'
+    return `${left} attempts left for this PIN.`
+  }
+  const fewest = left - unknown
+  const range = unknown === 1 ? `${fewest} or ${left}` : `${fewest} to ${left}`
+  const noun = left === 1 ? 'attempt' : 'attempts'
+  const cause =
+    unsettled === 1
+      ? 'a check whose answer was lost may have used one'
+      : `${unsettled} checks whose answers were lost may each have used one`
+  const worst =
+    fewest === 0
+      ? '; at worst the request has already ended (FAILED)'
+      : fewest === 1
+        ? '; at worst a wrong code now ends the request (FAILED)'
+        : ''
+  return `${range} ${noun} left for this PIN: ${cause}${worst}.`
+}
+
+/** A call as the call log holds it: the parts read to tell what a check or a read came to. */
+export type LoggedCall = Pick<
+  ApiCall,
+  'key' | 'method' | 'path' | 'startedAt' | 'durationMs' | 'httpStatus' | 'response' | 'error'
+> & { pending?: true }
+
+/**
+ * How long after it was sent a call with no answer recorded may still be on its way: the browser
+ * gives up on it after 30 s (the server on the upstream after 15 s).
+ */
+export const UNANSWERED_CALL_LIMIT_MS = 30_000
+
+function isCheckCall(call: LoggedCall): boolean {
+  return call.method !== 'GET' && /(^|\/)verify\/check\//.test(call.path)
+}
+
+/** The Verify `status` of an answer, when it has one. */
+function verifyStatus(response: unknown): string | null {
+  if (typeof response !== 'object' || response === null) return null
+  const status = (response as { status?: unknown }).status
+  if (typeof status === 'number') return String(status)
+  return typeof status === 'string' && status.trim() !== '' ? status.trim() : null
+}
+
+/** The `delivery` the server's error answer states (`{"error":{…,"delivery":"maybe"}}`), if any. */
+function statedDelivery(response: unknown): CallFailure['delivery'] {
+  if (typeof response !== 'object' || response === null) return undefined
+  const error = (response as { error?: unknown }).error
+  if (typeof error !== 'object' || error === null) return undefined
+  const delivery = (error as { delivery?: unknown }).delivery
+  return delivery === 'maybe' || delivery === 'not_sent' ? delivery : undefined
+}
+
+/**
+ * Whether a check call may have used an attempt without its answer saying so: no answer was
+ * recorded (the page that sent it was reloaded or closed first), the call failed in a way that may
+ * have reached the upstream (a reset, a 504, a time-out), the upstream answered without a status,
+ * or it answered status 5 (Internal Error: the check may have been counted).
+ */
+export function mayHaveUsedAnAttempt(call: LoggedCall): boolean {
+  if (!isCheckCall(call)) return false
+  if (call.pending === true) return true
+  const status = verifyStatus(call.response)
+  if (status !== null) return status === '5'
+  if (call.error === null) return true
+  const delivery = statedDelivery(call.response)
+  return (
+    deliveryOf({
+      kind: call.error.kind,
+      message: call.error.message,
+      ...(call.error.code !== undefined ? { code: call.error.code } : {}),
+      ...(call.httpStatus !== null ? { httpStatus: call.httpStatus } : {}),
+      ...(delivery ? { delivery } : {}),
+    }) === 'maybe'
+  )
+}
+
+/**
+ * Whether a read (a search, the sandbox's view) answered with request `requestId` itself: what it
+ * lists of the request's checks is then the upstream's own account at the time it was sent.
+ */
+export function readFindsRequest(call: LoggedCall, requestId: string): boolean {
+  if (call.method !== 'GET' || call.pending === true || call.error !== null) return false
+  if (call.httpStatus !== null && (call.httpStatus < 200 || call.httpStatus > 299)) return false
+  const response = call.response
+  if (typeof response !== 'object' || response === null) return false
+  const list = (response as { verification_requests?: unknown }).verification_requests
+  const items: unknown[] = Array.isArray(list) ? list : [response]
+  return items.some((item) => {
+    if (typeof item !== 'object' || item === null) return false
+    const status = verifyStatus(item)
+    // A numeric status is an error answer (101: not found), not the request.
+    return (
+      (item as { request_id?: unknown }).request_id === requestId &&
+      status !== null &&
+      !/^\d+$/.test(status)
+    )
+  })
+}
+
+/** The checks of a request that may have used an attempt the count does not hold (see below). */
+export interface ChecksInDoubt {
+  /** How many: each may have used one more attempt. */
+  unsettled: number
+  /** Keys of checks a read in `calls` has settled, that `settled` did not hold yet. */
+  settledNow: string[]
+}
+
+/**
+ * The checks of request `requestId` that may have used an attempt the count does not hold yet: each
+ * one that `mayHaveUsedAnAttempt`, until a read that found the request was sent after it was over
+ * (its answer or failure in; with no answer recorded, once it cannot be on its way any more). That
+ * read lists the check if it was processed, and not if it was not: the count is exact again.
+ * `calls` is the request's call log, `inFlight` the keys of this page's calls still out (a check on
+ * its way here is shown as such), `settled` the keys of checks known to be settled: the log keeps
+ * only the newest reads, so the caller keeps `settledNow` for when the read that settled a check
+ * has dropped out of it.
+ */
+export function checksInDoubt(
+  calls: readonly LoggedCall[],
+  requestId: string,
+  inFlight: ReadonlySet<string> = new Set(),
+  settled: ReadonlySet<string> = new Set(),
+): ChecksInDoubt {
+  const reads = calls.filter((call) => readFindsRequest(call, requestId)).map((c) => c.startedAt)
+  const result: ChecksInDoubt = { unsettled: 0, settledNow: [] }
+  for (const call of calls) {
+    if (inFlight.has(call.key) || settled.has(call.key) || !mayHaveUsedAnAttempt(call)) continue
+    const over =
+      call.pending === true
+        ? call.startedAt + UNANSWERED_CALL_LIMIT_MS
+        : call.startedAt + call.durationMs
+    if (reads.some((sentAt) => sentAt >= over)) result.settledNow.push(call.key)
+    else result.unsettled++
+  }
+  return result
 }
 
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */

@@ -66,3 +66,22 @@ describe('RequestPinEntry: a generated PIN', () => {
     expect(await submit(wrapper, '1234567890')).toEqual({ sent: '1234567890', error: null })
   })
 })
+
+describe('RequestPinEntry: attempts left while a check whose answer was lost is not settled', () => {
+  it('says the range, then the exact number once a read settled it', async () => {
+    const wrapper = mount(RequestPinEntry, {
+      props: { availability: OPEN, attemptsLeft: 3, uncertainChecks: 1 },
+    })
+    const line = () => wrapper.get('[data-test="attempts-left"]').text()
+    expect(line()).toBe(
+      '2 or 3 attempts left for this PIN: a check whose answer was lost may have used one.',
+    )
+    expect(line()).not.toMatch(/^3 attempts/)
+    // The line describes the field and its button.
+    expect(wrapper.get('#pin-code').attributes('aria-describedby')).toContain('pin-attempts')
+    await wrapper.setProps({ uncertainChecks: 0 })
+    expect(line()).toBe('3 attempts left for this PIN.')
+    await wrapper.setProps({ attemptsLeft: 2, uncertainChecks: 0 })
+    expect(line()).toBe('2 attempts left for this PIN.')
+  })
+})
