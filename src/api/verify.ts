@@ -19,7 +19,6 @@ import type {
   ControlResponse,
   ErrorResponse,
   Psd2RequestParams,
-  VerificationRequest,
   VerifyRequestErrorResponse,
   VerifyRequestParams,
 } from '@contract/types'
@@ -27,9 +26,15 @@ import type { EnvironmentId, EnvironmentsResponse } from '@contract/desk'
 import { LIMITS } from '@contract/params'
 import { ApiError, apiRequest, type Params } from './client'
 import { UNUSABLE_ANSWER, upstreamSubject } from '@/utils/call-failure'
-import { isObject, isRequestId } from '@/utils/history-entry'
+import {
+  isObject,
+  isRequestId,
+  readSearchStatus,
+  type SearchedRequest,
+} from '@/utils/history-entry'
 
 export type { Environment, EnvironmentId, EnvironmentsResponse } from '@contract/desk'
+export type { SearchedRequest } from '@/utils/history-entry'
 
 export type StartParams = Omit<VerifyRequestParams, 'api_key' | 'api_secret'>
 export type Psd2Params = Omit<Psd2RequestParams, 'api_key' | 'api_secret'>
@@ -47,8 +52,11 @@ export type CheckResult = (CheckResponse | CheckErrorResponse) & AnsweredWith
 export type ControlResult = (ControlResponse | ErrorResponse) & AnsweredWith
 
 export type SearchResult =
-  /** Found requests; `missing` lists asked ids the answer did not contain. */
-  | { kind: 'found'; requests: VerificationRequest[]; missing: string[] }
+  /**
+   * Found requests; `missing` lists asked ids the answer did not contain. A request's status is a
+   * documented one, or any other the upstream wrote, kept as written (see `readRequest`).
+   */
+  | { kind: 'found'; requests: SearchedRequest[]; missing: string[] }
   /** Status 101: none of the ids is known (yet: a just-finished request can take a minute). */
   | ({ kind: 'not_found'; ids: string[]; error_text: string } & AnsweredWith)
   /** Any other API-level error (1 throttled, 4 bad credentials, …). */
@@ -152,10 +160,17 @@ function readAnswer(env: EnvironmentId, received: Received): Json & { status: st
   } as Json & { status: string }
 }
 
-/** One request of a search answer, its checks and events included, in the string form. */
+/**
+ * One request of a search answer, its checks and events included, in the string form. A status
+ * that is a documented one but for letter case and spacing (`in progress`) is read as it (see
+ * `readSearchStatus`); any other is kept as written, for the dashboard to show as it came.
+ */
 function readRequest(value: unknown): unknown {
   if (!isObject(value)) return value
   const request = numbersAsStrings(value)
+  if (typeof request.status === 'string') {
+    request.status = readSearchStatus(request.status) ?? request.status
+  }
   for (const key of ['checks', 'events'] as const) {
     const list = request[key]
     if (Array.isArray(list)) {
@@ -266,7 +281,7 @@ function isStatusCode(value: unknown): boolean {
  * not a status code). What else it carries is not looked at: an upstream that adds a field
  * (`error_text: ""`, `error_text: null`) still answered the request.
  */
-function isRequest(value: unknown): value is VerificationRequest {
+function isRequest(value: unknown): value is SearchedRequest {
   if (!isObject(value)) return false
   const { request_id: id, status } = value
   return (
@@ -311,7 +326,7 @@ export async function searchRequests(
     ...(options.background ? { background: true } : {}),
   })
   const body = readSearchAnswer(received.body)
-  let requests: VerificationRequest[] | null = null
+  let requests: SearchedRequest[] | null = null
   if (isRequest(body)) requests = [body]
   else if (!isSearchError(body) && isObject(body) && Array.isArray(body.verification_requests)) {
     // Fields of the list answer besides the list (a `status`…) say nothing of its requests.

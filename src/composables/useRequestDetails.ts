@@ -33,6 +33,7 @@ import {
   observedPatch,
   patchFromAction,
   patchFromSearch,
+  readSearchStatus,
   type HistoryEntry,
   type HistoryStatus,
 } from '@/utils/history-entry'
@@ -170,7 +171,7 @@ export function useRequestDetails(
         kept.value = applyPatch(base, patch, now)
       }
       // What history (or the copy) knows wins over an answer older than it (see observedPatch).
-      if (!base || !answerIsOlder(base, found.status, sentAt))
+      if (!base || !answerIsOlder(base, readSearchStatus(found.status) ?? 'UNKNOWN', sentAt))
         searchModel.value = fromSearch(env, found, entry.value)
       await requests
         .applySearchResult(env, result, { existingOnly: !add, observedAt: sentAt })

@@ -38,6 +38,7 @@ import {
   applyPatch,
   isFinalStatus,
   isSettled,
+  gonePatch,
   mergeEntries,
   observedPatch,
   patchFromAction,
@@ -727,13 +728,7 @@ export const useRequestsStore = defineStore('requests', () => {
   function markGone(id: string, message: string): Promise<HistoryEntry | undefined> | undefined {
     const entry = byKey.get(id)
     if (!entry || isFinalStatus(entry.status)) return undefined
-    const at = Date.now()
-    const patch = {
-      request_id: id,
-      status: 'UNKNOWN' as const,
-      lastError: { code: '101', message, at },
-    }
-    return updateIfStored(patch)
+    return updateIfStored(gonePatch(entry, message, Date.now()))
   }
 
   async function remove(id: string): Promise<void> {

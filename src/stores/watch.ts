@@ -1,13 +1,13 @@
 /**
- * Live status: keeps every request IN PROGRESS in history up to date without user action, and
+ * Live status: keeps every request in history that may still be in progress up to date without
+ * user action (IN PROGRESS, or found with a status this dashboard does not know), and
  * announces changes of state (in the page, and as a browser notification if allowed).
  * Start it once from app-level code: `useWatchStore().start()`.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch, type WatchStopHandle } from 'vue'
 import { SEARCH_STATUS_INFO } from '@contract/status'
-import type { VerificationRequest } from '@contract/types'
-import { searchRequests } from '@/api/verify'
+import { searchRequests, type SearchedRequest } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
 import {
   shortId,
@@ -17,6 +17,7 @@ import {
   type StatusChange,
 } from '@/stores/requests'
 import { useSettingsStore } from '@/stores/settings'
+import { readSearchStatus, reportedStatus } from '@/utils/history-entry'
 import {
   HistoryPoller,
   type GoneCause,
@@ -54,10 +55,16 @@ export interface WatchFailure {
   at: number
 }
 
-/** Whether an entry should be refreshed: in progress, or just started and never searched. */
+/**
+ * Whether an entry should be refreshed: in progress; found with a status this dashboard does not
+ * know (not known to be over: it is searched until search answers a status it knows, or no longer
+ * finds it); or just started and never searched.
+ */
 function isWatched(entry: HistoryEntry): boolean {
   if (entry.status === 'IN PROGRESS') return true
-  return entry.status === 'UNKNOWN' && entry.lastSearch === null && entry.lastError === null
+  if (entry.status !== 'UNKNOWN') return false
+  if (reportedStatus(entry) !== null) return true
+  return entry.lastSearch === null && entry.lastError === null
 }
 
 function targetOf(entry: HistoryEntry): PollTarget {
@@ -116,11 +123,13 @@ export function updateWatchTargets(
 }
 
 /** True when a search answer tells nothing new about the entry (no write needed). */
-function unchanged(entry: HistoryEntry | undefined, request: VerificationRequest): boolean {
+function unchanged(entry: HistoryEntry | undefined, request: SearchedRequest): boolean {
   const last = entry?.lastSearch
   if (!entry || !last) return false
+  const known = readSearchStatus(request.status)
   return (
-    entry.status === request.status &&
+    entry.status === (known ?? 'UNKNOWN') &&
+    (known !== null || reportedStatus(entry) === request.status) &&
     last.events.length === (request.events?.length ?? 0) &&
     last.checks.length === (request.checks?.length ?? 0) &&
     last.dateFinalized === request.date_finalized &&
@@ -128,13 +137,22 @@ function unchanged(entry: HistoryEntry | undefined, request: VerificationRequest
   )
 }
 
-/** How a change of status is said: `Request …62a2d3 to +447700900532 is now verified (SUCCESS).` */
+/**
+ * How a change of status is said: `Request …62a2d3 to +447700900532 is now verified (SUCCESS).`
+ * A status search reported that this dashboard does not know (`reported`) is said as written:
+ * `… is now BLOCKED, a status this dashboard does not know.`
+ */
 export function statusChangeMessage(
   entry: Pick<HistoryEntry, 'request_id' | 'number' | 'status'>,
+  reported: string | null = null,
 ): string {
-  const title = entry.status === 'UNKNOWN' ? 'not found' : SEARCH_STATUS_INFO[entry.status].title
   const who = entry.number ? ` to ${/^\d+$/.test(entry.number) ? '+' : ''}${entry.number}` : ''
-  return `Request ${shortId(entry.request_id)}${who} is now ${title.toLowerCase()} (${entry.status}).`
+  const request = `Request ${shortId(entry.request_id)}${who}`
+  if (entry.status === 'UNKNOWN' && reported) {
+    return `${request} is now ${reported}, a status this dashboard does not know.`
+  }
+  const title = entry.status === 'UNKNOWN' ? 'not found' : SEARCH_STATUS_INFO[entry.status].title
+  return `${request} is now ${title.toLowerCase()} (${entry.status}).`
 }
 
 export const useWatchStore = defineStore('watch', () => {
@@ -179,7 +197,7 @@ export const useWatchStore = defineStore('watch', () => {
   let stopEvents: WatchStopHandle | null = null
   let onVisibility: (() => void) | null = null
 
-  const poller = new HistoryPoller<VerificationRequest>({
+  const poller = new HistoryPoller<SearchedRequest>({
     targets: () => watched.value,
     async search(env, ids) {
       // Background: polling never uses up a fault the tester injected into the sandbox.
@@ -222,7 +240,7 @@ export const useWatchStore = defineStore('watch', () => {
     if (previous === undefined || previous === entry.status) return
     // Held: the page or panel says it, whichever tab stored the change first.
     if (heldBack.has(entry.request_id)) return
-    const message = statusChangeMessage(entry)
+    const message = statusChangeMessage(entry, reportedStatus(entry))
     const item = { id: nextAnnouncementId++, at: Date.now(), request_id: entry.request_id, message }
     announcements.value = [...announcements.value.slice(-(MAX_ANNOUNCEMENTS - 1)), item]
     if (!change.remote) notify(message, entry.request_id)

@@ -8,7 +8,10 @@ import { SEARCH_STATUSES } from '@contract/types'
 
 export type HistoryEnvironment = 'sandbox' | 'live'
 export type HistoryKind = 'request' | 'psd2'
-/** A search status, or `UNKNOWN` while search has not (or no longer) found the request. */
+/**
+ * A search status, or `UNKNOWN`: search has not (or no longer) found the request, or found it with
+ * a status this dashboard does not know (`reportedStatus` then says which).
+ */
 export type HistoryStatus = SearchStatus | 'UNKNOWN'
 /** How the request came into history. */
 export type HistorySource = 'started' | 'checked' | 'looked-up' | 'handset'
@@ -36,6 +39,11 @@ export interface HistorySearchSnapshot {
   fetchedAt: number
   /** The event whose PIN a correct check used (from the check answer, which search may lag). */
   checkEventId?: string
+  /**
+   * The status as search wrote it when it is none this dashboard knows (`BLOCKED`): the entry's
+   * status is then `UNKNOWN`, and the request is not known to be over. Absent otherwise.
+   */
+  reportedStatus?: string
 }
 
 /** The last failure seen for this request (an API status code or a network/proxy error code). */
@@ -97,14 +105,71 @@ export function isFinalStatus(status: HistoryStatus): boolean {
 }
 
 /**
+ * A request status as search answered it, read as one of the documented statuses, or `null` for
+ * one this dashboard does not know. A status that differs from a documented one only in letter
+ * case and spacing (`in progress`, ` In  Progress `) is read as it: the words say the same, and
+ * no other documented status could be meant. Any other difference (`IN_PROGRESS`, `BLOCKED`)
+ * is not guessed at.
+ */
+export function readSearchStatus(status: string): SearchStatus | null {
+  const words = status.trim().replace(/\s+/g, ' ').toUpperCase()
+  return (SEARCH_STATUSES as readonly string[]).includes(words) ? (words as SearchStatus) : null
+}
+
+/** A request as search answered it: its `status` may be one this dashboard does not know. */
+export type SearchedRequest = Omit<VerificationRequest, 'status'> & { status: string }
+
+/**
+ * The status search last answered for the entry, as written, when it is none this dashboard knows
+ * and nothing since said otherwise (a known status, an action's end, search no longer finding
+ * it); else `null`.
+ */
+export function reportedStatus(entry: Pick<HistoryEntry, 'status' | 'lastSearch'>): string | null {
+  if (entry.status !== 'UNKNOWN') return null
+  const reported = entry.lastSearch?.reportedStatus
+  return reported ? reported : null
+}
+
+/** The snapshot without a reported status (one that no longer says what the request is). */
+function withoutReportedStatus(snapshot: HistorySearchSnapshot): HistorySearchSnapshot {
+  if (snapshot.reportedStatus === undefined) return snapshot
+  const rest = { ...snapshot }
+  delete rest.reportedStatus
+  return rest
+}
+
+/**
+ * The patch that marks an entry as no longer found by search for good (`message` says why, at
+ * `at`): `UNKNOWN` with a 101, its last search kept, but not a status it reported, which is no
+ * longer the request's.
+ */
+export function gonePatch(
+  entry: Pick<HistoryEntry, 'request_id' | 'lastSearch'>,
+  message: string,
+  at: number,
+): HistoryPatch {
+  return {
+    request_id: entry.request_id,
+    status: 'UNKNOWN',
+    lastError: { code: '101', message, at },
+    ...(entry.lastSearch?.reportedStatus !== undefined
+      ? { lastSearch: withoutReportedStatus(entry.lastSearch) }
+      : {}),
+  }
+}
+
+/**
  * Whether the request is over for history's retention: finished, or known to be gone (search
  * answered 101 for good, for example after a sandbox reset, and nothing changed since). Only
- * requests that may still be in progress (IN PROGRESS, or UNKNOWN without a 101) are kept.
+ * requests that may still be in progress (IN PROGRESS, UNKNOWN without a 101, or with a status
+ * search reported that this dashboard does not know) are kept.
  */
-export function isSettled(entry: Pick<HistoryEntry, 'status' | 'lastError'>): boolean {
-  return (
-    isFinalStatus(entry.status) || (entry.status === 'UNKNOWN' && entry.lastError?.code === '101')
-  )
+export function isSettled(
+  entry: Pick<HistoryEntry, 'status' | 'lastError'> & Partial<Pick<HistoryEntry, 'lastSearch'>>,
+): boolean {
+  if (isFinalStatus(entry.status)) return true
+  if (reportedStatus({ status: entry.status, lastSearch: entry.lastSearch ?? null })) return false
+  return entry.status === 'UNKNOWN' && entry.lastError?.code === '101'
 }
 
 /** A fresh entry with defaults, for an id seen for the first time. */
@@ -187,12 +252,17 @@ export function sameEntry(a: HistoryEntry, b: HistoryEntry): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
 
-/** The history patch that a search answer implies. */
+/**
+ * The history patch that a search answer implies. A status this dashboard does not know makes the
+ * entry `UNKNOWN` with the status kept as written (`reportedStatus`), and everything else the
+ * answer said: the request was found, and is not known to be over.
+ */
 export function patchFromSearch(
   environment: HistoryEnvironment,
-  request: VerificationRequest,
+  request: SearchedRequest,
   now: number,
 ): HistoryPatch {
+  const known = readSearchStatus(request.status)
   const checks = Array.isArray(request.checks) ? request.checks : []
   const snapshot: HistorySearchSnapshot = {
     events: Array.isArray(request.events) ? request.events : [],
@@ -209,13 +279,12 @@ export function patchFromSearch(
     firstEventDate: request.first_event_date ?? '',
     lastEventDate: request.last_event_date ?? '',
     fetchedAt: now,
+    ...(known === null ? { reportedStatus: request.status } : {}),
   }
   const patch: HistoryPatch = {
     request_id: request.request_id,
     environment,
-    status: (HISTORY_STATUSES as readonly string[]).includes(request.status)
-      ? request.status
-      : 'UNKNOWN',
+    status: known ?? 'UNKNOWN',
     lastSearch: snapshot,
     lastError: null,
   }
@@ -287,9 +356,13 @@ export function patchFromAction(
     lastActivityAt: Math.max(action.at, base?.lastActivityAt ?? 0),
   }
   if (action.status) patch.status = action.status
+  // A status the action set (verified, cancelled) replaces one search reported.
+  const searched =
+    base?.lastSearch && action.status ? withoutReportedStatus(base.lastSearch) : base?.lastSearch
+  if (searched && searched !== base?.lastSearch) patch.lastSearch = searched
   const check = action.check
   if (!check) return patch
-  const previous: HistorySearchSnapshot = base?.lastSearch ?? {
+  const previous: HistorySearchSnapshot = searched ?? {
     events: [],
     checks: [],
     price: '',
@@ -412,6 +485,9 @@ function checkSnapshot(value: unknown): string[] {
   if (value.checkEventId !== undefined && typeof value.checkEventId !== 'string') {
     problems.push('lastSearch.checkEventId must be a string')
   }
+  if (value.reportedStatus !== undefined && typeof value.reportedStatus !== 'string') {
+    problems.push('lastSearch.reportedStatus must be a string')
+  }
   if (!isTime(value.fetchedAt)) problems.push(`lastSearch.fetchedAt must be ${TIME_PROBLEM}`)
   return problems
 }
@@ -520,6 +596,7 @@ function ownFields(entry: HistoryEntry): HistoryEntry {
           lastEventDate: search.lastEventDate,
           fetchedAt: search.fetchedAt,
           ...(search.checkEventId !== undefined ? { checkEventId: search.checkEventId } : {}),
+          ...(search.reportedStatus !== undefined ? { reportedStatus: search.reportedStatus } : {}),
         }
       : null,
     lastError: error ? { code: error.code, message: error.message, at: error.at } : null,
@@ -558,11 +635,7 @@ function migrateV1(value: Record<string, unknown>): HistoryEntry | null {
     source: 'started',
   }
   if (isObject(value.result) && value.result.request_id === value.id) {
-    const patch = patchFromSearch(
-      environment,
-      value.result as unknown as VerificationRequest,
-      updated,
-    )
+    const patch = patchFromSearch(environment, value.result as unknown as SearchedRequest, updated)
     entry = { ...entry, lastSearch: patch.lastSearch ?? null }
   }
   return entry

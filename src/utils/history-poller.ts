@@ -4,6 +4,8 @@
  * (ceil(N/10) calls), calls to one environment are spaced by `callGapMs`, failures back off
  * exponentially, and nothing runs while the page is hidden (it catches up when shown again).
  */
+import { isFinalStatus, readSearchStatus } from './history-entry'
+
 export type PollEnvironment = 'sandbox' | 'live'
 
 /** Search takes at most ten ids per call (status 18 beyond). */
@@ -103,7 +105,10 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
   private readonly deps: PollerDeps<R>
   private readonly state = new Map<PollEnvironment, EnvState>()
   private started = false
-  /** Last time each id was seen IN PROGRESS by this loop (counts as activity). */
+  /**
+   * Last time each id was seen not over by this loop (counts as activity): IN PROGRESS, or a status
+   * this dashboard does not know.
+   */
   private readonly seen = new Map<string, number>()
   /** When each environment was last reset (epoch ms, `now()`): what is older is gone. */
   private readonly resetAt = new Map<PollEnvironment, number>()
@@ -261,8 +266,9 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
         // In progress as of when the call was sent: an answer to a search sent before a reset
         // does not make a request recent after it.
         for (const request of result.requests) {
-          if (request.status === 'IN PROGRESS') this.seen.set(request.request_id, sentAt)
-          else this.seen.delete(request.request_id)
+          if (!isFinalStatus(readSearchStatus(request.status) ?? 'UNKNOWN')) {
+            this.seen.set(request.request_id, sentAt)
+          } else this.seen.delete(request.request_id)
         }
         await this.deps.onFound(env, result.requests, sentAt)
       }

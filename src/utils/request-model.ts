@@ -4,7 +4,7 @@
  * which the schedule is estimated). Pure.
  */
 import type { AdminRequest } from '@contract/admin'
-import type { EventType, VerificationRequest } from '@contract/types'
+import type { EventType } from '@contract/types'
 import { LIMITS } from '@contract/params'
 import {
   WORKFLOWS,
@@ -12,7 +12,12 @@ import {
   workflowSchedule,
   type WorkflowSchedule,
 } from '@contract/workflows'
-import type { HistoryEntry } from './history-entry'
+import {
+  readSearchStatus,
+  reportedStatus,
+  type HistoryEntry,
+  type SearchedRequest,
+} from './history-entry'
 import { attemptsLeft, parseApiDate, type RequestStatus } from './request-state'
 
 export interface TimelineEvent {
@@ -35,6 +40,11 @@ export interface RequestModel {
   environment: 'sandbox' | 'live'
   kind: 'request' | 'psd2'
   status: RequestStatus
+  /**
+   * The status search answered, as written, when it is none this dashboard knows (`status` is then
+   * `UNKNOWN`: the request was found and is not known to be over).
+   */
+  reportedStatus?: string
   number: string
   brand: string
   payee: string
@@ -127,6 +137,7 @@ export function fromAdmin(r: AdminRequest): RequestModel {
 
 interface SearchLike {
   status: RequestStatus
+  reportedStatus: string | null
   events: { id: string; type: EventType }[]
   checks: { code: string; status: 'VALID' | 'INVALID'; date_received: string }[]
   dateSubmitted: string
@@ -198,6 +209,7 @@ function build(
     environment,
     kind: entry?.kind ?? 'request',
     status: s.status,
+    ...(s.status === 'UNKNOWN' && s.reportedStatus ? { reportedStatus: s.reportedStatus } : {}),
     number: s.number || entry?.number || '',
     brand: entry?.brand ?? '',
     payee: entry?.payee ?? '',
@@ -229,14 +241,16 @@ function build(
 /** From a search answer (plus the history entry, for the parameters sent). */
 export function fromSearch(
   environment: 'sandbox' | 'live',
-  r: VerificationRequest,
+  r: SearchedRequest,
   entry?: HistoryEntry,
 ): RequestModel {
+  const known = readSearchStatus(r.status)
   return build(
     r.request_id,
     environment,
     {
-      status: r.status,
+      status: known ?? 'UNKNOWN',
+      reportedStatus: known === null ? r.status : null,
       events: r.events ?? [],
       checks: r.checks ?? [],
       dateSubmitted: r.date_submitted,
@@ -261,6 +275,7 @@ export function fromHistory(entry: HistoryEntry): RequestModel {
     entry.environment,
     {
       status: entry.status,
+      reportedStatus: reportedStatus(entry),
       events: s?.events ?? [],
       checks: s?.checks ?? [],
       dateSubmitted: s?.dateSubmitted ?? '',

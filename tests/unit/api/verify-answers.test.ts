@@ -338,3 +338,30 @@ describe('a search answer is read by its status, whatever other fields it carrie
     })
   })
 })
+
+describe('a request status search wrote otherwise than documented', () => {
+  const request = (status: string) => ({ request_id: ID, status, checks: [], events: [] })
+
+  it.each(['in progress', ' In  Progress ', 'In\tprogress'])(
+    '%j differs only in case and spacing: read as IN PROGRESS',
+    async (status) => {
+      answer(request(status))
+      expect(await searchRequests('live', [ID])).toMatchObject({
+        kind: 'found',
+        requests: [{ request_id: ID, status: 'IN PROGRESS' }],
+      })
+    },
+  )
+
+  it.each(['BLOCKED', 'IN_PROGRESS', 'Pending review'])(
+    'any other status (%j) is a found request, its status kept as written',
+    async (status) => {
+      answer({ verification_requests: [request(status)] })
+      expect(await searchRequests('live', [ID, OTHER])).toMatchObject({
+        kind: 'found',
+        requests: [{ request_id: ID, status }],
+        missing: [OTHER],
+      })
+    },
+  )
+})
