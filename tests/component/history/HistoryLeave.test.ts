@@ -16,49 +16,74 @@ afterEach(async () => {
   await useRequestsStore().dispose()
 })
 
+/** History at /history with one entry, inside a RouterView; the request page loads when `loaded` resolves. */
+async function mountHistory(loaded: Promise<void>, path = '/history') {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const history = useRequestsStore()
+  await history.ready
+  await history.importJson(JSON.stringify([entry(1)]))
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/history', component: HistoryView },
+      {
+        path: '/requests/:id',
+        component: async () => {
+          await loaded
+          return defineComponent({ render: () => h('p', 'request page') })
+        },
+      },
+    ],
+  })
+  await router.push(path)
+  await router.isReady()
+  wrapper = mount(defineComponent({ render: () => h(RouterView) }), {
+    global: { plugins: [pinia, router] },
+    attachTo: document.body,
+  })
+  await flushPromises()
+  return { router, wrapper }
+}
+
+/** Past the delay after which the search box's text is written into the address. */
+const pastAddressWrite = () => new Promise((resolve) => setTimeout(resolve, 400))
+
 describe('leaving History right after typing a search', () => {
   it('goes where the agent clicked, and Back brings the typed search back', async () => {
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const history = useRequestsStore()
-    await history.ready
-    await history.importJson(JSON.stringify([entry(1)]))
     // The request page loads slowly (a lazy chunk on a slow network): the search box's address
     // write falls due while the navigation is still under way.
     let loaded: () => void = () => undefined
-    const requestPage = new Promise<void>((resolve) => (loaded = resolve))
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [
-        { path: '/history', component: HistoryView },
-        {
-          path: '/requests/:id',
-          component: async () => {
-            await requestPage
-            return defineComponent({ render: () => h('p', 'request page') })
-          },
-        },
-      ],
-    })
-    await router.push('/history')
-    await router.isReady()
-    wrapper = mount(defineComponent({ render: () => h(RouterView) }), {
-      global: { plugins: [pinia, router] },
-      attachTo: document.body,
-    })
-    await flushPromises()
+    const { router, wrapper: w } = await mountHistory(new Promise<void>((r) => (loaded = r)))
 
-    await wrapper.find('input[type="search"]').setValue('abcd')
+    await w.find('input[type="search"]').setValue('abcd')
     const navigation = router.push('/requests/abc')
-    await new Promise((resolve) => setTimeout(resolve, 400)) // past the address write's delay
+    await pastAddressWrite()
     loaded()
     expect(await navigation).toBeUndefined() // not cancelled
     expect(router.currentRoute.value.fullPath).toBe('/requests/abc')
-    expect(wrapper.text()).toBe('request page')
+    expect(w.text()).toBe('request page')
 
     router.back()
     await flushPromises()
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/history?q=abcd'))
-    expect((wrapper.find('input[type="search"]').element as HTMLInputElement).value).toBe('abcd')
+    expect((w.find('input[type="search"]').element as HTMLInputElement).value).toBe('abcd')
+  })
+
+  it('with Back, leaves the address of the page it goes back to as it was', async () => {
+    let loaded: () => void = () => undefined
+    const { router, wrapper: w } = await mountHistory(new Promise<void>((r) => (loaded = r)))
+    loaded()
+    await router.push('/requests/abc')
+    await router.push('/history')
+    await flushPromises()
+
+    await w.find('input[type="search"]').setValue('abcd')
+    router.back()
+    await pastAddressWrite()
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/requests/abc')
+    expect(router.options.history.location).toBe('/requests/abc')
+    expect(w.text()).toBe('request page')
   })
 })
