@@ -155,6 +155,12 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer):
   res.on('close', () => {
     if (!done) void reader.cancel().catch(() => undefined)
   })
+  // A stream the sandbox ends with an error (an event stream whose client stopped reading): the
+  // connection is closed, whatever was still waiting to be sent.
+  reader.closed.catch(() => {
+    done = true
+    res.destroy()
+  })
   const pump = (): void => {
     reader.read().then(
       (chunk) => {
@@ -163,12 +169,14 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer):
           res.end()
           return
         }
-        res.write(chunk.value)
-        pump()
+        // Reads on only once the socket took what was written: a client that stops reading
+        // leaves the rest in the stream, which bounds what it holds.
+        if (res.write(chunk.value)) pump()
+        else res.once('drain', pump)
       },
       () => {
         done = true
-        res.end()
+        res.destroy()
       },
     )
   }

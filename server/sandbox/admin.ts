@@ -316,49 +316,72 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
 }
 
 const encoder = new TextEncoder()
+const CONNECTED = `retry: 3000\n: connected\n\n`
+/** Bytes of events queued for a client before its stream stops asking for more (reads pending). */
+const STREAM_HIGH_WATER_MARK = 16_384
 
 /**
  * `GET /__admin/events`: request changes, new messages, clock moves, resets, and the whole list of
  * faults or test numbers on each change of it (`faults`, `test-numbers`), as SSE.
+ *
+ * The stream is read as fast as the client takes it (the HTTP adapters wait for the socket to
+ * drain). A client that stops reading but keeps the connection open (a suspended tab, a peer gone
+ * without a word) gets its events queued up to `ctx.eventBacklogBytes`; past that its stream is
+ * ended (errored: the queue is dropped and the connection closed). The dashboard connects again by
+ * itself and reads the state anew, so it loses nothing it shows.
  */
 function eventStream(ctx: SandboxContext): Answer {
   let unsubscribe: (() => void) | undefined
   let keepAlive: ReturnType<typeof setInterval> | undefined
+  let ended = false
   const cleanup = () => {
+    ended = true
     unsubscribe?.()
     unsubscribe = undefined
     if (keepAlive) clearInterval(keepAlive)
     keepAlive = undefined
   }
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (text: string) => {
-        try {
-          controller.enqueue(encoder.encode(text))
-        } catch {
-          cleanup()
-        }
-      }
-      send(`retry: 3000\n: connected\n\n`)
-      unsubscribe = ctx.subscribe((event, data) => {
-        if (event === '__close') {
-          cleanup()
+  const backlogLimit = ctx.eventBacklogBytes
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const send = (text: string) => {
+          if (ended) return
           try {
-            controller.close()
+            controller.enqueue(encoder.encode(text))
           } catch {
-            // already closed
+            cleanup()
+            return
           }
-          return
+          // desiredSize = highWaterMark - bytes queued and not read yet.
+          const queued = STREAM_HIGH_WATER_MARK - (controller.desiredSize ?? 0)
+          if (queued > backlogLimit) {
+            cleanup()
+            controller.error(new Error('The event stream client stopped reading.'))
+          }
         }
-        send(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-      })
-      keepAlive = setInterval(() => send(': keep-alive\n\n'), ctx.keepAliveMs)
-      keepAlive.unref?.()
+        send(CONNECTED)
+        unsubscribe = ctx.subscribe((event, data) => {
+          if (event === '__close') {
+            cleanup()
+            try {
+              controller.close()
+            } catch {
+              // already closed
+            }
+            return
+          }
+          send(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+        })
+        keepAlive = setInterval(() => send(': keep-alive\n\n'), ctx.keepAliveMs)
+        keepAlive.unref?.()
+      },
+      cancel() {
+        cleanup()
+      },
     },
-    cancel() {
-      cleanup()
-    },
-  })
+    { highWaterMark: STREAM_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+  )
   return {
     status: 200,
     headers: {

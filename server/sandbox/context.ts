@@ -51,6 +51,11 @@ export interface SandboxContext {
   subscribe(listener: (event: string, data: unknown) => void): () => void
   /** Keep-alive interval of the event stream, ms. */
   keepAliveMs: number
+  /**
+   * Bytes of events held for one event stream client that does not read: past them its stream is
+   * ended (it connects again and reads the state anew).
+   */
+  eventBacklogBytes: number
   /** Whether and where the state is saved (shown by `GET /__admin/`). */
   persistence: SandboxPersistence
 }

@@ -80,6 +80,12 @@ export interface SandboxOptions {
   saveDelayMs?: number
   /** Keep-alive interval of the admin event stream in ms. @default 15000 */
   keepAliveMs?: number
+  /**
+   * Bytes of events the admin event stream holds for a client that stops reading but keeps its
+   * connection open (a suspended tab): past them that client's stream is ended, and it connects
+   * again and reads the state anew (as the dashboard does). @default 1048576
+   */
+  eventBacklogBytes?: number
   /** Handset messages kept. @default 200000 */
   maxMessages?: number
 }
@@ -95,10 +101,13 @@ export interface Sandbox {
   defaultAccount: { apiKey: string; apiSecret: string }
   /** Whether and where the state is saved (also in the admin API's `GET /__admin/`). */
   persistence: SandboxPersistence
+  /** How many admin event streams are subscribed now (one per connected client). */
+  eventStreams(): number
   close(): Promise<void>
 }
 
 export const DEFAULT_BODY_LIMIT = 65_536
+export const DEFAULT_EVENT_BACKLOG_BYTES = 1_048_576
 
 /** Parses `key:secret[:pin_code],key2:secret2` into accounts. */
 export function parseAccounts(spec: string): AccountConfig[] {
@@ -236,6 +245,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     clock,
     bodyLimit,
     keepAliveMs: options.keepAliveMs ?? 15_000,
+    eventBacklogBytes: options.eventBacklogBytes ?? DEFAULT_EVENT_BACKLOG_BYTES,
     // Asked for by `GET /__admin/`: a file free again is taken over first, so the answer is current.
     get persistence() {
       return state.currentPersistence()
@@ -314,6 +324,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     middleware: nodeAdapter(handle, bodyLimit),
     defaultAccount: engine.defaultAccount,
     persistence: state.persistence,
+    eventStreams: () => listeners.size,
     async close() {
       if (closed) return
       await state.close(() => {
