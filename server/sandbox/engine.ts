@@ -104,7 +104,16 @@ export interface EngineOptions {
   searchPerSecond?: number | null
   /** Messages kept by the handset. @default 200000 */
   maxMessages?: number
+  /**
+   * Finished requests kept (SUCCESS, FAILED, EXPIRED, CANCELLED): past it the one that finished
+   * first is forgotten, as the live API forgets (search 101, check 6). Requests in progress are
+   * always kept. @default 20000
+   */
+  maxFinishedRequests?: number
 }
+
+/** Finished requests kept by default. */
+export const DEFAULT_MAX_FINISHED_REQUESTS = 20_000
 
 /**
  * A rate limit over a sliding one-second window: at most `limit` calls accepted in any second
@@ -213,6 +222,8 @@ export type EngineChange =
   | { type: 'message'; record: RequestRecord; event: EventRecord }
   | { type: 'reset' }
   | { type: 'test-numbers' }
+  /** Finished requests forgotten to keep at most `maxFinishedRequests` (oldest finished first). */
+  | { type: 'forget'; ids: string[] }
 
 export interface RequestFilter {
   /** That request only (a look-up that answers an empty list for an unknown id). */
@@ -335,9 +346,14 @@ export class Engine {
   private readonly scheduler = new Scheduler()
   private readonly testNumbers = new Map<string, string>()
   private readonly listeners = new Set<(change: EngineChange) => void>()
+  private readonly maxFinished: number
+  /** Ids of finished requests in the order they finished, from `finishedHead` on. */
+  private finishedIds: string[] = []
+  private finishedHead = 0
 
   constructor(options: EngineOptions) {
     this.clock = options.now
+    this.maxFinished = options.maxFinishedRequests ?? DEFAULT_MAX_FINISHED_REQUESTS
     this.base = options.now() - 1
     this.pinSource = options.pin ?? randomDigits
     this.idSource = options.id ?? randomHex
@@ -822,6 +838,33 @@ export class Engine {
     const numbers = this.inFlight.get(record.accountId)
     if (numbers?.get(record.number) === record.id) numbers.delete(record.number)
     this.emit({ type: 'request', record })
+    this.finishedIds.push(record.id)
+    this.forgetOldFinished()
+  }
+
+  /**
+   * Forgets the requests that finished first while more than `maxFinished` are kept: O(1) per
+   * request forgotten (their messages leave the handset in batches).
+   */
+  private forgetOldFinished(): void {
+    let excess = this.finishedIds.length - this.finishedHead - this.maxFinished
+    if (excess <= 0) return
+    const ids: string[] = []
+    let messages = 0
+    while (excess-- > 0) {
+      const id = this.finishedIds[this.finishedHead++] as string
+      const record = this.requests.get(id)
+      if (!record) continue
+      this.requests.delete(id)
+      messages += record.events.length
+      ids.push(id)
+    }
+    if (this.finishedHead > 1024 && this.finishedHead * 2 > this.finishedIds.length) {
+      this.finishedIds = this.finishedIds.slice(this.finishedHead)
+      this.finishedHead = 0
+    }
+    this.handset.forgot(messages)
+    if (ids.length > 0) this.emit({ type: 'forget', ids })
   }
 
   /** Fires every event and expiry due at `now` (default: the clock), in time order. */
@@ -1018,6 +1061,8 @@ export class Engine {
   /** Forgets every request and message (test numbers and accounts stay). */
   reset(): void {
     this.requests.clear()
+    this.finishedIds = []
+    this.finishedHead = 0
     this.inFlight.clear()
     this.scheduler.clear()
     this.handset.clear()
@@ -1047,7 +1092,17 @@ export class Engine {
     this.requests.clear()
     this.inFlight.clear()
     this.scheduler.clear()
-    const records = snapshot.requests.map((r) => shiftTimes(r, -this.base))
+    let records = snapshot.requests.map((r) => shiftTimes(r, -this.base))
+    // The finished ones in the order they finished; past the limit the first of them are dropped.
+    const finished = records
+      .filter((r) => r.status !== 'IN PROGRESS')
+      .sort((a, b) => a.finalized - b.finalized)
+    const dropped = new Set(
+      finished.slice(0, Math.max(0, finished.length - this.maxFinished)).map((r) => r.id),
+    )
+    if (dropped.size > 0) records = records.filter((r) => !dropped.has(r.id))
+    this.finishedIds = finished.filter((r) => !dropped.has(r.id)).map((r) => r.id)
+    this.finishedHead = 0
     for (const r of records) {
       this.requests.set(r.id, r)
       if (r.status === 'IN PROGRESS') {

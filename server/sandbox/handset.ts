@@ -254,14 +254,33 @@ export class Handset<S extends MessageSource = MessageSource> {
       source.pinExpiry,
   ) {}
 
+  /** Events whose request was forgotten, still in `events` until the next sweep. */
+  private orphans = 0
+
   get size(): number {
-    return this.events.length
+    return this.events.length - this.orphans
+  }
+
+  /**
+   * Notes that requests with `count` messages in all were forgotten: their messages are no longer
+   * listed, and leave the log in one sweep once they are a quarter of it.
+   */
+  forgot(count: number): void {
+    this.orphans += count
+    if (this.orphans > 0 && this.orphans * 4 >= this.events.length) {
+      this.events = this.events.filter((e) => this.resolve(e.rid) !== undefined)
+      this.orphans = 0
+    }
   }
 
   add(event: SentEvent): void {
     this.events.push(event)
     if (this.events.length > this.maxMessages * 1.1) {
       this.events.splice(0, this.events.length - this.maxMessages)
+      if (this.orphans > 0) {
+        this.events = this.events.filter((e) => this.resolve(e.rid) !== undefined)
+        this.orphans = 0
+      }
     }
   }
 
@@ -305,7 +324,7 @@ export class Handset<S extends MessageSource = MessageSource> {
       const e = this.events[i] as SentEvent
       if (filter.request_id && e.rid !== filter.request_id) continue
       if (filter.channel && e.type !== filter.channel) continue
-      if (number || filter.account) {
+      if (number || filter.account || this.orphans > 0) {
         const source = this.resolve(e.rid)
         if (!source) continue
         if (number && source.number !== number) continue
@@ -327,10 +346,12 @@ export class Handset<S extends MessageSource = MessageSource> {
       .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
       .map(({ e }) => e)
       .slice(-this.maxMessages)
+    this.orphans = 0
   }
 
   clear(): void {
     this.events = []
+    this.orphans = 0
   }
 }
 

@@ -88,6 +88,12 @@ export interface SandboxOptions {
   eventBacklogBytes?: number
   /** Handset messages kept. @default 200000 */
   maxMessages?: number
+  /**
+   * Finished requests kept (SUCCESS, FAILED, EXPIRED, CANCELLED), in memory and in the state
+   * file: past it the one that finished first is forgotten (search then answers 101 and check 6
+   * for it, as for an unknown request). Requests in progress are always kept. @default 20000
+   */
+  maxFinishedRequests?: number
 }
 
 export interface Sandbox {
@@ -174,6 +180,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     throttlePerSecond: options.throttlePerSecond,
     searchPerSecond: options.searchPerSecond,
     maxMessages: options.maxMessages,
+    maxFinishedRequests: options.maxFinishedRequests,
   })
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
   const listeners = new Set<(event: string, data: unknown) => void>()

@@ -60,7 +60,7 @@ export interface PersistedState {
 /**
  * One journal line: `s` is its sequence number; then one change. `r` a request as it is now
  * (absolute times), `x` a reset (every request and message forgotten), `t` the test numbers now,
- * `c` the clock offset now.
+ * `c` the clock offset now, `d` requests forgotten (the finished ones past the limit kept).
  */
 export interface JournalLine {
   s: number
@@ -68,6 +68,7 @@ export interface JournalLine {
   x?: 1
   t?: TestNumber[]
   c?: number
+  d?: string[]
 }
 
 export type JournalOp = Omit<JournalLine, 's'>
@@ -208,6 +209,7 @@ export function replayJournal(
     if (typeof line.c === 'number') offset = line.c
     if (Array.isArray(line.t)) testNumbers = line.t
     if (line.r && typeof line.r.id === 'string') requests.set(line.r.id, line.r)
+    if (Array.isArray(line.d)) for (const id of line.d) requests.delete(id)
   }
   return {
     version: 1,

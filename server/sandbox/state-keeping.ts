@@ -279,17 +279,28 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     reset: false,
     clock: false,
     testNumbers: false,
+    forgotten: [] as string[],
   }
   const journalFlush = () => {
     if (!journal) return
     const p = pending
-    if (p.records.size === 0 && !p.reset && !p.clock && !p.testNumbers) return
+    if (
+      p.records.size === 0 &&
+      p.forgotten.length === 0 &&
+      !p.reset &&
+      !p.clock &&
+      !p.testNumbers
+    ) {
+      return
+    }
     const ops: JournalOp[] = []
     if (p.reset) ops.push({ x: 1 })
     if (p.clock) ops.push({ c: clock.offsetMs })
     if (p.testNumbers) ops.push({ t: engine.listTestNumbers() })
     for (const record of p.records.values()) ops.push({ r: engine.exportRecord(record) })
+    if (p.forgotten.length > 0) ops.push({ d: p.forgotten })
     p.records.clear()
+    p.forgotten = []
     p.reset = p.clock = p.testNumbers = false
     journal.append(ops)
   }
@@ -421,8 +432,15 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
       if (change.type === 'request') pending.records.set(change.record.id, change.record)
       else if (change.type === 'reset') {
         pending.records.clear()
+        pending.forgotten = []
         pending.reset = true
       } else if (change.type === 'test-numbers') pending.testNumbers = true
+      else if (change.type === 'forget') {
+        for (const id of change.ids) {
+          pending.records.delete(id)
+          pending.forgotten.push(id)
+        }
+      }
     },
     clockMoved() {
       pending.clock = true

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { getJson, postForm } from './support/http'
+import { admin, expectStarted, listOf, pinOf, startSandbox, type Running } from './support/sandbox'
+import * as T from './support/texts'
+
+// The sandbox keeps at most `maxFinishedRequests` finished requests (SUCCESS, FAILED, EXPIRED,
+// CANCELLED): past it the one that finished first is forgotten, as the live API forgets (search
+// 101, check 6), in the admin lists, the handset and the state file alike. Requests in progress
+// are always kept.
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-retention-'))
+})
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function finish(on: Running, id: string): Promise<void> {
+  const pin = await pinOf(on.base, id)
+  const res = await postForm(on.base, '/verify/check/json', {
+    ...on.creds,
+    request_id: id,
+    code: pin,
+  })
+  expect(res.body.status).toBe('0')
+}
+
+const searchStatus = async (on: Running, id: string) =>
+  (await getJson(on.base, '/verify/search/json', { ...on.creds, request_id: id })).body
+
+describe('finished requests kept', () => {
+  it('forgets the request that finished first past the limit, never one in progress, and the file agrees', async () => {
+    const stateFile = join(dir, 'state.json')
+    const a = await startSandbox({ stateFile, maxFinishedRequests: 2, saveDelayMs: 0 })
+    let ids: string[]
+    let pending: string
+    try {
+      // Started first, never finished: kept however many finish after it.
+      pending = await expectStarted(a)
+      ids = []
+      for (let i = 0; i < 4; i++) ids.push(await expectStarted(a))
+      // Finished in the order 2, 0, 3, 1: the first two to finish (2 and 0) are forgotten.
+      for (const i of [2, 0, 3, 1]) await finish(a, ids[i] as string)
+
+      for (const i of [2, 0]) {
+        const id = ids[i] as string
+        expect(await searchStatus(a, id)).toEqual({
+          request_id: id,
+          status: '101',
+          error_text: T.NO_RESPONSE,
+        })
+        const check = await postForm(a.base, '/verify/check/json', {
+          ...a.creds,
+          request_id: id,
+          code: '1234',
+        })
+        expect(check.body.status).toBe('6')
+        const handset = listOf(await admin(a.base, `/messages?request_id=${id}`), 'messages')
+        expect(handset).toEqual([])
+      }
+      for (const i of [3, 1])
+        expect((await searchStatus(a, ids[i] as string)).status).toBe('SUCCESS')
+      expect((await searchStatus(a, pending)).status).toBe('IN PROGRESS')
+      const listed = listOf(await admin(a.base, '/requests'), 'requests').map((r) => r.request_id)
+      expect(listed.sort()).toEqual([pending, ids[1], ids[3]].sort())
+      const handset = listOf(await admin(a.base, '/messages'), 'messages')
+      expect(handset.map((m) => m.request_id).sort()).toEqual([pending, ids[1], ids[3]].sort())
+    } finally {
+      await a.close()
+    }
+
+    // The state file (snapshot and journal) forgot them too.
+    const b = await startSandbox({ stateFile, maxFinishedRequests: 2 })
+    try {
+      const listed = listOf(await admin(b.base, '/requests'), 'requests').map((r) => r.request_id)
+      expect(listed.sort()).toEqual([pending, ids[1], ids[3]].sort())
+      // One more finish forgets the next one that finished first (3).
+      await finish(b, pending)
+      expect((await searchStatus(b, ids[3] as string)).status).toBe('101')
+      expect((await searchStatus(b, ids[1] as string)).status).toBe('SUCCESS')
+      expect((await searchStatus(b, pending)).status).toBe('SUCCESS')
+    } finally {
+      await b.close()
+    }
+  })
+
+  it('applies the limit to a state file that holds more finished requests', async () => {
+    const stateFile = join(dir, 'state.json')
+    const a = await startSandbox({ stateFile })
+    const ids: string[] = []
+    try {
+      for (let i = 0; i < 5; i++) {
+        const id = await expectStarted(a)
+        await finish(a, id)
+        ids.push(id)
+      }
+    } finally {
+      await a.close()
+    }
+    const b = await startSandbox({ stateFile, maxFinishedRequests: 3 })
+    try {
+      const listed = listOf(await admin(b.base, '/requests'), 'requests').map((r) => r.request_id)
+      expect(listed.sort()).toEqual(ids.slice(2).sort())
+      expect((await searchStatus(b, ids[0] as string)).status).toBe('101')
+    } finally {
+      await b.close()
+    }
+  })
+})
