@@ -34,6 +34,7 @@ import {
 import type { AuthMode } from './proxy/credentials.ts'
 import {
   SANDBOX_HEADER_LIMIT,
+  MAX_FINISHED_VAR,
   SEARCH_PER_SECOND_VAR,
   withSearchPerSecondFromEnv,
   type Sandbox,
@@ -550,7 +551,12 @@ function isFileInside(dir: string, relative: string): boolean {
  * `VONAGE_`/`VERIFY_DESK_` settings and the sandbox's state file, all server-side only.
  */
 const SANDBOX_STATE_FILE_VAR = 'SANDBOX_STATE_FILE'
-const PLUGIN_ENV = [...ENV_PREFIXES, SANDBOX_STATE_FILE_VAR, SEARCH_PER_SECOND_VAR]
+const PLUGIN_ENV = [
+  ...ENV_PREFIXES,
+  SANDBOX_STATE_FILE_VAR,
+  SEARCH_PER_SECOND_VAR,
+  MAX_FINISHED_VAR,
+]
 
 /**
  * The sandbox's options with SANDBOX_STATE_FILE (from the environment or `.env.local`) as its

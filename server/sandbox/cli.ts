@@ -2,7 +2,8 @@
  * `npm run sandbox`: the Verify v1 sandbox alone, at the root of its own port.
  * Options: --port N, --host H (or SANDBOX_PORT / SANDBOX_HOST), --accounts key:secret[:pin_code],...
  * (or SANDBOX_ACCOUNTS), --state FILE | --no-state (or SANDBOX_STATE_FILE), --no-throttle,
- * --search-per-second N (or SANDBOX_SEARCH_PER_SECOND).
+ * --search-per-second N (or SANDBOX_SEARCH_PER_SECOND), --max-finished N (or
+ * SANDBOX_MAX_FINISHED_REQUESTS: finished requests kept, default 20000).
  * A state file another running process holds (its `<file>.lock`) is refused with exit code 1;
  * listening beyond the loopback address prints a warning (the admin API shows every PIN).
  */
@@ -10,6 +11,8 @@ import { createServer } from 'node:http'
 import {
   SANDBOX_HEADER_LIMIT,
   SEARCH_PER_SECOND_VAR,
+  MAX_FINISHED_VAR,
+  parseMaxFinished,
   StateFileInUseError,
   createSandbox,
   parseSearchPerSecond,
@@ -37,6 +40,14 @@ function searchLimit(text: string, source: string): number {
   }
 }
 
+function finishedKept(text: string, source: string): number {
+  try {
+    return parseMaxFinished(text, source)
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error))
+  }
+}
+
 function parseArgs(argv: string[]): CliOptions {
   const env = process.env
   let port = env.SANDBOX_PORT ?? '4010'
@@ -47,6 +58,8 @@ function parseArgs(argv: string[]): CliOptions {
   if (env.SANDBOX_STATE_FILE) sandbox.stateFile = env.SANDBOX_STATE_FILE
   const searchesFromEnv = env[SEARCH_PER_SECOND_VAR]
   if (searchesFromEnv) sandbox.searchPerSecond = searchLimit(searchesFromEnv, SEARCH_PER_SECOND_VAR)
+  const keptFromEnv = env[MAX_FINISHED_VAR]
+  if (keptFromEnv) sandbox.maxFinishedRequests = finishedKept(keptFromEnv, MAX_FINISHED_VAR)
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     const [name, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined]
@@ -74,10 +87,13 @@ function parseArgs(argv: string[]): CliOptions {
       case '--search-per-second':
         sandbox.searchPerSecond = searchLimit(value(), '--search-per-second')
         break
+      case '--max-finished':
+        sandbox.maxFinishedRequests = finishedKept(value(), '--max-finished')
+        break
       case '--help':
       case '-h':
         console.log(
-          'Usage: npm run sandbox -- [--port 4010] [--host 127.0.0.1] [--accounts key:secret[:pin_code],...] [--state FILE | --no-state] [--no-throttle] [--search-per-second N]',
+          'Usage: npm run sandbox -- [--port 4010] [--host 127.0.0.1] [--accounts key:secret[:pin_code],...] [--state FILE | --no-state] [--no-throttle] [--search-per-second N] [--max-finished N]',
         )
         process.exit(0)
         break

@@ -150,16 +150,44 @@ export function parseSearchPerSecond(text: string, source: string): number {
 }
 
 /**
- * The options with `searchPerSecond` from SANDBOX_SEARCH_PER_SECOND in `env` when they name none
- * (options given in code win, as for the state file); throws when the variable is not a limit.
+ * The options with `searchPerSecond` from SANDBOX_SEARCH_PER_SECOND and `maxFinishedRequests`
+ * from SANDBOX_MAX_FINISHED_REQUESTS in `env` when they name none (options given in code win, as
+ * for the state file); throws when a variable is not a whole number.
  */
 export function withSearchPerSecondFromEnv(
   options: SandboxOptions,
   env: Record<string, string | undefined>,
 ): SandboxOptions {
-  const fromEnv = env[SEARCH_PER_SECOND_VAR]
-  if (options.searchPerSecond !== undefined || !fromEnv) return options
-  return { ...options, searchPerSecond: parseSearchPerSecond(fromEnv, SEARCH_PER_SECOND_VAR) }
+  let result = options
+  const searches = env[SEARCH_PER_SECOND_VAR]
+  if (options.searchPerSecond === undefined && searches) {
+    result = { ...result, searchPerSecond: parseSearchPerSecond(searches, SEARCH_PER_SECOND_VAR) }
+  }
+  const kept = env[MAX_FINISHED_VAR]
+  if (options.maxFinishedRequests === undefined && kept) {
+    result = { ...result, maxFinishedRequests: parseMaxFinished(kept, MAX_FINISHED_VAR) }
+  }
+  return result
+}
+
+/**
+ * The variable that sets `maxFinishedRequests`: read like SANDBOX_SEARCH_PER_SECOND (by
+ * `npm run sandbox` from the environment, by the app server from it or `.env.local`).
+ */
+export const MAX_FINISHED_VAR = 'SANDBOX_MAX_FINISHED_REQUESTS'
+
+/**
+ * A number of finished requests to keep written as text (a flag or a variable, named by
+ * `source`): a whole number, 1 or more. Anything else throws an Error that says so.
+ */
+export function parseMaxFinished(text: string, source: string): number {
+  const value = text.trim()
+  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < 1) {
+    throw new Error(
+      `${source} must be a whole number of finished requests to keep (1 or more), not "${text}".`,
+    )
+  }
+  return Number(value)
 }
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCliToExit, spawnCli } from './support/cli'
 import { getJson, postForm } from './support/http'
 import { admin, expectStarted, listOf, pinOf, startSandbox, type Running } from './support/sandbox'
 import * as T from './support/texts'
@@ -108,5 +109,67 @@ describe('finished requests kept', () => {
     } finally {
       await b.close()
     }
+  })
+})
+
+describe('the limit in npm run sandbox', () => {
+  const creds = { api_key: 'sandbox', api_secret: 'sandbox-secret' }
+  /** Starts and verifies two requests; gives the search status of the first, then the second. */
+  async function twoFinished(base: string): Promise<string[]> {
+    const ids: string[] = []
+    for (const number of ['447700900101', '447700900102']) {
+      const start = await postForm(base, '/verify/json', { ...creds, number, brand: 'Acme' })
+      const id = start.body.request_id as string
+      const code = await pinOf(base, id)
+      expect(
+        (await postForm(base, '/verify/check/json', { ...creds, request_id: id, code })).body
+          .status,
+      ).toBe('0')
+      ids.push(id)
+    }
+    const statuses: string[] = []
+    for (const id of ids) {
+      statuses.push(
+        (await getJson(base, '/verify/search/json', { ...creds, request_id: id })).body
+          .status as string,
+      )
+    }
+    return statuses
+  }
+
+  it('takes --max-finished N and SANDBOX_MAX_FINISHED_REQUESTS', async () => {
+    const args = ['--port', '0', '--host', '127.0.0.1', '--no-state']
+    const flag = await spawnCli([...args, '--max-finished', '1'])
+    try {
+      expect(await twoFinished(flag.base)).toEqual(['101', 'SUCCESS'])
+    } finally {
+      await flag.stop()
+    }
+    const fromEnv = await spawnCli(args, { SANDBOX_MAX_FINISHED_REQUESTS: '1' })
+    try {
+      expect(await twoFinished(fromEnv.base)).toEqual(['101', 'SUCCESS'])
+    } finally {
+      await fromEnv.stop()
+    }
+    const byDefault = await spawnCli(args)
+    try {
+      expect(await twoFinished(byDefault.base)).toEqual(['SUCCESS', 'SUCCESS'])
+    } finally {
+      await byDefault.stop()
+    }
+  })
+
+  it('refuses a limit that is not a whole number of 1 or more, naming the flag or the variable', async () => {
+    const args = ['--port', '0', '--host', '127.0.0.1', '--no-state']
+    const flag = await runCliToExit([...args, '--max-finished', '0'])
+    expect(flag.code).toBe(1)
+    expect(flag.stderr).toBe(
+      'sandbox: --max-finished must be a whole number of finished requests to keep (1 or more), not "0".\n',
+    )
+    const variable = await runCliToExit(args, { SANDBOX_MAX_FINISHED_REQUESTS: 'lots' })
+    expect(variable.code).toBe(1)
+    expect(variable.stderr).toContain(
+      'sandbox: SANDBOX_MAX_FINISHED_REQUESTS must be a whole number',
+    )
   })
 })
