@@ -36,7 +36,7 @@ import {
   SANDBOX_HEADER_LIMIT,
   MAX_FINISHED_VAR,
   SEARCH_PER_SECOND_VAR,
-  withSearchPerSecondFromEnv,
+  withSandboxLimitsFromEnv,
   type Sandbox,
   type SandboxPersistence,
 } from './sandbox/index.ts'
@@ -567,7 +567,7 @@ function sandboxOptionsOf(options: SandboxOptions, env: Record<string, string>):
   const withFile =
     options.stateFile === undefined && fromEnv ? { ...options, stateFile: fromEnv } : options
   try {
-    return withSearchPerSecondFromEnv(withFile, env)
+    return withSandboxLimitsFromEnv(withFile, env)
   } catch (error) {
     throw refuse((error as Error).message)
   }

@@ -154,7 +154,7 @@ export function parseSearchPerSecond(text: string, source: string): number {
  * from SANDBOX_MAX_FINISHED_REQUESTS in `env` when they name none (options given in code win, as
  * for the state file); throws when a variable is not a whole number.
  */
-export function withSearchPerSecondFromEnv(
+export function withSandboxLimitsFromEnv(
   options: SandboxOptions,
   env: Record<string, string | undefined>,
 ): SandboxOptions {

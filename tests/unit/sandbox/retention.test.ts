@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EngineChange, RequestRecord } from '../../../server/sandbox/engine'
-import { withSearchPerSecondFromEnv } from '../../../server/sandbox/index'
+import { withSandboxLimitsFromEnv } from '../../../server/sandbox/index'
 import { replayJournal } from '../../../server/sandbox/persistence'
 import { fakeEngine } from './support'
 
@@ -55,11 +55,11 @@ describe('finished requests kept', () => {
 
   it('reads SANDBOX_MAX_FINISHED_REQUESTS when the options name no limit', () => {
     const env = { SANDBOX_MAX_FINISHED_REQUESTS: '500' }
-    expect(withSearchPerSecondFromEnv({}, env)).toEqual({ maxFinishedRequests: 500 })
-    expect(withSearchPerSecondFromEnv({ maxFinishedRequests: 7 }, env)).toEqual({
+    expect(withSandboxLimitsFromEnv({}, env)).toEqual({ maxFinishedRequests: 500 })
+    expect(withSandboxLimitsFromEnv({ maxFinishedRequests: 7 }, env)).toEqual({
       maxFinishedRequests: 7,
     })
-    expect(() => withSearchPerSecondFromEnv({}, { SANDBOX_MAX_FINISHED_REQUESTS: '1.5' })).toThrow(
+    expect(() => withSandboxLimitsFromEnv({}, { SANDBOX_MAX_FINISHED_REQUESTS: '1.5' })).toThrow(
       'SANDBOX_MAX_FINISHED_REQUESTS must be a whole number of finished requests to keep (1 or more), not "1.5".',
     )
   })

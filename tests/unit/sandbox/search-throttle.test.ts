@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   createSandbox,
   parseSearchPerSecond,
-  withSearchPerSecondFromEnv,
+  withSandboxLimitsFromEnv,
 } from '../../../server/sandbox/index'
 import type { Sandbox } from '../../../server/sandbox/index'
 import { CREDS, PIN_CREDS, fakeEngine } from './support'
@@ -215,14 +215,14 @@ describe('the search limit written as text (flag, variable)', () => {
   })
 
   it('comes from SANDBOX_SEARCH_PER_SECOND unless the options name one', () => {
-    expect(withSearchPerSecondFromEnv({}, { SANDBOX_SEARCH_PER_SECOND: '2' })).toEqual({
+    expect(withSandboxLimitsFromEnv({}, { SANDBOX_SEARCH_PER_SECOND: '2' })).toEqual({
       searchPerSecond: 2,
     })
     expect(
-      withSearchPerSecondFromEnv({ searchPerSecond: null }, { SANDBOX_SEARCH_PER_SECOND: '2' }),
+      withSandboxLimitsFromEnv({ searchPerSecond: null }, { SANDBOX_SEARCH_PER_SECOND: '2' }),
     ).toEqual({ searchPerSecond: null })
-    expect(withSearchPerSecondFromEnv({ stateFile: false }, {})).toEqual({ stateFile: false })
-    expect(() => withSearchPerSecondFromEnv({}, { SANDBOX_SEARCH_PER_SECOND: 'x' })).toThrow(
+    expect(withSandboxLimitsFromEnv({ stateFile: false }, {})).toEqual({ stateFile: false })
+    expect(() => withSandboxLimitsFromEnv({}, { SANDBOX_SEARCH_PER_SECOND: 'x' })).toThrow(
       /^SANDBOX_SEARCH_PER_SECOND must be a whole number/,
     )
   })
