@@ -111,6 +111,9 @@ function maskAccounts(list: string): string {
     .join(',')
 }
 
+/** A name that says it holds a secret: `api_secret`, `VERIFY_DESK_TOKEN`, `admin-password`. */
+const SECRET_NAME = '[A-Za-z0-9_-]*(?:secret|token|password)[A-Za-z0-9_-]*'
+
 /**
  * A command line as it may be shown (a lock file's, in a message): the secrets of `--accounts`
  * and of `SANDBOX_ACCOUNTS=` (`key:***`) and the value of any `…SECRET…=`, `…TOKEN…=` or
@@ -122,12 +125,12 @@ export function maskCommand(command: string): string {
       /(--accounts(?:=|\s+)|\bSANDBOX_ACCOUNTS=)(\S+)/g,
       (_, name: string, list: string) => `${name}${maskAccounts(list)}`,
     )
-    .replace(/(\b[A-Za-z0-9_]*(?:SECRET|TOKEN|PASSWORD)[A-Za-z0-9_]*=)\S+/gi, '$1***')
-    .replace(/(--[A-Za-z0-9-]*(?:secret|token|password)[A-Za-z0-9-]*\s+)(?!-)\S+/gi, '$1***')
+    .replace(new RegExp(`(\\b${SECRET_NAME}=)\\S+`, 'gi'), '$1***')
+    .replace(new RegExp(`(--${SECRET_NAME}\\s+)(?!--)\\S+`, 'gi'), '$1***')
 }
 
-const SECRET_OPTION = /^--[A-Za-z0-9-]*(?:secret|token|password)[A-Za-z0-9-]*$/i
-const SECRET_ASSIGNMENT = /^([A-Za-z0-9_-]*(?:SECRET|TOKEN|PASSWORD)[A-Za-z0-9_-]*=)/i
+const SECRET_OPTION = new RegExp(`^--${SECRET_NAME}$`, 'i')
+const SECRET_ASSIGNMENT = new RegExp(`^(${SECRET_NAME}=)`, 'i')
 const ACCOUNTS_ASSIGNMENT = /^(--accounts=|SANDBOX_ACCOUNTS=)/
 
 /**
@@ -139,7 +142,7 @@ export function maskArguments(args: readonly string[]): string {
     .map((arg, i) => {
       const previous = args[i - 1] ?? ''
       if (previous === '--accounts') return maskAccounts(arg)
-      if (SECRET_OPTION.test(previous) && !arg.startsWith('-')) return '***'
+      if (SECRET_OPTION.test(previous) && !arg.startsWith('--')) return '***'
       const accounts = ACCOUNTS_ASSIGNMENT.exec(arg)
       if (accounts) return `${accounts[1]}${maskAccounts(arg.slice(accounts[1]!.length))}`
       const secret = SECRET_ASSIGNMENT.exec(arg)

@@ -312,6 +312,8 @@ describe('maskArguments', () => {
       'server.js --api-secret *** --token ***',
     ],
     [['server.js', '--api-secret=Live 1'], 'server.js --api-secret=***'],
+    [['server.js', '--api_secret', 'Live 1'], 'server.js --api_secret ***'],
+    [['server.js', '--admin-token', '-abc', '--port', '1'], 'server.js --admin-token *** --port 1'],
     [['node', 'vite', '--port', '5173'], 'node vite --port 5173'],
   ])('%j', (args, shown) => {
     expect(maskArguments(args)).toBe(shown)
