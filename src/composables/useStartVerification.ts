@@ -9,33 +9,16 @@
  */
 import { ref } from 'vue'
 import { ApiError } from '@/api/client'
-import { startPsd2, startVerification, type EnvironmentId, type StartResult } from '@/api/verify'
+import { startPsd2, startVerification, type EnvironmentId } from '@/api/verify'
 import { useRequestsStore, type HistoryEntry, type HistoryPatch } from '@/stores/requests'
 import type { RequestKind } from '@contract/params'
 import { maskLivePins } from '@/utils/call-log'
 import { deliveryOf } from '@/utils/call-failure'
 import { useUnansweredStartsStore, type UnansweredStart } from '@/stores/unanswered-starts'
+import type { StartOutcome as StartOutcomeOf } from '@/utils/start-outcome'
 
-export type StartOutcome =
-  | { type: 'started'; requestId: string }
-  | {
-      type: 'rejected'
-      answer: StartResult & { error_text: string }
-      /** For status 10: the earlier start to this number in this tab that got no sure answer. */
-      earlierUncertain?: UnansweredStart
-      /**
-       * That earlier start is now the named request in History, with what was entered for it
-       * (and no longer listed under "Starts without an answer").
-       */
-      earlierInHistory?: boolean
-    }
-  | {
-      type: 'failed'
-      error: ApiError
-      number: string
-      /** Kept under "Starts without an answer" (it may have gone out, or was not sent). */
-      listed?: boolean
-    }
+/** What a start came to, with the earlier start a status 10 is probably about. */
+export type StartOutcome = StartOutcomeOf<UnansweredStart>
 
 /**
  * What History takes from a start without an answer that turned out to be `requestId` (status 10

@@ -10,9 +10,9 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { EnvironmentId } from '@contract/desk'
 import { statusInfo } from '@contract/status'
-import type { StartOutcome } from '@/composables/useStartVerification'
 import { describeFailure } from '@/utils/call-failure'
 import { environmentName } from '@/utils/environment-name'
+import type { StartOutcome } from '@/utils/start-outcome'
 
 /** Notices kept at most (the oldest goes first); announcements kept for the announcer. */
 const MAX_NOTICES = 10
