@@ -217,22 +217,28 @@ export function failureAnswer(
         'not_sent',
       )
     }
-    if (error.answerStatus !== undefined) {
-      // The status line and headers had come: the call was processed, its answer is unknown.
+    const status = error.answerStatus
+    if (status !== undefined && status >= 200 && status < 300) {
+      // A success had begun to come: the call was processed, what it did is unknown. Any other
+      // status (a refusal, a load balancer's 5xx) falls through: the call may not have run.
       const lost = adviceAfterLostAnswer(endpoint, name)
       return new ProxyError(
         502,
         'upstream_unreachable',
-        `${who} began to answer (HTTP ${error.answerStatus}), then dropped the connection${code}: ` +
+        `${who} began to answer (HTTP ${status}), then dropped the connection${code}: ` +
           `the call reached ${name.answerer} and was processed, but its answer was lost.${lost}${setting}`,
         {},
         'maybe',
       )
     }
+    const when =
+      status === undefined
+        ? ' dropped the connection before answering'
+        : ` began to answer (HTTP ${status}), then dropped the connection`
     return new ProxyError(
       502,
       'upstream_unreachable',
-      `${who} dropped the connection before answering${code}.${next}${setting}`,
+      `${who}${when}${code}.${next}${setting}`,
       {},
       'maybe',
     )

@@ -65,7 +65,8 @@ export interface Upstream {
 /**
  * The upstream could not be reached or dropped the connection. `answerStatus` is the HTTP status
  * of an answer that had begun (its status line and headers had arrived) when the connection
- * dropped: the call was processed, only its answer was lost.
+ * dropped: after a 2xx the call was processed, only its answer was lost; after a refusal (401,
+ * 429) or a 5xx (often a load balancer's) it may not have run.
  */
 export class UpstreamNetworkError extends Error {
   constructor(
@@ -219,7 +220,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    // After onResponseStart the upstream had begun to answer: the call was processed.
+    // After onResponseStart the upstream had begun to answer: its status says whether the call ran.
     this.fail(networkError(error, this.status || undefined))
   }
 

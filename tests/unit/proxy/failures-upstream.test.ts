@@ -120,4 +120,37 @@ describe('an answer that began, then was lost', () => {
       /dropped the connection before answering \(ECONNRESET\)\. The check may still have been processed/,
     )
   })
+
+  // A refusal (401, 429) was not processed; a 5xx, often from a load balancer, may not have been.
+  it.each([401, 429, 503])(
+    'says only that an HTTP %i answer may have run, never that it was processed',
+    (status) => {
+      const dropped = new UpstreamNetworkError('r', 'ECONNRESET', status)
+      for (const endpoint of ENDPOINTS) {
+        const error = failureAnswer(dropped, LIVE, endpoint, LIMITS)
+        expect(error, endpoint).toMatchObject({
+          status: 502,
+          code: 'upstream_unreachable',
+          delivery: 'maybe',
+        })
+        expect(error?.message, endpoint).not.toMatch(/was processed|reached Vonage/)
+        expect(error?.message, endpoint).toContain(
+          `began to answer (HTTP ${status}), then dropped the connection (ECONNRESET).`,
+        )
+      }
+      expect(failureAnswer(dropped, LIVE, 'check', LIMITS)?.message).toContain(
+        'The check may still have been processed (using up one of the attempts',
+      )
+      expect(failureAnswer(dropped, LIVE, 'request', LIMITS)?.message).toContain(
+        'if the first one went through, Vonage answers status 10',
+      )
+    },
+  )
+
+  it('says a 2xx answer that dropped was processed', () => {
+    for (const status of [200, 204]) {
+      const dropped = new UpstreamNetworkError('r', 'ECONNRESET', status)
+      expect(failureAnswer(dropped, LIVE, 'check', LIMITS)?.message).toMatch(/was processed/)
+    }
+  })
 })
