@@ -49,13 +49,16 @@ export function historyPatchFromStart(
     }
   }
   const patch: HistoryPatch = { request_id: requestId, source: 'started' }
-  // The kind is only known from how it was sent: an entry known only by its id has no params.
-  if (Object.keys(stored.params).length === 0) patch.kind = start.kind
+  // The kind and the parameters are only known from how it was sent: an entry known only by its
+  // id has none. Parameters History already holds stay whole (never mixed with another start's).
+  if (Object.keys(stored.params).length === 0) {
+    patch.kind = start.kind
+    patch.params = params
+  }
   if (!stored.number) patch.number = start.number
   if (!stored.brand && start.brand) patch.brand = start.brand
   if (!stored.payee && params.payee) patch.payee = params.payee
   if (!stored.amount && params.amount) patch.amount = params.amount
-  patch.params = { ...params, ...stored.params }
   // Searched: the API's submission time stays; else the start's time (the earlier one is kept).
   if (!stored.lastSearch) patch.createdAt = start.at
   return patch

@@ -305,11 +305,27 @@ describe('historyPatchFromStart', () => {
     expect(patch).not.toHaveProperty('brand')
     expect(patch).not.toHaveProperty('number')
     expect(patch).not.toHaveProperty('status')
-    expect(patch.params).toEqual({
+    // The parameters History holds are one start's, whole: never mixed with this one's.
+    expect(patch).not.toHaveProperty('params')
+  })
+
+  it('gives an entry known only by its id the kind and parameters as sent', () => {
+    const stored = entry(43, { params: {} })
+    const start = {
+      id: 'y',
+      at: 5,
+      environment: 'sandbox' as const,
+      kind: 'psd2' as const,
       number: NUMBER,
-      brand: 'Known Brand',
-      workflow_id: '2',
-      lg: 'en-gb',
-    })
+      brand: '',
+      params: { number: NUMBER, payee: 'Shop', amount: '9.99' },
+      code: 'upstream_timeout',
+      httpStatus: 504,
+      message: '',
+      delivery: 'maybe' as const,
+    }
+    const patch = historyPatchFromStart(stored, start, stored.request_id)
+    expect(patch.kind).toBe('psd2')
+    expect(patch.params).toEqual({ number: NUMBER, payee: 'Shop', amount: '9.99' })
   })
 })
