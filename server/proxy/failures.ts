@@ -84,23 +84,18 @@ export function notSent(error: unknown): boolean {
 
 /**
  * The advice after a failure of a call of this endpoint (a log label: `request`, `search.xml`,
- * `admin`…), naming the upstream that answers status 10.
+ * `admin`…), naming the upstream that answers status 10: from `table` (`ANSWER_LOST` once an
+ * answer began, then was lost).
  */
-function adviceAfterFailure(endpoint: string, name: UpstreamName): string {
-  if (endpoint.startsWith('check')) return MAY_HAVE_RUN.check
-  if (endpoint.startsWith('control')) return MAY_HAVE_RUN.control
+function adviceAfterFailure(
+  endpoint: string,
+  name: UpstreamName,
+  table: typeof MAY_HAVE_RUN | typeof ANSWER_LOST = MAY_HAVE_RUN,
+): string {
+  if (endpoint.startsWith('check')) return table.check
+  if (endpoint.startsWith('control')) return table.control
   if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) {
-    return MAY_HAVE_RUN.request(name.answerer)
-  }
-  return TRY_AGAIN
-}
-
-/** The advice after the answer to a call of this endpoint began, then was lost. */
-function adviceAfterLostAnswer(endpoint: string, name: UpstreamName): string {
-  if (endpoint.startsWith('check')) return ANSWER_LOST.check
-  if (endpoint.startsWith('control')) return ANSWER_LOST.control
-  if (endpoint.startsWith('request') || endpoint.startsWith('psd2')) {
-    return ANSWER_LOST.request(name.answerer)
+    return table.request(name.answerer)
   }
   return TRY_AGAIN
 }
@@ -221,7 +216,7 @@ export function failureAnswer(
     if (status !== undefined && status >= 200 && status < 300) {
       // A success had begun to come: the call was processed, what it did is unknown. Any other
       // status (a refusal, a load balancer's 5xx) falls through: the call may not have run.
-      const lost = adviceAfterLostAnswer(endpoint, name)
+      const lost = adviceAfterFailure(endpoint, name, ANSWER_LOST)
       return new ProxyError(
         502,
         'upstream_unreachable',
