@@ -69,7 +69,11 @@ export function startNoticeOf(
         ...base,
         type: 'refused',
         requestId: blocker,
-        message: `${refused} It is your earlier start to this number (${shortId(blocker)}), which went through: it is in History.`,
+        message:
+          `${refused} It is probably your earlier start to this number (${shortId(blocker)}), which went through` +
+          (outcome.earlierInHistory
+            ? ': it is in History.'
+            : ', but History could not take it: it is still listed under Starts without an answer on New verification, naming that request.'),
       }
     }
     return {
