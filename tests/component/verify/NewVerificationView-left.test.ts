@@ -251,6 +251,45 @@ describe('a start answered after the user left New verification', () => {
     expect(said()).toContain('Request to +447700900123 on Sandbox started')
   })
 
+  it('left, then elsewhere while the first page still loads: the second page opens, not the request', async () => {
+    await sendStart('+447700900123')
+    let loadOther: () => void = () => {}
+    const otherPage = new Promise<typeof OtherRequest>(
+      (resolve) => (loadOther = () => resolve(OtherRequest)),
+    )
+    router.addRoute({ path: '/other', component: () => otherPage })
+    const first = router.push('/slow')
+    await flushPromises()
+    const second = router.push('/other')
+    await flushPromises()
+    // The first page arrives: its navigation ends cancelled, replaced by the second one.
+    loadSlowPage()
+    await first
+    await flushPromises()
+    await answer(json({ request_id: REQUEST_ID, status: '0' }))
+    loadOther()
+    await second
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/other')
+    expect(notices()).toHaveLength(1)
+    expect(said()).toContain('Request to +447700900123 on Sandbox started')
+  })
+
+  it('left, then the navigation replacing it failed: New verification is shown, the request opens', async () => {
+    await sendStart('+447700900123')
+    const first = router.push('/slow')
+    await flushPromises()
+    await router.push('/closed')
+    await flushPromises()
+    loadSlowPage()
+    await first
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/')
+    await answer(json({ request_id: REQUEST_ID, status: '0' }))
+    expect(router.currentRoute.value.fullPath).toBe(`/requests/${REQUEST_ID}`)
+    expect(notices()).toHaveLength(0)
+  })
+
   it('a navigation away that failed leaves New verification shown: the request opens', async () => {
     await sendStart('+447700900123')
     await router.push('/closed')
