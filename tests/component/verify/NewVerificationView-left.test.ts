@@ -145,7 +145,9 @@ describe('a start answered after the user left New verification', () => {
     const notice = notices()[0]!
     expect(notice.text()).toContain(message)
     const link = notice.get('a')
-    expect(link.text()).toBe('Open it')
+    expect(link.text()).toBe('Open the request')
+    // Its accessible name holds its visible text (label in name), then says which request.
+    expect(link.attributes('aria-label')).toBe('Open the request to +447700900123')
     expect(link.attributes('href')).toBe(`/requests/${REQUEST_ID}`)
     expect(useRequestsStore().byId(REQUEST_ID)).toMatchObject({
       number: '447700900123',
