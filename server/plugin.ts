@@ -297,7 +297,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       // Vite's dev server serves any file below the root that its deny list does not name: the
       // sandbox's saved state holds every PIN. Setting the list replaces Vite's, so it is repeated.
       if (userServer.fs?.deny === undefined) {
-        const stateFile = sandboxOptionsOf(resolved.sandbox, early).stateFile
+        const stateFile = stateFileOf(resolved.sandbox, early)
         server.fs = {
           deny: [
             ...VITE_FS_DENY,
@@ -558,14 +558,23 @@ const PLUGIN_ENV = [
   MAX_FINISHED_VAR,
 ]
 
+/** The sandbox's state file: the Vite config's, else SANDBOX_STATE_FILE (env or `.env.local`). */
+function stateFileOf(
+  options: SandboxOptions,
+  env: Record<string, string>,
+): string | false | undefined {
+  return options.stateFile === undefined && env[SANDBOX_STATE_FILE_VAR]
+    ? env[SANDBOX_STATE_FILE_VAR]
+    : options.stateFile
+}
+
 /**
- * The sandbox's options with SANDBOX_STATE_FILE (from the environment or `.env.local`) as its
- * state file, and SANDBOX_SEARCH_PER_SECOND as its search limit, when the Vite config names none.
+ * The sandbox's options with its state file from `stateFileOf`, and its limits from
+ * SANDBOX_SEARCH_PER_SECOND and SANDBOX_MAX_FINISHED_REQUESTS, when the Vite config names none.
  */
 function sandboxOptionsOf(options: SandboxOptions, env: Record<string, string>): SandboxOptions {
-  const fromEnv = env[SANDBOX_STATE_FILE_VAR]
-  const withFile =
-    options.stateFile === undefined && fromEnv ? { ...options, stateFile: fromEnv } : options
+  const stateFile = stateFileOf(options, env)
+  const withFile = stateFile === options.stateFile ? options : { ...options, stateFile }
   try {
     return withSandboxLimitsFromEnv(withFile, env)
   } catch (error) {

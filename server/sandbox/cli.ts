@@ -10,12 +10,11 @@
 import { createServer } from 'node:http'
 import {
   SANDBOX_HEADER_LIMIT,
-  SEARCH_PER_SECOND_VAR,
-  MAX_FINISHED_VAR,
-  parseMaxFinished,
   StateFileInUseError,
   createSandbox,
+  parseMaxFinished,
   parseSearchPerSecond,
+  withSandboxLimitsFromEnv,
 } from './index.ts'
 import type { SandboxOptions } from './index.ts'
 import { maskCommand } from './lock.ts'
@@ -31,18 +30,10 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-/** A search limit from a flag or a variable; anything but a whole number, 0 or more, fails. */
-function searchLimit(text: string, source: string): number {
+/** What `read` returns; when it throws, the CLI exits with the error's message. */
+function orFail<T>(read: () => T): T {
   try {
-    return parseSearchPerSecond(text, source)
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error))
-  }
-}
-
-function finishedKept(text: string, source: string): number {
-  try {
-    return parseMaxFinished(text, source)
+    return read()
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error))
   }
@@ -56,10 +47,6 @@ function parseArgs(argv: string[]): CliOptions {
   const sandbox: SandboxOptions = { whenStateFileInUse: 'refuse' }
   if (env.SANDBOX_ACCOUNTS) sandbox.accounts = env.SANDBOX_ACCOUNTS
   if (env.SANDBOX_STATE_FILE) sandbox.stateFile = env.SANDBOX_STATE_FILE
-  const searchesFromEnv = env[SEARCH_PER_SECOND_VAR]
-  if (searchesFromEnv) sandbox.searchPerSecond = searchLimit(searchesFromEnv, SEARCH_PER_SECOND_VAR)
-  const keptFromEnv = env[MAX_FINISHED_VAR]
-  if (keptFromEnv) sandbox.maxFinishedRequests = finishedKept(keptFromEnv, MAX_FINISHED_VAR)
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     const [name, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined]
@@ -85,10 +72,10 @@ function parseArgs(argv: string[]): CliOptions {
         sandbox.throttlePerSecond = null
         break
       case '--search-per-second':
-        sandbox.searchPerSecond = searchLimit(value(), '--search-per-second')
+        sandbox.searchPerSecond = orFail(() => parseSearchPerSecond(value(), '--search-per-second'))
         break
       case '--max-finished':
-        sandbox.maxFinishedRequests = finishedKept(value(), '--max-finished')
+        sandbox.maxFinishedRequests = orFail(() => parseMaxFinished(value(), '--max-finished'))
         break
       case '--help':
       case '-h':
@@ -102,7 +89,8 @@ function parseArgs(argv: string[]): CliOptions {
     }
   }
   if (!/^[0-9]+$/.test(port) || Number(port) > 65535) fail(`invalid port "${port}"`)
-  return { port: Number(port), host, sandbox }
+  // The limit variables fill in what no flag gave, as for the app server.
+  return { port: Number(port), host, sandbox: orFail(() => withSandboxLimitsFromEnv(sandbox, env)) }
 }
 
 function main(): void {
