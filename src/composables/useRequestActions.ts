@@ -15,7 +15,6 @@ import type { CheckResponse, ControlCommand } from '@contract/types'
 import { answerNextStep, answeredWithHttp, describeFailure } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
-import { checksInDoubt } from '@/utils/request-state'
 
 /** Texts joined as sentences (a full stop added where one is missing); empty ones left out. */
 function sentences(...texts: string[]): string {
@@ -76,22 +75,6 @@ function acceptedDetails(
   }
 }
 
-/**
- * Keys of checks whose lost answer a later read settled, for this tab: the call log keeps only the
- * newest reads of a request, and a check once settled stays so when that read drops out of it.
- */
-const settledChecks = new Set<string>()
-/** How many settled checks are kept (the oldest are forgotten first). */
-const MAX_SETTLED_CHECKS = 500
-
-function rememberSettled(key: string): void {
-  settledChecks.add(key)
-  for (const oldest of settledChecks) {
-    if (settledChecks.size <= MAX_SETTLED_CHECKS) break
-    settledChecks.delete(oldest)
-  }
-}
-
 /** Check answers after which the typed code is spent: accepted (0), wrong (16), ended (17). */
 const CODE_USED_STATUSES: ReadonlySet<string> = new Set(['0', '16', '17'])
 
@@ -126,12 +109,7 @@ export function useRequestActions(
    * Checks of the request whose answer was lost, so that each may have used an attempt the count
    * does not hold, until a read of the request sent after it says (see `checksInDoubt`).
    */
-  const uncertainChecks = computed(() => {
-    const id = toValue(requestId)
-    const doubt = checksInDoubt(calls.forRequest(id), id, calls.inFlight, settledChecks)
-    for (const key of doubt.settledNow) rememberSettled(key)
-    return doubt.unsettled
-  })
+  const uncertainChecks = computed(() => calls.uncertainChecks(toValue(requestId)))
 
   /**
    * Sends one action. `record` says what its answer means for the request (status, check, price):
@@ -184,7 +162,7 @@ export function useRequestActions(
                 errorText ?? info.meaning,
                 answeredWithHttp(answer.httpStatus, toValue(environment)),
               ),
-        nextStep: answer.status === '0' ? '' : answerNextStep(answer, info.nextStep),
+        nextStep: answer.status === '0' ? '' : answerNextStep(answer, info.nextStep, action),
         statusChange,
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,

@@ -11,9 +11,12 @@ import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { capCalls, mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
+import { checksInDoubt, unansweredCheck as findUnansweredCheck } from '@/utils/request-state'
 
 /** How many calls are kept in memory (older ones are dropped first). */
 const MAX_CALLS = 1000
+/** How many settled checks are kept (the oldest are forgotten first). */
+const MAX_SETTLED_CHECKS = 500
 /** How many requests' lists of calls `forRequest` keeps built. */
 const MAX_BUILT = 20
 
@@ -147,14 +150,39 @@ export const useCallsStore = defineStore('calls', () => {
   }
 
   /**
+   * Keys of checks whose lost answer a later read settled: the call log keeps only the newest reads
+   * of a request, and a check once settled stays so when that read drops out of it.
+   */
+  const settledChecks = new Set<string>()
+
+  function rememberSettled(keys: readonly string[]): void {
+    for (const key of keys) settledChecks.add(key)
+    for (const oldest of settledChecks) {
+      if (settledChecks.size <= MAX_SETTLED_CHECKS) break
+      settledChecks.delete(oldest)
+    }
+  }
+
+  /**
+   * How many checks of a request may have used an attempt the count does not hold yet (see
+   * `checksInDoubt`); the checks a read settled are remembered.
+   */
+  function uncertainChecks(requestId: string): number {
+    const doubt = checksInDoubt(forRequest(requestId), requestId, inFlight.value, settledChecks)
+    rememberSettled(doubt.settledNow)
+    return doubt.unsettled
+  }
+
+  /**
    * The newest check of a request sent elsewhere (another tab, or this one before a reload) whose
-   * answer is not recorded: it may still be on its way and use up an attempt. Null: none.
+   * answer is not recorded and that no read has settled: it may still be on its way and use up an
+   * attempt. Null: none. The same test as `uncertainChecks`.
    */
   function unansweredCheck(requestId: string): ApiCall | null {
-    const last = forRequest(requestId).find(
-      (c) => c.method !== 'GET' && /(^|\/)verify\/check\//.test(c.path),
-    )
-    return last && last.pending === true && !inFlight.value.has(last.key) ? last : null
+    const list = forRequest(requestId)
+    const doubt = checksInDoubt(list, requestId, inFlight.value, settledChecks)
+    rememberSettled(doubt.settledNow)
+    return findUnansweredCheck(list, requestId, inFlight.value, settledChecks)
   }
 
   function clear(): void {
@@ -181,6 +209,7 @@ export const useCallsStore = defineStore('calls', () => {
     keepOutcome,
     endAction,
     runningAction,
+    uncertainChecks,
     unansweredCheck,
     clear,
     stop,

@@ -219,7 +219,8 @@ export type LoggedCall = Pick<
  */
 export const UNANSWERED_CALL_LIMIT_MS = 30_000
 
-function isCheckCall(call: LoggedCall): boolean {
+/** Whether a call is a code check (`POST …/verify/check/…`). */
+export function isCheckCall(call: Pick<LoggedCall, 'method' | 'path'>): boolean {
   return call.method !== 'GET' && /(^|\/)verify\/check\//.test(call.path)
 }
 
@@ -311,18 +312,48 @@ export function checksInDoubt(
   inFlight: ReadonlySet<string> = new Set(),
   settled: ReadonlySet<string> = new Set(),
 ): ChecksInDoubt {
-  const reads = calls.filter((call) => readFindsRequest(call, requestId)).map((c) => c.startedAt)
+  const reads = readsOfRequest(calls, requestId)
   const result: ChecksInDoubt = { unsettled: 0, settledNow: [] }
   for (const call of calls) {
     if (inFlight.has(call.key) || settled.has(call.key) || !mayHaveUsedAnAttempt(call)) continue
-    const over =
-      call.pending === true
-        ? call.startedAt + UNANSWERED_CALL_LIMIT_MS
-        : call.startedAt + call.durationMs
-    if (reads.some((sentAt) => sentAt >= over)) result.settledNow.push(call.key)
+    if (settledBy(call, reads)) result.settledNow.push(call.key)
     else result.unsettled++
   }
   return result
+}
+
+/** When each read in `calls` that found request `requestId` was sent. */
+function readsOfRequest(calls: readonly LoggedCall[], requestId: string): number[] {
+  return calls.filter((call) => readFindsRequest(call, requestId)).map((c) => c.startedAt)
+}
+
+/**
+ * Whether one of `reads` (when reads that found the request were sent) was sent after `call` was
+ * over: its answer or failure in, or, with no answer recorded, once it cannot be on its way any more.
+ */
+function settledBy(call: LoggedCall, reads: readonly number[]): boolean {
+  const over =
+    call.pending === true
+      ? call.startedAt + UNANSWERED_CALL_LIMIT_MS
+      : call.startedAt + call.durationMs
+  return reads.some((sentAt) => sentAt >= over)
+}
+
+/**
+ * The newest check of request `requestId` sent elsewhere (another tab, or this page before a
+ * reload) with no answer recorded, while it is still in doubt by the same test as `checksInDoubt`:
+ * not on its way from this page (`inFlight`), not in `settled`, and no read that found the request
+ * was sent after it can no longer be on its way. Null: none.
+ */
+export function unansweredCheck<C extends LoggedCall>(
+  calls: readonly C[],
+  requestId: string,
+  inFlight: ReadonlySet<string> = new Set(),
+  settled: ReadonlySet<string> = new Set(),
+): C | null {
+  const last = calls.find(isCheckCall)
+  if (!last || last.pending !== true || inFlight.has(last.key) || settled.has(last.key)) return null
+  return settledBy(last, readsOfRequest(calls, requestId)) ? null : last
 }
 
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */

@@ -7,6 +7,7 @@ import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { useStartVerification } from '@/composables/useStartVerification'
 import { callProgress, MAX_ACTIONS_PER_REQUEST, MAX_READS_PER_REQUEST } from '@/utils/call-log'
+import { UNANSWERED_CALL_LIMIT_MS } from '@/utils/request-state'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
 
 const ID = requestId(7)
@@ -564,5 +565,38 @@ describe('a check with no answer yet: from another tab, or this one', () => {
     hold.release()
     await check
     expect(here.unansweredCheck(ID)).toBeNull()
+  })
+
+  it('a search sent once the unanswered check cannot be on its way ends the warning and the range', async () => {
+    const hold = serveHolding('check/json', (path) =>
+      path.endsWith('search/json') ? { request_id: ID, status: 'IN PROGRESS', checks: [] } : WRONG,
+    )
+    holds.push(hold)
+    const { tab } = await openPage()
+    await tab.upsert(entry(7))
+    void checkCode('sandbox', ID, '1234').catch(() => undefined)
+    await tab.flushCalls()
+    await vi.waitFor(() => expect(hold.sent()).toBe(1))
+
+    // After a reload the check has no answer: a warning, and the attempts left are a range.
+    const { calls: reloaded } = await reloadedCalls(ID)
+    const check = reloaded.unansweredCheck(ID)
+    expect(check).toMatchObject({ path: 'sandbox/verify/check/json', pending: true })
+    expect(reloaded.uncertainChecks(ID)).toBe(1)
+
+    // A search sent too soon (the check may still be on its way) settles nothing.
+    await searchRequests('sandbox', [ID])
+    expect(reloaded.unansweredCheck(ID)).toMatchObject({ key: check?.key })
+    expect(reloaded.uncertainChecks(ID)).toBe(1)
+
+    // One sent once the check cannot be on its way any more settles it: neither remains.
+    vi.useFakeTimers({ toFake: ['Date'], now: check!.startedAt + UNANSWERED_CALL_LIMIT_MS })
+    try {
+      await searchRequests('sandbox', [ID])
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(reloaded.uncertainChecks(ID)).toBe(0)
+    expect(reloaded.unansweredCheck(ID)).toBeNull()
   })
 })

@@ -9,6 +9,7 @@ import {
   mayHaveUsedAnAttempt,
   readFindsRequest,
   UNANSWERED_CALL_LIMIT_MS,
+  unansweredCheck,
   type LoggedCall,
 } from '@/utils/request-state'
 
@@ -219,5 +220,36 @@ describe('attemptsLeftText: never a number that may be false', () => {
     expect(attemptsLeftText(2, 3)).toBe(
       '0 to 2 attempts left for this PIN: 3 checks whose answers were lost may each have used one; at worst the request has already ended (FAILED).',
     )
+  })
+})
+
+describe('unansweredCheck: the same test as the attempts left', () => {
+  const unanswered = check({ pending: true, httpStatus: null, response: null, error: null })
+
+  it('warns of the newest check with no answer recorded until a read settles it', () => {
+    const soon = read(T0 + UNANSWERED_CALL_LIMIT_MS - 1)
+    expect(unansweredCheck([soon, unanswered], ID)).toBe(unanswered)
+    expect(checksInDoubt([soon, unanswered], ID).unsettled).toBe(1)
+
+    // The search that settles the check ends both: no warning, no range.
+    const later = read(T0 + UNANSWERED_CALL_LIMIT_MS)
+    expect(unansweredCheck([later, unanswered], ID)).toBeNull()
+    const doubt = checksInDoubt([later, unanswered], ID)
+    expect(doubt.unsettled).toBe(0)
+    expect(attemptsLeftText(3, doubt.unsettled)).toBe('3 attempts left for this PIN.')
+  })
+
+  it('not once settled (the read dropped out of the log), nor while on its way from this page', () => {
+    expect(unansweredCheck([unanswered], ID, new Set(), new Set(['check-1']))).toBeNull()
+    expect(unansweredCheck([unanswered], ID, new Set(['check-1']))).toBeNull()
+  })
+
+  it('not when the newest check was answered, nor a read of another request settles it', () => {
+    const answered = check({ key: 'check-2', startedAt: T0 + 1, httpStatus: 200, error: null })
+    expect(unansweredCheck([answered, unanswered], ID)).toBeNull()
+    const elsewhere = read(T0 + UNANSWERED_CALL_LIMIT_MS, {
+      response: { request_id: OTHER, status: 'IN PROGRESS', checks: [] },
+    })
+    expect(unansweredCheck([elsewhere, unanswered], ID)).toBe(unanswered)
   })
 })
