@@ -166,21 +166,22 @@ export function failureTitle(error: CallFailure): string {
 }
 
 /**
- * The next step after a Verify answer that refused the call (`nextStep`, its status's): for status
- * 1 (throttled) that came with a `Retry-After`, how long to wait, as for a refusal with HTTP 429.
+ * The next step after a Verify answer that refused `action` (`nextStep`, its status's): for status
+ * 1 (throttled) that came with a `Retry-After`, how long to wait, worded as for HTTP 429.
  */
 export function answerNextStep(
   answer: { status: string; retryAfter?: number },
   nextStep: string,
+  action: FailedAction,
 ): string {
   if (answer.status !== '1' || answer.retryAfter === undefined || answer.retryAfter <= 0) {
     return nextStep
   }
-  return `Wait ${answer.retryAfter} s and send it again.`
+  return `${waitText(answer)}, then ${SEND_AGAIN[action]}.`
 }
 
 /** "Wait 1 s", from the server's Retry-After when it gave one. */
-function waitText(error: CallFailure): string {
+function waitText(error: { retryAfter?: number }): string {
   const seconds = error.retryAfter !== undefined && error.retryAfter > 0 ? error.retryAfter : null
   return seconds === null ? 'Wait a few seconds' : `Wait ${seconds} s`
 }

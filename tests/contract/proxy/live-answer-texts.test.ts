@@ -37,13 +37,13 @@ describe('a throttled answer (status 1), as the dashboard words it', () => {
     })
     const started = await start()
     expect(started).toEqual({ ...throttled, retryAfter: 7 })
-    expect(answerNextStep(started, statusInfo(started.status, 'request').nextStep)).toBe(
-      'Wait 7 s and send it again.',
+    expect(answerNextStep(started, statusInfo(started.status, 'request').nextStep, 'start')).toBe(
+      'Wait 7 s, then send it again.',
     )
     const checked = await check()
     expect(checked).toEqual({ ...throttled, retryAfter: 7 })
-    expect(answerNextStep(checked, statusInfo(checked.status, 'check').nextStep)).toBe(
-      'Wait 7 s and send it again.',
+    expect(answerNextStep(checked, statusInfo(checked.status, 'check').nextStep, 'check')).toBe(
+      'Wait 7 s, then check the code again.',
     )
   })
 
@@ -54,7 +54,7 @@ describe('a throttled answer (status 1), as the dashboard words it', () => {
     })
     const started = await start()
     expect(started).toEqual(throttled)
-    expect(answerNextStep(started, statusInfo(started.status, 'request').nextStep)).toBe(
+    expect(answerNextStep(started, statusInfo(started.status, 'request').nextStep, 'start')).toBe(
       'Wait a second and send it again.',
     )
   })

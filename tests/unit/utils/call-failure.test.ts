@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  answerNextStep,
   answeredWithHttp,
   deliveryOf,
   describeFailure,
@@ -416,5 +417,32 @@ describe('a title and a message said once', () => {
     ['no message', 'Request cancelled.', '', 'Request cancelled.', ''],
   ])('%s', (_name, title, message, shownTitle, shownMessage) => {
     expect(sayOnce(title, message)).toEqual({ title: shownTitle, message: shownMessage })
+  })
+})
+
+describe('answerNextStep: a throttled answer (status 1) with Retry-After', () => {
+  const throttled = { status: '1', retryAfter: 7 }
+
+  it('names the action to do again, worded as for HTTP 429', () => {
+    expect(answerNextStep(throttled, 'Wait a second and send it again.', 'start')).toBe(
+      'Wait 7 s, then send it again.',
+    )
+    expect(answerNextStep(throttled, 'Wait a second and check again.', 'check')).toBe(
+      'Wait 7 s, then check the code again.',
+    )
+    const http429 = describeFailure('check', {
+      ...proxy(429, 'upstream_rate_limited', 'Too many requests.', 'not_sent'),
+      retryAfter: 7,
+    })
+    expect(http429.nextStep).toContain('Wait 7 s, then check the code again.')
+  })
+
+  it("keeps the status's own next step without Retry-After, or for another status", () => {
+    expect(answerNextStep({ status: '1' }, 'Wait a second and check again.', 'check')).toBe(
+      'Wait a second and check again.',
+    )
+    expect(answerNextStep({ status: '16', retryAfter: 7 }, 'Check the code.', 'check')).toBe(
+      'Check the code.',
+    )
   })
 })
