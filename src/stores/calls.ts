@@ -11,12 +11,14 @@ import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { capCalls, mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
-import { checksInDoubt, unansweredCheck as findUnansweredCheck } from '@/utils/request-state'
+import {
+  checksInDoubt,
+  readFindsRequest,
+  unansweredCheck as findUnansweredCheck,
+} from '@/utils/request-state'
 
 /** How many calls are kept in memory (older ones are dropped first). */
 const MAX_CALLS = 1000
-/** How many settled checks are kept (the oldest are forgotten first). */
-const MAX_SETTLED_CHECKS = 500
 /** How many requests' lists of calls `forRequest` keeps built. */
 const MAX_BUILT = 20
 
@@ -34,8 +36,31 @@ export const useCallsStore = defineStore('calls', () => {
   /** Stored calls of the requests loaded with `load`, by request_id, newest first. */
   const stored = shallowRef<ReadonlyMap<string, readonly ApiCall[]>>(new Map())
 
+  /**
+   * When a read that found each request was last sent (by request_id): kept while the call log keeps
+   * only the newest reads, so that a check a read settled stays settled when that read drops out.
+   */
+  const foundAt = shallowRef<ReadonlyMap<string, number>>(new Map())
+
+  /** Notes the reads among `list` that found a request. */
+  function noteFinds(list: readonly ApiCall[]): void {
+    let next: Map<string, number> | null = null
+    for (const call of list) {
+      if (call.method !== 'GET' || call.pending === true) continue
+      for (const id of requestIdsOf(call)) {
+        const known = (next ?? foundAt.value).get(id)
+        if (known !== undefined && known >= call.startedAt) continue
+        if (!readFindsRequest(call, id)) continue
+        next ??= new Map(foundAt.value)
+        next.set(id, call.startedAt)
+      }
+    }
+    if (next) foundAt.value = next
+  }
+
   /** Lists a call as it is sent (`pending`), or puts its answer in its place. */
   function record(call: ApiCall): void {
+    noteFinds([call])
     const list = calls.value
     for (let i = list.length - 1; i >= 0; i--) {
       if (list[i]!.key !== call.key) continue
@@ -73,6 +98,7 @@ export const useCallsStore = defineStore('calls', () => {
   /** Reads the stored calls of a request (made in earlier visits or other tabs). */
   async function load(requestId: string): Promise<void> {
     const list = await requests.loadCalls(requestId)
+    noteFinds(list)
     setStored(requestId, capCalls(mergeCalls(list, stored.value.get(requestId) ?? [])))
   }
 
@@ -80,6 +106,7 @@ export const useCallsStore = defineStore('calls', () => {
   // in storage (another tab polling many requests stores a read of each every few seconds).
   const stopRemote = requests.onCallsStored((records) => {
     let next: Map<string, readonly ApiCall[]> | null = null
+    noteFinds(records.map((record) => record.call))
     for (const record of records) {
       const current = (next ?? stored.value).get(record.request_id)
       if (!current) continue
@@ -150,27 +177,16 @@ export const useCallsStore = defineStore('calls', () => {
   }
 
   /**
-   * Keys of checks whose lost answer a later read settled: the call log keeps only the newest reads
-   * of a request, and a check once settled stays so when that read drops out of it.
-   */
-  const settledChecks = new Set<string>()
-
-  function rememberSettled(keys: readonly string[]): void {
-    for (const key of keys) settledChecks.add(key)
-    for (const oldest of settledChecks) {
-      if (settledChecks.size <= MAX_SETTLED_CHECKS) break
-      settledChecks.delete(oldest)
-    }
-  }
-
-  /**
    * How many checks of a request may have used an attempt the count does not hold yet (see
-   * `checksInDoubt`); the checks a read settled are remembered.
+   * `checksInDoubt`).
    */
   function uncertainChecks(requestId: string): number {
-    const doubt = checksInDoubt(forRequest(requestId), requestId, inFlight.value, settledChecks)
-    rememberSettled(doubt.settledNow)
-    return doubt.unsettled
+    return checksInDoubt(
+      forRequest(requestId),
+      requestId,
+      inFlight.value,
+      foundAt.value.get(requestId) ?? null,
+    )
   }
 
   /**
@@ -179,15 +195,18 @@ export const useCallsStore = defineStore('calls', () => {
    * attempt. Null: none. The same test as `uncertainChecks`.
    */
   function unansweredCheck(requestId: string): ApiCall | null {
-    const list = forRequest(requestId)
-    const doubt = checksInDoubt(list, requestId, inFlight.value, settledChecks)
-    rememberSettled(doubt.settledNow)
-    return findUnansweredCheck(list, requestId, inFlight.value, settledChecks)
+    return findUnansweredCheck(
+      forRequest(requestId),
+      requestId,
+      inFlight.value,
+      foundAt.value.get(requestId) ?? null,
+    )
   }
 
   function clear(): void {
     calls.value = []
     stored.value = new Map()
+    foundAt.value = new Map()
   }
 
   /** Stops recording this tab's calls and listening to other tabs. */

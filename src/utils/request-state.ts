@@ -288,72 +288,70 @@ export function readFindsRequest(call: LoggedCall, requestId: string): boolean {
   })
 }
 
-/** The checks of a request that may have used an attempt the count does not hold (see below). */
-export interface ChecksInDoubt {
-  /** How many: each may have used one more attempt. */
-  unsettled: number
-  /** Keys of checks a read in `calls` has settled, that `settled` did not hold yet. */
-  settledNow: string[]
-}
-
 /**
- * The checks of request `requestId` that may have used an attempt the count does not hold yet: each
+ * How many checks of request `requestId` may have used an attempt the count does not hold yet: each
  * one that `mayHaveUsedAnAttempt`, until a read that found the request was sent after it was over
  * (its answer or failure in; with no answer recorded, once it cannot be on its way any more). That
  * read lists the check if it was processed, and not if it was not: the count is exact again.
  * `calls` is the request's call log, `inFlight` the keys of this page's calls still out (a check on
- * its way here is shown as such), `settled` the keys of checks known to be settled: the log keeps
- * only the newest reads, so the caller keeps `settledNow` for when the read that settled a check
- * has dropped out of it.
+ * its way here is shown as such), `lastFoundAt` when a read that found the request was last sent
+ * (the log keeps only the newest reads: the read that settled a check may have dropped out of it).
  */
 export function checksInDoubt(
   calls: readonly LoggedCall[],
   requestId: string,
   inFlight: ReadonlySet<string> = new Set(),
-  settled: ReadonlySet<string> = new Set(),
-): ChecksInDoubt {
-  const reads = readsOfRequest(calls, requestId)
-  const result: ChecksInDoubt = { unsettled: 0, settledNow: [] }
-  for (const call of calls) {
-    if (inFlight.has(call.key) || settled.has(call.key) || !mayHaveUsedAnAttempt(call)) continue
-    if (settledBy(call, reads)) result.settledNow.push(call.key)
-    else result.unsettled++
-  }
-  return result
+  lastFoundAt: number | null = null,
+): number {
+  const found = lastFound(calls, requestId, lastFoundAt)
+  return calls.filter(
+    (call) => !inFlight.has(call.key) && mayHaveUsedAnAttempt(call) && !settledBy(call, found),
+  ).length
 }
 
-/** When each read in `calls` that found request `requestId` was sent. */
-function readsOfRequest(calls: readonly LoggedCall[], requestId: string): number[] {
-  return calls.filter((call) => readFindsRequest(call, requestId)).map((c) => c.startedAt)
+/** When a read that found request `requestId` was last sent: in `calls`, or `known` if later. */
+function lastFound(
+  calls: readonly LoggedCall[],
+  requestId: string,
+  known: number | null,
+): number | null {
+  let last = known
+  for (const call of calls) {
+    if (readFindsRequest(call, requestId) && (last === null || call.startedAt > last)) {
+      last = call.startedAt
+    }
+  }
+  return last
 }
 
 /**
- * Whether one of `reads` (when reads that found the request were sent) was sent after `call` was
- * over: its answer or failure in, or, with no answer recorded, once it cannot be on its way any more.
+ * Whether a read that found the request, last sent at `foundAt`, was sent after `call` was over:
+ * its answer or failure in, or, with no answer recorded, once it cannot be on its way any more.
  */
-function settledBy(call: LoggedCall, reads: readonly number[]): boolean {
+function settledBy(call: LoggedCall, foundAt: number | null): boolean {
+  if (foundAt === null) return false
   const over =
     call.pending === true
       ? call.startedAt + UNANSWERED_CALL_LIMIT_MS
       : call.startedAt + call.durationMs
-  return reads.some((sentAt) => sentAt >= over)
+  return foundAt >= over
 }
 
 /**
  * The newest check of request `requestId` sent elsewhere (another tab, or this page before a
  * reload) with no answer recorded, while it is still in doubt by the same test as `checksInDoubt`:
- * not on its way from this page (`inFlight`), not in `settled`, and no read that found the request
- * was sent after it can no longer be on its way. Null: none.
+ * not on its way from this page (`inFlight`), and no read that found the request was sent after it
+ * can no longer be on its way. Null: none.
  */
 export function unansweredCheck<C extends LoggedCall>(
   calls: readonly C[],
   requestId: string,
   inFlight: ReadonlySet<string> = new Set(),
-  settled: ReadonlySet<string> = new Set(),
+  lastFoundAt: number | null = null,
 ): C | null {
   const last = calls.find(isCheckCall)
-  if (!last || last.pending !== true || inFlight.has(last.key) || settled.has(last.key)) return null
-  return settledBy(last, readsOfRequest(calls, requestId)) ? null : last
+  if (!last || last.pending !== true || inFlight.has(last.key)) return null
+  return settledBy(last, lastFound(calls, requestId, lastFoundAt)) ? null : last
 }
 
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */
