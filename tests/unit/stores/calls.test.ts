@@ -568,8 +568,13 @@ describe('a check with no answer yet: from another tab, or this one', () => {
   })
 
   it('a search sent once the unanswered check cannot be on its way ends the warning and the range', async () => {
+    let searchFails = false
     const hold = serveHolding('check/json', (path) =>
-      path.endsWith('search/json') ? { request_id: ID, status: 'IN PROGRESS', checks: [] } : WRONG,
+      !path.endsWith('search/json')
+        ? WRONG
+        : searchFails
+          ? { status: '5', error_text: 'Internal Error' }
+          : { request_id: ID, status: 'IN PROGRESS', checks: [] },
     )
     holds.push(hold)
     const { tab } = await openPage()
@@ -596,6 +601,22 @@ describe('a check with no answer yet: from another tab, or this one', () => {
     } finally {
       vi.useRealTimers()
     }
+    expect(reloaded.uncertainChecks(ID)).toBe(0)
+    expect(reloaded.unansweredCheck(ID)).toBeNull()
+
+    // Later failed searches push the one that settled it out of the log: it stays settled.
+    searchFails = true
+    vi.useFakeTimers({ toFake: ['Date'], now: check!.startedAt + UNANSWERED_CALL_LIMIT_MS + 1_000 })
+    try {
+      for (let i = 0; i < MAX_READS_PER_REQUEST + 2; i++) {
+        await searchRequests('sandbox', [ID]).catch(() => undefined)
+      }
+    } finally {
+      vi.useRealTimers()
+    }
+    const reads = reloaded.forRequest(ID).filter((c) => c.method === 'GET')
+    expect(reads).toHaveLength(MAX_READS_PER_REQUEST)
+    expect(reads.every((c) => (c.response as { status?: string }).status === '5')).toBe(true)
     expect(reloaded.uncertainChecks(ID)).toBe(0)
     expect(reloaded.unansweredCheck(ID)).toBeNull()
   })
