@@ -174,10 +174,7 @@ function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: Answer):
         if (res.write(chunk.value)) pump()
         else res.once('drain', pump)
       },
-      () => {
-        done = true
-        res.destroy()
-      },
+      () => undefined, // a failed read rejects `reader.closed` too, which closes the connection
     )
   }
   pump()

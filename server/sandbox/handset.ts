@@ -267,20 +267,20 @@ export class Handset<S extends MessageSource = MessageSource> {
    */
   forgot(count: number): void {
     this.orphans += count
-    if (this.orphans > 0 && this.orphans * 4 >= this.events.length) {
-      this.events = this.events.filter((e) => this.resolve(e.rid) !== undefined)
-      this.orphans = 0
-    }
+    if (this.orphans > 0 && this.orphans * 4 >= this.events.length) this.sweep()
+  }
+
+  /** Drops the messages of forgotten requests from the log. */
+  private sweep(): void {
+    this.events = this.events.filter((e) => this.resolve(e.rid) !== undefined)
+    this.orphans = 0
   }
 
   add(event: SentEvent): void {
     this.events.push(event)
     if (this.events.length > this.maxMessages * 1.1) {
       this.events.splice(0, this.events.length - this.maxMessages)
-      if (this.orphans > 0) {
-        this.events = this.events.filter((e) => this.resolve(e.rid) !== undefined)
-        this.orphans = 0
-      }
+      if (this.orphans > 0) this.sweep()
     }
   }
 

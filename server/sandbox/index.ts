@@ -140,11 +140,14 @@ export const SEARCH_PER_SECOND_VAR = 'SANDBOX_SEARCH_PER_SECOND'
  * searches per second, 0 or more. Anything else throws an Error that says so.
  */
 export function parseSearchPerSecond(text: string, source: string): number {
+  return parseWholeNumber(text, source, 0, 'searches per second')
+}
+
+/** `text` as a whole number of `what`, at least `min`; throws an Error naming `source` if not. */
+function parseWholeNumber(text: string, source: string, min: number, what: string): number {
   const value = text.trim()
-  if (!/^[0-9]{1,9}$/.test(value)) {
-    throw new Error(
-      `${source} must be a whole number of searches per second (0 or more), not "${text}".`,
-    )
+  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < min) {
+    throw new Error(`${source} must be a whole number of ${what} (${min} or more), not "${text}".`)
   }
   return Number(value)
 }
@@ -181,13 +184,7 @@ export const MAX_FINISHED_VAR = 'SANDBOX_MAX_FINISHED_REQUESTS'
  * `source`): a whole number, 1 or more. Anything else throws an Error that says so.
  */
 export function parseMaxFinished(text: string, source: string): number {
-  const value = text.trim()
-  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < 1) {
-    throw new Error(
-      `${source} must be a whole number of finished requests to keep (1 or more), not "${text}".`,
-    )
-  }
-  return Number(value)
+  return parseWholeNumber(text, source, 1, 'finished requests to keep')
 }
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
