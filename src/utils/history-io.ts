@@ -241,7 +241,7 @@ export function parseHistoryFile(text: string, options: ParseHistoryOptions = {}
  * not move until this clock caught up). `updatedAt` is left as it is: it only orders copies of an
  * entry (the newer wins) and retention, and always moves forward from it.
  */
-export function importedEntry(entry: HistoryEntry, now: number): HistoryEntry {
+function importedEntry(entry: HistoryEntry, now: number): HistoryEntry {
   return entry.lastActivityAt > now ? { ...entry, lastActivityAt: now } : entry
 }
 
