@@ -13,6 +13,7 @@ import { storageReason, useStorageProblemsStore } from '@/stores/storage-problem
 import { useSettingsStore } from '@/stores/settings'
 import { toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
+import { shortId } from '@/utils/short-id'
 import type { HistoryChange } from '@/utils/history-sorted'
 import {
   DAY_MS,
@@ -62,6 +63,7 @@ export type {
 } from '@/utils/history-entry'
 
 export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
+export { shortId } from '@/utils/short-id'
 export type { HistoryChange } from '@/utils/history-sorted'
 
 /** Publications whose changes are kept for `changesSince` (a view lags a few at most). */
@@ -86,11 +88,6 @@ const RETRY_SAVE_MS = 5_000
 /** Storage-problem keys of this store. */
 const UNSAVED_PROBLEM = 'history-unsaved'
 const MEMORY_PROBLEM = 'history-memory'
-
-/** The short form of a request_id used in messages (`…62a2d3`). */
-export function shortId(id: string): string {
-  return `…${id.slice(-6)}`
-}
 
 /** A status change seen by this store (`remote`: it came from another tab). */
 export interface StatusChange {

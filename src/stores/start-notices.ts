@@ -12,6 +12,7 @@ import type { EnvironmentId } from '@contract/desk'
 import { statusInfo } from '@contract/status'
 import { describeFailure } from '@/utils/call-failure'
 import { environmentName } from '@/utils/environment-name'
+import { shortId } from '@/utils/short-id'
 import type { StartOutcome } from '@/utils/start-outcome'
 
 /** Notices kept at most (the oldest goes first); announcements kept for the announcer. */
@@ -37,11 +38,6 @@ export interface StartAnnouncement {
   id: number
   at: number
   message: string
-}
-
-/** The short form of a request_id used in messages (`…62a2d3`). */
-function shortId(id: string): string {
-  return `…${id.slice(-6)}`
 }
 
 /** The notice for what a start to `number` (E.164 digits) on `environment` came to. */
