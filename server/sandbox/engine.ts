@@ -18,7 +18,6 @@ import {
   validateCheckParams,
   validateControlParams,
   validateRequestParams,
-  workflowWaits,
   PSD2_LANGUAGES,
   REQUEST_LANGUAGES,
 } from '../../contract/index.ts'
@@ -812,10 +811,19 @@ export class Engine {
     let issued = index
     while (issued > 0 && !events[issued]?.newPin) issued--
     const pinLeft = (events[issued]?.at ?? event.at) + record.pinExpiry * 1000 - event.at
-    let requestLeft = 0
-    const steps = WORKFLOWS[record.workflow].steps.length
-    for (let i = index; i < steps; i++) requestLeft += this.waitAfter(record, i) * 1000
+    const requestLeft = this.restMs(record, index)
     return Math.max(0, Math.floor(Math.min(pinLeft, requestLeft) / 1000))
+  }
+
+  /**
+   * Ms of the workflow left from event `index` on if nothing else happens: the waits after that
+   * event and every later one, as `fire` schedules them (`pin_expiry` for workflows 6 and 7).
+   */
+  private restMs(record: RequestRecord, index: number): number {
+    const steps = WORKFLOWS[record.workflow].steps.length
+    let ms = 0
+    for (let i = index; i < steps; i++) ms += this.waitAfter(record, i) * 1000
+    return ms
   }
 
   /** Seconds to wait after event `index` (no allocation: this runs for every event). */
@@ -823,13 +831,6 @@ export class Engine {
     const workflow = WORKFLOWS[record.workflow]
     if (workflow.expiresWithPin) return record.pinExpiry
     return record.nextEventWait || (workflow.steps[index]?.wait ?? 0)
-  }
-
-  private waits(record: RequestRecord): number[] {
-    return workflowWaits(record.workflow, {
-      pinExpiry: record.pinExpiry,
-      nextEventWait: record.nextEventWait || undefined,
-    })
   }
 
   private finish(record: RequestRecord, status: SearchStatus, at: number): void {
@@ -949,12 +950,8 @@ export class Engine {
     const inProgress = record.status === 'IN PROGRESS'
     const steps = WORKFLOWS[record.workflow].steps.length
     const price = priceFor(record.number)
-    let expiresAt: number | null = null
-    if (inProgress) {
-      const waits = this.waits(record)
-      expiresAt = record.dueAt
-      for (let i = record.next; i < steps; i++) expiresAt += (waits[i] ?? 0) * 1000
-    }
+    // The next event's time (or the expiry's, when none is left) and the waits from it on.
+    const expiresAt = inProgress ? record.dueAt + this.restMs(record, record.next) : null
     return {
       request_id: record.id,
       account_id: record.accountId,
