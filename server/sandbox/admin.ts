@@ -8,6 +8,7 @@ import { JSON_TYPE, httpError, jsonAnswer } from './http.ts'
 import type { SandboxContext } from './context.ts'
 import { messageView } from './handset.ts'
 import { statusFilterOf } from './engine.ts'
+import type { AccountLimits } from './engine.ts'
 import { SEARCH_STATUSES, type EventType, type HttpErrorBody } from '../../contract/index.ts'
 
 const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
@@ -291,12 +292,9 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
       if (apiKey !== undefined && typeof apiKey !== 'string') {
         return httpError(400, 'invalid_value', 'api_key must be a string.')
       }
-      if (apiKey !== undefined && !engine.listAccounts().some((a) => a.api_key === apiKey)) {
+      const limits = { perSecond, searchPerSecond } as AccountLimits
+      if (!engine.setLimits(limits, apiKey)) {
         return httpError(404, 'not_found', `No account with api_key ${apiKey}.`)
-      }
-      if (perSecond !== undefined) engine.setThrottle(perSecond as number | null, apiKey)
-      if (searchPerSecond !== undefined) {
-        engine.setSearchThrottle(searchPerSecond as number | null, apiKey)
       }
       return jsonAnswer(200, { accounts: engine.listAccounts() })
     }

@@ -152,6 +152,14 @@ function countCall(window: RateWindow, now: number): void {
   window.oldest = (window.oldest + 1) % times.length
 }
 
+/** New limits of an account (`undefined`: unchanged; null: off; 0: nothing let through). */
+export interface AccountLimits {
+  /** Calls per second before status 1. */
+  perSecond?: number | null
+  /** Searches per second before status 1, on top of `perSecond`. */
+  searchPerSecond?: number | null
+}
+
 interface Account {
   apiKey: string
   apiSecret: string
@@ -421,7 +429,7 @@ export class Engine {
    * call through (every one answers status 1, to try a client's back-off).
    */
   setThrottle(perSecond: number | null, apiKey?: string): boolean {
-    return this.setLimit('calls', perSecond, apiKey)
+    return this.setLimits({ perSecond }, apiKey)
   }
 
   /**
@@ -429,21 +437,20 @@ export class Engine {
    * switches it off, 0 lets no search through.
    */
   setSearchThrottle(perSecond: number | null, apiKey?: string): boolean {
-    return this.setLimit('searches', perSecond, apiKey)
+    return this.setLimits({ searchPerSecond: perSecond }, apiKey)
   }
 
-  private setLimit(
-    which: 'calls' | 'searches',
-    perSecond: number | null,
-    apiKey: string | undefined,
-  ): boolean {
-    if (apiKey === undefined) {
-      for (const a of this.accounts.values()) a[which] = rateWindow(perSecond)
-      return true
+  /**
+   * Sets the limits given (as `setThrottle` and `setSearchThrottle`; one left out stays as it is)
+   * of one account or (without key) of all. False, and nothing changed, when no account has the key.
+   */
+  setLimits(limits: AccountLimits, apiKey?: string): boolean {
+    const one = apiKey === undefined ? undefined : this.accounts.get(apiKey)
+    if (apiKey !== undefined && !one) return false
+    for (const a of one ? [one] : this.accounts.values()) {
+      if (limits.perSecond !== undefined) a.calls = rateWindow(limits.perSecond)
+      if (limits.searchPerSecond !== undefined) a.searches = rateWindow(limits.searchPerSecond)
     }
-    const a = this.accounts.get(apiKey)
-    if (!a) return false
-    a[which] = rateWindow(perSecond)
     return true
   }
 
