@@ -339,7 +339,7 @@ export function rateLimited(
 }
 
 /** A `Retry-After` value (seconds, or an HTTP date) in whole seconds from `now`; 1 when absent or unreadable. */
-export function retryAfterSeconds(value: string | undefined, now: number): number {
+function retryAfterSeconds(value: string | undefined, now: number): number {
   return readRetryAfter(value, now) ?? 1
 }
 
@@ -362,7 +362,7 @@ const CODE_PARAMETER = /((?:^|[^A-Za-z0-9_])(?:pin_)?code["']?\s*[:=]\s*["']?)([
  * where it stands alone (never inside a longer run of letters or digits, such as a request_id or
  * a phone number, which stay readable).
  */
-export function hideCodes(text: string, codes: readonly string[]): string {
+function hideCodes(text: string, codes: readonly string[]): string {
   let out = text.replace(CODE_PARAMETER, '$1[code]')
   for (const code of codes) {
     const alone = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(code)}(?![A-Za-z0-9])`, 'g')

@@ -59,7 +59,7 @@ export interface AccountConfig {
 }
 
 /** The account that works with no configuration. */
-export const DEFAULT_ACCOUNT: Readonly<AccountConfig> = {
+const DEFAULT_ACCOUNT: Readonly<AccountConfig> = {
   apiKey: 'sandbox',
   apiSecret: 'sandbox-secret',
   accountId: 'sandbox',
@@ -67,7 +67,7 @@ export const DEFAULT_ACCOUNT: Readonly<AccountConfig> = {
 }
 
 /** A second built-in account with custom PINs (`pin_code`) enabled. */
-export const PIN_CODE_ACCOUNT: Readonly<AccountConfig> = {
+const PIN_CODE_ACCOUNT: Readonly<AccountConfig> = {
   apiKey: 'sandbox-pin',
   apiSecret: 'sandbox-pin-secret',
   accountId: 'sandboxpin',
@@ -112,7 +112,7 @@ export interface EngineOptions {
 }
 
 /** Finished requests kept by default. */
-export const DEFAULT_MAX_FINISHED_REQUESTS = 20_000
+const DEFAULT_MAX_FINISHED_REQUESTS = 20_000
 
 /**
  * A rate limit over a sliding one-second window: at most `limit` calls accepted in any second
@@ -324,7 +324,7 @@ function shiftTimes(r: RequestRecord, delta: number): RequestRecord {
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, `''` for 0. */
-export function formatDate(ms: number): string {
+function formatDate(ms: number): string {
   if (!ms) return ''
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
 }

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fetchAdapter, nodeAdapter } from './adapters.ts'
 import { ERROR_TEXTS, type AdminClock } from '../../contract/index.ts'
 import { messageView } from './handset.ts'
-import { Engine, DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT } from './engine.ts'
+import { Engine } from './engine.ts'
 import type { AccountConfig } from './engine.ts'
 import { Faults } from './faults.ts'
 import { VirtualClock } from './context.ts'
@@ -23,8 +23,7 @@ import { cryptoEventId, cryptoId, cryptoPin } from './ids.ts'
 import { createTimer } from './scheduler.ts'
 import { chooseStateFile, keepState } from './state-keeping.ts'
 
-export { DEFAULT_ACCOUNT, PIN_CODE_ACCOUNT }
-export { DEFAULT_STATE_FILE, StateFileInUseError } from './state-keeping.ts'
+export { StateFileInUseError } from './state-keeping.ts'
 /** The HTTP header limit a server hosting the sandbox needs (so a 16 KB URI gets its 414). */
 export { HEADER_LIMIT as SANDBOX_HEADER_LIMIT }
 export type { AccountConfig, SandboxPersistence }
@@ -112,11 +111,11 @@ export interface Sandbox {
   close(): Promise<void>
 }
 
-export const DEFAULT_BODY_LIMIT = 65_536
-export const DEFAULT_EVENT_BACKLOG_BYTES = 1_048_576
+const DEFAULT_BODY_LIMIT = 65_536
+const DEFAULT_EVENT_BACKLOG_BYTES = 1_048_576
 
 /** Parses `key:secret[:pin_code],key2:secret2` into accounts. */
-export function parseAccounts(spec: string): AccountConfig[] {
+function parseAccounts(spec: string): AccountConfig[] {
   return spec
     .split(',')
     .map((s) => s.trim())

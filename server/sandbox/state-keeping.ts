@@ -41,7 +41,7 @@ export class StateFileInUseError extends Error {
   }
 }
 
-export const DEFAULT_STATE_FILE = '.data/sandbox/state.json'
+const DEFAULT_STATE_FILE = '.data/sandbox/state.json'
 /** How often a sandbox in memory checks whether the file it waits for is free again, in ms. */
 const WAIT_CHECK_MS = 2000
 
