@@ -7,6 +7,7 @@ import {
   isSettled,
   mergeEntries,
   readEntry,
+  reportedStatus,
   sameEntry,
   type HistoryEntry,
 } from './history-entry'
@@ -88,7 +89,11 @@ function iso(ms: number): string {
   return Number.isNaN(date.getTime()) ? '' : date.toISOString()
 }
 
-/** All entries as CSV, one row per request (RFC 4180, formulas guarded). */
+/**
+ * All entries as CSV, one row per request (RFC 4180, formulas guarded). A status search answered
+ * that this dashboard does not know is written as search wrote it (as history shows it), not as
+ * `UNKNOWN`.
+ */
 export function historyToCsv(entries: readonly HistoryEntry[]): string {
   return toCsv(
     CSV_COLUMNS,
@@ -100,7 +105,7 @@ export function historyToCsv(entries: readonly HistoryEntry[]): string {
       e.brand,
       e.payee,
       e.amount,
-      e.status,
+      reportedStatus(e) ?? e.status,
       iso(e.createdAt),
       iso(e.updatedAt),
       e.lastSearch?.price ?? '',

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import {
+  applyPatch,
+  patchFromSearch,
+  reportedStatus,
+  type HistoryEntry,
+  type SearchedRequest,
+} from '@/utils/history-entry'
+import {
   HistoryImportError,
+  historyToCsv,
+  historyToJson,
   parseHistoryFile,
   planImport,
   type ImportOutcome,
 } from '@/utils/history-io'
 import { entry, requestId, storedCall as call } from '../stores/history-support'
+import { parseCsv } from './csv-support'
 
 function problemsOf(text: string): string[] {
   try {
@@ -164,5 +174,63 @@ describe('planImport: the rules of an import, on the page and in the worker alik
     const ahead = entry(1, { lastActivityAt: NOW + DAY })
     const plan = planImport({ entries: [ahead], calls: [] }, { retentionDays: 0, now: NOW })
     expect(plan.entries).toEqual([{ ...ahead, lastActivityAt: NOW }])
+  })
+})
+
+describe('export and import: a status search answered that this dashboard does not know', () => {
+  const NOW = Date.UTC(2026, 10, 26, 9, 0, 0)
+
+  function searched(n: number, status: string): SearchedRequest {
+    return {
+      request_id: requestId(n),
+      account_id: 'abcdef01',
+      number: `4477009${String(n).padStart(5, '0')}`,
+      sender_id: 'verify',
+      date_submitted: '2026-11-26 08:59:00',
+      date_finalized: '',
+      checks: [],
+      first_event_date: '2026-11-26 08:59:00',
+      last_event_date: '2026-11-26 08:59:00',
+      price: '0',
+      currency: 'EUR',
+      status,
+      estimated_price_messages_sent: '0.03',
+      events: [],
+    }
+  }
+
+  /** 1: found with BLOCKED; 2: never found (UNKNOWN); 3: found in progress. */
+  const entries: HistoryEntry[] = [
+    applyPatch(entry(1), patchFromSearch('sandbox', searched(1, 'BLOCKED'), NOW), NOW),
+    entry(2, { status: 'UNKNOWN' }),
+    applyPatch(entry(3), patchFromSearch('sandbox', searched(3, 'IN PROGRESS'), NOW), NOW),
+  ]
+
+  /** The status column of the CSV export, by request_id. */
+  function csvStatuses(csv: string): Record<string, string | undefined> {
+    const [header, ...rows] = parseCsv(csv)
+    const column = header!.indexOf('status')
+    return Object.fromEntries(rows.map((row) => [row[0], row[column]]))
+  }
+
+  it('CSV writes it as search wrote it (as history shows it), and an import of the export keeps it', () => {
+    const csv = historyToCsv(entries)
+    expect(csvStatuses(csv)).toEqual({
+      [requestId(1)]: 'BLOCKED',
+      [requestId(2)]: 'UNKNOWN',
+      [requestId(3)]: 'IN PROGRESS',
+    })
+    // Import reads the JSON export (CSV is for reading elsewhere): nothing of the status is lost.
+    const plan = planImport(parseHistoryFile(historyToJson(entries)), {
+      retentionDays: 0,
+      now: NOW + 1000,
+    })
+    const imported = plan
+      .updates(new Map<string, ImportOutcome>())
+      .map((update) => update.next(undefined))
+      .filter((e) => e !== null)
+    expect(imported).toEqual(entries)
+    expect(reportedStatus(imported[0]!)).toBe('BLOCKED')
+    expect(historyToCsv(imported)).toBe(csv)
   })
 })
