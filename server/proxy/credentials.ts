@@ -1,4 +1,5 @@
 /** Credential handling: strip what the browser sent, inject the server's own. Pure: no I/O. */
+import { ProxyError } from './errors.ts'
 
 export interface Credentials {
   apiKey: string
@@ -57,8 +58,25 @@ export interface StrippedBody {
 }
 
 /**
- * Removes credential fields from a JSON-object or form body. A body that is not a JSON object
- * (unparseable, an array) is returned unchanged: the upstream cannot read credentials from it either.
+ * The refusal of a JSON body that cannot be parsed: forwarded as it is, it could carry the
+ * browser's credentials past the stripping (an upstream more lenient than `JSON.parse` would read
+ * them). 415, as for the other bodies the proxy cannot read (not UTF-8, a broken multipart form).
+ */
+function unparseableJson(): ProxyError {
+  return new ProxyError(
+    415,
+    'unsupported_media_type',
+    'The JSON body could not be parsed (Vonage answers such a body with status 999, "Could not ' +
+      'parse request :: Unparseable JSON"): send one JSON object, e.g. ' +
+      '{"number":"447700900000","brand":"Acme"}, or the parameters as a form.',
+  )
+}
+
+/**
+ * Removes credential fields from a JSON-object or form body. A leading byte order mark is dropped
+ * from a JSON body (the upstream drops it too). A JSON body that cannot be parsed is refused (415);
+ * one that parses to something other than an object (an array, a number) is returned unchanged:
+ * the upstream cannot read parameters from it either. An empty JSON body goes on as it is.
  */
 export function stripBody(body: string, kind: BodyKind): StrippedBody {
   if (kind === 'form') {
@@ -71,11 +89,15 @@ export function stripBody(body: string, kind: BodyKind): StrippedBody {
     }
   }
   if (kind === 'json') {
+    // A byte order mark: JSON.parse would refuse it, where the upstream reads past it.
+    if (body.charCodeAt(0) === 0xfeff) body = body.slice(1)
     let parsed: unknown
     try {
       parsed = JSON.parse(body)
     } catch {
-      return { body, params: undefined, removed: 0 }
+      // Nothing to hide in an empty body: the upstream answers it with its own status 999.
+      if (body.trim() === '') return { body, params: undefined, removed: 0 }
+      throw unparseableJson()
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       return { body, params: undefined, removed: 0 }

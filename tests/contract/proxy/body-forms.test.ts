@@ -172,3 +172,54 @@ describe('a multipart/form-data body', () => {
     expect(upstream.arrivals).toHaveLength(0)
   })
 })
+
+describe('a JSON body', () => {
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+  const start = {
+    number: '447700900001',
+    brand: 'Acme',
+    api_key: 'other',
+    api_secret: 'other-secret',
+  }
+
+  it('starting with a byte order mark goes on without the browser credentials', async () => {
+    const res = await call(proxy.port, '/api/sandbox/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat([BOM, Buffer.from(JSON.stringify(start))]),
+    })
+    expect(res.status).toBe(200)
+    const [arrival] = upstream.arrivals
+    expect(arrival?.headers.authorization).toBe(basic(SANDBOX))
+    expect(JSON.parse(arrival?.body ?? '')).toEqual({ number: '447700900001', brand: 'Acme' })
+    expect(proxy.lines.join('\n')).toContain('browser_credentials=dropped')
+  })
+
+  it.each([
+    ['cut short', '{"number":"447700900001","api_key":"other","api_secret":"other-secret"'],
+    ['with a trailing comma', '{"number":"447700900001","api_secret":"other-secret",}'],
+    ['after two byte order marks', '\uFEFF\uFEFF{"api_key":"other","api_secret":"other-secret"}'],
+  ])('that cannot be parsed (%s) is refused with 415 and not sent', async (_, body) => {
+    const res = await call(proxy.port, '/api/live/verify/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    expect(res.status).toBe(415)
+    expect(errorOf(res)).toEqual({
+      code: 'unsupported_media_type',
+      message: expect.stringMatching(/^The JSON body could not be parsed .*status 999/),
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('that is empty goes on for the upstream to answer (nothing in it to strip)', async () => {
+    const res = await call(proxy.port, '/api/live/verify/json?number=447700900001&brand=Acme', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '',
+    })
+    expect(res.status).toBe(200)
+    expect(upstream.arrivals).toHaveLength(1)
+  })
+})

@@ -62,12 +62,26 @@ describe('stripBody', () => {
     })
   })
 
-  it('passes unparseable JSON unchanged (the upstream answers its own 999)', () => {
-    expect(stripBody('{not json', 'json')).toEqual({
-      body: '{not json',
-      params: undefined,
-      removed: 0,
-    })
+  it('refuses JSON that cannot be parsed (415): it is never forwarded with what it holds', () => {
+    expect(() => stripBody('{not json, "api_secret":"s"', 'json')).toThrow(
+      expect.objectContaining({ status: 415, code: 'unsupported_media_type' }),
+    )
+  })
+
+  it('passes an empty JSON body unchanged (the upstream answers its own 999)', () => {
+    expect(stripBody('', 'json')).toEqual({ body: '', params: undefined, removed: 0 })
+  })
+
+  it('passes JSON that is not an object unchanged (the upstream reads no parameter in it)', () => {
+    const body = '[{"api_key":"k"}]'
+    expect(stripBody(body, 'json')).toEqual({ body, params: undefined, removed: 0 })
+  })
+
+  it('drops a leading byte order mark, then strips the credentials', () => {
+    const out = stripBody('\uFEFF{"number":"1","api_key":"k","api_secret":"s"}', 'json')
+    expect(out).toEqual({ body: '{"number":"1"}', params: { number: '1' }, removed: 2 })
+    const clean = stripBody('\uFEFF{"number":"1"}', 'json')
+    expect(clean.body).toBe('{"number":"1"}')
   })
 })
 
