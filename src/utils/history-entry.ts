@@ -5,7 +5,6 @@
  */
 import type { SearchCheck, SearchEvent, SearchStatus, VerificationRequest } from '@contract/types'
 import { SEARCH_STATUSES } from '@contract/types'
-import { SEARCH_STATUS_INFO } from '@contract/status'
 
 export type HistoryEnvironment = 'sandbox' | 'live'
 export type HistoryKind = 'request' | 'psd2'
@@ -129,18 +128,6 @@ export function reportedStatus(entry: Pick<HistoryEntry, 'status' | 'lastSearch'
   if (entry.status !== 'UNKNOWN') return null
   const reported = entry.lastSearch?.reportedStatus
   return reported ? reported : null
-}
-
-/**
- * The entry's status in words, as history lists it: the title of a status this dashboard knows
- * (`In progress`), `Unknown` for a request search has not (or no longer) found, and a status search
- * answered that this dashboard does not know as written (`BLOCKED`: the caller says it is unknown).
- */
-export function statusTitle(entry: Pick<HistoryEntry, 'status' | 'lastSearch'>): string {
-  return (
-    reportedStatus(entry) ??
-    (entry.status === 'UNKNOWN' ? 'Unknown' : SEARCH_STATUS_INFO[entry.status].title)
-  )
 }
 
 /** The snapshot without a reported status (one that no longer says what the request is). */

@@ -3,9 +3,9 @@ import {
   applyPatch,
   patchFromAction,
   patchFromSearch,
-  statusTitle,
   type SearchedRequest,
 } from '@/utils/history-entry'
+import { statusTitle } from '@/utils/history-status'
 import { entry, requestId } from '../stores/history-support'
 
 const NOW = Date.UTC(2026, 10, 26, 9, 0, 0)
