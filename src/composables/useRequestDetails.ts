@@ -193,23 +193,35 @@ export function useRequestDetails(
   let loading: Promise<void> | null = null
   /** When the load in flight was started (epoch ms). */
   let loadingSince = 0
+  /** Whether the load in flight has sent its reads (its answers tell of the time they were read). */
+  let readsSent = false
   /** A load queued to run once the one in flight is done. */
   let again: Promise<void> | null = null
+  /**
+   * What the event stream said of this request (its changes, a reset) and of the clock, counted:
+   * a read sent before the stream said something is older than what it said, and never shown over
+   * it (the stream's answer and the read's travel apart, either may arrive first).
+   */
+  let requestEvents = 0
+  let clockEvents = 0
 
   /**
    * Fetches the request now; concurrent calls share one. A call made after an action on the
    * request (a check, a cancel) never shares a load sent before it, which knows nothing of the
    * action: a new one follows the load in flight. `background`: not asked for by the user (the
    * reload after a sandbox reset): its search never takes a fault injected into the sandbox.
+   * `fresh`: only reads sent from now on will do (the event stream just opened, or said the
+   * sandbox was reset: a read already sent may have been answered before that).
    */
-  function refresh(options: { background?: boolean } = {}): Promise<void> {
+  function refresh(options: { background?: boolean; fresh?: boolean } = {}): Promise<void> {
     const background = options.background === true
     if (loading) {
       const lastAction = Math.max(
         shown.value?.lastActivityAt ?? 0,
         requests.actionFor(toValue(requestId))?.at ?? 0,
       )
-      if (loadingSince >= lastAction) return loading
+      const tooOld = options.fresh === true && readsSent
+      if (!tooOld && loadingSince >= lastAction) return loading
       again ??= loading.then(() => {
         again = null
         return refresh(options)
@@ -217,6 +229,7 @@ export function useRequestDetails(
       return again
     }
     loadingSince = Date.now()
+    readsSent = false
     isLoading.value = true
     error.value = null
     searchFailure.value = null
@@ -227,13 +240,22 @@ export function useRequestDetails(
       const env = environment.value
       const add = mayAdd && !entry.value
       mayAdd = false
+      readsSent = true
+      const requestEventsBefore = requestEvents
+      const clockEventsBefore = clockEvents
       try {
         if (env === 'sandbox') {
           const [admin, clock] = await Promise.all([
             getAdminRequest(id),
             getClock().catch(() => null),
           ])
-          if (clock) clockOffset.value = clock.offset_ms
+          if (clock && clockEvents === clockEventsBefore) clockOffset.value = clock.offset_ms
+          if (requestEvents !== requestEventsBefore) {
+            // The event stream told of the request (or of a reset) since these reads went out:
+            // what it said is newer and stays shown. History still takes the look-up.
+            if (add) await refreshFromSearch(env, id, add, background).catch(() => undefined)
+            return
+          }
           if (admin) {
             // An answer read before the event stream said the request ended is older: kept out.
             const shownStatus = adminModel.value?.status
@@ -282,24 +304,29 @@ export function useRequestDetails(
     stream = openSandboxEvents(
       (event) => {
         if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
+          requestEvents++
           adminModel.value = fromAdmin(event.data)
           gone.value = null
           recovered()
         } else if (event.type === 'clock') {
+          clockEvents++
           clockOffset.value = event.data.offset_ms
         } else if (event.type === 'reset') {
+          requestEvents++
           // Said at once: the request is gone with everything else (the reload only confirms it).
           gone.value = 'reset'
           adminModel.value = null
-          void refresh({ background: true })
+          void refresh({ background: true, fresh: true })
         }
       },
       undefined,
       () => {
         // Open, or back after a break (the server restarted, the network came back): what changed
-        // meanwhile (the request expired, ended, or is gone) was not pushed, so it is read again
-        // (the first open shares the page's first load while that is on its way).
-        void refresh({ background: true })
+        // before (the clock moved, the request ended or is gone) was not pushed, so it is read
+        // again, by reads sent from now on: a load whose reads went out before may have been
+        // answered before that change (the page's first load shares this one only while it has
+        // not sent its reads, as when the stream was already open).
+        void refresh({ background: true, fresh: true })
       },
     )
   }

@@ -4,7 +4,9 @@
  * a sandbox reset makes it say the request no longer exists (never a cancel of a request that is
  * gone), and a check by another client makes it say the request has ended. The focus goes to the
  * sentence that says it, never to the page's body, and that is all a screen reader hears of it:
- * neither the panel's own region nor the app's announcer says it again.
+ * neither the panel's own region nor the app's announcer says it again. A clock moved on while the
+ * panel connects to the sandbox's event stream (and before its first load is done) still opens
+ * its cancel.
  */
 import type { Page } from 'playwright-core'
 import { afterEach, expect, test } from 'vitest'
@@ -32,12 +34,8 @@ function focusIs(page: Page): Promise<string> {
   })
 }
 
-/**
- * Starts a request from the tester's own app, then the same number here: refused with status 10.
- * From then on, what a screen reader hears of the blocking request is recorded: the panel's own
- * region, the app's announcer (lines naming the request), and the sentence the focus goes to.
- */
-async function refusedWithStatus10(page: Page): Promise<string> {
+/** Starts a request from the tester's own app, then the same number here: refused with status 10. */
+async function refused(page: Page): Promise<string> {
   const number = randomNumber()
   const id = await startFromOwnApp(number.digits, 'Blocker')
   await page.goto('/')
@@ -45,6 +43,16 @@ async function refusedWithStatus10(page: Page): Promise<string> {
   await page.getByLabel('Brand (brand)').fill('E2E Shop')
   await page.getByRole('button', { name: 'Start verification' }).click()
   await page.getByRole('heading', { name: /^Status 10: / }).waitFor(POLL)
+  return id
+}
+
+/**
+ * Refused with status 10 (see `refused`), then the clock moves 31 s on, so the panel's cancel opens.
+ * From then on, what a screen reader hears of the blocking request is recorded: the panel's own
+ * region, the app's announcer (lines naming the request), and the sentence the focus goes to.
+ */
+async function refusedWithStatus10(page: Page): Promise<string> {
+  const id = await refused(page)
   // Cancel opens 30 s after the start.
   await advanceClock(31)
   const cancel = page.getByRole('button', { name: 'Cancel the blocking request' })
@@ -118,6 +126,23 @@ async function historyHas(page: Page, id: string, status: string): Promise<void>
   await page.waitForTimeout(300)
 }
 
+/**
+ * Holds the page's requests to the API path ending in `path` until the returned function is
+ * called: they then go on to the server unchanged (the network was only slow).
+ */
+async function holdRequests(page: Page, path: string): Promise<() => void> {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route(
+    (url) => url.pathname.endsWith(path),
+    async (route) => {
+      await released
+      await route.continue()
+    },
+  )
+  return release
+}
+
 afterEach(async () => {
   // Other files share the sandbox: the clock moved here is put back.
   await fetch(`${baseURL()}/api/sandbox/__admin/reset`, { method: 'POST' })
@@ -169,4 +194,29 @@ test('verified by another client: the panel says it has ended, once, and the foc
   // History's poll has the new state too: the app's announcer leaves it to the sentence read out.
   await historyHas(page, id, 'SUCCESS')
   expect(await heard(page)).toEqual(['focus: It has ended (SUCCESS): you can start again now.'])
+})
+
+test('the clock moves on while the panel connects to the sandbox: its cancel opens all the same', async () => {
+  const { page } = app
+  // The panel's event stream connects slowly, and its first load (the look-up that adds the
+  // request to history) is still on its way when the stream opens.
+  const stream = '/api/sandbox/__admin/events'
+  const releaseStream = await holdRequests(page, stream)
+  const releaseLookUp = await holdRequests(page, '/api/sandbox/verify/search/json')
+  await refused(page)
+  const cancel = page.getByRole('button', { name: 'Cancel the blocking request' })
+  // The panel has read the request and the clock: its cancel opens 30 s after the start.
+  await expect
+    .poll(() => page.locator('#blocking-cancel-reason').textContent(), POLL)
+    .toMatch(/cancel possible in/)
+
+  // Moved on before the stream is open: no event tells the panel of it.
+  await advanceClock(31)
+  const streamOpen = page.waitForResponse((response) => response.url().endsWith(stream))
+  releaseStream()
+  await streamOpen
+  releaseLookUp()
+
+  await expect.poll(() => cancel.isEnabled(), POLL).toBe(true)
+  expect(await cancel.getAttribute('aria-describedby')).toBeNull()
 })

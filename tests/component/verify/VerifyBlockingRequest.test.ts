@@ -3,8 +3,8 @@ import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { AdminRequest } from '@contract/admin'
-import { searchRequests } from '@/api/verify'
+import type { AdminClock, AdminRequest } from '@contract/admin'
+import { searchRequests, type SearchResult } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
@@ -361,5 +361,136 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
     })
     expect(wrapper!.text()).toContain('It has ended (EXPIRED)')
     expect(document.activeElement).toBe(link)
+  })
+})
+
+describe('the status-10 panel: what the sandbox does while the panel reads it', () => {
+  /** The sandbox's clock, `offset_ms` ahead of this browser's. */
+  const clockAt = (offset_ms: number): AdminClock => ({
+    now: '',
+    now_ms: 0,
+    offset_ms,
+    next_due_at: null,
+  })
+  function deferred<T>() {
+    let resolve!: (value: T) => void
+    const promise = new Promise<T>((r) => (resolve = r))
+    return { promise, resolve }
+  }
+  /**
+   * The panel's event stream, driven by the test: it opens (`open`, as the server's answer arrives)
+   * and pushes (`push`) only when told, as a stream still connecting does.
+   */
+  const stream = () => {
+    const [onEvent, , onOpen] = vi.mocked(openSandboxEvents).mock.lastCall!
+    return {
+      async open() {
+        onOpen!()
+        await flushPromises()
+      },
+      async push(event: SandboxEvent) {
+        onEvent(event)
+        await flushPromises()
+      },
+    }
+  }
+  const notYetInHistory = (): SearchResult => ({ kind: 'found', requests: [], missing: [] })
+
+  it('the clock moves 30 s on after its first read, before its event stream opens: the cancel opens', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now()))
+    // The look-up that adds the request to history is still on its way when the stream opens.
+    const lookUp = deferred<SearchResult>()
+    vi.mocked(searchRequests).mockReturnValueOnce(lookUp.promise)
+    await mountPanel()
+    expect(reason()).toMatch(/^cancel possible in /)
+
+    // Another client moves the clock on while the stream connects: no event tells of it.
+    vi.mocked(getClock).mockResolvedValue(clockAt(31_000))
+    await stream().open()
+    lookUp.resolve(notYetInHistory())
+    await flushPromises()
+
+    expect(cancelButton().disabled).toBe(false)
+    expect(wrapper!.find('#blocking-cancel-reason').exists()).toBe(false)
+  })
+
+  it('verified by another client after its first read, before its event stream opens: says it has ended', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    const lookUp = deferred<SearchResult>()
+    vi.mocked(searchRequests).mockReturnValueOnce(lookUp.promise)
+    await mountPanel()
+    expect(cancelButton().disabled).toBe(false)
+
+    vi.mocked(getAdminRequest).mockResolvedValue(
+      adminRequest(BLOCKER_ID, Date.now() - 40_000, {
+        status: 'SUCCESS',
+        finalized_at: new Date().toISOString(),
+      }),
+    )
+    await stream().open()
+    lookUp.resolve(notYetInHistory())
+    await flushPromises()
+
+    expect(wrapper!.text()).toContain('It has ended (SUCCESS): you can start again now.')
+    expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
+  })
+
+  it('reads once when its event stream is open already', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    vi.mocked(getClock).mockClear()
+    // An open stream says so at once (in a microtask) to a new subscriber.
+    vi.mocked(openSandboxEvents).mockImplementationOnce((_onEvent, _onError, onOpen) => {
+      queueMicrotask(() => onOpen?.())
+      return { close() {} }
+    })
+    await mountPanel()
+    expect(cancelButton().disabled).toBe(false)
+    expect(vi.mocked(getAdminRequest)).toHaveBeenCalledTimes(1)
+    expect(vi.mocked(getClock)).toHaveBeenCalledTimes(1)
+  })
+
+  it('a clock read answered after the stream said the clock moved does not take the move back', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now()))
+    await mountPanel()
+    const clockRead = deferred<AdminClock>()
+    vi.mocked(getClock).mockReturnValueOnce(clockRead.promise)
+    await stream().open()
+
+    // Read before the move, answered after the stream told of it.
+    await stream().push({ type: 'clock', data: clockAt(31_000) })
+    expect(cancelButton().disabled).toBe(false)
+    clockRead.resolve(clockAt(0))
+    await flushPromises()
+
+    expect(cancelButton().disabled).toBe(false)
+  })
+
+  it('a read answered after the stream said the sandbox was reset does not bring the request back', async () => {
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await mountPanel()
+    const read = deferred<AdminRequest | null>()
+    vi.mocked(getAdminRequest).mockReturnValueOnce(read.promise)
+    await stream().open()
+
+    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'not_found',
+      ids: [BLOCKER_ID],
+      error_text: 'No response found',
+    })
+    await stream().push({ type: 'reset', data: { at: new Date().toISOString() } })
+    expect(wrapper!.get('[data-test="blocking-not-found"]').text()).toContain(
+      'This request no longer exists: the sandbox was reset',
+    )
+    // Read before the reset, answered after it.
+    read.resolve(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    await flushPromises()
+
+    expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
+    expect(wrapper!.get('[data-test="blocking-not-found"]').text()).toContain(
+      'This request no longer exists: the sandbox was reset',
+    )
+    // The sandbox was read again after the reset.
+    expect(vi.mocked(getAdminRequest)).toHaveBeenCalledTimes(3)
   })
 })
