@@ -1,4 +1,5 @@
 /** Credential handling: strip what the browser sent, inject the server's own. Pure: no I/O. */
+import { TOKEN_QUERY_PARAM } from '../../contract/desk.ts'
 import { ProxyError } from './errors.ts'
 
 export interface Credentials {
@@ -22,6 +23,14 @@ const SHORTEST_CREDENTIAL = Math.min(...CREDENTIAL_PARAMS.map((name) => name.len
 
 const isCredentialParam = (name: string): boolean =>
   name.length >= SHORTEST_CREDENTIAL && CREDENTIAL_PARAMS.includes(name.trim().toLowerCase())
+
+/**
+ * Whether a body field is this server's access token (`verify_desk_token`, whatever its case): it
+ * is meant for this server only and never goes on to the upstream. It is no credential of the
+ * upstream's, so it does not count among the `removed` ones.
+ */
+const isTokenParam = (name: string): boolean =>
+  name.length >= TOKEN_QUERY_PARAM.length && name.trim().toLowerCase() === TOKEN_QUERY_PARAM
 
 const UTF8_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8', 'us-ascii'])
 
@@ -73,17 +82,20 @@ function unparseableJson(): ProxyError {
 }
 
 /**
- * Removes credential fields from a JSON-object or form body. A leading byte order mark is dropped
- * from a JSON body (the upstream drops it too). A JSON body that cannot be parsed is refused (415);
- * one that parses to something other than an object (an array, a number) is returned unchanged:
- * the upstream cannot read parameters from it either. An empty JSON body goes on as it is.
+ * Removes credential fields, and this server's access token, from a JSON-object or form body. A
+ * leading byte order mark is dropped from a JSON body (the upstream drops it too). A JSON body that
+ * cannot be parsed is refused (415); one that parses to something other than an object (an array,
+ * a number) is returned unchanged: the upstream cannot read parameters from it either. An empty
+ * JSON body goes on as it is.
  */
 export function stripBody(body: string, kind: BodyKind): StrippedBody {
   if (kind === 'form') {
     const params = new URLSearchParams(body)
     const removed = stripQuery(params)
+    const tokens = [...new Set(params.keys())].filter(isTokenParam)
+    for (const name of tokens) params.delete(name)
     return {
-      body: removed ? params.toString() : body,
+      body: removed || tokens.length ? params.toString() : body,
       params: Object.fromEntries(params),
       removed,
     }
@@ -104,13 +116,17 @@ export function stripBody(body: string, kind: BodyKind): StrippedBody {
     }
     const record = parsed as Record<string, unknown>
     let removed = 0
+    let changed = false
     for (const key in record) {
-      if (Object.hasOwn(record, key) && isCredentialParam(key)) {
+      if (!Object.hasOwn(record, key)) continue
+      const credential = isCredentialParam(key)
+      if (credential || isTokenParam(key)) {
         delete record[key]
-        removed++
+        changed = true
+        if (credential) removed++
       }
     }
-    return { body: removed ? JSON.stringify(record) : body, params: record, removed }
+    return { body: changed ? JSON.stringify(record) : body, params: record, removed }
   }
   return { body, params: undefined, removed: 0 }
 }

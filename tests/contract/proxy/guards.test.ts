@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   LIVE,
   call,
+  environmentOn,
   errorOf,
   json,
   pipelinedCalls,
@@ -354,6 +355,40 @@ describe('access token', () => {
     }
     expect(upstream.arrivals[1]?.url).toBe('/verify/search/json?request_id=r1')
     expect(proxy.lines.join('\n')).not.toContain(TOKEN)
+  })
+
+  it('never forwards the token a form or JSON body carries as well (params mode too)', async () => {
+    const headers = { 'x-verify-desk-token': TOKEN }
+    const send = async () => {
+      const form = await call(proxy.port, '/api/live/verify/check/json', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `request_id=r1&code=1234&verify_desk_token=${TOKEN}`,
+      })
+      const json = await call(proxy.port, '/api/live/verify/control/json', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ request_id: 'r1', cmd: 'cancel', VERIFY_DESK_TOKEN: TOKEN }),
+      })
+      expect([form.status, json.status]).toEqual([200, 200])
+    }
+    await send()
+    await restartProxy({
+      token: TOKEN,
+      live: environmentOn(upstream.url, LIVE, { auth: 'params' }),
+    })
+    await send()
+    expect(upstream.arrivals).toHaveLength(4)
+    for (const arrival of upstream.arrivals) {
+      expect(`${arrival.url} ${arrival.body}`).not.toContain(TOKEN)
+      expect(arrival.body).not.toMatch(/verify_desk_token/i)
+    }
+    expect(new URLSearchParams(upstream.arrivals[0]?.body).get('code')).toBe('1234')
+    expect(JSON.parse(upstream.arrivals[1]?.body ?? '')).toEqual({
+      request_id: 'r1',
+      cmd: 'cancel',
+    })
+    expect(proxy.lines.join('\n')).not.toContain('browser_credentials=dropped')
   })
 })
 

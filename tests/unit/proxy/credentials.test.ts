@@ -77,6 +77,21 @@ describe('stripBody', () => {
     expect(stripBody(body, 'json')).toEqual({ body, params: undefined, removed: 0 })
   })
 
+  it('removes the access token from a form and a JSON body, whatever its case', () => {
+    const form = stripBody('number=1&verify_desk_token=t0ken&VERIFY_DESK_TOKEN=t1&brand=b', 'form')
+    expect(form).toEqual({
+      body: 'number=1&brand=b',
+      params: { number: '1', brand: 'b' },
+      removed: 0,
+    })
+    const body = stripBody('{"request_id":"r1","code":"1234","Verify_Desk_Token":"t0ken"}', 'json')
+    expect(body).toEqual({
+      body: '{"request_id":"r1","code":"1234"}',
+      params: { request_id: 'r1', code: '1234' },
+      removed: 0,
+    })
+  })
+
   it('drops a leading byte order mark, then strips the credentials', () => {
     const out = stripBody('\uFEFF{"number":"1","api_key":"k","api_secret":"s"}', 'json')
     expect(out).toEqual({ body: '{"number":"1"}', params: { number: '1' }, removed: 2 })
