@@ -142,13 +142,60 @@ export function parseSearchPerSecond(text: string, source: string): number {
   return parseWholeNumber(text, source, 0, 'searches per second')
 }
 
-/** `text` as a whole number of `what`, at least `min`; throws an Error naming `source` if not. */
-function parseWholeNumber(text: string, source: string, min: number, what: string): number {
-  const value = text.trim()
-  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < min) {
-    throw new Error(`${source} must be a whole number of ${what} (${min} or more), not "${text}".`)
+/**
+ * `value` as a whole number of `what`, `min` or more and at most nine digits: text (a flag, a
+ * variable; spaces around it ignored) or a number given in code. Throws an Error naming `source`
+ * and what it allows (`orElse`: another value it takes, such as "null for no limit") if not.
+ */
+function parseWholeNumber(
+  value: string | number,
+  source: string,
+  min: number,
+  what: string,
+  orElse?: string,
+): number {
+  const text = typeof value === 'string' ? value.trim() : String(value)
+  if (!/^[0-9]{1,9}$/.test(text) || Number(text) < min) {
+    const allowed = `${min} or more${orElse ? `, or ${orElse}` : ''}`
+    const given = typeof value === 'string' ? `"${value}"` : String(value)
+    throw new Error(`${source} must be a whole number of ${what} (${allowed}), not ${given}.`)
   }
-  return Number(value)
+  return Number(text)
+}
+
+/** The limits among the options, each checked as `parseWholeNumber` reads it (code's number). */
+function checkLimits(options: SandboxOptions): void {
+  const check = (
+    value: number | null | undefined,
+    name: string,
+    min: number,
+    what: string,
+    nullable = false,
+  ) => {
+    if (value === undefined || (nullable && value === null)) return
+    const source = `The sandbox option ${name}`
+    const orElse = nullable ? 'null for no limit' : undefined
+    // In code a limit is a number (text is read by the flag and variable parsers only).
+    if (typeof value !== 'number') {
+      const allowed = `a number${orElse ? ` or ${orElse}` : ''}`
+      throw new Error(
+        `${source} must be ${allowed}, not ${JSON.stringify(value) ?? String(value)}.`,
+      )
+    }
+    parseWholeNumber(value, source, min, what, orElse)
+  }
+  check(options.throttlePerSecond, 'throttlePerSecond', 0, 'calls per second', true)
+  check(options.searchPerSecond, 'searchPerSecond', 0, 'searches per second', true)
+  check(options.maxFinishedRequests, 'maxFinishedRequests', 1, 'finished requests to keep')
+  check(options.maxMessages, 'maxMessages', 1, 'handset messages to keep')
+  check(options.eventBacklogBytes, 'eventBacklogBytes', 1, 'bytes')
+  check(options.bodyLimit, 'bodyLimit', 1, 'bytes')
+  if (!Array.isArray(options.accounts)) return
+  options.accounts.forEach((account, i) => {
+    const name = `accounts[${i}].`
+    check(account.throttlePerSecond, `${name}throttlePerSecond`, 0, 'calls per second', true)
+    check(account.searchPerSecond, `${name}searchPerSecond`, 0, 'searches per second', true)
+  })
 }
 
 /**
@@ -186,7 +233,9 @@ export function parseMaxFinished(text: string, source: string): number {
   return parseWholeNumber(text, source, 1, 'finished requests to keep')
 }
 
+/** The sandbox; throws an Error naming the option when a limit among `options` is not allowed. */
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  checkLimits(options)
   const logger: Logger = options.logger ?? {
     info: (m) => console.info(m),
     warn: (m) => console.warn(m),
