@@ -163,9 +163,8 @@ export async function brandOf(base: string, requestId: unknown): Promise<unknown
   return request.brand
 }
 
-/** The list inside an admin answer, whether it is the array itself or `{ <key>: [...] }`. */
+/** The list under `key` of an admin answer (`{ <key>: [...] }`, as every admin list comes). */
 export function listOf(answer: unknown, key: string): Body[] {
-  if (Array.isArray(answer)) return answer as Body[]
   const inner = (answer as Body | undefined)?.[key]
   if (Array.isArray(inner)) return inner as Body[]
   throw new Error(`no ${key} list in ${JSON.stringify(answer).slice(0, 300)}`)
