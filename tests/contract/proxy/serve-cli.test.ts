@@ -4,12 +4,11 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LIVE, call, freePort, startUpstream } from './support'
+import { LIVE, call, freePort, holdPort, startUpstream } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const vite = path.join(root, 'node_modules/.bin/vite')
@@ -99,9 +98,7 @@ describe('the command line', () => {
   })
 
   it('stops with an error when its port is taken, instead of moving to another port', async () => {
-    const port = await freePort()
-    const taken = net.createServer()
-    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve))
+    const { port, close } = await holdPort()
     try {
       const server = run(['preview', '--outDir', built, '--host', '127.0.0.1'], {
         VERIFY_DESK_PORT: String(port),
@@ -114,7 +111,7 @@ describe('the command line', () => {
       expect(server.output()).not.toMatch(/^\s+at /m) // the reason alone, no stack trace
       expect(server.output()).not.toMatch(/Local:/)
     } finally {
-      await new Promise<void>((resolve) => taken.close(() => resolve()))
+      await close()
     }
   })
 
@@ -164,18 +161,18 @@ describe('the command line', () => {
         res.end('{"request_id":"abcdef0123456789abcdef0123456789","status":"0"}')
       }
     })
-    const port = await freePort()
     const server = run(
-      ['preview', '--outDir', built, '--port', String(port), '--strictPort'],
+      ['preview', '--outDir', built, '--port', '0'],
       {
         VONAGE_API_KEY: LIVE.apiKey,
         VONAGE_API_SECRET: LIVE.apiSecret,
         VONAGE_API_HOST: upstream.url,
       },
-      /Local:\s+http/,
+      /Local:\s+http:\/\/[^\s/]+:(\d+)/,
     )
     try {
-      await server.ready
+      const port = Number((await server.ready)?.[1])
+      expect(port, server.output()).toBeGreaterThan(0)
       const check = call(port, '/api/live/verify/check/json', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,13 +1,12 @@
 /** The start-up rule: listening beyond loopback needs VERIFY_DESK_TOKEN, in dev and in serve. */
 import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createServer, preview, type ViteDevServer } from 'vite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, recordingLogger } from './support'
+import { freePort, holdPort, recordingLogger } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const configFile = path.join(root, 'vite.config.ts')
@@ -226,9 +225,7 @@ describe('token rule at start-up', () => {
     delete process.env.VERIFY_DESK_TOKEN
     const state = await mkdtemp(path.join(tmpdir(), 'verify-desk-busy-'))
     process.env.SANDBOX_STATE_FILE = path.join(state, 'state.json')
-    const port = await freePort()
-    const holder = net.createServer()
-    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve))
+    const { port, close } = await holdPort()
     try {
       await expectRefusal(
         () => preview({ ...quiet(), build: { outDir }, preview: { host: '127.0.0.1', port } }),
@@ -239,7 +236,7 @@ describe('token rule at start-up', () => {
       // Refused before the sandbox opened its state file: no lock left behind for the next start.
       expect(await readdir(state)).toEqual([])
     } finally {
-      await new Promise((resolve) => holder.close(resolve))
+      await close()
       await rm(state, { recursive: true, force: true })
     }
   })

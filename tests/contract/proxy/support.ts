@@ -425,13 +425,28 @@ export const unsetting = (names: RegExp) =>
       .map((name) => [name, undefined]),
   )
 
-/** A TCP port that is free on 127.0.0.1 right now. */
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago (another process may take it before the test
+ * does): only for a server that must be given its port before it starts (VERIFY_DESK_PORT, an
+ * explicit port whose winning is what the test shows). Anywhere else listen on port 0 and read
+ * the port back, or hold one with `holdPort`.
+ */
 export async function freePort(): Promise<number> {
   const probe = net.createServer()
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
   const free = (probe.address() as AddressInfo).port
   await new Promise<void>((resolve) => probe.close(() => resolve()))
   return free
+}
+
+/** A port of 127.0.0.1 held busy (a bare server on port 0) until `close()`. */
+export async function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
+  const holder = net.createServer()
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (holder.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => holder.close(() => resolve())),
+  }
 }
 
 /**
