@@ -14,3 +14,45 @@ describe('HistoryLookupForm environment', () => {
     )
   })
 })
+
+describe('HistoryLookupForm layout', () => {
+  const ids = ['0123456789abcdef0123456789abcdef', 'fedcba9876543210fedcba9876543210']
+
+  /** Everything laid out before the Look up button, as text: what can push it down. */
+  function before(root: Element): string {
+    const button = root.querySelector('[data-testid="lookup-submit"]')!
+    return [...root.querySelectorAll('*')]
+      .filter((el) => el.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING)
+      .filter((el) => !el.contains(button) && !el.classList.contains('visually-hidden'))
+      .filter((el) => !el.closest('.visually-hidden'))
+      .map((el) => `${el.tagName}:${el.children.length === 0 ? el.textContent : ''}`)
+      .join('|')
+  }
+
+  it('leaves the Look up button where it is when the field is left with a non-id in it', async () => {
+    const form = mount(HistoryLookupForm, {
+      props: { environment: 'sandbox', liveAvailable: true, busy: false },
+      attachTo: document.body,
+    })
+    const field = form.get('textarea')
+    await field.setValue(`${ids.join(' ')} not-an-id`)
+    const above = before(form.element)
+    // Leaving the field (the mousedown of a click on Look up) checks it and says what is skipped…
+    await field.trigger('change')
+    const invalid = form.get('[data-testid="lookup-invalid"]')
+    expect(invalid.text()).toBe('Not request_ids (skipped): not-an-id')
+    // …under the button: nothing above it has changed, so the click still lands on it.
+    expect(before(form.element)).toBe(above)
+    // The field is still described by the line.
+    const described = field.attributes('aria-describedby')!.split(' ')
+    expect(described.some((id) => document.getElementById(id)?.contains(invalid.element))).toBe(
+      true,
+    )
+    // Removing the non-id takes the line away, again without moving the button.
+    await field.setValue(ids.join(' '))
+    await field.trigger('change')
+    expect(form.find('[data-testid="lookup-invalid"]').exists()).toBe(false)
+    expect(before(form.element)).toBe(above)
+    form.unmount()
+  })
+})
