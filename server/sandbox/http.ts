@@ -40,17 +40,21 @@ interface Route {
   format: 'json' | 'xml'
 }
 
-const ROUTES: Record<string, Route> = {
-  '/verify/json': { endpoint: 'request', format: 'json' },
-  '/verify/xml': { endpoint: 'request', format: 'xml' },
-  '/verify/check/json': { endpoint: 'check', format: 'json' },
-  '/verify/check/xml': { endpoint: 'check', format: 'xml' },
-  '/verify/search/json': { endpoint: 'search', format: 'json' },
-  '/verify/search/xml': { endpoint: 'search', format: 'xml' },
-  '/verify/control/json': { endpoint: 'control', format: 'json' },
-  '/verify/control/xml': { endpoint: 'control', format: 'xml' },
-  '/verify/psd2/json': { endpoint: 'psd2', format: 'json' },
-}
+/**
+ * The API routes by path. A Map: the path of each call is a fresh string, which a Map finds by its
+ * hash where an object property lookup would first look it up among the interned strings.
+ */
+const ROUTES = new Map<string, Route>([
+  ['/verify/json', { endpoint: 'request', format: 'json' }],
+  ['/verify/xml', { endpoint: 'request', format: 'xml' }],
+  ['/verify/check/json', { endpoint: 'check', format: 'json' }],
+  ['/verify/check/xml', { endpoint: 'check', format: 'xml' }],
+  ['/verify/search/json', { endpoint: 'search', format: 'json' }],
+  ['/verify/search/xml', { endpoint: 'search', format: 'xml' }],
+  ['/verify/control/json', { endpoint: 'control', format: 'json' }],
+  ['/verify/control/xml', { endpoint: 'control', format: 'xml' }],
+  ['/verify/psd2/json', { endpoint: 'psd2', format: 'json' }],
+])
 
 /** Longest accepted query string in bytes: the live API answered HTTP 413 to a query of about 8 KB. */
 export const QUERY_LIMIT = 8192
@@ -114,6 +118,46 @@ function decodeComponent(s: string): string {
 
 const PLUS = /\+/g
 
+/**
+ * The parameter names of the API, by length: a name written as it is in a form is taken as this
+ * (interned) string instead of a new one, which every use as a property key would look up again.
+ */
+const KNOWN_KEYS: ReadonlyArray<readonly string[] | undefined> = (() => {
+  const byLength: string[][] = []
+  for (const key of [
+    'api_key',
+    'api_secret',
+    'number',
+    'country',
+    'brand',
+    'sender_id',
+    'code_length',
+    'lg',
+    'pin_expiry',
+    'next_event_wait',
+    'workflow_id',
+    'pin_code',
+    'payee',
+    'amount',
+    'request_id',
+    'request_ids',
+    'code',
+    'cmd',
+  ]) {
+    ;(byLength[key.length] ??= []).push(key)
+  }
+  return byLength
+})()
+
+/** The key written in `text` from `start` to `end` (not included), decoded. */
+function formKey(text: string, start: number, end: number): string {
+  const known = end - start < KNOWN_KEYS.length ? KNOWN_KEYS[end - start] : undefined
+  if (known !== undefined) {
+    for (const key of known) if (text.startsWith(key, start)) return key
+  }
+  return decodeComponent(text.slice(start, end))
+}
+
 /** Parses `a=1&b=2&b=3` (query strings and form bodies) into params. */
 export function parseForm(text: string, into: Params = newParams()): Params {
   const end = text.length
@@ -123,10 +167,8 @@ export function parseForm(text: string, into: Params = newParams()): Params {
     if (amp < 0) amp = end
     if (amp > start) {
       const eq = text.indexOf('=', start)
-      if (eq < 0 || eq > amp) put(into, decodeComponent(text.slice(start, amp)), '')
-      else {
-        put(into, decodeComponent(text.slice(start, eq)), decodeComponent(text.slice(eq + 1, amp)))
-      }
+      if (eq < 0 || eq > amp) put(into, formKey(text, start, amp), '')
+      else put(into, formKey(text, start, eq), decodeComponent(text.slice(eq + 1, amp)))
     }
     start = amp + 1
   }
@@ -281,21 +323,18 @@ async function parseMultipart(type: string, body: Uint8Array): Promise<Params | 
  */
 function parseBody(call: Call): Params | Unparseable | Promise<Params | Unparseable> {
   const type = call.header('content-type')
-  const applicationJson = type !== undefined && startsWithIgnoreCase(type, 'application/json')
-  const json = applicationJson || (type !== undefined && endsWithIgnoreCase(type, '+json'))
+  const kind = type === undefined ? UNTYPED : bodyKind(type)
   if (!call.body || call.body.length === 0) {
     // An empty body declared as JSON is not JSON.
-    return applicationJson && call.method === 'POST'
+    return kind.applicationJson && call.method === 'POST'
       ? new Unparseable(ERROR_TEXTS.unparseableJson)
       : newParams()
   }
-  if (type !== undefined && startsWithIgnoreCase(type, 'multipart/form-data')) {
-    return parseMultipart(type, call.body)
-  }
-  const charset = type === undefined || type.indexOf(';') < 0 ? undefined : charsetOf(type)
+  if (kind.multipart) return parseMultipart(type as string, call.body)
+  const charset = kind.charset
   const declared = decoderFor(charset)
   if (declared === null) return new Unparseable(ERROR_TEXTS.unsupportedCharset(charset as string))
-  if (json) {
+  if (kind.json) {
     const text = declared ? decodeIn(declared, call.body) : bodyText(call.body)
     let parsed: unknown
     try {
@@ -314,6 +353,42 @@ function parseBody(call: Call): Params | Unparseable | Promise<Params | Unparsea
     return params
   }
   return declared ? parseFormIn(call.body, declared) : parseForm(bodyText(call.body))
+}
+
+/** How a body of one content type is read. */
+interface BodyKind {
+  /** `application/json...`: an empty POST body is unparseable. */
+  applicationJson: boolean
+  /** JSON (`application/json`, `*+json`). */
+  json: boolean
+  multipart: boolean
+  /** The declared charset (`undefined` when none). */
+  charset: string | undefined
+}
+
+const UNTYPED: BodyKind = {
+  applicationJson: false,
+  json: false,
+  multipart: false,
+  charset: undefined,
+}
+
+/** Content types seen so far (a client sends the same one again and again). */
+const BODY_KINDS = new Map<string, BodyKind>()
+
+function bodyKind(type: string): BodyKind {
+  let kind = BODY_KINDS.get(type)
+  if (kind === undefined) {
+    const applicationJson = startsWithIgnoreCase(type, 'application/json')
+    kind = {
+      applicationJson,
+      json: applicationJson || endsWithIgnoreCase(type, '+json'),
+      multipart: startsWithIgnoreCase(type, 'multipart/form-data'),
+      charset: type.indexOf(';') < 0 ? undefined : charsetOf(type),
+    }
+    if (BODY_KINDS.size < 64) BODY_KINDS.set(type, kind)
+  }
+  return kind
 }
 
 function startsWithIgnoreCase(s: string, prefix: string): boolean {
@@ -363,8 +438,24 @@ function render(route: Route, body: WireBody): Answer {
 
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': JSON_TYPE })
 
-/** Printable ASCII other than `"` and `\\`: written into JSON as it is. */
-const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+/** Whether `s` is printable ASCII other than `"` and `\\`: written into JSON as it is. */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false
+  }
+  return true
+}
+
+/** Keys found plain so far (the answers use a few dozen). */
+const PLAIN_KEYS = new Set<string>()
+
+function isPlainKey(key: string): boolean {
+  if (PLAIN_KEYS.has(key)) return true
+  if (!isPlain(key)) return false
+  if (PLAIN_KEYS.size < 256) PLAIN_KEYS.add(key)
+  return true
+}
 
 /**
  * `JSON.stringify` of an API answer, with a faster path for the usual flat object of plain
@@ -374,7 +465,7 @@ export function flatJson(body: WireBody): string {
   let out = '{'
   for (const key in body) {
     const value = body[key]
-    if (typeof value !== 'string' || !JSON_PLAIN.test(value) || !JSON_PLAIN.test(key)) {
+    if (typeof value !== 'string' || !isPlain(value) || !isPlainKey(key)) {
       return JSON.stringify(body)
     }
     out += `${out.length === 1 ? '"' : ',"'}${key}":"${value}"`
@@ -394,7 +485,7 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
   let path = call.path
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   if (path === '/__admin' || path.startsWith('/__admin/')) return handleAdmin(ctx, call, path)
-  const route = ROUTES[path]
+  const route = ROUTES.get(path)
   if (!route) {
     return httpError(404, 'not_found', `No such endpoint: ${call.method} ${call.path}`)
   }
@@ -482,13 +573,23 @@ function withBasicCredentials(call: Call, params: Params): Params {
 
 /** Parses, authenticates through the engine and renders one API call (synchronous fast path). */
 function answerCall(ctx: SandboxContext, call: Call, route: Route): Answer | Promise<Answer> {
-  return withParams(call, (params) => {
-    if (!isParams(params)) return render(route, { status: '999', error_text: params.text })
-    // The dashboard's own status polling is not held to the opt-in search limit (as no fault is
-    // used up by it): that limit is for the tester's application.
-    const background = route.endpoint === 'search' && isBackgroundCall(call)
-    const result = ctx.engine.call(route.endpoint, withBasicCredentials(call, params), background)
-    ctx.changed()
-    return render(route, result)
-  })
+  const parsed = callParams(call)
+  return parsed instanceof Promise
+    ? parsed.then((params) => answerParams(ctx, call, route, params))
+    : answerParams(ctx, call, route, parsed)
+}
+
+function answerParams(
+  ctx: SandboxContext,
+  call: Call,
+  route: Route,
+  params: Params | Unparseable,
+): Answer {
+  if (!isParams(params)) return render(route, { status: '999', error_text: params.text })
+  // The dashboard's own status polling is not held to the opt-in search limit (as no fault is
+  // used up by it): that limit is for the tester's application.
+  const background = route.endpoint === 'search' && isBackgroundCall(call)
+  const result = ctx.engine.call(route.endpoint, withBasicCredentials(call, params), background)
+  ctx.changed()
+  return render(route, result)
 }

@@ -32,7 +32,12 @@ describe('form parsing', () => {
     const text = fc
       .array(
         fc.tuple(
-          fc.oneof(fc.string(), fc.constantFrom('a', 'b', '__proto__', 'constructor')),
+          fc.oneof(
+            fc.string(),
+            fc.constantFrom('a', 'b', '__proto__', 'constructor'),
+            // The API's own names (read without a new string each).
+            fc.constantFrom('api_key', 'api_secret', 'request_id', 'request_ids', 'code', 'lg'),
+          ),
           fc.option(fc.string()),
         ),
         { maxLength: 6 },
@@ -72,6 +77,13 @@ describe('form parsing', () => {
     expect(parsed.constructor).toBe('y')
     expect(parsed.b).toBe('1 2+')
     expect((parsed as Record<string, unknown>).toString).toBeUndefined()
+    // An API name written with escapes, or within a longer or shorter name, reads as written.
+    expect({ ...parseForm('api%5Fkey=a&api_keys=b&api_ke=c&code&code=1&api_key=d+e') }).toEqual({
+      api_key: ['a', 'd e'],
+      api_keys: 'b',
+      api_ke: 'c',
+      code: ['', '1'],
+    })
   })
 
   it('a JSON body with a byte order mark is still JSON over node HTTP', async () => {
