@@ -15,15 +15,30 @@ describe('ControlsReset', () => {
     wrapper.unmount()
   })
 
-  it('moves focus to the confirm button, and "Keep it" resets nothing', async () => {
+  it('moves focus to "Keep it", the safe choice, and "Keep it" resets nothing', async () => {
     const wrapper = mount(ControlsReset, { attachTo: document.body })
     await wrapper.get('button').trigger('click')
     await wrapper.vm.$nextTick()
-    expect(document.activeElement?.textContent?.trim()).toBe('Yes, reset everything')
+    expect(document.activeElement?.textContent?.trim()).toBe('Keep it')
     const keep = wrapper.findAll('button').find((b) => b.text() === 'Keep it')
     await keep!.trigger('click')
     expect(wrapper.emitted('confirm')).toBeUndefined()
     expect(wrapper.get('button').text()).toContain('Reset the sandbox')
+    wrapper.unmount()
+  })
+
+  it('never resets on Enter held on "Reset the sandbox…" (each repeat activates what has the focus)', async () => {
+    const wrapper = mount(ControlsReset, { attachTo: document.body })
+    const start = wrapper.get('button').element as HTMLButtonElement
+    start.focus()
+    // Enter pressed on the focused button, then repeated by the keyboard: each press activates
+    // whatever has the focus by then.
+    for (let press = 0; press < 6; press++) {
+      ;(document.activeElement as HTMLElement).click()
+      await wrapper.vm.$nextTick()
+      await wrapper.vm.$nextTick()
+    }
+    expect(wrapper.emitted('confirm')).toBeUndefined()
     wrapper.unmount()
   })
 

@@ -487,7 +487,8 @@ describe('history view filters', () => {
     expect(w.find('[role="alertdialog"]').exists()).toBe(false)
     const group = w.get('[role="group"][aria-labelledby="clear-title"]')
     expect(group.text()).toContain('Delete all 4 entries?')
-    expect(document.activeElement?.textContent?.trim()).toBe('Delete all')
+    // The focus is on the safe choice.
+    expect(document.activeElement?.textContent?.trim()).toBe('Cancel')
 
     // The focus moves on elsewhere; Escape there still closes it and brings the focus back.
     ;(w.get('#history-q').element as HTMLInputElement).focus()
@@ -497,6 +498,18 @@ describe('history view filters', () => {
     await flushPromises()
     expect(w.find('[data-testid="clear-confirm"]').exists()).toBe(false)
     expect(document.activeElement).toBe(clearAll.element)
+    expect(history.entries).toHaveLength(4)
+  })
+
+  it('never deletes on Enter held on "Clear all…" (each repeat activates what has the focus)', async () => {
+    const { wrapper: w, history } = await mountAt('/history')
+    const clearAll = w.findAll('button').find((b) => b.text() === 'Clear all…')!
+    ;(clearAll.element as HTMLButtonElement).focus()
+    for (let press = 0; press < 6; press++) {
+      ;(document.activeElement as HTMLElement).click()
+      await flushPromises()
+    }
+    expect(w.find('[data-testid="history-empty"]').exists()).toBe(false)
     expect(history.entries).toHaveLength(4)
   })
 
