@@ -13,6 +13,7 @@ import {
   type RequestKind,
 } from '@contract/params'
 import {
+  WORKFLOWS,
   describeSchedule,
   effectivePinExpiry,
   isWorkflowId,
@@ -175,6 +176,8 @@ export function explainTiming(
     ? describeSchedule(workflowSchedule(id, { pinExpiry: pin, nextEventWait: wait }))
     : ''
   const def = LIMITS.pinExpiry.default
+  // Workflows 6 and 7 send one message or call: no PIN is sent again, the request ends with it.
+  const single = isWorkflowId(id) && WORKFLOWS[id].expiresWithPin
   if (pin === undefined && wait === undefined) {
     return {
       text: `The PIN expires after ${def} s (the default) and the workflow's own waits apply.`,
@@ -191,7 +194,9 @@ export function explainTiming(
   }
   if (pin === undefined) {
     return {
-      text: `Every wait between messages or calls is ${wait} s; the PIN expires after ${def} s (the default).`,
+      text: single
+        ? `One message or call, so no wait between them; the PIN and the request expire after ${def} s (the default).`
+        : `Every wait between messages or calls is ${wait} s; the PIN expires after ${def} s (the default).`,
       tone: 'info',
       schedule,
     }
@@ -199,8 +204,15 @@ export function explainTiming(
   const effective = effectivePinExpiry(pin, wait)
   if (effective === pin) {
     const times = pin / wait
+    // A PIN that has expired when the next message or call goes out is replaced: one lasting a
+    // single wait is new in each (120/120), one lasting n waits goes out n times (240/120: twice).
+    const lasts = single
+      ? 'one message or call, after which the request expires'
+      : times === 1
+        ? 'one wait: it has expired when the next message or call goes out, so each one brings a new PIN'
+        : `${times} waits: the same PIN is sent with up to ${times} messages or calls in a row, then a new one`
     return {
-      text: `${pin} s is ${times} × ${wait} s, so the PIN lasts ${times === 1 ? 'one wait' : `${times} waits`}: the same PIN is sent again until it expires.`,
+      text: `${pin} s is ${times} × ${wait} s, so the PIN lasts ${lasts}.`,
       tone: 'info',
       schedule,
     }
@@ -214,7 +226,7 @@ export function explainTiming(
     ? ` Use a multiple of ${wait} s (${[...new Set(options)].join(' s or ')} s) to keep a longer PIN.`
     : ''
   return {
-    text: `${pin} s is not a multiple of ${wait} s, so Verify uses ${effective} s as the PIN expiry: a new PIN with every message or call.${suggestion}`,
+    text: `${pin} s is not a multiple of ${wait} s, so Verify uses ${effective} s as the PIN expiry: ${single ? 'the request expires with it' : 'a new PIN with every message or call'}.${suggestion}`,
     tone: 'warn',
     schedule,
   }

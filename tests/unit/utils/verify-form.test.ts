@@ -98,3 +98,23 @@ describe('parseNumber', () => {
     expect(parseNumber('7700 900123', 'XX')).toEqual({ ok: false, problem: 'no_country' })
   })
 })
+
+describe('explainTiming: how long a PIN lasts', () => {
+  it('says a PIN lasting one wait is new with every message or call, as the schedule shows', () => {
+    const e = explainTiming(form({ workflow_id: '1', pin_expiry: '60', next_event_wait: '60' }))
+    expect(e.schedule).toBe('SMS → 60 s → TTS (new PIN) → 60 s → TTS (new PIN) → 60 s → expires')
+    expect(e.text).toContain('each one brings a new PIN')
+    expect(e.text).not.toContain('the same PIN is sent')
+  })
+  it('says a PIN lasting two waits goes out twice, then a new one', () => {
+    const e = explainTiming(form({ workflow_id: '1', pin_expiry: '240', next_event_wait: '120' }))
+    expect(e.schedule).toBe('SMS → 120 s → TTS → 120 s → TTS (new PIN) → 120 s → expires')
+    expect(e.text).toContain('the same PIN is sent with up to 2 messages or calls in a row')
+  })
+  it('sends nothing again in workflows with one message or call', () => {
+    const e = explainTiming(form({ workflow_id: '6', pin_expiry: '240', next_event_wait: '120' }))
+    expect(e.schedule).toBe('SMS → 240 s → expires')
+    expect(e.text).toContain('one message or call, after which the request expires')
+    expect(e.text).not.toContain('the same PIN is sent')
+  })
+})
