@@ -107,6 +107,37 @@ export function navigationReason(headers: IncomingHttpHeaders): string | undefin
   return undefined
 }
 
+/**
+ * Why a state-changing call from a browser that sends neither `Origin` nor Fetch Metadata is
+ * refused, or undefined. Such browsers (older ones, and an `<img>` or a form on another site in
+ * some) still send the page it came from in `Referer`: a page of another origin (not the `Host`
+ * called, nor one of `allowedOrigins`) is refused as another origin's `Origin` would be. Without a
+ * `Referer` (curl, scripts, the SDKs) the call is accepted.
+ */
+export function refererReason(
+  headers: IncomingHttpHeaders,
+  allowedOrigins: readonly string[] = [],
+): string | undefined {
+  const referer = headerValue(headers.referer)
+  if (referer === undefined || headers.origin !== undefined) return undefined
+  for (const name of FETCH_METADATA) if (headers[name] !== undefined) return undefined
+  let url: URL | undefined
+  try {
+    url = new URL(referer)
+  } catch {
+    url = undefined
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    if (allowedOrigins.includes(url.origin)) return undefined
+    if (url.host.toLowerCase() === headerValue(headers.host)?.trim().toLowerCase()) return undefined
+  }
+  const from = url && url.origin !== 'null' ? url.origin : 'an unreadable Referer'
+  return `the request comes from a page of another origin (${from.slice(0, 100)})`
+}
+
+/** The Fetch Metadata request headers, as node:http names them. */
+const FETCH_METADATA = ['sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-user']
+
 /** The access token a request carries, from the header, a Bearer Authorization, or (GET) the query. */
 export function tokenOf(
   headers: IncomingHttpHeaders,

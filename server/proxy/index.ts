@@ -20,6 +20,7 @@ import { ClientClosedError, ServerClosingError, failureAnswer, notSent } from '.
 import {
   crossSiteReason,
   navigationReason,
+  refererReason,
   hostRefusalMessage,
   hostAllowlist,
   isHostAllowed,
@@ -231,7 +232,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     const crossSite =
       crossSiteReason(req.headers, options.allowedOrigins) ??
       (route.kind !== 'environments' && route.stateChanging
-        ? navigationReason(req.headers)
+        ? (navigationReason(req.headers) ?? refererReason(req.headers, options.allowedOrigins))
         : undefined)
     if (crossSite) {
       throw new ProxyError(

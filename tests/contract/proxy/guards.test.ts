@@ -236,6 +236,38 @@ describe('cross-site requests (CSRF)', () => {
     expect(upstream.arrivals).toHaveLength(1)
   })
 
+  it('refuses a state-changing call whose only clue is a Referer of another origin', async () => {
+    // Older browsers send neither Origin nor Fetch Metadata: an <img> or a form on another site.
+    const evil = { referer: 'https://evil.example/cat.html' }
+    const image = await call(proxy.port, '/api/live/verify/json?number=447700900209&brand=Img', {
+      headers: evil,
+    })
+    const form = await call(proxy.port, '/api/sandbox/verify/control/json', {
+      method: 'POST',
+      headers: { ...evil, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'request_id=abc&cmd=cancel',
+    })
+    for (const res of [image, form]) {
+      expect(res.status).toBe(403)
+      expect(errorOf(res)).toEqual({
+        code: 'cross_site_request',
+        message:
+          'Refused: the request comes from a page of another origin (https://evil.example). Only the Verify Desk page served by this server may use its API.',
+      })
+    }
+    expect(upstream.arrivals).toHaveLength(0)
+    // The page's own Referer, a search (it changes nothing) and no Referer at all are answered.
+    const own = await call(proxy.port, '/api/live/verify/json?number=447700900209&brand=Own', {
+      headers: { referer: `${proxy.origin}/verify` },
+    })
+    const search = await call(proxy.port, '/api/live/verify/search/json?request_id=abc', {
+      headers: evil,
+    })
+    const curl = await call(proxy.port, '/api/live/verify/control/json?request_id=abc&cmd=cancel')
+    expect([own.status, search.status, curl.status]).toEqual([200, 200, 200])
+    expect(upstream.arrivals).toHaveLength(3)
+  })
+
   it('accepts the page’s own fetch calls, and clients that send no Fetch Metadata', async () => {
     const res = await call(proxy.port, '/api/live/verify/json', {
       method: 'POST',

@@ -5,6 +5,7 @@ import {
   isHostAllowed,
   isLoopbackListenHost,
   normaliseHostEntry,
+  refererReason,
   tokenMatches,
   tokenOf,
 } from '../../../server/proxy/guards'
@@ -87,6 +88,42 @@ describe('crossSiteReason (CSRF)', () => {
         'https://desk.example',
       ]),
     ).toBeUndefined()
+  })
+})
+
+describe('refererReason (CSRF from browsers without Origin or Fetch Metadata)', () => {
+  const host = 'localhost:5173'
+
+  it('refuses a Referer of another origin, another port of the host, or none readable', () => {
+    for (const referer of [
+      'https://evil.example/page.html',
+      'http://localhost:3000/',
+      'http://localhost.evil.example:5173/',
+      'not a url',
+      'about:blank',
+    ]) {
+      expect(refererReason({ host, referer }), referer).toMatch(/a page of another origin/)
+    }
+    expect(refererReason({ host, referer: 'https://evil.example/p?token=secret' })).toBe(
+      'the request comes from a page of another origin (https://evil.example)',
+    )
+  })
+
+  it('accepts the page itself, an allowed origin, and a call without Referer', () => {
+    expect(refererReason({ host, referer: 'http://LOCALHOST:5173/verify?x=1' })).toBeUndefined()
+    expect(
+      refererReason({ host: '127.0.0.1:4173', referer: 'https://desk.example/verify' }, [
+        'https://desk.example',
+      ]),
+    ).toBeUndefined()
+    expect(refererReason({ host })).toBeUndefined()
+  })
+
+  it('leaves a browser that sends Origin or Fetch Metadata to the other rules', () => {
+    const referer = 'https://evil.example/'
+    expect(refererReason({ host, referer, origin: `http://${host}` })).toBeUndefined()
+    expect(refererReason({ host, referer, 'sec-fetch-site': 'same-origin' })).toBeUndefined()
+    expect(refererReason({ host, referer, 'sec-fetch-mode': 'cors' })).toBeUndefined()
   })
 })
 
