@@ -7,7 +7,8 @@
  *     are driven by the same lean keep-alive client (16 connections), warmed up, and measured in
  *     alternating slices (a round = one slice of each, back to back); the figures are medians
  *     (the ratio: of the per-round ratios). Target: >= 50 % of the ceiling (2 requests per pair on
- *     both).
+ *     both). Each server's CPU time per pair (process.cpuUsage, asked for between slices) is logged
+ *     beside it: it does not depend on how much of the machine the server got.
  * (b) heap used with 100,000 requests in progress (filled through `sandbox.fetch`, no HTTP), in a
  *     child process started with `--expose-gc`. Target: < 200 MB.
  * (c) time for one clock advance (126 s) that sends the next event of all 100,000 requests.
@@ -49,6 +50,14 @@ function say(message: ChildMessage): void {
   process.stdout.write(`${JSON.stringify(message)}\n`)
 }
 
+/** A server child answers the parent's `cpu` asks with its CPU time so far, in µs. */
+function answerCpuAsks(): void {
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage()
+    process.send?.(user + system)
+  })
+}
+
 async function listen(server: http.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return (server.address() as AddressInfo).port
@@ -77,6 +86,7 @@ async function childSandbox(): Promise<void> {
   const server = http.createServer((req, res) => sandbox.middleware(req, res))
   server.keepAliveTimeout = 30_000
   const port = await listen(server)
+  answerCpuAsks()
   const { apiKey, apiSecret } = sandbox.defaultAccount
   say({ ready: true, port, apiKey, apiSecret, pin: BENCH_PIN, numbers })
 }
@@ -92,6 +102,7 @@ async function childBare(): Promise<void> {
   })
   server.keepAliveTimeout = 30_000
   const port = await listen(server)
+  answerCpuAsks()
   say({
     ready: true,
     port,
@@ -176,10 +187,12 @@ function spawnChild(
   extraArgs: string[] = [],
   env: Record<string, string> = {},
 ): Child {
+  // The servers get an IPC channel for the parent's CPU time asks (`cpuMicros`).
+  const server = kind === 'sandbox' || kind === 'bare'
   const proc = spawn(process.execPath, [...extraArgs, '--import', 'tsx', SELF], {
     cwd: root,
     env: { ...process.env, SANDBOX_BENCH_CHILD: kind, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: server ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
   proc.stderr?.on('data', (c: Buffer) => {
@@ -197,6 +210,19 @@ function spawnChild(
     )
   })
   return { proc, message }
+}
+
+/** A server child's CPU time so far (user and system, all threads), in µs. */
+function cpuMicros(child: Child): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onExit = () => reject(new Error('child exited'))
+    child.proc.once('message', (micros) => {
+      child.proc.off('exit', onExit)
+      resolve(micros as number)
+    })
+    child.proc.once('exit', onExit)
+    child.proc.send('cpu')
+  })
 }
 
 async function stop(child: Child): Promise<void> {
@@ -334,16 +360,23 @@ export default async function sandboxBench(ctx: BenchContext): Promise<BenchFigu
   const sandbox = spawnChild(ctx.root, 'sandbox')
   const totals = { bare: { pairs: 0, seconds: 0 }, sandbox: { pairs: 0, seconds: 0 } }
   const rates: Record<'bare' | 'sandbox', number[]> = { bare: [], sandbox: [] }
+  // Server CPU µs per pair of each slice (the server's own work, whatever share of the machine
+  // it got; measured around the slice, outside its timing).
+  const cpu: Record<'bare' | 'sandbox', number[]> = { bare: [], sandbox: [] }
   try {
     const servers = { bare: await ready(bare), sandbox: await ready(sandbox) }
+    const children = { bare, sandbox }
     await pairs(servers.bare, 500, false) // warm-up
     await pairs(servers.sandbox, 500, true)
     for (let i = 0; i < slices; i++) {
       for (const kind of i % 2 ? (['sandbox', 'bare'] as const) : (['bare', 'sandbox'] as const)) {
+        const cpuBefore = await cpuMicros(children[kind])
         const r = await pairs(servers[kind], sliceMs, kind === 'sandbox')
+        const cpuAfter = await cpuMicros(children[kind])
         totals[kind].pairs += r.pairs
         totals[kind].seconds += r.seconds
         rates[kind].push(r.pairs / r.seconds)
+        if (r.pairs > 0) cpu[kind].push((cpuAfter - cpuBefore) / r.pairs)
       }
     }
   } finally {
@@ -361,6 +394,9 @@ export default async function sandboxBench(ctx: BenchContext): Promise<BenchFigu
       `${kind}: median ${median(rates[kind]).toFixed(0)} pairs/s over ${rates[kind].length} slices (${rates[kind].map((r) => r.toFixed(0)).join(' ')}); mean ${t.pairs} pairs in ${t.seconds.toFixed(2)} s = ${(t.pairs / t.seconds).toFixed(0)} pairs/s`,
     )
   }
+  ctx.log(
+    `server CPU per pair: sandbox median ${median(cpu.sandbox).toFixed(1)} µs (${cpu.sandbox.map((c) => c.toFixed(0)).join(' ')}), bare median ${median(cpu.bare).toFixed(1)} µs (${cpu.bare.map((c) => c.toFixed(0)).join(' ')}); bare/sandbox ${(median(cpu.bare) / median(cpu.sandbox)).toFixed(3)}`,
+  )
   ctx.log(
     `ratio per round: ${rates.sandbox.map((r, i) => (r / (rates.bare[i] as number)).toFixed(3)).join(' ')}; median ${ratio.toFixed(3)}, ratio of means ${(totals.sandbox.pairs / totals.sandbox.seconds / (totals.bare.pairs / totals.bare.seconds)).toFixed(3)}`,
   )
@@ -394,6 +430,13 @@ export default async function sandboxBench(ctx: BenchContext): Promise<BenchFigu
       name: 'sandbox.http.ceiling_req_per_s',
       value: Math.round(ceilingPairs * 2),
       unit: 'req/s',
+    },
+    {
+      name: 'sandbox.http.cpu_us_per_pair',
+      value: Number(median(cpu.sandbox).toFixed(1)),
+      unit: 'µs',
+      baseline: Number(median(cpu.bare).toFixed(1)),
+      ratio: Number((median(cpu.sandbox) / median(cpu.bare)).toFixed(3)),
     },
     {
       name: 'sandbox.heap.100k_in_progress',
