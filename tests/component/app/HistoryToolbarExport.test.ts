@@ -22,20 +22,20 @@ describe('HistoryToolbar export', () => {
     vi.spyOn(history, 'exportCsv').mockReturnValue(new Promise((resolve) => (finish = resolve)))
     const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
-    await button(/Export CSV/).trigger('click')
+    await button(/Export 1 as CSV/).trigger('click')
     expect(button(/CSV/).text()).toBe('Preparing CSV…')
     expect(created).not.toHaveBeenCalled()
     finish('request_id\r\n')
     await vi.waitFor(() => expect(click).toHaveBeenCalledTimes(1))
     await wrapper.vm.$nextTick()
-    expect(button(/CSV/).text()).toBe('Export CSV')
+    expect(button(/CSV/).text()).toBe('Export 1 as CSV')
     vi.restoreAllMocks()
   })
 
   it('says the export failed instead of failing silently', async () => {
     const { wrapper, history, button } = setup()
     vi.spyOn(history, 'exportCsv').mockRejectedValue(new RangeError('Invalid time value'))
-    await button(/Export CSV/).trigger('click')
+    await button(/Export 1 as CSV/).trigger('click')
     await vi.waitFor(() =>
       expect(wrapper.get('[role="alert"]').text()).toBe(
         'Export CSV failed, no file was made: Invalid time value',

@@ -59,7 +59,7 @@ describe('HistoryToolbar: CSV export', () => {
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
     await wrapper
       .findAll('button')
-      .find((b) => b.text() === 'Export CSV')!
+      .find((b) => b.text() === 'Export 1 as CSV')!
       .trigger('click')
     await vi.waitFor(() => expect(created).toHaveBeenCalledTimes(1))
     const blob = created.mock.calls[0]![0] as Blob

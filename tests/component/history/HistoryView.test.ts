@@ -224,6 +224,54 @@ describe('history view filters', () => {
     }
   })
 
+  it('says in each export button what it exports: all of history, or what the filters show', async () => {
+    const { wrapper: w } = await mountAt('/history')
+    const exports = () =>
+      w
+        .findAll('.history-toolbar button')
+        .map((b) => b.text())
+        .filter((t) => t.startsWith('Export'))
+    expect(exports()).toEqual(['Export all 4 as CSV', 'Export all 4 as JSON'])
+
+    const files: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      files.push(blob as Blob)
+      return 'blob:x'
+    })
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    async function exported(name: string): Promise<string> {
+      const before = files.length
+      await w
+        .findAll('button')
+        .find((b) => b.text() === name)!
+        .trigger('click')
+      await vi.waitFor(() => expect(files).toHaveLength(before + 1))
+      return files.at(-1)!.text()
+    }
+
+    await w.find('input[type="search"]').setValue('acme')
+    await flushPromises()
+    expect(w.text()).toContain('2 of 4')
+    expect(exports()).toEqual([
+      'Export all 4 as CSV',
+      'Export all 4 as JSON',
+      'Export 2 shown as CSV',
+      'Export 2 shown as JSON',
+    ])
+    const idsIn = (text: string) =>
+      (JSON.parse(text) as { entries: { request_id: string }[] }).entries
+        .map((e) => e.request_id)
+        .sort()
+    const shownJson = await exported('Export 2 shown as JSON')
+    expect(JSON.parse(shownJson)).toMatchObject({ format: 'verify-desk-history' })
+    expect(idsIn(shownJson)).toEqual([requestId(1), requestId(3)].sort())
+    const allJson = await exported('Export all 4 as JSON')
+    expect(idsIn(allJson)).toHaveLength(4)
+    const shownCsv = (await exported('Export 2 shown as CSV')).trim().split(/\r?\n/)
+    expect(shownCsv).toHaveLength(3)
+    vi.restoreAllMocks()
+  })
+
   it('renders only the visible rows of a long history', async () => {
     const many = Array.from({ length: 2000 }, (_, i) => entry(i + 1))
     const { wrapper: w } = await mountAt('/history', many)
