@@ -55,6 +55,7 @@ export interface RequestModel {
   checks: TimelineCheck[]
   nextEventAt: number | null
   expiresAt: number | null
+  /** When the current PIN can no longer be checked: its own expiry, or the request's if earlier. */
   pinExpiresAt: number | null
   eventsLeft: number | null
   attemptsLeft: number | null
@@ -83,6 +84,16 @@ function num(value: string | undefined): number | undefined {
   return Number(value)
 }
 
+/**
+ * When the current PIN stops being usable: `pin_expiry` after it was sent, but never after the
+ * request itself expires (a check then finds no request in progress: status 6). That is the
+ * validity a message states ("Valid for 5 minutes" in workflow 4 with pin_expiry=3600).
+ */
+function pinUsableUntil(pinSentAt: number, pinExpiry: number, expiresAt: number | null): number {
+  const own = pinSentAt + pinExpiry * 1000
+  return expiresAt === null ? own : Math.min(own, expiresAt)
+}
+
 function scheduleOf(params: Record<string, string>): WorkflowSchedule | null {
   const id = num(params.workflow_id) ?? LIMITS.workflowId.default
   if (!isWorkflowId(id)) return null
@@ -104,6 +115,7 @@ export function fromAdmin(r: AdminRequest): RequestModel {
   const steps = isWorkflowId(r.workflow_id) ? WORKFLOWS[r.workflow_id].steps.length : null
   const pinAt = at(r.pin_generated_at)
   const inProgress = r.status === 'IN PROGRESS'
+  const expiresAt = inProgress ? at(r.expires_at) : null
   return {
     requestId: r.request_id,
     environment: 'sandbox',
@@ -118,8 +130,9 @@ export function fromAdmin(r: AdminRequest): RequestModel {
     events,
     checks: r.checks.map((c) => ({ code: c.code, status: c.status, at: at(c.received_at) })),
     nextEventAt: inProgress ? at(r.next_event_at) : null,
-    expiresAt: inProgress ? at(r.expires_at) : null,
-    pinExpiresAt: inProgress && pinAt !== null ? pinAt + r.pin_expiry * 1000 : null,
+    expiresAt,
+    pinExpiresAt:
+      inProgress && pinAt !== null ? pinUsableUntil(pinAt, r.pin_expiry, expiresAt) : null,
     eventsLeft: steps === null ? null : Math.max(0, steps - events.length),
     attemptsLeft: inProgress ? r.attempts_left : null,
     codeLength: r.code_length,
@@ -202,7 +215,9 @@ function build(
         break
       }
     }
-    if (inProgress && pinSentAt !== null) pinExpiresAt = pinSentAt + schedule.pinExpiry * 1000
+    if (inProgress && pinSentAt !== null) {
+      pinExpiresAt = pinUsableUntil(pinSentAt, schedule.pinExpiry, expiresAt)
+    }
   }
   return {
     requestId,
