@@ -45,6 +45,8 @@ interface Arrived {
   /** The latest list of faults the stream sent, when it sent one. */
   faults?: AdminFault[]
   testNumbers?: TestNumber[]
+  /** The latest clock the stream sent, when it sent one. */
+  clock?: AdminClock
 }
 
 function byNewest<T>(items: T[], at: (item: T) => string): T[] {
@@ -156,7 +158,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
         const updated = new Map(arrived.requests.map((x) => [x.request_id, x]))
         const kept = r.requests.filter((x) => !updated.has(x.request_id))
         requests.value = byNewest([...updated.values(), ...kept], (x) => x.submitted_at)
-        clock.value = c
+        clock.value = arrived.clock ?? c
         faults.value = arrived.faults ?? f.faults
         testNumbers.value = arrived.testNumbers ?? t.test_numbers
         loaded.value = true
@@ -177,27 +179,42 @@ export const useSandboxStore = defineStore('sandbox', () => {
     connection.value = 'open'
     if (event.type === 'message') addMessage(event.data)
     else if (event.type === 'request') upsertRequest(event.data)
-    else if (event.type === 'clock') clock.value = event.data
-    else if (event.type === 'faults') setFaults(event.data.faults)
+    else if (event.type === 'clock') {
+      if (arrivedDuringLoad) arrivedDuringLoad.clock = event.data
+      clock.value = event.data
+    } else if (event.type === 'faults') setFaults(event.data.faults)
     else if (event.type === 'test-numbers') setTestNumbers(event.data.test_numbers)
     else if (event.type === 'reset') {
       messages.value = []
       requests.value = []
       faults.value = []
-      void load()
+      // Not a load sent before the reset: its answer would bring back what the reset removed.
+      void loadAgain()
     }
   }
 
   let handle: admin.SandboxEventsHandle | null = null
   let users = 0
-  let everOpened = false
+  /** A load queued to run once the one in flight is done. */
+  let loadAfter: Promise<void> | null = null
+
+  /** A load whose reads go out from now on (after the one in flight, if any). */
+  function loadAgain(): Promise<void> {
+    if (!loading) return load()
+    loadAfter ??= loading.then(() => {
+      loadAfter = null
+      return load()
+    })
+    return loadAfter
+  }
 
   /** Starts the live stream (and a first load); pair every call with `disconnect()`. */
   function connect(): void {
     users++
     if (handle) return
     connection.value = 'connecting'
-    everOpened = false
+    /** Joining a stream open already: it says so at once, in a microtask. */
+    let joining = true
     handle = admin.openSandboxEvents(
       onEvent,
       () => {
@@ -205,11 +222,13 @@ export const useSandboxStore = defineStore('sandbox', () => {
       },
       () => {
         connection.value = 'open'
-        // After a drop, what happened meanwhile is read again.
-        if (everOpened) void load()
-        everOpened = true
+        // What changed before the stream opened (or while it was away) was not pushed: read
+        // again, by a load sent from now on (one sent before may have been answered before that
+        // change). A stream open already pushes all that follows the first load's reads.
+        if (!joining) void loadAgain()
       },
     )
+    queueMicrotask(() => (joining = false))
     void load()
   }
 
