@@ -17,7 +17,7 @@ function setup() {
 async function chooseFile(wrapper: ReturnType<typeof setup>['wrapper'], text = '[]') {
   const input = wrapper.get('[data-testid="history-import"]')
   const file = new File([text], 'bad.json', { type: 'application/json' })
-  Object.defineProperty(input.element, 'files', { value: [file] })
+  Object.defineProperty(input.element, 'files', { value: [file], configurable: true })
   await input.trigger('change')
 }
 
@@ -67,5 +67,45 @@ describe('HistoryToolbar: CSV export', () => {
     const bytes = new Uint8Array(await blob.arrayBuffer())
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)).toBe(`\uFEFF${csv}`)
+  })
+})
+
+describe('HistoryToolbar: what it says is about the last action', () => {
+  it('takes the import outcome away once clear all or an export starts', async () => {
+    const { wrapper, history } = setup()
+    await history.ready
+    history.entries = [entry(1)]
+    vi.spyOn(history, 'importJson').mockResolvedValue({
+      added: 16,
+      updated: 0,
+      unchanged: 0,
+      calls: 0,
+      tooOld: 0,
+      retentionDays: 30,
+    })
+    vi.spyOn(history, 'clear').mockResolvedValue()
+    const button = (name: string) => wrapper.findAll('button').find((b) => b.text() === name)!
+    await chooseFile(wrapper)
+    await vi.waitFor(() => expect(wrapper.text()).toContain('Imported: 16 added'))
+
+    await button('Clear all…').trigger('click')
+    expect(wrapper.text()).not.toContain('Imported:')
+    await button('Delete all').trigger('click')
+    await vi.waitFor(() =>
+      expect(wrapper.get('[data-testid="history-cleared"]').text()).toBe(
+        'Deleted all 1 entry from history.',
+      ),
+    )
+    expect(wrapper.text()).not.toContain('Imported:')
+
+    // A failed import's alert goes too when an export starts.
+    vi.spyOn(history, 'importJson').mockRejectedValue(new HistoryImportError(['entry 1: bad']))
+    await chooseFile(wrapper)
+    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    vi.spyOn(history, 'exportCsv').mockResolvedValue('request_id\r\n')
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    await button('Export 1 as CSV').trigger('click')
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
   })
 })
