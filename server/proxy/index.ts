@@ -100,6 +100,12 @@ export interface Proxy {
   close(): Promise<void>
 }
 
+/**
+ * The longest query string forwarded, in bytes: Vonage refuses one of about 8 KB (HTTP 413; 414
+ * past about 16 KB), and a Verify call needs only a few short parameters.
+ */
+const MAX_QUERY_BYTES = 8 * 1024
+
 /** Distinct `Host` values whose verdict is remembered. */
 const MAX_HOST_VERDICTS = 64
 /** How long a call may wait for its turn by default (the dashboard waits 30 s for an answer). */
@@ -239,6 +245,16 @@ export function createProxy(options: ProxyOptions): Proxy {
         403,
         'cross_site_request',
         `Refused: ${crossSite}. Only the Verify Desk page served by this server may use its API.`,
+      )
+    }
+
+    if (mark >= 0 && rawUrl.length - mark - 1 > MAX_QUERY_BYTES) {
+      throw new ProxyError(
+        414,
+        'uri_too_long',
+        `The query string is longer than ${MAX_QUERY_BYTES / 1024} KiB, which Vonage refuses; ` +
+          'it was not sent. A Verify call needs only a few short parameters: check what the ' +
+          'address carries (a request_id has at most 32 characters), or send the parameters in a POST body.',
       )
     }
 

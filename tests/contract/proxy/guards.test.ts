@@ -168,6 +168,36 @@ describe('request bodies', () => {
   })
 })
 
+describe('query strings', () => {
+  it('refuses one over 8 KiB with 414 JSON and sends nothing', async () => {
+    const path = `/api/live/verify/search/json?request_id=${'a'.repeat(12 * 1024)}`
+    const res = await call(proxy.port, path)
+    expect(res.status).toBe(414)
+    expect(res.headers['content-type']).toMatch(/^application\/json/)
+    expect(errorOf(res)).toEqual({
+      code: 'uri_too_long',
+      message: expect.stringMatching(
+        /^The query string is longer than 8 KiB, which Vonage refuses/,
+      ),
+    })
+    const post = await call(proxy.port, `/api/sandbox/verify/json?brand=${'b'.repeat(9000)}`, {
+      method: 'POST',
+      ...json({ number: '447700900000' }),
+    })
+    expect(post.status).toBe(414)
+    expect(upstream.arrivals).toHaveLength(0)
+    await vi.waitFor(() => expect(proxy.lines).toHaveLength(2))
+    expect(proxy.lines[0]).toMatch(/ endpoint=search method=GET http=414 /)
+  })
+
+  it('forwards one of exactly 8 KiB', async () => {
+    const query = `request_id=${'a'.repeat(8 * 1024 - 'request_id='.length)}`
+    const res = await call(proxy.port, `/api/live/verify/search/json?${query}`)
+    expect(res.status).toBe(200)
+    expect(upstream.arrivals[0]?.url).toBe(`/verify/search/json?${query}`)
+  })
+})
+
 describe('cross-site requests (CSRF)', () => {
   it('refuses a start from another origin before anything is sent', async () => {
     const res = await call(proxy.port, '/api/live/verify/json', {
