@@ -272,6 +272,26 @@ describe('history view filters', () => {
     vi.restoreAllMocks()
   })
 
+  it('says why nothing matches when the From date is after the To date', async () => {
+    const { wrapper: w } = await mountAt('/history?from=2026-06-20&to=2026-06-10')
+    expect(w.get('[data-testid="history-summary"]').text()).toBe(
+      '0 of 4 requests match: the From date (2026-06-20) is after the To date (2026-06-10), so no day is in between. Change one of them.',
+    )
+    for (const id of ['history-from', 'history-to']) {
+      const field = w.get(`#${id}`)
+      expect(field.attributes('aria-invalid')).toBe('true')
+      expect(w.get(`#${field.attributes('aria-describedby')}`).text()).toContain(
+        'is after the To date',
+      )
+    }
+    // Dates in order again: the summary only counts.
+    await w.get('#history-to').setValue('2026-06-30')
+    await w.get('#history-to').trigger('change')
+    await flushPromises()
+    expect(w.get('[data-testid="history-summary"]').text()).toBe('0 of 4 requests match')
+    expect(w.get('#history-from').attributes('aria-invalid')).toBeUndefined()
+  })
+
   it('renders only the visible rows of a long history', async () => {
     const many = Array.from({ length: 2000 }, (_, i) => entry(i + 1))
     const { wrapper: w } = await mountAt('/history', many)
