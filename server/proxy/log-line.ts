@@ -62,11 +62,16 @@ export function safeToken(value: string): string {
   return value.replace(/[^A-Za-z]/g, '').slice(0, 10) || '-'
 }
 
+/** Printable ASCII but `"` and `\`: what JSON.stringify quotes unchanged. */
+const PLAIN_VALUE = /^[ !#-[\]-~]*$/
+
 /**
  * A value from an answer, quoted for the log line: JSON escapes the C0 controls; the C1 controls,
  * DEL and the line and paragraph separators are escaped too, so no answer can forge or colour a line.
  */
 export function quotedLogValue(value: string): string {
+  // The usual value (`0`, `10`): nothing to escape, so no JSON.stringify and no second pass.
+  if (PLAIN_VALUE.test(value)) return `"${value}"`
   return JSON.stringify(value).replace(
     /[\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

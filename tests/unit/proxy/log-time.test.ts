@@ -33,4 +33,19 @@ describe('quotedLogValue (an answer field in the access log)', () => {
       '"a\\u009bb\\u2028c\\u2029d\\u007f"',
     )
   })
+
+  it('quotes every single character, and plain values, exactly as the escaping rules say', () => {
+    const reference = (value: string) =>
+      JSON.stringify(value).replace(
+        /[\u007f-\u009f\u2028\u2029]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
+    const values = ['', '0', '10', 'throttled', 'a"b', 'a\\b', 'ok ~!#[]{}']
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code)
+      values.push(char, `1${char}0`)
+    }
+    const wrong = values.filter((value) => quotedLogValue(value) !== reference(value))
+    expect(wrong).toEqual([])
+  })
 })
