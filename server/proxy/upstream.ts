@@ -111,7 +111,10 @@ export function httpUpstream(baseUrl: string, client?: Dispatcher): Upstream {
       // server sends: a call never waits for a connection.
       connections: 64,
       // One call at a time per connection (no pipelining). The client never repeats a call that was
-      // written: only the proxy decides on a retry (searches, once).
+      // written: only the proxy decides on a retry (searches, once). Above 1, undici would still
+      // write a POST only on an idle connection, and any call only once the answer before it has
+      // begun: all it adds is a GET written behind an answer still being read, which undici itself
+      // sends again if that connection drops. Nothing gained for a start or check, a replay risked.
       pipelining: 1,
       // The proxy's own per-call limit (ExchangeLimits.timeoutMs, the admin timer) is the only clock.
       connectTimeout: 0,
