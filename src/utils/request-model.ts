@@ -103,6 +103,16 @@ function scheduleOf(params: Record<string, string>): WorkflowSchedule | null {
   })
 }
 
+/**
+ * When the sandbox request's current PIN (`r.pin`) can no longer be checked (epoch ms, sandbox
+ * time); `null` once the request is over or when not known.
+ */
+export function adminPinExpiresAt(r: AdminRequest): number | null {
+  if (r.status !== 'IN PROGRESS') return null
+  const pinAt = parseApiDate(r.pin_generated_at)
+  return pinAt === null ? null : pinUsableUntil(pinAt, r.pin_expiry, parseApiDate(r.expires_at))
+}
+
 /** The sandbox's own view: exact times, attempts and PIN expiry. */
 export function fromAdmin(r: AdminRequest): RequestModel {
   const at = (iso: string | null) => (iso ? parseApiDate(iso) : null)
@@ -113,9 +123,7 @@ export function fromAdmin(r: AdminRequest): RequestModel {
     newPin: e.new_pin,
   }))
   const steps = isWorkflowId(r.workflow_id) ? WORKFLOWS[r.workflow_id].steps.length : null
-  const pinAt = at(r.pin_generated_at)
   const inProgress = r.status === 'IN PROGRESS'
-  const expiresAt = inProgress ? at(r.expires_at) : null
   return {
     requestId: r.request_id,
     environment: 'sandbox',
@@ -130,9 +138,8 @@ export function fromAdmin(r: AdminRequest): RequestModel {
     events,
     checks: r.checks.map((c) => ({ code: c.code, status: c.status, at: at(c.received_at) })),
     nextEventAt: inProgress ? at(r.next_event_at) : null,
-    expiresAt,
-    pinExpiresAt:
-      inProgress && pinAt !== null ? pinUsableUntil(pinAt, r.pin_expiry, expiresAt) : null,
+    expiresAt: inProgress ? at(r.expires_at) : null,
+    pinExpiresAt: adminPinExpiresAt(r),
     eventsLeft: steps === null ? null : Math.max(0, steps - events.length),
     attemptsLeft: inProgress ? r.attempts_left : null,
     codeLength: r.code_length,

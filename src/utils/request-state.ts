@@ -156,6 +156,52 @@ export function checkAvailability(input: CheckInput): Availability {
   return { allowed: true, reason: null, opensAt: null }
 }
 
+/** What the expired-PIN warning reads of a request as a page shows it (a `RequestModel`). */
+export interface PinExpiryInput {
+  status: RequestStatus
+  /** When the current PIN can no longer be checked (epoch ms), when known. */
+  pinExpiresAt: number | null
+  /** When the next message or call goes out, when known. */
+  nextEventAt: number | null
+  /** Events still to come in the workflow, when known. */
+  eventsLeft: number | null
+  /** When the request expires if nobody enters the code, when known. */
+  expiresAt: number | null
+}
+
+/**
+ * The warning before a code is checked once the current PIN has expired while the request is still
+ * in progress (workflow 2 with next_event_wait 900: the PIN expires at 300 s, the next message goes
+ * out at 900 s), with what to do next; `null` while the PIN can be checked (or the request is over).
+ * The API then answers every code, this PIN too, as a wrong one: status 16 ("The code provided
+ * does not match the expected value"), counted as a wrong attempt (the third ends the request,
+ * status 17). The next message or call brings a new PIN with three attempts.
+ */
+export function expiredPinAdvice(input: PinExpiryInput, now: number): string | null {
+  const { status, pinExpiresAt, nextEventAt, eventsLeft, expiresAt } = input
+  if (status !== 'IN PROGRESS' || pinExpiresAt === null || now < pinExpiresAt) return null
+  // The request ends with it: its own expiry is said (and the page reads it again).
+  if (expiresAt !== null && now >= expiresAt) return null
+  const lead =
+    'The PIN has expired: a code checked now, even this PIN, is answered as a wrong code ' +
+    '(status 16) and uses up an attempt.'
+  if (eventsLeft === 0) {
+    const end = expiresAt === null ? '' : ` in ${formatDuration((expiresAt - now) / 1000)}`
+    return (
+      `${lead} Next: no message or call is left to bring a new PIN; the request expires${end}, ` +
+      'then start a new verification.'
+    )
+  }
+  const when =
+    nextEventAt !== null && nextEventAt > now
+      ? ` (in ${formatDuration((nextEventAt - now) / 1000)})`
+      : ''
+  return (
+    `${lead} Next: wait for the next message or call${when}, which brings a new PIN, or ` +
+    'trigger the next event now.'
+  )
+}
+
 /** The API's `YYYY-MM-DD HH:MM:SS` (UTC) or ISO text as epoch ms; `null` when empty or unreadable. */
 export function parseApiDate(value: string | null | undefined): number | null {
   if (!value) return null

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import HandsetMessage from '@/components/handset/HandsetMessage.vue'
 
@@ -26,7 +27,7 @@ function mountMessage(props: Partial<InstanceType<typeof HandsetMessage>['$props
       requestId: REQUEST_ID,
       ...props,
     },
-    global: { plugins: [makeRouter()] },
+    global: { plugins: [createPinia(), makeRouter()] },
   })
 }
 

@@ -1,47 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { AdminRequest } from '@contract/admin'
 import type { SearchedRequest } from '@/utils/history-entry'
 import { emptyEntry, type HistoryEntry } from '@/utils/history-entry'
 import { fromAdmin, fromSearch } from '@/utils/request-model'
-
-const T0 = Date.parse('2026-01-02T03:04:05Z')
-const iso = (ms: number) => new Date(ms).toISOString()
-
-function admin(patch: Partial<AdminRequest>): AdminRequest {
-  return {
-    request_id: 'r'.repeat(32),
-    account_id: 'sandbox',
-    kind: 'request',
-    number: '447700900123',
-    normalized_number: '447700900123',
-    country: '',
-    brand: 'Acme',
-    sender_id: '',
-    payee: '',
-    amount: '',
-    lg: 'en-gb',
-    workflow_id: 1,
-    code_length: 4,
-    pin_expiry: 300,
-    next_event_wait: null,
-    pin: '2172',
-    pin_generated_at: iso(T0),
-    attempts_left: 3,
-    status: 'IN PROGRESS',
-    date_submitted: '2026-01-02 03:04:05',
-    date_finalized: '',
-    submitted_at: iso(T0),
-    finalized_at: null,
-    next_event_at: null,
-    expires_at: null,
-    events: [{ id: 'e1', type: 'sms', index: 0, sent_at: iso(T0), new_pin: true, price: '0.03' }],
-    checks: [],
-    price: '0',
-    currency: 'EUR',
-    estimated_price_messages_sent: '0.03',
-    ...patch,
-  }
-}
+import { admin, iso, T0 } from './admin-request-support'
 
 const search: SearchedRequest = {
   request_id: 'r'.repeat(32),
