@@ -101,6 +101,12 @@ export interface VerifyDeskOptions {
    */
   bodyLimit?: number
   /**
+   * How long a request body to `/api` may take to arrive whole before the call is refused with
+   * 408 (unsent), in milliseconds.
+   * @default 10000
+   */
+  bodyTimeoutMs?: number
+  /**
    * How long an upstream may take to answer before the call fails with 504, in milliseconds.
    * @default 15000
    */
@@ -135,6 +141,7 @@ export const defaultOptions: Required<VerifyDeskOptions> = {
   allowedHosts: [],
   allowedOrigins: [],
   bodyLimit: 16 * 1024,
+  bodyTimeoutMs: 10_000,
   upstreamTimeoutMs: 15_000,
   rateLimit: {
     requestsPerSecond: 30,
@@ -230,6 +237,7 @@ export function verifyDesk(options: VerifyDeskOptions = {}): Plugin {
       ),
       allowedOrigins: resolved.allowedOrigins,
       bodyLimit: resolved.bodyLimit,
+      bodyTimeoutMs: resolved.bodyTimeoutMs,
       timeoutMs: resolved.upstreamTimeoutMs,
       accessLog: resolved.accessLog,
       logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },

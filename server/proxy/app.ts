@@ -39,6 +39,8 @@ export interface AppOptions {
   /** Configured extra origins (the settings' own are added). */
   allowedOrigins: string[]
   bodyLimit: number
+  /** How long a request body may take to arrive whole (10 s unless said). */
+  bodyTimeoutMs?: number
   timeoutMs: number
   accessLog: boolean
   logger: ProxyLogger
@@ -83,6 +85,7 @@ export function createApp(options: AppOptions): App {
     allowedOrigins,
     token: settings.token,
     bodyLimit: options.bodyLimit,
+    bodyTimeoutMs: options.bodyTimeoutMs,
     timeoutMs: options.timeoutMs,
     rateLimit: rate
       ? { requestsPerSecond: rate.requestsPerSecond, maxQueue: rate.maxQueue }

@@ -1,23 +1,50 @@
 /**
- * Request bodies for the proxy: read whole, refused (413) past the limit; taken as UTF-8 text
- * (415 when they are not), a `multipart/form-data` body as the form of its text fields.
+ * Request bodies for the proxy: read whole, refused (413) past the limit or (408) when they stop
+ * arriving; taken as UTF-8 text (415 when they are not), a `multipart/form-data` body as the form
+ * of its text fields.
  */
 import type { IncomingMessage } from 'node:http'
 import { ProxyError } from './errors.ts'
+import type { Timers } from './limiter.ts'
 import { UpstreamNetworkError } from './upstream.ts'
 import { formFields } from '../multipart.ts'
 
-/** Reads a request body whole, refusing (413) anything larger than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** How long a whole body may take to arrive by default, in milliseconds. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000
+
+/** The time a body has to arrive whole, on a clock. */
+export interface BodyDeadline {
+  ms: number
+  timers: Timers
+}
+
+/**
+ * Reads a request body whole, refusing (413) anything larger than `limit` bytes and (408) a body
+ * that has not all arrived within `deadline.ms` (stalled, or trickling in).
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  deadline?: BodyDeadline,
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > limit) return Promise.reject(bodyTooLarge(limit))
   return new Promise<Buffer>((resolve, reject) => {
-    const reading: BodyReading = { limit, size: 0, chunks: [], resolve, reject }
+    const reading: BodyReading = { limit, size: 0, chunks: [], resolve, reject, stop: undefined }
     ;(req as ReadingRequest)[READING] = reading
     // `end` and `error` come at most once each: plain listeners spare the `once` wrappers.
     req.on('data', onBodyData)
     req.on('end', onBodyEnd)
-    req.on('error', reject)
+    req.on('error', onBodyError)
+    if (deadline) {
+      const { ms, timers } = deadline
+      const timer = timers.setTimeout(() => {
+        reading.stop = undefined
+        stopReading(req as ReadingRequest)
+        reject(bodyTimedOut(ms))
+      }, ms)
+      reading.stop = () => timers.clearTimeout(timer)
+    }
   })
 }
 
@@ -30,6 +57,8 @@ interface BodyReading {
   chunks: Buffer[]
   resolve(bytes: Buffer): void
   reject(error: Error): void
+  /** Clears the deadline's timer (set while one runs). */
+  stop: (() => void) | undefined
 }
 
 type ReadingRequest = IncomingMessage & { [READING]: BodyReading }
@@ -42,12 +71,32 @@ function bodyTooLarge(limit: number): ProxyError {
   )
 }
 
+function bodyTimedOut(ms: number): ProxyError {
+  return new ProxyError(
+    408,
+    'request_timeout',
+    `The request body did not arrive whole within ${ms / 1000} s (it stopped, or came too ` +
+      'slowly), so the call was not sent. Send it again with the whole body at once, as curl, ' +
+      'the SDKs and the dashboard do.',
+    {},
+    'not_sent',
+  )
+}
+
+/** Stops reading a body: no more data or end handled, the deadline's timer cleared. */
+function stopReading(req: ReadingRequest): void {
+  req.off('data', onBodyData)
+  req.off('end', onBodyEnd)
+  const reading = req[READING]
+  reading.stop?.()
+  reading.stop = undefined
+}
+
 function onBodyData(this: ReadingRequest, chunk: Buffer): void {
   const reading = this[READING]
   reading.size += chunk.length
   if (reading.size > reading.limit) {
-    this.off('data', onBodyData)
-    this.off('end', onBodyEnd)
+    stopReading(this)
     reading.reject(bodyTooLarge(reading.limit))
     return
   }
@@ -55,8 +104,18 @@ function onBodyData(this: ReadingRequest, chunk: Buffer): void {
 }
 
 function onBodyEnd(this: ReadingRequest): void {
-  const { chunks } = this[READING]
-  this[READING].resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
+  const reading = this[READING]
+  reading.stop?.()
+  reading.stop = undefined
+  const { chunks } = reading
+  reading.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
+}
+
+function onBodyError(this: ReadingRequest, error: Error): void {
+  const reading = this[READING]
+  reading.stop?.()
+  reading.stop = undefined
+  reading.reject(error)
 }
 
 /** Refuses bytes that are not UTF-8 (a fatal decoder; a leading byte order mark is kept). */

@@ -10,7 +10,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { bodyText, isAbortedBody, isMultipart, multipartAsForm, readBody } from './body.ts'
+import {
+  DEFAULT_BODY_TIMEOUT_MS,
+  bodyText,
+  isAbortedBody,
+  isMultipart,
+  multipartAsForm,
+  readBody,
+} from './body.ts'
 import { createAccessLog } from './access-log.ts'
 import { addNote, finishCall, noLog, trackCall, type CallRecord } from './call-record.ts'
 import type { EnvironmentsResponse } from '../../contract/desk.ts'
@@ -69,6 +76,11 @@ export interface ProxyOptions {
   token?: string
   /** Largest request body accepted, in bytes. */
   bodyLimit: number
+  /**
+   * How long a request body may take to arrive whole, in milliseconds (10 s by default): past it
+   * the call is answered 408 `request_timeout`, unsent, and its connection closed.
+   */
+  bodyTimeoutMs?: number
   /** How long the upstream may take to answer, in milliseconds. */
   timeoutMs: number
   /** `false` disables pacing (benchmarks only). */
@@ -116,7 +128,7 @@ const NO_BODY = Buffer.alloc(0)
 /** What a multipart body is forwarded as. */
 const FORM_TYPE = 'application/x-www-form-urlencoded'
 
-/** Marks a connection the proxy closes after its current answer (413). */
+/** Marks a connection the proxy closes after its current answer (413, 408). */
 const CLOSING = Symbol('verify-desk.closing')
 type ClosingSocket = Socket & { [CLOSING]?: boolean }
 
@@ -169,6 +181,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   }
 
   const timers = options.timers ?? realTimers
+  const bodyDeadline = { ms: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, timers }
   const maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS
   /** Set once close() was called: no call is sent any more. */
   let closing: Promise<void> | undefined
@@ -273,7 +286,9 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
 
     const bytes =
-      method === 'GET' || method === 'HEAD' ? NO_BODY : await readBody(req, options.bodyLimit)
+      method === 'GET' || method === 'HEAD'
+        ? NO_BODY
+        : await readBody(req, options.bodyLimit, bodyDeadline)
     const declaredType = req.headers['content-type']
     // A multipart form (curl -F, Postman's form-data) goes on as an urlencoded form.
     const multipart = bytes.length > 0 && isMultipart(declaredType)
@@ -383,14 +398,16 @@ export function createProxy(options: ProxyOptions): Proxy {
     }
     // Nobody to answer.
     if (call.clientClosed) return
-    if (proxyError.status === 413) {
-      // The rest of the body is not read as a body: the connection is closed after this answer,
-      // and a call pipelined behind it on the connection is not carried out (RFC 9112 §9.6).
+    // A body refused before it was all read (too large, or too slow to arrive): the rest of it is
+    // not read as a body, the connection is closed after this answer, and a call pipelined behind
+    // it on the connection is not carried out (RFC 9112 §9.6).
+    const bodyCut = proxyError.status === 413 || proxyError.status === 408
+    if (bodyCut) {
       res.setHeader('Connection', 'close')
       ;(req.socket as ClosingSocket)[CLOSING] = true
     }
     sendError(res, proxyError)
-    if (proxyError.status === 413) req.resume()
+    if (bodyCut) req.resume()
   }
 
   return {

@@ -118,6 +118,46 @@ describe('request bodies', () => {
     expect(upstream.arrivals).toHaveLength(0)
   })
 
+  it('answers 408 to a body that stops arriving, logs it as 408, and closes the connection', async () => {
+    await restartProxy({ bodyTimeoutMs: 100 })
+    // Half the body declared, then nothing more: the client neither sends the rest nor leaves.
+    const req = http.request({
+      host: '127.0.0.1',
+      port: proxy.port,
+      method: 'POST',
+      path: '/api/live/verify/json',
+      headers: {
+        host: `localhost:${proxy.port}`,
+        'content-type': 'application/json',
+        'content-length': '60',
+      },
+    })
+    req.on('error', () => undefined) // the server closes the connection after its answer
+    req.write('{"number":"447700900000",')
+    const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve))
+    const text = await new Promise<string>((resolve) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve(body))
+    })
+    req.destroy()
+    expect(res.statusCode).toBe(408)
+    expect(res.headers.connection).toBe('close')
+    expect(JSON.parse(text)).toEqual({
+      error: {
+        code: 'request_timeout',
+        message: expect.stringMatching(/^The request body did not arrive whole within 0\.1 s/),
+        delivery: 'not_sent',
+      },
+    })
+    expect(upstream.arrivals).toHaveLength(0)
+    await vi.waitFor(() => expect(proxy.lines).toHaveLength(1))
+    expect(proxy.lines[0]).toMatch(/ endpoint=request method=POST http=408 /)
+    expect(proxy.lines[0]).toMatch(/ not_sent error=request_timeout$/)
+    expect(proxy.lines[0]).not.toMatch(/client_closed/)
+  })
+
   it('accepts a body just under the limit', async () => {
     const body = JSON.stringify({ brand: 'x'.repeat(16 * 1024 - 20) })
     const res = await call(proxy.port, '/api/live/verify/json', {
