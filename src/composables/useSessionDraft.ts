@@ -2,7 +2,7 @@
  * A text the user is typing, kept in this tab's session storage so a reload or a visit to another
  * page does not lose it. Storage that is full or disabled leaves a plain ref.
  */
-import { ref, watch, type Ref } from 'vue'
+import { computed, reactive, ref, watch, watchEffect, type ComputedRef, type Ref } from 'vue'
 
 export function useSessionDraft(key: string, initial = ''): Ref<string> {
   let stored: string | null = null
@@ -21,4 +21,43 @@ export function useSessionDraft(key: string, initial = ''): Ref<string> {
     }
   })
   return text
+}
+
+type DraftFields = Record<string, string | boolean>
+
+/**
+ * A form's fields (strings and booleans), kept in this tab's session storage as one draft while
+ * they differ from what `saved()` gives (the settings as saved, a form's starting values): a
+ * reload or a visit to another page does not lose an edit not yet saved, and once the form is
+ * saved (or set back) the draft goes. A stored field of another type, or a draft that cannot be
+ * read, is ignored.
+ */
+export function useSessionDraftFields<T extends DraftFields>(
+  key: string,
+  saved: () => T,
+): { fields: T; unsaved: ComputedRef<boolean> } {
+  const stored = useSessionDraft(key)
+  const start = saved()
+  const restored: DraftFields = {}
+  try {
+    const parsed: unknown = stored.value ? JSON.parse(stored.value) : null
+    if (typeof parsed === 'object' && parsed !== null) {
+      for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+        if (name in start && typeof value === typeof start[name]) {
+          restored[name] = value as string | boolean
+        }
+      }
+    }
+  } catch {
+    // An unreadable draft is dropped: the form starts from what is saved.
+  }
+  const fields = reactive({ ...start, ...restored }) as T
+  const unsaved = computed(() => {
+    const now = saved()
+    return Object.keys(now).some((name) => fields[name] !== now[name])
+  })
+  watchEffect(() => {
+    stored.value = unsaved.value ? JSON.stringify(fields) : ''
+  })
+  return { fields, unsaved }
 }

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import ControlsFaultForm from '@/components/controls/ControlsFaultForm.vue'
+
+// What is typed is kept as a draft in session storage: each test starts from an empty form.
+beforeEach(() => sessionStorage.clear())
 
 describe('ControlsFaultForm', () => {
   it('sends a status fault for the chosen endpoint and number of calls', async () => {

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import ControlsTestNumbers from '@/components/controls/ControlsTestNumbers.vue'
+
+// What is typed is kept as a draft in session storage: each test starts from an empty form.
+beforeEach(() => sessionStorage.clear())
 
 describe('ControlsTestNumbers', () => {
   it('adds a number in international digits with its fixed PIN', async () => {

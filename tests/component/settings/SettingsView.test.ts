@@ -25,6 +25,7 @@ const TOKEN_REFUSAL = new ApiError(
 
 beforeEach(() => {
   localStorage.clear()
+  sessionStorage.clear()
   setActivePinia(createPinia())
 })
 
