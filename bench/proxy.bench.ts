@@ -22,7 +22,9 @@
  *        any proxy mounted in Vite must) and forwards them with a hand-written client on raw
  *        sockets that understands only this double's answers (no TLS, no chunked bodies, no
  *        keep-alive hints, no errors): what (b) could reach with an HTTP client that does nothing
- *        else. No target.
+ *        else. Between them, the same minimal pass-through on the product's own client (an undici
+ *        `Pool` driven by `dispatch`, as server/proxy/upstream.ts sets it up): where a maintained
+ *        client puts a proxy that does nothing but forward. No target.
  *    (e) CPU time per call of the proxy process (during the proxied slices) and of the double
  *        (during the direct slices), from `process.cpuUsage`: steadier than rates on a shared
  *        machine. No target.
@@ -34,7 +36,7 @@
  *    the code). Added median latency (target < 1 ms), throughput ratio (target >= 0.7) and the
  *    server's CPU time per call on each path (no target).
  *
- * The same file is the child: `PROXY_BENCH_CHILD=upstream|proxy|passthrough|ceiling|app node --import tsx <this file>`.
+ * The same file is the child: `PROXY_BENCH_CHILD=upstream|proxy|passthrough|undici|ceiling|app node --import tsx <this file>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
@@ -124,6 +126,54 @@ async function child(role: string): Promise<void> {
         out.end(body)
       })
     })
+  } else if (role === 'undici') {
+    // The same least proxy on the product's HTTP client: an undici Pool with the product's options,
+    // driven by `dispatch` with a handler that buffers the answer. No checks, no parsing, no log.
+    const { Pool } = await import('undici')
+    const upstream = new URL(process.env.PROXY_BENCH_UPSTREAM ?? '')
+    const pool = new Pool(upstream.origin, {
+      connections: 64,
+      pipelining: 1,
+      connectTimeout: 0,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    })
+    const authorization = basicOf(CREDENTIALS)
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        const body = Buffer.concat(chunks)
+        const parts: Buffer[] = []
+        let status = 502
+        pool.dispatch(
+          {
+            method: 'POST',
+            path: (req.url ?? '/').slice('/api/live'.length),
+            headers: {
+              'content-type': 'application/json',
+              'content-length': String(body.length),
+              authorization,
+            },
+            body,
+          },
+          {
+            onRequestStart: () => {},
+            onResponseStart: (_controller, statusCode) => void (status = statusCode),
+            onResponseData: (_controller, chunk: Buffer) => void parts.push(chunk),
+            onResponseEnd: () => {
+              const text = Buffer.concat(parts)
+              res.writeHead(status, {
+                'content-type': 'application/json',
+                'content-length': text.length,
+              })
+              res.end(text)
+            },
+            onResponseError: () => void res.writeHead(502).end(),
+          },
+        )
+      })
+    })
   } else if (role === 'ceiling') {
     // The most a proxy mounted on node:http can get out of this machine: node:http in, and out a
     // hand-written HTTP/1.1 client on raw keep-alive sockets that knows only this double's answers
@@ -136,7 +186,10 @@ async function child(role: string): Promise<void> {
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
       req.on('end', () => {
         const body = Buffer.concat(chunks)
-        const connection = idle.pop() ?? new RawConnection(upstream)
+        let connection = idle.pop()
+        // The double closes a keep-alive connection idle for 30 s (a slow, loaded machine).
+        while (connection?.closed) connection = idle.pop()
+        connection ??= new RawConnection(upstream)
         connection.send(
           `${req.method} ${(req.url ?? '/').slice('/api/live'.length)} HTTP/1.1\r\n` +
             `host: ${upstream.host}\r\nauthorization: ${authorization}\r\n` +
@@ -217,8 +270,12 @@ async function child(role: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`)
 }
 
-/** One keep-alive connection of the `ceiling` proxy: one call at a time, Content-Length answers. */
+/**
+ * One keep-alive connection of the `ceiling` proxy: one call at a time, Content-Length answers.
+ * Once the double closes it, it is dropped (a call on it then answers 502).
+ */
 class RawConnection {
+  closed = false
   private readonly socket: net.Socket
   private buffered: Buffer = Buffer.alloc(0)
   private onAnswer: ((status: number, body: Buffer) => void) | undefined
@@ -227,6 +284,13 @@ class RawConnection {
     this.socket = net.connect(Number(upstream.port), upstream.hostname)
     this.socket.setNoDelay(true)
     this.socket.on('data', (chunk: Buffer) => this.read(chunk))
+    this.socket.on('error', () => this.socket.destroy())
+    this.socket.on('close', () => {
+      this.closed = true
+      const onAnswer = this.onAnswer
+      this.onAnswer = undefined
+      onAnswer?.(502, Buffer.alloc(0))
+    })
   }
 
   send(head: string, body: Buffer, onAnswer: (status: number, body: Buffer) => void): void {
@@ -443,6 +507,9 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
     const passthrough = await start('passthrough', {
       PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}`,
     })
+    const undici = await start('undici', {
+      PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}`,
+    })
     const ceiling = await start('ceiling', {
       PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}`,
     })
@@ -460,6 +527,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
     })
     const viaProxy = proxied(proxy.port)
     const viaPassthrough = proxied(passthrough.port)
+    const viaUndici = proxied(undici.port)
     const viaCeiling = proxied(ceiling.port)
     const appHost = { ...json, host: `localhost:${app.port}` }
     const sandboxDirect: Target = {
@@ -479,6 +547,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       direct,
       viaProxy,
       viaPassthrough,
+      viaUndici,
       viaCeiling,
       sandboxDirect,
       sandboxProxied,
@@ -500,11 +569,11 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
 
     // Throughput: the sides of each comparison in alternating slices.
     const slices = 8 * rounds
-    const [directRun, proxyRun, passthroughRun, ceilingRun] = await alternate(
-      [direct, viaProxy, viaPassthrough, viaCeiling],
+    const [directRun, proxyRun, passthroughRun, undiciRun, ceilingRun] = await alternate(
+      [direct, viaProxy, viaPassthrough, viaUndici, viaCeiling],
       throughputCount * rounds,
       slices,
-      [proxy, upstream],
+      [proxy, upstream, undici],
     )
     const [sandboxRun, appRun] = await alternate(
       [sandboxDirect, sandboxProxied],
@@ -517,20 +586,30 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       throughputCount / 2,
       4,
     )
-    if (!directRun || !proxyRun || !passthroughRun || !ceilingRun || !sandboxRun || !appRun)
+    if (
+      !directRun ||
+      !proxyRun ||
+      !passthroughRun ||
+      !undiciRun ||
+      !ceilingRun ||
+      !sandboxRun ||
+      !appRun
+    )
       throw new Error('missing throughput run')
     const directRate = directRun.rate
     const proxyRate = proxyRun.rate
     const proxyCpu = proxyRun.cpuPerCall[0] ?? Number.NaN
     const upstreamCpu = directRun.cpuPerCall[1] ?? Number.NaN
+    const undiciCpu = undiciRun.cpuPerCall[2] ?? Number.NaN
     const appCpu = appRun.cpuPerCall[0] ?? Number.NaN
     const sandboxCpu = sandboxRun.cpuPerCall[0] ?? Number.NaN
     const slowDirect = slowDirectRun?.rate ?? Number.NaN
     const slowProxied = slowProxyRun?.rate ?? Number.NaN
     ctx.log(
       `instant double: ${Math.round(proxyRate)} req/s via proxy vs ${Math.round(directRate)} direct ` +
-        `(pass-through ${Math.round(passthroughRun.rate)}, raw-socket ceiling ${Math.round(ceilingRun.rate)}); CPU per call ${proxyCpu.toFixed(1)} µs ` +
-        `proxy, ${upstreamCpu.toFixed(1)} µs double`,
+        `(pass-through ${Math.round(passthroughRun.rate)}, undici pass-through ${Math.round(undiciRun.rate)}, ` +
+        `raw-socket ceiling ${Math.round(ceilingRun.rate)}); CPU per call ${proxyCpu.toFixed(1)} µs ` +
+        `proxy, ${undiciCpu.toFixed(1)} µs undici pass-through, ${upstreamCpu.toFixed(1)} µs double`,
     )
     ctx.log(
       `embedded sandbox: ${Math.round(appRun.rate)} req/s via /api vs ${Math.round(sandboxRun.rate)} ` +
@@ -546,6 +625,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       directRate,
       proxyRate,
       passthroughRate: passthroughRun.rate,
+      undiciRate: undiciRun.rate,
       ceilingRate: ceilingRun.rate,
       proxyCpu,
       upstreamCpu,
@@ -588,6 +668,13 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
         ratio: round3(best.passthroughRate / best.directRate),
       },
       {
+        name: 'proxy.throughput.undici-passthrough',
+        value: Math.round(best.undiciRate),
+        unit: 'req/s',
+        baseline: Math.round(best.directRate),
+        ratio: round3(best.undiciRate / best.directRate),
+      },
+      {
         name: 'proxy.throughput.raw-socket-ceiling',
         value: Math.round(best.ceilingRate),
         unit: 'req/s',
@@ -600,6 +687,13 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
         unit: 'µs',
         baseline: round3(best.upstreamCpu),
         ratio: round3(best.proxyCpu / best.upstreamCpu),
+      },
+      {
+        name: 'proxy.undici-passthrough.cpu-per-call',
+        value: round3(undiciCpu),
+        unit: 'µs',
+        baseline: round3(best.upstreamCpu),
+        ratio: round3(undiciCpu / best.upstreamCpu),
       },
       {
         name: 'proxy.throughput.upstream-5ms',
