@@ -338,7 +338,8 @@ export function readFindsRequest(call: LoggedCall, requestId: string): boolean {
  * How many checks of request `requestId` may have used an attempt the count does not hold yet: each
  * one that `mayHaveUsedAnAttempt`, until a read that found the request was sent after it was over
  * (its answer or failure in; with no answer recorded, once it cannot be on its way any more). That
- * read lists the check if it was processed, and not if it was not: the count is exact again.
+ * read lists the check if it was processed, and not if it was not: the count is exact again. A read
+ * that already lists it settles it sooner (see `listedInDoubt`): it was processed and is counted.
  * `calls` is the request's call log, `inFlight` the keys of this page's calls still out (a check on
  * its way here is shown as such), `lastFoundAt` when a read that found the request was last sent
  * (the log keeps only the newest reads: the read that settled a check may have dropped out of it).
@@ -350,9 +351,68 @@ export function checksInDoubt(
   lastFoundAt: number | null = null,
 ): number {
   const found = lastFound(calls, requestId, lastFoundAt)
-  return calls.filter(
+  const doubtful = calls.filter(
     (call) => !inFlight.has(call.key) && mayHaveUsedAnAttempt(call) && !settledBy(call, found),
-  ).length
+  )
+  if (doubtful.length === 0) return 0
+  return doubtful.length - listedInDoubt(calls, requestId, doubtful)
+}
+
+/** The `checks` a read that found request `requestId` listed, or `null` when it listed none. */
+function listedChecks(call: LoggedCall, requestId: string): unknown[] | null {
+  if (!readFindsRequest(call, requestId)) return null
+  const response = call.response as { verification_requests?: unknown }
+  const items: unknown[] = Array.isArray(response.verification_requests)
+    ? response.verification_requests
+    : [response]
+  const item = items.find(
+    (i) =>
+      typeof i === 'object' &&
+      i !== null &&
+      (i as { request_id?: unknown }).request_id === requestId,
+  ) as { checks?: unknown } | undefined
+  return Array.isArray(item?.checks) ? item.checks : null
+}
+
+/**
+ * Whether a check call other than those in doubt may be among the checks a read lists: one the API
+ * answered as processed (0 verified, 16 wrong code, 17 the third wrong code), or one that may have
+ * been processed without saying so (settled by the time rule, its outcome still unknown).
+ */
+function mayBeListed(call: LoggedCall): boolean {
+  if (!isCheckCall(call)) return false
+  const status = verifyStatus(call.response)
+  return status === '0' || status === '16' || status === '17' || mayHaveUsedAnAttempt(call)
+}
+
+/**
+ * How many of the checks in doubt (`doubtful`) a read already shows were processed, as soon as it
+ * lists them: the most, over the reads that found the request, of the checks it lists beyond every
+ * other check of the log that it may list (sent before its answer came in), at most the checks in
+ * doubt sent before then. Counted, not matched by time or code: the API's `date_received` is on
+ * the server's clock (the sandbox's may be moved hours ahead) with whole seconds, and the same code
+ * may be sent twice, so neither says which check a listed one is. Every other check that may be
+ * listed counts against it, so a read listing no more than those settles nothing: a check still on
+ * its way is then still in doubt, until the time rule (`settledBy`) settles it either way.
+ */
+function listedInDoubt(
+  calls: readonly LoggedCall[],
+  requestId: string,
+  doubtful: readonly LoggedCall[],
+): number {
+  let most = 0
+  for (const read of calls) {
+    const listed = listedChecks(read, requestId)
+    if (!listed) continue
+    const answeredAt = read.startedAt + read.durationMs
+    const before = (call: LoggedCall) => call.startedAt < answeredAt
+    const known = calls.filter(
+      (call) => before(call) && !doubtful.includes(call) && mayBeListed(call),
+    ).length
+    const inDoubt = doubtful.filter(before).length
+    most = Math.max(most, Math.min(inDoubt, listed.length - known))
+  }
+  return most
 }
 
 /** When a read that found request `requestId` was last sent: in `calls`, or `known` if later. */
@@ -397,7 +457,10 @@ export function unansweredCheck<C extends LoggedCall>(
 ): C | null {
   const last = calls.find(isCheckCall)
   if (!last || last.pending !== true || inFlight.has(last.key)) return null
-  return settledBy(last, lastFound(calls, requestId, lastFoundAt)) ? null : last
+  if (settledBy(last, lastFound(calls, requestId, lastFoundAt))) return null
+  // A read that lists every check in doubt settles it too (not knowing which one it listed, only
+  // once it lists them all).
+  return checksInDoubt(calls, requestId, inFlight, lastFoundAt) === 0 ? null : last
 }
 
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */

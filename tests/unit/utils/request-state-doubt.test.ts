@@ -251,3 +251,67 @@ describe('unansweredCheck: the same test as the attempts left', () => {
     expect(unansweredCheck([elsewhere, unanswered], ID)).toBe(unanswered)
   })
 })
+
+describe('checksInDoubt: settled as soon as a read lists the lost check', () => {
+  const lost = check({ pending: true, httpStatus: null, response: null, error: null })
+  const invalid = { date_received: '2026-01-02 03:04:07', code: '1111', status: 'INVALID' }
+  /** A read of ID sent `afterMs` after the lost check, listing `checks`. */
+  const listing = (afterMs: number, checks: unknown[]) =>
+    read(T0 + afterMs, { response: { request_id: ID, status: 'IN PROGRESS', checks } })
+
+  it('a read listing a check beyond those the log explains: the lost check was processed', () => {
+    const soon = listing(5_000, [invalid])
+    expect(checksInDoubt([soon, lost], ID)).toBe(0)
+    expect(unansweredCheck([soon, lost], ID)).toBeNull()
+    expect(attemptsLeftText(2, checksInDoubt([soon, lost], ID))).toBe(
+      '2 attempts left for this PIN.',
+    )
+  })
+
+  it('also in a list of requests, and for a check whose answer failed', () => {
+    const list = read(T0 + 10_000, {
+      response: {
+        verification_requests: [{ request_id: ID, status: 'IN PROGRESS', checks: [invalid] }],
+      },
+    })
+    expect(checksInDoubt([list, check()], ID)).toBe(0)
+  })
+
+  it('not while the listed checks are those of other checks the log holds', () => {
+    // An earlier check answered 16 is the one listed: the lost one may still be on its way.
+    const earlier = check({
+      key: 'check-0',
+      startedAt: T0 - 10_000,
+      durationMs: 200,
+      httpStatus: 200,
+      response: { request_id: ID, status: '16' },
+      error: null,
+    })
+    expect(checksInDoubt([listing(5_000, [invalid]), lost, earlier], ID)).toBe(1)
+    expect(unansweredCheck([listing(5_000, [invalid]), lost, earlier], ID)).toBe(lost)
+    // One more listed: that is the lost one.
+    expect(checksInDoubt([listing(6_000, [invalid, invalid]), lost, earlier], ID)).toBe(0)
+  })
+
+  it('not by a read answered before the check was sent, nor one listing no check', () => {
+    const old = read(T0 - 5_000, {
+      response: { request_id: ID, status: 'IN PROGRESS', checks: [invalid] },
+    })
+    expect(checksInDoubt([lost, old], ID)).toBe(1)
+    expect(checksInDoubt([listing(5_000, []), lost], ID)).toBe(1)
+  })
+
+  it('two lost checks and one listed: one is still in doubt', () => {
+    const second = check({
+      key: 'check-2',
+      startedAt: T0 + 1_000,
+      pending: true,
+      httpStatus: null,
+      response: null,
+      error: null,
+    })
+    expect(checksInDoubt([listing(5_000, [invalid]), second, lost], ID)).toBe(1)
+    expect(unansweredCheck([listing(5_000, [invalid]), second, lost], ID)).toBe(second)
+    expect(checksInDoubt([listing(6_000, [invalid, invalid]), second, lost], ID)).toBe(0)
+  })
+})
