@@ -1,26 +1,12 @@
 /** Request guards: Host allowlist (DNS rebinding), cross-site refusal (CSRF), access token. Pure. */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import { isIP } from 'node:net'
 import { TOKEN_HEADER as DESK_TOKEN_HEADER, TOKEN_QUERY_PARAM } from '../../contract/desk.ts'
-
-/** Host names always accepted in the `Host` header. */
-export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]']
 
 /** The token header as node:http names it (alternatively `Authorization: Bearer <token>`). */
 export const TOKEN_HEADER = DESK_TOKEN_HEADER.toLowerCase()
 export { TOKEN_QUERY_PARAM }
-
-/** The host name of a `Host` header value, lower-cased, without port; IPv6 keeps its brackets. */
-export function hostnameOf(hostHeader: string | undefined): string | undefined {
-  if (!hostHeader) return undefined
-  const value = hostHeader.trim().toLowerCase()
-  if (value.startsWith('[')) {
-    const end = value.indexOf(']')
-    return end > 0 ? value.slice(0, end + 1) : undefined
-  }
-  const name = value.split(':')[0] ?? ''
-  return name.replace(/\.$/, '') || undefined
-}
 
 /** Whether a configured listen host (Vite's `server.host` / `preview.host`) stays on loopback. */
 export function isLoopbackListenHost(host: string | boolean | undefined): boolean {
@@ -33,29 +19,42 @@ export function isLoopbackListenHost(host: string | boolean | undefined): boolea
   return name === 'localhost' || name === '::1' || /^127(?:\.\d{1,3}){3}$/.test(name)
 }
 
-/** Normalises an allowlist entry or a configured host to the form `hostnameOf` returns. */
-export function normaliseHostEntry(entry: string): string {
-  const value = entry.trim().toLowerCase()
-  if (value.includes(':') && !value.startsWith('[') && value.split(':').length > 2)
-    return `[${value}]`
-  return value
+/**
+ * The set `isHostAllowed` reads: the configured entries as they are written (trimmed), as Vite
+ * reads its `allowedHosts`.
+ */
+export function hostAllowlist(entries: readonly string[]): Set<string> {
+  return new Set(entries.map((entry) => entry.trim()).filter(Boolean))
 }
 
-/** The set `isHostAllowed` reads: the loopback names and the configured entries, normalised. */
-export function hostAllowlist(entries: readonly string[]): Set<string> {
-  return new Set([...LOOPBACK_HOSTS, ...entries.map(normaliseHostEntry)])
-}
+/** A `Host` of a browser page in a file or an extension (Vite accepts them). */
+const FILE_OR_EXTENSION = /^(?:file|.+-extension):/i
 
 /**
- * Whether a `Host` header is acceptable. Entries starting with `.` allow a domain and its
- * subdomains (`.example.com`), like Vite's `allowedHosts`.
+ * Whether a `Host` header is acceptable: the very rule of Vite's own host check (its
+ * `server.allowedHosts` / `preview.allowedHosts`), so that `/api` answers for exactly the names
+ * the page is served for. Accepted: any IP address (IPv4, or IPv6 in brackets), `localhost` and
+ * the names under `.localhost` (none of which a DNS answer can point elsewhere), and the entries
+ * of `allowed`, compared as written (an entry starting with `.` allows a domain and its
+ * subdomains: `.example.com`). Like Vite, no case is folded (`LOCALHOST` is another name) and a
+ * trailing dot is kept. Unlike Vite, a call without any `Host` (HTTP/1.0) is refused: no browser
+ * sends one.
  */
 export function isHostAllowed(
   hostHeader: string | undefined,
   allowed: ReadonlySet<string>,
 ): boolean {
-  const name = hostnameOf(hostHeader)
-  if (!name) return false
+  if (hostHeader === undefined) return false
+  if (FILE_OR_EXTENSION.test(hostHeader)) return true
+  const host = hostHeader.trim()
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']')
+    return end > 0 && isIP(host.slice(1, end)) === 6
+  }
+  const colon = host.indexOf(':')
+  const name = colon < 0 ? host : host.slice(0, colon)
+  if (isIP(name) === 4) return true
+  if (name === 'localhost' || name.endsWith('.localhost')) return true
   if (allowed.has(name)) return true
   for (const entry of allowed) {
     if (entry.startsWith('.') && (name === entry.slice(1) || name.endsWith(entry))) return true

@@ -225,6 +225,11 @@ describe('the plugin in the Vite dev server', () => {
     await expectHostAllowlist(port, { allowed, refused: 'desk.example.org' })
   })
 
+  it('answers the page and /api alike for every loopback name Vite serves, and refuses LOCALHOST on both', async () => {
+    const allowed = ['127.0.0.2', '[::ffff:127.0.0.1]', '[0:0:0:0:0:0:0:1]', 'evil.localhost']
+    await expectHostAllowlist(port, { allowed, refused: 'LOCALHOST' })
+  })
+
   it("adds no CORS headers: OPTIONS on /api is the proxy's 405 and other sites get no grant", async () => {
     const origin = 'http://localhost:3000'
     const preflight = await call(port, '/api/live/verify/json', {

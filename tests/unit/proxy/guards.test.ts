@@ -1,39 +1,50 @@
 import { describe, expect, it } from 'vitest'
 import {
   crossSiteReason,
-  hostnameOf,
+  hostAllowlist,
   isHostAllowed,
   isLoopbackListenHost,
-  normaliseHostEntry,
   refererReason,
   tokenMatches,
   tokenOf,
 } from '../../../server/proxy/guards'
 
 describe('host check (DNS rebinding)', () => {
-  const allowed = new Set(['localhost', '127.0.0.1', '[::1]', 'desk.internal', '.corp.example'])
+  const allowed = hostAllowlist(['desk.internal', '.corp.example', ' spaced.lan '])
 
   it.each([
     ['localhost:5173', true],
-    ['LOCALHOST', true],
+    ['localhost', true],
     ['127.0.0.1:4173', true],
     ['[::1]:5173', true],
     ['desk.internal:80', true],
+    ['spaced.lan', true],
     ['corp.example', true],
     ['a.corp.example', true],
+    // As Vite: every IP address, localhost and the names under .localhost.
+    ['127.0.0.2:5173', true],
+    ['10.1.2.3', true],
+    ['[::ffff:127.0.0.1]:5173', true],
+    ['[0:0:0:0:0:0:0:1]:5173', true],
+    ['[2001:db8::1]', true],
+    ['evil.localhost:5173', true],
+    ['a.b.localhost', true],
+    ['chrome-extension:abc', true],
+    // As Vite: no case folded, no trailing dot dropped, no broken bracket, no other name.
+    ['LOCALHOST:5173', false],
+    ['DESK.INTERNAL', false],
+    ['localhost.:5173', false],
+    ['[::1', false],
+    ['[not-ip]:5173', false],
+    ['127.0.0.1.evil.example', false],
     ['evil.example:5173', false],
     ['localhost.evil.example', false],
+    ['evillocalhost', false],
     ['notcorp.example', false],
     ['', false],
     [undefined, false],
   ])('Host %s allowed: %s', (host, ok) => {
     expect(isHostAllowed(host, allowed)).toBe(ok)
-  })
-
-  it('extracts host names, keeping IPv6 brackets', () => {
-    expect(hostnameOf('[::1]:80')).toBe('[::1]')
-    expect(hostnameOf('Example.COM.:80')).toBe('example.com')
-    expect(normaliseHostEntry('::1')).toBe('[::1]')
   })
 
   it.each([
