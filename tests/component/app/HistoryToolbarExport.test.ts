@@ -5,10 +5,12 @@ import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { entry } from '../../unit/stores/history-support'
 
-function setup() {
+async function setup() {
   const pinia = createPinia()
   setActivePinia(pinia)
   const history = useRequestsStore()
+  // Once the store has read the (empty) stored history, which would replace the entry.
+  await history.ready
   history.entries = [entry(1)]
   const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
   const button = (name: RegExp) => wrapper.findAll('button').find((b) => name.test(b.text()))!
@@ -17,7 +19,7 @@ function setup() {
 
 describe('HistoryToolbar export', () => {
   it('shows Preparing while the whole history is read, then downloads', async () => {
-    const { wrapper, history, button } = setup()
+    const { wrapper, history, button } = await setup()
     let finish!: (csv: string) => void
     vi.spyOn(history, 'exportCsv').mockReturnValue(new Promise((resolve) => (finish = resolve)))
     const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
@@ -33,7 +35,7 @@ describe('HistoryToolbar export', () => {
   })
 
   it('says the export failed instead of failing silently', async () => {
-    const { wrapper, history, button } = setup()
+    const { wrapper, history, button } = await setup()
     vi.spyOn(history, 'exportCsv').mockRejectedValue(new RangeError('Invalid time value'))
     await button(/Export 1 as CSV/).trigger('click')
     await vi.waitFor(() =>
@@ -47,7 +49,7 @@ describe('HistoryToolbar export', () => {
 
 describe('HistoryToolbar import and retention', () => {
   it('says how many entries were not imported because retention would remove them', async () => {
-    const { wrapper, history } = setup()
+    const { wrapper, history } = await setup()
     vi.spyOn(history, 'importJson').mockResolvedValue({
       added: 2,
       updated: 0,

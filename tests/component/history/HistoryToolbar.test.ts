@@ -5,16 +5,18 @@ import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
 import { HistoryImportError, useRequestsStore } from '@/stores/requests'
 import { entry } from '../../unit/stores/history-support'
 
-function setup() {
+async function setup() {
   const pinia = createPinia()
   setActivePinia(pinia)
   const history = useRequestsStore()
+  // Once the store has read the (empty) stored history, which would replace the entry.
+  await history.ready
   history.entries = [entry(1)]
   const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
   return { wrapper, history }
 }
 
-async function chooseFile(wrapper: ReturnType<typeof setup>['wrapper'], text = '[]') {
+async function chooseFile(wrapper: Awaited<ReturnType<typeof setup>>['wrapper'], text = '[]') {
   const input = wrapper.get('[data-testid="history-import"]')
   const file = new File([text], 'bad.json', { type: 'application/json' })
   Object.defineProperty(input.element, 'files', { value: [file], configurable: true })
@@ -25,7 +27,7 @@ afterEach(() => vi.restoreAllMocks())
 
 describe('HistoryToolbar: import problems', () => {
   it('lists the first 50 problems and says how many more the file has', async () => {
-    const { wrapper, history } = setup()
+    const { wrapper, history } = await setup()
     const problems = Array.from({ length: 1234 }, (_, i) => `entry ${i + 1}: status must be …`)
     vi.spyOn(history, 'importJson').mockRejectedValue(new HistoryImportError(problems))
     await chooseFile(wrapper)
@@ -39,7 +41,7 @@ describe('HistoryToolbar: import problems', () => {
   })
 
   it('says nothing more when every problem is listed', async () => {
-    const { wrapper, history } = setup()
+    const { wrapper, history } = await setup()
     vi.spyOn(history, 'importJson').mockRejectedValue(
       new HistoryImportError(Array.from({ length: 50 }, (_, i) => `entry ${i + 1}: bad`)),
     )
@@ -52,7 +54,7 @@ describe('HistoryToolbar: import problems', () => {
 
 describe('HistoryToolbar: CSV export', () => {
   it('downloads UTF-8 with a byte order mark and says the charset, so Excel reads every script', async () => {
-    const { wrapper, history } = setup()
+    const { wrapper, history } = await setup()
     const csv = 'request_id,brand\r\nabc,Café 🚀 日本\r\n'
     vi.spyOn(history, 'exportCsv').mockResolvedValue(csv)
     const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
@@ -72,9 +74,7 @@ describe('HistoryToolbar: CSV export', () => {
 
 describe('HistoryToolbar: what it says is about the last action', () => {
   it('takes the import outcome away once clear all or an export starts', async () => {
-    const { wrapper, history } = setup()
-    await history.ready
-    history.entries = [entry(1)]
+    const { wrapper, history } = await setup()
     vi.spyOn(history, 'importJson').mockResolvedValue({
       added: 16,
       updated: 0,
