@@ -85,3 +85,22 @@ describe('RequestPinEntry: attempts left while a check whose answer was lost is 
     expect(line()).toBe('2 attempts left for this PIN.')
   })
 })
+
+describe('RequestPinEntry: the PIN has expired', () => {
+  const advice =
+    'The PIN has expired: a code checked now, even this PIN, is answered as a wrong code (status 16) and uses up an attempt. Next: wait for the next message or call (in 9 min 59 s), which brings a new PIN, or trigger the next event now.'
+
+  it('says so next to the field before a code is checked, as its description', () => {
+    const wrapper = mount(RequestPinEntry, {
+      props: { availability: OPEN, attemptsLeft: 3, codeLength: 4, pinExpired: advice },
+    })
+    expect(wrapper.get('[data-test="pin-entry-expired"]').text()).toBe(advice)
+    expect(wrapper.get('#pin-code').attributes('aria-describedby')?.split(' ')).toContain(
+      'pin-expired',
+    )
+  })
+
+  it('says nothing while the PIN can be checked', () => {
+    expect(mountEntry().find('[data-test="pin-entry-expired"]').exists()).toBe(false)
+  })
+})
