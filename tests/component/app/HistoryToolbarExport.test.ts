@@ -34,6 +34,16 @@ describe('HistoryToolbar export', () => {
     vi.restoreAllMocks()
   })
 
+  it('names the export button in the clear all warning, even while an export is prepared', async () => {
+    const { wrapper, history, button } = await setup()
+    vi.spyOn(history, 'exportJson').mockReturnValue(new Promise(() => {}))
+    await button(/Export 1 as JSON/).trigger('click')
+    expect(button(/JSON/).text()).toBe('Preparing JSON…')
+    await button(/Clear all/).trigger('click')
+    expect(wrapper.get('#clear-text').text()).toContain('Export 1 as JSON first to keep a copy.')
+    vi.restoreAllMocks()
+  })
+
   it('says the export failed instead of failing silently', async () => {
     const { wrapper, history, button } = await setup()
     vi.spyOn(history, 'exportCsv').mockRejectedValue(new RangeError('Invalid time value'))
