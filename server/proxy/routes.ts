@@ -44,7 +44,11 @@ export const VERIFY_ENDPOINTS: Readonly<
   '/verify/psd2/json': { endpoint: 'psd2', format: 'json', methods: ['POST'] },
 }
 
-const ADMIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+/**
+ * The methods forwarded to the sandbox admin API, whose paths each take a few of them: the sandbox
+ * answers the others with 405 and an `Allow` naming that path's own methods (relayed as it is).
+ */
+const ADMIN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const ENVIRONMENTS_METHODS = ['GET', 'HEAD']
 const SAFE_METHODS = new Set(['GET', 'HEAD'])
 /** The sandbox admin API below the API mount point. */
@@ -93,7 +97,8 @@ for (const environment of ENVIRONMENT_IDS) {
 
 /**
  * Matches a path relative to the API mount point (`/sandbox/verify/json`, `/environments`) and a
- * method against the allowlist. Unknown paths answer 404, known paths with another method 405.
+ * method against the allowlist. Unknown paths answer 404, known paths with another method 405
+ * (on a sandbox admin path, the sandbox itself answers the 405 of a method the path refuses).
  */
 export function matchRoute(method: string, pathname: string): RouteMatch {
   const upper = method.toUpperCase()
@@ -116,7 +121,15 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
       return notFound(pathname)
     }
     if (!ADMIN_METHODS.includes(upper)) {
-      return notAllowed(upper, 'The sandbox admin API', ADMIN_METHODS)
+      // No path of it takes such a method (TRACE, CONNECT…). No `Allow`: which methods a path takes
+      // is the sandbox's to say (an OPTIONS call to the path gets its 405 with them).
+      return {
+        ok: false,
+        status: 405,
+        message:
+          `The sandbox admin API does not accept ${upper.slice(0, 10)} requests; each of its paths ` +
+          'takes some of GET, HEAD, POST, PUT and DELETE (OPTIONS answers which).',
+      }
     }
     return {
       ok: true,

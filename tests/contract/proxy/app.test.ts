@@ -98,4 +98,18 @@ describe('the proxy in front of the embedded sandbox', () => {
       expect(proxied.headers.allow, path).toBe(direct.headers.allow)
     }
   })
+
+  it('never names in Allow a method the admin path refuses', async () => {
+    for (const method of ['OPTIONS', 'PUT']) {
+      const res = await call(port, '/api/sandbox/__admin/requests', { method })
+      expect(res.status, method).toBe(405)
+      expect(res.headers.allow, method).toBe('GET, HEAD')
+      expect(res.json(), method).toMatchObject({ error: { code: 'method_not_allowed' } })
+    }
+    // A method no admin path takes: refused by the proxy, with no Allow it could not vouch for.
+    const trace = await call(port, '/api/sandbox/__admin/requests', { method: 'TRACE' })
+    expect(trace.status).toBe(405)
+    expect(trace.headers.allow).toBeUndefined()
+    expect(trace.json()).toMatchObject({ error: { code: 'method_not_allowed' } })
+  })
 })

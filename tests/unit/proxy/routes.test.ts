@@ -64,13 +64,30 @@ describe('matchRoute', () => {
     ['DELETE', '/live/verify/check/json', ['GET', 'POST']],
     ['GET', '/live/verify/psd2/json', ['POST']],
     ['POST', '/environments', ['GET', 'HEAD']],
-    ['OPTIONS', '/sandbox/__admin/requests', ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']],
   ])('answers 405 for %s %s with the methods it accepts', (method, path, allow) => {
     expect(matchRoute(method, path)).toMatchObject({
       ok: false,
       status: 405,
       allow,
       message: expect.stringContaining(method),
+    })
+  })
+
+  it('forwards the sandbox admin API its methods: the sandbox answers the 405 of its own paths', () => {
+    for (const method of ['OPTIONS', 'PUT', 'PATCH']) {
+      expect(matchRoute(method, '/sandbox/__admin/requests'), method).toMatchObject({
+        ok: true,
+        route: { kind: 'admin', upstreamPath: '/__admin/requests', stateChanging: true },
+      })
+    }
+  })
+
+  it('refuses a method no admin path takes with 405 and no Allow it could not vouch for', () => {
+    const match = matchRoute('TRACE', '/sandbox/__admin/requests')
+    expect(match).toEqual({
+      ok: false,
+      status: 405,
+      message: expect.stringMatching(/^The sandbox admin API does not accept TRACE requests/),
     })
   })
 
