@@ -18,7 +18,7 @@ function focusedName(page: Page): Promise<string> {
 }
 
 describe('inline confirmations', () => {
-  test('History clear all: Escape from elsewhere closes it; Delete all leaves the focus on what it did', async () => {
+  test('History clear all: it opens on Cancel; Escape from elsewhere closes it; Delete all leaves the focus on what it did', async () => {
     const { page } = app
     await startVerification(page, randomNumber().typed)
     await page.goto('/history')
@@ -27,7 +27,8 @@ describe('inline confirmations', () => {
     const group = page.getByRole('group', { name: /Delete (all \d+ entries|the 1 entry)\?/ })
     await group.waitFor()
     expect(await page.getByRole('alertdialog').count()).toBe(0)
-    expect(await focusedName(page)).toBe('button Delete all')
+    // It opens on the safe choice: a held Enter never deletes.
+    expect(await focusedName(page)).toBe('button Cancel')
 
     // The focus moves on out of it; Escape there still closes it.
     await page.getByRole('searchbox', { name: 'Search' }).focus()
@@ -41,13 +42,14 @@ describe('inline confirmations', () => {
     expect(await focusedName(page)).toMatch(/^p Deleted all \d+ entr(y|ies) from history\.$/)
   })
 
-  test('Sandbox reset: Escape from elsewhere closes it; after the reset the focus stays on its button', async () => {
+  test('Sandbox reset: it opens on Keep it; Escape from elsewhere closes it; after the reset the focus stays on its button', async () => {
     const { page } = app
     await page.goto('/controls')
     const reset = page.getByRole('button', { name: 'Reset the sandbox…' })
     await reset.click()
     const group = page.getByRole('group', { name: 'Reset the sandbox?' })
     await group.waitFor()
+    expect(await focusedName(page)).toBe('button Keep it')
     await page.getByRole('button', { name: '+30 s' }).focus()
     await page.keyboard.press('Escape')
     await group.waitFor({ state: 'detached' })
