@@ -15,17 +15,14 @@ function mountAt(now: number) {
 }
 
 describe('RequestCountdowns', () => {
-  it('warns once the PIN has expired that a check now uses an attempt, and says what to do', () => {
+  it('says the PIN has expired once its time is up, while the request goes on', () => {
     const wrapper = mountAt(T0 + 301_000)
     expect(wrapper.get('[data-test="countdown-pin"] .value').text()).toBe('expired')
-    const warning = wrapper.get('[data-test="pin-expired"]').text()
-    expect(warning).toContain('a code checked now, even this PIN, is answered as a wrong code')
-    expect(warning).toContain('Next: wait for the next message or call (in 9 min 59 s)')
+    expect(wrapper.get('[data-test="countdown-expiry"] .value').text()).toBe('in 39 min 59 s')
   })
 
-  it('gives no warning while the PIN can be checked', () => {
+  it('counts down to the PIN expiry while the PIN can be checked', () => {
     const wrapper = mountAt(T0 + 299_000)
     expect(wrapper.get('[data-test="countdown-pin"] .value').text()).toBe('in 1 s')
-    expect(wrapper.find('[data-test="pin-expired"]').exists()).toBe(false)
   })
 })

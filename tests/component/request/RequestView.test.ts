@@ -200,6 +200,29 @@ describe('request page: countdowns and disabled reasons', () => {
 })
 
 describe('request page: PIN entry', () => {
+  it('warns by the field, once the PIN has expired, that a code checked now uses up an attempt', async () => {
+    // Workflow 2 with a 15-minute wait: the PIN sent at the start expired 1 s ago (300 s), the
+    // next message (with a new PIN) is 9 min 59 s away, the request still in progress.
+    const sent = t0 - 291_000
+    await mountRequest(
+      adminRequest(ID, sent, {
+        workflow_id: 2,
+        next_event_wait: 900,
+        next_event_at: new Date(sent + 900_000).toISOString(),
+        expires_at: new Date(sent + 2_700_000).toISOString(),
+      }),
+    )
+    expect(text('[data-test="countdown-pin"]')).toContain('expired')
+    expect(text('[data-test="pin-entry-expired"]')).toBe(
+      'The PIN has expired: a code checked now, even this PIN, is answered as a wrong code (status 16) and uses up an attempt. Next: wait for the next message or call (in 9 min 59 s), which brings a new PIN, or trigger the next event now.',
+    )
+    expect(wrapper!.get('#pin-code').attributes('aria-describedby')?.split(' ')).toContain(
+      'pin-expired',
+    )
+    // Said once on the page: by the field, not again among the countdowns.
+    expect(wrapper!.text().split('The PIN has expired').length - 1).toBe(1)
+  })
+
   it('shows the attempts left for the current PIN', async () => {
     await mountRequest(adminRequest(ID, t0, { attempts_left: 3 }))
     expect(text('[data-test="attempts-left"]')).toBe('3 attempts left for this PIN.')
