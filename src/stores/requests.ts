@@ -63,7 +63,6 @@ export type {
 } from '@/utils/history-entry'
 
 export { HistoryImportError, CSV_COLUMNS } from '@/utils/history-io'
-export { shortId } from '@/utils/short-id'
 export type { HistoryChange } from '@/utils/history-sorted'
 
 /** Publications whose changes are kept for `changesSince` (a view lags a few at most). */

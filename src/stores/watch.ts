@@ -10,7 +10,6 @@ import { SEARCH_STATUS_INFO } from '@contract/status'
 import { searchRequests, type SearchedRequest } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
 import {
-  shortId,
   useRequestsStore,
   type HistoryChange,
   type HistoryEntry,
@@ -18,6 +17,7 @@ import {
 } from '@/stores/requests'
 import { useSettingsStore } from '@/stores/settings'
 import { readSearchStatus, reportedStatus } from '@/utils/history-entry'
+import { shortId } from '@/utils/short-id'
 import {
   HistoryPoller,
   type GoneCause,
