@@ -382,6 +382,36 @@ describe('request page: a check without a usable answer', () => {
     expect(code).toBe('')
   })
 
+  it('status 16 once the PIN has expired: says to wait for a new PIN, not to enter the code again', async () => {
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '16',
+      error_text: 'The code provided does not match the expected value',
+    })
+    // Workflow 2 with a 15-minute wait: the first PIN expired 1 s ago, the next message is due.
+    const sent = t0 - 291_000
+    await mountRequest(
+      adminRequest(ID, sent, {
+        workflow_id: 2,
+        next_event_wait: 900,
+        next_event_at: new Date(sent + 900_000).toISOString(),
+        expires_at: new Date(sent + 2_700_000).toISOString(),
+      }),
+    )
+    await wrapper!.get('#pin-code').setValue('1234')
+    await wrapper!.get('form.pin-entry').trigger('submit')
+    await flushPromises()
+    const outcome = text('[data-test="action-outcome"]')
+    expect(outcome).toMatch(/^Status 16: /)
+    expect(outcome).toContain(
+      'Next: The PIN had expired, so no code can match it: wait for the next message or call, which brings a new PIN, or trigger the next event now.',
+    )
+    expect(outcome).not.toContain('Enter the code again')
+    // The clock moving on says nothing new.
+    await tick(2_000)
+    expect(text('[data-test="action-outcome"]')).toBe(outcome)
+  })
+
   it('keeps a next code typed while the wrong one was being checked', async () => {
     let answer!: (result: CheckResult) => void
     vi.mocked(checkCode).mockImplementation(() => new Promise((resolve) => (answer = resolve)))
