@@ -124,10 +124,23 @@ function normaliseHost(raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new SettingsError(`VONAGE_API_HOST must use http or https, not ${url.protocol}`)
   }
+  // Basic auth (or the key and secret as parameters) in clear text: only to this very machine.
+  if (url.protocol === 'http:' && !isLoopbackName(url.hostname)) {
+    throw new SettingsError(
+      `VONAGE_API_HOST must use https for a host other than this machine: over ${url.origin} ` +
+        `the API secret would travel unencrypted. Use https://${url.host} (http:// is accepted ` +
+        'only for localhost, 127.0.0.1 or [::1], e.g. a test double).',
+    )
+  }
   if (url.username || url.password) {
     throw new SettingsError(
       'VONAGE_API_HOST must not contain credentials; use VONAGE_API_KEY and VONAGE_API_SECRET.',
     )
   }
   return url.origin + url.pathname.replace(/\/$/, '')
+}
+
+/** Whether a URL's host name is this machine's loopback: localhost, 127.x.x.x or [::1]. */
+function isLoopbackName(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
 }

@@ -54,6 +54,34 @@ async function expectRefusal(
   expect.fail(`the server started although it should have refused (${reason})`)
 }
 
+describe('live upstream rule at start-up', () => {
+  it.each([
+    [
+      'the dev server',
+      () =>
+        createServer({
+          ...quiet(),
+          server: { host: '127.0.0.1', port: 0, hmr: false, watch: null },
+        }),
+    ],
+    [
+      'the production server',
+      () => preview({ ...quiet(), build: { outDir }, preview: { host: '127.0.0.1', port: 0 } }),
+    ],
+  ])(
+    'refuses http:// to another machine, which would carry the secret in clear (%s)',
+    async (_, start) => {
+      process.env.VONAGE_API_KEY = 'live1234'
+      process.env.VONAGE_API_SECRET = 'LiveSecret-9f8e7d6c'
+      process.env.VONAGE_API_HOST = 'http://remote-host'
+      await expectRefusal(
+        start,
+        /VONAGE_API_HOST must use https for a host other than this machine: over http:\/\/remote-host the API secret would travel unencrypted/,
+      )
+    },
+  )
+})
+
 describe('token rule at start-up', () => {
   it.each(['0.0.0.0', '192.168.1.20'])(
     'refuses to start the dev server on %s without a token',

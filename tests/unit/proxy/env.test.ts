@@ -32,6 +32,25 @@ describe('resolveSettings', () => {
     ).toBe('https://api-eu.vonage.com')
   })
 
+  it('refuses http:// to another machine (the secret would travel unencrypted), keeps it for this one', () => {
+    const env = { VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }
+    for (const host of ['http://remote-host', 'http://api.nexmo.com:80/', 'http://10.0.0.5:4010']) {
+      expect(() => resolveSettings({ ...env, VONAGE_API_HOST: host }, defaults), host).toThrow(
+        /^VONAGE_API_HOST must use https for a host other than this machine: .* unencrypted/,
+      )
+    }
+    expect(() =>
+      resolveSettings({ ...env, VONAGE_API_HOST: 'http://remote-host' }, defaults),
+    ).toThrow('Use https://remote-host (http:// is accepted only for localhost, 127.0.0.1 or [::1]')
+    // The plugin's own liveHost default is held to the same rule.
+    expect(() => resolveSettings(env, { ...defaults, liveHost: 'http://remote-host' })).toThrow(
+      SettingsError,
+    )
+    for (const host of ['http://localhost:4010', 'http://127.0.0.1:4010', 'http://[::1]:4010']) {
+      expect(resolveSettings({ ...env, VONAGE_API_HOST: host }, defaults).live?.host).toBe(host)
+    }
+  })
+
   it('refuses settings that cannot work, with the variable name in the message', () => {
     const env = { VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's' }
     expect(() => resolveSettings({ ...env, VONAGE_AUTH: 'digest' }, defaults)).toThrow(
