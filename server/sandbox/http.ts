@@ -3,7 +3,7 @@
  * credentials, calls the engine, and renders JSON or XML. Web-standard in and out (`Call`/`Answer`
  * are converted from and to `Request`/`Response` or node's req/res in index.ts).
  */
-import { ERROR_TEXTS } from '../../contract/index.ts'
+import { ERROR_TEXTS, REQUIRED_PARAMS, VALUE_ORDER } from '../../contract/index.ts'
 import type { HttpErrorBody, VerifyEndpoint } from '../../contract/index.ts'
 import type { Params, WireBody } from './engine.ts'
 import type { SandboxContext } from './context.ts'
@@ -119,33 +119,21 @@ function decodeComponent(s: string): string {
 const PLUS = /\+/g
 
 /**
- * The parameter names of the API, by length: a name written as it is in a form is taken as this
- * (interned) string instead of a new one, which every use as a property key would look up again.
+ * The parameter names of the API (the contract's, credentials and `request_ids` added), by length:
+ * a name written as it is in a form is taken as this (interned) string instead of a new one, which
+ * every use as a property key would look up again.
  */
 const KNOWN_KEYS: ReadonlyArray<readonly string[] | undefined> = (() => {
-  const byLength: string[][] = []
-  for (const key of [
+  const names = new Set<string>([
     'api_key',
     'api_secret',
-    'number',
-    'country',
-    'brand',
-    'sender_id',
-    'code_length',
-    'lg',
-    'pin_expiry',
-    'next_event_wait',
-    'workflow_id',
-    'pin_code',
-    'payee',
-    'amount',
-    'request_id',
+    ...Object.values(REQUIRED_PARAMS).flat(),
+    ...VALUE_ORDER.request,
+    ...VALUE_ORDER.psd2,
     'request_ids',
-    'code',
-    'cmd',
-  ]) {
-    ;(byLength[key.length] ??= []).push(key)
-  }
+  ])
+  const byLength: string[][] = []
+  for (const key of names) (byLength[key.length] ??= []).push(key)
   return byLength
 })()
 
