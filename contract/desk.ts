@@ -45,10 +45,16 @@ export function isSendableToken(token: string): boolean {
  */
 export const BACKGROUND_HEADER = 'X-Verify-Desk-Background'
 
-/** Machine-readable codes of the proxy's own errors (API-level results are never wrapped). */
+/**
+ * Machine-readable codes of the proxy's own errors (API-level results are never wrapped).
+ * `uri_too_long` (414, a query string past the limit) and `request_timeout` (408, a request body
+ * that stopped arriving) only other clients meet: the dashboard never sends such a call.
+ */
 export type ProxyErrorCode =
   | 'not_found'
   | 'method_not_allowed'
+  | 'uri_too_long'
+  | 'request_timeout'
   | 'environment_unavailable'
   | 'host_not_allowed'
   | 'cross_site_request'

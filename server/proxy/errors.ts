@@ -1,19 +1,7 @@
 import type { ServerResponse } from 'node:http'
-import type { CallDelivery, ProxyErrorCode as DeskErrorCode } from '../../contract/desk.ts'
+import type { CallDelivery, ProxyErrorBody, ProxyErrorCode } from '../../contract/desk.ts'
 
-export type { CallDelivery }
-
-/**
- * The codes of the proxy's own answers: the dashboard's, and those only other clients meet (the
- * dashboard shows any code by name): `uri_too_long` (414, a query string past the limit) and
- * `request_timeout` (408, a request body that stopped arriving).
- */
-export type ProxyErrorCode = DeskErrorCode | 'uri_too_long' | 'request_timeout'
-
-/** The body of every error the proxy answers itself. */
-export interface ProxyErrorBody {
-  error: { code: ProxyErrorCode; message: string; delivery?: CallDelivery }
-}
+export type { CallDelivery, ProxyErrorBody, ProxyErrorCode }
 
 /** A refusal or failure the proxy answers itself, with the HTTP status it maps to. */
 export class ProxyError extends Error {
