@@ -59,6 +59,17 @@ export function stripQuery(params: URLSearchParams): number {
   return removed
 }
 
+/**
+ * Removes this server's access token (`verify_desk_token`, whatever its case) from a query or a
+ * form: it is meant for this server only. Whether there was one.
+ */
+export function stripToken(params: URLSearchParams): boolean {
+  if (params.size === 0) return false
+  const tokens = [...new Set(params.keys())].filter(isTokenParam)
+  for (const name of tokens) params.delete(name)
+  return tokens.length > 0
+}
+
 export interface StrippedBody {
   body: string
   /** The parameters, when the body could be read as JSON object or form (for the log's request_id). */
@@ -92,10 +103,9 @@ export function stripBody(body: string, kind: BodyKind): StrippedBody {
   if (kind === 'form') {
     const params = new URLSearchParams(body)
     const removed = stripQuery(params)
-    const tokens = [...new Set(params.keys())].filter(isTokenParam)
-    for (const name of tokens) params.delete(name)
+    const hadToken = stripToken(params)
     return {
-      body: removed || tokens.length ? params.toString() : body,
+      body: removed || hadToken ? params.toString() : body,
       params: Object.fromEntries(params),
       removed,
     }

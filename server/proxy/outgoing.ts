@@ -7,8 +7,13 @@
 import type { IncomingMessage } from 'node:http'
 import { BACKGROUND_HEADER } from '../../contract/desk.ts'
 import { addNote, type CallRecord } from './call-record.ts'
-import { injectParamCredentials, stripBody, stripQuery, type BodyKind } from './credentials.ts'
-import { TOKEN_QUERY_PARAM } from './guards.ts'
+import {
+  injectParamCredentials,
+  stripBody,
+  stripQuery,
+  stripToken,
+  type BodyKind,
+} from './credentials.ts'
 import { safeRequestId } from './log-line.ts'
 import type { Route } from './routes.ts'
 import type { EnvironmentRuntime } from './runtime.ts'
@@ -41,8 +46,7 @@ export function upstreamRequestOf(
   call: CallRecord,
 ): UpstreamRequest {
   const { req, method, rawUrl, mark, query, body: raw, kind } = from
-  const hadToken = query.has(TOKEN_QUERY_PARAM)
-  query.delete(TOKEN_QUERY_PARAM)
+  const hadToken = stripToken(query)
   const strippedQuery = stripQuery(query)
   const stripped = stripBody(raw, kind)
   if (strippedQuery + stripped.removed > 0) call.note = 'browser_credentials=dropped'

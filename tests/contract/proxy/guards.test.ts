@@ -459,6 +459,19 @@ describe('access token', () => {
     expect(proxy.lines.join('\n')).not.toContain(TOKEN)
   })
 
+  it('never forwards the token a query carries in another case', async () => {
+    const answer = await call(
+      proxy.port,
+      `/api/live/verify/search/json?request_id=r1&VERIFY_DESK_TOKEN=${TOKEN}&Verify_Desk_Token=x`,
+      { headers: { 'x-verify-desk-token': TOKEN } },
+    )
+    expect(answer.status).toBe(200)
+    expect(upstream.arrivals.map((arrival) => arrival.url)).toEqual([
+      '/verify/search/json?request_id=r1',
+    ])
+    expect(proxy.lines.join('\n')).not.toContain('browser_credentials=dropped')
+  })
+
   it('never forwards the token a form or JSON body carries as well (params mode too)', async () => {
     const headers = { 'x-verify-desk-token': TOKEN }
     const send = async () => {

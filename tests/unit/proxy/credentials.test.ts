@@ -8,6 +8,7 @@ import {
   maskKey,
   stripBody,
   stripQuery,
+  stripToken,
 } from '../../../server/proxy/credentials'
 
 const creds = { apiKey: 'abcd1234', apiSecret: 'S3cretValue!' }
@@ -23,6 +24,22 @@ describe('stripQuery', () => {
     const params = new URLSearchParams('request_id=r1&sig=abc&SIGNATURE=def&Sig=x&signed=keep')
     expect(stripQuery(params)).toBe(3)
     expect(params.toString()).toBe('request_id=r1&signed=keep')
+  })
+})
+
+describe('stripToken', () => {
+  it("removes this server's access token from a query whatever its case, keeping the rest", () => {
+    const params = new URLSearchParams(
+      'request_id=r1&verify_desk_token=t&VERIFY_DESK_TOKEN=t2&Verify_Desk_Token=t3&token=keep',
+    )
+    expect(stripToken(params)).toBe(true)
+    expect(params.toString()).toBe('request_id=r1&token=keep')
+  })
+
+  it('says there was none, and changes nothing, without one', () => {
+    const params = new URLSearchParams('request_id=r1&desk_token=keep')
+    expect(stripToken(params)).toBe(false)
+    expect(params.toString()).toBe('request_id=r1&desk_token=keep')
   })
 })
 
