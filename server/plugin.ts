@@ -29,7 +29,7 @@ import {
   TOKEN_HEADER,
   crossSiteReason,
   isLoopbackListenHost,
-  navigationReason,
+  stateChangeReason,
 } from './proxy/guards.ts'
 import type { AuthMode } from './proxy/credentials.ts'
 import {
@@ -469,7 +469,7 @@ function guardOpenInEditor(req: IncomingMessage, res: ServerResponse, next: () =
   const remote = req.socket.remoteAddress ?? ''
   const local = remote === '::1' || /^(?:::ffff:)?127\./.test(remote)
   const reason = local
-    ? (crossSiteReason(req.headers) ?? navigationReason(req.headers))
+    ? (crossSiteReason(req.headers) ?? stateChangeReason(req.headers))
     : 'it comes from another machine'
   if (!reason) {
     next()

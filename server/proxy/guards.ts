@@ -134,6 +134,18 @@ export function refererReason(
   return `the request comes from a page of another origin (${from.slice(0, 100)})`
 }
 
+/**
+ * Why a state-changing call (a start, check or control, an admin change) is refused beyond
+ * `crossSiteReason`, or undefined: opened as a page, or sent by an older browser from a page of
+ * another origin. The one rule of `/api` and `/sandbox`.
+ */
+export function stateChangeReason(
+  headers: IncomingHttpHeaders,
+  allowedOrigins: readonly string[] = [],
+): string | undefined {
+  return navigationReason(headers) ?? refererReason(headers, allowedOrigins)
+}
+
 /** The Fetch Metadata request headers, as node:http names them. */
 const FETCH_METADATA = ['sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-user']
 

@@ -26,8 +26,7 @@ import { ProxyError, sendError } from './errors.ts'
 import { ClientClosedError, ServerClosingError, failureAnswer, notSent } from './failures.ts'
 import {
   crossSiteReason,
-  navigationReason,
-  refererReason,
+  stateChangeReason,
   hostRefusalMessage,
   hostAllowlist,
   isHostAllowed,
@@ -251,7 +250,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     const crossSite =
       crossSiteReason(req.headers, options.allowedOrigins) ??
       (route.kind !== 'environments' && route.stateChanging
-        ? (navigationReason(req.headers) ?? refererReason(req.headers, options.allowedOrigins))
+        ? stateChangeReason(req.headers, options.allowedOrigins)
         : undefined)
     if (crossSite) {
       throw new ProxyError(

@@ -6,16 +6,17 @@
  * account in `api_key`/`api_secret` parameters), as `?verify_desk_token=` on GET, or, for clients
  * that can set neither header nor query (an SDK given only a base URL), as a path prefix:
  * `/sandbox/token/<token>/verify/json`. A call that changes something and that the browser opened as
- * a page (a link in a mail or chat) is refused as on /api.
+ * a page (a link in a mail or chat), or that an older browser sent from a page of another origin
+ * (its `Referer`), is refused as on /api.
  */
 import type { IncomingMessage } from 'node:http'
+import { stripToken } from './credentials.ts'
 import { ProxyError } from './errors.ts'
 import {
   TOKEN_HEADER,
-  TOKEN_QUERY_PARAM,
   crossSiteReason,
   hostRefusalMessage,
-  navigationReason,
+  stateChangeReason,
   isHostAllowed,
   tokenMatches,
   tokenOf,
@@ -72,14 +73,12 @@ export function createSandboxGate(options: SandboxGateOptions): (req: IncomingMe
       }
       delete req.headers[TOKEN_HEADER]
       if (/^Bearer\s/i.test(req.headers.authorization ?? '')) delete req.headers.authorization
-      if (query.has(TOKEN_QUERY_PARAM)) {
-        query.delete(TOKEN_QUERY_PARAM)
-        search = query.toString()
-      }
+      if (stripToken(query)) search = query.toString()
       req.url = search ? `${pathname}?${search}` : pathname
     }
-    // The route is matched only for a call opened as a page (rare), not for every client call.
-    const opened = navigationReason(req.headers)
+    // The route is matched only for a call opened as a page or sent from another page (rare), not
+    // for every client call.
+    const opened = stateChangeReason(req.headers, allowedOrigins)
     const crossSite =
       crossSiteReason(req.headers, allowedOrigins) ??
       (opened && changesState(req) ? opened : undefined)

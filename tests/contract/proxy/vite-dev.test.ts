@@ -296,6 +296,8 @@ describe('the plugin in the Vite dev server', () => {
       { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
       { origin: 'http://evil.example' },
       { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+      // An older browser, sending neither Origin nor Fetch Metadata, from another site's page.
+      { referer: 'https://evil.example/cat.html' },
     ]
     for (const headers of refused) {
       const res = await call(port, target, { headers })

@@ -122,6 +122,32 @@ describe('sandbox gate', () => {
     expect(refusal(() => open(request(start)))).toBeUndefined()
   })
 
+  it('refuses a call that changes something sent from a page of another origin, as /api does', () => {
+    const open = createSandboxGate({ hosts, allowedOrigins: [] })
+    const evil = { referer: 'https://evil.example/cat.html' }
+    const start = '/verify/json?api_key=sandbox&api_secret=sandbox-secret&number=447700901234'
+    expect(refusal(() => open(request(start, evil)))).toEqual({
+      status: 403,
+      code: 'cross_site_request',
+    })
+    expect(refusal(() => open(request('/__admin/reset', evil, 'POST')))).toEqual({
+      status: 403,
+      code: 'cross_site_request',
+    })
+    // Reads pass; so does the dashboard's own page as the Referer.
+    expect(refusal(() => open(request('/__admin/messages?number=1', evil)))).toBeUndefined()
+    const own = { referer: 'http://localhost:5173/controls' }
+    expect(refusal(() => open(request('/__admin/reset', own, 'POST')))).toBeUndefined()
+  })
+
+  it('removes the token query parameter whatever its case', () => {
+    const req = request(`/__admin/events?VERIFY_DESK_TOKEN=${TOKEN}&x=1`, {
+      'x-verify-desk-token': TOKEN,
+    })
+    gate(req)
+    expect(req.url).toBe('/__admin/events?x=1')
+  })
+
   it('without a token changes nothing on a same-site call', () => {
     const open = createSandboxGate({ hosts, allowedOrigins: [] })
     const req = request('/verify/json?verify_desk_token=kept', { authorization: 'Bearer kept' })
