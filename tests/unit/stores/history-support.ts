@@ -2,7 +2,12 @@ import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { createPinia } from 'pinia'
 import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
-import type { HistoryEntry } from '@/utils/history-entry'
+import {
+  applyPatch,
+  patchFromSearch,
+  type HistoryEntry,
+  type SearchedRequest,
+} from '@/utils/history-entry'
 import type { StoredCall } from '@/utils/call-log'
 
 let counter = 0
@@ -54,6 +59,31 @@ export function entry(n: number, patch: Partial<HistoryEntry> = {}): HistoryEntr
     schemaVersion: 2,
     ...patch,
   }
+}
+
+/** What search answers for request `n` (as `entry(n)` has it) with `status`, nothing sent since. */
+export function searchAnswer(n: number, status: string): SearchedRequest {
+  return {
+    request_id: requestId(n),
+    account_id: 'abcdef01',
+    number: `4477009${String(n).padStart(5, '0')}`,
+    sender_id: 'verify',
+    date_submitted: '2026-11-26 08:59:00',
+    date_finalized: '',
+    checks: [],
+    first_event_date: '2026-11-26 08:59:00',
+    last_event_date: '2026-11-26 08:59:00',
+    price: '0',
+    currency: 'EUR',
+    status,
+    estimated_price_messages_sent: '0.03',
+    events: [],
+  }
+}
+
+/** Request `n` of the sandbox in history once search answered `status` at `at`. */
+export function foundWith(n: number, status: string, at: number): HistoryEntry {
+  return applyPatch(entry(n), patchFromSearch('sandbox', searchAnswer(n, status), at), at)
 }
 
 /** A recorded search of `id` (the `n`th call), as History stores and exports it. */

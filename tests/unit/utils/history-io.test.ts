@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  applyPatch,
-  patchFromSearch,
-  reportedStatus,
-  type HistoryEntry,
-  type SearchedRequest,
-} from '@/utils/history-entry'
+import { reportedStatus, type HistoryEntry } from '@/utils/history-entry'
 import {
   HistoryImportError,
   historyToCsv,
@@ -14,7 +8,7 @@ import {
   planImport,
   type ImportOutcome,
 } from '@/utils/history-io'
-import { entry, requestId, storedCall as call } from '../stores/history-support'
+import { entry, foundWith, requestId, storedCall as call } from '../stores/history-support'
 import { parseCsv } from './csv-support'
 
 function problemsOf(text: string): string[] {
@@ -180,30 +174,11 @@ describe('planImport: the rules of an import, on the page and in the worker alik
 describe('export and import: a status search answered that this dashboard does not know', () => {
   const NOW = Date.UTC(2026, 10, 26, 9, 0, 0)
 
-  function searched(n: number, status: string): SearchedRequest {
-    return {
-      request_id: requestId(n),
-      account_id: 'abcdef01',
-      number: `4477009${String(n).padStart(5, '0')}`,
-      sender_id: 'verify',
-      date_submitted: '2026-11-26 08:59:00',
-      date_finalized: '',
-      checks: [],
-      first_event_date: '2026-11-26 08:59:00',
-      last_event_date: '2026-11-26 08:59:00',
-      price: '0',
-      currency: 'EUR',
-      status,
-      estimated_price_messages_sent: '0.03',
-      events: [],
-    }
-  }
-
   /** 1: found with BLOCKED; 2: never found (UNKNOWN); 3: found in progress. */
   const entries: HistoryEntry[] = [
-    applyPatch(entry(1), patchFromSearch('sandbox', searched(1, 'BLOCKED'), NOW), NOW),
+    foundWith(1, 'BLOCKED', NOW),
     entry(2, { status: 'UNKNOWN' }),
-    applyPatch(entry(3), patchFromSearch('sandbox', searched(3, 'IN PROGRESS'), NOW), NOW),
+    foundWith(3, 'IN PROGRESS', NOW),
   ]
 
   /** The status column of the CSV export, by request_id. */
