@@ -316,13 +316,18 @@ export function mayHaveUsedAnAttempt(call: LoggedCall): boolean {
  * lists of the request's checks is then the upstream's own account at the time it was sent.
  */
 export function readFindsRequest(call: LoggedCall, requestId: string): boolean {
-  if (call.method !== 'GET' || call.pending === true || call.error !== null) return false
-  if (call.httpStatus !== null && (call.httpStatus < 200 || call.httpStatus > 299)) return false
+  return requestFoundBy(call, requestId) !== null
+}
+
+/** The request `requestId` as a read that found it answered it (see `readFindsRequest`), or null. */
+function requestFoundBy(call: LoggedCall, requestId: string): object | null {
+  if (call.method !== 'GET' || call.pending === true || call.error !== null) return null
+  if (call.httpStatus !== null && (call.httpStatus < 200 || call.httpStatus > 299)) return null
   const response = call.response
-  if (typeof response !== 'object' || response === null) return false
+  if (typeof response !== 'object' || response === null) return null
   const list = (response as { verification_requests?: unknown }).verification_requests
   const items: unknown[] = Array.isArray(list) ? list : [response]
-  return items.some((item) => {
+  const found = items.find((item) => {
     if (typeof item !== 'object' || item === null) return false
     const status = verifyStatus(item)
     // A numeric status is an error answer (101: not found), not the request.
@@ -332,6 +337,7 @@ export function readFindsRequest(call: LoggedCall, requestId: string): boolean {
       !/^\d+$/.test(status)
     )
   })
+  return (found as object | undefined) ?? null
 }
 
 /**
@@ -360,18 +366,8 @@ export function checksInDoubt(
 
 /** The `checks` a read that found request `requestId` listed, or `null` when it listed none. */
 function listedChecks(call: LoggedCall, requestId: string): unknown[] | null {
-  if (!readFindsRequest(call, requestId)) return null
-  const response = call.response as { verification_requests?: unknown }
-  const items: unknown[] = Array.isArray(response.verification_requests)
-    ? response.verification_requests
-    : [response]
-  const item = items.find(
-    (i) =>
-      typeof i === 'object' &&
-      i !== null &&
-      (i as { request_id?: unknown }).request_id === requestId,
-  ) as { checks?: unknown } | undefined
-  return Array.isArray(item?.checks) ? item.checks : null
+  const checks = (requestFoundBy(call, requestId) as { checks?: unknown } | null)?.checks
+  return Array.isArray(checks) ? checks : null
 }
 
 /**
