@@ -809,22 +809,26 @@ export const useRequestsStore = defineStore('requests', () => {
     if (written.length > 0) absorb(written, false)
   }
 
-  /** All entries and their call logs as a JSON file that `importJson` reads back. */
-  async function exportJson(): Promise<string> {
+  /**
+   * All entries (or only `some` of them, as the filters show them) and their call logs as a JSON
+   * file that `importJson` reads back.
+   */
+  async function exportJson(some?: readonly HistoryEntry[]): Promise<string> {
     await ready
     await flushCalls()
-    const ids = new Set(byKey.keys())
+    const exported = some ?? entries.value
+    const ids = some ? new Set(some.map((e) => e.request_id)) : new Set(byKey.keys())
     const calls = (await db.loadAllCalls()).filter((c) => ids.has(c.request_id))
-    return historyToJson(entries.value, calls)
+    return historyToJson(exported, calls)
   }
 
   /**
-   * All entries as CSV, one row per request: waits for the whole history to be read first (a large
-   * one is read in chunks after the first screen).
+   * All entries (or only `some` of them) as CSV, one row per request: waits for the whole history
+   * to be read first (a large one is read in chunks after the first screen).
    */
-  async function exportCsv(): Promise<string> {
+  async function exportCsv(some?: readonly HistoryEntry[]): Promise<string> {
     await ready
-    return historyToCsv(entries.value)
+    return historyToCsv(some ?? entries.value)
   }
 
   /** Calls `listener` on every status change (this tab's and other tabs'). */

@@ -424,6 +424,23 @@ describe('call log: export and import', () => {
     expect(call).toMatchObject({ method: 'POST', body: { request_id: ID, cmd: 'cancel' } })
   })
 
+  it('exports only the entries asked for (what the filters show), with their calls alone', async () => {
+    const other = requestId(8)
+    serve(() => ({ status: '0', command: 'cancel' }))
+    const tab = await openTab()
+    await tab.upsert(entry(7))
+    await tab.upsert(entry(8))
+    await cancelRequest('sandbox', ID)
+    await cancelRequest('sandbox', other)
+    const file = JSON.parse(await tab.exportJson([tab.byId(ID)!])) as {
+      entries: { request_id: string }[]
+      calls: { request_id: string }[]
+    }
+    expect(file.entries.map((e) => e.request_id)).toEqual([ID])
+    expect(file.calls.map((c) => c.request_id)).toEqual([ID])
+    expect(JSON.parse(await tab.exportJson()).calls).toHaveLength(2)
+  })
+
   it('rejects a file whose calls are broken or belong to no entry, and writes nothing', async () => {
     const tab = await openTab()
     const file = JSON.stringify({
