@@ -83,13 +83,17 @@ function bodyTimedOut(ms: number): ProxyError {
   )
 }
 
+/** Clears the deadline's timer, if one runs. */
+function clearDeadline(reading: BodyReading): void {
+  reading.stop?.()
+  reading.stop = undefined
+}
+
 /** Stops reading a body: no more data or end handled, the deadline's timer cleared. */
 function stopReading(req: ReadingRequest): void {
   req.off('data', onBodyData)
   req.off('end', onBodyEnd)
-  const reading = req[READING]
-  reading.stop?.()
-  reading.stop = undefined
+  clearDeadline(req[READING])
 }
 
 function onBodyData(this: ReadingRequest, chunk: Buffer): void {
@@ -105,16 +109,14 @@ function onBodyData(this: ReadingRequest, chunk: Buffer): void {
 
 function onBodyEnd(this: ReadingRequest): void {
   const reading = this[READING]
-  reading.stop?.()
-  reading.stop = undefined
+  clearDeadline(reading)
   const { chunks } = reading
   reading.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
 }
 
 function onBodyError(this: ReadingRequest, error: Error): void {
   const reading = this[READING]
-  reading.stop?.()
-  reading.stop = undefined
+  clearDeadline(reading)
   reading.reject(error)
 }
 
