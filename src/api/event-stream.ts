@@ -374,6 +374,12 @@ export class SharedEventStream {
     session.channel?.close()
   }
 
+  /** Gives the connection up to another leader and waits for the lock again, as a follower. */
+  private stepDown(): void {
+    this.leave()
+    this.join()
+  }
+
   /** Becomes the tab that connects (it holds the lock, or there is no sharing). */
   private lead(session: Session): void {
     session.leader = true
@@ -423,7 +429,14 @@ export class SharedEventStream {
       if (session.leader) this.post(session, this.stateMessage(session, this.state))
       return
     }
-    if (session.leader) return
+    if (session.leader) {
+      // Two leaders: the lock kept over a BroadcastChannel lets a claim through when its messages
+      // come late (a busy machine). Both hear each other; the later session steps down and queues
+      // again, so the browser is back to one connection at once instead of when a tab closes.
+      const other = message.kind === 'state' || message.kind === 'event' ? message.leader : null
+      if (other !== null && !this.retired.has(other) && other < session.id) this.stepDown()
+      return
+    }
     if (message.kind === 'bye') {
       this.retired.add(message.leader)
       // Lost until a waiting tab takes the lock and connects.

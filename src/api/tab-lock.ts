@@ -13,7 +13,7 @@
  *   next ping of a waiting tab.
  *
  * Best effort: two holders for a moment are possible if messages are late by more than the claim
- * window (the shared stream then has two connections until one tab leaves), never none for long.
+ * window (the shared stream's later leader then hears the other and steps down), never none for long.
  */
 import type { ChannelLike, LockManagerLike } from './event-stream'
 

@@ -167,4 +167,71 @@ describe('channelLocks: the shared event stream without Web Locks', () => {
     for (const unsubscribe of unsubscribes) unsubscribe()
     await settle()
   })
+
+  it('goes back to one connection when late claims let two tabs lead: one steps down and follows', async () => {
+    const connections: { tab: number; handlers: ConnectionHandlers; closed: boolean }[] = []
+    const streams = new Map<number, SharedEventStream>()
+    const logs = new Map<number, string[]>()
+    const unsubscribes = new Map<number, () => void>()
+    for (let tab = 1; tab <= 3; tab++) {
+      const createChannel = bus.forTab(tab)
+      const stream = new SharedEventStream('sandbox/__admin/events', {
+        locks: channelLocks(createChannel),
+        createChannel,
+        connect(handlers) {
+          const connection = { tab, handlers, closed: false }
+          connections.push(connection)
+          return { close: () => (connection.closed = true) }
+        },
+        onRefused: () => undefined,
+      })
+      const log: string[] = []
+      streams.set(tab, stream)
+      logs.set(tab, log)
+      unsubscribes.set(
+        tab,
+        stream.subscribe({
+          onMessage: (m) => log.push(`${m.event} ${m.data}`),
+          onOpen: () => log.push('open'),
+        }),
+      )
+    }
+    await pass(2000)
+    expect(connections).toHaveLength(1)
+    const first = connections[0]!.tab
+    const others = [1, 2, 3].filter((tab) => tab !== first)
+    connections[0]!.handlers.onOpen()
+    await settle()
+
+    // The leader tab goes; the two waiting tabs claim at once, and each one's claim and word that
+    // it holds reach the other only after the window: both hold the lock and connect.
+    bus.late = (message) => ['claim', 'held'].includes((message as { kind?: string }).kind ?? '')
+    unsubscribes.get(first)!()
+    unsubscribes.delete(first)
+    await pass(1000)
+    const leading = () => others.filter((tab) => streams.get(tab)!.isLeader)
+    expect(leading()).toEqual(others)
+    bus.late = null
+    bus.deliverLate()
+    const later = () => connections.filter((c) => c.tab !== first)
+    for (const connection of later()) connection.handlers.onOpen()
+    await pass(2000)
+
+    // One stepped down: one connection is left, and both tabs get its events.
+    expect(leading()).toHaveLength(1)
+    const open = later().filter((c) => !c.closed)
+    expect(open).toHaveLength(1)
+    expect(open[0]!.tab).toBe(leading()[0])
+    open[0]!.handlers.onMessage({ event: 'clock', data: '{"now":1}' })
+    await settle()
+    for (const tab of others) {
+      expect(logs.get(tab)!.at(-1), `tab ${tab}`).toBe('clock {"now":1}')
+      expect(logs.get(tab)!.filter((entry) => entry === 'clock {"now":1}')).toHaveLength(1)
+    }
+    // And it stays one: the tab that stepped down waits for the lock and does not connect again.
+    await pass(10_000)
+    expect(later().filter((c) => !c.closed)).toHaveLength(1)
+    for (const unsubscribe of unsubscribes.values()) unsubscribe()
+    await settle()
+  })
 })

@@ -73,6 +73,9 @@ export class FakeBus {
   private channels = new Set<{ tab: number; name: string; channel: ChannelLike }>()
   /** Every message posted, for the assertions. */
   posted: unknown[] = []
+  /** Which messages come late: they wait for `deliverLate()` (a busy machine). */
+  late: ((message: unknown) => boolean) | null = null
+  private waiting: (() => void)[] = []
 
   forTab(tab: number): (name: string) => ChannelLike {
     return (name) => {
@@ -84,11 +87,14 @@ export class FakeBus {
           const copy = structuredClone(message)
           for (const other of this.channels) {
             if (other === entry || other.name !== name) continue
-            setImmediate(() => {
-              if (this.channels.has(other)) {
-                other.channel.onmessage?.(new MessageEvent('message', { data: copy }))
-              }
-            })
+            const deliver = () =>
+              setImmediate(() => {
+                if (this.channels.has(other)) {
+                  other.channel.onmessage?.(new MessageEvent('message', { data: copy }))
+                }
+              })
+            if (this.late?.(message)) this.waiting.push(deliver)
+            else deliver()
           }
         },
         close: () => {
@@ -99,6 +105,13 @@ export class FakeBus {
       this.channels.add(entry)
       return channel
     }
+  }
+
+  /** Delivers the messages held back by `late`, in the order they were posted. */
+  deliverLate(): void {
+    const waiting = this.waiting
+    this.waiting = []
+    for (const deliver of waiting) deliver()
   }
 
   closeTab(tab: number): void {
