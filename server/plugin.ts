@@ -134,7 +134,7 @@ export interface VerifyDeskOptions {
   liveAuth?: AuthMode
 }
 
-export const defaultOptions: Required<VerifyDeskOptions> = {
+const defaultOptions: Required<VerifyDeskOptions> = {
   sandboxBase: '/sandbox',
   apiBase: '/api',
   sandbox: {},
@@ -157,13 +157,13 @@ export const defaultOptions: Required<VerifyDeskOptions> = {
 type AnyServer = ViteDevServer | PreviewServer
 
 /** A token shorter than this is refused when the server is reachable from other machines. */
-export const MIN_TOKEN_LENGTH = 16
+const MIN_TOKEN_LENGTH = 16
 
 /**
  * Why the server will not start. Vite's command line prints a start-up error with `util.inspect`;
  * this one prints as its message alone (no stack trace: the reason is the whole story).
  */
-export class StartupRefusal extends Error {
+class StartupRefusal extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'StartupRefusal'

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import compression from 'compression'
 
 /** Answers below this many bytes go out as they are (compression would not pay). */
-export const COMPRESS_THRESHOLD = 1024
+const COMPRESS_THRESHOLD = 1024
 
 /** Whether the answer may be compressed: what `compression` compresses, never `text/event-stream`. */
 function compressible(req: IncomingMessage, res: ServerResponse): boolean {

@@ -7,7 +7,7 @@
 import { FAULT_STATUSES, VERIFY_ENDPOINTS, type FaultEndpoint } from '../../contract/index.ts'
 import type { AdminFault, VerifyEndpoint } from '../../contract/index.ts'
 
-export const MAX_FAULT_DELAY_MS = 120_000
+const MAX_FAULT_DELAY_MS = 120_000
 
 /**
  * The mark of a call no fault applies to: a property only code in this process can set on the

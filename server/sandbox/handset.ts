@@ -120,8 +120,6 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
 }
 
-export const HANDSET_LANGUAGES = Object.keys(PHRASES) as Language[]
-
 /** The language a text is written in for an `lg` (English when there is no translation). */
 export function languageFor(lg: string): Language {
   const prefix = lg.toLowerCase().split('-')[0] as Language

@@ -57,13 +57,13 @@ const ROUTES = new Map<string, Route>([
 ])
 
 /** Longest accepted query string in bytes: the live API answered HTTP 413 to a query of about 8 KB. */
-export const QUERY_LIMIT = 8192
+const QUERY_LIMIT = 8192
 
 /**
  * Longest request target (path and query) in bytes: the live API answered HTTP 414 to one of about
  * 16 KB. A server hosting the sandbox needs a header limit above it (HEADER_LIMIT).
  */
-export const URI_LIMIT = 16384
+const URI_LIMIT = 16384
 
 /**
  * The HTTP header limit of a server hosting the sandbox: Node's default (16 KiB for the request
@@ -73,7 +73,7 @@ export const URI_LIMIT = 16384
 export const HEADER_LIMIT = 64 * 1024
 
 export const JSON_TYPE = 'application/json'
-export const XML_TYPE = 'text/xml'
+const XML_TYPE = 'text/xml'
 
 export function jsonAnswer(status: number, body: unknown): Answer {
   return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) }
@@ -391,7 +391,7 @@ type Credentials = { key: string; secret: string }
 let lastBasic: { header: string; credentials: Credentials | null } | undefined
 
 /** Credentials of an `Authorization: Basic` header, if well formed (the last one is cached). */
-export function basicCredentials(header: string | undefined): Credentials | null {
+function basicCredentials(header: string | undefined): Credentials | null {
   if (!header) return null
   if (lastBasic?.header === header) return lastBasic.credentials
   const credentials = decodeBasic(header)

@@ -52,7 +52,7 @@ function element(name: string, value: unknown): string {
 }
 
 /** The root element of an answer of an endpoint. */
-export function xmlRoot(endpoint: VerifyEndpoint, body: Record<string, unknown>): string {
+function xmlRoot(endpoint: VerifyEndpoint, body: Record<string, unknown>): string {
   switch (endpoint) {
     case 'search':
       return 'verification_requests' in body ? 'verification_requests' : 'verify_request'
