@@ -190,6 +190,9 @@ function checkLimits(options: SandboxOptions): void {
   check(options.maxMessages, 'maxMessages', 1, 'handset messages to keep')
   check(options.eventBacklogBytes, 'eventBacklogBytes', 1, 'bytes')
   check(options.bodyLimit, 'bodyLimit', 1, 'bytes')
+  check(options.saveDelayMs, 'saveDelayMs', 0, 'milliseconds')
+  // A timer of 0 ms would spin; one past 2^31 - 1 ms would fire at once.
+  check(options.keepAliveMs, 'keepAliveMs', 1, 'milliseconds')
   if (!Array.isArray(options.accounts)) return
   options.accounts.forEach((account, i) => {
     const name = `accounts[${i}].`
