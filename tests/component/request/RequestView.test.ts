@@ -22,6 +22,7 @@ import { ApiError, apiRequest, configureClient } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
 import { statusInfo } from '@contract/status'
 import { parseCsv } from '../../unit/utils/csv-support'
+import { longWait } from '../../unit/utils/admin-request-support'
 import { adminRequest } from '../verify/support'
 import { clockAt, mountOnAnyPath, mountRequestPage, searchAnswer as answerFor } from './support'
 
@@ -43,6 +44,15 @@ async function mountRequest(admin: AdminRequest | null) {
   setActivePinia(pinia)
   wrapper = await mountRequestPage(pinia, ID)
   return wrapper
+}
+
+/**
+ * Workflow 2 with a 15-minute wait: the PIN sent at the start expired 1 s ago (300 s), the next
+ * message (with a new PIN) is 9 min 59 s away, the request still in progress.
+ */
+function mountWithPinExpired() {
+  const sent = t0 - 291_000
+  return mountRequest(adminRequest(ID, sent, longWait(sent)))
 }
 
 /** Mounts the page for ID with `pinia`, on a router where every path shows it. */
@@ -201,17 +211,7 @@ describe('request page: countdowns and disabled reasons', () => {
 
 describe('request page: PIN entry', () => {
   it('warns by the field, once the PIN has expired, that a code checked now uses up an attempt', async () => {
-    // Workflow 2 with a 15-minute wait: the PIN sent at the start expired 1 s ago (300 s), the
-    // next message (with a new PIN) is 9 min 59 s away, the request still in progress.
-    const sent = t0 - 291_000
-    await mountRequest(
-      adminRequest(ID, sent, {
-        workflow_id: 2,
-        next_event_wait: 900,
-        next_event_at: new Date(sent + 900_000).toISOString(),
-        expires_at: new Date(sent + 2_700_000).toISOString(),
-      }),
-    )
+    await mountWithPinExpired()
     expect(text('[data-test="countdown-pin"]')).toContain('expired')
     expect(text('[data-test="pin-entry-expired"]')).toBe(
       'The PIN has expired: a code checked now, even this PIN, is answered as a wrong code (status 16) and uses up an attempt. Next: wait for the next message or call (in 9 min 59 s), which brings a new PIN, or trigger the next event now.',
@@ -388,16 +388,7 @@ describe('request page: a check without a usable answer', () => {
       status: '16',
       error_text: 'The code provided does not match the expected value',
     })
-    // Workflow 2 with a 15-minute wait: the first PIN expired 1 s ago, the next message is due.
-    const sent = t0 - 291_000
-    await mountRequest(
-      adminRequest(ID, sent, {
-        workflow_id: 2,
-        next_event_wait: 900,
-        next_event_at: new Date(sent + 900_000).toISOString(),
-        expires_at: new Date(sent + 2_700_000).toISOString(),
-      }),
-    )
+    await mountWithPinExpired()
     await wrapper!.get('#pin-code').setValue('1234')
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()

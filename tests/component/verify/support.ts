@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import type { AdminRequest } from '@contract/admin'
 import NewVerificationView from '@/views/NewVerificationView.vue'
+import { admin, iso } from '../../unit/utils/admin-request-support'
 
 export const REQUEST_ID = 'a'.repeat(32)
 export const BLOCKER_ID = 'b'.repeat(32)
@@ -37,46 +38,28 @@ export async function mountNewVerification(
   return { wrapper, router }
 }
 
-/** A sandbox admin view of a request submitted at `submittedAt` (epoch ms). */
+/**
+ * A sandbox admin view of a request submitted at `submittedAt` (epoch ms), its first SMS sent then:
+ * the next event due 125 s later, the request expiring at 605 s.
+ */
 export function adminRequest(
   id: string,
   submittedAt: number,
   patch: Partial<AdminRequest> = {},
 ): AdminRequest {
-  const iso = (ms: number) => new Date(ms).toISOString()
-  return {
+  return admin({
     request_id: id,
-    account_id: 'sandbox',
-    kind: 'request',
-    number: '447700900123',
-    normalized_number: '447700900123',
-    country: '',
-    brand: 'Acme',
-    sender_id: '',
-    payee: '',
-    amount: '',
     lg: 'en-us',
-    workflow_id: 1,
-    code_length: 4,
-    pin_expiry: 300,
-    next_event_wait: null,
     pin: '1234',
     pin_generated_at: iso(submittedAt),
-    attempts_left: 3,
-    status: 'IN PROGRESS',
     date_submitted: '',
-    date_finalized: '',
     submitted_at: iso(submittedAt),
-    finalized_at: null,
     next_event_at: iso(submittedAt + 125_000),
     expires_at: iso(submittedAt + 605_000),
     events: [
       { id: 'e1', type: 'sms', index: 0, sent_at: iso(submittedAt), new_pin: true, price: '0.033' },
     ],
-    checks: [],
-    price: '0',
-    currency: 'EUR',
     estimated_price_messages_sent: '0.033',
     ...patch,
-  }
+  })
 }

@@ -41,12 +41,16 @@ export function admin(patch: Partial<AdminRequest>): AdminRequest {
 }
 
 /**
- * Workflow 2 with next_event_wait=900 and no pin_expiry, its first SMS sent at T0: the PIN expires
- * at 300 s, the next SMS (with a new PIN) goes out at 900 s, the request expires at 2700 s.
+ * Workflow 2 with next_event_wait=900 and no pin_expiry, its first SMS sent at `sentAt`: the PIN
+ * expires 300 s later, the next SMS (with a new PIN) goes out at 900 s, the request expires at
+ * 2700 s.
  */
-export const LONG_WAIT = admin({
+export const longWait = (sentAt: number): Partial<AdminRequest> => ({
   workflow_id: 2,
   next_event_wait: 900,
-  next_event_at: iso(T0 + 900_000),
-  expires_at: iso(T0 + 2_700_000),
+  next_event_at: iso(sentAt + 900_000),
+  expires_at: iso(sentAt + 2_700_000),
 })
+
+/** The request of `longWait`, its first SMS sent at T0. */
+export const LONG_WAIT = admin(longWait(T0))
