@@ -4,8 +4,13 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import HistoryView from '@/views/HistoryView.vue'
 import { useRequestsStore } from '@/stores/requests'
-import { applyPatch, patchFromSearch, type SearchedRequest } from '@/utils/history-entry'
-import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+import { applyPatch, patchFromSearch } from '@/utils/history-entry'
+import {
+  entry,
+  freshHistoryEnvironment,
+  requestId,
+  searchAnswer,
+} from '../../unit/stores/history-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
@@ -13,31 +18,15 @@ vi.mock('@/api/verify', () => ({
 
 const base = new Date(2026, 5, 15, 12, 0, 0).getTime()
 
-function searched(n: number, status: string): SearchedRequest {
-  return {
-    request_id: requestId(n),
-    account_id: 'abcdef01',
-    number: `4477009${String(n).padStart(5, '0')}`,
-    sender_id: 'verify',
-    date_submitted: '2026-06-15 10:00:00',
-    date_finalized: '',
-    checks: [],
-    first_event_date: '2026-06-15 10:00:00',
-    last_event_date: '2026-06-15 10:00:00',
-    price: '0',
-    currency: 'EUR',
-    status,
-    estimated_price_messages_sent: '0.03',
-    events: [],
-  }
-}
-
 const times = (at: number) => ({ createdAt: at, updatedAt: at, lastActivityAt: at })
 /** 1: found with BLOCKED; 2: never found (UNKNOWN); 3: in progress. */
 const entries = [
   applyPatch(
     entry(1, { status: 'IN PROGRESS', ...times(base) }),
-    { ...patchFromSearch('sandbox', searched(1, 'BLOCKED'), base), createdAt: base },
+    {
+      ...patchFromSearch('sandbox', searchAnswer(1, 'BLOCKED', '2026-06-15 10:00:00'), base),
+      createdAt: base,
+    },
     base,
   ),
   entry(2, { status: 'UNKNOWN', ...times(base - 1000) }),

@@ -2,36 +2,22 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { VerificationRequest } from '@contract/types'
 import { searchRequests, type SearchResult } from '@/api/verify'
 import { ApiError } from '@/api/client'
 import LookupView from '@/views/LookupView.vue'
 import { useRequestsStore } from '@/stores/requests'
-import { freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+import {
+  freshHistoryEnvironment,
+  requestId,
+  searchedRequest,
+} from '../../unit/stores/history-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
 }))
 const search = vi.mocked(searchRequests)
 
-function found(id: string): VerificationRequest {
-  return {
-    request_id: id,
-    account_id: 'abcdef01',
-    number: '447700900001',
-    sender_id: 'verify',
-    date_submitted: '2026-01-02 03:04:05',
-    date_finalized: '',
-    checks: [],
-    first_event_date: '2026-01-02 03:04:05',
-    last_event_date: '2026-01-02 03:04:05',
-    price: '0',
-    currency: 'EUR',
-    status: 'IN PROGRESS',
-    estimated_price_messages_sent: '0.03',
-    events: [],
-  }
-}
+const found = (id: string) => searchedRequest('2026-01-02 03:04:05', { request_id: id })
 
 let wrapper: VueWrapper | null = null
 

@@ -3,27 +3,17 @@ import { mount } from '@vue/test-utils'
 import RequestSummary from '@/components/request/RequestSummary.vue'
 import { applyPatch, patchFromSearch, type SearchedRequest } from '@/utils/history-entry'
 import { fromHistory, fromSearch } from '@/utils/request-model'
+import { searchedRequest } from '../../unit/stores/history-support'
 
 const ID = 'c5037cb8b47449158ed6611afde58990'
 const NOW = Date.UTC(2026, 10, 26, 9, 0, 0)
 
 function searched(status: string): SearchedRequest {
-  return {
+  return searchedRequest('2026-11-26 08:59:00', {
     request_id: ID,
-    account_id: 'abcdef01',
-    number: '447700900001',
-    sender_id: 'verify',
-    date_submitted: '2026-11-26 08:59:00',
-    date_finalized: '',
-    checks: [],
-    first_event_date: '2026-11-26 08:59:00',
-    last_event_date: '2026-11-26 08:59:00',
-    price: '0',
-    currency: 'EUR',
     status,
-    estimated_price_messages_sent: '0.03',
     events: [{ type: 'sms', id: 'event-1' }],
-  }
+  })
 }
 
 /** The request page's model of a request history holds, after search answered `status`. */

@@ -39,12 +39,15 @@ export function requestId(n: number): string {
   return n.toString(16).padStart(32, '0')
 }
 
+/** The number request `n` was started for. */
+const numberOf = (n: number) => `4477009${String(n).padStart(5, '0')}`
+
 export function entry(n: number, patch: Partial<HistoryEntry> = {}): HistoryEntry {
   return {
     request_id: requestId(n),
     environment: 'sandbox',
     kind: 'request',
-    number: `4477009${String(n).padStart(5, '0')}`,
+    number: numberOf(n),
     brand: `Brand ${n}`,
     payee: '',
     amount: '',
@@ -61,24 +64,43 @@ export function entry(n: number, patch: Partial<HistoryEntry> = {}): HistoryEntr
   }
 }
 
-/** What search answers for request `n` (as `entry(n)` has it) with `status`, nothing sent since. */
-export function searchAnswer(n: number, status: string): SearchedRequest {
+/**
+ * What search answers for a request submitted at `submitted` (as the API writes its times), in
+ * progress with nothing sent since; `patch` changes it.
+ */
+export function searchedRequest(
+  submitted: string,
+  patch: Partial<SearchedRequest> = {},
+): SearchedRequest {
   return {
-    request_id: requestId(n),
+    request_id: requestId(1),
     account_id: 'abcdef01',
-    number: `4477009${String(n).padStart(5, '0')}`,
+    number: numberOf(1),
     sender_id: 'verify',
-    date_submitted: '2026-11-26 08:59:00',
+    date_submitted: submitted,
     date_finalized: '',
     checks: [],
-    first_event_date: '2026-11-26 08:59:00',
-    last_event_date: '2026-11-26 08:59:00',
+    first_event_date: submitted,
+    last_event_date: submitted,
     price: '0',
     currency: 'EUR',
-    status,
+    status: 'IN PROGRESS',
     estimated_price_messages_sent: '0.03',
     events: [],
+    ...patch,
   }
+}
+
+/**
+ * What search answers for request `n` (as `entry(n)` has it) with `status`, submitted at
+ * `submitted`, nothing sent since.
+ */
+export function searchAnswer(
+  n: number,
+  status: string,
+  submitted = '2026-11-26 08:59:00',
+): SearchedRequest {
+  return searchedRequest(submitted, { request_id: requestId(n), number: numberOf(n), status })
 }
 
 /** Request `n` of the sandbox in history once search answered `status` at `at`. */

@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import type { SearchedRequest } from '@/utils/history-entry'
 import { emptyEntry, type HistoryEntry } from '@/utils/history-entry'
 import { fromAdmin, fromSearch } from '@/utils/request-model'
-import { admin, iso, T0 } from './admin-request-support'
+import { searchedRequest } from '../stores/history-support'
+import { admin, iso, LONG_WAIT, T0 } from './admin-request-support'
 
-const search: SearchedRequest = {
+/** What search answers for the request of these tests, its first SMS sent at the start. */
+const search = searchedRequest('2026-01-02 03:04:05', {
   request_id: 'r'.repeat(32),
   account_id: 'a',
   number: '447700900123',
-  sender_id: 'verify',
-  date_submitted: '2026-01-02 03:04:05',
-  date_finalized: '',
-  checks: [],
-  first_event_date: '2026-01-02 03:04:05',
-  last_event_date: '2026-01-02 03:04:05',
-  price: '0',
-  currency: 'EUR',
-  status: 'IN PROGRESS',
-  estimated_price_messages_sent: '0.03',
   events: [{ type: 'sms', id: 'e1' }],
-}
+})
 
 function sentWith(params: Record<string, string>): HistoryEntry {
   return { ...emptyEntry(search.request_id, T0, 'live'), source: 'started', params }
@@ -39,14 +30,7 @@ describe('pinExpiresAt: the PIN is never usable after the request expires', () =
     expect(model.pinExpiresAt).toBe(T0 + 300_000)
   })
   it("keeps the PIN's own expiry when it comes first (workflow 2, next_event_wait 900)", () => {
-    const model = fromAdmin(
-      admin({
-        workflow_id: 2,
-        next_event_wait: 900,
-        next_event_at: iso(T0 + 900_000),
-        expires_at: iso(T0 + 2_700_000),
-      }),
-    )
+    const model = fromAdmin(LONG_WAIT)
     expect(model.pinExpiresAt).toBe(T0 + 300_000)
   })
   it('bounds the estimate by the estimated request expiry (workflow 5 600/200, workflow 3 60)', () => {

@@ -10,8 +10,9 @@ import {
   requestCancelAvailability,
 } from '@/utils/request-state'
 import { fromSearch } from '@/utils/request-model'
-import { emptyEntry, type HistoryEntry } from '@/utils/history-entry'
+import { emptyEntry, type HistoryEntry, type SearchedRequest } from '@/utils/history-entry'
 import { formatDuration } from '@/utils/duration'
+import { searchedRequest } from '../stores/history-support'
 
 const T0 = Date.parse('2026-01-02T03:04:05Z')
 
@@ -134,6 +135,16 @@ describe('other availabilities', () => {
 })
 
 describe('fromSearch (live: times estimated from the parameters sent)', () => {
+  /** What search answers for request 'r', submitted at T0 and its first SMS sent then. */
+  const searched = (patch: Partial<SearchedRequest> = {}) =>
+    searchedRequest('2026-01-02 03:04:05', {
+      request_id: 'r',
+      account_id: 'a',
+      number: '447700900123',
+      events: [{ type: 'sms', id: 'e1' }],
+      ...patch,
+    })
+
   it('estimates the next event, PIN expiry and events left from the workflow', () => {
     const entry = {
       params: { workflow_id: '1', code_length: '6' },
@@ -143,24 +154,11 @@ describe('fromSearch (live: times estimated from the parameters sent)', () => {
     } as unknown as HistoryEntry
     const model = fromSearch(
       'live',
-      {
-        request_id: 'r',
-        account_id: 'a',
-        number: '447700900123',
-        sender_id: 'verify',
-        date_submitted: '2026-01-02 03:04:05',
-        date_finalized: '',
+      searched({
         checks: [
           { date_received: '2026-01-02 03:04:35', code: '1111', status: 'INVALID', ip_address: '' },
         ],
-        first_event_date: '2026-01-02 03:04:05',
-        last_event_date: '2026-01-02 03:04:05',
-        price: '0',
-        currency: 'EUR',
-        status: 'IN PROGRESS',
-        estimated_price_messages_sent: '0.03',
-        events: [{ type: 'sms', id: 'e1' }],
-      },
+      }),
       entry,
     )
     expect(model.nextEventAt).toBe(T0 + 125_000)
@@ -172,22 +170,7 @@ describe('fromSearch (live: times estimated from the parameters sent)', () => {
     expect(model.estimated).toBe(true)
   })
 
-  const search = {
-    request_id: 'r',
-    account_id: 'a',
-    number: '447700900123',
-    sender_id: 'verify',
-    date_submitted: '2026-01-02 03:04:05',
-    date_finalized: '',
-    checks: [],
-    first_event_date: '2026-01-02 03:04:05',
-    last_event_date: '2026-01-02 03:04:05',
-    price: '0',
-    currency: 'EUR',
-    status: 'IN PROGRESS' as const,
-    estimated_price_messages_sent: '0.03',
-    events: [{ type: 'sms' as const, id: 'e1' }],
-  }
+  const search = searched()
   it('leaves the code length unknown for a request started elsewhere, so a 6-digit PIN is accepted', () => {
     for (const model of [
       fromSearch('live', search),
