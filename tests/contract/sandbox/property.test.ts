@@ -387,7 +387,7 @@ describe('random and malformed requests', () => {
     )
   }, 60_000)
 
-  it('answers a request URI over 16 KiB with 414, as the live API does, not a bare 431', async () => {
+  it('answers a request URI over 16,000 bytes with 414, as the live API does, not a bare 431', async () => {
     const q = await raw(sb.base, {
       path: `/verify/json?${qs({ ...sb.creds, brand: 'x'.repeat(16_500), number: uniqueNumber() })}`,
     })
@@ -395,13 +395,13 @@ describe('random and malformed requests', () => {
     expect(JSON.parse(q.text)).toEqual({
       error: {
         code: 'uri_too_long',
-        message: 'The request URI is longer than the limit of 16384 bytes.',
+        message: 'The request URI is longer than the limit of 16000 bytes.',
       },
     })
   })
 
   it('survives an oversized query string and body with a documented answer', async () => {
-    // The live API answers HTTP 413 to a query of about 8 KB; the sandbox's limit is 8 KiB.
+    // The live API answers HTTP 413 to a query of about 8 KB; the sandbox's limit is 8,000 bytes.
     const huge = 'x'.repeat(9_000)
     const q = await raw(sb.base, {
       path: `/verify/json?${qs({ ...sb.creds, brand: huge, number: uniqueNumber() })}`,
@@ -410,7 +410,7 @@ describe('random and malformed requests', () => {
     expect(JSON.parse(q.text)).toEqual({
       error: {
         code: 'payload_too_large',
-        message: 'The query string is longer than the limit of 8192 bytes.',
+        message: 'The query string is longer than the limit of 8000 bytes.',
       },
     })
     // A body over the documented 64 KiB default limit: HTTP 413 before any parsing.
