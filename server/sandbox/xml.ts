@@ -63,11 +63,19 @@ function xmlRoot(endpoint: VerifyEndpoint, body: Record<string, unknown>): strin
   }
 }
 
-/** The full XML document of an answer. */
+/**
+ * The full XML document of an answer. A `<verify_response>` (start and check) always begins with
+ * `<request_id>`, then `<status>` and `<error_text>`, the order the API was seen answering in: an
+ * answer whose JSON has no `request_id` (a start refused, a check's 17) has an empty
+ * `<request_id/>` there, so a client reading the children by position finds the status second.
+ */
 export function renderXml(endpoint: VerifyEndpoint, body: Record<string, unknown>): string {
   const root = xmlRoot(endpoint, body)
   if (root === 'verification_requests') {
     return XML_HEADER + element(root, body.verification_requests)
+  }
+  if (root === 'verify_response') {
+    return XML_HEADER + element(root, { request_id: '', ...body })
   }
   return XML_HEADER + element(root, body)
 }

@@ -29,3 +29,24 @@ describe('renderXml', () => {
     )
   })
 })
+
+describe('renderXml of a <verify_response>', () => {
+  it('writes request_id first, empty where the answer has none, and keeps the order of the rest', () => {
+    const text = 'The wrong code was provided too many times. Request terminated'
+    expect(renderXml('check', { status: '17', error_text: text })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<verify_response><request_id/>' +
+        `<status>17</status><error_text>${text}</error_text></verify_response>`,
+    )
+    expect(renderXml('request', { status: '7', error_text: 'x', network: '23410' })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<verify_response><request_id/>' +
+        '<status>7</status><error_text>x</error_text><network>23410</network></verify_response>',
+    )
+    expect(renderXml('request', { status: '0', request_id: 'ab' })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<verify_response><request_id>ab</request_id>' +
+        '<status>0</status></verify_response>',
+    )
+    expect(renderXml('control', { status: '6', error_text: 'x' })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<response><status>6</status><error_text>x</error_text></response>',
+    )
+  })
+})
