@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import SandboxControlsView from '@/views/SandboxControlsView.vue'
 import { useEnvironmentsStore } from '@/stores/environments'
+import { answerAsEmptySandbox } from '../../unit/stores/sandbox-support'
 import { adminRequest } from '../verify/support'
 
 const api = vi.hoisted(() => ({
@@ -99,12 +100,7 @@ async function mountView(options: { attach?: boolean } = {}) {
 beforeEach(() => {
   localStorage.clear()
   setActivePinia(createPinia())
-  for (const fn of Object.values(api)) fn.mockReset()
-  api.listMessages.mockResolvedValue({ messages: [], total: 0 })
-  api.listAdminRequests.mockResolvedValue({ requests: [], total: 0 })
-  api.getClock.mockResolvedValue(clock(0))
-  api.listFaults.mockResolvedValue({ faults: [] })
-  api.listTestNumbers.mockResolvedValue({ test_numbers: [] })
+  answerAsEmptySandbox(api, clock(0))
 })
 
 describe('SandboxControlsView', () => {

@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { AdminFault, TestNumber } from '@contract/admin'
 import type { SandboxEvent } from '@/api/sandbox'
 import { useSandboxStore } from '@/stores/sandbox'
+import { answerAsEmptySandbox } from './sandbox-support'
 
 const api = vi.hoisted(() => ({
   listMessages: vi.fn(),
@@ -45,12 +46,7 @@ function deferred<T>() {
 
 beforeEach(() => {
   setActivePinia(createPinia())
-  for (const fn of Object.values(api)) fn.mockReset()
-  api.listMessages.mockResolvedValue({ messages: [], total: 0 })
-  api.listAdminRequests.mockResolvedValue({ requests: [], total: 0 })
-  api.getClock.mockResolvedValue(CLOCK)
-  api.listFaults.mockResolvedValue({ faults: [] })
-  api.listTestNumbers.mockResolvedValue({ test_numbers: [] })
+  answerAsEmptySandbox(api, CLOCK)
   api.openSandboxEvents.mockImplementation((onEvent: (event: SandboxEvent) => void) => {
     send = onEvent
     return { close: vi.fn() }

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { AdminClock, HandsetMessage } from '@contract/admin'
 import type { SandboxEvent } from '@/api/sandbox'
 import { useSandboxStore } from '@/stores/sandbox'
+import { answerAsEmptySandbox } from './sandbox-support'
 
 const api = vi.hoisted(() => ({
   listMessages: vi.fn(),
@@ -48,14 +49,19 @@ const stream = {
   onOpen: null as null | (() => void),
 }
 
+/** The store connected, its stream open and the load that follows done. */
+async function connectedAndOpen() {
+  const store = useSandboxStore()
+  store.connect()
+  await flushPromises()
+  stream.onOpen!()
+  await flushPromises()
+  return store
+}
+
 beforeEach(() => {
   setActivePinia(createPinia())
-  for (const fn of Object.values(api)) fn.mockReset()
-  api.listMessages.mockResolvedValue({ messages: [], total: 0 })
-  api.listAdminRequests.mockResolvedValue({ requests: [], total: 0 })
-  api.getClock.mockResolvedValue(clockAt(0))
-  api.listFaults.mockResolvedValue({ faults: [] })
-  api.listTestNumbers.mockResolvedValue({ test_numbers: [] })
+  answerAsEmptySandbox(api, clockAt(0))
   api.openSandboxEvents.mockImplementation(
     (onEvent: (event: SandboxEvent) => void, _onLost?: () => void, onOpen?: () => void) => {
       stream.onEvent = onEvent
@@ -120,11 +126,7 @@ describe('sandbox store: what changes while its event stream opens', () => {
   })
 
   it('back after a drop while a load is on its way: read again once it is done', async () => {
-    const store = useSandboxStore()
-    store.connect()
-    await flushPromises()
-    stream.onOpen!()
-    await flushPromises()
+    const store = await connectedAndOpen()
     const calls = api.listMessages.mock.calls.length
 
     const inFlight = deferred<{ messages: HandsetMessage[]; total: number }>()
@@ -140,11 +142,7 @@ describe('sandbox store: what changes while its event stream opens', () => {
   })
 
   it('a reset while a load is on its way: what the reset removed does not come back', async () => {
-    const store = useSandboxStore()
-    store.connect()
-    await flushPromises()
-    stream.onOpen!()
-    await flushPromises()
+    const store = await connectedAndOpen()
 
     const read = deferred<{ messages: HandsetMessage[]; total: number }>()
     api.listMessages.mockReturnValueOnce(read.promise)
@@ -159,11 +157,7 @@ describe('sandbox store: what changes while its event stream opens', () => {
   })
 
   it('a clock the stream sent while a load was on its way is not taken back by its answer', async () => {
-    const store = useSandboxStore()
-    store.connect()
-    await flushPromises()
-    stream.onOpen!()
-    await flushPromises()
+    const store = await connectedAndOpen()
 
     const read = deferred<AdminClock>()
     api.getClock.mockReturnValueOnce(read.promise)
