@@ -52,6 +52,42 @@ async function pass(ms: number): Promise<void> {
   }
 }
 
+/**
+ * Tabs 1 to `count`, each with the shared event stream on locks kept over the channel and one
+ * subscriber that logs what it gets ('open', then `event data` a message); `connections` lists
+ * every connection a leading tab opened, `closed` once it let it go.
+ */
+function openTabs(count: number) {
+  const connections: { tab: number; handlers: ConnectionHandlers; closed: boolean }[] = []
+  const streams = new Map<number, SharedEventStream>()
+  const logs = new Map<number, string[]>()
+  const unsubscribes = new Map<number, () => void>()
+  for (let tab = 1; tab <= count; tab++) {
+    const createChannel = bus.forTab(tab)
+    const stream = new SharedEventStream('sandbox/__admin/events', {
+      locks: channelLocks(createChannel),
+      createChannel,
+      connect(handlers) {
+        const connection = { tab, handlers, closed: false }
+        connections.push(connection)
+        return { close: () => (connection.closed = true) }
+      },
+      onRefused: () => undefined,
+    })
+    const log: string[] = []
+    streams.set(tab, stream)
+    logs.set(tab, log)
+    unsubscribes.set(
+      tab,
+      stream.subscribe({
+        onMessage: (m) => log.push(`${m.event} ${m.data}`),
+        onOpen: () => log.push('open'),
+      }),
+    )
+  }
+  return { connections, streams, logs, unsubscribes }
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
   bus = new FakeBus()
@@ -135,67 +171,19 @@ describe('channelLocks: one holder at a time', () => {
 
 describe('channelLocks: the shared event stream without Web Locks', () => {
   it('connects once for seven tabs and relays every event to each', async () => {
-    const connections: { tab: number; handlers: ConnectionHandlers }[] = []
-    const logs = new Map<number, string[]>()
-    const unsubscribes: (() => void)[] = []
-    for (let tab = 1; tab <= 7; tab++) {
-      const createChannel = bus.forTab(tab)
-      const stream = new SharedEventStream('sandbox/__admin/events', {
-        locks: channelLocks(createChannel),
-        createChannel,
-        connect(handlers) {
-          connections.push({ tab, handlers })
-          return { close: () => undefined }
-        },
-        onRefused: () => undefined,
-      })
-      const log: string[] = []
-      logs.set(tab, log)
-      unsubscribes.push(
-        stream.subscribe({
-          onMessage: (m) => log.push(`${m.event} ${m.data}`),
-          onOpen: () => log.push('open'),
-        }),
-      )
-    }
+    const { connections, logs, unsubscribes } = openTabs(7)
     await pass(2000)
     expect(connections).toHaveLength(1)
     connections[0]!.handlers.onOpen()
     connections[0]!.handlers.onMessage({ event: 'message', data: '{}' })
     await settle()
     for (const [tab, log] of logs) expect(log, `tab ${tab}`).toEqual(['open', 'message {}'])
-    for (const unsubscribe of unsubscribes) unsubscribe()
+    for (const unsubscribe of unsubscribes.values()) unsubscribe()
     await settle()
   })
 
   it('goes back to one connection when late claims let two tabs lead: one steps down and follows', async () => {
-    const connections: { tab: number; handlers: ConnectionHandlers; closed: boolean }[] = []
-    const streams = new Map<number, SharedEventStream>()
-    const logs = new Map<number, string[]>()
-    const unsubscribes = new Map<number, () => void>()
-    for (let tab = 1; tab <= 3; tab++) {
-      const createChannel = bus.forTab(tab)
-      const stream = new SharedEventStream('sandbox/__admin/events', {
-        locks: channelLocks(createChannel),
-        createChannel,
-        connect(handlers) {
-          const connection = { tab, handlers, closed: false }
-          connections.push(connection)
-          return { close: () => (connection.closed = true) }
-        },
-        onRefused: () => undefined,
-      })
-      const log: string[] = []
-      streams.set(tab, stream)
-      logs.set(tab, log)
-      unsubscribes.set(
-        tab,
-        stream.subscribe({
-          onMessage: (m) => log.push(`${m.event} ${m.data}`),
-          onOpen: () => log.push('open'),
-        }),
-      )
-    }
+    const { connections, streams, logs, unsubscribes } = openTabs(3)
     await pass(2000)
     expect(connections).toHaveLength(1)
     const first = connections[0]!.tab
