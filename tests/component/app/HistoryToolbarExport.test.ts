@@ -1,18 +1,8 @@
-import { mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it, vi } from 'vitest'
-import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
-import { useRequestsStore } from '@/stores/requests'
-import { entry } from '../../unit/stores/history-support'
+import { chooseFile, importReport, mountHistoryToolbar } from '../history/support'
 
 async function setup() {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const history = useRequestsStore()
-  // Once the store has read the (empty) stored history, which would replace the entry.
-  await history.ready
-  history.entries = [entry(1)]
-  const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
+  const { wrapper, history } = await mountHistoryToolbar()
   const button = (name: RegExp) => wrapper.findAll('button').find((b) => name.test(b.text()))!
   return { wrapper, history, button }
 }
@@ -60,18 +50,8 @@ describe('HistoryToolbar export', () => {
 describe('HistoryToolbar import and retention', () => {
   it('says how many entries were not imported because retention would remove them', async () => {
     const { wrapper, history } = await setup()
-    vi.spyOn(history, 'importJson').mockResolvedValue({
-      added: 2,
-      updated: 0,
-      unchanged: 0,
-      calls: 0,
-      tooOld: 5,
-      retentionDays: 30,
-    })
-    const input = wrapper.get('[data-testid="history-import"]')
-    const file = new File(['[]'], 'old.json', { type: 'application/json' })
-    Object.defineProperty(input.element, 'files', { value: [file] })
-    await input.trigger('change')
+    vi.spyOn(history, 'importJson').mockResolvedValue(importReport({ added: 2, tooOld: 5 }))
+    await chooseFile(wrapper, '[]', 'old.json')
     await vi.waitFor(() =>
       expect(wrapper.get('[data-test="import-too-old"]').text()).toBe(
         '5 finished entries were not imported: older than your 30-day history retention, which ' +

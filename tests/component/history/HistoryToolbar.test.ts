@@ -1,33 +1,12 @@
-import { mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
-import { HistoryImportError, useRequestsStore } from '@/stores/requests'
-import { entry } from '../../unit/stores/history-support'
-
-async function setup() {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const history = useRequestsStore()
-  // Once the store has read the (empty) stored history, which would replace the entry.
-  await history.ready
-  history.entries = [entry(1)]
-  const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
-  return { wrapper, history }
-}
-
-async function chooseFile(wrapper: Awaited<ReturnType<typeof setup>>['wrapper'], text = '[]') {
-  const input = wrapper.get('[data-testid="history-import"]')
-  const file = new File([text], 'bad.json', { type: 'application/json' })
-  Object.defineProperty(input.element, 'files', { value: [file], configurable: true })
-  await input.trigger('change')
-}
+import { HistoryImportError } from '@/stores/requests'
+import { chooseFile, importReport, mountHistoryToolbar } from './support'
 
 afterEach(() => vi.restoreAllMocks())
 
 describe('HistoryToolbar: import problems', () => {
   it('lists the first 50 problems and says how many more the file has', async () => {
-    const { wrapper, history } = await setup()
+    const { wrapper, history } = await mountHistoryToolbar()
     const problems = Array.from({ length: 1234 }, (_, i) => `entry ${i + 1}: status must be …`)
     vi.spyOn(history, 'importJson').mockRejectedValue(new HistoryImportError(problems))
     await chooseFile(wrapper)
@@ -41,7 +20,7 @@ describe('HistoryToolbar: import problems', () => {
   })
 
   it('says nothing more when every problem is listed', async () => {
-    const { wrapper, history } = await setup()
+    const { wrapper, history } = await mountHistoryToolbar()
     vi.spyOn(history, 'importJson').mockRejectedValue(
       new HistoryImportError(Array.from({ length: 50 }, (_, i) => `entry ${i + 1}: bad`)),
     )
@@ -54,7 +33,7 @@ describe('HistoryToolbar: import problems', () => {
 
 describe('HistoryToolbar: CSV export', () => {
   it('downloads UTF-8 with a byte order mark and says the charset, so Excel reads every script', async () => {
-    const { wrapper, history } = await setup()
+    const { wrapper, history } = await mountHistoryToolbar()
     const csv = 'request_id,brand\r\nabc,Café 🚀 日本\r\n'
     vi.spyOn(history, 'exportCsv').mockResolvedValue(csv)
     const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
@@ -74,15 +53,8 @@ describe('HistoryToolbar: CSV export', () => {
 
 describe('HistoryToolbar: what it says is about the last action', () => {
   it('takes the import outcome away once clear all or an export starts', async () => {
-    const { wrapper, history } = await setup()
-    vi.spyOn(history, 'importJson').mockResolvedValue({
-      added: 16,
-      updated: 0,
-      unchanged: 0,
-      calls: 0,
-      tooOld: 0,
-      retentionDays: 30,
-    })
+    const { wrapper, history } = await mountHistoryToolbar()
+    vi.spyOn(history, 'importJson').mockResolvedValue(importReport({ added: 16 }))
     vi.spyOn(history, 'clear').mockResolvedValue()
     const button = (name: string) => wrapper.findAll('button').find((b) => b.text() === name)!
     await chooseFile(wrapper)

@@ -1,0 +1,32 @@
+/** The History toolbar as its tests mount and drive it. */
+import { mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
+import { useRequestsStore } from '@/stores/requests'
+import type { ImportCounts } from '@/utils/history-io'
+import { entry } from '../../unit/stores/history-support'
+
+/** The toolbar with a real Pinia, once history has loaded and holds one entry. */
+export async function mountHistoryToolbar() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const history = useRequestsStore()
+  // Once the store has read the (empty) stored history, which would replace the entry.
+  await history.ready
+  history.entries = [entry(1)]
+  const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
+  return { wrapper, history }
+}
+
+/** Chooses a JSON file named `name` holding `text` in the toolbar's import field. */
+export async function chooseFile(wrapper: VueWrapper, text = '[]', name = 'bad.json') {
+  const input = wrapper.get('[data-testid="history-import"]')
+  const file = new File([text], name, { type: 'application/json' })
+  Object.defineProperty(input.element, 'files', { value: [file], configurable: true })
+  await input.trigger('change')
+}
+
+/** What an import did: nothing unless `counts` says, under a 30-day retention. */
+export function importReport(counts: Partial<ImportCounts>): ImportCounts {
+  return { added: 0, updated: 0, unchanged: 0, calls: 0, tooOld: 0, retentionDays: 30, ...counts }
+}
