@@ -10,6 +10,8 @@ import {
   call,
   environmentOn,
   errorOf,
+  expectProxyError,
+  postAs,
   upstreamAndProxyForEachTest,
 } from './support'
 
@@ -49,13 +51,8 @@ describe('a body that is not UTF-8', () => {
     ['a form', 'application/x-www-form-urlencoded', 'number=447700903901&brand=Caf\xe9'],
     ['JSON', 'application/json', '{"number":"447700903901","brand":"Caf\xe9"}'],
   ])('%s with a Latin-1 byte is refused with 415 and not sent', async (_, type, text) => {
-    const res = await call(proxy.port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': type },
-      body: latin1(text),
-    })
-    expect(res.status).toBe(415)
-    expect(errorOf(res)).toEqual({
+    const res = await postAs(proxy.port, '/api/sandbox/verify/json', type, latin1(text))
+    expectProxyError(res, 415, {
       code: 'unsupported_media_type',
       message: expect.stringMatching(/^The request body is not UTF-8/),
     })
@@ -64,21 +61,23 @@ describe('a body that is not UTF-8', () => {
 
   it('a UTF-8 body goes on byte for byte', async () => {
     const body = Buffer.from('number=447700903901&brand=Caf\u00e9', 'utf8')
-    const res = await call(proxy.port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    const res = await postAs(
+      proxy.port,
+      '/api/sandbox/verify/json',
+      'application/x-www-form-urlencoded',
       body,
-    })
+    )
     expect(res.status).toBe(200)
     expect(upstream.arrivals[0]?.body).toBe('number=447700903901&brand=Caf\u00e9')
   })
 
   it('a form declaring ISO-8859-1 keeps its own refusal', async () => {
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=ISO-8859-1' },
-      body: latin1('number=1&brand=Caf\xe9'),
-    })
+    const res = await postAs(
+      proxy.port,
+      '/api/live/verify/json',
+      'application/x-www-form-urlencoded; charset=ISO-8859-1',
+      latin1('number=1&brand=Caf\xe9'),
+    )
     expect(res.status).toBe(415)
     expect(errorOf(res).message).toMatch(/^Send the parameters as JSON/)
   })
@@ -149,13 +148,13 @@ describe('a multipart/form-data body', () => {
   })
 
   it('that is broken (no closing boundary) is refused with 415 and not sent', async () => {
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'multipart/form-data; boundary=abc' },
-      body: '--abc\r\nContent-Disposition: form-data; name="number"\r\n\r\n4477',
-    })
-    expect(res.status).toBe(415)
-    expect(errorOf(res)).toEqual({
+    const res = await postAs(
+      proxy.port,
+      '/api/live/verify/json',
+      'multipart/form-data; boundary=abc',
+      '--abc\r\nContent-Disposition: form-data; name="number"\r\n\r\n4477',
+    )
+    expectProxyError(res, 415, {
       code: 'unsupported_media_type',
       message: expect.stringMatching(/^The multipart\/form-data body could not be read/),
     })
@@ -183,11 +182,12 @@ describe('a JSON body', () => {
   }
 
   it('starting with a byte order mark goes on without the browser credentials', async () => {
-    const res = await call(proxy.port, '/api/sandbox/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: Buffer.concat([BOM, Buffer.from(JSON.stringify(start))]),
-    })
+    const res = await postAs(
+      proxy.port,
+      '/api/sandbox/verify/json',
+      'application/json',
+      Buffer.concat([BOM, Buffer.from(JSON.stringify(start))]),
+    )
     expect(res.status).toBe(200)
     const [arrival] = upstream.arrivals
     expect(arrival?.headers.authorization).toBe(basic(SANDBOX))
@@ -200,13 +200,8 @@ describe('a JSON body', () => {
     ['with a trailing comma', '{"number":"447700900001","api_secret":"other-secret",}'],
     ['after two byte order marks', '\uFEFF\uFEFF{"api_key":"other","api_secret":"other-secret"}'],
   ])('that cannot be parsed (%s) is refused with 415 and not sent', async (_, body) => {
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    })
-    expect(res.status).toBe(415)
-    expect(errorOf(res)).toEqual({
+    const res = await postAs(proxy.port, '/api/live/verify/json', 'application/json', body)
+    expectProxyError(res, 415, {
       code: 'unsupported_media_type',
       message: expect.stringMatching(/^The JSON body could not be parsed .*status 999/),
     })
@@ -214,11 +209,12 @@ describe('a JSON body', () => {
   })
 
   it('that is empty goes on for the upstream to answer (nothing in it to strip)', async () => {
-    const res = await call(proxy.port, '/api/live/verify/json?number=447700900001&brand=Acme', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '',
-    })
+    const res = await postAs(
+      proxy.port,
+      '/api/live/verify/json?number=447700900001&brand=Acme',
+      'application/json',
+      '',
+    )
     expect(res.status).toBe(200)
     expect(upstream.arrivals).toHaveLength(1)
   })

@@ -6,8 +6,10 @@ import {
   call,
   environmentOn,
   errorOf,
+  expectProxyError,
   json,
   pipelinedCalls,
+  postAs,
   postJson,
   verifyLikeHandler,
   upstreamAndProxyForEachTest,
@@ -160,32 +162,24 @@ describe('request bodies', () => {
 
   it('accepts a body just under the limit', async () => {
     const body = JSON.stringify({ brand: 'x'.repeat(16 * 1024 - 20) })
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    })
+    const res = await postAs(proxy.port, '/api/live/verify/json', 'application/json', body)
     expect(res.status).toBe(200)
   })
 
   it('refuses other content types with 415', async () => {
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'number=1',
-    })
+    const res = await postAs(proxy.port, '/api/live/verify/json', 'text/plain', 'number=1')
     expect(res.status).toBe(415)
     expect(errorOf(res).code).toBe('unsupported_media_type')
   })
 
   it('refuses a body in another charset than UTF-8 with 415, before anything is sent', async () => {
-    const res = await call(proxy.port, '/api/live/verify/json', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=ISO-8859-1' },
-      body: 'number=1&brand=Br%E4nd',
-    })
-    expect(res.status).toBe(415)
-    expect(errorOf(res)).toEqual({
+    const res = await postAs(
+      proxy.port,
+      '/api/live/verify/json',
+      'application/x-www-form-urlencoded; charset=ISO-8859-1',
+      'number=1&brand=Br%E4nd',
+    )
+    expectProxyError(res, 415, {
       code: 'unsupported_media_type',
       message:
         'Send the parameters as JSON (application/json) or as a form (application/x-www-form-urlencoded or multipart/form-data), in UTF-8.',
@@ -318,8 +312,7 @@ describe('cross-site requests (CSRF)', () => {
       body: 'request_id=abc&cmd=cancel',
     })
     for (const res of [image, form]) {
-      expect(res.status).toBe(403)
-      expect(errorOf(res)).toEqual({
+      expectProxyError(res, 403, {
         code: 'cross_site_request',
         message:
           'Refused: the request comes from a page of another origin (https://evil.example). Only the Verify Desk page served by this server may use its API.',

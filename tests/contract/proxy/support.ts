@@ -360,6 +360,20 @@ export const json = (value: unknown) => ({
 export const postJson = (port: number, path: string, value: unknown) =>
   call(port, path, { method: 'POST', ...json(value) })
 
+/** A POST of `body` as it is, declared as `type`, through `call`. */
+export const postAs = (port: number, path: string, type: string, body: string | Buffer) =>
+  call(port, path, { method: 'POST', headers: { 'content-type': type }, body })
+
+/** The answer is one of the proxy's own errors: `status`, with exactly this `error`. */
+export function expectProxyError(
+  res: Answer,
+  status: number,
+  error: { code: string; message: unknown },
+): void {
+  expect(res.status).toBe(status)
+  expect(errorOf(res)).toEqual(error)
+}
+
 export const basic = (c: { apiKey: string; apiSecret: string }) =>
   `Basic ${Buffer.from(`${c.apiKey}:${c.apiSecret}`).toString('base64')}`
 
