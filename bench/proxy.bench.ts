@@ -68,6 +68,26 @@ async function listen(server: http.Server): Promise<number> {
   return (server.address() as AddressInfo).port
 }
 
+/** A node:http server that reads each call's body whole, then hands it to `handle`. */
+function bufferingServer(
+  handle: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void,
+): http.Server {
+  return http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => handle(req, res, Buffer.concat(chunks)))
+  })
+}
+
+/** Where the least proxies send a call: its path less the /api/live prefix. */
+const upstreamPath = (req: http.IncomingMessage) => (req.url ?? '/').slice('/api/live'.length)
+
+/** Answers with this JSON body, its length declared. */
+function answerJson(res: http.ServerResponse, status: number, body: Buffer): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length })
+  res.end(body)
+}
+
 async function child(role: string): Promise<void> {
   let server: http.Server
   if (role === 'upstream') {
@@ -92,39 +112,27 @@ async function child(role: string): Promise<void> {
     const upstream = new URL(process.env.PROXY_BENCH_UPSTREAM ?? '')
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
     const authorization = basicOf(CREDENTIALS)
-    server = http.createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (chunk: Buffer) => chunks.push(chunk))
-      req.on('end', () => {
-        const body = Buffer.concat(chunks)
-        const out = http.request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: req.method,
-            path: (req.url ?? '/').slice('/api/live'.length),
-            agent,
-            headers: {
-              'content-type': 'application/json',
-              'content-length': body.length,
-              authorization,
-            },
+    server = bufferingServer((req, res, body) => {
+      const out = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: upstreamPath(req),
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            authorization,
           },
-          (answer) => {
-            const parts: Buffer[] = []
-            answer.on('data', (chunk: Buffer) => parts.push(chunk))
-            answer.on('end', () => {
-              const text = Buffer.concat(parts)
-              res.writeHead(answer.statusCode ?? 502, {
-                'content-type': 'application/json',
-                'content-length': text.length,
-              })
-              res.end(text)
-            })
-          },
-        )
-        out.end(body)
-      })
+        },
+        (answer) => {
+          const parts: Buffer[] = []
+          answer.on('data', (chunk: Buffer) => parts.push(chunk))
+          answer.on('end', () => answerJson(res, answer.statusCode ?? 502, Buffer.concat(parts)))
+        },
+      )
+      out.end(body)
     })
   } else if (role === 'undici') {
     // The same least proxy on the product's HTTP client: an undici Pool with the product's options,
@@ -139,40 +147,28 @@ async function child(role: string): Promise<void> {
       bodyTimeout: 0,
     })
     const authorization = basicOf(CREDENTIALS)
-    server = http.createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (chunk: Buffer) => chunks.push(chunk))
-      req.on('end', () => {
-        const body = Buffer.concat(chunks)
-        const parts: Buffer[] = []
-        let status = 502
-        pool.dispatch(
-          {
-            method: 'POST',
-            path: (req.url ?? '/').slice('/api/live'.length),
-            headers: {
-              'content-type': 'application/json',
-              'content-length': String(body.length),
-              authorization,
-            },
-            body,
+    server = bufferingServer((req, res, body) => {
+      const parts: Buffer[] = []
+      let status = 502
+      pool.dispatch(
+        {
+          method: 'POST',
+          path: upstreamPath(req),
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(body.length),
+            authorization,
           },
-          {
-            onRequestStart: () => {},
-            onResponseStart: (_controller, statusCode) => void (status = statusCode),
-            onResponseData: (_controller, chunk: Buffer) => void parts.push(chunk),
-            onResponseEnd: () => {
-              const text = Buffer.concat(parts)
-              res.writeHead(status, {
-                'content-type': 'application/json',
-                'content-length': text.length,
-              })
-              res.end(text)
-            },
-            onResponseError: () => void res.writeHead(502).end(),
-          },
-        )
-      })
+          body,
+        },
+        {
+          onRequestStart: () => {},
+          onResponseStart: (_controller, statusCode) => void (status = statusCode),
+          onResponseData: (_controller, chunk: Buffer) => void parts.push(chunk),
+          onResponseEnd: () => answerJson(res, status, Buffer.concat(parts)),
+          onResponseError: () => void res.writeHead(502).end(),
+        },
+      )
     })
   } else if (role === 'ceiling') {
     // The most a proxy mounted on node:http can get out of this machine: node:http in, and out a
@@ -181,30 +177,21 @@ async function child(role: string): Promise<void> {
     const upstream = new URL(process.env.PROXY_BENCH_UPSTREAM ?? '')
     const authorization = basicOf(CREDENTIALS)
     const idle: RawConnection[] = []
-    server = http.createServer((req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (chunk: Buffer) => chunks.push(chunk))
-      req.on('end', () => {
-        const body = Buffer.concat(chunks)
-        let connection = idle.pop()
-        // The double closes a keep-alive connection idle for 30 s (a slow, loaded machine).
-        while (connection?.closed) connection = idle.pop()
-        connection ??= new RawConnection(upstream)
-        connection.send(
-          `${req.method} ${(req.url ?? '/').slice('/api/live'.length)} HTTP/1.1\r\n` +
-            `host: ${upstream.host}\r\nauthorization: ${authorization}\r\n` +
-            `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
-          body,
-          (status, answer) => {
-            idle.push(connection)
-            res.writeHead(status, {
-              'content-type': 'application/json',
-              'content-length': answer.length,
-            })
-            res.end(answer)
-          },
-        )
-      })
+    server = bufferingServer((req, res, body) => {
+      let connection = idle.pop()
+      // The double closes a keep-alive connection idle for 30 s (a slow, loaded machine).
+      while (connection?.closed) connection = idle.pop()
+      connection ??= new RawConnection(upstream)
+      connection.send(
+        `${req.method} ${upstreamPath(req)} HTTP/1.1\r\n` +
+          `host: ${upstream.host}\r\nauthorization: ${authorization}\r\n` +
+          `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+        body,
+        (status, answer) => {
+          idle.push(connection)
+          answerJson(res, status, answer)
+        },
+      )
     })
   } else if (role === 'app') {
     // As server/plugin.ts mounts it, minus Vite: connect-style prefixes on a bare node:http server.
