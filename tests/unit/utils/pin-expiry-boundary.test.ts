@@ -5,10 +5,9 @@
  * `expires_at` (it is EXPIRED at that instant).
  */
 import { describe, expect, it } from 'vitest'
-import type { SearchedRequest } from '@contract/types'
 import { expiredPinAdvice } from '@/utils/request-state'
 import { adminPinExpiresAt, fromAdmin, fromSearch } from '@/utils/request-model'
-import { emptyEntry } from '@/utils/history-entry'
+import { emptyEntry, type SearchedRequest } from '@/utils/history-entry'
 import { fakeEngine, T0 } from '../sandbox/support'
 
 /** A sandbox engine whose clock the test sets to the millisecond. */
