@@ -492,12 +492,15 @@ export class Engine {
   }
 
   /**
-   * The answer of an injected fault (`POST /__admin/faults`) in place of the call's own, shaped as
-   * the API shapes that status on that endpoint: the endpoint's text (`errorText` when the fault
-   * names one), status 10 with the id of the number's request in progress, 16 and check's 6 with
-   * the `request_id` sent, search's 101 with the id searched for (one id), 7 with a `network`. Nothing changes state, except for a status 10 to a
-   * number with no request in progress: the start is then carried out first (as if an earlier start
-   * had gone through), so the id it names is a real request, as the API's always is.
+   * The answer of an injected fault (`POST /__admin/faults`) in place of the call's own, once its
+   * credentials are checked (missing or wrong ones answer 2 or 4, fault or not; an injected 999
+   * comes before them), shaped as the API shapes that status on that endpoint: the endpoint's text
+   * (`errorText` when the fault names one), status 10 with the id of the number's request in
+   * progress on the caller's account, 16 and check's 6 with the `request_id` sent, search's 101
+   * with the id searched for (one id), 7 with a `network`. Nothing changes state, except for a
+   * status 10 to a number with nothing in progress on the caller's account: the start is then
+   * carried out first (as if an earlier start had gone through), so the id it names is a real
+   * request of that account, as the API's always is.
    */
   injectedAnswer(
     endpoint: VerifyEndpoint,
@@ -505,6 +508,16 @@ export class Engine {
     fault: { status: string; errorText: string | null; network: string | null },
   ): WireBody {
     const { status } = fault
+    // The credentials first, as for every answer of the API once the body is read: missing or
+    // wrong ones answer 2 or 4 as they would without a fault, and an injected status speaks for
+    // the caller's own account only. A 999 stands for a body that cannot be read, which comes
+    // before any credential is looked at.
+    let account: Account | undefined
+    if (status !== '999') {
+      const auth = this.authenticate(endpoint, first(params.api_key), first(params.api_secret))
+      if ('status' in auth) return { ...auth }
+      account = auth
+    }
     const id = first(params.request_id) ?? ''
     const cmd = first(params.cmd)
     const starts = endpoint === 'request' || endpoint === 'psd2'
@@ -540,8 +553,8 @@ export class Engine {
         text = DEFAULT_ERROR_TEXT[status as Exclude<StatusCode, '0'>]
     }
     const error_text = fault.errorText ?? text
-    if (status === '10' && starts) {
-      const running = this.inFlightId(params)
+    if (status === '10' && starts && account) {
+      const running = this.inFlightId(account, params)
       if (running) return { request_id: running, status, error_text }
       const started = this.call(endpoint, params)
       if (started.status !== '0') return started // refused on its own (credentials, parameters)
@@ -561,15 +574,13 @@ export class Engine {
     return { status, error_text }
   }
 
-  /** The id of the request in progress to the call's number, on the call's account (or the default). */
-  private inFlightId(params: Params): string | undefined {
+  /** The id of the request in progress to the call's number on `account` (the caller's own). */
+  private inFlightId(account: Account, params: Params): string | undefined {
     const raw = first(params.number)
     const country = first(params.country)
     const number = raw ? sandboxNumber(raw, country) : null
     if (!number) return undefined
-    const account =
-      this.accounts.get(first(params.api_key) ?? '') ?? this.accounts.get(this.defaultKey)
-    return account ? this.inFlight.get(account.accountId)?.get(number) : undefined
+    return this.inFlight.get(account.accountId)?.get(number)
   }
 
   private authenticate(

@@ -508,6 +508,11 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
       if (fault.status !== null) {
         const status = fault.status
         return withParams(call, (parsed) => {
+          // A body that cannot be read answers 999 before its credentials could be checked, as
+          // without a fault; only an injected 999 itself takes its place.
+          if (!isParams(parsed) && status !== '999') {
+            return render(route, { status: '999', error_text: parsed.text })
+          }
           const params = withBasicCredentials(call, isParams(parsed) ? parsed : newParams())
           const body = ctx.engine.injectedAnswer(route.endpoint, params, {
             status,

@@ -271,6 +271,34 @@ describe('an injected status has the shape of the real one on the same endpoint'
       error_text: 'No response found',
     })
   })
+  it("checks the credentials first and never names another account's request in a 10", () => {
+    const sb = fakeEngine()
+    const running = sb.start()
+    const ten = { status: '10', errorText: null, network: null }
+    const as = (creds: Params) =>
+      sb.engine.injectedAnswer('request', { ...creds, ...start }, { ...ten })
+    expect(as({ api_key: 'nobody', api_secret: 'wrong' })).toEqual({
+      status: '4',
+      error_text: 'Invalid credentials were provided',
+    })
+    expect(as({ api_secret: 'x' })).toEqual({ status: '2', error_text: 'Missing api_key' })
+    expect(as(CREDS)).toMatchObject({ request_id: running, status: '10' })
+    const own = as(PIN_CREDS)
+    expect(own).toMatchObject({ status: '10' })
+    expect(own.request_id).not.toBe(running)
+    expect(sb.engine.getRequest(own.request_id as string)?.accountId).toBe('sandboxpin')
+    const five = sb.engine.injectedAnswer(
+      'check',
+      { ...BAD, request_id: running, code: '1' },
+      {
+        status: '5',
+        errorText: null,
+        network: null,
+      },
+    )
+    expect(five).toEqual({ status: '4', error_text: 'Bad credentials' })
+  })
+
   it('words a status 6 on search as the API does there, not as a start that could not be routed', () => {
     const sb = fakeEngine()
     const on = (endpoint: VerifyEndpoint) =>
