@@ -451,6 +451,17 @@ export function inPinAlphabet(code: string, pin: string): boolean {
 }
 
 /**
+ * The error of a `request_id` given to check or control: longer than an id can be (32 characters)
+ * answers status 3 `Invalid value for param: request_id`, the spec's example on both endpoints.
+ * Search has no such rule: an id of any length that is not found answers 101.
+ */
+export function requestIdError(requestId: string): ParamError | null {
+  return requestId.length > LIMITS.requestIdMaxLength
+    ? { status: '3', param: 'request_id', error_text: ERROR_TEXTS.invalidParam('request_id') }
+    : null
+}
+
+/**
  * The first error of a check, or `null`. `pin` is the PIN of the request checked, when it is
  * known: a code must be written in its alphabet (`inPinAlphabet`); without it, digits only.
  */
@@ -467,9 +478,8 @@ export function validateCheckParams(
   if (!present(params.code)) {
     return { status: '2', param: 'code', error_text: ERROR_TEXTS.missingParam('code') }
   }
-  if (params.request_id.length > LIMITS.requestIdMaxLength) {
-    return { status: '3', param: 'request_id', error_text: ERROR_TEXTS.invalidParam('request_id') }
-  }
+  const badId = requestIdError(params.request_id)
+  if (badId) return badId
   const written = pin === undefined ? INTEGER.test(params.code) : inPinAlphabet(params.code, pin)
   if (!written) {
     return { status: '3', param: 'code', error_text: ERROR_TEXTS.codeInvalidCharacters }
@@ -477,7 +487,10 @@ export function validateCheckParams(
   return null
 }
 
-/** The first error of a control call, or `null`. */
+/**
+ * The first error of a control call, or `null`: as a check, the missing parameters first, then a
+ * `request_id` too long to be one, then the value of the other parameter (`cmd`).
+ */
 export function validateControlParams(params: {
   request_id?: string
   cmd?: string
@@ -488,6 +501,8 @@ export function validateControlParams(params: {
   if (!present(params.cmd)) {
     return { status: '2', param: 'cmd', error_text: ERROR_TEXTS.missingParam('cmd') }
   }
+  const badId = requestIdError(params.request_id)
+  if (badId) return badId
   if (!(CONTROL_COMMANDS as readonly string[]).includes(params.cmd)) {
     return { status: '3', param: 'cmd', error_text: ERROR_TEXTS.invalidCmd }
   }
