@@ -160,11 +160,13 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
       if (channel !== undefined && !CHANNELS.includes(channel)) {
         return httpError(400, 'invalid_value', `channel must be one of ${CHANNELS.join(', ')}.`)
       }
+      // The account as the requests filter takes it: an account_id or an API key.
+      const account = call.query.get('account') || undefined
       const { messages, total } = engine.handset.list({
         number: call.query.get('number') ?? undefined,
         request_id: call.query.get('request_id') ?? undefined,
         channel,
-        account: call.query.get('account') ?? undefined,
+        accounts: account === undefined ? undefined : engine.accountIdsFor(account),
         limit,
         offset,
       })

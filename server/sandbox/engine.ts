@@ -237,6 +237,7 @@ export interface RequestFilter {
   request_id?: string
   number?: string
   status?: string
+  /** An account's `account_id` or its API key (see `accountIdsFor`). */
   account?: string
   limit?: number
   offset?: number
@@ -1022,10 +1023,20 @@ export class Engine {
     return this.requests.get(id)
   }
 
+  /**
+   * The account ids an admin `account` filter names: the value as an `account_id`, and the
+   * `account_id` of the account whose API key it is (`sandbox-pin` names `sandboxpin`).
+   */
+  accountIdsFor(account: string): ReadonlySet<string> {
+    const byKey = this.accounts.get(account)?.accountId
+    return new Set(byKey === undefined ? [account] : [account, byKey])
+  }
+
   /** Requests matching the filter, newest first. */
   listRequests(filter: RequestFilter = {}): { records: RequestRecord[]; total: number } {
     const number = filter.number ? (normalizeNumber(filter.number) ?? filter.number) : undefined
     const status = filter.status === undefined ? undefined : statusFilterOf(filter.status)
+    const accounts = filter.account ? this.accountIdsFor(filter.account) : undefined
     const matches: RequestRecord[] = []
     const all = [...this.requests.values()]
     for (let i = all.length - 1; i >= 0; i--) {
@@ -1033,10 +1044,7 @@ export class Engine {
       if (filter.request_id !== undefined && r.id !== filter.request_id) continue
       if (number && r.number !== number) continue
       if (status && r.status !== status) continue
-      if (filter.account) {
-        const acc = this.accounts.get(filter.account)
-        if (r.accountId !== filter.account && r.accountId !== acc?.accountId) continue
-      }
+      if (accounts && !accounts.has(r.accountId)) continue
       matches.push(r)
     }
     const offset = filter.offset ?? 0

@@ -225,7 +225,8 @@ export interface StoredMessage {
 export interface MessageFilter {
   number?: string
   request_id?: string
-  account?: string
+  /** The account ids whose messages are kept (an admin `account` filter: `accountIdsFor`). */
+  accounts?: ReadonlySet<string>
   channel?: string
   limit?: number
   offset?: number
@@ -329,11 +330,11 @@ export class Handset<S extends MessageSource = MessageSource> {
       const e = this.events[i] as SentEvent
       if (filter.request_id && e.rid !== filter.request_id) continue
       if (filter.channel && e.type !== filter.channel) continue
-      if (number || filter.account || this.orphans > 0) {
+      if (number || filter.accounts || this.orphans > 0) {
         const source = this.resolve(e.rid)
         if (!source) continue
         if (number && source.number !== number) continue
-        if (filter.account && source.accountId !== filter.account) continue
+        if (filter.accounts && !filter.accounts.has(source.accountId)) continue
       }
       total++
       if (total > offset && messages.length < limit) {
