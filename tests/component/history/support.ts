@@ -7,7 +7,10 @@ import type { ImportCounts } from '@/utils/history-io'
 import { entry } from '../../unit/stores/history-support'
 
 /** The toolbar with a real Pinia, once history has loaded and holds one entry. */
-export async function mountHistoryToolbar() {
+export async function mountHistoryToolbar(): Promise<{
+  wrapper: VueWrapper
+  history: ReturnType<typeof useRequestsStore>
+}> {
   const pinia = createPinia()
   setActivePinia(pinia)
   const history = useRequestsStore()
