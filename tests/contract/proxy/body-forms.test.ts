@@ -10,7 +10,7 @@ import {
   call,
   environmentOn,
   errorOf,
-  expectProxyError,
+  expectBodyRefused,
   postAs,
   upstreamAndProxyForEachTest,
 } from './support'
@@ -52,11 +52,7 @@ describe('a body that is not UTF-8', () => {
     ['JSON', 'application/json', '{"number":"447700903901","brand":"Caf\xe9"}'],
   ])('%s with a Latin-1 byte is refused with 415 and not sent', async (_, type, text) => {
     const res = await postAs(proxy.port, '/api/sandbox/verify/json', type, latin1(text))
-    expectProxyError(res, 415, {
-      code: 'unsupported_media_type',
-      message: expect.stringMatching(/^The request body is not UTF-8/),
-    })
-    expect(upstream.arrivals).toHaveLength(0)
+    expectBodyRefused(res, upstream, expect.stringMatching(/^The request body is not UTF-8/))
   })
 
   it('a UTF-8 body goes on byte for byte', async () => {
@@ -154,11 +150,11 @@ describe('a multipart/form-data body', () => {
       'multipart/form-data; boundary=abc',
       '--abc\r\nContent-Disposition: form-data; name="number"\r\n\r\n4477',
     )
-    expectProxyError(res, 415, {
-      code: 'unsupported_media_type',
-      message: expect.stringMatching(/^The multipart\/form-data body could not be read/),
-    })
-    expect(upstream.arrivals).toHaveLength(0)
+    expectBodyRefused(
+      res,
+      upstream,
+      expect.stringMatching(/^The multipart\/form-data body could not be read/),
+    )
   })
 
   it('with a field that is not UTF-8 is refused with 415', async () => {
@@ -201,11 +197,11 @@ describe('a JSON body', () => {
     ['after two byte order marks', '\uFEFF\uFEFF{"api_key":"other","api_secret":"other-secret"}'],
   ])('that cannot be parsed (%s) is refused with 415 and not sent', async (_, body) => {
     const res = await postAs(proxy.port, '/api/live/verify/json', 'application/json', body)
-    expectProxyError(res, 415, {
-      code: 'unsupported_media_type',
-      message: expect.stringMatching(/^The JSON body could not be parsed .*status 999/),
-    })
-    expect(upstream.arrivals).toHaveLength(0)
+    expectBodyRefused(
+      res,
+      upstream,
+      expect.stringMatching(/^The JSON body could not be parsed .*status 999/),
+    )
   })
 
   it('that is empty goes on for the upstream to answer (nothing in it to strip)', async () => {

@@ -374,6 +374,16 @@ export function expectProxyError(
   expect(errorOf(res)).toEqual(error)
 }
 
+/** The proxy refused the body with 415 and this `message`, and sent nothing to `upstream`. */
+export function expectBodyRefused(
+  res: Answer,
+  upstream: { arrivals: readonly unknown[] },
+  message: unknown,
+): void {
+  expectProxyError(res, 415, { code: 'unsupported_media_type', message })
+  expect(upstream.arrivals).toHaveLength(0)
+}
+
 export const basic = (c: { apiKey: string; apiSecret: string }) =>
   `Basic ${Buffer.from(`${c.apiKey}:${c.apiSecret}`).toString('base64')}`
 
