@@ -237,15 +237,31 @@ export const useRequestsStore = defineStore('requests', () => {
     }
   }
 
+  /**
+   * While the rest of history is read, the count taken at open is the total shown ("Export all
+   * 205"): a removal (here or in another tab) takes it again, so the total never names an entry
+   * already deleted.
+   */
+  async function recountWhileLoading(): Promise<void> {
+    if (!loadingRest.value) return
+    try {
+      storedCount.value = await db.count()
+    } catch {
+      // Unreadable now: the entries shown still count once the rest is read.
+    }
+  }
+
   function onMessage(event: MessageEvent<HistoryTabMessage>): void {
     const message = event.data
     if (message.type === 'put') absorb(message.entries, true)
     else if (message.type === 'remove') {
       for (const id of message.ids) byKey.delete(id)
       publish()
+      void recountWhileLoading()
     } else if (message.type === 'clear') {
       byKey.clear()
       publish()
+      void recountWhileLoading()
     } else if (message.type === 'calls') {
       if (message.from === HISTORY_TAB_ID) return
       for (const listener of callListeners) listener(message.records)
@@ -735,6 +751,7 @@ export const useRequestsStore = defineStore('requests', () => {
     byKey.delete(id)
     publish()
     broadcast({ type: 'remove', ids: [id] })
+    await recountWhileLoading()
   }
 
   async function clear(): Promise<void> {
@@ -746,6 +763,7 @@ export const useRequestsStore = defineStore('requests', () => {
     damaged.value = []
     publish()
     broadcast({ type: 'clear' })
+    await recountWhileLoading()
   }
 
   /**
@@ -766,6 +784,7 @@ export const useRequestsStore = defineStore('requests', () => {
     for (const id of old) byKey.delete(id)
     publish()
     broadcast({ type: 'remove', ids: old })
+    await recountWhileLoading()
     return old.length
   }
 

@@ -1,8 +1,8 @@
 /**
  * The export buttons name how many entries the whole history holds ("Export all 205 as JSON"):
  * while the rest of a large history is still being read, all those stored (not only the first
- * screen already shown); once it is read, those held now (an entry deleted since the page opened
- * is not counted).
+ * screen already shown, and none deleted since); once it is read, those held now (an entry deleted
+ * since the page opened is not counted).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
@@ -70,5 +70,26 @@ describe('HistoryToolbar: the total its export buttons name', () => {
     await flushPromises()
     expect(labels()).toContain('Export all 2 as JSON')
     expect(labels()).toContain('Export all 2 as CSV')
+  })
+
+  it('an entry deleted while the rest is still being read is no longer counted', async () => {
+    const writer = await openTab()
+    for (const n of [1, 2, 3]) await writer.upsert(entry(n))
+    await closeTabs()
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const history = useRequestsStore()
+    await history.ready
+    // As while a large history is read: the total is the count taken at open.
+    history.loadingRest = true
+    wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
+    expect(labels()).toContain('Export all 3 as JSON')
+
+    await history.remove(requestId(2))
+    await flushPromises()
+    expect(labels()).toContain('Export all 2 as JSON')
+    await history.clear()
+    await flushPromises()
+    expect(labels()).toContain('Export JSON')
   })
 })
