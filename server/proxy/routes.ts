@@ -2,7 +2,7 @@
 import { ENVIRONMENT_IDS, type EnvironmentId } from '../../contract/desk.ts'
 
 export { ENVIRONMENT_IDS, type EnvironmentId }
-export type Endpoint = 'request' | 'check' | 'search' | 'control' | 'psd2'
+export type Endpoint = 'request' | 'check' | 'search' | 'control' | 'psd2' | 'network-unblock'
 export type Format = 'json' | 'xml'
 
 export type Route =
@@ -14,7 +14,7 @@ export type Route =
       format: Format
       /** Path on the upstream, e.g. `/verify/check/json`. */
       upstreamPath: string
-      /** Starts, checks, controls and PSD2 calls send SMS/calls or use up attempts. */
+      /** Starts, checks, controls, PSD2 calls and unblocks: they send messages or change state. */
       stateChanging: boolean
     }
   | {
@@ -29,7 +29,10 @@ export type RouteMatch =
 
 const VERIFY_METHODS = ['GET', 'POST']
 
-/** The Verify v1 endpoints (reference §1): JSON and XML, PSD2 in JSON only. */
+/**
+ * The Verify v1 endpoints: JSON and XML, PSD2 in JSON only, and network unblock (POST only; JSON,
+ * no format in its path).
+ */
 export const VERIFY_ENDPOINTS: Readonly<
   Record<string, { endpoint: Endpoint; format: Format; methods: string[] }>
 > = {
@@ -42,6 +45,7 @@ export const VERIFY_ENDPOINTS: Readonly<
   '/verify/control/json': { endpoint: 'control', format: 'json', methods: VERIFY_METHODS },
   '/verify/control/xml': { endpoint: 'control', format: 'xml', methods: VERIFY_METHODS },
   '/verify/psd2/json': { endpoint: 'psd2', format: 'json', methods: ['POST'] },
+  '/verify/network-unblock': { endpoint: 'network-unblock', format: 'json', methods: ['POST'] },
 }
 
 /**

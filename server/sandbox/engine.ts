@@ -493,6 +493,16 @@ export class Engine {
   }
 
   /**
+   * Whether a call outside the Verify endpoints proper (network unblock) may go on: its account's
+   * credentials are right, and its account's throttle lets it through (it is counted there).
+   */
+  admit(params: Params): 'ok' | 'unauthorized' | 'throttled' {
+    const auth = this.authenticate('request', first(params.api_key), first(params.api_secret))
+    if ('status' in auth) return 'unauthorized'
+    return this.throttled(auth, false) ? 'throttled' : 'ok'
+  }
+
+  /**
    * The answer of an injected fault (`POST /__admin/faults`) in place of the call's own, once its
    * credentials are checked (missing or wrong ones answer 2 or 4, fault or not; an injected 999
    * comes before them), shaped as the API shapes that status on that endpoint: the endpoint's text

@@ -4,7 +4,13 @@
  * marked with `BACKGROUND_CALL` and never take one: faults are for the tester's application, and
  * for what the tester does in the dashboard.
  */
-import { FAULT_STATUSES, VERIFY_ENDPOINTS, type FaultEndpoint } from '../../contract/index.ts'
+import {
+  DEFAULT_FAULT_NETWORK,
+  FAULT_STATUSES,
+  VERIFY_ENDPOINTS,
+  isNetworkCode,
+  type FaultEndpoint,
+} from '../../contract/index.ts'
 import type { AdminFault, VerifyEndpoint } from '../../contract/index.ts'
 
 const MAX_FAULT_DELAY_MS = 120_000
@@ -25,12 +31,44 @@ export function isBackgroundCall(call: object | undefined): boolean {
 export class Faults {
   private faults: AdminFault[] = []
   private seq = 0
+  /** Networks unblocked (`POST /verify/network-unblock`): until when, on the sandbox clock (ms). */
+  private unblocked = new Map<string, number>()
 
   /**
    * `onChange` hears of every change of the list (the admin event stream's `faults` event): a
    * fault added, used once (its `remaining` down by one, or gone when used up), removed, cleared.
+   * `now` is the sandbox clock, which ends unblocks.
    */
-  constructor(private readonly onChange: () => void = () => {}) {}
+  constructor(
+    private readonly onChange: () => void = () => {},
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The network a fault blocks: the one its status 7 names (`null` for any other fault). */
+  private static blockOf(fault: AdminFault): string | null {
+    return fault.status === '7' ? (fault.network ?? DEFAULT_FAULT_NETWORK) : null
+  }
+
+  /** Whether a status 7 fault naming `network` is there (whether or not it is unblocked now). */
+  blocks(network: string): boolean {
+    return this.faults.some((f) => Faults.blockOf(f) === network)
+  }
+
+  /**
+   * Lifts the block of `network` until `untilMs` on the sandbox clock: until then, a status 7
+   * fault naming it applies to no call (nor is it used up); after, it applies again while it lasts.
+   */
+  unblock(network: string, untilMs: number): void {
+    this.unblocked.set(network, untilMs)
+  }
+
+  /** Whether a fault is a block lifted now. */
+  private lifted(fault: AdminFault): boolean {
+    const network = Faults.blockOf(fault)
+    if (network === null) return false
+    const until = this.unblocked.get(network)
+    return until !== undefined && this.now() < until
+  }
 
   list(): AdminFault[] {
     return this.faults.map((f) => ({ ...f }))
@@ -79,7 +117,7 @@ export class Faults {
       return { error: 'error_text must be a string.' }
     }
     const network = i.network ?? null
-    if (network !== null && (typeof network !== 'string' || !/^[0-9]{5,6}$/.test(network))) {
+    if (network !== null && (typeof network !== 'string' || !isNetworkCode(network))) {
       return { error: 'network must be a network id of 5 or 6 digits (country and network code).' }
     }
     const delay = i.delay_ms ?? 0
@@ -117,7 +155,9 @@ export class Faults {
    */
   take(endpoint: VerifyEndpoint, call?: object): AdminFault | undefined {
     if (this.faults.length === 0 || isBackgroundCall(call)) return undefined
-    const index = this.faults.findIndex((f) => f.endpoint === endpoint || f.endpoint === 'any')
+    const index = this.faults.findIndex(
+      (f) => (f.endpoint === endpoint || f.endpoint === 'any') && !this.lifted(f),
+    )
     if (index < 0) return undefined
     const fault = this.faults[index] as AdminFault
     fault.remaining--
@@ -135,6 +175,7 @@ export class Faults {
   }
 
   clear(): void {
+    this.unblocked.clear()
     if (this.faults.length === 0) return
     this.faults = []
     this.onChange()

@@ -3,7 +3,12 @@
  * credentials, calls the engine, and renders JSON or XML. Web-standard in and out (`Call`/`Answer`
  * are converted from and to `Request`/`Response` or node's req/res in index.ts).
  */
-import { ERROR_TEXTS, REQUIRED_PARAMS, VALUE_ORDER } from '../../contract/index.ts'
+import {
+  ERROR_TEXTS,
+  NETWORK_UNBLOCK_PATH,
+  REQUIRED_PARAMS,
+  VALUE_ORDER,
+} from '../../contract/index.ts'
 import type { HttpErrorBody, VerifyEndpoint } from '../../contract/index.ts'
 import type { Params, WireBody } from './engine.ts'
 import type { SandboxContext } from './context.ts'
@@ -11,6 +16,7 @@ import { renderXml } from './xml.ts'
 import { handleAdmin } from './admin.ts'
 import { isBackgroundCall } from './faults.ts'
 import { formFields } from '../multipart.ts'
+import { answerNetworkUnblock, unreadableNetworkUnblock } from './network-unblock.ts'
 
 /** A parsed incoming HTTP call. */
 export interface Call {
@@ -480,10 +486,12 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   if (path === '/__admin' || path.startsWith('/__admin/')) return handleAdmin(ctx, call, path)
   const route = ROUTES.get(path)
-  if (!route) {
+  const unblock = route === undefined && path === NETWORK_UNBLOCK_PATH
+  if (!route && !unblock) {
     return httpError(404, 'not_found', `No such endpoint: ${call.method} ${call.path}`)
   }
-  if (call.method !== 'GET' && call.method !== 'POST') {
+  // Network unblock is POST only; the other endpoints take GET too.
+  if (call.method !== 'POST' && (unblock || call.method !== 'GET')) {
     return httpError(403, 'method_not_allowed', `Method ${call.method} is not allowed here.`)
   }
   if (call.tooLarge) {
@@ -500,6 +508,7 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
       `The query string is longer than the limit of ${QUERY_LIMIT} bytes.`,
     )
   }
+  if (!route) return networkUnblock(ctx, call)
   const fault = ctx.faults.take(route.endpoint, call)
   if (fault) {
     ctx.changed()
@@ -528,6 +537,15 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
     return fault.delay_ms > 0 ? ctx.sleep(fault.delay_ms).then(faulty) : faulty()
   }
   return answerCall(ctx, call, route)
+}
+
+/** `POST /verify/network-unblock`: JSON (or a form) with Basic or body credentials. */
+function networkUnblock(ctx: SandboxContext, call: Call): Answer | Promise<Answer> {
+  return withParams(call, (parsed) =>
+    isParams(parsed)
+      ? answerNetworkUnblock(ctx, withBasicCredentials(call, parsed))
+      : unreadableNetworkUnblock(parsed.text),
+  )
 }
 
 function isParams(parsed: Params | Unparseable): parsed is Params {

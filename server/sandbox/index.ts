@@ -266,7 +266,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // Every change of the faults (added, used, used up, removed, cleared): the whole list.
   const faults: Faults = new Faults(() => {
     if (listeners.size > 0) publish('faults', { faults: faults.list() })
-  })
+  }, clock.now)
 
   const state = keepState({
     file: chooseStateFile(options.stateFile),
