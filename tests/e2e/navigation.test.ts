@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   baseURL,
-  buildApp,
   navigateTo,
+  sharedBuild,
   startServer,
   useBrowser,
   type RunningServer,
@@ -84,18 +81,14 @@ describe('dev server', () => {
 })
 
 describe('production server (npm run serve)', () => {
-  let outDir = ''
   let server: RunningServer | undefined
   const app = useBrowser({ baseURL: () => server?.url ?? '' })
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-build-'))
-    await buildApp(outDir)
-    server = await startServer({ mode: 'preview', outDir })
+    server = await startServer({ mode: 'preview', outDir: await sharedBuild() })
   })
   afterAll(async () => {
     await server?.close()
-    if (outDir) rmSync(outDir, { recursive: true, force: true })
   })
 
   for (const link of deepLinks) {

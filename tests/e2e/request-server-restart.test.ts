@@ -5,14 +5,11 @@
  * keeps its state in memory, so the restarted one no longer holds the request: the page says so.
  * (The dev server is not used: its client reloads the page when the server comes back.)
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
-  buildApp,
   POLL,
   randomNumber,
+  sharedBuild,
   startServer,
   startVerification,
   useBrowser,
@@ -30,13 +27,11 @@ function serve(port?: number): Promise<RunningServer> {
 }
 
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-build-'))
-  await buildApp(outDir)
+  outDir = await sharedBuild()
   server = await serve()
 }, 240_000)
 afterAll(async () => {
   await server?.close()
-  if (outDir) rmSync(outDir, { recursive: true, force: true })
 })
 
 describe('the request page while the server restarts', () => {

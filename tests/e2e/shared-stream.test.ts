@@ -10,12 +10,9 @@
  *   restart with a new token even a tab showing only the handset asks for it;
  * - the token never appears in a URL (access logs and HAR exports keep URLs).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildApp, randomNumber, startServer, useBrowser, type RunningServer } from './support'
+import { randomNumber, sharedBuild, startServer, useBrowser, type RunningServer } from './support'
 
 const TOKEN = 'e2e-shared-stream-0123456789abcdef0123'
 const NEW_TOKEN = 'e2e-shared-stream-new-0123456789abcdef'
@@ -38,12 +35,10 @@ function serve(token: string, port?: number): Promise<RunningServer> {
 }
 
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-build-'))
-  await buildApp(outDir)
+  outDir = await sharedBuild()
 })
 afterAll(async () => {
   await server?.close()
-  if (outDir) rmSync(outDir, { recursive: true, force: true })
 })
 
 const isStream = (request: Request) =>

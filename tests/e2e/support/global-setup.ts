@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 import type { TestProject } from 'vitest/node'
 import { chromiumArgs, findBrowser } from './browser-path'
@@ -7,7 +10,9 @@ import './provided'
 /**
  * Runs once before the end-to-end project: finds the browser (or fails the run with one sentence
  * saying how to get one), starts the real dev server on a free port and one headless Chromium that
- * every test file connects to, and provides their addresses. The returned teardown always stops both.
+ * every test file connects to, and provides their addresses, and a folder for the production build
+ * the test files share (built by the first file that needs it, see `sharedBuild`). The returned
+ * teardown always stops both and removes the folder.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const browser = findBrowser()
@@ -35,7 +40,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('baseURL', server.value.url)
   project.provide('browserPath', browser.path)
   project.provide('browserWSEndpoint', chromiumServer.value.wsEndpoint())
+  const sharedBuildDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-shared-build-'))
+  project.provide('sharedBuildDir', sharedBuildDir)
   return async () => {
-    await Promise.all([server.value.close(), chromiumServer.value.close()])
+    try {
+      await Promise.all([server.value.close(), chromiumServer.value.close()])
+    } finally {
+      rmSync(sharedBuildDir, { recursive: true, force: true })
+    }
   }
 }

@@ -11,6 +11,7 @@ export {
 export type { BrowserFixture, OpenPage } from './browser'
 export { buildApp, getFreePort, projectRoot, startServer } from './server'
 export type { RunningServer, StartServerOptions } from './server'
+export { sharedBuild } from './shared-build'
 export { findBrowser } from './browser-path'
 export { axeViolations, horizontalOverflow, unnamedControls } from './a11y'
 export type { A11yProblem } from './a11y'

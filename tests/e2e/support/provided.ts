@@ -7,6 +7,11 @@ declare module 'vitest' {
     browserPath: string
     /** The Chromium every test file connects to (one browser process for the whole run). */
     browserWSEndpoint: string
+    /**
+     * An empty folder of the run (removed at its end) where {@link sharedBuild} puts the one
+     * production build that the test files serving it share.
+     */
+    sharedBuildDir: string
   }
 }
 
