@@ -15,6 +15,10 @@ export default mergeConfig(
   defineConfig({
     test: {
       root,
+      // A test file waits on servers, child processes and sockets much of its time: one worker per
+      // core keeps every core busy (Vitest's default leaves one core free, a single worker on two).
+      // The end-to-end files still run one at a time (their own `fileParallelism: false`).
+      maxWorkers: '100%',
       projects: [
         {
           extends: true,
