@@ -1,17 +1,19 @@
 /**
  * Keeps the code typed in a request's PIN field (see stores/pin-drafts) for the request of the
- * current route: restores it when the page is opened again, forgets it once it is sent.
+ * current route: restores it when the page is opened again, forgets it once it is sent. A check
+ * that was not sent or not processed keeps it again (useRequestActions): `restore` then puts it
+ * back into a field emptied meanwhile (the page was re-created while the check was out).
  */
 import { inject, watch, type Ref } from 'vue'
 import { routeLocationKey } from 'vue-router'
 import { usePinDraftsStore } from '@/stores/pin-drafts'
 import { useRequestsStore } from '@/stores/requests'
 
-export function usePinDraft(code: Ref<string>): { sent(): void } {
+export function usePinDraft(code: Ref<string>): { sent(): void; restore(): void } {
   // Optional: without a router (a component on its own) nothing is kept.
   const route = inject(routeLocationKey, null)
   const id = route?.params.id
-  if (typeof id !== 'string' || id === '') return { sent() {} }
+  if (typeof id !== 'string' || id === '') return { sent() {}, restore() {} }
   const drafts = usePinDraftsStore()
   const history = useRequestsStore()
   // Unknown environment: treated as live (memory only).
@@ -32,6 +34,11 @@ export function usePinDraft(code: Ref<string>): { sent(): void } {
     sent() {
       sentCode = code.value
       drafts.forget(id)
+    },
+    /** The code sent was kept again (not sent, or not processed): shown if the field is empty. */
+    restore() {
+      const again = drafts.get(id)
+      if (code.value === '' && again) code.value = again
     },
   }
 }

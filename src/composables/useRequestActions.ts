@@ -9,6 +9,7 @@ import { ApiError, isApiError } from '@/api/client'
 import { cancelRequest, checkCode, triggerNextEvent, type EnvironmentId } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
+import { usePinDraftsStore } from '@/stores/pin-drafts'
 import { statusChangeMessage, useWatchStore } from '@/stores/watch'
 import { statusInfo } from '@contract/status'
 import type { CheckResponse, ControlCommand } from '@contract/types'
@@ -78,6 +79,25 @@ function acceptedDetails(
 /** Check answers after which the typed code is spent: accepted (0), wrong (16), ended (17). */
 const CODE_USED_STATUSES: ReadonlySet<string> = new Set(['0', '16', '17'])
 
+/**
+ * Check answers refused before the code was looked at: throttled (1), a missing (2) or invalid (3)
+ * parameter, bad credentials (4). The check did not count: the same code can be sent again.
+ */
+const NOT_PROCESSED_STATUSES: ReadonlySet<string> = new Set(['1', '2', '3', '4'])
+
+/**
+ * Whether the answer to a check says its code was not used and could not have been: never sent
+ * (the browser was offline, the server refused or queued nothing), or refused before the API
+ * processed it (throttled…). The typed code is then kept as a draft again, across a reload in
+ * the sandbox, as before it was sent. A check that was used or may have gone through (no answer,
+ * a lost connection) is not kept: sending it again blindly could use up a second attempt.
+ */
+export function checkLeftCodeUnused(outcome: ActionOutcome): boolean {
+  if (outcome.action !== 'check' || outcome.codeUsed) return false
+  if (outcome.failure !== null) return outcome.failure !== 'maybe'
+  return NOT_PROCESSED_STATUSES.has(outcome.status)
+}
+
 export function useRequestActions(
   requestId: MaybeRefOrGetter<string>,
   environment: MaybeRefOrGetter<EnvironmentId>,
@@ -86,6 +106,7 @@ export function useRequestActions(
   const requests = useRequestsStore()
   const watcher = useWatchStore()
   const calls = useCallsStore()
+  const drafts = usePinDraftsStore()
   /** The action on its way for this request (sent from this page or an earlier one in this tab). */
   const busy = computed<ActionName | null>(() => calls.runningAction(toValue(requestId)))
   /** When this page began to show the request: answers that came before are not its own. */
@@ -121,6 +142,8 @@ export function useRequestActions(
     call: () => Promise<A>,
     record: (answer: A, at: number) => Omit<ActionRecord, 'request_id' | 'at'>,
     okMessage: string,
+    /** Told of the answer just before the pages of the request show it. */
+    answered: (outcome: ActionOutcome) => void = () => undefined,
   ): Promise<ActionOutcome | null> {
     const id = toValue(requestId)
     if (!calls.beginAction(id, action)) return null
@@ -167,12 +190,14 @@ export function useRequestActions(
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,
       }
+      answered(result)
       calls.keepOutcome(id, result)
       await requests
         .recordAction({ ...recorded, request_id: id, at: answeredAt })
         .catch(() => undefined)
     } catch (e) {
       result = failureOutcome(action, isApiError(e) ? e : new ApiError('network', String(e)), at)
+      answered(result)
       calls.keepOutcome(id, result)
     } finally {
       calls.endAction(id)
@@ -187,6 +212,15 @@ export function useRequestActions(
     const env = toValue(environment)
     // On live the code entered is not kept (it may be the PIN), as everywhere else.
     const stored = env === 'live' ? LIVE_CODE_PLACEHOLDER : code
+    // The draft was forgotten when the code was sent (it may go through): a check that was not
+    // sent, or refused unprocessed, keeps it again, unless another code was typed meanwhile. Here,
+    // not in the field: the answer may come after the page was left (History, then Back). Before
+    // the answer is shown, so that a page re-created meanwhile finds the draft when it shows it.
+    const keepDraft = (outcome: ActionOutcome) => {
+      if (checkLeftCodeUnused(outcome) && drafts.get(id) === undefined) {
+        drafts.set(id, code, env === 'sandbox')
+      }
+    }
     return run(
       'check',
       () => checkCode(env, id, code),
@@ -202,6 +236,7 @@ export function useRequestActions(
               ? { status: 'FAILED' }
               : {},
       'Code accepted: the request is verified.',
+      keepDraft,
     )
   }
 

@@ -2,7 +2,7 @@
  * A browser that is offline (`context.setOffline`: `navigator.onLine` is false and fetch fails
  * before anything is sent), in real Chromium against the real server: a check or a start that
  * fails so says it was not sent, never that it may have gone out. The typed code stays in its
- * field, the sandbox gets no check, and no start is listed as without an answer; back online, the
+ * field (also after a reload), the sandbox gets no check, and no start is listed as without an answer; back online, the
  * same click goes through.
  */
 import type { AdminRequest } from '@contract/admin'
@@ -59,6 +59,26 @@ describe('an offline browser', () => {
     await page.getByRole('button', { name: 'Check code' }).click()
     await waitForStatus(page, 'SUCCESS')
     expect((await sandboxRequest(id)).checks).toHaveLength(1)
+    expect(app.pageErrors).toEqual([])
+  })
+
+  test('a code not sent is still in its field after a reload, and checks once online', async () => {
+    const { page } = app
+    const context = page.context()
+    const id = await startVerification(page, randomNumber().typed)
+    await waitForStatus(page, 'IN PROGRESS')
+    const { pin } = await adminRequest(id)
+
+    await context.setOffline(true)
+    await page.getByLabel(PIN_LABEL).fill(pin)
+    await page.getByRole('button', { name: 'Check code' }).click()
+    await page.locator('[data-test="action-outcome"]').waitFor(POLL)
+    await context.setOffline(false)
+    await page.reload()
+    await waitForStatus(page, 'IN PROGRESS')
+    expect(await page.getByLabel(PIN_LABEL).inputValue()).toBe(pin)
+    await page.getByRole('button', { name: 'Check code' }).click()
+    await waitForStatus(page, 'SUCCESS')
     expect(app.pageErrors).toEqual([])
   })
 

@@ -1,0 +1,149 @@
+/**
+ * A typed PIN is kept until an answer shows the check used it or may have gone through: a check
+ * that was never sent (offline) or was refused before it was processed (status 1 Throttled) keeps
+ * it, also across a reload of the tab (sandbox) and History then Back.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { checkCode, searchRequests, type CheckResult } from '@/api/verify'
+import { getAdminRequest, getClock } from '@/api/sandbox'
+import { ApiError, OFFLINE_MESSAGE } from '@/api/client'
+import { PIN_DRAFTS_KEY } from '@/stores/pin-drafts'
+import { useRequestsStore } from '@/stores/requests'
+import { adminRequest } from '../verify/support'
+import { clockAt, mountRequestPage, searchAnswer } from './support'
+
+vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+
+const ID = 'f'.repeat(32)
+let t0 = 0
+const mounted: VueWrapper[] = []
+
+/** A page load of the tab: a new pinia is a reload, the same one a page re-created in the app. */
+async function openPage(pinia: Pinia = createPinia()): Promise<VueWrapper> {
+  setActivePinia(pinia)
+  await useRequestsStore(pinia).upsert({
+    request_id: ID,
+    environment: 'sandbox',
+    number: '447700900123',
+    status: 'IN PROGRESS',
+    createdAt: t0,
+    source: 'started',
+  })
+  const wrapper = await mountRequestPage(pinia, ID)
+  mounted.push(wrapper)
+  return wrapper
+}
+
+function leave(wrapper: VueWrapper): void {
+  wrapper.unmount()
+  mounted.splice(mounted.indexOf(wrapper), 1)
+}
+
+async function sendCode(wrapper: VueWrapper, code: string): Promise<void> {
+  await wrapper.get('#pin-code').setValue(code)
+  await wrapper.get('form.pin-entry').trigger('submit')
+  await flushPromises()
+}
+
+const field = (wrapper: VueWrapper) => wrapper.get<HTMLInputElement>('#pin-code').element.value
+/** What a reload finds in this tab's session storage (the page going away writes it first). */
+function storedDrafts(): unknown {
+  window.dispatchEvent(new Event('pagehide'))
+  return JSON.parse(sessionStorage.getItem(PIN_DRAFTS_KEY) ?? '{}')
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  sessionStorage.clear()
+  t0 = Date.now()
+  vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
+  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
+  vi.mocked(searchRequests).mockResolvedValue({
+    kind: 'found',
+    requests: [searchAnswer(ID)],
+    missing: [],
+  })
+  vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
+})
+afterEach(async () => {
+  for (const wrapper of mounted.splice(0)) wrapper.unmount()
+  await useRequestsStore().dispose()
+})
+
+describe('request page: a PIN whose check was not sent or not processed is kept', () => {
+  it('keeps the code of a check not sent offline, after a reload and after History and Back', async () => {
+    vi.mocked(checkCode).mockRejectedValue(new ApiError('offline', OFFLINE_MESSAGE))
+    const pinia = createPinia()
+    const page = await openPage(pinia)
+    await sendCode(page, '1234')
+    expect(page.get('[data-test="action-outcome"]').text()).toContain(OFFLINE_MESSAGE)
+    expect(field(page)).toBe('1234')
+    expect(storedDrafts()).toEqual({ [ID]: '1234' })
+    leave(page)
+    expect(field(await openPage(pinia))).toBe('1234')
+    expect(field(await openPage())).toBe('1234')
+  })
+
+  it('keeps the code of a check refused with status 1 (Throttled), after a reload', async () => {
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '1',
+      error_text: 'Throttled',
+    } as CheckResult)
+    const page = await openPage()
+    await sendCode(page, '4321')
+    expect(page.get('[data-test="action-outcome"]').text()).toContain('Throttled')
+    expect(storedDrafts()).toEqual({ [ID]: '4321' })
+    expect(field(await openPage())).toBe('4321')
+  })
+
+  it('puts the code back into a page re-created while the check was out, once it is refused unprocessed', async () => {
+    let answer!: (value: CheckResult) => void
+    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    const pinia = createPinia()
+    const first = await openPage(pinia)
+    await sendCode(first, '5678')
+    leave(first)
+    const again = await openPage(pinia)
+    // Out: it may still go through, so the field is not filled yet.
+    expect(field(again)).toBe('')
+    answer({ request_id: ID, status: '1', error_text: 'Throttled' } as CheckResult)
+    await flushPromises()
+    expect(field(again)).toBe('5678')
+    expect(storedDrafts()).toEqual({ [ID]: '5678' })
+  })
+
+  it('keeps a code typed while the refused check was out, not the one sent', async () => {
+    let answer!: (value: CheckResult) => void
+    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    const page = await openPage()
+    await sendCode(page, '5678')
+    await page.get('#pin-code').setValue('9999')
+    answer({ request_id: ID, status: '1', error_text: 'Throttled' } as CheckResult)
+    await flushPromises()
+    expect(field(page)).toBe('9999')
+    expect(storedDrafts()).toEqual({ [ID]: '9999' })
+  })
+
+  it('does not keep the code of a check that may have gone through or was used', async () => {
+    vi.mocked(checkCode).mockRejectedValue(
+      new ApiError('network', 'The connection dropped.', { delivery: 'maybe' }),
+    )
+    const page = await openPage()
+    await sendCode(page, '1111')
+    expect(page.get('[data-test="action-outcome"]').text()).toContain('may')
+    expect(storedDrafts()).toEqual({})
+    vi.mocked(checkCode).mockResolvedValue({
+      request_id: ID,
+      status: '16',
+      error_text: 'The code provided does not match',
+    } as CheckResult)
+    await sendCode(page, '2222')
+    expect(field(page)).toBe('')
+    expect(storedDrafts()).toEqual({})
+    expect(field(await openPage())).toBe('')
+  })
+})
