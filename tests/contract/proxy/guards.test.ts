@@ -23,7 +23,6 @@ describe('allowlist and methods', () => {
     '/api',
     '/api/',
     '/api/live/account/get-balance',
-    '/api/live/verify/network-unblock',
     '/api/live/verify/psd2/xml',
     '/api/live/__admin/requests',
     '/api/other/verify/json',

@@ -11,6 +11,8 @@ describe('matchRoute', () => {
     ['POST', '/live/verify/search/xml', 'search', 'xml'],
     ['POST', '/sandbox/verify/control/json', 'control', 'json'],
     ['POST', '/live/verify/psd2/json', 'psd2', 'json'],
+    ['POST', '/sandbox/verify/network-unblock', 'network-unblock', 'json'],
+    ['POST', '/live/verify/network-unblock', 'network-unblock', 'json'],
   ])('forwards %s %s as the %s endpoint (%s)', (method, path, endpoint, format) => {
     const match = matchRoute(method, path)
     expect(match).toMatchObject({
@@ -25,8 +27,8 @@ describe('matchRoute', () => {
   })
 
   it('marks every endpoint but search as state-changing', () => {
-    const changing = ['json', 'check/json', 'control/json', 'psd2/json'].map((p) =>
-      matchRoute('POST', `/live/verify/${p}`),
+    const changing = ['json', 'check/json', 'control/json', 'psd2/json', 'network-unblock'].map(
+      (p) => matchRoute('POST', `/live/verify/${p}`),
     )
     for (const match of changing)
       expect(match).toMatchObject({ ok: true, route: { stateChanging: true } })
@@ -42,7 +44,6 @@ describe('matchRoute', () => {
     '/sandbox/',
     '/staging/verify/json',
     '/live/verify/psd2/xml',
-    '/live/verify/network-unblock',
     '/live/verify/json/',
     '/live/verify//json',
     '/live/verify/../verify/json',
@@ -63,6 +64,7 @@ describe('matchRoute', () => {
     ['PUT', '/live/verify/json', ['GET', 'POST']],
     ['DELETE', '/live/verify/check/json', ['GET', 'POST']],
     ['GET', '/live/verify/psd2/json', ['POST']],
+    ['GET', '/live/verify/network-unblock', ['POST']],
     ['POST', '/environments', ['GET', 'HEAD']],
   ])('answers 405 for %s %s with the methods it accepts', (method, path, allow) => {
     expect(matchRoute(method, path)).toMatchObject({
