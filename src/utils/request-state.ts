@@ -376,9 +376,44 @@ function listedChecks(call: LoggedCall, requestId: string): unknown[] | null {
  * been processed without saying so (settled by the time rule, its outcome still unknown).
  */
 function mayBeListed(call: LoggedCall): boolean {
+  return answeredAsProcessed(call) || mayHaveUsedAnAttempt(call)
+}
+
+/** A check the API answered as processed: 0 verified, 16 wrong code, 17 the third wrong code. */
+function answeredAsProcessed(call: LoggedCall): boolean {
   if (!isCheckCall(call)) return false
   const status = verifyStatus(call.response)
-  return status === '0' || status === '16' || status === '17' || mayHaveUsedAnAttempt(call)
+  return status === '0' || status === '16' || status === '17'
+}
+
+/** When a call can no longer be on its way: its answer or failure in, else the time limit. */
+function overAt(call: LoggedCall): number {
+  return call.pending === true
+    ? call.startedAt + UNANSWERED_CALL_LIMIT_MS
+    : call.startedAt + call.durationMs
+}
+
+/**
+ * Whether a later read already showed that `call`, a check that may have used an attempt, was not
+ * processed: a read that found the request, sent once the check was over, listed no more checks
+ * than the checks answered as processed before that read was sent. It then cannot be among the
+ * checks a later read lists (it would have been listed by then).
+ */
+function shownUnprocessed(
+  call: LoggedCall,
+  calls: readonly LoggedCall[],
+  requestId: string,
+): boolean {
+  const over = overAt(call)
+  return calls.some((read) => {
+    if (read.startedAt < over) return false
+    const listed = listedChecks(read, requestId)
+    if (!listed) return false
+    const processed = calls.filter(
+      (other) => answeredAsProcessed(other) && overAt(other) <= read.startedAt,
+    ).length
+    return listed.length <= processed
+  })
 }
 
 /**
@@ -389,7 +424,8 @@ function mayBeListed(call: LoggedCall): boolean {
  * the server's clock (the sandbox's may be moved hours ahead) with whole seconds, and the same code
  * may be sent twice, so neither says which check a listed one is. Every other check that may be
  * listed counts against it, so a read listing no more than those settles nothing: a check still on
- * its way is then still in doubt, until the time rule (`settledBy`) settles it either way.
+ * its way is then still in doubt, until the time rule (`settledBy`) settles it either way. A
+ * check a read already showed as not processed (`shownUnprocessed`) does not count against it.
  */
 function listedInDoubt(
   calls: readonly LoggedCall[],
@@ -402,8 +438,13 @@ function listedInDoubt(
     if (!listed) continue
     const answeredAt = read.startedAt + read.durationMs
     const before = (call: LoggedCall) => call.startedAt < answeredAt
+    // A check a read already showed as not processed is not among those listed.
     const known = calls.filter(
-      (call) => before(call) && !doubtful.includes(call) && mayBeListed(call),
+      (call) =>
+        before(call) &&
+        !doubtful.includes(call) &&
+        mayBeListed(call) &&
+        !(mayHaveUsedAnAttempt(call) && shownUnprocessed(call, calls, requestId)),
     ).length
     const inDoubt = doubtful.filter(before).length
     most = Math.max(most, Math.min(inDoubt, listed.length - known))
@@ -432,11 +473,7 @@ function lastFound(
  */
 function settledBy(call: LoggedCall, foundAt: number | null): boolean {
   if (foundAt === null) return false
-  const over =
-    call.pending === true
-      ? call.startedAt + UNANSWERED_CALL_LIMIT_MS
-      : call.startedAt + call.durationMs
-  return foundAt >= over
+  return foundAt >= overAt(call)
 }
 
 /**
