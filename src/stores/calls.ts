@@ -13,6 +13,7 @@ import { useRequestsStore } from '@/stores/requests'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 import {
   checksInDoubt,
+  lostCheckFate as findLostCheckFate,
   readFindsRequest,
   unansweredCheck as findUnansweredCheck,
 } from '@/utils/request-state'
@@ -203,6 +204,19 @@ export const useCallsStore = defineStore('calls', () => {
     )
   }
 
+  /**
+   * What became of the newest check of a request whose answer was lost: still in doubt, shown as
+   * processed or as not processed by a read sent after it (see `lostCheckFate`). Null: none.
+   */
+  function lostCheckFate(requestId: string): 'doubt' | 'processed' | 'not_processed' | null {
+    return findLostCheckFate(
+      forRequest(requestId),
+      requestId,
+      inFlight.value,
+      foundAt.value.get(requestId) ?? null,
+    )
+  }
+
   function clear(): void {
     calls.value = []
     stored.value = new Map()
@@ -230,6 +244,7 @@ export const useCallsStore = defineStore('calls', () => {
     runningAction,
     uncertainChecks,
     unansweredCheck,
+    lostCheckFate,
     clear,
     stop,
     dispose,

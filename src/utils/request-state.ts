@@ -496,6 +496,25 @@ export function unansweredCheck<C extends LoggedCall>(
   return checksInDoubt(calls, requestId, inFlight, lastFoundAt) === 0 ? null : last
 }
 
+/**
+ * What became of the newest check of request `requestId` when its answer was lost (it may have
+ * used an attempt): `doubt` while no read has settled it (see `checksInDoubt`), `not_processed`
+ * once a read sent after it showed it was not processed (it listed no check it could be), else
+ * `processed` (a read listed it). Null: the newest check is not such a check, or is on its way
+ * from this page (`inFlight`).
+ */
+export function lostCheckFate(
+  calls: readonly LoggedCall[],
+  requestId: string,
+  inFlight: ReadonlySet<string> = new Set(),
+  lastFoundAt: number | null = null,
+): 'doubt' | 'processed' | 'not_processed' | null {
+  const last = calls.find(isCheckCall)
+  if (!last || inFlight.has(last.key) || !mayHaveUsedAnAttempt(last)) return null
+  if (checksInDoubt(calls, requestId, inFlight, lastFoundAt) > 0) return 'doubt'
+  return shownUnprocessed(last, calls, requestId) ? 'not_processed' : 'processed'
+}
+
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */
 const CODE_LENGTH = LIMITS.pinCodeLength
 
