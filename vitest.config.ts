@@ -19,6 +19,9 @@ export default mergeConfig(
       // core keeps every core busy (Vitest's default leaves one core free, a single worker on two).
       // The end-to-end files still run one at a time (their own `fileParallelism: false`).
       maxWorkers: '100%',
+      // Files share the cores, so a busy machine slows a computing test (a property run, thousands
+      // of entries) past Vitest's 5 s default: a limit for hung tests, never a measure of speed.
+      testTimeout: 15_000,
       projects: [
         {
           extends: true,
