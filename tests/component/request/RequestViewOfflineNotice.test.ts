@@ -1,0 +1,71 @@
+/**
+ * A refresh that failed because the browser is offline says so once, as sentences: not the title
+ * and then the message that repeats it, and never "sent.Next:". The real API layer runs (only
+ * `fetch` and the browser's `navigator.onLine` are replaced).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { configureClient } from '@/api/client'
+import { useRequestsStore } from '@/stores/requests'
+// Imported here (the mock below is in place first): loaded before the tests, not in one.
+import '@/views/RequestView.vue'
+import { mountOnAnyPath, searchAnswer } from './support'
+
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+
+const ID = 'd'.repeat(32)
+let wrapper: VueWrapper | null = null
+let online = true
+
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  vi.unstubAllGlobals()
+  await useRequestsStore().dispose()
+})
+
+/** Lets the calls on their way come back. */
+async function settle(): Promise<void> {
+  await vi.waitFor(() => expect(wrapper!.find('.toolbar .spinner').exists()).toBe(false))
+  await flushPromises()
+}
+
+describe('request page: a refresh that failed offline', () => {
+  it('says it once, with a space before "Next:"', async () => {
+    localStorage.clear()
+    vi.stubGlobal('navigator', { ...navigator, onLine: true })
+    configureClient({
+      prefixUrl: 'http://127.0.0.1:9/api',
+      fetch: (async () => {
+        if (!online) throw new TypeError('Failed to fetch')
+        return new Response(JSON.stringify(searchAnswer(ID)), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        })
+      }) as typeof fetch,
+    })
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useRequestsStore().upsert({
+      request_id: ID,
+      environment: 'live',
+      number: '447700900123',
+      status: 'IN PROGRESS',
+      createdAt: Date.now(),
+      source: 'started',
+    })
+    wrapper = await mountOnAnyPath(pinia, ID)
+    await settle()
+    online = false
+    vi.stubGlobal('navigator', { ...navigator, onLine: false })
+    await wrapper
+      .findAll('.toolbar button')
+      .find((b) => b.text() === 'Refresh')!
+      .trigger('click')
+    await settle()
+    expect(wrapper.get('[data-test="load-failure"]').text()).toMatch(
+      /^The request could not be refreshed \(showing what was last read at .+\): This browser is offline: nothing was sent\. Next: Check the connection, then try again\. Try again$/,
+    )
+  })
+})
