@@ -14,6 +14,7 @@ import {
   watch,
   type MaybeRefOrGetter,
 } from 'vue'
+import type { AdminRequest } from '@contract/admin'
 import { ApiError, isApiError, onApiCall, type ApiCall } from '@/api/client'
 import { requestIdsOf } from '@/utils/call-log'
 import { searchRequests, type EnvironmentId } from '@/api/verify'
@@ -26,7 +27,13 @@ import {
 import { useNow } from './useCountdown'
 import { useRequestsStore } from '@/stores/requests'
 import { useEnvironmentsStore } from '@/stores/environments'
-import { fromAdmin, fromHistory, fromSearch, type RequestModel } from '@/utils/request-model'
+import {
+  fromAdmin,
+  fromHistory,
+  fromSearch,
+  historyPatchFromAdmin,
+  type RequestModel,
+} from '@/utils/request-model'
 import {
   applyPatch,
   isFinalStatus,
@@ -185,6 +192,15 @@ export function useRequestDetails(
     }
   }
 
+  /**
+   * History takes what only the sandbox's view tells (brand, PSD2 payee and amount) where it has
+   * none: a request looked up or added from the Handset is then found and exported by its brand.
+   */
+  async function fillFromAdmin(admin: AdminRequest): Promise<void> {
+    const patch = historyPatchFromAdmin(requests.byId(admin.request_id), admin)
+    if (patch) await requests.updateIfStored(patch).catch(() => undefined)
+  }
+
   /** Whether a search answer (sent at `sentAt`) is older than what `base` knows. */
   function answerIsOlder(base: HistoryEntry, status: HistoryStatus, sentAt: number): boolean {
     return sentAt < base.lastActivityAt || (isFinalStatus(base.status) && !isFinalStatus(status))
@@ -254,6 +270,7 @@ export function useRequestDetails(
             // The event stream told of the request (or of a reset) since these reads went out:
             // what it said is newer and stays shown. History still takes the look-up.
             if (add) await refreshFromSearch(env, id, add, background).catch(() => undefined)
+            if (admin) await fillFromAdmin(admin)
             return
           }
           if (admin) {
@@ -278,6 +295,7 @@ export function useRequestDetails(
             }
             // Into history as a look-up (best effort: the sandbox's view is already shown).
             if (add) await refreshFromSearch(env, id, add, background).catch(() => undefined)
+            await fillFromAdmin(admin)
             return
           }
           adminModel.value = null

@@ -16,6 +16,7 @@ import {
   readSearchStatus,
   reportedStatus,
   type HistoryEntry,
+  type HistoryPatch,
   type SearchedRequest,
 } from './history-entry'
 import { attemptsLeft, parseApiDate, type RequestStatus } from './request-state'
@@ -111,6 +112,27 @@ export function adminPinExpiresAt(r: AdminRequest): number | null {
   if (r.status !== 'IN PROGRESS') return null
   const pinAt = parseApiDate(r.pin_generated_at)
   return pinAt === null ? null : pinUsableUntil(pinAt, r.pin_expiry, parseApiDate(r.expires_at))
+}
+
+/**
+ * What History takes from the sandbox's own view of a request it holds (`stored`): what no search
+ * answer tells (the brand, a PSD2 payee and amount, and so the kind), only where History has none.
+ * What History has from the start is never overwritten. Null when there is nothing to add.
+ */
+export function historyPatchFromAdmin(
+  stored: HistoryEntry | undefined,
+  r: AdminRequest,
+): HistoryPatch | null {
+  if (!stored || stored.environment !== 'sandbox' || stored.request_id !== r.request_id) return null
+  // Started here (or taken over by a start that got no answer): History has it as it was sent.
+  if (stored.source === 'started') return null
+  const patch: HistoryPatch = { request_id: r.request_id }
+  // The kind is known from how a request was sent: an entry known only by its id has none.
+  if (r.kind !== stored.kind && Object.keys(stored.params).length === 0) patch.kind = r.kind
+  if (!stored.brand && r.brand) patch.brand = r.brand
+  if (!stored.payee && r.payee) patch.payee = r.payee
+  if (!stored.amount && r.amount) patch.amount = r.amount
+  return Object.keys(patch).length > 1 ? patch : null
 }
 
 /** The sandbox's own view: exact times, attempts and PIN expiry. */
