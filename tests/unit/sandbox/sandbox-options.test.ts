@@ -91,6 +91,34 @@ describe.each<[Count, string]>([
   })
 })
 
+// The two timing options are held to the same rule, in milliseconds: a keep-alive of 0 ms would
+// spin; one past 2^31 - 1 ms would fire at once, on every tick.
+describe.each<['saveDelayMs' | 'keepAliveMs', number]>([
+  ['saveDelayMs', 0],
+  ['keepAliveMs', 1],
+])('the %s option', (name, min) => {
+  const allowed = `a whole number of milliseconds (${min} or more)`
+
+  it.each([1.5, -1, min - 1, Number.NaN, Number.POSITIVE_INFINITY, 3e9])(
+    'refuses %d, naming the option and what it allows',
+    (value) => {
+      expect(() => start({ [name]: value })).toThrow(
+        `The sandbox option ${name} must be ${allowed}, not ${String(value)}.`,
+      )
+    },
+  )
+
+  it('refuses a text, which only the command line and variables read', () => {
+    expect(() => start({ [name]: '250' as unknown as number })).toThrow(
+      `The sandbox option ${name} must be a number, not "250".`,
+    )
+  })
+
+  it.each([min, 250, 999_999_999])('takes %d', (value) => {
+    expect(start({ [name]: value }).eventStreams()).toBe(0)
+  })
+})
+
 describe('a refused limit', () => {
   it('stops the sandbox before it takes its state file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sandbox-options-'))
