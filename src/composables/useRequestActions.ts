@@ -126,6 +126,8 @@ export function useRequestActions(
   })
   /** A check sent elsewhere (another tab, before a reload) with no answer recorded, if any. */
   const unansweredCheck = computed(() => calls.unansweredCheck(toValue(requestId)))
+  /** A cancel or next event sent elsewhere with no answer recorded, if any (with its command). */
+  const unansweredControl = computed(() => calls.unansweredControl(toValue(requestId)))
   /**
    * Checks of the request whose answer was lost, so that each may have used an attempt the count
    * does not hold, until a read of the request sent after it says (see `checksInDoubt`).
@@ -259,5 +261,14 @@ export function useRequestActions(
     )
   }
 
-  return { busy, outcome, unansweredCheck, uncertainChecks, check, cancel, next }
+  return {
+    busy,
+    outcome,
+    unansweredCheck,
+    unansweredControl,
+    uncertainChecks,
+    check,
+    cancel,
+    next,
+  }
 }

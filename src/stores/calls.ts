@@ -16,6 +16,7 @@ import {
   lostCheckFate as findLostCheckFate,
   readFindsRequest,
   unansweredCheck as findUnansweredCheck,
+  unansweredControl as findUnansweredControl,
 } from '@/utils/request-state'
 
 /** How many calls are kept in memory (older ones are dropped first). */
@@ -217,6 +218,19 @@ export const useCallsStore = defineStore('calls', () => {
     )
   }
 
+  /**
+   * The newest cancel or trigger-next-event of a request sent elsewhere (another tab, or this one
+   * before a reload) whose answer is not recorded and that no read has settled, with its command.
+   */
+  function unansweredControl(requestId: string): { call: ApiCall; cmd: string | null } | null {
+    return findUnansweredControl(
+      forRequest(requestId),
+      requestId,
+      inFlight.value,
+      foundAt.value.get(requestId) ?? null,
+    )
+  }
+
   function clear(): void {
     calls.value = []
     stored.value = new Map()
@@ -245,6 +259,7 @@ export const useCallsStore = defineStore('calls', () => {
     uncertainChecks,
     unansweredCheck,
     lostCheckFate,
+    unansweredControl,
     clear,
     stop,
     dispose,

@@ -515,6 +515,28 @@ export function lostCheckFate(
   return shownUnprocessed(last, calls, requestId) ? 'not_processed' : 'processed'
 }
 
+/**
+ * The newest control call of request `requestId` (cancel, trigger next event) sent elsewhere
+ * (another tab, or this page before a reload) with no answer recorded, while it may still be on
+ * its way: not on its way from this page (`inFlight`), and no read that found the request was sent
+ * once it could no longer be on its way (that read shows whether it cancelled the request or sent
+ * the next event). The same rule as for a check (`unansweredCheck`). Null: none.
+ */
+export function unansweredControl<C extends LoggedCall & { body?: Record<string, string> | null }>(
+  calls: readonly C[],
+  requestId: string,
+  inFlight: ReadonlySet<string> = new Set(),
+  lastFoundAt: number | null = null,
+): { call: C; cmd: string | null } | null {
+  const last = calls.find(
+    (call) => call.method !== 'GET' && /(^|\/)verify\/control\//.test(call.path),
+  )
+  if (!last || last.pending !== true || inFlight.has(last.key)) return null
+  if (settledBy(last, lastFound(calls, requestId, lastFoundAt))) return null
+  const cmd = last.body?.cmd
+  return { call: last, cmd: typeof cmd === 'string' ? cmd : null }
+}
+
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */
 const CODE_LENGTH = LIMITS.pinCodeLength
 
