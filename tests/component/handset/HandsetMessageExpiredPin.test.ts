@@ -1,41 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
-import HandsetMessage from '@/components/handset/HandsetMessage.vue'
-import { useSandboxStore } from '@/stores/sandbox'
-import { LONG_WAIT, T0 } from '../../unit/utils/admin-request-support'
+import { T0 } from '../../unit/utils/admin-request-support'
+import { ENTER_LONG_WAIT_PIN as ENTER, mountLongWaitMessage } from './support'
 
 /**
  * The first SMS of a workflow 2 request with next_event_wait=900 (LONG_WAIT): its PIN expires at
  * 300 s while the request stays in progress until the next SMS (900 s) and beyond.
  */
-function mountFirstSms(clockOffsetMs = 0) {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const sandbox = useSandboxStore()
-  sandbox.requests = [LONG_WAIT]
-  sandbox.clock = { now: '', now_ms: 0, offset_ms: clockOffsetMs, next_due_at: null }
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/:any(.*)*', component: { template: '<p>page</p>' } }],
-  })
-  return mount(HandsetMessage, {
-    props: {
-      channel: 'sms',
-      text: 'Your Acme PIN is 2172. Valid for 5 minutes.',
-      pin: LONG_WAIT.pin,
-      sender: 'VERIFY',
-      at: LONG_WAIT.submitted_at,
-      requestId: LONG_WAIT.request_id,
-      requestStatus: 'IN PROGRESS',
-      currentPin: LONG_WAIT.pin,
-    },
-    global: { plugins: [pinia, router] },
-  })
-}
-
-const ENTER = 'a[aria-label="Enter PIN 2172 on its request"]'
+const mountFirstSms = (clockOffsetMs = 0) => mountLongWaitMessage('sms', clockOffsetMs).wrapper
 
 afterEach(() => {
   vi.useRealTimers()

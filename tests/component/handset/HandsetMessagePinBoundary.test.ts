@@ -4,41 +4,13 @@
  * 1 ms before, "Enter PIN" is still offered.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
-import HandsetMessage from '@/components/handset/HandsetMessage.vue'
-import { useSandboxStore } from '@/stores/sandbox'
 import { adminPinExpiresAt } from '@/utils/request-model'
 import { LONG_WAIT, T0 } from '../../unit/utils/admin-request-support'
+import { ENTER_LONG_WAIT_PIN as ENTER, mountLongWaitMessage } from './support'
 
 /** The first SMS of LONG_WAIT (workflow 2, next_event_wait=900): its PIN expires at 300 s. */
-function mountFirstSms(clockOffsetMs = 0) {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const sandbox = useSandboxStore()
-  sandbox.requests = [LONG_WAIT]
-  sandbox.clock = { now: '', now_ms: 0, offset_ms: clockOffsetMs, next_due_at: null }
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/:any(.*)*', component: { template: '<p>page</p>' } }],
-  })
-  return mount(HandsetMessage, {
-    props: {
-      channel: 'sms',
-      text: 'Your Acme PIN is 2172. Valid for 5 minutes.',
-      pin: LONG_WAIT.pin,
-      sender: 'VERIFY',
-      at: LONG_WAIT.submitted_at,
-      requestId: LONG_WAIT.request_id,
-      requestStatus: 'IN PROGRESS',
-      currentPin: LONG_WAIT.pin,
-    },
-    global: { plugins: [pinia, router] },
-  })
-}
+const mountFirstSms = (clockOffsetMs = 0) => mountLongWaitMessage('sms', clockOffsetMs).wrapper
 
-const ENTER = 'a[aria-label="Enter PIN 2172 on its request"]'
 const PIN_END = T0 + 300_000
 
 afterEach(() => {

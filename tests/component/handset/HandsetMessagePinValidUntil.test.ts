@@ -3,44 +3,11 @@
  * live: the SMS only says "Valid for 5 minutes" (from when?), a voice call says nothing.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
-import HandsetMessage from '@/components/handset/HandsetMessage.vue'
-import { useSandboxStore } from '@/stores/sandbox'
-import { LONG_WAIT, T0 } from '../../unit/utils/admin-request-support'
+import { T0 } from '../../unit/utils/admin-request-support'
+import { mountLongWaitMessage as mountMessage } from './support'
 
 /** LONG_WAIT's PIN (sent at T0) can be checked until T0 + 300 s. */
 const PIN_ENDS = new Date(T0 + 300_000).toISOString()
-
-function mountMessage(channel: 'sms' | 'tts', clockOffsetMs = 0) {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const sandbox = useSandboxStore()
-  sandbox.requests = [LONG_WAIT]
-  sandbox.clock = { now: '', now_ms: 0, offset_ms: clockOffsetMs, next_due_at: null }
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/:any(.*)*', component: { template: '<p>page</p>' } }],
-  })
-  const wrapper = mount(HandsetMessage, {
-    props: {
-      channel,
-      text:
-        channel === 'sms'
-          ? 'Your Acme PIN is 2172. Valid for 5 minutes.'
-          : 'Your Acme code is 2, 1, 7, 2.',
-      pin: LONG_WAIT.pin,
-      sender: 'VERIFY',
-      at: LONG_WAIT.submitted_at,
-      requestId: LONG_WAIT.request_id,
-      requestStatus: 'IN PROGRESS',
-      currentPin: LONG_WAIT.pin,
-    },
-    global: { plugins: [pinia, router] },
-  })
-  return { wrapper, sandbox }
-}
 
 const validUntil = (wrapper: ReturnType<typeof mountMessage>['wrapper']) =>
   wrapper.get('[data-testid="pin-valid-until"]')

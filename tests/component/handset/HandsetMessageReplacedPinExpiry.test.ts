@@ -5,12 +5,8 @@
  * "replaced" and only the expiry shows through.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
-import HandsetMessage from '@/components/handset/HandsetMessage.vue'
-import { useSandboxStore } from '@/stores/sandbox'
 import { admin, iso, T0 } from '../../unit/utils/admin-request-support'
+import { mountHandsetMessage } from './support'
 
 /**
  * Workflow 4, next_event_wait 900, pin_expiry 300: the first SMS (PIN 2172) at T0, the second
@@ -30,27 +26,15 @@ const REPLACED = admin({
 })
 
 function mountSms(pin: string, sentAt: number) {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const sandbox = useSandboxStore()
-  sandbox.requests = [REPLACED]
-  sandbox.clock = { now: '', now_ms: 0, offset_ms: 0, next_due_at: null }
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/:any(.*)*', component: { template: '<p>page</p>' } }],
-  })
-  return mount(HandsetMessage, {
-    props: {
-      channel: 'sms',
-      text: `Your Acme PIN is: ${pin}. Valid for 5 minutes.`,
-      pin,
-      sender: 'VERIFY',
-      at: iso(sentAt),
-      requestId: REPLACED.request_id,
-      requestStatus: 'IN PROGRESS',
-    },
-    global: { plugins: [pinia, router] },
-  })
+  return mountHandsetMessage(REPLACED, {
+    channel: 'sms',
+    text: `Your Acme PIN is: ${pin}. Valid for 5 minutes.`,
+    pin,
+    sender: 'VERIFY',
+    at: iso(sentAt),
+    requestId: REPLACED.request_id,
+    requestStatus: 'IN PROGRESS',
+  }).wrapper
 }
 
 const spent = (wrapper: ReturnType<typeof mountSms>) =>
