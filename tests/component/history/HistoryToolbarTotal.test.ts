@@ -6,16 +6,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
 import { useRequestsStore } from '@/stores/requests'
 import {
   closeTabs,
   entry,
   freshHistoryEnvironment,
-  openTab,
   requestId,
 } from '../../unit/stores/history-support'
+import { openHistory, storeEntries } from './support'
 
 let wrapper: VueWrapper | null = null
 
@@ -33,10 +32,7 @@ afterEach(async () => {
 
 describe('HistoryToolbar: the total its export buttons name', () => {
   it('while the rest of history is still being read: every stored entry, not the first screen', async () => {
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const history = useRequestsStore()
-    await history.ready
+    const { pinia, history } = await openHistory()
     // As the store holds it once the first screen (200 newest) is shown and the rest is read.
     history.storedCount = 205
     history.entries = Array.from({ length: 200 }, (_, i) => entry(i + 1))
@@ -54,14 +50,9 @@ describe('HistoryToolbar: the total its export buttons name', () => {
   })
 
   it('once history is read: the entries held now, an entry deleted since the page opened left out', async () => {
-    const writer = await openTab()
-    for (const n of [1, 2, 3]) await writer.upsert(entry(n))
-    await closeTabs()
+    await storeEntries([1, 2, 3])
     // The page opens on the 3 stored entries, then one is deleted.
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const history = useRequestsStore()
-    await history.ready
+    const { pinia, history } = await openHistory()
     expect(history.loadingRest).toBe(false)
     wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
     expect(labels()).toContain('Export all 3 as JSON')
@@ -73,13 +64,8 @@ describe('HistoryToolbar: the total its export buttons name', () => {
   })
 
   it('an entry deleted while the rest is still being read is no longer counted', async () => {
-    const writer = await openTab()
-    for (const n of [1, 2, 3]) await writer.upsert(entry(n))
-    await closeTabs()
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const history = useRequestsStore()
-    await history.ready
+    await storeEntries([1, 2, 3])
+    const { pinia, history } = await openHistory()
     // As while a large history is read: the total is the count taken at open.
     history.loadingRest = true
     wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })

@@ -1,21 +1,37 @@
 /** The History toolbar as its tests mount and drive it. */
 import { mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import HistoryToolbar from '@/components/history/HistoryToolbar.vue'
 import { useRequestsStore } from '@/stores/requests'
 import type { ImportCounts } from '@/utils/history-io'
-import { entry } from '../../unit/stores/history-support'
+import { closeTabs, entry, openTab } from '../../unit/stores/history-support'
+
+/** A fresh Pinia, made active, whose history store has read what is stored (as a page opens). */
+export async function openHistory(): Promise<{
+  pinia: Pinia
+  history: ReturnType<typeof useRequestsStore>
+}> {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const history = useRequestsStore()
+  await history.ready
+  return { pinia, history }
+}
+
+/** Stores `entry(n)` for each of `ns` from another tab, closed before the page opens. */
+export async function storeEntries(ns: number[]): Promise<void> {
+  const writer = await openTab()
+  for (const n of ns) await writer.upsert(entry(n))
+  await closeTabs()
+}
 
 /** The toolbar with a real Pinia, once history has loaded and holds one entry. */
 export async function mountHistoryToolbar(): Promise<{
   wrapper: VueWrapper
   history: ReturnType<typeof useRequestsStore>
 }> {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const history = useRequestsStore()
   // Once the store has read the (empty) stored history, which would replace the entry.
-  await history.ready
+  const { pinia, history } = await openHistory()
   history.entries = [entry(1)]
   const wrapper = mount(HistoryToolbar, { global: { plugins: [pinia] } })
   return { wrapper, history }
