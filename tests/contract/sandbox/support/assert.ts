@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { Body } from './http'
+import type { Body, RawResponse } from './http'
 import { SEARCH_STATUSES } from './texts'
 
 export const REQUEST_ID = /^[0-9a-f]{32}$/
@@ -56,4 +56,21 @@ export function expectSearchObject(obj: Body, requestId?: string): void {
     expect(['sms', 'tts']).toContain(e.type)
     expect(e.id).toMatch(/^\S+$/)
   }
+}
+
+/** The trace id an RFC 7807 problem answer carries as its `instance`. */
+const TRACE = /^[0-9a-f]{32}$/
+
+/**
+ * An RFC 7807 problem answer (as network-unblock gives): `status`, and a JSON body of exactly
+ * `problem` plus a trace id as its `instance`. `label` names the case in a failure.
+ */
+export function expectProblem(
+  res: RawResponse,
+  status: number,
+  problem: Record<string, unknown>,
+  label?: string,
+): void {
+  expect(res.status, label).toBe(status)
+  expect(JSON.parse(res.text)).toEqual({ ...problem, instance: expect.stringMatching(TRACE) })
 }
