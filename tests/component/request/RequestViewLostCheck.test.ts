@@ -1,8 +1,10 @@
 /**
  * A check whose answer was lost (the connection reset, a 504) may have used an attempt: until a
  * search sent after it settles that, the page never states an attempts-left number that may be
- * false. The real API layer runs (only `fetch` is replaced), so the page learns of the check and
- * of the searches from the call log, as in the browser.
+ * false, and the check's answer says it may still have been processed; once a search settles it,
+ * that answer says what became of it instead, never both. The real API layer runs (only `fetch` is
+ * replaced), so the page learns of the check and of the searches from the call log, as in the
+ * browser.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
@@ -17,12 +19,15 @@ import { mountOnAnyPath, searchAnswer } from './support'
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'b'.repeat(32)
+const SETTLED_ID = 'c'.repeat(32)
 const MAY_HAVE_BEEN_PROCESSED =
   'Vonage dropped the connection before answering (ECONNRESET). The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.'
 const IN_DOUBT =
   '2 or 3 attempts left for this PIN: a check whose answer was lost may have used one.'
 
 let wrapper: VueWrapper | null = null
+/** The request the page shows: set by `openPage`. */
+let id = ''
 let t0 = 0
 /** What the stub upstream answers to a check and to a search: [HTTP status, body]. */
 let checkAnswer: () => [number, unknown]
@@ -37,7 +42,7 @@ const json = ([status, body]: [number, unknown]) =>
 function request(patch: Partial<VerificationRequest> = {}): [number, VerificationRequest] {
   return [
     200,
-    searchAnswer(ID, {
+    searchAnswer(id, {
       date_submitted: apiDate(t0),
       first_event_date: apiDate(t0),
       last_event_date: apiDate(t0),
@@ -76,7 +81,9 @@ async function settle(): Promise<void> {
   await flushPromises()
 }
 
-beforeEach(async () => {
+/** Opens the page of `requestId` (in progress, one SMS sent) on the stub upstream, settled. */
+async function openPage(requestId: string): Promise<void> {
+  id = requestId
   localStorage.clear()
   t0 = Date.now() - 60_000
   checksSent = 0
@@ -98,7 +105,7 @@ beforeEach(async () => {
   const pinia = createPinia()
   setActivePinia(pinia)
   await useRequestsStore().upsert({
-    request_id: ID,
+    request_id: id,
     environment: 'live',
     kind: 'request',
     number: '447700900123',
@@ -108,9 +115,9 @@ beforeEach(async () => {
     createdAt: t0,
     source: 'started',
   })
-  wrapper = await mountOnAnyPath(pinia, ID)
+  wrapper = await mountOnAnyPath(pinia, id)
   await settle()
-})
+}
 afterEach(async () => {
   wrapper?.unmount()
   wrapper = null
@@ -131,6 +138,8 @@ async function loseACheck(): Promise<void> {
 }
 
 describe('request page: attempts left after a check whose answer was lost', () => {
+  beforeEach(() => openPage(ID))
+
   it('says the range, never "3 attempts left", while the searches after it fail', async () => {
     await loseACheck()
     expect(attemptsLine()).toBe(IN_DOUBT)
@@ -174,5 +183,47 @@ describe('request page: attempts left after a check whose answer was lost', () =
     ]
     await submitCode('1234')
     expect(attemptsLine()).toBe('2 attempts left for this PIN.')
+  })
+})
+
+const outcomeText = () => text('[data-test="action-outcome"]')
+
+describe('request page: the answer of a lost check once a search settled it', () => {
+  beforeEach(() => openPage(SETTLED_ID))
+
+  it('says the lost check was not processed once a search lists no check', async () => {
+    await loseACheck()
+    searchAnswerNow = () => request()
+    await refresh()
+    expect(attemptsLine()).toBe('3 attempts left for this PIN.')
+    expect(outcomeText()).toBe(
+      'The lost check was not processed. A search sent after it lists no such check: it used no attempt. Next: Enter the code again.',
+    )
+    // Later failed searches (the settling one drops out of the call log) do not bring it back.
+    searchAnswerNow = () => SEARCH_FAILS
+    for (let i = 0; i < 12; i++) await refresh()
+    expect(outcomeText()).not.toContain('may still have been processed')
+  })
+
+  it('says the lost check was processed once a search lists it', async () => {
+    await loseACheck()
+    searchAnswerNow = () =>
+      request({
+        checks: [
+          { date_received: apiDate(Date.now()), code: '1234', status: 'INVALID', ip_address: '' },
+        ],
+      })
+    await refresh()
+    expect(attemptsLine()).toBe('2 attempts left for this PIN.')
+    expect(outcomeText()).toBe(
+      'The lost check was processed. A search sent after it lists it: the attempts left count it.',
+    )
+  })
+
+  it('keeps saying it may have been processed while the searches fail', async () => {
+    await loseACheck()
+    await refresh()
+    expect(attemptsLine()).toBe(IN_DOUBT)
+    expect(outcomeText()).toContain(MAY_HAVE_BEEN_PROCESSED)
   })
 })
