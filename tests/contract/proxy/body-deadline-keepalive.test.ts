@@ -7,7 +7,13 @@
 import http from 'node:http'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Timers } from '../../../server/proxy/limiter'
-import { startProxy, startUpstream, type ProxyServer, type UpstreamDouble } from './support'
+import {
+  openCall,
+  startProxy,
+  startUpstream,
+  type ProxyServer,
+  type UpstreamDouble,
+} from './support'
 
 /** The body deadline, a value no other timer of the proxy uses, so its timers can be told apart. */
 const DEADLINE_MS = 7_500
@@ -87,14 +93,10 @@ async function slowStart(n: number, waitMs: number): Promise<Answered> {
   const body = JSON.stringify({ number: `4477009000${String(n).padStart(2, '0')}`, brand: 'Acme' })
   const half = Math.floor(body.length / 2)
   let socket: unknown
-  const req = http.request({
+  const req = openCall(proxy.port, '/api/live/verify/json', {
     agent,
-    host: '127.0.0.1',
-    port: proxy.port,
     method: 'POST',
-    path: '/api/live/verify/json',
     headers: {
-      host: `localhost:${proxy.port}`,
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength(body)),
     },

@@ -9,6 +9,7 @@ import {
   expectBodyRefused,
   expectProxyError,
   json,
+  openCall,
   pipelinedCalls,
   postAs,
   postJson,
@@ -83,23 +84,14 @@ describe('request bodies', () => {
 
   it('counts every chunk of a streamed body: 40 KiB sent 1 KiB at a time is refused', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: proxy.port,
-          method: 'POST',
-          path: '/api/live/verify/json',
-          headers: {
-            host: `localhost:${proxy.port}`,
-            'content-type': 'application/json',
-            'transfer-encoding': 'chunked',
-          },
-        },
-        (res) => {
-          res.resume()
-          resolve(res.statusCode ?? 0)
-        },
-      )
+      const req = openCall(proxy.port, '/api/live/verify/json', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      })
+      req.on('response', (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
       // The server may close the connection as soon as it has answered: not a failure here.
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error)
@@ -123,16 +115,9 @@ describe('request bodies', () => {
   it('answers 408 to a body that stops arriving, logs it as 408, and closes the connection', async () => {
     await restartProxy({ bodyTimeoutMs: 100 })
     // Half the body declared, then nothing more: the client neither sends the rest nor leaves.
-    const req = http.request({
-      host: '127.0.0.1',
-      port: proxy.port,
+    const req = openCall(proxy.port, '/api/live/verify/json', {
       method: 'POST',
-      path: '/api/live/verify/json',
-      headers: {
-        host: `localhost:${proxy.port}`,
-        'content-type': 'application/json',
-        'content-length': '60',
-      },
+      headers: { 'content-type': 'application/json', 'content-length': '60' },
     })
     req.on('error', () => undefined) // the server closes the connection after its answer
     req.write('{"number":"447700900000",')

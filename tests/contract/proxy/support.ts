@@ -250,6 +250,18 @@ export function call(port: number, path: string, init: CallInit = {}): Promise<A
 }
 
 /**
+ * A call to 127.0.0.1 whose body the test writes itself, piece by piece (`write`, then `end`):
+ * `Host: localhost` unless said, on a connection of its own unless `agent` is given.
+ */
+export function openCall(
+  port: number,
+  path: string,
+  init: Omit<CallInit, 'body'> & { agent?: http.Agent } = {},
+): http.ClientRequest {
+  return http.request({ ...callOptions(port, path, init), agent: init.agent ?? false })
+}
+
+/**
  * A GET of an event stream on 127.0.0.1 that keeps what arrives: `text()` so far, `seen(wanted)`
  * resolves once `wanted` has come (the stream still open), `close()` leaves.
  */
