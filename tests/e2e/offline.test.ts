@@ -6,10 +6,12 @@
  * same click goes through.
  */
 import type { AdminRequest } from '@contract/admin'
+import type { Locator } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import {
   adminRequest,
   baseURL,
+  checkCode,
   PIN_LABEL,
   POLL,
   randomNumber,
@@ -34,19 +36,28 @@ async function sandboxRequestsFor(digits: string): Promise<unknown[]> {
   return ((await response.json()) as { requests: unknown[] }).requests
 }
 
+/**
+ * Starts a verification, then, with the browser offline, enters its PIN and presses "Check code";
+ * returns once the request page shows the outcome of that check.
+ */
+async function checkWhileOffline(): Promise<{ id: string; pin: string; outcome: Locator }> {
+  const { page } = app
+  const id = await startVerification(page, randomNumber().typed)
+  await waitForStatus(page, 'IN PROGRESS')
+  const { pin } = await adminRequest(id)
+
+  await page.context().setOffline(true)
+  await checkCode(page, pin)
+  const outcome = page.locator('[data-test="action-outcome"]')
+  await outcome.waitFor(POLL)
+  return { id, pin, outcome }
+}
+
 describe('an offline browser', () => {
   test('a check is not sent: the code stays, the sandbox got no check, and it goes through once online', async () => {
     const { page } = app
     const context = page.context()
-    const id = await startVerification(page, randomNumber().typed)
-    await waitForStatus(page, 'IN PROGRESS')
-    const { pin } = await adminRequest(id)
-
-    await context.setOffline(true)
-    await page.getByLabel(PIN_LABEL).fill(pin)
-    await page.getByRole('button', { name: 'Check code' }).click()
-    const outcome = page.locator('[data-test="action-outcome"]')
-    await outcome.waitFor(POLL)
+    const { id, pin, outcome } = await checkWhileOffline()
     expect((await outcome.textContent())?.trim()).toBe(
       'This browser is offline: nothing was sent. Next: Check the connection, then try again.',
     )
@@ -65,14 +76,7 @@ describe('an offline browser', () => {
   test('a code not sent is still in its field after a reload, and checks once online', async () => {
     const { page } = app
     const context = page.context()
-    const id = await startVerification(page, randomNumber().typed)
-    await waitForStatus(page, 'IN PROGRESS')
-    const { pin } = await adminRequest(id)
-
-    await context.setOffline(true)
-    await page.getByLabel(PIN_LABEL).fill(pin)
-    await page.getByRole('button', { name: 'Check code' }).click()
-    await page.locator('[data-test="action-outcome"]').waitFor(POLL)
+    const { pin } = await checkWhileOffline()
     await context.setOffline(false)
     await page.reload()
     await waitForStatus(page, 'IN PROGRESS')
