@@ -12,7 +12,7 @@ import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { apiRequest, configureClient } from '@/api/client'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountRequestPage, searchAnswer } from './support'
+import { answerReads, mountRequestPage, startedEntry } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -30,12 +30,7 @@ beforeEach(() => {
     indexedDB: new fakeIndexedDb.IDBFactory(),
   })
   vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
-  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(ID)],
-    missing: [],
-  })
+  answerReads({ getClock, searchRequests }, ID, t0)
 })
 afterEach(async () => {
   page?.unmount()
@@ -61,14 +56,7 @@ describe('request page: a control call sent before a reload has no answer yet', 
     const before = createPinia()
     setActivePinia(before)
     const beforeRequests = useRequestsStore()
-    await beforeRequests.upsert({
-      request_id: ID,
-      environment: 'sandbox',
-      number: '447700900123',
-      status: 'IN PROGRESS',
-      createdAt: t0,
-      source: 'started',
-    })
+    await beforeRequests.upsert(startedEntry(ID, t0))
     void apiRequest('POST', 'sandbox/verify/control/json', {
       form: { request_id: ID, cmd },
     }).catch(() => undefined)

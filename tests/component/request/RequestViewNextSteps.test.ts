@@ -13,7 +13,7 @@ import { useRequestsStore } from '@/stores/requests'
 import RequestSummary from '@/components/request/RequestSummary.vue'
 import type { RequestModel } from '@/utils/request-model'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountOnAnyPath, mountRequestPage, searchAnswer } from './support'
+import { answerReads, mountOnAnyPath, mountRequestPage } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -27,12 +27,7 @@ beforeEach(() => {
   localStorage.clear()
   setActivePinia(createPinia())
   t0 = Date.now()
-  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(ID)],
-    missing: [],
-  })
+  answerReads({ getClock, searchRequests }, ID, t0)
 })
 afterEach(async () => {
   wrapper?.unmount()

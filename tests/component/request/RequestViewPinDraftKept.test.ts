@@ -12,7 +12,7 @@ import { ApiError, OFFLINE_MESSAGE } from '@/api/client'
 import { PIN_DRAFTS_KEY } from '@/stores/pin-drafts'
 import { useRequestsStore } from '@/stores/requests'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountRequestPage, searchAnswer } from './support'
+import { answerReads, mountRequestPage, startedEntry } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -24,14 +24,7 @@ const mounted: VueWrapper[] = []
 /** A page load of the tab: a new pinia is a reload, the same one a page re-created in the app. */
 async function openPage(pinia: Pinia = createPinia()): Promise<VueWrapper> {
   setActivePinia(pinia)
-  await useRequestsStore(pinia).upsert({
-    request_id: ID,
-    environment: 'sandbox',
-    number: '447700900123',
-    status: 'IN PROGRESS',
-    createdAt: t0,
-    source: 'started',
-  })
+  await useRequestsStore(pinia).upsert(startedEntry(ID, t0))
   const wrapper = await mountRequestPage(pinia, ID)
   mounted.push(wrapper)
   return wrapper
@@ -60,12 +53,7 @@ beforeEach(() => {
   sessionStorage.clear()
   t0 = Date.now()
   vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
-  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(ID)],
-    missing: [],
-  })
+  answerReads({ getClock, searchRequests }, ID, t0)
   vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
 })
 afterEach(async () => {

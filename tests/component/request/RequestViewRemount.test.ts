@@ -7,7 +7,7 @@ import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { apiRequest, configureClient } from '@/api/client'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountRequestPage, searchAnswer } from './support'
+import { answerReads, mountRequestPage, startedEntry } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -37,12 +37,7 @@ beforeEach(() => {
   localStorage.clear()
   t0 = Date.now()
   vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
-  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(ID)],
-    missing: [],
-  })
+  answerReads({ getClock, searchRequests }, ID, t0)
   vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
 })
 afterEach(async () => {
@@ -106,7 +101,7 @@ describe('request page re-created while a check is on its way (History, then Bac
 
 describe('request page: a check another tab sent has no answer yet', () => {
   // History in IndexedDB, shared by the two tabs (the other tests keep it in memory).
-  beforeEach(() => {
+  beforeEach(async () => {
     const classes = Object.entries(fakeIndexedDb).filter(([name]) => name.startsWith('IDB'))
     Object.assign(globalThis, Object.fromEntries(classes), {
       indexedDB: new fakeIndexedDb.IDBFactory(),
@@ -126,14 +121,7 @@ describe('request page: a check another tab sent has no answer yet', () => {
     const other = createPinia()
     setActivePinia(other)
     const otherRequests = useRequestsStore()
-    await otherRequests.upsert({
-      request_id: ID,
-      environment: 'sandbox',
-      number: '447700900123',
-      status: 'IN PROGRESS',
-      createdAt: t0,
-      source: 'started',
-    })
+    await otherRequests.upsert(startedEntry(ID, t0))
     const otherCheck = apiRequest('POST', 'sandbox/verify/check/json', {
       form: { request_id: ID, code: '4321' },
     }).catch(() => undefined)

@@ -13,6 +13,9 @@ import type { Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { VerificationRequest } from '@contract/types'
 import type { ApiCall } from '@/api/client'
+import type { HistoryPatch } from '@/stores/requests'
+import type { getClock } from '@/api/sandbox'
+import type { searchRequests } from '@/api/verify'
 
 /** A mocked API function that fails until a test says what it answers. */
 function unexpected(name: string) {
@@ -67,6 +70,43 @@ export function searchAnswer(
     events: [],
     ...patch,
   }
+}
+
+/**
+ * The history entry of sandbox request `id` started here at `createdAt`, in progress; `patch`
+ * changes it (e.g. `{ environment: 'live' }`).
+ */
+export function startedEntry(
+  id: string,
+  createdAt: number,
+  patch: Partial<HistoryPatch> = {},
+): HistoryPatch {
+  return {
+    request_id: id,
+    environment: 'sandbox',
+    number: '447700900123',
+    status: 'IN PROGRESS',
+    createdAt,
+    source: 'started',
+    ...patch,
+  }
+}
+
+/**
+ * Makes the mocked reads answer as of `nowMs`: the sandbox clock there, unmoved, and a search that
+ * finds request `id` in progress (`searchAnswer(id)`). `reads` are the calling test file's mocks.
+ */
+export function answerReads(
+  reads: { getClock: typeof getClock; searchRequests: typeof searchRequests },
+  id: string,
+  nowMs: number,
+): void {
+  vi.mocked(reads.getClock).mockResolvedValue(clockAt(nowMs))
+  vi.mocked(reads.searchRequests).mockResolvedValue({
+    kind: 'found',
+    requests: [searchAnswer(id)],
+    missing: [],
+  })
 }
 
 /** The request page, imported once the mocks are in place (see above). */
