@@ -10,6 +10,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.vue'
 import { useSettingsStore } from '@/stores/settings'
+import { freshSettingsPage, valueOf } from './support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
@@ -17,15 +18,8 @@ vi.mock('@/api/verify', () => ({
 
 const DRAFT_KEY = 'verify-desk:settings-status-draft'
 
-beforeEach(() => {
-  localStorage.clear()
-  sessionStorage.clear()
-  setActivePinia(createPinia())
-})
+beforeEach(freshSettingsPage)
 
-function valueOf(wrapper: ReturnType<typeof mount>, selector: string): string {
-  return (wrapper.get(selector).element as HTMLInputElement).value
-}
 const notificationsBox = (wrapper: ReturnType<typeof mount>) =>
   wrapper.get('input[type="checkbox"]').element as HTMLInputElement
 const unsavedNote = (wrapper: ReturnType<typeof mount>) =>

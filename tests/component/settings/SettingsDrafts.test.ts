@@ -5,21 +5,13 @@ import { createPinia, setActivePinia } from 'pinia'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
 import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.vue'
 import { useSettingsStore } from '@/stores/settings'
+import { freshSettingsPage, valueOf } from './support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
 }))
 
-beforeEach(() => {
-  localStorage.clear()
-  sessionStorage.clear()
-  setActivePinia(createPinia())
-})
-
-/** The value a field shows. */
-function valueOf(wrapper: ReturnType<typeof mount>, selector: string): string {
-  return (wrapper.get(selector).element as HTMLInputElement).value
-}
+beforeEach(freshSettingsPage)
 
 describe('Settings edits not saved yet', () => {
   it('are kept, and said to be unsaved, when the page is left and opened again (or reloaded)', async () => {
