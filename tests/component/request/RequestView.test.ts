@@ -24,7 +24,14 @@ import { statusInfo } from '@contract/status'
 import { parseCsv } from '../../unit/utils/csv-support'
 import { longWait } from '../../unit/utils/admin-request-support'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountOnAnyPath, mountRequestPage, searchAnswer as answerFor } from './support'
+import {
+  clockAt,
+  formStartedEntry,
+  mountOnAnyPath,
+  mountRequestPage,
+  searchAnswer as answerFor,
+  startedEntry,
+} from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -692,17 +699,7 @@ describe('request page: a history entry deleted while the page is open', () => {
       const pinia = createPinia()
       setActivePinia(pinia)
       const requests = useRequestsStore()
-      await requests.upsert({
-        request_id: ID,
-        environment,
-        kind: 'request',
-        number: '447700900123',
-        brand: 'Acme',
-        params: { number: '447700900123', brand: 'Acme' },
-        status: 'IN PROGRESS',
-        createdAt: t0,
-        source: 'started',
-      })
+      await requests.upsert(formStartedEntry(ID, t0, { environment }))
       // The sandbox has moved on: a refresh would update the entry if it were still there.
       vi.mocked(getAdminRequest).mockResolvedValue(
         adminRequest(ID, t0, {
@@ -850,14 +847,7 @@ describe('request page: the call log survives a reload', () => {
     const earlier = createPinia()
     setActivePinia(earlier)
     const requests = useRequestsStore()
-    await requests.upsert({
-      request_id: ID,
-      environment: 'sandbox',
-      number: '447700900123',
-      status: 'IN PROGRESS',
-      createdAt: t0,
-      source: 'started',
-    })
+    await requests.upsert(startedEntry(ID, t0))
     const check = apiRequest('POST', 'sandbox/verify/check/json', {
       form: { request_id: ID, code: '4321' },
     }).catch(() => undefined)
@@ -1040,17 +1030,7 @@ async function mountLiveStarted(): Promise<ReturnType<typeof useRequestsStore>> 
   const pinia = createPinia()
   setActivePinia(pinia)
   const requests = useRequestsStore()
-  await requests.upsert({
-    request_id: ID,
-    environment: 'live',
-    kind: 'request',
-    number: '447700900123',
-    brand: 'Acme',
-    params: { number: '447700900123', brand: 'Acme' },
-    status: 'IN PROGRESS',
-    createdAt: t0,
-    source: 'started',
-  })
+  await requests.upsert(formStartedEntry(ID, t0))
   vi.mocked(searchRequests).mockResolvedValue({
     kind: 'found',
     requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
@@ -1511,17 +1491,7 @@ describe('request page: late answers never undo what the page knows', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     const requests = useRequestsStore()
-    await requests.upsert({
-      request_id: ID,
-      environment: 'live',
-      kind: 'request',
-      number: '447700900123',
-      brand: 'Acme',
-      params: { number: '447700900123', brand: 'Acme' },
-      status: 'IN PROGRESS',
-      createdAt: t0,
-      source: 'started',
-    })
+    await requests.upsert(formStartedEntry(ID, t0))
     // Search does not list the request yet: history holds no search answer of it.
     vi.mocked(searchRequests).mockResolvedValue({
       kind: 'not_found',

@@ -14,7 +14,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 // Imported here (the mocks above are in place first): loaded before the tests, not in one.
 import '@/views/RequestView.vue'
-import { mountOnAnyPath, searchAnswer } from './support'
+import { formStartedEntry, mountOnAnyPath, searchAnswer } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -49,17 +49,7 @@ async function openLiveRequest(): Promise<ReturnType<typeof useRequestsStore>> {
   const pinia = createPinia()
   setActivePinia(pinia)
   const requests = useRequestsStore()
-  await requests.upsert({
-    request_id: ID,
-    environment: 'live',
-    kind: 'request',
-    number: '447700900123',
-    brand: 'Acme',
-    params: { number: '447700900123', brand: 'Acme' },
-    status: 'IN PROGRESS',
-    createdAt: t0,
-    source: 'started',
-  })
+  await requests.upsert(formStartedEntry(ID, t0))
   vi.mocked(searchRequests).mockResolvedValue(found())
   wrapper = await mountOnAnyPath(pinia, ID)
   await flushPromises()

@@ -14,7 +14,7 @@ import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 // Imported here (the mock below is in place first): loaded before the tests, not in one.
 import '@/views/RequestView.vue'
-import { mountOnAnyPath, searchAnswer } from './support'
+import { formStartedEntry, mountOnAnyPath, searchAnswer } from './support'
 
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
@@ -104,17 +104,7 @@ async function openPage(requestId: string): Promise<void> {
   })
   const pinia = createPinia()
   setActivePinia(pinia)
-  await useRequestsStore().upsert({
-    request_id: id,
-    environment: 'live',
-    kind: 'request',
-    number: '447700900123',
-    brand: 'Acme',
-    params: { number: '447700900123', brand: 'Acme' },
-    status: 'IN PROGRESS',
-    createdAt: t0,
-    source: 'started',
-  })
+  await useRequestsStore().upsert(formStartedEntry(id, t0))
   wrapper = await mountOnAnyPath(pinia, id)
   await settle()
 }

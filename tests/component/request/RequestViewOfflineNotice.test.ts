@@ -10,7 +10,7 @@ import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 // Imported here (the mock below is in place first): loaded before the tests, not in one.
 import '@/views/RequestView.vue'
-import { mountOnAnyPath, searchAnswer } from './support'
+import { mountOnAnyPath, searchAnswer, startedEntry } from './support'
 
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
@@ -47,14 +47,7 @@ describe('request page: a refresh that failed offline', () => {
     })
     const pinia = createPinia()
     setActivePinia(pinia)
-    await useRequestsStore().upsert({
-      request_id: ID,
-      environment: 'live',
-      number: '447700900123',
-      status: 'IN PROGRESS',
-      createdAt: Date.now(),
-      source: 'started',
-    })
+    await useRequestsStore().upsert(startedEntry(ID, Date.now(), { environment: 'live' }))
     wrapper = await mountOnAnyPath(pinia, ID)
     await settle()
     online = false

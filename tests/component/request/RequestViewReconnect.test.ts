@@ -6,7 +6,7 @@ import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
 import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountRequestPage } from './support'
+import { clockAt, mountRequestPage, startedEntry } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -29,14 +29,7 @@ function request(patch: Parameters<typeof adminRequest>[2] = {}) {
 /** Mounts the request page for a sandbox request history holds. */
 async function mountSandboxRequest(pinia: Pinia): Promise<VueWrapper> {
   setActivePinia(pinia)
-  await useRequestsStore().upsert({
-    request_id: ID,
-    environment: 'sandbox',
-    number: '447700900123',
-    status: 'IN PROGRESS',
-    createdAt: t0,
-    source: 'started',
-  })
+  await useRequestsStore().upsert(startedEntry(ID, t0))
   wrapper = await mountRequestPage(pinia, ID)
   return wrapper
 }

@@ -12,7 +12,7 @@ import { searchRequests } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountOnAnyPath } from './support'
+import { clockAt, mountOnAnyPath, startedEntry } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -49,14 +49,7 @@ function deferred<T>() {
 async function openPage(): Promise<void> {
   const pinia = createPinia()
   setActivePinia(pinia)
-  await useRequestsStore().upsert({
-    request_id: ID,
-    environment: 'sandbox',
-    number: '447700900123',
-    status: 'IN PROGRESS',
-    createdAt: Date.now(),
-    source: 'started',
-  })
+  await useRequestsStore().upsert(startedEntry(ID, Date.now()))
   wrapper = await mountOnAnyPath(pinia, ID)
 }
 

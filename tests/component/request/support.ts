@@ -93,6 +93,24 @@ export function startedEntry(
 }
 
 /**
+ * The history entry of live request `id` started here from the form at `createdAt` (number and
+ * brand Acme in its parameters), in progress; `patch` changes it (e.g. its `environment`).
+ */
+export function formStartedEntry(
+  id: string,
+  createdAt: number,
+  patch: Partial<HistoryPatch> = {},
+): HistoryPatch {
+  return startedEntry(id, createdAt, {
+    environment: 'live',
+    kind: 'request',
+    brand: 'Acme',
+    params: { number: '447700900123', brand: 'Acme' },
+    ...patch,
+  })
+}
+
+/**
  * Makes the mocked reads answer as of `nowMs`: the sandbox clock there, unmoved, and a search that
  * finds request `id` in progress (`searchAnswer(id)`). `reads` are the calling test file's mocks.
  */
