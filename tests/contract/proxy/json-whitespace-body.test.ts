@@ -11,6 +11,7 @@ import {
   basic,
   call,
   environmentOn,
+  postAs,
   startAppServer,
   startProxy,
   startUpstream,
@@ -62,11 +63,7 @@ describe('a JSON body of whitespace only, to an upstream', () => {
     const upstream = await startUpstream()
     const proxy = await startProxy(upstream.url)
     try {
-      const res = await call(proxy.port, '/api/live/verify/json', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: ' \n ',
-      })
+      const res = await postAs(proxy.port, '/api/live/verify/json', 'application/json', ' \n ')
       expect(res.status).toBe(200)
       expect(upstream.arrivals).toHaveLength(1)
       const [arrival] = upstream.arrivals
@@ -85,11 +82,12 @@ describe('a JSON body of whitespace only, to an upstream', () => {
       live: environmentOn(upstream.url, LIVE, { auth: 'params' }),
     })
     try {
-      const res = await call(proxy.port, '/api/live/verify/json?number=447700900001', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '\t',
-      })
+      const res = await postAs(
+        proxy.port,
+        '/api/live/verify/json?number=447700900001',
+        'application/json',
+        '\t',
+      )
       expect(res.status).toBe(200)
       const [arrival] = upstream.arrivals
       expect(arrival?.body).toBe('\t')
