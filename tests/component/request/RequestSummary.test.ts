@@ -1,38 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestSummary from '@/components/request/RequestSummary.vue'
-import type { RequestModel } from '@/utils/request-model'
-
-function model(patch: Partial<RequestModel> = {}): RequestModel {
-  return {
-    requestId: 'abcdef0123456789abcdef0123456789',
-    environment: 'sandbox',
-    kind: 'request',
-    status: 'SUCCESS',
-    number: '447700900123',
-    brand: 'Acme',
-    payee: '',
-    amount: '',
-    submittedAt: Date.UTC(2026, 10, 26, 9, 0, 0),
-    finalizedAt: null,
-    events: [],
-    checks: [],
-    nextEventAt: null,
-    expiresAt: null,
-    pinExpiresAt: null,
-    eventsLeft: null,
-    attemptsLeft: null,
-    codeLength: null,
-    workflowId: 1,
-    price: '',
-    currency: 'EUR',
-    estimatedPrice: '',
-    source: 'sandbox',
-    estimated: false,
-    paramsAssumed: false,
-    ...patch,
-  }
-}
+import { summaryModel } from './support'
 
 const euros = (value: number) =>
   new Intl.NumberFormat(undefined, {
@@ -45,7 +14,7 @@ const euros = (value: number) =>
 describe('RequestSummary: money', () => {
   it('shows the price in the currency style of the browser, the API value on hover', () => {
     const wrapper = mount(RequestSummary, {
-      props: { model: model({ price: '0.05000000', estimatedPrice: '0.03330000' }) },
+      props: { model: summaryModel({ price: '0.05000000', estimatedPrice: '0.03330000' }) },
     })
     const price = wrapper.get('[data-test="price"]')
     expect(price.text()).not.toContain('0.05000000')
@@ -60,7 +29,9 @@ describe('RequestSummary: money', () => {
 
   it('says a request in progress is charged on success, without doubled brackets', () => {
     const wrapper = mount(RequestSummary, {
-      props: { model: model({ status: 'IN PROGRESS', price: '0', estimatedPrice: '0.03300000' }) },
+      props: {
+        model: summaryModel({ status: 'IN PROGRESS', price: '0', estimatedPrice: '0.03300000' }),
+      },
     })
     const price = wrapper.get('[data-test="price"]')
     const estimated = price.get('[data-test="estimated-price"]').text()
@@ -71,7 +42,7 @@ describe('RequestSummary: money', () => {
 
   it('shows a PSD2 amount as money, not as the raw number', () => {
     const wrapper = mount(RequestSummary, {
-      props: { model: model({ kind: 'psd2', payee: 'Acme Shop', amount: '1234.5' }) },
+      props: { model: summaryModel({ kind: 'psd2', payee: 'Acme Shop', amount: '1234.5' }) },
     })
     const amount = wrapper.get('[data-test="amount"]')
     expect(amount.text()).toBe(euros(1234.5))
@@ -82,7 +53,7 @@ describe('RequestSummary: money', () => {
 
 describe('RequestSummary: times', () => {
   it('says which time zone the times are in', () => {
-    const wrapper = mount(RequestSummary, { props: { model: model() } })
+    const wrapper = mount(RequestSummary, { props: { model: summaryModel() } })
     const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'long' })
       .formatToParts(Date.UTC(2026, 10, 26, 9))
       .find((p) => p.type === 'timeZoneName')!.value

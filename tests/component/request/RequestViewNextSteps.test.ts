@@ -13,7 +13,7 @@ import { useRequestsStore } from '@/stores/requests'
 import RequestSummary from '@/components/request/RequestSummary.vue'
 import type { RequestModel } from '@/utils/request-model'
 import { adminRequest } from '../verify/support'
-import { answerReads, mountOnAnyPath, mountRequestPage } from './support'
+import { answerReads, mountOnAnyPath, mountRequestPage, summaryModel } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -37,33 +37,14 @@ afterEach(async () => {
 
 describe('summary: the next step of a request in progress', () => {
   function summaryNext(events: RequestModel['events']): string {
-    const model: RequestModel = {
+    const model = summaryModel({
       requestId: ID,
-      environment: 'sandbox',
-      kind: 'request',
       status: 'IN PROGRESS',
-      number: '447700900123',
-      brand: 'Acme',
-      payee: '',
-      amount: '',
       submittedAt: t0,
-      finalizedAt: null,
       events,
-      checks: [],
-      nextEventAt: null,
-      expiresAt: null,
-      pinExpiresAt: null,
-      eventsLeft: null,
       attemptsLeft: 3,
       codeLength: 4,
-      workflowId: 1,
-      price: '',
-      currency: 'EUR',
-      estimatedPrice: '',
-      source: 'sandbox',
-      estimated: false,
-      paramsAssumed: false,
-    }
+    })
     return mount(RequestSummary, { props: { model } }).get('[data-test="status-next-step"]').text()
   }
 

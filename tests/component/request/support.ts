@@ -13,6 +13,7 @@ import type { Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { VerificationRequest } from '@contract/types'
 import type { ApiCall } from '@/api/client'
+import type { RequestModel } from '@/utils/request-model'
 import type { HistoryPatch } from '@/stores/requests'
 import type { getClock } from '@/api/sandbox'
 import type { searchRequests } from '@/api/verify'
@@ -125,6 +126,38 @@ export function answerReads(
     requests: [searchAnswer(id)],
     missing: [],
   })
+}
+
+/** A finished (verified) sandbox request's model as the summary shows it; `patch` changes it. */
+export function summaryModel(patch: Partial<RequestModel> = {}): RequestModel {
+  return {
+    requestId: 'abcdef0123456789abcdef0123456789',
+    environment: 'sandbox',
+    kind: 'request',
+    status: 'SUCCESS',
+    number: '447700900123',
+    brand: 'Acme',
+    payee: '',
+    amount: '',
+    submittedAt: Date.UTC(2026, 10, 26, 9, 0, 0),
+    finalizedAt: null,
+    events: [],
+    checks: [],
+    nextEventAt: null,
+    expiresAt: null,
+    pinExpiresAt: null,
+    eventsLeft: null,
+    attemptsLeft: null,
+    codeLength: null,
+    workflowId: 1,
+    price: '',
+    currency: 'EUR',
+    estimatedPrice: '',
+    source: 'sandbox',
+    estimated: false,
+    paramsAssumed: false,
+    ...patch,
+  }
 }
 
 /** The request page, imported once the mocks are in place (see above). */
