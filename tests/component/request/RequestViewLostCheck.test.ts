@@ -127,6 +127,16 @@ async function loseACheck(): Promise<void> {
   expect(text('[data-test="action-outcome"]')).toContain('The check may still have been processed')
 }
 
+/** From now on the searches list the lost check, as a wrong code. */
+function searchesListTheCheckAsWrong(): void {
+  searchAnswerNow = () =>
+    request({
+      checks: [
+        { date_received: apiDate(Date.now()), code: '1234', status: 'INVALID', ip_address: '' },
+      ],
+    })
+}
+
 describe('request page: attempts left after a check whose answer was lost', () => {
   beforeEach(() => openPage(ID))
 
@@ -142,12 +152,7 @@ describe('request page: attempts left after a check whose answer was lost', () =
 
   it('says 2 once a search lists the check as wrong', async () => {
     await loseACheck()
-    searchAnswerNow = () =>
-      request({
-        checks: [
-          { date_received: apiDate(Date.now()), code: '1234', status: 'INVALID', ip_address: '' },
-        ],
-      })
+    searchesListTheCheckAsWrong()
     await refresh()
     expect(attemptsLine()).toBe('2 attempts left for this PIN.')
   })
@@ -197,12 +202,7 @@ describe('request page: the answer of a lost check once a search settled it', ()
 
   it('says the lost check was processed once a search lists it', async () => {
     await loseACheck()
-    searchAnswerNow = () =>
-      request({
-        checks: [
-          { date_received: apiDate(Date.now()), code: '1234', status: 'INVALID', ip_address: '' },
-        ],
-      })
+    searchesListTheCheckAsWrong()
     await refresh()
     expect(attemptsLine()).toBe('2 attempts left for this PIN.')
     expect(outcomeText()).toBe(
