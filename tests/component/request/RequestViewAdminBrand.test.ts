@@ -51,6 +51,11 @@ async function lookedUp(): Promise<void> {
   })
 }
 
+/** The sandbox view of the request, started 10 s ago, has `patch` (its brand, kind...). */
+function sandboxViewHas(patch: Parameters<typeof adminRequest>[2]): void {
+  vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, Date.now() - 10_000, patch))
+}
+
 async function open(): Promise<void> {
   wrapper = await mountRequestPage(getActivePinia()!, ID)
 }
@@ -58,9 +63,7 @@ async function open(): Promise<void> {
 describe('History after the request page read the sandbox view', () => {
   it('takes the brand of a looked-up request: its row, the text filter and the exports have it', async () => {
     await lookedUp()
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, Date.now() - 10_000, { brand: 'OtherApp' }),
-    )
+    sandboxViewHas({ brand: 'OtherApp' })
     await open()
     expect(wrapper!.text()).toContain('OtherApp')
     const history = useRequestsStore()
@@ -75,9 +78,7 @@ describe('History after the request page read the sandbox view', () => {
   })
 
   it('adds a request opened from the Handset with its brand', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, Date.now() - 10_000, { brand: 'OtherApp' }),
-    )
+    sandboxViewHas({ brand: 'OtherApp' })
     await open()
     const history = useRequestsStore()
     await vi.waitFor(() => expect(history.byId(ID)?.source).toBe('looked-up'))
@@ -86,14 +87,7 @@ describe('History after the request page read the sandbox view', () => {
 
   it('takes the kind, payee and amount of a PSD2 request', async () => {
     await lookedUp()
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, Date.now() - 10_000, {
-        kind: 'psd2',
-        brand: '',
-        payee: 'Acme Shop',
-        amount: '12.50',
-      }),
-    )
+    sandboxViewHas({ kind: 'psd2', brand: '', payee: 'Acme Shop', amount: '12.50' })
     await open()
     const history = useRequestsStore()
     await vi.waitFor(() => expect(history.byId(ID)?.payee).toBe('Acme Shop'))
@@ -112,14 +106,7 @@ describe('History after the request page read the sandbox view', () => {
       createdAt: Date.now() - 10_000,
       source: 'started',
     })
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, Date.now() - 10_000, {
-        kind: 'psd2',
-        brand: 'Other',
-        payee: 'Elsewhere',
-        amount: '1.00',
-      }),
-    )
+    sandboxViewHas({ kind: 'psd2', brand: 'Other', payee: 'Elsewhere', amount: '1.00' })
     await open()
     const entry = useRequestsStore().byId(ID)
     expect(entry).toMatchObject({ kind: 'request', brand: 'Acme', payee: '', amount: '' })
