@@ -73,6 +73,15 @@ function stream() {
   }
 }
 
+/** Opens the page with its first read of the request held: the returned read answers it. */
+async function openWithFirstReadHeld() {
+  const firstRead = deferred<AdminRequest | null>()
+  vi.mocked(getAdminRequest).mockReturnValueOnce(firstRead.promise)
+  await openPage()
+  await flushPromises()
+  return firstRead
+}
+
 const status = () => wrapper!.get('.summary .status').attributes('data-status')
 const cancelButton = () => wrapper!.get('#cancel').element as HTMLButtonElement
 const attemptsLeft = () => wrapper!.get('[data-test="attempts-left"]').text()
@@ -116,10 +125,7 @@ describe('request page: what changes between its first read and its event stream
 
   it('a code checked by another client is shown once the stream opens, not the count read before', async () => {
     const submittedAt = Date.now() - 10_000
-    const firstRead = deferred<AdminRequest | null>()
-    vi.mocked(getAdminRequest).mockReturnValueOnce(firstRead.promise)
-    await openPage()
-    await flushPromises()
+    const firstRead = await openWithFirstReadHeld()
 
     const checked = request(submittedAt, { attempts_left: 2 })
     vi.mocked(getAdminRequest).mockResolvedValue(checked)
@@ -132,10 +138,7 @@ describe('request page: what changes between its first read and its event stream
 
   it('verified by another client before the stream opens: shows SUCCESS and no Cancel', async () => {
     const submittedAt = Date.now() - 40_000
-    const firstRead = deferred<AdminRequest | null>()
-    vi.mocked(getAdminRequest).mockReturnValueOnce(firstRead.promise)
-    await openPage()
-    await flushPromises()
+    const firstRead = await openWithFirstReadHeld()
 
     vi.mocked(getAdminRequest).mockResolvedValue(
       request(submittedAt, { status: 'SUCCESS', finalized_at: new Date().toISOString() }),
