@@ -11,7 +11,7 @@ import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { filterHistory, filtersFromQuery } from '@/utils/history-filter'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountRequestPage, searchAnswer } from './support'
+import { clockAt, formStartedEntry, mountRequestPage, searchAnswer } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -95,17 +95,9 @@ describe('History after the request page read the sandbox view', () => {
   })
 
   it('never overwrites what History has from the start', async () => {
-    await useRequestsStore().upsert({
-      request_id: ID,
-      environment: 'sandbox',
-      kind: 'request',
-      number: '447700900555',
-      brand: 'Acme',
-      params: { number: '447700900555', brand: 'Acme' },
-      status: 'IN PROGRESS',
-      createdAt: Date.now() - 10_000,
-      source: 'started',
-    })
+    await useRequestsStore().upsert(
+      formStartedEntry(ID, Date.now() - 10_000, { environment: 'sandbox', number: '447700900555' }),
+    )
     sandboxViewHas({ kind: 'psd2', brand: 'Other', payee: 'Elsewhere', amount: '1.00' })
     await open()
     const entry = useRequestsStore().byId(ID)

@@ -11,7 +11,7 @@ import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
 import RequestView from '@/views/RequestView.vue'
 import { getAdminRequest, getClock } from '@/api/sandbox'
 import { adminRequest } from '../verify/support'
-import { clockAt, requestRouter, searchAnswer } from './support'
+import { clockAt, formStartedEntry, requestRouter, searchAnswer } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -42,17 +42,9 @@ async function mountApp(
   localStorage.setItem('verify-desk:environment', chosen)
   const pinia = createPinia()
   setActivePinia(pinia)
-  await useRequestsStore().upsert({
-    request_id: ID,
-    environment: requestEnv,
-    kind: 'request',
-    number: '447700900177',
-    brand: 'Acme',
-    params: { number: '447700900177', brand: 'Acme' },
-    status: 'IN PROGRESS',
-    createdAt: Date.now() - 10_000,
-    source: 'started',
-  })
+  await useRequestsStore().upsert(
+    formStartedEntry(ID, Date.now() - 10_000, { environment: requestEnv, number: '447700900177' }),
+  )
   const router = await requestRouter()
   await router.push(`/requests/${ID}`)
   const Shell = defineComponent(() => () => [h(AppEnvBadge), h(RouterView)])

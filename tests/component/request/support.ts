@@ -94,19 +94,21 @@ export function startedEntry(
 }
 
 /**
- * The history entry of live request `id` started here from the form at `createdAt` (number and
- * brand Acme in its parameters), in progress; `patch` changes it (e.g. its `environment`).
+ * The history entry of live request `id` started here from the form at `createdAt` (its number and
+ * brand Acme in its parameters), in progress; `patch` changes it (its `environment`, its `number`,
+ * which its parameters then hold too).
  */
 export function formStartedEntry(
   id: string,
   createdAt: number,
   patch: Partial<HistoryPatch> = {},
 ): HistoryPatch {
+  const number = patch.number ?? '447700900123'
   return startedEntry(id, createdAt, {
     environment: 'live',
     kind: 'request',
     brand: 'Acme',
-    params: { number: '447700900123', brand: 'Acme' },
+    params: { number, brand: 'Acme' },
     ...patch,
   })
 }
