@@ -202,6 +202,12 @@ export interface StreamSubscriber {
 
 /** The part of the Web Locks API used here (`navigator.locks`). */
 export interface LockManagerLike {
+  /**
+   * Whether two tabs may hold the lock at once for a moment (the lock kept over a BroadcastChannel,
+   * when its messages come late): the shared stream then lets the later leader step down. Never so
+   * for the browser's Web Locks.
+   */
+  readonly mayOverlap?: boolean
   request(
     name: string,
     options: { signal?: AbortSignal },
@@ -433,6 +439,7 @@ export class SharedEventStream {
       // Two leaders: the lock kept over a BroadcastChannel lets a claim through when its messages
       // come late (a busy machine). Both hear each other; the later session steps down and queues
       // again, so the browser is back to one connection at once instead of when a tab closes.
+      if (!this.env.locks?.mayOverlap) return
       const other = message.kind === 'state' || message.kind === 'event' ? message.leader : null
       if (other !== null && !this.retired.has(other) && other < session.id) this.stepDown()
       return

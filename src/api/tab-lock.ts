@@ -57,6 +57,7 @@ export function channelLocks(
   const claimWindowMs = options.claimWindowMs ?? 200
 
   return {
+    mayOverlap: true,
     request(name, { signal }, callback) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) {

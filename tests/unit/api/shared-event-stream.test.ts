@@ -215,6 +215,32 @@ describe('SharedEventStream: one connection for all the tabs', () => {
     expect(leaders()).toEqual([busy.id])
   })
 
+  it('with Web Locks, a word of the former leader that comes after the lock passed changes no leader', async () => {
+    world()
+    const first = openTab()
+    // A later session id (ids begin with the time).
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const second = openTab()
+    await settle()
+    live(first).onOpen()
+    await settle()
+    // The leader relays one more event and leaves; the event and its goodbye come late, after the
+    // lock has passed and the new leader's connection is open.
+    bus.late = (message) => ['event', 'bye'].includes((message as { kind?: string }).kind ?? '')
+    live(first).onMessage({ event: 'clock', data: '{}' })
+    first.unsubscribe()
+    await settle()
+    expect(leaders()).toEqual([second.id])
+    live(second).onOpen()
+    await settle()
+    bus.late = null
+    bus.deliverLate()
+    await settle()
+    expect(leaders()).toEqual([second.id])
+    expect(second.connections).toHaveLength(1)
+    expect(second.connections[0]!.closed).toBe(false)
+  })
+
   it('ignores what a former leader said after the new leader took over', async () => {
     world()
     const [first, second, third] = [openTab(), openTab(), openTab()]
