@@ -13,7 +13,7 @@
  * Exits non-zero when either run or the merge fails (a run that stopped before any test too).
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,27 +43,39 @@ async function main(): Promise<number> {
       '--reporter=blob',
       `--outputFile.blob=${join(blobs, `${name}.json`)}`,
     ]
-    const [e2e, others] = await Promise.all([
-      run(['--project', 'e2e', ...blob('e2e')]),
-      run([
-        '--project',
-        'unit',
-        '--project',
-        'component',
-        '--project',
-        'contract',
-        ...blob('rest'),
-      ]),
-    ])
-    console.log('\n==> all four projects (both runs merged)\n')
-    const json = process.env.VERIFY_DESK_TEST_JSON
-    // Dots, then every failure again and the totals: the per-file lines were printed above.
-    const merged = await run([
-      `--merge-reports=${blobs}`,
-      '--reporter=dot',
-      ...(json ? ['--reporter=json', `--outputFile.json=${json}`] : []),
-    ])
-    return [e2e, others, merged].find((code) => code !== 0) ?? 0
+    const runs = [
+      { name: 'e2e', projects: ['e2e'] },
+      { name: 'rest', projects: ['unit', 'component', 'contract'] },
+    ]
+    const codes = await Promise.all(
+      runs.map(({ name, projects }) =>
+        run([...projects.flatMap((p) => ['--project', p]), ...blob(name)]),
+      ),
+    )
+    // A run that stopped before any test (a failing global setup: no browser, say) left no report:
+    // the merged numbers below would not show it, so it is named here, and the exit code fails.
+    const missing = runs
+      .map((r, i) => ({ ...r, code: codes[i]! }))
+      .filter(({ name }) => !existsSync(join(blobs, `${name}.json`)))
+    let merged = 0
+    if (missing.length < runs.length) {
+      console.log('\n==> all four projects (both runs merged)\n')
+      const json = process.env.VERIFY_DESK_TEST_JSON
+      // Dots, then every failure again and the totals: the per-file lines were printed above.
+      merged = await run([
+        `--merge-reports=${blobs}`,
+        '--reporter=dot',
+        ...(json ? ['--reporter=json', `--outputFile.json=${json}`] : []),
+      ])
+    }
+    for (const { projects, code } of missing) {
+      console.error(
+        `\nThe ${projects.join(', ')} run stopped before any test (exit ${code}): ` +
+          'its tests are not in the numbers above. Its own output, above, says why.',
+      )
+    }
+    const failed = [...codes, merged].find((code) => code !== 0)
+    return failed ?? (missing.length > 0 ? 1 : 0)
   } finally {
     rmSync(blobs, { recursive: true, force: true })
   }
