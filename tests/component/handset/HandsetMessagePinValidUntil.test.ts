@@ -27,7 +27,7 @@ describe('HandsetMessage: until when a usable PIN is valid', () => {
         /^Valid until \d{2}:\d{2}:\d{2} \(in 4:59\) on the sandbox clock$/,
       )
       expect(line.get('time').attributes('datetime')).toBe(PIN_ENDS)
-      expect(line.get('time').attributes('title')).toBe('03:09:05 UTC')
+      expect(line.get('time').attributes('title')).toBe('2026-01-02 03:09:05 UTC')
 
       await vi.advanceTimersByTimeAsync(60_000)
       expect(validUntil(wrapper).text()).toContain('(in 3:59)')
