@@ -121,5 +121,14 @@ describe('request page: a wrong code, then a new PIN', () => {
     expect(outcome).toContain(
       'Next: A new PIN has been sent since this answer, with 3 attempts: enter the code from the newest message or call.',
     )
+
+    // Later reads of the request (the poll, the stream) change nothing said: the answer is neither
+    // counted again ("2 times in a row") nor read out again.
+    for (let i = 0; i < 3; i++) {
+      onEvent({ type: 'request', data: { ...newPin } })
+      await flushPromises()
+    }
+    expect(text('[data-test="action-outcome"]')).toBe(outcome)
+    expect(outcome).not.toContain('times in a row')
   })
 })
