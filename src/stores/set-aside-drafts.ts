@@ -1,9 +1,11 @@
 /**
  * What the New verification form held when "Send again" (or a restore) filled it with something
- * else: set aside, never lost, until restored or discarded. Kept in this tab's session storage,
- * like the form's draft, so a reload keeps the offer to restore it.
+ * else: set aside, never lost, until restored or discarded. Shared by the page and its list of what
+ * is set aside; kept in this tab's session storage, like the form's draft, so a reload keeps the
+ * offer to restore it (a new store reads what the last one wrote).
  */
 import { computed, ref } from 'vue'
+import { acceptHMRUpdate, defineStore } from 'pinia'
 
 /** One form set aside: its draft (the fields that differ from the defaults), as the form keeps it. */
 export interface SetAsideDraft {
@@ -13,8 +15,9 @@ export interface SetAsideDraft {
   draft: Record<string, string>
 }
 
-const SET_ASIDE_KEY = 'verify-desk:new-verification-set-aside'
+export const SET_ASIDE_KEY = 'verify-desk:new-verification-set-aside'
 
+/** What this tab's storage holds; anything damaged or foreign in it is left out. */
 function read(): SetAsideDraft[] {
   try {
     const parsed = JSON.parse(globalThis.sessionStorage?.getItem(SET_ASIDE_KEY) ?? '[]') as unknown
@@ -35,39 +38,25 @@ function read(): SetAsideDraft[] {
   }
 }
 
-const entries = ref<SetAsideDraft[]>(read())
-
-function write(): void {
-  try {
-    if (entries.value.length === 0) globalThis.sessionStorage?.removeItem(SET_ASIDE_KEY)
-    else globalThis.sessionStorage?.setItem(SET_ASIDE_KEY, JSON.stringify(entries.value))
-  } catch {
-    // Storage full or disabled: what is set aside then lasts as long as the page.
-  }
-}
-
 /** The same fields with the same values. */
 function same(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a)
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
 }
 
-/** A draft as its owner recognises it: `+447700900777 · SecondCo · sender_id SECOND`. */
-export function setAsideSummary(draft: Record<string, string>): string {
-  const parts = [draft.number?.trim() || 'no number']
-  if (draft.kind === 'psd2') parts.push('PSD2')
-  if (draft.brand) parts.push(draft.brand)
-  if (draft.sender_id) parts.push(`sender_id ${draft.sender_id}`)
-  if (draft.payee) parts.push(`payee ${draft.payee}`)
-  if (draft.amount) parts.push(`amount ${draft.amount}`)
-  return parts.join(' · ')
-}
-
-export function useSetAsideDrafts() {
-  // The tab's storage is the record (a reload, or the page mounted again, reads it afresh).
-  entries.value = read()
+export const useSetAsideDraftsStore = defineStore('set-aside-drafts', () => {
+  const entries = ref<SetAsideDraft[]>(read())
   /** Newest first. */
   const list = computed(() => [...entries.value].sort((a, b) => b.at - a.at))
+
+  function write(): void {
+    try {
+      if (entries.value.length === 0) globalThis.sessionStorage?.removeItem(SET_ASIDE_KEY)
+      else globalThis.sessionStorage?.setItem(SET_ASIDE_KEY, JSON.stringify(entries.value))
+    } catch {
+      // Storage full or disabled: what is set aside then lasts as long as the page.
+    }
+  }
 
   /**
    * Sets `draft` (what the form held) aside before the form is filled with `next`: not when it was
@@ -92,5 +81,9 @@ export function useSetAsideDrafts() {
     return found
   }
 
-  return { list, setAside, take }
+  return { entries, list, setAside, take }
+})
+
+if (import.meta.hot) {
+  import.meta.hot.accept(acceptHMRUpdate(useSetAsideDraftsStore, import.meta.hot))
 }

@@ -1,0 +1,96 @@
+/**
+ * With the tab's storage full, what "Send again" set aside still lasts as long as the page: leaving
+ * New verification and coming back (no reload) still offers to restore it.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { getActivePinia } from 'pinia'
+import type { Router } from 'vue-router'
+import { getEnvironments, startVerification } from '@/api/verify'
+import { useRequestsStore } from '@/stores/requests'
+import { ApiError } from '@/api/client'
+import NewVerificationView from '@/views/NewVerificationView.vue'
+import { mountNewVerification } from './support'
+
+vi.mock('@/api/verify', () => ({
+  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
+  startPsd2: vi.fn(() => Promise.reject(new Error('unexpected startPsd2 call'))),
+  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
+  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
+  getEnvironments: vi.fn(),
+}))
+vi.mock('@/api/sandbox', () => ({
+  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
+  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
+  openSandboxEvents: vi.fn(() => ({ close() {} })),
+}))
+
+const SET_ASIDE_KEY = 'verify-desk:new-verification-set-aside'
+const UNDO_SECOND = 'Undo: restore what you had typed (+447700900777 · SecondCo)'
+let wrapper: VueWrapper
+let router: Router
+
+beforeEach(async () => {
+  vi.mocked(getEnvironments).mockResolvedValue({
+    environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
+    default: 'sandbox',
+  })
+  vi.mocked(startVerification).mockReset()
+  ;({ wrapper, router } = await mountNewVerification())
+  await flushPromises()
+  const setItem = Storage.prototype.setItem
+  vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (
+    this: Storage,
+    key: string,
+    value: string,
+  ) {
+    if (key === SET_ASIDE_KEY) {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    }
+    setItem.call(this, key, value)
+  })
+})
+afterEach(async () => {
+  vi.restoreAllMocks()
+  wrapper.unmount()
+  await useRequestsStore().dispose()
+})
+
+async function fill(id: string, value: string) {
+  const input = wrapper.get(`#${id}`)
+  await input.setValue(value)
+  await input.trigger('blur')
+}
+
+describe('what "Send again" set aside, with the storage full', () => {
+  it('is still offered after leaving the page and coming back', async () => {
+    vi.mocked(startVerification).mockRejectedValueOnce(
+      new ApiError('proxy', 'Vonage did not answer within 15 s.', {
+        httpStatus: 504,
+        code: 'upstream_timeout',
+        delivery: 'maybe',
+      }),
+    )
+    await fill('number', '+447700900501')
+    await fill('brand', 'FirstCo')
+    await wrapper.get('form[aria-label="New verification"]').trigger('submit')
+    await flushPromises()
+    await fill('number', '+447700900777')
+    await fill('brand', 'SecondCo')
+    await wrapper.get('button[aria-label="Send again to +447700900501"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find(`button[aria-label="${UNDO_SECOND}"]`).exists()).toBe(true)
+    expect(sessionStorage.getItem(SET_ASIDE_KEY)).toBeNull()
+
+    // Another page, then back to New verification: the same app, no reload.
+    wrapper.unmount()
+    wrapper = mount(NewVerificationView, {
+      global: { plugins: [getActivePinia()!, router] },
+      attachTo: document.body,
+    })
+    await flushPromises()
+    expect(wrapper.find(`button[aria-label="${UNDO_SECOND}"]`).exists()).toBe(true)
+  })
+})
