@@ -137,6 +137,11 @@ export interface AdminFault {
   network: string | null
   delay_ms: number
   drop: boolean
+  /**
+   * A status 7 fault whose network is unblocked now (`POST /verify/network-unblock`): until when
+   * it applies to no call, ISO 8601 UTC to the second (`2024-04-22T08:34:58Z`). Absent otherwise.
+   */
+  unblocked_until?: string
 }
 
 /** The `network` an injected status 7 answers by default (the API reference's example id). */

@@ -28,6 +28,11 @@ export function isBackgroundCall(call: object | undefined): boolean {
   return call !== undefined && (call as { [BACKGROUND_CALL]?: unknown })[BACKGROUND_CALL] === true
 }
 
+/** `2024-04-22T08:34:58Z`: ISO 8601 UTC to the second, as the unblock's answer states it. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
 export class Faults {
   private faults: AdminFault[] = []
   private seq = 0
@@ -57,21 +62,35 @@ export class Faults {
   /**
    * Lifts the block of `network` until `untilMs` on the sandbox clock: until then, a status 7
    * fault naming it applies to no call (nor is it used up); after, it applies again while it lasts.
+   * The unblock goes with the block: once no status 7 fault names the network, a new one blocks it
+   * at once. The faults it lifts say until when (`unblocked_until`), so it is a change of the list.
    */
   unblock(network: string, untilMs: number): void {
     this.unblocked.set(network, untilMs)
+    this.onChange()
   }
 
-  /** Whether a fault is a block lifted now. */
-  private lifted(fault: AdminFault): boolean {
+  /** Until when a fault's block is lifted now (ms on the sandbox clock), else null. */
+  private liftedUntil(fault: AdminFault): number | null {
     const network = Faults.blockOf(fault)
-    if (network === null) return false
+    if (network === null) return null
     const until = this.unblocked.get(network)
-    return until !== undefined && this.now() < until
+    return until !== undefined && this.now() < until ? until : null
+  }
+
+  /** Forgets the unblocks of networks no fault blocks any more, and those that are over. */
+  private dropStaleUnblocks(): void {
+    const now = this.now()
+    for (const [network, until] of this.unblocked) {
+      if (until <= now || !this.blocks(network)) this.unblocked.delete(network)
+    }
   }
 
   list(): AdminFault[] {
-    return this.faults.map((f) => ({ ...f }))
+    return this.faults.map((f) => {
+      const until = this.liftedUntil(f)
+      return until === null ? { ...f } : { ...f, unblocked_until: isoSeconds(until) }
+    })
   }
 
   /** Validates and adds a fault; returns an error message for bad input. */
@@ -156,12 +175,15 @@ export class Faults {
   take(endpoint: VerifyEndpoint, call?: object): AdminFault | undefined {
     if (this.faults.length === 0 || isBackgroundCall(call)) return undefined
     const index = this.faults.findIndex(
-      (f) => (f.endpoint === endpoint || f.endpoint === 'any') && !this.lifted(f),
+      (f) => (f.endpoint === endpoint || f.endpoint === 'any') && this.liftedUntil(f) === null,
     )
     if (index < 0) return undefined
     const fault = this.faults[index] as AdminFault
     fault.remaining--
-    if (fault.remaining <= 0) this.faults.splice(index, 1)
+    if (fault.remaining <= 0) {
+      this.faults.splice(index, 1)
+      this.dropStaleUnblocks()
+    }
     this.onChange()
     return { ...fault }
   }
@@ -170,6 +192,7 @@ export class Faults {
     const before = this.faults.length
     this.faults = this.faults.filter((f) => f.id !== id)
     if (this.faults.length === before) return false
+    this.dropStaleUnblocks()
     this.onChange()
     return true
   }
