@@ -7,34 +7,35 @@
  *
  * Storage is written once typing pauses, and at once when the page is hidden or goes away (a
  * reload, a closed tab): not on every keystroke. A sent code is forgotten in storage at once.
+ *
+ * Apart from the drafts, the code of a check whose answer was lost, with the PIN it was sent for
+ * (`keepLost`): not a draft while the check may have been processed, and put back into the field
+ * only once a read shows it was not (views/RequestView). Kept the same way, under its own key.
  */
 import { onScopeDispose } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
+import { readSessionRecord, writeSessionRecord } from '@/utils/session-record'
 
 export const PIN_DRAFTS_KEY = 'verify-desk:pin-drafts'
+export const LOST_CHECK_CODES_KEY = 'verify-desk:lost-check-codes'
+
+/** The code a check whose answer was lost sent, with the PIN it was sent for. */
+export interface LostCheckCode {
+  code: string
+  /** Events that brought a PIN, or may have, when it was sent (`null`: not known). */
+  pinEvents: number | null
+  /** Attempts left when it was sent (`null`: not known). */
+  attemptsLeft: number | null
+}
+
+const isLostCheckCode = (value: unknown): value is LostCheckCode =>
+  typeof value === 'object' && value !== null && typeof (value as LostCheckCode).code === 'string'
+
 /** How long typing must pause before the drafts are written to session storage. */
 const WRITE_DELAY_MS = 400
 
-function readSession(): Record<string, string> {
-  try {
-    const parsed = JSON.parse(globalThis.sessionStorage?.getItem(PIN_DRAFTS_KEY) ?? '{}') as unknown
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
-    const out: Record<string, string> = {}
-    for (const [id, code] of Object.entries(parsed)) if (typeof code === 'string') out[id] = code
-    return out
-  } catch {
-    return {}
-  }
-}
-
-function writeSession(drafts: Record<string, string>): void {
-  try {
-    if (Object.keys(drafts).length === 0) globalThis.sessionStorage?.removeItem(PIN_DRAFTS_KEY)
-    else globalThis.sessionStorage?.setItem(PIN_DRAFTS_KEY, JSON.stringify(drafts))
-  } catch {
-    // Full or disabled: the draft is still kept in memory for in-app navigation.
-  }
-}
+const isCode = (value: unknown): value is string => typeof value === 'string'
+const readSession = () => readSessionRecord(PIN_DRAFTS_KEY, isCode)
 
 export const usePinDraftsStore = defineStore('pin-drafts', () => {
   const memory = new Map<string, string>()
@@ -59,7 +60,7 @@ export const usePinDraftsStore = defineStore('pin-drafts', () => {
       }
     }
     unwritten.clear()
-    if (changed) writeSession(session)
+    if (changed) writeSessionRecord(PIN_DRAFTS_KEY, session)
   }
   function flushWhenHidden(): void {
     if (document.visibilityState === 'hidden') flush()
@@ -97,7 +98,31 @@ export const usePinDraftsStore = defineStore('pin-drafts', () => {
     flush()
   }
 
-  return { get, set, forget }
+  const lostMemory = new Map<string, LostCheckCode>()
+  const readLost = () => readSessionRecord(LOST_CHECK_CODES_KEY, isLostCheckCode)
+
+  /** Keeps the code of a lost check (`sandbox`: also across a reload of this tab). */
+  function keepLost(requestId: string, kept: LostCheckCode, sandbox: boolean): void {
+    lostMemory.set(requestId, kept)
+    if (!sandbox) return
+    writeSessionRecord(LOST_CHECK_CODES_KEY, { ...readLost(), [requestId]: kept })
+  }
+
+  /** The code of the request's lost check, if kept. */
+  function lost(requestId: string): LostCheckCode | null {
+    return lostMemory.get(requestId) ?? readLost()[requestId] ?? null
+  }
+
+  /** Forgets it: the check was settled, or another was sent since. */
+  function forgetLost(requestId: string): void {
+    lostMemory.delete(requestId)
+    const codes = readLost()
+    if (!(requestId in codes)) return
+    delete codes[requestId]
+    writeSessionRecord(LOST_CHECK_CODES_KEY, codes)
+  }
+
+  return { get, set, forget, keepLost, lost, forgetLost }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(usePinDraftsStore, import.meta.hot))

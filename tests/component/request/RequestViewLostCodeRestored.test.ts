@@ -14,7 +14,7 @@ import { configureClient } from '@/api/client'
 import { getAdminRequest, getClock } from '@/api/sandbox'
 import { searchRequests } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
-import { LOST_CHECK_CODES_KEY } from '@/utils/lost-check-codes'
+import { LOST_CHECK_CODES_KEY } from '@/stores/pin-drafts'
 // Imported here (the mock below is in place first): loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import { clockAt, formStartedEntry, mountOnAnyPath, searchAnswer } from './support'
