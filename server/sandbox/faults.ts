@@ -64,10 +64,12 @@ export class Faults {
    * fault naming it applies to no call (nor is it used up); after, it applies again while it lasts.
    * The unblock goes with the block: once no status 7 fault names the network, a new one blocks it
    * at once. The faults it lifts say until when (`unblocked_until`), so it is a change of the list.
+   * Returns that end as the answer and the list state it.
    */
-  unblock(network: string, untilMs: number): void {
+  unblock(network: string, untilMs: number): string {
     this.unblocked.set(network, untilMs)
     this.onChange()
+    return isoSeconds(untilMs)
   }
 
   /** Until when a fault's block is lifted now (ms on the sandbox clock), else null. */

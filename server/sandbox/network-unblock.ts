@@ -35,11 +35,6 @@ function problemAnswer(problem: Problem, extra: Record<string, string> = {}): Un
   return { status: http, headers: { ...JSON_HEADERS, ...extra }, body: JSON.stringify(body) }
 }
 
-/** `2024-04-22T08:34:58Z`: ISO 8601 UTC to the second. */
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
-
 /** The answer to a network unblock whose body could not be read (`text` says why): 422. */
 export function unreadableNetworkUnblock(text: string): UnblockAnswer {
   return problemAnswer({
@@ -70,8 +65,10 @@ export function answerNetworkUnblock(ctx: SandboxContext, p: Params): UnblockAns
   if (!ctx.faults.blocks(read.network)) return problemAnswer(NETWORK_UNBLOCK_PROBLEMS.notBlocked)
   // To the whole second the answer states: the block is back at the time it names.
   const until = Math.floor((ctx.clock.now() + read.seconds * 1000) / 1000) * 1000
-  ctx.faults.unblock(read.network, until)
-  const body: NetworkUnblockResponse = { network: read.network, unblocked_until: isoSeconds(until) }
+  const body: NetworkUnblockResponse = {
+    network: read.network,
+    unblocked_until: ctx.faults.unblock(read.network, until),
+  }
   return { status: 202, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }
 }
 
