@@ -15,7 +15,7 @@ import { statusInfo } from '@contract/status'
 import type { CheckResponse, ControlCommand } from '@contract/types'
 import { answerNextStep, answeredWithHttp, describeFailure } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
-import type { ActionName, ActionOutcome } from '@/utils/request-actions'
+import { CODE_USED_STATUSES, type ActionName, type ActionOutcome } from '@/utils/request-actions'
 
 /** Texts joined as sentences (a full stop added where one is missing); empty ones left out. */
 function sentences(...texts: string[]): string {
@@ -75,9 +75,6 @@ function acceptedDetails(
     ...(eventId ? { eventId } : {}),
   }
 }
-
-/** Check answers after which the typed code is spent: accepted (0), wrong (16), ended (17). */
-const CODE_USED_STATUSES: ReadonlySet<string> = new Set(['0', '16', '17'])
 
 /**
  * Check answers refused before the code was looked at: throttled (1), a missing (2) or invalid (3)

@@ -4,6 +4,9 @@ import type { Delivery } from '@/utils/call-failure'
 export type ActionName = 'check' | 'cancel' | 'next'
 
 /** Each action as a reason to wait names it ("waiting for the cancel to finish"). */
+/** Check answers after which the code sent is spent: accepted (0), wrong (16), ended (17). */
+export const CODE_USED_STATUSES: ReadonlySet<string> = new Set(['0', '16', '17'])
+
 export const ACTION_NAMES: Readonly<Record<ActionName, string>> = {
   check: 'the code check',
   cancel: 'the cancel',

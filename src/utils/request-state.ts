@@ -7,6 +7,7 @@ import { isPinCode, LIMITS } from '@contract/params'
 import type { ApiCall } from '@/api/client'
 import { deliveryOf, type CallFailure } from './call-failure'
 import { formatDuration } from './duration'
+import { CODE_USED_STATUSES } from './request-actions'
 
 /** Any status a request may show (search statuses and `UNKNOWN` while not found yet). */
 export type RequestStatus =
@@ -382,8 +383,7 @@ function mayBeListed(call: LoggedCall): boolean {
 /** A check the API answered as processed: 0 verified, 16 wrong code, 17 the third wrong code. */
 function answeredAsProcessed(call: LoggedCall): boolean {
   if (!isCheckCall(call)) return false
-  const status = verifyStatus(call.response)
-  return status === '0' || status === '16' || status === '17'
+  return CODE_USED_STATUSES.has(verifyStatus(call.response) ?? '')
 }
 
 /** When a call can no longer be on its way: its answer or failure in, else the time limit. */
