@@ -6,6 +6,7 @@ import SandboxControlsView from '@/views/SandboxControlsView.vue'
 import { useEnvironmentsStore } from '@/stores/environments'
 import { answerAsEmptySandbox } from '../../unit/stores/sandbox-support'
 import { adminRequest } from '../verify/support'
+import { deferred } from '../../support/deferred'
 
 const api = vi.hoisted(() => ({
   listMessages: vi.fn(),
@@ -183,11 +184,6 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     wrapper = null
   })
   const focused = () => document.activeElement
-  function deferred<T>() {
-    let resolve!: (value: T) => void
-    const promise = new Promise<T>((r) => (resolve = r))
-    return { promise, resolve }
-  }
   async function press(button: HTMLElement) {
     button.focus()
     button.click()

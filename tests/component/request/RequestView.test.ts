@@ -32,6 +32,7 @@ import {
   searchAnswer as answerFor,
   startedEntry,
 } from './support'
+import { deferred } from '../../support/deferred'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -1017,13 +1018,6 @@ describe('request page: a load without an answer', () => {
     expect(wrapper!.text()).not.toMatch(/loading/i)
   })
 })
-
-/** A promise and the function that settles it. */
-function deferred<T>() {
-  let resolve!: (value: T) => void
-  const promise = new Promise<T>((r) => (resolve = r))
-  return { promise, resolve }
-}
 
 /** A live request started here, in history and in progress, with its page open. */
 async function mountLiveStarted(): Promise<ReturnType<typeof useRequestsStore>> {

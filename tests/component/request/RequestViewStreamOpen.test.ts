@@ -13,6 +13,7 @@ import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from 
 import { useRequestsStore } from '@/stores/requests'
 import { adminRequest } from '../verify/support'
 import { clockAt, mountOnAnyPath, startedEntry } from './support'
+import { deferred } from '../../support/deferred'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -34,12 +35,6 @@ function request(submittedAt: number, patch: Partial<AdminRequest> = {}): AdminR
 /** The sandbox clock, `offset_ms` ahead of this browser's. */
 function movedClock(offset_ms: number): AdminClock {
   return { ...clockAt(Date.now()), offset_ms }
-}
-
-function deferred<T>() {
-  let resolve!: (value: T) => void
-  const promise = new Promise<T>((r) => (resolve = r))
-  return { promise, resolve }
 }
 
 /**

@@ -12,6 +12,7 @@ import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { ApiError } from '@/api/client'
 import { adminRequest, BLOCKER_ID, mountNewVerification, REQUEST_ID } from './support'
+import { deferred } from '../../support/deferred'
 
 const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected ${name} call`))
 vi.mock('@/api/verify', () => ({
@@ -458,12 +459,6 @@ describe('the pin_expiry / next_event_wait "multiple" rule, explained as the use
 })
 
 describe('sending', () => {
-  function deferred<T>() {
-    let resolve!: (value: T) => void
-    const promise = new Promise<T>((r) => (resolve = r))
-    return { promise, resolve }
-  }
-
   it.each([
     ['07700 900123', 'GB', '447700900123'],
     ['+1 (212) 555-0123', 'GB', '12125550123'],

@@ -11,6 +11,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 import VerifyBlockingRequest from '@/components/verify/VerifyBlockingRequest.vue'
 import { adminRequest, BLOCKER_ID } from './support'
+import { deferred } from '../../support/deferred'
 
 vi.mock('@/api/verify', () => ({
   startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
@@ -372,11 +373,6 @@ describe('the status-10 panel: what the sandbox does while the panel reads it', 
     offset_ms,
     next_due_at: null,
   })
-  function deferred<T>() {
-    let resolve!: (value: T) => void
-    const promise = new Promise<T>((r) => (resolve = r))
-    return { promise, resolve }
-  }
   /**
    * The panel's event stream, driven by the test: it opens (`open`, as the server's answer arrives)
    * and pushes (`push`) only when told, as a stream still connecting does.

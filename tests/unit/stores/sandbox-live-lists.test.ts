@@ -4,6 +4,7 @@ import type { AdminFault, TestNumber } from '@contract/admin'
 import type { SandboxEvent } from '@/api/sandbox'
 import { useSandboxStore } from '@/stores/sandbox'
 import { answerAsEmptySandbox } from './sandbox-support'
+import { deferred } from '../../support/deferred'
 
 const api = vi.hoisted(() => ({
   listMessages: vi.fn(),
@@ -37,12 +38,6 @@ function fault(id: string, remaining: number, extra: Partial<AdminFault> = {}): 
 
 /** What the stream delivers to the store. */
 let send: (event: SandboxEvent) => void
-
-function deferred<T>() {
-  let resolve!: (value: T) => void
-  const promise = new Promise<T>((r) => (resolve = r))
-  return { promise, resolve }
-}
 
 beforeEach(() => {
   setActivePinia(createPinia())

@@ -5,6 +5,7 @@ import type { AdminClock, HandsetMessage } from '@contract/admin'
 import type { SandboxEvent } from '@/api/sandbox'
 import { useSandboxStore } from '@/stores/sandbox'
 import { answerAsEmptySandbox } from './sandbox-support'
+import { deferred } from '../../support/deferred'
 
 const api = vi.hoisted(() => ({
   listMessages: vi.fn(),
@@ -35,12 +36,6 @@ function message(id: string): HandsetMessage {
     language: 'en-us',
     sent_at: '2026-11-26T09:00:00.000Z',
   }
-}
-
-function deferred<T>() {
-  let resolve!: (value: T) => void
-  const promise = new Promise<T>((r) => (resolve = r))
-  return { promise, resolve }
 }
 
 /** The stream as the store subscribed to it: the test says when it opens and what it pushes. */
