@@ -41,8 +41,8 @@ export class Faults {
 
   /**
    * `onChange` hears of every change of the list (the admin event stream's `faults` event): a
-   * fault added, used once (its `remaining` down by one, or gone when used up), removed, cleared.
-   * `now` is the sandbox clock, which ends unblocks.
+   * fault added, used once (its `remaining` down by one, or gone when used up), removed, cleared,
+   * an unblock begun or over (see `runDue`). `now` is the sandbox clock, which ends unblocks.
    */
   constructor(
     private readonly onChange: () => void = () => {},
@@ -67,9 +67,34 @@ export class Faults {
    * Returns that end as the answer and the list state it.
    */
   unblock(network: string, untilMs: number): string {
-    this.unblocked.set(network, untilMs)
+    // An end already passed (a duration of 0) lifts nothing: it ends an unblock still running.
+    if (untilMs > this.now()) this.unblocked.set(network, untilMs)
+    else this.unblocked.delete(network)
     this.onChange()
     return isoSeconds(untilMs)
+  }
+
+  /**
+   * When the next unblock ends (ms on the sandbox clock), for the sandbox's one timer: the host
+   * calls `runDue()` then, and after moving the clock. Undefined when no unblock runs.
+   */
+  nextDueAt(): number | undefined {
+    return this.unblocked.size === 0 ? undefined : Math.min(...this.unblocked.values())
+  }
+
+  /**
+   * Forgets the unblocks over at the sandbox clock's time: the faults they lifted block again, so
+   * `onChange` hears of it (the admin event stream sends the list without their `unblocked_until`).
+   */
+  runDue(): void {
+    const now = this.now()
+    let ended = false
+    for (const [network, until] of this.unblocked) {
+      if (until > now) continue
+      this.unblocked.delete(network)
+      if (this.blocks(network)) ended = true
+    }
+    if (ended) this.onChange()
   }
 
   /** Until when a fault's block is lifted now (ms on the sandbox clock), else null. */

@@ -114,6 +114,11 @@ export interface Sandbox {
 const DEFAULT_BODY_LIMIT = 65_536
 const DEFAULT_EVENT_BACKLOG_BYTES = 1_048_576
 
+/** The earlier of two times, either of which may be missing. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b)
+}
+
 /** Parses `key:secret[:pin_code],key2:secret2` into accounts. */
 function parseAccounts(spec: string): AccountConfig[] {
   return spec
@@ -263,8 +268,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const publish = (event: string, data: unknown) => {
     for (const l of listeners) l(event, data)
   }
-  // Every change of the faults (added, used, used up, removed, cleared): the whole list.
+  // Every change of the faults (added, used, used up, removed, cleared, an unblock begun or over):
+  // the whole list. The timer is armed again for the end of an unblock.
   const faults: Faults = new Faults(() => {
+    arm()
     if (listeners.size > 0) publish('faults', { faults: faults.list() })
   }, clock.now)
 
@@ -292,10 +299,12 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   const timer = createTimer(clock.now, () => {
     engine.runDue()
+    faults.runDue()
     state.flush()
     arm()
   })
-  const arm = () => timer.arm(engine.nextDueAt())
+  /** The one timer, for what falls due first: a request's event or expiry, an unblock's end. */
+  const arm = () => timer.arm(earliest(engine.nextDueAt(), faults.nextDueAt()))
 
   engine.subscribe((change) => {
     state.changed(change)
@@ -339,6 +348,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       clock.advance(Math.round(seconds * 1000))
       state.clockMoved()
       engine.runDue()
+      faults.runDue()
       arm()
       state.schedule()
       const view = clockView()

@@ -3,9 +3,10 @@
  * it (`POST /__admin/faults` with `"status":"7"` and `"network"`, default 244523) is there; an
  * unblock lifts that block for `unblock_duration` seconds of the sandbox clock, during which the
  * fault applies to no start (and is not used up); the admin view shows it on the fault
- * (`unblocked_until`), and it goes with the block (a new status 7 fault blocks at once). Every
- * account of the sandbox has the feature switched on, so the spec's 403 is never answered; missing
- * or wrong credentials answer 401.
+ * (`unblocked_until`, gone from the event stream's list as the sandbox clock passes it), and it
+ * goes with the block (a new status 7 fault blocks at once). Every account of the sandbox has the
+ * feature switched on, so the spec's 403 is never answered; missing or wrong credentials answer
+ * 401.
  */
 import { NETWORK_UNBLOCK_PROBLEMS, readNetworkUnblock } from '../../contract/index.ts'
 import type { NetworkUnblockResponse, Problem, ProblemDetails } from '../../contract/index.ts'

@@ -100,4 +100,50 @@ describe('a network unblock in the admin view of the faults', () => {
       await own.close()
     }
   })
+
+  it('is over on the event stream when the clock is moved past its end', async () => {
+    const own = await startSandbox(frozenClock())
+    const stream = await openSse(own.base, '/__admin/events')
+    const faultEvents = () => stream.events.filter((e) => e.event === 'faults')
+    try {
+      const added = (await admin(own.base, '/faults', { endpoint: 'request', status: '7' })) as Body
+      const res = await unblock(own.base, own.key, own.secret, {
+        network: '244523',
+        unblock_duration: 600,
+      })
+      expect(res.status).toBe(202)
+      await stream.waitFor(() => faultEvents().length >= 2)
+      await advance(own.base, 599)
+      await advance(own.base, 1)
+      // The clock's own event comes after the faults' (both are sent as the clock moves).
+      await stream.waitFor(() => stream.events.filter((e) => e.event === 'clock').length >= 2)
+      expect(faultEvents().map((e) => (e.data as { faults: Body[] }).faults)).toEqual([
+        [added],
+        [{ ...added, unblocked_until: JSON.parse(res.text).unblocked_until as string }],
+        [added],
+      ])
+    } finally {
+      stream.close()
+      await own.close()
+    }
+  })
+
+  it('is over on the event stream when real time passes its end, with no call', async () => {
+    const own = await startSandbox()
+    const stream = await openSse(own.base, '/__admin/events')
+    const faultEvents = () => stream.events.filter((e) => e.event === 'faults')
+    try {
+      const added = (await admin(own.base, '/faults', { endpoint: 'request', status: '7' })) as Body
+      const res = await unblock(own.base, own.key, own.secret, {
+        network: '244523',
+        unblock_duration: 1,
+      })
+      expect(res.status).toBe(202)
+      await stream.waitFor(() => faultEvents().length >= 3)
+      expect((faultEvents()[2]?.data as { faults: Body[] }).faults).toEqual([added])
+    } finally {
+      stream.close()
+      await own.close()
+    }
+  })
 })
