@@ -1,15 +1,17 @@
 /**
  * What the request page's component tests share: the API seams they mock, the answers they start
- * from, and how they open the page.
+ * from, the stub upstream under the real API layer, and how they open, refresh and check a code on
+ * the page.
  *
  * Nothing of the app is imported at the top of this file, only types: the test files' `vi.mock`
  * factories load it, and an app module imported from here then would get the real API, not the
- * mock. The page is imported when a helper opens it, once the mocks are in place.
+ * mock. The page (and any app module a helper uses) is imported when a helper runs, once the mocks
+ * are in place.
  */
-import { vi } from 'vitest'
+import { expect, vi } from 'vitest'
 import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import type { Pinia } from 'pinia'
+import { setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { VerificationRequest } from '@contract/types'
 import type { ApiCall } from '@/api/client'
@@ -205,6 +207,128 @@ export async function mountOnAnyPath(pinia: Pinia, id: string): Promise<VueWrapp
     routes: [{ path: '/:p(.*)*', component: RequestView }],
   })
   return mount(RequestView, { props: { id }, global: { plugins: [pinia, router] } })
+}
+
+/**
+ * Opens the request page of the history entry `entry` in the tab `pinia` (the entry stored first,
+ * as a request started here is) and waits until its first reads are back.
+ */
+export async function openEntryPage(pinia: Pinia, entry: HistoryPatch): Promise<VueWrapper> {
+  setActivePinia(pinia)
+  const { useRequestsStore } = await import('@/stores/requests')
+  await useRequestsStore().upsert(entry)
+  const wrapper = await mountOnAnyPath(pinia, entry.request_id)
+  await settlePage(wrapper)
+  return wrapper
+}
+
+/** Waits until the page's reads are back (no spinner in its toolbar) and what they started. */
+export async function settlePage(wrapper: VueWrapper): Promise<void> {
+  await vi.waitFor(() => expect(wrapper.find('.toolbar .spinner').exists()).toBe(false))
+  await flushPromises()
+}
+
+/** Presses the page's Refresh and waits until its reads are back. */
+export async function refreshPage(wrapper: VueWrapper): Promise<void> {
+  await wrapper
+    .findAll('.toolbar button')
+    .find((b) => b.text() === 'Refresh')!
+    .trigger('click')
+  await settlePage(wrapper)
+}
+
+/** Enters `code`, presses Check code and waits until its answer is shown and the page settled. */
+export async function checkCode(wrapper: VueWrapper, code: string): Promise<void> {
+  await wrapper.get('#pin-code').setValue(code)
+  await wrapper.get('form.pin-entry').trigger('submit')
+  await vi.waitFor(() => expect(wrapper.find('[data-test="action-outcome"]').exists()).toBe(true))
+  await settlePage(wrapper)
+}
+
+/** A date as the Verify API writes it: `2026-11-26 09:00:00` (UTC). */
+export const apiDate = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+
+/** What the stub upstream answers to a call: [HTTP status, JSON body]. */
+export type UpstreamAnswer = [number, unknown]
+
+/** A search (or any call) Vonage did not answer in time: the proxy's 504. */
+export const SEARCH_FAILS: UpstreamAnswer = [
+  504,
+  { error: { code: 'upstream_timeout', message: 'Vonage did not answer within 15 s.' } },
+]
+
+/** What the proxy says of a check whose connection was reset before Vonage answered. */
+export const CHECK_LOST_TEXT =
+  'Vonage dropped the connection before answering (ECONNRESET). The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.'
+
+/** A check whose answer was lost: the connection was reset before Vonage answered. */
+export const CHECK_LOST: UpstreamAnswer = [
+  502,
+  { error: { code: 'upstream_reset', message: CHECK_LOST_TEXT, delivery: 'maybe' } },
+]
+
+/**
+ * A search's answer for request `id` in progress, started at `t0` with one SMS sent then;
+ * `patch` changes it.
+ */
+export function inProgressAnswer(
+  id: string,
+  t0: number,
+  patch: Partial<VerificationRequest> = {},
+): [number, VerificationRequest] {
+  return [
+    200,
+    searchAnswer(id, {
+      date_submitted: apiDate(t0),
+      first_event_date: apiDate(t0),
+      last_event_date: apiDate(t0),
+      events: [{ type: 'sms', id: 'e1' }],
+      ...patch,
+    }),
+  ]
+}
+
+/** The stub upstream's answers, which a test changes as it goes, and what it received. */
+export interface StubUpstream {
+  /** What a search answers now. */
+  search: () => UpstreamAnswer
+  /** What a check answers now: at first a 500, as no check is expected. */
+  check: () => UpstreamAnswer
+  /** How many checks it received. */
+  checksSent: number
+}
+
+/**
+ * Puts a stub upstream under the real API layer (only `fetch` is replaced): the searches and
+ * checks of `environment` get what `upstream.search` and `upstream.check` say, anything else a
+ * 404. The page learns of the calls from the call log, as in the browser.
+ */
+export async function stubUpstream(
+  environment: 'live' | 'sandbox',
+  search: () => UpstreamAnswer,
+): Promise<StubUpstream> {
+  const { configureClient } = await import('@/api/client')
+  const upstream: StubUpstream = {
+    search,
+    check: () => [500, { error: 'unexpected check' }],
+    checksSent: 0,
+  }
+  const json = ([status, body]: UpstreamAnswer) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const call = input instanceof Request ? input : new Request(input, init)
+      const path = new URL(call.url).pathname
+      if (path.endsWith(`/${environment}/verify/search/json`)) return json(upstream.search())
+      if (path.endsWith(`/${environment}/verify/check/json`)) {
+        upstream.checksSent++
+        return json(upstream.check())
+      }
+      return json([404, { error: { code: 'not_found', message: `no ${path} here` } }])
+    }) as typeof fetch,
+  })
+  return upstream
 }
 
 /** One answered sandbox search about a request, as the call log lists it; `patch` changes it. */
