@@ -8,9 +8,8 @@ import { getActivePinia } from 'pinia'
 import type { Router } from 'vue-router'
 import { getEnvironments, startVerification } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
-import { ApiError } from '@/api/client'
 import NewVerificationView from '@/views/NewVerificationView.vue'
-import { mountNewVerification } from './support'
+import { fillField, mountNewVerification, SANDBOX_ONLY, sendUnansweredStart } from './support'
 
 vi.mock('@/api/verify', () => ({
   startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
@@ -33,10 +32,7 @@ let wrapper: VueWrapper
 let router: Router
 
 beforeEach(async () => {
-  vi.mocked(getEnvironments).mockResolvedValue({
-    environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
-    default: 'sandbox',
-  })
+  vi.mocked(getEnvironments).mockResolvedValue(SANDBOX_ONLY)
   vi.mocked(startVerification).mockReset()
   ;({ wrapper, router } = await mountNewVerification())
   await flushPromises()
@@ -58,27 +54,11 @@ afterEach(async () => {
   await useRequestsStore().dispose()
 })
 
-async function fill(id: string, value: string) {
-  const input = wrapper.get(`#${id}`)
-  await input.setValue(value)
-  await input.trigger('blur')
-}
-
 describe('what "Send again" set aside, with the storage full', () => {
   it('is still offered after leaving the page and coming back', async () => {
-    vi.mocked(startVerification).mockRejectedValueOnce(
-      new ApiError('proxy', 'Vonage did not answer within 15 s.', {
-        httpStatus: 504,
-        code: 'upstream_timeout',
-        delivery: 'maybe',
-      }),
-    )
-    await fill('number', '+447700900501')
-    await fill('brand', 'FirstCo')
-    await wrapper.get('form[aria-label="New verification"]').trigger('submit')
-    await flushPromises()
-    await fill('number', '+447700900777')
-    await fill('brand', 'SecondCo')
+    await sendUnansweredStart(wrapper, vi.mocked(startVerification), '+447700900501', 'FirstCo')
+    await fillField(wrapper, 'number', '+447700900777')
+    await fillField(wrapper, 'brand', 'SecondCo')
     await wrapper.get('button[aria-label="Send again to +447700900501"]').trigger('click')
     await flushPromises()
     expect(wrapper.find(`button[aria-label="${UNDO_SECOND}"]`).exists()).toBe(true)

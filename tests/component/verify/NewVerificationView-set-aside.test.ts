@@ -7,8 +7,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { getEnvironments, startVerification } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
-import { ApiError } from '@/api/client'
-import { mountNewVerification, REQUEST_ID } from './support'
+import {
+  fillField,
+  mountNewVerification,
+  REQUEST_ID,
+  SANDBOX_ONLY,
+  sendUnansweredStart,
+} from './support'
 
 vi.mock('@/api/verify', () => ({
   startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
@@ -26,20 +31,11 @@ vi.mock('@/api/sandbox', () => ({
 }))
 
 const start = vi.mocked(startVerification)
-const timeout504 = () =>
-  new ApiError('proxy', 'Vonage did not answer within 15 s.', {
-    httpStatus: 504,
-    code: 'upstream_timeout',
-    delivery: 'maybe',
-  })
 
 let wrapper: VueWrapper
 
 beforeEach(async () => {
-  vi.mocked(getEnvironments).mockResolvedValue({
-    environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
-    default: 'sandbox',
-  })
+  vi.mocked(getEnvironments).mockResolvedValue(SANDBOX_ONLY)
   start.mockReset()
   ;({ wrapper } = await mountNewVerification())
   await flushPromises()
@@ -49,11 +45,7 @@ afterEach(async () => {
   await useRequestsStore().dispose()
 })
 
-async function fill(id: string, value: string) {
-  const input = wrapper.get(`#${id}`)
-  await input.setValue(value)
-  await input.trigger('blur')
-}
+const fill = (id: string, value: string) => fillField(wrapper, id, value)
 const valueOf = (id: string) => (wrapper.get(`#${id}`).element as HTMLInputElement).value
 const notice = () => wrapper.get('[data-test="start-notice"]').text()
 const button = (name: string) => wrapper.get(`button[aria-label="${name}"]`)
@@ -63,11 +55,7 @@ const UNDO_SECOND = `Undo: restore what you had typed (${SECOND})`
 
 /** A start to +447700900501 for FirstCo got no answer; then SecondCo's customer is typed. */
 async function unansweredThenNewCustomer(): Promise<void> {
-  start.mockRejectedValueOnce(timeout504())
-  await fill('number', '+447700900501')
-  await fill('brand', 'FirstCo')
-  await wrapper.get('form[aria-label="New verification"]').trigger('submit')
-  await flushPromises()
+  await sendUnansweredStart(wrapper, start, '+447700900501', 'FirstCo')
   expect(wrapper.find('[data-test="unanswered-start"]').exists()).toBe(true)
   await fill('number', '+447700900777')
   await fill('brand', 'SecondCo')
@@ -159,11 +147,7 @@ describe('"Send again" over a form holding something else', () => {
   })
 
   it('sets nothing aside when the form was empty: the notice is as before', async () => {
-    start.mockRejectedValueOnce(timeout504())
-    await fill('number', '+447700900501')
-    await fill('brand', 'FirstCo')
-    await wrapper.get('form[aria-label="New verification"]').trigger('submit')
-    await flushPromises()
+    await sendUnansweredStart(wrapper, start, '+447700900501', 'FirstCo')
     // Typed back to what it was: the form holds nothing of its own (the brand default aside).
     await fill('number', '')
     await fill('brand', 'Verify Desk')

@@ -11,7 +11,14 @@ import {
 import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { ApiError } from '@/api/client'
-import { adminRequest, BLOCKER_ID, mountNewVerification, REQUEST_ID } from './support'
+import {
+  adminRequest,
+  BLOCKER_ID,
+  fillField,
+  mountNewVerification,
+  REQUEST_ID,
+  startTimedOut,
+} from './support'
 import { deferred } from '../../support/deferred'
 
 const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected ${name} call`))
@@ -54,11 +61,7 @@ afterEach(async () => {
   vi.useRealTimers()
 })
 
-async function fill(id: string, value: string) {
-  const input = wrapper.get(`#${id}`)
-  await input.setValue(value)
-  await input.trigger('blur')
-}
+const fill = (id: string, value: string) => fillField(wrapper, id, value)
 
 function errorOf(id: string): string {
   return wrapper.find(`#${id}-error`).exists() ? wrapper.get(`#${id}-error`).text() : ''
@@ -1181,12 +1184,6 @@ describe('announcements and focus on New verification', () => {
     }
     return out.replace(/\s+/g, ' ').trim()
   }
-  const timeout504 = () =>
-    new ApiError('proxy', 'Vonage did not answer within 15 s.', {
-      httpStatus: 504,
-      code: 'upstream_timeout',
-      delivery: 'maybe',
-    })
 
   it('keeps the countdown of the blocking request out of the status 10 alert', async () => {
     const t0 = Date.now()
@@ -1294,10 +1291,10 @@ describe('announcements and focus on New verification', () => {
   })
 
   it('focuses the refilled form on "Send again", and the next entry (then the form) on "Dismiss"', async () => {
-    start.mockRejectedValueOnce(timeout504())
+    start.mockRejectedValueOnce(startTimedOut())
     await fill('number', '+447700900123')
     await submit()
-    start.mockRejectedValueOnce(timeout504())
+    start.mockRejectedValueOnce(startTimedOut())
     await fill('number', '+447700900456')
     await submit()
     expect(wrapper.findAll('[data-test="unanswered-start"]')).toHaveLength(2)

@@ -1,8 +1,11 @@
 import { h } from 'vue'
-import { mount, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
+import type { MockInstance } from 'vitest'
 import type { AdminRequest } from '@contract/admin'
+import { ApiError } from '@/api/client'
+import type { EnvironmentsResponse, startVerification } from '@/api/verify'
 import NewVerificationView from '@/views/NewVerificationView.vue'
 import { admin, iso } from '../../unit/utils/admin-request-support'
 
@@ -62,4 +65,43 @@ export function adminRequest(
     estimated_price_messages_sent: '0.033',
     ...patch,
   })
+}
+
+/** The environments of a desk with the sandbox only. */
+export const SANDBOX_ONLY: EnvironmentsResponse = {
+  environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
+  default: 'sandbox',
+}
+
+/** Types `value` into the field `#id` of the page in `wrapper` and leaves the field. */
+export async function fillField(wrapper: VueWrapper, id: string, value: string): Promise<void> {
+  const input = wrapper.get(`#${id}`)
+  await input.setValue(value)
+  await input.trigger('blur')
+}
+
+/** A start Vonage did not answer in time (the proxy's 504): it may have gone out. */
+export function startTimedOut(): ApiError {
+  return new ApiError('proxy', 'Vonage did not answer within 15 s.', {
+    httpStatus: 504,
+    code: 'upstream_timeout',
+    delivery: 'maybe',
+  })
+}
+
+/**
+ * Sends a start to `number` for `brand` from the form in `wrapper` that gets no answer
+ * (`startTimedOut`); `start` is the calling test file's mocked `startVerification`.
+ */
+export async function sendUnansweredStart(
+  wrapper: VueWrapper,
+  start: MockInstance<typeof startVerification>,
+  number: string,
+  brand: string,
+): Promise<void> {
+  start.mockRejectedValueOnce(startTimedOut())
+  await fillField(wrapper, 'number', number)
+  await fillField(wrapper, 'brand', brand)
+  await wrapper.get('form[aria-label="New verification"]').trigger('submit')
+  await flushPromises()
 }
