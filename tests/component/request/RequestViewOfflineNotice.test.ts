@@ -4,13 +4,13 @@
  * `fetch` and the browser's `navigator.onLine` are replaced).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
+import type { VueWrapper } from '@vue/test-utils'
+import { createPinia } from 'pinia'
 import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 // Imported here (the mock below is in place first): loaded before the tests, not in one.
 import '@/views/RequestView.vue'
-import { mountOnAnyPath, searchAnswer, startedEntry } from './support'
+import { openEntryPage, refreshPage, searchAnswer, startedEntry } from './support'
 
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
@@ -24,12 +24,6 @@ afterEach(async () => {
   vi.unstubAllGlobals()
   await useRequestsStore().dispose()
 })
-
-/** Lets the calls on their way come back. */
-async function settle(): Promise<void> {
-  await vi.waitFor(() => expect(wrapper!.find('.toolbar .spinner').exists()).toBe(false))
-  await flushPromises()
-}
 
 describe('request page: a refresh that failed offline', () => {
   it('says it once, with a space before "Next:"', async () => {
@@ -45,18 +39,13 @@ describe('request page: a refresh that failed offline', () => {
         })
       }) as typeof fetch,
     })
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    await useRequestsStore().upsert(startedEntry(ID, Date.now(), { environment: 'live' }))
-    wrapper = await mountOnAnyPath(pinia, ID)
-    await settle()
+    wrapper = await openEntryPage(
+      createPinia(),
+      startedEntry(ID, Date.now(), { environment: 'live' }),
+    )
     online = false
     vi.stubGlobal('navigator', { ...navigator, onLine: false })
-    await wrapper
-      .findAll('.toolbar button')
-      .find((b) => b.text() === 'Refresh')!
-      .trigger('click')
-    await settle()
+    await refreshPage(wrapper)
     expect(wrapper.get('[data-test="load-failure"]').text()).toMatch(
       /^The request could not be refreshed \(showing what was last read at .+\): This browser is offline: nothing was sent\. Next: Check the connection, then try again\. Try again$/,
     )
