@@ -659,8 +659,8 @@ export class Engine {
     const workflow = (p.workflow_id ? Number(p.workflow_id) : 1) as WorkflowId
     const pinExpiry = effectivePinExpiry(pinExpiryParam, nextEventWait)
     const customPin = (!psd2 && p.pin_code) || undefined
-    // A test number's PIN is sent as it is, whatever code_length asks for (as a custom pin_code
-    // sets a code of its own length): the request's code length is that PIN's.
+    // A custom pin_code, or else a test number's PIN, is sent as it is whatever code_length asks
+    // for: the request's code length is that PIN's (in characters), the length a check must have.
     const testPin = customPin ? undefined : this.testNumbers.get(number)
     const fixed = customPin || testPin
     const record: RequestRecord = {
@@ -677,7 +677,7 @@ export class Engine {
       // No lg (or an empty one): the language of the number's country, as the API does.
       lg: p.lg ? internLanguage(p.lg) : languageOfNumber(number, psd2 ? 'psd2' : 'request'),
       workflow,
-      codeLength: testPin ? testPin.length : p.code_length ? Number(p.code_length) : 4,
+      codeLength: fixed ? [...fixed].length : p.code_length ? Number(p.code_length) : 4,
       pinExpiry,
       nextEventWait: nextEventWait ?? 0,
       pin: fixed || '',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fromAdmin } from '@/utils/request-model'
-import { pinInputError } from '@/utils/request-state'
+import { pinInputError, pinLengthHint } from '@/utils/request-state'
 import { CREDS, PIN_CREDS, fakeEngine } from './support'
 
 // The dashboard's PIN box lets through a custom PIN where the request was started with one (the
@@ -33,9 +33,13 @@ describe('the PIN box and custom PINs', () => {
       return fromAdmin(s.engine.adminView(record))
     }
     const custom = s.start({ number: '447700900001', pin_code: 'AKFG-3424' }, PIN_CREDS)
-    expect(view(custom)).toMatchObject({ codeLength: 4, customPin: true })
+    expect(view(custom)).toMatchObject({ codeLength: 9, customPin: true })
+    // A custom PIN of digits is a code of its own length: the box takes digits and hints that length.
     const numeric = s.start({ number: '447700900002', pin_code: '12345678' }, PIN_CREDS)
-    expect(view(numeric).customPin).toBe(true)
+    expect(view(numeric)).toMatchObject({ codeLength: 8, customPin: false })
+    expect(pinLengthHint('1234', view(numeric).codeLength ?? undefined)).toMatch(
+      /^This request's PIN has 8 digits/,
+    )
     const generated = s.start({ number: '447700900003', code_length: '6' }, CREDS)
     expect(view(generated)).toMatchObject({ codeLength: 6, customPin: false })
   })

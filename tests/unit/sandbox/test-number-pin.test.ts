@@ -36,15 +36,20 @@ describe("a test number's fixed PIN", () => {
     expect(s.call('check', { request_id: ten, code: '0123456789' }).status).toBe('0')
   })
 
-  it('gives way to a custom pin_code, whose request keeps the code_length sent', () => {
+  it("gives way to a custom pin_code, whose length is the request's code length", () => {
     const s = fakeEngine()
     s.engine.setTestNumber('447700900001', '1234')
-    const id = s.start({ number: '447700900001', pin_code: 'AKFG-3424' }, PIN_CREDS)
+    const id = s.start(
+      { number: '447700900001', pin_code: 'AKFG-3424', code_length: '6' },
+      PIN_CREDS,
+    )
     const record = s.engine.getRequest(id)
     expect(record && s.engine.adminView(record)).toMatchObject({
       pin: 'AKFG-3424',
-      code_length: 4,
+      code_length: 9,
     })
+    const emoji = s.start({ number: '447700900003', pin_code: '\u{1F600}'.repeat(4) }, PIN_CREDS)
+    expect(s.engine.adminView(s.engine.getRequest(emoji)!).code_length).toBe(4)
     const generated = s.start({ number: '447700900002', code_length: '6' }, CREDS)
     const other = s.engine.getRequest(generated)
     expect(other && s.engine.adminView(other).code_length).toBe(6)
