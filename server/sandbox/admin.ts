@@ -16,7 +16,7 @@ const MAX_LIST = 1000
 
 const ROUTES_HELP = {
   routes: [
-    'GET /__admin/requests?request_id=&number=&status=&account=&limit=&offset=',
+    'GET /__admin/requests?request_id=&number=&status=&account=&limit=&offset= (request_id: one or more ids, repeated or comma-separated)',
     'GET /__admin/requests/{request_id}',
     'GET /__admin/messages?number=&request_id=&channel=&limit=&offset=',
     'GET /__admin/events (Server-Sent Events)',
@@ -38,6 +38,19 @@ const ROUTES_HELP = {
 }
 
 const decoder = new TextDecoder()
+
+/**
+ * The ids `request_id` names in a requests list query: one, or several (repeated or
+ * comma-separated, as a search takes its `request_ids`); undefined when it names none.
+ */
+function requestIdsOf(query: URLSearchParams): string[] | undefined {
+  const ids = query
+    .getAll('request_id')
+    .flatMap((value) => value.split(','))
+    .map((id) => id.trim())
+    .filter(Boolean)
+  return ids.length > 0 ? ids : undefined
+}
 
 type JsonBody = { ok: true; value: unknown } | { ok: false; answer: Answer }
 
@@ -137,7 +150,7 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
         )
       }
       const { records, total } = engine.listRequests({
-        request_id: call.query.get('request_id') || undefined,
+        request_id: requestIdsOf(call.query),
         number: call.query.get('number') ?? undefined,
         status,
         account: call.query.get('account') ?? undefined,

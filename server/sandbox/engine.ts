@@ -233,8 +233,11 @@ export type EngineChange =
   | { type: 'forget'; ids: string[] }
 
 export interface RequestFilter {
-  /** That request only (a look-up that answers an empty list for an unknown id). */
-  request_id?: string
+  /**
+   * Those requests only (a look-up that answers an empty list for an unknown id): one id, or
+   * several (the requests a search of up to ten ids names, read at once).
+   */
+  request_id?: string | readonly string[]
   number?: string
   status?: string
   /** An account's `account_id` or its API key (see `accountIdsFor`). */
@@ -1047,11 +1050,12 @@ export class Engine {
     const number = filter.number ? (normalizeNumber(filter.number) ?? filter.number) : undefined
     const status = filter.status === undefined ? undefined : statusFilterOf(filter.status)
     const accounts = filter.account ? this.accountIdsFor(filter.account) : undefined
+    const ids = filter.request_id === undefined ? undefined : new Set([filter.request_id].flat())
     const matches: RequestRecord[] = []
     const all = [...this.requests.values()]
     for (let i = all.length - 1; i >= 0; i--) {
       const r = all[i] as RequestRecord
-      if (filter.request_id !== undefined && r.id !== filter.request_id) continue
+      if (ids && !ids.has(r.id)) continue
       if (number && r.number !== number) continue
       if (status && r.status !== status) continue
       if (accounts && !accounts.has(r.accountId)) continue

@@ -93,6 +93,24 @@ describe('GET /__admin/requests', () => {
     expect(res.status).toBe(200)
     expect(JSON.parse(res.text)).toEqual({ requests: [], total: 0 })
   })
+
+  it('looks several requests up in one read: comma-separated or repeated, unknown ids left out', async () => {
+    const first = await start({ brand: 'First' })
+    const second = await start({ brand: 'Second' })
+    await start({ brand: 'Not named' })
+    const unknown = 'f'.repeat(32)
+    const brands = (answer: unknown) =>
+      listOf(answer, 'requests').map((r) => [r.request_id, r.brand])
+    const newestFirst = [
+      [second, 'Second'],
+      [first, 'First'],
+    ]
+    const comma = await admin(sb.base, `/requests?request_id=${first},${unknown},${second}`)
+    expect(brands(comma)).toEqual(newestFirst)
+    expect((comma as Body).total).toBe(2)
+    const repeated = `/requests?request_id=${first}&request_id=${unknown}&request_id=${second}`
+    expect(brands(await admin(sb.base, repeated))).toEqual(newestFirst)
+  })
 })
 
 describe('paging and channel filter', () => {
