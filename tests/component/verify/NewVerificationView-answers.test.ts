@@ -5,18 +5,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
-import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
-import { mountNewVerification, REQUEST_ID } from './support'
+import { json, mountNewVerification, REQUEST_ID, stubDeskServer } from './support'
 
 vi.mock('@/api/sandbox', () => ({
   getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
   getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
   openSandboxEvents: vi.fn(() => ({ close() {} })),
 }))
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 let wrapper: VueWrapper
 let router: Router
@@ -27,26 +23,13 @@ let starts: number
 beforeEach(async () => {
   starts = 0
   startAnswer = { body: { request_id: REQUEST_ID, status: '0' }, status: 200 }
-  configureClient({
-    prefixUrl: 'http://127.0.0.1:9/api',
-    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init)
-      const path = new URL(request.url).pathname
-      if (path === '/api/environments') {
-        return json({
-          environments: [
-            { id: 'sandbox', label: 'Sandbox', available: true },
-            { id: 'live', label: 'Live', available: true },
-          ],
-          default: 'sandbox',
-        })
-      }
-      if (path === '/api/sandbox/verify/json' || path === '/api/sandbox/verify/psd2/json') {
-        starts++
-        return json(startAnswer.body, startAnswer.status)
-      }
-      return json({ error: { code: 'not_found', message: `unexpected call ${path}` } }, 404)
-    }) as typeof fetch,
+  stubDeskServer({
+    liveAvailable: true,
+    startPaths: ['/api/sandbox/verify/json', '/api/sandbox/verify/psd2/json'],
+    answerStart: () => {
+      starts++
+      return json(startAnswer.body, startAnswer.status)
+    },
   })
   ;({ wrapper, router } = await mountNewVerification())
   await flushPromises()

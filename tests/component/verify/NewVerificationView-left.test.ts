@@ -9,22 +9,18 @@ import { defineComponent, h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-router'
-import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 import NewVerificationView from '@/views/NewVerificationView.vue'
 import AppStartNotices from '@/components/app/AppStartNotices.vue'
 import AppLiveStatus from '@/components/app/AppLiveStatus.vue'
-import { REQUEST_ID } from './support'
+import { fillField, json, REQUEST_ID, stubDeskServer } from './support'
 
 vi.mock('@/api/sandbox', () => ({
   getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
   getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
   openSandboxEvents: vi.fn(() => ({ close() {} })),
 }))
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 /** The answers to starts, held until released. */
 let held: ((response: Response) => void)[]
@@ -44,25 +40,10 @@ beforeEach(async () => {
   sessionStorage.clear()
   held = []
   slowPage = new Promise((resolve) => (loadSlowPage = () => resolve(OtherRequest)))
-  configureClient({
-    prefixUrl: 'http://127.0.0.1:9/api',
-    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = input instanceof Request ? input : new Request(input, init)
-      const path = new URL(request.url).pathname
-      if (path === '/api/environments') {
-        return json({
-          environments: [
-            { id: 'sandbox', label: 'Sandbox', available: true },
-            { id: 'live', label: 'Live', available: false },
-          ],
-          default: 'sandbox',
-        })
-      }
-      if (path === '/api/sandbox/verify/json') {
-        return new Promise<Response>((resolve) => held.push(resolve))
-      }
-      return json({ error: { code: 'not_found', message: `unexpected call ${path}` } }, 404)
-    }) as typeof fetch,
+  stubDeskServer({
+    liveAvailable: false,
+    startPaths: ['/api/sandbox/verify/json'],
+    answerStart: () => new Promise<Response>((resolve) => held.push(resolve)),
   })
   const pinia = createPinia()
   setActivePinia(pinia)
@@ -94,11 +75,7 @@ afterEach(async () => {
 
 const OTHER_ID = 'c'.repeat(32)
 
-async function fill(id: string, value: string) {
-  const input = wrapper.get(`#${id}`)
-  await input.setValue(value)
-  await input.trigger('blur')
-}
+const fill = (id: string, value: string) => fillField(wrapper, id, value)
 
 /** Sends a start to `number` with brand `brand`; its answer is held. */
 async function sendStart(number: string, brand = 'Live Shop') {

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import type { MockInstance } from 'vitest'
 import type { AdminRequest } from '@contract/admin'
-import { ApiError } from '@/api/client'
+import { ApiError, configureClient } from '@/api/client'
 import type { EnvironmentsResponse, startVerification } from '@/api/verify'
 import NewVerificationView from '@/views/NewVerificationView.vue'
 import { admin, iso } from '../../unit/utils/admin-request-support'
@@ -104,4 +104,42 @@ export async function sendUnansweredStart(
   await fillField(wrapper, 'brand', brand)
   await wrapper.get('form[aria-label="New verification"]').trigger('submit')
   await flushPromises()
+}
+
+/** An answer of the desk's server: `body` as JSON with HTTP `status`. */
+export const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+/**
+ * Puts a stub desk server under the real API layer (only `fetch` is replaced): it lists the
+ * sandbox and Live (usable if `liveAvailable`), answers a call to one of `startPaths` with
+ * `answerStart()`, and anything else with a 404.
+ */
+export function stubDeskServer({
+  liveAvailable,
+  startPaths,
+  answerStart,
+}: {
+  liveAvailable: boolean
+  startPaths: string[]
+  answerStart: () => Response | Promise<Response>
+}): void {
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init)
+      const path = new URL(request.url).pathname
+      if (path === '/api/environments') {
+        return json({
+          environments: [
+            { id: 'sandbox', label: 'Sandbox', available: true },
+            { id: 'live', label: 'Live', available: liveAvailable },
+          ],
+          default: 'sandbox',
+        })
+      }
+      if (startPaths.includes(path)) return answerStart()
+      return json({ error: { code: 'not_found', message: `unexpected call ${path}` } }, 404)
+    }) as typeof fetch,
+  })
 }
