@@ -25,7 +25,7 @@ import { parseCsv } from '../../unit/utils/csv-support'
 import { longWait } from '../../unit/utils/admin-request-support'
 import { adminRequest } from '../verify/support'
 import {
-  clockAt,
+  answerReads,
   formStartedEntry,
   mountOnAnyPath,
   mountRequestPage,
@@ -96,12 +96,7 @@ beforeEach(() => {
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
   vi.setSystemTime(t0 + 10_000)
-  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer()],
-    missing: [],
-  })
+  answerReads({ getClock, searchRequests }, ID, t0)
   vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
   vi.mocked(cancelRequest).mockReset().mockRejectedValue(new Error('unexpected cancelRequest call'))
 })

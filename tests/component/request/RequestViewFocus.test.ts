@@ -13,7 +13,7 @@ import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from 
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { adminRequest } from '../verify/support'
-import { apiCall, clockAt, requestRouter, searchAnswer } from './support'
+import { answerReads, apiCall, requestRouter } from './support'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
 vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
@@ -55,12 +55,7 @@ beforeEach(() => {
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
   vi.setSystemTime(t0 + 10_000)
-  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(ID)],
-    missing: [],
-  })
+  answerReads({ getClock, searchRequests }, ID, t0)
   vi.mocked(openSandboxEvents).mockClear()
 })
 afterEach(async () => {
