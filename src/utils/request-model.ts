@@ -192,35 +192,270 @@ interface SearchLike {
   number: string
 }
 
+/**
+ * What this dashboard knows of a request beyond a search answer: when the next events it
+ * triggered itself went out (`trigger_next_event` answered status 0; see `triggeredEventTimes`),
+ * epoch ms on the API's clock (this browser's plus the sandbox clock's offset), in any order.
+ */
+export interface KnownActions {
+  triggeredAt?: readonly number[]
+}
+
+/**
+ * How far a time worked out here may be from the API's: its dates have whole seconds, a message
+ * may go out a little after it is due, and this browser's clock (the time of a trigger sent from
+ * here) may differ from the API's by a second or two.
+ */
+const SLACK_MS = 3_000
+/** How far apart two of the API's dates may be from what they stand for: whole seconds. */
+const ROUNDING_MS = 1_000
+
+/** Bounds of a time not known exactly, epoch ms (`-Infinity`, `Infinity`: unbounded). */
+interface Span {
+  lo: number
+  hi: number
+}
+
+const point = (at: number): Span => ({ lo: at, hi: at })
+
+/** What the events of a search answer say of their times and PINs (see `eventTimes`). */
+interface EventTimes {
+  /** When each went out, `null` when not known. */
+  at: (number | null)[]
+  /** Whether each brought a new PIN, `null` when not known. */
+  newPin: (boolean | null)[]
+  /**
+   * When the current PIN went out: exactly (`lo === hi`) or within bounds (infinite when the times
+   * are not known); `null` when there is no event.
+   */
+  pin: Span | null
+}
+
+/** Milliseconds between each event of a schedule and the next. */
+function scheduleWaits(schedule: WorkflowSchedule): number[] {
+  return schedule.events.slice(1).map((e, i) => (e.at - (schedule.events[i]?.at ?? 0)) * 1000)
+}
+
+/**
+ * Whether a message or call at `at` brought a new PIN, the current one having gone out at `pin`:
+ * only once `pinExpiry` ms have passed since. `margin` is how far off either time may be: `null`
+ * (not known) when the answer depends on where in those bounds they are.
+ */
+function renews(at: Span, pin: Span, pinExpiry: number | null, margin: number): boolean | null {
+  if (pinExpiry === null) return null
+  if (at.lo - pin.hi >= pinExpiry + margin) return true
+  if (at.hi - pin.lo < pinExpiry - margin) return false
+  return null
+}
+
+/** The PIN after an event that renewed it (`true`), did not, or may have (`null`). */
+function pinAfter(pin: Span, at: Span, renewed: boolean | null): Span {
+  if (renewed === true) return at
+  return renewed === null ? { lo: pin.lo, hi: Math.max(pin.hi, at.hi) } : pin
+}
+
+/**
+ * The timeline the request would have had if its only early events were the ones this dashboard
+ * triggered (`triggeredAt`, sorted): each event goes out when it is due (the wait after the one
+ * before) or at the next trigger if that comes first. `anchor` is the event each time is counted
+ * from (the first, or a trigger), so two times with the same anchor are apart exactly by the
+ * schedule. Null when it does not end with the last event the API reports (`end`): something
+ * else triggered an event, or a trigger of this dashboard is not known (another application,
+ * a call whose answer was lost).
+ */
+function simulate(
+  count: number,
+  start: number,
+  end: number,
+  waits: readonly number[],
+  triggeredAt: readonly number[],
+): { times: number[]; anchors: number[] } | null {
+  if ((triggeredAt[0] ?? Infinity) < start - SLACK_MS) return null
+  const times = [start]
+  const anchors = [0]
+  let next = 0
+  for (let i = 1; i < count; i++) {
+    const before = times[i - 1] ?? start
+    const wait = waits[i - 1]
+    if (wait === undefined) return null
+    const due = before + wait
+    const trigger = triggeredAt[next]
+    if (trigger !== undefined && trigger < due) {
+      times.push(Math.max(trigger, before))
+      anchors.push(i)
+      next++
+    } else {
+      times.push(due)
+      anchors.push(anchors[i - 1] ?? 0)
+    }
+  }
+  return Math.abs((times[count - 1] ?? start) - end) <= SLACK_MS ? { times, anchors } : null
+}
+
+/**
+ * When the events of a search answer went out and which brought a new PIN. The API gives the
+ * times of the first (`start`) and the last (`end`) only. Those between are worked out from the
+ * schedule and the triggers this dashboard sent when that accounts for the last event's time;
+ * otherwise they are not known, only bounded: after the event before, before the one after, and
+ * no later than the wait after the event before (a trigger only makes an event come earlier).
+ * An event brings a new PIN only if the PIN it replaces has expired by then (`pin_expiry` after it
+ * went out); where its time is only bounded, the bounds decide it if they can.
+ */
+function eventTimes(
+  count: number,
+  start: number | null,
+  end: number | null,
+  schedule: WorkflowSchedule | null,
+  triggeredAt: readonly number[],
+): EventTimes {
+  if (count === 0) return { at: [], newPin: [], pin: null }
+  const last = count === 1 ? start : end
+  const pinExpiry = schedule ? schedule.pinExpiry * 1000 : null
+  const waits = schedule ? scheduleWaits(schedule) : null
+  const sorted = [...triggeredAt].sort((a, b) => a - b)
+  const run =
+    start !== null && last !== null && waits ? simulate(count, start, last, waits, sorted) : null
+  if (start !== null && last !== null && run && pinExpiry !== null) {
+    return fromRun(run, start, last, pinExpiry)
+  }
+  return fromBounds(count, start, last, waits, pinExpiry)
+}
+
+/** `eventTimes` when the schedule and this dashboard's triggers account for every event. */
+function fromRun(
+  run: { times: number[]; anchors: number[] },
+  start: number,
+  end: number,
+  pinExpiry: number,
+): EventTimes {
+  const count = run.times.length
+  const at: number[] = []
+  for (let i = 0; i < count; i++) {
+    const worked = run.times[i] ?? start
+    // The API's own times for the first and last; the others never before the one before them,
+    // nor after the last.
+    at.push(
+      i === 0 ? start : i === count - 1 ? end : Math.min(end, Math.max(at[i - 1] ?? start, worked)),
+    )
+  }
+  const newPin: (boolean | null)[] = [true]
+  /** The event that sent the current PIN, while that is known. */
+  let pinEvent: number | null = 0
+  let pin = point(start)
+  for (let i = 1; i < count; i++) {
+    const shown = at[i] ?? end
+    const span = { lo: shown - SLACK_MS, hi: shown + SLACK_MS }
+    let renewed: boolean | null
+    if (pinEvent !== null && run.anchors[i] === run.anchors[pinEvent]) {
+      // Apart exactly by the schedule's waits.
+      renewed = (run.times[i] ?? 0) - (run.times[pinEvent] ?? 0) >= pinExpiry
+    } else if (pinEvent !== null) {
+      const apart = (run.times[i] ?? 0) - (run.times[pinEvent] ?? 0)
+      renewed = renews(point(apart), point(0), pinExpiry, SLACK_MS)
+    } else {
+      renewed = renews(span, pin, pinExpiry, SLACK_MS)
+    }
+    newPin.push(renewed)
+    if (renewed === true) pinEvent = i
+    if (renewed === null) pinEvent = null
+    pin = renewed === true ? point(shown) : pinAfter(pin, span, renewed)
+  }
+  return { at, newPin, pin }
+}
+
+/** `eventTimes` from the bounds alone: the times between the first and the last are not known. */
+function fromBounds(
+  count: number,
+  start: number | null,
+  end: number | null,
+  waits: readonly number[] | null,
+  pinExpiry: number | null,
+): EventTimes {
+  const known = (i: number) => (i === 0 ? start : i === count - 1 ? end : null)
+  const order: Span[] = []
+  for (let i = 0; i < count; i++) {
+    const at = known(i)
+    order.push(at === null ? { lo: -Infinity, hi: Infinity } : point(at))
+  }
+  // Never before the event before, never after the event after.
+  for (let i = 1; i < count; i++) order[i]!.lo = Math.max(order[i]!.lo, order[i - 1]!.lo)
+  for (let i = count - 2; i >= 0; i--) order[i]!.hi = Math.min(order[i]!.hi, order[i + 1]!.hi)
+  const spans = waits ? (withWaits(order, waits) ?? order) : order
+  const newPin: (boolean | null)[] = [true]
+  let pin = spans[0]!
+  for (let i = 1; i < count; i++) {
+    const span = spans[i]!
+    const renewed = renews(span, pin, pinExpiry, ROUNDING_MS)
+    newPin.push(renewed)
+    pin = pinAfter(pin, span, renewed)
+  }
+  // A time between is shown only where the bounds leave no more than the API's lateness open.
+  const at = spans.map(
+    (span, i) => known(i) ?? (span.hi - span.lo <= 2 * SLACK_MS ? middle(span) : null),
+  )
+  return { at, newPin, pin }
+}
+
+/**
+ * The bounds `spans` narrowed by the schedule's waits: an event goes out at the latest the wait
+ * after the one before it (give or take the API's lateness). Null when they do not fit (the
+ * parameters assumed are not the ones the request was sent with).
+ */
+function withWaits(spans: readonly Span[], waits: readonly number[]): Span[] | null {
+  const out = spans.map((s) => ({ ...s }))
+  for (let round = 0; round < out.length; round++) {
+    for (let i = 1; i < out.length; i++) {
+      const wait = (waits[i - 1] ?? Infinity) + SLACK_MS
+      out[i]!.hi = Math.min(out[i]!.hi, out[i - 1]!.hi + wait)
+      out[i - 1]!.lo = Math.max(out[i - 1]!.lo, out[i]!.lo - wait)
+    }
+  }
+  return out.every((s) => s.lo <= s.hi) ? out : null
+}
+
+/** The middle of bounds, to the whole second (as the API's own times are). */
+const middle = (span: Span) => wholeSecond((span.lo + span.hi) / 2)
+
+/** A time to the whole second below: the API dates its checks in whole seconds. */
+const wholeSecond = (at: number) => Math.floor(at / 1000) * 1000
+
+/**
+ * Wrong codes left for the current PIN, sent at `pin` (exactly or within bounds; `null`: not
+ * known, every check counts): `null` when wrong codes were checked within those bounds (before or
+ * after it, not known).
+ */
+function attemptsFor(checks: readonly TimelineCheck[], pin: Span | null): number | null {
+  if (pin === null) return attemptsLeft(checks, null)
+  const most = attemptsLeft(checks, wholeSecond(pin.hi))
+  return attemptsLeft(checks, wholeSecond(pin.lo)) === most ? most : null
+}
+
 function build(
   requestId: string,
   environment: 'sandbox' | 'live',
   s: SearchLike,
   entry: HistoryEntry | undefined,
   source: RequestModel['source'],
+  actions: KnownActions,
 ): RequestModel {
   const params = entry?.params ?? {}
   const schedule = scheduleOf(params)
   const submittedAt = parseApiDate(s.dateSubmitted) ?? entry?.createdAt ?? null
   const first = parseApiDate(s.firstEventDate)
   const last = parseApiDate(s.lastEventDate)
-  const events: TimelineEvent[] = s.events.map((e, i, all) => {
-    const planned = schedule?.events[i]
-    const at =
-      i === 0
-        ? (first ?? submittedAt)
-        : i === all.length - 1
-          ? last
-          : planned && submittedAt !== null
-            ? submittedAt + planned.at * 1000
-            : null
-    return {
-      id: e.id,
-      type: String(e.type).toLowerCase() as EventType,
-      at,
-      newPin: planned?.newPin ?? null,
-    }
-  })
+  const times = eventTimes(
+    s.events.length,
+    first ?? submittedAt,
+    last,
+    schedule,
+    actions.triggeredAt ?? [],
+  )
+  const events: TimelineEvent[] = s.events.map((e, i) => ({
+    id: e.id,
+    type: String(e.type).toLowerCase() as EventType,
+    at: times.at[i] ?? null,
+    newPin: times.newPin[i] ?? null,
+  }))
   const checks = s.checks.map((c) => ({
     code: c.code,
     status: c.status,
@@ -228,24 +463,21 @@ function build(
   }))
   const inProgress = s.status === 'IN PROGRESS' || s.status === 'UNKNOWN'
   const sent = Math.max(events.length, inProgress && submittedAt !== null ? 1 : 0)
+  // No event listed yet: the first goes out at the start.
+  const pin = times.pin ?? (submittedAt === null ? null : point(submittedAt))
   let nextEventAt: number | null = null
   let expiresAt: number | null = null
   let pinExpiresAt: number | null = null
-  let pinSentAt: number | null = submittedAt
   if (schedule && submittedAt !== null) {
-    const lastAt = events[events.length - 1]?.at ?? submittedAt
+    const lastAt = events.length === 0 ? submittedAt : (events[events.length - 1]?.at ?? null)
     const lastPlanned = schedule.events[Math.max(0, sent - 1)]
     const next = schedule.events[sent]
-    if (inProgress && next && lastPlanned) nextEventAt = lastAt + (next.at - lastPlanned.at) * 1000
-    if (inProgress && lastPlanned) expiresAt = lastAt + (schedule.expiresAt - lastPlanned.at) * 1000
-    for (let i = sent - 1; i >= 0; i--) {
-      if (schedule.events[i]?.newPin) {
-        pinSentAt = events[i]?.at ?? submittedAt + (schedule.events[i]?.at ?? 0) * 1000
-        break
-      }
+    if (lastAt !== null && inProgress && lastPlanned) {
+      if (next) nextEventAt = lastAt + (next.at - lastPlanned.at) * 1000
+      expiresAt = lastAt + (schedule.expiresAt - lastPlanned.at) * 1000
     }
-    if (inProgress && pinSentAt !== null) {
-      pinExpiresAt = pinUsableUntil(pinSentAt, schedule.pinExpiry, expiresAt)
+    if (inProgress && pin !== null && pin.lo === pin.hi) {
+      pinExpiresAt = pinUsableUntil(pin.lo, schedule.pinExpiry, expiresAt)
     }
   }
   return {
@@ -266,7 +498,7 @@ function build(
     expiresAt,
     pinExpiresAt,
     eventsLeft: schedule ? Math.max(0, schedule.events.length - sent) : null,
-    attemptsLeft: inProgress ? attemptsLeft(checks, pinSentAt) : null,
+    attemptsLeft: inProgress ? attemptsFor(checks, pin) : null,
     // Left out by a start from this dashboard: the API's default (4). Unknown for a request started
     // elsewhere (looked up): the PIN box then accepts either allowed length.
     codeLength: num(params.code_length) ?? (entry?.source === 'started' ? 4 : null),
@@ -282,11 +514,15 @@ function build(
   }
 }
 
-/** From a search answer (plus the history entry, for the parameters sent). */
+/**
+ * From a search answer (plus the history entry, for the parameters sent, and what this dashboard
+ * did to the request: see `KnownActions`).
+ */
 export function fromSearch(
   environment: 'sandbox' | 'live',
   r: SearchedRequest,
   entry?: HistoryEntry,
+  actions: KnownActions = {},
 ): RequestModel {
   const known = readSearchStatus(r.status)
   return build(
@@ -308,11 +544,15 @@ export function fromSearch(
     },
     entry,
     'search',
+    actions,
   )
 }
 
-/** From the history entry alone (its last search, or just what was sent). */
-export function fromHistory(entry: HistoryEntry): RequestModel {
+/**
+ * From the history entry alone (its last search, or just what was sent), with what this dashboard
+ * did to the request (see `KnownActions`).
+ */
+export function fromHistory(entry: HistoryEntry, actions: KnownActions = {}): RequestModel {
   const s = entry.lastSearch
   return build(
     entry.request_id,
@@ -333,5 +573,30 @@ export function fromHistory(entry: HistoryEntry): RequestModel {
     },
     entry,
     'history',
+    actions,
   )
+}
+
+/**
+ * `items` as a timeline shows them: by time, stable. A message or call (`isEvent`) whose time is
+ * not known (one between the first and the last of a live request) goes just before the next one
+ * whose time is known: it went out no later. Anything else without a time keeps its place after
+ * what precedes it.
+ */
+export function inTimeOrder<T extends { at: number | null }>(
+  items: readonly T[],
+  isEvent: (item: T) => boolean,
+): T[] {
+  const keys: number[] = []
+  items.forEach((item, i) => {
+    const later =
+      item.at === null && isEvent(item)
+        ? items.slice(i + 1).find((next) => isEvent(next) && next.at !== null)?.at
+        : undefined
+    keys.push(item.at ?? later ?? keys[i - 1] ?? 0)
+  })
+  return items
+    .map((item, index) => ({ item, index, key: keys[index] ?? 0 }))
+    .sort((a, b) => a.key - b.key || a.index - b.index)
+    .map(({ item }) => item)
 }

@@ -537,6 +537,32 @@ export function unansweredControl<C extends LoggedCall & { body?: Record<string,
   return { call: last, cmd: typeof cmd === 'string' ? cmd : null }
 }
 
+/**
+ * When the next events this dashboard triggered for request `requestId` went out, oldest first:
+ * each `trigger_next_event` the API answered status 0 sent one, between the call's start and its
+ * answer (the middle of that is taken). Epoch ms on the API's clock: this browser's plus
+ * `clockOffsetMs` (how far the sandbox clock runs ahead). A trigger whose answer was lost is not
+ * among them: whether it sent an event is not known.
+ */
+export function triggeredEventTimes(
+  calls: readonly (LoggedCall & { body?: Record<string, string> | null })[],
+  requestId: string,
+  clockOffsetMs = 0,
+): number[] {
+  return calls
+    .filter(
+      (call) =>
+        call.method !== 'GET' &&
+        call.pending !== true &&
+        /(^|\/)verify\/control\//.test(call.path) &&
+        call.body?.cmd === 'trigger_next_event' &&
+        call.body.request_id === requestId &&
+        verifyStatus(call.response) === '0',
+    )
+    .map((call) => call.startedAt + call.durationMs / 2 + clockOffsetMs)
+    .sort((a, b) => a - b)
+}
+
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */
 const CODE_LENGTH = LIMITS.pinCodeLength
 
