@@ -1,0 +1,198 @@
+/**
+ * The answer to the last action as the request page says it: the answer as it came, with what the
+ * page learnt since. A wrong code answered while the PIN had expired says what can help instead;
+ * a check whose answer was lost says what a read sent after it found (and, if the field took its
+ * code back, to press Check code); a wrong code's answer says a new PIN has been sent since, once
+ * one was.
+ */
+import {
+  computed,
+  ref,
+  shallowRef,
+  toValue,
+  watch,
+  type ComputedRef,
+  type MaybeRefOrGetter,
+  type Ref,
+  type ShallowRef,
+} from 'vue'
+import type { ActionOutcome } from '@/utils/request-actions'
+import type { RequestModel } from '@/utils/request-model'
+import { expiredPinAdvice } from '@/utils/request-state'
+import type { LostCheckFate } from './useLostCheckCode'
+
+export interface ShownOutcomeSources {
+  /** The answer to the last action sent from this page. */
+  outcome: MaybeRefOrGetter<ActionOutcome | null>
+  /** The request as the page last read it (null: not read yet). */
+  model: MaybeRefOrGetter<RequestModel | null>
+  /** The time now, on the request's clock (epoch ms). */
+  now: MaybeRefOrGetter<number>
+  /** Why the request is gone (the sandbox no longer knows it); null while it is not. */
+  gone: MaybeRefOrGetter<string | null>
+  /** What reads of the request say of its lost check. */
+  lostCheckFate: MaybeRefOrGetter<LostCheckFate>
+  /** Whether the PIN field took back the code of the lost check (useLostCheckCode). */
+  codeRestored: MaybeRefOrGetter<boolean>
+}
+
+/** What the answer to a lost check says once a read settled it. */
+const LOST_CHECK_SETTLED = {
+  not_processed: {
+    title: 'The lost check was not processed',
+    message: 'A search sent after it lists no such check: it used no attempt.',
+    nextStep: 'Enter the code again.',
+  },
+  processed: {
+    title: 'The lost check was processed',
+    message: 'A search sent after it lists it: the attempts left count it.',
+    nextStep: '',
+  },
+} as const
+
+/**
+ * A wrong code (16) answered while the PIN had expired: entering a code again cannot help until a
+ * new PIN comes, so the answer's next step says what can. Decided as the answer comes (the text
+ * then stays as it was said, whatever the clock does next).
+ */
+function useExpiredPinAnswer(
+  sources: ShownOutcomeSources,
+): Readonly<ShallowRef<{ outcome: ActionOutcome; nextStep: string } | null>> {
+  const answered = shallowRef<{ outcome: ActionOutcome; nextStep: string } | null>(null)
+  // As soon as the answer is in, not after the refresh that follows it.
+  watch(
+    () => toValue(sources.outcome),
+    (answer) => {
+      const m = toValue(sources.gone) ? null : toValue(sources.model)
+      const expired =
+        answer?.action === 'check' &&
+        answer.status === '16' &&
+        m &&
+        expiredPinAdvice(m, toValue(sources.now))
+      answered.value = expired
+        ? {
+            outcome: answer,
+            nextStep:
+              m.eventsLeft === 0
+                ? 'The PIN had expired and no message or call is left to bring a new one: start a new verification once this one expires.'
+                : 'The PIN had expired, so no code can match it: wait for the next message or call, which brings a new PIN, or trigger the next event now.',
+          }
+        : null
+    },
+  )
+  return answered
+}
+
+/**
+ * A check whose answer was lost, once a read sent after it says what became of it: its answer
+ * ("may still have been processed… look the request up") then says that instead. Kept for that
+ * answer: the read that settled it may later drop out of the call log.
+ */
+function useSettledLostCheck(
+  sources: ShownOutcomeSources,
+): Readonly<ShallowRef<{ outcome: ActionOutcome; fate: 'processed' | 'not_processed' } | null>> {
+  const settled = shallowRef<{
+    outcome: ActionOutcome
+    fate: 'processed' | 'not_processed'
+  } | null>(null)
+  watch(
+    [() => toValue(sources.outcome), () => toValue(sources.lostCheckFate)],
+    ([answer, fate]) => {
+      if (answer?.action !== 'check' || answer.failure !== 'maybe') settled.value = null
+      else if (settled.value?.outcome === answer) return
+      else if (fate === 'processed' || fate === 'not_processed') {
+        settled.value = { outcome: answer, fate }
+      }
+    },
+    { immediate: true },
+  )
+  return settled
+}
+
+/**
+ * A wrong code's answer ("… the third wrong code ends the request") no longer holds once a new PIN
+ * was sent (workflow 1's later messages bring one, with its attempts again): seen as the attempts
+ * left rising above the fewest seen since that answer (the attempt it used shows only in the read
+ * that follows it).
+ *
+ * Not the test useLostCheckCode makes before it puts a lost check's code back (more events that
+ * brought a PIN or may have, or more attempts, than when the check was sent): that one must hold
+ * across a reload, so it compares what was kept with what is read, and it counts an event that only
+ * may have brought a PIN, as holding a code back wrongly costs a retype. Here the page says a new
+ * PIN "has been sent", so such an event does not count; and after a wrong code the attempts left
+ * are below a new PIN's, so a new PIN shows as a rise.
+ */
+function useNewPinSinceAnswer(sources: ShownOutcomeSources): Readonly<Ref<boolean>> {
+  const attemptsLeft = () => toValue(sources.model)?.attemptsLeft ?? null
+  const newPinSince = ref(false)
+  let fewestAttempts: number | null = null
+  watch(
+    () => toValue(sources.outcome),
+    () => {
+      newPinSince.value = false
+      fewestAttempts = attemptsLeft()
+    },
+    { flush: 'sync' },
+  )
+  watch(attemptsLeft, (left) => {
+    if (left === null) return
+    if (fewestAttempts !== null && left > fewestAttempts) newPinSince.value = true
+    fewestAttempts = fewestAttempts === null ? left : Math.min(fewestAttempts, left)
+  })
+  return newPinSince
+}
+
+/** Two answers that say the same in every field. */
+function sameOutcome(a: ActionOutcome, b: ActionOutcome): boolean {
+  const keys = Object.keys(a) as (keyof ActionOutcome)[]
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
+}
+
+/**
+ * The answer to the last action as the page says it (null: no action answered on this page).
+ * Every read of the request (the poll, the stream) makes it anew: the same answer said the same way
+ * stays the same object, so it is neither counted as said again ("2 times in a row") nor read out
+ * again.
+ */
+export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<ActionOutcome | null> {
+  const expiredPinAnswer = useExpiredPinAnswer(sources)
+  const lostCheckSettled = useSettledLostCheck(sources)
+  const newPinSince = useNewPinSinceAnswer(sources)
+
+  /** The answer to the last action, with what the page learnt since. */
+  function sayOutcome(): ActionOutcome | null {
+    const outcome = toValue(sources.outcome)
+    const answer = expiredPinAnswer.value
+    if (answer && answer.outcome === outcome) {
+      return { ...answer.outcome, nextStep: answer.nextStep }
+    }
+    const lost = lostCheckSettled.value
+    if (lost && lost.outcome === outcome) {
+      const said = { ...lost.outcome, ...LOST_CHECK_SETTLED[lost.fate] }
+      return lost.fate === 'not_processed' && toValue(sources.codeRestored)
+        ? { ...said, nextStep: 'Press Check code: the code it sent is back in the field.' }
+        : said
+    }
+    return outcome
+  }
+  /** The answer to the last action, with a new PIN since a wrong code said. */
+  function outcomeNow(): ActionOutcome | null {
+    const said = sayOutcome()
+    if (!said || !newPinSince.value || said.action !== 'check' || said.status !== '16') return said
+    const left = toValue(sources.model)?.attemptsLeft
+    return {
+      ...said,
+      nextStep: `A new PIN has been sent since this answer${left ? `, with ${left} attempts` : ''}: enter the code from the newest message or call.`,
+    }
+  }
+
+  /** The answer last said, as it came from the action (not as said). */
+  let saidFor: ActionOutcome | null = null
+  return computed<ActionOutcome | null>((previous) => {
+    const source = toValue(sources.outcome)
+    const said = outcomeNow()
+    if (previous && said && source === saidFor && sameOutcome(previous, said)) return previous
+    saidFor = source
+    return said
+  })
+}
