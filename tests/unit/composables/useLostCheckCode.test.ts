@@ -1,0 +1,147 @@
+/**
+ * The code of a check whose answer was lost comes back into the PIN field once a read shows the
+ * check was not processed, for the same PIN only; never once it was processed, or after another
+ * check.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { nextTick, ref } from 'vue'
+import { createPinia, setActivePinia } from 'pinia'
+import { useLostCheckCode, type LostCheckFate } from '@/composables/useLostCheckCode'
+import { usePinDraftsStore } from '@/stores/pin-drafts'
+import type { EnvironmentId } from '@/api/verify'
+import type { ActionOutcome } from '@/utils/request-actions'
+import type { RequestModel } from '@/utils/request-model'
+import {
+  checkAnswer,
+  lostCheckAnswer,
+  pinEvent,
+  requestModel,
+  runComposable,
+  stopComposables,
+} from './support'
+
+const ID = 'abcdef0123456789abcdef0123456789'
+
+beforeEach(() => setActivePinia(createPinia()))
+afterEach(stopComposables)
+
+function page(model: RequestModel | null = requestModel()) {
+  const sources = {
+    model: ref<RequestModel | null>(model),
+    gone: ref<string | null>(null),
+    isLoading: ref(false),
+    environment: ref<EnvironmentId>('sandbox'),
+    outcome: ref<ActionOutcome | null>(null),
+    lostCheckFate: ref<LostCheckFate>(null),
+  }
+  const lost = runComposable(() => useLostCheckCode(() => ID, sources))
+  /** The agent sends `code`; its answer comes (the page learns of it before any read). */
+  async function check(code: string, answer: ActionOutcome): Promise<void> {
+    lost.sent(code)
+    sources.outcome.value = answer
+    await nextTick()
+  }
+  /** A read of the request (sent after the check) shows `patch` and what became of the check. */
+  async function read(fate: LostCheckFate, patch: Partial<RequestModel> = {}): Promise<void> {
+    sources.isLoading.value = true
+    sources.lostCheckFate.value = fate
+    await nextTick()
+    sources.model.value = { ...sources.model.value!, ...patch }
+    sources.isLoading.value = false
+    await nextTick()
+  }
+  return { ...sources, ...lost, check, read }
+}
+
+describe('useLostCheckCode: a lost check shown not processed', () => {
+  it('hands its code back to the field, once the read that said so is over', async () => {
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    await p.read('doubt')
+    expect(p.restoredCode.value).toBeNull()
+
+    p.isLoading.value = true
+    p.lostCheckFate.value = 'not_processed'
+    await nextTick()
+    expect(p.restoredCode.value, 'decided once the page shows what it read').toBeNull()
+    p.isLoading.value = false
+    await nextTick()
+    expect(p.restoredCode.value).toEqual({ code: '1234' })
+  })
+
+  it('tells the page when the field took it back', async () => {
+    const p = page()
+    expect(p.codeRestored.value).toBe(false)
+    p.restored()
+    expect(p.codeRestored.value).toBe(true)
+  })
+
+  it('waits for the request to be read (a page opened again knows the fate first)', async () => {
+    const p = page(null)
+    await p.check('1234', lostCheckAnswer())
+    p.lostCheckFate.value = 'not_processed'
+    await nextTick()
+    expect(p.restoredCode.value).toBeNull()
+    p.model.value = requestModel()
+    await nextTick()
+    expect(p.restoredCode.value).toEqual({ code: '1234' })
+  })
+
+  it('is the same PIN when an event sent since brought none', async () => {
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    await p.read('not_processed', { events: [pinEvent('e1', true), pinEvent('e2', false)] })
+    expect(p.restoredCode.value).toEqual({ code: '1234' })
+  })
+})
+
+describe('useLostCheckCode: the code is not handed back', () => {
+  it.each([
+    ['brought one', true],
+    ['may have brought one (not known)', null],
+  ])('once a new PIN was sent since: an event that %s', async (_, newPin) => {
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    await p.read('not_processed', { events: [pinEvent('e1', true), pinEvent('e2', newPin)] })
+    expect(p.restoredCode.value).toBeNull()
+  })
+
+  it('once a new PIN was sent since: more attempts left than when it was sent', async () => {
+    const p = page(requestModel({ attemptsLeft: 2 }))
+    await p.check('1234', lostCheckAnswer())
+    await p.read('not_processed', { attemptsLeft: 3 })
+    expect(p.restoredCode.value).toBeNull()
+  })
+
+  it('once the check was shown processed, and it is forgotten then', async () => {
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    await p.read('processed')
+    expect(p.restoredCode.value).toBeNull()
+    expect(usePinDraftsStore().lost(ID)).toBeNull()
+  })
+
+  it('once another check was sent from the page', async () => {
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    p.sent('5678')
+    await p.read('not_processed')
+    expect(p.restoredCode.value).toBeNull()
+  })
+
+  it('for a check that was answered', async () => {
+    const p = page()
+    await p.check('1234', checkAnswer('16'))
+    await p.read('not_processed')
+    expect(p.restoredCode.value).toBeNull()
+    expect(usePinDraftsStore().lost(ID)).toBeNull()
+  })
+
+  it('for a request the sandbox no longer knows', async () => {
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    p.gone.value = 'reset'
+    await p.read('not_processed')
+    expect(p.restoredCode.value).toBeNull()
+  })
+})

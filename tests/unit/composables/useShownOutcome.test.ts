@@ -1,0 +1,204 @@
+/**
+ * What the request page says of the last action's answer, given what it learnt since the answer
+ * came: an expired PIN, what a later read found of a lost check, a new PIN sent since a wrong code.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { nextTick, ref } from 'vue'
+import { useShownOutcome } from '@/composables/useShownOutcome'
+import type { LostCheckFate } from '@/composables/useLostCheckCode'
+import type { ActionOutcome } from '@/utils/request-actions'
+import type { RequestModel } from '@/utils/request-model'
+import {
+  T0,
+  checkAnswer,
+  lostCheckAnswer,
+  requestModel,
+  runComposable,
+  stopComposables,
+} from './support'
+
+afterEach(stopComposables)
+
+function page(model: RequestModel = requestModel()) {
+  const sources = {
+    outcome: ref<ActionOutcome | null>(null),
+    model: ref<RequestModel | null>(model),
+    now: ref(T0 + 10_000),
+    gone: ref<string | null>(null),
+    lostCheckFate: ref<LostCheckFate>(null),
+    codeRestored: ref(false),
+  }
+  const shown = runComposable(() => useShownOutcome(sources))
+  /** The answer to an action comes (the page learns of it before any read that follows). */
+  async function answer(outcome: ActionOutcome): Promise<void> {
+    sources.outcome.value = outcome
+    await nextTick()
+  }
+  /** A read of the request shows `patch`. */
+  async function read(patch: Partial<RequestModel>): Promise<void> {
+    sources.model.value = { ...sources.model.value!, ...patch }
+    await nextTick()
+  }
+  return { ...sources, shown, answer, read }
+}
+
+describe('useShownOutcome: an answer the page learnt nothing more about', () => {
+  it('is said as it came, and nothing is said before an action was answered', async () => {
+    const p = page()
+    expect(p.shown.value).toBeNull()
+    const wrong = checkAnswer('16')
+    await p.answer(wrong)
+    expect(p.shown.value).toEqual(wrong)
+  })
+})
+
+describe('useShownOutcome: a wrong code answered while the PIN had expired', () => {
+  const expired = { pinExpiresAt: T0 + 5_000 }
+
+  it('says to wait for the next message or call, which brings a new PIN', async () => {
+    const p = page(requestModel(expired))
+    await p.answer(checkAnswer('16'))
+    expect(p.shown.value?.nextStep).toBe(
+      'The PIN had expired, so no code can match it: wait for the next message or call, which brings a new PIN, or trigger the next event now.',
+    )
+  })
+
+  it('says to start a new verification when no message or call is left', async () => {
+    const p = page(requestModel({ ...expired, eventsLeft: 0 }))
+    await p.answer(checkAnswer('16'))
+    expect(p.shown.value?.nextStep).toBe(
+      'The PIN had expired and no message or call is left to bring a new one: start a new verification once this one expires.',
+    )
+  })
+
+  it('is decided as the answer comes: what the clock does next changes nothing said', async () => {
+    const p = page(requestModel(expired))
+    await p.answer(checkAnswer('16'))
+    const said = p.shown.value
+    p.now.value = T0
+    await nextTick()
+    expect(p.shown.value).toBe(said)
+    expect(p.shown.value?.nextStep).toContain('The PIN had expired')
+  })
+
+  it('keeps the answer as it came while the PIN is still valid, or for a request gone', async () => {
+    const valid = page()
+    const wrong = checkAnswer('16')
+    await valid.answer(wrong)
+    expect(valid.shown.value?.nextStep).toBe(wrong.nextStep)
+
+    const gone = page(requestModel(expired))
+    gone.gone.value = 'reset'
+    await gone.answer(wrong)
+    expect(gone.shown.value?.nextStep).toBe(wrong.nextStep)
+  })
+
+  it('is not said for the answer of a later action', async () => {
+    const p = page(requestModel(expired))
+    await p.answer(checkAnswer('16'))
+    const refused = checkAnswer('3', { at: T0 + 20_000 })
+    p.outcome.value = refused
+    expect(p.shown.value, 'from the moment it comes').toEqual(refused)
+    await nextTick()
+    expect(p.shown.value).toEqual(refused)
+  })
+})
+
+describe('useShownOutcome: a check whose answer was lost', () => {
+  it('says it was not processed once a read sent after it says so', async () => {
+    const p = page()
+    await p.answer(lostCheckAnswer())
+    p.lostCheckFate.value = 'doubt'
+    await nextTick()
+    expect(p.shown.value?.title).toBe('No answer came')
+
+    p.lostCheckFate.value = 'not_processed'
+    await nextTick()
+    expect(p.shown.value).toMatchObject({
+      title: 'The lost check was not processed',
+      message: 'A search sent after it lists no such check: it used no attempt.',
+      nextStep: 'Enter the code again.',
+    })
+  })
+
+  it('says to press Check code once the field took its code back', async () => {
+    const p = page()
+    await p.answer(lostCheckAnswer())
+    p.lostCheckFate.value = 'not_processed'
+    p.codeRestored.value = true
+    await nextTick()
+    expect(p.shown.value?.nextStep).toBe('Press Check code: the code it sent is back in the field.')
+  })
+
+  it('says it was processed, and keeps saying so once the read drops out of the call log', async () => {
+    const p = page()
+    await p.answer(lostCheckAnswer())
+    p.lostCheckFate.value = 'processed'
+    await nextTick()
+    expect(p.shown.value).toMatchObject({
+      title: 'The lost check was processed',
+      message: 'A search sent after it lists it: the attempts left count it.',
+      nextStep: '',
+    })
+    p.lostCheckFate.value = null
+    await nextTick()
+    expect(p.shown.value?.title).toBe('The lost check was processed')
+  })
+
+  it('is not said for the answer of a later action', async () => {
+    const p = page()
+    await p.answer(lostCheckAnswer())
+    p.lostCheckFate.value = 'not_processed'
+    await nextTick()
+    const wrong = checkAnswer('16')
+    p.outcome.value = wrong
+    expect(p.shown.value, 'from the moment it comes').toEqual(wrong)
+    await nextTick()
+    expect(p.shown.value).toEqual(wrong)
+  })
+})
+
+describe('useShownOutcome: a new PIN sent since a wrong code', () => {
+  const NEW_PIN =
+    'A new PIN has been sent since this answer, with 3 attempts: enter the code from the newest message or call.'
+
+  it('says so once the attempts left rise again, after the read that counted the wrong code', async () => {
+    const p = page()
+    const wrong = checkAnswer('16')
+    await p.answer(wrong)
+    await p.read({ attemptsLeft: 2 })
+    expect(p.shown.value?.nextStep).toBe(wrong.nextStep)
+    await p.read({ attemptsLeft: 3 })
+    expect(p.shown.value?.nextStep).toBe(NEW_PIN)
+  })
+
+  it('says nothing of a new PIN while the attempts only fall', async () => {
+    const p = page(requestModel({ attemptsLeft: 2 }))
+    const wrong = checkAnswer('16')
+    await p.answer(wrong)
+    await p.read({ attemptsLeft: 1 })
+    await p.read({ attemptsLeft: 1, events: [] })
+    expect(p.shown.value?.nextStep).toBe(wrong.nextStep)
+  })
+
+  it('starts over with the next answer', async () => {
+    const p = page()
+    await p.answer(checkAnswer('16'))
+    await p.read({ attemptsLeft: 2 })
+    await p.read({ attemptsLeft: 3 })
+    const again = checkAnswer('16', { at: T0 + 60_000 })
+    await p.answer(again)
+    expect(p.shown.value?.nextStep).toBe(again.nextStep)
+  })
+
+  it('stays the same answer through later reads that change nothing said', async () => {
+    const p = page()
+    await p.answer(checkAnswer('16'))
+    await p.read({ attemptsLeft: 2 })
+    await p.read({ attemptsLeft: 3 })
+    const said = p.shown.value
+    for (let i = 0; i < 3; i++) await p.read({ attemptsLeft: 3 })
+    expect(p.shown.value).toBe(said)
+    expect(said?.nextStep).toBe(NEW_PIN)
+  })
+})
