@@ -6,6 +6,7 @@ import {
   searchRequests,
   startPsd2,
   startVerification,
+  type SearchResult,
   type StartResult,
 } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
@@ -19,6 +20,7 @@ import {
   REQUEST_ID,
   startTimedOut,
 } from './support'
+import { clockAt } from '../request/support'
 import { deferred } from '../../support/deferred'
 
 const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected ${name} call`))
@@ -39,6 +41,19 @@ vi.mock('@/api/sandbox', () => ({
 
 const start = vi.mocked(startVerification)
 const psd2 = vi.mocked(startPsd2)
+
+/** A start refused with status 10, naming BLOCKER_ID as the request already in progress. */
+const refusedByBlocker = (): StartResult => ({
+  status: '10',
+  request_id: BLOCKER_ID,
+  error_text: 'Concurrent verifications to the same number are not allowed',
+})
+/** A search for BLOCKER_ID that finds nothing (status 101). */
+const blockerNotFound = (): SearchResult => ({
+  kind: 'not_found',
+  ids: [BLOCKER_ID],
+  error_text: 'No response found',
+})
 
 let wrapper: VueWrapper
 
@@ -69,6 +84,17 @@ function errorOf(id: string): string {
 
 async function submit() {
   await wrapper.get('form[aria-label="New verification"]').trigger('submit')
+  await flushPromises()
+}
+
+/**
+ * Closes the page and opens it again with a new Pinia: `prepare` and `keepDraft` as in
+ * `mountNewVerification`, which clears the browser storage first.
+ */
+async function reopen(...options: Parameters<typeof mountNewVerification>): Promise<void> {
+  wrapper.unmount()
+  await useRequestsStore().dispose()
+  ;({ wrapper } = await mountNewVerification(...options))
   await flushPromises()
 }
 
@@ -262,10 +288,7 @@ describe('the new verification form: rules and messages', () => {
     await fill('number', '+447700900123')
     await fill('payee', 'Acme Shop')
     await fill('pin_expiry', '240')
-    wrapper.unmount()
-    await useRequestsStore().dispose()
-    ;({ wrapper } = await mountNewVerification(undefined, { keepDraft: true }))
-    await flushPromises()
+    await reopen(undefined, { keepDraft: true })
     const value = (id: string) => (wrapper.get(`#${id}`).element as HTMLInputElement).value
     expect(wrapper.get('input[name="kind"][value="psd2"]').element).toHaveProperty('checked', true)
     expect(value('number')).toBe('+447700900123')
@@ -277,10 +300,7 @@ describe('the new verification form: rules and messages', () => {
     await fill('amount', '12.50')
     await submit()
     expect(psd2).toHaveBeenCalledTimes(1)
-    wrapper.unmount()
-    await useRequestsStore().dispose()
-    ;({ wrapper } = await mountNewVerification(undefined, { keepDraft: true }))
-    await flushPromises()
+    await reopen(undefined, { keepDraft: true })
     expect(value('number')).toBe('')
     expect(wrapper.get('input[name="kind"][value="request"]').element).toHaveProperty(
       'checked',
@@ -377,10 +397,7 @@ describe('the language: the API default (by the number) unless one is chosen', (
   })
 
   it('"Send again" of a start sent without lg sends it again without lg, whatever the Settings default', async () => {
-    wrapper.unmount()
-    await useRequestsStore().dispose()
-    ;({ wrapper } = await mountNewVerification())
-    await flushPromises()
+    await reopen()
     start.mockRejectedValueOnce(new ApiError('timeout', 'No answer within 30 s.'))
     await fill('number', '+33612345678')
     await submit()
@@ -417,8 +434,6 @@ describe('the environment', () => {
   })
 
   it('sends to live once it is configured and chosen', async () => {
-    wrapper.unmount()
-    await useRequestsStore().dispose()
     vi.mocked(getEnvironments).mockResolvedValue({
       environments: [
         { id: 'sandbox', label: 'Sandbox', available: true },
@@ -426,8 +441,7 @@ describe('the environment', () => {
       ],
       default: 'sandbox',
     })
-    ;({ wrapper } = await mountNewVerification())
-    await flushPromises()
+    await reopen()
     expect(wrapper.text()).toContain('key ab12…')
     await wrapper.get('input[name="environment"][value="live"]').setValue(true)
     start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
@@ -589,18 +603,10 @@ describe('status 10: a verification to this number is already in progress', () =
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
     vi.setSystemTime(t0 + 10_000)
     vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
-    vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+    vi.mocked(getClock).mockResolvedValue(clockAt(t0))
     vi.mocked(cancelRequest).mockResolvedValue({ status: '0', command: 'cancel' })
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [BLOCKER_ID],
-      error_text: 'No response found',
-    })
-    start.mockResolvedValueOnce({
-      status: '10',
-      request_id: BLOCKER_ID,
-      error_text: 'Concurrent verifications to the same number are not allowed',
-    })
+    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
+    start.mockResolvedValueOnce(refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
@@ -642,15 +648,11 @@ describe('status 10: a verification to this number is already in progress', () =
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
     vi.setSystemTime(t0 + 40_000)
     vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
-    vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
+    vi.mocked(getClock).mockResolvedValue(clockAt(t0))
     vi.mocked(cancelRequest).mockRejectedValue(
       new ApiError('offline', 'This browser is offline: nothing was sent.'),
     )
-    start.mockResolvedValueOnce({
-      status: '10',
-      request_id: BLOCKER_ID,
-      error_text: 'Concurrent verifications to the same number are not allowed',
-    })
+    start.mockResolvedValueOnce(refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
@@ -666,30 +668,15 @@ describe('status 10: a verification to this number is already in progress', () =
 describe('status 10 naming a request search does not know (101)', () => {
   async function refusedWithStatus10(): Promise<void> {
     vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(getClock).mockResolvedValue({
-      now: '',
-      now_ms: Date.now(),
-      offset_ms: 0,
-      next_due_at: null,
-    })
-    start.mockResolvedValueOnce({
-      status: '10',
-      request_id: BLOCKER_ID,
-      error_text: 'Concurrent verifications to the same number are not allowed',
-    })
+    vi.mocked(getClock).mockResolvedValue(clockAt(Date.now()))
+    start.mockResolvedValueOnce(refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
   }
 
   it('says the blocking request could not be found and what to do, never an endless loading', async () => {
-    vi.mocked(searchRequests)
-      .mockReset()
-      .mockResolvedValue({
-        kind: 'not_found',
-        ids: [BLOCKER_ID],
-        error_text: 'No response found',
-      })
+    vi.mocked(searchRequests).mockReset().mockResolvedValue(blockerNotFound())
     await refusedWithStatus10()
     const panel = wrapper.get('[data-test="blocking-request"]')
     expect(panel.text()).not.toMatch(/loading/i)
@@ -709,8 +696,6 @@ describe('status 10 naming a request search does not know (101)', () => {
   })
 
   it('says the same of a live start, searching live only (no sandbox admin call)', async () => {
-    wrapper.unmount()
-    await useRequestsStore().dispose()
     vi.mocked(getEnvironments).mockResolvedValue({
       environments: [
         { id: 'sandbox', label: 'Sandbox', available: true },
@@ -718,23 +703,10 @@ describe('status 10 naming a request search does not know (101)', () => {
       ],
       default: 'sandbox',
     })
-    ;({ wrapper } = await mountNewVerification(() =>
-      localStorage.setItem('verify-desk:environment', 'live'),
-    ))
-    await flushPromises()
+    await reopen(() => localStorage.setItem('verify-desk:environment', 'live'))
     vi.mocked(getAdminRequest).mockClear()
-    vi.mocked(searchRequests)
-      .mockReset()
-      .mockResolvedValue({
-        kind: 'not_found',
-        ids: [BLOCKER_ID],
-        error_text: 'No response found',
-      })
-    start.mockResolvedValueOnce({
-      status: '10',
-      request_id: BLOCKER_ID,
-      error_text: 'Concurrent verifications to the same number are not allowed',
-    })
+    vi.mocked(searchRequests).mockReset().mockResolvedValue(blockerNotFound())
+    start.mockResolvedValueOnce(refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
@@ -896,12 +868,7 @@ describe('a start without an answer', () => {
     expect(stored).not.toContain('4321')
 
     // A reload (a new Pinia and page) on the same browser storage.
-    wrapper.unmount()
-    await useRequestsStore().dispose()
-    ;({ wrapper } = await mountNewVerification(() =>
-      localStorage.setItem('verify-desk:unanswered-starts', stored),
-    ))
-    await flushPromises()
+    await reopen(() => localStorage.setItem('verify-desk:unanswered-starts', stored))
     const list = wrapper.get('[data-test="unanswered-starts"]')
     expect(list.get('h2').text()).toBe('Starts without an answer')
     const item = list.get('[data-test="unanswered-start"]')
@@ -927,8 +894,6 @@ describe('a start without an answer', () => {
 
   /** Remounts the page with live configured too. */
   async function mountWithLive(): Promise<void> {
-    wrapper.unmount()
-    await useRequestsStore().dispose()
     vi.mocked(getEnvironments).mockResolvedValue({
       environments: [
         { id: 'sandbox', label: 'Sandbox', available: true },
@@ -936,8 +901,7 @@ describe('a start without an answer', () => {
       ],
       default: 'sandbox',
     })
-    ;({ wrapper } = await mountNewVerification())
-    await flushPromises()
+    await reopen()
   }
   const chooseEnvironment = (id: 'sandbox' | 'live') =>
     wrapper.get(`input[name="environment"][value="${id}"]`).setValue(true)
@@ -1007,11 +971,7 @@ describe('a start without an answer', () => {
     await fill('number', '+447700900123')
     await fill('brand', 'Live Shop')
     await submit()
-    start.mockResolvedValueOnce({
-      status: '10',
-      request_id: BLOCKER_ID,
-      error_text: 'Concurrent verifications to the same number are not allowed',
-    })
+    start.mockResolvedValueOnce(refusedByBlocker())
     await submit()
     expect(start).toHaveBeenCalledTimes(2)
     const alert = wrapper.get('[role="alert"]')
@@ -1076,10 +1036,7 @@ describe('a start without an answer that a status 10 already named (kept from be
 
 describe('the environment picker when the list of environments could not be loaded', () => {
   async function remount() {
-    wrapper.unmount()
-    await useRequestsStore().dispose()
-    ;({ wrapper } = await mountNewVerification())
-    await flushPromises()
+    await reopen()
     return wrapper.get('fieldset.env-picker')
   }
 
@@ -1132,12 +1089,7 @@ describe('the environment picker when the list of environments could not be load
 
 describe('a stored Live choice when live is no longer available', () => {
   it('stays Live, says so, and blocks the start with the reason instead of using the sandbox', async () => {
-    wrapper.unmount()
-    await useRequestsStore().dispose()
-    ;({ wrapper } = await mountNewVerification(() =>
-      localStorage.setItem('verify-desk:environment', 'live'),
-    ))
-    await flushPromises()
+    await reopen(() => localStorage.setItem('verify-desk:environment', 'live'))
     expect(wrapper.get('input[name="environment"][value="live"]').element).toHaveProperty(
       'checked',
       true,
@@ -1190,17 +1142,9 @@ describe('announcements and focus on New verification', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
     vi.setSystemTime(t0 + 10_000)
     vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
-    vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: t0, offset_ms: 0, next_due_at: null })
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [BLOCKER_ID],
-      error_text: 'No response found',
-    })
-    start.mockResolvedValueOnce({
-      status: '10',
-      request_id: BLOCKER_ID,
-      error_text: 'Concurrent verifications to the same number are not allowed',
-    })
+    vi.mocked(getClock).mockResolvedValue(clockAt(t0))
+    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
+    start.mockResolvedValueOnce(refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     const alert = wrapper.get('[role="alert"]')
