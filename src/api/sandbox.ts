@@ -53,6 +53,26 @@ export async function getAdminRequest(requestId: string): Promise<AdminRequest |
   return requests.find((r) => r.request_id === requestId) ?? null
 }
 
+/** Ids read at once: as many as one search takes. */
+export const ADMIN_READ_IDS = 10
+
+/**
+ * The requests among `ids` (at most `ADMIN_READ_IDS`) the sandbox knows, newest first; an id it
+ * does not know is left out.
+ */
+export async function getAdminRequests(ids: readonly string[]): Promise<AdminRequest[]> {
+  if (ids.length === 0) return []
+  if (ids.length > ADMIN_READ_IDS) {
+    throw new RangeError(`At most ${ADMIN_READ_IDS} request_ids are read at once.`)
+  }
+  const { requests } = await apiRequest<AdminRequestList>('GET', `${ADMIN}/requests`, {
+    // Repeated, as search sends its ids: the call log files the read under each of them.
+    query: { request_id: [...ids], limit: String(ids.length) },
+  })
+  const named = new Set(ids)
+  return requests.filter((r) => named.has(r.request_id))
+}
+
 /** The handset's messages, newest first. */
 export function listMessages(
   filter: { number?: string; request_id?: string; limit?: number; offset?: number } = {},

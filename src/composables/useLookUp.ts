@@ -6,7 +6,7 @@
  * (never more reads than searches); a failed read leaves the entries as the search wrote them.
  */
 import type { EnvironmentId } from '@/api/verify'
-import { ADMIN_READ_IDS, getAdminRequests } from '@/api/sandbox-requests'
+import { ADMIN_READ_IDS, getAdminRequests } from '@/api/sandbox'
 import { useRequestsStore, type LookupReport } from '@/stores/requests'
 import { batches } from '@/utils/history-lookup'
 import type { HistoryEntry } from '@/utils/history-entry'

@@ -7,6 +7,11 @@ import LookupView from '@/views/LookupView.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
 
+// The sandbox's view of found requests (brand, payee, amount) is another read, not these tests'.
+vi.mock('@/api/sandbox', async (original) => ({
+  ...(await original<typeof import('@/api/sandbox')>()),
+  getAdminRequests: vi.fn(async () => []),
+}))
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
 }))

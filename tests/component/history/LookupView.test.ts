@@ -12,6 +12,11 @@ import {
   searchedRequest,
 } from '../../unit/stores/history-support'
 
+// The sandbox's view of found requests (brand, payee, amount) is another read, not these tests'.
+vi.mock('@/api/sandbox', async (original) => ({
+  ...(await original<typeof import('@/api/sandbox')>()),
+  getAdminRequests: vi.fn(async () => []),
+}))
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
 }))

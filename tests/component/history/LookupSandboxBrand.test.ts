@@ -9,7 +9,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { searchRequests, type SearchResult } from '@/api/verify'
 import { ApiError } from '@/api/client'
-import { getAdminRequests } from '@/api/sandbox-requests'
+import { getAdminRequests } from '@/api/sandbox'
 import LookupView from '@/views/LookupView.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { useEnvironmentsStore } from '@/stores/environments'
@@ -24,8 +24,8 @@ import { admin } from '../../unit/utils/admin-request-support'
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
 }))
-vi.mock('@/api/sandbox-requests', async (original) => ({
-  ...(await original<typeof import('@/api/sandbox-requests')>()),
+vi.mock('@/api/sandbox', async (original) => ({
+  ...(await original<typeof import('@/api/sandbox')>()),
   getAdminRequests: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequests call'))),
 }))
 const search = vi.mocked(searchRequests)

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { configureClient } from '@/api/client'
-import { ADMIN_READ_IDS, getAdminRequests } from '@/api/sandbox-requests'
+import { ADMIN_READ_IDS, getAdminRequests } from '@/api/sandbox'
 import { createSandbox, type Sandbox } from '../../../server/sandbox/index'
 
 const PREFIX = 'http://127.0.0.1:9/api/sandbox'
