@@ -48,6 +48,12 @@ export function readBody(
   })
 }
 
+/**
+ * A body refused before it was all read (too large, or too slow to arrive): the proxy closes the
+ * connection after answering it, since the rest of the body cannot be told from a next call.
+ */
+export class BodyRefusal extends ProxyError {}
+
 // Shared handlers for request bodies (no closures per call): the state hangs on the request.
 const READING = Symbol('verify-desk.body')
 
@@ -64,7 +70,7 @@ interface BodyReading {
 type ReadingRequest = IncomingMessage & { [READING]: BodyReading }
 
 function bodyTooLarge(limit: number): ProxyError {
-  return new ProxyError(
+  return new BodyRefusal(
     413,
     'payload_too_large',
     `The request body is larger than ${Math.round(limit / 1024)} KiB. Verify calls need only a few short parameters.`,
@@ -72,7 +78,7 @@ function bodyTooLarge(limit: number): ProxyError {
 }
 
 function bodyTimedOut(ms: number): ProxyError {
-  return new ProxyError(
+  return new BodyRefusal(
     408,
     'request_timeout',
     `The request body did not arrive whole within ${ms / 1000} s (it stopped, or came too ` +

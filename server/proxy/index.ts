@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import {
+  BodyRefusal,
   DEFAULT_BODY_TIMEOUT_MS,
   bodyText,
   isAbortedBody,
@@ -112,10 +113,16 @@ export interface Proxy {
 }
 
 /**
- * The longest query string forwarded, in bytes: Vonage refuses one of about 8 KB (HTTP 413; 414
- * past about 16 KB), and a Verify call needs only a few short parameters.
+ * The longest query string forwarded, in bytes: Vonage refuses one of about 8 KB, and a Verify call
+ * needs only a few short parameters.
  */
 const MAX_QUERY_BYTES = 8 * 1024
+/**
+ * The longest request target (path and query) Vonage reads, in bytes: it answered HTTP 413 to a
+ * query of 8,054 bytes and 414 to a request target of 16,067 (the sandbox draws the line at
+ * 16,000). A query refused here gets the status Vonage would give the call it would have become.
+ */
+const MAX_TARGET_BYTES = 16_000
 
 /** Distinct `Host` values whose verdict is remembered. */
 const MAX_HOST_VERDICTS = 64
@@ -127,7 +134,7 @@ const NO_BODY = Buffer.alloc(0)
 /** What a multipart body is forwarded as. */
 const FORM_TYPE = 'application/x-www-form-urlencoded'
 
-/** Marks a connection the proxy closes after its current answer (413, 408). */
+/** Marks a connection the proxy closes after its current answer (a body refused: 413, 408). */
 const CLOSING = Symbol('verify-desk.closing')
 type ClosingSocket = Socket & { [CLOSING]?: boolean }
 
@@ -260,14 +267,10 @@ export function createProxy(options: ProxyOptions): Proxy {
       )
     }
 
-    if (mark >= 0 && rawUrl.length - mark - 1 > MAX_QUERY_BYTES) {
-      throw new ProxyError(
-        414,
-        'uri_too_long',
-        `The query string is longer than ${MAX_QUERY_BYTES / 1024} KiB, which Vonage refuses; ` +
-          'it was not sent. A Verify call needs only a few short parameters: check what the ' +
-          'address carries (a request_id has at most 32 characters), or send the parameters in a POST body.',
-      )
+    const queryBytes = mark < 0 ? 0 : rawUrl.length - mark - 1
+    if (queryBytes > MAX_QUERY_BYTES) {
+      const path = route.kind === 'environments' ? pathname : route.upstreamPath
+      throw queryTooLong(path.length + 1 + queryBytes > MAX_TARGET_BYTES)
     }
 
     if (route.kind === 'environments') {
@@ -400,7 +403,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     // A body refused before it was all read (too large, or too slow to arrive): the rest of it is
     // not read as a body, the connection is closed after this answer, and a call pipelined behind
     // it on the connection is not carried out (RFC 9112 §9.6).
-    const bodyCut = proxyError.status === 413 || proxyError.status === 408
+    const bodyCut = proxyError instanceof BodyRefusal
     if (bodyCut) {
       res.setHeader('Connection', 'close')
       ;(req.socket as ClosingSocket)[CLOSING] = true
@@ -423,6 +426,20 @@ export function createProxy(options: ProxyOptions): Proxy {
       return closing
     },
   }
+}
+
+/**
+ * The refusal of a query past MAX_QUERY_BYTES, with Vonage's status for it: 413, or 414 when the
+ * request target as a whole would be past MAX_TARGET_BYTES.
+ */
+function queryTooLong(targetTooLong: boolean): ProxyError {
+  return new ProxyError(
+    targetTooLong ? 414 : 413,
+    targetTooLong ? 'uri_too_long' : 'payload_too_large',
+    `The query string is longer than ${MAX_QUERY_BYTES / 1024} KiB, which Vonage refuses; ` +
+      'it was not sent. A Verify call needs only a few short parameters: check what the ' +
+      'address carries (a request_id has at most 32 characters), or send the parameters in a POST body.',
+  )
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, head = false): void {

@@ -177,7 +177,8 @@ describe('request bodies', () => {
       JSON.stringify({ number: '447700900081', brand: 'Acme' }),
     ])
     await vi.waitFor(() => expect(proxy.lines.filter((l) => l.includes(' http='))).toHaveLength(2))
-    expect(calls.received()).toMatch(/^HTTP\/1\.1 413 /)
+    // The answer may reach the test's socket after the log lines (a loaded machine).
+    await vi.waitFor(() => expect(calls.received()).toMatch(/^HTTP\/1\.1 413 /))
     expect(calls.received()).toMatch(/\r\nConnection: close\r\n/i)
     expect(calls.received().match(/HTTP\/1\.1 /g)).toHaveLength(1)
     expect(upstream.arrivals).toHaveLength(0)
@@ -187,25 +188,66 @@ describe('request bodies', () => {
 })
 
 describe('query strings', () => {
-  it('refuses one over 8 KiB with 414 JSON and sends nothing', async () => {
+  /** The refusal of a query over 8 KiB: Vonage's status for its length, and why. */
+  const queryRefusal = (status: 413 | 414) => ({
+    code: status === 413 ? 'payload_too_large' : 'uri_too_long',
+    message: expect.stringMatching(
+      /^The query string is longer than 8 KiB, which Vonage refuses; it was not sent\. /,
+    ),
+  })
+
+  it('refuses one over 8 KiB with 413 JSON, as Vonage does, and sends nothing', async () => {
     const path = `/api/live/verify/search/json?request_id=${'a'.repeat(12 * 1024)}`
     const res = await call(proxy.port, path)
-    expect(res.status).toBe(414)
     expect(res.headers['content-type']).toMatch(/^application\/json/)
-    expect(errorOf(res)).toEqual({
-      code: 'uri_too_long',
-      message: expect.stringMatching(
-        /^The query string is longer than 8 KiB, which Vonage refuses/,
-      ),
-    })
+    expectProxyError(res, 413, queryRefusal(413))
     const post = await call(proxy.port, `/api/sandbox/verify/json?brand=${'b'.repeat(9000)}`, {
       method: 'POST',
       ...json({ number: '447700900000' }),
     })
-    expect(post.status).toBe(414)
+    expectProxyError(post, 413, queryRefusal(413))
     expect(upstream.arrivals).toHaveLength(0)
     await vi.waitFor(() => expect(proxy.lines).toHaveLength(2))
-    expect(proxy.lines[0]).toMatch(/ endpoint=search method=GET http=414 /)
+    expect(proxy.lines[0]).toMatch(/ endpoint=search method=GET http=413 /)
+  })
+
+  it('answers 414 once the request target Vonage would get is over 16,000 bytes', async () => {
+    // `/verify/search/json?` and the query: 16,000 bytes, then 16,001.
+    const query = (bytes: number) => `request_id=${'a'.repeat(bytes - 'request_id='.length)}`
+    const atLimit = await call(proxy.port, `/api/live/verify/search/json?${query(15980)}`)
+    expectProxyError(atLimit, 413, queryRefusal(413))
+    const past = await call(proxy.port, `/api/live/verify/search/json?${query(15981)}`)
+    expectProxyError(past, 414, queryRefusal(414))
+    // The start Vonage answered 414: a request target of 16,067 bytes.
+    const dashes = '-'.repeat(8000)
+    const start = `api_key=${dashes}&api_secret=${dashes}&brand=TestApp&number=447700900000`
+    expect(`/verify/json?${start}`.length).toBe(16067)
+    const refused = await call(proxy.port, `/api/live/verify/json?${start}`)
+    expectProxyError(refused, 414, queryRefusal(414))
+    expect(upstream.arrivals).toHaveLength(0)
+  })
+
+  it('keeps the connection open after refusing a query: the next call on it is carried out', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      const refused = await call(proxy.port, `/api/live/verify/json?brand=${'b'.repeat(9000)}`, {
+        method: 'POST',
+        ...json({ number: '447700900000' }),
+        agent,
+      })
+      expectProxyError(refused, 413, queryRefusal(413))
+      expect(refused.headers.connection).toBe('keep-alive')
+      const next = await call(proxy.port, '/api/live/verify/json', {
+        method: 'POST',
+        ...json({ number: '447700900000', brand: 'Acme' }),
+        agent,
+      })
+      expect(next.status).toBe(200)
+      expect(upstream.arrivals).toHaveLength(1)
+      expect(proxy.connections()).toBe(1)
+    } finally {
+      agent.destroy()
+    }
   })
 
   it('forwards one of exactly 8 KiB', async () => {

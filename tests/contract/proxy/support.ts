@@ -17,6 +17,7 @@ import {
   type Timers,
 } from '../../../server/proxy/index'
 import { createApp, type AppOptions } from '../../../server/proxy/app'
+import { SANDBOX_HEADER_LIMIT } from '../../../server/sandbox/index'
 
 export interface Arrival {
   method: string
@@ -173,7 +174,8 @@ export async function startProxy(
     logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
     ...overrides,
   })
-  const server = http.createServer((req, res) => {
+  // Request lines as long as the app's servers take (room for a 16 KB request target).
+  const server = http.createServer({ maxHeaderSize: SANDBOX_HEADER_LIMIT }, (req, res) => {
     const url = req.url ?? '/'
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
       req.url = url.slice('/api'.length) || '/'
@@ -215,16 +217,21 @@ export interface CallInit {
   method?: string
   headers?: Record<string, string>
   body?: string | Buffer
+  /** The agent whose connection to use (a keep-alive one); a connection of its own unless said. */
+  agent?: http.Agent
 }
 
-/** The options of a call to 127.0.0.1 on a connection of its own, `Host: localhost` unless said. */
+/**
+ * The options of a call to 127.0.0.1, on a connection of its own unless `init.agent` is given,
+ * `Host: localhost` unless said.
+ */
 const callOptions = (port: number, path: string, init: CallInit): http.RequestOptions => ({
   host: '127.0.0.1',
   port,
   path,
   method: init.method ?? 'GET',
   headers: { host: `localhost:${port}`, ...init.headers },
-  agent: false,
+  agent: init.agent ?? false,
 })
 
 /** A raw HTTP call to 127.0.0.1 with full control of Host, Origin and the body. */
@@ -256,9 +263,9 @@ export function call(port: number, path: string, init: CallInit = {}): Promise<A
 export function openCall(
   port: number,
   path: string,
-  init: Omit<CallInit, 'body'> & { agent?: http.Agent } = {},
+  init: Omit<CallInit, 'body'> = {},
 ): http.ClientRequest {
-  return http.request({ ...callOptions(port, path, init), agent: init.agent ?? false })
+  return http.request(callOptions(port, path, init))
 }
 
 /**
