@@ -9,10 +9,10 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { AdminClock, AdminRequest } from '@contract/admin'
 import { searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
+import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountOnAnyPath, startedEntry } from './support'
+import { clockAt, mountOnAnyPath, sandboxStream, startedEntry } from './support'
 import { deferred } from '../../support/deferred'
 
 vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
@@ -48,25 +48,8 @@ async function openPage(): Promise<void> {
   wrapper = await mountOnAnyPath(pinia, ID)
 }
 
-/**
- * The page's event stream, driven by the test: it opens (`open`, as the server's answer arrives)
- * and pushes (`push`) only when told, as a stream still connecting does.
- */
-function stream() {
-  const call = vi.mocked(openSandboxEvents).mock.lastCall
-  expect(call, 'the page subscribes to the sandbox event stream').toBeDefined()
-  const [onEvent, , onOpen] = call!
-  return {
-    async open() {
-      onOpen!()
-      await flushPromises()
-    },
-    async push(event: SandboxEvent) {
-      onEvent(event)
-      await flushPromises()
-    },
-  }
-}
+/** The page's event stream, driven by the test (`open`, `push`). */
+const stream = () => sandboxStream(openSandboxEvents)
 
 /** Opens the page with its first read of the request held: the returned read answers it. */
 async function openWithFirstReadHeld() {

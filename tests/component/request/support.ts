@@ -17,7 +17,7 @@ import type { VerificationRequest } from '@contract/types'
 import type { ApiCall } from '@/api/client'
 import type { RequestModel } from '@/utils/request-model'
 import type { HistoryPatch } from '@/stores/requests'
-import type { getClock } from '@/api/sandbox'
+import type { getClock, openSandboxEvents, SandboxEvent } from '@/api/sandbox'
 import type { searchRequests } from '@/api/verify'
 
 /** A mocked API function that fails until a test says what it answers. */
@@ -43,6 +43,27 @@ export function sandboxApiMock() {
     getAdminRequest: unexpected('getAdminRequest'),
     getClock: unexpected('getClock'),
     openSandboxEvents: vi.fn(() => ({ close() {} })),
+  }
+}
+
+/**
+ * The sandbox event stream subscribed to last, driven by the test: it opens (`open`, as the
+ * server's answer arrives) and pushes (`push`) only when told, as a stream still connecting does.
+ * `openEvents` is the calling test file's mock.
+ */
+export function sandboxStream(openEvents: typeof openSandboxEvents) {
+  const call = vi.mocked(openEvents).mock.lastCall
+  expect(call, 'it subscribes to the sandbox event stream').toBeDefined()
+  const [onEvent, , onOpen] = call!
+  return {
+    async open() {
+      onOpen!()
+      await flushPromises()
+    },
+    async push(event: SandboxEvent) {
+      onEvent(event)
+      await flushPromises()
+    },
   }
 }
 

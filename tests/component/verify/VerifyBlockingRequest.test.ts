@@ -11,6 +11,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 import VerifyBlockingRequest from '@/components/verify/VerifyBlockingRequest.vue'
 import { adminRequest, BLOCKER_ID } from './support'
+import { sandboxStream } from '../request/support'
 import { deferred } from '../../support/deferred'
 
 vi.mock('@/api/verify', () => ({
@@ -373,23 +374,8 @@ describe('the status-10 panel: what the sandbox does while the panel reads it', 
     offset_ms,
     next_due_at: null,
   })
-  /**
-   * The panel's event stream, driven by the test: it opens (`open`, as the server's answer arrives)
-   * and pushes (`push`) only when told, as a stream still connecting does.
-   */
-  const stream = () => {
-    const [onEvent, , onOpen] = vi.mocked(openSandboxEvents).mock.lastCall!
-    return {
-      async open() {
-        onOpen!()
-        await flushPromises()
-      },
-      async push(event: SandboxEvent) {
-        onEvent(event)
-        await flushPromises()
-      },
-    }
-  }
+  /** The panel's event stream, driven by the test (`open`, `push`). */
+  const stream = () => sandboxStream(openSandboxEvents)
   const notYetInHistory = (): SearchResult => ({ kind: 'found', requests: [], missing: [] })
 
   it('the clock moves 30 s on after its first read, before its event stream opens: the cancel opens', async () => {
