@@ -6,7 +6,6 @@ import {
   searchRequests,
   startPsd2,
   startVerification,
-  type SearchResult,
   type StartResult,
 } from '@/api/verify'
 import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
@@ -15,6 +14,7 @@ import { ApiError } from '@/api/client'
 import {
   adminRequest,
   BLOCKER_ID,
+  blockerNotFound,
   fillField,
   mountNewVerification,
   REQUEST_ID,
@@ -47,12 +47,6 @@ const refusedByBlocker = (): StartResult => ({
   status: '10',
   request_id: BLOCKER_ID,
   error_text: 'Concurrent verifications to the same number are not allowed',
-})
-/** A search for BLOCKER_ID that finds nothing (status 101). */
-const blockerNotFound = (): SearchResult => ({
-  kind: 'not_found',
-  ids: [BLOCKER_ID],
-  error_text: 'No response found',
 })
 
 let wrapper: VueWrapper

@@ -10,8 +10,8 @@ import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 import VerifyBlockingRequest from '@/components/verify/VerifyBlockingRequest.vue'
-import { adminRequest, BLOCKER_ID } from './support'
-import { sandboxStream } from '../request/support'
+import { adminRequest, BLOCKER_ID, blockerNotFound } from './support'
+import { sandboxStream, startedEntry } from '../request/support'
 import { deferred } from '../../support/deferred'
 
 vi.mock('@/api/verify', () => ({
@@ -127,15 +127,7 @@ describe('the status-10 panel: the blocking request reaches its end', () => {
 describe('the status-10 panel: its request ends or is lost while its cancel has the focus', () => {
   /** History holds the blocking request, as a start from this dashboard left it. */
   const inHistory = () =>
-    useRequestsStore().upsert({
-      request_id: BLOCKER_ID,
-      environment: 'sandbox',
-      kind: 'request',
-      number: '447700900123',
-      status: 'IN PROGRESS',
-      createdAt: Date.now() - 40_000,
-      source: 'started',
-    })
+    useRequestsStore().upsert(startedEntry(BLOCKER_ID, Date.now() - 40_000, { kind: 'request' }))
   /** As the app runs: history holds the request, and the app's announcer follows it. */
   const inHistoryWithAnnouncer = async () => {
     await inHistory()
@@ -164,11 +156,7 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   }
   const reset = async () => {
     vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [BLOCKER_ID],
-      error_text: 'No response found',
-    })
+    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
     await push({ type: 'reset', data: { at: new Date().toISOString() } })
     // What history knew (and later marks UNKNOWN) is no request to cancel.
     await useRequestsStore().markGone(BLOCKER_ID, 'The sandbox was reset')
@@ -236,24 +224,14 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
 
   it('a request history marked UNKNOWN that search does not find is said not found, not offered to cancel', async () => {
     vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [BLOCKER_ID],
-      error_text: 'No response found',
-    })
+    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
     await mountPanel({
       environment: 'live',
       before: async () => {
         // A live request: search is all there is to read it by.
-        await useRequestsStore().upsert({
-          request_id: BLOCKER_ID,
-          environment: 'live',
-          kind: 'request',
-          number: '447700900123',
-          status: 'IN PROGRESS',
-          createdAt: Date.now() - 40_000,
-          source: 'started',
-        })
+        await useRequestsStore().upsert(
+          startedEntry(BLOCKER_ID, Date.now() - 40_000, { environment: 'live', kind: 'request' }),
+        )
         await useRequestsStore().markGone(BLOCKER_ID, 'Not found')
       },
     })
@@ -265,24 +243,14 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   })
 
   it('search does not find it and history marks it so: its region says it once, the app announcer not', async () => {
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [BLOCKER_ID],
-      error_text: 'No response found',
-    })
+    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
     await mountPanel({
       attach: true,
       environment: 'live',
       before: async () => {
-        await useRequestsStore().upsert({
-          request_id: BLOCKER_ID,
-          environment: 'live',
-          kind: 'request',
-          number: '447700900123',
-          status: 'IN PROGRESS',
-          createdAt: Date.now() - 40_000,
-          source: 'started',
-        })
+        await useRequestsStore().upsert(
+          startedEntry(BLOCKER_ID, Date.now() - 40_000, { environment: 'live', kind: 'request' }),
+        )
         await useWatchStore().start()
       },
     })
@@ -455,11 +423,7 @@ describe('the status-10 panel: what the sandbox does while the panel reads it', 
     await stream().open()
 
     vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [BLOCKER_ID],
-      error_text: 'No response found',
-    })
+    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
     await stream().push({ type: 'reset', data: { at: new Date().toISOString() } })
     expect(wrapper!.get('[data-test="blocking-not-found"]').text()).toContain(
       'This request no longer exists: the sandbox was reset',

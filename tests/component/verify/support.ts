@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import type { MockInstance } from 'vitest'
 import type { AdminRequest } from '@contract/admin'
 import { ApiError, configureClient } from '@/api/client'
-import type { EnvironmentsResponse, startVerification } from '@/api/verify'
+import type { EnvironmentsResponse, SearchResult, startVerification } from '@/api/verify'
 import NewVerificationView from '@/views/NewVerificationView.vue'
 import { admin, iso } from '../../unit/utils/admin-request-support'
 
@@ -40,6 +40,13 @@ export async function mountNewVerification(
   })
   return { wrapper, router }
 }
+
+/** A search for BLOCKER_ID that finds nothing (status 101). */
+export const blockerNotFound = (): SearchResult => ({
+  kind: 'not_found',
+  ids: [BLOCKER_ID],
+  error_text: 'No response found',
+})
 
 /**
  * A sandbox admin view of a request submitted at `submittedAt` (epoch ms), its first SMS sent then:
