@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestSummary from '@/components/request/RequestSummary.vue'
-import { summaryModel } from './support'
-
-const euros = (value: number) =>
-  new Intl.NumberFormat(undefined, {
-    style: 'currency',
-    currency: 'EUR',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 8,
-  }).format(value)
+import { euros, summaryModel } from './support'
 
 describe('RequestSummary: money', () => {
   it('shows the price in the currency style of the browser, the API value on hover', () => {

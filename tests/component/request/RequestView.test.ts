@@ -26,6 +26,7 @@ import { longWait } from '../../unit/utils/admin-request-support'
 import { adminRequest } from '../verify/support'
 import {
   answerReads,
+  euros,
   formStartedEntry,
   mountOnAnyPath,
   mountRequestPage,
@@ -80,13 +81,6 @@ function tick(ms: number) {
 }
 
 const text = (selector: string) => wrapper!.get(selector).text()
-const euros = (value: number) =>
-  new Intl.NumberFormat(undefined, {
-    style: 'currency',
-    currency: 'EUR',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 8,
-  }).format(value)
 const reason = (id: string) =>
   wrapper!.find(`#${id}-reason`).exists() ? text(`#${id}-reason`) : ''
 

@@ -56,6 +56,14 @@ async function openLiveRequest(): Promise<ReturnType<typeof useRequestsStore>> {
   return requests
 }
 
+/** What the page says (its outcome and status regions), then the app's announcer. */
+const said = () =>
+  [
+    text('[data-test="action-outcome-region"]'),
+    text('[data-test="status-announcement"]'),
+    ...useWatchStore().announcements.map((a) => a.message),
+  ].filter(Boolean)
+
 async function submitCode(code: string): Promise<void> {
   await wrapper!.get('#pin-code').setValue(code)
   await wrapper!.get('form.pin-entry').trigger('submit')
@@ -140,12 +148,7 @@ describe('request page: a check answered status 0 without event_id', () => {
     await flushPromises()
 
     expect(requests.byId(ID)?.status).toBe('SUCCESS')
-    const said = [
-      text('[data-test="action-outcome-region"]'),
-      text('[data-test="status-announcement"]'),
-      ...watch.announcements.map((a) => a.message),
-    ].filter(Boolean)
-    expect(said).toEqual([`Code accepted: the request is verified. ${SAID}`])
+    expect(said()).toEqual([`Code accepted: the request is verified. ${SAID}`])
   })
 
   it('is said the same way as a complete answer (with event_id and price)', async () => {
@@ -164,11 +167,6 @@ describe('request page: a check answered status 0 without event_id', () => {
     })
     await submitCode('1234')
     await flushPromises()
-    const said = [
-      text('[data-test="action-outcome-region"]'),
-      text('[data-test="status-announcement"]'),
-      ...watch.announcements.map((a) => a.message),
-    ].filter(Boolean)
-    expect(said).toEqual([`Code accepted: the request is verified. ${SAID}`])
+    expect(said()).toEqual([`Code accepted: the request is verified. ${SAID}`])
   })
 })

@@ -67,6 +67,15 @@ export function sandboxStream(openEvents: typeof openSandboxEvents) {
   }
 }
 
+/** `value` euros as the browser formats money: its currency style, 2 to 8 decimals. */
+export const euros = (value: number) =>
+  new Intl.NumberFormat(undefined, {
+    style: 'currency',
+    currency: 'EUR',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 8,
+  }).format(value)
+
 /** The sandbox clock's answer at `nowMs`, not moved (offset 0). */
 export function clockAt(nowMs: number) {
   return { now: '', now_ms: nowMs, offset_ms: 0, next_due_at: null }
