@@ -56,3 +56,20 @@ describe('HistoryLookupForm layout', () => {
     form.unmount()
   })
 })
+
+describe('HistoryLookupForm announcement', () => {
+  it('says what is skipped after a problem with one full stop between the sentences', async () => {
+    const form = mount(HistoryLookupForm, {
+      props: { environment: 'sandbox', liveAvailable: true, busy: false },
+    })
+    const field = form.get('textarea')
+    await field.setValue('hello world')
+    await form.get('form').trigger('submit')
+    expect(form.emitted('submit')).toBeUndefined()
+    expect(form.get('[data-testid="lookup-announce"]').text()).toBe(
+      'None of these is a request_id (32 hexadecimal characters, like ' +
+        '0123456789abcdef0123456789abcdef). Not request_ids (skipped): hello, world',
+    )
+    form.unmount()
+  })
+})
