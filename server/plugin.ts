@@ -22,6 +22,7 @@ import {
   ENV_PREFIXES,
   SettingsError,
   resolveSettings,
+  type LiveSettings,
   type ServerSettings,
 } from './proxy/env.ts'
 import { SANDBOX_TOKEN_PREFIX } from './proxy/sandbox-gate.ts'
@@ -31,7 +32,7 @@ import {
   isLoopbackListenHost,
   stateChangeReason,
 } from './proxy/guards.ts'
-import type { AuthMode } from './proxy/credentials.ts'
+import { maskKey, type AuthMode } from './proxy/credentials.ts'
 import {
   SANDBOX_HEADER_LIMIT,
   MAX_FINISHED_VAR,
@@ -637,9 +638,7 @@ function printBanner(
   const { apiKey, apiSecret } = sandbox.defaultAccount
   const lines = [
     `  ➜  Sandbox: ${base}${sandboxBase}  (api_key ${apiKey}, api_secret ${apiSecret})`,
-    settings.live
-      ? `  ➜  Live:    on, key ${settings.live.credentials.apiKey.slice(0, 4)}… via ${settings.live.host} (${settings.live.auth === 'basic' ? 'Basic auth' : 'key/secret parameters'})`
-      : '  ➜  Live:    off (set VONAGE_API_KEY and VONAGE_API_SECRET to enable it)',
+    liveBannerLine(settings.live),
     `  ➜  Environments: ${settings.live ? 'sandbox, live' : 'sandbox'}${mode === 'serve' ? ' (production server)' : ''}`,
     `  ➜  Sandbox state: ${stateLine(sandbox.persistence)}`,
   ]
@@ -650,6 +649,16 @@ function printBanner(
     )
   }
   for (const line of lines) logger.info(line)
+}
+
+/**
+ * The banner's live line: the key shown as the dashboard shows it (`maskKey`, the hint of
+ * `/api/environments`), so a short key is never printed whole.
+ */
+export function liveBannerLine(live: LiveSettings | undefined): string {
+  if (!live) return '  ➜  Live:    off (set VONAGE_API_KEY and VONAGE_API_SECRET to enable it)'
+  const auth = live.auth === 'basic' ? 'Basic auth' : 'key/secret parameters'
+  return `  ➜  Live:    on, key ${maskKey(live.credentials.apiKey)} via ${live.host} (${auth})`
 }
 
 /** Where the sandbox keeps its requests, for the banner. */
