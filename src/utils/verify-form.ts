@@ -74,6 +74,26 @@ function length(value: string): string {
   return `${count} character${count === 1 ? '' : 's'}`
 }
 
+/**
+ * Why a custom PIN is refused: a space or control character first (a PIN of 4 to 10 characters
+ * with a space in it is refused for the space), then its length.
+ */
+function pinCodeProblem(value: string): string {
+  const { min, max } = LIMITS.pinCodeLength
+  const count = characterCount(value)
+  const lengthText = `A custom PIN has ${min} to ${max} characters (now ${length(value)}).`
+  const inRange = count >= min && count <= max
+  const spaces = value.match(/\s/gu)?.length ?? 0
+  const removal = hasUnshowableCharacters(value)
+    ? 'Remove the control character (such as a tab or a line break)'
+    : spaces > 0
+      ? `Remove the space${spaces === 1 ? '' : 's'}`
+      : null
+  if (removal === null) return lengthText
+  const rule = `${removal}: a custom PIN has no space or control character.`
+  return inRange ? rule : `${rule} ${lengthText}`
+}
+
 /** The words for a contract rule that failed. */
 function explain(param: FieldName, value: string, status: '2' | '3'): string {
   if (status === '2') {
@@ -118,7 +138,7 @@ function explain(param: FieldName, value: string, status: '2' | '3'): string {
     case 'workflow_id':
       return 'Choose workflow 1 to 7.'
     case 'pin_code':
-      return `A custom PIN has ${LIMITS.pinCodeLength.min} to ${LIMITS.pinCodeLength.max} characters (now ${length(value)}).`
+      return pinCodeProblem(value)
     default:
       return `Check the value of ${param}.`
   }
@@ -139,6 +159,35 @@ export function fieldMessage(
   const error = fieldError(form.kind, param, raw, { country, normalizeNumber: readNumber })
   if (!error) return null
   return { message: explain(param, raw, error.status), apiText: error.error_text }
+}
+
+/**
+ * The message for one parameter's value on its own (no other field of a start to judge it with),
+ * as New verification words it: how Settings explains a default brand.
+ */
+export function paramMessage(
+  kind: RequestKind,
+  param: Exclude<FieldName, 'number' | 'country'>,
+  value: string,
+): FieldMessage | null {
+  const error = fieldError(kind, param, value)
+  return error ? { message: explain(param, value, error.status), apiText: error.error_text } : null
+}
+
+/** The decimals a payment in euros has at most. */
+const EURO_DECIMALS = 2
+
+/**
+ * A warning (not a refusal) for a PSD2 amount the API takes but no payment in euros has: more
+ * than two decimals (`12.345` reads as twelve thousand to many). `null` otherwise, or when the
+ * amount is refused anyway.
+ */
+export function amountWarning(value: string): string | null {
+  const text = value.trim()
+  if (fieldError('psd2', 'amount', text)) return null
+  const decimals = text.split('.')[1]?.length ?? 0
+  if (decimals <= EURO_DECIMALS) return null
+  return `Payments in euros have at most ${EURO_DECIMALS} decimals: ${text} has ${decimals}, and many read it as a larger amount. The API takes it as typed: write euros and cents, e.g. 48.00.`
 }
 
 /** The parameters to send (empty fields are not sent; the number as E.164 digits). */
