@@ -32,6 +32,9 @@ const LIVE_CALL_GAP_MS = 1000
 /** The proxy lets ten sandbox searches through per second. */
 const SANDBOX_CALL_GAP_MS = 100
 
+/** The order in which failing environments are listed. */
+const ENVIRONMENT_ORDER: readonly PollEnvironment[] = ['sandbox', 'live']
+
 /** Why an entry search no longer finds is no longer watched, as History shows it. */
 const GONE_MESSAGES: Readonly<Record<GoneCause, string>> = {
   not_found: 'Search no longer finds this request (status 101).',
@@ -162,8 +165,24 @@ export const useWatchStore = defineStore('watch', () => {
   const isRunning = ref(false)
   /** Status changes, newest last; the app chrome reads the newest in an aria-live region. */
   const announcements = shallowRef<Announcement[]>([])
-  /** The last failed refresh (cleared by the next success). */
-  const lastFailure = ref<WatchFailure | null>(null)
+  /**
+   * The last failed refresh of each environment that is failing now, sandbox first: cleared by
+   * that environment's next success only (a sandbox answer says nothing of live).
+   */
+  const failures = ref<WatchFailure[]>([])
+
+  function setFailure(failure: WatchFailure): void {
+    const others = failures.value.filter((f) => f.environment !== failure.environment)
+    failures.value = [...others, failure].sort(
+      (a, b) => ENVIRONMENT_ORDER.indexOf(a.environment) - ENVIRONMENT_ORDER.indexOf(b.environment),
+    )
+  }
+
+  function clearFailure(environment: PollEnvironment): void {
+    if (failures.value.some((f) => f.environment === environment)) {
+      failures.value = failures.value.filter((f) => f.environment !== environment)
+    }
+  }
 
   /**
    * Entries being refreshed. When history only grew or changed in place (an import's chunks, a
@@ -204,7 +223,7 @@ export const useWatchStore = defineStore('watch', () => {
       return searchRequests(env, ids, { background: true })
     },
     async onFound(env, found, sentAt) {
-      lastFailure.value = null
+      clearFailure(env)
       const changed = found.filter((r) => !unchanged(requests.byId(r.request_id), r))
       if (changed.length === 0) return
       // Only entries still in history: a request deleted while this search ran stays deleted.
@@ -215,14 +234,14 @@ export const useWatchStore = defineStore('watch', () => {
         { existingOnly: true, observedAt: sentAt },
       )
     },
-    async onGone(_env, ids, cause) {
-      lastFailure.value = null
+    async onGone(env, ids, cause) {
+      clearFailure(env)
       for (const id of ids) {
         await requests.markGone(id, GONE_MESSAGES[cause])
       }
     },
-    onFailure(environment, { reason, status }, failures, retryInMs) {
-      lastFailure.value = { environment, reason, status, failures, retryInMs, at: Date.now() }
+    onFailure(environment, { reason, status }, count, retryInMs) {
+      setFailure({ environment, reason, status, failures: count, retryInMs, at: Date.now() })
     },
     intervalMs(env) {
       if (env === 'sandbox') return Math.max(0.5, settings.pollSandboxSeconds) * 1000
@@ -333,7 +352,7 @@ export const useWatchStore = defineStore('watch', () => {
   return {
     isRunning,
     announcements,
-    lastFailure,
+    failures,
     holdAnnouncements,
     start,
     stop,

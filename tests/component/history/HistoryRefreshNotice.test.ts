@@ -35,14 +35,16 @@ describe('history refresh notice', () => {
     const region = wrapper.get('[role="status"]')
     expect(region.text()).toBe('')
     const watch = useWatchStore()
-    watch.lastFailure = {
-      environment: 'sandbox',
-      reason: 'no answer',
-      status: null,
-      failures: 1,
-      retryInMs: 20_000,
-      at: Date.now(),
-    }
+    watch.failures = [
+      {
+        environment: 'sandbox',
+        reason: 'no answer',
+        status: null,
+        failures: 1,
+        retryInMs: 20_000,
+        at: Date.now(),
+      },
+    ]
     await nextTick()
     const said =
       'Live status could not refresh the requests in progress in the sandbox (no answer). ' +
@@ -70,5 +72,46 @@ describe('history refresh notice', () => {
     await nextTick()
     expect(shown().text()).toContain('It is trying again by itself; nothing is lost meanwhile.')
     expect(region.text()).toBe(said)
+  })
+
+  it('names each failing environment, and keeps the one still failing when the other recovers', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    wrapper = mount(HistoryRefreshNotice, { global: { plugins: [pinia] } })
+    const watch = useWatchStore()
+    const failure = (environment: 'sandbox' | 'live', reason: string) => ({
+      environment,
+      reason,
+      status: null,
+      failures: 1,
+      retryInMs: 20_000,
+      at: Date.now(),
+    })
+    watch.failures = [failure('sandbox', 'no answer'), failure('live', 'Failed to fetch')]
+    await nextTick()
+    const sandboxSaid =
+      'Live status could not refresh the requests in progress in the sandbox (no answer). ' +
+      'It tries again by itself; nothing is lost meanwhile.'
+    const liveSaid =
+      'Live status could not refresh the requests in progress in Live (Failed to fetch). ' +
+      'It tries again by itself; nothing is lost meanwhile.'
+    expect(wrapper.get('[role="status"]').text()).toBe(`${sandboxSaid} ${liveSaid}`)
+    const shown = () =>
+      wrapper!
+        .get('[data-test="refresh-failure"]')
+        .findAll('p')
+        .map((p) => p.text())
+    expect(shown()).toEqual([
+      'Live status could not refresh the requests in progress in the sandbox (no answer). ' +
+        'It tries again by itself in 20 s; nothing is lost meanwhile.',
+      'Live status could not refresh the requests in progress in Live (Failed to fetch). ' +
+        'It tries again by itself in 20 s; nothing is lost meanwhile.',
+    ])
+    // The sandbox answers again; live still fails and is still named.
+    watch.failures = [failure('live', 'Failed to fetch')]
+    await nextTick()
+    expect(wrapper.get('[role="status"]').text()).toBe(liveSaid)
+    expect(shown()).toHaveLength(1)
+    expect(shown()[0]).toContain('in Live (Failed to fetch)')
   })
 })

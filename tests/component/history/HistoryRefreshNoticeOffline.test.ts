@@ -25,14 +25,16 @@ describe('history refresh notice, offline', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     wrapper = mount(HistoryRefreshNotice, { global: { plugins: [pinia] } })
-    useWatchStore().lastFailure = {
-      environment: 'sandbox',
-      reason: OFFLINE_MESSAGE,
-      status: null,
-      failures: 1,
-      retryInMs: 20_000,
-      at: Date.now(),
-    }
+    useWatchStore().failures = [
+      {
+        environment: 'sandbox',
+        reason: OFFLINE_MESSAGE,
+        status: null,
+        failures: 1,
+        retryInMs: 20_000,
+        at: Date.now(),
+      },
+    ]
     await nextTick()
     expect(wrapper.get('[role="status"]').text()).toBe(
       'Live status could not refresh the requests in progress in the sandbox ' +

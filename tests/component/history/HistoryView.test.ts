@@ -635,32 +635,36 @@ describe('history view filters', () => {
     const { wrapper: w } = await mountAt('/history')
     expect(w.find('[data-test="refresh-failure"]').exists()).toBe(false)
     const watch = useWatchStore()
-    watch.lastFailure = {
-      environment: 'live',
-      reason: 'throttled (status 1)',
-      status: '1',
-      failures: 2,
-      retryInMs: 8000,
-      at: Date.now(),
-    }
+    watch.failures = [
+      {
+        environment: 'live',
+        reason: 'throttled (status 1)',
+        status: '1',
+        failures: 2,
+        retryInMs: 8000,
+        at: Date.now(),
+      },
+    ]
     await flushPromises()
     expect(w.get('[data-test="refresh-failure"]').text()).toBe(
       'Live status could not refresh the requests in progress in Live (throttled (status 1)). ' +
         'It tries again by itself in 8 s; nothing is lost meanwhile.',
     )
-    watch.lastFailure = {
-      environment: 'live',
-      reason: 'status 4: Bad Credentials',
-      status: '4',
-      failures: 1,
-      retryInMs: 4000,
-      at: Date.now(),
-    }
+    watch.failures = [
+      {
+        environment: 'live',
+        reason: 'status 4: Bad Credentials',
+        status: '4',
+        failures: 1,
+        retryInMs: 4000,
+        at: Date.now(),
+      },
+    ]
     await flushPromises()
     expect(w.get('[data-test="refresh-failure"]').text()).toContain(
       `Next: ${statusInfo('4').nextStep}`,
     )
-    watch.lastFailure = null
+    watch.failures = []
     await flushPromises()
     expect(w.find('[data-test="refresh-failure"]').exists()).toBe(false)
   })

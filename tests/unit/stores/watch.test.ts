@@ -240,12 +240,14 @@ describe('live status: hidden tab and back-off', () => {
     await watch.start()
     await settle()
     expect(search).toHaveBeenCalledTimes(1)
-    expect(watch.lastFailure).toMatchObject({
-      failures: 1,
-      retryInMs: 4000,
-      reason: 'Failed to fetch',
-      status: null,
-    })
+    expect(watch.failures).toEqual([
+      expect.objectContaining({
+        failures: 1,
+        retryInMs: 4000,
+        reason: 'Failed to fetch',
+        status: null,
+      }),
+    ])
 
     await vi.advanceTimersByTimeAsync(3999)
     await settle()
@@ -253,25 +255,67 @@ describe('live status: hidden tab and back-off', () => {
     await vi.advanceTimersByTimeAsync(1)
     await settle()
     expect(search).toHaveBeenCalledTimes(2)
-    expect(watch.lastFailure).toMatchObject({
-      failures: 2,
-      retryInMs: 8000,
-      reason: 'throttled (status 1)',
-      status: '1',
-    })
+    expect(watch.failures).toEqual([
+      expect.objectContaining({
+        failures: 2,
+        retryInMs: 8000,
+        reason: 'throttled (status 1)',
+        status: '1',
+      }),
+    ])
 
     await vi.advanceTimersByTimeAsync(8000)
     await settle()
     expect(search).toHaveBeenCalledTimes(3)
-    expect(watch.lastFailure).toMatchObject({ failures: 3, retryInMs: 16_000 })
+    expect(watch.failures).toEqual([expect.objectContaining({ failures: 3, retryInMs: 16_000 })])
 
     await vi.advanceTimersByTimeAsync(16_000)
     await settle()
     expect(search).toHaveBeenCalledTimes(4)
-    expect(watch.lastFailure).toBeNull()
+    expect(watch.failures).toEqual([])
     await vi.advanceTimersByTimeAsync(2000)
     await settle()
     expect(search).toHaveBeenCalledTimes(5)
+  })
+
+  it('keeps one failure per environment: a sandbox answer never clears live’s', async () => {
+    await seed([...inProgress(1, 'sandbox', 1), ...inProgress(1, 'live', 2)])
+    let liveDown = true
+    search.mockImplementation((env, ids) =>
+      env === 'live' && liveDown
+        ? Promise.reject(new Error('Failed to fetch'))
+        : answerFrom(new Map())(env, ids),
+    )
+    const watch = useWatchStore()
+    await watch.start()
+    await settle()
+    expect(watch.failures).toEqual([
+      expect.objectContaining({ environment: 'live', failures: 1, reason: 'Failed to fetch' }),
+    ])
+    // The sandbox keeps answering every 2 s while live keeps failing: live's failure stays.
+    for (let i = 0; i < 6; i++) {
+      await vi.advanceTimersByTimeAsync(2000)
+      await settle()
+      expect(watch.failures.map((f) => f.environment)).toEqual(['live'])
+    }
+    expect(search.mock.calls.filter(([env]) => env === 'sandbox').length).toBeGreaterThan(3)
+
+    // Both failing: each is kept, sandbox first.
+    search.mockImplementation(() => Promise.reject(new Error('Failed to fetch')))
+    await vi.advanceTimersByTimeAsync(2000)
+    await settle()
+    expect(watch.failures.map((f) => f.environment)).toEqual(['sandbox', 'live'])
+
+    // Live's own success clears live's failure only.
+    liveDown = false
+    search.mockImplementation((env, ids) =>
+      env === 'sandbox'
+        ? Promise.reject(new Error('Failed to fetch'))
+        : answerFrom(new Map())(env, ids),
+    )
+    await vi.advanceTimersByTimeAsync(60_000)
+    await settle()
+    expect(watch.failures.map((f) => f.environment)).toEqual(['sandbox'])
   })
 
   it('doubles the wait after each failure up to a minute', async () => {
@@ -290,7 +334,7 @@ describe('live status: hidden tab and back-off', () => {
     }
     const gaps = at.slice(1).map((t, i) => t - at[i]!)
     expect(gaps.slice(0, 7)).toEqual([4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000])
-    expect(watch.lastFailure?.retryInMs).toBe(60_000)
+    expect(watch.failures[0]?.retryInMs).toBe(60_000)
   })
 })
 
