@@ -7,12 +7,14 @@ import { useSettingsStore } from '@/stores/settings'
 let wrapper: VueWrapper | null = null
 beforeEach(() => {
   localStorage.clear()
+  sessionStorage.clear()
   setActivePinia(createPinia())
 })
 afterEach(() => {
   wrapper?.unmount()
   wrapper = null
   vi.unstubAllGlobals()
+  vi.useRealTimers()
 })
 
 /** The texts of the elements an element's aria-describedby names, in order. */
@@ -31,6 +33,7 @@ describe('the access-token prompt', () => {
     const field = wrapper.get('#access-token').element
     expect(document.activeElement).toBe(field)
     expect(description(field)).toContain('The token in use was refused: enter the current one.')
+    expect(wrapper.get('#access-token-refused').attributes('role')).toBe('alert')
     // The page's one h1 while it is shown (the app hides the page under it meanwhile).
     const heading = wrapper.get('#token-title')
     expect(heading.element.tagName).toBe('H1')
@@ -92,5 +95,41 @@ describe('the access-token prompt', () => {
     await flushPromises()
     expect(useSettingsStore().accessToken).toBe('tok-0123456789abcdef0123')
     expect(reload).toHaveBeenCalledTimes(1)
+  })
+
+  it('says a token just entered and refused after the reload was refused, in an alert region', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date('2026-06-15T12:00:00Z'))
+    const reload = vi.fn()
+    vi.stubGlobal('location', { ...window.location, reload })
+    wrapper = mount(AppTokenPrompt, { attachTo: document.body })
+    await flushPromises()
+    await wrapper.get('#access-token').setValue('not-the-token')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(reload).toHaveBeenCalledTimes(1)
+    wrapper.unmount()
+
+    // The page loaded again with that token, and the server refused it.
+    vi.setSystemTime(new Date('2026-06-15T12:00:03Z'))
+    wrapper = mount(AppTokenPrompt, { props: { refused: true }, attachTo: document.body })
+    // The alert region is in the page, empty, before it speaks.
+    const region = wrapper.get('#access-token-refused')
+    expect(region.attributes('role')).toBe('alert')
+    expect(region.text()).toBe('')
+    await flushPromises()
+    const said = 'That token was refused: check it and enter it again.'
+    expect(region.text()).toBe(said)
+    expect(description(wrapper.get('#access-token').element)).toContain(said)
+    expect(wrapper.text()).not.toContain('The token in use was refused')
+    wrapper.unmount()
+
+    // Long after, the same token refused is one that worked and was replaced on the server.
+    vi.setSystemTime(new Date('2026-06-15T14:00:00Z'))
+    wrapper = mount(AppTokenPrompt, { props: { refused: true }, attachTo: document.body })
+    await flushPromises()
+    expect(wrapper.get('#access-token-refused').text()).toBe(
+      'The token in use was refused: enter the current one.',
+    )
   })
 })
