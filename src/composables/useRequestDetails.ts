@@ -26,6 +26,8 @@ import {
 } from '@/api/sandbox'
 import { useNow } from './useCountdown'
 import { useRequestsStore } from '@/stores/requests'
+import { useCallsStore } from '@/stores/calls'
+import { triggeredEventTimes } from '@/utils/request-state'
 import { useEnvironmentsStore } from '@/stores/environments'
 import {
   fromAdmin,
@@ -82,6 +84,17 @@ export function useRequestDetails(
   const environment = computed<EnvironmentId>(
     () => toValue(options.environment) ?? shown.value?.environment ?? environments.currentId,
   )
+  const calls = useCallsStore()
+  /**
+   * What this dashboard itself knows of the request beyond a search answer: when its own
+   * trigger_next_event calls went out (a search gives no time for the events between the first and
+   * the last), on the sandbox's clock where that runs ahead.
+   */
+  const known = () => {
+    const id = toValue(requestId)
+    const offset = environment.value === 'sandbox' ? clockOffset.value : 0
+    return { triggeredAt: triggeredEventTimes(calls.forRequest(id), id, offset) }
+  }
   /** The sandbox's view (exact); null outside the sandbox or before it loaded. */
   const adminModel = shallowRef<RequestModel | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
@@ -144,7 +157,7 @@ export function useRequestDetails(
       !isFinalStatus(admin.status)
     if (admin && !ended) return admin
     if (shown.value && (shown.value.lastSearch || !searchModel.value))
-      return fromHistory(shown.value)
+      return fromHistory(shown.value, known())
     return searchModel.value
   })
 
@@ -179,7 +192,7 @@ export function useRequestDetails(
       }
       // What history (or the copy) knows wins over an answer older than it (see observedPatch).
       if (!base || !answerIsOlder(base, readSearchStatus(found.status) ?? 'UNKNOWN', sentAt))
-        searchModel.value = fromSearch(env, found, entry.value)
+        searchModel.value = fromSearch(env, found, entry.value, known())
       await requests
         .applySearchResult(env, result, { existingOnly: !add, observedAt: sentAt })
         .catch(() => undefined)
