@@ -153,8 +153,9 @@ describe('request page: the code of a lost check once a search settled it', () =
 
   it('does not put back the code once a new PIN was sent since (a newer event)', async () => {
     await stubUpstreamFor('live')
-    // PINs valid for 2 minutes: workflow 1's call at 125 s brings a new PIN.
-    extraParams = { pin_expiry: '120' }
+    // PINs valid for 1 minute: the call, a minute after the SMS here (triggered early), brings a
+    // new PIN (one sent before the PIN expired would send the same PIN again).
+    extraParams = { pin_expiry: '60' }
     await openPage()
     await loseACheck()
     upstream.search = () =>
