@@ -23,6 +23,8 @@ describe('Sandbox controls forms keep what was typed', () => {
     expect(valueOf(after, '#test-pin')).toBe('123456')
     await after.get('form').trigger('submit')
     expect(after.emitted('add')).toEqual([[{ number: '447712345678', pin: '123456' }]])
+    // Saved by the sandbox: only then is the form emptied.
+    await after.setProps({ outcome: { ok: true } })
     after.unmount()
 
     const again = mount(ControlsTestNumbers, { props: { numbers: [] } })

@@ -7,6 +7,7 @@ import { useEnvironmentsStore } from '@/stores/environments'
 import { answerAsEmptySandbox } from '../../unit/stores/sandbox-support'
 import { adminRequest } from '../verify/support'
 import { deferred } from '../../support/deferred'
+import { ApiError } from '@/api/client'
 
 const api = vi.hoisted(() => ({
   listMessages: vi.fn(),
@@ -275,6 +276,45 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     saved.resolve({ number: '447700900333', pin: '3333' })
     await flushPromises()
     expect(focused()).toBe(add)
+  })
+
+  it('keeps a test number the sandbox refused, and says why by the form, not at the top', async () => {
+    api.saveTestNumber.mockRejectedValue(
+      new ApiError('http', '447700900124 is not a phone number.', {
+        httpStatus: 400,
+        code: 'invalid_value',
+      }),
+    )
+    wrapper = await mountView({ attach: true })
+    await wrapper.get('#test-number').setValue('447700900124')
+    await wrapper.get('#test-pin').setValue('5678')
+    await press(buttonNamed(wrapper, 'Add test number'))
+    await flushPromises()
+    expect(api.saveTestNumber).toHaveBeenCalledTimes(1)
+    expect((wrapper.get('#test-number').element as HTMLInputElement).value).toBe('447700900124')
+    expect((wrapper.get('#test-pin').element as HTMLInputElement).value).toBe('5678')
+    expect(wrapper.get('#test-number-error').text()).toBe(
+      'Saving the test number failed: 447700900124 is not a phone number.',
+    )
+    expect(wrapper.get('#test-number').attributes('aria-invalid')).toBe('true')
+    expect(focused()).toBe(wrapper.get('#test-number').element)
+    expect(wrapper.find('.controls-view > [role="alert"]').exists()).toBe(false)
+    expect(wrapper.text()).not.toContain('Reload the sandbox state')
+  })
+
+  it('empties the test number form once the number is saved', async () => {
+    api.saveTestNumber.mockResolvedValue({ number: '447700900124', pin: '5678' })
+    wrapper = await mountView({ attach: true })
+    await wrapper.get('#test-number').setValue('+44 7700 900124')
+    await wrapper.get('#test-pin').setValue('5678')
+    await press(buttonNamed(wrapper, 'Add test number'))
+    await flushPromises()
+    expect(api.saveTestNumber).toHaveBeenCalledWith({ number: '447700900124', pin: '5678' })
+    expect((wrapper.get('#test-number').element as HTMLInputElement).value).toBe('')
+    expect((wrapper.get('#test-pin').element as HTMLInputElement).value).toBe('')
+    expect(wrapper.get('[data-test="controls-said"]').text()).toBe(
+      'Test number +447700900124 saved.',
+    )
   })
 
   it('focuses the first field to correct and says what is wrong, each time', async () => {
