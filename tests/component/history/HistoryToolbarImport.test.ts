@@ -106,6 +106,27 @@ describe('HistoryToolbar: import in a worker', () => {
     expect(wrapper.get('[data-testid="history-import"]').attributes('disabled')).toBeUndefined()
   })
 
+  it('writes the counts of its report as every count of the page is written (5,000)', async () => {
+    const { wrapper } = await setup()
+    await chooseFile(wrapper)
+    worker.result!.resolve({
+      added: 5000,
+      updated: 1200,
+      unchanged: 1003,
+      calls: 2500,
+      tooOld: 1500,
+      retentionDays: 3650,
+    })
+    await flushPromises()
+    const n = (count: number) => count.toLocaleString()
+    expect(wrapper.text()).toContain(
+      `Imported: ${n(5000)} added, ${n(1200)} updated, ${n(1003)} already up to date, with ${n(2500)} recorded calls.`,
+    )
+    expect(wrapper.get('[data-test="import-too-old"]').text()).toContain(
+      `${n(1500)} finished entries were not imported: older than your ${n(3650)}-day history retention`,
+    )
+  })
+
   it('takes each chunk of entries the worker saved into history', async () => {
     const { wrapper, history } = await setup()
     const absorb = vi.spyOn(history, 'absorbWritten').mockImplementation(() => {})

@@ -68,6 +68,16 @@ describe('look up view', () => {
     expect(w.find('[data-testid="lookup-invalid"]').text()).toContain('nope')
   })
 
+  it('writes the counts of a long paste as every count of the app is written (1,200)', async () => {
+    const w = await mountLookup()
+    const ids = Array.from({ length: 1200 }, (_, i) => requestId(i + 1))
+    await w.find('textarea').setValue([...ids, ...ids.slice(0, 1001)].join('\n'))
+    const n = (count: number) => count.toLocaleString()
+    expect(w.find('[data-testid="lookup-summary"]').text()).toBe(
+      `${n(1200)} request_ids, sent in ${n(120)} batches of up to ten, ${n(1001)} duplicates ignored`,
+    )
+  })
+
   it('keeps its live region quiet while an id is typed, and checks when typing pauses or the field is left', async () => {
     const w = await mountLookup()
     const field = w.get('#lookup-ids')

@@ -37,5 +37,9 @@ describe('Settings: Save of live status and history', () => {
     expect(save.attributes('aria-disabled')).toBeUndefined()
     expect(document.activeElement).toBe(button)
     expect(useSettingsStore().historyRetentionDays).toBe(30)
+    // The count written as every count of the app is (2,430 where commas group thousands).
+    expect(wrapper.get('.settings-saved').text()).toBe(
+      `Saved. ${(2430).toLocaleString()} old finished entries were removed from history.`,
+    )
   })
 })
