@@ -105,6 +105,9 @@ export function useLostCheckCode(
     codeRestored,
     sent(code) {
       pinDrafts.forgetLost(toValue(requestId))
+      // A code put back before was this check's or an older one's: what the field holds now is
+      // not a lost code handed back, until one is again.
+      codeRestored.value = false
       checkSent = { code, pinEvents: pinEvents(), attemptsLeft: attemptsLeft() }
     },
     restored() {

@@ -76,6 +76,18 @@ describe('useLostCheckCode: a lost check shown not processed', () => {
     expect(p.codeRestored.value).toBe(true)
   })
 
+  it('no longer says the field took one back once another check is sent', async () => {
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    await p.read('not_processed')
+    p.restored()
+    // The second check is lost too, and settled not processed with a new PIN sent since.
+    await p.check('1234', lostCheckAnswer())
+    expect(p.codeRestored.value, 'the field holds no code handed back').toBe(false)
+    await p.read('not_processed', { events: [pinEvent('e1', true), pinEvent('e2', true)] })
+    expect(p.codeRestored.value).toBe(false)
+  })
+
   it('waits for the request to be read (a page opened again knows the fate first)', async () => {
     const p = page(null)
     await p.check('1234', lostCheckAnswer())
