@@ -10,7 +10,8 @@
  *
  * Apart from the drafts, the code of a check whose answer was lost, with the PIN it was sent for
  * (`keepLost`): not a draft while the check may have been processed, and put back into the field
- * only once a read shows it was not (views/RequestView). Kept the same way, under its own key.
+ * only once a read shows it was not (composables/useLostCheckCode). Kept the same way, under its
+ * own key.
  */
 import { onScopeDispose } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
