@@ -18,6 +18,7 @@ import {
 import { useSettingsStore } from '@/stores/settings'
 import { readSearchStatus, reportedStatus } from '@/utils/history-entry'
 import { shortId } from '@/utils/short-id'
+import { NOT_FOUND_TITLE } from '@/utils/history-status'
 import {
   HistoryPoller,
   type GoneCause,
@@ -154,7 +155,8 @@ export function statusChangeMessage(
   if (entry.status === 'UNKNOWN' && reported) {
     return `${request} is now ${reported}, a status this dashboard does not know.`
   }
-  const title = entry.status === 'UNKNOWN' ? 'not found' : SEARCH_STATUS_INFO[entry.status].title
+  const title =
+    entry.status === 'UNKNOWN' ? NOT_FOUND_TITLE : SEARCH_STATUS_INFO[entry.status].title
   return `${request} is now ${title.toLowerCase()} (${entry.status}).`
 }
 

@@ -71,11 +71,11 @@ afterEach(async () => {
 })
 
 describe('history: a status search answered that this dashboard does not know', () => {
-  it('is shown as written, said to be unknown here; a request never found stays "Unknown"', async () => {
+  it('is shown as written, said to be unknown here; a request never found is "Not found"', async () => {
     const w = await mountAt('/history')
     expect(rows(w)).toEqual([
       [requestId(1), 'BLOCKED, a status this dashboard does not know'],
-      [requestId(2), 'Unknown'],
+      [requestId(2), 'Not found'],
       [requestId(3), 'In progress'],
     ])
     expect(w.get('.cell-status .reported').attributes('title')).toBe(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyPatch, patchFromAction } from '@/utils/history-entry'
+import { applyPatch, gonePatch, patchFromAction } from '@/utils/history-entry'
 import { statusTitle } from '@/utils/history-status'
 import { entry, foundWith, requestId } from '../stores/history-support'
 
@@ -19,8 +19,18 @@ describe('statusTitle: a history entry status in words', () => {
     expect(statusTitle(entry(1, { status }))).toBe(title)
   })
 
-  it('a request search has not found is "Unknown"', () => {
-    expect(statusTitle(entry(1, { status: 'UNKNOWN' }))).toBe('Unknown')
+  it('a request search has not found is "Not found", as the history filter names it', () => {
+    expect(statusTitle(entry(1, { status: 'UNKNOWN' }))).toBe('Not found')
+  })
+
+  it('a request search found once and no longer finds (a sandbox reset) is "Not found" too', () => {
+    const before = found('IN PROGRESS')
+    const gone = applyPatch(
+      before,
+      gonePatch(before, 'The sandbox was reset.', NOW + 1000),
+      NOW + 1000,
+    )
+    expect(statusTitle(gone)).toBe('Not found')
   })
 
   it('a status search answered that this dashboard does not know is shown as written', () => {
