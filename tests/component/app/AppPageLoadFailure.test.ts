@@ -1,7 +1,8 @@
-import { mount } from '@vue/test-utils'
+import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
 import AppPageLoadFailure from '@/components/app/AppPageLoadFailure.vue'
-import { pageLoadFailure } from '@/utils/chunk-reload'
+import { pageLoadFailure, recoverFromChunkErrors } from '@/utils/chunk-reload'
 
 const ID = 'e'.repeat(32)
 
@@ -21,6 +22,7 @@ describe('AppPageLoadFailure', () => {
       blank: true,
       message: 'Failed to fetch dynamically imported module',
       startedRequestId: ID,
+      unreachable: false,
     }
     const wrapper = mount(AppPageLoadFailure)
     const alert = wrapper.get('[data-test="page-load-failure"]')
@@ -40,10 +42,55 @@ describe('AppPageLoadFailure', () => {
       blank: false,
       message: 'Importing a module script failed.',
       startedRequestId: null,
+      unreachable: false,
     }
     const alert = mount(AppPageLoadFailure).get('[data-test="page-load-failure"]')
     expect(alert.find('h1').exists()).toBe(false)
     expect(alert.get('h2').text()).toBe('The History page could not be loaded')
     expect(alert.find('[data-test="page-load-failure-started"]').exists()).toBe(false)
+  })
+
+  it('says the server does not answer, and Reload loads the page only once it does', async () => {
+    const server = { up: false }
+    const loaded: string[] = []
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
+    })
+    recoverFromChunkErrors(router, {
+      assign: (url) => loaded.push(url),
+      storage: null,
+      reachable: async () => server.up,
+    })
+    pageLoadFailure.value = {
+      href: '/history',
+      title: 'History',
+      blank: false,
+      message: 'Failed to fetch dynamically imported module: /src/views/HistoryView.vue',
+      startedRequestId: null,
+      unreachable: true,
+    }
+    const wrapper = mount(AppPageLoadFailure)
+    const alert = () => wrapper.get('[data-test="page-load-failure"]')
+    expect(alert().get('h2').text()).toBe('The History page could not be loaded')
+    expect(alert().text()).toContain(
+      'The server does not answer (it may be restarting, or the connection dropped). Reload ' +
+        'once it is back; nothing you did is lost.',
+    )
+    expect(alert().text()).not.toContain('Its code did not arrive')
+    // Still down: nothing is loaded (the browser would show its own error page), the message says so.
+    await alert().get('button').trigger('click')
+    await flushPromises()
+    expect(loaded).toEqual([])
+    expect(alert().get('[data-test="page-load-failure-still"]').text()).toBe(
+      'The server still does not answer: try again in a moment.',
+    )
+    expect(alert().get('button').text()).toBe('Reload')
+    // Back: Reload loads the page.
+    server.up = true
+    await alert().get('button').trigger('click')
+    await flushPromises()
+    expect(loaded).toEqual(['/history'])
+    wrapper.unmount()
   })
 })

@@ -5,6 +5,7 @@ import {
   pageLoadFailure,
   recoverFromChunkErrors,
   rememberStartedRequest,
+  retryPageLoad,
 } from '@/utils/chunk-reload'
 
 function memoryStorage() {
@@ -33,12 +34,33 @@ function setup(error: Error) {
   const loaded: string[] = []
   let time = 1_000_000
   const storage = memoryStorage()
+  /** Whether the server answers, and the addresses it was asked for. */
+  const server = { up: true, asked: [] as string[], answer: null as Promise<void> | null }
+  const reachable = async (href: string) => {
+    server.asked.push(href)
+    await server.answer
+    return server.up
+  }
   recoverFromChunkErrors(router, {
     assign: (url) => loaded.push(url),
     storage,
     now: () => time,
+    reachable,
   })
-  return { router, loaded, storage, now: () => time, later: (ms: number) => (time += ms) }
+  return {
+    router,
+    loaded,
+    storage,
+    server,
+    reachable,
+    now: () => time,
+    later: (ms: number) => (time += ms),
+  }
+}
+
+/** Lets the check that the server answers, and what follows it, finish. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve()
 }
 
 describe('a page whose code cannot be loaded', () => {
@@ -59,12 +81,14 @@ describe('a page whose code cannot be loaded', () => {
     const { router, loaded, later } = setup(new Error('Unable to preload CSS for /assets/a.css'))
     await router.push('/')
     await expect(router.push('/requests/abc')).rejects.toThrow(/Unable to preload CSS/)
+    await settle()
     expect(loaded).toEqual(['/requests/abc'])
     // The full load failed the same way at once: no reload loop.
     await expect(router.push('/requests/abc')).rejects.toThrow()
     expect(loaded).toEqual(['/requests/abc'])
     later(60_000)
     await expect(router.push('/requests/abc')).rejects.toThrow()
+    await settle()
     expect(loaded).toEqual(['/requests/abc', '/requests/abc'])
   })
 
@@ -75,7 +99,7 @@ describe('a page whose code cannot be loaded', () => {
   })
 
   it('says in the page that it could not be loaded when the full load fails too, never blank', async () => {
-    const { router, loaded, storage, now } = setup(
+    const { router, loaded, storage, now, reachable } = setup(
       new TypeError('Failed to fetch dynamically imported module: /assets/RequestView-x.js'),
     )
     const id = 'c'.repeat(32)
@@ -83,6 +107,7 @@ describe('a page whose code cannot be loaded', () => {
     rememberStartedRequest(id, { storage, now })
     await router.push('/')
     await expect(router.push(`/requests/${id}`)).rejects.toThrow()
+    await settle()
     expect(loaded).toEqual([`/requests/${id}`])
     expect(pageLoadFailure.value).toBeNull()
 
@@ -91,7 +116,12 @@ describe('a page whose code cannot be loaded', () => {
       history: createMemoryHistory(),
       routes: router.getRoutes(),
     })
-    recoverFromChunkErrors(reloaded, { assign: (url) => loaded.push(url), storage, now })
+    recoverFromChunkErrors(reloaded, {
+      assign: (url) => loaded.push(url),
+      storage,
+      now,
+      reachable,
+    })
     await expect(reloaded.push(`/requests/${id}`)).rejects.toThrow()
     expect(loaded).toEqual([`/requests/${id}`])
     expect(pageLoadFailure.value).toEqual({
@@ -100,6 +130,7 @@ describe('a page whose code cannot be loaded', () => {
       blank: true,
       message: 'Failed to fetch dynamically imported module: /assets/RequestView-x.js',
       startedRequestId: id,
+      unreachable: false,
     })
 
     // Another page that loads takes the message away; the started request is still remembered.
@@ -120,5 +151,49 @@ describe('a page whose code cannot be loaded', () => {
     expect(storage.getItem('verify-desk:started-request')).toContain('d'.repeat(32))
     await router.push(`/requests/${'d'.repeat(32)}`)
     expect(storage.getItem('verify-desk:started-request')).toBeNull()
+  })
+
+  it('is never loaded as a full page while the server does not answer: the app says so, and Reload waits for it', async () => {
+    const { router, loaded, server } = setup(
+      new TypeError('Failed to fetch dynamically imported module: /assets/RequestView-x.js'),
+    )
+    await router.push('/history')
+    server.up = false
+    await expect(router.push('/requests/abc')).rejects.toThrow()
+    await settle()
+    // A full page load now would show the browser's error page in place of the app.
+    expect(loaded).toEqual([])
+    expect(server.asked).toEqual(['/requests/abc'])
+    expect(pageLoadFailure.value).toEqual({
+      href: '/requests/abc',
+      title: 'Request',
+      blank: false,
+      message: 'Failed to fetch dynamically imported module: /assets/RequestView-x.js',
+      startedRequestId: null,
+      unreachable: true,
+    })
+    // Reload while the server is still down: the message stays, nothing is loaded.
+    await expect(retryPageLoad()).resolves.toBe(false)
+    expect(loaded).toEqual([])
+    expect(pageLoadFailure.value).toMatchObject({ href: '/requests/abc', unreachable: true })
+    // Once it answers, Reload loads the page.
+    server.up = true
+    await expect(retryPageLoad()).resolves.toBe(true)
+    expect(loaded).toEqual(['/requests/abc'])
+  })
+
+  it('does nothing more when another page loaded while the server was being checked', async () => {
+    const { router, loaded, server } = setup(new Error('Unable to preload CSS for /assets/a.css'))
+    await router.push('/')
+    let answer = () => {}
+    server.answer = new Promise((resolve) => (answer = resolve))
+    await expect(router.push('/requests/abc')).rejects.toThrow()
+    await router.push('/history')
+    // The server answers after the user has moved on: History stays, no full page load.
+    answer()
+    await settle()
+    expect(server.asked).toEqual(['/requests/abc'])
+    expect(loaded).toEqual([])
+    expect(pageLoadFailure.value).toBeNull()
   })
 })
