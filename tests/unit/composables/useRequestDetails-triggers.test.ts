@@ -65,6 +65,7 @@ describe('a live request whose calls were triggered from this dashboard', () => 
           last_event_date: api(14),
         }),
       ],
+      missing: [],
     })
     const calls = useCallsStore()
     calls.record(trigger(11, 1))
