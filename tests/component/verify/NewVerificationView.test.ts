@@ -259,6 +259,19 @@ describe('the new verification form: rules and messages', () => {
     expect(errorOf('amount')).toContain('Use a positive amount')
   })
 
+  it('warns of a PSD2 amount past the cents, which the API takes as typed', async () => {
+    await wrapper.get('input[value="psd2"]').setValue(true)
+    await fill('amount', '12.345')
+    expect(errorOf('amount')).toBe('')
+    expect(wrapper.get('#amount-hint').text()).toBe(
+      'Payments in euros have at most 2 decimals: 12.345 has 3, and many read it as a larger ' +
+        'amount. The API takes it as typed: write euros and cents, e.g. 48.00.',
+    )
+    expect(wrapper.get('#amount').attributes('aria-describedby')).toContain('amount-hint')
+    await fill('amount', '12.50')
+    expect(wrapper.get('#amount-hint').text()).toBe('For example 48.00')
+  })
+
   it('names in the "More parameters" summary exactly the fields it offers, in both modes', async () => {
     const offered = () => wrapper.findAll('details.advanced input').map((i) => i.attributes('id'))
     const summary = () => wrapper.get('details.advanced summary').text()
