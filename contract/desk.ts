@@ -47,8 +47,9 @@ export const BACKGROUND_HEADER = 'X-Verify-Desk-Background'
 
 /**
  * Machine-readable codes of the proxy's own errors (API-level results are never wrapped).
- * `uri_too_long` (414, a query string past the limit) and `request_timeout` (408, a request body
- * that stopped arriving) only other clients meet: the dashboard never sends such a call.
+ * `uri_too_long` (414, a request target past 16,000 bytes; a query past 8 KiB below that is
+ * `payload_too_large`, 413, as Vonage answers) and `request_timeout` (408, a request body that
+ * stopped arriving) only other clients meet: the dashboard never sends such a call.
  */
 export type ProxyErrorCode =
   | 'not_found'

@@ -386,9 +386,10 @@ export const useRequestsStore = defineStore('requests', () => {
     if (ids.length === 1) what.push(`The request ${shortId(ids[0]!)}`)
     else if (ids.length > 1) {
       const listed = ids.slice(0, 5).map(shortId).join(', ')
-      what.push(`${ids.length} requests (${listed}${ids.length > 5 ? ', …' : ''})`)
+      what.push(`${ids.length.toLocaleString()} requests (${listed}${ids.length > 5 ? ', …' : ''})`)
     }
-    if (calls > 0) what.push(calls === 1 ? '1 recorded call' : `${calls} recorded calls`)
+    if (calls > 0)
+      what.push(calls === 1 ? '1 recorded call' : `${calls.toLocaleString()} recorded calls`)
     const subject = what.join(' and ')
     // Said once, app-wide (the storage-problems store), not as this store's own error.
     problems.report({
