@@ -1,8 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
+import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
 import AppTokenPrompt from '@/components/app/AppTokenPrompt.vue'
+import { getEnvironments } from '@/api/verify'
+import { useEnvironmentsStore } from '@/stores/environments'
 import { useSettingsStore } from '@/stores/settings'
+
+vi.mock('@/api/verify', () => ({
+  getEnvironments: vi.fn(() => new Promise(() => {})),
+  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
+}))
 
 let wrapper: VueWrapper | null = null
 beforeEach(() => {
@@ -14,7 +22,6 @@ afterEach(() => {
   wrapper?.unmount()
   wrapper = null
   vi.unstubAllGlobals()
-  vi.useRealTimers()
 })
 
 /** The texts of the elements an element's aria-describedby names, in order. */
@@ -98,8 +105,6 @@ describe('the access-token prompt', () => {
   })
 
   it('says a token just entered and refused after the reload was refused, in an alert region', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(new Date('2026-06-15T12:00:00Z'))
     const reload = vi.fn()
     vi.stubGlobal('location', { ...window.location, reload })
     wrapper = mount(AppTokenPrompt, { attachTo: document.body })
@@ -111,7 +116,6 @@ describe('the access-token prompt', () => {
     wrapper.unmount()
 
     // The page loaded again with that token, and the server refused it.
-    vi.setSystemTime(new Date('2026-06-15T12:00:03Z'))
     wrapper = mount(AppTokenPrompt, { props: { refused: true }, attachTo: document.body })
     // The alert region is in the page, empty, before it speaks.
     const region = wrapper.get('#access-token-refused')
@@ -123,9 +127,29 @@ describe('the access-token prompt', () => {
     expect(description(wrapper.get('#access-token').element)).toContain(said)
     expect(wrapper.text()).not.toContain('The token in use was refused')
     wrapper.unmount()
+  })
 
-    // Long after, the same token refused is one that worked and was replaced on the server.
-    vi.setSystemTime(new Date('2026-06-15T14:00:00Z'))
+  it('says "the token in use" for a token the server accepted before, however soon it is refused', async () => {
+    const reload = vi.fn()
+    vi.stubGlobal('location', { ...window.location, reload })
+    wrapper = mount(AppTokenPrompt, { attachTo: document.body })
+    await flushPromises()
+    await wrapper.get('#access-token').setValue('tok-0123456789abcdef')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    wrapper.unmount()
+
+    // After the reload the server accepts it: the environments list loads (the badge shows it).
+    vi.mocked(getEnvironments).mockResolvedValue({
+      environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
+      default: 'sandbox',
+    })
+    const badge = mount(AppEnvBadge)
+    await flushPromises()
+    expect(useEnvironmentsStore().loaded).toBe(true)
+    badge.unmount()
+
+    // Then the server restarts with another token.
     wrapper = mount(AppTokenPrompt, { props: { refused: true }, attachTo: document.body })
     await flushPromises()
     expect(wrapper.get('#access-token-refused').text()).toBe(
