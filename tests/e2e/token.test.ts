@@ -34,7 +34,7 @@ describe('a server protected by an access token', () => {
 
     await page.keyboard.type('not-the-token')
     await page.keyboard.press('Enter')
-    await prompt.getByText('The token in use was refused: enter the current one.').waitFor()
+    await prompt.getByText('That token was refused: check it and enter it again.').waitFor()
 
     await field.fill(TOKEN)
     await field.press('Enter')
