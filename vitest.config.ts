@@ -17,7 +17,7 @@ export default mergeConfig(
       root,
       // A test file waits on servers, child processes and sockets much of its time: one worker per
       // core keeps every core busy (Vitest's default leaves one core free, a single worker on two).
-      // The end-to-end files still run one at a time (their own `fileParallelism: false`).
+      // The end-to-end files run two at a time (their own `maxWorkers`), each against a server of its own.
       maxWorkers: '100%',
       // Files share the cores, so a busy machine slows a computing test (a property run, thousands
       // of entries) past Vitest's 5 s default: a limit for hung tests, never a measure of speed.
@@ -53,7 +53,12 @@ export default mergeConfig(
             globalSetup: ['tests/e2e/support/global-setup.ts'],
             testTimeout: 60_000,
             hookTimeout: 120_000,
-            fileParallelism: false,
+            // Two files at once, each with a dev server (and sandbox) of its own (see the global
+            // setup): they mostly wait on the browser and the servers. A fixed number, so that a
+            // machine with many cores does not start a server and a page load per core. Their own
+            // group: in a run of every project they start once the other projects are done.
+            maxWorkers: 2,
+            sequence: { groupOrder: 1 },
           },
         },
       ],

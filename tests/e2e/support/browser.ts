@@ -17,9 +17,24 @@ import './provided'
 /** Where screenshots and console logs of failed tests go (git-ignored). */
 export const artifactsDir = fileURLToPath(new URL('../.artifacts/', import.meta.url))
 
-/** The base URL of the dev server the run started (see global-setup.ts). */
+/**
+ * The base URL of this test file's dev server (see global-setup.ts): test files that run at the same
+ * time each have their own, with its own sandbox, and those that run one after another in the same
+ * worker share it (reset what you rely on).
+ */
 export function baseURL(): string {
-  return inject('baseURL')
+  const urls = inject('baseURLs')
+  // Vitest numbers the files running at once from 1 (never two running files with the same number).
+  const slot = Number(process.env.VITEST_POOL_ID ?? '1')
+  const url = urls?.[slot - 1]
+  if (!url) {
+    throw new Error(
+      urls?.length
+        ? `no dev server for test file slot ${slot}: the global setup started ${urls.length}`
+        : 'no dev server: run the end-to-end tests with their global setup',
+    )
+  }
+  return url
 }
 
 /**

@@ -8,11 +8,21 @@ import { startServer } from './server'
 import './provided'
 
 /**
+ * How many test files of the project may run at once (its `maxWorkers`, 1 without file
+ * parallelism): one dev server each (see `baseURL`).
+ */
+function serverCount(project: TestProject): number {
+  return Math.max(1, Math.floor(project.config.maxWorkers) || 1)
+}
+
+/**
  * Runs once before the end-to-end project: finds the browser (or fails the run with one sentence
- * saying how to get one), starts the real dev server on a free port and one headless Chromium that
- * every test file connects to, and provides their addresses, and a folder for the production build
- * the test files share (built by the first file that needs it, see `sharedBuild`). The returned
- * teardown always stops both and removes the folder.
+ * saying how to get one), starts one real dev server on a free port of 127.0.0.1 per test file that
+ * may run at once (each with a sandbox of its own: files running side by side never see each
+ * other's requests, clock, faults or resets) and one headless Chromium that every test file
+ * connects to, and provides their addresses, and a folder for the production build the test files
+ * share (built by the first file that needs it, see `sharedBuild`). The returned teardown always
+ * stops them all and removes the folder.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const browser = findBrowser()
@@ -21,30 +31,33 @@ export default async function setup(project: TestProject): Promise<() => Promise
     error.stack = error.message // one sentence, no stack: nothing in the harness is at fault
     throw error
   }
-  const [server, chromiumServer] = await Promise.allSettled([
-    startServer({ mode: 'dev' }),
+  const [chromiumServer, ...servers] = await Promise.allSettled([
     chromium.launchServer({
       executablePath: browser.path,
       headless: true,
       args: chromiumArgs,
       host: '127.0.0.1',
     }),
+    ...Array.from({ length: serverCount(project) }, () => startServer({ mode: 'dev' })),
   ])
-  if (server.status === 'rejected' || chromiumServer.status === 'rejected') {
-    if (server.status === 'fulfilled') await server.value.close()
+  const devServers = servers.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  const failed = [chromiumServer, ...servers].find((s) => s.status === 'rejected')
+  if (failed || chromiumServer.status === 'rejected') {
+    await Promise.all(devServers.map((s) => s.close()))
     if (chromiumServer.status === 'fulfilled') await chromiumServer.value.close()
-    throw server.status === 'rejected'
-      ? server.reason
-      : (chromiumServer as PromiseRejectedResult).reason
+    throw (failed as PromiseRejectedResult).reason
   }
-  project.provide('baseURL', server.value.url)
+  project.provide(
+    'baseURLs',
+    devServers.map((s) => s.url),
+  )
   project.provide('browserPath', browser.path)
   project.provide('browserWSEndpoint', chromiumServer.value.wsEndpoint())
   const sharedBuildDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-shared-build-'))
   project.provide('sharedBuildDir', sharedBuildDir)
   return async () => {
     try {
-      await Promise.all([server.value.close(), chromiumServer.value.close()])
+      await Promise.all([...devServers.map((s) => s.close()), chromiumServer.value.close()])
     } finally {
       rmSync(sharedBuildDir, { recursive: true, force: true })
     }

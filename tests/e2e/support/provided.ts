@@ -1,8 +1,11 @@
 // What tests/e2e/support/global-setup.ts hands to the end-to-end tests (read with `inject`).
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Base URL of the dev server started for the run, e.g. `http://127.0.0.1:41234`. */
-    baseURL: string
+    /**
+     * Base URLs of the dev servers started for the run, e.g. `http://127.0.0.1:41234`: one per test
+     * file that may run at once (see `baseURL`).
+     */
+    baseURLs: string[]
     /** The Chromium / Chrome executable the tests drive. */
     browserPath: string
     /** The Chromium every test file connects to (one browser process for the whole run). */
