@@ -1,0 +1,167 @@
+/**
+ * The request page while the server cannot be reached, or no longer offers the request's
+ * environment. A sandbox page says live status cannot refresh the request and when it tries again,
+ * as a live page does, and its countdowns say they may be out of date; its actions stay usable. A
+ * live page on a server restarted without live says so once, and its actions are off with that
+ * reason, until the server offers live again.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { ApiError } from '@/api/client'
+import { getEnvironments, searchRequests } from '@/api/verify'
+import { getAdminRequest, getClock } from '@/api/sandbox'
+import { useRequestsStore } from '@/stores/requests'
+import { useEnvironmentsStore } from '@/stores/environments'
+import { useWatchStore } from '@/stores/watch'
+import '@/views/RequestView.vue'
+import { adminRequest } from '../verify/support'
+import {
+  clockAt,
+  formStartedEntry,
+  openEntryPage,
+  refreshPage,
+  searchAnswer,
+  startedEntry,
+} from './support'
+
+vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
+vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+
+const ID = 'f'.repeat(32)
+let wrapper: VueWrapper | null = null
+
+const environmentsOffered = (live: boolean) => ({
+  environments: [
+    { id: 'sandbox' as const, label: 'Sandbox', available: true },
+    { id: 'live' as const, label: 'Live', available: live },
+  ],
+  default: 'sandbox' as const,
+})
+
+beforeEach(() => {
+  localStorage.clear()
+  vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(true))
+  vi.mocked(getClock).mockImplementation(() => Promise.resolve(clockAt(Date.now())))
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = null
+  await useRequestsStore().dispose()
+})
+
+/** Live status failed in `environment` just now, as the poller says it. */
+function liveStatusFails(environment: 'sandbox' | 'live', reason: string): void {
+  useWatchStore().failures = [
+    { environment, reason, status: null, failures: 3, retryInMs: 16_000, at: Date.now() },
+  ]
+}
+
+/** The text of `selector`, its paragraphs apart. */
+const text = (selector: string) => {
+  const found = wrapper!.get(selector)
+  const parts = found.findAll('p')
+  return (parts.length ? parts.map((p) => p.text()).join(' ') : found.text()).replace(/\s+/g, ' ')
+}
+const checkButton = () => wrapper!.get('form.pin-entry button[type="submit"]')
+
+describe('request page: a sandbox request while the server cannot be reached', () => {
+  beforeEach(async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, Date.now() - 10_000))
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'found',
+      requests: [searchAnswer(ID)],
+      missing: [],
+    })
+    wrapper = await openEntryPage(pinia, startedEntry(ID, Date.now() - 10_000))
+    liveStatusFails('sandbox', 'No answer: the connection to the server failed or was lost')
+    await flushPromises()
+  })
+
+  it('says live status cannot refresh it, and when it tries again', () => {
+    expect(text('[data-test="refresh-failure"]')).toBe(
+      'Live status could not refresh the requests in progress in the sandbox (No answer: the connection to the server failed or was lost). It tries again by itself in 16 s; nothing is lost meanwhile. Next: Check that the server is running and reachable.',
+    )
+  })
+
+  it('says its countdowns may be out of date, from when it was last read', () => {
+    expect(text('[data-test="countdown-stale"]')).toMatch(
+      /^The request could not be refreshed: these count from what was last read at .+, and may be out of date\.$/,
+    )
+  })
+
+  it('leaves Check code and Trigger next event usable', () => {
+    expect(checkButton().attributes('disabled')).toBeUndefined()
+    expect(wrapper!.get('#next-event').attributes('disabled')).toBeUndefined()
+  })
+
+  it('says nothing of another environment failing', async () => {
+    liveStatusFails('live', 'No answer: the connection to the server failed or was lost')
+    await flushPromises()
+    expect(wrapper!.find('[data-test="refresh-failure"]').exists()).toBe(false)
+    expect(wrapper!.find('[data-test="countdown-stale"]').exists()).toBe(false)
+  })
+})
+
+describe('request page: a live request once the server no longer offers live', () => {
+  const OFF = new ApiError('http', 'The live environment is not configured on this server.', {
+    httpStatus: 503,
+    code: 'environment_unavailable',
+  })
+
+  beforeEach(async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useEnvironmentsStore().load()
+    const t0 = Date.now() - 40_000
+    const started = searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })
+    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    wrapper = await openEntryPage(pinia, formStartedEntry(ID, t0))
+    // The server restarts without live: its reads are refused, and it no longer lists live.
+    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(false))
+    vi.mocked(searchRequests).mockRejectedValue(OFF)
+    liveStatusFails('live', OFF.message)
+    await refreshPage(wrapper)
+  })
+
+  it('says so once, with what to do', () => {
+    const saying = wrapper!
+      .findAll('.card')
+      .filter((c) => /not (available|configured)/.test(c.text()))
+    expect(saying.map((c) => c.attributes('data-test'))).toEqual(['environment-off'])
+    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(false)
+    expect(wrapper!.find('[data-test="refresh-failure"]').exists()).toBe(false)
+    expect(text('[data-test="environment-off"]')).toMatch(
+      /^Live is not available on this server any more: this request cannot be checked, cancelled or moved on from here, and its status is not refreshed\. This page shows what was last read at .+\. Next: Live is not configured: set VONAGE_API_KEY and VONAGE_API_SECRET on the server and restart it\. Once it is back, this page picks it up by itself\. Try again$/,
+    )
+  })
+
+  it('turns its actions off, each described by that reason', () => {
+    const described = (id: string) => {
+      const button = wrapper!.get(`#${id}`)
+      expect(button.attributes('disabled'), id).toBeDefined()
+      return text(`#${button.attributes('aria-describedby')}`)
+    }
+    expect(described('next-event')).toBe('Live is not available on this server')
+    expect(described('cancel')).toBe('Live is not available on this server')
+    expect(checkButton().attributes('disabled')).toBeDefined()
+    expect(text('#pin-reason')).toBe('Check not possible: Live is not available on this server')
+  })
+
+  it('turns them on again once the server offers live again', async () => {
+    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(true))
+    vi.mocked(searchRequests).mockResolvedValue({
+      kind: 'found',
+      requests: [searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })],
+      missing: [],
+    })
+    useWatchStore().failures = []
+    await refreshPage(wrapper!)
+    await flushPromises()
+    expect(wrapper!.find('[data-test="environment-off"]').exists()).toBe(false)
+    expect(checkButton().attributes('disabled')).toBeUndefined()
+    expect(wrapper!.get('#next-event').attributes('disabled')).toBeUndefined()
+  })
+})
