@@ -19,6 +19,8 @@ import type { RequestModel } from '@/utils/request-model'
 import type { HistoryPatch } from '@/stores/requests'
 import type { getClock, openSandboxEvents, SandboxEvent } from '@/api/sandbox'
 import type { searchRequests } from '@/api/verify'
+// Plain values only (no app module): see above.
+import { requestModel } from '../../unit/composables/support'
 
 /** A mocked API function that fails until a test says what it answers. */
 function unexpected(name: string) {
@@ -162,36 +164,22 @@ export function answerReads(
   })
 }
 
-/** A finished (verified) sandbox request's model as the summary shows it; `patch` changes it. */
+/**
+ * A finished (verified) sandbox request's model as the summary shows it: the composables' request
+ * (`requestModel`) once verified, with no message sent and nothing left to count; `patch` changes it.
+ */
 export function summaryModel(patch: Partial<RequestModel> = {}): RequestModel {
-  return {
-    requestId: 'abcdef0123456789abcdef0123456789',
-    environment: 'sandbox',
-    kind: 'request',
+  return requestModel({
     status: 'SUCCESS',
-    number: '447700900123',
-    brand: 'Acme',
-    payee: '',
-    amount: '',
-    submittedAt: Date.UTC(2026, 10, 26, 9, 0, 0),
-    finalizedAt: null,
     events: [],
-    checks: [],
     nextEventAt: null,
     expiresAt: null,
     pinExpiresAt: null,
     eventsLeft: null,
     attemptsLeft: null,
     codeLength: null,
-    workflowId: 1,
-    price: '',
-    currency: 'EUR',
-    estimatedPrice: '',
-    source: 'sandbox',
-    estimated: false,
-    paramsAssumed: false,
     ...patch,
-  }
+  })
 }
 
 /** The request page, imported once the mocks are in place (see above). */
