@@ -28,7 +28,7 @@ export function useEnvironmentOffered(sources: EnvironmentOfferedSources) {
     const id = toValue(sources.environment)
     return environments.environments.find((e) => e.id === id) ?? null
   })
-  /** Why the server does not offer the page's environment now; null while it does (or not known). */
+  /** Why the server does not offer the page's environment now; null while it does (or unknown). */
   const offReason = computed(() =>
     known.value && !known.value.available ? environments.unavailableReason(known.value) : null,
   )

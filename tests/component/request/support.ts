@@ -166,7 +166,8 @@ export function answerReads(
 
 /**
  * A finished (verified) sandbox request's model as the summary shows it: the composables' request
- * (`requestModel`) once verified, with no message sent and nothing left to count; `patch` changes it.
+ * (`requestModel`) once verified, with no message sent and nothing left to count; `patch` changes
+ * it.
  */
 export function summaryModel(patch: Partial<RequestModel> = {}): RequestModel {
   return requestModel({
