@@ -6,7 +6,7 @@
  * reason, until the server offers live again.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { ApiError } from '@/api/client'
 import { getEnvironments, searchRequests } from '@/api/verify'
@@ -21,7 +21,9 @@ import {
   formStartedEntry,
   openEntryPage,
   refreshPage,
+  requestRouter,
   searchAnswer,
+  settlePage,
   startedEntry,
 } from './support'
 
@@ -163,5 +165,32 @@ describe('request page: a live request once the server no longer offers live', (
     expect(wrapper!.find('[data-test="environment-off"]').exists()).toBe(false)
     expect(checkButton().attributes('disabled')).toBeUndefined()
     expect(wrapper!.get('#next-event').attributes('disabled')).toBeUndefined()
+  })
+})
+
+describe('request page: live no longer offered while an action has the focus', () => {
+  it('moves the focus from Trigger next event to the reason said next to it', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useEnvironmentsStore().load()
+    const started = searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })
+    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    await useRequestsStore().upsert(formStartedEntry(ID, Date.now() - 40_000))
+    const router = await requestRouter()
+    await router.push(`/requests/${ID}`)
+    const RequestView = (await import('@/views/RequestView.vue')).default
+    wrapper = mount(RequestView, {
+      props: { id: ID },
+      global: { plugins: [pinia, router] },
+      attachTo: document.body,
+    })
+    await settlePage(wrapper)
+    const next = wrapper.get('#next-event').element as HTMLButtonElement
+    next.focus()
+    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(false))
+    liveStatusFails('live', 'The live environment is not configured on this server.')
+    await vi.waitFor(() => expect(next.disabled).toBe(true))
+    await flushPromises()
+    expect(document.activeElement).toBe(wrapper.get('#next-event-reason').element)
   })
 })
