@@ -84,23 +84,25 @@ export function useRequestDetails(
   const environment = computed<EnvironmentId>(
     () => toValue(options.environment) ?? shown.value?.environment ?? environments.currentId,
   )
-  const calls = useCallsStore()
-  /**
-   * What this dashboard itself knows of the request beyond a search answer: when its own
-   * trigger_next_event calls went out (a search gives no time for the events between the first and
-   * the last), on the sandbox's clock where that runs ahead.
-   */
-  const known = () => {
-    const id = toValue(requestId)
-    const offset = environment.value === 'sandbox' ? clockOffset.value : 0
-    return { triggeredAt: triggeredEventTimes(calls.forRequest(id), id, offset) }
-  }
   /** The sandbox's view (exact); null outside the sandbox or before it loaded. */
   const adminModel = shallowRef<RequestModel | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
   const searchModel = shallowRef<RequestModel | null>(null)
   /** How far the sandbox clock runs ahead of this browser's, in ms. */
   const clockOffset = ref(0)
+  const calls = useCallsStore()
+  /**
+   * What this dashboard itself knows of the request beyond a search answer: when its own
+   * trigger_next_event calls went out (a search gives no time for the events between the first and
+   * the last), on the sandbox's clock where that runs ahead (its offset now: a sandbox request is
+   * shown from the sandbox's own exact view, and these times serve only one the sandbox forgot,
+   * where an offset moved since leaves a time not known rather than wrong).
+   */
+  const known = () => {
+    const id = toValue(requestId)
+    const offset = environment.value === 'sandbox' ? clockOffset.value : 0
+    return { triggeredAt: triggeredEventTimes(calls.forRequest(id), id, offset) }
+  }
   const isLoading = ref(false)
   const error = ref<ApiError | null>(null)
   /** The API's answer when the id was not found (status 101), with its text. */
