@@ -460,7 +460,7 @@ describe('request page: a sandbox reset', () => {
     expect(text('[data-test="request-gone"]')).toContain(
       'Next: start a new verification to +447700900123.',
     )
-    expect(document.title).toBe('Request …cccccc gone · Verify Desk')
+    expect(document.title).toBe('Request …cccccc Not found · Verify Desk')
 
     answerReload(null)
     await tick(60_000)
