@@ -169,7 +169,8 @@ export const useWatchStore = defineStore('watch', () => {
   const announcements = shallowRef<Announcement[]>([])
   /**
    * The last failed refresh of each environment that is failing now, sandbox first: cleared by
-   * that environment's next success only (a sandbox answer says nothing of live).
+   * that environment's next successful round only (a sandbox answer says nothing of live), found
+   * or not, or once that environment has nothing left to watch.
    */
   const failures = ref<WatchFailure[]>([])
 
@@ -216,6 +217,7 @@ export const useWatchStore = defineStore('watch', () => {
   let stopListening: (() => void) | null = null
   let events: SandboxEventsHandle | null = null
   let stopEvents: WatchStopHandle | null = null
+  let stopIdle: WatchStopHandle | null = null
   let onVisibility: (() => void) | null = null
 
   const poller = new HistoryPoller<SearchedRequest>({
@@ -241,6 +243,9 @@ export const useWatchStore = defineStore('watch', () => {
       for (const id of ids) {
         await requests.markGone(id, GONE_MESSAGES[cause])
       }
+    },
+    onSuccess(env) {
+      clearFailure(env)
     },
     onFailure(environment, { reason, status }, count, retryInMs) {
       setFailure({ environment, reason, status, failures: count, retryInMs, at: Date.now() })
@@ -314,6 +319,17 @@ export const useWatchStore = defineStore('watch', () => {
       },
       { immediate: true },
     )
+    // A failure of an environment with nothing left to watch (its requests deleted or settled)
+    // is no longer being retried: its notice goes at once.
+    stopIdle = watch(
+      watched,
+      (targets) => {
+        for (const { environment } of failures.value) {
+          if (!targets.some((t) => t.environment === environment)) clearFailure(environment)
+        }
+      },
+      { immediate: true },
+    )
     poller.start()
   }
 
@@ -324,6 +340,8 @@ export const useWatchStore = defineStore('watch', () => {
     stopListening = null
     stopEvents?.()
     stopEvents = null
+    stopIdle?.()
+    stopIdle = null
     events?.close()
     events = null
     if (onVisibility) document.removeEventListener('visibilitychange', onVisibility)

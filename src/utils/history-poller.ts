@@ -63,6 +63,11 @@ export interface PollerDeps<R extends PolledRequest = PolledRequest> {
    * reset of the environment (then at once, with cause `reset`).
    */
   onGone(env: PollEnvironment, ids: string[], cause: GoneCause): Promise<void> | void
+  /**
+   * A round of this environment ended without a failure, whatever it found: every call answered,
+   * or there was nothing to search. Not called for a round cut short (stopped, page hidden).
+   */
+  onSuccess?(env: PollEnvironment): void
   /** A failed call (throttled, other API error, or a network error): the loop backs off. */
   onFailure?(env: PollEnvironment, failure: PollFailure, failures: number, retryInMs: number): void
   /** Normal interval between two rounds for this environment. */
@@ -213,8 +218,10 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       }
       const batches = chunk([...activity.keys()], IDS_PER_SEARCH)
       const failure = await this.searchAll(env, batches, activity)
-      if (failure === null) state.failures = 0
-      else {
+      if (failure === null) {
+        state.failures = 0
+        if (this.started && this.deps.isVisible()) this.deps.onSuccess?.(env)
+      } else {
         state.failures++
         delay = Math.min(delay * 2 ** state.failures, MAX_BACKOFF_MS)
         this.deps.onFailure?.(env, failure, state.failures, delay)

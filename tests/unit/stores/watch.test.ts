@@ -318,6 +318,48 @@ describe('live status: hidden tab and back-off', () => {
     expect(watch.failures.map((f) => f.environment)).toEqual(['sandbox'])
   })
 
+  it('drops an environment’s failure once nothing of it is left to watch (its request deleted)', async () => {
+    const history = await seed(inProgress(1, 'live'))
+    search.mockImplementation(() => Promise.reject(new Error('Failed to fetch')))
+    const watch = useWatchStore()
+    await watch.start()
+    await settle()
+    expect(watch.failures.map((f) => f.environment)).toEqual(['live'])
+
+    await history.remove(requestId(1))
+    await settle()
+    expect(watch.failures).toEqual([])
+    await vi.advanceTimersByTimeAsync(120_000)
+    await settle()
+    expect(watch.failures).toEqual([])
+    expect(search).toHaveBeenCalledTimes(1)
+  })
+
+  it('drops an environment’s failure when a search succeeds without finding the request yet', async () => {
+    await seed(inProgress(1, 'live'))
+    const outcomes: (() => Promise<SearchResult>)[] = [
+      () => Promise.reject(new Error('Failed to fetch')),
+    ]
+    // Within its 90 s of grace, a request search does not know yet is neither found nor gone.
+    search.mockImplementation(
+      (_env, ids) =>
+        outcomes.shift()?.() ?? Promise.resolve({ kind: 'found', requests: [], missing: [...ids] }),
+    )
+    const watch = useWatchStore()
+    await watch.start()
+    await settle()
+    expect(watch.failures.map((f) => f.environment)).toEqual(['live'])
+
+    await vi.advanceTimersByTimeAsync(61_000)
+    await settle()
+    expect(search.mock.calls.length).toBeGreaterThan(1)
+    expect(watch.failures).toEqual([])
+    expect(useRequestsStore().byId(requestId(1))).toMatchObject({
+      status: 'IN PROGRESS',
+      lastError: null,
+    })
+  })
+
   it('doubles the wait after each failure up to a minute', async () => {
     await seed(inProgress(1))
     const at: number[] = []
