@@ -6,7 +6,6 @@
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch, type WatchStopHandle } from 'vue'
-import { SEARCH_STATUS_INFO } from '@contract/status'
 import { searchRequests, type SearchedRequest } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
 import {
@@ -18,7 +17,7 @@ import {
 import { useSettingsStore } from '@/stores/settings'
 import { readSearchStatus, reportedStatus } from '@/utils/history-entry'
 import { shortId } from '@/utils/short-id'
-import { NOT_FOUND_TITLE } from '@/utils/history-status'
+import { statusTitle } from '@/utils/history-status'
 import {
   HistoryPoller,
   type GoneCause,
@@ -147,7 +146,8 @@ function unchanged(entry: HistoryEntry | undefined, request: SearchedRequest): b
  * `… is now BLOCKED, a status this dashboard does not know.`
  */
 export function statusChangeMessage(
-  entry: Pick<HistoryEntry, 'request_id' | 'number' | 'status'>,
+  entry: Pick<HistoryEntry, 'request_id' | 'number' | 'status'> &
+    Partial<Pick<HistoryEntry, 'lastSearch' | 'lastError'>>,
   reported: string | null = null,
 ): string {
   const who = entry.number ? ` to ${/^\d+$/.test(entry.number) ? '+' : ''}${entry.number}` : ''
@@ -155,8 +155,12 @@ export function statusChangeMessage(
   if (entry.status === 'UNKNOWN' && reported) {
     return `${request} is now ${reported}, a status this dashboard does not know.`
   }
-  const title =
-    entry.status === 'UNKNOWN' ? NOT_FOUND_TITLE : SEARCH_STATUS_INFO[entry.status].title
+  // As the history badge says it: `Unknown` for a request search found without a status.
+  const title = statusTitle({
+    status: entry.status,
+    lastSearch: entry.lastSearch ?? null,
+    ...(entry.lastError !== undefined ? { lastError: entry.lastError } : {}),
+  })
   return `${request} is now ${title.toLowerCase()} (${entry.status}).`
 }
 

@@ -116,6 +116,36 @@ describe('live status: a request found with a status this dashboard does not kno
     expect(search.mock.calls.every(([, ids]) => ids.length === 1 && ids[0] === ID)).toBe(true)
   })
 
+  it('announces a request found without a status as unknown, as its badge says, and a gone one as not found', async () => {
+    const { history, watch } = await watching([found(answer(ID, ''))])
+    expect(history.byId(ID)).toMatchObject({ status: 'UNKNOWN', lastError: null })
+    expect(watch.announcements.at(-1)?.message).toBe(
+      `Request …000001 to +447700900001 is now unknown (UNKNOWN).`,
+    )
+
+    await history.importJson(
+      JSON.stringify([
+        entry(2, {
+          createdAt: NOW - 600_000,
+          updatedAt: NOW - 600_000,
+          lastActivityAt: NOW - 600_000,
+        }),
+      ]),
+    )
+    search.mockImplementation(async (_env, ids) =>
+      ids.includes(requestId(2)) ? notFound(requestId(2)) : found(answer(ID, '')),
+    )
+    watch.refreshNow('sandbox')
+    await nextRound()
+    expect(history.byId(requestId(2))).toMatchObject({
+      status: 'UNKNOWN',
+      lastError: { code: '101' },
+    })
+    expect(watch.announcements.at(-1)?.message).toMatch(
+      /^Request …000002 .*is now not found \(UNKNOWN\)\.$/,
+    )
+  })
+
   it('does not write the same unknown status again on every round', async () => {
     const { history } = await watching([found(answer(ID, 'BLOCKED'))])
     const written = history.byId(ID)?.updatedAt
