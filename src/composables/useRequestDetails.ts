@@ -330,10 +330,23 @@ export function useRequestDetails(
   }
 
   let stream: SandboxEventsHandle | null = null
+  /**
+   * Where the sandbox's event stream stands: `closed` outside the sandbox, `connecting` until it
+   * first opens, `reconnecting` once it failed or dropped (it is tried again by itself: what is
+   * shown is not pushed meanwhile), `open` again once it is back.
+   */
+  const streamState = ref<'closed' | 'connecting' | 'open' | 'reconnecting'>('closed')
+  /** Counts the streams opened: a stream closed since says nothing of the one open now. */
+  let streams = 0
   function listen(): void {
     stream?.close()
     stream = null
-    if (environment.value !== 'sandbox') return
+    const opened = ++streams
+    if (environment.value !== 'sandbox') {
+      streamState.value = 'closed'
+      return
+    }
+    streamState.value = 'connecting'
     stream = openSandboxEvents(
       (event) => {
         if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
@@ -352,8 +365,11 @@ export function useRequestDetails(
           void refresh({ background: true, fresh: true })
         }
       },
-      undefined,
       () => {
+        if (opened === streams) streamState.value = 'reconnecting'
+      },
+      () => {
+        if (opened === streams) streamState.value = 'open'
         // Open, or back after a break (the server restarted, the network came back): what changed
         // before (the clock moved, the request ended or is gone) was not pushed, so it is read
         // again, by reads sent from now on: a load whose reads went out before may have been
@@ -413,6 +429,8 @@ export function useRequestDetails(
 
   onScopeDispose(() => {
     stream?.close()
+    streams++
+    streamState.value = 'closed'
     stopCalls()
     if (typeof window !== 'undefined') window.removeEventListener('online', onOnline)
   })
@@ -429,6 +447,7 @@ export function useRequestDetails(
     searchFailure,
     gone,
     readAt,
+    streamState,
     refresh,
   }
 }

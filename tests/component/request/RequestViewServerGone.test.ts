@@ -152,6 +152,16 @@ describe('request page: a live request once the server no longer offers live', (
     expect(text('#pin-reason')).toBe('Check not possible: Live is not available on this server')
   })
 
+  it('says in its summary too that the code cannot be checked from here', () => {
+    expect(text('[data-test="status-next-step"]')).toBe(
+      'Next: Wait for Live to be back (the notice above says how): the code can then be checked from this page.',
+    )
+    expect(text('.summary .status')).not.toContain('a code can be checked')
+    expect(text('.summary .status')).toContain(
+      'a code cannot be checked from here while Live is off',
+    )
+  })
+
   it('turns them on again once the server offers live again', async () => {
     vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(true))
     vi.mocked(searchRequests).mockResolvedValue({
@@ -165,6 +175,7 @@ describe('request page: a live request once the server no longer offers live', (
     expect(wrapper!.find('[data-test="environment-off"]').exists()).toBe(false)
     expect(checkButton().attributes('disabled')).toBeUndefined()
     expect(wrapper!.get('#next-event').attributes('disabled')).toBeUndefined()
+    expect(text('.summary .status')).toContain('a code can be checked')
   })
 })
 

@@ -50,16 +50,22 @@ export function sandboxApiMock() {
 
 /**
  * The sandbox event stream subscribed to last, driven by the test: it opens (`open`, as the
- * server's answer arrives) and pushes (`push`) only when told, as a stream still connecting does.
- * `openEvents` is the calling test file's mock.
+ * server's answer arrives), drops (`lose`, as the server goes away; it is then tried again) and
+ * pushes (`push`) only when told, as a stream still connecting does. `openEvents` is the calling
+ * test file's mock.
  */
 export function sandboxStream(openEvents: typeof openSandboxEvents) {
   const call = vi.mocked(openEvents).mock.lastCall
   expect(call, 'it subscribes to the sandbox event stream').toBeDefined()
-  const [onEvent, , onOpen] = call!
+  const [onEvent, onLost, onOpen] = call!
   return {
     async open() {
       onOpen!()
+      await flushPromises()
+    },
+    async lose() {
+      expect(onLost, 'it listens for the stream being lost').toBeTypeOf('function')
+      onLost!()
       await flushPromises()
     },
     async push(event: SandboxEvent) {
