@@ -1,0 +1,226 @@
+/**
+ * When the messages and calls of a request went out and which of them brought a new PIN, worked
+ * out from what a search answer tells (the times of the first and the last only), the schedule of
+ * the parameters sent and the next events this dashboard triggered. Times not known exactly are
+ * bounds (`Span`). Pure.
+ */
+import type { WorkflowSchedule } from '@contract/workflows'
+
+/**
+ * How far a time worked out here may be from the API's: its dates have whole seconds, a message
+ * may go out a little after it is due, and this browser's clock (the time of a trigger sent from
+ * here) may differ from the API's by a second or two.
+ */
+const SLACK_MS = 3_000
+/** How far apart two of the API's dates may be from what they stand for: whole seconds. */
+const ROUNDING_MS = 1_000
+
+/** Bounds of a time not known exactly, epoch ms (`-Infinity`, `Infinity`: unbounded). */
+export interface Span {
+  lo: number
+  hi: number
+}
+
+export const point = (at: number): Span => ({ lo: at, hi: at })
+
+/** What the events of a search answer say of their times and PINs (see `eventTimes`). */
+export interface EventTimes {
+  /** When each went out, `null` when not known. */
+  at: (number | null)[]
+  /** Whether each brought a new PIN, `null` when not known. */
+  newPin: (boolean | null)[]
+  /**
+   * When the current PIN went out: exactly (`lo === hi`) or within bounds (infinite when the times
+   * are not known); `null` when there is no event.
+   */
+  pin: Span | null
+}
+
+/** Milliseconds between each event of a schedule and the next. */
+function scheduleWaits(schedule: WorkflowSchedule): number[] {
+  return schedule.events.slice(1).map((e, i) => (e.at - (schedule.events[i]?.at ?? 0)) * 1000)
+}
+
+/**
+ * Whether a message or call at `at` brought a new PIN, the current one having gone out at `pin`:
+ * only once `pinExpiry` ms have passed since. `margin` is how far off either time may be: `null`
+ * (not known) when the answer depends on where in those bounds they are.
+ */
+function renews(at: Span, pin: Span, pinExpiry: number | null, margin: number): boolean | null {
+  if (pinExpiry === null) return null
+  if (at.lo - pin.hi >= pinExpiry + margin) return true
+  if (at.hi - pin.lo < pinExpiry - margin) return false
+  return null
+}
+
+/** The PIN after an event that renewed it (`true`), did not, or may have (`null`). */
+function pinAfter(pin: Span, at: Span, renewed: boolean | null): Span {
+  if (renewed === true) return at
+  return renewed === null ? { lo: pin.lo, hi: Math.max(pin.hi, at.hi) } : pin
+}
+
+/**
+ * The timeline the request would have had if its only early events were the ones this dashboard
+ * triggered (`triggeredAt`, sorted): each event goes out when it is due (the wait after the one
+ * before) or at the next trigger if that comes first. `anchor` is the event each time is counted
+ * from (the first, or a trigger), so two times with the same anchor are apart exactly by the
+ * schedule. Null when it does not end with the last event the API reports (`end`): something
+ * else triggered an event, or a trigger of this dashboard is not known (another application,
+ * a call whose answer was lost).
+ */
+function simulate(
+  count: number,
+  start: number,
+  end: number,
+  waits: readonly number[],
+  triggeredAt: readonly number[],
+): { times: number[]; anchors: number[] } | null {
+  if ((triggeredAt[0] ?? Infinity) < start - SLACK_MS) return null
+  const times = [start]
+  const anchors = [0]
+  let next = 0
+  for (let i = 1; i < count; i++) {
+    const before = times[i - 1] ?? start
+    const wait = waits[i - 1]
+    if (wait === undefined) return null
+    const due = before + wait
+    const trigger = triggeredAt[next]
+    if (trigger !== undefined && trigger < due) {
+      times.push(Math.max(trigger, before))
+      anchors.push(i)
+      next++
+    } else {
+      times.push(due)
+      anchors.push(anchors[i - 1] ?? 0)
+    }
+  }
+  return Math.abs((times[count - 1] ?? start) - end) <= SLACK_MS ? { times, anchors } : null
+}
+
+/**
+ * When the events of a search answer went out and which brought a new PIN. The API gives the
+ * times of the first (`start`) and the last (`end`) only. Those between are worked out from the
+ * schedule and the triggers this dashboard sent when that accounts for the last event's time;
+ * otherwise they are not known, only bounded: after the event before, before the one after, and
+ * no later than the wait after the event before (a trigger only makes an event come earlier).
+ * An event brings a new PIN only if the PIN it replaces has expired by then (`pin_expiry` after it
+ * went out); where its time is only bounded, the bounds decide it if they can.
+ */
+export function eventTimes(
+  count: number,
+  start: number | null,
+  end: number | null,
+  schedule: WorkflowSchedule | null,
+  triggeredAt: readonly number[],
+): EventTimes {
+  if (count === 0) return { at: [], newPin: [], pin: null }
+  const last = count === 1 ? start : end
+  const pinExpiry = schedule ? schedule.pinExpiry * 1000 : null
+  const waits = schedule ? scheduleWaits(schedule) : null
+  const sorted = [...triggeredAt].sort((a, b) => a - b)
+  const run =
+    start !== null && last !== null && waits ? simulate(count, start, last, waits, sorted) : null
+  if (start !== null && last !== null && run && pinExpiry !== null) {
+    return fromRun(run, start, last, pinExpiry)
+  }
+  return fromBounds(count, start, last, waits, pinExpiry)
+}
+
+/** `eventTimes` when the schedule and this dashboard's triggers account for every event. */
+function fromRun(
+  run: { times: number[]; anchors: number[] },
+  start: number,
+  end: number,
+  pinExpiry: number,
+): EventTimes {
+  const count = run.times.length
+  const at: number[] = []
+  for (let i = 0; i < count; i++) {
+    const worked = run.times[i] ?? start
+    // The API's own times for the first and last; the others never before the one before them,
+    // nor after the last.
+    at.push(
+      i === 0 ? start : i === count - 1 ? end : Math.min(end, Math.max(at[i - 1] ?? start, worked)),
+    )
+  }
+  const newPin: (boolean | null)[] = [true]
+  /** The event that sent the current PIN, while that is known. */
+  let pinEvent: number | null = 0
+  let pin = point(start)
+  for (let i = 1; i < count; i++) {
+    const shown = at[i] ?? end
+    const span = { lo: shown - SLACK_MS, hi: shown + SLACK_MS }
+    let renewed: boolean | null
+    if (pinEvent !== null && run.anchors[i] === run.anchors[pinEvent]) {
+      // Apart exactly by the schedule's waits.
+      renewed = (run.times[i] ?? 0) - (run.times[pinEvent] ?? 0) >= pinExpiry
+    } else if (pinEvent !== null) {
+      // Apart by the schedule's waits from a trigger's time, itself off by up to SLACK_MS.
+      const apart = (run.times[i] ?? 0) - (run.times[pinEvent] ?? 0)
+      renewed = apart >= pinExpiry + SLACK_MS ? true : apart < pinExpiry - SLACK_MS ? false : null
+    } else {
+      renewed = renews(span, pin, pinExpiry, SLACK_MS)
+    }
+    newPin.push(renewed)
+    if (renewed === true) pinEvent = i
+    if (renewed === null) pinEvent = null
+    pin = renewed === true ? point(shown) : pinAfter(pin, span, renewed)
+  }
+  return { at, newPin, pin }
+}
+
+/** `eventTimes` from the bounds alone: the times between the first and the last are not known. */
+function fromBounds(
+  count: number,
+  start: number | null,
+  end: number | null,
+  waits: readonly number[] | null,
+  pinExpiry: number | null,
+): EventTimes {
+  const known = (i: number) => (i === 0 ? start : i === count - 1 ? end : null)
+  const order: Span[] = []
+  for (let i = 0; i < count; i++) {
+    const at = known(i)
+    order.push(at === null ? { lo: -Infinity, hi: Infinity } : point(at))
+  }
+  // Never before the event before, never after the event after.
+  for (let i = 1; i < count; i++) order[i]!.lo = Math.max(order[i]!.lo, order[i - 1]!.lo)
+  for (let i = count - 2; i >= 0; i--) order[i]!.hi = Math.min(order[i]!.hi, order[i + 1]!.hi)
+  const spans = waits ? (withWaits(order, waits) ?? order) : order
+  const newPin: (boolean | null)[] = [true]
+  let pin = spans[0]!
+  for (let i = 1; i < count; i++) {
+    const span = spans[i]!
+    const renewed = renews(span, pin, pinExpiry, ROUNDING_MS)
+    newPin.push(renewed)
+    pin = pinAfter(pin, span, renewed)
+  }
+  // A time between is shown only where the bounds leave no more than the API's lateness open.
+  const at = spans.map(
+    (span, i) => known(i) ?? (span.hi - span.lo <= 2 * SLACK_MS ? middle(span) : null),
+  )
+  return { at, newPin, pin }
+}
+
+/**
+ * The bounds `spans` narrowed by the schedule's waits: an event goes out at the latest the wait
+ * after the one before it (give or take the API's lateness). Null when they do not fit (the
+ * parameters assumed are not the ones the request was sent with).
+ */
+function withWaits(spans: readonly Span[], waits: readonly number[]): Span[] | null {
+  const out = spans.map((s) => ({ ...s }))
+  for (let round = 0; round < out.length; round++) {
+    for (let i = 1; i < out.length; i++) {
+      const wait = (waits[i - 1] ?? Infinity) + SLACK_MS
+      out[i]!.hi = Math.min(out[i]!.hi, out[i - 1]!.hi + wait)
+      out[i - 1]!.lo = Math.max(out[i - 1]!.lo, out[i]!.lo - wait)
+    }
+  }
+  return out.every((s) => s.lo <= s.hi) ? out : null
+}
+
+/** The middle of bounds, to the whole second (as the API's own times are). */
+const middle = (span: Span) => wholeSecond((span.lo + span.hi) / 2)
+
+/** A time to the whole second below: the API dates its checks in whole seconds. */
+export const wholeSecond = (at: number) => Math.floor(at / 1000) * 1000
