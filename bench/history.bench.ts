@@ -207,7 +207,9 @@ async function importOnce(
       () => (window as unknown as { __import: Promise<{ start: number; end: number }> }).__import,
     )
     const report = await page.textContent('.history-toolbar [role="status"]')
-    if (!report?.includes(`Imported: ${entries} added`)) {
+    // The page groups digits as the browser does (100,000 in English).
+    const added = await page.evaluate((n) => n.toLocaleString(), entries)
+    if (!report?.includes(`Imported: ${added} added`)) {
       throw new Error(`expected ${entries} entries added, the page says "${report?.trim()}"`)
     }
     const tasks = await page.evaluate(
