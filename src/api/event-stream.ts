@@ -298,7 +298,8 @@ export class SharedEventStream {
 
   /**
    * Listens to the stream (joining the tabs that share it with the first subscriber); `onOpen` is
-   * called at once (in a microtask) when the stream is already open. Returns the unsubscribe
+   * called at once (in a microtask) when the stream is already open, `onLost` when it is already
+   * lost or refused (a page opened while the server is away says so at once). Returns the unsubscribe
    * function: the tab leaves with its last subscriber, unless another one comes in the same task
    * (closing the connection when it held it).
    */
@@ -308,6 +309,11 @@ export class SharedEventStream {
     else if (this.state === 'open' && subscriber.onOpen) {
       queueMicrotask(() => {
         if (this.subscribers.has(subscriber)) safely(() => subscriber.onOpen?.())
+      })
+    } else if ((this.state === 'lost' || this.state === 'refused') && subscriber.onLost) {
+      queueMicrotask(() => {
+        const still = this.state === 'lost' || this.state === 'refused'
+        if (still && this.subscribers.has(subscriber)) safely(() => subscriber.onLost?.())
       })
     }
     return () => {

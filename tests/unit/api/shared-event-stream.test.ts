@@ -275,6 +275,34 @@ describe('SharedEventStream: the connection lost or refused', () => {
     expect(first!.log).toEqual(['open', 'lost', 'open'])
   })
 
+  it('tells a page that starts listening while the stream is lost that it is lost, then back', async () => {
+    world()
+    const [first, second] = [openTab(), openTab()]
+    await settle()
+    live(first!).onOpen()
+    live(first!).onLost(3000)
+    await settle()
+    // History holds the stream in both tabs; a request page opens in each now.
+    const heard = [first!, second!].map((tab) => {
+      const log: string[] = []
+      tab.stream.subscribe({
+        onMessage: () => undefined,
+        onOpen: () => log.push('open'),
+        onLost: () => log.push('lost'),
+      })
+      return log
+    })
+    await settle()
+    expect(heard).toEqual([['lost'], ['lost']])
+    live(first!).onOpen()
+    await settle()
+    expect(heard).toEqual([
+      ['lost', 'open'],
+      ['lost', 'open'],
+    ])
+    expect(connectionsOpened()).toBe(1)
+  })
+
   it('brings up the token prompt in every listening tab when the token is refused', async () => {
     world()
     const [first, second, third] = [openTab(), openTab(), openTab()]
