@@ -84,9 +84,10 @@ describe('production server (npm run serve)', () => {
   let server: RunningServer | undefined
   const app = useBrowser({ baseURL: () => server?.url ?? '' })
 
+  // The build may be made here (and by a file running beside this one): the build's own limit.
   beforeAll(async () => {
     server = await startServer({ mode: 'preview', outDir: await sharedBuild() })
-  })
+  }, 240_000)
   afterAll(async () => {
     await server?.close()
   })

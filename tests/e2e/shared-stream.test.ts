@@ -34,9 +34,10 @@ function serve(token: string, port?: number): Promise<RunningServer> {
   })
 }
 
+// The build may be made here (and by a file running beside this one): the build's own limit.
 beforeAll(async () => {
   outDir = await sharedBuild()
-})
+}, 240_000)
 afterAll(async () => {
   await server?.close()
 })
