@@ -51,18 +51,27 @@ describe('ControlsTestNumbers: the form is emptied only once saved', () => {
 
   it('keeps what was typed when the save fails, and says why by the form', async () => {
     const wrapper = mount(ControlsTestNumbers, { props: { numbers: [] } })
+    // The alert region is in the page, empty, before there is anything to say (so it is read out).
+    const region = wrapper.get('[data-test="test-number-save-failure-region"]')
+    expect(region.attributes('role')).toBe('alert')
+    expect(region.text()).toBe('')
     await add(wrapper, '447700900124', '5678')
     const message = 'Saving the test number failed: the sandbox did not answer.'
     await wrapper.setProps({ outcome: { ok: false, message, field: null } })
     expect(valueOf(wrapper, '#test-number')).toBe('447700900124')
     expect(valueOf(wrapper, '#test-pin')).toBe('5678')
-    const failure = wrapper.get('[data-test="test-number-save-failure"]')
-    expect(failure.attributes('role')).toBe('alert')
-    expect(failure.text()).toBe(message)
+    expect(wrapper.get('[data-test="test-number-save-failure-region"]').element).toBe(
+      region.element,
+    )
+    expect(region.get('[data-test="test-number-save-failure"]').text()).toBe(message)
 
-    // Changing what was typed puts the failure away.
+    // Changing what was typed puts the failure away; the region stays, empty.
     await wrapper.get('#test-pin').setValue('5679')
     expect(wrapper.find('[data-test="test-number-save-failure"]').exists()).toBe(false)
+    expect(wrapper.get('[data-test="test-number-save-failure-region"]').element).toBe(
+      region.element,
+    )
+    expect(region.text()).toBe('')
   })
 
   it('shows a refusal of the number as the number field’s error', async () => {

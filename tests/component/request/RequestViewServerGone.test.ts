@@ -179,6 +179,56 @@ describe('request page: a live request once the server no longer offers live', (
   })
 })
 
+describe('request page: its notices of live being off are said from regions already in the page', () => {
+  const OFF = new ApiError('http', 'The live environment is not configured on this server.', {
+    httpStatus: 503,
+    code: 'environment_unavailable',
+  })
+
+  it('says live is off, then that live status still fails once it is back, in the same regions', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useEnvironmentsStore().load()
+    const started = searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })
+    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    wrapper = await openEntryPage(pinia, formStartedEntry(ID, Date.now() - 40_000))
+    // Before anything is to be said, both regions are there, empty.
+    const offRegion = wrapper.get('[data-test="environment-off-region"]')
+    const refreshSaid = wrapper.get('[data-test="refresh-failure-said"]')
+    expect(offRegion.attributes('role')).toBe('alert')
+    expect(offRegion.text()).toBe('')
+    expect(refreshSaid.attributes('role')).toBe('status')
+    expect(refreshSaid.text()).toBe('')
+
+    // The server restarts without live: the off notice is said in the region already there, and
+    // the live status region stays, saying nothing the notice already says.
+    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(false))
+    vi.mocked(searchRequests).mockRejectedValue(OFF)
+    liveStatusFails('live', OFF.message)
+    await refreshPage(wrapper)
+    expect(wrapper.get('[data-test="environment-off-region"]').element).toBe(offRegion.element)
+    expect(offRegion.find('[data-test="environment-off"]').exists()).toBe(true)
+    expect(offRegion.text()).toMatch(/^Live is not available on this server any more/)
+    expect(wrapper.get('[data-test="refresh-failure-said"]').element).toBe(refreshSaid.element)
+    expect(refreshSaid.text()).toBe('')
+
+    // Live is back, but its status still fails: that is said in the region that was kept.
+    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(true))
+    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    liveStatusFails('live', 'No answer: the connection to the server failed or was lost')
+    await refreshPage(wrapper)
+    await flushPromises()
+    expect(wrapper.find('[data-test="environment-off"]').exists()).toBe(false)
+    expect(wrapper.get('[data-test="environment-off-region"]').element).toBe(offRegion.element)
+    expect(offRegion.text()).toBe('')
+    expect(wrapper.get('[data-test="refresh-failure-said"]').element).toBe(refreshSaid.element)
+    expect(wrapper.find('[data-test="refresh-failure"]').exists()).toBe(true)
+    expect(refreshSaid.text()).toBe(
+      'Live status could not refresh the requests in progress in Live (No answer: the connection to the server failed or was lost). It tries again by itself; nothing is lost meanwhile. Next: Check that the server is running and reachable.',
+    )
+  })
+})
+
 describe('request page: live no longer offered while an action has the focus', () => {
   it('moves the focus from Trigger next event to the reason said next to it', async () => {
     const pinia = createPinia()
