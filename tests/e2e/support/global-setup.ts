@@ -31,15 +31,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     error.stack = error.message // one sentence, no stack: nothing in the harness is at fault
     throw error
   }
-  const [chromiumServer, ...servers] = await Promise.allSettled([
+  // The browser's server first, then the dev servers one by one: no two of them probe for a free
+  // port at the same time.
+  const [chromiumServer] = await Promise.allSettled([
     chromium.launchServer({
       executablePath: browser.path,
       headless: true,
       args: chromiumArgs,
       host: '127.0.0.1',
     }),
-    ...Array.from({ length: serverCount(project) }, () => startServer({ mode: 'dev' })),
   ])
+  const servers: PromiseSettledResult<Awaited<ReturnType<typeof startServer>>>[] = []
+  if (chromiumServer.status === 'fulfilled') {
+    for (let i = 0; i < serverCount(project); i++) {
+      const [started] = await Promise.allSettled([startServer({ mode: 'dev' })])
+      servers.push(started)
+      if (started.status === 'rejected') break
+    }
+  }
   const devServers = servers.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
   const failed = [chromiumServer, ...servers].find((s) => s.status === 'rejected')
   if (failed || chromiumServer.status === 'rejected') {
