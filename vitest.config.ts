@@ -17,7 +17,7 @@ export default mergeConfig(
       root,
       // A test file waits on servers, child processes and sockets much of its time: one worker per
       // core keeps every core busy (Vitest's default leaves one core free, a single worker on two).
-      // The end-to-end files run two at a time (their own `maxWorkers`), each against a server of its own.
+      // The end-to-end files run one at a time (their own `maxWorkers`).
       maxWorkers: '100%',
       // Files share the cores, so a busy machine slows a computing test (a property run, thousands
       // of entries) past Vitest's 5 s default: a limit for hung tests, never a measure of speed.

@@ -1,9 +1,8 @@
 /**
  * `npm test`: the four projects (unit, component, contract, e2e) in two Vitest runs side by side.
  *
- * The end-to-end files run two at a time (each with an app server of its own, one browser for all)
- * and mostly wait on them; in one `vitest run` they would start only once every other file is done,
- * leaving cores idle. Here they run beside the other three projects (a worker per core), each run
+ * The end-to-end files run one at a time (one app server, one browser) and mostly wait on them; in
+ * one `vitest run` they would start only once every other file is done, leaving cores idle. Here they run beside the other three projects (a worker per core), each run
  * recording a blob report, and one merged report follows: the summary of all four, failures
  * included.
  *
