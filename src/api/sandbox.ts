@@ -14,6 +14,7 @@ import type {
   TestNumber,
 } from '@contract/admin'
 import type { SearchStatus } from '@contract/types'
+import { LIMITS } from '@contract/params'
 import { apiRequest, type Params } from './client'
 import { browserStreamEnvironment, SharedEventStream } from './event-stream'
 
@@ -54,7 +55,7 @@ export async function getAdminRequest(requestId: string): Promise<AdminRequest |
 }
 
 /** Ids read at once: as many as one search takes. */
-export const ADMIN_READ_IDS = 10
+export const ADMIN_READ_IDS = LIMITS.searchMaxIds
 
 /**
  * The requests among `ids` (at most `ADMIN_READ_IDS`) the sandbox knows, newest first; an id it
