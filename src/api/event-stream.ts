@@ -191,13 +191,23 @@ export function connectEventStream(
   }
 }
 
+/**
+ * Why the stream is away: `lost` when the connection failed or dropped (a network problem, the
+ * server away; tried again after a wait), `refused` when the server refused the access token
+ * (tried again once a new token is set: the app asks for it).
+ */
+export type StreamTrouble = 'lost' | 'refused'
+
 /** What a tab listening to a shared stream is told. */
 export interface StreamSubscriber {
   onMessage(message: StreamMessage): void
   /** Connected, or connected again (maybe through another tab): reload what may have been missed. */
   onOpen?(): void
-  /** The connection failed, dropped or was refused; it is tried again by itself. */
-  onLost?(): void
+  /**
+   * The connection failed or dropped, or the access token was refused (`trouble` says which, and
+   * is told again when it turns into the other); it is tried again by itself.
+   */
+  onLost?(trouble: StreamTrouble): void
 }
 
 /** The part of the Web Locks API used here (`navigator.locks`). */
@@ -312,8 +322,9 @@ export class SharedEventStream {
       })
     } else if ((this.state === 'lost' || this.state === 'refused') && subscriber.onLost) {
       queueMicrotask(() => {
-        const still = this.state === 'lost' || this.state === 'refused'
-        if (still && this.subscribers.has(subscriber)) safely(() => subscriber.onLost?.())
+        const trouble = this.state
+        if (trouble === 'open' || trouble === 'connecting') return
+        if (this.subscribers.has(subscriber)) safely(() => subscriber.onLost?.(trouble))
       })
     }
     return () => {
@@ -480,8 +491,9 @@ export class SharedEventStream {
       if (previous === 'open' && previousLeader === leaderId) return
       for (const subscriber of [...this.subscribers]) safely(() => subscriber.onOpen?.())
     } else if (state === 'lost' || state === 'refused') {
-      if (previous === 'lost' || previous === 'refused') return
-      for (const subscriber of [...this.subscribers]) safely(() => subscriber.onLost?.())
+      // Told once per change: a refusal is no network problem, nor a drop after it a refusal.
+      if (previous === state) return
+      for (const subscriber of [...this.subscribers]) safely(() => subscriber.onLost?.(state))
     }
   }
 

@@ -16,7 +16,9 @@ import type {
 import type { SearchStatus } from '@contract/types'
 import { LIMITS } from '@contract/params'
 import { apiRequest, type Params } from './client'
-import { browserStreamEnvironment, SharedEventStream } from './event-stream'
+import { browserStreamEnvironment, SharedEventStream, type StreamTrouble } from './event-stream'
+
+export type { StreamTrouble }
 
 const ADMIN = 'sandbox/__admin'
 
@@ -159,15 +161,16 @@ let shared: SharedEventStream | null = null
 
 /**
  * Subscribes to the live stream `GET /api/sandbox/__admin/events`. `onEvent` gets each parsed
- * event; `onError` is told when the connection fails, drops or the access token is refused (it is
- * tried again by itself: after a wait, or as soon as a new token is set); `onOpen` when it is
+ * event; `onError` is told when the connection fails or drops (`lost`: tried again by itself after
+ * a wait) or the access token is refused (`refused`: tried again as soon as a new token is set,
+ * which the app asks for), and again when one turns into the other; `onOpen` when it is
  * (re)connected, here or through another tab, so a caller can reload what it may have missed (at
  * once when the stream is already open). `close()` unsubscribes; the connection closes with the
  * last subscriber of the tab that holds it (another tab's then takes over).
  */
 export function openSandboxEvents(
   onEvent: (event: SandboxEvent) => void,
-  onError?: () => void,
+  onError?: (trouble: StreamTrouble) => void,
   onOpen?: () => void,
 ): SandboxEventsHandle {
   shared ??= new SharedEventStream(EVENTS_PATH, browserStreamEnvironment(EVENTS_PATH))
