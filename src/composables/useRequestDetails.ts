@@ -23,6 +23,7 @@ import {
   getClock,
   openSandboxEvents,
   type SandboxEventsHandle,
+  type StreamTrouble,
 } from '@/api/sandbox'
 import { useNow } from './useCountdown'
 import { useRequestsStore } from '@/stores/requests'
@@ -332,10 +333,11 @@ export function useRequestDetails(
   let stream: SandboxEventsHandle | null = null
   /**
    * Where the sandbox's event stream stands: `closed` outside the sandbox, `connecting` until it
-   * first opens, `reconnecting` once it failed or dropped (it is tried again by itself: what is
-   * shown is not pushed meanwhile), `open` again once it is back.
+   * first opens, `lost` once it failed or dropped (it is tried again by itself), `refused` while
+   * the server refuses the access token (tried again once the token is entered): what is shown is
+   * not pushed meanwhile. `open` again once it is back.
    */
-  const streamState = ref<'closed' | 'connecting' | 'open' | 'reconnecting'>('closed')
+  const streamState = ref<'closed' | 'connecting' | 'open' | StreamTrouble>('closed')
   /** Counts the streams opened: a stream closed since says nothing of the one open now. */
   let streams = 0
   function listen(): void {
@@ -365,8 +367,8 @@ export function useRequestDetails(
           void refresh({ background: true, fresh: true })
         }
       },
-      () => {
-        if (opened === streams) streamState.value = 'reconnecting'
+      (trouble) => {
+        if (opened === streams) streamState.value = trouble
       },
       () => {
         if (opened === streams) streamState.value = 'open'

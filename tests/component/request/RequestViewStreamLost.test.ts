@@ -2,6 +2,8 @@
  * The request page of a sandbox request while its event stream is lost (the server went away) and
  * tried again: the page says so, as the Handset does, in a region there before it speaks, and
  * stops once the stream is back. A finished request is not polled, so nothing else would say it.
+ * A stream refused for want of the access token is no lost connection: the page says it waits for
+ * the token.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type VueWrapper } from '@vue/test-utils'
@@ -17,6 +19,7 @@ vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock(
 
 const ID = 'd'.repeat(32)
 const LOST = 'Connection lost, reconnecting…'
+const WAITING = 'Live updates wait for the access token: they resume once it is entered.'
 let wrapper: VueWrapper | null = null
 
 /** A sandbox request, verified 20 s after it was submitted at `t0`. */
@@ -72,5 +75,23 @@ describe('request page: a finished sandbox request while its event stream is los
     await stream().open()
     expect(region().text()).toBe('')
     expect(wrapper!.text()).not.toContain(LOST)
+  })
+
+  it('says it waits for the access token, not that the connection is lost, while the token is refused', async () => {
+    const before = region().element
+    await stream().refuse()
+    expect(region().element).toBe(before)
+    expect(region().text()).toBe(WAITING)
+    expect(wrapper!.text()).not.toContain(LOST)
+  })
+
+  it('says which of the two it is as it changes, and nothing once the stream is back', async () => {
+    await stream().lose()
+    await stream().refuse()
+    expect(region().text()).toBe(WAITING)
+    await stream().lose()
+    expect(region().text()).toBe(LOST)
+    await stream().open()
+    expect(region().text()).toBe('')
   })
 })

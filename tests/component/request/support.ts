@@ -50,8 +50,9 @@ export function sandboxApiMock() {
 
 /**
  * The sandbox event stream subscribed to last, driven by the test: it opens (`open`, as the
- * server's answer arrives), drops (`lose`, as the server goes away; it is then tried again) and
- * pushes (`push`) only when told, as a stream still connecting does. `openEvents` is the calling
+ * server's answer arrives), drops (`lose`, as the server goes away; it is then tried again), is
+ * refused (`refuse`, a 401 for the access token) and pushes (`push`) only when told, as a stream
+ * still connecting does. `openEvents` is the calling
  * test file's mock.
  */
 export function sandboxStream(openEvents: typeof openSandboxEvents) {
@@ -65,7 +66,13 @@ export function sandboxStream(openEvents: typeof openSandboxEvents) {
     },
     async lose() {
       expect(onLost, 'it listens for the stream being lost').toBeTypeOf('function')
-      onLost!()
+      onLost!('lost')
+      await flushPromises()
+    },
+    /** The server refuses the access token (401): the stream waits for a new one. */
+    async refuse() {
+      expect(onLost, 'it listens for the stream being refused').toBeTypeOf('function')
+      onLost!('refused')
       await flushPromises()
     },
     async push(event: SandboxEvent) {

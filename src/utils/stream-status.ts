@@ -1,0 +1,16 @@
+/**
+ * How the pages the sandbox's event stream keeps current (the request page, the Handset) say that
+ * it is away: one text for a lost connection, another for a refused access token, which is no
+ * network problem (the app asks for the token meanwhile).
+ */
+
+/** The connection failed or dropped: it is tried again by itself, waiting longer each time. */
+export const STREAM_LOST_TEXT = 'Connection lost, reconnecting…'
+/** The server refused the access token: the stream is tried again once the token is entered. */
+export const STREAM_REFUSED_TEXT =
+  'Live updates wait for the access token: they resume once it is entered.'
+
+/** What a page says while the stream is away: `lost` (a network problem) or `refused`. */
+export function streamTroubleText(trouble: 'lost' | 'refused'): string {
+  return trouble === 'refused' ? STREAM_REFUSED_TEXT : STREAM_LOST_TEXT
+}
