@@ -2,30 +2,18 @@
  * How many requests are in progress is said in the Clock card (the moves it offers depend on
  * them), once: with none, only the card's own "No request is in progress…" says so.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import SandboxControlsView from '@/views/SandboxControlsView.vue'
-import { answerAsEmptySandbox } from '../../unit/stores/sandbox-support'
 import { adminRequest } from '../verify/support'
+import { answerSandboxReads, useDeskServer } from '../support/desk-server'
 
-const api = vi.hoisted(() => ({
-  listMessages: vi.fn(),
-  listAdminRequests: vi.fn(),
-  getClock: vi.fn(),
-  listFaults: vi.fn(),
-  listTestNumbers: vi.fn(),
-  advanceClock: vi.fn(),
-  resetSandbox: vi.fn(),
-  injectFault: vi.fn(),
-  clearFaults: vi.fn(),
-  saveTestNumber: vi.fn(),
-  deleteTestNumber: vi.fn(),
-}))
-vi.mock('@/api/sandbox', () => ({ ...api, openSandboxEvents: () => ({ close() {} }) }))
+const server = useDeskServer()
 
 const NOW = Date.parse('2026-11-25T20:00:00.000Z')
+const CLOCK = { now: new Date(NOW).toISOString(), now_ms: NOW, offset_ms: 0, next_due_at: null }
 
 async function mountView() {
   const router = createRouter({
@@ -48,12 +36,7 @@ function textOutsideClock(page: HTMLElement): string {
 beforeEach(() => {
   localStorage.clear()
   setActivePinia(createPinia())
-  answerAsEmptySandbox(api, {
-    now: new Date(NOW).toISOString(),
-    now_ms: NOW,
-    offset_ms: 0,
-    next_due_at: null,
-  })
+  answerSandboxReads(server, { clock: CLOCK })
 })
 
 describe('requests in progress on Sandbox controls', () => {
@@ -64,7 +47,7 @@ describe('requests in progress on Sandbox controls', () => {
     const requests = Array.from({ length: count }, (_, i) =>
       adminRequest(String(i + 1).repeat(32), Date.now()),
     )
-    api.listAdminRequests.mockResolvedValue({ requests, total: count })
+    answerSandboxReads(server, { clock: CLOCK, requests })
     const wrapper = await mountView()
     const clock = wrapper.get('section[aria-labelledby="clock-title"]')
     expect(clock.text().replace(/\s+/g, ' ')).toContain(said)

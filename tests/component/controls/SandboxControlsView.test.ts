@@ -1,28 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import type { AdminFault } from '@contract/admin'
 import SandboxControlsView from '@/views/SandboxControlsView.vue'
 import { useEnvironmentsStore } from '@/stores/environments'
-import { answerAsEmptySandbox } from '../../unit/stores/sandbox-support'
 import { adminRequest } from '../verify/support'
 import { deferred } from '../../support/deferred'
-import { ApiError } from '@/api/client'
+import {
+  answerSandboxReads,
+  errorAnswer,
+  heldUntil,
+  json,
+  useDeskServer,
+} from '../support/desk-server'
 
-const api = vi.hoisted(() => ({
-  listMessages: vi.fn(),
-  listAdminRequests: vi.fn(),
-  getClock: vi.fn(),
-  listFaults: vi.fn(),
-  listTestNumbers: vi.fn(),
-  advanceClock: vi.fn(),
-  resetSandbox: vi.fn(),
-  injectFault: vi.fn(),
-  clearFaults: vi.fn(),
-  saveTestNumber: vi.fn(),
-  deleteTestNumber: vi.fn(),
-}))
-vi.mock('@/api/sandbox', () => ({ ...api, openSandboxEvents: () => ({ close() {} }) }))
+const server = useDeskServer()
+const ADMIN = 'sandbox/__admin'
 
 const NOW = Date.parse('2026-11-25T20:00:00.000Z')
 const clock = (offsetMs: number) => ({
@@ -33,7 +27,7 @@ const clock = (offsetMs: number) => ({
 })
 
 /** A fault that drops the next 2 calls to check. */
-const DROP_FAULT = {
+const DROP_FAULT: AdminFault = {
   id: 'f1',
   endpoint: 'check',
   remaining: 2,
@@ -41,6 +35,7 @@ const DROP_FAULT = {
   error_text: null,
   delay_ms: 0,
   drop: true,
+  network: null,
 }
 
 /** The one button whose accessible name (its aria-label, else its text) matches `name`. */
@@ -67,12 +62,12 @@ const CONTROLS = [
 
 /** Mounts the page on `env` with a request in progress, an active fault and a test number. */
 async function mountWithEverythingActive(env: 'sandbox' | 'live') {
-  api.listAdminRequests.mockResolvedValue({
+  answerSandboxReads(server, {
+    clock: clock(0),
     requests: [adminRequest('c'.repeat(32), Date.now())],
-    total: 1,
+    faults: [DROP_FAULT],
+    testNumbers: [{ number: '447700900999', pin: '2468' }],
   })
-  api.listFaults.mockResolvedValue({ faults: [DROP_FAULT] })
-  api.listTestNumbers.mockResolvedValue({ test_numbers: [{ number: '447700900999', pin: '2468' }] })
   const environments = useEnvironmentsStore()
   environments.environments = [
     { id: 'sandbox', label: 'Sandbox', available: true },
@@ -102,50 +97,54 @@ async function mountView(options: { attach?: boolean } = {}) {
 beforeEach(() => {
   localStorage.clear()
   setActivePinia(createPinia())
-  answerAsEmptySandbox(api, clock(0))
+  answerSandboxReads(server, { clock: clock(0) })
 })
 
 describe('SandboxControlsView', () => {
   it('moves the clock and says how far ahead of real time it is', async () => {
-    api.advanceClock.mockResolvedValue(clock(30_000))
-    api.getClock.mockResolvedValueOnce(clock(0)).mockResolvedValue(clock(30_000))
+    server.on('POST', `${ADMIN}/clock`, json(clock(30_000)))
+    server.on('GET', `${ADMIN}/clock`, json(clock(0)), json(clock(30_000)))
     const wrapper = await mountView()
     await wrapper
       .findAll('button')
       .find((b) => b.text() === '+30 s')!
       .trigger('click')
     await flushPromises()
-    expect(api.advanceClock).toHaveBeenCalledWith(30)
+    expect(server.callsTo('POST', `${ADMIN}/clock`).map((c) => c.body)).toEqual([
+      { advance_seconds: 30 },
+    ])
     expect(wrapper.text()).toContain('30 s ahead of real time')
     expect(wrapper.text()).toContain('Clock moved 30 s ahead.')
   })
 
   it('resets only after confirmation', async () => {
-    api.resetSandbox.mockResolvedValue({ ok: true, clock: clock(0) })
+    server.on('POST', `${ADMIN}/reset`, json({ ok: true, clock: clock(0) }))
     const wrapper = await mountView()
     await wrapper
       .findAll('button')
       .find((b) => b.text().startsWith('Reset the sandbox'))!
       .trigger('click')
-    expect(api.resetSandbox).not.toHaveBeenCalled()
+    expect(server.callsTo('POST', `${ADMIN}/reset`)).toEqual([])
     await wrapper
       .findAll('button')
       .find((b) => b.text() === 'Yes, reset everything')!
       .trigger('click')
     await flushPromises()
-    expect(api.resetSandbox).toHaveBeenCalledTimes(1)
+    expect(server.callsTo('POST', `${ADMIN}/reset`)).toHaveLength(1)
     expect(wrapper.text()).toContain('The sandbox was reset.')
   })
 
   it('sends a validated fault to the admin API in its own shape', async () => {
-    api.injectFault.mockResolvedValue(DROP_FAULT)
+    server.on('POST', `${ADMIN}/faults`, json(DROP_FAULT))
     const wrapper = await mountView()
     await wrapper.get('#fault-endpoint').setValue('check')
     await wrapper.get('#fault-count').setValue('2')
     await wrapper.get('input[value="drop"]').setValue(true)
     await wrapper.get('form[aria-label="Inject a fault"]').trigger('submit')
     await flushPromises()
-    expect(api.injectFault).toHaveBeenCalledWith({ endpoint: 'check', count: 2, drop: true })
+    expect(server.callsTo('POST', `${ADMIN}/faults`).map((c) => c.body)).toEqual([
+      { endpoint: 'check', count: 2, drop: true },
+    ])
     expect(wrapper.text()).toContain('Next 2 calls to check: drop the connection')
   })
 
@@ -192,23 +191,23 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
   }
 
   it('keeps the focus on "+30 s" while the clock moves and after', async () => {
-    const moved = deferred<ReturnType<typeof clock>>()
-    api.advanceClock.mockReturnValue(moved.promise)
+    const moved = deferred<Response>()
+    server.on('POST', `${ADMIN}/clock`, heldUntil(moved.promise))
     wrapper = await mountView({ attach: true })
     const plus30 = buttonNamed(wrapper, '+30 s')
     await press(plus30)
     expect(plus30.getAttribute('aria-disabled')).toBe('true')
     expect(focused()).toBe(plus30)
     await press(plus30)
-    expect(api.advanceClock).toHaveBeenCalledTimes(1)
-    moved.resolve(clock(30_000))
+    expect(server.callsTo('POST', `${ADMIN}/clock`)).toHaveLength(1)
+    moved.resolve(json(clock(30_000)))
     await flushPromises()
     expect(focused()).toBe(plus30)
     expect(plus30.getAttribute('aria-disabled')).toBeNull()
   })
 
   it('says "Clock moved 30 s ahead." again when +30 s is pressed again', async () => {
-    api.advanceClock.mockResolvedValue(clock(30_000))
+    server.on('POST', `${ADMIN}/clock`, json(clock(30_000)))
     wrapper = await mountView({ attach: true })
     const said = wrapper.get('[data-test="controls-said"]')
     const texts: string[] = []
@@ -217,43 +216,49 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     await press(buttonNamed(wrapper, '+30 s'))
     await press(buttonNamed(wrapper, '+30 s'))
     observer.disconnect()
-    expect(api.advanceClock).toHaveBeenCalledTimes(2)
+    expect(server.callsTo('POST', `${ADMIN}/clock`)).toHaveLength(2)
     expect(texts.filter((t) => t === 'Clock moved 30 s ahead.')).toHaveLength(2)
     expect(said.text()).toBe('Clock moved 30 s ahead.')
   })
 
   it('keeps the focus on "Inject fault" while the fault is saved', async () => {
-    const saved = deferred<typeof DROP_FAULT>()
-    api.injectFault.mockReturnValue(saved.promise)
+    const saved = deferred<Response>()
+    server.on('POST', `${ADMIN}/faults`, heldUntil(saved.promise))
     wrapper = await mountView({ attach: true })
     const inject = buttonNamed(wrapper, 'Inject fault')
     await press(inject)
     expect(inject.getAttribute('aria-disabled')).toBe('true')
     expect(focused()).toBe(inject)
-    saved.resolve(DROP_FAULT)
+    saved.resolve(json(DROP_FAULT))
     await flushPromises()
     expect(focused()).toBe(inject)
   })
 
   it('moves the focus to "No fault is active" once "Clear all faults" cleared them', async () => {
-    api.listFaults.mockResolvedValue({ faults: [DROP_FAULT] })
-    api.clearFaults.mockResolvedValue(undefined)
+    answerSandboxReads(server, { clock: clock(0), faults: [DROP_FAULT] })
+    server.on('DELETE', `${ADMIN}/faults`, json({ faults: [] }))
     wrapper = await mountView({ attach: true })
     const clear = buttonNamed(wrapper, 'Clear all faults')
     await press(clear)
-    expect(api.clearFaults).toHaveBeenCalledTimes(1)
+    expect(server.callsTo('DELETE', `${ADMIN}/faults`)).toHaveLength(1)
     expect(clear.disabled).toBe(true)
     expect(focused()).toBe(wrapper.get('#faults-none').element)
   })
 
   it('moves the focus to the next "Remove", then to the number field, as test numbers go', async () => {
-    api.listTestNumbers.mockResolvedValue({
-      test_numbers: [
+    answerSandboxReads(server, {
+      clock: clock(0),
+      testNumbers: [
         { number: '447700900111', pin: '1111' },
         { number: '447700900222', pin: '2222' },
       ],
     })
-    api.deleteTestNumber.mockResolvedValue(undefined)
+    server.on(
+      'DELETE',
+      `${ADMIN}/test-numbers/447700900111`,
+      json({ test_numbers: [{ number: '447700900222', pin: '2222' }] }),
+    )
+    server.on('DELETE', `${ADMIN}/test-numbers/447700900222`, json({ test_numbers: [] }))
     wrapper = await mountView({ attach: true })
     await press(buttonNamed(wrapper, 'Remove test number 447700900111'))
     expect(focused()).toBe(buttonNamed(wrapper, 'Remove test number 447700900222'))
@@ -263,34 +268,33 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
   })
 
   it('keeps the focus on "Add test number" while it is saved', async () => {
-    const saved = deferred<{ number: string; pin: string }>()
-    api.saveTestNumber.mockReturnValue(saved.promise)
+    const saved = deferred<Response>()
+    server.on('POST', `${ADMIN}/test-numbers`, heldUntil(saved.promise))
     wrapper = await mountView({ attach: true })
     await wrapper.get('#test-number').setValue('447700900333')
     await wrapper.get('#test-pin').setValue('3333')
     const add = buttonNamed(wrapper, 'Add test number')
     await press(add)
-    expect(api.saveTestNumber).toHaveBeenCalledTimes(1)
+    expect(server.callsTo('POST', `${ADMIN}/test-numbers`)).toHaveLength(1)
     expect(add.getAttribute('aria-disabled')).toBe('true')
     expect(focused()).toBe(add)
-    saved.resolve({ number: '447700900333', pin: '3333' })
+    saved.resolve(json({ number: '447700900333', pin: '3333' }))
     await flushPromises()
     expect(focused()).toBe(add)
   })
 
   it('keeps a test number the sandbox refused, and says why by the form, not at the top', async () => {
-    api.saveTestNumber.mockRejectedValue(
-      new ApiError('http', '447700900124 is not a phone number.', {
-        httpStatus: 400,
-        code: 'invalid_value',
-      }),
+    server.on(
+      'POST',
+      `${ADMIN}/test-numbers`,
+      errorAnswer(400, 'invalid_value', '447700900124 is not a phone number.'),
     )
     wrapper = await mountView({ attach: true })
     await wrapper.get('#test-number').setValue('447700900124')
     await wrapper.get('#test-pin').setValue('5678')
     await press(buttonNamed(wrapper, 'Add test number'))
     await flushPromises()
-    expect(api.saveTestNumber).toHaveBeenCalledTimes(1)
+    expect(server.callsTo('POST', `${ADMIN}/test-numbers`)).toHaveLength(1)
     expect((wrapper.get('#test-number').element as HTMLInputElement).value).toBe('447700900124')
     expect((wrapper.get('#test-pin').element as HTMLInputElement).value).toBe('5678')
     expect(wrapper.get('#test-number-error').text()).toBe(
@@ -303,13 +307,15 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
   })
 
   it('empties the test number form once the number is saved', async () => {
-    api.saveTestNumber.mockResolvedValue({ number: '447700900124', pin: '5678' })
+    server.on('POST', `${ADMIN}/test-numbers`, json({ number: '447700900124', pin: '5678' }))
     wrapper = await mountView({ attach: true })
     await wrapper.get('#test-number').setValue('+44 7700 900124')
     await wrapper.get('#test-pin').setValue('5678')
     await press(buttonNamed(wrapper, 'Add test number'))
     await flushPromises()
-    expect(api.saveTestNumber).toHaveBeenCalledWith({ number: '447700900124', pin: '5678' })
+    expect(server.callsTo('POST', `${ADMIN}/test-numbers`).map((c) => c.body)).toEqual([
+      { number: '447700900124', pin: '5678' },
+    ])
     expect((wrapper.get('#test-number').element as HTMLInputElement).value).toBe('')
     expect((wrapper.get('#test-pin').element as HTMLInputElement).value).toBe('')
     expect(wrapper.get('[data-test="controls-said"]').text()).toBe(
@@ -326,7 +332,7 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     const faultSaid = wrapper.get('[data-test="fault-form-said"]')
     expect(faultSaid.attributes('role')).toBe('status')
     expect(faultSaid.text()).toBe('Next calls: Enter a whole number of calls from 1 to 100.')
-    expect(api.injectFault).not.toHaveBeenCalled()
+    expect(server.callsTo('POST', `${ADMIN}/faults`)).toEqual([])
 
     await press(buttonNamed(wrapper, 'Add test number'))
     expect(focused()).toBe(wrapper.get('#test-number').element)
@@ -339,6 +345,6 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     await press(buttonNamed(wrapper, 'Add test number'))
     observer.disconnect()
     expect(texts).toEqual(['', '2 fields need attention: Number, Fixed PIN.'])
-    expect(api.saveTestNumber).not.toHaveBeenCalled()
+    expect(server.callsTo('POST', `${ADMIN}/test-numbers`)).toEqual([])
   })
 })
