@@ -30,6 +30,11 @@ export interface HandsetNumber {
   latestAt: string
 }
 
+/** The server's code for `error`, when it named one. */
+function codeOf(error: unknown): string | null {
+  return isApiError(error) ? (error.code ?? null) : null
+}
+
 function describe(error: unknown): string {
   if (isApiError(error)) {
     if (error.kind === 'network') return `${error.message} Check that the app server is running.`
@@ -67,6 +72,11 @@ export const useSandboxStore = defineStore('sandbox', () => {
   const loaded = ref(false)
   /** The last failure, in words with what to do. */
   const error = ref<string | null>(null)
+  /**
+   * The server's code for the last failure (`invalid_value`, `sandbox_off`…), `null` when it named
+   * none (no answer, or no failure): what a view tells failures apart by, never the words.
+   */
+  const errorCode = ref<string | null>(null)
   /** The action in flight (buttons show a spinner and stay disabled meanwhile). */
   const busy = ref<SandboxAction | null>(null)
 
@@ -163,9 +173,11 @@ export const useSandboxStore = defineStore('sandbox', () => {
         testNumbers.value = arrived.testNumbers ?? t.test_numbers
         loaded.value = true
         error.value = null
+        errorCode.value = null
       })
       .catch((e: unknown) => {
         error.value = `The sandbox could not be read: ${describe(e)}`
+        errorCode.value = codeOf(e)
       })
       .finally(() => {
         isLoading.value = false
@@ -243,10 +255,12 @@ export const useSandboxStore = defineStore('sandbox', () => {
   async function run<T>(action: SandboxAction, what: string, job: () => Promise<T>) {
     busy.value = action
     error.value = null
+    errorCode.value = null
     try {
       return await job()
     } catch (e) {
       error.value = `${what} failed: ${describe(e)}`
+      errorCode.value = codeOf(e)
       return undefined
     } finally {
       busy.value = null
@@ -318,6 +332,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
     isLoading,
     loaded,
     error,
+    errorCode,
     busy,
     numbers,
     inProgress,

@@ -12,6 +12,7 @@ import {
   errorAnswer,
   heldUntil,
   json,
+  noAnswer,
   useDeskServer,
 } from '../support/desk-server'
 
@@ -304,6 +305,47 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     expect(focused()).toBe(wrapper.get('#test-number').element)
     expect(wrapper.find('.controls-view > [role="alert"]').exists()).toBe(false)
     expect(wrapper.text()).not.toContain('Reload the sandbox state')
+  })
+
+  /** Types a test number and its PIN and presses "Add test number". */
+  async function addTestNumber(number: string, pin: string) {
+    await wrapper!.get('#test-number').setValue(number)
+    await wrapper!.get('#test-pin').setValue(pin)
+    await press(buttonNamed(wrapper!, 'Add test number'))
+    await flushPromises()
+  }
+
+  it('shows a refusal of the number by the number field by its code, whatever its words', async () => {
+    server.on(
+      'POST',
+      `${ADMIN}/test-numbers`,
+      errorAnswer(400, 'invalid_value', '447700900124 cannot take a fixed PIN.'),
+    )
+    wrapper = await mountView({ attach: true })
+    await addTestNumber('447700900124', '5678')
+    expect(server.callsTo('POST', `${ADMIN}/test-numbers`).map((c) => c.body)).toEqual([
+      { number: '447700900124', pin: '5678' },
+    ])
+    expect(wrapper.get('#test-number-error').text()).toBe(
+      'Saving the test number failed: 447700900124 cannot take a fixed PIN.',
+    )
+    expect(wrapper.get('#test-number').attributes('aria-invalid')).toBe('true')
+    expect(focused()).toBe(wrapper.get('#test-number').element)
+    expect(wrapper.find('[data-test="test-number-save-failure"]').exists()).toBe(false)
+    expect(wrapper.find('.controls-view > [role="alert"]').exists()).toBe(false)
+  })
+
+  it('shows a save that got no answer by the form, not as the number field’s error', async () => {
+    server.on('POST', `${ADMIN}/test-numbers`, noAnswer())
+    wrapper = await mountView({ attach: true })
+    await addTestNumber('447700900124', '5678')
+    expect(server.callsTo('POST', `${ADMIN}/test-numbers`)).toHaveLength(1)
+    expect(wrapper.get('#test-number-error').text()).toBe('')
+    expect(wrapper.get('#test-number').attributes('aria-invalid')).toBe('false')
+    expect(wrapper.get('[data-test="test-number-save-failure"]').text()).toBe(
+      'Saving the test number failed: No answer: the connection to the server failed or was lost (Failed to fetch). Check that the app server is running.',
+    )
+    expect((wrapper.get('#test-number').element as HTMLInputElement).value).toBe('447700900124')
   })
 
   it('empties the test number form once the number is saved', async () => {
