@@ -21,9 +21,16 @@ let outDir: string | undefined
 let server: RunningServer | undefined
 const app = useBrowser({ baseURL: () => server?.url ?? '' })
 
-/** The production server over the build, at `port` when given (a restart at the same address). */
+/**
+ * The production server over the build, on a port it can be restarted on, or at `port` (a restart
+ * at the same address).
+ */
 function serve(port?: number): Promise<RunningServer> {
-  return startServer({ mode: 'preview', outDir: outDir!, ...(port === undefined ? {} : { port }) })
+  return startServer({
+    mode: 'preview',
+    outDir: outDir!,
+    ...(port === undefined ? { restartable: true } : { port }),
+  })
 }
 
 beforeAll(async () => {

@@ -22,7 +22,8 @@ function start(mode: 'dev' | 'preview', port?: number): Promise<RunningServer> {
   return startServer({
     mode,
     ...(mode === 'preview' ? { outDir: outDir! } : {}),
-    ...(port === undefined ? {} : { port }),
+    // Started on a port it can be restarted on; then at that port (the same address).
+    ...(port === undefined ? { restartable: true } : { port }),
   })
 }
 

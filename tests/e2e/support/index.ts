@@ -9,7 +9,7 @@ export {
   useBrowser,
 } from './browser'
 export type { BrowserFixture, OpenPage } from './browser'
-export { buildApp, getFreePort, projectRoot, startServer } from './server'
+export { buildApp, projectRoot, restartablePort, startServer } from './server'
 export type { RunningServer, StartServerOptions } from './server'
 export { sharedBuild } from './shared-build'
 export { findBrowser } from './browser-path'

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,10 +34,18 @@ export interface StartServerOptions {
    */
   timeoutMs?: number
   /**
-   * The port to listen on, e.g. that of a server just closed, to restart it at the same address
-   * (the pages open in a browser keep talking to it). @default a free port
+   * The port of a server of this test file just closed, to restart it at the same address (the
+   * pages open in a browser keep talking to it): start that server `restartable`, or its port may
+   * have gone to another process meanwhile. @default a port the system chooses as Vite listens
    */
   port?: number
+  /**
+   * Listen on a port that the system never hands out by itself, from a range of this test file's
+   * worker that no other worker of the run uses (see {@link restartablePort}), so that the port is
+   * still free when the server is restarted on it (`port`). Only for servers a test restarts.
+   * @default false
+   */
+  restartable?: boolean
 }
 
 export interface RunningServer {
@@ -77,18 +84,43 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
-/** A TCP port that is free on 127.0.0.1 right now. */
-export function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      srv.close(() => (port ? resolve(port) : reject(new Error('could not get a free port'))))
-    })
-  })
+/**
+ * The first port the system hands out by itself to a socket bound to port 0 or connecting out (on
+ * Linux `ip_local_port_range`, elsewhere the IANA range from 49152): no server started on port 0
+ * (another test server, the browser's server, any other program) and no outgoing connection ever
+ * gets a port below it.
+ */
+function automaticPortsStart(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    )
+    if (Number.isInteger(low) && low > 4096) return low
+  } catch {
+    // not Linux
+  }
+  return 49_152
+}
+
+/** Workers with a restartable range each (the run's main process, then workers 1 to 7). */
+const RESTARTABLE_SLICES = 8
+/** Ports of the restartable ranges, all below the automatic ones. */
+const RESTARTABLE_PORTS = 12_800
+
+/**
+ * A port for a server a test will restart at the same address: below the ports the system hands out
+ * by itself, and in the slice of the range that belongs to this worker (`VITEST_POOL_ID`, different
+ * for every test file running at the same time), so that while the server is down neither a server
+ * on port 0 nor a restartable server of another file running at the same time can take it. Random
+ * within the slice: a port some other program listens on already is seen by Vite and another one
+ * tried.
+ */
+export function restartablePort(): number {
+  const end = automaticPortsStart()
+  const start = Math.max(1_024, end - RESTARTABLE_PORTS)
+  const size = Math.floor((end - start) / RESTARTABLE_SLICES)
+  const slice = Number(process.env.VITEST_POOL_ID ?? '0') % RESTARTABLE_SLICES
+  return start + slice * size + Math.floor(Math.random() * size)
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -107,8 +139,42 @@ function stop(child: ChildProcess): Promise<void> {
   })
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+/** The address Vite prints once it listens (`Local:   http://127.0.0.1:41234/`). */
+const LISTENING = /Local:\s+http:\/\/127\.0\.0\.1:(\d+)\//
+
+/**
+ * Resolves with the port the server process itself says it listens on: an answer on a port is never
+ * taken for this server's before that (another process may hold the port, and this one then fails).
+ */
+function listeningPort(
+  child: ChildProcess,
+  output: () => string,
+  deadline: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const port = LISTENING.exec(output())?.[1]
+      if (port) return done(() => resolve(Number(port)))
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return done(() => reject(new Error('server exited')))
+      }
+      if (Date.now() >= deadline) {
+        done(() => reject(new Error('it did not say it was listening in time')))
+      }
+    }
+    const timer = setInterval(check, 100)
+    const done = (settle: () => void) => {
+      clearInterval(timer)
+      child.off('exit', check)
+      settle()
+    }
+    child.on('exit', check)
+    check()
+  })
+}
+
+/** Resolves once `url` answers OK, the server process (which listens there) still running. */
+async function waitUntilServing(url: string, child: ChildProcess, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error('server exited')
     try {
@@ -116,21 +182,21 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number):
       await res.body?.cancel()
       if (res.ok) return
     } catch {
-      // not listening yet
+      // not answering yet
     }
     await new Promise((r) => setTimeout(r, 200))
   }
-  throw new Error(`no answer from ${url} within ${timeoutMs} ms`)
+  throw new Error(`no answer from ${url}`)
 }
 
-async function startOnce(options: StartServerOptions): Promise<RunningServer> {
+async function startOnce(options: StartServerOptions, port: number): Promise<RunningServer> {
   const mode = options.mode ?? 'dev'
-  const port = options.port ?? (await getFreePort())
   const args = [viteBin]
   if (mode === 'preview') {
     if (!options.outDir) throw new Error('startServer({ mode: "preview" }) needs an outDir')
     args.push('preview', '--outDir', options.outDir)
   }
+  // Port 0: Vite listens on a port the system chooses, and says which.
   args.push('--config', e2eConfig, '--host', '127.0.0.1', '--port', String(port), '--strictPort')
 
   const cacheDir = mkdtempSync(join(tmpdir(), 'verify-desk-e2e-vite-'))
@@ -145,9 +211,14 @@ async function startOnce(options: StartServerOptions): Promise<RunningServer> {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
 
-  const url = `http://127.0.0.1:${port}`
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const deadline = Date.now() + timeoutMs
+  let url = `http://127.0.0.1:${port}`
   try {
-    await waitUntilUp(`${url}/`, child, options.timeoutMs ?? 60_000)
+    const listening = await listeningPort(child, () => output, deadline)
+    if (port !== 0 && listening !== port) throw new Error(`it listens on ${listening}`)
+    url = `http://127.0.0.1:${listening}`
+    await waitUntilServing(`${url}/`, child, deadline)
   } catch (err) {
     await stop(child)
     removeDir(cacheDir)
@@ -164,17 +235,20 @@ async function startOnce(options: StartServerOptions): Promise<RunningServer> {
 }
 
 /**
- * Starts the real app server (the project's vite.config.ts, hence its server plugin) on a free port
- * of 127.0.0.1 and resolves once it answers `GET /`. Always `close()` it (e.g. in `afterAll`).
+ * Starts the real app server (the project's vite.config.ts, hence its server plugin) on
+ * 127.0.0.1 and resolves once it answers `GET /`: on a port the system chooses as it listens, on
+ * a {@link restartablePort} (`restartable`), or on `port`. Always `close()` it (e.g. in `afterAll`).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  if (options.port !== undefined) return startOnce(options, options.port)
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(options)
+      return await startOnce(options, options.restartable ? restartablePort() : 0)
     } catch (err) {
-      // Another process may grab the free port between the probe and the listen: try another one.
+      // A restartable port some other program listens on; or, on port 0, the port Vite found free
+      // taken by another process before Vite listened on it: Vite said so and stopped, try again.
       const portInUse = (err as { portInUse?: boolean }).portInUse === true
-      if (!portInUse || attempt >= 3 || options.port !== undefined) throw err
+      if (!portInUse || attempt >= 5) throw err
     }
   }
 }
