@@ -1,24 +1,18 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { REQUEST_LANGUAGES } from '@contract/params'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
-import { getEnvironments } from '@/api/verify'
-import { mountNewVerification } from '../verify/support'
+import { mountNewVerification, SANDBOX_ONLY } from '../verify/support'
+import { json, useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  getEnvironments: vi.fn(),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+const server = useDeskServer()
 
 beforeEach(() => {
   localStorage.clear()
   sessionStorage.clear()
   setActivePinia(createPinia())
-  vi.mocked(getEnvironments).mockResolvedValue({
-    environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
-    default: 'sandbox',
-  })
+  server.on('GET', 'environments', json(SANDBOX_ONLY))
 })
 
 /** The text of each choice of a language list, in order. */

@@ -6,10 +6,10 @@ import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
 import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.vue'
 import { useSettingsStore } from '@/stores/settings'
 import { freshSettingsPage, valueOf } from './support'
+import { useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+// No call is answered: one would fail the test.
+useDeskServer()
 
 beforeEach(freshSettingsPage)
 

@@ -5,23 +5,22 @@ import { createPinia, setActivePinia } from 'pinia'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
 import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.vue'
 import SettingsEnvironments from '@/components/settings/SettingsEnvironments.vue'
-import { getEnvironments } from '@/api/verify'
 import { useSettingsStore } from '@/stores/settings'
 import { useRequestsStore } from '@/stores/requests'
-import { ApiError } from '@/api/client'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+import { errorAnswer, json, noAnswer, useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  getEnvironments: vi.fn(() => Promise.reject(new Error('unexpected getEnvironments call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+const server = useDeskServer()
 
-/** The server's own refusal of a call without its access token, as the client reports it. */
-const TOKEN_REFUSAL = new ApiError(
-  'proxy',
+/** The server's own refusal of a call without its access token. */
+const TOKEN_REFUSAL = errorAnswer(
+  401,
+  'unauthorized',
   'This Verify Desk server needs its access token: send it in the X-Verify-Desk-Token header (or enter it in the dashboard).',
-  { httpStatus: 401, code: 'unauthorized' },
 )
+/** The message of a call the server did not answer (the connection failed: `cause`). */
+const noAnswerMessage = (cause: string) =>
+  `No answer: the connection to the server failed or was lost (${cause}).`
 
 beforeEach(() => {
   localStorage.clear()
@@ -160,13 +159,17 @@ describe('Settings', () => {
   })
 
   it("lists the server's environments with their state, the one in use and why live is off", async () => {
-    vi.mocked(getEnvironments).mockResolvedValue({
-      environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: false },
-      ],
-      default: 'sandbox',
-    })
+    server.on(
+      'GET',
+      'environments',
+      json({
+        environments: [
+          { id: 'sandbox', label: 'Sandbox', available: true },
+          { id: 'live', label: 'Live', available: false },
+        ],
+        default: 'sandbox',
+      }),
+    )
     const wrapper = mount(SettingsEnvironments)
     await flushPromises()
     const [sandbox, live] = wrapper.findAll('.settings-env li').map((li) => li.text())
@@ -175,17 +178,19 @@ describe('Settings', () => {
     expect(live).not.toContain('(in use)')
     expect(live).toContain('VONAGE_API_KEY')
 
-    vi.mocked(getEnvironments).mockRejectedValue(new Error('connection refused'))
+    server.on('GET', 'environments', () => Promise.reject(new TypeError('connection refused')))
     const failed = mount(SettingsEnvironments)
-    await flushPromises()
+    // Asked twice more: a network failure is tried again once, after a short wait.
+    await vi.waitFor(() => expect(failed.find('[role="alert"]').exists()).toBe(true))
+    expect(server.callsTo('GET', 'environments')).toHaveLength(3)
     expect(failed.get('[role="alert"]').text()).toContain(
-      'Could not ask the server which environments it offers: connection refused.',
+      `Could not ask the server which environments it offers: ${noAnswerMessage('connection refused')}`,
     )
     expect(failed.get('[role="alert"] button').text()).toBe('Try again')
   })
 
   it('asks only for the access token while the server wants it: one message, no Try again', async () => {
-    vi.mocked(getEnvironments).mockRejectedValue(TOKEN_REFUSAL)
+    server.on('GET', 'environments', TOKEN_REFUSAL)
     const wrapper = mount(SettingsEnvironments)
     await flushPromises()
     const text = wrapper.text()
@@ -200,24 +205,28 @@ describe('Settings', () => {
   })
 
   it('says once why the list failed, without doubled punctuation, and Try again loads it', async () => {
-    vi.mocked(getEnvironments).mockRejectedValueOnce(
-      new ApiError('network', 'The server could not be reached.'),
+    // No answer to the first ask nor to its one try again; then the list.
+    server.on(
+      'GET',
+      'environments',
+      noAnswer(),
+      noAnswer(),
+      json({
+        environments: [
+          { id: 'sandbox', label: 'Sandbox', available: true },
+          { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
+        ],
+        default: 'sandbox',
+      }),
     )
     const wrapper = mount(SettingsEnvironments)
-    await flushPromises()
+    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
     const alert = wrapper.get('[role="alert"]')
     expect(alert.text()).toBe(
-      'Could not ask the server which environments it offers: The server could not be reached. Try again',
+      `Could not ask the server which environments it offers: ${noAnswerMessage('Failed to fetch')} Try again`,
     )
-    expect(wrapper.text().split('could not be reached')).toHaveLength(2)
+    expect(wrapper.text().split('failed or was lost')).toHaveLength(2)
     expect(wrapper.text()).not.toMatch(/\.\)|\.\./)
-    vi.mocked(getEnvironments).mockResolvedValueOnce({
-      environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
-      ],
-      default: 'sandbox',
-    })
     await alert.get('button').trigger('click')
     await flushPromises()
     expect(wrapper.find('[data-test="env-load-failure"]').exists()).toBe(false)

@@ -1,18 +1,18 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
 import VerifyWorkflowSelect from '@/components/verify/VerifyWorkflowSelect.vue'
+import { heldUntil, useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  getEnvironments: vi.fn(() => new Promise(() => {})),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+const server = useDeskServer()
 
 beforeEach(() => {
   localStorage.clear()
   sessionStorage.clear()
   setActivePinia(createPinia())
+  // The list of environments is on its way for as long as the test runs.
+  server.on('GET', 'environments', heldUntil(new Promise(() => {})))
 })
 
 /** The text of each choice of a list, in order. */
