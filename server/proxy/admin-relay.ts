@@ -1,9 +1,12 @@
 /**
  * The sandbox's admin API through the proxy: each answer relayed as it comes from the upstream (the
  * live event stream unbuffered, a plain answer with its length), within the upstream time limit
- * for the headers, and every stream still open cut when the proxy closes.
+ * for the headers, and every stream still open cut when the proxy closes. A call that changes the
+ * sandbox (a clock move, a reset, a fault, a test number) counts as a write: a search sent after
+ * it never shares a call sent before it (see `noteWrite`).
  */
 import type { ServerResponse } from 'node:http'
+import { noteWrite } from './exchange.ts'
 import { UpstreamTimeoutError, abortable, type Upstream, type UpstreamRequest } from './upstream.ts'
 
 export interface AdminRelay {
@@ -12,6 +15,9 @@ export interface AdminRelay {
   /** Cuts the answers still being streamed. */
   cutAll(): void
 }
+
+/** The admin calls that only read the sandbox: every other one may change what a search answers. */
+const READING = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** A relay whose upstream must start answering within `timeoutMs`. */
 export function createAdminRelay(timeoutMs: number): AdminRelay {
@@ -27,11 +33,14 @@ export function createAdminRelay(timeoutMs: number): AdminRelay {
   async function relay(upstream: Upstream, request: UpstreamRequest, res: ServerResponse) {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new UpstreamTimeoutError()), timeoutMs)
+    // The sandbox has done what the call asked once its answer begins (or the call failed).
+    const settled = READING.has(request.method.toUpperCase()) ? undefined : noteWrite(upstream)
     let response
     try {
       response = await abortable(upstream.send(request, controller.signal), controller.signal)
     } finally {
       clearTimeout(timer)
+      settled?.()
     }
     if (res.destroyed) {
       // The browser left while the upstream was answering.

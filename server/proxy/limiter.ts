@@ -265,27 +265,49 @@ interface Group<T> {
   /** Callers still waiting for the answer. */
   callers: number
   controller: AbortController
+  /** The count of writes when its call was first sent upstream; undefined while it waits its turn. */
+  sentAt: number | undefined
 }
+
+/** The count of writes (a start, a check, a clock move…) sent or settled so far: see `Coalescer.run`. */
+export type WriteCount = () => number
+
+const NO_WRITES: WriteCount = () => 0
 
 /**
  * Shares one in-flight promise between identical concurrent calls (same key). The task gets a
  * signal that aborts once every caller of the group has left (`leave`), so work nobody waits for
  * any more can be dropped; a group with callers left always runs.
+ *
+ * A caller never gets the answer of a call sent before a write it came after: it joins a call in
+ * flight only while that call still waits for its turn, or when no write was sent or settled since
+ * the call was sent upstream (the task says when with `sent`); otherwise it gets a call of its own,
+ * which later callers join instead.
  */
 export class Coalescer<T> {
   private readonly inFlight = new Map<string, Group<T>>()
 
-  /** Number of distinct calls in flight. */
+  /** Number of distinct calls in flight that a new caller may still join. */
   get size(): number {
     return this.inFlight.size
   }
 
+  /**
+   * Runs `task` for `key`, or joins the identical call in flight. `writes` counts the writes that
+   * may change what the call answers, bumped when one is sent and again when it settles; the task
+   * calls `sent` as its call leaves for the upstream (the first time counts).
+   */
   run(
     key: string,
-    task: (signal: AbortSignal) => Promise<T>,
+    task: (signal: AbortSignal, sent: () => void) => Promise<T>,
+    writes: WriteCount = NO_WRITES,
   ): { promise: Promise<T>; shared: boolean; leave: (reason?: unknown) => void } {
     const existing = this.inFlight.get(key)
-    const group = existing ?? this.start(key, task)
+    const shared =
+      existing !== undefined && (existing.sentAt === undefined || existing.sentAt === writes())
+    // A call sent before the last write keeps its callers but takes no new one: this caller starts
+    // a call of its own (which replaces it for the callers after).
+    const group = shared ? existing : this.start(key, task, writes)
     group.callers++
     let left = false
     const leave = (reason?: unknown) => {
@@ -296,15 +318,23 @@ export class Coalescer<T> {
       if (this.inFlight.get(key) === group) this.inFlight.delete(key)
       group.controller.abort(reason)
     }
-    return { promise: group.promise, shared: existing !== undefined, leave }
+    return { promise: group.promise, shared, leave }
   }
 
-  private start(key: string, task: (signal: AbortSignal) => Promise<T>): Group<T> {
+  private start(
+    key: string,
+    task: (signal: AbortSignal, sent: () => void) => Promise<T>,
+    writes: WriteCount,
+  ): Group<T> {
     const controller = new AbortController()
-    const promise = task(controller.signal).finally(() => {
+    // The task may be sent at once (no pacing), before its promise is here.
+    const sending: { sentAt: number | undefined } = { sentAt: undefined }
+    const promise = task(controller.signal, () => {
+      sending.sentAt ??= writes()
+    }).finally(() => {
       if (this.inFlight.get(key) === group) this.inFlight.delete(key)
     })
-    const group: Group<T> = { promise, callers: 0, controller }
+    const group: Group<T> = Object.assign(sending, { promise, callers: 0, controller })
     this.inFlight.set(key, group)
     return group
   }
