@@ -8,7 +8,7 @@
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, shallowRef } from 'vue'
 import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
-import { capCalls, mergeCalls, requestIdsOf } from '@/utils/call-log'
+import { callFor, capCalls, mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 import {
@@ -137,7 +137,10 @@ export const useCallsStore = defineStore('calls', () => {
     const kept = stored.value.get(requestId)
     const last = built.get(requestId)
     if (last && last.from === from && last.kept === kept) return last.list
-    const mine = from.filter((c) => requestIdsOf(c).includes(requestId))
+    // A search of several ids shows only this request's part of it, as stored (see `callFor`).
+    const mine = from
+      .filter((c) => requestIdsOf(c).includes(requestId))
+      .map((c) => callFor(c, requestId))
     const list = capCalls(mergeCalls(mine, kept ?? []))
     // Only the requests of the pages open lately are asked about: a few, but never grown unbound.
     if (!last && built.size >= MAX_BUILT) built.clear()

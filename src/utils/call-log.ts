@@ -9,6 +9,9 @@
  * - on live, the PIN of a check (`code`), a chosen PIN (`pin_code`) and the codes a search answer
  *   lists under `checks` are replaced by `$CODE` and `$PIN_CODE`: a finished request's PIN is
  *   harmless in the sandbox but not on a real phone;
+ * - a call about several requests (a search of up to ten ids) is stored under each of them with
+ *   only that request's part: its own id in the query, its own element of the answer's list
+ *   (`callFor`); records stored whole before are read back, exported and imported the same way;
  * - a response larger than `MAX_RESPONSE_CHARS` is cut (and marked `truncated`).
  *
  * A call is stored as soon as it is sent (`pending`, with no status or response yet), then stored
@@ -173,12 +176,69 @@ export function requestIdsOf(call: Pick<ApiCall, 'query' | 'body' | 'response'>)
   return [...out].filter(Boolean)
 }
 
-/** The records to store for one call (one per request it was about). */
+/** Parameters that name the requests a call is about. */
+const ID_PARAMS = ['request_id', 'request_ids'] as const
+/** Lists of requests in an answer (a search of several ids, the sandbox's view of several). */
+const ID_LISTS = ['verification_requests', 'requests'] as const
+
+/** Said instead of a cut answer of a call about several requests: it may list the others. */
+export const OTHERS_CUT_RESPONSE =
+  '[not kept: this answer was cut to size and listed other requests too]'
+
+/** Whether the query of a call names a request other than `requestId`. */
+function namesOthers(query: ApiCall['query'], requestId: string): boolean {
+  return ID_PARAMS.some((param) => {
+    const value = query[param]
+    return Array.isArray(value) && value.some((id) => id !== requestId)
+  })
+}
+
+/**
+ * The part of a call about one request: a search (or sandbox read) of several ids, as request
+ * `requestId` keeps it. Its query names only `requestId`, and a list of requests in its answer
+ * holds only that request's own element (none when the read did not find it); the rest of the
+ * call (method, path, status, time, answer fields besides the list) is as it was. A call about
+ * nothing else comes back as it is. An answer already cut to size (a string) of a call that named
+ * other requests too cannot be taken apart: it is replaced by `OTHERS_CUT_RESPONSE`.
+ */
+export function callFor<T extends Pick<ApiCall, 'query' | 'response' | 'truncated'>>(
+  call: T,
+  requestId: string,
+): T {
+  let query: ApiCall['query'] | null = null
+  for (const param of ID_PARAMS) {
+    const value = call.query[param]
+    if (!Array.isArray(value) || value.every((id) => id === requestId)) continue
+    query ??= { ...call.query }
+    const own = value.filter((id) => id === requestId)
+    if (own.length > 0) query[param] = own
+    else delete query[param]
+  }
+  let response: unknown = call.response
+  if (isObject(call.response)) {
+    let answer = call.response
+    for (const key of ID_LISTS) {
+      const list: unknown = answer[key]
+      if (!Array.isArray(list)) continue
+      const own = list.filter((item: unknown) => isObject(item) && item.request_id === requestId)
+      if (own.length < list.length) answer = { ...answer, [key]: own }
+    }
+    response = answer
+  } else if (typeof response === 'string' && call.truncated === true) {
+    if (namesOthers(call.query, requestId)) response = OTHERS_CUT_RESPONSE
+  }
+  if (query === null && response === call.response) return call
+  return { ...call, query: query ?? call.query, response } as T
+}
+
+/**
+ * The records to store for one call: one per request it was about, each with only its own part of
+ * the call (see `callFor`): a search of several ids is never stored whole under each of them.
+ */
 export function toStoredCalls(call: ApiCall): StoredCall[] {
-  const requestIds = requestIdsOf(call)
-  if (requestIds.length === 0) return []
-  const stored = storableCall(call)
-  return requestIds.map((request_id) => storedCallOf(stored, request_id))
+  return requestIdsOf(call).map((request_id) =>
+    storedCallOf(storableCall(callFor(call, request_id)), request_id),
+  )
 }
 
 /** The record of one call, already storable (see `storableCall`), about one request. */
@@ -328,9 +388,17 @@ export function storedCallProblems(raw: unknown): string[] {
   return problems
 }
 
-/** A stored record read back, or null when it is not one (a damaged record is skipped). */
+/**
+ * A stored or imported record read back, or null when it is not one (a damaged record is skipped).
+ * A record stored before calls were kept per request holds a search of several ids whole: it comes
+ * back with only its own request's part (see `callFor`), so nothing of another request is shown,
+ * exported or imported with it.
+ */
 export function readStoredCall(raw: unknown): StoredCall | null {
-  return storedCallProblems(raw).length === 0 ? (raw as StoredCall) : null
+  if (storedCallProblems(raw).length > 0) return null
+  const record = raw as StoredCall
+  const call = callFor(record.call, record.request_id)
+  return call === record.call ? record : { ...record, call }
 }
 
 /**
