@@ -1,8 +1,9 @@
 /** Which paths under `/api` the proxy forwards, and with which methods. Pure: no I/O. */
 import { ENVIRONMENT_IDS, type EnvironmentId } from '../../contract/desk.ts'
+import { API_ROUTES, type ApiEndpoint } from '../../contract/routes.ts'
 
 export { ENVIRONMENT_IDS, type EnvironmentId }
-export type Endpoint = 'request' | 'check' | 'search' | 'control' | 'psd2' | 'network-unblock'
+export type Endpoint = ApiEndpoint
 export type Format = 'json' | 'xml'
 
 export type Route =
@@ -27,26 +28,19 @@ export type Route =
 export type RouteMatch =
   { ok: true; route: Route } | { ok: false; status: 404 | 405; message: string; allow?: string[] }
 
-const VERIFY_METHODS = ['GET', 'POST']
-
 /**
- * The Verify v1 endpoints: JSON and XML, PSD2 in JSON only, and network unblock (POST only; JSON,
- * no format in its path).
+ * The Verify v1 endpoints and their methods: the contract's table, by which the sandbox routes
+ * too, so a call the sandbox takes on `/sandbox` is forwarded through `/api` and one it refuses
+ * is refused here.
  */
 export const VERIFY_ENDPOINTS: Readonly<
   Record<string, { endpoint: Endpoint; format: Format; methods: string[] }>
-> = {
-  '/verify/json': { endpoint: 'request', format: 'json', methods: VERIFY_METHODS },
-  '/verify/xml': { endpoint: 'request', format: 'xml', methods: VERIFY_METHODS },
-  '/verify/check/json': { endpoint: 'check', format: 'json', methods: VERIFY_METHODS },
-  '/verify/check/xml': { endpoint: 'check', format: 'xml', methods: VERIFY_METHODS },
-  '/verify/search/json': { endpoint: 'search', format: 'json', methods: VERIFY_METHODS },
-  '/verify/search/xml': { endpoint: 'search', format: 'xml', methods: VERIFY_METHODS },
-  '/verify/control/json': { endpoint: 'control', format: 'json', methods: VERIFY_METHODS },
-  '/verify/control/xml': { endpoint: 'control', format: 'xml', methods: VERIFY_METHODS },
-  '/verify/psd2/json': { endpoint: 'psd2', format: 'json', methods: ['POST'] },
-  '/verify/network-unblock': { endpoint: 'network-unblock', format: 'json', methods: ['POST'] },
-}
+> = Object.fromEntries(
+  [...API_ROUTES].map(([path, route]) => [
+    path,
+    { endpoint: route.endpoint, format: route.format, methods: [...route.methods] },
+  ]),
+)
 
 /**
  * The methods forwarded to the sandbox admin API, whose paths each take a few of them: the sandbox
@@ -91,11 +85,15 @@ for (const environment of ENVIRONMENT_IDS) {
       upstreamPath: rest,
       stateChanging: verify.endpoint !== 'search',
     })
-    VERIFY_ROUTES.set(`/${environment}${rest}`, {
+    const entry = {
       endpoint: verify.endpoint,
       methods: verify.methods,
       match: Object.freeze({ ok: true, route }),
-    })
+    }
+    // With one trailing slash too (`/verify/json/`), as the contract's `apiRouteOf` reads a path:
+    // it goes on to the endpoint's own path.
+    VERIFY_ROUTES.set(`/${environment}${rest}`, entry)
+    VERIFY_ROUTES.set(`/${environment}${rest}/`, entry)
   }
 }
 

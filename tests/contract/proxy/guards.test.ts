@@ -45,7 +45,8 @@ describe('allowlist and methods', () => {
     ['PUT', '/api/live/verify/json', 'GET, POST'],
     ['DELETE', '/api/live/verify/control/json', 'GET, POST'],
     ['PATCH', '/api/sandbox/verify/search/json', 'GET, POST'],
-    ['GET', '/api/live/verify/psd2/json', 'POST'],
+    ['PUT', '/api/live/verify/psd2/json', 'GET, POST'],
+    ['GET', '/api/live/verify/network-unblock/', 'POST'],
     ['POST', '/api/environments', 'GET, HEAD'],
   ])('answers 405 JSON for %s %s with an Allow header', async (method, path, allow) => {
     const res = await call(proxy.port, path, { method })
@@ -59,6 +60,17 @@ describe('allowlist and methods', () => {
     const res = await call(proxy.port, '/api/live/verify/json?number=447700900000&brand=Acme')
     expect(res.status).toBe(200)
     expect(upstream.arrivals[0]?.url).toBe('/verify/json?number=447700900000&brand=Acme')
+  })
+
+  it('forwards a GET PSD2 start and a path with one trailing slash, as the sandbox takes them', async () => {
+    const psd2 = await call(proxy.port, '/api/live/verify/psd2/json?number=447700900000&amount=1')
+    expect(psd2.status).toBe(200)
+    const slash = await call(proxy.port, '/api/live/verify/search/json/?request_id=abc')
+    expect(slash.status).toBe(200)
+    expect(upstream.arrivals.map((a) => [a.method, a.url])).toEqual([
+      ['GET', '/verify/psd2/json?number=447700900000&amount=1'],
+      ['GET', '/verify/search/json?request_id=abc'],
+    ])
   })
 })
 

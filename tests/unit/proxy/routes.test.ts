@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { API_ROUTES } from '@contract/routes'
 import { matchRoute, routeLabel } from '../../../server/proxy/routes'
 
 describe('matchRoute', () => {
@@ -26,6 +27,29 @@ describe('matchRoute', () => {
     })
   })
 
+  it('takes what the sandbox takes: GET on PSD2 and one trailing slash, sent on without it', () => {
+    expect(matchRoute('GET', '/live/verify/psd2/json')).toMatchObject({
+      ok: true,
+      route: { endpoint: 'psd2', upstreamPath: '/verify/psd2/json', stateChanging: true },
+    })
+    for (const environment of ['sandbox', 'live']) {
+      for (const [path, route] of API_ROUTES) {
+        for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD']) {
+          const taken = (route.methods as readonly string[]).includes(method)
+          for (const written of [path, `${path}/`]) {
+            const match = matchRoute(method, `/${environment}${written}`)
+            expect(match.ok, `${method} /${environment}${written}`).toBe(taken)
+            expect(match, `${method} /${environment}${written}`).toMatchObject(
+              taken
+                ? { route: { endpoint: route.endpoint, upstreamPath: path } }
+                : { status: 405, allow: [...route.methods] },
+            )
+          }
+        }
+      }
+    }
+  })
+
   it('marks every endpoint but search as state-changing', () => {
     const changing = ['json', 'check/json', 'control/json', 'psd2/json', 'network-unblock'].map(
       (p) => matchRoute('POST', `/live/verify/${p}`),
@@ -44,8 +68,9 @@ describe('matchRoute', () => {
     '/sandbox/',
     '/staging/verify/json',
     '/live/verify/psd2/xml',
-    '/live/verify/json/',
+    '/live/verify/json//',
     '/live/verify//json',
+    '/live/verify/JSON',
     '/live/verify/../verify/json',
     '/live/account/get-balance',
     '/live/__admin/requests',
@@ -63,8 +88,9 @@ describe('matchRoute', () => {
   it.each([
     ['PUT', '/live/verify/json', ['GET', 'POST']],
     ['DELETE', '/live/verify/check/json', ['GET', 'POST']],
-    ['GET', '/live/verify/psd2/json', ['POST']],
+    ['PUT', '/live/verify/psd2/json', ['GET', 'POST']],
     ['GET', '/live/verify/network-unblock', ['POST']],
+    ['GET', '/sandbox/verify/network-unblock/', ['POST']],
     ['POST', '/environments', ['GET', 'HEAD']],
   ])('answers 405 for %s %s with the methods it accepts', (method, path, allow) => {
     expect(matchRoute(method, path)).toMatchObject({
