@@ -10,6 +10,8 @@ export type Language = 'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl'
 
 interface Phrases {
   digits: readonly string[]
+  /** The decimal separator of an amount (`.` in English, `,` in the other languages). */
+  decimal: string
   seconds: string
   /** One minute (`pin_expiry` 60 s). */
   minute: string
@@ -26,7 +28,10 @@ export interface TextVars {
   /** Validity already formatted ("5 minutes"). */
   validity: string
   payee: string
+  /** The amount as the language writes it (`12.50`, `12,50` in German). */
   amount: string
+  /** The amount as a number (for the plural of "euro"). */
+  euros: number
   /** The PIN spelled out ("one, two, three, four"). */
   spoken: string
 }
@@ -34,6 +39,7 @@ export interface TextVars {
 const PHRASES: Readonly<Record<Language, Phrases>> = {
   en: {
     digits: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'],
+    decimal: '.',
     seconds: 'seconds',
     minute: 'minute',
     minutes: 'minutes',
@@ -42,10 +48,11 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
       `Your code to confirm the payment of ${v.amount} EUR to ${v.payee} is: ${v.pin}. Valid for ${v.validity}.`,
     tts: (v) => `Hello. Your ${v.brand} PIN is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
     psd2Tts: (v) =>
-      `Hello. Your code to confirm the payment of ${v.amount} ${Number(v.amount) === 1 ? 'euro' : 'euros'} to ${v.payee} is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
+      `Hello. Your code to confirm the payment of ${v.amount} ${v.euros === 1 ? 'euro' : 'euros'} to ${v.payee} is: ${v.spoken}. I repeat: ${v.spoken}. Goodbye.`,
   },
   de: {
     digits: ['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun'],
+    decimal: ',',
     seconds: 'Sekunden',
     minute: 'Minute',
     minutes: 'Minuten',
@@ -59,6 +66,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   fr: {
     digits: ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'],
+    decimal: ',',
     seconds: 'secondes',
     minute: 'minute',
     minutes: 'minutes',
@@ -68,10 +76,11 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
     tts: (v) =>
       `Bonjour. Votre code PIN ${v.brand} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
     psd2Tts: (v) =>
-      `Bonjour. Votre code pour confirmer le paiement de ${v.amount} ${Number(v.amount) < 2 ? 'euro' : 'euros'} à ${v.payee} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
+      `Bonjour. Votre code pour confirmer le paiement de ${v.amount} ${v.euros < 2 ? 'euro' : 'euros'} à ${v.payee} est : ${v.spoken}. Je répète : ${v.spoken}. Au revoir.`,
   },
   es: {
     digits: ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'],
+    decimal: ',',
     seconds: 'segundos',
     minute: 'minuto',
     minutes: 'minutos',
@@ -80,10 +89,11 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
       `Su código para confirmar el pago de ${v.amount} EUR a ${v.payee} es: ${v.pin}. Válido durante ${v.validity}.`,
     tts: (v) => `Hola. Su PIN de ${v.brand} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
     psd2Tts: (v) =>
-      `Hola. Su código para confirmar el pago de ${v.amount} ${Number(v.amount) === 1 ? 'euro' : 'euros'} a ${v.payee} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
+      `Hola. Su código para confirmar el pago de ${v.amount} ${v.euros === 1 ? 'euro' : 'euros'} a ${v.payee} es: ${v.spoken}. Repito: ${v.spoken}. Adiós.`,
   },
   it: {
     digits: ['zero', 'uno', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove'],
+    decimal: ',',
     seconds: 'secondi',
     minute: 'minuto',
     minutes: 'minuti',
@@ -96,6 +106,7 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   pt: {
     digits: ['zero', 'um', 'dois', 'três', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove'],
+    decimal: ',',
     seconds: 'segundos',
     minute: 'minuto',
     minutes: 'minutos',
@@ -104,10 +115,11 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
       `O seu código para confirmar o pagamento de ${v.amount} EUR a ${v.payee} é: ${v.pin}. Válido por ${v.validity}.`,
     tts: (v) => `Olá. O seu PIN ${v.brand} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
     psd2Tts: (v) =>
-      `Olá. O seu código para confirmar o pagamento de ${v.amount} ${Number(v.amount) === 1 ? 'euro' : 'euros'} a ${v.payee} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
+      `Olá. O seu código para confirmar o pagamento de ${v.amount} ${v.euros === 1 ? 'euro' : 'euros'} a ${v.payee} é: ${v.spoken}. Repito: ${v.spoken}. Adeus.`,
   },
   nl: {
     digits: ['nul', 'een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'],
+    decimal: ',',
     seconds: 'seconden',
     minute: 'minuut',
     minutes: 'minuten',
@@ -145,6 +157,17 @@ function validity(seconds: number, language: Language): string {
   return seconds % 60 === 0 ? `${seconds / 60} ${p.minutes}` : `${seconds} ${p.seconds}`
 }
 
+/**
+ * An amount as a language writes it: the digits sent, with that language's decimal separator
+ * (`12.50` is `12,50` in German, French, Spanish, Italian, Portuguese and Dutch), the currency
+ * after it as the texts have it. The reference gives no PSD2 message text, so this follows how
+ * each language writes a sum of money; the digits are kept as sent (no rounding, no grouping), as
+ * the payer confirms that sum.
+ */
+export function writtenAmount(amount: string, decimal: string): string {
+  return decimal === '.' ? amount : amount.replace('.', decimal)
+}
+
 export interface MessageInput {
   psd2: boolean
   channel: EventType
@@ -169,7 +192,8 @@ export function messageText(input: MessageInput): { text: string; language: Lang
     pin: input.pin,
     validity: validity(input.pinExpiry, language),
     payee: input.payee,
-    amount: input.amount,
+    amount: writtenAmount(input.amount, p.decimal),
+    euros: Number(input.amount),
     spoken: spellPin(input.pin, language),
   }
   const text =

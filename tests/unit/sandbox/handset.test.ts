@@ -89,8 +89,37 @@ describe('handset texts', () => {
     expect(spoken('1', 'es-es')).toContain('pago de 1 euro a Shop')
     expect(spoken('2', 'es-es')).toContain('pago de 2 euros a Shop')
     expect(spoken('1', 'pt-pt')).toContain('pagamento de 1 euro a Shop')
-    expect(spoken('1.5', 'fr-fr')).toContain('paiement de 1.5 euro à Shop')
+    expect(spoken('1.5', 'fr-fr')).toContain('paiement de 1,5 euro à Shop')
     expect(spoken('2', 'fr-fr')).toContain('paiement de 2 euros à Shop')
+  })
+})
+
+describe('PSD2 amounts as each language writes them', () => {
+  const psd2 = (lg: string, channel: 'sms' | 'tts', amount = '12.50') =>
+    messageText(input({ psd2: true, payee: 'Shop', amount, lg, channel, pinExpiry: 300 })).text
+
+  it('German writes a decimal comma, the currency after the amount', () => {
+    expect(psd2('de-de', 'sms')).toBe(
+      'Ihr Code zur Bestätigung der Zahlung von 12,50 EUR an Shop lautet: 1234. Gültig für 5 Minuten.',
+    )
+    expect(psd2('de-de', 'tts')).toBe(
+      'Hallo. Ihr Code zur Bestätigung der Zahlung von 12,50 Euro an Shop lautet: eins, zwei, drei, vier. Ich wiederhole: eins, zwei, drei, vier. Auf Wiederhören.',
+    )
+  })
+
+  it('so do French, Spanish, Italian, Portuguese and Dutch; English keeps the point', () => {
+    expect(psd2('fr-fr', 'sms')).toContain('paiement de 12,50 EUR à Shop')
+    expect(psd2('es-es', 'sms')).toContain('pago de 12,50 EUR a Shop')
+    expect(psd2('it-it', 'sms')).toContain('pagamento di 12,50 EUR a Shop')
+    expect(psd2('pt-pt', 'tts')).toContain('pagamento de 12,50 euros a Shop')
+    expect(psd2('nl-nl', 'sms')).toContain('betaling van 12,50 EUR aan Shop')
+    expect(psd2('en-gb', 'sms')).toContain('payment of 12.50 EUR to Shop')
+  })
+
+  it('keeps the digits sent: no rounding, no grouping, a whole amount as it is', () => {
+    expect(psd2('de-de', 'sms', '1234.567')).toContain('Zahlung von 1234,567 EUR an')
+    expect(psd2('de-de', 'sms', '48')).toContain('Zahlung von 48 EUR an')
+    expect(psd2('de-de', 'tts', '1.00')).toContain('Zahlung von 1,00 Euro an')
   })
 })
 
