@@ -72,9 +72,24 @@ export function stripToken(params: URLSearchParams): boolean {
 
 export interface StrippedBody {
   body: string
-  /** The parameters, when the body could be read as JSON object or form (for the log's request_id). */
+  /**
+   * The parameters, when the body could be read as JSON object or form (for the log's request_id
+   * and the codes to hide): a form's repeated key as the array of its values, in order.
+   */
   params: Record<string, unknown> | undefined
   removed: number
+}
+
+/** A form's parameters: a value per key, the values of a repeated key as an array. */
+function formParams(params: URLSearchParams): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of params) {
+    const existing = out[key]
+    if (existing === undefined) out[key] = value
+    else if (Array.isArray(existing)) existing.push(value)
+    else out[key] = [existing, value]
+  }
+  return out
 }
 
 /**
@@ -106,7 +121,7 @@ export function stripBody(body: string, kind: BodyKind): StrippedBody {
     const hadToken = stripToken(params)
     return {
       body: removed || hadToken ? params.toString() : body,
-      params: Object.fromEntries(params),
+      params: formParams(params),
       removed,
     }
   }

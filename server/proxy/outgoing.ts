@@ -50,11 +50,21 @@ export function upstreamRequestOf(
   const strippedQuery = stripQuery(query)
   const stripped = stripBody(raw, kind)
   if (strippedQuery + stripped.removed > 0) call.note = 'browser_credentials=dropped'
+  // The first of a repeated request_id, as the API reads it.
+  const bodyId = stripped.params?.request_id
   call.requestId = safeRequestId(
-    stripped.params?.request_id ?? (query.size === 0 ? undefined : query.get('request_id')),
+    (Array.isArray(bodyId) ? (bodyId as unknown[])[0] : bodyId) ??
+      (query.size === 0 ? undefined : query.get('request_id')),
   )
+  // Every value sent as a code is hidden from what the upstream may quote: a repeated one and
+  // each of a JSON array too (the sandbox refuses an array, an upstream may quote it all the same).
   for (const name of ['code', 'pin_code']) {
-    for (const value of [stripped.params?.[name], query.size === 0 ? null : query.get(name)]) {
+    const given = stripped.params?.[name]
+    const values = [
+      ...(Array.isArray(given) ? (given as unknown[]) : [given]),
+      ...(query.size === 0 ? [] : query.getAll(name)),
+    ]
+    for (const value of values) {
       const text = typeof value === 'number' ? String(value) : value
       if (typeof text === 'string' && text.trim()) (call.codes ??= []).push(text.trim())
     }

@@ -623,6 +623,33 @@ describe('answers a gateway or a regional host may give', () => {
     expect(proxy.lines.join('\n')).not.toContain('482193')
   })
 
+  it('hides every code a call sends: each of a repeated one and each of a JSON array', async () => {
+    upstream.setHandler((arrival, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end(`<p>Refused: ${decodeURIComponent(arrival.url)} ${arrival.body}</p>`)
+    })
+    const id = '00001234ffff1234aaaa0000bbbb1234'
+    const byForm = await call(proxy.port, '/api/live/verify/check/json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `request_id=${id}&code=482193&code=573904`,
+    })
+    const byQuery = await call(
+      proxy.port,
+      `/api/live/verify/check/json?request_id=${id}&code=482193&code=573904`,
+    )
+    const byJsonArray = await postJson(proxy.port, '/api/live/verify/check/json', {
+      request_id: id,
+      code: ['482193', 573904],
+    })
+    for (const res of [byForm, byQuery, byJsonArray]) {
+      expect(res.status).toBe(502)
+      expect(errorOf(res).message).toContain(id)
+      expect(res.body).not.toMatch(/482193|573904/)
+    }
+    expect(proxy.lines.join('\n')).not.toMatch(/482193|573904/)
+  })
+
   it('hides a chosen pin_code an error page quotes on its own', async () => {
     upstream.answerWith(502, {
       headers: { 'content-type': 'text/html' },
