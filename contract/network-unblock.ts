@@ -5,6 +5,7 @@
  * Basic or in the body; answers 202 with the network and the end of the unblock, errors as RFC 7807
  * problem objects with real HTTP statuses (unlike the other v1 endpoints' HTTP 200 and `status`).
  */
+import { NOT_SCALAR, type ParamValue } from './params.ts'
 
 /** The path below the API root (no `/json` or `/xml`: it answers JSON only). */
 export const NETWORK_UNBLOCK_PATH = '/verify/network-unblock'
@@ -115,12 +116,15 @@ export function isNetworkCode(value: string): boolean {
  * a string): the network and the duration in seconds, or the 422 problem of the first bad value.
  */
 export function readNetworkUnblock(body: {
-  network?: string
-  unblock_duration?: string
+  network?: ParamValue
+  unblock_duration?: ParamValue
 }): { network: string; seconds: number } | Problem {
+  // A JSON array or object is no network code and no duration.
+  if (body.network === NOT_SCALAR) return NETWORK_UNBLOCK_PROBLEMS.invalidNetwork
   const network = body.network?.trim() ?? ''
   if (network === '') return NETWORK_UNBLOCK_PROBLEMS.missingNetwork
   if (!isNetworkCode(network)) return NETWORK_UNBLOCK_PROBLEMS.invalidNetwork
+  if (body.unblock_duration === NOT_SCALAR) return NETWORK_UNBLOCK_PROBLEMS.invalidDuration
   const duration = body.unblock_duration?.trim() ?? ''
   if (duration === '') return { network, seconds: UNBLOCK_DURATION.default }
   const seconds = /^[0-9]{1,6}$/.test(duration) ? Number(duration) : NaN

@@ -7,6 +7,19 @@ import { ERROR_TEXTS } from './status.ts'
 
 export type RequestKind = 'request' | 'psd2'
 
+/**
+ * A parameter sent as a JSON array or object where the API takes one value (every parameter but
+ * search's `request_ids`): it was sent, so it is not missing, and it is no value the parameter can
+ * take (status 3 `Invalid value for param: <name>`, in the order the values are judged). A form
+ * can only repeat a key, which is another thing: a repeated parameter counts with its first value,
+ * as the API takes a repeated `request_id`.
+ */
+export const NOT_SCALAR: unique symbol = Symbol('not-scalar')
+export type NotScalar = typeof NOT_SCALAR
+
+/** A parameter's value as the sandbox reads it: text, a structured JSON value, or nothing. */
+export type ParamValue = string | NotScalar | undefined
+
 /** A parameter error in the API's own terms. */
 export interface ParamError {
   status: '2' | '3'
@@ -97,6 +110,11 @@ export const LIMITS = {
   nextEventWait: { min: 60, max: 900 },
   workflowId: { min: 1, max: 7, default: 1 },
   pinCodeLength: { min: 4, max: 10 },
+  /**
+   * Characters of a check's `code`: no PIN is shorter or longer (generated PINs have 4 or 6
+   * digits, a custom `pin_code` or a test number's PIN 4 to 10 characters).
+   */
+  checkCodeLength: { min: 4, max: 10 },
   requestIdMaxLength: 32,
   searchMaxIds: 10,
   numberDigits: { min: 7, max: 15 },
@@ -189,8 +207,16 @@ export const FORMATTING = /[\s\-.()/]/g
 const SIGNED_INTEGER = /^-?[0-9]+$/
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/
 
-function present(value: string | undefined): value is string {
+function present(value: ParamValue): value is string | NotScalar {
   return value !== undefined && value !== ''
+}
+
+/** Whether `param` is a parameter of a start of that kind (its others are ignored). */
+function isStartParam(kind: RequestKind, param: string): boolean {
+  return (
+    (REQUIRED_PARAMS[kind] as readonly string[]).includes(param) ||
+    VALUE_ORDER[kind].includes(param)
+  )
 }
 
 function inRange(value: string, min: number, max: number): boolean {
@@ -296,8 +322,8 @@ export interface FieldContext {
   normalizeNumber?: NumberReader
 }
 
-/** Parameters of a verification start (request or PSD2), as strings. */
-export type StartParams = Partial<Record<string, string>>
+/** Parameters of a verification start (request or PSD2), as strings (or structured JSON values). */
+export type StartParams = Partial<Record<string, string | NotScalar>>
 
 /**
  * The error text for one field of a request or PSD2 start, or `null` when the value is valid.
@@ -307,7 +333,7 @@ export type StartParams = Partial<Record<string, string>>
 export function fieldError(
   kind: RequestKind,
   param: string,
-  value: string | undefined,
+  value: ParamValue,
   context: FieldContext = {},
 ): ParamError | null {
   const required: readonly string[] = REQUIRED_PARAMS[kind]
@@ -316,6 +342,7 @@ export function fieldError(
       ? { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
       : null
   }
+  if (value === NOT_SCALAR) return isStartParam(kind, param) ? invalid(param) : null
   switch (param) {
     case 'number': {
       const country =
@@ -397,7 +424,11 @@ export function validateRequestParams(
       return { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
     }
   }
-  const context: FieldContext = { country: params.country, normalizeNumber: readNumber }
+  const country = params.country
+  const context: FieldContext = {
+    country: typeof country === 'string' ? country : undefined,
+    normalizeNumber: readNumber,
+  }
   for (const param of VALUE_ORDER[kind]) {
     const error = fieldError(kind, param, params[param], context)
     if (error) return error
@@ -464,25 +495,41 @@ export function requestIdError(requestId: string): ParamError | null {
 /**
  * The first error of a check, or `null`. `pin` is the PIN of the request checked, when it is
  * known: a code must be written in its alphabet (`inPinAlphabet`); without it, digits only.
+ *
+ * A code of a length no PIN has (under 4 or over 10 characters, `LIMITS.checkCodeLength`) answers
+ * status 3 `Invalid value for param: code` and uses no attempt. The reference gives a 5-digit code
+ * checked against a 4-digit PIN status 16 (a length some PIN has, so it is judged and uses an
+ * attempt) and says nothing of `12` or a 20-character code; the spec declares `code` with
+ * `minLength: 4`, and a code no PIN can be long enough to match is a typing slip, not a guess, so
+ * it does not count against the three attempts. The upper bound is 10, not the spec's 6, since a
+ * custom `pin_code` has up to 10 characters. Characters are judged before the length, as the API
+ * judges them (`The code contains invalid characters`).
  */
 export function validateCheckParams(
   params: {
-    request_id?: string
-    code?: string
+    request_id?: ParamValue
+    code?: ParamValue
   },
   pin?: string,
 ): ParamError | null {
-  if (!present(params.request_id)) {
+  const { request_id: requestId, code } = params
+  if (!present(requestId)) {
     return { status: '2', param: 'request_id', error_text: ERROR_TEXTS.missingParam('request_id') }
   }
-  if (!present(params.code)) {
+  if (!present(code)) {
     return { status: '2', param: 'code', error_text: ERROR_TEXTS.missingParam('code') }
   }
-  const badId = requestIdError(params.request_id)
+  if (requestId === NOT_SCALAR) return invalid('request_id')
+  const badId = requestIdError(requestId)
   if (badId) return badId
-  const written = pin === undefined ? INTEGER.test(params.code) : inPinAlphabet(params.code, pin)
+  if (code === NOT_SCALAR) return invalid('code')
+  const written = pin === undefined ? INTEGER.test(code) : inPinAlphabet(code, pin)
   if (!written) {
     return { status: '3', param: 'code', error_text: ERROR_TEXTS.codeInvalidCharacters }
+  }
+  const length = characterCount(code)
+  if (length < LIMITS.checkCodeLength.min || length > LIMITS.checkCodeLength.max) {
+    return invalid('code')
   }
   return null
 }
@@ -492,18 +539,21 @@ export function validateCheckParams(
  * `request_id` too long to be one, then the value of the other parameter (`cmd`).
  */
 export function validateControlParams(params: {
-  request_id?: string
-  cmd?: string
+  request_id?: ParamValue
+  cmd?: ParamValue
 }): ParamError | null {
-  if (!present(params.request_id)) {
+  const { request_id: requestId, cmd } = params
+  if (!present(requestId)) {
     return { status: '2', param: 'request_id', error_text: ERROR_TEXTS.missingParam('request_id') }
   }
-  if (!present(params.cmd)) {
+  if (!present(cmd)) {
     return { status: '2', param: 'cmd', error_text: ERROR_TEXTS.missingParam('cmd') }
   }
-  const badId = requestIdError(params.request_id)
+  if (requestId === NOT_SCALAR) return invalid('request_id')
+  const badId = requestIdError(requestId)
   if (badId) return badId
-  if (!(CONTROL_COMMANDS as readonly string[]).includes(params.cmd)) {
+  // The API's one text for a `cmd` it cannot take, a structured one too.
+  if (cmd === NOT_SCALAR || !(CONTROL_COMMANDS as readonly string[]).includes(cmd)) {
     return { status: '3', param: 'cmd', error_text: ERROR_TEXTS.invalidCmd }
   }
   return null

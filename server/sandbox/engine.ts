@@ -9,6 +9,7 @@ import {
   DEFAULT_FAULT_NETWORK,
   ERROR_TEXTS,
   LIMITS,
+  NOT_SCALAR,
   SANDBOX_CURRENCY,
   WORKFLOWS,
   effectivePinExpiry,
@@ -25,6 +26,8 @@ import type {
   AdminAccount,
   AdminRequest,
   ErrorResponse,
+  NotScalar,
+  ParamValue,
   PriceEntry,
   SearchStatus,
   StatusCode,
@@ -220,7 +223,12 @@ export interface RequestRecord {
   checks: readonly CheckRecord[]
 }
 
-export type Params = Record<string, string | string[] | undefined>
+/**
+ * Parameters of a call, query and body merged: a value, the values of a repeated form key (in
+ * order), or `NOT_SCALAR` for a JSON array or object (search's `request_ids` aside, whose JSON
+ * array is its list of ids).
+ */
+export type Params = Record<string, string | string[] | NotScalar | undefined>
 
 export type WireBody = Record<string, unknown>
 
@@ -273,22 +281,42 @@ function messagePrices(entry: PriceEntry): { sms: number; tts: number } {
   return prices
 }
 
-function first(value: string | string[] | undefined): string | undefined {
+/** A parameter's text: the first value of a repeated one, none for a structured JSON value. */
+function first(value: Params[string]): string | undefined {
+  return typeof value === 'string' ? value : Array.isArray(value) ? value[0] : undefined
+}
+
+/** A parameter's value as it is judged: the first of a repeated one, `NOT_SCALAR` kept. */
+function valueOf(value: Params[string]): ParamValue {
   return Array.isArray(value) ? value[0] : value
 }
 
 /**
- * The ids a search names: `request_id` alone when given (its first value), else every id of
- * `request_ids` (repeated or comma-separated).
+ * The ids a search names: `request_id` alone when given (its first value), else every value of
+ * `request_ids`. Several ids are sent as repeated `request_ids` (the spec's `style: form,
+ * explode: true`; the SDKs send them so) or as a JSON array: a comma is part of the one value it
+ * is in, not a separator, and an id is matched as written. Empty values name nothing.
  */
 function searchIds(raw: Params): string[] {
   const single = first(raw.request_id)
   if (single) return [single]
   const list = raw.request_ids
-  return (Array.isArray(list) ? list : list ? [list] : [])
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
+  if (typeof list === 'string') return list === '' ? [] : [list]
+  return Array.isArray(list) ? list.filter((v) => v !== '') : []
+}
+
+/**
+ * The answer to credentials no account has: status 4 with the endpoint's text (a start's
+ * "Invalid credentials were provided", the others' "Bad credentials", as the spec's examples).
+ */
+export function credentialsRefusal(endpoint: VerifyEndpoint): ErrorResponse {
+  return {
+    status: '4',
+    error_text:
+      endpoint === 'request' || endpoint === 'psd2'
+        ? ERROR_TEXTS.invalidCredentials
+        : ERROR_TEXTS.badCredentials,
+  }
 }
 
 function randomDigits(length: number): string {
@@ -476,7 +504,7 @@ export class Engine {
    */
   call(endpoint: VerifyEndpoint, params: Params, background = false): WireBody {
     this.runDue()
-    const auth = this.authenticate(endpoint, first(params.api_key), first(params.api_secret))
+    const auth = this.authenticate(endpoint, valueOf(params.api_key), valueOf(params.api_secret))
     if ('status' in auth) return { ...auth }
     if (this.throttled(auth, endpoint === 'search' && !background)) {
       return { status: '1', error_text: ERROR_TEXTS.throttled }
@@ -500,7 +528,7 @@ export class Engine {
    * credentials are right, and its account's throttle lets it through (it is counted there).
    */
   admit(params: Params): 'ok' | 'unauthorized' | 'throttled' {
-    const auth = this.authenticate('request', first(params.api_key), first(params.api_secret))
+    const auth = this.authenticate('request', valueOf(params.api_key), valueOf(params.api_secret))
     if ('status' in auth) return 'unauthorized'
     return this.throttled(auth, false) ? 'throttled' : 'ok'
   }
@@ -528,7 +556,7 @@ export class Engine {
     // before any credential is looked at.
     let account: Account | undefined
     if (status !== '999') {
-      const auth = this.authenticate(endpoint, first(params.api_key), first(params.api_secret))
+      const auth = this.authenticate(endpoint, valueOf(params.api_key), valueOf(params.api_secret))
       if ('status' in auth) return { ...auth }
       account = auth
     }
@@ -599,19 +627,15 @@ export class Engine {
 
   private authenticate(
     endpoint: VerifyEndpoint,
-    apiKey: string | undefined,
-    apiSecret: string | undefined,
+    apiKey: ParamValue,
+    apiSecret: ParamValue,
   ): Account | ErrorResponse {
     if (!apiKey) return { status: '2', error_text: ERROR_TEXTS.missingApiKey }
     if (!apiSecret) return { status: '2', error_text: ERROR_TEXTS.missingApiSecret }
+    // A JSON array or object sent as a key or secret is credentials no account has.
+    if (apiKey === NOT_SCALAR || apiSecret === NOT_SCALAR) return credentialsRefusal(endpoint)
     const account = this.accounts.get(apiKey)
-    if (!account || account.apiSecret !== apiSecret) {
-      const text =
-        endpoint === 'request' || endpoint === 'psd2'
-          ? ERROR_TEXTS.invalidCredentials
-          : ERROR_TEXTS.badCredentials
-      return { status: '4', error_text: text }
-    }
+    if (!account || account.apiSecret !== apiSecret) return credentialsRefusal(endpoint)
     return account
   }
 
@@ -630,22 +654,24 @@ export class Engine {
   }
 
   private start(account: Account, raw: Params, psd2: boolean): WireBody {
-    let p = raw as Record<string, string | undefined>
+    let given = raw as Record<string, ParamValue>
     for (const key in raw) {
       if (Array.isArray(raw[key])) {
         // A repeated parameter counts with its first value.
-        p = Object.create(null) as Record<string, string | undefined>
-        for (const k in raw) p[k] = first(raw[k])
+        given = Object.create(null) as Record<string, ParamValue>
+        for (const k in raw) given[k] = valueOf(raw[k])
         break
       }
     }
     // The number is read once: by the validation, which keeps what it read.
     let read: string | null = null
-    const error = validateRequestParams(p, psd2 ? 'psd2' : 'request', (text, country) => {
+    const error = validateRequestParams(given, psd2 ? 'psd2' : 'request', (text, country) => {
       read = sandboxNumber(text, country)
       return read
     })
     if (error) return { status: error.status, error_text: error.error_text }
+    // Every parameter of the start read below was judged, so none is a structured value.
+    const p = given as Record<string, string | undefined>
     if (!psd2 && p.pin_code && !account.pinCodeAllowed) {
       return { status: '20', error_text: ERROR_TEXTS.pinCodeNotAllowed }
     }
@@ -702,11 +728,11 @@ export class Engine {
   }
 
   private check(account: Account, raw: Params): WireBody {
-    const requestId = first(raw.request_id)
-    const code = first(raw.code)
+    const requestId = valueOf(raw.request_id)
+    const code = valueOf(raw.code)
     // A code is judged in the alphabet of the request's PIN (digits, or a custom PIN's kinds of
     // characters), once the request is known to be this account's.
-    const known = requestId ? this.requests.get(requestId) : undefined
+    const known = typeof requestId === 'string' ? this.requests.get(requestId) : undefined
     const pin = known && known.accountId === account.accountId ? known.pin : undefined
     const error = validateCheckParams({ request_id: requestId, code }, pin)
     if (error) return { status: error.status, error_text: error.error_text }
@@ -741,7 +767,11 @@ export class Engine {
   }
 
   private search(account: Account, raw: Params): WireBody {
-    const single = first(raw.request_id)
+    const single = valueOf(raw.request_id)
+    if (single === NOT_SCALAR || (!single && raw.request_ids === NOT_SCALAR)) {
+      const param = single === NOT_SCALAR ? 'request_id' : 'request_ids'
+      return { status: '3', error_text: ERROR_TEXTS.invalidParam(param) }
+    }
     if (single) return this.searchOne(account, single)
     const ids = searchIds(raw)
     if (ids.length === 0) {
@@ -769,8 +799,8 @@ export class Engine {
   }
 
   private control(account: Account, raw: Params): WireBody {
-    const requestId = first(raw.request_id)
-    const cmd = first(raw.cmd)
+    const requestId = valueOf(raw.request_id)
+    const cmd = valueOf(raw.cmd)
     const error = validateControlParams({ request_id: requestId, cmd })
     if (error) return { status: error.status, error_text: error.error_text }
     const id = requestId as string

@@ -5,11 +5,13 @@
  */
 import {
   ERROR_TEXTS,
-  NETWORK_UNBLOCK_PATH,
+  NOT_SCALAR,
   REQUIRED_PARAMS,
   VALUE_ORDER,
+  apiRouteOf,
 } from '../../contract/index.ts'
 import type { HttpErrorBody, VerifyEndpoint } from '../../contract/index.ts'
+import { credentialsRefusal } from './engine.ts'
 import type { Params, WireBody } from './engine.ts'
 import type { SandboxContext } from './context.ts'
 import { renderXml } from './xml.ts'
@@ -45,22 +47,6 @@ interface Route {
   endpoint: VerifyEndpoint
   format: 'json' | 'xml'
 }
-
-/**
- * The API routes by path. A Map: the path of each call is a fresh string, which a Map finds by its
- * hash where an object property lookup would first look it up among the interned strings.
- */
-const ROUTES = new Map<string, Route>([
-  ['/verify/json', { endpoint: 'request', format: 'json' }],
-  ['/verify/xml', { endpoint: 'request', format: 'xml' }],
-  ['/verify/check/json', { endpoint: 'check', format: 'json' }],
-  ['/verify/check/xml', { endpoint: 'check', format: 'xml' }],
-  ['/verify/search/json', { endpoint: 'search', format: 'json' }],
-  ['/verify/search/xml', { endpoint: 'search', format: 'xml' }],
-  ['/verify/control/json', { endpoint: 'control', format: 'json' }],
-  ['/verify/control/xml', { endpoint: 'control', format: 'xml' }],
-  ['/verify/psd2/json', { endpoint: 'psd2', format: 'json' }],
-])
 
 /**
  * Longest accepted query string in bytes. The live API answered HTTP 413 to a start whose query
@@ -103,7 +89,8 @@ function put(params: Params, key: string, value: string): void {
   const existing = params[key]
   if (existing === undefined) params[key] = value
   else if (Array.isArray(existing)) existing.push(value)
-  else params[key] = [existing, value]
+  // A form's values are text: a structured value comes from JSON only.
+  else params[key] = [existing as string, value]
 }
 
 /**
@@ -175,14 +162,32 @@ export function parseForm(text: string, into: Params = newParams()): Params {
   return into
 }
 
-function jsonValue(value: unknown): string | string[] | undefined {
-  if (value === null || value === undefined) return undefined
+/** A JSON scalar as text (numbers as the SDKs send `code_length`), `undefined` for another. */
+function jsonScalar(value: unknown): string | undefined {
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (Array.isArray(value)) {
-    return value.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')))
+  return undefined
+}
+
+/**
+ * A parameter of a JSON body: a scalar as text, `null` as left out, an array or an object as
+ * `NOT_SCALAR` (no parameter takes one), except for `request_ids`, whose array of ids (scalars) is
+ * the JSON form of its repeated values.
+ */
+function jsonValue(key: string, value: unknown): Params[string] {
+  if (value === null || value === undefined) return undefined
+  const scalar = jsonScalar(value)
+  if (scalar !== undefined) return scalar
+  if (key === 'request_ids' && Array.isArray(value)) {
+    const ids: string[] = []
+    for (const item of value as unknown[]) {
+      const id = jsonScalar(item)
+      if (id === undefined) return NOT_SCALAR
+      ids.push(id)
+    }
+    return ids
   }
-  return JSON.stringify(value)
+  return NOT_SCALAR
 }
 
 /** The body as UTF-8 text (node's Buffer decodes faster than a TextDecoder). */
@@ -347,7 +352,7 @@ function parseBody(call: Call): Params | Unparseable | Promise<Params | Unparsea
     }
     const params = newParams()
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-      const value = jsonValue(v)
+      const value = jsonValue(k, v)
       if (value !== undefined) params[k] = value
     }
     return params
@@ -400,28 +405,36 @@ function endsWithIgnoreCase(s: string, suffix: string): boolean {
 }
 
 type Credentials = { key: string; secret: string }
-let lastBasic: { header: string; credentials: Credentials | null } | undefined
 
-/** Credentials of an `Authorization: Basic` header, if well formed (the last one is cached). */
-function basicCredentials(header: string | undefined): Credentials | null {
+/**
+ * An `Authorization: Basic` header that carries no key and secret: not base64, no `:` in what it
+ * decodes to, or an empty key or secret.
+ */
+const UNUSABLE = Symbol('unusable-basic')
+
+type Basic = Credentials | typeof UNUSABLE | null
+
+let lastBasic: { header: string; basic: Basic } | undefined
+
+/**
+ * The credentials of an `Authorization: Basic` header (the last one is cached): the pair, `UNUSABLE`
+ * when it holds none, `null` when there is no such header (none, or another scheme).
+ */
+function basicCredentials(header: string | undefined): Basic {
   if (!header) return null
-  if (lastBasic?.header === header) return lastBasic.credentials
-  const credentials = decodeBasic(header)
-  lastBasic = { header, credentials }
-  return credentials
+  if (lastBasic?.header === header) return lastBasic.basic
+  const basic = decodeBasic(header)
+  lastBasic = { header, basic }
+  return basic
 }
 
-function decodeBasic(header: string): Credentials | null {
+function decodeBasic(header: string): Basic {
+  if (!/^basic(?:\s|$)/i.test(header)) return null
   const match = /^basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header)
-  if (!match) return null
-  let decoded: string
-  try {
-    decoded = Buffer.from(match[1] as string, 'base64').toString('utf8')
-  } catch {
-    return null
-  }
+  if (!match) return UNUSABLE
+  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
-  if (colon < 0) return null
+  if (colon <= 0 || colon === decoded.length - 1) return UNUSABLE
   return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
 }
 
@@ -482,16 +495,16 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
       `The request URI is longer than the limit of ${URI_LIMIT} bytes.`,
     )
   }
-  let path = call.path
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
-  if (path === '/__admin' || path.startsWith('/__admin/')) return handleAdmin(ctx, call, path)
-  const route = ROUTES.get(path)
-  const unblock = route === undefined && path === NETWORK_UNBLOCK_PATH
-  if (!route && !unblock) {
+  const path = call.path
+  if (path === '/__admin' || path.startsWith('/__admin/')) {
+    return handleAdmin(ctx, call, path.endsWith('/') ? path.slice(0, -1) : path)
+  }
+  // The contract's table, which the proxy forwards by too (one trailing slash allowed).
+  const route = apiRouteOf(path)
+  if (!route) {
     return httpError(404, 'not_found', `No such endpoint: ${call.method} ${call.path}`)
   }
-  // Network unblock is POST only; the other endpoints take GET too.
-  if (call.method !== 'POST' && (unblock || call.method !== 'GET')) {
+  if (!(route.methods as readonly string[]).includes(call.method)) {
     return httpError(403, 'method_not_allowed', `Method ${call.method} is not allowed here.`)
   }
   if (call.tooLarge) {
@@ -508,7 +521,7 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
       `The query string is longer than the limit of ${QUERY_LIMIT} bytes.`,
     )
   }
-  if (!route) return networkUnblock(ctx, call)
+  if (route.endpoint === 'network-unblock') return networkUnblock(ctx, call)
   const fault = ctx.faults.take(route.endpoint, call)
   if (fault) {
     ctx.changed()
@@ -522,8 +535,13 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
           if (!isParams(parsed) && status !== '999') {
             return render(route, { status: '999', error_text: parsed.text })
           }
-          const params = withBasicCredentials(call, isParams(parsed) ? parsed : newParams())
-          const body = ctx.engine.injectedAnswer(route.endpoint, params, {
+          const given = isParams(parsed) ? parsed : newParams()
+          const params = withBasicCredentials(call, given)
+          // Unusable credentials answer as without a fault; an injected 999 comes before them.
+          if (params === null && status !== '999') {
+            return render(route, { ...credentialsRefusal(route.endpoint) })
+          }
+          const body = ctx.engine.injectedAnswer(route.endpoint, params ?? given, {
             status,
             errorText: fault.error_text,
             network: fault.network,
@@ -543,7 +561,8 @@ export function handleCall(ctx: SandboxContext, call: Call): Answer | Promise<An
 function networkUnblock(ctx: SandboxContext, call: Call): Answer | Promise<Answer> {
   return withParams(call, (parsed) =>
     isParams(parsed)
-      ? answerNetworkUnblock(ctx, withBasicCredentials(call, parsed))
+      ? // Unusable Basic credentials leave the key or the secret missing: 401 all the same.
+        answerNetworkUnblock(ctx, withBasicCredentials(call, parsed) ?? parsed)
       : unreadableNetworkUnblock(parsed.text),
   )
 }
@@ -577,14 +596,21 @@ function withParams(
   return parsed instanceof Promise ? parsed.then(then) : then(parsed)
 }
 
-/** Adds the `Authorization: Basic` credentials where the parameters carry none. */
-function withBasicCredentials(call: Call, params: Params): Params {
+/**
+ * Adds the `Authorization: Basic` credentials where the parameters carry none. `null` when they
+ * were needed (the parameters lack the key or the secret) and the header carries no usable pair:
+ * such a call is answered as for bad credentials (status 4), since credentials were sent and no
+ * account has them; "Missing api_key" is for a call that sends none.
+ */
+function withBasicCredentials(call: Call, params: Params): Params | null {
   const basic = basicCredentials(call.header('authorization'))
-  if (basic) {
-    if (params.api_key === undefined || params.api_key === '') params.api_key = basic.key
-    if (params.api_secret === undefined || params.api_secret === '')
-      params.api_secret = basic.secret
-  }
+  if (basic === null) return params
+  const noKey = params.api_key === undefined || params.api_key === ''
+  const noSecret = params.api_secret === undefined || params.api_secret === ''
+  if (!noKey && !noSecret) return params
+  if (basic === UNUSABLE) return null
+  if (noKey) params.api_key = basic.key
+  if (noSecret) params.api_secret = basic.secret
   return params
 }
 
@@ -606,7 +632,9 @@ function answerParams(
   // The dashboard's own status polling is not held to the opt-in search limit (as no fault is
   // used up by it): that limit is for the tester's application.
   const background = route.endpoint === 'search' && isBackgroundCall(call)
-  const result = ctx.engine.call(route.endpoint, withBasicCredentials(call, params), background)
+  const withCredentials = withBasicCredentials(call, params)
+  if (withCredentials === null) return render(route, { ...credentialsRefusal(route.endpoint) })
+  const result = ctx.engine.call(route.endpoint, withCredentials, background)
   ctx.changed()
   return render(route, result)
 }

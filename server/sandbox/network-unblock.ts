@@ -9,7 +9,12 @@
  * 401.
  */
 import { NETWORK_UNBLOCK_PROBLEMS, readNetworkUnblock } from '../../contract/index.ts'
-import type { NetworkUnblockResponse, Problem, ProblemDetails } from '../../contract/index.ts'
+import type {
+  NetworkUnblockResponse,
+  ParamValue,
+  Problem,
+  ProblemDetails,
+} from '../../contract/index.ts'
 import type { Params } from './engine.ts'
 import type { SandboxContext } from './context.ts'
 import { cryptoId } from './ids.ts'
@@ -73,6 +78,7 @@ export function answerNetworkUnblock(ctx: SandboxContext, p: Params): UnblockAns
   return { status: 202, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }
 }
 
-function first(value: string | string[] | undefined): string | undefined {
+/** A parameter's value: the first of a repeated one, `NOT_SCALAR` (a JSON array or object) kept. */
+function first(value: Params[string]): ParamValue {
   return Array.isArray(value) ? value[0] : value
 }

@@ -292,7 +292,7 @@ describe('standalone CLI', () => {
     try {
       const search = await call(
         two.base,
-        `/verify/search/json?${creds}&request_ids=${open},${checked}`,
+        `/verify/search/json?${creds}&request_ids=${open}&request_ids=${checked}`,
       )
       const found = (search.verification_requests as Body[]).map((r) => [r.request_id, r.status])
       expect(found).toEqual([

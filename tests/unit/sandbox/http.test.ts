@@ -149,7 +149,7 @@ describe('HTTP adapter', () => {
       '<response><status>0</status><command>trigger_next_event</command></response>',
     )
     const check = await (
-      await s.fetch(req(`/verify/check/xml?${KEY}&request_id=${id}&code=00`))
+      await s.fetch(req(`/verify/check/xml?${KEY}&request_id=${id}&code=00000`))
     ).text()
     expect(check).toContain('<verify_response><request_id>')
   })

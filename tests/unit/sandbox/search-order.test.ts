@@ -69,7 +69,10 @@ describe('search answers list each event as {id, type}', () => {
 
     const xml = await text(s, `/verify/search/xml?${KEY}&request_id=${id}`)
     expect(xml).toContain(`<events><event><id>${eid}</id><type>sms</type></event></events>`)
-    const xmlList = await text(s, `/verify/search/xml?${KEY}&request_ids=${id},${'0'.repeat(32)}`)
+    const xmlList = await text(
+      s,
+      `/verify/search/xml?${KEY}&request_ids=${id}&request_ids=${'0'.repeat(32)}`,
+    )
     expect(xmlList).toContain(`<events><event><id>${eid}</id><type>sms</type></event></events>`)
   })
 })
