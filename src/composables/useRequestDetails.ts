@@ -48,6 +48,9 @@ import {
   type HistoryStatus,
 } from '@/utils/history-entry'
 
+/** What a status rests on, as History keeps it (see `statusRecord`). */
+export type StatusRecord = Pick<HistoryEntry, 'lastSearch' | 'lastError'>
+
 export function useRequestDetails(
   requestId: MaybeRefOrGetter<string>,
   options: { environment?: MaybeRefOrGetter<EnvironmentId | undefined> } = {},
@@ -89,6 +92,8 @@ export function useRequestDetails(
   const adminModel = shallowRef<RequestModel | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
   const searchModel = shallowRef<RequestModel | null>(null)
+  /** That answer as History would keep it (its search snapshot), for what its status rests on. */
+  const searchRecord = shallowRef<StatusRecord | null>(null)
   /** How far the sandbox clock runs ahead of this browser's, in ms. */
   const clockOffset = ref(0)
   const calls = useCallsStore()
@@ -165,6 +170,33 @@ export function useRequestDetails(
   })
 
   /**
+   * What the status shown rests on, as History keeps it: the last search (search found the
+   * request) and the last error (101: search has not found it). It tells a request search found
+   * without a status (History's `Unknown`: its status is not known yet) apart from one search has
+   * not found, whether History holds the request or not.
+   */
+  const statusRecord = computed<StatusRecord | null>(() => {
+    if (notFound.value !== null) {
+      return { lastSearch: null, lastError: { code: '101', message: notFound.value, at: 0 } }
+    }
+    const shownModel = model.value
+    if (shownModel !== null && shownModel === searchModel.value) return searchRecord.value
+    const copy = shown.value
+    return copy ? { lastSearch: copy.lastSearch, lastError: copy.lastError } : null
+  })
+  /** Search found the request but answered no status: not known yet, which is no "not found". */
+  const foundWithoutStatus = computed(() => {
+    const shownModel = model.value
+    const record = statusRecord.value
+    return (
+      shownModel?.status === 'UNKNOWN' &&
+      !shownModel.reportedStatus &&
+      !!record?.lastSearch &&
+      record.lastError?.code !== '101'
+    )
+  })
+
+  /**
    * Whether the next load may add the request to history as a look-up: only the first load of a
    * page opened on a request history does not know. Later loads only update an entry still there,
    * so a page left open never brings back an entry deleted meanwhile (here or in another tab).
@@ -194,8 +226,11 @@ export function useRequestDetails(
         kept.value = applyPatch(base, patch, now)
       }
       // What history (or the copy) knows wins over an answer older than it (see observedPatch).
-      if (!base || !answerIsOlder(base, readSearchStatus(found.status) ?? 'UNKNOWN', sentAt))
+      if (!base || !answerIsOlder(base, readSearchStatus(found.status) ?? 'UNKNOWN', sentAt)) {
         searchModel.value = fromSearch(env, found, entry.value, known())
+        const { lastSearch } = patchFromSearch(env, found, Date.now())
+        searchRecord.value = { lastSearch: lastSearch ?? null, lastError: null }
+      }
       await requests
         .applySearchResult(env, result, { existingOnly: !add, observedAt: sentAt })
         .catch(() => undefined)
@@ -393,6 +428,7 @@ export function useRequestDetails(
     ([id, , override], previous) => {
       adminModel.value = null
       searchModel.value = null
+      searchRecord.value = null
       notFound.value = null
       gone.value = null
       // Another request, or the user chose where to look: a first load again.
@@ -450,6 +486,8 @@ export function useRequestDetails(
     gone,
     readAt,
     streamState,
+    statusRecord,
+    foundWithoutStatus,
     refresh,
   }
 }
