@@ -104,20 +104,33 @@ export function sameFilters(a: HistoryFilters, b: HistoryFilters): boolean {
 const SEARCH_KEY = Symbol('searchKey')
 type Keyed = HistoryEntry & { [SEARCH_KEY]?: string }
 
-/** The lowercase text the free-text filter searches, computed once per entry object. */
+/**
+ * Runs of whitespace as one plain space: a doubled space, a tab, a no-break space pasted from a web
+ * page or any other Unicode space (`\s` takes them all) read as the space typed.
+ */
+function collapseSpaces(text: string): string {
+  return text.replace(/\s+/g, ' ')
+}
+
+/**
+ * The lowercase text the free-text filter searches, computed once per entry object, with its runs
+ * of whitespace collapsed as the query's are (`Beta  Co` is found by `beta co`).
+ */
 export function searchKey(entry: HistoryEntry): string {
   const keyed = entry as Keyed
   let key = keyed[SEARCH_KEY]
   if (key === undefined) {
-    key =
-      `${entry.number}\u0000${entry.request_id}\u0000${entry.brand}\u0000${entry.payee}`.toLowerCase()
+    key = collapseSpaces(
+      `${entry.number}\u0000${entry.request_id}\u0000${entry.brand}\u0000${entry.payee}`,
+    ).toLowerCase()
     Object.defineProperty(keyed, SEARCH_KEY, { value: key })
   }
   return key
 }
 
 /**
- * A free-text query, read once per query (never per entry): the lowercase text, plus, when it looks
+ * A free-text query, read once per query (never per entry): the lowercase text (trimmed, each run
+ * of whitespace, no-break and other Unicode spaces included, as one space), plus, when it looks
  * like a phone number, its digits in the form history stores (`+44 7700 900101`, `0044-7700-900101`
  * and `(44) 7700.900101` all give `447700900101`), and for a national number (`07700 900101`) the
  * digits after its leading 0, which follow the 1 to 3 digit country code of a stored number.
@@ -133,7 +146,7 @@ export interface TextQuery {
 const PHONE_LIKE = /^[+0-9\s().-]*[0-9][0-9\s().-]*$/
 
 export function textQuery(raw: string): TextQuery {
-  const text = raw.trim().toLowerCase()
+  const text = collapseSpaces(raw).trim().toLowerCase()
   if (!PHONE_LIKE.test(text)) return { text, digits: null, national: null }
   // `+44 (0)7700 900101`: a trunk 0 in parentheses after the country code is not dialled.
   const compact = text.replace(/([0-9])\s*\(0\)/g, '$1').replace(/[\s().-]/g, '')
@@ -235,11 +248,11 @@ export function createHistoryFilter(): (
     result: HistoryEntry[]
   } | null = null
   return (sorted, filters) => {
-    const text = filters.text.trim().toLowerCase()
+    const text = textQuery(filters.text).text
     let source = sorted
     if (last && last.sorted === sorted) {
       const previous = last.filters
-      const previousText = previous.text.trim().toLowerCase()
+      const previousText = textQuery(previous.text).text
       const sameOthers = sameFilters({ ...filters, text: '' }, { ...previous, text: '' })
       if (sameOthers && text === previousText) return last.result
       if (sameOthers && narrows(textQuery(text), textQuery(previousText))) source = last.result
