@@ -6,10 +6,10 @@ import HistoryRefreshNotice from '@/components/history/HistoryRefreshNotice.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 import { freshHistoryEnvironment } from '../../unit/stores/history-support'
+import { useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+// No call is answered: one would fail the test.
+useDeskServer()
 
 let wrapper: VueWrapper | null = null
 

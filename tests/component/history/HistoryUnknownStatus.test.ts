@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -11,10 +11,10 @@ import {
   requestId,
   searchAnswer,
 } from '../../unit/stores/history-support'
+import { useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+// No call is answered: one would fail the test.
+useDeskServer()
 
 const base = new Date(2026, 5, 15, 12, 0, 0).getTime()
 

@@ -10,10 +10,10 @@ import { useWatchStore } from '@/stores/watch'
 import { useSettingsStore } from '@/stores/settings'
 import { statusInfo } from '@contract/status'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+import { useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+// No call is answered: one would fail the test.
+useDeskServer()
 
 const DAY = 86_400_000
 const base = new Date(2026, 5, 15, 12, 0, 0).getTime()

@@ -1,31 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { searchRequests, type SearchResult } from '@/api/verify'
 import LookupView from '@/views/LookupView.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
+import { json, searchPath, useDeskServer } from '../support/desk-server'
 
-// The sandbox's view of found requests (brand, payee, amount) is another read, not these tests'.
-vi.mock('@/api/sandbox', async (original) => ({
-  ...(await original<typeof import('@/api/sandbox')>()),
-  getAdminRequests: vi.fn(async () => []),
-}))
-vi.mock('@/api/verify', () => ({
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+const server = useDeskServer()
 
 let wrapper: VueWrapper | null = null
 
 beforeEach(() => {
   sessionStorage.clear()
   freshHistoryEnvironment()
-  vi.mocked(searchRequests).mockImplementation(async (_env, ids): Promise<SearchResult> => ({
-    kind: 'not_found',
-    ids: [...ids],
-    error_text: 'No response found',
-  }))
+  // Search finds none of the ids asked.
+  server.on('GET', searchPath(), json({ status: '101', error_text: 'No response found' }))
 })
 afterEach(async () => {
   wrapper?.unmount()

@@ -2,33 +2,37 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { searchRequests, type SearchResult } from '@/api/verify'
-import { ApiError } from '@/api/client'
 import LookupView from '@/views/LookupView.vue'
 import { useRequestsStore } from '@/stores/requests'
+import { useEnvironmentsStore } from '@/stores/environments'
 import {
   freshHistoryEnvironment,
   requestId,
   searchedRequest,
 } from '../../unit/stores/history-support'
+import { deferred } from '../../support/deferred'
+import {
+  errorAnswer,
+  heldUntil,
+  json,
+  searchedIds,
+  searchFound,
+  searchPath,
+  useDeskServer,
+} from '../support/desk-server'
 
-// The sandbox's view of found requests (brand, payee, amount) is another read, not these tests'.
-vi.mock('@/api/sandbox', async (original) => ({
-  ...(await original<typeof import('@/api/sandbox')>()),
-  getAdminRequests: vi.fn(async () => []),
-}))
-vi.mock('@/api/verify', () => ({
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
-const search = vi.mocked(searchRequests)
+const server = useDeskServer()
+const searches = () => server.callsTo('GET', searchPath())
 
 const found = (id: string) => searchedRequest('2026-01-02 03:04:05', { request_id: id })
 
 let wrapper: VueWrapper | null = null
 
-async function mountLookup() {
+/** Mounts the page on a fresh Pinia; `prepare` runs first (e.g. to choose the environment). */
+async function mountLookup(prepare?: () => void) {
   const pinia = createPinia()
   setActivePinia(pinia)
+  prepare?.()
   await useRequestsStore().ready
   const router = createRouter({
     history: createMemoryHistory(),
@@ -43,9 +47,12 @@ async function mountLookup() {
 }
 
 beforeEach(() => {
+  localStorage.clear()
   sessionStorage.clear()
   freshHistoryEnvironment()
-  search.mockClear()
+  // The sandbox's view of found requests (brand, payee, amount) is another read, not these
+  // tests': the sandbox holds none of them.
+  server.on('GET', 'sandbox/__admin/requests', json({ requests: [], total: 0 }))
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -132,8 +139,8 @@ describe('look up view', () => {
   })
 
   it('keeps the focus while looking up (busy, not disabled), sends once, then focuses the outcome', async () => {
-    let answer!: (result: SearchResult) => void
-    search.mockImplementation(() => new Promise<SearchResult>((resolve) => (answer = resolve)))
+    const answer = deferred<Response>()
+    server.on('GET', searchPath(), heldUntil(answer.promise))
     const pinia = createPinia()
     setActivePinia(pinia)
     await useRequestsStore().ready
@@ -154,9 +161,9 @@ describe('look up view', () => {
     expect(button.attributes('aria-disabled')).toBe('true')
     expect(document.activeElement).toBe(button.element)
     await w.get('form').trigger('submit')
-    expect(search).toHaveBeenCalledTimes(1)
+    expect(searches()).toHaveLength(1)
 
-    answer({ kind: 'found', requests: [found(requestId(1))], missing: [] })
+    answer.resolve(json(found(requestId(1))))
     await vi.waitFor(async () => {
       await flushPromises()
       expect(document.activeElement?.getAttribute('data-testid')).toBe('lookup-outcome')
@@ -169,21 +176,24 @@ describe('look up view', () => {
     await w.find('textarea').setValue('hello world')
     await w.find('form').trigger('submit')
     expect(w.find('.error').text()).toMatch(/None of these is a request_id/)
-    expect(search).not.toHaveBeenCalled()
+    expect(searches()).toEqual([])
   })
 
   it('fetches the ids into history and lists the ones not found with the 101 explanation', async () => {
-    search.mockImplementation(async (_env, ids): Promise<SearchResult> => ({
-      kind: 'found',
-      requests: ids.filter((id) => id !== requestId(2)).map(found),
-      missing: ids.filter((id) => id === requestId(2)),
-    }))
+    server.on('GET', searchPath(), (call) =>
+      searchFound(
+        call,
+        searchedIds(call)
+          .filter((id) => id !== requestId(2))
+          .map(found),
+      ),
+    )
     const w = await mountLookup()
     await w.find('textarea').setValue(`${requestId(1)} ${requestId(2)}`)
     await w.find('form').trigger('submit')
     await flushPromises()
     await vi.waitFor(() => expect(w.find('[data-testid="lookup-not-found"]').exists()).toBe(true))
-    expect(search).toHaveBeenCalledWith('sandbox', [requestId(1), requestId(2)])
+    expect(searches().map((c) => c.query)).toEqual([{ request_ids: [requestId(1), requestId(2)] }])
     expect(w.find('[data-testid="lookup-found"] a').attributes('href')).toBe(
       `/requests/${requestId(1)}`,
     )
@@ -195,10 +205,10 @@ describe('look up view', () => {
 
   it('names every id of a batch that could not be looked up', async () => {
     const ids = Array.from({ length: 12 }, (_, i) => requestId(i + 1))
-    search.mockImplementation(async (_env, batch): Promise<SearchResult> =>
-      batch.includes(requestId(11))
-        ? { kind: 'error', ids: [...batch], status: '1', error_text: 'Throttled' }
-        : { kind: 'found', requests: batch.map(found), missing: [] },
+    server.on('GET', searchPath(), (call) =>
+      searchedIds(call).includes(requestId(11))
+        ? json({ status: '1', error_text: 'Throttled' })
+        : searchFound(call, searchedIds(call).map(found)),
     )
     const w = await mountLookup()
     await w.find('textarea').setValue(ids.join(' '))
@@ -212,14 +222,24 @@ describe('look up view', () => {
   })
 
   it('does not promise that trying again helps when the server will refuse again', async () => {
-    search.mockRejectedValue(
-      new ApiError(
-        'http',
-        "The Vonage API refused this server's credentials (HTTP 401), so nothing was processed.",
-        { httpStatus: 502, code: 'upstream_credentials_refused' },
+    server.on(
+      'GET',
+      searchPath('live'),
+      errorAnswer(
+        502,
+        'upstream_credentials_refused',
+        "The Vonage API (https://api.nexmo.com) refused this server's credentials (HTTP 401), so nothing was processed. Whoever runs this server should check VONAGE_API_KEY and VONAGE_API_SECRET (and VONAGE_AUTH), then restart it.",
       ),
     )
-    const w = await mountLookup()
+    // Looked up on Live, whose credentials are this server's VONAGE_API_KEY and VONAGE_API_SECRET.
+    const w = await mountLookup(() => {
+      const environments = useEnvironmentsStore()
+      environments.environments = [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true },
+      ]
+      expect(environments.select('live')).toBe(true)
+    })
     await w.find('textarea').setValue(requestId(1))
     await w.find('form').trigger('submit')
     await flushPromises()
@@ -235,17 +255,22 @@ describe('look up view', () => {
   })
 
   it('says how long to wait when the server is busy, and what to do for an API status', async () => {
-    search.mockImplementation(async (_env, batch): Promise<SearchResult> => {
-      if (batch.includes(requestId(1))) {
-        throw new ApiError('http', 'Too many calls are already waiting.', {
-          httpStatus: 503,
-          code: 'queue_full',
-          retryAfter: 3,
-          delivery: 'not_sent',
-        })
-      }
-      return { kind: 'error', ids: [...batch], status: '1', error_text: 'Throttled' }
-    })
+    server.on('GET', searchPath(), (call) =>
+      searchedIds(call).includes(requestId(1))
+        ? json(
+            {
+              error: {
+                code: 'queue_full',
+                message:
+                  "Too many calls are already waiting for the sandbox's rate limit on this server: this call was NOT sent. Wait a few seconds and try again.",
+                delivery: 'not_sent',
+              },
+            },
+            503,
+            { 'Retry-After': '3' },
+          )
+        : json({ status: '1', error_text: 'Throttled' }),
+    )
     const w = await mountLookup()
     const ids = Array.from({ length: 11 }, (_, i) => requestId(i + 1))
     await w.find('textarea').setValue(ids.join(' '))

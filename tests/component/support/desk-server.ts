@@ -9,7 +9,7 @@
  * event stream (`GET sandbox/__admin/events`) is answered by `server.stream`: it stays connecting
  * until a test opens it, then pushes what the test sends.
  */
-import { afterEach, beforeEach, expect } from 'vitest'
+import { afterEach, beforeEach, expect, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import type {
   AdminClock,
@@ -20,6 +20,7 @@ import type {
   TestNumber,
 } from '@contract/admin'
 import { configureClient } from '@/api/client'
+import type { SearchedRequest } from '@/api/verify'
 
 /** One call as it reached the server. */
 export interface DeskCall {
@@ -53,7 +54,12 @@ export interface DeskServer {
 export interface DeskStream {
   /** How many times the page tried to open it. */
   readonly tries: number
-  /** Answers the try on its way (and every later one at once) with an open stream. */
+  /** The tries (open or still connecting) the page has not closed. */
+  readonly active: number
+  /**
+   * Answers the page's try (and every later one at once) with an open stream, once the page tries:
+   * the tabs of a browser first agree which one holds the stream, which takes a moment.
+   */
   open(): Promise<void>
   /** Sends one event on the open stream. */
   push<K extends keyof AdminStreamEvents>(type: K, data: AdminStreamEvents[K]): Promise<void>
@@ -80,9 +86,12 @@ export function errorAnswer(
   return json({ error: { code, message, ...extra } }, status)
 }
 
-/** No answer: the connection fails (the server is down or the network lost). */
-export function noAnswer(): DeskAnswer {
-  return () => Promise.reject(new TypeError('Failed to fetch'))
+/**
+ * No answer: the connection fails (the server is down or the network lost), as fetch says it
+ * (`cause`: `Failed to fetch` in Chromium).
+ */
+export function noAnswer(cause = 'Failed to fetch'): DeskAnswer {
+  return () => Promise.reject(new TypeError(cause))
 }
 
 /** An answer held until `promise` settles, e.g. a `deferred` a test resolves. */
@@ -123,11 +132,14 @@ function createStream() {
   const encoder = new TextEncoder()
   let isOpen = false
   let tries = 0
+  let active = 0
   let release: (() => void) | null = null
   const controllers = new Set<ReadableStreamDefaultController<Uint8Array>>()
 
   function answer(signal: AbortSignal): Promise<Response> {
     tries++
+    active++
+    signal.addEventListener('abort', () => active--, { once: true })
     const opened = (): Response => {
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
@@ -152,10 +164,17 @@ function createStream() {
     get tries() {
       return tries
     },
+    get active() {
+      return active
+    },
     async open() {
       isOpen = true
       release?.()
       release = null
+      await vi.waitFor(
+        () => expect(controllers.size, 'the page opens the event stream').toBeGreaterThan(0),
+        { timeout: 5000 },
+      )
       await flushPromises()
     },
     async push(type, data) {
@@ -265,4 +284,22 @@ export function answerSandboxReads(server: DeskServer, holds: SandboxHolds): voi
   server.on('GET', 'sandbox/__admin/clock', json(holds.clock))
   server.on('GET', 'sandbox/__admin/faults', json({ faults: holds.faults ?? [] }))
   server.on('GET', 'sandbox/__admin/test-numbers', json({ test_numbers: holds.testNumbers ?? [] }))
+}
+
+/** The path of a search in `env` below `/api`. */
+export const searchPath = (env: 'sandbox' | 'live' = 'sandbox') => `${env}/verify/search/json`
+
+/** The request_ids a search call asked for: its `request_id`, or its repeated `request_ids`. */
+export function searchedIds(call: DeskCall): string[] {
+  const ids = call.query.request_id ?? call.query.request_ids ?? []
+  return typeof ids === 'string' ? [ids] : ids
+}
+
+/**
+ * What Verify's search answers to `call` with the `found` requests among those asked: a request
+ * asked alone as itself, several as `verification_requests` (those not found left out), none as status 101.
+ */
+export function searchFound(call: DeskCall, found: readonly SearchedRequest[]): Response {
+  if (found.length === 0) return json({ status: '101', error_text: 'No response found' })
+  return searchedIds(call).length === 1 ? json(found[0]) : json({ verification_requests: found })
 }
