@@ -6,12 +6,12 @@
  * replaced), so the page learns of the check and of the searches from the call log, as in the
  * browser.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import type { VerificationRequest } from '@contract/types'
 import { useRequestsStore } from '@/stores/requests'
-// Imported here (the mock below is in place first): loaded before the tests, not in one.
+// Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import {
   apiDate,
@@ -26,8 +26,6 @@ import {
   type StubUpstream,
   stubUpstream,
 } from './support'
-
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'b'.repeat(32)
 const SETTLED_ID = 'c'.repeat(32)

@@ -8,11 +8,9 @@ import type { VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
-// Imported here (the mock below is in place first): loaded before the tests, not in one.
+// Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import { openEntryPage, refreshPage, searchAnswer, startedEntry } from './support'
-
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'd'.repeat(32)
 let wrapper: VueWrapper | null = null
