@@ -3,20 +3,20 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
 import AppTokenPrompt from '@/components/app/AppTokenPrompt.vue'
-import { getEnvironments } from '@/api/verify'
 import { useEnvironmentsStore } from '@/stores/environments'
 import { useSettingsStore } from '@/stores/settings'
+import { SANDBOX_ONLY } from '../verify/support'
+import { heldUntil, json, useDeskServer } from '../support/desk-server'
 
-vi.mock('@/api/verify', () => ({
-  getEnvironments: vi.fn(() => new Promise(() => {})),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
+const server = useDeskServer()
 
 let wrapper: VueWrapper | null = null
 beforeEach(() => {
   localStorage.clear()
   sessionStorage.clear()
   setActivePinia(createPinia())
+  // The list of environments is on its way until a test says what the server answers.
+  server.on('GET', 'environments', heldUntil(new Promise(() => {})))
 })
 afterEach(() => {
   wrapper?.unmount()
@@ -140,10 +140,7 @@ describe('the access-token prompt', () => {
     wrapper.unmount()
 
     // After the reload the server accepts it: the environments list loads (the badge shows it).
-    vi.mocked(getEnvironments).mockResolvedValue({
-      environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
-      default: 'sandbox',
-    })
+    server.on('GET', 'environments', json(SANDBOX_ONLY))
     const badge = mount(AppEnvBadge)
     await flushPromises()
     expect(useEnvironmentsStore().loaded).toBe(true)
