@@ -1,4 +1,9 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import {
+  createRouter,
+  createWebHistory,
+  type RouteRecordRaw,
+  type RouterScrollBehavior,
+} from 'vue-router'
 import { recoverFromChunkErrors } from '@/utils/chunk-reload'
 
 /** The dashboard's routes. Views are lazy so the first paint only loads what it shows. */
@@ -54,9 +59,23 @@ export const routes: RouteRecordRaw[] = [
   },
 ]
 
+/**
+ * Where a page opens: Back and Forward return to where it was left (the position the browser saved),
+ * a link to `#part` scrolls to that part, and any other page opens at the top, never at the place
+ * the page left was scrolled to. A change of the query alone (History's filters as they are typed)
+ * stays where it is.
+ */
+export const scrollBehavior: RouterScrollBehavior = (to, from, savedPosition) => {
+  if (savedPosition) return savedPosition
+  if (to.hash) return { el: to.hash }
+  if (to.path === from.path && from.matched.length > 0) return false
+  return { top: 0, left: 0 }
+}
+
 const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes,
+  scrollBehavior,
 })
 
 router.afterEach((to) => {
