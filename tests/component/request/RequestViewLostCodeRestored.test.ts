@@ -10,17 +10,15 @@ import type { VueWrapper } from '@vue/test-utils'
 import * as fakeIndexedDb from 'fake-indexeddb'
 import { createPinia, type Pinia } from 'pinia'
 import type { VerificationRequest } from '@contract/types'
-import { getAdminRequest, getClock } from '@/api/sandbox'
 import { searchRequests } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
 import { LOST_CHECK_CODES_KEY } from '@/stores/pin-drafts'
-// Imported here (the mock below is in place first): loaded before the tests, not in one.
+// Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import {
   apiDate,
   CHECK_LOST,
   checkCode,
-  clockAt,
   formStartedEntry,
   inProgressAnswer,
   openEntryPage,
@@ -31,8 +29,6 @@ import {
   stubUpstream,
 } from './support'
 import { adminRequest } from '../verify/support'
-
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
 
 const ID = 'd'.repeat(32)
 const restoredText = (code: string) =>
@@ -181,8 +177,7 @@ describe('request page: the code of a lost check once a search settled it', () =
 
   it('puts the code back after a reload of the tab (sandbox)', async () => {
     await stubUpstreamFor('sandbox')
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0))
-    vi.mocked(getClock).mockResolvedValue(clockAt(Date.now()))
+    upstream.admin = () => adminRequest(ID, t0)
     await openPage()
     await loseACheck()
     // What the reload finds in this tab's session storage.

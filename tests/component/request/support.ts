@@ -14,6 +14,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { VerificationRequest } from '@contract/types'
+import type { AdminRequest } from '@contract/admin'
 import type { ApiCall } from '@/api/client'
 import type { RequestModel } from '@/utils/request-model'
 import type { HistoryPatch } from '@/stores/requests'
@@ -328,12 +329,18 @@ export interface StubUpstream {
   check: () => UpstreamAnswer
   /** How many checks it received. */
   checksSent: number
+  /**
+   * What the sandbox's admin API holds of the request (`GET sandbox/__admin/requests`): at first
+   * nothing. The sandbox clock answers the time now, unmoved, and the event stream stays
+   * connecting (silent) until the page closes it.
+   */
+  admin: () => AdminRequest | null
 }
 
 /**
  * Puts a stub upstream under the real API layer (only `fetch` is replaced): the searches and
- * checks of `environment` get what `upstream.search` and `upstream.check` say, anything else a
- * 404. The page learns of the calls from the call log, as in the browser.
+ * checks of `environment` get what `upstream.search` and `upstream.check` say, in the sandbox its
+ * admin reads what `upstream.admin` says (see `StubUpstream`), anything else a 404. The page learns of the calls from the call log, as in the browser.
  */
 export async function stubUpstream(
   environment: 'live' | 'sandbox',
@@ -344,6 +351,7 @@ export async function stubUpstream(
     search,
     check: () => [500, { error: 'unexpected check' }],
     checksSent: 0,
+    admin: () => null,
   }
   const json = ([status, body]: UpstreamAnswer) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -356,6 +364,22 @@ export async function stubUpstream(
       if (path.endsWith(`/${environment}/verify/check/json`)) {
         upstream.checksSent++
         return json(upstream.check())
+      }
+      if (environment === 'sandbox' && path.endsWith('/sandbox/__admin/requests')) {
+        const held = upstream.admin()
+        const requests = held ? [held] : []
+        return json([200, { requests, total: requests.length }])
+      }
+      if (environment === 'sandbox' && path.endsWith('/sandbox/__admin/clock')) {
+        return json([200, clockAt(Date.now())])
+      }
+      if (environment === 'sandbox' && path.endsWith('/sandbox/__admin/events')) {
+        // Connecting until the page closes it: no event, no failure.
+        return new Promise<Response>((_, reject) =>
+          call.signal.addEventListener('abort', () =>
+            reject(new DOMException('The operation was aborted.', 'AbortError')),
+          ),
+        )
       }
       return json([404, { error: { code: 'not_found', message: `no ${path} here` } }])
     }) as typeof fetch,
