@@ -7,15 +7,12 @@ import * as fakeIndexedDb from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { apiRequest, configureClient } from '@/api/client'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { answerReads, mountRequestPage, startedEntry } from './support'
-
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+import { mountRequestPage, searchAnswer, startedEntry, stubUpstream } from './support'
 
 const ID = '8'.repeat(32)
 let t0 = 0
@@ -29,8 +26,6 @@ beforeEach(() => {
   Object.assign(globalThis, Object.fromEntries(classes), {
     indexedDB: new fakeIndexedDb.IDBFactory(),
   })
-  vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
-  answerReads({ getClock, searchRequests }, ID, t0)
 })
 afterEach(async () => {
   page?.unmount()
@@ -66,6 +61,9 @@ describe('request page: a control call sent before a reload has no answer yet', 
     })
     await beforeRequests.dispose()
 
+    // The reloaded page reads the sandbox, which holds the request in progress.
+    const upstream = await stubUpstream('sandbox', () => [200, searchAnswer(ID)])
+    upstream.admin = () => adminRequest(ID, t0 - 40_000)
     const pinia = createPinia()
     setActivePinia(pinia)
     page = await mountRequestPage(pinia, ID)
