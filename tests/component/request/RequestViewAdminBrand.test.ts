@@ -6,32 +6,30 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, getActivePinia, setActivePinia } from 'pinia'
 import type { VueWrapper } from '@vue/test-utils'
-import { getEnvironments, searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { filterHistory, filtersFromQuery } from '@/utils/history-filter'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { clockAt, formStartedEntry, mountRequestPage, searchAnswer } from './support'
-
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+import {
+  formStartedEntry,
+  mountRequestPage,
+  searchAnswer,
+  type StubUpstream,
+  stubUpstream,
+} from './support'
 
 const ID = 'f'.repeat(32)
 let wrapper: VueWrapper | null = null
+let upstream: StubUpstream
 
-beforeEach(() => {
+beforeEach(async () => {
   localStorage.clear()
   setActivePinia(createPinia())
-  vi.mocked(getEnvironments).mockResolvedValue({
-    environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
-    default: 'sandbox',
-  })
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(ID, { number: '447700900555' })],
-    missing: [],
-  })
-  vi.mocked(getClock).mockImplementation(() => Promise.resolve(clockAt(Date.now())))
+  upstream = await stubUpstream('sandbox', () => [
+    200,
+    searchAnswer(ID, { number: '447700900555' }),
+  ])
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -53,7 +51,8 @@ async function lookedUp(): Promise<void> {
 
 /** The sandbox view of the request, started 10 s ago, has `patch` (its brand, kind...). */
 function sandboxViewHas(patch: Parameters<typeof adminRequest>[2]): void {
-  vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, Date.now() - 10_000, patch))
+  const view = adminRequest(ID, Date.now() - 10_000, patch)
+  upstream.admin = () => view
 }
 
 async function open(): Promise<void> {
