@@ -1,48 +1,24 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminRequest, HandsetMessage } from '@contract/admin'
-import type { SandboxEvent } from '@/api/sandbox'
 import HandsetView from '@/views/HandsetView.vue'
+import { useRequestsStore } from '@/stores/requests'
+import { deferred } from '../../support/deferred'
+import { entry, freshHistoryEnvironment } from '../../unit/stores/history-support'
+import { heldUntil, json, noAnswer, useDeskServer } from '../support/desk-server'
 
-const stream = vi.hoisted(() => ({
-  onEvent: null as null | ((event: SandboxEvent) => void),
-  onOpen: null as null | (() => void),
-  closed: 0,
-}))
-const api = vi.hoisted(() => ({
-  listMessages: vi.fn(),
-  listAdminRequests: vi.fn(),
-  getClock: vi.fn(),
-  listFaults: vi.fn(),
-  listTestNumbers: vi.fn(),
-  listAccounts: vi.fn(),
-}))
-const history = vi.hoisted(() => ({
-  ids: new Set<string>(),
-  upsert: vi.fn(),
-}))
-
-vi.mock('@/api/sandbox', () => ({
-  ...api,
-  openSandboxEvents: (
-    onEvent: (event: SandboxEvent) => void,
-    _onError?: () => void,
-    onOpen?: () => void,
-  ) => {
-    stream.onEvent = onEvent
-    stream.onOpen = onOpen ?? null
-    return { close: () => stream.closed++ }
-  },
-}))
-vi.mock('@/stores/requests', () => ({
-  useRequestsStore: () => ({
-    isLoading: false,
-    byId: (id: string) => (history.ids.has(id) ? { request_id: id } : undefined),
-    upsert: history.upsert,
-  }),
-}))
+const server = useDeskServer()
+const MESSAGES = 'sandbox/__admin/messages'
+const REQUESTS = 'sandbox/__admin/requests'
+const ACCOUNTS_PATH = 'sandbox/__admin/accounts'
+/** The sandbox holds `messages`: the answer to a read of its messages. */
+const messagesAnswer = (messages: HandsetMessage[]) => json({ messages, total: messages.length })
+/** The sandbox holds `requests`: the answer to a read of its requests. */
+const requestsAnswer = (requests: AdminRequest[]) => json({ requests, total: requests.length })
+/** How many times the page read the handset's messages. */
+const messageReads = () => server.callsTo('GET', MESSAGES).length
 
 const ID_A = 'a'.repeat(32)
 const ID_B = 'b'.repeat(32)
@@ -99,6 +75,14 @@ function request(over: Partial<AdminRequest>): AdminRequest {
   } as AdminRequest
 }
 
+/** The page mounted last, unmounted after each test (so that it closes its event stream). */
+let view: VueWrapper | null = null
+afterEach(async () => {
+  if (view && !view.vm.$.isUnmounted) view.unmount()
+  view = null
+  await useRequestsStore().dispose()
+})
+
 async function mountView(options: { attach?: boolean } = {}) {
   const router = createRouter({
     history: createMemoryHistory(),
@@ -113,16 +97,22 @@ async function mountView(options: { attach?: boolean } = {}) {
     { template: '<RouterView />' },
     { global: { plugins: [router] }, ...(options.attach ? { attachTo: document.body } : {}) },
   )
+  view = wrapper
   await flushPromises()
   return { wrapper, router }
 }
 
-beforeEach(() => {
+beforeEach(async () => {
+  freshHistoryEnvironment()
   setActivePinia(createPinia())
-  history.ids = new Set([ID_A])
-  history.upsert.mockReset().mockResolvedValue({})
-  api.listMessages.mockReset().mockResolvedValue({
-    messages: [
+  // History holds request A (started from this dashboard).
+  const history = useRequestsStore()
+  await history.ready
+  await history.upsert(entry(1, { request_id: ID_A, number: '447700900001' }))
+  server.on(
+    'GET',
+    MESSAGES,
+    messagesAnswer([
       message({}),
       message({
         id: 'm2',
@@ -131,22 +121,17 @@ beforeEach(() => {
         pin: '9999',
         sent_at: '2026-11-25T19:00:00.000Z',
       }),
-    ],
-    total: 2,
-  })
-  api.listAdminRequests.mockReset().mockResolvedValue({ requests: [], total: 0 })
-  api.getClock.mockReset().mockResolvedValue({
-    now: '2026-11-25T20:02:00.000Z',
-    now_ms: 0,
-    offset_ms: 0,
-    next_due_at: null,
-  })
-  api.listFaults.mockReset().mockResolvedValue({ faults: [] })
-  api.listTestNumbers.mockReset().mockResolvedValue({ test_numbers: [] })
-  api.listAccounts.mockReset().mockResolvedValue({ accounts: ACCOUNTS })
-  stream.onEvent = null
-  stream.onOpen = null
-  stream.closed = 0
+    ]),
+  )
+  server.on('GET', REQUESTS, requestsAnswer([]))
+  server.on(
+    'GET',
+    'sandbox/__admin/clock',
+    json({ now: '2026-11-25T20:02:00.000Z', now_ms: 0, offset_ms: 0, next_due_at: null }),
+  )
+  server.on('GET', 'sandbox/__admin/faults', json({ faults: [] }))
+  server.on('GET', 'sandbox/__admin/test-numbers', json({ test_numbers: [] }))
+  server.on('GET', ACCOUNTS_PATH, json({ accounts: ACCOUNTS }))
 })
 
 describe('HandsetView', () => {
@@ -168,54 +153,52 @@ describe('HandsetView', () => {
 
   it('shows a message from the live stream at once, newest first, without reloading', async () => {
     const { wrapper } = await mountView()
-    expect(api.listMessages).toHaveBeenCalledTimes(1)
-    stream.onOpen?.()
-    await flushPromises()
+    expect(messageReads()).toBe(1)
+    await server.stream.open()
     expect(wrapper.get('.handset-view__connection').text()).toContain('Live')
     // Opened after the first load was read: read once more (what came between was not pushed).
-    expect(api.listMessages).toHaveBeenCalledTimes(2)
+    expect(messageReads()).toBe(2)
 
-    stream.onEvent!({
-      type: 'message',
-      data: message({
+    await server.stream.push(
+      'message',
+      message({
         id: 'm3',
         text: 'Your Acme PIN is: 5678.',
         pin: '5678',
         sent_at: '2026-11-25T20:05:00.000Z',
       }),
-    })
-    await flushPromises()
+    )
     const pins = wrapper.findAll('[data-testid="pin"]').map((p) => p.text())
     expect(pins).toEqual(['5678', '1234'])
     expect(wrapper.get('.handset-numbers button').attributes('aria-label')).toBe(
       '+447700900001, 2 messages',
     )
-    expect(api.listMessages).toHaveBeenCalledTimes(2)
+    expect(messageReads()).toBe(2)
     expect(wrapper.get('[aria-live="polite"]').text()).toBe('New SMS to +447700900001, PIN 5678.')
   })
 
   it('reads out the first message on an empty handset, and a call as "New voice call"', async () => {
-    api.listMessages.mockResolvedValue({ messages: [], total: 0 })
+    server.on('GET', MESSAGES, messagesAnswer([]))
     const { wrapper } = await mountView()
     const live = wrapper.get('[aria-live="polite"]')
     // What the first load brings is not news; the region is there, empty, before anything arrives.
     expect(live.text()).toBe('')
+    await server.stream.open()
+    expect(live.text()).toBe('')
 
-    stream.onEvent!({ type: 'message', data: message({}) })
-    await flushPromises()
+    await server.stream.push('message', message({}))
     expect(wrapper.get('[aria-live="polite"]').element).toBe(live.element)
     expect(live.text()).toBe('New SMS to +447700900001, PIN 1234.')
 
-    stream.onEvent!({
-      type: 'message',
-      data: message({
+    await server.stream.push(
+      'message',
+      message({
         id: 'm2',
         channel: 'tts',
         text: 'Your Acme code is 1, 2, 3, 4.',
         sent_at: '2026-11-25T20:03:00.000Z',
       }),
-    })
-    await flushPromises()
+    )
     expect(live.text()).toBe('New voice call to +447700900001, PIN 1234.')
   })
 
@@ -226,24 +209,22 @@ describe('HandsetView', () => {
   })
 
   it('keeps a message and a request that arrive while the page is still loading', async () => {
-    let answer!: (value: unknown) => void
-    let answerAgain!: (value: unknown) => void
-    api.listMessages
-      .mockReturnValueOnce(new Promise((resolve) => (answer = resolve)))
-      .mockReturnValueOnce(new Promise((resolve) => (answerAgain = resolve)))
+    const answer = deferred<Response>()
+    const answerAgain = deferred<Response>()
+    server.on('GET', MESSAGES, heldUntil(answer.promise), heldUntil(answerAgain.promise))
     const { wrapper } = await mountView()
-    stream.onOpen?.()
+    await server.stream.open()
     // The stream is quicker than the load: its answer was read before these were sent.
     const m3 = message({ id: 'm3', pin: '5678', sent_at: '2026-11-25T20:05:00.000Z' })
-    stream.onEvent!({ type: 'message', data: m3 })
-    stream.onEvent!({ type: 'request', data: request({}) })
+    await server.stream.push('message', m3)
+    await server.stream.push('request', request({}))
     // The load the open asks for once this one is done: its reads go out after these were sent.
-    api.listAdminRequests.mockResolvedValue({ requests: [request({})], total: 1 })
-    answer({ messages: [message({})], total: 1 })
+    server.on('GET', REQUESTS, requestsAnswer([request({})]))
+    answer.resolve(messagesAnswer([message({})]))
     await flushPromises()
     expect(wrapper.findAll('[data-testid="pin"]').map((p) => p.text())).toEqual(['5678', '1234'])
     expect(wrapper.text()).toContain('Their App')
-    answerAgain({ messages: [m3, message({})], total: 2 })
+    answerAgain.resolve(messagesAnswer([m3, message({})]))
     await flushPromises()
     expect(wrapper.findAll('[data-testid="pin"]').map((p) => p.text())).toEqual(['5678', '1234'])
     expect(wrapper.text()).toContain('Their App')
@@ -253,13 +234,12 @@ describe('HandsetView', () => {
     const { wrapper } = await mountView()
     expect(wrapper.text()).toContain('None: every sandbox request is already in your history.')
 
-    stream.onEvent!({ type: 'request', data: request({}) })
-    await flushPromises()
+    await server.stream.open()
+    await server.stream.push('request', request({}))
     const add = wrapper.get('button[aria-label="Add to history: request to +447700900002"]')
     await add.trigger('click')
-    await flushPromises()
-    expect(history.upsert).toHaveBeenCalledWith(
-      expect.objectContaining({
+    await vi.waitFor(() =>
+      expect(useRequestsStore().byId(ID_B)).toMatchObject({
         request_id: ID_B,
         environment: 'sandbox',
         number: '447700900002',
@@ -272,22 +252,38 @@ describe('HandsetView', () => {
   })
 
   it('does not list requests that are already in history', async () => {
-    api.listAdminRequests.mockResolvedValue({ requests: [request({ request_id: ID_A })], total: 1 })
+    server.on('GET', REQUESTS, requestsAnswer([request({ request_id: ID_A })]))
     const { wrapper } = await mountView()
     expect(wrapper.find('button[aria-label^="Add request"]').exists()).toBe(false)
   })
 
   it('says what to do when there are no messages yet', async () => {
-    api.listMessages.mockResolvedValue({ messages: [], total: 0 })
+    server.on('GET', MESSAGES, messagesAnswer([]))
     const { wrapper } = await mountView()
     expect(wrapper.get('.empty').text()).toContain('Start a verification')
   })
 
   it('shows a failed load in place and loads again on "Try again"', async () => {
-    api.listMessages.mockRejectedValueOnce(new Error('connection refused'))
+    server.on(
+      'GET',
+      MESSAGES,
+      noAnswer('connection refused'),
+      messagesAnswer([
+        message({}),
+        message({
+          id: 'm2',
+          number: '447700900003',
+          text: 'Your Acme PIN is: 9999.',
+          pin: '9999',
+          sent_at: '2026-11-25T19:00:00.000Z',
+        }),
+      ]),
+    )
     const { wrapper } = await mountView()
     const alert = wrapper.get('[role="alert"]')
-    expect(alert.text()).toContain('The sandbox could not be read: connection refused')
+    expect(alert.text()).toContain(
+      'The sandbox could not be read: No answer: the connection to the server failed or was lost (connection refused).',
+    )
     await alert.get('button').trigger('click')
     await flushPromises()
     expect(wrapper.find('[role="alert"]').exists()).toBe(false)
@@ -296,30 +292,36 @@ describe('HandsetView', () => {
 
   it('closes the stream when the page is left', async () => {
     const { wrapper } = await mountView()
+    await vi.waitFor(() => expect(server.stream.active).toBe(1), { timeout: 5000 })
     wrapper.unmount()
-    expect(stream.closed).toBe(1)
+    await flushPromises()
+    expect(server.stream.active).toBe(0)
   })
 })
 
 describe('HandsetView: language and focus', () => {
   it('marks each message with the language it is written in', async () => {
-    api.listMessages.mockResolvedValue({
-      messages: [message({ lg: 'de-de', language: 'de', text: 'Ihr Acme Code lautet 1234.' })],
-      total: 1,
-    })
+    server.on(
+      'GET',
+      MESSAGES,
+      messagesAnswer([
+        message({ lg: 'de-de', language: 'de', text: 'Ihr Acme Code lautet 1234.' }),
+      ]),
+    )
     const { wrapper } = await mountView()
     expect(wrapper.get('.handset-message__bubble').attributes('lang')).toBe('de-DE')
     wrapper.unmount()
   })
 
   it("shows each message's lg, so Spanish for Spain and for Mexico tell apart", async () => {
-    api.listMessages.mockResolvedValue({
-      messages: [
+    server.on(
+      'GET',
+      MESSAGES,
+      messagesAnswer([
         message({ id: 'm2', event_id: 'm2', lg: 'es-mx', language: 'es', text: 'Tu PIN: 1234.' }),
         message({ lg: 'es-es', language: 'es', text: 'Su PIN: 1234.' }),
-      ],
-      total: 2,
-    })
+      ]),
+    )
     const { wrapper } = await mountView()
     const shown = wrapper.findAll('article.handset-message').map((m) => ({
       meta: m.get('.handset-message__meta').text(),
@@ -339,16 +341,18 @@ describe('HandsetView: language and focus', () => {
     const ID_C = 'c'.repeat(32)
     const b = request({})
     const c = request({ request_id: ID_C, normalized_number: '447700900004' })
-    api.listAdminRequests.mockResolvedValue({ requests: [b, c], total: 2 })
-    let added!: () => void
-    history.upsert.mockImplementation(
-      (entry: { request_id: string }) =>
-        new Promise<void>((resolve) => {
-          added = () => {
-            history.ids.add(entry.request_id)
-            // The page's list follows history (a reactive store in the app).
-            stream.onEvent!({ type: 'request', data: entry.request_id === ID_B ? b : c })
-            resolve()
+    server.on('GET', REQUESTS, requestsAnswer([b, c]))
+    // Each addition to history is held until the test lets it go on (`added`), to see the page
+    // while it is on its way; the page's list follows history.
+    const history = useRequestsStore()
+    const write = history.upsert
+    let added!: () => Promise<void>
+    const upsert = vi.spyOn(history, 'upsert').mockImplementation(
+      (patch) =>
+        new Promise((resolve, reject) => {
+          added = async () => {
+            await write(patch).then(resolve, reject)
+            await flushPromises()
           }
         }),
     )
@@ -361,8 +365,8 @@ describe('HandsetView: language and focus', () => {
     expect(addB.attributes('aria-disabled')).toBe('true')
     expect(document.activeElement).toBe(addB.element)
     await addB.trigger('click')
-    expect(history.upsert).toHaveBeenCalledTimes(1)
-    added()
+    expect(upsert).toHaveBeenCalledTimes(1)
+    await added()
     await flushPromises()
     const addC = wrapper.get('button[aria-label="Add to history: request to +447700900004"]')
     expect(
@@ -372,7 +376,7 @@ describe('HandsetView: language and focus', () => {
 
     await addC.trigger('click')
     await flushPromises()
-    added()
+    await added()
     await flushPromises()
     expect(document.activeElement).toBe(wrapper.get('#other-requests-none').element)
     wrapper.unmount()
@@ -381,33 +385,37 @@ describe('HandsetView: language and focus', () => {
 
 describe('HandsetView: PINs that can no longer be checked', () => {
   it('marks a message whose PIN a newer event replaced, live, and offers "Enter PIN" only for the current one', async () => {
-    api.listMessages.mockResolvedValue({
-      messages: [message({ id: 'm1', text: 'Your Acme PIN is: 9585.', pin: '9585' })],
-      total: 1,
-    })
-    api.listAdminRequests.mockResolvedValue({
-      requests: [request({ request_id: ID_A, normalized_number: '447700900001', pin: '9585' })],
-      total: 1,
-    })
+    server.on(
+      'GET',
+      MESSAGES,
+      messagesAnswer([message({ id: 'm1', text: 'Your Acme PIN is: 9585.', pin: '9585' })]),
+    )
+    server.on(
+      'GET',
+      REQUESTS,
+      requestsAnswer([
+        request({ request_id: ID_A, normalized_number: '447700900001', pin: '9585' }),
+      ]),
+    )
     const { wrapper } = await mountView()
     expect(wrapper.find('a[aria-label="Enter PIN 9585 on its request"]').exists()).toBe(true)
     expect(wrapper.text()).not.toContain('replaced by a newer PIN')
 
+    await server.stream.open()
     // The next event went out with a new PIN (e.g. "To the next event" on Controls).
-    stream.onEvent!({
-      type: 'request',
-      data: request({ request_id: ID_A, normalized_number: '447700900001', pin: '8696' }),
-    })
-    stream.onEvent!({
-      type: 'message',
-      data: message({
+    await server.stream.push(
+      'request',
+      request({ request_id: ID_A, normalized_number: '447700900001', pin: '8696' }),
+    )
+    await server.stream.push(
+      'message',
+      message({
         id: 'm2',
         text: 'Your Acme PIN is: 8696.',
         pin: '8696',
         sent_at: '2026-11-25T20:02:05.000Z',
       }),
-    })
-    await flushPromises()
+    )
     const [newer, older] = wrapper.findAll('article')
     expect(newer!.find('a[aria-label="Enter PIN 8696 on its request"]').exists()).toBe(true)
     expect(newer!.text()).not.toContain('replaced')
@@ -429,8 +437,10 @@ describe("HandsetView: another account's requests", () => {
     })
 
   it('shows them read-only, naming the account, and offers only its own for history', async () => {
-    api.listMessages.mockResolvedValue({
-      messages: [
+    server.on(
+      'GET',
+      MESSAGES,
+      messagesAnswer([
         message({
           id: 'm5',
           request_id: ID_P,
@@ -439,10 +449,9 @@ describe("HandsetView: another account's requests", () => {
           text: 'Your Pin Client PIN is: 4321.',
           pin: '4321',
         }),
-      ],
-      total: 1,
-    })
-    api.listAdminRequests.mockResolvedValue({ requests: [theirs(), request({})], total: 2 })
+      ]),
+    )
+    server.on('GET', REQUESTS, requestsAnswer([theirs(), request({})]))
     const { wrapper } = await mountView()
     const note =
       /sent for account sandbox-pin: the dashboard acts as account sandbox, so it cannot check or cancel it\./i
@@ -466,8 +475,8 @@ describe("HandsetView: another account's requests", () => {
   })
 
   it('offers every request as before when the accounts cannot be read', async () => {
-    api.listAccounts.mockRejectedValue(new Error('connection refused'))
-    api.listAdminRequests.mockResolvedValue({ requests: [theirs()], total: 1 })
+    server.on('GET', ACCOUNTS_PATH, noAnswer('connection refused'))
+    server.on('GET', REQUESTS, requestsAnswer([theirs()]))
     const { wrapper } = await mountView()
     expect(
       wrapper.find('button[aria-label="Add to history: request to +447700900005"]').exists(),
@@ -476,12 +485,12 @@ describe("HandsetView: another account's requests", () => {
   })
 
   it('lists no request before it knows which account the dashboard acts as', async () => {
-    let answer!: (value: unknown) => void
-    api.listAccounts.mockReturnValue(new Promise((resolve) => (answer = resolve)))
-    api.listAdminRequests.mockResolvedValue({ requests: [theirs()], total: 1 })
+    const answer = deferred<Response>()
+    server.on('GET', ACCOUNTS_PATH, heldUntil(answer.promise))
+    server.on('GET', REQUESTS, requestsAnswer([theirs()]))
     const { wrapper } = await mountView()
     expect(wrapper.find('.other-requests__add').exists()).toBe(false)
-    answer({ accounts: ACCOUNTS })
+    answer.resolve(json({ accounts: ACCOUNTS }))
     await flushPromises()
     expect(wrapper.text()).toContain('Sent for account sandbox-pin')
     expect(wrapper.find('.other-requests__add').exists()).toBe(false)
