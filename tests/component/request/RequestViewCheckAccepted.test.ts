@@ -4,45 +4,45 @@
  * The page and History then say SUCCESS, the controls are off, and the change is said once, with
  * the answer, as for a complete answer.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { VerificationRequest } from '@contract/types'
-import { checkCode, searchRequests, type CheckResult } from '@/api/verify'
-import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
-// Imported here (the mocks above are in place first): loaded before the tests, not in one.
+// Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
-import { formStartedEntry, mountOnAnyPath, searchAnswer } from './support'
-
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+import {
+  formStartedEntry,
+  mountOnAnyPath,
+  searchAnswer,
+  type StubUpstream,
+  stubUpstream,
+} from './support'
 
 const ID = 'a'.repeat(32)
 const SAID = 'Request …aaaaaa to +447700900123 is now verified (SUCCESS).'
 let t0 = 0
 let wrapper: VueWrapper | null = null
+let upstream: StubUpstream
 
 const text = (selector: string) => wrapper!.get(selector).text()
 
-/** The search answer for ID, `patch` applied; submitted at t0. */
-function found(patch: Partial<VerificationRequest> = {}) {
+/** Search's answer for ID, `patch` applied; submitted at t0. */
+function found(patch: Partial<VerificationRequest> = {}): () => [number, VerificationRequest] {
   const submitted = new Date(t0).toISOString().replace('T', ' ').slice(0, 19)
-  return {
-    kind: 'found' as const,
-    requests: [
-      searchAnswer(ID, {
-        date_submitted: submitted,
-        first_event_date: submitted,
-        last_event_date: submitted,
-        events: [{ type: 'sms', id: 'e1' }],
-        ...patch,
-      }),
-    ],
-    missing: [],
-  }
+  const request = searchAnswer(ID, {
+    date_submitted: submitted,
+    first_event_date: submitted,
+    last_event_date: submitted,
+    events: [{ type: 'sms', id: 'e1' }],
+    ...patch,
+  })
+  return () => [200, request]
 }
+
+/** A check answered with `body` (HTTP 200), as Vonage answers it. */
+const checkAnswers = (body: unknown) => () => [200, body] as [number, unknown]
 
 /** A live request started here, in history and in progress, with its page open. */
 async function openLiveRequest(): Promise<ReturnType<typeof useRequestsStore>> {
@@ -50,7 +50,7 @@ async function openLiveRequest(): Promise<ReturnType<typeof useRequestsStore>> {
   setActivePinia(pinia)
   const requests = useRequestsStore()
   await requests.upsert(formStartedEntry(ID, t0))
-  vi.mocked(searchRequests).mockResolvedValue(found())
+  upstream.search = found()
   wrapper = await mountOnAnyPath(pinia, ID)
   await flushPromises()
   return requests
@@ -70,10 +70,11 @@ async function submitCode(code: string): Promise<void> {
   await flushPromises()
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   localStorage.clear()
   t0 = Date.now() - 20_000
-  vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
+  // No check is expected until a test says how it is answered (a 500 until then).
+  upstream = await stubUpstream('live', found())
 })
 afterEach(async () => {
   useWatchStore().stop()
@@ -83,29 +84,25 @@ afterEach(async () => {
 })
 
 describe('request page: a check answered status 0 without event_id', () => {
-  it.each<[string, CheckResult]>([
-    ['only a status', { status: '0' } as CheckResult],
-    ['request_id, no event_id nor price', { request_id: ID, status: '0' } as CheckResult],
+  it.each<[string, unknown]>([
+    ['only a status', { status: '0' }],
+    ['request_id, no event_id nor price', { request_id: ID, status: '0' }],
     [
       'null in place of the optional fields',
-      {
-        request_id: ID,
-        status: '0',
-        event_id: null,
-        price: null,
-        currency: null,
-      } as unknown as CheckResult,
+      { request_id: ID, status: '0', event_id: null, price: null, currency: null },
     ],
   ])(
     '%s: SUCCESS on the page and in History, controls off, while searches fail',
     async (_name, answer) => {
       const requests = await openLiveRequest()
       expect(text('[data-test="attempts-left"]')).toBe('3 attempts left for this PIN.')
-      vi.mocked(searchRequests).mockRejectedValue(
-        new ApiError('network', 'No answer: the connection to the server failed or was lost.'),
-      )
-      vi.mocked(checkCode).mockResolvedValue(answer)
+      // The searches get no answer: the connection to the server fails.
+      upstream.search = () => {
+        throw new TypeError('Failed to fetch')
+      }
+      upstream.check = checkAnswers(answer)
       await submitCode('1234')
+      expect(upstream.checksSent).toBe(1)
 
       expect(text('[data-test="action-outcome"]')).toContain(
         'Code accepted: the request is verified.',
@@ -135,15 +132,13 @@ describe('request page: a check answered status 0 without event_id', () => {
     await watch.start()
     await flushPromises()
     const finalized = new Date(Date.now()).toISOString().replace('T', ' ').slice(0, 19)
-    vi.mocked(searchRequests).mockResolvedValue(
-      found({
-        status: 'SUCCESS',
-        date_finalized: finalized,
-        price: '0.05000000',
-        checks: [{ date_received: finalized, code: '1234', status: 'VALID', ip_address: '' }],
-      }),
-    )
-    vi.mocked(checkCode).mockResolvedValue({ request_id: ID, status: '0' } as CheckResult)
+    upstream.search = found({
+      status: 'SUCCESS',
+      date_finalized: finalized,
+      price: '0.05000000',
+      checks: [{ date_received: finalized, code: '1234', status: 'VALID', ip_address: '' }],
+    })
+    upstream.check = checkAnswers({ request_id: ID, status: '0' })
     await submitCode('1234')
     await flushPromises()
 
@@ -156,8 +151,8 @@ describe('request page: a check answered status 0 without event_id', () => {
     const watch = useWatchStore()
     await watch.start()
     await flushPromises()
-    vi.mocked(searchRequests).mockResolvedValue(found({ status: 'SUCCESS' }))
-    vi.mocked(checkCode).mockResolvedValue({
+    upstream.search = found({ status: 'SUCCESS' })
+    upstream.check = checkAnswers({
       request_id: ID,
       event_id: 'e1',
       status: '0',
