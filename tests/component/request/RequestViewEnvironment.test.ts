@@ -1,20 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { RouterView, type Router } from 'vue-router'
 import type { EnvironmentId } from '@/api/verify'
-import { getEnvironments, searchRequests, triggerNextEvent } from '@/api/verify'
+import type { AdminRequest } from '@contract/admin'
 import { useRequestsStore } from '@/stores/requests'
 import { useEnvironmentsStore } from '@/stores/environments'
 import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
 import RequestView from '@/views/RequestView.vue'
-import { getAdminRequest, getClock } from '@/api/sandbox'
 import { adminRequest } from '../verify/support'
+import { json, useDeskServer } from '../support/desk-server'
 import { clockAt, formStartedEntry, requestRouter, searchAnswer } from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
 
 const ID = 'e'.repeat(32)
 let wrapper: VueWrapper | null = null
@@ -56,20 +55,28 @@ async function mountApp(
 const badge = () => wrapper!.get('.env-badge')
 const note = () => wrapper!.find('[data-testid="env-live-note"]')
 
+/** The sandbox holds `requests` (as its admin API lists them); its clock reads this computer's. */
+function sandboxHolds(requests: AdminRequest[]): void {
+  server.on('GET', 'sandbox/__admin/requests', json({ requests, total: requests.length }))
+  server.on('GET', 'sandbox/__admin/clock', () => json(clockAt(Date.now())))
+}
+
 beforeEach(() => {
   localStorage.clear()
-  vi.mocked(getEnvironments).mockResolvedValue({
-    environments: [
-      { id: 'sandbox', label: 'Sandbox', available: true },
-      { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
-    ],
-    default: 'sandbox',
-  })
-  vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [found()], missing: [] })
-  vi.mocked(triggerNextEvent).mockReset()
-  // The sandbox knows no request but the one a test gives it; its clock reads this computer's.
-  vi.mocked(getAdminRequest).mockResolvedValue(null)
-  vi.mocked(getClock).mockImplementation(() => Promise.resolve(clockAt(Date.now())))
+  server.on(
+    'GET',
+    'environments',
+    json({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
+      ],
+      default: 'sandbox',
+    }),
+  )
+  server.on('GET', 'live/verify/search/json', () => json(found()))
+  // The sandbox knows no request but the one a test gives it.
+  sandboxHolds([])
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -93,10 +100,17 @@ describe('the environment badge on a request page', () => {
     expect(wrapper!.findComponent(RequestView).text()).not.toMatch(/sandbox/i)
 
     // What the badge says is where the buttons go.
-    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    server.on(
+      'POST',
+      'live/verify/control/json',
+      json({ status: '0', command: 'trigger_next_event' }),
+    )
     await wrapper!.get('#next-event').trigger('click')
     await flushPromises()
-    expect(triggerNextEvent).toHaveBeenCalledWith('live', ID)
+    expect(server.callsTo('POST', 'live/verify/control/json').map((c) => c.body)).toEqual([
+      { request_id: ID, cmd: 'trigger_next_event' },
+    ])
+    expect(server.callsTo('POST', 'sandbox/verify/control/json')).toEqual([])
 
     // Leaving the page, the badge shows the chosen environment again.
     await router.push('/')
@@ -109,7 +123,7 @@ describe('the environment badge on a request page', () => {
   })
 
   it('shows Sandbox for a sandbox request while Live is chosen, and keeps the tab title plain', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, Date.now() - 10_000))
+    sandboxHolds([adminRequest(ID, Date.now() - 10_000)])
     await mountApp('live', 'sandbox')
     expect(useEnvironmentsStore().currentId).toBe('live')
     expect(badge().attributes('data-env')).toBe('sandbox')
@@ -122,13 +136,17 @@ describe('the environment badge on a request page', () => {
   })
 
   it('says when the request is in an environment the server no longer offers', async () => {
-    vi.mocked(getEnvironments).mockResolvedValue({
-      environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: false },
-      ],
-      default: 'sandbox',
-    })
+    server.on(
+      'GET',
+      'environments',
+      json({
+        environments: [
+          { id: 'sandbox', label: 'Sandbox', available: true },
+          { id: 'live', label: 'Live', available: false },
+        ],
+        default: 'sandbox',
+      }),
+    )
     await mountApp('sandbox', 'live')
     expect(badge().attributes('data-env')).toBe('live')
     expect(badge().text()).toBe(
