@@ -6,24 +6,14 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import App from '@/App.vue'
 import { apiRequest, configureClient, getAccessToken, setAccessToken } from '@/api/client'
 import { openSandboxEvents } from '@/api/sandbox'
-
-vi.mock('@/router', () => ({
-  routes: [
-    { path: '/', meta: { title: 'New verification', nav: true } },
-    { path: '/handset', meta: { title: 'Handset', nav: true } },
-  ],
-}))
+import { appRoutes } from './support'
 
 async function mountApp() {
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: [
-      { path: '/', component: { template: '<section><h1>New verification</h1></section>' } },
-      {
-        path: '/handset',
-        component: { template: '<section><h1>Handset</h1><button>x</button></section>' },
-      },
-    ],
+    routes: appRoutes({
+      '/handset': { template: '<section><h1>Handset</h1><button>x</button></section>' },
+    }),
   })
   await router.push('/')
   const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body })

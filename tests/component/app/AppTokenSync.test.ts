@@ -8,10 +8,7 @@ import App from '@/App.vue'
 import { configureClient, getAccessToken, setAccessToken, TOKEN_HEADER } from '@/api/client'
 import { useEnvironmentsStore } from '@/stores/environments'
 import { useSettingsStore } from '@/stores/settings'
-
-vi.mock('@/router', () => ({
-  routes: [{ path: '/', meta: { title: 'New verification', nav: true } }],
-}))
+import { appRoutes } from './support'
 
 const SETTINGS_KEY = 'verify-desk:settings'
 const TOKEN = 's3cret'
@@ -59,7 +56,7 @@ const Page = defineComponent({
 async function mountApp(): Promise<VueWrapper> {
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: [{ path: '/', component: Page }],
+    routes: appRoutes({ '/': Page }),
   })
   await router.push('/')
   wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body })
