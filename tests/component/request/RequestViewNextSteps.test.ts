@@ -3,31 +3,40 @@
  * no longer possible, no new verification for a request that ended verified, no "the third wrong
  * code ends the request" once a new PIN (with its attempts again) was sent.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { AdminRequest } from '@contract/admin'
-import { checkCode, searchRequests, type CheckResult } from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import RequestSummary from '@/components/request/RequestSummary.vue'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import type { RequestModel } from '@/utils/request-model'
 import { adminRequest } from '../verify/support'
-import { answerReads, mountOnAnyPath, mountRequestPage, summaryModel } from './support'
+import { json, useDeskServer } from '../support/desk-server'
+import { clockAt, mountOnAnyPath, mountRequestPage, searchAnswer, summaryModel } from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
 
 const ID = '9'.repeat(32)
 let t0 = 0
 let wrapper: VueWrapper | null = null
+/** What the sandbox's admin API holds of the request (null: nothing). */
+let sandboxView: AdminRequest | null = null
 const text = (selector: string) => wrapper!.get(selector).text()
 
 beforeEach(() => {
   localStorage.clear()
   setActivePinia(createPinia())
   t0 = Date.now()
-  answerReads({ getClock, searchRequests }, ID, t0)
+  sandboxView = null
+  // The sandbox holds `sandboxView`, its clock unmoved; search finds the request in progress.
+  server.on('GET', 'sandbox/__admin/requests', () => {
+    const requests = sandboxView ? [sandboxView] : []
+    return json({ requests, total: requests.length })
+  })
+  server.on('GET', 'sandbox/__admin/clock', () => json(clockAt(Date.now())))
+  server.on('GET', 'sandbox/verify/search/json', json(searchAnswer(ID)))
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -72,12 +81,11 @@ describe('request page: a verified request the sandbox no longer holds', () => {
       createdAt: t0,
       source: 'started',
     })
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    server.on(
+      'GET',
+      'sandbox/verify/search/json',
+      json({ status: '101', error_text: 'No response found' }),
+    )
     wrapper = await mountOnAnyPath(pinia, ID)
     await flushPromises()
     expect(text('[data-test="request-gone"]')).toContain('The sandbox does not know this request')
@@ -93,16 +101,21 @@ describe('request page: a wrong code, then a new PIN', () => {
     const sent = t0 - 40_000
     const withAttempts = (left: number, patch: Partial<AdminRequest> = {}) =>
       adminRequest(ID, sent, { attempts_left: left, ...patch })
-    vi.mocked(getAdminRequest).mockResolvedValue(withAttempts(3))
+    sandboxView = withAttempts(3)
     const pinia = createPinia()
     setActivePinia(pinia)
     wrapper = await mountRequestPage(pinia, ID)
-    vi.mocked(getAdminRequest).mockResolvedValue(withAttempts(2))
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '16',
-      error_text: 'The code provided does not match the expected value',
-    } as CheckResult)
+    await server.stream.open()
+    sandboxView = withAttempts(2)
+    server.on(
+      'POST',
+      'sandbox/verify/check/json',
+      json({
+        request_id: ID,
+        status: '16',
+        error_text: 'The code provided does not match the expected value',
+      }),
+    )
     await wrapper.get('#pin-code').setValue('9999')
     await wrapper.get('form.pin-entry').trigger('submit')
     await flushPromises()
@@ -111,10 +124,8 @@ describe('request page: a wrong code, then a new PIN', () => {
 
     // The next message brings a new PIN: its attempts are 3 again.
     const newPin = withAttempts(3, { pin: '5678' })
-    vi.mocked(getAdminRequest).mockResolvedValue(newPin)
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    onEvent({ type: 'request', data: newPin })
-    await flushPromises()
+    sandboxView = newPin
+    await server.stream.push('request', newPin)
     expect(text('[data-test="attempts-left"]')).toBe('3 attempts left for this PIN.')
     const outcome = text('[data-test="action-outcome"]')
     expect(outcome).not.toContain('the third wrong code ends the request')
@@ -125,8 +136,7 @@ describe('request page: a wrong code, then a new PIN', () => {
     // Later reads of the request (the poll, the stream) change nothing said: the answer is neither
     // counted again ("2 times in a row") nor read out again.
     for (let i = 0; i < 3; i++) {
-      onEvent({ type: 'request', data: { ...newPin } })
-      await flushPromises()
+      await server.stream.push('request', { ...newPin })
     }
     expect(text('[data-test="action-outcome"]')).toBe(outcome)
     expect(outcome).not.toContain('times in a row')
