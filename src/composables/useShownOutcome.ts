@@ -3,7 +3,8 @@
  * page learnt since. A wrong code answered while the PIN had expired says what can help instead;
  * a check whose answer was lost says what a read sent after it found (and, if the field took its
  * code back, to press Check code); a wrong code's answer says a new PIN has been sent since, once
- * one was.
+ * one was. Once the request ended after the answer came (expired, verified or cancelled elsewhere), a
+ * next step that asked to act on it gives way to one fitting its state.
  */
 import {
   computed,
@@ -18,7 +19,8 @@ import {
 } from 'vue'
 import type { ActionOutcome } from '@/utils/request-actions'
 import type { RequestModel } from '@/utils/request-model'
-import { expiredPinAdvice } from '@/utils/request-state'
+import { expiredPinAdvice, type RequestStatus } from '@/utils/request-state'
+import { isFinalStatus } from '@/utils/history-entry'
 import type { LostCheckFate } from './useLostCheckCode'
 
 export interface ShownOutcomeSources {
@@ -49,6 +51,38 @@ const LOST_CHECK_SETTLED = {
     nextStep: '',
   },
 } as const
+
+/**
+ * A check answered status 5 (Internal Error: it may have been counted), once a read sent after it
+ * settled it: its message and next step say what the read found; its title stays the API's.
+ */
+const STATUS_5_SETTLED = {
+  not_processed: {
+    message: 'A search sent after it lists no such check: it used no attempt.',
+    nextStep: 'Enter the code again.',
+  },
+  processed: {
+    message: 'A search sent after it lists it: the attempts left count it.',
+    nextStep: '',
+  },
+} as const
+
+/** Whether `answer` is a check that may have used an attempt without saying so (lost, or 5). */
+function checkInDoubt(answer: ActionOutcome | null): answer is ActionOutcome {
+  return answer?.action === 'check' && (answer.failure === 'maybe' || answer.status === '5')
+}
+
+/**
+ * The next step once the request ended after the answer came: nothing can be acted on any more.
+ * `number` without its `+` (empty: not known).
+ */
+export function endedSinceNextStep(status: string, number: string): string {
+  if (status === 'SUCCESS') {
+    return 'The request has since been verified (SUCCESS): nothing more needs doing.'
+  }
+  const to = number ? ` to +${number}` : ''
+  return `The request has since ended (${status}): it can no longer be checked, cancelled or moved on. Start a new verification${to} if one is still needed.`
+}
 
 /**
  * A wrong code (16) answered while the PIN had expired: entering a code again cannot help until a
@@ -98,7 +132,7 @@ function useSettledLostCheck(
   watch(
     [() => toValue(sources.outcome), () => toValue(sources.lostCheckFate)],
     ([answer, fate]) => {
-      if (answer?.action !== 'check' || answer.failure !== 'maybe') settled.value = null
+      if (!checkInDoubt(answer)) settled.value = null
       else if (settled.value?.outcome === answer) return
       else if (fate === 'processed' || fate === 'not_processed') {
         settled.value = { outcome: answer, fate }
@@ -142,6 +176,22 @@ function useNewPinSinceAnswer(sources: ShownOutcomeSources): Readonly<Ref<boolea
   return newPinSince
 }
 
+/**
+ * The status the request had when the answer came (read before the refresh that follows it):
+ * an answer given while it was still going on may ask to act on it.
+ */
+function useStatusAtAnswer(sources: ShownOutcomeSources): () => RequestStatus | null {
+  let status: RequestStatus | null = null
+  watch(
+    () => toValue(sources.outcome),
+    () => {
+      status = toValue(sources.model)?.status ?? null
+    },
+    { flush: 'sync', immediate: true },
+  )
+  return () => status
+}
+
 /** Two answers that say the same in every field. */
 function sameOutcome(a: ActionOutcome, b: ActionOutcome): boolean {
   const keys = Object.keys(a) as (keyof ActionOutcome)[]
@@ -158,6 +208,7 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
   const expiredPinAnswer = useExpiredPinAnswer(sources)
   const lostCheckSettled = useSettledLostCheck(sources)
   const newPinSince = useNewPinSinceAnswer(sources)
+  const statusAtAnswer = useStatusAtAnswer(sources)
 
   /** The answer to the last action, with what the page learnt since. */
   function sayOutcome(): ActionOutcome | null {
@@ -167,6 +218,12 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
       return { ...answer.outcome, nextStep: answer.nextStep }
     }
     const lost = lostCheckSettled.value
+    if (lost && lost.outcome === outcome && lost.outcome.status === '5') {
+      const said = { ...lost.outcome, ...STATUS_5_SETTLED[lost.fate] }
+      return lost.fate === 'not_processed' && toValue(sources.codeRestored)
+        ? { ...said, nextStep: 'Press Check code: the code it sent is back in the field.' }
+        : said
+    }
     if (lost && lost.outcome === outcome) {
       const said = { ...lost.outcome, ...LOST_CHECK_SETTLED[lost.fate] }
       return lost.fate === 'not_processed' && toValue(sources.codeRestored)
@@ -176,7 +233,7 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
     return outcome
   }
   /** The answer to the last action, with a new PIN since a wrong code said. */
-  function outcomeNow(): ActionOutcome | null {
+  function withNewPin(): ActionOutcome | null {
     const said = sayOutcome()
     if (!said || !newPinSince.value || said.action !== 'check' || said.status !== '16') return said
     const left = toValue(sources.model)?.attemptsLeft
@@ -184,6 +241,19 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
       ...said,
       nextStep: `A new PIN has been sent since this answer${left ? `, with ${left} attempts` : ''}: enter the code from the newest message or call.`,
     }
+  }
+
+  /**
+   * The answer to the last action as it holds now: one given while the request was going on, that
+   * did not end it itself, no longer asks to act on it once a read shows it ended.
+   */
+  function outcomeNow(): ActionOutcome | null {
+    const said = withNewPin()
+    const m = toValue(sources.model)
+    if (!said || !said.nextStep || said.statusChange || toValue(sources.gone) || !m) return said
+    const before = statusAtAnswer()
+    if (!isFinalStatus(m.status) || (before !== null && isFinalStatus(before))) return said
+    return { ...said, nextStep: endedSinceNextStep(m.status, m.number) }
   }
 
   /** The answer last said, as it came from the action (not as said). */

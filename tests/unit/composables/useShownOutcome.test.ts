@@ -202,3 +202,80 @@ describe('useShownOutcome: a new PIN sent since a wrong code', () => {
     expect(said?.nextStep).toBe(NEW_PIN)
   })
 })
+
+describe('useShownOutcome: the request ended after the answer came', () => {
+  const ENDED =
+    'The request has since ended (EXPIRED): it can no longer be checked, cancelled or moved on. Start a new verification to +447700900123 if one is still needed.'
+
+  it('no longer asks to enter the code again once a read shows it expired', async () => {
+    const p = page()
+    const wrong = checkAnswer('16')
+    await p.answer(wrong)
+    await p.read({ attemptsLeft: 2 })
+    expect(p.shown.value?.nextStep).toBe(wrong.nextStep)
+    await p.read({ status: 'EXPIRED', attemptsLeft: 0 })
+    expect(p.shown.value).toMatchObject({ status: '16', title: wrong.title, nextStep: ENDED })
+  })
+
+  it('says it was verified elsewhere, with nothing more to do', async () => {
+    const p = page()
+    await p.answer(checkAnswer('16'))
+    await p.read({ status: 'SUCCESS' })
+    expect(p.shown.value?.nextStep).toBe(
+      'The request has since been verified (SUCCESS): nothing more needs doing.',
+    )
+  })
+
+  it('keeps the next step of an answer that ended the request itself, or came once it had ended', async () => {
+    const ended = page()
+    const failed = checkAnswer('17', {
+      nextStep: 'Start a new verification.',
+      statusChange: 'Request …456789 to +447700900123 is now failed (FAILED).',
+    })
+    await ended.answer(failed)
+    await ended.read({ status: 'FAILED' })
+    expect(ended.shown.value?.nextStep).toBe('Start a new verification.')
+
+    const late = page(requestModel({ status: 'EXPIRED' }))
+    const refused = checkAnswer('6', { nextStep: 'Start a new verification.' })
+    await late.answer(refused)
+    expect(late.shown.value?.nextStep).toBe('Start a new verification.')
+  })
+})
+
+describe('useShownOutcome: a check answered status 5, once a search settled it', () => {
+  const internal = () =>
+    checkAnswer('5', {
+      title: 'Internal Error',
+      nextStep:
+        'Refresh the request before entering the code again: the check may have been counted. If it is still in progress, enter the code again in a moment.',
+      codeUsed: true,
+    })
+
+  it('says the search counted it, and no longer asks to refresh', async () => {
+    const p = page()
+    await p.answer(internal())
+    p.lostCheckFate.value = 'processed'
+    await p.read({ attemptsLeft: 2 })
+    expect(p.shown.value).toMatchObject({
+      status: '5',
+      title: 'Internal Error',
+      message: 'A search sent after it lists it: the attempts left count it.',
+      nextStep: '',
+    })
+  })
+
+  it('says it used no attempt, and to enter the code again (or press Check code)', async () => {
+    const p = page()
+    await p.answer(internal())
+    p.lostCheckFate.value = 'not_processed'
+    await nextTick()
+    expect(p.shown.value).toMatchObject({
+      message: 'A search sent after it lists no such check: it used no attempt.',
+      nextStep: 'Enter the code again.',
+    })
+    p.codeRestored.value = true
+    await nextTick()
+    expect(p.shown.value?.nextStep).toBe('Press Check code: the code it sent is back in the field.')
+  })
+})
