@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { postForm, postJson, raw } from './support/http'
-import { expectStarted, sandboxForAllTests, uniqueNumber } from './support/sandbox'
+import { admin, expectStarted, sandboxForAllTests, uniqueNumber } from './support/sandbox'
 import { BAD_CREDENTIALS_OTHER, MISSING_API_KEY } from './support/texts'
 
 // An `Authorization: Basic` header that carries no key and secret (no colon in what it decodes to,
@@ -69,6 +69,18 @@ describe('an Authorization: Basic header without a key and a secret', () => {
       headers: { authorization },
     })
     expect(xml.text).toContain('<status>4</status><error_text>Bad credentials</error_text>')
+  })
+
+  it('answers status 4 in place of an injected status, which it uses up, as wrong credentials', async () => {
+    await admin(sb.base, '/faults', { endpoint: 'check', status: '5' })
+    const res = await postForm(
+      sb.base,
+      '/verify/check/json',
+      { request_id: '0'.repeat(32), code: '1234' },
+      { authorization: encoded('sandboxsandbox-secret') },
+    )
+    expect(res.body).toEqual({ status: '4', error_text: BAD_CREDENTIALS_OTHER[0] })
+    expect(await admin(sb.base, '/faults')).toEqual({ faults: [] })
   })
 
   it('is not needed when the parameters carry the key and the secret', async () => {
