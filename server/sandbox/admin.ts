@@ -40,8 +40,9 @@ const ROUTES_HELP = {
 const decoder = new TextDecoder()
 
 /**
- * The ids `request_id` names in a requests list query: one, or several (repeated or
- * comma-separated, as a search takes its `request_ids`); undefined when it names none.
+ * The ids `request_id` names in a requests list query: one, or several (repeated, or
+ * comma-separated as a list is pasted: the admin API's own convenience, where a Verify search
+ * takes each `request_ids` value as one id); undefined when it names none.
  */
 function requestIdsOf(query: URLSearchParams): string[] | undefined {
   const ids = query
