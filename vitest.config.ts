@@ -53,9 +53,10 @@ export default mergeConfig(
             globalSetup: ['tests/e2e/support/global-setup.ts'],
             testTimeout: 60_000,
             hookTimeout: 120_000,
-            // One file at a time, against one dev server (and sandbox): two at once, each with a
-            // server of its own, was faster but once saw a worker's server address answered by
-            // another process (a port race at start-up) and is off until that is understood.
+            // One file at a time, against one dev server (and sandbox). The harness runs more at
+            // once, each file against a server of its own (see the global setup), but two at once
+            // slow every file, and a test that must reach a state within a wall-clock window (a
+            // request cancellable only 30 s after its start) then misses it.
             // Their own group: in a run of every project they start once the other projects are done.
             maxWorkers: 1,
             sequence: { groupOrder: 1 },
