@@ -11,7 +11,7 @@ import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
 import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { clockAt, formStartedEntry, requestRouter, searchAnswer } from './support'
+import { clockAt, formStartedEntry, requestRouter, searchAnswer, SANDBOX_ACCOUNTS } from './support'
 
 const server = useDeskServer()
 
@@ -59,6 +59,7 @@ const note = () => wrapper!.find('[data-testid="env-live-note"]')
 function sandboxHolds(requests: AdminRequest[]): void {
   server.on('GET', 'sandbox/__admin/requests', json({ requests, total: requests.length }))
   server.on('GET', 'sandbox/__admin/clock', () => json(clockAt(Date.now())))
+  server.on('GET', 'sandbox/__admin/accounts', json(SANDBOX_ACCOUNTS))
 }
 
 beforeEach(() => {

@@ -14,7 +14,14 @@ import '@/views/RequestView.vue'
 import type { RequestModel } from '@/utils/request-model'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { clockAt, mountOnAnyPath, mountRequestPage, searchAnswer, summaryModel } from './support'
+import {
+  clockAt,
+  mountOnAnyPath,
+  mountRequestPage,
+  searchAnswer,
+  summaryModel,
+  SANDBOX_ACCOUNTS,
+} from './support'
 
 const server = useDeskServer()
 
@@ -36,6 +43,7 @@ beforeEach(() => {
     return json({ requests, total: requests.length })
   })
   server.on('GET', 'sandbox/__admin/clock', () => json(clockAt(Date.now())))
+  server.on('GET', 'sandbox/__admin/accounts', json(SANDBOX_ACCOUNTS))
   server.on('GET', 'sandbox/verify/search/json', json(searchAnswer(ID)))
 })
 afterEach(async () => {

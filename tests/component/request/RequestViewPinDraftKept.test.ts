@@ -6,18 +6,28 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { checkCode, searchRequests, type CheckResult } from '@/api/verify'
-import { getAdminRequest, getClock } from '@/api/sandbox'
-import { ApiError, OFFLINE_MESSAGE } from '@/api/client'
+import { OFFLINE_MESSAGE } from '@/api/client'
 import { PIN_DRAFTS_KEY } from '@/stores/pin-drafts'
 import { useRequestsStore } from '@/stores/requests'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { answerReads, mountRequestPage, startedEntry } from './support'
+import { json, noAnswer, useDeskServer } from '../support/desk-server'
+import {
+  CHECK_LOST,
+  clockAt,
+  mountRequestPage,
+  searchAnswer,
+  startedEntry,
+  SANDBOX_ACCOUNTS,
+} from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
+const CHECK = 'sandbox/verify/check/json'
 
 const ID = 'f'.repeat(32)
+/** Status 1: the check was refused before the code was looked at. */
+const THROTTLED = { request_id: ID, status: '1', error_text: 'Throttled' }
 let t0 = 0
 const mounted: VueWrapper[] = []
 
@@ -33,6 +43,14 @@ async function openPage(pinia: Pinia = createPinia()): Promise<VueWrapper> {
 function leave(wrapper: VueWrapper): void {
   wrapper.unmount()
   mounted.splice(mounted.indexOf(wrapper), 1)
+}
+
+/** A check answer held until the test gives it (`answer`). */
+function holdTheCheck(): (body: unknown) => void {
+  let answer!: (body: unknown) => void
+  const held = new Promise<Response>((resolve) => (answer = (body) => resolve(json(body))))
+  server.on('POST', CHECK, () => held)
+  return answer
 }
 
 async function sendCode(wrapper: VueWrapper, code: string): Promise<void> {
@@ -52,21 +70,28 @@ beforeEach(() => {
   localStorage.clear()
   sessionStorage.clear()
   t0 = Date.now()
-  vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
-  answerReads({ getClock, searchRequests }, ID, t0)
-  vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
+  // The sandbox holds the request in progress, its clock unmoved; search finds it.
+  const view = adminRequest(ID, t0 - 40_000)
+  server.on('GET', 'sandbox/__admin/requests', json({ requests: [view], total: 1 }))
+  server.on('GET', 'sandbox/__admin/clock', () => json(clockAt(Date.now())))
+  server.on('GET', 'sandbox/__admin/accounts', json(SANDBOX_ACCOUNTS))
+  server.on('GET', 'sandbox/verify/search/json', json(searchAnswer(ID)))
 })
 afterEach(async () => {
+  vi.unstubAllGlobals()
   for (const wrapper of mounted.splice(0)) wrapper.unmount()
   await useRequestsStore().dispose()
 })
 
 describe('request page: a PIN whose check was not sent or not processed is kept', () => {
   it('keeps the code of a check not sent offline, after a reload and after History and Back', async () => {
-    vi.mocked(checkCode).mockRejectedValue(new ApiError('offline', OFFLINE_MESSAGE))
     const pinia = createPinia()
     const page = await openPage(pinia)
+    // The browser is offline while the code is sent: the check fails without an answer.
+    server.on('POST', CHECK, noAnswer())
+    vi.stubGlobal('navigator', { ...navigator, onLine: false })
     await sendCode(page, '1234')
+    vi.unstubAllGlobals()
     expect(page.get('[data-test="action-outcome"]').text()).toContain(OFFLINE_MESSAGE)
     expect(field(page)).toBe('1234')
     expect(storedDrafts()).toEqual({ [ID]: '1234' })
@@ -76,11 +101,7 @@ describe('request page: a PIN whose check was not sent or not processed is kept'
   })
 
   it('keeps the code of a check refused with status 1 (Throttled), after a reload', async () => {
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '1',
-      error_text: 'Throttled',
-    } as CheckResult)
+    server.on('POST', CHECK, json(THROTTLED))
     const page = await openPage()
     await sendCode(page, '4321')
     expect(page.get('[data-test="action-outcome"]').text()).toContain('Throttled')
@@ -89,8 +110,7 @@ describe('request page: a PIN whose check was not sent or not processed is kept'
   })
 
   it('puts the code back into a page re-created while the check was out, once it is refused unprocessed', async () => {
-    let answer!: (value: CheckResult) => void
-    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    const answer = holdTheCheck()
     const pinia = createPinia()
     const first = await openPage(pinia)
     await sendCode(first, '5678')
@@ -98,37 +118,36 @@ describe('request page: a PIN whose check was not sent or not processed is kept'
     const again = await openPage(pinia)
     // Out: it may still go through, so the field is not filled yet.
     expect(field(again)).toBe('')
-    answer({ request_id: ID, status: '1', error_text: 'Throttled' } as CheckResult)
-    await flushPromises()
-    expect(field(again)).toBe('5678')
+    answer(THROTTLED)
+    await vi.waitFor(() => expect(field(again)).toBe('5678'))
     expect(storedDrafts()).toEqual({ [ID]: '5678' })
   })
 
   it('keeps a code typed while the refused check was out, not the one sent', async () => {
-    let answer!: (value: CheckResult) => void
-    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    const answer = holdTheCheck()
     const page = await openPage()
     await sendCode(page, '5678')
     await page.get('#pin-code').setValue('9999')
-    answer({ request_id: ID, status: '1', error_text: 'Throttled' } as CheckResult)
-    await flushPromises()
+    answer(THROTTLED)
+    await vi.waitFor(() =>
+      expect(page.get('[data-test="action-outcome"]').text()).toContain('Throttled'),
+    )
     expect(field(page)).toBe('9999')
     expect(storedDrafts()).toEqual({ [ID]: '9999' })
   })
 
   it('does not keep the code of a check that may have gone through or was used', async () => {
-    vi.mocked(checkCode).mockRejectedValue(
-      new ApiError('network', 'The connection dropped.', { delivery: 'maybe' }),
-    )
+    // The connection dropped before Vonage answered: the check may have been processed.
+    server.on('POST', CHECK, json(CHECK_LOST[1], CHECK_LOST[0]))
     const page = await openPage()
     await sendCode(page, '1111')
     expect(page.get('[data-test="action-outcome"]').text()).toContain('may')
     expect(storedDrafts()).toEqual({})
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '16',
-      error_text: 'The code provided does not match',
-    } as CheckResult)
+    server.on(
+      'POST',
+      CHECK,
+      json({ request_id: ID, status: '16', error_text: 'The code provided does not match' }),
+    )
     await sendCode(page, '2222')
     expect(field(page)).toBe('')
     expect(storedDrafts()).toEqual({})

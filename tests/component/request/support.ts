@@ -83,6 +83,32 @@ export function sandboxStream(openEvents: typeof openSandboxEvents) {
   }
 }
 
+/**
+ * The sandbox's accounts as its admin API lists them (`GET sandbox/__admin/accounts`) with no
+ * configuration: the dashboard acts as the default one, `sandbox`, whose requests `adminRequest`
+ * makes.
+ */
+export const SANDBOX_ACCOUNTS = {
+  accounts: [
+    {
+      api_key: 'sandbox',
+      account_id: 'sandbox',
+      pin_code_allowed: false,
+      throttle_per_second: 30,
+      search_per_second: null,
+      is_default: true,
+    },
+    {
+      api_key: 'sandbox-pin',
+      account_id: 'sandboxpin',
+      pin_code_allowed: true,
+      throttle_per_second: 30,
+      search_per_second: null,
+      is_default: false,
+    },
+  ],
+}
+
 /** `value` euros as the browser formats money: its currency style, 2 to 8 decimals. */
 export const euros = (value: number) =>
   new Intl.NumberFormat(undefined, {
