@@ -7,7 +7,9 @@
  *
  * `useDeskServer()` (at the top of a test file) gives a fresh server to each test. The sandbox
  * event stream (`GET sandbox/__admin/events`) is answered by `server.stream`: it stays connecting
- * until a test opens it, then pushes what the test sends.
+ * until a test opens it, then pushes what the test sends. The page's stream is shared by every
+ * page of the test file (as by the tabs of a browser): a test that opens it unmounts its page at
+ * the end, so that the next test's page connects to that test's server.
  */
 import { afterEach, beforeEach, expect, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
