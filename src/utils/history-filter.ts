@@ -104,12 +104,16 @@ export function sameFilters(a: HistoryFilters, b: HistoryFilters): boolean {
 const SEARCH_KEY = Symbol('searchKey')
 type Keyed = HistoryEntry & { [SEARCH_KEY]?: string }
 
+/** Whitespace other than a plain space, or two in a row. */
+const SPACES_TO_COLLAPSE = /[^\S ]|\s\s/
+
 /**
  * Runs of whitespace as one plain space: a doubled space, a tab, a no-break space pasted from a web
  * page or any other Unicode space (`\s` takes them all) read as the space typed.
  */
 function collapseSpaces(text: string): string {
-  return text.replace(/\s+/g, ' ')
+  // Most text has single plain spaces only: tested first, it is then not copied.
+  return SPACES_TO_COLLAPSE.test(text) ? text.replace(/\s+/g, ' ') : text
 }
 
 /**
