@@ -90,6 +90,12 @@ export function useRequestDetails(
   )
   /** The sandbox's view (exact); null outside the sandbox or before it loaded. */
   const adminModel = shallowRef<RequestModel | null>(null)
+  /**
+   * The sandbox account the request belongs to, as the sandbox's view says (null outside the
+   * sandbox or before it loaded): the dashboard acts as one account only, so a request of another
+   * can only be watched from here.
+   */
+  const adminAccount = ref<string | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
   const searchModel = shallowRef<RequestModel | null>(null)
   /** That answer as History would keep it (its search snapshot), for what its status rests on. */
@@ -332,6 +338,7 @@ export function useRequestDetails(
               isFinalStatus(shownStatus) &&
               !isFinalStatus(admin.status)
             if (!older) adminModel.value = fromAdmin(admin)
+            adminAccount.value = admin.account_id
             notFound.value = null
             gone.value = null
             readAt.value = Date.now()
@@ -389,6 +396,7 @@ export function useRequestDetails(
         if (event.type === 'request' && event.data.request_id === toValue(requestId)) {
           requestEvents++
           adminModel.value = fromAdmin(event.data)
+          adminAccount.value = event.data.account_id
           gone.value = null
           recovered()
         } else if (event.type === 'clock') {
@@ -427,6 +435,7 @@ export function useRequestDetails(
     [() => toValue(requestId), environment, () => toValue(options.environment)],
     ([id, , override], previous) => {
       adminModel.value = null
+      adminAccount.value = null
       searchModel.value = null
       searchRecord.value = null
       notFound.value = null
@@ -477,6 +486,7 @@ export function useRequestDetails(
     entry,
     environment,
     model,
+    adminAccount,
     clockOffset,
     now,
     isLoading,
