@@ -3,24 +3,31 @@
  * tried again: the page says so, as the Handset does, in a region there before it speaks, and
  * stops once the stream is back. A finished request is not polled, so nothing else would say it.
  * A stream refused for want of the access token is no lost connection: the page says it waits for
- * the token.
+ * the token. The real API layer runs (only `fetch` is replaced): the stream is the stub upstream's.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
+import { setAccessToken } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { clockAt, openEntryPage, sandboxStream, searchAnswer, startedEntry } from './support'
-
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+import {
+  openEntryPage,
+  searchAnswer,
+  startedEntry,
+  type StubUpstream,
+  stubUpstream,
+} from './support'
 
 const ID = 'd'.repeat(32)
 const LOST = 'Connection lost, reconnecting…'
 const WAITING = 'Live updates wait for the access token: they resume once it is entered.'
+/** The stream is tried again 1 s after a loss (up to a fifth more): a state is waited for. */
+const RETRIED = { timeout: 5000 }
 let wrapper: VueWrapper | null = null
+let upstream: StubUpstream
 
 /** A sandbox request, verified 20 s after it was submitted at `t0`. */
 function verified(t0: number) {
@@ -33,25 +40,22 @@ function verified(t0: number) {
 
 /** The page's region that says how the event stream stands. */
 const region = () => wrapper!.get('[data-test="stream-status"]')
-const stream = () => sandboxStream(openSandboxEvents)
+const expectSaid = (text: string) => vi.waitFor(() => expect(region().text()).toBe(text), RETRIED)
 
 beforeEach(async () => {
   localStorage.clear()
+  setAccessToken(null)
   const t0 = Date.now() - 60_000
-  vi.mocked(openSandboxEvents).mockClear()
-  vi.mocked(getAdminRequest).mockResolvedValue(verified(t0))
-  vi.mocked(getClock).mockImplementation(() => Promise.resolve(clockAt(Date.now())))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(ID, { status: 'SUCCESS' })],
-    missing: [],
-  })
+  upstream = await stubUpstream('sandbox', () => [200, searchAnswer(ID, { status: 'SUCCESS' })])
+  const view = verified(t0)
+  upstream.admin = () => view
   wrapper = await openEntryPage(createPinia(), startedEntry(ID, t0, { status: 'SUCCESS' }))
-  await stream().open()
+  await upstream.events.open()
 })
 afterEach(async () => {
   wrapper?.unmount()
   wrapper = null
+  setAccessToken(null)
   await useRequestsStore().dispose()
 })
 
@@ -65,33 +69,40 @@ describe('request page: a finished sandbox request while its event stream is los
 
   it('says the connection is lost and being tried again, in that same region', async () => {
     const before = region().element
-    await stream().lose()
+    await upstream.events.drop()
+    await expectSaid(LOST)
     expect(region().element).toBe(before)
-    expect(region().text()).toBe(LOST)
   })
 
   it('says it no more once the stream is back', async () => {
-    await stream().lose()
-    await stream().open()
-    expect(region().text()).toBe('')
+    await upstream.events.drop()
+    await expectSaid(LOST)
+    await upstream.events.open()
+    await expectSaid('')
     expect(wrapper!.text()).not.toContain(LOST)
   })
 
   it('says it waits for the access token, not that the connection is lost, while the token is refused', async () => {
     const before = region().element
-    await stream().refuse()
+    // The server restarted with an access token: the drop, then the refusal of the next try.
+    await upstream.events.refuse()
+    await upstream.events.drop()
+    await upstream.events.refuse()
+    await expectSaid(WAITING)
     expect(region().element).toBe(before)
-    expect(region().text()).toBe(WAITING)
     expect(wrapper!.text()).not.toContain(LOST)
   })
 
   it('says which of the two it is as it changes, and nothing once the stream is back', async () => {
-    await stream().lose()
-    await stream().refuse()
-    expect(region().text()).toBe(WAITING)
-    await stream().lose()
-    expect(region().text()).toBe(LOST)
-    await stream().open()
-    expect(region().text()).toBe('')
+    await upstream.events.drop()
+    await expectSaid(LOST)
+    await upstream.events.refuse()
+    await expectSaid(WAITING)
+    // A token is entered while the server is away: lost again.
+    await upstream.events.fail()
+    setAccessToken('token-0123456789abcdef')
+    await expectSaid(LOST)
+    await upstream.events.open()
+    await expectSaid('')
   })
 })

@@ -358,26 +358,127 @@ export interface StubUpstream {
   /**
    * What the sandbox's admin API holds of the request (`GET sandbox/__admin/requests`): at first
    * nothing. The sandbox clock answers the time now, unmoved, and the event stream stays
-   * connecting (silent) until the page closes it.
+   * connecting (silent) until a test opens it (`events`).
    */
   admin: () => AdminRequest | null
+  /** The sandbox's event stream (`GET sandbox/__admin/events`), as the test drives it. */
+  events: StubEvents
+}
+
+/** The sandbox's event stream of a stub upstream: connecting until a test says otherwise. */
+export interface StubEvents {
+  /** How many times the page tried to open it. */
+  readonly tries: number
+  /**
+   * Answers the try on its way, and every later one, with an open (silent) stream, and waits until
+   * the page holds it open.
+   */
+  open(): Promise<void>
+  /** The open stream drops (the server went away); later tries stay connecting. */
+  drop(): Promise<void>
+  /** Later tries get no answer at once (the connection fails): each is a loss. */
+  fail(): Promise<void>
+  /** The try on its way, and every later one, is refused for want of the access token (401). */
+  refuse(): Promise<void>
+}
+
+/** The proxy's refusal of a call without the access token it wants. */
+const TOKEN_REFUSAL = {
+  error: { code: 'unauthorized', message: 'This Verify Desk server needs its access token.' },
+}
+
+function stubEvents(): { events: StubEvents; answer: (signal: AbortSignal) => Promise<Response> } {
+  let mode: 'hold' | 'open' | 'fail' | 'refuse' = 'hold'
+  let tries = 0
+  /** Tries on their way, each with its signal, waiting for an answer. */
+  const held = new Set<{ signal: AbortSignal; resolve: (response: Response) => void }>()
+  const bodies = new Set<ReadableStreamDefaultController<Uint8Array>>()
+  const opened = (signal: AbortSignal): Response => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        bodies.add(controller)
+        signal.addEventListener('abort', () => bodies.delete(controller))
+      },
+      cancel() {
+        bodies.clear()
+      },
+    })
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } })
+  }
+  const refused = () =>
+    new Response(JSON.stringify(TOKEN_REFUSAL), {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+    })
+  const release = (answer: (signal: AbortSignal) => Response) => {
+    for (const { signal, resolve } of [...held]) resolve(answer(signal))
+    held.clear()
+  }
+  function answer(signal: AbortSignal): Promise<Response> {
+    tries++
+    if (mode === 'open') return Promise.resolve(opened(signal))
+    if (mode === 'refuse') return Promise.resolve(refused())
+    if (mode === 'fail') return Promise.reject(new TypeError('Failed to fetch'))
+    return new Promise<Response>((resolve, reject) => {
+      const entry = { signal, resolve }
+      held.add(entry)
+      signal.addEventListener('abort', () => {
+        held.delete(entry)
+        reject(new DOMException('The operation was aborted.', 'AbortError'))
+      })
+    })
+  }
+  const events: StubEvents = {
+    get tries() {
+      return tries
+    },
+    async open() {
+      mode = 'open'
+      release(opened)
+      // The page's try may come later: the tabs of a browser first agree which one connects.
+      await vi.waitFor(() => expect(bodies.size, 'the page opens the stream').toBeGreaterThan(0), {
+        timeout: 5000,
+      })
+      await flushPromises()
+    },
+    async drop() {
+      mode = 'hold'
+      for (const body of [...bodies]) body.error(new TypeError('network error'))
+      bodies.clear()
+      await flushPromises()
+    },
+    async fail() {
+      mode = 'fail'
+      await flushPromises()
+    },
+    async refuse() {
+      mode = 'refuse'
+      release(refused)
+      await flushPromises()
+    },
+  }
+  return { events, answer }
 }
 
 /**
  * Puts a stub upstream under the real API layer (only `fetch` is replaced): the searches and
  * checks of `environment` get what `upstream.search` and `upstream.check` say, in the sandbox its
- * admin reads what `upstream.admin` says (see `StubUpstream`), anything else a 404. The page learns of the calls from the call log, as in the browser.
+ * admin reads what `upstream.admin` says and its event stream what `upstream.events` says (see
+ * `StubUpstream`), anything else a 404. The page learns of the calls from the call log, as in the
+ * browser.
  */
 export async function stubUpstream(
   environment: 'live' | 'sandbox',
   search: () => UpstreamAnswer,
 ): Promise<StubUpstream> {
   const { configureClient } = await import('@/api/client')
+  const stream = stubEvents()
   const upstream: StubUpstream = {
     search,
     check: () => [500, { error: 'unexpected check' }],
     checksSent: 0,
     admin: () => null,
+    events: stream.events,
   }
   const json = ([status, body]: UpstreamAnswer) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -400,12 +501,7 @@ export async function stubUpstream(
         return json([200, clockAt(Date.now())])
       }
       if (environment === 'sandbox' && path.endsWith('/sandbox/__admin/events')) {
-        // Connecting until the page closes it: no event, no failure.
-        return new Promise<Response>((_, reject) =>
-          call.signal.addEventListener('abort', () =>
-            reject(new DOMException('The operation was aborted.', 'AbortError')),
-          ),
-        )
+        return stream.answer(call.signal)
       }
       return json([404, { error: { code: 'not_found', message: `no ${path} here` } }])
     }) as typeof fetch,
