@@ -2,18 +2,24 @@ import * as fakeIndexedDb from 'fake-indexeddb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { checkCode, searchRequests, type CheckResult } from '@/api/verify'
-import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { apiRequest, configureClient } from '@/api/client'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { answerReads, mountRequestPage, startedEntry } from './support'
-
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+import {
+  mountRequestPage,
+  searchAnswer,
+  startedEntry,
+  type StubUpstream,
+  stubUpstream,
+  type UpstreamAnswer,
+} from './support'
 
 const ID = 'e'.repeat(32)
+const WRONG: UpstreamAnswer = [200, { request_id: ID, status: '16', error_text: 'Wrong' }]
 let t0 = 0
+let upstream: StubUpstream
 const mounted: VueWrapper[] = []
 
 /** Mounts the request page with `pinia` (one tab: the same pinia for each page it shows). */
@@ -33,12 +39,17 @@ async function sendCode(wrapper: VueWrapper, code: string): Promise<void> {
   await flushPromises()
 }
 
-beforeEach(() => {
+/** The stub upstream: the sandbox holds the request in progress; search finds it. */
+async function serveTheRequest(): Promise<void> {
+  upstream = await stubUpstream('sandbox', () => [200, searchAnswer(ID)])
+  const view = adminRequest(ID, t0 - 40_000)
+  upstream.admin = () => view
+}
+
+beforeEach(async () => {
   localStorage.clear()
   t0 = Date.now()
-  vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0 - 40_000))
-  answerReads({ getClock, searchRequests }, ID, t0)
-  vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
+  await serveTheRequest()
 })
 afterEach(async () => {
   for (const wrapper of mounted.splice(0)) wrapper.unmount()
@@ -47,13 +58,13 @@ afterEach(async () => {
 
 describe('request page re-created while a check is on its way (History, then Back)', () => {
   it('waits for the first check and never sends the PIN again, then shows its answer', async () => {
-    let answer!: (value: CheckResult) => void
-    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    let answer!: (value: UpstreamAnswer) => void
+    upstream.check = () => new Promise<UpstreamAnswer>((r) => (answer = r))
     const pinia = createPinia()
     setActivePinia(pinia)
     const first = await mountPage(pinia)
     await sendCode(first, '1111')
-    expect(checkCode).toHaveBeenCalledTimes(1)
+    expect(upstream.checksSent).toBe(1)
     // Left for History: the page is gone, its check is still out.
     first.unmount()
     mounted.splice(mounted.indexOf(first), 1)
@@ -67,31 +78,33 @@ describe('request page re-created while a check is on its way (History, then Bac
     await sendCode(again, '1111')
     await again.get('#cancel').trigger('click')
     await flushPromises()
-    expect(checkCode).toHaveBeenCalledTimes(1)
+    expect(upstream.checksSent).toBe(1)
 
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, t0 - 40_000, { attempts_left: 2 }),
+    const afterCheck = adminRequest(ID, t0 - 40_000, { attempts_left: 2 })
+    upstream.admin = () => afterCheck
+    answer([200, { request_id: ID, status: '16', error_text: 'The code provided does not match' }])
+    await vi.waitFor(() =>
+      expect(again.get('[data-test="action-outcome"]').text()).toContain('Status 16: Wrong code.'),
     )
-    answer({ request_id: ID, status: '16', error_text: 'The code provided does not match' })
-    await flushPromises()
-    expect(again.get('[data-test="action-outcome"]').text()).toContain('Status 16: Wrong code.')
     expect(again.get('.pin-entry button').attributes('aria-busy')).toBeUndefined()
     expect(reason(again, 'next-event')).toBe('')
 
     // Once the answer is in, a new code is the user's next attempt: sent.
-    vi.mocked(checkCode).mockResolvedValue({ request_id: ID, status: '16', error_text: 'Wrong' })
+    upstream.check = () => WRONG
     await sendCode(again, '2222')
-    expect(checkCode).toHaveBeenCalledTimes(2)
-    expect(vi.mocked(checkCode).mock.lastCall).toEqual(['sandbox', ID, '2222'])
+    await vi.waitFor(() => expect(upstream.checksSent).toBe(2))
+    expect(upstream.checkForms.at(-1)).toEqual({ request_id: ID, code: '2222' })
   })
 
   it('does not show an answer that came before the page was opened', async () => {
-    vi.mocked(checkCode).mockResolvedValue({ request_id: ID, status: '16', error_text: 'Wrong' })
+    upstream.check = () => WRONG
     const pinia = createPinia()
     setActivePinia(pinia)
     const first = await mountPage(pinia)
     await sendCode(first, '1111')
-    expect(first.get('[data-test="action-outcome"]').text()).toContain('Status 16')
+    await vi.waitFor(() =>
+      expect(first.get('[data-test="action-outcome"]').text()).toContain('Status 16'),
+    )
     first.unmount()
     mounted.splice(mounted.indexOf(first), 1)
     const later = await mountPage(pinia)
@@ -131,6 +144,8 @@ describe('request page: a check another tab sent has no answer yet', () => {
       expect(await otherRequests.loadCalls(ID)).toHaveLength(1)
     })
 
+    // This tab's calls reach the stub upstream.
+    await serveTheRequest()
     const pinia = createPinia()
     setActivePinia(pinia)
     const page = await mountPage(pinia)
@@ -141,9 +156,9 @@ describe('request page: a check another tab sent has no answer yet', () => {
     expect(page.get('#pin-code').attributes('aria-describedby')).toContain('pin-unanswered')
 
     // Warned, not blocked: the stored copy of a closed tab's check never gets its answer.
-    vi.mocked(checkCode).mockResolvedValue({ request_id: ID, status: '16', error_text: 'Wrong' })
+    upstream.check = () => WRONG
     await sendCode(page, '1111')
-    expect(checkCode).toHaveBeenCalledTimes(1)
+    await vi.waitFor(() => expect(upstream.checksSent).toBe(1))
 
     answerOther?.(
       new Response(JSON.stringify({ request_id: ID, status: '16', error_text: 'Wrong' }), {

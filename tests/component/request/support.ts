@@ -351,10 +351,12 @@ export function inProgressAnswer(
 export interface StubUpstream {
   /** What a search answers now. */
   search: () => UpstreamAnswer
-  /** What a check answers now: at first a 500, as no check is expected. */
-  check: () => UpstreamAnswer
+  /** What a check answers now (or once the promise settles): at first a 500, none is expected. */
+  check: () => UpstreamAnswer | Promise<UpstreamAnswer>
   /** How many checks it received. */
   checksSent: number
+  /** The form of each check it received (`request_id`, `code`), in order. */
+  checkForms: Record<string, string>[]
   /**
    * What the sandbox's admin API holds of the request (`GET sandbox/__admin/requests`): at first
    * nothing. The sandbox clock answers the time now, unmoved, and the event stream stays
@@ -477,6 +479,7 @@ export async function stubUpstream(
     search,
     check: () => [500, { error: 'unexpected check' }],
     checksSent: 0,
+    checkForms: [],
     admin: () => null,
     events: stream.events,
   }
@@ -490,7 +493,8 @@ export async function stubUpstream(
       if (path.endsWith(`/${environment}/verify/search/json`)) return json(upstream.search())
       if (path.endsWith(`/${environment}/verify/check/json`)) {
         upstream.checksSent++
-        return json(upstream.check())
+        upstream.checkForms.push(Object.fromEntries(new URLSearchParams(await call.text())))
+        return json(await upstream.check())
       }
       if (environment === 'sandbox' && path.endsWith('/sandbox/__admin/requests')) {
         const held = upstream.admin()
