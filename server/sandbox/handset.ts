@@ -8,8 +8,20 @@ import { normalizeNumber } from '../../contract/index.ts'
 
 export type Language = 'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl'
 
+/**
+ * The punctuation a custom PIN most often holds (`AKFG-3424`), in the order of each language's
+ * `symbols` words: a call says the word, not the sign.
+ */
+const SYMBOLS = ['-', '_', '.', ',', ':', '/', '#', '*', '+', '=', '@', '&'] as const
+
+function symbols(words: readonly string[]): ReadonlyMap<string, string> {
+  return new Map(SYMBOLS.map((symbol, i) => [symbol, words[i] as string]))
+}
+
 interface Phrases {
   digits: readonly string[]
+  /** The words a call says for the punctuation of a custom PIN (`-`: "dash"). */
+  symbols: ReadonlyMap<string, string>
   /** The decimal separator of an amount (`.` in English, `,` in the other languages). */
   decimal: string
   seconds: string
@@ -39,6 +51,20 @@ export interface TextVars {
 const PHRASES: Readonly<Record<Language, Phrases>> = {
   en: {
     digits: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'],
+    symbols: symbols([
+      'dash',
+      'underscore',
+      'dot',
+      'comma',
+      'colon',
+      'slash',
+      'hash',
+      'star',
+      'plus',
+      'equals',
+      'at',
+      'ampersand',
+    ]),
     decimal: '.',
     seconds: 'seconds',
     minute: 'minute',
@@ -52,6 +78,20 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   de: {
     digits: ['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun'],
+    symbols: symbols([
+      'Bindestrich',
+      'Unterstrich',
+      'Punkt',
+      'Komma',
+      'Doppelpunkt',
+      'Schrägstrich',
+      'Raute',
+      'Stern',
+      'plus',
+      'gleich',
+      'at',
+      'und',
+    ]),
     decimal: ',',
     seconds: 'Sekunden',
     minute: 'Minute',
@@ -66,6 +106,20 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   fr: {
     digits: ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'],
+    symbols: symbols([
+      'tiret',
+      'tiret bas',
+      'point',
+      'virgule',
+      'deux-points',
+      'barre oblique',
+      'dièse',
+      'étoile',
+      'plus',
+      'égal',
+      'arobase',
+      'esperluette',
+    ]),
     decimal: ',',
     seconds: 'secondes',
     minute: 'minute',
@@ -80,6 +134,20 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   es: {
     digits: ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'],
+    symbols: symbols([
+      'guion',
+      'guion bajo',
+      'punto',
+      'coma',
+      'dos puntos',
+      'barra',
+      'almohadilla',
+      'asterisco',
+      'más',
+      'igual',
+      'arroba',
+      'et',
+    ]),
     decimal: ',',
     seconds: 'segundos',
     minute: 'minuto',
@@ -93,6 +161,20 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   it: {
     digits: ['zero', 'uno', 'due', 'tre', 'quattro', 'cinque', 'sei', 'sette', 'otto', 'nove'],
+    symbols: symbols([
+      'trattino',
+      'trattino basso',
+      'punto',
+      'virgola',
+      'due punti',
+      'barra',
+      'cancelletto',
+      'asterisco',
+      'più',
+      'uguale',
+      'chiocciola',
+      'e commerciale',
+    ]),
     decimal: ',',
     seconds: 'secondi',
     minute: 'minuto',
@@ -106,6 +188,20 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   pt: {
     digits: ['zero', 'um', 'dois', 'três', 'quatro', 'cinco', 'seis', 'sete', 'oito', 'nove'],
+    symbols: symbols([
+      'hífen',
+      'sublinhado',
+      'ponto',
+      'vírgula',
+      'dois pontos',
+      'barra',
+      'cardinal',
+      'asterisco',
+      'mais',
+      'igual',
+      'arroba',
+      'e comercial',
+    ]),
     decimal: ',',
     seconds: 'segundos',
     minute: 'minuto',
@@ -119,6 +215,20 @@ const PHRASES: Readonly<Record<Language, Phrases>> = {
   },
   nl: {
     digits: ['nul', 'een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'],
+    symbols: symbols([
+      'streepje',
+      'liggend streepje',
+      'punt',
+      'komma',
+      'dubbele punt',
+      'schuine streep',
+      'hekje',
+      'sterretje',
+      'plus',
+      'is gelijk',
+      'apenstaartje',
+      'en-teken',
+    ]),
     decimal: ',',
     seconds: 'seconden',
     minute: 'minuut',
@@ -139,15 +249,16 @@ export function languageFor(lg: string): Language {
 }
 
 /**
- * A PIN spelled out character by character ("one, two, three, four"): digits as words, every
- * other character of a custom PIN as it is (`AKFG-3424` is "A, K, F, G, -, three, …"), case
- * kept, since a check compares the code exactly.
+ * A PIN spelled out character by character ("one, two, three, four"): digits as words, the
+ * punctuation of a custom PIN as words too (`AKFG-3424` is "A, K, F, G, dash, three, …"; German
+ * says "Bindestrich"), letters and any other character as they are, case kept, since a check
+ * compares the code exactly.
  */
 export function spellPin(pin: string, language: Language): string {
-  const digits = PHRASES[language].digits
+  const { digits, symbols } = PHRASES[language]
   return [...pin]
     .filter((c) => !/\s/u.test(c))
-    .map((c) => (c >= '0' && c <= '9' ? (digits[Number(c)] as string) : c))
+    .map((c) => (c >= '0' && c <= '9' ? (digits[Number(c)] as string) : (symbols.get(c) ?? c)))
     .join(', ')
 }
 

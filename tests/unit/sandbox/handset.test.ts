@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { languageFor, messageText, spellPin } from '../../../server/sandbox/handset'
-import type { MessageInput } from '../../../server/sandbox/handset'
+import type { Language, MessageInput } from '../../../server/sandbox/handset'
 import { fakeEngine } from './support'
 
 const input = (over: Partial<MessageInput>): MessageInput => ({
@@ -54,12 +54,33 @@ describe('handset texts', () => {
   })
 
   it('a call reads every character of a custom PIN, case kept (a check compares it exactly)', () => {
-    expect(spellPin('AB-12', 'fr')).toBe('A, B, -, un, deux')
-    expect(spellPin('AKFG-3424', 'en')).toBe('A, K, F, G, -, three, four, two, four')
-    expect(spellPin('ak_Z', 'en')).toBe('a, k, _, Z')
+    expect(spellPin('AB-12', 'fr')).toBe('A, B, tiret, un, deux')
+    expect(spellPin('AKFG-3424', 'en')).toBe('A, K, F, G, dash, three, four, two, four')
+    expect(spellPin('ak_Z', 'en')).toBe('a, k, underscore, Z')
     expect(messageText(input({ channel: 'tts', pin: 'AKFG-3424' })).text).toBe(
-      'Hello. Your Acme PIN is: A, K, F, G, -, three, four, two, four. I repeat: A, K, F, G, -, three, four, two, four. Goodbye.',
+      'Hello. Your Acme PIN is: A, K, F, G, dash, three, four, two, four. I repeat: A, K, F, G, dash, three, four, two, four. Goodbye.',
     )
+  })
+
+  it.each([
+    ['en', 'A, B, dash, one'],
+    ['de', 'A, B, Bindestrich, eins'],
+    ['fr', 'A, B, tiret, un'],
+    ['es', 'A, B, guion, uno'],
+    ['it', 'A, B, trattino, uno'],
+    ['pt', 'A, B, hífen, um'],
+    ['nl', 'A, B, streepje, een'],
+  ] as const)('a call in %s says the hyphen of a custom PIN in words', (language, spoken) => {
+    expect(spellPin('AB-1', language satisfies Language)).toBe(spoken)
+  })
+
+  it("a call says a custom PIN's other punctuation in words, and any other character as it is", () => {
+    expect(spellPin('1.2,3:4/5#6*7+8=9@0&', 'en')).toBe(
+      'one, dot, two, comma, three, colon, four, slash, five, hash, six, star, seven, plus, eight, equals, nine, at, zero, ampersand',
+    )
+    expect(spellPin('A.B_C', 'de')).toBe('A, Punkt, B, Unterstrich, C')
+    // A character with no word (rare in a PIN) is read as it is, as a letter is.
+    expect(spellPin('AB~12', 'en')).toBe('A, B, ~, one, two')
   })
 
   it('languages without a translation are written in English', () => {
