@@ -96,6 +96,8 @@ export function useRequestDetails(
    * can only be watched from here.
    */
   const adminAccount = ref<string | null>(null)
+  /** The request's current PIN, as the sandbox's view says (null outside the sandbox or before). */
+  const adminPin = ref<string | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
   const searchModel = shallowRef<RequestModel | null>(null)
   /** That answer as History would keep it (its search snapshot), for what its status rests on. */
@@ -339,6 +341,7 @@ export function useRequestDetails(
               !isFinalStatus(admin.status)
             if (!older) adminModel.value = fromAdmin(admin)
             adminAccount.value = admin.account_id
+            adminPin.value = admin.pin
             notFound.value = null
             gone.value = null
             readAt.value = Date.now()
@@ -397,6 +400,7 @@ export function useRequestDetails(
           requestEvents++
           adminModel.value = fromAdmin(event.data)
           adminAccount.value = event.data.account_id
+          adminPin.value = event.data.pin
           gone.value = null
           recovered()
         } else if (event.type === 'clock') {
@@ -436,6 +440,7 @@ export function useRequestDetails(
     ([id, , override], previous) => {
       adminModel.value = null
       adminAccount.value = null
+      adminPin.value = null
       searchModel.value = null
       searchRecord.value = null
       notFound.value = null
@@ -487,6 +492,7 @@ export function useRequestDetails(
     environment,
     model,
     adminAccount,
+    adminPin,
     clockOffset,
     now,
     isLoading,
