@@ -3,19 +3,32 @@
  * user action (IN PROGRESS, or found with a status this dashboard does not know), and
  * announces changes of state (in the page, and as a browser notification if allowed).
  * Start it once from app-level code: `useWatchStore().start()`.
+ *
+ * One tab polls for all the tabs of this browser (the proxy's search rate is shared by them): the
+ * visible tabs queue for a lock (Web Locks, see utils/tab-leader), and the holder polls what is in
+ * progress in its history and what the other tabs tell it they watch (their claims: a request a
+ * tab started that the leader's history does not show yet, or one that could not be stored). The
+ * leader's writes reach the other tabs' history as every write does; what it could not write
+ * itself (not in its storage) and its failures are relayed to them, and they apply it. A tab polls
+ * for itself until a leader answered its claims, and again as soon as its leader goes (closed,
+ * hidden, stopped): no request in progress waits for a handover. A hidden tab is no candidate (a
+ * hidden page polls nothing, as before) but still claims. Without locks or BroadcastChannel, every
+ * tab polls for itself.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, ref, shallowRef, watch, type WatchStopHandle } from 'vue'
+import { computed, ref, shallowRef, toRaw, watch, type WatchStopHandle } from 'vue'
 import { searchRequests, type SearchedRequest } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
+import { channelLocks } from '@/api/tab-lock'
 import {
+  historyStoreOptions,
   useRequestsStore,
   type HistoryChange,
   type HistoryEntry,
   type StatusChange,
 } from '@/stores/requests'
 import { useSettingsStore } from '@/stores/settings'
-import { readSearchStatus, reportedStatus } from '@/utils/history-entry'
+import { isFinalStatus, readSearchStatus, reportedStatus } from '@/utils/history-entry'
 import { shortId } from '@/utils/short-id'
 import { statusTitle } from '@/utils/history-status'
 import {
@@ -24,6 +37,7 @@ import {
   type PollEnvironment,
   type PollTarget,
 } from '@/utils/history-poller'
+import { TabLeader, type TabChannel, type TabLeaderEnvironment } from '@/utils/tab-leader'
 
 /** Announcements kept for the page (the newest last). */
 const MAX_ANNOUNCEMENTS = 20
@@ -46,6 +60,76 @@ export interface Announcement {
   at: number
   request_id: string
   message: string
+}
+
+/** What the tabs of one browser tell one another about polling. */
+type WatchMessage =
+  /** A leader took the lock: every other tab sends its claims. */
+  | { kind: 'leader' }
+  /** A tab's watched requests (all of them); `refresh`: it asks for a round now. */
+  | { kind: 'claims'; targets: PollTarget[]; refresh: PollEnvironment[] }
+  /** The leader has the claims of `tab` and polls them; its failing environments. */
+  | { kind: 'ack'; tab: string; failures: WatchFailure[] }
+  /** A tab stops watching: its claims go. */
+  | { kind: 'leave' }
+  /** Found requests the leader did not store (the tabs holding them store them). */
+  | { kind: 'found'; env: PollEnvironment; requests: SearchedRequest[]; sentAt: number }
+  | { kind: 'gone'; env: PollEnvironment; ids: string[]; cause: GoneCause }
+  /** The leader's failing environments, as they change. */
+  | { kind: 'failures'; failures: WatchFailure[] }
+  | { kind: 'reset'; env: PollEnvironment }
+
+/** How the tabs reach one another: set before the store is first used (tests give fakes). */
+export const watchSharingOptions: { environment?: () => TabLeaderEnvironment } = {}
+
+function onPageHide(listener: () => void): () => void {
+  if (typeof addEventListener !== 'function') return () => undefined
+  addEventListener('pagehide', listener)
+  return () => removeEventListener('pagehide', listener)
+}
+
+/**
+ * The browser's Web Locks (or, where the page is no secure context and has none, a lock kept over
+ * a BroadcastChannel) and BroadcastChannel.
+ */
+function browserSharing(): TabLeaderEnvironment {
+  const nav = typeof navigator === 'undefined' ? undefined : navigator
+  const createChannel =
+    typeof BroadcastChannel === 'function'
+      ? (name: string): TabChannel => {
+          const channel = new BroadcastChannel(name)
+          // In Node (tests, benches) an open channel would keep the process alive.
+          ;(channel as BroadcastChannel & { unref?: () => void }).unref?.()
+          return channel
+        }
+      : null
+  const locks =
+    nav?.locks && typeof nav.locks.request === 'function'
+      ? nav.locks
+      : createChannel
+        ? channelLocks(createChannel, { onPageHide })
+        : null
+  return { locks, createChannel, onPageHide }
+}
+
+/** `own` and then the claimed targets not in it (one per id, the latest activity). */
+function mergeTargets(
+  own: readonly PollTarget[],
+  claims: ReadonlyMap<string, readonly PollTarget[]>,
+): PollTarget[] {
+  if (claims.size === 0) return own as PollTarget[]
+  const byId = new Map<string, PollTarget>()
+  for (const target of own) byId.set(target.request_id, target)
+  for (const targets of claims.values()) {
+    for (const target of targets) {
+      const known = byId.get(target.request_id)
+      if (!known) byId.set(target.request_id, target)
+      else if (known.lastActivityAt < target.lastActivityAt) {
+        byId.set(target.request_id, { ...known, lastActivityAt: target.lastActivityAt })
+      }
+    }
+  }
+  return [...byId.values()]
 }
 
 export interface WatchFailure {
@@ -222,28 +306,93 @@ export const useWatchStore = defineStore('watch', () => {
   let events: SandboxEventsHandle | null = null
   let stopEvents: WatchStopHandle | null = null
   let stopIdle: WatchStopHandle | null = null
+  let stopClaims: WatchStopHandle | null = null
+  let stopFailures: WatchStopHandle | null = null
   let onVisibility: (() => void) | null = null
 
+  /** The other tabs and the lead among them (while running). */
+  let tabs: TabLeader<WatchMessage> | null = null
+  /** Whether this tab leads: it polls for every tab (or for itself when nothing is shared). */
+  const leading = ref(false)
+  /** The lead (term) that polls for this tab, once its leader answered this tab's claims. */
+  const coveredBy = ref<string | null>(null)
+  /** While leading, what the other tabs watch, by tab. */
+  const claims = shallowRef<ReadonlyMap<string, readonly PollTarget[]>>(new Map())
+  /** Whether this tab's loop runs: it leads, or no leader polls for it (yet, or any more). */
+  const polling = computed(() => leading.value || coveredBy.value === null)
+  /** What this tab's loop searches: its own watched requests, and the other tabs' when leading. */
+  const pollTargets = computed<PollTarget[]>(() =>
+    leading.value ? mergeTargets(watched.value, claims.value) : watched.value,
+  )
+
+  /** Plain copies (the channel cannot carry reactive proxies). */
+  function plainFailures(): WatchFailure[] {
+    return failures.value.map((failure) => ({ ...toRaw(failure) }))
+  }
+
+  /** While leading: forgets claimed ids that search found over or gone (their tab may be gone). */
+  function dropClaims(ids: readonly string[]): void {
+    if (ids.length === 0 || claims.value.size === 0) return
+    const over = new Set(ids)
+    let changed = false
+    const next = new Map<string, readonly PollTarget[]>()
+    for (const [tab, targets] of claims.value) {
+      const kept = targets.filter((t) => !over.has(t.request_id))
+      changed ||= kept.length !== targets.length
+      next.set(tab, kept)
+    }
+    if (changed) claims.value = next
+  }
+
   const poller = new HistoryPoller<SearchedRequest>({
-    targets: () => watched.value,
+    targets: () => pollTargets.value,
     async search(env, ids) {
       // Background: polling never uses up a fault the tester injected into the sandbox.
       return searchRequests(env, ids, { background: true })
     },
     async onFound(env, found, sentAt) {
       clearFailure(env)
-      const changed = found.filter((r) => !unchanged(requests.byId(r.request_id), r))
-      if (changed.length === 0) return
-      // Only entries still in history: a request deleted while this search ran stays deleted.
-      // An answer to a search sent before a check or cancel never undoes what the action recorded.
-      await requests.applySearchResult(
+      // Only what this tab holds: a request another tab claimed is that tab's to store.
+      const changed = found.filter((r) => {
+        const entry = requests.byId(r.request_id)
+        return entry !== undefined && !unchanged(entry, r)
+      })
+      const stored = new Set<string>()
+      if (changed.length > 0) {
+        // Only entries still in history: a request deleted while this search ran stays deleted.
+        // An answer to a search sent before a check or cancel never undoes what the action
+        // recorded.
+        const written = await requests.applySearchResult(
+          env,
+          { kind: 'found', requests: changed, missing: [] },
+          { existingOnly: true, observedAt: sentAt },
+        )
+        // What storage refused stays in this tab: the other tabs store it themselves.
+        for (const entry of written) {
+          if (!requests.unsaved.has(entry.request_id)) stored.add(entry.request_id)
+        }
+      }
+      if (!leading.value || !tabs?.isShared) return
+      // What this tab stored reaches the other tabs' history by itself; the rest (unchanged here,
+      // or not in this tab's storage) is theirs to store.
+      tabs.post({
+        kind: 'found',
         env,
-        { kind: 'found', requests: changed, missing: [] },
-        { existingOnly: true, observedAt: sentAt },
+        requests: found.filter((r) => !stored.has(r.request_id)),
+        sentAt,
+      })
+      dropClaims(
+        found
+          .filter((r) => isFinalStatus(readSearchStatus(r.status) ?? 'UNKNOWN'))
+          .map((r) => r.request_id),
       )
     },
     async onGone(env, ids, cause) {
       clearFailure(env)
+      if (leading.value && tabs?.isShared) {
+        tabs.post({ kind: 'gone', env, ids, cause })
+        dropClaims(ids)
+      }
       for (const id of ids) {
         await requests.markGone(id, GONE_MESSAGES[cause])
       }
@@ -257,7 +406,8 @@ export const useWatchStore = defineStore('watch', () => {
     intervalMs(env) {
       if (env === 'sandbox') return Math.max(0.5, settings.pollSandboxSeconds) * 1000
       // Live: never faster than the proxy's search rate allows for all batches of a round.
-      const batches = Math.ceil(watched.value.filter((t) => t.environment === 'live').length / 10)
+      const live = pollTargets.value.filter((t) => t.environment === 'live').length
+      const batches = Math.ceil(live / 10)
       return Math.max(settings.pollLiveSeconds * 1000, batches * LIVE_CALL_GAP_MS, LIVE_CALL_GAP_MS)
     },
     callGapMs: (env) => (env === 'live' ? LIVE_CALL_GAP_MS : SANDBOX_CALL_GAP_MS),
@@ -286,6 +436,109 @@ export const useWatchStore = defineStore('watch', () => {
     }
   }
 
+  /** Runs this tab's loop while it polls (leads, or no leader polls for it); stops it otherwise. */
+  function syncPoller(): void {
+    if (!isRunning.value) return
+    if (polling.value) poller.start()
+    else poller.stop()
+  }
+
+  /** Tells the leader (if any) what this tab watches; `refresh`: a round is wanted now. */
+  function sendClaims(refresh: PollEnvironment[] = []): void {
+    if (!tabs?.isShared || leading.value) return
+    tabs.post({ kind: 'claims', targets: watched.value.map((t) => ({ ...t })), refresh })
+  }
+
+  function onLead(): void {
+    leading.value = true
+    coveredBy.value = null
+    claims.value = new Map()
+    // Every other tab answers with its claims; until then, this tab polls its own requests.
+    tabs?.post({ kind: 'leader' })
+    syncPoller()
+  }
+
+  function onFollow(): void {
+    leading.value = false
+    coveredBy.value = null
+    claims.value = new Map()
+    syncPoller()
+    sendClaims()
+  }
+
+  function onLeaderGone(from: string, term: string): void {
+    if (claims.value.has(from)) {
+      const next = new Map(claims.value)
+      next.delete(from)
+      claims.value = next
+    }
+    if (coveredBy.value !== term) return
+    // Polls for itself at once, until the next leader answers its claims.
+    coveredBy.value = null
+    syncPoller()
+  }
+
+  function onClaims(from: string, message: Extract<WatchMessage, { kind: 'claims' }>): void {
+    const before = new Set(pollTargets.value.map((t) => t.request_id))
+    claims.value = new Map(claims.value).set(from, message.targets)
+    tabs?.post({ kind: 'ack', tab: from, failures: plainFailures() })
+    const refresh = new Set(message.refresh)
+    for (const target of message.targets) {
+      if (!before.has(target.request_id)) refresh.add(target.environment)
+    }
+    for (const env of refresh) poller.refreshNow(env)
+  }
+
+  /** Found requests the leader did not store: stored here when this tab holds them. */
+  async function applyRelayed(env: PollEnvironment, found: SearchedRequest[], sentAt: number) {
+    const changed = found.filter((r) => {
+      const entry = requests.byId(r.request_id)
+      return entry !== undefined && !unchanged(entry, r)
+    })
+    if (changed.length === 0) return
+    await requests.applySearchResult(
+      env,
+      { kind: 'found', requests: changed, missing: [] },
+      { existingOnly: true, observedAt: sentAt },
+    )
+  }
+
+  function onMessage(message: WatchMessage, from: string, term: string | null): void {
+    if (!isRunning.value) return
+    switch (message.kind) {
+      case 'leader':
+        sendClaims()
+        return
+      case 'claims':
+        if (leading.value) onClaims(from, message)
+        return
+      case 'leave':
+        onLeaderGone(from, '')
+        return
+      case 'ack':
+        if (message.tab !== tabs?.id || term === null || leading.value) return
+        coveredBy.value = term
+        failures.value = message.failures
+        syncPoller()
+        return
+      case 'found':
+        if (term === null) return
+        poller.observe(message.requests, message.sentAt)
+        if (!leading.value) void applyRelayed(message.env, message.requests, message.sentAt)
+        return
+      case 'gone':
+        if (term === null || leading.value) return
+        for (const id of message.ids) void requests.markGone(id, GONE_MESSAGES[message.cause])
+        return
+      case 'failures':
+        if (term !== null && term === coveredBy.value) failures.value = message.failures
+        return
+      case 'reset':
+        if (term !== null && !leading.value) poller.upstreamReset(message.env)
+        return
+    }
+  }
+
   /** Starts live status: polling, visibility handling and the sandbox event stream. Idempotent. */
   async function start(): Promise<void> {
     if (isRunning.value) return
@@ -294,25 +547,36 @@ export const useWatchStore = defineStore('watch', () => {
     if (!isRunning.value) return
     stopListening = requests.onStatusChange((change) => {
       announce(change)
-      if (isWatched(change.entry) && !change.remote) poller.refreshNow(change.entry.environment)
+      // Once history has taken the change in (the listeners are told before it is published).
+      const env = change.entry.environment
+      if (isWatched(change.entry) && !change.remote) queueMicrotask(() => refreshNow(env))
     })
+    const isVisible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden'
     if (typeof document !== 'undefined') {
       onVisibility = () => {
-        if (document.visibilityState === 'hidden') poller.pause()
-        else poller.resume()
+        // Only a visible tab leads: a hidden page's timers are slowed down by the browser.
+        if (document.visibilityState === 'hidden') {
+          poller.pause()
+          tabs?.setCandidate(false)
+        } else {
+          tabs?.setCandidate(true)
+          poller.resume()
+        }
       }
       document.addEventListener('visibilitychange', onVisibility)
     }
-    // The sandbox's event stream says when to search at once, so it is only listened to while a
-    // sandbox request is watched: a tab with nothing to watch holds no stream.
+    // The sandbox's event stream says when to search at once, so it is only listened to while this
+    // tab polls a sandbox request: a tab with nothing to poll holds no stream.
     stopEvents = watch(
-      () => watched.value.some((target) => target.environment === 'sandbox'),
+      () => polling.value && pollTargets.value.some((target) => target.environment === 'sandbox'),
       (listen) => {
         if (listen && !events) {
           events = openSandboxEvents((event) => {
             // After a reset, what the sandbox no longer knows is gone at once (no 90 s of grace).
-            if (event.type === 'reset') poller.upstreamReset('sandbox')
-            else if (event.type === 'request' || event.type === 'clock') {
+            if (event.type === 'reset') {
+              poller.upstreamReset('sandbox')
+              if (leading.value) tabs?.post({ kind: 'reset', env: 'sandbox' })
+            } else if (event.type === 'request' || event.type === 'clock') {
               poller.refreshNow('sandbox')
             }
           })
@@ -326,7 +590,7 @@ export const useWatchStore = defineStore('watch', () => {
     // A failure of an environment with nothing left to watch (its requests deleted or settled)
     // is no longer being retried: its notice goes at once.
     stopIdle = watch(
-      watched,
+      pollTargets,
       (targets) => {
         for (const { environment } of failures.value) {
           if (!targets.some((t) => t.environment === environment)) clearFailure(environment)
@@ -334,27 +598,57 @@ export const useWatchStore = defineStore('watch', () => {
       },
       { immediate: true },
     )
-    poller.start()
+    // The leader's failing environments are every tab's.
+    stopFailures = watch(failures, () => {
+      if (leading.value && tabs?.isShared)
+        tabs.post({ kind: 'failures', failures: plainFailures() })
+    })
+    stopClaims = watch(watched, () => sendClaims())
+    const lockName = `watch:${historyStoreOptions.channel ?? 'history'}`
+    tabs = new TabLeader<WatchMessage>(
+      lockName,
+      (watchSharingOptions.environment ?? browserSharing)(),
+      { onLead, onFollow, onMessage, onLeaderGone },
+    )
+    tabs.open()
+    syncPoller()
+    // A leader already there answers this tab's claims; a visible tab queues to lead.
+    sendClaims()
+    tabs.setCandidate(isVisible())
   }
 
   function stop(): void {
     isRunning.value = false
     poller.stop()
+    if (tabs?.isShared && !leading.value) tabs.post({ kind: 'leave' })
+    tabs?.close()
+    tabs = null
+    leading.value = false
+    coveredBy.value = null
+    claims.value = new Map()
     stopListening?.()
     stopListening = null
     stopEvents?.()
     stopEvents = null
     stopIdle?.()
     stopIdle = null
+    stopFailures?.()
+    stopFailures = null
+    stopClaims?.()
+    stopClaims = null
     events?.close()
     events = null
     if (onVisibility) document.removeEventListener('visibilitychange', onVisibility)
     onVisibility = null
   }
 
-  /** Refreshes now (e.g. after starting a request); respects a running back-off. */
+  /**
+   * Refreshes now (e.g. after starting a request); respects a running back-off. A tab another one
+   * polls for asks its leader, with its claims.
+   */
   function refreshNow(env: PollEnvironment): void {
-    poller.refreshNow(env)
+    if (polling.value) poller.refreshNow(env)
+    else sendClaims([env])
   }
 
   /**

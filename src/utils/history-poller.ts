@@ -199,6 +199,21 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
     this.refreshNow(env)
   }
 
+  /**
+   * Takes in what a search sent at `sentAt` found, as this loop's own rounds do: a request seen not
+   * over then counts as active then. For the answers to another tab's searches (that tab polling
+   * for this one), so this loop knows them when it polls again.
+   */
+  observe(requests: readonly R[], sentAt: number): void {
+    // In progress as of when the call was sent: an answer to a search sent before a reset does not
+    // make a request recent after it.
+    for (const request of requests) {
+      if (!isFinalStatus(readSearchStatus(request.status) ?? 'UNKNOWN')) {
+        this.seen.set(request.request_id, Math.max(sentAt, this.seen.get(request.request_id) ?? 0))
+      } else this.seen.delete(request.request_id)
+    }
+  }
+
   /** One round for one environment: ceil(N/10) search calls. Exposed for tests and benches. */
   async round(env: PollEnvironment): Promise<void> {
     const state = this.env(env)
@@ -270,13 +285,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       const now = this.deps.now()
       const missing = result.kind === 'found' ? result.missing : result.ids
       if (result.kind === 'found' && result.requests.length > 0) {
-        // In progress as of when the call was sent: an answer to a search sent before a reset
-        // does not make a request recent after it.
-        for (const request of result.requests) {
-          if (!isFinalStatus(readSearchStatus(request.status) ?? 'UNKNOWN')) {
-            this.seen.set(request.request_id, sentAt)
-          } else this.seen.delete(request.request_id)
-        }
+        this.observe(result.requests, sentAt)
         await this.deps.onFound(env, result.requests, sentAt)
       }
       const resetAt = this.resetAt.get(env) ?? -Infinity

@@ -1,0 +1,275 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import type { SearchStatus, VerificationRequest } from '@contract/types'
+import { searchRequests, type SearchResult } from '@/api/verify'
+import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
+import { useWatchStore, watchSharingOptions } from '@/stores/watch'
+import { FakeBus, FakeLocks } from '../api/support/tabs'
+import { entry, freshHistoryEnvironment, requestId } from './history-support'
+
+vi.mock('@/api/verify', () => ({
+  searchRequests: vi.fn((env: string, ids: string[]) =>
+    Promise.reject(new Error(`unexpected searchRequests(${env}, ${ids.length} ids)`)),
+  ),
+}))
+vi.mock('@/api/sandbox', () => ({ openSandboxEvents: vi.fn(() => ({ close: vi.fn() })) }))
+
+const search = vi.mocked(searchRequests)
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
+
+function answer(id: string, status: SearchStatus): VerificationRequest {
+  return {
+    request_id: id,
+    account_id: 'abcdef01',
+    number: '447700900001',
+    sender_id: 'verify',
+    date_submitted: '2026-11-25 11:59:00',
+    date_finalized: status === 'IN PROGRESS' ? '' : '2026-11-25 12:00:30',
+    checks: [],
+    first_event_date: '2026-11-25 11:59:00',
+    last_event_date: '2026-11-25 11:59:00',
+    price: '0',
+    currency: 'EUR',
+    status,
+    estimated_price_messages_sent: '0.03',
+    events: [{ type: 'sms', id: 'e' }],
+  }
+}
+
+/** Every search call: when (the fake clock) and the ids it carried. */
+let calls: { at: number; ids: string[] }[] = []
+const statuses = new Map<string, SearchStatus>()
+let failing = false
+
+async function answerAll(_env: string, ids: readonly string[]): Promise<SearchResult> {
+  calls.push({ at: Date.now(), ids: [...ids] })
+  if (failing) return { kind: 'error', ids: [...ids], status: '1', error_text: 'Throttled' }
+  const requests = ids.map((id) => answer(id, statuses.get(id) ?? 'IN PROGRESS'))
+  return { kind: 'found', requests, missing: [] }
+}
+
+/** Lets IndexedDB, the tab channel (real setImmediate) and promise chains finish. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 300; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/** Moves the fake clock in small steps, letting everything run between them. */
+async function advance(ms: number): Promise<void> {
+  for (let left = ms; left > 0; left -= 100) {
+    await vi.advanceTimersByTimeAsync(Math.min(100, left))
+    await settle()
+  }
+}
+
+/** The lock the tabs queue for to poll. */
+const lockName = () => `verify-desk:watch:${historyStoreOptions.channel}`
+
+let locks: FakeLocks
+let bus: FakeBus
+const pinias: Pinia[] = []
+
+interface Tab {
+  number: number
+  history: ReturnType<typeof useRequestsStore>
+  watch: ReturnType<typeof useWatchStore>
+}
+
+/** A tab of the dashboard: its own stores, sharing storage, locks and channels with the others. */
+async function openTab(number: number): Promise<Tab> {
+  const pinia = createPinia()
+  pinias.push(pinia)
+  const history = useRequestsStore(pinia)
+  await history.ready
+  const watch = useWatchStore(pinia)
+  watchSharingOptions.environment = () => ({
+    locks: locks.forTab(number),
+    createChannel: bus.forTab(number),
+  })
+  await watch.start()
+  await settle()
+  return { number, history, watch }
+}
+
+/** The tab is gone without a word (a crash): its lock is freed and it hears nothing more. */
+function crash(tab: Tab): void {
+  bus.closeTab(tab.number)
+  locks.closeTab(tab.number)
+  tab.watch.stop()
+}
+
+function inProgress(from: number, count: number) {
+  return Array.from({ length: count }, (_, i) =>
+    entry(from + i, {
+      createdAt: NOW - 10_000,
+      updatedAt: NOW - 10_000,
+      lastActivityAt: NOW - 10_000,
+    }),
+  )
+}
+
+/** The fake-clock times at which `id` was searched since `since`. */
+function searchedAt(id: string, since: number): number[] {
+  return calls.filter((c) => c.at >= since && c.ids.includes(id)).map((c) => c.at)
+}
+
+/** The shortest time between two searches of one id, over `ids`. */
+function shortestRepeat(ids: readonly string[], since: number): number {
+  let shortest = Infinity
+  for (const id of ids) {
+    const at = searchedAt(id, since)
+    for (let i = 1; i < at.length; i++) shortest = Math.min(shortest, at[i]! - at[i - 1]!)
+  }
+  return shortest
+}
+
+beforeEach(() => {
+  freshHistoryEnvironment()
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW })
+  locks = new FakeLocks()
+  bus = new FakeBus()
+  calls = []
+  statuses.clear()
+  failing = false
+  search.mockReset()
+  search.mockImplementation(answerAll)
+  setActivePinia(createPinia())
+})
+
+afterEach(async () => {
+  for (const pinia of pinias.splice(0)) {
+    useWatchStore(pinia).stop()
+    await useRequestsStore(pinia).dispose()
+  }
+  delete watchSharingOptions.environment
+  vi.useRealTimers()
+})
+
+const ids = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => requestId(from + i))
+
+describe('live status shared by the tabs of one browser', () => {
+  it('searches each request in progress once per interval however many tabs are open', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 12)))
+    await openTab(2)
+    await openTab(3)
+    await advance(3000)
+
+    const since = Date.now()
+    await advance(10_000)
+    // 12 ids: two calls a round, a round every 2 s (after the last call) — from one tab only.
+    const watched = ids(1, 12)
+    expect(shortestRepeat(watched, since)).toBeGreaterThanOrEqual(2000)
+    for (const id of watched) expect(searchedAt(id, since).length).toBeGreaterThanOrEqual(4)
+    expect(calls.filter((c) => c.at >= since).length).toBeLessThanOrEqual(10)
+  })
+
+  it('updates every tab with what the one polling tab found', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 3)))
+    const second = await openTab(2)
+    await advance(3000)
+
+    statuses.set(requestId(2), 'SUCCESS')
+    await advance(2500)
+    expect(first.history.byId(requestId(2))?.status).toBe('SUCCESS')
+    expect(second.history.byId(requestId(2))?.status).toBe('SUCCESS')
+    expect(second.watch.announcements.at(-1)?.request_id).toBe(requestId(2))
+    // Settled: searched no more, by any tab.
+    const since = Date.now()
+    await advance(5000)
+    expect(searchedAt(requestId(2), since)).toEqual([])
+    expect(searchedAt(requestId(1), since).length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('polls a request the leading tab does not hold, for the tab that holds it', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    const second = await openTab(2)
+    // In the second tab's memory only (say, written by a context the first tab never heard).
+    second.history.absorbWritten(inProgress(50, 1))
+    await advance(3000)
+    expect(first.history.byId(requestId(50))).toBeUndefined()
+
+    const since = Date.now()
+    await advance(6000)
+    expect(searchedAt(requestId(50), since).length).toBeGreaterThanOrEqual(2)
+    expect(shortestRepeat([...ids(1, 2), requestId(50)], since)).toBeGreaterThanOrEqual(2000)
+  })
+
+  it('searches a request another tab starts at once, from the polling tab', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    const second = await openTab(2)
+    await advance(3000)
+
+    const since = Date.now()
+    await second.history.upsert(inProgress(60, 1)[0]!)
+    await advance(500)
+    expect(searchedAt(requestId(60), since).length).toBe(1)
+    await vi.waitFor(() => expect(first.history.byId(requestId(60))?.status).toBe('IN PROGRESS'))
+  })
+
+  it('searches a request the polling tab starts at once', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    const second = await openTab(2)
+    await advance(3000)
+    expect(locks.holder(lockName())).toBe(1)
+
+    const since = Date.now()
+    await first.history.upsert(inProgress(61, 1)[0]!)
+    await advance(500)
+    expect(searchedAt(requestId(61), since).length).toBe(1)
+    await vi.waitFor(() => expect(second.history.byId(requestId(61))?.status).toBe('IN PROGRESS'))
+  })
+
+  it('keeps polling when the polling tab closes, and when it vanishes without a word', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 3)))
+    const second = await openTab(2)
+    const third = await openTab(3)
+    await advance(3000)
+
+    first.watch.stop()
+    // No round is missed: the remaining tabs poll at once (for a moment each, until one leads).
+    let since = Date.now()
+    await advance(2500)
+    for (const id of ids(1, 3)) expect(searchedAt(id, since).length).toBeGreaterThanOrEqual(1)
+    since = Date.now()
+    await advance(6000)
+    for (const id of ids(1, 3)) expect(searchedAt(id, since).length).toBeGreaterThanOrEqual(2)
+    expect(shortestRepeat(ids(1, 3), since)).toBeGreaterThanOrEqual(2000)
+
+    // The tab polling now is gone without saying so: its lock goes to the next tab.
+    const leader = locks.holder(lockName())
+    expect([2, 3]).toContain(leader)
+    crash(leader === 2 ? second : third)
+    since = Date.now()
+    await advance(2500)
+    for (const id of ids(1, 3)) expect(searchedAt(id, since).length).toBeGreaterThanOrEqual(1)
+    since = Date.now()
+    await advance(6000)
+    for (const id of ids(1, 3)) expect(searchedAt(id, since).length).toBeGreaterThanOrEqual(2)
+    expect(shortestRepeat(ids(1, 3), since)).toBeGreaterThanOrEqual(2000)
+  })
+
+  it('shows the polling tab’s failure, per environment, in every tab until a round works', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    const second = await openTab(2)
+    await advance(3000)
+
+    failing = true
+    await advance(2500)
+    for (const tab of [first, second]) {
+      expect(tab.watch.failures.map((f) => [f.environment, f.status])).toEqual([['sandbox', '1']])
+    }
+    const third = await openTab(3)
+    expect(third.watch.failures.map((f) => f.environment)).toEqual(['sandbox'])
+
+    failing = false
+    await advance(10_000)
+    for (const tab of [first, second, third]) expect(tab.watch.failures).toEqual([])
+  })
+})
