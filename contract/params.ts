@@ -207,8 +207,29 @@ export const FORMATTING = /[\s\-.()/]/g
 const SIGNED_INTEGER = /^-?[0-9]+$/
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/
 
-function present(value: ParamValue): value is string | NotScalar {
-  return value !== undefined && value !== ''
+/**
+ * Text parameters shown in a message, whose value is no value when it is blank after trimming
+ * (spaces only, say): such a `brand` or `payee` is missing (status 2, as an empty one), such a
+ * `sender_id` is as if not sent (the default sender). No message can show a blank name.
+ */
+const BLANK_IS_MISSING: ReadonlySet<string> = new Set(['brand', 'sender_id', 'payee'])
+
+/** Whether a value was given: not absent, not empty, and not blank where blank is missing. */
+function present(value: ParamValue, param?: string): value is string | NotScalar {
+  if (value === undefined || value === '') return false
+  return !(typeof value === 'string' && param !== undefined && isBlankText(param, value))
+}
+
+function isBlankText(param: string, value: string): boolean {
+  return BLANK_IS_MISSING.has(param) && value.trim() === ''
+}
+
+/**
+ * A text parameter's value as a request keeps it: `''` when it was not sent, or is blank after
+ * trimming where blank is missing (a `sender_id` of spaces gives the default sender).
+ */
+export function givenText(param: string, value: string | undefined): string {
+  return value === undefined || isBlankText(param, value) ? '' : value
 }
 
 /** Whether `param` is a parameter of a start of that kind (its others are ignored). */
@@ -320,7 +341,16 @@ export interface FieldContext {
   country?: string
   /** How to read `number`. @default normalizeNumber */
   normalizeNumber?: NumberReader
+  /**
+   * Whether a `country` is one the API knows (an upper-case ISO 3166 code a numbering plan
+   * has); a code of two letters that names no country (`XX`) answers status 3. The sandbox
+   * passes its numbering plan's list. @default isCountryCode (any two letters)
+   */
+  isCountry?: CountryRule
 }
+
+/** Whether a two-letter `country` names a country (given upper-case: `GB`). */
+export type CountryRule = (country: string) => boolean
 
 /** Parameters of a verification start (request or PSD2), as strings (or structured JSON values). */
 export type StartParams = Partial<Record<string, string | NotScalar>>
@@ -337,7 +367,7 @@ export function fieldError(
   context: FieldContext = {},
 ): ParamError | null {
   const required: readonly string[] = REQUIRED_PARAMS[kind]
-  if (!present(value)) {
+  if (!present(value, param)) {
     return required.includes(param)
       ? { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
       : null
@@ -351,7 +381,9 @@ export function fieldError(
       return normalize(value, country) === null ? invalid(param) : null
     }
     case 'country':
-      return isCountryCode(value) ? null : invalid(param)
+      return isCountryCode(value) && (context.isCountry?.(value.toUpperCase()) ?? true)
+        ? null
+        : invalid(param)
     case 'brand':
       return textError(param, value, LIMITS.brandMaxLength)
     case 'sender_id':
@@ -418,9 +450,10 @@ export function validateRequestParams(
   params: StartParams,
   kind: RequestKind,
   readNumber?: NumberReader,
+  isCountry?: CountryRule,
 ): ParamError | null {
   for (const param of REQUIRED_PARAMS[kind]) {
-    if (!present(params[param])) {
+    if (!present(params[param], param)) {
       return { status: '2', param, error_text: ERROR_TEXTS.missingParam(param) }
     }
   }
@@ -428,6 +461,7 @@ export function validateRequestParams(
   const context: FieldContext = {
     country: typeof country === 'string' ? country : undefined,
     normalizeNumber: readNumber,
+    isCountry,
   }
   for (const param of VALUE_ORDER[kind]) {
     const error = fieldError(kind, param, params[param], context)

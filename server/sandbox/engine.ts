@@ -18,6 +18,7 @@ import {
   priceFor,
   validateCheckParams,
   validateControlParams,
+  givenText,
   validateRequestParams,
   PSD2_LANGUAGES,
   REQUEST_LANGUAGES,
@@ -37,7 +38,7 @@ import type {
   WorkflowId,
 } from '../../contract/index.ts'
 import { Handset } from './handset.ts'
-import { languageOfNumber, sandboxNumber } from './numbers.ts'
+import { knownCountry, languageOfNumber, sandboxNumber } from './numbers.ts'
 import type { SentEvent } from './handset.ts'
 import { Scheduler } from './scheduler.ts'
 
@@ -665,10 +666,15 @@ export class Engine {
     }
     // The number is read once: by the validation, which keeps what it read.
     let read: string | null = null
-    const error = validateRequestParams(given, psd2 ? 'psd2' : 'request', (text, country) => {
-      read = sandboxNumber(text, country)
-      return read
-    })
+    const error = validateRequestParams(
+      given,
+      psd2 ? 'psd2' : 'request',
+      (text, country) => {
+        read = sandboxNumber(text, country)
+        return read
+      },
+      knownCountry,
+    )
     if (error) return { status: error.status, error_text: error.error_text }
     // Every parameter of the start read below was judged, so none is a structured value.
     const p = given as Record<string, string | undefined>
@@ -700,7 +706,7 @@ export class Engine {
       rawNumber: p.number === number ? number : (p.number as string),
       country,
       brand: psd2 ? '' : (p.brand as string),
-      senderId: psd2 ? '' : (p.sender_id ?? ''),
+      senderId: psd2 ? '' : givenText('sender_id', p.sender_id),
       payee: psd2 ? (p.payee as string) : '',
       amount: psd2 ? (p.amount as string) : '',
       // No lg (or an empty one): the language of the number's country, as the API does.

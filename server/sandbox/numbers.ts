@@ -15,6 +15,7 @@ import {
 } from 'libphonenumber-js/min'
 import {
   DEFAULT_LANGUAGE,
+  type CountryRule,
   numberLanguage,
   numberReader,
   type NumberReader,
@@ -39,6 +40,12 @@ export const sandboxNumber: NumberReader = numberReader({
   callingCode: (country) => getCountryCallingCode(country as CountryCode),
   parse,
 })
+
+/**
+ * Whether a `country` (upper-case) is one the numbering plans know: `XX` or `ZZ` is no country,
+ * and the sandbox answers it status 3 (`Invalid value for param: country`).
+ */
+export const knownCountry: CountryRule = (country) => isSupportedCountry(country)
 
 /** The countries of each calling code (`44`: GB, GG, IM, JE), built on first use. */
 let callingCodes: Map<string, CountryCode[]> | undefined
