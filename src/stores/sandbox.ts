@@ -20,7 +20,8 @@ import { isApiError } from '@/api/client'
 /** How many of the newest messages and requests are loaded (the stream adds new ones). */
 const LOAD_LIMIT = 200
 
-export type SandboxConnection = 'closed' | 'connecting' | 'open' | 'reconnecting'
+/** `reconnecting`: the stream dropped or failed (a network problem); `refused`: the access token was refused. */
+export type SandboxConnection = 'closed' | 'connecting' | 'open' | 'reconnecting' | 'refused'
 export type SandboxAction = 'clock' | 'fault' | 'test-number' | 'reset'
 
 /** A number the handset received messages on, with its newest message time. */
@@ -229,8 +230,8 @@ export const useSandboxStore = defineStore('sandbox', () => {
     let joining = true
     handle = admin.openSandboxEvents(
       onEvent,
-      () => {
-        if (handle) connection.value = 'reconnecting'
+      (trouble) => {
+        if (handle) connection.value = trouble === 'refused' ? 'refused' : 'reconnecting'
       },
       () => {
         connection.value = 'open'

@@ -290,6 +290,18 @@ describe('HandsetView', () => {
     expect(wrapper.get('[data-testid="pin"]').text()).toBe('1234')
   })
 
+  it('says live updates wait for the access token when the server refuses it, not that the connection is lost', async () => {
+    const { wrapper } = await mountView()
+    const connection = wrapper.get('.handset-view__connection')
+    await server.stream.refuse()
+    await vi.waitFor(() =>
+      expect(connection.text()).toBe(
+        'Live updates wait for the access token: they resume once it is entered.',
+      ),
+    )
+    expect(connection.text()).not.toContain('Connection lost')
+  })
+
   it('closes the stream when the page is left', async () => {
     const { wrapper } = await mountView()
     await vi.waitFor(() => expect(server.stream.active).toBe(1), { timeout: 5000 })

@@ -63,6 +63,11 @@ export interface DeskStream {
    * the tabs of a browser first agree which one holds the stream, which takes a moment.
    */
   open(): Promise<void>
+  /**
+   * Refuses the page's try on its way, and every later one, for want of the access token: a 401
+   * as the server answers a call without the token it wants.
+   */
+  refuse(): Promise<void>
   /** Sends one event on the open stream. */
   push<K extends keyof AdminStreamEvents>(type: K, data: AdminStreamEvents[K]): Promise<void>
 }
@@ -133,6 +138,7 @@ function whenAborted(signal: AbortSignal): Promise<never> {
 function createStream() {
   const encoder = new TextEncoder()
   let isOpen = false
+  let refused = false
   let tries = 0
   let active = 0
   let release: (() => void) | null = null
@@ -157,8 +163,21 @@ function createStream() {
       })
       return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } })
     }
+    const refusal = () =>
+      json(
+        {
+          error: {
+            code: 'unauthorized',
+            message: 'This Verify Desk server needs its access token.',
+          },
+        },
+        401,
+      )
+    if (refused) return Promise.resolve(refusal())
     if (isOpen) return Promise.resolve(opened())
-    const held = new Promise<Response>((resolve) => (release = () => resolve(opened())))
+    const held = new Promise<Response>(
+      (resolve) => (release = () => resolve(refused ? refusal() : opened())),
+    )
     return Promise.race([held, whenAborted(signal)])
   }
 
@@ -175,6 +194,16 @@ function createStream() {
       release = null
       await vi.waitFor(
         () => expect(controllers.size, 'the page opens the event stream').toBeGreaterThan(0),
+        { timeout: 5000 },
+      )
+      await flushPromises()
+    },
+    async refuse() {
+      refused = true
+      release?.()
+      release = null
+      await vi.waitFor(
+        () => expect(tries, 'the page tries to open the event stream').toBeGreaterThan(0),
         { timeout: 5000 },
       )
       await flushPromises()
