@@ -147,6 +147,19 @@ export interface AdminFault {
 /** The `network` an injected status 7 answers by default (the API reference's example id). */
 export const DEFAULT_FAULT_NETWORK = '244523'
 
+/**
+ * The codes (`HttpErrorBody`'s `error.code`, HTTP 400) of the admin API's refusals of a value:
+ * a test number refused for its number (none given, or no phone number) answers `invalid_number`,
+ * one refused for its PIN (not 4 to 10 digits) `invalid_pin`, so a form can show the refusal by
+ * the field at fault; every other value refused (a body that is no object, a clock advance, a
+ * fault, a limit…) answers `invalid_value`.
+ */
+export const ADMIN_REFUSAL_CODES = {
+  number: 'invalid_number',
+  pin: 'invalid_pin',
+  value: 'invalid_value',
+} as const
+
 export interface TestNumber {
   /** International digits. */
   number: string

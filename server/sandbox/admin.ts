@@ -9,7 +9,12 @@ import type { SandboxContext } from './context.ts'
 import { messageView } from './handset.ts'
 import { statusFilterOf } from './engine.ts'
 import type { AccountLimits } from './engine.ts'
-import { SEARCH_STATUSES, type EventType, type HttpErrorBody } from '../../contract/index.ts'
+import {
+  ADMIN_REFUSAL_CODES,
+  SEARCH_STATUSES,
+  type EventType,
+  type HttpErrorBody,
+} from '../../contract/index.ts'
 
 const MAX_ADVANCE_SECONDS = 366 * 24 * 3600
 const MAX_LIST = 1000
@@ -251,13 +256,19 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
         const number = sub ?? body.value.number
         const pin = body.value.pin
         if (typeof number !== 'string' || number === '') {
-          return httpError(400, 'invalid_value', 'number is required (international format).')
+          return httpError(
+            400,
+            ADMIN_REFUSAL_CODES.number,
+            'number is required (international format).',
+          )
         }
         if (typeof pin !== 'string' || !PIN_RULE.test(pin)) {
-          return httpError(400, 'invalid_value', 'pin must be a string of 4 to 10 digits.')
+          return httpError(400, ADMIN_REFUSAL_CODES.pin, 'pin must be a string of 4 to 10 digits.')
         }
         const entry = engine.setTestNumber(number, pin)
-        if (!entry) return httpError(400, 'invalid_value', `${number} is not a phone number.`)
+        if (!entry) {
+          return httpError(400, ADMIN_REFUSAL_CODES.number, `${number} is not a phone number.`)
+        }
         ctx.changed()
         return jsonAnswer(200, entry)
       }

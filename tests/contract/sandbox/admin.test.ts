@@ -645,6 +645,31 @@ describe('test numbers with fixed PINs', () => {
     expect(pins).toEqual(['135790', '135790'])
   })
 
+  it('refuses a test number with a code naming the value at fault, and saves nothing', async () => {
+    const refusal = (code: string, message: string) => ({
+      status: 400,
+      body: { error: { code, message } },
+    })
+    const number = uniqueNumber()
+    expect(await adminError('/test-numbers', '{"pin":"1234"}')).toEqual(
+      refusal('invalid_number', 'number is required (international format).'),
+    )
+    expect(await adminError('/test-numbers', '{"number":"12ab","pin":"1234"}')).toEqual(
+      refusal('invalid_number', '12ab is not a phone number.'),
+    )
+    expect(await adminError('/test-numbers', `{"number":"${number}","pin":"12a4"}`)).toEqual(
+      refusal('invalid_pin', 'pin must be a string of 4 to 10 digits.'),
+    )
+    expect(await adminError(`/test-numbers/${number}`, '{"pin":"123"}')).toEqual(
+      refusal('invalid_pin', 'pin must be a string of 4 to 10 digits.'),
+    )
+    expect(await adminError('/test-numbers', '["1234"]')).toEqual(
+      refusal('invalid_value', 'Body must be an object.'),
+    )
+    const listed = listOf(await admin(sb.base, '/test-numbers'), 'test_numbers')
+    expect(listed.map((t) => t.number)).not.toContain(number)
+  })
+
   it('removes a test number', async () => {
     const number = uniqueNumber()
     await admin(sb.base, '/test-numbers', { number, pin: '1111' }, 'PUT')

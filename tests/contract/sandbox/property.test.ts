@@ -273,7 +273,7 @@ const HTTP_ERRORS: Record<number, (method: string) => Body> = {
 
 /** The admin API's error codes by HTTP status (`{"error":{"code","message"}}`). */
 const ADMIN_ERROR_CODES: Record<number, string[]> = {
-  400: ['invalid_json', 'invalid_value', 'invalid_path'],
+  400: ['invalid_json', 'invalid_value', 'invalid_number', 'invalid_pin', 'invalid_path'],
   404: ['not_found'],
   405: ['method_not_allowed'],
   413: ['payload_too_large'],
