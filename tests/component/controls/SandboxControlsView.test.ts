@@ -288,7 +288,7 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     server.on(
       'POST',
       `${ADMIN}/test-numbers`,
-      errorAnswer(400, 'invalid_value', '447700900124 is not a phone number.'),
+      errorAnswer(400, 'invalid_number', '447700900124 is not a phone number.'),
     )
     wrapper = await mountView({ attach: true })
     await wrapper.get('#test-number').setValue('447700900124')
@@ -319,7 +319,7 @@ describe('SandboxControlsView: the focus stays on a control, and refused input i
     server.on(
       'POST',
       `${ADMIN}/test-numbers`,
-      errorAnswer(400, 'invalid_value', '447700900124 cannot take a fixed PIN.'),
+      errorAnswer(400, 'invalid_number', '447700900124 cannot take a fixed PIN.'),
     )
     wrapper = await mountView({ attach: true })
     await addTestNumber('447700900124', '5678')
