@@ -4,7 +4,13 @@
  */
 import { computed, reactive, ref, watch } from 'vue'
 import { DEFAULT_LANGUAGE, LIMITS, languagesFor, type RequestKind } from '@contract/params'
-import { countryName, parseNumber, readWithCountry, sandboxNumber } from '@/utils/phone'
+import {
+  countryName,
+  knownCountry,
+  parseNumber,
+  readWithCountry,
+  sandboxNumber,
+} from '@/utils/phone'
 import {
   explainTiming,
   fieldMessage,
@@ -158,7 +164,7 @@ export function useVerifyForm(defaults: VerifyFormDefaults = {}, options: Verify
 
   /** The country parameter's error when it makes the API read another number than the one typed. */
   function countryMessage(): FieldMessage | null {
-    const own = fieldMessage(form, 'country')
+    const own = fieldMessage(form, 'country', undefined, undefined, knownCountry)
     const reading = countryReading.value
     if (own || !reading?.changed || !parsedNumber.value.ok) return own
     const typed = parsedNumber.value.number

@@ -66,6 +66,11 @@ function parse(text: string, country?: CountryCode): PhoneNumber | undefined {
   }
 }
 
+/** Whether `code` (upper-case, two letters) is a country the numbering plans know: GB yes, XX no. */
+export function knownCountry(code: string): boolean {
+  return isSupportedCountry(code)
+}
+
 /**
  * The number as the sandbox reads it (`number`, with the `country` sent): international digits
  * (no `+`), or `null` when the sandbox answers status 3. The sandbox's own rule (contract

@@ -9,6 +9,7 @@ import {
   hasUnshowableCharacters,
   LIMITS,
   VALUE_ORDER,
+  type CountryRule,
   type NumberReader,
   type RequestKind,
 } from '@contract/params'
@@ -118,7 +119,9 @@ function explain(param: FieldName, value: string, status: '2' | '3'): string {
     case 'number':
       return 'The number needs 7 to 15 digits in international form.'
     case 'country':
-      return 'Use a two-letter country code such as GB or US, or leave it empty.'
+      return /^[a-z]{2}$/i.test(value)
+        ? `${value.toUpperCase()} is not a country code: use one such as GB or US, or leave it empty.`
+        : 'Use a two-letter country code such as GB or US, or leave it empty.'
     case 'brand':
       return `Brand is at most ${LIMITS.brandMaxLength} characters (now ${length(value)}).`
     case 'sender_id':
@@ -146,17 +149,24 @@ function explain(param: FieldName, value: string, status: '2' | '3'): string {
 
 /**
  * The message for one field, or `null` when it is fine. `number` is judged on its normalised
- * digits (`numberDigits`); the phone-number library's finer messages are added by the caller.
+ * digits (`numberDigits`); the phone-number library's finer messages are added by the caller,
+ * which also gives `isCountry`, the numbering plans' list of countries (the sandbox answers status
+ * 3 for a `country` of two letters that names none, such as XX).
  */
 export function fieldMessage(
   form: VerifyForm,
   param: FieldName,
   numberDigits?: string | null,
   readNumber?: NumberReader,
+  isCountry?: CountryRule,
 ): FieldMessage | null {
   const raw = param === 'number' ? (numberDigits ?? form.number.trim()) : form[param].trim()
   const country = form.country.trim() || undefined
-  const error = fieldError(form.kind, param, raw, { country, normalizeNumber: readNumber })
+  const error = fieldError(form.kind, param, raw, {
+    country,
+    normalizeNumber: readNumber,
+    isCountry,
+  })
   if (!error) return null
   return { message: explain(param, raw, error.status), apiText: error.error_text }
 }

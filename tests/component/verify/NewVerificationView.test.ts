@@ -210,6 +210,12 @@ describe('the new verification form: rules and messages', () => {
       'Invalid value for param: pin_code',
     ],
     ['country', 'GBR', 'Use a two-letter country code', 'Invalid value for param: country'],
+    [
+      'country',
+      'xx',
+      'XX is not a country code: use one such as GB or US',
+      'Invalid value for param: country',
+    ],
   ])('advanced %s = %j: %s', async (field, value, message, apiText) => {
     await fill(field, value)
     expect(errorOf(field)).toContain(message)

@@ -9,7 +9,7 @@ import {
   toParams,
   type VerifyForm,
 } from '@/utils/verify-form'
-import { parseNumber } from '@/utils/phone'
+import { knownCountry, parseNumber } from '@/utils/phone'
 
 const form = (patch: Partial<VerifyForm> = {}): VerifyForm => ({
   kind: 'request',
@@ -67,6 +67,20 @@ describe('fieldMessage and toParams', () => {
     })
     expect(fieldMessage(form({ lg: 'en_us' }), 'lg')?.apiText).toBe('Invalid value for param: lg')
     expect(fieldMessage(form(), 'brand')).toBeNull()
+  })
+  it('refuses a country of two letters that names none, as the sandbox does, and says so', () => {
+    const message = (country: string) =>
+      fieldMessage(form({ country }), 'country', undefined, undefined, knownCountry)
+    expect(message('xx')).toEqual({
+      message: 'XX is not a country code: use one such as GB or US, or leave it empty.',
+      apiText: 'Invalid value for param: country',
+    })
+    expect(message('ZZ')?.apiText).toBe('Invalid value for param: country')
+    expect(message('gb')).toBeNull()
+    expect(message('US')).toBeNull()
+    expect(message('G1')?.message).toBe(
+      'Use a two-letter country code such as GB or US, or leave it empty.',
+    )
   })
   it('sends trimmed non-empty values, the country upper-cased and the number as digits', () => {
     expect(toParams(form({ country: 'gb', sender_id: ' X ' }), '447700900123')).toEqual({
