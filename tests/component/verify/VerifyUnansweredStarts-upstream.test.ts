@@ -58,3 +58,29 @@ describe('starts without an answer name where they went', () => {
     expect(text).toContain('These starts got no answer from the sandbox or Vonage, so')
   })
 })
+
+describe('a start whose fate is known offers no resend', () => {
+  it('once a later start to the number went through: dismiss only, no "send it again" advice', async () => {
+    const store = useUnansweredStartsStore()
+    recordUnanswered(store, start('sandbox', '447700900444', 1_000))
+    const before = view()
+    expect(before.find('[aria-label="Send again to +447700900444"]').exists()).toBe(true)
+    store.answered('sandbox', '447700900444', 'c'.repeat(32))
+    const wrapper = view()
+    const text = wrapper.text().replace(/\s+/g, ' ')
+    expect(text).toContain('A later start to this number went through as')
+    expect(text).not.toContain('send it again')
+    expect(wrapper.find('[aria-label="Send again to +447700900444"]').exists()).toBe(false)
+    expect(wrapper.find('[aria-label="Dismiss the start to +447700900444"]').exists()).toBe(true)
+  })
+
+  it('once the API named the request it probably made (status 10)', async () => {
+    const store = useUnansweredStartsStore()
+    const entry = recordUnanswered(store, start('live', '447700900555', 1_000))
+    store.nameRequest(entry.id, 'd'.repeat(32))
+    const wrapper = view()
+    expect(wrapper.text().replace(/\s+/g, ' ')).toContain('probably this start')
+    expect(wrapper.find('[aria-label="Send again to +447700900555"]').exists()).toBe(false)
+    expect(wrapper.find('[aria-label="Dismiss the start to +447700900555"]').exists()).toBe(true)
+  })
+})
