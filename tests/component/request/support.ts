@@ -40,11 +40,15 @@ export function verifyApiMock() {
   }
 }
 
-/** For `vi.mock('@/api/sandbox', …)`: reads fail until a test says; the event stream is silent. */
+/**
+ * For `vi.mock('@/api/sandbox', …)`: reads fail until a test says; the accounts are the sandbox's
+ * own with no configuration (`SANDBOX_ACCOUNTS`); the event stream is silent.
+ */
 export function sandboxApiMock() {
   return {
     getAdminRequest: unexpected('getAdminRequest'),
     getClock: unexpected('getClock'),
+    listAccounts: vi.fn(() => Promise.resolve(structuredClone(SANDBOX_ACCOUNTS))),
     openSandboxEvents: vi.fn(() => ({ close() {} })),
   }
 }
