@@ -5,7 +5,7 @@
  * Start it once from app-level code: `useWatchStore().start()`.
  *
  * One tab polls for all the tabs of this browser (the proxy's search rate is shared by them): the
- * visible tabs queue for a lock (Web Locks, see utils/tab-leader), and the holder polls what is in
+ * visible tabs queue for a lock (Web Locks, see api/tab-leader), and the holder polls what is in
  * progress in its history and what the other tabs tell it they watch (their claims: a request a
  * tab started that the leader's history does not show yet, or one that could not be stored). The
  * leader's writes reach the other tabs' history as every write does; what it could not write
@@ -37,7 +37,7 @@ import {
   type PollEnvironment,
   type PollTarget,
 } from '@/utils/history-poller'
-import { TabLeader, type TabChannel, type TabLeaderEnvironment } from '@/utils/tab-leader'
+import { TabLeader, type TabChannel, type TabLeaderEnvironment } from '@/api/tab-leader'
 
 /** Announcements kept for the page (the newest last). */
 const MAX_ANNOUNCEMENTS = 20

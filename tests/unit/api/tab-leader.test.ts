@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { TabLeader } from '@/utils/tab-leader'
-import { FakeBus, FakeLocks } from '../api/support/tabs'
+import { TabLeader } from '@/api/tab-leader'
+import { FakeBus, FakeLocks } from './support/tabs'
 
 /** Lets the fake channel (setImmediate) and promise chains finish. */
 async function settle(): Promise<void> {

@@ -11,26 +11,12 @@
  * Free of Vue and of the browser's globals: the environment is given (tests use fakes).
  */
 
-/** The part of the Web Locks API used here (`navigator.locks`). */
-export interface TabLocks {
-  /**
-   * Whether two tabs may hold the lock at once for a moment (a lock kept over a BroadcastChannel,
-   * whose messages may come late): the later leader then steps down when it hears the other one.
-   */
-  readonly mayOverlap?: boolean
-  request(
-    name: string,
-    options: { signal?: AbortSignal },
-    callback: (lock: unknown) => Promise<void>,
-  ): Promise<unknown>
-}
+import type { ChannelLike, LockManagerLike } from './event-stream'
 
-/** The part of `BroadcastChannel` used here. */
-export interface TabChannel {
-  onmessage: ((event: MessageEvent) => void) | null
-  postMessage(message: unknown): void
-  close(): void
-}
+/** The locks a leader is chosen by: the browser's Web Locks, or the shared stream's stand-in. */
+export type TabLocks = LockManagerLike
+/** The channel between the tabs (the part of `BroadcastChannel` used here). */
+export type TabChannel = ChannelLike
 
 export interface TabLeaderEnvironment {
   /** `navigator.locks` (or a stand-in), or null: each tab then leads for itself. */
