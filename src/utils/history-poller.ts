@@ -238,7 +238,8 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
         if (this.started && this.deps.isVisible()) this.deps.onSuccess?.(env)
       } else {
         state.failures++
-        delay = Math.min(delay * 2 ** state.failures, MAX_BACKOFF_MS)
+        // A back-off never polls faster than the interval set, however long that is.
+        delay = Math.min(delay * 2 ** state.failures, Math.max(MAX_BACKOFF_MS, delay))
         this.deps.onFailure?.(env, failure, state.failures, delay)
       }
     } finally {
