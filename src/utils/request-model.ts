@@ -20,7 +20,7 @@ import {
   type SearchedRequest,
 } from './history-entry'
 import { attemptsLeft, parseApiDate, type RequestStatus } from './request-state'
-import { eventTimes, point, wholeSecond, type Span } from './request-times'
+import { eventTimes, point, wholeSecond, type EventTimes, type Span } from './request-times'
 
 export interface TimelineEvent {
   id: string
@@ -76,7 +76,10 @@ export interface RequestModel {
   estimated: boolean
   /**
    * The parameters the request was sent with are not known (started by another application and
-   * looked up): workflow 1 and its default waits are assumed for the estimates.
+   * looked up): workflow 1 and its default waits are assumed for the estimates. What depends on
+   * `pin_expiry` is then left not known: whether an event after the first brought a new PIN, when
+   * the current PIN expires (`pinExpiresAt` null), and so the attempts left if wrong codes came
+   * between the first event and the last.
    */
   paramsAssumed: boolean
 }
@@ -213,6 +216,21 @@ function attemptsFor(checks: readonly TimelineCheck[], pin: Span | null): number
   return attemptsLeft(checks, wholeSecond(pin.lo)) === most ? most : null
 }
 
+/**
+ * `times` for a request whose parameters are not known (`paramsAssumed`): whether a message or call
+ * after the first brought a new PIN depends on its `pin_expiry`, so it is not known, and the current
+ * PIN went out with one of them: no earlier than the first, no later than the last.
+ */
+function withPinsUnknown(times: EventTimes): EventTimes {
+  const count = times.at.length
+  if (count <= 1) return times
+  return {
+    at: times.at,
+    newPin: times.newPin.map((renewed, i) => (i === 0 ? renewed : null)),
+    pin: { lo: times.at[0] ?? -Infinity, hi: times.at[count - 1] ?? Infinity },
+  }
+}
+
 function build(
   requestId: string,
   environment: 'sandbox' | 'live',
@@ -222,17 +240,20 @@ function build(
   actions: KnownActions,
 ): RequestModel {
   const params = entry?.params ?? {}
+  // A start from this dashboard that left workflow_id out used the API's default (1).
+  const assumed = params.workflow_id === undefined && entry?.source !== 'started'
   const schedule = scheduleOf(params)
   const submittedAt = parseApiDate(s.dateSubmitted) ?? entry?.createdAt ?? null
   const first = parseApiDate(s.firstEventDate)
   const last = parseApiDate(s.lastEventDate)
-  const times = eventTimes(
+  const estimatedTimes = eventTimes(
     s.events.length,
     first ?? submittedAt,
     last,
     schedule,
     actions.triggeredAt ?? [],
   )
+  const times = assumed ? withPinsUnknown(estimatedTimes) : estimatedTimes
   const events: TimelineEvent[] = s.events.map((e, i) => ({
     id: e.id,
     type: String(e.type).toLowerCase() as EventType,
@@ -259,7 +280,8 @@ function build(
       if (next) nextEventAt = lastAt + (next.at - lastPlanned.at) * 1000
       expiresAt = lastAt + (schedule.expiresAt - lastPlanned.at) * 1000
     }
-    if (inProgress && pin !== null && pin.lo === pin.hi) {
+    // How long a PIN lasts is one of the parameters not known when they are assumed.
+    if (inProgress && !assumed && pin !== null && pin.lo === pin.hi) {
       pinExpiresAt = pinUsableUntil(pin.lo, schedule.pinExpiry, expiresAt)
     }
   }
@@ -292,8 +314,7 @@ function build(
     estimatedPrice: s.estimatedPrice,
     source,
     estimated: true,
-    // A start from this dashboard that left workflow_id out used the API's default (1).
-    paramsAssumed: params.workflow_id === undefined && entry?.source !== 'started',
+    paramsAssumed: assumed,
   }
 }
 
