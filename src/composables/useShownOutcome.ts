@@ -36,6 +36,11 @@ export interface ShownOutcomeSources {
   lostCheckFate: MaybeRefOrGetter<LostCheckFate>
   /** Whether the PIN field took back the code of the lost check (useLostCheckCode). */
   codeRestored: MaybeRefOrGetter<boolean>
+  /**
+   * Whether an action from this page is on its way: a request that ends meanwhile most likely ends
+   * by it (a third wrong code), and its own answer is about to say so. @default false
+   */
+  acting?: MaybeRefOrGetter<boolean>
 }
 
 /** What the answer to a lost check says once a read settled it. */
@@ -245,12 +250,15 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
 
   /**
    * The answer to the last action as it holds now: one given while the request was going on, that
-   * did not end it itself, no longer asks to act on it once a read shows it ended.
+   * did not end it itself, no longer asks to act on it once a read shows it ended (unless an action
+   * of this page is on its way, whose own answer comes next).
    */
   function outcomeNow(): ActionOutcome | null {
     const said = withNewPin()
     const m = toValue(sources.model)
     if (!said || !said.nextStep || said.statusChange || toValue(sources.gone) || !m) return said
+    // Its answer will say why it ended: saying "has since ended" first would say it twice.
+    if (toValue(sources.acting)) return said
     const before = statusAtAnswer()
     if (!isFinalStatus(m.status) || (before !== null && isFinalStatus(before))) return said
     return { ...said, nextStep: endedSinceNextStep(m.status, m.number) }

@@ -27,6 +27,7 @@ function page(model: RequestModel = requestModel()) {
     gone: ref<string | null>(null),
     lostCheckFate: ref<LostCheckFate>(null),
     codeRestored: ref(false),
+    acting: ref(false),
   }
   const shown = runComposable(() => useShownOutcome(sources))
   /** The answer to an action comes (the page learns of it before any read that follows). */
@@ -215,6 +216,20 @@ describe('useShownOutcome: the request ended after the answer came', () => {
     expect(p.shown.value?.nextStep).toBe(wrong.nextStep)
     await p.read({ status: 'EXPIRED', attemptsLeft: 0 })
     expect(p.shown.value).toMatchObject({ status: '16', title: wrong.title, nextStep: ENDED })
+  })
+
+  it('keeps the answer as it came while an action of the page is on its way: its own answer says why it ended', async () => {
+    const p = page()
+    const wrong = checkAnswer('16')
+    await p.answer(wrong)
+    p.acting.value = true
+    await p.read({ status: 'FAILED', attemptsLeft: 0 })
+    expect(p.shown.value).toEqual(wrong)
+    p.acting.value = false
+    await nextTick()
+    expect(p.shown.value?.nextStep).toBe(
+      'The request has since ended (FAILED): it can no longer be checked, cancelled or moved on. Start a new verification to +447700900123 if one is still needed.',
+    )
   })
 
   it('says it was verified elsewhere, with nothing more to do', async () => {
