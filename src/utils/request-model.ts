@@ -217,17 +217,33 @@ function attemptsFor(checks: readonly TimelineCheck[], pin: Span | null): number
 }
 
 /**
+ * How far a time of an event worked out here may be from the API's (a trigger's time on this
+ * browser's clock, the API's whole seconds).
+ */
+const EVENT_TIME_SLACK_MS = 3_000
+
+/**
  * `times` for a request whose parameters are not known (`paramsAssumed`): whether a message or call
- * after the first brought a new PIN depends on its `pin_expiry`, so it is not known, and the current
- * PIN went out with one of them: no earlier than the first, no later than the last.
+ * after the first brought a new PIN depends on its `pin_expiry`, so it is not known, but for those
+ * that went out sooner after the first than any PIN lasts (`pin_expiry` is at least 60 s): they
+ * resent it. The current PIN went out with one of them: no earlier than the first, no later than
+ * the last.
  */
 function withPinsUnknown(times: EventTimes): EventTimes {
   const count = times.at.length
-  if (count <= 1) return times
+  const first = times.at[0]
+  if (count <= 1 || first === null || first === undefined) return times
+  const shortest = LIMITS.pinExpiry.min * 1000 - EVENT_TIME_SLACK_MS
+  let resent = 0
+  while (resent + 1 < count) {
+    const at = times.at[resent + 1]
+    if (at === null || at === undefined || at - first >= shortest) break
+    resent++
+  }
   return {
     at: times.at,
-    newPin: times.newPin.map((renewed, i) => (i === 0 ? renewed : null)),
-    pin: { lo: times.at[0] ?? -Infinity, hi: times.at[count - 1] ?? Infinity },
+    newPin: times.newPin.map((renewed, i) => (i === 0 ? renewed : i <= resent ? false : null)),
+    pin: resent === count - 1 ? point(first) : { lo: first, hi: times.at[count - 1] ?? Infinity },
   }
 }
 

@@ -124,3 +124,25 @@ describe('looked up: one SMS at 0 s, seen at 320 s', () => {
     expect(expiredPinAdvice(model, at(320))).not.toBeNull()
   })
 })
+
+describe('looked up: an SMS at 0 s, calls at 20 s and 50 s', () => {
+  // No PIN lasts less than 60 s (pin_expiry is at least 60): both calls resent the SMS's PIN,
+  // whatever the request was sent with; only how long it lasts is not known.
+  const search = answer(['sms', 'tts', 'tts'], 50, [10, 30])
+
+  it('says the calls brought no new PIN and counts the attempts left', () => {
+    const model = fromSearch('live', search, lookedUp(), { triggeredAt: [at(20), at(50)] })
+    expect(model.events.map((e) => e.newPin)).toEqual([true, false, false])
+    expect(model.attemptsLeft).toBe(1)
+    expect(model.pinExpiresAt).toBeNull()
+  })
+})
+
+describe('looked up: an SMS at 0 s, a call at 20 s, a call at 200 s', () => {
+  const search = answer(['sms', 'tts', 'tts'], 200, [])
+
+  it('says the first call resent the PIN; the last may or may not have brought a new one', () => {
+    const model = fromSearch('live', search, lookedUp(), { triggeredAt: [at(20)] })
+    expect(model.events.map((e) => e.newPin)).toEqual([true, false, null])
+  })
+})
