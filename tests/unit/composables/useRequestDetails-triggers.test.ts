@@ -48,7 +48,7 @@ beforeEach(() => {
 afterEach(() => scope.stop())
 
 describe('a live request whose calls were triggered from this dashboard', () => {
-  // Workflow 1: the SMS at 0 s, both calls triggered at 11 s and 14 s (before the PIN expired):
+  // Workflow 1: the SMS at 0 s, both calls triggered at 11 s and 14 s (before any PIN can expire):
   // search lists three events with the times of the first and the last only.
   it('shows the first call at the time its trigger went out, and the PIN it sent again', async () => {
     vi.mocked(searchRequests).mockResolvedValue({
@@ -75,6 +75,7 @@ describe('a live request whose calls were triggered from this dashboard', () => 
     const events = details.model.value!.events
     expect(events.map((e) => e.at)).toEqual([at(0), at(11) + 100, at(14)])
     expect(events.map((e) => e.newPin)).toEqual([true, false, false])
-    expect(details.model.value!.pinExpiresAt).toBe(at(300))
+    // Not in this browser's history: its pin_expiry is not known, so neither is when the PIN expires.
+    expect(details.model.value!.pinExpiresAt).toBeNull()
   })
 })
