@@ -85,10 +85,15 @@ async function lookUp(ids: string[], environment: 'sandbox' | 'live' = 'sandbox'
   wrapper = mount(LookupView, { global: { plugins: [pinia, router] } })
   await wrapper.get('#lookup-ids').setValue(ids.join(' '))
   await wrapper.get('form').trigger('submit')
-  await vi.waitFor(async () => {
-    await flushPromises()
-    expect(wrapper!.get('[data-testid="lookup-outcome"]').text()).toMatch(/found/)
-  })
+  // The search and the sandbox reads go through the real API layer: the first look-up of the file
+  // also loads its modules, so it is given more than vi.waitFor's default second.
+  await vi.waitFor(
+    async () => {
+      await flushPromises()
+      expect(wrapper!.get('[data-testid="lookup-outcome"]').text()).toMatch(/found/)
+    },
+    { timeout: 5000 },
+  )
   return wrapper
 }
 
