@@ -1,10 +1,11 @@
 /**
- * The sandbox's accounts (`GET /__admin/accounts`), read once when a page opens, and which of them
+ * The sandbox's accounts (`GET /__admin/accounts`), read once when a page opens (or once `when`
+ * first holds), and which of them
  * the dashboard acts as: the proxy sends every sandbox call with the default account's key, so a
  * request of another account (a client using `sandbox-pin`, say) cannot be checked or cancelled
  * from the dashboard.
  */
-import { computed, ref, shallowRef, type ComputedRef, type Ref } from 'vue'
+import { computed, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue'
 import type { AdminAccount } from '@contract/admin'
 import { listAccounts } from '@/api/sandbox'
 
@@ -22,14 +23,26 @@ export interface SandboxAccounts {
   foreign(accountId: string): string | null
 }
 
-export function useSandboxAccounts(): SandboxAccounts {
+export interface SandboxAccountsOptions {
+  /** Read only once this first holds (a page that needs the accounts only sometimes). @default at once */
+  when?: () => boolean
+}
+
+export function useSandboxAccounts(options: SandboxAccountsOptions = {}): SandboxAccounts {
   const accounts = shallowRef<readonly AdminAccount[] | null>(null)
   const settled = ref(false)
-  listAccounts()
-    .then((answer) => (accounts.value = answer.accounts))
-    // Unknown accounts: every request is offered as before (the sandbox answers for itself).
-    .catch(() => (accounts.value = null))
-    .finally(() => (settled.value = true))
+  let asked = false
+  function read(): void {
+    asked = true
+    listAccounts()
+      .then((answer) => (accounts.value = answer.accounts))
+      // Unknown accounts: every request is offered as before (the sandbox answers for itself).
+      .catch(() => (accounts.value = null))
+      .finally(() => (settled.value = true))
+  }
+  const when = options.when
+  if (!when) read()
+  else watch(when, (now) => now && !asked && read(), { immediate: true })
 
   const dashboard = computed(() => accounts.value?.find((a) => a.is_default) ?? null)
 
