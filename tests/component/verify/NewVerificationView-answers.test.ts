@@ -2,35 +2,42 @@
  * The start flow on New verification with the real API layer (only `fetch` is replaced): how the
  * page reads unusual answers of the upstream — a numeric status, an answer without a status.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
 import { useRequestsStore } from '@/stores/requests'
-import { json, mountNewVerification, REQUEST_ID, stubDeskServer } from './support'
+import { json, useDeskServer } from '../support/desk-server'
+import { adminRequest, BLOCKER_ID, mountNewVerification, REQUEST_ID } from './support'
+import { clockAt, searchAnswer } from '../request/support'
 
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+const server = useDeskServer()
 
 let wrapper: VueWrapper
 let router: Router
 /** What the upstream answers to a start: body and HTTP status. */
 let startAnswer: { body: unknown; status: number }
-let starts: number
+/** The starts that reached the server, of either kind. */
+const starts = () => [
+  ...server.callsTo('POST', 'sandbox/verify/json'),
+  ...server.callsTo('POST', 'sandbox/verify/psd2/json'),
+]
 
 beforeEach(async () => {
-  starts = 0
   startAnswer = { body: { request_id: REQUEST_ID, status: '0' }, status: 200 }
-  stubDeskServer({
-    liveAvailable: true,
-    startPaths: ['/api/sandbox/verify/json', '/api/sandbox/verify/psd2/json'],
-    answerStart: () => {
-      starts++
-      return json(startAnswer.body, startAnswer.status)
-    },
-  })
+  server.on(
+    'GET',
+    'environments',
+    json({
+      environments: [
+        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'live', label: 'Live', available: true },
+      ],
+      default: 'sandbox',
+    }),
+  )
+  const answerStart = () => json(startAnswer.body, startAnswer.status)
+  server.on('POST', 'sandbox/verify/json', answerStart)
+  server.on('POST', 'sandbox/verify/psd2/json', answerStart)
   ;({ wrapper, router } = await mountNewVerification())
   await flushPromises()
 })
@@ -54,7 +61,9 @@ describe('a start answered "status": 0 as a number', () => {
   it('opens the request and puts it into history, with nothing left without an answer', async () => {
     startAnswer = { body: { request_id: REQUEST_ID, status: 0 }, status: 200 }
     await startTo('+447700900123')
-    expect(starts).toBe(1)
+    expect(starts().map((c) => [c.path, (c.body as Record<string, string>).number])).toEqual([
+      ['sandbox/verify/json', '447700900123'],
+    ])
     expect(router.currentRoute.value.fullPath).toBe(`/requests/${REQUEST_ID}`)
     expect(useRequestsStore().byId(REQUEST_ID)).toMatchObject({
       number: '447700900123',
@@ -92,7 +101,7 @@ describe('a start answered without a status', () => {
     await payee.setValue('Shop')
     await wrapper.get('#amount').setValue('48.00')
     await startTo('+447700900123')
-    expect(starts).toBe(1)
+    expect(starts().map((c) => c.path)).toEqual(['sandbox/verify/psd2/json'])
     expect(wrapper.get('[role="alert"] h2').text()).toBe('The start may have gone out')
     expect(unanswered()).toHaveLength(1)
   })
@@ -131,9 +140,14 @@ describe('a start answered a Verify answer with an HTTP error status', () => {
   })
 
   it('HTTP 409 status 10: a verification already in progress, not a refusal of the server', async () => {
+    // The panel of the request named reads it from the sandbox.
+    const blocker = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    server.on('GET', 'sandbox/__admin/requests', json({ requests: [blocker], total: 1 }))
+    server.on('GET', 'sandbox/__admin/clock', json(clockAt(Date.now())))
+    server.on('GET', 'sandbox/verify/search/json', json(searchAnswer(BLOCKER_ID)))
     startAnswer = {
       body: {
-        request_id: 'b'.repeat(32),
+        request_id: BLOCKER_ID,
         status: '10',
         error_text: 'Concurrent verifications to the same number are not allowed',
       },
