@@ -34,6 +34,7 @@ export interface AdminRequest {
   brand: string
   sender_id: string
   payee: string
+  /** A PSD2 payment in euros and cents, as its messages state it (`12.5` is `12.50`). */
   amount: string
   lg: string
   workflow_id: number

@@ -205,7 +205,18 @@ const TRUNK_MARK = /\(\s*0\s*\)/g
 /** The separators a written number may hold (global: for `replace`). */
 export const FORMATTING = /[\s\-.()/]/g
 const SIGNED_INTEGER = /^-?[0-9]+$/
-const DECIMAL = /^[0-9]+(\.[0-9]+)?$/
+/**
+ * A PSD2 `amount` as text: digits, an optional fraction, an optional exponent (`1e3`, `1.0E7`,
+ * `1e+21`). The spec declares `amount` a number (`type: number`, `format: float`): in a form or a
+ * query a number is written as its text, and the official SDKs write a float the way their
+ * language prints one (Java's `Double.toString` gives `1.0E7` for ten million, Python's `str` gives
+ * `1e+16`, JavaScript's `String` gives `1e+21`), so an exponent is part of a number's text, as it is
+ * in a JSON body.
+ */
+const NUMBER_TEXT = /^([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/
+
+/** Cents in one euro: a payment in euros is written with two decimals. */
+const CENT_DIGITS = 2
 
 /**
  * Text parameters shown in a message, whose value is no value when it is blank after trimming
@@ -287,6 +298,43 @@ export function hasUnshowableCharacters(value: string): boolean {
 function textError(param: string, value: string, max: number): ParamError | null {
   if (characterCount(value) > max) return invalid(param, ERROR_TEXTS.paramTooLong(param))
   return hasUnshowableCharacters(value) ? invalid(param) : null
+}
+
+/**
+ * A PSD2 `amount` as the payment in euros and cents the payer confirms (`12.5` is `12.50`, `1e3`
+ * is `1000.00`, `48` is `48.00`), or `null` when it is no such payment: not a number (see
+ * `NUMBER_TEXT`; no sign, no bare `.5`), not finite, or under half a cent (`0`, `0.004`).
+ *
+ * The spec says only that `amount` is "the decimal amount of the payment to be confirmed, in
+ * Euros", a float, with the example `48.00`; it sets no limit and no number of decimals, and the
+ * API's answer to `12.345` is not documented. A float has no digits "as sent": the same number
+ * arrives as `48`, `48.0` (Java) or `48.00`, as `1e3` or `1000`, as `12.345` or, computed in
+ * binary, `0.30000000000000004` (Python, Java and JSON write 0.1 + 0.2 so), and the API takes
+ * them from the official SDKs. So the amount is taken as a number of euros and written as money,
+ * in cents: rounded to the nearest cent, half a cent up, on the decimal digits sent (`12.345` is
+ * `12.35`, never the binary float's `12.34`). Refusing more than two decimals would refuse
+ * ordinary calls of those SDKs; writing them as sent would show a payer a sum no payment has.
+ */
+export function euroAmount(value: string): string | null {
+  const match = NUMBER_TEXT.exec(value)
+  if (!match) return null
+  // Past the float range (`1e400`) is no number; `1e-400` is zero, below.
+  if (!Number.isFinite(Number(value))) return null
+  const [, whole = '', fraction = '', exponent = '0'] = match
+  const digits = BigInt(whole + fraction)
+  // The value is `digits` × 10^(exponent − fraction digits); in cents, shifted by two more.
+  const shift = Number(exponent) - fraction.length + CENT_DIGITS
+  let cents: bigint
+  if (shift >= 0) {
+    cents = digits * 10n ** BigInt(shift)
+  } else {
+    const unit = 10n ** BigInt(-shift)
+    cents = digits / unit
+    if ((digits % unit) * 2n >= unit) cents += 1n
+  }
+  if (cents === 0n) return null
+  const text = cents.toString().padStart(CENT_DIGITS + 1, '0')
+  return `${text.slice(0, -CENT_DIGITS)}.${text.slice(-CENT_DIGITS)}`
 }
 
 /** Whether a value is a two-letter country code (any case). */
@@ -391,7 +439,7 @@ export function fieldError(
     case 'payee':
       return textError(param, value, LIMITS.payeeMaxLength)
     case 'amount':
-      return DECIMAL.test(value) && Number(value) > 0 ? null : invalid(param)
+      return euroAmount(value) === null ? invalid(param) : null
     case 'code_length':
       if (!SIGNED_INTEGER.test(value)) return invalid(param)
       return Number(value) === 4 || Number(value) === 6

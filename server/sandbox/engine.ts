@@ -13,6 +13,7 @@ import {
   SANDBOX_CURRENCY,
   WORKFLOWS,
   effectivePinExpiry,
+  euroAmount,
   formatPrice,
   normalizeNumber,
   priceFor,
@@ -708,7 +709,8 @@ export class Engine {
       brand: psd2 ? '' : (p.brand as string),
       senderId: psd2 ? '' : givenText('sender_id', p.sender_id),
       payee: psd2 ? (p.payee as string) : '',
-      amount: psd2 ? (p.amount as string) : '',
+      // The payment in euros and cents (`12.5` is `12.50`): what the payer confirms.
+      amount: psd2 ? (euroAmount(p.amount as string) ?? '') : '',
       // No lg (or an empty one): the language of the number's country, as the API does.
       lg: p.lg ? internLanguage(p.lg) : languageOfNumber(number, psd2 ? 'psd2' : 'request'),
       workflow,

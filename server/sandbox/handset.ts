@@ -4,7 +4,7 @@
  * French, Spanish, Italian, Portuguese and Dutch; other languages get English with their `lg` kept.
  */
 import type { EventType, HandsetMessage } from '../../contract/index.ts'
-import { normalizeNumber } from '../../contract/index.ts'
+import { euroAmount, normalizeNumber } from '../../contract/index.ts'
 
 export type Language = 'en' | 'de' | 'fr' | 'es' | 'it' | 'pt' | 'nl'
 
@@ -269,14 +269,15 @@ function validity(seconds: number, language: Language): string {
 }
 
 /**
- * An amount as a language writes it: the digits sent, with that language's decimal separator
- * (`12.50` is `12,50` in German, French, Spanish, Italian, Portuguese and Dutch), the currency
- * after it as the texts have it. The reference gives no PSD2 message text, so this follows how
- * each language writes a sum of money; the digits are kept as sent (no rounding, no grouping), as
- * the payer confirms that sum.
+ * An amount as a language writes it: the payment in euros and cents (`euroAmount`: `12.5` is
+ * `12.50`, `12.345` is `12.35`), with that language's decimal separator (`12,50` in German,
+ * French, Spanish, Italian, Portuguese and Dutch), the currency after it as the texts have it, no
+ * grouping. The reference gives no PSD2 message text, so this follows how each language writes a
+ * sum of money. An amount that is no payment (none is kept) is written as it is.
  */
 export function writtenAmount(amount: string, decimal: string): string {
-  return decimal === '.' ? amount : amount.replace('.', decimal)
+  const money = euroAmount(amount) ?? amount
+  return decimal === '.' ? money : money.replace('.', decimal)
 }
 
 export interface MessageInput {
@@ -304,7 +305,7 @@ export function messageText(input: MessageInput): { text: string; language: Lang
     validity: validity(input.pinExpiry, language),
     payee: input.payee,
     amount: writtenAmount(input.amount, p.decimal),
-    euros: Number(input.amount),
+    euros: Number(euroAmount(input.amount) ?? input.amount),
     spoken: spellPin(input.pin, language),
   }
   const text =

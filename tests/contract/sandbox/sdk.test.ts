@@ -174,8 +174,9 @@ describe('official @vonage/server-sdk against the sandbox', () => {
     const [msg] = await messages(sb.base, id)
     expect(msg?.number).toBe(number)
     const pin = await pinOf(sb.base, id)
-    // The amount as the PSD2 message shows it: in EUR, next to the payee, before the PIN.
-    expect(msg?.text).toContain(`the payment of 42 EUR to Acme Shop is: ${pin}.`)
+    // The amount as the PSD2 message shows it: euros and cents (the JSON number 42 is 42.00), in
+    // EUR, next to the payee, before the PIN.
+    expect(msg?.text).toContain(`the payment of 42.00 EUR to Acme Shop is: ${pin}.`)
     const check = (await vonage.verify.check(id, pin)) as Result
     expect(check.status).toBe('0')
   })

@@ -98,20 +98,20 @@ describe('handset texts', () => {
     )
     expect(
       messageText(input({ psd2: true, payee: 'Shop', amount: '5', channel: 'tts' })).text,
-    ).toContain('5 euros to Shop')
+    ).toContain('5.00 euros to Shop')
   })
 
   it('a call says one euro in the singular, in every language that inflects it', () => {
     const spoken = (amount: string, lg: string) =>
       messageText(input({ psd2: true, payee: 'Shop', amount, lg, channel: 'tts' })).text
-    expect(spoken('1', 'en-gb')).toContain('payment of 1 euro to Shop')
+    expect(spoken('1', 'en-gb')).toContain('payment of 1.00 euro to Shop')
     expect(spoken('1.00', 'en-gb')).toContain('payment of 1.00 euro to Shop')
-    expect(spoken('1.5', 'en-gb')).toContain('payment of 1.5 euros to Shop')
-    expect(spoken('1', 'es-es')).toContain('pago de 1 euro a Shop')
-    expect(spoken('2', 'es-es')).toContain('pago de 2 euros a Shop')
-    expect(spoken('1', 'pt-pt')).toContain('pagamento de 1 euro a Shop')
-    expect(spoken('1.5', 'fr-fr')).toContain('paiement de 1,5 euro à Shop')
-    expect(spoken('2', 'fr-fr')).toContain('paiement de 2 euros à Shop')
+    expect(spoken('1.5', 'en-gb')).toContain('payment of 1.50 euros to Shop')
+    expect(spoken('1', 'es-es')).toContain('pago de 1,00 euro a Shop')
+    expect(spoken('2', 'es-es')).toContain('pago de 2,00 euros a Shop')
+    expect(spoken('1', 'pt-pt')).toContain('pagamento de 1,00 euro a Shop')
+    expect(spoken('1.5', 'fr-fr')).toContain('paiement de 1,50 euro à Shop')
+    expect(spoken('2', 'fr-fr')).toContain('paiement de 2,00 euros à Shop')
   })
 })
 
@@ -137,10 +137,12 @@ describe('PSD2 amounts as each language writes them', () => {
     expect(psd2('en-gb', 'sms')).toContain('payment of 12.50 EUR to Shop')
   })
 
-  it('keeps the digits sent: no rounding, no grouping, a whole amount as it is', () => {
-    expect(psd2('de-de', 'sms', '1234.567')).toContain('Zahlung von 1234,567 EUR an')
-    expect(psd2('de-de', 'sms', '48')).toContain('Zahlung von 48 EUR an')
+  it('writes euros and cents: rounded to the cent, no grouping, a whole amount with ,00', () => {
+    expect(psd2('de-de', 'sms', '1234.567')).toContain('Zahlung von 1234,57 EUR an')
+    expect(psd2('en-gb', 'sms', '12.345')).toContain('payment of 12.35 EUR to')
+    expect(psd2('de-de', 'sms', '48')).toContain('Zahlung von 48,00 EUR an')
     expect(psd2('de-de', 'tts', '1.00')).toContain('Zahlung von 1,00 Euro an')
+    expect(psd2('en-gb', 'tts', '1e3')).toContain('payment of 1000.00 euros to')
   })
 })
 
