@@ -8,22 +8,24 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { AdminRequest } from '@contract/admin'
-import { checkCode, searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { answerReads, apiCall, requestRouter } from './support'
+import { json, useDeskServer } from '../support/desk-server'
+import { apiCall, requestRouter, serveRequest, type ServedRequest } from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
 
 const ID = 'f'.repeat(32)
 let t0 = 0
 let wrapper: VueWrapper | null = null
+let served: ServedRequest
 
+/** Opens the page of the sandbox request `admin` in the document, its event stream open. */
 async function mountAttached(admin: AdminRequest): Promise<VueWrapper> {
-  vi.mocked(getAdminRequest).mockResolvedValue(admin)
+  served.admin = admin
   const pinia = createPinia()
   setActivePinia(pinia)
   const router = await requestRouter()
@@ -35,14 +37,14 @@ async function mountAttached(admin: AdminRequest): Promise<VueWrapper> {
     attachTo: document.body,
   })
   await flushPromises()
+  await server.stream.open()
   return wrapper
 }
 
-/** What the sandbox's event stream pushes about the request (another client, the clock). */
+/** The request changes in the sandbox (another client, the clock): its event stream says so. */
 async function pushed(admin: AdminRequest): Promise<void> {
-  const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-  onEvent({ type: 'request', data: admin })
-  await flushPromises()
+  served.admin = admin
+  await server.stream.push('request', admin)
 }
 
 const el = (selector: string) => wrapper!.get(selector).element as HTMLElement
@@ -55,8 +57,7 @@ beforeEach(() => {
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
   vi.setSystemTime(t0 + 10_000)
-  answerReads({ getClock, searchRequests }, ID, t0)
-  vi.mocked(openSandboxEvents).mockClear()
+  served = serveRequest(server, ID, t0)
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -129,17 +130,23 @@ describe('request page: a control turned off from elsewhere while it has the foc
   })
 
   it('after a wrong code, an expiry later moves the focus to the reason, not to that old answer', async () => {
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '16',
-      error_text: 'The code provided does not match the expected value',
-    })
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0))
+    server.on(
+      'POST',
+      'sandbox/verify/check/json',
+      json({
+        request_id: ID,
+        status: '16',
+        error_text: 'The code provided does not match the expected value',
+      }),
+    )
     await mountAttached(adminRequest(ID, t0))
     el('#pin-code').focus()
     await wrapper!.get('#pin-code').setValue('1111')
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()
+    expect(server.callsTo('POST', 'sandbox/verify/check/json').map((c) => c.body)).toEqual([
+      { request_id: ID, code: '1111' },
+    ])
     expect(document.activeElement).toBe(el('#pin-code'))
     expect(el('#action-outcome').textContent).toContain('Status 16')
     await pushed(expired())
@@ -165,8 +172,12 @@ describe('request page: the toggle listing the sandbox admin calls', () => {
       )
     }
     await flushPromises()
+    // The page's own calls are listed too: the search that looked the request up, and (once
+    // toggled) its reads of the request from the sandbox's admin API.
+    const searches = server.callsTo('GET', 'sandbox/verify/search/json').length
+    const reads = server.callsTo('GET', 'sandbox/__admin/requests').length
     const listed = () => wrapper!.findAll('ul.calls > li')
-    expect(listed()).toHaveLength(1)
+    expect(listed()).toHaveLength(1 + searches)
 
     const toggle = wrapper!.get('input[type="checkbox"]')
     expect(toggle.element.closest('label')?.textContent).toContain(
@@ -174,8 +185,8 @@ describe('request page: the toggle listing the sandbox admin calls', () => {
     )
     ;(toggle.element as HTMLInputElement).focus()
     await toggle.setValue(true)
-    expect(listed()).toHaveLength(4)
-    // Every call listed, the three it added too, comes after the toggle: the list grows below it.
+    expect(listed()).toHaveLength(1 + searches + 3 + reads)
+    // Every call listed, every admin call it added too, comes after the toggle: the list grows below it.
     for (const item of listed()) {
       expect(
         toggle.element.compareDocumentPosition(item.element) & Node.DOCUMENT_POSITION_FOLLOWING,

@@ -14,7 +14,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { VerificationRequest } from '@contract/types'
-import type { AdminRequest } from '@contract/admin'
+import type { AdminClock, AdminRequest } from '@contract/admin'
 import type { ApiCall } from '@/api/client'
 import type { RequestModel } from '@/utils/request-model'
 import type { HistoryPatch } from '@/stores/requests'
@@ -22,6 +22,7 @@ import type { getClock, openSandboxEvents, SandboxEvent } from '@/api/sandbox'
 import type { searchRequests } from '@/api/verify'
 // Plain values only (no app module): see above.
 import { requestModel } from '../../unit/composables/support'
+import { json, type DeskCall, type DeskServer } from '../support/desk-server'
 
 /** A mocked API function that fails until a test says what it answers. */
 function unexpected(name: string) {
@@ -207,6 +208,40 @@ export function answerReads(
     missing: [],
   })
 }
+
+/** What the sandbox's admin API answers to a look-up of request `id` when it holds `held`. */
+export function adminLookup(call: DeskCall, held: AdminRequest | null): Response {
+  const requests = held && held.request_id === call.query.request_id ? [held] : []
+  return json({ requests, total: requests.length })
+}
+
+/** What a stub desk server holds of one request, as a test changes it (see `serveRequest`). */
+export interface ServedRequest {
+  /** What the sandbox's admin API holds of the request (null: nothing). */
+  admin: AdminRequest | null
+  /** The sandbox clock's answer. */
+  clock: AdminClock
+}
+
+/**
+ * Has `server` answer the page's reads of request `id` as of `nowMs`: the sandbox's admin API
+ * looks it up in what `served.admin` holds (at first nothing), its clock answers `served.clock`
+ * (there, unmoved), its accounts are the sandbox's own (`SANDBOX_ACCOUNTS`), and search finds the
+ * request in progress (`searchAnswer(id)`). A test changes what `served` holds, or answers a route
+ * otherwise with `server.on`.
+ */
+export function serveRequest(server: DeskServer, id: string, nowMs: number): ServedRequest {
+  const served: ServedRequest = { admin: null, clock: clockAt(nowMs) }
+  server.on('GET', 'sandbox/__admin/requests', (call) => adminLookup(call, served.admin))
+  server.on('GET', 'sandbox/__admin/clock', () => json(served.clock))
+  server.on('GET', 'sandbox/__admin/accounts', json(SANDBOX_ACCOUNTS))
+  server.on('GET', 'sandbox/verify/search/json', json(searchAnswer(id)))
+  server.on('GET', 'live/verify/search/json', json(searchAnswer(id)))
+  return served
+}
+
+/** What Verify's search answers for request ids it does not know: status 101. */
+export const NOT_FOUND = { status: '101', error_text: 'No response found' }
 
 /**
  * A finished (verified) sandbox request's model as the summary shows it: the composables' request
