@@ -39,9 +39,9 @@ export interface AdminRequest {
   lg: string
   workflow_id: number
   /**
-   * The request's code length: `code_length` as sent (4 when not sent), except for a test number,
-   * whose fixed PIN (4 to 10 digits) is sent as it is whatever `code_length` says: the length of
-   * that PIN. A custom `pin_code` keeps the `code_length` sent, so its `pin` may differ in length.
+   * The request's code length: `code_length` as sent (4 when not sent), except for a PIN sent as
+   * it is whatever `code_length` says, a custom `pin_code` (4 to 10 characters) or a test number's
+   * fixed PIN (4 to 10 digits): the length of that PIN, in characters.
    */
   code_length: number
   pin_expiry: number
