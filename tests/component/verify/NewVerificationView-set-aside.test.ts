@@ -3,40 +3,19 @@
  * "Undo: restore what you had typed", kept through a reload like the draft, until restored or
  * discarded; a restore sets aside what the form held in its turn.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import { getEnvironments, startVerification } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
-import {
-  fillField,
-  mountNewVerification,
-  REQUEST_ID,
-  SANDBOX_ONLY,
-  sendUnansweredStart,
-} from './support'
+import { json, useDeskServer } from '../support/desk-server'
+import { fillField, mountNewVerification, REQUEST_ID } from './support'
+import { answerEnvironments, paramsOf, sendUnansweredStart, startPath } from './desk-support'
 
-vi.mock('@/api/verify', () => ({
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  startPsd2: vi.fn(() => Promise.reject(new Error('unexpected startPsd2 call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  getEnvironments: vi.fn(),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
-
-const start = vi.mocked(startVerification)
+const server = useDeskServer()
 
 let wrapper: VueWrapper
 
 beforeEach(async () => {
-  vi.mocked(getEnvironments).mockResolvedValue(SANDBOX_ONLY)
-  start.mockReset()
+  answerEnvironments(server)
   ;({ wrapper } = await mountNewVerification())
   await flushPromises()
 })
@@ -55,7 +34,7 @@ const UNDO_SECOND = `Undo: restore what you had typed (${SECOND})`
 
 /** A start to +447700900501 for FirstCo got no answer; then SecondCo's customer is typed. */
 async function unansweredThenNewCustomer(): Promise<void> {
-  await sendUnansweredStart(wrapper, start, '+447700900501', 'FirstCo')
+  await sendUnansweredStart(server, wrapper, '+447700900501', 'FirstCo')
   expect(wrapper.find('[data-test="unanswered-start"]').exists()).toBe(true)
   await fill('number', '+447700900777')
   await fill('brand', 'SecondCo')
@@ -117,13 +96,12 @@ describe('"Send again" over a form holding something else', () => {
     await unansweredThenNewCustomer()
     await button('Send again to +447700900501').trigger('click')
     await flushPromises()
-    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), json({ status: '0', request_id: REQUEST_ID }))
     await wrapper.get('form[aria-label="New verification"]').trigger('submit')
     await flushPromises()
-    expect(start).toHaveBeenLastCalledWith(
-      'sandbox',
-      expect.objectContaining({ number: '447700900501', brand: 'FirstCo' }),
-    )
+    const starts = server.callsTo('POST', startPath())
+    expect(starts).toHaveLength(2)
+    expect(paramsOf(starts.at(-1))).toMatchObject({ number: '447700900501', brand: 'FirstCo' })
 
     // Back on New verification: the form starts empty, SecondCo's customer is one press away.
     await reload()
@@ -147,7 +125,7 @@ describe('"Send again" over a form holding something else', () => {
   })
 
   it('sets nothing aside when the form was empty: the notice is as before', async () => {
-    await sendUnansweredStart(wrapper, start, '+447700900501', 'FirstCo')
+    await sendUnansweredStart(server, wrapper, '+447700900501', 'FirstCo')
     // Typed back to what it was: the form holds nothing of its own (the brand default aside).
     await fill('number', '')
     await fill('brand', 'Verify Desk')
