@@ -6,25 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { getActivePinia } from 'pinia'
 import type { Router } from 'vue-router'
-import { getEnvironments, startVerification } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
 import NewVerificationView from '@/views/NewVerificationView.vue'
-import { fillField, mountNewVerification, SANDBOX_ONLY, sendUnansweredStart } from './support'
+import { useDeskServer } from '../support/desk-server'
+import { fillField, mountNewVerification } from './support'
+import { answerEnvironments, sendUnansweredStart } from './desk-support'
 
-vi.mock('@/api/verify', () => ({
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  startPsd2: vi.fn(() => Promise.reject(new Error('unexpected startPsd2 call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  getEnvironments: vi.fn(),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+const server = useDeskServer()
 
 const SET_ASIDE_KEY = 'verify-desk:new-verification-set-aside'
 const UNDO_SECOND = 'Undo: restore what you had typed (+447700900777 · SecondCo)'
@@ -32,8 +20,7 @@ let wrapper: VueWrapper
 let router: Router
 
 beforeEach(async () => {
-  vi.mocked(getEnvironments).mockResolvedValue(SANDBOX_ONLY)
-  vi.mocked(startVerification).mockReset()
+  answerEnvironments(server)
   ;({ wrapper, router } = await mountNewVerification())
   await flushPromises()
   const setItem = Storage.prototype.setItem
@@ -56,7 +43,7 @@ afterEach(async () => {
 
 describe('what "Send again" set aside, with the storage full', () => {
   it('is still offered after leaving the page and coming back', async () => {
-    await sendUnansweredStart(wrapper, vi.mocked(startVerification), '+447700900501', 'FirstCo')
+    await sendUnansweredStart(server, wrapper, '+447700900501', 'FirstCo')
     await fillField(wrapper, 'number', '+447700900777')
     await fillField(wrapper, 'brand', 'SecondCo')
     await wrapper.get('button[aria-label="Send again to +447700900501"]').trigger('click')
