@@ -14,13 +14,11 @@ import { useWatchStore } from '@/stores/watch'
 import NewVerificationView from '@/views/NewVerificationView.vue'
 import AppStartNotices from '@/components/app/AppStartNotices.vue'
 import AppLiveStatus from '@/components/app/AppLiveStatus.vue'
-import { fillField, json, REQUEST_ID, stubDeskServer } from './support'
+import { json, useDeskServer } from '../support/desk-server'
+import { fillField, REQUEST_ID } from './support'
+import { answerEnvironments, startPath, startTimedOut } from './desk-support'
 
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+const server = useDeskServer()
 
 /** The answers to starts, held until released. */
 let held: ((response: Response) => void)[]
@@ -40,11 +38,8 @@ beforeEach(async () => {
   sessionStorage.clear()
   held = []
   slowPage = new Promise((resolve) => (loadSlowPage = () => resolve(OtherRequest)))
-  stubDeskServer({
-    liveAvailable: false,
-    startPaths: ['/api/sandbox/verify/json'],
-    answerStart: () => new Promise<Response>((resolve) => held.push(resolve)),
-  })
+  answerEnvironments(server)
+  server.on('POST', startPath(), () => new Promise<Response>((resolve) => held.push(resolve)))
   const pinia = createPinia()
   setActivePinia(pinia)
   // The announcer's own polling is not what is tested here.
@@ -84,6 +79,7 @@ async function sendStart(number: string, brand = 'Live Shop') {
   await wrapper.get('form[aria-label="New verification"]').trigger('submit')
   await flushPromises()
   expect(held).toHaveLength(1)
+  expect(server.callsTo('POST', startPath()), 'the start is sent once').toHaveLength(1)
 }
 
 /** Leaves for another request's page and types into its code field. */
@@ -142,23 +138,13 @@ describe('a start answered after the user left New verification', () => {
     await router.push('/')
     await flushPromises()
     expect((wrapper.get('#number').element as HTMLInputElement).value).toBe('')
+    expect(server.callsTo('POST', startPath()), 'nothing sent again').toHaveLength(1)
   })
 
   it('may have gone out: says it on the page the user is on, and New verification still lists it', async () => {
     await sendStart('+447700900123')
     await leaveAndType()
-    await answer(
-      json(
-        {
-          error: {
-            code: 'upstream_timeout',
-            delivery: 'maybe',
-            message: 'Vonage did not answer within 15 s. The call may still have been processed.',
-          },
-        },
-        504,
-      ),
-    )
+    await answer(startTimedOut())
     expect(router.currentRoute.value.fullPath).toBe(`/requests/${OTHER_ID}`)
     expect(said()).toContain('The start to +447700900123 on Sandbox got no answer:')
     expect(said()).toContain('(upstream_timeout)')
@@ -184,6 +170,7 @@ describe('a start answered after the user left New verification', () => {
       .get('button[aria-label="Dismiss the notice about +447700900123"]')
       .trigger('click')
     expect(notices()).toHaveLength(0)
+    expect(server.callsTo('POST', startPath()), 'nothing sent again').toHaveLength(1)
   })
 
   it('refused: says the status, and the form on New verification still holds what was typed', async () => {
