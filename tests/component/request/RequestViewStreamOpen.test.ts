@@ -4,22 +4,34 @@
  * clock or checks a code) is not pushed, so it is read again once the stream opens; and a read
  * answered after the stream told of something newer never takes the page back.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { AdminClock, AdminRequest } from '@contract/admin'
-import { searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
+import { openSandboxEvents } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountOnAnyPath, sandboxStream, startedEntry } from './support'
+import { json, useDeskServer, type DeskAnswer } from '../support/desk-server'
+import {
+  adminLookup,
+  clockAt,
+  mountOnAnyPath,
+  NOT_FOUND,
+  serveRequest,
+  startedEntry,
+  type ServedRequest,
+} from './support'
 import { deferred } from '../../support/deferred'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
+const ADMIN = 'sandbox/__admin/requests'
+const CLOCK = 'sandbox/__admin/clock'
 
 const ID = 'e'.repeat(32)
 let wrapper: VueWrapper | null = null
+let served: ServedRequest
 
 /** A sandbox request (workflow 6, 60 s PIN) submitted at `submittedAt`; `patch` changes it. */
 function request(submittedAt: number, patch: Partial<AdminRequest> = {}): AdminRequest {
@@ -38,6 +50,22 @@ function movedClock(offset_ms: number): AdminClock {
 }
 
 /**
+ * The next read of `path` is held until the test answers it (`resolve` with what the sandbox then
+ * held); the reads after it get what the sandbox holds when they arrive.
+ */
+function holdNextRead<T>(path: typeof ADMIN | typeof CLOCK) {
+  const held = deferred<T>()
+  const now: DeskAnswer =
+    path === ADMIN ? (call) => adminLookup(call, served.admin) : () => json(served.clock)
+  const answer: DeskAnswer = (call) =>
+    held.promise.then((value) =>
+      path === ADMIN ? adminLookup(call, value as AdminRequest | null) : json(value),
+    )
+  server.on('GET', path, answer, now)
+  return held
+}
+
+/**
  * Opens the request page of a sandbox request history holds; its first reads are left on their
  * way (the test answers them).
  */
@@ -48,13 +76,9 @@ async function openPage(): Promise<void> {
   wrapper = await mountOnAnyPath(pinia, ID)
 }
 
-/** The page's event stream, driven by the test (`open`, `push`). */
-const stream = () => sandboxStream(openSandboxEvents)
-
 /** Opens the page with its first read of the request held: the returned read answers it. */
 async function openWithFirstReadHeld() {
-  const firstRead = deferred<AdminRequest | null>()
-  vi.mocked(getAdminRequest).mockReturnValueOnce(firstRead.promise)
+  const firstRead = holdNextRead<AdminRequest | null>(ADMIN)
   await openPage()
   await flushPromises()
   return firstRead
@@ -63,13 +87,11 @@ async function openWithFirstReadHeld() {
 const status = () => wrapper!.get('.summary .status').attributes('data-status')
 const cancelButton = () => wrapper!.get('#cancel').element as HTMLButtonElement
 const attemptsLeft = () => wrapper!.get('[data-test="attempts-left"]').text()
+const adminReads = () => server.callsTo('GET', ADMIN)
 
 beforeEach(() => {
   localStorage.clear()
-  vi.mocked(openSandboxEvents).mockClear()
-  vi.mocked(getAdminRequest).mockReset()
-  vi.mocked(getClock).mockReset().mockResolvedValue(movedClock(0))
-  vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [], missing: [] })
+  served = serveRequest(server, ID, Date.now())
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -80,18 +102,16 @@ afterEach(async () => {
 describe('request page: what changes between its first read and its event stream opening', () => {
   it('the clock moved 31 s on by another client is shown once the stream opens: Cancel becomes available', async () => {
     const submittedAt = Date.now()
-    const firstRead = deferred<AdminRequest | null>()
-    const firstClock = deferred<AdminClock>()
-    vi.mocked(getAdminRequest).mockReturnValueOnce(firstRead.promise)
-    vi.mocked(getClock).mockReturnValueOnce(firstClock.promise)
-    vi.mocked(getAdminRequest).mockResolvedValue(request(submittedAt))
+    served.admin = request(submittedAt)
+    const firstRead = holdNextRead<AdminRequest | null>(ADMIN)
+    const firstClock = holdNextRead<AdminClock>(CLOCK)
     await openPage()
     await flushPromises()
     // The first reads have gone out; the clock is moved on; then the stream opens (no event
     // tells of a move made before it was open), and only then do the first reads answer.
-    expect(vi.mocked(getAdminRequest)).toHaveBeenCalledTimes(1)
-    vi.mocked(getClock).mockResolvedValue(movedClock(31_000))
-    await stream().open()
+    expect(adminReads()).toHaveLength(1)
+    served.clock = movedClock(31_000)
+    await server.stream.open()
     firstRead.resolve(request(submittedAt))
     firstClock.resolve(movedClock(0))
     await flushPromises()
@@ -105,9 +125,8 @@ describe('request page: what changes between its first read and its event stream
     const submittedAt = Date.now() - 10_000
     const firstRead = await openWithFirstReadHeld()
 
-    const checked = request(submittedAt, { attempts_left: 2 })
-    vi.mocked(getAdminRequest).mockResolvedValue(checked)
-    await stream().open()
+    served.admin = request(submittedAt, { attempts_left: 2 })
+    await server.stream.open()
     firstRead.resolve(request(submittedAt))
     await flushPromises()
 
@@ -118,10 +137,11 @@ describe('request page: what changes between its first read and its event stream
     const submittedAt = Date.now() - 40_000
     const firstRead = await openWithFirstReadHeld()
 
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      request(submittedAt, { status: 'SUCCESS', finalized_at: new Date().toISOString() }),
-    )
-    await stream().open()
+    served.admin = request(submittedAt, {
+      status: 'SUCCESS',
+      finalized_at: new Date().toISOString(),
+    })
+    await server.stream.open()
     firstRead.resolve(request(submittedAt))
     await flushPromises()
 
@@ -130,35 +150,38 @@ describe('request page: what changes between its first read and its event stream
   })
 
   it('reads the request once when its event stream is open already', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(request(Date.now() - 40_000))
-    // An open stream says so at once (in a microtask) to a new subscriber, before the page's
-    // first reads have gone out (they wait for history to be ready).
-    vi.mocked(openSandboxEvents).mockImplementationOnce((_onEvent, _onError, onOpen) => {
-      queueMicrotask(() => onOpen?.())
-      return { close() {} }
-    })
-    await openPage()
-    await flushPromises()
+    served.admin = request(Date.now() - 40_000)
+    // Another page of this browser holds the stream open: it says so at once (in a microtask) to
+    // a new subscriber, before the page's first reads have gone out (they wait for history to be
+    // ready).
+    const other = openSandboxEvents(() => undefined)
+    try {
+      await server.stream.open()
+      const readsBefore = adminReads().length
+      const clockReadsBefore = server.callsTo('GET', CLOCK).length
+      await openPage()
+      await flushPromises()
 
-    expect(status()).toBe('IN PROGRESS')
-    expect(cancelButton().disabled).toBe(false)
-    expect(vi.mocked(getAdminRequest)).toHaveBeenCalledTimes(1)
-    expect(vi.mocked(getClock)).toHaveBeenCalledTimes(1)
+      expect(status()).toBe('IN PROGRESS')
+      expect(cancelButton().disabled).toBe(false)
+      expect(adminReads()).toHaveLength(readsBefore + 1)
+      expect(server.callsTo('GET', CLOCK)).toHaveLength(clockReadsBefore + 1)
+    } finally {
+      other.close()
+    }
   })
 })
 
 describe('request page: a read answered after the event stream told of something newer', () => {
   /** Opens the page with its first reads answered and its stream open, the next read held. */
   async function openWithHeldRead(submittedAt: number) {
-    vi.mocked(getAdminRequest).mockResolvedValue(request(submittedAt))
+    served.admin = request(submittedAt)
     await openPage()
     await flushPromises()
-    const read = deferred<AdminRequest | null>()
-    const clock = deferred<AdminClock>()
-    vi.mocked(getAdminRequest).mockReturnValueOnce(read.promise)
-    vi.mocked(getClock).mockReturnValueOnce(clock.promise)
+    const read = holdNextRead<AdminRequest | null>(ADMIN)
+    const clock = holdNextRead<AdminClock>(CLOCK)
     // The stream opens and the page reads again: these reads are held.
-    await stream().open()
+    await server.stream.open()
     return { read, clock }
   }
 
@@ -167,7 +190,8 @@ describe('request page: a read answered after the event stream told of something
     const { read, clock } = await openWithHeldRead(submittedAt)
     expect(attemptsLeft()).toBe('3 attempts left for this PIN.')
 
-    await stream().push({ type: 'request', data: request(submittedAt, { attempts_left: 2 }) })
+    served.admin = request(submittedAt, { attempts_left: 2 })
+    await server.stream.push('request', served.admin)
     expect(attemptsLeft()).toBe('2 attempts left for this PIN.')
     // Read before the check, answered after the stream told of it.
     read.resolve(request(submittedAt))
@@ -182,7 +206,8 @@ describe('request page: a read answered after the event stream told of something
     const { read, clock } = await openWithHeldRead(submittedAt)
     expect(cancelButton().disabled).toBe(true)
 
-    await stream().push({ type: 'clock', data: movedClock(31_000) })
+    served.clock = movedClock(31_000)
+    await server.stream.push('clock', served.clock)
     expect(cancelButton().disabled).toBe(false)
     read.resolve(request(submittedAt))
     clock.resolve(movedClock(0))
@@ -195,13 +220,9 @@ describe('request page: a read answered after the event stream told of something
   it('a slow read sent before the stream said the sandbox was reset does not bring the request back', async () => {
     const submittedAt = Date.now() - 40_000
     const { read, clock } = await openWithHeldRead(submittedAt)
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
-    await stream().push({ type: 'reset', data: { at: new Date().toISOString() } })
+    served.admin = null
+    server.on('GET', 'sandbox/verify/search/json', json(NOT_FOUND))
+    await server.stream.push('reset', { at: new Date().toISOString() })
     const gone = () => wrapper!.get('[data-test="request-gone"]').text()
     expect(gone()).toContain('The sandbox was reset: this request no longer exists.')
 
@@ -211,6 +232,6 @@ describe('request page: a read answered after the event stream told of something
 
     expect(gone()).toContain('The sandbox was reset: this request no longer exists.')
     // The first read, the one held, and one sent after the reset to confirm it.
-    expect(vi.mocked(getAdminRequest)).toHaveBeenCalledTimes(3)
+    expect(adminReads()).toHaveLength(3)
   })
 })
