@@ -1,19 +1,32 @@
+/**
+ * The request page of a sandbox request after a break: the event stream comes back (the server
+ * restarted), a refresh fails and comes back, the first read fails, the request's own end passes.
+ */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
-import { ApiError } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
+// Imported here: loaded before the tests, not in one.
+import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { clockAt, mountRequestPage, startedEntry } from './support'
+import { json, noAnswer, useDeskServer } from '../support/desk-server'
+import {
+  adminLookup,
+  mountRequestPage,
+  NOT_FOUND,
+  serveRequest,
+  settlePage,
+  startedEntry,
+  type ServedRequest,
+} from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
+const ADMIN = 'sandbox/__admin/requests'
 
 const ID = 'f'.repeat(32)
 let t0 = 0
 let wrapper: VueWrapper | null = null
+let served: ServedRequest
 
 /** A sandbox request of workflow 6 with a 60 s PIN, submitted at `t0`. */
 function request(patch: Parameters<typeof adminRequest>[2] = {}) {
@@ -34,23 +47,37 @@ async function mountSandboxRequest(pinia: Pinia): Promise<VueWrapper> {
   return wrapper
 }
 
+/** Mounts the page as `mountSandboxRequest` does, with its event stream open. */
+async function mountWithStream(): Promise<VueWrapper> {
+  await mountSandboxRequest(createPinia())
+  await server.stream.open()
+  await settlePage(wrapper!)
+  return wrapper!
+}
+
+/**
+ * The event stream drops (the server restarts), and comes back once the page tries it again: the
+ * page reads the request again, and its reads are back.
+ */
+async function streamBreaksAndComesBack(): Promise<void> {
+  await server.stream.drop()
+  await server.stream.open()
+  await settlePage(wrapper!)
+}
+
+/** A read of the request fails: no answer (the connection fails). */
+const readsFail = () => server.on('GET', ADMIN, noAnswer())
+/** The reads of the request get what the sandbox holds (again). */
+const readsAnswer = () => server.on('GET', ADMIN, (call) => adminLookup(call, served.admin))
+
 const status = () => wrapper!.get('.summary .status').attributes('data-status')
 const failure = () => wrapper!.find('[data-test="load-failure"]')
-
-/** What the page gave the event stream to call once it is open again (a reconnection). */
-function streamOnOpen(): () => void {
-  const onOpen = vi.mocked(openSandboxEvents).mock.lastCall?.[2]
-  expect(onOpen).toBeTypeOf('function')
-  return onOpen!
-}
 
 beforeEach(() => {
   localStorage.clear()
   t0 = Date.now() - 40_000
-  vi.mocked(openSandboxEvents).mockClear()
-  vi.mocked(getAdminRequest).mockReset().mockResolvedValue(request())
-  vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-  vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [], missing: [] })
+  served = serveRequest(server, ID, t0)
+  served.admin = request()
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -60,15 +87,17 @@ afterEach(async () => {
 
 describe('request page: the event stream comes back after a break (server restarted)', () => {
   it('reads the request again, so an expiry missed meanwhile is shown', async () => {
-    await mountSandboxRequest(createPinia())
+    await mountWithStream()
     expect(status()).toBe('IN PROGRESS')
     expect(wrapper!.text()).toContain('possible now')
     // While the server was down the request expired: no event said so.
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      request({ status: 'EXPIRED', finalized_at: new Date(t0 + 60_000).toISOString() }),
-    )
-    streamOnOpen()()
-    await flushPromises()
+    await server.stream.drop()
+    served.admin = request({
+      status: 'EXPIRED',
+      finalized_at: new Date(t0 + 60_000).toISOString(),
+    })
+    await server.stream.open()
+    await settlePage(wrapper!)
     expect(status()).toBe('EXPIRED')
     expect(wrapper!.text()).not.toContain('possible now')
     expect((wrapper!.get('#cancel').element as HTMLButtonElement).disabled).toBe(true)
@@ -76,15 +105,12 @@ describe('request page: the event stream comes back after a break (server restar
   })
 
   it('says the request is gone when the restarted sandbox no longer holds it', async () => {
-    await mountSandboxRequest(createPinia())
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
-    streamOnOpen()()
-    await flushPromises()
+    await mountWithStream()
+    await server.stream.drop()
+    served.admin = null
+    server.on('GET', 'sandbox/verify/search/json', json(NOT_FOUND))
+    await server.stream.open()
+    await settlePage(wrapper!)
     expect(wrapper!.get('[data-test="request-gone"]').text()).toContain(
       'The sandbox does not know this request any more',
     )
@@ -105,12 +131,10 @@ describe('request page: the event stream comes back after a break (server restar
 
 describe('request page: a failed refresh of a request it shows', () => {
   async function failRefresh(): Promise<void> {
-    await mountSandboxRequest(createPinia())
-    vi.mocked(getAdminRequest).mockRejectedValue(
-      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
-    )
+    await mountWithStream()
+    readsFail()
     await wrapper!.get('.toolbar button').trigger('click')
-    await flushPromises()
+    await settlePage(wrapper!)
   }
 
   it('says it could not be refreshed and what is shown, not that it could not be loaded', async () => {
@@ -125,36 +149,37 @@ describe('request page: a failed refresh of a request it shows', () => {
   it('goes away when the browser is back online and the request is read again', async () => {
     await failRefresh()
     expect(failure().exists()).toBe(true)
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      request({ status: 'SUCCESS', finalized_at: new Date(t0 + 20_000).toISOString() }),
-    )
+    served.admin = request({
+      status: 'SUCCESS',
+      finalized_at: new Date(t0 + 20_000).toISOString(),
+    })
+    readsAnswer()
     window.dispatchEvent(new Event('online'))
-    await flushPromises()
+    await settlePage(wrapper!)
     expect(failure().exists()).toBe(false)
     expect(status()).toBe('SUCCESS')
   })
 
   it('goes away when the event stream is back and the request is read again', async () => {
     await failRefresh()
-    vi.mocked(getAdminRequest).mockResolvedValue(request())
-    streamOnOpen()()
-    await flushPromises()
+    readsAnswer()
+    await streamBreaksAndComesBack()
     expect(failure().exists()).toBe(false)
   })
 
   it('stays while the read on coming back online fails too', async () => {
     await failRefresh()
+    const reads = server.callsTo('GET', ADMIN).length
     window.dispatchEvent(new Event('online'))
-    await flushPromises()
+    await settlePage(wrapper!)
+    expect(server.callsTo('GET', ADMIN)).toHaveLength(reads + 1)
     expect(failure().text()).toContain('could not be refreshed')
   })
 })
 
 describe('request page: a first read that fails while History holds the request', () => {
   it("says History's copy is shown and could not be refreshed, not that it could not be loaded", async () => {
-    vi.mocked(getAdminRequest).mockRejectedValue(
-      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
-    )
+    readsFail()
     await mountSandboxRequest(createPinia())
     // History's copy is on screen.
     expect(status()).toBe('IN PROGRESS')
@@ -172,21 +197,23 @@ describe('request page: the end of a request it shows in progress passes', () =>
       vi.setSystemTime(t0 + 40_000)
       await mountSandboxRequest(createPinia())
       expect(status()).toBe('IN PROGRESS')
-      const reads = vi.mocked(getAdminRequest).mock.calls.length
+      const reads = () => server.callsTo('GET', ADMIN).length
+      const before = reads()
       // No event says it expired (the stream is away): the page's own countdown reaches the end.
-      vi.mocked(getAdminRequest).mockResolvedValue(
-        request({ status: 'EXPIRED', finalized_at: new Date(t0 + 60_000).toISOString() }),
-      )
+      served.admin = request({
+        status: 'EXPIRED',
+        finalized_at: new Date(t0 + 60_000).toISOString(),
+      })
       vi.advanceTimersByTime(15_000)
       await flushPromises()
-      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads)
+      expect(reads()).toBe(before)
       vi.advanceTimersByTime(10_000)
       await flushPromises()
-      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads + 1)
+      expect(reads()).toBe(before + 1)
       expect(status()).toBe('EXPIRED')
       vi.advanceTimersByTime(10_000)
       await flushPromises()
-      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads + 1)
+      expect(reads()).toBe(before + 1)
     } finally {
       vi.useRealTimers()
     }
@@ -197,9 +224,7 @@ describe('request page: the end of a request it shows in progress passes', () =>
     try {
       vi.setSystemTime(t0 + 40_000)
       await mountSandboxRequest(createPinia())
-      vi.mocked(getAdminRequest).mockRejectedValue(
-        new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
-      )
+      readsFail()
       vi.advanceTimersByTime(25_000)
       await flushPromises()
       expect(failure().text()).toContain('could not be refreshed (showing what was last read at')

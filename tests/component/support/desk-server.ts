@@ -68,6 +68,11 @@ export interface DeskStream {
    * as the server answers a call without the token it wants.
    */
   refuse(): Promise<void>
+  /**
+   * The open stream drops, as when the server goes away: the page tries again by itself (after a
+   * second or so), and its tries stay connecting until the test opens the stream again (`open`).
+   */
+  drop(): Promise<void>
   /** Sends one event on the open stream. */
   push<K extends keyof AdminStreamEvents>(type: K, data: AdminStreamEvents[K]): Promise<void>
 }
@@ -196,6 +201,13 @@ function createStream() {
         () => expect(controllers.size, 'the page opens the event stream').toBeGreaterThan(0),
         { timeout: 5000 },
       )
+      await flushPromises()
+    },
+    async drop() {
+      expect(controllers.size, 'the event stream is open').toBeGreaterThan(0)
+      isOpen = false
+      for (const controller of [...controllers]) controller.error(new TypeError('network error'))
+      controllers.clear()
       await flushPromises()
     },
     async refuse() {
