@@ -76,10 +76,12 @@ export interface RequestModel {
   estimated: boolean
   /**
    * The parameters the request was sent with are not known (started by another application and
-   * looked up): workflow 1 and its default waits are assumed for the estimates. What depends on
-   * `pin_expiry` is then left not known: whether an event after the first brought a new PIN, when
-   * the current PIN expires (`pinExpiresAt` null), and so the attempts left if wrong codes came
-   * between the first event and the last.
+   * looked up): workflow 1 and its default waits are assumed for the estimates of when the next
+   * message or call and the request's end may come, nothing else. When the events between the
+   * first and the last went out is left to what this dashboard's triggers tell; what depends on
+   * `pin_expiry` is left not known: whether an event after the first brought a new PIN, when the
+   * current PIN expires (`pinExpiresAt` null), and so the attempts left if wrong codes came between
+   * the first event and the last.
    */
   paramsAssumed: boolean
 }
@@ -262,11 +264,12 @@ function build(
   const submittedAt = parseApiDate(s.dateSubmitted) ?? entry?.createdAt ?? null
   const first = parseApiDate(s.firstEventDate)
   const last = parseApiDate(s.lastEventDate)
+  // The assumed waits say nothing of when the events between went out: only the triggers do.
   const estimatedTimes = eventTimes(
     s.events.length,
     first ?? submittedAt,
     last,
-    schedule,
+    assumed ? null : schedule,
     actions.triggeredAt ?? [],
   )
   const times = assumed ? withPinsUnknown(estimatedTimes) : estimatedTimes

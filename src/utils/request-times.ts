@@ -59,6 +59,19 @@ function pinAfter(pin: Span, at: Span, renewed: boolean | null): Span {
   return renewed === null ? { lo: pin.lo, hi: Math.max(pin.hi, at.hi) } : pin
 }
 
+/** The timeline `simulate` worked out (see there). */
+interface Run {
+  /** When each event went out: at a trigger of this dashboard, or the wait after the one before. */
+  times: number[]
+  /** The event each time is counted from (the first, or a trigger). */
+  anchors: number[]
+  /**
+   * How far the last event the API reports is from the time worked out (`end` minus it): within
+   * SLACK_MS. The events counted from the same anchor as the last may be off by as much.
+   */
+  off: number
+}
+
 /**
  * The timeline the request would have had if its only early events were the ones this dashboard
  * triggered (`triggeredAt`, sorted): each event goes out when it is due (the wait after the one
@@ -74,7 +87,7 @@ function simulate(
   end: number,
   waits: readonly number[],
   triggeredAt: readonly number[],
-): { times: number[]; anchors: number[] } | null {
+): Run | null {
   if ((triggeredAt[0] ?? Infinity) < start - SLACK_MS) return null
   const times = [start]
   const anchors = [0]
@@ -94,17 +107,21 @@ function simulate(
       anchors.push(anchors[i - 1] ?? 0)
     }
   }
-  return Math.abs((times[count - 1] ?? start) - end) <= SLACK_MS ? { times, anchors } : null
+  const off = end - (times[count - 1] ?? start)
+  return Math.abs(off) <= SLACK_MS ? { times, anchors, off } : null
 }
 
 /**
  * When the events of a search answer went out and which brought a new PIN. The API gives the
  * times of the first (`start`) and the last (`end`) only. Those between are worked out from the
  * schedule and the triggers this dashboard sent when that accounts for the last event's time;
- * otherwise they are not known, only bounded: after the event before, before the one after, and
- * no later than the wait after the event before (a trigger only makes an event come earlier).
- * An event brings a new PIN only if the PIN it replaces has expired by then (`pin_expiry` after it
- * went out); where its time is only bounded, the bounds decide it if they can.
+ * otherwise they are not known, only bounded: after the event before, before the one after, no
+ * later than the wait after the event before (a trigger only makes an event come earlier), and
+ * by this dashboard's triggers (each sent one of them when it was answered). An event brings a new
+ * PIN only if the PIN it replaces has expired by then (`pin_expiry` after it went out); where its
+ * time is only bounded, the bounds decide it if they can. `schedule` is null when the parameters
+ * the request was sent with are not known: no wait is then assumed, only the triggers bound the
+ * times.
  */
 export function eventTimes(
   count: number,
@@ -123,50 +140,122 @@ export function eventTimes(
   if (start !== null && last !== null && run && pinExpiry !== null) {
     return fromRun(run, start, last, pinExpiry)
   }
-  return fromBounds(count, start, last, waits, pinExpiry)
+  return fromBounds(count, start, last, waits, pinExpiry, sorted)
 }
 
-/** `eventTimes` when the schedule and this dashboard's triggers account for every event. */
-function fromRun(
-  run: { times: number[]; anchors: number[] },
-  start: number,
-  end: number,
-  pinExpiry: number,
-): EventTimes {
+/**
+ * Whether a PIN lasting `pinExpiry` had expired when an event went out, the PIN having gone out
+ * between `lo` and `hi` ms before it: `null` when that depends on where in those bounds.
+ */
+function expiredWithin(lo: number, hi: number, pinExpiry: number): boolean | null {
+  if (lo >= pinExpiry) return true
+  return hi < pinExpiry ? false : null
+}
+
+/**
+ * `eventTimes` when the schedule and this dashboard's triggers account for the last event. What
+ * that confirms: the first, the events a trigger sent, and those counted from the same anchor as
+ * the last (the API's time for the last is theirs plus the schedule's waits). An event counted
+ * from an earlier anchor, a trigger coming after it, is not: one sent earlier by someone else (or
+ * by a trigger whose answer was lost) leaves the same answer. Its time is only bounded: no earlier
+ * than the event before, no later than the wait after it nor than the next event.
+ *
+ * One tolerance for both: the last event may be off the schedule by up to SLACK_MS and still
+ * confirm it, and whether an event renewed the PIN is then judged with the events counted from the
+ * last's anchor off by as much as the last is (an event due at the PIN's expiry and reported 2 s
+ * early may have come before it: not known). Less than the API's dates show (under a second) is
+ * not seen by either: an event due at the PIN's expiry and reported on the second renewed it.
+ */
+function fromRun(run: Run, start: number, end: number, pinExpiry: number): EventTimes {
   const count = run.times.length
-  const at: number[] = []
+  const tail = run.anchors[count - 1]
+  const confirmed = run.anchors.map((anchor, i) => i === 0 || anchor === i || anchor === tail)
+  const worked = (i: number) => run.times[i] ?? start
+  // The confirmed: the API's own times for the first and last; the others never before the one
+  // before them, nor after the last.
+  const shown: (number | null)[] = []
+  let floor = start
   for (let i = 0; i < count; i++) {
-    const worked = run.times[i] ?? start
-    // The API's own times for the first and last; the others never before the one before them,
-    // nor after the last.
-    at.push(
-      i === 0 ? start : i === count - 1 ? end : Math.min(end, Math.max(at[i - 1] ?? start, worked)),
-    )
+    if (!confirmed[i]) {
+      shown.push(null)
+      continue
+    }
+    const at = i === 0 ? start : i === count - 1 ? end : Math.min(end, Math.max(floor, worked(i)))
+    shown.push(at)
+    floor = at
   }
+  const spans: Span[] = []
+  for (let i = 0; i < count; i++) {
+    const at = shown[i]
+    if (at !== null && at !== undefined) {
+      spans.push({ lo: at - SLACK_MS, hi: at + SLACK_MS })
+      continue
+    }
+    const lo = Math.max(start, spans[i - 1]?.lo ?? start)
+    const next = shown.slice(i + 1).find((t) => t !== null) ?? end
+    spans.push({ lo, hi: Math.max(lo, Math.min(worked(i) + SLACK_MS, next)) })
+  }
+  const at = shown.map((known, i) => {
+    if (known !== null) return known
+    const span = spans[i]!
+    return span.hi - span.lo <= 2 * SLACK_MS ? middle(span) : null
+  })
   const newPin: (boolean | null)[] = [true]
-  /** The event that sent the current PIN, while that is known. */
+  /** The confirmed event that sent the current PIN, while that is known. */
   let pinEvent: number | null = 0
   let pin = point(start)
   for (let i = 1; i < count; i++) {
-    const shown = at[i] ?? end
-    const span = { lo: shown - SLACK_MS, hi: shown + SLACK_MS }
+    const span = spans[i]!
     let renewed: boolean | null
-    if (pinEvent !== null && run.anchors[i] === run.anchors[pinEvent]) {
-      // Apart exactly by the schedule's waits.
-      renewed = (run.times[i] ?? 0) - (run.times[pinEvent] ?? 0) >= pinExpiry
-    } else if (pinEvent !== null) {
-      // Apart by the schedule's waits from a trigger's time, itself off by up to SLACK_MS.
-      const apart = (run.times[i] ?? 0) - (run.times[pinEvent] ?? 0)
-      renewed = apart >= pinExpiry + SLACK_MS ? true : apart < pinExpiry - SLACK_MS ? false : null
+    if (pinEvent !== null && confirmed[i]) {
+      // Apart by the schedule's waits, from a trigger's time (itself off by up to SLACK_MS) unless
+      // both are counted from the same anchor; the last event the API reports off the schedule
+      // by `off` leaves the events counted from its anchor off by as much.
+      const apart = worked(i) - worked(pinEvent)
+      const slack = run.anchors[i] === run.anchors[pinEvent] ? 0 : SLACK_MS
+      const off = run.anchors[i] === tail ? run.off : 0
+      renewed = expiredWithin(
+        apart - slack + Math.min(0, off),
+        apart + slack + Math.max(0, off),
+        pinExpiry,
+      )
     } else {
       renewed = renews(span, pin, pinExpiry, SLACK_MS)
     }
     newPin.push(renewed)
-    if (renewed === true) pinEvent = i
-    if (renewed === null) pinEvent = null
-    pin = renewed === true ? point(shown) : pinAfter(pin, span, renewed)
+    const known = shown[i]
+    if (renewed === true && known !== null && known !== undefined) {
+      pinEvent = i
+      pin = point(known)
+    } else {
+      if (renewed !== false) pinEvent = null
+      pin = renewed === true ? span : pinAfter(pin, span, renewed)
+    }
   }
   return { at, newPin, pin }
+}
+
+/**
+ * The times of the events between the first and the last that this dashboard's triggers
+ * (`triggeredAt`, sorted) sent, each trigger answered status 0 having sent one event: all the
+ * events after the first when there are as many triggers and the last is dated as the last event;
+ * or those between when as many triggers are dated before the last. A trigger dated before the
+ * first event, or after the last, sent none of them. `null` where not known.
+ */
+function triggeredTimes(
+  count: number,
+  triggeredAt: readonly number[],
+  start: number,
+  end: number,
+): (number | null)[] {
+  const ours = triggeredAt.filter((t) => t >= start - SLACK_MS && t <= end + SLACK_MS)
+  const between = ours.filter((t) => t < end - SLACK_MS)
+  const lastOurs = ours.length === count - 1 && Math.abs((ours[count - 2] ?? 0) - end) <= SLACK_MS
+  const sent = lastOurs ? ours : between.length === count - 2 ? between : []
+  return Array.from({ length: count }, (_, i) => {
+    const t = i === 0 || i === count - 1 ? undefined : sent[i - 1]
+    return t === undefined ? null : Math.min(end, Math.max(start, t))
+  })
 }
 
 /** `eventTimes` from the bounds alone: the times between the first and the last are not known. */
@@ -176,6 +265,7 @@ function fromBounds(
   end: number | null,
   waits: readonly number[] | null,
   pinExpiry: number | null,
+  triggeredAt: readonly number[],
 ): EventTimes {
   const known = (i: number) => (i === 0 ? start : i === count - 1 ? end : null)
   const order: Span[] = []
@@ -183,6 +273,14 @@ function fromBounds(
     const at = known(i)
     order.push(at === null ? { lo: -Infinity, hi: Infinity } : point(at))
   }
+  const exact =
+    start !== null && end !== null
+      ? triggeredTimes(count, triggeredAt, start, end)
+      : order.map(() => null)
+  // A trigger's time is this browser's estimate: off by up to SLACK_MS.
+  exact.forEach((t, i) => {
+    if (t !== null) order[i] = { lo: t - SLACK_MS, hi: t + SLACK_MS }
+  })
   // Never before the event before, never after the event after.
   for (let i = 1; i < count; i++) order[i]!.lo = Math.max(order[i]!.lo, order[i - 1]!.lo)
   for (let i = count - 2; i >= 0; i--) order[i]!.hi = Math.min(order[i]!.hi, order[i + 1]!.hi)
@@ -197,7 +295,7 @@ function fromBounds(
   }
   // A time between is shown only where the bounds leave no more than the API's lateness open.
   const at = spans.map(
-    (span, i) => known(i) ?? (span.hi - span.lo <= 2 * SLACK_MS ? middle(span) : null),
+    (span, i) => known(i) ?? exact[i] ?? (span.hi - span.lo <= 2 * SLACK_MS ? middle(span) : null),
   )
   return { at, newPin, pin }
 }

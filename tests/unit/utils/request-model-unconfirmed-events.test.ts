@@ -1,0 +1,135 @@
+/**
+ * What a live request's page says of the messages and calls between the first and the last (search
+ * gives the times of those two only) rests on what the answer confirms: an event placed on the
+ * workflow's schedule before a trigger of this dashboard is not confirmed by anything (someone
+ * else may have triggered it earlier), an event a few seconds off the schedule leaves a PIN
+ * renewal at the edge of `pin_expiry` open, and a looked-up request's assumed waits place nothing.
+ */
+import { describe, expect, it } from 'vitest'
+import { emptyEntry, type HistoryEntry, type SearchedRequest } from '@/utils/history-entry'
+import { fromSearch } from '@/utils/request-model'
+import { searchedRequest } from '../stores/history-support'
+import { T0 } from './admin-request-support'
+
+const ID = 'd'.repeat(32)
+/** The API's `YYYY-MM-DD HH:MM:SS` for `s` seconds after T0. */
+const api = (s: number) => new Date(T0 + s * 1000).toISOString().slice(0, 19).replace('T', ' ')
+const at = (s: number) => T0 + s * 1000
+
+/** What search answers: `types` sent, the first at 0 s, the last at `lastAt` s; wrong codes. */
+function answer(types: ('sms' | 'tts')[], lastAt: number, wrongAt: number[] = []): SearchedRequest {
+  return searchedRequest(api(0), {
+    request_id: ID,
+    events: types.map((type, i) => ({ type, id: `e${i + 1}` })),
+    first_event_date: api(0),
+    last_event_date: api(lastAt),
+    checks: wrongAt.map((s) => ({
+      code: '$CODE',
+      status: 'INVALID' as const,
+      date_received: api(s),
+      ip_address: '',
+    })),
+  })
+}
+
+const started = (params: Record<string, string> = {}): HistoryEntry => ({
+  ...emptyEntry(ID, T0, 'live'),
+  source: 'started',
+  params,
+})
+const lookedUp = (): HistoryEntry => emptyEntry(ID, T0, 'live')
+
+describe('an event sent by someone else before one this dashboard triggered', () => {
+  // Workflow 1 (SMS, 125 s, call, 180 s, call; PIN 300 s). Another application triggered the first
+  // call at 50 s; this dashboard triggered the second at 200 s (before its 230 s). Search answers
+  // the same as if the first call had gone out on schedule at 125 s.
+  const search = answer(['sms', 'tts', 'tts'], 200)
+
+  it('gives the first call no time: it went out between the SMS and 125 s, not known when', () => {
+    const model = fromSearch('live', search, started(), { triggeredAt: [at(200)] })
+    expect(model.events.map((e) => e.at)).toEqual([at(0), null, at(200)])
+    // Wherever it went out in those bounds, the PIN of the SMS had not expired.
+    expect(model.events.map((e) => e.newPin)).toEqual([true, false, false])
+    expect(model.pinExpiresAt).toBe(at(300))
+    // Triggered here at 10 s instead, the first call is placed: the second went out 180 s after it,
+    // as due, which the last event's time confirms.
+    const confirmed = fromSearch('live', answer(['sms', 'tts', 'tts'], 190), started(), {
+      triggeredAt: [at(10)],
+    })
+    expect(confirmed.events.map((e) => e.at)).toEqual([at(0), at(10), at(190)])
+  })
+
+  it('leaves a new PIN open where the bounds straddle the PIN expiry (pin_expiry 120)', () => {
+    // With pin_expiry 120 the first call at 50 s resent the PIN and the second, at 200 s, brought
+    // a new one; on schedule the first call (125 s) would have brought it instead.
+    const model = fromSearch('live', search, started({ pin_expiry: '120' }), {
+      triggeredAt: [at(200)],
+    })
+    expect(model.events.map((e) => e.newPin)).toEqual([true, null, null])
+    expect(model.pinExpiresAt).toBeNull()
+  })
+})
+
+describe('an event a little off the schedule at the edge of the PIN expiry', () => {
+  // pin_expiry 240, next_event_wait 120: on schedule the third event, at 240 s, brings a new PIN
+  // (the SMS's has just expired). Triggered elsewhere 2 s early (238 s), it resends the old one.
+  const entry = started({ pin_expiry: '240', next_event_wait: '120' })
+
+  it('says the third event brought a new PIN on the second or late, not when 2 s early', () => {
+    const early = fromSearch('live', answer(['sms', 'tts', 'tts'], 238, [10]), entry)
+    expect(early.events.map((e) => e.newPin)).toEqual([true, false, null])
+    expect(early.pinExpiresAt).toBeNull()
+    expect(early.attemptsLeft).toBeNull()
+    for (const lastAt of [240, 242]) {
+      const model = fromSearch('live', answer(['sms', 'tts', 'tts'], lastAt, [10]), entry)
+      expect(
+        model.events.map((e) => e.newPin),
+        `last at ${lastAt} s`,
+      ).toEqual([true, false, true])
+      expect(model.attemptsLeft, `last at ${lastAt} s`).toBe(3)
+    }
+    // With pin_expiry 480 nothing at 120 s or 238 s is near an expiry: the PIN was resent.
+    const far = fromSearch(
+      'live',
+      answer(['sms', 'tts', 'tts'], 238, [10]),
+      started({ pin_expiry: '480', next_event_wait: '120' }),
+    )
+    expect(far.events.map((e) => e.newPin)).toEqual([true, false, false])
+    expect(far.attemptsLeft).toBe(2)
+  })
+})
+
+describe('a looked-up request: its waits are assumed, so they place no event', () => {
+  it('shows no time for a call between, even one where the assumed schedule puts it', () => {
+    // Workflow 1's defaults would put the first call at 125 s; sent elsewhere with
+    // next_event_wait 60 and triggered at 245 s it went out at 60 s.
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 305), lookedUp())
+    expect(model.events.map((e) => e.at)).toEqual([at(0), null, at(305)])
+  })
+
+  it('shows the times this dashboard triggered', () => {
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 305), lookedUp(), {
+      triggeredAt: [at(150)],
+    })
+    expect(model.events.map((e) => e.at)).toEqual([at(0), at(150), at(305)])
+  })
+})
+
+describe("this dashboard's triggers bound the events between", () => {
+  it('every event after the first triggered here: each at its trigger, whatever the waits', () => {
+    // Looked up (sent elsewhere with next_event_wait 300): both calls triggered here, at 130 s and
+    // 140 s. Workflow 1's assumed 125 s would have sent the first call before the first trigger.
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 140), lookedUp(), {
+      triggeredAt: [at(140), at(130)],
+    })
+    expect(model.events.map((e) => e.at)).toEqual([at(0), at(130), at(140)])
+  })
+
+  it('a trigger dated within the last event is the last one: the call between is not known', () => {
+    // Looked up: the SMS at 0 s, a call at some time, the last call triggered here at 300 s.
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 300), lookedUp(), {
+      triggeredAt: [at(300) + 400],
+    })
+    expect(model.events.map((e) => e.at)).toEqual([at(0), null, at(300)])
+  })
+})
