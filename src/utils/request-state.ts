@@ -176,13 +176,17 @@ export interface PinExpiryInput {
  * out at 900 s), with what to do next; `null` while the PIN can be checked (or the request is over).
  * The API then answers every code, this PIN too, as a wrong one: status 16 ("The code provided
  * does not match the expected value"), counted as a wrong attempt (the third ends the request,
- * status 17). The next message or call brings a new PIN with three attempts.
+ * status 17). The next message or call brings a new PIN with three attempts: once it is due
+ * (`nextEventAt`), the warning is no longer said, before a read shows that it went out (the PIN
+ * box then takes the code of that message or call).
  */
 export function expiredPinAdvice(input: PinExpiryInput, now: number): string | null {
   const { status, pinExpiresAt, nextEventAt, eventsLeft, expiresAt } = input
   if (status !== 'IN PROGRESS' || pinExpiresAt === null || now < pinExpiresAt) return null
   // The request ends with it: its own expiry is said (and the page reads it again).
   if (expiresAt !== null && now >= expiresAt) return null
+  // The next message or call, due now, brings a new PIN (the one it replaces has expired).
+  if (nextEventAt !== null && now >= nextEventAt) return null
   const lead =
     'The PIN has expired: a code checked now, even this PIN, is answered as a wrong code ' +
     '(status 16) and uses up an attempt.'
@@ -193,10 +197,7 @@ export function expiredPinAdvice(input: PinExpiryInput, now: number): string | n
       'then start a new verification.'
     )
   }
-  const when =
-    nextEventAt !== null && nextEventAt > now
-      ? ` (in ${formatDuration((nextEventAt - now) / 1000)})`
-      : ''
+  const when = nextEventAt === null ? '' : ` (in ${formatDuration((nextEventAt - now) / 1000)})`
   return (
     `${lead} Next: wait for the next message or call${when}, which brings a new PIN, or ` +
     'trigger the next event now.'

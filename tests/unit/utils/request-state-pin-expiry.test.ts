@@ -18,6 +18,15 @@ describe('expiredPinAdvice: the PIN expired while the request is in progress', (
     expect(advice).toContain('or trigger the next event now')
   })
 
+  it('is no longer said once the next message or call, which brings a new PIN, is due', () => {
+    // Workflow 2, next_event_wait 900: the PIN expired at 300 s, the second SMS is due at 900 s.
+    expect(model.nextEventAt).toBe(T0 + 900_000)
+    expect(expiredPinAdvice(model, T0 + 899_999)).toContain('(in 1 s)')
+    // Before any read shows it went out: the PIN it brings is not expired.
+    expect(expiredPinAdvice(model, T0 + 900_000)).toBeNull()
+    expect(expiredPinAdvice(model, T0 + 905_000)).toBeNull()
+  })
+
   it('says no new PIN is coming when no event is left', () => {
     // Workflow 4, next_event_wait 900: the second SMS (new PIN) at 900 s, expired at 1200 s.
     const last = fromAdmin(
