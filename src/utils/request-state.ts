@@ -214,7 +214,10 @@ export function parseApiDate(value: string | null | undefined): number | null {
 
 /**
  * Wrong codes left for the current PIN: 3 minus the INVALID checks since the PIN was sent
- * (`pinSentAt`, or the start when unknown).
+ * (`pinSentAt`, or the start when unknown). A check dated in the same second as the PIN (the API
+ * dates both in whole seconds, so which came first is not known) is counted against it: at worst
+ * one attempt fewer is said than there is, never one more (a wrong code said to leave an attempt
+ * that is not there would end the request).
  */
 export function attemptsLeft(
   checks: readonly { status: 'VALID' | 'INVALID'; at: number | null }[],
@@ -562,6 +565,59 @@ export function triggeredEventTimes(
     )
     .map((call) => call.startedAt + call.durationMs / 2 + clockOffsetMs)
     .sort((a, b) => a - b)
+}
+
+/** Whether a call started request `requestId`: a start (`…/verify/json`, PSD2 too) answered 0. */
+function startedRequest(call: LoggedCall, requestId: string): boolean {
+  if (call.method === 'GET' || !/(^|\/)verify\/(psd2\/)?json$/.test(call.path)) return false
+  const response = call.response as { request_id?: unknown } | null
+  return verifyStatus(response) === '0' && response?.request_id === requestId
+}
+
+/** The API's dates of request `requestId` a read lists (epoch ms, whole seconds), or none. */
+function datesListed(
+  call: LoggedCall,
+  requestId: string,
+): { submitted: number | null; all: number[] } {
+  const found = requestFoundBy(call, requestId) as Record<string, unknown> | null
+  if (!found) return { submitted: null, all: [] }
+  const date = (value: unknown) => (typeof value === 'string' ? parseApiDate(value) : null)
+  const checks = Array.isArray(found.checks) ? (found.checks as Record<string, unknown>[]) : []
+  const all = [
+    date(found.date_submitted),
+    date(found.first_event_date),
+    date(found.last_event_date),
+    date(found.date_finalized),
+    ...checks.map((c) => date(c?.date_received)),
+  ].filter((t): t is number => t !== null)
+  return { submitted: date(found.date_submitted), all }
+}
+
+/**
+ * How far the API's clock runs ahead of this browser's (ms; negative: behind), as the calls of
+ * request `requestId` show it: the API's dates (`date_submitted` and the others, on its clock, in
+ * whole seconds) against when this browser sent and got those calls. Every date a read lists was
+ * past when the read was answered; the request was submitted while the start that this browser
+ * sent was on its way. Of what those bounds leave possible, the offset nearest to none (0 when
+ * nothing shows the clocks apart, or when the bounds contradict each other: the clock of one side
+ * was changed meanwhile).
+ */
+export function apiClockOffset(calls: readonly LoggedCall[], requestId: string): number {
+  let lo = -Infinity
+  let hi = Infinity
+  const start = calls.find((call) => call.pending !== true && startedRequest(call, requestId))
+  for (const call of calls) {
+    const { submitted, all } = datesListed(call, requestId)
+    const answeredAt = call.startedAt + call.durationMs
+    for (const at of all) lo = Math.max(lo, at - answeredAt)
+    if (start && submitted !== null) {
+      // Submitted at [submitted, submitted + 1 s) on the API's clock, while the start was out.
+      lo = Math.max(lo, submitted - (start.startedAt + start.durationMs))
+      hi = Math.min(hi, submitted + 1000 - start.startedAt)
+    }
+  }
+  if (lo > hi) return 0
+  return Math.min(hi, Math.max(lo, 0))
 }
 
 /** The shortest and longest code the PIN box sends: what the API takes as a code (4 to 10). */
