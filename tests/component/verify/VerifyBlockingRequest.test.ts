@@ -4,28 +4,36 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminClock, AdminRequest } from '@contract/admin'
-import { searchRequests, type SearchResult } from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
-import { ApiError } from '@/api/client'
+import { openSandboxEvents } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { useWatchStore } from '@/stores/watch'
 import VerifyBlockingRequest from '@/components/verify/VerifyBlockingRequest.vue'
-import { adminRequest, BLOCKER_ID, blockerNotFound } from './support'
-import { sandboxStream, startedEntry } from '../request/support'
+import { adminRequest, BLOCKER_ID } from './support'
+import { clockAt, searchAnswer, startedEntry } from '../request/support'
+import { heldUntil, json, searchPath, useDeskServer } from '../support/desk-server'
 import { deferred } from '../../support/deferred'
 
-vi.mock('@/api/verify', () => ({
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+const server = useDeskServer()
+
+const REQUESTS = 'sandbox/__admin/requests'
+const CLOCK = 'sandbox/__admin/clock'
+
+/** What the sandbox's admin API holds of the blocking request (null: nothing). */
+let sandboxView: AdminRequest | null = null
+/** How far the sandbox's clock is ahead of this browser's. */
+let clockOffset = 0
+
+/** The sandbox's answer to a read of the blocking request: what it holds now. */
+const answerView = () => {
+  const requests = sandboxView ? [sandboxView] : []
+  return json({ requests, total: requests.length })
+}
+/** The sandbox's clock, `offset_ms` ahead of this browser's. */
+const clockMoved = (offset_ms: number): AdminClock => ({ ...clockAt(Date.now()), offset_ms })
+/** What search answers of the blocking request: not found (status 101). */
+const searchNotFound = () => json({ status: '101', error_text: 'No response found' })
+/** The sandbox says it was reset, on its event stream. */
+const pushReset = () => server.stream.push('reset', { at: new Date().toISOString() })
 
 let wrapper: VueWrapper | null = null
 
@@ -57,9 +65,12 @@ const cancelButton = () => wrapper!.get('#blocking-cancel').element as HTMLButto
 
 beforeEach(() => {
   localStorage.clear()
-  vi.mocked(getAdminRequest).mockReset()
-  vi.mocked(getClock).mockResolvedValue({ now: '', now_ms: 0, offset_ms: 0, next_due_at: null })
-  vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [], missing: [] })
+  sandboxView = null
+  clockOffset = 0
+  server.on('GET', REQUESTS, answerView)
+  server.on('GET', CLOCK, () => json(clockMoved(clockOffset)))
+  // Search finds the request as the sandbox holds it (in progress).
+  server.on('GET', searchPath(), json(searchAnswer(BLOCKER_ID)))
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -71,21 +82,23 @@ afterEach(async () => {
 describe('the status-10 panel: cancel while the blocking request has no usable state', () => {
   it('says loading while the read is on its way, then that its state could not be loaded, then cancels once read', async () => {
     let fail!: (error: unknown) => void
-    vi.mocked(getAdminRequest).mockReturnValueOnce(
-      new Promise<AdminRequest | null>((_, reject) => (fail = reject)),
-    )
+    const failed = new Promise<Response>((_, reject) => (fail = reject))
+    server.on('GET', REQUESTS, heldUntil(failed), answerView)
     await mountPanel()
     expect(cancelButton().disabled).toBe(true)
     expect(reason()).toBe('loading the request')
 
-    fail(new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }))
+    // The connection fails, as fetch says it.
+    fail(new TypeError('Failed to fetch'))
     await flushPromises()
     expect(cancelButton().disabled).toBe(true)
     expect(reason()).toBe('its state could not be loaded')
-    expect(wrapper!.text()).toContain('Its state could not be loaded: Failed to fetch')
+    expect(wrapper!.text()).toContain(
+      'Its state could not be loaded: No answer: the connection to the server failed or was lost (Failed to fetch).',
+    )
 
     // Started 40 s ago: cancel is open once the request is read.
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
     const retry = wrapper!.findAll('button').find((b) => b.text() === 'Try again')!
     await retry.trigger('click')
     await flushPromises()
@@ -102,20 +115,22 @@ describe('the status-10 panel: the blocking request reaches its end', () => {
       const t0 = Date.now()
       const blocker = (patch: Partial<AdminRequest> = {}) =>
         adminRequest(BLOCKER_ID, t0, { expires_at: new Date(t0 + 60_000).toISOString(), ...patch })
-      vi.mocked(getAdminRequest).mockResolvedValue(blocker())
+      sandboxView = blocker()
       await mountPanel()
       expect(wrapper!.text()).toContain('· IN PROGRESS')
-      const reads = vi.mocked(getAdminRequest).mock.calls.length
+      const reads = server.callsTo('GET', REQUESTS).length
       // No event says it expired (the event stream is away): its own end passing is the cue.
-      vi.mocked(getAdminRequest).mockResolvedValue(
-        blocker({ status: 'EXPIRED', finalized_at: new Date(t0 + 60_000).toISOString() }),
-      )
+      sandboxView = blocker({
+        status: 'EXPIRED',
+        finalized_at: new Date(t0 + 60_000).toISOString(),
+      })
       vi.advanceTimersByTime(55_000)
       await flushPromises()
-      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads)
+      expect(server.callsTo('GET', REQUESTS)).toHaveLength(reads)
       vi.advanceTimersByTime(10_000)
       await flushPromises()
-      expect(vi.mocked(getAdminRequest).mock.calls.length).toBe(reads + 1)
+      await vi.waitFor(() => expect(server.callsTo('GET', REQUESTS)).toHaveLength(reads + 1))
+      await flushPromises()
       expect(wrapper!.text()).toContain('It has ended (EXPIRED): you can start again now.')
       expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
     } finally {
@@ -138,11 +153,10 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
     useWatchStore()
       .announcements.filter((a) => a.request_id === BLOCKER_ID)
       .map((a) => a.message)
-  /** The sandbox's event stream, as the panel listens to it (it opens its stream last). */
-  const push = async (event: SandboxEvent) => {
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    onEvent(event)
-    await flushPromises()
+  /** Opens the panel as `mountPanel` does, and the sandbox's event stream it listens to. */
+  const mountFollowing = async (options: Parameters<typeof mountPanel>[0]) => {
+    await mountPanel(options)
+    await server.stream.open()
   }
   /** Each text the panel's end region takes, in order, as a screen reader hears it. */
   const recordSaid = (): string[] => {
@@ -155,9 +169,9 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
     return heard
   }
   const reset = async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
-    await push({ type: 'reset', data: { at: new Date().toISOString() } })
+    sandboxView = null
+    server.on('GET', searchPath(), searchNotFound())
+    await pushReset()
     // What history knew (and later marks UNKNOWN) is no request to cancel.
     await useRequestsStore().markGone(BLOCKER_ID, 'The sandbox was reset')
     await flushPromises()
@@ -181,8 +195,8 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
     'The request that blocked this number has ended (SUCCESS): you can start again now.'
 
   it('after a sandbox reset, says the request no longer exists instead of offering its cancel, once: by the focus', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    await mountFollowing({ attach: true, before: inHistoryWithAnnouncer })
     expect(cancelButton().disabled).toBe(false)
     cancelButton().focus()
     const heard = recordSaid()
@@ -205,8 +219,8 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   })
 
   it('after a sandbox reset with the focus elsewhere: its region says it once, the app announcer not at all', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    await mountFollowing({ attach: true, before: inHistoryWithAnnouncer })
     const link = wrapper!.get('a').element as HTMLElement
     link.focus()
     const said = wrapper!.get('[data-test="blocking-end-announcement"]')
@@ -215,7 +229,7 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
 
     await reset()
     // The event stream comes back and the sandbox is read again: nothing new to say.
-    await push({ type: 'reset', data: { at: new Date().toISOString() } })
+    await pushReset()
 
     expect(document.activeElement).toBe(link)
     expect(heard).toEqual([GONE_SAID])
@@ -223,8 +237,7 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   })
 
   it('a request history marked UNKNOWN that search does not find is said not found, not offered to cancel', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
+    server.on('GET', searchPath('live'), searchNotFound())
     await mountPanel({
       environment: 'live',
       before: async () => {
@@ -243,7 +256,7 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   })
 
   it('search does not find it and history marks it so: its region says it once, the app announcer not', async () => {
-    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
+    server.on('GET', searchPath('live'), searchNotFound())
     await mountPanel({
       attach: true,
       environment: 'live',
@@ -275,12 +288,12 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   })
 
   it('verified elsewhere: the focus goes from its cancel to the sentence saying it has ended, said once', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    await mountFollowing({ attach: true, before: inHistoryWithAnnouncer })
     cancelButton().focus()
     const heard = recordSaid()
-    vi.mocked(getAdminRequest).mockResolvedValue(verified())
-    await push({ type: 'request', data: verified() })
+    sandboxView = verified()
+    await server.stream.push('request', sandboxView)
     await historyFindsVerified()
 
     const sentence = wrapper!.get('[data-focus-on-end]')
@@ -293,26 +306,26 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   })
 
   it('verified elsewhere with the focus elsewhere: its region says it has ended once, the focus stays', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    await mountPanel({ attach: true, before: inHistoryWithAnnouncer })
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    await mountFollowing({ attach: true, before: inHistoryWithAnnouncer })
     const link = wrapper!.get('a').element as HTMLElement
     link.focus()
     const heard = recordSaid()
-    vi.mocked(getAdminRequest).mockResolvedValue(verified())
-    await push({ type: 'request', data: verified() })
+    sandboxView = verified()
+    await server.stream.push('request', sandboxView)
     await historyFindsVerified()
     expect(wrapper!.text()).toContain('It has ended (SUCCESS): you can start again now.')
     expect(heard).toEqual([ENDED_SAID])
 
     // Read again (the event stream reconnects): not said a second time, by either.
-    await push({ type: 'request', data: verified() })
+    await server.stream.push('request', verified())
     expect(heard).toEqual([ENDED_SAID])
     expect(appSaid()).toEqual([])
     expect(document.activeElement).toBe(link)
   })
 
   it('the app announcer follows the request again once the panel is gone', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
     await mountPanel({ before: inHistoryWithAnnouncer })
     wrapper!.unmount()
     wrapper = null
@@ -321,43 +334,36 @@ describe('the status-10 panel: its request ends or is lost while its cancel has 
   })
 
   it('leaves a focus elsewhere on the page alone when the request ends', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    await mountPanel({ attach: true })
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    await mountFollowing({ attach: true })
     const link = wrapper!.get('a').element as HTMLElement
     link.focus()
-    await push({
-      type: 'request',
-      data: adminRequest(BLOCKER_ID, Date.now() - 40_000, { status: 'EXPIRED' }),
-    })
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000, { status: 'EXPIRED' })
+    await server.stream.push('request', sandboxView)
     expect(wrapper!.text()).toContain('It has ended (EXPIRED)')
     expect(document.activeElement).toBe(link)
   })
 })
 
 describe('the status-10 panel: what the sandbox does while the panel reads it', () => {
-  /** The sandbox's clock, `offset_ms` ahead of this browser's. */
-  const clockAt = (offset_ms: number): AdminClock => ({
-    now: '',
-    now_ms: 0,
-    offset_ms,
-    next_due_at: null,
-  })
-  /** The panel's event stream, driven by the test (`open`, `push`). */
-  const stream = () => sandboxStream(openSandboxEvents)
-  const notYetInHistory = (): SearchResult => ({ kind: 'found', requests: [], missing: [] })
+  /** The search answer of the request in progress: held until `answer` lets it go. */
+  const heldLookUp = () => {
+    const lookUp = deferred<Response>()
+    server.on('GET', searchPath(), heldUntil(lookUp.promise), json(searchAnswer(BLOCKER_ID)))
+    return { answer: () => lookUp.resolve(json(searchAnswer(BLOCKER_ID))) }
+  }
 
   it('the clock moves 30 s on after its first read, before its event stream opens: the cancel opens', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now()))
+    sandboxView = adminRequest(BLOCKER_ID, Date.now())
     // The look-up that adds the request to history is still on its way when the stream opens.
-    const lookUp = deferred<SearchResult>()
-    vi.mocked(searchRequests).mockReturnValueOnce(lookUp.promise)
+    const lookUp = heldLookUp()
     await mountPanel()
     expect(reason()).toMatch(/^cancel possible in /)
 
     // Another client moves the clock on while the stream connects: no event tells of it.
-    vi.mocked(getClock).mockResolvedValue(clockAt(31_000))
-    await stream().open()
-    lookUp.resolve(notYetInHistory())
+    clockOffset = 31_000
+    await server.stream.open()
+    lookUp.answer()
     await flushPromises()
 
     expect(cancelButton().disabled).toBe(false)
@@ -365,20 +371,18 @@ describe('the status-10 panel: what the sandbox does while the panel reads it', 
   })
 
   it('verified by another client after its first read, before its event stream opens: says it has ended', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    const lookUp = deferred<SearchResult>()
-    vi.mocked(searchRequests).mockReturnValueOnce(lookUp.promise)
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    const lookUp = heldLookUp()
     await mountPanel()
     expect(cancelButton().disabled).toBe(false)
 
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(BLOCKER_ID, Date.now() - 40_000, {
-        status: 'SUCCESS',
-        finalized_at: new Date().toISOString(),
-      }),
-    )
-    await stream().open()
-    lookUp.resolve(notYetInHistory())
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000, {
+      status: 'SUCCESS',
+      finalized_at: new Date().toISOString(),
+    })
+    await server.stream.open()
+    // Sent before the code was checked, the look-up answers the request in progress.
+    lookUp.answer()
     await flushPromises()
 
     expect(wrapper!.text()).toContain('It has ended (SUCCESS): you can start again now.')
@@ -386,50 +390,52 @@ describe('the status-10 panel: what the sandbox does while the panel reads it', 
   })
 
   it('reads once when its event stream is open already', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
-    vi.mocked(getClock).mockClear()
-    // An open stream says so at once (in a microtask) to a new subscriber.
-    vi.mocked(openSandboxEvents).mockImplementationOnce((_onEvent, _onError, onOpen) => {
-      queueMicrotask(() => onOpen?.())
-      return { close() {} }
-    })
-    await mountPanel()
-    expect(cancelButton().disabled).toBe(false)
-    expect(vi.mocked(getAdminRequest)).toHaveBeenCalledTimes(1)
-    expect(vi.mocked(getClock)).toHaveBeenCalledTimes(1)
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    // Another part of the page holds the stream open before the panel comes.
+    const other = openSandboxEvents(() => {})
+    try {
+      await server.stream.open()
+      await mountPanel()
+      expect(cancelButton().disabled).toBe(false)
+      expect(server.callsTo('GET', REQUESTS)).toHaveLength(1)
+      expect(server.callsTo('GET', CLOCK)).toHaveLength(1)
+    } finally {
+      other.close()
+    }
   })
 
   it('a clock read answered after the stream said the clock moved does not take the move back', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now()))
+    sandboxView = adminRequest(BLOCKER_ID, Date.now())
     await mountPanel()
-    const clockRead = deferred<AdminClock>()
-    vi.mocked(getClock).mockReturnValueOnce(clockRead.promise)
-    await stream().open()
+    const clockRead = deferred<Response>()
+    server.on('GET', CLOCK, heldUntil(clockRead.promise), () => json(clockMoved(clockOffset)))
+    await server.stream.open()
 
     // Read before the move, answered after the stream told of it.
-    await stream().push({ type: 'clock', data: clockAt(31_000) })
+    clockOffset = 31_000
+    await server.stream.push('clock', clockMoved(31_000))
     expect(cancelButton().disabled).toBe(false)
-    clockRead.resolve(clockAt(0))
+    clockRead.resolve(json(clockMoved(0)))
     await flushPromises()
 
     expect(cancelButton().disabled).toBe(false)
   })
 
   it('a read answered after the stream said the sandbox was reset does not bring the request back', async () => {
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
     await mountPanel()
-    const read = deferred<AdminRequest | null>()
-    vi.mocked(getAdminRequest).mockReturnValueOnce(read.promise)
-    await stream().open()
+    const read = deferred<Response>()
+    server.on('GET', REQUESTS, heldUntil(read.promise), answerView)
+    await server.stream.open()
 
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
-    await stream().push({ type: 'reset', data: { at: new Date().toISOString() } })
+    sandboxView = null
+    server.on('GET', searchPath(), searchNotFound())
+    await pushReset()
     expect(wrapper!.get('[data-test="blocking-not-found"]').text()).toContain(
       'This request no longer exists: the sandbox was reset',
     )
     // Read before the reset, answered after it.
-    read.resolve(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    read.resolve(json({ requests: [adminRequest(BLOCKER_ID, Date.now() - 40_000)], total: 1 }))
     await flushPromises()
 
     expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
@@ -437,6 +443,6 @@ describe('the status-10 panel: what the sandbox does while the panel reads it', 
       'This request no longer exists: the sandbox was reset',
     )
     // The sandbox was read again after the reset.
-    expect(vi.mocked(getAdminRequest)).toHaveBeenCalledTimes(3)
+    expect(server.callsTo('GET', REQUESTS)).toHaveLength(3)
   })
 })
