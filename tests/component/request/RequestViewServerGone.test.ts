@@ -8,30 +8,31 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { ApiError } from '@/api/client'
-import { getEnvironments, searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { useEnvironmentsStore } from '@/stores/environments'
 import { useWatchStore } from '@/stores/watch'
+// Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
+import { errorAnswer, json, useDeskServer } from '../support/desk-server'
 import {
-  clockAt,
   formStartedEntry,
   openEntryPage,
   refreshPage,
   requestRouter,
   searchAnswer,
+  serveRequest,
   settlePage,
   startedEntry,
+  type ServedRequest,
 } from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
+const LIVE_SEARCH = 'live/verify/search/json'
 
 const ID = 'f'.repeat(32)
 let wrapper: VueWrapper | null = null
+let served: ServedRequest
 
 const environmentsOffered = (live: boolean) => ({
   environments: [
@@ -41,10 +42,24 @@ const environmentsOffered = (live: boolean) => ({
   default: 'sandbox' as const,
 })
 
+/** The server lists live as offered (`true`) or not, from now on. */
+const offersLive = (live: boolean) =>
+  server.on('GET', 'environments', json(environmentsOffered(live)))
+
+/** What the proxy says of a live call once the server runs without live. */
+const LIVE_OFF_MESSAGE =
+  'The live environment is not configured on this server: set VONAGE_API_KEY and VONAGE_API_SECRET in its environment (or .env.local) and restart it.'
+/** The proxy's answer to a live call once the server runs without live. */
+const LIVE_OFF = errorAnswer(503, 'environment_unavailable', LIVE_OFF_MESSAGE)
+
+/** The live search finds the request in progress, its first SMS sent. */
+const liveSearchFinds = () =>
+  server.on('GET', LIVE_SEARCH, json(searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })))
+
 beforeEach(() => {
   localStorage.clear()
-  vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(true))
-  vi.mocked(getClock).mockImplementation(() => Promise.resolve(clockAt(Date.now())))
+  offersLive(true)
+  served = serveRequest(server, ID, Date.now())
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -71,12 +86,7 @@ describe('request page: a sandbox request while the server cannot be reached', (
   beforeEach(async () => {
     const pinia = createPinia()
     setActivePinia(pinia)
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, Date.now() - 10_000))
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'found',
-      requests: [searchAnswer(ID)],
-      missing: [],
-    })
+    served.admin = adminRequest(ID, Date.now() - 10_000)
     wrapper = await openEntryPage(pinia, startedEntry(ID, Date.now() - 10_000))
     liveStatusFails('sandbox', 'No answer: the connection to the server failed or was lost')
     await flushPromises()
@@ -108,23 +118,17 @@ describe('request page: a sandbox request while the server cannot be reached', (
 })
 
 describe('request page: a live request once the server no longer offers live', () => {
-  const OFF = new ApiError('http', 'The live environment is not configured on this server.', {
-    httpStatus: 503,
-    code: 'environment_unavailable',
-  })
-
   beforeEach(async () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     await useEnvironmentsStore().load()
     const t0 = Date.now() - 40_000
-    const started = searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })
-    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    liveSearchFinds()
     wrapper = await openEntryPage(pinia, formStartedEntry(ID, t0))
     // The server restarts without live: its reads are refused, and it no longer lists live.
-    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(false))
-    vi.mocked(searchRequests).mockRejectedValue(OFF)
-    liveStatusFails('live', OFF.message)
+    offersLive(false)
+    server.on('GET', LIVE_SEARCH, LIVE_OFF)
+    liveStatusFails('live', LIVE_OFF_MESSAGE)
     await refreshPage(wrapper)
   })
 
@@ -163,12 +167,8 @@ describe('request page: a live request once the server no longer offers live', (
   })
 
   it('turns them on again once the server offers live again', async () => {
-    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(true))
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'found',
-      requests: [searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })],
-      missing: [],
-    })
+    offersLive(true)
+    liveSearchFinds()
     useWatchStore().failures = []
     await refreshPage(wrapper!)
     await flushPromises()
@@ -180,17 +180,11 @@ describe('request page: a live request once the server no longer offers live', (
 })
 
 describe('request page: its notices of live being off are said from regions already in the page', () => {
-  const OFF = new ApiError('http', 'The live environment is not configured on this server.', {
-    httpStatus: 503,
-    code: 'environment_unavailable',
-  })
-
   it('says live is off, then that live status still fails once it is back, in the same regions', async () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     await useEnvironmentsStore().load()
-    const started = searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })
-    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    liveSearchFinds()
     wrapper = await openEntryPage(pinia, formStartedEntry(ID, Date.now() - 40_000))
     // Before anything is to be said, both regions are there, empty.
     const offRegion = wrapper.get('[data-test="environment-off-region"]')
@@ -202,9 +196,9 @@ describe('request page: its notices of live being off are said from regions alre
 
     // The server restarts without live: the off notice is said in the region already there, and
     // the live status region stays, saying nothing the notice already says.
-    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(false))
-    vi.mocked(searchRequests).mockRejectedValue(OFF)
-    liveStatusFails('live', OFF.message)
+    offersLive(false)
+    server.on('GET', LIVE_SEARCH, LIVE_OFF)
+    liveStatusFails('live', LIVE_OFF_MESSAGE)
     await refreshPage(wrapper)
     expect(wrapper.get('[data-test="environment-off-region"]').element).toBe(offRegion.element)
     expect(offRegion.find('[data-test="environment-off"]').exists()).toBe(true)
@@ -213,8 +207,8 @@ describe('request page: its notices of live being off are said from regions alre
     expect(refreshSaid.text()).toBe('')
 
     // Live is back, but its status still fails: that is said in the region that was kept.
-    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(true))
-    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    offersLive(true)
+    liveSearchFinds()
     liveStatusFails('live', 'No answer: the connection to the server failed or was lost')
     await refreshPage(wrapper)
     await flushPromises()
@@ -234,8 +228,7 @@ describe('request page: live no longer offered while an action has the focus', (
     const pinia = createPinia()
     setActivePinia(pinia)
     await useEnvironmentsStore().load()
-    const started = searchAnswer(ID, { events: [{ type: 'sms', id: 'e1' }] })
-    vi.mocked(searchRequests).mockResolvedValue({ kind: 'found', requests: [started], missing: [] })
+    liveSearchFinds()
     await useRequestsStore().upsert(formStartedEntry(ID, Date.now() - 40_000))
     const router = await requestRouter()
     await router.push(`/requests/${ID}`)
@@ -248,8 +241,8 @@ describe('request page: live no longer offered while an action has the focus', (
     await settlePage(wrapper)
     const next = wrapper.get('#next-event').element as HTMLButtonElement
     next.focus()
-    vi.mocked(getEnvironments).mockResolvedValue(environmentsOffered(false))
-    liveStatusFails('live', 'The live environment is not configured on this server.')
+    offersLive(false)
+    liveStatusFails('live', LIVE_OFF_MESSAGE)
     await vi.waitFor(() => expect(next.disabled).toBe(true))
     await flushPromises()
     expect(document.activeElement).toBe(wrapper.get('#next-event-reason').element)
