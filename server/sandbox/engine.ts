@@ -1167,7 +1167,10 @@ export class Engine {
     this.requests.clear()
     this.inFlight.clear()
     this.scheduler.clear()
-    let records = snapshot.requests.map((r) => shiftTimes(r, -this.base))
+    // A PSD2 amount saved as it was sent (`12.5`) is kept as its messages state it (`12.50`).
+    let records = snapshot.requests.map((r) =>
+      shiftTimes(r.psd2 ? { ...r, amount: euroAmount(r.amount) ?? r.amount } : r, -this.base),
+    )
     // The finished ones in the order they finished; past the limit the first of them are dropped.
     const finished = records
       .filter((r) => r.status !== 'IN PROGRESS')
