@@ -1,66 +1,71 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
-import {
-  cancelRequest,
-  getEnvironments,
-  searchRequests,
-  startPsd2,
-  startVerification,
-  type StartResult,
-} from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents } from '@/api/sandbox'
+import type { AdminRequest } from '@contract/admin'
+import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
-import { ApiError } from '@/api/client'
+import { adminRequest, BLOCKER_ID, fillField, mountNewVerification, REQUEST_ID } from './support'
 import {
-  adminRequest,
-  BLOCKER_ID,
-  blockerNotFound,
-  fillField,
-  mountNewVerification,
-  REQUEST_ID,
+  answerEnvironments,
+  environments,
+  paramsOf,
+  START_REFUSED,
+  startAnsweredHtml,
+  startDropped,
+  startPath,
   startTimedOut,
-} from './support'
+} from './desk-support'
 import { clockAt } from '../request/support'
+import {
+  errorAnswer,
+  heldUntil,
+  json,
+  noAnswer,
+  searchedIds,
+  searchPath,
+  useDeskServer,
+} from '../support/desk-server'
 import { deferred } from '../../support/deferred'
 
-const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected ${name} call`))
-vi.mock('@/api/verify', () => ({
-  startVerification: vi.fn(() => Promise.reject(new Error('unexpected startVerification call'))),
-  startPsd2: vi.fn(() => Promise.reject(new Error('unexpected startPsd2 call'))),
-  cancelRequest: vi.fn(() => Promise.reject(new Error('unexpected cancelRequest call'))),
-  searchRequests: vi.fn(() => Promise.reject(new Error('unexpected searchRequests call'))),
-  checkCode: vi.fn(() => Promise.reject(new Error('unexpected checkCode call'))),
-  triggerNextEvent: vi.fn(() => Promise.reject(new Error('unexpected triggerNextEvent call'))),
-  getEnvironments: vi.fn(),
-}))
-vi.mock('@/api/sandbox', () => ({
-  getAdminRequest: vi.fn(() => Promise.reject(new Error('unexpected getAdminRequest call'))),
-  getClock: vi.fn(() => Promise.reject(new Error('unexpected getClock call'))),
-  openSandboxEvents: vi.fn(() => ({ close() {} })),
-}))
+const server = useDeskServer()
 
-const start = vi.mocked(startVerification)
-const psd2 = vi.mocked(startPsd2)
+const REQUESTS = 'sandbox/__admin/requests'
+const CLOCK = 'sandbox/__admin/clock'
+const CONTROL = 'sandbox/verify/control/json'
 
+/** A start accepted (status 0), naming REQUEST_ID. */
+const accepted = () => json({ status: '0', request_id: REQUEST_ID })
 /** A start refused with status 10, naming BLOCKER_ID as the request already in progress. */
-const refusedByBlocker = (): StartResult => ({
-  status: '10',
-  request_id: BLOCKER_ID,
-  error_text: 'Concurrent verifications to the same number are not allowed',
-})
+const refusedByBlocker = () =>
+  json({
+    status: '10',
+    request_id: BLOCKER_ID,
+    error_text: 'Concurrent verifications to the same number are not allowed',
+  })
+/** What search answers of a request it does not know: status 101. */
+const searchNotFound = () =>
+  json({ request_id: BLOCKER_ID, status: '101', error_text: 'No response found' })
+/** The starts (`psd2`: the PSD2 starts) to `env` that reached the server. */
+const starts = (env: 'sandbox' | 'live' = 'sandbox', kind: 'request' | 'psd2' = 'request') =>
+  server.callsTo('POST', startPath(env, kind))
+/** Every start of any kind to any environment that reached the server. */
+const startCalls = () =>
+  server.calls.filter(
+    (c) => c.method === 'POST' && /^(sandbox|live)\/verify\/(psd2\/)?json$/.test(c.path),
+  )
+/** What the sandbox's admin API holds of the blocking request (null: nothing). */
+let sandboxView: AdminRequest | null = null
+/** The sandbox's answer to a read of the blocking request: what it holds now. */
+const answerView = () => {
+  const requests = sandboxView ? [sandboxView] : []
+  return json({ requests, total: requests.length })
+}
 
 let wrapper: VueWrapper
 
 beforeEach(async () => {
-  vi.mocked(getEnvironments).mockResolvedValue({
-    environments: [
-      { id: 'sandbox', label: 'Sandbox', available: true },
-      { id: 'live', label: 'Live', available: false },
-    ],
-    default: 'sandbox',
-  })
-  start.mockReset().mockImplementation(unexpected('startVerification'))
-  psd2.mockReset().mockImplementation(unexpected('startPsd2'))
+  sandboxView = null
+  answerEnvironments(server)
+  server.on('GET', REQUESTS, answerView)
   ;({ wrapper } = await mountNewVerification())
   await flushPromises()
 })
@@ -106,7 +111,7 @@ describe('the new verification form: rules and messages', () => {
     expect(number.attributes('aria-describedby')).toContain('number-error')
     expect(document.activeElement?.id).toBe('number')
     expect(wrapper.text()).toContain('2 fields need attention before sending.')
-    expect(start).not.toHaveBeenCalled()
+    expect(startCalls()).toEqual([])
   })
 
   it('says a refused submit again when it is repeated with the same fields to fix', async () => {
@@ -127,7 +132,7 @@ describe('the new verification form: rules and messages', () => {
     expect(said.text()).toBe('1 field needs attention before sending.')
     await fill('number', '+447700900123')
     expect(said.text()).toBe('')
-    expect(start).not.toHaveBeenCalled()
+    expect(startCalls()).toEqual([])
   })
 
   it('says nothing more about fields to fix once all were fixed, until the next refused submit', async () => {
@@ -143,7 +148,7 @@ describe('the new verification form: rules and messages', () => {
     expect(said.text()).toBe('')
     await submit()
     expect(said.text()).toBe('1 field needs attention before sending.')
-    expect(start).not.toHaveBeenCalled()
+    expect(startCalls()).toEqual([])
   })
 
   it.each([
@@ -309,10 +314,10 @@ describe('the new verification form: rules and messages', () => {
     expect(value('pin_expiry')).toBe('240')
     expect(sessionStorage.getItem('verify-desk:new-verification-draft')).not.toContain('4321')
 
-    psd2.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath('sandbox', 'psd2'), accepted())
     await fill('amount', '12.50')
     await submit()
-    expect(psd2).toHaveBeenCalledTimes(1)
+    expect(starts('sandbox', 'psd2')).toHaveLength(1)
     await reopen(undefined, { keepDraft: true })
     expect(value('number')).toBe('')
     expect(wrapper.get('input[name="kind"][value="request"]').element).toHaveProperty(
@@ -341,11 +346,11 @@ describe('the new verification form: rules and messages', () => {
     expect(value('lg')).toBe('fr-fr')
     expect(value('code_length')).toBe('6')
     expect(value('number-country')).toBe('FR')
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await fill('number', '0612345678')
     await submit()
-    expect(start).toHaveBeenCalledWith(
-      'sandbox',
+    expect(starts()).toHaveLength(1)
+    expect(paramsOf(starts()[0])).toMatchObject(
       expect.objectContaining({
         number: '33612345678',
         brand: 'Acme Shop',
@@ -368,11 +373,11 @@ describe('the language: the API default (by the number) unless one is chosen', (
     expect(wrapper.get('#lg-hint').text()).toBe(
       "No lg is sent: Vonage and the sandbox write in the language of the number's country (a +33 number gets French), else en-us.",
     )
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await fill('number', '+33612345678')
     await submit()
-    expect(start).toHaveBeenCalledTimes(1)
-    expect(start.mock.calls[0]?.[1]).not.toHaveProperty('lg')
+    expect(starts()).toHaveLength(1)
+    expect(paramsOf(starts()[0])).not.toHaveProperty('lg')
   })
 
   it('offers it in PSD2 mode too, saying the sandbox then uses en-gb; a chosen language is sent', async () => {
@@ -386,12 +391,14 @@ describe('the language: the API default (by the number) unless one is chosen', (
     expect(wrapper.get('#lg-hint').text()).toBe(
       'The PSD2 languages; voice calls in English for some.',
     )
-    psd2.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath('sandbox', 'psd2'), accepted())
     await fill('number', '+4915112345678')
     await fill('payee', 'Shop')
     await fill('amount', '48.00')
     await submit()
-    expect(psd2).toHaveBeenCalledWith('sandbox', expect.objectContaining({ lg: 'de-de' }))
+    expect(starts('sandbox', 'psd2').map(paramsOf)).toEqual([
+      expect.objectContaining({ lg: 'de-de' }),
+    ])
   })
 
   it("keeps a user's saved language as it is (en-us stays en-us and is sent)", async () => {
@@ -403,15 +410,15 @@ describe('the language: the API default (by the number) unless one is chosen', (
     ))
     await flushPromises()
     expect(selected()).toBe('en-us')
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await fill('number', '+33612345678')
     await submit()
-    expect(start).toHaveBeenCalledWith('sandbox', expect.objectContaining({ lg: 'en-us' }))
+    expect(starts().map(paramsOf)).toEqual([expect.objectContaining({ lg: 'en-us' })])
   })
 
   it('"Send again" of a start sent without lg sends it again without lg, whatever the Settings default', async () => {
     await reopen()
-    start.mockRejectedValueOnce(new ApiError('timeout', 'No answer within 30 s.'))
+    server.on('POST', startPath(), startTimedOut())
     await fill('number', '+33612345678')
     await submit()
     // Meanwhile French is made the default language.
@@ -428,9 +435,10 @@ describe('the language: the API default (by the number) unless one is chosen', (
     await wrapper.get('button[aria-label="Send again to +33612345678"]').trigger('click')
     await flushPromises()
     expect(selected()).toBe('')
-    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await submit()
-    expect(start.mock.calls.at(-1)?.[1]).not.toHaveProperty('lg')
+    expect(starts()).toHaveLength(2)
+    expect(paramsOf(starts().at(-1))).not.toHaveProperty('lg')
   })
 })
 
@@ -447,20 +455,16 @@ describe('the environment', () => {
   })
 
   it('sends to live once it is configured and chosen', async () => {
-    vi.mocked(getEnvironments).mockResolvedValue({
-      environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
-      ],
-      default: 'sandbox',
-    })
+    answerEnvironments(server, { keyHint: 'ab12…' })
     await reopen()
     expect(wrapper.text()).toContain('key ab12…')
     await wrapper.get('input[name="environment"][value="live"]').setValue(true)
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath('live'), accepted())
     await fill('number', '+447700900123')
     await submit()
-    expect(start).toHaveBeenCalledWith('live', expect.objectContaining({ number: '447700900123' }))
+    expect(startCalls().map((c) => [c.path, paramsOf(c).number])).toEqual([
+      ['live/verify/json', '447700900123'],
+    ])
     expect(localStorage.getItem('verify-desk:environment')).toBe('live')
   })
 })
@@ -497,16 +501,16 @@ describe('sending', () => {
     ['+999 1234567', 'GB', '9991234567'],
     ['+1234567', 'GB', '1234567'],
   ])('normalises %j (country %s) to E.164 digits %s', async (typed, country, digits) => {
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await wrapper.get('#number-country').setValue(country)
     await fill('number', typed)
     expect(wrapper.get('#number-hint').text()).toContain(`Sent as ${digits}`)
     await submit()
-    expect(start).toHaveBeenCalledWith('sandbox', expect.objectContaining({ number: digits }))
+    expect(starts().map(paramsOf)).toEqual([expect.objectContaining({ number: digits })])
   })
 
   it('sends every parameter filled in, and nothing empty', async () => {
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await fill('number', '+447700900123')
     await fill('brand', 'Acme Inc')
     await wrapper.get('#code_length').setValue('6')
@@ -518,8 +522,8 @@ describe('sending', () => {
     await fill('country', 'gb')
     await fill('pin_code', '4321')
     await submit()
-    expect(start).toHaveBeenCalledTimes(1)
-    expect(start.mock.calls[0]?.[1]).toEqual({
+    expect(starts()).toHaveLength(1)
+    expect(paramsOf(starts()[0])).toEqual({
       number: '447700900123',
       country: 'GB',
       brand: 'Acme Inc',
@@ -534,26 +538,28 @@ describe('sending', () => {
   })
 
   it('sends a PSD2 start to the PSD2 endpoint', async () => {
-    psd2.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath('sandbox', 'psd2'), accepted())
     await wrapper.get('input[value="psd2"]').setValue(true)
     await fill('number', '+447700900123')
     await fill('payee', 'Shop')
     await fill('amount', '48.00')
     await submit()
     // No lg by default: the API picks the number's language.
-    expect(psd2).toHaveBeenCalledWith('sandbox', {
-      number: '447700900123',
-      payee: 'Shop',
-      amount: '48.00',
-      code_length: '4',
-      workflow_id: '1',
-    })
-    expect(start).not.toHaveBeenCalled()
+    expect(starts('sandbox', 'psd2').map(paramsOf)).toEqual([
+      {
+        number: '447700900123',
+        payee: 'Shop',
+        amount: '48.00',
+        code_length: '4',
+        workflow_id: '1',
+      },
+    ])
+    expect(starts()).toEqual([])
   })
 
   it('sends once under a double click, Enter held down and a slow network; then opens the request', async () => {
-    const answer = deferred<StartResult>()
-    start.mockReturnValue(answer.promise)
+    const answer = deferred<Response>()
+    server.on('POST', startPath(), heldUntil(answer.promise))
     await fill('number', '+447700900123')
     const button = wrapper.get('button[type="submit"]')
     const form = wrapper.get('form[aria-label="New verification"]')
@@ -562,16 +568,16 @@ describe('sending', () => {
     await button.trigger('click')
     for (let i = 0; i < 5; i++) await form.trigger('submit')
     await flushPromises()
-    expect(start).toHaveBeenCalledTimes(1)
+    expect(starts()).toHaveLength(1)
     // Off while sending, yet focusable: the focus stays on the button pressed.
     expect(button.attributes('aria-disabled')).toBe('true')
     expect(button.attributes('aria-busy')).toBe('true')
     expect(button.text()).toContain('Sending…')
-    answer.resolve({ status: '0', request_id: REQUEST_ID })
+    answer.resolve(accepted())
     await flushPromises()
     await form.trigger('submit')
     await flushPromises()
-    expect(start).toHaveBeenCalledTimes(1)
+    expect(startCalls()).toHaveLength(1)
     const router = wrapper.vm.$router
     expect(router.currentRoute.value.fullPath).toBe(`/requests/${REQUEST_ID}`)
     const entry = useRequestsStore().byId(REQUEST_ID)
@@ -585,7 +591,11 @@ describe('sending', () => {
   })
 
   it('status 4: says the server credentials were refused and who can fix them', async () => {
-    start.mockResolvedValueOnce({ status: '4', error_text: 'Invalid credentials were provided' })
+    server.on(
+      'POST',
+      startPath(),
+      json({ status: '4', error_text: 'Invalid credentials were provided' }),
+    )
     await fill('number', '+447700900123')
     await submit()
     const alert = wrapper.get('[role="alert"]')
@@ -596,16 +606,20 @@ describe('sending', () => {
   })
 
   it('explains an API error and lets the user send again', async () => {
-    start.mockResolvedValueOnce({ status: '3', error_text: 'Invalid value for param: number' })
+    server.on(
+      'POST',
+      startPath(),
+      json({ status: '3', error_text: 'Invalid value for param: number' }),
+    )
     await fill('number', '+447700900123')
     await submit()
     const alert = wrapper.get('[role="alert"]')
     expect(alert.text()).toContain('Status 3: Invalid value')
     expect(alert.text()).toContain('Invalid value for param: number')
     expect(alert.text()).toContain('Next: Correct the parameter named in the error text.')
-    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await submit()
-    expect(start).toHaveBeenCalledTimes(2)
+    expect(starts()).toHaveLength(2)
   })
 })
 
@@ -615,11 +629,11 @@ describe('status 10: a verification to this number is already in progress', () =
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
     vi.setSystemTime(t0 + 10_000)
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
-    vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-    vi.mocked(cancelRequest).mockResolvedValue({ status: '0', command: 'cancel' })
-    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
-    start.mockResolvedValueOnce(refusedByBlocker())
+    sandboxView = adminRequest(BLOCKER_ID, t0)
+    server.on('GET', CLOCK, json(clockAt(t0)))
+    server.on('POST', CONTROL, json({ status: '0', command: 'cancel' }))
+    server.on('GET', searchPath(), searchNotFound())
+    server.on('POST', startPath(), refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
@@ -631,6 +645,8 @@ describe('status 10: a verification to this number is already in progress', () =
     expect((cancel.element as HTMLButtonElement).disabled).toBe(true)
     expect(panel.get('#blocking-cancel-reason').text()).toBe('cancel possible in 20 s')
     expect(cancel.attributes('aria-describedby')).toBe('blocking-cancel-reason')
+    // The panel follows the blocking request on the sandbox's event stream.
+    await vi.waitFor(() => expect(server.stream.tries).toBeGreaterThan(0))
 
     vi.advanceTimersByTime(8_000)
     await flushPromises()
@@ -639,38 +655,45 @@ describe('status 10: a verification to this number is already in progress', () =
     await flushPromises()
     expect((cancel.element as HTMLButtonElement).disabled).toBe(false)
 
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(BLOCKER_ID, t0, { status: 'CANCELLED', next_event_at: null, expires_at: null }),
-    )
+    sandboxView = adminRequest(BLOCKER_ID, t0, {
+      status: 'CANCELLED',
+      next_event_at: null,
+      expires_at: null,
+    })
     await cancel.trigger('click')
     await flushPromises()
-    expect(cancelRequest).toHaveBeenCalledWith('sandbox', BLOCKER_ID)
-    expect(cancelRequest).toHaveBeenCalledTimes(1)
+    expect(server.callsTo('POST', CONTROL).map((c) => c.body)).toEqual([
+      { request_id: BLOCKER_ID, cmd: 'cancel' },
+    ])
     expect(wrapper.text()).toContain(
       'The blocking request was cancelled: send the verification again.',
     )
 
-    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await submit()
-    expect(start).toHaveBeenCalledTimes(2)
-    expect(openSandboxEvents).toHaveBeenCalled()
+    expect(starts()).toHaveLength(2)
   })
 
   it('says a failed cancel of the blocking request once, not its title and message alike', async () => {
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
     vi.setSystemTime(t0 + 40_000)
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
-    vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-    vi.mocked(cancelRequest).mockRejectedValue(
-      new ApiError('offline', 'This browser is offline: nothing was sent.'),
-    )
-    start.mockResolvedValueOnce(refusedByBlocker())
+    sandboxView = adminRequest(BLOCKER_ID, t0)
+    server.on('GET', CLOCK, json(clockAt(t0)))
+    server.on('GET', searchPath(), searchNotFound())
+    server.on('POST', startPath(), refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
-    await wrapper.get('#blocking-cancel').trigger('click')
-    await flushPromises()
+    // The browser goes offline: the cancel's connection fails before it leaves.
+    server.on('POST', CONTROL, noAnswer())
+    vi.stubGlobal('navigator', { ...navigator, onLine: false })
+    try {
+      await wrapper.get('#blocking-cancel').trigger('click')
+      await flushPromises()
+    } finally {
+      vi.unstubAllGlobals()
+    }
     const said = wrapper.get('[data-test="blocking-outcome"]').text()
     expect(said).toContain('offline')
     expect(said.match(/offline/g)).toHaveLength(1)
@@ -680,16 +703,15 @@ describe('status 10: a verification to this number is already in progress', () =
 
 describe('status 10 naming a request search does not know (101)', () => {
   async function refusedWithStatus10(): Promise<void> {
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
-    vi.mocked(getClock).mockResolvedValue(clockAt(Date.now()))
-    start.mockResolvedValueOnce(refusedByBlocker())
+    server.on('GET', CLOCK, json(clockAt(Date.now())))
+    server.on('POST', startPath(), refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
   }
 
   it('says the blocking request could not be found and what to do, never an endless loading', async () => {
-    vi.mocked(searchRequests).mockReset().mockResolvedValue(blockerNotFound())
+    server.on('GET', searchPath(), searchNotFound())
     await refusedWithStatus10()
     const panel = wrapper.get('[data-test="blocking-request"]')
     expect(panel.text()).not.toMatch(/loading/i)
@@ -700,32 +722,28 @@ describe('status 10 naming a request search does not know (101)', () => {
     )
 
     // Searching again asks once more; found now, the panel offers its cancel.
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, Date.now() - 40_000))
+    sandboxView = adminRequest(BLOCKER_ID, Date.now() - 40_000)
+    const reads = server.callsTo('GET', REQUESTS).length
     const again = panel.findAll('button').find((b) => b.text() === 'Search again')!
     await again.trigger('click')
     await flushPromises()
+    expect(server.callsTo('GET', REQUESTS)).toHaveLength(reads + 1)
     expect(panel.find('[data-test="blocking-not-found"]').exists()).toBe(false)
     expect((panel.get('#blocking-cancel').element as HTMLButtonElement).disabled).toBe(false)
   })
 
   it('says the same of a live start, searching live only (no sandbox admin call)', async () => {
-    vi.mocked(getEnvironments).mockResolvedValue({
-      environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true },
-      ],
-      default: 'sandbox',
-    })
+    answerEnvironments(server, true)
     await reopen(() => localStorage.setItem('verify-desk:environment', 'live'))
-    vi.mocked(getAdminRequest).mockClear()
-    vi.mocked(searchRequests).mockReset().mockResolvedValue(blockerNotFound())
-    start.mockResolvedValueOnce(refusedByBlocker())
+    server.on('GET', searchPath('live'), searchNotFound())
+    server.on('POST', startPath('live'), refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     await flushPromises()
-    expect(start).toHaveBeenCalledWith('live', expect.anything())
-    expect(searchRequests).toHaveBeenCalledWith('live', [BLOCKER_ID])
-    expect(getAdminRequest).not.toHaveBeenCalled()
+    expect(startCalls().map((c) => c.path)).toEqual([startPath('live')])
+    expect(server.callsTo('GET', searchPath('live')).map(searchedIds)).toContainEqual([BLOCKER_ID])
+    expect(server.callsTo('GET', searchPath())).toEqual([])
+    expect(server.callsTo('GET', REQUESTS)).toEqual([])
     const panel = wrapper.get('[data-test="blocking-request"]')
     expect(panel.text()).not.toMatch(/loading/i)
     expect(panel.find('#blocking-cancel').exists()).toBe(false)
@@ -735,14 +753,7 @@ describe('status 10 naming a request search does not know (101)', () => {
   })
 
   it('says its state could not be loaded (not "loading") when the search fails, with Try again', async () => {
-    vi.mocked(searchRequests)
-      .mockReset()
-      .mockResolvedValue({
-        kind: 'error',
-        ids: [BLOCKER_ID],
-        status: '5',
-        error_text: 'Internal Error',
-      })
+    server.on('GET', searchPath(), json({ status: '5', error_text: 'Internal Error' }))
     await refusedWithStatus10()
     const panel = wrapper.get('[data-test="blocking-request"]')
     expect(panel.text()).toContain('Its state could not be loaded: status 5, Internal Error.')
@@ -753,43 +764,54 @@ describe('status 10 naming a request search does not know (101)', () => {
 })
 
 describe('a start without an answer', () => {
-  const MAY_HAVE_RUN =
-    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.'
-  const timeout504 = () =>
-    new ApiError('proxy', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, {
-      httpStatus: 504,
-      code: 'upstream_timeout',
-    })
+  /** Opens the page again on Live, configured on this server. */
+  async function onLive(): Promise<void> {
+    answerEnvironments(server, true)
+    await reopen(() => localStorage.setItem('verify-desk:environment', 'live'))
+  }
+  /** Who answers status 10 to a start sent again, as the next step names it. */
+  const ANSWERER = { sandbox: 'the sandbox', live: 'Vonage' } as const
+
+  /** Opens the page again on `env`: on Live, configured on this server. */
+  async function openOn(env: 'sandbox' | 'live'): Promise<void> {
+    if (env === 'live') await onLive()
+  }
+  /** No answer at all: the browser gives up first (its limit brought down from 30 s to 50 ms). */
+  const noAnswerInTime = { answer: () => heldUntil(new Promise<Response>(() => {})), limit: 50 }
+  const proxyAnswer = (answer: (env: 'sandbox' | 'live') => Response) => ({
+    answer,
+    limit: 30_000,
+  })
 
   it.each([
-    ['504 upstream_timeout', timeout504()],
-    [
-      '502 upstream_unreachable after sending',
-      new ApiError('proxy', `Vonage dropped the connection before answering.${MAY_HAVE_RUN}`, {
-        httpStatus: 502,
-        code: 'upstream_unreachable',
-      }),
-    ],
-    [
-      '502 upstream_bad_response (HTML)',
-      new ApiError('proxy', `Vonage answered with an error page: "<html>".${MAY_HAVE_RUN}`, {
-        httpStatus: 502,
-        code: 'upstream_bad_response',
-      }),
-    ],
-    ['the browser timeout', new ApiError('timeout', 'No answer within 30 s.')],
-  ])(
-    '%s: says the start may have gone out and to send it again with the same number',
-    async (_, error) => {
-      start.mockRejectedValueOnce(error)
+    ['504 upstream_timeout', 'live', proxyAnswer(startTimedOut)],
+    ['504 upstream_timeout', 'sandbox', proxyAnswer(startTimedOut)],
+    ['502 upstream_unreachable after sending', 'live', proxyAnswer(startDropped)],
+    ['502 upstream_unreachable after sending', 'sandbox', proxyAnswer(startDropped)],
+    ['502 upstream_bad_response (HTML)', 'live', proxyAnswer(startAnsweredHtml)],
+    ['502 upstream_bad_response (HTML)', 'sandbox', proxyAnswer(startAnsweredHtml)],
+    ['the browser timeout', 'live', noAnswerInTime],
+    ['the browser timeout', 'sandbox', noAnswerInTime],
+  ] as const)(
+    '%s on %s: says the start may have gone out and to send it again with the same number',
+    async (_, env, { answer, limit }) => {
+      await openOn(env)
+      server.on('POST', startPath(env), answer(env))
       await fill('number', '+447700900123')
-      await submit()
+      configureClient({ timeout: limit })
+      try {
+        await submit()
+        await vi.waitFor(() => expect(wrapper.find('[role="alert"] h2').exists()).toBe(true))
+      } finally {
+        configureClient({ timeout: 30_000 })
+      }
       const alert = wrapper.get('[role="alert"]')
       expect(alert.get('h2').text()).toBe('The start may have gone out')
       expect(alert.text()).toContain(
-        'Next: Send it again with the same number: if the first one went through, Vonage answers status 10 and names that request — no second code is sent.',
+        `Next: Send it again with the same number: if the first one went through, ${ANSWERER[env]} answers status 10 and names that request — no second code is sent.`,
       )
       expect(alert.text()).not.toContain('could not be sent')
+      expect(starts(env), 'the start is sent once').toHaveLength(1)
     },
   )
 
@@ -802,7 +824,8 @@ describe('a start without an answer', () => {
   ])(
     'HTTP %i %s: nothing was sent; report the code to whoever runs the server',
     async (status, code) => {
-      start.mockRejectedValueOnce(new ApiError('proxy', 'Refused.', { httpStatus: status, code }))
+      expect(START_REFUSED[status]?.code).toBe(code)
+      server.on('POST', startPath(), errorAnswer(status, code, START_REFUSED[status]!.message))
       await fill('number', '+447700900123')
       await submit()
       const alert = wrapper.get('[role="alert"]')
@@ -818,11 +841,14 @@ describe('a start without an answer', () => {
   )
 
   it('502 upstream_credentials_refused: says Vonage refused the server credentials, once, without the 502', async () => {
-    start.mockRejectedValueOnce(
-      new ApiError(
-        'proxy',
-        "The Vonage API refused this server's credentials (HTTP 401), so nothing was processed.",
-        { httpStatus: 502, code: 'upstream_credentials_refused' },
+    await onLive()
+    server.on(
+      'POST',
+      startPath('live'),
+      errorAnswer(
+        502,
+        'upstream_credentials_refused',
+        "The Vonage API (https://api.nexmo.com) refused this server's credentials (HTTP 401), so nothing was processed. Whoever runs this server should check VONAGE_API_KEY and VONAGE_API_SECRET (and VONAGE_AUTH), then restart it.",
       ),
     )
     await fill('number', '+447700900123')
@@ -839,11 +865,16 @@ describe('a start without an answer', () => {
   })
 
   it('503 environment_unavailable: live is off on this server', async () => {
-    start.mockRejectedValueOnce(
-      new ApiError('proxy', 'Live is not configured.', {
-        httpStatus: 503,
-        code: 'environment_unavailable',
-      }),
+    // Listed as available when the page opened; no longer configured when the start came.
+    await onLive()
+    server.on(
+      'POST',
+      startPath('live'),
+      errorAnswer(
+        503,
+        'environment_unavailable',
+        'The live environment is not configured on this server: set VONAGE_API_KEY and VONAGE_API_SECRET in its environment (or .env.local) and restart it.',
+      ),
     )
     await fill('number', '+447700900123')
     await submit()
@@ -855,13 +886,21 @@ describe('a start without an answer', () => {
   })
 
   it('503 queue_full: not sent; wait as long as the server said, then send again', async () => {
-    start.mockRejectedValueOnce(
-      new ApiError('proxy', 'Too many calls are already waiting.', {
-        httpStatus: 503,
-        code: 'queue_full',
-        delivery: 'not_sent',
-        retryAfter: 1,
-      }),
+    server.on(
+      'POST',
+      startPath(),
+      json(
+        {
+          error: {
+            code: 'queue_full',
+            message:
+              "Too many calls are already waiting for the sandbox's rate limit on this server: this call was NOT sent. Wait a few seconds and try again.",
+            delivery: 'not_sent',
+          },
+        },
+        503,
+        { 'Retry-After': '1' },
+      ),
     )
     await fill('number', '+447700900123')
     await submit()
@@ -871,7 +910,7 @@ describe('a start without an answer', () => {
   })
 
   it('is kept in "Starts without an answer" across a reload, without the PIN, until dismissed', async () => {
-    start.mockRejectedValueOnce(timeout504())
+    server.on('POST', startPath(), startTimedOut())
     await fill('number', '+447700900123')
     await fill('brand', 'Acme')
     await fill('pin_code', '4321')
@@ -889,7 +928,7 @@ describe('a start without an answer', () => {
     expect(item.text()).toContain('+447700900123')
     expect(item.text()).toContain('Acme')
     expect(item.text()).toContain('upstream_timeout (HTTP 504)')
-    expect(item.text()).toContain('Vonage did not answer within 15 s.')
+    expect(item.text()).toContain('The embedded sandbox did not answer within 15 s.')
     expect(item.text()).toContain('This start may have gone out')
 
     // Send again: the form holds the number and brand again (never the PIN); nothing is sent yet.
@@ -898,7 +937,7 @@ describe('a start without an answer', () => {
     expect((wrapper.get('#number').element as HTMLInputElement).value).toBe('+447700900123')
     expect((wrapper.get('#brand').element as HTMLInputElement).value).toBe('Acme')
     expect((wrapper.get('#pin_code').element as HTMLInputElement).value).toBe('')
-    expect(start).toHaveBeenCalledTimes(1)
+    expect(starts()).toHaveLength(1)
 
     await wrapper.get('button[aria-label="Dismiss the start to +447700900123"]').trigger('click')
     expect(wrapper.find('[data-test="unanswered-starts"]').exists()).toBe(false)
@@ -907,13 +946,7 @@ describe('a start without an answer', () => {
 
   /** Remounts the page with live configured too. */
   async function mountWithLive(): Promise<void> {
-    vi.mocked(getEnvironments).mockResolvedValue({
-      environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
-      ],
-      default: 'sandbox',
-    })
+    answerEnvironments(server, { keyHint: 'ab12…' })
     await reopen()
   }
   const chooseEnvironment = (id: 'sandbox' | 'live') =>
@@ -926,7 +959,7 @@ describe('a start without an answer', () => {
   it('"Send again" of a Live start while Sandbox is chosen says the dashboard is now on Live and the start is real', async () => {
     await mountWithLive()
     await chooseEnvironment('live')
-    start.mockRejectedValueOnce(timeout504())
+    server.on('POST', startPath('live'), startTimedOut('live'))
     await fill('number', '+447700900177')
     await submit()
     await chooseEnvironment('sandbox')
@@ -941,17 +974,16 @@ describe('a start without an answer', () => {
     )
     expect(notice.attributes('data-env')).toBe('live')
     // What the notice says is where the start goes.
-    start.mockResolvedValueOnce({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath('live'), accepted())
     await submit()
-    expect(start).toHaveBeenLastCalledWith(
-      'live',
-      expect.objectContaining({ number: '447700900177' }),
-    )
+    expect(starts('live')).toHaveLength(2)
+    expect(paramsOf(starts('live').at(-1))).toMatchObject({ number: '447700900177' })
+    expect(starts()).toEqual([])
   })
 
   it('"Send again" of a Sandbox start while Live is chosen says the dashboard moved to Sandbox', async () => {
     await mountWithLive()
-    start.mockRejectedValueOnce(timeout504())
+    server.on('POST', startPath(), startTimedOut())
     await fill('number', '+447700900177')
     await submit()
     await chooseEnvironment('live')
@@ -968,7 +1000,7 @@ describe('a start without an answer', () => {
 
   it('"Send again" in the environment already chosen says only that the form holds the start', async () => {
     await mountWithLive()
-    start.mockRejectedValueOnce(timeout504())
+    server.on('POST', startPath(), startTimedOut())
     await fill('number', '+447700900177')
     await submit()
     await wrapper.get('button[aria-label="Send again to +447700900177"]').trigger('click')
@@ -980,13 +1012,13 @@ describe('a start without an answer', () => {
   })
 
   it('a status 10 after an uncertain start to the same number is probably that start: open it', async () => {
-    start.mockRejectedValueOnce(timeout504())
+    server.on('POST', startPath(), startTimedOut())
     await fill('number', '+447700900123')
     await fill('brand', 'Live Shop')
     await submit()
-    start.mockResolvedValueOnce(refusedByBlocker())
+    server.on('POST', startPath(), refusedByBlocker())
     await submit()
-    expect(start).toHaveBeenCalledTimes(2)
+    expect(starts()).toHaveLength(2)
     const alert = wrapper.get('[role="alert"]')
     expect(alert.text()).toContain('Status 10: Verification already in progress')
     expect(alert.get('[data-test="earlier-start"]').text()).toContain(
@@ -1054,11 +1086,13 @@ describe('the environment picker when the list of environments could not be load
   }
 
   it('asks only for the access token while the server wants it: one message, no Try again', async () => {
-    vi.mocked(getEnvironments).mockRejectedValue(
-      new ApiError(
-        'proxy',
-        'This Verify Desk server needs its access token: send it in the X-Verify-Desk-Token header (or enter it in the dashboard).',
-        { httpStatus: 401, code: 'unauthorized' },
+    server.on(
+      'GET',
+      'environments',
+      errorAnswer(
+        401,
+        'unauthorized',
+        'This Verify Desk server needs its access token: send it in the X-Verify-Desk-Token header (ask whoever runs the server for the VERIFY_DESK_TOKEN value).',
       ),
     )
     const picker = await remount()
@@ -1075,22 +1109,24 @@ describe('the environment picker when the list of environments could not be load
   })
 
   it('says once why the list failed, without doubled punctuation, and Try again loads it', async () => {
-    vi.mocked(getEnvironments).mockRejectedValueOnce(
-      new ApiError('network', 'The server could not be reached.'),
+    // The server cannot be reached: the list is asked for twice (once tried again), then it is.
+    server.on(
+      'GET',
+      'environments',
+      noAnswer(),
+      noAnswer(),
+      json(environments({ keyHint: 'ab12…' })),
     )
     const picker = await remount()
-    expect(picker.get('[data-test="env-load-failure"]').text()).toBe(
-      'Could not ask the server which environments it offers: The server could not be reached. Try again',
+    await vi.waitFor(() =>
+      expect(picker.find('[data-test="env-load-failure"]').exists()).toBe(true),
     )
-    expect(picker.text().split('could not be reached')).toHaveLength(2)
+    expect(server.callsTo('GET', 'environments')).toHaveLength(3)
+    expect(picker.get('[data-test="env-load-failure"]').text()).toBe(
+      'Could not ask the server which environments it offers: No answer: the connection to the server failed or was lost (Failed to fetch). Try again',
+    )
+    expect(picker.text().split('failed or was lost')).toHaveLength(2)
     expect(picker.text()).not.toMatch(/\.\)|\.\./)
-    vi.mocked(getEnvironments).mockResolvedValueOnce({
-      environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true, keyHint: 'ab12…' },
-      ],
-      default: 'sandbox',
-    })
     await picker.get('button').trigger('click')
     await flushPromises()
     expect(picker.find('[data-test="env-load-failure"]').exists()).toBe(false)
@@ -1122,18 +1158,17 @@ describe('a stored Live choice when live is no longer available', () => {
     )
     await fill('number', '+447700900123')
     await submit()
-    expect(start).not.toHaveBeenCalled()
+    expect(startCalls()).toEqual([])
     expect(localStorage.getItem('verify-desk:environment')).toBe('live')
 
     // Choosing Sandbox is a deliberate act: then the start goes there.
     await wrapper.get('input[name="environment"][value="sandbox"]').setValue(true)
     expect(wrapper.find('#start-blocked-reason').exists()).toBe(false)
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await submit()
-    expect(start).toHaveBeenCalledWith(
-      'sandbox',
-      expect.objectContaining({ number: '447700900123' }),
-    )
+    expect(startCalls().map((c) => [c.path, paramsOf(c).number])).toEqual([
+      [startPath(), '447700900123'],
+    ])
   })
 })
 
@@ -1154,10 +1189,10 @@ describe('announcements and focus on New verification', () => {
     const t0 = Date.now()
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
     vi.setSystemTime(t0 + 10_000)
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(BLOCKER_ID, t0))
-    vi.mocked(getClock).mockResolvedValue(clockAt(t0))
-    vi.mocked(searchRequests).mockResolvedValue(blockerNotFound())
-    start.mockResolvedValueOnce(refusedByBlocker())
+    sandboxView = adminRequest(BLOCKER_ID, t0)
+    server.on('GET', CLOCK, json(clockAt(t0)))
+    server.on('GET', searchPath(), searchNotFound())
+    server.on('POST', startPath(), refusedByBlocker())
     await fill('number', '+447700900123')
     await submit()
     const alert = wrapper.get('[role="alert"]')
@@ -1183,10 +1218,12 @@ describe('announcements and focus on New verification', () => {
     // Cancelled: its button is gone with the refusal, and the focus goes to the start button.
     vi.advanceTimersByTime(17_000)
     await flushPromises()
-    vi.mocked(cancelRequest).mockResolvedValue({ status: '0', command: 'cancel' })
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(BLOCKER_ID, t0, { status: 'CANCELLED', next_event_at: null, expires_at: null }),
-    )
+    server.on('POST', CONTROL, json({ status: '0', command: 'cancel' }))
+    sandboxView = adminRequest(BLOCKER_ID, t0, {
+      status: 'CANCELLED',
+      next_event_at: null,
+      expires_at: null,
+    })
     const cancel = wrapper.get('#blocking-cancel')
     ;(cancel.element as HTMLButtonElement).focus()
     await cancel.trigger('click')
@@ -1208,21 +1245,26 @@ describe('announcements and focus on New verification', () => {
     expect(wrapper.get('[data-test="start-status"]').attributes('role')).toBe('status')
     expect(wrapper.get('[data-test="start-notice"]').attributes('role')).toBe('status')
     expect(wrapper.get('[data-test="start-error-alert"]').attributes('role')).toBe('alert')
-    start.mockResolvedValueOnce({
-      status: '15',
-      error_text: 'The destination number is not in a supported network',
-    })
+    server.on(
+      'POST',
+      startPath(),
+      json({ status: '15', error_text: 'The destination number is not in a supported network' }),
+    )
     await fill('number', '+447700900123')
     await submit()
     expect(wrapper.get('[data-test="start-error-alert"]').text()).toContain('Status 15')
   })
 
   it('titles a status 6 answered to a start as not routed, with no request to search', async () => {
-    start.mockResolvedValueOnce({
-      status: '6',
-      error_text:
-        'The Vonage platform was unable to process this message for the following reason: The request could not be routed.',
-    })
+    server.on(
+      'POST',
+      startPath(),
+      json({
+        status: '6',
+        error_text:
+          'The Vonage platform was unable to process this message for the following reason: The request could not be routed.',
+      }),
+    )
     await fill('number', '+447700900123')
     await submit()
     const alert = wrapper.get('[data-test="start-error-alert"]').text()
@@ -1231,8 +1273,8 @@ describe('announcements and focus on New verification', () => {
   })
 
   it('keeps the focus on "Start verification" when the answer is an error', async () => {
-    let answer!: (value: StartResult) => void
-    start.mockReturnValueOnce(new Promise<StartResult>((r) => (answer = r)))
+    const answer = deferred<Response>()
+    server.on('POST', startPath(), heldUntil(answer.promise))
     await fill('number', '+447700900123')
     const button = wrapper.get('button[type="submit"]')
     ;(button.element as HTMLButtonElement).focus()
@@ -1240,7 +1282,9 @@ describe('announcements and focus on New verification', () => {
     await flushPromises()
     expect(button.attributes('aria-disabled')).toBe('true')
     expect(focused()).toBe(button.element)
-    answer({ status: '15', error_text: 'The destination number is not in a supported network' })
+    answer.resolve(
+      json({ status: '15', error_text: 'The destination number is not in a supported network' }),
+    )
     await flushPromises()
     expect(wrapper.get('[role="alert"]').text()).toContain('Status 15')
     expect(focused()).toBe(button.element)
@@ -1248,10 +1292,10 @@ describe('announcements and focus on New verification', () => {
   })
 
   it('focuses the refilled form on "Send again", and the next entry (then the form) on "Dismiss"', async () => {
-    start.mockRejectedValueOnce(startTimedOut())
+    server.on('POST', startPath(), startTimedOut())
     await fill('number', '+447700900123')
     await submit()
-    start.mockRejectedValueOnce(startTimedOut())
+    server.on('POST', startPath(), startTimedOut())
     await fill('number', '+447700900456')
     await submit()
     expect(wrapper.findAll('[data-test="unanswered-start"]')).toHaveLength(2)
@@ -1282,7 +1326,7 @@ describe('announcements and focus on New verification', () => {
 
 describe('the new verification form: a country parameter that changes the number', () => {
   it('previews the number the API reads with the country and blocks a start to another phone', async () => {
-    start.mockResolvedValue({ status: '0', request_id: REQUEST_ID })
+    server.on('POST', startPath(), accepted())
     await fill('number', '+47 912 34 568')
     await fill('brand', 'Acme')
     await fill('country', 'IN')
@@ -1291,7 +1335,7 @@ describe('the new verification form: a country parameter that changes the number
     expect(hint).toContain('not +47 91 23 45 68')
     expect(hint).not.toContain('Sent as 4791234568 (')
     await submit()
-    expect(start).not.toHaveBeenCalled()
+    expect(startCalls()).toEqual([])
     expect(errorOf('country')).toContain(
       'With country IN, the API reads 4791234568 as a number of India (+91 479 123 4568), not the number you typed (+47 91 23 45 68).',
     )
@@ -1305,9 +1349,9 @@ describe('the new verification form: a country parameter that changes the number
     expect(errorOf('country')).toBe('')
     expect(wrapper.get('#number-hint').text()).toContain('Sent as 4791234568 (+47 91 23 45 68).')
     await submit()
-    expect(start).toHaveBeenCalledTimes(1)
-    expect(start.mock.calls[0]?.[1]).toMatchObject({ number: '4791234568' })
-    expect(start.mock.calls[0]?.[1]).not.toHaveProperty('country')
+    expect(starts()).toHaveLength(1)
+    expect(paramsOf(starts()[0])).toMatchObject({ number: '4791234568' })
+    expect(paramsOf(starts()[0])).not.toHaveProperty('country')
   })
 
   it("says when the country parameter keeps the number typed (the number's own country)", async () => {
