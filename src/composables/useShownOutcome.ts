@@ -90,6 +90,16 @@ export function endedSinceNextStep(status: string, number: string): string {
 }
 
 /**
+ * The next step once the request is gone (the sandbox no longer holds it): a request history knew
+ * had ended says so; any other can no longer be acted on at all.
+ */
+function goneNextStep(model: RequestModel | null): string {
+  const to = model?.number ? ` to +${model.number}` : ''
+  if (model?.status === 'SUCCESS') return endedSinceNextStep('SUCCESS', model.number)
+  return `The request no longer exists (the sandbox no longer holds it): it cannot be checked, cancelled or moved on. Start a new verification${to} if one is still needed.`
+}
+
+/**
  * A wrong code (16) answered while the PIN had expired: entering a code again cannot help until a
  * new PIN comes, so the answer's next step says what can. Decided as the answer comes (the text
  * then stays as it was said, whatever the clock does next).
@@ -174,7 +184,8 @@ function useNewPinSinceAnswer(sources: ShownOutcomeSources): Readonly<Ref<boolea
     { flush: 'sync' },
   )
   watch(attemptsLeft, (left) => {
-    if (left === null) return
+    // A request gone (the sandbox was reset) has no PIN: what history knew of it is no new one.
+    if (left === null || toValue(sources.gone)) return
     if (fewestAttempts !== null && left > fewestAttempts) newPinSince.value = true
     fewestAttempts = fewestAttempts === null ? left : Math.min(fewestAttempts, left)
   })
@@ -241,6 +252,7 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
   function withNewPin(): ActionOutcome | null {
     const said = sayOutcome()
     if (!said || !newPinSince.value || said.action !== 'check' || said.status !== '16') return said
+    if (toValue(sources.gone)) return said
     const left = toValue(sources.model)?.attemptsLeft
     return {
       ...said,
@@ -256,7 +268,10 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
   function outcomeNow(): ActionOutcome | null {
     const said = withNewPin()
     const m = toValue(sources.model)
-    if (!said || !said.nextStep || said.statusChange || toValue(sources.gone) || !m) return said
+    if (!said || !said.nextStep || said.statusChange) return said
+    // Gone with the sandbox's state: nothing can be done with it any more, whatever it asked.
+    if (toValue(sources.gone)) return { ...said, nextStep: goneNextStep(m) }
+    if (!m) return said
     // Its answer will say why it ended: saying "has since ended" first would say it twice.
     if (toValue(sources.acting)) return said
     const before = statusAtAnswer()
