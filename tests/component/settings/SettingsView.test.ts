@@ -187,6 +187,9 @@ describe('Settings', () => {
       `Could not ask the server which environments it offers: ${noAnswerMessage('connection refused')}`,
     )
     expect(failed.get('[role="alert"] button').text()).toBe('Try again')
+    // Each waits for the server to come back on the event stream: that ends with them.
+    wrapper.unmount()
+    failed.unmount()
   })
 
   it('asks only for the access token while the server wants it: one message, no Try again', async () => {
