@@ -59,6 +59,10 @@ export default mergeConfig(
             // request cancellable only 30 s after its start) then misses it.
             // Their own group: in a run of every project they start once the other projects are done.
             maxWorkers: 1,
+            // The files of a worker run in one process, which loads the harness (Playwright, the
+            // support modules) once rather than once per file. They share no state through it: each
+            // file connects to the browser and opens its pages itself, and closes what it started.
+            isolate: false,
             sequence: { groupOrder: 1 },
           },
         },
