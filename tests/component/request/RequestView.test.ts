@@ -6,41 +6,87 @@ import { createPinia, getActivePinia, setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminRequest } from '@contract/admin'
 import type { VerificationRequest } from '@contract/types'
-import {
-  cancelRequest,
-  checkCode,
-  searchRequests,
-  triggerNextEvent,
-  type CheckResult,
-  type ControlResult,
-} from '@/api/verify'
-import { getAdminRequest, getClock, openSandboxEvents, type SandboxEvent } from '@/api/sandbox'
+import type { CheckResponse } from '@contract/types'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { useWatchStore } from '@/stores/watch'
-import { ApiError, apiRequest, configureClient } from '@/api/client'
+import { apiRequest, BACKGROUND_HEADER } from '@/api/client'
 import RequestView from '@/views/RequestView.vue'
 import { statusInfo } from '@contract/status'
 import { parseCsv } from '../../unit/utils/csv-support'
 import { longWait } from '../../unit/utils/admin-request-support'
 import { adminRequest } from '../verify/support'
 import {
-  answerReads,
+  errorAnswer,
+  heldUntil,
+  json,
+  noAnswer,
+  useDeskServer,
+  type DeskAnswer,
+} from '../support/desk-server'
+import {
+  adminLookup,
   euros,
   formStartedEntry,
   mountOnAnyPath,
   mountRequestPage,
+  NOT_FOUND,
+  SEARCH_FAILS,
   searchAnswer as answerFor,
+  serveRequest,
   startedEntry,
+  type ServedRequest,
 } from './support'
 import { deferred } from '../../support/deferred'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
+const ADMIN = 'sandbox/__admin/requests'
+const CHECK = 'sandbox/verify/check/json'
+const CONTROL = 'sandbox/verify/control/json'
+const SEARCH = 'sandbox/verify/search/json'
+const LIVE_CHECK = 'live/verify/check/json'
+const LIVE_CONTROL = 'live/verify/control/json'
+const LIVE_SEARCH = 'live/verify/search/json'
 
 const ID = 'c'.repeat(32)
 let t0 = 0
 let wrapper: VueWrapper | null = null
+let served: ServedRequest
+
+/** The bodies of the calls `method` `path` that reached the server, in order. */
+const sent = (method: string, path: string) => server.callsTo(method, path).map((c) => c.body)
+
+/** An answer held until the test gives it (`answer` with the body the server then answers). */
+function held(): { answer: DeskAnswer; give: (body: unknown) => void } {
+  const answer = deferred<Response>()
+  return { answer: heldUntil(answer.promise), give: (body) => answer.resolve(json(body)) }
+}
+
+/** A read of the request held until the test answers it with what the sandbox then held. */
+function heldRead(): { answer: DeskAnswer; give: (admin: AdminRequest | null) => void } {
+  const admin = deferred<AdminRequest | null>()
+  return {
+    answer: (call) => admin.promise.then((value) => adminLookup(call, value)),
+    give: admin.resolve,
+  }
+}
+
+/** Status 16: the code checked is not the PIN. */
+const WRONG_CODE = {
+  request_id: ID,
+  status: '16',
+  error_text: 'The code provided does not match the expected value',
+}
+
+/** Status 17: the third wrong code, which ends the request. */
+const TOO_MANY = {
+  request_id: ID,
+  status: '17',
+  error_text: 'The wrong code was provided too many times',
+}
+
+/** The reads of the request get what the sandbox holds (`served.admin`). */
+const readsAnswer = (): DeskAnswer => (call) => adminLookup(call, served.admin)
 
 /** A search answer for ID, in progress unless `status` says otherwise. */
 function searchAnswer(status: VerificationRequest['status'] = 'IN PROGRESS'): VerificationRequest {
@@ -48,9 +94,22 @@ function searchAnswer(status: VerificationRequest['status'] = 'IN PROGRESS'): Ve
 }
 
 async function mountRequest(admin: AdminRequest | null) {
-  vi.mocked(getAdminRequest).mockResolvedValue(admin)
+  served.admin = admin
   const pinia = createPinia()
   setActivePinia(pinia)
+  wrapper = await mountRequestPage(pinia, ID)
+  return wrapper
+}
+
+/**
+ * Mounts the page of the sandbox request `admin` history holds: its only calls are its reads of
+ * the request from the sandbox's admin API, which the call log leaves out unless asked.
+ */
+async function mountKnownRequest(admin: AdminRequest) {
+  served.admin = admin
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  await useRequestsStore().upsert(startedEntry(ID, t0))
   wrapper = await mountRequestPage(pinia, ID)
   return wrapper
 }
@@ -84,15 +143,19 @@ const text = (selector: string) => wrapper!.get(selector).text()
 const reason = (id: string) =>
   wrapper!.find(`#${id}-reason`).exists() ? text(`#${id}-reason`) : ''
 
+/** The request changes in the sandbox: its event stream says so. */
+async function pushed(admin: AdminRequest): Promise<void> {
+  served.admin = admin
+  await server.stream.push('request', admin)
+}
+
 beforeEach(() => {
   localStorage.clear()
   // The clock only moves forward: Vue ignores DOM events that look older than their listener.
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
   vi.setSystemTime(t0 + 10_000)
-  answerReads({ getClock, searchRequests }, ID, t0)
-  vi.mocked(checkCode).mockReset().mockRejectedValue(new Error('unexpected checkCode call'))
-  vi.mocked(cancelRequest).mockReset().mockRejectedValue(new Error('unexpected cancelRequest call'))
+  served = serveRequest(server, ID, t0)
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -142,8 +205,8 @@ describe('request page: countdowns and disabled reasons', () => {
   })
 
   it('says the other buttons wait while a cancel is on its way', async () => {
-    let answer!: (value: ControlResult) => void
-    vi.mocked(cancelRequest).mockReturnValue(new Promise<ControlResult>((r) => (answer = r)))
+    const cancel = held()
+    server.on('POST', CONTROL, cancel.answer)
     await mountRequest(adminRequest(ID, t0 - 40_000))
     expect((wrapper!.get('#cancel').element as HTMLButtonElement).disabled).toBe(false)
     await wrapper!.get('#cancel').trigger('click')
@@ -163,17 +226,15 @@ describe('request page: countdowns and disabled reasons', () => {
     await wrapper!.get('form.pin-entry').trigger('submit')
     await wrapper!.get('.pin-entry button').trigger('click')
     await flushPromises()
-    expect(checkCode).not.toHaveBeenCalled()
-    expect(triggerNextEvent).not.toHaveBeenCalled()
-    expect(cancelRequest).toHaveBeenCalledTimes(1)
+    // The cancel alone reached the server: no check, no next event.
+    expect(sent('POST', CHECK)).toEqual([])
+    expect(sent('POST', CONTROL)).toEqual([{ request_id: ID, cmd: 'cancel' }])
 
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, t0 - 40_000, {
-        status: 'CANCELLED',
-        finalized_at: new Date(t0).toISOString(),
-      }),
-    )
-    answer({ status: '0', command: 'cancel' })
+    served.admin = adminRequest(ID, t0 - 40_000, {
+      status: 'CANCELLED',
+      finalized_at: new Date(t0).toISOString(),
+    })
+    cancel.give({ status: '0', command: 'cancel' })
     await flushPromises()
     expect(reason('next-event')).toBe('request already cancelled')
   })
@@ -232,8 +293,8 @@ describe('request page: PIN entry', () => {
   })
 
   it('sends a code exactly once however often it is submitted, then explains the answer', async () => {
-    let answer!: (value: CheckResult) => void
-    vi.mocked(checkCode).mockReturnValue(new Promise<CheckResult>((r) => (answer = r)))
+    const check = held()
+    server.on('POST', CHECK, check.answer)
     await mountRequest(adminRequest(ID, t0))
     await wrapper!.get('#pin-code').setValue('1234')
     const form = wrapper!.get('form.pin-entry')
@@ -241,12 +302,11 @@ describe('request page: PIN entry', () => {
     await form.trigger('submit')
     await wrapper!.get('.pin-entry button').trigger('click')
     await flushPromises()
-    expect(checkCode).toHaveBeenCalledTimes(1)
-    expect(checkCode).toHaveBeenCalledWith('sandbox', ID, '1234')
+    expect(sent('POST', CHECK)).toEqual([{ request_id: ID, code: '1234' }])
     expect(wrapper!.get('.pin-entry button').attributes('aria-busy')).toBe('true')
 
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, t0, { attempts_left: 2 }))
-    answer({
+    served.admin = adminRequest(ID, t0, { attempts_left: 2 })
+    check.give({
       request_id: ID,
       status: '16',
       error_text: 'The code provided does not match the expected value',
@@ -255,7 +315,7 @@ describe('request page: PIN entry', () => {
     expect(text('[data-test="action-outcome"]')).toContain('Status 16: Wrong code.')
     expect(text('[data-test="action-outcome"]')).toContain('the third wrong code ends the request')
     expect(text('[data-test="attempts-left"]')).toBe('2 attempts left for this PIN.')
-    expect(checkCode).toHaveBeenCalledTimes(1)
+    expect(server.callsTo('POST', CHECK)).toHaveLength(1)
   })
 
   it('checks the typed code before sending anything', async () => {
@@ -266,16 +326,12 @@ describe('request page: PIN entry', () => {
     await wrapper!.get('#pin-code').setValue('12')
     expect(text('#pin-error')).toBe('The code has at least 4 digits.')
     expect(wrapper!.get('#pin-code').attributes('aria-invalid')).toBe('true')
-    expect(checkCode).not.toHaveBeenCalled()
+    expect(sent('POST', CHECK)).toEqual([])
   })
 
   it("sends a code of another length than the request's PIN, with a note that does not block", async () => {
     // A test number's fixed PIN (123456) on a 4-digit request, then a 5-digit wrong code.
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '16',
-      error_text: 'The code provided does not match the expected value',
-    })
+    server.on('POST', CHECK, json(WRONG_CODE))
     await mountRequest(adminRequest(ID, t0, { code_length: 4, pin: '1234' }))
     const field = wrapper!.get('#pin-code')
     await field.setValue('123456')
@@ -286,7 +342,7 @@ describe('request page: PIN entry', () => {
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()
     expect(wrapper!.find('#pin-error').exists()).toBe(false)
-    expect(checkCode).toHaveBeenCalledWith('sandbox', ID, '123456')
+    expect(sent('POST', CHECK)).toEqual([{ request_id: ID, code: '123456' }])
 
     await field.setValue('12345')
     expect(text('[data-test="pin-length-hint"]')).toContain('a code of 5 digits')
@@ -297,11 +353,18 @@ describe('request page: PIN entry', () => {
 
 describe('request page: a check without a usable answer', () => {
   const MAY_HAVE_RUN =
-    ' The call may still have been processed and a code sent. Sending it again with the same number is safe: if the first one went through, Vonage answers status 10 with its request_id instead of sending a second code.'
+    ' The check may still have been processed (using up one of the attempts, or verifying the request): look the request up before entering the code again.'
 
-  async function checkWith(result: () => Promise<CheckResult>) {
-    vi.mocked(checkCode).mockImplementation(result)
-    await mountRequest(adminRequest(ID, t0))
+  /**
+   * The check of a live request started here gets `answer`; the searches after it get `searches`
+   * when given.
+   */
+  async function checkWith(answer: Response, searches?: Response) {
+    server.on('POST', LIVE_CHECK, answer)
+    await mountLiveStarted()
+    if (searches) server.on('GET', LIVE_SEARCH, searches)
+    // A moment after the page's first search: that search knows nothing of the check.
+    await tick(1_000)
     await wrapper!.get('#pin-code').setValue('1234')
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()
@@ -312,13 +375,15 @@ describe('request page: a check without a usable answer', () => {
   }
 
   it('504: names the failure, says the code may have been checked, and clears it', async () => {
-    const { outcome, code } = await checkWith(() =>
-      Promise.reject(
-        new ApiError('proxy', `Vonage did not answer within 15 s.${MAY_HAVE_RUN}`, {
-          httpStatus: 504,
-          code: 'upstream_timeout',
-        }),
+    const { outcome, code } = await checkWith(
+      errorAnswer(
+        504,
+        'upstream_timeout',
+        `The Vonage API (https://api.nexmo.com) did not answer within 15 s.${MAY_HAVE_RUN}`,
+        { delivery: 'maybe' },
       ),
+      // Vonage still does not answer: no search after it settles whether the check went through.
+      json(SEARCH_FAILS[1], SEARCH_FAILS[0]),
     )
     expect(outcome).toMatch(/^No answer from Vonage \(HTTP 504\)\. /)
     expect(outcome).not.toContain('Status')
@@ -329,14 +394,18 @@ describe('request page: a check without a usable answer', () => {
   })
 
   it('queue_full: nothing was sent; the typed code is kept to send again', async () => {
-    const { outcome, code } = await checkWith(() =>
-      Promise.reject(
-        new ApiError('proxy', 'Too many calls are already waiting.', {
-          httpStatus: 503,
-          code: 'queue_full',
-          delivery: 'not_sent',
-          retryAfter: 1,
-        }),
+    const { outcome, code } = await checkWith(
+      json(
+        {
+          error: {
+            code: 'queue_full',
+            message:
+              'Too many calls are already waiting for the Vonage API rate limit on this server: this call was NOT sent. Wait a few seconds and try again.',
+            delivery: 'not_sent',
+          },
+        },
+        503,
+        { 'Retry-After': '1' },
       ),
     )
     expect(outcome).toMatch(/^The server is busy \(HTTP 503\)\. /)
@@ -345,13 +414,12 @@ describe('request page: a check without a usable answer', () => {
   })
 
   it('Vonage not reached ("Nothing was sent"): the typed code is kept', async () => {
-    const { outcome, code } = await checkWith(() =>
-      Promise.reject(
-        new ApiError('proxy', 'Vonage could not be reached (ECONNREFUSED). Nothing was sent.', {
-          httpStatus: 502,
-          code: 'upstream_unreachable',
-          delivery: 'not_sent',
-        }),
+    const { outcome, code } = await checkWith(
+      errorAnswer(
+        502,
+        'upstream_unreachable',
+        "The Vonage API (https://api.nexmo.com) could not be reached (ECONNREFUSED). Nothing was sent. If it persists, check the server's network connection and its VONAGE_API_HOST setting.",
+        { delivery: 'not_sent' },
       ),
     )
     expect(outcome).toMatch(/^Vonage could not be reached \(HTTP 502\)\. /)
@@ -360,8 +428,8 @@ describe('request page: a check without a usable answer', () => {
   })
 
   it('status 1 (throttled): said once, and the typed code is kept', async () => {
-    const { outcome, code } = await checkWith(() =>
-      Promise.resolve({ request_id: ID, status: '1', error_text: 'Throttled' }),
+    const { outcome, code } = await checkWith(
+      json({ request_id: ID, status: '1', error_text: 'Throttled' }),
     )
     expect(outcome).toMatch(/^Status 1: Throttled\. Next: /)
     expect(outcome.match(/Throttled/g)).toHaveLength(1)
@@ -369,22 +437,12 @@ describe('request page: a check without a usable answer', () => {
   })
 
   it('status 16 (wrong code) clears the typed code', async () => {
-    const { code } = await checkWith(() =>
-      Promise.resolve({
-        request_id: ID,
-        status: '16',
-        error_text: 'The code provided does not match the expected value',
-      }),
-    )
+    const { code } = await checkWith(json(WRONG_CODE))
     expect(code).toBe('')
   })
 
   it('status 16 once the PIN has expired: says to wait for a new PIN, not to enter the code again', async () => {
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '16',
-      error_text: 'The code provided does not match the expected value',
-    })
+    server.on('POST', CHECK, json(WRONG_CODE))
     await mountWithPinExpired()
     await wrapper!.get('#pin-code').setValue('1234')
     await wrapper!.get('form.pin-entry').trigger('submit')
@@ -401,17 +459,13 @@ describe('request page: a check without a usable answer', () => {
   })
 
   it('keeps a next code typed while the wrong one was being checked', async () => {
-    let answer!: (result: CheckResult) => void
-    vi.mocked(checkCode).mockImplementation(() => new Promise((resolve) => (answer = resolve)))
+    const check = held()
+    server.on('POST', CHECK, check.answer)
     await mountRequest(adminRequest(ID, t0))
     await wrapper!.get('#pin-code').setValue('1234')
     await wrapper!.get('form.pin-entry').trigger('submit')
     await wrapper!.get('#pin-code').setValue('5678')
-    answer({
-      request_id: ID,
-      status: '16',
-      error_text: 'The code provided does not match the expected value',
-    })
+    check.give(WRONG_CODE)
     await flushPromises()
     expect((wrapper!.get('#pin-code').element as HTMLInputElement).value).toBe('5678')
   })
@@ -419,26 +473,16 @@ describe('request page: a check without a usable answer', () => {
 
 describe('request page: a sandbox reset', () => {
   it('says at once that the request is gone, stops its countdowns and disables every action', async () => {
-    vi.mocked(getClock).mockResolvedValue({
-      now: '',
-      now_ms: t0 + 150_000,
-      offset_ms: 150_000,
-      next_due_at: null,
-    })
+    served.clock = { now: '', now_ms: t0 + 150_000, offset_ms: 150_000, next_due_at: null }
     await mountRequest(adminRequest(ID, t0))
+    await server.stream.open()
     expect(wrapper!.find('[data-test="countdown-cancel"]').exists()).toBe(true)
     // The reload after the reset: the sandbox no longer knows the request.
-    let answerReload!: (value: AdminRequest | null) => void
-    vi.mocked(getAdminRequest).mockReturnValue(new Promise((r) => (answerReload = r)))
-    vi.mocked(searchRequests).mockClear()
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    onEvent({ type: 'reset', data: { at: new Date(t0 + 10_000).toISOString() } })
-    await flushPromises()
+    const reload = heldRead()
+    server.on('GET', ADMIN, reload.answer)
+    server.on('GET', SEARCH, json(NOT_FOUND))
+    const searchesBefore = server.callsTo('GET', SEARCH).length
+    await server.stream.push('reset', { at: new Date(t0 + 10_000).toISOString() })
 
     // Before the reload is answered.
     expect(text('[data-test="request-gone"]')).toContain(
@@ -462,7 +506,7 @@ describe('request page: a sandbox reset', () => {
     )
     expect(document.title).toBe('Request …cccccc Not found · Verify Desk')
 
-    answerReload(null)
+    reload.give(null)
     await tick(60_000)
     // Final: the reload's 101 does not bring back "has just finished", nor the countdowns.
     expect(text('[data-test="request-gone"]')).toContain('The sandbox was reset')
@@ -471,19 +515,19 @@ describe('request page: a sandbox reset', () => {
     expect(wrapper!.find('[data-test="countdown-cancel"]').exists()).toBe(false)
     expect(reason('cancel')).toBe(gone)
     // A background reload: it never takes a fault injected into the sandbox.
-    expect(searchRequests).toHaveBeenCalledWith('sandbox', [ID], { background: true })
+    const reloads = server.callsTo('GET', SEARCH).slice(searchesBefore)
+    expect(reloads.map((c) => [c.query, c.headers.get(BACKGROUND_HEADER)])).toContainEqual([
+      { request_id: ID },
+      '1',
+    ])
   })
 
   it('says a sandbox request history holds is gone when the sandbox does not know it', async () => {
     await mountRequest(adminRequest(ID, t0))
     wrapper!.unmount()
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
+    server.on('GET', SEARCH, json(NOT_FOUND))
     const pinia = getActivePinia()!
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    served.admin = null
     wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(text('[data-test="request-gone"]')).toContain(
@@ -522,12 +566,8 @@ describe('request page: a sandbox reset', () => {
         fetchedAt: t0 + 300_000,
       },
     })
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
+    server.on('GET', SEARCH, json(NOT_FOUND))
+    served.admin = null
     wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(text('[data-test="request-gone"]')).toContain(
@@ -545,13 +585,12 @@ describe('request page: a sandbox reset', () => {
 
   it('comes back if the request is in the sandbox after all', async () => {
     await mountRequest(adminRequest(ID, t0))
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    vi.mocked(getAdminRequest).mockResolvedValue(null)
-    onEvent({ type: 'reset', data: { at: new Date(t0 + 10_000).toISOString() } })
-    await flushPromises()
+    await server.stream.open()
+    served.admin = null
+    server.on('GET', SEARCH, json(NOT_FOUND))
+    await server.stream.push('reset', { at: new Date(t0 + 10_000).toISOString() })
     expect(wrapper!.find('[data-test="request-gone"]').exists()).toBe(true)
-    onEvent({ type: 'request', data: adminRequest(ID, t0) })
-    await flushPromises()
+    await pushed(adminRequest(ID, t0))
     expect(wrapper!.find('[data-test="request-gone"]').exists()).toBe(false)
     expect(text('.summary')).toContain('IN PROGRESS')
   })
@@ -560,16 +599,14 @@ describe('request page: a sandbox reset', () => {
 describe('request page: live status and loading', () => {
   it('leaves a change of a request in history to the app announcer: said once', async () => {
     await mountRequest(adminRequest(ID, t0))
+    await server.stream.open()
     expect(useRequestsStore().byId(ID)).toBeDefined()
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    onEvent({
-      type: 'request',
-      data: adminRequest(ID, t0, {
+    await pushed(
+      adminRequest(ID, t0, {
         status: 'EXPIRED',
         finalized_at: new Date(t0 + 5_000).toISOString(),
       }),
-    })
-    await flushPromises()
+    )
     expect(text('.summary')).toContain('EXPIRED')
     // The app's announcer says "Request …cccccc to +447700900123 is now expired (EXPIRED)."
     expect(text('[data-test="status-announcement"]')).toBe('')
@@ -577,16 +614,14 @@ describe('request page: live status and loading', () => {
 
   it('announces a status change pushed by the sandbox event stream for a request not in history', async () => {
     await mountRequest(adminRequest(ID, t0))
+    await server.stream.open()
     await useRequestsStore().remove(ID)
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    onEvent({
-      type: 'request',
-      data: adminRequest(ID, t0, {
+    await pushed(
+      adminRequest(ID, t0, {
         status: 'SUCCESS',
         finalized_at: new Date(t0 + 5_000).toISOString(),
       }),
-    })
-    await flushPromises()
+    )
     expect(text('[data-test="status-announcement"]')).toBe(
       'Request …cccccc to +447700900123 is now verified (SUCCESS).',
     )
@@ -597,32 +632,26 @@ describe('request page: live status and loading', () => {
   it('names the request and its status in the tab title, as the status changes', async () => {
     await mountRequest(adminRequest(ID, t0))
     expect(document.title).toBe('Request …cccccc IN PROGRESS · Verify Desk')
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    onEvent({
-      type: 'request',
-      data: adminRequest(ID, t0, {
+    await server.stream.open()
+    await pushed(
+      adminRequest(ID, t0, {
         status: 'SUCCESS',
         finalized_at: new Date(t0 + 5_000).toISOString(),
       }),
-    })
-    await flushPromises()
+    )
     expect(document.title).toBe('Request …cccccc SUCCESS · Verify Desk')
   })
 
   it('shows a loading state, then the 101 explanation for an id nobody knows', async () => {
-    let resolve!: (value: AdminRequest | null) => void
-    vi.mocked(getAdminRequest).mockReturnValue(new Promise((r) => (resolve = r)))
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
+    const read = heldRead()
+    server.on('GET', ADMIN, read.answer)
+    server.on('GET', SEARCH, json(NOT_FOUND))
     const pinia = createPinia()
     setActivePinia(pinia)
     wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(wrapper.text()).toContain('Loading the request…')
-    resolve(null)
+    read.give(null)
     await flushPromises()
     expect(wrapper.text()).toContain('Status 101: No request found')
     expect(wrapper.text()).toContain('Next: Check the request_id and the environment')
@@ -630,8 +659,7 @@ describe('request page: live status and loading', () => {
   })
 
   it('lists the calls about the request with a Vonage-style curl command', async () => {
-    await mountRequest(adminRequest(ID, t0))
-    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    await mountKnownRequest(adminRequest(ID, t0))
     useCallsStore().record({
       id: 1,
       key: 'test-1',
@@ -655,7 +683,7 @@ describe('request page: live status and loading', () => {
   })
 
   it("shows the request's own status for a history search of several ids", async () => {
-    await mountRequest(adminRequest(ID, t0))
+    await mountKnownRequest(adminRequest(ID, t0))
     const other = 'd'.repeat(32)
     useCallsStore().record({
       id: 2,
@@ -691,12 +719,10 @@ describe('request page: a history entry deleted while the page is open', () => {
       const requests = useRequestsStore()
       await requests.upsert(formStartedEntry(ID, t0, { environment }))
       // The sandbox has moved on: a refresh would update the entry if it were still there.
-      vi.mocked(getAdminRequest).mockResolvedValue(
-        adminRequest(ID, t0, {
-          status: 'SUCCESS',
-          finalized_at: new Date(t0 + 5_000).toISOString(),
-        }),
-      )
+      served.admin = adminRequest(ID, t0, {
+        status: 'SUCCESS',
+        finalized_at: new Date(t0 + 5_000).toISOString(),
+      })
       wrapper = await mountAnyPath(pinia)
       await flushPromises()
       await requests.remove(ID)
@@ -726,16 +752,21 @@ describe('request page: live (no admin API, times from search and the parameters
     })
     const found = submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })
     const { date_submitted: submitted } = found
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'found',
-      requests: [{ ...found, first_event_date: submitted, last_event_date: submitted }],
-      missing: [],
-    })
-    vi.mocked(getAdminRequest).mockClear()
+    server.on(
+      'GET',
+      LIVE_SEARCH,
+      json({ ...found, first_event_date: submitted, last_event_date: submitted }),
+    )
     wrapper = await mountAnyPath(pinia)
     await flushPromises()
-    expect(searchRequests).toHaveBeenCalledWith('live', [ID])
-    expect(getAdminRequest).not.toHaveBeenCalled()
+    // Searched on live, as the user's own read (not a background one); the sandbox not asked.
+    const searches = server.callsTo('GET', LIVE_SEARCH)
+    expect(searches.map((c) => [c.query, c.headers.get(BACKGROUND_HEADER)])).toContainEqual([
+      { request_id: ID },
+      null,
+    ])
+    expect(server.callsTo('GET', SEARCH)).toEqual([])
+    expect(server.callsTo('GET', ADMIN)).toEqual([])
     expect(text('.summary')).toContain('Live')
     // Workflow 4: SMS, 120 s, SMS. t0 was 10 s ago (whole seconds in the API's dates).
     expect(text('[data-test="countdown-next"]')).toContain('in 1 min 50 s')
@@ -755,11 +786,7 @@ describe('request page: a live request started elsewhere', () => {
       createdAt: t0,
       source: 'looked-up',
     })
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'found',
-      requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
-      missing: [],
-    })
+    server.on('GET', LIVE_SEARCH, json(submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })))
     wrapper = await mountAnyPath(pinia)
     await flushPromises()
     expect(text('[data-test="countdown-estimated"]')).toContain(
@@ -783,23 +810,22 @@ describe('request page: the call log survives a reload', () => {
     Reflect.deleteProperty(globalThis, 'indexedDB')
   })
 
-  /** The first call of the log, once IndexedDB (timer-driven in the fake) has read it back. */
+  /**
+   * The call the earlier page made (a POST; the page's own reads are GETs) as the log lists it,
+   * once IndexedDB (timer-driven in the fake) has read it back.
+   */
   function shownCall() {
     return vi.waitFor(async () => {
       await flushPromises()
-      return wrapper!.get('.call')
+      const call = wrapper!.findAll('.call').find((c) => c.text().includes('POST /verify/'))
+      expect(call, 'the call made before the reload is listed').toBeDefined()
+      return call!
     })
   }
 
-  /** Makes one real client call (answered by a stub) in a page that is then closed. */
+  /** Makes one real client call (answered by the server) in a page that is then closed. */
   async function callInEarlierPage(environment: 'sandbox' | 'live', path: string, form: object) {
-    configureClient({
-      prefixUrl: 'http://127.0.0.1:9/api',
-      fetch: (async () =>
-        new Response(JSON.stringify({ request_id: ID, status: '0' }), {
-          headers: { 'content-type': 'application/json' },
-        })) as unknown as typeof fetch,
-    })
+    server.on('POST', `${environment}/${path}`, json({ request_id: ID, status: '0' }))
     const pinia = createPinia()
     setActivePinia(pinia)
     const requests = useRequestsStore()
@@ -829,11 +855,8 @@ describe('request page: the call log survives a reload', () => {
 
   it('shows a check the earlier page sent and never got an answer to as "may have reached the sandbox"', async () => {
     // The earlier page sent the check, then was reloaded before its answer arrived.
-    let answer: ((response: Response) => void) | undefined
-    configureClient({
-      prefixUrl: 'http://127.0.0.1:9/api',
-      fetch: (() => new Promise<Response>((resolve) => (answer = resolve))) as typeof fetch,
-    })
+    const checkAnswer = held()
+    server.on('POST', CHECK, checkAnswer.answer)
     const earlier = createPinia()
     setActivePinia(earlier)
     const requests = useRequestsStore()
@@ -851,16 +874,13 @@ describe('request page: the call log survives a reload', () => {
     expect(call.text()).toContain('No answer was recorded')
     expect(call.text()).not.toContain('waiting for the answer')
     expect(call.text()).toContain('-d "code=4321"')
-    answer?.(new Response('{}', { headers: { 'content-type': 'application/json' } }))
+    checkAnswer.give({})
     await check
   })
 
   it('shows a check on its way as waiting, then its answer in the same line', async () => {
-    let answer: ((response: Response) => void) | undefined
-    configureClient({
-      prefixUrl: 'http://127.0.0.1:9/api',
-      fetch: (() => new Promise<Response>((resolve) => (answer = resolve))) as typeof fetch,
-    })
+    const checkAnswer = held()
+    server.on('POST', CHECK, checkAnswer.answer)
     await mountRequest(adminRequest(ID, t0))
     const check = apiRequest('POST', 'sandbox/verify/check/json', {
       form: { request_id: ID, code: '4321' },
@@ -868,12 +888,8 @@ describe('request page: the call log survives a reload', () => {
     await flushPromises()
     expect(wrapper!.findAll('.call')).toHaveLength(1)
     expect(text('.call summary')).toContain('→ sent, waiting for the answer…')
-    await vi.waitFor(() => expect(answer).toBeTypeOf('function'))
-    answer!(
-      new Response(JSON.stringify({ request_id: ID, status: '16', error_text: 'Wrong code' }), {
-        headers: { 'content-type': 'application/json' },
-      }),
-    )
+    await vi.waitFor(() => expect(server.callsTo('POST', CHECK)).toHaveLength(1))
+    checkAnswer.give({ request_id: ID, status: '16', error_text: 'Wrong code' })
     await check
     await flushPromises()
     expect(wrapper!.findAll('.call')).toHaveLength(1)
@@ -918,12 +934,7 @@ describe('request page: a search that answers without the request', () => {
   ])(
     'status %s: says what it means and the next step for a search, from the status table',
     async (status, errorText) => {
-      vi.mocked(searchRequests).mockResolvedValue({
-        kind: 'error',
-        ids: [ID],
-        status,
-        error_text: errorText,
-      })
+      server.on('GET', LIVE_SEARCH, json({ status, error_text: errorText }))
       await mountLiveInHistory()
       const info = statusInfo(status, 'search')
       const card = wrapper!.get('[data-test="search-failure"]')
@@ -936,11 +947,7 @@ describe('request page: a search that answers without the request', () => {
   )
 
   it('status 101 for a request already in history: a note with its meaning, history still shown', async () => {
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
+    server.on('GET', LIVE_SEARCH, json(NOT_FOUND))
     await mountLiveInHistory()
     const note = wrapper!.get('[data-test="search-not-found"]')
     expect(note.text()).toContain('Status 101: No request found (No response found).')
@@ -950,8 +957,8 @@ describe('request page: a search that answers without the request', () => {
 })
 
 describe('request page: a load without an answer', () => {
-  async function mountFailing(error: ApiError) {
-    vi.mocked(getAdminRequest).mockImplementation(() => Promise.reject(error))
+  async function mountFailing(answer: DeskAnswer) {
+    server.on('GET', ADMIN, answer)
     const pinia = createPinia()
     setActivePinia(pinia)
     wrapper = await mountAnyPath(pinia)
@@ -961,12 +968,18 @@ describe('request page: a load without an answer', () => {
 
   it('queue_full: names the failure and waits as long as the server said', async () => {
     const text = await mountFailing(
-      new ApiError('proxy', 'Too many calls are already waiting.', {
-        httpStatus: 503,
-        code: 'queue_full',
-        delivery: 'not_sent',
-        retryAfter: 2,
-      }),
+      json(
+        {
+          error: {
+            code: 'queue_full',
+            message:
+              "Too many calls are already waiting for the sandbox's rate limit on this server: this call was NOT sent. Wait a few seconds and try again.",
+            delivery: 'not_sent',
+          },
+        },
+        503,
+        { 'Retry-After': '2' },
+      ),
     )
     expect(text).toContain('The request could not be loaded: The server is busy (HTTP 503).')
     expect(text).toContain('Next: Wait 2 s, then try again.')
@@ -974,10 +987,11 @@ describe('request page: a load without an answer', () => {
 
   it('a code the server refuses every time: report it, not "check the connection"', async () => {
     const text = await mountFailing(
-      new ApiError('proxy', 'Cross-site call refused.', {
-        httpStatus: 403,
-        code: 'cross_site_request',
-      }),
+      errorAnswer(
+        403,
+        'cross_site_request',
+        'Refused: a call from another site. Only the Verify Desk page served by this server may use its API.',
+      ),
     )
     expect(text).toContain(
       'Next: Nothing was sent, and the same call will fail again: report the code cross_site_request (HTTP 403) to whoever runs this server.',
@@ -986,14 +1000,15 @@ describe('request page: a load without an answer', () => {
   })
 
   it('a failed first read: says so with Try again, no control waits for it, and a later read settles the page', async () => {
-    await mountFailing(new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }))
+    await mountFailing(noAnswer())
     expect(text('[data-test="load-failure"]')).toContain('The request could not be loaded')
     // Nothing is on its way any more: no "loading" anywhere, and the page can be refreshed.
     expect(wrapper!.text()).not.toMatch(/loading/i)
     expect(wrapper!.get('.toolbar button').attributes('disabled')).toBeUndefined()
     expect(wrapper!.find('#pin-code').exists()).toBe(false)
     expect(wrapper!.find('#next-event').exists()).toBe(false)
-    vi.mocked(getAdminRequest).mockReset().mockResolvedValue(adminRequest(ID, t0))
+    served.admin = adminRequest(ID, t0)
+    server.on('GET', ADMIN, readsAnswer())
     const retry = wrapper!
       .get('[data-test="load-failure"]')
       .findAll('button')
@@ -1014,17 +1029,16 @@ async function mountLiveStarted(): Promise<ReturnType<typeof useRequestsStore>> 
   setActivePinia(pinia)
   const requests = useRequestsStore()
   await requests.upsert(formStartedEntry(ID, t0))
-  vi.mocked(searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
-    missing: [],
-  })
+  server.on('GET', LIVE_SEARCH, json(liveInProgress()))
   wrapper = await mountAnyPath(pinia)
   await flushPromises()
   return requests
 }
 
-const accepted: CheckResult = {
+/** What the live search answers of the request in progress, its first SMS sent. */
+const liveInProgress = () => submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })
+
+const accepted: CheckResponse = {
   request_id: ID,
   event_id: 'e1',
   status: '0',
@@ -1046,21 +1060,29 @@ function clickRefresh() {
     .trigger('click')
 }
 
-/** Checks a correct code on the open page; returns the mocked call. */
-async function checkCorrectCode(): Promise<typeof checkCode> {
-  vi.mocked(checkCode).mockResolvedValue(accepted)
-  await submitCode('1234')
-  return checkCode
+/** The server accepts a check of the code, in either environment. */
+function acceptChecks(): void {
+  server.on('POST', CHECK, json(accepted))
+  server.on('POST', LIVE_CHECK, json(accepted))
 }
 
-/** Cancels the request on the open page (once cancel is allowed); returns the mocked call. */
-async function cancelIt(): Promise<typeof cancelRequest> {
-  vi.mocked(cancelRequest).mockResolvedValue({ status: '0', command: 'cancel' })
+/** Checks a correct code on the open page. */
+async function checkCorrectCode(): Promise<void> {
+  acceptChecks()
+  await submitCode('1234')
+}
+
+/** Cancels the request on the open page (once cancel is allowed). */
+async function cancelIt(): Promise<void> {
+  server.on('POST', CONTROL, json({ status: '0', command: 'cancel' }))
+  server.on('POST', LIVE_CONTROL, json({ status: '0', command: 'cancel' }))
   await tick(30_000)
   await wrapper!.get('#cancel').trigger('click')
   await flushPromises()
-  return cancelRequest
 }
+
+/** Where in the server's calls the last action (a POST) reached it. */
+const lastActionAt = () => server.calls.findLastIndex((c) => c.method === 'POST')
 
 describe('request page: a search sent before an action answers after it', () => {
   it.each([
@@ -1071,31 +1093,32 @@ describe('request page: a search sent before an action answers after it', () => 
     async (_action, final, act) => {
       const requests = await mountLiveStarted()
       // A slow search, sent before the action: it still sees the request in progress.
-      const slow = deferred<Awaited<ReturnType<typeof searchRequests>>>()
-      vi.mocked(searchRequests).mockReturnValueOnce(slow.promise)
+      const slow = held()
+      server.on('GET', LIVE_SEARCH, slow.answer, json(liveInProgress()))
       await clickRefresh()
       await tick(1_000)
-      const actionCall = await act()
+      await act()
+      const actedAt = lastActionAt()
       expect(text('.summary')).toContain(final)
       await tick(1_000)
-      slow.resolve({ kind: 'found', requests: [submittedAtT0()], missing: [] })
+      slow.give(submittedAtT0())
       await flushPromises()
       expect(text('.summary')).toContain(final)
       expect(text('.summary')).not.toContain('IN PROGRESS')
       expect(requests.byId(ID)?.status).toBe(final)
       expect(text('[data-test="status-announcement"]')).not.toContain('IN PROGRESS')
       // The refresh after the action sent a search of its own, after the action's answer.
-      const actedAt = vi.mocked(actionCall).mock.invocationCallOrder[0]!
-      const searchesAfter = vi
-        .mocked(searchRequests)
-        .mock.invocationCallOrder.filter((order) => order > actedAt)
+      expect(actedAt).toBeGreaterThanOrEqual(0)
+      const searchesAfter = server.calls
+        .slice(actedAt + 1)
+        .filter((c) => c.method === 'GET' && c.path === LIVE_SEARCH)
       expect(searchesAfter).toHaveLength(1)
     },
   )
 
   it('a later search still answering IN PROGRESS (Vonage lags) never turns a verified request back', async () => {
     const requests = await mountLiveStarted()
-    vi.mocked(checkCode).mockResolvedValue(accepted)
+    acceptChecks()
     await tick(1_000)
     await submitCode('1234')
     await tick(5_000)
@@ -1109,31 +1132,28 @@ describe('request page: a search sent before an action answers after it', () => 
 describe('request page: a sandbox read sent before the request ended', () => {
   it('never shows the request in progress again once the event stream said it ended', async () => {
     await mountRequest(adminRequest(ID, t0))
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    const slow = deferred<AdminRequest | null>()
-    const fresh = deferred<AdminRequest | null>()
-    vi.mocked(getAdminRequest)
-      .mockClear()
-      .mockReturnValueOnce(slow.promise)
-      .mockReturnValueOnce(fresh.promise)
+    await server.stream.open()
+    const slow = heldRead()
+    const fresh = heldRead()
+    server.on('GET', ADMIN, slow.answer, fresh.answer)
+    const readsBefore = server.callsTo('GET', ADMIN).length
     await clickRefresh()
     await tick(1_000)
-    vi.mocked(checkCode).mockResolvedValue(accepted)
+    acceptChecks()
     await submitCode('1234')
     const verified = adminRequest(ID, t0, {
       status: 'SUCCESS',
       finalized_at: new Date(t0 + 11_000).toISOString(),
     })
-    onEvent({ type: 'request', data: verified })
-    await flushPromises()
+    await pushed(verified)
     expect(text('.summary')).toContain('SUCCESS')
-    slow.resolve(adminRequest(ID, t0))
+    slow.give(adminRequest(ID, t0))
     await flushPromises()
     expect(text('.summary')).toContain('SUCCESS')
     expect(text('[data-test="status-announcement"]')).not.toContain('IN PROGRESS')
     // The refresh, then the read sent after the check answered.
-    expect(getAdminRequest).toHaveBeenCalledTimes(2)
-    fresh.resolve(verified)
+    expect(server.callsTo('GET', ADMIN)).toHaveLength(readsBefore + 2)
+    fresh.give(verified)
     await flushPromises()
     expect(text('.summary')).toContain('SUCCESS')
   })
@@ -1141,7 +1161,7 @@ describe('request page: a sandbox read sent before the request ended', () => {
 
 describe('request page: an action after its history entry was deleted in another tab', () => {
   async function nextEvent(): Promise<void> {
-    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    server.on('POST', LIVE_CONTROL, json({ status: '0', command: 'trigger_next_event' }))
     await wrapper!.get('#next-event').trigger('click')
     await flushPromises()
   }
@@ -1163,7 +1183,13 @@ describe('request page: an action after its history entry was deleted in another
       expect(requests.byId(ID)).toBeUndefined()
       expect(requests.entries).toHaveLength(0)
       // The page keeps looking where the request lives, with what it knew of it.
-      expect(vi.mocked(searchRequests).mock.calls.at(-1)).toEqual(['live', [ID]])
+      const searches = server.calls.filter((c) => c.path.endsWith('/verify/search/json'))
+      const last = searches.at(-1)
+      expect([last?.path, last?.query, last?.headers.get(BACKGROUND_HEADER)]).toEqual([
+        LIVE_SEARCH,
+        { request_id: ID },
+        null,
+      ])
       expect(text('.summary')).toContain('Live')
       expect(text('.summary')).toContain('447700900123')
       expect(text('.summary')).not.toContain('Sandbox')
@@ -1174,14 +1200,10 @@ describe('request page: an action after its history entry was deleted in another
 describe('request page: a correct check while search still answers 101', () => {
   it('shows and exports the price and the check from the check answer', async () => {
     const requests = await mountLiveStarted()
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
+    server.on('GET', LIVE_SEARCH, json(NOT_FOUND))
     await clickRefresh()
     await flushPromises()
-    vi.mocked(checkCode).mockResolvedValue(accepted)
+    acceptChecks()
     await tick(1_000)
     await submitCode('1234')
     expect(text('.summary')).toContain('SUCCESS')
@@ -1206,12 +1228,10 @@ describe('request page: a correct check while search still answers 101', () => {
 describe('request page: a failed load once the connection is back', () => {
   async function mountWithFailedLoad(): Promise<ReturnType<typeof useRequestsStore>> {
     const requests = await mountLiveStarted()
-    vi.mocked(searchRequests).mockRejectedValue(
-      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
-    )
+    server.on('GET', LIVE_SEARCH, noAnswer())
     await clickRefresh()
-    await flushPromises()
-    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
+    // Search is tried once more after a network error: the failure shows once both failed.
+    await vi.waitFor(() => expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true))
     await tick(5_000)
     return requests
   }
@@ -1234,13 +1254,7 @@ describe('request page: a failed load once the connection is back', () => {
 
   it('goes away once a later search of the request is answered, even with nothing new', async () => {
     await mountWithFailedLoad()
-    configureClient({
-      prefixUrl: 'http://127.0.0.1:9/api',
-      fetch: (async () =>
-        new Response(JSON.stringify({ request_id: ID, status: 'IN PROGRESS' }), {
-          headers: { 'content-type': 'application/json' },
-        })) as unknown as typeof fetch,
-    })
+    server.on('GET', LIVE_SEARCH, json({ request_id: ID, status: 'IN PROGRESS' }))
     await apiRequest('GET', 'live/verify/search/json', { query: { request_id: ID } })
     await flushPromises()
     expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(false)
@@ -1248,13 +1262,7 @@ describe('request page: a failed load once the connection is back', () => {
 
   it('stays while the request has not been read again', async () => {
     await mountWithFailedLoad()
-    configureClient({
-      prefixUrl: 'http://127.0.0.1:9/api',
-      fetch: (async () =>
-        new Response(JSON.stringify({ request_id: 'd'.repeat(32), status: 'IN PROGRESS' }), {
-          headers: { 'content-type': 'application/json' },
-        })) as unknown as typeof fetch,
-    })
+    server.on('GET', LIVE_SEARCH, json({ request_id: 'd'.repeat(32), status: 'IN PROGRESS' }))
     await apiRequest('GET', 'live/verify/search/json', { query: { request_id: 'd'.repeat(32) } })
     await flushPromises()
     expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
@@ -1262,11 +1270,10 @@ describe('request page: a failed load once the connection is back', () => {
 })
 
 describe('request page: answers announced once each, and the focus kept', () => {
-  const WRONG: CheckResult = {
-    request_id: ID,
-    status: '16',
-    error_text: 'The code provided does not match the expected value',
-  }
+  const WRONG = WRONG_CODE
+  /** The server carries out every next event asked for. */
+  const nextEventsGo = () =>
+    server.on('POST', CONTROL, json({ status: '0', command: 'trigger_next_event' }))
 
   /** Mounts the page in the document, so the focus can be followed. */
   async function mountAttached(admin: AdminRequest) {
@@ -1291,13 +1298,13 @@ describe('request page: answers announced once each, and the focus kept', () => 
     await mountRequest(adminRequest(ID, t0))
     expect(region().attributes('role')).toBe('status')
     expect(region().text()).toBe('')
-    vi.mocked(checkCode).mockResolvedValue(WRONG)
+    server.on('POST', CHECK, json(WRONG))
     await submitCode('1111')
     expect(region().text()).toContain('Status 16: Wrong code.')
   })
 
   it('says a second identical answer too: two wrong codes, next event twice', async () => {
-    vi.mocked(checkCode).mockResolvedValue(WRONG)
+    server.on('POST', CHECK, json(WRONG))
     await mountRequest(adminRequest(ID, t0))
     await submitCode('1111')
     const first = region().text()
@@ -1306,7 +1313,7 @@ describe('request page: answers announced once each, and the focus kept', () => 
     expect(second).not.toBe(first)
     expect(second).toBe(`${first} (2 times in a row)`)
 
-    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    nextEventsGo()
     await wrapper!.get('#next-event').trigger('click')
     await flushPromises()
     expect(region().text()).toBe('The next message or call is on its way.')
@@ -1320,18 +1327,12 @@ describe('request page: answers announced once each, and the focus kept', () => 
     const watch = useWatchStore()
     await watch.start()
     await flushPromises()
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '17',
-      error_text: 'The wrong code was provided too many times',
+    server.on('POST', CHECK, json(TOO_MANY))
+    served.admin = adminRequest(ID, t0, {
+      status: 'FAILED',
+      attempts_left: 0,
+      finalized_at: new Date(t0 + 5_000).toISOString(),
     })
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, t0, {
-        status: 'FAILED',
-        attempts_left: 0,
-        finalized_at: new Date(t0 + 5_000).toISOString(),
-      }),
-    )
     await submitCode('3333')
     await flushPromises()
     expect(useRequestsStore().byId(ID)?.status).toBe('FAILED')
@@ -1363,8 +1364,8 @@ describe('request page: answers announced once each, and the focus kept', () => 
   })
 
   it('keeps the focus on "Trigger next event" while it is sent and after', async () => {
-    let answer!: (value: ControlResult) => void
-    vi.mocked(triggerNextEvent).mockReturnValue(new Promise<ControlResult>((r) => (answer = r)))
+    const control = held()
+    server.on('POST', CONTROL, control.answer)
     await mountAttached(adminRequest(ID, t0))
     const next = wrapper!.get('#next-event')
     ;(next.element as HTMLButtonElement).focus()
@@ -1375,13 +1376,13 @@ describe('request page: answers announced once each, and the focus kept', () => 
     expect(next.attributes('aria-disabled')).toBe('true')
     expect((next.element as HTMLButtonElement).disabled).toBe(false)
     expect(focused()).toBe(next.element)
-    answer({ status: '0', command: 'trigger_next_event' })
+    control.give({ status: '0', command: 'trigger_next_event' })
     await flushPromises()
     expect(focused()).toBe(next.element)
   })
 
   it('leaves the focus where the user put it after an action, while the cancel countdown ticks', async () => {
-    vi.mocked(triggerNextEvent).mockResolvedValue({ status: '0', command: 'trigger_next_event' })
+    nextEventsGo()
     await mountAttached(adminRequest(ID, t0))
     const next = wrapper!.get('#next-event')
     ;(next.element as HTMLButtonElement).focus()
@@ -1398,14 +1399,15 @@ describe('request page: answers announced once each, and the focus kept', () => 
   })
 
   it('moves the focus to the answer when the correct code disables the code field', async () => {
-    vi.mocked(checkCode).mockResolvedValue(accepted)
+    acceptChecks()
     await mountAttached(adminRequest(ID, t0))
     const field = wrapper!.get('#pin-code')
     ;(field.element as HTMLInputElement).focus()
     await field.setValue('1234')
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, t0, { status: 'SUCCESS', finalized_at: new Date(t0 + 5_000).toISOString() }),
-    )
+    served.admin = adminRequest(ID, t0, {
+      status: 'SUCCESS',
+      finalized_at: new Date(t0 + 5_000).toISOString(),
+    })
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()
     expect((field.element as HTMLInputElement).disabled).toBe(true)
@@ -1414,18 +1416,15 @@ describe('request page: answers announced once each, and the focus kept', () => 
   })
 
   it('moves the focus to the answer when the third wrong code ends the request', async () => {
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '17',
-      error_text: 'The wrong code was provided too many times',
-    })
+    server.on('POST', CHECK, json(TOO_MANY))
     await mountAttached(adminRequest(ID, t0, { attempts_left: 1 }))
     const button = wrapper!.get('.pin-entry button')
     await wrapper!.get('#pin-code').setValue('3333')
     ;(button.element as HTMLButtonElement).focus()
-    vi.mocked(getAdminRequest).mockResolvedValue(
-      adminRequest(ID, t0, { status: 'FAILED', finalized_at: new Date(t0 + 5_000).toISOString() }),
-    )
+    served.admin = adminRequest(ID, t0, {
+      status: 'FAILED',
+      finalized_at: new Date(t0 + 5_000).toISOString(),
+    })
     await button.trigger('click')
     await wrapper!.get('form.pin-entry').trigger('submit')
     await flushPromises()
@@ -1453,20 +1452,16 @@ describe('request page: answers announced once each, and the focus kept', () => 
     await flushPromises()
     observer.disconnect()
     expect(texts).toEqual(['', 'Code from the message or call: The code has at least 4 digits.'])
-    expect(checkCode).not.toHaveBeenCalled()
+    expect(sent('POST', CHECK)).toEqual([])
   })
 })
 
 describe('request page: late answers never undo what the page knows', () => {
   it('status 17 (too many wrong codes) clears the typed code', async () => {
-    vi.mocked(checkCode).mockResolvedValue({
-      request_id: ID,
-      status: '17',
-      error_text: 'The wrong code was provided too many times',
-    })
+    server.on('POST', CHECK, json(TOO_MANY))
     await mountRequest(adminRequest(ID, t0))
     await submitCode('1234')
-    expect(checkCode).toHaveBeenCalledTimes(1)
+    expect(sent('POST', CHECK)).toEqual([{ request_id: ID, code: '1234' }])
     expect((wrapper!.get('#pin-code').element as HTMLInputElement).value).toBe('')
   })
 
@@ -1476,11 +1471,7 @@ describe('request page: late answers never undo what the page knows', () => {
     const requests = useRequestsStore()
     await requests.upsert(formStartedEntry(ID, t0))
     // Search does not list the request yet: history holds no search answer of it.
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
+    server.on('GET', LIVE_SEARCH, json(NOT_FOUND))
     wrapper = await mountAnyPath(pinia)
     await flushPromises()
     await cancelIt()
@@ -1488,11 +1479,7 @@ describe('request page: late answers never undo what the page knows', () => {
     expect(requests.byId(ID)?.lastSearch ?? null).toBeNull()
     await tick(5_000)
     // Vonage lags: a search sent after the cancel answered still says IN PROGRESS.
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'found',
-      requests: [submittedAtT0({ events: [{ type: 'sms', id: 'e1' }] })],
-      missing: [],
-    })
+    server.on('GET', LIVE_SEARCH, json(liveInProgress()))
     await clickRefresh()
     await flushPromises()
     expect(text('.summary')).toContain('CANCELLED')
@@ -1502,22 +1489,23 @@ describe('request page: late answers never undo what the page knows', () => {
 
   it('a sandbox read sent before the event stream said the request ended never brings IN PROGRESS back', async () => {
     await mountRequest(adminRequest(ID, t0))
-    const onEvent = vi.mocked(openSandboxEvents).mock.lastCall?.[0] as (e: SandboxEvent) => void
-    const slow = deferred<AdminRequest | null>()
-    vi.mocked(getAdminRequest).mockClear().mockReturnValueOnce(slow.promise)
+    await server.stream.open()
+    const slow = heldRead()
+    server.on('GET', ADMIN, slow.answer, readsAnswer())
+    const readsBefore = server.callsTo('GET', ADMIN).length
     await clickRefresh()
     await tick(1_000)
     // Cancelled elsewhere (another tab, the app under test): only the event stream says so.
-    const cancelled = adminRequest(ID, t0, {
-      status: 'CANCELLED',
-      finalized_at: new Date(t0 + 11_000).toISOString(),
-    })
-    onEvent({ type: 'request', data: cancelled })
-    await flushPromises()
+    await pushed(
+      adminRequest(ID, t0, {
+        status: 'CANCELLED',
+        finalized_at: new Date(t0 + 11_000).toISOString(),
+      }),
+    )
     expect(text('.summary')).toContain('CANCELLED')
-    slow.resolve(adminRequest(ID, t0))
+    slow.give(adminRequest(ID, t0))
     await flushPromises()
-    expect(getAdminRequest).toHaveBeenCalledTimes(1)
+    expect(server.callsTo('GET', ADMIN)).toHaveLength(readsBefore + 1)
     expect(text('.summary')).toContain('CANCELLED')
     expect(text('.summary')).not.toContain('IN PROGRESS')
     expect(text('[data-test="status-announcement"]')).not.toContain('IN PROGRESS')
@@ -1525,28 +1513,17 @@ describe('request page: late answers never undo what the page knows', () => {
 
   it('an answer to a read sent before a failed load does not clear its failure', async () => {
     await mountLiveStarted()
-    let release!: () => void
-    const gate = new Promise<void>((resolve) => (release = resolve))
-    configureClient({
-      prefixUrl: 'http://127.0.0.1:9/api',
-      fetch: (async () => {
-        await gate
-        return new Response(JSON.stringify({ request_id: ID, status: 'IN PROGRESS' }), {
-          headers: { 'content-type': 'application/json' },
-        })
-      }) as unknown as typeof fetch,
-    })
-    // A read of the request sent before the load that fails, answered after it.
-    const early = apiRequest('GET', 'live/verify/search/json', { query: { request_id: ID } })
+    // A read of the request sent before the load that fails, answered after it; the load's
+    // search gets no answer.
+    const early = held()
+    server.on('GET', LIVE_SEARCH, early.answer, noAnswer())
+    const read = apiRequest('GET', LIVE_SEARCH, { query: { request_id: ID } })
     await tick(1_000)
-    vi.mocked(searchRequests).mockRejectedValue(
-      new ApiError('network', 'Failed to fetch', { delivery: 'not_sent' }),
-    )
     await clickRefresh()
-    await flushPromises()
-    expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
-    release()
-    await early
+    // Search is tried once more after a network error: the failure shows once both failed.
+    await vi.waitFor(() => expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true))
+    early.give({ request_id: ID, status: 'IN PROGRESS' })
+    await read
     await flushPromises()
     expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
   })
