@@ -3,7 +3,7 @@
  * check was not processed, for the same PIN only; never once it was processed, or after another
  * check.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick, ref } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import { useLostCheckCode, type LostCheckFate } from '@/composables/useLostCheckCode'
@@ -155,5 +155,39 @@ describe('useLostCheckCode: the code is not handed back', () => {
     p.gone.value = 'reset'
     await p.read('not_processed')
     expect(p.restoredCode.value).toBeNull()
+  })
+})
+
+describe('useLostCheckCode: where the code of a lost check is kept', () => {
+  /** The tab's session storage, as a page reloaded in the same tab reads it. */
+  function sessionStorageStub(): Map<string, string> {
+    const items = new Map<string, string>()
+    vi.stubGlobal('sessionStorage', {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    })
+    return items
+  }
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('a sandbox code: also across a reload of the tab', async () => {
+    sessionStorageStub()
+    const p = page()
+    await p.check('1234', lostCheckAnswer())
+    // The page reloaded: a new store reads what the tab kept.
+    setActivePinia(createPinia())
+    expect(usePinDraftsStore().lost(ID)?.code).toBe('1234')
+  })
+
+  it('a live code (it may be the real PIN): on this page only, never in the tab storage', async () => {
+    const items = sessionStorageStub()
+    const p = page()
+    p.environment.value = 'live'
+    await p.check('1234', lostCheckAnswer())
+    expect(usePinDraftsStore().lost(ID)?.code).toBe('1234')
+    setActivePinia(createPinia())
+    expect(usePinDraftsStore().lost(ID)).toBeNull()
+    expect([...items.values()].join('')).not.toContain('1234')
   })
 })

@@ -88,10 +88,18 @@ describe('useShownOutcome: a wrong code answered while the PIN had expired', () 
     await valid.answer(wrong)
     expect(valid.shown.value?.nextStep).toBe(wrong.nextStep)
 
+    // Gone: not the expired PIN's advice, but that the request no longer exists.
     const gone = page(requestModel(expired))
     gone.gone.value = 'reset'
     await gone.answer(wrong)
-    expect(gone.shown.value?.nextStep).toBe(wrong.nextStep)
+    expect(gone.shown.value?.nextStep).toMatch(/^The request no longer exists/)
+  })
+
+  it('is said for a wrong code only: the third (17) keeps its own next step', async () => {
+    const p = page(requestModel(expired))
+    const third = checkAnswer('17', { nextStep: 'Start a new verification.' })
+    await p.answer(third)
+    expect(p.shown.value?.nextStep).toBe('Start a new verification.')
   })
 
   it('is not said for the answer of a later action', async () => {
@@ -144,6 +152,18 @@ describe('useShownOutcome: a check whose answer was lost', () => {
     p.lostCheckFate.value = null
     await nextTick()
     expect(p.shown.value?.title).toBe('The lost check was processed')
+  })
+
+  it('keeps what the read that settled it said when the fate read later changes', async () => {
+    // A check lost later elsewhere (another tab) is the newest one: what is read of it is not
+    // this answer's fate.
+    const p = page()
+    await p.answer(lostCheckAnswer())
+    p.lostCheckFate.value = 'not_processed'
+    await nextTick()
+    p.lostCheckFate.value = 'processed'
+    await nextTick()
+    expect(p.shown.value?.title).toBe('The lost check was not processed')
   })
 
   it('is not said for the answer of a later action', async () => {
