@@ -5,6 +5,7 @@
  */
 import {
   characterCount,
+  euroAmount,
   fieldError,
   hasUnshowableCharacters,
   LIMITS,
@@ -189,15 +190,19 @@ const EURO_DECIMALS = 2
 
 /**
  * A warning (not a refusal) for a PSD2 amount the API takes but no payment in euros has: more
- * than two decimals (`12.345` reads as twelve thousand to many). `null` otherwise, or when the
- * amount is refused anyway.
+ * than two decimals (`12.345` reads as twelve thousand to many; `1.5e-3` has four). The sandbox
+ * writes the payment rounded to the cent (`euroAmount`); what Vonage does with the extra digits is
+ * not documented. `null` otherwise, or when the amount is refused anyway.
  */
 export function amountWarning(value: string): string | null {
   const text = value.trim()
   if (fieldError('psd2', 'amount', text)) return null
-  const decimals = text.split('.')[1]?.length ?? 0
+  const [mantissa = '', exponent = '0'] = text.toLowerCase().split('e')
+  const fraction = mantissa.split('.')[1] ?? ''
+  const decimals = fraction.length - Number(exponent)
   if (decimals <= EURO_DECIMALS) return null
-  return `Payments in euros have at most ${EURO_DECIMALS} decimals: ${text} has ${decimals}, and many read it as a larger amount. The API takes it as typed: write euros and cents, e.g. 48.00.`
+  const cents = euroAmount(text)
+  return `Payments in euros have at most ${EURO_DECIMALS} decimals: ${text} has ${decimals}, and many read it as a larger amount. The sandbox rounds it to the cent (${cents}); what Vonage does with it is not documented: write euros and cents, e.g. ${cents}.`
 }
 
 /** The parameters to send (empty fields are not sent; the number as E.164 digits). */

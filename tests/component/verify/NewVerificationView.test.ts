@@ -270,13 +270,14 @@ describe('the new verification form: rules and messages', () => {
     expect(errorOf('amount')).toContain('Use a positive amount')
   })
 
-  it('warns of a PSD2 amount past the cents, which the API takes as typed', async () => {
+  it('warns of a PSD2 amount past the cents, which the API takes and the sandbox rounds', async () => {
     await wrapper.get('input[value="psd2"]').setValue(true)
     await fill('amount', '12.345')
     expect(errorOf('amount')).toBe('')
     expect(wrapper.get('#amount-hint').text()).toBe(
       'Payments in euros have at most 2 decimals: 12.345 has 3, and many read it as a larger ' +
-        'amount. The API takes it as typed: write euros and cents, e.g. 48.00.',
+        'amount. The sandbox rounds it to the cent (12.35); what Vonage does with it is not ' +
+        'documented: write euros and cents, e.g. 12.35.',
     )
     expect(wrapper.get('#amount').attributes('aria-describedby')).toContain('amount-hint')
     await fill('amount', '12.50')

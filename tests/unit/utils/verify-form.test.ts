@@ -178,14 +178,31 @@ describe('paramMessage: one value on its own, in the words of New verification',
 })
 
 describe('amountWarning: a PSD2 amount past the cents', () => {
-  it('warns of three decimals, which the API takes', () => {
+  it('warns of three decimals, which the API takes and the sandbox rounds to the cent', () => {
     expect(fieldMessage(form({ kind: 'psd2', amount: '12.345' }), 'amount')).toBeNull()
     expect(amountWarning('12.345')).toBe(
-      'Payments in euros have at most 2 decimals: 12.345 has 3, and many read it as a larger amount. The API takes it as typed: write euros and cents, e.g. 48.00.',
+      'Payments in euros have at most 2 decimals: 12.345 has 3, and many read it as a larger amount. The sandbox rounds it to the cent (12.35); what Vonage does with it is not documented: write euros and cents, e.g. 12.35.',
     )
   })
+  it('counts the decimals of an amount written with an exponent', () => {
+    expect(amountWarning('1.2345e1')).toBe(
+      'Payments in euros have at most 2 decimals: 1.2345e1 has 3, and many read it as a larger amount. The sandbox rounds it to the cent (12.35); what Vonage does with it is not documented: write euros and cents, e.g. 12.35.',
+    )
+    expect(amountWarning('1.5e-2')).toContain('1.5e-2 has 3,')
+  })
   it('says nothing of an amount in euros and cents, or of one refused anyway', () => {
-    for (const amount of ['48', '48.0', '48.00', ' 12.34 ', '', 'abc', '0']) {
+    for (const amount of [
+      '48',
+      '48.0',
+      '48.00',
+      ' 12.34 ',
+      '',
+      'abc',
+      '0',
+      '1e3',
+      '1.5e-1',
+      '12.345e2',
+    ]) {
       expect(amountWarning(amount), amount).toBeNull()
     }
   })
