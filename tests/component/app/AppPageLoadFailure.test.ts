@@ -1,11 +1,17 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
+import { listAccounts } from '@/api/sandbox'
 import AppPageLoadFailure from '@/components/app/AppPageLoadFailure.vue'
 import { pageLoadFailure, recoverFromChunkErrors } from '@/utils/chunk-reload'
+import { json, useDeskServer } from '../support/desk-server'
+
+const server = useDeskServer()
 
 const ID = 'e'.repeat(32)
 
+// A page left mounted would go on listening for the server in the next test.
+enableAutoUnmount(afterEach)
 afterEach(() => {
   pageLoadFailure.value = null
 })
@@ -74,8 +80,8 @@ describe('AppPageLoadFailure', () => {
     const alert = () => wrapper.get('[data-test="page-load-failure"]')
     expect(alert().get('h2').text()).toBe('The History page could not be loaded')
     expect(alert().text()).toContain(
-      'The server does not answer (it may be restarting, or the connection dropped). Reload ' +
-        'once it is back; nothing you did is lost.',
+      'The server does not answer (it may be restarting, or the connection dropped). The page ' +
+        'loads by itself once the server answers again, or press Reload; nothing you did is lost.',
     )
     expect(alert().text()).not.toContain('Its code did not arrive')
     // Still down: nothing is loaded (the browser would show its own error page), the message says so.
@@ -91,6 +97,63 @@ describe('AppPageLoadFailure', () => {
     await alert().get('button').trigger('click')
     await flushPromises()
     expect(loaded).toEqual(['/history'])
+    wrapper.unmount()
+  })
+
+  it('loads the page by itself once a call of the app is answered again', async () => {
+    const loaded: string[] = []
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
+    })
+    recoverFromChunkErrors(router, {
+      assign: (url) => loaded.push(url),
+      storage: null,
+      reachable: async () => true,
+    })
+    pageLoadFailure.value = {
+      href: '/handset',
+      title: 'Handset',
+      blank: true,
+      message: 'Failed to fetch dynamically imported module: /src/views/HandsetView.vue',
+      startedRequestId: null,
+      unreachable: true,
+    }
+    const wrapper = mount(AppPageLoadFailure)
+    await flushPromises()
+    // Nothing heard from the server yet: the page waits, no load.
+    expect(loaded).toEqual([])
+    server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
+    await listAccounts()
+    await vi.waitFor(() => expect(loaded).toEqual(['/handset']))
+    wrapper.unmount()
+  })
+
+  it('does not load by itself a page whose code failed while the server answered', async () => {
+    const loaded: string[] = []
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
+    })
+    recoverFromChunkErrors(router, {
+      assign: (url) => loaded.push(url),
+      storage: null,
+      reachable: async () => true,
+    })
+    pageLoadFailure.value = {
+      href: '/handset',
+      title: 'Handset',
+      blank: true,
+      message: 'Importing a module script failed.',
+      startedRequestId: null,
+      unreachable: false,
+    }
+    const wrapper = mount(AppPageLoadFailure)
+    server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
+    await listAccounts()
+    await flushPromises()
+    // A second full load after one failed already would loop: Reload stays the user's choice.
+    expect(loaded).toEqual([])
     wrapper.unmount()
   })
 })
