@@ -95,10 +95,27 @@ export function checkLeftCodeUnused(outcome: ActionOutcome): boolean {
   return NOT_PROCESSED_STATUSES.has(outcome.status)
 }
 
+/**
+ * A check that got no answer while the page already knew the connection to the server was lost (the
+ * event stream dropped, a read failed the same way): the server could not be reached, so the check
+ * most likely never left this browser, but that is not certain. The next step says not to send it
+ * again before the request was read once the connection is back.
+ */
+export function unreachedCheckOutcome(failed: ActionOutcome): ActionOutcome {
+  return {
+    ...failed,
+    title: 'The server could not be reached: the connection to it is lost',
+    nextStep:
+      'The check most likely did not reach the server, but that is not certain. Do not enter the code again yet: once the connection is back, this page reads the request again; look at its attempts left before entering the code again.',
+  }
+}
+
 export function useRequestActions(
   requestId: MaybeRefOrGetter<string>,
   environment: MaybeRefOrGetter<EnvironmentId>,
   onDone: () => Promise<void> | void = () => undefined,
+  /** Whether the page knows the connection to the server is lost (its event stream dropped…). */
+  connectionLost: MaybeRefOrGetter<boolean> = false,
 ) {
   const requests = useRequestsStore()
   const watcher = useWatchStore()
@@ -150,6 +167,7 @@ export function useRequestActions(
     let result: ActionOutcome | null = null
     // The sandbox's event stream may report the change before the answer comes: said with it.
     const release = watcher.holdAnnouncements(id)
+    const lostWhenSent = toValue(connectionLost)
     try {
       const answer = await call()
       // An empty or missing error_text says nothing: the status's meaning is said instead.
@@ -195,7 +213,11 @@ export function useRequestActions(
         .recordAction({ ...recorded, request_id: id, at: answeredAt })
         .catch(() => undefined)
     } catch (e) {
-      result = failureOutcome(action, isApiError(e) ? e : new ApiError('network', String(e)), at)
+      const error = isApiError(e) ? e : new ApiError('network', String(e))
+      result = failureOutcome(action, error, at)
+      if (action === 'check' && lostWhenSent && error.kind === 'network') {
+        result = unreachedCheckOutcome(result)
+      }
       answered(result)
       calls.keepOutcome(id, result)
     } finally {
