@@ -162,6 +162,12 @@ function refuseOtherFormats(parsed: unknown): void {
   }
 }
 
+/** Whether `text` starts as this app's CSV export does: its header row (after a byte order mark). */
+function isCsvExport(text: string): boolean {
+  const [header] = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)
+  return header === CSV_COLUMNS.join(',')
+}
+
 /**
  * Reads an export (or a bare array of entries, current or older shape). A file of another
  * `format`, or of a newer `schemaVersion`, is refused as a whole; fields history does not know are
@@ -177,7 +183,9 @@ export function parseHistoryFile(text: string, options: ParseHistoryOptions = {}
     parsed = JSON.parse(text)
   } catch (cause) {
     throw new HistoryImportError([
-      `it is not JSON (${cause instanceof Error ? cause.message : cause})`,
+      isCsvExport(text)
+        ? 'it is a CSV export of history: only a JSON export can be imported (export as JSON, then import that file)'
+        : `it is not JSON (${cause instanceof Error ? cause.message : cause})`,
     ])
   }
   if (!Array.isArray(parsed)) refuseOtherFormats(parsed)

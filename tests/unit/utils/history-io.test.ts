@@ -67,6 +67,18 @@ describe('history import: the file format and its version', () => {
       ...extra,
     })
 
+  it('says a CSV export of history is one, and that only a JSON export can be imported', () => {
+    const csv = historyToCsv([entry(1)])
+    const refusal =
+      'it is a CSV export of history: only a JSON export can be imported (export as JSON, then import that file)'
+    expect(problemsOf(csv)).toEqual([refusal])
+    // As downloaded (with the byte order mark), and saved again by a spreadsheet (LF line ends).
+    expect(problemsOf(`\uFEFF${csv}`)).toEqual([refusal])
+    expect(problemsOf(csv.replace(/\r\n/g, '\n'))).toEqual([refusal])
+    // Other text that is not JSON is still said to be that.
+    expect(problemsOf('request_id\r\nabc\r\n')[0]).toMatch(/^it is not JSON \(/)
+  })
+
   it('refuses a file of another format, naming it', () => {
     expect(problemsOf(JSON.stringify({ format: 'something-else', entries: [] }))).toEqual([
       'it is not a Verify Desk history export: its format is "something-else", not "verify-desk-history"',
