@@ -25,4 +25,22 @@ describe('RequestCountdowns', () => {
     const wrapper = mountAt(T0 + 299_000)
     expect(wrapper.get('[data-test="countdown-pin"] .value').text()).toBe('in 1 s')
   })
+
+  it("says the time it was last read at is this computer's when the page shows the sandbox clock", () => {
+    const props = {
+      model: fromAdmin(LONG_WAIT),
+      now: T0 + 10_000,
+      cancel: { allowed: true, reason: null, opensAt: null },
+      staleSince: T0,
+    }
+    const stale = (computerClockSaid: boolean) =>
+      mount(RequestCountdowns, { props: { ...props, computerClockSaid } })
+        .get('[data-test="countdown-stale"]')
+        .text()
+        .replace(/\s+/g, ' ')
+    expect(stale(true)).toMatch(
+      /^The request could not be refreshed: these count from what was last read at .+ \(this computer's clock\), and may be out of date\.$/,
+    )
+    expect(stale(false)).toMatch(/last read at [^(]+, and may be out of date\.$/)
+  })
 })
