@@ -812,15 +812,19 @@ describe('request page: the call log survives a reload', () => {
 
   /**
    * The call the earlier page made (a POST; the page's own reads are GETs) as the log lists it,
-   * once IndexedDB (timer-driven in the fake) has read it back.
+   * once IndexedDB (timer-driven in the fake) has read it back: on a busy machine that takes more
+   * than Vitest's default second.
    */
   function shownCall() {
-    return vi.waitFor(async () => {
-      await flushPromises()
-      const call = wrapper!.findAll('.call').find((c) => c.text().includes('POST /verify/'))
-      expect(call, 'the call made before the reload is listed').toBeDefined()
-      return call!
-    })
+    return vi.waitFor(
+      async () => {
+        await flushPromises()
+        const call = wrapper!.findAll('.call').find((c) => c.text().includes('POST /verify/'))
+        expect(call, 'the call made before the reload is listed').toBeDefined()
+        return call!
+      },
+      { timeout: 5000 },
+    )
   }
 
   /** Makes one real client call (answered by the server) in a page that is then closed. */

@@ -320,9 +320,15 @@ export async function openEntryPage(pinia: Pinia, entry: HistoryPatch): Promise<
   return wrapper
 }
 
-/** Waits until the page's reads are back (no spinner in its toolbar) and what they started. */
+/**
+ * Waits until the page's reads are back (no spinner in its toolbar) and what they started. A
+ * limit for a page that hangs, as long as the other waits on the stub server's: on a busy machine
+ * the reads take more than Vitest's default second.
+ */
 export async function settlePage(wrapper: VueWrapper): Promise<void> {
-  await vi.waitFor(() => expect(wrapper.find('.toolbar .spinner').exists()).toBe(false))
+  await vi.waitFor(() => expect(wrapper.find('.toolbar .spinner').exists()).toBe(false), {
+    timeout: 5000,
+  })
   await flushPromises()
 }
 
