@@ -15,6 +15,11 @@ export interface Environment {
   available: boolean
   /** Masked API key of live (`ab12…`); never the secret. */
   keyHint?: string
+  /**
+   * The API host live calls go to (`VONAGE_API_HOST`: `https://api.nexmo.com` unless set, a
+   * regional host such as `https://api-eu.vonage.com`), for snippets such as Copy as curl.
+   */
+  apiHost?: string
   /** Why the environment is not available, when the server says so. */
   reason?: string
 }

@@ -165,6 +165,10 @@ export function createProxy(options: ProxyOptions): Proxy {
               label: 'Live',
               available: true,
               keyHint: maskKey(live.credentials.apiKey),
+              // The live upstream's URL (VONAGE_API_HOST), so a copied curl goes where the server does.
+              ...(/^https?:\/\//.test(live.upstream.description)
+                ? { apiHost: live.upstream.description }
+                : {}),
             }
           : { id: 'live', label: 'Live', available: false },
       ],

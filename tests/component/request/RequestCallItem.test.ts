@@ -26,6 +26,18 @@ describe('RequestCallItem copy as curl', () => {
     expect(curl).toContain('"https://api.nexmo.com/verify/search/json?')
     expect(curl).not.toContain('X-Verify-Desk-Token')
   })
+
+  it('sends a live call to the API host the server forwards to (a regional host)', () => {
+    const wrapper = mount(RequestCallItem, {
+      props: {
+        call: apiCall({ path: 'live/verify/search/json' }),
+        origin: 'https://desk.example.com',
+        liveHost: 'https://api-eu.vonage.com',
+      },
+    })
+    const curl = wrapper.findAll('pre').find((pre) => pre.text().startsWith('curl '))
+    expect(curl?.text()).toContain('"https://api-eu.vonage.com/verify/search/json?')
+  })
 })
 
 const ID = 'abcdef0123456789abcdef0123456789'

@@ -254,7 +254,14 @@ describe('GET /api/environments', () => {
     expect(res.json()).toEqual({
       environments: [
         { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true, keyHint: 'live…' },
+        {
+          id: 'live',
+          label: 'Live',
+          available: true,
+          keyHint: 'live…',
+          // Where live calls go (VONAGE_API_HOST): the host Copy as curl names.
+          apiHost: upstream.url,
+        },
       ],
       default: 'sandbox',
     })

@@ -48,7 +48,7 @@ describe('the plugin in the Vite dev server', () => {
     expect(res.json()).toEqual({
       environments: [
         { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true, keyHint: 'live…' },
+        { id: 'live', label: 'Live', available: true, keyHint: 'live…', apiHost: upstream!.url },
       ],
       default: 'sandbox',
     })
