@@ -217,6 +217,11 @@ const NUMBER_TEXT = /^([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/
 
 /** Cents in one euro: a payment in euros is written with two decimals. */
 const CENT_DIGITS = 2
+/**
+ * Under this a sum rounds to no cent. A float just under it whose decimal digits reach half a cent
+ * (`0.00499999999999999999`) is read as 0.005 by `Number` and goes on to the exact rounding.
+ */
+const HALF_CENT = 0.005
 
 /**
  * Text parameters shown in a message, whose value is no value when it is blank after trimming
@@ -318,8 +323,11 @@ function textError(param: string, value: string, max: number): ParamError | null
 export function euroAmount(value: string): string | null {
   const match = NUMBER_TEXT.exec(value)
   if (!match) return null
-  // Past the float range (`1e400`) is no number; `1e-400` is zero, below.
-  if (!Number.isFinite(Number(value))) return null
+  // Past the float range (`1e400`) is no number; under half a cent (`0.004`, `1e-400`) no payment.
+  // Checked first, as a float: it bounds the exponent by the text's length, so the exact sum in
+  // cents below never builds a huge number (`1e-20000000`, `0e99999999999`).
+  const float = Number(value)
+  if (!Number.isFinite(float) || float < HALF_CENT) return null
   const [, whole = '', fraction = '', exponent = '0'] = match
   const digits = BigInt(whole + fraction)
   // The value is `digits` × 10^(exponent − fraction digits); in cents, shifted by two more.

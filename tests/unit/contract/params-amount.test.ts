@@ -34,6 +34,18 @@ describe('a PSD2 amount is a number of euros, written as euros and cents', () =>
     expect(psd2('1.0E7')).toBeNull()
   })
 
+  it('refuses a short text with a huge exponent at once, without building its exact sum', () => {
+    // Ten characters that once made a number of billions of digits (a RangeError: status 5).
+    expect(() => euroAmount('0e99999999999')).not.toThrow()
+    expect(euroAmount('0e99999999999')).toBeNull()
+    expect(euroAmount('1e-20000000')).toBeNull()
+    expect(fieldError('psd2', 'amount', '1e-99999999999')).toEqual(refused)
+    expect(psd2('0e99999999999')).toEqual(refused)
+    // Just under half a cent, though the float of it is half a cent: still no cent.
+    expect(euroAmount('0.00499999999999999999')).toBeNull()
+    expect(euroAmount('0.005')).toBe('0.01')
+  })
+
   it('refuses what is no payment: no number, a sign, zero, under half a cent, past a float', () => {
     for (const amount of [
       'ten',
