@@ -99,6 +99,20 @@ describe('an event a little off the schedule at the edge of the PIN expiry', () 
   })
 })
 
+describe('how far off the schedule the last event may be and still confirm it', () => {
+  it('3 s late, the most allowed: the call between is placed on its time', () => {
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 308), started())
+    expect(model.events.map((e) => e.at)).toEqual([at(0), at(125), at(308)])
+  })
+
+  it('5 s early: not on schedule, and an event at 235 s brought no new PIN lasting 240 s', () => {
+    const entry = started({ pin_expiry: '240', next_event_wait: '120' })
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 235, [10]), entry)
+    expect(model.events.map((e) => e.newPin)).toEqual([true, false, false])
+    expect(model.attemptsLeft).toBe(2)
+  })
+})
+
 describe('a looked-up request: its waits are assumed, so they place no event', () => {
   it('shows no time for a call between, even one where the assumed schedule puts it', () => {
     // Workflow 1's defaults would put the first call at 125 s; sent elsewhere with
