@@ -113,6 +113,21 @@ describe('how far off the schedule the last event may be and still confirm it', 
   })
 })
 
+describe("a trigger's time is this browser's estimate", () => {
+  it('1 s after the PIN expiry: whether the SMS it sent brought a new PIN is not known', () => {
+    // Workflow 2, next_event_wait 900 (PIN 300 s): the call that triggered the second SMS was
+    // out from 299.5 s to 302.5 s; its middle, 301 s, may be 1.5 s after the event.
+    const model = fromSearch(
+      'live',
+      answer(['sms', 'sms'], 301),
+      started({ workflow_id: '2', next_event_wait: '900' }),
+      { triggeredAt: [at(301)] },
+    )
+    expect(model.events.map((e) => e.newPin)).toEqual([true, null])
+    expect(model.pinExpiresAt).toBeNull()
+  })
+})
+
 describe('a looked-up request: its waits are assumed, so they place no event', () => {
   it('shows no time for a call between, even one where the assumed schedule puts it', () => {
     // Workflow 1's defaults would put the first call at 125 s; sent elsewhere with
