@@ -80,8 +80,8 @@ describe('AppPageLoadFailure', () => {
     const alert = () => wrapper.get('[data-test="page-load-failure"]')
     expect(alert().get('h2').text()).toBe('The History page could not be loaded')
     expect(alert().text()).toContain(
-      'The server does not answer (it may be restarting, or the connection dropped). The page ' +
-        'loads by itself once the server answers again, or press Reload; nothing you did is lost.',
+      'The server does not answer (it may be restarting, or the connection dropped). Reload ' +
+        'once it is back; nothing you did is lost.',
     )
     expect(alert().text()).not.toContain('Its code did not arrive')
     // Still down: nothing is loaded (the browser would show its own error page), the message says so.
@@ -155,5 +155,54 @@ describe('AppPageLoadFailure', () => {
     // A second full load after one failed already would loop: Reload stays the user's choice.
     expect(loaded).toEqual([])
     wrapper.unmount()
+  })
+
+  it('does not take the user off the page still shown: it says Reload now works', async () => {
+    const loaded: string[] = []
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
+    })
+    recoverFromChunkErrors(router, {
+      assign: (url) => loaded.push(url),
+      storage: null,
+      reachable: async () => true,
+    })
+    pageLoadFailure.value = {
+      href: '/handset',
+      title: 'Handset',
+      blank: false,
+      message: 'Failed to fetch dynamically imported module: /src/views/HandsetView.vue',
+      startedRequestId: null,
+      unreachable: true,
+    }
+    const wrapper = mount(AppPageLoadFailure)
+    const alert = () => wrapper.get('[data-test="page-load-failure"]')
+    expect(alert().text()).toContain('Reload once it is back; nothing you did is lost.')
+    expect(alert().find('[data-test="page-load-failure-back"]').exists()).toBe(false)
+    // Reload while the server is still down says so.
+    const answers = { now: false }
+    recoverFromChunkErrors(router, {
+      assign: (url) => loaded.push(url),
+      storage: null,
+      reachable: async () => answers.now,
+    })
+    await alert().get('button').trigger('click')
+    await flushPromises()
+    expect(alert().find('[data-test="page-load-failure-still"]').exists()).toBe(true)
+    answers.now = true
+    // A call of the page still shown (the user checking a code, say) is answered.
+    server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
+    await listAccounts()
+    await vi.waitFor(() =>
+      expect(alert().get('[data-test="page-load-failure-back"]').text()).toBe(
+        'The server answers again: Reload opens the page.',
+      ),
+    )
+    expect(alert().find('[data-test="page-load-failure-still"]').exists()).toBe(false)
+    expect(loaded).toEqual([])
+    await alert().get('button').trigger('click')
+    await flushPromises()
+    expect(loaded).toEqual(['/handset'])
   })
 })
