@@ -162,10 +162,13 @@ function refuseOtherFormats(parsed: unknown): void {
   }
 }
 
-/** Whether `text` starts as this app's CSV export does: its header row (after a byte order mark). */
+/**
+ * Whether `text` starts as this app's CSV export does: its first column `request_id`, then a
+ * comma, a semicolon or a tab (a spreadsheet may save it again with other separators, quotes or
+ * columns), after a byte order mark.
+ */
 function isCsvExport(text: string): boolean {
-  const [header] = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)
-  return header === CSV_COLUMNS.join(',')
+  return /^\uFEFF?"?request_id"?[,;\t]/.test(text)
 }
 
 /**

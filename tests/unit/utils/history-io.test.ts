@@ -75,6 +75,12 @@ describe('history import: the file format and its version', () => {
     // As downloaded (with the byte order mark), and saved again by a spreadsheet (LF line ends).
     expect(problemsOf(`\uFEFF${csv}`)).toEqual([refusal])
     expect(problemsOf(csv.replace(/\r\n/g, '\n'))).toEqual([refusal])
+    // Saved again by a spreadsheet with semicolons, quotes, tabs or its own columns.
+    expect(problemsOf(csv.replace(/,/g, ';'))).toEqual([refusal])
+    expect(problemsOf('"request_id","environment","note"\r\n"abc","sandbox","x"\r\n')).toEqual([
+      refusal,
+    ])
+    expect(problemsOf('request_id\tstatus\nabc\t0\n')).toEqual([refusal])
     // Other text that is not JSON is still said to be that.
     expect(problemsOf('request_id\r\nabc\r\n')[0]).toMatch(/^it is not JSON \(/)
   })
