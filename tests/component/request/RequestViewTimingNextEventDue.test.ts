@@ -6,26 +6,25 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { searchRequests } from '@/api/verify'
-import { getAdminRequest, getClock } from '@/api/sandbox'
 import { useRequestsStore } from '@/stores/requests'
 import { longWait } from '../../unit/utils/admin-request-support'
+import { useDeskServer } from '../support/desk-server'
 import { adminRequest } from '../verify/support'
-import { answerReads, mountRequestPage } from './support'
+import { mountRequestPage, serveRequest, type ServedRequest } from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
 
 const ID = 'e'.repeat(32)
 let t0 = 0
 let wrapper: VueWrapper | null = null
+let served: ServedRequest
 
 beforeEach(() => {
   localStorage.clear()
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
   vi.setSystemTime(t0)
-  answerReads({ getClock, searchRequests }, ID, t0)
+  served = serveRequest(server, ID, t0)
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -41,10 +40,11 @@ describe('request page: the expired-PIN warning and the next event', () => {
     // Workflow 2, next_event_wait 900: the SMS went out 301 s ago, its PIN expired 1 s ago, the
     // next SMS (new PIN) is due in 599 s. Every read answers what it did at first.
     const sent = t0 - 301_000
-    vi.mocked(getAdminRequest).mockResolvedValue(adminRequest(ID, sent, longWait(sent)))
+    served.admin = adminRequest(ID, sent, longWait(sent))
     const pinia = createPinia()
     setActivePinia(pinia)
     wrapper = await mountRequestPage(pinia, ID)
+    await vi.waitFor(() => expect(expiredWarning().exists()).toBe(true))
     expect(expiredWarning().text()).toContain('wait for the next message or call (in 9 min 59 s)')
 
     vi.advanceTimersByTime(598_000)
