@@ -28,7 +28,7 @@ import {
 import { useNow } from './useCountdown'
 import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
-import { triggeredEventTimes } from '@/utils/request-state'
+import { apiClockOffset, triggeredEventTimes } from '@/utils/request-state'
 import { useEnvironmentsStore } from '@/stores/environments'
 import {
   fromAdmin,
@@ -106,16 +106,25 @@ export function useRequestDetails(
   const clockOffset = ref(0)
   const calls = useCallsStore()
   /**
+   * How far the request's own clock is from this browser's, in ms: the sandbox's offset, or for a
+   * live request the API's as its own calls tell it (its submission date against when the start
+   * was sent, dates in answers against when they came in; 0 while they tell nothing).
+   */
+  const apiOffset = computed(() => {
+    if (environment.value === 'sandbox') return clockOffset.value
+    const id = toValue(requestId)
+    return apiClockOffset(calls.forRequest(id), id)
+  })
+  /**
    * What this dashboard itself knows of the request beyond a search answer: when its own
    * trigger_next_event calls went out (a search gives no time for the events between the first and
-   * the last), on the sandbox's clock where that runs ahead (its offset now: a sandbox request is
-   * shown from the sandbox's own exact view, and these times serve only one the sandbox forgot,
-   * where an offset moved since leaves a time not known rather than wrong).
+   * the last), on the request's own clock (`apiOffset`; in the sandbox its offset now: a sandbox
+   * request is shown from the sandbox's own exact view, and these times serve only one the sandbox
+   * forgot, where an offset moved since leaves a time not known rather than wrong).
    */
   const known = () => {
     const id = toValue(requestId)
-    const offset = environment.value === 'sandbox' ? clockOffset.value : 0
-    return { triggeredAt: triggeredEventTimes(calls.forRequest(id), id, offset) }
+    return { triggeredAt: triggeredEventTimes(calls.forRequest(id), id, apiOffset.value) }
   }
   const isLoading = ref(false)
   const error = ref<ApiError | null>(null)
@@ -452,8 +461,11 @@ export function useRequestDetails(
     },
     { immediate: true },
   )
-  /** The time on the request's own clock (the sandbox's may run ahead), ticking every second. */
-  const now = useNow({ offset: clockOffset })
+  /**
+   * The time on the request's own clock (the sandbox's may run ahead, the API's may differ from
+   * this browser's), ticking every second.
+   */
+  const now = useNow({ offset: apiOffset })
   /**
    * The request's own end passed while it is still shown in progress: its end was not pushed (the
    * event stream is away, the server restarted) or not read yet, so it is read again, once per
@@ -494,6 +506,7 @@ export function useRequestDetails(
     adminAccount,
     adminPin,
     clockOffset,
+    apiOffset,
     now,
     isLoading,
     error,
