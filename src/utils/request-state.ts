@@ -324,6 +324,11 @@ export function readFindsRequest(call: LoggedCall, requestId: string): boolean {
   return requestFoundBy(call, requestId) !== null
 }
 
+/** Whether a call reads the sandbox's own view of requests (`GET …/__admin/requests`). */
+function isAdminRead(call: Pick<LoggedCall, 'method' | 'path'>): boolean {
+  return call.method === 'GET' && /(^|\/)__admin\/requests$/.test(call.path)
+}
+
 /** The request `requestId` as a read that found it answered it (see `readFindsRequest`), or null. */
 function requestFoundBy(call: LoggedCall, requestId: string): object | null {
   if (call.method !== 'GET' || call.pending === true || call.error !== null) return null
@@ -331,7 +336,10 @@ function requestFoundBy(call: LoggedCall, requestId: string): object | null {
   const response = call.response
   if (typeof response !== 'object' || response === null) return null
   const list = (response as { verification_requests?: unknown }).verification_requests
-  const items: unknown[] = Array.isArray(list) ? list : [response]
+  // The sandbox's view (`…/__admin/requests`) lists the request under `requests`, with the same
+  // checks as a search: a sandbox page reads the request that way, not by search.
+  const viewed = isAdminRead(call) ? (response as { requests?: unknown }).requests : undefined
+  const items: unknown[] = Array.isArray(list) ? list : Array.isArray(viewed) ? viewed : [response]
   const found = items.find((item) => {
     if (typeof item !== 'object' || item === null) return false
     const status = verifyStatus(item)

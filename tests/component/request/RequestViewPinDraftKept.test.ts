@@ -140,9 +140,16 @@ describe('request page: a PIN whose check was not sent or not processed is kept'
     // The connection dropped before Vonage answered: the check may have been processed.
     server.on('POST', CHECK, json(CHECK_LOST[1], CHECK_LOST[0]))
     const page = await openPage()
+    // The connection is gone with it: the reads after it fail too, so the doubt stays.
+    server.on('GET', 'sandbox/__admin/requests', noAnswer())
     await sendCode(page, '1111')
     expect(page.get('[data-test="action-outcome"]').text()).toContain('may')
     expect(storedDrafts()).toEqual({})
+    server.on(
+      'GET',
+      'sandbox/__admin/requests',
+      json({ requests: [adminRequest(ID, t0 - 40_000)], total: 1 }),
+    )
     server.on(
       'POST',
       CHECK,
