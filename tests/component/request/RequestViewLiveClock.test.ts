@@ -93,6 +93,10 @@ describe('request page: a live request on the API clock', () => {
     expect(text('[data-test="countdown-pin"]')).toContain('in 3 min 21 s')
     expect(text('[data-test="countdown-next"]')).toContain('in 13 min 21 s')
     expect(wrapper.find('[data-test="pin-entry-expired"]').exists()).toBe(false)
+    // The calls are on this computer's clock: the list says how far the API's runs from it.
+    expect(text('[data-test="calls-clock-note"]')).toMatch(
+      /^Call times are this computer's; the API clock is (59 s|1 min 00 s) ahead, so the timeline above reads later\.$/,
+    )
 
     await tick(201_000)
     expect(text('[data-test="countdown-pin"]')).toContain('expired')
