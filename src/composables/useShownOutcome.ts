@@ -47,12 +47,12 @@ export interface ShownOutcomeSources {
 const LOST_CHECK_SETTLED = {
   not_processed: {
     title: 'The lost check was not processed',
-    message: 'A search sent after it lists no such check: it used no attempt.',
+    message: 'The request as read after it lists no such check: it used no attempt.',
     nextStep: 'Enter the code again.',
   },
   processed: {
     title: 'The lost check was processed',
-    message: 'A search sent after it lists it: the attempts left count it.',
+    message: 'The request as read after it lists it: the attempts left count it.',
     nextStep: '',
   },
 } as const
@@ -63,11 +63,11 @@ const LOST_CHECK_SETTLED = {
  */
 const STATUS_5_SETTLED = {
   not_processed: {
-    message: 'A search sent after it lists no such check: it used no attempt.',
+    message: 'The request as read after it lists no such check: it used no attempt.',
     nextStep: 'Enter the code again.',
   },
   processed: {
-    message: 'A search sent after it lists it: the attempts left count it.',
+    message: 'The request as read after it lists it: the attempts left count it.',
     nextStep: '',
   },
 } as const

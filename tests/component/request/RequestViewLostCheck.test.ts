@@ -135,7 +135,7 @@ describe('request page: the answer of a lost check once a search settled it', ()
     await refresh()
     expect(attemptsLine()).toBe('3 attempts left for this PIN.')
     expect(outcomeText()).toBe(
-      'The lost check was not processed. A search sent after it lists no such check: it used no attempt. Next: Press Check code: the code it sent is back in the field.',
+      'The lost check was not processed. The request as read after it lists no such check: it used no attempt. Next: Press Check code: the code it sent is back in the field.',
     )
     // Later failed searches (the settling one drops out of the call log) do not bring it back.
     upstream.search = () => SEARCH_FAILS
@@ -149,7 +149,7 @@ describe('request page: the answer of a lost check once a search settled it', ()
     await refresh()
     expect(attemptsLine()).toBe('2 attempts left for this PIN.')
     expect(outcomeText()).toBe(
-      'The lost check was processed. A search sent after it lists it: the attempts left count it.',
+      'The lost check was processed. The request as read after it lists it: the attempts left count it.',
     )
   })
 

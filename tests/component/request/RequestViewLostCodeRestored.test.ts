@@ -107,7 +107,7 @@ describe('request page: the code of a lost check once a search settled it', () =
     expect(restoredNote().text()).toBe(RESTORED)
     expect(wrapper!.get('#pin-code').attributes('aria-describedby')).toContain('pin-restored')
     expect(outcomeText()).toBe(
-      'The lost check was not processed. A search sent after it lists no such check: it used no attempt. Next: Press Check code: the code it sent is back in the field.',
+      'The lost check was not processed. The request as read after it lists no such check: it used no attempt. Next: Press Check code: the code it sent is back in the field.',
     )
     // Nothing is sent by itself: the agent presses Check code.
     expect(upstream.checksSent).toBe(1)

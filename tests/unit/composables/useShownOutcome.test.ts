@@ -125,7 +125,7 @@ describe('useShownOutcome: a check whose answer was lost', () => {
     await nextTick()
     expect(p.shown.value).toMatchObject({
       title: 'The lost check was not processed',
-      message: 'A search sent after it lists no such check: it used no attempt.',
+      message: 'The request as read after it lists no such check: it used no attempt.',
       nextStep: 'Enter the code again.',
     })
   })
@@ -146,7 +146,7 @@ describe('useShownOutcome: a check whose answer was lost', () => {
     await nextTick()
     expect(p.shown.value).toMatchObject({
       title: 'The lost check was processed',
-      message: 'A search sent after it lists it: the attempts left count it.',
+      message: 'The request as read after it lists it: the attempts left count it.',
       nextStep: '',
     })
     p.lostCheckFate.value = null
@@ -295,7 +295,7 @@ describe('useShownOutcome: a check answered status 5, once a search settled it',
     expect(p.shown.value).toMatchObject({
       status: '5',
       title: 'Internal Error',
-      message: 'A search sent after it lists it: the attempts left count it.',
+      message: 'The request as read after it lists it: the attempts left count it.',
       nextStep: '',
     })
   })
@@ -306,7 +306,7 @@ describe('useShownOutcome: a check answered status 5, once a search settled it',
     p.lostCheckFate.value = 'not_processed'
     await nextTick()
     expect(p.shown.value).toMatchObject({
-      message: 'A search sent after it lists no such check: it used no attempt.',
+      message: 'The request as read after it lists no such check: it used no attempt.',
       nextStep: 'Enter the code again.',
     })
     p.codeRestored.value = true
