@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { listAccounts } from '@/api/sandbox'
 import AppPageLoadFailure from '@/components/app/AppPageLoadFailure.vue'
-import { pageLoadFailure, recoverFromChunkErrors } from '@/utils/chunk-reload'
+import { pageLoadFailure, recoverFromChunkErrors, type PageLoadFailure } from '@/utils/chunk-reload'
 import { json, useDeskServer } from '../support/desk-server'
 
 const server = useDeskServer()
@@ -15,6 +15,37 @@ enableAutoUnmount(afterEach)
 afterEach(() => {
   pageLoadFailure.value = null
 })
+
+/**
+ * The app's recovery from pages that fail to load, on a router of its own: full page loads are
+ * listed in `loaded`, and whether the server answers is `answers.now`.
+ */
+function recovering(answers: { now: boolean }): string[] {
+  const loaded: string[] = []
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
+  })
+  recoverFromChunkErrors(router, {
+    assign: (url) => loaded.push(url),
+    storage: null,
+    reachable: async () => answers.now,
+  })
+  return loaded
+}
+
+/** The page `href` ("Handset" when it is /handset) failed to load; `patch` says how. */
+function failed(patch: Partial<PageLoadFailure>): void {
+  pageLoadFailure.value = {
+    href: '/handset',
+    title: 'Handset',
+    blank: true,
+    message: 'Failed to fetch dynamically imported module: /src/views/HandsetView.vue',
+    startedRequestId: null,
+    unreachable: true,
+    ...patch,
+  }
+}
 
 describe('AppPageLoadFailure', () => {
   it('shows nothing while pages load', () => {
@@ -58,15 +89,10 @@ describe('AppPageLoadFailure', () => {
 
   it('says the server does not answer, and Reload loads the page only once it does', async () => {
     const server = { up: false }
-    const loaded: string[] = []
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
-    })
-    recoverFromChunkErrors(router, {
-      assign: (url) => loaded.push(url),
-      storage: null,
-      reachable: async () => server.up,
+    const loaded = recovering({
+      get now() {
+        return server.up
+      },
     })
     pageLoadFailure.value = {
       href: '/history',
@@ -101,24 +127,9 @@ describe('AppPageLoadFailure', () => {
   })
 
   it('loads the page by itself once a call of the app is answered again', async () => {
-    const loaded: string[] = []
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
-    })
-    recoverFromChunkErrors(router, {
-      assign: (url) => loaded.push(url),
-      storage: null,
-      reachable: async () => true,
-    })
-    pageLoadFailure.value = {
-      href: '/handset',
-      title: 'Handset',
-      blank: true,
-      message: 'Failed to fetch dynamically imported module: /src/views/HandsetView.vue',
-      startedRequestId: null,
-      unreachable: true,
-    }
+    const answers = { now: true }
+    const loaded = recovering(answers)
+    failed({})
     const wrapper = mount(AppPageLoadFailure)
     await flushPromises()
     // Nothing heard from the server yet: the page waits, no load.
@@ -130,24 +141,9 @@ describe('AppPageLoadFailure', () => {
   })
 
   it('does not load by itself a page whose code failed while the server answered', async () => {
-    const loaded: string[] = []
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
-    })
-    recoverFromChunkErrors(router, {
-      assign: (url) => loaded.push(url),
-      storage: null,
-      reachable: async () => true,
-    })
-    pageLoadFailure.value = {
-      href: '/handset',
-      title: 'Handset',
-      blank: true,
-      message: 'Importing a module script failed.',
-      startedRequestId: null,
-      unreachable: false,
-    }
+    const answers = { now: true }
+    const loaded = recovering(answers)
+    failed({ message: 'Importing a module script failed.', unreachable: false })
     const wrapper = mount(AppPageLoadFailure)
     server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
     await listAccounts()
@@ -158,35 +154,15 @@ describe('AppPageLoadFailure', () => {
   })
 
   it('does not take the user off the page still shown: it says Reload now works', async () => {
-    const loaded: string[] = []
-    const router = createRouter({
-      history: createMemoryHistory(),
-      routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
-    })
-    recoverFromChunkErrors(router, {
-      assign: (url) => loaded.push(url),
-      storage: null,
-      reachable: async () => true,
-    })
-    pageLoadFailure.value = {
-      href: '/handset',
-      title: 'Handset',
-      blank: false,
-      message: 'Failed to fetch dynamically imported module: /src/views/HandsetView.vue',
-      startedRequestId: null,
-      unreachable: true,
-    }
+    const answers = { now: true }
+    const loaded = recovering(answers)
+    failed({ blank: false })
     const wrapper = mount(AppPageLoadFailure)
     const alert = () => wrapper.get('[data-test="page-load-failure"]')
     expect(alert().text()).toContain('Reload once it is back; nothing you did is lost.')
     expect(alert().find('[data-test="page-load-failure-back"]').exists()).toBe(false)
     // Reload while the server is still down says so.
-    const answers = { now: false }
-    recoverFromChunkErrors(router, {
-      assign: (url) => loaded.push(url),
-      storage: null,
-      reachable: async () => answers.now,
-    })
+    answers.now = false
     await alert().get('button').trigger('click')
     await flushPromises()
     expect(alert().find('[data-test="page-load-failure-still"]').exists()).toBe(true)
