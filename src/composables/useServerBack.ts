@@ -8,13 +8,19 @@
  */
 import { onScopeDispose, watch } from 'vue'
 import { onApiCall } from '@/api/client'
-import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
+import type { SandboxEventsHandle } from '@/api/sandbox'
 
 export function useServerBack(waiting: () => boolean, onBack: () => void): void {
+  // The event stream's module, fetched now (while the server answers) but apart from the code that
+  // calls this: the app shell (its page-load failure) uses this too, and its first load stays small.
+  const sandboxApi = import('@/api/sandbox')
   let stopCalls: (() => void) | null = null
   let events: SandboxEventsHandle | null = null
+  /** Counts the listens: a stream module that arrives after a stop (or a later listen) is not used. */
+  let listens = 0
 
   function stop(): void {
+    listens++
     stopCalls?.()
     stopCalls = null
     events?.close()
@@ -22,14 +28,21 @@ export function useServerBack(waiting: () => boolean, onBack: () => void): void 
   }
 
   function listen(): void {
+    const listening = ++listens
     stopCalls = onApiCall((call) => {
       if (call.httpStatus !== null) onBack()
     })
     // An event stream open already says so at once: the server answers now.
-    events = openSandboxEvents(
+    void sandboxApi.then(
+      ({ openSandboxEvents }) => {
+        if (listening !== listens) return
+        events = openSandboxEvents(
+          () => undefined,
+          undefined,
+          () => onBack(),
+        )
+      },
       () => undefined,
-      undefined,
-      () => onBack(),
     )
   }
 
