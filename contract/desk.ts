@@ -16,7 +16,7 @@ export interface Environment {
   /** Masked API key of live (`ab12…`); never the secret. */
   keyHint?: string
   /**
-   * The API host live calls go to (`VONAGE_API_HOST`: `https://api.nexmo.com` unless set, a
+   * The origin live calls go to (`VONAGE_API_HOST`: `https://api.nexmo.com` unless set, a
    * regional host such as `https://api-eu.vonage.com`), for snippets such as Copy as curl.
    */
   apiHost?: string

@@ -124,9 +124,9 @@ export function toCurl(call: CurlCall, options: CurlOptions = {}): string {
 
 /**
  * Where a dashboard call (path below `/api`, e.g. `sandbox/verify/json`) goes upstream: live
- * verify calls go to the live host the server forwards to (`liveHost`: its `VONAGE_API_HOST`, a
- * regional host such as `https://api-eu.vonage.com`, when the server says it; else Vonage's
- * default), sandbox calls to the sandbox mounted at `/sandbox` of `origin`.
+ * verify calls go to the live host the server forwards to (`liveHost`: the origin of its
+ * `VONAGE_API_HOST` as /api/environments gives it, e.g. a regional `https://api-eu.vonage.com`;
+ * else Vonage's default), sandbox calls to the sandbox mounted at `/sandbox` of `origin`.
  */
 export function upstreamOf(
   apiPath: string,
@@ -137,23 +137,6 @@ export function upstreamOf(
   if (!match) return null
   const [, env, path] = match as unknown as [string, string, string]
   return env === 'live'
-    ? { baseUrl: liveBaseUrl(liveHost), path }
+    ? { baseUrl: liveHost || VONAGE_API_HOST, path }
     : { baseUrl: `${origin.replace(/\/$/, '')}/sandbox`, path }
-}
-
-/**
- * The base URL of a live host as the server names it: an origin (`https://api-eu.vonage.com`) or a
- * bare host name (`api-eu.vonage.com`, reached over https); Vonage's default when none is named or
- * the name is not one.
- */
-function liveBaseUrl(host: string | null | undefined): string {
-  const named = host?.trim() ?? ''
-  if (named === '') return VONAGE_API_HOST
-  try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(named) ? named : `https://${named}`)
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return VONAGE_API_HOST
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
-  } catch {
-    return VONAGE_API_HOST
-  }
 }
