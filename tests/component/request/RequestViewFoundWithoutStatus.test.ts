@@ -1,46 +1,64 @@
 /**
- * A request search found but answered without a status (History's badge: Unknown) is no request
- * search has not found (status 101): the request page says its status is not known yet, in its
- * announcement of the change (for a request History no longer holds, which the app's announcer
- * does not say) and in its summary, and keeps "not found" for a 101.
+ * A request History holds as found without a status (History's badge: Unknown, as an imported
+ * export may hold it) is no request search has not found (status 101): the request page says its
+ * status is not known yet, and keeps "not found" for a 101, whether History holds the request or
+ * it was deleted while its page was open.
+ *
+ * Verify's search never answers a request without one of its five statuses, and the API layer
+ * refuses such an answer as unusable: no search makes the page show a request found without a
+ * status (nor announce that its status became unknown). Only History's copy shows one, which is
+ * what these tests open.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { createPinia } from 'pinia'
-import { searchRequests, type SearchResult } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
-// Imported here (the mocks below are in place first): loaded before the tests, not in one.
+// Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
-import { ApiError } from '@/api/client'
-import { formStartedEntry, openEntryPage, refreshPage, searchAnswer } from './support'
+import { json, noAnswer, useDeskServer } from '../support/desk-server'
+import { NOT_FOUND, formStartedEntry, openEntryPage, refreshPage, serveRequest } from './support'
 
-vi.mock('@/api/verify', async () => (await import('./support')).verifyApiMock())
-vi.mock('@/api/sandbox', async () => (await import('./support')).sandboxApiMock())
+const server = useDeskServer()
 
 const ID = 'e'.repeat(32)
+const SEARCH = 'live/verify/search/json'
 let wrapper: VueWrapper | null = null
 
-const found = (status: string): SearchResult => ({
-  kind: 'found',
-  requests: [{ ...searchAnswer(ID), status }],
-  missing: [],
-})
 const text = (selector: string) => wrapper!.get(selector).text()
 
-/**
- * Opens the page of the live request ID, found in progress, and deletes it from History while the
- * page is open: the page (not the app's announcer) says what changes from now on.
- */
-async function openThenDelete(): Promise<void> {
-  vi.mocked(searchRequests).mockResolvedValue(found('IN PROGRESS'))
-  wrapper = await openEntryPage(createPinia(), formStartedEntry(ID, Date.now() - 60_000))
-  expect(text('[data-test="status-badge"]')).toBe('IN PROGRESS')
-  await useRequestsStore().remove(ID)
+/** History's entry of live request ID, started a minute ago, found 30 s ago without a status. */
+const foundWithoutStatus = () =>
+  formStartedEntry(ID, Date.now() - 60_000, {
+    status: 'UNKNOWN',
+    lastError: null,
+    lastSearch: {
+      events: [],
+      checks: [],
+      price: '',
+      currency: '',
+      estimatedPrice: '',
+      accountId: '',
+      senderId: '',
+      dateSubmitted: '',
+      dateFinalized: '',
+      firstEventDate: '',
+      lastEventDate: '',
+      fetchedAt: Date.now() - 30_000,
+    },
+  })
+
+/** What the summary says a request search found without a status is. */
+function expectNotKnownYet(): void {
+  const status = text('.summary .status')
+  expect(status).toContain('Status not known yet')
+  expect(status).toContain('Search found the request but answered it without a status')
+  expect(status).not.toMatch(/No request found|not found|101/i)
+  expect(text('[data-test="status-badge"]')).toBe('UNKNOWN')
 }
 
 beforeEach(() => {
   localStorage.clear()
-  vi.mocked(searchRequests).mockReset()
+  serveRequest(server, ID, Date.now())
 })
 afterEach(async () => {
   wrapper?.unmount()
@@ -48,70 +66,41 @@ afterEach(async () => {
   await useRequestsStore().dispose()
 })
 
-describe('request page: a request search found without a status', () => {
-  it('announces its status as unknown, not as not found', async () => {
-    await openThenDelete()
-    vi.mocked(searchRequests).mockResolvedValue(found(''))
-    await refreshPage(wrapper!)
-    expect(text('[data-test="status-announcement"]')).toBe(
-      'Request …eeeeee to +447700900123 is now unknown (UNKNOWN).',
-    )
-  })
-
-  it('says in its summary that search found it and its status is not known yet', async () => {
-    await openThenDelete()
-    vi.mocked(searchRequests).mockResolvedValue(found(''))
-    await refreshPage(wrapper!)
-    const status = text('.summary .status')
-    expect(status).toContain('Status not known yet')
-    expect(status).toContain('Search found the request but answered it without a status')
-    expect(status).not.toMatch(/No request found|not found|101/i)
-    expect(text('[data-test="status-badge"]')).toBe('UNKNOWN')
+describe('request page: a request History holds as found without a status', () => {
+  it('says in its summary that its status is not known yet, as History says it (Unknown)', async () => {
+    // History's copy is what the page shows: the search gets no answer.
+    server.on('GET', SEARCH, noAnswer())
+    wrapper = await openEntryPage(createPinia(), foundWithoutStatus())
+    expect(server.callsTo('GET', SEARCH).length, 'the page searches the request').toBeGreaterThan(0)
+    expect(useRequestsStore().byId(ID)?.status).toBe('UNKNOWN')
+    expectNotKnownYet()
     expect(document.title).toBe('Live · Request …eeeeee UNKNOWN · Verify Desk')
   })
 
-  it('still says status 101 for a request search no longer finds, with nothing to announce', async () => {
-    await openThenDelete()
-    vi.mocked(searchRequests).mockResolvedValue({
-      kind: 'not_found',
-      ids: [ID],
-      error_text: 'No response found',
-    })
-    await refreshPage(wrapper!)
+  it('says status 101 once search no longer finds it, not that its status is not known yet', async () => {
+    server.on('GET', SEARCH, noAnswer())
+    wrapper = await openEntryPage(createPinia(), foundWithoutStatus())
+    expectNotKnownYet()
+
+    server.on('GET', SEARCH, json(NOT_FOUND))
+    await refreshPage(wrapper)
     expect(text('[data-test="search-not-found"]')).toContain('Status 101')
-    // Its status stays what was last read: nothing changed to announce.
-    expect(text('[data-test="status-announcement"]')).toBe('')
+    expect(text('.summary .status')).toContain('No request found')
+    expect(text('.summary .status')).not.toContain('Status not known yet')
   })
 })
 
-describe('request page: a request History holds as found without a status', () => {
-  it('says in its summary that its status is not known yet, as History says it (Unknown)', async () => {
-    // History's copy is what the page shows: the search fails.
-    vi.mocked(searchRequests).mockRejectedValue(new ApiError('network', 'Failed to fetch'))
-    wrapper = await openEntryPage(
-      createPinia(),
-      formStartedEntry(ID, Date.now() - 60_000, {
-        status: 'UNKNOWN',
-        lastError: null,
-        lastSearch: {
-          events: [],
-          checks: [],
-          price: '',
-          currency: '',
-          estimatedPrice: '',
-          accountId: '',
-          senderId: '',
-          dateSubmitted: '',
-          dateFinalized: '',
-          firstEventDate: '',
-          lastEventDate: '',
-          fetchedAt: Date.now() - 30_000,
-        },
-      }),
-    )
-    expect(useRequestsStore().byId(ID)?.status).toBe('UNKNOWN')
-    const status = text('.summary .status')
-    expect(status).toContain('Status not known yet')
-    expect(status).not.toMatch(/No request found|not found|101/i)
+describe('request page: a request deleted from History while its page is open', () => {
+  it('still says status 101 once search no longer finds it, with nothing to announce', async () => {
+    // Found in progress (the stub server's search answer), then deleted: the page's copy remains.
+    wrapper = await openEntryPage(createPinia(), formStartedEntry(ID, Date.now() - 60_000))
+    expect(text('[data-test="status-badge"]')).toBe('IN PROGRESS')
+    await useRequestsStore().remove(ID)
+
+    server.on('GET', SEARCH, json(NOT_FOUND))
+    await refreshPage(wrapper)
+    expect(text('[data-test="search-not-found"]')).toContain('Status 101')
+    // Its status stays what was last read: nothing changed to announce.
+    expect(text('[data-test="status-announcement"]')).toBe('')
   })
 })
