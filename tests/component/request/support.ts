@@ -1,12 +1,10 @@
 /**
- * What the request page's component tests share: the API seams they mock, the answers they start
- * from, the stub upstream under the real API layer, and how they open, refresh and check a code on
- * the page.
+ * What the request page's component tests share: the answers they start from, the stub upstream
+ * under the real API layer, and how they open, refresh and check a code on the page.
  *
- * Nothing of the app is imported at the top of this file, only types: the test files' `vi.mock`
- * factories load it, and an app module imported from here then would get the real API, not the
- * mock. The page (and any app module a helper uses) is imported when a helper runs, once the mocks
- * are in place.
+ * The page and the history store are imported when a helper uses them, not at the top of this
+ * file: the test files of other pages that take plain values from here (`clockAt`, `searchAnswer`)
+ * do not load the request page.
  */
 import { expect, vi } from 'vitest'
 import { h } from 'vue'
@@ -18,75 +16,8 @@ import type { AdminClock, AdminRequest } from '@contract/admin'
 import type { ApiCall } from '@/api/client'
 import type { RequestModel } from '@/utils/request-model'
 import type { HistoryPatch } from '@/stores/requests'
-import type { getClock, openSandboxEvents, SandboxEvent } from '@/api/sandbox'
-import type { searchRequests } from '@/api/verify'
-// Plain values only (no app module): see above.
 import { requestModel } from '../../unit/composables/support'
 import { json, type DeskCall, type DeskServer } from '../support/desk-server'
-
-/** A mocked API function that fails until a test says what it answers. */
-function unexpected(name: string) {
-  return vi.fn(() => Promise.reject(new Error(`unexpected ${name} call`)))
-}
-
-/** For `vi.mock('@/api/verify', …)`: every call fails until a test says what it answers. */
-export function verifyApiMock() {
-  return {
-    getEnvironments: unexpected('getEnvironments'),
-    startVerification: unexpected('startVerification'),
-    checkCode: unexpected('checkCode'),
-    cancelRequest: unexpected('cancelRequest'),
-    triggerNextEvent: unexpected('triggerNextEvent'),
-    searchRequests: unexpected('searchRequests'),
-  }
-}
-
-/**
- * For `vi.mock('@/api/sandbox', …)`: reads fail until a test says; the accounts are the sandbox's
- * own with no configuration (`SANDBOX_ACCOUNTS`); the event stream is silent.
- */
-export function sandboxApiMock() {
-  return {
-    getAdminRequest: unexpected('getAdminRequest'),
-    getClock: unexpected('getClock'),
-    listAccounts: vi.fn(() => Promise.resolve(structuredClone(SANDBOX_ACCOUNTS))),
-    openSandboxEvents: vi.fn(() => ({ close() {} })),
-  }
-}
-
-/**
- * The sandbox event stream subscribed to last, driven by the test: it opens (`open`, as the
- * server's answer arrives), drops (`lose`, as the server goes away; it is then tried again), is
- * refused (`refuse`, a 401 for the access token) and pushes (`push`) only when told, as a stream
- * still connecting does. `openEvents` is the calling
- * test file's mock.
- */
-export function sandboxStream(openEvents: typeof openSandboxEvents) {
-  const call = vi.mocked(openEvents).mock.lastCall
-  expect(call, 'it subscribes to the sandbox event stream').toBeDefined()
-  const [onEvent, onLost, onOpen] = call!
-  return {
-    async open() {
-      onOpen!()
-      await flushPromises()
-    },
-    async lose() {
-      expect(onLost, 'it listens for the stream being lost').toBeTypeOf('function')
-      onLost!('lost')
-      await flushPromises()
-    },
-    /** The server refuses the access token (401): the stream waits for a new one. */
-    async refuse() {
-      expect(onLost, 'it listens for the stream being refused').toBeTypeOf('function')
-      onLost!('refused')
-      await flushPromises()
-    },
-    async push(event: SandboxEvent) {
-      onEvent(event)
-      await flushPromises()
-    },
-  }
-}
 
 /**
  * The sandbox's accounts as its admin API lists them (`GET sandbox/__admin/accounts`) with no
@@ -192,23 +123,6 @@ export function formStartedEntry(
   })
 }
 
-/**
- * Makes the mocked reads answer as of `nowMs`: the sandbox clock there, unmoved, and a search that
- * finds request `id` in progress (`searchAnswer(id)`). `reads` are the calling test file's mocks.
- */
-export function answerReads(
-  reads: { getClock: typeof getClock; searchRequests: typeof searchRequests },
-  id: string,
-  nowMs: number,
-): void {
-  vi.mocked(reads.getClock).mockResolvedValue(clockAt(nowMs))
-  vi.mocked(reads.searchRequests).mockResolvedValue({
-    kind: 'found',
-    requests: [searchAnswer(id)],
-    missing: [],
-  })
-}
-
 /** What the sandbox's admin API answers to a look-up of request `id` when it holds `held`. */
 export function adminLookup(call: DeskCall, held: AdminRequest | null): Response {
   const requests = held && held.request_id === call.query.request_id ? [held] : []
@@ -262,7 +176,7 @@ export function summaryModel(patch: Partial<RequestModel> = {}): RequestModel {
   })
 }
 
-/** The request page, imported once the mocks are in place (see above). */
+/** The request page, imported when a helper opens it (see above). */
 async function requestView() {
   return (await import('@/views/RequestView.vue')).default
 }
