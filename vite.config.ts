@@ -12,6 +12,7 @@ export default defineConfig({
       '@contract': fileURLToPath(new URL('./contract', import.meta.url)),
     },
   },
-  // Ports: Vite's defaults (5173, 4173); `npm run serve` also reads VERIFY_DESK_PORT, so none is set here.
+  // Ports: Vite's defaults, 5173 for dev; `npm run serve` (4173) also reads VERIFY_DESK_PORT, so no
+  // preview port is set here.
   server: { port: 5173 },
 })
