@@ -72,12 +72,16 @@ function removeDir(dir: string): void {
 
 /**
  * A child environment: no test-runner leftovers, no live credentials (tests use the sandbox) and no
- * server settings from the caller's shell (`VERIFY_DESK_PORT` would move the preview server).
+ * server or sandbox settings from the caller's shell (`VERIFY_DESK_PORT` would move the preview
+ * server, `SANDBOX_STATE_FILE` would have the tests write into the caller's sandbox state).
  */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }
+export function childEnv(
+  extra: Record<string, string> = {},
+  from: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...from, NO_COLOR: '1', FORCE_COLOR: '0' }
   for (const key of Object.keys(env)) {
-    if (/^(VITEST|VONAGE_|VERIFY_DESK_)/.test(key)) delete env[key]
+    if (/^(VITEST|VONAGE_|VERIFY_DESK_|SANDBOX_)/.test(key)) delete env[key]
   }
   delete env.NODE_ENV
   delete env.TEST
