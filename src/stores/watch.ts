@@ -12,8 +12,9 @@
  * itself (not in its storage) and its failures are relayed to them, and they apply it. A tab polls
  * for itself until a leader answered its claims, and again as soon as its leader goes (closed,
  * hidden, stopped): no request in progress waits for a handover. A hidden tab is no candidate (a
- * hidden page polls nothing, as before) but still claims. Without locks or BroadcastChannel, every
- * tab polls for itself.
+ * hidden page polls nothing, as before) but still claims; a tab whose page goes (closed) withdraws
+ * its claims and claims nothing more. Without locks or BroadcastChannel, every tab polls for
+ * itself.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef, toRaw, watch, type WatchStopHandle } from 'vue'
@@ -309,6 +310,12 @@ export const useWatchStore = defineStore('watch', () => {
   let stopClaims: WatchStopHandle | null = null
   let stopFailures: WatchStopHandle | null = null
   let onVisibility: (() => void) | null = null
+  let stopPageHide: (() => void) | null = null
+  /**
+   * The page is going (`pagehide`): this tab polls nothing and claims nothing more (nobody would
+   * withdraw the claims), until it is shown again (restored from the back/forward cache).
+   */
+  let pageGone = false
 
   /** The other tabs and the lead among them (while running). */
   let tabs: TabLeader<WatchMessage> | null = null
@@ -439,13 +446,14 @@ export const useWatchStore = defineStore('watch', () => {
   /** Runs this tab's loop while it polls (leads, or no leader polls for it); stops it otherwise. */
   function syncPoller(): void {
     if (!isRunning.value) return
-    if (polling.value) poller.start()
+    if (polling.value && !pageGone) poller.start()
     else poller.stop()
   }
 
   /** Tells the leader (if any) what this tab watches; `refresh`: a round is wanted now. */
   function sendClaims(refresh: PollEnvironment[] = []): void {
-    if (!tabs?.isShared || leading.value) return
+    // A tab stopping or going claims nothing: it would never withdraw those claims.
+    if (!isRunning.value || pageGone || !tabs?.isShared || leading.value) return
     tabs.post({ kind: 'claims', targets: watched.value.map((t) => ({ ...t })), refresh })
   }
 
@@ -539,6 +547,28 @@ export const useWatchStore = defineStore('watch', () => {
     }
   }
 
+  /**
+   * The page goes (closed, navigated away): its claims are withdrawn (`leave`), and it polls and
+   * claims nothing more. A polling tab says nothing but its `bye` (its tab leader gives the lead
+   * up on the same `pagehide`, after this).
+   */
+  function onPageGone(): void {
+    if (!isRunning.value || pageGone) return
+    pageGone = true
+    poller.stop()
+    if (tabs?.isShared && !leading.value) tabs.post({ kind: 'leave' })
+  }
+
+  /** The page is shown again after it went (the back/forward cache): it claims anew. */
+  function onPageBack(): void {
+    if (!pageGone) return
+    pageGone = false
+    // The leader dropped this tab's claims on `leave`: polls for itself until it answers again.
+    coveredBy.value = null
+    syncPoller()
+    sendClaims()
+  }
+
   /** Starts live status: polling, visibility handling and the sandbox event stream. Idempotent. */
   async function start(): Promise<void> {
     if (isRunning.value) return
@@ -559,6 +589,7 @@ export const useWatchStore = defineStore('watch', () => {
           poller.pause()
           tabs?.setCandidate(false)
         } else {
+          onPageBack()
           tabs?.setCandidate(true)
           poller.resume()
         }
@@ -605,11 +636,15 @@ export const useWatchStore = defineStore('watch', () => {
     })
     stopClaims = watch(watched, () => sendClaims())
     const lockName = `watch:${historyStoreOptions.channel ?? 'history'}`
-    tabs = new TabLeader<WatchMessage>(
-      lockName,
-      (watchSharingOptions.environment ?? browserSharing)(),
-      { onLead, onFollow, onMessage, onLeaderGone },
-    )
+    const environment = (watchSharingOptions.environment ?? browserSharing)()
+    // Listened to before the tab leader listens: a leader's `bye` then finds the page going.
+    stopPageHide = environment.onPageHide?.(onPageGone) ?? null
+    tabs = new TabLeader<WatchMessage>(lockName, environment, {
+      onLead,
+      onFollow,
+      onMessage,
+      onLeaderGone,
+    })
     tabs.open()
     syncPoller()
     // A leader already there answers this tab's claims; a visible tab queues to lead.
@@ -623,6 +658,9 @@ export const useWatchStore = defineStore('watch', () => {
     if (tabs?.isShared && !leading.value) tabs.post({ kind: 'leave' })
     tabs?.close()
     tabs = null
+    stopPageHide?.()
+    stopPageHide = null
+    pageGone = false
     leading.value = false
     coveredBy.value = null
     claims.value = new Map()

@@ -273,3 +273,87 @@ describe('live status shared by the tabs of one browser', () => {
     for (const tab of [first, second, third]) expect(tab.watch.failures).toEqual([])
   })
 })
+
+/** What a tab posted from the `from`th message on: `bye`, or the kind of message. */
+function postedSince(from: number): string[] {
+  const after = bus.posted.slice(from) as { bye?: true; body?: { kind: string } }[]
+  return after.map((m) => (m.bye ? 'bye' : (m.body?.kind ?? '?')))
+}
+
+/** A tab whose `pagehide` the test fires (`hide()`), as when its page is closed. */
+async function openClosableTab(number: number) {
+  const listeners: (() => void)[] = []
+  const pinia = createPinia()
+  pinias.push(pinia)
+  const history = useRequestsStore(pinia)
+  await history.ready
+  const watch = useWatchStore(pinia)
+  watchSharingOptions.environment = () => ({
+    locks: locks.forTab(number),
+    createChannel: bus.forTab(number),
+    onPageHide: (listener) => {
+      listeners.push(listener)
+      return () => undefined
+    },
+  })
+  await watch.start()
+  await settle()
+  return { number, history, watch, hide: () => listeners.forEach((listener) => listener()) }
+}
+
+describe('a tab that closes withdraws what it watches', () => {
+  it('a polling tab that stops says bye and claims nothing after it', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    await openTab(2)
+    await advance(3000)
+    expect(locks.holder(lockName())).toBe(1)
+    const from = bus.posted.length
+    first.watch.stop()
+    expect(postedSince(from)).toEqual(['bye'])
+  })
+
+  it('a request deleted in the tab left open is no longer searched once the polling tab stopped', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    const second = await openTab(2)
+    await advance(3000)
+    expect(locks.holder(lockName())).toBe(1)
+    first.watch.stop()
+    await advance(3000)
+    expect(locks.holder(lockName())).toBe(2)
+    await second.history.remove(requestId(1))
+    await advance(1000)
+    const since = Date.now()
+    await advance(10_000)
+    expect(searchedAt(requestId(1), since)).toEqual([])
+  })
+
+  it('a polling tab whose page goes says bye and claims nothing after it', async () => {
+    const first = await openClosableTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    await openTab(2)
+    await advance(3000)
+    expect(locks.holder(lockName())).toBe(1)
+    const from = bus.posted.length
+    first.hide()
+    expect(postedSince(from)).toEqual(['bye'])
+  })
+
+  it('a request only a closed tab watched is no longer searched by the polling tab', async () => {
+    const first = await openTab(1)
+    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    const second = await openClosableTab(2)
+    // In the second tab's memory only: the polling tab searches it for that tab (its claim).
+    second.history.absorbWritten(inProgress(50, 1))
+    await advance(3000)
+    expect(locks.holder(lockName())).toBe(1)
+    expect(searchedAt(requestId(50), NOW).length).toBeGreaterThan(0)
+    second.hide()
+    await advance(1000)
+    const since = Date.now()
+    await advance(10_000)
+    expect(searchedAt(requestId(50), since)).toEqual([])
+    expect(searchedAt(requestId(1), since).length).toBeGreaterThanOrEqual(4)
+  })
+})
