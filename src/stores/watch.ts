@@ -481,9 +481,11 @@ export const useWatchStore = defineStore('watch', () => {
       claims.value = next
     }
     if (coveredBy.value !== term) return
-    // Polls for itself at once, until the next leader answers its claims.
+    // Polls for itself at once, until the next leader answers its claims; a leader still there
+    // (two for a moment, where the lock may overlap) holds them already, and answers at once.
     coveredBy.value = null
     syncPoller()
+    sendClaims()
   }
 
   function onClaims(from: string, message: Extract<WatchMessage, { kind: 'claims' }>): void {

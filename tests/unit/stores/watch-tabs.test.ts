@@ -357,3 +357,66 @@ describe('a tab that closes withdraws what it watches', () => {
     expect(searchedAt(requestId(1), since).length).toBeGreaterThanOrEqual(4)
   })
 })
+
+describe('two polling tabs for a moment (the lock kept over a BroadcastChannel)', () => {
+  it('a tab whose polling tab stepped down is searched by one tab, not by itself and the other polling tab both', async () => {
+    /** Tabs 1 and 2 both get the lock at once (the lock's messages late); tab 3 waits. */
+    let grants = 0
+    const overlapping = (tab: number) => ({
+      mayOverlap: true,
+      request: (
+        _name: string,
+        options: { signal?: AbortSignal },
+        callback: (lock: unknown) => Promise<void>,
+      ) =>
+        new Promise((resolve, reject) => {
+          if (tab === 3 || (tab === 2 && grants >= 2)) {
+            options.signal?.addEventListener('abort', () =>
+              reject(new DOMException('aborted', 'AbortError')),
+            )
+            return
+          }
+          grants++
+          callback({}).then(resolve, reject)
+        }),
+    })
+    const open = async (tab: number) => {
+      const pinia = createPinia()
+      pinias.push(pinia)
+      const history = useRequestsStore(pinia)
+      await history.ready
+      const watch = useWatchStore(pinia)
+      watchSharingOptions.environment = () => ({
+        locks: overlapping(tab),
+        createChannel: bus.forTab(tab),
+      })
+      await watch.start()
+      await settle()
+      return { history, watch }
+    }
+    await open(1)
+    type Posted = { from: string; term: string | null; body?: { kind: string; tab?: string } }
+    const firstId = (bus.posted[0] as Posted).from
+    const third = await open(3)
+    const thirdId = (bus.posted as Posted[]).find((m) => m.from !== firstId)!.from
+    // Tab 1's messages reach the others late, but for its answer to tab 3's claims.
+    bus.late = (m) => {
+      const p = m as Posted
+      return p.from === firstId && !(p.body?.kind === 'ack' && p.body.tab === thirdId)
+    }
+    // In the third tab's memory only: the polling tab searches it for that tab (its claim).
+    third.history.absorbWritten(inProgress(50, 1))
+    await advance(3000)
+    await open(2)
+    await advance(500)
+    // Tab 2 hears tab 1 leads since before it, and steps down.
+    bus.late = null
+    bus.deliverLate()
+    await advance(3000)
+    const since = Date.now()
+    await advance(10_000)
+    // Searched every 2 s by one tab: never twice within 2 s.
+    expect(searchedAt(requestId(50), since).length).toBeGreaterThanOrEqual(4)
+    expect(shortestRepeat([requestId(50)], since)).toBeGreaterThanOrEqual(2000)
+  })
+})
