@@ -4,7 +4,7 @@ import {
   type RouteRecordRaw,
   type RouterScrollBehavior,
 } from 'vue-router'
-import { recoverFromChunkErrors } from '@/utils/chunk-reload'
+import { recoverFromChunkErrors } from '@/router/chunk-reload'
 
 /** The dashboard's routes. Views are lazy so the first paint only loads what it shows. */
 export const routes: RouteRecordRaw[] = [

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { listAccounts } from '@/api/sandbox'
 import AppPageLoadFailure from '@/components/app/AppPageLoadFailure.vue'
-import { pageLoadFailure, recoverFromChunkErrors, type PageLoadFailure } from '@/utils/chunk-reload'
+import {
+  pageLoadFailure,
+  recoverFromChunkErrors,
+  type PageLoadFailure,
+} from '@/router/chunk-reload'
 import { json, useDeskServer } from '../support/desk-server'
 
 const server = useDeskServer()

@@ -6,7 +6,7 @@ import {
   recoverFromChunkErrors,
   rememberStartedRequest,
   retryPageLoad,
-} from '@/utils/chunk-reload'
+} from '@/router/chunk-reload'
 
 function memoryStorage() {
   const map = new Map<string, string>()
