@@ -1,7 +1,8 @@
 /**
  * The live-status loop, free of Vue and of the HTTP client so it can be tested and measured alone.
  * Per environment: every interval, the requests in progress are searched ten ids per call
- * (ceil(N/10) calls), calls to one environment are spaced by `callGapMs`, failures back off
+ * (ceil(N/10) calls), every call to one environment waits `callGapMs` from the answer to the one
+ * before (within a round and across rounds, asked-for refreshes and resumes), failures back off
  * exponentially, and nothing runs while the page is hidden (it catches up when shown again).
  */
 import { isFinalStatus, readSearchStatus } from './history-entry'
@@ -88,6 +89,8 @@ interface EnvState {
   nextAt: number | null
   /** When the last round started (epoch ms). */
   lastStart: number
+  /** When the last search call to this environment answered or failed (epoch ms). */
+  lastAnswerAt: number
 }
 
 const ENVIRONMENTS: readonly PollEnvironment[] = ['sandbox', 'live']
@@ -128,6 +131,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
         failures: 0,
         nextAt: null,
         lastStart: -Infinity,
+        lastAnswerAt: -Infinity,
       })
     }
   }
@@ -264,17 +268,21 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
     batches: string[][],
     activity: ReadonlyMap<string, number>,
   ): Promise<PollFailure | null> {
-    const gap = this.deps.callGapMs(env)
-    for (let i = 0; i < batches.length; i++) {
-      if (i > 0 && gap > 0) await sleep(gap)
+    const state = this.env(env)
+    for (const ids of batches) {
+      // Spaced from the last call answered, whichever round sent it: a round asked for (a new
+      // request, an event) or resumed soon after another never calls sooner.
+      const wait = state.lastAnswerAt + this.deps.callGapMs(env) - this.deps.now()
+      if (wait > 0) await sleep(wait)
       if (!this.started || !this.deps.isVisible()) return null
-      const ids = batches[i]!
       let result: PollSearchResult<R>
       const sentAt = this.deps.now()
       try {
         result = await this.deps.search(env, ids)
       } catch (error) {
         return { reason: describe(error), status: null }
+      } finally {
+        state.lastAnswerAt = this.deps.now()
       }
       if (result.kind === 'error') {
         const reason =
