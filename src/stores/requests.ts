@@ -562,6 +562,7 @@ export const useRequestsStore = defineStore('requests', () => {
         if (existingOnly && !stored) return null
         const base = mergeEntriesMaybe(stored, byKey.get(given.request_id))
         const patch = 'patch' in given ? given.patch(base) : given
+        if (patch === null) return null
         return applyPatch(
           base,
           observedAt === undefined ? patch : observedPatch(base, patch, observedAt),
@@ -594,10 +595,13 @@ export const useRequestsStore = defineStore('requests', () => {
     return results
   }
 
-  /** A patch computed from the stored copy, read in the write's transaction. */
+  /**
+   * A patch computed from the stored copy, read in the write's transaction (merged with this tab's
+   * copy); null: nothing to write.
+   */
   interface PatchFor {
     request_id: string
-    patch: (stored: HistoryEntry | undefined) => HistoryPatch
+    patch: (stored: HistoryEntry | undefined) => HistoryPatch | null
   }
 
   function mergeEntriesMaybe(stored: HistoryEntry | undefined, memory: HistoryEntry | undefined) {
@@ -737,11 +741,25 @@ export const useRequestsStore = defineStore('requests', () => {
     return report
   }
 
-  /** Marks an entry as not found for good (search answered 101 long after its last activity). */
-  function markGone(id: string, message: string): Promise<HistoryEntry | undefined> | undefined {
+  /**
+   * Marks an entry as not found for good (search answered 101 long after its last activity). From
+   * the stored copy: a final status another tab stored meanwhile stays, nothing is written.
+   */
+  async function markGone(id: string, message: string): Promise<HistoryEntry | undefined> {
     const entry = byKey.get(id)
     if (!entry || isFinalStatus(entry.status)) return undefined
-    return updateIfStored(gonePatch(entry, message, Date.now()))
+    const at = Date.now()
+    const [result] = await writePatches(
+      [
+        {
+          request_id: id,
+          patch: (stored) =>
+            !stored || isFinalStatus(stored.status) ? null : gonePatch(stored, message, at),
+        },
+      ],
+      { existingOnly: true },
+    )
+    return result
   }
 
   async function remove(id: string): Promise<void> {
