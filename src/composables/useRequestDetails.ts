@@ -520,3 +520,6 @@ export function useRequestDetails(
     refresh,
   }
 }
+
+/** What `useRequestDetails` gives the request page. */
+export type RequestDetails = ReturnType<typeof useRequestDetails>
