@@ -12,12 +12,23 @@
  * (b) heap used with 100,000 requests in progress (filled through `sandbox.fetch`, no HTTP), in a
  *     child process started with `--expose-gc`. Target: < 200 MB.
  * (c) time for one clock advance (126 s) that sends the next event of all 100,000 requests.
+ * (d) the longest event-loop stall while the state snapshot is written at the engine's cap: a
+ *     sandbox with a state file (in the work folder) holding 20,000 finished and 1,000 in-progress
+ *     requests, in a child process started with `--expose-gc`. A stream of small sandbox calls
+ *     (a search, in-process, one per event-loop turn) runs while one change makes the sandbox
+ *     write its snapshot; the figure is the slowest call of that stream (the wait for its turn
+ *     included), against the same stream without a snapshot (the baseline). Rounds alternate the
+ *     two; the figures are medians of the rounds. Target: < 50 ms.
  *
- * The same file is the child: `SANDBOX_BENCH_CHILD=sandbox|bare|heap node --import tsx <this file>`.
+ * The same file is the child:
+ * `SANDBOX_BENCH_CHILD=sandbox|bare|heap|snapshot node --import tsx <this file>`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { median } from './lib/stats'
 import type { BenchContext, BenchFigure } from './lib/types'
@@ -26,6 +37,30 @@ const SELF = fileURLToPath(import.meta.url)
 const FIXED_BODY = JSON.stringify({ request_id: 'abcdef0123456789abcdef0123456789', status: '0' })
 const CONCURRENCY = 16
 const HEAP_REQUESTS = 100_000
+/** The engine's cap on finished requests, and the requests in progress beside them. */
+const SNAPSHOT_FINISHED = 20_000
+const SNAPSHOT_IN_PROGRESS = 1_000
+const SNAPSHOT_TARGET_MS = 50
+
+/** One round of the snapshot child: the same stream without and with a snapshot. */
+interface StallRound {
+  /** Slowest call of the stream without a snapshot, ms. */
+  baselineMs: number
+  /** Slowest call of the stream while the snapshot was taken and written, ms. */
+  snapshotMs: number
+  /**
+   * The most CPU time (all threads of the process) spent between two calls of the stream, in
+   * each, ms: the work that held the calls up, whatever share of the machine the process got.
+   */
+  baselineCpuMs: number
+  snapshotCpuMs: number
+  /** Longest event-loop delay seen by `monitorEventLoopDelay` in each, ms. */
+  baselineLoopMs: number
+  snapshotLoopMs: number
+  /** From the change that scheduled the snapshot to the file in place, ms. */
+  writtenAfterMs: number
+  calls: number
+}
 
 /** One line of JSON from a child to the parent on stdout. */
 type ChildMessage =
@@ -40,6 +75,7 @@ type ChildMessage =
         fired: number
       }
     }
+  | { snapshot: { fillMs: number; bytes: number; rounds: StallRound[] } }
   | { error: string }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,6 +206,147 @@ async function childHeap(count: number): Promise<void> {
     },
   })
   await sandbox.close()
+}
+
+/**
+ * The snapshot stall (d): fills a file-backed sandbox to the cap, restarts it on its file (a clean
+ * start), then runs rounds of a stream of small calls without and with a snapshot being written.
+ */
+async function childSnapshot(workDir: string, rounds: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (!gc) throw new Error('run with --expose-gc')
+  const { createSandbox } = await import('../server/sandbox/index')
+  type Sandbox = ReturnType<typeof createSandbox>
+  mkdirSync(workDir, { recursive: true })
+  const dir = mkdtempSync(join(workDir, 'snapshot-'))
+  const file = join(dir, 'state.json')
+  const logger = { info: () => undefined, warn: (m: string) => console.error(m) }
+  const open = () => createSandbox({ stateFile: file, throttlePerSecond: null, logger })
+  const call = (sandbox: Sandbox, method: string, path: string, body: string, type: string) =>
+    sandbox.handle({
+      method,
+      path,
+      rawQuery: '',
+      query: new URLSearchParams(),
+      header: (name) => (name.toLowerCase() === 'content-type' ? type : undefined),
+      body: Buffer.from(body),
+      tooLarge: false,
+    })
+  const FORM = 'application/x-www-form-urlencoded'
+  const json = async (answer: ReturnType<Sandbox['handle']>) => {
+    const a = await answer
+    if (typeof a === 'symbol' || typeof a.body !== 'string') throw new Error('no JSON answer')
+    return JSON.parse(a.body) as Record<string, string>
+  }
+  try {
+    let sandbox = open()
+    const { apiKey, apiSecret } = sandbox.defaultAccount
+    const creds = `api_key=${encodeURIComponent(apiKey)}&api_secret=${encodeURIComponent(apiSecret)}`
+    const fixed = '447400900000'
+    await json(
+      call(
+        sandbox,
+        'PUT',
+        '/__admin/test-numbers',
+        JSON.stringify({ number: fixed, pin: BENCH_PIN }),
+        'application/json',
+      ),
+    )
+    const t0 = performance.now()
+    for (let n = 0; n < SNAPSHOT_FINISHED; n++) {
+      const started = await json(
+        call(sandbox, 'POST', '/verify/json', `${creds}&number=${fixed}&brand=Bench`, FORM),
+      )
+      const checked = await json(
+        call(
+          sandbox,
+          'POST',
+          '/verify/check/json',
+          `${creds}&request_id=${started.request_id}&code=${BENCH_PIN}`,
+          FORM,
+        ),
+      )
+      if (checked.status !== '0') throw new Error(`check answered ${JSON.stringify(checked)}`)
+    }
+    for (let n = 0; n < SNAPSHOT_IN_PROGRESS; n++) {
+      const number = `4475${String(n).padStart(8, '0')}`
+      const started = await json(
+        call(sandbox, 'POST', '/verify/json', `${creds}&number=${number}&brand=Bench`, FORM),
+      )
+      if (started.status !== '0') throw new Error(`start answered ${JSON.stringify(started)}`)
+    }
+    const fillMs = performance.now() - t0
+    await sandbox.close()
+    const bytes = statSync(file).size
+    const seqOf = () =>
+      (JSON.parse(readFileSync(file, 'utf8')) as { journal_seq?: number }).journal_seq ?? 0
+    const search = `${creds}&request_id=${'0'.repeat(32)}`
+    /** Small calls, one per event-loop turn, until `until` says stop: the slowest, in ms. */
+    const stream = async (until: () => boolean) => {
+      const loop = monitorEventLoopDelay({ resolution: 5 })
+      loop.enable()
+      let worst = 0
+      let worstCpu = 0
+      let calls = 0
+      while (!until()) {
+        const t = performance.now()
+        const cpu = process.cpuUsage()
+        await new Promise((r) => setImmediate(r))
+        const answer = call(sandbox, 'POST', '/verify/search/json', search, FORM)
+        if (answer instanceof Promise) await answer
+        worst = Math.max(worst, performance.now() - t)
+        const used = process.cpuUsage(cpu)
+        worstCpu = Math.max(worstCpu, (used.user + used.system) / 1000)
+        calls++
+      }
+      loop.disable()
+      return { worstMs: worst, worstCpuMs: worstCpu, loopMs: loop.max / 1e6, calls }
+    }
+    const results: StallRound[] = []
+    for (let round = 0; round < rounds; round++) {
+      // A clean start on the file each round: nothing pending, the debounce at its default.
+      sandbox = open()
+      gc()
+      const quiet = performance.now() + 2_000
+      const base = await stream(() => performance.now() > quiet)
+      gc()
+      const before = statSync(file).mtimeMs
+      const seqBefore = seqOf()
+      const changedAt = performance.now()
+      // One change: the sandbox writes its snapshot after the debounce.
+      const number = `4476${String(round).padStart(8, '0')}`
+      await json(
+        call(sandbox, 'POST', '/verify/json', `${creds}&number=${number}&brand=Bench`, FORM),
+      )
+      let writtenAt = 0
+      // Polled on a timer (not per call), so the stream is the same as the baseline's.
+      const poll = setInterval(() => {
+        if (!writtenAt && statSync(file).mtimeMs !== before) writtenAt = performance.now()
+      }, 20)
+      const deadline = changedAt + 60_000
+      const snap = await stream(
+        () =>
+          (writtenAt > 0 && performance.now() > writtenAt + 500) || performance.now() > deadline,
+      )
+      clearInterval(poll)
+      if (!writtenAt) throw new Error('no snapshot was written within 60 s')
+      if (seqOf() <= seqBefore) throw new Error('the snapshot does not hold the change')
+      await sandbox.close()
+      results.push({
+        baselineMs: base.worstMs,
+        snapshotMs: snap.worstMs,
+        baselineCpuMs: base.worstCpuMs,
+        snapshotCpuMs: snap.worstCpuMs,
+        baselineLoopMs: base.loopMs,
+        snapshotLoopMs: snap.loopMs,
+        writtenAfterMs: writtenAt - changedAt,
+        calls: snap.calls,
+      })
+    }
+    say({ snapshot: { fillMs, bytes, rounds: results } })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,6 +593,26 @@ export default async function sandboxBench(ctx: BenchContext): Promise<BenchFigu
     `heap: baseline ${heap.baselineMB.toFixed(1)} MB, ${HEAP_REQUESTS} in progress ${heap.filledMB.toFixed(1)} MB (filled in ${heap.fillMs.toFixed(0)} ms), advance ${heap.advanceMs.toFixed(0)} ms firing ${heap.fired} events, after ${heap.afterAdvanceMB.toFixed(1)} MB`,
   )
 
+  const stallChild = spawnChild(ctx.root, 'snapshot', ['--expose-gc'], {
+    SANDBOX_BENCH_WORK: ctx.workDir,
+    SANDBOX_BENCH_ROUNDS: String(ctx.quick ? 3 : 5),
+  })
+  let stall: Extract<ChildMessage, { snapshot: unknown }>['snapshot']
+  try {
+    const msg = await stallChild.message
+    if (!('snapshot' in msg)) throw new Error(JSON.stringify(msg))
+    stall = msg.snapshot
+  } finally {
+    await stop(stallChild)
+  }
+  const stallMs = median(stall.rounds.map((r) => r.snapshotMs))
+  const quietMs = median(stall.rounds.map((r) => r.baselineMs))
+  const stallCpuMs = median(stall.rounds.map((r) => r.snapshotCpuMs))
+  const quietCpuMs = median(stall.rounds.map((r) => r.baselineCpuMs))
+  ctx.log(
+    `snapshot at the cap: ${SNAPSHOT_FINISHED} finished + ${SNAPSHOT_IN_PROGRESS} in progress, ${(stall.bytes / 1e6).toFixed(1)} MB (filled in ${stall.fillMs.toFixed(0)} ms); per round, slowest call with/without a snapshot: ${stall.rounds.map((r) => `${r.snapshotMs.toFixed(1)}/${r.baselineMs.toFixed(1)}`).join(' ')} ms; CPU time held up with/without: ${stall.rounds.map((r) => `${r.snapshotCpuMs.toFixed(1)}/${r.baselineCpuMs.toFixed(1)}`).join(' ')} ms; event-loop delay max with/without: ${stall.rounds.map((r) => `${r.snapshotLoopMs.toFixed(1)}/${r.baselineLoopMs.toFixed(1)}`).join(' ')} ms; in place after ${stall.rounds.map((r) => r.writtenAfterMs.toFixed(0)).join(' ')} ms; calls during ${stall.rounds.map((r) => r.calls).join(' ')}`,
+  )
+
   return [
     {
       name: 'sandbox.http.pairs_per_s',
@@ -465,6 +662,22 @@ export default async function sandboxBench(ctx: BenchContext): Promise<BenchFigu
       value: heap.fired,
       unit: 'count',
     },
+    {
+      name: 'sandbox.snapshot.stall_at_cap',
+      value: Number(stallMs.toFixed(1)),
+      unit: 'ms',
+      baseline: Number(quietMs.toFixed(1)),
+      ratio: Number((stallMs / quietMs).toFixed(3)),
+      target: `< ${SNAPSHOT_TARGET_MS} ms (slowest call during a snapshot of 21,000 requests)`,
+      pass: stallMs < SNAPSHOT_TARGET_MS,
+    },
+    {
+      name: 'sandbox.snapshot.stall_at_cap.cpu',
+      value: Number(stallCpuMs.toFixed(1)),
+      unit: 'ms',
+      baseline: Number(quietCpuMs.toFixed(1)),
+      ratio: Number((stallCpuMs / quietCpuMs).toFixed(3)),
+    },
   ]
 }
 
@@ -475,7 +688,12 @@ if (kind) {
       ? childSandbox()
       : kind === 'bare'
         ? childBare()
-        : childHeap(Number(process.env.SANDBOX_BENCH_COUNT ?? HEAP_REQUESTS))
+        : kind === 'snapshot'
+          ? childSnapshot(
+              process.env.SANDBOX_BENCH_WORK ?? '.',
+              Number(process.env.SANDBOX_BENCH_ROUNDS ?? 3),
+            )
+          : childHeap(Number(process.env.SANDBOX_BENCH_COUNT ?? HEAP_REQUESTS))
   run.catch((err: unknown) => {
     say({ error: String(err instanceof Error ? err.stack : err) })
     process.exit(1)
