@@ -1,6 +1,7 @@
 /**
  * Write-through persistence of the sandbox state: a snapshot in one JSON file, written batched
- * (debounced), each write atomic (temp file + rename), synchronously on close; and an append-only
+ * (debounced), piece by piece across turns of the event loop (a big state never holds calls up for
+ * long), each write atomic (temp file + rename), synchronously on close; and an append-only
  * journal beside it (`<file>.journal`, one JSON line per change) written synchronously before an
  * answer leaves, so a process killed between two snapshots loses nothing it answered. At start the
  * journal is replayed over the snapshot; each snapshot then compacts the journal.
@@ -19,10 +20,12 @@ import {
   readSync,
   renameSync,
   statSync,
+  unlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs'
-import { mkdir, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, open, unlink } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { TestNumber } from '../../contract/index.ts'
 import type { EngineSnapshot, RequestRecord } from './engine.ts'
@@ -314,7 +317,76 @@ export function openJournal(file: string, seq: number, logger: Logger): Journal 
   }
 }
 
-/** A snapshot may block the event loop for about 1/20 of the time at most. */
+/**
+ * A snapshot as taken at one moment, written later piece by piece: the moment itself costs only
+ * what `take` does (no copy of the whole state, no JSON), and each piece of the file is serialised
+ * in its own turn of the event loop, so calls are answered in between.
+ */
+export interface StateSnapshot {
+  /** The state at the moment; its `engine.requests` are not read (they come from `request`). */
+  state: PersistedState
+  /** How many requests the state had. */
+  count: number
+  /** Request `index` as it was at the moment (absolute times): asked for once, in order. */
+  request(index: number): RequestRecord
+  /**
+   * Whether every request given is still as it was at the moment: a snapshot that is not is
+   * dropped, never put in place (the journal has every change; a later snapshot is taken).
+   */
+  intact(): boolean
+  /** The snapshot is written or dropped: nothing more is asked of it. */
+  done(): void
+}
+
+/** A state already whole (its requests will not change) as a snapshot. */
+export function snapshotOf(state: PersistedState): StateSnapshot {
+  const { requests } = state.engine
+  return {
+    state,
+    count: requests.length,
+    request: (index) => requests[index] as RequestRecord,
+    intact: () => true,
+    done: () => undefined,
+  }
+}
+
+/** Requests per piece of the file at most; a piece also ends after PIECE_MS of work. */
+const PIECE_REQUESTS = 256
+const PIECE_MS = 6
+/** Where the requests go in the JSON of a state written with none. */
+const NO_REQUESTS = '"requests":[]'
+
+/**
+ * The JSON of a snapshot (the same text as `JSON.stringify` of the whole state) in pieces: the
+ * requests are serialised as each piece is asked for. `busy` adds up the time spent serialising.
+ */
+function* pieces(snapshot: StateSnapshot, busy: { ms: number }): Generator<string> {
+  const { state } = snapshot
+  const t0 = performance.now()
+  const frame = JSON.stringify({ ...state, engine: { ...state.engine, requests: [] } })
+  // Its first occurrence: no string before it can hold it (a quote inside a string is escaped).
+  const at = frame.indexOf(NO_REQUESTS) + NO_REQUESTS.length - 1
+  let parts = [frame.slice(0, at)]
+  busy.ms += performance.now() - t0
+  let index = 0
+  while (index < snapshot.count) {
+    const start = performance.now()
+    const end = Math.min(snapshot.count, index + PIECE_REQUESTS)
+    while (index < end) {
+      const json = JSON.stringify(snapshot.request(index))
+      parts.push(index === 0 ? json : `,${json}`)
+      index++
+      if ((index & 15) === 0 && performance.now() - start > PIECE_MS) break
+    }
+    busy.ms += performance.now() - start
+    yield parts.join('')
+    parts = []
+  }
+  parts.push(frame.slice(at))
+  yield parts.join('')
+}
+
+/** A snapshot may take the event loop for about 1/20 of the time at most. */
 const SNAPSHOT_GAP_FACTOR = 20
 const MAX_SNAPSHOT_GAP_MS = 30_000
 
@@ -330,7 +402,11 @@ export interface StateWriter {
 
 export function createStateWriter(
   file: string,
-  produce: () => PersistedState,
+  /**
+   * Takes the snapshot at this moment: a state already whole, or one written piece by piece
+   * (`StateSnapshot`: the writer asks for each request as it writes its piece).
+   */
+  take: () => PersistedState | StateSnapshot,
   logger: Logger,
   debounceMs = 250,
   /** Called after a snapshot is in place (e.g. to compact the journal); always the latest taken. */
@@ -339,15 +415,17 @@ export function createStateWriter(
   let dirty = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let writing: Promise<void> | undefined
+  /** The temporary file of the snapshot being written piece by piece, until it lands or is dropped. */
+  let unfinished: string | undefined
   let stopped = false
   let counter = 0
   let warned = false
   /** Counts snapshots started; an asynchronous one lands only if it is still the latest. */
   let generation = 0
   /**
-   * Wait before the next snapshot: the debounce, or longer when a snapshot blocks the event loop
-   * for long (a big state under load), so snapshots take at most about 1/SNAPSHOT_GAP_FACTOR of
-   * the time. The journal holds every change in between.
+   * Wait before the next snapshot: the debounce, or longer when snapshots take much of the event
+   * loop's time (a big state under load), so they take at most about 1/SNAPSHOT_GAP_FACTOR of it.
+   * The journal holds every change in between.
    */
   let gap = debounceMs
   const took = (ms: number) => {
@@ -361,7 +439,45 @@ export function createStateWriter(
     warned = true
   }
 
-  const writeAsync = async () => {
+  const takeNow = (): StateSnapshot => {
+    const taken = take()
+    return 'request' in taken ? taken : snapshotOf(taken)
+  }
+
+  const schedule = () => {
+    if (stopped) return
+    dirty = true
+    if (!timer) {
+      timer = setTimeout(() => void writeAsync(), gap)
+      timer.unref?.()
+    }
+  }
+
+  /** Writes `snapshot` to `tmp` piece by piece, each piece in its own turn; false when superseded. */
+  const writePieces = async (
+    snapshot: StateSnapshot,
+    tmp: string,
+    current: () => boolean,
+    busy: { ms: number },
+  ): Promise<boolean> => {
+    let handle: FileHandle | undefined
+    try {
+      await mkdir(dirname(file), PRIVATE_DIR)
+      if (!current()) return false
+      handle = await open(tmp, 'w', PRIVATE_FILE)
+      for (const piece of pieces(snapshot, busy)) {
+        if (!current()) return false
+        await handle.write(piece)
+        // A whole turn of the event loop before the next piece: calls waiting are answered first.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      return current()
+    } finally {
+      await handle?.close()
+    }
+  }
+
+  const writeAsync = async (): Promise<void> => {
     timer = undefined
     if (!dirty || stopped) return
     if (writing) {
@@ -369,31 +485,47 @@ export function createStateWriter(
       return writeAsync()
     }
     dirty = false
-    const t0 = performance.now()
-    const state = produce()
-    const text = JSON.stringify(state)
-    took(performance.now() - t0)
-    const tmp = tmpName()
     const mine = ++generation
+    const current = () => !stopped && mine === generation
+    const busy = { ms: 0 }
+    const t0 = performance.now()
+    let snapshot: StateSnapshot
+    try {
+      snapshot = takeNow()
+    } catch (error) {
+      fail(error)
+      return
+    }
+    busy.ms += performance.now() - t0
+    const tmp = tmpName()
+    unfinished = tmp
     writing = (async () => {
+      let complete = false
       try {
-        await mkdir(dirname(file), PRIVATE_DIR)
-        await writeFile(tmp, text, { mode: PRIVATE_FILE })
+        complete = await writePieces(snapshot, tmp, current, busy)
       } catch (error) {
         fail(error)
-        return
+      } finally {
+        snapshot.done()
+        took(busy.ms)
       }
-      // Renamed on this thread, so a newer snapshot written meanwhile (on close, on a hand-over)
-      // is never replaced by this older one: then this one is dropped (the journal has it all).
-      if (stopped || mine !== generation) {
+      // Checked and renamed in one turn, so a newer snapshot written meanwhile (on close, on a
+      // hand-over) is never replaced by this older one: then this one is dropped (the journal has
+      // it all), as is one whose requests did not all stay as they were when it was taken.
+      const intact = complete && snapshot.intact()
+      if (!intact || !current()) {
+        if (unfinished === tmp) unfinished = undefined
         await unlink(tmp).catch(() => undefined)
+        if (complete && !intact) schedule()
         return
       }
+      unfinished = undefined
       try {
         renameSync(tmp, file)
         warned = false
       } catch (error) {
         fail(error)
+        await unlink(tmp).catch(() => undefined)
         return
       }
       written()
@@ -403,31 +535,48 @@ export function createStateWriter(
   }
 
   return {
-    schedule() {
-      if (stopped) return
-      dirty = true
-      if (!timer) {
-        timer = setTimeout(() => void writeAsync(), gap)
-        timer.unref?.()
-      }
-    },
+    schedule,
     flushSync() {
       if (timer) clearTimeout(timer)
       timer = undefined
-      if (!dirty) return
+      // A snapshot still being written counts as pending: this one, complete, takes its place.
+      if (!dirty && unfinished === undefined) return
       dirty = false
       generation++
+      if (unfinished !== undefined) {
+        // Dropped (the process may exit before its next piece): its file goes now.
+        try {
+          unlinkSync(unfinished)
+        } catch {
+          // not created yet, or already gone
+        }
+        unfinished = undefined
+      }
+      const busy = { ms: 0 }
       const t0 = performance.now()
-      const state = produce()
+      let snapshot: StateSnapshot | undefined
+      const tmp = tmpName()
+      let fd: number | undefined
       try {
+        snapshot = takeNow()
         mkdirSync(dirname(file), PRIVATE_DIR)
-        const tmp = tmpName()
-        writeFileSync(tmp, JSON.stringify(state), { mode: PRIVATE_FILE })
+        fd = openSync(tmp, 'w', PRIVATE_FILE)
+        for (const piece of pieces(snapshot, busy)) writeSync(fd, piece)
+        closeSync(fd)
+        fd = undefined
         took(performance.now() - t0)
         renameSync(tmp, file)
       } catch (error) {
+        if (fd !== undefined) closeSync(fd)
+        try {
+          unlinkSync(tmp)
+        } catch {
+          // never created
+        }
         fail(error)
         return
+      } finally {
+        snapshot?.done()
       }
       written()
     },

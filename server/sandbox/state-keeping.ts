@@ -18,7 +18,7 @@ import {
   replayJournal,
   setAside,
 } from './persistence.ts'
-import type { Journal, JournalOp, Logger, StateWriter } from './persistence.ts'
+import type { Journal, JournalOp, Logger, StateSnapshot, StateWriter } from './persistence.ts'
 import { acquireStateLock, currentHolder } from './lock.ts'
 import type { LockHolder, StateLock } from './lock.ts'
 import {
@@ -181,6 +181,49 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
 
   let writer: StateWriter | undefined
   let journal: Journal | undefined
+  /** Requests changed since the snapshot being written was taken (see `takeSnapshot`). */
+  let changedSinceSnapshot: Set<RequestRecord> | undefined
+
+  /**
+   * The state at this moment, its requests written piece by piece later (the event loop is never
+   * held for the whole state): what is copied now is only what can still change. A request in
+   * progress changes in place, so its fields are copied (its lists of events and checks are
+   * replaced on change, never changed, so they are shared); a finished request never changes
+   * again, so it is kept as it is. Should one change all the same before it is written, the
+   * snapshot says it is no longer intact and the writer drops it (a later one is taken).
+   */
+  function takeSnapshot(journalSeq: number): StateSnapshot {
+    // Newest first: the order they were made is the reverse.
+    const newest = engine.listRequests({ limit: Number.POSITIVE_INFINITY }).records
+    const count = newest.length
+    const records = new Array<RequestRecord>(count)
+    for (let i = 0; i < count; i++) {
+      const r = newest[count - 1 - i] as RequestRecord
+      records[i] = r.status === 'IN PROGRESS' ? { ...r } : r
+    }
+    const changed = new Set<RequestRecord>()
+    changedSinceSnapshot = changed
+    let intact = true
+    return {
+      state: {
+        version: 1,
+        saved_at: new Date().toISOString(),
+        clock_offset_ms: clock.offsetMs,
+        engine: { version: 1, requests: [], testNumbers: engine.listTestNumbers() },
+        journal_seq: journalSeq,
+      },
+      count,
+      request(index) {
+        const record = records[index] as RequestRecord
+        if (changed.has(record)) intact = false
+        return engine.exportRecord(record)
+      },
+      intact: () => intact,
+      done() {
+        if (changedSinceSnapshot === changed) changedSinceSnapshot = undefined
+      },
+    }
+  }
 
   /**
    * Reads `file` (this process holds its lock), restores its state with `kept` merged in, and
@@ -238,13 +281,7 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
       file,
       () => {
         snapshotEnd = openedJournal.size
-        return {
-          version: 1,
-          saved_at: new Date().toISOString(),
-          clock_offset_ms: clock.offsetMs,
-          engine: engine.snapshot(),
-          journal_seq: openedJournal.seq,
-        }
+        return takeSnapshot(openedJournal.seq)
       },
       logger,
       options.saveDelayMs,
@@ -429,6 +466,7 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
     changed(change) {
       if (!writer) return
       writer.schedule()
+      if (change.type === 'request') changedSinceSnapshot?.add(change.record)
       if (change.type === 'request') pending.records.set(change.record.id, change.record)
       else if (change.type === 'reset') {
         pending.records.clear()
