@@ -53,6 +53,11 @@ interface Arrived {
   testNumbers?: TestNumber[]
   /** The latest clock the stream sent, when it sent one. */
   clock?: AdminClock
+  /**
+   * The sandbox was reset or its clock moved after the load's reads went out: its answer is not
+   * shown (the load sent after that change is).
+   */
+  stale?: boolean
 }
 
 function byNewest<T>(items: T[], at: (item: T) => string): T[] {
@@ -163,6 +168,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
       admin.listTestNumbers(),
     ])
       .then(([m, r, c, f, t]) => {
+        if (arrived.stale) return
         const loadedIds = new Set(m.messages.map((x) => x.id))
         const newer = arrived.messages.filter((x) => !loadedIds.has(x.id))
         messages.value = byNewest([...newer, ...m.messages], (x) => x.sent_at)
@@ -201,8 +207,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
       messages.value = []
       requests.value = []
       faults.value = []
-      // Not a load sent before the reset: its answer would bring back what the reset removed.
-      void loadAgain()
+      void loadAfterChange()
     }
   }
 
@@ -219,6 +224,16 @@ export const useSandboxStore = defineStore('sandbox', () => {
       return load()
     })
     return loadAfter
+  }
+
+  /**
+   * After a change of the sandbox (a reset, the clock moved): a load whose reads go out from now
+   * on. Not one sent before: its answer would show what the change undid (messages and requests a
+   * reset removed, the clock before the move), so it is not shown at all.
+   */
+  function loadAfterChange(): Promise<void> {
+    if (arrivedDuringLoad) arrivedDuringLoad.stale = true
+    return loadAgain()
   }
 
   /** Starts the live stream (and a first load); pair every call with `disconnect()`. */
@@ -272,7 +287,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
   async function advanceClock(seconds: number): Promise<void> {
     await run('clock', 'Moving the clock', async () => {
       clock.value = await admin.advanceClock(seconds)
-      await load()
+      await loadAfterChange()
     })
   }
 
@@ -317,7 +332,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
       await admin.resetSandbox()
       messages.value = []
       requests.value = []
-      await load()
+      await loadAfterChange()
       return true
     })
     return done === true
