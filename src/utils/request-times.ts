@@ -163,8 +163,10 @@ function expiredWithin(lo: number, hi: number, pinExpiry: number): boolean | nul
  * One tolerance for both: the last event may be off the schedule by up to SLACK_MS and still
  * confirm it, and whether an event renewed the PIN is then judged with the events counted from the
  * last's anchor off by as much as the last is (an event due at the PIN's expiry and reported 2 s
- * early may have come before it: not known). Less than the API's dates show (under a second) is
- * not seen by either: an event due at the PIN's expiry and reported on the second renewed it.
+ * early may have come before it: not known). The API's dates have whole seconds, so the last is
+ * off by up to a second more than they show, early or late: an event due at the PIN's expiry and
+ * reported on the second may have been sent elsewhere in the second before (the PIN resent), not
+ * known; reported a second late, it came after (a new PIN).
  */
 function fromRun(run: Run, start: number, end: number, pinExpiry: number): EventTimes {
   const count = run.times.length
@@ -210,12 +212,14 @@ function fromRun(run: Run, start: number, end: number, pinExpiry: number): Event
     if (pinEvent !== null && confirmed[i]) {
       // Apart by the schedule's waits, from a trigger's time (itself off by up to SLACK_MS) unless
       // both are counted from the same anchor; the last event the API reports off the schedule
-      // by `off` leaves the events counted from its anchor off by as much.
+      // by `off` (give or take its dates' second) leaves the events counted from its anchor off
+      // by as much. Late by less than a second more changes nothing: the dates and the waits are
+      // whole seconds, so an event before the expiry by the schedule is a second before it.
       const apart = worked(i) - worked(pinEvent)
       const slack = run.anchors[i] === run.anchors[pinEvent] ? 0 : SLACK_MS
       const off = run.anchors[i] === tail ? run.off : 0
       renewed = expiredWithin(
-        apart - slack + Math.min(0, off),
+        apart - slack + Math.min(0, off - ROUNDING_MS),
         apart + slack + Math.max(0, off),
         pinExpiry,
       )

@@ -153,12 +153,27 @@ describe('a live request whose events went out on schedule', () => {
     expect(model.pinExpiresAt).toBe(at(610))
   })
 
-  it('renews the PIN exactly at its expiry (pin_expiry 240, next_event_wait 120)', () => {
+  it('renews the PIN with the event reported a second after its expiry (pin_expiry 240, next_event_wait 120)', () => {
+    // The API's dates have whole seconds: reported 241 s after the SMS, the third event went out
+    // more than 240 s after it, once the PIN had expired.
+    const entry = started({ pin_expiry: '240', next_event_wait: '120' })
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 241, [10]), entry)
+    expect(model.events.map((e) => e.at)).toEqual([at(0), at(120), at(241)])
+    expect(model.events.map((e) => e.newPin)).toEqual([true, false, true])
+    expect(model.attemptsLeft).toBe(3)
+    // The new PIN lasts until the request ends, 120 s after the last event.
+    expect(model.pinExpiresAt).toBe(at(241 + 120))
+  })
+
+  it('leaves the renewal open for the event reported on the second of the expiry', () => {
+    // Reported 240 s after the SMS: on schedule it renewed the PIN, but sent elsewhere in the
+    // second before it was due (still dated 240 s) it resent the PIN about to expire.
     const entry = started({ pin_expiry: '240', next_event_wait: '120' })
     const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 240, [10]), entry)
     expect(model.events.map((e) => e.at)).toEqual([at(0), at(120), at(240)])
-    expect(model.events.map((e) => e.newPin)).toEqual([true, false, true])
-    expect(model.attemptsLeft).toBe(3)
+    expect(model.events.map((e) => e.newPin)).toEqual([true, false, null])
+    expect(model.attemptsLeft).toBeNull()
+    expect(model.pinExpiresAt).toBeNull()
   })
 })
 
