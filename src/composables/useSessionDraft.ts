@@ -56,6 +56,13 @@ export function useSessionDraftFields<T extends DraftFields>(
     const now = saved()
     return Object.keys(now).some((name) => fields[name] !== now[name])
   })
+  // What is saved changed under the form (another tab saved): a field not edited here shows the new
+  // value, rather than the old one as an edit "not saved yet"; a field edited here keeps the edit.
+  watch(saved, (now, before) => {
+    for (const name of Object.keys(now) as (keyof T)[]) {
+      if (fields[name] === before[name] && now[name] !== before[name]) fields[name] = now[name]
+    }
+  })
   watchEffect(() => {
     stored.value = unsaved.value ? JSON.stringify(fields) : ''
   })
