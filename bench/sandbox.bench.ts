@@ -238,6 +238,7 @@ async function childSnapshot(workDir: string, rounds: number): Promise<void> {
     if (typeof a === 'symbol' || typeof a.body !== 'string') throw new Error('no JSON answer')
     return JSON.parse(a.body) as Record<string, string>
   }
+  let result: Extract<ChildMessage, { snapshot: unknown }>['snapshot']
   try {
     let sandbox = open()
     const { apiKey, apiSecret } = sandbox.defaultAccount
@@ -343,10 +344,12 @@ async function childSnapshot(workDir: string, rounds: number): Promise<void> {
         calls: snap.calls,
       })
     }
-    say({ snapshot: { fillMs, bytes, rounds: results } })
+    result = { fillMs, bytes, rounds: results }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+  // Said once the folder is gone: the parent stops this child as soon as it reads the line.
+  say({ snapshot: result })
 }
 
 // ---------------------------------------------------------------------------------------------
