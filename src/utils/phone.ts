@@ -27,13 +27,20 @@ export interface ParsedNumber {
   valid: boolean
   /**
    * Why the live API may refuse a number the sandbox takes (`null`: no doubt): a calling code the
-   * numbering plans do not know, a length unusual for its country, or a number the plan does not
-   * know (`not_valid`).
+   * numbering plans do not know, a length unusual for its country, a number set aside for drama and
+   * examples (`fictional`: nobody receives it), or a number the plan does not know (`not_valid`).
    */
   doubt: NumberDoubt | null
 }
 
-export type NumberDoubt = 'unknown_country' | 'unusual_length' | 'not_valid'
+export type NumberDoubt = 'unknown_country' | 'unusual_length' | 'not_valid' | 'fictional'
+
+/**
+ * Numbers set aside for drama and examples, which no phone has (E.164 digits): the UK's mobile
+ * range 07700 900000-900999 (Ofcom) and North America's 555-0100 to 555-0199 in any area code.
+ * The numbering plans call the UK ones invalid; the Verify examples use them.
+ */
+const FICTIONAL: readonly RegExp[] = [/^447700900\d{3}$/, /^1[2-9]\d{2}55501\d{2}$/]
 
 /**
  * Why the sandbox refuses a number (only these block the form): not digits, a calling code
@@ -108,6 +115,7 @@ function doubtOf(digits: string, parsed: PhoneNumber | undefined): NumberDoubt |
   const length = validatePhoneNumberLength(`+${digits}`)
   if (length === 'INVALID_COUNTRY' || !parsed) return 'unknown_country'
   if (length !== undefined) return 'unusual_length'
+  if (FICTIONAL.some((range) => range.test(digits))) return 'fictional'
   return parsed.isValid() ? null : 'not_valid'
 }
 

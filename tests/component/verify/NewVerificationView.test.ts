@@ -251,6 +251,14 @@ describe('the new verification form: rules and messages', () => {
     expect(hint).toContain('the live API may refuse it')
   })
 
+  it('says a number set aside for drama and examples is one, not that it looks invalid', async () => {
+    await fill('number', '+44 7700 900000')
+    expect(errorOf('number')).toBe('')
+    expect(wrapper.get('#number-hint').text()).toBe(
+      'Sent as 447700900000 (+44 7700 900000). A number set aside for drama and examples: the sandbox takes it; no phone has it, so live nobody receives the code.',
+    )
+  })
+
   it('shows no message on a field the user has not left yet', async () => {
     await wrapper.get('#pin_expiry').setValue('1')
     expect(errorOf('pin_expiry')).toBe('')

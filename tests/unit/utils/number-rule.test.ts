@@ -94,8 +94,15 @@ describe('the New verification number and the sandbox agree', () => {
     ['+1234567', 'unusual_length'],
     ['+1 202 555 0100 1234', 'unusual_length'],
     ['030 1234567', null],
+    ['+44 7700 900000', 'fictional'],
+    ['+44 7700 900999', 'fictional'],
+    ['07700 900123', 'fictional'],
+    ['+1 202 555 0100', 'fictional'],
+    ['+1 202 555 0199', 'fictional'],
+    ['+44 7700 901000', 'not_valid'],
+    ['+44 7911 123456', null],
   ] as const)('only warns about %j (%s)', (typed, doubt) => {
-    const parsed = parseNumber(typed, typed.startsWith('+') ? 'GB' : 'DE')
+    const parsed = parseNumber(typed, typed.startsWith('+') || typed.startsWith('07') ? 'GB' : 'DE')
     expect(parsed.ok && parsed.number.doubt).toBe(doubt)
   })
 
