@@ -198,7 +198,9 @@ describe('look up view', () => {
       `/requests/${requestId(1)}`,
     )
     expect(w.find('[data-testid="lookup-not-found"]').text()).toContain(requestId(2))
-    expect(w.text()).toContain('status 101')
+    expect(w.get('#lookup-missing').text()).toBe(
+      "Not found: status 101, No request found (the API's words: No response found)",
+    )
     expect(w.text()).toContain('can take up to a minute to appear in search')
     expect(useRequestsStore().byId(requestId(1))?.status).toBe('IN PROGRESS')
   })
