@@ -7,7 +7,10 @@
  *
  * A start is written here before it is sent (`sending`), and taken out again when its answer
  * arrives: a tab closed or reloaded while the start was on its way leaves it listed as "may have
- * gone out". The list in memory is authoritative: when local storage is full or disabled, the
+ * gone out". Local storage reaches the disk lazily (a browser that ends abruptly a moment after a
+ * write may lose it), so the list is also kept in IndexedDB (utils/starts-db), written with strict
+ * durability; the page sends a start only once that copy is written (`whenKept`), and a load lists
+ * what either copy holds. The list in memory is authoritative: when local storage is full or disabled, the
  * entries it could not hold stay listed in this tab, the failure is reported (storage-problems),
  * and every later change tries to write them again. There is no cap: nothing leaves the list
  * unless it is dismissed (or its start got an answer).
@@ -23,6 +26,7 @@ import type { EnvironmentId } from '@contract/desk'
 import type { RequestKind } from '@contract/params'
 import type { Delivery } from '@/utils/call-failure'
 import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
+import { startsDb } from '@/utils/starts-db'
 
 export const UNANSWERED_STARTS_KEY = 'verify-desk:unanswered-starts'
 /** The code and message of a start whose answer never reached the page that sent it. */
@@ -99,19 +103,23 @@ function withoutPin(params: Record<string, string>): Record<string, string> {
   return out
 }
 
+/** The readable entries of a stored list (local storage or IndexedDB), damaged ones skipped. */
+function readEntries(parsed: unknown): UnansweredStart[] {
+  if (!Array.isArray(parsed)) return []
+  return parsed.filter(isEntry).map((e) => {
+    const entry: UnansweredStart = { ...e, params: withoutPin(e.params) }
+    if (typeof entry.probableRequestId !== 'string') delete entry.probableRequestId
+    if (typeof entry.laterRequestId !== 'string') delete entry.laterRequestId
+    if (entry.sending !== true) delete entry.sending
+    return entry
+  })
+}
+
 function readStored(): UnansweredStart[] {
   try {
-    const parsed = JSON.parse(
-      globalThis.localStorage?.getItem(UNANSWERED_STARTS_KEY) ?? '[]',
-    ) as unknown
-    if (!Array.isArray(parsed)) return []
-    return parsed.filter(isEntry).map((e) => {
-      const entry: UnansweredStart = { ...e, params: withoutPin(e.params) }
-      if (typeof entry.probableRequestId !== 'string') delete entry.probableRequestId
-      if (typeof entry.laterRequestId !== 'string') delete entry.laterRequestId
-      if (entry.sending !== true) delete entry.sending
-      return entry
-    })
+    return readEntries(
+      JSON.parse(globalThis.localStorage?.getItem(UNANSWERED_STARTS_KEY) ?? '[]') as unknown,
+    )
   } catch {
     return []
   }
@@ -125,6 +133,22 @@ function writeStored(entries: UnansweredStart[]): void {
 
 function newId(at: number): string {
   return `${at.toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+/**
+ * The longest a start waits for its IndexedDB copy to be written: a database that does not answer
+ * (e.g. held by another tab) must not keep the start from being sent; local storage still has it.
+ */
+const KEEP_WAIT_MS = 2_000
+
+/**
+ * How far an entry has come: it only moves on (sent, then settled, then a request named for it),
+ * so of two copies of one entry the one further on is the newer.
+ */
+function progress(entry: UnansweredStart): number {
+  return (
+    (entry.sending ? 0 : 1) + (entry.probableRequestId ? 1 : 0) + (entry.laterRequestId ? 1 : 0)
+  )
 }
 
 /** The longest a Verify request can block its number (status 10): an hour covers every workflow. */
@@ -147,6 +171,12 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
   let unsaved = new Set<string>()
   /** Starts resolved in this tab as the request Vonage named (status 10), by environment and id. */
   const resolved = new Map<string, UnansweredStart>()
+  /** The IndexedDB copy (null: this browser has none). */
+  const durable = startsDb()
+  /** Ids this tab wrote or took out before the IndexedDB copy was read (this tab's copy wins). */
+  const touchedHere = new Set<string>()
+  /** The IndexedDB write of each start being sent. */
+  const keeping = new Map<string, Promise<void>>()
 
   /** Newest first, without the starts this tab is still waiting for. */
   const sorted = computed(() =>
@@ -165,8 +195,22 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     return [...mine, ...stored.filter((e) => !ids.has(e.id))]
   }
 
-  function save(next: UnansweredStart[]): void {
+  /** Writes the changes from the list in memory to `list` to IndexedDB (never throws). */
+  function mirror(list: readonly UnansweredStart[]): Promise<void> {
+    if (!durable) return Promise.resolve()
+    const before = new Map(entries.value.map((e) => [e.id, JSON.stringify(e)]))
+    const ids = new Set(list.map((e) => e.id))
+    const removed = [...before.keys()].filter((id) => !ids.has(id))
+    const put = list.filter((e) => before.get(e.id) !== JSON.stringify(e))
+    for (const id of [...removed, ...put.map((e) => e.id)]) touchedHere.add(id)
+    return durable.write(put, removed).catch(() => {
+      // Local storage (or this tab's memory, reported) still holds the list.
+    })
+  }
+
+  function save(next: UnansweredStart[]): Promise<void> {
     const list = [...next].sort((a, b) => b.at - a.at)
+    const written = mirror(list)
     entries.value = list
     try {
       writeStored(list)
@@ -189,6 +233,7 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
               'no longer need to make room, and they are saved again with the next change.',
       })
     }
+    return written
   }
 
   function setSending(id: string, on: boolean): void {
@@ -214,8 +259,25 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
       sending: true,
     }
     setSending(entry.id, true)
-    save([entry, ...current().filter((e) => e.id !== entry.id)])
+    keeping.set(entry.id, save([entry, ...current().filter((e) => e.id !== entry.id)]))
     return entry
+  }
+
+  /**
+   * Resolves once the start recorded by `recordSending` is written to disk (IndexedDB, strict
+   * durability), or could not be, or after KEEP_WAIT_MS: send the start only then, so that a
+   * browser ending abruptly right after the start went out still lists it on the next load.
+   */
+  async function whenKept(id: string): Promise<void> {
+    const write = keeping.get(id)
+    if (!write) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([
+      write,
+      new Promise<void>((done) => (timer = setTimeout(done, KEEP_WAIT_MS))),
+    ])
+    clearTimeout(timer)
+    keeping.delete(id)
   }
 
   /**
@@ -224,6 +286,7 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
    */
   function settle(id: string, failure: NoAnswer | null): UnansweredStart | null {
     setSending(id, false)
+    keeping.delete(id)
     const all = current()
     const entry = all.find((e) => e.id === id)
     if (!failure) {
@@ -347,11 +410,53 @@ export const useUnansweredStartsStore = defineStore('unanswered-starts', () => {
     })
   }
 
+  /**
+   * Takes in the IndexedDB copy, written in order and to disk, while local storage may have lost its
+   * last changes (the browser ended just after them): a start only it holds is listed again, and of
+   * two copies of an entry the one further on is kept. An entry only local storage holds (kept by
+   * an older version, or by another tab whose copy is on its way) stays, and is copied there. What
+   * this tab changed meanwhile stays as this tab has it.
+   */
+  async function loadDurable(): Promise<void> {
+    if (!durable) return
+    let stored: UnansweredStart[]
+    try {
+      stored = readEntries(await durable.readAll()).filter((e) => !touchedHere.has(e.id))
+    } catch {
+      return
+    }
+    const list = current()
+    const byId = new Map(list.map((e) => [e.id, e]))
+    let changed = false
+    for (const entry of stored) {
+      const held = byId.get(entry.id)
+      if (held && progress(held) >= progress(entry)) continue
+      byId.set(entry.id, entry)
+      changed = true
+    }
+    const inDb = new Set(stored.map((e) => e.id))
+    const missing = list.filter((e) => !inDb.has(e.id) && !touchedHere.has(e.id))
+    if (missing.length > 0) void durable.write(missing, []).catch(() => {})
+    if (changed) await save([...byId.values()])
+  }
+
+  /** Resolves once the IndexedDB copy is taken in (the list may grow then). */
+  const loaded = loadDurable()
+
+  /** Resolves once every change made so far is written to IndexedDB (or could not be). */
+  async function flush(): Promise<void> {
+    await loaded
+    await durable?.write([], [])
+  }
+
   return {
     entries,
     sorted,
     sendingHere,
+    loaded,
+    flush,
     recordSending,
+    whenKept,
     settle,
     answered,
     uncertainBefore,
