@@ -475,9 +475,13 @@ export const useRequestsStore = defineStore('requests', () => {
     await callWrite
   }
 
-  /** The stored calls of one request (as stored: live PINs masked), oldest first. */
+  /**
+   * The stored calls of one request (as stored: live PINs masked), oldest first. Read as soon as
+   * the database is open, without waiting for the whole history: a request page shows a check
+   * still out at once, however large history is.
+   */
   async function loadCalls(requestId: string): Promise<ApiCall[]> {
-    await ready
+    await opened
     const records = await db.loadCalls(requestId)
     return records.map((r) => r.call).sort((a, b) => a.startedAt - b.startedAt)
   }
@@ -505,6 +509,7 @@ export const useRequestsStore = defineStore('requests', () => {
       })
     }
     migrated.value = db.migrated
+    markOpened()
     if (typeof BroadcastChannel !== 'undefined') {
       channel = new BroadcastChannel(historyStoreOptions.channel ?? HISTORY_CHANNEL)
       channel.onmessage = onMessage
@@ -534,6 +539,9 @@ export const useRequestsStore = defineStore('requests', () => {
     loadingRest.value = false
   }
 
+  let markOpened: () => void = () => {}
+  /** Resolves once the database (or the in-memory fallback) is open, before history is read. */
+  const opened = new Promise<void>((resolve) => (markOpened = resolve))
   /** Resolves once stored history is loaded (every action waits for it). */
   const ready: Promise<void> = init()
 
