@@ -857,14 +857,26 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /**
    * All entries (or only `some` of them, as the filters show them) and their call logs as a JSON
-   * file that `importJson` reads back.
+   * file that `importJson` reads back. What storage refused is in it too (the entries are in
+   * memory; the calls are taken from what is kept to try again), so exporting is a way to keep it.
+   * When the stored calls cannot be read, the file holds those in memory, and `error` says so.
    */
   async function exportJson(some?: readonly HistoryEntry[]): Promise<string> {
     await ready
     await flushCalls()
     const exported = some ?? entries.value
     const ids = some ? new Set(some.map((e) => e.request_id)) : new Set(byKey.keys())
-    const calls = (await db.loadAllCalls()).filter((c) => ids.has(c.request_id))
+    const byCallKey = new Map<string, StoredCall>()
+    try {
+      for (const call of await db.loadAllCalls()) byCallKey.set(call.key, call)
+    } catch (cause) {
+      error.value =
+        `The recorded calls stored in this browser could not be read (${storageReason(cause)}): ` +
+        'the export holds only those of this tab not saved yet.'
+    }
+    // This tab's copy of a call not saved yet is its latest (e.g. the answer of one stored pending).
+    for (const call of unsavedCalls) byCallKey.set(call.key, call)
+    const calls = [...byCallKey.values()].filter((c) => ids.has(c.request_id))
     return historyToJson(exported, calls)
   }
 
