@@ -381,6 +381,12 @@ export class Engine {
   private readonly eventIdSource: () => string
   private readonly accounts = new Map<string, Account>()
   private readonly defaultKey: string
+  /**
+   * Every request by id. A record is changed in place only while it is in progress; once finished
+   * it is never changed again, and its lists (events, checks) are always replaced, never changed:
+   * the state's snapshot (state-keeping.ts) shares finished records and those lists rather than
+   * copying them, and drops itself if a record it shares changes all the same.
+   */
   private readonly requests = new Map<string, RequestRecord>()
   /** account id → normalised number → in-progress request id. */
   private readonly inFlight = new Map<string, Map<string, string>>()
@@ -1106,6 +1112,11 @@ export class Engine {
 
   get requestCount(): number {
     return this.requests.size
+  }
+
+  /** The ids of every request held (no record copied). */
+  requestIds(): IterableIterator<string> {
+    return this.requests.keys()
   }
 
   listTestNumbers(): TestNumber[] {

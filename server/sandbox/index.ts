@@ -288,7 +288,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       if (listeners.size === 0) return
       // Live views (the admin event stream) learn of what the file brought in.
       const had = new Set(kept.engine.requests.map((r) => r.id))
-      for (const { id } of engine.snapshot().requests) {
+      for (const id of engine.requestIds()) {
         const record = had.has(id) ? undefined : engine.getRequest(id)
         if (record) publish('request', engine.adminView(record))
       }

@@ -379,7 +379,7 @@ export function keepState(options: StateKeepingOptions): StateKeeping {
   /** Says that what was kept in memory is not saved (the file is still in use), if anything. */
   const warnUnsaved = (fate: string) => {
     if (!waitingFor || memoryStates().get(waitingFor) !== handOn) return
-    const count = engine.snapshot().requests.length
+    const count = engine.requestCount
     if (count === 0) return
     const holder = currentHolder(waitingFor)?.pid ?? heldBy
     logger.warn(
