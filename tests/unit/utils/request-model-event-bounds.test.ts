@@ -58,3 +58,21 @@ describe('a last event later than the assumed waits allow', () => {
     expect(model.pinExpiresAt).toBeNull()
   })
 })
+
+describe('a call between dated by nothing but the first and the last event', () => {
+  // Looked up: no waits are known and nothing was triggered here. The call between went out no
+  // earlier than the SMS and no later than the last call: a time is shown only when every time in
+  // those bounds is within the API's lateness (3 s) of it, in the API's whole seconds.
+  const lookedUp = emptyEntry(ID, T0, 'live')
+  const between = (lastAt: number) =>
+    fromSearch('live', answer(['sms', 'tts', 'tts'], lastAt), lookedUp).events[1]?.at
+
+  it('is shown at the middle of bounds 6 s apart, or less', () => {
+    expect(between(6)).toBe(at(3))
+    expect(between(5)).toBe(at(2))
+  })
+
+  it('is not shown once the bounds are 7 s apart: the middle may be 4 s off', () => {
+    expect(between(7)).toBeNull()
+  })
+})
