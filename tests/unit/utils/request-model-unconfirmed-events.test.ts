@@ -160,6 +160,21 @@ describe("this dashboard's triggers bound the events between", () => {
     expect(model.events.map((e) => e.at)).toEqual([at(0), at(130), at(140)])
   })
 
+  it('two triggers for two calls: each call at its trigger, the first dated at or after its due time', () => {
+    // Workflow 1, started here: the first call is due at 125 s. Both calls were triggered here
+    // (each trigger answered 0 sent one), the first trigger's time off by a second or two: it
+    // sent the first call, whatever its time says against the schedule.
+    for (const first of [124, 125, 126]) {
+      const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 127), started(), {
+        triggeredAt: [at(first), at(127)],
+      })
+      expect(
+        model.events.map((e) => e.at),
+        `first trigger at ${first} s`,
+      ).toEqual([at(0), at(first), at(127)])
+    }
+  })
+
   it('a trigger dated within the last event is the last one: the call between is not known', () => {
     // Looked up: the SMS at 0 s, a call at some time, the last call triggered here at 300 s.
     const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 300), lookedUp(), {
