@@ -20,6 +20,12 @@ export interface Environment {
    * regional host such as `https://api-eu.vonage.com`), for snippets such as Copy as curl.
    */
   apiHost?: string
+  /**
+   * The searches per second the server lets through to this environment (live: 1 unless
+   * `VERIFY_DESK_SEARCH_RATE` says otherwise), when it paces them: the dashboard's status polling
+   * keeps to it rather than queue behind it.
+   */
+  searchPerSecond?: number
   /** Why the environment is not available, when the server says so. */
   reason?: string
 }

@@ -154,17 +154,22 @@ export function createProxy(options: ProxyOptions): Proxy {
 
   const runtimes = createRuntimes(options, options.rateLimit, options.timers)
 
+  /** The search rate the server keeps an environment to, when it paces calls at all. */
+  const searchRate = (env: ProxyEnvironment | undefined) =>
+    options.rateLimit && env ? { searchPerSecond: env.searchPerSecond } : {}
+
   function environments(): EnvironmentsResponse {
     const live = options.live
     return {
       environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
+        { id: 'sandbox', label: 'Sandbox', available: true, ...searchRate(options.sandbox) },
         live
           ? {
               id: 'live',
               label: 'Live',
               available: true,
               keyHint: maskKey(live.credentials.apiKey),
+              ...searchRate(live),
               // The live upstream's URL (VONAGE_API_HOST), so a copied curl goes where the server does.
               ...(/^https?:\/\//.test(live.upstream.description)
                 ? { apiHost: live.upstream.description }

@@ -28,6 +28,7 @@ import {
   type HistoryEntry,
   type StatusChange,
 } from '@/stores/requests'
+import { useEnvironmentsStore } from '@/stores/environments'
 import { useSettingsStore } from '@/stores/settings'
 import { isFinalStatus, readSearchStatus, reportedStatus } from '@/utils/history-entry'
 import { shortId } from '@/utils/short-id'
@@ -42,10 +43,12 @@ import { TabLeader, type TabChannel, type TabLeaderEnvironment } from '@/api/tab
 
 /** Announcements kept for the page (the newest last). */
 const MAX_ANNOUNCEMENTS = 20
-/** Live search is limited to one call per second by the proxy. */
-const LIVE_CALL_GAP_MS = 1000
-/** The proxy lets ten sandbox searches through per second. */
-const SANDBOX_CALL_GAP_MS = 100
+/**
+ * The gap between two searches until the server says its rate (`searchPerSecond` of
+ * `/api/environments`): by default the proxy lets one live search through per second and ten to
+ * the sandbox.
+ */
+const DEFAULT_CALL_GAP_MS: Readonly<Record<PollEnvironment, number>> = { live: 1000, sandbox: 100 }
 
 /** The order in which failing environments are listed. */
 const ENVIRONMENT_ORDER: readonly PollEnvironment[] = ['sandbox', 'live']
@@ -252,6 +255,12 @@ export function statusChangeMessage(
 export const useWatchStore = defineStore('watch', () => {
   const requests = useRequestsStore()
   const settings = useSettingsStore()
+  const environments = useEnvironmentsStore()
+  /** The gap between two searches the server lets through to `env` (its rate may be set lower). */
+  function callGap(env: PollEnvironment): number {
+    const rate = environments.environments.find((e) => e.id === env)?.searchPerSecond
+    return rate && rate > 0 ? Math.ceil(1000 / rate) : DEFAULT_CALL_GAP_MS[env]
+  }
 
   const isRunning = ref(false)
   /** Status changes, newest last; the app chrome reads the newest in an aria-live region. */
@@ -415,9 +424,10 @@ export const useWatchStore = defineStore('watch', () => {
       // Live: never faster than the proxy's search rate allows for all batches of a round.
       const live = pollTargets.value.filter((t) => t.environment === 'live').length
       const batches = Math.ceil(live / 10)
-      return Math.max(settings.pollLiveSeconds * 1000, batches * LIVE_CALL_GAP_MS, LIVE_CALL_GAP_MS)
+      const gap = callGap('live')
+      return Math.max(settings.pollLiveSeconds * 1000, batches * gap, gap)
     },
-    callGapMs: (env) => (env === 'live' ? LIVE_CALL_GAP_MS : SANDBOX_CALL_GAP_MS),
+    callGapMs: callGap,
     isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
     now: () => Date.now(),
   })

@@ -253,12 +253,14 @@ describe('GET /api/environments', () => {
     expect(res.headers['cache-control']).toBe('no-store')
     expect(res.json()).toEqual({
       environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
+        // The search rates the proxy paces each environment to (the dashboard's polling keeps to them).
+        { id: 'sandbox', label: 'Sandbox', available: true, searchPerSecond: 50 },
         {
           id: 'live',
           label: 'Live',
           available: true,
           keyHint: 'live…',
+          searchPerSecond: 50,
           // Where live calls go (VONAGE_API_HOST): the host Copy as curl names.
           apiHost: upstream.url,
         },

@@ -99,6 +99,18 @@ describe('the dev server with the default options', () => {
     expect(asked.sort()).toEqual(ids.map((id) => `?request_id=${id}`))
   })
 
+  it('tells the dashboard the search rates it keeps to: 1/s for live, 10/s for the sandbox', async () => {
+    const res = await call(dev.port, '/api/environments')
+    expect(res.status).toBe(200)
+    const rates = (
+      res.json() as { environments: { id: string; searchPerSecond?: number }[] }
+    ).environments.map(({ id, searchPerSecond }) => [id, searchPerSecond])
+    expect(rates).toEqual([
+      ['sandbox', 10],
+      ['live', 1],
+    ])
+  })
+
   it('accepts a body of 16 KiB and answers 413 to one byte more, sending nothing', async () => {
     upstream.setHandler(verifyLikeHandler) // answers at once from here on
     const before = upstream.arrivals.length

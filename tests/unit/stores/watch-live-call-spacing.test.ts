@@ -8,6 +8,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { VerificationRequest, SearchStatus } from '@contract/types'
 import { searchRequests, type SearchResult } from '@/api/verify'
 import { useRequestsStore } from '@/stores/requests'
+import { useEnvironmentsStore } from '@/stores/environments'
 import { useWatchStore } from '@/stores/watch'
 import { entry, freshHistoryEnvironment } from './history-support'
 
@@ -158,5 +159,26 @@ describe('live status: live search never faster than one call per second', () =>
     await settle()
     expect(times.length).toBeGreaterThan(1)
     expect(Math.min(...gaps(times))).toBeGreaterThanOrEqual(1000)
+  })
+})
+
+describe('live status: the search rate the server says it keeps to', () => {
+  it('at half a search a second (VERIFY_DESK_SEARCH_RATE=0.5), live calls go two seconds apart', async () => {
+    useEnvironmentsStore().environments = [
+      { id: 'sandbox', label: 'Sandbox', available: true, searchPerSecond: 10 },
+      { id: 'live', label: 'Live', available: true, searchPerSecond: 0.5 },
+    ]
+    await seed(inProgress(25, 'live'))
+    const times: number[] = []
+    search.mockImplementation(liveCallTimes(times))
+    await useWatchStore().start()
+    await settle()
+    for (let i = 0; i < 150; i++) {
+      await vi.advanceTimersByTimeAsync(100)
+      await settle()
+    }
+    // Three calls a round (ten ids each), over fifteen seconds: never closer than the server lets out.
+    expect(times.length).toBeGreaterThanOrEqual(4)
+    expect(Math.min(...gaps(times))).toBeGreaterThanOrEqual(2000)
   })
 })
