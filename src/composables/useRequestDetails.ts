@@ -30,6 +30,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { apiClockOffset, triggeredEventTimes } from '@/utils/request-state'
 import { useEnvironmentsStore } from '@/stores/environments'
+import { useSettingsStore } from '@/stores/settings'
 import {
   fromAdmin,
   fromHistory,
@@ -295,10 +296,15 @@ export function useRequestDetails(
    * action: a new one follows the load in flight. `background`: not asked for by the user (the
    * reload after a sandbox reset): its search never takes a fault injected into the sandbox.
    * `fresh`: only reads sent from now on will do (the event stream just opened, or said the
-   * sandbox was reset: a read already sent may have been answered before that).
+   * sandbox was reset: a read already sent may have been answered before that). `quiet`: a re-read
+   * while live updates are away: no spinner, and a failure shown stays shown until a read works
+   * (it neither blinks nor is said again at each read).
    */
-  function refresh(options: { background?: boolean; fresh?: boolean } = {}): Promise<void> {
+  function refresh(
+    options: { background?: boolean; fresh?: boolean; quiet?: boolean } = {},
+  ): Promise<void> {
     const background = options.background === true
+    const quiet = options.quiet === true
     if (loading) {
       const lastAction = Math.max(
         shown.value?.lastActivityAt ?? 0,
@@ -314,9 +320,11 @@ export function useRequestDetails(
     }
     loadingSince = Date.now()
     readsSent = false
-    isLoading.value = true
-    error.value = null
-    searchFailure.value = null
+    if (!quiet) {
+      isLoading.value = true
+      error.value = null
+      searchFailure.value = null
+    }
     loading = (async () => {
       // History says which environment a known request lives in: read it first.
       await requests.ready.catch(() => undefined)
@@ -353,6 +361,8 @@ export function useRequestDetails(
             adminPin.value = admin.pin
             notFound.value = null
             gone.value = null
+            error.value = null
+            searchFailure.value = null
             readAt.value = Date.now()
             const stored = entry.value
             if (stored && stored.status !== admin.status) {
@@ -372,7 +382,9 @@ export function useRequestDetails(
           // The sandbox knows every request it holds: one history keeps as a sandbox one is gone.
           if (shown.value?.environment === 'sandbox') gone.value ??= 'missing'
         }
+        if (quiet) searchFailure.value = null
         await refreshFromSearch(env, id, add, background)
+        if (quiet) error.value = null
       } catch (e) {
         error.value = isApiError(e) ? e : new ApiError('network', String(e))
         failedAt = Date.now()
@@ -438,6 +450,38 @@ export function useRequestDetails(
     )
   }
 
+  /**
+   * Live updates are away (the sandbox's event stream is lost, or not open yet): nothing is pushed,
+   * so the request and the sandbox clock are read again at the sandbox's polling interval (Settings)
+   * until the stream is open, and at once when it is lost (whether the server answers tells a lost
+   * stream apart from a server that cannot be reached).
+   */
+  const settings = useSettingsStore()
+  const paused = computed(
+    () =>
+      environment.value === 'sandbox' &&
+      (streamState.value === 'lost' || streamState.value === 'connecting'),
+  )
+  const pollSeconds = computed(() => Math.max(1, settings.pollSandboxSeconds))
+  let pollTimer: ReturnType<typeof setInterval> | null = null
+  watch(
+    [paused, pollSeconds],
+    ([on, seconds]) => {
+      if (pollTimer !== null) clearInterval(pollTimer)
+      pollTimer = null
+      if (!on) return
+      pollTimer = setInterval(() => {
+        if (!loading) void refresh({ background: true, quiet: true })
+      }, seconds * 1000)
+    },
+    { immediate: true },
+  )
+  watch(streamState, (state, before) => {
+    if (state === 'lost' && before !== 'lost' && !loading) {
+      void refresh({ background: true, quiet: true })
+    }
+  })
+
   // The browser is back online: a failed read is tried again (a finished request is not polled).
   const onOnline = () => {
     if (error.value) void refresh({ background: true })
@@ -492,6 +536,8 @@ export function useRequestDetails(
   )
 
   onScopeDispose(() => {
+    if (pollTimer !== null) clearInterval(pollTimer)
+    pollTimer = null
     stream?.close()
     streams++
     streamState.value = 'closed'
@@ -515,6 +561,7 @@ export function useRequestDetails(
     gone,
     readAt,
     streamState,
+    pollSeconds,
     statusRecord,
     foundWithoutStatus,
     refresh,

@@ -5,7 +5,7 @@
  * of it, and a check that got no answer says the server could not be reached, is never sent again,
  * and is read again once the connection is back.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
@@ -111,7 +111,13 @@ describe('request page: Check code while the connection to the server is lost', 
     server.on('GET', 'sandbox/__admin/requests', noAnswer())
     server.on('POST', 'sandbox/verify/check/json', noAnswer())
     await server.stream.drop()
-    expect(text('[data-test="stream-status"]')).toBe('Connection lost, reconnecting…')
+    expect(text('[data-test="stream-status"]')).toBe(
+      'Live updates paused (reconnecting…): this page reads the request again every 2 s.',
+    )
+    // The page reads the request at once when the stream is lost: no answer, the server is away.
+    await vi.waitFor(() =>
+      expect(wrapper!.find('[data-test="pin-connection-lost"]').exists()).toBe(true),
+    )
     expect(text('[data-test="pin-connection-lost"]')).toBe(
       'The connection to the server is lost: wait until it is back before checking a code. A check sent now most likely does not reach the server, and this page could not tell at once whether it counted.',
     )
