@@ -62,6 +62,12 @@ export interface ConnectionOptions {
   maxRetryMs?: number
   /** Spreads the waits of many browsers after a server restart. @default Math.random */
   random?: () => number
+  /**
+   * How long a try waits for the answer's headers before it gives up and counts as failed (a
+   * request the server or a proxy holds without answering would otherwise leave the stream
+   * connecting for good). Once open, the stream has no time limit. @default 20000
+   */
+  openWithinMs?: number
 }
 
 export interface Connection {
@@ -83,6 +89,7 @@ export function connectEventStream(
 ): Connection {
   const maxRetryMs = options.maxRetryMs ?? 30_000
   const random = options.random ?? Math.random
+  const openWithinMs = options.openWithinMs ?? 20_000
   let retryMs = options.retryMs ?? 1000
   /** Tries that failed in a row (since the last open). */
   let failures = 0
@@ -142,9 +149,12 @@ export function connectEventStream(
 
   async function run(): Promise<void> {
     while (!closed) {
-      controller = new AbortController()
+      const attempt = new AbortController()
+      controller = attempt
+      // Unanswered in time: given up, and tried again after the usual wait.
+      const giveUp = setTimeout(() => attempt.abort(), openWithinMs)
       try {
-        const response = await options.open(controller.signal)
+        const response = await options.open(attempt.signal).finally(() => clearTimeout(giveUp))
         if (closed) {
           void response.body?.cancel().catch(() => undefined)
           return
@@ -204,8 +214,9 @@ export interface StreamSubscriber {
   /** Connected, or connected again (maybe through another tab): reload what may have been missed. */
   onOpen?(): void
   /**
-   * The connection failed or dropped, or the access token was refused (`trouble` says which, and
-   * is told again when it turns into the other); it is tried again by itself.
+   * No live updates reach this tab (`lost`: the connection failed, dropped or does not open, or
+   * the tab that holds it is silent or gone), or the access token was refused (`refused`);
+   * `trouble` says which, and is told again when it turns into the other. Tried again by itself.
    */
   onLost?(trouble: StreamTrouble): void
 }
@@ -218,9 +229,13 @@ export interface LockManagerLike {
    * for the browser's Web Locks.
    */
   readonly mayOverlap?: boolean
+  /**
+   * `steal` takes the lock from its holder at once (the holder's request then fails with an
+   * AbortError); it cannot go with a `signal`. A stand-in may ignore it.
+   */
   request(
     name: string,
-    options: { signal?: AbortSignal },
+    options: { signal?: AbortSignal; steal?: boolean },
     callback: (lock: unknown) => Promise<void>,
   ): Promise<unknown>
 }
@@ -249,6 +264,27 @@ export interface SharedStreamEnvironment {
   onPageHide?(listener: () => void): () => void
 }
 
+/** How long the tabs wait for one another (tests shorten or lengthen them). */
+export interface SharedStreamTiming {
+  /**
+   * How often a tab that does not lead asks the leader for the stream's state (`hello`), and how
+   * long it waits for a word from it: a tab that hears no leader (none is there, it is frozen or
+   * gone without a word, the lock did not come) tells its subscribers the stream is lost and asks
+   * for the lock again. @default 5000
+   */
+  answerWithinMs?: number
+  /**
+   * How many such waits in a row go unanswered before the tab takes the lock from its holder
+   * (one that holds it and says nothing: a frozen tab). @default 3
+   */
+  stealAfter?: number
+  /**
+   * How long the leader's connection may take to open before every tab is told it is lost.
+   * @default 5000
+   */
+  connectWithinMs?: number
+}
+
 /** What the tabs say to one another. */
 type RelayMessage =
   | { kind: 'hello' }
@@ -268,11 +304,17 @@ interface Session {
   leader: boolean
   channel: ChannelLike | null
   connection: Connection | null
-  /** Leaves the lock's queue (while waiting for it). */
+  /** Leaves the lock's queue (while waiting for it): the request for the lock made last. */
   abort: AbortController
   /** Releases the lock (once held). */
   release: (() => void) | null
   stopPageHide: (() => void) | null
+  /** A leader spoke (its state or an event) since this tab last asked. */
+  heard: boolean
+  /** How many times in a row this tab asked and no leader spoke. */
+  unanswered: number
+  /** The next check (a follower's `hello`, or the leader's opening deadline). */
+  timer: ReturnType<typeof setTimeout> | null
 }
 
 let nextSessionNumber = 1
@@ -295,11 +337,23 @@ export class SharedEventStream {
    * that asks later is told about that token, not about one set here since (not yet tried).
    */
   private refusedMark: string | undefined
+  private readonly answerWithinMs: number
+  private readonly stealAfter: number
+  private readonly connectWithinMs: number
 
   constructor(
     private readonly name: string,
     private readonly env: SharedStreamEnvironment,
-  ) {}
+    timing: SharedStreamTiming = {},
+  ) {
+    this.answerWithinMs = timing.answerWithinMs ?? 5000
+    this.stealAfter = timing.stealAfter ?? 3
+    this.connectWithinMs = timing.connectWithinMs ?? 5000
+  }
+
+  private get lockName(): string {
+    return `verify-desk:event-stream:${this.name}`
+  }
 
   /** Whether this tab holds the connection (tests, diagnostics). */
   get isLeader(): boolean {
@@ -348,6 +402,9 @@ export class SharedEventStream {
       abort: new AbortController(),
       release: null,
       stopPageHide: null,
+      heard: false,
+      unanswered: 0,
+      timer: null,
     }
     this.session = session
     this.state = 'connecting'
@@ -357,8 +414,7 @@ export class SharedEventStream {
       this.lead(session)
       return
     }
-    const lockName = `verify-desk:event-stream:${this.name}`
-    const channel = createChannel(lockName)
+    const channel = createChannel(this.lockName)
     session.channel = channel
     channel.onmessage = (event) => this.onRelay(session, event.data)
     session.stopPageHide =
@@ -366,19 +422,78 @@ export class SharedEventStream {
         // A closing leader says so: the other tabs show the stream as lost until one takes over.
         if (session.leader) this.post(session, { kind: 'bye', leader: session.id })
       }) ?? null
-    locks
-      .request(lockName, { signal: session.abort.signal }, () => {
-        if (this.session !== session) return Promise.resolve()
-        return new Promise<void>((resolve) => {
-          session.release = resolve
-          this.lead(session)
-        })
-      })
-      .catch(() => {
-        // Left the queue (the last subscriber went) before the lock came.
-      })
-    // The leader, if any, answers with the stream's state.
+    this.askForLock(session, locks, false)
+    // The leader, if any, answers with the stream's state; no answer in time: see `check`.
     this.post(session, { kind: 'hello' })
+    this.later(session, this.answerWithinMs)
+  }
+
+  /**
+   * Queues for the lock (again: the request made before leaves the queue), or takes it from a
+   * holder that says nothing (`steal`, Web Locks only). A request that failed while this tab still
+   * listens is made again at the next check that hears no leader; a held lock taken by another
+   * tab makes this one step down.
+   */
+  private askForLock(session: Session, locks: LockManagerLike, steal: boolean): void {
+    session.abort.abort()
+    const ask = new AbortController()
+    session.abort = ask
+    const granted = () => {
+      // A request left or replaced meanwhile (its grant crossed the abort) lets the lock go.
+      if (this.session !== session || session.abort !== ask || session.leader) {
+        return Promise.resolve()
+      }
+      return new Promise<void>((resolve) => {
+        session.release = resolve
+        this.lead(session)
+      })
+    }
+    let request: Promise<unknown>
+    try {
+      request = locks.request(this.lockName, steal ? { steal } : { signal: ask.signal }, granted)
+    } catch (error) {
+      request = Promise.reject(error)
+    }
+    request.catch(() => {
+      // Left the queue (the last subscriber went, or asked again) before the lock came.
+      if (this.session !== session || session.abort !== ask || ask.signal.aborted) return
+      // Held, then taken by another tab (which heard nothing from this one): it leads now.
+      if (session.leader) this.stepDown()
+    })
+  }
+
+  private later(session: Session, ms: number): void {
+    if (session.timer !== null) clearTimeout(session.timer)
+    session.timer = setTimeout(() => {
+      session.timer = null
+      this.check(session)
+    }, ms)
+  }
+
+  /**
+   * A follower asks the leader again for the stream's state, and when no leader spoke since it
+   * last asked, tells its subscribers the stream is lost and asks for the lock again (taking it
+   * after `stealAfter` silent waits); the leader tells every tab its connection is lost when it
+   * has not opened in time.
+   */
+  private check(session: Session): void {
+    if (this.session !== session) return
+    if (session.leader) {
+      if (this.state === 'connecting') this.announce(session, 'lost')
+      return
+    }
+    const locks = this.env.locks
+    if (!locks) return
+    if (session.heard) {
+      session.unanswered = 0
+    } else {
+      session.unanswered++
+      this.setState('lost', this.leaderId ?? session.id)
+      this.askForLock(session, locks, !locks.mayOverlap && session.unanswered >= this.stealAfter)
+    }
+    session.heard = false
+    this.post(session, { kind: 'hello' })
+    this.later(session, this.answerWithinMs)
   }
 
   private leave(): void {
@@ -387,6 +502,8 @@ export class SharedEventStream {
     this.session = null
     this.state = 'connecting'
     this.leaderId = null
+    if (session.timer !== null) clearTimeout(session.timer)
+    session.timer = null
     session.stopPageHide?.()
     if (session.leader) {
       session.connection?.close()
@@ -408,11 +525,14 @@ export class SharedEventStream {
     session.leader = true
     // The connection that served this tab so far (another tab's) is gone: lost until this one opens.
     if (this.state === 'open') this.setState('lost', session.id)
+    // The other tabs hear at once that a leader is there (a refusal is said by its connection, which
+    // names the token); all hear the stream lost if it does not open in time.
+    if (this.state !== 'refused') this.post(session, this.stateMessage(session, this.state))
+    this.later(session, this.connectWithinMs)
     const report = (state: StreamState, tokenMark?: string) => {
       if (this.session !== session) return
       this.refusedMark = state === 'refused' ? tokenMark : undefined
-      this.post(session, this.stateMessage(session, state))
-      this.setState(state, session.id)
+      this.announce(session, state)
       if (state === 'refused' && tokenMark !== undefined) this.env.onRefused(tokenMark)
     }
     session.connection = this.env.connect({
@@ -425,6 +545,12 @@ export class SharedEventStream {
         this.dispatch(message)
       },
     })
+  }
+
+  /** The leader's state, here and to the other tabs. */
+  private announce(session: Session, state: StreamState): void {
+    this.post(session, this.stateMessage(session, state))
+    this.setState(state, session.id)
   }
 
   /** The leader's state for the other tabs; a refusal names the token it was for. */
@@ -463,11 +589,15 @@ export class SharedEventStream {
     }
     if (message.kind === 'bye') {
       this.retired.add(message.leader)
-      // Lost until a waiting tab takes the lock and connects.
-      if (message.leader === this.leaderId) this.setState('lost', message.leader)
+      // Lost until a waiting tab takes the lock and connects (none in time: see `check`).
+      if (message.leader === this.leaderId) {
+        session.heard = false
+        this.setState('lost', message.leader)
+      }
       return
     }
     if (this.retired.has(message.leader)) return
+    session.heard = true
     if (message.kind === 'event') {
       // An event proves the stream open (its state may not have arrived yet).
       this.setState('open', message.leader)

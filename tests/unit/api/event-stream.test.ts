@@ -184,6 +184,36 @@ describe('connectEventStream: connecting again', () => {
     expect(server.requests[2]!.headers.get(TOKEN_HEADER)).toBe('new-token-0123456789')
     expect(log.at(-1)).toBe('open')
   })
+
+  it('gives up a try that gets no answer in 20 s, says the stream is lost and tries again', async () => {
+    let tries = 0
+    const { log } = connect({
+      open(signal) {
+        tries++
+        // The first try: the server (or a proxy) holds the request and never answers.
+        if (tries > 1) return openApiStream(PATH, { signal })
+        return new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+        })
+      },
+    })
+    await settle()
+    await vi.advanceTimersByTimeAsync(19_999)
+    await settle()
+    expect(log).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    await settle()
+    expect(log).toEqual(['lost 1000'])
+    await vi.advanceTimersByTimeAsync(1000)
+    await settle()
+    expect(tries).toBe(2)
+    expect(log).toEqual(['lost 1000', 'open'])
+    // Open: no time limit from now on.
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    await settle()
+    expect(log).toEqual(['lost 1000', 'open'])
+    expect(server.streams[0]!.cancelled).toBe(false)
+  })
 })
 
 describe('connectEventStream: a refused token', () => {
