@@ -11,7 +11,7 @@ import { isApiError, onApiCall, onApiCallSent, type ApiCall } from '@/api/client
 import { answeredWithHttp, describeReadFailure } from '@/utils/call-failure'
 import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
 import { useSettingsStore } from '@/stores/settings'
-import { toStoredCalls, type StoredCall } from '@/utils/call-log'
+import { readStoredCall, toStoredCalls, type StoredCall } from '@/utils/call-log'
 import { batches } from '@/utils/history-lookup'
 import { shortId } from '@/utils/short-id'
 import type { HistoryChange } from '@/utils/history-sorted'
@@ -28,6 +28,7 @@ import {
   FIRST_SCREEN,
   HISTORY_CHANNEL,
   HISTORY_TAB_ID,
+  NewerVersionError,
   openHistoryDb,
   memoryHistoryDb,
   type HistoryTabMessage,
@@ -44,6 +45,7 @@ import {
   observedPatch,
   patchFromAction,
   patchFromSearch,
+  readEntry,
   type ActionRecord,
   type HistoryEntry,
   type HistoryPatch,
@@ -86,6 +88,11 @@ const CALL_WAIT_MS = 60_000
 const RETRY_SAVE_MS = 5_000
 /** Storage-problem keys of this store. */
 const UNSAVED_PROBLEM = 'history-unsaved'
+/**
+ * The session storage key of what storage refused: a reload of the tab takes it in again (and
+ * tries to store it); closing the tab loses it, so leaving the page asks first.
+ */
+export const UNSAVED_SESSION_KEY = 'verify-desk:history-unsaved'
 const MEMORY_PROBLEM = 'history-memory'
 
 /** A status change seen by this store (`remote`: it came from another tab). */
@@ -143,6 +150,12 @@ export const useRequestsStore = defineStore('requests', () => {
   let unsavedCalls: StoredCall[] = []
   /** Why the last save failed (null once everything is stored). */
   let saveFailure: string | null = null
+  /** The last save failed because a newer version took the database: retrying cannot help. */
+  let newerVersion = false
+  /** Where this tab keeps what is not saved across its reloads (one key per database). */
+  const sessionKey = historyStoreOptions.name
+    ? `${UNSAVED_SESSION_KEY}:${historyStoreOptions.name}`
+    : UNSAVED_SESSION_KEY
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let disposed = false
   /** Set when history is kept in memory only (IndexedDB could not open). */
@@ -367,17 +380,85 @@ export const useRequestsStore = defineStore('requests', () => {
       const keys = new Set(calls.map((c) => c.key))
       unsavedCalls = [...unsavedCalls.filter((c) => !keys.has(c.key)), ...calls]
     }
-    saveFailure = storageReason(cause)
+    noteFailure(cause)
     showSaveState()
     scheduleRetry()
   }
 
+  function noteFailure(cause: unknown): void {
+    saveFailure = storageReason(cause).replace(/\.+$/, '')
+    newerVersion = cause instanceof NewerVersionError
+  }
+
+  /**
+   * Keeps what is not saved in this tab's session storage (a reload takes it in again), or drops
+   * it there once everything is saved.
+   */
+  function stashUnsaved(): void {
+    try {
+      const session = globalThis.sessionStorage
+      if (!session) return
+      if (unsaved.value.size === 0 && unsavedCalls.length === 0) {
+        session.removeItem(sessionKey)
+      } else {
+        session.setItem(
+          sessionKey,
+          JSON.stringify({ entries: [...unsaved.value.values()], calls: unsavedCalls }),
+        )
+      }
+    } catch {
+      // Session storage full or disabled too: the notice and the question on leaving remain.
+    }
+  }
+
+  /**
+   * Takes in what a previous load of this tab could not store (see `stashUnsaved`): into memory
+   * (newer wins), kept as unsaved, and tried again at once.
+   */
+  function restoreStashed(): void {
+    let stashed: { entries?: unknown; calls?: unknown } | null
+    try {
+      stashed = JSON.parse(globalThis.sessionStorage?.getItem(sessionKey) ?? 'null') as {
+        entries?: unknown
+        calls?: unknown
+      } | null
+    } catch {
+      return
+    }
+    if (typeof stashed !== 'object' || stashed === null) return
+    const entries = (Array.isArray(stashed.entries) ? (stashed.entries as unknown[]) : [])
+      .map(readEntry)
+      .flatMap((read) => ('entry' in read ? [read.entry] : []))
+    const calls = (Array.isArray(stashed.calls) ? (stashed.calls as unknown[]) : [])
+      .map(readStoredCall)
+      .filter((call): call is StoredCall => call !== null)
+    if (entries.length === 0 && calls.length === 0) return
+    absorb(entries, false)
+    keepUnsaved(
+      entries.map((entry) => byKey.get(entry.request_id) ?? entry),
+      calls,
+      new Error('not saved before this tab was reloaded'),
+    )
+    void retryUnsaved()
+  }
+
+  /** Asks before the page goes while something is not saved (closing the tab would lose it). */
+  function onBeforeUnload(event: BeforeUnloadEvent): void {
+    if (unsaved.value.size === 0 && unsavedCalls.length === 0) return
+    event.preventDefault()
+    // Older browsers ask only when a value is set.
+    event.returnValue = true
+  }
+  if (typeof window !== 'undefined') window.addEventListener('beforeunload', onBeforeUnload)
+
   /** Says what is not saved (or withdraws the message once everything is). */
   function showSaveState(): void {
+    stashUnsaved()
     const ids = [...unsaved.value.keys()]
     const calls = unsavedCalls.length
     if (ids.length === 0 && calls === 0) {
       saveFailure = null
+      newerVersion = false
       problems.resolve(UNSAVED_PROBLEM)
       return
     }
@@ -395,9 +476,13 @@ export const useRequestsStore = defineStore('requests', () => {
     problems.report({
       key: UNSAVED_PROBLEM,
       area: 'history',
-      message:
-        `${subject} could not be saved in this browser's history: ${reason}. ` +
-        'Keep this tab open: it tries again every few seconds (or export JSON from History).',
+      // Export first, whatever the cause: a tab closed (or a reload without session storage)
+      // loses what only memory holds.
+      message: newerVersion
+        ? `${subject} could not be saved in this browser's history. ${reason}.`
+        : `${subject} could not be saved in this browser's history: ${reason}. ` +
+          'Export JSON from History first to keep it: closing this tab loses it. This tab ' +
+          'tries to save it again every few seconds.',
       requestIds: ids,
     })
   }
@@ -442,7 +527,7 @@ export const useRequestsStore = defineStore('requests', () => {
       }
       showSaveState()
     } catch (cause) {
-      saveFailure = storageReason(cause)
+      noteFailure(cause)
       showSaveState()
       scheduleRetry()
     }
@@ -537,6 +622,8 @@ export const useRequestsStore = defineStore('requests', () => {
     }
     isLoading.value = false
     loadingRest.value = false
+    // What this tab could not store before it was reloaded: in memory again, and tried again.
+    restoreStashed()
   }
 
   let markOpened: () => void = () => {}
@@ -901,6 +988,7 @@ export const useRequestsStore = defineStore('requests', () => {
     stopCalls()
     await flushCalls()
     disposed = true
+    if (typeof window !== 'undefined') window.removeEventListener('beforeunload', onBeforeUnload)
     if (retryTimer !== null) clearTimeout(retryTimer)
     retryTimer = null
     channel?.close()

@@ -161,10 +161,20 @@ function storedOrUndefined(raw: unknown): HistoryEntry | undefined {
   return 'entry' in read ? read.entry : undefined
 }
 
-/** The error of a write after another tab upgraded the database to a newer version. */
-const NEWER_VERSION_MESSAGE =
-  'another tab opened history with a newer version of Verify Desk: reload this tab to save ' +
-  'history here again'
+/**
+ * The error of an operation after another tab upgraded the database to a newer version: this tab
+ * can neither read nor save history any more, and trying again never helps. Reloading the tab
+ * loads the newer version, which saves again; what only this tab holds must be exported first.
+ */
+export class NewerVersionError extends Error {
+  constructor() {
+    super(
+      'History could not be opened again: another tab opened it with a newer version of ' +
+        'Verify Desk. Export JSON from History first to keep what this tab holds, then reload ' +
+        'this tab to use the newer version.',
+    )
+  }
+}
 
 function isClosedError(cause: unknown): boolean {
   return (
@@ -178,7 +188,7 @@ function isClosedError(cause: unknown): boolean {
  * Opens (and if needed creates or migrates) the history database. When the connection is closed
  * under it (another tab opens a newer version or deletes the database, or the browser ends it), the
  * next operation opens it again; if that is refused (a newer version now owns it), the operation
- * fails with an error that says to reload.
+ * fails with a `NewerVersionError` (export first, then reload).
  */
 export async function openHistoryDb(options: OpenHistoryDbOptions = {}): Promise<HistoryDb> {
   if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available here.')
@@ -218,7 +228,7 @@ export async function openHistoryDb(options: OpenHistoryDbOptions = {}): Promise
       (cause: unknown) => {
         opening = null
         if ((cause as { name?: unknown } | null)?.name === 'VersionError') {
-          throw new Error(`History could not be opened again: ${NEWER_VERSION_MESSAGE}.`)
+          throw new NewerVersionError()
         }
         throw cause
       },

@@ -112,7 +112,7 @@ describe('history: the database closed by another tab', () => {
     await history.upsert(entry(0xabcdef))
     expect(history.byId(requestId(0xabcdef))).toBeDefined()
     expect(problems.problems[0]?.message).toMatch(
-      /^The request …abcdef could not be saved in this browser's history: History could not be opened again: another tab opened history with a newer version of Verify Desk: reload this tab/,
+      /^The request …abcdef could not be saved in this browser's history\. History could not be opened again: another tab opened it with a newer version of Verify Desk\. Export JSON from History first to keep what this tab holds, then reload this tab to use the newer version\.$/,
     )
     newer.close()
   })
