@@ -200,11 +200,6 @@ function fromRun(run: Run, start: number, end: number, pinExpiry: number): Event
     const next = shown.slice(i + 1).find((t) => t !== null) ?? end
     spans.push({ lo, hi: Math.max(lo, Math.min(worked(i) + SLACK_MS, next)) })
   }
-  const at = shown.map((known, i) => {
-    if (known !== null) return known
-    const span = spans[i]!
-    return span.hi - span.lo <= 2 * SLACK_MS ? middle(span) : null
-  })
   const newPin: (boolean | null)[] = [true]
   /** The confirmed event that sent the current PIN, while that is known. */
   let pinEvent: number | null = 0
@@ -221,11 +216,19 @@ function fromRun(run: Run, start: number, end: number, pinExpiry: number): Event
       const apart = worked(i) - worked(pinEvent)
       const slack = run.anchors[i] === run.anchors[pinEvent] ? 0 : SLACK_MS
       const off = run.anchors[i] === tail ? run.off : 0
-      renewed = expiredWithin(
-        apart - slack + Math.min(0, off - ROUNDING_MS),
-        apart + slack + Math.max(0, off),
-        pinExpiry,
-      )
+      // The first and the last carry the API's own dates, each within a second of its event:
+      // what they tell holds whatever the times worked out between.
+      const dated =
+        pinEvent === 0 && i === count - 1
+          ? renews(point(end), point(start), pinExpiry, ROUNDING_MS)
+          : null
+      renewed =
+        dated ??
+        expiredWithin(
+          apart - slack + Math.min(0, off - ROUNDING_MS),
+          apart + slack + Math.max(0, off),
+          pinExpiry,
+        )
     } else {
       renewed = renews(span, pin, pinExpiry, SLACK_MS)
     }
@@ -239,7 +242,10 @@ function fromRun(run: Run, start: number, end: number, pinExpiry: number): Event
       pin = renewed === true ? span : pinAfter(pin, span, renewed)
     }
   }
-  return { at, newPin, pin }
+  // An event not confirmed has no time shown: it is the second of three, due a wait (a minute at
+  // least) after the first and sent no later than the third, triggered here at or after that:
+  // its bounds are far more than the API's lateness apart.
+  return { at: shown, newPin, pin }
 }
 
 /**
