@@ -5,8 +5,8 @@
  * on (the request started within a second, the API's dates having whole seconds). Whatever the
  * page states must be true: an event's time within the lateness allowed, whether it brought a new
  * PIN, the attempts left (never more than there are), when the PIN expires; where it cannot know,
- * it says nothing. Time moves by whole seconds here: an event sent elsewhere less than a second
- * before it was due looks on schedule in the API's dates, and is taken as such (see fromRun).
+ * it says nothing. Time moves by whole seconds here; request-model-engine-boundary-fuzz moves it
+ * by any millisecond, to the edges of the times.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
