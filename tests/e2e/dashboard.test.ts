@@ -250,7 +250,7 @@ describe('dashboard flows', () => {
 
       // Deleted here: it disappears from the other tab, which keeps this tab's entry.
       await row(page, theirsId)
-        .getByRole('button', { name: `Delete ${theirs.digits} (${theirsId}) from history` })
+        .getByRole('button', { name: `Delete +${theirs.digits} (${theirsId}) from history` })
         .click()
       await row(page, theirsId).waitFor({ state: 'detached' })
       await navigateTo(other, 'History')

@@ -99,7 +99,7 @@ describe('Back to History', () => {
     await wheelList(page, 2400)
     const before = await rowsInView(page)
     expect(before.length).toBeGreaterThan(3)
-    expect(before[0]).not.toBe('447700800001')
+    expect(before[0]).not.toBe('+447700800001')
 
     await page.getByRole('link', { name: before[1]! }).click()
     await page.waitForURL(/\/requests\//)
@@ -123,6 +123,6 @@ describe('Back to History', () => {
     await page.goBack()
     await page.getByRole('heading', { level: 1, name: 'History' }).waitFor()
     expect(await search.inputValue()).toBe('brand 2')
-    await expect.poll(async () => (await rowsInView(page))[0], POLL).toBe('447700800002')
+    await expect.poll(async () => (await rowsInView(page))[0], POLL).toBe('+447700800002')
   })
 })

@@ -82,7 +82,7 @@ describe('history by keyboard', () => {
   const COUNT = 45
   const entries = Array.from({ length: COUNT }, (_, i) => entry(i + 1))
   const expected = (n: number) => [
-    `link ${requestId(n)} 4477009${String(n).padStart(5, '0')}`,
+    `link ${requestId(n)} +4477009${String(n).padStart(5, '0')}`,
     `delete ${requestId(n)}`,
   ]
 
@@ -159,12 +159,12 @@ describe('deleting from history', () => {
     await page.getByRole('button', { name: new RegExp(`Delete .*${requestId(2)}`) }).focus()
     await page.keyboard.press('Enter')
     await page.getByText('Deleted +447700900002 from history.').waitFor()
-    expect(await focused(page)).toBe(`link ${requestId(3)} 447700900003`)
+    expect(await focused(page)).toBe(`link ${requestId(3)} +447700900003`)
     expect(await page.getByRole('link', { name: '447700900002' }).count()).toBe(0)
 
     await page.getByRole('button', { name: /^Undo/ }).click()
     await page.getByRole('link', { name: '447700900002' }).waitFor()
-    expect(await focused(page)).toBe(`link ${requestId(2)} 447700900002`)
+    expect(await focused(page)).toBe(`link ${requestId(2)} +447700900002`)
 
     // The last entry left: the focus goes to Undo, never to the page.
     await page.getByRole('searchbox', { name: 'Search' }).fill('447700900001')
@@ -202,7 +202,7 @@ function rowProblems(page: Page, narrow: boolean): Promise<string[]> {
       }
       // The phone number is shown in full at every width (the request_id below may be cut).
       const number = row.querySelector<HTMLElement>('a.number')
-      const digits = /^\d+$/.test(number?.textContent?.trim() ?? '')
+      const digits = /^\+?\d+$/.test(number?.textContent?.trim() ?? '')
       if (number && digits && number.scrollWidth > number.clientWidth) {
         problems.push(`${name}: the number is cut (${number.scrollWidth} > ${number.clientWidth})`)
       }
