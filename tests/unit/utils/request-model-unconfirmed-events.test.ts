@@ -202,6 +202,17 @@ describe("this dashboard's triggers bound the events between", () => {
     }
   })
 
+  it('a trigger dated when the last call was due sent it: the call between went out on schedule', () => {
+    // Workflow 1, started here: the last call was due 180 s after the first. A trigger answered 0
+    // sent one, so the last call was not out before it (about 305 s, 3 s off at most): the first
+    // call went out no earlier than 122 s, and it was due at 125 s.
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 305), started(), {
+      triggeredAt: [at(305)],
+    })
+    expect(model.events.map((e) => e.at)).toEqual([at(0), at(125), at(305)])
+    expect(model.events.map((e) => e.newPin)).toEqual([true, false, true])
+  })
+
   it('a trigger dated within the last event is the last one: the call between is not known', () => {
     // Looked up: the SMS at 0 s, a call at some time, the last call triggered here at 300 s.
     const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 300), lookedUp(), {
