@@ -106,6 +106,18 @@ describe('an event a little off the schedule at the edge of the PIN expiry', () 
   })
 })
 
+describe('an event between due at the PIN expiry, the last reported a second late', () => {
+  it('renewed the PIN: a late last event leaves the events before it no earlier', () => {
+    // pin_expiry 60, next_event_wait 60 (workflow 1): the first call is due at the SMS's PIN
+    // expiry, the second at the first call's. The second is dated 121 s: late by up to 2 s, not
+    // early, so neither call went out before the PIN it replaced had expired.
+    const entry = started({ pin_expiry: '60', next_event_wait: '60' })
+    const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 121), entry)
+    expect(model.events.map((e) => e.at)).toEqual([at(0), at(60), at(121)])
+    expect(model.events.map((e) => e.newPin)).toEqual([true, true, true])
+  })
+})
+
 describe('how far off the schedule the last event may be and still confirm it', () => {
   it('3 s late, the most allowed: the call between is placed on its time', () => {
     const model = fromSearch('live', answer(['sms', 'tts', 'tts'], 308), started())
