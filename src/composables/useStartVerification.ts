@@ -97,6 +97,8 @@ export function useStartVerification() {
       brand: params.brand ?? '',
       params,
     })
+    // On disk first: a browser that ends abruptly once the start is out still lists it.
+    await unanswered.whenKept(pending.id)
     try {
       const answer = await (kind === 'psd2'
         ? startPsd2(env, params)
