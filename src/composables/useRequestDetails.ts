@@ -280,6 +280,8 @@ export function useRequestDetails(
   let loadingSince = 0
   /** Whether the load in flight has sent its reads (its answers tell of the time they were read). */
   let readsSent = false
+  /** Whether the load in flight is a quiet re-read (see `refresh`). */
+  let loadingQuiet = false
   /** A load queued to run once the one in flight is done. */
   let again: Promise<void> | null = null
   /**
@@ -310,7 +312,9 @@ export function useRequestDetails(
         shown.value?.lastActivityAt ?? 0,
         requests.actionFor(toValue(requestId))?.at ?? 0,
       )
-      const tooOld = options.fresh === true && readsSent
+      // A re-read while live updates are away is sent by itself at any time: a read asked for (a
+      // Refresh, the one after an action) never shares it, and shows its spinner.
+      const tooOld = (options.fresh === true && readsSent) || (loadingQuiet && !quiet)
       if (!tooOld && loadingSince >= lastAction) return loading
       again ??= loading.then(() => {
         again = null
@@ -319,6 +323,7 @@ export function useRequestDetails(
       return again
     }
     loadingSince = Date.now()
+    loadingQuiet = quiet
     readsSent = false
     if (!quiet) {
       isLoading.value = true
