@@ -16,6 +16,41 @@ import type { CheckResponse, ControlCommand } from '@contract/types'
 import { answerNextStep, answeredWithHttp, describeFailure } from '@/utils/call-failure'
 import { LIVE_CODE_PLACEHOLDER, type ActionRecord } from '@/utils/history-entry'
 import { CODE_USED_STATUSES, type ActionName, type ActionOutcome } from '@/utils/request-actions'
+import type { RequestModel } from '@/utils/request-model'
+import { WORKFLOWS, isWorkflowId } from '@contract/workflows'
+
+/** The answer to a trigger next event that went through, when what it sends is not known. */
+export const NEXT_EVENT_SENT = 'The next message or call is on its way.'
+
+/**
+ * What a trigger next event that goes through sends, from the request as shown when it is sent:
+ * the channel of the workflow's next step where known, and whether it is the request's last
+ * message or call (none is left after it: the countdown then says "no events left").
+ */
+export function nextEventSentMessage(
+  model: Pick<RequestModel, 'events' | 'eventsLeft' | 'workflowId'> | null,
+): string {
+  if (!model || model.eventsLeft !== 1) return NEXT_EVENT_SENT
+  const workflow =
+    model.workflowId !== null && isWorkflowId(model.workflowId) ? WORKFLOWS[model.workflowId] : null
+  const channel = workflow?.steps[model.events.length]?.channel
+  const what =
+    channel === 'sms'
+      ? 'an SMS'
+      : channel === 'tts'
+        ? 'a voice call (TTS)'
+        : 'the next message or call'
+  return `The last message or call is on its way: ${what}, the request's last (no messages or calls are left after it).`
+}
+
+/**
+ * A wrong code's next step, with the attempts the PIN had before the check: after the second wrong
+ * code one more ends the request (the API's own text counts from the PIN's first attempt).
+ */
+function wrongCodeNextStep(nextStep: string, attemptsBefore: number | null): string {
+  if (attemptsBefore !== 2) return nextStep
+  return 'Enter the code again; one more wrong code ends the request (FAILED).'
+}
 
 /** Texts joined as sentences (a full stop added where one is missing); empty ones left out. */
 function sentences(...texts: string[]): string {
@@ -160,6 +195,8 @@ export function useRequestActions(
     okMessage: string,
     /** Told of the answer just before the pages of the request show it. */
     answered: (outcome: ActionOutcome) => void = () => undefined,
+    /** The next step of an API status other than 0, as this request's state words it. */
+    nextStepFor: (status: string, nextStep: string) => string = (_, nextStep) => nextStep,
   ): Promise<ActionOutcome | null> {
     const id = toValue(requestId)
     if (!calls.beginAction(id, action)) return null
@@ -202,7 +239,10 @@ export function useRequestActions(
                 errorText ?? info.meaning,
                 answeredWithHttp(answer.httpStatus, toValue(environment)),
               ),
-        nextStep: answer.status === '0' ? '' : answerNextStep(answer, info.nextStep, action),
+        nextStep:
+          answer.status === '0'
+            ? ''
+            : answerNextStep(answer, nextStepFor(answer.status, info.nextStep), action),
         statusChange,
         codeUsed: action === 'check' && CODE_USED_STATUSES.has(answer.status),
         at,
@@ -228,7 +268,8 @@ export function useRequestActions(
     return result
   }
 
-  function check(code: string) {
+  /** `attemptsBefore`: the attempts left for the PIN as shown when the code is sent (null: not known). */
+  function check(code: string, attemptsBefore: number | null = null) {
     const id = toValue(requestId)
     const env = toValue(environment)
     // On live the code entered is not kept (it may be the PIN), as everywhere else.
@@ -258,6 +299,8 @@ export function useRequestActions(
               : {},
       'Code accepted: the request is verified.',
       keepDraft,
+      (status, nextStep) =>
+        status === '16' ? wrongCodeNextStep(nextStep, attemptsBefore) : nextStep,
     )
   }
 
@@ -271,12 +314,13 @@ export function useRequestActions(
     )
   }
 
-  function next() {
+  /** `sent`: what the answer says went out (`nextEventSentMessage` of the request shown). */
+  function next(sent: string = NEXT_EVENT_SENT) {
     return run(
       'next',
       () => triggerNextEvent(toValue(environment), toValue(requestId)),
       () => ({}),
-      'The next message or call is on its way.',
+      sent,
     )
   }
 
