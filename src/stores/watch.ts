@@ -543,7 +543,7 @@ export const useWatchStore = defineStore('watch', () => {
         return
       case 'found':
         if (term === null) return
-        poller.observe(message.requests, message.sentAt)
+        poller.observe(message.env, message.requests, message.sentAt)
         if (!leading.value) void applyRelayed(message.env, message.requests, message.sentAt)
         return
       case 'gone':

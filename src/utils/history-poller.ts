@@ -206,9 +206,12 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
   /**
    * Takes in what a search sent at `sentAt` found, as this loop's own rounds do: a request seen not
    * over then counts as active then. For the answers to another tab's searches (that tab polling
-   * for this one), so this loop knows them when it polls again.
+   * for this one), so this loop knows them when it polls again; the answer counts as a call answered
+   * now, so this loop's next call keeps the call gap from it (one API key, one rate).
    */
-  observe(requests: readonly R[], sentAt: number): void {
+  observe(env: PollEnvironment, requests: readonly R[], sentAt: number): void {
+    const state = this.env(env)
+    state.lastAnswerAt = Math.max(state.lastAnswerAt, this.deps.now())
     // In progress as of when the call was sent: an answer to a search sent before a reset does not
     // make a request recent after it.
     for (const request of requests) {
@@ -294,7 +297,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       const now = this.deps.now()
       const missing = result.kind === 'found' ? result.missing : result.ids
       if (result.kind === 'found' && result.requests.length > 0) {
-        this.observe(result.requests, sentAt)
+        this.observe(env, result.requests, sentAt)
         await this.deps.onFound(env, result.requests, sentAt)
       }
       const resetAt = this.resetAt.get(env) ?? -Infinity
