@@ -144,6 +144,11 @@ export const useRequestsStore = defineStore('requests', () => {
    * (an unrelated success never clears it).
    */
   const error = ref<string | null>(null)
+  /**
+   * Why the last JSON export holds only part of the calls (the stored ones could not be read), or
+   * null: each export says it afresh. Also shown as `error` until the next export.
+   */
+  const exportWarning = ref<string | null>(null)
   /** Entries changed in this tab that storage refused, by request_id: kept and tried again. */
   const unsaved = shallowRef<ReadonlyMap<string, HistoryEntry>>(new Map())
   /** Call records storage refused: kept and tried again. */
@@ -946,7 +951,8 @@ export const useRequestsStore = defineStore('requests', () => {
    * All entries (or only `some` of them, as the filters show them) and their call logs as a JSON
    * file that `importJson` reads back. What storage refused is in it too (the entries are in
    * memory; the calls are taken from what is kept to try again), so exporting is a way to keep it.
-   * When the stored calls cannot be read, the file holds those in memory, and `error` says so.
+   * When the stored calls cannot be read, the file holds those in memory, and `exportWarning` (and
+   * `error`, until the next export) says so.
    */
   async function exportJson(some?: readonly HistoryEntry[]): Promise<string> {
     await ready
@@ -954,12 +960,17 @@ export const useRequestsStore = defineStore('requests', () => {
     const exported = some ?? entries.value
     const ids = some ? new Set(some.map((e) => e.request_id)) : new Set(byKey.keys())
     const byCallKey = new Map<string, StoredCall>()
+    // The last export's warning is about that file: this export says its own. Any other error
+    // (a save that failed, history that could not be read) stays.
+    if (exportWarning.value !== null && error.value === exportWarning.value) error.value = null
+    exportWarning.value = null
     try {
       for (const call of await db.loadAllCalls()) byCallKey.set(call.key, call)
     } catch (cause) {
-      error.value =
+      exportWarning.value =
         `The recorded calls stored in this browser could not be read (${storageReason(cause)}): ` +
         'the export holds only those of this tab not saved yet.'
+      error.value = exportWarning.value
     }
     // This tab's copy of a call not saved yet is its latest (e.g. the answer of one stored pending).
     for (const call of unsavedCalls) byCallKey.set(call.key, call)
@@ -1002,6 +1013,7 @@ export const useRequestsStore = defineStore('requests', () => {
     loadingRest,
     storedCount,
     error,
+    exportWarning,
     unsaved,
     damaged,
     migrated,
