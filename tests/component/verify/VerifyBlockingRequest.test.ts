@@ -117,9 +117,13 @@ describe('the status-10 panel: the blocking request reaches its end', () => {
         adminRequest(BLOCKER_ID, t0, { expires_at: new Date(t0 + 60_000).toISOString(), ...patch })
       sandboxView = blocker()
       await mountPanel()
+      // The event stream is open but says nothing (while it is away the panel reads the request
+      // again at the polling interval instead).
+      await server.stream.open()
+      await flushPromises()
       expect(wrapper!.text()).toContain('· IN PROGRESS')
       const reads = server.callsTo('GET', REQUESTS).length
-      // No event says it expired (the event stream is away): its own end passing is the cue.
+      // No event says it expired: its own end passing is the cue.
       sandboxView = blocker({
         status: 'EXPIRED',
         finalized_at: new Date(t0 + 60_000).toISOString(),
