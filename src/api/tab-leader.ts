@@ -13,6 +13,9 @@
 
 import type { ChannelLike, LockManagerLike } from './event-stream'
 
+/** The wait before a tab whose request for the lock failed queues for it again. */
+export const LOCK_RETRY_MS = 1000
+
 /** The locks a leader is chosen by: the browser's Web Locks, or the shared stream's stand-in. */
 export type TabLocks = LockManagerLike
 /** The channel between the tabs (the part of `BroadcastChannel` used here). */
@@ -64,6 +67,9 @@ export class TabLeader<M> {
   private channel: TabChannel | null = null
   /** Leaves the lock's queue, or gives the lock up once held. */
   private abort: AbortController | null = null
+  /** This tab asked to lead (`setCandidate(true)`) and has not withdrawn. */
+  private candidate = false
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
   private release: (() => void) | null = null
   /** The lead this tab holds now, or null. */
   private term: string | null = null
@@ -112,25 +118,45 @@ export class TabLeader<M> {
   /** Queues for the lock (`true`), or leaves the queue and gives the lead up (`false`). */
   setCandidate(candidate: boolean): void {
     if (!this.opened || this.closed || !this.isShared) return
+    this.candidate = candidate
     if (!candidate) {
       this.resign()
       return
     }
     if (this.abort) return
+    this.cancelRetry()
     const abort = new AbortController()
     this.abort = abort
-    this.env
-      .locks!.request(`verify-desk:${this.name}`, { signal: abort.signal }, () => {
-        if (this.abort !== abort || this.closed) return Promise.resolve()
-        return new Promise<void>((resolve) => {
-          this.release = resolve
-          this.term = newId()
-          this.handlers.onLead()
-        })
+    const granted = () => {
+      if (this.abort !== abort || this.closed) return Promise.resolve()
+      return new Promise<void>((resolve) => {
+        this.release = resolve
+        this.term = newId()
+        this.handlers.onLead()
       })
-      .catch(() => {
-        // Left the queue before the lock came.
-      })
+    }
+    let request: Promise<unknown>
+    try {
+      request = this.env.locks!.request(
+        `verify-desk:${this.name}`,
+        { signal: abort.signal },
+        granted,
+      )
+    } catch (error) {
+      request = Promise.reject(error)
+    }
+    request.catch(() => {
+      // Left the queue (gave the lead up, or closed) before the lock came.
+      if (this.abort !== abort || abort.signal.aborted || this.closed) return
+      // The request failed while this tab still wants to lead (refused, or a held lock taken by
+      // another tab): it gives up what it held and queues again, after a pause, so a lock manager
+      // that keeps refusing is not asked in a loop.
+      this.resign()
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null
+        if (this.candidate && !this.closed) this.setCandidate(true)
+      }, LOCK_RETRY_MS)
+    })
   }
 
   /** Tells every other tab (nothing when nothing is shared). */
@@ -157,7 +183,13 @@ export class TabLeader<M> {
     }
   }
 
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+  }
+
   private resign(): void {
+    this.cancelRetry()
     const abort = this.abort
     const release = this.release
     this.abort = null
