@@ -63,8 +63,16 @@ export function useSessionDraftFields<T extends DraftFields>(
       if (fields[name] === before[name] && now[name] !== before[name]) fields[name] = now[name]
     }
   })
+  // Only the fields edited here are kept: on a return to the form, the others show what is saved
+  // then (another tab may have saved meanwhile), never an older value as an edit.
   watchEffect(() => {
-    stored.value = unsaved.value ? JSON.stringify(fields) : ''
+    const now = saved()
+    const edited = Object.fromEntries(
+      Object.keys(now)
+        .filter((name) => fields[name] !== now[name])
+        .map((name) => [name, fields[name]]),
+    )
+    stored.value = Object.keys(edited).length > 0 ? JSON.stringify(edited) : ''
   })
   return { fields, unsaved }
 }

@@ -58,6 +58,18 @@ describe('Settings defaults saved in another tab', () => {
     expect(unsavedNote().exists()).toBe(false)
   })
 
+  it('show in a form left with an edit on another page, beside that edit, when it is opened again', async () => {
+    wrapper = mount(SettingsDefaults)
+    await wrapper.get('#default-brand').setValue('Typed here')
+    // To another page: the form goes, its edit is kept for this tab.
+    wrapper.unmount()
+    await anotherTabSaves({ code_length: '6' })
+    wrapper = mount(SettingsDefaults)
+    expect(valueOf(wrapper, '#default-brand')).toBe('Typed here')
+    expect(valueOf(wrapper, '#default-code-length')).toBe('6')
+    expect(unsavedNote().exists()).toBe(true)
+  })
+
   it('leave an edit in progress here as typed, still said to be unsaved', async () => {
     wrapper = mount(SettingsDefaults)
     await wrapper.get('#default-brand').setValue('Typing here')
