@@ -4,8 +4,12 @@
  * network problem (the app asks for the token meanwhile).
  */
 
-/** The connection failed or dropped: it is tried again by itself, waiting longer each time. */
-export const STREAM_LOST_TEXT = 'Connection lost, reconnecting…'
+/**
+ * No live update reaches this tab: the stream failed or dropped, or the tab holding it for every
+ * tab went quiet. Tried again by itself, waiting longer each time. Calls to the server may well
+ * work meanwhile: this says nothing of them.
+ */
+export const STREAM_LOST_TEXT = 'Live updates paused, reconnecting…'
 /** The server refused the access token: the stream is tried again once the token is entered. */
 export const STREAM_REFUSED_TEXT =
   'Live updates wait for the access token: they resume once it is entered.'

@@ -299,7 +299,18 @@ describe('HandsetView', () => {
         'Live updates wait for the access token: they resume once it is entered.',
       ),
     )
-    expect(connection.text()).not.toContain('Connection lost')
+    expect(connection.text()).not.toContain('paused')
+  })
+
+  it('says live updates are paused when the stream drops, not that the server is lost', async () => {
+    const { wrapper } = await mountView()
+    const connection = wrapper.get('.handset-view__connection')
+    await server.stream.open()
+    await vi.waitFor(() =>
+      expect(connection.text()).toBe('Live: new messages appear as they are sent.'),
+    )
+    await server.stream.drop()
+    await vi.waitFor(() => expect(connection.text()).toBe('Live updates paused, reconnecting…'))
   })
 
   it('closes the stream when the page is left', async () => {
