@@ -333,6 +333,8 @@ export const useRequestsStore = defineStore('requests', () => {
   // lose it, then again with its answer.
 
   let waitingCalls: { record: StoredCall; at: number }[] = []
+  /** Calls being written now (out of `waitingCalls`, not stored yet). */
+  let writingCalls: StoredCall[] = []
   let callWrite: Promise<void> | null = null
   let callsDirty = false
 
@@ -357,13 +359,31 @@ export const useRequestsStore = defineStore('requests', () => {
       else if (now - item.at < CALL_WAIT_MS) keep.push(item)
     }
     waitingCalls = keep
-    if (due.length === 0) return
+    if (due.length === 0) {
+      stashUnsaved()
+      return
+    }
+    writingCalls = due
     try {
       await db.addCalls(due)
       broadcast({ type: 'calls', records: due })
     } catch (cause) {
       keepUnsaved([], due, cause)
+    } finally {
+      writingCalls = []
+      stashUnsaved()
     }
+  }
+
+  /**
+   * The calls that changed something (a check, a control, a start) not stored yet because their
+   * entry is not in history yet or they are being written: a reload must not lose them either.
+   */
+  function actionsNotStored(): StoredCall[] {
+    return [
+      ...waitingCalls.map((w) => w.record).filter((c) => c.kind === 'action'),
+      ...writingCalls.filter((c) => c.kind === 'action'),
+    ]
   }
 
   // -------------------------------------------------------------------------------------------
@@ -403,12 +423,13 @@ export const useRequestsStore = defineStore('requests', () => {
     try {
       const session = globalThis.sessionStorage
       if (!session) return
-      if (unsaved.value.size === 0 && unsavedCalls.length === 0) {
+      const waiting = actionsNotStored()
+      if (unsaved.value.size === 0 && unsavedCalls.length === 0 && waiting.length === 0) {
         session.removeItem(sessionKey)
       } else {
         session.setItem(
           sessionKey,
-          JSON.stringify({ entries: [...unsaved.value.values()], calls: unsavedCalls }),
+          JSON.stringify({ entries: [...unsaved.value.values()], calls: unsavedCalls, waiting }),
         )
       }
     } catch {
@@ -418,19 +439,30 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /**
    * Takes in what a previous load of this tab could not store (see `stashUnsaved`): into memory
-   * (newer wins), kept as unsaved, and tried again at once.
+   * (newer wins), kept as unsaved, and tried again at once; the calls that were waiting for their
+   * entry wait for it again.
    */
   function restoreStashed(): void {
-    let stashed: { entries?: unknown; calls?: unknown } | null
+    let stashed: { entries?: unknown; calls?: unknown; waiting?: unknown } | null
     try {
       stashed = JSON.parse(globalThis.sessionStorage?.getItem(sessionKey) ?? 'null') as {
         entries?: unknown
         calls?: unknown
+        waiting?: unknown
       } | null
     } catch {
       return
     }
     if (typeof stashed !== 'object' || stashed === null) return
+    const waiting = (Array.isArray(stashed.waiting) ? (stashed.waiting as unknown[]) : [])
+      .map(readStoredCall)
+      .filter((call): call is StoredCall => call !== null)
+    if (waiting.length > 0) {
+      const keys = new Set(waitingCalls.map((w) => w.record.key))
+      const at = Date.now()
+      for (const record of waiting) if (!keys.has(record.key)) waitingCalls.push({ record, at })
+      scheduleCallWrite()
+    }
     const entries = (Array.isArray(stashed.entries) ? (stashed.entries as unknown[]) : [])
       .map(readEntry)
       .flatMap((read) => ('entry' in read ? [read.entry] : []))
@@ -449,7 +481,8 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /** Asks before the page goes while something is not saved (closing the tab would lose it). */
   function onBeforeUnload(event: BeforeUnloadEvent): void {
-    if (unsaved.value.size === 0 && unsavedCalls.length === 0) return
+    if (unsaved.value.size === 0 && unsavedCalls.length === 0 && actionsNotStored().length === 0)
+      return
     event.preventDefault()
     // Older browsers ask only when a value is set.
     event.returnValue = true
@@ -546,6 +579,8 @@ export const useRequestsStore = defineStore('requests', () => {
     const keys = new Set(records.map((r) => r.key))
     waitingCalls = waitingCalls.filter((w) => !keys.has(w.record.key))
     for (const record of records) waitingCalls.push({ record, at })
+    // A check or control sent: kept across a reload until it is stored.
+    if (records.some((r) => r.kind === 'action')) stashUnsaved()
     scheduleCallWrite()
   }
 
