@@ -18,10 +18,14 @@ vi.stubGlobal('localStorage', {
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
+/** How many starts the latest `serve` has seen. */
+let sentToLatest = () => 0
+
 /** Answers every start with `answer()`; `hold` keeps the answer back until `release`. */
 function serve(answer: () => Response, hold = false) {
   const waiting: (() => void)[] = []
   let sent = 0
+  sentToLatest = () => sent
   configureClient({
     prefixUrl: 'http://127.0.0.1:9/api',
     fetch: (async () => {
@@ -46,7 +50,11 @@ function openPage() {
 }
 
 const params = { number: NUMBER, brand: 'Acme', pin_code: '9876', workflow_id: '1' }
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+/** Once the start is on its way (it goes once its copy is on disk), and what follows at once. */
+async function flush(): Promise<void> {
+  await vi.waitFor(() => expect(sentToLatest()).toBeGreaterThan(0))
+  await new Promise((resolve) => setTimeout(resolve, 0))
+}
 
 beforeEach(() => {
   storage.clear()
@@ -196,7 +204,9 @@ describe('a start whose page closes before its answer', () => {
 
   it('is kept, marked not sent, when the server held it back (busy or stopping)', async () => {
     for (const code of ['queue_full', 'server_closing']) {
+      // A browser of its own each time: local storage and IndexedDB both empty.
       storage.clear()
+      freshHistoryEnvironment()
       serve(() => json({ error: { code, delivery: 'not_sent', message: 'Not sent: busy.' } }, 503))
       const page = openPage()
       expect((await page.starter.start('sandbox', 'request', params))?.type).toBe('failed')
