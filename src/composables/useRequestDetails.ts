@@ -49,6 +49,17 @@ import {
   type HistoryStatus,
 } from '@/utils/history-entry'
 
+/** The parameters a sandbox request was sent with, as the sandbox's view says them. */
+export type SandboxSentWith = Pick<
+  AdminRequest,
+  'sender_id' | 'lg' | 'code_length' | 'pin_expiry' | 'next_event_wait' | 'workflow_id'
+>
+
+function sentWithOf(admin: AdminRequest): SandboxSentWith {
+  const { sender_id, lg, code_length, pin_expiry, next_event_wait, workflow_id } = admin
+  return { sender_id, lg, code_length, pin_expiry, next_event_wait, workflow_id }
+}
+
 /** What a status rests on, as History keeps it (see `statusRecord`). */
 export type StatusRecord = Pick<HistoryEntry, 'lastSearch' | 'lastError'>
 
@@ -99,6 +110,8 @@ export function useRequestDetails(
   const adminAccount = ref<string | null>(null)
   /** The request's current PIN, as the sandbox's view says (null outside the sandbox or before). */
   const adminPin = ref<string | null>(null)
+  /** What the request was sent with, as the sandbox's view says (null outside it or before). */
+  const adminSentWith = shallowRef<SandboxSentWith | null>(null)
   /** A search answer for an id that is not in history (history takes over once it is). */
   const searchModel = shallowRef<RequestModel | null>(null)
   /** That answer as History would keep it (its search snapshot), for what its status rests on. */
@@ -364,6 +377,7 @@ export function useRequestDetails(
             if (!older) adminModel.value = fromAdmin(admin)
             adminAccount.value = admin.account_id
             adminPin.value = admin.pin
+            adminSentWith.value = sentWithOf(admin)
             notFound.value = null
             gone.value = null
             error.value = null
@@ -427,6 +441,7 @@ export function useRequestDetails(
           adminModel.value = fromAdmin(event.data)
           adminAccount.value = event.data.account_id
           adminPin.value = event.data.pin
+          adminSentWith.value = sentWithOf(event.data)
           gone.value = null
           recovered()
         } else if (event.type === 'clock') {
@@ -499,6 +514,7 @@ export function useRequestDetails(
       adminModel.value = null
       adminAccount.value = null
       adminPin.value = null
+      adminSentWith.value = null
       searchModel.value = null
       searchRecord.value = null
       notFound.value = null
@@ -556,6 +572,7 @@ export function useRequestDetails(
     model,
     adminAccount,
     adminPin,
+    adminSentWith,
     clockOffset,
     apiOffset,
     now,
