@@ -271,7 +271,7 @@ export type LoggedCall = Pick<
 export const UNANSWERED_CALL_LIMIT_MS = 30_000
 
 /** Whether a call is a code check (`POST …/verify/check/…`). */
-function isCheckCall(call: Pick<LoggedCall, 'method' | 'path'>): boolean {
+export function isCheckCall(call: Pick<LoggedCall, 'method' | 'path'>): boolean {
   return call.method !== 'GET' && /(^|\/)verify\/check\//.test(call.path)
 }
 

@@ -103,6 +103,40 @@ describe('RequestCalls and a call without its answer', () => {
     expect(wrapper.findAll('pre')[0]!.text()).toContain(`request_id=${id}\ncode=1234`)
   })
 
+  it('says what became of a check with no recorded answer once a later read settled it', () => {
+    const settled = (fate: 'processed' | 'not_processed') =>
+      mount(RequestCalls, {
+        props: {
+          calls: [sentCheck],
+          origin: 'http://localhost:5173',
+          requestId: id,
+          settledLostCheck: { key: sentCheck.key, fate },
+        },
+      })
+    const notProcessed = settled('not_processed')
+    expect(summary(notProcessed)).toContain(
+      '→ no answer received — a later read shows it was not processed (the code was not checked)',
+    )
+    expect(notProcessed.get('[data-test="call-unanswered"]').text().replace(/\s+/g, ' ')).toBe(
+      'No answer was recorded: the page that sent this call was reloaded or closed before its answer arrived (or another tab is still waiting for it). A read of the request sent after it lists no check it could be: it was not processed and used no attempt.',
+    )
+    const processed = settled('processed')
+    expect(summary(processed)).toContain(
+      '→ no answer received — a later read shows the sandbox processed it',
+    )
+    expect(processed.get('[data-test="call-unanswered"]').text()).not.toContain('may have reached')
+    // Another call's fate says nothing of this one.
+    const other = mount(RequestCalls, {
+      props: {
+        calls: [sentCheck],
+        origin: 'http://localhost:5173',
+        requestId: id,
+        settledLostCheck: { key: 'another', fate: 'not_processed' },
+      },
+    })
+    expect(summary(other)).toContain('→ no answer received — it may have reached the sandbox')
+  })
+
   it('lists the answered call in place of its pending copy, as any answered call', () => {
     const answered: ApiCall = {
       ...sentCheck,
