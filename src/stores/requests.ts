@@ -333,8 +333,6 @@ export const useRequestsStore = defineStore('requests', () => {
   // lose it, then again with its answer.
 
   let waitingCalls: { record: StoredCall; at: number }[] = []
-  /** Calls being written now (out of `waitingCalls`, not stored yet). */
-  let writingCalls: StoredCall[] = []
   let callWrite: Promise<void> | null = null
   let callsDirty = false
 
@@ -359,31 +357,13 @@ export const useRequestsStore = defineStore('requests', () => {
       else if (now - item.at < CALL_WAIT_MS) keep.push(item)
     }
     waitingCalls = keep
-    if (due.length === 0) {
-      stashUnsaved()
-      return
-    }
-    writingCalls = due
+    if (due.length === 0) return
     try {
       await db.addCalls(due)
       broadcast({ type: 'calls', records: due })
     } catch (cause) {
       keepUnsaved([], due, cause)
-    } finally {
-      writingCalls = []
-      stashUnsaved()
     }
-  }
-
-  /**
-   * The calls that changed something (a check, a control, a start) not stored yet because their
-   * entry is not in history yet or they are being written: a reload must not lose them either.
-   */
-  function actionsNotStored(): StoredCall[] {
-    return [
-      ...waitingCalls.map((w) => w.record).filter((c) => c.kind === 'action'),
-      ...writingCalls.filter((c) => c.kind === 'action'),
-    ]
   }
 
   // -------------------------------------------------------------------------------------------
@@ -423,13 +403,12 @@ export const useRequestsStore = defineStore('requests', () => {
     try {
       const session = globalThis.sessionStorage
       if (!session) return
-      const waiting = actionsNotStored()
-      if (unsaved.value.size === 0 && unsavedCalls.length === 0 && waiting.length === 0) {
+      if (unsaved.value.size === 0 && unsavedCalls.length === 0) {
         session.removeItem(sessionKey)
       } else {
         session.setItem(
           sessionKey,
-          JSON.stringify({ entries: [...unsaved.value.values()], calls: unsavedCalls, waiting }),
+          JSON.stringify({ entries: [...unsaved.value.values()], calls: unsavedCalls }),
         )
       }
     } catch {
@@ -439,30 +418,19 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /**
    * Takes in what a previous load of this tab could not store (see `stashUnsaved`): into memory
-   * (newer wins), kept as unsaved, and tried again at once; the calls that were waiting for their
-   * entry wait for it again.
+   * (newer wins), kept as unsaved, and tried again at once.
    */
   function restoreStashed(): void {
-    let stashed: { entries?: unknown; calls?: unknown; waiting?: unknown } | null
+    let stashed: { entries?: unknown; calls?: unknown } | null
     try {
       stashed = JSON.parse(globalThis.sessionStorage?.getItem(sessionKey) ?? 'null') as {
         entries?: unknown
         calls?: unknown
-        waiting?: unknown
       } | null
     } catch {
       return
     }
     if (typeof stashed !== 'object' || stashed === null) return
-    const waiting = (Array.isArray(stashed.waiting) ? (stashed.waiting as unknown[]) : [])
-      .map(readStoredCall)
-      .filter((call): call is StoredCall => call !== null)
-    if (waiting.length > 0) {
-      const keys = new Set(waitingCalls.map((w) => w.record.key))
-      const at = Date.now()
-      for (const record of waiting) if (!keys.has(record.key)) waitingCalls.push({ record, at })
-      scheduleCallWrite()
-    }
     const entries = (Array.isArray(stashed.entries) ? (stashed.entries as unknown[]) : [])
       .map(readEntry)
       .flatMap((read) => ('entry' in read ? [read.entry] : []))
@@ -481,8 +449,7 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /** Asks before the page goes while something is not saved (closing the tab would lose it). */
   function onBeforeUnload(event: BeforeUnloadEvent): void {
-    if (unsaved.value.size === 0 && unsavedCalls.length === 0 && actionsNotStored().length === 0)
-      return
+    if (unsaved.value.size === 0 && unsavedCalls.length === 0) return
     event.preventDefault()
     // Older browsers ask only when a value is set.
     event.returnValue = true
@@ -579,8 +546,6 @@ export const useRequestsStore = defineStore('requests', () => {
     const keys = new Set(records.map((r) => r.key))
     waitingCalls = waitingCalls.filter((w) => !keys.has(w.record.key))
     for (const record of records) waitingCalls.push({ record, at })
-    // A check or control sent: kept across a reload until it is stored.
-    if (records.some((r) => r.kind === 'action')) stashUnsaved()
     scheduleCallWrite()
   }
 
