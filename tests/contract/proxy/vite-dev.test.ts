@@ -47,8 +47,15 @@ describe('the plugin in the Vite dev server', () => {
     expect(res.status).toBe(200)
     expect(res.json()).toEqual({
       environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true },
-        { id: 'live', label: 'Live', available: true, keyHint: 'live…', apiHost: upstream!.url },
+        { id: 'sandbox', label: 'Sandbox', available: true, searchPerSecond: 10 },
+        {
+          id: 'live',
+          label: 'Live',
+          available: true,
+          keyHint: 'live…',
+          apiHost: upstream!.url,
+          searchPerSecond: 1,
+        },
       ],
       default: 'sandbox',
     })
