@@ -491,7 +491,10 @@ export function useRequestDetails(
       pollTimer = null
       if (!on) return
       pollTimer = setInterval(() => {
-        if (!loading) void refresh({ background: true, quiet: true })
+        // Not for a request that has ended (it no longer changes) nor while the tab is hidden.
+        if (loading || (model.value !== null && isFinalStatus(model.value.status))) return
+        if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return
+        void refresh({ background: true, quiet: true })
       }, seconds * 1000)
     },
     { immediate: true },

@@ -77,6 +77,14 @@ describe('request page: live updates paused while the server answers', () => {
     expect(server.callsTo('GET', 'sandbox/__admin/requests').length).toBeGreaterThan(2)
   })
 
+  it('stops reading a request that has ended (it no longer changes)', async () => {
+    served.admin = { ...served.admin!, status: 'EXPIRED', finalized_at: new Date().toISOString() }
+    await vi.waitFor(() => expect(text('.summary .status')).toContain('EXPIRED'), POLLED)
+    const reads = server.callsTo('GET', 'sandbox/__admin/requests').length
+    await new Promise((resolve) => setTimeout(resolve, 4500))
+    expect(server.callsTo('GET', 'sandbox/__admin/requests')).toHaveLength(reads)
+  })
+
   it('warns that the server cannot be reached once its reads fail, and no more once they work', async () => {
     server.on('GET', 'sandbox/__admin/requests', noAnswer())
     await vi.waitFor(
