@@ -3,14 +3,20 @@
  * second from the last one answered, whatever round it belongs to (a refresh asked for by a new
  * request, the next round, a page shown again).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
-import type { VerificationRequest, SearchStatus } from '@contract/types'
-import { searchRequests, type SearchResult } from '@/api/verify'
-import { useRequestsStore } from '@/stores/requests'
+import { describe, expect, it, vi } from 'vitest'
+import type { SearchResult } from '@/api/verify'
 import { useEnvironmentsStore } from '@/stores/environments'
 import { useWatchStore } from '@/stores/watch'
-import { entry, freshHistoryEnvironment } from './history-support'
+import {
+  answerFrom,
+  inProgress,
+  NOW,
+  search,
+  seed,
+  settle,
+  setVisibility,
+  watchInOneTab,
+} from './watch-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn((env: string, ids: string[]) =>
@@ -19,82 +25,7 @@ vi.mock('@/api/verify', () => ({
 }))
 vi.mock('@/api/sandbox', () => ({ openSandboxEvents: vi.fn(() => ({ close: vi.fn() })) }))
 
-const search = vi.mocked(searchRequests)
-const NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
-
-/** The sandbox's answer for a request, with the given status. */
-function answer(id: string, status: SearchStatus = 'IN PROGRESS'): VerificationRequest {
-  return {
-    request_id: id,
-    account_id: 'abcdef01',
-    number: '447700900001',
-    sender_id: 'verify',
-    date_submitted: '2026-11-25 11:59:00',
-    date_finalized: status === 'IN PROGRESS' ? '' : '2026-11-25 12:00:30',
-    checks: [],
-    first_event_date: '2026-11-25 11:59:00',
-    last_event_date: '2026-11-25 11:59:00',
-    price: '0',
-    currency: 'EUR',
-    status,
-    estimated_price_messages_sent: '0.03',
-    events: [{ type: 'sms', id: 'e' }],
-  }
-}
-
-/** Answers every id with the status the test holds for it (IN PROGRESS by default). */
-function answerFrom(statuses: Map<string, SearchStatus>) {
-  return async (_env: string, ids: readonly string[]): Promise<SearchResult> => ({
-    kind: 'found',
-    requests: ids.map((id) => answer(id, statuses.get(id) ?? 'IN PROGRESS')),
-    missing: [],
-  })
-}
-
-/** Lets IndexedDB (real setImmediate) and promise chains finish; fake timers stay put. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 300; i++) await new Promise((resolve) => setImmediate(resolve))
-}
-
-const fakeDocument = Object.assign(new EventTarget(), { visibilityState: 'visible' })
-function setVisibility(state: 'visible' | 'hidden'): void {
-  fakeDocument.visibilityState = state
-  fakeDocument.dispatchEvent(new Event('visibilitychange'))
-}
-
-async function seed(entries: ReturnType<typeof entry>[]) {
-  const history = useRequestsStore()
-  await history.ready
-  await history.importJson(JSON.stringify(entries))
-  return history
-}
-
-function inProgress(count: number, env: 'sandbox' | 'live' = 'sandbox', from = 1) {
-  return Array.from({ length: count }, (_, i) =>
-    entry(from + i, {
-      environment: env,
-      createdAt: NOW - 10_000,
-      updatedAt: NOW - 10_000,
-      lastActivityAt: NOW - 10_000,
-    }),
-  )
-}
-
-beforeEach(() => {
-  freshHistoryEnvironment()
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW })
-  vi.stubGlobal('document', fakeDocument)
-  fakeDocument.visibilityState = 'visible'
-  setActivePinia(createPinia())
-  search.mockClear()
-})
-
-afterEach(async () => {
-  useWatchStore().stop()
-  await useRequestsStore().dispose()
-  vi.unstubAllGlobals()
-  vi.useRealTimers()
-})
+watchInOneTab()
 
 /** Fake-clock times of every live search call. */
 function liveCallTimes(times: number[]) {

@@ -1,11 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import type { SearchStatus, VerificationRequest } from '@contract/types'
-import { searchRequests, type SearchResult } from '@/api/verify'
-import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
-import { useWatchStore, watchSharingOptions } from '@/stores/watch'
-import { FakeBus, FakeLocks } from '../api/support/tabs'
-import { entry, freshHistoryEnvironment, requestId } from './history-support'
+import { describe, expect, it, vi } from 'vitest'
+import { requestId } from './history-support'
+import { advance, inProgress, lockName, NOW, tabsOfOneBrowser } from './watch-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn((env: string, ids: string[]) =>
@@ -14,135 +9,8 @@ vi.mock('@/api/verify', () => ({
 }))
 vi.mock('@/api/sandbox', () => ({ openSandboxEvents: vi.fn(() => ({ close: vi.fn() })) }))
 
-const search = vi.mocked(searchRequests)
-const NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
-
-function answer(id: string, status: SearchStatus): VerificationRequest {
-  return {
-    request_id: id,
-    account_id: 'abcdef01',
-    number: '447700900001',
-    sender_id: 'verify',
-    date_submitted: '2026-11-25 11:59:00',
-    date_finalized: status === 'IN PROGRESS' ? '' : '2026-11-25 12:00:30',
-    checks: [],
-    first_event_date: '2026-11-25 11:59:00',
-    last_event_date: '2026-11-25 11:59:00',
-    price: '0',
-    currency: 'EUR',
-    status,
-    estimated_price_messages_sent: '0.03',
-    events: [{ type: 'sms', id: 'e' }],
-  }
-}
-
-/** Every search call: when (the fake clock) and the ids it carried. */
-let calls: { at: number; ids: string[] }[] = []
-const statuses = new Map<string, SearchStatus>()
-let failing = false
-
-async function answerAll(_env: string, ids: readonly string[]): Promise<SearchResult> {
-  calls.push({ at: Date.now(), ids: [...ids] })
-  if (failing) return { kind: 'error', ids: [...ids], status: '1', error_text: 'Throttled' }
-  const requests = ids.map((id) => answer(id, statuses.get(id) ?? 'IN PROGRESS'))
-  return { kind: 'found', requests, missing: [] }
-}
-
-/** Lets IndexedDB, the tab channel (real setImmediate) and promise chains finish. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 300; i++) await new Promise((resolve) => setImmediate(resolve))
-}
-
-/** Moves the fake clock in small steps, letting everything run between them. */
-async function advance(ms: number): Promise<void> {
-  for (let left = ms; left > 0; left -= 100) {
-    await vi.advanceTimersByTimeAsync(Math.min(100, left))
-    await settle()
-  }
-}
-
-/** The lock the tabs queue for to poll. */
-const lockName = () => `verify-desk:watch:${historyStoreOptions.channel}`
-
-let locks: FakeLocks
-let bus: FakeBus
-const pinias: Pinia[] = []
-
-interface Tab {
-  number: number
-  history: ReturnType<typeof useRequestsStore>
-  watch: ReturnType<typeof useWatchStore>
-}
-
-/** A tab of the dashboard: its own stores, sharing storage, locks and channels with the others. */
-async function openTab(number: number): Promise<Tab> {
-  const pinia = createPinia()
-  pinias.push(pinia)
-  const history = useRequestsStore(pinia)
-  await history.ready
-  const watch = useWatchStore(pinia)
-  watchSharingOptions.environment = () => ({
-    locks: locks.forTab(number),
-    createChannel: bus.forTab(number),
-  })
-  await watch.start()
-  await settle()
-  return { number, history, watch }
-}
-
-/** The tab is gone without a word (a crash): its lock is freed and it hears nothing more. */
-function crash(tab: Tab): void {
-  bus.closeTab(tab.number)
-  locks.closeTab(tab.number)
-  tab.watch.stop()
-}
-
-function inProgress(from: number, count: number) {
-  return Array.from({ length: count }, (_, i) =>
-    entry(from + i, {
-      createdAt: NOW - 10_000,
-      updatedAt: NOW - 10_000,
-      lastActivityAt: NOW - 10_000,
-    }),
-  )
-}
-
-/** The fake-clock times at which `id` was searched since `since`. */
-function searchedAt(id: string, since: number): number[] {
-  return calls.filter((c) => c.at >= since && c.ids.includes(id)).map((c) => c.at)
-}
-
-/** The shortest time between two searches of one id, over `ids`. */
-function shortestRepeat(ids: readonly string[], since: number): number {
-  let shortest = Infinity
-  for (const id of ids) {
-    const at = searchedAt(id, since)
-    for (let i = 1; i < at.length; i++) shortest = Math.min(shortest, at[i]! - at[i - 1]!)
-  }
-  return shortest
-}
-
-beforeEach(() => {
-  freshHistoryEnvironment()
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW })
-  locks = new FakeLocks()
-  bus = new FakeBus()
-  calls = []
-  statuses.clear()
-  failing = false
-  search.mockReset()
-  search.mockImplementation(answerAll)
-  setActivePinia(createPinia())
-})
-
-afterEach(async () => {
-  for (const pinia of pinias.splice(0)) {
-    useWatchStore(pinia).stop()
-    await useRequestsStore(pinia).dispose()
-  }
-  delete watchSharingOptions.environment
-  vi.useRealTimers()
-})
+const browser = tabsOfOneBrowser()
+const { calls, statuses, openTab, crash, searchedAt, shortestRepeat } = browser
 
 const ids = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => requestId(from + i))
@@ -150,7 +18,7 @@ const ids = (from: number, count: number) =>
 describe('live status shared by the tabs of one browser', () => {
   it('searches each request in progress once per interval however many tabs are open', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 12)))
+    await first.history.importJson(JSON.stringify(inProgress(12)))
     await openTab(2)
     await openTab(3)
     await advance(3000)
@@ -166,7 +34,7 @@ describe('live status shared by the tabs of one browser', () => {
 
   it('updates every tab with what the one polling tab found', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 3)))
+    await first.history.importJson(JSON.stringify(inProgress(3)))
     const second = await openTab(2)
     await advance(3000)
 
@@ -184,10 +52,10 @@ describe('live status shared by the tabs of one browser', () => {
 
   it('polls a request the leading tab does not hold, for the tab that holds it', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    await first.history.importJson(JSON.stringify(inProgress(2)))
     const second = await openTab(2)
     // In the second tab's memory only (say, written by a context the first tab never heard).
-    second.history.absorbWritten(inProgress(50, 1))
+    second.history.absorbWritten(inProgress(1, 'sandbox', 50))
     await advance(3000)
     expect(first.history.byId(requestId(50))).toBeUndefined()
 
@@ -199,12 +67,12 @@ describe('live status shared by the tabs of one browser', () => {
 
   it('searches a request another tab starts at once, from the polling tab', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    await first.history.importJson(JSON.stringify(inProgress(2)))
     const second = await openTab(2)
     await advance(3000)
 
     const since = Date.now()
-    await second.history.upsert(inProgress(60, 1)[0]!)
+    await second.history.upsert(inProgress(1, 'sandbox', 60)[0]!)
     await advance(500)
     expect(searchedAt(requestId(60), since).length).toBe(1)
     await vi.waitFor(() => expect(first.history.byId(requestId(60))?.status).toBe('IN PROGRESS'))
@@ -212,13 +80,13 @@ describe('live status shared by the tabs of one browser', () => {
 
   it('searches a request the polling tab starts at once', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    await first.history.importJson(JSON.stringify(inProgress(2)))
     const second = await openTab(2)
     await advance(3000)
-    expect(locks.holder(lockName())).toBe(1)
+    expect(browser.locks.holder(lockName())).toBe(1)
 
     const since = Date.now()
-    await first.history.upsert(inProgress(61, 1)[0]!)
+    await first.history.upsert(inProgress(1, 'sandbox', 61)[0]!)
     await advance(500)
     expect(searchedAt(requestId(61), since).length).toBe(1)
     await vi.waitFor(() => expect(second.history.byId(requestId(61))?.status).toBe('IN PROGRESS'))
@@ -226,7 +94,7 @@ describe('live status shared by the tabs of one browser', () => {
 
   it('keeps polling when the polling tab closes, and when it vanishes without a word', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 3)))
+    await first.history.importJson(JSON.stringify(inProgress(3)))
     const second = await openTab(2)
     const third = await openTab(3)
     await advance(3000)
@@ -242,7 +110,7 @@ describe('live status shared by the tabs of one browser', () => {
     expect(shortestRepeat(ids(1, 3), since)).toBeGreaterThanOrEqual(2000)
 
     // The tab polling now is gone without saying so: its lock goes to the next tab.
-    const leader = locks.holder(lockName())
+    const leader = browser.locks.holder(lockName())
     expect([2, 3]).toContain(leader)
     crash(leader === 2 ? second : third)
     since = Date.now()
@@ -256,11 +124,11 @@ describe('live status shared by the tabs of one browser', () => {
 
   it('shows the polling tab’s failure, per environment, in every tab until a round works', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 2)))
+    await first.history.importJson(JSON.stringify(inProgress(2)))
     const second = await openTab(2)
     await advance(3000)
 
-    failing = true
+    browser.failing = true
     await advance(2500)
     for (const tab of [first, second]) {
       expect(tab.watch.failures.map((f) => [f.environment, f.status])).toEqual([['sandbox', '1']])
@@ -268,7 +136,7 @@ describe('live status shared by the tabs of one browser', () => {
     const third = await openTab(3)
     expect(third.watch.failures.map((f) => f.environment)).toEqual(['sandbox'])
 
-    failing = false
+    browser.failing = false
     await advance(10_000)
     for (const tab of [first, second, third]) expect(tab.watch.failures).toEqual([])
   })
@@ -276,52 +144,43 @@ describe('live status shared by the tabs of one browser', () => {
 
 /** What a tab posted from the `from`th message on: `bye`, or the kind of message. */
 function postedSince(from: number): string[] {
-  const after = bus.posted.slice(from) as { bye?: true; body?: { kind: string } }[]
+  const after = browser.bus.posted.slice(from) as { bye?: true; body?: { kind: string } }[]
   return after.map((m) => (m.bye ? 'bye' : (m.body?.kind ?? '?')))
 }
 
 /** A tab whose `pagehide` the test fires (`hide()`), as when its page is closed. */
 async function openClosableTab(number: number) {
   const listeners: (() => void)[] = []
-  const pinia = createPinia()
-  pinias.push(pinia)
-  const history = useRequestsStore(pinia)
-  await history.ready
-  const watch = useWatchStore(pinia)
-  watchSharingOptions.environment = () => ({
-    locks: locks.forTab(number),
-    createChannel: bus.forTab(number),
+  const tab = await openTab(number, {
     onPageHide: (listener) => {
       listeners.push(listener)
       return () => undefined
     },
   })
-  await watch.start()
-  await settle()
-  return { number, history, watch, hide: () => listeners.forEach((listener) => listener()) }
+  return { ...tab, hide: () => listeners.forEach((listener) => listener()) }
 }
 
 describe('a tab that closes withdraws what it watches', () => {
   it('a polling tab that stops says bye and claims nothing after it', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    await first.history.importJson(JSON.stringify(inProgress(1)))
     await openTab(2)
     await advance(3000)
-    expect(locks.holder(lockName())).toBe(1)
-    const from = bus.posted.length
+    expect(browser.locks.holder(lockName())).toBe(1)
+    const from = browser.bus.posted.length
     first.watch.stop()
     expect(postedSince(from)).toEqual(['bye'])
   })
 
   it('a request deleted in the tab left open is no longer searched once the polling tab stopped', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    await first.history.importJson(JSON.stringify(inProgress(1)))
     const second = await openTab(2)
     await advance(3000)
-    expect(locks.holder(lockName())).toBe(1)
+    expect(browser.locks.holder(lockName())).toBe(1)
     first.watch.stop()
     await advance(3000)
-    expect(locks.holder(lockName())).toBe(2)
+    expect(browser.locks.holder(lockName())).toBe(2)
     await second.history.remove(requestId(1))
     await advance(1000)
     const since = Date.now()
@@ -331,23 +190,23 @@ describe('a tab that closes withdraws what it watches', () => {
 
   it('a polling tab whose page goes says bye and claims nothing after it', async () => {
     const first = await openClosableTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    await first.history.importJson(JSON.stringify(inProgress(1)))
     await openTab(2)
     await advance(3000)
-    expect(locks.holder(lockName())).toBe(1)
-    const from = bus.posted.length
+    expect(browser.locks.holder(lockName())).toBe(1)
+    const from = browser.bus.posted.length
     first.hide()
     expect(postedSince(from)).toEqual(['bye'])
   })
 
   it('a request only a closed tab watched is no longer searched by the polling tab', async () => {
     const first = await openTab(1)
-    await first.history.importJson(JSON.stringify(inProgress(1, 1)))
+    await first.history.importJson(JSON.stringify(inProgress(1)))
     const second = await openClosableTab(2)
     // In the second tab's memory only: the polling tab searches it for that tab (its claim).
-    second.history.absorbWritten(inProgress(50, 1))
+    second.history.absorbWritten(inProgress(1, 'sandbox', 50))
     await advance(3000)
-    expect(locks.holder(lockName())).toBe(1)
+    expect(browser.locks.holder(lockName())).toBe(1)
     expect(searchedAt(requestId(50), NOW).length).toBeGreaterThan(0)
     second.hide()
     await advance(1000)
@@ -380,38 +239,25 @@ describe('two polling tabs for a moment (the lock kept over a BroadcastChannel)'
           callback({}).then(resolve, reject)
         }),
     })
-    const open = async (tab: number) => {
-      const pinia = createPinia()
-      pinias.push(pinia)
-      const history = useRequestsStore(pinia)
-      await history.ready
-      const watch = useWatchStore(pinia)
-      watchSharingOptions.environment = () => ({
-        locks: overlapping(tab),
-        createChannel: bus.forTab(tab),
-      })
-      await watch.start()
-      await settle()
-      return { history, watch }
-    }
+    const open = (tab: number) => openTab(tab, { locks: overlapping(tab) })
     await open(1)
     type Posted = { from: string; term: string | null; body?: { kind: string; tab?: string } }
-    const firstId = (bus.posted[0] as Posted).from
+    const firstId = (browser.bus.posted[0] as Posted).from
     const third = await open(3)
-    const thirdId = (bus.posted as Posted[]).find((m) => m.from !== firstId)!.from
+    const thirdId = (browser.bus.posted as Posted[]).find((m) => m.from !== firstId)!.from
     // Tab 1's messages reach the others late, but for its answer to tab 3's claims.
-    bus.late = (m) => {
+    browser.bus.late = (m) => {
       const p = m as Posted
       return p.from === firstId && !(p.body?.kind === 'ack' && p.body.tab === thirdId)
     }
     // In the third tab's memory only: the polling tab searches it for that tab (its claim).
-    third.history.absorbWritten(inProgress(50, 1))
+    third.history.absorbWritten(inProgress(1, 'sandbox', 50))
     await advance(3000)
     await open(2)
     await advance(500)
     // Tab 2 hears tab 1 leads since before it, and steps down.
-    bus.late = null
-    bus.deliverLate()
+    browser.bus.late = null
+    browser.bus.deliverLate()
     await advance(3000)
     const since = Date.now()
     await advance(10_000)

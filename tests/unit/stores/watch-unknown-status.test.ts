@@ -1,9 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia } from 'pinia'
-import { searchRequests, type SearchResult, type SearchedRequest } from '@/api/verify'
-import { useRequestsStore } from '@/stores/requests'
-import { useWatchStore } from '@/stores/watch'
-import { entry, freshHistoryEnvironment, requestId } from './history-support'
+import { describe, expect, it, vi } from 'vitest'
+import type { SearchResult } from '@/api/verify'
+import { entry, requestId } from './history-support'
+import {
+  found,
+  ID,
+  nextRound,
+  NOW,
+  search,
+  searchedAs,
+  settle,
+  watching,
+  watchInOneTab,
+} from './watch-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn((env: string, ids: string[]) =>
@@ -12,89 +20,17 @@ vi.mock('@/api/verify', () => ({
 }))
 vi.mock('@/api/sandbox', () => ({ openSandboxEvents: vi.fn(() => ({ close: vi.fn() })) }))
 
-const search = vi.mocked(searchRequests)
-const NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
-/** The sandbox interval of the watch (the settings' default). */
-const ROUND_MS = 2000
-
-/** Search's answer for a request, with the status as the upstream wrote it. */
-function answer(id: string, status: string): SearchedRequest {
-  return {
-    request_id: id,
-    account_id: 'abcdef01',
-    number: '447700900001',
-    sender_id: 'verify',
-    date_submitted: '2026-11-25 11:59:00',
-    date_finalized: status === 'EXPIRED' ? '2026-11-25 12:04:00' : '',
-    checks: [
-      { date_received: '2026-11-25 11:59:30', code: '1111', status: 'INVALID', ip_address: '' },
-    ],
-    first_event_date: '2026-11-25 11:59:00',
-    last_event_date: '2026-11-25 11:59:00',
-    price: '0',
-    currency: 'EUR',
-    status,
-    estimated_price_messages_sent: '0.03',
-    events: [{ type: 'sms', id: 'event-1' }],
-  }
-}
-
-const found = (request: SearchedRequest): SearchResult => ({
-  kind: 'found',
-  requests: [request],
-  missing: [],
-})
 const notFound = (id: string): SearchResult => ({
   kind: 'not_found',
   ids: [id],
   error_text: 'No response found',
 })
 
-/** Lets IndexedDB (real setImmediate) and promise chains finish; fake timers stay put. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 300; i++) await new Promise((resolve) => setImmediate(resolve))
-}
-
-async function nextRound(): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ROUND_MS)
-  await settle()
-}
-
-const ID = requestId(1)
-
-/** History with one request in progress, last active `ago` ms ago; the watch started. */
-async function watching(answers: SearchResult[], ago = 10_000) {
-  const history = useRequestsStore()
-  await history.ready
-  const started = NOW - ago
-  await history.importJson(
-    JSON.stringify([entry(1, { createdAt: started, updatedAt: started, lastActivityAt: started })]),
-  )
-  search.mockImplementation(async () => answers.shift() ?? found(answer(ID, 'BLOCKED')))
-  const watch = useWatchStore()
-  await watch.start()
-  await settle()
-  return { history, watch }
-}
-
-beforeEach(() => {
-  freshHistoryEnvironment()
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: NOW })
-  vi.stubGlobal('document', Object.assign(new EventTarget(), { visibilityState: 'visible' }))
-  setActivePinia(createPinia())
-  search.mockClear()
-})
-
-afterEach(async () => {
-  useWatchStore().stop()
-  await useRequestsStore().dispose()
-  vi.unstubAllGlobals()
-  vi.useRealTimers()
-})
+watchInOneTab()
 
 describe('live status: a request found with a status this dashboard does not know', () => {
   it('keeps the status as written with what search said, announces it, and keeps searching', async () => {
-    const { history, watch } = await watching([found(answer(ID, 'BLOCKED'))])
+    const { history, watch } = await watching([found(searchedAs(ID, 'BLOCKED'))])
     expect(history.byId(ID)).toMatchObject({
       status: 'UNKNOWN',
       brand: 'Brand 1',
@@ -117,7 +53,7 @@ describe('live status: a request found with a status this dashboard does not kno
   })
 
   it('announces a request found without a status as unknown, as its badge says, and a gone one as not found', async () => {
-    const { history, watch } = await watching([found(answer(ID, ''))])
+    const { history, watch } = await watching([found(searchedAs(ID, ''))])
     expect(history.byId(ID)).toMatchObject({ status: 'UNKNOWN', lastError: null })
     expect(watch.announcements.at(-1)?.message).toBe(
       `Request …000001 to +447700900001 is now unknown (UNKNOWN).`,
@@ -133,7 +69,7 @@ describe('live status: a request found with a status this dashboard does not kno
       ]),
     )
     search.mockImplementation(async (_env, ids) =>
-      ids.includes(requestId(2)) ? notFound(requestId(2)) : found(answer(ID, '')),
+      ids.includes(requestId(2)) ? notFound(requestId(2)) : found(searchedAs(ID, '')),
     )
     watch.refreshNow('sandbox')
     await nextRound()
@@ -147,7 +83,7 @@ describe('live status: a request found with a status this dashboard does not kno
   })
 
   it('does not write the same unknown status again on every round', async () => {
-    const { history } = await watching([found(answer(ID, 'BLOCKED'))])
+    const { history } = await watching([found(searchedAs(ID, 'BLOCKED'))])
     const written = history.byId(ID)?.updatedAt
     await nextRound()
     expect(search).toHaveBeenCalledTimes(2)
@@ -156,8 +92,8 @@ describe('live status: a request found with a status this dashboard does not kno
 
   it('settles once search answers a status it knows, and then stops searching it', async () => {
     const { history, watch } = await watching([
-      found(answer(ID, 'BLOCKED')),
-      found(answer(ID, 'EXPIRED')),
+      found(searchedAs(ID, 'BLOCKED')),
+      found(searchedAs(ID, 'EXPIRED')),
     ])
     await nextRound()
     expect(history.byId(ID)?.status).toBe('EXPIRED')
@@ -170,7 +106,7 @@ describe('live status: a request found with a status this dashboard does not kno
   })
 
   it('gives the usual 90 s of grace from when search last found it, then marks it gone', async () => {
-    const { history } = await watching([found(answer(ID, 'BLOCKED'))])
+    const { history } = await watching([found(searchedAs(ID, 'BLOCKED'))])
     search.mockImplementation(async () => notFound(ID))
     // Found 2 s ago: a 101 now is "not in search yet", not "gone".
     await nextRound()
@@ -193,7 +129,7 @@ describe('live status: a request found with a status this dashboard does not kno
   })
 
   it('counts being found with it as activity: a request looked up long ago is not gone at the first 101', async () => {
-    const { history } = await watching([found(answer(ID, 'BLOCKED')), notFound(ID)], 600_000)
+    const { history } = await watching([found(searchedAs(ID, 'BLOCKED')), notFound(ID)], 600_000)
     await nextRound()
     expect(history.byId(ID)).toMatchObject({ status: 'UNKNOWN', lastError: null })
     expect(history.byId(ID)?.lastSearch?.reportedStatus).toBe('BLOCKED')
