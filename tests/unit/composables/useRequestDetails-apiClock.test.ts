@@ -1,6 +1,9 @@
 /**
  * A live request's dates are on the API's clock: where its own calls show that clock ahead of this
  * browser's, the page's `now` and the times its triggers sent events are on the API's clock too.
+ *
+ * `now` ticks every second on this browser's clock: here a fake one (the date and the tick), moved
+ * only while the test waits, so a busy machine never leaves the tick more than a second behind.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
@@ -63,8 +66,12 @@ beforeEach(() => {
   freshHistoryEnvironment()
   setActivePinia(createPinia())
   scope = effectScope()
+  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] })
 })
-afterEach(() => scope.stop())
+afterEach(() => {
+  scope.stop()
+  vi.useRealTimers()
+})
 
 describe('a live request whose calls show the API clock 60 s ahead', () => {
   it('places the events its triggers sent, and its `now`, on the API clock', async () => {
@@ -98,7 +105,9 @@ describe('a live request whose calls show the API clock 60 s ahead', () => {
       error: null,
     })
     const details = scope.run(() => useRequestDetails(ID, { environment: 'live' }))!
-    await vi.waitFor(() => expect(details.model.value?.events).toHaveLength(3))
+    await vi.waitFor(() => expect(details.model.value?.events).toHaveLength(3), {
+      timeout: 10_000,
+    })
     // Submitted within the start's 200 ms on its way: the API at least 59.8 s ahead.
     const ahead = AHEAD - 200
     expect(details.apiOffset.value).toBe(ahead)
