@@ -1,7 +1,8 @@
 /**
  * How the pages the sandbox's event stream keeps current (the request page, the Handset) say that
  * it is away: one text for a lost connection, another for a refused access token, which is no
- * network problem (the app asks for the token meanwhile).
+ * network problem (the app asks for the token meanwhile). A page adds what it does meanwhile (the
+ * request page, that it reads the request again) after the text.
  */
 
 /**
@@ -13,8 +14,3 @@ export const STREAM_LOST_TEXT = 'Live updates paused, reconnecting…'
 /** The server refused the access token: the stream is tried again once the token is entered. */
 export const STREAM_REFUSED_TEXT =
   'Live updates wait for the access token: they resume once it is entered.'
-
-/** What a page says while the stream is away: `lost` (a network problem) or `refused`. */
-export function streamTroubleText(trouble: 'lost' | 'refused'): string {
-  return trouble === 'refused' ? STREAM_REFUSED_TEXT : STREAM_LOST_TEXT
-}

@@ -112,7 +112,7 @@ describe('request page: Check code while the connection to the server is lost', 
     server.on('POST', 'sandbox/verify/check/json', noAnswer())
     await server.stream.drop()
     expect(text('[data-test="stream-status"]')).toBe(
-      'Live updates paused (reconnecting…): this page reads the request again every 2 s.',
+      'Live updates paused, reconnecting… Meanwhile this page reads the request again every 2 s.',
     )
     // The page reads the request at once when the stream is lost: no answer, the server is away.
     await vi.waitFor(() =>

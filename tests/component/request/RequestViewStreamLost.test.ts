@@ -23,7 +23,8 @@ import {
 
 const ID = 'd'.repeat(32)
 /** A lost stream pauses live updates: the page reads the request again meanwhile, and says so. */
-const LOST = 'Live updates paused (reconnecting…): this page reads the request again every 2 s.'
+const LOST =
+  'Live updates paused, reconnecting… Meanwhile this page reads the request again every 2 s.'
 const WAITING = 'Live updates wait for the access token: they resume once it is entered.'
 /** The stream is tried again 1 s after a loss (up to a fifth more): a state is waited for. */
 const RETRIED = { timeout: 5000 }

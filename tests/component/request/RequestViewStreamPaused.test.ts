@@ -46,7 +46,7 @@ describe('request page: live updates paused while the server answers', () => {
     await vi.waitFor(
       () =>
         expect(text('[data-test="stream-status"]')).toBe(
-          'Live updates paused (reconnecting…): this page reads the request again every 2 s.',
+          'Live updates paused, reconnecting… Meanwhile this page reads the request again every 2 s.',
         ),
       POLLED,
     )
