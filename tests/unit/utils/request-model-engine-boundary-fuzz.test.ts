@@ -7,13 +7,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { emptyEntry, type HistoryEntry, type SearchedRequest } from '@/utils/history-entry'
-import type { AdminRequest } from '@contract/admin'
-import { adminPinExpiresAt, fromSearch, type RequestModel } from '@/utils/request-model'
-import { fakeEngine, T0 } from '../sandbox/support'
+import { falseClaimsAfter, scenarioOf } from './request-model-engine-support'
 
-/** How far a time stated may be from the API's: its lateness (3 s) and its whole seconds. */
-const TIME_SLACK_MS = 4_000
 /** How far this dashboard's time of its own trigger may be from the event it sent. */
 const TRIGGER_OFF_MS = 3_000
 
@@ -52,30 +47,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wrong' as const) }) },
 )
 
-const scenario = fc.record({
-  workflow: fc.integer({ min: 1, max: 7 }),
-  pinExpiry: fc.option(fc.constantFrom(60, 120, 180, 240, 300, 360, 600, 900), { nil: undefined }),
-  nextEventWait: fc.option(fc.constantFrom(60, 90, 120, 180, 300, 900), { nil: undefined }),
-  startMs: fc.integer({ min: 0, max: 999 }),
-  lookedUp: fc.boolean(),
-  steps: fc.array(step, { maxLength: 8 }),
-})
+const scenario = scenarioOf(step)
 
 describe('a live request as search shows it, at the edges of its times', () => {
   it('states only what is true of its events, PIN and attempts', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const sandbox = fakeEngine()
-        sandbox.advance(s.startMs / 1000)
-        const params: Record<string, string> = { workflow_id: String(s.workflow) }
-        if (s.pinExpiry !== undefined) params.pin_expiry = String(s.pinExpiry)
-        if (s.nextEventWait !== undefined) params.next_event_wait = String(s.nextEventWait)
-        const id = sandbox.start(params)
-        const triggeredAt: number[] = []
-        for (const action of s.steps) {
-          const record = sandbox.engine.getRequest(id)
-          if (record?.status !== 'IN PROGRESS') break
-          const now = T0 + sandbox.elapsed * 1000
+        const claims = falseClaimsAfter(s, (action, { sandbox, id, record, now, triggeredAt }) => {
           if (action.kind === 'wait') sandbox.advance(action.ms / 1000)
           else if (action.kind === 'toDue') {
             // To `ms` before the next event is due (when that is still ahead).
@@ -88,49 +66,10 @@ describe('a live request as search shows it, at the edges of its times', () => {
             const answer = sandbox.call('control', { request_id: id, cmd: 'trigger_next_event' })
             if (action.ours && answer.status === '0') triggeredAt.push(now + action.off)
           }
-        }
-        const record = sandbox.engine.getRequest(id)!
-        const truth = sandbox.engine.adminView(record)
-        const search = sandbox.call('search', { request_id: id }) as unknown as SearchedRequest
-        const entry: HistoryEntry = s.lookedUp
-          ? emptyEntry(id, 0, 'live')
-          : { ...emptyEntry(id, 0, 'live'), source: 'started', params }
-        const model = fromSearch('live', search, entry, { triggeredAt })
-
-        expect(falseClaims(model, truth)).toEqual([])
+        })
+        expect(claims).toEqual([])
       }),
       { numRuns: 1000, seed: 20261128 },
     )
   })
 })
-
-/** What the page states of a request that the engine's own view of it says is not so. */
-function falseClaims(model: RequestModel, truth: AdminRequest): string[] {
-  const wrong: string[] = []
-  model.events.forEach((event, i) => {
-    const real = truth.events[i]
-    const sentAt = real ? Date.parse(real.sent_at) : NaN
-    if (event.at !== null && !(Math.abs(event.at - sentAt) <= TIME_SLACK_MS)) {
-      wrong.push(`event ${i} at ${event.at}, sent at ${sentAt}`)
-    }
-    if (event.newPin !== null && event.newPin !== real?.new_pin) {
-      wrong.push(`event ${i} new PIN ${event.newPin}`)
-    }
-  })
-  if (
-    model.attemptsLeft !== null &&
-    truth.status === 'IN PROGRESS' &&
-    model.attemptsLeft > truth.attempts_left
-  ) {
-    wrong.push(`${model.attemptsLeft} attempts left, ${truth.attempts_left} really`)
-  }
-  const pinEnd = adminPinExpiresAt(truth)
-  if (
-    model.pinExpiresAt !== null &&
-    pinEnd !== null &&
-    Math.abs(model.pinExpiresAt - pinEnd) > TIME_SLACK_MS
-  ) {
-    wrong.push(`PIN expires at ${model.pinExpiresAt}, really ${pinEnd}`)
-  }
-  return wrong
-}
