@@ -3,9 +3,13 @@
  * updates are paused, so the page reads the request (and the sandbox clock) again at the sandbox's
  * polling interval by itself, says so, and never says the server cannot be reached. Only once its
  * reads fail does it warn that a check most likely does not reach the server.
+ *
+ * The polling interval runs on fake timers (`setInterval` only), moved by the test: a read at an
+ * interval is waited for by moving time, never by letting seconds pass, so a busy machine neither
+ * misses one nor sees none for want of time.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type VueWrapper } from '@vue/test-utils'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
 // Imported here: loaded before the tests, not in one.
@@ -17,11 +21,25 @@ import { openEntryPage, serveRequest, startedEntry, type ServedRequest } from '.
 const server = useDeskServer()
 
 const ID = '5'.repeat(32)
-/** The sandbox's polling interval is 2 s by default: a few reads are waited for. */
-const POLLED = { timeout: 8000 }
+/** The sandbox's polling interval (Settings), 2 s by default. */
+const INTERVAL_MS = 2000
+/** A limit for a page that hangs: the reads' answers are waited for, not an interval. */
+const ANSWERED = { timeout: 5000 }
 let wrapper: VueWrapper | null = null
 let served: ServedRequest
 const text = (selector: string) => wrapper!.get(selector).text().replace(/\s+/g, ' ')
+const reads = () => server.callsTo('GET', 'sandbox/__admin/requests').length
+
+/**
+ * Moves the fake clock on by one polling interval at each try until `expectation` holds: the page
+ * skips an interval while a read of its own is on its way, so it is given the next one.
+ */
+function pollUntil(expectation: () => void) {
+  return vi.waitFor(() => {
+    vi.advanceTimersByTime(INTERVAL_MS)
+    expectation()
+  }, ANSWERED)
+}
 
 beforeEach(async () => {
   localStorage.clear()
@@ -31,6 +49,7 @@ beforeEach(async () => {
   served.admin = adminRequest(ID, startedAt)
   const pinia = createPinia()
   setActivePinia(pinia)
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
   wrapper = await openEntryPage(pinia, startedEntry(ID, startedAt))
   await server.stream.open()
   await server.stream.drop()
@@ -38,6 +57,7 @@ beforeEach(async () => {
 afterEach(async () => {
   wrapper?.unmount()
   wrapper = null
+  vi.useRealTimers()
   await useRequestsStore().dispose()
 })
 
@@ -48,7 +68,7 @@ describe('request page: live updates paused while the server answers', () => {
         expect(text('[data-test="stream-status"]')).toBe(
           'Live updates paused, reconnecting… Meanwhile this page reads the request again every 2 s.',
         ),
-      POLLED,
+      ANSWERED,
     )
     expect(wrapper!.find('[data-test="pin-connection-lost"]').exists()).toBe(false)
     expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(false)
@@ -65,39 +85,38 @@ describe('request page: live updates paused while the server answers', () => {
       checks: [{ date_received: '', received_at: wrongAt, code: '0000', status: 'INVALID' }],
     }
     served.clock = { now: '', now_ms: Date.now() + 130_000, offset_ms: 130_000, next_due_at: null }
-    await vi.waitFor(
-      () => expect(text('[data-test="attempts-left"]')).toBe('2 attempts left for this PIN.'),
-      POLLED,
+    await pollUntil(() =>
+      expect(text('[data-test="attempts-left"]')).toBe('2 attempts left for this PIN.'),
     )
     // The sandbox clock moved 130 s: the next event, due 125 s after the start, is due now.
-    await vi.waitFor(
-      () => expect(text('[data-test="countdown-next"]')).toContain('due now'),
-      POLLED,
-    )
-    expect(server.callsTo('GET', 'sandbox/__admin/requests').length).toBeGreaterThan(2)
+    await pollUntil(() => expect(text('[data-test="countdown-next"]')).toContain('due now'))
+    expect(reads()).toBeGreaterThan(2)
   })
 
   it('stops reading a request that has ended (it no longer changes)', async () => {
     served.admin = { ...served.admin!, status: 'EXPIRED', finalized_at: new Date().toISOString() }
-    await vi.waitFor(() => expect(text('.summary .status')).toContain('EXPIRED'), POLLED)
-    const reads = server.callsTo('GET', 'sandbox/__admin/requests').length
-    await new Promise((resolve) => setTimeout(resolve, 4500))
-    expect(server.callsTo('GET', 'sandbox/__admin/requests')).toHaveLength(reads)
+    await pollUntil(() => expect(text('.summary .status')).toContain('EXPIRED'))
+    await flushPromises()
+    const before = reads()
+    // Five intervals pass, each with what it started settled: none reads the request again.
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(INTERVAL_MS)
+      await flushPromises()
+    }
+    expect(reads()).toBe(before)
   })
 
   it('warns that the server cannot be reached once its reads fail, and no more once they work', async () => {
     server.on('GET', 'sandbox/__admin/requests', noAnswer())
-    await vi.waitFor(
-      () => expect(wrapper!.find('[data-test="pin-connection-lost"]').exists()).toBe(true),
-      POLLED,
+    await pollUntil(() =>
+      expect(wrapper!.find('[data-test="pin-connection-lost"]').exists()).toBe(true),
     )
     expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true)
     server.on('GET', 'sandbox/__admin/requests', () =>
       Response.json({ requests: [served.admin], total: 1 }),
     )
-    await vi.waitFor(
-      () => expect(wrapper!.find('[data-test="pin-connection-lost"]').exists()).toBe(false),
-      POLLED,
+    await pollUntil(() =>
+      expect(wrapper!.find('[data-test="pin-connection-lost"]').exists()).toBe(false),
     )
     expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(false)
   })

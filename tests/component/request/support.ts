@@ -255,11 +255,16 @@ export async function refreshPage(wrapper: VueWrapper): Promise<void> {
   await settlePage(wrapper)
 }
 
-/** Enters `code`, presses Check code and waits until its answer is shown and the page settled. */
+/**
+ * Enters `code`, presses Check code and waits until its answer is shown and the page settled. The
+ * same limit as `settlePage`: on a busy machine the answer takes more than Vitest's default second.
+ */
 export async function checkCode(wrapper: VueWrapper, code: string): Promise<void> {
   await wrapper.get('#pin-code').setValue(code)
   await wrapper.get('form.pin-entry').trigger('submit')
-  await vi.waitFor(() => expect(wrapper.find('[data-test="action-outcome"]').exists()).toBe(true))
+  await vi.waitFor(() => expect(wrapper.find('[data-test="action-outcome"]').exists()).toBe(true), {
+    timeout: 5000,
+  })
   await settlePage(wrapper)
 }
 
