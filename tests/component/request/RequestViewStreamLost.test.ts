@@ -1,7 +1,7 @@
 /**
  * The request page of a sandbox request while its event stream is lost (the server went away) and
- * tried again: the page says live updates are paused and that it reads the request again meanwhile,
- * in a region there before it speaks, and stops once the stream is back.
+ * tried again: the page says live updates are paused (not that it reads the request again: it has
+ * ended, so it is not read), in a region there before it speaks, and stops once the stream is back.
  * A stream refused for want of the access token is no lost connection: the page says it waits for
  * the token. The real API layer runs (only `fetch` is replaced): the stream is the stub upstream's.
  */
@@ -22,9 +22,11 @@ import {
 } from './support'
 
 const ID = 'd'.repeat(32)
-/** A lost stream pauses live updates: the page reads the request again meanwhile, and says so. */
-const LOST =
-  'Live updates paused, reconnecting… Meanwhile this page reads the request again every 2 s.'
+/**
+ * A lost stream pauses live updates, said as the Handset says it: a request that has ended is not
+ * read again meanwhile, so the page does not say it is.
+ */
+const LOST = 'Live updates paused, reconnecting…'
 const WAITING = 'Live updates wait for the access token: they resume once it is entered.'
 /** The stream is tried again 1 s after a loss (up to a fifth more): a state is waited for. */
 const RETRIED = { timeout: 5000 }

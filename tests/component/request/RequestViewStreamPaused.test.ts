@@ -93,9 +93,10 @@ describe('request page: live updates paused while the server answers', () => {
     expect(reads()).toBeGreaterThan(2)
   })
 
-  it('stops reading a request that has ended (it no longer changes)', async () => {
+  it('stops reading a request that has ended (it no longer changes), and no longer says it does', async () => {
     served.admin = { ...served.admin!, status: 'EXPIRED', finalized_at: new Date().toISOString() }
     await pollUntil(() => expect(text('.summary .status')).toContain('EXPIRED'))
+    expect(text('[data-test="stream-status"]')).toBe('Live updates paused, reconnecting…')
     await flushPromises()
     const before = reads()
     // Five intervals pass, each with what it started settled: none reads the request again.
