@@ -12,6 +12,7 @@ import { answeredWithHttp, describeReadFailure } from '@/utils/call-failure'
 import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
 import { useSettingsStore } from '@/stores/settings'
 import { readStoredCall, toStoredCalls, type StoredCall } from '@/utils/call-log'
+import { stashedCall } from '@/utils/call-stash'
 import { batches } from '@/utils/history-lookup'
 import { shortId } from '@/utils/short-id'
 import type { HistoryChange } from '@/utils/history-sorted'
@@ -330,9 +331,13 @@ export const useRequestsStore = defineStore('requests', () => {
   // start's call arrives just before its entry); calls about ids that never enter history (a
   // look-up that found nothing) are dropped after CALL_WAIT_MS. A call that changes something
   // (check, control) is stored as it is sent (pending), so a reload before its answer does not
-  // lose it, then again with its answer.
+  // lose it, then again with its answer. A check or control not stored yet (its request not in
+  // history yet, or its write under way) is kept in this tab's session storage meanwhile (see
+  // `stashUnsaved`): a reload takes it in again, and it waits for its request once more.
 
   let waitingCalls: { record: StoredCall; at: number }[] = []
+  /** Calls being written now (out of `waitingCalls`, not stored yet). */
+  let writingCalls: StoredCall[] = []
   let callWrite: Promise<void> | null = null
   let callsDirty = false
 
@@ -352,18 +357,50 @@ export const useRequestsStore = defineStore('requests', () => {
     const now = Date.now()
     const due: StoredCall[] = []
     const keep: typeof waitingCalls = []
+    let actionsLeft = false
     for (const item of waitingCalls) {
       if (byKey.has(item.record.request_id)) due.push(item.record)
       else if (now - item.at < CALL_WAIT_MS) keep.push(item)
+      else if (item.record.kind === 'action') actionsLeft = true
     }
     waitingCalls = keep
-    if (due.length === 0) return
+    if (due.length === 0) {
+      // A check or control given up on leaves the session storage too.
+      if (actionsLeft) stashUnsaved()
+      return
+    }
+    writingCalls = due
     try {
       await db.addCalls(due)
       broadcast({ type: 'calls', records: due })
     } catch (cause) {
       keepUnsaved([], due, cause)
+    } finally {
+      writingCalls = []
+      if (actionsLeft || due.some(isAction)) stashUnsaved()
     }
+  }
+
+  function isAction(record: StoredCall): boolean {
+    return record.kind === 'action'
+  }
+
+  /**
+   * The calls that change something (a check, a control) not stored yet because their request is
+   * not in history yet or they are being written: a reload must not lose them either.
+   */
+  function actionsNotStored(): StoredCall[] {
+    return [...waitingCalls.map((w) => w.record), ...writingCalls].filter(isAction)
+  }
+
+  /**
+   * The calls of `requestId` this tab holds and has not stored (yet): waiting for their request,
+   * being written, or refused by storage. Their copies are the newest.
+   */
+  function heldCalls(requestId: string): StoredCall[] {
+    return [...waitingCalls.map((w) => w.record), ...writingCalls, ...unsavedCalls].filter(
+      (record) => record.request_id === requestId,
+    )
   }
 
   // -------------------------------------------------------------------------------------------
@@ -397,23 +434,61 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /**
    * Keeps what is not saved in this tab's session storage (a reload takes it in again), or drops
-   * it there once everything is saved.
+   * it there once everything is saved: the entries and calls storage refused, and the checks and
+   * controls not stored yet (`actionsNotStored`). Written as it changes, as a call is sent and
+   * again as its answer comes: the page may go at any moment. A call that failed without an answer
+   * is kept as sent, its answer unknown (see utils/call-stash): the page going cuts off the calls
+   * still out, and that failure is no answer to keep.
    */
   function stashUnsaved(): void {
     try {
       const session = globalThis.sessionStorage
       if (!session) return
-      if (unsaved.value.size === 0 && unsavedCalls.length === 0) {
+      const waiting = actionsNotStored().map(stashedCall)
+      // What the last load left here and this one has not taken in yet stays until it has.
+      const carried = stashed ?? { entries: [], calls: [] }
+      const entries = [...carried.entries, ...unsaved.value.values()]
+      const calls = [...carried.calls, ...unsavedCalls.map(stashedCall)]
+      if (entries.length === 0 && calls.length === 0 && waiting.length === 0) {
         session.removeItem(sessionKey)
       } else {
-        session.setItem(
-          sessionKey,
-          JSON.stringify({ entries: [...unsaved.value.values()], calls: unsavedCalls }),
-        )
+        session.setItem(sessionKey, JSON.stringify({ entries, calls, waiting }))
       }
     } catch {
       // Session storage full or disabled too: the notice and the question on leaving remain.
     }
+  }
+
+  /** What the last load of this tab left in its session storage, until `restoreStashed`. */
+  let stashed: { entries: unknown[]; calls: unknown[] } | null = null
+
+  /**
+   * Reads what the last load of this tab left in its session storage (see `stashUnsaved`). The
+   * checks and controls that were not stored yet wait for their request again at once (a request
+   * page lists them as soon as it opens); the rest is taken in once history is read
+   * (`restoreStashed`).
+   */
+  function readStash(): void {
+    let raw: { entries?: unknown; calls?: unknown; waiting?: unknown } | null
+    try {
+      raw = JSON.parse(globalThis.sessionStorage?.getItem(sessionKey) ?? 'null') as {
+        entries?: unknown
+        calls?: unknown
+        waiting?: unknown
+      } | null
+    } catch {
+      return
+    }
+    if (typeof raw !== 'object' || raw === null) return
+    const list = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : [])
+    stashed = { entries: list(raw.entries), calls: list(raw.calls) }
+    const at = Date.now()
+    for (const record of list(raw.waiting).map(readStoredCall)) {
+      if (record && !waitingCalls.some((w) => w.record.key === record.key)) {
+        waitingCalls.push({ record, at })
+      }
+    }
+    if (waitingCalls.length > 0) scheduleCallWrite()
   }
 
   /**
@@ -421,23 +496,19 @@ export const useRequestsStore = defineStore('requests', () => {
    * (newer wins), kept as unsaved, and tried again at once.
    */
   function restoreStashed(): void {
-    let stashed: { entries?: unknown; calls?: unknown } | null
-    try {
-      stashed = JSON.parse(globalThis.sessionStorage?.getItem(sessionKey) ?? 'null') as {
-        entries?: unknown
-        calls?: unknown
-      } | null
-    } catch {
-      return
-    }
-    if (typeof stashed !== 'object' || stashed === null) return
-    const entries = (Array.isArray(stashed.entries) ? (stashed.entries as unknown[]) : [])
+    const carried = stashed
+    stashed = null
+    if (carried === null) return
+    const entries = carried.entries
       .map(readEntry)
       .flatMap((read) => ('entry' in read ? [read.entry] : []))
-    const calls = (Array.isArray(stashed.calls) ? (stashed.calls as unknown[]) : [])
+    const calls = carried.calls
       .map(readStoredCall)
       .filter((call): call is StoredCall => call !== null)
-    if (entries.length === 0 && calls.length === 0) return
+    if (entries.length === 0 && calls.length === 0) {
+      stashUnsaved()
+      return
+    }
     absorb(entries, false)
     keepUnsaved(
       entries.map((entry) => byKey.get(entry.request_id) ?? entry),
@@ -449,7 +520,8 @@ export const useRequestsStore = defineStore('requests', () => {
 
   /** Asks before the page goes while something is not saved (closing the tab would lose it). */
   function onBeforeUnload(event: BeforeUnloadEvent): void {
-    if (unsaved.value.size === 0 && unsavedCalls.length === 0) return
+    if (unsaved.value.size === 0 && unsavedCalls.length === 0 && actionsNotStored().length === 0)
+      return
     event.preventDefault()
     // Older browsers ask only when a value is set.
     event.returnValue = true
@@ -546,6 +618,8 @@ export const useRequestsStore = defineStore('requests', () => {
     const keys = new Set(records.map((r) => r.key))
     waitingCalls = waitingCalls.filter((w) => !keys.has(w.record.key))
     for (const record of records) waitingCalls.push({ record, at })
+    // A check or control: kept across a reload from now until it is stored.
+    if (records.some(isAction)) stashUnsaved()
     scheduleCallWrite()
   }
 
@@ -572,8 +646,11 @@ export const useRequestsStore = defineStore('requests', () => {
    */
   async function loadCalls(requestId: string): Promise<ApiCall[]> {
     await opened
-    const records = await db.loadCalls(requestId)
-    return records.map((r) => r.call).sort((a, b) => a.startedAt - b.startedAt)
+    const byCallKey = new Map<string, StoredCall>()
+    for (const record of await db.loadCalls(requestId)) byCallKey.set(record.key, record)
+    // Not stored yet (e.g. a check sent before a reload whose request is not in history yet).
+    for (const record of heldCalls(requestId)) byCallKey.set(record.key, record)
+    return [...byCallKey.values()].map((r) => r.call).sort((a, b) => a.startedAt - b.startedAt)
   }
 
   /** Calls `listener` with call records another tab stored. */
@@ -636,6 +713,8 @@ export const useRequestsStore = defineStore('requests', () => {
   const opened = new Promise<void>((resolve) => (markOpened = resolve))
   /** Resolves once stored history is loaded (every action waits for it). */
   const ready: Promise<void> = init()
+  // The checks and controls a reload cut off before they were stored: waiting for their request.
+  readStash()
 
   /** The entry with this request_id (reactive: re-read when history changes). */
   function byId(id: string): HistoryEntry | undefined {
@@ -867,6 +946,7 @@ export const useRequestsStore = defineStore('requests', () => {
     await db.remove([id])
     waitingCalls = waitingCalls.filter((w) => w.record.request_id !== id)
     forgetUnsaved((entryId) => entryId === id)
+    stashUnsaved()
     byKey.delete(id)
     publish()
     broadcast({ type: 'remove', ids: [id] })
@@ -878,6 +958,7 @@ export const useRequestsStore = defineStore('requests', () => {
     await db.clear()
     waitingCalls = []
     forgetUnsaved(() => true)
+    stashUnsaved()
     byKey.clear()
     damaged.value = []
     publish()
