@@ -8,7 +8,8 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { newPage, useBrowser, type OpenPage } from './support'
 
-const app = useBrowser()
+// One page for the file: every test opens the form anew (its draft emptied before, see useBrowser).
+const app = useBrowser({ pagePerFile: true })
 
 let touchPage: OpenPage | null = null
 afterEach(async () => {

@@ -127,7 +127,7 @@ export async function saveArtifacts(open: OpenPage, ctx: TestContext): Promise<s
 }
 
 export interface BrowserFixture {
-  /** The page of the current test (a new context per test). */
+  /** The page of the current test (a new context per test, or the file's with `pagePerFile`). */
   readonly page: Page
   /** The current page's console lines so far. */
   readonly console: string[]
@@ -142,6 +142,13 @@ export interface BrowserFixture {
  * context and page per test, and on failure a screenshot + console log in tests/e2e/.artifacts/. Page and
  * browser are closed whether the test passes or fails.
  *
+ * `pagePerFile: true` opens one context and page for the whole file instead: a test's first
+ * `page.goto` then reuses what the browser already holds of the app (its modules, parsed and
+ * compiled), about half the browser's work of a page load in a new context. Before each test the
+ * page's session and local storage are emptied (the app's drafts and settings; history in IndexedDB
+ * is kept): only for tests that open their page themselves (`page.goto`) and rely on nothing else
+ * a new browser would not have. Its console lines and page errors are those of the whole file.
+ *
  * ```ts
  * const app = useBrowser()
  * test('history', async () => {
@@ -150,25 +157,48 @@ export interface BrowserFixture {
  * ```
  */
 export function useBrowser(
-  options: { baseURL?: () => string; contextOptions?: BrowserContextOptions } = {},
+  options: {
+    baseURL?: () => string
+    contextOptions?: BrowserContextOptions
+    pagePerFile?: boolean
+  } = {},
 ): BrowserFixture {
   let browser: Browser | undefined
   let open: OpenPage | undefined
+  const openPage = () => {
+    if (!browser) throw new Error('the browser did not start')
+    return newPage(browser, options.baseURL ? options.baseURL() : baseURL(), options.contextOptions)
+  }
 
   beforeAll(async () => {
     browser = await connectBrowser()
   })
   beforeEach(async () => {
-    if (!browser) throw new Error('the browser did not start')
-    open = await newPage(
-      browser,
-      options.baseURL ? options.baseURL() : baseURL(),
-      options.contextOptions,
-    )
+    // The file's page is opened for its first test, once the file's own hooks have run (its server
+    // may be started in one).
+    if (!options.pagePerFile || !open) {
+      open = await openPage()
+      return
+    }
+    // What the app keeps for the tab and the browser goes; the test's own page load starts over.
+    // A page whose storage cannot be reached (an error page, say) gives way to a new one.
+    const cleared = await open.page
+      .evaluate(() => {
+        sessionStorage.clear()
+        localStorage.clear()
+      })
+      .then(
+        () => true,
+        () => false,
+      )
+    if (!cleared) {
+      await open.close()
+      open = await openPage()
+    }
   })
   afterEach(async (ctx) => {
     const current = open
-    open = undefined
+    if (!options.pagePerFile) open = undefined
     if (!current) return
     try {
       // A page the test never opened (it drove another one) has nothing to show.
@@ -177,10 +207,12 @@ export function useBrowser(
         console.error(`e2e failure artifacts:\n  ${paths.join('\n  ')}`)
       }
     } finally {
-      await current.close()
+      if (!options.pagePerFile) await current.close()
     }
   })
   afterAll(async () => {
+    await open?.close()
+    open = undefined
     await browser?.close()
     browser = undefined
   })
