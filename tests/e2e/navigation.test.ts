@@ -29,7 +29,8 @@ const deepLinks = [
 /** Waits for the page's visible h1 to match, then returns every h1 text in the main region. */
 async function headingOf(page: Page, name: string | RegExp): Promise<string[]> {
   const heading = page.locator('main').getByRole('heading', { level: 1, name })
-  await heading.waitFor({ state: 'visible', timeout: 15_000 })
+  // Playwright's own limit (30 s): a page load on a busy machine may take more than a few seconds.
+  await heading.waitFor({ state: 'visible' })
   return page.locator('main h1').allInnerTexts()
 }
 
@@ -47,8 +48,9 @@ async function expectDeepLinkLoads(page: Page, origin: string, link: (typeof dee
   expect(new URL(page.url()).pathname).toBe(link.path)
 }
 
+// One page per server: every test loads its page itself (a full page load, as a new tab's).
 describe('dev server', () => {
-  const app = useBrowser()
+  const app = useBrowser({ pagePerFile: true })
 
   test('the main navigation reaches every page and each shows its heading', async () => {
     const { page } = app
@@ -82,7 +84,7 @@ describe('dev server', () => {
 
 describe('production server (npm run serve)', () => {
   let server: RunningServer | undefined
-  const app = useBrowser({ baseURL: () => server?.url ?? '' })
+  const app = useBrowser({ baseURL: () => server?.url ?? '', pagePerFile: true })
 
   // The build may be made here (and by a file running beside this one): the build's own limit.
   beforeAll(async () => {
