@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'vitest'
 import { baseURL, useBrowser } from './support'
 
-const app = useBrowser()
+// One page for the file: each test loads the form itself.
+const app = useBrowser({ pagePerFile: true })
 
 async function sandboxRequestsFor(digits: string): Promise<unknown[]> {
   const response = await fetch(`${baseURL()}/api/sandbox/__admin/requests?number=${digits}`)

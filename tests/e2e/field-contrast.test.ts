@@ -6,7 +6,8 @@
 import { describe, expect, test } from 'vitest'
 import { useBrowser } from './support'
 
-const app = useBrowser()
+// One page for the file: each test loads its pages itself.
+const app = useBrowser({ pagePerFile: true })
 
 /** Pages with fields, on the page background and in cards. */
 const PAGES = ['/', '/lookup', '/controls', '/settings']

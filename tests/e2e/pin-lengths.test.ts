@@ -13,7 +13,8 @@ import {
   waitForStatus,
 } from './support'
 
-const app = useBrowser()
+// One page for the file: each test starts its verification from the form, loaded anew.
+const app = useBrowser({ pagePerFile: true })
 let testNumber: string | null = null
 
 /** Gives `digits` a fixed PIN (the sandbox admin API, as Sandbox controls does). */
