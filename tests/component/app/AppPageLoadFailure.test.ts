@@ -1,5 +1,5 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { listAccounts } from '@/api/sandbox'
 import AppPageLoadFailure from '@/components/app/AppPageLoadFailure.vue'
@@ -9,6 +9,7 @@ import {
   type PageLoadFailure,
 } from '@/router/chunk-reload'
 import { json, useDeskServer } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -140,7 +141,7 @@ describe('AppPageLoadFailure', () => {
     expect(loaded).toEqual([])
     server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
     await listAccounts()
-    await vi.waitFor(() => expect(loaded).toEqual(['/handset']))
+    await eventually(() => expect(loaded).toEqual(['/handset']))
     wrapper.unmount()
   })
 
@@ -174,7 +175,7 @@ describe('AppPageLoadFailure', () => {
     // A call of the page still shown (the user checking a code, say) is answered.
     server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
     await listAccounts()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(alert().get('[data-test="page-load-failure-back"]').text()).toBe(
         'The server answers again: Reload opens the page.',
       ),

@@ -9,6 +9,7 @@ import { configureClient, getAccessToken, setAccessToken, TOKEN_HEADER } from '@
 import { useEnvironmentsStore } from '@/stores/environments'
 import { useSettingsStore } from '@/stores/settings'
 import { appRoutes } from './support'
+import { eventually } from '../support/eventually'
 
 const SETTINGS_KEY = 'verify-desk:settings'
 const TOKEN = 's3cret'
@@ -104,7 +105,7 @@ describe('the prompt and the page under it', () => {
     expect(pageMounts).toBe(1)
     storedByAnotherTab(SETTINGS_KEY, JSON.stringify({ accessToken: TOKEN }))
     await flushPromises()
-    await vi.waitFor(() => expect(w.find('#access-token').exists()).toBe(false))
+    await eventually(() => expect(w.find('#access-token').exists()).toBe(false))
     expect(shownH1s()).toEqual(['New verification'])
   })
 })
@@ -118,7 +119,7 @@ describe('the access token entered in another tab', () => {
 
     storedByAnotherTab(SETTINGS_KEY, JSON.stringify({ accessToken: TOKEN }))
     await flushPromises()
-    await vi.waitFor(() => expect(environments.loaded).toBe(true))
+    await eventually(() => expect(environments.loaded).toBe(true))
 
     expect(w.find('#access-token').exists()).toBe(false)
     expect(getAccessToken()).toBe(TOKEN)
@@ -146,8 +147,8 @@ describe('the access token entered in another tab', () => {
     const w = await mountApp()
     storedByAnotherTab(SETTINGS_KEY, JSON.stringify({ accessToken: 'stale' }))
     await flushPromises()
-    await vi.waitFor(() => expect(sentTokens.at(-1)).toBe('stale'))
-    await vi.waitFor(() =>
+    await eventually(() => expect(sentTokens.at(-1)).toBe('stale'))
+    await eventually(() =>
       expect(w.find('form[aria-labelledby="token-title"]').text()).toContain(
         'The token in use was refused',
       ),

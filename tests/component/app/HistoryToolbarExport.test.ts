@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { chooseFile, importReport, mountHistoryToolbar } from '../history/support'
+import { eventually } from '../support/eventually'
 
 async function setup() {
   const { wrapper, history } = await mountHistoryToolbar()
@@ -18,7 +19,7 @@ describe('HistoryToolbar export', () => {
     expect(button(/CSV/).text()).toBe('Preparing CSV…')
     expect(created).not.toHaveBeenCalled()
     finish('request_id\r\n')
-    await vi.waitFor(() => expect(click).toHaveBeenCalledTimes(1))
+    await eventually(() => expect(click).toHaveBeenCalledTimes(1))
     await wrapper.vm.$nextTick()
     expect(button(/CSV/).text()).toBe('Export 1 as CSV')
     vi.restoreAllMocks()
@@ -38,7 +39,7 @@ describe('HistoryToolbar export', () => {
     const { wrapper, history, button } = await setup()
     vi.spyOn(history, 'exportCsv').mockRejectedValue(new RangeError('Invalid time value'))
     await button(/Export 1 as CSV/).trigger('click')
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(wrapper.get('[role="alert"]').text()).toBe(
         'Export CSV failed, no file was made: Invalid time value',
       ),
@@ -52,7 +53,7 @@ describe('HistoryToolbar import and retention', () => {
     const { wrapper, history } = await setup()
     vi.spyOn(history, 'importJson').mockResolvedValue(importReport({ added: 2, tooOld: 5 }))
     await chooseFile(wrapper, '[]', 'old.json')
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(wrapper.get('[data-test="import-too-old"]').text()).toBe(
         '5 finished entries were not imported: older than your 30-day history retention, which ' +
           'would remove them at once. To keep them, change the retention in Settings, then ' +

@@ -8,6 +8,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { deferred } from '../../support/deferred'
 import { entry, freshHistoryEnvironment } from '../../unit/stores/history-support'
 import { heldUntil, json, noAnswer, useDeskServer } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 const MESSAGES = 'sandbox/__admin/messages'
@@ -238,7 +239,7 @@ describe('HandsetView', () => {
     await server.stream.push('request', request({}))
     const add = wrapper.get('button[aria-label="Add to history: request to +447700900002"]')
     await add.trigger('click')
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(useRequestsStore().byId(ID_B)).toMatchObject({
         request_id: ID_B,
         environment: 'sandbox',
@@ -294,7 +295,7 @@ describe('HandsetView', () => {
     const { wrapper } = await mountView()
     const connection = wrapper.get('.handset-view__connection')
     await server.stream.refuse()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(connection.text()).toBe(
         'Live updates wait for the access token: they resume once it is entered.',
       ),
@@ -306,16 +307,16 @@ describe('HandsetView', () => {
     const { wrapper } = await mountView()
     const connection = wrapper.get('.handset-view__connection')
     await server.stream.open()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(connection.text()).toBe('Live: new messages appear as they are sent.'),
     )
     await server.stream.drop()
-    await vi.waitFor(() => expect(connection.text()).toBe('Live updates paused, reconnecting…'))
+    await eventually(() => expect(connection.text()).toBe('Live updates paused, reconnecting…'))
   })
 
   it('closes the stream when the page is left', async () => {
     const { wrapper } = await mountView()
-    await vi.waitFor(() => expect(server.stream.active).toBe(1), { timeout: 5000 })
+    await eventually(() => expect(server.stream.active).toBe(1))
     wrapper.unmount()
     await flushPromises()
     expect(server.stream.active).toBe(0)

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent, h } from 'vue'
@@ -6,6 +6,7 @@ import { RouterView, createMemoryHistory, createRouter } from 'vue-router'
 import HistoryView from '@/views/HistoryView.vue'
 import { useRequestsStore } from '@/stores/requests'
 import { entry, freshHistoryEnvironment } from '../../unit/stores/history-support'
+import { eventually } from '../support/eventually'
 
 let wrapper: VueWrapper | null = null
 
@@ -66,7 +67,7 @@ describe('leaving History right after typing a search', () => {
 
     router.back()
     await flushPromises()
-    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/history?q=abcd'))
+    await eventually(() => expect(router.currentRoute.value.fullPath).toBe('/history?q=abcd'))
     expect((w.find('input[type="search"]').element as HTMLInputElement).value).toBe('abcd')
   })
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { HistoryImportError } from '@/stores/requests'
 import { chooseFile, importReport, mountHistoryToolbar } from './support'
+import { eventually } from '../support/eventually'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -10,7 +11,7 @@ describe('HistoryToolbar: import problems', () => {
     const problems = Array.from({ length: 1234 }, (_, i) => `entry ${i + 1}: status must be …`)
     vi.spyOn(history, 'importJson').mockRejectedValue(new HistoryImportError(problems))
     await chooseFile(wrapper)
-    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
     const alert = wrapper.get('[role="alert"]')
     expect(alert.findAll('li')).toHaveLength(50)
     expect(alert.findAll('li').at(-1)!.text()).toBe('entry 50: status must be …')
@@ -25,7 +26,7 @@ describe('HistoryToolbar: import problems', () => {
       new HistoryImportError(Array.from({ length: 50 }, (_, i) => `entry ${i + 1}: bad`)),
     )
     await chooseFile(wrapper)
-    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
     expect(wrapper.findAll('[role="alert"] li')).toHaveLength(50)
     expect(wrapper.find('[data-testid="import-more-problems"]').exists()).toBe(false)
   })
@@ -42,7 +43,7 @@ describe('HistoryToolbar: CSV export', () => {
       .findAll('button')
       .find((b) => b.text() === 'Export 1 as CSV')!
       .trigger('click')
-    await vi.waitFor(() => expect(created).toHaveBeenCalledTimes(1))
+    await eventually(() => expect(created).toHaveBeenCalledTimes(1))
     const blob = created.mock.calls[0]![0] as Blob
     expect(blob.type).toBe('text/csv;charset=utf-8')
     const bytes = new Uint8Array(await blob.arrayBuffer())
@@ -58,12 +59,12 @@ describe('HistoryToolbar: what it says is about the last action', () => {
     vi.spyOn(history, 'clear').mockResolvedValue()
     const button = (name: string) => wrapper.findAll('button').find((b) => b.text() === name)!
     await chooseFile(wrapper)
-    await vi.waitFor(() => expect(wrapper.text()).toContain('Imported: 16 added'))
+    await eventually(() => expect(wrapper.text()).toContain('Imported: 16 added'))
 
     await button('Clear all…').trigger('click')
     expect(wrapper.text()).not.toContain('Imported:')
     await button('Delete all').trigger('click')
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(wrapper.get('[data-testid="history-cleared"]').text()).toBe(
         'Deleted all 1 entry from history.',
       ),
@@ -73,7 +74,7 @@ describe('HistoryToolbar: what it says is about the last action', () => {
     // A failed import's alert goes too when an export starts.
     vi.spyOn(history, 'importJson').mockRejectedValue(new HistoryImportError(['entry 1: bad']))
     await chooseFile(wrapper)
-    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
     vi.spyOn(history, 'exportCsv').mockResolvedValue('request_id\r\n')
     vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:x')
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})

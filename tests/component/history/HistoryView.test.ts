@@ -11,6 +11,7 @@ import { useSettingsStore } from '@/stores/settings'
 import { statusInfo } from '@contract/status'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
 import { useDeskServer } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 // No call is answered: one would fail the test.
 useDeskServer()
@@ -102,7 +103,7 @@ describe('history view filters', () => {
     await w.find('input[type="search"]').setValue('ACME')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(1), requestId(3)])
-    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({ q: 'ACME' }))
+    await eventually(() => expect(router.currentRoute.value.query).toEqual({ q: 'ACME' }))
     expect(w.find('[data-testid="history-summary"]').text()).toBe('2 of 4 requests match')
 
     // Typing on narrows the previous matches; deleting widens again.
@@ -148,7 +149,7 @@ describe('history view filters', () => {
     await w.find('select#history-status').setValue('FAILED')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(4)])
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(router.currentRoute.value.query).toEqual({ env: 'live', status: 'FAILED' }),
     )
   })
@@ -185,7 +186,7 @@ describe('history view filters', () => {
     expect((w.find('#history-from').element as HTMLInputElement).value).toBe('')
     expect((w.find('#history-to').element as HTMLInputElement).value).toBe('')
     expect(w.find('[data-testid="history-summary"]').text()).toBe('2 of 4 requests match')
-    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({ env: 'live' }))
+    await eventually(() => expect(router.currentRoute.value.query).toEqual({ env: 'live' }))
   })
 
   it('sorts by status with requests in progress first', async () => {
@@ -193,7 +194,7 @@ describe('history view filters', () => {
     await w.find('select#history-sort').setValue('status')
     await flushPromises()
     expect(shownIds(w)).toEqual([requestId(2), requestId(1), requestId(4), requestId(3)])
-    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({ sort: 'status' }))
+    await eventually(() => expect(router.currentRoute.value.query).toEqual({ sort: 'status' }))
   })
 
   it('says when nothing matches and clears the filters on request', async () => {
@@ -204,7 +205,7 @@ describe('history view filters', () => {
     await w.find('[data-testid="history-no-match"] button').trigger('click')
     await flushPromises()
     expect(shownIds(w)).toHaveLength(4)
-    await vi.waitFor(() => expect(router.currentRoute.value.query).toEqual({}))
+    await eventually(() => expect(router.currentRoute.value.query).toEqual({}))
   })
 
   it('explains what to do when history is empty', async () => {
@@ -245,7 +246,7 @@ describe('history view filters', () => {
         .findAll('button')
         .find((b) => b.text() === name)!
         .trigger('click')
-      await vi.waitFor(() => expect(files).toHaveLength(before + 1))
+      await eventually(() => expect(files).toHaveLength(before + 1))
       return files.at(-1)!.text()
     }
 
@@ -305,7 +306,7 @@ describe('history view filters', () => {
     const { wrapper: w, history } = await mountAt('/history')
     expect(w.find('#history-toolbar-why').exists()).toBe(false)
     await w.find(`button[aria-label*="${requestId(2)}"]`).trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(shownIds(w)).toEqual([requestId(1), requestId(3), requestId(4)])
     })
@@ -364,7 +365,7 @@ describe('history view filters', () => {
     expect(before.calls).toHaveLength(2)
 
     await w.find(`button[aria-label*="${requestId(2)}"]`).trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(shownIds(w)).toEqual([requestId(1), requestId(3), requestId(4)])
     })
@@ -374,7 +375,7 @@ describe('history view filters', () => {
     expect(notice.element.closest('[role="status"]')).not.toBeNull()
 
     await notice.get('button').trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(shownIds(w)).toEqual([requestId(1), requestId(2), requestId(3), requestId(4)])
     })
@@ -391,12 +392,12 @@ describe('history view filters', () => {
     try {
       // Entry 4 is FAILED (finished) and ten days old.
       await w.get(`button[aria-label*="${requestId(4)}"]`).trigger('click')
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         await flushPromises()
         expect(w.find('[data-testid="history-undo"]').exists()).toBe(true)
       })
       await w.get('[data-testid="history-undo"] button').trigger('click')
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         await flushPromises()
         expect(history.byId(requestId(4))).toEqual(seedEntries[3])
       })
@@ -412,13 +413,13 @@ describe('history view filters', () => {
     const del = w.get(`button[aria-label*="${requestId(2)}"]`)
     ;(del.element as HTMLButtonElement).focus()
     await del.trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(3)}`)
     })
     // The last row: the focus goes to the one before it.
     await w.get(`button[aria-label*="${requestId(4)}"]`).trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(3)}`)
     })
@@ -428,7 +429,7 @@ describe('history view filters', () => {
     const { wrapper: w } = await mountAt('/history?q=Zeta')
     expect(shownIds(w)).toEqual([requestId(2)])
     await w.get(`button[aria-label*="${requestId(2)}"]`).trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(w.find('[data-testid="history-no-match"]').exists()).toBe(true)
       expect(document.activeElement?.textContent).toContain('Undo')
@@ -440,7 +441,7 @@ describe('history view filters', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
       await w.get(`button[aria-label*="${requestId(1)}"]`).trigger('click')
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         await flushPromises()
         expect(w.find('[data-testid="history-undo"]').exists()).toBe(true)
       })
@@ -453,7 +454,7 @@ describe('history view filters', () => {
       expect(notice.get('button').attributes('aria-keyshortcuts')).toBe('Control+Z Meta+Z')
       // The next delete replaces the offer.
       await w.get(`button[aria-label*="${requestId(2)}"]`).trigger('click')
-      await vi.waitFor(async () => {
+      await eventually(async () => {
         await flushPromises()
         expect(w.get('[data-testid="history-undo"]').text()).toContain('Deleted +447700900222')
       })
@@ -467,14 +468,14 @@ describe('history view filters', () => {
     const del = w.get(`button[aria-label*="${requestId(2)}"]`)
     ;(del.element as HTMLButtonElement).focus()
     await del.trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(3)}`)
     })
     document.activeElement!.dispatchEvent(
       new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }),
     )
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(shownIds(w)).toEqual([requestId(1), requestId(2), requestId(3), requestId(4)])
       expect(document.activeElement?.getAttribute('href')).toBe(`/requests/${requestId(2)}`)
@@ -486,7 +487,7 @@ describe('history view filters', () => {
   it('leaves Ctrl+Z in the search field to the field (it undoes the typing there)', async () => {
     const { wrapper: w } = await mountAt('/history')
     await w.get(`button[aria-label*="${requestId(2)}"]`).trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(w.find('[data-testid="history-undo"]').exists()).toBe(true)
     })
@@ -531,7 +532,7 @@ describe('history view filters', () => {
 
     await w.find('button.danger').trigger('click')
     await w.find('[data-testid="clear-confirm"] button.danger').trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(w.find('[data-testid="history-empty"]').exists()).toBe(true)
     })
@@ -589,7 +590,7 @@ describe('history view filters', () => {
       .trigger('click')
     await flushPromises()
     await w.get('[data-testid="clear-confirm"] button.danger').trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(document.activeElement?.textContent?.trim()).toBe(
         'Deleted all 4 entries from history.',
@@ -607,7 +608,7 @@ describe('history view filters', () => {
         configurable: true,
       })
       await input.trigger('change')
-      await vi.waitFor(() => expect(w.text()).not.toContain('Importing…'))
+      await eventually(() => expect(w.text()).not.toContain('Importing…'))
       await flushPromises()
     }
 
@@ -728,7 +729,7 @@ describe('history view: what could not be saved', () => {
       throw new DOMException('The database connection is closing.', 'InvalidStateError')
     })
     await w.get(`button[aria-label*="${requestId(2)}"]`).trigger('click')
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(w.get('.history-view > .error[role="alert"]').text()).toContain(
         `Could not delete ${requestId(2)}`,

@@ -3,7 +3,7 @@
  * and no search answer does (its brand, a PSD2 payee and amount), as one opened from the
  * dashboard: read once per ten ids found, never once per id.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -27,6 +27,7 @@ import {
   type DeskCall,
 } from '../support/desk-server'
 import type { AdminRequest } from '@contract/admin'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 const READ_PATH = 'sandbox/__admin/requests'
@@ -86,14 +87,11 @@ async function lookUp(ids: string[], environment: 'sandbox' | 'live' = 'sandbox'
   await wrapper.get('#lookup-ids').setValue(ids.join(' '))
   await wrapper.get('form').trigger('submit')
   // The search and the sandbox reads go through the real API layer: the first look-up of the file
-  // also loads its modules, so it is given more than vi.waitFor's default second.
-  await vi.waitFor(
-    async () => {
-      await flushPromises()
-      expect(wrapper!.get('[data-testid="lookup-outcome"]').text()).toMatch(/found/)
-    },
-    { timeout: 5000 },
-  )
+  // also loads its modules.
+  await eventually(async () => {
+    await flushPromises()
+    expect(wrapper!.get('[data-testid="lookup-outcome"]').text()).toMatch(/found/)
+  })
   return wrapper
 }
 

@@ -20,6 +20,7 @@ import {
   searchPath,
   useDeskServer,
 } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 const searches = () => server.callsTo('GET', searchPath())
@@ -164,7 +165,7 @@ describe('look up view', () => {
     expect(searches()).toHaveLength(1)
 
     answer.resolve(json(found(requestId(1))))
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await flushPromises()
       expect(document.activeElement?.getAttribute('data-testid')).toBe('lookup-outcome')
     })
@@ -192,7 +193,7 @@ describe('look up view', () => {
     await w.find('textarea').setValue(`${requestId(1)} ${requestId(2)}`)
     await w.find('form').trigger('submit')
     await flushPromises()
-    await vi.waitFor(() => expect(w.find('[data-testid="lookup-not-found"]').exists()).toBe(true))
+    await eventually(() => expect(w.find('[data-testid="lookup-not-found"]').exists()).toBe(true))
     expect(searches().map((c) => c.query)).toEqual([{ request_ids: [requestId(1), requestId(2)] }])
     expect(w.find('[data-testid="lookup-found"] a').attributes('href')).toBe(
       `/requests/${requestId(1)}`,
@@ -216,7 +217,7 @@ describe('look up view', () => {
     await w.find('textarea').setValue(ids.join(' '))
     await w.find('form').trigger('submit')
     await flushPromises()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(w.find('[data-testid="lookup-failed-batch"]').exists()).toBe(true),
     )
     const failed = w.get('[data-testid="lookup-failed-batch"]')
@@ -245,7 +246,7 @@ describe('look up view', () => {
     await w.find('textarea').setValue(requestId(1))
     await w.find('form').trigger('submit')
     await flushPromises()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(w.find('[data-testid="lookup-failed-batch"]').exists()).toBe(true),
     )
     const failed = w.get('[data-testid="lookup-failed-batch"]')
@@ -278,7 +279,7 @@ describe('look up view', () => {
     await w.find('textarea').setValue(ids.join(' '))
     await w.find('form').trigger('submit')
     await flushPromises()
-    await vi.waitFor(() => expect(w.findAll('[data-testid="lookup-failed-next"]')).toHaveLength(2))
+    await eventually(() => expect(w.findAll('[data-testid="lookup-failed-next"]')).toHaveLength(2))
     expect(w.findAll('[data-testid="lookup-failed-next"]').map((p) => p.text())).toEqual([
       'Next: Wait 3 s, then try again.',
       'Next: Wait a second and send it again.',

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
@@ -7,6 +7,7 @@ import SettingsStatusHistory from '@/components/settings/SettingsStatusHistory.v
 import { useSettingsStore } from '@/stores/settings'
 import { freshSettingsPage, valueOf } from './support'
 import { useDeskServer } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 // No call is answered: one would fail the test.
 useDeskServer()
@@ -55,7 +56,7 @@ describe('Settings edits not saved yet', () => {
     expect(after.get('[data-test="status-history-unsaved"]').text()).toBe('Not saved yet.')
     await after.get('#poll-sandbox').setValue('7.0')
     await after.get('form').trigger('submit')
-    await vi.waitFor(() => expect(after.text()).toContain('Saved.'))
+    await eventually(() => expect(after.text()).toContain('Saved.'))
     expect(useSettingsStore().pollSandboxSeconds).toBe(7)
     expect(valueOf(after, '#poll-sandbox')).toBe('7')
     expect(after.find('[data-test="status-history-unsaved"]').exists()).toBe(false)

@@ -5,12 +5,13 @@
  * server that answered with an error is not asked again unasked.
  */
 import 'fake-indexeddb/auto'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import SettingsEnvironments from '@/components/settings/SettingsEnvironments.vue'
 import { listAccounts } from '@/api/sandbox'
 import { errorAnswer, json, noAnswer, useDeskServer } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -41,7 +42,7 @@ async function mountWhileDown() {
   // No answer to the first ask nor to its one try again; then the list.
   server.on('GET', 'environments', noAnswer(), noAnswer(), LIST)
   const wrapper = (mounted = mount(SettingsEnvironments))
-  await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+  await eventually(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
   expect(wrapper.get('[data-test="env-load-failure"]').text()).toContain(
     'Could not ask the server which environments it offers: No answer',
   )
@@ -66,7 +67,7 @@ describe('Settings, once the server answers again', () => {
     // Any other page's call (here the sandbox's accounts) is answered: the server is back.
     server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
     await listAccounts()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(listed(wrapper)).toEqual([
         'Sandbox available (in use)',
         'Live available API key ab12…',
@@ -80,9 +81,9 @@ describe('Settings, once the server answers again', () => {
     const wrapper = await mountWhileDown()
 
     // The page listens for the server on the event stream meanwhile (its try still connecting).
-    await vi.waitFor(() => expect(server.stream.active).toBeGreaterThan(0), { timeout: 5000 })
+    await eventually(() => expect(server.stream.active).toBeGreaterThan(0))
     await server.stream.open()
-    await vi.waitFor(() => expect(listed(wrapper)[1]).toBe('Live available API key ab12…'))
+    await eventually(() => expect(listed(wrapper)[1]).toBe('Live available API key ab12…'))
     expect(wrapper.find('[data-test="env-load-failure"]').exists()).toBe(false)
     expect(server.callsTo('GET', 'environments')).toHaveLength(3)
   })
@@ -95,7 +96,7 @@ describe('Settings, once the server answers again', () => {
       LIST,
     )
     const wrapper = (mounted = mount(SettingsEnvironments))
-    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
 
     server.on('GET', 'sandbox/__admin/accounts', json({ accounts: [] }))
     await listAccounts()

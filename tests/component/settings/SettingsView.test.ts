@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import SettingsDefaults from '@/components/settings/SettingsDefaults.vue'
@@ -9,6 +9,7 @@ import { useSettingsStore } from '@/stores/settings'
 import { useRequestsStore } from '@/stores/requests'
 import { entry, freshHistoryEnvironment, requestId } from '../../unit/stores/history-support'
 import { errorAnswer, json, noAnswer, useDeskServer } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -104,7 +105,7 @@ describe('Settings', () => {
     await wrapper.get('#retention-days').setValue('30')
     await wrapper.get('form').trigger('submit')
     // Retention is applied to the stored history before "Saved." shows.
-    await vi.waitFor(() => expect(wrapper.get('[role="status"]').text()).toContain('Saved.'))
+    await eventually(() => expect(wrapper.get('[role="status"]').text()).toContain('Saved.'))
     const settings = useSettingsStore()
     expect(settings.pollSandboxSeconds).toBe(1)
     expect(settings.pollLiveSeconds).toBe(15)
@@ -141,7 +142,7 @@ describe('Settings', () => {
     const wrapper = mount(SettingsStatusHistory)
     await wrapper.get('#retention-days').setValue('30')
     await wrapper.get('form').trigger('submit')
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(wrapper.get('[role="status"]').text()).toBe(
         'Saved. 1 old finished entry was removed from history.',
       ),
@@ -181,7 +182,7 @@ describe('Settings', () => {
     server.on('GET', 'environments', () => Promise.reject(new TypeError('connection refused')))
     const failed = mount(SettingsEnvironments)
     // Asked twice more: a network failure is tried again once, after a short wait.
-    await vi.waitFor(() => expect(failed.find('[role="alert"]').exists()).toBe(true))
+    await eventually(() => expect(failed.find('[role="alert"]').exists()).toBe(true))
     expect(server.callsTo('GET', 'environments')).toHaveLength(3)
     expect(failed.get('[role="alert"]').text()).toContain(
       `Could not ask the server which environments it offers: ${noAnswerMessage('connection refused')}`,
@@ -223,7 +224,7 @@ describe('Settings', () => {
       }),
     )
     const wrapper = mount(SettingsEnvironments)
-    await vi.waitFor(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper.find('[role="alert"]').exists()).toBe(true))
     const alert = wrapper.get('[role="alert"]')
     expect(alert.text()).toBe(
       `Could not ask the server which environments it offers: ${noAnswerMessage('Failed to fetch')} Try again`,

@@ -11,7 +11,7 @@
  * page of the test file (as by the tabs of a browser): a test that opens it unmounts its page at
  * the end, so that the next test's page connects to that test's server.
  */
-import { afterEach, beforeEach, expect, vi } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import type {
   AdminClock,
@@ -23,6 +23,7 @@ import type {
 } from '@contract/admin'
 import { configureClient } from '@/api/client'
 import type { SearchedRequest } from '@/api/verify'
+import { eventually } from './eventually'
 
 /** One call as it reached the server. */
 export interface DeskCall {
@@ -197,9 +198,8 @@ function createStream() {
       isOpen = true
       release?.()
       release = null
-      await vi.waitFor(
-        () => expect(controllers.size, 'the page opens the event stream').toBeGreaterThan(0),
-        { timeout: 5000 },
+      await eventually(() =>
+        expect(controllers.size, 'the page opens the event stream').toBeGreaterThan(0),
       )
       await flushPromises()
     },
@@ -214,9 +214,8 @@ function createStream() {
       refused = true
       release?.()
       release = null
-      await vi.waitFor(
-        () => expect(tries, 'the page tries to open the event stream').toBeGreaterThan(0),
-        { timeout: 5000 },
+      await eventually(() =>
+        expect(tries, 'the page tries to open the event stream').toBeGreaterThan(0),
       )
       await flushPromises()
     },

@@ -25,6 +25,7 @@ import {
   useDeskServer,
 } from '../support/desk-server'
 import { deferred } from '../../support/deferred'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -655,7 +656,7 @@ describe('status 10: a verification to this number is already in progress', () =
     expect(panel.get('#blocking-cancel-reason').text()).toBe('cancel possible in 20 s')
     expect(cancel.attributes('aria-describedby')).toBe('blocking-cancel-reason')
     // The panel follows the blocking request on the sandbox's event stream.
-    await vi.waitFor(() => expect(server.stream.tries).toBeGreaterThan(0))
+    await eventually(() => expect(server.stream.tries).toBeGreaterThan(0))
 
     vi.advanceTimersByTime(8_000)
     await flushPromises()
@@ -810,7 +811,7 @@ describe('a start without an answer', () => {
       configureClient({ timeout: limit })
       try {
         await submit()
-        await vi.waitFor(() => expect(wrapper.find('[role="alert"] h2').exists()).toBe(true))
+        await eventually(() => expect(wrapper.find('[role="alert"] h2').exists()).toBe(true))
       } finally {
         configureClient({ timeout: 30_000 })
       }
@@ -1127,7 +1128,7 @@ describe('the environment picker when the list of environments could not be load
       json(environments({ keyHint: 'ab12…' })),
     )
     const picker = await remount()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(picker.find('[data-test="env-load-failure"]').exists()).toBe(true),
     )
     expect(server.callsTo('GET', 'environments')).toHaveLength(3)

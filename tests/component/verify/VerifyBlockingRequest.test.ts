@@ -12,6 +12,7 @@ import { adminRequest, BLOCKER_ID } from './support'
 import { clockAt, searchAnswer, startedEntry } from '../request/support'
 import { heldUntil, json, searchPath, useDeskServer } from '../support/desk-server'
 import { deferred } from '../../support/deferred'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -133,7 +134,7 @@ describe('the status-10 panel: the blocking request reaches its end', () => {
       expect(server.callsTo('GET', REQUESTS)).toHaveLength(reads)
       vi.advanceTimersByTime(10_000)
       await flushPromises()
-      await vi.waitFor(() => expect(server.callsTo('GET', REQUESTS)).toHaveLength(reads + 1))
+      await eventually(() => expect(server.callsTo('GET', REQUESTS)).toHaveLength(reads + 1))
       await flushPromises()
       expect(wrapper!.text()).toContain('It has ended (EXPIRED): you can start again now.')
       expect(wrapper!.find('#blocking-cancel').exists()).toBe(false)
