@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { advance, inProgress, lockName, tabsOfOneBrowser } from './watch-support'
+import { advance, inProgress, lockName, MANY_STEPS, tabsOfOneBrowser } from './watch-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn((env: string, ids: string[]) =>
@@ -11,7 +11,7 @@ vi.mock('@/api/sandbox', () => ({ openSandboxEvents: vi.fn(() => ({ close: vi.fn
 const browser = tabsOfOneBrowser()
 const { calls, openTab } = browser
 
-describe('a hand-over between tabs', () => {
+describe('a hand-over between tabs', MANY_STEPS, () => {
   it('keeps live searches from two tabs at least the 1/s call gap apart when the polling tab goes', async () => {
     const first = await openTab(1)
     await first.history.importJson(JSON.stringify(inProgress(3, 'live')))

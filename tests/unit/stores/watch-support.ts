@@ -16,6 +16,15 @@ import { FakeBus, FakeLocks } from '../api/support/tabs'
 import { entry, freshHistoryEnvironment, requestId } from './history-support'
 
 export const search = vi.mocked(searchRequests)
+
+/**
+ * For tests that let everything run every 100 ms of the fake clock over many seconds of it: a few
+ * seconds of real time on an idle machine, many times that on a busy one. A limit for a hung test,
+ * never a measure of speed.
+ */
+export const MANY_STEPS = { timeout: 60_000 }
+/** How long a test waits for what another tab stored to reach this one (a state, not a speed). */
+export const REACHES_THE_TAB = { timeout: 5000 }
 export const NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
 /** The sandbox interval of the watch (the settings' default). */
 export const ROUND_MS = 2000

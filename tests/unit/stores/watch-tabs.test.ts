@@ -1,6 +1,14 @@
 import { describe, expect, it, vi } from 'vitest'
 import { requestId } from './history-support'
-import { advance, inProgress, lockName, NOW, tabsOfOneBrowser } from './watch-support'
+import {
+  advance,
+  inProgress,
+  lockName,
+  MANY_STEPS,
+  NOW,
+  REACHES_THE_TAB,
+  tabsOfOneBrowser,
+} from './watch-support'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn((env: string, ids: string[]) =>
@@ -15,7 +23,7 @@ const { calls, statuses, openTab, crash, searchedAt, shortestRepeat } = browser
 const ids = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => requestId(from + i))
 
-describe('live status shared by the tabs of one browser', () => {
+describe('live status shared by the tabs of one browser', MANY_STEPS, () => {
   it('searches each request in progress once per interval however many tabs are open', async () => {
     const first = await openTab(1)
     await first.history.importJson(JSON.stringify(inProgress(12)))
@@ -75,7 +83,10 @@ describe('live status shared by the tabs of one browser', () => {
     await second.history.upsert(inProgress(1, 'sandbox', 60)[0]!)
     await advance(500)
     expect(searchedAt(requestId(60), since).length).toBe(1)
-    await vi.waitFor(() => expect(first.history.byId(requestId(60))?.status).toBe('IN PROGRESS'))
+    await vi.waitFor(
+      () => expect(first.history.byId(requestId(60))?.status).toBe('IN PROGRESS'),
+      REACHES_THE_TAB,
+    )
   })
 
   it('searches a request the polling tab starts at once', async () => {
@@ -89,7 +100,10 @@ describe('live status shared by the tabs of one browser', () => {
     await first.history.upsert(inProgress(1, 'sandbox', 61)[0]!)
     await advance(500)
     expect(searchedAt(requestId(61), since).length).toBe(1)
-    await vi.waitFor(() => expect(second.history.byId(requestId(61))?.status).toBe('IN PROGRESS'))
+    await vi.waitFor(
+      () => expect(second.history.byId(requestId(61))?.status).toBe('IN PROGRESS'),
+      REACHES_THE_TAB,
+    )
   })
 
   it('keeps polling when the polling tab closes, and when it vanishes without a word', async () => {
@@ -160,7 +174,7 @@ async function openClosableTab(number: number) {
   return { ...tab, hide: () => listeners.forEach((listener) => listener()) }
 }
 
-describe('a tab that closes withdraws what it watches', () => {
+describe('a tab that closes withdraws what it watches', MANY_STEPS, () => {
   it('a polling tab that stops says bye and claims nothing after it', async () => {
     const first = await openTab(1)
     await first.history.importJson(JSON.stringify(inProgress(1)))
@@ -217,52 +231,56 @@ describe('a tab that closes withdraws what it watches', () => {
   })
 })
 
-describe('two polling tabs for a moment (the lock kept over a BroadcastChannel)', () => {
-  it('a tab whose polling tab stepped down is searched by one tab, not by itself and the other polling tab both', async () => {
-    /** Tabs 1 and 2 both get the lock at once (the lock's messages late); tab 3 waits. */
-    let grants = 0
-    const overlapping = (tab: number) => ({
-      mayOverlap: true,
-      request: (
-        _name: string,
-        options: { signal?: AbortSignal },
-        callback: (lock: unknown) => Promise<void>,
-      ) =>
-        new Promise((resolve, reject) => {
-          if (tab === 3 || (tab === 2 && grants >= 2)) {
-            options.signal?.addEventListener('abort', () =>
-              reject(new DOMException('aborted', 'AbortError')),
-            )
-            return
-          }
-          grants++
-          callback({}).then(resolve, reject)
-        }),
+describe(
+  'two polling tabs for a moment (the lock kept over a BroadcastChannel)',
+  MANY_STEPS,
+  () => {
+    it('a tab whose polling tab stepped down is searched by one tab, not by itself and the other polling tab both', async () => {
+      /** Tabs 1 and 2 both get the lock at once (the lock's messages late); tab 3 waits. */
+      let grants = 0
+      const overlapping = (tab: number) => ({
+        mayOverlap: true,
+        request: (
+          _name: string,
+          options: { signal?: AbortSignal },
+          callback: (lock: unknown) => Promise<void>,
+        ) =>
+          new Promise((resolve, reject) => {
+            if (tab === 3 || (tab === 2 && grants >= 2)) {
+              options.signal?.addEventListener('abort', () =>
+                reject(new DOMException('aborted', 'AbortError')),
+              )
+              return
+            }
+            grants++
+            callback({}).then(resolve, reject)
+          }),
+      })
+      const open = (tab: number) => openTab(tab, { locks: overlapping(tab) })
+      await open(1)
+      type Posted = { from: string; term: string | null; body?: { kind: string; tab?: string } }
+      const firstId = (browser.bus.posted[0] as Posted).from
+      const third = await open(3)
+      const thirdId = (browser.bus.posted as Posted[]).find((m) => m.from !== firstId)!.from
+      // Tab 1's messages reach the others late, but for its answer to tab 3's claims.
+      browser.bus.late = (m) => {
+        const p = m as Posted
+        return p.from === firstId && !(p.body?.kind === 'ack' && p.body.tab === thirdId)
+      }
+      // In the third tab's memory only: the polling tab searches it for that tab (its claim).
+      third.history.absorbWritten(inProgress(1, 'sandbox', 50))
+      await advance(3000)
+      await open(2)
+      await advance(500)
+      // Tab 2 hears tab 1 leads since before it, and steps down.
+      browser.bus.late = null
+      browser.bus.deliverLate()
+      await advance(3000)
+      const since = Date.now()
+      await advance(10_000)
+      // Searched every 2 s by one tab: never twice within 2 s.
+      expect(searchedAt(requestId(50), since).length).toBeGreaterThanOrEqual(4)
+      expect(shortestRepeat([requestId(50)], since)).toBeGreaterThanOrEqual(2000)
     })
-    const open = (tab: number) => openTab(tab, { locks: overlapping(tab) })
-    await open(1)
-    type Posted = { from: string; term: string | null; body?: { kind: string; tab?: string } }
-    const firstId = (browser.bus.posted[0] as Posted).from
-    const third = await open(3)
-    const thirdId = (browser.bus.posted as Posted[]).find((m) => m.from !== firstId)!.from
-    // Tab 1's messages reach the others late, but for its answer to tab 3's claims.
-    browser.bus.late = (m) => {
-      const p = m as Posted
-      return p.from === firstId && !(p.body?.kind === 'ack' && p.body.tab === thirdId)
-    }
-    // In the third tab's memory only: the polling tab searches it for that tab (its claim).
-    third.history.absorbWritten(inProgress(1, 'sandbox', 50))
-    await advance(3000)
-    await open(2)
-    await advance(500)
-    // Tab 2 hears tab 1 leads since before it, and steps down.
-    browser.bus.late = null
-    browser.bus.deliverLate()
-    await advance(3000)
-    const since = Date.now()
-    await advance(10_000)
-    // Searched every 2 s by one tab: never twice within 2 s.
-    expect(searchedAt(requestId(50), since).length).toBeGreaterThanOrEqual(4)
-    expect(shortestRepeat([requestId(50)], since)).toBeGreaterThanOrEqual(2000)
-  })
-})
+  },
+)

@@ -10,6 +10,7 @@ import {
   answer,
   answerFrom,
   inProgress,
+  MANY_STEPS,
   NOW,
   search,
   seed,
@@ -27,7 +28,7 @@ vi.mock('@/api/sandbox', () => ({ openSandboxEvents: vi.fn(() => ({ close: vi.fn
 
 watchInOneTab()
 
-describe('live status: batching', () => {
+describe('live status: batching', MANY_STEPS, () => {
   it('searches 95 requests in progress with 10 calls of at most ten ids, every interval', async () => {
     await seed(inProgress(95))
     search.mockImplementation(answerFrom(new Map()))

@@ -50,7 +50,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 const scenario = scenarioOf(step)
 
 describe('a live request as search shows it, at the edges of its times', () => {
-  it('states only what is true of its events, PIN and attempts', () => {
+  // A thousand runs: seconds on an idle machine, many times that on a busy one (a limit for a hung
+  // run, not a measure of speed).
+  it('states only what is true of its events, PIN and attempts', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const claims = falseClaimsAfter(s, (action, { sandbox, id, record, now, triggeredAt }) => {
