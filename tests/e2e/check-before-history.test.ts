@@ -127,6 +127,10 @@ describe('a check on a request not in History yet, and the page is reloaded whil
     // The search that would add the request to History as a look-up is refused.
     await fault({ endpoint: 'search', count: 1, status: '5' })
     await page.goto(`/requests/${id}`)
+    // The first page a server opens may wait for its code to be built.
+    await page
+      .getByRole('heading', { level: 1, name: `Request ${id}` })
+      .waitFor({ timeout: 60_000 })
     await waitForStatus(page, 'IN PROGRESS')
     await expect.poll(faultsLeft, POLL).toBe(0)
     expect((await stored(page, id)).entry).toBe(false)
@@ -169,5 +173,5 @@ describe('a check on a request not in History yet, and the page is reloaded whil
     expect(await kept.count()).toBe(1)
     expect(await saidNotProcessed(page)).toBe(false)
     expect(app.pageErrors).toEqual([])
-  })
+  }, 120_000)
 })
