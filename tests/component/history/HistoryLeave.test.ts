@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { defineComponent, h } from 'vue'
@@ -12,6 +12,7 @@ let wrapper: VueWrapper | null = null
 
 beforeEach(() => freshHistoryEnvironment())
 afterEach(async () => {
+  vi.useRealTimers()
   wrapper?.unmount()
   wrapper = null
   await useRequestsStore().dispose()
@@ -47,8 +48,18 @@ async function mountHistory(loaded: Promise<void>, path = '/history') {
   return { router, wrapper }
 }
 
-/** Past the delay after which the search box's text is written into the address. */
-const pastAddressWrite = () => new Promise((resolve) => setTimeout(resolve, 400))
+/**
+ * Past the delay after which the search box's text is written into the address: the page's timers
+ * are fake from the typing on (`typeOnFakeTimers`), so a write still due fires here, whatever the
+ * machine's speed.
+ */
+const pastAddressWrite = () => vi.advanceTimersByTimeAsync(400)
+
+/** Types `text` into the search box, the page's timers fake from now on. */
+async function typeOnFakeTimers(w: VueWrapper, text: string): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  await w.find('input[type="search"]').setValue(text)
+}
 
 describe('leaving History right after typing a search', () => {
   it('goes where the agent clicked, and Back brings the typed search back', async () => {
@@ -57,7 +68,7 @@ describe('leaving History right after typing a search', () => {
     let loaded: () => void = () => undefined
     const { router, wrapper: w } = await mountHistory(new Promise<void>((r) => (loaded = r)))
 
-    await w.find('input[type="search"]').setValue('abcd')
+    await typeOnFakeTimers(w, 'abcd')
     const navigation = router.push('/requests/abc')
     await pastAddressWrite()
     loaded()
@@ -79,7 +90,7 @@ describe('leaving History right after typing a search', () => {
     await router.push('/history')
     await flushPromises()
 
-    await w.find('input[type="search"]').setValue('abcd')
+    await typeOnFakeTimers(w, 'abcd')
     router.back()
     await pastAddressWrite()
     await flushPromises()
