@@ -9,6 +9,11 @@ import { runCliToExit, spawnCli, type RunningCli } from './support/cli'
 import { admin, pinOf, startSandbox, uniqueNumber } from './support/sandbox'
 import { openSse } from './support/sse'
 
+// Tests here start Node processes (the standalone sandbox, compiled anew on each start; a Vite
+// server; a host script): on a busy machine one start can take many seconds, so their time limit
+// is set only to catch a hang.
+vi.setConfig({ testTimeout: 120_000 })
+
 // One state file, one writer: two processes on one file (a dev server and `npm run sandbox`)
 // would overwrite each other's requests. The standalone sandbox refuses a file in use; a sandbox
 // embedded in a server keeps its state in memory instead, and says so.
@@ -275,7 +280,7 @@ describe('the standalone sandbox listening beyond this machine', () => {
     started.push(open)
     const port = new URL(open.base).port
     // Its banner is out; the warning follows it on stderr.
-    await vi.waitFor(() => expect(open.errors()).toContain('\n'))
+    await vi.waitFor(() => expect(open.errors()).toContain('\n'), { timeout: 15_000 })
     const lines = open.errors().trim().split('\n')
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/^sandbox: warning: listening on 0\.0\.0\.0/)

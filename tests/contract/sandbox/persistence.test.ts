@@ -26,6 +26,11 @@ import {
   wrongCode,
 } from './support/sandbox'
 
+// Tests here start Node processes (the standalone sandbox, compiled anew on each start; a Vite
+// server; a host script): on a busy machine one start can take many seconds, so their time limit
+// is set only to catch a hang.
+vi.setConfig({ testTimeout: 120_000 })
+
 // State survives a restart (written through to a file); a damaged file is set aside and the
 // sandbox starts empty. Plus the standalone CLI (`npm run sandbox`) on a free port.
 let dir: string

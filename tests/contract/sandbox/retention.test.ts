@@ -1,11 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { runCliToExit, spawnCli } from './support/cli'
 import { getJson, postForm } from './support/http'
 import { admin, expectStarted, listOf, pinOf, startSandbox, type Running } from './support/sandbox'
 import * as T from './support/texts'
+
+// Tests here start Node processes (the standalone sandbox, compiled anew on each start; a Vite
+// server; a host script): on a busy machine one start can take many seconds, so their time limit
+// is set only to catch a hang.
+vi.setConfig({ testTimeout: 120_000 })
 
 // The sandbox keeps at most `maxFinishedRequests` finished requests (SUCCESS, FAILED, EXPIRED,
 // CANCELLED): past it the one that finished first is forgotten, as the live API forgets (search

@@ -7,11 +7,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { call, startDevServer, unsetting, type DevServer } from '../proxy/support'
 import { runCliToExit, spawnCli } from './support/cli'
 import { getJson, postForm, raw } from './support/http'
 import { admin, advance, frozenClock, sandboxForAllTests, uniqueNumber } from './support/sandbox'
+
+// Tests here start Node processes (the standalone sandbox, compiled anew on each start; a Vite
+// server; a host script): on a busy machine one start can take many seconds, so their time limit
+// is set only to catch a hang.
+vi.setConfig({ testTimeout: 120_000 })
 
 const ID = 'e'.repeat(32)
 const THROTTLED = { status: '1', error_text: 'Throttled' }

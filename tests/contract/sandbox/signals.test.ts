@@ -6,6 +6,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { spawnCli, type RunningCli } from './support/cli'
 
+// Tests here start Node processes (the standalone sandbox, compiled anew on each start; a Vite
+// server; a host script): on a busy machine one start can take many seconds, so their time limit
+// is set only to catch a hang.
+vi.setConfig({ testTimeout: 120_000 })
+
 // Ctrl-C (SIGINT) or SIGTERM on a process with no handler of its own for it (`npm run dev`: Vite's
 // dev server has none for SIGINT) kills it without 'exit'. The sandbox then writes its final
 // snapshot, releases its lock and lets the signal kill the process as before. A process with its own

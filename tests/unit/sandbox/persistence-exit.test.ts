@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url'
 import { journalFileOf, loadState } from '../../../server/sandbox/persistence'
 
 const root = fileURLToPath(new URL('../../..', import.meta.url))
+
+// The child starts Node with the sandbox compiled anew and makes 1500 requests before its snapshot:
+// on a busy machine that alone can take longer than the default limit, which here only catches a
+// hang.
+vi.setConfig({ testTimeout: 120_000 })
 const REQUESTS = 1500
 
 // A process that exits while its snapshot is being written piece by piece (between two pieces):
