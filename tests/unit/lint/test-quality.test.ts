@@ -15,7 +15,9 @@ async function rulesBroken(body: string): Promise<(string | null)[]> {
   )
 }
 
-describe('lint rejects weak tests', { timeout: 30_000 }, () => {
+// The first lint loads ESLint and its TypeScript rules: many seconds on a busy machine (well past
+// half a minute beside a full test run). The limit only catches a hang.
+describe('lint rejects weak tests', { timeout: 120_000 }, () => {
   test.each([
     [
       'a focused test',
