@@ -7,9 +7,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { AdminClock, HandsetMessage } from '@contract/admin'
-import type { SandboxEvent } from '@/api/sandbox'
 import { useSandboxStore } from '@/stores/sandbox'
-import { answerAsEmptySandbox } from './sandbox-support'
+import {
+  answerAsEmptySandbox,
+  clockAt,
+  connectedAndOpen,
+  handsetMessage,
+  stream,
+  subscribeToStream,
+} from './sandbox-support'
 import { deferred } from '../../support/deferred'
 
 const api = vi.hoisted(() => ({
@@ -24,57 +30,14 @@ const api = vi.hoisted(() => ({
 }))
 vi.mock('@/api/sandbox', () => api)
 
-function clockAt(offset_ms: number): AdminClock {
-  return { now: '2026-11-26T09:00:00.000Z', now_ms: 0, offset_ms, next_due_at: null }
-}
-
-function message(id: string): HandsetMessage {
-  return {
-    id,
-    request_id: 'a'.repeat(32),
-    account_id: 'sandbox',
-    event_id: 'e1',
-    number: '447700900001',
-    channel: 'sms',
-    sender: 'Acme',
-    text: 'Your Acme PIN is: 1234.',
-    pin: '1234',
-    lg: 'en-us',
-    language: 'en-us',
-    sent_at: '2026-11-26T09:00:00.000Z',
-  }
-}
-
 type Messages = { messages: HandsetMessage[]; total: number }
-
-/** The stream as the store subscribed to it: the test says when it opens and what it pushes. */
-const stream = {
-  onEvent: null as null | ((event: SandboxEvent) => void),
-  onOpen: null as null | (() => void),
-}
-
-/** The store connected, its stream open and the load that follows done. */
-async function connectedAndOpen() {
-  const store = useSandboxStore()
-  store.connect()
-  await flushPromises()
-  stream.onOpen!()
-  await flushPromises()
-  return store
-}
 
 beforeEach(() => {
   setActivePinia(createPinia())
   answerAsEmptySandbox(api, clockAt(0))
   api.resetSandbox.mockResolvedValue(undefined)
   api.advanceClock.mockResolvedValue(clockAt(60_000))
-  api.openSandboxEvents.mockImplementation(
-    (onEvent: (event: SandboxEvent) => void, _onLost?: () => void, onOpen?: () => void) => {
-      stream.onEvent = onEvent
-      stream.onOpen = onOpen ?? null
-      return { close: vi.fn() }
-    },
-  )
+  subscribeToStream(api)
 })
 afterEach(() => {
   useSandboxStore().disconnect()
@@ -91,10 +54,10 @@ describe('the sandbox store: a change while a load sent before it is on its way'
     // The stream is away (reconnecting): no reset event reaches this tab.
     const resetting = store.reset()
     await flushPromises()
-    before.resolve({ messages: [message('m1')], total: 1 })
+    before.resolve({ messages: [handsetMessage('m1')], total: 1 })
     await flushPromises()
     expect(store.messages).toEqual([])
-    after.resolve({ messages: [message('m2')], total: 1 })
+    after.resolve({ messages: [handsetMessage('m2')], total: 1 })
     expect(await resetting).toBe(true)
     await flushPromises()
     expect(store.messages.map((m) => m.id)).toEqual(['m2'])
@@ -126,7 +89,7 @@ describe('the sandbox store: a change while a load sent before it is on its way'
     const after = deferred<Messages>()
     api.listMessages.mockReturnValueOnce(after.promise)
     stream.onEvent!({ type: 'reset', data: { at: '2026-11-26T09:00:01.000Z' } })
-    before.resolve({ messages: [message('m1')], total: 1 })
+    before.resolve({ messages: [handsetMessage('m1')], total: 1 })
     await flushPromises()
     expect(store.messages).toEqual([])
     after.resolve({ messages: [], total: 0 })

@@ -2,9 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { AdminClock, HandsetMessage } from '@contract/admin'
-import type { SandboxEvent } from '@/api/sandbox'
 import { useSandboxStore } from '@/stores/sandbox'
-import { answerAsEmptySandbox } from './sandbox-support'
+import {
+  answerAsEmptySandbox,
+  clockAt,
+  connectedAndOpen,
+  handsetMessage,
+  stream,
+  subscribeToStream,
+} from './sandbox-support'
 import { deferred } from '../../support/deferred'
 
 const api = vi.hoisted(() => ({
@@ -17,53 +23,10 @@ const api = vi.hoisted(() => ({
 }))
 vi.mock('@/api/sandbox', () => api)
 
-function clockAt(offset_ms: number): AdminClock {
-  return { now: '2026-11-26T09:00:00.000Z', now_ms: 0, offset_ms, next_due_at: null }
-}
-
-function message(id: string): HandsetMessage {
-  return {
-    id,
-    request_id: 'a'.repeat(32),
-    account_id: 'sandbox',
-    event_id: 'e1',
-    number: '447700900001',
-    channel: 'sms',
-    sender: 'Acme',
-    text: 'Your Acme PIN is: 1234.',
-    pin: '1234',
-    lg: 'en-us',
-    language: 'en-us',
-    sent_at: '2026-11-26T09:00:00.000Z',
-  }
-}
-
-/** The stream as the store subscribed to it: the test says when it opens and what it pushes. */
-const stream = {
-  onEvent: null as null | ((event: SandboxEvent) => void),
-  onOpen: null as null | (() => void),
-}
-
-/** The store connected, its stream open and the load that follows done. */
-async function connectedAndOpen() {
-  const store = useSandboxStore()
-  store.connect()
-  await flushPromises()
-  stream.onOpen!()
-  await flushPromises()
-  return store
-}
-
 beforeEach(() => {
   setActivePinia(createPinia())
   answerAsEmptySandbox(api, clockAt(0))
-  api.openSandboxEvents.mockImplementation(
-    (onEvent: (event: SandboxEvent) => void, _onLost?: () => void, onOpen?: () => void) => {
-      stream.onEvent = onEvent
-      stream.onOpen = onOpen ?? null
-      return { close: vi.fn() }
-    },
-  )
+  subscribeToStream(api)
 })
 afterEach(() => {
   useSandboxStore().disconnect()
@@ -77,7 +40,7 @@ describe('sandbox store: what changes while its event stream opens', () => {
     expect(store.messages).toEqual([])
 
     // Sent while the stream connects: no event tells of it.
-    api.listMessages.mockResolvedValue({ messages: [message('m1')], total: 1 })
+    api.listMessages.mockResolvedValue({ messages: [handsetMessage('m1')], total: 1 })
     stream.onOpen!()
     await flushPromises()
 
@@ -92,7 +55,7 @@ describe('sandbox store: what changes while its event stream opens', () => {
     store.connect()
     await flushPromises()
 
-    api.listMessages.mockResolvedValue({ messages: [message('m1')], total: 1 })
+    api.listMessages.mockResolvedValue({ messages: [handsetMessage('m1')], total: 1 })
     stream.onOpen!()
     await flushPromises()
     // The first load's reads went out before the stream opened: its answer is not the last word.
@@ -127,7 +90,7 @@ describe('sandbox store: what changes while its event stream opens', () => {
     const inFlight = deferred<{ messages: HandsetMessage[]; total: number }>()
     api.listMessages.mockReturnValueOnce(inFlight.promise)
     void store.load()
-    api.listMessages.mockResolvedValue({ messages: [message('m1')], total: 1 })
+    api.listMessages.mockResolvedValue({ messages: [handsetMessage('m1')], total: 1 })
     stream.onOpen!()
     inFlight.resolve({ messages: [], total: 0 })
     await flushPromises()
@@ -145,7 +108,7 @@ describe('sandbox store: what changes while its event stream opens', () => {
     api.listMessages.mockResolvedValue({ messages: [], total: 0 })
     stream.onEvent!({ type: 'reset', data: { at: '2026-11-26T09:00:01.000Z' } })
     // Read before the reset, answered after it.
-    read.resolve({ messages: [message('m1')], total: 1 })
+    read.resolve({ messages: [handsetMessage('m1')], total: 1 })
     await flushPromises()
 
     expect(store.messages).toEqual([])
