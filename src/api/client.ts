@@ -409,8 +409,8 @@ async function toApiError(
     const status = error.response.status
     const body = parseBody(await error.response.text().catch(() => ''))
     const proxy = proxyError(body)
+    const retryAfter = retryAfterSeconds(error.response.headers.get('Retry-After'))
     if (proxy) {
-      const retryAfter = retryAfterSeconds(error.response.headers.get('Retry-After'))
       return {
         error: new ApiError('proxy', proxy.message, {
           httpStatus: status,
@@ -430,6 +430,7 @@ async function toApiError(
       error: new ApiError('http', `The server answered an error (HTTP ${status})${excerpt}`, {
         httpStatus: status,
         ...(answer ? { answer } : {}),
+        ...(retryAfter === undefined ? {} : { retryAfter }),
       }),
       body,
     }

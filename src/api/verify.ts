@@ -116,6 +116,7 @@ async function receive(
       return {
         body: error.answer,
         ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
+        ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}),
       }
     }
     throw error
@@ -350,5 +351,7 @@ export async function searchRequests(
   const errorText = typeof error.error_text === 'string' ? error.error_text : 'No answer text'
   const http = received.httpStatus !== undefined ? { httpStatus: received.httpStatus } : {}
   if (status === '101') return { kind: 'not_found', ids: unique, error_text: errorText, ...http }
-  return { kind: 'error', ids: unique, status, error_text: errorText, ...http }
+  // A throttled search (status 1) may say how long to wait: the next search waits that long.
+  const wait = received.retryAfter !== undefined ? { retryAfter: received.retryAfter } : {}
+  return { kind: 'error', ids: unique, status, error_text: errorText, ...http, ...wait }
 }

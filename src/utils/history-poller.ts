@@ -26,6 +26,8 @@ export interface PollFailure {
   reason: string
   /** The search's `status` (e.g. `1` throttled, `4` bad credentials); null for a network error. */
   status: string | null
+  /** How long the server asked to wait before the next search (`Retry-After`), when it said. */
+  retryAfterMs?: number
 }
 
 export interface PollTarget {
@@ -51,7 +53,7 @@ export type GoneCause = 'not_found' | 'reset'
 export type PollSearchResult<R extends PolledRequest = PolledRequest> =
   | { kind: 'found'; requests: R[]; missing: string[] }
   | { kind: 'not_found'; ids: string[]; error_text: string }
-  | { kind: 'error'; ids: string[]; status: string; error_text: string }
+  | { kind: 'error'; ids: string[]; status: string; error_text: string; retryAfter?: number }
 
 export interface PollerDeps<R extends PolledRequest = PolledRequest> {
   /** The requests to refresh (IN PROGRESS), read at the start of each round. */
@@ -107,6 +109,18 @@ function sleep(ms: number): Promise<void> {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * The wait a failed search asked for (`Retry-After`, in seconds: on its error answer, or on the
+ * thrown failure of an HTTP refusal such as the proxy's `queue_full`), in milliseconds.
+ */
+function retryAfterOf(failed: unknown): { retryAfterMs?: number } {
+  const seconds =
+    typeof failed === 'object' && failed !== null && 'retryAfter' in failed
+      ? failed.retryAfter
+      : undefined
+  return typeof seconds === 'number' && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}
 }
 
 export class HistoryPoller<R extends PolledRequest = PolledRequest> {
@@ -247,6 +261,8 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
         state.failures++
         // A back-off never polls faster than the interval set, however long that is.
         delay = Math.min(delay * 2 ** state.failures, Math.max(MAX_BACKOFF_MS, delay))
+        // Nor sooner than the server asked (a throttled search's `Retry-After`).
+        if (failure.retryAfterMs !== undefined) delay = Math.max(delay, failure.retryAfterMs)
         this.deps.onFailure?.(env, failure, state.failures, delay)
       }
     } finally {
@@ -283,7 +299,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
       try {
         result = await this.deps.search(env, ids)
       } catch (error) {
-        return { reason: describe(error), status: null }
+        return { reason: describe(error), status: null, ...retryAfterOf(error) }
       } finally {
         state.lastAnswerAt = this.deps.now()
       }
@@ -292,7 +308,7 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
           result.status === '1'
             ? 'throttled (status 1)'
             : `status ${result.status}: ${result.error_text}`
-        return { reason, status: result.status }
+        return { reason, status: result.status, ...retryAfterOf(result) }
       }
       const now = this.deps.now()
       const missing = result.kind === 'found' ? result.missing : result.ids
