@@ -22,6 +22,8 @@ export default mergeConfig(
       // Files share the cores, so a busy machine slows a computing test (a property run, thousands
       // of entries) past Vitest's 5 s default: a limit for hung tests, never a measure of speed.
       testTimeout: 15_000,
+      // The same for set-up and tear-down (a page mounted before each test, a server started).
+      hookTimeout: 15_000,
       projects: [
         {
           extends: true,
