@@ -641,7 +641,8 @@ describe('loading, errors and empty states', () => {
       const shown = await page
         .locator('main .spinner')
         .first()
-        .waitFor({ state: 'visible', timeout: 10_000 })
+        // The page's calls are held: the spinner stays until released, however slow the load.
+        .waitFor({ state: 'visible', timeout: 30_000 })
         .then(
           () => true,
           () => false,
@@ -656,5 +657,6 @@ describe('loading, errors and empty states', () => {
       pages.push({ path, shown, done })
     }
     expect(pages.filter((p) => !p.shown || !p.done)).toEqual([])
-  })
+    // Five page loads and a start: a limit for a hung test on a busy machine, not a measure of speed.
+  }, 120_000)
 })
