@@ -20,10 +20,11 @@ export default mergeConfig(
       // The end-to-end files run one at a time (their own `maxWorkers`).
       maxWorkers: '100%',
       // Files share the cores, so a busy machine slows a computing test (a property run, thousands
-      // of entries) past Vitest's 5 s default: a limit for hung tests, never a measure of speed.
-      testTimeout: 15_000,
-      // The same for set-up and tear-down (a page mounted before each test, a server started).
-      hookTimeout: 15_000,
+      // of entries, a server started as a child process) many times past Vitest's 5 s default: a
+      // limit for hung tests only, never a measure of speed, and the same for set-up and tear-down
+      // (a page mounted before each test, a server started).
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       projects: [
         {
           extends: true,
@@ -43,7 +44,6 @@ export default mergeConfig(
             name: 'contract',
             environment: 'node',
             include: ['tests/contract/**/*.test.ts'],
-            testTimeout: 20_000,
           },
         },
         {
