@@ -38,6 +38,7 @@ import {
   type ServedRequest,
 } from './support'
 import { deferred } from '../../support/deferred'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 const ADMIN = 'sandbox/__admin/requests'
@@ -892,7 +893,7 @@ describe('request page: the call log survives a reload', () => {
     await flushPromises()
     expect(wrapper!.findAll('.call')).toHaveLength(1)
     expect(text('.call summary')).toContain('→ sent, waiting for the answer…')
-    await vi.waitFor(() => expect(server.callsTo('POST', CHECK)).toHaveLength(1))
+    await eventually(() => expect(server.callsTo('POST', CHECK)).toHaveLength(1))
     checkAnswer.give({ request_id: ID, status: '16', error_text: 'Wrong code' })
     await check
     await flushPromises()
@@ -1235,7 +1236,7 @@ describe('request page: a failed load once the connection is back', () => {
     server.on('GET', LIVE_SEARCH, noAnswer())
     await clickRefresh()
     // Search is tried once more after a network error: the failure shows once both failed.
-    await vi.waitFor(() => expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true))
     await tick(5_000)
     return requests
   }
@@ -1526,7 +1527,7 @@ describe('request page: late answers never undo what the page knows', () => {
     await tick(1_000)
     await clickRefresh()
     // Search is tried once more after a network error: the failure shows once both failed.
-    await vi.waitFor(() => expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true))
+    await eventually(() => expect(wrapper!.find('[data-test="load-failure"]').exists()).toBe(true))
     early.give({ request_id: ID, status: 'IN PROGRESS' })
     await read
     await flushPromises()

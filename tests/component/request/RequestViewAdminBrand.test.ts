@@ -3,7 +3,7 @@
  * Handset) takes what only the sandbox's view tells: its brand, and a PSD2 payee and amount, so its
  * History row, the text filter and the exports show them. What History has from the start stays.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, getActivePinia, setActivePinia } from 'pinia'
 import type { VueWrapper } from '@vue/test-utils'
 import { useRequestsStore } from '@/stores/requests'
@@ -18,6 +18,7 @@ import {
   type StubUpstream,
   stubUpstream,
 } from './support'
+import { eventually } from '../support/eventually'
 
 const ID = 'f'.repeat(32)
 let wrapper: VueWrapper | null = null
@@ -66,7 +67,7 @@ describe('History after the request page read the sandbox view', () => {
     await open()
     expect(wrapper!.text()).toContain('OtherApp')
     const history = useRequestsStore()
-    await vi.waitFor(() => expect(history.byId(ID)?.brand).toBe('OtherApp'))
+    await eventually(() => expect(history.byId(ID)?.brand).toBe('OtherApp'))
     // /history?q=OtherApp finds it.
     const found = filterHistory(history.entries, filtersFromQuery({ q: 'OtherApp' }))
     expect(found.map((e) => e.request_id)).toEqual([ID])
@@ -80,8 +81,8 @@ describe('History after the request page read the sandbox view', () => {
     sandboxViewHas({ brand: 'OtherApp' })
     await open()
     const history = useRequestsStore()
-    await vi.waitFor(() => expect(history.byId(ID)?.source).toBe('looked-up'))
-    await vi.waitFor(() => expect(history.byId(ID)?.brand).toBe('OtherApp'))
+    await eventually(() => expect(history.byId(ID)?.source).toBe('looked-up'))
+    await eventually(() => expect(history.byId(ID)?.brand).toBe('OtherApp'))
   })
 
   it('takes the kind, payee and amount of a PSD2 request', async () => {
@@ -89,7 +90,7 @@ describe('History after the request page read the sandbox view', () => {
     sandboxViewHas({ kind: 'psd2', brand: '', payee: 'Acme Shop', amount: '12.50' })
     await open()
     const history = useRequestsStore()
-    await vi.waitFor(() => expect(history.byId(ID)?.payee).toBe('Acme Shop'))
+    await eventually(() => expect(history.byId(ID)?.payee).toBe('Acme Shop'))
     expect(history.byId(ID)).toMatchObject({ kind: 'psd2', amount: '12.50', brand: '' })
   })
 

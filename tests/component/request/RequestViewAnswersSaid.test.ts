@@ -4,7 +4,7 @@
  * second wrong code in a row is counted with its status, its next step saying that one more wrong
  * code ends the request, as the attempts left say.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { AdminRequest } from '@contract/admin'
@@ -14,6 +14,7 @@ import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
 import { checkCode, openEntryPage, serveRequest, startedEntry, type ServedRequest } from './support'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -83,7 +84,7 @@ describe('request page: trigger next event that sends the last message or call',
       return json({ status: '0', command: 'trigger_next_event' })
     })
     await wrapper!.get('#next-event').trigger('click')
-    await vi.waitFor(() => expect(text('[data-test="countdown-next"]')).toContain('no events left'))
+    await eventually(() => expect(text('[data-test="countdown-next"]')).toContain('no events left'))
     const said = text('[data-test="action-outcome"]')
     expect(said).toBe(
       "The last message or call is on its way: a voice call (TTS), the request's last (no messages or calls are left after it).",

@@ -5,7 +5,7 @@
  * of it, and a check that got no answer says the server could not be reached, is never sent again,
  * and is read again once the connection is back.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
@@ -24,6 +24,7 @@ import {
   startedEntry,
   type ServedRequest,
 } from './support'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -115,7 +116,7 @@ describe('request page: Check code while the connection to the server is lost', 
       'Live updates paused, reconnecting… Meanwhile this page reads the request again every 2 s.',
     )
     // The page reads the request at once when the stream is lost: no answer, the server is away.
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(wrapper!.find('[data-test="pin-connection-lost"]').exists()).toBe(true),
     )
     expect(text('[data-test="pin-connection-lost"]')).toBe(

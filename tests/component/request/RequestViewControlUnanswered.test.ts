@@ -4,7 +4,7 @@
  * next message or call.
  */
 import * as fakeIndexedDb from 'fake-indexeddb'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
@@ -13,6 +13,7 @@ import { apiRequest, configureClient } from '@/api/client'
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { mountRequestPage, searchAnswer, startedEntry, stubUpstream } from './support'
+import { eventually } from '../support/eventually'
 
 const ID = '8'.repeat(32)
 let t0 = 0
@@ -55,7 +56,7 @@ describe('request page: a control call sent before a reload has no answer yet', 
     void apiRequest('POST', 'sandbox/verify/control/json', {
       form: { request_id: ID, cmd },
     }).catch(() => undefined)
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await beforeRequests.flushCalls()
       expect(await beforeRequests.loadCalls(ID)).toHaveLength(1)
     })
@@ -67,7 +68,7 @@ describe('request page: a control call sent before a reload has no answer yet', 
     const pinia = createPinia()
     setActivePinia(pinia)
     page = await mountRequestPage(pinia, ID)
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(page!.find('[data-test="control-unanswered"]').exists()).toBe(true),
     )
     const warning = page.get('[data-test="control-unanswered"]').text()

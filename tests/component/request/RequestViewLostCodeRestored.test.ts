@@ -5,7 +5,7 @@
  * search shows it processed, the field stays empty. Nothing is sent by itself. The real API layer
  * runs (only `fetch` is replaced): the page learns of the check and the searches from the call log.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import * as fakeIndexedDb from 'fake-indexeddb'
 import { createPinia, type Pinia } from 'pinia'
@@ -27,6 +27,7 @@ import {
   stubUpstream,
 } from './support'
 import { adminRequest } from '../verify/support'
+import { eventually } from '../support/eventually'
 
 const ID = 'd'.repeat(32)
 const restoredText = (code: string) =>
@@ -186,7 +187,7 @@ describe('request page: the code of a lost check once a search settled it', () =
     // What the reload finds in this tab's session storage.
     expect(sessionStorage.getItem(LOST_CHECK_CODES_KEY)).toContain('"code":"2222"')
     const before = useRequestsStore()
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await before.flushCalls()
       expect((await before.loadCalls(ID)).some((c) => c.path.includes('/check/'))).toBe(true)
     })

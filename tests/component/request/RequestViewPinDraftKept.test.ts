@@ -21,6 +21,7 @@ import {
   startedEntry,
   SANDBOX_ACCOUNTS,
 } from './support'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 const CHECK = 'sandbox/verify/check/json'
@@ -119,7 +120,7 @@ describe('request page: a PIN whose check was not sent or not processed is kept'
     // Out: it may still go through, so the field is not filled yet.
     expect(field(again)).toBe('')
     answer(THROTTLED)
-    await vi.waitFor(() => expect(field(again)).toBe('5678'))
+    await eventually(() => expect(field(again)).toBe('5678'))
     expect(storedDrafts()).toEqual({ [ID]: '5678' })
   })
 
@@ -129,7 +130,7 @@ describe('request page: a PIN whose check was not sent or not processed is kept'
     await sendCode(page, '5678')
     await page.get('#pin-code').setValue('9999')
     answer(THROTTLED)
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(page.get('[data-test="action-outcome"]').text()).toContain('Throttled'),
     )
     expect(field(page)).toBe('9999')

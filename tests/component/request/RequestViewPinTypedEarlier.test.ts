@@ -3,7 +3,7 @@
  * past the PIN's expiry, workflow 1 sent its next event): the field keeps what was typed, and says
  * it was typed for the earlier PIN, until the field changes.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
@@ -12,6 +12,7 @@ import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { useDeskServer } from '../support/desk-server'
 import { openEntryPage, serveRequest, startedEntry, type ServedRequest } from './support'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -59,7 +60,7 @@ describe('request page: a code typed for the PIN a newer message or call replace
     await wrapper!.get('#pin-code').setValue('1234')
     expect(wrapper!.find(NOTE).exists()).toBe(false)
     await newPinSent()
-    await vi.waitFor(() => expect(wrapper!.find(NOTE).exists()).toBe(true))
+    await eventually(() => expect(wrapper!.find(NOTE).exists()).toBe(true))
     expect(wrapper!.get(NOTE).text().replace(/\s+/g, ' ')).toBe(
       'The code 1234 in the field was typed for an earlier PIN: a newer message or call has brought a new PIN since. Check it against the newest message or call before sending it.',
     )
@@ -71,7 +72,7 @@ describe('request page: a code typed for the PIN a newer message or call replace
   it('says it no more once the field changes, and nothing for an empty field', async () => {
     await wrapper!.get('#pin-code').setValue('1234')
     await newPinSent()
-    await vi.waitFor(() => expect(wrapper!.find(NOTE).exists()).toBe(true))
+    await eventually(() => expect(wrapper!.find(NOTE).exists()).toBe(true))
     await wrapper!.get('#pin-code').setValue('5678')
     expect(wrapper!.find(NOTE).exists()).toBe(false)
 

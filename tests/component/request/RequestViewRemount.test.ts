@@ -1,5 +1,5 @@
 import * as fakeIndexedDb from 'fake-indexeddb'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
@@ -15,6 +15,7 @@ import {
   stubUpstream,
   type UpstreamAnswer,
 } from './support'
+import { eventually } from '../support/eventually'
 
 const ID = 'e'.repeat(32)
 const WRONG: UpstreamAnswer = [200, { request_id: ID, status: '16', error_text: 'Wrong' }]
@@ -83,7 +84,7 @@ describe('request page re-created while a check is on its way (History, then Bac
     const afterCheck = adminRequest(ID, t0 - 40_000, { attempts_left: 2 })
     upstream.admin = () => afterCheck
     answer([200, { request_id: ID, status: '16', error_text: 'The code provided does not match' }])
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(again.get('[data-test="action-outcome"]').text()).toContain('Status 16: Wrong code.'),
     )
     expect(again.get('.pin-entry button').attributes('aria-busy')).toBeUndefined()
@@ -92,7 +93,7 @@ describe('request page re-created while a check is on its way (History, then Bac
     // Once the answer is in, a new code is the user's next attempt: sent.
     upstream.check = () => WRONG
     await sendCode(again, '2222')
-    await vi.waitFor(() => expect(upstream.checksSent).toBe(2))
+    await eventually(() => expect(upstream.checksSent).toBe(2))
     expect(upstream.checkForms.at(-1)).toEqual({ request_id: ID, code: '2222' })
   })
 
@@ -102,7 +103,7 @@ describe('request page re-created while a check is on its way (History, then Bac
     setActivePinia(pinia)
     const first = await mountPage(pinia)
     await sendCode(first, '1111')
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(first.get('[data-test="action-outcome"]').text()).toContain('Status 16'),
     )
     first.unmount()
@@ -139,7 +140,7 @@ describe('request page: a check another tab sent has no answer yet', () => {
       form: { request_id: ID, code: '4321' },
     }).catch(() => undefined)
     // Stored (pending) before this tab's page opens.
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await otherRequests.flushCalls()
       expect(await otherRequests.loadCalls(ID)).toHaveLength(1)
     })
@@ -149,7 +150,7 @@ describe('request page: a check another tab sent has no answer yet', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     const page = await mountPage(pinia)
-    await vi.waitFor(() => expect(page.find('[data-test="pin-unanswered"]').exists()).toBe(true))
+    await eventually(() => expect(page.find('[data-test="pin-unanswered"]').exists()).toBe(true))
     const warning = page.get('[data-test="pin-unanswered"]').text()
     expect(warning).toContain('from another tab')
     expect(warning).toContain('A code sent now is a second check.')
@@ -158,7 +159,7 @@ describe('request page: a check another tab sent has no answer yet', () => {
     // Warned, not blocked: the stored copy of a closed tab's check never gets its answer.
     upstream.check = () => WRONG
     await sendCode(page, '1111')
-    await vi.waitFor(() => expect(upstream.checksSent).toBe(1))
+    await eventually(() => expect(upstream.checksSent).toBe(1))
 
     answerOther?.(
       new Response(JSON.stringify({ request_id: ID, status: '16', error_text: 'Wrong' }), {
@@ -167,7 +168,7 @@ describe('request page: a check another tab sent has no answer yet', () => {
     )
     await otherCheck
     await otherRequests.flushCalls()
-    await vi.waitFor(() => expect(page.find('[data-test="pin-unanswered"]').exists()).toBe(false))
+    await eventually(() => expect(page.find('[data-test="pin-unanswered"]').exists()).toBe(false))
     setActivePinia(other)
     await otherRequests.dispose()
     setActivePinia(pinia)

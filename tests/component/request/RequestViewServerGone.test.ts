@@ -5,7 +5,7 @@
  * live page on a server restarted without live says so once, and its actions are off with that
  * reason, until the server offers live again.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
@@ -26,6 +26,7 @@ import {
   startedEntry,
   type ServedRequest,
 } from './support'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 const LIVE_SEARCH = 'live/verify/search/json'
@@ -243,7 +244,7 @@ describe('request page: live no longer offered while an action has the focus', (
     next.focus()
     offersLive(false)
     liveStatusFails('live', LIVE_OFF_MESSAGE)
-    await vi.waitFor(() => expect(next.disabled).toBe(true))
+    await eventually(() => expect(next.disabled).toBe(true))
     await flushPromises()
     expect(document.activeElement).toBe(wrapper.get('#next-event-reason').element)
   })

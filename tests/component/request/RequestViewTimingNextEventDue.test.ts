@@ -11,6 +11,7 @@ import { longWait } from '../../unit/utils/admin-request-support'
 import { useDeskServer } from '../support/desk-server'
 import { adminRequest } from '../verify/support'
 import { mountRequestPage, serveRequest, type ServedRequest } from './support'
+import { eventually } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -44,7 +45,7 @@ describe('request page: the expired-PIN warning and the next event', () => {
     const pinia = createPinia()
     setActivePinia(pinia)
     wrapper = await mountRequestPage(pinia, ID)
-    await vi.waitFor(() => expect(expiredWarning().exists()).toBe(true))
+    await eventually(() => expect(expiredWarning().exists()).toBe(true))
     expect(expiredWarning().text()).toContain('wait for the next message or call (in 9 min 59 s)')
 
     vi.advanceTimersByTime(598_000)
