@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Scheduler, createTimer } from '../../../server/sandbox/scheduler'
 import type { TimerHost } from '../../../server/sandbox/scheduler'
 import { fakeEngine } from './support'
+
+// One test drives 20,000 requests and 40,000 messages: many seconds on a busy machine. The time
+// limit here only catches a hang.
+vi.setConfig({ testTimeout: 120_000 })
 
 describe('Scheduler (binary heap)', () => {
   it('pops entries in time order, ties in insertion order', () => {
