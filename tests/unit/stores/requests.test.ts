@@ -109,7 +109,8 @@ describe('history store: persistence', () => {
     expect(second.createdAt).toBe(first.createdAt)
   })
 
-  it('loads thousands of entries in one go', async () => {
+  // 7000 entries through IndexedDB: many seconds on a busy machine; the limit only catches a hang.
+  it('loads thousands of entries in one go', { timeout: 120_000 }, async () => {
     const tab = await openTab()
     await tab.importJson(JSON.stringify(Array.from({ length: 7000 }, (_, i) => entry(i + 1))))
     await tab.dispose()

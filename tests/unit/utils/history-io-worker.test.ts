@@ -26,6 +26,10 @@ import {
   storedCall,
 } from '../stores/history-support'
 
+// Imports of thousands of entries, saved and read back: many seconds on a busy machine. The time
+// limits here (the tests' and their waits') only catch a hang.
+vi.setConfig({ testTimeout: 120_000 })
+
 const NOW = Date.UTC(2026, 10, 20)
 const DAY = 86_400_000
 
@@ -257,7 +261,9 @@ describe('import job: what is not imported', () => {
       announce: () => {},
       proceed: () => new Promise<void>(() => {}),
     })
-    await expect.poll(() => messages.some((m) => m.type === 'checked')).toBe(true)
+    await expect
+      .poll(() => messages.some((m) => m.type === 'checked'), { timeout: 10_000 })
+      .toBe(true)
     expect(opened).toBe(false)
     expect(await db.count()).toBe(0)
     expect(last(messages)).toEqual({ type: 'checked', total: 1 })
@@ -361,9 +367,11 @@ describe('import job: another tab learns of the import from the worker', () => {
       proceed: async () => {},
     })
     channel.close()
-    await expect.poll(() => tabB.entries.length, { timeout: 10_000 }).toBe(count)
+    await expect.poll(() => tabB.entries.length, { timeout: 100_000 }).toBe(count)
     expect(tabB.byId(requestId(count))).toEqual(entries[count - 1])
-    await expect.poll(() => heard.map((c) => c.key)).toEqual(calls.map((c) => c.key))
+    await expect
+      .poll(() => heard.map((c) => c.key), { timeout: 10_000 })
+      .toEqual(calls.map((c) => c.key))
   })
 
   it('is ignored by the page that started the import (it takes the chunks in itself)', async () => {
@@ -390,7 +398,7 @@ describe('import job: another tab learns of the import from the worker', () => {
     // Another page of the same origin (tab B here shares this module's page name, as in a test
     // every store does) is told too; a marker sent after the import's messages reaches tab A last.
     channel.postMessage({ type: 'calls', records: [call(2)] } satisfies HistoryTabMessage)
-    await expect.poll(() => heardByA).toEqual([call(2).key])
+    await expect.poll(() => heardByA, { timeout: 10_000 }).toEqual([call(2).key])
     channel.close()
     // Tab A neither re-read history nor heard its own calls: it takes in what it is handed.
     expect(tabA.entries).toHaveLength(0)
