@@ -402,32 +402,42 @@ describe('POST /__admin/faults', () => {
   })
 
   it('answers late when asked, uses the fault up and still processes the call', async () => {
-    await admin(sb.base, '/faults', { endpoint: 'request', delay_ms: 2000 })
-    expect(listOf(await admin(sb.base, '/faults'), 'faults')).toEqual([
-      expect.objectContaining({ endpoint: 'request', remaining: 1, delay_ms: 2000 }),
-    ])
-    const number = uniqueNumber()
-    let answered = false
-    const pending = postForm(sb.base, '/verify/json', { ...sb.creds, number, brand: 'Late' })
-    void pending.then(() => (answered = true))
-    // The call has arrived (it took the fault) and its answer is still held back.
-    await vi.waitFor(async () =>
-      expect(listOf(await admin(sb.base, '/faults'), 'faults')).toEqual([]),
-    )
-    expect(answered).toBe(false)
-    const res = await pending
-    expect(res.http).toBe(200)
-    expect(res.body).toEqual({ request_id: expect.stringMatching(REQUEST_ID), status: '0' })
-    const [req, ...more] = await requests(`?number=${number}`)
-    expect(more).toEqual([])
-    expect(req).toMatchObject({
-      request_id: res.body.request_id,
-      brand: 'Late',
-      status: 'IN PROGRESS',
-    })
-    // The next call is answered at once and normally.
-    const id = res.body.request_id as string
-    expect((await check(id, wrongCode(await pinOf(sb.base, id)))).body.status).toBe('16')
+    // A sandbox of its own whose wait runs on fake timers (it is in this process), let go only once
+    // the test has seen the answer held: on a busy machine the 2 s could pass before it looked.
+    const own = await startSandbox()
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      await admin(own.base, '/faults', { endpoint: 'request', delay_ms: 2000 })
+      expect(listOf(await admin(own.base, '/faults'), 'faults')).toEqual([
+        expect.objectContaining({ endpoint: 'request', remaining: 1, delay_ms: 2000 }),
+      ])
+      const number = uniqueNumber()
+      let answered = false
+      const pending = postForm(own.base, '/verify/json', { ...own.creds, number, brand: 'Late' })
+      void pending.then(() => (answered = true))
+      // The call has arrived (it took the fault) and its answer is still held back.
+      while (listOf(await admin(own.base, '/faults'), 'faults').length > 0) {
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      expect(answered).toBe(false)
+      await vi.advanceTimersByTimeAsync(2000)
+      const res = await pending
+      expect(res.http).toBe(200)
+      expect(res.body).toEqual({ request_id: expect.stringMatching(REQUEST_ID), status: '0' })
+      const [req, ...more] = await requests(`?number=${number}`, own)
+      expect(more).toEqual([])
+      expect(req).toMatchObject({
+        request_id: res.body.request_id,
+        brand: 'Late',
+        status: 'IN PROGRESS',
+      })
+      // The next call is answered at once and normally.
+      const id = res.body.request_id as string
+      expect((await check(id, wrongCode(await pinOf(own.base, id)), own)).body.status).toBe('16')
+    } finally {
+      vi.useRealTimers()
+      await own.close()
+    }
   })
 
   it('drops the connection without an answer when asked, once', async () => {
