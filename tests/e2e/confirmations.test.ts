@@ -7,7 +7,8 @@ import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { randomNumber, startVerification, useBrowser } from './support'
 
-const app = useBrowser()
+// One page for the file, reset before each test (see useBrowser): each test loads its pages.
+const app = useBrowser({ pagePerFile: true })
 
 function focusedName(page: Page): Promise<string> {
   return page.evaluate(() => {

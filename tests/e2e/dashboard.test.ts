@@ -20,7 +20,8 @@ import {
   waitForStatus,
 } from './support'
 
-const app = useBrowser()
+// One page for the file, reset before each test (see useBrowser): each test loads its pages.
+const app = useBrowser({ pagePerFile: true })
 
 /** Opens the handset through the navigation and reads the PIN sent for `requestId`. */
 async function pinOnHandset(page: Page, digits: string, requestId: string): Promise<string> {

@@ -17,7 +17,8 @@ import {
   useBrowser,
 } from './support'
 
-const app = useBrowser()
+// One page for the file, reset before each test (see useBrowser): each test loads its pages.
+const app = useBrowser({ pagePerFile: true })
 
 /** Starts a verification as a client of the sandbox would, with this account and parameters. */
 async function startAt(

@@ -7,7 +7,11 @@ import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { useBrowser } from './support'
 
-const app = useBrowser({ contextOptions: { locale: 'en-GB', timezoneId: 'UTC' } })
+// One page for the file, reset before each test (see useBrowser): each test loads its pages.
+const app = useBrowser({
+  pagePerFile: true,
+  contextOptions: { locale: 'en-GB', timezoneId: 'UTC' },
+})
 
 const DESKTOP = { width: 1280, height: 800 }
 

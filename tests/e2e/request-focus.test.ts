@@ -19,7 +19,8 @@ import {
   waitForStatus,
 } from './support'
 
-const app = useBrowser()
+// One page for the file, reset before each test (see useBrowser): each test loads its pages.
+const app = useBrowser({ pagePerFile: true })
 
 // The sandbox clock moved here (731 s in all) is put back with a reset: the files after this one
 // find the sandbox as it was (its clock included).

@@ -14,7 +14,8 @@ import {
   waitForStatus,
 } from './support'
 
-const app = useBrowser()
+// One page for the file, reset before each test (see useBrowser): each test loads its pages.
+const app = useBrowser({ pagePerFile: true })
 
 /** Failed resources and errors Chromium logged (a 404 is one: "Failed to load resource"). */
 const failures = () => app.console.filter((line) => /^\[(error|requestfailed)\]/.test(line))

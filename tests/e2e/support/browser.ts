@@ -145,9 +145,11 @@ export interface BrowserFixture {
  * `pagePerFile: true` opens one context and page for the whole file instead: a test's first
  * `page.goto` then reuses what the browser already holds of the app (its modules, parsed and
  * compiled), about half the browser's work of a page load in a new context. Before each test the
- * page's session and local storage are emptied (the app's drafts and settings; history in IndexedDB
- * is kept): only for tests that open their page themselves (`page.goto`) and rely on nothing else
- * a new browser would not have. Its console lines and page errors are those of the whole file.
+ * page leaves the app and everything the app stored for the server's origin is removed (session
+ * and local storage, IndexedDB, cookies, caches), its console lines and page errors start empty,
+ * and its size, emulated media and routes are set back. For tests that load their page themselves
+ * (`page.goto`) and change nothing else of the page or its context (`setOffline`, the context's
+ * routes, permissions, init scripts): that would reach the next test.
  *
  * ```ts
  * const app = useBrowser()
@@ -165,9 +167,10 @@ export function useBrowser(
 ): BrowserFixture {
   let browser: Browser | undefined
   let open: OpenPage | undefined
+  const base = () => (options.baseURL ? options.baseURL() : baseURL())
   const openPage = () => {
     if (!browser) throw new Error('the browser did not start')
-    return newPage(browser, options.baseURL ? options.baseURL() : baseURL(), options.contextOptions)
+    return newPage(browser, base(), options.contextOptions)
   }
 
   beforeAll(async () => {
@@ -180,19 +183,43 @@ export function useBrowser(
       open = await openPage()
       return
     }
-    // What the app keeps for the tab and the browser goes; the test's own page load starts over.
-    // A page whose storage cannot be reached (an error page, say) gives way to a new one.
-    const cleared = await open.page
-      .evaluate(() => {
-        sessionStorage.clear()
-        localStorage.clear()
+    // Everything the app keeps in the browser for the server's origin goes: with no page of the app
+    // open (whatever it writes as it goes is written), its local storage, IndexedDB, cookies and
+    // caches, then, from a document of that origin that is not the app (its icon), the tab's session
+    // storage. The test's own page load starts as in a new browser. A page that cannot be reset
+    // gives way to a new one.
+    const current = open
+    const reset = async () => {
+      const origin = new URL(base()).origin
+      await current.page.goto('about:blank')
+      const cdp = await current.context.newCDPSession(current.page)
+      try {
+        await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' })
+      } finally {
+        await cdp.detach()
+      }
+      const icon = await current.page.goto(`${origin}/favicon.svg`)
+      if (!icon?.ok()) throw new Error(`${origin}/favicon.svg did not load`)
+      await current.page.evaluate(() => sessionStorage.clear())
+      // What a test may set on the page itself: its size, emulated media, routes.
+      const given = options.contextOptions ?? {}
+      await current.page.setViewportSize(given.viewport ?? { width: 1280, height: 720 })
+      await current.page.emulateMedia({
+        media: null,
+        colorScheme: given.colorScheme ?? 'light',
+        reducedMotion: given.reducedMotion ?? 'no-preference',
+        forcedColors: given.forcedColors ?? 'none',
       })
-      .then(
-        () => true,
-        () => false,
-      )
-    if (!cleared) {
-      await open.close()
+      await current.page.unrouteAll({ behavior: 'ignoreErrors' })
+      current.console.length = 0
+      current.pageErrors.length = 0
+    }
+    const done = await reset().then(
+      () => true,
+      () => false,
+    )
+    if (!done) {
+      await current.close()
       open = await openPage()
     }
   })
