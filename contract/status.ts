@@ -3,6 +3,7 @@
  * a person using the dashboard. Texts follow the API where sources agree, and the observed live texts
  * where the documentation and the live API differ.
  */
+import { NETWORK_UNBLOCK_PATH } from './network-unblock.ts'
 import type { ControlCommand, SearchStatus, StatusCode, VerifyEndpoint } from './types.ts'
 
 /** Exact error texts, by code. Functions take the value that the API puts into the text. */
@@ -145,8 +146,9 @@ const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
   },
   '7': {
     title: 'Number blocked',
-    meaning: 'The number is blacklisted for verification (anti-fraud rules).',
-    nextStep: 'Use a different number or contact Vonage support.',
+    meaning:
+      "The number is blacklisted for verification: anti-fraud rules block its network (the answer's network names it).",
+    nextStep: `Use a different number, or lift the block of that network with network unblock (POST ${NETWORK_UNBLOCK_PATH}). On live, Vonage switches network unblock off by default: ask Vonage support to enable it for the account.`,
     retryable: false,
   },
   '8': {
@@ -163,7 +165,7 @@ const INFO: Readonly<Record<StatusCode, Omit<StatusInfo, 'code'>>> = {
   },
   '10': {
     title: 'Verification already in progress',
-    meaning: 'A verification to this number is still in progress (its request_id is returned).',
+    meaning: 'A verification to this number is still in progress.',
     nextStep: 'Finish or cancel the request in progress, or wait until it expires.',
     retryable: false,
   },
@@ -328,6 +330,53 @@ export interface StatusContext {
   cmd?: ControlCommand
   /** The answer's `error_text` (a status 19 on a cancel says whether it was too early or late). */
   errorText?: string
+  /**
+   * The answer to a start (request, PSD2): a status 7 names the blocked network (`network`), a
+   * status 10 the request in progress (`request_id`), when it has them.
+   */
+  answer?: { request_id?: unknown; network?: unknown }
+}
+
+/** A field of an answer when it is a non-empty text. */
+function answerText(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
+}
+
+/** Status 7 and 10 on a start, as its answer words them: the network blocked, the request named. */
+function startInfo(key: StatusCode, answer: StatusContext['answer']): Info | undefined {
+  if (!answer) return undefined
+  if (key === '7') {
+    const network = answerText(answer.network)
+    if (!network) {
+      return {
+        ...INFO['7'],
+        meaning:
+          'The number is blacklisted for verification: anti-fraud rules block it (the answer names no network).',
+        nextStep: 'Use a different number, or contact Vonage support.',
+      }
+    }
+    return {
+      ...INFO['7'],
+      meaning: `The number is blacklisted for verification: anti-fraud rules block its network, ${network}.`,
+      nextStep: `Use a different number, or lift the block of network ${network} with network unblock (POST ${NETWORK_UNBLOCK_PATH} with {"network": "${network}"}; for up to 24 hours, 1 hour by default). On live, Vonage switches network unblock off by default: ask Vonage support to enable it for the account.`,
+    }
+  }
+  if (key === '10') {
+    if (answerText(answer.request_id)) {
+      return {
+        ...INFO['10'],
+        meaning: 'A verification to this number is still in progress: the answer names it.',
+      }
+    }
+    return {
+      ...INFO['10'],
+      meaning:
+        'A verification to this number is still in progress, but the answer does not say which (it has no request_id).',
+      nextStep:
+        'Find the request in progress to this number in History (or wherever it was started), then finish or cancel it, or wait until it expires.',
+    }
+  }
+  return undefined
 }
 
 function controlInfo(key: StatusCode, context: StatusContext): Info | undefined {
@@ -347,7 +396,8 @@ function controlInfo(key: StatusCode, context: StatusContext): Info | undefined 
  * request could not be routed, no request exists) reads as there, and its next step is one for
  * that call (5 on a check: refresh first; on a search: search again). For `control`, the
  * `context` gives the command and the error text: a 19 on trigger_next_event means no event is
- * left, on a cancel too early or too late (told by its error text).
+ * left, on a cancel too early or too late (told by its error text). For a start, the `context`'s
+ * `answer` words a 7 with the network it names and a 10 with or without the request it names.
  */
 export function statusInfo(
   code: string | number,
@@ -358,6 +408,9 @@ export function statusInfo(
   if (isStatusCode(key)) {
     const own =
       (endpoint === 'control' ? controlInfo(key, context) : undefined) ??
+      (endpoint === 'request' || endpoint === 'psd2'
+        ? startInfo(key, context.answer)
+        : undefined) ??
       (endpoint ? BY_ENDPOINT[endpoint]?.[key] : undefined)
     return { code: key, ...(own ?? INFO[key]) }
   }
