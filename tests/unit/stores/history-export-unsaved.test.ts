@@ -1,26 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDB } from 'idb'
-import { configureClient } from '@/api/client'
 import { checkCode } from '@/api/verify'
 import { historyStoreOptions } from '@/stores/requests'
 import type { StoredCall } from '@/utils/call-log'
 import type { HistoryEntry } from '@/utils/history-entry'
-import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
-
-function quotaError(): DOMException {
-  return new DOMException('The quota has been exceeded.', 'QuotaExceededError')
-}
-
-/** The API answers every check with a code accepted for request 1. */
-function answerChecks() {
-  configureClient({
-    prefixUrl: 'http://127.0.0.1:9/api',
-    fetch: (async () =>
-      new Response(JSON.stringify({ request_id: requestId(1), status: '0', event_id: 'e1' }), {
-        headers: { 'content-type': 'application/json' },
-      })) as typeof fetch,
-  })
-}
+import {
+  answerChecks,
+  closeTabs,
+  entry,
+  freshHistoryEnvironment,
+  openTab,
+  quotaError,
+  requestId,
+} from './history-support'
 
 function read(json: string): { entries: HistoryEntry[]; calls?: StoredCall[] } {
   return JSON.parse(json) as { entries: HistoryEntry[]; calls?: StoredCall[] }

@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { createPinia } from 'pinia'
+import { configureClient } from '@/api/client'
 import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
+import { useStorageProblemsStore } from '@/stores/storage-problems'
 import {
   applyPatch,
   patchFromSearch,
@@ -30,7 +32,32 @@ export async function openTab(): Promise<ReturnType<typeof useRequestsStore>> {
   return store
 }
 
-/** Closes every store opened by `openTab` (database connections and channels). */
+/** A freshly loaded tab: its history store and its storage problems (the app-wide notice). */
+export async function openTabWithProblems() {
+  const pinia = createPinia()
+  const history = useRequestsStore(pinia)
+  opened.push(history)
+  await history.ready
+  return { history, problems: useStorageProblemsStore(pinia) }
+}
+
+/** What the browser throws when storage is full. */
+export function quotaError(): DOMException {
+  return new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+}
+
+/** The API answers every check with a code accepted for request 1. */
+export function answerChecks(): void {
+  configureClient({
+    prefixUrl: 'http://127.0.0.1:9/api',
+    fetch: (async () =>
+      new Response(JSON.stringify({ request_id: requestId(1), status: '0', event_id: 'e1' }), {
+        headers: { 'content-type': 'application/json' },
+      })) as typeof fetch,
+  })
+}
+
+/** Closes every store opened by `openTab` or `openTabWithProblems` (database connections and channels). */
 export async function closeTabs(): Promise<void> {
   await Promise.all(opened.splice(0).map((store) => store.dispose()))
 }

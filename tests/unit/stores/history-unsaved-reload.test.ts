@@ -1,29 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDB } from 'idb'
-import { createPinia } from 'pinia'
-import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
-import { useStorageProblemsStore } from '@/stores/storage-problems'
-import { entry, freshHistoryEnvironment, requestId } from './history-support'
+import { historyStoreOptions } from '@/stores/requests'
+import {
+  closeTabs,
+  entry,
+  freshHistoryEnvironment,
+  openTabWithProblems,
+  quotaError,
+  requestId,
+} from './history-support'
 
 /** This tab's session storage (kept across its reloads). */
 const session = new Map<string, string>()
 /** What the page listens to on `window`. */
 const pageListeners = new Map<string, (event: unknown) => void>()
-
-const tabs: ReturnType<typeof useRequestsStore>[] = []
-
-/** A load (or reload) of the tab: its history store and the app-wide storage problems. */
-async function loadTab() {
-  const pinia = createPinia()
-  const history = useRequestsStore(pinia)
-  tabs.push(history)
-  await history.ready
-  return { history, problems: useStorageProblemsStore(pinia) }
-}
-
-function quotaError(): DOMException {
-  return new DOMException('The quota has been exceeded.', 'QuotaExceededError')
-}
 
 /** Whether leaving the page now asks first (what the browser does with `beforeunload`). */
 function leavingAsks(): boolean {
@@ -50,13 +40,13 @@ beforeEach(() => {
 })
 afterEach(async () => {
   vi.restoreAllMocks()
-  for (const tab of tabs.splice(0)) await tab.dispose()
+  await closeTabs()
   vi.unstubAllGlobals()
 })
 
 describe('history that cannot be saved, and the page is left or reloaded', () => {
   it('asks before leaving, and a reload keeps the request and stores it once there is room', async () => {
-    const { history } = await loadTab()
+    const { history } = await openTabWithProblems()
     expect(leavingAsks()).toBe(false)
     const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
       throw quotaError()
@@ -66,7 +56,7 @@ describe('history that cannot be saved, and the page is left or reloaded', () =>
 
     // Reloaded, storage still full: the request is still there, still said not saved.
     await history.dispose()
-    const second = await loadTab()
+    const second = await openTabWithProblems()
     expect(second.history.byId(requestId(0x62a2d3))?.brand).toBe(`Brand ${0x62a2d3}`)
     await vi.waitFor(() =>
       expect(second.problems.forRequest(requestId(0x62a2d3))?.message).toMatch(/storage is full/),
@@ -79,11 +69,13 @@ describe('history that cannot be saved, and the page is left or reloaded', () =>
     expect(second.problems.problems).toEqual([])
     expect(leavingAsks()).toBe(false)
     session.clear()
-    expect((await loadTab()).history.byId(requestId(0x62a2d3))?.status).toBe('IN PROGRESS')
+    expect((await openTabWithProblems()).history.byId(requestId(0x62a2d3))?.status).toBe(
+      'IN PROGRESS',
+    )
   })
 
   it('says to export first, consistently, whatever the cause', async () => {
-    const { history, problems } = await loadTab()
+    const { history, problems } = await openTabWithProblems()
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
       throw quotaError()
     })
