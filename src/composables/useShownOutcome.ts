@@ -2,8 +2,9 @@
  * The answer to the last action as the request page says it: the answer as it came, with what the
  * page learnt since. A wrong code answered while the PIN had expired says what can help instead;
  * a check whose answer was lost says what a read sent after it found (and, if the field took its
- * code back, to press Check code); a wrong code's answer says a new PIN has been sent since, once
- * one was. Once the request ended after the answer came (expired, verified or cancelled elsewhere), a
+ * code back, to press Check code), and so does a cancel or trigger whose answer was lost; a wrong
+ * code's answer says a new PIN has been sent since, once a read lists a new message or call with
+ * the attempts back. Once the request ended after the answer came (expired, verified or cancelled elsewhere), a
  * next step that asked to act on it gives way to one fitting its state.
  */
 import {
@@ -19,9 +20,16 @@ import {
 } from 'vue'
 import type { ActionOutcome } from '@/utils/request-actions'
 import type { RequestModel } from '@/utils/request-model'
-import { expiredPinAdvice, type RequestStatus } from '@/utils/request-state'
+import { expiredPinAdvice } from '@/utils/request-state'
 import { isFinalStatus } from '@/utils/history-entry'
 import type { LostCheckFate } from './useLostCheckCode'
+import {
+  LOST_CONTROL_SETTLED,
+  useRequestAtSend,
+  useRequestReads,
+  useSettledLostControl,
+} from './useSettledLostControl'
+import type { LoggedCall } from '@/utils/request-state'
 
 export interface ShownOutcomeSources {
   /** The answer to the last action sent from this page. */
@@ -41,6 +49,11 @@ export interface ShownOutcomeSources {
    * by it (a third wrong code), and its own answer is about to say so. @default false
    */
   acting?: MaybeRefOrGetter<boolean>
+  /**
+   * The calls made about the request, newest first: the reads that settle a lost cancel or trigger.
+   * @default the tab's call log of the request
+   */
+  reads?: MaybeRefOrGetter<readonly LoggedCall[]>
 }
 
 /** What the answer to a lost check says once a read settled it. */
@@ -173,39 +186,33 @@ function useSettledLostCheck(
  */
 function useNewPinSinceAnswer(sources: ShownOutcomeSources): Readonly<Ref<boolean>> {
   const attemptsLeft = () => toValue(sources.model)?.attemptsLeft ?? null
-  const newPinSince = ref(false)
+  const events = () => toValue(sources.model)?.events.length ?? null
+  const attemptsRose = ref(false)
   let fewestAttempts: number | null = null
+  /** The messages and calls listed when the answer came: a new PIN comes with one more. */
+  const eventsAtAnswer = ref<number | null>(null)
   watch(
     () => toValue(sources.outcome),
     () => {
-      newPinSince.value = false
+      attemptsRose.value = false
       fewestAttempts = attemptsLeft()
+      eventsAtAnswer.value = events()
     },
     { flush: 'sync' },
   )
   watch(attemptsLeft, (left) => {
     // A request gone (the sandbox was reset) has no PIN: what history knew of it is no new one.
     if (left === null || toValue(sources.gone)) return
-    if (fewestAttempts !== null && left > fewestAttempts) newPinSince.value = true
+    if (fewestAttempts !== null && left > fewestAttempts) attemptsRose.value = true
     fewestAttempts = fewestAttempts === null ? left : Math.min(fewestAttempts, left)
   })
-  return newPinSince
-}
-
-/**
- * The status the request had when the answer came (read before the refresh that follows it):
- * an answer given while it was still going on may ask to act on it.
- */
-function useStatusAtAnswer(sources: ShownOutcomeSources): () => RequestStatus | null {
-  let status: RequestStatus | null = null
-  watch(
-    () => toValue(sources.outcome),
-    () => {
-      status = toValue(sources.model)?.status ?? null
-    },
-    { flush: 'sync', immediate: true },
-  )
-  return () => status
+  // Attempts rising alone are no new PIN: a read that does not list the wrong code (yet) shows as
+  // many as before it. A new PIN comes with a new message or call.
+  return computed(() => {
+    const now = events()
+    if (eventsAtAnswer.value === null && now !== null) eventsAtAnswer.value = now
+    return attemptsRose.value && now !== null && now > (eventsAtAnswer.value ?? now)
+  })
 }
 
 /** Two answers that say the same in every field. */
@@ -224,7 +231,16 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
   const expiredPinAnswer = useExpiredPinAnswer(sources)
   const lostCheckSettled = useSettledLostCheck(sources)
   const newPinSince = useNewPinSinceAnswer(sources)
-  const statusAtAnswer = useStatusAtAnswer(sources)
+  const atSend = useRequestAtSend(sources)
+  const lostControlSettled = useSettledLostControl(
+    {
+      outcome: sources.outcome,
+      model: sources.model,
+      now: sources.now,
+      reads: sources.reads ?? useRequestReads(sources.model),
+    },
+    atSend,
+  )
 
   /** The answer to the last action, with what the page learnt since. */
   function sayOutcome(): ActionOutcome | null {
@@ -245,6 +261,12 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
       return lost.fate === 'not_processed' && toValue(sources.codeRestored)
         ? { ...said, nextStep: 'Press Check code: the code it sent is back in the field.' }
         : said
+    }
+    const control = lostControlSettled.value
+    if (control && control.outcome === outcome && outcome.action !== 'check') {
+      const { title, ...texts } = LOST_CONTROL_SETTLED[outcome.action][control.fate]
+      // A status 5 keeps the API's title, as a check's does.
+      return { ...outcome, ...texts, ...(outcome.status === '5' ? {} : { title }) }
     }
     return outcome
   }
@@ -274,7 +296,9 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
     if (!m) return said
     // Its answer will say why it ended: saying "has since ended" first would say it twice.
     if (toValue(sources.acting)) return said
-    const before = statusAtAnswer()
+    // Compared with the request as it was when the action was sent: a read that came before its
+    // answer may already show what the action itself did (a lost cancel that went through).
+    const before = atSend()?.status ?? null
     if (!isFinalStatus(m.status) || (before !== null && isFinalStatus(before))) return said
     return { ...said, nextStep: endedSinceNextStep(m.status, m.number) }
   }

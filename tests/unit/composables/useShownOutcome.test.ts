@@ -12,6 +12,7 @@ import {
   T0,
   checkAnswer,
   lostCheckAnswer,
+  pinEvent,
   requestModel,
   runComposable,
   stopComposables,
@@ -182,6 +183,8 @@ describe('useShownOutcome: a check whose answer was lost', () => {
 describe('useShownOutcome: a new PIN sent since a wrong code', () => {
   const NEW_PIN =
     'A new PIN has been sent since this answer, with 3 attempts: enter the code from the newest message or call.'
+  /** A read listing the second message, which brought a new PIN with its 3 attempts. */
+  const newPinRead = { attemptsLeft: 3, events: [pinEvent('e1', true), pinEvent('e2', true)] }
 
   it('says so once the attempts left rise again, after the read that counted the wrong code', async () => {
     const p = page()
@@ -189,7 +192,20 @@ describe('useShownOutcome: a new PIN sent since a wrong code', () => {
     await p.answer(wrong)
     await p.read({ attemptsLeft: 2 })
     expect(p.shown.value?.nextStep).toBe(wrong.nextStep)
+    await p.read(newPinRead)
+    expect(p.shown.value?.nextStep).toBe(NEW_PIN)
+  })
+
+  it('says nothing of a new PIN when the attempts rise with no new message or call', async () => {
+    // A read that does not list the wrong code (a live 16 the search has not caught up with) shows
+    // the attempts as before it: no message went out, so no new PIN did.
+    const p = page()
+    const wrong = checkAnswer('16')
+    await p.answer(wrong)
+    await p.read({ attemptsLeft: 2 })
     await p.read({ attemptsLeft: 3 })
+    expect(p.shown.value?.nextStep).toBe(wrong.nextStep)
+    await p.read(newPinRead)
     expect(p.shown.value?.nextStep).toBe(NEW_PIN)
   })
 
@@ -206,7 +222,7 @@ describe('useShownOutcome: a new PIN sent since a wrong code', () => {
     const p = page()
     await p.answer(checkAnswer('16'))
     await p.read({ attemptsLeft: 2 })
-    await p.read({ attemptsLeft: 3 })
+    await p.read(newPinRead)
     const again = checkAnswer('16', { at: T0 + 60_000 })
     await p.answer(again)
     expect(p.shown.value?.nextStep).toBe(again.nextStep)
@@ -216,9 +232,9 @@ describe('useShownOutcome: a new PIN sent since a wrong code', () => {
     const p = page()
     await p.answer(checkAnswer('16'))
     await p.read({ attemptsLeft: 2 })
-    await p.read({ attemptsLeft: 3 })
+    await p.read(newPinRead)
     const said = p.shown.value
-    for (let i = 0; i < 3; i++) await p.read({ attemptsLeft: 3 })
+    for (let i = 0; i < 3; i++) await p.read(newPinRead)
     expect(p.shown.value).toBe(said)
     expect(said?.nextStep).toBe(NEW_PIN)
   })
