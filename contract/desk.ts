@@ -8,6 +8,9 @@ export type EnvironmentId = 'sandbox' | 'live'
 
 export const ENVIRONMENT_IDS: readonly EnvironmentId[] = ['sandbox', 'live']
 
+/** Where the server puts its credentials on a forwarded call (see `Environment.credentials`). */
+export type CredentialsPlacement = 'basic' | 'params'
+
 /** One entry of `GET /api/environments`. */
 export interface Environment {
   id: EnvironmentId
@@ -26,6 +29,12 @@ export interface Environment {
    * keeps to it rather than queue behind it.
    */
   searchPerSecond?: number
+  /**
+   * Where the server puts its credentials on the calls it forwards: the `Authorization: Basic`
+   * header (`basic`, the default) or `api_key` / `api_secret` parameters (`params`, `VONAGE_AUTH`).
+   * Given for an available environment.
+   */
+  credentials?: CredentialsPlacement
   /** Why the environment is not available, when the server says so. */
   reason?: string
 }

@@ -162,13 +162,20 @@ export function createProxy(options: ProxyOptions): Proxy {
     const live = options.live
     return {
       environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true, ...searchRate(options.sandbox) },
+        {
+          id: 'sandbox',
+          label: 'Sandbox',
+          available: true,
+          credentials: options.sandbox.auth,
+          ...searchRate(options.sandbox),
+        },
         live
           ? {
               id: 'live',
               label: 'Live',
               available: true,
               keyHint: maskKey(live.credentials.apiKey),
+              credentials: live.auth,
               ...searchRate(live),
               // The live upstream's URL (VONAGE_API_HOST), so a copied curl goes where the server does.
               ...(/^https?:\/\//.test(live.upstream.description)

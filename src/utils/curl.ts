@@ -3,7 +3,7 @@
  * `$VONAGE_API_SECRET`, GET with the parameters in the query, POST as a form body with one `-d` per
  * parameter. Pure: no DOM, no store.
  */
-import { TOKEN_HEADER } from '@contract/desk'
+import { TOKEN_HEADER, type CredentialsPlacement, type EnvironmentId } from '@contract/desk'
 import { LIVE_PIN_PLACEHOLDERS } from './call-log'
 
 /** The API host of live Verify. */
@@ -139,4 +139,32 @@ export function upstreamOf(
   return env === 'live'
     ? { baseUrl: liveHost || VONAGE_API_HOST, path }
     : { baseUrl: `${origin.replace(/\/$/, '')}/sandbox`, path }
+}
+
+/** Where the server puts its credentials, per environment (`GET /api/environments`). */
+export type CredentialsByEnvironment = Partial<Record<EnvironmentId, CredentialsPlacement>>
+
+/**
+ * What the server adds to a Verify call it sends on (`apiPath` as called: `live/verify/json`): the
+ * credentials, where the server says it puts them (the Basic header unless `VONAGE_AUTH=params`).
+ * Null for a call that carries none (the sandbox's admin API).
+ */
+export function credentialsNote(
+  apiPath: string,
+  credentials: CredentialsByEnvironment,
+): string | null {
+  const match = /^\/?(sandbox|live)\/verify\//.exec(apiPath)
+  if (!match) return null
+  const env = match[1] as EnvironmentId
+  const whose = env === 'live' ? 'the credentials' : "the sandbox account's credentials"
+  const placement = credentials[env]
+  if (placement === 'params') {
+    const values = env === 'live' ? ' ($VONAGE_API_KEY, $VONAGE_API_SECRET)' : ''
+    return `The server adds ${whose} as the api_key and api_secret parameters${values}.`
+  }
+  if (placement === 'basic') {
+    const values = env === 'live' ? ' $VONAGE_API_KEY:$VONAGE_API_SECRET' : ''
+    return `The server adds ${whose} (Authorization: Basic${values}).`
+  }
+  return `The server adds ${whose}.`
 }

@@ -94,3 +94,47 @@ describe('RequestCallItem summary', () => {
     expect(summaryOf(call, 'f'.repeat(32))).not.toContain('status')
   })
 })
+
+describe('RequestCallItem: what the server adds', () => {
+  /** The call detail's line on the credentials, or null when it has none. */
+  function credentialsLine(
+    path: string,
+    credentials?: Partial<Record<'sandbox' | 'live', 'basic' | 'params'>>,
+  ): string | null {
+    const wrapper = mount(RequestCallItem, {
+      props: {
+        call: apiCall({ path }),
+        origin: 'https://desk.example.com',
+        ...(credentials ? { credentials } : {}),
+      },
+    })
+    const line = wrapper.find('[data-test="call-credentials"]')
+    return line.exists() ? line.text() : null
+  }
+
+  it('names the Basic header for live when the server says so', () => {
+    expect(credentialsLine('live/verify/check/json', { live: 'basic' })).toBe(
+      'The server adds the credentials (Authorization: Basic $VONAGE_API_KEY:$VONAGE_API_SECRET).',
+    )
+  })
+
+  it('names the parameters for live when the server sends them so (VONAGE_AUTH=params)', () => {
+    expect(credentialsLine('live/verify/check/json', { live: 'params', sandbox: 'basic' })).toBe(
+      'The server adds the credentials as the api_key and api_secret parameters ($VONAGE_API_KEY, $VONAGE_API_SECRET).',
+    )
+  })
+
+  it("names the sandbox account's credentials for a sandbox call, not the live variables", () => {
+    expect(credentialsLine('sandbox/verify/json', { sandbox: 'basic', live: 'params' })).toBe(
+      "The server adds the sandbox account's credentials (Authorization: Basic).",
+    )
+  })
+
+  it('says only that the server adds them when it has not said where', () => {
+    expect(credentialsLine('live/verify/search/json')).toBe('The server adds the credentials.')
+  })
+
+  it('says nothing of credentials on a call to the admin API, which carries none', () => {
+    expect(credentialsLine('sandbox/__admin/clock', { sandbox: 'basic' })).toBeNull()
+  })
+})

@@ -155,3 +155,34 @@ describe('the environment badge on a request page', () => {
     )
   })
 })
+
+describe('the call detail of a request page', () => {
+  it('says the server adds the credentials where the server says it puts them', async () => {
+    server.on(
+      'GET',
+      'environments',
+      json({
+        environments: [
+          { id: 'sandbox', label: 'Sandbox', available: true, credentials: 'basic' },
+          { id: 'live', label: 'Live', available: true, keyHint: 'ab12…', credentials: 'params' },
+        ],
+        default: 'sandbox',
+      }),
+    )
+    server.on(
+      'POST',
+      'live/verify/control/json',
+      json({ status: '0', command: 'trigger_next_event' }),
+    )
+    await mountApp('sandbox', 'live')
+    await wrapper!.get('#next-event').trigger('click')
+    await flushPromises()
+    const lines = wrapper!.findAll('[data-test="call-credentials"]').map((line) => line.text())
+    expect(lines).not.toHaveLength(0)
+    for (const line of lines) {
+      expect(line).toBe(
+        'The server adds the credentials as the api_key and api_secret parameters ($VONAGE_API_KEY, $VONAGE_API_SECRET).',
+      )
+    }
+  })
+})

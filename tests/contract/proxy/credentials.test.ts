@@ -254,12 +254,20 @@ describe('GET /api/environments', () => {
     expect(res.json()).toEqual({
       environments: [
         // The search rates the proxy paces each environment to (the dashboard's polling keeps to them).
-        { id: 'sandbox', label: 'Sandbox', available: true, searchPerSecond: 50 },
+        {
+          id: 'sandbox',
+          label: 'Sandbox',
+          available: true,
+          credentials: 'basic',
+          searchPerSecond: 50,
+        },
         {
           id: 'live',
           label: 'Live',
           available: true,
           keyHint: 'live…',
+          // Where the server puts the credentials (the call detail says so).
+          credentials: 'basic',
           searchPerSecond: 50,
           // Where live calls go (VONAGE_API_HOST): the host Copy as curl names.
           apiHost: upstream.url,
@@ -269,6 +277,16 @@ describe('GET /api/environments', () => {
     })
     expect(res.body).not.toContain(LIVE.apiKey)
     expect(res.body).not.toContain(LIVE.apiSecret)
+  })
+
+  it('says live sends the credentials as parameters when VONAGE_AUTH is params', async () => {
+    await restartProxy({ live: environmentOn(upstream.url, LIVE, { auth: 'params' }) })
+    expect((await call(proxy.port, '/api/environments')).json()).toMatchObject({
+      environments: [
+        { id: 'sandbox', credentials: 'basic' },
+        { id: 'live', available: true, credentials: 'params' },
+      ],
+    })
   })
 
   it('says live is unavailable when it is not configured, and refuses live calls with 503', async () => {

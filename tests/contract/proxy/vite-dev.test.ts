@@ -47,12 +47,19 @@ describe('the plugin in the Vite dev server', () => {
     expect(res.status).toBe(200)
     expect(res.json()).toEqual({
       environments: [
-        { id: 'sandbox', label: 'Sandbox', available: true, searchPerSecond: 10 },
+        {
+          id: 'sandbox',
+          label: 'Sandbox',
+          available: true,
+          credentials: 'basic',
+          searchPerSecond: 10,
+        },
         {
           id: 'live',
           label: 'Live',
           available: true,
           keyHint: 'live…',
+          credentials: 'basic',
           apiHost: upstream!.url,
           searchPerSecond: 1,
         },
