@@ -144,8 +144,11 @@ export function useRequestDetails(
   const error = ref<ApiError | null>(null)
   /** The API's answer when the id was not found (status 101), with its text. */
   const notFound = ref<string | null>(null)
-  /** The search answered another status (1 Throttled, 5 Internal Error…): its code and text. */
-  const searchFailure = ref<{ status: string; errorText: string } | null>(null)
+  /**
+   * The search answered another status (1 Throttled, 5 Internal Error…): its code and text, and the
+   * seconds the server asked to wait (`Retry-After`) when it said.
+   */
+  const searchFailure = ref<{ status: string; errorText: string; retryAfter?: number } | null>(null)
   /**
    * The sandbox no longer holds this request: `reset` once its event stream said the sandbox was
    * reset (at once, before any reload), `missing` when the sandbox does not know a request history
@@ -270,7 +273,11 @@ export function useRequestDetails(
     } else if (result.kind === 'found') {
       notFound.value = 'No response found'
     } else {
-      searchFailure.value = { status: result.status, errorText: result.error_text }
+      searchFailure.value = {
+        status: result.status,
+        errorText: result.error_text,
+        ...(result.retryAfter !== undefined ? { retryAfter: result.retryAfter } : {}),
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import { ref, shallowRef } from 'vue'
 import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
 import { statusInfo } from '@contract/status'
 import { isApiError, onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
-import { answeredWithHttp, describeReadFailure } from '@/utils/call-failure'
+import { answeredWithHttp, describeReadFailure, waitedNextStep } from '@/utils/call-failure'
 import { storageReason, useStorageProblemsStore } from '@/stores/storage-problems'
 import { useSettingsStore } from '@/stores/settings'
 import { readStoredCall, toStoredCalls, type StoredCall } from '@/utils/call-log'
@@ -914,7 +914,11 @@ export const useRequestsStore = defineStore('requests', () => {
             .filter(Boolean)
             .join('. '),
           // The search's own next step: never "search the request" for the search that failed.
-          nextStep: statusInfo(result.status, 'search').nextStep,
+          nextStep: waitedNextStep(
+            result,
+            statusInfo(result.status, 'search').nextStep,
+            'try again',
+          ),
         })
     }
     return report

@@ -174,10 +174,22 @@ export function answerNextStep(
   nextStep: string,
   action: FailedAction,
 ): string {
+  return waitedNextStep(answer, nextStep, SEND_AGAIN[action])
+}
+
+/**
+ * `nextStep`, or for status 1 (throttled) that came with a `Retry-After` how long to wait, then
+ * `again` ("refresh", "look them up again"): a search is told the wait as much as a start.
+ */
+export function waitedNextStep(
+  answer: { status: string; retryAfter?: number },
+  nextStep: string,
+  again: string,
+): string {
   if (answer.status !== '1' || answer.retryAfter === undefined || answer.retryAfter <= 0) {
     return nextStep
   }
-  return `${waitText(answer)}, then ${SEND_AGAIN[action]}.`
+  return `${waitText(answer)}, then ${again}.`
 }
 
 /** "Wait 1 s", from the server's Retry-After when it gave one. */

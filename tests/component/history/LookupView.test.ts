@@ -286,6 +286,20 @@ describe('look up view', () => {
     ])
   })
 
+  it('says how long to wait when the search is throttled with a Retry-After', async () => {
+    server.on('GET', searchPath(), () =>
+      json({ status: '1', error_text: 'Throttled' }, 200, { 'Retry-After': '60' }),
+    )
+    const w = await mountLookup()
+    await w.find('textarea').setValue(requestId(1))
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    await eventually(() => expect(w.findAll('[data-testid="lookup-failed-next"]')).toHaveLength(1))
+    expect(w.get('[data-testid="lookup-failed-next"]').text()).toBe(
+      'Next: Wait 60 s, then try again.',
+    )
+  })
+
   it('keeps the pasted ids through a reload of the page', async () => {
     const w = await mountLookup()
     await w.get('#lookup-ids').setValue(`${requestId(1)}\n${requestId(2)}`)

@@ -951,6 +951,18 @@ describe('request page: a search that answers without the request', () => {
     },
   )
 
+  it('status 1 with a Retry-After: says to wait as long as the server said, then refresh', async () => {
+    server.on(
+      'GET',
+      LIVE_SEARCH,
+      json({ status: '1', error_text: 'Throttled' }, 200, { 'Retry-After': '60' }),
+    )
+    await mountLiveInHistory()
+    const card = wrapper!.get('[data-test="search-failure"]')
+    expect(card.text()).toContain('The search answered status 1')
+    expect(card.text()).toContain('Next: Wait 60 s, then refresh.')
+  })
+
   it('status 101 for a request already in history: a note with its meaning, history still shown', async () => {
     server.on('GET', LIVE_SEARCH, json(NOT_FOUND))
     await mountLiveInHistory()
