@@ -130,8 +130,15 @@ describe('request page: a wrong code, then a new PIN', () => {
     expect(text('[data-test="action-outcome"]')).toContain('the third wrong code ends the request')
     expect(text('[data-test="attempts-left"]')).toBe('2 attempts left for this PIN.')
 
-    // The next message brings a new PIN: its attempts are 3 again.
-    const newPin = withAttempts(3, { pin: '5678' })
+    // The next message brings a new PIN: its attempts are 3 again, and the message is listed.
+    const first = withAttempts(3).events[0]!
+    const newPin = withAttempts(3, {
+      pin: '5678',
+      events: [
+        first,
+        { ...first, id: 'e2', type: 'tts', index: 1, sent_at: new Date().toISOString() },
+      ],
+    })
     sandboxView = newPin
     await server.stream.push('request', newPin)
     expect(text('[data-test="attempts-left"]')).toBe('3 attempts left for this PIN.')

@@ -4,14 +4,14 @@ import { createPinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import VerifyStartError from '@/components/verify/VerifyStartError.vue'
 
-function mountRejected(status: string, errorText: string) {
+function mountRejected(status: string, errorText: string, fields: Record<string, string> = {}) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [{ path: '/', component: { render: () => null } }],
   })
   return mount(VerifyStartError, {
     props: {
-      outcome: { type: 'rejected', answer: { status, error_text: errorText } },
+      outcome: { type: 'rejected', answer: { status, error_text: errorText, ...fields } },
       environment: 'sandbox',
     },
     global: { plugins: [createPinia(), router] },
@@ -35,5 +35,21 @@ describe('VerifyStartError', () => {
   it('still gives the meaning when it says more than the API text', () => {
     const wrapper = mountRejected('15', 'Unsupported network')
     expect(wrapper.text()).toContain('The destination number is not in a supported network.')
+  })
+
+  it('names the network a status 7 blocks, and how to lift the block', () => {
+    const wrapper = mountRejected('7', 'The number you are trying to verify is blacklisted', {
+      network: '23410',
+    })
+    expect(wrapper.text()).toContain('anti-fraud rules block its network, 23410.')
+    expect(wrapper.text()).toContain(
+      'Next: Use a different number, or lift the block of network 23410 with network unblock',
+    )
+  })
+
+  it('does not say a status 10 names the request in progress when its answer has no request_id', () => {
+    const wrapper = mountRejected('10', 'Concurrent verifications to the same number')
+    expect(wrapper.text()).toContain('the answer does not say which (it has no request_id)')
+    expect(wrapper.text()).not.toContain('its request_id is returned')
   })
 })
