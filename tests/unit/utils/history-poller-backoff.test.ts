@@ -1,6 +1,7 @@
 /**
  * The live-status loop's back-off after failed rounds on a fake clock: it waits longer each time,
- * up to a minute, but never polls faster than the interval set (Settings allow up to 300 s).
+ * up to a minute, but never polls faster than the interval set (Settings allow up to 300 s), nor
+ * sooner than a throttled search said to wait (Retry-After).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { HistoryPoller, type PollSearchResult } from '@/utils/history-poller'
@@ -78,6 +79,53 @@ describe('HistoryPoller: back-off with a short interval', () => {
     await vi.advanceTimersByTimeAsync(10_000 + 20_000 + 40_000 + 60_000 + 60_000)
     expect(p.retries).toEqual([10_000, 20_000, 40_000, 60_000, 60_000, 60_000])
     expect(p.searches).toEqual([0, 10_000, 30_000, 70_000, 130_000, 190_000])
+    p.loop.stop()
+  })
+})
+
+describe('HistoryPoller: a throttled search that says how long to wait (Retry-After)', () => {
+  // The server asked: searching sooner only earns another status 1.
+  const throttledFor = (seconds: number) => (): Promise<PollSearchResult> =>
+    Promise.resolve({
+      kind: 'error',
+      ids: ['a'],
+      status: '1',
+      error_text: 'Throttled',
+      retryAfter: seconds,
+    })
+
+  it('waits the 60 s asked for, not the 10 s back-off, and says so', async () => {
+    const p = failingPoller(5_000, throttledFor(60))
+    p.loop.start()
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(59_999)
+    expect(p.searches).toEqual([0])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(p.searches).toEqual([0, 60_000])
+    expect(p.retries).toEqual([60_000, 60_000])
+    p.loop.stop()
+  })
+
+  it('keeps the longer back-off when the wait asked for is shorter', async () => {
+    const p = failingPoller(5_000, throttledFor(1))
+    p.loop.start()
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(p.searches).toEqual([0, 10_000])
+    expect(p.retries).toEqual([10_000, 20_000])
+    p.loop.stop()
+  })
+
+  it('waits as asked when the refusal came as a thrown failure carrying Retry-After', async () => {
+    const refusal = Object.assign(new Error('The server is busy'), { retryAfter: 30 })
+    const p = failingPoller(5_000, () => Promise.reject(refusal))
+    p.loop.start()
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(29_999)
+    expect(p.searches).toEqual([0])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(p.searches).toEqual([0, 30_000])
+    expect(p.retries).toEqual([30_000, 30_000])
     p.loop.stop()
   })
 })
