@@ -91,7 +91,8 @@ describe('a snapshot written piece by piece', () => {
       const number = `4477009${String(n).padStart(5, '0')}`
       ids.push(call(sandbox, '/verify/json', { number, brand: 'Acme' }).request_id as string)
     }
-    // The last requests are in the last piece: a wrong code for one of them every turn.
+    // The last requests are in the last piece: a wrong code for one of them every turn, one each
+    // (however many turns the write takes on this machine).
     const last = ids.slice(-300)
     let turn = 0
     const { state, journal } = await everyTurn(() => {
@@ -100,7 +101,9 @@ describe('a snapshot written piece by piece', () => {
         const journal = readJournal(journalFileOf(file), logger)
         return { state: JSON.parse(readFileSync(file, 'utf8')) as PersistedState, journal }
       }
-      call(sandbox, '/verify/check/json', { request_id: last[turn++ % last.length]!, code: '0000' })
+      if (turn < last.length) {
+        call(sandbox, '/verify/check/json', { request_id: last[turn++]!, code: '0000' })
+      }
       return undefined
     })
     const seq = state.journal_seq ?? 0
@@ -122,7 +125,8 @@ describe('a snapshot written piece by piece', () => {
     const views = (s: Sandbox) =>
       later.map((r) => call(s, '/verify/search/json', { request_id: r.id }).checks)
     expect(views(again)).toEqual(views(sandbox))
-    expect(views(again).map((checks) => (checks as unknown[]).length)).toContain(1)
+    // Each holds the one wrong code sent while the snapshot was written.
+    expect(views(again).map((checks) => (checks as unknown[]).length)).toEqual(later.map(() => 1))
     await again.close()
     await sandbox.close()
   })
