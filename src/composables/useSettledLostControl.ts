@@ -12,7 +12,7 @@ import { useCallsStore } from '@/stores/calls'
 import { isFinalStatus } from '@/utils/history-entry'
 import type { ActionOutcome } from '@/utils/request-actions'
 import type { RequestModel } from '@/utils/request-model'
-import { readFindsRequest, type LoggedCall, type RequestStatus } from '@/utils/request-state'
+import { requestFoundBy, type LoggedCall, type RequestStatus } from '@/utils/request-state'
 
 export type LostControlFate = 'processed' | 'not_processed'
 
@@ -84,18 +84,7 @@ export function useRequestReads(
 
 /** The request `requestId` as a read that found it lists it: its status and how many events. */
 function requestRead(call: LoggedCall, requestId: string): RequestAtSend | null {
-  if (!readFindsRequest(call, requestId)) return null
-  const response = call.response as Record<string, unknown>
-  const list = Array.isArray(response.verification_requests)
-    ? response.verification_requests
-    : Array.isArray(response.requests)
-      ? response.requests
-      : [response]
-  const found = (list as unknown[]).find((item): item is Record<string, unknown> =>
-    typeof item === 'object' && item !== null && 'request_id' in item
-      ? (item as { request_id?: unknown }).request_id === requestId
-      : false,
-  )
+  const found = requestFoundBy(call, requestId) as { status?: unknown; events?: unknown } | null
   if (!found || typeof found.status !== 'string') return null
   return {
     status: found.status as RequestStatus,

@@ -330,7 +330,7 @@ function isAdminRead(call: Pick<LoggedCall, 'method' | 'path'>): boolean {
 }
 
 /** The request `requestId` as a read that found it answered it (see `readFindsRequest`), or null. */
-function requestFoundBy(call: LoggedCall, requestId: string): object | null {
+export function requestFoundBy(call: LoggedCall, requestId: string): object | null {
   if (call.method !== 'GET' || call.pending === true || call.error !== null) return null
   if (call.httpStatus !== null && (call.httpStatus < 200 || call.httpStatus > 299)) return null
   const response = call.response
