@@ -17,13 +17,17 @@ import {
   upstreamAndProxyForEachTest,
 } from './support'
 
-const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest({ timeoutMs: 300 })
+// A generous time limit, so that a busy machine never turns an answer into a 504; the tests about
+// the time limit itself restart the proxy with a short one (SHORT_LIMIT).
+const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest({ timeoutMs: 10_000 })
+const SHORT_LIMIT = { timeoutMs: 300 }
 
 const start = () =>
   postJson(proxy.port, '/api/live/verify/json', { number: '447700900000', brand: 'Acme' })
 
 describe('upstream failures', () => {
   it('answers 504 when the upstream does not answer in time, warning that the start may have gone out', async () => {
+    await restartProxy(SHORT_LIMIT)
     upstream.setHandler(() => {}) // never answers
     const res = await start()
     expect(res.status).toBe(504)
@@ -41,6 +45,7 @@ describe('upstream failures', () => {
     const late = JSON.stringify({ request_id: 'late0123456789abcdef0123456789ab', status: '0' })
     let answeredLate!: () => void
     const lateSent = new Promise<void>((resolve) => (answeredLate = resolve))
+    await restartProxy(SHORT_LIMIT)
     upstream.setHandler((_arrival, res) => {
       setTimeout(() => {
         // The proxy may already have closed the connection: the answer is sent if it can be.
@@ -467,6 +472,7 @@ describe('retries', () => {
   })
 
   it('does not retry a search that timed out', async () => {
+    await restartProxy(SHORT_LIMIT)
     upstream.setHandler(() => {})
     const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
     expect(res.status).toBe(504)
@@ -476,6 +482,7 @@ describe('retries', () => {
   it.each(['/api/live/verify/search/json', '/api/live/verify/search/xml'])(
     'tells the agent a timed-out search (%s) is safe to try again',
     async (path) => {
+      await restartProxy(SHORT_LIMIT)
       upstream.setHandler(() => {})
       const res = await call(proxy.port, `${path}?request_id=r1`)
       expect(res.status).toBe(504)
