@@ -1,16 +1,6 @@
 /**
- * Waiting for a state in the component tests. The page reaches it through work that takes
+ * Waiting for a state in the component tests: the page reaches it through work that takes
  * milliseconds on an idle machine (IndexedDB, the client's one retry after 300 ms, the address
- * written 250 ms after typing), and seconds on a busy one: `vi.waitFor`'s default second then
- * runs out while the page is still on its way, and the test fails for the machine, not the page.
- * The limit here is for work that hangs, never a measure of speed.
+ * written 250 ms after typing) and seconds on a busy one. The one helper all suites share.
  */
-import { vi } from 'vitest'
-
-/** How long a state may take to be reached before the test gives up on it. */
-export const EVENTUALLY_MS = 10_000
-
-/** Retries `assertion` until it passes (as `vi.waitFor`), for up to `EVENTUALLY_MS`. */
-export function eventually<T>(assertion: () => T | Promise<T>): Promise<T> {
-  return vi.waitFor(assertion, { timeout: EVENTUALLY_MS })
-}
+export { EVENTUALLY_MS, eventually } from '../../support/eventually'
