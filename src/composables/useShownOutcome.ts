@@ -206,11 +206,18 @@ function useNewPinSinceAnswer(sources: ShownOutcomeSources): Readonly<Ref<boolea
     if (fewestAttempts !== null && left > fewestAttempts) attemptsRose.value = true
     fewestAttempts = fewestAttempts === null ? left : Math.min(fewestAttempts, left)
   })
+  // The messages and calls of a request not read yet at the answer: the first count read.
+  watch(
+    events,
+    (now) => {
+      if (eventsAtAnswer.value === null && now !== null) eventsAtAnswer.value = now
+    },
+    { immediate: true, flush: 'sync' },
+  )
   // Attempts rising alone are no new PIN: a read that does not list the wrong code (yet) shows as
   // many as before it. A new PIN comes with a new message or call.
   return computed(() => {
     const now = events()
-    if (eventsAtAnswer.value === null && now !== null) eventsAtAnswer.value = now
     return attemptsRose.value && now !== null && now > (eventsAtAnswer.value ?? now)
   })
 }
