@@ -15,6 +15,7 @@ import {
 } from '@/api/client'
 import { browserStreamEnvironment } from '@/api/event-stream'
 import { checkCode, getEnvironments, searchRequests, startVerification } from '@/api/verify'
+import { eventually } from '../../support/eventually'
 
 type Handler = (request: Request) => Response | Promise<Response>
 
@@ -303,7 +304,7 @@ describe('api client: calls as they are sent', () => {
       })
       expect(JSON.stringify(sent[0])).not.toContain('server-token')
 
-      await vi.waitFor(() => expect(seen).toHaveLength(1))
+      await eventually(() => expect(seen).toHaveLength(1))
       answer(json({ request_id: 'c'.repeat(32), status: '16', error_text: 'Wrong code' }))
       await check
       expect(sent).toHaveLength(1)
@@ -391,7 +392,7 @@ describe('api client: the access token', () => {
       )
       setAccessToken('old-0123456789abcdef')
       const call = getEnvironments()
-      await vi.waitFor(() => expect(seen).toHaveLength(1))
+      await eventually(() => expect(seen).toHaveLength(1))
       // Entered in another tab meanwhile: the refusal is about the old token, not this one.
       setAccessToken('new-0123456789abcdef')
       answer()

@@ -10,6 +10,7 @@ import type { ApiCall } from '@/api/client'
 import { useCallsStore } from '@/stores/calls'
 import { useRequestDetails } from '@/composables/useRequestDetails'
 import { freshHistoryEnvironment, searchedRequest } from '../stores/history-support'
+import { eventually } from '../../support/eventually'
 
 vi.mock('@/api/verify', async (original) => ({
   ...(await original<typeof import('@/api/verify')>()),
@@ -71,7 +72,7 @@ describe('a live request whose calls were triggered from this dashboard', () => 
     calls.record(trigger(11, 1))
     calls.record(trigger(14, 2))
     const details = scope.run(() => useRequestDetails(ID, { environment: 'live' }))!
-    await vi.waitFor(() => expect(details.model.value?.events).toHaveLength(3))
+    await eventually(() => expect(details.model.value?.events).toHaveLength(3))
     const events = details.model.value!.events
     expect(events.map((e) => e.at)).toEqual([at(0), at(11) + 100, at(14)])
     expect(events.map((e) => e.newPin)).toEqual([true, false, false])

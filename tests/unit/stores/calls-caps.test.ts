@@ -6,6 +6,7 @@ import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { capCalls, MAX_ACTIONS_PER_REQUEST, MAX_READS_PER_REQUEST } from '@/utils/call-log'
 import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
+import { eventually } from '../../support/eventually'
 
 const ID = requestId(8)
 
@@ -107,7 +108,7 @@ describe('calls store: another tab polling the request shown', () => {
     }
     await other.flushCalls()
     vi.useRealTimers()
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(
         shown
           .forRequest(ID)

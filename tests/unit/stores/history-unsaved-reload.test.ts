@@ -9,6 +9,7 @@ import {
   quotaError,
   requestId,
 } from './history-support'
+import { eventually } from '../../support/eventually'
 
 /** This tab's session storage (kept across its reloads). */
 const session = new Map<string, string>()
@@ -58,7 +59,7 @@ describe('history that cannot be saved, and the page is left or reloaded', () =>
     await history.dispose()
     const second = await openTabWithProblems()
     expect(second.history.byId(requestId(0x62a2d3))?.brand).toBe(`Brand ${0x62a2d3}`)
-    await vi.waitFor(() =>
+    await eventually(() =>
       expect(second.problems.forRequest(requestId(0x62a2d3))?.message).toMatch(/storage is full/),
     )
     expect(leavingAsks()).toBe(true)

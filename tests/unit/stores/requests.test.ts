@@ -15,6 +15,7 @@ import {
   requestId,
   storedCall,
 } from './history-support'
+import { eventually } from '../../support/eventually'
 
 vi.mock('@/api/verify', () => ({
   searchRequests: vi.fn((env: string, ids: string[]) =>
@@ -455,7 +456,7 @@ describe('history store: two tabs', () => {
     const b = await openTab()
     await a.upsert(entry(1))
     await a.upsert(entry(2))
-    await vi.waitFor(() => expect(b.entries).toHaveLength(2))
+    await eventually(() => expect(b.entries).toHaveLength(2))
     return { a, b }
   }
 
@@ -463,7 +464,7 @@ describe('history store: two tabs', () => {
     const a = await openTab()
     const b = await openTab()
     await a.upsert(entry(1, { brand: '' }))
-    await vi.waitFor(() => expect(b.byId(requestId(1))).toBeDefined())
+    await eventually(() => expect(b.byId(requestId(1))).toBeDefined())
     // B has not seen A's next write yet when it writes its own field.
     await Promise.all([
       a.upsert({ request_id: requestId(1), brand: 'Set in A' }),
@@ -471,7 +472,7 @@ describe('history store: two tabs', () => {
     ])
     const c = await openTab()
     expect(c.byId(requestId(1))).toMatchObject({ brand: 'Set in A', status: 'SUCCESS' })
-    await vi.waitFor(() => {
+    await eventually(() => {
       expect(a.byId(requestId(1))).toMatchObject({ brand: 'Set in A', status: 'SUCCESS' })
       expect(b.byId(requestId(1))).toMatchObject({ brand: 'Set in A', status: 'SUCCESS' })
     })
@@ -480,11 +481,11 @@ describe('history store: two tabs', () => {
   it('shows entries added, deleted and cleared in another tab', async () => {
     const { a, b } = await twoTabsWithEntries1And2()
     await b.remove(requestId(1))
-    await vi.waitFor(() => expect(a.entries.map((e) => e.request_id)).toEqual([requestId(2)]))
+    await eventually(() => expect(a.entries.map((e) => e.request_id)).toEqual([requestId(2)]))
     await a.importJson(JSON.stringify([entry(5), entry(6)]))
-    await vi.waitFor(() => expect(b.entries).toHaveLength(3))
+    await eventually(() => expect(b.entries).toHaveLength(3))
     await b.clear()
-    await vi.waitFor(() => expect(a.entries).toHaveLength(0))
+    await eventually(() => expect(a.entries).toHaveLength(0))
   })
 
   it('never brings back an entry deleted while a background refresh of it was on its way', async () => {
@@ -505,7 +506,7 @@ describe('history store: two tabs', () => {
         { existingOnly: true },
       ),
     ).toEqual([])
-    await vi.waitFor(() => expect(a.entries.map((e) => e.request_id)).toEqual([requestId(2)]))
+    await eventually(() => expect(a.entries.map((e) => e.request_id)).toEqual([requestId(2)]))
     expect(b.entries.map((e) => e.request_id)).toEqual([requestId(2)])
     expect((await openTab()).entries.map((e) => e.request_id)).toEqual([requestId(2)])
     expect(a.byId(requestId(2))?.status).toBe('SUCCESS')
@@ -602,7 +603,7 @@ describe('history store: search answers older than an action', () => {
     const a = await openTab()
     const b = await openTab()
     await a.upsert(entry(1))
-    await vi.waitFor(() => expect(b.byId(requestId(1))).toBeDefined())
+    await eventually(() => expect(b.byId(requestId(1))).toBeDefined())
     // A checks the code while B's poll of the same request is on its way.
     await a.upsert({ request_id: requestId(1), status: 'SUCCESS', lastActivityAt: Date.now() })
     const inProgress = searchAnswer(1, { status: 'IN PROGRESS', checks: [], date_finalized: '' })
@@ -612,7 +613,7 @@ describe('history store: search answers older than an action', () => {
       { existingOnly: true },
     )
     expect(b.byId(requestId(1))?.status).toBe('SUCCESS')
-    await vi.waitFor(() => expect(a.byId(requestId(1))?.status).toBe('SUCCESS'))
+    await eventually(() => expect(a.byId(requestId(1))?.status).toBe('SUCCESS'))
     expect((await openTab()).byId(requestId(1))?.status).toBe('SUCCESS')
   })
 
@@ -660,7 +661,7 @@ describe('history store: action answers', () => {
     const a = await openTab()
     const b = await openTab()
     await a.upsert(entry(1, { environment: 'live' }))
-    await vi.waitFor(() => expect(b.byId(requestId(1))).toBeDefined())
+    await eventually(() => expect(b.byId(requestId(1))).toBeDefined())
     await b.remove(requestId(1))
     // A has not heard of the delete yet when its check is answered.
     const written = await a.recordAction({
@@ -671,7 +672,7 @@ describe('history store: action answers', () => {
     })
     expect(written).toBeUndefined()
     expect((await openTab()).entries).toEqual([])
-    await vi.waitFor(() => expect(a.entries).toEqual([]))
+    await eventually(() => expect(a.entries).toEqual([]))
     // The page still learns what the action answered.
     expect(a.actionFor(requestId(1))).toMatchObject({ status: 'SUCCESS' })
   })

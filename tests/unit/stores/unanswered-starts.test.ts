@@ -6,7 +6,7 @@ import {
   useUnansweredStartsStore,
 } from '@/stores/unanswered-starts'
 import { useStorageProblemsStore } from '@/stores/storage-problems'
-import { recordUnanswered } from './unanswered-support'
+import { recordUnanswered, scannableStorage } from './unanswered-support'
 
 const storage = new Map<string, string>()
 /** Set to make every write fail as a full local storage does. */
@@ -58,7 +58,7 @@ describe('starts without an answer', () => {
     const store = reload()
     recordUnanswered(store, start(1_000))
     recordUnanswered(store, start(2_000, { number: '447700900999' }))
-    expect(storage.get(UNANSWERED_STARTS_KEY)).not.toContain('9876')
+    expect(scannableStorage([storage.get(UNANSWERED_STARTS_KEY)!])).not.toContain('9876')
     const again = reload()
     expect(again.sorted.map((e) => [e.at, e.number])).toEqual([
       [2_000, '447700900999'],
@@ -127,7 +127,7 @@ describe('a start on its way', () => {
     const entry = tab.recordSending(sent)
     // The tab that sends it does not list it while it waits for the answer.
     expect(tab.sorted).toEqual([])
-    expect(storage.get(UNANSWERED_STARTS_KEY)).not.toContain('9876')
+    expect(scannableStorage([storage.get(UNANSWERED_STARTS_KEY)!])).not.toContain('9876')
     // The tab is closed before the answer: the next page load lists it.
     const next = reload()
     expect(next.sorted).toHaveLength(1)

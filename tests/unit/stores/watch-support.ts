@@ -14,6 +14,7 @@ import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
 import { useWatchStore, watchSharingOptions } from '@/stores/watch'
 import { FakeBus, FakeLocks } from '../api/support/tabs'
 import { entry, freshHistoryEnvironment, requestId } from './history-support'
+import { EVENTUALLY_MS } from '../../support/eventually'
 
 export const search = vi.mocked(searchRequests)
 
@@ -24,7 +25,7 @@ export const search = vi.mocked(searchRequests)
  */
 export const MANY_STEPS = { timeout: 60_000 }
 /** How long a test waits for what another tab stored to reach this one (a state, not a speed). */
-export const REACHES_THE_TAB = { timeout: 5000 }
+export const REACHES_THE_TAB = { timeout: EVENTUALLY_MS }
 export const NOW = Date.UTC(2026, 10, 25, 12, 0, 0)
 /** The sandbox interval of the watch (the settings' default). */
 export const ROUND_MS = 2000
