@@ -1,6 +1,7 @@
 /**
  * The Vite-free server side (`createApp`, what the plugin mounts) on a bare node:http server: the
- * proxy in front of the embedded sandbox, with a short upstream time limit.
+ * proxy in front of the embedded sandbox, with a generous upstream time limit (a busy machine must
+ * not turn an answer into a 504); the test about the time limit runs a server with a short one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, json, postJson, startAppServer, type AppServer } from './support'
@@ -10,34 +11,39 @@ let port: number
 let lines: string[]
 
 beforeAll(async () => {
-  running = await startAppServer({ sandbox: { stateFile: false }, timeoutMs: 300 })
+  running = await startAppServer({ sandbox: { stateFile: false } })
   port = running.port
   lines = running.lines
 })
 
 afterAll(() => running.close())
 
-const fault = (body: object) => postJson(port, '/api/sandbox/__admin/faults', body)
+const fault = (body: object, on = port) => postJson(on, '/api/sandbox/__admin/faults', body)
 
 describe('the proxy in front of the embedded sandbox', () => {
   it('answers 504 when the sandbox answers a start later than the time limit', async () => {
-    expect((await fault({ endpoint: 'request', delay_ms: 1500, count: 1 })).status).toBeLessThan(
-      300,
-    )
-    const res = await postJson(port, '/api/sandbox/verify/json', {
-      number: '447700900601',
-      brand: 'Slow',
-    })
-    expect(res.status).toBe(504)
-    expect(res.json()).toMatchObject({
-      error: {
-        code: 'upstream_timeout',
-        message: expect.stringMatching(
-          /embedded sandbox did not answer within 0\.3 s\. The call may still have been processed/,
-        ),
-      },
-    })
-    expect(lines.at(-1)).toMatch(/env=sandbox endpoint=request method=POST http=504/)
+    // A server of its own with a short limit; the sandbox's delay is far past it.
+    const short = await startAppServer({ sandbox: { stateFile: false }, timeoutMs: 300 })
+    try {
+      const delayed = await fault({ endpoint: 'request', delay_ms: 1500, count: 1 }, short.port)
+      expect(delayed.status).toBeLessThan(300)
+      const res = await postJson(short.port, '/api/sandbox/verify/json', {
+        number: '447700900601',
+        brand: 'Slow',
+      })
+      expect(res.status).toBe(504)
+      expect(res.json()).toMatchObject({
+        error: {
+          code: 'upstream_timeout',
+          message: expect.stringMatching(
+            /embedded sandbox did not answer within 0\.3 s\. The call may still have been processed/,
+          ),
+        },
+      })
+      expect(short.lines.at(-1)).toMatch(/env=sandbox endpoint=request method=POST http=504/)
+    } finally {
+      await short.close()
+    }
   })
 
   it('forwards a form start and an XML search in-process with the sandbox account', async () => {

@@ -9,19 +9,27 @@ import { startVerification, searchRequests } from '@/api/verify'
 import { describeFailure, describeReadFailure } from '@/utils/call-failure'
 import { postJson, startAppServer, type AppServer } from './support'
 
+// A generous upstream time limit (a busy machine must not turn a dropped call's 502 into a 504),
+// and a short one on a server of its own for the call answered too late.
 let running: AppServer
-let port: number
+let short: AppServer
 
 beforeAll(async () => {
-  running = await startAppServer({ timeoutMs: 300, accessLog: false })
-  port = running.port
-  configureClient({ prefixUrl: `http://localhost:${port}/api`, fetch: globalThis.fetch })
+  running = await startAppServer({ accessLog: false })
+  short = await startAppServer({ timeoutMs: 300, accessLog: false })
 })
 
-afterAll(() => running.close())
+afterAll(async () => {
+  await running.close()
+  await short.close()
+})
 
-const inject = async (body: object) => {
-  const res = await postJson(port, '/api/sandbox/__admin/faults', body)
+/** The dashboard's API client and the faults from now on go to `server`. */
+const useServer = (server: AppServer) =>
+  configureClient({ prefixUrl: `http://localhost:${server.port}/api`, fetch: globalThis.fetch })
+
+const inject = async (server: AppServer, body: object) => {
+  const res = await postJson(server.port, '/api/sandbox/__admin/faults', body)
   expect(res.status).toBe(201)
 }
 
@@ -36,7 +44,8 @@ async function failureOf(promise: Promise<unknown>): Promise<ApiError> {
 
 describe('a failed call to the embedded sandbox, as the dashboard words it', () => {
   it('a start answered too late: no answer from the sandbox, which answers 10 to a resend', async () => {
-    await inject({ endpoint: 'request', delay_ms: 1500, count: 1 })
+    useServer(short)
+    await inject(short, { endpoint: 'request', delay_ms: 1500, count: 1 })
     const error = await failureOf(
       startVerification('sandbox', { number: '447700900901', brand: 'Late' }),
     )
@@ -50,7 +59,8 @@ describe('a failed call to the embedded sandbox, as the dashboard words it', () 
   })
 
   it('a dropped search: the connection to the sandbox dropped', async () => {
-    await inject({ endpoint: 'search', drop: true, count: 2 })
+    useServer(running)
+    await inject(running, { endpoint: 'search', drop: true, count: 2 })
     const error = await failureOf(searchRequests('sandbox', ['a'.repeat(32)]))
     expect(error).toMatchObject({ code: 'upstream_unreachable', httpStatus: 502 })
     const view = describeReadFailure(error)

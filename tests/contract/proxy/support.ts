@@ -155,6 +155,13 @@ export function environmentOn(
   }
 }
 
+/**
+ * The upstream time limit of the proxy and app servers the tests start, unless a test sets its own:
+ * generous, so that a busy machine never turns an answer into a 504. Only a test about the time
+ * limit itself sets a short one (and then nothing else in it must happen within that limit).
+ */
+export const GENEROUS_TIMEOUT_MS = 10_000
+
 /** The proxy on a plain node:http server (connect-style mount at /api), live and sandbox on doubles. */
 export async function startProxy(
   upstreamUrl: string,
@@ -168,7 +175,7 @@ export async function startProxy(
     allowedHosts: [],
     allowedOrigins: [],
     bodyLimit: 16 * 1024,
-    timeoutMs: 2000,
+    timeoutMs: GENEROUS_TIMEOUT_MS,
     rateLimit: { requestsPerSecond: 1000, maxQueue: 100 },
     accessLog: true,
     logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
@@ -495,7 +502,8 @@ export async function holdPort(): Promise<{ port: number; close(): Promise<void>
 /**
  * The Vite-free server side (`createApp`, what the plugin mounts) on a bare node:http server on
  * 127.0.0.1: the embedded sandbox at `/sandbox`, the proxy at `/api`. Its log lines are kept in
- * `lines`. `overrides` replace the defaults (no state file, no throttling, no pacing, 2 s limit).
+ * `lines`. `overrides` replace the defaults (no state file, no throttling, no pacing, a generous
+ * upstream time limit: GENEROUS_TIMEOUT_MS).
  */
 export async function startAppServer(overrides: Partial<AppOptions> = {}) {
   const lines: string[] = []
@@ -506,7 +514,7 @@ export async function startAppServer(overrides: Partial<AppOptions> = {}) {
     allowedHosts: [],
     allowedOrigins: [],
     bodyLimit: 16 * 1024,
-    timeoutMs: 2000,
+    timeoutMs: GENEROUS_TIMEOUT_MS,
     accessLog: true,
     logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
     ...overrides,
