@@ -20,7 +20,7 @@ function sandboxBehindClient() {
   const asked: string[] = []
   configureClient({
     prefixUrl: 'http://127.0.0.1:9/api',
-    timeout: 5000,
+    timeout: 30_000,
     fetch: (async (input: Request) => {
       const path = input.url.slice(PREFIX.length)
       asked.push(path)

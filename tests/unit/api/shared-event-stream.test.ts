@@ -58,7 +58,12 @@ function openTab(options: { share?: boolean; subscribe?: boolean } = {}): Tab {
       tab.refusedMarks.push(mark)
     },
   }
-  tab.stream = new SharedEventStream('sandbox/__admin/events', env)
+  // The limits of a silent leader (5 s by default) are no subject here: a busy machine must not
+  // reach them while a test runs.
+  tab.stream = new SharedEventStream('sandbox/__admin/events', env, {
+    answerWithinMs: 60_000,
+    connectWithinMs: 60_000,
+  })
   tabs.push(tab)
   if (options.subscribe ?? true) subscribe(tab)
   return tab

@@ -19,7 +19,7 @@ const json = (body: unknown, status = 200) =>
 function answer(body: unknown, status = 200) {
   configureClient({
     prefixUrl: 'http://127.0.0.1:9/api',
-    timeout: 1000,
+    timeout: 10_000,
     fetch: (async () => json(body, status)) as typeof fetch,
   })
 }

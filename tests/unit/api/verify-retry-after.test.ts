@@ -10,7 +10,7 @@ const ID = 'c5037cb8b47449158ed6611afde58990'
 function answer(body: unknown, status: number, seconds: string) {
   configureClient({
     prefixUrl: 'http://127.0.0.1:9/api',
-    timeout: 1000,
+    timeout: 10_000,
     fetch: (async () =>
       new Response(JSON.stringify(body), {
         status,
