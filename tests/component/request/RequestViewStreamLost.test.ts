@@ -20,6 +20,7 @@ import {
   type StubUpstream,
   stubUpstream,
 } from './support'
+import { EVENTUALLY_MS } from '../support/eventually'
 
 const ID = 'd'.repeat(32)
 /**
@@ -29,7 +30,7 @@ const ID = 'd'.repeat(32)
 const LOST = 'Live updates paused, reconnecting…'
 const WAITING = 'Live updates wait for the access token: they resume once it is entered.'
 /** The stream is tried again 1 s after a loss (up to a fifth more): a state is waited for. */
-const RETRIED = { timeout: 5000 }
+const RETRIED = { timeout: EVENTUALLY_MS }
 let wrapper: VueWrapper | null = null
 let upstream: StubUpstream
 

@@ -17,6 +17,7 @@ import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { noAnswer, useDeskServer } from '../support/desk-server'
 import { openEntryPage, serveRequest, startedEntry, type ServedRequest } from './support'
+import { EVENTUALLY_MS } from '../support/eventually'
 
 const server = useDeskServer()
 
@@ -24,7 +25,7 @@ const ID = '5'.repeat(32)
 /** The sandbox's polling interval (Settings), 2 s by default. */
 const INTERVAL_MS = 2000
 /** A limit for a page that hangs: the reads' answers are waited for, not an interval. */
-const ANSWERED = { timeout: 5000 }
+const ANSWERED = { timeout: EVENTUALLY_MS }
 let wrapper: VueWrapper | null = null
 let served: ServedRequest
 const text = (selector: string) => wrapper!.get(selector).text().replace(/\s+/g, ' ')

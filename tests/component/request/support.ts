@@ -6,7 +6,7 @@
  * file: the test files of other pages that take plain values from here (`clockAt`, `searchAnswer`)
  * do not load the request page.
  */
-import { expect, vi } from 'vitest'
+import { expect } from 'vitest'
 import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { setActivePinia, type Pinia } from 'pinia'
@@ -18,6 +18,7 @@ import type { RequestModel } from '@/utils/request-model'
 import type { HistoryPatch } from '@/stores/requests'
 import { requestModel } from '../../unit/composables/support'
 import { json, type DeskCall, type DeskServer } from '../support/desk-server'
+import { eventually } from '../support/eventually'
 
 /**
  * The sandbox's accounts as its admin API lists them (`GET sandbox/__admin/accounts`) with no
@@ -235,14 +236,11 @@ export async function openEntryPage(pinia: Pinia, entry: HistoryPatch): Promise<
 }
 
 /**
- * Waits until the page's reads are back (no spinner in its toolbar) and what they started. A
- * limit for a page that hangs, as long as the other waits on the stub server's: on a busy machine
- * the reads take more than Vitest's default second.
+ * Waits until the page's reads are back (no spinner in its toolbar) and what they started, with
+ * the shared limit for a page that hangs: on a busy machine the reads take seconds.
  */
 export async function settlePage(wrapper: VueWrapper): Promise<void> {
-  await vi.waitFor(() => expect(wrapper.find('.toolbar .spinner').exists()).toBe(false), {
-    timeout: 5000,
-  })
+  await eventually(() => expect(wrapper.find('.toolbar .spinner').exists()).toBe(false))
   await flushPromises()
 }
 
@@ -256,15 +254,13 @@ export async function refreshPage(wrapper: VueWrapper): Promise<void> {
 }
 
 /**
- * Enters `code`, presses Check code and waits until its answer is shown and the page settled. The
- * same limit as `settlePage`: on a busy machine the answer takes more than Vitest's default second.
+ * Enters `code`, presses Check code and waits until its answer is shown and the page settled, with
+ * the same limit as `settlePage`: on a busy machine the answer takes seconds.
  */
 export async function checkCode(wrapper: VueWrapper, code: string): Promise<void> {
   await wrapper.get('#pin-code').setValue(code)
   await wrapper.get('form.pin-entry').trigger('submit')
-  await vi.waitFor(() => expect(wrapper.find('[data-test="action-outcome"]').exists()).toBe(true), {
-    timeout: 5000,
-  })
+  await eventually(() => expect(wrapper.find('[data-test="action-outcome"]').exists()).toBe(true))
   await settlePage(wrapper)
 }
 
@@ -402,9 +398,7 @@ function stubEvents(): { events: StubEvents; answer: (signal: AbortSignal) => Pr
       mode = 'open'
       release(opened)
       // The page's try may come later: the tabs of a browser first agree which one connects.
-      await vi.waitFor(() => expect(bodies.size, 'the page opens the stream').toBeGreaterThan(0), {
-        timeout: 5000,
-      })
+      await eventually(() => expect(bodies.size, 'the page opens the stream').toBeGreaterThan(0))
       await flushPromises()
     },
     async drop() {
