@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eventually } from '../../support/eventually'
 import { raw, type Body } from './support/http'
 import { runCliToExit, spawnCli, type RunningCli } from './support/cli'
 import { admin, pinOf, startSandbox, uniqueNumber } from './support/sandbox'
@@ -61,7 +62,7 @@ describe('a state file in use by another process', () => {
   it('an embedded sandbox on the file the standalone one holds keeps memory only, warns once and never writes it', async () => {
     const cli = await startCli()
     const kept = await newRequest(cli.base)
-    await vi.waitFor(() => expect(onDisk()).toContain(kept))
+    await eventually(() => expect(onDisk()).toContain(kept))
     expect(lockPid()).toBe(cli.pid)
 
     const warnings: string[] = []
@@ -236,7 +237,7 @@ describe('a state file in use by another process', () => {
   it('a standalone sandbox killed outright leaves a stale lock that the next one takes over', async () => {
     const one = await startCli()
     const kept = await newRequest(one.base)
-    await vi.waitFor(() => expect(onDisk()).toContain(kept))
+    await eventually(() => expect(onDisk()).toContain(kept))
     await one.stop('SIGKILL')
     // No chance to clean up: the lock still names the dead process.
     expect(lockPid()).toBe(one.pid)

@@ -1,4 +1,5 @@
 import http from 'node:http'
+import { EVENTUALLY_MS } from '../../../support/eventually'
 
 export interface SseEvent {
   event: string
@@ -10,7 +11,10 @@ export interface SseStream {
   status: number
   contentType: string
   events: SseEvent[]
-  /** Resolves with the first event (seen so far or later) that matches; rejects after `ms`. */
+  /**
+   * Resolves with the first event (seen so far or later) that matches; rejects after `ms` (by
+   * default the shared generous limit: an event a busy machine is slow to deliver is not missing).
+   */
   waitFor(match: (e: SseEvent) => boolean, ms?: number): Promise<SseEvent>
   close(): void
 }
@@ -57,7 +61,7 @@ export function openSse(base: string, path: string): Promise<SseStream> {
         status: res.statusCode ?? 0,
         contentType: String(res.headers['content-type'] ?? ''),
         events,
-        waitFor(match, ms = 5_000) {
+        waitFor(match, ms = EVENTUALLY_MS) {
           const seen = events.find(match)
           if (seen) return Promise.resolve(seen)
           return new Promise((ok, fail) => {
