@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eventually } from '../../support/eventually'
 import { cli, spawnCli } from './support/cli'
 import { getJson, postForm, raw, type Body } from './support/http'
 import {
@@ -221,6 +222,27 @@ describe('persistence across a restart', () => {
   )
 })
 
+/**
+ * A port free now, below the range the system hands out for port 0 (32768 and up on Linux, 49152
+ * and up on macOS and Windows): between its probe closing and the CLI listening on it, none of the
+ * many servers tests start on port 0 meanwhile can be given it, as one from port 0 itself could.
+ */
+async function freePortOutsideEphemeralRange(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const probe = http.createServer()
+    const free = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false))
+      probe.listen(port, '127.0.0.1', () => resolve(true))
+    })
+    if (free) {
+      await new Promise((r) => probe.close(r))
+      return port
+    }
+  }
+  throw new Error('no free port found from 20000 to 31999')
+}
+
 describe('standalone CLI', () => {
   const creds = 'api_key=sandbox&api_secret=sandbox-secret'
   const call = async (base: string, path: string) =>
@@ -257,7 +279,7 @@ describe('standalone CLI', () => {
         .request_id as string
       expect(id).toMatch(/^[0-9a-f]{32}$/)
       // On disk (journal or snapshot) before the kill, which gives it no chance to flush.
-      await vi.waitFor(() => expect(onDisk()).toContain(id))
+      await eventually(() => expect(onDisk()).toContain(id))
     } finally {
       await one.stop('SIGKILL')
     }
@@ -328,10 +350,7 @@ describe('standalone CLI', () => {
   })
 
   it('takes its port from SANDBOX_PORT', async () => {
-    const probe = http.createServer()
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r))
-    const { port } = probe.address() as AddressInfo
-    await new Promise((r) => probe.close(r))
+    const port = await freePortOutsideEphemeralRange()
     const running = await spawnCli(['--no-state'], {
       SANDBOX_PORT: String(port),
       SANDBOX_HOST: '127.0.0.1',
@@ -355,7 +374,8 @@ describe('standalone CLI', () => {
       const child = cli(['--port', String(port), '--host', '127.0.0.1', '--no-state'])
       let err = ''
       child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-      const code = await new Promise<number | null>((r) => child.on('exit', r))
+      // 'close', not 'exit': at 'exit' its last words may still be unread in the pipe.
+      const code = await new Promise<number | null>((r) => child.on('close', r))
       expect(code).not.toBe(0)
       expect(err).toMatch(/in use/)
       expect(err).not.toMatch(/^\s+at /m)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { eventually } from '../../support/eventually'
 import { spawnCli, type RunningCli } from './support/cli'
 
 // Tests here start Node processes (the standalone sandbox, compiled anew on each start; a Vite
@@ -91,8 +92,9 @@ async function signalHost(signal: NodeJS.Signals, env: Record<string, string> = 
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  // 'close', not 'exit': at 'exit' what it printed last may still be unread in the pipes.
   const ended = new Promise<Omit<Ended, 'id'>>((r) =>
-    child.once('exit', (code, sig) => r({ code, signal: sig, stdout, stderr })),
+    child.once('close', (code, sig) => r({ code, signal: sig, stdout, stderr })),
   )
   const id = await new Promise<string>((ok, fail) => {
     child.stdout.on('data', (c: Buffer) => {
@@ -160,8 +162,10 @@ function startVite(args: string[]) {
     },
   )
   let output = ''
+  // 'close', not 'exit': at 'exit' what it printed last (a warning as it stops) may still be
+  // unread in the pipes.
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.once('exit', (code, signal) => r({ code, signal })),
+    child.once('close', (code, signal) => r({ code, signal })),
   )
   const base = new Promise<string>((ok, fail) => {
     const add = (c: Buffer) => {
@@ -255,7 +259,8 @@ describe('`npm run serve` / `npm run dev` whose sandbox waits for a file `npm ru
     const vite = startVite(args)
     stops.push(vite.stop)
     const base = await vite.base
-    expect(vite.output()).toMatch(/keeps its\s+requests in memory only/)
+    // The warning goes to stderr and the URL to stdout: two pipes, read in no set order.
+    await eventually(() => expect(vite.output()).toMatch(/keeps its\s+requests in memory only/))
     const id = await startRequest(base, '447700900126')
     expect(onDisk()).not.toContain(id)
     return { child: vite.child, base, id, ended: vite.ended, output: vite.output }
@@ -310,7 +315,13 @@ describe('`npm run serve` / `npm run dev` whose sandbox waits for a file `npm ru
   })
 
   it('serve: the standalone one still runs at SIGTERM: its file is untouched and serve says its requests are lost', async () => {
-    const { holder } = await standalone()
+    const { holder, id: theirs } = await standalone()
+    // Its own writing done (its snapshot holds the request, its journal is folded into it): from
+    // here on only serve could change the files.
+    await eventually(() => {
+      expect(existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '').toContain(theirs)
+      expect(readFileSync(`${stateFile}.journal`, 'utf8')).toBe('')
+    })
     const serve = await preview()
     const before = onDisk()
     serve.child.kill('SIGTERM')

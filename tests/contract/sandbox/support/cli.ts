@@ -54,8 +54,9 @@ export async function spawnCli(
 }
 
 /**
- * Runs the CLI to its exit: the exit code and what it printed. One that starts listening instead
- * is stopped at once (its exit code then is 0).
+ * Runs the CLI to its exit: the exit code and everything it printed. One that starts listening
+ * instead is stopped at once (its exit code then is 0). Resolved on 'close', not 'exit': at 'exit'
+ * the last lines it wrote (the message before `process.exit(1)`) may still be unread in the pipes.
  */
 export async function runCliToExit(
   args: string[],
@@ -69,6 +70,6 @@ export async function runCliToExit(
     if (stdout.includes('listening at')) child.kill('SIGTERM')
   })
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const code = await new Promise<number | null>((r) => child.once('exit', r))
+  const code = await new Promise<number | null>((r) => child.once('close', r))
   return { code, stdout, stderr }
 }
