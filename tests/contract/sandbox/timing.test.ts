@@ -9,6 +9,7 @@ import {
   pinOf,
   sandboxForEachTest,
   uniqueNumber,
+  uniquePins,
   wrongCode,
 } from './support/sandbox'
 import * as T from './support/texts'
@@ -16,7 +17,8 @@ import * as T from './support/texts'
 // Workflows 1–7 over the wire, with the sandbox clock moved through the admin API (§5.1, §5.3).
 // The sandbox's real-time base is frozen (its documented `now` option), so the clock moves only
 // through the admin API and every boundary is probed to the millisecond: 1 ms before, and at it.
-const sb = sandboxForEachTest(frozenClock)
+// Its PINs never repeat, so a new PIN differs from the one before by more than chance.
+const sb = sandboxForEachTest(() => ({ ...frozenClock(), pin: uniquePins() }))
 
 /** One millisecond, in seconds. */
 const MS = 0.001

@@ -81,6 +81,28 @@ export function frozenClock(): SandboxOptions {
   return { now: () => frozen }
 }
 
+/**
+ * A PIN source (the `pin` option) of random digits, as the sandbox's own, that never gives a PIN it
+ * gave before while others of that length are left: a test that tells a new PIN from the one before
+ * by comparing them is not failed by chance (a repeat is one in 10^length at each new PIN), and a
+ * PIN kept when a new one was due still shows as the same PIN.
+ */
+export function uniquePins(): (length: number) => string {
+  const given = new Set<string>()
+  const givenOfLength = new Map<number, number>()
+  return (length) => {
+    const exhausted = (givenOfLength.get(length) ?? 0) >= 10 ** length
+    for (;;) {
+      let pin = ''
+      for (let i = 0; i < length; i++) pin += String(Math.floor(Math.random() * 10))
+      if (given.has(pin) && !exhausted) continue
+      given.add(pin)
+      givenOfLength.set(length, (givenOfLength.get(length) ?? 0) + 1)
+      return pin
+    }
+  }
+}
+
 function sandboxAround(
   before: typeof beforeAll,
   after: typeof afterAll,
