@@ -5,8 +5,9 @@
  * the limit, without anything piling up on it (no MaxListenersExceededWarning).
  */
 import http from 'node:http'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Timers } from '../../../server/proxy/limiter'
+import { eventually } from '../../support/eventually'
 import {
   openCall,
   startProxy,
@@ -120,7 +121,7 @@ async function slowStart(n: number, waitMs: number): Promise<Answered> {
   })
   req.write(body.slice(0, half))
   // The proxy is reading the body: its deadline runs.
-  await vi.waitFor(() => expect(clock.deadlines()).toBe(1))
+  await eventually(() => expect(clock.deadlines()).toBe(1))
   clock.advance(waitMs)
   req.end(body.slice(half))
   return answer

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import net from 'node:net'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { eventually } from '../../support/eventually'
 import {
   LIVE,
   call,
@@ -151,7 +152,7 @@ describe('request bodies', () => {
       },
     })
     expect(upstream.arrivals).toHaveLength(0)
-    await vi.waitFor(() => expect(proxy.lines).toHaveLength(1))
+    await eventually(() => expect(proxy.lines).toHaveLength(1))
     expect(proxy.lines[0]).toMatch(/ endpoint=request method=POST http=408 /)
     expect(proxy.lines[0]).toMatch(/ not_sent error=request_timeout$/)
     expect(proxy.lines[0]).not.toMatch(/client_closed/)
@@ -188,9 +189,9 @@ describe('request bodies', () => {
       JSON.stringify({ brand: 'x'.repeat(17 * 1024) }),
       JSON.stringify({ number: '447700900081', brand: 'Acme' }),
     ])
-    await vi.waitFor(() => expect(proxy.lines.filter((l) => l.includes(' http='))).toHaveLength(2))
+    await eventually(() => expect(proxy.lines.filter((l) => l.includes(' http='))).toHaveLength(2))
     // The answer may reach the test's socket after the log lines (a loaded machine).
-    await vi.waitFor(() => expect(calls.received()).toMatch(/^HTTP\/1\.1 413 /))
+    await eventually(() => expect(calls.received()).toMatch(/^HTTP\/1\.1 413 /))
     expect(calls.received()).toMatch(/\r\nConnection: close\r\n/i)
     expect(calls.received().match(/HTTP\/1\.1 /g)).toHaveLength(1)
     expect(upstream.arrivals).toHaveLength(0)
@@ -219,7 +220,7 @@ describe('query strings', () => {
     })
     expectProxyError(post, 413, queryRefusal(413))
     expect(upstream.arrivals).toHaveLength(0)
-    await vi.waitFor(() => expect(proxy.lines).toHaveLength(2))
+    await eventually(() => expect(proxy.lines).toHaveLength(2))
     expect(proxy.lines[0]).toMatch(/ endpoint=search method=GET http=413 /)
   })
 

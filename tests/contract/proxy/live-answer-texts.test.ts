@@ -9,7 +9,8 @@ import { answerNextStep, describeFailure } from '@/utils/call-failure'
 import { statusInfo } from '@contract/status'
 import { upstreamAndProxyForEachTest } from './support'
 
-const { upstream, proxy } = upstreamAndProxyForEachTest({ timeoutMs: 2000 })
+// The generous default time limit: a busy machine must not turn these answers into a 504.
+const { upstream, proxy } = upstreamAndProxyForEachTest()
 
 beforeEach(() => {
   configureClient({ prefixUrl: `${proxy.origin}/api`, fetch: globalThis.fetch })

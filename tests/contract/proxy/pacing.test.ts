@@ -164,14 +164,22 @@ describe('upstream rate limits', () => {
   })
 
   it('answers 503 queue_full with Retry-After when the queue is full', async () => {
+    // The slot comes back only when the test moves the clock: however slowly the three calls
+    // arrive, one is out, one waits and one finds the queue full.
+    const clock = manualClock()
     upstream = await startUpstream()
-    proxy = await startProxy(upstream.url, { rateLimit: { requestsPerSecond: 1, maxQueue: 1 } })
+    proxy = await startProxy(upstream.url, {
+      rateLimit: { requestsPerSecond: 1, maxQueue: 1 },
+      timers: clock.timers,
+    })
     const port = proxy.port
-    const answers = await Promise.all(
+    const calls = counted(
       [1, 2, 3].map((n) =>
         postJson(port, '/api/live/verify/json', { number: String(n), brand: 'b' }),
       ),
     )
+    await stepThrough(clock, calls.answered, [2])
+    const answers = await calls.all
     const statuses = answers.map((a) => a.status).sort()
     expect(statuses).toEqual([200, 200, 503])
     const full = answers.find((a) => a.status === 503)

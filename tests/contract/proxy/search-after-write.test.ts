@@ -4,6 +4,7 @@
  * the check" to learn whether a lost check was processed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { eventually } from '../../support/eventually'
 import {
   call,
   postJson,
@@ -121,7 +122,7 @@ describe('a search sent after a write', () => {
     const checkAnswered = slow.writesAnswered[0] ?? Infinity
     const source = slow.answers.find((answer) => answer.arrivedAt > checkAnswered)
     expect(answerB).toEqual(source?.body)
-    await vi.waitFor(() => expect(searchLines(proxy?.lines ?? [])).toHaveLength(2))
+    await eventually(() => expect(searchLines(proxy?.lines ?? [])).toHaveLength(2))
     for (const line of searchLines(proxy.lines)) expect(line).not.toContain('coalesced')
   })
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EVENTUALLY_MS } from '../../support/eventually'
 import { LIVE, call, freePort, holdPort, startUpstream } from './support'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -41,6 +42,12 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
+ * How long a child may run before it is killed as hung: past any start-up on a busy machine, and
+ * within the test's own time limit (60 s).
+ */
+const HUNG_CHILD_MS = 45_000
+
+/**
  * Runs `vite <args>` until it exits, or until its output matches `until` (then `stop()` ends it).
  */
 function run(args: string[], env: Record<string, string>, until?: RegExp) {
@@ -51,7 +58,7 @@ function run(args: string[], env: Record<string, string>, until?: RegExp) {
   })
   let output = ''
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), HUNG_CHILD_MS)
   void exited.then(() => clearTimeout(timer))
   const ready = new Promise<RegExpMatchArray | undefined>((resolve) => {
     const check = () => {
@@ -178,9 +185,11 @@ describe('the command line', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ request_id: 'abcdef0123456789abcdef0123456789', code: '918273' }),
       })
-      await expect.poll(() => upstream.arrivals.length).toBe(1)
+      await expect.poll(() => upstream.arrivals.length, { timeout: EVENTUALLY_MS }).toBe(1)
       process.kill(server.pid, 'SIGTERM')
-      await expect.poll(() => server.output()).toMatch(/SIGTERM: stopping/)
+      await expect
+        .poll(() => server.output(), { timeout: EVENTUALLY_MS })
+        .toMatch(/SIGTERM: stopping/)
       // The server takes no new connection while it waits for the call in flight.
       await expect(call(port, '/api/environments')).rejects.toThrow(/ECONNREFUSED/)
       answer?.()

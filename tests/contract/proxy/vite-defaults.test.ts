@@ -6,7 +6,8 @@
  * the test looks. The tests share the server's pacing and run in order: the 30/s test first.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from '../../support/eventually'
 import {
   LIVE,
   call,
@@ -65,14 +66,12 @@ describe('the dev server with the default options', () => {
     const calls = Array.from({ length: 31 }, (_, i) =>
       start(`4477009${String(i).padStart(5, '0')}`),
     )
-    await vi.waitFor(() => expect(upstream.arrivals.length).toBeGreaterThanOrEqual(30), {
-      timeout: 10_000,
-    })
+    await eventually(() => expect(upstream.arrivals.length).toBeGreaterThanOrEqual(30))
     await aMoment()
     expect(upstream.arrivals).toHaveLength(30)
     // The answers come back; a second later their slots do, and the 31st goes out.
     releaseHeld()
-    await vi.waitFor(() => expect(upstream.arrivals).toHaveLength(31), { timeout: 5_000 })
+    await eventually(() => expect(upstream.arrivals).toHaveLength(31))
     releaseHeld()
     const answers = await Promise.all(calls)
     expect(answers.map((res) => res.status)).toEqual(Array(31).fill(200))
@@ -85,13 +84,11 @@ describe('the dev server with the default options', () => {
     const searches = ids.map((id) =>
       call(dev.port, `/api/live/verify/search/json?request_id=${id}`),
     )
-    await vi.waitFor(() => expect(upstream.arrivals.length).toBeGreaterThan(before), {
-      timeout: 5_000,
-    })
+    await eventually(() => expect(upstream.arrivals.length).toBeGreaterThan(before))
     await aMoment()
     expect(upstream.arrivals).toHaveLength(before + 1)
     releaseHeld()
-    await vi.waitFor(() => expect(upstream.arrivals).toHaveLength(before + 2), { timeout: 5_000 })
+    await eventually(() => expect(upstream.arrivals).toHaveLength(before + 2))
     releaseHeld()
     const answers = await Promise.all(searches)
     expect(answers.map((res) => res.status)).toEqual([200, 200])
