@@ -8,7 +8,14 @@ import { useCallsStore } from '@/stores/calls'
 import { useStartVerification } from '@/composables/useStartVerification'
 import { callProgress, MAX_ACTIONS_PER_REQUEST, MAX_READS_PER_REQUEST } from '@/utils/call-log'
 import { UNANSWERED_CALL_LIMIT_MS } from '@/utils/request-state'
-import { closeTabs, entry, freshHistoryEnvironment, openTab, requestId } from './history-support'
+import {
+  closeTabs,
+  entry,
+  freshHistoryEnvironment,
+  openTab,
+  requestId,
+  scannableText,
+} from './history-support'
 import { eventually } from '../../support/eventually'
 
 const ID = requestId(7)
@@ -78,21 +85,14 @@ async function reloadedCalls(id: string) {
 }
 
 /**
- * Every record stored in the calls store of the test database, as text to scan for a secret: all of
- * it but what chance fills with digits, where a PIN such as '9876' can turn up on its own (a call's
- * start time and duration in ms, the random prefix of this page load's call keys).
+ * Every record stored in the calls store of the test database, as text to scan for a secret (see
+ * `scannableText`: without the times and random key prefixes, where a PIN can turn up by chance).
  */
 async function rawCallRecords(): Promise<string> {
   const db = await openDB(historyStoreOptions.name!)
   const all = await db.getAll('calls')
   db.close()
-  return JSON.stringify(all, (field, value: unknown) =>
-    (field === 'startedAt' || field === 'durationMs') && typeof value === 'number'
-      ? undefined
-      : field === 'key' && typeof value === 'string'
-        ? value.replace(/^[0-9a-z]+-(?=\d+(\||$))/, 'page-')
-        : value,
-  )
+  return scannableText(all)
 }
 
 beforeEach(() => {

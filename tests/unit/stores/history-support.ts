@@ -160,3 +160,21 @@ export function storedCall(
     },
   } as StoredCall
 }
+
+/**
+ * `value` (or the JSON text `value`) as text to scan for a secret or another request's data: all
+ * of it but what chance fills with digits, where a short digit string (a PIN such as '9876', a
+ * code '2222') turns up on its own now and then: the times in epoch ms (`startedAt`, `updatedAt`
+ * and every other `…At` number), a call's `durationMs`, and the random prefix of a page load's
+ * call keys (`<time and random letters>-<n>`).
+ */
+export function scannableText(value: unknown): string {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value
+  return JSON.stringify(parsed, (field, inner: unknown) =>
+    typeof inner === 'number' && (field.endsWith('At') || field === 'durationMs')
+      ? undefined
+      : field === 'key' && typeof inner === 'string'
+        ? inner.replace(/^[0-9a-z]+-(?=\d+(\||$))/, 'page-')
+        : inner,
+  )
+}
