@@ -249,7 +249,7 @@ describe('HTTP adapter', () => {
           ).toBe(true)
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, seed: Number(process.env.PROPERTY_SEED ?? 20261125) },
     )
   })
 })

@@ -147,6 +147,7 @@ describe('call log: caps and order', () => {
             Math.min(made.length - reads, MAX_ACTIONS_PER_REQUEST),
         )
       }),
+      { seed: Number(process.env.PROPERTY_SEED ?? 20261125) },
     )
   })
 

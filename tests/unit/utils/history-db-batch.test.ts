@@ -82,7 +82,7 @@ describe('updateMany on IndexedDB', () => {
           idb.close()
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 40, seed: Number(process.env.PROPERTY_SEED ?? 20261125) },
     )
   })
 
@@ -174,7 +174,7 @@ describe('mergeMany on IndexedDB', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 40, seed: Number(process.env.PROPERTY_SEED ?? 20261125) },
     )
   })
 

@@ -70,7 +70,7 @@ describe('applySortedChanges', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 400, seed: Number(process.env.PROPERTY_SEED ?? 20261125) },
     )
   })
 
@@ -90,6 +90,7 @@ describe('applySortedChanges', () => {
           expect(sorted).toEqual(sortHistory(all, sort))
         },
       ),
+      { seed: Number(process.env.PROPERTY_SEED ?? 20261125) },
     )
   })
 
