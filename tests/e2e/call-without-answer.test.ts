@@ -20,6 +20,14 @@ import {
 
 const app = useBrowser()
 
+/**
+ * How late the sandbox processes a check meant to be still out when its page is reloaded: the
+ * reload and the reloaded page's first read of the request must come before it.
+ */
+const CHECK_DELAY_MS = 12_000
+/** Waits for the delayed check to be processed: the delay, then a poll's time. */
+const AFTER_THE_DELAY = { timeout: CHECK_DELAY_MS + POLL.timeout }
+
 /** Makes the sandbox answer the next check late (its admin API, as a tester's script would). */
 async function nextCheckAnswersAfter(delayMs: number): Promise<void> {
   const response = await fetch(`${baseURL()}/api/sandbox/__admin/faults`, {
@@ -83,6 +91,23 @@ function storedChecks(page: Page, id: string): Promise<{ pending?: boolean; body
   )
 }
 
+/**
+ * Holds the page's requests to the API path ending in `path` until the returned function is
+ * called: they then go on to the server unchanged (the network was only slow).
+ */
+async function holdRequests(page: Page, path: string): Promise<() => void> {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route(
+    (url) => url.pathname.endsWith(path),
+    async (route) => {
+      await released
+      await route.continue()
+    },
+  )
+  return release
+}
+
 afterEach(async () => {
   // A fault left by a failed test must not hit the next file's check.
   await fetch(`${baseURL()}/api/sandbox/__admin/faults`, { method: 'DELETE' })
@@ -98,7 +123,9 @@ describe('a check whose answer is slow', () => {
     const attempts = await attemptsLeft(id)
     const code = wrongCode(pin)
 
-    await nextCheckAnswersAfter(5_000)
+    // Late enough that the reload below comes first however busy the machine (the page's answer
+    // is cut off by the reload; the sandbox still processes the check then).
+    await nextCheckAnswersAfter(CHECK_DELAY_MS)
     await checkCode(page, code)
     // Listed as sent, before any answer, and stored with the request (its PIN as typed: sandbox).
     const sent = checkCalls(page)
@@ -119,7 +146,7 @@ describe('a check whose answer is slow', () => {
     expect(text).not.toContain('waiting for the answer')
 
     // The check did reach the sandbox and used up an attempt: the page was right to keep it.
-    await expect.poll(() => attemptsLeft(id), POLL).toBe(attempts - 1)
+    await expect.poll(() => attemptsLeft(id), AFTER_THE_DELAY).toBe(attempts - 1)
     // Its details still give the request as sent and a curl command to send it again by hand.
     await kept.locator('summary').click()
     expect(await kept.locator('pre').first().textContent()).toContain(`code=${code}`)
@@ -139,12 +166,16 @@ describe('a check whose answer is slow', () => {
       await waitForStatus(other, 'IN PROGRESS')
       const { pin } = await adminRequest(id)
 
-      await nextCheckAnswersAfter(3_000)
+      // The check is held on its way (a slow network) until the other tab has shown it: a real
+      // delay would race the other tab's update on a busy machine.
+      const releaseCheck = await holdRequests(page, '/verify/check/json')
       await checkCode(page, wrongCode(pin))
       const there = checkCalls(other)
       // The other tab is not the one waiting: it says no answer is recorded (yet).
       await there.filter({ hasText: 'no answer received' }).waitFor(POLL)
+      await checkCalls(page).filter({ hasText: 'sent, waiting for the answer' }).waitFor(POLL)
       // The answer arrives in the first tab and replaces the line in both.
+      releaseCheck()
       await checkCalls(page).filter({ hasText: 'status 16' }).waitFor(POLL)
       await there.filter({ hasText: 'status 16' }).waitFor(POLL)
       expect(await there.count()).toBe(1)
