@@ -1,5 +1,6 @@
 import http from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { eventually } from '../../support/eventually'
 import {
   LIVE,
   call,
@@ -13,6 +14,7 @@ import {
   startProxy,
   startUpstream,
   verifyLikeHandler,
+  type Arrival,
   type UpstreamHandler,
   type ProxyServer,
   type UpstreamDouble,
@@ -192,18 +194,24 @@ describe('upstream rate limits', () => {
 })
 
 describe('search coalescing', () => {
-  it('sends one upstream call for identical concurrent searches and gives each the answer', async () => {
-    upstream = await startUpstream((arrival, res) => {
-      setTimeout(() => {
+  /** An upstream that holds every answer until `release()`. */
+  async function holdingUpstream(answer: (arrival: Arrival) => unknown) {
+    const held: Array<() => void> = []
+    const double = await startUpstream((arrival, res) => {
+      held.push(() => {
         res.writeHead(200, { 'content-type': 'application/json' })
-        res.end(
-          JSON.stringify({
-            request_id: new URL(`http://x${arrival.url}`).searchParams.get('request_id'),
-            status: 'IN PROGRESS',
-          }),
-        )
-      }, 200)
+        res.end(JSON.stringify(answer(arrival)))
+      })
     })
+    return { double, release: () => held.splice(0).forEach((send) => send()) }
+  }
+
+  it('sends one upstream call for identical concurrent searches and gives each the answer', async () => {
+    const holding = await holdingUpstream((arrival) => ({
+      request_id: new URL(`http://x${arrival.url}`).searchParams.get('request_id'),
+      status: 'IN PROGRESS',
+    }))
+    upstream = holding.double
     proxy = await startProxy(upstream.url)
     const port = proxy.port
     const same = Array.from({ length: 5 }, () =>
@@ -211,6 +219,11 @@ describe('search coalescing', () => {
     )
     const other = call(port, '/api/live/verify/search/json?request_id=bbb')
     const sandbox = call(port, '/api/sandbox/verify/search/json?request_id=aaa')
+    // The answers are held until all seven searches are with the proxy: however slowly they come,
+    // the identical ones find the first one still out.
+    await eventually(() => expect(proxy?.requests()).toBe(7))
+    await new Promise((resolve) => setImmediate(resolve))
+    holding.release()
     const answers = await Promise.all(same)
     expect(answers.map((a) => a.json())).toEqual(
       Array(5).fill({ request_id: 'aaa', status: 'IN PROGRESS' }),
@@ -227,13 +240,12 @@ describe('search coalescing', () => {
   })
 
   it('shares a call only between searches that ask exactly the same, whatever the form', async () => {
-    upstream = await startUpstream((arrival, res) => {
-      setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'application/json' })
-        // Each answer names what it was asked, so a shared answer would show.
-        res.end(JSON.stringify({ asked: arrival.body || arrival.url, status: 'IN PROGRESS' }))
-      }, 200)
-    })
+    // Each answer names what it was asked, so a shared answer would show.
+    const holding = await holdingUpstream((arrival) => ({
+      asked: arrival.body || arrival.url,
+      status: 'IN PROGRESS',
+    }))
+    upstream = holding.double
     proxy = await startProxy(upstream.url)
     const port = proxy.port
     const form = (body: string) =>
@@ -248,11 +260,15 @@ describe('search coalescing', () => {
       'request_id=R1&request_id=R2',
       'request_id=R2&request_id=R1',
     ]
-    const answers = await Promise.all([
+    const asking = Promise.all([
       ...bodies.map(form),
       call(port, '/api/live/verify/search/json?request_ids%5B%5D=X1'),
       call(port, '/api/live/verify/search/json?request_ids%5B%5D=Y1&request_ids%5B%5D=Y2'),
     ])
+    // All six are out at once, each on its own call: one shared would never arrive.
+    await eventually(() => expect(upstream?.arrivals).toHaveLength(6))
+    holding.release()
+    const answers = await asking
     expect(answers.map((a) => (a.json() as { asked: string }).asked)).toEqual([
       ...bodies,
       '/verify/search/json?request_ids%5B%5D=X1',

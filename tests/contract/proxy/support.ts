@@ -181,11 +181,13 @@ export async function startProxy(
     logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
     ...overrides,
   })
+  let handed = 0
   // Request lines as long as the app's servers take (room for a 16 KB request target).
   const server = http.createServer({ maxHeaderSize: SANDBOX_HEADER_LIMIT }, (req, res) => {
     const url = req.url ?? '/'
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
       req.url = url.slice('/api'.length) || '/'
+      handed++
       proxy.middleware(req, res)
       return
     }
@@ -205,6 +207,11 @@ export async function startProxy(
     proxy,
     /** Client connections the proxy's server holds open (0 once every browser has gone). */
     connections: () => connections,
+    /**
+     * Calls handed to the proxy so far. A GET reads no body: by the next turn of the event loop
+     * after it was handed over, it is on its way (queued, sent, or sharing a search in flight).
+     */
+    requests: () => handed,
     async close() {
       await proxy.close()
       server.closeAllConnections()
@@ -590,6 +597,7 @@ export function upstreamAndProxyForEachTest(overrides: Partial<ProxyOptions> = {
       return now().proxy.proxy
     },
     connections: () => now().proxy.connections(),
+    requests: () => now().proxy.requests(),
     close: () => now().proxy.close(),
   }
   async function restartProxy(changes: Partial<ProxyOptions> = {}, upstreamUrl = upstream.url) {
