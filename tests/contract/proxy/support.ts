@@ -7,6 +7,7 @@ import http, {
 } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { Pool } from 'undici'
 import { createLogger, createServer } from 'vite'
 import { afterEach, beforeEach, expect } from 'vitest'
 import {
@@ -85,6 +86,10 @@ export async function startUpstream(handler: UpstreamHandler = verifyLikeHandler
     setHandler(next: UpstreamHandler) {
       current = next
     },
+    /** Forgets the calls that arrived so far (a warm-up call the test is not about). */
+    forget() {
+      arrivals.length = 0
+    },
     /** Answers every call from now on with this status, headers and body (`json(value)` for JSON). */
     answerWith(
       status: number,
@@ -152,6 +157,32 @@ export function environmentOn(
     auth: 'basic',
     searchPerSecond: 50,
     ...changes,
+  }
+}
+
+/**
+ * The live environment on the double at `upstreamUrl`, its connection already open: a call answered
+ * on it (then forgotten by the double with `forget()`) leaves it kept alive in the pool, set up as
+ * the proxy's own. A call is then written on it the moment the proxy sends it, with no connection
+ * to open first: for a test whose short time limit must run out only once the call has reached
+ * the upstream, however slow the machine is.
+ */
+export async function liveOnOpenConnection(upstreamUrl: string): Promise<ProxyEnvironment> {
+  // The options of the proxy's own pool (see httpUpstream).
+  const pool = new Pool(new URL(upstreamUrl).origin, {
+    connections: 64,
+    pipelining: 1,
+    connectTimeout: 0,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  })
+  const warmUp = await pool.request({ method: 'GET', path: '/verify/search/json?request_id=warm' })
+  await warmUp.body.text()
+  return {
+    upstream: httpUpstream(upstreamUrl, pool),
+    credentials: LIVE,
+    auth: 'basic',
+    searchPerSecond: 50,
   }
 }
 
@@ -580,6 +611,7 @@ export function upstreamAndProxyForEachTest(overrides: Partial<ProxyOptions> = {
       return now().upstream.arrivals
     },
     setHandler: (handler) => now().upstream.setHandler(handler),
+    forget: () => now().upstream.forget(),
     answerWith: (status, answer) => now().upstream.answerWith(status, answer),
     close: () => now().upstream.close(),
   }

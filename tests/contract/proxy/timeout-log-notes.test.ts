@@ -2,7 +2,13 @@ import { Pool } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { httpUpstream } from '../../../server/proxy/upstream'
 import { eventually } from '../../support/eventually'
-import { LIVE, errorOf, postJson, upstreamAndProxyForEachTest } from './support'
+import {
+  LIVE,
+  errorOf,
+  liveOnOpenConnection,
+  postJson,
+  upstreamAndProxyForEachTest,
+} from './support'
 
 // The access log tells whoever runs the server whether a call that failed can have reached the
 // upstream: `not_sent` marks only a call that certainly did not (after a start that timed out
@@ -15,6 +21,9 @@ const start = () =>
 
 describe('the access log line of a call that timed out', () => {
   it('has no not_sent note when the upstream got the call and never answered', async () => {
+    // The connection is open before the call: it is written at once, well within the limit.
+    await restartProxy({ timeoutMs: 300, live: await liveOnOpenConnection(upstream.url) })
+    upstream.forget() // the call that opened it
     upstream.setHandler(() => {}) // never answers
     const res = await start()
     expect(res.status).toBe(504)

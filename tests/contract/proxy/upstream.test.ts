@@ -11,6 +11,7 @@ import {
   errorOf,
   json,
   leavingCall,
+  liveOnOpenConnection,
   manualClock,
   openEventStream,
   postJson,
@@ -24,12 +25,21 @@ import {
 const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest({ timeoutMs: 10_000 })
 const SHORT_LIMIT = { timeoutMs: 300 }
 
+/**
+ * Restarts the proxy with the short limit, its live connection to the double already open: the
+ * call is written the moment it is sent, so the limit runs out only once it reached the upstream.
+ */
+async function restartWithShortLimit() {
+  await restartProxy({ ...SHORT_LIMIT, live: await liveOnOpenConnection(upstream.url) })
+  upstream.forget() // the call that opened the connection
+}
+
 const start = () =>
   postJson(proxy.port, '/api/live/verify/json', { number: '447700900000', brand: 'Acme' })
 
 describe('upstream failures', () => {
   it('answers 504 when the upstream does not answer in time, warning that the start may have gone out', async () => {
-    await restartProxy(SHORT_LIMIT)
+    await restartWithShortLimit()
     upstream.setHandler(() => {}) // never answers
     const res = await start()
     expect(res.status).toBe(504)
@@ -48,7 +58,7 @@ describe('upstream failures', () => {
     const late = JSON.stringify({ request_id: 'late0123456789abcdef0123456789ab', status: '0' })
     let answeredLate!: () => void
     const lateSent = new Promise<void>((resolve) => (answeredLate = resolve))
-    await restartProxy(SHORT_LIMIT)
+    await restartWithShortLimit()
     upstream.setHandler((_arrival, res) => {
       setTimeout(() => {
         // The proxy may already have closed the connection: the answer is sent if it can be.
@@ -474,7 +484,7 @@ describe('retries', () => {
   })
 
   it('does not retry a search that timed out', async () => {
-    await restartProxy(SHORT_LIMIT)
+    await restartWithShortLimit()
     upstream.setHandler(() => {})
     const res = await call(proxy.port, '/api/live/verify/search/json?request_id=r1')
     expect(res.status).toBe(504)
@@ -485,7 +495,7 @@ describe('retries', () => {
   it.each(['/api/live/verify/search/json', '/api/live/verify/search/xml'])(
     'tells the agent a timed-out search (%s) is safe to try again',
     async (path) => {
-      await restartProxy(SHORT_LIMIT)
+      await restartWithShortLimit()
       upstream.setHandler(() => {})
       const res = await call(proxy.port, `${path}?request_id=r1`)
       expect(res.status).toBe(504)
