@@ -514,17 +514,28 @@ export const unsetting = (names: RegExp) =>
   )
 
 /**
- * A TCP port that was free on 127.0.0.1 a moment ago (another process may take it before the test
- * does): only for a server that must be given its port before it starts (VERIFY_DESK_PORT, an
- * explicit port whose winning is what the test shows). Anywhere else listen on port 0 and read
- * the port back, or hold one with `holdPort`.
+ * A TCP port that was free on 127.0.0.1 a moment ago: only for a server that must be given its port
+ * before it starts (VERIFY_DESK_PORT, an explicit port whose winning is what the test shows).
+ * Anywhere else listen on port 0 and read the port back, or hold one with `holdPort`. It is taken
+ * below the range the system hands out for port 0 and outgoing connections (32768 and up on
+ * Linux, 49152 and up on macOS and Windows): between its probe closing and the server listening
+ * on it (seconds for a child process on a busy machine), none of the many servers and connections
+ * the other tests open meanwhile can be given it, as a port from port 0 itself could.
  */
 export async function freePort(): Promise<number> {
-  const probe = net.createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const free = (probe.address() as AddressInfo).port
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return free
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const probe = net.createServer()
+    const free = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false))
+      probe.listen(port, '127.0.0.1', () => resolve(true))
+    })
+    if (free) {
+      await new Promise<void>((resolve) => probe.close(() => resolve()))
+      return port
+    }
+  }
+  throw new Error('No free port found from 20000 to 31999')
 }
 
 /** A port of 127.0.0.1 held busy (a bare server on port 0) until `close()`. */
