@@ -83,6 +83,7 @@ function shownIds(w: VueWrapper): string[] {
 
 beforeEach(() => freshHistoryEnvironment())
 afterEach(async () => {
+  vi.useRealTimers()
   wrapper?.unmount()
   wrapper = null
   await useRequestsStore().dispose()
@@ -635,6 +636,9 @@ describe('history view filters', () => {
   it('says in place when live status cannot refresh, and when it tries again', async () => {
     const { wrapper: w } = await mountAt('/history')
     expect(w.find('[data-test="refresh-failure"]').exists()).toBe(false)
+    // The wait is counted down on this computer's clock, a tick a second: the clock stands still
+    // from the failure on, so a busy machine taking a second to get here does not change it.
+    vi.useFakeTimers({ toFake: ['Date'] })
     const watch = useWatchStore()
     watch.failures = [
       {

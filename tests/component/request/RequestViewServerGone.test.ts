@@ -5,7 +5,7 @@
  * live page on a server restarted without live says so once, and its actions are off with that
  * reason, until the server offers live again.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { useRequestsStore } from '@/stores/requests'
@@ -66,6 +66,7 @@ afterEach(async () => {
   wrapper?.unmount()
   wrapper = null
   await useRequestsStore().dispose()
+  vi.useRealTimers()
 })
 
 /** Live status failed in `environment` just now, as the poller says it. */
@@ -93,7 +94,12 @@ describe('request page: a sandbox request while the server cannot be reached', (
     await flushPromises()
   })
 
-  it('says live status cannot refresh it, and when it tries again', () => {
+  it('says live status cannot refresh it, and when it tries again', async () => {
+    // The wait is counted down on this computer's clock, a tick a second: the clock stands still
+    // from the failure on, so a busy machine taking a second to get here does not change it.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    liveStatusFails('sandbox', 'No answer: the connection to the server failed or was lost')
+    await flushPromises()
     expect(text('[data-test="refresh-failure"]')).toBe(
       'Live status could not refresh the requests in progress in the sandbox (No answer: the connection to the server failed or was lost). It tries again by itself in 16 s; nothing is lost meanwhile. Next: Check that the server is running and reachable.',
     )
