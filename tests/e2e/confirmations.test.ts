@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { randomNumber, startVerification, useBrowser } from './support'
+import { POLL, randomNumber, startVerification, useBrowser } from './support'
 
 // One page for the file, reset before each test (see useBrowser): each test loads its pages.
 const app = useBrowser({ pagePerFile: true })
@@ -29,18 +29,20 @@ describe('inline confirmations', () => {
     await group.waitFor()
     expect(await page.getByRole('alertdialog').count()).toBe(0)
     // It opens on the safe choice: a held Enter never deletes.
-    expect(await focusedName(page)).toBe('button Cancel')
+    await expect.poll(() => focusedName(page), POLL).toBe('button Cancel')
 
     // The focus moves on out of it; Escape there still closes it.
     await page.getByRole('searchbox', { name: 'Search' }).focus()
     await page.keyboard.press('Escape')
     await group.waitFor({ state: 'detached' })
-    expect(await focusedName(page)).toBe('button Clear all…')
+    await expect.poll(() => focusedName(page), POLL).toBe('button Clear all…')
 
     await clearAll.click()
     await group.getByRole('button', { name: 'Delete all' }).click()
     await page.getByTestId('history-empty').waitFor()
-    expect(await focusedName(page)).toMatch(/^p Deleted all \d+ entr(y|ies) from history\.$/)
+    await expect
+      .poll(() => focusedName(page), POLL)
+      .toMatch(/^p Deleted all \d+ entr(y|ies) from history\.$/)
   })
 
   test('Sandbox reset: it opens on Keep it; Escape from elsewhere closes it; after the reset the focus stays on its button', async () => {
@@ -50,18 +52,18 @@ describe('inline confirmations', () => {
     await reset.click()
     const group = page.getByRole('group', { name: 'Reset the sandbox?' })
     await group.waitFor()
-    expect(await focusedName(page)).toBe('button Keep it')
+    await expect.poll(() => focusedName(page), POLL).toBe('button Keep it')
     await page.getByRole('button', { name: '+30 s' }).focus()
     await page.keyboard.press('Escape')
     await group.waitFor({ state: 'detached' })
-    expect(await focusedName(page)).toBe('button Reset the sandbox…')
+    await expect.poll(() => focusedName(page), POLL).toBe('button Reset the sandbox…')
 
     await reset.click()
     await page.getByRole('button', { name: 'Yes, reset everything' }).click()
     await group.waitFor({ state: 'detached' })
-    expect(await focusedName(page)).toBe('button Reset the sandbox…')
+    await expect.poll(() => focusedName(page), POLL).toBe('button Reset the sandbox…')
     // Once the reset is done, the focus is still there.
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'))
-    expect(await focusedName(page)).toBe('button Reset the sandbox…')
+    await expect.poll(() => focusedName(page), POLL).toBe('button Reset the sandbox…')
   })
 })

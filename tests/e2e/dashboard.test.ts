@@ -191,7 +191,7 @@ describe('dashboard flows', () => {
     await navigateTo(page, 'History')
     const row = page.getByRole('row').filter({ hasText: id })
     await row.waitFor()
-    expect(await row.innerText()).toMatch(/In progress/)
+    await expect.poll(() => row.innerText(), POLL).toMatch(/In progress/)
 
     // A second tab of the same browser profile.
     const other = await page.context().newPage()

@@ -38,7 +38,7 @@ test('a reset with History open: the removed requests are settled at once and no
   await navigateTo(page, 'History')
   await page.getByRole('heading', { level: 1, name: 'History' }).waitFor()
   const status = page.locator(`[role="row"]:has-text("${gone}") .status`)
-  expect(await status.getAttribute('data-status')).toBe('IN PROGRESS')
+  await expect.poll(() => status.getAttribute('data-status'), POLL).toBe('IN PROGRESS')
 
   // As Sandbox controls (or a tester's script) does.
   const reset = await fetch(`${baseURL()}/api/sandbox/__admin/reset`, { method: 'POST' })

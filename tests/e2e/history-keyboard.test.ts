@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { useBrowser } from './support'
+import { POLL, useBrowser } from './support'
 
 // One page for the file, reset before each test (see useBrowser): each test loads its pages.
 const app = useBrowser({
@@ -163,18 +163,18 @@ describe('deleting from history', () => {
     await page.getByRole('button', { name: new RegExp(`Delete .*${requestId(2)}`) }).focus()
     await page.keyboard.press('Enter')
     await page.getByText('Deleted +447700900002 from history.').waitFor()
-    expect(await focused(page)).toBe(`link ${requestId(3)} +447700900003`)
+    await expect.poll(() => focused(page), POLL).toBe(`link ${requestId(3)} +447700900003`)
     expect(await page.getByRole('link', { name: '447700900002' }).count()).toBe(0)
 
     await page.getByRole('button', { name: /^Undo/ }).click()
     await page.getByRole('link', { name: '447700900002' }).waitFor()
-    expect(await focused(page)).toBe(`link ${requestId(2)} +447700900002`)
+    await expect.poll(() => focused(page), POLL).toBe(`link ${requestId(2)} +447700900002`)
 
     // The last entry left: the focus goes to Undo, never to the page.
     await page.getByRole('searchbox', { name: 'Search' }).fill('447700900001')
     await page.getByRole('button', { name: new RegExp(`Delete .*${requestId(1)}`) }).click()
     await page.getByText('Deleted +447700900001 from history.').waitFor()
-    expect(await focused(page)).toBe('button')
+    await expect.poll(() => focused(page), POLL).toBe('button')
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toMatch(/^Undo/)
   })
 })

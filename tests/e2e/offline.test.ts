@@ -80,7 +80,7 @@ describe('an offline browser', () => {
     await context.setOffline(false)
     await page.reload()
     await waitForStatus(page, 'IN PROGRESS')
-    expect(await page.getByLabel(PIN_LABEL).inputValue()).toBe(pin)
+    await expect.poll(() => page.getByLabel(PIN_LABEL).inputValue(), POLL).toBe(pin)
     await page.getByRole('button', { name: 'Check code' }).click()
     await waitForStatus(page, 'SUCCESS')
     expect(app.pageErrors).toEqual([])

@@ -41,8 +41,10 @@ describe('a page whose code never arrives', () => {
     expect(aborted).toBe(2)
     expect(loads).toBe(2)
     // Reload tries again, and says the same while the code is still missing.
+    // Waited for from before the click: the reload's load may fire before a wait set up after it.
+    const reloaded = page.waitForEvent('load')
     await alert.getByRole('button', { name: 'Reload' }).click()
-    await page.waitForEvent('load')
+    await reloaded
     await main.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor()
     expect(aborted).toBe(3)
   })

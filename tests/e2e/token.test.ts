@@ -3,7 +3,14 @@
  * the token once, says when it is refused, and works once it has the right one.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { axeViolations, randomNumber, startServer, useBrowser, type RunningServer } from './support'
+import {
+  axeViolations,
+  POLL,
+  randomNumber,
+  startServer,
+  useBrowser,
+  type RunningServer,
+} from './support'
 
 const TOKEN = 'e2e-token-0123456789abcdef0123456789abcdef'
 
@@ -25,7 +32,7 @@ describe('a server protected by an access token', () => {
     await prompt.waitFor()
     const field = prompt.getByLabel('Access token')
     // The field has the focus: the token can be typed straight away.
-    expect(await field.evaluate((el) => el === document.activeElement)).toBe(true)
+    await expect.poll(() => field.evaluate((el) => el === document.activeElement), POLL).toBe(true)
     expect(await axeViolations(page)).toEqual([])
     // The prompt is the page meanwhile: one h1, the page's own hidden under it.
     expect(await page.getByRole('heading', { level: 1 }).allTextContents()).toEqual([
