@@ -147,9 +147,9 @@ export interface BrowserFixture {
  * compiled), about half the browser's work of a page load in a new context. Before each test the
  * page leaves the app and everything the app stored for the server's origin is removed (session
  * and local storage, IndexedDB, cookies, caches), its console lines and page errors start empty,
- * and its size, emulated media and routes are set back. For tests that load their page themselves
- * (`page.goto`) and change nothing else of the page or its context (`setOffline`, the context's
- * routes, permissions, init scripts): that would reach the next test.
+ * and its size, emulated media, routes and pointer are set back. For tests that load their page
+ * themselves (`page.goto`) and change nothing else of the page or its context (`setOffline`, the
+ * context's routes, permissions, init scripts): that would reach the next test.
  *
  * ```ts
  * const app = useBrowser()
@@ -201,7 +201,7 @@ export function useBrowser(
       const icon = await current.page.goto(`${origin}/favicon.svg`)
       if (!icon?.ok()) throw new Error(`${origin}/favicon.svg did not load`)
       await current.page.evaluate(() => sessionStorage.clear())
-      // What a test may set on the page itself: its size, emulated media, routes.
+      // What a test may set on the page itself: its size, emulated media, routes, the pointer.
       const given = options.contextOptions ?? {}
       await current.page.setViewportSize(given.viewport ?? { width: 1280, height: 720 })
       await current.page.emulateMedia({
@@ -211,6 +211,9 @@ export function useBrowser(
         forcedColors: given.forcedColors ?? 'none',
       })
       await current.page.unrouteAll({ behavior: 'ignoreErrors' })
+      // The pointer goes back where a new page has it: left over where the last test clicked, it
+      // would hover whatever the next page shows there (its colours, a tooltip).
+      await current.page.mouse.move(0, 0)
       current.console.length = 0
       current.pageErrors.length = 0
     }
