@@ -7,14 +7,16 @@ import { ApiError, configureClient } from '@/api/client'
 import { checkCode, startVerification } from '@/api/verify'
 import { answerNextStep, describeFailure } from '@/utils/call-failure'
 import { statusInfo } from '@contract/status'
-import { upstreamAndProxyForEachTest } from './support'
+import { liveWatchingAnswers, upstreamAndProxyForEachTest } from './support'
 
 // The generous default time limit: a busy machine must not turn these answers into a 504.
-const { upstream, proxy } = upstreamAndProxyForEachTest()
+const { upstream, proxy, restartProxy } = upstreamAndProxyForEachTest()
 
-beforeEach(() => {
+/** The dashboard's API client calls the proxy running now. */
+const useProxy = () =>
   configureClient({ prefixUrl: `${proxy.origin}/api`, fetch: globalThis.fetch })
-})
+
+beforeEach(useProxy)
 
 const REQUEST_ID = 'abcdef0123456789abcdef0123456789'
 const throttled = { status: '1', error_text: 'Throttled' }
@@ -62,11 +64,15 @@ describe('a throttled answer (status 1), as the dashboard words it', () => {
 })
 
 describe('an answer that began, then was lost, as the dashboard words it', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
+    const live = liveWatchingAnswers(upstream.url)
+    await restartProxy({ live: live.environment })
+    useProxy()
     upstream.setHandler((_arrival, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' })
       res.write(`{"request_id":"${REQUEST_ID}",`)
-      setTimeout(() => res.socket?.resetAndDestroy(), 20)
+      // Reset once the proxy has read the answer's head (a timer could reset before it is read).
+      void live.headRead().then(() => res.socket?.resetAndDestroy())
     })
   })
 

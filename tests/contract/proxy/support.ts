@@ -7,7 +7,7 @@ import http, {
 } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { Pool } from 'undici'
+import { Pool, type Dispatcher } from 'undici'
 import { createLogger, createServer } from 'vite'
 import { afterEach, beforeEach, expect } from 'vitest'
 import {
@@ -160,6 +160,86 @@ export function environmentOn(
   }
 }
 
+/** The options of the proxy's own pool (see httpUpstream). */
+const PROXY_POOL_OPTIONS: Pool.Options = {
+  connections: 64,
+  pipelining: 1,
+  connectTimeout: 0,
+  headersTimeout: 0,
+  bodyTimeout: 0,
+}
+
+/**
+ * The live environment on the double at `upstreamUrl`, through a pool set up as the proxy's own,
+ * and `headRead()`: resolves once the proxy has read the status and headers of the next answer it
+ * gets. A double that cuts its answer off once the proxy saw it begin waits on this, not on a timer:
+ * on a busy machine a cut after a few milliseconds can reach the proxy before the answer's head.
+ */
+export function liveWatchingAnswers(upstreamUrl: string) {
+  const waiting: Array<() => void> = []
+  const headRead = () => {
+    for (const resolve of waiting.splice(0)) resolve()
+  }
+  const pool = new Pool(new URL(upstreamUrl).origin, PROXY_POOL_OPTIONS).compose(
+    (dispatch) => (options, handler) =>
+      // The proxy's exchanges take the handler interface of undici 7 (onResponseStart and so on).
+      dispatch(options, 'onResponseStart' in handler ? new HeadNoting(handler, headRead) : handler),
+  )
+  const environment: ProxyEnvironment = {
+    upstream: httpUpstream(upstreamUrl, pool),
+    credentials: LIVE,
+    auth: 'basic',
+    searchPerSecond: 50,
+  }
+  return {
+    environment,
+    headRead: () => new Promise<void>((resolve) => waiting.push(resolve)),
+  }
+}
+
+/** Passes everything on to `inner`, and calls `noted` once the head of the answer was read. */
+class HeadNoting implements Dispatcher.DispatchHandler {
+  constructor(
+    private readonly inner: Dispatcher.DispatchHandler,
+    private readonly noted: () => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.inner.onRequestStart?.(controller, context)
+  }
+
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    socket: import('node:stream').Duplex,
+  ): void {
+    this.inner.onRequestUpgrade?.(controller, statusCode, headers, socket)
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    statusMessage?: string,
+  ): void {
+    this.inner.onResponseStart?.(controller, statusCode, headers, statusMessage)
+    this.noted()
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.inner.onResponseData?.(controller, chunk)
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.inner.onResponseEnd?.(controller, trailers)
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.inner.onResponseError?.(controller, error)
+  }
+}
+
 /**
  * The live environment on the double at `upstreamUrl`, its connection already open: a call answered
  * on it (then forgotten by the double with `forget()`) leaves it kept alive in the pool, set up as
@@ -168,14 +248,7 @@ export function environmentOn(
  * the upstream, however slow the machine is.
  */
 export async function liveOnOpenConnection(upstreamUrl: string): Promise<ProxyEnvironment> {
-  // The options of the proxy's own pool (see httpUpstream).
-  const pool = new Pool(new URL(upstreamUrl).origin, {
-    connections: 64,
-    pipelining: 1,
-    connectTimeout: 0,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  })
+  const pool = new Pool(new URL(upstreamUrl).origin, PROXY_POOL_OPTIONS)
   const warmUp = await pool.request({ method: 'GET', path: '/verify/search/json?request_id=warm' })
   await warmUp.body.text()
   return {

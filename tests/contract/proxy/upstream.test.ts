@@ -12,6 +12,7 @@ import {
   json,
   leavingCall,
   liveOnOpenConnection,
+  liveWatchingAnswers,
   manualClock,
   openEventStream,
   postJson,
@@ -234,10 +235,13 @@ describe('upstream failures', () => {
   })
 
   it('answers 502 when the upstream drops the connection in the middle of its answer', async () => {
+    const live = liveWatchingAnswers(upstream.url)
+    await restartProxy({ live: live.environment })
     upstream.setHandler((_a, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' })
       res.write('{"request_id":"abcdef0123456789abcdef0123456789",')
-      setTimeout(() => res.socket?.destroy(), 20)
+      // Cut once the proxy has read the answer's head (a timer could cut before it is read).
+      void live.headRead().then(() => res.socket?.destroy())
     })
     const res = await start()
     expect(res.status).toBe(502)
@@ -282,10 +286,13 @@ describe('upstream failures', () => {
   })
 
   it('answers 502 when the upstream resets the connection in the middle of a check answer, saying it was processed', async () => {
+    const live = liveWatchingAnswers(upstream.url)
+    await restartProxy({ live: live.environment })
     upstream.setHandler((_a, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' })
       res.write('{"request_id":"abcdef0123456789abcdef0123456789",')
-      setTimeout(() => res.socket?.resetAndDestroy(), 20)
+      // Reset once the proxy has read the answer's head (a timer could reset before it is read).
+      void live.headRead().then(() => res.socket?.resetAndDestroy())
     })
     const res = await postJson(proxy.port, '/api/live/verify/check/json', {
       request_id: 'abcdef0123456789abcdef0123456789',
