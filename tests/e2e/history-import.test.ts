@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
-import { useBrowser } from './support'
+import { POLL, useBrowser } from './support'
 
 const app = useBrowser({ contextOptions: { locale: 'en-GB', timezoneId: 'UTC' } })
 
@@ -134,15 +134,15 @@ describe('history import in a worker', () => {
     expect(progress.some((line) => line.includes(`of ${ENTRIES.toLocaleString('en-GB')}`))).toBe(
       true,
     )
-    await expect.poll(() => page.getByTestId('history-import-progress').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('history-import-progress').count(), POLL).toBe(0)
 
     // Every entry is listed, and findable.
     await expect
-      .poll(() => page.getByTestId('history-summary').textContent())
+      .poll(() => page.getByTestId('history-summary').textContent(), POLL)
       .toBe(`${ENTRIES.toLocaleString('en-GB')} requests`)
     await page.locator('#history-q').fill(`Import ${ENTRIES}`)
     await expect
-      .poll(() => page.getByTestId('history-summary').textContent())
+      .poll(() => page.getByTestId('history-summary').textContent(), POLL)
       .toBe(`1 of ${ENTRIES.toLocaleString('en-GB')} requests matches`)
 
     // Saved in this browser's history: a reload reads them all back.

@@ -7,7 +7,14 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createSandbox, type Sandbox } from '../../server/sandbox/index'
-import { REQUEST_URL, randomNumber, startServer, useBrowser, type RunningServer } from './support'
+import {
+  POLL,
+  REQUEST_URL,
+  randomNumber,
+  startServer,
+  useBrowser,
+  type RunningServer,
+} from './support'
 
 const LIVE_KEY = 'e2e-live-key'
 const LIVE_SECRET = 'e2e-live-secret-0123456789'
@@ -68,7 +75,7 @@ describe('a live request opened while Sandbox is chosen', () => {
     await page.getByRole('button', { name: 'Trigger next event' }).waitFor()
 
     // Nothing on screen says Sandbox while the actions go live.
-    expect(await badge.getAttribute('data-env')).toBe('live')
+    await expect.poll(() => badge.getAttribute('data-env'), POLL).toBe('live')
     const said = await badge.innerText()
     expect(said).toContain('Live')
     expect(said).not.toContain('Sandbox —')
@@ -79,7 +86,9 @@ describe('a live request opened while Sandbox is chosen', () => {
       'This request: real SMS and calls, charged',
     )
     expect(await page.getByText('no real SMS or calls are made').count()).toBe(0)
-    expect(await page.title()).toMatch(new RegExp(`^Live · Request …${id.slice(-6)} `))
+    await expect
+      .poll(() => page.title(), POLL)
+      .toMatch(new RegExp(`^Live · Request …${id.slice(-6)} `))
 
     // The buttons call live, as the badge says.
     const [control] = await Promise.all([

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   baseURL,
   navigateTo,
+  POLL,
   sharedBuild,
   startServer,
   useBrowser,
@@ -62,7 +63,7 @@ describe('dev server', () => {
       await nav.getByRole('link', { name: item.link, exact: true }).click()
       await page.waitForURL((url) => url.pathname === item.path)
       expect(await headingOf(page, item.heading)).toEqual([item.heading])
-      expect(await page.title()).toBe(`${item.heading} · Verify Desk`)
+      await expect.poll(() => page.title(), POLL).toBe(`${item.heading} · Verify Desk`)
     }
     expect(app.pageErrors.map((e) => e.message)).toEqual([])
   })
