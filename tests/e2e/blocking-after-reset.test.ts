@@ -37,10 +37,11 @@ function focusIs(page: Page): Promise<string> {
 /** Starts a request from the tester's own app, then the same number here: refused with status 10. */
 async function refused(page: Page): Promise<string> {
   const number = randomNumber()
-  const id = await startFromOwnApp(number.digits, 'Blocker')
   await page.goto('/')
   await page.getByLabel('Phone number (number)').fill(number.typed)
   await page.getByLabel('Brand (brand)').fill('E2E Shop')
+  // Started only now, the page loaded: the panel reads "cancel possible in" only in its first 30 s.
+  const id = await startFromOwnApp(number.digits, 'Blocker')
   await page.getByRole('button', { name: 'Start verification' }).click()
   await page.getByRole('heading', { name: /^Status 10: / }).waitFor(POLL)
   return id
