@@ -6,7 +6,10 @@
  *   URL, which access logs and HAR files keep); the text/event-stream is parsed as it arrives; after
  *   a network error or a dropped stream it connects again by itself, waiting longer each time (from
  *   the server's `retry:` or 1 s, doubling up to 30 s); after a 401 it waits for a new access token
- *   (typed in this tab or taken over from another one) and then tries again at once.
+ *   (typed in this tab or taken over from another one) and then tries again at once. An open
+ *   stream on which nothing at all arrives (no event, not even a keep-alive comment) for longer
+ *   than its silence limit counts as dropped: a half-open connection, a proxy that stopped
+ *   forwarding or a laptop woken from sleep would otherwise look open for good.
  * - `SharedEventStream`: one connection per browser profile and origin, however many tabs are open.
  *   Browsers allow six HTTP/1.1 connections per host across all tabs, and a stream holds one for
  *   good: six tabs with a stream each would leave none for the API calls. The tabs that listen elect
@@ -65,10 +68,25 @@ export interface ConnectionOptions {
   /**
    * How long a try waits for the answer's headers before it gives up and counts as failed (a
    * request the server or a proxy holds without answering would otherwise leave the stream
-   * connecting for good). Once open, the stream has no time limit. @default 20000
+   * connecting for good). @default 20000
    */
   openWithinMs?: number
+  /**
+   * How long an open stream may stay silent (no byte at all: no event, no comment) before it is
+   * taken for dropped: closed, reported lost and connected again after the usual wait. The sandbox
+   * sends a `: keep-alive` comment every 15 s, so the default lets two of them go missing (a busy
+   * server, a slow network) before the third is awaited for good. A server that announces its
+   * keep-alive period (a comment `keep-alive every N ms`, as the sandbox's stream begins) gets at
+   * least three of its periods, so a server set to send keep-alives less often is never taken for
+   * silent between two of them. @default 45000
+   */
+  silenceLimitMs?: number
 }
+
+/** The comment with which a stream announces how often it sends a keep-alive (in ms). */
+const KEEP_ALIVE_ANNOUNCEMENT = /^\s*keep-alive every (\d+) ms\s*$/
+/** How many announced keep-alive periods an open stream may stay silent, at the least. */
+const SILENT_PERIODS = 3
 
 export interface Connection {
   close(): void
@@ -90,6 +108,7 @@ export function connectEventStream(
   const maxRetryMs = options.maxRetryMs ?? 30_000
   const random = options.random ?? Math.random
   const openWithinMs = options.openWithinMs ?? 20_000
+  const silenceLimitMs = options.silenceLimitMs ?? 45_000
   let retryMs = options.retryMs ?? 1000
   /** Tries that failed in a row (since the last open). */
   let failures = 0
@@ -98,6 +117,13 @@ export function connectEventStream(
   let cancelRead: (() => void) | null = null
   /** Ends the current wait (set while waiting). */
   let wake: (() => void) | null = null
+  /** Drops the open stream once it has been silent too long (set while a stream is read). */
+  let silence: ReturnType<typeof setTimeout> | null = null
+
+  function stopSilenceTimer(): void {
+    if (silence !== null) clearTimeout(silence)
+    silence = null
+  }
 
   // A new token is tried at once, whether the last one was refused or the server was unreachable.
   const stopTokenChange = options.onTokenChange(() => {
@@ -123,7 +149,18 @@ export function connectEventStream(
     return Math.round(base * (1 + 0.2 * random()))
   }
 
-  async function read(body: ReadableStream<Uint8Array>): Promise<void> {
+  async function read(body: ReadableStream<Uint8Array>, attempt: AbortController): Promise<void> {
+    /** The silence limit of this stream: longer once the server announced a long keep-alive. */
+    let limitMs = silenceLimitMs
+    // Silent too long: dropped (the read ends, and `run` goes on as after a drop).
+    const listen = () => {
+      stopSilenceTimer()
+      silence = setTimeout(() => {
+        silence = null
+        cancelRead?.()
+        attempt.abort()
+      }, limitMs)
+    }
     const parser = createParser({
       onEvent(message) {
         if (closed) return
@@ -132,17 +169,31 @@ export function connectEventStream(
       onRetry(ms) {
         if (Number.isFinite(ms) && ms >= 0) retryMs = ms
       },
+      onComment(comment) {
+        const period = KEEP_ALIVE_ANNOUNCEMENT.exec(comment)
+        if (!period) return
+        // Capped where a timer would fire at once instead (past 2^31 - 1 ms).
+        limitMs = Math.min(
+          2_147_483_647,
+          Math.max(silenceLimitMs, SILENT_PERIODS * Number(period[1])),
+        )
+        listen()
+      },
     })
     const decoder = new TextDecoder()
     const reader = body.getReader()
     cancelRead = () => void reader.cancel().catch(() => undefined)
+    listen()
     try {
       for (;;) {
         const { done, value } = await reader.read()
         if (done || closed) return
+        // Any byte proves the connection alive, a keep-alive comment as much as an event.
+        listen()
         parser.feed(decoder.decode(value, { stream: true }))
       }
     } finally {
+      stopSilenceTimer()
       cancelRead = null
     }
   }
@@ -166,7 +217,7 @@ export function connectEventStream(
         }
         failures = 0
         safely(() => handlers.onOpen())
-        await read(response.body)
+        await read(response.body, attempt)
       } catch (error) {
         if (closed) return
         if (isApiError(error) && isTokenRefusal(error)) {
@@ -193,6 +244,7 @@ export function connectEventStream(
     close() {
       if (closed) return
       closed = true
+      stopSilenceTimer()
       stopTokenChange()
       controller?.abort()
       cancelRead?.()
