@@ -341,7 +341,12 @@ export async function handleAdmin(ctx: SandboxContext, call: Call, path: string)
 }
 
 const encoder = new TextEncoder()
-const CONNECTED = `retry: 3000\n: connected\n\n`
+/**
+ * The stream's first lines: the wait before a client connects again, and how often a `: keep-alive`
+ * comment comes (the dashboard takes a stream silent for at least three of these periods for dropped).
+ */
+const connected = (keepAliveMs: number) =>
+  `retry: 3000\n: keep-alive every ${keepAliveMs} ms\n: connected\n\n`
 /** Bytes of events queued for a client before its stream stops asking for more (reads pending). */
 const STREAM_HIGH_WATER_MARK = 16_384
 
@@ -385,7 +390,7 @@ function eventStream(ctx: SandboxContext): Answer {
             controller.error(new Error('The event stream client stopped reading.'))
           }
         }
-        send(CONNECTED)
+        send(connected(ctx.keepAliveMs))
         unsubscribe = ctx.subscribe((event, data) => {
           if (event === '__close') {
             cleanup()
