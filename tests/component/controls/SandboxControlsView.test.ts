@@ -97,6 +97,8 @@ async function mountView(options: { attach?: boolean } = {}) {
 
 beforeEach(() => {
   localStorage.clear()
+  // The forms keep what is typed in session storage: each test opens the page afresh.
+  sessionStorage.clear()
   setActivePinia(createPinia())
   answerSandboxReads(server, { clock: clock(0) })
 })

@@ -31,6 +31,8 @@ const text = (selector: string) => wrapper!.get(selector).text().replace(/\s+/g,
 beforeEach(() => {
   localStorage.clear()
   sessionStorage.clear()
+  // Each test has a Pinia of its own (the history store the tests dispose of is in it).
+  setActivePinia(createPinia())
   served = serveRequest(server, ID, Date.now())
 })
 afterEach(async () => {
