@@ -152,6 +152,9 @@ async function pushed(admin: AdminRequest): Promise<void> {
 
 beforeEach(() => {
   localStorage.clear()
+  // A new tab: nothing an earlier test's page left for a reload of its tab (a check or a control
+  // not stored yet, a typed PIN) is taken in here.
+  sessionStorage.clear()
   // The clock only moves forward: Vue ignores DOM events that look older than their listener.
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
