@@ -427,9 +427,12 @@ interface SideResult {
 }
 
 /**
- * Throughput of several targets measured in alternating slices (a, b, c, a, b, c…), each side's
- * rate over the sum of its own slices: bursts of load from elsewhere on a shared machine hit all
- * sides alike. Also the CPU time the watched children spent per call during each side's slices.
+ * Throughput of several targets measured in alternating slices, each side's rate over the sum of
+ * its own slices: bursts of load from elsewhere on a shared machine hit all sides alike. The order
+ * turns by one each round (a, b, c, then b, c, a, then c, a, b…): what one slice leaves behind (the
+ * load generator's garbage, a child's caches gone cold) then falls on every side in turn, not always
+ * on the one measured after the same neighbour. Also the CPU time the watched children spent per
+ * call during each side's slices.
  */
 async function alternate(
   targets: Target[],
@@ -447,7 +450,9 @@ async function alternate(
       await Promise.all(Array.from({ length: CONCURRENCY * 4 }, () => roundTrip(agent, target)))
     }
     for (let slice = 0; slice < slices; slice++) {
-      for (const [i, target] of targets.entries()) {
+      for (let turn = 0; turn < targets.length; turn++) {
+        const i = (slice + turn) % targets.length
+        const target = targets[i] as Target
         const agent = agents[i] as http.Agent
         const before = await Promise.all(watched.map((child) => child.cpu()))
         let next = 0
