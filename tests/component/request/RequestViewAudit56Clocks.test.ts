@@ -38,6 +38,8 @@ const OPEN = { allowed: true, reason: null, opensAt: null }
 beforeEach(() => {
   localStorage.clear()
   sessionStorage.clear()
+  // Each test has a Pinia of its own (the history store the tests dispose of is in it).
+  setActivePinia(createPinia())
   served = serveRequest(server, ID, Date.now())
 })
 afterEach(async () => {
