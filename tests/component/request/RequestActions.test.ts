@@ -4,6 +4,9 @@ import RequestActions from '@/components/request/RequestActions.vue'
 import { failureOutcome } from '@/composables/useRequestActions'
 import type { ActionName, ActionOutcome } from '@/utils/request-actions'
 import { ApiError, OFFLINE_MESSAGE } from '@/api/client'
+import { eachTestInNewTab } from './support'
+
+eachTestInNewTab()
 
 const OPEN = { allowed: true, reason: null, opensAt: null }
 

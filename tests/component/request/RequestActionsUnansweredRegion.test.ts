@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestActions from '@/components/request/RequestActions.vue'
+import { eachTestInNewTab } from './support'
+
+eachTestInNewTab()
 
 const available = { allowed: true, reason: null, opensAt: null }
 

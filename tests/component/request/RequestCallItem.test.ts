@@ -1,7 +1,9 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RequestCallItem from '@/components/request/RequestCallItem.vue'
-import { apiCall } from './support'
+import { eachTestInNewTab, apiCall } from './support'
+
+eachTestInNewTab()
 
 function curlOf(path: string, tokenRequired: boolean): string {
   const wrapper = mount(RequestCallItem, {

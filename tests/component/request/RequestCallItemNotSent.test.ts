@@ -2,7 +2,9 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RequestCallItem from '@/components/request/RequestCallItem.vue'
 import { OFFLINE_MESSAGE } from '@/api/client'
-import { apiCall } from './support'
+import { eachTestInNewTab, apiCall } from './support'
+
+eachTestInNewTab()
 
 /** A check the browser did not send: it was offline when the check was to go out. */
 const offlineCheck = apiCall({

@@ -2,7 +2,9 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ApiCall } from '@/api/client'
 import RequestCalls from '@/components/request/RequestCalls.vue'
-import { apiCall } from './support'
+import { eachTestInNewTab, apiCall } from './support'
+
+eachTestInNewTab()
 
 const call = apiCall({ response: { status: 'IN PROGRESS' } })
 

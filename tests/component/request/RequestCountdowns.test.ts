@@ -3,6 +3,9 @@ import { mount } from '@vue/test-utils'
 import RequestCountdowns from '@/components/request/RequestCountdowns.vue'
 import { fromAdmin } from '@/utils/request-model'
 import { LONG_WAIT, T0 } from '../../unit/utils/admin-request-support'
+import { eachTestInNewTab } from './support'
+
+eachTestInNewTab()
 
 function mountAt(now: number) {
   return mount(RequestCountdowns, {

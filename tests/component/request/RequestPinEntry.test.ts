@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestPinEntry from '@/components/request/RequestPinEntry.vue'
+import { eachTestInNewTab } from './support'
+
+eachTestInNewTab()
 
 const OPEN = { allowed: true, reason: null, opensAt: null }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestSummary from '@/components/request/RequestSummary.vue'
-import { euros, summaryModel } from './support'
+import { eachTestInNewTab, euros, summaryModel } from './support'
+
+eachTestInNewTab()
 
 describe('RequestSummary: money', () => {
   it('shows the price in the currency style of the browser, the API value on hover', () => {

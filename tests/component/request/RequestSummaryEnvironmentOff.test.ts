@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import RequestSummary from '@/components/request/RequestSummary.vue'
 import type { RequestModel } from '@/utils/request-model'
-import { summaryModel } from './support'
+import { eachTestInNewTab, summaryModel } from './support'
+
+eachTestInNewTab()
 
 const inProgress = (patch: Partial<RequestModel> = {}) =>
   summaryModel({ environment: 'live', status: 'IN PROGRESS', ...patch })

@@ -4,6 +4,9 @@ import RequestSummary from '@/components/request/RequestSummary.vue'
 import { applyPatch, patchFromSearch, type SearchedRequest } from '@/utils/history-entry'
 import { fromHistory, fromSearch } from '@/utils/request-model'
 import { searchedRequest } from '../../unit/stores/history-support'
+import { eachTestInNewTab } from './support'
+
+eachTestInNewTab()
 
 const ID = 'c5037cb8b47449158ed6611afde58990'
 const NOW = Date.UTC(2026, 10, 26, 9, 0, 0)

@@ -7,7 +7,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import type { AdminRequest } from '@contract/admin'
 import type { VerificationRequest } from '@contract/types'
 import type { CheckResponse } from '@contract/types'
-import { historyStoreOptions, useRequestsStore } from '@/stores/requests'
+import { useRequestsStore } from '@/stores/requests'
 import { useCallsStore } from '@/stores/calls'
 import { useWatchStore } from '@/stores/watch'
 import { apiRequest, BACKGROUND_HEADER } from '@/api/client'
@@ -36,9 +36,12 @@ import {
   serveRequest,
   startedEntry,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
 import { deferred } from '../../support/deferred'
 import { eventually, EVENTUALLY_MS } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 const ADMIN = 'sandbox/__admin/requests'
@@ -150,19 +153,8 @@ async function pushed(admin: AdminRequest): Promise<void> {
   await server.stream.push('request', admin)
 }
 
-/** The tests so far: each has a history of its own. */
-let tests = 0
-
 beforeEach(() => {
   localStorage.clear()
-  // A new tab: nothing an earlier test's page left for a reload of its tab (a check or a control
-  // not stored yet, a typed PIN) is taken in here.
-  sessionStorage.clear()
-  // A history of its own (its database, tab channel and what a reload takes in from session
-  // storage): what an earlier test's page still writes once its test is over never reaches it.
-  tests++
-  historyStoreOptions.name = `verify-desk-request-view-${tests}`
-  historyStoreOptions.channel = `verify-desk-history-request-view-${tests}`
   // The clock only moves forward: Vue ignores DOM events that look older than their listener.
   t0 = Date.now()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })

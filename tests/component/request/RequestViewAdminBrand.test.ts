@@ -17,8 +17,11 @@ import {
   searchAnswer,
   type StubUpstream,
   stubUpstream,
+  eachTestInNewTab,
 } from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const ID = 'f'.repeat(32)
 let wrapper: VueWrapper | null = null

@@ -13,8 +13,17 @@ import { useRequestsStore } from '@/stores/requests'
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { checkCode, openEntryPage, serveRequest, startedEntry, type ServedRequest } from './support'
+import {
+  eachTestInNewTab,
+  checkCode,
+  openEntryPage,
+  serveRequest,
+  startedEntry,
+  type ServedRequest,
+} from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

@@ -23,8 +23,11 @@ import {
   serveRequest,
   startedEntry,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

@@ -19,7 +19,10 @@ import {
   serveRequest,
   startedEntry,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

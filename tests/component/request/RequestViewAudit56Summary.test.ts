@@ -19,7 +19,10 @@ import {
   startedEntry,
   summaryModel,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

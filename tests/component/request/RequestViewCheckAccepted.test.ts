@@ -18,7 +18,10 @@ import {
   searchAnswer,
   type StubUpstream,
   stubUpstream,
+  eachTestInNewTab,
 } from './support'
+
+eachTestInNewTab()
 
 const ID = 'a'.repeat(32)
 const SAID = 'Request …aaaaaa to +447700900123 is now verified (SUCCESS).'

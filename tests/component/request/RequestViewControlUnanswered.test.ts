@@ -12,8 +12,16 @@ import { apiRequest, configureClient } from '@/api/client'
 // Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
-import { mountRequestPage, searchAnswer, startedEntry, stubUpstream } from './support'
+import {
+  eachTestInNewTab,
+  mountRequestPage,
+  searchAnswer,
+  startedEntry,
+  stubUpstream,
+} from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const ID = '8'.repeat(32)
 let t0 = 0

@@ -11,7 +11,16 @@ import AppEnvBadge from '@/components/app/AppEnvBadge.vue'
 import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { clockAt, formStartedEntry, requestRouter, searchAnswer, SANDBOX_ACCOUNTS } from './support'
+import {
+  eachTestInNewTab,
+  clockAt,
+  formStartedEntry,
+  requestRouter,
+  searchAnswer,
+  SANDBOX_ACCOUNTS,
+} from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

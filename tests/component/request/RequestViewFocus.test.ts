@@ -14,7 +14,15 @@ import { useCallsStore } from '@/stores/calls'
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { apiCall, requestRouter, serveRequest, type ServedRequest } from './support'
+import {
+  eachTestInNewTab,
+  apiCall,
+  requestRouter,
+  serveRequest,
+  type ServedRequest,
+} from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

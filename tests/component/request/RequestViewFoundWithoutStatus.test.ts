@@ -16,7 +16,16 @@ import { useRequestsStore } from '@/stores/requests'
 // Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import { json, noAnswer, useDeskServer } from '../support/desk-server'
-import { NOT_FOUND, formStartedEntry, openEntryPage, refreshPage, serveRequest } from './support'
+import {
+  eachTestInNewTab,
+  NOT_FOUND,
+  formStartedEntry,
+  openEntryPage,
+  refreshPage,
+  serveRequest,
+} from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

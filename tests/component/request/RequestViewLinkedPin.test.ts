@@ -12,7 +12,9 @@ import { useRequestsStore } from '@/stores/requests'
 import RequestView from '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { clockAt, requestRouter, searchAnswer } from './support'
+import { eachTestInNewTab, clockAt, requestRouter, searchAnswer } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

@@ -12,7 +12,9 @@ import { useCallsStore } from '@/stores/calls'
 // Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
 import { json, useDeskServer } from '../support/desk-server'
-import { apiDate, formStartedEntry, openEntryPage, searchAnswer } from './support'
+import { eachTestInNewTab, apiDate, formStartedEntry, openEntryPage, searchAnswer } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

@@ -5,7 +5,9 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import RequestCalls from '@/components/request/RequestCalls.vue'
-import { apiCall } from './support'
+import { eachTestInNewTab, apiCall } from './support'
+
+eachTestInNewTab()
 
 const call = apiCall({ path: 'live/verify/search/json', response: { status: 'IN PROGRESS' } })
 

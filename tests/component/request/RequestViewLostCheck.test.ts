@@ -25,7 +25,10 @@ import {
   SEARCH_FAILS,
   type StubUpstream,
   stubUpstream,
+  eachTestInNewTab,
 } from './support'
+
+eachTestInNewTab()
 
 const ID = 'b'.repeat(32)
 const SETTLED_ID = 'c'.repeat(32)

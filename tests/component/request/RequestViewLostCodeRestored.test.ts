@@ -25,9 +25,12 @@ import {
   SEARCH_FAILS,
   type StubUpstream,
   stubUpstream,
+  eachTestInNewTab,
 } from './support'
 import { adminRequest } from '../verify/support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const ID = 'd'.repeat(32)
 const restoredText = (code: string) =>

@@ -20,8 +20,11 @@ import {
   settlePage,
   startedEntry,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

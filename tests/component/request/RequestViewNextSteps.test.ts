@@ -21,7 +21,10 @@ import {
   searchAnswer,
   summaryModel,
   SANDBOX_ACCOUNTS,
+  eachTestInNewTab,
 } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

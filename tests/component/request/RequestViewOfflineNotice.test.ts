@@ -10,7 +10,9 @@ import { configureClient } from '@/api/client'
 import { useRequestsStore } from '@/stores/requests'
 // Imported here: loaded before the tests, not in one.
 import '@/views/RequestView.vue'
-import { openEntryPage, refreshPage, searchAnswer, startedEntry } from './support'
+import { eachTestInNewTab, openEntryPage, refreshPage, searchAnswer, startedEntry } from './support'
+
+eachTestInNewTab()
 
 const ID = 'd'.repeat(32)
 let wrapper: VueWrapper | null = null

@@ -20,8 +20,11 @@ import {
   searchAnswer,
   startedEntry,
   SANDBOX_ACCOUNTS,
+  eachTestInNewTab,
 } from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 const CHECK = 'sandbox/verify/check/json'

@@ -11,8 +11,16 @@ import { useRequestsStore } from '@/stores/requests'
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { useDeskServer } from '../support/desk-server'
-import { openEntryPage, serveRequest, startedEntry, type ServedRequest } from './support'
+import {
+  eachTestInNewTab,
+  openEntryPage,
+  serveRequest,
+  startedEntry,
+  type ServedRequest,
+} from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

@@ -12,7 +12,9 @@ import { useRequestsStore } from '@/stores/requests'
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { clockAt, mountRequestPage, searchAnswer } from './support'
+import { eachTestInNewTab, clockAt, mountRequestPage, searchAnswer } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

@@ -19,7 +19,10 @@ import {
   settlePage,
   startedEntry,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 const ADMIN = 'sandbox/__admin/requests'

@@ -14,8 +14,11 @@ import {
   type StubUpstream,
   stubUpstream,
   type UpstreamAnswer,
+  eachTestInNewTab,
 } from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const ID = 'e'.repeat(32)
 const WRONG: UpstreamAnswer = [200, { request_id: ID, status: '16', error_text: 'Wrong' }]

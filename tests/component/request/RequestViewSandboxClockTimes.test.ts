@@ -13,7 +13,9 @@ import RequestCalls from '@/components/request/RequestCalls.vue'
 import '@/views/RequestView.vue'
 import { adminRequest } from '../verify/support'
 import { json, useDeskServer } from '../support/desk-server'
-import { apiCall, clockAt, openEntryPage, startedEntry } from './support'
+import { eachTestInNewTab, apiCall, clockAt, openEntryPage, startedEntry } from './support'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

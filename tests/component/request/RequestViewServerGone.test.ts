@@ -25,8 +25,11 @@ import {
   settlePage,
   startedEntry,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 const LIVE_SEARCH = 'live/verify/search/json'

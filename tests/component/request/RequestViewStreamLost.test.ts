@@ -19,8 +19,11 @@ import {
   startedEntry,
   type StubUpstream,
   stubUpstream,
+  eachTestInNewTab,
 } from './support'
 import { EVENTUALLY_MS } from '../support/eventually'
+
+eachTestInNewTab()
 
 const ID = 'd'.repeat(32)
 /**

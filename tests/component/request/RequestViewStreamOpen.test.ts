@@ -22,8 +22,11 @@ import {
   serveRequest,
   startedEntry,
   type ServedRequest,
+  eachTestInNewTab,
 } from './support'
 import { deferred } from '../../support/deferred'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 const ADMIN = 'sandbox/__admin/requests'

@@ -10,8 +10,10 @@ import { useRequestsStore } from '@/stores/requests'
 import { longWait } from '../../unit/utils/admin-request-support'
 import { useDeskServer } from '../support/desk-server'
 import { adminRequest } from '../verify/support'
-import { mountRequestPage, serveRequest, type ServedRequest } from './support'
+import { eachTestInNewTab, mountRequestPage, serveRequest, type ServedRequest } from './support'
 import { eventually } from '../support/eventually'
+
+eachTestInNewTab()
 
 const server = useDeskServer()
 

@@ -6,7 +6,7 @@
  * file: the test files of other pages that take plain values from here (`clockAt`, `searchAnswer`)
  * do not load the request page.
  */
-import { expect } from 'vitest'
+import { beforeEach, expect } from 'vitest'
 import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { setActivePinia, type Pinia } from 'pinia'
@@ -174,6 +174,31 @@ export function summaryModel(patch: Partial<RequestModel> = {}): RequestModel {
     attemptsLeft: null,
     codeLength: null,
     ...patch,
+  })
+}
+
+/** The request page tests begun so far in this file (see `eachTestInNewTab`). */
+let testsBegun = 0
+
+/**
+ * Each test of the calling file starts as a new tab of a browser of its own: empty session storage
+ * (nothing an earlier test's page kept for a reload of its tab, such as a check or a control not
+ * stored yet or a typed PIN, is taken in), and a history of its own: its database, its tab channel
+ * and its session key (the store keys what a reload takes back by the database's name). A page's
+ * store may still write once its test is over; what it writes never reaches a later test.
+ *
+ * Call it at the top of a test file, before the file's own `beforeEach`, so that it runs first.
+ */
+export function eachTestInNewTab(): void {
+  beforeEach(async () => {
+    sessionStorage.clear()
+    const { historyStoreOptions } = await import('@/stores/requests')
+    const file = (expect.getState().testPath ?? 'request')
+      .replace(/^.*[\\/]/, '')
+      .replace(/\.test\.ts$/, '')
+    testsBegun++
+    historyStoreOptions.name = `verify-desk-${file}-${testsBegun}`
+    historyStoreOptions.channel = `verify-desk-history-${file}-${testsBegun}`
   })
 }
 
