@@ -19,6 +19,7 @@ import {
   randomNumber,
   startFromOwnApp,
   useBrowser,
+  holdRequests,
 } from './support'
 
 const app = useBrowser()
@@ -125,23 +126,6 @@ function storedStatus(page: Page, id: string): Promise<string | null> {
 async function historyHas(page: Page, id: string, status: string): Promise<void> {
   await expect.poll(() => storedStatus(page, id), POLL).toBe(status)
   await page.waitForTimeout(300)
-}
-
-/**
- * Holds the page's requests to the API path ending in `path` until the returned function is
- * called: they then go on to the server unchanged (the network was only slow).
- */
-async function holdRequests(page: Page, path: string): Promise<() => void> {
-  let release!: () => void
-  const released = new Promise<void>((resolve) => (release = resolve))
-  await page.route(
-    (url) => url.pathname.endsWith(path),
-    async (route) => {
-      await released
-      await route.continue()
-    },
-  )
-  return release
 }
 
 afterEach(async () => {

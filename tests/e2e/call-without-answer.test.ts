@@ -16,6 +16,7 @@ import {
   startVerification,
   useBrowser,
   waitForStatus,
+  holdRequests,
 } from './support'
 
 const app = useBrowser()
@@ -89,23 +90,6 @@ function storedChecks(page: Page, id: string): Promise<{ pending?: boolean; body
       }),
     id,
   )
-}
-
-/**
- * Holds the page's requests to the API path ending in `path` until the returned function is
- * called: they then go on to the server unchanged (the network was only slow).
- */
-async function holdRequests(page: Page, path: string): Promise<() => void> {
-  let release!: () => void
-  const released = new Promise<void>((resolve) => (release = resolve))
-  await page.route(
-    (url) => url.pathname.endsWith(path),
-    async (route) => {
-      await released
-      await route.continue()
-    },
-  )
-  return release
 }
 
 afterEach(async () => {

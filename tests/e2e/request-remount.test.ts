@@ -16,6 +16,7 @@ import {
   startVerification,
   useBrowser,
   waitForStatus,
+  holdRequests,
 } from './support'
 
 const app = useBrowser()
@@ -25,23 +26,6 @@ async function sandboxRequest(id: string): Promise<AdminRequest> {
   const response = await fetch(`${baseURL()}/api/sandbox/__admin/requests/${id}`)
   expect(response.status).toBe(200)
   return (await response.json()) as AdminRequest
-}
-
-/**
- * Holds the page's requests to the API path ending in `path` until the returned function is
- * called: they then go on to the server unchanged (the network was only slow).
- */
-async function holdRequests(page: Page, path: string): Promise<() => void> {
-  let release!: () => void
-  const released = new Promise<void>((resolve) => (release = resolve))
-  await page.route(
-    (url) => url.pathname.endsWith(path),
-    async (route) => {
-      await released
-      await route.continue()
-    },
-  )
-  return release
 }
 
 /** Counts the check calls the page sends. */

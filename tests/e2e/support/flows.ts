@@ -90,3 +90,20 @@ export async function checkCode(page: Page, code: string): Promise<void> {
 export async function navigateTo(page: Page, link: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click()
 }
+
+/**
+ * Holds the page's requests to the API path ending in `path` until the returned function is
+ * called: they then go on to the server unchanged (the network was only slow).
+ */
+export async function holdRequests(page: Page, path: string): Promise<() => void> {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route(
+    (url) => url.pathname.endsWith(path),
+    async (route) => {
+      await released
+      await route.continue()
+    },
+  )
+  return release
+}

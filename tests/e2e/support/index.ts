@@ -19,6 +19,7 @@ export {
   adminRequest,
   advanceClock,
   checkCode,
+  holdRequests,
   navigateTo,
   PIN_LABEL,
   POLL,
