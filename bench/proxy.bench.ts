@@ -26,9 +26,13 @@
  *        else. Between them, the same minimal pass-through on the product's own client (an undici
  *        `Pool` driven by `dispatch`, as server/proxy/upstream.ts sets it up): where a maintained
  *        client puts a proxy that does nothing but forward. No target.
- *    (e) CPU time per call of the proxy process (during the proxied slices) and of the double
- *        (during the direct slices), from `process.cpuUsage`: steadier than rates on a shared
- *        machine. Also of the proxy in (c). No target.
+ *    (e) CPU time per call of the proxy process (during the proxied slices), of the raw-socket
+ *        ceiling and of the double (during the direct slices), from `process.cpuUsage`: steadier
+ *        than rates on a shared machine. Also of the proxy in (c). No target.
+ *    (f) From those costs and this process's own CPU time per call, the most calls/s the proxy
+ *        and the ceiling could reach on this machine's cores if scheduling lost nothing (each
+ *        process at most one core, all cores busy): whether a ratio is out of reach of any
+ *        scheduling, not just of this run. No target.
  * 2. The product's default path: the Vite-free server side (`createApp`, what server/plugin.ts
  *    mounts) on `node:http`, the embedded sandbox at /sandbox and the proxy at /api, in one child.
  *    `POST /api/sandbox/verify/check/json` (through the proxy, in-process call to the sandbox)
@@ -42,6 +46,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import net, { type AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { BenchContext, BenchFigure } from './lib/types'
 
@@ -424,6 +429,14 @@ interface SideResult {
   rate: number
   /** CPU time per call of each watched child during this side's slices, in microseconds. */
   cpuPerCall: number[]
+  /** CPU time per call of this process (the load generator) during this side's slices, in µs. */
+  clientCpuPerCall: number
+}
+
+/** This process's CPU time so far (user + system), in microseconds. */
+function ownCpu(): number {
+  const { user, system } = process.cpuUsage()
+  return user + system
 }
 
 /**
@@ -444,6 +457,7 @@ async function alternate(
   const perSlice = Math.ceil(totalPerTarget / slices)
   const elapsed = targets.map(() => 0)
   const cpu = targets.map(() => watched.map(() => 0))
+  const clientCpu = targets.map(() => 0)
   try {
     for (const [i, target] of targets.entries()) {
       const agent = agents[i] as http.Agent
@@ -456,6 +470,7 @@ async function alternate(
         const agent = agents[i] as http.Agent
         const before = await Promise.all(watched.map((child) => child.cpu()))
         let next = 0
+        const clientBefore = ownCpu()
         const started = performance.now()
         await Promise.all(
           Array.from({ length: CONCURRENCY }, async () => {
@@ -463,6 +478,7 @@ async function alternate(
           }),
         )
         elapsed[i] = (elapsed[i] ?? 0) + performance.now() - started
+        clientCpu[i] = (clientCpu[i] ?? 0) + ownCpu() - clientBefore
         const after = await Promise.all(watched.map((child) => child.cpu()))
         const spent = cpu[i] as number[]
         after.forEach((micros, k) => (spent[k] = (spent[k] ?? 0) + micros - (before[k] ?? 0)))
@@ -472,6 +488,7 @@ async function alternate(
     return targets.map((_, i) => ({
       rate: calls / ((elapsed[i] ?? 0) / 1000),
       cpuPerCall: (cpu[i] ?? []).map((micros) => micros / calls),
+      clientCpuPerCall: (clientCpu[i] ?? 0) / calls,
     }))
   } finally {
     for (const agent of agents) agent.destroy()
@@ -574,7 +591,7 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       [direct, viaProxy, viaPassthrough, viaUndici, viaCeiling],
       throughputCount * rounds,
       slices,
-      [proxy, upstream, undici],
+      [proxy, upstream, undici, ceiling],
     )
     const [sandboxRun, appRun] = await alternate(
       [sandboxDirect, sandboxProxied],
@@ -605,6 +622,14 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
     const undiciCpu = undiciRun.cpuPerCall[2] ?? Number.NaN
     const appCpu = appRun.cpuPerCall[0] ?? Number.NaN
     const sandboxCpu = sandboxRun.cpuPerCall[0] ?? Number.NaN
+    const ceilingCpu = ceilingRun.cpuPerCall[3] ?? Number.NaN
+    // The most calls/s each proxied side's measured CPU costs allow here, scheduling aside.
+    const proxyBound = cpuBound([proxyRun.clientCpuPerCall, proxyCpu, proxyRun.cpuPerCall[1] ?? 0])
+    const ceilingBound = cpuBound([
+      ceilingRun.clientCpuPerCall,
+      ceilingCpu,
+      ceilingRun.cpuPerCall[1] ?? 0,
+    ])
     const slowDirect = slowDirectRun?.rate ?? Number.NaN
     const slowProxied = slowProxyRun?.rate ?? Number.NaN
     const slowProxyCpu = slowProxyRun?.cpuPerCall[0] ?? Number.NaN
@@ -612,7 +637,11 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
       `instant double: ${Math.round(proxyRate)} req/s via proxy vs ${Math.round(directRate)} direct ` +
         `(pass-through ${Math.round(passthroughRun.rate)}, undici pass-through ${Math.round(undiciRun.rate)}, ` +
         `raw-socket ceiling ${Math.round(ceilingRun.rate)}); CPU per call ${proxyCpu.toFixed(1)} µs ` +
-        `proxy, ${undiciCpu.toFixed(1)} µs undici pass-through, ${upstreamCpu.toFixed(1)} µs double`,
+        `proxy, ${undiciCpu.toFixed(1)} µs undici pass-through, ${ceilingCpu.toFixed(1)} µs ` +
+        `raw-socket ceiling, ${upstreamCpu.toFixed(1)} µs double; load generator ` +
+        `${directRun.clientCpuPerCall.toFixed(1)} µs direct, ${proxyRun.clientCpuPerCall.toFixed(1)} ` +
+        `µs via proxy; CPU bound ${Math.round(proxyBound)} req/s via proxy, ` +
+        `${Math.round(ceilingBound)} via ceiling (${availableParallelism()} cores)`,
     )
     ctx.log(
       `embedded sandbox: ${Math.round(appRun.rate)} req/s via /api vs ${Math.round(sandboxRun.rate)} ` +
@@ -688,6 +717,20 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
         ratio: round3(best.ceilingRate / best.directRate),
       },
       {
+        name: 'proxy.throughput.cpu-bound',
+        value: Math.round(proxyBound),
+        unit: 'req/s',
+        baseline: Math.round(best.directRate),
+        ratio: round3(proxyBound / best.directRate),
+      },
+      {
+        name: 'proxy.throughput.raw-socket-ceiling.cpu-bound',
+        value: Math.round(ceilingBound),
+        unit: 'req/s',
+        baseline: Math.round(best.directRate),
+        ratio: round3(ceilingBound / best.directRate),
+      },
+      {
         name: 'proxy.cpu-per-call',
         value: round3(best.proxyCpu),
         unit: 'µs',
@@ -700,6 +743,13 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
         unit: 'µs',
         baseline: round3(best.upstreamCpu),
         ratio: round3(undiciCpu / best.upstreamCpu),
+      },
+      {
+        name: 'proxy.raw-socket-ceiling.cpu-per-call',
+        value: round3(ceilingCpu),
+        unit: 'µs',
+        baseline: round3(best.upstreamCpu),
+        ratio: round3(ceilingCpu / best.upstreamCpu),
       },
       {
         name: 'proxy.throughput.upstream-5ms',
@@ -741,6 +791,15 @@ export default async function proxyBench(ctx: BenchContext): Promise<BenchFigure
   } finally {
     for (const proc of children) proc.kill('SIGTERM')
   }
+}
+
+/**
+ * The most calls per second that these per-call CPU costs (µs, one per process on the call's path)
+ * allow on this machine if scheduling lost nothing: all cores busy, no process above one core.
+ */
+function cpuBound(costs: number[]): number {
+  const total = costs.reduce((sum, cost) => sum + cost, 0)
+  return Math.min((availableParallelism() * 1e6) / total, ...costs.map((cost) => 1e6 / cost))
 }
 
 function round3(value: number): number {
