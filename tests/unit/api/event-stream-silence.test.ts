@@ -4,39 +4,12 @@
  * connected again, as after a drop. Keep-alive comments and events keep it open.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { onAccessTokenChange, openApiStream, setAccessToken } from '@/api/client'
-import {
-  connectEventStream,
-  type Connection,
-  type ConnectionOptions,
-  type StreamMessage,
-} from '@/api/event-stream'
+import { setAccessToken } from '@/api/client'
 import { serveEvents, settle, type FakeServer } from './support/sse'
-
-const PATH = 'sandbox/__admin/events'
+import { trackConnections } from './support/connections'
 
 let server: FakeServer
-let connection: Connection | null = null
-
-function connect(options: Partial<ConnectionOptions> = {}) {
-  const log: string[] = []
-  const messages: StreamMessage[] = []
-  connection = connectEventStream(
-    {
-      onOpen: () => log.push('open'),
-      onMessage: (message) => messages.push(message),
-      onLost: (ms) => log.push(`lost ${ms}`),
-      onRefused: () => log.push('refused'),
-    },
-    {
-      open: (signal) => openApiStream(PATH, { signal }),
-      onTokenChange: onAccessTokenChange,
-      random: () => 0,
-      ...options,
-    },
-  )
-  return { log, messages, connection }
-}
+const { connect, closeAll } = trackConnections()
 
 /** Moves the clock on by `ms` and lets what is due run. */
 async function pass(ms: number): Promise<void> {
@@ -50,8 +23,7 @@ beforeEach(() => {
   server = serveEvents()
 })
 afterEach(() => {
-  connection?.close()
-  connection = null
+  closeAll()
   setAccessToken(null)
   vi.useRealTimers()
 })

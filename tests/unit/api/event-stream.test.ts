@@ -7,45 +7,12 @@ import {
   tokenMarkOf,
   TOKEN_HEADER,
 } from '@/api/client'
-import {
-  connectEventStream,
-  type Connection,
-  type ConnectionOptions,
-  type StreamMessage,
-} from '@/api/event-stream'
+import { connectEventStream } from '@/api/event-stream'
 import { serveEvents, settle, unauthorized, jsonAnswer, type FakeServer } from './support/sse'
-
-const PATH = 'sandbox/__admin/events'
+import { EVENTS_PATH as PATH, trackConnections } from './support/connections'
 
 let server: FakeServer
-let connection: Connection | null = null
-
-interface Watched {
-  /** What the connection reported, in order: `open`, `lost <ms>`, `refused`. */
-  log: string[]
-  messages: StreamMessage[]
-  connection: Connection
-}
-
-function connect(options: Partial<ConnectionOptions> = {}): Watched {
-  const log: string[] = []
-  const messages: StreamMessage[] = []
-  connection = connectEventStream(
-    {
-      onOpen: () => log.push('open'),
-      onMessage: (message) => messages.push(message),
-      onLost: (ms) => log.push(`lost ${ms}`),
-      onRefused: () => log.push('refused'),
-    },
-    {
-      open: (signal) => openApiStream(PATH, { signal }),
-      onTokenChange: onAccessTokenChange,
-      random: () => 0,
-      ...options,
-    },
-  )
-  return { log, messages, connection }
-}
+const { connect, track, closeAll } = trackConnections()
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
@@ -53,8 +20,7 @@ beforeEach(() => {
   server = serveEvents()
 })
 afterEach(() => {
-  connection?.close()
-  connection = null
+  closeAll()
   setAccessToken(null)
   vi.useRealTimers()
 })
@@ -252,14 +218,16 @@ describe('connectEventStream: a refused token', () => {
     setAccessToken('old-token-0123456789')
     server.answer = () => unauthorized()
     const marks: (string | undefined)[] = []
-    connection = connectEventStream(
-      {
-        onOpen: () => undefined,
-        onMessage: () => undefined,
-        onLost: () => undefined,
-        onRefused: (mark) => marks.push(mark),
-      },
-      { open: (signal) => openApiStream(PATH, { signal }), onTokenChange: onAccessTokenChange },
+    track(
+      connectEventStream(
+        {
+          onOpen: () => undefined,
+          onMessage: () => undefined,
+          onLost: () => undefined,
+          onRefused: (mark) => marks.push(mark),
+        },
+        { open: (signal) => openApiStream(PATH, { signal }), onTokenChange: onAccessTokenChange },
+      ),
     )
     await settle()
     expect(marks).toEqual([tokenMarkOf('old-token-0123456789')])
