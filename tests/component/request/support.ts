@@ -183,15 +183,19 @@ let testsBegun = 0
 /**
  * Each test of the calling file starts as a new tab of a browser of its own: empty session storage
  * (nothing an earlier test's page kept for a reload of its tab, such as a check or a control not
- * stored yet or a typed PIN, is taken in), and a history of its own: its database, its tab channel
- * and its session key (the store keys what a reload takes back by the database's name). A page's
- * store may still write once its test is over; what it writes never reaches a later test.
+ * stored yet or a typed PIN, is taken in), empty local storage (no settings, chosen environment or
+ * unanswered start an earlier test's page kept), and a history of its own: its database, its tab
+ * channel and its session key (the store keys what a reload takes back by the database's name). A
+ * page's store may still write to its history once its test is over; that never reaches a later
+ * test.
  *
- * Call it at the top of a test file, before the file's own `beforeEach`, so that it runs first.
+ * Call it at the top of a test file, before the file's own `beforeEach`, so that it runs first: a
+ * test that wants something in local storage puts it there in its own `beforeEach` or body.
  */
 export function eachTestInNewTab(): void {
   beforeEach(async () => {
     sessionStorage.clear()
+    localStorage.clear()
     const { historyStoreOptions } = await import('@/stores/requests')
     const file = (expect.getState().testPath ?? 'request')
       .replace(/^.*[\\/]/, '')
