@@ -127,6 +127,18 @@ export const useSandboxStore = defineStore('sandbox', () => {
    * the stream said the fault was used up or removed, and must not bring it back.
    */
   const faultsSeen = new Set<string>()
+  /**
+   * Whether the last load left messages or requests out (the sandbox holds more than
+   * `LOAD_LIMIT`): a number's older messages, and their requests, are then read on demand.
+   */
+  let partial = false
+  /**
+   * The numbers whose messages and requests were read in full (`loadNumber`): a later load keeps
+   * what was read of them (older than what it brings), until a reset removes it all.
+   */
+  const numbersRead = new Set<string>()
+  /** Counts resets: a number's read sent before one is not shown (it would bring back what went). */
+  let resets = 0
 
   function setFaults(list: AdminFault[]): void {
     if (arrivedDuringLoad) arrivedDuringLoad.faults = list
@@ -169,12 +181,28 @@ export const useSandboxStore = defineStore('sandbox', () => {
     ])
       .then(([m, r, c, f, t]) => {
         if (arrived.stale) return
+        partial = m.total > m.messages.length || r.total > r.requests.length
         const loadedIds = new Set(m.messages.map((x) => x.id))
         const newer = arrived.messages.filter((x) => !loadedIds.has(x.id))
-        messages.value = byNewest([...newer, ...m.messages], (x) => x.sent_at)
+        // What was read of a number in full, older than the newest LOAD_LIMIT, stays shown.
+        const older = messages.value.filter(
+          (x) => numbersRead.has(x.number) && !loadedIds.has(x.id),
+        )
+        const olderIds = new Set(older.map((x) => x.id))
+        messages.value = byNewest(
+          [...newer.filter((x) => !olderIds.has(x.id)), ...m.messages, ...older],
+          (x) => x.sent_at,
+        )
         const updated = new Map(arrived.requests.map((x) => [x.request_id, x]))
         const kept = r.requests.filter((x) => !updated.has(x.request_id))
-        requests.value = byNewest([...updated.values(), ...kept], (x) => x.submitted_at)
+        const listed = new Set([...updated.keys(), ...kept.map((x) => x.request_id)])
+        const olderRequests = requests.value.filter(
+          (x) => numbersRead.has(x.normalized_number) && !listed.has(x.request_id),
+        )
+        requests.value = byNewest(
+          [...updated.values(), ...kept, ...olderRequests],
+          (x) => x.submitted_at,
+        )
         clock.value = arrived.clock ?? c
         faults.value = arrived.faults ?? f.faults
         testNumbers.value = arrived.testNumbers ?? t.test_numbers
@@ -194,6 +222,43 @@ export const useSandboxStore = defineStore('sandbox', () => {
     return loading
   }
 
+  /**
+   * Reads every message to `number` and its requests, when the last load left some out (the
+   * sandbox holds more than the newest `LOAD_LIMIT`): the handset then shows that number's older
+   * messages too, with their requests' status and PIN, not only those among the newest.
+   */
+  async function loadNumber(number: string): Promise<void> {
+    if (!partial || numbersRead.has(number)) return
+    numbersRead.add(number)
+    const at = resets
+    try {
+      const [m, r] = await Promise.all([
+        admin.listMessages({ number, limit: LOAD_LIMIT }),
+        admin.listAdminRequests({ number, limit: LOAD_LIMIT }),
+      ])
+      if (at !== resets) return
+      const shown = new Set(messages.value.map((x) => x.id))
+      const missing = m.messages.filter((x) => !shown.has(x.id))
+      if (missing.length)
+        messages.value = byNewest([...messages.value, ...missing], (x) => x.sent_at)
+      // Those known already are as new (the stream keeps them current) or newer.
+      const known = new Set(requests.value.map((x) => x.request_id))
+      const added = r.requests.filter((x) => !known.has(x.request_id))
+      if (added.length) {
+        requests.value = byNewest([...requests.value, ...added], (x) => x.submitted_at)
+      }
+    } catch {
+      // Read again the next time it is shown.
+      if (at === resets) numbersRead.delete(number)
+    }
+  }
+
+  /** After a reset: nothing read before it is shown again. */
+  function forgetNumbersRead(): void {
+    resets++
+    numbersRead.clear()
+  }
+
   function onEvent(event: admin.SandboxEvent): void {
     connection.value = 'open'
     if (event.type === 'message') addMessage(event.data)
@@ -204,6 +269,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
     } else if (event.type === 'faults') setFaults(event.data.faults)
     else if (event.type === 'test-numbers') setTestNumbers(event.data.test_numbers)
     else if (event.type === 'reset') {
+      forgetNumbersRead()
       messages.value = []
       requests.value = []
       faults.value = []
@@ -330,6 +396,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
   async function reset(): Promise<boolean> {
     const done = await run('reset', 'Resetting the sandbox', async () => {
       await admin.resetSandbox()
+      forgetNumbersRead()
       messages.value = []
       requests.value = []
       await loadAfterChange()
@@ -356,6 +423,7 @@ export const useSandboxStore = defineStore('sandbox', () => {
     nextExpiryAt,
     messagesFor,
     load,
+    loadNumber,
     connect,
     disconnect,
     advanceClock,
