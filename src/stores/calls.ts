@@ -6,7 +6,7 @@
  * A call is listed from the moment it is sent (`pending`), and its answer replaces it in place.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, shallowRef } from 'vue'
+import { computed, onScopeDispose, shallowRef } from 'vue'
 import { onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
 import { callFor, capCalls, mergeCalls, requestIdsOf } from '@/utils/call-log'
 import { useRequestsStore } from '@/stores/requests'
@@ -245,6 +245,8 @@ export const useCallsStore = defineStore('calls', () => {
     stop()
     stopRemote()
   }
+  // A disposed app (its Pinia, or this store) lists nothing more.
+  onScopeDispose(dispose)
 
   return {
     calls,

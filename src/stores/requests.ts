@@ -4,7 +4,7 @@
  * in IndexedDB; changes are broadcast to other open tabs, which merge them (newer `updatedAt` wins).
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { ref, shallowRef } from 'vue'
+import { onScopeDispose, ref, shallowRef } from 'vue'
 import { searchRequests, type EnvironmentId, type SearchResult } from '@/api/verify'
 import { statusInfo } from '@contract/status'
 import { isApiError, onApiCall, onApiCallSent, type ApiCall } from '@/api/client'
@@ -1078,19 +1078,29 @@ export const useRequestsStore = defineStore('requests', () => {
     return () => listeners.delete(listener)
   }
 
-  /** Closes the database and the tab channel (tests, HMR). */
-  async function dispose(): Promise<void> {
-    await ready
-    stopCalls()
-    await flushCalls()
-    disposed = true
-    if (typeof window !== 'undefined') window.removeEventListener('beforeunload', onBeforeUnload)
-    if (retryTimer !== null) clearTimeout(retryTimer)
-    retryTimer = null
-    channel?.close()
-    channel = null
-    db.close()
+  let closing: Promise<void> | null = null
+  /**
+   * Records no more calls and tries nothing again from now on, then closes the database and the
+   * tab channel once the calls recorded before are stored (tests, HMR, an app disposed).
+   */
+  function dispose(): Promise<void> {
+    closing ??= (async () => {
+      stopCalls()
+      disposed = true
+      if (typeof window !== 'undefined') window.removeEventListener('beforeunload', onBeforeUnload)
+      if (retryTimer !== null) clearTimeout(retryTimer)
+      retryTimer = null
+      await ready
+      await flushCalls()
+      channel?.close()
+      channel = null
+      db.close()
+    })()
+    return closing
   }
+  // A disposed app (its Pinia, or this store) records nothing more: the calls made afterwards are
+  // those of the app that lives on, which records them itself.
+  onScopeDispose(() => void dispose())
 
   return {
     entries,

@@ -17,7 +17,7 @@
  * itself.
  */
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import { computed, ref, shallowRef, toRaw, watch, type WatchStopHandle } from 'vue'
+import { computed, onScopeDispose, ref, shallowRef, toRaw, watch, type WatchStopHandle } from 'vue'
 import { searchRequests, type SearchedRequest } from '@/api/verify'
 import { openSandboxEvents, type SandboxEventsHandle } from '@/api/sandbox'
 import { channelLocks } from '@/api/tab-lock'
@@ -716,6 +716,9 @@ export const useWatchStore = defineStore('watch', () => {
       else heldBack.delete(requestId)
     }
   }
+
+  // A disposed app (its Pinia, or this store) polls, listens and writes nothing more.
+  onScopeDispose(stop)
 
   return {
     isRunning,
