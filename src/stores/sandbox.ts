@@ -19,6 +19,8 @@ import { isApiError } from '@/api/client'
 
 /** How many of the newest messages and requests are loaded (the stream adds new ones). */
 const LOAD_LIMIT = 200
+/** As many requests as the admin API lists at once: those in progress, read all when past LOAD_LIMIT. */
+const IN_PROGRESS_LIMIT = 1000
 
 /** `reconnecting`: the stream dropped or failed (a network problem); `refused`: the access token was refused. */
 export type SandboxConnection = 'closed' | 'connecting' | 'open' | 'reconnecting' | 'refused'
@@ -174,13 +176,27 @@ export const useSandboxStore = defineStore('sandbox', () => {
     faultsSeen.clear()
     loading = Promise.all([
       admin.listMessages({ limit: LOAD_LIMIT }),
-      admin.listAdminRequests({ limit: LOAD_LIMIT }),
+      admin.listAdminRequests({ limit: LOAD_LIMIT }).then(async (newest) => {
+        if (newest.total <= newest.requests.length) return { newest, running: [] }
+        // Older requests still in progress: the Clock card counts them, and moves to their events
+        // and expiry, as the sandbox does.
+        const { requests: running } = await admin.listAdminRequests({
+          status: 'IN PROGRESS',
+          limit: IN_PROGRESS_LIMIT,
+        })
+        return { newest, running }
+      }),
       admin.getClock(),
       admin.listFaults(),
       admin.listTestNumbers(),
     ])
-      .then(([m, r, c, f, t]) => {
+      .then(([m, { newest, running }, c, f, t]) => {
         if (arrived.stale) return
+        const inNewest = new Set(newest.requests.map((x) => x.request_id))
+        const r = {
+          total: newest.total,
+          requests: [...newest.requests, ...running.filter((x) => !inNewest.has(x.request_id))],
+        }
         partial = m.total > m.messages.length || r.total > r.requests.length
         const loadedIds = new Set(m.messages.map((x) => x.id))
         const newer = arrived.messages.filter((x) => !loadedIds.has(x.id))
