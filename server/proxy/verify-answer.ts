@@ -54,7 +54,7 @@ export function createVerifyAnswerWriter(
       if (!(error instanceof UnreadableAnswerError)) throw error
       throw badAnswer(env.upstream, route.endpoint, answer, '', error.what, call.codes)
     }
-    const contentType = read.contentType
+    let contentType = read.contentType
     let text = redactSecrets(read.text)
     let redacted = text !== read.text
     // An answer quoting the call shows the API key as the dashboard does: its first four characters.
@@ -72,9 +72,16 @@ export function createVerifyAnswerWriter(
     if (route.format === 'json') {
       let parsed: unknown
       try {
-        parsed = /json/i.test(contentType) ? JSON.parse(text) : undefined
+        parsed = JSON.parse(text)
       } catch {
         parsed = undefined
+      }
+      // A JSON object is the API's answer whatever its label says (Vonage labels its XML answers
+      // text/plain; a gateway may drop or rewrite the header): passed on labelled JSON. Anything
+      // else counts as JSON only when the upstream says it is.
+      if (!/json/i.test(contentType)) {
+        if (isPlainObject(parsed)) contentType = 'application/json; charset=utf-8'
+        else parsed = undefined
       }
       if (parsed === undefined)
         throw badAnswer(
@@ -124,4 +131,8 @@ export function createVerifyAnswerWriter(
     res.writeHead(answer.status, headers)
     res.end(body)
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
