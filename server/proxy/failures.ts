@@ -299,6 +299,25 @@ export function badAnswer(
   )
 }
 
+/**
+ * The upstream answered a redirect (HTTP 3xx): not an answer to the call, so nothing was processed.
+ * The proxy follows none (the credentials would go to another host): its host setting is wrong, or
+ * something on the way redirects (a captive portal, a moved host).
+ */
+export function redirected(upstream: Upstreamish, answer: BufferedAnswer): ProxyError {
+  const settings =
+    upstream.environment === 'live'
+      ? ' Whoever runs this server should check VONAGE_API_HOST: it names the API host itself, such as https://api.nexmo.com.'
+      : ''
+  return new ProxyError(
+    502,
+    'upstream_bad_response',
+    `${upstream.name.subject} answered with a redirect (HTTP ${answer.status}) instead of an answer to the call, so nothing was processed.${settings}`,
+    {},
+    'not_sent',
+  )
+}
+
 /** The upstream answered HTTP 401: it refused this server's credentials (nothing was processed). */
 export function credentialsRefused(upstream: Upstreamish, text: string): ProxyError {
   let detail = ''

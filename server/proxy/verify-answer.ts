@@ -14,6 +14,7 @@ import {
   credentialsRefused,
   rateLimited,
   readRetryAfter,
+  redirected,
 } from './failures.ts'
 import { readXmlFields, safeRequestId } from './log-line.ts'
 import type { Route } from './routes.ts'
@@ -69,6 +70,7 @@ export function createVerifyAnswerWriter(
     // Vonage's own refusals of the whole call, before any Verify logic ran (HTTP, not a status).
     if (answer.status === 401) throw credentialsRefused(env.upstream, text)
     if (answer.status === 429) throw rateLimited(env.upstream, answer.retryAfter)
+    if (answer.status >= 300 && answer.status < 400) throw redirected(env.upstream, answer)
     if (route.format === 'json') {
       let parsed: unknown
       try {
