@@ -6,10 +6,10 @@
  * file: the test files of other pages that take plain values from here (`clockAt`, `searchAnswer`)
  * do not load the request page.
  */
-import { beforeEach, expect } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { h } from 'vue'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { setActivePinia, type Pinia } from 'pinia'
+import { disposePinia, getActivePinia, setActivePinia, type Pinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { VerificationRequest } from '@contract/types'
 import type { AdminClock, AdminRequest } from '@contract/admin'
@@ -187,10 +187,13 @@ let testsBegun = 0
  * unanswered start an earlier test's page kept), and a history of its own: its database, its tab
  * channel and its session key (the store keys what a reload takes back by the database's name). A
  * page's store may still write to its history once its test is over; that never reaches a later
- * test.
+ * test. Once the test is over (after the file's own `afterEach`), its active Pinia is disposed: the
+ * stores it started (history, the call log, live status) record, poll and store nothing more, and
+ * no later test finds it active. Other Pinias a test opened (more tabs) are left to it.
  *
- * Call it at the top of a test file, before the file's own `beforeEach`, so that it runs first: a
- * test that wants something in local storage puts it there in its own `beforeEach` or body.
+ * Call it at the top of a test file, before the file's own `beforeEach` and `afterEach`, so that it
+ * runs first and last: a test that wants something in local storage puts it there in its own
+ * `beforeEach` or body.
  */
 export function eachTestInNewTab(): void {
   beforeEach(async () => {
@@ -203,6 +206,12 @@ export function eachTestInNewTab(): void {
     testsBegun++
     historyStoreOptions.name = `verify-desk-${file}-${testsBegun}`
     historyStoreOptions.channel = `verify-desk-history-${file}-${testsBegun}`
+  })
+  afterEach(() => {
+    const pinia = getActivePinia()
+    if (!pinia) return
+    disposePinia(pinia)
+    setActivePinia(undefined)
   })
 }
 
