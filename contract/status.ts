@@ -244,6 +244,33 @@ export function isStatusCode(code: string): code is StatusCode {
 
 type Info = Omit<StatusInfo, 'code'>
 
+/**
+ * Status 2 whose text is about the credentials ("Missing api_key", or the API's text for a missing
+ * api_secret): the API did not read the key and secret this server sends, so nothing the person
+ * using the dashboard fills in can fix it (the dashboard has no credential field).
+ */
+const CREDENTIALS_NOT_RECEIVED: Info = {
+  title: 'Credentials not received',
+  meaning:
+    "The API did not receive this server's API key and secret for this environment: the call was refused before anything was done.",
+  nextStep:
+    'Whoever runs the server must check its credentials for this environment (VONAGE_API_KEY and VONAGE_API_SECRET on live; for the sandbox, its sandbox account). If they are set, the account may not read the Basic header: setting VONAGE_AUTH=params sends them as api_key and api_secret parameters instead.',
+  retryable: false,
+}
+
+/** The error texts of a status 2 about the credentials, lower-cased. */
+const CREDENTIAL_TEXTS: ReadonlySet<string> = new Set(
+  [ERROR_TEXTS.missingApiKey, ERROR_TEXTS.missingApiSecret].map((t) => t.toLowerCase()),
+)
+
+/** Status 2 read by its error text (the context's, or the answer's): the credentials, or not. */
+function missingInfo(context: StatusContext): Info | undefined {
+  const text = answerText(context.errorText) ?? answerText(context.answer?.error_text)
+  return text !== null && CREDENTIAL_TEXTS.has(text.toLowerCase())
+    ? CREDENTIALS_NOT_RECEIVED
+    : undefined
+}
+
 /** A status that means something else on some endpoints than `INFO` says for most. */
 const ROUTING_FAILURE: Info = {
   title: 'Could not be routed',
@@ -328,13 +355,17 @@ const CONTROL_NOT_NOW = {
 export interface StatusContext {
   /** The control command sent (`cancel`, `trigger_next_event`). */
   cmd?: ControlCommand
-  /** The answer's `error_text` (a status 19 on a cancel says whether it was too early or late). */
+  /**
+   * The answer's `error_text` (a status 19 on a cancel says whether it was too early or late, a
+   * status 2 whether the credentials or a parameter was missing).
+   */
   errorText?: string
   /**
    * The answer to a start (request, PSD2): a status 7 names the blocked network (`network`), a
-   * status 10 the request in progress (`request_id`), when it has them.
+   * status 10 the request in progress (`request_id`), when it has them; its `error_text` is read
+   * as `errorText` is when that is not given.
    */
-  answer?: { request_id?: unknown; network?: unknown }
+  answer?: { request_id?: unknown; network?: unknown; error_text?: unknown }
 }
 
 /** A field of an answer when it is a non-empty text. */
@@ -397,7 +428,9 @@ function controlInfo(key: StatusCode, context: StatusContext): Info | undefined 
  * that call (5 on a check: refresh first; on a search: search again). For `control`, the
  * `context` gives the command and the error text: a 19 on trigger_next_event means no event is
  * left, on a cancel too early or too late (told by its error text). For a start, the `context`'s
- * `answer` words a 7 with the network it names and a 10 with or without the request it names.
+ * `answer` words a 7 with the network it names and a 10 with or without the request it names. On
+ * every endpoint, a status 2 whose error text (`context.errorText`, or the answer's) says the API
+ * key or secret is missing is read as credentials this server sent that did not reach the API.
  */
 export function statusInfo(
   code: string | number,
@@ -407,6 +440,7 @@ export function statusInfo(
   const key = String(code)
   if (isStatusCode(key)) {
     const own =
+      (key === '2' ? missingInfo(context) : undefined) ??
       (endpoint === 'control' ? controlInfo(key, context) : undefined) ??
       (endpoint === 'request' || endpoint === 'psd2'
         ? startInfo(key, context.answer)
