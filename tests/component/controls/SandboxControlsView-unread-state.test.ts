@@ -40,6 +40,9 @@ describe('the Clock card while the sandbox state is not known', () => {
     expect(wrapper.get('[role="alert"]').text()).toContain('The sandbox could not be read')
     const clock = wrapper.get('section[aria-labelledby="clock-title"]')
     expect(clock.text()).not.toContain('No request is in progress')
+    // Its time is not known, and not being read: no "loading…" spinner that never ends.
+    expect(clock.text()).toContain('Sandbox time: not known (the sandbox could not be read)')
+    expect(clock.find('.spinner').exists()).toBe(false)
     expect(clock.find('#clock-next-why').exists()).toBe(false)
     const moves = clock.findAll('button').filter((b) => !b.text().startsWith('+30 s'))
     expect(moves.map((b) => (b.element as HTMLButtonElement).disabled)).toEqual([true, true])
