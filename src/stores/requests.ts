@@ -164,6 +164,12 @@ export const useRequestsStore = defineStore('requests', () => {
     : UNSAVED_SESSION_KEY
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let disposed = false
+  /**
+   * Set once disposed and closed: what an action of this store still on its way then fails to
+   * store is dropped, never kept in the tab's session storage, where the app that lives on keeps
+   * its own.
+   */
+  let closed = false
   /** Set when history is kept in memory only (IndexedDB could not open). */
   /** Stored records that could not be read (left in place, reported here). */
   const damaged = shallowRef<DamagedRecord[]>([])
@@ -413,6 +419,7 @@ export const useRequestsStore = defineStore('requests', () => {
     calls: readonly StoredCall[],
     cause: unknown,
   ): void {
+    if (closed) return
     if (entries.length > 0) {
       const next = new Map(unsaved.value)
       for (const entry of entries) next.set(entry.request_id, entry)
@@ -441,6 +448,7 @@ export const useRequestsStore = defineStore('requests', () => {
    * still out, and that failure is no answer to keep.
    */
   function stashUnsaved(): void {
+    if (closed) return
     try {
       const session = globalThis.sessionStorage
       if (!session) return
@@ -1095,6 +1103,7 @@ export const useRequestsStore = defineStore('requests', () => {
       channel?.close()
       channel = null
       db.close()
+      closed = true
     })()
     return closing
   }

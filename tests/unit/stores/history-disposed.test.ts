@@ -3,7 +3,7 @@
  * re-created in the same tab): they record no call made afterwards and write nothing more. Calls
  * of the app that lives on are that app's to record, never a dead copy's.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, disposePinia } from 'pinia'
 import { checkCode } from '@/api/verify'
 import { useCallsStore } from '@/stores/calls'
@@ -14,6 +14,8 @@ import {
   entry,
   freshHistoryEnvironment,
   openTab,
+  openTabWithProblems,
+  quotaError,
   requestId,
 } from './history-support'
 
@@ -54,5 +56,45 @@ describe('history and the call log of a disposed app', () => {
     disposePinia(pinia)
     await checkCode('sandbox', id, '5678')
     expect(calls.calls).toHaveLength(1)
+  })
+})
+
+describe('a late write of a disposed app', () => {
+  /** The tab's session storage, kept across its reloads. */
+  const session = new Map<string, string>()
+  beforeEach(() => {
+    session.clear()
+    vi.stubGlobal('sessionStorage', {
+      getItem: (key: string) => session.get(key) ?? null,
+      setItem: (key: string, value: string) => void session.set(key, value),
+      removeItem: (key: string) => void session.delete(key),
+    })
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.unstubAllGlobals()
+  })
+
+  it('never takes the place of what the living app keeps for a reload of the tab', async () => {
+    const pinia = createPinia()
+    const disposed = useRequestsStore(pinia)
+    await disposed.ready
+    disposePinia(pinia)
+    await disposed.dispose()
+
+    // The app of the tab now cannot store a request (storage full): kept for a reload.
+    const { history } = await openTabWithProblems()
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw quotaError()
+    })
+    await history.upsert(entry(1))
+    // A read the disposed app sent before it went answers now.
+    await disposed.upsert(entry(2))
+    put.mockRestore()
+    await history.dispose()
+
+    const reloaded = await openTab()
+    expect(reloaded.byId(requestId(1))).toBeDefined()
+    expect(reloaded.byId(requestId(2))).toBeUndefined()
   })
 })
