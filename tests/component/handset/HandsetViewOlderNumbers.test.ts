@@ -149,6 +149,23 @@ describe('HandsetView with more messages than it first loads', () => {
     expect(wrapper.find('a[aria-label^="Enter PIN"]').exists()).toBe(false)
   })
 
+  it.each([
+    ['a + (which an address reads as a space)', `+${OLD_NUMBER}`],
+    ['an encoded +', `%2B${OLD_NUMBER}`],
+    ['a + and spaces', '%2B44%207700%20900009'],
+  ])(
+    'finds the number in its address written with %s, as numbers are shared',
+    async (_, written) => {
+      const wrapper = await mountAt(`/handset?number=${written}`)
+
+      await eventually(() =>
+        expect(wrapper.get('#handset-messages-title').text()).toBe(`Messages to +${OLD_NUMBER}`),
+      )
+      expect(wrapper.findAll('[data-testid="pin"]').map((p) => p.text())).toEqual(['7777', '5555'])
+      expect(server.callsTo('GET', MESSAGES).map((c) => c.query.number)).toContain(OLD_NUMBER)
+    },
+  )
+
   it('keeps those messages when the page loads again (the live stream opening)', async () => {
     const wrapper = await mountAt(`/handset?number=${OLD_NUMBER}`)
     await eventually(() =>
