@@ -4,7 +4,13 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import App from '@/App.vue'
-import { apiRequest, configureClient, getAccessToken, setAccessToken } from '@/api/client'
+import {
+  apiRequest,
+  configureClient,
+  getAccessToken,
+  setAccessToken,
+  TOKEN_HEADER,
+} from '@/api/client'
 import { openSandboxEvents } from '@/api/sandbox'
 import { appRoutes } from './support'
 
@@ -96,14 +102,25 @@ describe('App chrome', () => {
     const { wrapper } = await mountApp()
     expect(wrapper.find('#access-token').exists()).toBe(false)
 
-    // From now on the server wants a token.
+    // From now on the server wants a token: s3cret.
     configureClient({
       prefixUrl: 'http://localhost/api',
-      fetch: async () =>
-        new Response(
-          JSON.stringify({ error: { code: 'unauthorized', message: 'needs its access token' } }),
-          { status: 401, headers: { 'content-type': 'application/json' } },
-        ),
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
+        new Headers(input instanceof Request ? input.headers : init?.headers).get(TOKEN_HEADER) ===
+        's3cret'
+          ? new Response(
+              JSON.stringify({
+                environments: [{ id: 'sandbox', label: 'Sandbox', available: true }],
+                default: 'sandbox',
+              }),
+              { status: 200, headers: { 'content-type': 'application/json' } },
+            )
+          : new Response(
+              JSON.stringify({
+                error: { code: 'unauthorized', message: 'needs its access token' },
+              }),
+              { status: 401, headers: { 'content-type': 'application/json' } },
+            ),
     })
 
     await apiRequest('GET', 'environments').catch(() => undefined)
@@ -123,7 +140,14 @@ describe('App chrome', () => {
     await wrapper.get('form[aria-labelledby="token-title"]').trigger('submit')
     await flushPromises()
     expect(getAccessToken()).toBe('s3cret')
-    expect(reload).toHaveBeenCalledTimes(1)
+    // Taken without reloading the tab (what the page holds in memory stays): the prompt closes
+    // and the calls go on with the token.
+    await vi.waitFor(() => expect(wrapper.find('#access-token').exists()).toBe(false), {
+      timeout: 10_000,
+    })
+    await apiRequest('GET', 'environments')
+    expect(wrapper.find('#access-token').exists()).toBe(false)
+    expect(reload).not.toHaveBeenCalled()
     wrapper.unmount()
   })
 
