@@ -58,7 +58,7 @@ export function startNoticeOf(
   }
   if (outcome.type === 'rejected') {
     const { status, error_text: text } = outcome.answer
-    const refused = `The start to ${to} was refused with status ${status}: ${statusInfo(status, 'request').title} (${text}).`
+    const refused = `The start to ${to} was refused with status ${status}: ${statusInfo(status, 'request', { answer: outcome.answer }).title} (${text}).`
     const blocker = status === '10' ? outcome.answer.request_id : undefined
     if (blocker && outcome.earlierUncertain) {
       return {

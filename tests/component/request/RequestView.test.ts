@@ -954,6 +954,15 @@ describe('request page: a search that answers without the request', () => {
     },
   )
 
+  it("status 2 about the credentials: says the server's credentials were not received, not a parameter to fill in", async () => {
+    server.on('GET', LIVE_SEARCH, json({ status: '2', error_text: 'Missing api_key' }))
+    await mountLiveInHistory()
+    const card = wrapper!.get('[data-test="search-failure"]')
+    expect(card.text()).toContain('The search answered status 2: Credentials not received.')
+    expect(card.text()).toContain('VONAGE_API_KEY')
+    expect(card.text()).not.toMatch(/fill in/i)
+  })
+
   it('status 1 with a Retry-After: says to wait as long as the server said, then refresh', async () => {
     server.on(
       'GET',

@@ -34,3 +34,16 @@ describe('startNoticeOf: status 10 naming an earlier start', () => {
     expect(notice.message).toContain('still listed under Starts without an answer')
   })
 })
+
+describe('startNoticeOf: status 2 about the credentials', () => {
+  it.each(['Missing api_key', 'Your request is incomplete and missing some mandatory parameters'])(
+    "names the server's credentials not received (%s), not a parameter to fill in",
+    (text) => {
+      const outcome: StartOutcome = { type: 'rejected', answer: { status: '2', error_text: text } }
+      const notice = startNoticeOf(outcome, 'live', NUMBER)
+      expect(notice.message).toBe(
+        `The start to +${NUMBER} on Live was refused with status 2: Credentials not received (${text}). What you typed is still in the form on New verification.`,
+      )
+    },
+  )
+})
