@@ -924,7 +924,7 @@ export const useRequestsStore = defineStore('requests', () => {
           // The search's own next step: never "search the request" for the search that failed.
           nextStep: waitedNextStep(
             result,
-            statusInfo(result.status, 'search').nextStep,
+            statusInfo(result.status, 'search', { errorText: result.error_text }).nextStep,
             'try again',
           ),
         })

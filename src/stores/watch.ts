@@ -141,6 +141,8 @@ export interface WatchFailure {
   reason: string
   /** The API's status code when the search answered one; null for a network error. */
   status: string | null
+  /** The search's `error_text`, when the API answered one. */
+  errorText?: string
   failures: number
   retryInMs: number
   at: number
@@ -416,8 +418,16 @@ export const useWatchStore = defineStore('watch', () => {
     onSuccess(env) {
       clearFailure(env)
     },
-    onFailure(environment, { reason, status }, count, retryInMs) {
-      setFailure({ environment, reason, status, failures: count, retryInMs, at: Date.now() })
+    onFailure(environment, { reason, status, errorText }, count, retryInMs) {
+      setFailure({
+        environment,
+        reason,
+        status,
+        ...(errorText === undefined ? {} : { errorText }),
+        failures: count,
+        retryInMs,
+        at: Date.now(),
+      })
     },
     intervalMs(env) {
       if (env === 'sandbox') return Math.max(0.5, settings.pollSandboxSeconds) * 1000

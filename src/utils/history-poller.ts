@@ -26,6 +26,8 @@ export interface PollFailure {
   reason: string
   /** The search's `status` (e.g. `1` throttled, `4` bad credentials); null for a network error. */
   status: string | null
+  /** The search's `error_text`, when the API answered one (it says what a status 2 is missing). */
+  errorText?: string
   /** How long the server asked to wait before the next search (`Retry-After`), when it said. */
   retryAfterMs?: number
 }
@@ -308,7 +310,12 @@ export class HistoryPoller<R extends PolledRequest = PolledRequest> {
           result.status === '1'
             ? 'throttled (status 1)'
             : `status ${result.status}: ${result.error_text}`
-        return { reason, status: result.status, ...retryAfterOf(result) }
+        return {
+          reason,
+          status: result.status,
+          errorText: result.error_text,
+          ...retryAfterOf(result),
+        }
       }
       const now = this.deps.now()
       const missing = result.kind === 'found' ? result.missing : result.ids

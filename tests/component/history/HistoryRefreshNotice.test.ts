@@ -27,6 +27,27 @@ afterEach(async () => {
 })
 
 describe('history refresh notice', () => {
+  it("a status 2 about the credentials says the server's credentials were not received", async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    wrapper = mount(HistoryRefreshNotice, { global: { plugins: [pinia] } })
+    useWatchStore().failures = [
+      {
+        environment: 'live',
+        reason: 'status 2: Missing api_key',
+        status: '2',
+        errorText: 'Missing api_key',
+        failures: 1,
+        retryInMs: 20_000,
+        at: Date.now(),
+      },
+    ]
+    await nextTick()
+    const shown = wrapper.get('[data-test="refresh-failure"]').text()
+    expect(shown).toContain('VONAGE_API_KEY and VONAGE_API_SECRET')
+    expect(shown).not.toMatch(/fill in/i)
+  })
+
   it('says the failure once, and counts down to the retry outside the live region', async () => {
     const pinia = createPinia()
     setActivePinia(pinia)

@@ -598,6 +598,23 @@ describe('history store: look up', () => {
   })
 })
 
+describe('history store: look up answered status 2', () => {
+  it("a status 2 about the credentials says the server's credentials were not received", async () => {
+    const tab = await openTab()
+    search.mockResolvedValue({
+      kind: 'error',
+      ids: [requestId(1)],
+      status: '2',
+      error_text: 'Missing api_key',
+    })
+    const report = await tab.lookUp('live', [requestId(1)])
+    expect(report.failed).toHaveLength(1)
+    expect(report.failed[0]?.message).toBe('status 2: Missing api_key')
+    expect(report.failed[0]?.nextStep).toContain('VONAGE_API_KEY and VONAGE_API_SECRET')
+    expect(report.failed[0]?.nextStep).not.toMatch(/fill in/i)
+  })
+})
+
 describe('history store: search answers older than an action', () => {
   it("another tab's search answer never turns a verified request back to IN PROGRESS", async () => {
     const a = await openTab()

@@ -66,11 +66,15 @@ describe('HistoryPoller: why a round failed', () => {
     const throttled = await failureOf(() =>
       Promise.resolve({ kind: 'error', ids: ['a'], status: '1', error_text: 'Throttled' }),
     )
-    expect(throttled).toEqual([{ reason: 'throttled (status 1)', status: '1' }])
+    expect(throttled).toEqual([
+      { reason: 'throttled (status 1)', status: '1', errorText: 'Throttled' },
+    ])
     const credentials = await failureOf(() =>
       Promise.resolve({ kind: 'error', ids: ['a'], status: '4', error_text: 'Bad Credentials' }),
     )
-    expect(credentials).toEqual([{ reason: 'status 4: Bad Credentials', status: '4' }])
+    expect(credentials).toEqual([
+      { reason: 'status 4: Bad Credentials', status: '4', errorText: 'Bad Credentials' },
+    ])
   })
 })
 
