@@ -85,6 +85,12 @@ export function useLostCheckCode(
     ([fate, events, left, loading]) => {
       // The read that settled it is logged before the page shows what it read: decided after.
       if ((fate !== 'processed' && fate !== 'not_processed') || loading) return
+      // A later read lists the check handed back (the upstream recorded it after a read had shown
+      // it not processed): it used an attempt, so the code is withdrawn.
+      if (fate === 'processed' && restoredCode.value) {
+        restoredCode.value = null
+        codeRestored.value = false
+      }
       const id = toValue(requestId)
       const kept = pinDrafts.lost(id)
       if (!kept) return

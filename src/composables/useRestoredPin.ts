@@ -1,7 +1,8 @@
 /**
  * The code of a check whose answer was lost, put back into the PIN field once a read showed it was
  * not processed: into an empty field only (what was typed since is kept), and said there while the
- * field still holds it.
+ * field still holds it. Taken out again, if still untouched, once it is withdrawn (a later read shows
+ * the check processed after all).
  */
 import { ref, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
 
@@ -18,7 +19,14 @@ export function useRestoredPin(
   watch(
     () => toValue(restoredCode),
     (lost) => {
-      if (!lost || code.value.trim() !== '') return
+      if (!lost) {
+        // Withdrawn: a later read shows the check was processed after all. A code still as it was
+        // put back goes (sending it again would use another attempt).
+        if (restored.value !== null && code.value === restored.value) code.value = ''
+        restored.value = null
+        return
+      }
+      if (code.value.trim() !== '') return
       code.value = lost.code
       restored.value = lost.code
       onRestored()

@@ -20,7 +20,7 @@ import {
 } from 'vue'
 import type { ActionOutcome } from '@/utils/request-actions'
 import type { RequestModel } from '@/utils/request-model'
-import { expiredPinAdvice } from '@/utils/request-state'
+import { expiredPinAdvice, isCheckCall } from '@/utils/request-state'
 import { isFinalStatus } from '@/utils/history-entry'
 import type { LostCheckFate } from './useLostCheckCode'
 import {
@@ -146,12 +146,22 @@ function useExpiredPinAnswer(
 }
 
 /**
+ * Whether the call log shows `answer`'s check as the request's newest (its own call the one check
+ * sent since): what reads say of the newest check is then said of it.
+ */
+function newestCheckIs(answer: ActionOutcome, reads: readonly LoggedCall[]): boolean {
+  return reads.filter((call) => isCheckCall(call) && call.startedAt >= answer.at).length === 1
+}
+
+/**
  * A check whose answer was lost, once a read sent after it says what became of it: its answer
  * ("may still have been processed… look the request up") then says that instead. Kept for that
- * answer: the read that settled it may later drop out of the call log.
+ * answer: the read that settled it may later drop out of the call log. Not processed turns processed
+ * when a later read lists the check after all, never the other way.
  */
 function useSettledLostCheck(
   sources: ShownOutcomeSources,
+  reads: MaybeRefOrGetter<readonly LoggedCall[]>,
 ): Readonly<ShallowRef<{ outcome: ActionOutcome; fate: 'processed' | 'not_processed' } | null>> {
   const settled = shallowRef<{
     outcome: ActionOutcome
@@ -161,8 +171,17 @@ function useSettledLostCheck(
     [() => toValue(sources.outcome), () => toValue(sources.lostCheckFate)],
     ([answer, fate]) => {
       if (!checkInDoubt(answer)) settled.value = null
-      else if (settled.value?.outcome === answer) return
-      else if (fate === 'processed' || fate === 'not_processed') {
+      else if (settled.value?.outcome === answer) {
+        // A later read may list it after all (the upstream recorded it after the read that
+        // settled it): said then. Never the other way: that read may have dropped out of the log.
+        if (
+          fate === 'processed' &&
+          settled.value.fate === 'not_processed' &&
+          newestCheckIs(answer, toValue(reads))
+        ) {
+          settled.value = { outcome: answer, fate }
+        }
+      } else if (fate === 'processed' || fate === 'not_processed') {
         settled.value = { outcome: answer, fate }
       }
     },
@@ -235,8 +254,9 @@ function sameOutcome(a: ActionOutcome, b: ActionOutcome): boolean {
  * again.
  */
 export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<ActionOutcome | null> {
+  const reads = sources.reads ?? useRequestReads(sources.model)
   const expiredPinAnswer = useExpiredPinAnswer(sources)
-  const lostCheckSettled = useSettledLostCheck(sources)
+  const lostCheckSettled = useSettledLostCheck(sources, reads)
   const newPinSince = useNewPinSinceAnswer(sources)
   const atSend = useRequestAtSend(sources)
   const lostControlSettled = useSettledLostControl(
@@ -244,7 +264,7 @@ export function useShownOutcome(sources: ShownOutcomeSources): ComputedRef<Actio
       outcome: sources.outcome,
       model: sources.model,
       now: sources.now,
-      reads: sources.reads ?? useRequestReads(sources.model),
+      reads,
     },
     atSend,
   )

@@ -524,7 +524,34 @@ export function lostCheckFate(
   const last = calls.find(isCheckCall)
   if (!last || inFlight.has(last.key) || !mayHaveUsedAnAttempt(last)) return null
   if (checksInDoubt(calls, requestId, inFlight, lastFoundAt) > 0) return 'doubt'
-  return shownUnprocessed(last, calls, requestId) ? 'not_processed' : 'processed'
+  return shownUnprocessed(last, calls, requestId) && !listedLate(last, calls, requestId)
+    ? 'not_processed'
+    : 'processed'
+}
+
+/**
+ * Whether the newest read of request `requestId` sent after `call`, the newest check, lists more
+ * checks than those answered as processed before it was sent: the upstream recorded `call` after a
+ * read had shown it not processed. Its answer was lost because a time limit ran out (or the
+ * connection dropped) while the upstream still worked on it, so a read right after can come first.
+ */
+function listedLate(call: LoggedCall, calls: readonly LoggedCall[], requestId: string): boolean {
+  const over = overAt(call)
+  let newest: LoggedCall | null = null
+  let listed: unknown[] | null = null
+  for (const read of calls) {
+    if (read.startedAt < over || (newest && read.startedAt <= newest.startedAt)) continue
+    const checks = listedChecks(read, requestId)
+    if (!checks) continue
+    newest = read
+    listed = checks
+  }
+  if (!newest || !listed) return false
+  const sentAt = newest.startedAt
+  const processed = calls.filter(
+    (other) => answeredAsProcessed(other) && overAt(other) <= sentAt,
+  ).length
+  return listed.length > processed
 }
 
 /**
